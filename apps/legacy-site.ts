@@ -1,0 +1,33 @@
+import type { AppSpec } from '../constructs/model/app-spec';
+
+/** The customer's long-running PHP site; editors upload images and PDFs into uploads/. */
+export const legacySite: AppSpec = {
+  name: 'legacy-site',
+  description: 'Public PHP website (Apache + mod_php) with editor uploads',
+  image: 'ghcr.io/acme-web/legacy-site:2024.11.3',
+  port: 8080,
+  exposure: 'public',
+  hosts: {
+    staging: ['www.staging.example.com'],
+    prod: ['www.example.com', 'example.com'],
+  },
+  healthCheckPath: '/healthz.php',
+  resources: {
+    cpu: { request: '250m', limit: '1' },
+    memory: { request: '256Mi', limit: '512Mi' },
+  },
+  scaling: { min: 2, max: 6 },
+  runAsUser: 33, // www-data in the Debian php image
+  writablePaths: ['/tmp', '/var/run/apache2', '/var/lock/apache2'],
+  env: {
+    APP_ENV: 'production',
+    PHP_MEMORY_LIMIT: '256M',
+    UPLOAD_DIR: '/var/www/html/uploads',
+  },
+  secrets: [
+    { env: 'DB_PASSWORD', secret: 'database', key: 'password' },
+    { env: 'SMTP_PASSWORD', secret: 'smtp', key: 'password' },
+  ],
+  storage: { mountPath: '/var/www/html/uploads' },
+  backup: { schedule: '30 1 * * *' },
+};

@@ -1,0 +1,31 @@
+import type { AppSpec } from '../constructs/model/app-spec';
+
+/** The online shop's storefront and API; it calls the payment provider over HTTPS. */
+export const shop: AppSpec = {
+  name: 'shop',
+  description: 'Public online shop and its JSON API (Node.js)',
+  image: 'ghcr.io/acme-web/shop:3.8.2',
+  port: 3000,
+  exposure: 'public',
+  hosts: {
+    staging: ['shop.staging.example.com'],
+    prod: ['shop.example.com'],
+  },
+  healthCheckPath: '/api/health',
+  resources: {
+    cpu: { request: '200m', limit: '1' },
+    memory: { request: '384Mi', limit: '768Mi' },
+  },
+  scaling: { min: 2, max: 10, targetCpuPercent: 65 },
+  outboundHttps: true,
+  env: {
+    NODE_ENV: 'production',
+    MEDIA_DIR: '/app/media',
+  },
+  secrets: [
+    { env: 'DATABASE_URL', secret: 'database', key: 'url' },
+    { env: 'PAYMENT_API_KEY', secret: 'payment', key: 'api-key' },
+  ],
+  storage: { mountPath: '/app/media' },
+  backup: { schedule: '0 2 * * *' },
+};

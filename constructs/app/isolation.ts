@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-28';
+import { Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
+import { EXPOSURE_LABEL, labelsOf, namespaceOf } from '../model/naming';
+import { formatCpu, formatMemory, parseQuantity } from '../model/quantity';
+import type { ResolvedApp } from '../model/resolve';
+
+export interface IsolationProps {
+  readonly app: ResolvedApp;
+}
+
+/** Pods the quota keeps free beyond max replicas: a rolling update's surge plus backup and restore jobs. */
+export const JOB_PODS_HEADROOM = 2;
+export const surgeOf = (maxReplicas: number): number => Math.ceil(maxReplicas * 0.25);
+
+/**
+ * The app's own namespace and its ceilings: Pod Security `restricted`, a ResourceQuota sized from the
+ * app's limits at max replicas (so a loaded app can never take more than its share of the cluster),
+ * and a LimitRange that gives any container without requests and limits the app's values.
+ */
+export class Isolation extends Construct {
+  constructor(scope: Construct, id: string, props: IsolationProps) {
+    super(scope, id);
+    const { app } = props;
+    const namespace = namespaceOf(app.name);
+    new kplus.Namespace(this, 'Resource', {
+      metadata: {
+        name: namespace,
+        labels: {
+          ...labelsOf(app.name),
+          [EXPOSURE_LABEL]: app.exposure,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+
+    const pods = app.scaling.max + surgeOf(app.scaling.max) + JOB_PODS_HEADROOM;
+    const total = (quantity: string, format: (n: number) => string) => Quantity.fromString(format(parseQuantity(quantity)! * pods));
+    new kplus.k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { name: 'app-quota', namespace, labels: labelsOf(app.name) },
+      spec: {
+        hard: {
+          pods: Quantity.fromNumber(pods),
+          'requests.cpu': total(app.resources.cpu.request, formatCpu),
+          'limits.cpu': total(app.resources.cpu.limit, formatCpu),
+          'requests.memory': total(app.resources.memory.request, formatMemory),
+          'limits.memory': total(app.resources.memory.limit, formatMemory),
+          // The shared Gateway is the only way in: no app may open a port of its own.
+          'services.loadbalancers': Quantity.fromNumber(0),
+          'services.nodeports': Quantity.fromNumber(0),
+        },
+      },
+    });
+
+    new kplus.k8s.KubeLimitRange(this, 'Limits', {
+      metadata: { name: 'container-defaults', namespace, labels: labelsOf(app.name) },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: {
+            cpu: Quantity.fromString(app.resources.cpu.request),
+            memory: Quantity.fromString(app.resources.memory.request),
+          },
+          default: {
+            cpu: Quantity.fromString(app.resources.cpu.limit),
+            memory: Quantity.fromString(app.resources.memory.limit),
+          },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import * as kplus from 'cdk8s-plus-28';
+import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { GATEWAY_PROXY_NAMESPACE, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
+import type { ResolvedApp } from '../model/resolve';
+
+export interface NetworkPoliciesProps {
+  readonly app: ResolvedApp;
+}
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** Private and link-local ranges (node metadata included) that outbound HTTPS must never reach. */
+const NON_PUBLIC_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
+
+/**
+ * Default-deny for the app's namespace, then only what the app needs: traffic in from the Gateway's
+ * proxies on the app port, DNS out, and (only if the spec asks) HTTPS out to the internet.
+ */
+export class NetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
+    super(scope, id);
+    const { app } = props;
+    const namespace = namespaceOf(app.name);
+    const labels = labelsOf(app.name);
+    const appPods = { matchLabels: selectorLabelsOf(app.name) };
+    const policy = (name: string, spec: kplus.k8s.NetworkPolicySpec) =>
+      new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace, labels }, spec });
+
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    policy('allow-from-gateway', {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: GATEWAY_PROXY_NAMESPACE } } }],
+        ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(app.port) }],
+      }],
+    });
+    policy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{
+          namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        }],
+        ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) })),
+      }],
+    });
+    if (app.outboundHttps) {
+      policy('allow-outbound-https', {
+        podSelector: appPods,
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{ ipBlock: { cidr: '0.0.0.0/0', except: NON_PUBLIC_RANGES } }],
+          ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }],
+        }],
+      });
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { namespaceOf } from '../model/naming';
+import type { ResolvedApp } from '../model/resolve';
+import { Isolation } from './isolation';
+import { NetworkPolicies } from './network-policies';
+import { Route } from './route';
+import { Workload } from './workload';
+
+export interface WebAppProps {
+  /** The app as this cluster runs it (overrides applied, input already validated). */
+  readonly app: ResolvedApp;
+}
+
+/** Everything one web app needs in one cluster, in the app's own namespace. */
+export class WebApp extends Chart {
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id, { namespace: namespaceOf(props.app.name), disableResourceNameHashes: true });
+    const { app } = props;
+    new Isolation(this, 'Isolation', { app });
+    new Workload(this, 'Workload', { app });
+    new NetworkPolicies(this, 'NetworkPolicies', { app });
+    new Route(this, 'Route', { app });
+  }
+}

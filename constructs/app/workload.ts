@@ -1,0 +1,131 @@
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import {
+  appSecretOf, EXPOSURE_LABEL, labelsOf, namespaceOf, selectorLabelsOf, serviceAccountOf, serviceOf,
+} from '../model/naming';
+import { parseQuantity } from '../model/quantity';
+import type { ResolvedApp } from '../model/resolve';
+
+export interface WorkloadProps {
+  readonly app: ResolvedApp;
+}
+
+/** The port every app Service listens on; the Gateway routes to it. */
+export const SERVICE_PORT = 80;
+/** Size cap of each writable scratch path, so a runaway app cannot fill the node's disk. */
+export const SCRATCH_SIZE_LIMIT = '512Mi';
+export const CONTAINER_NAME = 'app';
+
+/**
+ * The running app: its ServiceAccount, a hardened Deployment, the Service in front of it, an HPA that
+ * scales it between the spec's bounds and a PDB that keeps it up while nodes drain.
+ */
+export class Workload extends Construct {
+  readonly deployment: kplus.Deployment;
+
+  constructor(scope: Construct, id: string, props: WorkloadProps) {
+    super(scope, id);
+    const { app } = props;
+    const namespace = namespaceOf(app.name);
+    const labels = labelsOf(app.name);
+    const selector = selectorLabelsOf(app.name);
+
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: serviceAccountOf(app.name), namespace, labels },
+      automountToken: false,
+    });
+
+    const user = app.runAsUser;
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata: { name: app.name, namespace, labels },
+      select: false,
+      spread: false,
+      serviceAccount,
+      automountServiceAccountToken: false,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      securityContext: { ensureNonRoot: true, user, group: user, fsGroup: user },
+      terminationGracePeriod: Duration.seconds(30),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
+    for (const [key, value] of Object.entries({ ...labels, [EXPOSURE_LABEL]: app.exposure })) {
+      this.deployment.podMetadata.addLabel(key, value);
+    }
+
+    const probe = (periodSeconds: number, failureThreshold: number) => kplus.Probe.fromHttpGet(app.healthCheckPath, {
+      port: app.port,
+      periodSeconds: Duration.seconds(periodSeconds),
+      failureThreshold,
+      timeoutSeconds: Duration.seconds(3),
+    });
+    const secret = app.secrets.length > 0 ? kplus.Secret.fromSecretName(this, 'AppSecrets', appSecretOf(app.name)) : undefined;
+    const container = this.deployment.addContainer({
+      name: CONTAINER_NAME,
+      image: app.image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      ports: [{ number: app.port, name: 'http' }],
+      envVariables: {
+        ...Object.fromEntries(Object.entries(app.env).sort().map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        ...Object.fromEntries(app.secrets.map((ref) => [ref.env, kplus.EnvValue.fromSecretValue({ secret: secret!, key: ref.env })])),
+      },
+      securityContext: {
+        ensureNonRoot: true,
+        user,
+        group: user,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: [kplus.Capability.ALL] },
+        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(millis(app.resources.cpu.request)), limit: kplus.Cpu.millis(millis(app.resources.cpu.limit)) },
+        memory: { request: sizeOf(app.resources.memory.request), limit: sizeOf(app.resources.memory.limit) },
+      },
+      startup: probe(5, 60),
+      readiness: probe(10, 3),
+      liveness: probe(20, 3),
+    });
+    for (const path of app.writablePaths) {
+      const name = `scratch${path.replace(/[^a-z0-9]+/g, '-')}`.replace(/-$/, '');
+      container.mount(path, kplus.Volume.fromEmptyDir(this, `Scratch${path}`, name, { sizeLimit: sizeOf(SCRATCH_SIZE_LIMIT) }));
+    }
+
+    // cdk8s-plus 28 has no topology spread constraints: spread replicas over zones (hard) and nodes (soft).
+    const spread = (topologyKey: string, whenUnsatisfiable: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: selector } });
+    ApiObject.of(this.deployment).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        spread('topology.kubernetes.io/zone', 'DoNotSchedule'),
+        spread('kubernetes.io/hostname', 'ScheduleAnyway'),
+      ]),
+    );
+
+    const service = new kplus.Service(this, 'Service', {
+      metadata: { name: serviceOf(app.name), namespace, labels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: 'http', port: SERVICE_PORT, targetPort: app.port }],
+    });
+    for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
+
+    new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+      metadata: { name: app.name, namespace, labels },
+      target: this.deployment,
+      minReplicas: app.scaling.min,
+      maxReplicas: app.scaling.max,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(app.scaling.targetCpuPercent ?? 70))],
+    });
+
+    new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: app.name, namespace, labels },
+      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+  }
+}
+
+const millis = (cpu: string): number => Math.ceil(parseQuantity(cpu)! * 1000);
+const sizeOf = (memory: string): Size => Size.mebibytes(Math.ceil(parseQuantity(memory)! / 2 ** 20));

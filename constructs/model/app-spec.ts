@@ -1,0 +1,73 @@
+/** The environments a cluster can be. Each has one folder under clusters/. */
+export type EnvName = 'staging' | 'prod';
+export const ENV_NAMES: readonly EnvName[] = ['staging', 'prod'];
+
+/** Kubernetes quantities, e.g. cpu `250m`, memory `512Mi`. */
+export interface ResourceSpec {
+  readonly cpu: { readonly request: string; readonly limit: string };
+  readonly memory: { readonly request: string; readonly limit: string };
+}
+
+export interface ScalingSpec {
+  /** Fewest replicas; 2 or more keeps the app up while a node drains. */
+  readonly min: number;
+  /** Most replicas the HPA may add under load; also sizes the namespace quota. */
+  readonly max: number;
+  /** Average CPU utilisation, in percent of the request, that the HPA aims for. @default 70 */
+  readonly targetCpuPercent?: number;
+}
+
+/** An env var whose value comes from the secret store (AWS Secrets Manager), never from git. */
+export interface SecretRef {
+  /** The env var the container sees, e.g. `DB_PASSWORD`. */
+  readonly env: string;
+  /** The secret's name in the store, below the app's own path (`webapps/<env>/<app>/<secret>`). */
+  readonly secret: string;
+  /** The JSON property inside that secret. */
+  readonly key: string;
+}
+
+export interface StorageSpec {
+  /** Where the app expects its files, e.g. `/var/www/html/uploads`. The app's bucket is mounted here. */
+  readonly mountPath: string;
+}
+
+export interface BackupSpec {
+  /** Cron schedule (5 fields, UTC) of the app's backup job. */
+  readonly schedule: string;
+}
+
+/**
+ * One web app, as plain data. Copy a file in apps/ and change the values to add one.
+ * Per-env differences (replicas, hosts, resources) go in clusters/<env>/cluster.ts.
+ */
+export interface AppSpec {
+  /** DNS-1123 label; becomes the namespace, service account and bucket stem. */
+  readonly name: string;
+  /** One line for people reading the overview. */
+  readonly description: string;
+  /** Pinned image: `repo:tag` (not `latest`) or `repo@sha256:…`. */
+  readonly image: string;
+  /** The port the container listens on. */
+  readonly port: number;
+  /** `public`: anyone may reach it. `internal`: staff only, behind login and an IP allowlist. */
+  readonly exposure: 'public' | 'internal';
+  /** The app's hostnames in each env. Each must sit under that cluster's domain unless the cluster allows it. */
+  readonly hosts: Readonly<Partial<Record<EnvName, readonly string[]>>>;
+  /** HTTP path that answers 200 when the app can serve. */
+  readonly healthCheckPath: string;
+  readonly resources: ResourceSpec;
+  readonly scaling: ScalingSpec;
+  /** Plain, non-secret settings. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly secrets?: readonly SecretRef[];
+  /** The uid (and gid) the app runs as; never 0. @default 10001 */
+  readonly runAsUser?: number;
+  /** Paths the app must write to besides its storage (read-only root otherwise), e.g. `/tmp`. @default ['/tmp'] */
+  readonly writablePaths?: readonly string[];
+  /** Lets the app open HTTPS connections to the internet (payment APIs, mail relays). @default false */
+  readonly outboundHttps?: boolean;
+  /** The app's files, kept in its own S3 bucket. */
+  readonly storage?: StorageSpec;
+  readonly backup?: BackupSpec;
+}

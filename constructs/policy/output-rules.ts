@@ -1,0 +1,109 @@
+import { httpsListenerOf } from '../model/naming';
+import { describe, type KubeObject } from '../synth/kube-object';
+
+/* The properties every synthesized cluster must have. They run on every synth, and the tests run them
+   against broken objects to show that each one can fail. */
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
+
+/** The pod spec inside any workload kind. */
+export function podSpecOf(obj: KubeObject): Json | undefined {
+  const spec = obj.spec as Json;
+  switch (obj.kind) {
+    case 'Pod': return spec;
+    case 'CronJob': return spec?.jobTemplate?.spec?.template?.spec;
+    default: return WORKLOAD_KINDS.has(obj.kind) ? spec?.template?.spec : undefined;
+  }
+}
+
+export function podLabelsOf(obj: KubeObject): Record<string, string> {
+  if (obj.kind === 'Pod') return obj.metadata.labels ?? {};
+  const spec = obj.spec as Json;
+  return (obj.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template : spec?.template)?.metadata?.labels ?? {};
+}
+
+const selects = (selector: Json, labels: Record<string, string>): boolean =>
+  !!selector && !selector.matchExpressions
+  && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+/** Non-root, read-only root, no privilege escalation, all capabilities dropped, seccomp, requests and limits. */
+export function hardeningProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  for (const obj of objects) {
+    const pod = podSpecOf(obj);
+    if (!pod) continue;
+    if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push(`${describe(obj)}: shares a host namespace`);
+    if (pod.automountServiceAccountToken !== false) problems.push(`${describe(obj)}: automountServiceAccountToken is not false`);
+    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+      const where = `${describe(obj)} container ${c.name}`;
+      const sc = c.securityContext ?? {};
+      if ((sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot) !== true) problems.push(`${where}: runAsNonRoot is not true`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+      if (sc.privileged) problems.push(`${where}: is privileged`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where}: does not drop ALL capabilities`);
+      if (sc.capabilities?.add?.length) problems.push(`${where}: adds capabilities ${sc.capabilities.add.join(',')}`);
+      if ((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where}: seccompProfile is not RuntimeDefault`);
+      for (const bound of ['requests', 'limits']) {
+        for (const resource of ['cpu', 'memory']) {
+          if (!c.resources?.[bound]?.[resource]) problems.push(`${where}: has no ${resource} ${bound.slice(0, -1)}`);
+        }
+      }
+      if (obj.kind === 'Deployment' && (!c.readinessProbe || !c.livenessProbe)) problems.push(`${where}: lacks a readiness or liveness probe`);
+    }
+  }
+  return problems;
+}
+
+/** Every Deployment sits behind a default-deny NetworkPolicy, has a PDB, and is spread over zones. */
+export function coverageProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const inNamespace = (kind: string, ns?: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+    const ns = deployment.metadata.namespace;
+    const labels = podLabelsOf(deployment);
+    const policies = inNamespace('NetworkPolicy', ns).map((p) => p.spec as Json);
+    const denyAll = policies.some((p) => Object.keys(p.podSelector ?? {}).length === 0
+      && p.policyTypes?.includes('Ingress') && p.policyTypes?.includes('Egress') && !p.ingress && !p.egress);
+    if (!denyAll) problems.push(`${describe(deployment)}: its namespace has no default-deny NetworkPolicy`);
+    if (!policies.some((p) => p.ingress && selects(p.podSelector, labels))) problems.push(`${describe(deployment)}: no NetworkPolicy admits traffic to its pods`);
+    if (!inNamespace('PodDisruptionBudget', ns).some((p) => selects((p.spec as Json).selector, labels))) {
+      problems.push(`${describe(deployment)}: no PodDisruptionBudget selects its pods`);
+    }
+    const spread = podSpecOf(deployment).topologySpreadConstraints ?? [];
+    for (const key of ['topology.kubernetes.io/zone', 'kubernetes.io/hostname']) {
+      if (!spread.some((s: Json) => s.topologyKey === key && selects(s.labelSelector, labels))) problems.push(`${describe(deployment)}: not spread over ${key}`);
+    }
+  }
+  return problems;
+}
+
+/** Every host of every HTTPRoute is attached to that host's HTTPS listener. */
+export function routeProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  for (const route of objects.filter((o) => o.kind === 'HTTPRoute')) {
+    const spec = route.spec as Json;
+    const sections = new Set((spec.parentRefs ?? []).map((p: Json) => p.sectionName));
+    for (const host of spec.hostnames ?? []) {
+      if (!sections.has(httpsListenerOf(host))) problems.push(`${describe(route)}: host ${host} is not attached to HTTPS listener ${httpsListenerOf(host)}`);
+    }
+    if (sections.has(undefined)) problems.push(`${describe(route)}: a parentRef has no sectionName, so it would attach to the plain HTTP listener too`);
+  }
+  return problems;
+}
+
+/** No Service opens a port on the nodes or a load balancer of its own. */
+export function publicSurfaceProblems(objects: readonly KubeObject[]): string[] {
+  return objects
+    .filter((o) => o.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes((o.spec as Json)?.type))
+    .map((o) => `${describe(o)}: type ${(o.spec as Json).type} is public; only the shared Gateway may be`);
+}
+
+export const outputProblems = (objects: readonly KubeObject[]): string[] => [
+  ...hardeningProblems(objects),
+  ...coverageProblems(objects),
+  ...routeProblems(objects),
+  ...publicSurfaceProblems(objects),
+];

@@ -1,0 +1,25 @@
+/** One problem in the input, naming where it is (cluster, app), the field and the offending value. */
+export class SpecProblem {
+  constructor(
+    readonly where: { readonly cluster?: string; readonly app?: string },
+    readonly field: string,
+    readonly value: unknown,
+    readonly problem: string,
+  ) {}
+
+  toString(): string {
+    const place = [
+      this.where.cluster !== undefined ? `cluster "${this.where.cluster}"` : undefined,
+      this.where.app !== undefined ? `app "${this.where.app}"` : undefined,
+    ].filter(Boolean);
+    return `${place.join(', ')}: field "${this.field}" = ${JSON.stringify(this.value)}: ${this.problem}`;
+  }
+}
+
+/** Thrown when synth must stop; the message lists every problem, one per line. */
+export class SynthError extends Error {
+  constructor(readonly problems: readonly SpecProblem[] | readonly string[], heading = 'invalid input') {
+    super(`${heading}:\n${problems.map((p) => `  - ${p.toString()}`).join('\n')}`);
+    this.name = 'SynthError';
+  }
+}

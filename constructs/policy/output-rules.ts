@@ -60,7 +60,13 @@ export function hardeningProblems(objects: readonly KubeObject[]): string[] {
 /** Every Deployment sits behind a default-deny NetworkPolicy, has a PDB, and is spread over zones. */
 export function coverageProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
-  const inNamespace = (kind: string, ns?: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+  const byNamespace = new Map<string | undefined, KubeObject[]>();
+  for (const o of objects) {
+    const list = byNamespace.get(o.metadata.namespace) ?? [];
+    list.push(o);
+    byNamespace.set(o.metadata.namespace, list);
+  }
+  const inNamespace = (kind: string, ns?: string) => (byNamespace.get(ns) ?? []).filter((o) => o.kind === kind);
   for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
     const ns = deployment.metadata.namespace;
     const labels = podLabelsOf(deployment);

@@ -1,0 +1,171 @@
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { GATEWAY, GATEWAY_PROXY_NAMESPACE, httpsListenerOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import { resolveApp } from '../constructs/model/resolve';
+import {
+  coverageProblems, hardeningProblems, outputProblems, podLabelsOf, podSpecOf, publicSurfaceProblems, routeProblems,
+} from '../constructs/policy/output-rules';
+import { schemaProblems } from '../constructs/policy/schema-validation';
+import type { KubeObject } from '../constructs/synth/kube-object';
+import { byKind, realObjects, realObjectsOf } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
+
+const objects = realObjects();
+
+describe('every synthesized object', () => {
+  test('passes its upstream schema', () => {
+    expect(schemaProblems(objects)).toEqual([]);
+  });
+
+  test('passes every policy rule', () => {
+    expect(outputProblems(objects)).toEqual([]);
+  });
+
+  test('every workload container is hardened', () => {
+    const workloads = objects.filter((o) => podSpecOf(o));
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const w of workloads) {
+      const pod = podSpecOf(w);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({
+          runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(c.securityContext.runAsUser).toBeGreaterThan(0);
+        expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
+        expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+      }
+    }
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s', (env, cluster) => {
+  const objects = realObjectsOf(env);
+  const apps = Object.keys(cluster.apps).map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+
+  test.each(apps.map((a) => [a.name, a] as const))('app %s has every object it needs', (_name, app) => {
+    const ns = namespaceOf(app.name);
+    const mine = objects.filter((o) => o.metadata.namespace === ns || (o.kind === 'Namespace' && o.metadata.name === ns));
+    const kinds = new Set(mine.map((o) => o.kind));
+    for (const kind of ['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler',
+      'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'HTTPRoute']) {
+      expect(kinds).toContain(kind);
+    }
+    expect(byKind(mine, 'Namespace')[0].metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(byKind(mine, 'ServiceAccount').find((s) => s.metadata.name === serviceAccountOf(app.name))).toMatchObject({ automountServiceAccountToken: false });
+  });
+
+  test('every host of every app has an HTTPS route on the shared Gateway, and only its own', () => {
+    const routes = byKind(objects, 'HTTPRoute');
+    for (const app of apps) {
+      for (const host of app.hosts) {
+        const serving = routes.filter((r) => (r.spec as Json).hostnames.includes(host));
+        expect(serving).toHaveLength(1);
+        expect((serving[0].spec as Json).parentRefs).toContainEqual(expect.objectContaining({
+          name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: httpsListenerOf(host),
+        }));
+      }
+    }
+  });
+
+  test('HPA bounds and quota follow the cluster overrides', () => {
+    for (const app of apps) {
+      const hpas = byKind(objects, 'HorizontalPodAutoscaler').filter((h) => h.metadata.namespace === namespaceOf(app.name));
+      expect(hpas.map((h) => [(h.spec as Json).minReplicas, (h.spec as Json).maxReplicas])).toContainEqual([app.scaling.min, app.scaling.max]);
+    }
+  });
+});
+
+describe('isolation between apps', () => {
+  test('every app pod admits traffic only from the Gateway proxies, on its own port', () => {
+    for (const policy of byKind(objects, 'NetworkPolicy').filter((p) => (p.spec as Json).ingress)) {
+      for (const rule of (policy.spec as Json).ingress) {
+        expect(rule.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } } }]);
+      }
+    }
+  });
+
+  test('every namespace caps pods, CPU and memory, and forbids load balancers and node ports', () => {
+    for (const quota of byKind(objects, 'ResourceQuota')) {
+      expect(Object.keys((quota.spec as Json).hard).sort()).toEqual([
+        'limits.cpu', 'limits.memory', 'pods', 'requests.cpu', 'requests.memory', 'services.loadbalancers', 'services.nodeports',
+      ]);
+      expect((quota.spec as Json).hard).toMatchObject({ 'services.loadbalancers': 0, 'services.nodeports': 0 });
+    }
+  });
+
+  test('no object opens a public endpoint', () => {
+    const services = byKind(objects, 'Service');
+    expect(services.length).toBeGreaterThan(0);
+    expect(services.map((s) => (s.spec as Json).type)).toEqual(services.map(() => 'ClusterIP'));
+  });
+});
+
+// Each rule must be able to fail: break one real object at a time and expect that rule to say so.
+describe('the policy rules catch broken output', () => {
+  const deployment = byKind(objects, 'Deployment')[0];
+  const ns = deployment.metadata.namespace;
+  const where = `Deployment ${ns}/${deployment.metadata.name}`;
+  const container = `${where} container app`;
+  const breakDeployment = (mutate: (pod: Json, d: Json) => void): KubeObject => {
+    const d = clone(deployment);
+    mutate(d.spec.template.spec, d);
+    return d;
+  };
+
+  test.each([
+    ['a root container', (p: Json) => { p.securityContext.runAsNonRoot = false; p.containers[0].securityContext.runAsNonRoot = false; }, `${container}: runAsNonRoot is not true`],
+    ['a writable root filesystem', (p: Json) => { p.containers[0].securityContext.readOnlyRootFilesystem = false; }, `${container}: readOnlyRootFilesystem is not true`],
+    ['privilege escalation', (p: Json) => { delete p.containers[0].securityContext.allowPrivilegeEscalation; }, `${container}: allowPrivilegeEscalation is not false`],
+    ['kept capabilities', (p: Json) => { p.containers[0].securityContext.capabilities = { drop: ['NET_RAW'] }; }, `${container}: does not drop ALL capabilities`],
+    ['added SYS_ADMIN', (p: Json) => { p.containers[0].securityContext.capabilities.add = ['SYS_ADMIN']; }, `${container}: adds capabilities SYS_ADMIN`],
+    ['no seccomp profile', (p: Json) => { delete p.securityContext.seccompProfile; delete p.containers[0].securityContext.seccompProfile; }, `${container}: seccompProfile is not RuntimeDefault`],
+    ['no memory limit', (p: Json) => { delete p.containers[0].resources.limits.memory; }, `${container}: has no memory limit`],
+    ['no liveness probe', (p: Json) => { delete p.containers[0].livenessProbe; }, `${container}: lacks a readiness or liveness probe`],
+    ['a mounted token', (p: Json) => { p.automountServiceAccountToken = true; }, `${where}: automountServiceAccountToken is not false`],
+    ['host networking', (p: Json) => { p.hostNetwork = true; }, `${where}: shares a host namespace`],
+  ])('hardening rule catches %s', (_what, mutate, problem) => {
+    expect(hardeningProblems([breakDeployment(mutate)])).toContain(problem);
+  });
+
+  const rest = objects.filter((o) => o !== deployment);
+  test('coverage rule catches a Deployment with no PDB', () => {
+    expect(coverageProblems([deployment, ...rest.filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.namespace === ns))]))
+      .toContain(`${where}: no PodDisruptionBudget selects its pods`);
+  });
+  test('coverage rule catches a namespace without default deny', () => {
+    expect(coverageProblems([deployment, ...rest.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny' && o.metadata.namespace === ns))]))
+      .toContain(`${where}: its namespace has no default-deny NetworkPolicy`);
+  });
+  test('coverage rule catches pods no policy admits traffic to', () => {
+    const relabelled = breakDeployment((_p, d) => { d.spec.template.metadata.labels['app.kubernetes.io/name'] = 'other'; });
+    expect(Object.keys(podLabelsOf(relabelled))).toContain('app.kubernetes.io/name');
+    expect(coverageProblems([relabelled, ...rest])).toContain(`${where}: no NetworkPolicy admits traffic to its pods`);
+  });
+  test('coverage rule catches replicas not spread over zones', () => {
+    expect(coverageProblems([breakDeployment((p) => { p.topologySpreadConstraints.shift(); }), ...rest]))
+      .toContain(`${where}: not spread over topology.kubernetes.io/zone`);
+  });
+  test('route rule catches a host without an HTTPS listener', () => {
+    const route = clone(byKind(objects, 'HTTPRoute')[0]);
+    route.spec.hostnames.push('extra.example.com');
+    expect(routeProblems([route])).toEqual([
+      `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}: host extra.example.com is not attached to HTTPS listener https-extra.example.com`,
+    ]);
+  });
+  test('public surface rule catches a LoadBalancer Service', () => {
+    const service = clone(byKind(objects, 'Service')[0]);
+    service.spec.type = 'LoadBalancer';
+    expect(publicSurfaceProblems([service])).toHaveLength(1);
+  });
+  test('schema validation catches an invalid object and an unknown kind', () => {
+    const broken = clone(deployment);
+    broken.spec.template.spec.containers[0].resources.limits.cpu = 'lots';
+    expect(schemaProblems([broken])[0]).toMatch(new RegExp(`^${where}: .*limits/cpu must match format "quantity"`));
+    expect(schemaProblems([{ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w' } }]))
+      .toEqual(['Widget w: no schema known for example.io/v1 Widget']);
+  });
+});

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
+import { allObjects, type KubeObject, type OutputFile } from '../constructs/synth/kube-object';
+
+export const REAL_INPUT: SynthInput = { clusters: CLUSTERS, apps: APPS };
+
+let cached: OutputFile[] | undefined;
+/** The real clusters, built once per test file. */
+export function realOutput(): OutputFile[] {
+  cached ??= buildAll(REAL_INPUT);
+  return cached;
+}
+export const realObjects = (): KubeObject[] => allObjects(realOutput());
+/** One env's objects: its dist/<env>/ layers and its Flux entry point. */
+export const realObjectsOf = (env: string): KubeObject[] =>
+  allObjects(realOutput().filter((f) => f.path.startsWith(`dist/${env}/`) || f.path.startsWith(`clusters/${env}/`)));
+
+export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+
+/** sha256 over every file's relative path and bytes below dir: equal hashes mean an identical tree. */
+export function treeHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string): void => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(path.relative(dir, full)).update('\0').update(fs.readFileSync(full)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
+export const byKind = (objects: readonly KubeObject[], kind: string): KubeObject[] => objects.filter((o) => o.kind === kind);

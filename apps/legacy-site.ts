@@ -29,5 +29,6 @@ export const legacySite: AppSpec = {
     { env: 'SMTP_PASSWORD', secret: 'smtp', key: 'password' },
   ],
   storage: { mountPath: '/var/www/html/uploads' },
+  edge: { maxBodySize: '64Mi', timeoutSeconds: 120 },
   backup: { schedule: '30 1 * * *' },
 };

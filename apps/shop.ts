@@ -27,5 +27,6 @@ export const shop: AppSpec = {
     { env: 'PAYMENT_API_KEY', secret: 'payment', key: 'api-key' },
   ],
   storage: { mountPath: '/app/media' },
+  edge: { requestsPerSecond: 200 },
   backup: { schedule: '0 2 * * *' },
 };

@@ -37,7 +37,7 @@ maybe('Flux can build every path it is pointed at (kubectl kustomize)', () => {
     fs.copyFileSync(path.join(root, fluxEntryFileOf(env)), path.join(dir, 'flux-kustomizations.yaml'));
     fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [flux-kustomizations.yaml]\n');
     const built = kustomize(dir);
-    expect(built.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Kustomization/apps', 'Kustomization/platform']);
+    expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(Object.keys(fluxPathsOf(env)).map((name) => `Kustomization/${name}`).sort());
     for (const fluxPath of Object.values(fluxPathsOf(env))) expect(fs.existsSync(path.join(root, fluxPath))).toBe(true);
   });
 });

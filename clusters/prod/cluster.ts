@@ -9,10 +9,25 @@ export const prod: ClusterSpec = {
   offsiteRegion: 'eu-west-1',
   kubernetesVersion: '1.35',
   nodePool: { instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', min: 3, max: 9, diskGiB: 80 },
+  internalAccess: {
+    oidc: { issuer: 'https://login.example.com/realms/staff', clientId: 'prod-gateway', clientSecret: 'oidc-client' },
+    allowedCidrs: ['203.0.113.0/24'],
+  },
   acme: { server: LETSENCRYPT_PRODUCTION, email: 'ops@example.com' },
   apps: {
     'legacy-site': {},
     shop: { scaling: { min: 3, max: 12, targetCpuPercent: 65 } },
     backoffice: {},
   },
+  appData: {
+    'legacy-site': 'live',
+    shop: 'live',
+    backoffice: 'live',
+  },
+  // Placeholder (TEST-NET-3): the office VPN's egress range, the only place the API is reachable from.
+  adminCidrs: ['203.0.113.0/24'],
+  network: { vpcCidr: '10.10.0.0/16', natGateways: 'perZone' },
+  data: { noncurrentVersionDays: 30, accessLogDays: 365 },
+  backupVault: { nearNoncurrentDays: 30, objectLockMode: 'COMPLIANCE', objectLockDays: 30 },
+  terraformState: { bucket: 'acme-webapps-tfstate', region: 'eu-central-1' },
 };

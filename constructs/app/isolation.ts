@@ -4,6 +4,7 @@ import { Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import { EXPOSURE_LABEL, labelsOf, namespaceOf } from '../model/naming';
 import { formatCpu, formatMemory, parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
+import { SECRET_CONSUMER_LABEL } from '../platform/external-secrets';
 
 export interface IsolationProps {
   readonly app: ResolvedApp;
@@ -29,6 +30,7 @@ export class Isolation extends Construct {
         labels: {
           ...labelsOf(app.name),
           [EXPOSURE_LABEL]: app.exposure,
+          [SECRET_CONSUMER_LABEL]: 'true',
           'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/enforce-version': 'latest',
           'pod-security.kubernetes.io/warn': 'restricted',

@@ -36,6 +36,7 @@ export class Route extends Construct {
           responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
         }],
         backendRefs: [{ name: serviceOf(app.name), port: SERVICE_PORT }],
+        timeouts: { request: `${app.edge.timeoutSeconds}s` },
       }],
     };
     new ApiObject(this, 'Resource', {

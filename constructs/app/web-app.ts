@@ -1,7 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { namespaceOf } from '../model/naming';
+import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
+import { AppSecrets } from './app-secrets';
+import { EdgePolicy } from './edge-policy';
 import { Isolation } from './isolation';
 import { NetworkPolicies } from './network-policies';
 import { Route } from './route';
@@ -10,16 +13,19 @@ import { Workload } from './workload';
 export interface WebAppProps {
   /** The app as this cluster runs it (overrides applied, input already validated). */
   readonly app: ResolvedApp;
+  readonly cluster: ClusterSpec;
 }
 
 /** Everything one web app needs in one cluster, in the app's own namespace. */
 export class WebApp extends Chart {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id, { namespace: namespaceOf(props.app.name), disableResourceNameHashes: true });
-    const { app } = props;
+    const { app, cluster } = props;
     new Isolation(this, 'Isolation', { app });
+    new AppSecrets(this, 'Secrets', { app, cluster });
     new Workload(this, 'Workload', { app });
     new NetworkPolicies(this, 'NetworkPolicies', { app });
     new Route(this, 'Route', { app });
+    new EdgePolicy(this, 'EdgePolicy', { app, cluster });
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
+import { APP_PRIORITY } from '../platform/priority-classes';
 
 export interface WorkloadProps {
   readonly app: ResolvedApp;
@@ -99,6 +100,7 @@ export class Workload extends Construct {
     const spread = (topologyKey: string, whenUnsatisfiable: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: selector } });
     ApiObject.of(this.deployment).addJsonPatch(
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      JsonPatch.add('/spec/template/spec/priorityClassName', APP_PRIORITY),
       JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
         spread('topology.kubernetes.io/zone', 'DoNotSchedule'),
         spread('kubernetes.io/hostname', 'ScheduleAnyway'),

@@ -6,7 +6,8 @@ import { FLUX_NAMESPACE, FLUX_SOURCE } from '../model/naming';
 
 /** The Flux paths of one env, relative to the repo root, as Flux's Kustomizations name them. */
 export const fluxPathsOf = (env: string) => ({
-  platform: `./dist/${env}/platform`,
+  'platform-controllers': `./dist/${env}/platform-controllers`,
+  'platform-configs': `./dist/${env}/platform-configs`,
   apps: `./dist/${env}/apps`,
 });
 
@@ -15,8 +16,9 @@ export interface FluxEntryProps {
 }
 
 /**
- * What `flux bootstrap --path=clusters/<env>` finds: one Kustomization per layer of dist/<env>/,
- * platform first, then the apps once the platform is healthy.
+ * What `flux bootstrap --path=clusters/<env>` finds: one Kustomization per layer of dist/<env>/. The
+ * controllers (and their CRDs) first, then the resources they read, then the apps, each layer waiting
+ * for the one before to be healthy.
  */
 export class FluxEntry extends Chart {
   constructor(scope: Construct, id: string, props: FluxEntryProps) {
@@ -40,7 +42,8 @@ export class FluxEntry extends Chart {
         spec,
       });
     };
-    layer('platform', []);
-    layer('apps', ['platform']);
+    layer('platform-controllers', []);
+    layer('platform-configs', ['platform-controllers']);
+    layer('apps', ['platform-configs']);
   }
 }

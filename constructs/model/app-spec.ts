@@ -37,6 +37,16 @@ export interface BackupSpec {
   readonly schedule: string;
 }
 
+/** Limits the Gateway enforces in front of the app, so one app's flood cannot starve the others. */
+export interface EdgeSpec {
+  /** Requests per second the app's route accepts on each Envoy replica; more get 429. @default 100 */
+  readonly requestsPerSecond?: number;
+  /** Largest request body, e.g. `64Mi` for uploads; larger gets 413. @default '10Mi' */
+  readonly maxBodySize?: string;
+  /** Seconds a request may take end to end before the Gateway answers 504. @default 60 */
+  readonly timeoutSeconds?: number;
+}
+
 /**
  * One web app, as plain data. Copy a file in apps/ and change the values to add one.
  * Per-env differences (replicas, hosts, resources) go in clusters/<env>/cluster.ts.
@@ -70,4 +80,5 @@ export interface AppSpec {
   /** The app's files, kept in its own S3 bucket. */
   readonly storage?: StorageSpec;
   readonly backup?: BackupSpec;
+  readonly edge?: EdgeSpec;
 }

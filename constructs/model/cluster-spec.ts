@@ -1,4 +1,5 @@
 import type { EnvName, ResourceSpec, ScalingSpec } from './app-spec';
+import { defaultStateBucketOf } from './naming';
 
 export const LETSENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 export const LETSENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
@@ -10,6 +11,20 @@ export interface NodePoolSpec {
   readonly min: number;
   readonly max: number;
   readonly diskGiB: number;
+}
+
+/** How staff reach internal apps: OIDC login (preferred) or basic auth, optionally only from some networks. */
+export interface InternalAccessSpec {
+  readonly oidc?: {
+    readonly issuer: string;
+    readonly clientId: string;
+    /** The client secret's name in the store, under `webapps/<env>/platform/`. */
+    readonly clientSecret: string;
+  };
+  /** Fallback when there is no OIDC provider: an htpasswd secret's name in the store, under `webapps/<env>/platform/`. */
+  readonly basicAuthSecret?: string;
+  /** Client networks (CIDR) that may reach internal apps at all. @default [] (any network, after login) */
+  readonly allowedCidrs?: readonly string[];
 }
 
 /** What one env may change about an app. Anything left out keeps the app file's value. */
@@ -34,6 +49,106 @@ export interface ClusterSpec {
   readonly kubernetesVersion: string;
   readonly nodePool: NodePoolSpec;
   readonly acme: { readonly server: string; readonly email: string };
+  readonly internalAccess: InternalAccessSpec;
+  /** Platform add-ons to leave out of the default set (by name). @default [] */
+  readonly disabledAddOns?: readonly string[];
   /** The apps this cluster runs, by name, with this env's overrides. */
   readonly apps: Readonly<Record<string, AppOverride>>;
+  /**
+   * The data ledger: every app whose bucket this cluster keeps. Each app in `apps` is `'live'` here. An
+   * app taken out of `apps` stays here as retired, so its bucket stays in Terraform: synth stops while
+   * an entry is `'live'` but the app is gone. Deleting an entry is the one way to give data up.
+   */
+  readonly appData: Readonly<Record<string, AppDataState>>;
+  /** CIDRs that may reach the Kubernetes API's public endpoint. Empty: the endpoint is private only. @default [] */
+  readonly adminCidrs?: readonly string[];
+  /** The VPC. @default see NetworkSpec */
+  readonly network?: NetworkSpec;
+  /** The app buckets. @default see DataSpec */
+  readonly data?: DataSpec;
+  /** The backup vault: a bucket near the cluster, replicated to a locked bucket in `offsiteRegion`. @default see BackupVaultSpec */
+  readonly backupVault?: BackupVaultSpec;
+  /** Where Terraform keeps this cluster's state. @default see TerraformStateSpec */
+  readonly terraformState?: TerraformStateSpec;
 }
+
+/** An app this cluster no longer runs, whose bucket (and backups) it keeps. */
+export interface RetiredAppData {
+  /** The day the app left `apps`, `YYYY-MM-DD`. */
+  readonly retiredOn: string;
+  /** Why the data is kept, and who may decide to give it up. */
+  readonly reason: string;
+}
+
+/** `'live'`: the app runs here. Otherwise it is retired and only its data is kept. */
+export type AppDataState = 'live' | RetiredAppData;
+
+export interface NetworkSpec {
+  /** The VPC's IPv4 range, a private /16. Each zone gets a private /19 (nodes, pods) and a public /24 (load balancer only). */
+  readonly vpcCidr: string;
+  /** Exactly three availability zones of `region`. @default `<region>a`, `<region>b`, `<region>c` */
+  readonly zones?: readonly string[];
+  /** `perZone`: a NAT gateway in each zone, so a zone outage leaves the others' egress up. `single`: one, cheaper. @default 'perZone' */
+  readonly natGateways?: 'perZone' | 'single';
+}
+
+export interface DataSpec {
+  /** Days an app bucket keeps an overwritten or deleted object's previous version. @default 30 */
+  readonly noncurrentVersionDays?: number;
+  /** Days the access-log buckets keep S3 server access logs. @default 365 */
+  readonly accessLogDays?: number;
+}
+
+export interface BackupVaultSpec {
+  /** Days the near backup bucket keeps noncurrent versions (what restic prune leaves behind). @default 30 */
+  readonly nearNoncurrentDays?: number;
+  /** GOVERNANCE: a privileged principal may lift the lock. COMPLIANCE: nobody can, not even the root user. @default 'GOVERNANCE' */
+  readonly objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+  /** Days each offsite object version is locked against overwrite and deletion. @default 30 */
+  readonly objectLockDays?: number;
+}
+
+export interface TerraformStateSpec {
+  /** An existing S3 bucket (versioned, encrypted) for the state; it is created once, outside this stack. @default defaultStateBucketOf(cluster) */
+  readonly bucket?: string;
+  /** The state bucket's region. @default the cluster's region */
+  readonly region?: string;
+}
+
+/** A cluster's cloud fields with every default applied: what the CDKTF stack builds from. */
+export interface CloudSettings {
+  readonly adminCidrs: readonly string[];
+  readonly network: Required<NetworkSpec>;
+  readonly data: Required<DataSpec>;
+  readonly backupVault: Required<BackupVaultSpec>;
+  readonly terraformState: Required<TerraformStateSpec>;
+}
+
+export function cloudSettingsOf(cluster: ClusterSpec): CloudSettings {
+  const { network, data, backupVault, terraformState } = cluster;
+  return {
+    adminCidrs: cluster.adminCidrs ?? [],
+    network: {
+      vpcCidr: network?.vpcCidr ?? '10.0.0.0/16',
+      zones: network?.zones ?? ['a', 'b', 'c'].map((zone) => `${cluster.region}${zone}`),
+      natGateways: network?.natGateways ?? 'perZone',
+    },
+    data: {
+      noncurrentVersionDays: data?.noncurrentVersionDays ?? 30,
+      accessLogDays: data?.accessLogDays ?? 365,
+    },
+    backupVault: {
+      nearNoncurrentDays: backupVault?.nearNoncurrentDays ?? 30,
+      objectLockMode: backupVault?.objectLockMode ?? 'GOVERNANCE',
+      objectLockDays: backupVault?.objectLockDays ?? 30,
+    },
+    terraformState: {
+      bucket: terraformState?.bucket ?? defaultStateBucketOf(cluster.name),
+      region: terraformState?.region ?? cluster.region,
+    },
+  };
+}
+
+/** The apps whose data this cluster keeps but no longer runs, sorted by name. */
+export const retiredAppsOf = (cluster: ClusterSpec): string[] =>
+  Object.entries(cluster.appData).filter(([, state]) => state !== 'live').map(([name]) => name).sort();

@@ -4,10 +4,23 @@
  */
 import type { EnvName } from './app-spec';
 
-/** The shared Gateway, the one public entry point of a cluster. */
-export const GATEWAY = { name: 'public', namespace: 'gateway' } as const;
-/** Envoy Gateway runs the Gateway's proxy pods here; app NetworkPolicies admit traffic from it. */
-export const GATEWAY_PROXY_NAMESPACE = 'envoy-gateway-system';
+/**
+ * The shared Gateway, the one public entry point of a cluster. It lives beside Envoy Gateway, which
+ * runs its proxy pods and their one LoadBalancer Service in the same namespace.
+ */
+export const GATEWAY = { name: 'public', namespace: 'envoy-gateway-system', className: 'envoy' } as const;
+/** App NetworkPolicies admit traffic from the proxies in this namespace only. */
+export const GATEWAY_PROXY_NAMESPACE = GATEWAY.namespace;
+/** The HTTP listener: it only redirects to HTTPS and serves ACME HTTP-01 challenges. */
+export const HTTP_LISTENER = 'http';
+/** The Secret, in the Gateway's namespace, that holds a host's certificate. */
+export const certificateSecretOf = (host: string): string => `tls-${host.replace(/\./g, '-')}`;
+/** The ClusterIssuer every certificate comes from. */
+export const CLUSTER_ISSUER = 'letsencrypt';
+/** The ClusterSecretStore that reads AWS Secrets Manager. */
+export const SECRET_STORE = 'aws-secrets-manager';
+/** Platform-wide secrets in the store (SSO client secret and the like). */
+export const platformSecretKeyOf = (env: EnvName, secret: string): string => `webapps/${env}/platform/${secret}`;
 /** Where `flux bootstrap` installs Flux and its GitRepository. */
 export const FLUX_NAMESPACE = 'flux-system';
 export const FLUX_SOURCE = 'flux-system';
@@ -42,3 +55,16 @@ export const bucketOf = (cluster: string, app: string): string => `${cluster}-${
 export const appRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-app`;
 /** The app's folder in the cluster's backup bucket. */
 export const backupPrefixOf = (app: string): string => `${app}/`;
+/** The cluster's backup bucket near the cluster (its region): every app's backup job writes below its own prefix. */
+export const backupBucketOf = (cluster: string): string => `${cluster}-backup`;
+/** The replica of the backup bucket in the offsite region, under Object Lock. */
+export const offsiteBackupBucketOf = (cluster: string): string => `${cluster}-backup-offsite`;
+/** Where S3 server access logs of the cluster's buckets go; one per region, as S3 requires. */
+export const accessLogBucketOf = (cluster: string, site: 'near' | 'offsite'): string =>
+  site === 'near' ? `${cluster}-access-logs` : `${cluster}-access-logs-offsite`;
+/** The folder of one bucket's logs in an access-log bucket. */
+export const accessLogPrefixOf = (bucket: string): string => `${bucket}/`;
+/** The bucket that holds the Terraform state, when the cluster spec names none. Created once, outside the stack. */
+export const defaultStateBucketOf = (cluster: string): string => `${cluster}-tfstate`;
+/** The cluster's Terraform state object in the state bucket. */
+export const stateKeyOf = (cluster: string): string => `webapp-platform/${cluster}/terraform.tfstate`;

@@ -1,4 +1,4 @@
-import type { AppSpec, EnvName } from './app-spec';
+import type { AppSpec, EdgeSpec, EnvName } from './app-spec';
 import type { ClusterSpec } from './cluster-spec';
 
 /** An app as one cluster runs it: the app file with that env's overrides applied. */
@@ -9,7 +9,10 @@ export interface ResolvedApp extends Omit<AppSpec, 'hosts'> {
   readonly writablePaths: readonly string[];
   readonly outboundHttps: boolean;
   readonly secrets: readonly NonNullable<AppSpec['secrets']>[number][];
+  readonly edge: Required<EdgeSpec>;
 }
+
+export const DEFAULT_EDGE: Required<EdgeSpec> = { requestsPerSecond: 100, maxBodySize: '10Mi', timeoutSeconds: 60 };
 
 export const DEFAULT_RUN_AS_USER = 10001;
 export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
@@ -26,5 +29,6 @@ export function resolveApp(spec: AppSpec, cluster: ClusterSpec): ResolvedApp {
     runAsUser: spec.runAsUser ?? DEFAULT_RUN_AS_USER,
     writablePaths: spec.writablePaths ?? DEFAULT_WRITABLE_PATHS,
     outboundHttps: spec.outboundHttps ?? false,
+    edge: { ...DEFAULT_EDGE, ...spec.edge },
   };
 }

@@ -1,5 +1,7 @@
 import { ENV_NAMES, type AppSpec } from '../model/app-spec';
-import { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type ClusterSpec } from '../model/cluster-spec';
+import { isPrivateCidr, parseCidr } from '../cloud/cidr';
+import { cpuArchitectureOf, isInstanceType } from '../cloud/instance-types';
+import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type ClusterSpec } from '../model/cluster-spec';
 import { isPinned, parseImage } from '../model/image';
 import { bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
@@ -110,6 +112,7 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
       else hostOwner.set(host, name);
     }
   }
+  problems.push(...checkAppData(cluster, byName), ...checkCloud(cluster));
   return problems;
 }
 
@@ -143,5 +146,113 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
   for (const name of Object.keys(app.env)) {
     if (!ENV_VAR.test(name)) problems.push(new SpecProblem(at, `env.${name}`, name, 'must be an env var name'));
   }
+  return problems;
+}
+
+/** EKS versions before this one have left standard support (checked 2026-11); raise it as EKS retires versions. */
+export const MIN_KUBERNETES_MINOR = 34;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_DAYS = 3650;
+const WIDEST_ADMIN_PREFIX = 16;
+
+/**
+ * The data ledger (`appData`): a bucket leaves Terraform only when its entry is deleted on purpose, never
+ * because an app was taken out of `apps`.
+ */
+function checkAppData(cluster: ClusterSpec, known: ReadonlyMap<string, AppSpec>): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const ledger = cluster.appData ?? {};
+  for (const name of Object.keys(cluster.apps).filter((n) => known.has(n))) {
+    const at = { cluster: cluster.name, app: name };
+    const state = ledger[name];
+    if (state === undefined) {
+      problems.push(new SpecProblem(at, `appData.${name}`, state, `is missing: each app in "apps" is recorded here as 'live', so that taking the app out later cannot drop its bucket "${bucketOf(cluster.name, name)}". Add '${name}': 'live'`));
+    } else if (state !== 'live') {
+      problems.push(new SpecProblem(at, `appData.${name}`, state, 'marks an app that is in "apps" as retired: set it to \'live\''));
+    }
+  }
+  for (const [name, state] of Object.entries(ledger).sort(([a], [b]) => a.localeCompare(b))) {
+    const at = { cluster: cluster.name, app: name };
+    const bucket = bucketOf(cluster.name, name);
+    if (!DNS_LABEL.test(name)) problems.push(new SpecProblem(at, `appData.${name}`, name, 'must be an app name (a DNS-1123 label)'));
+    if (state === 'live') {
+      if (!(name in cluster.apps)) {
+        problems.push(new SpecProblem(at, `appData.${name}`, state, `the app is no longer in "apps", but its bucket "${bucket}" still holds its data. `
+          + 'Synth stops so that the bucket does not leave the Terraform plan silently: a bucket removed from the configuration is destroyed, '
+          + 'lifecycle.prevent_destroy protects only what is still configured. '
+          + `To keep the data (the safe choice), retire the app: '${name}': { retiredOn: 'YYYY-MM-DD', reason: '...' }; its bucket, its backups and their protection stay. `
+          + 'To give the data up on purpose, delete this entry in a reviewed change after emptying the bucket of every object version (it has no force_destroy, so Terraform cannot delete it while it holds data)'));
+      }
+    } else if (typeof state !== 'object' || state === null) {
+      problems.push(new SpecProblem(at, `appData.${name}`, state, "must be 'live' or { retiredOn, reason }"));
+    } else {
+      if (bucket.length > S3_BUCKET_MAX) problems.push(new SpecProblem(at, `appData.${name}`, name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
+      if (!ISO_DATE.test(state.retiredOn) || Number.isNaN(Date.parse(state.retiredOn))) {
+        problems.push(new SpecProblem(at, `appData.${name}.retiredOn`, state.retiredOn, 'must be a date, YYYY-MM-DD'));
+      }
+      if (typeof state.reason !== 'string' || state.reason.trim() === '') {
+        problems.push(new SpecProblem(at, `appData.${name}.reason`, state.reason, 'must say why the data is kept'));
+      }
+    }
+  }
+  return problems;
+}
+
+/** The fields the CDKTF stack builds from: versions, networks, retention and the state backend. */
+function checkCloud(cluster: ClusterSpec): SpecProblem[] {
+  const at = { cluster: cluster.name };
+  const problems: SpecProblem[] = [];
+  const add = (field: string, value: unknown, problem: string) => problems.push(new SpecProblem(at, field, value, problem));
+  const days = (field: string, value: number, min = 1) => {
+    if (!Number.isInteger(value) || value < min || value > MAX_DAYS) add(field, value, `must be a whole number of days from ${min} to ${MAX_DAYS}`);
+  };
+  const settings = cloudSettingsOf(cluster);
+
+  const minor = /^1\.(\d+)$/.exec(cluster.kubernetesVersion);
+  if (!minor || Number(minor[1]) < MIN_KUBERNETES_MINOR) {
+    add('kubernetesVersion', cluster.kubernetesVersion, `must be an EKS version in standard support: 1.${MIN_KUBERNETES_MINOR} or later`);
+  }
+  for (const [field, region] of [['region', cluster.region], ['offsiteRegion', cluster.offsiteRegion]] as const) {
+    if (!REGION.test(region)) add(field, region, 'must be an AWS region, e.g. eu-central-1');
+  }
+
+  const pool = cluster.nodePool;
+  if (pool.instanceTypes.length === 0) add('nodePool.instanceTypes', pool.instanceTypes, 'must name at least one instance type');
+  for (const [i, type] of pool.instanceTypes.entries()) {
+    if (!isInstanceType(type)) add(`nodePool.instanceTypes[${i}]`, type, 'is not an EC2 instance type, e.g. m7i.large');
+  }
+  const arches = new Set(pool.instanceTypes.map(cpuArchitectureOf));
+  if (arches.size > 1) add('nodePool.instanceTypes', pool.instanceTypes, 'mixes x86_64 and arm64 (Graviton) types: one node group runs one image');
+  if (!Number.isInteger(pool.diskGiB) || pool.diskGiB < 20) add('nodePool.diskGiB', pool.diskGiB, 'must be a whole number of at least 20');
+
+  for (const [i, text] of settings.adminCidrs.entries()) {
+    const cidr = parseCidr(text);
+    if (!cidr) add(`adminCidrs[${i}]`, text, 'is not an IPv4 CIDR (a.b.c.d/n, no host bits set)');
+    else if (cidr.prefix < WIDEST_ADMIN_PREFIX) add(`adminCidrs[${i}]`, text, `is wider than /${WIDEST_ADMIN_PREFIX}: it would open the Kubernetes API to much of the internet`);
+  }
+
+  const { vpcCidr, zones, natGateways } = settings.network;
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc || vpc.prefix !== 16 || !isPrivateCidr(vpc)) add('network.vpcCidr', vpcCidr, 'must be a private (RFC 1918) /16, e.g. 10.10.0.0/16');
+  if (zones.length !== 3 || new Set(zones).size !== 3) add('network.zones', zones, 'must name exactly three different availability zones');
+  for (const [i, zone] of zones.entries()) {
+    if (!new RegExp(`^${cluster.region}[a-z]$`).test(zone)) add(`network.zones[${i}]`, zone, `must be an availability zone of ${cluster.region}`);
+  }
+  if (natGateways !== 'perZone' && natGateways !== 'single') add('network.natGateways', natGateways, 'must be "perZone" or "single"');
+
+  days('data.noncurrentVersionDays', settings.data.noncurrentVersionDays);
+  days('data.accessLogDays', settings.data.accessLogDays);
+  const vault = settings.backupVault;
+  days('backupVault.nearNoncurrentDays', vault.nearNoncurrentDays);
+  days('backupVault.objectLockDays', vault.objectLockDays);
+  if (vault.objectLockMode !== 'GOVERNANCE' && vault.objectLockMode !== 'COMPLIANCE') {
+    add('backupVault.objectLockMode', vault.objectLockMode, 'must be "GOVERNANCE" or "COMPLIANCE"');
+  }
+
+  const state = settings.terraformState;
+  if (!S3_BUCKET_NAME.test(state.bucket) || state.bucket.includes('..')) add('terraformState.bucket', state.bucket, 'must be an S3 bucket name');
+  if (!REGION.test(state.region)) add('terraformState.region', state.region, 'must be an AWS region, e.g. eu-central-1');
   return problems;
 }

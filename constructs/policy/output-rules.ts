@@ -1,5 +1,6 @@
 import { httpsListenerOf } from '../model/naming';
 import { describe, type KubeObject } from '../synth/kube-object';
+import { edgeProblems, supplyProblems } from './edge-rules';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
    against broken objects to show that each one can fail. */
@@ -100,16 +101,19 @@ export function routeProblems(objects: readonly KubeObject[]): string[] {
   return problems;
 }
 
-/** No Service opens a port on the nodes or a load balancer of its own. */
+/** No Service opens a port on the nodes or a load balancer of its own (the Gateway's comes from its EnvoyProxy). */
 export function publicSurfaceProblems(objects: readonly KubeObject[]): string[] {
   return objects
     .filter((o) => o.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes((o.spec as Json)?.type))
     .map((o) => `${describe(o)}: type ${(o.spec as Json).type} is public; only the shared Gateway may be`);
 }
 
+/** Every rule, over the objects of one cluster. */
 export const outputProblems = (objects: readonly KubeObject[]): string[] => [
   ...hardeningProblems(objects),
   ...coverageProblems(objects),
   ...routeProblems(objects),
   ...publicSurfaceProblems(objects),
+  ...edgeProblems(objects),
+  ...supplyProblems(objects),
 ];

@@ -1,7 +1,21 @@
 import { describe, type KubeObject } from '../synth/kube-object';
 
+import { checkSchema, ENVOY_GATEWAY_SCHEMAS } from './envoy-gateway-schemas';
+
 interface Validatable { validate(): void }
 type ModelClass = new (data: object) => Validatable;
+
+/**
+ * GA versions whose schema the CommonJS kubernetes-models packages (the ones that load on Node 20) know
+ * only by their last beta. Each GA version is its beta with deprecated fields removed, and we emit none
+ * of those, so the beta schema checks every field we write.
+ */
+const SCHEMA_VERSION_OF: Record<string, string> = {
+  'helm.toolkit.fluxcd.io/v2': 'helm.toolkit.fluxcd.io/v2beta2',
+  'source.toolkit.fluxcd.io/v1/HelmRepository': 'source.toolkit.fluxcd.io/v1beta2',
+  'source.toolkit.fluxcd.io/v1/OCIRepository': 'source.toolkit.fluxcd.io/v1beta2',
+  'external-secrets.io/v1': 'external-secrets.io/v1beta1',
+};
 
 /** The kubernetes-models package that holds the schema of an API group. */
 function modelModuleOf(apiVersion: string): string {
@@ -19,8 +33,13 @@ function modelOf(apiVersion: string, kind: string): ModelClass | undefined {
   const key = `${apiVersion}/${kind}`;
   if (!modelCache.has(key)) {
     let model: ModelClass | undefined;
+    const schemaVersion = SCHEMA_VERSION_OF[key] ?? SCHEMA_VERSION_OF[apiVersion] ?? apiVersion;
     try {
-      model = (require(modelModuleOf(apiVersion)) as Record<string, ModelClass>)[kind];
+      const Beta = (require(modelModuleOf(schemaVersion)) as Record<string, ModelClass>)[kind];
+      // The beta model checks apiVersion too: validate a copy that carries the beta's.
+      model = Beta && schemaVersion !== apiVersion
+        ? class { constructor(private readonly data: object) {} validate() { new Beta({ ...this.data, apiVersion: schemaVersion }).validate(); } }
+        : Beta;
     } catch {
       model = undefined;
     }
@@ -36,6 +55,10 @@ function modelOf(apiVersion: string, kind: string): ModelClass | undefined {
 export function schemaProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const obj of objects) {
+    if (obj.apiVersion === 'gateway.envoyproxy.io/v1alpha1' && ENVOY_GATEWAY_SCHEMAS[obj.kind]) {
+      problems.push(...checkSchema(obj, ENVOY_GATEWAY_SCHEMAS[obj.kind]).map((p) => `${describe(obj)}: ${p}`));
+      continue;
+    }
     const model = modelOf(obj.apiVersion, obj.kind);
     if (!model) {
       problems.push(`${describe(obj)}: no schema known for ${obj.apiVersion} ${obj.kind}`);

@@ -3,7 +3,9 @@ import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { resolveApp } from '../model/resolve';
-import { Platform } from '../platform/platform';
+import { addOnsOf } from '../platform/default-add-ons';
+import { PlatformConfigs, PlatformControllers } from '../platform/platform';
+import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
 import { synthChart } from './chart-synth';
 import type { OutputFile } from './kube-object';
 import { kustomizationFor } from './render';
@@ -16,15 +18,21 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
   const env = cluster.env;
   const byName = new Map(apps.map((app) => [app.name, app]));
   const appNames = Object.keys(cluster.apps).sort();
+  const resolved = appNames.map((name) => resolveApp(byName.get(name)!, cluster));
+  const platform = { ctx: { cluster, apps: resolved }, addOns: addOnsOf(cluster) };
   const appFiles = appNames.map((name): OutputFile => ({
     path: `dist/${env}/apps/${name}.yaml`,
-    objects: synthChart((scope) => new WebApp(scope, name, { app: resolveApp(byName.get(name)!, cluster) })),
+    objects: synthChart((scope) => new WebApp(scope, name, { app: resolved.find((a) => a.name === name)!, cluster })),
   }));
-  return [
+  const files: OutputFile[] = [
     { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
-    { path: `dist/${env}/platform/platform.yaml`, objects: synthChart((scope) => new Platform(scope, 'platform', { cluster })) },
-    kustomizationFor(`dist/${env}/platform/kustomization.yaml`, ['platform.yaml']),
+    { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
+    kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, ['controllers.yaml']),
+    { path: `dist/${env}/platform-configs/configs.yaml`, objects: synthChart((scope) => new PlatformConfigs(scope, 'configs', platform)) },
+    kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
     ...appFiles,
     kustomizationFor(`dist/${env}/apps/kustomization.yaml`, appNames.map((name) => `${name}.yaml`)),
   ];
+  const surface = publicSurfaceOf(files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []));
+  return [...files, { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, surface) }];
 }

@@ -1,5 +1,6 @@
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
+import { validateEdgeInput } from '../policy/edge-validation';
 import { validateInput } from '../policy/input-validation';
 import { outputProblems } from '../policy/output-rules';
 import { schemaProblems } from '../policy/schema-validation';
@@ -16,13 +17,13 @@ export interface SynthInput {
 /** Builds and checks every cluster, in memory. Throws a SynthError on the first failing stage. */
 export function buildAll(input: SynthInput): OutputFile[] {
   validateInput(input.clusters, input.apps);
-  const files = input.clusters.flatMap((cluster) => buildCluster(cluster, input.apps));
-  const objects = allObjects(files);
-  const invalid = schemaProblems(objects);
+  validateEdgeInput(input.clusters, input.apps);
+  const perCluster = input.clusters.map((cluster) => ({ cluster, files: buildCluster(cluster, input.apps) }));
+  const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
   if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
-  const unsafe = outputProblems(objects);
+  const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
   if (unsafe.length > 0) throw new SynthError(unsafe, 'policy rules failed');
-  return files;
+  return perCluster.flatMap(({ files }) => files);
 }
 
 /** The whole synth: build, validate, then write. On any error nothing is written. */

@@ -1,0 +1,78 @@
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Construct } from 'constructs';
+import { appRoleOf, backupPrefixOf, namespaceOf, serviceAccountOf } from '../model/naming';
+import type { EksCluster } from './eks-cluster';
+import { podIdentityTrust, policyDocument, type PolicyStatement } from './iam-policy';
+import type { SecureBucket } from './secure-bucket';
+
+/** The Terraform addresses of an app's role and its Pod Identity association. */
+export const appRoleAddressOf = (app: string): string => `app_role_${app}`;
+export const podIdentityAddressOf = (app: string): string => `app_pod_identity_${app}`;
+
+/** What an app may do in its bucket: what Mountpoint for S3 needs (list, read, write, delete, multipart). */
+export const APP_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+
+export interface AppRoleProps {
+  readonly cluster: EksCluster;
+  readonly app: string;
+  /** The cluster's region: the KMS keys may be used only through S3 there. */
+  readonly region: string;
+  /** The app's own data bucket, and the key that encrypts it. */
+  readonly bucket: SecureBucket;
+  readonly dataKeyArn: string;
+  /** The cluster's backup bucket and its key, when the app has a backup job. @default no backup access */
+  readonly backup?: { readonly bucket: SecureBucket; readonly keyArn: string };
+}
+
+/**
+ * The IAM role of one app. It reaches only that app's bucket and, for the backup job, only the app's
+ * prefix in the backup bucket. EKS Pod Identity hands it to exactly the app's ServiceAccount in the
+ * app's namespace, the names the WebApp construct emits.
+ */
+export class AppRole extends Construct {
+  readonly role: IamRole;
+  readonly association: EksPodIdentityAssociation;
+
+  constructor(scope: Construct, id: string, props: AppRoleProps) {
+    super(scope, id);
+    const { app, cluster } = props;
+    const namespace = namespaceOf(app);
+    const serviceAccount = serviceAccountOf(app);
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } };
+
+    this.role = new IamRole(this, 'Resource', {
+      name: appRoleOf(cluster.name, app),
+      description: `App ${app} in ${cluster.name}: its bucket and its backup prefix, nothing else`,
+      assumeRolePolicy: podIdentityTrust(cluster.name, namespace, serviceAccount),
+    });
+    this.role.overrideLogicalId(appRoleAddressOf(app));
+
+    const bucketArn = props.bucket.resource.arn;
+    const statements: PolicyStatement[] = [
+      { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
+      { Sid: 'UseAppObjects', Effect: 'Allow', Action: APP_OBJECT_ACTIONS, Resource: `${bucketArn}/*` },
+      { Sid: 'UseAppDataKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.dataKeyArn, Condition: viaS3 },
+    ];
+    if (props.backup) {
+      const backupArn = props.backup.bucket.resource.arn;
+      const prefix = backupPrefixOf(app);
+      statements.push(
+        { Sid: 'ListOwnBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: backupArn, Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } },
+        { Sid: 'UseOwnBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${backupArn}/${prefix}*` },
+        { Sid: 'UseBackupKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.backup.keyArn, Condition: viaS3 },
+      );
+    }
+    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'app-data', policy: policyDocument(statements) })
+      .overrideLogicalId(`${appRoleAddressOf(app)}_policy`);
+
+    this.association = new EksPodIdentityAssociation(this, 'PodIdentity', {
+      clusterName: cluster.nameRef,
+      namespace,
+      serviceAccount,
+      roleArn: this.role.arn,
+    });
+    this.association.overrideLogicalId(podIdentityAddressOf(app));
+  }
+}

@@ -1,0 +1,68 @@
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { EksCluster } from './eks-cluster';
+import { managedPolicyArn, podIdentityTrust } from './iam-policy';
+
+/**
+ * The EKS add-ons every cluster has. `beforeNodes` ones must run for a node to become Ready (the cluster
+ * is created without the self-managed defaults); the others schedule pods, so they wait for the nodes.
+ * Versions are left to EKS: it installs the default version for the cluster's Kubernetes version.
+ */
+export const EKS_ADDONS = [
+  { name: 'vpc-cni', beforeNodes: true },
+  { name: 'kube-proxy', beforeNodes: true },
+  { name: 'eks-pod-identity-agent', beforeNodes: true },
+  { name: 'coredns', beforeNodes: false },
+  { name: 'aws-ebs-csi-driver', beforeNodes: false },
+  { name: 'aws-mountpoint-s3-csi-driver', beforeNodes: false },
+] as const;
+
+export type EksAddonName = (typeof EKS_ADDONS)[number]['name'];
+
+/** The EBS CSI controller's ServiceAccount, which the add-on creates; it gets its role through Pod Identity. */
+export const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
+
+export interface EksAddonsProps {
+  readonly cluster: EksCluster;
+  /** Which half to install: the one nodes need, or the one that runs on nodes. */
+  readonly phase: 'beforeNodes' | 'afterNodes';
+  /** What must exist first (the node group, for the second half). @default [] */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * One half of the cluster's EKS add-ons. The EBS CSI driver gets its own role through Pod Identity. The
+ * Mountpoint S3 CSI driver gets none on purpose: each app's volume mounts with the app's own
+ * credentials (`authenticationSource: pod`), so the driver cannot reach one app's bucket for another.
+ */
+export class EksAddons extends Construct {
+  readonly addons: EksAddon[] = [];
+
+  constructor(scope: Construct, id: string, props: EksAddonsProps) {
+    super(scope, id);
+    const wanted = EKS_ADDONS.filter((a) => a.beforeNodes === (props.phase === 'beforeNodes'));
+    for (const { name } of wanted) {
+      const podIdentityAssociation = name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : undefined;
+      this.addons.push(new EksAddon(this, name, {
+        clusterName: props.cluster.nameRef,
+        addonName: name,
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        podIdentityAssociation,
+        dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      }));
+    }
+  }
+
+  private ebsCsiRole(props: EksAddonsProps): { roleArn: string; serviceAccount: string } {
+    const role = new IamRole(this, 'EbsCsiRole', {
+      name: `${props.cluster.name}-ebs-csi`,
+      assumeRolePolicy: podIdentityTrust(props.cluster.name, EBS_CSI_SERVICE_ACCOUNT.namespace, EBS_CSI_SERVICE_ACCOUNT.name),
+    });
+    new IamRolePolicyAttachment(this, 'EbsCsiPolicy', { role: role.name, policyArn: managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy') });
+    return { roleArn: role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name };
+  }
+}

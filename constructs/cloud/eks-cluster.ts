@@ -1,0 +1,92 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { EncryptionKey } from './encryption-key';
+import { managedPolicyArn, policyDocument, serviceTrust } from './iam-policy';
+
+/** Every control-plane log type EKS has (FSBP EKS.8). */
+export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+/** Days CloudWatch keeps the control-plane logs. */
+export const CONTROL_PLANE_LOG_DAYS = 90;
+
+export interface EksClusterProps {
+  /** The EKS cluster's name (the cluster spec's name). */
+  readonly name: string;
+  /** A Kubernetes minor version in EKS standard support, e.g. `1.35`. */
+  readonly kubernetesVersion: string;
+  /** The private subnets of the three zones; the control plane places its network interfaces there. */
+  readonly subnetIds: readonly string[];
+  /** CIDRs allowed to reach the public endpoint. Empty: the endpoint is private only. */
+  readonly adminCidrs: readonly string[];
+}
+
+/**
+ * The EKS control plane: API endpoint private (public only for the admin allowlist), Kubernetes secrets
+ * envelope-encrypted with a KMS key, every control-plane log type on, access through EKS access entries,
+ * standard support only (no silent extended-support charges), and deletion protection on.
+ */
+export class EksCluster extends Construct {
+  readonly resource: EksClusterResource;
+  /** The cluster's name as written in the spec. */
+  readonly name: string;
+  /** The same name as a reference to the cluster resource: what uses it waits for the cluster. */
+  readonly nameRef: string;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const secretsKey = new EncryptionKey(this, 'SecretsKey', {
+      alias: `${props.name}-eks-secrets`,
+      description: `Envelope encryption of Kubernetes secrets in EKS cluster ${props.name}`,
+      address: 'eks_secrets_key',
+    });
+
+    const role = new IamRole(this, 'Role', {
+      name: `${props.name}-eks-cluster`,
+      assumeRolePolicy: serviceTrust('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'ClusterPolicy', { role: role.name, policyArn: managedPolicyArn('AmazonEKSClusterPolicy') });
+    const keyUse = new IamRolePolicy(this, 'SecretsKeyUse', {
+      role: role.name,
+      name: 'secrets-encryption',
+      policy: policyDocument([{
+        Sid: 'EncryptKubernetesSecrets',
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+        Resource: secretsKey.arn,
+      }]),
+    });
+
+    // Created before the cluster, so that EKS does not create it without a retention.
+    const logs = new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
+      name: `/aws/eks/${props.name}/cluster`,
+      retentionInDays: CONTROL_PLANE_LOG_DAYS,
+    });
+
+    const publicEndpoint = props.adminCidrs.length > 0;
+    this.resource = new EksClusterResource(this, 'Resource', {
+      name: props.name,
+      version: props.kubernetesVersion,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: [...props.subnetIds],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicEndpoint,
+        publicAccessCidrs: publicEndpoint ? [...props.adminCidrs] : undefined,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      upgradePolicy: { supportType: 'STANDARD' },
+      // The managed add-ons (eks-addons.ts) install vpc-cni, kube-proxy and CoreDNS instead.
+      bootstrapSelfManagedAddons: false,
+      deletionProtection: true,
+      dependsOn: [clusterPolicy, keyUse, logs],
+    });
+    this.resource.overrideLogicalId('cluster');
+    this.name = props.name;
+    this.nameRef = this.resource.name;
+  }
+}

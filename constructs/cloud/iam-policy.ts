@@ -1,0 +1,51 @@
+/* IAM policy documents as plain data. A document is rendered with JSON.stringify, so Terraform
+   references (bucket and key ARNs) inside it resolve at plan time and the rules can read it back. */
+
+type Values = string | readonly string[];
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: '*' | Readonly<Record<string, Values>>;
+  readonly Action: Values;
+  readonly Resource?: Values;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, Values>>>>;
+}
+
+export const policyDocument = (statements: readonly PolicyStatement[]): string =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+/** Trust policy that lets one AWS service assume a role. */
+export const serviceTrust = (service: string, actions: readonly string[] = ['sts:AssumeRole']): string =>
+  policyDocument([{ Sid: 'TrustService', Effect: 'Allow', Principal: { Service: service }, Action: actions }]);
+
+/** AWS managed policies, by name. */
+export const managedPolicyArn = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
+
+/** A bucket policy statement that refuses every request not sent over TLS 1.2 or later (FSBP S3.5). */
+export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
+  const resources = [bucketArn, `${bucketArn}/*`];
+  return [
+    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    { Sid: 'DenyOutdatedTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
+  ];
+}
+
+/**
+ * Trust policy for a role that EKS Pod Identity hands to one ServiceAccount. Besides the association,
+ * the session tags EKS sets pin the role to that cluster, namespace and ServiceAccount.
+ */
+export const podIdentityTrust = (cluster: string, namespace: string, serviceAccount: string): string =>
+  policyDocument([{
+    Sid: 'PodIdentity',
+    Effect: 'Allow',
+    Principal: { Service: 'pods.eks.amazonaws.com' },
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Condition: {
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-name': cluster,
+        'aws:RequestTag/kubernetes-namespace': namespace,
+        'aws:RequestTag/kubernetes-service-account': serviceAccount,
+      },
+    },
+  }]);

@@ -1,0 +1,98 @@
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Construct } from 'constructs';
+import { formatCidr, parseCidr, subnetOf } from './cidr';
+
+/** Size of each zone's private subnet (nodes, and pods through the VPC CNI): 8,192 addresses. */
+export const PRIVATE_SUBNET_PREFIX = 19;
+/** Size of each zone's public subnet: only the load balancer's addresses live there. */
+export const PUBLIC_SUBNET_PREFIX = 24;
+/** The public /24s start after the three private /19s (10.x.96.0/24 in a 10.x.0.0/16). */
+const FIRST_PUBLIC_SUBNET = 96;
+
+export interface NetworkProps {
+  /** Names the VPC and tags the subnets for the cluster's load balancers. */
+  readonly clusterName: string;
+  /** A /16, already validated. */
+  readonly vpcCidr: string;
+  /** Three availability zones. */
+  readonly zones: readonly string[];
+  /** A NAT gateway per zone, or one for all. */
+  readonly natGateways: 'perZone' | 'single';
+}
+
+/**
+ * A VPC over three zones. Nodes sit in private subnets and reach the internet through NAT; they get no
+ * public IPs. The public subnets exist only for the one internet-facing load balancer. The default
+ * security group allows nothing.
+ */
+export class Network extends Construct {
+  readonly vpc: Vpc;
+  readonly privateSubnets: Subnet[] = [];
+  readonly publicSubnets: Subnet[] = [];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const { clusterName, zones } = props;
+    const cidr = parseCidr(props.vpcCidr);
+    if (!cidr) throw new Error(`Network: vpcCidr "${props.vpcCidr}" is not an IPv4 CIDR`);
+    const name = (suffix: string) => ({ Name: `${clusterName}-${suffix}` });
+    const clusterTag = { [`kubernetes.io/cluster/${clusterName}`]: 'shared' };
+
+    this.vpc = new Vpc(this, 'Resource', {
+      cidrBlock: props.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: name('vpc'),
+    });
+    new DefaultSecurityGroup(this, 'DefaultSecurityGroup', { vpcId: this.vpc.id, tags: name('default-deny-all') });
+    const internetGateway = new InternetGateway(this, 'InternetGateway', { vpcId: this.vpc.id, tags: name('igw') });
+
+    // Routes are resources of their own: inline route blocks need every attribute set in JSON syntax.
+    const publicRoutes = new RouteTable(this, 'PublicRoutes', { vpcId: this.vpc.id, tags: name('public') });
+    new Route(this, 'PublicDefaultRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: internetGateway.id });
+
+    const natGateways: NatGateway[] = [];
+    zones.forEach((zone, i) => {
+      const publicSubnet = new Subnet(this, `Public${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: zone,
+        cidrBlock: formatCidr(subnetOf(cidr, PUBLIC_SUBNET_PREFIX, FIRST_PUBLIC_SUBNET + i)),
+        mapPublicIpOnLaunch: false,
+        tags: { ...name(`public-${zone}`), ...clusterTag, 'kubernetes.io/role/elb': '1' },
+      });
+      new RouteTableAssociation(this, `Public${i}Routes`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
+      this.publicSubnets.push(publicSubnet);
+
+      if (props.natGateways === 'perZone' || i === 0) {
+        const address = new Eip(this, `Nat${i}Address`, { domain: 'vpc', tags: name(`nat-${zone}`) });
+        natGateways.push(new NatGateway(this, `Nat${i}`, {
+          allocationId: address.allocationId,
+          subnetId: publicSubnet.id,
+          tags: name(`nat-${zone}`),
+          dependsOn: [internetGateway],
+        }));
+      }
+    });
+
+    zones.forEach((zone, i) => {
+      const privateSubnet = new Subnet(this, `Private${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: zone,
+        cidrBlock: formatCidr(subnetOf(cidr, PRIVATE_SUBNET_PREFIX, i)),
+        mapPublicIpOnLaunch: false,
+        tags: { ...name(`private-${zone}`), ...clusterTag, 'kubernetes.io/role/internal-elb': '1' },
+      });
+      const routes = new RouteTable(this, `Private${i}Routes`, { vpcId: this.vpc.id, tags: name(`private-${zone}`) });
+      new Route(this, `Private${i}DefaultRoute`, {
+        routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: (natGateways[i] ?? natGateways[0]).id,
+      });
+      new RouteTableAssociation(this, `Private${i}RoutesAssociation`, { subnetId: privateSubnet.id, routeTableId: routes.id });
+      this.privateSubnets.push(privateSubnet);
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { certificateSecretOf, CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
+import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { PLATFORM_PRIORITY } from './priority-classes';
+
+export const certManagerDefaults = {
+  name: 'cert-manager',
+  namespace: 'cert-manager',
+  chart: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.18.2' } as ChartSource,
+};
+export type CertManagerProps = Partial<typeof certManagerDefaults>;
+
+/**
+ * cert-manager with Gateway API support, an ACME ClusterIssuer that solves HTTP-01 through the shared
+ * Gateway's HTTP listener, and one explicit Certificate per app host. Explicit Certificates rather than
+ * the Gateway annotation: they are checked against their schema at synth time, reviewers see each one
+ * in the diff, and a certificate outlives a listener edit instead of vanishing with it.
+ */
+export class CertManagerAddOn implements AddOn {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: ChartSource;
+  /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
+  readonly dependsOn: readonly string[] = ['envoy-gateway'];
+  readonly podSecurity = 'restricted' as const;
+  // 10250: the webhook the API server calls. Port 80 out: the HTTP-01 self-check before ACME validates.
+  readonly network = { ingressPorts: [10250], egressInternetPorts: [80, 443] };
+
+  constructor(props: CertManagerProps = {}) {
+    const p = { ...certManagerDefaults, ...props };
+    this.name = p.name;
+    this.namespace = p.namespace;
+    this.chart = p.chart;
+  }
+
+  values(): Record<string, unknown> {
+    return {
+      crds: { enabled: true, keep: true },
+      global: { priorityClassName: PLATFORM_PRIORITY },
+      config: {
+        apiVersion: 'controller.config.cert-manager.io/v1alpha1',
+        kind: 'ControllerConfiguration',
+        enableGatewayAPI: true,
+      },
+      podDisruptionBudget: { enabled: true },
+    };
+  }
+
+  configure(scope: Construct, ctx: AddOnContext): void {
+    const c = new Construct(scope, this.name);
+    new ApiObject(c, 'Issuer', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: CLUSTER_ISSUER },
+      spec: {
+        acme: {
+          server: ctx.cluster.acme.server,
+          email: ctx.cluster.acme.email,
+          privateKeySecretRef: { name: `${CLUSTER_ISSUER}-account-key` },
+          solvers: [{
+            http01: {
+              gatewayHTTPRoute: {
+                parentRefs: [{ kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: HTTP_LISTENER }],
+              },
+            },
+          }],
+        },
+      },
+    });
+    const hosts = ctx.apps.flatMap((app) => app.hosts).sort();
+    for (const host of hosts) {
+      new ApiObject(c, `Certificate-${host}`, {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: certificateSecretOf(host), namespace: GATEWAY.namespace },
+        spec: {
+          secretName: certificateSecretOf(host),
+          dnsNames: [host],
+          issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: CLUSTER_ISSUER },
+          privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+          renewBefore: '720h',
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { certificateSecretOf, GATEWAY, HTTP_LISTENER, httpsListenerOf, namespaceOf } from '../model/naming';
+import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { PLATFORM_PRIORITY } from './priority-classes';
+
+export const envoyGatewayDefaults = {
+  name: 'envoy-gateway',
+  namespace: GATEWAY.namespace,
+  chart: { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.5.1' } as ChartSource,
+  proxyReplicas: 2,
+};
+export type EnvoyGatewayProps = Partial<typeof envoyGatewayDefaults>;
+
+/** Envoy's listener ports inside the proxy pods (Envoy Gateway maps 80 and 443 onto them). */
+export const PROXY_PORTS = [10080, 10443];
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * Envoy Gateway and the one shared Gateway: an HTTP listener that only redirects to HTTPS (ACME
+ * challenges excepted, which cert-manager routes by exact path), and one HTTPS listener per app host,
+ * open only to that app's namespace. Its proxies sit behind the cluster's one public load balancer.
+ */
+export class EnvoyGatewayAddOn implements AddOn {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: ChartSource;
+  readonly dependsOn: readonly string[] = [];
+  readonly podSecurity = 'restricted' as const;
+  readonly network = { ingressPorts: [...PROXY_PORTS, 19001], egressCluster: true };
+  private readonly proxyReplicas: number;
+
+  constructor(props: EnvoyGatewayProps = {}) {
+    const p = { ...envoyGatewayDefaults, ...props };
+    this.name = p.name;
+    this.namespace = p.namespace;
+    this.chart = p.chart;
+    this.proxyReplicas = p.proxyReplicas;
+  }
+
+  values(): Record<string, unknown> {
+    return { deployment: { replicas: 2, priorityClassName: PLATFORM_PRIORITY } };
+  }
+
+  configure(scope: Construct, ctx: AddOnContext): void {
+    const c = new Construct(scope, this.name);
+    const namespace = this.namespace;
+    const proxyConfig = 'public-proxy';
+    new ApiObject(c, 'Proxy', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'EnvoyProxy',
+      metadata: { name: proxyConfig, namespace },
+      spec: {
+        provider: {
+          type: 'Kubernetes',
+          kubernetes: {
+            envoyService: {
+              type: 'LoadBalancer',
+              // Local keeps the client's source IP, which the internal apps' IP allowlist needs.
+              externalTrafficPolicy: 'Local',
+              annotations: {
+                'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+                'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+                'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+              },
+            },
+            envoyDeployment: {
+              replicas: this.proxyReplicas,
+              patch: { type: 'StrategicMerge', value: { spec: { template: { spec: { priorityClassName: PLATFORM_PRIORITY } } } } },
+            },
+          },
+        },
+      },
+    });
+    new ApiObject(c, 'Class', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: GATEWAY.className },
+      spec: {
+        controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+        parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: proxyConfig, namespace },
+      },
+    });
+    const hostListeners = ctx.apps.flatMap((app) => app.hosts.map((host) => ({
+      name: httpsListenerOf(host),
+      protocol: 'HTTPS',
+      port: 443,
+      hostname: host,
+      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: certificateSecretOf(host) }] },
+      allowedRoutes: {
+        namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespaceOf(app.name) } } },
+        kinds: [{ kind: 'HTTPRoute' }],
+      },
+    }))).sort((a, b) => a.name.localeCompare(b.name));
+    new ApiObject(c, 'Resource', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: GATEWAY.name, namespace },
+      spec: {
+        gatewayClassName: GATEWAY.className,
+        listeners: [
+          { name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } },
+          ...hostListeners,
+        ],
+      },
+    });
+    new ApiObject(c, 'Redirect', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'redirect-to-https', namespace },
+      spec: {
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, sectionName: HTTP_LISTENER }],
+        rules: [{
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
+        }],
+      },
+    });
+    new ApiObject(c, 'ClientPolicy', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'ClientTrafficPolicy',
+      metadata: { name: 'client-limits', namespace },
+      spec: {
+        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name }],
+        tls: { minVersion: '1.2' },
+        timeout: { http: { requestReceivedTimeout: '60s', idleTimeout: '120s' } },
+        headers: { withUnderscoresAction: 'RejectRequest' },
+        connection: { bufferLimit: '64Ki' },
+      },
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { PLATFORM_PRIORITY } from './priority-classes';
+
+export const externalDnsDefaults = {
+  name: 'external-dns',
+  namespace: 'external-dns',
+  chart: { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.18.0' } as ChartSource,
+  /** `upsert-only` never deletes a record: a removed route leaves its DNS in place until an operator acts. */
+  policy: 'upsert-only' as 'upsert-only' | 'sync',
+};
+export type ExternalDnsProps = Partial<typeof externalDnsDefaults>;
+
+/** The ServiceAccount that the cloud stack's external-dns role is bound to through Pod Identity. */
+export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
+
+/**
+ * external-dns for Route53: every app host's record points at the Gateway's load balancer with no hand
+ * step, which is what lets ACME HTTP-01 (and so TLS) work on its own.
+ */
+export class ExternalDnsAddOn implements AddOn {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: ChartSource;
+  readonly dependsOn: readonly string[] = ['envoy-gateway'];
+  readonly podSecurity = 'restricted' as const;
+  readonly network = { egressInternetPorts: [443], awsCredentials: true };
+  private readonly policy: string;
+
+  constructor(props: ExternalDnsProps = {}) {
+    const p = { ...externalDnsDefaults, ...props };
+    this.name = p.name;
+    this.namespace = p.namespace;
+    this.chart = p.chart;
+    this.policy = p.policy;
+  }
+
+  values(ctx: AddOnContext): Record<string, unknown> {
+    const { cluster } = ctx;
+    return {
+      provider: { name: 'aws' },
+      sources: ['gateway-httproute'],
+      domainFilters: [cluster.domain, ...(cluster.extraHostDomains ?? [])],
+      policy: this.policy,
+      registry: 'txt',
+      txtOwnerId: cluster.name,
+      serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
+      env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
+      priorityClassName: PLATFORM_PRIORITY,
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { FLUX_NAMESPACE } from '../model/naming';
+import type { AddOn, AddOnContext } from './add-on';
+
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+/**
+ * Installs one add-on through Flux: its chart source (a HelmRepository, of type oci for oci:// URLs)
+ * and a HelmRelease pinned to the exact chart version, with CRDs managed on install and upgrade,
+ * remediation on failure, and dependsOn for the add-ons it needs.
+ */
+export class FluxHelmRelease extends Construct {
+  constructor(scope: Construct, id: string, addOn: AddOn, ctx: AddOnContext) {
+    super(scope, id);
+    const { chart } = addOn;
+    if (!EXACT_VERSION.test(chart.version)) {
+      throw new Error(`add-on "${addOn.name}": field "chart.version" = "${chart.version}": must be an exact version`);
+    }
+    const oci = chart.repository.startsWith('oci://');
+    const source = `${addOn.name}-chart`;
+    new ApiObject(this, 'Source', {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: source, namespace: FLUX_NAMESPACE },
+      spec: { interval: '12h', url: chart.repository, ...(oci ? { type: 'oci' } : {}) },
+    });
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: addOn.name, namespace: FLUX_NAMESPACE },
+      spec: {
+        interval: '30m',
+        releaseName: addOn.name,
+        targetNamespace: addOn.namespace,
+        storageNamespace: addOn.namespace,
+        chart: { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: source, namespace: FLUX_NAMESPACE } } },
+        ...(addOn.dependsOn.length > 0 ? { dependsOn: [...addOn.dependsOn].sort().map((name) => ({ name, namespace: FLUX_NAMESPACE })) } : {}),
+        // CRDs come with the chart and are upgraded with it; Helm alone never upgrades them.
+        install: { crds: 'CreateReplace', remediation: { retries: 3 } },
+        upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },
+        rollback: { cleanupOnFail: true },
+        driftDetection: { mode: 'enabled' },
+        values: addOn.values(ctx),
+      },
+    });
+  }
+}

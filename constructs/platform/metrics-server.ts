@@ -1,0 +1,31 @@
+import type { AddOn, ChartSource } from './add-on';
+import { PLATFORM_PRIORITY } from './priority-classes';
+
+export const metricsServerDefaults = {
+  name: 'metrics-server',
+  namespace: 'metrics-server',
+  chart: { repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.0' } as ChartSource,
+};
+export type MetricsServerProps = Partial<typeof metricsServerDefaults>;
+
+/** metrics-server: the CPU figures every app's HPA scales on. */
+export class MetricsServerAddOn implements AddOn {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: ChartSource;
+  readonly dependsOn: readonly string[] = [];
+  readonly podSecurity = 'restricted' as const;
+  // The API server calls it on 10250; it reads every kubelet on 10250.
+  readonly network = { ingressPorts: [10250], egressCluster: true };
+
+  constructor(props: MetricsServerProps = {}) {
+    const p = { ...metricsServerDefaults, ...props };
+    this.name = p.name;
+    this.namespace = p.namespace;
+    this.chart = p.chart;
+  }
+
+  values(): Record<string, unknown> {
+    return { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, priorityClassName: PLATFORM_PRIORITY };
+  }
+}

@@ -1,0 +1,77 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { ClusterSpec } from '../model/cluster-spec';
+import { GATEWAY, platformSecretKeyOf } from '../model/naming';
+
+export interface GuardRule {
+  readonly name: string;
+  readonly resources: { readonly group: string; readonly version: string; readonly resource: string };
+  /** CEL, true when the object is allowed. `object` is the object being created or updated. */
+  readonly expression: string;
+  readonly message: string;
+}
+
+const quote = (s: string) => JSON.stringify(s);
+
+/** The rules the API server enforces on every write, hand-applied manifests included. */
+export function guardRulesOf(cluster: ClusterSpec): GuardRule[] {
+  const domains = [cluster.domain, ...(cluster.extraHostDomains ?? [])];
+  const underDomains = domains.map((d) => `h == ${quote(d)} || h.endsWith(${quote(`.${d}`)})`).join(' || ');
+  const shared = [cluster.internalAccess.oidc?.clientSecret, cluster.internalAccess.basicAuthSecret]
+    .filter((s): s is string => s !== undefined).map((s) => quote(platformSecretKeyOf(cluster.env, s)));
+  return [
+    {
+      name: 'public-services-only-at-the-gateway',
+      resources: { group: '', version: 'v1', resource: 'services' },
+      expression: `!(has(object.spec.type) && object.spec.type in ['LoadBalancer', 'NodePort']) || object.metadata.namespace == ${quote(GATEWAY.namespace)}`,
+      message: `Only the shared Gateway (namespace ${GATEWAY.namespace}) may have a LoadBalancer or NodePort Service.`,
+    },
+    {
+      name: 'route-hosts-in-cluster-domains',
+      resources: { group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes' },
+      expression: `!has(object.spec.hostnames) || object.spec.hostnames.all(h, ${underDomains})`,
+      message: `HTTPRoute hostnames must be under ${domains.join(', ')}.`,
+    },
+    {
+      name: 'external-secrets-own-keys-only',
+      resources: { group: 'external-secrets.io', version: 'v1', resource: 'externalsecrets' },
+      expression: `!has(object.spec.data) || object.spec.data.all(d, d.remoteRef.key.startsWith(${quote(`webapps/${cluster.env}/`)} + object.metadata.namespace + '/')${shared.length > 0 ? ` || d.remoteRef.key in [${shared.join(', ')}]` : ''})`,
+      message: `An ExternalSecret may read only its own namespace's keys (webapps/${cluster.env}/<namespace>/…).`,
+    },
+  ];
+}
+
+/**
+ * ValidatingAdmissionPolicies (built into Kubernetes, no extra component) that keep the public surface
+ * and secret separation in place even against a hand-applied manifest.
+ */
+export class PublicSurfaceGuard extends Construct {
+  constructor(scope: Construct, id: string, cluster: ClusterSpec) {
+    super(scope, id);
+    for (const rule of guardRulesOf(cluster)) {
+      new ApiObject(this, rule.name, {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: rule.name },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [{
+              apiGroups: [rule.resources.group],
+              apiVersions: [rule.resources.version],
+              operations: ['CREATE', 'UPDATE'],
+              resources: [rule.resources.resource],
+            }],
+          },
+          validations: [{ expression: rule.expression, message: rule.message }],
+        },
+      });
+      new ApiObject(this, `${rule.name}-binding`, {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: rule.name },
+        spec: { policyName: rule.name, validationActions: ['Deny'] },
+      });
+    }
+  }
+}

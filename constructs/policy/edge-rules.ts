@@ -1,0 +1,60 @@
+import { certificateSecretOf, EXPOSURE_LABEL, HTTP_LISTENER, httpsListenerOf } from '../model/naming';
+import { describe, type KubeObject } from '../synth/kube-object';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+/**
+ * The edge of one cluster: every routed host has an HTTPS listener with a certificate from the issuer,
+ * the HTTP listener only redirects, every app route sends HSTS and is rate limited, and internal apps
+ * (and only they) sit behind a login.
+ */
+export function edgeProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const gateway = objects.find((o) => o.kind === 'Gateway');
+  const listeners: Json[] = (gateway?.spec as Json)?.listeners ?? [];
+  const certificates = new Set(objects.filter((o) => o.kind === 'Certificate').map((c) => (c.spec as Json).secretName));
+  const routes = objects.filter((o) => o.kind === 'HTTPRoute');
+  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata.name, n]));
+  const targets = (kind: string, route: KubeObject) => objects.some((p) => p.kind === kind && p.metadata.namespace === route.metadata.namespace
+    && (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
+
+  for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
+    const spec = route.spec as Json;
+    for (const host of spec.hostnames as string[]) {
+      const listener = listeners.find((l) => l.name === httpsListenerOf(host));
+      if (!listener || listener.protocol !== 'HTTPS' || listener.hostname !== host) {
+        problems.push(`${describe(route)}: host ${host} has no HTTPS listener on the Gateway`);
+        continue;
+      }
+      const cert = listener.tls?.certificateRefs?.[0]?.name;
+      if (cert !== certificateSecretOf(host) || !certificates.has(cert)) problems.push(`${describe(route)}: host ${host} has no Certificate for its listener`);
+    }
+    const hsts = spec.rules.every((rule: Json) => (rule.filters ?? []).some((f: Json) => f.responseHeaderModifier?.set?.some((h: Json) => h.name === 'Strict-Transport-Security')));
+    if (!hsts) problems.push(`${describe(route)}: a rule does not send HSTS`);
+    if (!targets('BackendTrafficPolicy', route)) problems.push(`${describe(route)}: no BackendTrafficPolicy rate-limits it`);
+    const exposure = namespaces.get(route.metadata.namespace!)?.metadata.labels?.[EXPOSURE_LABEL];
+    const login = targets('SecurityPolicy', route);
+    if (exposure === 'internal' && !login) problems.push(`${describe(route)}: the app is internal but its route has no login SecurityPolicy`);
+    if (exposure === 'public' && login) problems.push(`${describe(route)}: the app is public but its route has a SecurityPolicy`);
+  }
+  if (gateway) {
+    const http = listeners.find((l) => l.name === HTTP_LISTENER);
+    const redirect = routes.some((r) => (r.spec as Json).parentRefs?.some((p: Json) => p.sectionName === HTTP_LISTENER)
+      && (r.spec as Json).rules.every((rule: Json) => rule.filters?.some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')));
+    if (!http || !redirect) problems.push(`${describe(gateway)}: the HTTP listener does not redirect to HTTPS`);
+  }
+  return problems;
+}
+
+/** No Secret with data in git, no hostPort, and every chart pinned to an exact version. */
+export function supplyProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of objects) {
+    if (o.kind === 'Secret' && (o.data !== undefined || o.stringData !== undefined)) problems.push(`${describe(o)}: carries secret data; reference the secret store instead`);
+    if (o.kind === 'HelmRelease' && !EXACT_VERSION.test((o.spec as Json)?.chart?.spec?.version ?? '')) problems.push(`${describe(o)}: chart version is not pinned exactly`);
+    const json = JSON.stringify(o.spec ?? {});
+    if (json.includes('"hostPort"')) problems.push(`${describe(o)}: uses a hostPort`);
+  }
+  return problems;
+}

@@ -1,0 +1,166 @@
+import { isCelError, run } from '@bufbuild/cel';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { namespaceOf } from '../constructs/model/naming';
+import type { AddOn } from '../constructs/platform/add-on';
+import { orderAddOns } from '../constructs/platform/add-on-order';
+import { addOnsOf, defaultAddOns } from '../constructs/platform/default-add-ons';
+import { guardRulesOf } from '../constructs/platform/public-surface-guard';
+import { edgeProblems, supplyProblems } from '../constructs/policy/edge-rules';
+import { publicSurfaceOf } from '../constructs/policy/public-surface';
+import { schemaProblems } from '../constructs/policy/schema-validation';
+import type { KubeObject } from '../constructs/synth/kube-object';
+import { byKind, realObjectsOf, realOutput } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
+const fakeAddOn = (name: string, dependsOn: string[]): AddOn => ({ ...defaultAddOns()[0], name, dependsOn, values: () => ({}) });
+
+describe('add-on contract', () => {
+  test('the default add-ons install in dependency order', () => {
+    const order = addOnsOf(CLUSTERS[0]).map((a) => a.name);
+    for (const addOn of defaultAddOns()) {
+      for (const dep of addOn.dependsOn) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(addOn.name));
+    }
+  });
+  test('a missing dependency fails synth, naming both add-ons', () => {
+    expect(() => orderAddOns([fakeAddOn('a', ['ghost'])])).toThrow('add-on "a": field "dependsOn" = "ghost": that add-on is not enabled in this cluster');
+  });
+  test('a cycle fails synth and shows it', () => {
+    expect(() => orderAddOns([fakeAddOn('a', ['b']), fakeAddOn('b', ['a'])])).toThrow('add-on "a": field "dependsOn" forms a cycle: a -> b -> a');
+  });
+  test('disabling an add-on another needs fails synth', () => {
+    expect(() => addOnsOf({ ...CLUSTERS[0], disabledAddOns: ['envoy-gateway'] })).toThrow('add-on "cert-manager": field "dependsOn" = "envoy-gateway"');
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s', (env, cluster) => {
+  const objects = realObjectsOf(env);
+  const releases = byKind(objects, 'HelmRelease');
+
+  test('every add-on has a HelmRelease pinned to an exact chart version, and Flux dependsOn matches the add-on order', () => {
+    const addOns = addOnsOf(cluster);
+    expect(releases.map((r) => r.metadata.name).sort()).toEqual(addOns.map((a) => a.name).sort());
+    for (const addOn of addOns) {
+      const spec = releases.find((r) => r.metadata.name === addOn.name)!.spec as Json;
+      expect(spec.chart.spec.version).toBe(addOn.chart.version);
+      expect(spec.chart.spec.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect((spec.dependsOn ?? []).map((d: Json) => d.name)).toEqual([...addOn.dependsOn].sort());
+      expect(spec.install.crds).toBe('CreateReplace');
+      expect(spec.upgrade.remediation.retries).toBeGreaterThan(0);
+    }
+  });
+
+  test('the ACME issuer matches the env', () => {
+    const issuer = byKind(objects, 'ClusterIssuer')[0].spec as Json;
+    expect(issuer.acme.server).toBe(cluster.acme.server);
+    expect(issuer.acme.server.includes('staging')).toBe(env === 'staging');
+  });
+
+  test('the public surface computed from dist/ matches the app specs', () => {
+    const surface = publicSurfaceOf(objects);
+    expect(surface.loadBalancers).toHaveLength(1);
+    const expected = Object.keys(cluster.apps).flatMap((name) => {
+      const app = APPS.find((a) => a.name === name)!;
+      const hosts = cluster.apps[name].hosts ?? app.hosts[env] ?? [];
+      return hosts.map((host) => ({ host, namespace: namespaceOf(name), access: app.exposure === 'public' ? 'open' : 'login' }));
+    }).sort((a, b) => a.host.localeCompare(b.host));
+    expect(surface.endpoints.map(({ host, namespace, access }) => ({ host, namespace, access }))).toEqual(expected);
+    const summary = realOutput().find((f) => f.path === `dist/${env}/public-endpoints.md`)!.text!;
+    for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
+  });
+
+  test('every platform namespace is default-deny', () => {
+    for (const ns of byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform')) {
+      expect(byKind(objects, 'NetworkPolicy').some((p) => p.metadata.namespace === ns.metadata.name && p.metadata.name === 'default-deny')).toBe(true);
+    }
+  });
+
+  test('apps run below the platform in priority', () => {
+    const classes = Object.fromEntries(byKind(objects, 'PriorityClass').map((p) => [p.metadata.name, (p as Json).value]));
+    for (const d of byKind(objects, 'Deployment')) expect(classes[(d.spec as Json).template.spec.priorityClassName]).toBeLessThan(classes['platform-critical']);
+  });
+});
+
+describe('the edge rules catch broken output', () => {
+  const objects = realObjectsOf('prod');
+  const without = (pred: (o: KubeObject) => boolean) => objects.filter((o) => !pred(o));
+
+  test('a route with no rate limit', () => {
+    expect(edgeProblems(without((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === 'shop'))).toEqual(['HTTPRoute shop/shop: no BackendTrafficPolicy rate-limits it']);
+  });
+  test('an internal app without login', () => {
+    expect(edgeProblems(without((o) => o.kind === 'SecurityPolicy'))).toEqual(['HTTPRoute backoffice/backoffice: the app is internal but its route has no login SecurityPolicy']);
+  });
+  test('a public app with a login by accident', () => {
+    const stray = clone(byKind(objects, 'SecurityPolicy')[0]);
+    stray.metadata.namespace = 'shop';
+    stray.spec.targetRefs[0].name = 'shop';
+    expect(edgeProblems([...objects, stray])).toEqual(['HTTPRoute shop/shop: the app is public but its route has a SecurityPolicy']);
+  });
+  test('a host without a certificate', () => {
+    expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-shop-example-com'))).toEqual(['HTTPRoute shop/shop: host shop.example.com has no Certificate for its listener']);
+  });
+  test('an HTTP listener that does not redirect', () => {
+    expect(edgeProblems(without((o) => o.metadata.name === 'redirect-to-https'))).toEqual(['Gateway envoy-gateway-system/public: the HTTP listener does not redirect to HTTPS']);
+  });
+  test('a Secret with data, and an unpinned chart', () => {
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } };
+    const release = clone(byKind(objects, 'HelmRelease')[0]);
+    release.spec.chart.spec.version = '1.x';
+    expect(supplyProblems([secret, release])).toEqual([
+      'Secret shop/db: carries secret data; reference the secret store instead',
+      `HelmRelease flux-system/${release.metadata.name}: chart version is not pinned exactly`,
+    ]);
+  });
+  test('no Secret object with data is in dist/', () => {
+    expect(byKind(objects, 'Secret').filter((s) => s.data || s.stringData)).toEqual([]);
+  });
+  test('the hand-written Envoy Gateway schemas reject a misspelt field', () => {
+    const policy = clone(byKind(objects, 'BackendTrafficPolicy')[0]);
+    policy.spec.rateLimit.local.rules[0].limit.unit = 'Fortnight';
+    policy.spec.rateLimt = {};
+    expect(schemaProblems([policy])).toEqual([
+      `BackendTrafficPolicy ${policy.metadata.namespace}/${policy.metadata.name}: /spec/rateLimit/local/rules/0/limit/unit must be one of Second, Minute, Hour, Day`,
+      `BackendTrafficPolicy ${policy.metadata.namespace}/${policy.metadata.name}: /spec/rateLimt is not a known field`,
+    ]);
+  });
+});
+
+// The admission guard's CEL, evaluated by a real CEL implementation against allowed and rejected objects.
+describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
+  const cluster = CLUSTERS.find((c) => c.env === 'prod')!;
+  const rules = Object.fromEntries(guardRulesOf(cluster).map((r) => [r.name, r.expression]));
+  const admits = (rule: string, object: Json): boolean => {
+    const result = run(rules[rule], { object });
+    if (isCelError(result)) throw new Error(`${rule}: ${String(result)}`);
+    return result as boolean;
+  };
+
+  test('the emitted policies carry exactly these expressions', () => {
+    const emitted = byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicy');
+    expect(Object.fromEntries(emitted.map((p) => [p.metadata.name, (p.spec as Json).validations[0].expression]))).toEqual(rules);
+    expect(byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicyBinding').map((b) => (b.spec as Json).validationActions)).toEqual(emitted.map(() => ['Deny']));
+  });
+  test.each([
+    ['a ClusterIP Service anywhere', { metadata: { namespace: 'shop' }, spec: { type: 'ClusterIP' } }, true],
+    ['a Service with no type', { metadata: { namespace: 'shop' }, spec: {} }, true],
+    ['the Envoy LoadBalancer in the gateway namespace', { metadata: { namespace: 'envoy-gateway-system' }, spec: { type: 'LoadBalancer' } }, true],
+    ['a LoadBalancer in an app namespace', { metadata: { namespace: 'shop' }, spec: { type: 'LoadBalancer' } }, false],
+    ['a NodePort in an app namespace', { metadata: { namespace: 'legacy-site' }, spec: { type: 'NodePort' } }, false],
+  ])('services: %s', (_what, object, allowed) => expect(admits('public-services-only-at-the-gateway', object)).toBe(allowed));
+  test.each([
+    ['a host under the domain', ['shop.example.com'], true],
+    ['the apex', ['example.com'], true],
+    ['a foreign host', ['shop.example.com', 'evil.com'], false],
+    ['a look-alike suffix', ['shopexample.com'], false],
+  ])('routes: %s', (_what, hostnames, allowed) => expect(admits('route-hosts-in-cluster-domains', { spec: { hostnames } })).toBe(allowed));
+  test.each([
+    ['its own key', 'shop', 'webapps/prod/shop/database', true],
+    ['another app\'s key', 'shop', 'webapps/prod/legacy-site/database', false],
+    ['the shared login secret', 'backoffice', 'webapps/prod/platform/oidc-client', true],
+    ['another env\'s key', 'shop', 'webapps/staging/shop/database', false],
+  ])('external secrets: %s', (_what, namespace, key, allowed) => {
+    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { data: [{ remoteRef: { key } }] } })).toBe(allowed);
+  });
+});

@@ -16,7 +16,7 @@ export const staging: ClusterSpec = {
   acme: { server: LETSENCRYPT_STAGING, email: 'ops@example.com' },
   apps: {
     'legacy-site': { scaling: { min: 1, max: 2 } },
-    shop: { scaling: { min: 1, max: 2 }, env: { NODE_staging: 'staging' } },
+    shop: { scaling: { min: 1, max: 2 }, env: { NODE_ENV: 'staging' } },
     backoffice: { scaling: { min: 1, max: 1 } },
   },
   appData: {

@@ -1,11 +1,14 @@
 import { WebApp } from '../app/web-app';
+import { crossCheckProblems } from '../cloud/cross-check';
+import { synthCloud, terraformFileOf } from '../cloud/synth-cloud';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
-import { resolveApp } from '../model/resolve';
+import { resolveApp, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
 import { PlatformConfigs, PlatformControllers } from '../platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
+import { SynthError } from '../policy/spec-error';
 import { synthChart } from './chart-synth';
 import type { OutputFile } from './kube-object';
 import { kustomizationFor } from './render';
@@ -13,7 +16,7 @@ import { kustomizationFor } from './render';
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
 export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-kustomizations.yaml`;
 
-/** Every file of one cluster: its Flux entry point, the platform layer and one file per app. */
+/** Every file of one cluster: its Flux entry point, the platform layer, one file per app and the Terraform. */
 export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): OutputFile[] {
   const env = cluster.env;
   const byName = new Map(apps.map((app) => [app.name, app]));
@@ -34,5 +37,13 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
     kustomizationFor(`dist/${env}/apps/kustomization.yaml`, appNames.map((name) => `${name}.yaml`)),
   ];
   const surface = publicSurfaceOf(files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []));
-  return [...files, { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, surface) }];
+  return [...files, { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, surface) }, terraformFile(cluster, resolved, appFiles)];
+}
+
+/** The cluster's CDKTF stack as Terraform JSON, checked against the app YAML it must agree with. */
+function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], appFiles: readonly OutputFile[]): OutputFile {
+  const cloud = synthCloud(cluster, apps);
+  const disagreements = crossCheckProblems(cloud.json, appFiles.flatMap((f) => f.objects ?? []), apps.map((a) => a.name));
+  if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);
+  return { path: terraformFileOf(cluster.env), text: cloud.text };
 }

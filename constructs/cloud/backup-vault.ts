@@ -1,0 +1,114 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
+import type { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import type { BackupVaultSpec } from '../model/cluster-spec';
+import { accessLogPrefixOf, backupBucketOf, offsiteBackupBucketOf } from '../model/naming';
+import { EncryptionKey } from './encryption-key';
+import { policyDocument, serviceTrust } from './iam-policy';
+import { SecureBucket } from './secure-bucket';
+
+export interface BackupVaultProps {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly offsiteRegion: string;
+  /** The provider alias of the offsite region. */
+  readonly offsiteProvider: TerraformProvider;
+  /** The access-log bucket of each region. */
+  readonly accessLogs: { readonly near: SecureBucket; readonly offsite: SecureBucket };
+  readonly settings: Required<BackupVaultSpec>;
+}
+
+/**
+ * Where the apps' backup jobs write, per env: a bucket near the cluster (its region), replicated by S3
+ * to a bucket in the offsite region under Object Lock. Delete markers replicate too, so the offsite copy
+ * mirrors the restic repositories after a prune, while every replaced or deleted version stays locked
+ * there for the retention period: no one who can reach the cluster can erase the offsite history.
+ */
+export class BackupVault extends Construct {
+  readonly near: SecureBucket;
+  readonly offsite: SecureBucket;
+  readonly nearKey: EncryptionKey;
+  readonly offsiteKey: EncryptionKey;
+
+  constructor(scope: Construct, id: string, props: BackupVaultProps) {
+    super(scope, id);
+    const { clusterName, settings, offsiteProvider } = props;
+    const nearName = backupBucketOf(clusterName);
+    const offsiteName = offsiteBackupBucketOf(clusterName);
+
+    this.nearKey = new EncryptionKey(this, 'NearKey', {
+      alias: `${clusterName}-backup`, description: `Backups of ${clusterName}, near the cluster`, address: 'backup_near_key',
+    });
+    this.offsiteKey = new EncryptionKey(this, 'OffsiteKey', {
+      alias: `${clusterName}-backup-offsite`, description: `Offsite replica of the backups of ${clusterName}`, address: 'backup_offsite_key', provider: offsiteProvider,
+    });
+
+    this.near = new SecureBucket(this, 'Near', {
+      bucketName: nearName,
+      address: 'backup_near',
+      kmsKeyArn: this.nearKey.arn,
+      accessLogs: { bucket: props.accessLogs.near.resource, prefix: accessLogPrefixOf(nearName) },
+      noncurrentVersionDays: settings.nearNoncurrentDays,
+    });
+    this.offsite = new SecureBucket(this, 'Offsite', {
+      bucketName: offsiteName,
+      address: 'backup_offsite',
+      provider: offsiteProvider,
+      kmsKeyArn: this.offsiteKey.arn,
+      accessLogs: { bucket: props.accessLogs.offsite.resource, prefix: accessLogPrefixOf(offsiteName) },
+      // A version cannot expire before its lock ends anyway; it expires as soon as it may.
+      noncurrentVersionDays: settings.objectLockDays,
+      objectLock: { mode: settings.objectLockMode, days: settings.objectLockDays },
+    });
+
+    const role = new IamRole(this, 'ReplicationRole', {
+      name: `${clusterName}-backup-replication`,
+      assumeRolePolicy: serviceTrust('s3.amazonaws.com'),
+    });
+    const nearArn = this.near.resource.arn;
+    const offsiteArn = this.offsite.resource.arn;
+    const policy = new IamRolePolicy(this, 'ReplicationPolicy', {
+      role: role.name,
+      name: 'replicate-backups-offsite',
+      policy: policyDocument([
+        { Sid: 'ReadReplicationConfiguration', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: nearArn },
+        {
+          Sid: 'ReadSourceVersions',
+          Effect: 'Allow',
+          Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+          Resource: `${nearArn}/*`,
+        },
+        { Sid: 'WriteReplicas', Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], Resource: `${offsiteArn}/*` },
+        {
+          Sid: 'DecryptSource', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.nearKey.arn,
+          Condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
+        },
+        {
+          Sid: 'EncryptReplicas', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: this.offsiteKey.arn,
+          Condition: { StringEquals: { 'kms:ViaService': `s3.${props.offsiteRegion}.amazonaws.com` } },
+        },
+      ]),
+    });
+
+    new S3BucketReplicationConfigurationA(this, 'Replication', {
+      bucket: this.near.resource.id,
+      role: role.arn,
+      rule: [{
+        id: 'offsite',
+        status: 'Enabled',
+        priority: 1,
+        filter: {},
+        deleteMarkerReplication: { status: 'Enabled' },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+        destination: {
+          bucket: offsiteArn,
+          storageClass: 'STANDARD',
+          encryptionConfiguration: { replicaKmsKeyId: this.offsiteKey.arn },
+        },
+      }],
+      dependsOn: [this.near.versioning, this.offsite.versioning, policy],
+    }).overrideLogicalId('backup_replication');
+  }
+}

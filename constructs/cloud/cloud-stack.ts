@@ -1,0 +1,91 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
+import { LABEL_PREFIX } from '../model/naming';
+import type { ResolvedApp } from '../model/resolve';
+import { AccessLogBucket } from './access-logs';
+import { AppBucket } from './app-bucket';
+import { AppRole } from './app-role';
+import { BackupVault } from './backup-vault';
+import { EksAddons } from './eks-addons';
+import { EksCluster } from './eks-cluster';
+import { EncryptionKey } from './encryption-key';
+import { Network } from './network';
+import { NodeGroup } from './node-group';
+import { useStateBackend } from './state-backend';
+
+/** The alias of the second AWS provider, the one of the offsite region. */
+export const OFFSITE_PROVIDER_ALIAS = 'offsite';
+
+export interface CloudStackProps {
+  readonly cluster: ClusterSpec;
+  /** The apps the cluster runs, overrides applied. Retired apps come from the cluster's `appData`. */
+  readonly apps: readonly ResolvedApp[];
+}
+
+/**
+ * Everything AWS holds for one cluster: network, EKS and its nodes, a bucket and a role per app, and
+ * the backup vault. Built from the cluster spec alone, so staging and prod differ only where their
+ * specs do.
+ */
+export class CloudStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: CloudStackProps) {
+    super(scope, id);
+    const { cluster } = props;
+    const settings = cloudSettingsOf(cluster);
+    const defaultTags = [{
+      tags: {
+        [`${LABEL_PREFIX}/cluster`]: cluster.name,
+        [`${LABEL_PREFIX}/env`]: cluster.env,
+        [`${LABEL_PREFIX}/managed-by`]: 'webapp-platform',
+      },
+    }];
+    new AwsProvider(this, 'aws', { region: cluster.region, defaultTags });
+    const offsite = new AwsProvider(this, 'aws-offsite', { alias: OFFSITE_PROVIDER_ALIAS, region: cluster.offsiteRegion, defaultTags });
+    useStateBackend(this, cluster.name, settings.terraformState);
+
+    const network = new Network(this, 'Network', { clusterName: cluster.name, ...settings.network });
+    const privateSubnetIds = network.privateSubnets.map((s) => s.id);
+    const eks = new EksCluster(this, 'Cluster', {
+      name: cluster.name, kubernetesVersion: cluster.kubernetesVersion, subnetIds: privateSubnetIds, adminCidrs: settings.adminCidrs,
+    });
+    const networking = new EksAddons(this, 'AddonsBeforeNodes', { cluster: eks, phase: 'beforeNodes' });
+    const nodes = new NodeGroup(this, 'Nodes', { cluster: eks, pool: cluster.nodePool, subnetIds: privateSubnetIds, dependsOn: networking.addons });
+    new EksAddons(this, 'AddonsAfterNodes', { cluster: eks, phase: 'afterNodes', dependsOn: [nodes.resource] });
+
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    const logs = {
+      near: new AccessLogBucket(this, 'AccessLogs', { clusterName: cluster.name, site: 'near', retentionDays: settings.data.accessLogDays, account }).bucket,
+      offsite: new AccessLogBucket(this, 'OffsiteAccessLogs', {
+        clusterName: cluster.name, site: 'offsite', retentionDays: settings.data.accessLogDays, account, provider: offsite,
+      }).bucket,
+    };
+    const vault = new BackupVault(this, 'BackupVault', {
+      clusterName: cluster.name, region: cluster.region, offsiteRegion: cluster.offsiteRegion, offsiteProvider: offsite, accessLogs: logs, settings: settings.backupVault,
+    });
+
+    const dataKey = new EncryptionKey(this, 'AppDataKey', {
+      alias: `${cluster.name}-app-data`, description: `App data buckets of ${cluster.name}`, address: 'app_data_key',
+    });
+    const buckets = new Map<string, AppBucket>();
+    for (const [app, state] of Object.entries(cluster.appData).sort(([a], [b]) => a.localeCompare(b))) {
+      buckets.set(app, new AppBucket(this, `AppData-${app}`, {
+        clusterName: cluster.name, app, state, kmsKeyArn: dataKey.arn, accessLogs: logs.near, noncurrentVersionDays: settings.data.noncurrentVersionDays,
+      }));
+    }
+    for (const app of [...props.apps].sort((a, b) => a.name.localeCompare(b.name))) {
+      const bucket = buckets.get(app.name);
+      if (!bucket) throw new Error(`CloudStack: app "${app.name}" runs in ${cluster.name} but has no appData entry`);
+      new AppRole(this, `AppRole-${app.name}`, {
+        cluster: eks,
+        app: app.name,
+        region: cluster.region,
+        bucket: bucket.bucket,
+        dataKeyArn: dataKey.arn,
+        backup: app.backup ? { bucket: vault.near, keyArn: vault.nearKey.arn } : undefined,
+      });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { cloudProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
+import { synthCloud } from '../constructs/cloud/synth-cloud';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { resolveApp } from '../constructs/model/resolve';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const prod = CLUSTERS.find((c) => c.env === 'prod')!;
+const appsOf = (cluster: ClusterSpec) => Object.keys(cluster.apps).map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+const real = (cluster: ClusterSpec): TerraformJson => synthCloud(cluster, appsOf(cluster)).json;
+
+/** The real prod JSON, changed by one edit. */
+function broken(edit: (r: Json, json: Json) => void): TerraformJson {
+  const json = JSON.parse(JSON.stringify(real(prod)));
+  edit(json.resource, json);
+  return json;
+}
+const policyOf = (resource: Json): Json => JSON.parse(resource.policy);
+const setPolicy = (resource: Json, policy: Json) => { resource.policy = JSON.stringify(policy); };
+const rule = (r: Json, name: string, id: string) => r.aws_s3_bucket_lifecycle_configuration[name].rule.find((x: Json) => x.id === id);
+const first = (r: Json, type: string): Json => Object.values(r[type])[0];
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_env, cluster) => {
+  test('passes every cloud rule', () => {
+    expect(cloudProblems(real(cluster), cluster, appsOf(cluster))).toEqual([]);
+  });
+});
+
+/**
+ * Each rule fails when the property it guards is broken. The controls are the AWS Foundational Security
+ * Best Practices ones this layer touches; the rest guard the node group and data separation.
+ */
+const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
+  ['S3.1/S3.8: one Block Public Access setting off', broken((r) => { r.aws_s3_bucket_public_access_block['app_data_shop_public_access_block'].block_public_policy = false; }),
+    'bucket acme-prod-shop-data: [S3.1/S3.8] public access is not blocked by all four Block Public Access settings'],
+  ['S3.1/S3.8: no Block Public Access at all', broken((r) => { delete r.aws_s3_bucket_public_access_block['backup_offsite_public_access_block']; }),
+    'bucket acme-prod-backup-offsite: [S3.1/S3.8] public access is not blocked by all four Block Public Access settings'],
+  ['S3.5: no TLS-only statement', broken((r) => {
+    const p = r.aws_s3_bucket_policy['app_data_legacy-site_policy'];
+    setPolicy(p, { ...policyOf(p), Statement: policyOf(p).Statement.filter((s: Json) => s.Sid !== 'DenyInsecureTransport') });
+  }), 'bucket acme-prod-legacy-site-data: [S3.5] has no bucket policy that denies requests without TLS'],
+  ['S3.5: TLS-only for the bucket but not its objects', broken((r) => {
+    const p = r.aws_s3_bucket_policy['backup_near_policy'];
+    const policy = policyOf(p);
+    policy.Statement[0].Resource = policy.Statement[0].Resource.slice(0, 1);
+    setPolicy(p, policy);
+  }), 'bucket acme-prod-backup: [S3.5] has no bucket policy that denies requests without TLS'],
+  ['S3.17: an app bucket on SSE-S3', broken((r) => {
+    r.aws_s3_bucket_server_side_encryption_configuration['app_data_shop_encryption'].rule[0].apply_server_side_encryption_by_default = { sse_algorithm: 'AES256' };
+  }), 'bucket acme-prod-shop-data: [S3.17] is not encrypted with a KMS key (SSE-KMS)'],
+  ['S3.14: versioning suspended', broken((r) => { r.aws_s3_bucket_versioning['app_data_backoffice_versioning'].versioning_configuration.status = 'Suspended'; }),
+    'bucket acme-prod-backoffice-data: [S3.14] versioning is not enabled'],
+  ['S3.13: no multipart abort', broken((r) => { rule(r, 'app_data_shop_lifecycle', 'abort-incomplete-multipart-uploads').status = 'Disabled'; }),
+    'bucket acme-prod-shop-data: [S3.13] no lifecycle rule aborts incomplete multipart uploads'],
+  ['S3.13: noncurrent versions kept forever', broken((r) => {
+    const config = r.aws_s3_bucket_lifecycle_configuration['backup_near_lifecycle'];
+    config.rule = config.rule.filter((x: Json) => x.id !== 'expire-noncurrent-versions');
+  }), 'bucket acme-prod-backup: [S3.13] no lifecycle rule expires noncurrent versions'],
+  ['S3.9: no access logging', broken((r) => { delete r.aws_s3_bucket_logging['app_data_shop_access_logs']; }),
+    'bucket acme-prod-shop-data: [S3.9] server access logging is off'],
+  ['S3.9: logging across regions', broken((r) => { r.aws_s3_bucket_logging['backup_offsite_access_logs'].target_bucket = '${aws_s3_bucket.access_logs_near.id}'; }),
+    'bucket acme-prod-backup-offsite: [S3.9] logs to a bucket in another region, which S3 does not deliver to'],
+  ['S3.12: ACLs back on', broken((r) => { r.aws_s3_bucket_ownership_controls['app_data_shop_ownership'].rule.object_ownership = 'ObjectWriter'; }),
+    'bucket acme-prod-shop-data: [S3.12] object ownership is not BucketOwnerEnforced: ACLs are still in use'],
+  ['a bucket Terraform may destroy', broken((r) => { delete r.aws_s3_bucket['app_data_shop'].lifecycle; }),
+    'bucket acme-prod-shop-data: lifecycle.prevent_destroy is not true: Terraform could destroy its data'],
+  ['a bucket with force_destroy', broken((r) => { r.aws_s3_bucket['backup_offsite'].force_destroy = true; }),
+    'bucket acme-prod-backup-offsite: force_destroy is on: Terraform would delete its objects with it'],
+  ['S3.7: no replication', broken((r) => { delete r.aws_s3_bucket_replication_configuration; }),
+    '[S3.7] backup vault: the near bucket does not replicate'],
+  ['S3.7: delete markers not replicated', broken((r) => { r.aws_s3_bucket_replication_configuration['backup_replication'].rule[0].delete_marker_replication.status = 'Disabled'; }),
+    '[S3.7] backup vault: delete markers do not replicate, so the offsite copy drifts from the restic repositories'],
+  ['S3.7: the offsite bucket in the home region', broken((r) => { delete r.aws_s3_bucket['backup_offsite'].provider; }),
+    '[S3.7] backup vault: the offsite bucket is in eu-central-1, not in the offsite region eu-west-1'],
+  ['S3.15: no Object Lock on the offsite bucket', broken((r) => { r.aws_s3_bucket['backup_offsite'].object_lock_enabled = false; }),
+    '[S3.15] backup vault: the offsite bucket has no Object Lock'],
+  ['S3.15: no default retention', broken((r) => { delete r.aws_s3_bucket_object_lock_configuration; }),
+    '[S3.15] backup vault: the offsite bucket has no default Object Lock retention'],
+  ['S3.15: a retention other than the spec', broken((r) => { r.aws_s3_bucket_object_lock_configuration['backup_offsite_object_lock'].rule.default_retention.mode = 'GOVERNANCE'; }),
+    '[S3.15] backup vault: Object Lock is GOVERNANCE for 30 days, the spec says COMPLIANCE for 30'],
+  ['EKS.1: endpoint open to the internet', broken((r) => { r.aws_eks_cluster.cluster.vpc_config.public_access_cidrs = ['0.0.0.0/0']; }),
+    'EKS cluster acme-prod: [EKS.1] the API endpoint is public to the whole internet'],
+  ['EKS.1: public endpoint without an allowlist', broken((r) => { delete r.aws_eks_cluster.cluster.vpc_config.public_access_cidrs; }),
+    'EKS cluster acme-prod: [EKS.1] the API endpoint is public to the whole internet'],
+  ['EKS.3: secrets not encrypted', broken((r) => { delete r.aws_eks_cluster.cluster.encryption_config; }),
+    'EKS cluster acme-prod: [EKS.3] Kubernetes secrets are not encrypted with a KMS key'],
+  ['EKS.8: audit log off', broken((r) => { r.aws_eks_cluster.cluster.enabled_cluster_log_types = ['api', 'authenticator']; }),
+    'EKS cluster acme-prod: [EKS.8] control-plane logs are off for audit, controllerManager, scheduler'],
+  ['an EKS add-on missing', broken((r) => {
+    for (const [k, a] of Object.entries(r.aws_eks_addon as Record<string, Json>)) if (a.addon_name === 'aws-mountpoint-s3-csi-driver') delete r.aws_eks_addon[k];
+  }), 'EKS cluster acme-prod: the EKS add-on aws-mountpoint-s3-csi-driver is missing'],
+  ['fewer than 3 nodes', broken((r) => { first(r, 'aws_eks_node_group').scaling_config.min_size = 2; }),
+    'has a minimum of 2 nodes, fewer than 3'],
+  ['nodes in two zones', broken((r) => { const g = first(r, 'aws_eks_node_group'); g.subnet_ids = g.subnet_ids.slice(0, 2); }),
+    'spreads over 2 availability zones, not 3'],
+  ['nodes in a public subnet', broken((r) => { const g = first(r, 'aws_eks_node_group'); g.subnet_ids = [...g.subnet_ids.slice(0, 2), '${aws_subnet.Network_Public2_11F1573E.id}']; }),
+    'subnet Network_Public2_11F1573E is public (routed to the internet gateway)'],
+  ['EC2.15: a subnet hands out public IPs', broken((r) => { r.aws_subnet['Network_Private0_90286E04'].map_public_ip_on_launch = true; }),
+    '[EC2.15] subnet Network_Private0_90286E04 assigns public IPs on launch'],
+  ['EC2.8: IMDSv1 allowed', broken((r) => { first(r, 'aws_launch_template').metadata_options.http_tokens = 'optional'; }),
+    '[EC2.8] IMDSv2 is not required'],
+  ['an IMDS hop limit pods can cross', broken((r) => { first(r, 'aws_launch_template').metadata_options.http_put_response_hop_limit = 2; }),
+    'the IMDS hop limit is 2, not 1'],
+  ['unencrypted node volumes', broken((r) => { first(r, 'aws_launch_template').block_device_mappings[0].ebs.encrypted = 'false'; }),
+    '[EC2.7] node volumes are not encrypted'],
+  ['an app role that reaches another app\'s bucket', broken((r) => {
+    const p = r.aws_iam_role_policy['app_role_shop_policy'];
+    const policy = policyOf(p);
+    policy.Statement[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*';
+    setPolicy(p, policy);
+  }), 'app shop: its role reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket and backup prefix'],
+  ['an app role that reaches the whole backup bucket', broken((r) => {
+    const p = r.aws_iam_role_policy['app_role_shop_policy'];
+    const policy = policyOf(p);
+    policy.Statement.find((s: Json) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/*';
+    setPolicy(p, policy);
+  }), 'app shop: its role reaches ${aws_s3_bucket.backup_near.arn}/*, beyond its own bucket and backup prefix'],
+  ['an app without backups that reaches the backup bucket', broken((r) => {
+    const p = r.aws_iam_role_policy['app_role_backoffice_policy'];
+    const policy = policyOf(p);
+    policy.Statement.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.backup_near.arn}/backoffice/*' });
+    setPolicy(p, policy);
+  }), 'app backoffice: its role reaches ${aws_s3_bucket.backup_near.arn}/backoffice/*, beyond its own bucket'],
+  ['a role bound to another ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['app_pod_identity_shop'].service_account = 'default'; }),
+    'app shop: its role is bound to shop/default, not shop/shop'],
+  ['a role with a loose trust policy', broken((r) => {
+    const role = r.aws_iam_role['app_role_shop'];
+    const trust = JSON.parse(role.assume_role_policy);
+    delete trust.Statement[0].Condition;
+    role.assume_role_policy = JSON.stringify(trust);
+  }), 'app shop: its role trusts more than Pod Identity for its own namespace and ServiceAccount'],
+  ['a second bucket for one app', broken((r) => { r.aws_s3_bucket['copy'] = { ...r.aws_s3_bucket['app_data_shop'] }; }),
+    'app shop: has 2 buckets named acme-prod-shop-data, not 1'],
+  ['an app without a role', broken((r) => { delete r.aws_iam_role['app_role_legacy-site']; }),
+    'app legacy-site: has 0 roles named acme-prod-legacy-site-app, not 1'],
+];
+
+describe('every cloud rule can fail', () => {
+  test('the table covers every FSBP control of the issue', () => {
+    const ids = BROKEN.map(([name]) => name.split(':')[0]);
+    for (const control of ['S3.1/S3.8', 'S3.5', 'S3.17', 'S3.14', 'S3.13', 'S3.7', 'S3.15', 'S3.9', 'EKS.1', 'EKS.3', 'EKS.8']) {
+      expect(ids).toContain(control);
+    }
+  });
+
+  test.each(BROKEN)('%s', (_case, json, expected) => {
+    expect(cloudProblems(json, prod, appsOf(prod))).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});

@@ -1,0 +1,211 @@
+import * as os from 'node:os';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Testing } from 'cdktf';
+import type { TerraformConstructor } from 'cdktf/lib/testing/matchers';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { CloudStack } from '../constructs/cloud/cloud-stack';
+import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
+import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
+import {
+  accessLogBucketOf, appRoleOf, backupBucketOf, bucketOf, namespaceOf, offsiteBackupBucketOf, serviceAccountOf, stateKeyOf,
+} from '../constructs/model/naming';
+import { resolveApp } from '../constructs/model/resolve';
+
+Testing.setupJest();
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * With setupJest, the matchers compare the top-level properties partially but nested blocks exactly;
+ * `partial` makes every nested object partial too (arrays keep their length and order).
+ */
+const nested = (value: unknown): Json => {
+  if (Array.isArray(value)) return value.map(nested);
+  if (value === null || typeof value !== 'object') return value;
+  return expect.objectContaining(partial(value as Record<string, unknown>));
+};
+const partial = (props: Record<string, unknown>): Record<string, Json> =>
+  Object.fromEntries(Object.entries(props).map(([key, value]) => [key, nested(value)]));
+
+declare global {
+  // cdktf's own declaration targets an older @types/jest (Matchers<R>); this one merges with Matchers<R, T>.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R, T> {
+      toHaveResource(resource: TerraformConstructor): R;
+      toHaveResourceWithProperties(resource: TerraformConstructor, properties: Record<string, unknown>): R;
+      toHaveProviderWithProperties(provider: TerraformConstructor, properties: Record<string, unknown>): R;
+    }
+  }
+}
+
+/** The cluster's stack, synthesized by CDKTF's Testing helpers (no temp dir left behind). */
+function synth(cluster: ClusterSpec): string {
+  const apps = Object.keys(cluster.apps).map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+  const app = Testing.app({ outdir: os.tmpdir() });
+  return Testing.synth(new CloudStack(app, cluster.env, { cluster, apps }));
+}
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_env, cluster) => {
+  const synthesized = synth(cluster);
+  const json: Json = JSON.parse(synthesized);
+  const settings = cloudSettingsOf(cluster);
+  const all = (type: string): Json[] => Object.values(json.resource[type] ?? {});
+
+  test('is a VPC over three zones, nodes in private subnets without public IPs', () => {
+    expect(synthesized).toHaveResourceWithProperties(Vpc, partial({ cidr_block: settings.network.vpcCidr, enable_dns_hostnames: true }));
+    const subnets = all('aws_subnet');
+    const privateSubnets = subnets.filter((s) => s.tags['kubernetes.io/role/internal-elb'] === '1');
+    const publicSubnets = subnets.filter((s) => s.tags['kubernetes.io/role/elb'] === '1');
+    expect(new Set(privateSubnets.map((s) => s.availability_zone))).toEqual(new Set(settings.network.zones));
+    expect(new Set(publicSubnets.map((s) => s.availability_zone))).toEqual(new Set(settings.network.zones));
+    expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+    for (const zone of settings.network.zones) {
+      expect(synthesized).toHaveResourceWithProperties(Subnet, partial({ availability_zone: zone, map_public_ip_on_launch: false }));
+    }
+    expect(all('aws_nat_gateway')).toHaveLength(settings.network.natGateways === 'perZone' ? 3 : 1);
+    expect(synthesized).toHaveResource(NatGateway);
+  });
+
+  test('runs EKS on the spec version with a private or allowlisted endpoint, encrypted secrets and every log type', () => {
+    expect(synthesized).toHaveResourceWithProperties(EksCluster, partial({
+      name: cluster.name,
+      version: cluster.kubernetesVersion,
+      vpc_config: {
+        endpoint_private_access: true,
+        endpoint_public_access: settings.adminCidrs.length > 0,
+        ...(settings.adminCidrs.length > 0 ? { public_access_cidrs: [...settings.adminCidrs] } : {}),
+      },
+      encryption_config: { resources: ['secrets'], provider: { key_arn: '${aws_kms_key.eks_secrets_key.arn}' } },
+      enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+      upgrade_policy: { support_type: 'STANDARD' },
+    }));
+  });
+
+  test('has a managed node group of at least 3 nodes over the 3 private subnets, IMDSv2 with hop limit 1, encrypted disks', () => {
+    const pool = cluster.nodePool;
+    expect(pool.min).toBeGreaterThanOrEqual(3);
+    expect(synthesized).toHaveResourceWithProperties(EksNodeGroup, partial({
+      capacity_type: pool.capacityType,
+      instance_types: [...pool.instanceTypes],
+      scaling_config: { min_size: pool.min, max_size: pool.max, desired_size: pool.min },
+    }));
+    const [group] = all('aws_eks_node_group');
+    expect(group.subnet_ids).toHaveLength(3);
+    expect(group.subnet_ids.every((id: string) => id.startsWith('${aws_subnet.Network_Private'))).toBe(true);
+    expect(group.disk_size).toBeUndefined();
+    expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, partial({
+      metadata_options: { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 },
+      block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true', volume_size: pool.diskGiB, volume_type: 'gp3' } }],
+    }));
+  });
+
+  test.each(EKS_ADDONS.map((a) => [a.name] as const))('installs the EKS add-on %s', (name) => {
+    expect(synthesized).toHaveResourceWithProperties(EksAddon, partial({ addon_name: name, cluster_name: '${aws_eks_cluster.cluster.name}' }));
+  });
+
+  test('gives every app in the data ledger a hardened, undestroyable bucket named by bucketOf', () => {
+    for (const app of Object.keys(cluster.appData)) {
+      const address = `app_data_${app}`;
+      const bucket = json.resource.aws_s3_bucket[address];
+      expect(bucket).toMatchObject({ bucket: bucketOf(cluster.name, app), force_destroy: false, lifecycle: { prevent_destroy: true } });
+      const id = `\${aws_s3_bucket.${address}.id}`;
+      expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, partial({
+        bucket: id, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      }));
+      expect(synthesized).toHaveResourceWithProperties(S3BucketOwnershipControls, partial({ bucket: id, rule: { object_ownership: 'BucketOwnerEnforced' } }));
+      expect(synthesized).toHaveResourceWithProperties(S3BucketVersioningA, partial({ bucket: id, versioning_configuration: { status: 'Enabled' } }));
+      expect(synthesized).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, partial({
+        bucket: id,
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.app_data_key.arn}' }, bucket_key_enabled: true }],
+      }));
+      expect(synthesized).toHaveResourceWithProperties(S3BucketLoggingA, partial({
+        bucket: id, target_bucket: '${aws_s3_bucket.access_logs_near.id}', target_prefix: `${bucketOf(cluster.name, app)}/`,
+      }));
+      expect(synthesized).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, partial({
+        bucket: id,
+        rule: [
+          { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+          { id: 'expire-noncurrent-versions', status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: settings.data.noncurrentVersionDays }] },
+          { id: 'remove-expired-delete-markers', status: 'Enabled', expiration: [{ expired_object_delete_marker: true }] },
+        ],
+      }));
+    }
+  });
+
+  test('binds one role per app to exactly its namespace and ServiceAccount through Pod Identity', () => {
+    for (const app of Object.keys(cluster.apps)) {
+      expect(synthesized).toHaveResourceWithProperties(IamRole, partial({ name: appRoleOf(cluster.name, app) }));
+      expect(synthesized).toHaveResourceWithProperties(EksPodIdentityAssociation, partial({
+        cluster_name: '${aws_eks_cluster.cluster.name}',
+        namespace: namespaceOf(app),
+        service_account: serviceAccountOf(app),
+        role_arn: `\${aws_iam_role.app_role_${app}.arn}`,
+      }));
+    }
+  });
+
+  test('keeps backups near the cluster and replicates them, delete markers included, to a locked offsite bucket', () => {
+    const offsite = { alias: 'offsite', region: cluster.offsiteRegion };
+    expect(synthesized).toHaveProviderWithProperties(AwsProvider, partial(offsite));
+    expect(synthesized).toHaveResourceWithProperties(S3Bucket, partial({ bucket: backupBucketOf(cluster.name), lifecycle: { prevent_destroy: true } }));
+    expect(synthesized).toHaveResourceWithProperties(S3Bucket, partial({
+      bucket: offsiteBackupBucketOf(cluster.name), provider: 'aws.offsite', object_lock_enabled: true, lifecycle: { prevent_destroy: true },
+    }));
+    expect(synthesized).toHaveResourceWithProperties(S3Bucket, partial({ bucket: accessLogBucketOf(cluster.name, 'offsite'), provider: 'aws.offsite' }));
+    expect(synthesized).toHaveResourceWithProperties(S3BucketObjectLockConfigurationA, partial({
+      bucket: '${aws_s3_bucket.backup_offsite.id}',
+      provider: 'aws.offsite',
+      rule: { default_retention: { mode: settings.backupVault.objectLockMode, days: settings.backupVault.objectLockDays } },
+    }));
+    expect(synthesized).toHaveResourceWithProperties(S3BucketReplicationConfigurationA, partial({
+      bucket: '${aws_s3_bucket.backup_near.id}',
+      rule: [{
+        status: 'Enabled',
+        delete_marker_replication: { status: 'Enabled' },
+        source_selection_criteria: { sse_kms_encrypted_objects: { status: 'Enabled' } },
+        destination: { bucket: '${aws_s3_bucket.backup_offsite.arn}', encryption_configuration: { replica_kms_key_id: '${aws_kms_key.backup_offsite_key.arn}' } },
+      }],
+    }));
+  });
+
+  test('keeps its state in S3 with a lock file', () => {
+    expect(json.terraform.backend.s3).toEqual({
+      bucket: settings.terraformState.bucket,
+      key: stateKeyOf(cluster.name),
+      region: settings.terraformState.region,
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(json.terraform.required_version).toBe('>= 1.10.0');
+  });
+
+  test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {
+    const dataPath = ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_iam_role_policy', 'aws_eks_pod_identity_association'];
+    expect(JSON.stringify(dataPath.map(all))).not.toMatch(/size|quota|capacity/i);
+  });
+
+  test('resource inventory (snapshot)', () => {
+    const inventory = Object.fromEntries(Object.entries(json.resource as Record<string, object>).map(([type, items]) => [type, Object.keys(items).length]));
+    expect(inventory).toMatchSnapshot();
+  });
+});

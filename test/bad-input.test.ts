@@ -70,6 +70,8 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     'app "legacy-site": field "backup.schedule" = "30 1 * *": must be a 5-field cron expression, e.g. "30 2 * * *"'],
   ['a secret that shadows a plain env var', withApp('shop', { secrets: [{ env: 'NODE_ENV', secret: 'database', key: 'url' }] }),
     'app "shop": field "secrets[0].env" = "NODE_ENV": is also set as a plain env var'],
+  ['more hosts than one Gateway can hold', withOverride('prod', 'shop', { hosts: Array.from({ length: 64 }, (_, i) => `s${i}.example.com`) }),
+    `${PRD}: field "apps" = 67: serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`],
   ['a health check path without a slash', withApp('backoffice', { healthCheckPath: 'health' }),
     'app "backoffice": field "healthCheckPath" = "health": must be an absolute HTTP path'],
 ];

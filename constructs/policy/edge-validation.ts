@@ -4,6 +4,8 @@ import { parseQuantity } from '../model/quantity';
 import { SpecProblem, SynthError } from './spec-error';
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+/** Gateway API allows 64 listeners on a Gateway: the HTTP one plus one HTTPS listener per host. */
+export const MAX_HOSTS_PER_CLUSTER = 63;
 
 /** Checks the edge settings of apps and how each cluster lets staff into internal apps. */
 export function validateEdgeInput(clusters: readonly ClusterSpec[], apps: readonly AppSpec[]): void {
@@ -24,6 +26,13 @@ export function validateEdgeInput(clusters: readonly ClusterSpec[], apps: readon
   for (const cluster of clusters) {
     const at = { cluster: cluster.name };
     const access = cluster.internalAccess;
+    const hosts = Object.keys(cluster.apps).reduce((n, name) => {
+      const app = apps.find((a) => a.name === name);
+      return n + (cluster.apps[name].hosts ?? app?.hosts[cluster.env] ?? []).length;
+    }, 0);
+    if (hosts > MAX_HOSTS_PER_CLUSTER) {
+      problems.push(new SpecProblem(at, 'apps', hosts, `serve more than ${MAX_HOSTS_PER_CLUSTER} hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`));
+    }
     const runsInternal = apps.some((a) => a.exposure === 'internal' && a.name in cluster.apps);
     if (runsInternal && !access.oidc && !access.basicAuthSecret) {
       problems.push(new SpecProblem(at, 'internalAccess', access, 'internal apps need a login: set oidc or basicAuthSecret'));

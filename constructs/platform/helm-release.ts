@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { FLUX_NAMESPACE } from '../model/naming';
 import type { AddOn, AddOnContext } from './add-on';
 
-const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 /**
  * Installs one add-on through Flux: its chart source (a HelmRepository, of type oci for oci:// URLs)

@@ -1,8 +1,8 @@
 import { certificateSecretOf, EXPOSURE_LABEL, HTTP_LISTENER, httpsListenerOf } from '../model/naming';
+import { EXACT_VERSION } from '../platform/helm-release';
 import { describe, type KubeObject } from '../synth/kube-object';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 /**
  * The edge of one cluster: every routed host has an HTTPS listener with a certificate from the issuer,

@@ -50,3 +50,30 @@ export interface AddOn {
   /** Custom resources the component reads; applied after every chart is ready. */
   configure?(scope: Construct, ctx: AddOnContext): void;
 }
+
+/** The pinned defaults every add-on file declares at module level. */
+export interface AddOnDefaults {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: ChartSource;
+}
+
+/** The common part of an add-on: user props merged over its module-level defaults. */
+export abstract class HelmAddOn<D extends AddOnDefaults = AddOnDefaults> implements AddOn {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: ChartSource;
+  abstract readonly dependsOn: readonly string[];
+  abstract readonly podSecurity: AddOn['podSecurity'];
+  abstract readonly network: AddOnNetwork;
+  protected readonly props: D;
+
+  constructor(defaults: D, props: Partial<D>) {
+    this.props = { ...defaults, ...props };
+    this.name = this.props.name;
+    this.namespace = this.props.namespace;
+    this.chart = this.props.chart;
+  }
+
+  abstract values(ctx: AddOnContext): Record<string, unknown>;
+}

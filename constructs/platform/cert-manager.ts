@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSecretOf, CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
-import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const certManagerDefaults = {
@@ -17,10 +17,7 @@ export type CertManagerProps = Partial<typeof certManagerDefaults>;
  * the Gateway annotation: they are checked against their schema at synth time, reviewers see each one
  * in the diff, and a certificate outlives a listener edit instead of vanishing with it.
  */
-export class CertManagerAddOn implements AddOn {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: ChartSource;
+export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
   readonly podSecurity = 'restricted' as const;
@@ -28,10 +25,7 @@ export class CertManagerAddOn implements AddOn {
   readonly network = { ingressPorts: [10250], egressInternetPorts: [80, 443] };
 
   constructor(props: CertManagerProps = {}) {
-    const p = { ...certManagerDefaults, ...props };
-    this.name = p.name;
-    this.namespace = p.namespace;
-    this.chart = p.chart;
+    super(certManagerDefaults, props);
   }
 
   values(): Record<string, unknown> {

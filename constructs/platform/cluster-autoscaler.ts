@@ -1,4 +1,4 @@
-import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const clusterAutoscalerDefaults = {
@@ -15,19 +15,13 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
  * cluster-autoscaler: when the HPAs add pods that no node has room for, it grows the node group (up to
  * the node pool's max from the cluster spec), and shrinks it again when nodes sit idle.
  */
-export class ClusterAutoscalerAddOn implements AddOn {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: ChartSource;
+export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'restricted' as const;
   readonly network = { egressInternetPorts: [443], awsCredentials: true };
 
   constructor(props: ClusterAutoscalerProps = {}) {
-    const p = { ...clusterAutoscalerDefaults, ...props };
-    this.name = p.name;
-    this.namespace = p.namespace;
-    this.chart = p.chart;
+    super(clusterAutoscalerDefaults, props);
   }
 
   values(ctx: AddOnContext): Record<string, unknown> {

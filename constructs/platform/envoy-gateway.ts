@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSecretOf, GATEWAY, HTTP_LISTENER, httpsListenerOf, namespaceOf } from '../model/naming';
-import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const envoyGatewayDefaults = {
@@ -21,21 +21,13 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
  * challenges excepted, which cert-manager routes by exact path), and one HTTPS listener per app host,
  * open only to that app's namespace. Its proxies sit behind the cluster's one public load balancer.
  */
-export class EnvoyGatewayAddOn implements AddOn {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: ChartSource;
+export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'restricted' as const;
   readonly network = { ingressPorts: [...PROXY_PORTS, 19001], egressCluster: true };
-  private readonly proxyReplicas: number;
 
   constructor(props: EnvoyGatewayProps = {}) {
-    const p = { ...envoyGatewayDefaults, ...props };
-    this.name = p.name;
-    this.namespace = p.namespace;
-    this.chart = p.chart;
-    this.proxyReplicas = p.proxyReplicas;
+    super(envoyGatewayDefaults, props);
   }
 
   values(): Record<string, unknown> {
@@ -65,7 +57,7 @@ export class EnvoyGatewayAddOn implements AddOn {
               },
             },
             envoyDeployment: {
-              replicas: this.proxyReplicas,
+              replicas: this.props.proxyReplicas,
               patch: { type: 'StrategicMerge', value: { spec: { template: { spec: { priorityClassName: PLATFORM_PRIORITY } } } } },
             },
           },

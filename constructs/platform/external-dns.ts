@@ -1,4 +1,4 @@
-import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const externalDnsDefaults = {
@@ -17,21 +17,13 @@ export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
  * external-dns for Route53: every app host's record points at the Gateway's load balancer with no hand
  * step, which is what lets ACME HTTP-01 (and so TLS) work on its own.
  */
-export class ExternalDnsAddOn implements AddOn {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: ChartSource;
+export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
   readonly podSecurity = 'restricted' as const;
   readonly network = { egressInternetPorts: [443], awsCredentials: true };
-  private readonly policy: string;
 
   constructor(props: ExternalDnsProps = {}) {
-    const p = { ...externalDnsDefaults, ...props };
-    this.name = p.name;
-    this.namespace = p.namespace;
-    this.chart = p.chart;
-    this.policy = p.policy;
+    super(externalDnsDefaults, props);
   }
 
   values(ctx: AddOnContext): Record<string, unknown> {
@@ -40,7 +32,7 @@ export class ExternalDnsAddOn implements AddOn {
       provider: { name: 'aws' },
       sources: ['gateway-httproute'],
       domainFilters: [cluster.domain, ...(cluster.extraHostDomains ?? [])],
-      policy: this.policy,
+      policy: this.props.policy,
       registry: 'txt',
       txtOwnerId: cluster.name,
       serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LABEL_PREFIX, SECRET_STORE } from '../model/naming';
-import type { AddOn, AddOnContext, ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const externalSecretsDefaults = {
@@ -20,19 +20,13 @@ export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
  * External Secrets Operator and one ClusterSecretStore for AWS Secrets Manager, authenticated through
  * the controller's Pod Identity role. Apps reference keys in the store; no secret value is in git.
  */
-export class ExternalSecretsAddOn implements AddOn {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: ChartSource;
+export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'restricted' as const;
   readonly network = { ingressPorts: [10250], egressInternetPorts: [443], awsCredentials: true };
 
   constructor(props: ExternalSecretsProps = {}) {
-    const p = { ...externalSecretsDefaults, ...props };
-    this.name = p.name;
-    this.namespace = p.namespace;
-    this.chart = p.chart;
+    super(externalSecretsDefaults, props);
   }
 
   values(): Record<string, unknown> {

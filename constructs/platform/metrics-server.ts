@@ -1,4 +1,4 @@
-import type { AddOn, ChartSource } from './add-on';
+import { HelmAddOn, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const metricsServerDefaults = {
@@ -9,20 +9,14 @@ export const metricsServerDefaults = {
 export type MetricsServerProps = Partial<typeof metricsServerDefaults>;
 
 /** metrics-server: the CPU figures every app's HPA scales on. */
-export class MetricsServerAddOn implements AddOn {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: ChartSource;
+export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'restricted' as const;
   // The API server calls it on 10250; it reads every kubelet on 10250.
   readonly network = { ingressPorts: [10250], egressCluster: true };
 
   constructor(props: MetricsServerProps = {}) {
-    const p = { ...metricsServerDefaults, ...props };
-    this.name = p.name;
-    this.namespace = p.namespace;
-    this.chart = p.chart;
+    super(metricsServerDefaults, props);
   }
 
   values(): Record<string, unknown> {

@@ -1,8 +1,11 @@
+import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { crossCheckProblems } from '../constructs/cloud/cross-check';
+import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/cloud/add-on-identities';
+import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
+import { addOnIdentityProblems, crossCheckProblems } from '../constructs/cloud/cross-check';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
-import { appRoleOf, bucketOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import { appRoleOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realOutput } from './support';
 
@@ -17,6 +20,16 @@ function sidesOf(env: string): { terraform: Json; objects: KubeObject[] } {
   return { terraform: JSON.parse(terraform.text), objects };
 }
 const all = (json: Json, type: string): Json[] => Object.values(json.resource[type] ?? {});
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+/** The objects with one add-on's HelmRelease changed in place. */
+const withRelease = (objects: readonly KubeObject[], addOn: string, edit: (release: Json) => void): KubeObject[] =>
+  objects.map((o) => {
+    if (o.kind !== 'HelmRelease' || o.metadata.name !== addOn) return o;
+    const release = copy(o);
+    edit(release);
+    return release;
+  });
+const withStorage = APPS.filter((a) => a.storage).map((a) => a.name);
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud side matches the Kubernetes side', (env, cluster) => {
   const { terraform, objects } = sidesOf(env);
@@ -41,6 +54,88 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     },
   );
 
+  test.each(Object.keys(cluster.apps).filter((a) => withStorage.includes(a)).sort().map((a) => [a] as const))(
+    'app %s: its backup role is bound to the backup ServiceAccount the YAML really contains, not to the app\'s',
+    (app) => {
+      const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === backupRoleOf(cluster.name, app))!;
+      const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
+      expect(bindings.map((b) => [b.namespace, b.service_account])).toEqual([[namespaceOf(app), backupServiceAccountOf(app)]]);
+      const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === backupServiceAccountOf(app) && o.metadata.namespace === namespaceOf(app));
+      expect(account).toBeDefined();
+    },
+  );
+
+  test.each(ADD_ON_IDENTITIES.map((i) => [i.addOn, i] as const))(
+    'add-on %s: its role is bound to the namespace and ServiceAccount its HelmRelease really installs',
+    (addOn, identity) => {
+      const release = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === addOn) as Json;
+      const binding = terraform.resource.aws_eks_pod_identity_association[addOnPodIdentityAddressOf(addOn)];
+      const account = identity.serviceAccountValues.reduce((v: Json, key) => v?.[key], release.spec.values);
+      expect(account).toMatchObject({ create: true });
+      expect([binding.namespace, binding.service_account]).toEqual([release.spec.targetNamespace, account.name]);
+    },
+  );
+
+  test('every key the YAML reads from the secret store sits below the prefix the secrets role may read', () => {
+    const keys = objects.filter((o) => o.kind === 'ExternalSecret')
+      .flatMap((o) => ((o as Json).spec.data ?? []).map((d: Json) => d.remoteRef.key as string));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.startsWith(secretStorePrefixOf(cluster.env))).toBe(true);
+    const policy = JSON.parse(terraform.resource.aws_iam_role_policy['addon_role_external-secrets_policy'].policy);
+    expect(policy.Statement[0].Resource).toMatch(new RegExp(`:secret:${secretStorePrefixOf(cluster.env)}\\*$`));
+  });
+
+  test('cluster-autoscaler discovers the node groups of the cluster whose tag its role may scale', () => {
+    const release = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cluster-autoscaler') as Json;
+    expect(release.spec.values.autoDiscovery.clusterName).toBe(cluster.name);
+    expect(terraform.resource.aws_eks_cluster.cluster.name).toBe(cluster.name);
+    const policy = JSON.parse(terraform.resource.aws_iam_role_policy['addon_role_cluster-autoscaler_policy'].policy);
+    const scale = policy.Statement.find((s: Json) => s.Sid === 'ScaleOwnNodeGroups');
+    expect(scale.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${cluster.name}`]: 'owned' } });
+  });
+
+  test('the add-on cross-check passes, and fails when either side drifts', () => {
+    expect(addOnIdentityProblems(terraform, objects)).toEqual([]);
+    const problemsOf = (json: Json, yaml: readonly KubeObject[]) => addOnIdentityProblems(json, yaml);
+
+    expect(problemsOf(terraform, withRelease(objects, 'external-dns', (r) => { r.spec.values.serviceAccount.name = 'dns'; }))).toEqual([
+      'add-on external-dns: Pod Identity binds external-dns/external-dns, but its HelmRelease installs ServiceAccount external-dns/dns',
+    ]);
+    expect(problemsOf(terraform, withRelease(objects, 'external-secrets', (r) => { r.spec.targetNamespace = 'eso'; }))).toEqual([
+      'add-on external-secrets: Pod Identity binds external-secrets/external-secrets, but its HelmRelease installs ServiceAccount eso/external-secrets',
+    ]);
+    expect(problemsOf(terraform, withRelease(objects, 'cluster-autoscaler', (r) => { r.spec.values.rbac.serviceAccount.name = 'autoscaler'; }))).toEqual([
+      'add-on cluster-autoscaler: Pod Identity binds cluster-autoscaler/cluster-autoscaler, but its HelmRelease installs ServiceAccount cluster-autoscaler/autoscaler',
+    ]);
+    expect(problemsOf(terraform, withRelease(objects, 'external-dns', (r) => { r.spec.values.serviceAccount.create = false; }))).toEqual([
+      'add-on external-dns: its HelmRelease does not create its ServiceAccount (serviceAccount.create is not true)',
+    ]);
+    expect(problemsOf(terraform, withRelease(objects, 'cluster-autoscaler', (r) => { r.spec.values.autoDiscovery.clusterName = 'other'; }))).toEqual([
+      `add-on cluster-autoscaler: autoDiscovery.clusterName is "other", but its role may scale only Auto Scaling groups tagged k8s.io/cluster-autoscaler/${cluster.name}`,
+    ]);
+    expect(problemsOf(terraform, objects.filter((o) => !(o.kind === 'HelmRelease' && o.metadata.name === 'external-secrets')))).toEqual([
+      'add-on external-secrets: Pod Identity binds external-secrets/external-secrets, but the Kubernetes YAML has no HelmRelease external-secrets',
+    ]);
+
+    const rebound = copy(terraform);
+    rebound.resource.aws_eks_pod_identity_association['addon_pod_identity_external-dns'].service_account = 'default';
+    expect(problemsOf(rebound, objects)).toEqual([
+      'add-on external-dns: Pod Identity binds external-dns/default, but its HelmRelease installs ServiceAccount external-dns/external-dns',
+    ]);
+    const unbound = copy(terraform);
+    delete unbound.resource.aws_eks_pod_identity_association['addon_pod_identity_cluster-autoscaler'];
+    expect(problemsOf(unbound, objects)).toEqual([
+      'add-on cluster-autoscaler: its HelmRelease installs ServiceAccount cluster-autoscaler/cluster-autoscaler, but no Pod Identity association binds it',
+    ]);
+    const retagged = copy(terraform);
+    const policy = JSON.parse(retagged.resource.aws_iam_role_policy['addon_role_cluster-autoscaler_policy'].policy);
+    policy.Statement.find((s: Json) => s.Sid === 'ScaleOwnNodeGroups').Condition = { StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/other': 'owned' } };
+    retagged.resource.aws_iam_role_policy['addon_role_cluster-autoscaler_policy'].policy = JSON.stringify(policy);
+    expect(problemsOf(retagged, objects)).toEqual([
+      `add-on cluster-autoscaler: autoDiscovery.clusterName is "${cluster.name}", but its role may scale only Auto Scaling groups tagged k8s.io/cluster-autoscaler/other`,
+    ]);
+  });
+
   test('every bucket that a volume mounts exists in the Terraform', () => {
     const buckets = new Set(all(terraform, 'aws_s3_bucket').map((b) => b.bucket));
     const mounted = objects
@@ -63,6 +158,15 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     const unbound = JSON.parse(JSON.stringify(terraform));
     delete unbound.resource.aws_eks_pod_identity_association['app_pod_identity_shop'];
     expect(crossCheckProblems(unbound, objects, apps)).toEqual([`app shop: ServiceAccount shop/shop has 0 Pod Identity associations, not 1`]);
+
+    const backupRenamed = objects.map((o) => (o.kind === 'ServiceAccount' && o.metadata.name === backupServiceAccountOf('shop')
+      ? { ...o, metadata: { ...o.metadata, name: 'shop-jobs' } } : o));
+    expect(crossCheckProblems(terraform, backupRenamed, apps)).toEqual([
+      `Pod Identity association ${namespaceOf('shop')}/${backupServiceAccountOf('shop')}: the Kubernetes YAML has no such ServiceAccount`,
+    ]);
+    const backupUnbound = JSON.parse(JSON.stringify(terraform));
+    delete backupUnbound.resource.aws_eks_pod_identity_association['backup_pod_identity_shop'];
+    expect(crossCheckProblems(backupUnbound, objects, apps)).toEqual([`app shop: backup ServiceAccount shop/shop-backup has 0 Pod Identity associations, not 1`]);
   });
 
   test('the Terraform is written outside every Flux path', () => {

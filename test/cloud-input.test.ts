@@ -1,5 +1,6 @@
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
+import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { SynthError } from '../constructs/policy/spec-error';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
@@ -38,6 +39,10 @@ const BAD_CLOUD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     `${PRD}: field "terraformState.bucket" = "Terraform_State": must be an S3 bucket name`],
   ['an offsite region that is no region', withCluster('prod', { offsiteRegion: 'ireland' }),
     `${PRD}: field "offsiteRegion" = "ireland": must be an AWS region, e.g. eu-central-1`],
+  ['a DNS zone for a domain the cluster does not serve', withCluster('prod', { extraHostZones: { 'example.net': 'Z0123456789ABCDEFGHIJ' } }),
+    `${PRD}: field "extraHostZones['example.net']" = "Z0123456789ABCDEFGHIJ": names a domain that is not in extraHostDomains (none): external-dns may write only to zones of domains the cluster serves`],
+  ['a DNS zone id that is no zone id', withCluster('staging', { extraHostDomains: ['example.net'], extraHostZones: { 'example.net': '/hostedzone/Z0123456789' } }),
+    `${STG}: field "extraHostZones['example.net']" = "/hostedzone/Z0123456789": must be a Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ (without "/hostedzone/")`],
 ];
 
 describe('bad cloud input stops synth with a clear error', () => {
@@ -50,6 +55,16 @@ describe('bad cloud input stops synth with a clear error', () => {
     }
     expect(error).toBeInstanceOf(SynthError);
     expect((error as SynthError).problems.map(String)).toContain(expected);
+  });
+
+  test('an extra host domain with a zone id is one more zone external-dns may write to; one without gets none', () => {
+    const input = withCluster('prod', { extraHostDomains: ['example.net', 'example.org'], extraHostZones: { 'example.net': 'Z0123456789ABCDEFGHIJ' } });
+    const terraform = JSON.parse(buildAll(input).find((f) => f.path === terraformFileOf('prod'))!.text!);
+    const policy = JSON.parse(terraform.resource.aws_iam_role_policy['addon_role_external-dns_policy'].policy);
+    expect(policy.Statement.find((s: { Sid: string }) => s.Sid === 'ChangeOwnZones').Resource).toEqual([
+      '${aws_route53_zone.dns_zone.arn}', 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
+    ]);
+    expect(Object.keys(terraform.resource.aws_route53_zone)).toEqual(['dns_zone']);
   });
 
   test('the defaults are valid: a cluster that sets no cloud field still synthesizes', () => {

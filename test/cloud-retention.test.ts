@@ -4,7 +4,7 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import type { AppDataState, ClusterSpec } from '../constructs/model/cluster-spec';
-import { appRoleOf, bucketOf } from '../constructs/model/naming';
+import { appRoleOf, backupRoleOf, bucketOf } from '../constructs/model/naming';
 import { SynthError } from '../constructs/policy/spec-error';
 import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
 import { tempDir, treeHash } from './support';
@@ -71,7 +71,7 @@ describe('removing an app never drops its bucket from the plan silently', () => 
     }
   });
 
-  test('a retired app keeps its bucket, unchanged but for its tag, and loses its role and binding', () => {
+  test('a retired app keeps its bucket, unchanged but for its tag, and loses its roles and bindings', () => {
     const live = terraformOf(withProd({}));
     const retired = terraformOf(withProd({ apps: appsWithoutShop, appData: ledger(RETIRED) }));
     const before = bucketResourcesOf(live, 'shop');
@@ -88,6 +88,8 @@ describe('removing an app never drops its bucket from the plan silently', () => 
     expect(after['aws_s3_bucket.app_data_shop'].lifecycle).toEqual({ prevent_destroy: true });
     expect(Object.values(retired.resource.aws_iam_role).map((r: Json) => r.name)).not.toContain(appRoleOf('acme-prod', 'shop'));
     expect(retired.resource.aws_eks_pod_identity_association['app_pod_identity_shop']).toBeUndefined();
+    expect(Object.values(retired.resource.aws_iam_role).map((r: Json) => r.name)).not.toContain(backupRoleOf('acme-prod', 'shop'));
+    expect(retired.resource.aws_eks_pod_identity_association['backup_pod_identity_shop']).toBeUndefined();
   });
 
   test('the bucket leaves the plan only when its ledger entry is deleted on purpose', () => {

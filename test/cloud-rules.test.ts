@@ -19,12 +19,37 @@ function broken(edit: (r: Json, json: Json) => void): TerraformJson {
 }
 const policyOf = (resource: Json): Json => JSON.parse(resource.policy);
 const setPolicy = (resource: Json, policy: Json) => { resource.policy = JSON.stringify(policy); };
+/** Changes the statements of one inline role policy in place. */
+const editPolicy = (r: Json, address: string, edit: (statements: Json[]) => void) => {
+  const policy = policyOf(r.aws_iam_role_policy[address]);
+  edit(policy.Statement);
+  setPolicy(r.aws_iam_role_policy[address], policy);
+};
 const rule = (r: Json, name: string, id: string) => r.aws_s3_bucket_lifecycle_configuration[name].rule.find((x: Json) => x.id === id);
 const first = (r: Json, type: string): Json => Object.values(r[type])[0];
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_env, cluster) => {
   test('passes every cloud rule', () => {
     expect(cloudProblems(real(cluster), cluster, appsOf(cluster))).toEqual([]);
+  });
+});
+
+describe('the identity rules follow the cluster spec', () => {
+  test('an extra host zone is one more zone external-dns may write to, and only that one', () => {
+    const withZone: ClusterSpec = { ...prod, extraHostDomains: ['example.net'], extraHostZones: { 'example.net': 'Z0123456789ABCDEFGHIJ' } };
+    const json = real(withZone);
+    expect(cloudProblems(json, withZone, appsOf(withZone))).toEqual([]);
+    expect(cloudProblems(json, prod, appsOf(prod))).toContainEqual(
+      'role acme-prod-addon-external-dns: may change DNS records in arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ, not only in the env\'s zone',
+    );
+  });
+
+  test('a disabled add-on gets no role, and a role left behind is a problem', () => {
+    const without: ClusterSpec = { ...prod, disabledAddOns: ['cluster-autoscaler'] };
+    const json = real(without);
+    expect(Object.keys(json.resource!.aws_iam_role)).not.toContain('addon_role_cluster-autoscaler');
+    expect(cloudProblems(json, without, appsOf(without))).toEqual([]);
+    expect(cloudProblems(real(prod), without, appsOf(without))).toContainEqual('add-on cluster-autoscaler: is disabled but still has a role');
   });
 });
 
@@ -106,35 +131,104 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ['unencrypted node volumes', broken((r) => { first(r, 'aws_launch_template').block_device_mappings[0].ebs.encrypted = 'false'; }),
     '[EC2.7] node volumes are not encrypted'],
   ['an app role that reaches another app\'s bucket', broken((r) => {
-    const p = r.aws_iam_role_policy['app_role_shop_policy'];
-    const policy = policyOf(p);
-    policy.Statement[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*';
-    setPolicy(p, policy);
-  }), 'app shop: its role reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket and backup prefix'],
-  ['an app role that reaches the whole backup bucket', broken((r) => {
-    const p = r.aws_iam_role_policy['app_role_shop_policy'];
-    const policy = policyOf(p);
-    policy.Statement.find((s: Json) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/*';
-    setPolicy(p, policy);
-  }), 'app shop: its role reaches ${aws_s3_bucket.backup_near.arn}/*, beyond its own bucket and backup prefix'],
-  ['an app without backups that reaches the backup bucket', broken((r) => {
-    const p = r.aws_iam_role_policy['app_role_backoffice_policy'];
-    const policy = policyOf(p);
-    policy.Statement.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.backup_near.arn}/backoffice/*' });
-    setPolicy(p, policy);
-  }), 'app backoffice: its role reaches ${aws_s3_bucket.backup_near.arn}/backoffice/*, beyond its own bucket'],
+    editPolicy(r, 'app_role_shop_policy', (statements) => { statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*'; });
+  }), 'app shop: its app role reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket'],
+  ['an app role that reaches its own backup prefix', broken((r) => {
+    editPolicy(r, 'app_role_shop_policy', (statements) => {
+      statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:DeleteObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
+    });
+  }), 'app shop: its app role reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may'],
+  ['an app role that may use the backup key', broken((r) => {
+    editPolicy(r, 'app_role_backoffice_policy', (statements) => {
+      statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.backup_near_key.arn}' });
+    });
+  }), 'app backoffice: its app role may use the backup key'],
   ['a role bound to another ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['app_pod_identity_shop'].service_account = 'default'; }),
-    'app shop: its role is bound to shop/default, not shop/shop'],
+    'app shop: its app role is bound to shop/default, not shop/shop'],
   ['a role with a loose trust policy', broken((r) => {
     const role = r.aws_iam_role['app_role_shop'];
     const trust = JSON.parse(role.assume_role_policy);
     delete trust.Statement[0].Condition;
     role.assume_role_policy = JSON.stringify(trust);
-  }), 'app shop: its role trusts more than Pod Identity for its own namespace and ServiceAccount'],
+  }), 'app shop: its app role trusts more than Pod Identity for shop/shop'],
   ['a second bucket for one app', broken((r) => { r.aws_s3_bucket['copy'] = { ...r.aws_s3_bucket['app_data_shop'] }; }),
     'app shop: has 2 buckets named acme-prod-shop-data, not 1'],
   ['an app without a role', broken((r) => { delete r.aws_iam_role['app_role_legacy-site']; }),
     'app legacy-site: has 0 roles named acme-prod-legacy-site-app, not 1'],
+  ['a backup role that reaches the whole backup bucket', broken((r) => {
+    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/*'; });
+  }), 'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/*, beyond its own bucket and backup prefix'],
+  ['a backup role that reaches another app\'s backups', broken((r) => {
+    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*'; });
+  }), 'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/legacy-site/*, beyond its own bucket and backup prefix'],
+  ['a backup role that lists the whole backup bucket', broken((r) => {
+    editPolicy(r, 'backup_role_shop_policy', (statements) => { delete statements.find((s) => s.Sid === 'ListOwnBackups').Condition; });
+  }), 'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}, beyond its own bucket and backup prefix'],
+  ['a backup role that reaches another app\'s bucket', broken((r) => {
+    editPolicy(r, 'backup_role_legacy-site_policy', (statements) => { statements[1].Resource = '${aws_s3_bucket.app_data_shop.arn}/*'; });
+  }), 'app legacy-site: its backup role reaches ${aws_s3_bucket.app_data_shop.arn}/*, beyond its own bucket and backup prefix'],
+  ['a backup role that may delete the app\'s data', broken((r) => {
+    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'ReadAndRestoreAppObjects').Action.push('s3:DeleteObject'); });
+  }), 'app shop: its backup role may delete from the app\'s bucket'],
+  ['a backup role handed to the app\'s own ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['backup_pod_identity_shop'].service_account = 'shop'; }),
+    'app shop: its backup role is bound to shop/shop, not shop/shop-backup'],
+  ['an app with storage but no backup role', broken((r) => { delete r.aws_iam_role['backup_role_legacy-site']; }),
+    'app legacy-site: has 0 backup roles named acme-prod-legacy-site-backup, not 1: every app with storage is backed up'],
+  ['a backup role for an app without storage', broken((r) => {
+    r.aws_iam_role['backup_role_backoffice'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-backoffice-backup' };
+  }), 'app backoffice: has a backup role but no storage to back up'],
+  ['a backup role no app owns', broken((r) => { r.aws_iam_role['stray'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-gone-backup' }; }),
+    'role acme-prod-gone-backup looks like a backup role, but no app in the data ledger owns it'],
+  ['no DNS zone for the cluster domain', broken((r) => { delete r.aws_route53_zone; }),
+    'DNS: 0 Route53 zones for the cluster domain example.com, not 1'],
+  ['a DNS zone Terraform may destroy', broken((r) => { delete r.aws_route53_zone['dns_zone'].lifecycle; }),
+    'DNS zone example.com: lifecycle.prevent_destroy is not true'],
+  ['a DNS zone whose name servers are not an output', broken((_r, json) => { delete json.output; }),
+    'DNS zone example.com: its name servers are no output, so no one can delegate the domain to it'],
+  ['an add-on role bound to another ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['addon_pod_identity_external-dns'].service_account = 'default'; }),
+    'add-on external-dns: its role is bound to external-dns/default, not external-dns/external-dns'],
+  ['an add-on role bound to another namespace', broken((r) => { r.aws_eks_pod_identity_association['addon_pod_identity_cluster-autoscaler'].namespace = 'kube-system'; }),
+    'add-on cluster-autoscaler: its role is bound to kube-system/cluster-autoscaler, not cluster-autoscaler/cluster-autoscaler'],
+  ['an add-on role trusted by any pod', broken((r) => {
+    const role = r.aws_iam_role['addon_role_external-secrets'];
+    const trust = JSON.parse(role.assume_role_policy);
+    delete trust.Statement[0].Condition;
+    role.assume_role_policy = JSON.stringify(trust);
+  }), 'add-on external-secrets: its role trusts more than Pod Identity for external-secrets/external-secrets'],
+  ['an add-on without its role', broken((r) => { delete r.aws_iam_role['addon_role_external-secrets']; }),
+    'add-on external-secrets: has 0 roles named acme-prod-addon-external-secrets, not 1'],
+  ['external-dns may change every hosted zone', broken((r) => {
+    editPolicy(r, 'addon_role_external-dns_policy', (statements) => { statements[0].Resource = ['arn:aws:route53:::hostedzone/*']; });
+  }), 'role acme-prod-addon-external-dns: may change DNS records in arn:aws:route53:::hostedzone/*, not only in the env\'s zone'],
+  ['an app role with wildcard Route53 rights', broken((r) => {
+    editPolicy(r, 'app_role_shop_policy', (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'route53:*', Resource: '*' }); });
+  }), 'role acme-prod-shop-app: may change DNS records; only external-dns may'],
+  ['the secrets role reading beyond its env', broken((r) => {
+    editPolicy(r, 'addon_role_external-secrets_policy', (statements) => {
+      statements[0].Resource = 'arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/*';
+    });
+  }), 'role acme-prod-addon-external-secrets: may read secrets in arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/*, beyond the env\'s prefix webapps/prod/'],
+  ['the prod secrets role reading staging\'s secrets', broken((r) => {
+    editPolicy(r, 'addon_role_external-secrets_policy', (statements) => {
+      statements[0].Resource = 'arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/staging/*';
+    });
+  }), 'beyond the env\'s prefix webapps/prod/'],
+  ['an app role that reads secrets', broken((r) => {
+    editPolicy(r, 'app_role_shop_policy', (statements) => {
+      statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'secretsmanager:Get*', Resource: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:webapps/prod/*' });
+    });
+  }), 'role acme-prod-shop-app: may read secrets; only the External Secrets Operator may'],
+  ['the secrets role that may write secrets', broken((r) => {
+    editPolicy(r, 'addon_role_external-secrets_policy', (statements) => { statements[0].Action.push('secretsmanager:PutSecretValue'); });
+  }), 'role acme-prod-addon-external-secrets: may write or delete secrets'],
+  ['the autoscaler scaling groups it does not own', broken((r) => {
+    editPolicy(r, 'addon_role_cluster-autoscaler_policy', (statements) => { delete statements.find((s) => s.Sid === 'ScaleOwnNodeGroups').Condition; });
+  }), 'role acme-prod-addon-cluster-autoscaler: may scale Auto Scaling groups not tagged k8s.io/cluster-autoscaler/acme-prod=owned'],
+  ['the autoscaler scaling another cluster\'s groups', broken((r) => {
+    editPolicy(r, 'addon_role_cluster-autoscaler_policy', (statements) => {
+      statements.find((s) => s.Sid === 'ScaleOwnNodeGroups').Condition = { StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/acme-staging': 'owned' } };
+    });
+  }), 'role acme-prod-addon-cluster-autoscaler: may scale Auto Scaling groups not tagged k8s.io/cluster-autoscaler/acme-prod=owned'],
 ];
 
 describe('every cloud rule can fail', () => {

@@ -7,6 +7,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
@@ -22,11 +23,12 @@ import { Testing } from 'cdktf';
 import type { TerraformConstructor } from 'cdktf/lib/testing/matchers';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
+import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import {
-  accessLogBucketOf, appRoleOf, backupBucketOf, bucketOf, namespaceOf, offsiteBackupBucketOf, serviceAccountOf, stateKeyOf,
+  accessLogBucketOf, appRoleOf, backupBucketOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, offsiteBackupBucketOf, serviceAccountOf, stateKeyOf,
 } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
 
@@ -70,6 +72,10 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   const json: Json = JSON.parse(synthesized);
   const settings = cloudSettingsOf(cluster);
   const all = (type: string): Json[] => Object.values(json.resource[type] ?? {});
+  const appsWithStorage = Object.keys(cluster.apps).filter((name) => APPS.find((a) => a.name === name)!.storage).sort();
+  const statementsOf = (policyAddress: string): Json[] => JSON.parse(json.resource.aws_iam_role_policy[policyAddress].policy).Statement;
+  const s3Resources = (statements: Json[]): string[] =>
+    statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:'))).flatMap((st) => [st.Resource].flat());
 
   test('is a VPC over three zones, nodes in private subnets without public IPs', () => {
     expect(synthesized).toHaveResourceWithProperties(Vpc, partial({ cidr_block: settings.network.vpcCidr, enable_dns_hostnames: true }));
@@ -164,6 +170,64 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     }
   });
 
+  test('gives each app with storage a backup role of its own, bound to its backup ServiceAccount; the app role never reaches the backups', () => {
+    expect(appsWithStorage.length).toBeGreaterThan(0);
+    for (const app of Object.keys(cluster.apps)) {
+      expect(s3Resources(statementsOf(`app_role_${app}_policy`)).every((r) => !r.includes('backup_near'))).toBe(true);
+      const backupRole = all('aws_iam_role').filter((r) => r.name === backupRoleOf(cluster.name, app));
+      expect(backupRole).toHaveLength(appsWithStorage.includes(app) ? 1 : 0);
+    }
+    for (const app of appsWithStorage) {
+      expect(synthesized).toHaveResourceWithProperties(EksPodIdentityAssociation, partial({
+        namespace: namespaceOf(app), service_account: backupServiceAccountOf(app), role_arn: `\${aws_iam_role.backup_role_${app}.arn}`,
+      }));
+      const statements = statementsOf(`backup_role_${app}_policy`);
+      const bucket = `\${aws_s3_bucket.app_data_${app}.arn}`;
+      const backups = '${aws_s3_bucket.backup_near.arn}';
+      expect(new Set(s3Resources(statements))).toEqual(new Set([bucket, `${bucket}/*`, backups, `${backups}/${app}/*`]));
+      expect(statements.find((st) => st.Resource === `${bucket}/*`).Action).not.toContain('s3:DeleteObject');
+      expect(statements.find((st) => st.Sid === 'ListOwnBackups').Condition).toEqual({ StringLike: { 's3:prefix': [`${app}/*`] } });
+      expect(statements.find((st) => st.Resource === `${backups}/${app}/*`).Action).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    }
+  });
+
+  test('has a public DNS zone for the cluster domain that Terraform never destroys, its name servers an output', () => {
+    expect(synthesized).toHaveResourceWithProperties(Route53Zone, partial({ name: cluster.domain, force_destroy: false, lifecycle: { prevent_destroy: true } }));
+    expect(json.resource.aws_route53_zone.dns_zone.vpc).toBeUndefined();
+    expect(json.output.dns_zone_name_servers.value).toBe('${aws_route53_zone.dns_zone.name_servers}');
+  });
+
+  test.each(ADD_ON_IDENTITIES.map((i) => [i.addOn, i] as const))('binds the %s role to the ServiceAccount its chart creates', (addOn, identity) => {
+    expect(synthesized).toHaveResourceWithProperties(IamRole, partial({ name: addOnRoleOf(cluster.name, addOn) }));
+    expect(synthesized).toHaveResourceWithProperties(EksPodIdentityAssociation, partial({
+      cluster_name: '${aws_eks_cluster.cluster.name}',
+      namespace: identity.namespace,
+      service_account: identity.serviceAccount,
+      role_arn: `\${aws_iam_role.addon_role_${addOn}.arn}`,
+    }));
+    const trust = JSON.parse(json.resource.aws_iam_role[`addon_role_${addOn}`].assume_role_policy).Statement[0];
+    expect(trust.Condition.StringEquals).toEqual({
+      'aws:RequestTag/eks-cluster-name': cluster.name,
+      'aws:RequestTag/kubernetes-namespace': identity.namespace,
+      'aws:RequestTag/kubernetes-service-account': identity.serviceAccount,
+    });
+  });
+
+  test('lets external-dns change records only in the env zone, and the secrets operator read only the env\'s secrets', () => {
+    const dns = statementsOf('addon_role_external-dns_policy');
+    expect(dns.find((st) => st.Sid === 'ChangeOwnZones')).toMatchObject({
+      Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
+      Resource: ['${aws_route53_zone.dns_zone.arn}'],
+    });
+    expect(dns.find((st) => st.Resource === '*')).toMatchObject({ Action: 'route53:ListHostedZones' });
+    expect(statementsOf('addon_role_external-secrets_policy')).toEqual([{
+      Sid: 'ReadEnvSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+      Resource: `arn:aws:secretsmanager:${cluster.region}:\${data.aws_caller_identity.Account.account_id}:secret:webapps/${cluster.env}/*`,
+    }]);
+  });
+
   test('keeps backups near the cluster and replicates them, delete markers included, to a locked offsite bucket', () => {
     const offsite = { alias: 'offsite', region: cluster.offsiteRegion };
     expect(synthesized).toHaveProviderWithProperties(AwsProvider, partial(offsite));
@@ -200,8 +264,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   });
 
   test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {
-    const dataPath = ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_iam_role_policy', 'aws_eks_pod_identity_association'];
-    expect(JSON.stringify(dataPath.map(all))).not.toMatch(/size|quota|capacity/i);
+    const dataPath = ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_eks_pod_identity_association'];
+    const dataRoles = Object.entries(json.resource.aws_iam_role_policy as Record<string, Json>)
+      .filter(([address]) => address.startsWith('app_role_') || address.startsWith('backup_role_')).map(([, p]) => p);
+    expect(dataRoles.length).toBe(Object.keys(cluster.apps).length + appsWithStorage.length);
+    expect(JSON.stringify([...dataPath.map(all), dataRoles])).not.toMatch(/size|quota|capacity/i);
   });
 
   test('resource inventory (snapshot)', () => {

@@ -3,20 +3,23 @@ import * as kplus from 'cdk8s-plus-28';
 import { Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import { EXPOSURE_LABEL, labelsOf, namespaceOf } from '../model/naming';
 import { formatCpu, formatMemory, parseQuantity } from '../model/quantity';
+import type { ResourceSpec } from '../model/app-spec';
 import type { ResolvedApp } from '../model/resolve';
+import { BACKUP_JOB_RESOURCES } from './backup-jobs';
+import { FLUX_PRUNE_DISABLED } from './bucket-volume';
 import { SECRET_CONSUMER_LABEL } from '../platform/external-secrets';
 
 export interface IsolationProps {
   readonly app: ResolvedApp;
 }
 
-/** Pods the quota keeps free beyond max replicas: a rolling update's surge plus backup and restore jobs. */
+/** Job pods the quota keeps room for beyond max replicas and a rolling update's surge: two backup jobs at once. */
 export const JOB_PODS_HEADROOM = 2;
 export const surgeOf = (maxReplicas: number): number => Math.ceil(maxReplicas * 0.25);
 
 /**
  * The app's own namespace and its ceilings: Pod Security `restricted`, a ResourceQuota sized from the
- * app's limits at max replicas (so a loaded app can never take more than its share of the cluster),
+ * app's limits at max replicas plus its backup jobs (so a loaded app can never take more than its share of the cluster),
  * and a LimitRange that gives any container without requests and limits the app's values.
  */
 export class Isolation extends Construct {
@@ -27,6 +30,8 @@ export class Isolation extends Construct {
     new kplus.Namespace(this, 'Resource', {
       metadata: {
         name: namespace,
+        // Deleting the namespace would delete the bucket's claim with it: an app with data keeps it.
+        annotations: app.storage ? { ...FLUX_PRUNE_DISABLED } : undefined,
         labels: {
           ...labelsOf(app.name),
           [EXPOSURE_LABEL]: app.exposure,
@@ -39,17 +44,20 @@ export class Isolation extends Construct {
       },
     });
 
-    const pods = app.scaling.max + surgeOf(app.scaling.max) + JOB_PODS_HEADROOM;
-    const total = (quantity: string, format: (n: number) => string) => Quantity.fromString(format(parseQuantity(quantity)! * pods));
+    const appPods = app.scaling.max + surgeOf(app.scaling.max);
+    const pods = appPods + JOB_PODS_HEADROOM;
+    const job = app.backup ? BACKUP_JOB_RESOURCES : app.resources;
+    const total = (pick: (r: ResourceSpec) => string, format: (n: number) => string) =>
+      Quantity.fromString(format(parseQuantity(pick(app.resources))! * appPods + parseQuantity(pick(job))! * JOB_PODS_HEADROOM));
     new kplus.k8s.KubeResourceQuota(this, 'Quota', {
       metadata: { name: 'app-quota', namespace, labels: labelsOf(app.name) },
       spec: {
         hard: {
           pods: Quantity.fromNumber(pods),
-          'requests.cpu': total(app.resources.cpu.request, formatCpu),
-          'limits.cpu': total(app.resources.cpu.limit, formatCpu),
-          'requests.memory': total(app.resources.memory.request, formatMemory),
-          'limits.memory': total(app.resources.memory.limit, formatMemory),
+          'requests.cpu': total((r) => r.cpu.request, formatCpu),
+          'limits.cpu': total((r) => r.cpu.limit, formatCpu),
+          'requests.memory': total((r) => r.memory.request, formatMemory),
+          'limits.memory': total((r) => r.memory.limit, formatMemory),
           // The shared Gateway is the only way in: no app may open a port of its own.
           'services.loadbalancers': Quantity.fromNumber(0),
           'services.nodeports': Quantity.fromNumber(0),

@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { GATEWAY_PROXY_NAMESPACE, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
+import { NON_PUBLIC_RANGES } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
 
 export interface NetworkPoliciesProps {
@@ -9,8 +10,6 @@ export interface NetworkPoliciesProps {
 }
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-/** Private and link-local ranges (node metadata included) that outbound HTTPS must never reach. */
-const NON_PUBLIC_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
 
 /**
  * Default-deny for the app's namespace, then only what the app needs: traffic in from the Gateway's
@@ -51,7 +50,7 @@ export class NetworkPolicies extends Construct {
         podSelector: appPods,
         policyTypes: ['Egress'],
         egress: [{
-          to: [{ ipBlock: { cidr: '0.0.0.0/0', except: NON_PUBLIC_RANGES } }],
+          to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }],
           ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }],
         }],
       });

@@ -4,6 +4,8 @@ import { namespaceOf } from '../model/naming';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
 import { AppSecrets } from './app-secrets';
+import { AppStorage } from './app-storage';
+import { BackupJobs } from './backup-jobs';
 import { EdgePolicy } from './edge-policy';
 import { Isolation } from './isolation';
 import { NetworkPolicies } from './network-policies';
@@ -16,14 +18,20 @@ export interface WebAppProps {
   readonly cluster: ClusterSpec;
 }
 
-/** Everything one web app needs in one cluster, in the app's own namespace. */
+/** Everything one web app needs in one cluster, in the app's own namespace (its bucket's PV aside). */
 export class WebApp extends Chart {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id, { namespace: namespaceOf(props.app.name), disableResourceNameHashes: true });
     const { app, cluster } = props;
     new Isolation(this, 'Isolation', { app });
     new AppSecrets(this, 'Secrets', { app, cluster });
-    new Workload(this, 'Workload', { app });
+    const storage = app.storage && new AppStorage(this, 'Storage', { app: { ...app, storage: app.storage }, cluster });
+    new Workload(this, 'Workload', { app, dataClaim: storage?.claimName });
+    if (storage && app.storage && app.backup) {
+      new BackupJobs(this, 'Backup', {
+        app: { ...app, storage: app.storage, backup: app.backup }, cluster, dataClaim: storage.claimName,
+      });
+    }
     new NetworkPolicies(this, 'NetworkPolicies', { app });
     new Route(this, 'Route', { app });
     new EdgePolicy(this, 'EdgePolicy', { app, cluster });

@@ -11,6 +11,8 @@ import { APP_PRIORITY } from '../platform/priority-classes';
 
 export interface WorkloadProps {
   readonly app: ResolvedApp;
+  /** The claim over the app's bucket, mounted at the spec's storage.mountPath. */
+  readonly dataClaim?: string;
 }
 
 /** The port every app Service listens on; the Gateway routes to it. */
@@ -91,6 +93,11 @@ export class Workload extends Construct {
       readiness: probe(10, 3),
       liveness: probe(20, 3),
     });
+    if (props.dataClaim && app.storage) {
+      container.mount(app.storage.mountPath, kplus.Volume.fromPersistentVolumeClaim(
+        this, 'Data', kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', props.dataClaim), { name: 'data' },
+      ));
+    }
     for (const path of app.writablePaths) {
       const name = `scratch${path.replace(/[^a-z0-9]+/g, '-')}`.replace(/-$/, '');
       container.mount(path, kplus.Volume.fromEmptyDir(this, `Scratch${path}`, name, { sizeLimit: sizeOf(SCRATCH_SIZE_LIMIT) }));

@@ -2,7 +2,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { appRoleOf, backupPrefixOf, namespaceOf, serviceAccountOf } from '../model/naming';
+import { appRoleOf, namespaceOf, serviceAccountOf } from '../model/naming';
 import type { EksCluster } from './eks-cluster';
 import { podIdentityTrust, policyDocument, type PolicyStatement } from './iam-policy';
 import type { SecureBucket } from './secure-bucket';
@@ -22,14 +22,12 @@ export interface AppRoleProps {
   /** The app's own data bucket, and the key that encrypts it. */
   readonly bucket: SecureBucket;
   readonly dataKeyArn: string;
-  /** The cluster's backup bucket and its key, when the app has a backup job. @default no backup access */
-  readonly backup?: { readonly bucket: SecureBucket; readonly keyArn: string };
 }
 
 /**
- * The IAM role of one app. It reaches only that app's bucket and, for the backup job, only the app's
- * prefix in the backup bucket. EKS Pod Identity hands it to exactly the app's ServiceAccount in the
- * app's namespace, the names the WebApp construct emits.
+ * The IAM role of one app. It reaches only that app's bucket, never the backups: those belong to the
+ * BackupRole, so a compromised app cannot delete its own backups. EKS Pod Identity hands it to exactly
+ * the app's ServiceAccount in the app's namespace, the names the WebApp construct emits.
  */
 export class AppRole extends Construct {
   readonly role: IamRole;
@@ -44,7 +42,7 @@ export class AppRole extends Construct {
 
     this.role = new IamRole(this, 'Resource', {
       name: appRoleOf(cluster.name, app),
-      description: `App ${app} in ${cluster.name}: its bucket and its backup prefix, nothing else`,
+      description: `App ${app} in ${cluster.name}: its bucket, nothing else`,
       assumeRolePolicy: podIdentityTrust(cluster.name, namespace, serviceAccount),
     });
     this.role.overrideLogicalId(appRoleAddressOf(app));
@@ -55,15 +53,6 @@ export class AppRole extends Construct {
       { Sid: 'UseAppObjects', Effect: 'Allow', Action: APP_OBJECT_ACTIONS, Resource: `${bucketArn}/*` },
       { Sid: 'UseAppDataKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.dataKeyArn, Condition: viaS3 },
     ];
-    if (props.backup) {
-      const backupArn = props.backup.bucket.resource.arn;
-      const prefix = backupPrefixOf(app);
-      statements.push(
-        { Sid: 'ListOwnBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: backupArn, Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } },
-        { Sid: 'UseOwnBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${backupArn}/${prefix}*` },
-        { Sid: 'UseBackupKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.backup.keyArn, Condition: viaS3 },
-      );
-    }
     new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'app-data', policy: policyDocument(statements) })
       .overrideLogicalId(`${appRoleAddressOf(app)}_policy`);
 

@@ -1,8 +1,11 @@
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import {
-  appRoleOf, backupBucketOf, backupPrefixOf, bucketOf, namespaceOf, offsiteBackupBucketOf, serviceAccountOf,
+  appRoleOf, backupBucketOf, backupPrefixOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, offsiteBackupBucketOf, serviceAccountOf,
 } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
+import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from './add-on-identities';
+import { AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from './add-on-policies';
+import { hostedZoneArnOf } from './dns-zone';
 
 /* The properties every synthesized cloud stack must have, read from its Terraform JSON. They run on every
    synth (synth-cloud.ts), and the tests run them against broken JSON to show that each one can fail.
@@ -54,6 +57,9 @@ export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: r
     ...eksProblems(json, cluster),
     ...nodeProblems(json),
     ...appDataProblems(json, cluster, apps),
+    ...dnsZoneProblems(json, cluster),
+    ...addOnRoleProblems(json, cluster),
+    ...sensitiveGrantProblems(json, cluster),
   ];
 }
 
@@ -236,17 +242,64 @@ export function nodeProblems(json: TerraformJson): string[] {
   return problems;
 }
 
+/** A role as the rules see it: its address, its name, and every statement of its inline policies. */
+interface RoleView {
+  readonly address: string;
+  readonly name: string;
+  readonly role: Json;
+  readonly statements: Json[];
+}
+
+function rolesOf(json: TerraformJson): RoleView[] {
+  const policies = resourcesOf(json, 'aws_iam_role_policy');
+  return resourcesOf(json, 'aws_iam_role').map(([address, role]) => ({
+    address,
+    name: role.name,
+    role,
+    statements: policies.filter(([, p]) => p.role === ref('aws_iam_role', address, 'name'))
+      .flatMap(([, p]) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
+  }));
+}
+
 /**
- * One bucket per app in the data ledger, named by bucketOf; one role per running app, named by appRoleOf,
- * bound by Pod Identity to exactly namespaceOf/serviceAccountOf and reaching only its own bucket and
- * backup prefix. Retired apps keep their bucket and lose their role.
+ * A role handed out by Pod Identity to exactly one ServiceAccount: one association, to that namespace and
+ * ServiceAccount; a trust policy pinned to them; only its own inline policy.
+ */
+function podIdentityProblems(json: TerraformJson, role: RoleView, namespace: string, serviceAccount: string, say: (problem: string) => void): void {
+  const associations = resourcesOf(json, 'aws_eks_pod_identity_association').filter(([, a]) => a.role_arn === ref('aws_iam_role', role.address, 'arn'));
+  if (associations.length !== 1) say(`has ${associations.length} Pod Identity associations, not 1`);
+  for (const [, a] of associations) {
+    if (a.namespace !== namespace || a.service_account !== serviceAccount) say(`is bound to ${a.namespace}/${a.service_account}, not ${namespace}/${serviceAccount}`);
+  }
+  const trust = asList(parsePolicy(role.role.assume_role_policy)?.Statement) as Json[];
+  const pinned = trust.length > 0 && trust.every((s) => s.Principal?.Service === 'pods.eks.amazonaws.com'
+    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace
+    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount);
+  if (!pinned) say(`trusts more than Pod Identity for ${namespace}/${serviceAccount}`);
+  if (resourcesOf(json, 'aws_iam_role_policy_attachment').some(([, a]) => a.role === ref('aws_iam_role', role.address, 'name'))) {
+    say('has a managed policy attached; it may only have its own inline policy');
+  }
+}
+
+const isAllowS3 = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Action) as string[]).some((a) => a === '*' || a.startsWith('s3:'));
+const isAllowKms = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Action) as string[]).some((a) => a === '*' || a.startsWith('kms:'));
+
+/**
+ * One bucket per app in the data ledger, named by bucketOf. Each running app has an app role (appRoleOf)
+ * bound to namespaceOf/serviceAccountOf that reaches only its own bucket and never the backups; each
+ * running app with storage has a backup role (backupRoleOf) bound to namespaceOf/backupServiceAccountOf
+ * that reaches its bucket without deleting and only its own prefix of the backup bucket. Retired apps keep
+ * their bucket and lose both roles.
  */
 export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
   const problems: string[] = [];
   const buckets = resourcesOf(json, 'aws_s3_bucket');
-  const roles = resourcesOf(json, 'aws_iam_role');
+  const roles = rolesOf(json);
   const running = new Map(apps.map((a) => [a.name, a]));
   const backupBucket = buckets.find(([, b]) => b.bucket === backupBucketOf(cluster.name))?.[0];
+  const backupArn = backupBucket ? ref('aws_s3_bucket', backupBucket, 'arn') : undefined;
+  const backupKeyArn = ref('aws_kms_key', 'backup_near_key', 'arn');
+  const inBackupBucket = (resource: string) => backupArn !== undefined && (resource === backupArn || resource.startsWith(`${backupArn}/`));
 
   for (const app of Object.keys(cluster.appData).sort()) {
     const say = (problem: string) => problems.push(`app ${app}: ${problem}`);
@@ -254,56 +307,146 @@ export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps:
     if (mine.length !== 1) { say(`has ${mine.length} buckets named ${bucketOf(cluster.name, app)}, not 1`); continue; }
     const bucketArn = ref('aws_s3_bucket', mine[0][0], 'arn');
 
-    const myRoles = roles.filter(([, r]) => r.name === appRoleOf(cluster.name, app));
+    const appRoles = roles.filter((r) => r.name === appRoleOf(cluster.name, app));
+    const backupRoles = roles.filter((r) => r.name === backupRoleOf(cluster.name, app));
     const spec = running.get(app);
     if (!spec) {
-      if (myRoles.length > 0) say('is retired but still has a role');
+      if (appRoles.length > 0) say('is retired but still has a role');
+      if (backupRoles.length > 0) say('is retired but still has a backup role');
       continue;
     }
-    if (myRoles.length !== 1) { say(`has ${myRoles.length} roles named ${appRoleOf(cluster.name, app)}, not 1`); continue; }
-    const [roleName, role] = myRoles[0];
 
-    const associations = resourcesOf(json, 'aws_eks_pod_identity_association').filter(([, a]) => a.role_arn === ref('aws_iam_role', roleName, 'arn'));
-    if (associations.length !== 1) say(`its role has ${associations.length} Pod Identity associations, not 1`);
-    for (const [, a] of associations) {
-      if (a.namespace !== namespaceOf(app) || a.service_account !== serviceAccountOf(app)) {
-        say(`its role is bound to ${a.namespace}/${a.service_account}, not ${namespaceOf(app)}/${serviceAccountOf(app)}`);
+    if (appRoles.length !== 1) {
+      say(`has ${appRoles.length} roles named ${appRoleOf(cluster.name, app)}, not 1`);
+    } else {
+      const [role] = appRoles;
+      podIdentityProblems(json, role, namespaceOf(app), serviceAccountOf(app), (p) => say(`its app role ${p}`));
+      for (const s of role.statements.filter(isAllowS3)) {
+        for (const resource of asList(s.Resource) as string[]) {
+          if (inBackupBucket(resource)) say(`its app role reaches the backup bucket (${resource}): only its backup role may, so that the app cannot delete its backups`);
+          else if (resource !== bucketArn && resource !== `${bucketArn}/*`) say(`its app role reaches ${resource}, beyond its own bucket`);
+        }
+      }
+      if (role.statements.filter(isAllowKms).some((s) => asList(s.Resource).some((r) => r === '*' || r === backupKeyArn))) {
+        say('its app role may use the backup key');
       }
     }
-    const trust = asList(parsePolicy(role.assume_role_policy)?.Statement) as Json[];
-    const pinned = trust.length > 0 && trust.every((s) => s.Principal?.Service === 'pods.eks.amazonaws.com'
-      && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespaceOf(app)
-      && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccountOf(app));
-    if (!pinned) say('its role trusts more than Pod Identity for its own namespace and ServiceAccount');
 
-    if (resourcesOf(json, 'aws_iam_role_policy_attachment').some(([, a]) => a.role === ref('aws_iam_role', roleName, 'name'))) {
-      say('its role has a managed policy attached; it may only have its own inline policy');
+    if (!spec.storage) {
+      if (backupRoles.length > 0) say('has a backup role but no storage to back up');
+      continue;
     }
+    if (backupRoles.length !== 1) { say(`has ${backupRoles.length} backup roles named ${backupRoleOf(cluster.name, app)}, not 1: every app with storage is backed up`); continue; }
+    const [role] = backupRoles;
+    podIdentityProblems(json, role, namespaceOf(app), backupServiceAccountOf(app), (p) => say(`its backup role ${p}`));
     const prefix = backupPrefixOf(app);
-    const backupArn = backupBucket ? ref('aws_s3_bucket', backupBucket, 'arn') : undefined;
     const allowed = (resource: string, s: Json): boolean => {
-      if (resource === bucketArn || resource === `${bucketArn}/*`) return true;
-      if (!spec.backup || !backupArn) return false;
-      if (resource === `${backupArn}/${prefix}*`) return true;
-      return resource === backupArn && asList(s.Condition?.StringLike?.['s3:prefix']).every((p) => typeof p === 'string' && p.startsWith(prefix));
+      if (resource === bucketArn || resource === `${bucketArn}/*` || resource === `${backupArn}/${prefix}*`) return true;
+      if (resource !== backupArn) return false;
+      if ((asList(s.Action) as string[]).every((a) => a === 's3:GetBucketLocation')) return true;
+      const prefixes = asList(s.Condition?.StringLike?.['s3:prefix']);
+      return prefixes.length > 0 && prefixes.every((p) => typeof p === 'string' && p.startsWith(prefix));
     };
-    const statements = resourcesOf(json, 'aws_iam_role_policy')
-      .filter(([, p]) => p.role === ref('aws_iam_role', roleName, 'name'))
-      .flatMap(([, p]) => asList(parsePolicy(p.policy)?.Statement)) as Json[];
-    for (const s of statements) {
-      if (s.Effect !== 'Allow') continue;
-      const actions = asList(s.Action) as string[];
-      if (actions.some((a) => a === '*' || a.startsWith('s3:'))) {
-        for (const resource of asList(s.Resource) as string[]) {
-          if (!allowed(resource, s)) say(`its role reaches ${resource}, beyond its own bucket${spec.backup ? ' and backup prefix' : ''}`);
+    for (const s of role.statements.filter(isAllowS3)) {
+      for (const resource of asList(s.Resource) as string[]) {
+        if (!allowed(resource, s)) say(`its backup role reaches ${resource}, beyond its own bucket and backup prefix`);
+        else if (resource === `${bucketArn}/*` && (asList(s.Action) as string[]).some((a) => a === '*' || /^s3:(\*|Delete)/.test(a))) {
+          say('its backup role may delete from the app\'s bucket: a restore writes back, it never deletes');
         }
       }
     }
   }
-  for (const [, role] of roles) {
-    const app = Object.keys(cluster.appData).find((a) => role.name === appRoleOf(cluster.name, a));
-    if (app === undefined && typeof role.name === 'string' && role.name.endsWith('-app') && role.name.startsWith(`${cluster.name}-`)) {
-      problems.push(`role ${role.name} looks like an app role, but no app in the data ledger owns it`);
+  for (const { name } of roles) {
+    if (typeof name !== 'string' || !name.startsWith(`${cluster.name}-`)) continue;
+    const owner = Object.keys(cluster.appData).find((a) => name === appRoleOf(cluster.name, a) || name === backupRoleOf(cluster.name, a));
+    if (owner === undefined && name.endsWith('-app')) problems.push(`role ${name} looks like an app role, but no app in the data ledger owns it`);
+    if (owner === undefined && name.endsWith('-backup')) problems.push(`role ${name} looks like a backup role, but no app in the data ledger owns it`);
+  }
+  return problems;
+}
+
+/** One public Route53 zone for the cluster's domain, never destroyed, its name servers an output for delegation. */
+export function dnsZoneProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+  const zones = resourcesOf(json, 'aws_route53_zone').filter(([, z]) => String(z.name).replace(/\.$/, '') === cluster.domain);
+  if (zones.length !== 1) return [`DNS: ${zones.length} Route53 zones for the cluster domain ${cluster.domain}, not 1`];
+  const problems: string[] = [];
+  const [name, zone] = zones[0];
+  const say = (problem: string) => problems.push(`DNS zone ${cluster.domain}: ${problem}`);
+  if (zone.lifecycle?.prevent_destroy !== true) say('lifecycle.prevent_destroy is not true: Terraform could destroy it with every record');
+  if (zone.force_destroy === true) say('force_destroy is on: Terraform would delete its records with it');
+  if (zone.vpc !== undefined) say('is private to a VPC, but app hosts must resolve on the internet');
+  const outputs = Object.values((json.output ?? {}) as Record<string, Json>);
+  if (!outputs.some((o) => o.value === ref('aws_route53_zone', name, 'name_servers'))) {
+    say('its name servers are no output, so no one can delegate the domain to it');
+  }
+  return problems;
+}
+
+/** Each enabled add-on that calls AWS has one role, bound by Pod Identity to exactly its namespace and ServiceAccount. */
+export function addOnRoleProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+  const problems: string[] = [];
+  const roles = rolesOf(json);
+  for (const { addOn, namespace, serviceAccount } of ADD_ON_IDENTITIES) {
+    const say = (problem: string) => problems.push(`add-on ${addOn}: ${problem}`);
+    const mine = roles.filter((r) => r.name === addOnRoleOf(cluster.name, addOn));
+    if (cluster.disabledAddOns?.includes(addOn)) {
+      if (mine.length > 0) say('is disabled but still has a role');
+      continue;
+    }
+    if (mine.length !== 1) { say(`has ${mine.length} roles named ${addOnRoleOf(cluster.name, addOn)}, not 1`); continue; }
+    podIdentityProblems(json, mine[0], namespace, serviceAccount, (p) => say(`its role ${p}`));
+  }
+  return problems;
+}
+
+/** Whether an IAM action pattern (`*` and `?` wildcards, any case) covers one action. */
+export const covers = (pattern: string, action: string): boolean =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+const grants = (s: Json, actions: readonly string[]): boolean =>
+  s.Effect === 'Allow' && (asList(s.Action) as string[]).some((pattern) => actions.some((action) => covers(pattern, action)));
+
+const SECRET_WRITE_ACTIONS = [
+  'secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy',
+];
+
+/**
+ * Rights that would let one compromised pod reach beyond its share, checked in every role's inline
+ * policies: changing DNS records (only external-dns, only in the env's zone and the spec's extra zones),
+ * reading secrets (only the External Secrets Operator, only below the env's prefix), writing secrets
+ * (no one), and scaling node groups (only cluster-autoscaler, only those this cluster owns by tag).
+ */
+export function sensitiveGrantProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+  const problems: string[] = [];
+  const zone = resourcesOf(json, 'aws_route53_zone').find(([, z]) => String(z.name).replace(/\.$/, '') === cluster.domain)?.[0];
+  const zoneArns = new Set([
+    ...(zone ? [ref('aws_route53_zone', zone, 'arn')] : []),
+    ...Object.values(cloudSettingsOf(cluster).extraHostZones).map(hostedZoneArnOf),
+  ]);
+  const account = '(\\d{12}|\\$\\{data\\.aws_caller_identity\\.[A-Za-z0-9_-]+\\.account_id\\})';
+  const envSecrets = new RegExp(`^arn:aws:secretsmanager:${cluster.region}:${account}:secret:${secretStorePrefixOf(cluster.env)}\\*$`);
+  const ownerTag = `aws:ResourceTag/${autoscalerOwnerTagOf(cluster.name)}`;
+  const isRoleOf = (role: RoleView, addOn: AwsAddOn) => role.name === addOnRoleOf(cluster.name, addOn);
+
+  for (const role of rolesOf(json)) {
+    const say = (problem: string) => problems.push(`role ${role.name}: ${problem}`);
+    for (const s of role.statements) {
+      const resources = asList(s.Resource) as string[];
+      if (grants(s, ['route53:ChangeResourceRecordSets'])) {
+        if (!isRoleOf(role, 'external-dns')) say('may change DNS records; only external-dns may');
+        for (const r of resources.filter((r) => !zoneArns.has(r))) {
+          say(`may change DNS records in ${r}, not only in the env's zone${zoneArns.size > 1 ? ' and the extra host zones' : ''}`);
+        }
+      }
+      if (grants(s, ['secretsmanager:GetSecretValue'])) {
+        if (!isRoleOf(role, 'external-secrets')) say('may read secrets; only the External Secrets Operator may');
+        for (const r of resources.filter((r) => !envSecrets.test(r))) say(`may read secrets in ${r}, beyond the env's prefix ${secretStorePrefixOf(cluster.env)}`);
+      }
+      if (grants(s, SECRET_WRITE_ACTIONS)) say('may write or delete secrets; no role may, they are written by people, never by the cluster');
+      if (grants(s, AUTOSCALER_SCALE_ACTIONS)) {
+        if (!isRoleOf(role, 'cluster-autoscaler')) say('may scale node groups; only cluster-autoscaler may');
+        if (s.Condition?.StringEquals?.[ownerTag] !== 'owned') say(`may scale Auto Scaling groups not tagged ${autoscalerOwnerTagOf(cluster.name)}=owned`);
+      }
     }
   }
   return problems;

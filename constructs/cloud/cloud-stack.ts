@@ -6,12 +6,20 @@ import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { LABEL_PREFIX } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { AccessLogBucket } from './access-logs';
+import { ADD_ON_IDENTITIES, type AwsAddOn } from './add-on-identities';
+import {
+  clusterAutoscalerStatements, envSecretsArnOf, externalDnsStatements, externalSecretsStatements, nodeGroupsArnOf,
+} from './add-on-policies';
+import { AddOnRole } from './add-on-role';
 import { AppBucket } from './app-bucket';
 import { AppRole } from './app-role';
+import { BackupRole } from './backup-role';
 import { BackupVault } from './backup-vault';
+import { DnsZone, hostedZoneArnOf } from './dns-zone';
 import { EksAddons } from './eks-addons';
 import { EksCluster } from './eks-cluster';
 import { EncryptionKey } from './encryption-key';
+import type { PolicyStatement } from './iam-policy';
 import { Network } from './network';
 import { NodeGroup } from './node-group';
 import { useStateBackend } from './state-backend';
@@ -26,9 +34,9 @@ export interface CloudStackProps {
 }
 
 /**
- * Everything AWS holds for one cluster: network, EKS and its nodes, a bucket and a role per app, and
- * the backup vault. Built from the cluster spec alone, so staging and prod differ only where their
- * specs do.
+ * Everything AWS holds for one cluster: network, EKS and its nodes, the DNS zone, a role per platform
+ * add-on that calls AWS, a bucket and a role per app, a backup role per app with storage, and the backup
+ * vault. Built from the cluster spec alone, so staging and prod differ only where their specs do.
  */
 export class CloudStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CloudStackProps) {
@@ -78,14 +86,23 @@ export class CloudStack extends TerraformStack {
     for (const app of [...props.apps].sort((a, b) => a.name.localeCompare(b.name))) {
       const bucket = buckets.get(app.name);
       if (!bucket) throw new Error(`CloudStack: app "${app.name}" runs in ${cluster.name} but has no appData entry`);
-      new AppRole(this, `AppRole-${app.name}`, {
-        cluster: eks,
-        app: app.name,
-        region: cluster.region,
-        bucket: bucket.bucket,
-        dataKeyArn: dataKey.arn,
-        backup: app.backup ? { bucket: vault.near, keyArn: vault.nearKey.arn } : undefined,
-      });
+      const data = { cluster: eks, app: app.name, region: cluster.region, bucket: bucket.bucket, dataKeyArn: dataKey.arn };
+      new AppRole(this, `AppRole-${app.name}`, data);
+      // The backup jobs back up the app's bucket: every app with storage has them.
+      if (app.storage) new BackupRole(this, `BackupRole-${app.name}`, { ...data, backup: { bucket: vault.near, keyArn: vault.nearKey.arn } });
+    }
+
+    const zone = new DnsZone(this, 'DnsZone', { clusterName: cluster.name, domain: cluster.domain });
+    const zoneArns = [zone.resource.arn, ...Object.keys(settings.extraHostZones).sort().map((domain) => hostedZoneArnOf(settings.extraHostZones[domain]))];
+    const accountId = account.accountId;
+    const statementsOf: Record<AwsAddOn, () => PolicyStatement[]> = {
+      'external-dns': () => externalDnsStatements([...new Set(zoneArns)]),
+      'external-secrets': () => externalSecretsStatements(envSecretsArnOf(cluster.region, accountId, cluster.env)),
+      'cluster-autoscaler': () => clusterAutoscalerStatements(cluster.name, nodeGroupsArnOf(cluster.region, accountId, cluster.name)),
+    };
+    for (const identity of ADD_ON_IDENTITIES) {
+      if (cluster.disabledAddOns?.includes(identity.addOn)) continue;
+      new AddOnRole(this, `AddOnRole-${identity.addOn}`, { cluster: eks, identity, statements: statementsOf[identity.addOn]() });
     }
   }
 }

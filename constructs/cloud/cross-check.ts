@@ -1,17 +1,27 @@
-import { namespaceOf, serviceAccountOf } from '../model/naming';
+import { backupServiceAccountOf, namespaceOf, serviceAccountOf } from '../model/naming';
 import type { KubeObject } from '../synth/kube-object';
+import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from './add-on-identities';
+import { autoscalerOwnerTagOf } from './add-on-policies';
 import { resourcesOf, type TerraformJson } from './cloud-rules';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const ADD_ON_ASSOCIATIONS = new Set(ADD_ON_IDENTITIES.map((i) => addOnPodIdentityAddressOf(i.addOn)));
+
 /**
- * The cloud side against the Kubernetes side of one cluster. Every Pod Identity association names a
- * ServiceAccount that the synthesized YAML really contains, and each running app's ServiceAccount has
- * exactly one association. (Add-on ServiceAccounts are EKS's own: their associations live inside the
- * add-on resources, not here.)
+ * The cloud side against the app YAML of one cluster. Every Pod Identity association of an app or of its
+ * backup jobs names a ServiceAccount that the synthesized YAML really contains; each running app's
+ * ServiceAccount, and each backup ServiceAccount the YAML contains, has exactly one association. The
+ * add-ons' associations name ServiceAccounts that their Helm charts create: addOnIdentityProblems checks
+ * those against the HelmReleases.
  */
 export function crossCheckProblems(json: TerraformJson, objects: readonly KubeObject[], apps: readonly string[]): string[] {
   const problems: string[] = [];
   const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
-  const associations = resourcesOf(json, 'aws_eks_pod_identity_association').map(([, a]) => `${a.namespace}/${a.service_account}`);
+  const associations = resourcesOf(json, 'aws_eks_pod_identity_association')
+    .filter(([address]) => !ADD_ON_ASSOCIATIONS.has(address))
+    .map(([, a]) => `${a.namespace}/${a.service_account}`);
   for (const association of associations) {
     if (!accounts.has(association)) problems.push(`Pod Identity association ${association}: the Kubernetes YAML has no such ServiceAccount`);
   }
@@ -20,6 +30,60 @@ export function crossCheckProblems(json: TerraformJson, objects: readonly KubeOb
     const count = associations.filter((a) => a === key).length;
     if (!accounts.has(key)) problems.push(`app ${app}: the Kubernetes YAML has no ServiceAccount ${key}`);
     if (count !== 1) problems.push(`app ${app}: ServiceAccount ${key} has ${count} Pod Identity associations, not 1`);
+
+    const backup = `${namespaceOf(app)}/${backupServiceAccountOf(app)}`;
+    const backupCount = associations.filter((a) => a === backup).length;
+    if (accounts.has(backup) && backupCount !== 1) problems.push(`app ${app}: backup ServiceAccount ${backup} has ${backupCount} Pod Identity associations, not 1`);
   }
   return problems;
+}
+
+const at = (values: Json, path: readonly string[]): Json => path.reduce((v, key) => v?.[key], values);
+
+/**
+ * The cloud side against the platform YAML of one cluster: each add-on's Pod Identity association names
+ * the namespace and ServiceAccount that the add-on's HelmRelease really installs (its target namespace
+ * and the ServiceAccount its chart values create), and an add-on installed without an association, or an
+ * association without its add-on, is a problem. cluster-autoscaler must discover the node groups of the
+ * cluster whose tag its role may scale.
+ */
+export function addOnIdentityProblems(json: TerraformJson, objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const associations = json.resource?.aws_eks_pod_identity_association ?? {};
+  const releases = objects.filter((o) => o.kind === 'HelmRelease') as Json[];
+  for (const { addOn, serviceAccountValues } of ADD_ON_IDENTITIES) {
+    const say = (problem: string) => problems.push(`add-on ${addOn}: ${problem}`);
+    const release = releases.find((r) => r.metadata.name === addOn);
+    const association = associations[addOnPodIdentityAddressOf(addOn)];
+    if (!release && !association) continue;
+    if (!release) { say(`Pod Identity binds ${association.namespace}/${association.service_account}, but the Kubernetes YAML has no HelmRelease ${addOn}`); continue; }
+
+    const values = release.spec?.values ?? {};
+    const account = at(values, serviceAccountValues);
+    const installed = `${release.spec?.targetNamespace}/${account?.name}`;
+    if (account?.create !== true) say(`its HelmRelease does not create its ServiceAccount (${serviceAccountValues.join('.')}.create is not true)`);
+    if (!association) { say(`its HelmRelease installs ServiceAccount ${installed}, but no Pod Identity association binds it`); continue; }
+    const bound = `${association.namespace}/${association.service_account}`;
+    if (bound !== installed) say(`Pod Identity binds ${bound}, but its HelmRelease installs ServiceAccount ${installed}`);
+
+    if (addOn === 'cluster-autoscaler') {
+      const discovered = values.autoDiscovery?.clusterName;
+      const scalable = policyTagsOf(json, association.role_arn);
+      if (!scalable.includes(autoscalerOwnerTagOf(discovered))) {
+        say(`autoDiscovery.clusterName is ${JSON.stringify(discovered)}, but its role may scale only Auto Scaling groups tagged ${scalable.join(', ') || '(none)'}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The `aws:ResourceTag/<key>` keys that the conditions of one role's inline policies test. */
+function policyTagsOf(json: TerraformJson, roleArn: string): string[] {
+  const roleName = String(roleArn).replace(/\.arn\}$/, '.name}');
+  return resourcesOf(json, 'aws_iam_role_policy')
+    .filter(([, p]) => p.role === roleName)
+    .flatMap(([, p]) => JSON.parse(p.policy).Statement as Json[])
+    .flatMap((s) => Object.keys(s.Condition?.StringEquals ?? {}))
+    .filter((key) => key.startsWith('aws:ResourceTag/'))
+    .map((key) => key.slice('aws:ResourceTag/'.length));
 }

@@ -27,14 +27,54 @@ export interface SecretRef {
   readonly key: string;
 }
 
+/**
+ * How the app's bucket appears as a filesystem. `mountpoint-s3` (Mountpoint for Amazon S3, the default)
+ * is fast and AWS-supported but writes only new files sequentially. `geesefs` (through k8s-csi-s3) also
+ * renames, appends and writes in place, for apps that need that. See docs/storage-drivers.md.
+ */
+export type StorageDriver = 'mountpoint-s3' | 'geesefs';
+export const STORAGE_DRIVERS: readonly StorageDriver[] = ['mountpoint-s3', 'geesefs'];
+
 export interface StorageSpec {
   /** Where the app expects its files, e.g. `/var/www/html/uploads`. The app's bucket is mounted here. */
   readonly mountPath: string;
+  /** @default 'mountpoint-s3' */
+  readonly driver?: StorageDriver;
+  /** The app deletes its files (Mountpoint refuses deletes unless asked). @default false */
+  readonly allowDelete?: boolean;
+  /** The app replaces existing files by writing them again from the start. @default false */
+  readonly allowOverwrite?: boolean;
+  /** A node-local cache for repeated reads, e.g. `2Gi`; off when unset. */
+  readonly cacheSize?: string;
 }
 
+/** How many snapshots `restic forget` keeps. */
+export interface RetentionSpec {
+  readonly daily?: number;
+  readonly weekly?: number;
+  readonly monthly?: number;
+}
+
+/** A step that runs before each backup, e.g. a database dump; whatever it writes to `/backup/hook` is backed up too. */
+export interface PreBackupHookSpec {
+  /** Pinned image, like the app's. */
+  readonly image: string;
+  readonly command: readonly string[];
+}
+
+/** The app's backups. Every app with storage is backed up; these fields only change how. */
 export interface BackupSpec {
-  /** Cron schedule (5 fields, UTC) of the app's backup job. */
-  readonly schedule: string;
+  /** Cron schedule (5 fields, UTC) of the backup job. @default '30 2 * * *' */
+  readonly schedule?: string;
+  /** Snapshots kept. @default { daily: 7, weekly: 5, monthly: 12 } */
+  readonly retention?: RetentionSpec;
+  /** Cron schedule of `restic forget --prune`. @default '0 5 * * *' */
+  readonly retentionSchedule?: string;
+  /** Cron schedule of the weekly `restic check` that reads a sample of the data. @default '0 4 * * 0' */
+  readonly checkSchedule?: string;
+  /** Share of the backup data that each check downloads and verifies, e.g. `10%`. @default '10%' */
+  readonly checkReadDataSubset?: string;
+  readonly preBackup?: PreBackupHookSpec;
 }
 
 /** Limits the Gateway enforces in front of the app, so one app's flood cannot starve the others. */

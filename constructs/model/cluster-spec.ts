@@ -43,6 +43,12 @@ export interface ClusterSpec {
   readonly domain: string;
   /** Further domains whose hosts this cluster may serve (customer vanity domains). @default [] */
   readonly extraHostDomains?: readonly string[];
+  /**
+   * The existing Route53 hosted zone id (e.g. `Z0123456789ABCDEFGHIJ`) of each extra host domain whose
+   * records external-dns may write. Extra domains not listed here get no DNS from the cluster: their
+   * owner points them at the Gateway. The cluster's own `domain` gets a zone of its own. @default {}
+   */
+  readonly extraHostZones?: Readonly<Record<string, string>>;
   readonly region: string;
   /** Where backups are replicated; must differ from `region`. */
   readonly offsiteRegion: string;
@@ -118,6 +124,7 @@ export interface TerraformStateSpec {
 /** A cluster's cloud fields with every default applied: what the CDKTF stack builds from. */
 export interface CloudSettings {
   readonly adminCidrs: readonly string[];
+  readonly extraHostZones: Readonly<Record<string, string>>;
   readonly network: Required<NetworkSpec>;
   readonly data: Required<DataSpec>;
   readonly backupVault: Required<BackupVaultSpec>;
@@ -128,6 +135,7 @@ export function cloudSettingsOf(cluster: ClusterSpec): CloudSettings {
   const { network, data, backupVault, terraformState } = cluster;
   return {
     adminCidrs: cluster.adminCidrs ?? [],
+    extraHostZones: cluster.extraHostZones ?? {},
     network: {
       vpcCidr: network?.vpcCidr ?? '10.0.0.0/16',
       zones: network?.zones ?? ['a', 'b', 'c'].map((zone) => `${cluster.region}${zone}`),

@@ -53,6 +53,12 @@ export const labelsOf = (app: string): Record<string, string> => ({
 export const bucketOf = (cluster: string, app: string): string => `${cluster}-${app}-data`;
 /** The IAM role the app's pods assume through EKS Pod Identity. */
 export const appRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-app`;
+/** The ServiceAccount of the app's backup, retention, check and restore jobs: the only one that reaches its backups. */
+export const backupServiceAccountOf = (app: string): string => `${app}-backup`;
+/** The IAM role of those jobs, bound to backupServiceAccountOf through EKS Pod Identity. */
+export const backupRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-backup`;
+/** The Secret (filled by External Secrets) that holds the app's restic repository password. */
+export const resticSecretOf = (app: string): string => `${app}-restic`;
 /** The app's folder in the cluster's backup bucket. */
 export const backupPrefixOf = (app: string): string => `${app}/`;
 /** The cluster's backup bucket near the cluster (its region): every app's backup job writes below its own prefix. */

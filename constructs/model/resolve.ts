@@ -1,4 +1,4 @@
-import type { AppSpec, EdgeSpec, EnvName } from './app-spec';
+import type { AppSpec, BackupSpec, EdgeSpec, EnvName, RetentionSpec, StorageSpec } from './app-spec';
 import type { ClusterSpec } from './cluster-spec';
 
 /** An app as one cluster runs it: the app file with that env's overrides applied. */
@@ -10,9 +10,25 @@ export interface ResolvedApp extends Omit<AppSpec, 'hosts'> {
   readonly outboundHttps: boolean;
   readonly secrets: readonly NonNullable<AppSpec['secrets']>[number][];
   readonly edge: Required<EdgeSpec>;
+  readonly storage?: ResolvedStorage;
+  /** Set exactly when the app has storage. */
+  readonly backup?: ResolvedBackup;
 }
 
+export type ResolvedStorage = Required<Omit<StorageSpec, 'cacheSize'>> & Pick<StorageSpec, 'cacheSize'>;
+export type ResolvedBackup = Required<Omit<BackupSpec, 'retention' | 'preBackup'>> & Pick<BackupSpec, 'preBackup'> & {
+  readonly retention: Required<RetentionSpec>;
+};
+
 export const DEFAULT_EDGE: Required<EdgeSpec> = { requestsPerSecond: 100, maxBodySize: '10Mi', timeoutSeconds: 60 };
+
+export const DEFAULT_BACKUP: ResolvedBackup = {
+  schedule: '30 2 * * *',
+  retention: { daily: 7, weekly: 5, monthly: 12 },
+  retentionSchedule: '0 5 * * *',
+  checkSchedule: '0 4 * * 0',
+  checkReadDataSubset: '10%',
+};
 
 export const DEFAULT_RUN_AS_USER = 10001;
 export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
@@ -30,5 +46,11 @@ export function resolveApp(spec: AppSpec, cluster: ClusterSpec): ResolvedApp {
     writablePaths: spec.writablePaths ?? DEFAULT_WRITABLE_PATHS,
     outboundHttps: spec.outboundHttps ?? false,
     edge: { ...DEFAULT_EDGE, ...spec.edge },
+    storage: spec.storage && { driver: 'mountpoint-s3', allowDelete: false, allowOverwrite: false, ...spec.storage },
+    backup: spec.storage && {
+      ...DEFAULT_BACKUP,
+      ...spec.backup,
+      retention: { ...DEFAULT_BACKUP.retention, ...spec.backup?.retention },
+    },
   };
 }

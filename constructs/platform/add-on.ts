@@ -47,6 +47,8 @@ export interface AddOn {
   readonly network: AddOnNetwork;
   /** Helm values for this cluster. */
   values(ctx: AddOnContext): Record<string, unknown>;
+  /** Installed only where this holds, e.g. when an app of the cluster asks for it. @default always */
+  neededBy?(ctx: AddOnContext): boolean;
   /** Custom resources the component reads; applied after every chart is ready. */
   configure?(scope: Construct, ctx: AddOnContext): void;
 }

@@ -1,13 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { POD_IDENTITY_AGENT } from '../model/network-ranges';
 import type { AddOn } from './add-on';
 
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 /** The node metadata endpoint: no pod may reach it (Pod Identity is the only credential path). */
 const METADATA = '169.254.169.254/32';
-/** The EKS Pod Identity agent on every node. */
-const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 };
 const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
 
 /**

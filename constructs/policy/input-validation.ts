@@ -6,13 +6,13 @@ import { isPinned, parseImage } from '../model/image';
 import { bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { resolveApp, type ResolvedApp } from '../model/resolve';
+import { checkDataPath } from './data-validation';
 import { SpecProblem, SynthError } from './spec-error';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const FQDN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
-const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
 const ACME_SERVERS: Record<string, string> = { staging: LETSENCRYPT_STAGING, prod: LETSENCRYPT_PRODUCTION };
 const MIN_NODES = 3;
 const S3_BUCKET_MAX = 63;
@@ -61,16 +61,7 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   for (const [i, path] of (app.writablePaths ?? []).entries()) {
     if (!path.startsWith('/') || path === '/') problems.push(new SpecProblem(at, `writablePaths[${i}]`, path, 'must be an absolute path other than /'));
   }
-  if (app.storage && (!app.storage.mountPath.startsWith('/') || app.storage.mountPath === '/')) {
-    problems.push(new SpecProblem(at, 'storage.mountPath', app.storage.mountPath, 'must be an absolute path other than /'));
-  }
-  if (app.backup) {
-    const fields = app.backup.schedule.trim().split(/\s+/);
-    if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) {
-      problems.push(new SpecProblem(at, 'backup.schedule', app.backup.schedule, 'must be a 5-field cron expression, e.g. "30 2 * * *"'));
-    }
-    if (!app.storage) problems.push(new SpecProblem(at, 'backup', app.backup, 'needs storage: there is no data to back up'));
-  }
+  problems.push(...checkDataPath(app));
   for (const [i, ref] of (app.secrets ?? []).entries()) {
     if (!ENV_VAR.test(ref.env)) problems.push(new SpecProblem(at, `secrets[${i}].env`, ref.env, 'must be an env var name'));
     if (!SECRET_NAME.test(ref.secret)) problems.push(new SpecProblem(at, `secrets[${i}].secret`, ref.secret, 'must be a lower-case secret name'));
@@ -156,6 +147,7 @@ const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 3650;
 const WIDEST_ADMIN_PREFIX = 16;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
 /**
  * The data ledger (`appData`): a bucket leaves Terraform only when its entry is deleted on purpose, never
@@ -254,5 +246,14 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
   const state = settings.terraformState;
   if (!S3_BUCKET_NAME.test(state.bucket) || state.bucket.includes('..')) add('terraformState.bucket', state.bucket, 'must be an S3 bucket name');
   if (!REGION.test(state.region)) add('terraformState.region', state.region, 'must be an AWS region, e.g. eu-central-1');
+
+  const extraDomains = cluster.extraHostDomains ?? [];
+  for (const [domain, zoneId] of Object.entries(settings.extraHostZones).sort(([a], [b]) => a.localeCompare(b))) {
+    const field = `extraHostZones['${domain}']`;
+    if (!extraDomains.includes(domain)) {
+      add(field, zoneId, `names a domain that is not in extraHostDomains (${extraDomains.join(', ') || 'none'}): external-dns may write only to zones of domains the cluster serves`);
+    }
+    if (!HOSTED_ZONE_ID.test(zoneId)) add(field, zoneId, 'must be a Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ (without "/hostedzone/")');
+  }
   return problems;
 }

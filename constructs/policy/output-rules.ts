@@ -1,5 +1,6 @@
 import { httpsListenerOf } from '../model/naming';
 import { describe, type KubeObject } from '../synth/kube-object';
+import { backupCoverageProblems, statefulProblems } from './data-rules';
 import { edgeProblems, supplyProblems } from './edge-rules';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
@@ -116,4 +117,6 @@ export const outputProblems = (objects: readonly KubeObject[]): string[] => [
   ...publicSurfaceProblems(objects),
   ...edgeProblems(objects),
   ...supplyProblems(objects),
+  ...statefulProblems(objects),
+  ...backupCoverageProblems(objects),
 ];

@@ -1,5 +1,5 @@
 import { WebApp } from '../app/web-app';
-import { crossCheckProblems } from '../cloud/cross-check';
+import { addOnIdentityProblems, crossCheckProblems } from '../cloud/cross-check';
 import { synthCloud, terraformFileOf } from '../cloud/synth-cloud';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
@@ -10,7 +10,7 @@ import { PlatformConfigs, PlatformControllers } from '../platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
 import { SynthError } from '../policy/spec-error';
 import { synthChart } from './chart-synth';
-import type { OutputFile } from './kube-object';
+import type { KubeObject, OutputFile } from './kube-object';
 import { kustomizationFor } from './render';
 
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
@@ -22,7 +22,8 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
   const byName = new Map(apps.map((app) => [app.name, app]));
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = appNames.map((name) => resolveApp(byName.get(name)!, cluster));
-  const platform = { ctx: { cluster, apps: resolved }, addOns: addOnsOf(cluster) };
+  const ctx = { cluster, apps: resolved };
+  const platform = { ctx, addOns: addOnsOf(ctx) };
   const appFiles = appNames.map((name): OutputFile => ({
     path: `dist/${env}/apps/${name}.yaml`,
     objects: synthChart((scope) => new WebApp(scope, name, { app: resolved.find((a) => a.name === name)!, cluster })),
@@ -36,14 +37,17 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
     ...appFiles,
     kustomizationFor(`dist/${env}/apps/kustomization.yaml`, appNames.map((name) => `${name}.yaml`)),
   ];
-  const surface = publicSurfaceOf(files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []));
-  return [...files, { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, surface) }, terraformFile(cluster, resolved, appFiles)];
+  const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);
+  return [...files, { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) }, terraformFile(cluster, resolved, objects)];
 }
 
-/** The cluster's CDKTF stack as Terraform JSON, checked against the app YAML it must agree with. */
-function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], appFiles: readonly OutputFile[]): OutputFile {
+/** The cluster's CDKTF stack as Terraform JSON, checked against the YAML (apps and add-ons) it must agree with. */
+function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], objects: readonly KubeObject[]): OutputFile {
   const cloud = synthCloud(cluster, apps);
-  const disagreements = crossCheckProblems(cloud.json, appFiles.flatMap((f) => f.objects ?? []), apps.map((a) => a.name));
+  const disagreements = [
+    ...crossCheckProblems(cloud.json, objects, apps.map((a) => a.name)),
+    ...addOnIdentityProblems(cloud.json, objects),
+  ];
   if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);
   return { path: terraformFileOf(cluster.env), text: cloud.text };
 }

@@ -1,0 +1,63 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { ClusterSpec } from '../model/cluster-spec';
+import { bucketOf, labelsOf, namespaceOf, SECRET_STORE, secretStoreKeyOf } from '../model/naming';
+import type { ResolvedApp, ResolvedStorage } from '../model/resolve';
+import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
+
+export interface AppStorageProps {
+  readonly app: ResolvedApp & { readonly storage: ResolvedStorage };
+  readonly cluster: ClusterSpec;
+}
+
+/** The Secret that holds a GeeseFS app's S3 keys, and the store entry it is filled from. */
+export const s3CredentialsSecretOf = (app: string): string => `${app}-s3-credentials`;
+export const S3_CREDENTIALS_STORE_SECRET = 's3-credentials';
+
+/**
+ * The app's bucket as a volume: a static PV and its claim, with the driver the spec picks. The
+ * Workload mounts the claim at the spec's mountPath; the CSI driver does the FUSE work, so the app pod
+ * stays unprivileged.
+ */
+export class AppStorage extends Construct {
+  readonly claimName: string;
+  /** Set for GeeseFS: the Secret its volumes read the S3 keys from. */
+  readonly credentialsSecret?: string;
+
+  constructor(scope: Construct, id: string, props: AppStorageProps) {
+    super(scope, id);
+    const { app, cluster } = props;
+    if (app.storage.driver === 'geesefs') {
+      this.credentialsSecret = s3CredentialsSecretOf(app.name);
+      new ApiObject(this, 'Credentials', {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: this.credentialsSecret, namespace: namespaceOf(app.name), labels: labelsOf(app.name), annotations: { ...FLUX_PRUNE_DISABLED } },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
+          target: {
+            name: this.credentialsSecret,
+            creationPolicy: 'Owner',
+            deletionPolicy: 'Retain',
+            // k8s-csi-s3's Secret contract: accessKeyID, secretAccessKey, endpoint, region.
+            template: { mergePolicy: 'Merge', data: { endpoint: `https://s3.${cluster.region}.amazonaws.com`, region: cluster.region } },
+          },
+          data: ['accessKeyID', 'secretAccessKey'].map((key) => ({
+            secretKey: key,
+            remoteRef: { key: secretStoreKeyOf(cluster.env, app.name, S3_CREDENTIALS_STORE_SECRET), property: key },
+          })),
+        },
+      });
+    }
+    this.claimName = new BucketVolume(this, 'Volume', {
+      name: `${app.name}-data`,
+      app: app.name,
+      bucket: bucketOf(cluster.name, app.name),
+      region: cluster.region,
+      user: app.runAsUser,
+      storage: app.storage,
+      credentialsSecret: this.credentialsSecret,
+    }).claimName;
+  }
+}

@@ -1,0 +1,220 @@
+import { ApiObject } from 'cdk8s';
+import { IntOrString, Quantity, type Container, type Volume, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { ClusterSpec } from '../model/cluster-spec';
+import {
+  appSecretOf, backupBucketOf, backupPrefixOf, backupServiceAccountOf, bucketOf, labelsOf, namespaceOf, resticSecretOf,
+  SECRET_STORE, secretStoreKeyOf,
+} from '../model/naming';
+import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/resolve';
+import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
+import { APP_PRIORITY } from '../platform/priority-classes';
+import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
+import { BACKUP_PATHS, backupScript, checkScript, PASSWORD_FILE, restoreScript, retentionScript } from './restic-scripts';
+
+/** The official restic image, pinned. */
+export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
+/** What each backup job's container may use; the namespace quota budgets for it. */
+export const BACKUP_JOB_RESOURCES = { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '2Gi' } } as const;
+/** restic's local cache of the repository's index and trees; it is rebuilt when a job starts on a new pod. */
+const CACHE_SIZE_LIMIT = '4Gi';
+/** Room for what a pre-backup hook writes, e.g. a database dump. */
+const HOOK_SIZE_LIMIT = '20Gi';
+export const BACKUP_COMPONENT_LABEL = 'webapps.platform.io/component';
+export type BackupJob = 'backup' | 'retention' | 'check' | 'restore';
+export const backupJobNameOf = (app: string, job: BackupJob): string => `${app}-${job}`;
+/** The restore CronJob never fires on its own: it is suspended, and only `kubectl create job --from` runs it. */
+const NEVER = '0 0 1 1 *';
+
+export interface BackupJobsProps {
+  readonly app: ResolvedApp & { readonly storage: ResolvedStorage; readonly backup: ResolvedBackup };
+  readonly cluster: ClusterSpec;
+  /** The claim over the app's bucket that the app itself mounts; GeeseFS restores through it too. */
+  readonly dataClaim: string;
+}
+
+/**
+ * The app's backups with restic, into its own prefix of the cluster's backup bucket (which replicates
+ * offsite): a backup CronJob that reads the bucket through a read-only mount, retention and check
+ * CronJobs, and a suspended restore CronJob. They run as their own ServiceAccount, whose role alone
+ * reaches the backups, so the app cannot delete its own history.
+ */
+export class BackupJobs extends Construct {
+  constructor(scope: Construct, id: string, props: BackupJobsProps) {
+    super(scope, id);
+    const { app, cluster } = props;
+    const { backup } = app;
+    const namespace = namespaceOf(app.name);
+    const labels = labelsOf(app.name);
+    const serviceAccount = backupServiceAccountOf(app.name);
+
+    new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: serviceAccount, namespace, labels },
+      automountServiceAccountToken: false,
+    });
+
+    new ApiObject(this, 'Password', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: resticSecretOf(app.name), namespace, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
+        target: { name: resticSecretOf(app.name), creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        data: [{ secretKey: 'password', remoteRef: { key: secretStoreKeyOf(cluster.env, app.name, 'restic'), property: 'password' } }],
+      },
+    });
+
+    // Mountpoint mounts read-write without delete and overwrite unless asked; a restore needs both.
+    const restoreClaim = app.storage.driver === 'mountpoint-s3'
+      ? new BucketVolume(this, 'RestoreVolume', {
+        name: `${app.name}-restore`, app: app.name, bucket: bucketOf(cluster.name, app.name), region: cluster.region,
+        user: app.runAsUser, storage: app.storage, replaceFiles: true,
+      }).claimName
+      : props.dataClaim;
+
+    const podLabels = { ...labels, 'app.kubernetes.io/name': `${app.name}-backup`, [BACKUP_COMPONENT_LABEL]: 'backup' };
+    const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
+    new kplus.k8s.KubeNetworkPolicy(this, 'Egress', {
+      metadata: { name: 'allow-backup-egress', namespace, labels },
+      spec: {
+        podSelector: { matchLabels: { [BACKUP_COMPONENT_LABEL]: 'backup' } },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: [tcp(443)] },
+          { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] },
+        ],
+      },
+    });
+
+    const repository = `s3:https://s3.${cluster.region}.amazonaws.com/${backupBucketOf(cluster.name)}/${backupPrefixOf(app.name).replace(/\/$/, '')}`;
+    const env = (job: BackupJob, extra: Record<string, string> = {}) => Object.entries({
+      JOB: job,
+      APP: app.name,
+      RESTIC_REPOSITORY: repository,
+      RESTIC_PASSWORD_FILE: PASSWORD_FILE,
+      RESTIC_CACHE_DIR: BACKUP_PATHS.cache,
+      AWS_DEFAULT_REGION: cluster.region,
+      HOME: BACKUP_PATHS.tmp,
+      ...extra,
+    }).map(([name, value]) => ({ name, value }));
+
+    const emptyDir = (name: string, size: string): Volume => ({ name, emptyDir: { sizeLimit: Quantity.fromString(size) } });
+    const volumes = {
+      data: { name: 'data', persistentVolumeClaim: { claimName: props.dataClaim, readOnly: true } },
+      restoreTarget: { name: 'restore-target', persistentVolumeClaim: { claimName: restoreClaim } },
+      hook: emptyDir('hook', HOOK_SIZE_LIMIT),
+      cache: emptyDir('cache', CACHE_SIZE_LIMIT),
+      secret: { name: 'password', secret: { secretName: resticSecretOf(app.name), defaultMode: 0o440 } },
+      tmp: emptyDir('tmp', '64Mi'),
+    } satisfies Record<string, Volume>;
+    const mount = (volume: Volume, mountPath: string, readOnly = false): VolumeMount => ({ name: volume.name, mountPath, readOnly });
+    const common = [mount(volumes.cache, BACKUP_PATHS.cache), mount(volumes.secret, BACKUP_PATHS.secret, true), mount(volumes.tmp, BACKUP_PATHS.tmp)];
+    const hook = backup.preBackup;
+    const backupPaths = [BACKUP_PATHS.data, ...(hook ? [BACKUP_PATHS.hook] : [])];
+
+    const cronJob = (job: BackupJob, spec: JobShape) => new kplus.k8s.KubeCronJob(this, job, {
+      metadata: { name: backupJobNameOf(app.name, job), namespace, labels },
+      spec: {
+        schedule: spec.schedule,
+        timeZone: 'Etc/UTC',
+        suspend: spec.suspend,
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: podLabels },
+          spec: {
+            backoffLimit: spec.backoffLimit ?? 2,
+            activeDeadlineSeconds: spec.deadlineHours * 3600,
+            template: {
+              metadata: { labels: podLabels },
+              spec: {
+                serviceAccountName: serviceAccount,
+                automountServiceAccountToken: false,
+                restartPolicy: 'Never',
+                priorityClassName: APP_PRIORITY,
+                securityContext: {
+                  runAsNonRoot: true, runAsUser: app.runAsUser, runAsGroup: app.runAsUser, fsGroup: app.runAsUser,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                initContainers: spec.initContainers,
+                containers: [{
+                  name: 'restic',
+                  image: RESTIC_IMAGE,
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['/bin/sh', '-c', spec.script],
+                  env: env(job, spec.env),
+                  volumeMounts: [...spec.mounts, ...common],
+                  resources: resourcesOf(BACKUP_JOB_RESOURCES),
+                  securityContext: hardenedAs(app.runAsUser),
+                }],
+                volumes: [...new Map([...spec.volumes, volumes.cache, volumes.secret, volumes.tmp].map((v) => [v.name, v])).values()],
+              },
+            },
+          },
+        },
+      },
+    });
+
+    cronJob('backup', {
+      schedule: backup.schedule,
+      deadlineHours: 20,
+      script: backupScript(backupPaths),
+      mounts: [mount(volumes.data, BACKUP_PATHS.data, true), ...(hook ? [mount(volumes.hook, BACKUP_PATHS.hook, true)] : [])],
+      volumes: [volumes.data, ...(hook ? [volumes.hook] : [])],
+      initContainers: hook && [{
+        name: 'pre-backup',
+        image: hook.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: [...hook.command],
+        envFrom: app.secrets.length > 0 ? [{ secretRef: { name: appSecretOf(app.name) } }] : undefined,
+        volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.tmp, BACKUP_PATHS.tmp)],
+        resources: resourcesOf(BACKUP_JOB_RESOURCES),
+        securityContext: hardenedAs(app.runAsUser),
+      }],
+    });
+    cronJob('retention', { schedule: backup.retentionSchedule, deadlineHours: 6, script: retentionScript(backup.retention), mounts: [], volumes: [] });
+    cronJob('check', { schedule: backup.checkSchedule, deadlineHours: 12, script: checkScript(backup.checkReadDataSubset), mounts: [], volumes: [] });
+    cronJob('restore', {
+      schedule: NEVER,
+      suspend: true,
+      backoffLimit: 0,
+      deadlineHours: 48,
+      script: restoreScript(BACKUP_PATHS.data, BACKUP_PATHS.restoreTarget),
+      env: { RESTORE_SNAPSHOT: 'latest', RESTORE_MODE: 'side' },
+      mounts: [mount(volumes.restoreTarget, BACKUP_PATHS.restoreTarget)],
+      volumes: [volumes.restoreTarget],
+    });
+  }
+}
+
+interface JobShape {
+  readonly schedule: string;
+  readonly suspend?: boolean;
+  readonly backoffLimit?: number;
+  readonly deadlineHours: number;
+  readonly script: string;
+  readonly env?: Record<string, string>;
+  readonly mounts: readonly VolumeMount[];
+  readonly volumes: readonly Volume[];
+  readonly initContainers?: Container[];
+}
+
+const hardenedAs = (user: number) => ({
+  runAsNonRoot: true,
+  runAsUser: user,
+  runAsGroup: user,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+});
+
+const resourcesOf = (r: typeof BACKUP_JOB_RESOURCES) => ({
+  requests: { cpu: Quantity.fromString(r.cpu.request), memory: Quantity.fromString(r.memory.request) },
+  limits: { cpu: Quantity.fromString(r.cpu.limit), memory: Quantity.fromString(r.memory.limit) },
+});

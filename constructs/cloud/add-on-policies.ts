@@ -1,0 +1,69 @@
+import type { PolicyStatement } from './iam-policy';
+
+/* What each AWS-facing add-on may do: the policies its project documents, narrowed to this env. */
+
+/** The secret store's folder of one env: app secrets (`secretStoreKeyOf`) and platform secrets (`platformSecretKeyOf`) sit below it. */
+export const secretStorePrefixOf = (env: string): string => `webapps/${env}/`;
+
+/** Every secret of one env in AWS Secrets Manager. Secret ARNs end in `-` and six random characters, hence the `*`. */
+export const envSecretsArnOf = (region: string, accountId: string, env: string): string =>
+  `arn:aws:secretsmanager:${region}:${accountId}:secret:${secretStorePrefixOf(env)}*`;
+
+/** Every managed node group of one EKS cluster. */
+export const nodeGroupsArnOf = (region: string, accountId: string, cluster: string): string =>
+  `arn:aws:eks:${region}:${accountId}:nodegroup/${cluster}/*/*`;
+
+/** The tag that EKS puts on the Auto Scaling group of each managed node group, with the value `owned`. */
+export const autoscalerOwnerTagOf = (cluster: string): string => `k8s.io/cluster-autoscaler/${cluster}`;
+
+/** What external-dns changes, in the zones it may write to; the rest is read-only. */
+export const ROUTE53_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'];
+/** What the External Secrets Operator needs to read a secret (no PushSecret, so no writes). */
+export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'];
+/** The two calls by which cluster-autoscaler changes a node group. */
+export const AUTOSCALER_SCALE_ACTIONS = ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'];
+
+/**
+ * external-dns: record changes only in the env's zone (and the extra zones the spec names). Finding the
+ * zones cannot be narrowed: ListHostedZones has no resource-level permission.
+ */
+export const externalDnsStatements = (zoneArns: readonly string[]): PolicyStatement[] => [
+  { Sid: 'ChangeOwnZones', Effect: 'Allow', Action: ROUTE53_ZONE_ACTIONS, Resource: [...zoneArns] },
+  { Sid: 'FindZones', Effect: 'Allow', Action: 'route53:ListHostedZones', Resource: '*' },
+];
+
+/** External Secrets Operator: read the env's secrets, nothing else, never write. */
+export const externalSecretsStatements = (envSecretsArn: string): PolicyStatement[] => [
+  { Sid: 'ReadEnvSecrets', Effect: 'Allow', Action: SECRET_READ_ACTIONS, Resource: envSecretsArn },
+];
+
+/**
+ * cluster-autoscaler with auto-discovery: the read calls of its documented policy on `*` (Describe and
+ * List calls have no resource-level permissions), and scaling only Auto Scaling groups that this cluster
+ * owns by tag, which is the tag its auto-discovery looks for too.
+ */
+export const clusterAutoscalerStatements = (cluster: string, nodeGroupsArn: string): PolicyStatement[] => [
+  {
+    Sid: 'DiscoverNodeGroups',
+    Effect: 'Allow',
+    Action: [
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeAutoScalingInstances',
+      'autoscaling:DescribeLaunchConfigurations',
+      'autoscaling:DescribeScalingActivities',
+      'ec2:DescribeImages',
+      'ec2:DescribeInstanceTypes',
+      'ec2:DescribeLaunchTemplateVersions',
+      'ec2:GetInstanceTypesFromInstanceRequirements',
+    ],
+    Resource: '*',
+  },
+  { Sid: 'DescribeOwnNodeGroups', Effect: 'Allow', Action: 'eks:DescribeNodegroup', Resource: nodeGroupsArn },
+  {
+    Sid: 'ScaleOwnNodeGroups',
+    Effect: 'Allow',
+    Action: AUTOSCALER_SCALE_ACTIONS,
+    Resource: '*',
+    Condition: { StringEquals: { [`aws:ResourceTag/${autoscalerOwnerTagOf(cluster)}`]: 'owned' } },
+  },
+];

@@ -1,0 +1,83 @@
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Construct } from 'constructs';
+import { backupPrefixOf, backupRoleOf, backupServiceAccountOf, namespaceOf } from '../model/naming';
+import type { EksCluster } from './eks-cluster';
+import { podIdentityTrust, policyDocument } from './iam-policy';
+import type { SecureBucket } from './secure-bucket';
+
+/** The Terraform addresses of an app's backup role and its Pod Identity association. */
+export const backupRoleAddressOf = (app: string): string => `backup_role_${app}`;
+export const backupPodIdentityAddressOf = (app: string): string => `backup_pod_identity_${app}`;
+
+/** What the backup jobs may do in the app's bucket: read it, and write a restore back. Never delete. */
+export const BACKUP_DATA_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
+/** What restic does in the app's folder of the backup bucket; prune deletes packs it no longer needs. */
+export const BACKUP_REPOSITORY_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+
+export interface BackupRoleProps {
+  readonly cluster: EksCluster;
+  readonly app: string;
+  /** The cluster's region: the KMS keys may be used only through S3 there. */
+  readonly region: string;
+  /** The app's data bucket, and the key that encrypts it. */
+  readonly bucket: SecureBucket;
+  readonly dataKeyArn: string;
+  /** The cluster's backup bucket near the cluster, and its key. */
+  readonly backup: { readonly bucket: SecureBucket; readonly keyArn: string };
+}
+
+/**
+ * The IAM role of one app's backup, retention, check and restore jobs, apart from the app's own role.
+ * It reads the app's bucket and may write a restore back, and it keeps the app's restic repository
+ * below the app's prefix of the backup bucket. EKS Pod Identity hands it only to the jobs'
+ * ServiceAccount, so the app's pods never hold it: a compromised app cannot delete its backups. Even
+ * this role cannot erase history: the offsite copy is under Object Lock.
+ */
+export class BackupRole extends Construct {
+  readonly role: IamRole;
+  readonly association: EksPodIdentityAssociation;
+
+  constructor(scope: Construct, id: string, props: BackupRoleProps) {
+    super(scope, id);
+    const { app, cluster } = props;
+    const namespace = namespaceOf(app);
+    const serviceAccount = backupServiceAccountOf(app);
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } };
+    const keyActions = ['kms:Decrypt', 'kms:GenerateDataKey'];
+
+    this.role = new IamRole(this, 'Resource', {
+      name: backupRoleOf(cluster.name, app),
+      description: `Backup jobs of app ${app} in ${cluster.name}: read its bucket, keep its backup prefix`,
+      assumeRolePolicy: podIdentityTrust(cluster.name, namespace, serviceAccount),
+    });
+    this.role.overrideLogicalId(backupRoleAddressOf(app));
+
+    const bucketArn = props.bucket.resource.arn;
+    const backupArn = props.backup.bucket.resource.arn;
+    const prefix = backupPrefixOf(app);
+    new IamRolePolicy(this, 'Policy', {
+      role: this.role.name,
+      name: 'app-backup',
+      policy: policyDocument([
+        { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
+        { Sid: 'ReadAndRestoreAppObjects', Effect: 'Allow', Action: BACKUP_DATA_ACTIONS, Resource: `${bucketArn}/*` },
+        { Sid: 'UseAppDataKey', Effect: 'Allow', Action: keyActions, Resource: props.dataKeyArn, Condition: viaS3 },
+        // restic's S3 client asks for the bucket's region unless told; the answer reveals no one's data.
+        { Sid: 'LocateBackupBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: backupArn },
+        { Sid: 'ListOwnBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: backupArn, Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } },
+        { Sid: 'UseOwnBackups', Effect: 'Allow', Action: BACKUP_REPOSITORY_ACTIONS, Resource: `${backupArn}/${prefix}*` },
+        { Sid: 'UseBackupKey', Effect: 'Allow', Action: keyActions, Resource: props.backup.keyArn, Condition: viaS3 },
+      ]),
+    }).overrideLogicalId(`${backupRoleAddressOf(app)}_policy`);
+
+    this.association = new EksPodIdentityAssociation(this, 'PodIdentity', {
+      clusterName: cluster.nameRef,
+      namespace,
+      serviceAccount,
+      roleArn: this.role.arn,
+    });
+    this.association.overrideLogicalId(backupPodIdentityAddressOf(app));
+  }
+}

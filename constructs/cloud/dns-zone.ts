@@ -1,0 +1,41 @@
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** The Terraform addresses of the env's zone and of the output that lists its name servers. */
+export const DNS_ZONE_ADDRESS = 'dns_zone';
+export const NAME_SERVERS_OUTPUT = 'dns_zone_name_servers';
+
+/** The ARN of a Route53 hosted zone, given its id. */
+export const hostedZoneArnOf = (zoneId: string): string => `arn:aws:route53:::hostedzone/${zoneId}`;
+
+export interface DnsZoneProps {
+  readonly clusterName: string;
+  /** The cluster's domain: every app host sits under it unless the cluster allows an extra domain. */
+  readonly domain: string;
+}
+
+/**
+ * The env's public Route53 zone for the cluster's domain, where external-dns writes each app host's
+ * record. Terraform never destroys it: its records and the parent domain's delegation would go with it.
+ * Its name servers are an output, so that an operator can delegate the domain to them once.
+ */
+export class DnsZone extends Construct {
+  readonly resource: Route53Zone;
+
+  constructor(scope: Construct, id: string, props: DnsZoneProps) {
+    super(scope, id);
+    this.resource = new Route53Zone(this, 'Resource', {
+      name: props.domain,
+      comment: `App hosts of ${props.clusterName}, written by external-dns`,
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
+    this.resource.overrideLogicalId(DNS_ZONE_ADDRESS);
+
+    new TerraformOutput(this, 'NameServers', {
+      value: this.resource.nameServers,
+      description: `Delegate ${props.domain} to these name servers (NS records in the parent zone)`,
+    }).overrideLogicalId(NAME_SERVERS_OUTPUT);
+  }
+}

@@ -1,0 +1,174 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
+import { namespaceOf } from '../constructs/model/naming';
+import { podSpecOf } from '../constructs/policy/output-rules';
+import type { KubeObject } from '../constructs/synth/kube-object';
+import { realObjectsOf, tempDir } from './support';
+import { requireTool } from './tool';
+
+/*
+ * The backup drill: real restic runs the exact command lines and environment of the synthesized
+ * CronJobs. Only the repository moves to a local folder, and each volume the pods mount becomes a local
+ * folder at the same place below a root, as kubelet would mount it.
+ */
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const hasRestic = requireTool('restic', 'apt-get install -y restic');
+const ENV = 'staging';
+const APP = 'legacy-site';
+const SPARSE_BYTES = 128 * 2 ** 20;
+
+interface Report { event: string; job: string; app: string; status: string; duration_seconds: number; snapshot?: string; bytes_added?: number; exit_code?: number; target?: string }
+
+const cronJobOf = (objects: readonly KubeObject[], job: BackupJob): KubeObject => {
+  const found = objects.find((o) => o.kind === 'CronJob' && o.metadata.namespace === namespaceOf(APP) && o.metadata.name === backupJobNameOf(APP, job));
+  if (!found) throw new Error(`no CronJob ${backupJobNameOf(APP, job)} in the ${ENV} output`);
+  return found;
+};
+
+/** Every mount path of every job, longest first, so /backup/data is mapped before a shorter prefix could be. */
+function mountPathsOf(jobs: readonly KubeObject[]): string[] {
+  const paths = jobs.flatMap((j) => podSpecOf(j).containers.flatMap((c: Json) => (c.volumeMounts ?? []).map((m: Json) => m.mountPath as string)));
+  return [...new Set(paths)].sort((a, b) => b.length - a.length);
+}
+
+/** Files below dir (sparse and nested ones too) by relative path, with the sha256 of their bytes. */
+function manifestOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+    }
+  };
+  walk(dir);
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+const maybe = hasRestic ? describe : describe.skip;
+maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
+  const objects = realObjectsOf(ENV);
+  const jobs = (['backup', 'retention', 'check', 'restore'] as const).map((j) => cronJobOf(objects, j));
+  const root = tempDir('backup-drill');
+  const mountPaths = mountPathsOf(jobs);
+  const local = (mountPath: string) => path.join(root, mountPath);
+  const repository = path.join(root, 'repository');
+  const timings: Record<string, number> = {};
+
+  /** The pod's paths as the drill's folders, in one pass; nothing else in the text changes. */
+  const mountPattern = new RegExp(`(?<![\\w/.-])(${mountPaths.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})(?=[/\\s"'$;)]|$)`, 'g');
+  const mapPaths = (text: string): string => text.replace(mountPattern, (p) => local(p));
+
+  function run(job: BackupJob, overrides: Record<string, string> = {}, expectFailure = false): { report: Report; stderr: string } {
+    const pod = podSpecOf(jobs[['backup', 'retention', 'check', 'restore'].indexOf(job)]);
+    const [container] = pod.containers;
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    for (const { name, value } of container.env as { name: string; value: string }[]) env[name] = mapPaths(value);
+    env.RESTIC_REPOSITORY = repository;
+    Object.assign(env, overrides);
+    const [command, ...args] = (container.command as string[]).map(mapPaths);
+    const started = process.hrtime.bigint();
+    const result = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+    timings[job] = (timings[job] ?? 0) + Number(process.hrtime.bigint() - started) / 1e9;
+    const lines = result.stdout.trim().split('\n');
+    const last = lines[lines.length - 1];
+    let report: Report;
+    try {
+      report = JSON.parse(last);
+    } catch {
+      throw new Error(`${job}: the last stdout line is not the JSON report: ${last}\nstderr:\n${result.stderr}`);
+    }
+    if (report.status !== 'success' && !expectFailure) console.warn(`${job} failed:\n${result.stderr}`);
+    expect(report).toMatchObject({ event: 'webapps.backup', job, app: APP });
+    expect(typeof report.duration_seconds).toBe('number');
+    if (report.status === 'success') expect(result.status).toBe(0);
+    else expect(result.status).not.toBe(0);
+    return { report, stderr: result.stderr };
+  }
+
+  const data = local('/backup/data');
+  beforeAll(() => {
+    for (const p of mountPaths) fs.mkdirSync(local(p), { recursive: true });
+    fs.writeFileSync(path.join(local('/restic/secret'), 'password'), randomBytes(24).toString('hex'));
+    fs.mkdirSync(path.join(data, '2024/11/originals'), { recursive: true });
+    fs.mkdirSync(path.join(data, 'docs/a/b/c'), { recursive: true });
+    for (let i = 0; i < 40; i++) fs.writeFileSync(path.join(data, '2024/11/originals', `photo-${i}.jpg`), randomBytes(16 * 1024 + i));
+    fs.writeFileSync(path.join(data, 'docs/a/b/c/deep.pdf'), randomBytes(300 * 1024));
+    fs.writeFileSync(path.join(data, 'index.html'), '<h1>legacy</h1>\n');
+    // A large sparse file: 128 MiB long, 4 KiB of it written.
+    const fd = fs.openSync(path.join(data, 'sparse.img'), 'w');
+    fs.ftruncateSync(fd, SPARSE_BYTES);
+    fs.writeSync(fd, randomBytes(4096), 0, 4096, SPARSE_BYTES / 2);
+    fs.closeSync(fd);
+  });
+  afterAll(() => {
+    console.log(`backup drill timings (s): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const snapshots: Record<string, { id: string; manifest: Record<string, string> }> = {};
+
+  test('1. the first backup initialises the repository and stores everything', () => {
+    const { report } = run('backup');
+    expect(report.status).toBe('success');
+    expect(report.snapshot).toMatch(/^[0-9a-f]{8,}$/);
+    expect(report.bytes_added).toBeGreaterThan(40 * 16 * 1024);
+    snapshots.first = { id: report.snapshot!, manifest: manifestOf(data) };
+  });
+
+  test('2. a second backup with no change adds no data (parent snapshot, --ignore-inode)', () => {
+    const { report } = run('backup');
+    expect(report.status).toBe('success');
+    console.log(`backup drill: the unchanged second backup added ${report.bytes_added} bytes`);
+    expect(report.bytes_added).toBe(0);
+  });
+
+  test('3. a changed file is backed up; both snapshots restore byte for byte', () => {
+    fs.writeFileSync(path.join(data, 'index.html'), '<h1>legacy, edited</h1>\n');
+    fs.appendFileSync(path.join(data, 'docs/a/b/c/deep.pdf'), randomBytes(1024));
+    const { report } = run('backup');
+    expect(report.status).toBe('success');
+    expect(report.bytes_added).toBeGreaterThan(0);
+    snapshots.second = { id: report.snapshot!, manifest: manifestOf(data) };
+    expect(snapshots.second.manifest).not.toEqual(snapshots.first.manifest);
+
+    // Side restore of the first snapshot: below restored/ in the bucket, beside the live files.
+    const side = run('restore', { RESTORE_SNAPSHOT: snapshots.first.id, RESTORE_MODE: 'side' }).report;
+    expect(side.status).toBe('success');
+    expect(side.target!.startsWith(path.join(local('/restore/data'), 'restored/'))).toBe(true);
+    expect(manifestOf(side.target!)).toEqual(snapshots.first.manifest);
+    const sparse = fs.statSync(path.join(side.target!, 'sparse.img'));
+    expect(sparse.size).toBe(SPARSE_BYTES);
+
+    // In-place restore of the latest snapshot over damaged live files. In the cluster /restore/data and
+    // /backup/data are the same bucket; here the restore target is an empty copy of that place.
+    fs.rmSync(local('/restore/data'), { recursive: true });
+    fs.mkdirSync(local('/restore/data'));
+    const inPlace = run('restore', { RESTORE_MODE: 'in-place' }).report;
+    expect(inPlace).toMatchObject({ status: 'success', target: local('/restore/data') });
+    expect(inPlace.snapshot!.startsWith(snapshots.second.id)).toBe(true);
+    expect(manifestOf(local('/restore/data'))).toEqual(snapshots.second.manifest);
+  });
+
+  test('4. retention and check succeed on the repository; the restore job lists the snapshots', () => {
+    expect(run('retention').report.status).toBe('success');
+    expect(run('check').report.status).toBe('success');
+    const list = run('restore', { RESTORE_MODE: 'list' });
+    expect(list.report.status).toBe('success');
+    expect(list.stderr).toContain(snapshots.second.id);
+  });
+
+  test('a failing job reports one failure line with its exit code', () => {
+    fs.writeFileSync(path.join(local('/restic/secret'), 'password'), 'wrong password');
+    const { report } = run('backup', {}, true);
+    expect(report.status).toBe('failure');
+    expect(report.exit_code).toBeGreaterThan(0);
+    const restore = run('restore', { RESTORE_MODE: 'sideways' }, true).report;
+    expect(restore.status).toBe('failure');
+  });
+});

@@ -1,0 +1,199 @@
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { backupJobNameOf } from '../constructs/app/backup-jobs';
+import { FLUX_PRUNE_DISABLED, GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
+import { terraformFileOf } from '../constructs/cloud/synth-cloud';
+import type { AppSpec } from '../constructs/model/app-spec';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { backupBucketOf, backupPrefixOf, backupServiceAccountOf, bucketOf, namespaceOf } from '../constructs/model/naming';
+import { resolveApp } from '../constructs/model/resolve';
+import { backupCoverageProblems, statefulProblems } from '../constructs/policy/data-rules';
+import { podSpecOf } from '../constructs/policy/output-rules';
+import { allObjects, describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
+import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
+import { realOutput } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const JOBS = ['backup', 'retention', 'check', 'restore'] as const;
+const objectsOf = (files: ReturnType<typeof buildAll>, env: string): KubeObject[] =>
+  allObjects(files.filter((f) => f.path.startsWith(`dist/${env}/`)));
+const inNamespace = (objects: readonly KubeObject[], kind: string, ns: string) =>
+  objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+const annotated = (o: KubeObject) => Object.entries(FLUX_PRUNE_DISABLED).every(([k, v]) => o.metadata.annotations?.[k] === v);
+const byName = new Map(APPS.map((a) => [a.name, a]));
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data path', (env, cluster) => {
+  const objects = objectsOf(realOutput(), env);
+  const apps = Object.keys(cluster.apps).sort().map((name) => resolveApp(byName.get(name)!, cluster));
+  const withStorage = apps.filter((a) => a.storage);
+  const withoutStorage = apps.filter((a) => !a.storage);
+
+  test('the real output has apps of both kinds', () => {
+    expect(withStorage.length).toBeGreaterThan(0);
+    expect(withoutStorage.length).toBeGreaterThan(0);
+  });
+
+  test.each(withStorage.map((a) => [a.name, a] as const))('%s: its bucket is a Retain PV bound to its claim, mounted by its pods', (name, app) => {
+    const ns = namespaceOf(name);
+    const claim = inNamespace(objects, 'PersistentVolumeClaim', ns).find((c) => c.metadata.name === `${name}-data`)!;
+    expect(claim).toBeDefined();
+    const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === (claim.spec as Json).volumeName)!;
+    const spec = pv.spec as Json;
+    expect(spec.persistentVolumeReclaimPolicy).toBe('Retain');
+    expect(spec.claimRef).toEqual({ namespace: ns, name: claim.metadata.name });
+    expect(spec.storageClassName).toBe('');
+    expect(spec.csi.driver).toBe(MOUNTPOINT_DRIVER);
+    expect(spec.csi.volumeAttributes).toMatchObject({ bucketName: bucketOf(cluster.name, name), authenticationSource: 'pod' });
+    expect(spec.mountOptions).toEqual(expect.arrayContaining([`region ${cluster.region}`, `uid=${app.runAsUser}`, `gid=${app.runAsUser}`, 'allow-other']));
+    expect(spec.mountOptions.includes('allow-delete')).toBe(app.storage!.allowDelete);
+    expect(spec.mountOptions.includes('allow-overwrite')).toBe(app.storage!.allowOverwrite);
+    expect(annotated(pv) && annotated(claim)).toBe(true);
+
+    const pod = podSpecOf(inNamespace(objects, 'Deployment', ns)[0]);
+    const volume = pod.volumes.find((v: Json) => v.persistentVolumeClaim?.claimName === claim.metadata.name);
+    expect(pod.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: volume.name, mountPath: app.storage!.mountPath }));
+    // The CSI driver does the FUSE work: the app stays unprivileged.
+    expect(pod.containers[0].securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  test.each(withStorage.map((a) => [a.name, a] as const))('%s: backup, retention, check and restore CronJobs, hardened, as the backup account', (name, app) => {
+    const ns = namespaceOf(name);
+    for (const job of JOBS) {
+      const cronJob = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!;
+      expect(cronJob).toBeDefined();
+      const spec = cronJob.spec as Json;
+      expect(spec).toMatchObject({ concurrencyPolicy: 'Forbid', startingDeadlineSeconds: expect.any(Number), successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+      expect(spec.jobTemplate.spec.backoffLimit).toEqual(expect.any(Number));
+      expect(spec.suspend === true).toBe(job === 'restore');
+      const pod = podSpecOf(cronJob);
+      expect(pod.serviceAccountName).toBe(backupServiceAccountOf(name));
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: app.runAsUser });
+      const [restic] = pod.containers;
+      expect(restic.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(restic.resources.limits).toBeDefined();
+      const env = Object.fromEntries(restic.env.map((e: Json) => [e.name, e.value]));
+      expect(env.RESTIC_REPOSITORY).toBe(`s3:https://s3.${cluster.region}.amazonaws.com/${backupBucketOf(cluster.name)}/${name}`);
+      expect(env.RESTIC_PASSWORD).toBeUndefined();
+    }
+    expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({ schedule: app.backup!.schedule });
+  });
+
+  test.each(withStorage.map((a) => [a.name] as const))('%s: the backup reads the bucket through a read-only mount of the same claim', (name) => {
+    const backup = inNamespace(objects, 'CronJob', namespaceOf(name)).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!;
+    const pod = podSpecOf(backup);
+    const data = pod.volumes.find((v: Json) => v.persistentVolumeClaim?.claimName === `${name}-data`);
+    expect(data.persistentVolumeClaim.readOnly).toBe(true);
+    expect(pod.containers[0].volumeMounts.find((m: Json) => m.name === data.name).readOnly).toBe(true);
+    expect(pod.containers[0].command.join(' ')).toMatch(/restic backup .*--host "\$APP" --ignore-inode/);
+  });
+
+  test.each(withoutStorage.map((a) => [a.name] as const))('%s has no storage, so no volume and no backup job', (name) => {
+    const ns = namespaceOf(name);
+    for (const kind of ['PersistentVolumeClaim', 'CronJob']) expect(inNamespace(objects, kind, ns)).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/name'] === name)).toEqual([]);
+  });
+
+  test('every app\'s backup prefix is covered by the offsite replication rule of the bucket its jobs write to', () => {
+    const terraform = JSON.parse(realOutput().find((f) => f.path === terraformFileOf(env))!.text!);
+    const buckets = terraform.resource.aws_s3_bucket as Record<string, Json>;
+    const [nearAddress] = Object.entries(buckets).find(([, b]) => b.bucket === backupBucketOf(cluster.name))!;
+    const replications = Object.values(terraform.resource.aws_s3_bucket_replication_configuration as Record<string, Json>)
+      .filter((r) => r.bucket === `\${aws_s3_bucket.${nearAddress}.id}`);
+    expect(replications).toHaveLength(1);
+    const enabled = replications[0].rule.filter((r: Json) => r.status === 'Enabled');
+    for (const app of withStorage) {
+      const prefix = backupPrefixOf(app.name);
+      const covering = enabled.filter((r: Json) => prefix.startsWith(r.filter?.prefix ?? r.filter?.and?.prefix ?? ''));
+      expect(covering.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the data rules fail on broken objects', () => {
+  const objects = objectsOf(realOutput(), 'prod');
+  const change = (kind: string, name: string, edit: (o: Json) => void): KubeObject[] => objects.map((o) => {
+    if (o.kind !== kind || o.metadata.name !== name) return o;
+    const copy = JSON.parse(JSON.stringify(o));
+    edit(copy);
+    return copy;
+  });
+
+  test('the real output passes', () => {
+    expect(statefulProblems(objects)).toEqual([]);
+    expect(backupCoverageProblems(objects)).toEqual([]);
+  });
+  test('a PV that would be deleted or pruned', () => {
+    const pv = objects.find((o) => o.kind === 'PersistentVolume')!;
+    const broken = change('PersistentVolume', pv.metadata.name, (o) => { o.spec.persistentVolumeReclaimPolicy = 'Delete'; delete o.metadata.annotations; });
+    expect(statefulProblems(broken)).toEqual([
+      `${describeObject(pv)}: reclaim policy is Delete, not Retain`,
+      `${describeObject(pv)}: lacks kustomize.toolkit.fluxcd.io/prune: disabled, so Flux would delete it with its app`,
+    ]);
+  });
+  test('a Mountpoint PV with the driver\'s own credentials', () => {
+    const broken = change('PersistentVolume', 'shop-data', (o) => { o.spec.csi.volumeAttributes.authenticationSource = 'driver'; });
+    expect(statefulProblems(broken)).toEqual([expect.stringContaining('authenticationSource: pod')]);
+  });
+  test('a claim bound to another volume', () => {
+    const broken = change('PersistentVolumeClaim', 'shop-data', (o) => { o.spec.volumeName = 'legacy-site-data'; });
+    expect(statefulProblems(broken)).toEqual([expect.stringContaining('not bound both ways')]);
+  });
+  test('a missing backup job, and a restore job that would fire on its own', () => {
+    const withoutCheck = objects.filter((o) => !(o.kind === 'CronJob' && o.metadata.name === 'shop-check'));
+    expect(backupCoverageProblems(withoutCheck)).toEqual([expect.stringContaining('has no check CronJob')]);
+    const armed = change('CronJob', 'shop-restore', (o) => { o.spec.suspend = false; });
+    expect(backupCoverageProblems(armed)).toEqual([expect.stringContaining('must be suspended')]);
+  });
+});
+
+describe('nothing is lost when an app leaves a cluster', () => {
+  const prod = CLUSTERS.find((c) => c.env === 'prod')!;
+  const { shop: _shop, ...otherApps } = prod.apps;
+  const retired: ClusterSpec = { ...prod, apps: otherApps, appData: { ...prod.appData, shop: { retiredOn: '2026-11-27', reason: 'drill' } } };
+  const before = objectsOf(realOutput(), 'prod');
+  const after = objectsOf(buildAll({ clusters: CLUSTERS.map((c) => (c === prod ? retired : c)), apps: APPS }), 'prod');
+  const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const kept = new Set(after.map(key));
+  const vanished = before.filter((o) => !kept.has(key(o)));
+
+  test('the app\'s objects vanish from git, so Flux would prune them', () => {
+    expect(vanished.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'PersistentVolume', 'PersistentVolumeClaim', 'CronJob']));
+  });
+  test('every stateful object among them is marked so Flux leaves it in place, and the PV keeps the bucket', () => {
+    const stateful = vanished.filter((o) => ['PersistentVolume', 'PersistentVolumeClaim', 'Namespace'].includes(o.kind));
+    expect(stateful.map((o) => o.kind).sort()).toEqual(['Namespace', 'PersistentVolume', 'PersistentVolume', 'PersistentVolumeClaim', 'PersistentVolumeClaim']);
+    for (const o of stateful) expect([describeObject(o), annotated(o)]).toEqual([describeObject(o), true]);
+  });
+});
+
+describe('GeeseFS, for apps that rename, append or write in place', () => {
+  const staging = CLUSTERS.find((c) => c.env === 'staging')!;
+  const shop = byName.get('shop')!;
+  const geesefsShop: AppSpec = { ...shop, storage: { ...shop.storage!, driver: 'geesefs' } };
+  const input: SynthInput = { clusters: CLUSTERS, apps: APPS.map((a) => (a === shop ? geesefsShop : a)) };
+  const objects = objectsOf(buildAll(input), 'staging');
+  const real = objectsOf(realOutput(), 'staging');
+  const csiS3 = (list: readonly KubeObject[]) => list.filter((o) => o.kind === 'HelmRelease' && o.metadata.name === 'csi-s3');
+
+  test('its CSI driver is installed only in a cluster that runs such an app', () => {
+    expect(csiS3(real)).toEqual([]);
+    expect(csiS3(objects)).toHaveLength(1);
+    expect(objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'csi-s3')?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged');
+  });
+  test('its PV follows k8s-csi-s3\'s static contract, with keys from External Secrets', () => {
+    const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
+    const csi = (pv.spec as Json).csi;
+    expect(csi).toMatchObject({ driver: GEESEFS_DRIVER, volumeHandle: bucketOf(staging.name, 'shop'), volumeAttributes: { mounter: 'geesefs' } });
+    const secret = csi.nodePublishSecretRef;
+    expect(secret.namespace).toBe(namespaceOf('shop'));
+    const external = inNamespace(objects, 'ExternalSecret', namespaceOf('shop')).find((o) => o.metadata.name === secret.name) as Json;
+    expect(external.spec.data.map((d: Json) => d.secretKey).sort()).toEqual(['accessKeyID', 'secretAccessKey']);
+    expect(external.spec.target.template.data.endpoint).toBe(`https://s3.${staging.region}.amazonaws.com`);
+  });
+  test('it restores through the app\'s own claim: GeeseFS overwrites by itself', () => {
+    expect(objects.some((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-restore')).toBe(false);
+    const restore = inNamespace(objects, 'CronJob', namespaceOf('shop')).find((c) => c.metadata.name === 'shop-restore')!;
+    expect(podSpecOf(restore).volumes.some((v: Json) => v.persistentVolumeClaim?.claimName === 'shop-data')).toBe(true);
+  });
+});

@@ -31,4 +31,5 @@ export const legacySite: AppSpec = {
   storage: { mountPath: '/var/www/html/uploads' },
   edge: { maxBodySize: '64Mi', timeoutSeconds: 120 },
   backup: { schedule: '30 1 * * *' },
+  logParser: 'apache2',
 };

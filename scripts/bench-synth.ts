@@ -1,12 +1,14 @@
 /**
  * Synth benchmark: builds N copies of the real apps, in memory (no writes), and prints the time.
- * A Gateway holds at most 63 app hosts (Gateway API's 64-listener cap), so the apps are spread over
- * as many clusters as that takes. Run: npm run bench -- 50 200 800. Figures only; tests never time.
+ * A Gateway holds at most 63 hosts (Gateway API's 64-listener cap), the platform endpoints' included,
+ * so the apps are spread over as many clusters as that takes. Run: npm run bench -- 50 200 800. Figures only; tests never time.
  */
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { addOnsOf } from '../constructs/platform/default-add-ons';
+import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { MAX_HOSTS_PER_CLUSTER } from '../constructs/policy/edge-validation';
 import { buildAll } from '../constructs/synth/pipeline';
 
@@ -18,8 +20,9 @@ function scaledInput(count: number): { clusters: ClusterSpec[]; apps: AppSpec[] 
     return { ...template, name, hosts: { [base.env]: [`${name}.${base.domain}`] } };
   });
   const clusters: ClusterSpec[] = [];
-  for (let start = 0; start < apps.length; start += MAX_HOSTS_PER_CLUSTER) {
-    const names = apps.slice(start, start + MAX_HOSTS_PER_CLUSTER).map((a) => a.name);
+  const perCluster = MAX_HOSTS_PER_CLUSTER - platformEndpointsOf({ cluster: base, apps: [] }, addOnsOf(base)).length;
+  for (let start = 0; start < apps.length; start += perCluster) {
+    const names = apps.slice(start, start + perCluster).map((a) => a.name);
     clusters.push({
       ...base,
       name: `bench-${clusters.length}`,

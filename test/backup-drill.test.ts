@@ -22,7 +22,7 @@ const ENV = 'staging';
 const APP = 'legacy-site';
 const SPARSE_BYTES = 128 * 2 ** 20;
 
-interface Report { event: string; job: string; app: string; status: string; duration_seconds: number; snapshot?: string; bytes_added?: number; exit_code?: number; target?: string }
+interface Report { event: string; job: string; app: string; status: string; duration_seconds: number; snapshot?: string; bytes_added?: number; files_new?: number; files_changed?: number; exit_code?: number; target?: string }
 
 const cronJobOf = (objects: readonly KubeObject[], job: BackupJob): KubeObject => {
   const found = objects.find((o) => o.kind === 'CronJob' && o.metadata.namespace === namespaceOf(APP) && o.metadata.name === backupJobNameOf(APP, job));
@@ -49,6 +49,9 @@ function manifestOf(dir: string): Record<string, string> {
   walk(dir);
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+// Real restic on real files: minutes would be wrong, seconds are normal, and CI machines are slower.
+jest.setTimeout(120_000);
 
 const maybe = hasRestic ? describe : describe.skip;
 maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
@@ -121,11 +124,14 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     snapshots.first = { id: report.snapshot!, manifest: manifestOf(data) };
   });
 
-  test('2. a second backup with no change adds no data (parent snapshot, --ignore-inode)', () => {
+  test('2. a second backup with no change reads and adds no file data (parent snapshot, --ignore-inode)', () => {
     const { report } = run('backup');
     expect(report.status).toBe('success');
     console.log(`backup drill: the unchanged second backup added ${report.bytes_added} bytes`);
-    expect(report.bytes_added).toBe(0);
+    expect(report).toMatchObject({ files_new: 0, files_changed: 0 });
+    // Only directory metadata may differ: a local disk updates directories' access times when the first
+    // backup lists them (Mountpoint reports fixed times, so in the cluster this is 0 too).
+    expect(report.bytes_added).toBeLessThan(1024);
   });
 
   test('3. a changed file is backed up; both snapshots restore byte for byte', () => {

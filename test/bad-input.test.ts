@@ -83,7 +83,14 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   ['a secret that shadows a plain env var', withApp('shop', { secrets: [{ env: 'NODE_ENV', secret: 'database', key: 'url' }] }),
     'app "shop": field "secrets[0].env" = "NODE_ENV": is also set as a plain env var'],
   ['more hosts than one Gateway can hold', withOverride('prod', 'shop', { hosts: Array.from({ length: 64 }, (_, i) => `s${i}.example.com`) }),
-    `${PRD}: field "apps" = 67: serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`],
+    `${PRD}: field "apps" = 68: together with the platform's logs.example.com, serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`],
+  ['an app that claims Kibana\'s host', withOverride('prod', 'backoffice', { hosts: ['logs.example.com'] }),
+    `${PRD}, app "backoffice": field "hosts" = "logs.example.com": is the platform's kibana endpoint (namespace logging); an app cannot serve it`],
+  ['no login for Kibana, even with no internal app', withCluster('prod', {
+    internalAccess: {},
+    apps: { 'legacy-site': {}, shop: {} },
+    appData: { 'legacy-site': 'live', shop: 'live', backoffice: { retiredOn: '2026-01-01', reason: 'kept for the audit' } },
+  }), `${PRD}: field "internalAccess" = {}: the platform endpoints (kibana) need a login: set oidc or basicAuthSecret`],
   ['a health check path without a slash', withApp('backoffice', { healthCheckPath: 'health' }),
     'app "backoffice": field "healthCheckPath" = "health": must be an absolute HTTP path'],
 ];

@@ -2,10 +2,13 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/cloud/add-on-identities';
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
+import { backupRepositoryProblems } from '../constructs/cloud/backup-repository-check';
 import { addOnIdentityProblems, crossCheckProblems } from '../constructs/cloud/cross-check';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
-import { appRoleOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import {
+  appRoleOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, SECRET_STORE, serviceAccountOf,
+} from '../constructs/model/naming';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realOutput } from './support';
 
@@ -30,6 +33,16 @@ const withRelease = (objects: readonly KubeObject[], addOn: string, edit: (relea
     return release;
   });
 const withStorage = APPS.filter((a) => a.storage).map((a) => a.name);
+const JOBS_OF_SHOP = ['backup', 'retention', 'check', 'restore'];
+/** The objects with one CronJob's restic container changed in place. */
+const withCronJob = (objects: readonly KubeObject[], name: string, edit: (pod: Json) => void): KubeObject[] =>
+  objects.map((o) => {
+    if (o.kind !== 'CronJob' || o.metadata.name !== name) return o;
+    const cronJob = copy(o) as Json;
+    edit(cronJob.spec.jobTemplate.spec.template.spec);
+    return cronJob;
+  });
+const setEnv = (pod: Json, name: string, value: string) => { pod.containers[0].env.find((e: Json) => e.name === name).value = value; };
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud side matches the Kubernetes side', (env, cluster) => {
   const { terraform, objects } = sidesOf(env);
@@ -77,7 +90,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
   );
 
   test('every key the YAML reads from the secret store sits below the prefix the secrets role may read', () => {
-    const keys = objects.filter((o) => o.kind === 'ExternalSecret')
+    const keys = objects.filter((o) => o.kind === 'ExternalSecret' && (o as Json).spec.secretStoreRef?.name === SECRET_STORE)
       .flatMap((o) => ((o as Json).spec.data ?? []).map((d: Json) => d.remoteRef.key as string));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key.startsWith(secretStorePrefixOf(cluster.env))).toBe(true);
@@ -167,6 +180,62 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     const backupUnbound = JSON.parse(JSON.stringify(terraform));
     delete backupUnbound.resource.aws_eks_pod_identity_association['backup_pod_identity_shop'];
     expect(crossCheckProblems(backupUnbound, objects, apps)).toEqual([`app shop: backup ServiceAccount shop/shop-backup has 0 Pod Identity associations, not 1`]);
+  });
+
+  test('every backup job\'s repository is the Terraform\'s near backup bucket, in the cluster\'s region, below the prefix the app\'s backup role may write', () => {
+    const apps = Object.keys(cluster.apps).sort();
+    const jobs = objects.filter((o) => o.kind === 'CronJob' && apps.some((a) => o.metadata.name.startsWith(`${a}-`)));
+    expect(jobs.length).toBe(4 * apps.filter((a) => withStorage.includes(a)).length);
+    expect(backupRepositoryProblems(terraform, objects, cluster, apps)).toEqual([]);
+  });
+
+  test('the backup repository check fails when either side drifts', () => {
+    const apps = Object.keys(cluster.apps).sort();
+    const check = (json: Json, yaml: readonly KubeObject[]) => backupRepositoryProblems(json, yaml, cluster, apps);
+    const at = `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: containers[restic].env.RESTIC_REPOSITORY"`;
+    const s3 = `s3:https://s3.${cluster.region}.amazonaws.com`;
+
+    expect(check(terraform, withCronJob(objects, 'shop-backup', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup-offsite/shop`)))).toEqual([
+      `${at} = "${s3}/${cluster.name}-backup-offsite/shop": names bucket "${cluster.name}-backup-offsite", not the near backup bucket "${cluster.name}-backup"`,
+    ]);
+    expect(check(terraform, withCronJob(objects, 'shop-backup', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup/legacy-site`)))).toEqual([
+      `${at} = "${s3}/${cluster.name}-backup/legacy-site": names prefix "legacy-site", not the app's backup prefix "shop/"`,
+    ]);
+    expect(check(terraform, withCronJob(objects, 'shop-restore', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup`)))).toEqual([
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-restore: containers[restic].env.RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup": must be a plain value of the form ${s3}/${cluster.name}-backup/shop`,
+    ]);
+    expect(check(terraform, withCronJob(objects, 'shop-check', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `s3:https://s3.us-east-1.amazonaws.com/${cluster.name}-backup/shop`)))).toEqual([
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: containers[restic].env.RESTIC_REPOSITORY" = "s3:https://s3.us-east-1.amazonaws.com/${cluster.name}-backup/shop": talks to s3.us-east-1.amazonaws.com, not to s3.${cluster.region}.amazonaws.com, the S3 endpoint of the cluster's region ${cluster.region}`,
+    ]);
+    expect(check(terraform, withCronJob(objects, 'shop-retention', (pod) => setEnv(pod, 'AWS_DEFAULT_REGION', 'us-east-1')))).toEqual([
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: containers[restic].env.AWS_DEFAULT_REGION" = "us-east-1": must be the cluster's region ${cluster.region}`,
+    ]);
+    expect(check(terraform, withCronJob(objects, 'shop-backup', (pod) => { pod.serviceAccountName = 'shop'; }))).toEqual([
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": Pod Identity binds the backup role ${backupRoleOf(cluster.name, 'shop')} to shop/shop-backup, not to shop/shop`,
+    ]);
+
+    const renamed = copy(terraform);
+    renamed.resource.aws_s3_bucket.backup_near.bucket = `${cluster.name}-backups`;
+    expect(check(renamed, objects)).toEqual(expect.arrayContaining([
+      `${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform does not define`,
+    ]));
+    const elsewhere = copy(terraform);
+    elsewhere.resource.aws_s3_bucket.backup_near.provider = 'aws.offsite';
+    expect(check(elsewhere, objects)).toEqual(expect.arrayContaining([
+      `${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform puts in ${cluster.offsiteRegion}, not in the cluster's region ${cluster.region}`,
+    ]));
+    const otherPrefix = copy(terraform);
+    const policy = JSON.parse(otherPrefix.resource.aws_iam_role_policy.backup_role_shop_policy.policy);
+    policy.Statement.find((st: Json) => st.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*';
+    otherPrefix.resource.aws_iam_role_policy.backup_role_shop_policy.policy = JSON.stringify(policy);
+    expect(check(otherPrefix, objects)).toEqual(JOBS_OF_SHOP.map((job) =>
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the backup role ${backupRoleOf(cluster.name, 'shop')} may not s3:PutObject in ${cluster.name}-backup/shop/*`));
+
+    const stray = withCronJob(objects, 'shop-backup', () => undefined).map((o) => (o.kind === 'CronJob' && o.metadata.name === 'shop-backup'
+      ? { ...o, metadata: { ...o.metadata, name: 'shop-copy' } } : o));
+    expect(check(terraform, stray)).toEqual([
+      `cluster "${cluster.name}": field "CronJob shop/shop-copy: containers[restic].env.RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": is set, but CronJob shop/shop-copy is no backup job of a running app, so nothing checks which repository it writes`,
+    ]);
   });
 
   test('the Terraform is written outside every Flux path', () => {

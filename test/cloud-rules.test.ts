@@ -167,9 +167,17 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ['a backup role that reaches another app\'s bucket', broken((r) => {
     editPolicy(r, 'backup_role_legacy-site_policy', (statements) => { statements[1].Resource = '${aws_s3_bucket.app_data_shop.arn}/*'; });
   }), 'app legacy-site: its backup role reaches ${aws_s3_bucket.app_data_shop.arn}/*, beyond its own bucket and backup prefix'],
-  ['a backup role that may delete the app\'s data', broken((r) => {
-    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'ReadAndRestoreAppObjects').Action.push('s3:DeleteObject'); });
-  }), 'app shop: its backup role may delete from the app\'s bucket'],
+  ['a backup role that deletes in a data bucket whose versioning is suspended', broken((r) => {
+    r.aws_s3_bucket_versioning['app_data_shop_versioning'].versioning_configuration.status = 'Suspended';
+  }), 'app shop: its backup role may delete in bucket acme-prod-shop-data (an in-place restore replaces files), but its versioning status is "Suspended", not one with status "Enabled"'],
+  ['a backup role that deletes in a data bucket without versioning', broken((r) => { delete r.aws_s3_bucket_versioning['app_data_legacy-site_versioning']; }),
+    'app legacy-site: its backup role may delete in bucket acme-prod-legacy-site-data (an in-place restore replaces files), but it has 0 aws_s3_bucket_versioning resources'],
+  ['a backup role that may delete object versions', broken((r) => {
+    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'ReadAndRestoreAppObjects').Action.push('s3:DeleteObjectVersion'); });
+  }), 'app shop: its backup role may s3:DeleteObjectVersion in the app\'s bucket: that would erase the versions a restore\'s deletes are recovered from'],
+  ['a backup role that may suspend versioning', broken((r) => {
+    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'ListAppBucket').Action = 's3:*'; });
+  }), 'app shop: its backup role may s3:DeleteObjectVersion, s3:PutBucketVersioning, s3:PutLifecycleConfiguration in the app\'s bucket'],
   ['a backup role handed to the app\'s own ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['backup_pod_identity_shop'].service_account = 'shop'; }),
     'app shop: its backup role is bound to shop/shop, not shop/shop-backup'],
   ['an app with storage but no backup role', broken((r) => { delete r.aws_iam_role['backup_role_legacy-site']; }),
@@ -230,6 +238,64 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     });
   }), 'role acme-prod-addon-cluster-autoscaler: may scale Auto Scaling groups not tagged k8s.io/cluster-autoscaler/acme-prod=owned'],
 ];
+
+/** prod with shop on GeeseFS: the real apps all use Mountpoint, so the input is changed as test/data-path.test.ts does. */
+const shop = APPS.find((a) => a.name === 'shop')!;
+const geesefsApps = appsOf(prod).map((a) => (a.name === 'shop' ? resolveApp({ ...shop, storage: { ...shop.storage!, driver: 'geesefs' } }, prod) : a));
+const geesefs = (): Json => JSON.parse(JSON.stringify(synthCloud(prod, geesefsApps).json));
+/** The GeeseFS prod JSON, changed by one edit. */
+function brokenGeesefs(edit: (r: Json, json: Json) => void): TerraformJson {
+  const json = geesefs();
+  edit(json.resource, json);
+  return json;
+}
+const editUserPolicy = (r: Json, edit: (statements: Json[]) => void) => {
+  const policy = policyOf(r.aws_iam_user_policy['geesefs_user_shop_policy']);
+  edit(policy.Statement);
+  setPolicy(r.aws_iam_user_policy['geesefs_user_shop_policy'], policy);
+};
+
+/** The GeeseFS user is one more principal of the app: it reaches only the app's bucket, and Terraform holds no key of it. */
+const BROKEN_GEESEFS: ReadonlyArray<readonly [string, TerraformJson, string]> = [
+  ['a GeeseFS user that reaches another app\'s bucket', brokenGeesefs((r) => {
+    editUserPolicy(r, (statements) => { statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*'; });
+  }), 'app shop: its GeeseFS user reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket'],
+  ['a GeeseFS user that reaches its own backup prefix', brokenGeesefs((r) => {
+    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' }); });
+  }), 'app shop: its GeeseFS user reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may'],
+  ['a GeeseFS user that may use the backup key', brokenGeesefs((r) => {
+    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.backup_near_key.arn}' }); });
+  }), 'app shop: its GeeseFS user may use the backup key'],
+  ['a GeeseFS user with a NotResource grant', brokenGeesefs((r) => {
+    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', NotResource: '${aws_s3_bucket.app_data_shop.arn}/*' }); });
+  }), 'app shop: its GeeseFS user has an Allow statement with NotAction or NotResource (Extra)'],
+  ['a GeeseFS user that reads secrets', brokenGeesefs((r) => {
+    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }); });
+  }), 'IAM user acme-prod-shop-geesefs: may read secrets; only the External Secrets Operator may'],
+  ['a GeeseFS user with a managed policy', brokenGeesefs((r) => {
+    r.aws_iam_user_policy_attachment = { extra: { user: '${aws_iam_user.geesefs_user_shop.name}', policy_arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' } };
+  }), 'app shop: its GeeseFS user has a managed policy attached; it may only have its own inline policy'],
+  ['an access key made by Terraform', brokenGeesefs((r) => { r.aws_iam_access_key = { geesefs_key_shop: { user: '${aws_iam_user.geesefs_user_shop.name}' } }; }),
+    'access key geesefs_key_shop (user ${aws_iam_user.geesefs_user_shop.name}): Terraform would keep its secret in the state'],
+  ['a GeeseFS app without its user', brokenGeesefs((r) => { delete r.aws_iam_user; }),
+    'app shop: mounts its bucket with GeeseFS but has 0 IAM users named acme-prod-shop-geesefs, not 1: k8s-csi-s3 needs its static key'],
+  ['an IAM user no app owns', brokenGeesefs((r) => { r.aws_iam_user['stray'] = { name: 'acme-prod-admin' }; }),
+    'IAM user acme-prod-admin: no app in the data ledger owns it; the stack makes IAM users only for GeeseFS apps'],
+];
+
+describe('a GeeseFS app gets an IAM user that the rules hold to its own bucket', () => {
+  test('the GeeseFS stack passes every cloud rule', () => {
+    expect(cloudProblems(geesefs(), prod, geesefsApps)).toEqual([]);
+  });
+  test('a user left behind when the app goes back to Mountpoint is a problem', () => {
+    expect(cloudProblems(geesefs(), prod, appsOf(prod))).toEqual([
+      'app shop: has an IAM user acme-prod-shop-geesefs but storage.driver is "mountpoint-s3": only GeeseFS needs static keys',
+    ]);
+  });
+  test.each(BROKEN_GEESEFS)('%s', (_case, json, expected) => {
+    expect(cloudProblems(json, prod, geesefsApps)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});
 
 describe('every cloud rule can fail', () => {
   test('the table covers every FSBP control of the issue', () => {

@@ -4,6 +4,7 @@ import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -26,9 +27,11 @@ import { CLUSTERS } from '../clusters';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
+import { geesefsUserAddressOf, geesefsUserOf } from '../constructs/cloud/geesefs-user';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import {
-  accessLogBucketOf, appRoleOf, backupBucketOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, offsiteBackupBucketOf, serviceAccountOf, stateKeyOf,
+  accessLogBucketOf, appRoleOf, backupBucketOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf, serviceAccountOf,
+  stateKeyOf,
 } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
 
@@ -185,10 +188,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       const bucket = `\${aws_s3_bucket.app_data_${app}.arn}`;
       const backups = '${aws_s3_bucket.backup_near.arn}';
       expect(new Set(s3Resources(statements))).toEqual(new Set([bucket, `${bucket}/*`, backups, `${backups}/${app}/*`]));
-      expect(statements.find((st) => st.Resource === `${bucket}/*`).Action).not.toContain('s3:DeleteObject');
+      // An in-place restore replaces files (tar unlinks before it writes); the bucket's versions make that undoable.
+      expect(statements.find((st) => st.Resource === `${bucket}/*`).Action).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+      expect(json.resource.aws_s3_bucket_versioning[`app_data_${app}_versioning`].versioning_configuration).toEqual({ status: 'Enabled' });
       expect(statements.find((st) => st.Sid === 'ListOwnBackups').Condition).toEqual({ StringLike: { 's3:prefix': [`${app}/*`] } });
       expect(statements.find((st) => st.Resource === `${backups}/${app}/*`).Action).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     }
+  });
+
+  test('has no IAM user: no app of the real input mounts with GeeseFS', () => {
+    expect(Object.keys(cluster.apps).map((name) => APPS.find((a) => a.name === name)!.storage?.driver ?? 'mountpoint-s3')).not.toContain('geesefs');
+    expect(json.resource.aws_iam_user).toBeUndefined();
   });
 
   test('has a public DNS zone for the cluster domain that Terraform never destroys, its name servers an output', () => {
@@ -274,5 +284,38 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   test('resource inventory (snapshot)', () => {
     const inventory = Object.fromEntries(Object.entries(json.resource as Record<string, object>).map(([type, items]) => [type, Object.keys(items).length]));
     expect(inventory).toMatchSnapshot();
+  });
+});
+
+describe('a GeeseFS app (shop, its storage.driver changed in the input)', () => {
+  const staging = CLUSTERS.find((c) => c.env === 'staging')!;
+  const shop = APPS.find((a) => a.name === 'shop')!;
+  const apps = APPS.map((a) => (a === shop ? { ...a, storage: { ...a.storage!, driver: 'geesefs' as const } } : a));
+  const app = Testing.app({ outdir: os.tmpdir() });
+  const resolved = Object.keys(staging.apps).map((name) => resolveApp(apps.find((a) => a.name === name)!, staging));
+  const synthesized = Testing.synth(new CloudStack(app, staging.env, { cluster: staging, apps: resolved }));
+  const json: Json = JSON.parse(synthesized);
+  const user = geesefsUserOf(staging.name, 'shop');
+
+  test('gets one IAM user for its static key, and only it does', () => {
+    expect(synthesized).toHaveResourceWithProperties(IamUser, partial({ name: user }));
+    expect(Object.values(json.resource.aws_iam_user).map((u: Json) => u.name)).toEqual([user]);
+  });
+
+  test('its user may do exactly what its app role may, in its own bucket, and nothing with the backups', () => {
+    const policies = Object.values(json.resource.aws_iam_user_policy as Record<string, Json>);
+    expect(policies).toHaveLength(1);
+    expect(policies[0].user).toBe('${aws_iam_user.geesefs_user_shop.name}');
+    const statements = JSON.parse(policies[0].policy).Statement;
+    expect(statements).toEqual(JSON.parse(json.resource.aws_iam_role_policy.app_role_shop_policy.policy).Statement);
+    expect(JSON.stringify(statements)).not.toMatch(/backup/);
+  });
+
+  test('Terraform makes no access key: an output points the operator at the doc and the store key', () => {
+    for (const type of ['aws_iam_access_key', 'aws_iam_user_login_profile', 'aws_iam_user_policy_attachment']) expect(json.resource[type]).toBeUndefined();
+    const output = json.output[geesefsUserAddressOf('shop')];
+    expect(output.value).toBe('${aws_iam_user.geesefs_user_shop.name}');
+    expect(output.description).toContain('docs/storage-drivers.md');
+    expect(output.description).toContain(secretStoreKeyOf(staging.env, 'shop', 's3-credentials'));
   });
 });

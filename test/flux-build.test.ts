@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CLUSTERS } from '../clusters';
+import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { fluxEntryFileOf } from '../constructs/synth/build-cluster';
 import { synthesize } from '../constructs/synth/pipeline';
@@ -37,7 +38,8 @@ maybe('Flux can build every path it is pointed at (kubectl kustomize)', () => {
     fs.copyFileSync(path.join(root, fluxEntryFileOf(env)), path.join(dir, 'flux-kustomizations.yaml'));
     fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [flux-kustomizations.yaml]\n');
     const built = kustomize(dir);
-    expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(Object.keys(fluxPathsOf(env)).map((name) => `Kustomization/${name}`).sort());
+    const identity = ['ClusterRole', 'ClusterRoleBinding', 'ServiceAccount'].map((kind) => `${kind}/${FLUX_APPS_ACCOUNT}`);
+    expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([...Object.keys(fluxPathsOf(env)).map((name) => `Kustomization/${name}`), ...identity].sort());
     for (const fluxPath of Object.values(fluxPathsOf(env))) expect(fs.existsSync(path.join(root, fluxPath))).toBe(true);
   });
 });

@@ -1,15 +1,18 @@
 import { isCelError, run } from '@bufbuild/cel';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { namespaceOf } from '../constructs/model/naming';
+import { EXPOSURE_LABEL, GATEWAY, namespaceOf } from '../constructs/model/naming';
+import { ES_ROLES_SECRET } from '../constructs/logging/elasticsearch-users';
 import type { AddOn } from '../constructs/platform/add-on';
 import { orderAddOns } from '../constructs/platform/add-on-order';
 import { addOnsOf, defaultAddOns } from '../constructs/platform/default-add-ons';
+import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
+import { platformStoreKeysOf } from '../constructs/platform/platform';
 import { guardRulesOf } from '../constructs/platform/public-surface-guard';
 import { edgeProblems, supplyProblems } from '../constructs/policy/edge-rules';
 import { publicSurfaceOf } from '../constructs/policy/public-surface';
 import { schemaProblems } from '../constructs/policy/schema-validation';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
 import { byKind, realObjectsOf, realOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -57,14 +60,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     expect(issuer.acme.server.includes('staging')).toBe(env === 'staging');
   });
 
-  test('the public surface computed from dist/ matches the app specs', () => {
+  test('the public surface computed from dist/ matches the app specs and the platform endpoints (login only)', () => {
     const surface = publicSurfaceOf(objects);
     expect(surface.loadBalancers).toHaveLength(1);
+    const endpoints = platformEndpointsOf({ cluster, apps: [] }, addOnsOf(cluster));
+    expect(endpoints.map((e) => e.host)).toContain(`logs.${cluster.domain}`);
     const expected = Object.keys(cluster.apps).flatMap((name) => {
       const app = APPS.find((a) => a.name === name)!;
       const hosts = cluster.apps[name].hosts ?? app.hosts[env] ?? [];
       return hosts.map((host) => ({ host, namespace: namespaceOf(name), access: app.exposure === 'public' ? 'open' : 'login' }));
-    }).sort((a, b) => a.host.localeCompare(b.host));
+    }).concat(endpoints.map((e) => ({ host: e.host, namespace: e.namespace, access: 'login' })))
+      .sort((a, b) => a.host.localeCompare(b.host));
     expect(surface.endpoints.map(({ host, namespace, access }) => ({ host, namespace, access }))).toEqual(expected);
     const summary = realOutput().find((f) => f.path === `dist/${env}/public-endpoints.md`)!.text!;
     for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
@@ -73,6 +79,18 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
   test('every platform namespace is default-deny', () => {
     for (const ns of byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform')) {
       expect(byKind(objects, 'NetworkPolicy').some((p) => p.metadata.namespace === ns.metadata.name && p.metadata.name === 'default-deny')).toBe(true);
+    }
+  });
+
+  test('each platform endpoint\'s port admits the Gateway\'s proxies only, and no port is open to anywhere for it', () => {
+    const policies = byKind(objects, 'NetworkPolicy');
+    for (const e of platformEndpointsOf({ cluster, apps: [] }, addOnsOf(cluster))) {
+      const inNs = policies.filter((p) => p.metadata.namespace === e.namespace).map((p) => p.spec as Json);
+      const admitting = inNs.flatMap((p) => p.ingress ?? []).filter((rule: Json) => rule.ports?.some((port: Json) => port.port === e.port));
+      expect(admitting).toEqual([{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY.namespace } } }],
+        ports: [{ protocol: 'TCP', port: e.port }],
+      }]);
     }
   });
 
@@ -89,8 +107,29 @@ describe('the edge rules catch broken output', () => {
   test('a route with no rate limit', () => {
     expect(edgeProblems(without((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === 'shop'))).toEqual(['HTTPRoute shop/shop: no BackendTrafficPolicy rate-limits it']);
   });
-  test('an internal app without login', () => {
-    expect(edgeProblems(without((o) => o.kind === 'SecurityPolicy'))).toEqual(['HTTPRoute backoffice/backoffice: the app is internal but its route has no login SecurityPolicy']);
+  test('an internal app or platform endpoint without login', () => {
+    expect(edgeProblems(without((o) => o.kind === 'SecurityPolicy'))).toEqual([
+      'HTTPRoute logging/kibana: the app is internal but its route has no login SecurityPolicy',
+      'HTTPRoute backoffice/backoffice: the app is internal but its route has no login SecurityPolicy',
+    ]);
+  });
+  test('a login SecurityPolicy that lost its login', () => {
+    const kibana = byKind(objects, 'SecurityPolicy').find((p) => p.metadata.namespace === 'logging')!;
+    const open = clone(kibana);
+    delete open.spec.oidc;
+    expect(edgeProblems(objects.map((o) => (o === kibana ? open : o)))).toEqual(['HTTPRoute logging/kibana: the app is internal but its route has no login SecurityPolicy']);
+  });
+  test('a platform route that does not say whether it is internal', () => {
+    const kibana = byKind(objects, 'HTTPRoute').find((r) => r.metadata.namespace === 'logging')!;
+    const unlabelled = clone(kibana);
+    delete unlabelled.metadata.labels[EXPOSURE_LABEL];
+    expect(edgeProblems(objects.map((o) => (o === kibana ? unlabelled : o)))).toEqual(['HTTPRoute logging/kibana: neither the route nor its namespace says whether it is public or internal']);
+  });
+  test('an endpoint host without its listener', () => {
+    const gateway = byKind(objects, 'Gateway')[0];
+    const fewer = clone(gateway);
+    fewer.spec.listeners = fewer.spec.listeners.filter((l: Json) => l.hostname !== 'logs.example.com');
+    expect(edgeProblems(objects.map((o) => (o === gateway ? fewer : o)))).toEqual(['HTTPRoute logging/kibana: host logs.example.com has no HTTPS listener on the Gateway']);
   });
   test('a public app with a login by accident', () => {
     const stray = clone(byKind(objects, 'SecurityPolicy')[0]);
@@ -113,8 +152,11 @@ describe('the edge rules catch broken output', () => {
       `HelmRelease flux-system/${release.metadata.name}: chart version is not pinned exactly`,
     ]);
   });
-  test('no Secret object with data is in dist/', () => {
-    expect(byKind(objects, 'Secret').filter((s) => s.data || s.stringData)).toEqual([]);
+  test('no Secret object with data is in dist/, but ECK\'s role definitions (no credential; ECK reads roles only from a Secret)', () => {
+    const withData = byKind(objects, 'Secret').filter((s) => s.data || s.stringData);
+    expect(withData.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([`${ES_ROLES_SECRET.namespace}/${ES_ROLES_SECRET.name}`]);
+    expect(Object.keys((withData[0] as Json).stringData)).toEqual([ES_ROLES_SECRET.key]);
+    expect((withData[0] as Json).stringData[ES_ROLES_SECRET.key]).not.toMatch(/password|secret|token|key:/i);
   });
   test('the hand-written Envoy Gateway schemas reject a misspelt field', () => {
     const policy = clone(byKind(objects, 'BackendTrafficPolicy')[0]);
@@ -130,7 +172,8 @@ describe('the edge rules catch broken output', () => {
 // The admission guard's CEL, evaluated by a real CEL implementation against allowed and rejected objects.
 describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
   const cluster = CLUSTERS.find((c) => c.env === 'prod')!;
-  const rules = Object.fromEntries(guardRulesOf(cluster).map((r) => [r.name, r.expression]));
+  const platformKeys = platformStoreKeysOf({ ctx: { cluster, apps: [] }, addOns: addOnsOf(cluster) });
+  const rules = Object.fromEntries(guardRulesOf(cluster, platformKeys).map((r) => [r.name, r.expression]));
   const admits = (rule: string, object: Json): boolean => {
     const result = run(rules[rule], { object });
     if (isCelError(result)) throw new Error(`${rule}: ${String(result)}`);
@@ -161,6 +204,39 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
     ['the shared login secret', 'backoffice', 'webapps/prod/platform/oidc-client', true],
     ['another env\'s key', 'shop', 'webapps/staging/shop/database', false],
   ])('external secrets: %s', (_what, namespace, key, allowed) => {
-    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { data: [{ remoteRef: { key } }] } })).toBe(allowed);
+    const shared = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
+    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { secretStoreRef: shared, data: [{ remoteRef: { key } }] } })).toBe(allowed);
+  });
+  test.each([
+    ['ElastAlert2 reading its SMTP login', 'elastalert', 'webapps/prod/platform/alerting-smtp', true],
+    ['an app reading the SMTP login', 'shop', 'webapps/prod/platform/alerting-smtp', false],
+    ['ElastAlert2 reading Fluent Bit\'s Elasticsearch password', 'elastalert', 'webapps/prod/platform/fluent-bit-es-user', false],
+    ['ECK\'s file realm reading both service users', 'logging', 'webapps/prod/platform/fluent-bit-es-user', true],
+  ])('platform keys: %s', (_what, namespace, key, allowed) => {
+    const shared = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
+    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { secretStoreRef: shared, data: [{ remoteRef: { key } }] } })).toBe(allowed);
+  });
+  test('dataFrom and per-item store references are refused: they would bypass the key check', () => {
+    const shared = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
+    expect(admits('external-secrets-own-keys-only', { metadata: { namespace: 'shop' }, spec: { secretStoreRef: shared, dataFrom: [{ extract: { key: 'webapps/prod/legacy-site/database' } }] } })).toBe(false);
+    expect(admits('external-secrets-own-keys-only', {
+      metadata: { namespace: 'shop' },
+      spec: { secretStoreRef: { kind: 'SecretStore', name: 'x' }, data: [{ remoteRef: { key: 'webapps/prod/legacy-site/database' }, sourceRef: { storeRef: shared } }] },
+    })).toBe(false);
+  });
+  test('a namespaced SecretStore may only be a Kubernetes-provider one', () => {
+    expect(admits('namespaced-secret-stores-kubernetes-only', { spec: { provider: { kubernetes: { remoteNamespace: 'logging' } } } })).toBe(true);
+    expect(admits('namespaced-secret-stores-kubernetes-only', { spec: { provider: { aws: { service: 'SecretsManager' } } } })).toBe(false);
+  });
+  test.each(CLUSTERS.map((c) => [c.env, c] as const))('%s: the guard admits every ExternalSecret and SecretStore that synth writes', (env, c) => {
+    const keys = platformStoreKeysOf({ ctx: { cluster: c, apps: [] }, addOns: addOnsOf(c) });
+    const own = Object.fromEntries(guardRulesOf(c, keys).map((r) => [r.name, r.expression]));
+    const check = (rule: string, object: KubeObject) => {
+      const result = run(own[rule], { object: object as Json });
+      if (isCelError(result)) throw new Error(`${rule}: ${String(result)}`);
+      return [describeObject(object), result];
+    };
+    for (const o of byKind(realObjectsOf(env), 'ExternalSecret')) expect(check('external-secrets-own-keys-only', o)).toEqual([describeObject(o), true]);
+    for (const o of byKind(realObjectsOf(env), 'SecretStore')) expect(check('namespaced-secret-stores-kubernetes-only', o)).toEqual([describeObject(o), true]);
   });
 });

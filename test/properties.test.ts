@@ -1,10 +1,12 @@
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
+import { KIBANA, KIBANA_SERVICE, kibanaHostOf } from '../constructs/model/log-contract';
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, httpsListenerOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
 import {
   coverageProblems, hardeningProblems, outputProblems, podLabelsOf, podSpecOf, publicSurfaceProblems, routeProblems,
 } from '../constructs/policy/output-rules';
+import { kibanaProblems } from '../constructs/policy/kibana-rules';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { byKind, realObjects, realObjectsOf } from './support';
@@ -19,8 +21,8 @@ describe('every synthesized object', () => {
     expect(schemaProblems(objects)).toEqual([]);
   });
 
-  test.each(CLUSTERS.map((c) => [c.env] as const))('of cluster %s passes every policy rule', (env) => {
-    expect(outputProblems(realObjectsOf(env))).toEqual([]);
+  test.each(CLUSTERS.map((c) => [c.env, c] as const))('of cluster %s passes every policy rule', (env, cluster) => {
+    expect(outputProblems(realObjectsOf(env), cluster)).toEqual([]);
   });
 
   test('every workload container is hardened', () => {
@@ -76,6 +78,67 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s', (env, clus
       const hpas = byKind(objects, 'HorizontalPodAutoscaler').filter((h) => h.metadata.namespace === namespaceOf(app.name));
       expect(hpas.map((h) => [(h.spec as Json).minReplicas, (h.spec as Json).maxReplicas])).toContainEqual([app.scaling.min, app.scaling.max]);
     }
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Kibana\'s route is protected', (env, cluster) => {
+  const objects = realObjectsOf(env);
+  const toKibana = (o: KubeObject) => o.kind === 'HTTPRoute'
+    && (o.spec as Json).rules.some((r: Json) => r.backendRefs?.some((b: Json) => b.name === KIBANA_SERVICE.name));
+  const route = objects.find(toKibana)!;
+  const guardOf = (all: readonly KubeObject[]) => all.find((p) => p.kind === 'SecurityPolicy' && p.metadata.namespace === route.metadata.namespace
+    && (p.spec as Json).targetRefs.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
+  const replaced = (original: KubeObject, broken: KubeObject) => objects.map((o) => (o === original ? broken : o));
+
+  test('one HTTPRoute, on the HTTPS listener of logs.<domain> only, reaches Kibana\'s Service', () => {
+    expect(objects.filter(toKibana)).toEqual([route]);
+    expect(route.metadata.namespace).toBe(KIBANA.namespace);
+    expect((route.spec as Json).hostnames).toEqual([kibanaHostOf(cluster.domain)]);
+    expect((route.spec as Json).parentRefs.map((p: Json) => p.sectionName)).toEqual([httpsListenerOf(kibanaHostOf(cluster.domain))]);
+  });
+  test('its SecurityPolicy demands the login of internal apps and the staff networks', () => {
+    const guard = guardOf(objects)!.spec as Json;
+    expect(guard.oidc ?? guard.basicAuth).toBeDefined();
+    const backoffice = byKind(objects, 'SecurityPolicy').find((p) => p.metadata.namespace === 'backoffice')!.spec as Json;
+    const { targetRefs: _kibana, ...login } = guard;
+    const { targetRefs: _backoffice, ...appLogin } = backoffice;
+    expect({ ...login, oidc: { ...login.oidc, redirectURL: undefined } }).toEqual({ ...appLogin, oidc: { ...appLogin.oidc, redirectURL: undefined } });
+    expect(guard.authorization.rules[0].principal.clientCIDRs).toEqual(cluster.internalAccess.allowedCidrs);
+  });
+  test('Kibana\'s Service is ClusterIP: no object asks for another type', () => {
+    expect((byKind(objects, 'Kibana')[0].spec as Json).http.service?.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
+    expect(kibanaProblems(objects, cluster.internalAccess)).toEqual([]);
+  });
+
+  const where = `HTTPRoute ${KIBANA.namespace}/${route.metadata.name}`;
+  test.each([
+    ['no SecurityPolicy', () => objects.filter((o) => o !== guardOf(objects)), `${where}: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`],
+    ['a SecurityPolicy without login', () => {
+      const guard = clone(guardOf(objects));
+      delete guard.spec.oidc;
+      return replaced(guardOf(objects)!, guard);
+    }, `${where}: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`],
+    ['a login open to every network', () => {
+      const guard = clone(guardOf(objects));
+      delete guard.spec.authorization;
+      return replaced(guardOf(objects)!, guard);
+    }, `${where}: Kibana's login does not limit clients to internalAccess.allowedCidrs (${cluster.internalAccess.allowedCidrs?.join(', ')})`],
+    ['a second, unguarded route to Kibana', () => {
+      const extra = clone(route);
+      extra.metadata.name = 'kibana-direct';
+      return [...objects, extra];
+    }, `HTTPRoute ${KIBANA.namespace}/kibana-direct: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`],
+    ['a Kibana that asks ECK for a LoadBalancer', () => {
+      const kibana = clone(byKind(objects, 'Kibana')[0]);
+      kibana.spec.http.service = { spec: { type: 'LoadBalancer' } };
+      return replaced(byKind(objects, 'Kibana')[0], kibana);
+    }, `Kibana ${KIBANA.namespace}/${KIBANA.name}: asks ECK for a LoadBalancer Service; Kibana must stay ClusterIP, behind the Gateway`],
+    ['a NodePort Service in Kibana\'s name', () => [...objects, {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: KIBANA_SERVICE.name, namespace: KIBANA.namespace }, spec: { type: 'NodePort' },
+    }], `Service ${KIBANA.namespace}/${KIBANA_SERVICE.name}: is NodePort; Kibana must stay ClusterIP, behind the Gateway`],
+  ])('the rule catches %s', (_what, broken, problem) => {
+    expect(kibanaProblems(broken(), cluster.internalAccess)).toEqual([problem]);
+    expect(outputProblems(broken(), cluster)).toContain(`${problem}`);
   });
 });
 

@@ -14,6 +14,23 @@ export const prod: ClusterSpec = {
     allowedCidrs: ['203.0.113.0/24'],
   },
   acme: { server: LETSENCRYPT_PRODUCTION, email: 'ops@example.com' },
+  alerting: {
+    email: { to: ['ops@example.com'], from: 'alerts-prod@example.com', smtpHost: 'smtp.example.com', smtpPort: 587, credentialsSecret: 'alerting-smtp' },
+    chat: { service: 'slack', webhookSecret: 'alerting-chat-webhook' },
+  },
+  // Placeholders (AWS documentation account ids): the SSO roles of the customer's staff and agency.
+  access: {
+    people: {
+      'ops-lead': { iamRoleArn: 'arn:aws:iam::444455556666:role/AWSReservedSSO_PlatformAdmin_9f8e7d6c5b4a3f2e' },
+      'dev-shop': { iamRoleArn: 'arn:aws:iam::444455556666:role/AWSReservedSSO_ShopDeveloper_2c3d4e5f6a7b8c9d' },
+      'agency-web': { iamRoleArn: 'arn:aws:iam::444455556666:role/AWSReservedSSO_AgencyWeb_3d4e5f6a7b8c9d0e' },
+    },
+    platformAdmins: ['ops-lead'],
+    apps: {
+      shop: { developers: ['dev-shop'], viewers: ['agency-web'] },
+      'legacy-site': { developers: ['agency-web'] },
+    },
+  },
   apps: {
     'legacy-site': {},
     shop: { scaling: { min: 3, max: 12, targetCpuPercent: 65 } },

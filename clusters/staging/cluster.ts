@@ -14,6 +14,23 @@ export const staging: ClusterSpec = {
     allowedCidrs: ['203.0.113.0/24'],
   },
   acme: { server: LETSENCRYPT_STAGING, email: 'ops@example.com' },
+  alerting: {
+    email: { to: ['ops@example.com'], from: 'alerts-staging@example.com', smtpHost: 'smtp.example.com', smtpPort: 587, credentialsSecret: 'alerting-smtp' },
+    chat: { service: 'slack', webhookSecret: 'alerting-chat-webhook' },
+  },
+  // Placeholders (AWS documentation account ids): the SSO roles of the customer's staff and agency.
+  access: {
+    people: {
+      'ops-lead': { iamRoleArn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_PlatformAdmin_9f8e7d6c5b4a3f2e' },
+      'dev-shop': { iamRoleArn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_ShopDeveloper_0a1b2c3d4e5f6a7b' },
+      'agency-web': { iamRoleArn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_AgencyWeb_1b2c3d4e5f6a7b8c' },
+    },
+    platformAdmins: ['ops-lead'],
+    apps: {
+      shop: { developers: ['dev-shop'], viewers: ['agency-web'] },
+      'legacy-site': { developers: ['agency-web'] },
+    },
+  },
   apps: {
     'legacy-site': { scaling: { min: 1, max: 2 } },
     shop: { scaling: { min: 1, max: 2 }, env: { NODE_ENV: 'staging' } },

@@ -53,8 +53,8 @@ export function backupScript(paths: readonly string[]): string {
   return `${PRELUDE}restic cat config >/dev/null 2>&1 || restic init >&2 || fail $?
 ${UNLOCK}summary=$(with_lock_retry restic backup --quiet --json --host "$APP" --ignore-inode ${paths.join(' ')}) || fail $?
 snapshot=$(printf '%s\\n' "$summary" | sed -n 's/.*"snapshot_id":"\\([0-9a-f]*\\)".*/\\1/p' | tail -n 1)
-added=$(printf '%s\\n' "$summary" | sed -n 's/.*"data_added":\\([0-9]*\\).*/\\1/p' | tail -n 1)
-report success ",\\"snapshot\\":\\"$snapshot\\",\\"bytes_added\\":\${added:-0}"
+field() { v=$(printf '%s\\n' "$summary" | sed -n "s/.*\\"$1\\":\\([0-9]*\\).*/\\1/p" | tail -n 1); printf '%s' "\${v:-0}"; }
+report success ",\\"snapshot\\":\\"$snapshot\\",\\"bytes_added\\":$(field data_added),\\"files_new\\":$(field files_new),\\"files_changed\\":$(field files_changed)"
 `;
 }
 

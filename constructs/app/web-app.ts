@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { namespaceOf } from '../model/naming';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
+import { AppAccess } from './app-access';
 import { AppSecrets } from './app-secrets';
 import { AppStorage } from './app-storage';
 import { BackupJobs } from './backup-jobs';
@@ -35,5 +36,6 @@ export class WebApp extends Chart {
     new NetworkPolicies(this, 'NetworkPolicies', { app });
     new Route(this, 'Route', { app });
     new EdgePolicy(this, 'EdgePolicy', { app, cluster });
+    new AppAccess(this, 'Access', { app: app.name });
   }
 }

@@ -20,6 +20,8 @@ export const SERVICE_PORT = 80;
 /** Size cap of each writable scratch path, so a runaway app cannot fill the node's disk. */
 export const SCRATCH_SIZE_LIMIT = '512Mi';
 export const CONTAINER_NAME = 'app';
+/** Fluent Bit's kubernetes filter (K8S-Logging.Parser On) parses the pod's lines with the parser named here. */
+export const LOG_PARSER_ANNOTATION = 'fluentbit.io/parser';
 
 /**
  * The running app: its ServiceAccount, a hardened Deployment, the Service in front of it, an HPA that
@@ -58,6 +60,7 @@ export class Workload extends Construct {
     for (const [key, value] of Object.entries({ ...labels, [EXPOSURE_LABEL]: app.exposure })) {
       this.deployment.podMetadata.addLabel(key, value);
     }
+    if (app.logParser) this.deployment.podMetadata.addAnnotation(LOG_PARSER_ANNOTATION, app.logParser);
 
     const probe = (periodSeconds: number, failureThreshold: number) => kplus.Probe.fromHttpGet(app.healthCheckPath, {
       port: app.port,

@@ -14,6 +14,19 @@ export const podIdentityAddressOf = (app: string): string => `app_pod_identity_$
 /** What an app may do in its bucket: what Mountpoint for S3 needs (list, read, write, delete, multipart). */
 export const APP_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
 
+/**
+ * Everything an app may do with its data: its bucket and the key that encrypts it, the key only through
+ * S3 in the cluster's region. The app role and a GeeseFS app's IAM user get exactly these statements.
+ */
+export function appDataStatements(bucketArn: string, dataKeyArn: string, region: string): PolicyStatement[] {
+  const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } };
+  return [
+    { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
+    { Sid: 'UseAppObjects', Effect: 'Allow', Action: APP_OBJECT_ACTIONS, Resource: `${bucketArn}/*` },
+    { Sid: 'UseAppDataKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: dataKeyArn, Condition: viaS3 },
+  ];
+}
+
 export interface AppRoleProps {
   readonly cluster: EksCluster;
   readonly app: string;
@@ -38,7 +51,6 @@ export class AppRole extends Construct {
     const { app, cluster } = props;
     const namespace = namespaceOf(app);
     const serviceAccount = serviceAccountOf(app);
-    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } };
 
     this.role = new IamRole(this, 'Resource', {
       name: appRoleOf(cluster.name, app),
@@ -47,12 +59,7 @@ export class AppRole extends Construct {
     });
     this.role.overrideLogicalId(appRoleAddressOf(app));
 
-    const bucketArn = props.bucket.resource.arn;
-    const statements: PolicyStatement[] = [
-      { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
-      { Sid: 'UseAppObjects', Effect: 'Allow', Action: APP_OBJECT_ACTIONS, Resource: `${bucketArn}/*` },
-      { Sid: 'UseAppDataKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.dataKeyArn, Condition: viaS3 },
-    ];
+    const statements = appDataStatements(props.bucket.resource.arn, props.dataKeyArn, props.region);
     new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'app-data', policy: policyDocument(statements) })
       .overrideLogicalId(`${appRoleAddressOf(app)}_policy`);
 

@@ -11,8 +11,13 @@ import type { SecureBucket } from './secure-bucket';
 export const backupRoleAddressOf = (app: string): string => `backup_role_${app}`;
 export const backupPodIdentityAddressOf = (app: string): string => `backup_pod_identity_${app}`;
 
-/** What the backup jobs may do in the app's bucket: read it, and write a restore back. Never delete. */
-export const BACKUP_DATA_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
+/**
+ * What the backup jobs may do in the app's bucket: read it, and write a restore back. An in-place restore
+ * extracts a tar over the live files, and tar unlinks an existing file before it writes it again, hence
+ * DeleteObject. The data bucket is versioned and keeps noncurrent versions, so such a delete only adds a
+ * delete marker and is recoverable; the role can never delete a version (no DeleteObjectVersion).
+ */
+export const BACKUP_DATA_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
 /** What restic does in the app's folder of the backup bucket; prune deletes packs it no longer needs. */
 export const BACKUP_REPOSITORY_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
 
@@ -30,9 +35,9 @@ export interface BackupRoleProps {
 
 /**
  * The IAM role of one app's backup, retention, check and restore jobs, apart from the app's own role.
- * It reads the app's bucket and may write a restore back, and it keeps the app's restic repository
- * below the app's prefix of the backup bucket. EKS Pod Identity hands it only to the jobs'
- * ServiceAccount, so the app's pods never hold it: a compromised app cannot delete its backups. Even
+ * It reads the app's bucket and may write a restore back, replacing files, and it keeps the app's
+ * restic repository below the app's prefix of the backup bucket. EKS Pod Identity hands it only to the
+ * jobs' ServiceAccount, so the app's pods never hold it: a compromised app cannot delete its backups. Even
  * this role cannot erase history: the offsite copy is under Object Lock.
  */
 export class BackupRole extends Construct {

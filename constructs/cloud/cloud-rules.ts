@@ -1,27 +1,21 @@
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
-import {
-  appRoleOf, backupBucketOf, backupPrefixOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, offsiteBackupBucketOf, serviceAccountOf,
-} from '../model/naming';
+import { backupBucketOf, offsiteBackupBucketOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from './add-on-identities';
 import { AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from './add-on-policies';
+import { appDataProblems } from './app-data-rules';
 import { hostedZoneArnOf } from './dns-zone';
+import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from './iam-principals';
+import {
+  asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson,
+} from './terraform-json';
+
+export { appDataProblems } from './app-data-rules';
+export { covers, ref, resourcesOf, type TerraformJson } from './terraform-json';
 
 /* The properties every synthesized cloud stack must have, read from its Terraform JSON. They run on every
    synth (synth-cloud.ts), and the tests run them against broken JSON to show that each one can fail.
    Each problem names the AWS Foundational Security Best Practices control it encodes, where there is one. */
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-/** Terraform JSON as CDKTF writes it: `resource.<type>.<name>`, `data.<type>.<name>`, `provider.<name>[]`. */
-export interface TerraformJson {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Json>>>>;
-  readonly data?: Readonly<Record<string, Readonly<Record<string, Json>>>>;
-  readonly provider?: Readonly<Record<string, readonly Json[]>>;
-  readonly terraform?: Json;
-  readonly [key: string]: unknown;
-}
 
 /** The EKS add-ons every cluster must have. */
 export const REQUIRED_ADDONS = [
@@ -29,25 +23,6 @@ export const REQUIRED_ADDONS = [
 ];
 export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 export const MIN_NODES = 3;
-
-/** `${type.name.attr}`: how one resource refers to another in Terraform JSON. */
-export const ref = (type: string, name: string, attr: string): string => `\${${type}.${name}.${attr}}`;
-
-export const resourcesOf = (json: TerraformJson, type: string): [string, Json][] => Object.entries(json.resource?.[type] ?? {});
-
-/** The settings resources (versioning, policy, ...) of one bucket, found by their `bucket` reference. */
-const settingsOf = (json: TerraformJson, type: string, bucket: string): Json[] =>
-  resourcesOf(json, type).filter(([, r]) => r.bucket === ref('aws_s3_bucket', bucket, 'id')).map(([, r]) => r);
-
-const parsePolicy = (text: unknown): Json => {
-  try {
-    return typeof text === 'string' ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-const first = (value: unknown): Json => (Array.isArray(value) ? value[0] : value);
 
 /** Every rule, for one cluster's stack. */
 export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
@@ -138,11 +113,8 @@ export function backupVaultProblems(json: TerraformJson, cluster: ClusterSpec): 
   const [nearName] = near;
   const [offsiteName, offsiteBucket] = offsite;
 
-  const providers = json.provider?.aws ?? [];
-  const regionOf = (provider: string | undefined) =>
-    providers.find((p: Json) => (provider === undefined ? p.alias === undefined : `aws.${p.alias}` === provider))?.region;
-  const nearRegion = regionOf(near[1].provider);
-  const offsiteRegion = regionOf(offsiteBucket.provider);
+  const nearRegion = regionOf(json, near[1].provider);
+  const offsiteRegion = regionOf(json, offsiteBucket.provider);
   if (nearRegion !== cluster.region) problems.push(`backup vault: the near bucket is in ${nearRegion}, not in the cluster's region ${cluster.region}`);
   if (offsiteRegion !== cluster.offsiteRegion || offsiteRegion === nearRegion) {
     problems.push(`[S3.7] backup vault: the offsite bucket is in ${offsiteRegion}, not in the offsite region ${cluster.offsiteRegion}`);
@@ -242,129 +214,6 @@ export function nodeProblems(json: TerraformJson): string[] {
   return problems;
 }
 
-/** A role as the rules see it: its address, its name, and every statement of its inline policies. */
-interface RoleView {
-  readonly address: string;
-  readonly name: string;
-  readonly role: Json;
-  readonly statements: Json[];
-}
-
-function rolesOf(json: TerraformJson): RoleView[] {
-  const policies = resourcesOf(json, 'aws_iam_role_policy');
-  return resourcesOf(json, 'aws_iam_role').map(([address, role]) => ({
-    address,
-    name: role.name,
-    role,
-    statements: policies.filter(([, p]) => p.role === ref('aws_iam_role', address, 'name'))
-      .flatMap(([, p]) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
-  }));
-}
-
-/**
- * A role handed out by Pod Identity to exactly one ServiceAccount: one association, to that namespace and
- * ServiceAccount; a trust policy pinned to them; only its own inline policy.
- */
-function podIdentityProblems(json: TerraformJson, role: RoleView, namespace: string, serviceAccount: string, say: (problem: string) => void): void {
-  const associations = resourcesOf(json, 'aws_eks_pod_identity_association').filter(([, a]) => a.role_arn === ref('aws_iam_role', role.address, 'arn'));
-  if (associations.length !== 1) say(`has ${associations.length} Pod Identity associations, not 1`);
-  for (const [, a] of associations) {
-    if (a.namespace !== namespace || a.service_account !== serviceAccount) say(`is bound to ${a.namespace}/${a.service_account}, not ${namespace}/${serviceAccount}`);
-  }
-  const trust = asList(parsePolicy(role.role.assume_role_policy)?.Statement) as Json[];
-  const pinned = trust.length > 0 && trust.every((s) => s.Principal?.Service === 'pods.eks.amazonaws.com'
-    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace
-    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount);
-  if (!pinned) say(`trusts more than Pod Identity for ${namespace}/${serviceAccount}`);
-  if (resourcesOf(json, 'aws_iam_role_policy_attachment').some(([, a]) => a.role === ref('aws_iam_role', role.address, 'name'))) {
-    say('has a managed policy attached; it may only have its own inline policy');
-  }
-}
-
-const isAllowS3 = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Action) as string[]).some((a) => a === '*' || a.startsWith('s3:'));
-const isAllowKms = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Action) as string[]).some((a) => a === '*' || a.startsWith('kms:'));
-
-/**
- * One bucket per app in the data ledger, named by bucketOf. Each running app has an app role (appRoleOf)
- * bound to namespaceOf/serviceAccountOf that reaches only its own bucket and never the backups; each
- * running app with storage has a backup role (backupRoleOf) bound to namespaceOf/backupServiceAccountOf
- * that reaches its bucket without deleting and only its own prefix of the backup bucket. Retired apps keep
- * their bucket and lose both roles.
- */
-export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
-  const problems: string[] = [];
-  const buckets = resourcesOf(json, 'aws_s3_bucket');
-  const roles = rolesOf(json);
-  const running = new Map(apps.map((a) => [a.name, a]));
-  const backupBucket = buckets.find(([, b]) => b.bucket === backupBucketOf(cluster.name))?.[0];
-  const backupArn = backupBucket ? ref('aws_s3_bucket', backupBucket, 'arn') : undefined;
-  const backupKeyArn = ref('aws_kms_key', 'backup_near_key', 'arn');
-  const inBackupBucket = (resource: string) => backupArn !== undefined && (resource === backupArn || resource.startsWith(`${backupArn}/`));
-
-  for (const app of Object.keys(cluster.appData).sort()) {
-    const say = (problem: string) => problems.push(`app ${app}: ${problem}`);
-    const mine = buckets.filter(([, b]) => b.bucket === bucketOf(cluster.name, app));
-    if (mine.length !== 1) { say(`has ${mine.length} buckets named ${bucketOf(cluster.name, app)}, not 1`); continue; }
-    const bucketArn = ref('aws_s3_bucket', mine[0][0], 'arn');
-
-    const appRoles = roles.filter((r) => r.name === appRoleOf(cluster.name, app));
-    const backupRoles = roles.filter((r) => r.name === backupRoleOf(cluster.name, app));
-    const spec = running.get(app);
-    if (!spec) {
-      if (appRoles.length > 0) say('is retired but still has a role');
-      if (backupRoles.length > 0) say('is retired but still has a backup role');
-      continue;
-    }
-
-    if (appRoles.length !== 1) {
-      say(`has ${appRoles.length} roles named ${appRoleOf(cluster.name, app)}, not 1`);
-    } else {
-      const [role] = appRoles;
-      podIdentityProblems(json, role, namespaceOf(app), serviceAccountOf(app), (p) => say(`its app role ${p}`));
-      for (const s of role.statements.filter(isAllowS3)) {
-        for (const resource of asList(s.Resource) as string[]) {
-          if (inBackupBucket(resource)) say(`its app role reaches the backup bucket (${resource}): only its backup role may, so that the app cannot delete its backups`);
-          else if (resource !== bucketArn && resource !== `${bucketArn}/*`) say(`its app role reaches ${resource}, beyond its own bucket`);
-        }
-      }
-      if (role.statements.filter(isAllowKms).some((s) => asList(s.Resource).some((r) => r === '*' || r === backupKeyArn))) {
-        say('its app role may use the backup key');
-      }
-    }
-
-    if (!spec.storage) {
-      if (backupRoles.length > 0) say('has a backup role but no storage to back up');
-      continue;
-    }
-    if (backupRoles.length !== 1) { say(`has ${backupRoles.length} backup roles named ${backupRoleOf(cluster.name, app)}, not 1: every app with storage is backed up`); continue; }
-    const [role] = backupRoles;
-    podIdentityProblems(json, role, namespaceOf(app), backupServiceAccountOf(app), (p) => say(`its backup role ${p}`));
-    const prefix = backupPrefixOf(app);
-    const allowed = (resource: string, s: Json): boolean => {
-      if (resource === bucketArn || resource === `${bucketArn}/*` || resource === `${backupArn}/${prefix}*`) return true;
-      if (resource !== backupArn) return false;
-      if ((asList(s.Action) as string[]).every((a) => a === 's3:GetBucketLocation')) return true;
-      const prefixes = asList(s.Condition?.StringLike?.['s3:prefix']);
-      return prefixes.length > 0 && prefixes.every((p) => typeof p === 'string' && p.startsWith(prefix));
-    };
-    for (const s of role.statements.filter(isAllowS3)) {
-      for (const resource of asList(s.Resource) as string[]) {
-        if (!allowed(resource, s)) say(`its backup role reaches ${resource}, beyond its own bucket and backup prefix`);
-        else if (resource === `${bucketArn}/*` && (asList(s.Action) as string[]).some((a) => a === '*' || /^s3:(\*|Delete)/.test(a))) {
-          say('its backup role may delete from the app\'s bucket: a restore writes back, it never deletes');
-        }
-      }
-    }
-  }
-  for (const { name } of roles) {
-    if (typeof name !== 'string' || !name.startsWith(`${cluster.name}-`)) continue;
-    const owner = Object.keys(cluster.appData).find((a) => name === appRoleOf(cluster.name, a) || name === backupRoleOf(cluster.name, a));
-    if (owner === undefined && name.endsWith('-app')) problems.push(`role ${name} looks like an app role, but no app in the data ledger owns it`);
-    if (owner === undefined && name.endsWith('-backup')) problems.push(`role ${name} looks like a backup role, but no app in the data ledger owns it`);
-  }
-  return problems;
-}
-
 /** One public Route53 zone for the cluster's domain, never destroyed, its name servers an output for delegation. */
 export function dnsZoneProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
   const zones = resourcesOf(json, 'aws_route53_zone').filter(([, z]) => String(z.name).replace(/\.$/, '') === cluster.domain);
@@ -399,20 +248,14 @@ export function addOnRoleProblems(json: TerraformJson, cluster: ClusterSpec): st
   return problems;
 }
 
-/** Whether an IAM action pattern (`*` and `?` wildcards, any case) covers one action. */
-export const covers = (pattern: string, action: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
-const grants = (s: Json, actions: readonly string[]): boolean =>
-  s.Effect === 'Allow' && (asList(s.Action) as string[]).some((pattern) => actions.some((action) => covers(pattern, action)));
-
 const SECRET_WRITE_ACTIONS = [
   'secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret',
   'secretsmanager:RestoreSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy',
 ];
 
 /**
- * Rights that would let one compromised pod reach beyond its share, checked in every role's inline
- * policies: changing DNS records (only external-dns, only in the env's zone and the spec's extra zones),
+ * Rights that would let one compromised pod (or leaked key) reach beyond its share, checked in the inline
+ * policies of every role and IAM user: changing DNS records (only external-dns, only in the env's zone and the spec's extra zones),
  * reading secrets (only the External Secrets Operator, only below the env's prefix), writing secrets
  * (no one), and scaling node groups (only cluster-autoscaler, only those this cluster owns by tag).
  */
@@ -426,25 +269,25 @@ export function sensitiveGrantProblems(json: TerraformJson, cluster: ClusterSpec
   const account = '(\\d{12}|\\$\\{data\\.aws_caller_identity\\.[A-Za-z0-9_-]+\\.account_id\\})';
   const envSecrets = new RegExp(`^arn:aws:secretsmanager:${cluster.region}:${account}:secret:${secretStorePrefixOf(cluster.env)}\\*$`);
   const ownerTag = `aws:ResourceTag/${autoscalerOwnerTagOf(cluster.name)}`;
-  const isRoleOf = (role: RoleView, addOn: AwsAddOn) => role.name === addOnRoleOf(cluster.name, addOn);
+  const isRoleOf = (principal: PrincipalView, addOn: AwsAddOn) => principal.kind === 'role' && principal.name === addOnRoleOf(cluster.name, addOn);
 
-  for (const role of rolesOf(json)) {
-    const say = (problem: string) => problems.push(`role ${role.name}: ${problem}`);
-    for (const s of role.statements) {
+  for (const principal of [...rolesOf(json), ...usersOf(json)]) {
+    const say = (problem: string) => problems.push(`${principal.kind === 'role' ? 'role' : 'IAM user'} ${principal.name}: ${problem}`);
+    for (const s of principal.statements) {
       const resources = asList(s.Resource) as string[];
       if (grants(s, ['route53:ChangeResourceRecordSets'])) {
-        if (!isRoleOf(role, 'external-dns')) say('may change DNS records; only external-dns may');
+        if (!isRoleOf(principal, 'external-dns')) say('may change DNS records; only external-dns may');
         for (const r of resources.filter((r) => !zoneArns.has(r))) {
           say(`may change DNS records in ${r}, not only in the env's zone${zoneArns.size > 1 ? ' and the extra host zones' : ''}`);
         }
       }
       if (grants(s, ['secretsmanager:GetSecretValue'])) {
-        if (!isRoleOf(role, 'external-secrets')) say('may read secrets; only the External Secrets Operator may');
+        if (!isRoleOf(principal, 'external-secrets')) say('may read secrets; only the External Secrets Operator may');
         for (const r of resources.filter((r) => !envSecrets.test(r))) say(`may read secrets in ${r}, beyond the env's prefix ${secretStorePrefixOf(cluster.env)}`);
       }
-      if (grants(s, SECRET_WRITE_ACTIONS)) say('may write or delete secrets; no role may, they are written by people, never by the cluster');
+      if (grants(s, SECRET_WRITE_ACTIONS)) say('may write or delete secrets; no role or user may, they are written by people, never by the cluster');
       if (grants(s, AUTOSCALER_SCALE_ACTIONS)) {
-        if (!isRoleOf(role, 'cluster-autoscaler')) say('may scale node groups; only cluster-autoscaler may');
+        if (!isRoleOf(principal, 'cluster-autoscaler')) say('may scale node groups; only cluster-autoscaler may');
         if (s.Condition?.StringEquals?.[ownerTag] !== 'owned') say(`may scale Auto Scaling groups not tagged ${autoscalerOwnerTagOf(cluster.name)}=owned`);
       }
     }

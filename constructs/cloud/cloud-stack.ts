@@ -19,6 +19,7 @@ import { DnsZone, hostedZoneArnOf } from './dns-zone';
 import { EksAddons } from './eks-addons';
 import { EksCluster } from './eks-cluster';
 import { EncryptionKey } from './encryption-key';
+import { GeesefsUser } from './geesefs-user';
 import type { PolicyStatement } from './iam-policy';
 import { Network } from './network';
 import { NodeGroup } from './node-group';
@@ -35,8 +36,9 @@ export interface CloudStackProps {
 
 /**
  * Everything AWS holds for one cluster: network, EKS and its nodes, the DNS zone, a role per platform
- * add-on that calls AWS, a bucket and a role per app, a backup role per app with storage, and the backup
- * vault. Built from the cluster spec alone, so staging and prod differ only where their specs do.
+ * add-on that calls AWS, a bucket and a role per app, a backup role per app with storage, an IAM user per
+ * app that mounts its bucket with GeeseFS, and the backup vault. Built from the cluster spec alone, so
+ * staging and prod differ only where their specs do.
  */
 export class CloudStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CloudStackProps) {
@@ -90,6 +92,12 @@ export class CloudStack extends TerraformStack {
       new AppRole(this, `AppRole-${app.name}`, data);
       // The backup jobs back up the app's bucket: every app with storage has them.
       if (app.storage) new BackupRole(this, `BackupRole-${app.name}`, { ...data, backup: { bucket: vault.near, keyArn: vault.nearKey.arn } });
+      // k8s-csi-s3 cannot use Pod Identity: a GeeseFS app's volume mounts with the static key of a user.
+      if (app.storage?.driver === 'geesefs') {
+        new GeesefsUser(this, `GeesefsUser-${app.name}`, {
+          clusterName: cluster.name, env: cluster.env, app: app.name, region: cluster.region, bucket: bucket.bucket, dataKeyArn: dataKey.arn,
+        });
+      }
     }
 
     const zone = new DnsZone(this, 'DnsZone', { clusterName: cluster.name, domain: cluster.domain });

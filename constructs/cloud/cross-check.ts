@@ -2,7 +2,7 @@ import { backupServiceAccountOf, namespaceOf, serviceAccountOf } from '../model/
 import type { KubeObject } from '../synth/kube-object';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from './add-on-identities';
 import { autoscalerOwnerTagOf } from './add-on-policies';
-import { resourcesOf, type TerraformJson } from './cloud-rules';
+import { resourcesOf, type TerraformJson } from './terraform-json';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

@@ -3,28 +3,34 @@ import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolki
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { FLUX_NAMESPACE, FLUX_SOURCE } from '../model/naming';
+import type { KubeObject } from '../synth/kube-object';
+import { FLUX_APPS_ACCOUNT, FluxAppsIdentity } from './flux-apps-identity';
 
 /** The Flux paths of one env, relative to the repo root, as Flux's Kustomizations name them. */
 export const fluxPathsOf = (env: string) => ({
   'platform-controllers': `./dist/${env}/platform-controllers`,
   'platform-configs': `./dist/${env}/platform-configs`,
+  'platform-services': `./dist/${env}/platform-services`,
   apps: `./dist/${env}/apps`,
 });
 
 export interface FluxEntryProps {
   readonly cluster: ClusterSpec;
+  /** The apps layer's objects, which the impersonated account must be able to apply. */
+  readonly appObjects: readonly KubeObject[];
 }
 
 /**
  * What `flux bootstrap --path=clusters/<env>` finds: one Kustomization per layer of dist/<env>/. The
- * controllers (and their CRDs) first, then the resources they read, then the apps, each layer waiting
- * for the one before to be healthy.
+ * controllers (and their CRDs) first, then the resources they read; then, side by side, the services
+ * that run on those resources and the apps. Each layer waits for the one it depends on to be healthy.
  */
 export class FluxEntry extends Chart {
   constructor(scope: Construct, id: string, props: FluxEntryProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const paths = fluxPathsOf(props.cluster.env);
-    const layer = (name: keyof typeof paths, dependsOn: string[]) => {
+    new FluxAppsIdentity(this, 'AppsIdentity', { appObjects: props.appObjects });
+    const layer = (name: keyof typeof paths, dependsOn: string[], serviceAccountName?: string) => {
       const spec: IKustomization['spec'] = {
         interval: '10m',
         retryInterval: '1m',
@@ -34,6 +40,7 @@ export class FluxEntry extends Chart {
         wait: true,
         sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE },
         ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((d) => ({ name: d })) } : {}),
+        ...(serviceAccountName ? { serviceAccountName } : {}),
       };
       new ApiObject(this, name, {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -44,6 +51,8 @@ export class FluxEntry extends Chart {
     };
     layer('platform-controllers', []);
     layer('platform-configs', ['platform-controllers']);
-    layer('apps', ['platform-configs']);
+    layer('platform-services', ['platform-configs']);
+    // The platform layers apply as Flux itself; the apps only as the restricted account.
+    layer('apps', ['platform-configs'], FLUX_APPS_ACCOUNT);
   }
 }

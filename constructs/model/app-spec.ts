@@ -77,6 +77,10 @@ export interface BackupSpec {
   readonly preBackup?: PreBackupHookSpec;
 }
 
+/** Fluent Bit's built-in parsers an app's stdout can ask for; JSON lines are merged without asking. */
+export type LogParser = 'apache2' | 'apache_error' | 'nginx' | 'json';
+export const LOG_PARSERS: readonly LogParser[] = ['apache2', 'apache_error', 'nginx', 'json'];
+
 /** Limits the Gateway enforces in front of the app, so one app's flood cannot starve the others. */
 export interface EdgeSpec {
   /** Requests per second the app's route accepts on each Envoy replica; more get 429. @default 100 */
@@ -85,6 +89,19 @@ export interface EdgeSpec {
   readonly maxBodySize?: string;
   /** Seconds a request may take end to end before the Gateway answers 504. @default 60 */
   readonly timeoutSeconds?: number;
+}
+
+/** N error-level log lines of the app within M minutes raise an alert. */
+export interface ErrorBurstSpec {
+  /** Error lines that make a burst. @default 10 */
+  readonly count?: number;
+  /** The window they must fall in. @default 5 */
+  readonly minutes?: number;
+}
+
+/** Tuning of the app's generated alert rules; every app gets the rules whether or not this is set. */
+export interface AppAlertsSpec {
+  readonly errorBurst?: ErrorBurstSpec;
 }
 
 /**
@@ -120,5 +137,8 @@ export interface AppSpec {
   /** The app's files, kept in its own S3 bucket. */
   readonly storage?: StorageSpec;
   readonly backup?: BackupSpec;
+  /** How Fluent Bit parses the app's log lines into fields (e.g. `apache2` for Apache's access log). @default JSON lines are merged, others kept as text */
+  readonly logParser?: LogParser;
   readonly edge?: EdgeSpec;
+  readonly alerts?: AppAlertsSpec;
 }

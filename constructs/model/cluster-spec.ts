@@ -1,3 +1,4 @@
+import type { AccessSpec } from './access-spec';
 import type { EnvName, ResourceSpec, ScalingSpec } from './app-spec';
 import { defaultStateBucketOf } from './naming';
 
@@ -27,6 +28,33 @@ export interface InternalAccessSpec {
   readonly allowedCidrs?: readonly string[];
 }
 
+/** Chat services ElastAlert2 posts to through one incoming-webhook URL, by its alerter name. */
+export type ChatService = 'slack' | 'mattermost' | 'googlechat';
+export const CHAT_SERVICES: readonly ChatService[] = ['slack', 'mattermost', 'googlechat'];
+
+/** Mail through an SMTP relay. Its login, if any, lives in the secret store, never here. */
+export interface EmailReceiverSpec {
+  readonly to: readonly string[];
+  readonly from: string;
+  readonly smtpHost: string;
+  /** 587 (STARTTLS) or 465 (TLS from the first byte). @default 587 */
+  readonly smtpPort?: number;
+  /** A secret under `webapps/<env>/platform/` holding JSON `{"user": …, "password": …}`. Unset: the relay needs no login. */
+  readonly credentialsSecret?: string;
+}
+
+export interface ChatReceiverSpec {
+  readonly service: ChatService;
+  /** A secret under `webapps/<env>/platform/` whose JSON property `url` is the incoming-webhook URL (it embeds a token). */
+  readonly webhookSecret: string;
+}
+
+/** Who hears about the alert rules: every rule goes to every receiver listed here. */
+export interface AlertingSpec {
+  readonly email: EmailReceiverSpec;
+  readonly chat?: ChatReceiverSpec;
+}
+
 /** What one env may change about an app. Anything left out keeps the app file's value. */
 export interface AppOverride {
   readonly hosts?: readonly string[];
@@ -36,6 +64,8 @@ export interface AppOverride {
 }
 
 export interface ClusterSpec {
+  /** Who may do what: platform admins, and per app its developers and viewers. */
+  readonly access: AccessSpec;
   /** DNS-1123 label; names the EKS cluster and prefixes its cloud resources. */
   readonly name: string;
   readonly env: EnvName;
@@ -56,6 +86,8 @@ export interface ClusterSpec {
   readonly nodePool: NodePoolSpec;
   readonly acme: { readonly server: string; readonly email: string };
   readonly internalAccess: InternalAccessSpec;
+  /** The receivers of the alert rules (ElastAlert2). Optional until the alerting add-on is wired; synth then requires it. */
+  readonly alerting?: AlertingSpec;
   /** Platform add-ons to leave out of the default set (by name). @default [] */
   readonly disabledAddOns?: readonly string[];
   /** The apps this cluster runs, by name, with this env's overrides. */

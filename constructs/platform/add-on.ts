@@ -26,9 +26,26 @@ export interface AddOnNetwork {
   readonly awsCredentials?: boolean;
 }
 
+/**
+ * A platform UI (e.g. Kibana) served through the shared Gateway as an internal route: its own HTTPS
+ * listener and certificate, the staff login of internal apps, a rate limit and a body cap.
+ */
+export interface PlatformEndpoint {
+  /** Names its HTTPRoute and policies; unique in the cluster. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Under the cluster's domain; no app may serve it. */
+  readonly host: string;
+  /** The ClusterIP Service in `namespace` the Gateway sends requests to, and its port. */
+  readonly service: string;
+  readonly port: number;
+}
+
 export interface AddOnContext {
   readonly cluster: ClusterSpec;
   readonly apps: readonly ResolvedApp[];
+  /** Every add-on's internal endpoints, for the Gateway's listeners and the certificates; the platform fills it in. @default [] */
+  readonly endpoints?: readonly PlatformEndpoint[];
 }
 
 /**
@@ -49,8 +66,20 @@ export interface AddOn {
   values(ctx: AddOnContext): Record<string, unknown>;
   /** Installed only where this holds, e.g. when an app of the cluster asks for it. @default always */
   neededBy?(ctx: AddOnContext): boolean;
+  /**
+   * `services` add-ons run on what the configs layer creates (Elasticsearch, synced Secrets), so Flux
+   * installs their chart after it; otherwise the controllers layer would wait on them forever.
+   * @default 'controllers'
+   */
+  readonly layer?: 'controllers' | 'services';
+  /** Its namespace may read the secret store (the ClusterSecretStore's namespace condition). */
+  readonly usesSecretStore?: boolean;
+  /** The shared-store keys (below webapps/<env>/platform/) it reads, by namespace; the admission guard allows exactly these. */
+  storeKeys?(ctx: AddOnContext): Readonly<Record<string, readonly string[]>>;
   /** Custom resources the component reads; applied after every chart is ready. */
   configure?(scope: Construct, ctx: AddOnContext): void;
+  /** Its UIs that staff reach through the Gateway, behind the login of internal apps. @default none */
+  endpoints?(ctx: AddOnContext): readonly PlatformEndpoint[];
 }
 
 /** The pinned defaults every add-on file declares at module level. */

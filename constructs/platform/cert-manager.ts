@@ -13,9 +13,10 @@ export type CertManagerProps = Partial<typeof certManagerDefaults>;
 
 /**
  * cert-manager with Gateway API support, an ACME ClusterIssuer that solves HTTP-01 through the shared
- * Gateway's HTTP listener, and one explicit Certificate per app host. Explicit Certificates rather than
- * the Gateway annotation: they are checked against their schema at synth time, reviewers see each one
- * in the diff, and a certificate outlives a listener edit instead of vanishing with it.
+ * Gateway's HTTP listener, and one explicit Certificate per app host and platform endpoint host.
+ * Explicit Certificates rather than the Gateway annotation: they are checked against their schema at
+ * synth time, reviewers see each one in the diff, and a certificate outlives a listener edit instead of
+ * vanishing with it.
  */
 export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
@@ -62,7 +63,7 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
         },
       },
     });
-    const hosts = ctx.apps.flatMap((app) => app.hosts).sort();
+    const hosts = [...ctx.apps.flatMap((app) => app.hosts), ...(ctx.endpoints ?? []).map((e) => e.host)].sort();
     for (const host of hosts) {
       new ApiObject(c, `Certificate-${host}`, {
         apiVersion: 'cert-manager.io/v1',

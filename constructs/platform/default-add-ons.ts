@@ -6,7 +6,10 @@ import { CertManagerAddOn } from './cert-manager';
 import { ClusterAutoscalerAddOn } from './cluster-autoscaler';
 import { EnvoyGatewayAddOn } from './envoy-gateway';
 import { ExternalDnsAddOn } from './external-dns';
+import { EckAddOn } from './eck';
+import { ElastAlertAddOn } from './elastalert';
 import { ExternalSecretsAddOn } from './external-secrets';
+import { FluentBitAddOn } from './fluent-bit';
 import { GeesefsCsiAddOn } from './geesefs-csi';
 import { MetricsServerAddOn } from './metrics-server';
 
@@ -19,6 +22,10 @@ export const defaultAddOns = (): AddOn[] => [
   new MetricsServerAddOn(),
   new ClusterAutoscalerAddOn(),
   new GeesefsCsiAddOn(),
+  new EckAddOn(),
+  new ElastAlertAddOn(),
+  new FluentBitAddOn(),
+  new FluentBitAddOn({ name: 'fluent-bit-events', role: 'events' }),
 ];
 
 /** The cluster's add-ons in install order; fails on an unknown name or a broken dependency. Without apps, only the always-on ones. */

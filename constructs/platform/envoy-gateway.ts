@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSecretOf, GATEWAY, HTTP_LISTENER, httpsListenerOf, namespaceOf } from '../model/naming';
+import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
 import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -18,8 +19,9 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * Envoy Gateway and the one shared Gateway: an HTTP listener that only redirects to HTTPS (ACME
- * challenges excepted, which cert-manager routes by exact path), and one HTTPS listener per app host,
- * open only to that app's namespace. Its proxies sit behind the cluster's one public load balancer.
+ * challenges excepted, which cert-manager routes by exact path), and one HTTPS listener per app host
+ * and per platform endpoint host, open only to that app's or endpoint's namespace. Its proxies sit
+ * behind the cluster's one public load balancer.
  */
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   readonly dependsOn: readonly string[] = [];
@@ -62,6 +64,8 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
             },
           },
         },
+        // Requests per app, 5xx rate and latency become visible in Kibana through this line.
+        telemetry: ACCESS_LOG_TELEMETRY,
       },
     });
     new ApiObject(c, 'Class', {
@@ -73,17 +77,20 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: proxyConfig, namespace },
       },
     });
-    const hostListeners = ctx.apps.flatMap((app) => app.hosts.map((host) => ({
+    const hostListeners = [
+      ...ctx.apps.flatMap((app) => app.hosts.map((host) => ({ host, namespace: namespaceOf(app.name) }))),
+      ...(ctx.endpoints ?? []),
+    ].map(({ host, namespace: routes }) => ({
       name: httpsListenerOf(host),
       protocol: 'HTTPS',
       port: 443,
       hostname: host,
       tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: certificateSecretOf(host) }] },
       allowedRoutes: {
-        namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespaceOf(app.name) } } },
+        namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: routes } } },
         kinds: [{ kind: 'HTTPRoute' }],
       },
-    }))).sort((a, b) => a.name.localeCompare(b.name));
+    })).sort((a, b) => a.name.localeCompare(b.name));
     new ApiObject(c, 'Resource', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { GATEWAY_PROXY_NAMESPACE } from '../model/naming';
 import { POD_IDENTITY_AGENT } from '../model/network-ranges';
 import type { AddOn } from './add-on';
 
@@ -11,10 +12,11 @@ const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(p
 
 /**
  * Default-deny for one add-on's namespace, then only what it declares: DNS, its own namespace, the
- * Kubernetes API (private addresses, 443), and the ingress ports and egress it lists.
+ * Kubernetes API (private addresses, 443), and the ingress ports and egress it lists. `gatewayPorts`
+ * (its internal endpoints' ports) admit the Gateway's proxies only.
  */
 export class PlatformNetworkPolicies extends Construct {
-  constructor(scope: Construct, id: string, addOn: AddOn) {
+  constructor(scope: Construct, id: string, addOn: AddOn, gatewayPorts: readonly number[] = []) {
     super(scope, id);
     const namespace = addOn.namespace;
     const net = addOn.network;
@@ -44,6 +46,16 @@ export class PlatformNetworkPolicies extends Construct {
     policy('allow-egress', { podSelector: all, policyTypes: ['Egress'], egress });
     if (net.ingressPorts?.length) {
       policy('allow-ingress-ports', { podSelector: all, policyTypes: ['Ingress'], ingress: [{ ports: net.ingressPorts.map(tcp) }] });
+    }
+    if (gatewayPorts.length) {
+      policy('allow-from-gateway', {
+        podSelector: all,
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } } }],
+          ports: [...new Set(gatewayPorts)].sort((a, b) => a - b).map(tcp),
+        }],
+      });
     }
   }
 }

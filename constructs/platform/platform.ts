@@ -1,8 +1,11 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AccessClusterRoles } from '../access/cluster-roles';
 import type { AddOn, AddOnContext } from './add-on';
+import { SECRET_CONSUMER_LABEL } from './external-secrets';
 import { FluxHelmRelease } from './helm-release';
+import { InternalEndpoint, platformEndpointsOf } from './internal-endpoint';
 import { PlatformNetworkPolicies } from './platform-network-policies';
 import { PriorityClasses } from './priority-classes';
 import { PublicSurfaceGuard } from './public-surface-guard';
@@ -13,19 +16,35 @@ export interface PlatformProps {
   readonly addOns: readonly AddOn[];
 }
 
+const layerOf = (addOn: AddOn) => addOn.layer ?? 'controllers';
+
+/** Every add-on's shared-store keys, merged by namespace. */
+export function platformStoreKeysOf(props: PlatformProps): Record<string, string[]> {
+  const keys: Record<string, string[]> = {};
+  for (const addOn of props.addOns) {
+    for (const [ns, list] of Object.entries(addOn.storeKeys?.(props.ctx) ?? {})) keys[ns] = [...new Set([...(keys[ns] ?? []), ...list])].sort();
+  }
+  return keys;
+}
+
 /**
- * The platform's controllers: per add-on its namespace, its NetworkPolicies and its Flux HelmRelease;
- * plus the PriorityClasses and the admission guard. Flux applies this layer first and waits for it.
+ * The platform's controllers: every add-on's namespace and NetworkPolicies, the Flux HelmReleases of
+ * the controllers, the PriorityClasses and the admission guard. Flux applies this layer first and
+ * waits for it.
  */
 export class PlatformControllers extends Chart {
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });
     new PriorityClasses(this, 'PriorityClasses');
-    new PublicSurfaceGuard(this, 'PublicSurfaceGuard', props.ctx.cluster);
+    new AccessClusterRoles(this, 'Access');
+    new PublicSurfaceGuard(this, 'PublicSurfaceGuard', props.ctx.cluster, platformStoreKeysOf(props));
+    const endpoints = platformEndpointsOf(props.ctx, props.addOns);
     const namespaces = new Set<string>();
     for (const addOn of props.addOns) {
       if (!namespaces.has(addOn.namespace)) {
         namespaces.add(addOn.namespace);
+        const sharing = props.addOns.filter((a) => a.namespace === addOn.namespace);
+        const served = endpoints.filter((e) => e.namespace === addOn.namespace);
         new kplus.Namespace(this, `${addOn.namespace}-namespace`, {
           metadata: {
             name: addOn.namespace,
@@ -33,20 +52,35 @@ export class PlatformControllers extends Chart {
               'app.kubernetes.io/part-of': 'platform',
               'pod-security.kubernetes.io/enforce': addOn.podSecurity,
               'pod-security.kubernetes.io/warn': 'restricted',
+              // An endpoint's login reads its client secret from the store.
+              ...(sharing.some((a) => a.usesSecretStore) || served.length > 0 ? { [SECRET_CONSUMER_LABEL]: 'true' } : {}),
             },
           },
         });
-        new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, addOn);
+        new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, addOn, served.map((e) => e.port));
       }
-      new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
+      if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
     }
   }
 }
 
-/** The custom resources the add-ons read (Gateway, issuer, certificates, secret store). Needs their CRDs. */
+/** The charts that run on the configs layer's objects (log shipping, alerting). Flux applies them last. */
+export class PlatformServices extends Chart {
+  constructor(scope: Construct, id: string, props: PlatformProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    for (const addOn of props.addOns.filter((a) => layerOf(a) === 'services')) new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
+  }
+}
+
+/**
+ * The custom resources the add-ons read (Gateway, issuer, certificates, secret store), and the routes
+ * and policies of the add-ons' internal endpoints. Needs their CRDs.
+ */
 export class PlatformConfigs extends Chart {
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    for (const addOn of props.addOns) addOn.configure?.(this, props.ctx);
+    const ctx = { ...props.ctx, endpoints: platformEndpointsOf(props.ctx, props.addOns) };
+    for (const addOn of props.addOns) addOn.configure?.(this, ctx);
+    for (const endpoint of ctx.endpoints) new InternalEndpoint(this, `endpoint-${endpoint.name}`, { endpoint, cluster: ctx.cluster });
   }
 }

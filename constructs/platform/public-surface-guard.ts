@@ -13,12 +13,26 @@ export interface GuardRule {
 
 const quote = (s: string) => JSON.stringify(s);
 
-/** The rules the API server enforces on every write, hand-applied manifests included. */
-export function guardRulesOf(cluster: ClusterSpec): GuardRule[] {
+/** Shared-store keys a platform namespace may read, by namespace. */
+export type PlatformStoreKeys = Readonly<Record<string, readonly string[]>>;
+
+const NAMESPACED_STORE = "has(object.spec.secretStoreRef) && (!has(object.spec.secretStoreRef.kind) || object.spec.secretStoreRef.kind == 'SecretStore')";
+
+/**
+ * The rules the API server enforces on every write, hand-applied manifests included. `platformKeys`
+ * lists, per platform namespace, the shared-store keys its add-ons read besides their own path.
+ */
+export function guardRulesOf(cluster: ClusterSpec, platformKeys: PlatformStoreKeys = {}): GuardRule[] {
   const domains = [cluster.domain, ...(cluster.extraHostDomains ?? [])];
   const underDomains = domains.map((d) => `h == ${quote(d)} || h.endsWith(${quote(`.${d}`)})`).join(' || ');
   const shared = [cluster.internalAccess.oidc?.clientSecret, cluster.internalAccess.basicAuthSecret]
     .filter((s): s is string => s !== undefined).map((s) => quote(platformSecretKeyOf(cluster.env, s)));
+  const allowedKey = [
+    `d.remoteRef.key.startsWith(${quote(`webapps/${cluster.env}/`)} + object.metadata.namespace + '/')`,
+    ...(shared.length > 0 ? [`d.remoteRef.key in [${shared.join(', ')}]`] : []),
+    ...Object.entries(platformKeys).sort(([a], [b]) => a.localeCompare(b))
+      .map(([ns, keys]) => `(object.metadata.namespace == ${quote(ns)} && d.remoteRef.key in [${[...keys].sort().map(quote).join(', ')}])`),
+  ].join(' || ');
   return [
     {
       name: 'public-services-only-at-the-gateway',
@@ -35,8 +49,17 @@ export function guardRulesOf(cluster: ClusterSpec): GuardRule[] {
     {
       name: 'external-secrets-own-keys-only',
       resources: { group: 'external-secrets.io', version: 'v1', resource: 'externalsecrets' },
-      expression: `!has(object.spec.data) || object.spec.data.all(d, d.remoteRef.key.startsWith(${quote(`webapps/${cluster.env}/`)} + object.metadata.namespace + '/')${shared.length > 0 ? ` || d.remoteRef.key in [${shared.join(', ')}]` : ''})`,
-      message: `An ExternalSecret may read only its own namespace's keys (webapps/${cluster.env}/<namespace>/…).`,
+      // A namespaced SecretStore can only be a Kubernetes-provider one (next rule); the shared store is AWS.
+      // dataFrom and per-item sourceRef would bypass the key check, and the platform uses neither.
+      expression: `!has(object.spec.dataFrom) && (!has(object.spec.data) || object.spec.data.all(d, !has(d.sourceRef)))`
+        + ` && (${NAMESPACED_STORE} || !has(object.spec.data) || object.spec.data.all(d, ${allowedKey}))`,
+      message: `An ExternalSecret may read only its own namespace's keys (webapps/${cluster.env}/<namespace>/…) from the shared store.`,
+    },
+    {
+      name: 'namespaced-secret-stores-kubernetes-only',
+      resources: { group: 'external-secrets.io', version: 'v1', resource: 'secretstores' },
+      expression: 'has(object.spec.provider.kubernetes)',
+      message: 'A namespaced SecretStore may only read Kubernetes Secrets; the AWS secret store is the shared ClusterSecretStore.',
     },
   ];
 }
@@ -46,9 +69,9 @@ export function guardRulesOf(cluster: ClusterSpec): GuardRule[] {
  * and secret separation in place even against a hand-applied manifest.
  */
 export class PublicSurfaceGuard extends Construct {
-  constructor(scope: Construct, id: string, cluster: ClusterSpec) {
+  constructor(scope: Construct, id: string, cluster: ClusterSpec, platformKeys: PlatformStoreKeys = {}) {
     super(scope, id);
-    for (const rule of guardRulesOf(cluster)) {
+    for (const rule of guardRulesOf(cluster, platformKeys)) {
       new ApiObject(this, rule.name, {
         apiVersion: 'admissionregistration.k8s.io/v1',
         kind: 'ValidatingAdmissionPolicy',

@@ -1,13 +1,15 @@
 import { certificateSecretOf, EXPOSURE_LABEL, HTTP_LISTENER, httpsListenerOf } from '../model/naming';
 import { EXACT_VERSION } from '../platform/helm-release';
+import { ES_ROLES_SECRET } from '../logging/elasticsearch-users';
 import { describe, type KubeObject } from '../synth/kube-object';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * The edge of one cluster: every routed host has an HTTPS listener with a certificate from the issuer,
- * the HTTP listener only redirects, every app route sends HSTS and is rate limited, and internal apps
- * (and only they) sit behind a login.
+ * the HTTP listener only redirects, every routed host sends HSTS and is rate limited, and internal
+ * routes (and only they) sit behind a login. A route's exposure label (platform endpoints) or its
+ * namespace's (apps) says which it is; internal wins if either says so, and a route with neither fails.
  */
 export function edgeProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
@@ -16,8 +18,8 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   const certificates = new Set(objects.filter((o) => o.kind === 'Certificate').map((c) => (c.spec as Json).secretName));
   const routes = objects.filter((o) => o.kind === 'HTTPRoute');
   const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata.name, n]));
-  const targets = (kind: string, route: KubeObject) => objects.some((p) => p.kind === kind && p.metadata.namespace === route.metadata.namespace
-    && (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
+  const targets = (kind: string, route: KubeObject, also = (_p: KubeObject) => true) => objects.some((p) => p.kind === kind && p.metadata.namespace === route.metadata.namespace
+    && (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) && also(p));
 
   for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
     const spec = route.spec as Json;
@@ -33,10 +35,12 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
     const hsts = spec.rules.every((rule: Json) => (rule.filters ?? []).some((f: Json) => f.responseHeaderModifier?.set?.some((h: Json) => h.name === 'Strict-Transport-Security')));
     if (!hsts) problems.push(`${describe(route)}: a rule does not send HSTS`);
     if (!targets('BackendTrafficPolicy', route)) problems.push(`${describe(route)}: no BackendTrafficPolicy rate-limits it`);
-    const exposure = namespaces.get(route.metadata.namespace!)?.metadata.labels?.[EXPOSURE_LABEL];
-    const login = targets('SecurityPolicy', route);
+    const declared = [route.metadata.labels?.[EXPOSURE_LABEL], namespaces.get(route.metadata.namespace!)?.metadata.labels?.[EXPOSURE_LABEL]];
+    const exposure = declared.includes('internal') ? 'internal' : declared.includes('public') ? 'public' : undefined;
+    const login = targets('SecurityPolicy', route, (p) => !!((p.spec as Json).oidc || (p.spec as Json).basicAuth));
+    if (!exposure) problems.push(`${describe(route)}: neither the route nor its namespace says whether it is public or internal`);
     if (exposure === 'internal' && !login) problems.push(`${describe(route)}: the app is internal but its route has no login SecurityPolicy`);
-    if (exposure === 'public' && login) problems.push(`${describe(route)}: the app is public but its route has a SecurityPolicy`);
+    if (exposure === 'public' && targets('SecurityPolicy', route)) problems.push(`${describe(route)}: the app is public but its route has a SecurityPolicy`);
   }
   if (gateway) {
     const http = listeners.find((l) => l.name === HTTP_LISTENER);
@@ -47,11 +51,21 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   return problems;
 }
 
-/** No Secret with data in git, no hostPort, and every chart pinned to an exact version. */
+/**
+ * ECK reads Elasticsearch role definitions only from a Secret. They hold no credential, so that one
+ * Secret, by name and with its one key, may carry data.
+ */
+const isRoleDefinitions = (o: KubeObject): boolean =>
+  o.metadata.name === ES_ROLES_SECRET.name && o.metadata.namespace === ES_ROLES_SECRET.namespace
+  && o.data === undefined && Object.keys((o as Json).stringData ?? {}).join() === ES_ROLES_SECRET.key;
+
+/** No Secret with data in git (role definitions aside), no hostPort, and every chart pinned to an exact version. */
 export function supplyProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const o of objects) {
-    if (o.kind === 'Secret' && (o.data !== undefined || o.stringData !== undefined)) problems.push(`${describe(o)}: carries secret data; reference the secret store instead`);
+    if (o.kind === 'Secret' && (o.data !== undefined || o.stringData !== undefined) && !isRoleDefinitions(o)) {
+      problems.push(`${describe(o)}: carries secret data; reference the secret store instead`);
+    }
     if (o.kind === 'HelmRelease' && !EXACT_VERSION.test((o.spec as Json)?.chart?.spec?.version ?? '')) problems.push(`${describe(o)}: chart version is not pinned exactly`);
     const json = JSON.stringify(o.spec ?? {});
     if (json.includes('"hostPort"')) problems.push(`${describe(o)}: uses a hostPort`);

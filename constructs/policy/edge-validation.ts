@@ -1,10 +1,13 @@
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { parseQuantity } from '../model/quantity';
+import { resolveApp } from '../model/resolve';
+import { addOnsOf } from '../platform/default-add-ons';
+import { platformEndpointsOf } from '../platform/internal-endpoint';
 import { SpecProblem, SynthError } from './spec-error';
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
-/** Gateway API allows 64 listeners on a Gateway: the HTTP one plus one HTTPS listener per host. */
+/** Gateway API allows 64 listeners on a Gateway: the HTTP one plus one HTTPS listener per host (apps' and platform endpoints'). */
 export const MAX_HOSTS_PER_CLUSTER = 63;
 
 /** Checks the edge settings of apps and how each cluster lets staff into internal apps. */
@@ -26,16 +29,22 @@ export function validateEdgeInput(clusters: readonly ClusterSpec[], apps: readon
   for (const cluster of clusters) {
     const at = { cluster: cluster.name };
     const access = cluster.internalAccess;
-    const hosts = Object.keys(cluster.apps).reduce((n, name) => {
-      const app = apps.find((a) => a.name === name);
-      return n + (cluster.apps[name].hosts ?? app?.hosts[cluster.env] ?? []).length;
-    }, 0);
+    const resolved = apps.filter((a) => a.name in cluster.apps).map((a) => resolveApp(a, cluster));
+    const endpoints = platformEndpointsOf({ cluster, apps: resolved }, addOnsOf({ cluster, apps: resolved }));
+    const hosts = resolved.reduce((n, app) => n + app.hosts.length, endpoints.length);
     if (hosts > MAX_HOSTS_PER_CLUSTER) {
-      problems.push(new SpecProblem(at, 'apps', hosts, `serve more than ${MAX_HOSTS_PER_CLUSTER} hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`));
+      const platformHosts = endpoints.length ? `together with the platform's ${endpoints.map((e) => e.host).join(', ')}, ` : '';
+      problems.push(new SpecProblem(at, 'apps', hosts, `${platformHosts}serve more than ${MAX_HOSTS_PER_CLUSTER} hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`));
     }
-    const runsInternal = apps.some((a) => a.exposure === 'internal' && a.name in cluster.apps);
-    if (runsInternal && !access.oidc && !access.basicAuthSecret) {
-      problems.push(new SpecProblem(at, 'internalAccess', access, 'internal apps need a login: set oidc or basicAuthSecret'));
+    for (const app of resolved) {
+      for (const endpoint of endpoints.filter((e) => app.hosts.includes(e.host))) {
+        problems.push(new SpecProblem({ ...at, app: app.name }, 'hosts', endpoint.host, `is the platform's ${endpoint.name} endpoint (namespace ${endpoint.namespace}); an app cannot serve it`));
+      }
+    }
+    const runsInternal = resolved.some((a) => a.exposure === 'internal');
+    if ((runsInternal || endpoints.length > 0) && !access.oidc && !access.basicAuthSecret) {
+      const who = runsInternal ? 'internal apps' : `the platform endpoints (${endpoints.map((e) => e.name).join(', ')})`;
+      problems.push(new SpecProblem(at, 'internalAccess', access, `${who} need a login: set oidc or basicAuthSecret`));
     }
     if (access.oidc && !access.oidc.issuer.startsWith('https://')) {
       problems.push(new SpecProblem(at, 'internalAccess.oidc.issuer', access.oidc.issuer, 'must be an https:// URL'));

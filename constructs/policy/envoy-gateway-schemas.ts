@@ -1,27 +1,13 @@
 /**
  * Hand-written schemas for the Envoy Gateway CRDs we emit (gateway.envoyproxy.io/v1alpha1), which no
- * kubernetes-models package covers. They encode the upstream CRDs' shape for the fields we use:
- * required fields, types, enums, and no unknown fields, so a typo fails synth.
+ * kubernetes-models package covers.
  */
-type Schema =
-  | { type: 'string'; enum?: readonly string[]; pattern?: RegExp }
-  | { type: 'integer'; minimum?: number }
-  | { type: 'boolean' }
-  | { type: 'array'; items: Schema; minItems?: number }
-  | { type: 'object'; properties?: Record<string, Schema>; required?: readonly string[]; additional?: Schema };
+import { arr, int, map, obj, QUANTITY, resource, str, type Schema } from './crd-schema';
 
-const str = (extra: Partial<{ enum: readonly string[]; pattern: RegExp }> = {}): Schema => ({ type: 'string', ...extra });
-const int = (minimum?: number): Schema => ({ type: 'integer', minimum });
-const obj = (properties: Record<string, Schema>, required: readonly string[] = []): Schema => ({ type: 'object', properties, required });
-const arr = (items: Schema, minItems = 0): Schema => ({ type: 'array', items, minItems });
-const map = (values: Schema): Schema => ({ type: 'object', additional: values });
 const DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|k|M|G)?$/;
 
 const targetRefs = arr(obj({ group: str(), kind: str(), name: str(), sectionName: str() }, ['group', 'kind', 'name']), 1);
 const secretRef = obj({ name: str(), namespace: str(), kind: str(), group: str() }, ['name']);
-const metadata = obj({ name: str(), namespace: str(), labels: map(str()), annotations: map(str()) }, ['name']);
-const resource = (spec: Schema): Schema => obj({ apiVersion: str(), kind: str(), metadata, spec }, ['apiVersion', 'kind', 'metadata', 'spec']);
 
 export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
   BackendTrafficPolicy: resource(obj({
@@ -60,37 +46,13 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
         envoyDeployment: obj({ replicas: int(1), patch: obj({ type: str({ enum: ['StrategicMerge', 'JSONMerge'] }), value: { type: 'object' } }, ['value']) }),
       }),
     }, ['type']),
+    telemetry: obj({
+      accessLog: obj({
+        settings: arr(obj({
+          format: obj({ type: str({ enum: ['Text', 'JSON'] }), text: str(), json: map(str()) }, ['type']),
+          sinks: arr(obj({ type: str({ enum: ['File', 'OpenTelemetry', 'ALS'] }), file: obj({ path: str() }, ['path']) }, ['type']), 1),
+        }, ['sinks'])),
+      }),
+    }),
   })),
 };
-
-/** Problems of one value against a schema, each with its JSON path. */
-export function checkSchema(value: unknown, schema: Schema, path = ''): string[] {
-  const at = path || '/';
-  switch (schema.type) {
-    case 'string':
-      if (typeof value !== 'string') return [`${at} must be string`];
-      if (schema.enum && !schema.enum.includes(value)) return [`${at} must be one of ${schema.enum.join(', ')}`];
-      if (schema.pattern && !schema.pattern.test(value)) return [`${at} must match ${schema.pattern}`];
-      return [];
-    case 'integer':
-      if (!Number.isInteger(value)) return [`${at} must be integer`];
-      return schema.minimum !== undefined && (value as number) < schema.minimum ? [`${at} must be >= ${schema.minimum}`] : [];
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : [`${at} must be boolean`];
-    case 'array':
-      if (!Array.isArray(value)) return [`${at} must be array`];
-      if (value.length < (schema.minItems ?? 0)) return [`${at} must have at least ${schema.minItems} items`];
-      return value.flatMap((item, i) => checkSchema(item, schema.items, `${path}/${i}`));
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at} must be object`];
-      const record = value as Record<string, unknown>;
-      const problems = (schema.required ?? []).filter((k) => record[k] === undefined).map((k) => `${at} must have required property '${k}'`);
-      for (const [key, child] of Object.entries(record)) {
-        const sub = schema.properties?.[key] ?? schema.additional;
-        if (sub) problems.push(...checkSchema(child, sub, `${path}/${key}`));
-        else if (schema.properties) problems.push(`${path}/${key} is not a known field`);
-      }
-      return problems;
-    }
-  }
-}

@@ -1,4 +1,4 @@
-import { ENV_NAMES, type AppSpec } from '../model/app-spec';
+import { ENV_NAMES, LOG_PARSERS, type AppSpec } from '../model/app-spec';
 import { isPrivateCidr, parseCidr } from '../cloud/cidr';
 import { cpuArchitectureOf, isInstanceType } from '../cloud/instance-types';
 import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type ClusterSpec } from '../model/cluster-spec';
@@ -6,6 +6,7 @@ import { isPinned, parseImage } from '../model/image';
 import { bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { resolveApp, type ResolvedApp } from '../model/resolve';
+import { checkAppAlerts, checkClusterAlerting } from './alert-validation';
 import { checkDataPath } from './data-validation';
 import { SpecProblem, SynthError } from './spec-error';
 
@@ -34,6 +35,7 @@ export function validateInput(clusters: readonly ClusterSpec[], apps: readonly A
     if (seenClusters.has(cluster.name)) problems.push(new SpecProblem({ cluster: cluster.name }, 'name', cluster.name, 'two clusters have this name'));
     seenClusters.add(cluster.name);
     problems.push(...checkCluster(cluster, apps));
+    problems.push(...checkClusterAlerting(cluster));
   }
   if (problems.length > 0) throw new SynthError(problems);
 }
@@ -62,6 +64,10 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
     if (!path.startsWith('/') || path === '/') problems.push(new SpecProblem(at, `writablePaths[${i}]`, path, 'must be an absolute path other than /'));
   }
   problems.push(...checkDataPath(app));
+  problems.push(...checkAppAlerts(app));
+  if (app.logParser !== undefined && !LOG_PARSERS.includes(app.logParser)) {
+    problems.push(new SpecProblem(at, 'logParser', app.logParser, `must be one of ${LOG_PARSERS.join(', ')}`));
+  }
   for (const [i, ref] of (app.secrets ?? []).entries()) {
     if (!ENV_VAR.test(ref.env)) problems.push(new SpecProblem(at, `secrets[${i}].env`, ref.env, 'must be an env var name'));
     if (!SECRET_NAME.test(ref.secret)) problems.push(new SpecProblem(at, `secrets[${i}].secret`, ref.secret, 'must be a lower-case secret name'));

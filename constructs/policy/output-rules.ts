@@ -1,7 +1,10 @@
+import type { ClusterSpec } from '../model/cluster-spec';
 import { httpsListenerOf } from '../model/naming';
 import { describe, type KubeObject } from '../synth/kube-object';
 import { backupCoverageProblems, statefulProblems } from './data-rules';
 import { edgeProblems, supplyProblems } from './edge-rules';
+import { kibanaProblems } from './kibana-rules';
+import { rbacProblems } from './rbac-rules';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
    against broken objects to show that each one can fail. */
@@ -110,13 +113,15 @@ export function publicSurfaceProblems(objects: readonly KubeObject[]): string[] 
 }
 
 /** Every rule, over the objects of one cluster. */
-export const outputProblems = (objects: readonly KubeObject[]): string[] => [
+export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => [
   ...hardeningProblems(objects),
   ...coverageProblems(objects),
   ...routeProblems(objects),
   ...publicSurfaceProblems(objects),
   ...edgeProblems(objects),
+  ...kibanaProblems(objects, cluster.internalAccess),
   ...supplyProblems(objects),
   ...statefulProblems(objects),
   ...backupCoverageProblems(objects),
+  ...rbacProblems(objects),
 ];

@@ -50,7 +50,7 @@ export function renderPublicSurface(cluster: string, surface: PublicSurface): st
     `Load balancers (${surface.loadBalancers.length}):`,
     ...surface.loadBalancers.map((lb) => `- ${lb}`),
     '',
-    '| host | app namespace | access | client networks |',
+    '| host | namespace | access | client networks |',
     '|---|---|---|---|',
     ...surface.endpoints.map((e) => `| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} | ${e.allowedCidrs.join(', ') || 'any'} |`),
     '',

@@ -1,6 +1,14 @@
 import { describe, type KubeObject } from '../synth/kube-object';
 
-import { checkSchema, ENVOY_GATEWAY_SCHEMAS } from './envoy-gateway-schemas';
+import { checkSchema, type Schema } from './crd-schema';
+import { ECK_SCHEMAS } from './eck-schemas';
+import { ENVOY_GATEWAY_SCHEMAS } from './envoy-gateway-schemas';
+
+/** CRDs without a kubernetes-models package, by apiVersion and kind. */
+const HAND_WRITTEN_SCHEMAS: Record<string, Record<string, Schema>> = {
+  'gateway.envoyproxy.io/v1alpha1': ENVOY_GATEWAY_SCHEMAS,
+  ...ECK_SCHEMAS,
+};
 
 interface Validatable { validate(): void }
 type ModelClass = new (data: object) => Validatable;
@@ -55,8 +63,9 @@ function modelOf(apiVersion: string, kind: string): ModelClass | undefined {
 export function schemaProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const obj of objects) {
-    if (obj.apiVersion === 'gateway.envoyproxy.io/v1alpha1' && ENVOY_GATEWAY_SCHEMAS[obj.kind]) {
-      problems.push(...checkSchema(obj, ENVOY_GATEWAY_SCHEMAS[obj.kind]).map((p) => `${describe(obj)}: ${p}`));
+    const handWritten = HAND_WRITTEN_SCHEMAS[obj.apiVersion]?.[obj.kind];
+    if (handWritten) {
+      problems.push(...checkSchema(obj, handWritten).map((p) => `${describe(obj)}: ${p}`));
       continue;
     }
     const model = modelOf(obj.apiVersion, obj.kind);

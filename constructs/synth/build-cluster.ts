@@ -1,4 +1,6 @@
+import { renderAccessTable } from '../access/access-table';
 import { WebApp } from '../app/web-app';
+import { backupRepositoryProblems } from '../cloud/backup-repository-check';
 import { addOnIdentityProblems, crossCheckProblems } from '../cloud/cross-check';
 import { synthCloud, terraformFileOf } from '../cloud/synth-cloud';
 import { FluxEntry } from '../gitops/flux-entry';
@@ -6,7 +8,7 @@ import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { resolveApp, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
-import { PlatformConfigs, PlatformControllers } from '../platform/platform';
+import { PlatformConfigs, PlatformControllers, PlatformServices } from '../platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
 import { SynthError } from '../policy/spec-error';
 import { synthChart } from './chart-synth';
@@ -29,16 +31,24 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
     objects: synthChart((scope) => new WebApp(scope, name, { app: resolved.find((a) => a.name === name)!, cluster })),
   }));
   const files: OutputFile[] = [
-    { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
+    { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster, appObjects: appFiles.flatMap((f) => f.objects ?? []) })) },
     { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
     kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, ['controllers.yaml']),
     { path: `dist/${env}/platform-configs/configs.yaml`, objects: synthChart((scope) => new PlatformConfigs(scope, 'configs', platform)) },
     kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
+    { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },
+    kustomizationFor(`dist/${env}/platform-services/kustomization.yaml`, ['services.yaml']),
     ...appFiles,
     kustomizationFor(`dist/${env}/apps/kustomization.yaml`, appNames.map((name) => `${name}.yaml`)),
   ];
   const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);
-  return [...files, { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) }, terraformFile(cluster, resolved, objects)];
+  const everything = files.flatMap((f) => f.objects ?? []);
+  return [
+    ...files,
+    { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
+    { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything) },
+    terraformFile(cluster, resolved, objects),
+  ];
 }
 
 /** The cluster's CDKTF stack as Terraform JSON, checked against the YAML (apps and add-ons) it must agree with. */
@@ -47,6 +57,7 @@ function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], objec
   const disagreements = [
     ...crossCheckProblems(cloud.json, objects, apps.map((a) => a.name)),
     ...addOnIdentityProblems(cloud.json, objects),
+    ...backupRepositoryProblems(cloud.json, objects, cluster, apps.map((a) => a.name)),
   ];
   if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);
   return { path: terraformFileOf(cluster.env), text: cloud.text };

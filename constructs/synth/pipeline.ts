@@ -21,7 +21,7 @@ export function buildAll(input: SynthInput): OutputFile[] {
   const perCluster = input.clusters.map((cluster) => ({ cluster, files: buildCluster(cluster, input.apps) }));
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
   if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
-  const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
+  const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));
   if (unsafe.length > 0) throw new SynthError(unsafe, 'policy rules failed');
   return perCluster.flatMap(({ files }) => files);
 }

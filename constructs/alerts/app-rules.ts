@@ -1,0 +1,108 @@
+import type { BackupJob } from '../app/backup-jobs';
+import type { ErrorBurstSpec } from '../model/app-spec';
+import {
+  ACCESS_LOG_FIELDS, BACKUP_EVENT, containerLogStreamOf, EVENT_FIELDS, EVENTS_STREAM, gatewayAccessStreamOf, LOG_FIELDS,
+} from '../model/log-contract';
+import { namespaceOf } from '../model/naming';
+import type { ResolvedApp } from '../model/resolve';
+import { appRuleId, range, term, terms, type AlertRule, type AppRulePurpose } from './rule';
+
+export const DEFAULT_ERROR_BURST: Required<ErrorBurstSpec> = { count: 10, minutes: 5 };
+/** 5xx answers from the Gateway that make a burst. */
+export const SERVER_ERROR_BURST = { count: 20, minutes: 5 } as const;
+/** Requests in the last window at least this many times the window before; small windows are ignored. */
+export const REQUEST_SPIKE = { height: 3, minutes: 15, minRequests: 600 } as const;
+/** Pod restarts backing off, per pod. */
+export const CRASH_LOOP = { count: 3, minutes: 15, reasons: ['BackOff', 'CrashLoopBackOff'] } as const;
+/** The backup runs daily: 26 h without a success line leaves two hours of slack for a slow run. */
+export const BACKUP_STALE_HOURS = 26;
+/** The scheduled backup jobs; a manual restore reports to the person who started it. */
+export const SCHEDULED_BACKUP_JOBS: readonly BackupJob[] = ['backup', 'retention', 'check'];
+
+/** A field of the JSON that a log line carried, after Fluent Bit merged it below LOG_FIELDS.json. */
+const jsonField = (key: string): string => `${LOG_FIELDS.json}.${key}`;
+
+export const errorBurstOf = (app: ResolvedApp): Required<ErrorBurstSpec> => ({ ...DEFAULT_ERROR_BURST, ...app.alerts?.errorBurst });
+
+/** The rules every app gets, plus the backup rules for an app with storage. */
+export function appRulesOf(app: ResolvedApp): AlertRule[] {
+  const namespace = namespaceOf(app.name);
+  const base = (purpose: AppRulePurpose, title: string) => ({
+    id: appRuleId(app.name, purpose),
+    name: `${app.name}: ${title}`,
+    owner: { app: app.name, purpose },
+  });
+  const errorBurst = errorBurstOf(app);
+  const rules: AlertRule[] = [
+    {
+      ...base('5xx-burst', 'burst of 5xx answers'),
+      type: 'frequency',
+      description: `At least ${SERVER_ERROR_BURST.count} requests to ${app.name} ended in a 5xx at the Gateway within ${SERVER_ERROR_BURST.minutes} minutes.`,
+      index: gatewayAccessStreamOf(namespace),
+      filter: [term(ACCESS_LOG_FIELDS.namespace, namespace), range(ACCESS_LOG_FIELDS.status, { gte: 500, lt: 600 })],
+      numEvents: SERVER_ERROR_BURST.count,
+      timeframe: { minutes: SERVER_ERROR_BURST.minutes },
+      realert: { minutes: 30 },
+    },
+    {
+      ...base('request-spike', 'request rate spike'),
+      type: 'spike',
+      description: `Requests to ${app.name} rose to ${REQUEST_SPIKE.height} times the previous ${REQUEST_SPIKE.minutes} minutes (at least ${REQUEST_SPIKE.minRequests}).`,
+      index: gatewayAccessStreamOf(namespace),
+      filter: [term(ACCESS_LOG_FIELDS.namespace, namespace)],
+      spikeHeight: REQUEST_SPIKE.height,
+      spikeType: 'up',
+      timeframe: { minutes: REQUEST_SPIKE.minutes },
+      thresholdCur: REQUEST_SPIKE.minRequests,
+      // Counts, not documents: a busy app's access log would be downloaded line by line otherwise.
+      useCountQuery: true,
+      realert: { minutes: 60 },
+    },
+    {
+      ...base('error-burst', 'burst of error messages'),
+      type: 'frequency',
+      description: `At least ${errorBurst.count} error-level log lines from ${app.name} within ${errorBurst.minutes} minutes.`,
+      index: containerLogStreamOf(namespace),
+      filter: [term(LOG_FIELDS.level, 'error')],
+      numEvents: errorBurst.count,
+      timeframe: { minutes: errorBurst.minutes },
+      realert: { minutes: 30 },
+    },
+    {
+      ...base('crash-loop', 'pod in a crash loop'),
+      type: 'frequency',
+      description: `A pod of ${app.name} keeps failing: Kubernetes backed off restarting it ${CRASH_LOOP.count} times within ${CRASH_LOOP.minutes} minutes.`,
+      index: EVENTS_STREAM,
+      filter: [term(EVENT_FIELDS.namespace, namespace), terms(EVENT_FIELDS.reason, CRASH_LOOP.reasons)],
+      numEvents: CRASH_LOOP.count,
+      timeframe: { minutes: CRASH_LOOP.minutes },
+      queryKey: EVENT_FIELDS.name,
+      realert: { minutes: 60 },
+    },
+  ];
+  if (!app.backup) return rules;
+
+  const backupReport = [term(jsonField('event'), BACKUP_EVENT), term(jsonField('app'), app.name)];
+  return [
+    ...rules,
+    {
+      ...base('backup-failed', 'backup job failed'),
+      type: 'any',
+      description: `A scheduled backup job (${SCHEDULED_BACKUP_JOBS.join(', ')}) of ${app.name} reported failure; its exit code is in the report line.`,
+      index: containerLogStreamOf(namespace),
+      filter: [...backupReport, term(jsonField('status'), 'failure'), terms(jsonField('job'), SCHEDULED_BACKUP_JOBS)],
+      queryKey: jsonField('job'),
+      realert: { hours: 6 },
+    },
+    {
+      ...base('backup-stale', 'no successful backup'),
+      type: 'flatline',
+      description: `No successful backup of ${app.name} in ${BACKUP_STALE_HOURS} hours (schedule ${app.backup.schedule} UTC).`,
+      index: containerLogStreamOf(namespace),
+      filter: [...backupReport, term(jsonField('status'), 'success'), term(jsonField('job'), 'backup')],
+      threshold: 1,
+      timeframe: { hours: BACKUP_STALE_HOURS },
+      realert: { hours: 6 },
+    },
+  ];
+}

@@ -1,0 +1,9 @@
+import type { ResolvedApp } from '../model/resolve';
+import { appRulesOf } from './app-rules';
+import { platformRules } from './platform-rules';
+import type { AlertRule } from './rule';
+
+/** Every rule of one cluster: each app's and the platform's, sorted by id so the output is stable. */
+export function alertRulesOf(apps: readonly ResolvedApp[]): AlertRule[] {
+  return [...apps.flatMap(appRulesOf), ...platformRules()].sort((a, b) => a.id.localeCompare(b.id));
+}

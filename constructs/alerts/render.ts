@@ -1,0 +1,54 @@
+import { stringify } from 'yaml';
+import type { AlertingSpec } from '../model/cluster-spec';
+import type { ResolvedApp } from '../model/resolve';
+import { alertRulesOf } from './cluster-rules';
+import { receiversOf, type Receivers } from './receivers';
+import { missingRequiredFields } from './required-fields';
+import type { AlertRule } from './rule';
+
+/** The options that only one rule type has, in ElastAlert2's names. */
+function typeOptions(rule: AlertRule): Record<string, unknown> {
+  switch (rule.type) {
+    case 'frequency': return { num_events: rule.numEvents, timeframe: rule.timeframe };
+    case 'spike': return {
+      spike_height: rule.spikeHeight, spike_type: rule.spikeType, timeframe: rule.timeframe,
+      ...(rule.thresholdCur !== undefined ? { threshold_cur: rule.thresholdCur } : {}),
+      ...(rule.useCountQuery ? { use_count_query: true } : {}),
+    };
+    case 'flatline': return { threshold: rule.threshold, timeframe: rule.timeframe };
+    case 'any': return {};
+  }
+}
+
+/** One rule as ElastAlert2 reads it, keys in a fixed order. */
+export function renderRule(rule: AlertRule, receivers: Receivers): Record<string, unknown> {
+  return {
+    name: rule.name,
+    description: rule.description,
+    type: rule.type,
+    index: rule.index,
+    ...typeOptions(rule),
+    ...(rule.queryKey !== undefined ? { query_key: rule.queryKey } : {}),
+    realert: rule.realert,
+    filter: rule.filter,
+    alert: [...receivers.alerters],
+    alert_subject: rule.name,
+    ...receivers.settings,
+  };
+}
+
+/**
+ * The rules folder of one cluster: file name (without `.yaml`) to rule YAML, sorted by name. Throws if
+ * a rendered rule lacks an option ElastAlert2 requires, so a broken rule never reaches the cluster.
+ */
+export function ruleFilesOf(apps: readonly ResolvedApp[], alerting: AlertingSpec): Record<string, string> {
+  const receivers = receiversOf(alerting);
+  const files: Record<string, string> = {};
+  for (const rule of alertRulesOf(apps)) {
+    const rendered = renderRule(rule, receivers);
+    const missing = missingRequiredFields(rendered);
+    if (missing.length > 0) throw new Error(`alert rule "${rule.id}": missing required option(s) ${missing.join(', ')}`);
+    files[rule.id] = stringify(rendered, { lineWidth: 0 });
+  }
+  return files;
+}

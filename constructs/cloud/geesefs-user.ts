@@ -1,0 +1,57 @@
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
+import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { S3_CREDENTIALS_STORE_SECRET } from '../app/app-storage';
+import type { EnvName } from '../model/app-spec';
+import { secretStoreKeyOf } from '../model/naming';
+import { appDataStatements } from './app-role';
+import { policyDocument } from './iam-policy';
+import type { SecureBucket } from './secure-bucket';
+
+/** The IAM user whose access key a GeeseFS app's volume mounts with (k8s-csi-s3 cannot use Pod Identity). */
+export const geesefsUserOf = (cluster: string, app: string): string => `${cluster}-${app}-geesefs`;
+/** The Terraform addresses of that user, and of the output that names it. */
+export const geesefsUserAddressOf = (app: string): string => `geesefs_user_${app}`;
+export const GEESEFS_KEYS_DOC = 'docs/storage-drivers.md';
+
+export interface GeesefsUserProps {
+  readonly clusterName: string;
+  readonly env: EnvName;
+  readonly app: string;
+  /** The cluster's region: the data key may be used only through S3 there. */
+  readonly region: string;
+  /** The app's own data bucket, and the key that encrypts it. */
+  readonly bucket: SecureBucket;
+  readonly dataKeyArn: string;
+}
+
+/**
+ * The IAM user of one app that mounts its bucket with GeeseFS. k8s-csi-s3 reads a static access key from
+ * the app's Secret, so the user may do exactly what the app role may, in the app's bucket only, and
+ * never reach the backups. Terraform creates no access key, since its secret would be kept in the state:
+ * an operator creates it and stores it in the secret store, as the output and the doc say.
+ */
+export class GeesefsUser extends Construct {
+  readonly user: IamUser;
+
+  constructor(scope: Construct, id: string, props: GeesefsUserProps) {
+    super(scope, id);
+    const { app, clusterName } = props;
+    const address = geesefsUserAddressOf(app);
+    this.user = new IamUser(this, 'Resource', { name: geesefsUserOf(clusterName, app) });
+    this.user.overrideLogicalId(address);
+
+    new IamUserPolicy(this, 'Policy', {
+      user: this.user.name,
+      name: 'app-data',
+      policy: policyDocument(appDataStatements(props.bucket.resource.arn, props.dataKeyArn, props.region)),
+    }).overrideLogicalId(`${address}_policy`);
+
+    const store = secretStoreKeyOf(props.env, app, S3_CREDENTIALS_STORE_SECRET);
+    new TerraformOutput(this, 'Name', {
+      value: this.user.name,
+      description: `GeeseFS keys of app ${app}: create this user's access key by hand and store it in Secrets Manager as ${store} (see ${GEESEFS_KEYS_DOC}); Terraform holds none`,
+    }).overrideLogicalId(address);
+  }
+}

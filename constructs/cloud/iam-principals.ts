@@ -1,0 +1,59 @@
+import { asList, parsePolicy, ref, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+
+/** A role or an IAM user as the rules see it: its address, its name, and every statement of its inline policies. */
+export interface PrincipalView {
+  readonly kind: 'role' | 'user';
+  readonly address: string;
+  readonly name: string;
+  readonly resource: Json;
+  readonly statements: Json[];
+}
+
+function principalsOf(json: TerraformJson, kind: PrincipalView['kind']): PrincipalView[] {
+  const type = `aws_iam_${kind}`;
+  const policies = resourcesOf(json, `${type}_policy`);
+  return resourcesOf(json, type).map(([address, resource]) => ({
+    kind,
+    address,
+    name: resource.name,
+    resource,
+    statements: policies.filter(([, p]) => p[kind] === ref(type, address, 'name'))
+      .flatMap(([, p]) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
+  }));
+}
+export const rolesOf = (json: TerraformJson): PrincipalView[] => principalsOf(json, 'role');
+export const usersOf = (json: TerraformJson): PrincipalView[] => principalsOf(json, 'user');
+
+/**
+ * A role handed out by Pod Identity to exactly one ServiceAccount: one association, to that namespace and
+ * ServiceAccount; a trust policy pinned to them; only its own inline policy.
+ */
+export function podIdentityProblems(json: TerraformJson, role: PrincipalView, namespace: string, serviceAccount: string, say: (problem: string) => void): void {
+  const associations = resourcesOf(json, 'aws_eks_pod_identity_association').filter(([, a]) => a.role_arn === ref('aws_iam_role', role.address, 'arn'));
+  if (associations.length !== 1) say(`has ${associations.length} Pod Identity associations, not 1`);
+  for (const [, a] of associations) {
+    if (a.namespace !== namespace || a.service_account !== serviceAccount) say(`is bound to ${a.namespace}/${a.service_account}, not ${namespace}/${serviceAccount}`);
+  }
+  const trust = asList(parsePolicy(role.resource.assume_role_policy)?.Statement) as Json[];
+  const pinned = trust.length > 0 && trust.every((s) => s.Principal?.Service === 'pods.eks.amazonaws.com'
+    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace
+    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount);
+  if (!pinned) say(`trusts more than Pod Identity for ${namespace}/${serviceAccount}`);
+  if (resourcesOf(json, 'aws_iam_role_policy_attachment').some(([, a]) => a.role === ref('aws_iam_role', role.address, 'name'))) {
+    say('has a managed policy attached; it may only have its own inline policy');
+  }
+}
+
+/**
+ * An IAM user for static keys: only its own inline policy (no managed policy, no group) and no console
+ * password. Its access key is never Terraform's: appDataProblems refuses every aws_iam_access_key.
+ */
+export function staticKeyUserProblems(json: TerraformJson, user: PrincipalView, say: (problem: string) => void): void {
+  const name = ref('aws_iam_user', user.address, 'name');
+  const names = (type: string, attr: string) => resourcesOf(json, type).filter(([, r]) => asList(r[attr]).includes(name));
+  if (names('aws_iam_user_policy_attachment', 'user').length > 0) say('has a managed policy attached; it may only have its own inline policy');
+  if (names('aws_iam_user_group_membership', 'user').length + names('aws_iam_group_membership', 'users').length > 0) {
+    say('is in a group, whose policies it would hold; it may only have its own inline policy');
+  }
+  if (names('aws_iam_user_login_profile', 'user').length > 0) say('has a console password; it only needs an access key');
+}

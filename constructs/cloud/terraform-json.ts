@@ -1,0 +1,45 @@
+/* Reading Terraform JSON as CDKTF writes it: the helpers the cloud rules and the cross-checks share. */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** Terraform JSON as CDKTF writes it: `resource.<type>.<name>`, `data.<type>.<name>`, `provider.<name>[]`. */
+export interface TerraformJson {
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, Json>>>>;
+  readonly data?: Readonly<Record<string, Readonly<Record<string, Json>>>>;
+  readonly provider?: Readonly<Record<string, readonly Json[]>>;
+  readonly terraform?: Json;
+  readonly [key: string]: unknown;
+}
+
+/** `${type.name.attr}`: how one resource refers to another in Terraform JSON. */
+export const ref = (type: string, name: string, attr: string): string => `\${${type}.${name}.${attr}}`;
+
+export const resourcesOf = (json: TerraformJson, type: string): [string, Json][] => Object.entries(json.resource?.[type] ?? {});
+
+/** The settings resources (versioning, policy, ...) of one bucket, found by their `bucket` reference. */
+export const settingsOf = (json: TerraformJson, type: string, bucket: string): Json[] =>
+  resourcesOf(json, type).filter(([, r]) => r.bucket === ref('aws_s3_bucket', bucket, 'id')).map(([, r]) => r);
+
+export const parsePolicy = (text: unknown): Json => {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+export const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+export const first = (value: unknown): Json => (Array.isArray(value) ? value[0] : value);
+
+/** The region of the provider a resource names (`aws.<alias>`, or the default one when it names none). */
+export function regionOf(json: TerraformJson, provider: string | undefined): string | undefined {
+  const providers = json.provider?.aws ?? [];
+  return providers.find((p: Json) => (provider === undefined ? p.alias === undefined : `aws.${p.alias}` === provider))?.region;
+}
+
+/** Whether an IAM action pattern (`*` and `?` wildcards, any case) covers one action. */
+export const covers = (pattern: string, action: string): boolean =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+/** Whether a statement allows any of these actions. */
+export const grants = (s: Json, actions: readonly string[]): boolean =>
+  s.Effect === 'Allow' && (asList(s.Action) as string[]).some((pattern) => actions.some((action) => covers(pattern, action)));

@@ -1,0 +1,71 @@
+import { ELASTALERT_ES_ROLE, ELASTALERT_ES_USER } from '../alerts/elasticsearch-access';
+import { appLogsRoleFor, appLogsRoleOf, kibanaPasswordSecretOf, kibanaUsersOf } from './kibana-access';
+import type { AccessSpec } from '../model/access-spec';
+import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, ELASTICSEARCH, EVENTS_STREAM } from '../model/log-contract';
+
+/** An Elasticsearch role as roles.yml declares it. */
+export interface EsRole {
+  readonly cluster: readonly string[];
+  readonly indices: readonly { readonly names: readonly string[]; readonly privileges: readonly string[] }[];
+  /** Kibana's feature privileges. */
+  readonly applications?: readonly { readonly application: string; readonly privileges: readonly string[]; readonly resources: readonly string[] }[];
+}
+
+/**
+ * A platform component's own Elasticsearch user. Its password lives in the secret store at
+ * platformSecretKeyOf(env, storeSecret), property `password`; ECK's file realm and the component both
+ * read it from there, so no Secret crosses namespaces.
+ */
+export interface EsServiceUser {
+  readonly username: string;
+  readonly storeSecret: string;
+  readonly role: string;
+  readonly privileges: EsRole;
+}
+
+export const FLUENT_BIT_ES_USER: EsServiceUser = {
+  username: 'fluent-bit',
+  storeSecret: 'fluent-bit-es-user',
+  role: 'log-shipper',
+  // Writes documents into the log data streams (creating them from the built-in logs-*-* template), nothing else.
+  privileges: {
+    cluster: ['monitor'],
+    indices: [{ names: [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, EVENTS_STREAM], privileges: ['create_doc', 'auto_configure'] }],
+  },
+};
+
+export const ES_SERVICE_USERS: readonly EsServiceUser[] = [
+  { ...ELASTALERT_ES_USER, privileges: ELASTALERT_ES_ROLE },
+  FLUENT_BIT_ES_USER,
+];
+
+/** A file-realm user of Elasticsearch: a platform component or a person (Kibana). */
+export interface EsUser {
+  readonly username: string;
+  /** Under webapps/<env>/platform/, JSON property `password`. */
+  readonly storeSecret: string;
+  readonly roles: readonly string[];
+}
+
+/** Every role the cluster's Elasticsearch defines: the components' and one per app with people. */
+export function esRolesOf(access: AccessSpec): Record<string, EsRole> {
+  const roles: Record<string, EsRole> = Object.fromEntries(ES_SERVICE_USERS.map((u) => [u.role, u.privileges]));
+  for (const app of Object.keys(access.apps ?? {}).sort()) roles[appLogsRoleOf(app)] = appLogsRoleFor(app);
+  return roles;
+}
+
+/** Every file-realm user: the components', then each person of the access model. */
+export function esUsersOf(access: AccessSpec): EsUser[] {
+  return [
+    ...ES_SERVICE_USERS.map((u) => ({ username: u.username, storeSecret: u.storeSecret, roles: [u.role] })),
+    ...kibanaUsersOf(access).map((u) => ({ username: u.username, storeSecret: kibanaPasswordSecretOf(u.username), roles: u.roles })),
+  ];
+}
+
+/**
+ * The Secret with the roles, for ECK's spec.auth.roles. It holds role definitions only, no credential:
+ * the one Secret with data in git, which the supply rule exempts by this name and key.
+ */
+export const ES_ROLES_SECRET = { name: 'elasticsearch-roles', namespace: ELASTICSEARCH.namespace, key: 'roles.yml' } as const;
+/** The basic-auth Secret ECK's file realm reads one user from. */
+export const esUserSecretOf = (username: string): string => `es-user-${username}`;

@@ -1,0 +1,43 @@
+import { APP_ACCESS_LEVELS, type AccessSpec } from '../model/access-spec';
+import { containerLogStreamOf, gatewayAccessStreamOf } from '../model/log-contract';
+import { namespaceOf } from '../model/naming';
+import type { EsRole } from './elasticsearch-users';
+
+/** Elasticsearch's built-in role with every right: the platform admins'. */
+export const SUPERUSER_ROLE = 'superuser';
+export const appLogsRoleOf = (app: string): string => `app-${app}-logs`;
+
+/** What an app's people may do in Kibana (space `default`): search and look, not administer. */
+const KIBANA_READ = [{ application: 'kibana-.kibana', privileges: ['feature_discover.read', 'feature_visualize.read', 'feature_dashboard.read'], resources: ['space:default'] }];
+
+/**
+ * One role per app: read its own container logs and its own Gateway access log, nothing else. The
+ * streams are per namespace, so no document-level security (a paid feature) is needed.
+ */
+export function appLogsRoleFor(app: string): EsRole {
+  const ns = namespaceOf(app);
+  return {
+    cluster: [],
+    indices: [{ names: [containerLogStreamOf(ns), gatewayAccessStreamOf(ns)], privileges: ['read', 'view_index_metadata'] }],
+    applications: KIBANA_READ,
+  };
+}
+
+/** A person's Kibana login: their id, and the roles the access model gives them. */
+export interface KibanaUser {
+  readonly username: string;
+  readonly roles: readonly string[];
+}
+
+/** Every person of the access model as a Kibana user: admins as superuser, the others with their apps' log roles. */
+export function kibanaUsersOf(access: AccessSpec): KibanaUser[] {
+  return Object.keys(access.people).sort().map((person) => {
+    const apps = Object.entries(access.apps ?? {})
+      .filter(([, levels]) => APP_ACCESS_LEVELS.some((level) => (levels[level] ?? []).includes(person)))
+      .map(([app]) => appLogsRoleOf(app));
+    return { username: person, roles: access.platformAdmins.includes(person) ? [SUPERUSER_ROLE] : apps.sort() };
+  }).filter((u) => u.roles.length > 0);
+}
+
+/** The store secret (under webapps/<env>/platform/) that holds a person's Kibana password, JSON property `password`. */
+export const kibanaPasswordSecretOf = (username: string): string => `kibana-user-${username}`;

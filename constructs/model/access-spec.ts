@@ -1,0 +1,41 @@
+/**
+ * Who may do what, per area. People are listed once, with the IAM role they assume; the areas name
+ * them. The EKS access entries (cloud), the Kubernetes RBAC and the Elasticsearch roles all derive
+ * from this one model, and dist/<env>/access.md shows the result.
+ */
+export interface PersonSpec {
+  /** The IAM role this person assumes (e.g. their SSO permission set's role); EKS maps it to their groups. */
+  readonly iamRoleArn: string;
+}
+
+export interface AppAccessSpec {
+  /** Read everything in the app's namespace (Secrets excepted), restart and scale it, read its pods' logs, and its logs in Kibana. */
+  readonly developers?: readonly string[];
+  /** Read the app's workloads, events and logs; change nothing. */
+  readonly viewers?: readonly string[];
+}
+
+export interface AccessSpec {
+  /** Everyone who may be granted anything, by a short id (a DNS label; also their Kibana user name). */
+  readonly people: Readonly<Record<string, PersonSpec>>;
+  /** Cluster-wide administrators: Kubernetes cluster-admin, Elasticsearch superuser. */
+  readonly platformAdmins: readonly string[];
+  /** Per app: its developers and viewers. An app not listed here has no one but the admins. */
+  readonly apps?: Readonly<Record<string, AppAccessSpec>>;
+}
+
+export type AppAccessLevel = 'developers' | 'viewers';
+export const APP_ACCESS_LEVELS: readonly AppAccessLevel[] = ['developers', 'viewers'];
+
+/** The Kubernetes groups the access model uses; EKS access entries put each person's IAM role in theirs. */
+export const PLATFORM_ADMINS_GROUP = 'webapps:platform-admins';
+export const appGroupOf = (app: string, level: AppAccessLevel): string => `webapps:${app}:${level}`;
+
+/** Every group one person belongs to, sorted. */
+export function groupsOf(access: AccessSpec, person: string): string[] {
+  const groups = access.platformAdmins.includes(person) ? [PLATFORM_ADMINS_GROUP] : [];
+  for (const [app, levels] of Object.entries(access.apps ?? {})) {
+    for (const level of APP_ACCESS_LEVELS) if ((levels[level] ?? []).includes(person)) groups.push(appGroupOf(app, level));
+  }
+  return groups.sort();
+}

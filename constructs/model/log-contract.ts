@@ -1,0 +1,88 @@
+/*
+ * Where every log line lands in Elasticsearch, and the fields that Kibana views and the alert rules
+ * read. Fluent Bit writes by these names; ElastAlert2 rules query by them. One place, so both agree.
+ */
+
+/*
+ * Data streams follow Elasticsearch's `<type>-<dataset>-<namespace>` scheme, so the built-in `logs-*-*`
+ * template makes each one a data stream. The dataset carries the Kubernetes namespace: one stream per
+ * app namespace, so retention and access can differ per app.
+ */
+/** The stream's last part; Elasticsearch's "namespace", not Kubernetes'. */
+export const STREAM_SUFFIX = 'default';
+export const CONTAINER_LOG_DATASET_PREFIX = 'k8s.';
+export const containerLogStreamOf = (namespace: string): string => `logs-${CONTAINER_LOG_DATASET_PREFIX}${namespace}-${STREAM_SUFFIX}`;
+/** Index pattern over every namespace's container logs. */
+export const ALL_CONTAINER_LOGS = `logs-${CONTAINER_LOG_DATASET_PREFIX}*`;
+/**
+ * The Gateway's access log: one JSON line per request, parsed into ACCESS_LOG_FIELDS, in one stream per
+ * app namespace (from the route), so an app's people may read its requests without document-level security.
+ */
+export const GATEWAY_ACCESS_DATASET_PREFIX = 'gateway.';
+export const gatewayAccessStreamOf = (namespace: string): string => `logs-${GATEWAY_ACCESS_DATASET_PREFIX}${namespace}-${STREAM_SUFFIX}`;
+/** Requests no route matched (unknown hosts, scanners). */
+export const UNROUTED_NAMESPACE = 'unrouted';
+export const ALL_GATEWAY_ACCESS = `logs-${GATEWAY_ACCESS_DATASET_PREFIX}*`;
+/** Kubernetes events (crash loops, failed scheduling), collected once per cluster. */
+export const EVENTS_STREAM = `logs-kubernetes.events-${STREAM_SUFFIX}`;
+
+/** Fields of every container log record, after Fluent Bit's kubernetes filter. */
+export const LOG_FIELDS = {
+  timestamp: '@timestamp',
+  namespace: 'kubernetes.namespace_name',
+  pod: 'kubernetes.pod_name',
+  container: 'kubernetes.container_name',
+  /** The raw line. */
+  message: 'log',
+  /** A JSON line's fields are merged below this key, so one app's keys never clash with the platform's. */
+  json: 'json',
+  /** Normalised severity (`error`, `warn`, `info`, `debug`), from the parser or the JSON `level`. */
+  level: 'level',
+} as const;
+
+/** Fields of the Gateway's access log (Envoy Gateway JSON access log format, set by the envoy-gateway add-on). */
+export const ACCESS_LOG_FIELDS = {
+  timestamp: '@timestamp',
+  host: 'authority',
+  /** The HTTPRoute's namespace, which is the app's namespace. */
+  namespace: 'route_namespace',
+  route: 'route_name',
+  method: 'method',
+  path: 'path',
+  status: 'response_code',
+  durationMs: 'duration',
+  bytesSent: 'bytes_sent',
+  clientIp: 'client_ip',
+} as const;
+
+/** Fields of a Kubernetes event record. */
+export const EVENT_FIELDS = {
+  timestamp: '@timestamp',
+  namespace: 'involvedObject.namespace',
+  kind: 'involvedObject.kind',
+  name: 'involvedObject.name',
+  reason: 'reason',
+  type: 'type',
+  message: 'message',
+} as const;
+
+/**
+ * The backup jobs' one-line JSON report (constructs/app/restic-scripts.ts), as it appears merged under
+ * LOG_FIELDS.json: `json.event` = BACKUP_EVENT, `json.job`, `json.app`, `json.status` (`success` or
+ * `failure`), `json.snapshot`, `json.bytes_added`, `json.duration_seconds`, `json.exit_code`.
+ */
+export const BACKUP_EVENT = 'webapps.backup';
+
+/** The ECK-managed Elasticsearch and Kibana, and the names ECK derives from them (its documented conventions). */
+export const ELASTICSEARCH = { name: 'logs', namespace: 'logging' } as const;
+export const KIBANA = { name: 'logs', namespace: 'logging' } as const;
+/** ECK's Service of a Kibana: `<name>-kb-http`, port 5601 (plain HTTP here: the Gateway terminates TLS). */
+export const KIBANA_SERVICE = { name: `${KIBANA.name}-kb-http`, port: 5601 } as const;
+/** Kibana's host under the cluster's domain, served only through the Gateway, behind the staff login. */
+export const kibanaHostOf = (domain: string): string => `logs.${domain}`;
+/** ECK's HTTPS Service of an Elasticsearch: `<name>-es-http`, port 9200. */
+export const ELASTICSEARCH_URL = `https://${ELASTICSEARCH.name}-es-http.${ELASTICSEARCH.namespace}.svc:9200`;
+/** ECK's Secret with the CA of that Service (key `ca.crt`). */
+export const ELASTICSEARCH_CA_SECRET = `${ELASTICSEARCH.name}-es-http-certs-public`;
+/** ECK's Secret with the `elastic` superuser's password (key `elastic`); only the platform itself uses it. */
+export const ELASTICSEARCH_ADMIN_SECRET = `${ELASTICSEARCH.name}-es-elastic-user`;

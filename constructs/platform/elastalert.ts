@@ -1,0 +1,102 @@
+import { Construct } from 'constructs';
+import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../alerts/elasticsearch-access';
+import { alertingStoreKeysOf, CREDENTIALS_SECRET, ElastAlertSecrets } from '../alerts/elastalert-secrets';
+import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
+import { CHAT_WEBHOOK_ENV, receiversOf, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
+import { ruleFilesOf } from '../alerts/render';
+import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
+import { ELASTICSEARCH_URL } from '../model/log-contract';
+import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+
+export const elastAlertDefaults = {
+  name: 'elastalert',
+  namespace: 'elastalert',
+  chart: { repository: 'https://jertel.github.io/elastalert2/', chart: 'elastalert2', version: '2.26.0' } as ChartSource,
+  resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+};
+export type ElastAlertProps = Partial<typeof elastAlertDefaults>;
+
+const CA_DIR = '/opt/elastalert/es-ca';
+const UID = 1000;
+
+/** The cluster's receivers; input validation reports a cluster without them first. */
+function alertingOf(cluster: ClusterSpec): AlertingSpec {
+  if (!cluster.alerting) throw new Error(`cluster "${cluster.name}": field "alerting" is not set: the elastalert add-on needs receivers`);
+  return cluster.alerting;
+}
+
+/**
+ * ElastAlert2: the alert rules generated from the specs (constructs/alerts/), sent by email and to a
+ * chat webhook. Kibana's free tier cannot send either. It reads Elasticsearch over verified TLS as its
+ * own least-privilege user; every credential comes from External Secrets.
+ */
+export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
+  readonly dependsOn: readonly string[] = ['eck-operator'];
+  readonly podSecurity = 'restricted' as const;
+  // Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet.
+  readonly network = { egressCluster: true, egressInternetPorts: [443, ...SMTP_PORTS] };
+  readonly usesSecretStore = true;
+  // Its pod needs Elasticsearch and the synced Secrets of the configs layer.
+  readonly layer = 'services' as const;
+
+  constructor(props: ElastAlertProps = {}) {
+    super(elastAlertDefaults, props);
+  }
+
+  values(ctx: AddOnContext): Record<string, unknown> {
+    const alerting = alertingOf(ctx.cluster);
+    const receivers = receiversOf(alerting);
+    const es = new URL(ELASTICSEARCH_URL);
+    const secretVolume = (name: string, secretName: string, key: string) => ({ name, secret: { secretName, items: [{ key, path: key }], defaultMode: 0o440 } });
+    return {
+      fullnameOverride: this.name,
+      // One instance only: two would send every alert twice.
+      replicaCount: 1,
+      writebackIndex: ELASTALERT_WRITEBACK_INDEX,
+      elasticsearch: {
+        host: es.hostname,
+        port: Number(es.port),
+        useSsl: 'True',
+        verifyCerts: 'True',
+        caCerts: `${CA_DIR}/${ELASTICSEARCH_CA.key}`,
+        username: ELASTALERT_ES_USER.username,
+        credentialsSecret: CREDENTIALS_SECRET.name,
+        credentialsSecretPasswordKey: CREDENTIALS_SECRET.esPassword,
+        certsVolumes: [secretVolume('es-ca', ELASTICSEARCH_CA.name, ELASTICSEARCH_CA.key)],
+        certsVolumeMounts: [{ name: 'es-ca', mountPath: CA_DIR, readOnly: true }],
+      },
+      // Global options: ElastAlert2's own failures, a lost connection to Elasticsearch included, go to the same receivers.
+      extraConfigOptions: { notify_alert: [...receivers.alerters], notify_all_errors: true, ...receivers.settings },
+      optEnv: alerting.chat
+        ? [{ name: CHAT_WEBHOOK_ENV, valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET.name, key: CREDENTIALS_SECRET.chatWebhook } } }]
+        : [],
+      extraVolumes: [
+        { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+        ...(alerting.email.credentialsSecret ? [secretVolume('smtp-auth', CREDENTIALS_SECRET.name, CREDENTIALS_SECRET.smtpAuth)] : []),
+      ],
+      extraVolumeMounts: [
+        { name: 'tmp', mountPath: '/tmp' },
+        ...(alerting.email.credentialsSecret ? [{ name: 'smtp-auth', mountPath: SMTP_AUTH_DIR, readOnly: true }] : []),
+      ],
+      rules: ruleFilesOf(ctx.apps, alerting),
+      resources: this.props.resources,
+      podSecurityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: UID,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+    };
+  }
+
+  storeKeys(ctx: AddOnContext): Record<string, string[]> {
+    return { [this.namespace]: alertingStoreKeysOf(ctx.cluster) };
+  }
+
+  configure(scope: Construct, ctx: AddOnContext): void {
+    new ElastAlertSecrets(new Construct(scope, this.name), 'Secrets', { namespace: this.namespace, cluster: ctx.cluster, alerting: alertingOf(ctx.cluster) });
+  }
+}

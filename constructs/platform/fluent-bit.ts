@@ -1,0 +1,134 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
+import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
+import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
+import { ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX } from '../model/log-contract';
+import { platformSecretKeyOf, SECRET_STORE } from '../model/naming';
+import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { PLATFORM_PRIORITY } from './priority-classes';
+
+/** What this Fluent Bit release collects: every container's log on every node, or the cluster's events once. */
+export type FluentBitRole = 'container-logs' | 'events';
+
+export const fluentBitDefaults = {
+  name: 'fluent-bit',
+  namespace: 'fluent-bit',
+  chart: { repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.47.0' } as ChartSource,
+  role: 'container-logs' as FluentBitRole,
+  /** Per node: what the filesystem buffer may hold while Elasticsearch is down; older chunks are dropped beyond it. */
+  bufferLimit: '2G',
+};
+export type FluentBitProps = Partial<typeof fluentBitDefaults>;
+
+const CREDENTIALS_SECRET = 'fluent-bit-es';
+const CA_DIR = '/fluent-bit/es-ca';
+const STATE_DIR = '/var/fluent-bit/state';
+const SCRIPT = 'routing.lua';
+
+/**
+ * Fluent Bit, shipping to Elasticsearch over verified TLS as its own user. The `container-logs`
+ * release is a DaemonSet that tails every container of every namespace (platform, Gateway and Flux
+ * included) and adds Kubernetes metadata; records go to one data stream per namespace. The `events`
+ * release is one pod that collects Kubernetes events, so crash loops and failed scheduling are
+ * searchable. Both buffer on disk, so an Elasticsearch outage loses nothing within `bufferLimit`.
+ */
+export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
+  readonly dependsOn: readonly string[] = ['eck-operator'];
+  // Reading /var/log/containers needs hostPath, which only `privileged` admits; no app runs here.
+  readonly podSecurity = 'privileged' as const;
+  readonly network = { egressCluster: true };
+  readonly usesSecretStore = true;
+  readonly layer = 'services' as const;
+
+  constructor(props: FluentBitProps = {}) {
+    super(fluentBitDefaults, props);
+  }
+
+  storeKeys(ctx: AddOnContext): Record<string, string[]> {
+    return { [this.namespace]: [platformSecretKeyOf(ctx.cluster.env, FLUENT_BIT_ES_USER.storeSecret)] };
+  }
+
+  values(): Record<string, unknown> {
+    const logs = this.props.role === 'container-logs';
+    const es = new URL(ELASTICSEARCH_URL);
+    const state = logs
+      ? { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } }
+      : { name: 'state', emptyDir: { sizeLimit: '1Gi' } };
+    return {
+      fullnameOverride: this.name,
+      kind: logs ? 'DaemonSet' : 'Deployment',
+      ...(logs ? { tolerations: [{ operator: 'Exists' }] } : { replicaCount: 1 }),
+      priorityClassName: PLATFORM_PRIORITY,
+      rbac: { create: true, eventsAccess: !logs },
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      env: [
+        { name: 'ES_USER', value: FLUENT_BIT_ES_USER.username },
+        { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: 'password' } } },
+      ],
+      extraVolumes: [state, { name: 'es-ca', secret: { secretName: ELASTICSEARCH_CA.name, defaultMode: 0o444 } }],
+      extraVolumeMounts: [{ name: 'state', mountPath: STATE_DIR }, { name: 'es-ca', mountPath: CA_DIR, readOnly: true }],
+      ...(logs ? { luaScripts: { [SCRIPT]: routingScript() } } : {}),
+      config: {
+        service: section('SERVICE', {
+          Daemon: 'Off', Flush: '5', Log_Level: 'info',
+          Parsers_File: ['/fluent-bit/etc/parsers.conf', '/fluent-bit/etc/conf/custom_parsers.conf'],
+          HTTP_Server: 'On', HTTP_Listen: '0.0.0.0', HTTP_Port: '2020', Health_Check: 'On',
+          'storage.path': `${STATE_DIR}/buffer`, 'storage.sync': 'normal', 'storage.backlog.mem_limit': '16M',
+        }),
+        inputs: logs
+          ? section('INPUT', {
+            Name: 'tail', Path: '/var/log/containers/*.log', 'multiline.parser': 'cri, docker', Tag: 'kube.*',
+            DB: `${STATE_DIR}/tail.db`, Mem_Buf_Limit: '32MB', 'storage.type': 'filesystem', Skip_Long_Lines: 'On', Refresh_Interval: '10',
+          })
+          : section('INPUT', { Name: 'kubernetes_events', Tag: 'events', DB: `${STATE_DIR}/events.db`, 'storage.type': 'filesystem' }),
+        filters: logs
+          ? [
+            section('FILTER', {
+              Name: 'kubernetes', Match: 'kube.*', Merge_Log: 'On', Merge_Log_Key: 'json', Keep_Log: 'On',
+              // Pods pick their parser with the `fluentbit.io/parser` annotation (the app spec's logParser).
+              'K8S-Logging.Parser': 'On', 'K8S-Logging.Exclude': 'Off', Labels: 'Off', Annotations: 'Off',
+            }),
+            section('FILTER', { Name: 'lua', Match: 'kube.*', script: `/fluent-bit/scripts/${SCRIPT}`, call: LUA_FUNCTION }),
+          ].join('\n')
+          : '',
+        outputs: section('OUTPUT', {
+          Name: 'es', Match: logs ? 'kube.*' : 'events', Host: es.hostname, Port: es.port,
+          HTTP_User: '${ES_USER}', HTTP_Passwd: '${ES_PASSWORD}',
+          tls: 'On', 'tls.verify': 'On', 'tls.ca_file': `${CA_DIR}/${ELASTICSEARCH_CA.key}`,
+          // Data streams need create; `<prefix>-<date format>` with a format of plain text names the stream.
+          Logstash_Format: 'On',
+          ...(logs ? { Logstash_Prefix_Key: `$${STREAM_KEY}`, Logstash_Prefix: 'logs-k8s.unknown' } : { Logstash_Prefix: EVENTS_STREAM.slice(0, -(STREAM_SUFFIX.length + 1)) }),
+          Logstash_DateFormat: STREAM_SUFFIX, Time_Key: '@timestamp', Write_Operation: 'create', Suppress_Type_Name: 'On', Replace_Dots: 'On',
+          Retry_Limit: 'no_limits', 'storage.total_limit_size': this.props.bufferLimit,
+        }),
+      },
+    };
+  }
+
+  configure(scope: Construct, ctx: AddOnContext): void {
+    // Both releases share the namespace, its credentials and its CA copy; the container-logs one creates them.
+    if (this.props.role !== 'container-logs') return;
+    const c = new Construct(scope, this.name);
+    new ApiObject(c, 'Credentials', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: CREDENTIALS_SECRET, namespace: this.namespace },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
+        target: { name: CREDENTIALS_SECRET, creationPolicy: 'Owner' },
+        data: [{ secretKey: 'password', remoteRef: { key: platformSecretKeyOf(ctx.cluster.env, FLUENT_BIT_ES_USER.storeSecret), property: 'password' } }],
+      },
+    });
+    new ElasticsearchCaCopy(c, 'Ca', { namespace: this.namespace });
+  }
+}
+
+/** One classic-format config section, keys aligned; a list value repeats its key. */
+function section(name: string, entries: Record<string, string | readonly string[]>): string {
+  const width = Math.max(...Object.keys(entries).map((k) => k.length));
+  const lines = Object.entries(entries).flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `    ${key.padEnd(width)} ${v}`));
+  return `[${name}]\n${lines.join('\n')}\n`;
+}

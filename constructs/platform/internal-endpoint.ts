@@ -1,0 +1,70 @@
+import { ApiObject } from 'cdk8s';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { Construct } from 'constructs';
+import { LoginPolicy } from '../app/login-policy';
+import { HSTS } from '../app/route';
+import type { ClusterSpec } from '../model/cluster-spec';
+import { EXPOSURE_LABEL, GATEWAY, httpsListenerOf } from '../model/naming';
+import { DEFAULT_EDGE } from '../model/resolve';
+import type { AddOn, AddOnContext, PlatformEndpoint } from './add-on';
+
+/** Every add-on's internal endpoints, by host. */
+export function platformEndpointsOf(ctx: AddOnContext, addOns: readonly AddOn[]): PlatformEndpoint[] {
+  return addOns.flatMap((addOn) => addOn.endpoints?.(ctx) ?? []).sort((a, b) => a.host.localeCompare(b.host));
+}
+
+/** The route's own exposure label is what the edge rules read: a platform namespace carries none. */
+export const endpointLabelsOf = (endpoint: PlatformEndpoint): Record<string, string> => ({
+  'app.kubernetes.io/name': endpoint.name,
+  'app.kubernetes.io/part-of': 'platform',
+  'app.kubernetes.io/managed-by': 'webapp-platform',
+  [EXPOSURE_LABEL]: 'internal',
+});
+
+export interface InternalEndpointProps {
+  readonly endpoint: PlatformEndpoint;
+  readonly cluster: ClusterSpec;
+}
+
+/**
+ * A platform UI on the shared Gateway, treated as an internal app: an HTTPRoute on its host's HTTPS
+ * listener only, with HSTS; the default rate limit and body cap; and the staff login of internal apps.
+ */
+export class InternalEndpoint extends Construct {
+  constructor(scope: Construct, id: string, props: InternalEndpointProps) {
+    super(scope, id);
+    const { endpoint, cluster } = props;
+    const { name, namespace, host } = endpoint;
+    const labels = endpointLabelsOf(endpoint);
+    const spec: IHTTPRoute['spec'] = {
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: httpsListenerOf(host) }],
+      hostnames: [host],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+        filters: [{
+          type: 'ResponseHeaderModifier',
+          responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
+        }],
+        backendRefs: [{ name: endpoint.service, port: endpoint.port }],
+        timeouts: { request: `${DEFAULT_EDGE.timeoutSeconds}s` },
+      }],
+    };
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace, labels },
+      spec,
+    });
+    new ApiObject(this, 'Traffic', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'BackendTrafficPolicy',
+      metadata: { name, namespace, labels },
+      spec: {
+        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name }],
+        rateLimit: { type: 'Local', local: { rules: [{ limit: { requests: DEFAULT_EDGE.requestsPerSecond, unit: 'Second' } }] } },
+        requestBuffer: { limit: DEFAULT_EDGE.maxBodySize },
+      },
+    });
+    new LoginPolicy(this, 'Login', { route: name, namespace, labels, host, cluster });
+  }
+}

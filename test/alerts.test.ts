@@ -1,0 +1,174 @@
+import { Chart } from 'cdk8s';
+import { parse } from 'yaml';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { DEFAULT_ERROR_BURST } from '../constructs/alerts/app-rules';
+import { alertRulesOf } from '../constructs/alerts/cluster-rules';
+import { ELASTALERT_ES_ROLE } from '../constructs/alerts/elasticsearch-access';
+import { alertingStoreKeysOf, CREDENTIALS_SECRET } from '../constructs/alerts/elastalert-secrets';
+import { CHAT_WEBHOOK_ENV, CHAT_WEBHOOK_OPTION } from '../constructs/alerts/receivers';
+import { ruleFilesOf } from '../constructs/alerts/render';
+import { missingRequiredFields, REQUIRED_BY_TYPE } from '../constructs/alerts/required-fields';
+import type { AppRulePurpose } from '../constructs/alerts/rule';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { ELASTICSEARCH_CA_SECRET } from '../constructs/model/log-contract';
+import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
+import { ElastAlertAddOn } from '../constructs/platform/elastalert';
+import { EXACT_VERSION } from '../constructs/platform/helm-release';
+import { schemaProblems } from '../constructs/policy/schema-validation';
+import { synthChart } from '../constructs/synth/chart-synth';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const appsOf = (cluster: ClusterSpec): ResolvedApp[] =>
+  Object.keys(cluster.apps).sort().map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+/** The rules folder of a cluster, each file parsed back from its YAML. */
+const renderedRulesOf = (cluster: ClusterSpec): Record<string, Json> =>
+  Object.fromEntries(Object.entries(ruleFilesOf(appsOf(cluster), cluster.alerting!)).map(([id, text]) => [id, parse(text)]));
+const globMatches = (pattern: string, index: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(index);
+
+const EVERY_APP_PURPOSE: readonly AppRulePurpose[] = ['5xx-burst', 'request-spike', 'error-burst', 'crash-loop'];
+const BACKUP_PURPOSES: readonly AppRulePurpose[] = ['backup-failed', 'backup-stale'];
+
+describe('ElastAlert2 required fields', () => {
+  const cluster = CLUSTERS[0];
+  const frequency = () => ({ ...renderedRulesOf(cluster)['app-shop-5xx-burst'] });
+
+  test('the required-field table covers every rule type the rules use', () => {
+    const types = new Set(CLUSTERS.flatMap((c) => alertRulesOf(appsOf(c)).map((r) => r.type)));
+    for (const type of types) expect(REQUIRED_BY_TYPE[type]).toBeDefined();
+  });
+  test('the validator names a missing type option, a missing common option, and an unknown type', () => {
+    const noNumEvents = frequency();
+    delete noNumEvents.num_events;
+    expect(missingRequiredFields(noNumEvents)).toEqual(['num_events']);
+    expect(missingRequiredFields({ ...frequency(), alert: [], index: undefined })).toEqual(['index', 'alert']);
+    expect(missingRequiredFields({ ...frequency(), type: 'frequncy' })).toEqual(['type (unknown rule type "frequncy")']);
+    const spike = renderedRulesOf(cluster)['app-shop-request-spike'];
+    expect(missingRequiredFields({ ...spike, spike_type: undefined })).toEqual(['spike_type']);
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster %s', (env, cluster) => {
+  const apps = appsOf(cluster);
+  const rules = alertRulesOf(apps);
+  const rendered = renderedRulesOf(cluster);
+
+  test('every rendered rule has the options ElastAlert2 documents as required for its type', () => {
+    for (const [id, rule] of Object.entries(rendered)) expect([id, missingRequiredFields(rule)]).toEqual([id, []]);
+  });
+
+  test('every app has its rules, and the backup rules exactly when it has storage', () => {
+    for (const name of Object.keys(cluster.apps)) {
+      const hasStorage = APPS.find((a) => a.name === name)!.storage !== undefined;
+      const purposes = rules.flatMap((r) => ('app' in r.owner && r.owner.app === name ? [r.owner.purpose] : [])).sort();
+      expect([name, purposes]).toEqual([name, [...EVERY_APP_PURPOSE, ...(hasStorage ? BACKUP_PURPOSES : [])].sort()]);
+    }
+    const platform = rules.flatMap((r) => ('platform' in r.owner ? [r.owner.platform] : [])).sort();
+    expect(platform).toEqual(['certificate-failure', 'elasticsearch-health', 'flux-failure']);
+  });
+
+  test('rule ids and names are unique', () => {
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+    expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
+    expect(Object.keys(rendered)).toEqual(rules.map((r) => r.id));
+  });
+
+  test("every rule's receiver exists in the cluster spec, and its secret reaches the pod", () => {
+    const alerting = cluster.alerting!;
+    const expected = ['email', ...(alerting.chat ? [alerting.chat.service] : [])];
+    for (const rule of Object.values(rendered)) {
+      expect(rule.alert).toEqual(expected);
+      expect(rule.email).toEqual(alerting.email.to);
+      expect(rule.smtp_host).toBe(alerting.email.smtpHost);
+      if (alerting.chat) expect(rule[CHAT_WEBHOOK_OPTION[alerting.chat.service]]).toBe(`\${${CHAT_WEBHOOK_ENV}}`);
+    }
+    const values = new ElastAlertAddOn().values({ cluster, apps }) as Json;
+    const env = values.optEnv.find((e: Json) => e.name === CHAT_WEBHOOK_ENV);
+    expect(env.valueFrom.secretKeyRef).toEqual({ name: CREDENTIALS_SECRET.name, key: CREDENTIALS_SECRET.chatWebhook });
+  });
+
+  test('a rule reads only indices its Elasticsearch role may read', () => {
+    const readable = ELASTALERT_ES_ROLE.indices[0].names;
+    for (const rule of rules) expect([rule.id, readable.some((p) => globMatches(p, rule.index))]).toEqual([rule.id, true]);
+  });
+
+  test('rendering is deterministic', () => {
+    expect(ruleFilesOf(apps, cluster.alerting!)).toEqual(ruleFilesOf(apps, cluster.alerting!));
+    expect(JSON.stringify(ruleFilesOf(apps, cluster.alerting!))).toBe(JSON.stringify(ruleFilesOf([...apps].reverse(), cluster.alerting!)));
+  });
+
+  test('the rule count is reported', () => {
+    console.log(`alert rules in ${env} (${cluster.name}): ${rules.length}`);
+    expect(rules.length).toBeGreaterThan(0);
+  });
+});
+
+describe('rules follow the app spec', () => {
+  const cluster = CLUSTERS.find((c) => c.env === 'prod')!;
+  const shop = APPS.find((a) => a.name === 'shop')!;
+
+  test('the error burst defaults, and an app may override them', () => {
+    const byDefault = renderedRulesOf(cluster)['app-shop-error-burst'];
+    expect([byDefault.num_events, byDefault.timeframe]).toEqual([DEFAULT_ERROR_BURST.count, { minutes: DEFAULT_ERROR_BURST.minutes }]);
+    const tuned = resolveApp({ ...shop, alerts: { errorBurst: { count: 50, minutes: 2 } } }, cluster);
+    const rule = parse(ruleFilesOf([tuned], cluster.alerting!)['app-shop-error-burst']);
+    expect([rule.num_events, rule.timeframe]).toEqual([50, { minutes: 2 }]);
+  });
+
+  test('the backup rules watch the report line of the backup jobs', () => {
+    const rendered = renderedRulesOf(cluster);
+    expect(rendered['app-shop-backup-stale']).toMatchObject({ type: 'flatline', threshold: 1, timeframe: { hours: 26 }, index: 'logs-k8s.shop-default' });
+    expect(rendered['app-shop-backup-stale'].filter).toContainEqual({ term: { 'json.status': 'success' } });
+    expect(rendered['app-shop-backup-failed'].filter).toContainEqual({ terms: { 'json.job': ['backup', 'retention', 'check'] } });
+    expect(rendered['app-backoffice-backup-failed']).toBeUndefined();
+  });
+
+  test('the 5xx burst reads the app’s own Gateway access log lines', () => {
+    expect(renderedRulesOf(cluster)['app-shop-5xx-burst']).toMatchObject({
+      index: 'logs-gateway.shop-default',
+      filter: [{ term: { route_namespace: 'shop' } }, { range: { response_code: { gte: 500, lt: 600 } } }],
+    });
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on in cluster %s', (_env, cluster) => {
+  const addOn = new ElastAlertAddOn();
+  const ctx = { cluster, apps: appsOf(cluster) };
+  const values = addOn.values(ctx) as Json;
+  const objects = synthChart((app) => {
+    const chart = new Chart(app, 'configs', { disableResourceNameHashes: true });
+    addOn.configure(chart, ctx);
+    return chart;
+  });
+
+  test('it is pinned, needs the ECK operator, and runs restricted', () => {
+    expect(addOn.chart.version).toMatch(EXACT_VERSION);
+    expect(addOn.dependsOn).toEqual(['eck-operator']);
+    expect(addOn.podSecurity).toBe('restricted');
+    expect(values.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  test('it reaches Elasticsearch over verified TLS with the CA and its own user', () => {
+    expect(values.elasticsearch).toMatchObject({ useSsl: 'True', verifyCerts: 'True', username: 'elastalert', credentialsSecret: CREDENTIALS_SECRET.name });
+    expect(values.elasticsearch.caCerts.startsWith(values.elasticsearch.certsVolumeMounts[0].mountPath)).toBe(true);
+    expect(values.rules).toEqual(ruleFilesOf(ctx.apps, cluster.alerting!));
+  });
+
+  test('its Secrets come from External Secrets only, from the keys the cluster spec names', () => {
+    expect(schemaProblems(objects)).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const external = objects.filter((o) => o.kind === 'ExternalSecret') as Json[];
+    const storeKeys = external.filter((e) => e.spec.secretStoreRef.kind === 'ClusterSecretStore')
+      .flatMap((e) => e.spec.data.map((d: Json) => d.remoteRef.key)).sort();
+    expect(storeKeys).toEqual(alertingStoreKeysOf(cluster));
+    const ca = external.find((e) => e.spec.secretStoreRef.kind === 'SecretStore');
+    expect(ca.spec.data[0].remoteRef.key).toBe(ELASTICSEARCH_CA_SECRET);
+  });
+
+  test('the CA reader may get that one Secret and nothing else', () => {
+    const role = objects.find((o) => o.kind === 'Role') as Json;
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: [ELASTICSEARCH_CA_SECRET], verbs: ['get'] }]);
+    expect((objects.find((o) => o.kind === 'ServiceAccount') as Json).automountServiceAccountToken).toBe(false);
+  });
+});

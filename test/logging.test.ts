@@ -1,0 +1,104 @@
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
+import { ELASTICSEARCH, EVENTS_STREAM, KIBANA, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
+import { schemaProblems } from '../constructs/policy/schema-validation';
+import type { KubeObject } from '../constructs/synth/kube-object';
+import { realObjectsOf, realOutput } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log line is collected', (env, cluster) => {
+  const objects = realObjectsOf(env);
+  const release = (name: string) => objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name) as Json;
+  const logs = release('fluent-bit').spec.values;
+
+  test('Fluent Bit runs on every node and tails every container of every namespace', () => {
+    expect(logs.kind).toBe('DaemonSet');
+    expect(logs.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(logs.config.inputs).toMatch(/Path\s+\/var\/log\/containers\/\*\.log\n/);
+    expect(logs.config.inputs).not.toMatch(/Exclude_Path/);
+    expect(logs.config.filters).toMatch(/K8S-Logging.Exclude\s+Off/);
+    expect(logs.config.filters).not.toMatch(/\bgrep\b/);
+  });
+
+  test('it ships over verified TLS with its own user, and buffers on disk without a retry limit', () => {
+    for (const name of ['fluent-bit', 'fluent-bit-events']) {
+      const out = release(name).spec.values.config.outputs;
+      expect(out).toMatch(/tls\.verify\s+On/);
+      expect(out).toMatch(/HTTP_User\s+\$\{ES_USER\}/);
+      expect(out).toMatch(/Retry_Limit\s+no_limits/);
+      expect(out).toMatch(/storage\.total_limit_size\s+\d+[MG]/);
+      expect(out).toMatch(/Write_Operation\s+create/);
+    }
+    expect(logs.config.inputs).toMatch(/storage\.type\s+filesystem/);
+    expect(logs.resources.limits.memory).toBeDefined();
+  });
+
+  test('events are collected once per cluster, into the events stream', () => {
+    const events = release('fluent-bit-events').spec.values;
+    expect(events).toMatchObject({ kind: 'Deployment', replicaCount: 1, rbac: { eventsAccess: true } });
+    expect(events.config.inputs).toMatch(/Name\s+kubernetes_events/);
+    expect(`${/Logstash_Prefix\s+(\S+)/.exec(events.config.outputs)![1]}-${STREAM_SUFFIX}`).toBe(EVENTS_STREAM);
+  });
+
+  test('shippers and alerting install after Elasticsearch exists (the services layer)', () => {
+    const services = realOutput().find((f) => f.path === `dist/${env}/platform-services/services.yaml`)!.objects!;
+    expect(services.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name).sort()).toEqual(['elastalert', 'fluent-bit', 'fluent-bit-events']);
+    const flux = realObjectsOf(env).filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit'));
+    expect((flux.find((k) => k.metadata.name === 'platform-services')!.spec as Json).dependsOn).toEqual([{ name: 'platform-configs' }]);
+  });
+
+  test('an app\'s log parser becomes its pods\' Fluent Bit annotation', () => {
+    for (const name of Object.keys(cluster.apps)) {
+      const spec = APPS.find((a) => a.name === name)!;
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === name) as Json;
+      expect(deployment.spec.template.metadata.annotations?.[LOG_PARSER_ANNOTATION]).toBe(spec.logParser);
+    }
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsearch and Kibana through ECK', (env, cluster) => {
+  const objects = realObjectsOf(env);
+  const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as Json;
+  const sizing = eckDefaults.sizing[cluster.env];
+
+  test('the operator is a pinned HelmRelease that installs its CRDs', () => {
+    const release = find('HelmRelease', eckDefaults.name);
+    expect(release.spec.chart.spec).toMatchObject({ chart: 'eck-operator', version: eckDefaults.chart.version });
+    expect(release.spec.values.installCRDs).toBe(true);
+  });
+
+  test('Elasticsearch is sized for the env, one node per k8s node, spread over zones, on retained gp3', () => {
+    const es = find('Elasticsearch', ELASTICSEARCH.name);
+    expect(es.metadata.namespace).toBe(ELASTICSEARCH.namespace);
+    const [nodeSet] = es.spec.nodeSets;
+    expect(nodeSet.count).toBe(sizing.nodes);
+    if (env === 'prod') expect(nodeSet.count).toBe(3);
+    const pod = nodeSet.podTemplate.spec;
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+    expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' });
+    const [container] = pod.containers;
+    expect(container.resources.limits.memory).toBe(sizing.memory);
+    expect(container.env.find((e: Json) => e.name === 'ES_JAVA_OPTS').value).toMatch(/^-Xms(\d+)m -Xmx\1m$/);
+    expect(nodeSet.volumeClaimTemplates[0].spec.storageClassName).toBe(LOG_STORAGE_CLASS);
+    expect(find('StorageClass', LOG_STORAGE_CLASS)).toMatchObject({ reclaimPolicy: 'Retain', parameters: { type: 'gp3', encrypted: 'true' } });
+  });
+
+  test('Kibana uses that Elasticsearch and the same version', () => {
+    const kibana = find('Kibana', KIBANA.name);
+    expect(kibana.spec).toMatchObject({ version: find('Elasticsearch', ELASTICSEARCH.name).spec.version, elasticsearchRef: { name: ELASTICSEARCH.name } });
+  });
+
+  test('the hand-written ECK schemas accept the real objects and refuse a typo', () => {
+    const eck = objects.filter((o) => ['Elasticsearch', 'Kibana'].includes(o.kind));
+    expect(schemaProblems(eck)).toEqual([]);
+    const es = find('Elasticsearch', ELASTICSEARCH.name);
+    const typo: KubeObject = { ...es, spec: { ...es.spec, nodeSets: [{ ...es.spec.nodeSets[0], cout: 3 }] } };
+    expect(schemaProblems([typo])).toEqual([expect.stringContaining('/spec/nodeSets/0/cout is not a known field')]);
+    const { version: _version, ...unversioned } = es.spec;
+    const noVersion: KubeObject = { ...es, spec: unversioned };
+    expect(schemaProblems([noVersion])).toEqual([expect.stringContaining("must have required property 'version'")]);
+  });
+});

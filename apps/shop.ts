@@ -29,4 +29,6 @@ export const shop: AppSpec = {
   storage: { mountPath: '/app/media' },
   edge: { requestsPerSecond: 200 },
   backup: { schedule: '0 2 * * *' },
+  // Orders are disputed up to half a year later: keep the shop's logs that long.
+  logRetentionDays: 180,
 };

@@ -1,11 +1,14 @@
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
+import { ADMIN_BINDING } from '../constructs/access/cluster-roles';
+import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/cloud/add-on-identities';
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
 import { backupRepositoryProblems } from '../constructs/cloud/backup-repository-check';
-import { addOnIdentityProblems, crossCheckProblems } from '../constructs/cloud/cross-check';
+import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../constructs/cloud/cross-check';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
+import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import {
   appRoleOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, SECRET_STORE, serviceAccountOf,
 } from '../constructs/model/naming';
@@ -236,6 +239,31 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     expect(check(terraform, stray)).toEqual([
       `cluster "${cluster.name}": field "CronJob shop/shop-copy: containers[restic].env.RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": is set, but CronJob shop/shop-copy is no backup job of a running app, so nothing checks which repository it writes`,
     ]);
+  });
+
+  test('every group an access entry names is bound by the RBAC in the YAML; a bound group no entry reaches is fine', () => {
+    expect(accessEntryGroupProblems(terraform, objects)).toEqual([]);
+    const entryGroups = all(terraform, 'aws_eks_access_entry').flatMap((e) => e.kubernetes_groups as string[]);
+    expect(new Set(entryGroups)).toEqual(new Set(Object.keys(cluster.access.people).flatMap((p) => groupsOf(cluster.access, p))));
+
+    const developers = appGroupOf('shop', 'developers');
+    const devShop = terraform.resource.aws_eks_access_entry[accessEntryAddressOf('dev-shop')];
+    const unbound = objects.filter((o) => !(o.kind === 'RoleBinding' && (o as Json).subjects.some((sub: Json) => sub.name === developers)));
+    expect(accessEntryGroupProblems(terraform, unbound)).toEqual([
+      `EKS access entry ${accessEntryAddressOf('dev-shop')}: puts ${devShop.principal_arn} in group ${developers}, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`,
+    ]);
+    const noAdmins = objects.filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata.name === ADMIN_BINDING));
+    expect(accessEntryGroupProblems(terraform, noAdmins)).toEqual([
+      `EKS access entry ${accessEntryAddressOf('ops-lead')}: puts ${cluster.access.people['ops-lead'].iamRoleArn} in group ${PLATFORM_ADMINS_GROUP}, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`,
+    ]);
+    const typo = copy(terraform);
+    typo.resource.aws_eks_access_entry[accessEntryAddressOf('dev-shop')].kubernetes_groups = ['webapps:shop:developer'];
+    expect(accessEntryGroupProblems(typo, objects)).toEqual([
+      `EKS access entry ${accessEntryAddressOf('dev-shop')}: puts ${devShop.principal_arn} in group webapps:shop:developer, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`,
+    ]);
+    // backoffice's groups are bound in its namespace, but nobody is in them: not a disagreement.
+    expect(entryGroups).not.toContain(appGroupOf('backoffice', 'viewers'));
+    expect(objects.some((o) => o.kind === 'RoleBinding' && (o as Json).subjects.some((sub: Json) => sub.name === appGroupOf('backoffice', 'viewers')))).toBe(true);
   });
 
   test('the Terraform is written outside every Flux path', () => {

@@ -20,6 +20,9 @@ const withProd = (patch: Partial<ClusterSpec>): SynthInput => ({
   apps: APPS,
 });
 const { shop: _shop, ...appsWithoutShop } = prod.apps;
+/** Retiring an app also takes it out of the access model: no one may be granted an app the cluster does not run. */
+const { shop: _shopAccess, ...accessAppsWithoutShop } = prod.access.apps ?? {};
+const accessWithoutShop = { ...prod.access, apps: accessAppsWithoutShop };
 const ledger = (shop: AppDataState | undefined): Record<string, AppDataState> => {
   const { shop: _old, ...rest } = prod.appData;
   return shop === undefined ? rest : { ...rest, shop };
@@ -73,7 +76,7 @@ describe('removing an app never drops its bucket from the plan silently', () => 
 
   test('a retired app keeps its bucket, unchanged but for its tag, and loses its roles and bindings', () => {
     const live = terraformOf(withProd({}));
-    const retired = terraformOf(withProd({ apps: appsWithoutShop, appData: ledger(RETIRED) }));
+    const retired = terraformOf(withProd({ apps: appsWithoutShop, appData: ledger(RETIRED), access: accessWithoutShop }));
     const before = bucketResourcesOf(live, 'shop');
     const after = bucketResourcesOf(retired, 'shop');
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
@@ -93,7 +96,7 @@ describe('removing an app never drops its bucket from the plan silently', () => 
   });
 
   test('the bucket leaves the plan only when its ledger entry is deleted on purpose', () => {
-    const released = terraformOf(withProd({ apps: appsWithoutShop, appData: ledger(undefined) }));
+    const released = terraformOf(withProd({ apps: appsWithoutShop, appData: ledger(undefined), access: accessWithoutShop }));
     expect(Object.keys(bucketResourcesOf(released, 'shop'))).toEqual([]);
     expect(Object.keys(bucketResourcesOf(released, 'legacy-site')).length).toBe(8);
   });

@@ -1,6 +1,7 @@
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { cloudProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
+import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
+import { accessEntryProblems, cloudProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
 import { synthCloud } from '../constructs/cloud/synth-cloud';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { resolveApp } from '../constructs/model/resolve';
@@ -307,5 +308,59 @@ describe('every cloud rule can fail', () => {
 
   test.each(BROKEN)('%s', (_case, json, expected) => {
     expect(cloudProblems(json, prod, appsOf(prod))).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});
+
+const ADMIN_ROLE = prod.access.people['ops-lead'].iamRoleArn;
+const entryOf = (r: Json, person: string): Json => r.aws_eks_access_entry[accessEntryAddressOf(person)];
+
+/** Who may reach the Kubernetes API: each case breaks one property, and the rule names exactly that. */
+const BROKEN_ACCESS: ReadonlyArray<readonly [string, TerraformJson, readonly string[]]> = [
+  ['an aws-auth ConfigMap next to the access entries', broken((r) => { r.aws_eks_cluster.cluster.access_config.authentication_mode = 'API_AND_CONFIG_MAP'; }),
+    ['EKS cluster acme-prod: authentication mode is API_AND_CONFIG_MAP, not API: an aws-auth ConfigMap could grant what the access entries do not show']],
+  ['cluster-admin for whoever creates the cluster', broken((r) => { r.aws_eks_cluster.cluster.access_config.bootstrap_cluster_creator_admin_permissions = true; }),
+    ['EKS cluster acme-prod: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md']],
+  ['the creator\'s admin left to the provider\'s default', broken((r) => { delete r.aws_eks_cluster.cluster.access_config; }), [
+    'EKS cluster acme-prod: authentication mode is undefined, not API: an aws-auth ConfigMap could grant what the access entries do not show',
+    'EKS cluster acme-prod: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md',
+  ]],
+  ['an access policy association', broken((r) => {
+    r.aws_eks_access_policy_association = {
+      admin: {
+        cluster_name: '${aws_eks_cluster.cluster.name}', principal_arn: ADMIN_ROLE,
+        policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' },
+      },
+    };
+  }), [`EKS access policy association admin: grants arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy to ${ADMIN_ROLE}; rights come only from the Kubernetes RBAC in the YAML`]],
+  ['an entry in system:masters', broken((r) => { entryOf(r, 'ops-lead').kubernetes_groups = ['system:masters', 'webapps:platform-admins']; }), [
+    `EKS access entry access_entry_ops-lead: puts ${ADMIN_ROLE} in the reserved group system:masters`,
+    'person ops-lead: their access entry puts them in system:masters, webapps:platform-admins, the access model in webapps:platform-admins',
+  ]],
+  ['an entry of another type', broken((r) => { entryOf(r, 'dev-shop').type = 'EC2_LINUX'; }),
+    ['EKS access entry access_entry_dev-shop: is of type EC2_LINUX, not STANDARD']],
+  ['an entry in a group the model does not give', broken((r) => { entryOf(r, 'dev-shop').kubernetes_groups.push('webapps:backoffice:developers'); }),
+    ['person dev-shop: their access entry puts them in webapps:backoffice:developers, webapps:shop:developers, the access model in webapps:shop:developers']],
+  ['an entry for another role', broken((r) => { entryOf(r, 'agency-web').principal_arn = 'arn:aws:iam::444455556666:role/Contractor'; }),
+    [`person agency-web: their access entry is for arn:aws:iam::444455556666:role/Contractor, not their role ${prod.access.people['agency-web'].iamRoleArn}`]],
+  ['a person without an entry', broken((r) => { delete r.aws_eks_access_entry[accessEntryAddressOf('agency-web')]; }),
+    ['person agency-web: has no EKS access entry access_entry_agency-web']],
+  ['an entry for no one of the model', broken((r) => { r.aws_eks_access_entry.access_entry_stranger = { ...entryOf(r, 'dev-shop'), principal_arn: 'arn:aws:iam::444455556666:role/Stranger' }; }),
+    ['EKS access entry access_entry_stranger: arn:aws:iam::444455556666:role/Stranger is no person of the access model']],
+  ['two entries for one role', broken((r) => { r.aws_eks_access_entry.access_entry_twin = { ...entryOf(r, 'ops-lead') }; }), [
+    `EKS access entries access_entry_ops-lead, access_entry_twin: 2 entries for one IAM role ${ADMIN_ROLE}`,
+    `EKS access entry access_entry_twin: ${ADMIN_ROLE} is no person of the access model`,
+  ]],
+  ['an entry for another cluster', broken((r) => { entryOf(r, 'ops-lead').cluster_name = 'acme-staging'; }),
+    ['EKS access entry access_entry_ops-lead: opens cluster acme-staging, not this stack\'s']],
+];
+
+describe('the access entry rules', () => {
+  test.each(CLUSTERS.map((c) => [c.env, c] as const))('pass on the real %s stack', (_env, cluster) => {
+    expect(accessEntryProblems(real(cluster), cluster)).toEqual([]);
+  });
+
+  test.each(BROKEN_ACCESS)('fail on %s', (_case, json, expected) => {
+    expect(accessEntryProblems(json, prod)).toEqual(expected);
+    expect(cloudProblems(json, prod, appsOf(prod))).toEqual(expect.arrayContaining([...expected]));
   });
 });

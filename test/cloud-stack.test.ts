@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
@@ -24,10 +25,12 @@ import { Testing } from 'cdktf';
 import type { TerraformConstructor } from 'cdktf/lib/testing/matchers';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
+import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
 import { geesefsUserAddressOf, geesefsUserOf } from '../constructs/cloud/geesefs-user';
+import { groupsOf } from '../constructs/model/access-spec';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import {
   accessLogBucketOf, appRoleOf, backupBucketOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf, serviceAccountOf,
@@ -108,6 +111,28 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
       upgrade_policy: { support_type: 'STANDARD' },
     }));
+  });
+
+  test('lets people in through access entries only: API mode, no admin for the creator, no access policy association', () => {
+    expect(synthesized).toHaveResourceWithProperties(EksCluster, partial({
+      access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
+    }));
+    expect(json.resource.aws_eks_access_policy_association).toBeUndefined();
+  });
+
+  test.each(Object.keys(cluster.access.people).sort().map((p) => [p] as const))(
+    'person %s has one STANDARD access entry, for their IAM role, in exactly the groups groupsOf gives them',
+    (person) => {
+      const entries = all('aws_eks_access_entry').filter((e) => e.principal_arn === cluster.access.people[person].iamRoleArn);
+      expect(entries).toEqual([json.resource.aws_eks_access_entry[accessEntryAddressOf(person)]]);
+      expect(entries[0]).toMatchObject({ cluster_name: '${aws_eks_cluster.cluster.name}', type: 'STANDARD' });
+      expect([...entries[0].kubernetes_groups].sort()).toEqual(groupsOf(cluster.access, person));
+      expect(synthesized).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: cluster.access.people[person].iamRoleArn, kubernetes_groups: groupsOf(cluster.access, person) });
+    },
+  );
+
+  test('has an access entry for the people of the access model and no one else', () => {
+    expect(Object.keys(json.resource.aws_eks_access_entry).sort()).toEqual(Object.keys(cluster.access.people).map(accessEntryAddressOf).sort());
   });
 
   test('has a managed node group of at least 3 nodes over the 3 private subnets, IMDSv2 with hop limit 1, encrypted disks', () => {

@@ -150,7 +150,10 @@ describe('the data rules fail on broken objects', () => {
 describe('nothing is lost when an app leaves a cluster', () => {
   const prod = CLUSTERS.find((c) => c.env === 'prod')!;
   const { shop: _shop, ...otherApps } = prod.apps;
-  const retired: ClusterSpec = { ...prod, apps: otherApps, appData: { ...prod.appData, shop: { retiredOn: '2026-11-27', reason: 'drill' } } };
+  const { shop: _shopAccess, ...otherAccess } = prod.access.apps ?? {};
+  const retired: ClusterSpec = {
+    ...prod, apps: otherApps, access: { ...prod.access, apps: otherAccess }, appData: { ...prod.appData, shop: { retiredOn: '2026-11-27', reason: 'drill' } },
+  };
   const before = objectsOf(realOutput(), 'prod');
   const after = objectsOf(buildAll({ clusters: CLUSTERS.map((c) => (c === prod ? retired : c)), apps: APPS }), 'prod');
   const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

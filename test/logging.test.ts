@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
-import { ELASTICSEARCH, EVENTS_STREAM, KIBANA, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import { SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../constructs/logging/log-retention';
+import { containerLogStreamOf, ELASTICSEARCH, EVENTS_STREAM, gatewayAccessStreamOf, KIBANA, STREAM_SUFFIX } from '../constructs/model/log-contract';
 import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import type { KubeObject } from '../constructs/synth/kube-object';
@@ -100,5 +103,42 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     const { version: _version, ...unversioned } = es.spec;
     const noVersion: KubeObject = { ...es, spec: unversioned };
     expect(schemaProblems([noVersion])).toEqual([expect.stringContaining("must have required property 'version'")]);
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention and data views', (env, cluster) => {
+  const objects = realObjectsOf(env);
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === SETUP_NAME) as Json;
+  const job = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
+  const bodies = Object.fromEntries(Object.entries(config.data as Record<string, string>).map(([file, text]) => [file, JSON.parse(text)]));
+  const script: string = job.spec.jobTemplate.spec.template.spec.containers[0].command[2];
+  const sent = [...script.matchAll(/^send (PUT|POST) "[^"]+" "([^"]+)" (\S+)$/gm)].map(([, method, path, file]) => ({ method, path, body: bodies[file] }));
+
+  test('the script is valid sh and sends every file of its ConfigMap exactly once', () => {
+    expect(spawnSync('sh', ['-n', '-c', script]).status).toBe(0);
+    expect(sent.map((s) => s.body).filter((b) => b === undefined)).toEqual([]);
+    expect(sent).toHaveLength(Object.keys(bodies).length);
+  });
+
+  test('each app\'s streams get the retention its spec asks for, or the env default', () => {
+    const templates = sent.filter((s) => s.path.startsWith('_index_template/')).map((s) => s.body);
+    const policies = Object.fromEntries(sent.filter((s) => s.path.startsWith('_ilm/policy/')).map((s) => [s.path.split('/').pop(), s.body]));
+    const matches = (pattern: string, index: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(index);
+    for (const name of Object.keys(cluster.apps)) {
+      const app = APPS.find((a) => a.name === name)!;
+      for (const stream of [containerLogStreamOf(name), gatewayAccessStreamOf(name)]) {
+        // Index templates match the data stream's name; the highest priority wins.
+        const winner = templates.filter((t) => t.index_patterns.some((p: string) => matches(p, stream))).sort((a, b) => b.priority - a.priority)[0];
+        const days = policies[winner.template.settings['index.lifecycle.name']].policy.phases.delete.min_age;
+        expect([stream, days]).toEqual([stream, `${app.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[cluster.env]}d`]);
+      }
+    }
+  });
+
+  test('every app has a Kibana data view over its own logs and requests', () => {
+    const views = sent.filter((s) => s.path === 'api/data_views/data_view').map((s) => s.body.data_view);
+    for (const name of Object.keys(cluster.apps)) {
+      expect(views.find((v) => v.name === name)?.title.split(',').sort()).toEqual([`logs-gateway.${name}-*`, `logs-k8s.${name}-*`]);
+    }
   });
 });

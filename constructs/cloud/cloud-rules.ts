@@ -1,6 +1,7 @@
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { backupBucketOf, offsiteBackupBucketOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
+import { accessEntryProblems } from './access-entry-rules';
 import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from './add-on-identities';
 import { AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from './add-on-policies';
 import { appDataProblems } from './app-data-rules';
@@ -10,6 +11,7 @@ import {
   asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson,
 } from './terraform-json';
 
+export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';
 export { covers, ref, resourcesOf, type TerraformJson } from './terraform-json';
 
@@ -30,6 +32,7 @@ export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: r
     ...bucketProblems(json),
     ...backupVaultProblems(json, cluster),
     ...eksProblems(json, cluster),
+    ...accessEntryProblems(json, cluster),
     ...nodeProblems(json),
     ...appDataProblems(json, cluster, apps),
     ...dnsZoneProblems(json, cluster),

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { LABEL_PREFIX } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
+import { AccessEntries } from './access-entries';
 import { AccessLogBucket } from './access-logs';
 import { ADD_ON_IDENTITIES, type AwsAddOn } from './add-on-identities';
 import {
@@ -35,10 +36,10 @@ export interface CloudStackProps {
 }
 
 /**
- * Everything AWS holds for one cluster: network, EKS and its nodes, the DNS zone, a role per platform
- * add-on that calls AWS, a bucket and a role per app, a backup role per app with storage, an IAM user per
- * app that mounts its bucket with GeeseFS, and the backup vault. Built from the cluster spec alone, so
- * staging and prod differ only where their specs do.
+ * Everything AWS holds for one cluster: network, EKS and its nodes, an access entry per person of the
+ * access model, the DNS zone, a role per platform add-on that calls AWS, a bucket and a role per app, a
+ * backup role per app with storage, an IAM user per app that mounts its bucket with GeeseFS, and the
+ * backup vault. Built from the cluster spec alone, so staging and prod differ only where their specs do.
  */
 export class CloudStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CloudStackProps) {
@@ -61,6 +62,8 @@ export class CloudStack extends TerraformStack {
     const eks = new EksCluster(this, 'Cluster', {
       name: cluster.name, kubernetesVersion: cluster.kubernetesVersion, subnetIds: privateSubnetIds, adminCidrs: settings.adminCidrs,
     });
+    // Who may use the Kubernetes API: each person of the access model, in their RBAC groups only.
+    new AccessEntries(this, 'AccessEntries', { cluster: eks, access: cluster.access });
     const networking = new EksAddons(this, 'AddonsBeforeNodes', { cluster: eks, phase: 'beforeNodes' });
     const nodes = new NodeGroup(this, 'Nodes', { cluster: eks, pool: cluster.nodePool, subnetIds: privateSubnetIds, dependsOn: networking.addons });
     new EksAddons(this, 'AddonsAfterNodes', { cluster: eks, phase: 'afterNodes', dependsOn: [nodes.resource] });

@@ -87,3 +87,25 @@ function policyTagsOf(json: TerraformJson, roleArn: string): string[] {
     .filter((key) => key.startsWith('aws:ResourceTag/'))
     .map((key) => key.slice('aws:ResourceTag/'.length));
 }
+
+/**
+ * The access entries against the RBAC of one cluster: every group an access entry puts someone in is the
+ * Group subject of some RoleBinding or ClusterRoleBinding in the YAML, so no entry points at a group that
+ * grants nothing (or that someone could bind later without the access model noticing). The other way, a
+ * bound group that no entry reaches (an app with no viewers yet), is normal: access.md shows it as
+ * "(nobody)".
+ */
+export function accessEntryGroupProblems(json: TerraformJson, objects: readonly KubeObject[]): string[] {
+  const bound = new Set(objects
+    .filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')
+    .flatMap((o) => ((o as Json).subjects ?? []) as Json[])
+    .filter((s) => s.kind === 'Group')
+    .map((s) => s.name as string));
+  const problems: string[] = [];
+  for (const [address, entry] of resourcesOf(json, 'aws_eks_access_entry')) {
+    for (const group of (entry.kubernetes_groups ?? []) as string[]) {
+      if (!bound.has(group)) problems.push(`EKS access entry ${address}: puts ${entry.principal_arn} in group ${group}, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`);
+    }
+  }
+  return problems;
+}

@@ -25,8 +25,9 @@ export interface EksClusterProps {
 
 /**
  * The EKS control plane: API endpoint private (public only for the admin allowlist), Kubernetes secrets
- * envelope-encrypted with a KMS key, every control-plane log type on, access through EKS access entries,
- * standard support only (no silent extended-support charges), and deletion protection on.
+ * envelope-encrypted with a KMS key, every control-plane log type on, access through EKS access entries
+ * only (no aws-auth ConfigMap, no admin for the cluster's creator), standard support only (no silent
+ * extended-support charges), and deletion protection on.
  */
 export class EksCluster extends Construct {
   readonly resource: EksClusterResource;
@@ -78,7 +79,17 @@ export class EksCluster extends Construct {
       },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      // API: access entries are the only way in (access-entries.ts), there is no aws-auth ConfigMap that
+      // could drift from them or be edited by hand. No creator admin: with it, EKS would give whoever runs
+      // the first `terraform apply` cluster-admin through an entry and an AmazonEKSClusterAdminPolicy
+      // association that Terraform does not hold and dist/<env>/access.md does not show, and when that
+      // person is in the access model, creating their own entry fails (409, the entry already exists).
+      // Terraform needs no Kubernetes rights. But the RBAC that gives the groups their rights reaches the
+      // cluster through Flux, so the one-time `flux bootstrap` has no one to run it: it needs a platform
+      // admin's entry to hold AmazonEKSClusterAdminPolicy for that run (associate it with the AWS CLI,
+      // bootstrap, wait until Flux has applied platform-controllers, then disassociate it). Both settings
+      // are fixed at creation: changing them later replaces the cluster.
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       upgradePolicy: { supportType: 'STANDARD' },
       // The managed add-ons (eks-addons.ts) install vpc-cni, kube-proxy and CoreDNS instead.
       bootstrapSelfManagedAddons: false,

@@ -139,6 +139,8 @@ export interface AppSpec {
   readonly backup?: BackupSpec;
   /** How Fluent Bit parses the app's log lines into fields (e.g. `apache2` for Apache's access log). @default JSON lines are merged, others kept as text */
   readonly logParser?: LogParser;
+  /** Days Elasticsearch keeps the app's logs (its container and Gateway lines). @default the cluster's */
+  readonly logRetentionDays?: number;
   readonly edge?: EdgeSpec;
   readonly alerts?: AppAlertsSpec;
 }

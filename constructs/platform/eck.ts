@@ -4,6 +4,7 @@ import type { EnvName } from '../model/app-spec';
 import { ELASTICSEARCH, KIBANA, KIBANA_SERVICE, kibanaHostOf } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
+import { ElasticsearchSetup } from '../logging/elasticsearch-setup';
 import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
 import { HelmAddOn, type AddOnContext, type ChartSource, type PlatformEndpoint } from './add-on';
@@ -133,6 +134,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
     });
 
     new ElasticsearchUsers(c, 'Users', { cluster: ctx.cluster });
+    new ElasticsearchSetup(c, 'Setup', { env: ctx.cluster.env, apps: ctx.apps });
 
     new ApiObject(c, 'Kibana', {
       apiVersion: 'kibana.k8s.elastic.co/v1',

@@ -6,6 +6,7 @@ import { isPinned, parseImage } from '../model/image';
 import { bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { resolveApp, type ResolvedApp } from '../model/resolve';
+import { checkAccess } from './access-validation';
 import { checkAppAlerts, checkClusterAlerting } from './alert-validation';
 import { checkDataPath } from './data-validation';
 import { SpecProblem, SynthError } from './spec-error';
@@ -65,6 +66,9 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   }
   problems.push(...checkDataPath(app));
   problems.push(...checkAppAlerts(app));
+  if (app.logRetentionDays !== undefined && (!Number.isInteger(app.logRetentionDays) || app.logRetentionDays < 1 || app.logRetentionDays > 3650)) {
+    problems.push(new SpecProblem(at, 'logRetentionDays', app.logRetentionDays, 'must be a whole number of days from 1 to 3650'));
+  }
   if (app.logParser !== undefined && !LOG_PARSERS.includes(app.logParser)) {
     problems.push(new SpecProblem(at, 'logParser', app.logParser, `must be one of ${LOG_PARSERS.join(', ')}`));
   }
@@ -109,7 +113,7 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
       else hostOwner.set(host, name);
     }
   }
-  problems.push(...checkAppData(cluster, byName), ...checkCloud(cluster));
+  problems.push(...checkAppData(cluster, byName), ...checkCloud(cluster), ...checkAccess(cluster));
   return problems;
 }
 

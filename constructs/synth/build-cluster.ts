@@ -1,7 +1,7 @@
 import { renderAccessTable } from '../access/access-table';
 import { WebApp } from '../app/web-app';
 import { backupRepositoryProblems } from '../cloud/backup-repository-check';
-import { addOnIdentityProblems, crossCheckProblems } from '../cloud/cross-check';
+import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../cloud/cross-check';
 import { synthCloud, terraformFileOf } from '../cloud/synth-cloud';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
@@ -57,6 +57,7 @@ function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], objec
   const disagreements = [
     ...crossCheckProblems(cloud.json, objects, apps.map((a) => a.name)),
     ...addOnIdentityProblems(cloud.json, objects),
+    ...accessEntryGroupProblems(cloud.json, objects),
     ...backupRepositoryProblems(cloud.json, objects, cluster, apps.map((a) => a.name)),
   ];
   if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);

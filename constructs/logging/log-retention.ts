@@ -1,0 +1,61 @@
+import type { EnvName } from '../model/app-spec';
+import {
+  ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, STREAM_SUFFIX,
+} from '../model/log-contract';
+import { namespaceOf } from '../model/naming';
+import type { ResolvedApp } from '../model/resolve';
+
+/** Days the logs are kept where no app says otherwise. */
+export const DEFAULT_LOG_RETENTION_DAYS: Readonly<Record<EnvName, number>> = { staging: 14, prod: 90 };
+
+/** Elasticsearch's built-in parts of its `logs-*-*` template, which ours keep (mappings, ECS fields). */
+const LOGS_COMPONENTS = ['logs@mappings', 'logs@settings', 'logs@custom', 'ecs@mappings'];
+const DEFAULT_POLICY = 'webapps-logs-default';
+export const appLogPolicyOf = (app: string): string => `webapps-logs-${app}`;
+
+/** An ILM policy: roll over daily (or at 50 GB a shard), delete after `days`. */
+export const ilmPolicy = (days: number) => ({
+  policy: {
+    phases: {
+      hot: { actions: { rollover: { max_age: '1d', max_primary_shard_size: '50gb' } } },
+      delete: { min_age: `${days}d`, actions: { delete: {} } },
+    },
+  },
+});
+
+const indexTemplate = (patterns: readonly string[], priority: number, policy: string) => ({
+  index_patterns: patterns,
+  data_stream: {},
+  priority,
+  composed_of: LOGS_COMPONENTS,
+  ignore_missing_component_templates: ['logs@custom'],
+  template: { settings: { 'index.lifecycle.name': policy } },
+  _meta: { managed_by: 'webapp-platform' },
+});
+
+/** One PUT the setup job sends: the API path and its JSON body. */
+export interface EsRequest {
+  readonly path: string;
+  readonly body: unknown;
+}
+
+/**
+ * Retention as Elasticsearch ILM: the env's default for every log stream, and for an app with its own
+ * `logRetentionDays` a policy and a template of higher priority over that app's two streams.
+ */
+export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): EsRequest[] {
+  const streams = (stream: string) => `${stream.slice(0, -STREAM_SUFFIX.length)}*`;
+  const requests: EsRequest[] = [
+    { path: `_ilm/policy/${DEFAULT_POLICY}`, body: ilmPolicy(DEFAULT_LOG_RETENTION_DAYS[env]) },
+    { path: `_index_template/${DEFAULT_POLICY}`, body: indexTemplate([ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, streams(EVENTS_STREAM)], 150, DEFAULT_POLICY) },
+  ];
+  for (const app of [...apps].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (app.logRetentionDays === undefined) continue;
+    const ns = namespaceOf(app.name);
+    requests.push(
+      { path: `_ilm/policy/${appLogPolicyOf(app.name)}`, body: ilmPolicy(app.logRetentionDays) },
+      { path: `_index_template/${appLogPolicyOf(app.name)}`, body: indexTemplate([streams(containerLogStreamOf(ns)), streams(gatewayAccessStreamOf(ns))], 200, appLogPolicyOf(app.name)) },
+    );
+  }
+  return requests;
+}

@@ -36,12 +36,15 @@ const DEVELOPER_RULES: readonly RbacRule[] = [
 ];
 
 export const APP_ROLE_RULES: Readonly<Record<AppAccessLevel, readonly RbacRule[]>> = { developers: DEVELOPER_RULES, viewers: VIEWER_RULES };
+/** A shell in a pod and a tunnel to it: developers get it in staging, in prod only where the access model grants it. */
+export const EXEC_ROLE = 'webapp-exec';
+const EXEC_RULES: readonly RbacRule[] = [{ apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create', 'get'] }];
 /** The ClusterRoles that each app namespace binds its groups to (a RoleBinding keeps them to that namespace). */
 export const appClusterRoleOf = (level: AppAccessLevel): string => `webapp-${level === 'developers' ? 'developer' : 'viewer'}`;
 export const ADMIN_BINDING = 'webapps-platform-admins';
 
 /**
- * The cluster-wide half of the access model: the two app ClusterRoles, and cluster-admin for the
+ * The cluster-wide half of the access model: the app ClusterRoles, and cluster-admin for the
  * platform admins, the only binding to cluster-admin we write.
  */
 export class AccessClusterRoles extends Construct {
@@ -55,6 +58,12 @@ export class AccessClusterRoles extends Construct {
         rules: APP_ROLE_RULES[level],
       });
     }
+    new ApiObject(this, 'Exec', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: EXEC_ROLE, labels: { 'app.kubernetes.io/part-of': 'platform' } },
+      rules: EXEC_RULES,
+    });
     new ApiObject(this, 'Admins', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',

@@ -36,6 +36,6 @@ export class WebApp extends Chart {
     new NetworkPolicies(this, 'NetworkPolicies', { app });
     new Route(this, 'Route', { app });
     new EdgePolicy(this, 'EdgePolicy', { app, cluster });
-    new AppAccess(this, 'Access', { app: app.name });
+    new AppAccess(this, 'Access', { app: app.name, cluster });
   }
 }

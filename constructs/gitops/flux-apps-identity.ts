@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RbacRule } from '../access/cluster-roles';
-import { appClusterRoleOf } from '../access/cluster-roles';
+import { appClusterRoleOf, EXEC_ROLE } from '../access/cluster-roles';
 import { APP_ACCESS_LEVELS } from '../model/access-spec';
 import { FLUX_NAMESPACE } from '../model/naming';
 import { SpecProblem, SynthError } from '../policy/spec-error';
@@ -32,7 +32,7 @@ const RESOURCE_OF: Readonly<Record<string, string>> = {
   'external-secrets.io/v1/ExternalSecret': 'externalsecrets',
 };
 
-/** Exactly the rights to apply these objects, by API group; plus binding the two app ClusterRoles. */
+/** Exactly the rights to apply these objects, by API group; plus binding the app ClusterRoles. */
 export function fluxAppsRulesOf(objects: readonly KubeObject[]): RbacRule[] {
   const byGroup = new Map<string, Set<string>>();
   const unknown = new Set<string>();
@@ -48,7 +48,7 @@ export function fluxAppsRulesOf(objects: readonly KubeObject[]): RbacRule[] {
   }
   return [
     ...[...byGroup.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: APPLY })),
-    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: APP_ACCESS_LEVELS.map(appClusterRoleOf) },
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: [...APP_ACCESS_LEVELS.map(appClusterRoleOf), EXEC_ROLE] },
   ];
 }
 

@@ -13,6 +13,8 @@ export interface AppAccessSpec {
   readonly developers?: readonly string[];
   /** Read the app's workloads, events and logs; change nothing. */
   readonly viewers?: readonly string[];
+  /** Developers may also exec into and port-forward to the app's pods in prod (always allowed in staging). @default false */
+  readonly execInProd?: boolean;
 }
 
 export interface AccessSpec {

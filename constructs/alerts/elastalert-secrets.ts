@@ -1,10 +1,10 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
-import { platformSecretKeyOf, SECRET_STORE } from '../model/naming';
+import { platformSecretKeyOf } from '../model/naming';
 import { ELASTALERT_ES_USER } from './elasticsearch-access';
 import { SMTP_AUTH_FILE_NAME } from './receivers';
+import { StoreSecret } from '../secrets/store-secret';
 
 /** The Secret with everything ElastAlert2 logs in with, filled from the secret store. */
 export const CREDENTIALS_SECRET = { name: 'elastalert-credentials', esPassword: 'es-password', smtpAuth: SMTP_AUTH_FILE_NAME, chatWebhook: 'chat-webhook-url' } as const;
@@ -32,21 +32,15 @@ export class ElastAlertSecrets extends Construct {
     const { namespace, cluster, alerting } = props;
     const key = (secret: string) => platformSecretKeyOf(cluster.env, secret);
 
-    new ApiObject(this, 'Credentials', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: CREDENTIALS_SECRET.name, namespace },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
-        target: { name: CREDENTIALS_SECRET.name, creationPolicy: 'Owner' },
-        data: [
-          { secretKey: CREDENTIALS_SECRET.esPassword, remoteRef: { key: key(ELASTALERT_ES_USER.storeSecret), property: 'password' } },
-          // The store holds JSON {"user", "password"}; JSON is YAML, so the whole value is smtp_auth_file as it is.
-          ...(alerting.email.credentialsSecret ? [{ secretKey: CREDENTIALS_SECRET.smtpAuth, remoteRef: { key: key(alerting.email.credentialsSecret) } }] : []),
-          ...(alerting.chat ? [{ secretKey: CREDENTIALS_SECRET.chatWebhook, remoteRef: { key: key(alerting.chat.webhookSecret), property: 'url' } }] : []),
-        ],
-      },
+    new StoreSecret(this, 'Credentials', {
+      name: CREDENTIALS_SECRET.name,
+      namespace,
+      data: [
+        { secretKey: CREDENTIALS_SECRET.esPassword, key: key(ELASTALERT_ES_USER.storeSecret), property: 'password' },
+        // The store holds JSON {"user", "password"}; JSON is YAML, so the whole value is smtp_auth_file as it is.
+        ...(alerting.email.credentialsSecret ? [{ secretKey: CREDENTIALS_SECRET.smtpAuth, key: key(alerting.email.credentialsSecret) }] : []),
+        ...(alerting.chat ? [{ secretKey: CREDENTIALS_SECRET.chatWebhook, key: key(alerting.chat.webhookSecret), property: 'url' }] : []),
+      ],
     });
 
     new ElasticsearchCaCopy(this, 'Ca', { namespace });

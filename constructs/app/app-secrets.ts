@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
-import { appSecretOf, labelsOf, namespaceOf, SECRET_STORE, secretStoreKeyOf } from '../model/naming';
+import { appSecretOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
+import { StoreSecret } from '../secrets/store-secret';
 
 export interface AppSecretsProps {
   readonly app: ResolvedApp;
@@ -18,19 +18,12 @@ export class AppSecrets extends Construct {
     super(scope, id);
     const { app, cluster } = props;
     if (app.secrets.length === 0) return;
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: appSecretOf(app.name), namespace: namespaceOf(app.name), labels: labelsOf(app.name) },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
-        target: { name: appSecretOf(app.name), creationPolicy: 'Owner', deletionPolicy: 'Retain' },
-        data: app.secrets.map((ref) => ({
-          secretKey: ref.env,
-          remoteRef: { key: secretStoreKeyOf(cluster.env, app.name, ref.secret), property: ref.key },
-        })),
-      },
+    new StoreSecret(this, 'Resource', {
+      name: appSecretOf(app.name),
+      namespace: namespaceOf(app.name),
+      labels: labelsOf(app.name),
+      retain: true,
+      data: app.secrets.map((ref) => ({ secretKey: ref.env, key: secretStoreKeyOf(cluster.env, app.name, ref.secret), property: ref.key })),
     });
   }
 }

@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
-import { bucketOf, labelsOf, namespaceOf, SECRET_STORE, secretStoreKeyOf } from '../model/naming';
+import { bucketOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp, ResolvedStorage } from '../model/resolve';
 import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
+import { StoreSecret } from '../secrets/store-secret';
 
 export interface AppStorageProps {
   readonly app: ResolvedApp & { readonly storage: ResolvedStorage };
@@ -29,25 +29,15 @@ export class AppStorage extends Construct {
     const { app, cluster } = props;
     if (app.storage.driver === 'geesefs') {
       this.credentialsSecret = s3CredentialsSecretOf(app.name);
-      new ApiObject(this, 'Credentials', {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'ExternalSecret',
-        metadata: { name: this.credentialsSecret, namespace: namespaceOf(app.name), labels: labelsOf(app.name), annotations: { ...FLUX_PRUNE_DISABLED } },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
-          target: {
-            name: this.credentialsSecret,
-            creationPolicy: 'Owner',
-            deletionPolicy: 'Retain',
-            // k8s-csi-s3's Secret contract: accessKeyID, secretAccessKey, endpoint, region.
-            template: { mergePolicy: 'Merge', data: { endpoint: `https://s3.${cluster.region}.amazonaws.com`, region: cluster.region } },
-          },
-          data: ['accessKeyID', 'secretAccessKey'].map((key) => ({
-            secretKey: key,
-            remoteRef: { key: secretStoreKeyOf(cluster.env, app.name, S3_CREDENTIALS_STORE_SECRET), property: key },
-          })),
-        },
+      new StoreSecret(this, 'Credentials', {
+        name: this.credentialsSecret,
+        namespace: namespaceOf(app.name),
+        labels: labelsOf(app.name),
+        annotations: { ...FLUX_PRUNE_DISABLED },
+        retain: true,
+        // k8s-csi-s3's Secret contract: accessKeyID, secretAccessKey, endpoint, region.
+        template: { mergePolicy: 'Merge', data: { endpoint: `https://s3.${cluster.region}.amazonaws.com`, region: cluster.region } },
+        data: ['accessKeyID', 'secretAccessKey'].map((key) => ({ secretKey: key, key: secretStoreKeyOf(cluster.env, app.name, S3_CREDENTIALS_STORE_SECRET), property: key })),
       });
     }
     this.claimName = new BucketVolume(this, 'Volume', {

@@ -1,15 +1,15 @@
-import { ApiObject } from 'cdk8s';
 import { IntOrString, Quantity, type Container, type Volume, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import {
   appSecretOf, backupBucketOf, backupPrefixOf, backupServiceAccountOf, bucketOf, labelsOf, namespaceOf, resticSecretOf,
-  SECRET_STORE, secretStoreKeyOf,
+  secretStoreKeyOf,
 } from '../model/naming';
 import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/resolve';
 import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import { APP_PRIORITY } from '../platform/priority-classes';
+import { StoreSecret } from '../secrets/store-secret';
 import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
 import { BACKUP_PATHS, backupScript, checkScript, PASSWORD_FILE, restoreScript, retentionScript } from './restic-scripts';
 
@@ -54,16 +54,13 @@ export class BackupJobs extends Construct {
       automountServiceAccountToken: false,
     });
 
-    new ApiObject(this, 'Password', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: resticSecretOf(app.name), namespace, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
-        target: { name: resticSecretOf(app.name), creationPolicy: 'Owner', deletionPolicy: 'Retain' },
-        data: [{ secretKey: 'password', remoteRef: { key: secretStoreKeyOf(cluster.env, app.name, 'restic'), property: 'password' } }],
-      },
+    new StoreSecret(this, 'Password', {
+      name: resticSecretOf(app.name),
+      namespace,
+      labels,
+      annotations: { ...FLUX_PRUNE_DISABLED },
+      retain: true,
+      data: [{ secretKey: 'password', key: secretStoreKeyOf(cluster.env, app.name, 'restic'), property: 'password' }],
     });
 
     // Mountpoint mounts read-write without delete and overwrite unless asked; a restore needs both.

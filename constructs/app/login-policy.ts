@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
-import { platformSecretKeyOf, SECRET_STORE } from '../model/naming';
+import { platformSecretKeyOf } from '../model/naming';
+import { StoreSecret } from '../secrets/store-secret';
 
 export interface LoginPolicyProps {
   /** The HTTPRoute it guards; the SecurityPolicy takes its name. */
@@ -29,19 +30,11 @@ export class LoginPolicy extends Construct {
     const labels = { ...props.labels };
     const access = cluster.internalAccess;
     const storeKey = access.oidc?.clientSecret ?? access.basicAuthSecret!;
-    new ApiObject(this, 'Secret', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: LOGIN_SECRET, namespace, labels },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
-        target: { name: LOGIN_SECRET, creationPolicy: 'Owner' },
-        data: [{
-          secretKey: access.oidc ? 'client-secret' : '.htpasswd',
-          remoteRef: { key: platformSecretKeyOf(cluster.env, storeKey) },
-        }],
-      },
+    new StoreSecret(this, 'Secret', {
+      name: LOGIN_SECRET,
+      namespace,
+      labels,
+      data: [{ secretKey: access.oidc ? 'client-secret' : '.htpasswd', key: platformSecretKeyOf(cluster.env, storeKey) }],
     });
     const login = access.oidc
       ? {

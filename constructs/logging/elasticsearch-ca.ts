@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ELASTICSEARCH, ELASTICSEARCH_CA_SECRET } from '../model/log-contract';
+import { StoreSecret } from '../secrets/store-secret';
 
 /** The copy of Elasticsearch's HTTPS CA in a client's namespace. */
 export const ELASTICSEARCH_CA = { name: 'elasticsearch-ca', key: 'ca.crt' } as const;
@@ -55,16 +56,11 @@ export class ElasticsearchCaCopy extends Construct {
         },
       },
     });
-    new ApiObject(this, 'Copy', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: ELASTICSEARCH_CA.name, namespace },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: 'SecretStore', name: ELASTICSEARCH_CA.name },
-        target: { name: ELASTICSEARCH_CA.name, creationPolicy: 'Owner' },
-        data: [{ secretKey: ELASTICSEARCH_CA.key, remoteRef: { key: ELASTICSEARCH_CA_SECRET, property: ELASTICSEARCH_CA.key } }],
-      },
+    new StoreSecret(this, 'Copy', {
+      name: ELASTICSEARCH_CA.name,
+      namespace,
+      store: { kind: 'SecretStore', name: ELASTICSEARCH_CA.name },
+      data: [{ secretKey: ELASTICSEARCH_CA.key, key: ELASTICSEARCH_CA_SECRET, property: ELASTICSEARCH_CA.key }],
     });
   }
 }

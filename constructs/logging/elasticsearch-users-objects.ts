@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { ELASTICSEARCH } from '../model/log-contract';
-import { platformSecretKeyOf, SECRET_STORE } from '../model/naming';
+import { platformSecretKeyOf } from '../model/naming';
 import { ES_ROLES_SECRET, esRolesOf, esUsersOf, esUserSecretOf } from './elasticsearch-users';
+import { StoreSecret } from '../secrets/store-secret';
 
 export interface ElasticsearchUsersProps {
   readonly cluster: ClusterSpec;
@@ -26,22 +27,12 @@ export class ElasticsearchUsers extends Construct {
       stringData: { [ES_ROLES_SECRET.key]: stringify(roles) },
     });
     for (const user of esUsersOf(props.cluster.access)) {
-      const name = esUserSecretOf(user.username);
-      new ApiObject(this, user.username, {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'ExternalSecret',
-        metadata: { name, namespace: ELASTICSEARCH.namespace },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
-          target: {
-            name,
-            creationPolicy: 'Owner',
-            // ECK's file realm reads a basic-auth Secret: username, password and the comma-separated roles.
-            template: { type: 'kubernetes.io/basic-auth', data: { username: user.username, password: '{{ .password }}', roles: user.roles.join(',') } },
-          },
-          data: [{ secretKey: 'password', remoteRef: { key: platformSecretKeyOf(props.cluster.env, user.storeSecret), property: 'password' } }],
-        },
+      new StoreSecret(this, user.username, {
+        name: esUserSecretOf(user.username),
+        namespace: ELASTICSEARCH.namespace,
+        // ECK's file realm reads a basic-auth Secret: username, password and the comma-separated roles.
+        template: { type: 'kubernetes.io/basic-auth', data: { username: user.username, password: '{{ .password }}', roles: user.roles.join(',') } },
+        data: [{ secretKey: 'password', key: platformSecretKeyOf(props.cluster.env, user.storeSecret), property: 'password' }],
       });
     }
   }

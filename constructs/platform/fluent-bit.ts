@@ -1,12 +1,12 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
 import { ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX } from '../model/log-contract';
-import { platformSecretKeyOf, SECRET_STORE } from '../model/naming';
+import { platformSecretKeyOf } from '../model/naming';
 import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
+import { StoreSecret } from '../secrets/store-secret';
 
 /** What this Fluent Bit release collects: every container's log on every node, or the cluster's events once. */
 export type FluentBitRole = 'container-logs' | 'events';
@@ -111,16 +111,10 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
     // Both releases share the namespace, its credentials and its CA copy; the container-logs one creates them.
     if (this.props.role !== 'container-logs') return;
     const c = new Construct(scope, this.name);
-    new ApiObject(c, 'Credentials', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: CREDENTIALS_SECRET, namespace: this.namespace },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: SECRET_STORE },
-        target: { name: CREDENTIALS_SECRET, creationPolicy: 'Owner' },
-        data: [{ secretKey: 'password', remoteRef: { key: platformSecretKeyOf(ctx.cluster.env, FLUENT_BIT_ES_USER.storeSecret), property: 'password' } }],
-      },
+    new StoreSecret(c, 'Credentials', {
+      name: CREDENTIALS_SECRET,
+      namespace: this.namespace,
+      data: [{ secretKey: 'password', key: platformSecretKeyOf(ctx.cluster.env, FLUENT_BIT_ES_USER.storeSecret), property: 'password' }],
     });
     new ElasticsearchCaCopy(c, 'Ca', { namespace: this.namespace });
   }

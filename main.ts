@@ -1,14 +1,23 @@
 import { APPS } from './apps';
 import { CLUSTERS } from './clusters';
 import { SynthError } from './constructs/policy/spec-error';
-import { synthesize } from './constructs/synth/pipeline';
+import { readReleases } from './constructs/synth/releases-io';
+import { describeWithFiles } from './constructs/synth/source-files';
+import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
 
+// npm run synth [-- --env <env>]: every env, or only the named ones (the others' files stay as they are).
 const started = process.hrtime.bigint();
 try {
-  const files = synthesize(__dirname, { clusters: CLUSTERS, apps: APPS });
+  const envs = parseSynthArgs(process.argv.slice(2), CLUSTERS);
+  const report = synthesizeEnvs(__dirname, { clusters: CLUSTERS, apps: APPS, releases: readReleases(__dirname, envs ?? envsOf(CLUSTERS)) }, envs);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  console.log(`synth: ${CLUSTERS.length} clusters, ${APPS.length} apps, ${files.length} files in ${ms.toFixed(0)} ms`);
+  console.log(`${formatSummary(report.summary)} (${report.files.length} files in ${ms.toFixed(0)} ms)`);
 } catch (error) {
-  console.error(error instanceof SynthError ? `synth failed, dist/ left untouched: ${error.message}` : error);
-  process.exitCode = 1;
+  if (error instanceof UsageError) {
+    console.error(`synth: ${error.message}; nothing written`);
+    process.exitCode = 2;
+  } else {
+    console.error(error instanceof SynthError ? `synth failed, nothing written: ${describeWithFiles(error, CLUSTERS)}` : error);
+    process.exitCode = 1;
+  }
 }

@@ -4,7 +4,7 @@ import type { AppSpec } from '../constructs/model/app-spec';
 export const backoffice: AppSpec = {
   name: 'backoffice',
   description: 'Internal admin tool for staff (orders, content, reports)',
-  image: 'ghcr.io/acme-web/backoffice:1.14.0',
+  imageRepository: 'ghcr.io/acme-web/backoffice',
   port: 8080,
   exposure: 'internal',
   hosts: {

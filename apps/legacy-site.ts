@@ -4,7 +4,7 @@ import type { AppSpec } from '../constructs/model/app-spec';
 export const legacySite: AppSpec = {
   name: 'legacy-site',
   description: 'Public PHP website (Apache + mod_php) with editor uploads',
-  image: 'ghcr.io/acme-web/legacy-site:2024.11.3',
+  imageRepository: 'ghcr.io/acme-web/legacy-site',
   port: 8080,
   exposure: 'public',
   hosts: {
@@ -28,7 +28,7 @@ export const legacySite: AppSpec = {
     { env: 'DB_PASSWORD', secret: 'database', key: 'password' },
     { env: 'SMTP_PASSWORD', secret: 'smtp', key: 'password' },
   ],
-  storage: { mountPath: '/var/www/html/uploads' },
+  storage: { mountPath: '/var/www/html/uploads', expectedGiB: 2500 },
   edge: { maxBodySize: '64Mi', timeoutSeconds: 120 },
   backup: { schedule: '30 1 * * *' },
   logParser: 'apache2',

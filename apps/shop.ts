@@ -4,7 +4,7 @@ import type { AppSpec } from '../constructs/model/app-spec';
 export const shop: AppSpec = {
   name: 'shop',
   description: 'Public online shop and its JSON API (Node.js)',
-  image: 'ghcr.io/acme-web/shop:3.8.2',
+  imageRepository: 'ghcr.io/acme-web/shop',
   port: 3000,
   exposure: 'public',
   hosts: {
@@ -26,7 +26,7 @@ export const shop: AppSpec = {
     { env: 'DATABASE_URL', secret: 'database', key: 'url' },
     { env: 'PAYMENT_API_KEY', secret: 'payment', key: 'api-key' },
   ],
-  storage: { mountPath: '/app/media' },
+  storage: { mountPath: '/app/media', expectedGiB: 300 },
   edge: { requestsPerSecond: 200 },
   backup: { schedule: '0 2 * * *' },
   // Orders are disputed up to half a year later: keep the shop's logs that long.

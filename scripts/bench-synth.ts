@@ -1,18 +1,39 @@
 /**
- * Synth benchmark: builds N copies of the real apps, in memory (no writes), and prints the time.
- * A Gateway holds at most 63 hosts (Gateway API's 64-listener cap), the platform endpoints' included,
- * so the apps are spread over as many clusters as that takes. Run: npm run bench -- 50 200 800. Figures only; tests never time.
+ * npm run bench [-- 100 200 400 800] [--runs 3] [--with-test]
+ *
+ * Prints figures and judges nothing (tests never time). In one run, side by side:
+ *  1. `npm run synth` of the shipped repo (every env, every add-on, the Terraform), in a temp copy,
+ *     against a hello world run the way `cdk8s init typescript-app` sets it up: one chart with a
+ *     Deployment and a Service (cdk8s-plus), `cdk8s synth` with `app: npx ts-node main.ts`. Wall time,
+ *     peak RSS and the ratio.
+ *  2. The whole synth (build, validate, write) of generated clusters with N synthetic apps, each N in a
+ *     process of its own: wall time, time per app, peak RSS. A Gateway holds at most 63 hosts, the
+ *     platform endpoints' included, so the apps are spread over as many clusters as that takes.
+ *  3. With --with-test, `npm test` (slow).
+ * Each figure is the median of --runs runs, after one warm-up run of each command. Peak RSS is that of
+ * the largest process of the command (/usr/bin/time -v, or else each Node process's own maxRSS).
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { MAX_HOSTS_PER_CLUSTER } from '../constructs/policy/edge-validation';
-import { buildAll } from '../constructs/synth/pipeline';
+import type { SynthInput } from '../constructs/synth/pipeline';
+import { readReleasesFile } from '../constructs/synth/releases-io';
+import { synthesizeEnvs } from '../constructs/synth/synth-envs';
+import { copyRepo, REPO_ROOT } from './repo-copy';
 
-function scaledInput(count: number): { clusters: ClusterSpec[]; apps: AppSpec[] } {
+const DEFAULT_COUNTS = [100, 200, 400, 800];
+const TIME = '/usr/bin/time';
+const MiB = 1024;
+
+/** Clusters like staging, each with up to a Gateway's worth of synthetic apps copied from the real ones. */
+export function scaledInput(count: number): SynthInput {
   const base = CLUSTERS[0];
   const apps = Array.from({ length: count }, (_, i) => {
     const template = APPS[i % APPS.length];
@@ -28,19 +49,222 @@ function scaledInput(count: number): { clusters: ClusterSpec[]; apps: AppSpec[] 
       name: `bench-${clusters.length}`,
       apps: Object.fromEntries(names.map((n) => [n, {}])),
       appData: Object.fromEntries(names.map((n) => [n, 'live' as const])),
+      access: { ...base.access, apps: {} },
     });
   }
-  return { clusters, apps };
+  // Each synthetic app runs its template's current release.
+  const released = readReleasesFile(REPO_ROOT, base.env).apps;
+  const releases = { [base.env]: { apps: Object.fromEntries(apps.map((a, i) => [a.name, released[APPS[i % APPS.length].name]])) } };
+  return { clusters, apps, releases };
 }
 
-const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
-console.log('apps\tclusters\tfiles\tobjects\tms\tms/app\theap MiB');
-for (const count of counts.length > 0 ? counts : [25, 100, 400]) {
+/**
+ * The child: the synth of N synthetic apps into a temp dir; prints one JSON line. The generated clusters
+ * share one env, so each is synthesized (validated, built, written) as a repo of its own.
+ */
+function child(count: number): void {
   const input = scaledInput(count);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  try {
+    const started = process.hrtime.bigint();
+    const files = input.clusters.flatMap((cluster) => {
+      const mine = (name: string) => name in cluster.apps;
+      const releases = Object.fromEntries(
+        Object.entries(input.releases).map(([env, file]) => [env, { apps: Object.fromEntries(Object.entries(file.apps).filter(([name]) => mine(name))) }]),
+      );
+      const clusterInput = { clusters: [cluster], apps: input.apps.filter((a) => mine(a.name)), releases };
+      const dir = path.join(root, cluster.name);
+      fs.mkdirSync(dir);
+      return synthesizeEnvs(dir, clusterInput).files;
+    });
+    const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const objects = files.reduce((n, f) => n + (f.objects?.length ?? 0), 0);
+    console.log(JSON.stringify({ count, clusters: input.clusters.length, files: files.length, objects, synthMs }));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+interface Measured {
+  readonly wallMs: number;
+  readonly rssKiB: number;
+  readonly stdout: string;
+  readonly status: number | null;
+}
+
+/** Runs a command to its end: its wall time, and the peak RSS of its largest process. Throws if it fails. */
+function measure(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, allowFailure = false): Measured {
+  const useTime = fs.existsSync(TIME);
+  const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rss-'));
+  const probe = path.join(probeDir, 'probe.js');
+  // Without /usr/bin/time: every Node process of the command writes its own peak RSS when it exits.
+  fs.writeFileSync(
+    probe,
+    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(probeDir)} + '/rss-' + process.pid, String(process.resourceUsage().maxRSS)));\n`,
+  );
+  const fullEnv = { ...process.env, ...env, ...(useTime ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim() }) };
+  const [bin, argv] = useTime ? [TIME, ['-f', '__bench_rss_kib %M', cmd, ...args]] : [cmd, [...args]];
   const started = process.hrtime.bigint();
-  const files = buildAll(input);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const objects = files.reduce((n, f) => n + (f.objects?.length ?? 0), 0);
-  const heap = process.memoryUsage().heapUsed / 2 ** 20;
-  console.log(`${count}\t${input.clusters.length}\t${files.length}\t${objects}\t${ms.toFixed(0)}\t${(ms / count).toFixed(2)}\t${heap.toFixed(0)}`);
+  const run = spawnSync(bin, argv, { cwd, env: fullEnv, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  try {
+    if (run.status !== 0 && !allowFailure)
+      throw new Error(`bench: ${cmd} ${args.join(' ')} failed (exit ${run.status}) in ${cwd}:\n${run.stderr}\n${run.stdout}`);
+    const rssKiB = useTime
+      ? Number(/__bench_rss_kib (\d+)/.exec(run.stderr)?.[1] ?? NaN)
+      : Math.max(
+          ...fs
+            .readdirSync(probeDir)
+            .filter((f) => f.startsWith('rss-'))
+            .map((f) => Number(fs.readFileSync(path.join(probeDir, f), 'utf8'))),
+        );
+    return { wallMs, rssKiB, stdout: run.stdout, status: run.status };
+  } finally {
+    fs.rmSync(probeDir, { recursive: true, force: true });
+  }
+}
+
+/** One warm-up run (caches, page cache), then `runs` runs; the median wall time and RSS. */
+function medianOf(runs: number, run: () => Measured): Measured {
+  run();
+  const results = Array.from({ length: runs }, run);
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const last = results[results.length - 1];
+  return { wallMs: mid(results.map((r) => r.wallMs)), rssKiB: mid(results.map((r) => r.rssKiB)), stdout: last.stdout, status: last.status };
+}
+
+/** The hello world of `cdk8s init typescript-app`, in a temp dir, with this repo's node_modules linked. */
+function helloWorld(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hello-'));
+  const template = path.join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
+  fs.copyFileSync(path.join(template, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node main.ts\n');
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'hello', version: '1.0.0', private: true, scripts: { synth: 'cdk8s synth' } }, null, 2)}\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'main.ts'),
+    `import { Construct } from 'constructs';
+import { App, Chart, ChartProps } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+
+export class MyChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = { }) {
+    super(scope, id, props);
+    const deployment = new kplus.Deployment(this, 'web', {
+      containers: [{ image: 'nginxdemos/hello:0.4', portNumber: 8080 }],
+    });
+    deployment.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+  }
+}
+
+const app = new App();
+new MyChart(app, 'hello');
+app.synth();
+`,
+  );
+  return dir;
+}
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const s = (ms: number): string => (ms / 1000).toFixed(2);
+const mib = (kib: number): string => (kib / MiB).toFixed(0);
+
+function main(argv: readonly string[]): void {
+  const runsAt = argv.indexOf('--runs');
+  const runs = runsAt === -1 ? 3 : Number(argv[runsAt + 1]);
+  const counts = argv.filter((a, i) => /^\d+$/.test(a) && i !== runsAt + 1).map(Number);
+  const withTest = argv.includes('--with-test');
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const lines: string[] = [];
+  const say = (line = '') => {
+    lines.push(line);
+    console.log(line);
+  };
+  try {
+    const repo = copyRepo(REPO_ROOT, path.join(temp, 'repo'));
+    const hello = helloWorld();
+    // No upgrade check: it asks the npm registry over the network, which would only slow the baseline down.
+    const base = medianOf(runs, () => measure(npm, ['run', 'synth'], hello, { CDK8S_CHECK_UPGRADE: 'false' }));
+    const shipped = medianOf(runs, () => measure(npm, ['run', 'synth'], repo));
+    fs.rmSync(hello, { recursive: true, force: true });
+    const apps = new Set(CLUSTERS.flatMap((c) => Object.keys(c.apps))).size;
+    const summary = shipped.stdout.trim().split('\n').pop() ?? '';
+
+    say(
+      `Synth benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ` +
+        `load ${os.loadavg()[0].toFixed(1)} at the start; median of ${runs} run${runs === 1 ? '' : 's'} after a warm-up.`,
+    );
+    say();
+    say('| command | wall | peak RSS |');
+    say('|---|---:|---:|');
+    say(`| hello world: \`cdk8s synth\`, \`app: npx ts-node main.ts\`, 1 chart (Deployment + Service) | ${s(base.wallMs)} s | ${mib(base.rssKiB)} MiB |`);
+    say(
+      `| this repo: \`npm run synth\`, ${CLUSTERS.length} clusters, ${apps} apps, every add-on, Terraform | ${s(shipped.wallMs)} s | ${mib(shipped.rssKiB)} MiB |`,
+    );
+    say(`| ratio, repo / hello world | ${(shipped.wallMs / base.wallMs).toFixed(2)}× | ${(shipped.rssKiB / base.rssKiB).toFixed(2)}× |`);
+    say();
+
+    const scaled = (counts.length > 0 ? counts : DEFAULT_COUNTS).map((count) => {
+      let last: { clusters: number; objects: number; synthMs: number } | undefined;
+      const synthMs: number[] = [];
+      const m = medianOf(runs, () => {
+        const r = measure(process.execPath, ['--import', 'tsx', path.join('scripts', 'bench-synth.ts'), '--child', String(count)], REPO_ROOT);
+        last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+        synthMs.push(last!.synthMs);
+        return r;
+      });
+      const synth = synthMs.slice(1).sort((a, b) => a - b)[Math.floor(runs / 2)];
+      return { count, clusters: last!.clusters, objects: last!.objects, wallMs: m.wallMs, synthMs: synth, rssKiB: m.rssKiB };
+    });
+    say('| apps | clusters | objects | wall (process) | synth (in process) | synth per app | peak RSS |');
+    say('|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of scaled) {
+      say(
+        `| ${r.count} | ${r.clusters} | ${r.objects} | ${s(r.wallMs)} s | ${s(r.synthMs)} s | ${(r.synthMs / r.count).toFixed(1)} ms | ${mib(r.rssKiB)} MiB |`,
+      );
+    }
+    say();
+
+    let testMs: number | undefined;
+    if (withTest) {
+      const test = measure(npm, ['test', '--silent'], REPO_ROOT, { CI: '' }, true);
+      testMs = test.wallMs;
+      say(`\`npm test\`: ${s(testMs)} s, peak RSS ${mib(test.rssKiB)} MiB${test.status === 0 ? '' : `, exit ${test.status} (tests failed)`}.`);
+      say();
+    }
+
+    const ratio = shipped.wallMs / base.wallMs;
+    const at = (n: number) => scaled.find((r) => r.count === n);
+    const [t200, t800] = [at(200), at(800)];
+    const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
+    say('Targets:');
+    say(`- shipped synth ≤ 1.0× the hello world: ${ratio.toFixed(2)}×, ${verdict(ratio <= 1)}.`);
+    if (t200 && t800) {
+      const linear = t800.synthMs / t200.synthMs;
+      say(`- t(800)/t(200) ≤ 4.5: ${linear.toFixed(2)} in process (${(t800.wallMs / t200.wallMs).toFixed(2)} with process start), ${verdict(linear <= 4.5)}.`);
+      const fast = t800.wallMs <= 10_000;
+      const small = t800.rssKiB <= 1024 * MiB;
+      say(`- 800 apps ≤ 10 s and ≤ 1 GB: ${s(t800.wallMs)} s wall (${s(t800.synthMs)} s synth), ${mib(t800.rssKiB)} MiB, ${verdict(fast && small)}.`);
+    } else {
+      say('- t(800)/t(200) and 800 apps: not measured (run with 200 and 800 among the counts).');
+    }
+    say(
+      testMs === undefined
+        ? '- npm test ≤ 60 s: not measured (add --with-test; it is slow).'
+        : `- npm test ≤ 60 s: ${s(testMs)} s, ${verdict(testMs <= 60_000)}.`,
+    );
+    say();
+    say(`The shipped synth printed: ${summary}`);
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') child(Number(args[1]));
+  else main(args);
 }

@@ -5,37 +5,68 @@ import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { checkAccess } from '../constructs/policy/access-validation';
 import { SynthError } from '../constructs/policy/spec-error';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
+import { REAL_RELEASES } from './support';
 
 const cluster = (env: string): ClusterSpec => CLUSTERS.find((c) => c.env === env)!;
 /** The real input with one cluster's access model changed. */
 const withAccess = (env: string, edit: (access: AccessSpec) => AccessSpec): SynthInput => ({
   clusters: CLUSTERS.map((c) => (c.env === env ? { ...c, access: edit(c.access) } : c)),
   apps: APPS,
+  releases: REAL_RELEASES,
 });
 const STG = 'cluster "acme-staging"';
 const PRD = 'cluster "acme-prod"';
 const ROLE = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 
 const BAD_ACCESS: ReadonlyArray<readonly [string, SynthInput, string]> = [
-  ['a person id that is no DNS label', withAccess('prod', (a) => ({ ...a, people: { ...a.people, 'Ops.Lead': { iamRoleArn: ROLE('444455556666', 'OpsLead') } } })),
-    `${PRD}: field "access.people.Ops.Lead" = "Ops.Lead": must be a DNS-1123 label (lower-case letters, digits, "-") of at most 63 characters`],
-  ['an IAM user instead of a role', withAccess('prod', (a) => ({ ...a, people: { ...a.people, 'dev-shop': { iamRoleArn: 'arn:aws:iam::444455556666:user/dev' } } })),
-    `${PRD}: field "access.people.dev-shop.iamRoleArn" = "arn:aws:iam::444455556666:user/dev": must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>`],
-  ['an assumed-role session instead of the role', withAccess('staging', (a) => ({
-    ...a, people: { ...a.people, 'ops-lead': { iamRoleArn: 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/ops' } },
-  })), `${STG}: field "access.people.ops-lead.iamRoleArn" = "arn:aws:sts::111122223333:assumed-role/PlatformAdmin/ops": must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>`],
-  ['an account id that is not 12 digits', withAccess('staging', (a) => ({ ...a, people: { ...a.people, 'dev-shop': { iamRoleArn: ROLE('1111', 'Dev') } } })),
-    `${STG}: field "access.people.dev-shop.iamRoleArn" = "arn:aws:iam::1111:role/Dev": must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>`],
-  ['two people on one role', withAccess('prod', (a) => ({ ...a, people: { ...a.people, 'dev-shop': { iamRoleArn: a.people['ops-lead'].iamRoleArn } } })),
-    `${PRD}: field "access.people.ops-lead.iamRoleArn" = "${cluster('prod').access.people['ops-lead'].iamRoleArn}": is also the role of "dev-shop": one role in two access entries would merge their rights; give each person a role of their own`],
-  ['a platform admin who is no person', withAccess('prod', (a) => ({ ...a, platformAdmins: ['ops-lead', 'cto'] })),
-    `${PRD}: field "access.platformAdmins[1]" = "cto": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`],
-  ['a developer who is no person', withAccess('staging', (a) => ({ ...a, apps: { ...a.apps, shop: { developers: ['dev-shop', 'dev-shopp'] } } })),
-    `${STG}: field "access.apps.shop.developers[1]" = "dev-shopp": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`],
-  ['a viewer who is no person', withAccess('prod', (a) => ({ ...a, apps: { ...a.apps, backoffice: { viewers: ['auditor'] } } })),
-    `${PRD}: field "access.apps.backoffice.viewers[0]" = "auditor": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`],
-  ['access to an app the cluster does not run', withAccess('prod', (a) => ({ ...a, apps: { ...a.apps, blog: { developers: ['dev-shop'] } } })),
-    `${PRD}: field "access.apps.blog" = "blog": is not an app of this cluster (apps: backoffice, legacy-site, shop); an app that leaves the cluster leaves access.apps too`],
+  [
+    'a person id that is no DNS label',
+    withAccess('prod', (a) => ({ ...a, people: { ...a.people, 'Ops.Lead': { iamRoleArn: ROLE('444455556666', 'OpsLead') } } })),
+    `${PRD}: field "access.people.Ops.Lead" = "Ops.Lead": must be a DNS-1123 label (lower-case letters, digits, "-") of at most 63 characters`,
+  ],
+  [
+    'an IAM user instead of a role',
+    withAccess('prod', (a) => ({ ...a, people: { ...a.people, 'dev-shop': { iamRoleArn: 'arn:aws:iam::444455556666:user/dev' } } })),
+    `${PRD}: field "access.people.dev-shop.iamRoleArn" = "arn:aws:iam::444455556666:user/dev": must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>`,
+  ],
+  [
+    'an assumed-role session instead of the role',
+    withAccess('staging', (a) => ({
+      ...a,
+      people: { ...a.people, 'ops-lead': { iamRoleArn: 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/ops' } },
+    })),
+    `${STG}: field "access.people.ops-lead.iamRoleArn" = "arn:aws:sts::111122223333:assumed-role/PlatformAdmin/ops": must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>`,
+  ],
+  [
+    'an account id that is not 12 digits',
+    withAccess('staging', (a) => ({ ...a, people: { ...a.people, 'dev-shop': { iamRoleArn: ROLE('1111', 'Dev') } } })),
+    `${STG}: field "access.people.dev-shop.iamRoleArn" = "arn:aws:iam::1111:role/Dev": must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>`,
+  ],
+  [
+    'two people on one role',
+    withAccess('prod', (a) => ({ ...a, people: { ...a.people, 'dev-shop': { iamRoleArn: a.people['ops-lead'].iamRoleArn } } })),
+    `${PRD}: field "access.people.ops-lead.iamRoleArn" = "${cluster('prod').access.people['ops-lead'].iamRoleArn}": is also the role of "dev-shop": one role in two access entries would merge their rights; give each person a role of their own`,
+  ],
+  [
+    'a platform admin who is no person',
+    withAccess('prod', (a) => ({ ...a, platformAdmins: ['ops-lead', 'cto'] })),
+    `${PRD}: field "access.platformAdmins[1]" = "cto": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`,
+  ],
+  [
+    'a developer who is no person',
+    withAccess('staging', (a) => ({ ...a, apps: { ...a.apps, shop: { developers: ['dev-shop', 'dev-shopp'] } } })),
+    `${STG}: field "access.apps.shop.developers[1]" = "dev-shopp": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`,
+  ],
+  [
+    'a viewer who is no person',
+    withAccess('prod', (a) => ({ ...a, apps: { ...a.apps, backoffice: { viewers: ['auditor'] } } })),
+    `${PRD}: field "access.apps.backoffice.viewers[0]" = "auditor": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`,
+  ],
+  [
+    'access to an app the cluster does not run',
+    withAccess('prod', (a) => ({ ...a, apps: { ...a.apps, blog: { developers: ['dev-shop'] } } })),
+    `${PRD}: field "access.apps.blog" = "blog": is not an app of this cluster (apps: backoffice, legacy-site, shop); an app that leaves the cluster leaves access.apps too`,
+  ],
 ];
 
 describe('a bad access model stops synth with a clear error', () => {
@@ -55,10 +86,16 @@ describe('a bad access model stops synth with a clear error', () => {
   });
 
   test('a role with a path (as IAM Identity Center makes them) is a role', () => {
-    const sso = { ...cluster('staging'), access: { ...cluster('staging').access, people: {
-      ...cluster('staging').access.people,
-      'ops-lead': { iamRoleArn: ROLE('111122223333', 'aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_PlatformAdmin_9f8e7d6c5b4a3f2e') },
-    } } };
+    const sso = {
+      ...cluster('staging'),
+      access: {
+        ...cluster('staging').access,
+        people: {
+          ...cluster('staging').access.people,
+          'ops-lead': { iamRoleArn: ROLE('111122223333', 'aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_PlatformAdmin_9f8e7d6c5b4a3f2e') },
+        },
+      },
+    };
     expect(checkAccess(sso)).toEqual([]);
   });
 });

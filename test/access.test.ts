@@ -61,7 +61,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do 
     for (const layer of ['platform-controllers', 'platform-configs', 'platform-services']) {
       expect((objects.find((o) => o.kind === 'Kustomization' && o.metadata.name === layer) as Json).spec.serviceAccountName).toBeUndefined();
     }
-    const appObjects = realOutput().filter((f) => f.path.startsWith(`dist/${env}/apps/`)).flatMap((f) => f.objects ?? []);
+    const appObjects = realOutput()
+      .filter((f) => f.path.startsWith(`dist/${env}/apps/`))
+      .flatMap((f) => f.objects ?? []);
     const fluxGrants = grantsOf(objects).filter((g) => g.subject.kind === 'ServiceAccount' && g.subject.name === FLUX_APPS_ACCOUNT);
     expect(fluxGrants).toHaveLength(1);
     const rules = fluxGrants[0].rules!;
@@ -75,22 +77,28 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do 
 });
 
 describe('the RBAC rules fail on broken objects', () => {
-  const role = (rules: Json[]): KubeObject => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' }, rules } as Json);
+  const role = (rules: Json[]): KubeObject => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' }, rules }) as Json;
   test('wildcards', () => {
     expect(rbacProblems([role([{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])])).toEqual(['ClusterRole r: rule 0 has a wildcard in resources']);
-    expect(rbacProblems([role([{ apiGroups: ['*'], resources: ['pods'], verbs: ['*'] }])])).toEqual(['ClusterRole r: rule 0 has a wildcard in verbs', 'ClusterRole r: rule 0 has a wildcard in apiGroups']);
+    expect(rbacProblems([role([{ apiGroups: ['*'], resources: ['pods'], verbs: ['*'] }])])).toEqual([
+      'ClusterRole r: rule 0 has a wildcard in verbs',
+      'ClusterRole r: rule 0 has a wildcard in apiGroups',
+    ]);
   });
   test('cluster-admin for anyone but the platform admins', () => {
     const binding = {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'b' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'b' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'default' }],
     } as Json;
     expect(rbacProblems([binding])).toEqual(['ClusterRoleBinding b: binds cluster-admin to ServiceAccount ci; only webapps:platform-admins may hold it']);
   });
   test('a ServiceAccount that mounts its token everywhere', () => {
-    expect(rbacProblems([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'x', namespace: 'shop' } } as Json]))
-      .toEqual(['ServiceAccount shop/x: mounts its token into every pod; set automountServiceAccountToken: false']);
+    expect(rbacProblems([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'x', namespace: 'shop' } } as Json])).toEqual([
+      'ServiceAccount shop/x: mounts its token into every pod; set automountServiceAccountToken: false',
+    ]);
   });
   test('an apps-layer kind the restricted account may not apply fails synth', () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop' } } as Json;

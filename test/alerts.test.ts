@@ -21,7 +21,14 @@ import { synthChart } from '../constructs/synth/chart-synth';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const appsOf = (cluster: ClusterSpec): ResolvedApp[] =>
-  Object.keys(cluster.apps).sort().map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+  Object.keys(cluster.apps)
+    .sort()
+    .map((name) =>
+      resolveApp(
+        APPS.find((a) => a.name === name)!,
+        cluster,
+      ),
+    );
 /** The rules folder of a cluster, each file parsed back from its YAML. */
 const renderedRulesOf = (cluster: ClusterSpec): Record<string, Json> =>
   Object.fromEntries(Object.entries(ruleFilesOf(appsOf(cluster), cluster.alerting!)).map(([id, text]) => [id, parse(text)]));
@@ -159,8 +166,10 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on i
     expect(schemaProblems(objects)).toEqual([]);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const external = objects.filter((o) => o.kind === 'ExternalSecret') as Json[];
-    const storeKeys = external.filter((e) => e.spec.secretStoreRef.kind === 'ClusterSecretStore')
-      .flatMap((e) => e.spec.data.map((d: Json) => d.remoteRef.key)).sort();
+    const storeKeys = external
+      .filter((e) => e.spec.secretStoreRef.kind === 'ClusterSecretStore')
+      .flatMap((e) => e.spec.data.map((d: Json) => d.remoteRef.key))
+      .sort();
     expect(storeKeys).toEqual(alertingStoreKeysOf(cluster));
     const ca = external.find((e) => e.spec.secretStoreRef.kind === 'SecretStore');
     expect(ca.spec.data[0].remoteRef.key).toBe(ELASTICSEARCH_CA_SECRET);

@@ -22,7 +22,19 @@ const ENV = 'staging';
 const APP = 'legacy-site';
 const SPARSE_BYTES = 128 * 2 ** 20;
 
-interface Report { event: string; job: string; app: string; status: string; duration_seconds: number; snapshot?: string; bytes_added?: number; files_new?: number; files_changed?: number; exit_code?: number; target?: string }
+interface Report {
+  event: string;
+  job: string;
+  app: string;
+  status: string;
+  duration_seconds: number;
+  snapshot?: string;
+  bytes_added?: number;
+  files_new?: number;
+  files_changed?: number;
+  exit_code?: number;
+  target?: string;
+}
 
 const cronJobOf = (objects: readonly KubeObject[], job: BackupJob): KubeObject => {
   const found = objects.find((o) => o.kind === 'CronJob' && o.metadata.namespace === namespaceOf(APP) && o.metadata.name === backupJobNameOf(APP, job));
@@ -110,7 +122,11 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     fs.closeSync(fd);
   });
   afterAll(() => {
-    console.log(`backup drill timings (s): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    console.log(
+      `backup drill timings (s): ${Object.entries(timings)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
     fs.rmSync(root, { recursive: true, force: true });
   });
 

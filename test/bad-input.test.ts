@@ -4,9 +4,10 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import { LETSENCRYPT_PRODUCTION, type ClusterSpec } from '../constructs/model/cluster-spec';
+import { withRelease, type ReleaseVersion } from '../constructs/model/releases';
 import { SynthError } from '../constructs/policy/spec-error';
 import { synthesize, type SynthInput } from '../constructs/synth/pipeline';
-import { tempDir, treeHash } from './support';
+import { REAL_INPUT, REAL_RELEASES, tempDir, treeHash } from './support';
 
 const app = (name: string) => APPS.find((a) => a.name === name)!;
 const cluster = (env: string) => CLUSTERS.find((c) => c.env === env)!;
@@ -15,84 +16,191 @@ const cluster = (env: string) => CLUSTERS.find((c) => c.env === env)!;
 const withApp = (name: string, patch: Partial<AppSpec>): SynthInput => ({
   clusters: CLUSTERS,
   apps: APPS.map((a) => (a.name === name ? { ...a, ...patch } : a)),
+  releases: REAL_RELEASES,
 });
 /** The real input with one cluster changed. */
 const withCluster = (env: string, patch: Partial<ClusterSpec>): SynthInput => ({
   clusters: CLUSTERS.map((c) => (c.env === env ? { ...c, ...patch } : c)),
   apps: APPS,
+  releases: REAL_RELEASES,
 });
 const withOverride = (env: string, name: string, override: ClusterSpec['apps'][string]): SynthInput =>
   withCluster(env, { apps: { ...cluster(env).apps, [name]: { ...cluster(env).apps[name], ...override } } });
+
+/** The real input with one app's current version in one env's releases file changed. */
+const withCurrent = (env: string, name: string, patch: Partial<ReleaseVersion>): SynthInput => {
+  const entry = REAL_RELEASES[env].apps[name];
+  return { ...REAL_INPUT, releases: { ...REAL_RELEASES, [env]: withRelease(REAL_RELEASES[env], name, { ...entry, current: { ...entry.current, ...patch } }) } };
+};
+const withoutRelease = (env: string, name: string): SynthInput => {
+  const { [name]: _dropped, ...apps } = REAL_RELEASES[env].apps;
+  return { ...REAL_INPUT, releases: { ...REAL_RELEASES, [env]: { ...REAL_RELEASES[env], apps } } };
+};
 
 const STG = 'cluster "acme-staging"';
 const PRD = 'cluster "acme-prod"';
 
 const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
-  ['an app name that is no DNS label', withApp('shop', { name: 'Web_Shop' }),
-    'app "Web_Shop": field "name" = "Web_Shop": must be a DNS-1123 label (lower-case letters, digits, "-") of at most 40 characters'],
-  ['two apps with one name', { clusters: CLUSTERS, apps: [...APPS, { ...app('shop'), hosts: {} }] },
-    'app "shop": field "name" = "shop": two apps have this name'],
-  ['one host served by two apps', withOverride('prod', 'backoffice', { hosts: ['shop.example.com'] }),
-    `${PRD}, app "backoffice": field "hosts" = "shop.example.com": is already served by app "shop"`],
-  ['a host that is no FQDN', withOverride('staging', 'shop', { hosts: ['shop..staging.example.com'] }),
-    `${STG}, app "shop": field "hosts" = "shop..staging.example.com": must be a lower-case fully qualified domain name`],
-  ['a host outside the cluster domain', withOverride('prod', 'shop', { hosts: ['shop.other-company.com'] }),
-    `${PRD}, app "shop": field "hosts" = "shop.other-company.com": must be under example.com (add its domain to the cluster's extraHostDomains to allow it)`],
-  ['an app with no host in an env', withApp('backoffice', { hosts: { prod: ['admin.example.com'] } }),
-    `${STG}, app "backoffice": field "hosts.staging" = []: the app needs at least one host in this env`],
-  ['an image tagged latest', withApp('shop', { image: 'ghcr.io/acme-web/shop:latest' }),
-    'app "shop": field "image" = "ghcr.io/acme-web/shop:latest": must be pinned to a tag other than "latest" or to a digest'],
-  ['an image without a tag', withApp('shop', { image: 'ghcr.io/acme-web/shop' }),
-    'app "shop": field "image" = "ghcr.io/acme-web/shop": must be pinned to a tag other than "latest" or to a digest'],
-  ['a malformed digest', withApp('shop', { image: 'ghcr.io/acme-web/shop@sha256:abc' }),
-    'app "shop": field "image" = "ghcr.io/acme-web/shop@sha256:abc": is not a valid image reference (repo:tag or repo@sha256:<64 hex>)'],
-  ['a CPU request that does not parse', withApp('shop', { resources: { ...app('shop').resources, cpu: { request: '2 cores', limit: '2' } } }),
-    `${STG}, app "shop": field "resources.cpu.request" = "2 cores": is not a positive Kubernetes quantity`],
-  ['a memory request above its limit', withOverride('prod', 'shop', { resources: { cpu: { request: '1', limit: '2' }, memory: { request: '2Gi', limit: '1Gi' } } }),
-    `${PRD}, app "shop": field "resources.memory.request" = "2Gi": must not exceed the limit (1Gi)`],
-  ['scaling min above max', withOverride('prod', 'shop', { scaling: { min: 5, max: 3 } }),
-    `${PRD}, app "shop": field "scaling.max" = 3: must be a whole number of at least scaling.min (5)`],
-  ['zero replicas', withOverride('staging', 'shop', { scaling: { min: 0, max: 2 } }),
-    `${STG}, app "shop": field "scaling.min" = 0: must be a whole number of at least 1`],
-  ['a cluster that names an unknown app', withCluster('prod', { apps: { ...cluster('prod').apps, blog: {} } }),
-    `${PRD}: field "apps.blog" = "blog": is not an app in apps/ (known: backoffice, legacy-site, shop)`],
-  ['fewer than 3 nodes', withCluster('staging', { nodePool: { ...cluster('staging').nodePool, min: 2 } }),
-    `${STG}: field "nodePool.min" = 2: must be at least 3, one node per availability zone`],
-  ['staging on the production ACME server', withCluster('staging', { acme: { ...cluster('staging').acme, server: LETSENCRYPT_PRODUCTION } }),
-    `${STG}: field "acme.server" = "${LETSENCRYPT_PRODUCTION}": the staging cluster must use https://acme-staging-v02.api.letsencrypt.org/directory`],
-  ['offsite backups in the same region', withCluster('prod', { offsiteRegion: 'eu-central-1' }),
-    `${PRD}: field "offsiteRegion" = "eu-central-1": must differ from region, or the backups are not offsite`],
-  ['a privileged port', withApp('legacy-site', { port: 80 }),
-    'app "legacy-site": field "port" = 80: must be an unprivileged port (1024-65535): apps run as non-root'],
-  ['running as root', withApp('legacy-site', { runAsUser: 0 }),
-    'app "legacy-site": field "runAsUser" = 0: must be a non-root uid (1 or more)'],
-  ['a cron schedule with 4 fields', withApp('legacy-site', { backup: { schedule: '30 1 * *' } }),
-    'app "legacy-site": field "backup.schedule" = "30 1 * *": must be a 5-field cron expression, e.g. "30 2 * * *"'],
-  ['a storage driver that does not exist', withApp('shop', { storage: { mountPath: '/app/media', driver: 's3fs' as never } }),
-    'app "shop": field "storage.driver" = "s3fs": must be one of mountpoint-s3, geesefs'],
-  ['storage mounted where the backup jobs mount', withApp('shop', { storage: { mountPath: '/backup/media' } }),
-    'app "shop": field "storage.mountPath" = "/backup/media": must not lie under /backup, /restic, /restore: the backup jobs mount there'],
-  ['a retention that keeps nothing', withApp('shop', { backup: { retention: { daily: 0, weekly: 0, monthly: 0 } } }),
-    'app "shop": field "backup.retention" = {"daily":0,"weekly":0,"monthly":0}: keeps no snapshot at all: forget would delete every backup'],
-  ['a check sample that restic cannot read', withApp('shop', { backup: { checkReadDataSubset: 'half' } }),
-    'app "shop": field "backup.checkReadDataSubset" = "half": must be a percentage ("10%"), a part ("1/7") or a size ("50G")'],
-  ['a pre-backup hook on a floating image', withApp('shop', { backup: { preBackup: { image: 'postgres:latest', command: ['pg_dump'] } } }),
-    'app "shop": field "backup.preBackup.image" = "postgres:latest": must be a valid image pinned to a tag other than "latest" or to a digest'],
-  ['backups of an app without storage', withApp('backoffice', { backup: { schedule: '0 3 * * *' } }),
-    'app "backoffice": field "backup" = {"schedule":"0 3 * * *"}: needs storage: there is no data to back up'],
-  ['a secret that shadows a plain env var', withApp('shop', { secrets: [{ env: 'NODE_ENV', secret: 'database', key: 'url' }] }),
-    'app "shop": field "secrets[0].env" = "NODE_ENV": is also set as a plain env var'],
-  ['more hosts than one Gateway can hold', withOverride('prod', 'shop', { hosts: Array.from({ length: 64 }, (_, i) => `s${i}.example.com`) }),
-    `${PRD}: field "apps" = 68: together with the platform's logs.example.com, serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`],
-  ['an app that claims Kibana\'s host', withOverride('prod', 'backoffice', { hosts: ['logs.example.com'] }),
-    `${PRD}, app "backoffice": field "hosts" = "logs.example.com": is the platform's kibana endpoint (namespace logging); an app cannot serve it`],
-  ['no login for Kibana, even with no internal app', withCluster('prod', {
-    internalAccess: {},
-    apps: { 'legacy-site': {}, shop: {} },
-    appData: { 'legacy-site': 'live', shop: 'live', backoffice: { retiredOn: '2026-01-01', reason: 'kept for the audit' } },
-  }), `${PRD}: field "internalAccess" = {}: the platform endpoints (kibana) need a login: set oidc or basicAuthSecret`],
-  ['a health check path without a slash', withApp('backoffice', { healthCheckPath: 'health' }),
-    'app "backoffice": field "healthCheckPath" = "health": must be an absolute HTTP path'],
+  [
+    'an app name that is no DNS label',
+    withApp('shop', { name: 'Web_Shop' }),
+    'app "Web_Shop": field "name" = "Web_Shop": must be a DNS-1123 label (lower-case letters, digits, "-") of at most 40 characters',
+  ],
+  [
+    'two apps with one name',
+    { clusters: CLUSTERS, apps: [...APPS, { ...app('shop'), hosts: {} }], releases: REAL_RELEASES },
+    'app "shop": field "name" = "shop": two apps have this name',
+  ],
+  [
+    'one host served by two apps',
+    withOverride('prod', 'backoffice', { hosts: ['shop.example.com'] }),
+    `${PRD}, app "backoffice": field "hosts" = "shop.example.com": is already served by app "shop"`,
+  ],
+  [
+    'a host that is no FQDN',
+    withOverride('staging', 'shop', { hosts: ['shop..staging.example.com'] }),
+    `${STG}, app "shop": field "hosts" = "shop..staging.example.com": must be a lower-case fully qualified domain name`,
+  ],
+  [
+    'a host outside the cluster domain',
+    withOverride('prod', 'shop', { hosts: ['shop.other-company.com'] }),
+    `${PRD}, app "shop": field "hosts" = "shop.other-company.com": must be under example.com (add its domain to the cluster's extraHostDomains to allow it)`,
+  ],
+  [
+    'an app with no host in an env',
+    withApp('backoffice', { hosts: { prod: ['admin.example.com'] } }),
+    `${STG}, app "backoffice": field "hosts.staging" = []: the app needs at least one host in this env`,
+  ],
+  [
+    'an image repository with a tag',
+    withApp('shop', { imageRepository: 'ghcr.io/acme-web/shop:3.8.2' }),
+    'app "shop": field "imageRepository" = "ghcr.io/acme-web/shop:3.8.2": must be an image repository without tag or digest, e.g. "ghcr.io/acme-web/shop": each env\'s version is in clusters/<env>/releases.json',
+  ],
+  [
+    'a release tagged latest',
+    withCurrent('staging', 'shop', { tag: 'latest' }),
+    'file "clusters/staging/releases.json", env "staging", app "shop": field "current.tag" = "latest": must not be "latest": name the version',
+  ],
+  [
+    'a malformed digest',
+    withCurrent('prod', 'shop', { digest: 'sha256:abc' }),
+    'file "clusters/prod/releases.json", env "prod", app "shop": field "current.digest" = "sha256:abc": must be "sha256:" followed by 64 lower-case hex digits',
+  ],
+  [
+    'an app with no release in its env',
+    withoutRelease('prod', 'backoffice'),
+    'file "clusters/prod/releases.json", env "prod", app "backoffice": field "apps.backoffice" = undefined: is missing: the env runs this app, so it needs a release; add one with npm run release -- --env prod --app backoffice --image <repository>:<tag>@sha256:<digest>',
+  ],
+  [
+    'a CPU request that does not parse',
+    withApp('shop', { resources: { ...app('shop').resources, cpu: { request: '2 cores', limit: '2' } } }),
+    `${STG}, app "shop": field "resources.cpu.request" = "2 cores": is not a positive Kubernetes quantity`,
+  ],
+  [
+    'a memory request above its limit',
+    withOverride('prod', 'shop', { resources: { cpu: { request: '1', limit: '2' }, memory: { request: '2Gi', limit: '1Gi' } } }),
+    `${PRD}, app "shop": field "resources.memory.request" = "2Gi": must not exceed the limit (1Gi)`,
+  ],
+  [
+    'scaling min above max',
+    withOverride('prod', 'shop', { scaling: { min: 5, max: 3 } }),
+    `${PRD}, app "shop": field "scaling.max" = 3: must be a whole number of at least scaling.min (5)`,
+  ],
+  [
+    'zero replicas',
+    withOverride('staging', 'shop', { scaling: { min: 0, max: 2 } }),
+    `${STG}, app "shop": field "scaling.min" = 0: must be a whole number of at least 1`,
+  ],
+  [
+    'a cluster that names an unknown app',
+    withCluster('prod', { apps: { ...cluster('prod').apps, blog: {} } }),
+    `${PRD}: field "apps.blog" = "blog": is not an app in apps/ (known: backoffice, legacy-site, shop)`,
+  ],
+  [
+    'fewer than 3 nodes',
+    withCluster('staging', { nodePool: { ...cluster('staging').nodePool, min: 2 } }),
+    `${STG}: field "nodePool.min" = 2: must be at least 3, one node per availability zone`,
+  ],
+  [
+    'staging on the production ACME server',
+    withCluster('staging', { acme: { ...cluster('staging').acme, server: LETSENCRYPT_PRODUCTION } }),
+    `${STG}: field "acme.server" = "${LETSENCRYPT_PRODUCTION}": the staging cluster must use https://acme-staging-v02.api.letsencrypt.org/directory`,
+  ],
+  [
+    'offsite backups in the same region',
+    withCluster('prod', { offsiteRegion: 'eu-central-1' }),
+    `${PRD}: field "offsiteRegion" = "eu-central-1": must differ from region, or the backups are not offsite`,
+  ],
+  [
+    'a privileged port',
+    withApp('legacy-site', { port: 80 }),
+    'app "legacy-site": field "port" = 80: must be an unprivileged port (1024-65535): apps run as non-root',
+  ],
+  ['running as root', withApp('legacy-site', { runAsUser: 0 }), 'app "legacy-site": field "runAsUser" = 0: must be a non-root uid (1 or more)'],
+  [
+    'a cron schedule with 4 fields',
+    withApp('legacy-site', { backup: { schedule: '30 1 * *' } }),
+    'app "legacy-site": field "backup.schedule" = "30 1 * *": must be a 5-field cron expression, e.g. "30 2 * * *"',
+  ],
+  [
+    'a storage driver that does not exist',
+    withApp('shop', { storage: { mountPath: '/app/media', driver: 's3fs' as never } }),
+    'app "shop": field "storage.driver" = "s3fs": must be one of mountpoint-s3, geesefs',
+  ],
+  [
+    'storage mounted where the backup jobs mount',
+    withApp('shop', { storage: { mountPath: '/backup/media' } }),
+    'app "shop": field "storage.mountPath" = "/backup/media": must not lie under /backup, /restic, /restore: the backup jobs mount there',
+  ],
+  [
+    'a retention that keeps nothing',
+    withApp('shop', { backup: { retention: { daily: 0, weekly: 0, monthly: 0 } } }),
+    'app "shop": field "backup.retention" = {"daily":0,"weekly":0,"monthly":0}: keeps no snapshot at all: forget would delete every backup',
+  ],
+  [
+    'a check sample that restic cannot read',
+    withApp('shop', { backup: { checkReadDataSubset: 'half' } }),
+    'app "shop": field "backup.checkReadDataSubset" = "half": must be a percentage ("10%"), a part ("1/7") or a size ("50G")',
+  ],
+  [
+    'a pre-backup hook on a floating image',
+    withApp('shop', { backup: { preBackup: { image: 'postgres:latest', command: ['pg_dump'] } } }),
+    'app "shop": field "backup.preBackup.image" = "postgres:latest": must be a valid image pinned to a tag other than "latest" or to a digest',
+  ],
+  [
+    'backups of an app without storage',
+    withApp('backoffice', { backup: { schedule: '0 3 * * *' } }),
+    'app "backoffice": field "backup" = {"schedule":"0 3 * * *"}: needs storage: there is no data to back up',
+  ],
+  [
+    'a secret that shadows a plain env var',
+    withApp('shop', { secrets: [{ env: 'NODE_ENV', secret: 'database', key: 'url' }] }),
+    'app "shop": field "secrets[0].env" = "NODE_ENV": is also set as a plain env var',
+  ],
+  [
+    'more hosts than one Gateway can hold',
+    withOverride('prod', 'shop', { hosts: Array.from({ length: 64 }, (_, i) => `s${i}.example.com`) }),
+    `${PRD}: field "apps" = 68: together with the platform's logs.example.com, serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`,
+  ],
+  [
+    "an app that claims Kibana's host",
+    withOverride('prod', 'backoffice', { hosts: ['logs.example.com'] }),
+    `${PRD}, app "backoffice": field "hosts" = "logs.example.com": is the platform's kibana endpoint (namespace logging); an app cannot serve it`,
+  ],
+  [
+    'no login for Kibana, even with no internal app',
+    withCluster('prod', {
+      internalAccess: {},
+      apps: { 'legacy-site': {}, shop: {} },
+      appData: { 'legacy-site': 'live', shop: 'live', backoffice: { retiredOn: '2026-01-01', reason: 'kept for the audit' } },
+    }),
+    `${PRD}: field "internalAccess" = {}: the platform endpoints (kibana) need a login: set oidc or basicAuthSecret`,
+  ],
+  [
+    'a health check path without a slash',
+    withApp('backoffice', { healthCheckPath: 'health' }),
+    'app "backoffice": field "healthCheckPath" = "health": must be an absolute HTTP path',
+  ],
 ];
 
 describe('bad input stops synth with a clear error and leaves dist/ untouched', () => {

@@ -9,9 +9,7 @@ import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } f
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
-import {
-  appRoleOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, SECRET_STORE, serviceAccountOf,
-} from '../constructs/model/naming';
+import { appRoleOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, SECRET_STORE, serviceAccountOf } from '../constructs/model/naming';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realOutput } from './support';
 
@@ -45,41 +43,54 @@ const withCronJob = (objects: readonly KubeObject[], name: string, edit: (pod: J
     edit(cronJob.spec.jobTemplate.spec.template.spec);
     return cronJob;
   });
-const setEnv = (pod: Json, name: string, value: string) => { pod.containers[0].env.find((e: Json) => e.name === name).value = value; };
+const setEnv = (pod: Json, name: string, value: string) => {
+  pod.containers[0].env.find((e: Json) => e.name === name).value = value;
+};
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud side matches the Kubernetes side', (env, cluster) => {
   const { terraform, objects } = sidesOf(env);
 
-  test.each(Object.keys(cluster.apps).sort().map((a) => [a] as const))('app %s has exactly one bucket and one role', (app) => {
+  test.each(
+    Object.keys(cluster.apps)
+      .sort()
+      .map((a) => [a] as const),
+  )('app %s has exactly one bucket and one role', (app) => {
     expect(all(terraform, 'aws_s3_bucket').filter((b) => b.bucket === bucketOf(cluster.name, app))).toHaveLength(1);
     expect(all(terraform, 'aws_iam_role').filter((r) => r.name === appRoleOf(cluster.name, app))).toHaveLength(1);
   });
 
-  test.each(Object.keys(cluster.apps).sort().map((a) => [a] as const))(
-    'app %s: its role is bound to the ServiceAccount the YAML really contains, in its namespace',
-    (app) => {
-      const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === appRoleOf(cluster.name, app))!;
-      const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
-      expect(bindings).toHaveLength(1);
-      const [binding] = bindings;
-      const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === binding.service_account && o.metadata.namespace === binding.namespace);
-      expect(account).toBeDefined();
-      expect([binding.namespace, binding.service_account]).toEqual([namespaceOf(app), serviceAccountOf(app)]);
-      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === namespaceOf(app)) as Json;
-      expect(deployment?.spec.template.spec.serviceAccountName).toBe(binding.service_account);
-    },
-  );
+  test.each(
+    Object.keys(cluster.apps)
+      .sort()
+      .map((a) => [a] as const),
+  )('app %s: its role is bound to the ServiceAccount the YAML really contains, in its namespace', (app) => {
+    const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === appRoleOf(cluster.name, app))!;
+    const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
+    expect(bindings).toHaveLength(1);
+    const [binding] = bindings;
+    const account = objects.find(
+      (o) => o.kind === 'ServiceAccount' && o.metadata.name === binding.service_account && o.metadata.namespace === binding.namespace,
+    );
+    expect(account).toBeDefined();
+    expect([binding.namespace, binding.service_account]).toEqual([namespaceOf(app), serviceAccountOf(app)]);
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === namespaceOf(app)) as Json;
+    expect(deployment?.spec.template.spec.serviceAccountName).toBe(binding.service_account);
+  });
 
-  test.each(Object.keys(cluster.apps).filter((a) => withStorage.includes(a)).sort().map((a) => [a] as const))(
-    'app %s: its backup role is bound to the backup ServiceAccount the YAML really contains, not to the app\'s',
-    (app) => {
-      const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === backupRoleOf(cluster.name, app))!;
-      const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
-      expect(bindings.map((b) => [b.namespace, b.service_account])).toEqual([[namespaceOf(app), backupServiceAccountOf(app)]]);
-      const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === backupServiceAccountOf(app) && o.metadata.namespace === namespaceOf(app));
-      expect(account).toBeDefined();
-    },
-  );
+  test.each(
+    Object.keys(cluster.apps)
+      .filter((a) => withStorage.includes(a))
+      .sort()
+      .map((a) => [a] as const),
+  )("app %s: its backup role is bound to the backup ServiceAccount the YAML really contains, not to the app's", (app) => {
+    const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === backupRoleOf(cluster.name, app))!;
+    const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
+    expect(bindings.map((b) => [b.namespace, b.service_account])).toEqual([[namespaceOf(app), backupServiceAccountOf(app)]]);
+    const account = objects.find(
+      (o) => o.kind === 'ServiceAccount' && o.metadata.name === backupServiceAccountOf(app) && o.metadata.namespace === namespaceOf(app),
+    );
+    expect(account).toBeDefined();
+  });
 
   test.each(ADD_ON_IDENTITIES.map((i) => [i.addOn, i] as const))(
     'add-on %s: its role is bound to the namespace and ServiceAccount its HelmRelease really installs',
@@ -93,7 +104,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
   );
 
   test('every key the YAML reads from the secret store sits below the prefix the secrets role may read', () => {
-    const keys = objects.filter((o) => o.kind === 'ExternalSecret' && (o as Json).spec.secretStoreRef?.name === SECRET_STORE)
+    const keys = objects
+      .filter((o) => o.kind === 'ExternalSecret' && (o as Json).spec.secretStoreRef?.name === SECRET_STORE)
       .flatMap((o) => ((o as Json).spec.data ?? []).map((d: Json) => d.remoteRef.key as string));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key.startsWith(secretStorePrefixOf(cluster.env))).toBe(true);
@@ -114,24 +126,58 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     expect(addOnIdentityProblems(terraform, objects)).toEqual([]);
     const problemsOf = (json: Json, yaml: readonly KubeObject[]) => addOnIdentityProblems(json, yaml);
 
-    expect(problemsOf(terraform, withRelease(objects, 'external-dns', (r) => { r.spec.values.serviceAccount.name = 'dns'; }))).toEqual([
-      'add-on external-dns: Pod Identity binds external-dns/external-dns, but its HelmRelease installs ServiceAccount external-dns/dns',
-    ]);
-    expect(problemsOf(terraform, withRelease(objects, 'external-secrets', (r) => { r.spec.targetNamespace = 'eso'; }))).toEqual([
+    expect(
+      problemsOf(
+        terraform,
+        withRelease(objects, 'external-dns', (r) => {
+          r.spec.values.serviceAccount.name = 'dns';
+        }),
+      ),
+    ).toEqual(['add-on external-dns: Pod Identity binds external-dns/external-dns, but its HelmRelease installs ServiceAccount external-dns/dns']);
+    expect(
+      problemsOf(
+        terraform,
+        withRelease(objects, 'external-secrets', (r) => {
+          r.spec.targetNamespace = 'eso';
+        }),
+      ),
+    ).toEqual([
       'add-on external-secrets: Pod Identity binds external-secrets/external-secrets, but its HelmRelease installs ServiceAccount eso/external-secrets',
     ]);
-    expect(problemsOf(terraform, withRelease(objects, 'cluster-autoscaler', (r) => { r.spec.values.rbac.serviceAccount.name = 'autoscaler'; }))).toEqual([
+    expect(
+      problemsOf(
+        terraform,
+        withRelease(objects, 'cluster-autoscaler', (r) => {
+          r.spec.values.rbac.serviceAccount.name = 'autoscaler';
+        }),
+      ),
+    ).toEqual([
       'add-on cluster-autoscaler: Pod Identity binds cluster-autoscaler/cluster-autoscaler, but its HelmRelease installs ServiceAccount cluster-autoscaler/autoscaler',
     ]);
-    expect(problemsOf(terraform, withRelease(objects, 'external-dns', (r) => { r.spec.values.serviceAccount.create = false; }))).toEqual([
-      'add-on external-dns: its HelmRelease does not create its ServiceAccount (serviceAccount.create is not true)',
-    ]);
-    expect(problemsOf(terraform, withRelease(objects, 'cluster-autoscaler', (r) => { r.spec.values.autoDiscovery.clusterName = 'other'; }))).toEqual([
+    expect(
+      problemsOf(
+        terraform,
+        withRelease(objects, 'external-dns', (r) => {
+          r.spec.values.serviceAccount.create = false;
+        }),
+      ),
+    ).toEqual(['add-on external-dns: its HelmRelease does not create its ServiceAccount (serviceAccount.create is not true)']);
+    expect(
+      problemsOf(
+        terraform,
+        withRelease(objects, 'cluster-autoscaler', (r) => {
+          r.spec.values.autoDiscovery.clusterName = 'other';
+        }),
+      ),
+    ).toEqual([
       `add-on cluster-autoscaler: autoDiscovery.clusterName is "other", but its role may scale only Auto Scaling groups tagged k8s.io/cluster-autoscaler/${cluster.name}`,
     ]);
-    expect(problemsOf(terraform, objects.filter((o) => !(o.kind === 'HelmRelease' && o.metadata.name === 'external-secrets')))).toEqual([
-      'add-on external-secrets: Pod Identity binds external-secrets/external-secrets, but the Kubernetes YAML has no HelmRelease external-secrets',
-    ]);
+    expect(
+      problemsOf(
+        terraform,
+        objects.filter((o) => !(o.kind === 'HelmRelease' && o.metadata.name === 'external-secrets')),
+      ),
+    ).toEqual(['add-on external-secrets: Pod Identity binds external-secrets/external-secrets, but the Kubernetes YAML has no HelmRelease external-secrets']);
 
     const rebound = copy(terraform);
     rebound.resource.aws_eks_pod_identity_association['addon_pod_identity_external-dns'].service_account = 'default';
@@ -145,7 +191,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     ]);
     const retagged = copy(terraform);
     const policy = JSON.parse(retagged.resource.aws_iam_role_policy['addon_role_cluster-autoscaler_policy'].policy);
-    policy.Statement.find((s: Json) => s.Sid === 'ScaleOwnNodeGroups').Condition = { StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/other': 'owned' } };
+    policy.Statement.find((s: Json) => s.Sid === 'ScaleOwnNodeGroups').Condition = {
+      StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/other': 'owned' },
+    };
     retagged.resource.aws_iam_role_policy['addon_role_cluster-autoscaler_policy'].policy = JSON.stringify(policy);
     expect(problemsOf(retagged, objects)).toEqual([
       `add-on cluster-autoscaler: autoDiscovery.clusterName is "${cluster.name}", but its role may scale only Auto Scaling groups tagged k8s.io/cluster-autoscaler/other`,
@@ -165,27 +213,31 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     const apps = Object.keys(cluster.apps).sort();
     expect(crossCheckProblems(terraform, objects, apps)).toEqual([]);
 
-    const renamed = objects.map((o) => (o.kind === 'ServiceAccount' && o.metadata.name === serviceAccountOf('shop')
-      ? { ...o, metadata: { ...o.metadata, name: 'shop-renamed' } } : o));
-    expect(crossCheckProblems(terraform, renamed, apps)).toEqual(expect.arrayContaining([
-      `Pod Identity association ${namespaceOf('shop')}/${serviceAccountOf('shop')}: the Kubernetes YAML has no such ServiceAccount`,
-    ]));
+    const renamed = objects.map((o) =>
+      o.kind === 'ServiceAccount' && o.metadata.name === serviceAccountOf('shop') ? { ...o, metadata: { ...o.metadata, name: 'shop-renamed' } } : o,
+    );
+    expect(crossCheckProblems(terraform, renamed, apps)).toEqual(
+      expect.arrayContaining([`Pod Identity association ${namespaceOf('shop')}/${serviceAccountOf('shop')}: the Kubernetes YAML has no such ServiceAccount`]),
+    );
 
     const unbound = JSON.parse(JSON.stringify(terraform));
     delete unbound.resource.aws_eks_pod_identity_association['app_pod_identity_shop'];
     expect(crossCheckProblems(unbound, objects, apps)).toEqual([`app shop: ServiceAccount shop/shop has 0 Pod Identity associations, not 1`]);
 
-    const backupRenamed = objects.map((o) => (o.kind === 'ServiceAccount' && o.metadata.name === backupServiceAccountOf('shop')
-      ? { ...o, metadata: { ...o.metadata, name: 'shop-jobs' } } : o));
+    const backupRenamed = objects.map((o) =>
+      o.kind === 'ServiceAccount' && o.metadata.name === backupServiceAccountOf('shop') ? { ...o, metadata: { ...o.metadata, name: 'shop-jobs' } } : o,
+    );
     expect(crossCheckProblems(terraform, backupRenamed, apps)).toEqual([
       `Pod Identity association ${namespaceOf('shop')}/${backupServiceAccountOf('shop')}: the Kubernetes YAML has no such ServiceAccount`,
     ]);
     const backupUnbound = JSON.parse(JSON.stringify(terraform));
     delete backupUnbound.resource.aws_eks_pod_identity_association['backup_pod_identity_shop'];
-    expect(crossCheckProblems(backupUnbound, objects, apps)).toEqual([`app shop: backup ServiceAccount shop/shop-backup has 0 Pod Identity associations, not 1`]);
+    expect(crossCheckProblems(backupUnbound, objects, apps)).toEqual([
+      `app shop: backup ServiceAccount shop/shop-backup has 0 Pod Identity associations, not 1`,
+    ]);
   });
 
-  test('every backup job\'s repository is the Terraform\'s near backup bucket, in the cluster\'s region, below the prefix the app\'s backup role may write', () => {
+  test("every backup job's repository is the Terraform's near backup bucket, in the cluster's region, below the prefix the app's backup role may write", () => {
     const apps = Object.keys(cluster.apps).sort();
     const jobs = objects.filter((o) => o.kind === 'CronJob' && apps.some((a) => o.metadata.name.startsWith(`${a}-`)));
     expect(jobs.length).toBe(4 * apps.filter((a) => withStorage.includes(a)).length);
@@ -198,44 +250,81 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     const at = `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: containers[restic].env.RESTIC_REPOSITORY"`;
     const s3 = `s3:https://s3.${cluster.region}.amazonaws.com`;
 
-    expect(check(terraform, withCronJob(objects, 'shop-backup', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup-offsite/shop`)))).toEqual([
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-backup', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup-offsite/shop`)),
+      ),
+    ).toEqual([
       `${at} = "${s3}/${cluster.name}-backup-offsite/shop": names bucket "${cluster.name}-backup-offsite", not the near backup bucket "${cluster.name}-backup"`,
     ]);
-    expect(check(terraform, withCronJob(objects, 'shop-backup', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup/legacy-site`)))).toEqual([
-      `${at} = "${s3}/${cluster.name}-backup/legacy-site": names prefix "legacy-site", not the app's backup prefix "shop/"`,
-    ]);
-    expect(check(terraform, withCronJob(objects, 'shop-restore', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup`)))).toEqual([
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-backup', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup/legacy-site`)),
+      ),
+    ).toEqual([`${at} = "${s3}/${cluster.name}-backup/legacy-site": names prefix "legacy-site", not the app's backup prefix "shop/"`]);
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-restore', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `${s3}/${cluster.name}-backup`)),
+      ),
+    ).toEqual([
       `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-restore: containers[restic].env.RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup": must be a plain value of the form ${s3}/${cluster.name}-backup/shop`,
     ]);
-    expect(check(terraform, withCronJob(objects, 'shop-check', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `s3:https://s3.us-east-1.amazonaws.com/${cluster.name}-backup/shop`)))).toEqual([
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-check', (pod) => setEnv(pod, 'RESTIC_REPOSITORY', `s3:https://s3.us-east-1.amazonaws.com/${cluster.name}-backup/shop`)),
+      ),
+    ).toEqual([
       `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: containers[restic].env.RESTIC_REPOSITORY" = "s3:https://s3.us-east-1.amazonaws.com/${cluster.name}-backup/shop": talks to s3.us-east-1.amazonaws.com, not to s3.${cluster.region}.amazonaws.com, the S3 endpoint of the cluster's region ${cluster.region}`,
     ]);
-    expect(check(terraform, withCronJob(objects, 'shop-retention', (pod) => setEnv(pod, 'AWS_DEFAULT_REGION', 'us-east-1')))).toEqual([
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-retention', (pod) => setEnv(pod, 'AWS_DEFAULT_REGION', 'us-east-1')),
+      ),
+    ).toEqual([
       `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: containers[restic].env.AWS_DEFAULT_REGION" = "us-east-1": must be the cluster's region ${cluster.region}`,
     ]);
-    expect(check(terraform, withCronJob(objects, 'shop-backup', (pod) => { pod.serviceAccountName = 'shop'; }))).toEqual([
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-backup', (pod) => {
+          pod.serviceAccountName = 'shop';
+        }),
+      ),
+    ).toEqual([
       `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": Pod Identity binds the backup role ${backupRoleOf(cluster.name, 'shop')} to shop/shop-backup, not to shop/shop`,
     ]);
 
     const renamed = copy(terraform);
     renamed.resource.aws_s3_bucket.backup_near.bucket = `${cluster.name}-backups`;
-    expect(check(renamed, objects)).toEqual(expect.arrayContaining([
-      `${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform does not define`,
-    ]));
+    expect(check(renamed, objects)).toEqual(
+      expect.arrayContaining([`${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform does not define`]),
+    );
     const elsewhere = copy(terraform);
     elsewhere.resource.aws_s3_bucket.backup_near.provider = 'aws.offsite';
-    expect(check(elsewhere, objects)).toEqual(expect.arrayContaining([
-      `${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform puts in ${cluster.offsiteRegion}, not in the cluster's region ${cluster.region}`,
-    ]));
+    expect(check(elsewhere, objects)).toEqual(
+      expect.arrayContaining([
+        `${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform puts in ${cluster.offsiteRegion}, not in the cluster's region ${cluster.region}`,
+      ]),
+    );
     const otherPrefix = copy(terraform);
     const policy = JSON.parse(otherPrefix.resource.aws_iam_role_policy.backup_role_shop_policy.policy);
     policy.Statement.find((st: Json) => st.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*';
     otherPrefix.resource.aws_iam_role_policy.backup_role_shop_policy.policy = JSON.stringify(policy);
-    expect(check(otherPrefix, objects)).toEqual(JOBS_OF_SHOP.map((job) =>
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the backup role ${backupRoleOf(cluster.name, 'shop')} may not s3:PutObject in ${cluster.name}-backup/shop/*`));
+    expect(check(otherPrefix, objects)).toEqual(
+      JOBS_OF_SHOP.map(
+        (job) =>
+          `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the backup role ${backupRoleOf(cluster.name, 'shop')} may not s3:PutObject in ${cluster.name}-backup/shop/*`,
+      ),
+    );
 
-    const stray = withCronJob(objects, 'shop-backup', () => undefined).map((o) => (o.kind === 'CronJob' && o.metadata.name === 'shop-backup'
-      ? { ...o, metadata: { ...o.metadata, name: 'shop-copy' } } : o));
+    const stray = withCronJob(objects, 'shop-backup', () => undefined).map((o) =>
+      o.kind === 'CronJob' && o.metadata.name === 'shop-backup' ? { ...o, metadata: { ...o.metadata, name: 'shop-copy' } } : o,
+    );
     expect(check(terraform, stray)).toEqual([
       `cluster "${cluster.name}": field "CronJob shop/shop-copy: containers[restic].env.RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": is set, but CronJob shop/shop-copy is no backup job of a running app, so nothing checks which repository it writes`,
     ]);
@@ -263,7 +352,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     ]);
     // backoffice's groups are bound in its namespace, but nobody is in them: not a disagreement.
     expect(entryGroups).not.toContain(appGroupOf('backoffice', 'viewers'));
-    expect(objects.some((o) => o.kind === 'RoleBinding' && (o as Json).subjects.some((sub: Json) => sub.name === appGroupOf('backoffice', 'viewers')))).toBe(true);
+    expect(objects.some((o) => o.kind === 'RoleBinding' && (o as Json).subjects.some((sub: Json) => sub.name === appGroupOf('backoffice', 'viewers')))).toBe(
+      true,
+    );
   });
 
   test('the Terraform is written outside every Flux path', () => {

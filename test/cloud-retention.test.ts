@@ -7,7 +7,7 @@ import type { AppDataState, ClusterSpec } from '../constructs/model/cluster-spec
 import { appRoleOf, backupRoleOf, bucketOf } from '../constructs/model/naming';
 import { SynthError } from '../constructs/policy/spec-error';
 import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
-import { tempDir, treeHash } from './support';
+import { REAL_RELEASES, tempDir, treeHash } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,6 +18,7 @@ const PRD = 'cluster "acme-prod", app "shop"';
 const withProd = (patch: Partial<ClusterSpec>): SynthInput => ({
   clusters: CLUSTERS.map((c) => (c === prod ? { ...c, ...patch } : c)),
   apps: APPS,
+  releases: REAL_RELEASES,
 });
 const { shop: _shop, ...appsWithoutShop } = prod.apps;
 /** Retiring an app also takes it out of the access model: no one may be granted an app the cluster does not run. */
@@ -38,8 +39,7 @@ const problemsOf = (input: SynthInput): string[] => {
   }
   return [];
 };
-const terraformOf = (input: SynthInput): Json =>
-  JSON.parse(buildAll(input).find((f) => f.path === terraformFileOf('prod'))!.text!);
+const terraformOf = (input: SynthInput): Json => JSON.parse(buildAll(input).find((f) => f.path === terraformFileOf('prod'))!.text!);
 /** Every resource that configures the app's bucket, by address, without CDKTF's metadata. */
 const bucketResourcesOf = (json: Json, app: string): Record<string, Json> => {
   const out: Record<string, Json> = {};
@@ -102,9 +102,9 @@ describe('removing an app never drops its bucket from the plan silently', () => 
   });
 
   test('an app added to "apps" must be recorded in the ledger', () => {
-    expect(problemsOf(withProd({ appData: ledger(undefined) }))).toContainEqual(expect.stringContaining(
-      `${PRD}: field "appData.shop" = undefined: is missing: each app in "apps" is recorded here as 'live'`,
-    ));
+    expect(problemsOf(withProd({ appData: ledger(undefined) }))).toContainEqual(
+      expect.stringContaining(`${PRD}: field "appData.shop" = undefined: is missing: each app in "apps" is recorded here as 'live'`),
+    );
   });
 
   test('a running app cannot be marked retired', () => {

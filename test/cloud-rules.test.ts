@@ -9,7 +9,13 @@ import { resolveApp } from '../constructs/model/resolve';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
-const appsOf = (cluster: ClusterSpec) => Object.keys(cluster.apps).map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+const appsOf = (cluster: ClusterSpec) =>
+  Object.keys(cluster.apps).map((name) =>
+    resolveApp(
+      APPS.find((a) => a.name === name)!,
+      cluster,
+    ),
+  );
 const real = (cluster: ClusterSpec): TerraformJson => synthCloud(cluster, appsOf(cluster)).json;
 
 /** The real prod JSON, changed by one edit. */
@@ -19,7 +25,9 @@ function broken(edit: (r: Json, json: Json) => void): TerraformJson {
   return json;
 }
 const policyOf = (resource: Json): Json => JSON.parse(resource.policy);
-const setPolicy = (resource: Json, policy: Json) => { resource.policy = JSON.stringify(policy); };
+const setPolicy = (resource: Json, policy: Json) => {
+  resource.policy = JSON.stringify(policy);
+};
 /** Changes the statements of one inline role policy in place. */
 const editPolicy = (r: Json, address: string, edit: (statements: Json[]) => void) => {
   const policy = policyOf(r.aws_iam_role_policy[address]);
@@ -41,7 +49,7 @@ describe('the identity rules follow the cluster spec', () => {
     const json = real(withZone);
     expect(cloudProblems(json, withZone, appsOf(withZone))).toEqual([]);
     expect(cloudProblems(json, prod, appsOf(prod))).toContainEqual(
-      'role acme-prod-addon-external-dns: may change DNS records in arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ, not only in the env\'s zone',
+      "role acme-prod-addon-external-dns: may change DNS records in arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ, not only in the env's zone",
     );
   });
 
@@ -59,185 +67,518 @@ describe('the identity rules follow the cluster spec', () => {
  * Best Practices ones this layer touches; the rest guard the node group and data separation.
  */
 const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
-  ['S3.1/S3.8: one Block Public Access setting off', broken((r) => { r.aws_s3_bucket_public_access_block['app_data_shop_public_access_block'].block_public_policy = false; }),
-    'bucket acme-prod-shop-data: [S3.1/S3.8] public access is not blocked by all four Block Public Access settings'],
-  ['S3.1/S3.8: no Block Public Access at all', broken((r) => { delete r.aws_s3_bucket_public_access_block['backup_offsite_public_access_block']; }),
-    'bucket acme-prod-backup-offsite: [S3.1/S3.8] public access is not blocked by all four Block Public Access settings'],
-  ['S3.5: no TLS-only statement', broken((r) => {
-    const p = r.aws_s3_bucket_policy['app_data_legacy-site_policy'];
-    setPolicy(p, { ...policyOf(p), Statement: policyOf(p).Statement.filter((s: Json) => s.Sid !== 'DenyInsecureTransport') });
-  }), 'bucket acme-prod-legacy-site-data: [S3.5] has no bucket policy that denies requests without TLS'],
-  ['S3.5: TLS-only for the bucket but not its objects', broken((r) => {
-    const p = r.aws_s3_bucket_policy['backup_near_policy'];
-    const policy = policyOf(p);
-    policy.Statement[0].Resource = policy.Statement[0].Resource.slice(0, 1);
-    setPolicy(p, policy);
-  }), 'bucket acme-prod-backup: [S3.5] has no bucket policy that denies requests without TLS'],
-  ['S3.17: an app bucket on SSE-S3', broken((r) => {
-    r.aws_s3_bucket_server_side_encryption_configuration['app_data_shop_encryption'].rule[0].apply_server_side_encryption_by_default = { sse_algorithm: 'AES256' };
-  }), 'bucket acme-prod-shop-data: [S3.17] is not encrypted with a KMS key (SSE-KMS)'],
-  ['S3.14: versioning suspended', broken((r) => { r.aws_s3_bucket_versioning['app_data_backoffice_versioning'].versioning_configuration.status = 'Suspended'; }),
-    'bucket acme-prod-backoffice-data: [S3.14] versioning is not enabled'],
-  ['S3.13: no multipart abort', broken((r) => { rule(r, 'app_data_shop_lifecycle', 'abort-incomplete-multipart-uploads').status = 'Disabled'; }),
-    'bucket acme-prod-shop-data: [S3.13] no lifecycle rule aborts incomplete multipart uploads'],
-  ['S3.13: noncurrent versions kept forever', broken((r) => {
-    const config = r.aws_s3_bucket_lifecycle_configuration['backup_near_lifecycle'];
-    config.rule = config.rule.filter((x: Json) => x.id !== 'expire-noncurrent-versions');
-  }), 'bucket acme-prod-backup: [S3.13] no lifecycle rule expires noncurrent versions'],
-  ['S3.9: no access logging', broken((r) => { delete r.aws_s3_bucket_logging['app_data_shop_access_logs']; }),
-    'bucket acme-prod-shop-data: [S3.9] server access logging is off'],
-  ['S3.9: logging across regions', broken((r) => { r.aws_s3_bucket_logging['backup_offsite_access_logs'].target_bucket = '${aws_s3_bucket.access_logs_near.id}'; }),
-    'bucket acme-prod-backup-offsite: [S3.9] logs to a bucket in another region, which S3 does not deliver to'],
-  ['S3.12: ACLs back on', broken((r) => { r.aws_s3_bucket_ownership_controls['app_data_shop_ownership'].rule.object_ownership = 'ObjectWriter'; }),
-    'bucket acme-prod-shop-data: [S3.12] object ownership is not BucketOwnerEnforced: ACLs are still in use'],
-  ['a bucket Terraform may destroy', broken((r) => { delete r.aws_s3_bucket['app_data_shop'].lifecycle; }),
-    'bucket acme-prod-shop-data: lifecycle.prevent_destroy is not true: Terraform could destroy its data'],
-  ['a bucket with force_destroy', broken((r) => { r.aws_s3_bucket['backup_offsite'].force_destroy = true; }),
-    'bucket acme-prod-backup-offsite: force_destroy is on: Terraform would delete its objects with it'],
-  ['S3.7: no replication', broken((r) => { delete r.aws_s3_bucket_replication_configuration; }),
-    '[S3.7] backup vault: the near bucket does not replicate'],
-  ['S3.7: delete markers not replicated', broken((r) => { r.aws_s3_bucket_replication_configuration['backup_replication'].rule[0].delete_marker_replication.status = 'Disabled'; }),
-    '[S3.7] backup vault: delete markers do not replicate, so the offsite copy drifts from the restic repositories'],
-  ['S3.7: the offsite bucket in the home region', broken((r) => { delete r.aws_s3_bucket['backup_offsite'].provider; }),
-    '[S3.7] backup vault: the offsite bucket is in eu-central-1, not in the offsite region eu-west-1'],
-  ['S3.15: no Object Lock on the offsite bucket', broken((r) => { r.aws_s3_bucket['backup_offsite'].object_lock_enabled = false; }),
-    '[S3.15] backup vault: the offsite bucket has no Object Lock'],
-  ['S3.15: no default retention', broken((r) => { delete r.aws_s3_bucket_object_lock_configuration; }),
-    '[S3.15] backup vault: the offsite bucket has no default Object Lock retention'],
-  ['S3.15: a retention other than the spec', broken((r) => { r.aws_s3_bucket_object_lock_configuration['backup_offsite_object_lock'].rule.default_retention.mode = 'GOVERNANCE'; }),
-    '[S3.15] backup vault: Object Lock is GOVERNANCE for 30 days, the spec says COMPLIANCE for 30'],
-  ['EKS.1: endpoint open to the internet', broken((r) => { r.aws_eks_cluster.cluster.vpc_config.public_access_cidrs = ['0.0.0.0/0']; }),
-    'EKS cluster acme-prod: [EKS.1] the API endpoint is public to the whole internet'],
-  ['EKS.1: public endpoint without an allowlist', broken((r) => { delete r.aws_eks_cluster.cluster.vpc_config.public_access_cidrs; }),
-    'EKS cluster acme-prod: [EKS.1] the API endpoint is public to the whole internet'],
-  ['EKS.3: secrets not encrypted', broken((r) => { delete r.aws_eks_cluster.cluster.encryption_config; }),
-    'EKS cluster acme-prod: [EKS.3] Kubernetes secrets are not encrypted with a KMS key'],
-  ['EKS.8: audit log off', broken((r) => { r.aws_eks_cluster.cluster.enabled_cluster_log_types = ['api', 'authenticator']; }),
-    'EKS cluster acme-prod: [EKS.8] control-plane logs are off for audit, controllerManager, scheduler'],
-  ['an EKS add-on missing', broken((r) => {
-    for (const [k, a] of Object.entries(r.aws_eks_addon as Record<string, Json>)) if (a.addon_name === 'aws-mountpoint-s3-csi-driver') delete r.aws_eks_addon[k];
-  }), 'EKS cluster acme-prod: the EKS add-on aws-mountpoint-s3-csi-driver is missing'],
-  ['fewer than 3 nodes', broken((r) => { first(r, 'aws_eks_node_group').scaling_config.min_size = 2; }),
-    'has a minimum of 2 nodes, fewer than 3'],
-  ['nodes in two zones', broken((r) => { const g = first(r, 'aws_eks_node_group'); g.subnet_ids = g.subnet_ids.slice(0, 2); }),
-    'spreads over 2 availability zones, not 3'],
-  ['nodes in a public subnet', broken((r) => { const g = first(r, 'aws_eks_node_group'); g.subnet_ids = [...g.subnet_ids.slice(0, 2), '${aws_subnet.Network_Public2_11F1573E.id}']; }),
-    'subnet Network_Public2_11F1573E is public (routed to the internet gateway)'],
-  ['EC2.15: a subnet hands out public IPs', broken((r) => { r.aws_subnet['Network_Private0_90286E04'].map_public_ip_on_launch = true; }),
-    '[EC2.15] subnet Network_Private0_90286E04 assigns public IPs on launch'],
-  ['EC2.8: IMDSv1 allowed', broken((r) => { first(r, 'aws_launch_template').metadata_options.http_tokens = 'optional'; }),
-    '[EC2.8] IMDSv2 is not required'],
-  ['an IMDS hop limit pods can cross', broken((r) => { first(r, 'aws_launch_template').metadata_options.http_put_response_hop_limit = 2; }),
-    'the IMDS hop limit is 2, not 1'],
-  ['unencrypted node volumes', broken((r) => { first(r, 'aws_launch_template').block_device_mappings[0].ebs.encrypted = 'false'; }),
-    '[EC2.7] node volumes are not encrypted'],
-  ['an app role that reaches another app\'s bucket', broken((r) => {
-    editPolicy(r, 'app_role_shop_policy', (statements) => { statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*'; });
-  }), 'app shop: its app role reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket'],
-  ['an app role that reaches its own backup prefix', broken((r) => {
-    editPolicy(r, 'app_role_shop_policy', (statements) => {
-      statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:DeleteObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
-    });
-  }), 'app shop: its app role reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may'],
-  ['an app role that may use the backup key', broken((r) => {
-    editPolicy(r, 'app_role_backoffice_policy', (statements) => {
-      statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.backup_near_key.arn}' });
-    });
-  }), 'app backoffice: its app role may use the backup key'],
-  ['a role bound to another ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['app_pod_identity_shop'].service_account = 'default'; }),
-    'app shop: its app role is bound to shop/default, not shop/shop'],
-  ['a role with a loose trust policy', broken((r) => {
-    const role = r.aws_iam_role['app_role_shop'];
-    const trust = JSON.parse(role.assume_role_policy);
-    delete trust.Statement[0].Condition;
-    role.assume_role_policy = JSON.stringify(trust);
-  }), 'app shop: its app role trusts more than Pod Identity for shop/shop'],
-  ['a second bucket for one app', broken((r) => { r.aws_s3_bucket['copy'] = { ...r.aws_s3_bucket['app_data_shop'] }; }),
-    'app shop: has 2 buckets named acme-prod-shop-data, not 1'],
-  ['an app without a role', broken((r) => { delete r.aws_iam_role['app_role_legacy-site']; }),
-    'app legacy-site: has 0 roles named acme-prod-legacy-site-app, not 1'],
-  ['a backup role that reaches the whole backup bucket', broken((r) => {
-    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/*'; });
-  }), 'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/*, beyond its own bucket and backup prefix'],
-  ['a backup role that reaches another app\'s backups', broken((r) => {
-    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*'; });
-  }), 'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/legacy-site/*, beyond its own bucket and backup prefix'],
-  ['a backup role that lists the whole backup bucket', broken((r) => {
-    editPolicy(r, 'backup_role_shop_policy', (statements) => { delete statements.find((s) => s.Sid === 'ListOwnBackups').Condition; });
-  }), 'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}, beyond its own bucket and backup prefix'],
-  ['a backup role that reaches another app\'s bucket', broken((r) => {
-    editPolicy(r, 'backup_role_legacy-site_policy', (statements) => { statements[1].Resource = '${aws_s3_bucket.app_data_shop.arn}/*'; });
-  }), 'app legacy-site: its backup role reaches ${aws_s3_bucket.app_data_shop.arn}/*, beyond its own bucket and backup prefix'],
-  ['a backup role that deletes in a data bucket whose versioning is suspended', broken((r) => {
-    r.aws_s3_bucket_versioning['app_data_shop_versioning'].versioning_configuration.status = 'Suspended';
-  }), 'app shop: its backup role may delete in bucket acme-prod-shop-data (an in-place restore replaces files), but its versioning status is "Suspended", not one with status "Enabled"'],
-  ['a backup role that deletes in a data bucket without versioning', broken((r) => { delete r.aws_s3_bucket_versioning['app_data_legacy-site_versioning']; }),
-    'app legacy-site: its backup role may delete in bucket acme-prod-legacy-site-data (an in-place restore replaces files), but it has 0 aws_s3_bucket_versioning resources'],
-  ['a backup role that may delete object versions', broken((r) => {
-    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'ReadAndRestoreAppObjects').Action.push('s3:DeleteObjectVersion'); });
-  }), 'app shop: its backup role may s3:DeleteObjectVersion in the app\'s bucket: that would erase the versions a restore\'s deletes are recovered from'],
-  ['a backup role that may suspend versioning', broken((r) => {
-    editPolicy(r, 'backup_role_shop_policy', (statements) => { statements.find((s) => s.Sid === 'ListAppBucket').Action = 's3:*'; });
-  }), 'app shop: its backup role may s3:DeleteObjectVersion, s3:PutBucketVersioning, s3:PutLifecycleConfiguration in the app\'s bucket'],
-  ['a backup role handed to the app\'s own ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['backup_pod_identity_shop'].service_account = 'shop'; }),
-    'app shop: its backup role is bound to shop/shop, not shop/shop-backup'],
-  ['an app with storage but no backup role', broken((r) => { delete r.aws_iam_role['backup_role_legacy-site']; }),
-    'app legacy-site: has 0 backup roles named acme-prod-legacy-site-backup, not 1: every app with storage is backed up'],
-  ['a backup role for an app without storage', broken((r) => {
-    r.aws_iam_role['backup_role_backoffice'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-backoffice-backup' };
-  }), 'app backoffice: has a backup role but no storage to back up'],
-  ['a backup role no app owns', broken((r) => { r.aws_iam_role['stray'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-gone-backup' }; }),
-    'role acme-prod-gone-backup looks like a backup role, but no app in the data ledger owns it'],
-  ['no DNS zone for the cluster domain', broken((r) => { delete r.aws_route53_zone; }),
-    'DNS: 0 Route53 zones for the cluster domain example.com, not 1'],
-  ['a DNS zone Terraform may destroy', broken((r) => { delete r.aws_route53_zone['dns_zone'].lifecycle; }),
-    'DNS zone example.com: lifecycle.prevent_destroy is not true'],
-  ['a DNS zone whose name servers are not an output', broken((_r, json) => { delete json.output; }),
-    'DNS zone example.com: its name servers are no output, so no one can delegate the domain to it'],
-  ['an add-on role bound to another ServiceAccount', broken((r) => { r.aws_eks_pod_identity_association['addon_pod_identity_external-dns'].service_account = 'default'; }),
-    'add-on external-dns: its role is bound to external-dns/default, not external-dns/external-dns'],
-  ['an add-on role bound to another namespace', broken((r) => { r.aws_eks_pod_identity_association['addon_pod_identity_cluster-autoscaler'].namespace = 'kube-system'; }),
-    'add-on cluster-autoscaler: its role is bound to kube-system/cluster-autoscaler, not cluster-autoscaler/cluster-autoscaler'],
-  ['an add-on role trusted by any pod', broken((r) => {
-    const role = r.aws_iam_role['addon_role_external-secrets'];
-    const trust = JSON.parse(role.assume_role_policy);
-    delete trust.Statement[0].Condition;
-    role.assume_role_policy = JSON.stringify(trust);
-  }), 'add-on external-secrets: its role trusts more than Pod Identity for external-secrets/external-secrets'],
-  ['an add-on without its role', broken((r) => { delete r.aws_iam_role['addon_role_external-secrets']; }),
-    'add-on external-secrets: has 0 roles named acme-prod-addon-external-secrets, not 1'],
-  ['external-dns may change every hosted zone', broken((r) => {
-    editPolicy(r, 'addon_role_external-dns_policy', (statements) => { statements[0].Resource = ['arn:aws:route53:::hostedzone/*']; });
-  }), 'role acme-prod-addon-external-dns: may change DNS records in arn:aws:route53:::hostedzone/*, not only in the env\'s zone'],
-  ['an app role with wildcard Route53 rights', broken((r) => {
-    editPolicy(r, 'app_role_shop_policy', (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'route53:*', Resource: '*' }); });
-  }), 'role acme-prod-shop-app: may change DNS records; only external-dns may'],
-  ['the secrets role reading beyond its env', broken((r) => {
-    editPolicy(r, 'addon_role_external-secrets_policy', (statements) => {
-      statements[0].Resource = 'arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/*';
-    });
-  }), 'role acme-prod-addon-external-secrets: may read secrets in arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/*, beyond the env\'s prefix webapps/prod/'],
-  ['the prod secrets role reading staging\'s secrets', broken((r) => {
-    editPolicy(r, 'addon_role_external-secrets_policy', (statements) => {
-      statements[0].Resource = 'arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/staging/*';
-    });
-  }), 'beyond the env\'s prefix webapps/prod/'],
-  ['an app role that reads secrets', broken((r) => {
-    editPolicy(r, 'app_role_shop_policy', (statements) => {
-      statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'secretsmanager:Get*', Resource: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:webapps/prod/*' });
-    });
-  }), 'role acme-prod-shop-app: may read secrets; only the External Secrets Operator may'],
-  ['the secrets role that may write secrets', broken((r) => {
-    editPolicy(r, 'addon_role_external-secrets_policy', (statements) => { statements[0].Action.push('secretsmanager:PutSecretValue'); });
-  }), 'role acme-prod-addon-external-secrets: may write or delete secrets'],
-  ['the autoscaler scaling groups it does not own', broken((r) => {
-    editPolicy(r, 'addon_role_cluster-autoscaler_policy', (statements) => { delete statements.find((s) => s.Sid === 'ScaleOwnNodeGroups').Condition; });
-  }), 'role acme-prod-addon-cluster-autoscaler: may scale Auto Scaling groups not tagged k8s.io/cluster-autoscaler/acme-prod=owned'],
-  ['the autoscaler scaling another cluster\'s groups', broken((r) => {
-    editPolicy(r, 'addon_role_cluster-autoscaler_policy', (statements) => {
-      statements.find((s) => s.Sid === 'ScaleOwnNodeGroups').Condition = { StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/acme-staging': 'owned' } };
-    });
-  }), 'role acme-prod-addon-cluster-autoscaler: may scale Auto Scaling groups not tagged k8s.io/cluster-autoscaler/acme-prod=owned'],
+  [
+    'S3.1/S3.8: one Block Public Access setting off',
+    broken((r) => {
+      r.aws_s3_bucket_public_access_block['app_data_shop_public_access_block'].block_public_policy = false;
+    }),
+    'bucket acme-prod-shop-data: [S3.1/S3.8] public access is not blocked by all four Block Public Access settings',
+  ],
+  [
+    'S3.1/S3.8: no Block Public Access at all',
+    broken((r) => {
+      delete r.aws_s3_bucket_public_access_block['backup_offsite_public_access_block'];
+    }),
+    'bucket acme-prod-backup-offsite: [S3.1/S3.8] public access is not blocked by all four Block Public Access settings',
+  ],
+  [
+    'S3.5: no TLS-only statement',
+    broken((r) => {
+      const p = r.aws_s3_bucket_policy['app_data_legacy-site_policy'];
+      setPolicy(p, { ...policyOf(p), Statement: policyOf(p).Statement.filter((s: Json) => s.Sid !== 'DenyInsecureTransport') });
+    }),
+    'bucket acme-prod-legacy-site-data: [S3.5] has no bucket policy that denies requests without TLS',
+  ],
+  [
+    'S3.5: TLS-only for the bucket but not its objects',
+    broken((r) => {
+      const p = r.aws_s3_bucket_policy['backup_near_policy'];
+      const policy = policyOf(p);
+      policy.Statement[0].Resource = policy.Statement[0].Resource.slice(0, 1);
+      setPolicy(p, policy);
+    }),
+    'bucket acme-prod-backup: [S3.5] has no bucket policy that denies requests without TLS',
+  ],
+  [
+    'S3.17: an app bucket on SSE-S3',
+    broken((r) => {
+      r.aws_s3_bucket_server_side_encryption_configuration['app_data_shop_encryption'].rule[0].apply_server_side_encryption_by_default = {
+        sse_algorithm: 'AES256',
+      };
+    }),
+    'bucket acme-prod-shop-data: [S3.17] is not encrypted with a KMS key (SSE-KMS)',
+  ],
+  [
+    'S3.14: versioning suspended',
+    broken((r) => {
+      r.aws_s3_bucket_versioning['app_data_backoffice_versioning'].versioning_configuration.status = 'Suspended';
+    }),
+    'bucket acme-prod-backoffice-data: [S3.14] versioning is not enabled',
+  ],
+  [
+    'S3.13: no multipart abort',
+    broken((r) => {
+      rule(r, 'app_data_shop_lifecycle', 'abort-incomplete-multipart-uploads').status = 'Disabled';
+    }),
+    'bucket acme-prod-shop-data: [S3.13] no lifecycle rule aborts incomplete multipart uploads',
+  ],
+  [
+    'S3.13: noncurrent versions kept forever',
+    broken((r) => {
+      const config = r.aws_s3_bucket_lifecycle_configuration['backup_near_lifecycle'];
+      config.rule = config.rule.filter((x: Json) => x.id !== 'expire-noncurrent-versions');
+    }),
+    'bucket acme-prod-backup: [S3.13] no lifecycle rule expires noncurrent versions',
+  ],
+  [
+    'S3.9: no access logging',
+    broken((r) => {
+      delete r.aws_s3_bucket_logging['app_data_shop_access_logs'];
+    }),
+    'bucket acme-prod-shop-data: [S3.9] server access logging is off',
+  ],
+  [
+    'S3.9: logging across regions',
+    broken((r) => {
+      r.aws_s3_bucket_logging['backup_offsite_access_logs'].target_bucket = '${aws_s3_bucket.access_logs_near.id}';
+    }),
+    'bucket acme-prod-backup-offsite: [S3.9] logs to a bucket in another region, which S3 does not deliver to',
+  ],
+  [
+    'S3.12: ACLs back on',
+    broken((r) => {
+      r.aws_s3_bucket_ownership_controls['app_data_shop_ownership'].rule.object_ownership = 'ObjectWriter';
+    }),
+    'bucket acme-prod-shop-data: [S3.12] object ownership is not BucketOwnerEnforced: ACLs are still in use',
+  ],
+  [
+    'a bucket Terraform may destroy',
+    broken((r) => {
+      delete r.aws_s3_bucket['app_data_shop'].lifecycle;
+    }),
+    'bucket acme-prod-shop-data: lifecycle.prevent_destroy is not true: Terraform could destroy its data',
+  ],
+  [
+    'a bucket with force_destroy',
+    broken((r) => {
+      r.aws_s3_bucket['backup_offsite'].force_destroy = true;
+    }),
+    'bucket acme-prod-backup-offsite: force_destroy is on: Terraform would delete its objects with it',
+  ],
+  [
+    'S3.7: no replication',
+    broken((r) => {
+      delete r.aws_s3_bucket_replication_configuration;
+    }),
+    '[S3.7] backup vault: the near bucket does not replicate',
+  ],
+  [
+    'S3.7: delete markers not replicated',
+    broken((r) => {
+      r.aws_s3_bucket_replication_configuration['backup_replication'].rule[0].delete_marker_replication.status = 'Disabled';
+    }),
+    '[S3.7] backup vault: delete markers do not replicate, so the offsite copy drifts from the restic repositories',
+  ],
+  [
+    'S3.7: the offsite bucket in the home region',
+    broken((r) => {
+      delete r.aws_s3_bucket['backup_offsite'].provider;
+    }),
+    '[S3.7] backup vault: the offsite bucket is in eu-central-1, not in the offsite region eu-west-1',
+  ],
+  [
+    'S3.15: no Object Lock on the offsite bucket',
+    broken((r) => {
+      r.aws_s3_bucket['backup_offsite'].object_lock_enabled = false;
+    }),
+    '[S3.15] backup vault: the offsite bucket has no Object Lock',
+  ],
+  [
+    'S3.15: no default retention',
+    broken((r) => {
+      delete r.aws_s3_bucket_object_lock_configuration;
+    }),
+    '[S3.15] backup vault: the offsite bucket has no default Object Lock retention',
+  ],
+  [
+    'S3.15: a retention other than the spec',
+    broken((r) => {
+      r.aws_s3_bucket_object_lock_configuration['backup_offsite_object_lock'].rule.default_retention.mode = 'GOVERNANCE';
+    }),
+    '[S3.15] backup vault: Object Lock is GOVERNANCE for 30 days, the spec says COMPLIANCE for 30',
+  ],
+  [
+    'EKS.1: endpoint open to the internet',
+    broken((r) => {
+      r.aws_eks_cluster.cluster.vpc_config.public_access_cidrs = ['0.0.0.0/0'];
+    }),
+    'EKS cluster acme-prod: [EKS.1] the API endpoint is public to the whole internet',
+  ],
+  [
+    'EKS.1: public endpoint without an allowlist',
+    broken((r) => {
+      delete r.aws_eks_cluster.cluster.vpc_config.public_access_cidrs;
+    }),
+    'EKS cluster acme-prod: [EKS.1] the API endpoint is public to the whole internet',
+  ],
+  [
+    'EKS.3: secrets not encrypted',
+    broken((r) => {
+      delete r.aws_eks_cluster.cluster.encryption_config;
+    }),
+    'EKS cluster acme-prod: [EKS.3] Kubernetes secrets are not encrypted with a KMS key',
+  ],
+  [
+    'EKS.8: audit log off',
+    broken((r) => {
+      r.aws_eks_cluster.cluster.enabled_cluster_log_types = ['api', 'authenticator'];
+    }),
+    'EKS cluster acme-prod: [EKS.8] control-plane logs are off for audit, controllerManager, scheduler',
+  ],
+  [
+    'an EKS add-on missing',
+    broken((r) => {
+      for (const [k, a] of Object.entries(r.aws_eks_addon as Record<string, Json>))
+        if (a.addon_name === 'aws-mountpoint-s3-csi-driver') delete r.aws_eks_addon[k];
+    }),
+    'EKS cluster acme-prod: the EKS add-on aws-mountpoint-s3-csi-driver is missing',
+  ],
+  [
+    'fewer than 3 nodes',
+    broken((r) => {
+      first(r, 'aws_eks_node_group').scaling_config.min_size = 2;
+    }),
+    'has a minimum of 2 nodes, fewer than 3',
+  ],
+  [
+    'nodes in two zones',
+    broken((r) => {
+      const g = first(r, 'aws_eks_node_group');
+      g.subnet_ids = g.subnet_ids.slice(0, 2);
+    }),
+    'spreads over 2 availability zones, not 3',
+  ],
+  [
+    'nodes in a public subnet',
+    broken((r) => {
+      const g = first(r, 'aws_eks_node_group');
+      g.subnet_ids = [...g.subnet_ids.slice(0, 2), '${aws_subnet.Network_Public2_11F1573E.id}'];
+    }),
+    'subnet Network_Public2_11F1573E is public (routed to the internet gateway)',
+  ],
+  [
+    'EC2.15: a subnet hands out public IPs',
+    broken((r) => {
+      r.aws_subnet['Network_Private0_90286E04'].map_public_ip_on_launch = true;
+    }),
+    '[EC2.15] subnet Network_Private0_90286E04 assigns public IPs on launch',
+  ],
+  [
+    'EC2.8: IMDSv1 allowed',
+    broken((r) => {
+      first(r, 'aws_launch_template').metadata_options.http_tokens = 'optional';
+    }),
+    '[EC2.8] IMDSv2 is not required',
+  ],
+  [
+    'an IMDS hop limit pods can cross',
+    broken((r) => {
+      first(r, 'aws_launch_template').metadata_options.http_put_response_hop_limit = 2;
+    }),
+    'the IMDS hop limit is 2, not 1',
+  ],
+  [
+    'unencrypted node volumes',
+    broken((r) => {
+      first(r, 'aws_launch_template').block_device_mappings[0].ebs.encrypted = 'false';
+    }),
+    '[EC2.7] node volumes are not encrypted',
+  ],
+  [
+    "an app role that reaches another app's bucket",
+    broken((r) => {
+      editPolicy(r, 'app_role_shop_policy', (statements) => {
+        statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*';
+      });
+    }),
+    'app shop: its app role reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket',
+  ],
+  [
+    'an app role that reaches its own backup prefix',
+    broken((r) => {
+      editPolicy(r, 'app_role_shop_policy', (statements) => {
+        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:DeleteObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
+      });
+    }),
+    'app shop: its app role reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may',
+  ],
+  [
+    'an app role that may use the backup key',
+    broken((r) => {
+      editPolicy(r, 'app_role_backoffice_policy', (statements) => {
+        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.backup_near_key.arn}' });
+      });
+    }),
+    'app backoffice: its app role may use the backup key',
+  ],
+  [
+    'a role bound to another ServiceAccount',
+    broken((r) => {
+      r.aws_eks_pod_identity_association['app_pod_identity_shop'].service_account = 'default';
+    }),
+    'app shop: its app role is bound to shop/default, not shop/shop',
+  ],
+  [
+    'a role with a loose trust policy',
+    broken((r) => {
+      const role = r.aws_iam_role['app_role_shop'];
+      const trust = JSON.parse(role.assume_role_policy);
+      delete trust.Statement[0].Condition;
+      role.assume_role_policy = JSON.stringify(trust);
+    }),
+    'app shop: its app role trusts more than Pod Identity for shop/shop',
+  ],
+  [
+    'a second bucket for one app',
+    broken((r) => {
+      r.aws_s3_bucket['copy'] = { ...r.aws_s3_bucket['app_data_shop'] };
+    }),
+    'app shop: has 2 buckets named acme-prod-shop-data, not 1',
+  ],
+  [
+    'an app without a role',
+    broken((r) => {
+      delete r.aws_iam_role['app_role_legacy-site'];
+    }),
+    'app legacy-site: has 0 roles named acme-prod-legacy-site-app, not 1',
+  ],
+  [
+    'a backup role that reaches the whole backup bucket',
+    broken((r) => {
+      editPolicy(r, 'backup_role_shop_policy', (statements) => {
+        statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/*';
+      });
+    }),
+    'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/*, beyond its own bucket and backup prefix',
+  ],
+  [
+    "a backup role that reaches another app's backups",
+    broken((r) => {
+      editPolicy(r, 'backup_role_shop_policy', (statements) => {
+        statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*';
+      });
+    }),
+    'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/legacy-site/*, beyond its own bucket and backup prefix',
+  ],
+  [
+    'a backup role that lists the whole backup bucket',
+    broken((r) => {
+      editPolicy(r, 'backup_role_shop_policy', (statements) => {
+        delete statements.find((s) => s.Sid === 'ListOwnBackups').Condition;
+      });
+    }),
+    'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}, beyond its own bucket and backup prefix',
+  ],
+  [
+    "a backup role that reaches another app's bucket",
+    broken((r) => {
+      editPolicy(r, 'backup_role_legacy-site_policy', (statements) => {
+        statements[1].Resource = '${aws_s3_bucket.app_data_shop.arn}/*';
+      });
+    }),
+    'app legacy-site: its backup role reaches ${aws_s3_bucket.app_data_shop.arn}/*, beyond its own bucket and backup prefix',
+  ],
+  [
+    'a backup role that deletes in a data bucket whose versioning is suspended',
+    broken((r) => {
+      r.aws_s3_bucket_versioning['app_data_shop_versioning'].versioning_configuration.status = 'Suspended';
+    }),
+    'app shop: its backup role may delete in bucket acme-prod-shop-data (an in-place restore replaces files), but its versioning status is "Suspended", not one with status "Enabled"',
+  ],
+  [
+    'a backup role that deletes in a data bucket without versioning',
+    broken((r) => {
+      delete r.aws_s3_bucket_versioning['app_data_legacy-site_versioning'];
+    }),
+    'app legacy-site: its backup role may delete in bucket acme-prod-legacy-site-data (an in-place restore replaces files), but it has 0 aws_s3_bucket_versioning resources',
+  ],
+  [
+    'a backup role that may delete object versions',
+    broken((r) => {
+      editPolicy(r, 'backup_role_shop_policy', (statements) => {
+        statements.find((s) => s.Sid === 'ReadAndRestoreAppObjects').Action.push('s3:DeleteObjectVersion');
+      });
+    }),
+    "app shop: its backup role may s3:DeleteObjectVersion in the app's bucket: that would erase the versions a restore's deletes are recovered from",
+  ],
+  [
+    'a backup role that may suspend versioning',
+    broken((r) => {
+      editPolicy(r, 'backup_role_shop_policy', (statements) => {
+        statements.find((s) => s.Sid === 'ListAppBucket').Action = 's3:*';
+      });
+    }),
+    "app shop: its backup role may s3:DeleteObjectVersion, s3:PutBucketVersioning, s3:PutLifecycleConfiguration in the app's bucket",
+  ],
+  [
+    "a backup role handed to the app's own ServiceAccount",
+    broken((r) => {
+      r.aws_eks_pod_identity_association['backup_pod_identity_shop'].service_account = 'shop';
+    }),
+    'app shop: its backup role is bound to shop/shop, not shop/shop-backup',
+  ],
+  [
+    'an app with storage but no backup role',
+    broken((r) => {
+      delete r.aws_iam_role['backup_role_legacy-site'];
+    }),
+    'app legacy-site: has 0 backup roles named acme-prod-legacy-site-backup, not 1: every app with storage is backed up',
+  ],
+  [
+    'a backup role for an app without storage',
+    broken((r) => {
+      r.aws_iam_role['backup_role_backoffice'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-backoffice-backup' };
+    }),
+    'app backoffice: has a backup role but no storage to back up',
+  ],
+  [
+    'a backup role no app owns',
+    broken((r) => {
+      r.aws_iam_role['stray'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-gone-backup' };
+    }),
+    'role acme-prod-gone-backup looks like a backup role, but no app in the data ledger owns it',
+  ],
+  [
+    'no DNS zone for the cluster domain',
+    broken((r) => {
+      delete r.aws_route53_zone;
+    }),
+    'DNS: 0 Route53 zones for the cluster domain example.com, not 1',
+  ],
+  [
+    'a DNS zone Terraform may destroy',
+    broken((r) => {
+      delete r.aws_route53_zone['dns_zone'].lifecycle;
+    }),
+    'DNS zone example.com: lifecycle.prevent_destroy is not true',
+  ],
+  [
+    'a DNS zone whose name servers are not an output',
+    broken((_r, json) => {
+      delete json.output;
+    }),
+    'DNS zone example.com: its name servers are no output, so no one can delegate the domain to it',
+  ],
+  [
+    'an add-on role bound to another ServiceAccount',
+    broken((r) => {
+      r.aws_eks_pod_identity_association['addon_pod_identity_external-dns'].service_account = 'default';
+    }),
+    'add-on external-dns: its role is bound to external-dns/default, not external-dns/external-dns',
+  ],
+  [
+    'an add-on role bound to another namespace',
+    broken((r) => {
+      r.aws_eks_pod_identity_association['addon_pod_identity_cluster-autoscaler'].namespace = 'kube-system';
+    }),
+    'add-on cluster-autoscaler: its role is bound to kube-system/cluster-autoscaler, not cluster-autoscaler/cluster-autoscaler',
+  ],
+  [
+    'an add-on role trusted by any pod',
+    broken((r) => {
+      const role = r.aws_iam_role['addon_role_external-secrets'];
+      const trust = JSON.parse(role.assume_role_policy);
+      delete trust.Statement[0].Condition;
+      role.assume_role_policy = JSON.stringify(trust);
+    }),
+    'add-on external-secrets: its role trusts more than Pod Identity for external-secrets/external-secrets',
+  ],
+  [
+    'an add-on without its role',
+    broken((r) => {
+      delete r.aws_iam_role['addon_role_external-secrets'];
+    }),
+    'add-on external-secrets: has 0 roles named acme-prod-addon-external-secrets, not 1',
+  ],
+  [
+    'external-dns may change every hosted zone',
+    broken((r) => {
+      editPolicy(r, 'addon_role_external-dns_policy', (statements) => {
+        statements[0].Resource = ['arn:aws:route53:::hostedzone/*'];
+      });
+    }),
+    "role acme-prod-addon-external-dns: may change DNS records in arn:aws:route53:::hostedzone/*, not only in the env's zone",
+  ],
+  [
+    'an app role with wildcard Route53 rights',
+    broken((r) => {
+      editPolicy(r, 'app_role_shop_policy', (statements) => {
+        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'route53:*', Resource: '*' });
+      });
+    }),
+    'role acme-prod-shop-app: may change DNS records; only external-dns may',
+  ],
+  [
+    'the secrets role reading beyond its env',
+    broken((r) => {
+      editPolicy(r, 'addon_role_external-secrets_policy', (statements) => {
+        statements[0].Resource = 'arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/*';
+      });
+    }),
+    "role acme-prod-addon-external-secrets: may read secrets in arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/*, beyond the env's prefix webapps/prod/",
+  ],
+  [
+    "the prod secrets role reading staging's secrets",
+    broken((r) => {
+      editPolicy(r, 'addon_role_external-secrets_policy', (statements) => {
+        statements[0].Resource = 'arn:aws:secretsmanager:eu-central-1:${data.aws_caller_identity.Account.account_id}:secret:webapps/staging/*';
+      });
+    }),
+    "beyond the env's prefix webapps/prod/",
+  ],
+  [
+    'an app role that reads secrets',
+    broken((r) => {
+      editPolicy(r, 'app_role_shop_policy', (statements) => {
+        statements.push({
+          Sid: 'Extra',
+          Effect: 'Allow',
+          Action: 'secretsmanager:Get*',
+          Resource: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:webapps/prod/*',
+        });
+      });
+    }),
+    'role acme-prod-shop-app: may read secrets; only the External Secrets Operator may',
+  ],
+  [
+    'the secrets role that may write secrets',
+    broken((r) => {
+      editPolicy(r, 'addon_role_external-secrets_policy', (statements) => {
+        statements[0].Action.push('secretsmanager:PutSecretValue');
+      });
+    }),
+    'role acme-prod-addon-external-secrets: may write or delete secrets',
+  ],
+  [
+    'the autoscaler scaling groups it does not own',
+    broken((r) => {
+      editPolicy(r, 'addon_role_cluster-autoscaler_policy', (statements) => {
+        delete statements.find((s) => s.Sid === 'ScaleOwnNodeGroups').Condition;
+      });
+    }),
+    'role acme-prod-addon-cluster-autoscaler: may scale Auto Scaling groups not tagged k8s.io/cluster-autoscaler/acme-prod=owned',
+  ],
+  [
+    "the autoscaler scaling another cluster's groups",
+    broken((r) => {
+      editPolicy(r, 'addon_role_cluster-autoscaler_policy', (statements) => {
+        statements.find((s) => s.Sid === 'ScaleOwnNodeGroups').Condition = {
+          StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/acme-staging': 'owned' },
+        };
+      });
+    }),
+    'role acme-prod-addon-cluster-autoscaler: may scale Auto Scaling groups not tagged k8s.io/cluster-autoscaler/acme-prod=owned',
+  ],
 ];
 
 /** prod with shop on GeeseFS: the real apps all use Mountpoint, so the input is changed as test/data-path.test.ts does. */
@@ -258,30 +599,81 @@ const editUserPolicy = (r: Json, edit: (statements: Json[]) => void) => {
 
 /** The GeeseFS user is one more principal of the app: it reaches only the app's bucket, and Terraform holds no key of it. */
 const BROKEN_GEESEFS: ReadonlyArray<readonly [string, TerraformJson, string]> = [
-  ['a GeeseFS user that reaches another app\'s bucket', brokenGeesefs((r) => {
-    editUserPolicy(r, (statements) => { statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*'; });
-  }), 'app shop: its GeeseFS user reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket'],
-  ['a GeeseFS user that reaches its own backup prefix', brokenGeesefs((r) => {
-    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' }); });
-  }), 'app shop: its GeeseFS user reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may'],
-  ['a GeeseFS user that may use the backup key', brokenGeesefs((r) => {
-    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.backup_near_key.arn}' }); });
-  }), 'app shop: its GeeseFS user may use the backup key'],
-  ['a GeeseFS user with a NotResource grant', brokenGeesefs((r) => {
-    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', NotResource: '${aws_s3_bucket.app_data_shop.arn}/*' }); });
-  }), 'app shop: its GeeseFS user has an Allow statement with NotAction or NotResource (Extra)'],
-  ['a GeeseFS user that reads secrets', brokenGeesefs((r) => {
-    editUserPolicy(r, (statements) => { statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }); });
-  }), 'IAM user acme-prod-shop-geesefs: may read secrets; only the External Secrets Operator may'],
-  ['a GeeseFS user with a managed policy', brokenGeesefs((r) => {
-    r.aws_iam_user_policy_attachment = { extra: { user: '${aws_iam_user.geesefs_user_shop.name}', policy_arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' } };
-  }), 'app shop: its GeeseFS user has a managed policy attached; it may only have its own inline policy'],
-  ['an access key made by Terraform', brokenGeesefs((r) => { r.aws_iam_access_key = { geesefs_key_shop: { user: '${aws_iam_user.geesefs_user_shop.name}' } }; }),
-    'access key geesefs_key_shop (user ${aws_iam_user.geesefs_user_shop.name}): Terraform would keep its secret in the state'],
-  ['a GeeseFS app without its user', brokenGeesefs((r) => { delete r.aws_iam_user; }),
-    'app shop: mounts its bucket with GeeseFS but has 0 IAM users named acme-prod-shop-geesefs, not 1: k8s-csi-s3 needs its static key'],
-  ['an IAM user no app owns', brokenGeesefs((r) => { r.aws_iam_user['stray'] = { name: 'acme-prod-admin' }; }),
-    'IAM user acme-prod-admin: no app in the data ledger owns it; the stack makes IAM users only for GeeseFS apps'],
+  [
+    "a GeeseFS user that reaches another app's bucket",
+    brokenGeesefs((r) => {
+      editUserPolicy(r, (statements) => {
+        statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*';
+      });
+    }),
+    'app shop: its GeeseFS user reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket',
+  ],
+  [
+    'a GeeseFS user that reaches its own backup prefix',
+    brokenGeesefs((r) => {
+      editUserPolicy(r, (statements) => {
+        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
+      });
+    }),
+    'app shop: its GeeseFS user reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may',
+  ],
+  [
+    'a GeeseFS user that may use the backup key',
+    brokenGeesefs((r) => {
+      editUserPolicy(r, (statements) => {
+        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.backup_near_key.arn}' });
+      });
+    }),
+    'app shop: its GeeseFS user may use the backup key',
+  ],
+  [
+    'a GeeseFS user with a NotResource grant',
+    brokenGeesefs((r) => {
+      editUserPolicy(r, (statements) => {
+        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', NotResource: '${aws_s3_bucket.app_data_shop.arn}/*' });
+      });
+    }),
+    'app shop: its GeeseFS user has an Allow statement with NotAction or NotResource (Extra)',
+  ],
+  [
+    'a GeeseFS user that reads secrets',
+    brokenGeesefs((r) => {
+      editUserPolicy(r, (statements) => {
+        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' });
+      });
+    }),
+    'IAM user acme-prod-shop-geesefs: may read secrets; only the External Secrets Operator may',
+  ],
+  [
+    'a GeeseFS user with a managed policy',
+    brokenGeesefs((r) => {
+      r.aws_iam_user_policy_attachment = {
+        extra: { user: '${aws_iam_user.geesefs_user_shop.name}', policy_arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' },
+      };
+    }),
+    'app shop: its GeeseFS user has a managed policy attached; it may only have its own inline policy',
+  ],
+  [
+    'an access key made by Terraform',
+    brokenGeesefs((r) => {
+      r.aws_iam_access_key = { geesefs_key_shop: { user: '${aws_iam_user.geesefs_user_shop.name}' } };
+    }),
+    'access key geesefs_key_shop (user ${aws_iam_user.geesefs_user_shop.name}): Terraform would keep its secret in the state',
+  ],
+  [
+    'a GeeseFS app without its user',
+    brokenGeesefs((r) => {
+      delete r.aws_iam_user;
+    }),
+    'app shop: mounts its bucket with GeeseFS but has 0 IAM users named acme-prod-shop-geesefs, not 1: k8s-csi-s3 needs its static key',
+  ],
+  [
+    'an IAM user no app owns',
+    brokenGeesefs((r) => {
+      r.aws_iam_user['stray'] = { name: 'acme-prod-admin' };
+    }),
+    'IAM user acme-prod-admin: no app in the data ledger owns it; the stack makes IAM users only for GeeseFS apps',
+  ],
 ];
 
 describe('a GeeseFS app gets an IAM user that the rules hold to its own bucket', () => {
@@ -316,42 +708,108 @@ const entryOf = (r: Json, person: string): Json => r.aws_eks_access_entry[access
 
 /** Who may reach the Kubernetes API: each case breaks one property, and the rule names exactly that. */
 const BROKEN_ACCESS: ReadonlyArray<readonly [string, TerraformJson, readonly string[]]> = [
-  ['an aws-auth ConfigMap next to the access entries', broken((r) => { r.aws_eks_cluster.cluster.access_config.authentication_mode = 'API_AND_CONFIG_MAP'; }),
-    ['EKS cluster acme-prod: authentication mode is API_AND_CONFIG_MAP, not API: an aws-auth ConfigMap could grant what the access entries do not show']],
-  ['cluster-admin for whoever creates the cluster', broken((r) => { r.aws_eks_cluster.cluster.access_config.bootstrap_cluster_creator_admin_permissions = true; }),
-    ['EKS cluster acme-prod: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md']],
-  ['the creator\'s admin left to the provider\'s default', broken((r) => { delete r.aws_eks_cluster.cluster.access_config; }), [
-    'EKS cluster acme-prod: authentication mode is undefined, not API: an aws-auth ConfigMap could grant what the access entries do not show',
-    'EKS cluster acme-prod: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md',
-  ]],
-  ['an access policy association', broken((r) => {
-    r.aws_eks_access_policy_association = {
-      admin: {
-        cluster_name: '${aws_eks_cluster.cluster.name}', principal_arn: ADMIN_ROLE,
-        policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' },
-      },
-    };
-  }), [`EKS access policy association admin: grants arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy to ${ADMIN_ROLE}; rights come only from the Kubernetes RBAC in the YAML`]],
-  ['an entry in system:masters', broken((r) => { entryOf(r, 'ops-lead').kubernetes_groups = ['system:masters', 'webapps:platform-admins']; }), [
-    `EKS access entry access_entry_ops-lead: puts ${ADMIN_ROLE} in the reserved group system:masters`,
-    'person ops-lead: their access entry puts them in system:masters, webapps:platform-admins, the access model in webapps:platform-admins',
-  ]],
-  ['an entry of another type', broken((r) => { entryOf(r, 'dev-shop').type = 'EC2_LINUX'; }),
-    ['EKS access entry access_entry_dev-shop: is of type EC2_LINUX, not STANDARD']],
-  ['an entry in a group the model does not give', broken((r) => { entryOf(r, 'dev-shop').kubernetes_groups.push('webapps:backoffice:developers'); }),
-    ['person dev-shop: their access entry puts them in webapps:backoffice:developers, webapps:shop:developers, the access model in webapps:shop:developers']],
-  ['an entry for another role', broken((r) => { entryOf(r, 'agency-web').principal_arn = 'arn:aws:iam::444455556666:role/Contractor'; }),
-    [`person agency-web: their access entry is for arn:aws:iam::444455556666:role/Contractor, not their role ${prod.access.people['agency-web'].iamRoleArn}`]],
-  ['a person without an entry', broken((r) => { delete r.aws_eks_access_entry[accessEntryAddressOf('agency-web')]; }),
-    ['person agency-web: has no EKS access entry access_entry_agency-web']],
-  ['an entry for no one of the model', broken((r) => { r.aws_eks_access_entry.access_entry_stranger = { ...entryOf(r, 'dev-shop'), principal_arn: 'arn:aws:iam::444455556666:role/Stranger' }; }),
-    ['EKS access entry access_entry_stranger: arn:aws:iam::444455556666:role/Stranger is no person of the access model']],
-  ['two entries for one role', broken((r) => { r.aws_eks_access_entry.access_entry_twin = { ...entryOf(r, 'ops-lead') }; }), [
-    `EKS access entries access_entry_ops-lead, access_entry_twin: 2 entries for one IAM role ${ADMIN_ROLE}`,
-    `EKS access entry access_entry_twin: ${ADMIN_ROLE} is no person of the access model`,
-  ]],
-  ['an entry for another cluster', broken((r) => { entryOf(r, 'ops-lead').cluster_name = 'acme-staging'; }),
-    ['EKS access entry access_entry_ops-lead: opens cluster acme-staging, not this stack\'s']],
+  [
+    'an aws-auth ConfigMap next to the access entries',
+    broken((r) => {
+      r.aws_eks_cluster.cluster.access_config.authentication_mode = 'API_AND_CONFIG_MAP';
+    }),
+    ['EKS cluster acme-prod: authentication mode is API_AND_CONFIG_MAP, not API: an aws-auth ConfigMap could grant what the access entries do not show'],
+  ],
+  [
+    'cluster-admin for whoever creates the cluster',
+    broken((r) => {
+      r.aws_eks_cluster.cluster.access_config.bootstrap_cluster_creator_admin_permissions = true;
+    }),
+    ['EKS cluster acme-prod: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md'],
+  ],
+  [
+    "the creator's admin left to the provider's default",
+    broken((r) => {
+      delete r.aws_eks_cluster.cluster.access_config;
+    }),
+    [
+      'EKS cluster acme-prod: authentication mode is undefined, not API: an aws-auth ConfigMap could grant what the access entries do not show',
+      'EKS cluster acme-prod: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md',
+    ],
+  ],
+  [
+    'an access policy association',
+    broken((r) => {
+      r.aws_eks_access_policy_association = {
+        admin: {
+          cluster_name: '${aws_eks_cluster.cluster.name}',
+          principal_arn: ADMIN_ROLE,
+          policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+          access_scope: { type: 'cluster' },
+        },
+      };
+    }),
+    [
+      `EKS access policy association admin: grants arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy to ${ADMIN_ROLE}; rights come only from the Kubernetes RBAC in the YAML`,
+    ],
+  ],
+  [
+    'an entry in system:masters',
+    broken((r) => {
+      entryOf(r, 'ops-lead').kubernetes_groups = ['system:masters', 'webapps:platform-admins'];
+    }),
+    [
+      `EKS access entry access_entry_ops-lead: puts ${ADMIN_ROLE} in the reserved group system:masters`,
+      'person ops-lead: their access entry puts them in system:masters, webapps:platform-admins, the access model in webapps:platform-admins',
+    ],
+  ],
+  [
+    'an entry of another type',
+    broken((r) => {
+      entryOf(r, 'dev-shop').type = 'EC2_LINUX';
+    }),
+    ['EKS access entry access_entry_dev-shop: is of type EC2_LINUX, not STANDARD'],
+  ],
+  [
+    'an entry in a group the model does not give',
+    broken((r) => {
+      entryOf(r, 'dev-shop').kubernetes_groups.push('webapps:backoffice:developers');
+    }),
+    ['person dev-shop: their access entry puts them in webapps:backoffice:developers, webapps:shop:developers, the access model in webapps:shop:developers'],
+  ],
+  [
+    'an entry for another role',
+    broken((r) => {
+      entryOf(r, 'agency-web').principal_arn = 'arn:aws:iam::444455556666:role/Contractor';
+    }),
+    [`person agency-web: their access entry is for arn:aws:iam::444455556666:role/Contractor, not their role ${prod.access.people['agency-web'].iamRoleArn}`],
+  ],
+  [
+    'a person without an entry',
+    broken((r) => {
+      delete r.aws_eks_access_entry[accessEntryAddressOf('agency-web')];
+    }),
+    ['person agency-web: has no EKS access entry access_entry_agency-web'],
+  ],
+  [
+    'an entry for no one of the model',
+    broken((r) => {
+      r.aws_eks_access_entry.access_entry_stranger = { ...entryOf(r, 'dev-shop'), principal_arn: 'arn:aws:iam::444455556666:role/Stranger' };
+    }),
+    ['EKS access entry access_entry_stranger: arn:aws:iam::444455556666:role/Stranger is no person of the access model'],
+  ],
+  [
+    'two entries for one role',
+    broken((r) => {
+      r.aws_eks_access_entry.access_entry_twin = { ...entryOf(r, 'ops-lead') };
+    }),
+    [
+      `EKS access entries access_entry_ops-lead, access_entry_twin: 2 entries for one IAM role ${ADMIN_ROLE}`,
+      `EKS access entry access_entry_twin: ${ADMIN_ROLE} is no person of the access model`,
+    ],
+  ],
+  [
+    'an entry for another cluster',
+    broken((r) => {
+      entryOf(r, 'ops-lead').cluster_name = 'acme-staging';
+    }),
+    ["EKS access entry access_entry_ops-lead: opens cluster acme-staging, not this stack's"],
+  ],
 ];
 
 describe('the access entry rules', () => {

@@ -33,7 +33,16 @@ import { geesefsUserAddressOf, geesefsUserOf } from '../constructs/cloud/geesefs
 import { groupsOf } from '../constructs/model/access-spec';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import {
-  accessLogBucketOf, appRoleOf, backupBucketOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf, serviceAccountOf,
+  accessLogBucketOf,
+  appRoleOf,
+  backupBucketOf,
+  backupRoleOf,
+  backupServiceAccountOf,
+  bucketOf,
+  namespaceOf,
+  offsiteBackupBucketOf,
+  secretStoreKeyOf,
+  serviceAccountOf,
   stateKeyOf,
 } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
@@ -51,13 +60,14 @@ const nested = (value: unknown): Json => {
   if (value === null || typeof value !== 'object') return value;
   return expect.objectContaining(partial(value as Record<string, unknown>));
 };
-const partial = (props: Record<string, unknown>): Record<string, Json> =>
-  Object.fromEntries(Object.entries(props).map(([key, value]) => [key, nested(value)]));
+const partial = (props: Record<string, unknown>): Record<string, Json> => Object.fromEntries(Object.entries(props).map(([key, value]) => [key, nested(value)]));
 
 declare global {
   // cdktf's own declaration targets an older @types/jest (Matchers<R>); this one merges with Matchers<R, T>.
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
+    // T must stay: declarations merge only when the type parameters match.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     interface Matchers<R, T> {
       toHaveResource(resource: TerraformConstructor): R;
       toHaveResourceWithProperties(resource: TerraformConstructor, properties: Record<string, unknown>): R;
@@ -68,7 +78,12 @@ declare global {
 
 /** The cluster's stack, synthesized by CDKTF's Testing helpers (no temp dir left behind). */
 function synth(cluster: ClusterSpec): string {
-  const apps = Object.keys(cluster.apps).map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+  const apps = Object.keys(cluster.apps).map((name) =>
+    resolveApp(
+      APPS.find((a) => a.name === name)!,
+      cluster,
+    ),
+  );
   const app = Testing.app({ outdir: os.tmpdir() });
   return Testing.synth(new CloudStack(app, cluster.env, { cluster, apps }));
 }
@@ -78,7 +93,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   const json: Json = JSON.parse(synthesized);
   const settings = cloudSettingsOf(cluster);
   const all = (type: string): Json[] => Object.values(json.resource[type] ?? {});
-  const appsWithStorage = Object.keys(cluster.apps).filter((name) => APPS.find((a) => a.name === name)!.storage).sort();
+  const appsWithStorage = Object.keys(cluster.apps)
+    .filter((name) => APPS.find((a) => a.name === name)!.storage)
+    .sort();
   const statementsOf = (policyAddress: string): Json[] => JSON.parse(json.resource.aws_iam_role_policy[policyAddress].policy).Statement;
   const s3Resources = (statements: Json[]): string[] =>
     statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:'))).flatMap((st) => [st.Resource].flat());
@@ -99,37 +116,47 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   });
 
   test('runs EKS on the spec version with a private or allowlisted endpoint, encrypted secrets and every log type', () => {
-    expect(synthesized).toHaveResourceWithProperties(EksCluster, partial({
-      name: cluster.name,
-      version: cluster.kubernetesVersion,
-      vpc_config: {
-        endpoint_private_access: true,
-        endpoint_public_access: settings.adminCidrs.length > 0,
-        ...(settings.adminCidrs.length > 0 ? { public_access_cidrs: [...settings.adminCidrs] } : {}),
-      },
-      encryption_config: { resources: ['secrets'], provider: { key_arn: '${aws_kms_key.eks_secrets_key.arn}' } },
-      enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
-      upgrade_policy: { support_type: 'STANDARD' },
-    }));
+    expect(synthesized).toHaveResourceWithProperties(
+      EksCluster,
+      partial({
+        name: cluster.name,
+        version: cluster.kubernetesVersion,
+        vpc_config: {
+          endpoint_private_access: true,
+          endpoint_public_access: settings.adminCidrs.length > 0,
+          ...(settings.adminCidrs.length > 0 ? { public_access_cidrs: [...settings.adminCidrs] } : {}),
+        },
+        encryption_config: { resources: ['secrets'], provider: { key_arn: '${aws_kms_key.eks_secrets_key.arn}' } },
+        enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+        upgrade_policy: { support_type: 'STANDARD' },
+      }),
+    );
   });
 
   test('lets people in through access entries only: API mode, no admin for the creator, no access policy association', () => {
-    expect(synthesized).toHaveResourceWithProperties(EksCluster, partial({
-      access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
-    }));
+    expect(synthesized).toHaveResourceWithProperties(
+      EksCluster,
+      partial({
+        access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
+      }),
+    );
     expect(json.resource.aws_eks_access_policy_association).toBeUndefined();
   });
 
-  test.each(Object.keys(cluster.access.people).sort().map((p) => [p] as const))(
-    'person %s has one STANDARD access entry, for their IAM role, in exactly the groups groupsOf gives them',
-    (person) => {
-      const entries = all('aws_eks_access_entry').filter((e) => e.principal_arn === cluster.access.people[person].iamRoleArn);
-      expect(entries).toEqual([json.resource.aws_eks_access_entry[accessEntryAddressOf(person)]]);
-      expect(entries[0]).toMatchObject({ cluster_name: '${aws_eks_cluster.cluster.name}', type: 'STANDARD' });
-      expect([...entries[0].kubernetes_groups].sort()).toEqual(groupsOf(cluster.access, person));
-      expect(synthesized).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: cluster.access.people[person].iamRoleArn, kubernetes_groups: groupsOf(cluster.access, person) });
-    },
-  );
+  test.each(
+    Object.keys(cluster.access.people)
+      .sort()
+      .map((p) => [p] as const),
+  )('person %s has one STANDARD access entry, for their IAM role, in exactly the groups groupsOf gives them', (person) => {
+    const entries = all('aws_eks_access_entry').filter((e) => e.principal_arn === cluster.access.people[person].iamRoleArn);
+    expect(entries).toEqual([json.resource.aws_eks_access_entry[accessEntryAddressOf(person)]]);
+    expect(entries[0]).toMatchObject({ cluster_name: '${aws_eks_cluster.cluster.name}', type: 'STANDARD' });
+    expect([...entries[0].kubernetes_groups].sort()).toEqual(groupsOf(cluster.access, person));
+    expect(synthesized).toHaveResourceWithProperties(EksAccessEntry, {
+      principal_arn: cluster.access.people[person].iamRoleArn,
+      kubernetes_groups: groupsOf(cluster.access, person),
+    });
+  });
 
   test('has an access entry for the people of the access model and no one else', () => {
     expect(Object.keys(json.resource.aws_eks_access_entry).sort()).toEqual(Object.keys(cluster.access.people).map(accessEntryAddressOf).sort());
@@ -138,19 +165,25 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   test('has a managed node group of at least 3 nodes over the 3 private subnets, IMDSv2 with hop limit 1, encrypted disks', () => {
     const pool = cluster.nodePool;
     expect(pool.min).toBeGreaterThanOrEqual(3);
-    expect(synthesized).toHaveResourceWithProperties(EksNodeGroup, partial({
-      capacity_type: pool.capacityType,
-      instance_types: [...pool.instanceTypes],
-      scaling_config: { min_size: pool.min, max_size: pool.max, desired_size: pool.min },
-    }));
+    expect(synthesized).toHaveResourceWithProperties(
+      EksNodeGroup,
+      partial({
+        capacity_type: pool.capacityType,
+        instance_types: [...pool.instanceTypes],
+        scaling_config: { min_size: pool.min, max_size: pool.max, desired_size: pool.min },
+      }),
+    );
     const [group] = all('aws_eks_node_group');
     expect(group.subnet_ids).toHaveLength(3);
     expect(group.subnet_ids.every((id: string) => id.startsWith('${aws_subnet.Network_Private'))).toBe(true);
     expect(group.disk_size).toBeUndefined();
-    expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, partial({
-      metadata_options: { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 },
-      block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true', volume_size: pool.diskGiB, volume_type: 'gp3' } }],
-    }));
+    expect(synthesized).toHaveResourceWithProperties(
+      LaunchTemplate,
+      partial({
+        metadata_options: { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 },
+        block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true', volume_size: pool.diskGiB, volume_type: 'gp3' } }],
+      }),
+    );
   });
 
   test.each(EKS_ADDONS.map((a) => [a.name] as const))('installs the EKS add-on %s', (name) => {
@@ -163,38 +196,64 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       const bucket = json.resource.aws_s3_bucket[address];
       expect(bucket).toMatchObject({ bucket: bucketOf(cluster.name, app), force_destroy: false, lifecycle: { prevent_destroy: true } });
       const id = `\${aws_s3_bucket.${address}.id}`;
-      expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, partial({
-        bucket: id, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
-      }));
+      expect(synthesized).toHaveResourceWithProperties(
+        S3BucketPublicAccessBlock,
+        partial({
+          bucket: id,
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        }),
+      );
       expect(synthesized).toHaveResourceWithProperties(S3BucketOwnershipControls, partial({ bucket: id, rule: { object_ownership: 'BucketOwnerEnforced' } }));
       expect(synthesized).toHaveResourceWithProperties(S3BucketVersioningA, partial({ bucket: id, versioning_configuration: { status: 'Enabled' } }));
-      expect(synthesized).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, partial({
-        bucket: id,
-        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.app_data_key.arn}' }, bucket_key_enabled: true }],
-      }));
-      expect(synthesized).toHaveResourceWithProperties(S3BucketLoggingA, partial({
-        bucket: id, target_bucket: '${aws_s3_bucket.access_logs_near.id}', target_prefix: `${bucketOf(cluster.name, app)}/`,
-      }));
-      expect(synthesized).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, partial({
-        bucket: id,
-        rule: [
-          { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
-          { id: 'expire-noncurrent-versions', status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: settings.data.noncurrentVersionDays }] },
-          { id: 'remove-expired-delete-markers', status: 'Enabled', expiration: [{ expired_object_delete_marker: true }] },
-        ],
-      }));
+      expect(synthesized).toHaveResourceWithProperties(
+        S3BucketServerSideEncryptionConfigurationA,
+        partial({
+          bucket: id,
+          rule: [
+            {
+              apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.app_data_key.arn}' },
+              bucket_key_enabled: true,
+            },
+          ],
+        }),
+      );
+      expect(synthesized).toHaveResourceWithProperties(
+        S3BucketLoggingA,
+        partial({
+          bucket: id,
+          target_bucket: '${aws_s3_bucket.access_logs_near.id}',
+          target_prefix: `${bucketOf(cluster.name, app)}/`,
+        }),
+      );
+      expect(synthesized).toHaveResourceWithProperties(
+        S3BucketLifecycleConfiguration,
+        partial({
+          bucket: id,
+          rule: [
+            { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+            { id: 'expire-noncurrent-versions', status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: settings.data.noncurrentVersionDays }] },
+            { id: 'remove-expired-delete-markers', status: 'Enabled', expiration: [{ expired_object_delete_marker: true }] },
+          ],
+        }),
+      );
     }
   });
 
   test('binds one role per app to exactly its namespace and ServiceAccount through Pod Identity', () => {
     for (const app of Object.keys(cluster.apps)) {
       expect(synthesized).toHaveResourceWithProperties(IamRole, partial({ name: appRoleOf(cluster.name, app) }));
-      expect(synthesized).toHaveResourceWithProperties(EksPodIdentityAssociation, partial({
-        cluster_name: '${aws_eks_cluster.cluster.name}',
-        namespace: namespaceOf(app),
-        service_account: serviceAccountOf(app),
-        role_arn: `\${aws_iam_role.app_role_${app}.arn}`,
-      }));
+      expect(synthesized).toHaveResourceWithProperties(
+        EksPodIdentityAssociation,
+        partial({
+          cluster_name: '${aws_eks_cluster.cluster.name}',
+          namespace: namespaceOf(app),
+          service_account: serviceAccountOf(app),
+          role_arn: `\${aws_iam_role.app_role_${app}.arn}`,
+        }),
+      );
     }
   });
 
@@ -206,15 +265,25 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       expect(backupRole).toHaveLength(appsWithStorage.includes(app) ? 1 : 0);
     }
     for (const app of appsWithStorage) {
-      expect(synthesized).toHaveResourceWithProperties(EksPodIdentityAssociation, partial({
-        namespace: namespaceOf(app), service_account: backupServiceAccountOf(app), role_arn: `\${aws_iam_role.backup_role_${app}.arn}`,
-      }));
+      expect(synthesized).toHaveResourceWithProperties(
+        EksPodIdentityAssociation,
+        partial({
+          namespace: namespaceOf(app),
+          service_account: backupServiceAccountOf(app),
+          role_arn: `\${aws_iam_role.backup_role_${app}.arn}`,
+        }),
+      );
       const statements = statementsOf(`backup_role_${app}_policy`);
       const bucket = `\${aws_s3_bucket.app_data_${app}.arn}`;
       const backups = '${aws_s3_bucket.backup_near.arn}';
       expect(new Set(s3Resources(statements))).toEqual(new Set([bucket, `${bucket}/*`, backups, `${backups}/${app}/*`]));
       // An in-place restore replaces files (tar unlinks before it writes); the bucket's versions make that undoable.
-      expect(statements.find((st) => st.Resource === `${bucket}/*`).Action).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+      expect(statements.find((st) => st.Resource === `${bucket}/*`).Action).toEqual([
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:AbortMultipartUpload',
+      ]);
       expect(json.resource.aws_s3_bucket_versioning[`app_data_${app}_versioning`].versioning_configuration).toEqual({ status: 'Enabled' });
       expect(statements.find((st) => st.Sid === 'ListOwnBackups').Condition).toEqual({ StringLike: { 's3:prefix': [`${app}/*`] } });
       expect(statements.find((st) => st.Resource === `${backups}/${app}/*`).Action).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
@@ -227,19 +296,25 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   });
 
   test('has a public DNS zone for the cluster domain that Terraform never destroys, its name servers an output', () => {
-    expect(synthesized).toHaveResourceWithProperties(Route53Zone, partial({ name: cluster.domain, force_destroy: false, lifecycle: { prevent_destroy: true } }));
+    expect(synthesized).toHaveResourceWithProperties(
+      Route53Zone,
+      partial({ name: cluster.domain, force_destroy: false, lifecycle: { prevent_destroy: true } }),
+    );
     expect(json.resource.aws_route53_zone.dns_zone.vpc).toBeUndefined();
     expect(json.output.dns_zone_name_servers.value).toBe('${aws_route53_zone.dns_zone.name_servers}');
   });
 
   test.each(ADD_ON_IDENTITIES.map((i) => [i.addOn, i] as const))('binds the %s role to the ServiceAccount its chart creates', (addOn, identity) => {
     expect(synthesized).toHaveResourceWithProperties(IamRole, partial({ name: addOnRoleOf(cluster.name, addOn) }));
-    expect(synthesized).toHaveResourceWithProperties(EksPodIdentityAssociation, partial({
-      cluster_name: '${aws_eks_cluster.cluster.name}',
-      namespace: identity.namespace,
-      service_account: identity.serviceAccount,
-      role_arn: `\${aws_iam_role.addon_role_${addOn}.arn}`,
-    }));
+    expect(synthesized).toHaveResourceWithProperties(
+      EksPodIdentityAssociation,
+      partial({
+        cluster_name: '${aws_eks_cluster.cluster.name}',
+        namespace: identity.namespace,
+        service_account: identity.serviceAccount,
+        role_arn: `\${aws_iam_role.addon_role_${addOn}.arn}`,
+      }),
+    );
     const trust = JSON.parse(json.resource.aws_iam_role[`addon_role_${addOn}`].assume_role_policy).Statement[0];
     expect(trust.Condition.StringEquals).toEqual({
       'aws:RequestTag/eks-cluster-name': cluster.name,
@@ -248,43 +323,62 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     });
   });
 
-  test('lets external-dns change records only in the env zone, and the secrets operator read only the env\'s secrets', () => {
+  test("lets external-dns change records only in the env zone, and the secrets operator read only the env's secrets", () => {
     const dns = statementsOf('addon_role_external-dns_policy');
     expect(dns.find((st) => st.Sid === 'ChangeOwnZones')).toMatchObject({
       Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
       Resource: ['${aws_route53_zone.dns_zone.arn}'],
     });
     expect(dns.find((st) => st.Resource === '*')).toMatchObject({ Action: 'route53:ListHostedZones' });
-    expect(statementsOf('addon_role_external-secrets_policy')).toEqual([{
-      Sid: 'ReadEnvSecrets',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
-      Resource: `arn:aws:secretsmanager:${cluster.region}:\${data.aws_caller_identity.Account.account_id}:secret:webapps/${cluster.env}/*`,
-    }]);
+    expect(statementsOf('addon_role_external-secrets_policy')).toEqual([
+      {
+        Sid: 'ReadEnvSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+        Resource: `arn:aws:secretsmanager:${cluster.region}:\${data.aws_caller_identity.Account.account_id}:secret:webapps/${cluster.env}/*`,
+      },
+    ]);
   });
 
   test('keeps backups near the cluster and replicates them, delete markers included, to a locked offsite bucket', () => {
     const offsite = { alias: 'offsite', region: cluster.offsiteRegion };
     expect(synthesized).toHaveProviderWithProperties(AwsProvider, partial(offsite));
     expect(synthesized).toHaveResourceWithProperties(S3Bucket, partial({ bucket: backupBucketOf(cluster.name), lifecycle: { prevent_destroy: true } }));
-    expect(synthesized).toHaveResourceWithProperties(S3Bucket, partial({
-      bucket: offsiteBackupBucketOf(cluster.name), provider: 'aws.offsite', object_lock_enabled: true, lifecycle: { prevent_destroy: true },
-    }));
+    expect(synthesized).toHaveResourceWithProperties(
+      S3Bucket,
+      partial({
+        bucket: offsiteBackupBucketOf(cluster.name),
+        provider: 'aws.offsite',
+        object_lock_enabled: true,
+        lifecycle: { prevent_destroy: true },
+      }),
+    );
     expect(synthesized).toHaveResourceWithProperties(S3Bucket, partial({ bucket: accessLogBucketOf(cluster.name, 'offsite'), provider: 'aws.offsite' }));
-    expect(synthesized).toHaveResourceWithProperties(S3BucketObjectLockConfigurationA, partial({
-      bucket: '${aws_s3_bucket.backup_offsite.id}',
-      provider: 'aws.offsite',
-      rule: { default_retention: { mode: settings.backupVault.objectLockMode, days: settings.backupVault.objectLockDays } },
-    }));
-    expect(synthesized).toHaveResourceWithProperties(S3BucketReplicationConfigurationA, partial({
-      bucket: '${aws_s3_bucket.backup_near.id}',
-      rule: [{
-        status: 'Enabled',
-        delete_marker_replication: { status: 'Enabled' },
-        source_selection_criteria: { sse_kms_encrypted_objects: { status: 'Enabled' } },
-        destination: { bucket: '${aws_s3_bucket.backup_offsite.arn}', encryption_configuration: { replica_kms_key_id: '${aws_kms_key.backup_offsite_key.arn}' } },
-      }],
-    }));
+    expect(synthesized).toHaveResourceWithProperties(
+      S3BucketObjectLockConfigurationA,
+      partial({
+        bucket: '${aws_s3_bucket.backup_offsite.id}',
+        provider: 'aws.offsite',
+        rule: { default_retention: { mode: settings.backupVault.objectLockMode, days: settings.backupVault.objectLockDays } },
+      }),
+    );
+    expect(synthesized).toHaveResourceWithProperties(
+      S3BucketReplicationConfigurationA,
+      partial({
+        bucket: '${aws_s3_bucket.backup_near.id}',
+        rule: [
+          {
+            status: 'Enabled',
+            delete_marker_replication: { status: 'Enabled' },
+            source_selection_criteria: { sse_kms_encrypted_objects: { status: 'Enabled' } },
+            destination: {
+              bucket: '${aws_s3_bucket.backup_offsite.arn}',
+              encryption_configuration: { replica_kms_key_id: '${aws_kms_key.backup_offsite_key.arn}' },
+            },
+          },
+        ],
+      }),
+    );
   });
 
   test('keeps its state in S3 with a lock file', () => {
@@ -301,7 +395,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {
     const dataPath = ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_eks_pod_identity_association'];
     const dataRoles = Object.entries(json.resource.aws_iam_role_policy as Record<string, Json>)
-      .filter(([address]) => address.startsWith('app_role_') || address.startsWith('backup_role_')).map(([, p]) => p);
+      .filter(([address]) => address.startsWith('app_role_') || address.startsWith('backup_role_'))
+      .map(([, p]) => p);
     expect(dataRoles.length).toBe(Object.keys(cluster.apps).length + appsWithStorage.length);
     expect(JSON.stringify([...dataPath.map(all), dataRoles])).not.toMatch(/size|quota|capacity/i);
   });
@@ -317,7 +412,12 @@ describe('a GeeseFS app (shop, its storage.driver changed in the input)', () => 
   const shop = APPS.find((a) => a.name === 'shop')!;
   const apps = APPS.map((a) => (a === shop ? { ...a, storage: { ...a.storage!, driver: 'geesefs' as const } } : a));
   const app = Testing.app({ outdir: os.tmpdir() });
-  const resolved = Object.keys(staging.apps).map((name) => resolveApp(apps.find((a) => a.name === name)!, staging));
+  const resolved = Object.keys(staging.apps).map((name) =>
+    resolveApp(
+      apps.find((a) => a.name === name)!,
+      staging,
+    ),
+  );
   const synthesized = Testing.synth(new CloudStack(app, staging.env, { cluster: staging, apps: resolved }));
   const json: Json = JSON.parse(synthesized);
   const user = geesefsUserOf(staging.name, 'shop');

@@ -16,14 +16,14 @@ function sources(dir: string): string[] {
   });
 }
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+'([^']+)'|require\('([^']+)'\)/g;
-const importsOf = (file: string): string[] =>
-  [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
+const importsOf = (file: string): string[] => [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
 
 describe('the cloud layer', () => {
   const production = ['main.ts', ...sources('apps'), ...sources('clusters'), ...sources('constructs')];
 
   test('imports cdktf and the AWS provider only inside constructs/cloud/', () => {
-    const outside = production.filter((f) => !f.startsWith('constructs/cloud/'))
+    const outside = production
+      .filter((f) => !f.startsWith('constructs/cloud/'))
       .filter((f) => importsOf(f).some((m) => m === 'cdktf' || m.startsWith('cdktf/') || m.startsWith('@cdktf/')));
     expect(outside).toEqual([]);
   });
@@ -34,7 +34,12 @@ describe('the cloud layer', () => {
   });
 
   test.each(CLUSTERS.map((c) => [c.env, c] as const))('%s: the same input gives the same bytes', (_env, cluster) => {
-    const apps = Object.keys(cluster.apps).map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+    const apps = Object.keys(cluster.apps).map((name) =>
+      resolveApp(
+        APPS.find((a) => a.name === name)!,
+        cluster,
+      ),
+    );
     expect(synthCloud(cluster, apps).text).toBe(synthCloud(cluster, [...apps].reverse()).text);
   });
 

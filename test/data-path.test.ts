@@ -11,21 +11,21 @@ import { backupCoverageProblems, statefulProblems } from '../constructs/policy/d
 import { podSpecOf } from '../constructs/policy/output-rules';
 import { allObjects, describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { realOutput } from './support';
+import { REAL_RELEASES, realOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const JOBS = ['backup', 'retention', 'check', 'restore'] as const;
-const objectsOf = (files: ReturnType<typeof buildAll>, env: string): KubeObject[] =>
-  allObjects(files.filter((f) => f.path.startsWith(`dist/${env}/`)));
-const inNamespace = (objects: readonly KubeObject[], kind: string, ns: string) =>
-  objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+const objectsOf = (files: ReturnType<typeof buildAll>, env: string): KubeObject[] => allObjects(files.filter((f) => f.path.startsWith(`dist/${env}/`)));
+const inNamespace = (objects: readonly KubeObject[], kind: string, ns: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
 const annotated = (o: KubeObject) => Object.entries(FLUX_PRUNE_DISABLED).every(([k, v]) => o.metadata.annotations?.[k] === v);
 const byName = new Map(APPS.map((a) => [a.name, a]));
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data path', (env, cluster) => {
   const objects = objectsOf(realOutput(), env);
-  const apps = Object.keys(cluster.apps).sort().map((name) => resolveApp(byName.get(name)!, cluster));
+  const apps = Object.keys(cluster.apps)
+    .sort()
+    .map((name) => resolveApp(byName.get(name)!, cluster));
   const withStorage = apps.filter((a) => a.storage);
   const withoutStorage = apps.filter((a) => !a.storage);
 
@@ -63,7 +63,12 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
       const cronJob = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!;
       expect(cronJob).toBeDefined();
       const spec = cronJob.spec as Json;
-      expect(spec).toMatchObject({ concurrencyPolicy: 'Forbid', startingDeadlineSeconds: expect.any(Number), successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+      expect(spec).toMatchObject({
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: expect.any(Number),
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+      });
       expect(spec.jobTemplate.spec.backoffLimit).toEqual(expect.any(Number));
       expect(spec.suspend === true).toBe(job === 'restore');
       const pod = podSpecOf(cronJob);
@@ -76,7 +81,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
       expect(env.RESTIC_REPOSITORY).toBe(`s3:https://s3.${cluster.region}.amazonaws.com/${backupBucketOf(cluster.name)}/${name}`);
       expect(env.RESTIC_PASSWORD).toBeUndefined();
     }
-    expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({ schedule: app.backup!.schedule });
+    expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({
+      schedule: app.backup!.schedule,
+    });
   });
 
   test.each(withStorage.map((a) => [a.name] as const))('%s: the backup reads the bucket through a read-only mount of the same claim', (name) => {
@@ -94,12 +101,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     expect(objects.filter((o) => o.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/name'] === name)).toEqual([]);
   });
 
-  test('every app\'s backup prefix is covered by the offsite replication rule of the bucket its jobs write to', () => {
+  test("every app's backup prefix is covered by the offsite replication rule of the bucket its jobs write to", () => {
     const terraform = JSON.parse(realOutput().find((f) => f.path === terraformFileOf(env))!.text!);
     const buckets = terraform.resource.aws_s3_bucket as Record<string, Json>;
     const [nearAddress] = Object.entries(buckets).find(([, b]) => b.bucket === backupBucketOf(cluster.name))!;
-    const replications = Object.values(terraform.resource.aws_s3_bucket_replication_configuration as Record<string, Json>)
-      .filter((r) => r.bucket === `\${aws_s3_bucket.${nearAddress}.id}`);
+    const replications = Object.values(terraform.resource.aws_s3_bucket_replication_configuration as Record<string, Json>).filter(
+      (r) => r.bucket === `\${aws_s3_bucket.${nearAddress}.id}`,
+    );
     expect(replications).toHaveLength(1);
     const enabled = replications[0].rule.filter((r: Json) => r.status === 'Enabled');
     for (const app of withStorage) {
@@ -112,12 +120,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
 
 describe('the data rules fail on broken objects', () => {
   const objects = objectsOf(realOutput(), 'prod');
-  const change = (kind: string, name: string, edit: (o: Json) => void): KubeObject[] => objects.map((o) => {
-    if (o.kind !== kind || o.metadata.name !== name) return o;
-    const copy = JSON.parse(JSON.stringify(o));
-    edit(copy);
-    return copy;
-  });
+  const change = (kind: string, name: string, edit: (o: Json) => void): KubeObject[] =>
+    objects.map((o) => {
+      if (o.kind !== kind || o.metadata.name !== name) return o;
+      const copy = JSON.parse(JSON.stringify(o));
+      edit(copy);
+      return copy;
+    });
 
   test('the real output passes', () => {
     expect(statefulProblems(objects)).toEqual([]);
@@ -125,24 +134,33 @@ describe('the data rules fail on broken objects', () => {
   });
   test('a PV that would be deleted or pruned', () => {
     const pv = objects.find((o) => o.kind === 'PersistentVolume')!;
-    const broken = change('PersistentVolume', pv.metadata.name, (o) => { o.spec.persistentVolumeReclaimPolicy = 'Delete'; delete o.metadata.annotations; });
+    const broken = change('PersistentVolume', pv.metadata.name, (o) => {
+      o.spec.persistentVolumeReclaimPolicy = 'Delete';
+      delete o.metadata.annotations;
+    });
     expect(statefulProblems(broken)).toEqual([
       `${describeObject(pv)}: reclaim policy is Delete, not Retain`,
       `${describeObject(pv)}: lacks kustomize.toolkit.fluxcd.io/prune: disabled, so Flux would delete it with its app`,
     ]);
   });
-  test('a Mountpoint PV with the driver\'s own credentials', () => {
-    const broken = change('PersistentVolume', 'shop-data', (o) => { o.spec.csi.volumeAttributes.authenticationSource = 'driver'; });
+  test("a Mountpoint PV with the driver's own credentials", () => {
+    const broken = change('PersistentVolume', 'shop-data', (o) => {
+      o.spec.csi.volumeAttributes.authenticationSource = 'driver';
+    });
     expect(statefulProblems(broken)).toEqual([expect.stringContaining('authenticationSource: pod')]);
   });
   test('a claim bound to another volume', () => {
-    const broken = change('PersistentVolumeClaim', 'shop-data', (o) => { o.spec.volumeName = 'legacy-site-data'; });
+    const broken = change('PersistentVolumeClaim', 'shop-data', (o) => {
+      o.spec.volumeName = 'legacy-site-data';
+    });
     expect(statefulProblems(broken)).toEqual([expect.stringContaining('not bound both ways')]);
   });
   test('a missing backup job, and a restore job that would fire on its own', () => {
     const withoutCheck = objects.filter((o) => !(o.kind === 'CronJob' && o.metadata.name === 'shop-check'));
     expect(backupCoverageProblems(withoutCheck)).toEqual([expect.stringContaining('has no check CronJob')]);
-    const armed = change('CronJob', 'shop-restore', (o) => { o.spec.suspend = false; });
+    const armed = change('CronJob', 'shop-restore', (o) => {
+      o.spec.suspend = false;
+    });
     expect(backupCoverageProblems(armed)).toEqual([expect.stringContaining('must be suspended')]);
   });
 });
@@ -152,15 +170,18 @@ describe('nothing is lost when an app leaves a cluster', () => {
   const { shop: _shop, ...otherApps } = prod.apps;
   const { shop: _shopAccess, ...otherAccess } = prod.access.apps ?? {};
   const retired: ClusterSpec = {
-    ...prod, apps: otherApps, access: { ...prod.access, apps: otherAccess }, appData: { ...prod.appData, shop: { retiredOn: '2026-11-27', reason: 'drill' } },
+    ...prod,
+    apps: otherApps,
+    access: { ...prod.access, apps: otherAccess },
+    appData: { ...prod.appData, shop: { retiredOn: '2026-11-27', reason: 'drill' } },
   };
   const before = objectsOf(realOutput(), 'prod');
-  const after = objectsOf(buildAll({ clusters: CLUSTERS.map((c) => (c === prod ? retired : c)), apps: APPS }), 'prod');
+  const after = objectsOf(buildAll({ clusters: CLUSTERS.map((c) => (c === prod ? retired : c)), apps: APPS, releases: REAL_RELEASES }), 'prod');
   const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const kept = new Set(after.map(key));
   const vanished = before.filter((o) => !kept.has(key(o)));
 
-  test('the app\'s objects vanish from git, so Flux would prune them', () => {
+  test("the app's objects vanish from git, so Flux would prune them", () => {
     expect(vanished.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'PersistentVolume', 'PersistentVolumeClaim', 'CronJob']));
   });
   test('every stateful object among them is marked so Flux leaves it in place, and the PV keeps the bucket', () => {
@@ -174,7 +195,7 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
   const staging = CLUSTERS.find((c) => c.env === 'staging')!;
   const shop = byName.get('shop')!;
   const geesefsShop: AppSpec = { ...shop, storage: { ...shop.storage!, driver: 'geesefs' } };
-  const input: SynthInput = { clusters: CLUSTERS, apps: APPS.map((a) => (a === shop ? geesefsShop : a)) };
+  const input: SynthInput = { clusters: CLUSTERS, apps: APPS.map((a) => (a === shop ? geesefsShop : a)), releases: REAL_RELEASES };
   const objects = objectsOf(buildAll(input), 'staging');
   const real = objectsOf(realOutput(), 'staging');
   const csiS3 = (list: readonly KubeObject[]) => list.filter((o) => o.kind === 'HelmRelease' && o.metadata.name === 'csi-s3');
@@ -182,9 +203,11 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
   test('its CSI driver is installed only in a cluster that runs such an app', () => {
     expect(csiS3(real)).toEqual([]);
     expect(csiS3(objects)).toHaveLength(1);
-    expect(objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'csi-s3')?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'csi-s3')?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe(
+      'privileged',
+    );
   });
-  test('its PV follows k8s-csi-s3\'s static contract, with keys from External Secrets', () => {
+  test("its PV follows k8s-csi-s3's static contract, with keys from External Secrets", () => {
     const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
     const csi = (pv.spec as Json).csi;
     expect(csi).toMatchObject({ driver: GEESEFS_DRIVER, volumeHandle: bucketOf(staging.name, 'shop'), volumeAttributes: { mounter: 'geesefs' } });
@@ -194,7 +217,7 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
     expect(external.spec.data.map((d: Json) => d.secretKey).sort()).toEqual(['accessKeyID', 'secretAccessKey']);
     expect(external.spec.target.template.data.endpoint).toBe(`https://s3.${staging.region}.amazonaws.com`);
   });
-  test('it restores through the app\'s own claim: GeeseFS overwrites by itself', () => {
+  test("it restores through the app's own claim: GeeseFS overwrites by itself", () => {
     expect(objects.some((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-restore')).toBe(false);
     const restore = inNamespace(objects, 'CronJob', namespaceOf('shop')).find((c) => c.metadata.name === 'shop-restore')!;
     expect(podSpecOf(restore).volumes.some((v: Json) => v.persistentVolumeClaim?.claimName === 'shop-data')).toBe(true);

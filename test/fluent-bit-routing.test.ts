@@ -23,7 +23,9 @@ const lua = (value: Json): string => {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `{${value.map(lua).join(',')}}`;
-  return `{${Object.entries(value).map(([k, v]) => `[${JSON.stringify(k)}]=${lua(v)}`).join(',')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `[${JSON.stringify(k)}]=${lua(v)}`)
+    .join(',')}}`;
 };
 
 const HARNESS = `
@@ -58,13 +60,18 @@ maybe('Fluent Bit routes every record to its stream (real LuaJIT)', () => {
     const run = spawnSync('luajit', [file], { encoding: 'utf8' });
     if (run.status !== 0 || run.stdout.trim() === '') throw new Error(`luajit failed:\n${run.stderr}\n${run.stdout}`);
     // LuaJIT's %q escapes differ from JSON only for control characters, which these records do not hold.
-    return run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    return run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
   }
   const k8s = (namespace: string) => ({ kubernetes: { namespace_name: namespace, pod_name: 'p', container_name: 'c' } });
   const streamOf = (record: Json) => `${record[STREAM_KEY]}-${STREAM_SUFFIX}`;
 
-  test('an app\'s line goes to its namespace\'s stream, with a level from its JSON', () => {
-    const [out] = route([{ ...k8s('shop'), log: '{"level":"ERROR","msg":"payment failed"}', stream: 'stdout', json: { level: 'ERROR', msg: 'payment failed' } }]);
+  test("an app's line goes to its namespace's stream, with a level from its JSON", () => {
+    const [out] = route([
+      { ...k8s('shop'), log: '{"level":"ERROR","msg":"payment failed"}', stream: 'stdout', json: { level: 'ERROR', msg: 'payment failed' } },
+    ]);
     expect(out.code).toBe(2);
     expect(streamOf(out.record)).toBe(containerLogStreamOf('shop'));
     expect(out.record.level).toBe('error');
@@ -79,7 +86,7 @@ maybe('Fluent Bit routes every record to its stream (real LuaJIT)', () => {
     expect(outs.map((o) => o.record.level ?? null)).toEqual(['warn', 'error', null]);
   });
 
-  test('platform namespaces are collected like apps (flux-system, the gateway\'s own non-access lines)', () => {
+  test("platform namespaces are collected like apps (flux-system, the gateway's own non-access lines)", () => {
     const outs = route([
       { ...k8s('flux-system'), log: 'reconciliation failed', stream: 'stderr' },
       { ...k8s(GATEWAY.namespace), log: 'envoy started', stream: 'stderr' },
@@ -87,16 +94,29 @@ maybe('Fluent Bit routes every record to its stream (real LuaJIT)', () => {
     expect(outs.map((o) => streamOf(o.record))).toEqual([containerLogStreamOf('flux-system'), containerLogStreamOf(GATEWAY.namespace)]);
   });
 
-  test('a Gateway access line goes to its app\'s access stream, lifted to the top, typed, with the app\'s namespace', () => {
-    const [out] = route([{
-      ...k8s(GATEWAY.namespace),
-      stream: 'stdout',
-      json: { authority: 'shop.example.com', route_name: 'httproute/shop/shop/rule/0/match/0/shop_example_com', response_code: '503', duration: '41', bytes_sent: '512', method: 'GET' },
-    }]);
+  test("a Gateway access line goes to its app's access stream, lifted to the top, typed, with the app's namespace", () => {
+    const [out] = route([
+      {
+        ...k8s(GATEWAY.namespace),
+        stream: 'stdout',
+        json: {
+          authority: 'shop.example.com',
+          route_name: 'httproute/shop/shop/rule/0/match/0/shop_example_com',
+          response_code: '503',
+          duration: '41',
+          bytes_sent: '512',
+          method: 'GET',
+        },
+      },
+    ]);
     expect(streamOf(out.record)).toBe(gatewayAccessStreamOf('shop'));
     expect(out.record.json).toBeUndefined();
     expect(out.record).toMatchObject({
-      [ACCESS_LOG_FIELDS.host]: 'shop.example.com', [ACCESS_LOG_FIELDS.namespace]: 'shop', [ACCESS_LOG_FIELDS.status]: 503, [ACCESS_LOG_FIELDS.durationMs]: 41, [ACCESS_LOG_FIELDS.bytesSent]: 512,
+      [ACCESS_LOG_FIELDS.host]: 'shop.example.com',
+      [ACCESS_LOG_FIELDS.namespace]: 'shop',
+      [ACCESS_LOG_FIELDS.status]: 503,
+      [ACCESS_LOG_FIELDS.durationMs]: 41,
+      [ACCESS_LOG_FIELDS.bytesSent]: 512,
     });
   });
 

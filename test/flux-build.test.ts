@@ -39,7 +39,9 @@ maybe('Flux can build every path it is pointed at (kubectl kustomize)', () => {
     fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [flux-kustomizations.yaml]\n');
     const built = kustomize(dir);
     const identity = ['ClusterRole', 'ClusterRoleBinding', 'ServiceAccount'].map((kind) => `${kind}/${FLUX_APPS_ACCOUNT}`);
-    expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([...Object.keys(fluxPathsOf(env)).map((name) => `Kustomization/${name}`), ...identity].sort());
+    expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+      [...Object.keys(fluxPathsOf(env)).map((name) => `Kustomization/${name}`), ...identity].sort(),
+    );
     for (const fluxPath of Object.values(fluxPathsOf(env))) expect(fs.existsSync(path.join(root, fluxPath))).toBe(true);
   });
 });

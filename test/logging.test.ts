@@ -48,12 +48,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
 
   test('shippers and alerting install after Elasticsearch exists (the services layer)', () => {
     const services = realOutput().find((f) => f.path === `dist/${env}/platform-services/services.yaml`)!.objects!;
-    expect(services.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name).sort()).toEqual(['elastalert', 'fluent-bit', 'fluent-bit-events']);
+    expect(
+      services
+        .filter((o) => o.kind === 'HelmRelease')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['elastalert', 'fluent-bit', 'fluent-bit-events']);
     const flux = realObjectsOf(env).filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit'));
     expect((flux.find((k) => k.metadata.name === 'platform-services')!.spec as Json).dependsOn).toEqual([{ name: 'platform-configs' }]);
   });
 
-  test('an app\'s log parser becomes its pods\' Fluent Bit annotation', () => {
+  test("an app's log parser becomes its pods' Fluent Bit annotation", () => {
     for (const name of Object.keys(cluster.apps)) {
       const spec = APPS.find((a) => a.name === name)!;
       const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === name) as Json;
@@ -120,7 +125,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
     expect(sent).toHaveLength(Object.keys(bodies).length);
   });
 
-  test('each app\'s streams get the retention its spec asks for, or the env default', () => {
+  test("each app's streams get the retention its spec asks for, or the env default", () => {
     const templates = sent.filter((s) => s.path.startsWith('_index_template/')).map((s) => s.body);
     const policies = Object.fromEntries(sent.filter((s) => s.path.startsWith('_ilm/policy/')).map((s) => [s.path.split('/').pop(), s.body]));
     const matches = (pattern: string, index: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(index);
@@ -138,7 +143,12 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
   test('every app has a Kibana data view over its own logs and requests', () => {
     const views = sent.filter((s) => s.path === 'api/data_views/data_view').map((s) => s.body.data_view);
     for (const name of Object.keys(cluster.apps)) {
-      expect(views.find((v) => v.name === name)?.title.split(',').sort()).toEqual([`logs-gateway.${name}-*`, `logs-k8s.${name}-*`]);
+      expect(
+        views
+          .find((v) => v.name === name)
+          ?.title.split(',')
+          .sort(),
+      ).toEqual([`logs-gateway.${name}-*`, `logs-k8s.${name}-*`]);
     }
   });
 });

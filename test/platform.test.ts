@@ -65,11 +65,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     expect(surface.loadBalancers).toHaveLength(1);
     const endpoints = platformEndpointsOf({ cluster, apps: [] }, addOnsOf(cluster));
     expect(endpoints.map((e) => e.host)).toContain(`logs.${cluster.domain}`);
-    const expected = Object.keys(cluster.apps).flatMap((name) => {
-      const app = APPS.find((a) => a.name === name)!;
-      const hosts = cluster.apps[name].hosts ?? app.hosts[env] ?? [];
-      return hosts.map((host) => ({ host, namespace: namespaceOf(name), access: app.exposure === 'public' ? 'open' : 'login' }));
-    }).concat(endpoints.map((e) => ({ host: e.host, namespace: e.namespace, access: 'login' })))
+    const expected = Object.keys(cluster.apps)
+      .flatMap((name) => {
+        const app = APPS.find((a) => a.name === name)!;
+        const hosts = cluster.apps[name].hosts ?? app.hosts[env] ?? [];
+        return hosts.map((host) => ({ host, namespace: namespaceOf(name), access: app.exposure === 'public' ? 'open' : 'login' }));
+      })
+      .concat(endpoints.map((e) => ({ host: e.host, namespace: e.namespace, access: 'login' })))
       .sort((a, b) => a.host.localeCompare(b.host));
     expect(surface.endpoints.map(({ host, namespace, access }) => ({ host, namespace, access }))).toEqual(expected);
     const summary = realOutput().find((f) => f.path === `dist/${env}/public-endpoints.md`)!.text!;
@@ -82,15 +84,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     }
   });
 
-  test('each platform endpoint\'s port admits the Gateway\'s proxies only, and no port is open to anywhere for it', () => {
+  test("each platform endpoint's port admits the Gateway's proxies only, and no port is open to anywhere for it", () => {
     const policies = byKind(objects, 'NetworkPolicy');
     for (const e of platformEndpointsOf({ cluster, apps: [] }, addOnsOf(cluster))) {
       const inNs = policies.filter((p) => p.metadata.namespace === e.namespace).map((p) => p.spec as Json);
       const admitting = inNs.flatMap((p) => p.ingress ?? []).filter((rule: Json) => rule.ports?.some((port: Json) => port.port === e.port));
-      expect(admitting).toEqual([{
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY.namespace } } }],
-        ports: [{ protocol: 'TCP', port: e.port }],
-      }]);
+      expect(admitting).toEqual([
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY.namespace } } }],
+          ports: [{ protocol: 'TCP', port: e.port }],
+        },
+      ]);
     }
   });
 
@@ -105,7 +109,9 @@ describe('the edge rules catch broken output', () => {
   const without = (pred: (o: KubeObject) => boolean) => objects.filter((o) => !pred(o));
 
   test('a route with no rate limit', () => {
-    expect(edgeProblems(without((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === 'shop'))).toEqual(['HTTPRoute shop/shop: no BackendTrafficPolicy rate-limits it']);
+    expect(edgeProblems(without((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === 'shop'))).toEqual([
+      'HTTPRoute shop/shop: no BackendTrafficPolicy rate-limits it',
+    ]);
   });
   test('an internal app or platform endpoint without login', () => {
     expect(edgeProblems(without((o) => o.kind === 'SecurityPolicy'))).toEqual([
@@ -117,19 +123,25 @@ describe('the edge rules catch broken output', () => {
     const kibana = byKind(objects, 'SecurityPolicy').find((p) => p.metadata.namespace === 'logging')!;
     const open = clone(kibana);
     delete open.spec.oidc;
-    expect(edgeProblems(objects.map((o) => (o === kibana ? open : o)))).toEqual(['HTTPRoute logging/kibana: the app is internal but its route has no login SecurityPolicy']);
+    expect(edgeProblems(objects.map((o) => (o === kibana ? open : o)))).toEqual([
+      'HTTPRoute logging/kibana: the app is internal but its route has no login SecurityPolicy',
+    ]);
   });
   test('a platform route that does not say whether it is internal', () => {
     const kibana = byKind(objects, 'HTTPRoute').find((r) => r.metadata.namespace === 'logging')!;
     const unlabelled = clone(kibana);
     delete unlabelled.metadata.labels[EXPOSURE_LABEL];
-    expect(edgeProblems(objects.map((o) => (o === kibana ? unlabelled : o)))).toEqual(['HTTPRoute logging/kibana: neither the route nor its namespace says whether it is public or internal']);
+    expect(edgeProblems(objects.map((o) => (o === kibana ? unlabelled : o)))).toEqual([
+      'HTTPRoute logging/kibana: neither the route nor its namespace says whether it is public or internal',
+    ]);
   });
   test('an endpoint host without its listener', () => {
     const gateway = byKind(objects, 'Gateway')[0];
     const fewer = clone(gateway);
     fewer.spec.listeners = fewer.spec.listeners.filter((l: Json) => l.hostname !== 'logs.example.com');
-    expect(edgeProblems(objects.map((o) => (o === gateway ? fewer : o)))).toEqual(['HTTPRoute logging/kibana: host logs.example.com has no HTTPS listener on the Gateway']);
+    expect(edgeProblems(objects.map((o) => (o === gateway ? fewer : o)))).toEqual([
+      'HTTPRoute logging/kibana: host logs.example.com has no HTTPS listener on the Gateway',
+    ]);
   });
   test('a public app with a login by accident', () => {
     const stray = clone(byKind(objects, 'SecurityPolicy')[0]);
@@ -138,10 +150,14 @@ describe('the edge rules catch broken output', () => {
     expect(edgeProblems([...objects, stray])).toEqual(['HTTPRoute shop/shop: the app is public but its route has a SecurityPolicy']);
   });
   test('a host without a certificate', () => {
-    expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-shop-example-com'))).toEqual(['HTTPRoute shop/shop: host shop.example.com has no Certificate for its listener']);
+    expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-shop-example-com'))).toEqual([
+      'HTTPRoute shop/shop: host shop.example.com has no Certificate for its listener',
+    ]);
   });
   test('an HTTP listener that does not redirect', () => {
-    expect(edgeProblems(without((o) => o.metadata.name === 'redirect-to-https'))).toEqual(['Gateway envoy-gateway-system/public: the HTTP listener does not redirect to HTTPS']);
+    expect(edgeProblems(without((o) => o.metadata.name === 'redirect-to-https'))).toEqual([
+      'Gateway envoy-gateway-system/public: the HTTP listener does not redirect to HTTPS',
+    ]);
   });
   test('a Secret with data, and an unpinned chart', () => {
     const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } };
@@ -152,7 +168,7 @@ describe('the edge rules catch broken output', () => {
       `HelmRelease flux-system/${release.metadata.name}: chart version is not pinned exactly`,
     ]);
   });
-  test('no Secret object with data is in dist/, but ECK\'s role definitions (no credential; ECK reads roles only from a Secret)', () => {
+  test("no Secret object with data is in dist/, but ECK's role definitions (no credential; ECK reads roles only from a Secret)", () => {
     const withData = byKind(objects, 'Secret').filter((s) => s.data || s.stringData);
     expect(withData.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([`${ES_ROLES_SECRET.namespace}/${ES_ROLES_SECRET.name}`]);
     expect(Object.keys((withData[0] as Json).stringData)).toEqual([ES_ROLES_SECRET.key]);
@@ -183,7 +199,9 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
   test('the emitted policies carry exactly these expressions', () => {
     const emitted = byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicy');
     expect(Object.fromEntries(emitted.map((p) => [p.metadata.name, (p.spec as Json).validations[0].expression]))).toEqual(rules);
-    expect(byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicyBinding').map((b) => (b.spec as Json).validationActions)).toEqual(emitted.map(() => ['Deny']));
+    expect(byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicyBinding').map((b) => (b.spec as Json).validationActions)).toEqual(
+      emitted.map(() => ['Deny']),
+    );
   });
   test.each([
     ['a ClusterIP Service anywhere', { metadata: { namespace: 'shop' }, spec: { type: 'ClusterIP' } }, true],
@@ -200,29 +218,43 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
   ])('routes: %s', (_what, hostnames, allowed) => expect(admits('route-hosts-in-cluster-domains', { spec: { hostnames } })).toBe(allowed));
   test.each([
     ['its own key', 'shop', 'webapps/prod/shop/database', true],
-    ['another app\'s key', 'shop', 'webapps/prod/legacy-site/database', false],
+    ["another app's key", 'shop', 'webapps/prod/legacy-site/database', false],
     ['the shared login secret', 'backoffice', 'webapps/prod/platform/oidc-client', true],
-    ['another env\'s key', 'shop', 'webapps/staging/shop/database', false],
+    ["another env's key", 'shop', 'webapps/staging/shop/database', false],
   ])('external secrets: %s', (_what, namespace, key, allowed) => {
     const shared = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
-    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { secretStoreRef: shared, data: [{ remoteRef: { key } }] } })).toBe(allowed);
+    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { secretStoreRef: shared, data: [{ remoteRef: { key } }] } })).toBe(
+      allowed,
+    );
   });
   test.each([
     ['ElastAlert2 reading its SMTP login', 'elastalert', 'webapps/prod/platform/alerting-smtp', true],
     ['an app reading the SMTP login', 'shop', 'webapps/prod/platform/alerting-smtp', false],
-    ['ElastAlert2 reading Fluent Bit\'s Elasticsearch password', 'elastalert', 'webapps/prod/platform/fluent-bit-es-user', false],
-    ['ECK\'s file realm reading both service users', 'logging', 'webapps/prod/platform/fluent-bit-es-user', true],
+    ["ElastAlert2 reading Fluent Bit's Elasticsearch password", 'elastalert', 'webapps/prod/platform/fluent-bit-es-user', false],
+    ["ECK's file realm reading both service users", 'logging', 'webapps/prod/platform/fluent-bit-es-user', true],
   ])('platform keys: %s', (_what, namespace, key, allowed) => {
     const shared = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
-    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { secretStoreRef: shared, data: [{ remoteRef: { key } }] } })).toBe(allowed);
+    expect(admits('external-secrets-own-keys-only', { metadata: { namespace }, spec: { secretStoreRef: shared, data: [{ remoteRef: { key } }] } })).toBe(
+      allowed,
+    );
   });
   test('dataFrom and per-item store references are refused: they would bypass the key check', () => {
     const shared = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
-    expect(admits('external-secrets-own-keys-only', { metadata: { namespace: 'shop' }, spec: { secretStoreRef: shared, dataFrom: [{ extract: { key: 'webapps/prod/legacy-site/database' } }] } })).toBe(false);
-    expect(admits('external-secrets-own-keys-only', {
-      metadata: { namespace: 'shop' },
-      spec: { secretStoreRef: { kind: 'SecretStore', name: 'x' }, data: [{ remoteRef: { key: 'webapps/prod/legacy-site/database' }, sourceRef: { storeRef: shared } }] },
-    })).toBe(false);
+    expect(
+      admits('external-secrets-own-keys-only', {
+        metadata: { namespace: 'shop' },
+        spec: { secretStoreRef: shared, dataFrom: [{ extract: { key: 'webapps/prod/legacy-site/database' } }] },
+      }),
+    ).toBe(false);
+    expect(
+      admits('external-secrets-own-keys-only', {
+        metadata: { namespace: 'shop' },
+        spec: {
+          secretStoreRef: { kind: 'SecretStore', name: 'x' },
+          data: [{ remoteRef: { key: 'webapps/prod/legacy-site/database' }, sourceRef: { storeRef: shared } }],
+        },
+      }),
+    ).toBe(false);
   });
   test('a namespaced SecretStore may only be a Kubernetes-provider one', () => {
     expect(admits('namespaced-secret-stores-kubernetes-only', { spec: { provider: { kubernetes: { remoteNamespace: 'logging' } } } })).toBe(true);

@@ -4,7 +4,13 @@ import { KIBANA, KIBANA_SERVICE, kibanaHostOf } from '../constructs/model/log-co
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, httpsListenerOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
 import {
-  coverageProblems, hardeningProblems, outputProblems, podLabelsOf, podSpecOf, publicSurfaceProblems, routeProblems,
+  coverageProblems,
+  hardeningProblems,
+  outputProblems,
+  podLabelsOf,
+  podSpecOf,
+  publicSurfaceProblems,
+  routeProblems,
 } from '../constructs/policy/output-rules';
 import { kibanaProblems } from '../constructs/policy/kibana-rules';
 import { schemaProblems } from '../constructs/policy/schema-validation';
@@ -33,8 +39,11 @@ describe('every synthesized object', () => {
       expect(pod.automountServiceAccountToken).toBe(false);
       for (const c of pod.containers) {
         expect(c.securityContext).toMatchObject({
-          runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+          runAsNonRoot: true,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
         });
         expect(c.securityContext.runAsUser).toBeGreaterThan(0);
         expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
@@ -46,14 +55,29 @@ describe('every synthesized object', () => {
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s', (env, cluster) => {
   const objects = realObjectsOf(env);
-  const apps = Object.keys(cluster.apps).map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+  const apps = Object.keys(cluster.apps).map((name) =>
+    resolveApp(
+      APPS.find((a) => a.name === name)!,
+      cluster,
+    ),
+  );
 
   test.each(apps.map((a) => [a.name, a] as const))('app %s has every object it needs', (_name, app) => {
     const ns = namespaceOf(app.name);
     const mine = objects.filter((o) => o.metadata.namespace === ns || (o.kind === 'Namespace' && o.metadata.name === ns));
     const kinds = new Set(mine.map((o) => o.kind));
-    for (const kind of ['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler',
-      'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'HTTPRoute']) {
+    for (const kind of [
+      'Namespace',
+      'ServiceAccount',
+      'Deployment',
+      'Service',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'ResourceQuota',
+      'LimitRange',
+      'NetworkPolicy',
+      'HTTPRoute',
+    ]) {
       expect(kinds).toContain(kind);
     }
     expect(byKind(mine, 'Namespace')[0].metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
@@ -66,9 +90,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s', (env, clus
       for (const host of app.hosts) {
         const serving = routes.filter((r) => ((r.spec as Json).hostnames ?? []).includes(host));
         expect(serving).toHaveLength(1);
-        expect((serving[0].spec as Json).parentRefs).toContainEqual(expect.objectContaining({
-          name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: httpsListenerOf(host),
-        }));
+        expect((serving[0].spec as Json).parentRefs).toContainEqual(
+          expect.objectContaining({
+            name: GATEWAY.name,
+            namespace: GATEWAY.namespace,
+            sectionName: httpsListenerOf(host),
+          }),
+        );
       }
     }
   });
@@ -81,16 +109,21 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s', (env, clus
   });
 });
 
-describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Kibana\'s route is protected', (env, cluster) => {
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))("cluster %s: Kibana's route is protected", (env, cluster) => {
   const objects = realObjectsOf(env);
-  const toKibana = (o: KubeObject) => o.kind === 'HTTPRoute'
-    && (o.spec as Json).rules.some((r: Json) => r.backendRefs?.some((b: Json) => b.name === KIBANA_SERVICE.name));
+  const toKibana = (o: KubeObject) =>
+    o.kind === 'HTTPRoute' && (o.spec as Json).rules.some((r: Json) => r.backendRefs?.some((b: Json) => b.name === KIBANA_SERVICE.name));
   const route = objects.find(toKibana)!;
-  const guardOf = (all: readonly KubeObject[]) => all.find((p) => p.kind === 'SecurityPolicy' && p.metadata.namespace === route.metadata.namespace
-    && (p.spec as Json).targetRefs.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
+  const guardOf = (all: readonly KubeObject[]) =>
+    all.find(
+      (p) =>
+        p.kind === 'SecurityPolicy' &&
+        p.metadata.namespace === route.metadata.namespace &&
+        (p.spec as Json).targetRefs.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name),
+    );
   const replaced = (original: KubeObject, broken: KubeObject) => objects.map((o) => (o === original ? broken : o));
 
-  test('one HTTPRoute, on the HTTPS listener of logs.<domain> only, reaches Kibana\'s Service', () => {
+  test("one HTTPRoute, on the HTTPS listener of logs.<domain> only, reaches Kibana's Service", () => {
     expect(objects.filter(toKibana)).toEqual([route]);
     expect(route.metadata.namespace).toBe(KIBANA.namespace);
     expect((route.spec as Json).hostnames).toEqual([kibanaHostOf(cluster.domain)]);
@@ -105,37 +138,67 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Kibana\'s r
     expect({ ...login, oidc: { ...login.oidc, redirectURL: undefined } }).toEqual({ ...appLogin, oidc: { ...appLogin.oidc, redirectURL: undefined } });
     expect(guard.authorization.rules[0].principal.clientCIDRs).toEqual(cluster.internalAccess.allowedCidrs);
   });
-  test('Kibana\'s Service is ClusterIP: no object asks for another type', () => {
+  test("Kibana's Service is ClusterIP: no object asks for another type", () => {
     expect((byKind(objects, 'Kibana')[0].spec as Json).http.service?.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
     expect(kibanaProblems(objects, cluster.internalAccess)).toEqual([]);
   });
 
   const where = `HTTPRoute ${KIBANA.namespace}/${route.metadata.name}`;
   test.each([
-    ['no SecurityPolicy', () => objects.filter((o) => o !== guardOf(objects)), `${where}: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`],
-    ['a SecurityPolicy without login', () => {
-      const guard = clone(guardOf(objects));
-      delete guard.spec.oidc;
-      return replaced(guardOf(objects)!, guard);
-    }, `${where}: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`],
-    ['a login open to every network', () => {
-      const guard = clone(guardOf(objects));
-      delete guard.spec.authorization;
-      return replaced(guardOf(objects)!, guard);
-    }, `${where}: Kibana's login does not limit clients to internalAccess.allowedCidrs (${cluster.internalAccess.allowedCidrs?.join(', ')})`],
-    ['a second, unguarded route to Kibana', () => {
-      const extra = clone(route);
-      extra.metadata.name = 'kibana-direct';
-      return [...objects, extra];
-    }, `HTTPRoute ${KIBANA.namespace}/kibana-direct: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`],
-    ['a Kibana that asks ECK for a LoadBalancer', () => {
-      const kibana = clone(byKind(objects, 'Kibana')[0]);
-      kibana.spec.http.service = { spec: { type: 'LoadBalancer' } };
-      return replaced(byKind(objects, 'Kibana')[0], kibana);
-    }, `Kibana ${KIBANA.namespace}/${KIBANA.name}: asks ECK for a LoadBalancer Service; Kibana must stay ClusterIP, behind the Gateway`],
-    ['a NodePort Service in Kibana\'s name', () => [...objects, {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: KIBANA_SERVICE.name, namespace: KIBANA.namespace }, spec: { type: 'NodePort' },
-    }], `Service ${KIBANA.namespace}/${KIBANA_SERVICE.name}: is NodePort; Kibana must stay ClusterIP, behind the Gateway`],
+    [
+      'no SecurityPolicy',
+      () => objects.filter((o) => o !== guardOf(objects)),
+      `${where}: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`,
+    ],
+    [
+      'a SecurityPolicy without login',
+      () => {
+        const guard = clone(guardOf(objects));
+        delete guard.spec.oidc;
+        return replaced(guardOf(objects)!, guard);
+      },
+      `${where}: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`,
+    ],
+    [
+      'a login open to every network',
+      () => {
+        const guard = clone(guardOf(objects));
+        delete guard.spec.authorization;
+        return replaced(guardOf(objects)!, guard);
+      },
+      `${where}: Kibana's login does not limit clients to internalAccess.allowedCidrs (${cluster.internalAccess.allowedCidrs?.join(', ')})`,
+    ],
+    [
+      'a second, unguarded route to Kibana',
+      () => {
+        const extra = clone(route);
+        extra.metadata.name = 'kibana-direct';
+        return [...objects, extra];
+      },
+      `HTTPRoute ${KIBANA.namespace}/kibana-direct: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`,
+    ],
+    [
+      'a Kibana that asks ECK for a LoadBalancer',
+      () => {
+        const kibana = clone(byKind(objects, 'Kibana')[0]);
+        kibana.spec.http.service = { spec: { type: 'LoadBalancer' } };
+        return replaced(byKind(objects, 'Kibana')[0], kibana);
+      },
+      `Kibana ${KIBANA.namespace}/${KIBANA.name}: asks ECK for a LoadBalancer Service; Kibana must stay ClusterIP, behind the Gateway`,
+    ],
+    [
+      "a NodePort Service in Kibana's name",
+      () => [
+        ...objects,
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: KIBANA_SERVICE.name, namespace: KIBANA.namespace },
+          spec: { type: 'NodePort' },
+        },
+      ],
+      `Service ${KIBANA.namespace}/${KIBANA_SERVICE.name}: is NodePort; Kibana must stay ClusterIP, behind the Gateway`,
+    ],
   ])('the rule catches %s', (_what, broken, problem) => {
     expect(kibanaProblems(broken(), cluster.internalAccess)).toEqual([problem]);
     expect(outputProblems(broken(), cluster)).toContain(`${problem}`);
@@ -156,7 +219,13 @@ describe('isolation between apps', () => {
   test('every namespace caps pods, CPU and memory, and forbids load balancers and node ports', () => {
     for (const quota of byKind(objects, 'ResourceQuota')) {
       expect(Object.keys((quota.spec as Json).hard).sort()).toEqual([
-        'limits.cpu', 'limits.memory', 'pods', 'requests.cpu', 'requests.memory', 'services.loadbalancers', 'services.nodeports',
+        'limits.cpu',
+        'limits.memory',
+        'pods',
+        'requests.cpu',
+        'requests.memory',
+        'services.loadbalancers',
+        'services.nodeports',
       ]);
       expect((quota.spec as Json).hard).toMatchObject({ 'services.loadbalancers': 0, 'services.nodeports': 0 });
     }
@@ -182,37 +251,109 @@ describe('the policy rules catch broken output', () => {
   };
 
   test.each([
-    ['a root container', (p: Json) => { p.securityContext.runAsNonRoot = false; p.containers[0].securityContext.runAsNonRoot = false; }, `${container}: runAsNonRoot is not true`],
-    ['a writable root filesystem', (p: Json) => { p.containers[0].securityContext.readOnlyRootFilesystem = false; }, `${container}: readOnlyRootFilesystem is not true`],
-    ['privilege escalation', (p: Json) => { delete p.containers[0].securityContext.allowPrivilegeEscalation; }, `${container}: allowPrivilegeEscalation is not false`],
-    ['kept capabilities', (p: Json) => { p.containers[0].securityContext.capabilities = { drop: ['NET_RAW'] }; }, `${container}: does not drop ALL capabilities`],
-    ['added SYS_ADMIN', (p: Json) => { p.containers[0].securityContext.capabilities.add = ['SYS_ADMIN']; }, `${container}: adds capabilities SYS_ADMIN`],
-    ['no seccomp profile', (p: Json) => { delete p.securityContext.seccompProfile; delete p.containers[0].securityContext.seccompProfile; }, `${container}: seccompProfile is not RuntimeDefault`],
-    ['no memory limit', (p: Json) => { delete p.containers[0].resources.limits.memory; }, `${container}: has no memory limit`],
-    ['no liveness probe', (p: Json) => { delete p.containers[0].livenessProbe; }, `${container}: lacks a readiness or liveness probe`],
-    ['a mounted token', (p: Json) => { p.automountServiceAccountToken = true; }, `${where}: automountServiceAccountToken is not false`],
-    ['host networking', (p: Json) => { p.hostNetwork = true; }, `${where}: shares a host namespace`],
+    [
+      'a root container',
+      (p: Json) => {
+        p.securityContext.runAsNonRoot = false;
+        p.containers[0].securityContext.runAsNonRoot = false;
+      },
+      `${container}: runAsNonRoot is not true`,
+    ],
+    [
+      'a writable root filesystem',
+      (p: Json) => {
+        p.containers[0].securityContext.readOnlyRootFilesystem = false;
+      },
+      `${container}: readOnlyRootFilesystem is not true`,
+    ],
+    [
+      'privilege escalation',
+      (p: Json) => {
+        delete p.containers[0].securityContext.allowPrivilegeEscalation;
+      },
+      `${container}: allowPrivilegeEscalation is not false`,
+    ],
+    [
+      'kept capabilities',
+      (p: Json) => {
+        p.containers[0].securityContext.capabilities = { drop: ['NET_RAW'] };
+      },
+      `${container}: does not drop ALL capabilities`,
+    ],
+    [
+      'added SYS_ADMIN',
+      (p: Json) => {
+        p.containers[0].securityContext.capabilities.add = ['SYS_ADMIN'];
+      },
+      `${container}: adds capabilities SYS_ADMIN`,
+    ],
+    [
+      'no seccomp profile',
+      (p: Json) => {
+        delete p.securityContext.seccompProfile;
+        delete p.containers[0].securityContext.seccompProfile;
+      },
+      `${container}: seccompProfile is not RuntimeDefault`,
+    ],
+    [
+      'no memory limit',
+      (p: Json) => {
+        delete p.containers[0].resources.limits.memory;
+      },
+      `${container}: has no memory limit`,
+    ],
+    [
+      'no liveness probe',
+      (p: Json) => {
+        delete p.containers[0].livenessProbe;
+      },
+      `${container}: lacks a readiness or liveness probe`,
+    ],
+    [
+      'a mounted token',
+      (p: Json) => {
+        p.automountServiceAccountToken = true;
+      },
+      `${where}: automountServiceAccountToken is not false`,
+    ],
+    [
+      'host networking',
+      (p: Json) => {
+        p.hostNetwork = true;
+      },
+      `${where}: shares a host namespace`,
+    ],
   ])('hardening rule catches %s', (_what, mutate, problem) => {
     expect(hardeningProblems([breakDeployment(mutate)])).toContain(problem);
   });
 
   const rest = objects.filter((o) => o !== deployment);
   test('coverage rule catches a Deployment with no PDB', () => {
-    expect(coverageProblems([deployment, ...rest.filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.namespace === ns))]))
-      .toContain(`${where}: no PodDisruptionBudget selects its pods`);
+    expect(coverageProblems([deployment, ...rest.filter((o) => !(o.kind === 'PodDisruptionBudget' && o.metadata.namespace === ns))])).toContain(
+      `${where}: no PodDisruptionBudget selects its pods`,
+    );
   });
   test('coverage rule catches a namespace without default deny', () => {
-    expect(coverageProblems([deployment, ...rest.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny' && o.metadata.namespace === ns))]))
-      .toContain(`${where}: its namespace has no default-deny NetworkPolicy`);
+    expect(
+      coverageProblems([deployment, ...rest.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny' && o.metadata.namespace === ns))]),
+    ).toContain(`${where}: its namespace has no default-deny NetworkPolicy`);
   });
   test('coverage rule catches pods no policy admits traffic to', () => {
-    const relabelled = breakDeployment((_p, d) => { d.spec.template.metadata.labels['app.kubernetes.io/name'] = 'other'; });
+    const relabelled = breakDeployment((_p, d) => {
+      d.spec.template.metadata.labels['app.kubernetes.io/name'] = 'other';
+    });
     expect(Object.keys(podLabelsOf(relabelled))).toContain('app.kubernetes.io/name');
     expect(coverageProblems([relabelled, ...rest])).toContain(`${where}: no NetworkPolicy admits traffic to its pods`);
   });
   test('coverage rule catches replicas not spread over zones', () => {
-    expect(coverageProblems([breakDeployment((p) => { p.topologySpreadConstraints.shift(); }), ...rest]))
-      .toContain(`${where}: not spread over topology.kubernetes.io/zone`);
+    expect(
+      coverageProblems([
+        breakDeployment((p) => {
+          p.topologySpreadConstraints.shift();
+        }),
+        ...rest,
+      ]),
+    ).toContain(`${where}: not spread over topology.kubernetes.io/zone`);
   });
   test('route rule catches a host without an HTTPS listener', () => {
     const route = clone(byKind(objects, 'HTTPRoute').find((r) => (r.spec as Json).hostnames));
@@ -230,7 +371,8 @@ describe('the policy rules catch broken output', () => {
     const broken = clone(deployment);
     broken.spec.template.spec.containers[0].resources.limits.cpu = 'lots';
     expect(schemaProblems([broken])[0]).toMatch(new RegExp(`^${where}: .*limits/cpu must match format "quantity"`));
-    expect(schemaProblems([{ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w' } }]))
-      .toEqual(['Widget w: no schema known for example.io/v1 Widget']);
+    expect(schemaProblems([{ apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual([
+      'Widget w: no schema known for example.io/v1 Widget',
+    ]);
   });
 });

@@ -5,9 +5,17 @@ import * as path from 'node:path';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
+import { readReleases } from '../constructs/synth/releases-io';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/synth/kube-object';
 
-export const REAL_INPUT: SynthInput = { clusters: CLUSTERS, apps: APPS };
+/** The repo itself; tests read it, and write only to temp copies. */
+export const REPO_ROOT = path.resolve(__dirname, '..');
+/** The committed releases files of every env. */
+export const REAL_RELEASES = readReleases(
+  REPO_ROOT,
+  CLUSTERS.map((c) => c.env),
+);
+export const REAL_INPUT: SynthInput = { clusters: CLUSTERS, apps: APPS, releases: REAL_RELEASES };
 
 let cached: OutputFile[] | undefined;
 /** The real clusters, built once per test file. */

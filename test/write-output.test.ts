@@ -30,10 +30,12 @@ describe('writing dist/', () => {
     fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
     fs.writeFileSync(path.join(root, 'dist', 'keep.yaml'), 'kind: Kept\n');
     const before = treeHash(root);
-    expect(() => writeOutput(root, [
-      { path: 'dist/staging/ok.yaml', text: 'a: 1\n' },
-      { path: 'dist/staging/bad\0name.yaml', text: 'b: 2\n' },
-    ])).toThrow();
+    expect(() =>
+      writeOutput(root, [
+        { path: 'dist/staging/ok.yaml', text: 'a: 1\n' },
+        { path: 'dist/staging/bad\0name.yaml', text: 'b: 2\n' },
+      ]),
+    ).toThrow();
     expect(treeHash(root)).toBe(before);
     expect(fs.readdirSync(root).sort()).toEqual(['dist']);
   });

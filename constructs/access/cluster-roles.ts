@@ -15,7 +15,22 @@ const READ = ['get', 'list', 'watch'];
 
 /** What an app's viewers may read in its namespace: its workloads, their state and logs; never Secrets. */
 const VIEWER_RULES: readonly RbacRule[] = [
-  { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'events', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts', 'resourcequotas', 'limitranges'], verbs: READ },
+  {
+    apiGroups: [''],
+    resources: [
+      'pods',
+      'pods/log',
+      'services',
+      'endpoints',
+      'events',
+      'configmaps',
+      'persistentvolumeclaims',
+      'serviceaccounts',
+      'resourcequotas',
+      'limitranges',
+    ],
+    verbs: READ,
+  },
   { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: READ },
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },

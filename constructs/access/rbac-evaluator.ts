@@ -31,7 +31,12 @@ export function grantsOf(objects: readonly KubeObject[]): Grant[] {
 
 /** Whether the grants let any of these groups do `verb` on `resource` (group/resource, '' for core) in `namespace`. */
 export function can(grants: readonly Grant[], groups: readonly string[], verb: string, apiGroup: string, resource: string, namespace?: string): boolean {
-  return grants.some((g) => g.subject.kind === 'Group' && groups.includes(g.subject.name)
-    && (g.namespace === undefined || g.namespace === namespace)
-    && (g.role === 'cluster-admin' || (g.rules ?? []).some((r) => !r.resourceNames && r.apiGroups.includes(apiGroup) && r.resources.includes(resource) && r.verbs.includes(verb))));
+  return grants.some(
+    (g) =>
+      g.subject.kind === 'Group' &&
+      groups.includes(g.subject.name) &&
+      (g.namespace === undefined || g.namespace === namespace) &&
+      (g.role === 'cluster-admin' ||
+        (g.rules ?? []).some((r) => !r.resourceNames && r.apiGroups.includes(apiGroup) && r.resources.includes(resource) && r.verbs.includes(verb))),
+  );
 }

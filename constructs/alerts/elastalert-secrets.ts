@@ -7,13 +7,20 @@ import { SMTP_AUTH_FILE_NAME } from './receivers';
 import { StoreSecret } from '../secrets/store-secret';
 
 /** The Secret with everything ElastAlert2 logs in with, filled from the secret store. */
-export const CREDENTIALS_SECRET = { name: 'elastalert-credentials', esPassword: 'es-password', smtpAuth: SMTP_AUTH_FILE_NAME, chatWebhook: 'chat-webhook-url' } as const;
+export const CREDENTIALS_SECRET = {
+  name: 'elastalert-credentials',
+  esPassword: 'es-password',
+  smtpAuth: SMTP_AUTH_FILE_NAME,
+  chatWebhook: 'chat-webhook-url',
+} as const;
 
 /** The secret-store keys ElastAlert2 reads: all under the cluster's platform path. */
 export function alertingStoreKeysOf(cluster: ClusterSpec): string[] {
   const alerting = cluster.alerting;
   return [ELASTALERT_ES_USER.storeSecret, alerting?.email.credentialsSecret, alerting?.chat?.webhookSecret]
-    .filter((s): s is string => s !== undefined).map((s) => platformSecretKeyOf(cluster.env, s)).sort();
+    .filter((s): s is string => s !== undefined)
+    .map((s) => platformSecretKeyOf(cluster.env, s))
+    .sort();
 }
 
 export interface ElastAlertSecretsProps {

@@ -9,14 +9,20 @@ import type { AlertRule } from './rule';
 /** The options that only one rule type has, in ElastAlert2's names. */
 function typeOptions(rule: AlertRule): Record<string, unknown> {
   switch (rule.type) {
-    case 'frequency': return { num_events: rule.numEvents, timeframe: rule.timeframe };
-    case 'spike': return {
-      spike_height: rule.spikeHeight, spike_type: rule.spikeType, timeframe: rule.timeframe,
-      ...(rule.thresholdCur !== undefined ? { threshold_cur: rule.thresholdCur } : {}),
-      ...(rule.useCountQuery ? { use_count_query: true } : {}),
-    };
-    case 'flatline': return { threshold: rule.threshold, timeframe: rule.timeframe };
-    case 'any': return {};
+    case 'frequency':
+      return { num_events: rule.numEvents, timeframe: rule.timeframe };
+    case 'spike':
+      return {
+        spike_height: rule.spikeHeight,
+        spike_type: rule.spikeType,
+        timeframe: rule.timeframe,
+        ...(rule.thresholdCur !== undefined ? { threshold_cur: rule.thresholdCur } : {}),
+        ...(rule.useCountQuery ? { use_count_query: true } : {}),
+      };
+    case 'flatline':
+      return { threshold: rule.threshold, timeframe: rule.timeframe };
+    case 'any':
+      return {};
   }
 }
 

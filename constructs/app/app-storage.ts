@@ -37,7 +37,11 @@ export class AppStorage extends Construct {
         retain: true,
         // k8s-csi-s3's Secret contract: accessKeyID, secretAccessKey, endpoint, region.
         template: { mergePolicy: 'Merge', data: { endpoint: `https://s3.${cluster.region}.amazonaws.com`, region: cluster.region } },
-        data: ['accessKeyID', 'secretAccessKey'].map((key) => ({ secretKey: key, key: secretStoreKeyOf(cluster.env, app.name, S3_CREDENTIALS_STORE_SECRET), property: key })),
+        data: ['accessKeyID', 'secretAccessKey'].map((key) => ({
+          secretKey: key,
+          key: secretStoreKeyOf(cluster.env, app.name, S3_CREDENTIALS_STORE_SECRET),
+          property: key,
+        })),
       });
     }
     this.claimName = new BucketVolume(this, 'Volume', {

@@ -3,7 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import {
-  appSecretOf, backupBucketOf, backupPrefixOf, backupServiceAccountOf, bucketOf, labelsOf, namespaceOf, resticSecretOf,
+  appSecretOf,
+  backupBucketOf,
+  backupPrefixOf,
+  backupServiceAccountOf,
+  bucketOf,
+  labelsOf,
+  namespaceOf,
+  resticSecretOf,
   secretStoreKeyOf,
 } from '../model/naming';
 import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/resolve';
@@ -64,12 +71,18 @@ export class BackupJobs extends Construct {
     });
 
     // Mountpoint mounts read-write without delete and overwrite unless asked; a restore needs both.
-    const restoreClaim = app.storage.driver === 'mountpoint-s3'
-      ? new BucketVolume(this, 'RestoreVolume', {
-        name: `${app.name}-restore`, app: app.name, bucket: bucketOf(cluster.name, app.name), region: cluster.region,
-        user: app.runAsUser, storage: app.storage, replaceFiles: true,
-      }).claimName
-      : props.dataClaim;
+    const restoreClaim =
+      app.storage.driver === 'mountpoint-s3'
+        ? new BucketVolume(this, 'RestoreVolume', {
+            name: `${app.name}-restore`,
+            app: app.name,
+            bucket: bucketOf(cluster.name, app.name),
+            region: cluster.region,
+            user: app.runAsUser,
+            storage: app.storage,
+            replaceFiles: true,
+          }).claimName
+        : props.dataClaim;
 
     const podLabels = { ...labels, 'app.kubernetes.io/name': `${app.name}-backup`, [BACKUP_COMPONENT_LABEL]: 'backup' };
     const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
@@ -86,16 +99,17 @@ export class BackupJobs extends Construct {
     });
 
     const repository = `s3:https://s3.${cluster.region}.amazonaws.com/${backupBucketOf(cluster.name)}/${backupPrefixOf(app.name).replace(/\/$/, '')}`;
-    const env = (job: BackupJob, extra: Record<string, string> = {}) => Object.entries({
-      JOB: job,
-      APP: app.name,
-      RESTIC_REPOSITORY: repository,
-      RESTIC_PASSWORD_FILE: PASSWORD_FILE,
-      RESTIC_CACHE_DIR: BACKUP_PATHS.cache,
-      AWS_DEFAULT_REGION: cluster.region,
-      HOME: BACKUP_PATHS.tmp,
-      ...extra,
-    }).map(([name, value]) => ({ name, value }));
+    const env = (job: BackupJob, extra: Record<string, string> = {}) =>
+      Object.entries({
+        JOB: job,
+        APP: app.name,
+        RESTIC_REPOSITORY: repository,
+        RESTIC_PASSWORD_FILE: PASSWORD_FILE,
+        RESTIC_CACHE_DIR: BACKUP_PATHS.cache,
+        AWS_DEFAULT_REGION: cluster.region,
+        HOME: BACKUP_PATHS.tmp,
+        ...extra,
+      }).map(([name, value]) => ({ name, value }));
 
     const emptyDir = (name: string, size: string): Volume => ({ name, emptyDir: { sizeLimit: Quantity.fromString(size) } });
     const volumes = {
@@ -111,50 +125,56 @@ export class BackupJobs extends Construct {
     const hook = backup.preBackup;
     const backupPaths = [BACKUP_PATHS.data, ...(hook ? [BACKUP_PATHS.hook] : [])];
 
-    const cronJob = (job: BackupJob, spec: JobShape) => new kplus.k8s.KubeCronJob(this, job, {
-      metadata: { name: backupJobNameOf(app.name, job), namespace, labels },
-      spec: {
-        schedule: spec.schedule,
-        timeZone: 'Etc/UTC',
-        suspend: spec.suspend,
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 3600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels: podLabels },
-          spec: {
-            backoffLimit: spec.backoffLimit ?? 2,
-            activeDeadlineSeconds: spec.deadlineHours * 3600,
-            template: {
-              metadata: { labels: podLabels },
-              spec: {
-                serviceAccountName: serviceAccount,
-                automountServiceAccountToken: false,
-                restartPolicy: 'Never',
-                priorityClassName: APP_PRIORITY,
-                securityContext: {
-                  runAsNonRoot: true, runAsUser: app.runAsUser, runAsGroup: app.runAsUser, fsGroup: app.runAsUser,
-                  seccompProfile: { type: 'RuntimeDefault' },
+    const cronJob = (job: BackupJob, spec: JobShape) =>
+      new kplus.k8s.KubeCronJob(this, job, {
+        metadata: { name: backupJobNameOf(app.name, job), namespace, labels },
+        spec: {
+          schedule: spec.schedule,
+          timeZone: 'Etc/UTC',
+          suspend: spec.suspend,
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 3600,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            metadata: { labels: podLabels },
+            spec: {
+              backoffLimit: spec.backoffLimit ?? 2,
+              activeDeadlineSeconds: spec.deadlineHours * 3600,
+              template: {
+                metadata: { labels: podLabels },
+                spec: {
+                  serviceAccountName: serviceAccount,
+                  automountServiceAccountToken: false,
+                  restartPolicy: 'Never',
+                  priorityClassName: APP_PRIORITY,
+                  securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: app.runAsUser,
+                    runAsGroup: app.runAsUser,
+                    fsGroup: app.runAsUser,
+                    seccompProfile: { type: 'RuntimeDefault' },
+                  },
+                  initContainers: spec.initContainers,
+                  containers: [
+                    {
+                      name: 'restic',
+                      image: RESTIC_IMAGE,
+                      imagePullPolicy: 'IfNotPresent',
+                      command: ['/bin/sh', '-c', spec.script],
+                      env: env(job, spec.env),
+                      volumeMounts: [...spec.mounts, ...common],
+                      resources: resourcesOf(BACKUP_JOB_RESOURCES),
+                      securityContext: hardenedAs(app.runAsUser),
+                    },
+                  ],
+                  volumes: [...new Map([...spec.volumes, volumes.cache, volumes.secret, volumes.tmp].map((v) => [v.name, v])).values()],
                 },
-                initContainers: spec.initContainers,
-                containers: [{
-                  name: 'restic',
-                  image: RESTIC_IMAGE,
-                  imagePullPolicy: 'IfNotPresent',
-                  command: ['/bin/sh', '-c', spec.script],
-                  env: env(job, spec.env),
-                  volumeMounts: [...spec.mounts, ...common],
-                  resources: resourcesOf(BACKUP_JOB_RESOURCES),
-                  securityContext: hardenedAs(app.runAsUser),
-                }],
-                volumes: [...new Map([...spec.volumes, volumes.cache, volumes.secret, volumes.tmp].map((v) => [v.name, v])).values()],
               },
             },
           },
         },
-      },
-    });
+      });
 
     cronJob('backup', {
       schedule: backup.schedule,
@@ -162,16 +182,18 @@ export class BackupJobs extends Construct {
       script: backupScript(backupPaths),
       mounts: [mount(volumes.data, BACKUP_PATHS.data, true), ...(hook ? [mount(volumes.hook, BACKUP_PATHS.hook, true)] : [])],
       volumes: [volumes.data, ...(hook ? [volumes.hook] : [])],
-      initContainers: hook && [{
-        name: 'pre-backup',
-        image: hook.image,
-        imagePullPolicy: 'IfNotPresent',
-        command: [...hook.command],
-        envFrom: app.secrets.length > 0 ? [{ secretRef: { name: appSecretOf(app.name) } }] : undefined,
-        volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.tmp, BACKUP_PATHS.tmp)],
-        resources: resourcesOf(BACKUP_JOB_RESOURCES),
-        securityContext: hardenedAs(app.runAsUser),
-      }],
+      initContainers: hook && [
+        {
+          name: 'pre-backup',
+          image: hook.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: [...hook.command],
+          envFrom: app.secrets.length > 0 ? [{ secretRef: { name: appSecretOf(app.name) } }] : undefined,
+          volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.tmp, BACKUP_PATHS.tmp)],
+          resources: resourcesOf(BACKUP_JOB_RESOURCES),
+          securityContext: hardenedAs(app.runAsUser),
+        },
+      ],
     });
     cronJob('retention', { schedule: backup.retentionSchedule, deadlineHours: 6, script: retentionScript(backup.retention), mounts: [], volumes: [] });
     cronJob('check', { schedule: backup.checkSchedule, deadlineHours: 12, script: checkScript(backup.checkReadDataSubset), mounts: [], volumes: [] });

@@ -68,17 +68,19 @@ export class Isolation extends Construct {
     new kplus.k8s.KubeLimitRange(this, 'Limits', {
       metadata: { name: 'container-defaults', namespace, labels: labelsOf(app.name) },
       spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: {
-            cpu: Quantity.fromString(app.resources.cpu.request),
-            memory: Quantity.fromString(app.resources.memory.request),
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: {
+              cpu: Quantity.fromString(app.resources.cpu.request),
+              memory: Quantity.fromString(app.resources.memory.request),
+            },
+            default: {
+              cpu: Quantity.fromString(app.resources.cpu.limit),
+              memory: Quantity.fromString(app.resources.memory.limit),
+            },
           },
-          default: {
-            cpu: Quantity.fromString(app.resources.cpu.limit),
-            memory: Quantity.fromString(app.resources.memory.limit),
-          },
-        }],
+        ],
       },
     });
   }

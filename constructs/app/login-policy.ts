@@ -38,14 +38,14 @@ export class LoginPolicy extends Construct {
     });
     const login = access.oidc
       ? {
-        oidc: {
-          provider: { issuer: access.oidc.issuer },
-          clientID: access.oidc.clientId,
-          clientSecret: { name: LOGIN_SECRET },
-          redirectURL: `https://${host}${OIDC_CALLBACK_PATH}`,
-          logoutPath: '/logout',
-        },
-      }
+          oidc: {
+            provider: { issuer: access.oidc.issuer },
+            clientID: access.oidc.clientId,
+            clientSecret: { name: LOGIN_SECRET },
+            redirectURL: `https://${host}${OIDC_CALLBACK_PATH}`,
+            logoutPath: '/logout',
+          },
+        }
       : { basicAuth: { users: { name: LOGIN_SECRET } } };
     const allowlist = access.allowedCidrs?.length
       ? { authorization: { defaultAction: 'Deny', rules: [{ name: 'staff-networks', action: 'Allow', principal: { clientCIDRs: [...access.allowedCidrs] } }] } }

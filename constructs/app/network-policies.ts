@@ -29,30 +29,38 @@ export class NetworkPolicies extends Construct {
     policy('allow-from-gateway', {
       podSelector: appPods,
       policyTypes: ['Ingress'],
-      ingress: [{
-        from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: GATEWAY_PROXY_NAMESPACE } } }],
-        ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(app.port) }],
-      }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: GATEWAY_PROXY_NAMESPACE } } }],
+          ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(app.port) }],
+        },
+      ],
     });
     policy('allow-dns', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{
-        to: [{
-          namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } },
-          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        }],
-        ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) })),
-      }],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) })),
+        },
+      ],
     });
     if (app.outboundHttps) {
       policy('allow-outbound-https', {
         podSelector: appPods,
         policyTypes: ['Egress'],
-        egress: [{
-          to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }],
-          ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }],
-        }],
+        egress: [
+          {
+            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }],
+            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }],
+          },
+        ],
       });
     }
   }

@@ -29,15 +29,19 @@ export class Route extends Construct {
         sectionName: httpsListenerOf(host),
       })),
       hostnames: [...app.hosts],
-      rules: [{
-        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-        filters: [{
-          type: 'ResponseHeaderModifier',
-          responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
-        }],
-        backendRefs: [{ name: serviceOf(app.name), port: SERVICE_PORT }],
-        timeouts: { request: `${app.edge.timeoutSeconds}s` },
-      }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [
+            {
+              type: 'ResponseHeaderModifier',
+              responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
+            },
+          ],
+          backendRefs: [{ name: serviceOf(app.name), port: SERVICE_PORT }],
+          timeouts: { request: `${app.edge.timeoutSeconds}s` },
+        },
+      ],
     };
     new ApiObject(this, 'Resource', {
       apiVersion: 'gateway.networking.k8s.io/v1',

@@ -30,7 +30,9 @@ export class WebApp extends Chart {
     new Workload(this, 'Workload', { app, dataClaim: storage?.claimName });
     if (storage && app.storage && app.backup) {
       new BackupJobs(this, 'Backup', {
-        app: { ...app, storage: app.storage, backup: app.backup }, cluster, dataClaim: storage.claimName,
+        app: { ...app, storage: app.storage, backup: app.backup },
+        cluster,
+        dataClaim: storage.claimName,
       });
     }
     new NetworkPolicies(this, 'NetworkPolicies', { app });

@@ -2,9 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import {
-  appSecretOf, EXPOSURE_LABEL, labelsOf, namespaceOf, selectorLabelsOf, serviceAccountOf, serviceOf,
-} from '../model/naming';
+import { appSecretOf, EXPOSURE_LABEL, labelsOf, namespaceOf, selectorLabelsOf, serviceAccountOf, serviceOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
 import { APP_PRIORITY } from '../platform/priority-classes';
@@ -62,12 +60,13 @@ export class Workload extends Construct {
     }
     if (app.logParser) this.deployment.podMetadata.addAnnotation(LOG_PARSER_ANNOTATION, app.logParser);
 
-    const probe = (periodSeconds: number, failureThreshold: number) => kplus.Probe.fromHttpGet(app.healthCheckPath, {
-      port: app.port,
-      periodSeconds: Duration.seconds(periodSeconds),
-      failureThreshold,
-      timeoutSeconds: Duration.seconds(3),
-    });
+    const probe = (periodSeconds: number, failureThreshold: number) =>
+      kplus.Probe.fromHttpGet(app.healthCheckPath, {
+        port: app.port,
+        periodSeconds: Duration.seconds(periodSeconds),
+        failureThreshold,
+        timeoutSeconds: Duration.seconds(3),
+      });
     const secret = app.secrets.length > 0 ? kplus.Secret.fromSecretName(this, 'AppSecrets', appSecretOf(app.name)) : undefined;
     const container = this.deployment.addContainer({
       name: CONTAINER_NAME,
@@ -75,7 +74,11 @@ export class Workload extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ number: app.port, name: 'http' }],
       envVariables: {
-        ...Object.fromEntries(Object.entries(app.env).sort().map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        ...Object.fromEntries(
+          Object.entries(app.env)
+            .sort()
+            .map(([k, v]) => [k, kplus.EnvValue.fromValue(v)]),
+        ),
         ...Object.fromEntries(app.secrets.map((ref) => [ref.env, kplus.EnvValue.fromSecretValue({ secret: secret!, key: ref.env })])),
       },
       securityContext: {
@@ -97,9 +100,10 @@ export class Workload extends Construct {
       liveness: probe(20, 3),
     });
     if (props.dataClaim && app.storage) {
-      container.mount(app.storage.mountPath, kplus.Volume.fromPersistentVolumeClaim(
-        this, 'Data', kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', props.dataClaim), { name: 'data' },
-      ));
+      container.mount(
+        app.storage.mountPath,
+        kplus.Volume.fromPersistentVolumeClaim(this, 'Data', kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', props.dataClaim), { name: 'data' }),
+      );
     }
     for (const path of app.writablePaths) {
       const name = `scratch${path.replace(/[^a-z0-9]+/g, '-')}`.replace(/-$/, '');
@@ -107,7 +111,12 @@ export class Workload extends Construct {
     }
 
     // cdk8s-plus 28 has no topology spread constraints: spread replicas over zones (hard) and nodes (soft).
-    const spread = (topologyKey: string, whenUnsatisfiable: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: selector } });
+    const spread = (topologyKey: string, whenUnsatisfiable: string) => ({
+      maxSkew: 1,
+      topologyKey,
+      whenUnsatisfiable,
+      labelSelector: { matchLabels: selector },
+    });
     ApiObject.of(this.deployment).addJsonPatch(
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
       JsonPatch.add('/spec/template/spec/priorityClassName', APP_PRIORITY),

@@ -24,15 +24,17 @@ export class AccessEntries extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessEntriesProps) {
     super(scope, id);
-    this.entries = Object.keys(props.access.people).sort().map((person) => {
-      const entry = new EksAccessEntry(this, person, {
-        clusterName: props.cluster.nameRef,
-        principalArn: props.access.people[person].iamRoleArn,
-        type: 'STANDARD',
-        kubernetesGroups: groupsOf(props.access, person),
+    this.entries = Object.keys(props.access.people)
+      .sort()
+      .map((person) => {
+        const entry = new EksAccessEntry(this, person, {
+          clusterName: props.cluster.nameRef,
+          principalArn: props.access.people[person].iamRoleArn,
+          type: 'STANDARD',
+          kubernetesGroups: groupsOf(props.access, person),
+        });
+        entry.overrideLogicalId(accessEntryAddressOf(person));
+        return entry;
       });
-      entry.overrideLogicalId(accessEntryAddressOf(person));
-      return entry;
-    });
   }
 }

@@ -19,14 +19,20 @@ export function accessEntryProblems(json: TerraformJson, cluster: ClusterSpec): 
   for (const [, eks] of clusters) {
     const config = first(eks.access_config);
     if (config?.authentication_mode !== 'API') {
-      problems.push(`EKS cluster ${eks.name}: authentication mode is ${config?.authentication_mode}, not API: an aws-auth ConfigMap could grant what the access entries do not show`);
+      problems.push(
+        `EKS cluster ${eks.name}: authentication mode is ${config?.authentication_mode}, not API: an aws-auth ConfigMap could grant what the access entries do not show`,
+      );
     }
     if (config?.bootstrap_cluster_creator_admin_permissions !== false) {
-      problems.push(`EKS cluster ${eks.name}: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md`);
+      problems.push(
+        `EKS cluster ${eks.name}: bootstrap_cluster_creator_admin_permissions is not false: the creator would get cluster-admin outside Terraform and access.md`,
+      );
     }
   }
   for (const [address, association] of resourcesOf(json, 'aws_eks_access_policy_association')) {
-    problems.push(`EKS access policy association ${address}: grants ${association.policy_arn} to ${association.principal_arn}; rights come only from the Kubernetes RBAC in the YAML`);
+    problems.push(
+      `EKS access policy association ${address}: grants ${association.policy_arn} to ${association.principal_arn}; rights come only from the Kubernetes RBAC in the YAML`,
+    );
   }
 
   const clusterNames = new Set(clusters.map(([name]) => ref('aws_eks_cluster', name, 'name')));
@@ -51,7 +57,10 @@ export function accessEntryProblems(json: TerraformJson, cluster: ClusterSpec): 
     const address = accessEntryAddressOf(person);
     const entry = json.resource?.aws_eks_access_entry?.[address];
     const say = (problem: string) => problems.push(`person ${person}: ${problem}`);
-    if (!entry) { say(`has no EKS access entry ${address}`); continue; }
+    if (!entry) {
+      say(`has no EKS access entry ${address}`);
+      continue;
+    }
     if (entry.principal_arn !== people[person].iamRoleArn) say(`their access entry is for ${entry.principal_arn}, not their role ${people[person].iamRoleArn}`);
     const groups = [...(asList(entry.kubernetes_groups) as string[])].sort();
     const expected = groupsOf(cluster.access, person);

@@ -32,17 +32,19 @@ export class AccessLogBucket extends Construct {
       provider: props.provider,
       expireAfterDays: props.retentionDays,
       noncurrentVersionDays: 1,
-      policyStatements: [{
-        Sid: 'AllowS3LogDelivery',
-        Effect: 'Allow',
-        Principal: { Service: 'logging.s3.amazonaws.com' },
-        Action: 's3:PutObject',
-        Resource: `arn:aws:s3:::${name}/*`,
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': props.account.accountId },
-          ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${props.clusterName}-*` },
+      policyStatements: [
+        {
+          Sid: 'AllowS3LogDelivery',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${name}/*`,
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': props.account.accountId },
+            ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${props.clusterName}-*` },
+          },
         },
-      }],
+      ],
     });
   }
 }

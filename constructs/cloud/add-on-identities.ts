@@ -18,7 +18,12 @@ export interface AddOnIdentity {
 /** Taken from the add-on files, so the role is bound to exactly what the HelmRelease installs. */
 export const ADD_ON_IDENTITIES: readonly AddOnIdentity[] = [
   { addOn: 'external-dns', namespace: externalDnsDefaults.namespace, serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
-  { addOn: 'external-secrets', namespace: externalSecretsDefaults.namespace, serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
+  {
+    addOn: 'external-secrets',
+    namespace: externalSecretsDefaults.namespace,
+    serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+    serviceAccountValues: ['serviceAccount'],
+  },
   {
     addOn: 'cluster-autoscaler',
     namespace: clusterAutoscalerDefaults.namespace,

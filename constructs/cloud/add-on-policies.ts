@@ -10,8 +10,7 @@ export const envSecretsArnOf = (region: string, accountId: string, env: string):
   `arn:aws:secretsmanager:${region}:${accountId}:secret:${secretStorePrefixOf(env)}*`;
 
 /** Every managed node group of one EKS cluster. */
-export const nodeGroupsArnOf = (region: string, accountId: string, cluster: string): string =>
-  `arn:aws:eks:${region}:${accountId}:nodegroup/${cluster}/*/*`;
+export const nodeGroupsArnOf = (region: string, accountId: string, cluster: string): string => `arn:aws:eks:${region}:${accountId}:nodegroup/${cluster}/*/*`;
 
 /** The tag that EKS puts on the Auto Scaling group of each managed node group, with the value `owned`. */
 export const autoscalerOwnerTagOf = (cluster: string): string => `k8s.io/cluster-autoscaler/${cluster}`;

@@ -34,8 +34,9 @@ export class AddOnRole extends Construct {
     });
     this.role.overrideLogicalId(addOnRoleAddressOf(addOn));
 
-    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: addOn, policy: policyDocument(props.statements) })
-      .overrideLogicalId(`${addOnRoleAddressOf(addOn)}_policy`);
+    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: addOn, policy: policyDocument(props.statements) }).overrideLogicalId(
+      `${addOnRoleAddressOf(addOn)}_policy`,
+    );
 
     this.association = new EksPodIdentityAssociation(this, 'PodIdentity', {
       clusterName: cluster.nameRef,

@@ -47,7 +47,10 @@ export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps:
   for (const app of Object.keys(cluster.appData).sort()) {
     const say = (problem: string) => problems.push(`app ${app}: ${problem}`);
     const mine = buckets.filter(([, b]) => b.bucket === bucketOf(cluster.name, app));
-    if (mine.length !== 1) { say(`has ${mine.length} buckets named ${bucketOf(cluster.name, app)}, not 1`); continue; }
+    if (mine.length !== 1) {
+      say(`has ${mine.length} buckets named ${bucketOf(cluster.name, app)}, not 1`);
+      continue;
+    }
     const [bucketAddress, bucket] = mine[0];
     const bucketArn = ref('aws_s3_bucket', bucketAddress, 'arn');
 
@@ -71,20 +74,27 @@ export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps:
 
     if (spec.storage?.driver === 'geesefs') {
       if (appUsers.length !== 1) {
-        say(`mounts its bucket with GeeseFS but has ${appUsers.length} IAM users named ${geesefsUserOf(cluster.name, app)}, not 1: k8s-csi-s3 needs its static key`);
+        say(
+          `mounts its bucket with GeeseFS but has ${appUsers.length} IAM users named ${geesefsUserOf(cluster.name, app)}, not 1: k8s-csi-s3 needs its static key`,
+        );
       } else {
         staticKeyUserProblems(json, appUsers[0], (p) => say(`its GeeseFS user ${p}`));
         ownBucketOnly(appUsers[0], bucketArn, (p) => say(`its GeeseFS user ${p}`));
       }
     } else if (appUsers.length > 0) {
-      say(`has an IAM user ${geesefsUserOf(cluster.name, app)} but storage.driver is ${JSON.stringify(spec.storage?.driver ?? null)}: only GeeseFS needs static keys`);
+      say(
+        `has an IAM user ${geesefsUserOf(cluster.name, app)} but storage.driver is ${JSON.stringify(spec.storage?.driver ?? null)}: only GeeseFS needs static keys`,
+      );
     }
 
     if (!spec.storage) {
       if (backupRoles.length > 0) say('has a backup role but no storage to back up');
       continue;
     }
-    if (backupRoles.length !== 1) { say(`has ${backupRoles.length} backup roles named ${backupRoleOf(cluster.name, app)}, not 1: every app with storage is backed up`); continue; }
+    if (backupRoles.length !== 1) {
+      say(`has ${backupRoles.length} backup roles named ${backupRoleOf(cluster.name, app)}, not 1: every app with storage is backed up`);
+      continue;
+    }
     const [role] = backupRoles;
     podIdentityProblems(json, role, namespaceOf(app), backupServiceAccountOf(app), (p) => say(`its backup role ${p}`));
     const prefix = backupPrefixOf(app);
@@ -101,15 +111,19 @@ export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps:
       for (const resource of resources.filter((r) => !allowed(r, s))) say(`its backup role reaches ${resource}, beyond its own bucket and backup prefix`);
       if (!resources.some((r) => r === bucketArn || r === `${bucketArn}/*`)) continue;
       const erasing = VERSION_ERASING_ACTIONS.filter((action) => grants(s, [action]));
-      if (erasing.length > 0) say(`its backup role may ${erasing.join(', ')} in the app's bucket: that would erase the versions a restore's deletes are recovered from`);
+      if (erasing.length > 0)
+        say(`its backup role may ${erasing.join(', ')} in the app's bucket: that would erase the versions a restore's deletes are recovered from`);
       if (resources.includes(`${bucketArn}/*`) && grants(s, ['s3:DeleteObject'])) deletesData = true;
     }
     // An in-place restore deletes (tar unlinks a file before writing it again): only versioning makes that undoable.
     const versioning = settingsOf(json, 'aws_s3_bucket_versioning', bucketAddress);
     const status = versioning.length === 1 ? first(versioning[0].versioning_configuration)?.status : undefined;
     if (deletesData && status !== 'Enabled') {
-      const found = versioning.length === 1 ? `its versioning status is ${JSON.stringify(status)}` : `it has ${versioning.length} aws_s3_bucket_versioning resources`;
-      say(`its backup role may delete in bucket ${bucket.bucket} (an in-place restore replaces files), but ${found}, not one with status "Enabled": those deletes could not be undone`);
+      const found =
+        versioning.length === 1 ? `its versioning status is ${JSON.stringify(status)}` : `it has ${versioning.length} aws_s3_bucket_versioning resources`;
+      say(
+        `its backup role may delete in bucket ${bucket.bucket} (an in-place restore replaces files), but ${found}, not one with status "Enabled": those deletes could not be undone`,
+      );
     }
   }
 

@@ -60,8 +60,9 @@ export class AppRole extends Construct {
     this.role.overrideLogicalId(appRoleAddressOf(app));
 
     const statements = appDataStatements(props.bucket.resource.arn, props.dataKeyArn, props.region);
-    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'app-data', policy: policyDocument(statements) })
-      .overrideLogicalId(`${appRoleAddressOf(app)}_policy`);
+    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'app-data', policy: policyDocument(statements) }).overrideLogicalId(
+      `${appRoleAddressOf(app)}_policy`,
+    );
 
     this.association = new EksPodIdentityAssociation(this, 'PodIdentity', {
       clusterName: cluster.nameRef,

@@ -19,7 +19,10 @@ const S3_REPOSITORY = /^s3:https:\/\/([^/]+)\/([^/]+)\/(.+)$/;
  * that sets RESTIC_REPOSITORY but is no app's backup job is a problem too: nothing would check it.
  */
 export function backupRepositoryProblems(
-  json: TerraformJson, objects: readonly KubeObject[], cluster: Pick<ClusterSpec, 'name' | 'region'>, apps: readonly string[],
+  json: TerraformJson,
+  objects: readonly KubeObject[],
+  cluster: Pick<ClusterSpec, 'name' | 'region'>,
+  apps: readonly string[],
 ): string[] {
   const problems: string[] = [];
   const nearName = backupBucketOf(cluster.name);
@@ -33,9 +36,11 @@ export function backupRepositoryProblems(
     const { name, namespace } = cronJob.metadata;
     const app = apps.find((a) => namespace === namespaceOf(a) && JOBS.some((job) => name === backupJobNameOf(a, job)));
     const pod: Json = (cronJob.spec as Json)?.jobTemplate?.spec?.template?.spec ?? {};
-    const settings = ((pod.containers ?? []) as Json[]).flatMap((c) => ((c.env ?? []) as Json[])
-      .filter((e) => e.name === 'RESTIC_REPOSITORY' || e.name === 'AWS_DEFAULT_REGION')
-      .map((e) => ({ field: `${describe(cronJob)}: containers[${c.name}].env.${e.name}`, ...e })));
+    const settings = ((pod.containers ?? []) as Json[]).flatMap((c) =>
+      ((c.env ?? []) as Json[])
+        .filter((e) => e.name === 'RESTIC_REPOSITORY' || e.name === 'AWS_DEFAULT_REGION')
+        .map((e) => ({ field: `${describe(cronJob)}: containers[${c.name}].env.${e.name}`, ...e })),
+    );
     const repositories = settings.filter((e) => e.name === 'RESTIC_REPOSITORY');
     if (app === undefined) {
       const problem = `is set, but ${describe(cronJob)} is no backup job of a running app, so nothing checks which repository it writes`;
@@ -71,10 +76,17 @@ export function backupRepositoryProblems(
     const target = `${ref('aws_s3_bucket', near[0], 'arn')}/${prefix}*`;
     const account = `${namespace}/${pod.serviceAccountName}`;
     const accountField = `${describe(cronJob)}: spec.jobTemplate.spec.template.spec.serviceAccountName`;
-    if (!role) { say(accountField, pod.serviceAccountName, `the Terraform has no backup role ${backupRoleOf(cluster.name, app)}`); continue; }
+    if (!role) {
+      say(accountField, pod.serviceAccountName, `the Terraform has no backup role ${backupRoleOf(cluster.name, app)}`);
+      continue;
+    }
     const bound = associations.filter((a) => a.role_arn === ref('aws_iam_role', role.address, 'arn')).map((a) => `${a.namespace}/${a.service_account}`);
     if (!bound.includes(account)) {
-      say(accountField, pod.serviceAccountName, `Pod Identity binds the backup role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to ${account}`);
+      say(
+        accountField,
+        pod.serviceAccountName,
+        `Pod Identity binds the backup role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to ${account}`,
+      );
     }
     if (!role.statements.some((s) => grants(s, ['s3:PutObject']) && [s.Resource].flat().includes(target))) {
       say(`${describe(cronJob)}: RESTIC_REPOSITORY`, repositories[0].value, `the backup role ${role.name} may not s3:PutObject in ${nearName}/${prefix}*`);

@@ -39,10 +39,15 @@ export class BackupVault extends Construct {
     const offsiteName = offsiteBackupBucketOf(clusterName);
 
     this.nearKey = new EncryptionKey(this, 'NearKey', {
-      alias: `${clusterName}-backup`, description: `Backups of ${clusterName}, near the cluster`, address: 'backup_near_key',
+      alias: `${clusterName}-backup`,
+      description: `Backups of ${clusterName}, near the cluster`,
+      address: 'backup_near_key',
     });
     this.offsiteKey = new EncryptionKey(this, 'OffsiteKey', {
-      alias: `${clusterName}-backup-offsite`, description: `Offsite replica of the backups of ${clusterName}`, address: 'backup_offsite_key', provider: offsiteProvider,
+      alias: `${clusterName}-backup-offsite`,
+      description: `Offsite replica of the backups of ${clusterName}`,
+      address: 'backup_offsite_key',
+      provider: offsiteProvider,
     });
 
     this.near = new SecureBucket(this, 'Near', {
@@ -77,16 +82,28 @@ export class BackupVault extends Construct {
         {
           Sid: 'ReadSourceVersions',
           Effect: 'Allow',
-          Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+          Action: [
+            's3:GetObjectVersionForReplication',
+            's3:GetObjectVersionAcl',
+            's3:GetObjectVersionTagging',
+            's3:GetObjectRetention',
+            's3:GetObjectLegalHold',
+          ],
           Resource: `${nearArn}/*`,
         },
         { Sid: 'WriteReplicas', Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], Resource: `${offsiteArn}/*` },
         {
-          Sid: 'DecryptSource', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.nearKey.arn,
+          Sid: 'DecryptSource',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: this.nearKey.arn,
           Condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
         },
         {
-          Sid: 'EncryptReplicas', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: this.offsiteKey.arn,
+          Sid: 'EncryptReplicas',
+          Effect: 'Allow',
+          Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          Resource: this.offsiteKey.arn,
           Condition: { StringEquals: { 'kms:ViaService': `s3.${props.offsiteRegion}.amazonaws.com` } },
         },
       ]),
@@ -95,19 +112,21 @@ export class BackupVault extends Construct {
     new S3BucketReplicationConfigurationA(this, 'Replication', {
       bucket: this.near.resource.id,
       role: role.arn,
-      rule: [{
-        id: 'offsite',
-        status: 'Enabled',
-        priority: 1,
-        filter: {},
-        deleteMarkerReplication: { status: 'Enabled' },
-        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
-        destination: {
-          bucket: offsiteArn,
-          storageClass: 'STANDARD',
-          encryptionConfiguration: { replicaKmsKeyId: this.offsiteKey.arn },
+      rule: [
+        {
+          id: 'offsite',
+          status: 'Enabled',
+          priority: 1,
+          filter: {},
+          deleteMarkerReplication: { status: 'Enabled' },
+          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+          destination: {
+            bucket: offsiteArn,
+            storageClass: 'STANDARD',
+            encryptionConfiguration: { replicaKmsKeyId: this.offsiteKey.arn },
+          },
         },
-      }],
+      ],
       dependsOn: [this.near.versioning, this.offsite.versioning, policy],
     }).overrideLogicalId('backup_replication');
   }

@@ -16,7 +16,14 @@ import { cloudProblems } from './cloud-rules';
 validateInput(CLUSTERS, APPS);
 const app = new App();
 for (const cluster of CLUSTERS) {
-  const apps = Object.keys(cluster.apps).sort().map((name) => resolveApp(APPS.find((a) => a.name === name)!, cluster));
+  const apps = Object.keys(cluster.apps)
+    .sort()
+    .map((name) =>
+      resolveApp(
+        APPS.find((a) => a.name === name)!,
+        cluster,
+      ),
+    );
   const stack = new CloudStack(app, cluster.env, { cluster, apps });
   const problems = cloudProblems(stack.toTerraform(), cluster, apps);
   if (problems.length > 0) throw new SynthError(problems, `cloud policy rules failed for ${cluster.name}`);

@@ -7,9 +7,7 @@ import { AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } f
 import { appDataProblems } from './app-data-rules';
 import { hostedZoneArnOf } from './dns-zone';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from './iam-principals';
-import {
-  asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson,
-} from './terraform-json';
+import { asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson } from './terraform-json';
 
 export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';
@@ -20,9 +18,7 @@ export { covers, ref, resourcesOf, type TerraformJson } from './terraform-json';
    Each problem names the AWS Foundational Security Best Practices control it encodes, where there is one. */
 
 /** The EKS add-ons every cluster must have. */
-export const REQUIRED_ADDONS = [
-  'vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'aws-ebs-csi-driver', 'aws-mountpoint-s3-csi-driver',
-];
+export const REQUIRED_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'aws-ebs-csi-driver', 'aws-mountpoint-s3-csi-driver'];
 export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 export const MIN_NODES = 3;
 
@@ -58,7 +54,8 @@ export function bucketProblems(json: TerraformJson): string[] {
     }
 
     const blocks = settingsOf(json, 'aws_s3_bucket_public_access_block', name);
-    const allBlocked = (b: Json) => b.block_public_acls === true && b.block_public_policy === true && b.ignore_public_acls === true && b.restrict_public_buckets === true;
+    const allBlocked = (b: Json) =>
+      b.block_public_acls === true && b.block_public_policy === true && b.ignore_public_acls === true && b.restrict_public_buckets === true;
     if (blocks.length !== 1 || !allBlocked(blocks[0])) say('[S3.1/S3.8] public access is not blocked by all four Block Public Access settings');
 
     const ownership = settingsOf(json, 'aws_s3_bucket_ownership_controls', name);
@@ -80,13 +77,21 @@ export function bucketProblems(json: TerraformJson): string[] {
 
     const policies = settingsOf(json, 'aws_s3_bucket_policy', name);
     const arn = ref('aws_s3_bucket', name, 'arn');
-    const tlsOnly = policies.length === 1 && asList(parsePolicy(policies[0].policy)?.Statement).some((s: Json) =>
-      s.Effect === 'Deny' && s.Principal === '*' && asList(s.Action).includes('s3:*')
-      && [arn, `${arn}/*`].every((r) => asList(s.Resource).includes(r))
-      && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+    const tlsOnly =
+      policies.length === 1 &&
+      asList(parsePolicy(policies[0].policy)?.Statement).some(
+        (s: Json) =>
+          s.Effect === 'Deny' &&
+          s.Principal === '*' &&
+          asList(s.Action).includes('s3:*') &&
+          [arn, `${arn}/*`].every((r) => asList(s.Resource).includes(r)) &&
+          s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      );
     if (!tlsOnly) say('[S3.5] has no bucket policy that denies requests without TLS');
 
-    const rules = settingsOf(json, 'aws_s3_bucket_lifecycle_configuration', name).flatMap((l) => asList(l.rule)).filter((r: Json) => r.status === 'Enabled');
+    const rules = settingsOf(json, 'aws_s3_bucket_lifecycle_configuration', name)
+      .flatMap((l) => asList(l.rule))
+      .filter((r: Json) => r.status === 'Enabled');
     if (!rules.some((r: Json) => first(r.abort_incomplete_multipart_upload)?.days_after_initiation > 0)) {
       say('[S3.13] no lifecycle rule aborts incomplete multipart uploads');
     }
@@ -128,8 +133,10 @@ export function backupVaultProblems(json: TerraformJson, cluster: ClusterSpec): 
   if (replication.length !== 1 || !replication[0].role || !rule) {
     problems.push('[S3.7] backup vault: the near bucket does not replicate');
   } else {
-    if (rule.destination?.bucket !== ref('aws_s3_bucket', offsiteName, 'arn')) problems.push('[S3.7] backup vault: replication does not go to the offsite bucket');
-    if (rule.delete_marker_replication?.status !== 'Enabled') problems.push('[S3.7] backup vault: delete markers do not replicate, so the offsite copy drifts from the restic repositories');
+    if (rule.destination?.bucket !== ref('aws_s3_bucket', offsiteName, 'arn'))
+      problems.push('[S3.7] backup vault: replication does not go to the offsite bucket');
+    if (rule.delete_marker_replication?.status !== 'Enabled')
+      problems.push('[S3.7] backup vault: delete markers do not replicate, so the offsite copy drifts from the restic repositories');
     if (rule.source_selection_criteria?.sse_kms_encrypted_objects?.status !== 'Enabled' || !rule.destination?.encryption_configuration?.replica_kms_key_id) {
       problems.push('[S3.7] backup vault: KMS-encrypted backups are not replicated (or not re-encrypted offsite)');
     }
@@ -141,7 +148,9 @@ export function backupVaultProblems(json: TerraformJson, cluster: ClusterSpec): 
   if (lock.length !== 1 || !['GOVERNANCE', 'COMPLIANCE'].includes(retention?.mode) || !(retention?.days > 0 || retention?.years > 0)) {
     problems.push('[S3.15] backup vault: the offsite bucket has no default Object Lock retention');
   } else if (retention.mode !== vault.objectLockMode || retention.days !== vault.objectLockDays) {
-    problems.push(`[S3.15] backup vault: Object Lock is ${retention.mode} for ${retention.days} days, the spec says ${vault.objectLockMode} for ${vault.objectLockDays}`);
+    problems.push(
+      `[S3.15] backup vault: Object Lock is ${retention.mode} for ${retention.days} days, the spec says ${vault.objectLockMode} for ${vault.objectLockDays}`,
+    );
   }
   return problems;
 }
@@ -162,7 +171,8 @@ export function eksProblems(json: TerraformJson, cluster: ClusterSpec): string[]
   if (vpc.endpoint_private_access !== true) say('[EKS.1] the API endpoint has no private access');
 
   const encryption = first(eks.encryption_config);
-  if (!asList(encryption?.resources).includes('secrets') || !first(encryption?.provider)?.key_arn) say('[EKS.3] Kubernetes secrets are not encrypted with a KMS key');
+  if (!asList(encryption?.resources).includes('secrets') || !first(encryption?.provider)?.key_arn)
+    say('[EKS.3] Kubernetes secrets are not encrypted with a KMS key');
 
   const logTypes = asList(eks.enabled_cluster_log_types);
   const missing = REQUIRED_LOG_TYPES.filter((t) => !logTypes.includes(t));
@@ -170,7 +180,9 @@ export function eksProblems(json: TerraformJson, cluster: ClusterSpec): string[]
 
   if (eks.version !== cluster.kubernetesVersion) say(`[EKS.2] runs Kubernetes ${eks.version}, the spec says ${cluster.kubernetesVersion}`);
 
-  const addons = resourcesOf(json, 'aws_eks_addon').filter(([, a]) => a.cluster_name === ref('aws_eks_cluster', name, 'name')).map(([, a]) => a.addon_name);
+  const addons = resourcesOf(json, 'aws_eks_addon')
+    .filter(([, a]) => a.cluster_name === ref('aws_eks_cluster', name, 'name'))
+    .map(([, a]) => a.addon_name);
   for (const addon of REQUIRED_ADDONS) if (!addons.includes(addon)) say(`the EKS add-on ${addon} is missing`);
   return problems;
 }
@@ -181,9 +193,11 @@ export function nodeProblems(json: TerraformJson): string[] {
   const groups = resourcesOf(json, 'aws_eks_node_group');
   if (groups.length === 0) return ['nodes: there is no managed node group'];
   const subnets = new Map(resourcesOf(json, 'aws_subnet').map(([n, s]) => [ref('aws_subnet', n, 'id'), { name: n, ...s }]));
-  const igwRouteTables = new Set(resourcesOf(json, 'aws_route')
-    .filter(([, r]) => typeof r.gateway_id === 'string' && r.gateway_id.startsWith('${aws_internet_gateway.'))
-    .map(([, r]) => r.route_table_id));
+  const igwRouteTables = new Set(
+    resourcesOf(json, 'aws_route')
+      .filter(([, r]) => typeof r.gateway_id === 'string' && r.gateway_id.startsWith('${aws_internet_gateway.'))
+      .map(([, r]) => r.route_table_id),
+  );
   const routeTableOf = (subnetRef: string) => resourcesOf(json, 'aws_route_table_association').find(([, a]) => a.subnet_id === subnetRef)?.[1].route_table_id;
 
   for (const [name, group] of groups) {
@@ -195,7 +209,10 @@ export function nodeProblems(json: TerraformJson): string[] {
     const zones = new Set<string>();
     for (const subnetRef of asList(group.subnet_ids) as string[]) {
       const subnet = subnets.get(subnetRef);
-      if (!subnet) { say(`runs in subnet ${subnetRef}, which this stack does not define`); continue; }
+      if (!subnet) {
+        say(`runs in subnet ${subnetRef}, which this stack does not define`);
+        continue;
+      }
       zones.add(subnet.availability_zone);
       if (subnet.map_public_ip_on_launch === true) say(`subnet ${subnet.name} gives nodes public IPs`);
       if (igwRouteTables.has(routeTableOf(subnetRef))) say(`subnet ${subnet.name} is public (routed to the internet gateway)`);
@@ -204,10 +221,14 @@ export function nodeProblems(json: TerraformJson): string[] {
 
     const templateRef = first(group.launch_template)?.id as string | undefined;
     const template = resourcesOf(json, 'aws_launch_template').find(([n]) => templateRef === ref('aws_launch_template', n, 'id'))?.[1];
-    if (!template) { say('has no launch template of this stack, so IMDS and disk settings are unchecked'); continue; }
+    if (!template) {
+      say('has no launch template of this stack, so IMDS and disk settings are unchecked');
+      continue;
+    }
     const metadata = first(template.metadata_options);
     if (metadata?.http_tokens !== 'required') say('[EC2.8] IMDSv2 is not required');
-    if (metadata?.http_put_response_hop_limit !== 1) say(`the IMDS hop limit is ${metadata?.http_put_response_hop_limit}, not 1: pods could use the node's role`);
+    if (metadata?.http_put_response_hop_limit !== 1)
+      say(`the IMDS hop limit is ${metadata?.http_put_response_hop_limit}, not 1: pods could use the node's role`);
     const devices = asList(template.block_device_mappings);
     if (devices.length === 0 || devices.some((d: Json) => String(first(d.ebs)?.encrypted) !== 'true')) say('[EC2.7] node volumes are not encrypted');
   }
@@ -245,15 +266,23 @@ export function addOnRoleProblems(json: TerraformJson, cluster: ClusterSpec): st
       if (mine.length > 0) say('is disabled but still has a role');
       continue;
     }
-    if (mine.length !== 1) { say(`has ${mine.length} roles named ${addOnRoleOf(cluster.name, addOn)}, not 1`); continue; }
+    if (mine.length !== 1) {
+      say(`has ${mine.length} roles named ${addOnRoleOf(cluster.name, addOn)}, not 1`);
+      continue;
+    }
     podIdentityProblems(json, mine[0], namespace, serviceAccount, (p) => say(`its role ${p}`));
   }
   return problems;
 }
 
 const SECRET_WRITE_ACTIONS = [
-  'secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret',
-  'secretsmanager:RestoreSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteResourcePolicy',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:DeleteResourcePolicy',
 ];
 
 /**
@@ -286,7 +315,8 @@ export function sensitiveGrantProblems(json: TerraformJson, cluster: ClusterSpec
       }
       if (grants(s, ['secretsmanager:GetSecretValue'])) {
         if (!isRoleOf(principal, 'external-secrets')) say('may read secrets; only the External Secrets Operator may');
-        for (const r of resources.filter((r) => !envSecrets.test(r))) say(`may read secrets in ${r}, beyond the env's prefix ${secretStorePrefixOf(cluster.env)}`);
+        for (const r of resources.filter((r) => !envSecrets.test(r)))
+          say(`may read secrets in ${r}, beyond the env's prefix ${secretStorePrefixOf(cluster.env)}`);
       }
       if (grants(s, SECRET_WRITE_ACTIONS)) say('may write or delete secrets; no role or user may, they are written by people, never by the cluster');
       if (grants(s, AUTOSCALER_SCALE_ACTIONS)) {

@@ -8,9 +8,7 @@ import type { ResolvedApp } from '../model/resolve';
 import { AccessEntries } from './access-entries';
 import { AccessLogBucket } from './access-logs';
 import { ADD_ON_IDENTITIES, type AwsAddOn } from './add-on-identities';
-import {
-  clusterAutoscalerStatements, envSecretsArnOf, externalDnsStatements, externalSecretsStatements, nodeGroupsArnOf,
-} from './add-on-policies';
+import { clusterAutoscalerStatements, envSecretsArnOf, externalDnsStatements, externalSecretsStatements, nodeGroupsArnOf } from './add-on-policies';
 import { AddOnRole } from './add-on-role';
 import { AppBucket } from './app-bucket';
 import { AppRole } from './app-role';
@@ -46,13 +44,15 @@ export class CloudStack extends TerraformStack {
     super(scope, id);
     const { cluster } = props;
     const settings = cloudSettingsOf(cluster);
-    const defaultTags = [{
-      tags: {
-        [`${LABEL_PREFIX}/cluster`]: cluster.name,
-        [`${LABEL_PREFIX}/env`]: cluster.env,
-        [`${LABEL_PREFIX}/managed-by`]: 'webapp-platform',
+    const defaultTags = [
+      {
+        tags: {
+          [`${LABEL_PREFIX}/cluster`]: cluster.name,
+          [`${LABEL_PREFIX}/env`]: cluster.env,
+          [`${LABEL_PREFIX}/managed-by`]: 'webapp-platform',
+        },
       },
-    }];
+    ];
     new AwsProvider(this, 'aws', { region: cluster.region, defaultTags });
     const offsite = new AwsProvider(this, 'aws-offsite', { alias: OFFSITE_PROVIDER_ALIAS, region: cluster.offsiteRegion, defaultTags });
     useStateBackend(this, cluster.name, settings.terraformState);
@@ -60,7 +60,10 @@ export class CloudStack extends TerraformStack {
     const network = new Network(this, 'Network', { clusterName: cluster.name, ...settings.network });
     const privateSubnetIds = network.privateSubnets.map((s) => s.id);
     const eks = new EksCluster(this, 'Cluster', {
-      name: cluster.name, kubernetesVersion: cluster.kubernetesVersion, subnetIds: privateSubnetIds, adminCidrs: settings.adminCidrs,
+      name: cluster.name,
+      kubernetesVersion: cluster.kubernetesVersion,
+      subnetIds: privateSubnetIds,
+      adminCidrs: settings.adminCidrs,
     });
     // Who may use the Kubernetes API: each person of the access model, in their RBAC groups only.
     new AccessEntries(this, 'AccessEntries', { cluster: eks, access: cluster.access });
@@ -72,21 +75,40 @@ export class CloudStack extends TerraformStack {
     const logs = {
       near: new AccessLogBucket(this, 'AccessLogs', { clusterName: cluster.name, site: 'near', retentionDays: settings.data.accessLogDays, account }).bucket,
       offsite: new AccessLogBucket(this, 'OffsiteAccessLogs', {
-        clusterName: cluster.name, site: 'offsite', retentionDays: settings.data.accessLogDays, account, provider: offsite,
+        clusterName: cluster.name,
+        site: 'offsite',
+        retentionDays: settings.data.accessLogDays,
+        account,
+        provider: offsite,
       }).bucket,
     };
     const vault = new BackupVault(this, 'BackupVault', {
-      clusterName: cluster.name, region: cluster.region, offsiteRegion: cluster.offsiteRegion, offsiteProvider: offsite, accessLogs: logs, settings: settings.backupVault,
+      clusterName: cluster.name,
+      region: cluster.region,
+      offsiteRegion: cluster.offsiteRegion,
+      offsiteProvider: offsite,
+      accessLogs: logs,
+      settings: settings.backupVault,
     });
 
     const dataKey = new EncryptionKey(this, 'AppDataKey', {
-      alias: `${cluster.name}-app-data`, description: `App data buckets of ${cluster.name}`, address: 'app_data_key',
+      alias: `${cluster.name}-app-data`,
+      description: `App data buckets of ${cluster.name}`,
+      address: 'app_data_key',
     });
     const buckets = new Map<string, AppBucket>();
     for (const [app, state] of Object.entries(cluster.appData).sort(([a], [b]) => a.localeCompare(b))) {
-      buckets.set(app, new AppBucket(this, `AppData-${app}`, {
-        clusterName: cluster.name, app, state, kmsKeyArn: dataKey.arn, accessLogs: logs.near, noncurrentVersionDays: settings.data.noncurrentVersionDays,
-      }));
+      buckets.set(
+        app,
+        new AppBucket(this, `AppData-${app}`, {
+          clusterName: cluster.name,
+          app,
+          state,
+          kmsKeyArn: dataKey.arn,
+          accessLogs: logs.near,
+          noncurrentVersionDays: settings.data.noncurrentVersionDays,
+        }),
+      );
     }
     for (const app of [...props.apps].sort((a, b) => a.name.localeCompare(b.name))) {
       const bucket = buckets.get(app.name);
@@ -98,13 +120,23 @@ export class CloudStack extends TerraformStack {
       // k8s-csi-s3 cannot use Pod Identity: a GeeseFS app's volume mounts with the static key of a user.
       if (app.storage?.driver === 'geesefs') {
         new GeesefsUser(this, `GeesefsUser-${app.name}`, {
-          clusterName: cluster.name, env: cluster.env, app: app.name, region: cluster.region, bucket: bucket.bucket, dataKeyArn: dataKey.arn,
+          clusterName: cluster.name,
+          env: cluster.env,
+          app: app.name,
+          region: cluster.region,
+          bucket: bucket.bucket,
+          dataKeyArn: dataKey.arn,
         });
       }
     }
 
     const zone = new DnsZone(this, 'DnsZone', { clusterName: cluster.name, domain: cluster.domain });
-    const zoneArns = [zone.resource.arn, ...Object.keys(settings.extraHostZones).sort().map((domain) => hostedZoneArnOf(settings.extraHostZones[domain]))];
+    const zoneArns = [
+      zone.resource.arn,
+      ...Object.keys(settings.extraHostZones)
+        .sort()
+        .map((domain) => hostedZoneArnOf(settings.extraHostZones[domain])),
+    ];
     const accountId = account.accountId;
     const statementsOf: Record<AwsAddOn, () => PolicyStatement[]> = {
       'external-dns': () => externalDnsStatements([...new Set(zoneArns)]),

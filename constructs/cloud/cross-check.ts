@@ -33,7 +33,8 @@ export function crossCheckProblems(json: TerraformJson, objects: readonly KubeOb
 
     const backup = `${namespaceOf(app)}/${backupServiceAccountOf(app)}`;
     const backupCount = associations.filter((a) => a === backup).length;
-    if (accounts.has(backup) && backupCount !== 1) problems.push(`app ${app}: backup ServiceAccount ${backup} has ${backupCount} Pod Identity associations, not 1`);
+    if (accounts.has(backup) && backupCount !== 1)
+      problems.push(`app ${app}: backup ServiceAccount ${backup} has ${backupCount} Pod Identity associations, not 1`);
   }
   return problems;
 }
@@ -56,13 +57,19 @@ export function addOnIdentityProblems(json: TerraformJson, objects: readonly Kub
     const release = releases.find((r) => r.metadata.name === addOn);
     const association = associations[addOnPodIdentityAddressOf(addOn)];
     if (!release && !association) continue;
-    if (!release) { say(`Pod Identity binds ${association.namespace}/${association.service_account}, but the Kubernetes YAML has no HelmRelease ${addOn}`); continue; }
+    if (!release) {
+      say(`Pod Identity binds ${association.namespace}/${association.service_account}, but the Kubernetes YAML has no HelmRelease ${addOn}`);
+      continue;
+    }
 
     const values = release.spec?.values ?? {};
     const account = at(values, serviceAccountValues);
     const installed = `${release.spec?.targetNamespace}/${account?.name}`;
     if (account?.create !== true) say(`its HelmRelease does not create its ServiceAccount (${serviceAccountValues.join('.')}.create is not true)`);
-    if (!association) { say(`its HelmRelease installs ServiceAccount ${installed}, but no Pod Identity association binds it`); continue; }
+    if (!association) {
+      say(`its HelmRelease installs ServiceAccount ${installed}, but no Pod Identity association binds it`);
+      continue;
+    }
     const bound = `${association.namespace}/${association.service_account}`;
     if (bound !== installed) say(`Pod Identity binds ${bound}, but its HelmRelease installs ServiceAccount ${installed}`);
 
@@ -70,7 +77,9 @@ export function addOnIdentityProblems(json: TerraformJson, objects: readonly Kub
       const discovered = values.autoDiscovery?.clusterName;
       const scalable = policyTagsOf(json, association.role_arn);
       if (!scalable.includes(autoscalerOwnerTagOf(discovered))) {
-        say(`autoDiscovery.clusterName is ${JSON.stringify(discovered)}, but its role may scale only Auto Scaling groups tagged ${scalable.join(', ') || '(none)'}`);
+        say(
+          `autoDiscovery.clusterName is ${JSON.stringify(discovered)}, but its role may scale only Auto Scaling groups tagged ${scalable.join(', ') || '(none)'}`,
+        );
       }
     }
   }
@@ -96,15 +105,20 @@ function policyTagsOf(json: TerraformJson, roleArn: string): string[] {
  * "(nobody)".
  */
 export function accessEntryGroupProblems(json: TerraformJson, objects: readonly KubeObject[]): string[] {
-  const bound = new Set(objects
-    .filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')
-    .flatMap((o) => ((o as Json).subjects ?? []) as Json[])
-    .filter((s) => s.kind === 'Group')
-    .map((s) => s.name as string));
+  const bound = new Set(
+    objects
+      .filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')
+      .flatMap((o) => ((o as Json).subjects ?? []) as Json[])
+      .filter((s) => s.kind === 'Group')
+      .map((s) => s.name as string),
+  );
   const problems: string[] = [];
   for (const [address, entry] of resourcesOf(json, 'aws_eks_access_entry')) {
     for (const group of (entry.kubernetes_groups ?? []) as string[]) {
-      if (!bound.has(group)) problems.push(`EKS access entry ${address}: puts ${entry.principal_arn} in group ${group}, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`);
+      if (!bound.has(group))
+        problems.push(
+          `EKS access entry ${address}: puts ${entry.principal_arn} in group ${group}, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`,
+        );
     }
   }
   return problems;

@@ -46,14 +46,16 @@ export class EksAddons extends Construct {
     const wanted = EKS_ADDONS.filter((a) => a.beforeNodes === (props.phase === 'beforeNodes'));
     for (const { name } of wanted) {
       const podIdentityAssociation = name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : undefined;
-      this.addons.push(new EksAddon(this, name, {
-        clusterName: props.cluster.nameRef,
-        addonName: name,
-        resolveConflictsOnCreate: 'OVERWRITE',
-        resolveConflictsOnUpdate: 'OVERWRITE',
-        podIdentityAssociation,
-        dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
-      }));
+      this.addons.push(
+        new EksAddon(this, name, {
+          clusterName: props.cluster.nameRef,
+          addonName: name,
+          resolveConflictsOnCreate: 'OVERWRITE',
+          resolveConflictsOnUpdate: 'OVERWRITE',
+          podIdentityAssociation,
+          dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+        }),
+      );
     }
   }
 

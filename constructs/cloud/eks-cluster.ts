@@ -52,12 +52,14 @@ export class EksCluster extends Construct {
     const keyUse = new IamRolePolicy(this, 'SecretsKeyUse', {
       role: role.name,
       name: 'secrets-encryption',
-      policy: policyDocument([{
-        Sid: 'EncryptKubernetesSecrets',
-        Effect: 'Allow',
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
-        Resource: secretsKey.arn,
-      }]),
+      policy: policyDocument([
+        {
+          Sid: 'EncryptKubernetesSecrets',
+          Effect: 'Allow',
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+          Resource: secretsKey.arn,
+        },
+      ]),
     });
 
     // Created before the cluster, so that EKS does not create it without a retention.

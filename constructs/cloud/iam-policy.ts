@@ -12,8 +12,7 @@ export interface PolicyStatement {
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, Values>>>>;
 }
 
-export const policyDocument = (statements: readonly PolicyStatement[]): string =>
-  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+export const policyDocument = (statements: readonly PolicyStatement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 /** Trust policy that lets one AWS service assume a role. */
 export const serviceTrust = (service: string, actions: readonly string[] = ['sts:AssumeRole']): string =>
@@ -26,7 +25,14 @@ export const managedPolicyArn = (name: string): string => `arn:aws:iam::aws:poli
 export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
   const resources = [bucketArn, `${bucketArn}/*`];
   return [
-    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: resources,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
     { Sid: 'DenyOutdatedTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
   ];
 }
@@ -36,16 +42,18 @@ export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
  * the session tags EKS sets pin the role to that cluster, namespace and ServiceAccount.
  */
 export const podIdentityTrust = (cluster: string, namespace: string, serviceAccount: string): string =>
-  policyDocument([{
-    Sid: 'PodIdentity',
-    Effect: 'Allow',
-    Principal: { Service: 'pods.eks.amazonaws.com' },
-    Action: ['sts:AssumeRole', 'sts:TagSession'],
-    Condition: {
-      StringEquals: {
-        'aws:RequestTag/eks-cluster-name': cluster,
-        'aws:RequestTag/kubernetes-namespace': namespace,
-        'aws:RequestTag/kubernetes-service-account': serviceAccount,
+  policyDocument([
+    {
+      Sid: 'PodIdentity',
+      Effect: 'Allow',
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-name': cluster,
+          'aws:RequestTag/kubernetes-namespace': namespace,
+          'aws:RequestTag/kubernetes-service-account': serviceAccount,
+        },
       },
     },
-  }]);
+  ]);

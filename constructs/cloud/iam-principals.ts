@@ -17,8 +17,7 @@ function principalsOf(json: TerraformJson, kind: PrincipalView['kind']): Princip
     address,
     name: resource.name,
     resource,
-    statements: policies.filter(([, p]) => p[kind] === ref(type, address, 'name'))
-      .flatMap(([, p]) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
+    statements: policies.filter(([, p]) => p[kind] === ref(type, address, 'name')).flatMap(([, p]) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
   }));
 }
 export const rolesOf = (json: TerraformJson): PrincipalView[] => principalsOf(json, 'role');
@@ -32,12 +31,18 @@ export function podIdentityProblems(json: TerraformJson, role: PrincipalView, na
   const associations = resourcesOf(json, 'aws_eks_pod_identity_association').filter(([, a]) => a.role_arn === ref('aws_iam_role', role.address, 'arn'));
   if (associations.length !== 1) say(`has ${associations.length} Pod Identity associations, not 1`);
   for (const [, a] of associations) {
-    if (a.namespace !== namespace || a.service_account !== serviceAccount) say(`is bound to ${a.namespace}/${a.service_account}, not ${namespace}/${serviceAccount}`);
+    if (a.namespace !== namespace || a.service_account !== serviceAccount)
+      say(`is bound to ${a.namespace}/${a.service_account}, not ${namespace}/${serviceAccount}`);
   }
   const trust = asList(parsePolicy(role.resource.assume_role_policy)?.Statement) as Json[];
-  const pinned = trust.length > 0 && trust.every((s) => s.Principal?.Service === 'pods.eks.amazonaws.com'
-    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace
-    && s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount);
+  const pinned =
+    trust.length > 0 &&
+    trust.every(
+      (s) =>
+        s.Principal?.Service === 'pods.eks.amazonaws.com' &&
+        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace &&
+        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount,
+    );
   if (!pinned) say(`trusts more than Pod Identity for ${namespace}/${serviceAccount}`);
   if (resourcesOf(json, 'aws_iam_role_policy_attachment').some(([, a]) => a.role === ref('aws_iam_role', role.address, 'name'))) {
     say('has a managed policy attached; it may only have its own inline policy');

@@ -13,5 +13,4 @@ export function cpuArchitectureOf(instanceType: string): CpuArchitecture {
 }
 
 /** The EKS-optimized Amazon Linux 2023 image for that architecture (AL2 ends with Kubernetes 1.32). */
-export const amiTypeOf = (arch: CpuArchitecture): string =>
-  arch === 'arm64' ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
+export const amiTypeOf = (arch: CpuArchitecture): string => (arch === 'arm64' ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD');

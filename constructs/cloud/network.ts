@@ -47,7 +47,10 @@ export class Network extends Construct {
     const clusterTag = { [`kubernetes.io/cluster/${clusterName}`]: 'shared' };
 
     this.vpc = new Vpc(this, 'Resource', {
-      cidrBlock: props.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: name('vpc'),
+      cidrBlock: props.vpcCidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: name('vpc'),
     });
     new DefaultSecurityGroup(this, 'DefaultSecurityGroup', { vpcId: this.vpc.id, tags: name('default-deny-all') });
     const internetGateway = new InternetGateway(this, 'InternetGateway', { vpcId: this.vpc.id, tags: name('igw') });
@@ -70,12 +73,14 @@ export class Network extends Construct {
 
       if (props.natGateways === 'perZone' || i === 0) {
         const address = new Eip(this, `Nat${i}Address`, { domain: 'vpc', tags: name(`nat-${zone}`) });
-        natGateways.push(new NatGateway(this, `Nat${i}`, {
-          allocationId: address.allocationId,
-          subnetId: publicSubnet.id,
-          tags: name(`nat-${zone}`),
-          dependsOn: [internetGateway],
-        }));
+        natGateways.push(
+          new NatGateway(this, `Nat${i}`, {
+            allocationId: address.allocationId,
+            subnetId: publicSubnet.id,
+            tags: name(`nat-${zone}`),
+            dependsOn: [internetGateway],
+          }),
+        );
       }
     });
 
@@ -89,7 +94,9 @@ export class Network extends Construct {
       });
       const routes = new RouteTable(this, `Private${i}Routes`, { vpcId: this.vpc.id, tags: name(`private-${zone}`) });
       new Route(this, `Private${i}DefaultRoute`, {
-        routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: (natGateways[i] ?? natGateways[0]).id,
+        routeTableId: routes.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: (natGateways[i] ?? natGateways[0]).id,
       });
       new RouteTableAssociation(this, `Private${i}RoutesAssociation`, { subnetId: privateSubnet.id, routeTableId: routes.id });
       this.privateSubnets.push(privateSubnet);

@@ -36,19 +36,23 @@ export class NodeGroup extends Construct {
     const { pool } = props;
     const namePrefix = props.cluster.name;
     const role = new IamRole(this, 'Role', { name: `${namePrefix}-node`, assumeRolePolicy: serviceTrust('ec2.amazonaws.com') });
-    const attachments = NODE_POLICIES.map((policy) =>
-      new IamRolePolicyAttachment(this, policy, { role: role.name, policyArn: managedPolicyArn(policy) }));
+    const attachments = NODE_POLICIES.map((policy) => new IamRolePolicyAttachment(this, policy, { role: role.name, policyArn: managedPolicyArn(policy) }));
 
     const tags = { Name: `${namePrefix}-node` };
     const template = new LaunchTemplate(this, 'LaunchTemplate', {
       name: `${namePrefix}-node`,
       updateDefaultVersion: true,
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      blockDeviceMappings: [{
-        deviceName: ROOT_DEVICE,
-        ebs: { volumeSize: pool.diskGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-      }],
-      tagSpecifications: [{ resourceType: 'instance', tags }, { resourceType: 'volume', tags }],
+      blockDeviceMappings: [
+        {
+          deviceName: ROOT_DEVICE,
+          ebs: { volumeSize: pool.diskGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: 'instance', tags },
+        { resourceType: 'volume', tags },
+      ],
     });
 
     this.resource = new EksNodeGroup(this, 'Resource', {

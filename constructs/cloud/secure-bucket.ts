@@ -62,38 +62,67 @@ export class SecureBucket extends Construct {
       return resource;
     };
 
-    this.resource = pin(new S3Bucket(this, 'Resource', {
-      provider,
-      bucket: props.bucketName,
-      forceDestroy: false,
-      objectLockEnabled: props.objectLock ? true : undefined,
-      tags: props.tags ? { ...props.tags } : undefined,
-      lifecycle: { preventDestroy: true },
-    }), '');
+    this.resource = pin(
+      new S3Bucket(this, 'Resource', {
+        provider,
+        bucket: props.bucketName,
+        forceDestroy: false,
+        objectLockEnabled: props.objectLock ? true : undefined,
+        tags: props.tags ? { ...props.tags } : undefined,
+        lifecycle: { preventDestroy: true },
+      }),
+      '',
+    );
     const bucket = this.resource.id;
 
-    const ownership = pin(new S3BucketOwnershipControls(this, 'Ownership', {
-      provider, bucket, rule: { objectOwnership: 'BucketOwnerEnforced' },
-    }), 'ownership');
-    const publicAccess = pin(new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      provider, bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    }), 'public_access_block');
-    this.versioning = pin(new S3BucketVersioningA(this, 'Versioning', {
-      provider, bucket, versioningConfiguration: { status: 'Enabled' },
-    }), 'versioning');
-    pin(new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-      provider,
-      bucket,
-      rule: [props.kmsKeyArn
-        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
-        : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    }), 'encryption');
-    pin(new S3BucketPolicy(this, 'Policy', {
-      provider,
-      bucket,
-      policy: policyDocument([...tlsOnlyStatements(this.resource.arn), ...(props.policyStatements ?? [])]),
-      dependsOn: [publicAccess, ownership],
-    }), 'policy');
+    const ownership = pin(
+      new S3BucketOwnershipControls(this, 'Ownership', {
+        provider,
+        bucket,
+        rule: { objectOwnership: 'BucketOwnerEnforced' },
+      }),
+      'ownership',
+    );
+    const publicAccess = pin(
+      new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+        provider,
+        bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }),
+      'public_access_block',
+    );
+    this.versioning = pin(
+      new S3BucketVersioningA(this, 'Versioning', {
+        provider,
+        bucket,
+        versioningConfiguration: { status: 'Enabled' },
+      }),
+      'versioning',
+    );
+    pin(
+      new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+        provider,
+        bucket,
+        rule: [
+          props.kmsKeyArn
+            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+        ],
+      }),
+      'encryption',
+    );
+    pin(
+      new S3BucketPolicy(this, 'Policy', {
+        provider,
+        bucket,
+        policy: policyDocument([...tlsOnlyStatements(this.resource.arn), ...(props.policyStatements ?? [])]),
+        dependsOn: [publicAccess, ownership],
+      }),
+      'policy',
+    );
 
     const rules: S3BucketLifecycleConfigurationRule[] = [
       {
@@ -115,17 +144,26 @@ export class SecureBucket extends Construct {
     pin(new S3BucketLifecycleConfiguration(this, 'Lifecycle', { provider, bucket, rule: rules, dependsOn: [this.versioning] }), 'lifecycle');
 
     if (props.accessLogs) {
-      pin(new S3BucketLoggingA(this, 'AccessLogs', {
-        provider, bucket, targetBucket: props.accessLogs.bucket.id, targetPrefix: props.accessLogs.prefix,
-      }), 'access_logs');
+      pin(
+        new S3BucketLoggingA(this, 'AccessLogs', {
+          provider,
+          bucket,
+          targetBucket: props.accessLogs.bucket.id,
+          targetPrefix: props.accessLogs.prefix,
+        }),
+        'access_logs',
+      );
     }
     if (props.objectLock) {
-      pin(new S3BucketObjectLockConfigurationA(this, 'ObjectLock', {
-        provider,
-        bucket,
-        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
-        dependsOn: [this.versioning],
-      }), 'object_lock');
+      pin(
+        new S3BucketObjectLockConfigurationA(this, 'ObjectLock', {
+          provider,
+          bucket,
+          rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+          dependsOn: [this.versioning],
+        }),
+        'object_lock',
+      );
     }
   }
 }

@@ -19,7 +19,9 @@ export const resourcesOf = (json: TerraformJson, type: string): [string, Json][]
 
 /** The settings resources (versioning, policy, ...) of one bucket, found by their `bucket` reference. */
 export const settingsOf = (json: TerraformJson, type: string, bucket: string): Json[] =>
-  resourcesOf(json, type).filter(([, r]) => r.bucket === ref('aws_s3_bucket', bucket, 'id')).map(([, r]) => r);
+  resourcesOf(json, type)
+    .filter(([, r]) => r.bucket === ref('aws_s3_bucket', bucket, 'id'))
+    .map(([, r]) => r);
 
 export const parsePolicy = (text: unknown): Json => {
   try {
@@ -39,7 +41,13 @@ export function regionOf(json: TerraformJson, provider: string | undefined): str
 
 /** Whether an IAM action pattern (`*` and `?` wildcards, any case) covers one action. */
 export const covers = (pattern: string, action: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  ).test(action);
 /** Whether a statement allows any of these actions. */
 export const grants = (s: Json, actions: readonly string[]): boolean =>
   s.Effect === 'Allow' && (asList(s.Action) as string[]).some((pattern) => actions.some((action) => covers(pattern, action)));

@@ -39,16 +39,38 @@ export function fluxAppsRulesOf(objects: readonly KubeObject[]): RbacRule[] {
   for (const o of objects) {
     const key = `${o.apiVersion}/${o.kind}`;
     const resource = RESOURCE_OF[key];
-    if (!resource) { unknown.add(key); continue; }
+    if (!resource) {
+      unknown.add(key);
+      continue;
+    }
     const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
     byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resource));
   }
   if (unknown.size > 0) {
-    throw new SynthError([...unknown].sort().map((k) => new SpecProblem({}, 'apps layer', k, `the ${FLUX_APPS_ACCOUNT} account may not apply this kind; add it to RESOURCE_OF in flux-apps-identity.ts if apps need it`)));
+    throw new SynthError(
+      [...unknown]
+        .sort()
+        .map(
+          (k) =>
+            new SpecProblem(
+              {},
+              'apps layer',
+              k,
+              `the ${FLUX_APPS_ACCOUNT} account may not apply this kind; add it to RESOURCE_OF in flux-apps-identity.ts if apps need it`,
+            ),
+        ),
+    );
   }
   return [
-    ...[...byGroup.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: APPLY })),
-    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: [...APP_ACCESS_LEVELS.map(appClusterRoleOf), EXEC_ROLE] },
+    ...[...byGroup.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: APPLY })),
+    {
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['clusterroles'],
+      verbs: ['bind'],
+      resourceNames: [...APP_ACCESS_LEVELS.map(appClusterRoleOf), EXEC_ROLE],
+    },
   ];
 }
 
@@ -62,7 +84,12 @@ export class FluxAppsIdentity extends Construct {
   constructor(scope: Construct, id: string, props: FluxAppsIdentityProps) {
     super(scope, id);
     const meta = { name: FLUX_APPS_ACCOUNT };
-    new ApiObject(this, 'Account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { ...meta, namespace: FLUX_NAMESPACE }, automountServiceAccountToken: false });
+    new ApiObject(this, 'Account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { ...meta, namespace: FLUX_NAMESPACE },
+      automountServiceAccountToken: false,
+    });
     new ApiObject(this, 'Role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta, rules: fluxAppsRulesOf(props.appObjects) });
     new ApiObject(this, 'Binding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -23,9 +23,11 @@ export const ACCESS_LOG_JSON: Readonly<Record<string, string>> = {
 /** EnvoyProxy `spec.telemetry` that writes that line to stdout, where Fluent Bit tails it. */
 export const ACCESS_LOG_TELEMETRY = {
   accessLog: {
-    settings: [{
-      format: { type: 'JSON', json: ACCESS_LOG_JSON },
-      sinks: [{ type: 'File', file: { path: '/dev/stdout' } }],
-    }],
+    settings: [
+      {
+        format: { type: 'JSON', json: ACCESS_LOG_JSON },
+        sinks: [{ type: 'File', file: { path: '/dev/stdout' } }],
+      },
+    ],
   },
 };

@@ -12,10 +12,12 @@ const dataView = (id: string, name: string, patterns: readonly string[]): EsRequ
 /** Kibana data views, so nobody types an index pattern: one per app (its logs and its requests), all apps, and the events. */
 export function dataViewRequestsOf(apps: readonly ResolvedApp[]): EsRequest[] {
   return [
-    ...[...apps].sort((a, b) => a.name.localeCompare(b.name)).map((app) => {
-      const ns = namespaceOf(app.name);
-      return dataView(`app-${app.name}`, app.name, [patternOf(containerLogStreamOf(ns)), patternOf(gatewayAccessStreamOf(ns))]);
-    }),
+    ...[...apps]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((app) => {
+        const ns = namespaceOf(app.name);
+        return dataView(`app-${app.name}`, app.name, [patternOf(containerLogStreamOf(ns)), patternOf(gatewayAccessStreamOf(ns))]);
+      }),
     dataView('all-logs', 'all apps and the platform', [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS]),
     dataView('kubernetes-events', 'Kubernetes events', [patternOf(EVENTS_STREAM)]),
   ];

@@ -50,8 +50,14 @@ export class ElasticsearchSetup extends Construct {
       data: Object.fromEntries([...es, ...kibana].map((r) => [r.file, `${JSON.stringify(r.body, null, 2)}\n`])),
     });
     const hardened = {
-      runAsNonRoot: true, runAsUser: CURL_USER, runAsGroup: CURL_USER, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-      privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: CURL_USER,
+      runAsGroup: CURL_USER,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     };
     new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
@@ -74,19 +80,28 @@ export class ElasticsearchSetup extends Construct {
                 automountServiceAccountToken: false,
                 priorityClassName: PLATFORM_PRIORITY,
                 securityContext: { runAsNonRoot: true, runAsUser: CURL_USER, seccompProfile: { type: 'RuntimeDefault' } },
-                containers: [{
-                  name: 'setup',
-                  image: SETUP_IMAGE,
-                  imagePullPolicy: 'IfNotPresent',
-                  command: ['/bin/sh', '-c', setupScript(es.map((r) => `"${r.path}" ${r.file}`), kibana.map((r) => `"${r.path}" ${r.file}`))],
-                  resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-                  securityContext: hardened,
-                  volumeMounts: [
-                    { name: 'requests', mountPath: '/config', readOnly: true },
-                    { name: 'es-admin', mountPath: '/run/es-admin', readOnly: true },
-                    { name: 'es-ca', mountPath: '/run/es-ca', readOnly: true },
-                  ],
-                }],
+                containers: [
+                  {
+                    name: 'setup',
+                    image: SETUP_IMAGE,
+                    imagePullPolicy: 'IfNotPresent',
+                    command: [
+                      '/bin/sh',
+                      '-c',
+                      setupScript(
+                        es.map((r) => `"${r.path}" ${r.file}`),
+                        kibana.map((r) => `"${r.path}" ${r.file}`),
+                      ),
+                    ],
+                    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+                    securityContext: hardened,
+                    volumeMounts: [
+                      { name: 'requests', mountPath: '/config', readOnly: true },
+                      { name: 'es-admin', mountPath: '/run/es-admin', readOnly: true },
+                      { name: 'es-ca', mountPath: '/run/es-ca', readOnly: true },
+                    ],
+                  },
+                ],
                 volumes: [
                   { name: 'requests', configMap: { name: SETUP_NAME } },
                   { name: 'es-admin', secret: { secretName: ELASTICSEARCH_ADMIN_SECRET, defaultMode: 0o440 } },

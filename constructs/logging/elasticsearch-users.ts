@@ -34,10 +34,7 @@ export const FLUENT_BIT_ES_USER: EsServiceUser = {
   },
 };
 
-export const ES_SERVICE_USERS: readonly EsServiceUser[] = [
-  { ...ELASTALERT_ES_USER, privileges: ELASTALERT_ES_ROLE },
-  FLUENT_BIT_ES_USER,
-];
+export const ES_SERVICE_USERS: readonly EsServiceUser[] = [{ ...ELASTALERT_ES_USER, privileges: ELASTALERT_ES_ROLE }, FLUENT_BIT_ES_USER];
 
 /** A file-realm user of Elasticsearch: a platform component or a person (Kibana). */
 export interface EsUser {

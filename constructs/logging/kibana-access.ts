@@ -8,7 +8,9 @@ export const SUPERUSER_ROLE = 'superuser';
 export const appLogsRoleOf = (app: string): string => `app-${app}-logs`;
 
 /** What an app's people may do in Kibana (space `default`): search and look, not administer. */
-const KIBANA_READ = [{ application: 'kibana-.kibana', privileges: ['feature_discover.read', 'feature_visualize.read', 'feature_dashboard.read'], resources: ['space:default'] }];
+const KIBANA_READ = [
+  { application: 'kibana-.kibana', privileges: ['feature_discover.read', 'feature_visualize.read', 'feature_dashboard.read'], resources: ['space:default'] },
+];
 
 /**
  * One role per app: read its own container logs and its own Gateway access log, nothing else. The
@@ -31,12 +33,15 @@ export interface KibanaUser {
 
 /** Every person of the access model as a Kibana user: admins as superuser, the others with their apps' log roles. */
 export function kibanaUsersOf(access: AccessSpec): KibanaUser[] {
-  return Object.keys(access.people).sort().map((person) => {
-    const apps = Object.entries(access.apps ?? {})
-      .filter(([, levels]) => APP_ACCESS_LEVELS.some((level) => (levels[level] ?? []).includes(person)))
-      .map(([app]) => appLogsRoleOf(app));
-    return { username: person, roles: access.platformAdmins.includes(person) ? [SUPERUSER_ROLE] : apps.sort() };
-  }).filter((u) => u.roles.length > 0);
+  return Object.keys(access.people)
+    .sort()
+    .map((person) => {
+      const apps = Object.entries(access.apps ?? {})
+        .filter(([, levels]) => APP_ACCESS_LEVELS.some((level) => (levels[level] ?? []).includes(person)))
+        .map(([app]) => appLogsRoleOf(app));
+      return { username: person, roles: access.platformAdmins.includes(person) ? [SUPERUSER_ROLE] : apps.sort() };
+    })
+    .filter((u) => u.roles.length > 0);
 }
 
 /** The store secret (under webapps/<env>/platform/) that holds a person's Kibana password, JSON property `password`. */

@@ -1,7 +1,5 @@
 import type { EnvName } from '../model/app-spec';
-import {
-  ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, STREAM_SUFFIX,
-} from '../model/log-contract';
+import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, STREAM_SUFFIX } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 
@@ -54,7 +52,10 @@ export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]):
     const ns = namespaceOf(app.name);
     requests.push(
       { path: `_ilm/policy/${appLogPolicyOf(app.name)}`, body: ilmPolicy(app.logRetentionDays) },
-      { path: `_index_template/${appLogPolicyOf(app.name)}`, body: indexTemplate([streams(containerLogStreamOf(ns)), streams(gatewayAccessStreamOf(ns))], 200, appLogPolicyOf(app.name)) },
+      {
+        path: `_index_template/${appLogPolicyOf(app.name)}`,
+        body: indexTemplate([streams(containerLogStreamOf(ns)), streams(gatewayAccessStreamOf(ns))], 200, appLogPolicyOf(app.name)),
+      },
     );
   }
   return requests;

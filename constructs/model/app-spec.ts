@@ -46,6 +46,8 @@ export interface StorageSpec {
   readonly allowOverwrite?: boolean;
   /** A node-local cache for repeated reads, e.g. `2Gi`; off when unset. */
   readonly cacheSize?: string;
+  /** How much data the app keeps, in GiB: what the cost estimate prices its bucket and backups at. @default 0 */
+  readonly expectedGiB?: number;
 }
 
 /** How many snapshots `restic forget` keeps. */
@@ -113,8 +115,11 @@ export interface AppSpec {
   readonly name: string;
   /** One line for people reading the overview. */
   readonly description: string;
-  /** Pinned image: `repo:tag` (not `latest`) or `repo@sha256:…`. */
-  readonly image: string;
+  /**
+   * The image repository, without tag or digest, e.g. `ghcr.io/acme-web/shop`. The version each env runs
+   * (tag and digest) is in `clusters/<env>/releases.json`, set by `npm run release`.
+   */
+  readonly imageRepository: string;
   /** The port the container listens on. */
   readonly port: number;
   /** `public`: anyone may reach it. `internal`: staff only, behind login and an IP allowlist. */

@@ -191,4 +191,7 @@ export function cloudSettingsOf(cluster: ClusterSpec): CloudSettings {
 
 /** The apps whose data this cluster keeps but no longer runs, sorted by name. */
 export const retiredAppsOf = (cluster: ClusterSpec): string[] =>
-  Object.entries(cluster.appData).filter(([, state]) => state !== 'live').map(([name]) => name).sort();
+  Object.entries(cluster.appData)
+    .filter(([, state]) => state !== 'live')
+    .map(([name]) => name)
+    .sort();

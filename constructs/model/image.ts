@@ -21,5 +21,11 @@ export function parseImage(ref: string): ImageRef | undefined {
 }
 
 /** Pinned: it has a digest, or a tag that is not `latest`. */
-export const isPinned = (image: ImageRef): boolean =>
-  image.digest !== undefined || (image.tag !== undefined && image.tag !== 'latest');
+export const isPinned = (image: ImageRef): boolean => image.digest !== undefined || (image.tag !== undefined && image.tag !== 'latest');
+
+/** A repository without tag or digest, e.g. `ghcr.io/acme-web/shop`. */
+export const isRepository = (text: string): boolean => REPOSITORY.test(text);
+/** `sha256:` and 64 lower-case hex digits. */
+export const isDigest = (text: string): boolean => DIGEST.test(text);
+/** A valid tag (`latest` is valid here; whether it may be used is the caller's rule). */
+export const isTag = (text: string): boolean => TAG.test(text);

@@ -34,8 +34,7 @@ export const serviceOf = (app: string): string => app;
 /** The Secret that External Secrets fills from the store and the Deployment reads. */
 export const appSecretOf = (app: string): string => `${app}-secrets`;
 /** The secret store path of one of an app's secrets: an app can name only secrets under its own path. */
-export const secretStoreKeyOf = (env: EnvName, app: string, secret: string): string =>
-  `webapps/${env}/${app}/${secret}`;
+export const secretStoreKeyOf = (env: EnvName, app: string, secret: string): string => `webapps/${env}/${app}/${secret}`;
 
 /** Gateway listener that terminates TLS for one host; routes attach to it by this name. */
 export const httpsListenerOf = (host: string): string => `https-${host}`;

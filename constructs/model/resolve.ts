@@ -1,8 +1,11 @@
 import type { AppSpec, BackupSpec, EdgeSpec, EnvName, RetentionSpec, StorageSpec } from './app-spec';
 import type { ClusterSpec } from './cluster-spec';
+import { pinnedImageOf, type ReleaseVersion } from './releases';
 
-/** An app as one cluster runs it: the app file with that env's overrides applied. */
+/** An app as one cluster runs it: the app file with that env's overrides and release applied. */
 export interface ResolvedApp extends Omit<AppSpec, 'hosts'> {
+  /** The pinned image the env runs, `repository:tag@sha256:…`; the bare repository when resolved without a release. */
+  readonly image: string;
   readonly hosts: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly runAsUser: number;
@@ -15,10 +18,11 @@ export interface ResolvedApp extends Omit<AppSpec, 'hosts'> {
   readonly backup?: ResolvedBackup;
 }
 
-export type ResolvedStorage = Required<Omit<StorageSpec, 'cacheSize'>> & Pick<StorageSpec, 'cacheSize'>;
-export type ResolvedBackup = Required<Omit<BackupSpec, 'retention' | 'preBackup'>> & Pick<BackupSpec, 'preBackup'> & {
-  readonly retention: Required<RetentionSpec>;
-};
+export type ResolvedStorage = Required<Omit<StorageSpec, 'cacheSize' | 'expectedGiB'>> & Pick<StorageSpec, 'cacheSize' | 'expectedGiB'>;
+export type ResolvedBackup = Required<Omit<BackupSpec, 'retention' | 'preBackup'>> &
+  Pick<BackupSpec, 'preBackup'> & {
+    readonly retention: Required<RetentionSpec>;
+  };
 
 export const DEFAULT_EDGE: Required<EdgeSpec> = { requestsPerSecond: 100, maxBodySize: '10Mi', timeoutSeconds: 60 };
 
@@ -33,10 +37,15 @@ export const DEFAULT_BACKUP: ResolvedBackup = {
 export const DEFAULT_RUN_AS_USER = 10001;
 export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
 
-export function resolveApp(spec: AppSpec, cluster: ClusterSpec): ResolvedApp {
+/**
+ * The app as the cluster runs it. `release` is the env's current version from its releases file; synth
+ * always passes it, checks that need no image may leave it out.
+ */
+export function resolveApp(spec: AppSpec, cluster: ClusterSpec, release?: ReleaseVersion): ResolvedApp {
   const override = cluster.apps[spec.name] ?? {};
   return {
     ...spec,
+    image: release ? pinnedImageOf(spec.imageRepository, release) : spec.imageRepository,
     hosts: override.hosts ?? spec.hosts[cluster.env as EnvName] ?? [],
     resources: override.resources ?? spec.resources,
     scaling: override.scaling ?? spec.scaling,

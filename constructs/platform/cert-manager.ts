@@ -53,13 +53,15 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
           server: ctx.cluster.acme.server,
           email: ctx.cluster.acme.email,
           privateKeySecretRef: { name: `${CLUSTER_ISSUER}-account-key` },
-          solvers: [{
-            http01: {
-              gatewayHTTPRoute: {
-                parentRefs: [{ kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: HTTP_LISTENER }],
+          solvers: [
+            {
+              http01: {
+                gatewayHTTPRoute: {
+                  parentRefs: [{ kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: HTTP_LISTENER }],
+                },
               },
             },
-          }],
+          ],
         },
       },
     });

@@ -34,7 +34,20 @@ export function addOnsOf(ctx: AddOnContext | ClusterSpec, available: readonly Ad
   const disabled = cluster.disabledAddOns ?? [];
   const unknown = disabled.filter((name) => !available.some((a) => a.name === name));
   if (unknown.length > 0) {
-    throw new SynthError(unknown.map((name) => new SpecProblem({ cluster: cluster.name }, 'disabledAddOns', name, `is not an add-on (known: ${available.map((a) => a.name).sort().join(', ')})`)));
+    throw new SynthError(
+      unknown.map(
+        (name) =>
+          new SpecProblem(
+            { cluster: cluster.name },
+            'disabledAddOns',
+            name,
+            `is not an add-on (known: ${available
+              .map((a) => a.name)
+              .sort()
+              .join(', ')})`,
+          ),
+      ),
+    );
   }
   const wanted = available.filter((a) => !disabled.includes(a.name) && (a.neededBy?.({ cluster, apps }) ?? true));
   return orderAddOns(wanted);

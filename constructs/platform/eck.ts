@@ -96,40 +96,50 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           fileRealm: esUsersOf(ctx.cluster.access).map((u) => ({ secretName: esUserSecretOf(u.username) })),
         },
         volumeClaimDeletePolicy: 'DeleteOnScaledownOnly',
-        nodeSets: [{
-          name: 'default',
-          count: sizing.nodes,
-          // No mmap: no privileged init container to raise vm.max_map_count on the node.
-          config: { 'node.store.allow_mmap': false },
-          podTemplate: {
-            spec: {
-              priorityClassName: PLATFORM_PRIORITY,
-              containers: [{
-                name: 'elasticsearch',
-                env: [{ name: 'ES_JAVA_OPTS', value: `-Xms${heapMi}m -Xmx${heapMi}m` }],
-                resources: { requests: { cpu: sizing.cpu, memory: sizing.memory }, limits: { memory: sizing.memory } },
-              }],
-              affinity: {
-                podAntiAffinity: {
-                  requiredDuringSchedulingIgnoredDuringExecution: [{
-                    topologyKey: 'kubernetes.io/hostname',
-                    labelSelector: { matchLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name } },
-                  }],
+        nodeSets: [
+          {
+            name: 'default',
+            count: sizing.nodes,
+            // No mmap: no privileged init container to raise vm.max_map_count on the node.
+            config: { 'node.store.allow_mmap': false },
+            podTemplate: {
+              spec: {
+                priorityClassName: PLATFORM_PRIORITY,
+                containers: [
+                  {
+                    name: 'elasticsearch',
+                    env: [{ name: 'ES_JAVA_OPTS', value: `-Xms${heapMi}m -Xmx${heapMi}m` }],
+                    resources: { requests: { cpu: sizing.cpu, memory: sizing.memory }, limits: { memory: sizing.memory } },
+                  },
+                ],
+                affinity: {
+                  podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [
+                      {
+                        topologyKey: 'kubernetes.io/hostname',
+                        labelSelector: { matchLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name } },
+                      },
+                    ],
+                  },
                 },
+                topologySpreadConstraints: [
+                  {
+                    maxSkew: 1,
+                    topologyKey: 'topology.kubernetes.io/zone',
+                    whenUnsatisfiable: 'DoNotSchedule',
+                    labelSelector: { matchLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name } },
+                  },
+                ],
               },
-              topologySpreadConstraints: [{
-                maxSkew: 1,
-                topologyKey: 'topology.kubernetes.io/zone',
-                whenUnsatisfiable: 'DoNotSchedule',
-                labelSelector: { matchLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name } },
-              }],
             },
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'elasticsearch-data' },
+                spec: { accessModes: ['ReadWriteOnce'], storageClassName: LOG_STORAGE_CLASS, resources: { requests: { storage: sizing.storage } } },
+              },
+            ],
           },
-          volumeClaimTemplates: [{
-            metadata: { name: 'elasticsearch-data' },
-            spec: { accessModes: ['ReadWriteOnce'], storageClassName: LOG_STORAGE_CLASS, resources: { requests: { storage: sizing.storage } } },
-          }],
-        }],
+        ],
       },
     });
 

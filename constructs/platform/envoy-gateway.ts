@@ -77,30 +77,26 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: proxyConfig, namespace },
       },
     });
-    const hostListeners = [
-      ...ctx.apps.flatMap((app) => app.hosts.map((host) => ({ host, namespace: namespaceOf(app.name) }))),
-      ...(ctx.endpoints ?? []),
-    ].map(({ host, namespace: routes }) => ({
-      name: httpsListenerOf(host),
-      protocol: 'HTTPS',
-      port: 443,
-      hostname: host,
-      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: certificateSecretOf(host) }] },
-      allowedRoutes: {
-        namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: routes } } },
-        kinds: [{ kind: 'HTTPRoute' }],
-      },
-    })).sort((a, b) => a.name.localeCompare(b.name));
+    const hostListeners = [...ctx.apps.flatMap((app) => app.hosts.map((host) => ({ host, namespace: namespaceOf(app.name) }))), ...(ctx.endpoints ?? [])]
+      .map(({ host, namespace: routes }) => ({
+        name: httpsListenerOf(host),
+        protocol: 'HTTPS',
+        port: 443,
+        hostname: host,
+        tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: certificateSecretOf(host) }] },
+        allowedRoutes: {
+          namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: routes } } },
+          kinds: [{ kind: 'HTTPRoute' }],
+        },
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     new ApiObject(c, 'Resource', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: GATEWAY.name, namespace },
       spec: {
         gatewayClassName: GATEWAY.className,
-        listeners: [
-          { name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } },
-          ...hostListeners,
-        ],
+        listeners: [{ name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } }, ...hostListeners],
       },
     });
     new ApiObject(c, 'Redirect', {
@@ -109,10 +105,12 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
       metadata: { name: 'redirect-to-https', namespace },
       spec: {
         parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, sectionName: HTTP_LISTENER }],
-        rules: [{
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
-        }],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
+          },
+        ],
       },
     });
     new ApiObject(c, 'ClientPolicy', {

@@ -52,9 +52,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   values(): Record<string, unknown> {
     const logs = this.props.role === 'container-logs';
     const es = new URL(ELASTICSEARCH_URL);
-    const state = logs
-      ? { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } }
-      : { name: 'state', emptyDir: { sizeLimit: '1Gi' } };
+    const state = logs ? { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } } : { name: 'state', emptyDir: { sizeLimit: '1Gi' } };
     return {
       fullnameOverride: this.name,
       kind: logs ? 'DaemonSet' : 'Deployment',
@@ -68,40 +66,77 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
         { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: 'password' } } },
       ],
       extraVolumes: [state, { name: 'es-ca', secret: { secretName: ELASTICSEARCH_CA.name, defaultMode: 0o444 } }],
-      extraVolumeMounts: [{ name: 'state', mountPath: STATE_DIR }, { name: 'es-ca', mountPath: CA_DIR, readOnly: true }],
+      extraVolumeMounts: [
+        { name: 'state', mountPath: STATE_DIR },
+        { name: 'es-ca', mountPath: CA_DIR, readOnly: true },
+      ],
       ...(logs ? { luaScripts: { [SCRIPT]: routingScript() } } : {}),
       config: {
         service: section('SERVICE', {
-          Daemon: 'Off', Flush: '5', Log_Level: 'info',
+          Daemon: 'Off',
+          Flush: '5',
+          Log_Level: 'info',
           Parsers_File: ['/fluent-bit/etc/parsers.conf', '/fluent-bit/etc/conf/custom_parsers.conf'],
-          HTTP_Server: 'On', HTTP_Listen: '0.0.0.0', HTTP_Port: '2020', Health_Check: 'On',
-          'storage.path': `${STATE_DIR}/buffer`, 'storage.sync': 'normal', 'storage.backlog.mem_limit': '16M',
+          HTTP_Server: 'On',
+          HTTP_Listen: '0.0.0.0',
+          HTTP_Port: '2020',
+          Health_Check: 'On',
+          'storage.path': `${STATE_DIR}/buffer`,
+          'storage.sync': 'normal',
+          'storage.backlog.mem_limit': '16M',
         }),
         inputs: logs
           ? section('INPUT', {
-            Name: 'tail', Path: '/var/log/containers/*.log', 'multiline.parser': 'cri, docker', Tag: 'kube.*',
-            DB: `${STATE_DIR}/tail.db`, Mem_Buf_Limit: '32MB', 'storage.type': 'filesystem', Skip_Long_Lines: 'On', Refresh_Interval: '10',
-          })
+              Name: 'tail',
+              Path: '/var/log/containers/*.log',
+              'multiline.parser': 'cri, docker',
+              Tag: 'kube.*',
+              DB: `${STATE_DIR}/tail.db`,
+              Mem_Buf_Limit: '32MB',
+              'storage.type': 'filesystem',
+              Skip_Long_Lines: 'On',
+              Refresh_Interval: '10',
+            })
           : section('INPUT', { Name: 'kubernetes_events', Tag: 'events', DB: `${STATE_DIR}/events.db`, 'storage.type': 'filesystem' }),
         filters: logs
           ? [
-            section('FILTER', {
-              Name: 'kubernetes', Match: 'kube.*', Merge_Log: 'On', Merge_Log_Key: 'json', Keep_Log: 'On',
-              // Pods pick their parser with the `fluentbit.io/parser` annotation (the app spec's logParser).
-              'K8S-Logging.Parser': 'On', 'K8S-Logging.Exclude': 'Off', Labels: 'Off', Annotations: 'Off',
-            }),
-            section('FILTER', { Name: 'lua', Match: 'kube.*', script: `/fluent-bit/scripts/${SCRIPT}`, call: LUA_FUNCTION }),
-          ].join('\n')
+              section('FILTER', {
+                Name: 'kubernetes',
+                Match: 'kube.*',
+                Merge_Log: 'On',
+                Merge_Log_Key: 'json',
+                Keep_Log: 'On',
+                // Pods pick their parser with the `fluentbit.io/parser` annotation (the app spec's logParser).
+                'K8S-Logging.Parser': 'On',
+                'K8S-Logging.Exclude': 'Off',
+                Labels: 'Off',
+                Annotations: 'Off',
+              }),
+              section('FILTER', { Name: 'lua', Match: 'kube.*', script: `/fluent-bit/scripts/${SCRIPT}`, call: LUA_FUNCTION }),
+            ].join('\n')
           : '',
         outputs: section('OUTPUT', {
-          Name: 'es', Match: logs ? 'kube.*' : 'events', Host: es.hostname, Port: es.port,
-          HTTP_User: '${ES_USER}', HTTP_Passwd: '${ES_PASSWORD}',
-          tls: 'On', 'tls.verify': 'On', 'tls.ca_file': `${CA_DIR}/${ELASTICSEARCH_CA.key}`,
+          Name: 'es',
+          Match: logs ? 'kube.*' : 'events',
+          Host: es.hostname,
+          Port: es.port,
+          HTTP_User: '${ES_USER}',
+          HTTP_Passwd: '${ES_PASSWORD}',
+          tls: 'On',
+          'tls.verify': 'On',
+          'tls.ca_file': `${CA_DIR}/${ELASTICSEARCH_CA.key}`,
           // Data streams need create; `<prefix>-<date format>` with a format of plain text names the stream.
           Logstash_Format: 'On',
-          ...(logs ? { Logstash_Prefix_Key: `$${STREAM_KEY}`, Logstash_Prefix: 'logs-k8s.unknown' } : { Logstash_Prefix: EVENTS_STREAM.slice(0, -(STREAM_SUFFIX.length + 1)) }),
-          Logstash_DateFormat: STREAM_SUFFIX, Time_Key: '@timestamp', Write_Operation: 'create', Suppress_Type_Name: 'On', Replace_Dots: 'On',
-          Retry_Limit: 'no_limits', 'storage.total_limit_size': this.props.bufferLimit,
+          ...(logs
+            ? { Logstash_Prefix_Key: `$${STREAM_KEY}`, Logstash_Prefix: 'logs-k8s.unknown' }
+            : { Logstash_Prefix: EVENTS_STREAM.slice(0, -(STREAM_SUFFIX.length + 1)) }),
+          Logstash_DateFormat: STREAM_SUFFIX,
+          Time_Key: '@timestamp',
+          Write_Operation: 'create',
+          Suppress_Type_Name: 'On',
+          Replace_Dots: 'On',
+          Retry_Limit: 'no_limits',
+          'storage.total_limit_size': this.props.bufferLimit,
         }),
       },
     };

@@ -37,17 +37,23 @@ export class InternalEndpoint extends Construct {
     const { name, namespace, host } = endpoint;
     const labels = endpointLabelsOf(endpoint);
     const spec: IHTTPRoute['spec'] = {
-      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: httpsListenerOf(host) }],
+      parentRefs: [
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: httpsListenerOf(host) },
+      ],
       hostnames: [host],
-      rules: [{
-        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-        filters: [{
-          type: 'ResponseHeaderModifier',
-          responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
-        }],
-        backendRefs: [{ name: endpoint.service, port: endpoint.port }],
-        timeouts: { request: `${DEFAULT_EDGE.timeoutSeconds}s` },
-      }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [
+            {
+              type: 'ResponseHeaderModifier',
+              responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
+            },
+          ],
+          backendRefs: [{ name: endpoint.service, port: endpoint.port }],
+          timeouts: { request: `${DEFAULT_EDGE.timeoutSeconds}s` },
+        },
+      ],
     };
     new ApiObject(this, 'Resource', {
       apiVersion: 'gateway.networking.k8s.io/v1',

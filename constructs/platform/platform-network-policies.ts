@@ -20,8 +20,7 @@ export class PlatformNetworkPolicies extends Construct {
     super(scope, id);
     const namespace = addOn.namespace;
     const net = addOn.network;
-    const policy = (name: string, spec: kplus.k8s.NetworkPolicySpec) =>
-      new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace }, spec });
+    const policy = (name: string, spec: kplus.k8s.NetworkPolicySpec) => new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace }, spec });
     const all = {};
 
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
@@ -51,10 +50,12 @@ export class PlatformNetworkPolicies extends Construct {
       policy('allow-from-gateway', {
         podSelector: all,
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } } }],
-          ports: [...new Set(gatewayPorts)].sort((a, b) => a - b).map(tcp),
-        }],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } } }],
+            ports: [...new Set(gatewayPorts)].sort((a, b) => a - b).map(tcp),
+          },
+        ],
       });
     }
   }

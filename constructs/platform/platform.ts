@@ -57,7 +57,12 @@ export class PlatformControllers extends Chart {
             },
           },
         });
-        new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, addOn, served.map((e) => e.port));
+        new PlatformNetworkPolicies(
+          this,
+          `${addOn.namespace}-network`,
+          addOn,
+          served.map((e) => e.port),
+        );
       }
       if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
     }

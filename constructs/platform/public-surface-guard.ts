@@ -26,11 +26,13 @@ export function guardRulesOf(cluster: ClusterSpec, platformKeys: PlatformStoreKe
   const domains = [cluster.domain, ...(cluster.extraHostDomains ?? [])];
   const underDomains = domains.map((d) => `h == ${quote(d)} || h.endsWith(${quote(`.${d}`)})`).join(' || ');
   const shared = [cluster.internalAccess.oidc?.clientSecret, cluster.internalAccess.basicAuthSecret]
-    .filter((s): s is string => s !== undefined).map((s) => quote(platformSecretKeyOf(cluster.env, s)));
+    .filter((s): s is string => s !== undefined)
+    .map((s) => quote(platformSecretKeyOf(cluster.env, s)));
   const allowedKey = [
     `d.remoteRef.key.startsWith(${quote(`webapps/${cluster.env}/`)} + object.metadata.namespace + '/')`,
     ...(shared.length > 0 ? [`d.remoteRef.key in [${shared.join(', ')}]`] : []),
-    ...Object.entries(platformKeys).sort(([a], [b]) => a.localeCompare(b))
+    ...Object.entries(platformKeys)
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([ns, keys]) => `(object.metadata.namespace == ${quote(ns)} && d.remoteRef.key in [${[...keys].sort().map(quote).join(', ')}])`),
   ].join(' || ');
   return [
@@ -51,8 +53,9 @@ export function guardRulesOf(cluster: ClusterSpec, platformKeys: PlatformStoreKe
       resources: { group: 'external-secrets.io', version: 'v1', resource: 'externalsecrets' },
       // A namespaced SecretStore can only be a Kubernetes-provider one (next rule); the shared store is AWS.
       // dataFrom and per-item sourceRef would bypass the key check, and the platform uses neither.
-      expression: `!has(object.spec.dataFrom) && (!has(object.spec.data) || object.spec.data.all(d, !has(d.sourceRef)))`
-        + ` && (${NAMESPACED_STORE} || !has(object.spec.data) || object.spec.data.all(d, ${allowedKey}))`,
+      expression:
+        `!has(object.spec.dataFrom) && (!has(object.spec.data) || object.spec.data.all(d, !has(d.sourceRef)))` +
+        ` && (${NAMESPACED_STORE} || !has(object.spec.data) || object.spec.data.all(d, ${allowedKey}))`,
       message: `An ExternalSecret may read only its own namespace's keys (webapps/${cluster.env}/<namespace>/…) from the shared store.`,
     },
     {
@@ -79,12 +82,14 @@ export class PublicSurfaceGuard extends Construct {
         spec: {
           failurePolicy: 'Fail',
           matchConstraints: {
-            resourceRules: [{
-              apiGroups: [rule.resources.group],
-              apiVersions: [rule.resources.version],
-              operations: ['CREATE', 'UPDATE'],
-              resources: [rule.resources.resource],
-            }],
+            resourceRules: [
+              {
+                apiGroups: [rule.resources.group],
+                apiVersions: [rule.resources.version],
+                operations: ['CREATE', 'UPDATE'],
+                resources: [rule.resources.resource],
+              },
+            ],
           },
           validations: [{ expression: rule.expression, message: rule.message }],
         },

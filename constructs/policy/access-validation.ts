@@ -28,7 +28,12 @@ export function checkAccess(cluster: ClusterSpec): SpecProblem[] {
       continue;
     }
     const owner = ownerOfArn.get(arn);
-    if (owner !== undefined) add(`access.people.${person}.iamRoleArn`, arn, `is also the role of "${owner}": one role in two access entries would merge their rights; give each person a role of their own`);
+    if (owner !== undefined)
+      add(
+        `access.people.${person}.iamRoleArn`,
+        arn,
+        `is also the role of "${owner}": one role in two access entries would merge their rights; give each person a role of their own`,
+      );
     else ownerOfArn.set(arn, person);
   }
 
@@ -39,7 +44,8 @@ export function checkAccess(cluster: ClusterSpec): SpecProblem[] {
   mustBePeople('access.platformAdmins', access.platformAdmins);
   const apps = Object.keys(cluster.apps).sort();
   for (const [app, levels] of Object.entries(access.apps ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!(app in cluster.apps)) add(`access.apps.${app}`, app, `is not an app of this cluster (apps: ${apps.join(', ')}); an app that leaves the cluster leaves access.apps too`);
+    if (!(app in cluster.apps))
+      add(`access.apps.${app}`, app, `is not an app of this cluster (apps: ${apps.join(', ')}); an app that leaves the cluster leaves access.apps too`);
     for (const level of APP_ACCESS_LEVELS) mustBePeople(`access.apps.${app}.${level}`, levels[level] ?? []);
   }
   return problems;

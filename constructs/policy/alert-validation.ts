@@ -36,12 +36,22 @@ export function checkClusterAlerting(cluster: ClusterSpec): SpecProblem[] {
     if (!EMAIL.test(address)) problems.push(new SpecProblem(at, `alerting.email.to[${i}]`, address, 'is not an email address'));
   }
   if (!EMAIL.test(email.from)) problems.push(new SpecProblem(at, 'alerting.email.from', email.from, 'is not an email address'));
-  if (!HOSTNAME.test(email.smtpHost)) problems.push(new SpecProblem(at, 'alerting.email.smtpHost', email.smtpHost, 'must be a lower-case fully qualified host name'));
+  if (!HOSTNAME.test(email.smtpHost))
+    problems.push(new SpecProblem(at, 'alerting.email.smtpHost', email.smtpHost, 'must be a lower-case fully qualified host name'));
   if (email.smtpPort !== undefined && !SMTP_PORTS.includes(email.smtpPort)) {
-    problems.push(new SpecProblem(at, 'alerting.email.smtpPort', email.smtpPort, `must be ${SMTP_PORTS.join(' or ')}: the only SMTP ports the alerting namespace may reach`));
+    problems.push(
+      new SpecProblem(
+        at,
+        'alerting.email.smtpPort',
+        email.smtpPort,
+        `must be ${SMTP_PORTS.join(' or ')}: the only SMTP ports the alerting namespace may reach`,
+      ),
+    );
   }
   if (email.credentialsSecret !== undefined && !SECRET_NAME.test(email.credentialsSecret)) {
-    problems.push(new SpecProblem(at, 'alerting.email.credentialsSecret', email.credentialsSecret, 'must be a lower-case secret name under webapps/<env>/platform/'));
+    problems.push(
+      new SpecProblem(at, 'alerting.email.credentialsSecret', email.credentialsSecret, 'must be a lower-case secret name under webapps/<env>/platform/'),
+    );
   }
   if (chat && !CHAT_SERVICES.includes(chat.service)) {
     problems.push(new SpecProblem(at, 'alerting.chat.service', chat.service, `must be one of ${CHAT_SERVICES.join(', ')}`));

@@ -18,7 +18,8 @@ export function statefulProblems(objects: readonly KubeObject[]): string[] {
   const volumes = new Map(objects.filter((o) => o.kind === 'PersistentVolume').map((pv) => [pv.metadata.name, pv]));
   for (const pv of volumes.values()) {
     const spec = pv.spec as Json;
-    if (spec.persistentVolumeReclaimPolicy !== 'Retain') problems.push(`${describe(pv)}: reclaim policy is ${spec.persistentVolumeReclaimPolicy ?? 'unset'}, not Retain`);
+    if (spec.persistentVolumeReclaimPolicy !== 'Retain')
+      problems.push(`${describe(pv)}: reclaim policy is ${spec.persistentVolumeReclaimPolicy ?? 'unset'}, not Retain`);
     if (!unprunable(pv)) problems.push(`${describe(pv)}: lacks ${PRUNE_KEY}: ${PRUNE_VALUE}, so Flux would delete it with its app`);
     if (spec.csi?.driver === MOUNTPOINT_DRIVER && spec.csi.volumeAttributes?.authenticationSource !== 'pod') {
       problems.push(`${describe(pv)}: Mountpoint must mount with the pod's own credentials (authenticationSource: pod)`);

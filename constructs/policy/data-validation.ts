@@ -23,8 +23,10 @@ export function checkDataPath(app: AppSpec): SpecProblem[] {
   if (storage) {
     const path = storage.mountPath;
     if (!path.startsWith('/') || path === '/') say('storage.mountPath', path, 'must be an absolute path other than /');
-    else if (RESERVED_PATHS.some((r) => path === r || path.startsWith(`${r}/`))) say('storage.mountPath', path, `must not lie under ${RESERVED_PATHS.join(', ')}: the backup jobs mount there`);
-    if (storage.driver !== undefined && !STORAGE_DRIVERS.includes(storage.driver)) say('storage.driver', storage.driver, `must be one of ${STORAGE_DRIVERS.join(', ')}`);
+    else if (RESERVED_PATHS.some((r) => path === r || path.startsWith(`${r}/`)))
+      say('storage.mountPath', path, `must not lie under ${RESERVED_PATHS.join(', ')}: the backup jobs mount there`);
+    if (storage.driver !== undefined && !STORAGE_DRIVERS.includes(storage.driver))
+      say('storage.driver', storage.driver, `must be one of ${STORAGE_DRIVERS.join(', ')}`);
     if (storage.cacheSize !== undefined) {
       const bytes = parseQuantity(storage.cacheSize);
       if (bytes === undefined || bytes < 2 ** 20) say('storage.cacheSize', storage.cacheSize, 'must be a size of at least 1Mi, e.g. "2Gi"');
@@ -40,7 +42,8 @@ export function checkDataPath(app: AppSpec): SpecProblem[] {
   const retention = backup.retention ?? {};
   for (const field of ['daily', 'weekly', 'monthly'] as const) {
     const value = retention[field];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) say(`backup.retention.${field}`, value, 'must be a whole number of snapshots, 0 or more');
+    if (value !== undefined && (!Number.isInteger(value) || value < 0))
+      say(`backup.retention.${field}`, value, 'must be a whole number of snapshots, 0 or more');
   }
   if (retention.daily === 0 && retention.weekly === 0 && retention.monthly === 0) {
     say('backup.retention', retention, 'keeps no snapshot at all: forget would delete every backup');
@@ -50,7 +53,8 @@ export function checkDataPath(app: AppSpec): SpecProblem[] {
   }
   if (backup.preBackup) {
     const image = parseImage(backup.preBackup.image);
-    if (!image || !isPinned(image)) say('backup.preBackup.image', backup.preBackup.image, 'must be a valid image pinned to a tag other than "latest" or to a digest');
+    if (!image || !isPinned(image))
+      say('backup.preBackup.image', backup.preBackup.image, 'must be a valid image pinned to a tag other than "latest" or to a digest');
     if (backup.preBackup.command.length === 0) say('backup.preBackup.command', backup.preBackup.command, 'must not be empty');
   }
   return problems;

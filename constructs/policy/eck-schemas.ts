@@ -11,29 +11,45 @@ const http = obj({ tls: obj({ selfSignedCertificate: obj({ disabled: bool }) }),
 
 export const ECK_SCHEMAS: Record<string, Record<string, Schema>> = {
   'elasticsearch.k8s.elastic.co/v1': {
-    Elasticsearch: resource(obj({
-      version: str({ pattern: VERSION }),
-      http,
-      auth: obj({ roles: arr(obj({ secretName: str() }, ['secretName'])), fileRealm: arr(obj({ secretName: str() }, ['secretName'])) }),
-      volumeClaimDeletePolicy: str({ enum: ['DeleteOnScaledownAndClusterDeletion', 'DeleteOnScaledownOnly'] }),
-      nodeSets: arr(obj({
-        name: str({ pattern: /^[a-z0-9-]{1,23}$/ }),
-        count: int(0),
-        config: anyObject,
-        podTemplate: anyObject,
-        volumeClaimTemplates: arr(volumeClaimTemplate),
-      }, ['name', 'count']), 1),
-      podDisruptionBudget: anyObject,
-    }, ['version', 'nodeSets'])),
+    Elasticsearch: resource(
+      obj(
+        {
+          version: str({ pattern: VERSION }),
+          http,
+          auth: obj({ roles: arr(obj({ secretName: str() }, ['secretName'])), fileRealm: arr(obj({ secretName: str() }, ['secretName'])) }),
+          volumeClaimDeletePolicy: str({ enum: ['DeleteOnScaledownAndClusterDeletion', 'DeleteOnScaledownOnly'] }),
+          nodeSets: arr(
+            obj(
+              {
+                name: str({ pattern: /^[a-z0-9-]{1,23}$/ }),
+                count: int(0),
+                config: anyObject,
+                podTemplate: anyObject,
+                volumeClaimTemplates: arr(volumeClaimTemplate),
+              },
+              ['name', 'count'],
+            ),
+            1,
+          ),
+          podDisruptionBudget: anyObject,
+        },
+        ['version', 'nodeSets'],
+      ),
+    ),
   },
   'kibana.k8s.elastic.co/v1': {
-    Kibana: resource(obj({
-      version: str({ pattern: VERSION }),
-      count: int(0),
-      elasticsearchRef: obj({ name: str(), namespace: str() }, ['name']),
-      http,
-      config: anyObject,
-      podTemplate: anyObject,
-    }, ['version'])),
+    Kibana: resource(
+      obj(
+        {
+          version: str({ pattern: VERSION }),
+          count: int(0),
+          elasticsearchRef: obj({ name: str(), namespace: str() }, ['name']),
+          http,
+          config: anyObject,
+          podTemplate: anyObject,
+        },
+        ['version'],
+      ),
+    ),
   },
 };

@@ -18,8 +18,14 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   const certificates = new Set(objects.filter((o) => o.kind === 'Certificate').map((c) => (c.spec as Json).secretName));
   const routes = objects.filter((o) => o.kind === 'HTTPRoute');
   const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata.name, n]));
-  const targets = (kind: string, route: KubeObject, also = (_p: KubeObject) => true) => objects.some((p) => p.kind === kind && p.metadata.namespace === route.metadata.namespace
-    && (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) && also(p));
+  const targets = (kind: string, route: KubeObject, also = (_p: KubeObject) => true) =>
+    objects.some(
+      (p) =>
+        p.kind === kind &&
+        p.metadata.namespace === route.metadata.namespace &&
+        (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) &&
+        also(p),
+    );
 
   for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
     const spec = route.spec as Json;
@@ -32,7 +38,9 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
       const cert = listener.tls?.certificateRefs?.[0]?.name;
       if (cert !== certificateSecretOf(host) || !certificates.has(cert)) problems.push(`${describe(route)}: host ${host} has no Certificate for its listener`);
     }
-    const hsts = spec.rules.every((rule: Json) => (rule.filters ?? []).some((f: Json) => f.responseHeaderModifier?.set?.some((h: Json) => h.name === 'Strict-Transport-Security')));
+    const hsts = spec.rules.every((rule: Json) =>
+      (rule.filters ?? []).some((f: Json) => f.responseHeaderModifier?.set?.some((h: Json) => h.name === 'Strict-Transport-Security')),
+    );
     if (!hsts) problems.push(`${describe(route)}: a rule does not send HSTS`);
     if (!targets('BackendTrafficPolicy', route)) problems.push(`${describe(route)}: no BackendTrafficPolicy rate-limits it`);
     const declared = [route.metadata.labels?.[EXPOSURE_LABEL], namespaces.get(route.metadata.namespace!)?.metadata.labels?.[EXPOSURE_LABEL]];
@@ -44,8 +52,11 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   }
   if (gateway) {
     const http = listeners.find((l) => l.name === HTTP_LISTENER);
-    const redirect = routes.some((r) => (r.spec as Json).parentRefs?.some((p: Json) => p.sectionName === HTTP_LISTENER)
-      && (r.spec as Json).rules.every((rule: Json) => rule.filters?.some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')));
+    const redirect = routes.some(
+      (r) =>
+        (r.spec as Json).parentRefs?.some((p: Json) => p.sectionName === HTTP_LISTENER) &&
+        (r.spec as Json).rules.every((rule: Json) => rule.filters?.some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')),
+    );
     if (!http || !redirect) problems.push(`${describe(gateway)}: the HTTP listener does not redirect to HTTPS`);
   }
   return problems;
@@ -56,8 +67,10 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
  * Secret, by name and with its one key, may carry data.
  */
 const isRoleDefinitions = (o: KubeObject): boolean =>
-  o.metadata.name === ES_ROLES_SECRET.name && o.metadata.namespace === ES_ROLES_SECRET.namespace
-  && o.data === undefined && Object.keys((o as Json).stringData ?? {}).join() === ES_ROLES_SECRET.key;
+  o.metadata.name === ES_ROLES_SECRET.name &&
+  o.metadata.namespace === ES_ROLES_SECRET.namespace &&
+  o.data === undefined &&
+  Object.keys((o as Json).stringData ?? {}).join() === ES_ROLES_SECRET.key;
 
 /** No Secret with data in git (role definitions aside), no hostPort, and every chart pinned to an exact version. */
 export function supplyProblems(objects: readonly KubeObject[]): string[] {
@@ -66,7 +79,8 @@ export function supplyProblems(objects: readonly KubeObject[]): string[] {
     if (o.kind === 'Secret' && (o.data !== undefined || o.stringData !== undefined) && !isRoleDefinitions(o)) {
       problems.push(`${describe(o)}: carries secret data; reference the secret store instead`);
     }
-    if (o.kind === 'HelmRelease' && !EXACT_VERSION.test((o.spec as Json)?.chart?.spec?.version ?? '')) problems.push(`${describe(o)}: chart version is not pinned exactly`);
+    if (o.kind === 'HelmRelease' && !EXACT_VERSION.test((o.spec as Json)?.chart?.spec?.version ?? ''))
+      problems.push(`${describe(o)}: chart version is not pinned exactly`);
     const json = JSON.stringify(o.spec ?? {});
     if (json.includes('"hostPort"')) problems.push(`${describe(o)}: uses a hostPort`);
   }

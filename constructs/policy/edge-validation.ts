@@ -34,11 +34,25 @@ export function validateEdgeInput(clusters: readonly ClusterSpec[], apps: readon
     const hosts = resolved.reduce((n, app) => n + app.hosts.length, endpoints.length);
     if (hosts > MAX_HOSTS_PER_CLUSTER) {
       const platformHosts = endpoints.length ? `together with the platform's ${endpoints.map((e) => e.host).join(', ')}, ` : '';
-      problems.push(new SpecProblem(at, 'apps', hosts, `${platformHosts}serve more than ${MAX_HOSTS_PER_CLUSTER} hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`));
+      problems.push(
+        new SpecProblem(
+          at,
+          'apps',
+          hosts,
+          `${platformHosts}serve more than ${MAX_HOSTS_PER_CLUSTER} hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`,
+        ),
+      );
     }
     for (const app of resolved) {
       for (const endpoint of endpoints.filter((e) => app.hosts.includes(e.host))) {
-        problems.push(new SpecProblem({ ...at, app: app.name }, 'hosts', endpoint.host, `is the platform's ${endpoint.name} endpoint (namespace ${endpoint.namespace}); an app cannot serve it`));
+        problems.push(
+          new SpecProblem(
+            { ...at, app: app.name },
+            'hosts',
+            endpoint.host,
+            `is the platform's ${endpoint.name} endpoint (namespace ${endpoint.namespace}); an app cannot serve it`,
+          ),
+        );
       }
     }
     const runsInternal = resolved.some((a) => a.exposure === 'internal');

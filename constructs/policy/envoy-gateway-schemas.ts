@@ -10,49 +10,100 @@ const targetRefs = arr(obj({ group: str(), kind: str(), name: str(), sectionName
 const secretRef = obj({ name: str(), namespace: str(), kind: str(), group: str() }, ['name']);
 
 export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
-  BackendTrafficPolicy: resource(obj({
-    targetRefs,
-    rateLimit: obj({
-      type: str({ enum: ['Local', 'Global'] }),
-      local: obj({ rules: arr(obj({ limit: obj({ requests: int(1), unit: str({ enum: ['Second', 'Minute', 'Hour', 'Day'] }) }, ['requests', 'unit']) }, ['limit']), 1) }),
-    }, ['type']),
-    requestBuffer: obj({ limit: str({ pattern: QUANTITY }) }, ['limit']),
-    timeout: obj({ http: obj({ requestTimeout: str({ pattern: DURATION }), connectionIdleTimeout: str({ pattern: DURATION }) }) }),
-  }, ['targetRefs'])),
-  SecurityPolicy: resource(obj({
-    targetRefs,
-    oidc: obj({
-      provider: obj({ issuer: str({ pattern: /^https:\/\// }) }, ['issuer']),
-      clientID: str(), clientSecret: secretRef, redirectURL: str({ pattern: /^https:\/\// }), logoutPath: str({ pattern: /^\// }),
-    }, ['provider', 'clientID', 'clientSecret']),
-    basicAuth: obj({ users: secretRef }, ['users']),
-    authorization: obj({
-      defaultAction: str({ enum: ['Allow', 'Deny'] }),
-      rules: arr(obj({ name: str(), action: str({ enum: ['Allow', 'Deny'] }), principal: obj({ clientCIDRs: arr(str({ pattern: /^[0-9a-f.:]+\/[0-9]{1,3}$/ }), 1) }) }, ['action', 'principal'])),
-    }),
-  }, ['targetRefs'])),
-  ClientTrafficPolicy: resource(obj({
-    targetRefs,
-    tls: obj({ minVersion: str({ enum: ['Auto', '1.0', '1.1', '1.2', '1.3'] }), maxVersion: str({ enum: ['Auto', '1.0', '1.1', '1.2', '1.3'] }) }),
-    timeout: obj({ http: obj({ requestReceivedTimeout: str({ pattern: DURATION }), idleTimeout: str({ pattern: DURATION }) }) }),
-    headers: obj({ withUnderscoresAction: str({ enum: ['Allow', 'RejectRequest', 'DropHeader'] }) }),
-    connection: obj({ bufferLimit: str({ pattern: QUANTITY }) }),
-  }, ['targetRefs'])),
-  EnvoyProxy: resource(obj({
-    provider: obj({
-      type: str({ enum: ['Kubernetes'] }),
-      kubernetes: obj({
-        envoyService: obj({ type: str({ enum: ['ClusterIP', 'LoadBalancer', 'NodePort'] }), externalTrafficPolicy: str({ enum: ['Local', 'Cluster'] }), annotations: map(str()) }),
-        envoyDeployment: obj({ replicas: int(1), patch: obj({ type: str({ enum: ['StrategicMerge', 'JSONMerge'] }), value: { type: 'object' } }, ['value']) }),
+  BackendTrafficPolicy: resource(
+    obj(
+      {
+        targetRefs,
+        rateLimit: obj(
+          {
+            type: str({ enum: ['Local', 'Global'] }),
+            local: obj({
+              rules: arr(
+                obj({ limit: obj({ requests: int(1), unit: str({ enum: ['Second', 'Minute', 'Hour', 'Day'] }) }, ['requests', 'unit']) }, ['limit']),
+                1,
+              ),
+            }),
+          },
+          ['type'],
+        ),
+        requestBuffer: obj({ limit: str({ pattern: QUANTITY }) }, ['limit']),
+        timeout: obj({ http: obj({ requestTimeout: str({ pattern: DURATION }), connectionIdleTimeout: str({ pattern: DURATION }) }) }),
+      },
+      ['targetRefs'],
+    ),
+  ),
+  SecurityPolicy: resource(
+    obj(
+      {
+        targetRefs,
+        oidc: obj(
+          {
+            provider: obj({ issuer: str({ pattern: /^https:\/\// }) }, ['issuer']),
+            clientID: str(),
+            clientSecret: secretRef,
+            redirectURL: str({ pattern: /^https:\/\// }),
+            logoutPath: str({ pattern: /^\// }),
+          },
+          ['provider', 'clientID', 'clientSecret'],
+        ),
+        basicAuth: obj({ users: secretRef }, ['users']),
+        authorization: obj({
+          defaultAction: str({ enum: ['Allow', 'Deny'] }),
+          rules: arr(
+            obj(
+              { name: str(), action: str({ enum: ['Allow', 'Deny'] }), principal: obj({ clientCIDRs: arr(str({ pattern: /^[0-9a-f.:]+\/[0-9]{1,3}$/ }), 1) }) },
+              ['action', 'principal'],
+            ),
+          ),
+        }),
+      },
+      ['targetRefs'],
+    ),
+  ),
+  ClientTrafficPolicy: resource(
+    obj(
+      {
+        targetRefs,
+        tls: obj({ minVersion: str({ enum: ['Auto', '1.0', '1.1', '1.2', '1.3'] }), maxVersion: str({ enum: ['Auto', '1.0', '1.1', '1.2', '1.3'] }) }),
+        timeout: obj({ http: obj({ requestReceivedTimeout: str({ pattern: DURATION }), idleTimeout: str({ pattern: DURATION }) }) }),
+        headers: obj({ withUnderscoresAction: str({ enum: ['Allow', 'RejectRequest', 'DropHeader'] }) }),
+        connection: obj({ bufferLimit: str({ pattern: QUANTITY }) }),
+      },
+      ['targetRefs'],
+    ),
+  ),
+  EnvoyProxy: resource(
+    obj({
+      provider: obj(
+        {
+          type: str({ enum: ['Kubernetes'] }),
+          kubernetes: obj({
+            envoyService: obj({
+              type: str({ enum: ['ClusterIP', 'LoadBalancer', 'NodePort'] }),
+              externalTrafficPolicy: str({ enum: ['Local', 'Cluster'] }),
+              annotations: map(str()),
+            }),
+            envoyDeployment: obj({
+              replicas: int(1),
+              patch: obj({ type: str({ enum: ['StrategicMerge', 'JSONMerge'] }), value: { type: 'object' } }, ['value']),
+            }),
+          }),
+        },
+        ['type'],
+      ),
+      telemetry: obj({
+        accessLog: obj({
+          settings: arr(
+            obj(
+              {
+                format: obj({ type: str({ enum: ['Text', 'JSON'] }), text: str(), json: map(str()) }, ['type']),
+                sinks: arr(obj({ type: str({ enum: ['File', 'OpenTelemetry', 'ALS'] }), file: obj({ path: str() }, ['path']) }, ['type']), 1),
+              },
+              ['sinks'],
+            ),
+          ),
+        }),
       }),
-    }, ['type']),
-    telemetry: obj({
-      accessLog: obj({
-        settings: arr(obj({
-          format: obj({ type: str({ enum: ['Text', 'JSON'] }), text: str(), json: map(str()) }, ['type']),
-          sinks: arr(obj({ type: str({ enum: ['File', 'OpenTelemetry', 'ALS'] }), file: obj({ path: str() }, ['path']) }, ['type']), 1),
-        }, ['sinks'])),
-      }),
     }),
-  })),
+  ),
 };

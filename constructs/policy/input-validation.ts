@@ -2,7 +2,7 @@ import { ENV_NAMES, LOG_PARSERS, type AppSpec } from '../model/app-spec';
 import { isPrivateCidr, parseCidr } from '../cloud/cidr';
 import { cpuArchitectureOf, isInstanceType } from '../cloud/instance-types';
 import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type ClusterSpec } from '../model/cluster-spec';
-import { isPinned, parseImage } from '../model/image';
+import { isRepository } from '../model/image';
 import { bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { resolveApp, type ResolvedApp } from '../model/resolve';
@@ -47,9 +47,16 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   if (!DNS_LABEL.test(app.name) || app.name.length > 40) {
     problems.push(new SpecProblem(at, 'name', app.name, 'must be a DNS-1123 label (lower-case letters, digits, "-") of at most 40 characters'));
   }
-  const image = parseImage(app.image);
-  if (!image) problems.push(new SpecProblem(at, 'image', app.image, 'is not a valid image reference (repo:tag or repo@sha256:<64 hex>)'));
-  else if (!isPinned(image)) problems.push(new SpecProblem(at, 'image', app.image, 'must be pinned to a tag other than "latest" or to a digest'));
+  if (typeof app.imageRepository !== 'string' || !isRepository(app.imageRepository)) {
+    problems.push(
+      new SpecProblem(
+        at,
+        'imageRepository',
+        app.imageRepository,
+        'must be an image repository without tag or digest, e.g. "ghcr.io/acme-web/shop": each env\'s version is in clusters/<env>/releases.json',
+      ),
+    );
+  }
   if (!Number.isInteger(app.port) || app.port < 1024 || app.port > 65535) {
     problems.push(new SpecProblem(at, 'port', app.port, 'must be an unprivileged port (1024-65535): apps run as non-root'));
   }
@@ -91,7 +98,8 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
     problems.push(new SpecProblem(at, 'offsiteRegion', cluster.offsiteRegion, 'must differ from region, or the backups are not offsite'));
   }
   const pool = cluster.nodePool;
-  if (!Number.isInteger(pool.min) || pool.min < MIN_NODES) problems.push(new SpecProblem(at, 'nodePool.min', pool.min, `must be at least ${MIN_NODES}, one node per availability zone`));
+  if (!Number.isInteger(pool.min) || pool.min < MIN_NODES)
+    problems.push(new SpecProblem(at, 'nodePool.min', pool.min, `must be at least ${MIN_NODES}, one node per availability zone`));
   if (pool.max < pool.min) problems.push(new SpecProblem(at, 'nodePool.max', pool.max, `must be at least nodePool.min (${pool.min})`));
   if (cluster.acme.server !== ACME_SERVERS[cluster.env]) {
     problems.push(new SpecProblem(at, 'acme.server', cluster.acme.server, `the ${cluster.env} cluster must use ${ACME_SERVERS[cluster.env]}`));
@@ -121,7 +129,8 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
   const at = { cluster: cluster.name, app: app.name };
   const problems: SpecProblem[] = [];
   const bucket = bucketOf(cluster.name, app.name);
-  if (bucket.length > S3_BUCKET_MAX) problems.push(new SpecProblem(at, 'name', app.name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
+  if (bucket.length > S3_BUCKET_MAX)
+    problems.push(new SpecProblem(at, 'name', app.name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
   if (app.hosts.length === 0) problems.push(new SpecProblem(at, `hosts.${cluster.env}`, app.hosts, 'the app needs at least one host in this env'));
   const domains = [cluster.domain, ...(cluster.extraHostDomains ?? [])];
   for (const host of app.hosts) {
@@ -136,7 +145,8 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
     const lim = parseQuantity(limit);
     if (req === undefined || req <= 0) problems.push(new SpecProblem(at, `resources.${kind}.request`, request, 'is not a positive Kubernetes quantity'));
     if (lim === undefined || lim <= 0) problems.push(new SpecProblem(at, `resources.${kind}.limit`, limit, 'is not a positive Kubernetes quantity'));
-    if (req !== undefined && lim !== undefined && req > lim) problems.push(new SpecProblem(at, `resources.${kind}.request`, request, `must not exceed the limit (${limit})`));
+    if (req !== undefined && lim !== undefined && req > lim)
+      problems.push(new SpecProblem(at, `resources.${kind}.request`, request, `must not exceed the limit (${limit})`));
   }
   const { min, max, targetCpuPercent } = app.scaling;
   if (!Number.isInteger(min) || min < 1) problems.push(new SpecProblem(at, 'scaling.min', min, 'must be a whole number of at least 1'));
@@ -170,7 +180,14 @@ function checkAppData(cluster: ClusterSpec, known: ReadonlyMap<string, AppSpec>)
     const at = { cluster: cluster.name, app: name };
     const state = ledger[name];
     if (state === undefined) {
-      problems.push(new SpecProblem(at, `appData.${name}`, state, `is missing: each app in "apps" is recorded here as 'live', so that taking the app out later cannot drop its bucket "${bucketOf(cluster.name, name)}". Add '${name}': 'live'`));
+      problems.push(
+        new SpecProblem(
+          at,
+          `appData.${name}`,
+          state,
+          `is missing: each app in "apps" is recorded here as 'live', so that taking the app out later cannot drop its bucket "${bucketOf(cluster.name, name)}". Add '${name}': 'live'`,
+        ),
+      );
     } else if (state !== 'live') {
       problems.push(new SpecProblem(at, `appData.${name}`, state, 'marks an app that is in "apps" as retired: set it to \'live\''));
     }
@@ -181,16 +198,24 @@ function checkAppData(cluster: ClusterSpec, known: ReadonlyMap<string, AppSpec>)
     if (!DNS_LABEL.test(name)) problems.push(new SpecProblem(at, `appData.${name}`, name, 'must be an app name (a DNS-1123 label)'));
     if (state === 'live') {
       if (!(name in cluster.apps)) {
-        problems.push(new SpecProblem(at, `appData.${name}`, state, `the app is no longer in "apps", but its bucket "${bucket}" still holds its data. `
-          + 'Synth stops so that the bucket does not leave the Terraform plan silently: a bucket removed from the configuration is destroyed, '
-          + 'lifecycle.prevent_destroy protects only what is still configured. '
-          + `To keep the data (the safe choice), retire the app: '${name}': { retiredOn: 'YYYY-MM-DD', reason: '...' }; its bucket, its backups and their protection stay. `
-          + 'To give the data up on purpose, delete this entry in a reviewed change after emptying the bucket of every object version (it has no force_destroy, so Terraform cannot delete it while it holds data)'));
+        problems.push(
+          new SpecProblem(
+            at,
+            `appData.${name}`,
+            state,
+            `the app is no longer in "apps", but its bucket "${bucket}" still holds its data. ` +
+              'Synth stops so that the bucket does not leave the Terraform plan silently: a bucket removed from the configuration is destroyed, ' +
+              'lifecycle.prevent_destroy protects only what is still configured. ' +
+              `To keep the data (the safe choice), retire the app: '${name}': { retiredOn: 'YYYY-MM-DD', reason: '...' }; its bucket, its backups and their protection stay. ` +
+              'To give the data up on purpose, delete this entry in a reviewed change after emptying the bucket of every object version (it has no force_destroy, so Terraform cannot delete it while it holds data)',
+          ),
+        );
       }
     } else if (typeof state !== 'object' || state === null) {
       problems.push(new SpecProblem(at, `appData.${name}`, state, "must be 'live' or { retiredOn, reason }"));
     } else {
-      if (bucket.length > S3_BUCKET_MAX) problems.push(new SpecProblem(at, `appData.${name}`, name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
+      if (bucket.length > S3_BUCKET_MAX)
+        problems.push(new SpecProblem(at, `appData.${name}`, name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
       if (!ISO_DATE.test(state.retiredOn) || Number.isNaN(Date.parse(state.retiredOn))) {
         problems.push(new SpecProblem(at, `appData.${name}.retiredOn`, state.retiredOn, 'must be a date, YYYY-MM-DD'));
       }
@@ -216,7 +241,10 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
   if (!minor || Number(minor[1]) < MIN_KUBERNETES_MINOR) {
     add('kubernetesVersion', cluster.kubernetesVersion, `must be an EKS version in standard support: 1.${MIN_KUBERNETES_MINOR} or later`);
   }
-  for (const [field, region] of [['region', cluster.region], ['offsiteRegion', cluster.offsiteRegion]] as const) {
+  for (const [field, region] of [
+    ['region', cluster.region],
+    ['offsiteRegion', cluster.offsiteRegion],
+  ] as const) {
     if (!REGION.test(region)) add(field, region, 'must be an AWS region, e.g. eu-central-1');
   }
 
@@ -232,7 +260,8 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
   for (const [i, text] of settings.adminCidrs.entries()) {
     const cidr = parseCidr(text);
     if (!cidr) add(`adminCidrs[${i}]`, text, 'is not an IPv4 CIDR (a.b.c.d/n, no host bits set)');
-    else if (cidr.prefix < WIDEST_ADMIN_PREFIX) add(`adminCidrs[${i}]`, text, `is wider than /${WIDEST_ADMIN_PREFIX}: it would open the Kubernetes API to much of the internet`);
+    else if (cidr.prefix < WIDEST_ADMIN_PREFIX)
+      add(`adminCidrs[${i}]`, text, `is wider than /${WIDEST_ADMIN_PREFIX}: it would open the Kubernetes API to much of the internet`);
   }
 
   const { vpcCidr, zones, natGateways } = settings.network;
@@ -261,7 +290,11 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
   for (const [domain, zoneId] of Object.entries(settings.extraHostZones).sort(([a], [b]) => a.localeCompare(b))) {
     const field = `extraHostZones['${domain}']`;
     if (!extraDomains.includes(domain)) {
-      add(field, zoneId, `names a domain that is not in extraHostDomains (${extraDomains.join(', ') || 'none'}): external-dns may write only to zones of domains the cluster serves`);
+      add(
+        field,
+        zoneId,
+        `names a domain that is not in extraHostDomains (${extraDomains.join(', ') || 'none'}): external-dns may write only to zones of domains the cluster serves`,
+      );
     }
     if (!HOSTED_ZONE_ID.test(zoneId)) add(field, zoneId, 'must be a Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ (without "/hostedzone/")');
   }

@@ -23,20 +23,37 @@ export function kibanaProblems(objects: readonly KubeObject[], access: InternalA
     if (type !== 'ClusterIP') problems.push(`${describe(service)}: is ${type}; Kibana must stay ClusterIP, behind the Gateway`);
   }
 
-  const toKibana = (route: KubeObject) => ((route.spec as Json).rules ?? []).some((rule: Json) => (rule.backendRefs ?? []).some((b: Json) =>
-    b.name === KIBANA_SERVICE.name && (b.kind ?? 'Service') === 'Service' && (b.namespace ?? route.metadata.namespace) === KIBANA.namespace));
+  const toKibana = (route: KubeObject) =>
+    ((route.spec as Json).rules ?? []).some((rule: Json) =>
+      (rule.backendRefs ?? []).some(
+        (b: Json) => b.name === KIBANA_SERVICE.name && (b.kind ?? 'Service') === 'Service' && (b.namespace ?? route.metadata.namespace) === KIBANA.namespace,
+      ),
+    );
   const allowed = access.allowedCidrs ?? [];
   for (const route of objects.filter((o) => o.kind === 'HTTPRoute' && toKibana(o))) {
-    const guards = objects.filter((p) => p.kind === 'SecurityPolicy' && p.metadata.namespace === route.metadata.namespace
-      && (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name)).map((p) => p.spec as Json);
+    const guards = objects
+      .filter(
+        (p) =>
+          p.kind === 'SecurityPolicy' &&
+          p.metadata.namespace === route.metadata.namespace &&
+          (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name),
+      )
+      .map((p) => p.spec as Json);
     const logins = guards.filter((g) => g.oidc || g.basicAuth);
     if (logins.length === 0) {
       problems.push(`${describe(route)}: routes to Kibana without a login SecurityPolicy (OIDC or basic auth)`);
       continue;
     }
-    const limited = logins.some((g) => g.authorization?.defaultAction === 'Deny' && sameSet(allowed,
-      (g.authorization.rules ?? []).filter((r: Json) => r.action === 'Allow').flatMap((r: Json) => r.principal?.clientCIDRs ?? [])));
-    if (allowed.length > 0 && !limited) problems.push(`${describe(route)}: Kibana's login does not limit clients to internalAccess.allowedCidrs (${allowed.join(', ')})`);
+    const limited = logins.some(
+      (g) =>
+        g.authorization?.defaultAction === 'Deny' &&
+        sameSet(
+          allowed,
+          (g.authorization.rules ?? []).filter((r: Json) => r.action === 'Allow').flatMap((r: Json) => r.principal?.clientCIDRs ?? []),
+        ),
+    );
+    if (allowed.length > 0 && !limited)
+      problems.push(`${describe(route)}: Kibana's login does not limit clients to internalAccess.allowedCidrs (${allowed.join(', ')})`);
   }
   return problems;
 }

@@ -17,9 +17,12 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job',
 export function podSpecOf(obj: KubeObject): Json | undefined {
   const spec = obj.spec as Json;
   switch (obj.kind) {
-    case 'Pod': return spec;
-    case 'CronJob': return spec?.jobTemplate?.spec?.template?.spec;
-    default: return WORKLOAD_KINDS.has(obj.kind) ? spec?.template?.spec : undefined;
+    case 'Pod':
+      return spec;
+    case 'CronJob':
+      return spec?.jobTemplate?.spec?.template?.spec;
+    default:
+      return WORKLOAD_KINDS.has(obj.kind) ? spec?.template?.spec : undefined;
   }
 }
 
@@ -30,8 +33,7 @@ export function podLabelsOf(obj: KubeObject): Record<string, string> {
 }
 
 const selects = (selector: Json, labels: Record<string, string>): boolean =>
-  !!selector && !selector.matchExpressions
-  && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  !!selector && !selector.matchExpressions && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 
 /** Non-root, read-only root, no privilege escalation, all capabilities dropped, seccomp, requests and limits. */
 export function hardeningProblems(objects: readonly KubeObject[]): string[] {
@@ -50,7 +52,8 @@ export function hardeningProblems(objects: readonly KubeObject[]): string[] {
       if (sc.privileged) problems.push(`${where}: is privileged`);
       if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where}: does not drop ALL capabilities`);
       if (sc.capabilities?.add?.length) problems.push(`${where}: adds capabilities ${sc.capabilities.add.join(',')}`);
-      if ((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where}: seccompProfile is not RuntimeDefault`);
+      if ((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault')
+        problems.push(`${where}: seccompProfile is not RuntimeDefault`);
       for (const bound of ['requests', 'limits']) {
         for (const resource of ['cpu', 'memory']) {
           if (!c.resources?.[bound]?.[resource]) problems.push(`${where}: has no ${resource} ${bound.slice(0, -1)}`);
@@ -76,16 +79,20 @@ export function coverageProblems(objects: readonly KubeObject[]): string[] {
     const ns = deployment.metadata.namespace;
     const labels = podLabelsOf(deployment);
     const policies = inNamespace('NetworkPolicy', ns).map((p) => p.spec as Json);
-    const denyAll = policies.some((p) => Object.keys(p.podSelector ?? {}).length === 0
-      && p.policyTypes?.includes('Ingress') && p.policyTypes?.includes('Egress') && !p.ingress && !p.egress);
+    const denyAll = policies.some(
+      (p) =>
+        Object.keys(p.podSelector ?? {}).length === 0 && p.policyTypes?.includes('Ingress') && p.policyTypes?.includes('Egress') && !p.ingress && !p.egress,
+    );
     if (!denyAll) problems.push(`${describe(deployment)}: its namespace has no default-deny NetworkPolicy`);
-    if (!policies.some((p) => p.ingress && selects(p.podSelector, labels))) problems.push(`${describe(deployment)}: no NetworkPolicy admits traffic to its pods`);
+    if (!policies.some((p) => p.ingress && selects(p.podSelector, labels)))
+      problems.push(`${describe(deployment)}: no NetworkPolicy admits traffic to its pods`);
     if (!inNamespace('PodDisruptionBudget', ns).some((p) => selects((p.spec as Json).selector, labels))) {
       problems.push(`${describe(deployment)}: no PodDisruptionBudget selects its pods`);
     }
     const spread = podSpecOf(deployment).topologySpreadConstraints ?? [];
     for (const key of ['topology.kubernetes.io/zone', 'kubernetes.io/hostname']) {
-      if (!spread.some((s: Json) => s.topologyKey === key && selects(s.labelSelector, labels))) problems.push(`${describe(deployment)}: not spread over ${key}`);
+      if (!spread.some((s: Json) => s.topologyKey === key && selects(s.labelSelector, labels)))
+        problems.push(`${describe(deployment)}: not spread over ${key}`);
     }
   }
   return problems;

@@ -20,23 +20,35 @@ export interface PublicSurface {
 /** What the internet can reach, computed from the manifests alone (not from the specs). */
 export function publicSurfaceOf(objects: readonly KubeObject[]): PublicSurface {
   const loadBalancers = [
-    ...objects.filter((o) => o.kind === 'Service' && (o.spec as Json)?.type === 'LoadBalancer').map((o) => `${o.metadata.namespace}/Service ${o.metadata.name}`),
-    ...objects.filter((o) => o.kind === 'EnvoyProxy' && (o.spec as Json)?.provider?.kubernetes?.envoyService?.type === 'LoadBalancer')
+    ...objects
+      .filter((o) => o.kind === 'Service' && (o.spec as Json)?.type === 'LoadBalancer')
+      .map((o) => `${o.metadata.namespace}/Service ${o.metadata.name}`),
+    ...objects
+      .filter((o) => o.kind === 'EnvoyProxy' && (o.spec as Json)?.provider?.kubernetes?.envoyService?.type === 'LoadBalancer')
       .map((o) => `${o.metadata.namespace}/Envoy proxy of Gateway ${GATEWAY.name}`),
   ];
   const security = objects.filter((o) => o.kind === 'SecurityPolicy');
-  const endpoints = objects.filter((o) => o.kind === 'HTTPRoute' && (o.spec as Json).hostnames).flatMap((route) => {
-    const guard = security.find((p) => p.metadata.namespace === route.metadata.namespace
-      && (p.spec as Json).targetRefs.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
-    const spec = guard?.spec as Json;
-    const login = !!(spec?.oidc || spec?.basicAuth);
-    const allowedCidrs = spec?.authorization?.defaultAction === 'Deny'
-      ? spec.authorization.rules.filter((r: Json) => r.action === 'Allow').flatMap((r: Json) => r.principal.clientCIDRs ?? [])
-      : [];
-    return ((route.spec as Json).hostnames as string[]).map((host): PublicEndpoint => ({
-      host, namespace: route.metadata.namespace!, access: login ? 'login' : 'open', allowedCidrs,
-    }));
-  });
+  const endpoints = objects
+    .filter((o) => o.kind === 'HTTPRoute' && (o.spec as Json).hostnames)
+    .flatMap((route) => {
+      const guard = security.find(
+        (p) =>
+          p.metadata.namespace === route.metadata.namespace &&
+          (p.spec as Json).targetRefs.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name),
+      );
+      const spec = guard?.spec as Json;
+      const login = !!(spec?.oidc || spec?.basicAuth);
+      const allowedCidrs =
+        spec?.authorization?.defaultAction === 'Deny'
+          ? spec.authorization.rules.filter((r: Json) => r.action === 'Allow').flatMap((r: Json) => r.principal.clientCIDRs ?? [])
+          : [];
+      return ((route.spec as Json).hostnames as string[]).map((host): PublicEndpoint => ({
+        host,
+        namespace: route.metadata.namespace!,
+        access: login ? 'login' : 'open',
+        allowedCidrs,
+      }));
+    });
   return { loadBalancers, endpoints: endpoints.sort((a, b) => a.host.localeCompare(b.host)) };
 }
 
@@ -52,7 +64,9 @@ export function renderPublicSurface(cluster: string, surface: PublicSurface): st
     '',
     '| host | namespace | access | client networks |',
     '|---|---|---|---|',
-    ...surface.endpoints.map((e) => `| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} | ${e.allowedCidrs.join(', ') || 'any'} |`),
+    ...surface.endpoints.map(
+      (e) => `| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} | ${e.allowedCidrs.join(', ') || 'any'} |`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -21,7 +21,8 @@ export function rbacProblems(objects: readonly KubeObject[]): string[] {
     }
     if ((o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.roleRef?.name === 'cluster-admin') {
       for (const s of o.subjects ?? []) {
-        if (s.kind !== 'Group' || s.name !== PLATFORM_ADMINS_GROUP) problems.push(`${describe(o)}: binds cluster-admin to ${s.kind} ${s.name}; only ${PLATFORM_ADMINS_GROUP} may hold it`);
+        if (s.kind !== 'Group' || s.name !== PLATFORM_ADMINS_GROUP)
+          problems.push(`${describe(o)}: binds cluster-admin to ${s.kind} ${s.name}; only ${PLATFORM_ADMINS_GROUP} may hold it`);
       }
     }
     if (o.kind === 'ServiceAccount' && o.automountServiceAccountToken !== false) {

@@ -10,7 +10,9 @@ const HAND_WRITTEN_SCHEMAS: Record<string, Record<string, Schema>> = {
   ...ECK_SCHEMAS,
 };
 
-interface Validatable { validate(): void }
+interface Validatable {
+  validate(): void;
+}
 type ModelClass = new (data: object) => Validatable;
 
 /**
@@ -43,11 +45,19 @@ function modelOf(apiVersion: string, kind: string): ModelClass | undefined {
     let model: ModelClass | undefined;
     const schemaVersion = SCHEMA_VERSION_OF[key] ?? SCHEMA_VERSION_OF[apiVersion] ?? apiVersion;
     try {
+      // The model packages are loaded lazily, one module per API version actually emitted.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const Beta = (require(modelModuleOf(schemaVersion)) as Record<string, ModelClass>)[kind];
       // The beta model checks apiVersion too: validate a copy that carries the beta's.
-      model = Beta && schemaVersion !== apiVersion
-        ? class { constructor(private readonly data: object) {} validate() { new Beta({ ...this.data, apiVersion: schemaVersion }).validate(); } }
-        : Beta;
+      model =
+        Beta && schemaVersion !== apiVersion
+          ? class {
+              constructor(private readonly data: object) {}
+              validate() {
+                new Beta({ ...this.data, apiVersion: schemaVersion }).validate();
+              }
+            }
+          : Beta;
     } catch {
       model = undefined;
     }

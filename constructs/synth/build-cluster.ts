@@ -1,11 +1,13 @@
 import { renderAccessTable } from '../access/access-table';
 import { WebApp } from '../app/web-app';
+import { overviewFile } from '../overview/overview-files';
 import { backupRepositoryProblems } from '../cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../cloud/cross-check';
 import { synthCloud, terraformFileOf } from '../cloud/synth-cloud';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
+import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
 import { resolveApp, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
 import { PlatformConfigs, PlatformControllers, PlatformServices } from '../platform/platform';
@@ -18,12 +20,15 @@ import { kustomizationFor } from './render';
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
 export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-kustomizations.yaml`;
 
-/** Every file of one cluster: its Flux entry point, the platform layer, one file per app and the Terraform. */
-export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): OutputFile[] {
+/**
+ * Every file of one cluster: its Flux entry point, the platform layer, one file per app and the Terraform.
+ * Each app runs the current version of the env's releases file.
+ */
+export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], releases: Releases): OutputFile[] {
   const env = cluster.env;
   const byName = new Map(apps.map((app) => [app.name, app]));
   const appNames = Object.keys(cluster.apps).sort();
-  const resolved = appNames.map((name) => resolveApp(byName.get(name)!, cluster));
+  const resolved = appNames.map((name) => resolveApp(byName.get(name)!, cluster, currentRelease(releases, env, name)));
   const ctx = { cluster, apps: resolved };
   const platform = { ctx, addOns: addOnsOf(ctx) };
   const appFiles = appNames.map((name): OutputFile => ({
@@ -31,7 +36,10 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
     objects: synthChart((scope) => new WebApp(scope, name, { app: resolved.find((a) => a.name === name)!, cluster })),
   }));
   const files: OutputFile[] = [
-    { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster, appObjects: appFiles.flatMap((f) => f.objects ?? []) })) },
+    {
+      path: fluxEntryFileOf(env),
+      objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster, appObjects: appFiles.flatMap((f) => f.objects ?? []) })),
+    },
     { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
     kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, ['controllers.yaml']),
     { path: `dist/${env}/platform-configs/configs.yaml`, objects: synthChart((scope) => new PlatformConfigs(scope, 'configs', platform)) },
@@ -39,7 +47,10 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
     { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },
     kustomizationFor(`dist/${env}/platform-services/kustomization.yaml`, ['services.yaml']),
     ...appFiles,
-    kustomizationFor(`dist/${env}/apps/kustomization.yaml`, appNames.map((name) => `${name}.yaml`)),
+    kustomizationFor(
+      `dist/${env}/apps/kustomization.yaml`,
+      appNames.map((name) => `${name}.yaml`),
+    ),
   ];
   const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);
   const everything = files.flatMap((f) => f.objects ?? []);
@@ -47,6 +58,7 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
     { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything) },
+    overviewFile(cluster, apps),
     terraformFile(cluster, resolved, objects),
   ];
 }
@@ -55,11 +67,27 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): Ou
 function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], objects: readonly KubeObject[]): OutputFile {
   const cloud = synthCloud(cluster, apps);
   const disagreements = [
-    ...crossCheckProblems(cloud.json, objects, apps.map((a) => a.name)),
+    ...crossCheckProblems(
+      cloud.json,
+      objects,
+      apps.map((a) => a.name),
+    ),
     ...addOnIdentityProblems(cloud.json, objects),
     ...accessEntryGroupProblems(cloud.json, objects),
-    ...backupRepositoryProblems(cloud.json, objects, cluster, apps.map((a) => a.name)),
+    ...backupRepositoryProblems(
+      cloud.json,
+      objects,
+      cluster,
+      apps.map((a) => a.name),
+    ),
   ];
   if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);
   return { path: terraformFileOf(cluster.env), text: cloud.text };
+}
+
+/** The version the env runs; validateReleases has checked that it is there. */
+function currentRelease(releases: Releases, env: string, app: string): ReleaseVersion {
+  const current = releases[env]?.apps?.[app]?.current;
+  if (!current) throw new SynthError([`file "${releasesFileOf(env)}", env "${env}", app "${app}": has no release`], 'invalid releases');
+  return current;
 }

@@ -3,9 +3,18 @@ import { SynthError } from '../policy/spec-error';
 import type { KubeObject } from './kube-object';
 
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'GatewayClass',
-  'ClusterIssuer', 'ClusterSecretStore', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
-  'CustomResourceDefinition', 'PriorityClass',
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'GatewayClass',
+  'ClusterIssuer',
+  'ClusterSecretStore',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
 ]);
 
 /**

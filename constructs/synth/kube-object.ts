@@ -20,7 +20,6 @@ export interface OutputFile {
   readonly text?: string;
 }
 
-export const describe = (obj: KubeObject): string =>
-  `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+export const describe = (obj: KubeObject): string => `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
 
 export const allObjects = (files: readonly OutputFile[]): KubeObject[] => files.flatMap((f) => f.objects ?? []);

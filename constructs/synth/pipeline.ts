@@ -1,8 +1,10 @@
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
+import type { Releases } from '../model/releases';
 import { validateEdgeInput } from '../policy/edge-validation';
 import { validateInput } from '../policy/input-validation';
 import { outputProblems } from '../policy/output-rules';
+import { validateReleases } from '../policy/release-validation';
 import { schemaProblems } from '../policy/schema-validation';
 import { SynthError } from '../policy/spec-error';
 import { buildCluster } from './build-cluster';
@@ -12,13 +14,16 @@ import { writeOutput } from './write-output';
 export interface SynthInput {
   readonly clusters: readonly ClusterSpec[];
   readonly apps: readonly AppSpec[];
+  /** Each env's releases file (clusters/<env>/releases.json): the version every app runs. */
+  readonly releases: Releases;
 }
 
 /** Builds and checks every cluster, in memory. Throws a SynthError on the first failing stage. */
 export function buildAll(input: SynthInput): OutputFile[] {
   validateInput(input.clusters, input.apps);
   validateEdgeInput(input.clusters, input.apps);
-  const perCluster = input.clusters.map((cluster) => ({ cluster, files: buildCluster(cluster, input.apps) }));
+  validateReleases(input.clusters, input.apps, input.releases);
+  const perCluster = input.clusters.map((cluster) => ({ cluster, files: buildCluster(cluster, input.apps, input.releases) }));
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
   if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
   const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));

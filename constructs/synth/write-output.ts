@@ -5,34 +5,107 @@ import { render } from './render';
 
 const DIST = 'dist';
 
+export interface WriteOptions {
+  /**
+   * Replace only these envs: each `dist/<env>/` folder is swapped whole, then the files outside dist/
+   * (the Flux entry point), and every other env stays as it is. Every file under dist/ must lie in one of them.
+   * @default every env: dist/ is replaced whole
+   */
+  readonly envs?: readonly string[];
+}
+
 /**
- * Writes every generated file. dist/ is built whole in a sibling folder and swapped in by rename, so a
- * reader sees the old dist/ or the new one, never a mix. Files outside dist/ (the Flux entry points)
- * are each replaced by rename.
+ * Writes every generated file. dist/ (or, with `envs`, each `dist/<env>/`) is built whole in a sibling
+ * folder and swapped in by rename, so a reader sees the old tree or the new one, never a mix. Files
+ * outside dist/ (the Flux entry points) are each replaced by rename, right after the swap.
+ * Returns the paths, relative to root, that differ from what was on disk before: added, changed or removed.
  */
-export function writeOutput(root: string, files: readonly OutputFile[]): void {
+export function writeOutput(root: string, files: readonly OutputFile[], options: WriteOptions = {}): string[] {
   const prefix = `${DIST}/`;
+  const scopes = options.envs?.map((env) => `${DIST}/${env}`) ?? [DIST];
+  if (options.envs) {
+    const stray = files.filter((f) => f.path.startsWith(prefix) && !scopes.some((scope) => f.path.startsWith(`${scope}/`)));
+    if (stray.length > 0)
+      throw new Error(`writeOutput: ${stray.map((f) => f.path).join(', ')} lie outside the envs being written (${options.envs.join(', ')})`);
+  }
+  const rendered = files.map((file) => ({ path: file.path, content: render(file) }));
+  const changed = changedPaths(root, rendered, scopes);
+
   const fresh = fs.mkdtempSync(path.join(root, '.dist-new-'));
+  const temps: string[] = [];
   try {
-    for (const file of files.filter((f) => f.path.startsWith(prefix))) {
-      writeFile(path.join(fresh, file.path.slice(prefix.length)), render(file));
+    for (const file of rendered.filter((f) => f.path.startsWith(prefix))) {
+      writeFile(path.join(fresh, file.path.slice(prefix.length)), file.content);
     }
-    const outside = files.filter((f) => !f.path.startsWith(prefix)).map((file) => {
-      const target = path.join(root, file.path);
-      const temp = `${target}.tmp-${process.pid}`;
-      writeFile(temp, render(file));
-      return { temp, target };
-    });
+    const outside = rendered
+      .filter((f) => !f.path.startsWith(prefix))
+      .map((file) => {
+        const target = path.join(root, file.path);
+        const temp = `${target}.tmp-${process.pid}`;
+        temps.push(temp);
+        writeFile(temp, file.content);
+        return { temp, target };
+      });
 
     const dist = path.join(root, DIST);
     const old = path.join(root, `.dist-old-${process.pid}`);
-    if (fs.existsSync(dist)) fs.renameSync(dist, old);
-    fs.renameSync(fresh, dist);
+    if (options.envs) swapEnvs(dist, fresh, old, options.envs);
+    else {
+      if (fs.existsSync(dist)) fs.renameSync(dist, old);
+      fs.renameSync(fresh, dist);
+    }
     for (const { temp, target } of outside) fs.renameSync(temp, target);
     fs.rmSync(old, { recursive: true, force: true });
   } finally {
     fs.rmSync(fresh, { recursive: true, force: true });
+    for (const temp of temps) fs.rmSync(temp, { force: true });
   }
+  return changed;
+}
+
+/** Swaps each env's new folder in; should one rename fail, the envs already swapped get their old folder back. */
+function swapEnvs(dist: string, fresh: string, old: string, envs: readonly string[]): void {
+  fs.mkdirSync(dist, { recursive: true });
+  fs.mkdirSync(old, { recursive: true });
+  const done: string[] = [];
+  try {
+    for (const env of envs) {
+      const current = path.join(dist, env);
+      if (fs.existsSync(current)) fs.renameSync(current, path.join(old, env));
+      done.push(env);
+      if (fs.existsSync(path.join(fresh, env))) fs.renameSync(path.join(fresh, env), current);
+    }
+  } catch (error) {
+    for (const env of done.reverse()) {
+      fs.rmSync(path.join(dist, env), { recursive: true, force: true });
+      if (fs.existsSync(path.join(old, env))) fs.renameSync(path.join(old, env), path.join(dist, env));
+    }
+    throw error;
+  }
+}
+
+/** The files whose bytes will differ, and the files in the replaced folders that will be gone. */
+function changedPaths(root: string, rendered: ReadonlyArray<{ path: string; content: string }>, scopes: readonly string[]): string[] {
+  const changed = new Set<string>();
+  const generated = new Set(rendered.map((f) => f.path));
+  for (const file of rendered) {
+    const target = path.join(root, file.path);
+    if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== file.content) changed.add(file.path);
+  }
+  for (const scope of scopes) {
+    for (const existing of filesBelow(root, scope)) if (!generated.has(existing)) changed.add(existing);
+  }
+  return [...changed].sort();
+}
+
+/** Every file below root/dir, as paths relative to root with forward slashes. */
+function filesBelow(root: string, dir: string): string[] {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs.readdirSync(full, { withFileTypes: true }).flatMap((entry) => {
+    const rel = `${dir}/${entry.name}`;
+    return entry.isDirectory() ? filesBelow(root, rel) : [rel];
+  });
 }
 
 function writeFile(file: string, content: string): void {

@@ -1,0 +1,121 @@
+import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
+import type { ResolvedApp } from '../model/resolve';
+import { eckDefaults } from '../platform/eck';
+import { parseQuantity } from '../model/quantity';
+import { ASSUMPTIONS, PRICES, type Assumptions, type Prices } from './prices';
+
+/** One line of the estimate: what it is, how it was reached, and what it costs a month. */
+export interface CostLine {
+  readonly item: string;
+  readonly how: string;
+  readonly monthly: number;
+}
+
+export interface CostEstimate {
+  readonly cluster: string;
+  readonly lines: readonly CostLine[];
+  readonly total: number;
+  /** What one more node adds, for the autoscaler's headroom up to the node pool's max. */
+  readonly perExtraNode: number;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+const money = (n: number) => `$${n.toFixed(2)}`;
+/** A unit price as listed, e.g. $0.0864. */
+const rate = (n: number) => `$${n}`;
+
+/** What the estimate counts in the synthesized Terraform rather than in the spec. */
+export interface CloudCounts {
+  readonly kmsKeys: number;
+}
+
+/** The monthly estimate of one cluster at its node pool's minimum, from the model and the price table. */
+export function estimateCost(
+  cluster: ClusterSpec,
+  apps: readonly ResolvedApp[],
+  cloud: CloudCounts,
+  prices: Prices = PRICES,
+  assumptions: Assumptions = ASSUMPTIONS,
+): CostEstimate {
+  const h = prices.hoursPerMonth;
+  const settings = cloudSettingsOf(cluster);
+  const pool = cluster.nodePool;
+  const type = pool.instanceTypes[0];
+  const onDemand = prices.ec2PerHour[type];
+  if (onDemand === undefined) throw new Error(`cost: no price for instance type ${type}; add it to constructs/cost/prices.ts`);
+  const hourly = pool.capacityType === 'SPOT' ? onDemand * prices.spotShareOfOnDemand : onDemand;
+  const nodeMonthly = hourly * h + pool.diskGiB * prices.ebsGp3PerGBMonth;
+  const nats = settings.network.natGateways === 'perZone' ? settings.network.zones.length : 1;
+  const es = eckDefaults.sizing[cluster.env];
+  const esGiB = (es.nodes * parseQuantity(es.storage)!) / 2 ** 30;
+  const dataGiB = apps.reduce((sum, a) => sum + (a.storage?.expectedGiB ?? 0), 0);
+  const backupGiB = dataGiB * assumptions.backupToDataRatio;
+  const changedGiB = backupGiB * assumptions.monthlyChangeShare;
+
+  const lines: CostLine[] = [
+    {
+      item: `nodes: ${pool.min} × ${type} (${pool.capacityType.toLowerCase()})`,
+      how: `${pool.min} × (${pool.capacityType === 'SPOT' ? `${rate(onDemand)}/h × ${prices.spotShareOfOnDemand} spot share` : `${rate(onDemand)}/h`} × ${h} h + ${pool.diskGiB} GB gp3 × ${rate(prices.ebsGp3PerGBMonth)})`,
+      monthly: pool.min * nodeMonthly,
+    },
+    { item: 'EKS control plane', how: `${rate(prices.eksControlPlanePerHour)}/h × ${h} h`, monthly: prices.eksControlPlanePerHour * h },
+    {
+      item: `NAT gateways: ${nats}`,
+      how: `${nats} × ${rate(prices.natGatewayPerHour)}/h × ${h} h + ${assumptions.natGBPerMonth} GB (assumed) × ${rate(prices.natGatewayPerGB)}`,
+      monthly: nats * prices.natGatewayPerHour * h + assumptions.natGBPerMonth * prices.natGatewayPerGB,
+    },
+    {
+      item: 'load balancer: 1 NLB (the one Gateway)',
+      how: `(${rate(prices.nlbPerHour)}/h + ${assumptions.nlbLcus} LCU (assumed) × ${rate(prices.nlbLcuPerHour)}/h) × ${h} h`,
+      monthly: (prices.nlbPerHour + assumptions.nlbLcus * prices.nlbLcuPerHour) * h,
+    },
+    {
+      item: `Elasticsearch volumes: ${es.nodes} × ${es.storage}`,
+      how: `${esGiB} GB gp3 × ${rate(prices.ebsGp3PerGBMonth)}`,
+      monthly: esGiB * prices.ebsGp3PerGBMonth,
+    },
+    ...apps
+      .filter((a) => a.storage)
+      .map((a) => ({
+        item: `S3 data: ${a.name}`,
+        how: `${a.storage!.expectedGiB ?? 0} GB (spec) × ${rate(prices.s3StandardPerGBMonth)}`,
+        monthly: (a.storage!.expectedGiB ?? 0) * prices.s3StandardPerGBMonth,
+      })),
+    {
+      item: 'S3 backups near the cluster',
+      how: `${dataGiB} GB × ${assumptions.backupToDataRatio} (assumed repository/data) × ${rate(prices.s3StandardPerGBMonth)}`,
+      monthly: backupGiB * prices.s3StandardPerGBMonth,
+    },
+    {
+      item: `replication to ${cluster.offsiteRegion}`,
+      how: `${backupGiB} GB × ${assumptions.monthlyChangeShare} changed a month (assumed) × ${rate(prices.interRegionPerGB)}`,
+      monthly: changedGiB * prices.interRegionPerGB,
+    },
+    {
+      item: `S3 backups offsite (${cluster.offsiteRegion})`,
+      how: `${backupGiB} GB × ${rate(prices.s3OffsitePerGBMonth)}`,
+      monthly: backupGiB * prices.s3OffsitePerGBMonth,
+    },
+    {
+      item: `KMS keys: ${cloud.kmsKeys}`,
+      how: `${cloud.kmsKeys} (in the Terraform) × ${rate(prices.kmsKeyPerMonth)}`,
+      monthly: cloud.kmsKeys * prices.kmsKeyPerMonth,
+    },
+  ].map((line) => ({ ...line, monthly: round(line.monthly) }));
+  return { cluster: cluster.name, lines, total: round(lines.reduce((sum, l) => sum + l.monthly, 0)), perExtraNode: round(nodeMonthly) };
+}
+
+/** The estimate as a Markdown table, with each figure's derivation. */
+export function renderCost(estimate: CostEstimate, env: string, maxNodes: number, minNodes: number): string {
+  return [
+    `## ${env} (${estimate.cluster})`,
+    '',
+    '| item | how | per month |',
+    '|---|---|---:|',
+    ...estimate.lines.map((l) => `| ${l.item} | ${l.how} | ${money(l.monthly)} |`),
+    `| **total at ${minNodes} nodes** | | **${money(estimate.total)}** |`,
+    '',
+    `Each node the autoscaler adds costs ${money(estimate.perExtraNode)} a month; at the node pool's max of ${maxNodes}: ${money(round(estimate.total + (maxNodes - minNodes) * estimate.perExtraNode))}.`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,135 @@
+/**
+ * A fast path for `stringify(obj, { lineWidth: 0 })` of the `yaml` package, for the plain shapes nearly
+ * all our Kubernetes objects have: nested maps and lists of strings (one line, or a literal block),
+ * numbers, booleans and null. It returns exactly the bytes `yaml` would, or undefined whenever the object
+ * holds anything else (a string that needs escapes or starts or ends with blanks, a repeated object,
+ * undefined, a list in a list), and the caller then asks `yaml`. Rendering with `yaml` was a quarter of
+ * an 800-app synth; this path is 5 to 10 times faster. test/fast-yaml.test.ts compares the two on every
+ * object synth writes and on strings chosen to trip it.
+ */
+
+/** Not plain in `yaml` (its plainString): an indicator first, `: ` or ` #` inside, a space or colon last. */
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+/** Characters that make `yaml` choose double quotes with escapes, or a block scalar. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const UNSAFE_CHARS = /[\x00-\x1f\x7f-\x9f\u{D800}-\u{DFFF}\u2028\u2029\ufeff]/u;
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+/** Strings the YAML 1.2 core schema would read as null, a boolean or a number: `yaml` double-quotes them. */
+const CORE_NON_STRINGS = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
+const SIMPLE_QUOTED = /^[-+.~_0-9A-Za-z]*$/;
+/** Control characters that make `yaml` double-quote even a multi-line string (tab and newline are fine). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const BLOCK_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}\u2028\u2029\ufeff]/u;
+/** A multi-line string `yaml` writes as a plain literal block: no leading blank, no trailing blanks but one newline. */
+const SIMPLE_BLOCK = /^[^\s][\s\S]*[^\s]\n?$/;
+const MAX_KEY = 1000;
+
+class Unsupported extends Error {}
+
+/** The YAML document `yaml` would write for obj (a map), or undefined when only `yaml` can tell. */
+export function fastYaml(obj: unknown): string | undefined {
+  if (!isPlainObject(obj) || Object.keys(obj).length === 0) return undefined;
+  try {
+    const lines: string[] = [];
+    writeMap(obj, '', lines, new Set());
+    return `${lines.join('\n')}\n`;
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}
+
+function writeMap(map: Record<string, unknown>, indent: string, lines: string[], seen: Set<object>): void {
+  enter(map, seen);
+  for (const key of Object.keys(map)) {
+    if (key.length > MAX_KEY) throw new Unsupported();
+    const head = `${indent}${scalarString(key)}:`;
+    const value = map[key];
+    if (Array.isArray(value)) {
+      if (value.length === 0) lines.push(`${head} []`);
+      else {
+        lines.push(head);
+        writeSeq(value, `${indent}  `, lines, seen);
+      }
+    } else if (isPlainObject(value)) {
+      if (Object.keys(value).length === 0) {
+        enter(value, seen);
+        lines.push(`${head} {}`);
+      } else {
+        lines.push(head);
+        writeMap(value, `${indent}  `, lines, seen);
+      }
+    } else {
+      lines.push(`${head} ${scalar(value, `${indent}  `)}`);
+    }
+  }
+}
+
+function writeSeq(seq: readonly unknown[], indent: string, lines: string[], seen: Set<object>): void {
+  enter(seq, seen);
+  for (const item of seq) {
+    if (Array.isArray(item)) throw new Unsupported();
+    if (isPlainObject(item)) {
+      if (Object.keys(item).length === 0) {
+        enter(item, seen);
+        lines.push(`${indent}- {}`);
+        continue;
+      }
+      const start = lines.length;
+      writeMap(item, `${indent}  `, lines, seen);
+      lines[start] = `${indent}- ${lines[start].slice(indent.length + 2)}`;
+    } else {
+      lines.push(`${indent}- ${scalar(item, `${indent}  `)}`);
+    }
+  }
+}
+
+/** `yaml` writes an object met twice as an anchor and an alias: leave that to it. */
+function enter(node: object, seen: Set<object>): void {
+  if (seen.has(node)) throw new Unsupported();
+  seen.add(node);
+}
+
+/** A value; a multi-line string becomes a literal block whose lines sit at blockIndent. */
+function scalar(value: unknown, blockIndent: string): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Object.is(value, -0)) throw new Unsupported();
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'string') return value.includes('\n') ? literalBlock(value, blockIndent) : scalarString(value);
+  throw new Unsupported();
+}
+
+/** `yaml`'s blockString with lineWidth 0, for the simple case: `|-` (no final newline) or `|` (one). */
+function literalBlock(value: string, indent: string): string {
+  if (!SIMPLE_BLOCK.test(value) || BLOCK_UNSAFE.test(value)) throw new Unsupported();
+  const clip = value.endsWith('\n');
+  const body = clip ? value.slice(0, -1) : value;
+  return `|${clip ? '' : '-'}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
+}
+
+function scalarString(value: string): string {
+  if (CORE_NON_STRINGS.some((re) => re.test(value))) {
+    if (!SIMPLE_QUOTED.test(value)) throw new Unsupported();
+    return JSON.stringify(value);
+  }
+  if (value.includes('\n') || UNSAFE_CHARS.test(value) || NOT_PLAIN.test(value) || DOCUMENT_MARKER.test(value)) throw new Unsupported();
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fluxEntryFileOf } from './build-cluster';
+import type { OutputFile } from './kube-object';
+import type { OutputTree } from './output-diff';
+import { render } from './render';
+
+/**
+ * Generated files: anything under dist/, a cluster's Flux entry point beside its spec, and whatever else
+ * synth writes now (`rendered`), so that a file synth no longer writes shows as removed.
+ */
+function generatedPaths(rendered: Iterable<string>): (file: string) => boolean {
+  const known = new Set(rendered);
+  return (file) => {
+    const [top, env] = file.split('/');
+    return known.has(file) || top === 'dist' || (top === 'clusters' && env !== undefined && file === fluxEntryFileOf(env));
+  };
+}
+
+/** The bytes synth would write for these files. */
+export const renderedTree = (files: readonly OutputFile[]): OutputTree => new Map(files.map((f) => [f.path, render(f)]));
+
+/**
+ * The generated files as they are on disk below root (the committed ones in a clean checkout): dist/,
+ * the Flux entry points, and the other paths synth writes now (`rendered`).
+ */
+export function treeOnDisk(root: string, renderedPaths: Iterable<string> = []): OutputTree {
+  const rendered = [...renderedPaths];
+  const isGenerated = generatedPaths(rendered);
+  const tree = new Map<string, string>();
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(path.join(root, dir))) return;
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.isFile() && isGenerated(rel)) tree.set(rel, fs.readFileSync(path.join(root, rel), 'utf8'));
+    }
+  };
+  walk('dist');
+  const clusters = path.join(root, 'clusters');
+  const entries = fs.existsSync(clusters) ? fs.readdirSync(clusters).map(fluxEntryFileOf) : [];
+  for (const file of [...new Set([...entries, ...rendered])].filter((f) => !f.startsWith('dist/')).sort()) {
+    if (fs.existsSync(path.join(root, file))) tree.set(file, fs.readFileSync(path.join(root, file), 'utf8'));
+  }
+  return new Map([...tree].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Thrown when a git ref cannot be read; the message names the flag and the value. */
+export class RefError extends Error {}
+
+/** The generated files as committed at a git ref (`git show <ref>:<path>`); `rendered` as for treeOnDisk. */
+export function treeAtRef(root: string, ref: string, rendered: Iterable<string> = []): OutputTree {
+  const isGenerated = generatedPaths(rendered);
+  verifyRef(root, ref);
+  const paths = git(root, 'ls-tree', '-r', '-z', '--name-only', ref)
+    .split('\0')
+    .filter((p) => p && isGenerated(p));
+  return new Map(paths.sort().map((p) => [p, git(root, 'show', `${ref}:${p}`)]));
+}
+
+const git = (root: string, ...args: string[]): string =>
+  execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20, stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** Throws a RefError unless ref names a commit of the git repository at root. */
+export function verifyRef(root: string, ref: string): void {
+  try {
+    git(root, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
+  } catch {
+    throw new RefError(`field "--ref" = ${JSON.stringify(ref)}: is not a commit in the git repository at ${root}`);
+  }
+}

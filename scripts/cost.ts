@@ -1,0 +1,37 @@
+/* npm run cost: the estimated monthly cost of each env, with how each figure was reached. */
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { synthCloud } from '../constructs/cloud/synth-cloud';
+import { estimateCost, renderCost } from '../constructs/cost/estimate';
+import { ASSUMPTIONS, PRICES } from '../constructs/cost/prices';
+import { resolveApp } from '../constructs/model/resolve';
+import { validateInput } from '../constructs/policy/input-validation';
+import { SynthError } from '../constructs/policy/spec-error';
+
+try {
+  validateInput(CLUSTERS, APPS);
+  console.log(
+    `# Estimated monthly cost (${PRICES.currency}, list prices of ${PRICES.region}/${PRICES.offsiteRegion} recorded ${PRICES.takenOn}; see constructs/cost/prices.ts)\n`,
+  );
+  for (const cluster of CLUSTERS) {
+    const apps = Object.keys(cluster.apps)
+      .sort()
+      .map((name) =>
+        resolveApp(
+          APPS.find((a) => a.name === name)!,
+          cluster,
+        ),
+      );
+    const kmsKeys = Object.keys(synthCloud(cluster, apps).json.resource?.aws_kms_key ?? {}).length;
+    console.log(renderCost(estimateCost(cluster, apps, { kmsKeys }), cluster.env, cluster.nodePool.max, cluster.nodePool.min));
+  }
+  console.log(
+    `Assumptions: ${Object.entries(ASSUMPTIONS)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ')}. Data transfer to the internet and CloudWatch logs are not included.`,
+  );
+} catch (error) {
+  if (!(error instanceof SynthError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}

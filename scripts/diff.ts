@@ -1,0 +1,7 @@
+/** `npm run diff -- [--ref <git ref>] [--markdown] [--exit-code]`: renders every cluster in memory and prints what changes against the committed dist/ (or the files at a git ref). */
+import * as path from 'node:path';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { diffCli } from './lib/commands';
+
+process.exitCode = diffCli(process.argv.slice(2), { root: path.resolve(__dirname, '..'), clusters: CLUSTERS, apps: APPS }, console);

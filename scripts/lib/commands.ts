@@ -1,0 +1,125 @@
+/**
+ * The command lines of `npm run release`, `npm run promote` and `npm run diff`: parse the flags, run the
+ * command against a repo root, print a short summary, return the exit code (0 done, 1 stale output with
+ * `--exit-code`, 2 bad input: nothing was written). scripts/*.ts only call these with the real repo.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeVersion, releasesFileOf } from '../../constructs/model/releases';
+import { SpecProblem, SynthError } from '../../constructs/policy/spec-error';
+import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type ClusterDiff } from '../../constructs/synth/output-diff';
+import { RefError, renderedTree, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
+import { buildAll } from '../../constructs/synth/pipeline';
+import { readReleases } from '../../constructs/synth/releases-io';
+import { promote, release, ReleaseError, type ReleaseOutcome, type Repo } from './release';
+
+/** Where a command prints: stdout and stderr lines. */
+export interface Console {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+export const RELEASE_USAGE = 'usage: npm run release -- --env <env> --app <app> (--image <repository>:<tag>@sha256:<digest> | --rollback | --to <n>)';
+export const PROMOTE_USAGE = 'usage: npm run promote -- --app <app>';
+export const DIFF_USAGE = 'usage: npm run diff -- [--ref <git ref>] [--markdown] [--exit-code]';
+
+class UsageError extends Error {}
+
+export function releaseCli(argv: readonly string[], repo: Repo, out: Console): number {
+  return run('release', out, () => {
+    const values = parse(
+      argv,
+      {
+        env: { type: 'string' },
+        app: { type: 'string' },
+        image: { type: 'string' },
+        rollback: { type: 'boolean' },
+        to: { type: 'string' },
+      },
+      RELEASE_USAGE,
+    );
+    const { env, app, image, rollback, to } = values as { env?: string; app?: string; image?: string; rollback?: boolean; to?: string };
+    if (env === undefined || app === undefined) throw new UsageError(`--env and --app are required; ${RELEASE_USAGE}`);
+    const modes = [image !== undefined, rollback === true, to !== undefined].filter(Boolean).length;
+    if (modes !== 1) throw new UsageError(`give exactly one of --image, --rollback and --to; ${RELEASE_USAGE}`);
+    if (image !== undefined) return report(out, release(repo, { env, app, image }));
+    const n = to === undefined ? 1 : Number(to);
+    if (to !== undefined && !/^[1-9][0-9]*$/.test(to)) {
+      throw new ReleaseError(
+        new SpecProblem({ file: releasesFileOf(env), env, app }, '--to', to, 'must be a whole number from 1: 1 is the newest version in history'),
+      );
+    }
+    return report(out, release(repo, { env, app, rollback: n }));
+  });
+}
+
+export function promoteCli(argv: readonly string[], repo: Repo, out: Console): number {
+  return run('promote', out, () => {
+    const values = parse(argv, { app: { type: 'string' } }, PROMOTE_USAGE);
+    const app = values.app as string | undefined;
+    if (app === undefined) throw new UsageError(`--app is required; ${PROMOTE_USAGE}`);
+    return report(out, promote(repo, { app }));
+  });
+}
+
+export function diffCli(argv: readonly string[], repo: Repo, out: Console): number {
+  return run('diff', out, () => {
+    const values = parse(argv, { ref: { type: 'string' }, markdown: { type: 'boolean' }, 'exit-code': { type: 'boolean' } }, DIFF_USAGE);
+    const ref = values.ref as string | undefined;
+    const diffs = renderedDiff(repo, ref);
+    out.log((values.markdown ? formatDiffMarkdown(diffs) : formatDiffText(diffs)).trimEnd());
+    return values['exit-code'] && hasChanges(diffs) ? 1 : 0;
+  });
+}
+
+/** Fresh output (in memory, nothing written) against the generated files on disk, or at a git ref. */
+export function renderedDiff(repo: Repo, ref?: string): ClusterDiff[] {
+  if (ref !== undefined) verifyRef(repo.root, ref); // before the build: a typo fails at once
+  const files = buildAll({
+    clusters: repo.clusters,
+    apps: repo.apps,
+    releases: readReleases(
+      repo.root,
+      repo.clusters.map((c) => c.env),
+    ),
+  });
+  const after = renderedTree(files);
+  const before = ref === undefined ? treeOnDisk(repo.root, after.keys()) : treeAtRef(repo.root, ref, after.keys());
+  return diffOutputs(before, after);
+}
+
+function report(out: Console, outcome: ReleaseOutcome): number {
+  const { env, app, previous, release: now } = outcome;
+  if (!outcome.written) {
+    out.log(`${env}: ${app} already runs ${describeVersion(now.current)}; nothing changed`);
+    return 0;
+  }
+  out.log(
+    `${env}: ${app} ${previous ? `${describeVersion(previous)} -> ` : ''}${describeVersion(now.current)}; ` +
+      `${outcome.file} keeps ${now.history.length} previous version${now.history.length === 1 ? '' : 's'}`,
+  );
+  out.log(formatDiffText(outcome.diff).trimEnd());
+  out.log(`wrote ${outcome.file} and dist/; review and commit both`);
+  return 0;
+}
+
+type Flags = Readonly<Record<string, string | boolean | undefined>>;
+
+function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>, usage: string): Flags {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Flags;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; ${usage}`);
+  }
+}
+
+/** Runs a command; bad input becomes one line on stderr and exit code 2. */
+function run(command: string, out: Console, body: () => number): number {
+  try {
+    return body();
+  } catch (error) {
+    const bad = [ReleaseError, UsageError, RefError, SynthError].some((kind) => error instanceof kind);
+    if (!bad) throw error;
+    out.error(`${command} failed, nothing changed: ${(error as Error).message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * npm run new-app -- <name> [--description "<one line>"] [--image <repository>:<tag>@sha256:<digest>]
+ *
+ * Scaffolds apps/<name>.ts from scripts/templates/app.template.ts, lists it in apps/index.ts, runs it in
+ * staging (clusters/staging/cluster.ts: apps and the appData ledger; clusters/staging/releases.json: its
+ * first version), then synthesizes staging and prints the summary. A bad name writes nothing; a failing
+ * synth puts every file back as it was.
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseImage } from '../constructs/model/image';
+import { FLUX_NAMESPACE } from '../constructs/model/naming';
+import { advance, releasesFileOf, renderReleasesFile, withRelease, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
+import { defaultAddOns } from '../constructs/platform/default-add-ons';
+import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
+import { REPO_ROOT, tsxCommand } from './repo-copy';
+
+const ENV = 'staging';
+const TEMPLATE = 'scripts/templates/app.template.ts';
+const INDEX = 'apps/index.ts';
+/** Stricter than the synth's DNS-1123 label: Service names must also start with a letter (DNS-1035). */
+const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_NAME = 40;
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', FLUX_NAMESPACE];
+const RESERVED_WORDS = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false ' +
+    'finally for function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'yield let static implements interface package private protected public await'
+  ).split(' '),
+);
+/** The version a new app starts with until its first real release; the digest is a placeholder, like the seeded ones. */
+const FIRST_TAG = '0.0.0';
+
+/** A request new-app refuses (bad or taken name, bad image); nothing was written. */
+export class NewAppError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'NewAppError';
+  }
+}
+
+export interface NewAppOptions {
+  /** One line for the overview. @default a placeholder that asks for one */
+  readonly description?: string;
+  /** The first version, `<repository>:<tag>@sha256:<digest>`. @default `<registry of the other apps>/<name>`, a placeholder version */
+  readonly image?: string;
+}
+
+export interface NewAppResult {
+  /** Files written or edited, relative to root. */
+  readonly files: readonly string[];
+  /** The staging synth's summary line. */
+  readonly summary: string;
+  /** What the person does next. */
+  readonly next: string;
+}
+
+/** Scaffolds, registers and synthesizes the app in the repo at root. Throws NewAppError and leaves every file as it was on failure. */
+export function newApp(root: string, name: string, options: NewAppOptions = {}): NewAppResult {
+  const edits = plan(root, name, options);
+  const originals = new Map(edits.map((e) => [e.file, readIfExists(path.join(root, e.file))]));
+  try {
+    for (const edit of edits) writeAtomically(path.join(root, edit.file), edit.content);
+  } catch (error) {
+    restore(root, originals);
+    throw error;
+  }
+  const [cmd, args] = tsxCommand(root, 'main.ts', ['--env', ENV]);
+  const synth = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+  if (synth.status !== 0) {
+    restore(root, originals);
+    throw new NewAppError(`synth of ${ENV} failed, so every file is back as it was:\n${(synth.stderr || synth.stdout).trim()}`, 1);
+  }
+  const image = edits.find((e) => e.file === appFileOf(name))!.content.match(/imageRepository: '([^']+)'/)?.[1] ?? '<repository>';
+  return {
+    files: edits.map((e) => e.file),
+    summary: synth.stdout.trim().split('\n').pop() ?? '',
+    next:
+      `next: fill in ${appFileOf(name)} (port, health check, resources, secrets), then release its first image: ` +
+      `npm run release -- --env ${ENV} --app ${name} --image ${image}:<tag>@sha256:<digest>`,
+  };
+}
+
+/** Every file's new content; throws NewAppError, before anything is written, if the name or an input is unusable. */
+function plan(root: string, name: string, options: NewAppOptions): Array<{ file: string; content: string }> {
+  checkName(root, name);
+  const read = (file: string): string => {
+    const text = readIfExists(path.join(root, file));
+    if (text === undefined) throw new NewAppError(`${file} is missing: run new-app at the repo's root`);
+    return text;
+  };
+  const clusterFile = clusterFileOf(ENV);
+  const clusterText = read(clusterFile);
+  const domain = clusterText.match(/^\s*domain: '([^']+)'/m)?.[1];
+  if (!domain) throw new NewAppError(`${clusterFile}: found no "domain: '…'" to derive the app's staging host from`);
+  const prodDomain = readIfExists(path.join(root, clusterFileOf('prod')))?.match(/^\s*domain: '([^']+)'/m)?.[1] ?? 'example.com';
+  const host = `${name}.${domain}`;
+  const hostPattern = new RegExp(`(?<![-a-z0-9.])${host.replace(/\./g, '\\.')}(?![-a-z0-9.])`);
+  const hostUser = filesIn(root, 'apps')
+    .concat(filesIn(root, `dist/${ENV}`))
+    .find((f) => hostPattern.test(readIfExists(path.join(root, f))!));
+  if (hostUser) throw new NewAppError(`name "${name}": its staging host ${host} is already in use (${hostUser}); pick another name`);
+
+  const { repository, version } = firstVersion(root, name, options.image);
+  const ident = identifierOf(name);
+  const description = options.description ?? `${name}: say in one line what it does and who uses it`;
+  if (/['\\\n]/.test(description)) throw new NewAppError(`--description ${JSON.stringify(description)}: must be one line without quotes or backslashes`);
+
+  const edits = [
+    { file: appFileOf(name), content: renderTemplate(read(TEMPLATE), { name, ident, description, repository, host, prodHost: `${name}.${prodDomain}` }) },
+    { file: INDEX, content: registerInIndex(read(INDEX), name, ident) },
+    { file: clusterFile, content: addToBlock(addToBlock(clusterText, clusterFile, 'apps', name, '{}'), clusterFile, 'appData', name, "'live'") },
+  ];
+  const releasesFile = releasesFileOf(ENV);
+  const releasesText = readIfExists(path.join(root, releasesFile));
+  if (releasesText !== undefined) {
+    let releases: ReleasesFile;
+    try {
+      releases = JSON.parse(releasesText) as ReleasesFile;
+    } catch (error) {
+      throw new NewAppError(`${releasesFile}: is not valid JSON (${(error as Error).message}); fix it first`);
+    }
+    if (releases.apps?.[name] !== undefined) throw new NewAppError(`name "${name}": ${releasesFile} already has a release of it`);
+    edits.push({ file: releasesFile, content: renderReleasesFile(withRelease(releases, name, advance(undefined, version))) });
+  }
+  return edits;
+}
+
+/** A DNS label, free as a file, an identifier, a cluster entry and a namespace. */
+function checkName(root: string, name: string): void {
+  const bad = (why: string) => new NewAppError(`name ${JSON.stringify(name)}: ${why}`);
+  if (!NAME.test(name)) throw bad('must be a DNS label: lower-case letters, digits and "-", starting with a letter and not ending with "-", e.g. "blog"');
+  if (name.length > MAX_NAME) throw bad(`must be at most ${MAX_NAME} characters (it becomes the namespace and part of the bucket name)`);
+  if (fs.existsSync(path.join(root, appFileOf(name)))) throw bad(`is taken: ${appFileOf(name)} exists`);
+  const reserved = new Set([...SYSTEM_NAMESPACES, ...defaultAddOns().map((a) => a.namespace)]);
+  if (reserved.has(name)) throw bad(`is taken: the platform uses the namespace "${name}"`);
+  const index = readIfExists(path.join(root, INDEX)) ?? '';
+  if (new RegExp(`\\b${identifierOf(name)}\\b`).test(index) || index.includes(`'./${name}'`)) throw bad(`is taken: ${INDEX} already lists it`);
+  for (const env of ['staging', 'prod']) {
+    const text = readIfExists(path.join(root, clusterFileOf(env))) ?? '';
+    if (new RegExp(`^\\s*('${name}'|${name}):`, 'm').test(text)) throw bad(`is taken: ${clusterFileOf(env)} already names it`);
+  }
+}
+
+/** The repository and first version: from --image, or the other apps' registry with a placeholder version. */
+function firstVersion(root: string, name: string, image: string | undefined): { repository: string; version: ReleaseVersion } {
+  if (image !== undefined) {
+    const ref = parseImage(image);
+    if (!ref || !ref.tag || !ref.digest || ref.tag === 'latest') {
+      throw new NewAppError(`--image ${JSON.stringify(image)}: must be <repository>:<tag>@sha256:<64 hex digits>, with a tag other than "latest"`);
+    }
+    return { repository: ref.repository, version: { tag: ref.tag, digest: ref.digest } };
+  }
+  const registry =
+    filesIn(root, 'apps')
+      .map((f) => readIfExists(path.join(root, f))!.match(/imageRepository: '([^']+)\/[^'/]+'/)?.[1])
+      .find((r) => r !== undefined) ?? 'ghcr.io/example';
+  const repository = `${registry}/${name}`;
+  const digest = `sha256:${createHash('sha256').update(`${repository}:${FIRST_TAG}`).digest('hex')}`;
+  return { repository, version: { tag: FIRST_TAG, digest } };
+}
+
+/** `legacy-site` → `legacySite`; a JavaScript keyword gets `App` appended. */
+export function identifierOf(name: string): string {
+  const ident = name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return RESERVED_WORDS.has(ident) ? `${ident}App` : ident;
+}
+
+function renderTemplate(template: string, v: { name: string; ident: string; description: string; repository: string; host: string; prodHost: string }): string {
+  const cut = template.indexOf('// @new-app-cut-above\n');
+  const body = cut === -1 ? template : template.slice(cut + '// @new-app-cut-above\n'.length);
+  const values: Record<string, string> = {
+    "'../../constructs/": "'../constructs/",
+    'app-name.staging-domain': v.host,
+    'app-name.prod-domain': v.prodHost,
+    'image-repository': v.repository,
+    APP_DESCRIPTION: v.description,
+    appIdentifier: v.ident,
+    'app-name': v.name,
+  };
+  const pattern = new RegExp(
+    Object.keys(values)
+      .map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('|'),
+    'g',
+  );
+  return body.replace(pattern, (match) => values[match]);
+}
+
+/** apps/index.ts with the app imported (imports kept sorted) and appended to APPS. */
+function registerInIndex(text: string, name: string, ident: string): string {
+  const importLine = `import { ${ident} } from './${name}';`;
+  const lines = text.split('\n');
+  const imports = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^import \{ \w+ \} from '\.\/[\w-]+';$/.test(l));
+  if (imports.length === 0) throw new NewAppError(`${INDEX}: found no "import { app } from './app';" lines to add the new app to`);
+  const modulePath = (l: string) => l.slice(l.indexOf("'"));
+  const after = imports.filter(({ l }) => modulePath(l) < `'./${name}'`).pop();
+  lines.splice(after ? after.i + 1 : imports[0].i, 0, importLine);
+  const withImport = lines.join('\n');
+  const list = /(export const APPS\b[^=]*=\s*\[)([\s\S]*?)(\];)/.exec(withImport);
+  if (!list) throw new NewAppError(`${INDEX}: found no "export const APPS … = [ … ];" to add the new app to`);
+  const body = list[2];
+  let next: string;
+  if (body.includes('\n')) {
+    const trimmed = body.trimEnd();
+    next = `${trimmed}${trimmed.trim() && !trimmed.endsWith(',') ? ',' : ''}\n  ${ident},\n`;
+  } else {
+    next = `${body.trim()}${body.trim() ? ', ' : ''}${ident}`;
+  }
+  return withImport.slice(0, list.index) + list[1] + next + list[3] + withImport.slice(list.index + list[0].length);
+}
+
+/** The cluster file with `key: value` added as the last entry of its top-level `block: { … }`. */
+function addToBlock(text: string, file: string, block: string, name: string, value: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l === `  ${block}: {`);
+  const end = start === -1 ? -1 : lines.findIndex((l, i) => i > start && /^ {2}\},?$/.test(l));
+  if (end === -1) throw new NewAppError(`${file}: found no top-level "${block}: {" … "}," block to add the app to; add it by hand`);
+  const key = /^[a-z_$][a-z0-9_$]*$/i.test(name) ? name : `'${name}'`;
+  lines.splice(end, 0, `    ${key}: ${value},`);
+  return lines.join('\n');
+}
+
+/** Files below root/dir, relative to root. */
+function filesIn(root: string, dir: string): string[] {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs.readdirSync(full, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(root, `${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+}
+
+function readIfExists(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
+
+function writeAtomically(file: string, content: string): void {
+  const temp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temp, content);
+  fs.renameSync(temp, file);
+}
+
+function restore(root: string, originals: ReadonlyMap<string, string | undefined>): void {
+  for (const [file, content] of originals) {
+    if (content === undefined) fs.rmSync(path.join(root, file), { force: true });
+    else writeAtomically(path.join(root, file), content);
+  }
+}
+
+/** The command line: `<name> [--description <text>] [--image <ref>]`. */
+export function parseNewAppArgs(args: readonly string[]): { name: string; options: NewAppOptions } {
+  const usage = 'usage: npm run new-app -- <name> [--description "<one line>"] [--image <repository>:<tag>@sha256:<digest>]';
+  let name: string | undefined;
+  const options: { description?: string; image?: string } = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') continue;
+    if (arg === '--description' || arg === '--image') {
+      const value = args[++i];
+      if (value === undefined) throw new NewAppError(`${arg} needs a value\n${usage}`);
+      options[arg === '--image' ? 'image' : 'description'] = value;
+    } else if (arg.startsWith('--') || name !== undefined) {
+      throw new NewAppError(`unexpected argument ${JSON.stringify(arg)}\n${usage}`);
+    } else {
+      name = arg;
+    }
+  }
+  if (name === undefined) throw new NewAppError(`the app's name is missing\n${usage}`);
+  return { name, options };
+}
+
+if (require.main === module) {
+  try {
+    const { name, options } = parseNewAppArgs(process.argv.slice(2));
+    const result = newApp(REPO_ROOT, name, options);
+    console.log(`new-app: wrote ${result.files[0]}; registered it in ${result.files.slice(1).join(', ')}`);
+    console.log(result.summary);
+    console.log(result.next);
+  } catch (error) {
+    console.error(error instanceof NewAppError ? `new-app: ${error.message}\nnothing written` : error);
+    process.exitCode = error instanceof NewAppError ? error.exitCode : 1;
+  }
+}

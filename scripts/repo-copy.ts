@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** What a copy leaves out: git, the installed packages (linked instead), and scratch or temp folders. */
+const SKIP = new Set(['.git', 'node_modules', '.scratch']);
+
+/**
+ * Copies the repo's sources, specs and dist/ from `from` into `to` (created), and links node_modules,
+ * so that commands can run against the copy without touching the real repo or the network.
+ */
+export function copyRepo(from: string, to: string): string {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from)) {
+    if (SKIP.has(entry) || entry.startsWith('.dist-')) continue;
+    fs.cpSync(path.join(from, entry), path.join(to, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(from, 'node_modules'), path.join(to, 'node_modules'), 'dir');
+  return to;
+}
+
+/** The repo this file belongs to. */
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** `node <tsx> <script> ...args`: runs a TypeScript entry point of the repo at root, without npx. */
+export const tsxCommand = (root: string, script: string, args: readonly string[] = []): [string, string[]] => [
+  process.execPath,
+  [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script, ...args],
+];

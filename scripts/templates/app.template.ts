@@ -1,0 +1,39 @@
+// Template of `npm run new-app -- <name>`, which writes it to apps/<name>.ts with the names filled in.
+// It is type-checked with the rest of the repo, so it always matches AppSpec. Keep it in the shape of apps/shop.ts.
+// @new-app-cut-above
+import type { AppSpec } from '../../constructs/model/app-spec';
+
+/** APP_DESCRIPTION */
+export const appIdentifier: AppSpec = {
+  name: 'app-name',
+  description: 'APP_DESCRIPTION',
+  // Where the image lives, without tag or digest. The version each env runs is in clusters/<env>/releases.json:
+  // npm run release -- --env staging --app app-name --image <repository>:<tag>@sha256:<digest>
+  imageRepository: 'image-repository',
+  port: 8080, // the port the container listens on; 1024 or higher, the app runs as non-root
+  exposure: 'public', // or 'internal': staff only, behind the login and the office networks
+  hosts: {
+    staging: ['app-name.staging-domain'],
+    // prod: ['app-name.prod-domain'], // and name the app in clusters/prod/cluster.ts
+  },
+  healthCheckPath: '/healthz', // answers 200 when the app can serve
+  resources: {
+    cpu: { request: '100m', limit: '500m' },
+    memory: { request: '128Mi', limit: '256Mi' },
+  },
+  scaling: { min: 2, max: 3 }, // per-env overrides go in clusters/<env>/cluster.ts
+  env: {
+    // Plain, non-secret settings, e.g. LOG_FORMAT: 'json',
+  },
+  secrets: [
+    // References into the secret store (webapps/<env>/app-name/<secret>), never values, e.g.
+    // { env: 'DATABASE_URL', secret: 'database', key: 'url' },
+  ],
+  // Optional, see apps/shop.ts and apps/legacy-site.ts:
+  // outboundHttps: true,                        // may call HTTPS APIs on the internet
+  // storage: { mountPath: '/app/data' },        // its own bucket, mounted as a folder, backed up nightly
+  // backup: { schedule: '0 2 * * *' },          // when storage is set
+  // edge: { requestsPerSecond: 100, maxBodySize: '10Mi' },
+  // writablePaths: ['/tmp'],                    // the root filesystem is read-only
+  // logRetentionDays: 30,
+};

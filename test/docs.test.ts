@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+
+/*
+ * The docs cannot rot silently: every `npm run <script>` they mention exists in package.json, every
+ * repository path they name exists (placeholders such as <env> and <app> expanded to the real ones),
+ * and every relative link points at a file.
+ */
+
+const root = path.resolve(__dirname, '..');
+const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts);
+const TOP_LEVEL = ['apps', 'clusters', 'constructs', 'dist', 'docs', 'scripts', 'test', '.github', '.ci'];
+/** What a placeholder may stand for. */
+const PLACEHOLDERS: Record<string, readonly string[]> = {
+  env: CLUSTERS.map((c) => c.env),
+  app: APPS.map((a) => a.name),
+  name: APPS.map((a) => a.name),
+};
+
+function markdownFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? markdownFiles(full) : e.name.endsWith('.md') ? [full] : [];
+  });
+}
+
+/** Every concrete path a mentioned path may stand for; empty when a placeholder is unknown. */
+function expansions(mentioned: string): string[] {
+  const match = /<([a-z]+)>/.exec(mentioned);
+  if (!match) return [mentioned];
+  const values = PLACEHOLDERS[match[1]] ?? [];
+  return values.flatMap((v) => expansions(mentioned.replace(match[0], v)));
+}
+
+const docs = [...markdownFiles(path.join(root, 'docs')), path.join(root, 'README.md')];
+
+describe.each(docs.map((file) => [path.relative(root, file), file] as const))('%s', (_name, file) => {
+  const text = fs.readFileSync(file, 'utf8');
+
+  test('every npm run command exists', () => {
+    const used = [...text.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]);
+    for (const script of used) expect([script, scripts.includes(script)]).toEqual([script, true]);
+  });
+
+  test('every repository path it names exists', () => {
+    const spans = [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).flatMap((span) => span.split(/\s+/));
+    const paths = spans
+      .map((s) => s.replace(/^\.\//, '').replace(/[),.:;]+$/, ''))
+      .filter((s) => TOP_LEVEL.some((dir) => s === dir || s.startsWith(`${dir}/`)) && !s.includes('…') && !s.includes('*'));
+    for (const mentioned of paths) {
+      const found = expansions(mentioned).some((p) => fs.existsSync(path.join(root, p)));
+      expect([mentioned, found]).toEqual([mentioned, true]);
+    }
+  });
+
+  test('every relative link points at a file', () => {
+    const links = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
+    for (const link of links) expect([link, fs.existsSync(path.resolve(path.dirname(file), link))]).toEqual([link, true]);
+  });
+});
+
+test('the handbook index lists every page of docs/ (the generated overview aside)', () => {
+  const index = fs.readFileSync(path.join(root, 'docs/README.md'), 'utf8');
+  const pages = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+  for (const page of pages) expect([page, index.includes(`](${page})`)]).toEqual([page, true]);
+});

@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { newApp, NewAppError } from '../scripts/new-app';
+import { copyRepo } from '../scripts/repo-copy';
+import { REPO_ROOT, tempDir as newTempDir, treeHash } from './support';
+
+const made: string[] = [];
+/** A temp dir removed after the file's tests. */
+const tempDir = (prefix: string): string => {
+  const dir = newTempDir(prefix);
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** Every file new-app may touch: the apps, the cluster specs and releases, and the generated output. */
+const inputsAndOutput = (root: string): string => ['apps', 'clusters', 'dist', 'docs'].map((d) => treeHash(path.join(root, d))).join();
+const read = (root: string, file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
+
+describe('npm run new-app -- <name>', () => {
+  let root: string;
+  beforeAll(() => {
+    root = copyRepo(REPO_ROOT, path.join(tempDir('new-app'), 'repo'));
+  });
+
+  test('a new app is scaffolded, registered in staging and synthesized, with the summary to show for it', () => {
+    const prodBefore = treeHash(path.join(root, 'dist', 'prod'));
+    const result = newApp(root, 'blog');
+
+    expect(result.files).toEqual(expect.arrayContaining(['apps/blog.ts', 'apps/index.ts', 'clusters/staging/cluster.ts']));
+    expect(read(root, 'apps/blog.ts')).toContain("name: 'blog',");
+    expect(read(root, 'apps/blog.ts')).toContain("staging: ['blog.staging.example.com']");
+    expect(read(root, 'apps/index.ts')).toMatch(/import \{ blog \} from '\.\/blog';[\s\S]*export const APPS[^\n]*\bblog\b/);
+    expect(read(root, 'clusters/staging/cluster.ts')).toMatch(/\n {4}blog: \{\},\n {2}\},\n {2}appData: \{[^}]*\n {4}blog: 'live',\n {2}\},/);
+    if (fs.existsSync(path.join(root, 'clusters/staging/releases.json'))) {
+      expect(JSON.parse(read(root, 'clusters/staging/releases.json')).apps.blog.current).toEqual({
+        tag: '0.0.0',
+        digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      });
+    }
+    expect(read(root, 'dist/staging/apps/blog.yaml')).toContain('name: blog');
+    expect(result.summary).toMatch(/^staging: 4 apps, \d+ objects, \d+ files changed/);
+    expect(treeHash(path.join(root, 'dist', 'prod'))).toBe(prodBefore);
+  });
+
+  test.each([
+    ['Blog', 'must be a DNS label'],
+    ['2fa', 'must be a DNS label'],
+    ['web_shop', 'must be a DNS label'],
+    ['shop-', 'must be a DNS label'],
+    ['a'.repeat(41), 'at most 40 characters'],
+    ['shop', 'is taken: apps/shop.ts exists'],
+    ['logging', 'the platform uses the namespace "logging"'],
+    ['logs', 'its staging host logs.staging.example.com is already in use'],
+  ])('the name %j is refused (%s) and no file changes', (name, message) => {
+    const before = inputsAndOutput(root);
+    expect(() => newApp(root, name)).toThrow(NewAppError);
+    expect(() => newApp(root, name)).toThrow(message);
+    expect(inputsAndOutput(root)).toBe(before);
+  });
+
+  test('when the staging synth fails, every file is put back', () => {
+    const broken = copyRepo(REPO_ROOT, path.join(tempDir('new-app-broken'), 'repo'));
+    const cluster = path.join(broken, 'clusters/staging/cluster.ts');
+    fs.writeFileSync(cluster, read(broken, 'clusters/staging/cluster.ts').replace(/min: 3, max: 5/, 'min: 2, max: 5'));
+    const before = inputsAndOutput(broken);
+    expect(() => newApp(broken, 'blog')).toThrow(/synth of staging failed[\s\S]*field "nodePool.min" = 2/);
+    expect(inputsAndOutput(broken)).toBe(before);
+  });
+});

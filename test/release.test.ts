@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { advance, HISTORY_LIMIT, pinnedImageOf, releasesFileOf, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
+import { promoteCli, releaseCli, type Console } from '../scripts/lib/commands';
+import type { Repo } from '../scripts/lib/release';
+import { REPO_ROOT, tempDir, treeHash } from './support';
+
+/** A copy of what the commands read and write: the cluster folders (specs, releases) and the generated files. */
+function repoCopy(prefix: string): Repo {
+  const root = tempDir(prefix);
+  for (const dir of ['clusters', 'dist', 'docs']) {
+    if (fs.existsSync(path.join(REPO_ROOT, dir))) fs.cpSync(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
+  }
+  return { root, clusters: CLUSTERS, apps: APPS };
+}
+
+/** Runs a command line, capturing what it prints. */
+function run(cli: typeof releaseCli, argv: string[], repo: Repo): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const console: Console = { log: (t) => out.push(t), error: (t) => err.push(t) };
+  const code = cli(argv, repo, console);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const readReleases = (repo: Repo, env: string): ReleasesFile => JSON.parse(fs.readFileSync(path.join(repo.root, releasesFileOf(env)), 'utf8'));
+const deploymentImage = (repo: Repo, env: string, app: string): string => {
+  const docs = parseAllDocuments(fs.readFileSync(path.join(repo.root, `dist/${env}/apps/${app}.yaml`), 'utf8'));
+  const deployment = (Array.isArray(docs) ? docs : [docs]).map((d) => d.toJS()).find((o) => o?.kind === 'Deployment');
+  return deployment.spec.template.spec.containers[0].image;
+};
+const hashOf = (repo: Repo, ...parts: string[]): string => treeHash(path.join(repo.root, ...parts));
+
+const REPOSITORY = 'ghcr.io/acme-web/shop';
+const NEW: ReleaseVersion = { tag: '3.9.0', digest: `sha256:${'a1'.repeat(32)}` };
+const version = (n: number): ReleaseVersion => ({ tag: `1.0.${n}`, digest: `sha256:${n.toString(16).padStart(64, '0')}` });
+
+describe('release, promote and rollback', () => {
+  const repo = repoCopy('release');
+  afterAll(() => fs.rmSync(repo.root, { recursive: true, force: true }));
+
+  test('a release, its promotion and a rollback each update the releases file, the history and the synthesized Deployment', () => {
+    const stagingBefore = readReleases(repo, 'staging').apps.shop;
+    const prodBefore = readReleases(repo, 'prod').apps.shop;
+    const oldImage = pinnedImageOf(REPOSITORY, stagingBefore.current);
+    const newImage = pinnedImageOf(REPOSITORY, NEW);
+    const prodUntouched = [hashOf(repo, 'dist', 'prod'), fs.readFileSync(path.join(repo.root, releasesFileOf('prod')), 'utf8')];
+
+    // Release to staging: the new version is current, the old one heads the history, prod is untouched.
+    const released = run(releaseCli, ['--env', 'staging', '--app', 'shop', '--image', newImage], repo);
+    expect(released.err).toBe('');
+    expect(released.code).toBe(0);
+    expect(readReleases(repo, 'staging').apps.shop).toEqual({ current: NEW, history: [stagingBefore.current, ...stagingBefore.history] });
+    expect(deploymentImage(repo, 'staging', 'shop')).toBe(newImage);
+    expect([hashOf(repo, 'dist', 'prod'), fs.readFileSync(path.join(repo.root, releasesFileOf('prod')), 'utf8')]).toEqual(prodUntouched);
+    expect(released.out).toContain('staging: shop 3.8.2 (sha256:');
+    expect(released.out).toContain('  ~ Deployment shop/shop\n');
+    expect(released.out).toContain(`      spec.template.spec.containers[0].image: ${oldImage} -> ${newImage}\n`);
+    expect(released.out).toMatch(/^staging: 3 apps, \d+ objects, \d+ cloud resources, \d+ added, \d+ removed, \d+ changed$/m);
+    expect(released.out).toMatch(/^prod: 3 apps, /m);
+
+    // Promote: prod runs what staging runs, and keeps its own previous version.
+    const promoted = run(promoteCli, ['--app', 'shop'], repo);
+    expect(promoted.code).toBe(0);
+    expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: NEW, history: [prodBefore.current, ...prodBefore.history] });
+    expect(deploymentImage(repo, 'prod', 'shop')).toBe(newImage);
+
+    // Roll prod back: the previous version is current again, and the rolled-back one is in the history, once.
+    const rolledBack = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--rollback'], repo);
+    expect(rolledBack.code).toBe(0);
+    expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: prodBefore.current, history: [NEW] });
+    expect(deploymentImage(repo, 'prod', 'shop')).toBe(oldImage);
+    expect(rolledBack.out).toContain(`spec.template.spec.containers[0].image: ${newImage} -> ${oldImage}`);
+    expect(fs.readdirSync(repo.root).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+
+    // Releasing what already runs changes nothing.
+    const before = treeHash(repo.root);
+    const again = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', oldImage], repo);
+    expect(again).toEqual({ code: 0, out: 'prod: shop already runs 3.8.2 (sha256:4cfa7b97d66d…); nothing changed', err: '' });
+    expect(treeHash(repo.root)).toBe(before);
+  });
+});
+
+describe('the history of an app', () => {
+  test(`keeps the last ${HISTORY_LIMIT} versions, newest first`, () => {
+    let release = advance(undefined, version(0));
+    for (let n = 1; n <= 8; n++) release = advance(release, version(n));
+    expect(release.current).toEqual(version(8));
+    expect(release.history).toEqual([7, 6, 5, 4, 3].map(version));
+  });
+
+  test('holds each version once: a rollback moves the current version to the front', () => {
+    const release = advance(advance(advance(undefined, version(1)), version(2)), version(3));
+    expect(advance(release, version(1))).toEqual({ current: version(1), history: [version(3), version(2)] });
+  });
+});
+
+describe('bad input: one clear line, exit code 2, every file untouched', () => {
+  const repo = repoCopy('release-bad');
+  const before = treeHash(repo.root);
+  afterAll(() => fs.rmSync(repo.root, { recursive: true, force: true }));
+
+  const digest = `sha256:${'b2'.repeat(32)}`;
+  const stagingShop = 'file "clusters/staging/releases.json", env "staging", app "shop"';
+  const withoutProdBackoffice: Repo = {
+    ...repo,
+    clusters: CLUSTERS.map((c) => (c.env === 'prod' ? { ...c, apps: Object.fromEntries(Object.entries(c.apps).filter(([n]) => n !== 'backoffice')) } : c)),
+  };
+  const CASES: ReadonlyArray<readonly [string, typeof releaseCli, string[], Repo | undefined, string]> = [
+    [
+      'an unknown app',
+      releaseCli,
+      ['--env', 'staging', '--app', 'blog', '--image', `ghcr.io/acme-web/blog:1.0.0@${digest}`],
+      undefined,
+      'release failed, nothing changed: file "clusters/staging/releases.json", env "staging", app "blog": field "--app" = "blog": is not an app in apps/ (known: backoffice, legacy-site, shop)',
+    ],
+    [
+      'an app the env does not run',
+      releaseCli,
+      ['--env', 'prod', '--app', 'backoffice', '--image', `ghcr.io/acme-web/backoffice:1.15.0@${digest}`],
+      withoutProdBackoffice,
+      'release failed, nothing changed: file "clusters/prod/releases.json", env "prod", app "backoffice": field "--app" = "backoffice": is not run in prod: clusters/prod/cluster.ts lists legacy-site, shop',
+    ],
+    [
+      'an unknown env',
+      releaseCli,
+      ['--env', 'dev', '--app', 'shop', '--image', `${REPOSITORY}:3.9.0@${digest}`],
+      undefined,
+      'release failed, nothing changed: field "--env" = "dev": must be one of staging, prod',
+    ],
+    [
+      'another repository',
+      releaseCli,
+      ['--env', 'staging', '--app', 'shop', '--image', `ghcr.io/someone-else/shop:3.9.0@${digest}`],
+      undefined,
+      `release failed, nothing changed: ${stagingShop}: field "--image" = "ghcr.io/someone-else/shop:3.9.0@${digest}": the repository "ghcr.io/someone-else/shop" is not the app's imageRepository "ghcr.io/acme-web/shop"`,
+    ],
+    [
+      'a malformed digest',
+      releaseCli,
+      ['--env', 'staging', '--app', 'shop', '--image', `${REPOSITORY}:3.9.0@sha256:abc123`],
+      undefined,
+      `release failed, nothing changed: ${stagingShop}: field "--image" = "${REPOSITORY}:3.9.0@sha256:abc123": the digest "sha256:abc123" must be "sha256:" followed by 64 lower-case hex digits`,
+    ],
+    [
+      'no digest',
+      releaseCli,
+      ['--env', 'staging', '--app', 'shop', '--image', `${REPOSITORY}:3.9.0`],
+      undefined,
+      `release failed, nothing changed: ${stagingShop}: field "--image" = "${REPOSITORY}:3.9.0": must be <repository>:<tag>@sha256:<64 hex digits>: a release names its digest`,
+    ],
+    [
+      'the tag latest',
+      releaseCli,
+      ['--env', 'staging', '--app', 'shop', '--image', `${REPOSITORY}:latest@${digest}`],
+      undefined,
+      `release failed, nothing changed: ${stagingShop}: field "--image" = "${REPOSITORY}:latest@${digest}": the tag must not be "latest": name the version`,
+    ],
+    [
+      'a rollback with no history',
+      releaseCli,
+      ['--env', 'prod', '--app', 'backoffice', '--rollback'],
+      undefined,
+      'release failed, nothing changed: file "clusters/prod/releases.json", env "prod", app "backoffice": field "history" = []: holds no previous version to roll back to',
+    ],
+    [
+      '--to that is no number',
+      releaseCli,
+      ['--env', 'staging', '--app', 'shop', '--to', 'two'],
+      undefined,
+      `release failed, nothing changed: ${stagingShop}: field "--to" = "two": must be a whole number from 1: 1 is the newest version in history`,
+    ],
+    [
+      'an image and a rollback at once',
+      releaseCli,
+      ['--env', 'staging', '--app', 'shop', '--rollback', '--image', `${REPOSITORY}:3.9.0@${digest}`],
+      undefined,
+      'release failed, nothing changed: give exactly one of --image, --rollback and --to; usage: npm run release -- --env <env> --app <app> (--image <repository>:<tag>@sha256:<digest> | --rollback | --to <n>)',
+    ],
+    [
+      'a promotion to an env that does not run the app',
+      promoteCli,
+      ['--app', 'backoffice'],
+      withoutProdBackoffice,
+      'promote failed, nothing changed: file "clusters/prod/releases.json", env "prod", app "backoffice": field "--app" = "backoffice": is not run in prod: clusters/prod/cluster.ts lists legacy-site, shop',
+    ],
+  ];
+
+  test.each(CASES)('%s', (_case, cli, argv, custom, expected) => {
+    expect(run(cli, argv, custom ?? repo)).toEqual({ code: 2, out: '', err: expected });
+    expect(treeHash(repo.root)).toBe(before);
+  });
+});

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { synthesizeEnvs, UsageError } from '../constructs/synth/synth-envs';
+import { copyRepo, tsxCommand } from '../scripts/repo-copy';
+import { REAL_INPUT, REPO_ROOT, tempDir as newTempDir, treeHash } from './support';
+
+const made: string[] = [];
+/** A temp dir removed after the file's tests. */
+const tempDir = (prefix: string): string => {
+  const dir = newTempDir(prefix);
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** The generated trees of one env: its dist/ folder and its Flux entry point. */
+const envHash = (root: string, env: string): string =>
+  `${treeHash(path.join(root, 'dist', env))}\n${fs.readFileSync(path.join(root, 'clusters', env, 'flux-kustomizations.yaml'), 'utf8')}`;
+
+describe('npm run synth -- --env <env>', () => {
+  test('synthesizing one env replaces only its files, exactly as a full synth writes them, and counts what changed', () => {
+    const root = tempDir('synth-env');
+    fs.mkdirSync(path.join(root, 'clusters', 'staging'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'clusters', 'prod'), { recursive: true });
+    const full = synthesizeEnvs(root, REAL_INPUT);
+    expect(full.summary.map((s) => s.env)).toEqual(['staging', 'prod']);
+    const fullStaging = envHash(root, 'staging');
+    expect(synthesizeEnvs(root, REAL_INPUT).summary.map((s) => s.changed)).toEqual([0, 0]);
+
+    fs.writeFileSync(path.join(root, 'dist', 'staging', 'apps', 'retired-app.yaml'), 'kind: Old\n');
+    fs.writeFileSync(path.join(root, 'dist', 'prod', 'apps', 'hand-edit.yaml'), 'kind: Stale\n');
+    const prodBefore = envHash(root, 'prod');
+
+    const report = synthesizeEnvs(root, REAL_INPUT, ['staging']);
+    expect(report.summary).toEqual([expect.objectContaining({ env: 'staging', apps: Object.keys(REAL_INPUT.clusters[0].apps).length, changed: 1 })]);
+    expect(report.changed).toEqual(['dist/staging/apps/retired-app.yaml']);
+    expect(envHash(root, 'staging')).toBe(fullStaging);
+    expect(envHash(root, 'prod')).toBe(prodBefore);
+    expect(fs.readdirSync(root).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+  });
+
+  test('an unknown env exits with 2, names the known envs and writes nothing', () => {
+    expect(() => synthesizeEnvs(tempDir('synth-env-unknown'), REAL_INPUT, ['qa'])).toThrow(UsageError);
+
+    const root = copyRepo(REPO_ROOT, path.join(tempDir('synth-env-cli'), 'repo'));
+    const before = ['dist', 'clusters', 'docs'].map((d) => treeHash(path.join(root, d))).join();
+    const [cmd, args] = tsxCommand(root, 'main.ts', ['--env', 'qa']);
+    const run = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown env "qa" (known: staging, prod)');
+    expect(['dist', 'clusters', 'docs'].map((d) => treeHash(path.join(root, d))).join()).toBe(before);
+  });
+});

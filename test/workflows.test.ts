@@ -1,0 +1,321 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { tempDir } from './support';
+
+const ROOT = path.join(__dirname, '..');
+const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
+const VALIDATOR = path.join(ROOT, 'node_modules', '.bin', 'action-validator');
+
+const workflowFiles = fs
+  .readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+
+interface Step {
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, unknown>;
+}
+interface Job {
+  readonly permissions?: unknown;
+  readonly steps?: readonly Step[];
+  readonly uses?: string;
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions?: unknown;
+  readonly concurrency?: { readonly group: string; readonly 'cancel-in-progress': unknown };
+  readonly jobs: Record<string, Job>;
+}
+
+const read = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
+const load = (file: string) => parse(read(file)) as Workflow;
+
+/** Runs the real validator (@action-validator/cli) on one file. */
+function validate(file: string): { status: number | null; output: string } {
+  const run = spawnSync(VALIDATOR, [file], { encoding: 'utf8' });
+  if (run.error) throw run.error;
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+// The property checks, as functions, so that a test can show each one catches what it looks for.
+
+/** Jobs that do not set `permissions:` themselves. */
+const jobsWithoutPermissions = (wf: Workflow): string[] =>
+  Object.entries(wf.jobs)
+    .filter(([, job]) => job.permissions === undefined)
+    .map(([id]) => id);
+
+/** `${{ }}` expressions inside `run:` scripts or github-script `script:` (script injection). */
+function interpolatedScripts(wf: Workflow): string[] {
+  const found: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    for (const [i, step] of (job.steps ?? []).entries()) {
+      const scripts = [step.run, step.uses?.startsWith('actions/github-script@') ? step.with?.script : undefined];
+      for (const script of scripts) {
+        if (typeof script !== 'string') continue;
+        for (const m of script.matchAll(/\$\{\{([^}]*)\}\}/g)) found.push(`${id}.steps[${i}]: \${{${m[1]}}}`);
+      }
+    }
+  }
+  return found;
+}
+
+const SHA_PIN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;
+const VERSION_COMMENT = /^#\s*v\d+\.\d+\.\d+$/;
+
+/**
+ * `uses:` lines that are not pinned: a remote action or reusable workflow must name a full commit SHA
+ * followed by a `# vX.Y.Z` comment (what Renovate keeps current); `./local` is exempt, `docker://` needs
+ * a digest.
+ */
+function unpinnedUses(text: string): string[] {
+  const bad: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*(?:-\s+)?uses:\s*(['"]?)([^\s'"#]+)\1\s*(#.*)?$/.exec(line);
+    if (!m) continue;
+    const [, , ref, comment] = m;
+    if (ref.startsWith('./')) continue;
+    if (ref.startsWith('docker://')) {
+      if (!/@sha256:[0-9a-f]{64}$/.test(ref)) bad.push(line.trim());
+      continue;
+    }
+    if (!SHA_PIN.test(ref) || !VERSION_COMMENT.test((comment ?? '').trim())) bad.push(line.trim());
+  }
+  return bad;
+}
+
+const usesLines = (text: string) => [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)\s*#\s*(\S+)/gm)].map((m) => ({ ref: m[1], version: m[2] }));
+
+describe('the workflow files', () => {
+  test('the three workflows exist', () => {
+    expect(workflowFiles).toEqual(expect.arrayContaining(['ci.yml', 'release.yml', 'app-pipeline.yml']));
+  });
+
+  test.each(workflowFiles)('%s passes action-validator (schema of GitHub workflows)', (file) => {
+    const result = validate(path.join(WORKFLOWS, file));
+    if (result.status !== 0) throw new Error(`action-validator rejected ${file}:\n${result.output}`);
+    expect(result.status).toBe(0);
+  });
+
+  describe('action-validator rejects a broken workflow', () => {
+    const dir = tempDir('workflows');
+    const broken: Record<string, string> = {
+      'a misspelled key (runs-onn)': read('ci.yml').replace(/runs-on:/, 'runs-onn:'),
+      'an unknown trigger': read('release.yml').replace(/^on:/m, 'on:\n  pushh:'),
+      'a needs: that names no job': read('release.yml').replace('needs: validate', 'needs: validat'),
+      'an invalid permission level': read('app-pipeline.yml').replace(/^(\s+)contents: read$/m, '$1contents: reed'),
+      'a step with both run and uses': read('ci.yml').replace('      - run: npm test\n', '      - run: npm test\n        uses: actions/checkout@v4\n'),
+    };
+
+    test('the same files, copied unchanged to the temp dir, pass (control)', () => {
+      for (const file of workflowFiles) {
+        fs.writeFileSync(path.join(dir, file), read(file));
+        expect(validate(path.join(dir, file)).status).toBe(0);
+      }
+    });
+
+    test.each(Object.keys(broken))('%s', (what) => {
+      const text = broken[what];
+      expect(workflowFiles.map(read)).not.toContain(text); // the mutation took
+      const file = path.join(dir, `broken-${what.replace(/\W+/g, '-')}.yml`);
+      fs.writeFileSync(file, text);
+      const result = validate(file);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(/errors/);
+    });
+  });
+});
+
+describe('workflow properties', () => {
+  test.each(workflowFiles)('%s: the workflow grants nothing by default and every job sets its own permissions', (file) => {
+    const wf = load(file);
+    expect(wf.permissions).toEqual({});
+    expect(jobsWithoutPermissions(wf)).toEqual([]);
+    for (const job of Object.values(wf.jobs)) expect(job.permissions).not.toBe('write-all');
+  });
+
+  test('each job has exactly the rights it needs (least privilege)', () => {
+    const rights = Object.fromEntries(
+      workflowFiles.map((f) => [f, Object.fromEntries(Object.entries(load(f).jobs).map(([id, job]) => [id, job.permissions]))]),
+    );
+    expect(rights).toEqual({
+      'ci.yml': {
+        test: { contents: 'read' },
+        diff: { contents: 'read' },
+        comment: { 'pull-requests': 'write' },
+      },
+      'release.yml': {
+        validate: {},
+        staging: { contents: 'write' },
+        prod: { contents: 'write', 'pull-requests': 'write' },
+      },
+      'app-pipeline.yml': {
+        test: { contents: 'read' },
+        build: { contents: 'read', packages: 'write', 'id-token': 'write' },
+        release: {},
+      },
+    });
+  });
+
+  test.each(workflowFiles)('%s: no script interpolates an expression (inputs reach scripts through env:)', (file) => {
+    expect(interpolatedScripts(load(file))).toEqual([]);
+  });
+
+  test.each(workflowFiles)('%s: every action is pinned by full commit SHA with a # vX.Y.Z comment', (file) => {
+    const text = read(file);
+    expect(usesLines(text).length).toBeGreaterThan(0);
+    expect(unpinnedUses(text)).toEqual([]);
+  });
+
+  test('one action, one pin: every file uses the same SHA and version of an action', () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of workflowFiles) {
+      for (const { ref, version } of usesLines(read(file))) {
+        const [action, sha] = ref.split('@');
+        pins.set(action, (pins.get(action) ?? new Set()).add(`${sha} ${version}`));
+      }
+    }
+    expect([...pins].filter(([, set]) => set.size > 1)).toEqual([]);
+  });
+
+  test('the checks catch what they look for', () => {
+    const bad: Workflow = {
+      on: { push: null },
+      jobs: {
+        open: {
+          steps: [
+            { run: 'echo "${{ inputs.app }}"' },
+            { run: 'echo ${{ github.event.pull_request.title }}' },
+            { uses: 'actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea', with: { script: 'core.info("${{ github.event.issue.title }}")' } },
+          ],
+        },
+      },
+    };
+    expect(jobsWithoutPermissions(bad)).toEqual(['open']);
+    expect(interpolatedScripts(bad)).toHaveLength(3);
+    expect(
+      unpinnedUses(
+        [
+          '      - uses: actions/checkout@v4',
+          '      - uses: actions/checkout@v4.2.2',
+          '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
+          '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4',
+          '      - uses: docker://alpine:3.20',
+          '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+          '      - uses: ./.github/actions/local',
+        ].join('\n'),
+      ),
+    ).toHaveLength(5);
+  });
+});
+
+describe('what each workflow does', () => {
+  const stepsOf = (file: string, job: string) => load(file).jobs[job].steps ?? [];
+  const runs = (file: string, job: string) =>
+    stepsOf(file, job)
+      .map((s) => s.run ?? '')
+      .join('\n');
+  const actions = (file: string, job: string) => stepsOf(file, job).map((s) => (s.uses ?? '').split('@')[0]);
+
+  test('ci runs on PRs and main, cancels superseded PR runs, and checks tests, lint, freshness and Flux builds', () => {
+    const wf = load('ci.yml');
+    expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push']);
+    expect(wf.on.push).toEqual({ branches: ['main'] });
+    expect(wf.concurrency?.['cancel-in-progress']).toBeTruthy();
+    const script = runs('ci.yml', 'test');
+    for (const cmd of [
+      'npm ci',
+      'npm test',
+      'npm run lint',
+      'npm run synth',
+      'git status --porcelain -- dist clusters docs',
+      'kubectl kustomize',
+      'restic',
+      'luajit',
+      'kubernetes-client',
+    ]) {
+      expect(script).toContain(cmd);
+    }
+    expect(runs('ci.yml', 'diff')).toMatch(/npm run --silent diff -- --ref "[^"]+" --markdown/);
+  });
+
+  test('ci: the job with a write token runs no PR code and skips forks', () => {
+    const wf = load('ci.yml');
+    expect(actions('ci.yml', 'comment')).toEqual(['actions/github-script']);
+    expect(String((wf.jobs.comment as { if?: string }).if)).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+  });
+
+  test('release takes app, env and image by hand or by repository_dispatch, and validates them first', () => {
+    const wf = load('release.yml');
+    const dispatch = wf.on.workflow_dispatch as { inputs: Record<string, unknown> };
+    expect(Object.keys(dispatch.inputs).sort()).toEqual(['app', 'env', 'image']);
+    expect(wf.on.repository_dispatch).toEqual({ types: ['release'] });
+    expect((wf.jobs.staging as { needs?: string }).needs).toBe('validate');
+    expect((wf.jobs.prod as { needs?: string }).needs).toBe('validate');
+    expect(runs('release.yml', 'validate')).toMatch(/sha256:\[a-f0-9\]\{64\}/);
+    expect(runs('release.yml', 'staging')).toContain('npm run release -- --env "$ENV_NAME" --app "$APP" --image "$IMAGE"');
+    expect(runs('release.yml', 'staging')).toContain('git push --quiet origin HEAD:main');
+    expect(runs('release.yml', 'prod')).toContain('gh pr create --base main');
+    expect(runs('release.yml', 'prod')).not.toMatch(/HEAD:main/);
+  });
+
+  test('app-pipeline is reusable, tests, builds with buildx (provenance, SBOM), pushes with OIDC or GITHUB_TOKEN and dispatches the release', () => {
+    const wf = load('app-pipeline.yml');
+    const call = wf.on.workflow_call as { inputs: Record<string, unknown>; secrets: Record<string, unknown> };
+    expect(Object.keys(call.inputs)).toEqual(
+      expect.arrayContaining(['test-command', 'image', 'registry', 'working-directory', 'dockerfile', 'node-version', 'aws-role-to-assume']),
+    );
+    expect(Object.keys(call.secrets).some((s) => /aws|access.?key/i.test(s))).toBe(false);
+    expect(wf.jobs.build as { needs?: string }).toMatchObject({ needs: 'test' });
+    expect(actions('app-pipeline.yml', 'build')).toEqual(
+      expect.arrayContaining([
+        'aws-actions/configure-aws-credentials',
+        'aws-actions/amazon-ecr-login',
+        'docker/login-action',
+        'docker/setup-buildx-action',
+        'docker/build-push-action',
+      ]),
+    );
+    const build = stepsOf('app-pipeline.yml', 'build').find((s) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(build?.with).toMatchObject({ provenance: 'mode=max', sbom: true });
+    expect(runs('app-pipeline.yml', 'release')).toContain('"repos/$GITOPS_REPOSITORY/dispatches"');
+    expect(runs('app-pipeline.yml', 'release')).toContain('event_type: "release"');
+  });
+});
+
+describe('the example callers in docs/app-pipeline.md', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'app-pipeline.md'), 'utf8');
+  const examples = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const call = load('app-pipeline.yml').on.workflow_call as { inputs: Record<string, { required?: boolean }>; secrets: Record<string, unknown> };
+  const dir = tempDir('workflow-examples');
+
+  test('there are examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test.each(examples.map((text, i) => [i + 1, text] as const))(
+    'example %i passes action-validator and passes only inputs and secrets app-pipeline.yml declares',
+    (i, text) => {
+      const file = path.join(dir, `example-${i}.yml`);
+      fs.writeFileSync(file, text);
+      const result = validate(file);
+      if (result.status !== 0) throw new Error(`action-validator rejected example ${i}:\n${result.output}`);
+      const wf = parse(text) as Workflow;
+      const callers = Object.values(wf.jobs).filter((j) => j.uses?.includes('/.github/workflows/app-pipeline.yml@'));
+      expect(callers).toHaveLength(1);
+      const [job] = callers as Array<Job & { with: Record<string, unknown>; secrets: Record<string, unknown> }>;
+      expect(Object.keys(job.with).filter((k) => !(k in call.inputs))).toEqual([]);
+      expect(Object.keys(job.secrets).filter((k) => !(k in call.secrets))).toEqual([]);
+      const required = Object.entries(call.inputs)
+        .filter(([, v]) => v.required)
+        .map(([k]) => k);
+      expect(required.filter((k) => !(k in job.with))).toEqual([]);
+      // The caller grants what the pipeline's jobs ask for.
+      expect(job.permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
+    },
+  );
+});

@@ -4,7 +4,7 @@ import { CLUSTERS } from '../clusters';
 import { synthCloud } from '../constructs/cloud/synth-cloud';
 import { estimateCost, renderCost } from '../constructs/cost/estimate';
 import { ASSUMPTIONS, PRICES } from '../constructs/cost/prices';
-import { resolveApp } from '../constructs/model/resolve';
+import { clusterAppsOf } from '../constructs/model/resolve';
 import { validateInput } from '../constructs/policy/input-validation';
 import { SynthError } from '../constructs/policy/spec-error';
 
@@ -14,14 +14,7 @@ try {
     `# Estimated monthly cost (${PRICES.currency}, list prices of ${PRICES.region}/${PRICES.offsiteRegion} recorded ${PRICES.takenOn}; see constructs/cost/prices.ts)\n`,
   );
   for (const cluster of CLUSTERS) {
-    const apps = Object.keys(cluster.apps)
-      .sort()
-      .map((name) =>
-        resolveApp(
-          APPS.find((a) => a.name === name)!,
-          cluster,
-        ),
-      );
+    const apps = clusterAppsOf(cluster, APPS);
     const kmsKeys = Object.keys(synthCloud(cluster, apps).json.resource?.aws_kms_key ?? {}).length;
     console.log(renderCost(estimateCost(cluster, apps, { kmsKeys }), cluster.env, cluster.nodePool.max, cluster.nodePool.min));
   }

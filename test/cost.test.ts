@@ -4,7 +4,7 @@ import { synthCloud } from '../constructs/cloud/synth-cloud';
 import { estimateCost } from '../constructs/cost/estimate';
 import { PRICES, type Assumptions, type Prices } from '../constructs/cost/prices';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { resolveApp } from '../constructs/model/resolve';
+import { clusterAppsOf, resolveApp } from '../constructs/model/resolve';
 
 const staging = CLUSTERS.find((c) => c.env === 'staging')!;
 const shop = APPS.find((a) => a.name === 'shop')!;
@@ -60,12 +60,7 @@ describe('the cost estimate', () => {
 
   test('per-zone NAT gateways are counted like the Terraform counts them', () => {
     for (const real of CLUSTERS) {
-      const apps = Object.keys(real.apps).map((name) =>
-        resolveApp(
-          APPS.find((a) => a.name === name)!,
-          real,
-        ),
-      );
+      const apps = clusterAppsOf(real, APPS);
       const terraform = synthCloud(real, apps).json.resource!;
       const estimate = estimateCost(real, apps, { kmsKeys: Object.keys(terraform.aws_kms_key).length });
       expect(estimate.lines.find((l) => l.item.startsWith('NAT gateways'))!.item).toBe(`NAT gateways: ${Object.keys(terraform.aws_nat_gateway).length}`);

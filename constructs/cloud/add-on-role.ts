@@ -1,10 +1,8 @@
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { addOnPodIdentityAddressOf, addOnRoleAddressOf, addOnRoleOf, type AddOnIdentity } from './add-on-identities';
 import type { EksCluster } from './eks-cluster';
-import { podIdentityTrust, policyDocument, type PolicyStatement } from './iam-policy';
+import type { PolicyStatement } from './iam-policy';
+import { PodIdentityRole } from './pod-identity-role';
 
 export interface AddOnRoleProps {
   readonly cluster: EksCluster;
@@ -18,32 +16,20 @@ export interface AddOnRoleProps {
  * The IAM role of one platform add-on, handed by EKS Pod Identity to exactly the ServiceAccount that
  * the add-on's Helm chart creates in the add-on's namespace.
  */
-export class AddOnRole extends Construct {
-  readonly role: IamRole;
-  readonly association: EksPodIdentityAssociation;
-
+export class AddOnRole extends PodIdentityRole {
   constructor(scope: Construct, id: string, props: AddOnRoleProps) {
-    super(scope, id);
     const { cluster, identity } = props;
     const { addOn, namespace, serviceAccount } = identity;
-
-    this.role = new IamRole(this, 'Resource', {
-      name: addOnRoleOf(cluster.name, addOn),
+    super(scope, id, {
+      cluster,
+      roleName: addOnRoleOf(cluster.name, addOn),
       description: `Platform add-on ${addOn} in ${cluster.name}`,
-      assumeRolePolicy: podIdentityTrust(cluster.name, namespace, serviceAccount),
-    });
-    this.role.overrideLogicalId(addOnRoleAddressOf(addOn));
-
-    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: addOn, policy: policyDocument(props.statements) }).overrideLogicalId(
-      `${addOnRoleAddressOf(addOn)}_policy`,
-    );
-
-    this.association = new EksPodIdentityAssociation(this, 'PodIdentity', {
-      clusterName: cluster.nameRef,
       namespace,
       serviceAccount,
-      roleArn: this.role.arn,
+      policyName: addOn,
+      statements: props.statements,
+      roleAddress: addOnRoleAddressOf(addOn),
+      associationAddress: addOnPodIdentityAddressOf(addOn),
     });
-    this.association.overrideLogicalId(addOnPodIdentityAddressOf(addOn));
   }
 }

@@ -1,10 +1,8 @@
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { appRoleOf, namespaceOf, serviceAccountOf } from '../model/naming';
 import type { EksCluster } from './eks-cluster';
-import { podIdentityTrust, policyDocument, type PolicyStatement } from './iam-policy';
+import type { PolicyStatement } from './iam-policy';
+import { PodIdentityRole } from './pod-identity-role';
 import type { SecureBucket } from './secure-bucket';
 
 /** The Terraform addresses of an app's role and its Pod Identity association. */
@@ -42,34 +40,19 @@ export interface AppRoleProps {
  * BackupRole, so a compromised app cannot delete its own backups. EKS Pod Identity hands it to exactly
  * the app's ServiceAccount in the app's namespace, the names the WebApp construct emits.
  */
-export class AppRole extends Construct {
-  readonly role: IamRole;
-  readonly association: EksPodIdentityAssociation;
-
+export class AppRole extends PodIdentityRole {
   constructor(scope: Construct, id: string, props: AppRoleProps) {
-    super(scope, id);
     const { app, cluster } = props;
-    const namespace = namespaceOf(app);
-    const serviceAccount = serviceAccountOf(app);
-
-    this.role = new IamRole(this, 'Resource', {
-      name: appRoleOf(cluster.name, app),
+    super(scope, id, {
+      cluster,
+      roleName: appRoleOf(cluster.name, app),
       description: `App ${app} in ${cluster.name}: its bucket, nothing else`,
-      assumeRolePolicy: podIdentityTrust(cluster.name, namespace, serviceAccount),
+      namespace: namespaceOf(app),
+      serviceAccount: serviceAccountOf(app),
+      policyName: 'app-data',
+      statements: appDataStatements(props.bucket.resource.arn, props.dataKeyArn, props.region),
+      roleAddress: appRoleAddressOf(app),
+      associationAddress: podIdentityAddressOf(app),
     });
-    this.role.overrideLogicalId(appRoleAddressOf(app));
-
-    const statements = appDataStatements(props.bucket.resource.arn, props.dataKeyArn, props.region);
-    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'app-data', policy: policyDocument(statements) }).overrideLogicalId(
-      `${appRoleAddressOf(app)}_policy`,
-    );
-
-    this.association = new EksPodIdentityAssociation(this, 'PodIdentity', {
-      clusterName: cluster.nameRef,
-      namespace,
-      serviceAccount,
-      roleArn: this.role.arn,
-    });
-    this.association.overrideLogicalId(podIdentityAddressOf(app));
   }
 }

@@ -1,10 +1,7 @@
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { backupPrefixOf, backupRoleOf, backupServiceAccountOf, namespaceOf } from '../model/naming';
 import type { EksCluster } from './eks-cluster';
-import { podIdentityTrust, policyDocument } from './iam-policy';
+import { PodIdentityRole } from './pod-identity-role';
 import type { SecureBucket } from './secure-bucket';
 
 /** The Terraform addresses of an app's backup role and its Pod Identity association. */
@@ -40,32 +37,22 @@ export interface BackupRoleProps {
  * jobs' ServiceAccount, so the app's pods never hold it: a compromised app cannot delete its backups. Even
  * this role cannot erase history: the offsite copy is under Object Lock.
  */
-export class BackupRole extends Construct {
-  readonly role: IamRole;
-  readonly association: EksPodIdentityAssociation;
-
+export class BackupRole extends PodIdentityRole {
   constructor(scope: Construct, id: string, props: BackupRoleProps) {
-    super(scope, id);
     const { app, cluster } = props;
-    const namespace = namespaceOf(app);
-    const serviceAccount = backupServiceAccountOf(app);
     const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } };
     const keyActions = ['kms:Decrypt', 'kms:GenerateDataKey'];
-
-    this.role = new IamRole(this, 'Resource', {
-      name: backupRoleOf(cluster.name, app),
-      description: `Backup jobs of app ${app} in ${cluster.name}: read its bucket, keep its backup prefix`,
-      assumeRolePolicy: podIdentityTrust(cluster.name, namespace, serviceAccount),
-    });
-    this.role.overrideLogicalId(backupRoleAddressOf(app));
-
     const bucketArn = props.bucket.resource.arn;
     const backupArn = props.backup.bucket.resource.arn;
     const prefix = backupPrefixOf(app);
-    new IamRolePolicy(this, 'Policy', {
-      role: this.role.name,
-      name: 'app-backup',
-      policy: policyDocument([
+    super(scope, id, {
+      cluster,
+      roleName: backupRoleOf(cluster.name, app),
+      description: `Backup jobs of app ${app} in ${cluster.name}: read its bucket, keep its backup prefix`,
+      namespace: namespaceOf(app),
+      serviceAccount: backupServiceAccountOf(app),
+      policyName: 'app-backup',
+      statements: [
         { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
         { Sid: 'ReadAndRestoreAppObjects', Effect: 'Allow', Action: BACKUP_DATA_ACTIONS, Resource: `${bucketArn}/*` },
         { Sid: 'UseAppDataKey', Effect: 'Allow', Action: keyActions, Resource: props.dataKeyArn, Condition: viaS3 },
@@ -74,15 +61,9 @@ export class BackupRole extends Construct {
         { Sid: 'ListOwnBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: backupArn, Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } },
         { Sid: 'UseOwnBackups', Effect: 'Allow', Action: BACKUP_REPOSITORY_ACTIONS, Resource: `${backupArn}/${prefix}*` },
         { Sid: 'UseBackupKey', Effect: 'Allow', Action: keyActions, Resource: props.backup.keyArn, Condition: viaS3 },
-      ]),
-    }).overrideLogicalId(`${backupRoleAddressOf(app)}_policy`);
-
-    this.association = new EksPodIdentityAssociation(this, 'PodIdentity', {
-      clusterName: cluster.nameRef,
-      namespace,
-      serviceAccount,
-      roleArn: this.role.arn,
+      ],
+      roleAddress: backupRoleAddressOf(app),
+      associationAddress: backupPodIdentityAddressOf(app),
     });
-    this.association.overrideLogicalId(backupPodIdentityAddressOf(app));
   }
 }

@@ -7,7 +7,7 @@
 import { App } from 'cdktf';
 import { APPS } from '../../apps';
 import { CLUSTERS } from '../../clusters';
-import { resolveApp } from '../model/resolve';
+import { clusterAppsOf } from '../model/resolve';
 import { validateInput } from '../policy/input-validation';
 import { SynthError } from '../policy/spec-error';
 import { CloudStack } from './cloud-stack';
@@ -16,14 +16,7 @@ import { cloudProblems } from './cloud-rules';
 validateInput(CLUSTERS, APPS);
 const app = new App();
 for (const cluster of CLUSTERS) {
-  const apps = Object.keys(cluster.apps)
-    .sort()
-    .map((name) =>
-      resolveApp(
-        APPS.find((a) => a.name === name)!,
-        cluster,
-      ),
-    );
+  const apps = clusterAppsOf(cluster, APPS);
   const stack = new CloudStack(app, cluster.env, { cluster, apps });
   const problems = cloudProblems(stack.toTerraform(), cluster, apps);
   if (problems.length > 0) throw new SynthError(problems, `cloud policy rules failed for ${cluster.name}`);

@@ -63,3 +63,14 @@ export function resolveApp(spec: AppSpec, cluster: ClusterSpec, release?: Releas
     },
   };
 }
+
+/**
+ * The apps one cluster runs, resolved, in name order. Without `releaseOf` (the cloud side, the cost, the
+ * overview) the image carries no version, which none of those read.
+ */
+export function clusterAppsOf(cluster: ClusterSpec, apps: readonly AppSpec[], releaseOf?: (app: string) => ReleaseVersion): ResolvedApp[] {
+  const byName = new Map(apps.map((app) => [app.name, app]));
+  return Object.keys(cluster.apps)
+    .sort()
+    .map((name) => resolveApp(byName.get(name)!, cluster, releaseOf?.(name)));
+}

@@ -8,7 +8,7 @@ import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
-import { resolveApp, type ResolvedApp } from '../model/resolve';
+import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
 import { PlatformConfigs, PlatformControllers, PlatformServices } from '../platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
@@ -26,9 +26,8 @@ export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-ku
  */
 export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], releases: Releases): OutputFile[] {
   const env = cluster.env;
-  const byName = new Map(apps.map((app) => [app.name, app]));
   const appNames = Object.keys(cluster.apps).sort();
-  const resolved = appNames.map((name) => resolveApp(byName.get(name)!, cluster, currentRelease(releases, env, name)));
+  const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
   const ctx = { cluster, apps: resolved };
   const platform = { ctx, addOns: addOnsOf(ctx) };
   const appFiles = appNames.map((name): OutputFile => ({

@@ -152,3 +152,18 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
     }
   });
 });
+
+describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: who may reach Elasticsearch', (env) => {
+  const policies = realObjectsOf(env).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ELASTICSEARCH.namespace) as Json[];
+  const admitting = (port: number) =>
+    policies.flatMap((p) => (p.spec.ingress ?? []).filter((rule: Json) => (rule.ports ?? []).some((x: Json) => x.port === port)));
+
+  test('9200 admits only the namespaces of Fluent Bit and ElastAlert2, never everyone', () => {
+    const rules = admitting(9200);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.from?.length).toBeGreaterThan(0);
+      expect(rule.from.map((f: Json) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).sort()).toEqual(['elastalert', 'fluent-bit']);
+    }
+  });
+});

@@ -18,6 +18,8 @@ export interface ChartSource {
 export interface AddOnNetwork {
   /** Ports that accept traffic from anywhere (webhooks called by the API server, the public proxy). */
   readonly ingressPorts?: readonly number[];
+  /** Ports that accept traffic only from the pods of these namespaces (a service for a few platform clients). */
+  readonly ingressFromNamespaces?: readonly { readonly port: number; readonly namespaces: readonly string[] }[];
   /** Ports it may reach on the public internet (AWS APIs, ACME). Never the node metadata endpoint. */
   readonly egressInternetPorts?: readonly number[];
   /** Any port on the cluster's private network (app pods, kubelets). */

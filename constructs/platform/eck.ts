@@ -7,6 +7,8 @@ import { parseQuantity } from '../model/quantity';
 import { ElasticsearchSetup } from '../logging/elasticsearch-setup';
 import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
+import { elastAlertDefaults } from './elastalert';
+import { fluentBitDefaults } from './fluent-bit';
 import { HelmAddOn, type AddOnContext, type ChartSource, type PlatformEndpoint } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -46,9 +48,13 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   readonly dependsOn: readonly string[] = [];
   // ECK's Elasticsearch pods set no seccomp profile, which `restricted` requires.
   readonly podSecurity = 'baseline' as const;
-  // 9443: the operator's webhook; 9200: Elasticsearch for Fluent Bit and ElastAlert2. Kibana's 5601 is
-  // open to the Gateway's proxies only, as its endpoint below.
-  readonly network = { ingressPorts: [9443, 9200], egressCluster: true };
+  // 9443: the operator's webhook, for the API server. Elasticsearch's 9200 admits only its clients'
+  // namespaces; Kibana's 5601 only the Gateway's proxies, as its endpoint below.
+  readonly network = {
+    ingressPorts: [9443],
+    ingressFromNamespaces: [{ port: 9200, namespaces: [fluentBitDefaults.namespace, elastAlertDefaults.namespace] }],
+    egressCluster: true,
+  };
 
   constructor(props: EckProps = {}) {
     super(eckDefaults, props);

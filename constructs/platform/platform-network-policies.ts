@@ -46,6 +46,16 @@ export class PlatformNetworkPolicies extends Construct {
     if (net.ingressPorts?.length) {
       policy('allow-ingress-ports', { podSelector: all, policyTypes: ['Ingress'], ingress: [{ ports: net.ingressPorts.map(tcp) }] });
     }
+    if (net.ingressFromNamespaces?.length) {
+      policy('allow-from-clients', {
+        podSelector: all,
+        policyTypes: ['Ingress'],
+        ingress: net.ingressFromNamespaces.map(({ port, namespaces }) => ({
+          from: [...namespaces].sort().map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+          ports: [tcp(port)],
+        })),
+      });
+    }
     if (gatewayPorts.length) {
       policy('allow-from-gateway', {
         podSelector: all,

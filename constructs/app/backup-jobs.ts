@@ -18,6 +18,7 @@ import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import { APP_PRIORITY } from '../platform/priority-classes';
 import { StoreSecret } from '../secrets/store-secret';
 import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
+import { privateServiceEgress } from './network-policies';
 import { BACKUP_PATHS, backupScript, checkScript, PASSWORD_FILE, restoreScript, retentionScript } from './restic-scripts';
 
 /** The official restic image, pinned. */
@@ -94,6 +95,8 @@ export class BackupJobs extends Construct {
         egress: [
           { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: [tcp(443)] },
           { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] },
+          // A pre-backup hook dumps from the app's own services, e.g. its database.
+          ...(backup.preBackup ? privateServiceEgress(app) : []),
         ],
       },
     });

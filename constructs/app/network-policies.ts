@@ -13,7 +13,8 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * Default-deny for the app's namespace, then only what the app needs: traffic in from the Gateway's
- * proxies on the app port, DNS out, and (only if the spec asks) HTTPS out to the internet.
+ * proxies on the app port, DNS out, its private services (database, cache) on their ports, and (only if
+ * the spec asks) HTTPS out to the internet.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -51,6 +52,9 @@ export class NetworkPolicies extends Construct {
         },
       ],
     });
+    if (app.privateServices.length > 0) {
+      policy('allow-private-services', { podSelector: appPods, policyTypes: ['Egress'], egress: privateServiceEgress(app) });
+    }
     if (app.outboundHttps) {
       policy('allow-outbound-https', {
         podSelector: appPods,
@@ -65,3 +69,10 @@ export class NetworkPolicies extends Construct {
     }
   }
 }
+
+/** One egress rule per private service of the app: its ranges, its one port. */
+export const privateServiceEgress = (app: ResolvedApp): kplus.k8s.NetworkPolicyEgressRule[] =>
+  app.privateServices.map((service) => ({
+    to: service.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(service.port) }],
+  }));

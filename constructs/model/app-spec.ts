@@ -79,6 +79,15 @@ export interface BackupSpec {
   readonly preBackup?: PreBackupHookSpec;
 }
 
+/** A private service an app talks to, e.g. its RDS database: one port, an address range per env. */
+export interface PrivateServiceSpec {
+  /** For people reading the spec and the NetworkPolicy, e.g. `orders-db`. */
+  readonly name: string;
+  readonly port: number;
+  /** Its private address ranges in each env, e.g. the database subnets. An env without any gets no access. */
+  readonly cidrs: Readonly<Partial<Record<EnvName, readonly string[]>>>;
+}
+
 /** Fluent Bit's built-in parsers an app's stdout can ask for; JSON lines are merged without asking. */
 export type LogParser = 'apache2' | 'apache_error' | 'nginx' | 'json';
 export const LOG_PARSERS: readonly LogParser[] = ['apache2', 'apache_error', 'nginx', 'json'];
@@ -139,6 +148,8 @@ export interface AppSpec {
   readonly writablePaths?: readonly string[];
   /** Lets the app open HTTPS connections to the internet (payment APIs, mail relays). @default false */
   readonly outboundHttps?: boolean;
+  /** Private services the app reaches inside the network (its database, a cache); nothing else private is open. */
+  readonly privateServices?: readonly PrivateServiceSpec[];
   /** The app's files, kept in its own S3 bucket. */
   readonly storage?: StorageSpec;
   readonly backup?: BackupSpec;

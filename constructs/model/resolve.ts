@@ -3,7 +3,7 @@ import type { ClusterSpec } from './cluster-spec';
 import { pinnedImageOf, type ReleaseVersion } from './releases';
 
 /** An app as one cluster runs it: the app file with that env's overrides and release applied. */
-export interface ResolvedApp extends Omit<AppSpec, 'hosts'> {
+export interface ResolvedApp extends Omit<AppSpec, 'hosts' | 'privateServices'> {
   /** The pinned image the env runs, `repository:tag@sha256:…`; the bare repository when resolved without a release. */
   readonly image: string;
   readonly hosts: readonly string[];
@@ -11,6 +11,8 @@ export interface ResolvedApp extends Omit<AppSpec, 'hosts'> {
   readonly runAsUser: number;
   readonly writablePaths: readonly string[];
   readonly outboundHttps: boolean;
+  /** The app's private services in this env, with this env's ranges only. */
+  readonly privateServices: readonly { readonly name: string; readonly port: number; readonly cidrs: readonly string[] }[];
   readonly secrets: readonly NonNullable<AppSpec['secrets']>[number][];
   readonly edge: Required<EdgeSpec>;
   readonly storage?: ResolvedStorage;
@@ -54,6 +56,9 @@ export function resolveApp(spec: AppSpec, cluster: ClusterSpec, release?: Releas
     runAsUser: spec.runAsUser ?? DEFAULT_RUN_AS_USER,
     writablePaths: spec.writablePaths ?? DEFAULT_WRITABLE_PATHS,
     outboundHttps: spec.outboundHttps ?? false,
+    privateServices: (spec.privateServices ?? [])
+      .map((s) => ({ name: s.name, port: s.port, cidrs: s.cidrs[cluster.env as EnvName] ?? [] }))
+      .filter((s) => s.cidrs.length > 0),
     edge: { ...DEFAULT_EDGE, ...spec.edge },
     storage: spec.storage && { driver: 'mountpoint-s3', allowDelete: false, allowOverwrite: false, ...spec.storage },
     backup: spec.storage && {

@@ -9,6 +9,7 @@ import { resolveApp, type ResolvedApp } from '../model/resolve';
 import { checkAccess } from './access-validation';
 import { checkAppAlerts, checkClusterAlerting } from './alert-validation';
 import { checkDataPath } from './data-validation';
+import { checkPrivateServices } from './network-validation';
 import { SpecProblem, SynthError } from './spec-error';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -72,6 +73,7 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
     if (!path.startsWith('/') || path === '/') problems.push(new SpecProblem(at, `writablePaths[${i}]`, path, 'must be an absolute path other than /'));
   }
   problems.push(...checkDataPath(app));
+  problems.push(...checkPrivateServices(app));
   problems.push(...checkAppAlerts(app));
   if (app.logRetentionDays !== undefined && (!Number.isInteger(app.logRetentionDays) || app.logRetentionDays < 1 || app.logRetentionDays > 3650)) {
     problems.push(new SpecProblem(at, 'logRetentionDays', app.logRetentionDays, 'must be a whole number of days from 1 to 3650'));

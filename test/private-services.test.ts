@@ -1,0 +1,95 @@
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import type { AppSpec } from '../constructs/model/app-spec';
+import { namespaceOf } from '../constructs/model/naming';
+import { clusterAppsOf } from '../constructs/model/resolve';
+import { SynthError } from '../constructs/policy/spec-error';
+import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
+import { REAL_INPUT, realObjectsOf } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every (cidr, port) an egress rule of these policies opens to private addresses. */
+const privateEgressOf = (policies: readonly Json[]): string[] =>
+  policies
+    .flatMap((p) => p.spec.egress ?? [])
+    .flatMap((rule: Json) =>
+      (rule.to ?? [])
+        .filter((t: Json) => t.ipBlock && /^(10\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.)/.test(t.ipBlock.cidr))
+        .flatMap((t: Json) => (rule.ports ?? []).map((p: Json) => `${t.ipBlock.cidr}:${p.port}`)),
+    )
+    .sort();
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: private services', (env, cluster) => {
+  const objects = realObjectsOf(env);
+  const apps = clusterAppsOf(cluster, APPS);
+
+  test.each(apps.map((a) => [a.name, a] as const))('%s reaches exactly the private services of its spec, nothing else private', (name, app) => {
+    const appPolicies = objects.filter(
+      (o) =>
+        o.kind === 'NetworkPolicy' &&
+        o.metadata.namespace === namespaceOf(name) &&
+        (o.spec as Json).podSelector?.matchLabels?.['app.kubernetes.io/name'] === name,
+    );
+    expect(privateEgressOf(appPolicies)).toEqual(app.privateServices.flatMap((s) => s.cidrs.map((c) => `${c}:${s.port}`)).sort());
+  });
+
+  test('backup pods reach private services only when a pre-backup hook needs them', () => {
+    for (const app of apps.filter((a) => a.backup)) {
+      const backup = objects.find(
+        (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespaceOf(app.name) && o.metadata.name === 'allow-backup-egress',
+      );
+      const expected = app.backup!.preBackup ? app.privateServices.flatMap((s) => s.cidrs.map((c) => `${c}:${s.port}`)).sort() : [];
+      expect([app.name, privateEgressOf([backup])]).toEqual([app.name, expected]);
+    }
+  });
+});
+
+describe('private services: the backup hook and bad input', () => {
+  const shop = APPS.find((a) => a.name === 'shop')!;
+  const withShop = (patch: Partial<AppSpec>): SynthInput => ({ ...REAL_INPUT, apps: APPS.map((a) => (a === shop ? { ...a, ...patch } : a)) });
+
+  test("a pre-backup hook gets the app's database, and only that", () => {
+    const files = buildAll(
+      withShop({ backup: { ...shop.backup, preBackup: { image: 'postgres:17.2', command: ['pg_dump', '-f', '/backup/hook/orders.sql'] } } }),
+    );
+    const staging = files.find((f) => f.path === 'dist/staging/apps/shop.yaml')!.objects!;
+    const policy = staging.find((o) => o.metadata.name === 'allow-backup-egress');
+    expect(privateEgressOf([policy])).toEqual(['10.20.96.0/20:5432']);
+  });
+
+  test.each([
+    [
+      'a public range',
+      [{ name: 'db', port: 5432, cidrs: { prod: ['8.8.8.0/24'] } }],
+      'app "shop": field "privateServices[0].cidrs.prod" = "8.8.8.0/24": must be a private IPv4 range',
+    ],
+    [
+      'the metadata range',
+      [{ name: 'db', port: 80, cidrs: { staging: ['169.254.169.254/32'] } }],
+      'app "shop": field "privateServices[0].cidrs.staging" = "169.254.169.254/32": must be a private IPv4 range',
+    ],
+    [
+      'a port out of range',
+      [{ name: 'db', port: 70000, cidrs: { prod: ['10.10.96.0/20'] } }],
+      'app "shop": field "privateServices[0].port" = 70000: must be a port from 1 to 65535',
+    ],
+    [
+      'two services with one name',
+      [
+        { name: 'db', port: 1, cidrs: {} },
+        { name: 'db', port: 2, cidrs: {} },
+      ],
+      'app "shop": field "privateServices[1].name" = "db": two private services have this name',
+    ],
+  ])('%s', (_what, privateServices, message) => {
+    let error: unknown;
+    try {
+      buildAll(withShop({ privateServices }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect((error as SynthError).problems.map(String)).toEqual([expect.stringContaining(message)]);
+  });
+});

@@ -1,9 +1,8 @@
-import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, STREAM_SUFFIX } from '../model/log-contract';
+import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, streamPatternOf } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import type { EsRequest } from './log-retention';
 
-const patternOf = (stream: string) => `${stream.slice(0, -STREAM_SUFFIX.length)}*`;
 const dataView = (id: string, name: string, patterns: readonly string[]): EsRequest => ({
   path: 'api/data_views/data_view',
   body: { data_view: { id, name, title: patterns.join(','), timeFieldName: '@timestamp' }, override: true },
@@ -16,9 +15,9 @@ export function dataViewRequestsOf(apps: readonly ResolvedApp[]): EsRequest[] {
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((app) => {
         const ns = namespaceOf(app.name);
-        return dataView(`app-${app.name}`, app.name, [patternOf(containerLogStreamOf(ns)), patternOf(gatewayAccessStreamOf(ns))]);
+        return dataView(`app-${app.name}`, app.name, [streamPatternOf(containerLogStreamOf(ns)), streamPatternOf(gatewayAccessStreamOf(ns))]);
       }),
     dataView('all-logs', 'all apps and the platform', [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS]),
-    dataView('kubernetes-events', 'Kubernetes events', [patternOf(EVENTS_STREAM)]),
+    dataView('kubernetes-events', 'Kubernetes events', [streamPatternOf(EVENTS_STREAM)]),
   ];
 }

@@ -1,5 +1,5 @@
 import type { EnvName } from '../model/app-spec';
-import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, STREAM_SUFFIX } from '../model/log-contract';
+import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, streamPatternOf } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 
@@ -42,10 +42,12 @@ export interface EsRequest {
  * `logRetentionDays` a policy and a template of higher priority over that app's two streams.
  */
 export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): EsRequest[] {
-  const streams = (stream: string) => `${stream.slice(0, -STREAM_SUFFIX.length)}*`;
   const requests: EsRequest[] = [
     { path: `_ilm/policy/${DEFAULT_POLICY}`, body: ilmPolicy(DEFAULT_LOG_RETENTION_DAYS[env]) },
-    { path: `_index_template/${DEFAULT_POLICY}`, body: indexTemplate([ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, streams(EVENTS_STREAM)], 150, DEFAULT_POLICY) },
+    {
+      path: `_index_template/${DEFAULT_POLICY}`,
+      body: indexTemplate([ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, streamPatternOf(EVENTS_STREAM)], 150, DEFAULT_POLICY),
+    },
   ];
   for (const app of [...apps].sort((a, b) => a.name.localeCompare(b.name))) {
     if (app.logRetentionDays === undefined) continue;
@@ -54,7 +56,7 @@ export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]):
       { path: `_ilm/policy/${appLogPolicyOf(app.name)}`, body: ilmPolicy(app.logRetentionDays) },
       {
         path: `_index_template/${appLogPolicyOf(app.name)}`,
-        body: indexTemplate([streams(containerLogStreamOf(ns)), streams(gatewayAccessStreamOf(ns))], 200, appLogPolicyOf(app.name)),
+        body: indexTemplate([streamPatternOf(containerLogStreamOf(ns)), streamPatternOf(gatewayAccessStreamOf(ns))], 200, appLogPolicyOf(app.name)),
       },
     );
   }

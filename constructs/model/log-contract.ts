@@ -11,6 +11,10 @@
 /** The stream's last part; Elasticsearch's "namespace", not Kubernetes'. */
 export const STREAM_SUFFIX = 'default';
 export const CONTAINER_LOG_DATASET_PREFIX = 'k8s.';
+/** A stream's name without its `-<STREAM_SUFFIX>`: what Fluent Bit's es output is given as the prefix. */
+export const streamPrefixOf = (stream: string): string => stream.slice(0, -(STREAM_SUFFIX.length + 1));
+/** The index pattern over a stream's backing indices and any of its siblings with another suffix. */
+export const streamPatternOf = (stream: string): string => `${streamPrefixOf(stream)}-*`;
 export const containerLogStreamOf = (namespace: string): string => `logs-${CONTAINER_LOG_DATASET_PREFIX}${namespace}-${STREAM_SUFFIX}`;
 /** Index pattern over every namespace's container logs. */
 export const ALL_CONTAINER_LOGS = `logs-${CONTAINER_LOG_DATASET_PREFIX}*`;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
-import { ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX } from '../model/log-contract';
+import { ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
@@ -127,9 +127,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
           'tls.ca_file': `${CA_DIR}/${ELASTICSEARCH_CA.key}`,
           // Data streams need create; `<prefix>-<date format>` with a format of plain text names the stream.
           Logstash_Format: 'On',
-          ...(logs
-            ? { Logstash_Prefix_Key: `$${STREAM_KEY}`, Logstash_Prefix: 'logs-k8s.unknown' }
-            : { Logstash_Prefix: EVENTS_STREAM.slice(0, -(STREAM_SUFFIX.length + 1)) }),
+          ...(logs ? { Logstash_Prefix_Key: `$${STREAM_KEY}`, Logstash_Prefix: 'logs-k8s.unknown' } : { Logstash_Prefix: streamPrefixOf(EVENTS_STREAM) }),
           Logstash_DateFormat: STREAM_SUFFIX,
           Time_Key: '@timestamp',
           Write_Operation: 'create',

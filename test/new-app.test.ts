@@ -2,16 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { newApp, NewAppError } from '../scripts/new-app';
 import { copyRepo } from '../scripts/repo-copy';
-import { REPO_ROOT, tempDir as newTempDir, treeHash } from './support';
+import { REPO_ROOT, scopedTempDirs, treeHash } from './support';
 
-const made: string[] = [];
-/** A temp dir removed after the file's tests. */
-const tempDir = (prefix: string): string => {
-  const dir = newTempDir(prefix);
-  made.push(dir);
-  return dir;
-};
-afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+const tempDir = scopedTempDirs();
 
 /** Every file new-app may touch: the apps, the cluster specs and releases, and the generated output. */
 const inputsAndOutput = (root: string): string => ['apps', 'clusters', 'dist', 'docs'].map((d) => treeHash(path.join(root, d))).join();

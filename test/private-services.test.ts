@@ -3,9 +3,8 @@ import { CLUSTERS } from '../clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import { namespaceOf } from '../constructs/model/naming';
 import { clusterAppsOf } from '../constructs/model/resolve';
-import { SynthError } from '../constructs/policy/spec-error';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { REAL_INPUT, realObjectsOf } from './support';
+import { REAL_INPUT, realObjectsOf, synthProblemsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -83,13 +82,6 @@ describe('private services: the backup hook and bad input', () => {
       'app "shop": field "privateServices[1].name" = "db": two private services have this name',
     ],
   ])('%s', (_what, privateServices, message) => {
-    let error: unknown;
-    try {
-      buildAll(withShop({ privateServices }));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SynthError);
-    expect((error as SynthError).problems.map(String)).toEqual([expect.stringContaining(message)]);
+    expect(synthProblemsOf(() => buildAll(withShop({ privateServices })))).toEqual([expect.stringContaining(message)]);
   });
 });

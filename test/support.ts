@@ -7,6 +7,7 @@ import { CLUSTERS } from '../clusters';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { readReleases } from '../constructs/synth/releases-io';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/synth/kube-object';
+import { SynthError } from '../constructs/policy/spec-error';
 
 /** The repo itself; tests read it, and write only to temp copies. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -45,3 +46,25 @@ export function treeHash(dir: string): string {
 }
 
 export const byKind = (objects: readonly KubeObject[], kind: string): KubeObject[] => objects.filter((o) => o.kind === kind);
+
+/** The problems of the SynthError that `build` must throw; any other outcome fails the test. */
+export function synthProblemsOf(build: () => unknown): string[] {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof SynthError) return error.problems.map(String);
+    throw error;
+  }
+  throw new Error('expected a SynthError, but the build succeeded');
+}
+
+/** Temp dirs that are removed after the calling test file's tests. */
+export function scopedTempDirs(): (prefix: string) => string {
+  const made: string[] = [];
+  afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  return (prefix) => {
+    const dir = tempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
+}

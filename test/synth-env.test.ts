@@ -3,16 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesizeEnvs, UsageError } from '../constructs/synth/synth-envs';
 import { copyRepo, tsxCommand } from '../scripts/repo-copy';
-import { REAL_INPUT, REPO_ROOT, tempDir as newTempDir, treeHash } from './support';
+import { REAL_INPUT, REPO_ROOT, scopedTempDirs, treeHash } from './support';
 
-const made: string[] = [];
-/** A temp dir removed after the file's tests. */
-const tempDir = (prefix: string): string => {
-  const dir = newTempDir(prefix);
-  made.push(dir);
-  return dir;
-};
-afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+const tempDir = scopedTempDirs();
 
 /** The generated trees of one env: its dist/ folder and its Flux entry point. */
 const envHash = (root: string, env: string): string =>

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
+import type { ChartWorkload } from './chart-workload';
 
 /** Where a chart comes from, pinned to one exact version. */
 export interface ChartSource {
@@ -66,6 +67,8 @@ export interface AddOn {
   readonly network: AddOnNetwork;
   /** Helm values for this cluster. */
   values(ctx: AddOnContext): Record<string, unknown>;
+  /** Every workload its chart and its operator render, with the settings each pod gets. */
+  workloads?(ctx: AddOnContext): readonly ChartWorkload[];
   /** Installed only where this holds, e.g. when an app of the cluster asks for it. @default always */
   neededBy?(ctx: AddOnContext): boolean;
   /**

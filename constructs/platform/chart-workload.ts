@@ -1,0 +1,140 @@
+/**
+ * What an add-on's chart (or the operator it installs) runs: every workload, with the settings each pod
+ * must have and where the chart reads them. The add-on's Helm values are generated from these
+ * declarations, so a chart's key names live in one place, and the policy rules judge every pod that will
+ * run, not only the ones we write.
+ */
+
+/** The Pod Security Standards levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+
+/**
+ * What a workload does. `controller`, `webhook` and `data-plane` serve requests of others (the API
+ * server, the Gateway's clients), so they run at least 2 replicas spread over zones.
+ */
+export type WorkloadRole = 'controller' | 'webhook' | 'data-plane' | 'daemon' | 'job' | 'ui' | 'datastore';
+export const REQUEST_PATH_ROLES: readonly WorkloadRole[] = ['webhook', 'data-plane'];
+
+export type Quantity = string;
+
+export interface ContainerResources {
+  readonly requests: { readonly cpu: Quantity; readonly memory: Quantity; readonly 'ephemeral-storage'?: Quantity };
+  readonly limits: { readonly memory: Quantity; readonly cpu?: Quantity; readonly 'ephemeral-storage'?: Quantity };
+}
+
+/** The subset of a container securityContext that the platform sets and Pod Security judges. */
+export interface ContainerSecurity {
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly privileged?: boolean;
+  readonly capabilities?: { readonly drop?: readonly string[]; readonly add?: readonly string[] };
+  readonly seccompProfile?: { readonly type: 'RuntimeDefault' | 'Localhost' | 'Unconfined'; readonly localhostProfile?: string };
+}
+
+export interface PodSecurity {
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly fsGroup?: number;
+  readonly supplementalGroups?: readonly number[];
+  readonly seccompProfile?: { readonly type: 'RuntimeDefault' | 'Localhost' | 'Unconfined'; readonly localhostProfile?: string };
+}
+
+export interface ContainerSettings {
+  readonly securityContext: ContainerSecurity;
+  readonly resources: ContainerResources;
+}
+
+/** A disruption budget: exactly one of the two. */
+export type DisruptionBudget = { readonly maxUnavailable: number | string } | { readonly minAvailable: number | string };
+
+/** How many pods: fixed, or the range an HPA moves in. A DaemonSet has one per node (`perNode`). */
+export type Replicas = number | { readonly min: number; readonly max: number } | 'perNode';
+
+/** The settings a workload's pods get from us. */
+export interface WorkloadSettings {
+  readonly replicas: Replicas;
+  readonly podSecurityContext: PodSecurity;
+  /** By container name, init containers included. */
+  readonly containers: Readonly<Record<string, ContainerSettings>>;
+  /** None for a single pod that may simply be evicted, a DaemonSet, or a Job. */
+  readonly disruptionBudget?: DisruptionBudget;
+  readonly priorityClassName: string;
+  /** Spread over zones and nodes (topologySpreadConstraints on the pod labels). @default false */
+  readonly spread?: boolean;
+}
+
+/**
+ * What the chart renders whatever our values say and Pod Security judges: host access. Anything the
+ * declared level forbids must be listed here, so the level is a claim that the rules check.
+ */
+export interface ChartPodTraits {
+  readonly hostNetwork?: boolean;
+  readonly hostPID?: boolean;
+  readonly hostPathVolumes?: readonly string[];
+  readonly hostPorts?: readonly number[];
+  /** Containers the chart runs privileged. */
+  readonly privilegedContainers?: readonly string[];
+  /** Capabilities the chart adds, by container. */
+  readonly addedCapabilities?: Readonly<Record<string, readonly string[]>>;
+  /** Containers that run as root (uid 0) by the chart's design. */
+  readonly rootContainers?: readonly string[];
+  /** Mount propagation other than None (Bidirectional needs privileged). */
+  readonly bidirectionalMounts?: boolean;
+}
+
+/**
+ * Where the chart reads each setting, as dot paths into the values (`controller.podSecurityContext`).
+ * A setting with no key is applied by a post-renderer patch of the HelmRelease instead; an operator's
+ * workload (`managedBy`) takes its settings from the custom resource it is rendered from.
+ */
+export interface WorkloadValueKeys {
+  readonly replicas?: string;
+  readonly podSecurityContext?: string;
+  /** By container name. */
+  readonly containers?: Readonly<Record<string, { readonly securityContext?: string; readonly resources?: string }>>;
+  /** The object holding `minAvailable`/`maxUnavailable`; `enabledFlag` when the chart also wants `enabled: true`. */
+  readonly disruptionBudget?: { readonly path: string; readonly enabledFlag?: boolean };
+  readonly priorityClassName?: string;
+  readonly topologySpreadConstraints?: string;
+}
+
+/** A port a workload listens on, and why; `webhook` ports must be reachable by the API server. */
+export interface WorkloadPort {
+  readonly port: number;
+  readonly purpose: 'webhook' | 'metrics' | 'serving' | 'health';
+}
+
+/** One workload an add-on's chart, or the operator it installs, renders. */
+export interface ChartWorkload {
+  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
+  /** `metadata.name` as rendered with our values (an operator's generated name may end in a hash: its prefix). */
+  readonly name: string;
+  /** @default the add-on's namespace */
+  readonly namespace?: string;
+  readonly role: WorkloadRole;
+  /** The labels of its pods, as the chart renders them (its selector labels). */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The Pod Security level its pods meet. */
+  readonly podSecurity: PodSecurityLevel;
+  /** Why it cannot be `restricted`; required when it is not. */
+  readonly podSecurityReason?: string;
+  readonly settings: WorkloadSettings;
+  readonly traits?: ChartPodTraits;
+  /** Where the chart's values set each setting; absent for an operator's workload (`managedBy`). */
+  readonly keys?: WorkloadValueKeys;
+  /** The custom resource an operator renders it from, e.g. `EnvoyProxy envoy-gateway-system/public-proxy`. */
+  readonly managedBy?: string;
+  readonly ports?: readonly WorkloadPort[];
+}
+
+/** A declared workload with the add-on it belongs to and its namespace resolved. */
+export interface DeclaredWorkload {
+  readonly addOn: string;
+  readonly namespace: string;
+  readonly workload: ChartWorkload;
+}

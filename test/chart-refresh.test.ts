@@ -38,6 +38,7 @@ describe('the template scanner finds every values path a template reads', () => 
     ],
     ['default and required', '{{ default .Chart.Name .Values.nameOverride }}{{ required "x" .Values.clusterName }}', ['clusterName', 'nameOverride']],
     ['a parenthesised pipeline with a field after it', '{{ (.Values.a).b }}', ['a', 'a.b']],
+    ['a helper given the root by name', '{{ define "x" }}{{ .context.Values.global.compat }}{{ end }}', ['global.compat']],
     ['define: the dot is the root', '{{ define "x" }}{{ .Values.inHelper }}{{ end }}{{ with .Values.m }}{{ .k }}{{ end }}', ['inHelper', 'm', 'm.k']],
     ['comments and strings are not reads', '{{/* .Values.no */}}{{ printf ".Values.no" }}', []],
     ['a range over a list: its items are not map keys', '{{ range .Values.hosts }}{{ .name }}{{ end }}', ['hosts']],

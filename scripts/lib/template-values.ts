@@ -255,6 +255,8 @@ class Scanner {
     for (const value of values) {
       if (value.kind === 'root') {
         if (keys[0] === 'Values') out.push(this.read(keys.slice(1)));
+        // A helper called with `(dict "context" $ …)` reads `.context.Values.…`: the root, passed by name.
+        else if (keys[1] === 'Values' && /^[a-z]/.test(keys[0])) out.push(this.read(keys.slice(2)));
       } else if (value.kind === 'values') {
         out.push(this.read([...value.keys, ...keys]));
       }

@@ -66,6 +66,26 @@ const BAD_ACCESS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     withAccess('prod', (a) => ({ ...a, apps: { ...a.apps, blog: { developers: ['dev-shop'] } } })),
     `${PRD}: field "access.apps.blog" = "blog": is not an app of this cluster (apps: backoffice, legacy-site, shop); an app that leaves the cluster leaves access.apps too`,
   ],
+  [
+    'no break-glass switch at all',
+    withAccess('prod', ({ breakGlass: _dropped, ...a }) => a as AccessSpec),
+    `${PRD}: field "access.breakGlass.enabled" = undefined: must be true or false (false in normal times): the break-glass switch is stated explicitly`,
+  ],
+  [
+    'a break-glass member who is no person',
+    withAccess('staging', (a) => ({ ...a, breakGlass: { enabled: false, members: ['ops-lead', 'root'] } })),
+    `${STG}: field "access.breakGlass.members[1]" = "root": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`,
+  ],
+  [
+    'break-glass on without a reason',
+    withAccess('prod', (a) => ({ ...a, breakGlass: { enabled: true, members: ['ops-lead'] } })),
+    `${PRD}: field "access.breakGlass.reason" = undefined: must say why break-glass is on (e.g. the incident ticket); see docs/break-glass.md`,
+  ],
+  [
+    'break-glass on for nobody',
+    withAccess('prod', (a) => ({ ...a, breakGlass: { enabled: true, members: [], reason: 'INC-42' } })),
+    `${PRD}: field "access.breakGlass.members" = []: must name who gets cluster-admin while break-glass is on`,
+  ],
 ];
 
 describe('a bad access model stops synth with a clear error', () => {

@@ -1,6 +1,5 @@
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { ADMIN_BINDING } from '../constructs/access/cluster-roles';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/cloud/add-on-identities';
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
@@ -341,7 +340,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     expect(accessEntryGroupProblems(terraform, unbound)).toEqual([
       `EKS access entry ${accessEntryAddressOf('dev-shop')}: puts ${devShop.principal_arn} in group ${developers}, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`,
     ]);
-    const noAdmins = objects.filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata.name === ADMIN_BINDING));
+    const noAdmins = objects.filter(
+      (o) => !((o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') && (o as Json).subjects.some((sub: Json) => sub.name === PLATFORM_ADMINS_GROUP)),
+    );
     expect(accessEntryGroupProblems(terraform, noAdmins)).toEqual([
       `EKS access entry ${accessEntryAddressOf('ops-lead')}: puts ${cluster.access.people['ops-lead'].iamRoleArn} in group ${PLATFORM_ADMINS_GROUP}, which no RoleBinding or ClusterRoleBinding in the Kubernetes YAML binds`,
     ]);

@@ -26,6 +26,8 @@ export const prod: ClusterSpec = {
       'agency-web': { iamRoleArn: 'arn:aws:iam::444455556666:role/AWSReservedSSO_AgencyWeb_3d4e5f6a7b8c9d0e' },
     },
     platformAdmins: ['ops-lead'],
+    // cluster-admin for emergencies: off; docs/break-glass.md says when and how to turn it on.
+    breakGlass: { enabled: false, members: ['ops-lead'] },
     apps: {
       shop: { developers: ['dev-shop'], viewers: ['agency-web'] },
       'legacy-site': { developers: ['agency-web'] },

@@ -26,6 +26,8 @@ export const staging: ClusterSpec = {
       'agency-web': { iamRoleArn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_AgencyWeb_1b2c3d4e5f6a7b8c' },
     },
     platformAdmins: ['ops-lead'],
+    // cluster-admin for emergencies: off; docs/break-glass.md says when and how to turn it on.
+    breakGlass: { enabled: false, members: ['ops-lead'] },
     apps: {
       shop: { developers: ['dev-shop'], viewers: ['agency-web'] },
       'legacy-site': { developers: ['agency-web'] },

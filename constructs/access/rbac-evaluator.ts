@@ -3,12 +3,23 @@ import type { RbacRule } from './cluster-roles';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Who a binding names: a Group, a User or a ServiceAccount (with its namespace). */
+export interface Subject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
 /** One subject's rights from one binding: a role's rules, cluster-wide or in one namespace. */
 export interface Grant {
-  readonly subject: { readonly kind: string; readonly name: string; readonly namespace?: string };
+  readonly subject: Subject;
   /** Undefined: cluster-wide. */
   readonly namespace?: string;
   readonly role: string;
+  /** `Role` or `ClusterRole`. @default 'ClusterRole' */
+  readonly roleKind?: string;
+  /** The binding, e.g. `ClusterRoleBinding webapps-break-glass`. */
+  readonly binding?: string;
   /** Undefined when the role is not in the output (a built-in such as cluster-admin). */
   readonly rules?: readonly RbacRule[];
 }
@@ -24,7 +35,10 @@ export function grantsOf(objects: readonly KubeObject[]): Grant[] {
   for (const b of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') as Json[]) {
     const namespace = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
     const key = b.roleRef.kind === 'Role' ? `Role/${namespace}/${b.roleRef.name}` : `ClusterRole/${b.roleRef.name}`;
-    for (const subject of b.subjects ?? []) grants.push({ subject, namespace, role: b.roleRef.name, rules: roles.get(key) });
+    const binding = `${b.kind} ${namespace ? `${namespace}/` : ''}${b.metadata.name}`;
+    for (const subject of b.subjects ?? []) {
+      grants.push({ subject, namespace, role: b.roleRef.name, roleKind: b.roleRef.kind, binding, rules: roles.get(key) });
+    }
   }
   return grants;
 }
@@ -36,7 +50,196 @@ export function can(grants: readonly Grant[], groups: readonly string[], verb: s
       g.subject.kind === 'Group' &&
       groups.includes(g.subject.name) &&
       (g.namespace === undefined || g.namespace === namespace) &&
-      (g.role === 'cluster-admin' ||
-        (g.rules ?? []).some((r) => !r.resourceNames && r.apiGroups.includes(apiGroup) && r.resources.includes(resource) && r.verbs.includes(verb))),
+      (g.role === 'cluster-admin' || (g.rules ?? []).some((r) => !r.resourceNames && allows(r, verb, apiGroup, resource))),
   );
+}
+
+const has = (list: readonly string[], value: string) => list.includes(value) || list.includes('*');
+const allows = (r: RbacRule, verb: string, apiGroup: string, resource: string) =>
+  has(r.verbs, verb) && has(r.apiGroups, apiGroup) && has(r.resources, resource);
+
+// ---------------------------------------------------------------------------------------------------
+// Paths to cluster-wide write: every way a subject reaches write on namespaced kinds across the cluster.
+
+/** What the output does not show, and what the paths must take into account. */
+export interface ClusterFacts {
+  /** Bindings made outside dist/ and clusters/, such as Flux's own install. */
+  readonly externalGrants: readonly Grant[];
+  /** Namespaces whose pods run with rights beyond the output (Kubernetes', Flux's, the add-ons' controllers): namespace → whose. */
+  readonly privilegedNamespaces: ReadonlyMap<string, string>;
+  /** Objects whose content a controller applies with cluster-wide rights: to write them is to command it. */
+  readonly controlObjects: readonly {
+    readonly namespace: string;
+    readonly apiGroup: string;
+    readonly resources: readonly string[];
+    readonly controller: string;
+  }[];
+  /** Groups whose writes to the control objects an admission guard limits to asking for a reconciliation. */
+  readonly guardedGroups: readonly string[];
+}
+
+/** One way to cluster-wide write: who, and the steps that get there. */
+export interface WritePath {
+  readonly who: string;
+  readonly steps: readonly string[];
+}
+
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate', 'approve', 'sign'];
+/** Kinds whose write runs a pod of one's choosing, as any ServiceAccount of the namespace. */
+const POD_RUNNERS: readonly (readonly [string, string])[] = [
+  ['', 'pods'],
+  ['', 'replicationcontrollers'],
+  ['apps', 'deployments'],
+  ['apps', 'replicasets'],
+  ['apps', 'statefulsets'],
+  ['apps', 'daemonsets'],
+  ['batch', 'jobs'],
+  ['batch', 'cronjobs'],
+];
+const CLUSTER_ADMIN: readonly RbacRule[] = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }];
+
+export const describeSubject = (s: Subject): string => `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
+
+/** What a set of rules lets one do in a namespace (or everywhere). */
+function powersOf(rules: readonly RbacRule[]) {
+  const unrestricted = rules.filter((r) => !r.resourceNames);
+  const any = (verbs: readonly string[], pairs: readonly (readonly [string, string])[], list = unrestricted) =>
+    list.some((r) => verbs.some((v) => pairs.some(([g, res]) => allows(r, v, g, res))));
+  const writes = unrestricted.filter((r) => WRITE_VERBS.some((v) => has(r.verbs, v)) || r.verbs.includes('*'));
+  return {
+    writes: [...new Set(writes.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => (g ? `${g}/${res}` : res)))))],
+    impersonates: rules.some((r) => has(r.verbs, 'impersonate')),
+    // Running a pod, a shell in one, a token, a legacy token Secret, or control of the RBAC or the labels
+    // (and so the admission guards) of the namespace: each lets one act as any ServiceAccount there.
+    actsAsAccounts:
+      any(['create', 'update', 'patch'], POD_RUNNERS) ||
+      any(
+        ['create', 'get'],
+        [
+          ['', 'pods/exec'],
+          ['', 'pods/attach'],
+        ],
+      ) ||
+      any(['patch', 'update'], [['', 'pods/ephemeralcontainers']]) ||
+      any(['create'], [['', 'serviceaccounts/token']]) ||
+      any(['get', 'list', 'watch'], [['', 'secrets']]) ||
+      any(
+        ['create', 'update', 'patch', 'bind', 'escalate'],
+        [
+          ['rbac.authorization.k8s.io', 'rolebindings'],
+          ['rbac.authorization.k8s.io', 'roles'],
+          ['rbac.authorization.k8s.io', 'clusterroles'],
+        ],
+      ) ||
+      any(['update', 'patch'], [['', 'namespaces']]),
+    writesResource: (apiGroup: string, resources: readonly string[]) =>
+      any(
+        ['create', 'update', 'patch', 'delete'],
+        resources.map((res) => [apiGroup, res] as const),
+      ),
+  };
+}
+
+/** Whether a grant's subject is this principal (a ServiceAccount is also in its built-in groups). */
+function names(grant: Grant, who: Subject): boolean {
+  const s = grant.subject;
+  if (s.kind === who.kind && s.name === who.name && (s.kind !== 'ServiceAccount' || s.namespace === who.namespace)) return true;
+  if (s.kind !== 'Group') return false;
+  if (s.name === 'system:authenticated') return true;
+  return who.kind === 'ServiceAccount' && (s.name === 'system:serviceaccounts' || s.name === `system:serviceaccounts:${who.namespace}`);
+}
+
+/**
+ * Every path by which `who` reaches write across the cluster: a cluster-wide grant that writes, reads
+ * every Secret, impersonates, or runs pods anywhere; or, in one namespace, the power to act as its
+ * ServiceAccounts where those hold such a path or where the namespace runs privileged controllers; or
+ * a write to an object a cluster-admin controller applies (Flux's), unless a guard limits it.
+ */
+export function writePathsOf(who: Subject, grants: readonly Grant[], facts: ClusterFacts, visiting: ReadonlySet<string> = new Set()): string[][] {
+  const key = describeSubject(who);
+  if (visiting.has(key)) return [];
+  const seen = new Set([...visiting, key]);
+  const paths: string[][] = [];
+  for (const g of grants.filter((grant) => names(grant, who))) {
+    const head = `${g.binding ?? 'binding'} → ${g.roleKind ?? 'ClusterRole'} ${g.role}`;
+    const rules = g.role === 'cluster-admin' && !g.rules ? CLUSTER_ADMIN : (g.rules ?? []);
+    const powers = powersOf(rules);
+    if (g.namespace === undefined) {
+      if (rules === CLUSTER_ADMIN) paths.push([`${head}: everything`]);
+      else if (powers.writes.length > 0) paths.push([`${head}: writes ${powers.writes.join(', ')} in every namespace`]);
+      else if (powers.actsAsAccounts) paths.push([`${head}: may act as any ServiceAccount, in every namespace`]);
+      continue;
+    }
+    if (powers.impersonates) paths.push([`${head}: impersonates`]);
+    const ns = g.namespace;
+    for (const control of facts.controlObjects.filter((c) => c.namespace === ns)) {
+      if (!powers.writesResource(control.apiGroup, control.resources)) continue;
+      if (who.kind === 'Group' && facts.guardedGroups.includes(who.name)) continue;
+      paths.push([`${head}: writes ${control.apiGroup}/${control.resources.join(', ')} in ${ns}`, `which ${control.controller} applies as cluster-admin`]);
+    }
+    if (!powers.actsAsAccounts) continue;
+    const step = `${head}: may act as any ServiceAccount in ${ns}`;
+    const privileged = facts.privilegedNamespaces.get(ns);
+    if (privileged) paths.push([step, `where ${privileged} run`]);
+    const accounts = new Map<string, Subject>();
+    for (const other of grants) {
+      if (other.subject.kind === 'ServiceAccount' && other.subject.namespace === ns) accounts.set(describeSubject(other.subject), other.subject);
+    }
+    for (const account of accounts.values()) {
+      for (const sub of writePathsOf(account, grants, facts, seen)) paths.push([step, `as ${describeSubject(account)}`, ...sub]);
+    }
+  }
+  return paths;
+}
+
+/** The pod templates in the output, with the ServiceAccount each runs as. */
+function podAccountsOf(objects: readonly KubeObject[]): { workload: string; account: Subject }[] {
+  const specOf = (o: Json): Json => (o.kind === 'Pod' ? o.spec : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec);
+  return objects
+    .filter((o) => ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'].includes(o.kind))
+    .map((o) => ({
+      workload: `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`,
+      account: { kind: 'ServiceAccount', name: specOf(o)?.serviceAccountName ?? 'default', namespace: o.metadata.namespace },
+    }));
+}
+
+/**
+ * Every path to cluster-wide write that the output and the facts make: per subject of a binding, and
+ * per workload whose account has one. Sorted, so access.md is stable.
+ */
+export function clusterWritePathsOf(objects: readonly KubeObject[], facts: ClusterFacts): WritePath[] {
+  const grants = [...grantsOf(objects), ...facts.externalGrants];
+  const subjects = new Map(grants.map((g) => [describeSubject(g.subject), g.subject]));
+  const result: WritePath[] = [];
+  for (const [who, subject] of [...subjects.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const steps of writePathsOf(subject, grants, facts)) result.push({ who, steps });
+  }
+  for (const { workload, account } of podAccountsOf(objects)) {
+    for (const steps of writePathsOf(account, grants, facts)) result.push({ who: `${workload} (pods run as ${describeSubject(account)})`, steps });
+  }
+  return result;
+}
+
+/** The namespaces in which `who` can write anything, directly or by acting as another account there. */
+export function writableNamespacesOf(who: Subject, grants: readonly Grant[], visiting: ReadonlySet<string> = new Set()): Set<string> {
+  const key = describeSubject(who);
+  const found = new Set<string>();
+  if (visiting.has(key)) return found;
+  const seen = new Set([...visiting, key]);
+  for (const g of grants.filter((grant) => names(grant, who))) {
+    const rules = g.role === 'cluster-admin' && !g.rules ? CLUSTER_ADMIN : (g.rules ?? []);
+    const powers = powersOf(rules);
+    if (g.namespace === undefined) {
+      if (powers.writes.length > 0 || powers.actsAsAccounts) found.add('*');
+      continue;
+    }
+    if (powers.writes.length > 0) found.add(g.namespace);
+    if (!powers.actsAsAccounts) continue;
+    for (const other of grants) {
+      if (other.subject.kind === 'ServiceAccount' && other.subject.namespace === g.namespace) {
+        for (const ns of writableNamespacesOf(other.subject, grants, seen)) found.add(ns);
+      }
+    }
+  }
+  return found;
 }

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { APP_ACCESS_LEVELS, appGroupOf } from '../model/access-spec';
+import { APP_ACCESS_LEVELS, appGroupOf, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
 import { labelsOf, namespaceOf } from '../model/naming';
-import { appClusterRoleOf, EXEC_ROLE } from '../access/cluster-roles';
+import { appClusterRoleOf, EXEC_ROLE, OPERATOR_ROLE } from '../access/cluster-roles';
 import type { ClusterSpec } from '../model/cluster-spec';
 
 export interface AppAccessProps {
@@ -11,29 +11,25 @@ export interface AppAccessProps {
 }
 
 /**
- * The app's developers and viewers, as groups bound in its namespace only (exec for developers in
- * staging, in prod only if granted). Who is in the groups is the EKS access entries' job.
+ * Who may touch the app's namespace, as groups bound in it only: its developers and viewers, the
+ * platform operators (its workloads), and exec for the operators and, in staging or where the access
+ * model grants it in prod, the developers. Who is in the groups is the EKS access entries' job. The
+ * platform layer applies these bindings; the account that applies the apps layer cannot.
  */
 export class AppAccess extends Construct {
   constructor(scope: Construct, id: string, props: AppAccessProps) {
     super(scope, id);
-    for (const level of APP_ACCESS_LEVELS) {
-      new ApiObject(this, level, {
+    const binding = (bindingId: string, role: string, groups: readonly string[]) =>
+      new ApiObject(this, bindingId, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: { name: appClusterRoleOf(level), namespace: namespaceOf(props.app), labels: labelsOf(props.app) },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: appClusterRoleOf(level) },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: appGroupOf(props.app, level) }],
+        metadata: { name: role, namespace: namespaceOf(props.app), labels: labelsOf(props.app) },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: groups.map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
       });
-    }
-    if (props.cluster.env === 'staging' || props.cluster.access.apps?.[props.app]?.execInProd) {
-      new ApiObject(this, 'Exec', {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: EXEC_ROLE, namespace: namespaceOf(props.app), labels: labelsOf(props.app) },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: EXEC_ROLE },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: appGroupOf(props.app, 'developers') }],
-      });
-    }
+    for (const level of APP_ACCESS_LEVELS) binding(level, appClusterRoleOf(level), [appGroupOf(props.app, level)]);
+    binding('Operators', OPERATOR_ROLE, [PLATFORM_ADMINS_GROUP]);
+    const developersExec = props.cluster.env === 'staging' || props.cluster.access.apps?.[props.app]?.execInProd === true;
+    binding('Exec', EXEC_ROLE, [PLATFORM_ADMINS_GROUP, ...(developersExec ? [appGroupOf(props.app, 'developers')] : [])]);
   }
 }

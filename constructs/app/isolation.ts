@@ -30,8 +30,9 @@ export class Isolation extends Construct {
     new kplus.Namespace(this, 'Resource', {
       metadata: {
         name: namespace,
-        // Deleting the namespace would delete the bucket's claim with it: an app with data keeps it.
-        annotations: app.storage ? { ...FLUX_PRUNE_DISABLED } : undefined,
+        // Flux never deletes an app namespace: with it would go the bucket's claim, and the flux-apps Role
+        // that the apps layer needs to remove the app's workloads after the platform layer let the app go.
+        annotations: { ...FLUX_PRUNE_DISABLED },
         labels: {
           ...labelsOf(app.name),
           [EXPOSURE_LABEL]: app.exposure,

@@ -1,45 +1,46 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RbacRule } from '../access/cluster-roles';
-import { appClusterRoleOf, EXEC_ROLE } from '../access/cluster-roles';
-import { APP_ACCESS_LEVELS } from '../model/access-spec';
-import { FLUX_NAMESPACE } from '../model/naming';
+import { FLUX_PRUNE_DISABLED } from '../app/bucket-volume';
+import { FLUX_NAMESPACE, labelsOf, namespaceOf } from '../model/naming';
 import { SpecProblem, SynthError } from '../policy/spec-error';
 import type { KubeObject } from '../synth/kube-object';
+import { PLATFORM_OWNED_KINDS } from './app-layers';
 
 /** The account Flux impersonates to apply the apps layer, instead of its own cluster-admin. */
 export const FLUX_APPS_ACCOUNT = 'flux-apps';
 const APPLY = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
-/** The resource of each kind the apps layer may hold; anything else is refused at synth, and in the cluster. */
+/**
+ * The resource of each kind the apps layer may hold; anything else is refused at synth, and in the
+ * cluster. The platform layer's kinds (PLATFORM_OWNED_KINDS) are never here: a commit to the apps layer
+ * cannot open a network path, lift a quota, bind a role or touch a volume. `serviceaccounts` grants no
+ * `serviceaccounts/token`: a subresource needs a rule of its own.
+ */
 const RESOURCE_OF: Readonly<Record<string, string>> = {
-  'v1/Namespace': 'namespaces',
   'v1/ServiceAccount': 'serviceaccounts',
   'v1/Service': 'services',
-  'v1/ResourceQuota': 'resourcequotas',
-  'v1/LimitRange': 'limitranges',
-  'v1/PersistentVolume': 'persistentvolumes',
-  'v1/PersistentVolumeClaim': 'persistentvolumeclaims',
   'apps/v1/Deployment': 'deployments',
   'batch/v1/CronJob': 'cronjobs',
   'autoscaling/v2/HorizontalPodAutoscaler': 'horizontalpodautoscalers',
   'policy/v1/PodDisruptionBudget': 'poddisruptionbudgets',
-  'networking.k8s.io/v1/NetworkPolicy': 'networkpolicies',
-  'rbac.authorization.k8s.io/v1/RoleBinding': 'rolebindings',
   'gateway.networking.k8s.io/v1/HTTPRoute': 'httproutes',
   'gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy': 'backendtrafficpolicies',
   'gateway.envoyproxy.io/v1alpha1/SecurityPolicy': 'securitypolicies',
   'external-secrets.io/v1/ExternalSecret': 'externalsecrets',
 };
 
-/** Exactly the rights to apply these objects, by API group; plus binding the app ClusterRoles. */
+/** The apps layer's kinds, as `apiVersion/kind`; the platform's are not among them (a test holds the two apart). */
+export const APPS_LAYER_KINDS: readonly string[] = Object.keys(RESOURCE_OF);
+
+/** Exactly the rights to apply these objects, by API group, and nothing else. */
 export function fluxAppsRulesOf(objects: readonly KubeObject[]): RbacRule[] {
   const byGroup = new Map<string, Set<string>>();
   const unknown = new Set<string>();
   for (const o of objects) {
     const key = `${o.apiVersion}/${o.kind}`;
     const resource = RESOURCE_OF[key];
-    if (!resource) {
+    if (!resource || PLATFORM_OWNED_KINDS.has(o.kind)) {
       unknown.add(key);
       continue;
     }
@@ -56,46 +57,59 @@ export function fluxAppsRulesOf(objects: readonly KubeObject[]): RbacRule[] {
               {},
               'apps layer',
               k,
-              `the ${FLUX_APPS_ACCOUNT} account may not apply this kind; add it to RESOURCE_OF in flux-apps-identity.ts if apps need it`,
+              `the ${FLUX_APPS_ACCOUNT} account may not apply this kind; add it to RESOURCE_OF in flux-apps-identity.ts if apps need it, or to PLATFORM_OWNED_KINDS in app-layers.ts if the platform layer should own it`,
             ),
         ),
     );
   }
-  return [
-    ...[...byGroup.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: APPLY })),
-    {
-      apiGroups: ['rbac.authorization.k8s.io'],
-      resources: ['clusterroles'],
-      verbs: ['bind'],
-      resourceNames: [...APP_ACCESS_LEVELS.map(appClusterRoleOf), EXEC_ROLE],
-    },
-  ];
+  return [...byGroup.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: APPLY }));
 }
 
-export interface FluxAppsIdentityProps {
-  /** Every object of the apps layer: the account gets exactly what applying them needs. */
-  readonly appObjects: readonly KubeObject[];
-}
-
-/** The flux2-multi-tenancy pattern: the apps Kustomization impersonates this ServiceAccount. */
+/**
+ * The flux2-multi-tenancy pattern: the apps Kustomization impersonates this ServiceAccount. It has no
+ * right of its own; each app namespace grants it that app's kinds (FluxAppsTenantAccess).
+ */
 export class FluxAppsIdentity extends Construct {
-  constructor(scope: Construct, id: string, props: FluxAppsIdentityProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
-    const meta = { name: FLUX_APPS_ACCOUNT };
     new ApiObject(this, 'Account', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { ...meta, namespace: FLUX_NAMESPACE },
+      metadata: { name: FLUX_APPS_ACCOUNT, namespace: FLUX_NAMESPACE },
       automountServiceAccountToken: false,
     });
-    new ApiObject(this, 'Role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta, rules: fluxAppsRulesOf(props.appObjects) });
+  }
+}
+
+export interface FluxAppsTenantAccessProps {
+  readonly app: string;
+  /** The app's apps-layer objects: the Role grants exactly what applying them needs. */
+  readonly appObjects: readonly KubeObject[];
+}
+
+/**
+ * In one app namespace, a Role with the rights to apply that app's apps-layer objects, bound to the
+ * flux-apps account: stricter than Flux's multi-tenancy example, which binds cluster-admin per
+ * namespace. Both keep Flux's `prune: disabled`: when the app leaves the cluster, the platform layer is
+ * reconciled first, and the apps layer must still be able to remove the app's workloads.
+ */
+export class FluxAppsTenantAccess extends Chart {
+  constructor(scope: Construct, id: string, props: FluxAppsTenantAccessProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const metadata = {
+      name: FLUX_APPS_ACCOUNT,
+      namespace: namespaceOf(props.app),
+      labels: labelsOf(props.app),
+      annotations: { ...FLUX_PRUNE_DISABLED },
+    };
+    new ApiObject(this, 'Role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules: fluxAppsRulesOf(props.appObjects) });
     new ApiObject(this, 'Binding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: meta,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: FLUX_APPS_ACCOUNT },
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: FLUX_APPS_ACCOUNT },
       subjects: [{ kind: 'ServiceAccount', name: FLUX_APPS_ACCOUNT, namespace: FLUX_NAMESPACE }],
     });
   }

@@ -3,7 +3,6 @@ import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolki
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { FLUX_NAMESPACE, FLUX_SOURCE } from '../model/naming';
-import type { KubeObject } from '../synth/kube-object';
 import { FLUX_APPS_ACCOUNT, FluxAppsIdentity } from './flux-apps-identity';
 
 /** The Flux paths of one env, relative to the repo root, as Flux's Kustomizations name them. */
@@ -16,20 +15,19 @@ export const fluxPathsOf = (env: string) => ({
 
 export interface FluxEntryProps {
   readonly cluster: ClusterSpec;
-  /** The apps layer's objects, which the impersonated account must be able to apply. */
-  readonly appObjects: readonly KubeObject[];
 }
 
 /**
  * What `flux bootstrap --path=clusters/<env>` finds: one Kustomization per layer of dist/<env>/. The
- * controllers (and their CRDs) first, then the resources they read; then, side by side, the services
- * that run on those resources and the apps. Each layer waits for the one it depends on to be healthy.
+ * controllers (and their CRDs, and every app's namespace, fences and RBAC) first, then the resources they
+ * read; then, side by side, the services that run on those resources and the apps. Each layer waits for
+ * the ones it depends on to be healthy.
  */
 export class FluxEntry extends Chart {
   constructor(scope: Construct, id: string, props: FluxEntryProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const paths = fluxPathsOf(props.cluster.env);
-    new FluxAppsIdentity(this, 'AppsIdentity', { appObjects: props.appObjects });
+    new FluxAppsIdentity(this, 'AppsIdentity');
     const layer = (name: keyof typeof paths, dependsOn: string[], serviceAccountName?: string) => {
       const spec: IKustomization['spec'] = {
         interval: '10m',
@@ -52,7 +50,8 @@ export class FluxEntry extends Chart {
     layer('platform-controllers', []);
     layer('platform-configs', ['platform-controllers']);
     layer('platform-services', ['platform-configs']);
-    // The platform layers apply as Flux itself; the apps only as the restricted account.
-    layer('apps', ['platform-configs'], FLUX_APPS_ACCOUNT);
+    // The platform layers apply as Flux itself; the apps only as the restricted account, once the
+    // controllers layer has made their namespaces and granted that account its rights in each.
+    layer('apps', ['platform-controllers', 'platform-configs'], FLUX_APPS_ACCOUNT);
   }
 }

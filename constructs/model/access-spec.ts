@@ -17,11 +17,29 @@ export interface AppAccessSpec {
   readonly execInProd?: boolean;
 }
 
+/**
+ * Kubernetes cluster-admin, for emergencies only (docs/break-glass.md). The binding always exists; this
+ * switch decides whether anyone is in its group, through their EKS access entry.
+ */
+export interface BreakGlassSpec {
+  /** Off in normal times. Turn it on for an incident, with `reason`, and off again when it is over. */
+  readonly enabled: boolean;
+  /** Who gets cluster-admin while it is on: people of `people`. */
+  readonly members: readonly string[];
+  /** Required while enabled: why, e.g. the incident's ticket. */
+  readonly reason?: string;
+}
+
 export interface AccessSpec {
   /** Everyone who may be granted anything, by a short id (a DNS label; also their Kibana user name). */
   readonly people: Readonly<Record<string, PersonSpec>>;
-  /** Cluster-wide administrators: Kubernetes cluster-admin, Elasticsearch superuser. */
+  /**
+   * The day-to-day platform operators: read everything but Secrets, manage the apps' workloads, ask Flux
+   * to reconcile, exec into app pods; Elasticsearch superuser. Not cluster-admin: that is `breakGlass`.
+   */
   readonly platformAdmins: readonly string[];
+  /** cluster-admin for emergencies, off by default. */
+  readonly breakGlass: BreakGlassSpec;
   /** Per app: its developers and viewers. An app not listed here has no one but the admins. */
   readonly apps?: Readonly<Record<string, AppAccessSpec>>;
 }
@@ -31,11 +49,14 @@ export const APP_ACCESS_LEVELS: readonly AppAccessLevel[] = ['developers', 'view
 
 /** The Kubernetes groups the access model uses; EKS access entries put each person's IAM role in theirs. */
 export const PLATFORM_ADMINS_GROUP = 'webapps:platform-admins';
+/** cluster-admin; nobody is in it unless `breakGlass.enabled`. */
+export const BREAK_GLASS_GROUP = 'webapps:break-glass';
 export const appGroupOf = (app: string, level: AppAccessLevel): string => `webapps:${app}:${level}`;
 
 /** Every group one person belongs to, sorted. */
 export function groupsOf(access: AccessSpec, person: string): string[] {
   const groups = access.platformAdmins.includes(person) ? [PLATFORM_ADMINS_GROUP] : [];
+  if (access.breakGlass.enabled && access.breakGlass.members.includes(person)) groups.push(BREAK_GLASS_GROUP);
   for (const [app, levels] of Object.entries(access.apps ?? {})) {
     for (const level of APP_ACCESS_LEVELS) if ((levels[level] ?? []).includes(person)) groups.push(appGroupOf(app, level));
   }

@@ -44,9 +44,12 @@ export const httpsListenerOf = (host: string): string => `https-${host}`;
 /** Labels that select an app's pods. Never change them: Deployment selectors are immutable. */
 export const selectorLabelsOf = (app: string): Record<string, string> => ({ 'app.kubernetes.io/name': app });
 
+/** On every app object; on a Namespace it marks an app namespace, which the admission guards select. */
+export const APP_PART_OF_LABEL = { 'app.kubernetes.io/part-of': 'webapps' } as const;
+
 export const labelsOf = (app: string): Record<string, string> => ({
   ...selectorLabelsOf(app),
-  'app.kubernetes.io/part-of': 'webapps',
+  ...APP_PART_OF_LABEL,
   'app.kubernetes.io/managed-by': 'webapp-platform',
 });
 

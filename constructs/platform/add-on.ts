@@ -63,6 +63,11 @@ export interface AddOn {
   /** Names of add-ons that must be installed first (their CRDs or webhooks). */
   readonly dependsOn: readonly string[];
   readonly network: AddOnNetwork;
+  /**
+   * What its chart's ClusterRoles let its controllers do across the cluster, in one line, read from the
+   * chart's templates at the pinned version; dist/<env>/access.md lists it. "none" if it has no ClusterRole.
+   */
+  readonly clusterRights: string;
   /** Helm values for this cluster. */
   values(ctx: AddOnContext): Record<string, unknown>;
   /**
@@ -102,6 +107,7 @@ export abstract class HelmAddOn<D extends AddOnDefaults = AddOnDefaults> impleme
   readonly chart: ChartSource;
   abstract readonly dependsOn: readonly string[];
   abstract readonly network: AddOnNetwork;
+  abstract readonly clusterRights: string;
   protected readonly props: D;
 
   constructor(defaults: D, props: Partial<D>) {

@@ -28,6 +28,9 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
   // 10250: the webhook the API server calls. Port 80 out: the HTTP-01 self-check before ACME validates.
   readonly network = { ingressPorts: [10250], egressInternetPorts: [80, 443] };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'reads and writes Secrets (the certificates) in every namespace, creates and deletes Pods, Services and HTTPRoutes for ACME HTTP-01 challenges; the cainjector patches webhook configurations, APIServices and CRDs (templates/rbac.yaml, cainjector-rbac.yaml)';
 
   constructor(props: CertManagerProps = {}) {
     super(certManagerDefaults, props);

@@ -20,6 +20,9 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
 export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly network = { egressInternetPorts: [443], awsCredentials: true };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'evicts Pods and updates and deletes Nodes; reads the workloads, volumes and disruption budgets it must respect, in every namespace (templates/clusterrole.yaml)';
 
   constructor(props: ClusterAutoscalerProps = {}) {
     super(clusterAutoscalerDefaults, props);

@@ -59,6 +59,9 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
     ingressFromNamespaces: [{ port: 9200, namespaces: [fluentBitDefaults.namespace, elastAlertDefaults.namespace] }],
     egressCluster: true,
   };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'creates, changes and deletes Pods, Services, Secrets, ConfigMaps, StatefulSets, claims and disruption budgets in every namespace (createClusterScopedResources: true), though it acts only in its managedNamespaces; manages its validating webhook configuration (templates/cluster-roles.yaml)';
 
   constructor(props: EckProps = {}) {
     super(eckDefaults, props);

@@ -37,6 +37,8 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
   // Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet.
   readonly network = { egressCluster: true, egressInternetPorts: [443, ...SMTP_PORTS] };
+  /** From the chart at its pinned version. */
+  readonly clusterRights = 'none: its chart has no ClusterRole';
   readonly usesSecretStore = true;
   // Its pod needs Elasticsearch and the synced Secrets of the configs layer.
   readonly layer = 'services' as const;

@@ -33,6 +33,9 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly network = { ingressPorts: [...PROXY_PORTS, 19001], egressCluster: true };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'reads Secrets, Services, EndpointSlices, the Gateway API and its own policies in every namespace and writes their status; creates the proxies, their Service and their scaling only in its own namespace (templates/_rbac.tpl, infra-manager-rbac.yaml)';
 
   constructor(props: EnvoyGatewayProps = {}) {
     super(envoyGatewayDefaults, props);

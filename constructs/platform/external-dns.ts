@@ -22,6 +22,9 @@ export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
 export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
   readonly network = { egressInternetPorts: [443], awsCredentials: true };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'reads Services, Pods, Nodes, EndpointSlices and Gateway API routes in every namespace; writes nothing in Kubernetes, its records go to Route53 (templates/clusterrole.yaml)';
 
   constructor(props: ExternalDnsProps = {}) {
     super(externalDnsDefaults, props);

@@ -25,6 +25,9 @@ export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
 export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly network = { ingressPorts: [10250], egressInternetPorts: [443], awsCredentials: true };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'reads and writes Secrets in every namespace (the ones ExternalSecrets fill) and its own resources; the cert controller patches its webhook configurations and CRDs (templates/rbac.yaml, cert-controller-rbac.yaml)';
 
   constructor(props: ExternalSecretsProps = {}) {
     super(externalSecretsDefaults, props);

@@ -40,6 +40,12 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
   readonly network = { egressCluster: true };
   readonly usesSecretStore = true;
+  /** From the chart at its pinned version (templates/clusterrole.yaml, with rbac.eventsAccess for the events release). */
+  get clusterRights(): string {
+    return this.props.role === 'container-logs'
+      ? 'reads Pods and Namespaces in every namespace (the metadata the kubernetes filter adds)'
+      : 'reads Pods, Namespaces and Events in every namespace';
+  }
   readonly layer = 'services' as const;
 
   constructor(props: FluentBitProps = {}) {

@@ -18,6 +18,9 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly network = { egressInternetPorts: [443] };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'reads Secrets (the S3 keys a volume names) in every namespace, creates and deletes PersistentVolumes, updates claims (templates/provisioner.yaml, csi-s3.yaml)';
 
   constructor(props: GeesefsCsiProps = {}) {
     super(geesefsCsiDefaults, props);

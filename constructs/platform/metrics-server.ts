@@ -15,6 +15,9 @@ export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> 
   readonly dependsOn: readonly string[] = [];
   // The API server calls it on 10250; it reads every kubelet on 10250.
   readonly network = { ingressPorts: [10250], egressCluster: true };
+  /** From the chart at its pinned version. */
+  readonly clusterRights =
+    'reads Pods, Nodes, node metrics, Namespaces and ConfigMaps in every namespace, and delegates authentication to the API server (templates/clusterrole.yaml, clusterrolebinding-auth-delegator.yaml)';
 
   constructor(props: MetricsServerProps = {}) {
     super(metricsServerDefaults, props);

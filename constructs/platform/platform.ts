@@ -2,8 +2,11 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AccessClusterRoles } from '../access/cluster-roles';
+import { fluxReconcileGuardRule } from '../access/flux-reconcile-guard';
+import { serviceAccountGuardRule } from '../access/service-account-guard';
 import { POD_SECURITY_REASON_ANNOTATION } from '../model/naming';
 import type { AddOn, AddOnContext } from './add-on';
+import { AdmissionPolicy } from './admission-policy';
 import { namespaceLevelOf } from './namespace-level';
 import { declaredWorkloadsOf } from './declared-workloads';
 import { SECRET_CONSUMER_LABEL } from './external-secrets';
@@ -33,8 +36,9 @@ export function platformStoreKeysOf(props: PlatformProps): Record<string, string
 
 /**
  * The platform's controllers: every add-on's namespace and NetworkPolicies, the Flux HelmReleases of
- * the controllers, the PriorityClasses and the admission guard. Flux applies this layer first and
- * waits for it.
+ * the controllers, the PriorityClasses, the access model's cluster-wide roles and the admission guards.
+ * Flux applies this layer first and waits for it; each app's own part of it (namespace, volumes, fences,
+ * RBAC) is in a file of its own beside it, tenants/<app>.yaml.
  */
 export class PlatformControllers extends Chart {
   constructor(scope: Construct, id: string, props: PlatformProps) {
@@ -42,6 +46,8 @@ export class PlatformControllers extends Chart {
     new PriorityClasses(this, 'PriorityClasses');
     new AccessClusterRoles(this, 'Access');
     new PublicSurfaceGuard(this, 'PublicSurfaceGuard', props.ctx.cluster, platformStoreKeysOf(props));
+    new AdmissionPolicy(this, 'ServiceAccountGuard', serviceAccountGuardRule());
+    new AdmissionPolicy(this, 'FluxReconcileGuard', fluxReconcileGuardRule());
     const endpoints = platformEndpointsOf(props.ctx, props.addOns);
     const namespaces = new Set<string>();
     for (const addOn of props.addOns) {

@@ -9,8 +9,8 @@ const IAM_ROLE_ARN = /^arn:aws:iam::[0-9]{12}:role\/.+/;
 
 /**
  * The cluster's access model (`access`): people with well-formed ids and IAM roles, one role per person
- * (two people on one role would share each other's rights), every id that an area names is a person, and
- * every app it names runs in the cluster.
+ * (two people on one role would share each other's rights), every id that an area names is a person,
+ * every app it names runs in the cluster, and an explicit break-glass switch that, when on, says who and why.
  */
 export function checkAccess(cluster: ClusterSpec): SpecProblem[] {
   const at = { cluster: cluster.name };
@@ -42,6 +42,16 @@ export function checkAccess(cluster: ClusterSpec): SpecProblem[] {
     for (const [i, id] of ids.entries()) if (!(id in access.people)) add(`${field}[${i}]`, id, `is not a person in access.people (${known})`);
   };
   mustBePeople('access.platformAdmins', access.platformAdmins);
+  const breakGlass = access.breakGlass as Partial<typeof access.breakGlass> | undefined;
+  if (typeof breakGlass?.enabled !== 'boolean') {
+    add('access.breakGlass.enabled', breakGlass?.enabled, 'must be true or false (false in normal times): the break-glass switch is stated explicitly');
+  } else {
+    mustBePeople('access.breakGlass.members', breakGlass.members ?? []);
+    if (breakGlass.enabled && (breakGlass.members ?? []).length === 0)
+      add('access.breakGlass.members', [], 'must name who gets cluster-admin while break-glass is on');
+    if (breakGlass.enabled && !breakGlass.reason?.trim())
+      add('access.breakGlass.reason', breakGlass.reason, 'must say why break-glass is on (e.g. the incident ticket); see docs/break-glass.md');
+  }
   const apps = Object.keys(cluster.apps).sort();
   for (const [app, levels] of Object.entries(access.apps ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     if (!(app in cluster.apps))

@@ -1,12 +1,12 @@
-import { PLATFORM_ADMINS_GROUP } from '../model/access-spec';
+import { BREAK_GLASS_GROUP } from '../model/access-spec';
 import { describe, type KubeObject } from '../synth/kube-object';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * The RBAC we write: no wildcard verb, resource or API group in any Role or ClusterRole; cluster-admin
- * bound to the platform admins' group and nobody else; every ServiceAccount we create keeps its token
- * unmounted unless a pod needs it.
+ * bound to the break-glass group and nobody else; every ServiceAccount we create keeps its token
+ * unmounted unless a pod needs it. (Who else reaches cluster-wide write by a chain: cluster-writers.ts.)
  */
 export function rbacProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
@@ -21,8 +21,8 @@ export function rbacProblems(objects: readonly KubeObject[]): string[] {
     }
     if ((o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.roleRef?.name === 'cluster-admin') {
       for (const s of o.subjects ?? []) {
-        if (s.kind !== 'Group' || s.name !== PLATFORM_ADMINS_GROUP)
-          problems.push(`${describe(o)}: binds cluster-admin to ${s.kind} ${s.name}; only ${PLATFORM_ADMINS_GROUP} may hold it`);
+        if (s.kind !== 'Group' || s.name !== BREAK_GLASS_GROUP)
+          problems.push(`${describe(o)}: binds cluster-admin to ${s.kind} ${s.name}; only ${BREAK_GLASS_GROUP} may hold it`);
       }
     }
     if (o.kind === 'ServiceAccount' && o.automountServiceAccountToken !== false) {

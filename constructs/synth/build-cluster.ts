@@ -1,9 +1,12 @@
 import { renderAccessTable } from '../access/access-table';
+import { clusterWriteProblems, clusterWritersOf } from '../access/cluster-writers';
 import { WebApp } from '../app/web-app';
 import { overviewFile } from '../overview/overview-files';
 import { backupRepositoryProblems } from '../cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../cloud/cross-check';
 import { synthCloud, terraformFileOf } from '../cloud/synth-cloud';
+import { appFileOfEnv, appLayersOf, tenantFileOf } from '../gitops/app-layers';
+import { FluxAppsTenantAccess } from '../gitops/flux-apps-identity';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
@@ -32,22 +35,26 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
   const ctx = { cluster, apps: resolved };
   const platform = { ctx, addOns: addOnsOf(ctx) };
-  const appFiles = appNames.map((name): OutputFile => ({
-    path: `dist/${env}/apps/${name}.yaml`,
-    objects: synthChart((scope) => new WebApp(scope, name, { app: resolved.find((a) => a.name === name)!, cluster })),
-  }));
+  const appFiles = appNames.map((name) =>
+    appFilesOf(
+      env,
+      resolved.find((a) => a.name === name)!,
+      cluster,
+    ),
+  );
   const files: OutputFile[] = [
-    {
-      path: fluxEntryFileOf(env),
-      objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster, appObjects: appFiles.flatMap((f) => f.objects ?? []) })),
-    },
+    { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
     { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
-    kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, ['controllers.yaml']),
+    ...appFiles.map((f) => f.tenant),
+    kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, [
+      'controllers.yaml',
+      ...appNames.map((name) => tenantFileOf(env, name).slice(`dist/${env}/platform-controllers/`.length)),
+    ]),
     { path: `dist/${env}/platform-configs/configs.yaml`, objects: synthChart((scope) => new PlatformConfigs(scope, 'configs', platform)) },
     kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
     { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },
     kustomizationFor(`dist/${env}/platform-services/kustomization.yaml`, ['services.yaml']),
-    ...appFiles,
+    ...appFiles.map((f) => f.apps),
     kustomizationFor(
       `dist/${env}/apps/kustomization.yaml`,
       appNames.map((name) => `${name}.yaml`),
@@ -58,13 +65,28 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const unsafeCharts = [...workloadProblems(declared), ...namespaceLevelProblems(objects, declared)];
   if (unsafeCharts.length > 0) throw new SynthError(unsafeCharts, `the platform's workloads in ${cluster.name} break the policy rules`);
   const everything = files.flatMap((f) => f.objects ?? []);
+  const clusterWriters = clusterWriteProblems(clusterWritersOf(everything, platform.addOns));
+  if (clusterWriters.length > 0) throw new SynthError(clusterWriters, `someone besides break-glass and Flux can write across ${cluster.name}`);
   return [
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
-    { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything) },
+    { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns) },
     overviewFile(cluster, apps),
     terraformFile(cluster, resolved, objects),
   ];
+}
+
+/**
+ * One app's two files: its WebApp describes everything; the platform layer gets its namespace, volumes,
+ * fences and RBAC, with the Role that lets the flux-apps account apply exactly the rest, the apps layer.
+ */
+function appFilesOf(env: string, app: ResolvedApp, cluster: ClusterSpec): { tenant: OutputFile; apps: OutputFile } {
+  const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, { app, cluster })));
+  const access = synthChart((scope) => new FluxAppsTenantAccess(scope, `${app.name}-flux-apps`, { app: app.name, appObjects: layers.apps }));
+  return {
+    tenant: { path: tenantFileOf(env, app.name), objects: [...layers.platform, ...access] },
+    apps: { path: appFileOfEnv(env, app.name), objects: layers.apps },
+  };
 }
 
 /** The cluster's CDKTF stack as Terraform JSON, checked against the YAML (apps and add-ons) it must agree with. */

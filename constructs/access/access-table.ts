@@ -32,7 +32,13 @@ const ruleLines = (rules: readonly RbacRule[]): string[] =>
  * from the model), with each group's members from the model; every path to cluster-wide write; and what
  * the add-ons' own charts grant their controllers. Reviewers see every change to rights.
  */
-export function renderAccessTable(clusterName: string, access: AccessSpec, objects: readonly KubeObject[], addOns: readonly AddOn[]): string {
+export function renderAccessTable(
+  clusterName: string,
+  access: AccessSpec,
+  objects: readonly KubeObject[],
+  addOns: readonly AddOn[],
+  apps: readonly string[],
+): string {
   const grants = grantsOf(objects).sort((a, b) =>
     `${a.subject.kind}${a.subject.name}${a.namespace ?? ''}`.localeCompare(`${b.subject.kind}${b.subject.name}${b.namespace ?? ''}`),
   );
@@ -41,7 +47,7 @@ export function renderAccessTable(clusterName: string, access: AccessSpec, objec
   const where = (g: Grant) => (g.namespace ? `namespace \`${g.namespace}\`` : 'whole cluster');
   const roles = new Map(grants.filter((g) => g.rules).map((g) => [`${g.roleKind === 'Role' ? `${g.namespace}/` : ''}${g.role}`, g.rules!]));
   const kustomizations = objects.filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) as Json[];
-  const writers = clusterWritersOf(objects, addOns);
+  const writers = clusterWritersOf(objects, addOns, apps);
   const components = [...addOns].sort((a, b) => a.name.localeCompare(b.name));
   return [
     `# Who can do what where: ${clusterName}`,

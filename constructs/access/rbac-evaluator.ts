@@ -76,6 +76,8 @@ export interface ClusterFacts {
   }[];
   /** Groups whose writes to the control objects an admission guard limits to asking for a reconciliation. */
   readonly guardedGroups: readonly string[];
+  /** Namespaces where an admission guard keeps pods on these ServiceAccounts (the app namespaces). */
+  readonly podAccounts: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One way to cluster-wide write: who, and the steps that get there. */
@@ -109,9 +111,8 @@ function powersOf(rules: readonly RbacRule[]) {
   return {
     writes: [...new Set(writes.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => (g ? `${g}/${res}` : res)))))],
     impersonates: rules.some((r) => has(r.verbs, 'impersonate')),
-    // Running a pod, a shell in one, a token, a legacy token Secret, or control of the RBAC or the labels
-    // (and so the admission guards) of the namespace: each lets one act as any ServiceAccount there.
-    actsAsAccounts:
+    // Running a pod, or a shell in one: as the accounts the namespace's pods may use.
+    runsPods:
       any(['create', 'update', 'patch'], POD_RUNNERS) ||
       any(
         ['create', 'get'],
@@ -120,7 +121,10 @@ function powersOf(rules: readonly RbacRule[]) {
           ['', 'pods/attach'],
         ],
       ) ||
-      any(['patch', 'update'], [['', 'pods/ephemeralcontainers']]) ||
+      any(['patch', 'update'], [['', 'pods/ephemeralcontainers']]),
+    // A token, a legacy token Secret, or control of the RBAC or the labels (and so the admission guards)
+    // of the namespace: as any ServiceAccount there, whatever the guards say about pods.
+    actsAsAccounts:
       any(['create'], [['', 'serviceaccounts/token']]) ||
       any(['get', 'list', 'watch'], [['', 'secrets']]) ||
       any(
@@ -167,7 +171,7 @@ export function writePathsOf(who: Subject, grants: readonly Grant[], facts: Clus
     if (g.namespace === undefined) {
       if (rules === CLUSTER_ADMIN) paths.push([`${head}: everything`]);
       else if (powers.writes.length > 0) paths.push([`${head}: writes ${powers.writes.join(', ')} in every namespace`]);
-      else if (powers.actsAsAccounts) paths.push([`${head}: may act as any ServiceAccount, in every namespace`]);
+      else if (powers.actsAsAccounts || powers.runsPods) paths.push([`${head}: may act as any ServiceAccount, in every namespace`]);
       continue;
     }
     if (powers.impersonates) paths.push([`${head}: impersonates`]);
@@ -177,13 +181,15 @@ export function writePathsOf(who: Subject, grants: readonly Grant[], facts: Clus
       if (who.kind === 'Group' && facts.guardedGroups.includes(who.name)) continue;
       paths.push([`${head}: writes ${control.apiGroup}/${control.resources.join(', ')} in ${ns}`, `which ${control.controller} applies as cluster-admin`]);
     }
-    if (!powers.actsAsAccounts) continue;
-    const step = `${head}: may act as any ServiceAccount in ${ns}`;
+    if (!powers.actsAsAccounts && !powers.runsPods) continue;
+    const guarded = powers.actsAsAccounts ? undefined : facts.podAccounts.get(ns);
+    const step = guarded ? `${head}: runs pods in ${ns} as ${guarded.join(' or ')}` : `${head}: may act as any ServiceAccount in ${ns}`;
     const privileged = facts.privilegedNamespaces.get(ns);
-    if (privileged) paths.push([step, `where ${privileged} run`]);
+    if (privileged && !guarded) paths.push([step, `where ${privileged} run`]);
     const accounts = new Map<string, Subject>();
     for (const other of grants) {
-      if (other.subject.kind === 'ServiceAccount' && other.subject.namespace === ns) accounts.set(describeSubject(other.subject), other.subject);
+      const s = other.subject;
+      if (s.kind === 'ServiceAccount' && s.namespace === ns && (!guarded || guarded.includes(s.name))) accounts.set(describeSubject(s), s);
     }
     for (const account of accounts.values()) {
       for (const sub of writePathsOf(account, grants, facts, seen)) paths.push([step, `as ${describeSubject(account)}`, ...sub]);
@@ -221,7 +227,12 @@ export function clusterWritePathsOf(objects: readonly KubeObject[], facts: Clust
 }
 
 /** The namespaces in which `who` can write anything, directly or by acting as another account there. */
-export function writableNamespacesOf(who: Subject, grants: readonly Grant[], visiting: ReadonlySet<string> = new Set()): Set<string> {
+export function writableNamespacesOf(
+  who: Subject,
+  grants: readonly Grant[],
+  podAccounts: ReadonlyMap<string, readonly string[]> = new Map(),
+  visiting: ReadonlySet<string> = new Set(),
+): Set<string> {
   const key = describeSubject(who);
   const found = new Set<string>();
   if (visiting.has(key)) return found;
@@ -230,14 +241,16 @@ export function writableNamespacesOf(who: Subject, grants: readonly Grant[], vis
     const rules = g.role === 'cluster-admin' && !g.rules ? CLUSTER_ADMIN : (g.rules ?? []);
     const powers = powersOf(rules);
     if (g.namespace === undefined) {
-      if (powers.writes.length > 0 || powers.actsAsAccounts) found.add('*');
+      if (powers.writes.length > 0 || powers.actsAsAccounts || powers.runsPods) found.add('*');
       continue;
     }
     if (powers.writes.length > 0) found.add(g.namespace);
-    if (!powers.actsAsAccounts) continue;
+    if (!powers.actsAsAccounts && !powers.runsPods) continue;
+    const guarded = powers.actsAsAccounts ? undefined : podAccounts.get(g.namespace);
     for (const other of grants) {
-      if (other.subject.kind === 'ServiceAccount' && other.subject.namespace === g.namespace) {
-        for (const ns of writableNamespacesOf(other.subject, grants, seen)) found.add(ns);
+      const s = other.subject;
+      if (s.kind === 'ServiceAccount' && s.namespace === g.namespace && (!guarded || guarded.includes(s.name))) {
+        for (const ns of writableNamespacesOf(s, grants, podAccounts, seen)) found.add(ns);
       }
     }
   }

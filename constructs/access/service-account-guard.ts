@@ -10,6 +10,9 @@ const APP_NAME_LABEL = Object.keys(selectorLabelsOf('app'))[0];
  */
 export const JOB_ACCOUNTS: Readonly<Record<string, (app: string) => string>> = { backup: backupServiceAccountOf };
 
+/** Every account the guard lets a pod of this app's namespace use. */
+export const allowedAccountsOf = (app: string): string[] => [serviceAccountOf(app), ...Object.values(JOB_ACCOUNTS).map((nameOf) => nameOf(app))];
+
 const quote = (s: string) => JSON.stringify(s);
 const MARK = '\u0000';
 /** A naming function as CEL over `app`: `serviceAccountOf` gives `app`, `backupServiceAccountOf` gives `app + "-backup"`. */

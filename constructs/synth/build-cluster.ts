@@ -65,12 +65,12 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const unsafeCharts = [...workloadProblems(declared), ...namespaceLevelProblems(objects, declared)];
   if (unsafeCharts.length > 0) throw new SynthError(unsafeCharts, `the platform's workloads in ${cluster.name} break the policy rules`);
   const everything = files.flatMap((f) => f.objects ?? []);
-  const clusterWriters = clusterWriteProblems(clusterWritersOf(everything, platform.addOns));
+  const clusterWriters = clusterWriteProblems(clusterWritersOf(everything, platform.addOns, appNames));
   if (clusterWriters.length > 0) throw new SynthError(clusterWriters, `someone besides break-glass and Flux can write across ${cluster.name}`);
   return [
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
-    { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns) },
+    { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns, appNames) },
     overviewFile(cluster, apps),
     terraformFile(cluster, resolved, objects),
   ];

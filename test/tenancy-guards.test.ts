@@ -1,0 +1,200 @@
+// The tenancy guards' CEL, evaluated by a real CEL implementation (@bufbuild/cel) against the objects
+// synth writes and the objects the cluster's controllers derive from them, and against forged ones.
+import { isCelError, run } from '@bufbuild/cel';
+import { CLUSTERS } from '../clusters';
+import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
+import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
+import { BACKUP_COMPONENT_LABEL } from '../constructs/app/backup-jobs';
+import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
+import { APP_PART_OF_LABEL, backupServiceAccountOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import type { AdmissionRule } from '../constructs/platform/admission-policy';
+import type { KubeObject } from '../constructs/synth/kube-object';
+import { byKind, realObjectsOf } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
+
+function evaluate(expression: string, bindings: Record<string, unknown>): unknown {
+  const result = run(expression, bindings as never);
+  if (isCelError(result)) throw new Error(`${expression}: ${String(result)}`);
+  return result;
+}
+
+/** What the API server does with one request: skip it unless every match condition holds, then compute the variables in order and refuse if a validation is false. */
+function admits(rule: AdmissionRule, request: { object: Json; oldObject?: Json; namespaceObject?: Json; request?: Json }): boolean {
+  const bindings: Record<string, unknown> = { oldObject: null, request: {}, namespaceObject: null, ...request };
+  if (!(rule.matchConditions ?? []).every((c) => evaluate(c.expression, bindings) === true)) return true;
+  const variables: Record<string, unknown> = {};
+  for (const v of rule.variables ?? []) variables[v.name] = evaluate(v.expression, { ...bindings, variables });
+  return rule.validations.every((v) => evaluate(v.expression, { ...bindings, variables }) === true);
+}
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the guards are emitted as built', (env) => {
+  const objects = realObjectsOf(env);
+  test.each([serviceAccountGuardRule(), fluxReconcileGuardRule()].map((r) => [r.name, r] as const))('%s', (name, rule) => {
+    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name)!.spec as Json;
+    expect(policy.failurePolicy).toBe('Fail');
+    expect(policy.variables ?? []).toEqual(rule.variables ?? []);
+    expect(policy.matchConditions ?? []).toEqual(rule.matchConditions ?? []);
+    expect(policy.validations).toEqual(rule.validations);
+    expect(policy.matchConstraints.namespaceSelector?.matchLabels).toEqual(rule.namespaceLabels);
+    expect(objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === name)).toBeDefined();
+  });
+});
+
+describe('pods stay on their own app accounts', () => {
+  const rule = serviceAccountGuardRule();
+  const objects = CLUSTERS.flatMap((c) => realObjectsOf(c.env));
+  const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
+  const appNamespaceOf = (o: KubeObject) => namespaces.get(o.metadata.namespace!)!;
+  // The guard selects app namespaces only (its namespaceSelector); the platform's own jobs are not its business.
+  const inAppNamespace = (o: KubeObject) => Object.entries(APP_PART_OF_LABEL).every(([k, v]) => appNamespaceOf(o).metadata.labels?.[k] === v);
+  const deployments = byKind(objects, 'Deployment').filter(inAppNamespace);
+  const cronJobs = byKind(objects, 'CronJob').filter(inAppNamespace);
+  const shop = deployments.find((d) => d.metadata.namespace === namespaceOf('shop'))! as Json;
+  const shopNs = namespaces.get(namespaceOf('shop'))!;
+  const shopBackup = cronJobs.find((c) => c.metadata.name === 'shop-backup')! as Json;
+
+  /** The Job the CronJob controller makes (kubernetes pkg/controller/cronjob/utils.go getJobFromTemplate2: the template's labels, an owner reference). */
+  const jobOf = (cron: Json): Json => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      ...clone(cron.spec.jobTemplate.metadata ?? {}),
+      namespace: cron.metadata.namespace,
+      ownerReferences: [{ kind: 'CronJob', name: cron.metadata.name, controller: true }],
+    },
+    spec: clone(cron.spec.jobTemplate.spec),
+  });
+  /** The Pod a Job or ReplicaSet makes from its template, owned by it. */
+  const podOf = (template: Json, owner: string, namespace: string): Json => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...clone(template.metadata ?? {}), namespace, ownerReferences: [{ kind: owner, name: 'x', controller: true }] },
+    spec: clone(template.spec),
+  });
+  const check = (object: Json) => admits(rule, { object, namespaceObject: appNamespaceOf(object) });
+
+  test('the real output has deployments and backup jobs to check', () => {
+    expect(deployments.length).toBeGreaterThan(0);
+    expect(cronJobs.length).toBeGreaterThan(0);
+  });
+  test('it selects the app namespaces, and only them', () => {
+    expect(rule.namespaceLabels).toEqual(APP_PART_OF_LABEL);
+    const apps = new Set(CLUSTERS.flatMap((c) => Object.keys(c.apps).map(namespaceOf)));
+    for (const ns of namespaces.values()) {
+      const selected = Object.entries(APP_PART_OF_LABEL).every(([k, v]) => ns.metadata.labels?.[k] === v);
+      expect([ns.metadata.name, selected]).toEqual([ns.metadata.name, apps.has(ns.metadata.name)]);
+    }
+  });
+  test('it admits every Deployment and CronJob synth writes, and the Jobs and Pods the cluster makes from them', () => {
+    for (const d of deployments as Json[]) {
+      expect([d.metadata.name, check(d), check(podOf(d.spec.template, 'ReplicaSet', d.metadata.namespace))]).toEqual([d.metadata.name, true, true]);
+    }
+    for (const c of cronJobs as Json[]) {
+      const job = jobOf(c);
+      expect([c.metadata.name, check(c), check(job), check(podOf(job.spec.template, 'Job', c.metadata.namespace))]).toEqual([
+        c.metadata.name,
+        true,
+        true,
+        true,
+      ]);
+    }
+  });
+  test('it refuses a Deployment that runs as the backup account, even labelled as a backup', () => {
+    const asBackup = clone(shop);
+    asBackup.spec.template.spec.serviceAccountName = backupServiceAccountOf('shop');
+    expect(check(asBackup)).toBe(false);
+    asBackup.spec.template.metadata.labels[BACKUP_COMPONENT_LABEL] = 'backup';
+    expect(check(asBackup)).toBe(false);
+  });
+  test("it refuses a Pod that runs as another app's account, or as the namespace's default account", () => {
+    const pod = podOf(shop.spec.template, 'ReplicaSet', 'shop');
+    expect(check({ ...pod, spec: { ...pod.spec, serviceAccountName: serviceAccountOf('legacy-site') } })).toBe(false);
+    expect(check({ ...pod, spec: { ...pod.spec, serviceAccountName: undefined } })).toBe(false);
+    expect(check({ ...pod, spec: { ...pod.spec, serviceAccount: serviceAccountOf('legacy-site') } })).toBe(false);
+  });
+  test('it refuses a CronJob that is no backup job but runs as the backup account', () => {
+    const notBackup = clone(shopBackup);
+    delete notBackup.spec.jobTemplate.spec.template.metadata.labels[BACKUP_COMPONENT_LABEL];
+    expect(check(notBackup)).toBe(false);
+    notBackup.spec.jobTemplate.spec.template.metadata.labels[BACKUP_COMPONENT_LABEL] = 'something-else';
+    expect(check(notBackup)).toBe(false);
+  });
+  test('it refuses a backup-labelled Pod with the backup account that no Job owns', () => {
+    const pod = podOf(jobOf(shopBackup).spec.template, 'Job', 'shop');
+    expect(check(pod)).toBe(true);
+    expect(check({ ...pod, metadata: { ...pod.metadata, ownerReferences: undefined } })).toBe(false);
+    expect(check({ ...pod, metadata: { ...pod.metadata, ownerReferences: [{ kind: 'ReplicaSet', name: 'x', controller: true }] } })).toBe(false);
+  });
+  test("it takes the app from the namespace's labels: the same pod in another app's namespace is refused", () => {
+    const legacy = namespaces.get(namespaceOf('legacy-site'))!;
+    expect(admits(rule, { object: podOf(shop.spec.template, 'ReplicaSet', 'legacy-site'), namespaceObject: legacy })).toBe(false);
+    expect(admits(rule, { object: podOf(shop.spec.template, 'ReplicaSet', 'shop'), namespaceObject: shopNs })).toBe(true);
+  });
+  test.each(['shop', 'a', 'legacy-site'])("the CEL names of %s are the naming functions' names", (app) => {
+    for (const nameOf of [serviceAccountOf, backupServiceAccountOf]) expect(evaluate(celNameOf(nameOf, 'app'), { app })).toBe(nameOf(app));
+  });
+});
+
+describe('operators may only ask Flux to reconcile', () => {
+  const rule = fluxReconcileGuardRule();
+  const kustomizations = realObjectsOf('prod').filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io'));
+  const apps = kustomizations.find((k) => k.metadata.name === 'apps')! as Json;
+  const release = byKind(realObjectsOf('prod'), 'HelmRelease')[0] as Json;
+  const operator = { userInfo: { username: 'ops-lead', groups: [PLATFORM_ADMINS_GROUP, 'system:authenticated'] } };
+  const edited = (o: Json, edit: (copy: Json) => void) => {
+    const copy = clone(o);
+    edit(copy);
+    return copy;
+  };
+  const byOperator = (oldObject: Json, object: Json) => admits(rule, { object, oldObject, request: operator });
+  const reconcile = (o: Json) =>
+    edited(o, (c) => {
+      c.metadata.annotations = { ...(c.metadata.annotations ?? {}), [`${RECONCILE_ANNOTATION_PREFIX}requestedAt`]: '2026-01-01T00:00:00Z' };
+    });
+
+  test('it covers exactly the kinds the operators may patch', () => {
+    expect(rule.resources.flatMap((r) => r.resources).sort()).toEqual([
+      'gitrepositories',
+      'helmcharts',
+      'helmreleases',
+      'helmrepositories',
+      'kustomizations',
+      'ocirepositories',
+    ]);
+  });
+  test('`flux reconcile` passes: only the reconcile annotations change', () => {
+    expect(byOperator(apps, reconcile(apps))).toBe(true);
+    expect(byOperator(release, reconcile(release))).toBe(true);
+    expect(byOperator(reconcile(apps), reconcile(reconcile(apps)))).toBe(true);
+  });
+  test.each([
+    ['suspending it', (c: Json) => (c.spec.suspend = true)],
+    ['pointing it at another path', (c: Json) => (c.spec.path = './dist/prod/platform-controllers')],
+    ['applying it as Flux instead of flux-apps', (c: Json) => delete c.spec.serviceAccountName],
+    ['adding a label', (c: Json) => (c.metadata.labels = { x: 'y' })],
+    ['adding another annotation', (c: Json) => (c.metadata.annotations = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' })],
+  ])('it refuses %s', (_what, edit) => {
+    expect(byOperator(apps, edited(reconcile(apps), edit))).toBe(false);
+  });
+  test("it refuses a change to a chart's values", () => {
+    expect(
+      byOperator(
+        release,
+        edited(release, (c) => (c.spec.values = { ...c.spec.values, hostNetwork: true })),
+      ),
+    ).toBe(false);
+  });
+  test('it does not hold back break-glass or Flux itself', () => {
+    const changed = edited(apps, (c) => (c.spec.suspend = true));
+    expect(admits(rule, { object: changed, oldObject: apps, request: { userInfo: { groups: [PLATFORM_ADMINS_GROUP, BREAK_GLASS_GROUP] } } })).toBe(true);
+    const kustomizeController = {
+      userInfo: {
+        username: 'system:serviceaccount:flux-system:kustomize-controller',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:flux-system'],
+      },
+    };
+    expect(admits(rule, { object: changed, oldObject: apps, request: kustomizeController })).toBe(true);
+  });
+});

@@ -11,9 +11,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseImage } from '../constructs/model/image';
-import { FLUX_NAMESPACE } from '../constructs/model/naming';
 import { advance, releasesFileOf, renderReleasesFile, withRelease, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
-import { defaultAddOns } from '../constructs/platform/default-add-ons';
+import { reservedNameReason } from '../constructs/policy/reserved-names';
 import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
 import { REPO_ROOT, tsxCommand } from './repo-copy';
 
@@ -23,7 +22,6 @@ const INDEX = 'apps/index.ts';
 /** Stricter than the synth's DNS-1123 label: Service names must also start with a letter (DNS-1035). */
 const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_NAME = 40;
-const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', FLUX_NAMESPACE];
 const RESERVED_WORDS = new Set(
   (
     'break case catch class const continue debugger default delete do else enum export extends false ' +
@@ -138,8 +136,8 @@ function checkName(root: string, name: string): void {
   if (!NAME.test(name)) throw bad('must be a DNS label: lower-case letters, digits and "-", starting with a letter and not ending with "-", e.g. "blog"');
   if (name.length > MAX_NAME) throw bad(`must be at most ${MAX_NAME} characters (it becomes the namespace and part of the bucket name)`);
   if (fs.existsSync(path.join(root, appFileOf(name)))) throw bad(`is taken: ${appFileOf(name)} exists`);
-  const reserved = new Set([...SYSTEM_NAMESPACES, ...defaultAddOns().map((a) => a.namespace)]);
-  if (reserved.has(name)) throw bad(`is taken: the platform uses the namespace "${name}"`);
+  const reserved = reservedNameReason(name);
+  if (reserved) throw bad(`is reserved: ${reserved}; pick another name`);
   const index = readIfExists(path.join(root, INDEX)) ?? '';
   if (new RegExp(`\\b${identifierOf(name)}\\b`).test(index) || index.includes(`'./${name}'`)) throw bad(`is taken: ${INDEX} already lists it`);
   for (const env of ['staging', 'prod']) {

@@ -5,7 +5,9 @@ import { CLUSTERS } from '../clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import { LETSENCRYPT_PRODUCTION, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { withRelease, type ReleaseVersion } from '../constructs/model/releases';
-import { synthesize, type SynthInput } from '../constructs/synth/pipeline';
+import type { SynthError } from '../constructs/policy/spec-error';
+import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
+import { describeWithFiles } from '../constructs/synth/source-files';
 import { REAL_INPUT, REAL_RELEASES, synthProblemsOf, tempDir, treeHash } from './support';
 
 const app = (name: string) => APPS.find((a) => a.name === name)!;
@@ -218,5 +220,64 @@ describe('bad input stops synth with a clear error and leaves dist/ untouched', 
   test.each(BAD_INPUTS)('%s', (_case, input, expected) => {
     expect(synthProblemsOf(() => synthesize(root, input))).toContain(expected);
     expect(treeHash(root)).toBe(before);
+  });
+});
+
+describe('an app named after a system or platform namespace stops synth, naming the file and the reason, and leaves dist/ untouched', () => {
+  /** The real input with shop renamed everywhere it is named: its file, the clusters and the releases. */
+  const renamed = (name: string): SynthInput => {
+    const rename = <T>(record: Readonly<Record<string, T>> | undefined) =>
+      record && Object.fromEntries(Object.entries(record).map(([k, v]) => [k === 'shop' ? name : k, v]));
+    return {
+      apps: APPS.map((a) => (a.name === 'shop' ? { ...a, name } : a)),
+      clusters: CLUSTERS.map((c) => ({ ...c, apps: rename(c.apps)!, appData: rename(c.appData)!, access: { ...c.access, apps: rename(c.access.apps) } })),
+      releases: Object.fromEntries(Object.entries(REAL_RELEASES).map(([env, r]) => [env, { ...r, apps: rename(r.apps)! }])),
+    };
+  };
+  let root: string;
+  let before: string;
+  beforeAll(() => {
+    root = tempDir('reserved-names');
+    fs.mkdirSync(path.join(root, 'dist', 'prod'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'dist', 'prod', 'previous.yaml'), 'kind: Previous\n');
+    before = treeHash(root);
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test('a name that is none of them synthesizes', () => {
+    expect(() => buildAll(renamed('webshop'))).not.toThrow();
+  });
+  test.each([
+    ['kube-system', 'Kubernetes keeps the namespaces starting with "kube-" (kube-system, kube-public, kube-node-lease) for itself'],
+    ['kube-tools', 'Kubernetes keeps the namespaces starting with "kube-" (kube-system, kube-public, kube-node-lease) for itself'],
+    ['default', `"default" is Kubernetes' default namespace`],
+    ['flux-system', `"flux-system" is Flux's namespace`],
+    ['logging', '"logging" is the namespace of the eck-operator add-on'],
+    ['cert-manager', '"cert-manager" is the namespace of the cert-manager add-on'],
+    ['envoy-gateway-system', '"envoy-gateway-system" is the namespace of the envoy-gateway add-on'],
+    ['csi-s3', '"csi-s3" is the namespace of the csi-s3 add-on'],
+    ['mount-s3', `"mount-s3" is the namespace of the Mountpoint for S3 CSI driver's mount pods`],
+    [
+      'platform',
+      'names starting with "platform" are the platform\'s: its keys in the secret store are webapps/<env>/platform/…, where an app\'s are webapps/<env>/<app>/…',
+    ],
+    [
+      'platform-tools',
+      'names starting with "platform" are the platform\'s: its keys in the secret store are webapps/<env>/platform/…, where an app\'s are webapps/<env>/<app>/…',
+    ],
+    ['unrouted', 'its Elasticsearch name "logs-gateway.unrouted-default" is the data stream of the requests no route matched'],
+  ])('%s', (name, reason) => {
+    const expected = `app "${name}": field "name" = "${name}": is reserved: ${reason}; pick another name`;
+    const problems = synthProblemsOf(() => synthesize(root, renamed(name)));
+    expect(problems).toEqual([expected]);
+    expect(treeHash(root)).toBe(before);
+    // What `npm run synth` prints: the file too.
+    let printed = '';
+    try {
+      synthesize(root, renamed(name));
+    } catch (error) {
+      printed = describeWithFiles(error as SynthError, renamed(name).clusters);
+    }
+    expect(printed).toContain(`file "apps/${name}.ts", ${expected}`);
   });
 });

@@ -3,6 +3,7 @@ import { CLUSTERS } from '../clusters';
 import { backupJobNameOf } from '../constructs/app/backup-jobs';
 import { FLUX_PRUNE_DISABLED, GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
+import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { backupBucketOf, backupPrefixOf, backupServiceAccountOf, bucketOf, namespaceOf } from '../constructs/model/naming';
@@ -188,6 +189,15 @@ describe('nothing is lost when an app leaves a cluster', () => {
     const stateful = vanished.filter((o) => ['PersistentVolume', 'PersistentVolumeClaim', 'Namespace'].includes(o.kind));
     expect(stateful.map((o) => o.kind).sort()).toEqual(['Namespace', 'PersistentVolume', 'PersistentVolume', 'PersistentVolumeClaim', 'PersistentVolumeClaim']);
     for (const o of stateful) expect([describeObject(o), annotated(o)]).toEqual([describeObject(o), true]);
+  });
+  test("the apps layer can still remove the app's workloads: flux-apps keeps its Role in the namespace the platform layer let go", () => {
+    // Flux reconciles the platform layer first; without these, the apps layer's prune would be forbidden.
+    const access = vanished.filter((o) => (o.kind === 'Role' || o.kind === 'RoleBinding') && o.metadata.name === FLUX_APPS_ACCOUNT);
+    expect(access.map((o) => `${o.kind} ${o.metadata.namespace}`).sort()).toEqual(['Role shop', 'RoleBinding shop']);
+    for (const o of access) expect([describeObject(o), annotated(o)]).toEqual([describeObject(o), true]);
+    // The fences and the people's bindings go with the app.
+    expect(vanished.filter((o) => o.kind === 'NetworkPolicy' && annotated(o))).toEqual([]);
+    expect(vanished.filter((o) => o.kind === 'RoleBinding' && o.metadata.name !== FLUX_APPS_ACCOUNT && annotated(o))).toEqual([]);
   });
 });
 

@@ -43,7 +43,12 @@ describe('npm run new-app -- <name>', () => {
     ['shop-', 'must be a DNS label'],
     ['a'.repeat(41), 'at most 40 characters'],
     ['shop', 'is taken: apps/shop.ts exists'],
-    ['logging', 'the platform uses the namespace "logging"'],
+    ['logging', 'name "logging": is reserved: "logging" is the namespace of the eck-operator add-on; pick another name'],
+    ['kube-tools', 'is reserved: Kubernetes keeps the namespaces starting with "kube-"'],
+    ['flux-system', `is reserved: "flux-system" is Flux's namespace`],
+    ['default', `is reserved: "default" is Kubernetes' default namespace`],
+    ['platform-admin', 'is reserved: names starting with "platform" are the platform\'s'],
+    ['unrouted', 'is reserved: its Elasticsearch name "logs-gateway.unrouted-default" is the data stream of the requests no route matched'],
     ['logs', 'its staging host logs.staging.example.com is already in use'],
   ])('the name %j is refused (%s) and no file changes', (name, message) => {
     const before = inputsAndOutput(root);

@@ -8,7 +8,8 @@ export const DEFAULT_LOG_RETENTION_DAYS: Readonly<Record<EnvName, number>> = { s
 
 /** Elasticsearch's built-in parts of its `logs-*-*` template, which ours keep (mappings, ECS fields). */
 const LOGS_COMPONENTS = ['logs@mappings', 'logs@settings', 'logs@custom', 'ecs@mappings'];
-const DEFAULT_POLICY = 'webapps-logs-default';
+/** The env-wide ILM policy and template; an app's own are appLogPolicyOf(app). */
+export const DEFAULT_POLICY = 'webapps-logs-default';
 export const appLogPolicyOf = (app: string): string => `webapps-logs-${app}`;
 
 /** An ILM policy: roll over daily (or at 50 GB a shard), delete after `days`. */

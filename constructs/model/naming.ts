@@ -19,8 +19,10 @@ export const certificateSecretOf = (host: string): string => `tls-${host.replace
 export const CLUSTER_ISSUER = 'letsencrypt';
 /** The ClusterSecretStore that reads AWS Secrets Manager. */
 export const SECRET_STORE = 'aws-secrets-manager';
+/** The folder of the platform's own keys in the secret store, beside the apps' folders. */
+export const PLATFORM_STORE_FOLDER = 'platform';
 /** Platform-wide secrets in the store (SSO client secret and the like). */
-export const platformSecretKeyOf = (env: EnvName, secret: string): string => `webapps/${env}/platform/${secret}`;
+export const platformSecretKeyOf = (env: EnvName, secret: string): string => `webapps/${env}/${PLATFORM_STORE_FOLDER}/${secret}`;
 /** Where `flux bootstrap` installs Flux and its GitRepository. */
 export const FLUX_NAMESPACE = 'flux-system';
 export const FLUX_SOURCE = 'flux-system';

@@ -11,6 +11,7 @@ import { checkAccess } from './access-validation';
 import { checkAppAlerts, checkClusterAlerting } from './alert-validation';
 import { checkDataPath } from './data-validation';
 import { checkPrivateServices } from './network-validation';
+import { reservedNameReason } from './reserved-names';
 import { SpecProblem, SynthError } from './spec-error';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -48,6 +49,9 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
   if (!DNS_LABEL.test(app.name) || app.name.length > 40) {
     problems.push(new SpecProblem(at, 'name', app.name, 'must be a DNS-1123 label (lower-case letters, digits, "-") of at most 40 characters'));
+  } else {
+    const reserved = reservedNameReason(app.name);
+    if (reserved) problems.push(new SpecProblem(at, 'name', app.name, `is reserved: ${reserved}; pick another name`));
   }
   if (typeof app.imageRepository !== 'string' || !isRepository(app.imageRepository)) {
     problems.push(

@@ -1,0 +1,56 @@
+import { ES_SERVICE_USERS } from '../logging/elasticsearch-users';
+import { appLogsRoleOf, SUPERUSER_ROLE } from '../logging/kibana-access';
+import { appLogPolicyOf, DEFAULT_POLICY } from '../logging/log-retention';
+import { containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, UNROUTED_NAMESPACE } from '../model/log-contract';
+import { FLUX_NAMESPACE, namespaceOf, PLATFORM_STORE_FOLDER, platformSecretKeyOf, secretStoreKeyOf } from '../model/naming';
+import { defaultAddOns } from '../platform/default-add-ons';
+
+/** Names that begin like the platform's own: any app name starting so is refused. */
+const RESERVED_PREFIXES: readonly (readonly [string, string])[] = [
+  ['kube-', 'Kubernetes keeps the namespaces starting with "kube-" (kube-system, kube-public, kube-node-lease) for itself'],
+  [
+    PLATFORM_STORE_FOLDER,
+    `names starting with "${PLATFORM_STORE_FOLDER}" are the platform's: its keys in the secret store are webapps/<env>/${PLATFORM_STORE_FOLDER}/…, where an app's are webapps/<env>/<app>/…`,
+  ],
+];
+
+/** Namespaces that Kubernetes, Flux and the EKS add-ons make themselves (the Flux add-ons' come from their declarations). */
+const SYSTEM_NAMESPACES: Readonly<Record<string, string>> = {
+  default: "Kubernetes' default namespace",
+  [FLUX_NAMESPACE]: "Flux's namespace",
+  // aws-mountpoint-s3-csi-driver v2.7.0, charts/aws-mountpoint-s3-csi-driver/values.yaml: mountpointPod.namespace.
+  'mount-s3': "the namespace of the Mountpoint for S3 CSI driver's mount pods",
+  'amazon-guardduty': "the namespace of GuardDuty's runtime agent (EKS add-on aws-guardduty-agent)",
+};
+
+/** The Elasticsearch names the platform itself uses; an app's own (streams, role, ILM policy) must be none of them. */
+function platformElasticsearchNames(): Map<string, string> {
+  return new Map([
+    [gatewayAccessStreamOf(UNROUTED_NAMESPACE), 'the data stream of the requests no route matched'],
+    [EVENTS_STREAM, "the Kubernetes events' data stream"],
+    [DEFAULT_POLICY, "the env's default ILM policy"],
+    [SUPERUSER_ROLE, "Elasticsearch's superuser role"],
+    ...ES_SERVICE_USERS.flatMap((u) => [[u.role, `the role of the ${u.username} service user`] as const, [u.username, 'a platform service user'] as const]),
+  ]);
+}
+
+/**
+ * Why an app may not have this name, or undefined if it may: the name becomes a namespace, a folder of
+ * the secret store and Elasticsearch names, so it must not be, or begin like, one the system or the
+ * platform uses. Each reason says whose the name is.
+ */
+export function reservedNameReason(name: string): string | undefined {
+  for (const [prefix, why] of RESERVED_PREFIXES) if (name.startsWith(prefix)) return why;
+  const namespace = namespaceOf(name);
+  if (namespace in SYSTEM_NAMESPACES) return `"${namespace}" is ${SYSTEM_NAMESPACES[namespace]}`;
+  const addOns = defaultAddOns().filter((a) => a.namespace === namespace);
+  if (addOns.length > 0) return `"${namespace}" is the namespace of the ${addOns.map((a) => a.name).join(' and ')} add-on`;
+  const probe = 'secret';
+  if (secretStoreKeyOf('staging', name, probe) === platformSecretKeyOf('staging', probe)) return "its secret store folder is the platform's";
+  const platform = platformElasticsearchNames();
+  for (const own of [containerLogStreamOf(namespace), gatewayAccessStreamOf(namespace), appLogsRoleOf(name), appLogPolicyOf(name)]) {
+    const whose = platform.get(own);
+    if (whose) return `its Elasticsearch name "${own}" is ${whose}`;
+  }
+  return undefined;
+}

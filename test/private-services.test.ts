@@ -1,5 +1,6 @@
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
+import { tenantFileOf } from '../constructs/gitops/app-layers';
 import type { AppSpec } from '../constructs/model/app-spec';
 import { namespaceOf } from '../constructs/model/naming';
 import { clusterAppsOf } from '../constructs/model/resolve';
@@ -52,7 +53,8 @@ describe('private services: the backup hook and bad input', () => {
     const files = buildAll(
       withShop({ backup: { ...shop.backup, preBackup: { image: 'postgres:17.2', command: ['pg_dump', '-f', '/backup/hook/orders.sql'] } } }),
     );
-    const staging = files.find((f) => f.path === 'dist/staging/apps/shop.yaml')!.objects!;
+    // NetworkPolicies belong to the platform layer: the app's tenant file.
+    const staging = files.find((f) => f.path === tenantFileOf('staging', 'shop'))!.objects!;
     const policy = staging.find((o) => o.metadata.name === 'allow-backup-egress');
     expect(privateEgressOf([policy])).toEqual(['10.20.96.0/20:5432']);
   });

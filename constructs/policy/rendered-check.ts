@@ -11,6 +11,8 @@ import { podSecurityProblems } from './pod-security';
  */
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Set, as Go sees a pointer: neither absent nor JSON null. */
+const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** One object of the rendered output and where it came from. */
 export interface RenderedObject {
@@ -41,7 +43,7 @@ export function parseRendered(file: string, text: string, source: 'chart' | 'syn
     if (doc.errors.length > 0) throw new RenderedInputError(`file "${file}", document ${i + 1}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
     const value = doc.toJS() as Json;
     // Nothing to check: an empty document, or a kustomization.yaml (kustomize's own config, not an object).
-    if (value == null || String(value.apiVersion ?? '').startsWith('kustomize.config.k8s.io/')) return;
+    if (!isSet(value) || String(value.apiVersion ?? '').startsWith('kustomize.config.k8s.io/')) return;
     const contents = doc.contents as Json;
     const comments = [doc.commentBefore, contents?.commentBefore, isMap(contents) ? (contents.items[0]?.key as Json)?.commentBefore : undefined];
     const template = comments.map((c) => /Source:\s*(\S+)/.exec(c ?? '')?.[1]).find(Boolean);
@@ -184,7 +186,7 @@ export function renderedProblems(rendered: readonly RenderedObject[], declared: 
       (pod.spec[list] ?? []).forEach((c: Json, i: number) => {
         for (const field of ['requests.cpu', 'requests.memory', 'limits.memory']) {
           const [bound, resource] = field.split('.');
-          if (c.resources?.[bound]?.[resource] == null) problems.push(`${where}: ${label} "${c.name}": ${pod.at}.${list}[${i}].resources.${field} is not set`);
+          if (!isSet(c.resources?.[bound]?.[resource])) problems.push(`${where}: ${label} "${c.name}": ${pod.at}.${list}[${i}].resources.${field} is not set`);
         }
       });
     }

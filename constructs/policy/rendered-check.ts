@@ -227,7 +227,7 @@ export function renderedProblems(rendered: readonly RenderedObject[], declared: 
       continue;
     }
     const scaled = selected.map((x) => ({ x, range: replicaRange(x.object, rendered) })).filter((s) => s.range);
-    if (scaled.length === 0) continue; // DaemonSet, Job or bare pods: drains do not evict through a budget's scale
+    if (scaled.length === 0) continue; // only DaemonSet, Job or bare pods: no scale to count (a drain skips DaemonSet pods)
     const pods = scaled.reduce((sum, s) => sum + s.range!.min, 0);
     const what = scaled.map((s) => `${s.x.object.kind} ${s.x.object.metadata.name}: ${s.range!.min} (${s.range!.from})`).join(', ');
     const allowed = evictionsAllowed(spec, pods);

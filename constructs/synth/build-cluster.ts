@@ -10,6 +10,8 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
 import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
+import { declaredWorkloadsOf } from '../platform/declared-workloads';
+import { namespaceLevelProblems, workloadProblems } from '../policy/workload-rules';
 import { PlatformConfigs, PlatformControllers, PlatformServices } from '../platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
 import { SynthError } from '../policy/spec-error';
@@ -52,6 +54,9 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     ),
   ];
   const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);
+  const declared = declaredWorkloadsOf(platform.addOns, ctx);
+  const unsafeCharts = [...workloadProblems(declared), ...namespaceLevelProblems(objects, declared)];
+  if (unsafeCharts.length > 0) throw new SynthError(unsafeCharts, `the platform's workloads in ${cluster.name} break the policy rules`);
   const everything = files.flatMap((f) => f.objects ?? []);
   return [
     ...files,

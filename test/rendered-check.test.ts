@@ -362,6 +362,40 @@ describe('each rule fails on a broken render and passes on the good one', () => 
     expect(renderedProblems(asRendered(objects), exact).join('\n')).toContain('StatefulSet ns/store-es-default: is not declared');
   });
 
+  test("a budget over an operator's pods, which no chart renders, counts the declared replicas of that workload", () => {
+    const kibana = (replicas: number) =>
+      hookDeclaration({
+        kind: 'Deployment',
+        name: 'logs-kb',
+        role: 'ui',
+        podLabels: { kb: 'logs' },
+        managedBy: 'Kibana ns/logs',
+        settings: { ...hookDeclaration().workload.settings, replicas },
+      });
+    const objects = [
+      ...goodRender(),
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'logs-kb', namespace: 'ns' },
+        spec: { selector: { matchLabels: { kb: 'logs' } }, minAvailable: 1 },
+      },
+    ];
+    expect(renderedProblems(asRendered(objects), [hookDeclaration(), kibana(1)])).toEqual([
+      'hooks/hooks.yaml: PodDisruptionBudget ns/logs-kb: spec.minAvailable 1 allows no eviction at the fewest pods it selects, 1 (Deployment logs-kb: 1 (declared by add-on "hooks", Kibana ns/logs)): a node drain blocks',
+    ]);
+    expect(renderedProblems(asRendered(objects), [hookDeclaration(), kibana(2)])).toEqual([]);
+  });
+
+  test('a missing priority class is accepted only where the declaration exempts it, with a reason', () => {
+    const objects = goodRender();
+    delete podSpec(objects).priorityClassName;
+    expect(renderedProblems(asRendered(objects), [hookDeclaration({ exemptions: { priorityClassName: 'the chart has no key for it' } })])).toEqual([]);
+    expect(renderedProblems(asRendered(objects), [hookDeclaration({ exemptions: { priorityClassName: ' ' } })])).toEqual([
+      `${HOOK}: spec.template.spec.priorityClassName is not set`,
+    ]);
+  });
+
   test("synth's own objects (dist/) need no declaration and are judged at their namespace's level", () => {
     const objects = goodRender();
     expect(renderedProblems(asRendered(objects, 'synth'), [])).toEqual([]);

@@ -191,9 +191,12 @@ export function renderedProblems(rendered: readonly RenderedObject[], declared: 
       });
     }
 
-    if (!pod.spec.priorityClassName) problems.push(`${where}: ${pod.at}.priorityClassName is not set`);
-    else if (priorityClasses.size > 0 && !priorityClasses.has(pod.spec.priorityClassName) && !BUILT_IN_PRIORITY_CLASSES.has(pod.spec.priorityClassName)) {
-      problems.push(`${where}: ${pod.at}.priorityClassName "${pod.spec.priorityClassName}" names no PriorityClass of the rendered output`);
+    const priority = pod.spec.priorityClassName;
+    const exempt = declaration?.workload.exemptions?.priorityClassName?.trim();
+    if (!priority) {
+      if (!exempt) problems.push(`${where}: ${pod.at}.priorityClassName is not set`);
+    } else if (priorityClasses.size > 0 && !priorityClasses.has(priority) && !BUILT_IN_PRIORITY_CLASSES.has(priority)) {
+      problems.push(`${where}: ${pod.at}.priorityClassName "${priority}" names no PriorityClass of the rendered output`);
     }
 
     // On the request path: at least 2 pods at all times, spread over zones. Any workload that runs more
@@ -222,14 +225,34 @@ export function renderedProblems(rendered: readonly RenderedObject[], declared: 
     const selected = rendered.filter(
       (x) => x.object.metadata.namespace === r.object.metadata.namespace && podOf(x.object) && labelSelectorMatches(spec.selector, labelsOf(podOf(x.object)!)),
     );
-    if (selected.length === 0) {
+    // An operator creates its workloads at run time (Elasticsearch, Kibana, the Envoy fleet): their
+    // declarations stand in for them, with their declared replicas.
+    const managed = declared.filter(
+      (d) =>
+        d.workload.managedBy !== undefined &&
+        d.namespace === r.object.metadata.namespace &&
+        !selected.some((x) => declarationOf(x.object, declared) === d) &&
+        labelSelectorMatches(spec.selector, d.workload.podLabels),
+    );
+    if (selected.length === 0 && managed.length === 0) {
       problems.push(`${where}: spec.selector selects no pod of the rendered workloads in namespace "${r.object.metadata.namespace}"`);
       continue;
     }
-    const scaled = selected.map((x) => ({ x, range: replicaRange(x.object, rendered) })).filter((s) => s.range);
-    if (scaled.length === 0) continue; // only DaemonSet, Job or bare pods: no scale to count (a drain skips DaemonSet pods)
-    const pods = scaled.reduce((sum, s) => sum + s.range!.min, 0);
-    const what = scaled.map((s) => `${s.x.object.kind} ${s.x.object.metadata.name}: ${s.range!.min} (${s.range!.from})`).join(', ');
+    const counted = [
+      ...selected.flatMap((x) => {
+        const range = replicaRange(x.object, rendered);
+        return range ? [{ what: `${x.object.kind} ${x.object.metadata.name}`, min: range.min, from: range.from }] : [];
+      }),
+      ...managed.flatMap((d) => {
+        const replicas = d.workload.settings.replicas;
+        if (replicas === 'perNode') return [];
+        const min = typeof replicas === 'number' ? replicas : replicas.min;
+        return [{ what: `${d.workload.kind} ${d.workload.name}`, min, from: `declared by add-on "${d.addOn}", ${d.workload.managedBy}` }];
+      }),
+    ];
+    if (counted.length === 0) continue; // only DaemonSet, Job or bare pods: no scale to count (a drain skips DaemonSet pods)
+    const pods = counted.reduce((sum, c) => sum + c.min, 0);
+    const what = counted.map((c) => `${c.what}: ${c.min} (${c.from})`).join(', ');
     const allowed = evictionsAllowed(spec, pods);
     const field =
       spec.maxUnavailable !== undefined

@@ -6,6 +6,7 @@ import { CLUSTERS } from '../clusters';
 import { APPS } from '../apps';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
+import { mergeValues, workloadValuesOf } from '../constructs/platform/workload-values';
 import { parseRendered, renderedProblems } from '../constructs/policy/rendered-check';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { admissionSets, podOfWorkload } from '../scripts/ci/admission-sets';
@@ -38,7 +39,12 @@ describe('the HelmReleases of dist/<env>', () => {
           version: addOn.chart.version,
         });
         expect([r.releaseName, r.namespace]).toEqual([addOn.name, addOn.namespace]);
-        expect(r.values).toEqual(JSON.parse(JSON.stringify(addOn.values(ctx))));
+        // Its values and post-render patches as FluxHelmRelease writes them: its own values merged with those its declarations generate.
+        const generated = workloadValuesOf(addOn.name, addOn.workloads(ctx));
+        expect(r.values).toEqual(JSON.parse(JSON.stringify(mergeValues(addOn.values(ctx), generated.values, addOn.name))));
+        expect(r.postRenderers.flatMap((p) => p.patches ?? [])).toEqual(
+          JSON.parse(JSON.stringify(generated.patches.map((p) => ({ target: p.target, patch: p.patch })))),
+        );
       }
     },
   );

@@ -7,7 +7,8 @@ import { CLUSTERS } from '../clusters';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import type { ChartWorkload, DeclaredWorkload } from '../constructs/platform/chart-workload';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
-import { evictionsAllowed, parseRendered, RenderedInputError, renderedProblems, type RenderedObject } from '../constructs/policy/rendered-check';
+import { evictionsAllowed } from '../constructs/policy/disruption-budget';
+import { parseRendered, RenderedInputError, renderedProblems, type RenderedObject } from '../constructs/policy/rendered-check';
 import { declaredWorkloadsOfCluster } from '../constructs/synth/declared-workloads-of-cluster';
 import { REAL_RELEASES, REPO_ROOT } from './support';
 

@@ -8,7 +8,8 @@ import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { realObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-import { evictionsAllowed, namespaceLevelProblems, workloadProblems } from '../constructs/policy/workload-rules';
+import { evictionsAllowed } from '../constructs/policy/disruption-budget';
+import { namespaceLevelProblems, workloadProblems } from '../constructs/policy/workload-rules';
 import { workloadValuesOf } from '../constructs/platform/workload-values';
 import type { KubeObject } from '../constructs/synth/kube-object';
 

@@ -1,4 +1,4 @@
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const clusterAutoscalerDefaults = {
@@ -18,7 +18,7 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
 export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'restricted' as const;
-  readonly network = { egressInternetPorts: [443], awsCredentials: true };
+  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'EC2 and Auto Scaling APIs' }], awsCredentials: true };
 
   constructor(props: ClusterAutoscalerProps = {}) {
     super(clusterAutoscalerDefaults, props);

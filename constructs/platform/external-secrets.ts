@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LABEL_PREFIX, SECRET_STORE } from '../model/naming';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const externalSecretsDefaults = {
@@ -23,7 +23,13 @@ export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
 export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'restricted' as const;
-  readonly network = { ingressPorts: [10250], egressInternetPorts: [443], awsCredentials: true };
+  // The API server calls its webhook (chart 0.19.2, values.yaml webhook.port: 10250).
+  readonly network: AddOnNetwork = {
+    ingressFromApiServer: [{ port: 10250, name: 'webhook' }],
+    egressApiServer: true,
+    egressInternet: [{ port: 443, name: 'Secrets Manager' }],
+    awsCredentials: true,
+  };
 
   constructor(props: ExternalSecretsProps = {}) {
     super(externalSecretsDefaults, props);

@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
-import { ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
+import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 import { StoreSecret } from '../secrets/store-secret';
 
@@ -37,7 +37,11 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
   // Reading /var/log/containers needs hostPath, which only `privileged` admits; no app runs here.
   readonly podSecurity = 'privileged' as const;
-  readonly network = { egressCluster: true };
+  // Elasticsearch; the API server for the kubernetes filter's pod metadata and the events input.
+  readonly network: AddOnNetwork = {
+    egressApiServer: true,
+    egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
+  };
   readonly usesSecretStore = true;
   readonly layer = 'services' as const;
 

@@ -1,4 +1,4 @@
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const geesefsCsiDefaults = {
@@ -16,7 +16,7 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'privileged' as const;
-  readonly network = { egressInternetPorts: [443] };
+  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'S3' }] };
 
   constructor(props: GeesefsCsiProps = {}) {
     super(geesefsCsiDefaults, props);

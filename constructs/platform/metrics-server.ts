@@ -1,4 +1,5 @@
-import { HelmAddOn, type ChartSource } from './add-on';
+import { KUBELET_PORT } from '../model/network-ranges';
+import { HelmAddOn, type AddOnNetwork, type ChartSource } from './add-on';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const metricsServerDefaults = {
@@ -12,8 +13,13 @@ export type MetricsServerProps = Partial<typeof metricsServerDefaults>;
 export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> {
   readonly dependsOn: readonly string[] = [];
   readonly podSecurity = 'restricted' as const;
-  // The API server calls it on 10250; it reads every kubelet on 10250.
-  readonly network = { ingressPorts: [10250], egressCluster: true };
+  // The API server calls its APIService (chart 3.13.0, values.yaml containerPort: 10250); it reads every
+  // node's kubelet on 10250.
+  readonly network: AddOnNetwork = {
+    ingressFromApiServer: [{ port: 10250, name: 'APIService' }],
+    egressApiServer: true,
+    egressVpc: [{ port: KUBELET_PORT, name: 'kubelet' }],
+  };
 
   constructor(props: MetricsServerProps = {}) {
     super(metricsServerDefaults, props);

@@ -1,0 +1,135 @@
+import type { KubeObject } from '../synth/kube-object';
+import type { ClusterNetwork, Endpoint, PodGroup } from './endpoints';
+import type { FlowEvaluator } from './policy-evaluator';
+import { endpointsOf } from './probes';
+import { PROTOCOLS, type Protocol } from './port-set';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * A second, deliberately plain reading of the same NetworkPolicies, for the tests to hold the first one
+ * to: it shares no parsing, selector, address or port-set code with PolicyEvaluator. For one concrete
+ * pair of ends and one concrete port it walks every policy object and every rule as the API reference
+ * words them, and stops at the first rule that allows. Slow; never used by synth.
+ */
+export class LiteralEvaluator implements FlowEvaluator {
+  constructor(private readonly network: ClusterNetwork) {}
+
+  allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean {
+    const fromAddresses = from.type === 'pods' ? [from.address] : from.sourceAddress ? [from.sourceAddress] : [];
+    const toAddresses = to.type === 'pods' ? [to.address] : to.addresses;
+    if (from.type === 'external' && to.type === 'external') return false;
+    if (fromAddresses.length === 0 || toAddresses.length === 0) return false;
+    for (const fromAddress of fromAddresses) {
+      for (const toAddress of toAddresses) {
+        const out = from.type === 'pods' ? this.side(from, 'Egress', to, toAddress, protocol, port) : true;
+        const into = to.type === 'pods' ? this.side(to, 'Ingress', from, fromAddress, protocol, port) : true;
+        if (!out || !into) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether `pod`'s policies of this direction let the connection with `other` (at `otherAddress`) through. */
+  private side(pod: PodGroup, direction: 'Ingress' | 'Egress', other: Endpoint, otherAddress: string, protocol: Protocol, port: number): boolean {
+    let isolated = false;
+    for (const policy of this.network.policies) {
+      if ((policy.metadata.namespace ?? 'default') !== pod.namespace) continue;
+      const spec: Json = policy.spec ?? {};
+      if (!labelsSatisfy(pod.labels, spec.podSelector ?? {})) continue;
+      if (!policyTypesOf(spec).includes(direction)) continue;
+      isolated = true;
+      for (const rule of (direction === 'Ingress' ? spec.ingress : spec.egress) ?? []) {
+        const peers: Json[] | undefined = direction === 'Ingress' ? rule.from : rule.to;
+        const destinationPod = direction === 'Ingress' ? pod : other.type === 'pods' ? other : undefined;
+        const peerOk = !peers || peers.length === 0 || peers.some((peer) => this.peerIs(peer, policy, other, otherAddress));
+        const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((p: Json) => portIs(p, protocol, port, destinationPod));
+        if (peerOk && portOk) return true;
+      }
+    }
+    return !isolated;
+  }
+
+  private peerIs(peer: Json, policy: KubeObject, other: Endpoint, otherAddress: string): boolean {
+    if (peer.ipBlock) return inRange(otherAddress, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e: string) => inRange(otherAddress, e));
+    if (other.type !== 'pods') return false;
+    if (peer.namespaceSelector) {
+      const ns = this.network.namespaces.find((n) => n.name === other.namespace);
+      if (!labelsSatisfy(ns?.labels ?? {}, peer.namespaceSelector)) return false;
+    } else if (other.namespace !== (policy.metadata.namespace ?? 'default')) {
+      return false;
+    }
+    return !peer.podSelector || labelsSatisfy(other.labels, peer.podSelector);
+  }
+}
+
+/** The policy types as the API server defaults them: Ingress, plus Egress when there are egress rules. */
+function policyTypesOf(spec: Json): string[] {
+  if (spec.policyTypes && spec.policyTypes.length > 0) return spec.policyTypes;
+  return spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+/** matchLabels are `In` requirements with one value; every requirement must hold. */
+function labelsSatisfy(labels: Readonly<Record<string, string>>, selector: Json): boolean {
+  const requirements: Json[] = [
+    ...Object.keys(selector.matchLabels ?? {}).map((key) => ({ key, operator: 'In', values: [selector.matchLabels[key]] })),
+    ...(selector.matchExpressions ?? []),
+  ];
+  for (const r of requirements) {
+    const value = labels[r.key];
+    const present = value !== undefined;
+    if (r.operator === 'In' && !(present && r.values.includes(value))) return false;
+    if (r.operator === 'NotIn' && present && r.values.includes(value)) return false;
+    if (r.operator === 'Exists' && !present) return false;
+    if (r.operator === 'DoesNotExist' && present) return false;
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(r.operator)) throw new Error(`unknown selector operator "${r.operator}"`);
+  }
+  return true;
+}
+
+function portIs(p: Json, protocol: Protocol, port: number, destination: PodGroup | undefined): boolean {
+  if ((p.protocol ?? 'TCP') !== protocol) return false;
+  if (p.port === undefined) return true;
+  if (typeof p.port === 'number') return port >= p.port && port <= (p.endPort ?? p.port);
+  return (destination?.ports ?? []).some((c) => c.name === p.port && c.protocol === protocol && c.port === port);
+}
+
+/** Bitwise, on 32-bit unsigned numbers. */
+function inRange(address: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const toNumber = (dotted: string) => dotted.split('.').reduce((acc, octet) => ((acc << 8) | Number(octet)) >>> 0, 0);
+  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+  return (toNumber(address) & mask) >>> 0 === (toNumber(base) & mask) >>> 0;
+}
+
+/**
+ * The ports worth asking about: every port a policy or container names, its neighbours (to catch an
+ * off-by-one at a range's edge) and a few that nothing names.
+ */
+export function candidatePortsOf(network: ClusterNetwork): number[] {
+  const named: number[] = [1, 22, 80, 443, 3306, 8443, 12345, 65535];
+  for (const policy of network.policies) {
+    const spec: Json = policy.spec ?? {};
+    for (const rule of [...(spec.ingress ?? []), ...(spec.egress ?? [])]) {
+      for (const p of rule.ports ?? []) {
+        if (typeof p.port === 'number') named.push(p.port - 1, p.port, p.port + 1);
+        if (typeof p.endPort === 'number') named.push(p.endPort, p.endPort + 1);
+      }
+    }
+  }
+  for (const pod of network.pods) for (const c of pod.ports) named.push(c.port - 1, c.port, c.port + 1);
+  return [...new Set(named)].filter((p) => p >= 1 && p <= 65535).sort((a, b) => a - b);
+}
+
+/** `<protocol>/<port>` of every candidate port on which some end of the row reaches some end of the column. */
+export function literalCell(network: ClusterNetwork, evaluator: LiteralEvaluator, row: string, column: string, candidates: readonly number[]): Set<string> {
+  const sources = endpointsOf(network, row);
+  const destinations = endpointsOf(network, column);
+  const allowed = new Set<string>();
+  for (const protocol of PROTOCOLS) {
+    for (const port of candidates) {
+      if (sources.some((s) => destinations.some((d) => evaluator.allows(s, d, protocol, port)))) allowed.add(`${protocol}/${port}`);
+    }
+  }
+  return allowed;
+}

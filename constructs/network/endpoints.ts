@@ -32,6 +32,8 @@ export interface PodGroup {
   readonly ports: readonly ContainerPortView[];
   /** A representative pod address: the VPC CNI gives pods addresses of the VPC's private subnets, so ipBlocks match them too. */
   readonly address: string;
+  /** What it does, where its add-on declares it (controller, webhook, data-plane, …). */
+  readonly role?: string;
   /** Where pods that are not in the synthesized output come from (chart, EKS add-on, upstream source). */
   readonly source?: string;
 }

@@ -13,7 +13,15 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  * words them, and stops at the first rule that allows. Slow; never used by synth.
  */
 export class LiteralEvaluator implements FlowEvaluator {
-  constructor(private readonly network: ClusterNetwork) {}
+  /** The policy objects of each namespace, in their order. */
+  private readonly inNamespace = new Map<string, KubeObject[]>();
+
+  constructor(private readonly network: ClusterNetwork) {
+    for (const p of network.policies) {
+      const ns = p.metadata.namespace ?? 'default';
+      this.inNamespace.set(ns, [...(this.inNamespace.get(ns) ?? []), p]);
+    }
+  }
 
   allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean {
     const fromAddresses = from.type === 'pods' ? [from.address] : from.sourceAddress ? [from.sourceAddress] : [];
@@ -33,8 +41,7 @@ export class LiteralEvaluator implements FlowEvaluator {
   /** Whether `pod`'s policies of this direction let the connection with `other` (at `otherAddress`) through. */
   private side(pod: PodGroup, direction: 'Ingress' | 'Egress', other: Endpoint, otherAddress: string, protocol: Protocol, port: number): boolean {
     let isolated = false;
-    for (const policy of this.network.policies) {
-      if ((policy.metadata.namespace ?? 'default') !== pod.namespace) continue;
+    for (const policy of this.inNamespace.get(pod.namespace) ?? []) {
       const spec: Json = policy.spec ?? {};
       if (!labelsSatisfy(pod.labels, spec.podSelector ?? {})) continue;
       if (!policyTypesOf(spec).includes(direction)) continue;
@@ -71,20 +78,20 @@ function policyTypesOf(spec: Json): string[] {
 
 /** matchLabels are `In` requirements with one value; every requirement must hold. */
 function labelsSatisfy(labels: Readonly<Record<string, string>>, selector: Json): boolean {
-  const requirements: Json[] = [
-    ...Object.keys(selector.matchLabels ?? {}).map((key) => ({ key, operator: 'In', values: [selector.matchLabels[key]] })),
-    ...(selector.matchExpressions ?? []),
-  ];
-  for (const r of requirements) {
-    const value = labels[r.key];
-    const present = value !== undefined;
-    if (r.operator === 'In' && !(present && r.values.includes(value))) return false;
-    if (r.operator === 'NotIn' && present && r.values.includes(value)) return false;
-    if (r.operator === 'Exists' && !present) return false;
-    if (r.operator === 'DoesNotExist' && present) return false;
-    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(r.operator)) throw new Error(`unknown selector operator "${r.operator}"`);
-  }
+  for (const key of Object.keys(selector.matchLabels ?? {}))
+    if (!requirementHolds(labels, { key, operator: 'In', values: [selector.matchLabels[key]] })) return false;
+  for (const r of selector.matchExpressions ?? []) if (!requirementHolds(labels, r)) return false;
   return true;
+}
+
+function requirementHolds(labels: Readonly<Record<string, string>>, r: Json): boolean {
+  const value = labels[r.key];
+  const present = value !== undefined;
+  if (r.operator === 'In') return present && r.values.includes(value);
+  if (r.operator === 'NotIn') return !(present && r.values.includes(value));
+  if (r.operator === 'Exists') return present;
+  if (r.operator === 'DoesNotExist') return !present;
+  throw new Error(`unknown selector operator "${r.operator}"`);
 }
 
 function portIs(p: Json, protocol: Protocol, port: number, destination: PodGroup | undefined): boolean {
@@ -97,9 +104,18 @@ function portIs(p: Json, protocol: Protocol, port: number, destination: PodGroup
 /** Bitwise, on 32-bit unsigned numbers. */
 function inRange(address: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
-  const toNumber = (dotted: string) => dotted.split('.').reduce((acc, octet) => ((acc << 8) | Number(octet)) >>> 0, 0);
   const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
   return (toNumber(address) & mask) >>> 0 === (toNumber(base) & mask) >>> 0;
+}
+
+const numbers = new Map<string, number>();
+function toNumber(dotted: string): number {
+  let n = numbers.get(dotted);
+  if (n === undefined) {
+    n = dotted.split('.').reduce((acc, octet) => ((acc << 8) | Number(octet)) >>> 0, 0);
+    numbers.set(dotted, n);
+  }
+  return n;
 }
 
 /**

@@ -37,6 +37,7 @@ export function platformPodsOf(addOns: readonly AddOn[], ctx: AddOnContext, addr
       labels: { ...workload.podLabels },
       ports: (workload.ports ?? []).map((p) => ({ port: p.port, protocol: 'TCP' as const })),
       address,
+      role: workload.role,
       source: workload.managedBy ? `${workload.managedBy}, by ${source}` : source,
     }));
   });

@@ -28,6 +28,7 @@ export class PolicyEvaluator implements FlowEvaluator {
   private readonly policies: ReadonlyMap<string, readonly NetworkPolicyView[]>;
   private readonly namespaceLabels: ReadonlyMap<string, Labels>;
   private readonly selecting = new Map<string, { ingress: NetworkPolicyView[]; egress: NetworkPolicyView[] }>();
+  private readonly between = new Map<string, PortSet>();
 
   constructor(network: ClusterNetwork) {
     const byNamespace = new Map<string, NetworkPolicyView[]>();
@@ -42,6 +43,16 @@ export class PolicyEvaluator implements FlowEvaluator {
 
   /** Every port on which `from` may reach `to` (each of `to`'s addresses, when it has several). */
   portsBetween(from: Endpoint, to: Endpoint): PortSet {
+    const key = `${from.id} ${to.id}`;
+    let ports = this.between.get(key);
+    if (!ports) {
+      ports = this.evaluate(from, to);
+      this.between.set(key, ports);
+    }
+    return ports;
+  }
+
+  private evaluate(from: Endpoint, to: Endpoint): PortSet {
     const sources: Target[] = from.type === 'pods' ? [{ pod: from, address: from.address }] : from.sourceAddress ? [{ address: from.sourceAddress }] : [];
     const destinations: Target[] = to.type === 'pods' ? [{ pod: to, address: to.address }] : to.addresses.map((address) => ({ address }));
     if (sources.length === 0 || destinations.length === 0 || (!sources[0].pod && !destinations[0].pod)) return PortSet.NONE;

@@ -17,13 +17,19 @@ export interface Probe {
   readonly rule: string;
 }
 
+const resolved = new WeakMap<ClusterNetwork, Map<string, Endpoint[]>>();
+
 /** The endpoints an end of a probe (or a row or column of the matrix) stands for; an unknown one is an error. */
 export function endpointsOf(network: ClusterNetwork, ref: string): Endpoint[] {
+  const cache = resolved.get(network) ?? resolved.set(network, new Map()).get(network)!;
+  const hit = cache.get(ref);
+  if (hit) return hit;
   const found: Endpoint[] = ref.startsWith('ns:')
     ? network.pods.filter((p) => `ns:${p.namespace}` === ref)
     : [...network.pods, ...network.externals].filter((e) => e.id === ref);
   const known = ref.startsWith('ns:') ? network.namespaces.some((n) => `ns:${n.name}` === ref) : found.length > 0;
   if (!known) throw new Error(`network model of ${network.cluster}: "${ref}" is no namespace, workload or external endpoint`);
+  cache.set(ref, found);
   return found;
 }
 

@@ -83,7 +83,7 @@ function networkFile(ctx: AddOnContext, addOns: readonly AddOn[], objects: reado
         (w) =>
           new SpecProblem(
             { cluster: cluster.name },
-            `add-on "${w.addOn}" network.ingressFromApiServer`,
+            `addOns.${w.addOn}.network.ingressFromApiServer`,
             w.port,
             `the API server cannot reach this webhook port of ${w.target} (${w.source})`,
           ),

@@ -152,8 +152,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on i
   test('it is pinned, needs the ECK operator, and runs restricted', () => {
     expect(addOn.chart.version).toMatch(EXACT_VERSION);
     expect(addOn.dependsOn).toEqual(['eck-operator']);
-    expect(addOn.podSecurity).toBe('restricted');
-    expect(values.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    const [workload] = addOn.workloads();
+    expect(workload.podSecurity).toBe('restricted');
+    expect(workload.settings.containers.elastalert.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   test('it reaches Elasticsearch over verified TLS with the CA and its own user', () => {

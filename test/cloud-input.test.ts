@@ -22,6 +22,11 @@ const BAD_CLOUD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     `${PRD}: field "kubernetesVersion" = "1.29": must be an EKS version in standard support: 1.34 or later`,
   ],
   [
+    'a Kubernetes version whose EKS add-ons are not pinned',
+    withCluster('prod', { kubernetesVersion: '1.99' }),
+    `${PRD}: field "kubernetesVersion" = "1.99": has no EKS add-on versions pinned: add a table for it to EKS_ADDON_VERSIONS in constructs/cloud/eks-addon-versions.ts`,
+  ],
+  [
     'an API endpoint open to the internet',
     withCluster('prod', { adminCidrs: ['0.0.0.0/0'] }),
     `${PRD}: field "adminCidrs[0]" = "0.0.0.0/0": is wider than /16: it would open the Kubernetes API to much of the internet`,

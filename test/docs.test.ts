@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPS } from '../apps';
+import { defaultAddOns } from '../constructs/platform/default-add-ons';
 import { CLUSTERS } from '../clusters';
 
 /*
@@ -17,6 +18,7 @@ const PLACEHOLDERS: Record<string, readonly string[]> = {
   env: CLUSTERS.map((c) => c.env),
   app: APPS.map((a) => a.name),
   name: APPS.map((a) => a.name),
+  chart: defaultAddOns().map((a) => a.chart.chart),
 };
 
 function markdownFiles(dir: string): string[] {

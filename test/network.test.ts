@@ -166,9 +166,11 @@ const RULES: Readonly<Record<string, Rule>> = {
 
   "Elasticsearch's 9200 is reached by Fluent Bit, ElastAlert2 and its own namespace (Kibana, the ECK operator, the setup job), by nothing else": (s) => {
     const clients = [fluentBitDefaults.namespace, elastAlertDefaults.namespace, ELASTICSEARCH.namespace].map((ns) => `ns:${ns}`);
-    return withRole(s, ELASTICSEARCH.namespace, 'datastore').flatMap((es) =>
-      sourceRows(s).map((row) => probe(row, es, 'TCP', ELASTICSEARCH_PORT, clients.includes(row) ? 'allowed' : 'denied', 'Elasticsearch clients')),
-    );
+    const besideIt = s.network.pods.filter((p) => p.namespace === ELASTICSEARCH.namespace && p.role !== 'datastore').map((p) => p.id);
+    return withRole(s, ELASTICSEARCH.namespace, 'datastore').flatMap((es) => [
+      ...sourceRows(s).map((row) => probe(row, es, 'TCP', ELASTICSEARCH_PORT, clients.includes(row) ? 'allowed' : 'denied', 'Elasticsearch clients')),
+      ...besideIt.map((pod) => probe(pod, es, 'TCP', ELASTICSEARCH_PORT, 'allowed', 'Kibana, the operator and the setup job')),
+    ]);
   },
 
   'cert-manager reaches the ACME server and the API server': (s) =>
@@ -661,25 +663,42 @@ describe('NetworkPolicy semantics, in both evaluators', () => {
 
 test("synth fails when an add-on's declared webhook port is not admitted from the API server", () => {
   const proto = EnvoyGatewayAddOn.prototype as Json;
-  proto.workloads = () => [
-    {
-      kind: 'Deployment',
-      name: 'envoy-gateway',
-      role: 'webhook',
-      podLabels: { 'control-plane': 'envoy-gateway' },
-      podSecurity: 'restricted',
-      settings: { replicas: 2, podSecurityContext: {}, containers: {}, priorityClassName: 'platform' },
-      ports: [
-        { port: 9443, purpose: 'webhook' },
-        { port: 8443, purpose: 'webhook' },
-      ],
-    },
-  ];
+  const declared = proto.workloads;
+  proto.workloads = function (this: AddOn, ctx: Json) {
+    return declared.call(this, ctx).map((w: Json) => (w.role === 'controller' ? { ...w, ports: [...(w.ports ?? []), { port: 8443, purpose: 'webhook' }] } : w));
+  };
   try {
     expect(synthProblemsOf(() => buildAll(REAL_INPUT))).toContain(
-      'cluster "acme-staging": field "addOns.envoy-gateway.network.ingressFromApiServer" = 8443: the API server cannot reach this webhook port of pod:envoy-gateway-system/Deployment/envoy-gateway (the workloads of add-on envoy-gateway)',
+      'cluster "acme-staging": field "addOns.envoy-gateway.network.ingressFromApiServer" = 8443: the API server cannot reach this webhook port of workload Deployment envoy-gateway-system/envoy-gateway',
     );
   } finally {
-    delete proto.workloads;
+    proto.workloads = declared;
   }
+});
+
+/**
+ * The ports on which the API server calls each chart, read in the chart source at the pinned version;
+ * the add-ons' declared webhook ports must be these.
+ */
+const CHART_WEBHOOK_PORTS: Readonly<Record<string, readonly number[]>> = {
+  // envoyproxy/gateway v1.5.1 charts/gateway-helm: templates/envoy-gateway-deployment.yaml (containerPort `webhook` 9443 while
+  // topologyInjector.enabled, true in values.tmpl.yaml) and templates/envoy-proxy-topology-injector-webhook.yaml (port 9443).
+  'envoy-gateway': [9443],
+  // cert-manager/cert-manager v1.18.2 deploy/charts/cert-manager/values.yaml: webhook.securePort: 10250.
+  'cert-manager': [10250],
+  // external-secrets/external-secrets helm-chart-0.19.2 deploy/charts/external-secrets/values.yaml: webhook.port: 10250.
+  'external-secrets': [10250],
+  // elastic/cloud-on-k8s v3.2.0 deploy/eck-operator/values.yaml: webhook.port: 9443.
+  'eck-operator': [9443],
+  // kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.0 charts/metrics-server/values.yaml: containerPort: 10250 (the APIService's backend).
+  'metrics-server': [10250],
+};
+
+test('the declared webhook ports are the ones read in each chart at its pinned version, and no other add-on has one', () => {
+  const s = SCENARIOS[0];
+  const declared = webhookPortsOf(s.addOns, { cluster: s.cluster, apps: s.apps });
+  expect(declared.length).toBeGreaterThan(0);
+  const byAddOn: Record<string, number[]> = {};
+  for (const w of declared) byAddOn[w.addOn] = [...(byAddOn[w.addOn] ?? []), w.port].sort((a, b) => a - b);
+  expect(byAddOn).toEqual(CHART_WEBHOOK_PORTS);
 });

@@ -1,3 +1,4 @@
+import { topologySpreadOf } from '../model/topology-spread';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
@@ -110,20 +111,11 @@ export class Workload extends Construct {
       container.mount(path, kplus.Volume.fromEmptyDir(this, `Scratch${path}`, name, { sizeLimit: sizeOf(SCRATCH_SIZE_LIMIT) }));
     }
 
-    // cdk8s-plus 28 has no topology spread constraints: spread replicas over zones (hard) and nodes (soft).
-    const spread = (topologyKey: string, whenUnsatisfiable: string) => ({
-      maxSkew: 1,
-      topologyKey,
-      whenUnsatisfiable,
-      labelSelector: { matchLabels: selector },
-    });
+    // cdk8s-plus 28 has no topology spread constraints.
     ApiObject.of(this.deployment).addJsonPatch(
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
       JsonPatch.add('/spec/template/spec/priorityClassName', APP_PRIORITY),
-      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
-        spread('topology.kubernetes.io/zone', 'DoNotSchedule'),
-        spread('kubernetes.io/hostname', 'ScheduleAnyway'),
-      ]),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpreadOf(selector)),
     );
 
     const service = new kplus.Service(this, 'Service', {

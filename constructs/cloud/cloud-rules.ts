@@ -6,11 +6,13 @@ import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from './add-on-identiti
 import { AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from './add-on-policies';
 import { appDataProblems } from './app-data-rules';
 import { hostedZoneArnOf } from './dns-zone';
+import { eksAddonProblems } from './eks-addon-rules';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from './iam-principals';
 import { asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson } from './terraform-json';
 
 export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';
+export { eksAddonProblems } from './eks-addon-rules';
 export { covers, ref, resourcesOf, type TerraformJson } from './terraform-json';
 
 /* The properties every synthesized cloud stack must have, read from its Terraform JSON. They run on every
@@ -28,6 +30,7 @@ export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: r
     ...bucketProblems(json),
     ...backupVaultProblems(json, cluster),
     ...eksProblems(json, cluster),
+    ...eksAddonProblems(json, cluster),
     ...accessEntryProblems(json, cluster),
     ...nodeProblems(json),
     ...appDataProblems(json, cluster, apps),

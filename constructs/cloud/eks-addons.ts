@@ -4,12 +4,14 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EksCluster } from './eks-cluster';
+import { EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf } from './eks-addon-versions';
 import { managedPolicyArn, podIdentityTrust } from './iam-policy';
+import { VPC_CNI_CONFIGURATION } from './vpc-cni-config';
 
 /**
  * The EKS add-ons every cluster has. `beforeNodes` ones must run for a node to become Ready (the cluster
  * is created without the self-managed defaults); the others schedule pods, so they wait for the nodes.
- * Versions are left to EKS: it installs the default version for the cluster's Kubernetes version.
+ * Each is pinned to an exact version per Kubernetes version (eks-addon-versions.ts).
  */
 export const EKS_ADDONS = [
   { name: 'vpc-cni', beforeNodes: true },
@@ -34,15 +36,24 @@ export interface EksAddonsProps {
 }
 
 /**
- * One half of the cluster's EKS add-ons. The EBS CSI driver gets its own role through Pod Identity. The
- * Mountpoint S3 CSI driver gets none on purpose: each app's volume mounts with the app's own
- * credentials (`authenticationSource: pod`), so the driver cannot reach one app's bucket for another.
+ * One half of the cluster's EKS add-ons, each at the exact version pinned for the cluster's Kubernetes
+ * version. The VPC CNI enforces NetworkPolicies (vpc-cni-config.ts). The EBS CSI driver gets its own role
+ * through Pod Identity. The Mountpoint S3 CSI driver (v2 or later) gets none on purpose: each app's volume
+ * mounts with the app's own credentials (`authenticationSource: pod`), so the driver cannot reach one
+ * app's bucket for another.
  */
 export class EksAddons extends Construct {
   readonly addons: EksAddon[] = [];
 
   constructor(scope: Construct, id: string, props: EksAddonsProps) {
     super(scope, id);
+    const pins = eksAddonPinsOf(props.cluster.kubernetesVersion);
+    if (!pins) {
+      // Input validation refuses such a cluster first; this guards other callers.
+      throw new Error(
+        `EKS cluster ${props.cluster.name}: field "kubernetesVersion" = "${props.cluster.kubernetesVersion}": no add-on versions are pinned for it in ${EKS_ADDON_VERSIONS_FILE}`,
+      );
+    }
     const wanted = EKS_ADDONS.filter((a) => a.beforeNodes === (props.phase === 'beforeNodes'));
     for (const { name } of wanted) {
       const podIdentityAssociation = name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : undefined;
@@ -50,6 +61,8 @@ export class EksAddons extends Construct {
         new EksAddon(this, name, {
           clusterName: props.cluster.nameRef,
           addonName: name,
+          addonVersion: pins[name].version,
+          configurationValues: name === 'vpc-cni' ? JSON.stringify(VPC_CNI_CONFIGURATION) : undefined,
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'OVERWRITE',
           podIdentityAssociation,

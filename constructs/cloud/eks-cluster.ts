@@ -35,6 +35,8 @@ export class EksCluster extends Construct {
   readonly name: string;
   /** The same name as a reference to the cluster resource: what uses it waits for the cluster. */
   readonly nameRef: string;
+  /** The Kubernetes minor version, e.g. `1.35`: the add-ons are pinned per version. */
+  readonly kubernetesVersion: string;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -101,5 +103,6 @@ export class EksCluster extends Construct {
     this.resource.overrideLogicalId('cluster');
     this.name = props.name;
     this.nameRef = this.resource.name;
+    this.kubernetesVersion = props.kubernetesVersion;
   }
 }

@@ -27,6 +27,8 @@ export const FLUX_SOURCE = 'flux-system';
 
 export const LABEL_PREFIX = 'webapps.platform.io';
 export const EXPOSURE_LABEL = `${LABEL_PREFIX}/exposure`;
+/** On a namespace that enforces less than Pod Security `restricted`: which workload needs that, and why. */
+export const POD_SECURITY_REASON_ANNOTATION = `${LABEL_PREFIX}/pod-security-reason`;
 
 export const namespaceOf = (app: string): string => app;
 export const serviceAccountOf = (app: string): string => app;

@@ -85,13 +85,14 @@ export interface AddOn {
   readonly chart: ChartSource;
   /** Names of add-ons that must be installed first (their CRDs or webhooks). */
   readonly dependsOn: readonly string[];
-  /** Pod Security level its namespace enforces. */
-  readonly podSecurity: 'restricted' | 'baseline' | 'privileged';
   readonly network: AddOnNetwork;
   /** Helm values for this cluster. */
   values(ctx: AddOnContext): Record<string, unknown>;
-  /** Every workload its chart and its operator render, with the settings each pod gets. */
-  workloads?(ctx: AddOnContext): readonly ChartWorkload[];
+  /**
+   * Every workload its chart and its operator render, with the settings each pod gets and the values
+   * keys that set them. Its namespace enforces the most permissive Pod Security level among them.
+   */
+  workloads(ctx: AddOnContext): readonly ChartWorkload[];
   /** Installed only where this holds, e.g. when an app of the cluster asks for it. @default always */
   neededBy?(ctx: AddOnContext): boolean;
   /**
@@ -123,7 +124,6 @@ export abstract class HelmAddOn<D extends AddOnDefaults = AddOnDefaults> impleme
   readonly namespace: string;
   readonly chart: ChartSource;
   abstract readonly dependsOn: readonly string[];
-  abstract readonly podSecurity: AddOn['podSecurity'];
   abstract readonly network: AddOnNetwork;
   protected readonly props: D;
 
@@ -135,4 +135,5 @@ export abstract class HelmAddOn<D extends AddOnDefaults = AddOnDefaults> impleme
   }
 
   abstract values(ctx: AddOnContext): Record<string, unknown>;
+  abstract workloads(ctx: AddOnContext): readonly ChartWorkload[];
 }

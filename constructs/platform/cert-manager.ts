@@ -1,8 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSecretOf, CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
+import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
+
+/** The port cert-manager's HTTP-01 solver pods serve the challenge on (pkg/issuer/acme/http/http.go, v1.18.2). */
+export const ACME_SOLVER_PORT = 8089;
 
 export const certManagerDefaults = {
   name: 'cert-manager',
@@ -21,7 +26,6 @@ export type CertManagerProps = Partial<typeof certManagerDefaults>;
 export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
-  readonly podSecurity = 'restricted' as const;
   // The API server calls its webhook (chart v1.18.2, values.yaml webhook.securePort: 10250). On the
   // internet: the ACME server, and each host's HTTP-01 self-check through the load balancer before ACME
   // validates. HTTP-01 only: no DNS-01, so no name server on 53.
@@ -41,14 +45,109 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   values(): Record<string, unknown> {
     return {
       crds: { enabled: true, keep: true },
-      global: { priorityClassName: PLATFORM_PRIORITY },
       config: {
         apiVersion: 'controller.config.cert-manager.io/v1alpha1',
         kind: 'ControllerConfiguration',
         enableGatewayAPI: true,
       },
-      podDisruptionBudget: { enabled: true },
     };
+  }
+
+  /**
+   * Source: cert-manager/cert-manager@v1.18.2 deploy/charts/cert-manager (values.yaml; templates/deployment.yaml,
+   * webhook-deployment.yaml, cainjector-deployment.yaml, startupapicheck-job.yaml, *poddisruptionbudget.yaml), and
+   * pkg/issuer/acme/http/pod.go for the HTTP-01 solver pods it creates beside the Gateway.
+   */
+  workloads(): ChartWorkload[] {
+    const labels = (name: string, component: string) => ({
+      'app.kubernetes.io/name': name,
+      'app.kubernetes.io/instance': this.name,
+      'app.kubernetes.io/component': component,
+    });
+    // Every part has the same keys under its own prefix (the controller's at the top level).
+    const keysAt = (prefix: string, container: string, job = false): WorkloadValueKeys => ({
+      ...(job ? {} : { replicas: `${prefix}replicaCount`, topologySpreadConstraints: `${prefix}topologySpreadConstraints` }),
+      ...(job ? {} : { disruptionBudget: { path: `${prefix}podDisruptionBudget`, enabledFlag: true } }),
+      podSecurityContext: `${prefix}securityContext`,
+      containers: { [container]: { securityContext: `${prefix}containerSecurityContext`, resources: `${prefix}resources` } },
+      priorityClassName: 'global.priorityClassName',
+    });
+    const part = (memory: string, limit: string) => ({ securityContext: hardenedContainer(), resources: sized('10m', memory, limit) });
+    const common = { podSecurityContext: restrictedPod(), priorityClassName: PLATFORM_PRIORITY };
+    return [
+      {
+        kind: 'Deployment',
+        name: 'cert-manager',
+        role: 'controller',
+        podLabels: labels('cert-manager', 'controller'),
+        podSecurity: 'restricted',
+        // One replica, leader-elected: a drain moves it, and certificates renew 30 days early.
+        settings: { ...common, replicas: 1, containers: { 'cert-manager-controller': part('64Mi', '256Mi') } },
+        keys: keysAt('', 'cert-manager-controller'),
+        ports: [{ port: 9402, purpose: 'metrics' }],
+      },
+      {
+        kind: 'Deployment',
+        name: 'cert-manager-webhook',
+        role: 'webhook',
+        podLabels: labels('webhook', 'webhook'),
+        podSecurity: 'restricted',
+        // failurePolicy Fail: while no replica answers, no certificate object can be written.
+        settings: {
+          ...common,
+          replicas: 2,
+          spread: true,
+          disruptionBudget: { maxUnavailable: 1 },
+          containers: { 'cert-manager-webhook': part('32Mi', '128Mi') },
+        },
+        keys: keysAt('webhook.', 'cert-manager-webhook'),
+        ports: [
+          { port: 10250, purpose: 'webhook' },
+          { port: 6080, purpose: 'health' },
+        ],
+      },
+      {
+        kind: 'Deployment',
+        name: 'cert-manager-cainjector',
+        role: 'controller',
+        podLabels: labels('cainjector', 'cainjector'),
+        podSecurity: 'restricted',
+        settings: { ...common, replicas: 1, containers: { 'cert-manager-cainjector': part('64Mi', '256Mi') } },
+        keys: keysAt('cainjector.', 'cert-manager-cainjector'),
+      },
+      {
+        kind: 'Job',
+        name: 'cert-manager-startupapicheck',
+        role: 'job',
+        hook: true,
+        podLabels: labels('startupapicheck', 'startupapicheck'),
+        podSecurity: 'restricted',
+        settings: { ...common, replicas: 1, containers: { 'cert-manager-startupapicheck': part('32Mi', '64Mi') } },
+        keys: keysAt('startupapicheck.', 'cert-manager-startupapicheck', true),
+      },
+      {
+        // The HTTP-01 solver pods, created beside the Gateway while a challenge is open; the issuer's podTemplate sets their priority.
+        kind: 'Pod',
+        name: 'cm-acme-http-solver-',
+        namespace: GATEWAY.namespace,
+        role: 'job',
+        managedBy: `ClusterIssuer ${CLUSTER_ISSUER}`,
+        podLabels: { 'acme.cert-manager.io/http01-solver': 'true' },
+        podSecurity: 'restricted',
+        settings: {
+          replicas: 1,
+          podSecurityContext: restrictedPod(),
+          containers: {
+            acmesolver: {
+              securityContext: hardenedContainer(),
+              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+            },
+          },
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        ports: [{ port: ACME_SOLVER_PORT, purpose: 'serving' }],
+      },
+    ];
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {
@@ -67,6 +166,7 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
               http01: {
                 gatewayHTTPRoute: {
                   parentRefs: [{ kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: HTTP_LISTENER }],
+                  podTemplate: { spec: { priorityClassName: PLATFORM_PRIORITY } },
                 },
               },
             },

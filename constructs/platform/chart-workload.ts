@@ -63,6 +63,7 @@ export interface WorkloadSettings {
   readonly containers: Readonly<Record<string, ContainerSettings>>;
   /** None for a single pod that may simply be evicted, a DaemonSet, or a Job. */
   readonly disruptionBudget?: DisruptionBudget;
+  /** Empty only with an exemption that says why. */
   readonly priorityClassName: string;
   /** Spread over zones and nodes (topologySpreadConstraints on the pod labels). @default false */
   readonly spread?: boolean;
@@ -81,10 +82,6 @@ export interface ChartPodTraits {
   readonly privilegedContainers?: readonly string[];
   /** Capabilities the chart adds, by container. */
   readonly addedCapabilities?: Readonly<Record<string, readonly string[]>>;
-  /** Containers that run as root (uid 0) by the chart's design. */
-  readonly rootContainers?: readonly string[];
-  /** Mount propagation other than None (Bidirectional needs privileged). */
-  readonly bidirectionalMounts?: boolean;
 }
 
 /**
@@ -97,8 +94,13 @@ export interface WorkloadValueKeys {
   readonly podSecurityContext?: string;
   /** By container name. */
   readonly containers?: Readonly<Record<string, { readonly securityContext?: string; readonly resources?: string }>>;
-  /** The object holding `minAvailable`/`maxUnavailable`; `enabledFlag` when the chart also wants `enabled: true`. */
-  readonly disruptionBudget?: { readonly path: string; readonly enabledFlag?: boolean };
+  /**
+   * The object holding `minAvailable`/`maxUnavailable`; `enabledFlag` when the chart also wants
+   * `enabled: true`; `defaultBound` when the chart's defaults set a bound that its template renders
+   * beside ours. Helm would drop it only for a null, which cdk8s never writes, so the declaration must
+   * use that same bound.
+   */
+  readonly disruptionBudget?: { readonly path: string; readonly enabledFlag?: boolean; readonly defaultBound?: 'minAvailable' | 'maxUnavailable' };
   readonly priorityClassName?: string;
   readonly topologySpreadConstraints?: string;
 }
@@ -111,7 +113,7 @@ export interface WorkloadPort {
 
 /** One workload an add-on's chart, or the operator it installs, renders. */
 export interface ChartWorkload {
-  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
+  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod';
   /** `metadata.name` as rendered with our values (an operator's generated name may end in a hash: its prefix). */
   readonly name: string;
   /** @default the add-on's namespace */
@@ -130,6 +132,13 @@ export interface ChartWorkload {
   /** The custom resource an operator renders it from, e.g. `EnvoyProxy envoy-gateway-system/public-proxy`. */
   readonly managedBy?: string;
   readonly ports?: readonly WorkloadPort[];
+  /**
+   * A Helm hook (a Job the chart runs before or after install): Helm's v3 SDK, which Flux uses, does
+   * not post-render hooks before 3.21, so each of its settings needs a values key.
+   */
+  readonly hook?: boolean;
+  /** Settings the chart offers no way to set, each with the reason it is acceptable. */
+  readonly exemptions?: Readonly<Partial<Record<'priorityClassName', string>>>;
 }
 
 /** A declared workload with the add-on it belongs to and its namespace resolved. */

@@ -1,4 +1,6 @@
+import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const clusterAutoscalerDefaults = {
@@ -17,7 +19,6 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
  */
 export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly podSecurity = 'restricted' as const;
   readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'EC2 and Auto Scaling APIs' }], awsCredentials: true };
 
   constructor(props: ClusterAutoscalerProps = {}) {
@@ -31,7 +32,38 @@ export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDe
       autoDiscovery: { clusterName: ctx.cluster.name },
       rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },
       extraArgs: { 'balance-similar-node-groups': true, expander: 'least-waste', 'skip-nodes-with-system-pods': false },
-      priorityClassName: PLATFORM_PRIORITY,
     };
+  }
+
+  /** Source: kubernetes/autoscaler@cluster-autoscaler-chart-9.50.1 charts/cluster-autoscaler (values.yaml, templates/deployment.yaml, pdb.yaml, _helpers.tpl). */
+  workloads(): ChartWorkload[] {
+    return [
+      {
+        kind: 'Deployment',
+        // <release>-<cloudProvider>-<chart>, as the chart's fullname helper builds it.
+        name: 'cluster-autoscaler-aws-cluster-autoscaler',
+        role: 'controller',
+        podLabels: { 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/name': 'aws-cluster-autoscaler' },
+        podSecurity: 'restricted',
+        settings: {
+          // Leader election makes a second replica a cold standby; one that restarts in seconds is enough.
+          replicas: 1,
+          // The image is distroless `nonroot` (65532); the chart's defaults are empty contexts.
+          podSecurityContext: restrictedPod(65532),
+          containers: { 'aws-cluster-autoscaler': { securityContext: hardenedContainer(), resources: sized('50m', '128Mi', '512Mi') } },
+          disruptionBudget: { maxUnavailable: 1 },
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        keys: {
+          replicas: 'replicaCount',
+          podSecurityContext: 'securityContext',
+          containers: { 'aws-cluster-autoscaler': { securityContext: 'containerSecurityContext', resources: 'resources' } },
+          disruptionBudget: { path: 'podDisruptionBudget', defaultBound: 'maxUnavailable' },
+          priorityClassName: 'priorityClassName',
+          topologySpreadConstraints: 'topologySpreadConstraints',
+        },
+        ports: [{ port: 8085, purpose: 'metrics' }],
+      },
+    ];
   }
 }

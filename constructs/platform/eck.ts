@@ -9,7 +9,10 @@ import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
 import { elastAlertDefaults } from './elastalert';
 import { fluentBitDefaults } from './fluent-bit';
+import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
+import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint } from './add-on';
+import type { ChartWorkload, ContainerSettings } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export interface ElasticsearchSizing {
@@ -38,6 +41,9 @@ export type EckProps = Partial<typeof eckDefaults>;
 /** The StorageClass of Elasticsearch's volumes: encrypted gp3, kept when a claim goes away. */
 export const LOG_STORAGE_CLASS = 'gp3-retain';
 const ES_CLUSTER_LABEL = 'elasticsearch.k8s.elastic.co/cluster-name';
+const KIBANA_NAME_LABEL = 'kibana.k8s.elastic.co/name';
+/** ECK gives fsGroup 1000 only where the template sets no pod context, so ours repeats it (the images' user is 1000). */
+const eckPodSecurity = () => ({ runAsNonRoot: true, fsGroup: 1000, seccompProfile: RUNTIME_DEFAULT_SECCOMP });
 
 /**
  * Elastic Cloud on Kubernetes: the operator, and the Elasticsearch cluster and Kibana it runs for the
@@ -46,8 +52,6 @@ const ES_CLUSTER_LABEL = 'elasticsearch.k8s.elastic.co/cluster-name';
  */
 export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   readonly dependsOn: readonly string[] = [];
-  // ECK's Elasticsearch pods set no seccomp profile, which `restricted` requires.
-  readonly podSecurity = 'baseline' as const;
   // The API server calls the operator's webhook (chart 3.2.0, values.yaml webhook.port: 9443).
   // Elasticsearch's 9200 admits only its clients' namespaces; Kibana's 5601 only the Gateway's proxies, as
   // its endpoint below. The operator, Elasticsearch, Kibana and the setup job talk inside the namespace.
@@ -72,12 +76,96 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   }
 
   values(): Record<string, unknown> {
-    return { installCRDs: true, managedNamespaces: [this.namespace], podDisruptionBudget: { enabled: false }, priorityClassName: PLATFORM_PRIORITY };
+    return { installCRDs: true, managedNamespaces: [this.namespace] };
+  }
+
+  /**
+   * Sources (elastic/cloud-on-k8s@v3.2.0): deploy/eck-operator (values.yaml, templates/statefulset.yaml, pdb.yaml);
+   * pkg/controller/elasticsearch/{nodespec/podspec.go, securitycontext/securitycontext.go, pdb/reconcile_default.go}
+   * and pkg/controller/kibana/{pod.go, securitycontext.go, initcontainer/prepare_fs.go}. ECK sets no seccomp profile
+   * and gives Kibana's init container no context: the pod templates below add both, which makes every pod restricted.
+   */
+  workloads(ctx: AddOnContext): ChartWorkload[] {
+    const sizing = this.props.sizing[ctx.cluster.env];
+    const pod = eckPodSecurity();
+    return [
+      {
+        kind: 'StatefulSet',
+        name: 'elastic-operator',
+        // Its webhook fails open (failurePolicy Ignore): one replica, leader-elected.
+        role: 'controller',
+        podLabels: { 'app.kubernetes.io/name': 'elastic-operator', 'app.kubernetes.io/instance': this.name },
+        podSecurity: 'restricted',
+        settings: {
+          replicas: 1,
+          podSecurityContext: pod,
+          containers: { manager: { securityContext: hardenedContainer(), resources: sized('100m', '150Mi', '1Gi') } },
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        keys: {
+          replicas: 'replicaCount',
+          podSecurityContext: 'podSecurityContext',
+          containers: { manager: { securityContext: 'securityContext', resources: 'resources' } },
+          disruptionBudget: { path: 'podDisruptionBudget', enabledFlag: true, defaultBound: 'minAvailable' },
+          priorityClassName: 'priorityClassName',
+        },
+        ports: [{ port: 9443, purpose: 'webhook' }],
+      },
+      {
+        kind: 'StatefulSet',
+        name: `${ELASTICSEARCH.name}-es-default`,
+        role: 'datastore',
+        managedBy: `Elasticsearch ${ELASTICSEARCH.namespace}/${ELASTICSEARCH.name}`,
+        podLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name },
+        podSecurity: 'restricted',
+        settings: {
+          replicas: sizing.nodes,
+          podSecurityContext: pod,
+          containers: {
+            elasticsearch: { securityContext: hardenedContainer(), resources: sized(sizing.cpu, sizing.memory, sizing.memory) },
+            'elastic-internal-init-filesystem': { securityContext: hardenedContainer(), resources: sized('100m', '50Mi', '50Mi') },
+            'elastic-internal-suspend': { securityContext: hardenedContainer(), resources: sized('10m', '16Mi', '64Mi') },
+          },
+          // ECK's own budget: one node may go while the cluster is green, none while it is not.
+          disruptionBudget: { maxUnavailable: 1 },
+          priorityClassName: PLATFORM_PRIORITY,
+          spread: true,
+        },
+        ports: [
+          { port: 9200, purpose: 'serving' },
+          { port: 9300, purpose: 'serving' },
+        ],
+      },
+      {
+        kind: 'Deployment',
+        name: `${KIBANA.name}-kb`,
+        role: 'ui',
+        managedBy: `Kibana ${KIBANA.namespace}/${KIBANA.name}`,
+        podLabels: { [KIBANA_NAME_LABEL]: KIBANA.name },
+        podSecurity: 'restricted',
+        settings: {
+          replicas: sizing.kibanaReplicas,
+          podSecurityContext: pod,
+          containers: {
+            kibana: { securityContext: hardenedContainer(), resources: sized('100m', '1Gi', '1Gi') },
+            // It prepares the config folders Kibana's read-only root needs, so its own root stays writable.
+            'elastic-internal-init': { securityContext: hardenedContainer({ writableRoot: true }), resources: sized('100m', '50Mi', '50Mi') },
+          },
+          // ECK makes no budget for Kibana; ours is in the configs layer.
+          ...(sizing.kibanaReplicas > 1 ? { disruptionBudget: { maxUnavailable: 1 }, spread: true } : {}),
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        ports: [{ port: KIBANA_SERVICE.port, purpose: 'serving' }],
+      },
+    ];
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {
     const c = new Construct(scope, this.name);
     const sizing = this.props.sizing[ctx.cluster.env];
+    const [, es, kibana] = this.workloads(ctx);
+    const containersOf = (settings: Readonly<Record<string, ContainerSettings>>, names: readonly string[]) =>
+      names.map((name) => ({ name, securityContext: settings[name].securityContext, resources: settings[name].resources }));
     const version = this.props.stackVersion;
     const heapMi = Math.floor(parseQuantity(sizing.memory)! / 2 ** 21);
 
@@ -111,12 +199,14 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
             config: { 'node.store.allow_mmap': false },
             podTemplate: {
               spec: {
-                priorityClassName: PLATFORM_PRIORITY,
+                priorityClassName: es.settings.priorityClassName,
+                securityContext: es.settings.podSecurityContext,
+                // ECK merges these with its own containers by name.
+                initContainers: containersOf(es.settings.containers, ['elastic-internal-init-filesystem', 'elastic-internal-suspend']),
                 containers: [
                   {
-                    name: 'elasticsearch',
+                    ...containersOf(es.settings.containers, ['elasticsearch'])[0],
                     env: [{ name: 'ES_JAVA_OPTS', value: `-Xms${heapMi}m -Xmx${heapMi}m` }],
-                    resources: { requests: { cpu: sizing.cpu, memory: sizing.memory }, limits: { memory: sizing.memory } },
                   },
                 ],
                 affinity: {
@@ -129,14 +219,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
                     ],
                   },
                 },
-                topologySpreadConstraints: [
-                  {
-                    maxSkew: 1,
-                    topologyKey: 'topology.kubernetes.io/zone',
-                    whenUnsatisfiable: 'DoNotSchedule',
-                    labelSelector: { matchLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name } },
-                  },
-                ],
+                ...(es.settings.spread ? { topologySpreadConstraints: topologySpreadOf(es.podLabels) } : {}),
               },
             },
             volumeClaimTemplates: [
@@ -164,8 +247,24 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
         // Links in Kibana (and in alert messages) must use the Gateway's address, not the pod's.
         config: { 'server.publicBaseUrl': `https://${kibanaHostOf(ctx.cluster.domain)}` },
         http: { tls: { selfSignedCertificate: { disabled: true } } },
-        podTemplate: { spec: { priorityClassName: PLATFORM_PRIORITY } },
+        podTemplate: {
+          spec: {
+            priorityClassName: kibana.settings.priorityClassName,
+            securityContext: kibana.settings.podSecurityContext,
+            initContainers: containersOf(kibana.settings.containers, ['elastic-internal-init']),
+            containers: containersOf(kibana.settings.containers, ['kibana']),
+            ...(kibana.settings.spread ? { topologySpreadConstraints: topologySpreadOf(kibana.podLabels) } : {}),
+          },
+        },
       },
     });
+    if (kibana.settings.disruptionBudget) {
+      new ApiObject(c, 'KibanaDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: kibana.name, namespace: KIBANA.namespace },
+        spec: { ...kibana.settings.disruptionBudget, selector: { matchLabels: kibana.podLabels } },
+      });
+    }
   }
 }

@@ -6,7 +6,10 @@ import { CHAT_WEBHOOK_ENV, receiversOf, SMTP_AUTH_DIR, SMTP_PORTS } from '../ale
 import { ruleFilesOf } from '../alerts/render';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
+import { hardenedContainer, restrictedPod } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload } from './chart-workload';
+import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const elastAlertDefaults = {
   name: 'elastalert',
@@ -32,7 +35,6 @@ function alertingOf(cluster: ClusterSpec): AlertingSpec {
  */
 export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
-  readonly podSecurity = 'restricted' as const;
   // Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet.
   readonly network: AddOnNetwork = {
     egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
@@ -82,17 +84,33 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
         ...(alerting.email.credentialsSecret ? [{ name: 'smtp-auth', mountPath: SMTP_AUTH_DIR, readOnly: true }] : []),
       ],
       rules: ruleFilesOf(ctx.apps, alerting),
-      resources: this.props.resources,
-      podSecurityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: UID,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
     };
+  }
+
+  /** Source: jertel/elastalert2@2.26.0 chart/elastalert2 (values.yaml, templates/deployment.yaml, templates/_labels.tpl). */
+  workloads(): ChartWorkload[] {
+    return [
+      {
+        kind: 'Deployment',
+        name: this.name,
+        role: 'controller',
+        podLabels: { 'app.kubernetes.io/name': 'elastalert2', 'app.kubernetes.io/instance': this.name },
+        podSecurity: 'restricted',
+        settings: {
+          // One instance only: two would send every alert twice (it has no leader election).
+          replicas: 1,
+          podSecurityContext: restrictedPod(UID),
+          containers: { elastalert: { securityContext: { ...hardenedContainer(), runAsUser: UID }, resources: this.props.resources } },
+          // The chart has no key for it: a post-renderer sets it.
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        keys: {
+          replicas: 'replicaCount',
+          podSecurityContext: 'podSecurityContext',
+          containers: { elastalert: { securityContext: 'securityContext', resources: 'resources' } },
+        },
+      },
+    ];
   }
 
   storeKeys(ctx: AddOnContext): Record<string, string[]> {

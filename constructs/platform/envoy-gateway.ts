@@ -2,19 +2,26 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSecretOf, GATEWAY, HTTP_LISTENER, httpsListenerOf, namespaceOf } from '../model/naming';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
+import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
+import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const envoyGatewayDefaults = {
   name: 'envoy-gateway',
   namespace: GATEWAY.namespace,
   chart: { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.5.1' } as ChartSource,
-  proxyReplicas: 2,
+  /** The proxies scale on CPU between these; the lower bound keeps one per zone pair through a drain. */
+  proxyReplicas: { min: 2, max: 6 },
 };
 export type EnvoyGatewayProps = Partial<typeof envoyGatewayDefaults>;
 
 /** Envoy's listener ports inside the proxy pods (Envoy Gateway maps 80 and 443 onto them). */
 export const PROXY_PORTS = [10080, 10443];
+const PROXY_CONFIG = 'public-proxy';
+/** Envoy Gateway's default for both proxy containers, with the uid it sets (DefaultSecurityContext, v1.5.1). */
+const PROXY_CONTAINER_SECURITY = { ...hardenedContainer({ writableRoot: true }), privileged: false, runAsUser: 65532, runAsGroup: 65532 };
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
@@ -25,7 +32,6 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
  */
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly podSecurity = 'restricted' as const;
   // The proxies take the load balancer's traffic, client addresses kept, so from anywhere. The API server
   // calls the controller's topology webhook (chart v1.5.1, templates/envoy-gateway-deployment.yaml: port
   // `webhook` 9443 while topologyInjector.enabled, its default). The controller fetches the OIDC issuer's
@@ -47,13 +53,114 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   }
 
   values(): Record<string, unknown> {
-    return { deployment: { replicas: 2, priorityClassName: PLATFORM_PRIORITY } };
+    return {};
+  }
+
+  /**
+   * Source: envoyproxy/gateway@v1.5.1 charts/gateway-helm (values.tmpl.yaml; templates/envoy-gateway-deployment.yaml,
+   * envoy-gateway-poddisruptionbudget.yaml, certgen.yaml) and, for the proxies, internal/infrastructure/kubernetes/proxy
+   * (resource.go: the containers and their default contexts; resource_provider.go: names and labels).
+   */
+  workloads(): ChartWorkload[] {
+    const proxy = this.proxyWorkload();
+    return [
+      {
+        kind: 'Deployment',
+        name: 'envoy-gateway',
+        // Serves the proxies their configuration; they keep the last one while it is away.
+        role: 'controller',
+        podLabels: { 'control-plane': 'envoy-gateway', 'app.kubernetes.io/name': 'gateway-helm', 'app.kubernetes.io/instance': this.name },
+        podSecurity: 'restricted',
+        settings: {
+          replicas: 2,
+          podSecurityContext: restrictedPod(65532),
+          // The chart's default context leaves the root writable; we keep that and add the rest.
+          containers: { 'envoy-gateway': { securityContext: hardenedContainer({ writableRoot: true }), resources: sized('100m', '256Mi', '1024Mi') } },
+          disruptionBudget: { minAvailable: 1 },
+          priorityClassName: PLATFORM_PRIORITY,
+          spread: true,
+        },
+        keys: {
+          replicas: 'deployment.replicas',
+          containers: { 'envoy-gateway': { securityContext: 'deployment.envoyGateway.securityContext', resources: 'deployment.envoyGateway.resources' } },
+          // Rendered only for a whole number ≥ 1 (so never a percentage); the default is minAvailable 0.
+          disruptionBudget: { path: 'podDisruptionBudget', defaultBound: 'minAvailable' },
+          priorityClassName: 'deployment.priorityClassName',
+          topologySpreadConstraints: 'deployment.pod.topologySpreadConstraints',
+        },
+        ports: [
+          { port: 18000, purpose: 'serving' },
+          { port: 9443, purpose: 'webhook' },
+          { port: 19001, purpose: 'metrics' },
+        ],
+      },
+      {
+        kind: 'Job',
+        name: 'envoy-gateway-gateway-helm-certgen',
+        role: 'job',
+        hook: true,
+        podLabels: { app: 'certgen' },
+        podSecurity: 'restricted',
+        settings: {
+          replicas: 1,
+          // No pod-level key: the container's context carries non-root and seccomp.
+          podSecurityContext: {},
+          containers: {
+            'envoy-gateway-certgen': {
+              securityContext: { ...hardenedContainer(), runAsUser: 65532, runAsGroup: 65532 },
+              resources: sized('10m', '32Mi', '64Mi'),
+            },
+          },
+          priorityClassName: '',
+        },
+        exemptions: { priorityClassName: 'the chart has no key for it, and a Helm hook is not post-rendered; it runs for seconds at install and upgrade' },
+        keys: {
+          containers: { 'envoy-gateway-certgen': { securityContext: 'certgen.job.securityContext', resources: 'certgen.job.resources' } },
+        },
+      },
+      proxy,
+    ];
+  }
+
+  /** The Gateway's Envoy fleet, which Envoy Gateway renders from the EnvoyProxy below: our only way in. */
+  private proxyWorkload(): ChartWorkload {
+    return {
+      kind: 'Deployment',
+      // envoy-<gateway namespace>-<gateway name>-<hash>
+      name: `envoy-${GATEWAY.namespace}-${GATEWAY.name}-`,
+      role: 'data-plane',
+      managedBy: `EnvoyProxy ${GATEWAY.namespace}/${PROXY_CONFIG}`,
+      podLabels: {
+        'app.kubernetes.io/name': 'envoy',
+        'app.kubernetes.io/component': 'proxy',
+        'app.kubernetes.io/managed-by': 'envoy-gateway',
+        'gateway.envoyproxy.io/owning-gateway-name': GATEWAY.name,
+        'gateway.envoyproxy.io/owning-gateway-namespace': GATEWAY.namespace,
+      },
+      podSecurity: 'restricted',
+      settings: {
+        replicas: this.props.proxyReplicas,
+        podSecurityContext: restrictedPod(65532),
+        // Envoy writes its admin socket and the shutdown manager a marker file: the defaults keep both roots writable.
+        containers: {
+          envoy: { securityContext: PROXY_CONTAINER_SECURITY, resources: sized('200m', '512Mi', '1Gi') },
+          'shutdown-manager': { securityContext: PROXY_CONTAINER_SECURITY, resources: sized('10m', '32Mi', '64Mi') },
+        },
+        disruptionBudget: { maxUnavailable: 1 },
+        priorityClassName: PLATFORM_PRIORITY,
+        spread: true,
+      },
+      ports: [...PROXY_PORTS.map((port) => ({ port, purpose: 'serving' as const })), { port: 19001, purpose: 'metrics' }, { port: 19003, purpose: 'health' }],
+    };
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {
     const c = new Construct(scope, this.name);
     const namespace = this.namespace;
-    const proxyConfig = 'public-proxy';
+    const proxyConfig = PROXY_CONFIG;
+    const proxy = this.proxyWorkload();
+    const settings = proxy.settings;
+    const replicas = settings.replicas as { min: number; max: number };
     new ApiObject(c, 'Proxy', {
       apiVersion: 'gateway.envoyproxy.io/v1alpha1',
       kind: 'EnvoyProxy',
@@ -73,9 +180,30 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
               },
             },
             envoyDeployment: {
-              replicas: this.props.proxyReplicas,
-              patch: { type: 'StrategicMerge', value: { spec: { template: { spec: { priorityClassName: PLATFORM_PRIORITY } } } } },
+              pod: { securityContext: settings.podSecurityContext, topologySpreadConstraints: topologySpreadOf(proxy.podLabels) },
+              // Replaces the context of both containers (envoy and shutdown-manager).
+              container: { securityContext: PROXY_CONTAINER_SECURITY, resources: settings.containers.envoy.resources },
+              // No field for these: the shutdown manager's resources and the priority class.
+              patch: {
+                type: 'StrategicMerge',
+                value: {
+                  spec: {
+                    template: {
+                      spec: {
+                        priorityClassName: settings.priorityClassName,
+                        containers: [{ name: 'shutdown-manager', resources: settings.containers['shutdown-manager'].resources }],
+                      },
+                    },
+                  },
+                },
+              },
             },
+            envoyHpa: {
+              minReplicas: replicas.min,
+              maxReplicas: replicas.max,
+              metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+            },
+            envoyPDB: settings.disruptionBudget,
           },
         },
         // Requests per app, 5xx rate and latency become visible in Kibana through this line.

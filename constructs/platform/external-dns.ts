@@ -1,4 +1,6 @@
+import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const externalDnsDefaults = {
@@ -19,7 +21,6 @@ export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
  */
 export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
-  readonly podSecurity = 'restricted' as const;
   // Route53's API only: with the aws provider and the gateway-httproute source, external-dns v0.18.0 sends
   // no DNS query of its own (miekg/dns is used only by its ovh and rfc2136 providers), so no port 53 out.
   readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'Route53 API' }], awsCredentials: true };
@@ -39,7 +40,33 @@ export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
       txtOwnerId: cluster.name,
       serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
       env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
-      priorityClassName: PLATFORM_PRIORITY,
     };
+  }
+
+  /** Source: kubernetes-sigs/external-dns@external-dns-helm-chart-1.18.0 charts/external-dns (values.yaml, templates/deployment.yaml). */
+  workloads(): ChartWorkload[] {
+    return [
+      {
+        kind: 'Deployment',
+        name: 'external-dns',
+        role: 'controller',
+        podLabels: { 'app.kubernetes.io/name': 'external-dns', 'app.kubernetes.io/instance': this.name },
+        podSecurity: 'restricted',
+        settings: {
+          // The chart fixes one replica (no leader election); records wait for it, nothing breaks.
+          replicas: 1,
+          podSecurityContext: restrictedPod(65532),
+          containers: { 'external-dns': { securityContext: hardenedContainer(), resources: sized('10m', '64Mi', '256Mi') } },
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        keys: {
+          podSecurityContext: 'podSecurityContext',
+          containers: { 'external-dns': { securityContext: 'securityContext', resources: 'resources' } },
+          priorityClassName: 'priorityClassName',
+          topologySpreadConstraints: 'topologySpreadConstraints',
+        },
+        ports: [{ port: 7979, purpose: 'metrics' }],
+      },
+    ];
   }
 }

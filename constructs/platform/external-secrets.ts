@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LABEL_PREFIX, SECRET_STORE } from '../model/naming';
+import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const externalSecretsDefaults = {
@@ -22,7 +24,6 @@ export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
  */
 export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly podSecurity = 'restricted' as const;
   // The API server calls its webhook (chart 0.19.2, values.yaml webhook.port: 10250).
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 10250, name: 'webhook' }],
@@ -39,8 +40,62 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
     return {
       installCRDs: true,
       serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
-      priorityClassName: PLATFORM_PRIORITY,
     };
+  }
+
+  /**
+   * Source: external-secrets/external-secrets@helm-chart-0.19.2 deploy/charts/external-secrets (values.yaml;
+   * templates/deployment.yaml, webhook-deployment.yaml, cert-controller-deployment.yaml, *poddisruptionbudget.yaml).
+   */
+  workloads(): ChartWorkload[] {
+    const keysAt = (prefix: string, container: string): WorkloadValueKeys => ({
+      replicas: `${prefix}replicaCount`,
+      podSecurityContext: `${prefix}podSecurityContext`,
+      containers: { [container]: { securityContext: `${prefix}securityContext`, resources: `${prefix}resources` } },
+      disruptionBudget: { path: `${prefix}podDisruptionBudget`, enabledFlag: true },
+      priorityClassName: `${prefix}priorityClassName`,
+      topologySpreadConstraints: `${prefix}topologySpreadConstraints`,
+    });
+    const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.name });
+    const common = { podSecurityContext: restrictedPod(), priorityClassName: PLATFORM_PRIORITY };
+    const container = (memory: string, limit: string) => ({ securityContext: hardenedContainer(), resources: sized('10m', memory, limit) });
+    return [
+      {
+        kind: 'Deployment',
+        name: 'external-secrets',
+        role: 'controller',
+        podLabels: labels('external-secrets'),
+        podSecurity: 'restricted',
+        // More than one needs leader election (leaderElect); a restart only delays the next refresh.
+        settings: { ...common, replicas: 1, containers: { 'external-secrets': container('64Mi', '256Mi') } },
+        keys: keysAt('', 'external-secrets'),
+        ports: [{ port: 8080, purpose: 'metrics' }],
+      },
+      {
+        kind: 'Deployment',
+        name: 'external-secrets-webhook',
+        role: 'webhook',
+        podLabels: labels('external-secrets-webhook'),
+        podSecurity: 'restricted',
+        // failurePolicy Fail: no SecretStore or ExternalSecret can be written while it is down.
+        settings: { ...common, replicas: 2, spread: true, disruptionBudget: { maxUnavailable: 1 }, containers: { webhook: container('32Mi', '128Mi') } },
+        keys: keysAt('webhook.', 'webhook'),
+        ports: [
+          { port: 10250, purpose: 'webhook' },
+          { port: 8081, purpose: 'health' },
+        ],
+      },
+      {
+        kind: 'Deployment',
+        name: 'external-secrets-cert-controller',
+        role: 'controller',
+        podLabels: labels('external-secrets-cert-controller'),
+        podSecurity: 'restricted',
+        settings: { ...common, replicas: 1, containers: { 'cert-controller': container('32Mi', '128Mi') } },
+        keys: keysAt('certController.', 'cert-controller'),
+        ports: [{ port: 8081, purpose: 'health' }],
+      },
+    ];
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {

@@ -4,7 +4,9 @@ import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
+import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 import { StoreSecret } from '../secrets/store-secret';
 
@@ -25,6 +27,7 @@ const CREDENTIALS_SECRET = 'fluent-bit-es';
 const CA_DIR = '/fluent-bit/es-ca';
 const STATE_DIR = '/var/fluent-bit/state';
 const SCRIPT = 'routing.lua';
+const EVENTS_UID = 10001;
 
 /**
  * Fluent Bit, shipping to Elasticsearch over verified TLS as its own user. The `container-logs`
@@ -35,8 +38,6 @@ const SCRIPT = 'routing.lua';
  */
 export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
-  // Reading /var/log/containers needs hostPath, which only `privileged` admits; no app runs here.
-  readonly podSecurity = 'privileged' as const;
   // Elasticsearch; the API server for the kubernetes filter's pod metadata and the events input.
   readonly network: AddOnNetwork = {
     egressApiServer: true,
@@ -60,11 +61,10 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
     return {
       fullnameOverride: this.name,
       kind: logs ? 'DaemonSet' : 'Deployment',
-      ...(logs ? { tolerations: [{ operator: 'Exists' }] } : { replicaCount: 1 }),
-      priorityClassName: PLATFORM_PRIORITY,
+      ...(logs ? { tolerations: [{ operator: 'Exists' }] } : {}),
       rbac: { create: true, eventsAccess: !logs },
-      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-      securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      // The chart's connection-test pods run only on `helm test`, which Flux does not: leave them out.
+      testFramework: { enabled: false },
       env: [
         { name: 'ES_USER', value: FLUENT_BIT_ES_USER.username },
         { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: 'password' } } },
@@ -142,6 +142,61 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
         }),
       },
     };
+  }
+
+  /** Source: fluent/helm-charts@fluent-bit-0.47.0 charts/fluent-bit (values.yaml, templates/_pod.tpl, daemonset.yaml, deployment.yaml, pdb.yaml). */
+  workloads(): ChartWorkload[] {
+    const logs = this.props.role === 'container-logs';
+    const common = {
+      priorityClassName: PLATFORM_PRIORITY,
+      podLabels: { 'app.kubernetes.io/name': 'fluent-bit', 'app.kubernetes.io/instance': this.name },
+      podSecurity: logs ? ('privileged' as const) : ('restricted' as const),
+    };
+    const keys = {
+      podSecurityContext: 'podSecurityContext',
+      containers: { 'fluent-bit': { securityContext: 'securityContext', resources: 'resources' } },
+      priorityClassName: 'priorityClassName',
+    };
+    if (logs) {
+      return [
+        {
+          ...common,
+          kind: 'DaemonSet',
+          name: this.name,
+          role: 'daemon',
+          podSecurityReason: 'tails every container log under /var/log on its node (hostPath), as root, the files being root-owned 0640',
+          settings: {
+            replicas: 'perNode',
+            podSecurityContext: { seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+            containers: {
+              'fluent-bit': { securityContext: { ...hardenedContainer(), runAsNonRoot: false, runAsUser: 0 }, resources: sized('50m', '64Mi', '256Mi') },
+            },
+            priorityClassName: PLATFORM_PRIORITY,
+          },
+          traits: { hostPathVolumes: ['/var/log', '/var/lib/docker/containers', '/etc/machine-id', STATE_DIR] },
+          keys,
+          ports: [{ port: 2020, purpose: 'health' }],
+        },
+      ];
+    }
+    return [
+      {
+        ...common,
+        kind: 'Deployment',
+        name: this.name,
+        role: 'controller',
+        settings: {
+          // The events input reads the API's event stream once; a second replica would ship every event twice.
+          replicas: 1,
+          // The image's user is root; nothing here needs it (its buffer is an emptyDir).
+          podSecurityContext: restrictedPod(EVENTS_UID),
+          containers: { 'fluent-bit': { securityContext: hardenedContainer(), resources: sized('20m', '48Mi', '128Mi') } },
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        keys: { ...keys, replicas: 'replicaCount', disruptionBudget: { path: 'podDisruptionBudget', enabledFlag: true } },
+        ports: [{ port: 2020, purpose: 'health' }],
+      },
+    ];
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {

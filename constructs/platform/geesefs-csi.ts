@@ -1,4 +1,6 @@
+import { sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const geesefsCsiDefaults = {
@@ -15,7 +17,6 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
  */
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly podSecurity = 'privileged' as const;
   readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'S3' }] };
 
   constructor(props: GeesefsCsiProps = {}) {
@@ -28,6 +29,65 @@ export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
 
   values(): Record<string, unknown> {
     // Volumes are static PVs with per-app keys: no shared StorageClass, no shared secret.
-    return { storageClass: { create: false }, secret: { create: false }, priorityClassName: PLATFORM_PRIORITY };
+    return { storageClass: { create: false }, secret: { create: false } };
+  }
+
+  /**
+   * Source: yandex-cloud/k8s-csi-s3@v0.43.2 deploy/helm/csi-s3 (values.yaml, templates/csi-s3.yaml, provisioner.yaml).
+   * The chart has no values for contexts, resources or priority: a post-renderer sets resources and priority, and
+   * the contexts stay the chart's.
+   */
+  workloads(): ChartWorkload[] {
+    return [
+      {
+        kind: 'DaemonSet',
+        name: 'csi-s3',
+        role: 'daemon',
+        podLabels: { app: 'csi-s3' },
+        podSecurity: 'privileged',
+        podSecurityReason:
+          'the node plugin mounts FUSE for the kubelet: a privileged container with SYS_ADMIN, /dev/fuse and Bidirectional mounts of the kubelet folders',
+        settings: {
+          replicas: 'perNode',
+          podSecurityContext: {},
+          containers: {
+            'driver-registrar': { securityContext: {}, resources: sized('10m', '16Mi', '64Mi') },
+            'csi-s3': { securityContext: {}, resources: sized('50m', '64Mi', '512Mi') },
+          },
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        traits: {
+          privilegedContainers: ['csi-s3'],
+          addedCapabilities: { 'csi-s3': ['SYS_ADMIN'] },
+          hostPathVolumes: [
+            '/var/lib/kubelet/plugins_registry/',
+            '/var/lib/kubelet/plugins/ru.yandex.s3.csi',
+            '/var/lib/kubelet/plugins/kubernetes.io/csi',
+            '/var/lib/kubelet/pods',
+            '/dev/fuse',
+            '/run/systemd',
+          ],
+        },
+        keys: {},
+      },
+      {
+        kind: 'StatefulSet',
+        name: 'csi-s3-provisioner',
+        role: 'controller',
+        podLabels: { app: 'csi-s3-provisioner' },
+        podSecurity: 'baseline',
+        podSecurityReason: 'the chart sets no security context and its images run as root; our volumes are static, so it never provisions',
+        settings: {
+          replicas: 1,
+          podSecurityContext: {},
+          containers: {
+            'csi-provisioner': { securityContext: {}, resources: sized('10m', '32Mi', '128Mi') },
+            'csi-s3': { securityContext: {}, resources: sized('10m', '32Mi', '128Mi') },
+          },
+          priorityClassName: PLATFORM_PRIORITY,
+        },
+        keys: {},
+      },
+    ];
   }
 }

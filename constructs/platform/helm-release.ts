@@ -2,13 +2,15 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FLUX_NAMESPACE } from '../model/naming';
 import type { AddOn, AddOnContext } from './add-on';
+import { mergeValues, workloadValuesOf } from './workload-values';
 
 export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 /**
  * Installs one add-on through Flux: its chart source (a HelmRepository, of type oci for oci:// URLs)
  * and a HelmRelease pinned to the exact chart version, with CRDs managed on install and upgrade,
- * remediation on failure, and dependsOn for the add-ons it needs.
+ * remediation on failure, and dependsOn for the add-ons it needs. Its values are the add-on's own merged
+ * with those its declared workloads generate; settings a chart offers no key for are post-renderer patches.
  */
 export class FluxHelmRelease extends Construct {
   constructor(scope: Construct, id: string, addOn: AddOn, ctx: AddOnContext) {
@@ -18,6 +20,9 @@ export class FluxHelmRelease extends Construct {
       throw new Error(`add-on "${addOn.name}": field "chart.version" = "${chart.version}": must be an exact version`);
     }
     const oci = chart.repository.startsWith('oci://');
+    const generated = workloadValuesOf(addOn.name, addOn.workloads(ctx));
+    const values = mergeValues(addOn.values(ctx), generated.values, `add-on "${addOn.name}"`);
+    const patches = generated.patches;
     const source = `${addOn.name}-chart`;
     new ApiObject(this, 'Source', {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -41,7 +46,8 @@ export class FluxHelmRelease extends Construct {
         upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },
         rollback: { cleanupOnFail: true },
         driftDetection: { mode: 'enabled' },
-        values: addOn.values(ctx),
+        values,
+        ...(patches.length > 0 ? { postRenderers: [{ kustomize: { patches: patches.map((p) => ({ target: p.target, patch: p.patch })) } }] } : {}),
       },
     });
   }

@@ -1,5 +1,7 @@
+import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { KUBELET_PORT } from '../model/network-ranges';
 import { HelmAddOn, type AddOnNetwork, type ChartSource } from './add-on';
+import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const metricsServerDefaults = {
@@ -12,7 +14,6 @@ export type MetricsServerProps = Partial<typeof metricsServerDefaults>;
 /** metrics-server: the CPU figures every app's HPA scales on. */
 export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly podSecurity = 'restricted' as const;
   // The API server calls its APIService (chart 3.13.0, values.yaml containerPort: 10250); it reads every
   // node's kubelet on 10250.
   readonly network: AddOnNetwork = {
@@ -26,6 +27,37 @@ export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> 
   }
 
   values(): Record<string, unknown> {
-    return { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, priorityClassName: PLATFORM_PRIORITY };
+    return {};
+  }
+
+  /** Source: kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.0 charts/metrics-server (values.yaml, templates/deployment.yaml, pdb.yaml, apiservice.yaml). */
+  workloads(): ChartWorkload[] {
+    return [
+      {
+        kind: 'Deployment',
+        name: 'metrics-server',
+        // The API server proxies the metrics API to it: every HPA reads through it.
+        role: 'webhook',
+        podLabels: { 'app.kubernetes.io/name': 'metrics-server', 'app.kubernetes.io/instance': this.name },
+        podSecurity: 'restricted',
+        settings: {
+          replicas: 2,
+          podSecurityContext: restrictedPod(),
+          containers: { 'metrics-server': { securityContext: hardenedContainer(), resources: sized('50m', '96Mi', '256Mi') } },
+          disruptionBudget: { maxUnavailable: 1 },
+          priorityClassName: PLATFORM_PRIORITY,
+          spread: true,
+        },
+        keys: {
+          replicas: 'replicas',
+          podSecurityContext: 'podSecurityContext',
+          containers: { 'metrics-server': { securityContext: 'securityContext', resources: 'resources' } },
+          disruptionBudget: { path: 'podDisruptionBudget', enabledFlag: true },
+          priorityClassName: 'priorityClassName',
+          topologySpreadConstraints: 'topologySpreadConstraints',
+        },
+        ports: [{ port: 10250, purpose: 'webhook' }],
+      },
+    ];
   }
 }

@@ -2,11 +2,15 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AccessClusterRoles } from '../access/cluster-roles';
+import { POD_SECURITY_REASON_ANNOTATION } from '../model/naming';
 import type { AddOn, AddOnContext } from './add-on';
+import { namespaceLevelOf } from './namespace-level';
+import { declaredWorkloadsOf } from './declared-workloads';
 import { SECRET_CONSUMER_LABEL } from './external-secrets';
 import { FluxHelmRelease } from './helm-release';
 import { InternalEndpoint, platformEndpointsOf } from './internal-endpoint';
 import { PlatformNetworkPolicies } from './platform-network-policies';
+import { PlatformLimitRange } from './platform-limit-range';
 import { PriorityClasses } from './priority-classes';
 import { PublicSurfaceGuard } from './public-surface-guard';
 
@@ -45,18 +49,21 @@ export class PlatformControllers extends Chart {
         namespaces.add(addOn.namespace);
         const sharing = props.addOns.filter((a) => a.namespace === addOn.namespace);
         const served = endpoints.filter((e) => e.namespace === addOn.namespace);
+        const level = namespaceLevelOf(addOn.namespace, declaredWorkloadsOf(sharing, props.ctx));
         new kplus.Namespace(this, `${addOn.namespace}-namespace`, {
           metadata: {
             name: addOn.namespace,
             labels: {
               'app.kubernetes.io/part-of': 'platform',
-              'pod-security.kubernetes.io/enforce': addOn.podSecurity,
+              'pod-security.kubernetes.io/enforce': level.level,
               'pod-security.kubernetes.io/warn': 'restricted',
               // An endpoint's login reads its client secret from the store.
               ...(sharing.some((a) => a.usesSecretStore) || served.length > 0 ? { [SECRET_CONSUMER_LABEL]: 'true' } : {}),
             },
+            ...(level.reason ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: level.reason } } : {}),
           },
         });
+        new PlatformLimitRange(this, `${addOn.namespace}-limits`, addOn.namespace);
         new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, { addOns: sharing, cluster: props.ctx.cluster, apps: props.ctx.apps, endpoints });
       }
       if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx);

@@ -2,7 +2,7 @@
  * Hand-written schemas for the Envoy Gateway CRDs we emit (gateway.envoyproxy.io/v1alpha1), which no
  * kubernetes-models package covers.
  */
-import { arr, int, map, obj, QUANTITY, resource, str, type Schema } from './crd-schema';
+import { anyObject, arr, int, map, obj, QUANTITY, resource, str, type Schema } from './crd-schema';
 
 const DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
@@ -83,10 +83,25 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
               externalTrafficPolicy: str({ enum: ['Local', 'Cluster'] }),
               annotations: map(str()),
             }),
+            // api/v1alpha1/shared_types.go at v1.5.1: KubernetesDeploymentSpec, KubernetesPodSpec, KubernetesContainerSpec,
+            // KubernetesHorizontalPodAutoscalerSpec and KubernetesPodDisruptionBudgetSpec (one of the two bounds).
             envoyDeployment: obj({
               replicas: int(1),
               patch: obj({ type: str({ enum: ['StrategicMerge', 'JSONMerge'] }), value: { type: 'object' } }, ['value']),
+              pod: obj({
+                annotations: map(str()),
+                labels: map(str()),
+                securityContext: anyObject,
+                affinity: anyObject,
+                tolerations: arr(anyObject),
+                nodeSelector: map(str()),
+                topologySpreadConstraints: arr(anyObject),
+              }),
+              container: obj({ resources: anyObject, securityContext: anyObject, env: arr(anyObject) }),
             }),
+            envoyHpa: obj({ minReplicas: int(1), maxReplicas: int(1), metrics: arr(anyObject), behavior: anyObject }, ['maxReplicas']),
+            // IntOrString upstream; we write whole numbers only.
+            envoyPDB: obj({ minAvailable: int(0), maxUnavailable: int(0) }),
           }),
         },
         ['type'],

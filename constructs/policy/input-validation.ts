@@ -1,5 +1,6 @@
 import { ENV_NAMES, LOG_PARSERS, type AppSpec } from '../model/app-spec';
 import { isPrivateCidr, parseCidr } from '../cloud/cidr';
+import { EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf } from '../cloud/eks-addon-versions';
 import { cpuArchitectureOf, isInstanceType } from '../cloud/instance-types';
 import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
@@ -242,6 +243,12 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
   const minor = /^1\.(\d+)$/.exec(cluster.kubernetesVersion);
   if (!minor || Number(minor[1]) < MIN_KUBERNETES_MINOR) {
     add('kubernetesVersion', cluster.kubernetesVersion, `must be an EKS version in standard support: 1.${MIN_KUBERNETES_MINOR} or later`);
+  } else if (!eksAddonPinsOf(cluster.kubernetesVersion)) {
+    add(
+      'kubernetesVersion',
+      cluster.kubernetesVersion,
+      `has no EKS add-on versions pinned: add a table for it to EKS_ADDON_VERSIONS in ${EKS_ADDON_VERSIONS_FILE}`,
+    );
   }
   for (const [field, region] of [
     ['region', cluster.region],

@@ -10,6 +10,8 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
 import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
+import { declaredWorkloadsOf } from '../platform/declared-workloads';
+import { namespaceLevelProblems, workloadProblems } from '../policy/workload-rules';
 import { PlatformConfigs, PlatformControllers, PlatformServices } from '../platform/platform';
 import { clusterNetworkOf } from '../network/cluster-network';
 import { renderNetworkTable } from '../network/network-table';
@@ -57,6 +59,9 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     ),
   ];
   const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);
+  const declared = declaredWorkloadsOf(platform.addOns, ctx);
+  const unsafeCharts = [...workloadProblems(declared), ...namespaceLevelProblems(objects, declared)];
+  if (unsafeCharts.length > 0) throw new SynthError(unsafeCharts, `the platform's workloads in ${cluster.name} break the policy rules`);
   const everything = files.flatMap((f) => f.objects ?? []);
   return [
     ...files,
@@ -85,7 +90,7 @@ function networkFile(ctx: AddOnContext, addOns: readonly AddOn[], objects: reado
             { cluster: cluster.name },
             `addOns.${w.addOn}.network.ingressFromApiServer`,
             w.port,
-            `the API server cannot reach this webhook port of ${w.target} (${w.source})`,
+            `the API server cannot reach this webhook port of ${w.source}`,
           ),
       ),
       'the platform network policies lock out a webhook',

@@ -76,10 +76,10 @@ function policyTypesOf(spec: Json): string[] {
   return spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
-/** matchLabels are `In` requirements with one value; every requirement must hold. */
+/** Each matchLabels pair must be there; then every expression must hold. */
 function labelsSatisfy(labels: Readonly<Record<string, string>>, selector: Json): boolean {
-  for (const key of Object.keys(selector.matchLabels ?? {}))
-    if (!requirementHolds(labels, { key, operator: 'In', values: [selector.matchLabels[key]] })) return false;
+  const pairs = selector.matchLabels ?? {};
+  for (const key in pairs) if (labels[key] !== pairs[key]) return false;
   for (const r of selector.matchExpressions ?? []) if (!requirementHolds(labels, r)) return false;
   return true;
 }
@@ -103,11 +103,17 @@ function portIs(p: Json, protocol: Protocol, port: number, destination: PodGroup
 
 /** Bitwise, on 32-bit unsigned numbers. */
 function inRange(address: string, cidr: string): boolean {
-  const [base, bits] = cidr.split('/');
-  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-  return (toNumber(address) & mask) >>> 0 === (toNumber(base) & mask) >>> 0;
+  let range = ranges.get(cidr);
+  if (!range) {
+    const [base, bits] = cidr.split('/');
+    const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+    range = { network: (toNumber(base) & mask) >>> 0, mask };
+    ranges.set(cidr, range);
+  }
+  return (toNumber(address) & range.mask) >>> 0 === range.network;
 }
 
+const ranges = new Map<string, { network: number; mask: number }>();
 const numbers = new Map<string, number>();
 function toNumber(dotted: string): number {
   let n = numbers.get(dotted);

@@ -244,3 +244,10 @@ describe("the add-ons' own declarations", () => {
     }
   });
 });
+
+test('a Helm hook whose settings need a post-renderer is refused: Helm does not post-render hooks', () => {
+  const hook = broken(
+    (w) => ((w.kind = 'Job'), (w.hook = true), delete w.keys.priorityClassName, (w.settings.disruptionBudget = undefined), delete w.keys.disruptionBudget),
+  );
+  expect(() => workloadValuesOf('fixture', [hook])).toThrow(/a Helm hook is not post-rendered, so the chart needs values keys for: priorityClassName/);
+});

@@ -10,6 +10,8 @@
  * the object passes.
  */
 
+import type { EnvName } from './app-spec';
+
 export type Scanner = 'kube-score' | 'polaris' | 'kube-linter';
 
 export interface ScannerExemption {
@@ -112,7 +114,7 @@ export const SPREAD_NOT_ANTI_AFFINITY: ScannerExemption = {
  * Outside prod an app may run one replica, to save cost: the HPA then carries the scanners' exemptions.
  * In prod it carries none, so synth stops on an HPA below 2 replicas there.
  */
-export function scalingExemptionsOf(scaling: { readonly min: number; readonly max: number }, env: string): ScannerExemption[] {
+export function scalingExemptionsOf(scaling: { readonly min: number; readonly max: number }, env: EnvName): ScannerExemption[] {
   if (env === 'prod') return [];
   const single = `the ${env} cluster spec runs this app on ${scaling.min} replica${scaling.min === 1 ? '' : 's'} to save cost outside prod, where at least 2 are required`;
   return [

@@ -3,16 +3,22 @@
 import { isCelError, run } from '@bufbuild/cel';
 import { CLUSTERS } from '../clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
-import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
+import { celNameOf, JOB_ACCOUNTS, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
 import { BACKUP_COMPONENT_LABEL } from '../constructs/app/backup-jobs';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { APP_PART_OF_LABEL, backupServiceAccountOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import type { AdmissionRule } from '../constructs/platform/admission-policy';
 import type { KubeObject } from '../constructs/synth/kube-object';
+import { admissionSets } from '../scripts/ci/admission-sets';
 import { byKind, realObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
+const edited = (o: Json, edit: (copy: Json) => void) => {
+  const copy = clone(o);
+  edit(copy);
+  return copy;
+};
 
 function evaluate(expression: string, bindings: Record<string, unknown>): unknown {
   const result = run(expression, bindings as never);
@@ -115,11 +121,36 @@ describe('pods stay on their own app accounts', () => {
     expect(check({ ...pod, spec: { ...pod.spec, serviceAccount: serviceAccountOf('legacy-site') } })).toBe(false);
   });
   test('it refuses a CronJob that is no backup job but runs as the backup account', () => {
-    const notBackup = clone(shopBackup);
-    delete notBackup.spec.jobTemplate.spec.template.metadata.labels[BACKUP_COMPONENT_LABEL];
-    expect(check(notBackup)).toBe(false);
-    notBackup.spec.jobTemplate.spec.template.metadata.labels[BACKUP_COMPONENT_LABEL] = 'something-else';
-    expect(check(notBackup)).toBe(false);
+    const unlabelled = clone(shopBackup);
+    delete unlabelled.spec.jobTemplate.spec.template.metadata.labels[BACKUP_COMPONENT_LABEL];
+    expect(check(unlabelled)).toBe(false);
+    unlabelled.spec.jobTemplate.spec.template.metadata.labels[BACKUP_COMPONENT_LABEL] = 'something-else';
+    expect(check(unlabelled)).toBe(false);
+    // Labelled like one, but not one of the app's restic CronJobs.
+    expect(check({ ...clone(shopBackup), metadata: { ...shopBackup.metadata, name: 'shop-report' } })).toBe(false);
+    expect(check({ ...clone(shopBackup), metadata: { ...shopBackup.metadata, name: 'legacy-site-backup' } })).toBe(false);
+  });
+  test('a Job made by hand from a restic CronJob runs as its account (`kubectl create job --from`: an owner reference, no controller flag); a Job from nowhere does not', () => {
+    // kubectl, pkg/cmd/create/create_job.go, createJobFromCronJob: the template's labels and an owner reference to the CronJob.
+    const manual = { ...jobOf(shopBackup), metadata: { ...jobOf(shopBackup).metadata, ownerReferences: [{ kind: 'CronJob', name: 'shop-restore' }] } };
+    expect(check(manual)).toBe(true);
+    expect(check({ ...manual, metadata: { ...manual.metadata, ownerReferences: undefined } })).toBe(false);
+    expect(check({ ...manual, metadata: { ...manual.metadata, ownerReferences: [{ kind: 'CronJob', name: 'shop-report' }] } })).toBe(false);
+  });
+  test("with an account per job, each job may use its own and no other job's, and no Deployment any", () => {
+    const perJob = serviceAccountGuardRule({ ...JOB_ACCOUNTS, restore: (app) => `${app}-restore` });
+    const asAccount = (cron: Json, account: string) =>
+      edited(cron, (c) => {
+        c.spec.jobTemplate.spec.template.spec.serviceAccountName = account;
+      });
+    const restore = cronJobs.find((c) => c.metadata.name === 'shop-restore')! as Json;
+    const admitted = (object: Json) => admits(perJob, { object, namespaceObject: shopNs });
+    expect(admitted(asAccount(restore, 'shop-restore'))).toBe(true);
+    expect(admitted(jobOf(asAccount(restore, 'shop-restore')))).toBe(true);
+    expect(admitted(asAccount(restore, backupServiceAccountOf('shop')))).toBe(false);
+    expect(admitted(asAccount(shopBackup, 'shop-restore'))).toBe(false);
+    expect(admitted(jobOf(asAccount(shopBackup, 'shop-restore')))).toBe(false);
+    expect(admitted(edited(shop, (d) => (d.spec.template.spec.serviceAccountName = 'shop-restore')))).toBe(false);
   });
   test('it refuses a backup-labelled Pod with the backup account that no Job owns', () => {
     const pod = podOf(jobOf(shopBackup).spec.template, 'Job', 'shop');
@@ -132,6 +163,11 @@ describe('pods stay on their own app accounts', () => {
     expect(admits(rule, { object: podOf(shop.spec.template, 'ReplicaSet', 'legacy-site'), namespaceObject: legacy })).toBe(false);
     expect(admits(rule, { object: podOf(shop.spec.template, 'ReplicaSet', 'shop'), namespaceObject: shopNs })).toBe(true);
   });
+  test("the CI kind job's bare Pods (scripts/ci/admission-sets.ts) pass it, as the controllers' pods would", () => {
+    const pods = admissionSets(objects).pods.filter((p) => namespaces.has(p.metadata.namespace!) && inAppNamespace(p));
+    expect(pods.length).toBeGreaterThan(0);
+    for (const pod of pods) expect([pod.metadata.name, check(pod)]).toEqual([pod.metadata.name, true]);
+  });
   test.each(['shop', 'a', 'legacy-site'])("the CEL names of %s are the naming functions' names", (app) => {
     for (const nameOf of [serviceAccountOf, backupServiceAccountOf]) expect(evaluate(celNameOf(nameOf, 'app'), { app })).toBe(nameOf(app));
   });
@@ -143,11 +179,6 @@ describe('operators may only ask Flux to reconcile', () => {
   const apps = kustomizations.find((k) => k.metadata.name === 'apps')! as Json;
   const release = byKind(realObjectsOf('prod'), 'HelmRelease')[0] as Json;
   const operator = { userInfo: { username: 'ops-lead', groups: [PLATFORM_ADMINS_GROUP, 'system:authenticated'] } };
-  const edited = (o: Json, edit: (copy: Json) => void) => {
-    const copy = clone(o);
-    edit(copy);
-    return copy;
-  };
   const byOperator = (oldObject: Json, object: Json) => admits(rule, { object, oldObject, request: operator });
   const reconcile = (o: Json) =>
     edited(o, (c) => {

@@ -1,17 +1,25 @@
-import { BACKUP_COMPONENT_LABEL } from '../app/backup-jobs';
+import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../app/backup-jobs';
 import { APP_PART_OF_LABEL, backupServiceAccountOf, selectorLabelsOf, serviceAccountOf } from '../model/naming';
 import type { AdmissionRule } from '../platform/admission-policy';
 
 /** The label of an app namespace that names its app (the namespace carries the app's labels). */
 const APP_NAME_LABEL = Object.keys(selectorLabelsOf('app'))[0];
+/** The value of BACKUP_COMPONENT_LABEL on the pods of the app's restic jobs. */
+const BACKUP_COMPONENT = 'backup';
 /**
- * The accounts a job may run as beside the app's own, by the value of BACKUP_COMPONENT_LABEL on its
- * pods: only a CronJob, a Job or a Job's Pod, never a Deployment or a bare Pod.
+ * The account each of the app's restic jobs runs as, by job: a CronJob named backupJobNameOf(app, job),
+ * or a Job made from it, may use this account and no other job's. (When the jobs get accounts of their
+ * own, e.g. `<app>-restore` for the restore job, this table names them.)
  */
-export const JOB_ACCOUNTS: Readonly<Record<string, (app: string) => string>> = { backup: backupServiceAccountOf };
+export const JOB_ACCOUNTS: Readonly<Record<BackupJob, (app: string) => string>> = {
+  backup: backupServiceAccountOf,
+  check: backupServiceAccountOf,
+  retention: backupServiceAccountOf,
+  restore: backupServiceAccountOf,
+};
 
 /** Every account the guard lets a pod of this app's namespace use. */
-export const allowedAccountsOf = (app: string): string[] => [serviceAccountOf(app), ...Object.values(JOB_ACCOUNTS).map((nameOf) => nameOf(app))];
+export const allowedAccountsOf = (app: string): string[] => [...new Set([serviceAccountOf(app), ...Object.values(JOB_ACCOUNTS).map((nameOf) => nameOf(app))])];
 
 const quote = (s: string) => JSON.stringify(s);
 const MARK = '\u0000';
@@ -24,17 +32,19 @@ export function celNameOf(nameOf: (app: string) => string, app: string): string 
 export const SERVICE_ACCOUNT_GUARD = 'pods-on-their-own-app-accounts';
 
 /**
- * Every pod in an app namespace runs as that app's own ServiceAccount; the backup account only in the
- * backup jobs. So a developer who may patch the Deployment (to restart it) cannot run it as the backup
- * account and reach the app's backups, nor as any account created in the namespace. The app comes from
- * its namespace's labels, which only the platform layer writes.
+ * Every pod in an app namespace runs as that app's own ServiceAccount; a restic job's account only in
+ * that job's CronJob (by its name and the backup label), the Jobs made from it and their pods. So a
+ * developer who may patch the Deployment (to restart it) cannot run it as the backup account and reach
+ * the app's backups, nor as any account created in the namespace. The app comes from its namespace's
+ * labels, which only the platform layer writes.
  */
-export function serviceAccountGuardRule(): AdmissionRule {
+export function serviceAccountGuardRule(jobAccounts: Readonly<Record<BackupJob, (app: string) => string>> = JOB_ACCOUNTS): AdmissionRule {
   const app = 'variables.app';
-  const jobAccount = Object.entries(JOB_ACCOUNTS)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([job, nameOf]) => `(variables.job == ${quote(job)} && a == ${celNameOf(nameOf, app)})`)
+  const jobs = (Object.entries(jobAccounts) as [BackupJob, (app: string) => string][]).sort(([a], [b]) => a.localeCompare(b));
+  const ownJob = jobs
+    .map(([job, nameOf]) => `(variables.cronJobs.exists(n, n == ${celNameOf((a) => backupJobNameOf(a, job), app)}) && a == ${celNameOf(nameOf, app)})`)
     .join(' || ');
+  const anyJobAccount = `[${[...new Set(jobs.map(([, nameOf]) => celNameOf(nameOf, app)))].join(', ')}]`;
   return {
     name: SERVICE_ACCOUNT_GUARD,
     resources: [
@@ -58,23 +68,30 @@ export function serviceAccountGuardRule(): AdmissionRule {
           ' + (has(variables.pod.spec.serviceAccount) ? [variables.pod.spec.serviceAccount] : [])',
       },
       {
-        name: 'job',
-        expression: `has(variables.pod.metadata) && has(variables.pod.metadata.labels) && ${quote(BACKUP_COMPONENT_LABEL)} in variables.pod.metadata.labels ? variables.pod.metadata.labels[${quote(BACKUP_COMPONENT_LABEL)}] : ''`,
+        name: 'backupPod',
+        expression: `has(variables.pod.metadata) && has(variables.pod.metadata.labels) && ${quote(BACKUP_COMPONENT_LABEL)} in variables.pod.metadata.labels && variables.pod.metadata.labels[${quote(BACKUP_COMPONENT_LABEL)}] == ${quote(BACKUP_COMPONENT)}`,
       },
       {
-        // A Pod may use a job's account only as a Job's pod; a Deployment never.
-        name: 'mayRunJobs',
+        // Which CronJob this is, or which one a Job was made from (the CronJob controller and
+        // `kubectl create job --from=cronjob/…` both name it in an owner reference).
+        name: 'cronJobs',
         expression:
-          "object.kind in ['CronJob', 'Job'] || (object.kind == 'Pod' && has(object.metadata.ownerReferences) && " +
-          "object.metadata.ownerReferences.exists(r, r.kind == 'Job' && has(r.controller) && r.controller))",
+          "object.kind == 'CronJob' ? [object.metadata.name] : (object.kind == 'Job' && has(object.metadata.ownerReferences) ? " +
+          "object.metadata.ownerReferences.filter(r, r.kind == 'CronJob').map(r, r.name) : [])",
+      },
+      {
+        // A Job's pod: the Job was admitted with its account, so any job account will do here.
+        name: 'jobPod',
+        expression:
+          "object.kind == 'Pod' && has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, r.kind == 'Job' && has(r.controller) && r.controller)",
       },
     ],
     validations: [
       {
-        expression: `variables.accounts.all(a, a == ${celNameOf(serviceAccountOf, app)} || (variables.mayRunJobs && (${jobAccount})))`,
+        expression: `variables.accounts.all(a, a == ${celNameOf(serviceAccountOf, app)} || (variables.backupPod && ((variables.jobPod && a in ${anyJobAccount}) || ${ownJob})))`,
         message:
-          `A pod in an app namespace runs as its app's own ServiceAccount; only the app's backup jobs (pods labelled ${BACKUP_COMPONENT_LABEL}) ` +
-          'may use its backup account.',
+          `A pod in an app namespace runs as its app's own ServiceAccount; only the app's restic CronJobs (pods labelled ${BACKUP_COMPONENT_LABEL}: ${BACKUP_COMPONENT}), ` +
+          "the Jobs made from them and those Jobs' pods may use the jobs' accounts, each job its own.",
       },
     ],
   };

@@ -3,13 +3,20 @@ import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
 import { ELASTICSEARCH_ADMIN_SECRET, ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_SERVICE } from '../model/log-contract';
 import type { ResolvedApp } from '../model/resolve';
+import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { PLATFORM_PRIORITY } from '../platform/priority-classes';
 import { dataViewRequestsOf } from './data-views';
 import { retentionRequestsOf, type EsRequest } from './log-retention';
 
 export const SETUP_IMAGE = 'docker.io/curlimages/curl:8.16.0';
 export const SETUP_NAME = 'elasticsearch-setup';
-const CURL_USER = 100;
+/**
+ * curl runs as any uid; the image's own curl_user (100) is below the 10000 the scanners want. The
+ * fsGroup makes the admin password (mode 0440) readable to it: without one, the file is root's.
+ */
+const SETUP_USER = 10100;
+/** The recommended labels; the instance is the job itself, as the platform runs one. */
+const SETUP_LABELS = { 'app.kubernetes.io/name': SETUP_NAME, 'app.kubernetes.io/instance': SETUP_NAME, 'app.kubernetes.io/part-of': 'platform' };
 
 export interface ElasticsearchSetupProps {
   readonly env: EnvName;
@@ -51,8 +58,8 @@ export class ElasticsearchSetup extends Construct {
     });
     const hardened = {
       runAsNonRoot: true,
-      runAsUser: CURL_USER,
-      runAsGroup: CURL_USER,
+      runAsUser: SETUP_USER,
+      runAsGroup: SETUP_USER,
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
       privileged: false,
@@ -62,7 +69,7 @@ export class ElasticsearchSetup extends Construct {
     new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: { name: SETUP_NAME, namespace },
+      metadata: { name: SETUP_NAME, namespace, labels: SETUP_LABELS, annotations: exemptionAnnotations([...PINNED_IMAGE_PULL, PER_FLOW_NETWORK_POLICIES]) },
       spec: {
         schedule: '17 * * * *',
         timeZone: 'Etc/UTC',
@@ -71,15 +78,23 @@ export class ElasticsearchSetup extends Construct {
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,
         jobTemplate: {
+          metadata: { labels: SETUP_LABELS },
           spec: {
             backoffLimit: 3,
             activeDeadlineSeconds: 600,
             template: {
+              metadata: { labels: SETUP_LABELS },
               spec: {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,
                 priorityClassName: PLATFORM_PRIORITY,
-                securityContext: { runAsNonRoot: true, runAsUser: CURL_USER, seccompProfile: { type: 'RuntimeDefault' } },
+                securityContext: {
+                  runAsNonRoot: true,
+                  runAsUser: SETUP_USER,
+                  runAsGroup: SETUP_USER,
+                  fsGroup: SETUP_USER,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
                 containers: [
                   {
                     name: 'setup',
@@ -93,7 +108,11 @@ export class ElasticsearchSetup extends Construct {
                         kibana.map((r) => `"${r.path}" ${r.file}`),
                       ),
                     ],
-                    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+                    // It writes nothing but its log.
+                    resources: {
+                      requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
+                      limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+                    },
                     securityContext: hardened,
                     volumeMounts: [
                       { name: 'requests', mountPath: '/config', readOnly: true },

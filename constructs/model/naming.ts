@@ -49,8 +49,10 @@ export const selectorLabelsOf = (app: string): Record<string, string> => ({ 'app
 /** On every app object; on a Namespace it marks an app namespace, which the admission guards select. */
 export const APP_PART_OF_LABEL = { 'app.kubernetes.io/part-of': 'webapps' } as const;
 
+/** The recommended labels on every object of an app; `instance` is the app too, as each cluster runs it once. */
 export const labelsOf = (app: string): Record<string, string> => ({
   ...selectorLabelsOf(app),
+  'app.kubernetes.io/instance': app,
   ...APP_PART_OF_LABEL,
   'app.kubernetes.io/managed-by': 'webapp-platform',
 });

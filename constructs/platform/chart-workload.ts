@@ -98,9 +98,15 @@ export interface WorkloadValueKeys {
    * The object holding `minAvailable`/`maxUnavailable`; `enabledFlag` when the chart also wants
    * `enabled: true`; `defaultBound` when the chart's defaults set a bound that its template renders
    * beside ours. Helm would drop it only for a null, which cdk8s never writes, so the declaration must
-   * use that same bound.
+   * use that same bound. `unhealthyPodEvictionPolicy` when the chart has that key: the budget then lets
+   * a pod that is not ready be evicted (UNHEALTHY_POD_EVICTION), as every budget we write does.
    */
-  readonly disruptionBudget?: { readonly path: string; readonly enabledFlag?: boolean; readonly defaultBound?: 'minAvailable' | 'maxUnavailable' };
+  readonly disruptionBudget?: {
+    readonly path: string;
+    readonly enabledFlag?: boolean;
+    readonly defaultBound?: 'minAvailable' | 'maxUnavailable';
+    readonly unhealthyPodEvictionPolicy?: boolean;
+  };
   readonly priorityClassName?: string;
   readonly topologySpreadConstraints?: string;
 }
@@ -133,8 +139,9 @@ export interface ChartWorkload {
   readonly managedBy?: string;
   readonly ports?: readonly WorkloadPort[];
   /**
-   * A Helm hook (a Job the chart runs before or after install): Helm's v3 SDK, which Flux uses, does
-   * not post-render hooks before 3.21, so each of its settings needs a values key.
+   * A Helm hook (a Job the chart runs before or after install). Helm post-renders hooks only since
+   * 3.21 and 4.0, and the helm-controller's Helm is whatever Flux version the cluster runs: so each
+   * of a hook's settings needs a values key.
    */
   readonly hook?: boolean;
   /** Settings the chart offers no way to set, each with the reason it is acceptable. */

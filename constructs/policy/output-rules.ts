@@ -5,6 +5,7 @@ import { backupCoverageProblems, statefulProblems } from './data-rules';
 import { edgeProblems, supplyProblems } from './edge-rules';
 import { kibanaProblems } from './kibana-rules';
 import { rbacProblems } from './rbac-rules';
+import { exemptionProblems, recommendedLabelProblems, scannerProblems } from './scanner-rules';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
    against broken objects to show that each one can fail. */
@@ -131,4 +132,7 @@ export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterS
   ...statefulProblems(objects),
   ...backupCoverageProblems(objects),
   ...rbacProblems(objects),
+  ...scannerProblems(objects),
+  ...exemptionProblems(objects),
+  ...recommendedLabelProblems(objects),
 ];

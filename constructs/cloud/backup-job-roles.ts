@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import {
+  type BackupJobKind,
   backupPrefixOf,
   backupRoleOf,
   backupServiceAccountOf,
@@ -23,6 +24,46 @@ import type { SecureBucket } from './secure-bucket';
  * internal/repository/lock.go), apart from forget, prune and the like.
  */
 export const RESTIC_LOCKS = 'locks/';
+
+/**
+ * What each job does in its repository, below the app's prefix, as restic 0.18.1 does it (one sample key per
+ * folder; `<id>` stands for any object). The cross-check holds the role of each job to it, so that a role
+ * cut too far fails synth rather than the job. Deletes outside `locks/` are retention's alone.
+ */
+export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly [action: string, key: string])[]>> = {
+  backup: [
+    ['s3:GetObject', 'config'],
+    ['s3:PutObject', 'config'],
+    ['s3:PutObject', 'keys/<id>'],
+    ['s3:PutObject', 'data/00/<id>'],
+    ['s3:PutObject', 'index/<id>'],
+    ['s3:PutObject', 'snapshots/<id>'],
+    ['s3:PutObject', `${RESTIC_LOCKS}<id>`],
+    ['s3:DeleteObject', `${RESTIC_LOCKS}<id>`],
+  ],
+  check: [
+    ['s3:GetObject', 'data/00/<id>'],
+    ['s3:GetObject', 'index/<id>'],
+    ['s3:PutObject', `${RESTIC_LOCKS}<id>`],
+    ['s3:DeleteObject', `${RESTIC_LOCKS}<id>`],
+  ],
+  retention: [
+    ['s3:GetObject', 'data/00/<id>'],
+    ['s3:PutObject', 'data/00/<id>'],
+    ['s3:PutObject', 'index/<id>'],
+    ['s3:DeleteObject', 'snapshots/<id>'],
+    ['s3:DeleteObject', 'index/<id>'],
+    ['s3:DeleteObject', 'data/00/<id>'],
+    ['s3:PutObject', `${RESTIC_LOCKS}<id>`],
+    ['s3:DeleteObject', `${RESTIC_LOCKS}<id>`],
+  ],
+  restore: [
+    ['s3:GetObject', 'snapshots/<id>'],
+    ['s3:GetObject', 'data/00/<id>'],
+    ['s3:PutObject', `${RESTIC_LOCKS}<id>`],
+    ['s3:DeleteObject', `${RESTIC_LOCKS}<id>`],
+  ],
+};
 
 /**
  * The three roles of an app's restic jobs, one per kind of job:

@@ -85,7 +85,9 @@ describe('each backup job role does what restic 0.18.1 does for its job, and del
     const role = backupJobRoleOf(prod.name, app, job);
     const repo = (key: string) => `arn:aws:s3:::${near}/${app}/${key}`;
     for (const [action, key] of REPOSITORY_NEEDS[job]) expect([action, key, mayDo(realJson, role, action, repo(key))]).toEqual([action, key, true]);
-    const deletesBackups = ['config', 'keys/<id>', 'snapshots/<id>', 'index/<id>', 'data/00/<id>'].some((key) => mayDo(realJson, role, 's3:DeleteObject', repo(key)));
+    const deletesBackups = ['config', 'keys/<id>', 'snapshots/<id>', 'index/<id>', 'data/00/<id>'].some((key) =>
+      mayDo(realJson, role, 's3:DeleteObject', repo(key)),
+    );
     expect(deletesBackups).toBe(job === 'retention');
     const live = (key: string) => `arn:aws:s3:::${bucketOf(prod.name, app)}/${key}`;
     expect(mayDo(realJson, role, 's3:GetObject', live('a/file'))).toBe(job !== 'retention');
@@ -138,7 +140,7 @@ describe('no backup, check or retention role can delete in a live app bucket', (
       `role acme-prod-legacy-site-restore: ${LIVE}`,
     ],
     [
-      "a bucket policy that lets a backup role delete",
+      'a bucket policy that lets a backup role delete',
       broken((r) => {
         const p = r.aws_s3_bucket_policy['app_data_shop_policy'];
         const policy = JSON.parse(p.policy);
@@ -185,9 +187,13 @@ describe('no backup, check or retention role can delete in a live app bucket', (
 
   test('the retention role does not reach the live bucket at all', () => {
     const json = broken((r) =>
-      editRole(r, 'shop', 'retention', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.app_data_shop.arn}/*' })),
+      editRole(r, 'shop', 'retention', (st) =>
+        st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.app_data_shop.arn}/*' }),
+      ),
     );
-    expect(backupJobRoleProblems(json, prod, apps)).toEqual(['app shop: its retention role reaches arn:aws:s3:::acme-prod-shop-data/*, beyond its own backup prefix']);
+    expect(backupJobRoleProblems(json, prod, apps)).toEqual([
+      'app shop: its retention role reaches arn:aws:s3:::acme-prod-shop-data/*, beyond its own backup prefix',
+    ]);
   });
 });
 
@@ -240,7 +246,10 @@ describe('the restore role never has DeleteObjectVersion', () => {
   test.each([
     ['named', broken((r) => editRole(r, 'shop', 'restore', (st) => addAction(sid(st, 'RestoreAppObjects'), 's3:DeleteObjectVersion')))],
     ['through s3:*', broken((r) => editRole(r, 'shop', 'restore', (st) => (sid(st, 'RestoreAppObjects').Action = 's3:*')))],
-    ['through s3:Delete*', broken((r) => editRole(r, 'shop', 'restore', (st) => (sid(st, 'RestoreAppObjects').Action = ['s3:GetObject', 's3:PutObject', 's3:Delete*'])))],
+    [
+      'through s3:Delete*',
+      broken((r) => editRole(r, 'shop', 'restore', (st) => (sid(st, 'RestoreAppObjects').Action = ['s3:GetObject', 's3:PutObject', 's3:Delete*']))),
+    ],
   ])('%s', (_case, json) => {
     expect(liveBucketDeleteProblems(json, prod, apps)).toContainEqual(
       expect.stringMatching(/^role acme-prod-shop-restore: may s3:DeleteObjectVersion.* in the live bucket acme-prod-shop-data: no one may erase its versions/),
@@ -267,7 +276,7 @@ describe('the restore role never has DeleteObjectVersion', () => {
 describe('each job role is bound to exactly its own ServiceAccount, and exists only where an app has storage', () => {
   test.each([
     [
-      "the retention role handed to the backup account",
+      'the retention role handed to the backup account',
       broken((r) => {
         r.aws_eks_pod_identity_association['retention_pod_identity_shop'].service_account = 'shop-backup';
       }),
@@ -325,9 +334,11 @@ describe('each job role is bound to exactly its own ServiceAccount, and exists o
   test('the roles are named and bound as naming.ts and BACKUP_JOB_IDENTITIES say, one per kind of job', () => {
     for (const app of withStorage) {
       for (const kind of BACKUP_JOB_ROLES) {
-        expect(rolesOf(realJson).filter((r) => r.name === BACKUP_JOB_IDENTITIES[kind].roleOf(prod.name, app)).map((r) => r.address)).toEqual([
-          backupJobRoleAddressOf(app, kind),
-        ]);
+        expect(
+          rolesOf(realJson)
+            .filter((r) => r.name === BACKUP_JOB_IDENTITIES[kind].roleOf(prod.name, app))
+            .map((r) => r.address),
+        ).toEqual([backupJobRoleAddressOf(app, kind)]);
       }
       expect(new Set(JOBS.map((job) => backupJobRoleOf(prod.name, app, job))).size).toBe(3);
     }

@@ -94,7 +94,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every 
 /** Each guardrail rule fails when the property it guards is broken. */
 const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ['GuardDuty.1: no detector', broken((r) => delete r.aws_guardduty_detector), 'GuardDuty: [GuardDuty.1] there is no enabled detector'],
-  ['GuardDuty: the detector switched off', broken((r) => (r.aws_guardduty_detector.guardduty.enable = false)), 'GuardDuty: [GuardDuty.1] there is no enabled detector'],
+  [
+    'GuardDuty: the detector switched off',
+    broken((r) => (r.aws_guardduty_detector.guardduty.enable = false)),
+    'GuardDuty: [GuardDuty.1] there is no enabled detector',
+  ],
   [
     'GuardDuty.5: no EKS audit-log monitoring',
     broken((r) => delete r.aws_guardduty_detector_feature.guardduty_eks_audit_logs),
@@ -126,8 +130,10 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     'GuardDuty: has 0 VPC endpoints for com.amazonaws.eu-central-1.guardduty-data, not 1',
   ],
   [
-    "GuardDuty: the endpoint open to other accounts",
-    broken((r) => editJson(r.aws_vpc_endpoint.guardduty_endpoint, 'policy', (doc) => (doc.Statement = doc.Statement.filter((s: Json) => s.Effect === 'Allow')))),
+    'GuardDuty: the endpoint open to other accounts',
+    broken((r) =>
+      editJson(r.aws_vpc_endpoint.guardduty_endpoint, 'policy', (doc) => (doc.Statement = doc.Statement.filter((s: Json) => s.Effect === 'Allow'))),
+    ),
     "GuardDuty: the com.amazonaws.eu-central-1.guardduty-data endpoint's policy does not deny principals of other accounts",
   ],
   [
@@ -153,8 +159,16 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     broken((r) => (r.aws_s3_account_public_access_block.account_public_access_block.restrict_public_buckets = false)),
     'account: [S3.1] the account-level S3 Block Public Access is not on with all four settings',
   ],
-  ['S3.1: no account-level Block Public Access', broken((r) => delete r.aws_s3_account_public_access_block), 'account: [S3.1] the account-level S3 Block Public Access'],
-  ['EC2.7: EBS encryption by default off', broken((r) => (r.aws_ebs_encryption_by_default.ebs_encryption_by_default.enabled = false)), 'account: [EC2.7] EBS encryption by default is not on'],
+  [
+    'S3.1: no account-level Block Public Access',
+    broken((r) => delete r.aws_s3_account_public_access_block),
+    'account: [S3.1] the account-level S3 Block Public Access',
+  ],
+  [
+    'EC2.7: EBS encryption by default off',
+    broken((r) => (r.aws_ebs_encryption_by_default.ebs_encryption_by_default.enabled = false)),
+    'account: [EC2.7] EBS encryption by default is not on',
+  ],
   [
     'KMS: a key on the default policy',
     broken((r) => delete r.aws_kms_key.app_data_key.policy),
@@ -192,11 +206,21 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ],
   [
     'KMS: a role named that never uses the key',
-    broken((r) => keyPolicy(r, 'app_data_key', (st) => sid(st, 'BackupJobsReadAppDataThroughS3').Principal.AWS.push('${aws_iam_role.retention_role_shop.arn}'))),
+    broken((r) =>
+      keyPolicy(r, 'app_data_key', (st) => sid(st, 'BackupJobsReadAppDataThroughS3').Principal.AWS.push('${aws_iam_role.retention_role_shop.arn}')),
+    ),
     'KMS key app_data_key: names role acme-prod-shop-retention, whose own policy never uses it',
   ],
-  ['KMS.4: rotation off', broken((r) => (r.aws_kms_key.audit_logs_key.enable_key_rotation = false)), 'KMS key audit_logs_key: [KMS.4] yearly key rotation is off'],
-  ['EC2.6: no flow log', broken((r) => delete r.aws_flow_log), 'flow logs: [EC2.6] VPC Network_1C6012B5 has no flow log of ALL traffic into bucket acme-prod-flow-logs'],
+  [
+    'KMS.4: rotation off',
+    broken((r) => (r.aws_kms_key.audit_logs_key.enable_key_rotation = false)),
+    'KMS key audit_logs_key: [KMS.4] yearly key rotation is off',
+  ],
+  [
+    'EC2.6: no flow log',
+    broken((r) => delete r.aws_flow_log),
+    'flow logs: [EC2.6] VPC Network_1C6012B5 has no flow log of ALL traffic into bucket acme-prod-flow-logs',
+  ],
   [
     'EC2.6: only rejected flows',
     broken((r) => (r.aws_flow_log.vpc_flow_logs.traffic_type = 'REJECT')),
@@ -209,7 +233,9 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ],
   [
     'the flow-log bucket writable by someone else',
-    broken((r) => bucketPolicy(r, 'flow_logs', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: '*' }))),
+    broken((r) =>
+      bucketPolicy(r, 'flow_logs', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: '*' })),
+    ),
     'flow logs: bucket acme-prod-flow-logs: its policy allows {"AWS":"*"} (Extra); only delivery.logs.amazonaws.com may be allowed in',
   ],
   [
@@ -224,18 +250,24 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ],
   [
     'the flow-log bucket keeping logs forever',
-    broken((r) => (r.aws_s3_bucket_lifecycle_configuration.flow_logs_lifecycle.rule = r.aws_s3_bucket_lifecycle_configuration.flow_logs_lifecycle.rule.slice(0, 2))),
+    broken(
+      (r) => (r.aws_s3_bucket_lifecycle_configuration.flow_logs_lifecycle.rule = r.aws_s3_bucket_lifecycle_configuration.flow_logs_lifecycle.rule.slice(0, 2)),
+    ),
     'flow logs: bucket acme-prod-flow-logs: its logs never expire',
   ],
   ['CloudTrail.1: no trail', broken((r) => delete r.aws_cloudtrail), 'CloudTrail: [CloudTrail.1] 0 trails named acme-prod-audit, not 1'],
-  ['CloudTrail.1: one region only', broken((r) => (r.aws_cloudtrail.audit_trail.is_multi_region_trail = false)), 'CloudTrail acme-prod-audit: [CloudTrail.1] is not multi-region'],
   [
-    'CloudTrail.1: no management events',
-    broken((r) => selectors(r).shift()),
-    'CloudTrail acme-prod-audit: [CloudTrail.1] records no management events',
+    'CloudTrail.1: one region only',
+    broken((r) => (r.aws_cloudtrail.audit_trail.is_multi_region_trail = false)),
+    'CloudTrail acme-prod-audit: [CloudTrail.1] is not multi-region',
   ],
+  ['CloudTrail.1: no management events', broken((r) => selectors(r).shift()), 'CloudTrail acme-prod-audit: [CloudTrail.1] records no management events'],
   ['CloudTrail.2: log files without KMS', broken((r) => delete r.aws_cloudtrail.audit_trail.kms_key_id), 'CloudTrail acme-prod-audit: [CloudTrail.2]'],
-  ['CloudTrail.4: no log file validation', broken((r) => (r.aws_cloudtrail.audit_trail.enable_log_file_validation = false)), 'CloudTrail acme-prod-audit: [CloudTrail.4]'],
+  [
+    'CloudTrail.4: no log file validation',
+    broken((r) => (r.aws_cloudtrail.audit_trail.enable_log_file_validation = false)),
+    'CloudTrail acme-prod-audit: [CloudTrail.4]',
+  ],
   [
     'CloudTrail: the offsite backup bucket left out of the data events',
     broken((r) => {
@@ -259,7 +291,13 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ],
   [
     'VPC CNI: the node role holding the CNI policy again',
-    broken((r) => (r.aws_iam_role_policy_attachment.cni_on_nodes = { role: '${aws_iam_role.Nodes_Role_6EF081F1.name}', policy_arn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy' })),
+    broken(
+      (r) =>
+        (r.aws_iam_role_policy_attachment.cni_on_nodes = {
+          role: '${aws_iam_role.Nodes_Role_6EF081F1.name}',
+          policy_arn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+        }),
+    ),
     'VPC CNI: the node role ${aws_iam_role.Nodes_Role_6EF081F1.name} holds AmazonEKS_CNI_Policy',
   ],
   [

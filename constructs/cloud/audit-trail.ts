@@ -49,7 +49,14 @@ export class AuditTrail extends Construct {
       expireAfterDays: props.retentionDays,
       noncurrentVersionDays: 1,
       policyStatements: [
-        { Sid: 'AllowCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: CLOUDTRAIL_SERVICE }, Action: 's3:GetBucketAcl', Resource: arn, Condition: { StringEquals: thisTrail } },
+        {
+          Sid: 'AllowCloudTrailAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: CLOUDTRAIL_SERVICE },
+          Action: 's3:GetBucketAcl',
+          Resource: arn,
+          Condition: { StringEquals: thisTrail },
+        },
         {
           Sid: 'AllowCloudTrailWrite',
           Effect: 'Allow',
@@ -67,7 +74,12 @@ export class AuditTrail extends Construct {
       actions: ['kms:GenerateDataKey*'],
       condition: { StringEquals: thisTrail, StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${props.accountId}:trail/*` } },
     });
-    props.key.allow({ sid: 'CloudTrailDescribesKey', principal: { Service: CLOUDTRAIL_SERVICE }, actions: ['kms:DescribeKey'], condition: { StringEquals: thisTrail } });
+    props.key.allow({
+      sid: 'CloudTrailDescribesKey',
+      principal: { Service: CLOUDTRAIL_SERVICE },
+      actions: ['kms:DescribeKey'],
+      condition: { StringEquals: thisTrail },
+    });
 
     this.trail = new Cloudtrail(this, 'Resource', {
       name: trailName,

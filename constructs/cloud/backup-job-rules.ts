@@ -89,20 +89,29 @@ function reachProblems(
       }
       if (kind === 'backup' && resource !== liveBucket && reachesObjects(resource, names.bucket)) {
         const writes = LIVE_WRITE_ACTIONS.filter((a) => allows(s, a));
-        if (writes.length > 0) say(`may ${writes.join(', ')} in the live bucket ${names.bucket}: the backup and check jobs only read it; only the restore role writes it`);
+        if (writes.length > 0)
+          say(`may ${writes.join(', ')} in the live bucket ${names.bucket}: the backup and check jobs only read it; only the restore role writes it`);
       }
     }
   }
 }
 
 /** The restore role deletes in the live bucket (tar replaces files): only versioning makes that undoable. */
-function versioningProblems(json: TerraformJson, role: PrincipalView, bucketAddress: string, bucket: string, resolve: (r: string) => string, say: (p: string) => void): void {
+function versioningProblems(
+  json: TerraformJson,
+  role: PrincipalView,
+  bucketAddress: string,
+  bucket: string,
+  resolve: (r: string) => string,
+  say: (p: string) => void,
+): void {
   const deletes = role.statements.some((s) => allows(s, 's3:DeleteObject') && resolvedResourcesOf(s, resolve).some((r) => reachesObjects(r, bucket)));
   if (!deletes) return;
   const versioning = settingsOf(json, 'aws_s3_bucket_versioning', bucketAddress);
   const status = versioning.length === 1 ? first(versioning[0].versioning_configuration)?.status : undefined;
   if (status === 'Enabled') return;
-  const found = versioning.length === 1 ? `its versioning status is ${JSON.stringify(status)}` : `it has ${versioning.length} aws_s3_bucket_versioning resources`;
+  const found =
+    versioning.length === 1 ? `its versioning status is ${JSON.stringify(status)}` : `it has ${versioning.length} aws_s3_bucket_versioning resources`;
   say(`may delete in bucket ${bucket} (an in-place restore replaces files), but ${found}, not one with status "Enabled": those deletes could not be undone`);
 }
 
@@ -160,7 +169,9 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
       }
       const erasing = VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a) && (a === 's3:DeleteObjectVersion' ? objects : whole || objects));
       if (erasing.length > 0) {
-        problems.push(`${g.who}: may ${erasing.join(', ')} in the live bucket ${bucket}: no one may erase its versions, which every delete there is undone from`);
+        problems.push(
+          `${g.who}: may ${erasing.join(', ')} in the live bucket ${bucket}: no one may erase its versions, which every delete there is undone from`,
+        );
       }
     }
   }
@@ -189,9 +200,13 @@ export function backupBucketDeleteProblems(json: TerraformJson, cluster: Cluster
         const locksOnly = bucket === near && owners.some((a) => onlyBelow(resource, bucket, `${backupPrefixOf(a)}${RESTIC_LOCKS}`));
         const pruning =
           bucket === near &&
-          owners.some((a) => g.principal?.kind === 'role' && g.principal.name === retentionRoleOf(cluster.name, a) && onlyBelow(resource, bucket, backupPrefixOf(a)));
+          owners.some(
+            (a) => g.principal?.kind === 'role' && g.principal.name === retentionRoleOf(cluster.name, a) && onlyBelow(resource, bucket, backupPrefixOf(a)),
+          );
         if (!locksOnly && !pruning) {
-          problems.push(`${g.who}: may delete ${resource} outside the lock files (locks/) in the backup bucket ${bucket}; only an app's retention role may, in its own prefix`);
+          problems.push(
+            `${g.who}: may delete ${resource} outside the lock files (locks/) in the backup bucket ${bucket}; only an app's retention role may, in its own prefix`,
+          );
         }
       }
     }
@@ -203,4 +218,3 @@ export function backupBucketDeleteProblems(json: TerraformJson, cluster: Cluster
 export function dataDeletionProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
   return [...backupJobRoleProblems(json, cluster, apps), ...liveBucketDeleteProblems(json, cluster, apps), ...backupBucketDeleteProblems(json, cluster)];
 }
-

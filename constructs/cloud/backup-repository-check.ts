@@ -89,13 +89,21 @@ export function backupRepositoryProblems(
     }
     const bound = associations.filter((a) => a.role_arn === ref('aws_iam_role', role.address, 'arn')).map((a) => `${a.namespace}/${a.service_account}`);
     if (bound.length !== 1 || bound[0] !== account) {
-      say(accountField, pod.serviceAccountName, `Pod Identity binds the role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to exactly ${account}`);
+      say(
+        accountField,
+        pod.serviceAccountName,
+        `Pod Identity binds the role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to exactly ${account}`,
+      );
     }
     const arn = ref('aws_s3_bucket', near[0], 'arn');
     for (const [action, key] of REPOSITORY_NEEDS[job]) {
       const target = `${arn}/${prefix}${key}`;
       if (!role.statements.some((s) => allows(s, action) && (asList(s.Resource) as string[]).some((r) => covers(r, target)))) {
-        say(`${describe(cronJob)}: RESTIC_REPOSITORY`, repositories[0].value, `the ${job} job's role ${role.name} may not ${action} ${nearName}/${prefix}${key}, which restic does for it`);
+        say(
+          `${describe(cronJob)}: RESTIC_REPOSITORY`,
+          repositories[0].value,
+          `the ${job} job's role ${role.name} may not ${action} ${nearName}/${prefix}${key}, which restic does for it`,
+        );
       }
     }
   }

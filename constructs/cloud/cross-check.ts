@@ -35,7 +35,8 @@ export function crossCheckProblems(json: TerraformJson, objects: readonly KubeOb
     for (const job of new Set((['backup', 'check', 'retention', 'restore'] as const).map((j) => backupJobServiceAccountOf(app, j)))) {
       const jobAccount = `${namespaceOf(app)}/${job}`;
       const jobCount = associations.filter((a) => a === jobAccount).length;
-      if (accounts.has(jobAccount) && jobCount !== 1) problems.push(`app ${app}: backup job ServiceAccount ${jobAccount} has ${jobCount} Pod Identity associations, not 1`);
+      if (accounts.has(jobAccount) && jobCount !== 1)
+        problems.push(`app ${app}: backup job ServiceAccount ${jobAccount} has ${jobCount} Pod Identity associations, not 1`);
     }
   }
   return problems;

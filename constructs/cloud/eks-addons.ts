@@ -68,8 +68,7 @@ export class EksAddons extends Construct {
     }
     const wanted = EKS_ADDONS.filter((a) => a.beforeNodes === (props.phase === 'beforeNodes'));
     for (const { name } of wanted) {
-      const podIdentityAssociation =
-        name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : name === 'vpc-cni' ? [this.vpcCniRole(props)] : undefined;
+      const podIdentityAssociation = name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : name === 'vpc-cni' ? [this.vpcCniRole(props)] : undefined;
       this.addons.push(
         new EksAddon(this, name, {
           clusterName: props.cluster.nameRef,

@@ -100,7 +100,10 @@ export class EncryptionKey extends Construct {
   /** Names one principal in the key policy, with what it may do. */
   allow(use: KeyUse): void {
     const same = this.uses.find((u) => u.sid === use.sid);
-    if (same && JSON.stringify([same.actions, same.condition, Object.keys(same.principal)]) !== JSON.stringify([use.actions, use.condition, Object.keys(use.principal)])) {
+    if (
+      same &&
+      JSON.stringify([same.actions, same.condition, Object.keys(same.principal)]) !== JSON.stringify([use.actions, use.condition, Object.keys(use.principal)])
+    ) {
       throw new Error(`EncryptionKey ${this.node.path}: statement "${use.sid}" is used with different actions, conditions or principal kinds`);
     }
     this.uses.push(use);

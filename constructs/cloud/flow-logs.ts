@@ -55,7 +55,14 @@ export class FlowLogs extends Construct {
           Resource: `${arn}/AWSLogs/${props.accountId}/*`,
           Condition: { ...fromThisAccount, StringEquals: { ...fromThisAccount.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
         },
-        { Sid: 'AllowLogDeliveryAclCheck', Effect: 'Allow', Principal: { Service: LOG_DELIVERY_SERVICE }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: arn, Condition: fromThisAccount },
+        {
+          Sid: 'AllowLogDeliveryAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: LOG_DELIVERY_SERVICE },
+          Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+          Resource: arn,
+          Condition: fromThisAccount,
+        },
         ...deliveryOnlyStatements(arn, LOG_DELIVERY_SERVICE),
       ],
     });

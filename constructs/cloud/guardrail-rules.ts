@@ -14,7 +14,13 @@ import { asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, ty
 
 /** Every guardrail rule, for one cluster's stack. */
 export function guardrailProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
-  return [...guardDutyProblems(json, cluster), ...accountProblems(json), ...flowLogProblems(json, cluster), ...trailProblems(json, cluster), ...cniProblems(json)];
+  return [
+    ...guardDutyProblems(json, cluster),
+    ...accountProblems(json),
+    ...flowLogProblems(json, cluster),
+    ...trailProblems(json, cluster),
+    ...cniProblems(json),
+  ];
 }
 
 /** GuardDuty.1 and its EKS, S3 and runtime protections, with the agent and its endpoint in the Terraform. */
@@ -51,7 +57,8 @@ export function guardDutyProblems(json: TerraformJson, cluster: ClusterSpec): st
     return problems;
   }
   const [, endpoint] = endpoints[0];
-  if (endpoint.vpc_endpoint_type !== 'Interface' || endpoint.private_dns_enabled !== true) say(`the ${service} endpoint is not an Interface endpoint with private DNS`);
+  if (endpoint.vpc_endpoint_type !== 'Interface' || endpoint.private_dns_enabled !== true)
+    say(`the ${service} endpoint is not an Interface endpoint with private DNS`);
   if (asList(endpoint.subnet_ids).length === 0) say(`the ${service} endpoint is in no subnet`);
   const policy = asList(parsePolicy(endpoint.policy)?.Statement) as Json[];
   if (!policy.some((s) => s.Effect === 'Deny' && s.Condition?.StringNotEquals?.['aws:PrincipalAccount'] !== undefined)) {
@@ -70,7 +77,9 @@ export function guardDutyProblems(json: TerraformJson, cluster: ClusterSpec): st
     if (asList(inline.ingress).length > 0) say(`security group ${address} has inline ingress rules; keep them as aws_vpc_security_group_ingress_rule`);
     for (const [name, rule] of resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter(([, r]) => r.security_group_id === group)) {
       if (rule.ip_protocol !== 'tcp' || rule.from_port !== 443 || rule.to_port !== 443 || rule.cidr_ipv4 !== vpcCidr) {
-        say(`ingress rule ${name} of the ${service} endpoint admits ${rule.ip_protocol} ${rule.from_port}-${rule.to_port} from ${rule.cidr_ipv4 ?? rule.cidr_ipv6 ?? rule.referenced_security_group_id}, not only HTTPS from the VPC (${vpcCidr})`);
+        say(
+          `ingress rule ${name} of the ${service} endpoint admits ${rule.ip_protocol} ${rule.from_port}-${rule.to_port} from ${rule.cidr_ipv4 ?? rule.cidr_ipv6 ?? rule.referenced_security_group_id}, not only HTTPS from the VPC (${vpcCidr})`,
+        );
       }
     }
   }
@@ -105,11 +114,19 @@ function deliveryBucketProblems(json: TerraformJson, address: string, service: s
     }
   }
   const denyOthers = statements.some(
-    (s) => s.Effect === 'Deny' && s.Principal === '*' && allows({ ...s, Effect: 'Allow' }, 's3:PutObject') && s.Condition?.StringNotEquals?.['aws:PrincipalServiceName'] === service,
+    (s) =>
+      s.Effect === 'Deny' &&
+      s.Principal === '*' &&
+      allows({ ...s, Effect: 'Allow' }, 's3:PutObject') &&
+      s.Condition?.StringNotEquals?.['aws:PrincipalServiceName'] === service,
   );
   if (!denyOthers) say(`its policy does not deny writes by anyone but ${service}`);
   const denyDeletes = statements.some(
-    (s) => s.Effect === 'Deny' && s.Principal === '*' && s.Condition === undefined && ['s3:DeleteObject', 's3:DeleteObjectVersion'].every((a) => allows({ ...s, Effect: 'Allow' }, a)),
+    (s) =>
+      s.Effect === 'Deny' &&
+      s.Principal === '*' &&
+      s.Condition === undefined &&
+      ['s3:DeleteObject', 's3:DeleteObjectVersion'].every((a) => allows({ ...s, Effect: 'Allow' }, a)),
   );
   if (!denyDeletes) say('its policy does not deny deleting logs and their versions');
   if (resourcesOf(json, 'aws_s3_bucket_logging').some(([, l]) => l.target_bucket === ref('aws_s3_bucket', address, 'id'))) {
@@ -183,7 +200,8 @@ export function cniProblems(json: TerraformJson): string[] {
     .filter(([, a]) => a.policy_arn === cniPolicy)
     .map(([, a]) => String(a.role));
   const nodeRoles = new Set(resourcesOf(json, 'aws_eks_node_group').map(([, g]) => String(g.node_role_arn).replace(/\.arn\}$/, '.name}')));
-  for (const role of holders.filter((r) => nodeRoles.has(r))) problems.push(`VPC CNI: the node role ${role} holds ${VPC_CNI_POLICY}: every pod on a node could use it`);
+  for (const role of holders.filter((r) => nodeRoles.has(r)))
+    problems.push(`VPC CNI: the node role ${role} holds ${VPC_CNI_POLICY}: every pod on a node could use it`);
 
   const cni = resourcesOf(json, 'aws_eks_addon').find(([, a]) => a.addon_name === 'vpc-cni')?.[1];
   const associations = asList(cni?.pod_identity_association) as Json[];

@@ -72,7 +72,8 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<ClusterSpec
         }
         if (uses.length === 0) continue;
         named.add(principal);
-        if (!stackArns.has(principal) && !people.has(principal)) say(`statement ${sid} names ${principal}, neither a role or user of this stack nor a person of the access model`);
+        if (!stackArns.has(principal) && !people.has(principal))
+          say(`statement ${sid} names ${principal}, neither a role or user of this stack nor a person of the access model`);
       }
     }
 

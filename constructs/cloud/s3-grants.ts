@@ -32,7 +32,8 @@ export function reachesObjects(pattern: string, bucketName: string, key = ''): b
 }
 
 /** Whether a (resolved) resource pattern reaches only objects below `key` in a bucket. */
-export const onlyBelow = (pattern: string, bucketName: string, key: string): boolean => literalPrefixOf(pattern).startsWith(`arn:aws:s3:::${bucketName}/${key}`);
+export const onlyBelow = (pattern: string, bucketName: string, key: string): boolean =>
+  literalPrefixOf(pattern).startsWith(`arn:aws:s3:::${bucketName}/${key}`);
 
 /** The resources an Allow statement names, resolved; NotResource reaches everything. */
 export const resolvedResourcesOf = (s: Json, resolve: (r: string) => string): string[] =>

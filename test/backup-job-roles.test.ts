@@ -9,6 +9,8 @@ import { covers, type TerraformJson } from '../constructs/cloud/terraform-json';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { backupBucketOf, backupJobRoleOf, bucketOf, type BackupJobKind } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
+import { validateInput } from '../constructs/policy/input-validation';
+import { SynthError } from '../constructs/policy/spec-error';
 
 /*
  * How restic keeps a repository in S3, read at the version the jobs run (docker.io/restic/restic:0.18.1;
@@ -341,6 +343,24 @@ describe('each job role is bound to exactly its own ServiceAccount, and exists o
         ).toEqual([backupJobRoleAddressOf(app, kind)]);
       }
       expect(new Set(JOBS.map((job) => backupJobRoleOf(prod.name, app, job))).size).toBe(3);
+    }
+  });
+});
+
+describe('an app whose job role names would not fit IAM stops synth', () => {
+  test('a 19-character cluster and a 36-character app fit a bucket name and a restore role (64), not a retention role (66)', () => {
+    const longName = 'shop-with-a-very-long-name-for-iam-x';
+    const cluster: ClusterSpec = { ...prod, name: 'acme-production-eu1', apps: { [longName]: {} }, appData: { [longName]: 'live' } };
+    const app = { ...APPS.find((a) => a.name === 'shop')!, name: longName };
+    expect(bucketOf(cluster.name, longName).length).toBeLessThanOrEqual(63);
+    expect(() => validateInput([cluster], [app])).toThrow(SynthError);
+    try {
+      validateInput([cluster], [app]);
+    } catch (e) {
+      const problems = (e as SynthError).problems.map(String);
+      expect(problems.filter((p) => p.includes('IAM role name'))).toEqual([
+        `cluster "acme-production-eu1", app "${longName}": field "name" = "${longName}": makes the IAM role name "acme-production-eu1-${longName}-retention" longer than 64 characters`,
+      ]);
     }
   });
 });

@@ -66,51 +66,48 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     expect(pod.containers[0].securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });
 
-  test.each(withStorage.map((a) => [a.name, a] as const))(
-    '%s: backup, retention, check and restore CronJobs, hardened, each as the account of its kind of job',
-    (name, app) => {
-      const ns = namespaceOf(name);
-      for (const job of JOBS) {
-        const cronJob = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!;
-        expect(cronJob).toBeDefined();
-        const spec = cronJob.spec as Json;
-        expect(spec).toMatchObject({
-          concurrencyPolicy: 'Forbid',
-          startingDeadlineSeconds: expect.any(Number),
-          successfulJobsHistoryLimit: 3,
-          failedJobsHistoryLimit: 3,
-        });
-        expect(spec.jobTemplate.spec.backoffLimit).toEqual(expect.any(Number));
-        expect(spec.suspend === true).toBe(job === 'restore');
-        const pod = podSpecOf(cronJob);
-        expect(pod.serviceAccountName).toBe(backupJobServiceAccountOf(name, job));
-        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: app.runAsUser });
-        const [restic] = pod.containers;
-        expect(restic.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
-        expect(restic.resources.limits).toBeDefined();
-        const env = Object.fromEntries(restic.env.map((e: Json) => [e.name, e.value]));
-        expect(env.RESTIC_REPOSITORY).toBe(`s3:https://s3.${cluster.region}.amazonaws.com/${backupBucketOf(cluster.name)}/${name}`);
-        expect(env.RESTIC_PASSWORD).toBeUndefined();
-      }
-      expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({
-        schedule: app.backup!.schedule,
+  test.each(withStorage.map((a) => [a.name, a] as const))("%s: backup, retention, check and restore CronJobs, hardened, as the job's account", (name, app) => {
+    const ns = namespaceOf(name);
+    for (const job of JOBS) {
+      const cronJob = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!;
+      expect(cronJob).toBeDefined();
+      const spec = cronJob.spec as Json;
+      expect(spec).toMatchObject({
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: expect.any(Number),
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
       });
-      // Backup and check add to the repository; retention alone deletes there; restore alone writes the live bucket.
-      expect(JOBS.map((job) => backupJobServiceAccountOf(name, job))).toEqual(
-        JOBS.map(
-          (job) =>
-            ({
-              backup: backupServiceAccountOf(name),
-              check: backupServiceAccountOf(name),
-              retention: retentionServiceAccountOf(name),
-              restore: restoreServiceAccountOf(name),
-            })[job],
-        ),
-      );
-      const accounts = inNamespace(objects, 'ServiceAccount', ns).map((a) => a.metadata.name);
-      for (const account of [backupServiceAccountOf(name), retentionServiceAccountOf(name), restoreServiceAccountOf(name)]) expect(accounts).toContain(account);
-    },
-  );
+      expect(spec.jobTemplate.spec.backoffLimit).toEqual(expect.any(Number));
+      expect(spec.suspend === true).toBe(job === 'restore');
+      const pod = podSpecOf(cronJob);
+      expect(pod.serviceAccountName).toBe(backupJobServiceAccountOf(name, job));
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: app.runAsUser });
+      const [restic] = pod.containers;
+      expect(restic.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(restic.resources.limits).toBeDefined();
+      const env = Object.fromEntries(restic.env.map((e: Json) => [e.name, e.value]));
+      expect(env.RESTIC_REPOSITORY).toBe(`s3:https://s3.${cluster.region}.amazonaws.com/${backupBucketOf(cluster.name)}/${name}`);
+      expect(env.RESTIC_PASSWORD).toBeUndefined();
+    }
+    expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({
+      schedule: app.backup!.schedule,
+    });
+    // Backup and check add to the repository; retention alone deletes there; restore alone writes the live bucket.
+    expect(JOBS.map((job) => backupJobServiceAccountOf(name, job))).toEqual(
+      JOBS.map(
+        (job) =>
+          ({
+            backup: backupServiceAccountOf(name),
+            check: backupServiceAccountOf(name),
+            retention: retentionServiceAccountOf(name),
+            restore: restoreServiceAccountOf(name),
+          })[job],
+      ),
+    );
+    const accounts = inNamespace(objects, 'ServiceAccount', ns).map((a) => a.metadata.name);
+    for (const account of [backupServiceAccountOf(name), retentionServiceAccountOf(name), restoreServiceAccountOf(name)]) expect(accounts).toContain(account);
+  });
 
   test.each(withStorage.map((a) => [a.name] as const))('%s: the backup reads the bucket through a read-only mount of the same claim', (name) => {
     const backup = inNamespace(objects, 'CronJob', namespaceOf(name)).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!;

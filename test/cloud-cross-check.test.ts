@@ -8,7 +8,19 @@ import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } f
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
-import { appRoleOf, backupRoleOf, backupServiceAccountOf, bucketOf, namespaceOf, SECRET_STORE, serviceAccountOf } from '../constructs/model/naming';
+import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-roles';
+import {
+  appRoleOf,
+  backupRoleOf,
+  backupServiceAccountOf,
+  bucketOf,
+  namespaceOf,
+  restoreServiceAccountOf,
+  retentionRoleOf,
+  retentionServiceAccountOf,
+  SECRET_STORE,
+  serviceAccountOf,
+} from '../constructs/model/naming';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realOutput } from './support';
 
@@ -33,7 +45,6 @@ const withRelease = (objects: readonly KubeObject[], addOn: string, edit: (relea
     return release;
   });
 const withStorage = APPS.filter((a) => a.storage).map((a) => a.name);
-const JOBS_OF_SHOP = ['backup', 'retention', 'check', 'restore'];
 /** The objects with one CronJob's restic container changed in place. */
 const withCronJob = (objects: readonly KubeObject[], name: string, edit: (pod: Json) => void): KubeObject[] =>
   objects.map((o) => {
@@ -81,14 +92,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
       .filter((a) => withStorage.includes(a))
       .sort()
       .map((a) => [a] as const),
-  )("app %s: its backup role is bound to the backup ServiceAccount the YAML really contains, not to the app's", (app) => {
-    const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === backupRoleOf(cluster.name, app))!;
-    const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
-    expect(bindings.map((b) => [b.namespace, b.service_account])).toEqual([[namespaceOf(app), backupServiceAccountOf(app)]]);
-    const account = objects.find(
-      (o) => o.kind === 'ServiceAccount' && o.metadata.name === backupServiceAccountOf(app) && o.metadata.namespace === namespaceOf(app),
-    );
-    expect(account).toBeDefined();
+  )("app %s: each backup job role is bound to exactly its own ServiceAccount, which the YAML really contains, and not to the app's", (app) => {
+    for (const kind of BACKUP_JOB_ROLES) {
+      const { roleOf, serviceAccountOf: accountOf } = BACKUP_JOB_IDENTITIES[kind];
+      const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === roleOf(cluster.name, app))!;
+      expect(roleAddress).toBe(backupJobRoleAddressOf(app, kind));
+      const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
+      expect(bindings.map((b) => [b.namespace, b.service_account])).toEqual([[namespaceOf(app), accountOf(app)]]);
+      expect(accountOf(app)).not.toBe(serviceAccountOf(app));
+      const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === accountOf(app) && o.metadata.namespace === namespaceOf(app));
+      expect(account).toBeDefined();
+    }
   });
 
   test.each(ADD_ON_IDENTITIES.map((i) => [i.addOn, i] as const))(
@@ -232,7 +246,14 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     const backupUnbound = JSON.parse(JSON.stringify(terraform));
     delete backupUnbound.resource.aws_eks_pod_identity_association['backup_pod_identity_shop'];
     expect(crossCheckProblems(backupUnbound, objects, apps)).toEqual([
-      `app shop: backup ServiceAccount shop/shop-backup has 0 Pod Identity associations, not 1`,
+      `app shop: backup job ServiceAccount shop/shop-backup has 0 Pod Identity associations, not 1`,
+    ]);
+    const restoreTwice = JSON.parse(JSON.stringify(terraform));
+    const restore = restoreTwice.resource.aws_eks_pod_identity_association[backupJobPodIdentityAddressOf('shop', 'restore')];
+    restoreTwice.resource.aws_eks_pod_identity_association[backupJobPodIdentityAddressOf('shop', 'retention')] = { ...restore };
+    expect(crossCheckProblems(restoreTwice, objects, apps)).toEqual([
+      `app shop: backup job ServiceAccount shop/${retentionServiceAccountOf('shop')} has 0 Pod Identity associations, not 1`,
+      `app shop: backup job ServiceAccount shop/${restoreServiceAccountOf('shop')} has 2 Pod Identity associations, not 1`,
     ]);
   });
 
@@ -295,7 +316,20 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
         }),
       ),
     ).toEqual([
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": Pod Identity binds the backup role ${backupRoleOf(cluster.name, 'shop')} to shop/shop-backup, not to shop/shop`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": the backup job must run as shop-backup, the account of its role ${backupRoleOf(cluster.name, 'shop')}`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": Pod Identity binds the role ${backupRoleOf(cluster.name, 'shop')} to shop/shop-backup, not to exactly shop/shop`,
+    ]);
+    // The retention job run as the backup account would prune with a role that cannot delete backups.
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-retention', (pod) => {
+          pod.serviceAccountName = backupServiceAccountOf('shop');
+        }),
+      ),
+    ).toEqual([
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": the retention job must run as shop-retention, the account of its role ${retentionRoleOf(cluster.name, 'shop')}`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": Pod Identity binds the role ${retentionRoleOf(cluster.name, 'shop')} to shop/shop-retention, not to exactly shop/shop-backup`,
     ]);
 
     const renamed = copy(terraform);
@@ -310,14 +344,15 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
         `${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform puts in ${cluster.offsiteRegion}, not in the cluster's region ${cluster.region}`,
       ]),
     );
-    const otherPrefix = copy(terraform);
-    const policy = JSON.parse(otherPrefix.resource.aws_iam_role_policy.backup_role_shop_policy.policy);
-    policy.Statement.find((st: Json) => st.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*';
-    otherPrefix.resource.aws_iam_role_policy.backup_role_shop_policy.policy = JSON.stringify(policy);
-    expect(check(otherPrefix, objects)).toEqual(
-      JOBS_OF_SHOP.map(
+    // A role cut too far: without its lock deletes, backup and check would leave their locks behind.
+    const noLocks = copy(terraform);
+    const policy = JSON.parse(noLocks.resource.aws_iam_role_policy.backup_role_shop_policy.policy);
+    policy.Statement = policy.Statement.filter((st: Json) => st.Sid !== 'RemoveOwnLocks');
+    noLocks.resource.aws_iam_role_policy.backup_role_shop_policy.policy = JSON.stringify(policy);
+    expect(check(noLocks, objects)).toEqual(
+      ['backup', 'check'].map(
         (job) =>
-          `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the backup role ${backupRoleOf(cluster.name, 'shop')} may not s3:PutObject in ${cluster.name}-backup/shop/*`,
+          `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the ${job} job's role ${backupRoleOf(cluster.name, 'shop')} may not s3:DeleteObject ${cluster.name}-backup/shop/locks/<id>, which restic does for it`,
       ),
     );
 

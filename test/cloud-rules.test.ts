@@ -310,7 +310,7 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
         statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:DeleteObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
       });
     }),
-    'app shop: its app role reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may',
+    'app shop: its app role reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup job roles may',
   ],
   [
     'an app role that may use the backup key',
@@ -351,102 +351,6 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
       delete r.aws_iam_role['app_role_legacy-site'];
     }),
     'app legacy-site: has 0 roles named acme-prod-legacy-site-app, not 1',
-  ],
-  [
-    'a backup role that reaches the whole backup bucket',
-    broken((r) => {
-      editPolicy(r, 'backup_role_shop_policy', (statements) => {
-        statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/*';
-      });
-    }),
-    'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/*, beyond its own bucket and backup prefix',
-  ],
-  [
-    "a backup role that reaches another app's backups",
-    broken((r) => {
-      editPolicy(r, 'backup_role_shop_policy', (statements) => {
-        statements.find((s) => s.Sid === 'UseOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*';
-      });
-    }),
-    'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}/legacy-site/*, beyond its own bucket and backup prefix',
-  ],
-  [
-    'a backup role that lists the whole backup bucket',
-    broken((r) => {
-      editPolicy(r, 'backup_role_shop_policy', (statements) => {
-        delete statements.find((s) => s.Sid === 'ListOwnBackups').Condition;
-      });
-    }),
-    'app shop: its backup role reaches ${aws_s3_bucket.backup_near.arn}, beyond its own bucket and backup prefix',
-  ],
-  [
-    "a backup role that reaches another app's bucket",
-    broken((r) => {
-      editPolicy(r, 'backup_role_legacy-site_policy', (statements) => {
-        statements[1].Resource = '${aws_s3_bucket.app_data_shop.arn}/*';
-      });
-    }),
-    'app legacy-site: its backup role reaches ${aws_s3_bucket.app_data_shop.arn}/*, beyond its own bucket and backup prefix',
-  ],
-  [
-    'a backup role that deletes in a data bucket whose versioning is suspended',
-    broken((r) => {
-      r.aws_s3_bucket_versioning['app_data_shop_versioning'].versioning_configuration.status = 'Suspended';
-    }),
-    'app shop: its backup role may delete in bucket acme-prod-shop-data (an in-place restore replaces files), but its versioning status is "Suspended", not one with status "Enabled"',
-  ],
-  [
-    'a backup role that deletes in a data bucket without versioning',
-    broken((r) => {
-      delete r.aws_s3_bucket_versioning['app_data_legacy-site_versioning'];
-    }),
-    'app legacy-site: its backup role may delete in bucket acme-prod-legacy-site-data (an in-place restore replaces files), but it has 0 aws_s3_bucket_versioning resources',
-  ],
-  [
-    'a backup role that may delete object versions',
-    broken((r) => {
-      editPolicy(r, 'backup_role_shop_policy', (statements) => {
-        statements.find((s) => s.Sid === 'ReadAndRestoreAppObjects').Action.push('s3:DeleteObjectVersion');
-      });
-    }),
-    "app shop: its backup role may s3:DeleteObjectVersion in the app's bucket: that would erase the versions a restore's deletes are recovered from",
-  ],
-  [
-    'a backup role that may suspend versioning',
-    broken((r) => {
-      editPolicy(r, 'backup_role_shop_policy', (statements) => {
-        statements.find((s) => s.Sid === 'ListAppBucket').Action = 's3:*';
-      });
-    }),
-    "app shop: its backup role may s3:DeleteObjectVersion, s3:PutBucketVersioning, s3:PutLifecycleConfiguration in the app's bucket",
-  ],
-  [
-    "a backup role handed to the app's own ServiceAccount",
-    broken((r) => {
-      r.aws_eks_pod_identity_association['backup_pod_identity_shop'].service_account = 'shop';
-    }),
-    'app shop: its backup role is bound to shop/shop, not shop/shop-backup',
-  ],
-  [
-    'an app with storage but no backup role',
-    broken((r) => {
-      delete r.aws_iam_role['backup_role_legacy-site'];
-    }),
-    'app legacy-site: has 0 backup roles named acme-prod-legacy-site-backup, not 1: every app with storage is backed up',
-  ],
-  [
-    'a backup role for an app without storage',
-    broken((r) => {
-      r.aws_iam_role['backup_role_backoffice'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-backoffice-backup' };
-    }),
-    'app backoffice: has a backup role but no storage to back up',
-  ],
-  [
-    'a backup role no app owns',
-    broken((r) => {
-      r.aws_iam_role['stray'] = { ...r.aws_iam_role['backup_role_shop'], name: 'acme-prod-gone-backup' };
-    }),
-    'role acme-prod-gone-backup looks like a backup role, but no app in the data ledger owns it',
   ],
   [
     'no DNS zone for the cluster domain',
@@ -615,7 +519,7 @@ const BROKEN_GEESEFS: ReadonlyArray<readonly [string, TerraformJson, string]> = 
         statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
       });
     }),
-    'app shop: its GeeseFS user reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup role may',
+    'app shop: its GeeseFS user reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup job roles may',
   ],
   [
     'a GeeseFS user that may use the backup key',
@@ -680,9 +584,11 @@ describe('a GeeseFS app gets an IAM user that the rules hold to its own bucket',
   test('the GeeseFS stack passes every cloud rule', () => {
     expect(cloudProblems(geesefs(), prod, geesefsApps)).toEqual([]);
   });
-  test('a user left behind when the app goes back to Mountpoint is a problem', () => {
+  test('a user left behind when the app goes back to Mountpoint is a problem, and so are its deletes and the role that deleted for GeeseFS', () => {
     expect(cloudProblems(geesefs(), prod, appsOf(prod))).toEqual([
       'app shop: has an IAM user acme-prod-shop-geesefs but storage.driver is "mountpoint-s3": only GeeseFS needs static keys',
+      "role acme-prod-shop-app: may delete objects in its live bucket acme-prod-shop-data, but the app's storage does not delete (Mountpoint without storage.allowDelete)",
+      "IAM user acme-prod-shop-geesefs: may delete objects in the live bucket acme-prod-shop-data; only the app's own role (where its storage deletes) and its restore role may",
     ]);
   });
   test.each(BROKEN_GEESEFS)('%s', (_case, json, expected) => {

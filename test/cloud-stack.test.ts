@@ -27,6 +27,7 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
+import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
 import { geesefsUserAddressOf, geesefsUserOf } from '../constructs/cloud/geesefs-user';
@@ -36,8 +37,6 @@ import {
   accessLogBucketOf,
   appRoleOf,
   backupBucketOf,
-  backupRoleOf,
-  backupServiceAccountOf,
   bucketOf,
   namespaceOf,
   offsiteBackupBucketOf,
@@ -257,36 +256,62 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     }
   });
 
-  test('gives each app with storage a backup role of its own, bound to its backup ServiceAccount; the app role never reaches the backups', () => {
+  test('gives each app with storage a backup, a retention and a restore role, each bound to its own ServiceAccount; the app role never reaches the backups', () => {
     expect(appsWithStorage.length).toBeGreaterThan(0);
     for (const app of Object.keys(cluster.apps)) {
       expect(s3Resources(statementsOf(`app_role_${app}_policy`)).every((r) => !r.includes('backup_near'))).toBe(true);
-      const backupRole = all('aws_iam_role').filter((r) => r.name === backupRoleOf(cluster.name, app));
-      expect(backupRole).toHaveLength(appsWithStorage.includes(app) ? 1 : 0);
+      for (const kind of BACKUP_JOB_ROLES) {
+        const roles = all('aws_iam_role').filter((r) => r.name === BACKUP_JOB_IDENTITIES[kind].roleOf(cluster.name, app));
+        expect(roles).toHaveLength(appsWithStorage.includes(app) ? 1 : 0);
+      }
     }
+    // Sid: [actions, resource] of each role; the KMS statements are held to the S3 path of the cluster's region.
+    const bucket = (app: string) => `\${aws_s3_bucket.app_data_${app}.arn}`;
+    const backups = '${aws_s3_bucket.backup_near.arn}';
+    const compact = (statements: Json[]) => Object.fromEntries(statements.map((st) => [st.Sid, [[st.Action].flat(), st.Resource]]));
+    const common = () => ({
+      LocateBackupBucket: [['s3:GetBucketLocation'], backups],
+      ListOwnBackups: [['s3:ListBucket'], backups],
+      UseBackupKey: [['kms:Decrypt', 'kms:GenerateDataKey'], '${aws_kms_key.backup_near_key.arn}'],
+    });
     for (const app of appsWithStorage) {
-      expect(synthesized).toHaveResourceWithProperties(
-        EksPodIdentityAssociation,
-        partial({
-          namespace: namespaceOf(app),
-          service_account: backupServiceAccountOf(app),
-          role_arn: `\${aws_iam_role.backup_role_${app}.arn}`,
-        }),
-      );
-      const statements = statementsOf(`backup_role_${app}_policy`);
-      const bucket = `\${aws_s3_bucket.app_data_${app}.arn}`;
-      const backups = '${aws_s3_bucket.backup_near.arn}';
-      expect(new Set(s3Resources(statements))).toEqual(new Set([bucket, `${bucket}/*`, backups, `${backups}/${app}/*`]));
-      // An in-place restore replaces files (tar unlinks before it writes); the bucket's versions make that undoable.
-      expect(statements.find((st) => st.Resource === `${bucket}/*`).Action).toEqual([
-        's3:GetObject',
-        's3:PutObject',
-        's3:DeleteObject',
-        's3:AbortMultipartUpload',
-      ]);
+      const expected: Record<BackupJobRole, Json> = {
+        backup: {
+          ListAppBucket: [['s3:ListBucket', 's3:GetBucketLocation'], bucket(app)],
+          ReadAppObjects: [['s3:GetObject'], `${bucket(app)}/*`],
+          ReadAppDataKey: [['kms:Decrypt'], '${aws_kms_key.app_data_key.arn}'],
+          ...common(),
+          AddToOwnBackups: [['s3:GetObject', 's3:PutObject'], `${backups}/${app}/*`],
+          RemoveOwnLocks: [['s3:DeleteObject'], `${backups}/${app}/locks/*`],
+        },
+        retention: { ...common(), PruneOwnBackups: [['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], `${backups}/${app}/*`] },
+        restore: {
+          ListAppBucket: [['s3:ListBucket', 's3:GetBucketLocation'], bucket(app)],
+          RestoreAppObjects: [['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], `${bucket(app)}/*`],
+          UseAppDataKey: [['kms:Decrypt', 'kms:GenerateDataKey'], '${aws_kms_key.app_data_key.arn}'],
+          ...common(),
+          ReadOwnBackups: [['s3:GetObject'], `${backups}/${app}/*`],
+          HoldOwnLocks: [['s3:PutObject', 's3:DeleteObject'], `${backups}/${app}/locks/*`],
+        },
+      };
+      for (const kind of BACKUP_JOB_ROLES) {
+        const statements = statementsOf(`${backupJobRoleAddressOf(app, kind)}_policy`);
+        expect(compact(statements)).toEqual(expected[kind]);
+        expect(statements.find((st) => st.Sid === 'ListOwnBackups').Condition).toEqual({ StringLike: { 's3:prefix': [`${app}/*`] } });
+        for (const st of statements.filter((x) => [x.Action].flat().some((a: string) => a.startsWith('kms:')))) {
+          expect(st.Condition).toEqual({ StringEquals: { 'kms:ViaService': `s3.${cluster.region}.amazonaws.com` } });
+        }
+        expect(synthesized).toHaveResourceWithProperties(
+          EksPodIdentityAssociation,
+          partial({
+            namespace: namespaceOf(app),
+            service_account: BACKUP_JOB_IDENTITIES[kind].serviceAccountOf(app),
+            role_arn: `\${aws_iam_role.${backupJobRoleAddressOf(app, kind)}.arn}`,
+          }),
+        );
+      }
+      // The restore's deletes (tar replaces files) only add delete markers: the bucket keeps versions.
       expect(json.resource.aws_s3_bucket_versioning[`app_data_${app}_versioning`].versioning_configuration).toEqual({ status: 'Enabled' });
-      expect(statements.find((st) => st.Sid === 'ListOwnBackups').Condition).toEqual({ StringLike: { 's3:prefix': [`${app}/*`] } });
-      expect(statements.find((st) => st.Resource === `${backups}/${app}/*`).Action).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     }
   });
 
@@ -395,9 +420,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {
     const dataPath = ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_eks_pod_identity_association'];
     const dataRoles = Object.entries(json.resource.aws_iam_role_policy as Record<string, Json>)
-      .filter(([address]) => address.startsWith('app_role_') || address.startsWith('backup_role_'))
+      .filter(([address]) => ['app_role_', 'backup_role_', 'retention_role_', 'restore_role_'].some((prefix) => address.startsWith(prefix)))
       .map(([, p]) => p);
-    expect(dataRoles.length).toBe(Object.keys(cluster.apps).length + appsWithStorage.length);
+    expect(dataRoles.length).toBe(Object.keys(cluster.apps).length + 3 * appsWithStorage.length);
     expect(JSON.stringify([...dataPath.map(all), dataRoles])).not.toMatch(/size|quota|capacity/i);
   });
 

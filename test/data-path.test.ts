@@ -6,7 +6,16 @@ import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { backupBucketOf, backupPrefixOf, backupServiceAccountOf, bucketOf, namespaceOf } from '../constructs/model/naming';
+import {
+  backupBucketOf,
+  backupJobServiceAccountOf,
+  backupPrefixOf,
+  backupServiceAccountOf,
+  bucketOf,
+  namespaceOf,
+  restoreServiceAccountOf,
+  retentionServiceAccountOf,
+} from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
 import { backupCoverageProblems, statefulProblems } from '../constructs/policy/data-rules';
 import { podSpecOf } from '../constructs/policy/output-rules';
@@ -58,7 +67,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     expect(pod.containers[0].securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });
 
-  test.each(withStorage.map((a) => [a.name, a] as const))('%s: backup, retention, check and restore CronJobs, hardened, as the backup account', (name, app) => {
+  test.each(withStorage.map((a) => [a.name, a] as const))("%s: backup, retention, check and restore CronJobs, hardened, as the job's account", (name, app) => {
     const ns = namespaceOf(name);
     for (const job of JOBS) {
       const cronJob = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!;
@@ -73,7 +82,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
       expect(spec.jobTemplate.spec.backoffLimit).toEqual(expect.any(Number));
       expect(spec.suspend === true).toBe(job === 'restore');
       const pod = podSpecOf(cronJob);
-      expect(pod.serviceAccountName).toBe(backupServiceAccountOf(name));
+      expect(pod.serviceAccountName).toBe(backupJobServiceAccountOf(name, job));
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: app.runAsUser });
       const [restic] = pod.containers;
       expect(restic.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
@@ -85,6 +94,20 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({
       schedule: app.backup!.schedule,
     });
+    // Backup and check add to the repository; retention alone deletes there; restore alone writes the live bucket.
+    expect(JOBS.map((job) => backupJobServiceAccountOf(name, job))).toEqual(
+      JOBS.map(
+        (job) =>
+          ({
+            backup: backupServiceAccountOf(name),
+            check: backupServiceAccountOf(name),
+            retention: retentionServiceAccountOf(name),
+            restore: restoreServiceAccountOf(name),
+          })[job],
+      ),
+    );
+    const accounts = inNamespace(objects, 'ServiceAccount', ns).map((a) => a.metadata.name);
+    for (const account of [backupServiceAccountOf(name), retentionServiceAccountOf(name), restoreServiceAccountOf(name)]) expect(accounts).toContain(account);
   });
 
   test.each(withStorage.map((a) => [a.name] as const))('%s: the backup reads the bucket through a read-only mount of the same claim', (name) => {

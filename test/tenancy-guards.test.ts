@@ -3,10 +3,17 @@
 import { isCelError, run } from '@bufbuild/cel';
 import { CLUSTERS } from '../clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
-import { celNameOf, JOB_ACCOUNTS, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
-import { BACKUP_COMPONENT_LABEL } from '../constructs/app/backup-jobs';
+import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
+import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
-import { APP_PART_OF_LABEL, backupServiceAccountOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import {
+  APP_PART_OF_LABEL,
+  backupJobServiceAccountOf,
+  backupServiceAccountOf,
+  namespaceOf,
+  restoreServiceAccountOf,
+  serviceAccountOf,
+} from '../constructs/model/naming';
 import type { AdmissionRule } from '../constructs/platform/admission-policy';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { admissionSets } from '../scripts/ci/admission-sets';
@@ -132,25 +139,27 @@ describe('pods stay on their own app accounts', () => {
   });
   test('a Job made by hand from a restic CronJob runs as its account (`kubectl create job --from`: an owner reference, no controller flag); a Job from nowhere does not', () => {
     // kubectl, pkg/cmd/create/create_job.go, createJobFromCronJob: the template's labels and an owner reference to the CronJob.
-    const manual = { ...jobOf(shopBackup), metadata: { ...jobOf(shopBackup).metadata, ownerReferences: [{ kind: 'CronJob', name: 'shop-restore' }] } };
+    const restore = cronJobs.find((c) => c.metadata.name === 'shop-restore')! as Json;
+    const manual = { ...jobOf(restore), metadata: { ...jobOf(restore).metadata, ownerReferences: [{ kind: 'CronJob', name: 'shop-restore' }] } };
     expect(check(manual)).toBe(true);
     expect(check({ ...manual, metadata: { ...manual.metadata, ownerReferences: undefined } })).toBe(false);
     expect(check({ ...manual, metadata: { ...manual.metadata, ownerReferences: [{ kind: 'CronJob', name: 'shop-report' }] } })).toBe(false);
   });
-  test("with an account per job, each job may use its own and no other job's, and no Deployment any", () => {
-    const perJob = serviceAccountGuardRule({ ...JOB_ACCOUNTS, restore: (app) => `${app}-restore` });
+  test("each restic job runs as its own account and no other job's; no Deployment as any of them", () => {
     const asAccount = (cron: Json, account: string) =>
       edited(cron, (c) => {
         c.spec.jobTemplate.spec.template.spec.serviceAccountName = account;
       });
-    const restore = cronJobs.find((c) => c.metadata.name === 'shop-restore')! as Json;
-    const admitted = (object: Json) => admits(perJob, { object, namespaceObject: shopNs });
-    expect(admitted(asAccount(restore, 'shop-restore'))).toBe(true);
-    expect(admitted(jobOf(asAccount(restore, 'shop-restore')))).toBe(true);
-    expect(admitted(asAccount(restore, backupServiceAccountOf('shop')))).toBe(false);
-    expect(admitted(asAccount(shopBackup, 'shop-restore'))).toBe(false);
-    expect(admitted(jobOf(asAccount(shopBackup, 'shop-restore')))).toBe(false);
-    expect(admitted(edited(shop, (d) => (d.spec.template.spec.serviceAccountName = 'shop-restore')))).toBe(false);
+    const job = (name: string) => cronJobs.find((c) => c.metadata.name === backupJobNameOf('shop', name as BackupJob))! as Json;
+    const accounts = (['backup', 'check', 'retention', 'restore'] as const).map((j) => [j, backupJobServiceAccountOf('shop', j)] as const);
+    expect(new Set(accounts.map(([, a]) => a)).size).toBeGreaterThan(1);
+    for (const [j, own] of accounts) {
+      expect([j, (job(j).spec.jobTemplate.spec.template.spec as Json).serviceAccountName]).toEqual([j, own]);
+      for (const [, other] of accounts) {
+        expect([j, other, check(asAccount(job(j), other)), check(jobOf(asAccount(job(j), other)))]).toEqual([j, other, other === own, other === own]);
+      }
+      expect([own, check(edited(shop, (d) => (d.spec.template.spec.serviceAccountName = own)))]).toEqual([own, false]);
+    }
   });
   test('it refuses a backup-labelled Pod with the backup account that no Job owns', () => {
     const pod = podOf(jobOf(shopBackup).spec.template, 'Job', 'shop');
@@ -169,7 +178,8 @@ describe('pods stay on their own app accounts', () => {
     for (const pod of pods) expect([pod.metadata.name, check(pod)]).toEqual([pod.metadata.name, true]);
   });
   test.each(['shop', 'a', 'legacy-site'])("the CEL names of %s are the naming functions' names", (app) => {
-    for (const nameOf of [serviceAccountOf, backupServiceAccountOf]) expect(evaluate(celNameOf(nameOf, 'app'), { app })).toBe(nameOf(app));
+    for (const nameOf of [serviceAccountOf, backupServiceAccountOf, restoreServiceAccountOf])
+      expect(evaluate(celNameOf(nameOf, 'app'), { app })).toBe(nameOf(app));
   });
 });
 

@@ -1,5 +1,5 @@
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../app/backup-jobs';
-import { APP_PART_OF_LABEL, backupServiceAccountOf, selectorLabelsOf, serviceAccountOf } from '../model/naming';
+import { APP_PART_OF_LABEL, backupJobServiceAccountOf, selectorLabelsOf, serviceAccountOf } from '../model/naming';
 import type { AdmissionRule } from '../platform/admission-policy';
 
 /** The label of an app namespace that names its app (the namespace carries the app's labels). */
@@ -7,15 +7,15 @@ const APP_NAME_LABEL = Object.keys(selectorLabelsOf('app'))[0];
 /** The value of BACKUP_COMPONENT_LABEL on the pods of the app's restic jobs. */
 const BACKUP_COMPONENT = 'backup';
 /**
- * The account each of the app's restic jobs runs as, by job: a CronJob named backupJobNameOf(app, job),
- * or a Job made from it, may use this account and no other job's. (When the jobs get accounts of their
- * own, e.g. `<app>-restore` for the restore job, this table names them.)
+ * The account each of the app's restic jobs runs as (backupJobServiceAccountOf: backup and check share
+ * one, retention and restore have their own): a CronJob named backupJobNameOf(app, job), or a Job made
+ * from it, may use this account and no other job's.
  */
 export const JOB_ACCOUNTS: Readonly<Record<BackupJob, (app: string) => string>> = {
-  backup: backupServiceAccountOf,
-  check: backupServiceAccountOf,
-  retention: backupServiceAccountOf,
-  restore: backupServiceAccountOf,
+  backup: (app) => backupJobServiceAccountOf(app, 'backup'),
+  check: (app) => backupJobServiceAccountOf(app, 'check'),
+  retention: (app) => backupJobServiceAccountOf(app, 'retention'),
+  restore: (app) => backupJobServiceAccountOf(app, 'restore'),
 };
 
 /** Every account the guard lets a pod of this app's namespace use. */
@@ -23,7 +23,7 @@ export const allowedAccountsOf = (app: string): string[] => [...new Set([service
 
 const quote = (s: string) => JSON.stringify(s);
 const MARK = '\u0000';
-/** A naming function as CEL over `app`: `serviceAccountOf` gives `app`, `backupServiceAccountOf` gives `app + "-backup"`. */
+/** A naming function as CEL over `app`: `serviceAccountOf` gives `app`, `restoreServiceAccountOf` gives `app + "-restore"`. */
 export function celNameOf(nameOf: (app: string) => string, app: string): string {
   const parts = nameOf(MARK).split(MARK);
   return parts.flatMap((part, i) => [...(part ? [quote(part)] : []), ...(i < parts.length - 1 ? [app] : [])]).join(' + ');

@@ -5,8 +5,8 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import {
   appSecretOf,
   backupBucketOf,
+  backupJobServiceAccountOf,
   backupPrefixOf,
-  backupServiceAccountOf,
   bucketOf,
   labelsOf,
   namespaceOf,
@@ -50,8 +50,9 @@ export interface BackupJobsProps {
 /**
  * The app's backups with restic, into its own prefix of the cluster's backup bucket (which replicates
  * offsite): a backup CronJob that reads the bucket through a read-only mount, retention and check
- * CronJobs, and a suspended restore CronJob. They run as their own ServiceAccount, whose role alone
- * reaches the backups, so the app cannot delete its own history.
+ * CronJobs, and a suspended restore CronJob. Each kind of job runs as a ServiceAccount of its own, whose
+ * role may do only what that job does (constructs/cloud/backup-job-roles.ts): the app cannot delete its own
+ * history, backup and check cannot delete backups, and only restore writes the live bucket.
  */
 export class BackupJobs extends Construct {
   constructor(scope: Construct, id: string, props: BackupJobsProps) {
@@ -60,12 +61,13 @@ export class BackupJobs extends Construct {
     const { backup } = app;
     const namespace = namespaceOf(app.name);
     const labels = labelsOf(app.name);
-    const serviceAccount = backupServiceAccountOf(app.name);
-
-    new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: serviceAccount, namespace, labels },
-      automountServiceAccountToken: false,
-    });
+    const accountOf = (job: BackupJob) => backupJobServiceAccountOf(app.name, job);
+    for (const name of new Set((['backup', 'retention', 'restore'] as const).map(accountOf))) {
+      new kplus.k8s.KubeServiceAccount(this, name === accountOf('backup') ? 'ServiceAccount' : `ServiceAccount-${name}`, {
+        metadata: { name, namespace, labels },
+        automountServiceAccountToken: false,
+      });
+    }
 
     new StoreSecret(this, 'Password', {
       name: resticSecretOf(app.name),
@@ -157,7 +159,7 @@ export class BackupJobs extends Construct {
               template: {
                 metadata: { labels: podLabels },
                 spec: {
-                  serviceAccountName: serviceAccount,
+                  serviceAccountName: accountOf(job),
                   automountServiceAccountToken: false,
                   restartPolicy: 'Never',
                   priorityClassName: APP_PRIORITY,

@@ -1,6 +1,8 @@
 import type { Construct } from 'constructs';
 import { appRoleOf, namespaceOf, serviceAccountOf } from '../model/naming';
+import type { ResolvedStorage } from '../model/resolve';
 import type { EksCluster } from './eks-cluster';
+import type { EncryptionKey } from './encryption-key';
 import type { PolicyStatement } from './iam-policy';
 import { PodIdentityRole } from './pod-identity-role';
 import type { SecureBucket } from './secure-bucket';
@@ -9,21 +11,33 @@ import type { SecureBucket } from './secure-bucket';
 export const appRoleAddressOf = (app: string): string => `app_role_${app}`;
 export const podIdentityAddressOf = (app: string): string => `app_pod_identity_${app}`;
 
-/** What an app may do in its bucket: what Mountpoint for S3 needs (list, read, write, delete, multipart). */
-export const APP_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+/** What an app may do in its bucket: what Mountpoint for S3 needs (list, read, write, multipart), and delete where its storage deletes. */
+export const APP_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
+export const APP_DELETE_ACTION = 's3:DeleteObject';
+
+/**
+ * Whether an app's storage deletes objects: GeeseFS always does (a rename is a copy and a delete),
+ * Mountpoint only with `allowDelete`. An app without storage does not.
+ */
+export const storageDeletes = (storage: ResolvedStorage | undefined): boolean => storage?.driver === 'geesefs' || storage?.allowDelete === true;
 
 /**
  * Everything an app may do with its data: its bucket and the key that encrypts it, the key only through
- * S3 in the cluster's region. The app role and a GeeseFS app's IAM user get exactly these statements.
+ * S3 in the cluster's region; delete only where its storage deletes. The app role and a GeeseFS app's
+ * IAM user get exactly these statements.
  */
-export function appDataStatements(bucketArn: string, dataKeyArn: string, region: string): PolicyStatement[] {
+export function appDataStatements(bucketArn: string, dataKeyArn: string, region: string, deletes: boolean): PolicyStatement[] {
   const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } };
   return [
     { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
-    { Sid: 'UseAppObjects', Effect: 'Allow', Action: APP_OBJECT_ACTIONS, Resource: `${bucketArn}/*` },
-    { Sid: 'UseAppDataKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: dataKeyArn, Condition: viaS3 },
+    { Sid: 'UseAppObjects', Effect: 'Allow', Action: deletes ? [...APP_OBJECT_ACTIONS, APP_DELETE_ACTION] : APP_OBJECT_ACTIONS, Resource: `${bucketArn}/*` },
+    { Sid: 'UseAppDataKey', Effect: 'Allow', Action: APP_DATA_KEY_ACTIONS, Resource: dataKeyArn, Condition: viaS3 },
   ];
 }
+/** What an app's role or user may do with the data key, through S3. */
+export const APP_DATA_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+/** The key policy statement that names the apps' roles and GeeseFS users. */
+export const APP_DATA_KEY_SID = 'AppsUseTheirDataThroughS3';
 
 export interface AppRoleProps {
   readonly cluster: EksCluster;
@@ -32,12 +46,14 @@ export interface AppRoleProps {
   readonly region: string;
   /** The app's own data bucket, and the key that encrypts it. */
   readonly bucket: SecureBucket;
-  readonly dataKeyArn: string;
+  readonly dataKey: EncryptionKey;
+  /** Whether the app's storage deletes objects (storageDeletes). */
+  readonly deletes: boolean;
 }
 
 /**
  * The IAM role of one app. It reaches only that app's bucket, never the backups: those belong to the
- * BackupRole, so a compromised app cannot delete its own backups. EKS Pod Identity hands it to exactly
+ * backup job roles, so a compromised app cannot delete its own backups. It deletes only where its storage does. EKS Pod Identity hands it to exactly
  * the app's ServiceAccount in the app's namespace, the names the WebApp construct emits.
  */
 export class AppRole extends PodIdentityRole {
@@ -50,9 +66,15 @@ export class AppRole extends PodIdentityRole {
       namespace: namespaceOf(app),
       serviceAccount: serviceAccountOf(app),
       policyName: 'app-data',
-      statements: appDataStatements(props.bucket.resource.arn, props.dataKeyArn, props.region),
+      statements: appDataStatements(props.bucket.resource.arn, props.dataKey.arn, props.region, props.deletes),
       roleAddress: appRoleAddressOf(app),
       associationAddress: podIdentityAddressOf(app),
+    });
+    props.dataKey.allow({
+      sid: APP_DATA_KEY_SID,
+      principal: { AWS: this.role.arn },
+      actions: APP_DATA_KEY_ACTIONS,
+      condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
     });
   }
 }

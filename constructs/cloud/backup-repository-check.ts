@@ -1,10 +1,12 @@
 import { backupJobNameOf, type BackupJob } from '../app/backup-jobs';
 import type { ClusterSpec } from '../model/cluster-spec';
-import { backupBucketOf, backupPrefixOf, backupRoleOf, namespaceOf } from '../model/naming';
+import { backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, backupPrefixOf, namespaceOf } from '../model/naming';
 import { SpecProblem } from '../policy/spec-error';
 import { describe, type KubeObject } from '../synth/kube-object';
+import { REPOSITORY_NEEDS } from './backup-job-roles';
 import { rolesOf } from './iam-principals';
-import { grants, ref, regionOf, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+import { allows } from './s3-grants';
+import { asList, covers, ref, regionOf, resourcesOf, type Json, type TerraformJson } from './terraform-json';
 
 /** Every backup job of an app; `satisfies` makes tsc list a job added to BackupJob here too. */
 const JOBS = Object.keys({ backup: 1, retention: 1, check: 1, restore: 1 } satisfies Record<BackupJob, 1>) as BackupJob[];
@@ -15,7 +17,8 @@ const S3_REPOSITORY = /^s3:https:\/\/([^/]+)\/([^/]+)\/(.+)$/;
  * The cloud side against the backup jobs of one cluster. Every backup, retention, check and restore
  * CronJob of a running app sets RESTIC_REPOSITORY to the near backup bucket that the Terraform defines
  * (backupBucketOf), in the cluster's region, below the app's own prefix (backupPrefixOf); and the job runs
- * as the ServiceAccount that Pod Identity binds to the app's backup role, which may write there. A CronJob
+ * as the ServiceAccount of its kind (backupJobServiceAccountOf), which Pod Identity binds, alone, to the
+ * role of that kind of job (backupJobRoleOf), which may do there what restic does for the job. A CronJob
  * that sets RESTIC_REPOSITORY but is no app's backup job is a problem too: nothing would check it.
  */
 export function backupRepositoryProblems(
@@ -71,25 +74,37 @@ export function backupRepositoryProblems(
     }
     if (!near || repositories.length === 0) continue;
 
-    // The job's ServiceAccount must be bound to the app's backup role, and that role must write the app's prefix.
-    const role = roles.find((r) => r.name === backupRoleOf(cluster.name, app));
-    const target = `${ref('aws_s3_bucket', near[0], 'arn')}/${prefix}*`;
+    // The job's ServiceAccount is the one of its kind, bound to exactly its role, which may do what the job does.
+    const job = JOBS.find((j) => name === backupJobNameOf(app, j))!;
+    const roleName = backupJobRoleOf(cluster.name, app, job);
+    const role = roles.find((r) => r.name === roleName);
     const account = `${namespace}/${pod.serviceAccountName}`;
     const accountField = `${describe(cronJob)}: spec.jobTemplate.spec.template.spec.serviceAccountName`;
+    if (pod.serviceAccountName !== backupJobServiceAccountOf(app, job)) {
+      say(accountField, pod.serviceAccountName, `the ${job} job must run as ${backupJobServiceAccountOf(app, job)}, the account of its role ${roleName}`);
+    }
     if (!role) {
-      say(accountField, pod.serviceAccountName, `the Terraform has no backup role ${backupRoleOf(cluster.name, app)}`);
+      say(accountField, pod.serviceAccountName, `the Terraform has no ${job} job role ${roleName}`);
       continue;
     }
     const bound = associations.filter((a) => a.role_arn === ref('aws_iam_role', role.address, 'arn')).map((a) => `${a.namespace}/${a.service_account}`);
-    if (!bound.includes(account)) {
+    if (bound.length !== 1 || bound[0] !== account) {
       say(
         accountField,
         pod.serviceAccountName,
-        `Pod Identity binds the backup role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to ${account}`,
+        `Pod Identity binds the role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to exactly ${account}`,
       );
     }
-    if (!role.statements.some((s) => grants(s, ['s3:PutObject']) && [s.Resource].flat().includes(target))) {
-      say(`${describe(cronJob)}: RESTIC_REPOSITORY`, repositories[0].value, `the backup role ${role.name} may not s3:PutObject in ${nearName}/${prefix}*`);
+    const arn = ref('aws_s3_bucket', near[0], 'arn');
+    for (const [action, key] of REPOSITORY_NEEDS[job]) {
+      const target = `${arn}/${prefix}${key}`;
+      if (!role.statements.some((s) => allows(s, action) && (asList(s.Resource) as string[]).some((r) => covers(r, target)))) {
+        say(
+          `${describe(cronJob)}: RESTIC_REPOSITORY`,
+          repositories[0].value,
+          `the ${job} job's role ${role.name} may not ${action} ${nearName}/${prefix}${key}, which restic does for it`,
+        );
+      }
     }
   }
   return problems;

@@ -18,6 +18,8 @@ export interface BackupVaultProps {
   /** The access-log bucket of each region. */
   readonly accessLogs: { readonly near: SecureBucket; readonly offsite: SecureBucket };
   readonly settings: Required<BackupVaultSpec>;
+  /** The account that owns the keys. */
+  readonly accountId: string;
 }
 
 /**
@@ -42,11 +44,13 @@ export class BackupVault extends Construct {
       alias: `${clusterName}-backup`,
       description: `Backups of ${clusterName}, near the cluster`,
       address: 'backup_near_key',
+      accountId: props.accountId,
     });
     this.offsiteKey = new EncryptionKey(this, 'OffsiteKey', {
       alias: `${clusterName}-backup-offsite`,
       description: `Offsite replica of the backups of ${clusterName}`,
       address: 'backup_offsite_key',
+      accountId: props.accountId,
       provider: offsiteProvider,
     });
 
@@ -107,6 +111,19 @@ export class BackupVault extends Construct {
           Condition: { StringEquals: { 'kms:ViaService': `s3.${props.offsiteRegion}.amazonaws.com` } },
         },
       ]),
+    });
+
+    this.nearKey.allow({
+      sid: 'ReplicationReadsBackupsThroughS3',
+      principal: { AWS: role.arn },
+      actions: ['kms:Decrypt'],
+      condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
+    });
+    this.offsiteKey.allow({
+      sid: 'ReplicationWritesReplicasThroughS3',
+      principal: { AWS: role.arn },
+      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      condition: { StringEquals: { 'kms:ViaService': `s3.${props.offsiteRegion}.amazonaws.com` } },
     });
 
     new S3BucketReplicationConfigurationA(this, 'Replication', {

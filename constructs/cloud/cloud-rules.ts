@@ -5,13 +5,19 @@ import { accessEntryProblems } from './access-entry-rules';
 import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from './add-on-identities';
 import { AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from './add-on-policies';
 import { appDataProblems } from './app-data-rules';
+import { dataDeletionProblems } from './backup-job-rules';
 import { hostedZoneArnOf } from './dns-zone';
 import { eksAddonProblems } from './eks-addon-rules';
+import { guardrailProblems } from './guardrail-rules';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from './iam-principals';
+import { keyPolicyProblems } from './key-policy-rules';
 import { asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson } from './terraform-json';
 
 export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';
+export { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from './backup-job-rules';
+export { accountProblems, cniProblems, flowLogProblems, guardDutyProblems, guardrailProblems, trailProblems } from './guardrail-rules';
+export { keyPolicyProblems } from './key-policy-rules';
 export { eksAddonProblems } from './eks-addon-rules';
 export { covers, ref, resourcesOf, type TerraformJson } from './terraform-json';
 
@@ -20,7 +26,15 @@ export { covers, ref, resourcesOf, type TerraformJson } from './terraform-json';
    Each problem names the AWS Foundational Security Best Practices control it encodes, where there is one. */
 
 /** The EKS add-ons every cluster must have. */
-export const REQUIRED_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'aws-ebs-csi-driver', 'aws-mountpoint-s3-csi-driver'];
+export const REQUIRED_ADDONS = [
+  'vpc-cni',
+  'kube-proxy',
+  'eks-pod-identity-agent',
+  'coredns',
+  'aws-ebs-csi-driver',
+  'aws-mountpoint-s3-csi-driver',
+  'aws-guardduty-agent',
+];
 export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 export const MIN_NODES = 3;
 
@@ -34,6 +48,9 @@ export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: r
     ...accessEntryProblems(json, cluster),
     ...nodeProblems(json),
     ...appDataProblems(json, cluster, apps),
+    ...dataDeletionProblems(json, cluster, apps),
+    ...keyPolicyProblems(json, cluster),
+    ...guardrailProblems(json, cluster),
     ...dnsZoneProblems(json, cluster),
     ...addOnRoleProblems(json, cluster),
     ...sensitiveGrantProblems(json, cluster),

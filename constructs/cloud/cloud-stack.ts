@@ -11,18 +11,22 @@ import { ADD_ON_IDENTITIES, type AwsAddOn } from './add-on-identities';
 import { clusterAutoscalerStatements, envSecretsArnOf, externalDnsStatements, externalSecretsStatements, nodeGroupsArnOf } from './add-on-policies';
 import { AddOnRole } from './add-on-role';
 import { AppBucket } from './app-bucket';
-import { AppRole } from './app-role';
-import { BackupRole } from './backup-role';
+import { AppRole, storageDeletes } from './app-role';
+import { AccountGuardrails } from './account-guardrails';
+import { AuditTrail } from './audit-trail';
+import { BackupJobRoles } from './backup-job-roles';
 import { BackupVault } from './backup-vault';
 import { DnsZone, hostedZoneArnOf } from './dns-zone';
 import { EksAddons } from './eks-addons';
 import { EksCluster } from './eks-cluster';
 import { EncryptionKey } from './encryption-key';
+import { FlowLogs } from './flow-logs';
 import { GeesefsUser } from './geesefs-user';
 import type { PolicyStatement } from './iam-policy';
 import { Network } from './network';
 import { NodeGroup } from './node-group';
 import { useStateBackend } from './state-backend';
+import { ThreatDetection } from './threat-detection';
 
 /** The alias of the second AWS provider, the one of the offsite region. */
 export const OFFSITE_PROVIDER_ALIAS = 'offsite';
@@ -34,10 +38,12 @@ export interface CloudStackProps {
 }
 
 /**
- * Everything AWS holds for one cluster: network, EKS and its nodes, an access entry per person of the
- * access model, the DNS zone, a role per platform add-on that calls AWS, a bucket and a role per app, a
- * backup role per app with storage, an IAM user per app that mounts its bucket with GeeseFS, and the
- * backup vault. Built from the cluster spec alone, so staging and prod differ only where their specs do.
+ * Everything AWS holds for one cluster: the account's guardrails (S3 Block Public Access, EBS encryption by
+ * default, GuardDuty), network, EKS and its nodes, an access entry per person of the access model, the DNS
+ * zone, a role per platform add-on that calls AWS, a bucket and a role per app, the roles of the backup jobs
+ * of each app with storage, an IAM user per app that mounts its bucket with GeeseFS, the backup vault, and
+ * the audit logs (VPC flow logs, a CloudTrail trail). Built from the cluster spec alone, so staging and prod
+ * differ only where their specs do. Each cluster is assumed to have its AWS account to itself.
  */
 export class CloudStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CloudStackProps) {
@@ -57,6 +63,10 @@ export class CloudStack extends TerraformStack {
     const offsite = new AwsProvider(this, 'aws-offsite', { alias: OFFSITE_PROVIDER_ALIAS, region: cluster.offsiteRegion, defaultTags });
     useStateBackend(this, cluster.name, settings.terraformState);
 
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    const accountId = account.accountId;
+    new AccountGuardrails(this, 'AccountGuardrails');
+
     const network = new Network(this, 'Network', { clusterName: cluster.name, ...settings.network });
     const privateSubnetIds = network.privateSubnets.map((s) => s.id);
     const eks = new EksCluster(this, 'Cluster', {
@@ -64,14 +74,24 @@ export class CloudStack extends TerraformStack {
       kubernetesVersion: cluster.kubernetesVersion,
       subnetIds: privateSubnetIds,
       adminCidrs: settings.adminCidrs,
+      accountId,
+      region: cluster.region,
     });
     // Who may use the Kubernetes API: each person of the access model, in their RBAC groups only.
     new AccessEntries(this, 'AccessEntries', { cluster: eks, access: cluster.access });
+    const threats = new ThreatDetection(this, 'ThreatDetection', {
+      clusterName: cluster.name,
+      region: cluster.region,
+      accountId,
+      vpcId: network.vpc.id,
+      vpcCidr: settings.network.vpcCidr,
+      subnetIds: privateSubnetIds,
+    });
     const networking = new EksAddons(this, 'AddonsBeforeNodes', { cluster: eks, phase: 'beforeNodes' });
     const nodes = new NodeGroup(this, 'Nodes', { cluster: eks, pool: cluster.nodePool, subnetIds: privateSubnetIds, dependsOn: networking.addons });
-    new EksAddons(this, 'AddonsAfterNodes', { cluster: eks, phase: 'afterNodes', dependsOn: [nodes.resource] });
+    // The GuardDuty agent reports through its endpoint, which must exist first.
+    new EksAddons(this, 'AddonsAfterNodes', { cluster: eks, phase: 'afterNodes', dependsOn: [nodes.resource, threats.endpoint] });
 
-    const account = new DataAwsCallerIdentity(this, 'Account');
     const logs = {
       near: new AccessLogBucket(this, 'AccessLogs', { clusterName: cluster.name, site: 'near', retentionDays: settings.data.accessLogDays, account }).bucket,
       offsite: new AccessLogBucket(this, 'OffsiteAccessLogs', {
@@ -89,12 +109,14 @@ export class CloudStack extends TerraformStack {
       offsiteProvider: offsite,
       accessLogs: logs,
       settings: settings.backupVault,
+      accountId,
     });
 
     const dataKey = new EncryptionKey(this, 'AppDataKey', {
       alias: `${cluster.name}-app-data`,
       description: `App data buckets of ${cluster.name}`,
       address: 'app_data_key',
+      accountId,
     });
     const buckets = new Map<string, AppBucket>();
     for (const [app, state] of Object.entries(cluster.appData).sort(([a], [b]) => a.localeCompare(b))) {
@@ -113,10 +135,10 @@ export class CloudStack extends TerraformStack {
     for (const app of [...props.apps].sort((a, b) => a.name.localeCompare(b.name))) {
       const bucket = buckets.get(app.name);
       if (!bucket) throw new Error(`CloudStack: app "${app.name}" runs in ${cluster.name} but has no appData entry`);
-      const data = { cluster: eks, app: app.name, region: cluster.region, bucket: bucket.bucket, dataKeyArn: dataKey.arn };
-      new AppRole(this, `AppRole-${app.name}`, data);
-      // The backup jobs back up the app's bucket: every app with storage has them.
-      if (app.storage) new BackupRole(this, `BackupRole-${app.name}`, { ...data, backup: { bucket: vault.near, keyArn: vault.nearKey.arn } });
+      const data = { cluster: eks, app: app.name, region: cluster.region, bucket: bucket.bucket, dataKey };
+      new AppRole(this, `AppRole-${app.name}`, { ...data, deletes: storageDeletes(app.storage) });
+      // The backup jobs back up the app's bucket: every app with storage has them, each kind with its own role.
+      if (app.storage) new BackupJobRoles(this, `BackupJobRoles-${app.name}`, { ...data, backup: { bucket: vault.near, key: vault.nearKey } });
       // k8s-csi-s3 cannot use Pod Identity: a GeeseFS app's volume mounts with the static key of a user.
       if (app.storage?.driver === 'geesefs') {
         new GeesefsUser(this, `GeesefsUser-${app.name}`, {
@@ -125,10 +147,34 @@ export class CloudStack extends TerraformStack {
           app: app.name,
           region: cluster.region,
           bucket: bucket.bucket,
-          dataKeyArn: dataKey.arn,
+          dataKey,
         });
       }
     }
+
+    // The audit logs: the VPC's flows, and a trail of the account's management events and of every object
+    // read and write in the app and backup buckets. The platform admins may read them.
+    const auditKey = new EncryptionKey(this, 'AuditLogsKey', {
+      alias: `${cluster.name}-audit-logs`,
+      description: `Flow logs and CloudTrail logs of ${cluster.name}`,
+      address: 'audit_logs_key',
+      accountId,
+    });
+    for (const person of [...cluster.access.platformAdmins].sort()) {
+      auditKey.allow({
+        sid: 'PlatformAdminsReadAuditLogsThroughS3',
+        principal: { AWS: cluster.access.people[person].iamRoleArn },
+        actions: ['kms:Decrypt'],
+        condition: { StringEquals: { 'kms:ViaService': `s3.${cluster.region}.amazonaws.com` } },
+      });
+    }
+    const auditLogs = { region: cluster.region, accountId, key: auditKey, accessLogs: logs.near, retentionDays: settings.data.accessLogDays };
+    new FlowLogs(this, 'FlowLogs', { ...auditLogs, clusterName: cluster.name, vpcId: network.vpc.id });
+    new AuditTrail(this, 'AuditTrail', {
+      ...auditLogs,
+      clusterName: cluster.name,
+      dataEventBuckets: [...[...buckets.values()].map((b) => b.bucket), vault.near, vault.offsite],
+    });
 
     const zone = new DnsZone(this, 'DnsZone', { clusterName: cluster.name, domain: cluster.domain });
     const zoneArns = [
@@ -137,7 +183,6 @@ export class CloudStack extends TerraformStack {
         .sort()
         .map((domain) => hostedZoneArnOf(settings.extraHostZones[domain])),
     ];
-    const accountId = account.accountId;
     const statementsOf: Record<AwsAddOn, () => PolicyStatement[]> = {
       'external-dns': () => externalDnsStatements([...new Set(zoneArns)]),
       'external-secrets': () => externalSecretsStatements(envSecretsArnOf(cluster.region, accountId, cluster.env)),

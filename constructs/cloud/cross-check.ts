@@ -1,4 +1,4 @@
-import { backupServiceAccountOf, namespaceOf, serviceAccountOf } from '../model/naming';
+import { backupJobServiceAccountOf, namespaceOf, serviceAccountOf } from '../model/naming';
 import type { KubeObject } from '../synth/kube-object';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from './add-on-identities';
 import { autoscalerOwnerTagOf } from './add-on-policies';
@@ -12,7 +12,8 @@ const ADD_ON_ASSOCIATIONS = new Set(ADD_ON_IDENTITIES.map((i) => addOnPodIdentit
 /**
  * The cloud side against the app YAML of one cluster. Every Pod Identity association of an app or of its
  * backup jobs names a ServiceAccount that the synthesized YAML really contains; each running app's
- * ServiceAccount, and each backup ServiceAccount the YAML contains, has exactly one association. The
+ * ServiceAccount, and each backup job ServiceAccount (backup and check, retention, restore) the YAML
+ * contains, has exactly one association. The
  * add-ons' associations name ServiceAccounts that their Helm charts create: addOnIdentityProblems checks
  * those against the HelmReleases.
  */
@@ -31,10 +32,12 @@ export function crossCheckProblems(json: TerraformJson, objects: readonly KubeOb
     if (!accounts.has(key)) problems.push(`app ${app}: the Kubernetes YAML has no ServiceAccount ${key}`);
     if (count !== 1) problems.push(`app ${app}: ServiceAccount ${key} has ${count} Pod Identity associations, not 1`);
 
-    const backup = `${namespaceOf(app)}/${backupServiceAccountOf(app)}`;
-    const backupCount = associations.filter((a) => a === backup).length;
-    if (accounts.has(backup) && backupCount !== 1)
-      problems.push(`app ${app}: backup ServiceAccount ${backup} has ${backupCount} Pod Identity associations, not 1`);
+    for (const job of new Set((['backup', 'check', 'retention', 'restore'] as const).map((j) => backupJobServiceAccountOf(app, j)))) {
+      const jobAccount = `${namespaceOf(app)}/${job}`;
+      const jobCount = associations.filter((a) => a === jobAccount).length;
+      if (accounts.has(jobAccount) && jobCount !== 1)
+        problems.push(`app ${app}: backup job ServiceAccount ${jobAccount} has ${jobCount} Pod Identity associations, not 1`);
+    }
   }
   return problems;
 }

@@ -36,6 +36,9 @@ const USER_GUIDE_CN = 'https://docs.amazonaws.cn/eks/latest/userguide';
 const AWS_SAMPLE_135 = 'https://github.com/aws-samples/comfyui-on-eks/blob/afda88e1ea5250963c2371cfac6091928d2c3225/docs/mirador-security-findings-status.md';
 /** The user guide has no version table for these add-ons; it points to describe-addon-versions. */
 const NO_GUIDE_TABLE = 'no version table in the EKS user guide (it points to describe-addon-versions)';
+/** The GuardDuty guide's table "Kubernetes versions supported by GuardDuty security agent". */
+const GUARDDUTY_AGENT_TABLE =
+  'https://docs.aws.amazon.com/guardduty/latest/ug/prereq-runtime-monitoring-eks-support.html#gdu-agent-supported-k8-version, row "v1.16.0 (latest - v1.16.0-eksbuild.2) | 1.28 - 1.36"';
 /** AWS, on the add-on's issue tracker: the v1.3.10 line became the default version in all regions. */
 const POD_IDENTITY_LINE = 'AWS made v1.3.10 the default in all regions (https://github.com/aws/containers-roadmap/issues/2684, 2025-11-24)';
 
@@ -72,6 +75,11 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, EksAddonPins>> = {
       source: `${AWS_SAMPLE_135}, "Latest available (1.35)"; upstream https://github.com/awslabs/mountpoint-s3-csi-driver/blob/v2.7.0/CHANGELOG.md`,
       checked: CHECKED,
     },
+    'aws-guardduty-agent': {
+      version: 'v1.16.0-eksbuild.2',
+      source: `${GUARDDUTY_AGENT_TABLE}; the defaultVersion of describe-addon-versions for 1.35 in a public upgrade log of 2026 (search index)`,
+      checked: CHECKED,
+    },
   },
   '1.34': {
     'vpc-cni': {
@@ -102,6 +110,11 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, EksAddonPins>> = {
     'aws-mountpoint-s3-csi-driver': {
       version: 'v2.7.0-eksbuild.1',
       source: `${AWS_SAMPLE_135} (1.35); the driver supports Kubernetes 1.30 and later (https://github.com/awslabs/mountpoint-s3-csi-driver/blob/v2.7.0/README.md, "Compatibility")`,
+      checked: CHECKED,
+    },
+    'aws-guardduty-agent': {
+      version: 'v1.16.0-eksbuild.2',
+      source: `${GUARDDUTY_AGENT_TABLE}; the newest of describe-addon-versions for 1.34 on 2026-07-27 (https://github.com/ministryofjustice/cloud-platform/issues/8404)`,
       checked: CHECKED,
     },
   },

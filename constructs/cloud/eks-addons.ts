@@ -20,12 +20,24 @@ export const EKS_ADDONS = [
   { name: 'coredns', beforeNodes: false },
   { name: 'aws-ebs-csi-driver', beforeNodes: false },
   { name: 'aws-mountpoint-s3-csi-driver', beforeNodes: false },
+  // GuardDuty Runtime Monitoring's agent, managed here rather than by GuardDuty (threat-detection.ts).
+  { name: 'aws-guardduty-agent', beforeNodes: false },
 ] as const;
 
 export type EksAddonName = (typeof EKS_ADDONS)[number]['name'];
 
 /** The EBS CSI controller's ServiceAccount, which the add-on creates; it gets its role through Pod Identity. */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
+/**
+ * The VPC CNI's ServiceAccount, which the add-on creates. It gets AmazonEKS_CNI_Policy through Pod Identity
+ * rather than the node role, so that no other pod on a node, and nothing that steals the node's
+ * credentials, can create or attach network interfaces. EKS add-ons take a Pod Identity association for the
+ * VPC CNI (https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html, read 2026-11-30); aws-node
+ * runs in the host network and reaches the Pod Identity agent, which is installed before the nodes too.
+ */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'aws-node' } as const;
+/** What the VPC CNI may do: assign and release the pods' addresses on the nodes' interfaces (IPv4). */
+export const VPC_CNI_POLICY = 'AmazonEKS_CNI_Policy';
 
 export interface EksAddonsProps {
   readonly cluster: EksCluster;
@@ -37,8 +49,8 @@ export interface EksAddonsProps {
 
 /**
  * One half of the cluster's EKS add-ons, each at the exact version pinned for the cluster's Kubernetes
- * version. The VPC CNI enforces NetworkPolicies (vpc-cni-config.ts). The EBS CSI driver gets its own role
- * through Pod Identity. The Mountpoint S3 CSI driver (v2 or later) gets none on purpose: each app's volume
+ * version. The VPC CNI enforces NetworkPolicies (vpc-cni-config.ts). The VPC CNI and the EBS CSI driver get
+ * their own roles through Pod Identity. The Mountpoint S3 CSI driver (v2 or later) gets none on purpose: each app's volume
  * mounts with the app's own credentials (`authenticationSource: pod`), so the driver cannot reach one
  * app's bucket for another.
  */
@@ -56,7 +68,7 @@ export class EksAddons extends Construct {
     }
     const wanted = EKS_ADDONS.filter((a) => a.beforeNodes === (props.phase === 'beforeNodes'));
     for (const { name } of wanted) {
-      const podIdentityAssociation = name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : undefined;
+      const podIdentityAssociation = name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : name === 'vpc-cni' ? [this.vpcCniRole(props)] : undefined;
       this.addons.push(
         new EksAddon(this, name, {
           clusterName: props.cluster.nameRef,
@@ -79,5 +91,15 @@ export class EksAddons extends Construct {
     });
     new IamRolePolicyAttachment(this, 'EbsCsiPolicy', { role: role.name, policyArn: managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy') });
     return { roleArn: role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name };
+  }
+
+  private vpcCniRole(props: EksAddonsProps): { roleArn: string; serviceAccount: string } {
+    const role = new IamRole(this, 'VpcCniRole', {
+      name: `${props.cluster.name}-vpc-cni`,
+      assumeRolePolicy: podIdentityTrust(props.cluster.name, VPC_CNI_SERVICE_ACCOUNT.namespace, VPC_CNI_SERVICE_ACCOUNT.name),
+    });
+    role.overrideLogicalId('vpc_cni_role');
+    new IamRolePolicyAttachment(this, 'VpcCniPolicy', { role: role.name, policyArn: managedPolicyArn(VPC_CNI_POLICY) }).overrideLogicalId('vpc_cni_policy');
+    return { roleArn: role.arn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name };
   }
 }

@@ -21,7 +21,13 @@ export interface EksClusterProps {
   readonly subnetIds: readonly string[];
   /** CIDRs allowed to reach the public endpoint. Empty: the endpoint is private only. */
   readonly adminCidrs: readonly string[];
+  /** The cluster's account and region: the secrets key's policy names them. */
+  readonly accountId: string;
+  readonly region: string;
 }
+
+/** What the cluster role does with the secrets key (the same actions its own policy names). */
+export const SECRETS_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'];
 
 /**
  * The EKS control plane: API endpoint private (public only for the admin allowlist), Kubernetes secrets
@@ -44,6 +50,7 @@ export class EksCluster extends Construct {
       alias: `${props.name}-eks-secrets`,
       description: `Envelope encryption of Kubernetes secrets in EKS cluster ${props.name}`,
       address: 'eks_secrets_key',
+      accountId: props.accountId,
     });
 
     const role = new IamRole(this, 'Role', {
@@ -58,10 +65,19 @@ export class EksCluster extends Construct {
         {
           Sid: 'EncryptKubernetesSecrets',
           Effect: 'Allow',
-          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+          Action: SECRETS_KEY_ACTIONS,
           Resource: secretsKey.arn,
         },
       ]),
+    });
+    secretsKey.allow({ sid: 'ClusterRoleEncryptsSecrets', principal: { AWS: role.arn }, actions: SECRETS_KEY_ACTIONS });
+    // Creating the cluster makes EKS create a grant on the key for itself, with the caller's (Terraform's)
+    // rights: only that grant, for an AWS resource and through EKS, not one a person could use.
+    secretsKey.allow({
+      sid: 'EksGrantsItselfUseAtCreation',
+      principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+      actions: ['kms:CreateGrant'],
+      condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': `eks.${props.region}.amazonaws.com` } },
     });
 
     // Created before the cluster, so that EKS does not create it without a retention.

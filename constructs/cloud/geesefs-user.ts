@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { S3_CREDENTIALS_STORE_SECRET } from '../app/app-storage';
 import type { EnvName } from '../model/app-spec';
 import { secretStoreKeyOf } from '../model/naming';
-import { appDataStatements } from './app-role';
+import { APP_DATA_KEY_ACTIONS, APP_DATA_KEY_SID, appDataStatements } from './app-role';
+import type { EncryptionKey } from './encryption-key';
 import { policyDocument } from './iam-policy';
 import type { SecureBucket } from './secure-bucket';
 
@@ -23,7 +24,7 @@ export interface GeesefsUserProps {
   readonly region: string;
   /** The app's own data bucket, and the key that encrypts it. */
   readonly bucket: SecureBucket;
-  readonly dataKeyArn: string;
+  readonly dataKey: EncryptionKey;
 }
 
 /**
@@ -45,8 +46,15 @@ export class GeesefsUser extends Construct {
     new IamUserPolicy(this, 'Policy', {
       user: this.user.name,
       name: 'app-data',
-      policy: policyDocument(appDataStatements(props.bucket.resource.arn, props.dataKeyArn, props.region)),
+      // GeeseFS renames by copying and deleting: its storage always deletes.
+      policy: policyDocument(appDataStatements(props.bucket.resource.arn, props.dataKey.arn, props.region, true)),
     }).overrideLogicalId(`${address}_policy`);
+    props.dataKey.allow({
+      sid: APP_DATA_KEY_SID,
+      principal: { AWS: this.user.arn },
+      actions: APP_DATA_KEY_ACTIONS,
+      condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
+    });
 
     const store = secretStoreKeyOf(props.env, app, S3_CREDENTIALS_STORE_SECRET);
     new TerraformOutput(this, 'Name', {

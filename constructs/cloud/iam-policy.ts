@@ -57,3 +57,22 @@ export const podIdentityTrust = (cluster: string, namespace: string, serviceAcco
       },
     },
   ]);
+
+/**
+ * Bucket policy statements for a log bucket that one AWS service delivers into: no one else may write an
+ * object, and no one may delete one or a version of one (the lifecycle expires them, which no bucket
+ * policy can stop). Together with a delivery Allow for that service, the logs are the service's word only.
+ */
+export function deliveryOnlyStatements(bucketArn: string, service: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'DenyWritesButDelivery',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: `${bucketArn}/*`,
+      Condition: { StringNotEquals: { 'aws:PrincipalServiceName': service } },
+    },
+    { Sid: 'DenyDeletes', Effect: 'Deny', Principal: '*', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: `${bucketArn}/*` },
+  ];
+}

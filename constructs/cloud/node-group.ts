@@ -11,8 +11,11 @@ import { amiTypeOf, cpuArchitectureOf } from './instance-types';
 
 /** The root volume of the AL2023 EKS images. */
 const ROOT_DEVICE = '/dev/xvda';
-/** What the nodes themselves may do: join the cluster, pull images, and let the VPC CNI assign pod IPs. */
-const NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'];
+/**
+ * What the nodes themselves may do: join the cluster (and let the Pod Identity agent fetch pods' roles) and
+ * pull images. The VPC CNI's rights are its own ServiceAccount's, through Pod Identity (eks-addons.ts).
+ */
+export const NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'];
 
 export interface NodeGroupProps {
   readonly cluster: EksCluster;

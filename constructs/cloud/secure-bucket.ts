@@ -53,6 +53,8 @@ export interface SecureBucketProps {
 export class SecureBucket extends Construct {
   readonly resource: S3Bucket;
   readonly versioning: S3BucketVersioningA;
+  /** The bucket policy: what delivers into the bucket waits for it. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -114,7 +116,7 @@ export class SecureBucket extends Construct {
       }),
       'encryption',
     );
-    pin(
+    this.policy = pin(
       new S3BucketPolicy(this, 'Policy', {
         provider,
         bucket,

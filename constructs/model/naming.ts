@@ -61,10 +61,26 @@ export const labelsOf = (app: string): Record<string, string> => ({
 export const bucketOf = (cluster: string, app: string): string => `${cluster}-${app}-data`;
 /** The IAM role the app's pods assume through EKS Pod Identity. */
 export const appRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-app`;
-/** The ServiceAccount of the app's backup, retention, check and restore jobs: the only one that reaches its backups. */
+/** The app's restic jobs. Each runs as the account of its job, whose role may do only what that job does. */
+export type BackupJobKind = 'backup' | 'retention' | 'check' | 'restore';
+/** The ServiceAccount of the app's backup and check jobs: they add to the app's backups and remove only lock files. */
 export const backupServiceAccountOf = (app: string): string => `${app}-backup`;
 /** The IAM role of those jobs, bound to backupServiceAccountOf through EKS Pod Identity. */
 export const backupRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-backup`;
+/** The ServiceAccount of the app's retention job (`forget --prune`): the only one that deletes backups. */
+export const retentionServiceAccountOf = (app: string): string => `${app}-retention`;
+/** The IAM role of the retention job, bound to retentionServiceAccountOf. */
+export const retentionRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-retention`;
+/** The ServiceAccount of the app's restore job: the only job that writes the app's live bucket. */
+export const restoreServiceAccountOf = (app: string): string => `${app}-restore`;
+/** The IAM role of the restore job, bound to restoreServiceAccountOf. */
+export const restoreRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-restore`;
+/** Which ServiceAccount each backup job runs as. */
+export const backupJobServiceAccountOf = (app: string, job: BackupJobKind): string =>
+  job === 'retention' ? retentionServiceAccountOf(app) : job === 'restore' ? restoreServiceAccountOf(app) : backupServiceAccountOf(app);
+/** Which IAM role each backup job holds: the role bound to its ServiceAccount. */
+export const backupJobRoleOf = (cluster: string, app: string, job: BackupJobKind): string =>
+  job === 'retention' ? retentionRoleOf(cluster, app) : job === 'restore' ? restoreRoleOf(cluster, app) : backupRoleOf(cluster, app);
 /** The Secret (filled by External Secrets) that holds the app's restic repository password. */
 export const resticSecretOf = (app: string): string => `${app}-restic`;
 /** The app's folder in the cluster's backup bucket. */
@@ -73,6 +89,12 @@ export const backupPrefixOf = (app: string): string => `${app}/`;
 export const backupBucketOf = (cluster: string): string => `${cluster}-backup`;
 /** The replica of the backup bucket in the offsite region, under Object Lock. */
 export const offsiteBackupBucketOf = (cluster: string): string => `${cluster}-backup-offsite`;
+/** Where the VPC's flow logs go: a bucket of their own that only the log delivery service writes. */
+export const flowLogBucketOf = (cluster: string): string => `${cluster}-flow-logs`;
+/** Where the CloudTrail trail of the cluster's account writes: a bucket of its own that only CloudTrail writes. */
+export const trailBucketOf = (cluster: string): string => `${cluster}-cloudtrail`;
+/** The CloudTrail trail that records management events and the data events of the app and backup buckets. */
+export const trailOf = (cluster: string): string => `${cluster}-audit`;
 /** Where S3 server access logs of the cluster's buckets go; one per region, as S3 requires. */
 export const accessLogBucketOf = (cluster: string, site: 'near' | 'offsite'): string =>
   site === 'near' ? `${cluster}-access-logs` : `${cluster}-access-logs-offsite`;

@@ -1,0 +1,40 @@
+/* Which objects of a bucket a statement reaches, and with which actions: what the data rules ask of every
+   role, IAM user and bucket policy. Resources are read the way IAM reads them, `*` and `?` as wildcards,
+   with the Terraform references to this stack's buckets (`${aws_s3_bucket.<address>.arn}`) replaced by
+   the buckets' ARNs, so that a literal ARN and a reference are judged alike. */
+
+import { asList, covers, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+
+/** Rights that erase history: a version, or the versioning and lifecycle that keep versions. */
+export const VERSION_ERASING_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'];
+
+/** Whether an Allow statement allows one action, NotAction included (it allows everything it does not name). */
+export function allows(s: Json, action: string): boolean {
+  if (s.Effect !== 'Allow') return false;
+  if (s.NotAction !== undefined) return !(asList(s.NotAction) as string[]).some((pattern) => covers(pattern, action));
+  return (asList(s.Action) as string[]).some((pattern) => covers(pattern, action));
+}
+
+/** The ARN each `${aws_s3_bucket.<address>.arn}` of the stack stands for. */
+export function bucketArnResolver(json: TerraformJson): (resource: string) => string {
+  const arns = new Map(resourcesOf(json, 'aws_s3_bucket').map(([address, b]) => [`\${aws_s3_bucket.${address}.arn}`, `arn:aws:s3:::${b.bucket}`]));
+  return (resource) => resource.replace(/\$\{aws_s3_bucket\.[A-Za-z0-9_-]+\.arn\}/g, (r) => arns.get(r) ?? r);
+}
+
+/** The part of a resource pattern before its first wildcard. */
+const literalPrefixOf = (pattern: string): string => pattern.split(/[*?]/)[0];
+
+/** Whether a (resolved) resource pattern reaches any object below `key` in a bucket (key '' for the whole bucket). */
+export function reachesObjects(pattern: string, bucketName: string, key = ''): boolean {
+  const target = `arn:aws:s3:::${bucketName}/${key}`;
+  const literal = literalPrefixOf(pattern);
+  return literal.startsWith(target) || (literal.length < pattern.length && target.startsWith(literal));
+}
+
+/** Whether a (resolved) resource pattern reaches only objects below `key` in a bucket. */
+export const onlyBelow = (pattern: string, bucketName: string, key: string): boolean =>
+  literalPrefixOf(pattern).startsWith(`arn:aws:s3:::${bucketName}/${key}`);
+
+/** The resources an Allow statement names, resolved; NotResource reaches everything. */
+export const resolvedResourcesOf = (s: Json, resolve: (r: string) => string): string[] =>
+  s.NotResource !== undefined ? ['*'] : (asList(s.Resource) as string[]).map(resolve);

@@ -1,0 +1,329 @@
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { cloudProblems, guardrailProblems, keyPolicyProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
+import { KEY_ADMIN_ACTIONS, KEY_ADMIN_SID } from '../constructs/cloud/encryption-key';
+import { EKS_ADDON_VERSIONS } from '../constructs/cloud/eks-addon-versions';
+import { NODE_POLICIES } from '../constructs/cloud/node-group';
+import { synthCloud } from '../constructs/cloud/synth-cloud';
+import { AGENT_MANAGEMENT } from '../constructs/cloud/threat-detection';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { resolveApp } from '../constructs/model/resolve';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const prod = CLUSTERS.find((c) => c.env === 'prod')!;
+const appsOf = (cluster: ClusterSpec) =>
+  Object.keys(cluster.apps).map((name) =>
+    resolveApp(
+      APPS.find((a) => a.name === name)!,
+      cluster,
+    ),
+  );
+const real = (cluster: ClusterSpec): Json => synthCloud(cluster, appsOf(cluster)).json;
+const realProd = real(prod);
+/** The real prod JSON, changed by one edit. */
+function broken(edit: (r: Json) => void): TerraformJson {
+  const json = JSON.parse(JSON.stringify(realProd));
+  edit(json.resource);
+  return json;
+}
+const editJson = (holder: Json, key: string, edit: (doc: Json) => void) => {
+  const doc = JSON.parse(holder[key]);
+  edit(doc);
+  holder[key] = JSON.stringify(doc);
+};
+const keyPolicy = (r: Json, key: string, edit: (statements: Json[]) => void) => editJson(r.aws_kms_key[key], 'policy', (doc) => edit(doc.Statement));
+const bucketPolicy = (r: Json, bucket: string, edit: (statements: Json[]) => void) =>
+  editJson(r.aws_s3_bucket_policy[`${bucket}_policy`], 'policy', (doc) => edit(doc.Statement));
+const sid = (statements: Json[], name: string): Json => statements.find((s) => s.Sid === name);
+const feature = (r: Json, name: string): Json => r.aws_guardduty_detector_feature[`guardduty_${name}`];
+const addon = (r: Json, name: string): Json => Object.values(r.aws_eks_addon).find((a: Json) => a.addon_name === name);
+const selectors = (r: Json): Json[] => r.aws_cloudtrail.audit_trail.advanced_event_selector;
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every guardrail', (_env, cluster) => {
+  const json = real(cluster);
+
+  test('the guardrail and key policy rules pass', () => {
+    expect(guardrailProblems(json, cluster)).toEqual([]);
+    expect(keyPolicyProblems(json, cluster)).toEqual([]);
+  });
+
+  test('GuardDuty watches EKS audit logs, S3 and runtime, with its agent a pinned add-on and its endpoint in the Terraform', () => {
+    const features = Object.values(json.resource.aws_guardduty_detector_feature) as Json[];
+    expect(features.map((f) => [f.name, f.status]).sort()).toEqual([
+      ['EKS_AUDIT_LOGS', 'ENABLED'],
+      ['RUNTIME_MONITORING', 'ENABLED'],
+      ['S3_DATA_EVENTS', 'ENABLED'],
+    ]);
+    expect(features.find((f) => f.name === 'RUNTIME_MONITORING').additional_configuration).toEqual(
+      AGENT_MANAGEMENT.map((name) => ({ name, status: 'DISABLED' })),
+    );
+    expect(addon(json.resource, 'aws-guardduty-agent').addon_version).toBe(EKS_ADDON_VERSIONS[cluster.kubernetesVersion]['aws-guardduty-agent'].version);
+    expect(json.resource.aws_vpc_endpoint.guardduty_endpoint).toMatchObject({
+      service_name: `com.amazonaws.${cluster.region}.guardduty-data`,
+      vpc_endpoint_type: 'Interface',
+      private_dns_enabled: true,
+      security_group_ids: ['${aws_security_group.guardduty_endpoint_sg.id}'],
+    });
+    expect(json.resource.aws_security_group.guardduty_endpoint_sg.egress).toEqual([]);
+  });
+
+  test('every KMS key has its own policy: the account administers it, named roles and services use it', () => {
+    const keys = Object.entries(json.resource.aws_kms_key) as [string, Json][];
+    expect(keys.map(([address]) => address).sort()).toEqual(['app_data_key', 'audit_logs_key', 'backup_near_key', 'backup_offsite_key', 'eks_secrets_key']);
+    for (const [, key] of keys) {
+      const statements = JSON.parse(key.policy).Statement;
+      expect(statements[0]).toEqual({
+        Sid: KEY_ADMIN_SID,
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::${data.aws_caller_identity.Account.account_id}:root' },
+        Action: KEY_ADMIN_ACTIONS,
+        Resource: '*',
+      });
+      expect(KEY_ADMIN_ACTIONS.some((a) => /Encrypt|Decrypt|GenerateDataKey|CreateGrant/.test(a))).toBe(false);
+      expect(statements.length).toBeGreaterThan(1);
+    }
+  });
+
+  test("the nodes' role no longer holds the VPC CNI's policy; aws-node does, through Pod Identity", () => {
+    expect(NODE_POLICIES).not.toContain('AmazonEKS_CNI_Policy');
+    expect(addon(json.resource, 'vpc-cni').pod_identity_association).toEqual([{ role_arn: '${aws_iam_role.vpc_cni_role.arn}', service_account: 'aws-node' }]);
+  });
+});
+
+/** Each guardrail rule fails when the property it guards is broken. */
+const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
+  ['GuardDuty.1: no detector', broken((r) => delete r.aws_guardduty_detector), 'GuardDuty: [GuardDuty.1] there is no enabled detector'],
+  [
+    'GuardDuty: the detector switched off',
+    broken((r) => (r.aws_guardduty_detector.guardduty.enable = false)),
+    'GuardDuty: [GuardDuty.1] there is no enabled detector',
+  ],
+  [
+    'GuardDuty.5: no EKS audit-log monitoring',
+    broken((r) => delete r.aws_guardduty_detector_feature.guardduty_eks_audit_logs),
+    'GuardDuty: [GuardDuty.5] EKS audit-log monitoring (EKS_AUDIT_LOGS) is not enabled',
+  ],
+  [
+    'GuardDuty.10: S3 protection disabled',
+    broken((r) => (feature(r, 's3_protection').status = 'DISABLED')),
+    'GuardDuty: [GuardDuty.10] S3 protection (S3_DATA_EVENTS) is not enabled',
+  ],
+  [
+    'GuardDuty.7: no Runtime Monitoring',
+    broken((r) => (feature(r, 'runtime_monitoring').status = 'DISABLED')),
+    'GuardDuty: [GuardDuty.7] Runtime Monitoring (RUNTIME_MONITORING) is not enabled',
+  ],
+  [
+    'GuardDuty: the agent managed by GuardDuty, outside Terraform',
+    broken((r) => (feature(r, 'runtime_monitoring').additional_configuration[0].status = 'ENABLED')),
+    'GuardDuty: Runtime Monitoring\'s EKS_ADDON_MANAGEMENT is "ENABLED", not "DISABLED"',
+  ],
+  [
+    'GuardDuty: the legacy EKS runtime feature beside the new one',
+    broken((r) => (r.aws_guardduty_detector_feature.legacy = { ...feature(r, 'runtime_monitoring'), name: 'EKS_RUNTIME_MONITORING' })),
+    'GuardDuty: EKS_RUNTIME_MONITORING is set beside RUNTIME_MONITORING',
+  ],
+  [
+    'GuardDuty: no endpoint for the agent',
+    broken((r) => delete r.aws_vpc_endpoint),
+    'GuardDuty: has 0 VPC endpoints for com.amazonaws.eu-central-1.guardduty-data, not 1',
+  ],
+  [
+    'GuardDuty: the endpoint open to other accounts',
+    broken((r) =>
+      editJson(r.aws_vpc_endpoint.guardduty_endpoint, 'policy', (doc) => (doc.Statement = doc.Statement.filter((s: Json) => s.Effect === 'Allow'))),
+    ),
+    "GuardDuty: the com.amazonaws.eu-central-1.guardduty-data endpoint's policy does not deny principals of other accounts",
+  ],
+  [
+    'GuardDuty: the endpoint open to the internet',
+    broken((r) => (r.aws_vpc_security_group_ingress_rule.guardduty_endpoint_https.cidr_ipv4 = '0.0.0.0/0')),
+    'GuardDuty: ingress rule guardduty_endpoint_https of the com.amazonaws.eu-central-1.guardduty-data endpoint admits tcp 443-443 from 0.0.0.0/0',
+  ],
+  [
+    'GuardDuty: the agent add-on missing',
+    broken((r) => {
+      const [address] = Object.entries(r.aws_eks_addon).find(([, a]: [string, Json]) => a.addon_name === 'aws-guardduty-agent')!;
+      delete r.aws_eks_addon[address];
+    }),
+    'EKS cluster acme-prod: the EKS add-on aws-guardduty-agent is missing',
+  ],
+  [
+    'GuardDuty: the agent add-on not at its pin',
+    broken((r) => (addon(r, 'aws-guardduty-agent').addon_version = 'v1.12.1-eksbuild.4')),
+    'EKS add-on aws-guardduty-agent: runs v1.12.1-eksbuild.4, but constructs/cloud/eks-addon-versions.ts pins v1.16.0-eksbuild.2',
+  ],
+  [
+    'S3.1: the account-level Block Public Access loosened',
+    broken((r) => (r.aws_s3_account_public_access_block.account_public_access_block.restrict_public_buckets = false)),
+    'account: [S3.1] the account-level S3 Block Public Access is not on with all four settings',
+  ],
+  [
+    'S3.1: no account-level Block Public Access',
+    broken((r) => delete r.aws_s3_account_public_access_block),
+    'account: [S3.1] the account-level S3 Block Public Access',
+  ],
+  [
+    'EC2.7: EBS encryption by default off',
+    broken((r) => (r.aws_ebs_encryption_by_default.ebs_encryption_by_default.enabled = false)),
+    'account: [EC2.7] EBS encryption by default is not on',
+  ],
+  [
+    'KMS: a key on the default policy',
+    broken((r) => delete r.aws_kms_key.app_data_key.policy),
+    'KMS key app_data_key: has no key policy of its own: the default policy lets every principal of the account',
+  ],
+  [
+    'KMS: the whole account may use a key',
+    broken((r) => keyPolicy(r, 'backup_near_key', (st) => (st[0].Action = 'kms:*'))),
+    'KMS key backup_near_key: statement AdministerThroughIamOnly lets the whole account (arn:aws:iam::${data.aws_caller_identity.Account.account_id}:root) use it (kms:Encrypt, kms:Decrypt',
+  ],
+  [
+    'KMS: the account may create any grant',
+    broken((r) => keyPolicy(r, 'eks_secrets_key', (st) => delete sid(st, 'EksGrantsItselfUseAtCreation').Condition.Bool)),
+    'KMS key eks_secrets_key: statement EksGrantsItselfUseAtCreation lets the whole account',
+  ],
+  [
+    'KMS: a key open to everyone',
+    broken((r) => keyPolicy(r, 'audit_logs_key', (st) => (sid(st, 'PlatformAdminsReadAuditLogsThroughS3').Principal = { AWS: '*' }))),
+    'KMS key audit_logs_key: statement PlatformAdminsReadAuditLogsThroughS3 is open to every principal (*)',
+  ],
+  [
+    'KMS: a service without a condition',
+    broken((r) => keyPolicy(r, 'audit_logs_key', (st) => delete sid(st, 'CloudTrailEncryptsLogFiles').Condition)),
+    'KMS key audit_logs_key: statement CloudTrailEncryptsLogFiles lets cloudtrail.amazonaws.com use it with no condition',
+  ],
+  [
+    'KMS: a stranger named',
+    broken((r) => keyPolicy(r, 'app_data_key', (st) => sid(st, 'AppsUseTheirDataThroughS3').Principal.AWS.push('arn:aws:iam::999999999999:role/stranger'))),
+    'KMS key app_data_key: statement AppsUseTheirDataThroughS3 names arn:aws:iam::999999999999:role/stranger, neither a role or user of this stack nor a person of the access model',
+  ],
+  [
+    'KMS: a role that uses a key its policy does not name',
+    broken((r) => keyPolicy(r, 'backup_near_key', (st) => sid(st, 'BackupJobsUseBackupsThroughS3').Principal.AWS.pop())),
+    'KMS key backup_near_key: role acme-prod-shop-restore uses it in its own policy, but the key policy does not name it',
+  ],
+  [
+    'KMS: a role named that never uses the key',
+    broken((r) =>
+      keyPolicy(r, 'app_data_key', (st) => sid(st, 'BackupJobsReadAppDataThroughS3').Principal.AWS.push('${aws_iam_role.retention_role_shop.arn}')),
+    ),
+    'KMS key app_data_key: names role acme-prod-shop-retention, whose own policy never uses it',
+  ],
+  [
+    'KMS.4: rotation off',
+    broken((r) => (r.aws_kms_key.audit_logs_key.enable_key_rotation = false)),
+    'KMS key audit_logs_key: [KMS.4] yearly key rotation is off',
+  ],
+  [
+    'EC2.6: no flow log',
+    broken((r) => delete r.aws_flow_log),
+    'flow logs: [EC2.6] VPC Network_1C6012B5 has no flow log of ALL traffic into bucket acme-prod-flow-logs',
+  ],
+  [
+    'EC2.6: only rejected flows',
+    broken((r) => (r.aws_flow_log.vpc_flow_logs.traffic_type = 'REJECT')),
+    'flow logs: [EC2.6] VPC Network_1C6012B5 has no flow log of ALL traffic',
+  ],
+  [
+    'flow logs into another bucket',
+    broken((r) => (r.aws_flow_log.vpc_flow_logs.log_destination = '${aws_s3_bucket.access_logs_near.arn}')),
+    'flow logs: [EC2.6] VPC Network_1C6012B5 has no flow log of ALL traffic into bucket acme-prod-flow-logs',
+  ],
+  [
+    'the flow-log bucket writable by someone else',
+    broken((r) =>
+      bucketPolicy(r, 'flow_logs', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: '*' })),
+    ),
+    'flow logs: bucket acme-prod-flow-logs: its policy allows {"AWS":"*"} (Extra); only delivery.logs.amazonaws.com may be allowed in',
+  ],
+  [
+    'the flow-log bucket without the deny on other writers',
+    broken((r) => bucketPolicy(r, 'flow_logs', (st) => st.splice(st.indexOf(sid(st, 'DenyWritesButDelivery')), 1))),
+    'flow logs: bucket acme-prod-flow-logs: its policy does not deny writes by anyone but delivery.logs.amazonaws.com',
+  ],
+  [
+    'the flow-log bucket whose logs can be deleted',
+    broken((r) => bucketPolicy(r, 'flow_logs', (st) => (sid(st, 'DenyDeletes').Action = 's3:DeleteObject'))),
+    'flow logs: bucket acme-prod-flow-logs: its policy does not deny deleting logs and their versions',
+  ],
+  [
+    'the flow-log bucket keeping logs forever',
+    broken(
+      (r) => (r.aws_s3_bucket_lifecycle_configuration.flow_logs_lifecycle.rule = r.aws_s3_bucket_lifecycle_configuration.flow_logs_lifecycle.rule.slice(0, 2)),
+    ),
+    'flow logs: bucket acme-prod-flow-logs: its logs never expire',
+  ],
+  ['CloudTrail.1: no trail', broken((r) => delete r.aws_cloudtrail), 'CloudTrail: [CloudTrail.1] 0 trails named acme-prod-audit, not 1'],
+  [
+    'CloudTrail.1: one region only',
+    broken((r) => (r.aws_cloudtrail.audit_trail.is_multi_region_trail = false)),
+    'CloudTrail acme-prod-audit: [CloudTrail.1] is not multi-region',
+  ],
+  ['CloudTrail.1: no management events', broken((r) => selectors(r).shift()), 'CloudTrail acme-prod-audit: [CloudTrail.1] records no management events'],
+  ['CloudTrail.2: log files without KMS', broken((r) => delete r.aws_cloudtrail.audit_trail.kms_key_id), 'CloudTrail acme-prod-audit: [CloudTrail.2]'],
+  [
+    'CloudTrail.4: no log file validation',
+    broken((r) => (r.aws_cloudtrail.audit_trail.enable_log_file_validation = false)),
+    'CloudTrail acme-prod-audit: [CloudTrail.4]',
+  ],
+  [
+    'CloudTrail: the offsite backup bucket left out of the data events',
+    broken((r) => {
+      const arns = selectors(r)[1].field_selector.find((f: Json) => f.field === 'resources.ARN');
+      arns.starts_with = arns.starts_with.filter((a: string) => !a.includes('backup_offsite'));
+    }),
+    'CloudTrail acme-prod-audit: does not record the data events of bucket acme-prod-backup-offsite',
+  ],
+  [
+    'CloudTrail: an app bucket left out of the data events',
+    broken((r) => {
+      const arns = selectors(r)[1].field_selector.find((f: Json) => f.field === 'resources.ARN');
+      arns.starts_with = arns.starts_with.filter((a: string) => !a.includes('app_data_shop'));
+    }),
+    'CloudTrail acme-prod-audit: does not record the data events of bucket acme-prod-shop-data',
+  ],
+  [
+    'CloudTrail: the trail bucket writable by anyone',
+    broken((r) => bucketPolicy(r, 'audit_trail', (st) => delete sid(st, 'AllowCloudTrailWrite').Condition)),
+    'CloudTrail acme-prod-audit: bucket acme-prod-cloudtrail: its policy allows {"Service":"cloudtrail.amazonaws.com"} (AllowCloudTrailWrite); only cloudtrail.amazonaws.com may be allowed in, under a condition',
+  ],
+  [
+    'VPC CNI: the node role holding the CNI policy again',
+    broken(
+      (r) =>
+        (r.aws_iam_role_policy_attachment.cni_on_nodes = {
+          role: '${aws_iam_role.Nodes_Role_6EF081F1.name}',
+          policy_arn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+        }),
+    ),
+    'VPC CNI: the node role ${aws_iam_role.Nodes_Role_6EF081F1.name} holds AmazonEKS_CNI_Policy',
+  ],
+  [
+    'VPC CNI: aws-node without its own role',
+    broken((r) => delete addon(r, 'vpc-cni').pod_identity_association),
+    'VPC CNI: the vpc-cni add-on does not bind kube-system/aws-node to a role of its own through Pod Identity',
+  ],
+  [
+    'VPC CNI: its role without the CNI policy',
+    broken((r) => delete r.aws_iam_role_policy_attachment.vpc_cni_policy),
+    'VPC CNI: the role of kube-system/aws-node does not hold AmazonEKS_CNI_Policy',
+  ],
+  [
+    'VPC CNI: its role trusted by any pod',
+    broken((r) => editJson(r.aws_iam_role.vpc_cni_role, 'assume_role_policy', (doc) => delete doc.Statement[0].Condition)),
+    'VPC CNI: its role trusts more than Pod Identity for kube-system/aws-node',
+  ],
+];
+
+describe('every guardrail rule can fail', () => {
+  test('the node role really is the one the CNI case uses', () => {
+    expect(Object.keys(realProd.resource.aws_iam_role)).toContain('Nodes_Role_6EF081F1');
+    expect(Object.keys(realProd.resource.aws_vpc)).toEqual(['Network_1C6012B5']);
+  });
+
+  test.each(BROKEN)('%s', (_case, json, expected) => {
+    expect(cloudProblems(json, prod, appsOf(prod))).toContainEqual(expect.stringContaining(expected));
+  });
+});

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
-import { SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
+import { SETUP_JOB_NAME, SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../constructs/logging/log-retention';
 import { containerLogStreamOf, ELASTICSEARCH, EVENTS_STREAM, gatewayAccessStreamOf, KIBANA, STREAM_SUFFIX } from '../constructs/model/log-contract';
 import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
+import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent-bit';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realObjectsOf, realOutput } from './support';
@@ -26,12 +27,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
     expect(logs.config.filters).not.toMatch(/\bgrep\b/);
   });
 
-  test('it ships over verified TLS with its own user, and buffers on disk without a retry limit', () => {
+  test('it ships over verified TLS with its own user, buffers on disk and retries a chunk for hours, not forever', () => {
     for (const name of ['fluent-bit', 'fluent-bit-events']) {
       const out = release(name).spec.values.config.outputs;
       expect(out).toMatch(/tls\.verify\s+On/);
       expect(out).toMatch(/HTTP_User\s+\$\{ES_USER\}/);
-      expect(out).toMatch(/Retry_Limit\s+no_limits/);
+      expect(out).toMatch(new RegExp(`Retry_Limit\\s+${RETRY.limit}\n`));
+      expect(release(name).spec.values.config.service).toMatch(new RegExp(`scheduler\\.cap\\s+${RETRY.cap}\n`));
       expect(out).toMatch(/storage\.total_limit_size\s+\d+[MG]/);
       expect(out).toMatch(/Write_Operation\s+create/);
     }
@@ -46,7 +48,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
     expect(`${/Logstash_Prefix\s+(\S+)/.exec(events.config.outputs)![1]}-${STREAM_SUFFIX}`).toBe(EVENTS_STREAM);
   });
 
-  test('shippers and alerting install after Elasticsearch exists (the services layer)', () => {
+  test('shippers and alerting install after the Elasticsearch setup has run (the services layer)', () => {
     const services = realOutput().find((f) => f.path === `dist/${env}/platform-services/services.yaml`)!.objects!;
     expect(
       services
@@ -55,7 +57,24 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
         .sort(),
     ).toEqual(['elastalert', 'fluent-bit', 'fluent-bit-events']);
     const flux = realObjectsOf(env).filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit'));
-    expect((flux.find((k) => k.metadata.name === 'platform-services')!.spec as Json).dependsOn).toEqual([{ name: 'platform-configs' }]);
+    expect((flux.find((k) => k.metadata.name === 'platform-services')!.spec as Json).dependsOn).toEqual([{ name: 'platform-setup' }]);
+    // The setup layer: after the configs (Elasticsearch, Kibana, the users), waited on, and recreating a changed Job.
+    expect(flux.find((k) => k.metadata.name === 'platform-setup')!.spec).toMatchObject({
+      dependsOn: [{ name: 'platform-configs' }],
+      wait: true,
+      force: true,
+      path: `./dist/${env}/platform-setup`,
+    });
+    const setup = realOutput().find((f) => f.path === `dist/${env}/platform-setup/setup.yaml`)!.objects!;
+    expect(setup.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`ConfigMap/${SETUP_NAME}`, `CronJob/${SETUP_NAME}`, `Job/${SETUP_JOB_NAME}`]);
+  });
+
+  test('the retry window is hours long and finite', () => {
+    const hours = expectedRetryWindowSeconds() / 3600;
+    expect(hours).toBeGreaterThan(2);
+    expect(hours).toBeLessThan(6);
+    // Without a cap on the wait, the default (2000 s) makes each retry up to half an hour.
+    expect(expectedRetryWindowSeconds({ ...RETRY, cap: 2000 }) / 3600).toBeGreaterThan(10);
   });
 
   test("an app's log parser becomes its pods' Fluent Bit annotation", () => {
@@ -114,10 +133,15 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention and data views', (env, cluster) => {
   const objects = realObjectsOf(env);
   const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === SETUP_NAME) as Json;
-  const job = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
+  const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === SETUP_JOB_NAME) as Json;
+  const hourly = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
   const bodies = Object.fromEntries(Object.entries(config.data as Record<string, string>).map(([file, text]) => [file, JSON.parse(text)]));
-  const script: string = job.spec.jobTemplate.spec.template.spec.containers[0].command[2];
-  const sent = [...script.matchAll(/^send (PUT|POST) "[^"]+" "([^"]+)" (\S+)$/gm)].map(([, method, path, file]) => ({ method, path, body: bodies[file] }));
+  const script: string = job.spec.template.spec.containers[0].command[2];
+  const sent = [...script.matchAll(/^send (PUT|POST) (es|kibana) "([^"]+)" (\S+)$/gm)].map(([, method, target, path, file]) => ({ method, target, path, body: bodies[file] }));
+
+  test('the hourly CronJob runs the very pod of the one-shot Job', () => {
+    expect(hourly.spec.jobTemplate.spec.template).toEqual(job.spec.template);
+  });
 
   test('the script is valid sh and sends every file of its ConfigMap exactly once', () => {
     expect(spawnSync('sh', ['-n', '-c', script]).status).toBe(0);

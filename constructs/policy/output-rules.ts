@@ -1,9 +1,12 @@
 import type { ClusterSpec } from '../model/cluster-spec';
 import { httpsListenerOf } from '../model/naming';
 import { describe, type KubeObject } from '../synth/kube-object';
+import { alertQueryProblems } from './alert-query-rules';
 import { backupCoverageProblems, statefulProblems } from './data-rules';
 import { edgeProblems, supplyProblems } from './edge-rules';
 import { kibanaProblems } from './kibana-rules';
+import { logBufferProblems } from './log-buffer-rules';
+import { mountedFileProblems } from './mounted-file-rules';
 import { rbacProblems } from './rbac-rules';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
@@ -131,4 +134,7 @@ export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterS
   ...statefulProblems(objects),
   ...backupCoverageProblems(objects),
   ...rbacProblems(objects),
+  ...mountedFileProblems(objects),
+  ...logBufferProblems(objects, cluster),
+  ...alertQueryProblems(objects),
 ];

@@ -12,7 +12,7 @@ import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { namespaceLevelProblems, workloadProblems } from '../policy/workload-rules';
-import { PlatformConfigs, PlatformControllers, PlatformServices } from '../platform/platform';
+import { PlatformConfigs, PlatformControllers, PlatformServices, PlatformSetup } from '../platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
 import { SynthError } from '../policy/spec-error';
 import { synthChart } from './chart-synth';
@@ -45,6 +45,8 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, ['controllers.yaml']),
     { path: `dist/${env}/platform-configs/configs.yaml`, objects: synthChart((scope) => new PlatformConfigs(scope, 'configs', platform)) },
     kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
+    { path: `dist/${env}/platform-setup/setup.yaml`, objects: synthChart((scope) => new PlatformSetup(scope, 'setup', platform)) },
+    kustomizationFor(`dist/${env}/platform-setup/kustomization.yaml`, ['setup.yaml']),
     { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },
     kustomizationFor(`dist/${env}/platform-services/kustomization.yaml`, ['services.yaml']),
     ...appFiles,

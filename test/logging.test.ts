@@ -4,7 +4,7 @@ import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
 import { SETUP_JOB_NAME, SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../constructs/logging/log-retention';
-import { containerLogStreamOf, ELASTICSEARCH, EVENTS_STREAM, gatewayAccessStreamOf, KIBANA, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import { ALL_LOG_STREAMS, containerLogStreamOf, ELASTICSEARCH, EVENTS_STREAM, gatewayAccessStreamOf, KIBANA, KIBANA_CA_SECRET, KIBANA_SERVICE, STREAM_SUFFIX } from '../constructs/model/log-contract';
 import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
 import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent-bit';
 import { schemaProblems } from '../constructs/policy/schema-validation';
@@ -118,6 +118,28 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     expect(kibana.spec).toMatchObject({ version: find('Elasticsearch', ELASTICSEARCH.name).spec.version, elasticsearchRef: { name: ELASTICSEARCH.name } });
   });
 
+  test("Kibana serves ECK's TLS, and the Gateway verifies it against ECK's CA for the Service's name", () => {
+    expect(find('Kibana', KIBANA.name).spec.http?.tls).toBeUndefined();
+    const policy = find('BackendTLSPolicy', 'kibana');
+    expect(policy).toMatchObject({
+      apiVersion: 'gateway.networking.k8s.io/v1alpha3',
+      metadata: { namespace: KIBANA.namespace },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: KIBANA_SERVICE.name }],
+        validation: { caCertificateRefs: [{ group: '', kind: 'Secret', name: KIBANA_CA_SECRET }], hostname: `${KIBANA_SERVICE.name}.${KIBANA.namespace}.svc` },
+      },
+    });
+    expect(find('HTTPRoute', 'kibana').spec.rules[0].backendRefs).toEqual([{ name: KIBANA_SERVICE.name, port: KIBANA_SERVICE.port }]);
+    expect(schemaProblems([policy])).toEqual([]);
+    const typo: KubeObject = { ...policy, spec: { ...policy.spec, validation: { ...policy.spec.validation, hostnme: 'x' } } };
+    expect(schemaProblems([typo])).toEqual([expect.stringContaining('/spec/validation/hostnme is not a known field')]);
+  });
+
+  test('Elasticsearch keeps what it cannot index in every log stream, older streams included', () => {
+    const config = find('Elasticsearch', ELASTICSEARCH.name).spec.nodeSets[0].config;
+    expect(config['data_streams.failure_store.enabled']).toEqual([...ALL_LOG_STREAMS]);
+  });
+
   test('the hand-written ECK schemas accept the real objects and refuse a typo', () => {
     const eck = objects.filter((o) => ['Elasticsearch', 'Kibana'].includes(o.kind));
     expect(schemaProblems(eck)).toEqual([]);
@@ -162,6 +184,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
         expect([stream, days]).toEqual([stream, `${app.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[cluster.env]}d`]);
       }
     }
+  });
+
+  test('every index template types the contract fields and keeps rejected documents in the failure store', () => {
+    const templates = sent.filter((s) => s.path.startsWith('_index_template/')).map((s) => s.body);
+    expect(templates.length).toBeGreaterThan(0);
+    for (const t of templates) {
+      expect(t.template.data_stream_options).toEqual({ failure_store: { enabled: true } });
+      expect(t.composed_of[t.composed_of.length - 1]).toBe('webapps-logs@mappings');
+    }
+    // The component template is sent before any template that composes it.
+    expect(sent.findIndex((s) => s.path === '_component_template/webapps-logs@mappings')).toBeLessThan(sent.findIndex((s) => s.path.startsWith('_index_template/')));
   });
 
   test('every app has a Kibana data view over its own logs and requests', () => {

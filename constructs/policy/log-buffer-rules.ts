@@ -96,7 +96,7 @@ function volumeBudgetOf(values: Json, path: string, cluster: ClusterSpec): { byt
   }
   if (volume.hostPath) {
     const bytes = Math.floor(cluster.nodePool.diskGiB * GiB * NODE_BUFFER_SHARE);
-    return { bytes, what: `hostPath ${volume.hostPath.path}, budget ${NODE_BUFFER_SHARE * 100}% of nodePool.diskGiB ${cluster.nodePool.diskGiB} = ${mb(bytes)}` };
+    return { bytes, what: `hostPath ${volume.hostPath.path}, whose budget is ${NODE_BUFFER_SHARE * 100}% of nodePool.diskGiB ${cluster.nodePool.diskGiB}` };
   }
   return { what: `volume "${volume.name}", which is neither an emptyDir nor a hostPath` };
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { CLUSTERS } from '../clusters';
 import { tempDir } from './support';
 
 const ROOT = path.join(__dirname, '..');
@@ -145,6 +146,7 @@ describe('workflow properties', () => {
     expect(rights).toEqual({
       'ci.yml': {
         test: { contents: 'read' },
+        render: { contents: 'read' },
         diff: { contents: 'read' },
         comment: { 'pull-requests': 'write' },
       },
@@ -241,6 +243,38 @@ describe('what each workflow does', () => {
       expect(script).toContain(cmd);
     }
     expect(runs('ci.yml', 'diff')).toMatch(/npm run --silent diff -- --ref "[^"]+" --markdown/);
+  });
+
+  test('ci: the render job renders every HelmRelease with a pinned helm, runs check:rendered, and dry-runs on a kind cluster of our Kubernetes version', () => {
+    const job = load('ci.yml').jobs.render as Job & { strategy?: { matrix?: { env?: string[] } } };
+    expect(job).toBeDefined();
+    // One run per env, and every env has one.
+    expect([...(job.strategy?.matrix?.env ?? [])].sort()).toEqual(CLUSTERS.map((c) => c.env).sort());
+    expect(actions('ci.yml', 'render')).toEqual(expect.arrayContaining(['actions/checkout', 'azure/setup-helm', 'fluxcd/flux2/action', 'helm/kind-action']));
+    const step = (action: string) => stepsOf('ci.yml', 'render').find((s) => s.uses?.startsWith(`${action}@`))!;
+    expect(String(step('azure/setup-helm').with?.version)).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(String(step('fluxcd/flux2/action').with?.version)).toMatch(/^\d+\.\d+\.\d+$/);
+    const kind = step('helm/kind-action').with ?? {};
+    expect(String(kind.version)).toMatch(/^v\d+\.\d+\.\d+$/);
+    for (const cluster of CLUSTERS) {
+      expect(String(kind.node_image)).toMatch(new RegExp(`^kindest/node:v${cluster.kubernetesVersion.replace('.', '\\.')}\\.\\d+@sha256:[0-9a-f]{64}$`));
+    }
+    const script = runs('ci.yml', 'render');
+    for (const cmd of [
+      'npx tsx scripts/ci/render-charts.ts --env "$ENV_NAME"',
+      'npm run check:rendered -- "$RUNNER_TEMP/charts" "dist/$ENV_NAME" --env "$ENV_NAME"',
+      'flux install --export',
+      'npx tsx scripts/ci/admission-sets.ts',
+      'scripts/ci/kind-admission.sh "$RUNNER_TEMP/admission"',
+    ]) {
+      expect(script).toContain(cmd);
+    }
+    // The scripts it runs exist, and the shell one is executable and parses.
+    for (const file of ['scripts/ci/render-charts.ts', 'scripts/ci/admission-sets.ts', 'scripts/check-rendered.ts'])
+      expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
+    const shell = path.join(ROOT, 'scripts', 'ci', 'kind-admission.sh');
+    expect(fs.statSync(shell).mode & 0o111).not.toBe(0);
+    expect(spawnSync('bash', ['-n', shell]).status).toBe(0);
   });
 
   test('ci: the job with a write token runs no PR code and skips forks', () => {

@@ -8,7 +8,8 @@ import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { realObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-import { evictionsAllowed, namespaceLevelProblems, workloadProblems } from '../constructs/policy/workload-rules';
+import { evictionsAllowed } from '../constructs/policy/disruption-budget';
+import { namespaceLevelProblems, workloadProblems } from '../constructs/policy/workload-rules';
 import { workloadValuesOf } from '../constructs/platform/workload-values';
 import type { KubeObject } from '../constructs/synth/kube-object';
 
@@ -243,4 +244,11 @@ describe("the add-ons' own declarations", () => {
       expect(namespaceLevelProblems(realObjectsOf(env), declared)).toEqual([]);
     }
   });
+});
+
+test('a Helm hook whose settings need a post-renderer is refused: Helm does not post-render hooks', () => {
+  const hook = broken(
+    (w) => ((w.kind = 'Job'), (w.hook = true), delete w.keys.priorityClassName, (w.settings.disruptionBudget = undefined), delete w.keys.disruptionBudget),
+  );
+  expect(() => workloadValuesOf('fixture', [hook])).toThrow(/a Helm hook is not post-rendered, so the chart needs values keys for: priorityClassName/);
 });

@@ -2,14 +2,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { GATEWAY_PROXY_NAMESPACE, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
-import { NON_PUBLIC_RANGES } from '../model/network-ranges';
+import { CLUSTER_DNS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
 
 export interface NetworkPoliciesProps {
   readonly app: ResolvedApp;
 }
-
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * Default-deny for the app's namespace, then only what the app needs: traffic in from the Gateway's
@@ -44,11 +42,11 @@ export class NetworkPolicies extends Construct {
         {
           to: [
             {
-              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } },
-              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace } },
+              podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
             },
           ],
-          ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(53) })),
+          ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(CLUSTER_DNS.port) })),
         },
       ],
     });

@@ -111,8 +111,10 @@ export const KIBANA_URL = `https://${KIBANA_HOSTNAME}:${KIBANA_SERVICE.port}`;
 export const KIBANA_CA_SECRET = `${KIBANA.name}-kb-http-certs-public`;
 /** Kibana's host under the cluster's domain, served only through the Gateway, behind the staff login. */
 export const kibanaHostOf = (domain: string): string => `logs.${domain}`;
+/** Elasticsearch's HTTP port, which its clients call. */
+export const ELASTICSEARCH_PORT = 9200;
 /** ECK's HTTPS Service of an Elasticsearch: `<name>-es-http`, port 9200. */
-export const ELASTICSEARCH_URL = `https://${ELASTICSEARCH.name}-es-http.${ELASTICSEARCH.namespace}.svc:9200`;
+export const ELASTICSEARCH_URL = `https://${ELASTICSEARCH.name}-es-http.${ELASTICSEARCH.namespace}.svc:${ELASTICSEARCH_PORT}`;
 /** ECK's Secret with the CA of that Service (key `ca.crt`). */
 export const ELASTICSEARCH_CA_SECRET = `${ELASTICSEARCH.name}-es-http-certs-public`;
 /** ECK's Secret with the `elastic` superuser's password (key `elastic`); only the platform itself uses it. */

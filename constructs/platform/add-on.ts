@@ -12,19 +12,42 @@ export interface ChartSource {
   readonly version: string;
 }
 
+/** A port a policy opens, and what is there: every port a platform policy names says why. */
+export interface NamedPort {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+  /** What listens or is called there, e.g. `webhook`, `kubelet`, `ACME`. */
+  readonly name: string;
+}
+
+/** Ports in another namespace that an add-on calls. */
+export interface NamespacePorts {
+  readonly namespace: string;
+  readonly ports: readonly NamedPort[];
+}
+
 /**
- * What an add-on needs from the network. DNS, traffic inside its own namespace and the Kubernetes API
- * are always allowed; everything else is denied unless listed here.
+ * What an add-on needs from the network. DNS and traffic inside its own namespace are always allowed;
+ * everything else is denied unless listed here, each port with its name. No field opens every port.
  */
 export interface AddOnNetwork {
-  /** Ports that accept traffic from anywhere (webhooks called by the API server, the public proxy). */
-  readonly ingressPorts?: readonly number[];
+  /** Ports open to any source: the public proxy behind the load balancer. */
+  readonly ingressFromAnywhere?: readonly NamedPort[];
+  /** Ports the API server calls (admission webhooks, an APIService), admitted from the VPC, where its private endpoint sits. */
+  readonly ingressFromApiServer?: readonly NamedPort[];
   /** Ports that accept traffic only from the pods of these namespaces (a service for a few platform clients). */
   readonly ingressFromNamespaces?: readonly { readonly port: number; readonly namespaces: readonly string[] }[];
-  /** Ports it may reach on the public internet (AWS APIs, ACME). Never the node metadata endpoint. */
-  readonly egressInternetPorts?: readonly number[];
-  /** Any port on the cluster's private network (app pods, kubelets). */
-  readonly egressCluster?: boolean;
+  /** It calls the Kubernetes API: its private endpoint in the VPC and the `kubernetes` Service, on 443. */
+  readonly egressApiServer?: boolean;
+  /** Ports it calls in other platform namespaces. */
+  readonly egressToNamespaces?: readonly NamespacePorts[];
+  /** The Gateway's proxies: each app's pods on the app's port, each platform endpoint's namespace on its port. */
+  readonly egressToRouteBackends?: boolean;
+  /** Ports on the VPC's own addresses (the nodes), e.g. the kubelet. */
+  readonly egressVpc?: readonly NamedPort[];
+  /** Ports on the public internet (AWS APIs, ACME, the OIDC issuer). Never private or link-local addresses. */
+  readonly egressInternet?: readonly NamedPort[];
   /** Needs AWS credentials from the EKS Pod Identity agent on its node. */
   readonly awsCredentials?: boolean;
 }

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { certificateSecretOf, CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -26,8 +26,17 @@ export type CertManagerProps = Partial<typeof certManagerDefaults>;
 export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
-  // 10250: the webhook the API server calls. Port 80 out: the HTTP-01 self-check before ACME validates.
-  readonly network = { ingressPorts: [10250], egressInternetPorts: [80, 443] };
+  // The API server calls its webhook (chart v1.18.2, values.yaml webhook.securePort: 10250). On the
+  // internet: the ACME server, and each host's HTTP-01 self-check through the load balancer before ACME
+  // validates. HTTP-01 only: no DNS-01, so no name server on 53.
+  readonly network: AddOnNetwork = {
+    ingressFromApiServer: [{ port: 10250, name: 'webhook' }],
+    egressApiServer: true,
+    egressInternet: [
+      { port: 80, name: 'HTTP-01 self-check' },
+      { port: 443, name: 'ACME' },
+    ],
+  };
 
   constructor(props: CertManagerProps = {}) {
     super(certManagerDefaults, props);

@@ -133,8 +133,9 @@ export interface ChartWorkload {
   readonly managedBy?: string;
   readonly ports?: readonly WorkloadPort[];
   /**
-   * A Helm hook (a Job the chart runs before or after install): Helm's v3 SDK, which Flux uses, does
-   * not post-render hooks before 3.21, so each of its settings needs a values key.
+   * A Helm hook (a Job the chart runs before or after install). Helm post-renders hooks only since
+   * 3.21 and 4.0, and the helm-controller's Helm is whatever Flux version the cluster runs: so each
+   * of a hook's settings needs a values key.
    */
   readonly hook?: boolean;
   /** Settings the chart offers no way to set, each with the reason it is acceptable. */

@@ -1,5 +1,5 @@
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -19,7 +19,7 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
  */
 export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly network = { egressInternetPorts: [443], awsCredentials: true };
+  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'EC2 and Auto Scaling APIs' }], awsCredentials: true };
 
   constructor(props: ClusterAutoscalerProps = {}) {
     super(clusterAutoscalerDefaults, props);

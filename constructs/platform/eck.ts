@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
-import { ALL_LOG_STREAMS, ELASTICSEARCH, KIBANA, KIBANA_CA_SECRET, KIBANA_HOSTNAME, KIBANA_SERVICE, kibanaHostOf } from '../model/log-contract';
+import { ALL_LOG_STREAMS, ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA, KIBANA_CA_SECRET, KIBANA_HOSTNAME, KIBANA_SERVICE, kibanaHostOf } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { ElasticsearchSetup } from '../logging/elasticsearch-setup';
@@ -11,7 +11,7 @@ import { elastAlertDefaults } from './elastalert';
 import { fluentBitDefaults } from './fluent-bit';
 import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
 import { topologySpreadOf } from '../model/topology-spread';
-import { HelmAddOn, type AddOnContext, type ChartSource, type PlatformEndpoint } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint } from './add-on';
 import type { ChartWorkload, ContainerSettings } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -53,12 +53,13 @@ const eckPodSecurity = () => ({ runAsNonRoot: true, fsGroup: 1000, seccompProfil
  */
 export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   readonly dependsOn: readonly string[] = [];
-  // 9443: the operator's webhook, for the API server. Elasticsearch's 9200 admits only its clients'
-  // namespaces; Kibana's 5601 only the Gateway's proxies, as its endpoint below.
-  readonly network = {
-    ingressPorts: [9443],
-    ingressFromNamespaces: [{ port: 9200, namespaces: [fluentBitDefaults.namespace, elastAlertDefaults.namespace] }],
-    egressCluster: true,
+  // The API server calls the operator's webhook (chart 3.2.0, values.yaml webhook.port: 9443).
+  // Elasticsearch's 9200 admits only its clients' namespaces; Kibana's 5601 only the Gateway's proxies, as
+  // its endpoint below. The operator, Elasticsearch, Kibana and the setup job talk inside the namespace.
+  readonly network: AddOnNetwork = {
+    ingressFromApiServer: [{ port: 9443, name: 'webhook' }],
+    ingressFromNamespaces: [{ port: ELASTICSEARCH_PORT, namespaces: [fluentBitDefaults.namespace, elastAlertDefaults.namespace] }],
+    egressApiServer: true,
   };
 
   constructor(props: EckProps = {}) {

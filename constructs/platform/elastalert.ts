@@ -5,9 +5,9 @@ import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
 import { CHAT_WEBHOOK_ENV, receiversOf, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
 import { ruleFilesOf } from '../alerts/render';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
-import { ELASTICSEARCH_URL } from '../model/log-contract';
+import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
 import { hardenedContainer, restrictedPod } from '../model/hardened-container';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -36,7 +36,10 @@ function alertingOf(cluster: ClusterSpec): AlertingSpec {
 export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
   // Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet.
-  readonly network = { egressCluster: true, egressInternetPorts: [443, ...SMTP_PORTS] };
+  readonly network: AddOnNetwork = {
+    egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
+    egressInternet: [{ port: 443, name: 'chat webhook' }, ...SMTP_PORTS.map((port) => ({ port, name: 'SMTP' }))],
+  };
   readonly usesSecretStore = true;
   // Its pod needs Elasticsearch and the synced Secrets of the configs layer.
   readonly layer = 'services' as const;

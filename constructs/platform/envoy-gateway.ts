@@ -4,7 +4,7 @@ import { certificateSecretOf, GATEWAY, HTTP_LISTENER, httpsListenerOf, namespace
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { topologySpreadOf } from '../model/topology-spread';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -32,7 +32,21 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
  */
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly network = { ingressPorts: [...PROXY_PORTS, 19001], egressCluster: true };
+  // The proxies take the load balancer's traffic, client addresses kept, so from anywhere. The API server
+  // calls the controller's topology webhook (chart v1.5.1, templates/envoy-gateway-deployment.yaml: port
+  // `webhook` 9443 while topologyInjector.enabled, its default). The controller fetches the OIDC issuer's
+  // discovery document and the proxies call its token endpoint: the internet on 443, nothing else there.
+  readonly network: AddOnNetwork = {
+    ingressFromAnywhere: [
+      { port: PROXY_PORTS[0], name: 'proxy HTTP' },
+      { port: PROXY_PORTS[1], name: 'proxy HTTPS' },
+      { port: 19001, name: 'metrics' },
+    ],
+    ingressFromApiServer: [{ port: 9443, name: 'topology webhook' }],
+    egressApiServer: true,
+    egressToRouteBackends: true,
+    egressInternet: [{ port: 443, name: 'OIDC issuer' }],
+  };
 
   constructor(props: EnvoyGatewayProps = {}) {
     super(envoyGatewayDefaults, props);

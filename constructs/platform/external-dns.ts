@@ -1,5 +1,5 @@
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -21,7 +21,9 @@ export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
  */
 export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
-  readonly network = { egressInternetPorts: [443], awsCredentials: true };
+  // Route53's API only: with the aws provider and the gateway-httproute source, external-dns v0.18.0 sends
+  // no DNS query of its own (miekg/dns is used only by its ovh and rfc2136 providers), so no port 53 out.
+  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'Route53 API' }], awsCredentials: true };
 
   constructor(props: ExternalDnsProps = {}) {
     super(externalDnsDefaults, props);

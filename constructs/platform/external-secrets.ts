@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LABEL_PREFIX, SECRET_STORE } from '../model/naming';
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -24,7 +24,13 @@ export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
  */
 export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly network = { ingressPorts: [10250], egressInternetPorts: [443], awsCredentials: true };
+  // The API server calls its webhook (chart 0.19.2, values.yaml webhook.port: 10250).
+  readonly network: AddOnNetwork = {
+    ingressFromApiServer: [{ port: 10250, name: 'webhook' }],
+    egressApiServer: true,
+    egressInternet: [{ port: 443, name: 'Secrets Manager' }],
+    awsCredentials: true,
+  };
 
   constructor(props: ExternalSecretsProps = {}) {
     super(externalSecretsDefaults, props);

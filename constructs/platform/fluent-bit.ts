@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
-import { ELASTICSEARCH_URL, EVENTS_STREAM, LOG_SHIPPER_NAMESPACE, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
+import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL, EVENTS_STREAM, LOG_SHIPPER_NAMESPACE, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 import { StoreSecret } from '../secrets/store-secret';
@@ -70,7 +70,11 @@ export function expectedRetryWindowSeconds(retry: { limit: number; base: number;
  */
 export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
-  readonly network = { egressCluster: true };
+  // Elasticsearch; the API server for the kubernetes filter's pod metadata and the events input.
+  readonly network: AddOnNetwork = {
+    egressApiServer: true,
+    egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
+  };
   readonly usesSecretStore = true;
   readonly layer = 'services' as const;
 

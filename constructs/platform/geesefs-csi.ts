@@ -1,5 +1,5 @@
 import { sized } from '../model/hardened-container';
-import { HelmAddOn, type AddOnContext, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -17,7 +17,7 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
  */
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   readonly dependsOn: readonly string[] = [];
-  readonly network = { egressInternetPorts: [443] };
+  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'S3' }] };
 
   constructor(props: GeesefsCsiProps = {}) {
     super(geesefsCsiDefaults, props);

@@ -1,5 +1,6 @@
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
-import { HelmAddOn, type ChartSource } from './add-on';
+import { KUBELET_PORT } from '../model/network-ranges';
+import { HelmAddOn, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
@@ -13,8 +14,13 @@ export type MetricsServerProps = Partial<typeof metricsServerDefaults>;
 /** metrics-server: the CPU figures every app's HPA scales on. */
 export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> {
   readonly dependsOn: readonly string[] = [];
-  // The API server calls it on 10250; it reads every kubelet on 10250.
-  readonly network = { ingressPorts: [10250], egressCluster: true };
+  // The API server calls its APIService (chart 3.13.0, values.yaml containerPort: 10250); it reads every
+  // node's kubelet on 10250.
+  readonly network: AddOnNetwork = {
+    ingressFromApiServer: [{ port: 10250, name: 'APIService' }],
+    egressApiServer: true,
+    egressVpc: [{ port: KUBELET_PORT, name: 'kubelet' }],
+  };
 
   constructor(props: MetricsServerProps = {}) {
     super(metricsServerDefaults, props);

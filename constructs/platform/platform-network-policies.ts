@@ -1,25 +1,38 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { GATEWAY_PROXY_NAMESPACE } from '../model/naming';
-import { POD_IDENTITY_AGENT } from '../model/network-ranges';
-import type { AddOn } from './add-on';
+import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
+import { GATEWAY_PROXY_NAMESPACE, namespaceOf, selectorLabelsOf } from '../model/naming';
+import { CLUSTER_DNS, KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
+import type { ResolvedApp } from '../model/resolve';
+import type { AddOn, AddOnNetwork, NamedPort, PlatformEndpoint } from './add-on';
 
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-/** The node metadata endpoint: no pod may reach it (Pod Identity is the only credential path). */
-const METADATA = '169.254.169.254/32';
-const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
+export interface PlatformNetworkPoliciesProps {
+  /** The add-ons that share one namespace; their needs are merged. */
+  readonly addOns: readonly AddOn[];
+  readonly cluster: ClusterSpec;
+  /** The Gateway's backends: each app's port. */
+  readonly apps: readonly ResolvedApp[];
+  /** Every platform endpoint: a backend of the Gateway, and, in its own namespace, a port for the Gateway's proxies only. */
+  readonly endpoints: readonly PlatformEndpoint[];
+}
+
+type Rule = kplus.k8s.NetworkPolicyEgressRule;
+const portsOf = (ports: readonly NamedPort[]) => uniquePorts(ports).map((p) => ({ protocol: p.protocol ?? 'TCP', port: IntOrString.fromNumber(p.port) }));
+const inNamespace = (namespace: string) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } });
 
 /**
- * Default-deny for one add-on's namespace, then only what it declares: DNS, its own namespace, the
- * Kubernetes API (private addresses, 443), and the ingress ports and egress it lists. `gatewayPorts`
- * (its internal endpoints' ports) admit the Gateway's proxies only.
+ * Default-deny for one platform namespace, then exactly what its add-ons declare, each port by number:
+ * DNS, its own namespace, the Kubernetes API on 443, other namespaces' ports, the VPC's and the
+ * internet's ports, the Pod Identity agent; in, the public ports, the API server's (webhooks) from the
+ * VPC, and its clients' namespaces. An endpoint's port admits the Gateway's proxies only.
  */
 export class PlatformNetworkPolicies extends Construct {
-  constructor(scope: Construct, id: string, addOn: AddOn, gatewayPorts: readonly number[] = []) {
+  constructor(scope: Construct, id: string, props: PlatformNetworkPoliciesProps) {
     super(scope, id);
-    const namespace = addOn.namespace;
-    const net = addOn.network;
+    const namespace = props.addOns[0].namespace;
+    const net = mergedNetworkOf(props.addOns);
+    const vpc = cloudSettingsOf(props.cluster).network.vpcCidr;
     const policy = (name: string, spec: kplus.k8s.NetworkPolicySpec) => new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace }, spec });
     const all = {};
 
@@ -30,43 +43,105 @@ export class PlatformNetworkPolicies extends Construct {
       ingress: [{ from: [{ podSelector: all }] }],
       egress: [{ to: [{ podSelector: all }] }],
     });
-    const egress: kplus.k8s.NetworkPolicyEgressRule[] = [
+
+    const egress: Rule[] = [
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, tcp(53)],
+        to: [{ ...inNamespace(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+        ports: portsOf([
+          { port: CLUSTER_DNS.port, protocol: 'UDP', name: 'DNS' },
+          { port: CLUSTER_DNS.port, protocol: 'TCP', name: 'DNS' },
+        ]),
       },
-      { to: PRIVATE_RANGES.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] },
     ];
-    if (net.egressCluster) egress.push({ to: PRIVATE_RANGES.map((cidr) => ({ ipBlock: { cidr } })) });
-    if (net.egressInternetPorts?.length) {
-      egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_RANGES, METADATA] } }], ports: net.egressInternetPorts.map(tcp) });
+    if (net.egressApiServer) {
+      egress.push({
+        to: [vpc, ...KUBERNETES_SERVICE_IPS].map((cidr) => ({ ipBlock: { cidr } })),
+        ports: portsOf([{ port: KUBERNETES_API_PORT, name: 'API server' }]),
+      });
     }
-    if (net.awsCredentials) egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] });
+    for (const { namespace: to, ports } of net.egressToNamespaces) egress.push({ to: [inNamespace(to)], ports: portsOf(ports) });
+    if (net.egressToRouteBackends) egress.push(...routeBackendRules(props.apps, props.endpoints));
+    if (net.egressVpc.length > 0) egress.push({ to: [{ ipBlock: { cidr: vpc } }], ports: portsOf(net.egressVpc) });
+    if (net.egressInternet.length > 0)
+      egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: portsOf(net.egressInternet) });
+    if (net.awsCredentials)
+      egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: portsOf([{ port: POD_IDENTITY_AGENT.port, name: 'Pod Identity agent' }]) });
     policy('allow-egress', { podSelector: all, policyTypes: ['Egress'], egress });
-    if (net.ingressPorts?.length) {
-      policy('allow-ingress-ports', { podSelector: all, policyTypes: ['Ingress'], ingress: [{ ports: net.ingressPorts.map(tcp) }] });
+
+    if (net.ingressFromAnywhere.length > 0) {
+      policy('allow-from-anywhere', { podSelector: all, policyTypes: ['Ingress'], ingress: [{ ports: portsOf(net.ingressFromAnywhere) }] });
     }
-    if (net.ingressFromNamespaces?.length) {
+    if (net.ingressFromApiServer.length > 0) {
+      policy('allow-from-api-server', {
+        podSelector: all,
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ ipBlock: { cidr: vpc } }], ports: portsOf(net.ingressFromApiServer) }],
+      });
+    }
+    if (net.ingressFromNamespaces.length > 0) {
       policy('allow-from-clients', {
         podSelector: all,
         policyTypes: ['Ingress'],
         ingress: net.ingressFromNamespaces.map(({ port, namespaces }) => ({
-          from: [...namespaces].sort().map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
-          ports: [tcp(port)],
+          from: [...namespaces].sort().map(inNamespace),
+          ports: portsOf([{ port, name: 'service' }]),
         })),
       });
     }
-    if (gatewayPorts.length) {
+    const gatewayPorts = props.endpoints.filter((e) => e.namespace === namespace).map((e) => ({ port: e.port, name: e.name }));
+    if (gatewayPorts.length > 0) {
       policy('allow-from-gateway', {
         podSelector: all,
         policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } } }],
-            ports: [...new Set(gatewayPorts)].sort((a, b) => a - b).map(tcp),
-          },
-        ],
+        ingress: [{ from: [inNamespace(GATEWAY_PROXY_NAMESPACE)], ports: portsOf(gatewayPorts) }],
       });
     }
   }
+}
+
+/** The Gateway's proxies to every route's backend: each app's pods on its port, each endpoint's namespace on its port. */
+function routeBackendRules(apps: readonly ResolvedApp[], endpoints: readonly PlatformEndpoint[]): Rule[] {
+  const toApps = [...apps]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((app) => ({
+      to: [{ ...inNamespace(namespaceOf(app.name)), podSelector: { matchLabels: selectorLabelsOf(app.name) } }],
+      ports: portsOf([{ port: app.port, name: app.name }]),
+    }));
+  const toEndpoints = [...endpoints]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((e) => ({ to: [inNamespace(e.namespace)], ports: portsOf([{ port: e.port, name: e.name }]) }));
+  return [...toApps, ...toEndpoints];
+}
+
+type MergedNetwork = Required<Omit<AddOnNetwork, 'egressApiServer' | 'egressToRouteBackends' | 'awsCredentials'>> &
+  Pick<AddOnNetwork, 'egressApiServer' | 'egressToRouteBackends' | 'awsCredentials'>;
+
+/** The needs of every add-on in one namespace, together. */
+export function mergedNetworkOf(addOns: readonly AddOn[]): MergedNetwork {
+  const nets = addOns.map((a) => a.network);
+  const ports = (pick: (n: AddOnNetwork) => readonly NamedPort[] | undefined) => nets.flatMap((n) => pick(n) ?? []);
+  const byNamespace = new Map<string, NamedPort[]>();
+  for (const { namespace, ports: p } of nets.flatMap((n) => n.egressToNamespaces ?? []))
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), ...p]);
+  const byPort = new Map<number, string[]>();
+  for (const { port, namespaces } of nets.flatMap((n) => n.ingressFromNamespaces ?? []))
+    byPort.set(port, [...new Set([...(byPort.get(port) ?? []), ...namespaces])]);
+  return {
+    ingressFromAnywhere: ports((n) => n.ingressFromAnywhere),
+    ingressFromApiServer: ports((n) => n.ingressFromApiServer),
+    ingressFromNamespaces: [...byPort.entries()].sort(([a], [b]) => a - b).map(([port, namespaces]) => ({ port, namespaces })),
+    egressApiServer: nets.some((n) => n.egressApiServer),
+    egressToNamespaces: [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, ports]) => ({ namespace, ports })),
+    egressToRouteBackends: nets.some((n) => n.egressToRouteBackends),
+    egressVpc: ports((n) => n.egressVpc),
+    egressInternet: ports((n) => n.egressInternet),
+    awsCredentials: nets.some((n) => n.awsCredentials),
+  };
+}
+
+/** Each (protocol, port) once, ordered by port (as declared where the port is the same). */
+function uniquePorts(ports: readonly NamedPort[]): NamedPort[] {
+  const seen = new Map<string, NamedPort>();
+  for (const p of ports) if (!seen.has(`${p.port}/${p.protocol ?? 'TCP'}`)) seen.set(`${p.port}/${p.protocol ?? 'TCP'}`, p);
+  return [...seen.values()].sort((a, b) => a.port - b.port);
 }

@@ -64,12 +64,7 @@ export class PlatformControllers extends Chart {
           },
         });
         new PlatformLimitRange(this, `${addOn.namespace}-limits`, addOn.namespace);
-        new PlatformNetworkPolicies(
-          this,
-          `${addOn.namespace}-network`,
-          addOn,
-          served.map((e) => e.port),
-        );
+        new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, { addOns: sharing, cluster: props.ctx.cluster, apps: props.ctx.apps, endpoints });
       }
       if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
     }

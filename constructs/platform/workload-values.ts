@@ -1,4 +1,5 @@
 import { topologySpreadOf } from '../model/topology-spread';
+import { SynthError } from '../policy/spec-error';
 import type { ChartWorkload, DisruptionBudget, WorkloadValueKeys } from './chart-workload';
 
 type Values = Record<string, unknown>;
@@ -27,9 +28,9 @@ export function workloadValuesOf(addOn: string, workloads: readonly ChartWorkloa
     if (typeof s.replicas === 'number') {
       if (keys.replicas) set(keys.replicas, s.replicas);
       else if (s.replicas !== 1)
-        throw new Error(`add-on "${addOn}", workload ${w.kind} ${w.name}: field "keys.replicas" is not set: the chart fixes 1 replica`);
+        throw declarationError(`add-on "${addOn}", workload ${w.kind} ${w.name}: field "keys.replicas" is not set: the chart fixes 1 replica`);
     } else if (typeof s.replicas === 'object') {
-      throw new Error(
+      throw declarationError(
         `add-on "${addOn}", workload ${w.kind} ${w.name}: field "settings.replicas" is a range: only an operator's workload (managedBy) can autoscale`,
       );
     }
@@ -53,7 +54,7 @@ export function workloadValuesOf(addOn: string, workloads: readonly ChartWorkloa
     }
     if (s.disruptionBudget) {
       if (!keys.disruptionBudget)
-        throw new Error(`add-on "${addOn}", workload ${w.kind} ${w.name}: field "keys.disruptionBudget" is not set: the chart must render the budget`);
+        throw declarationError(`add-on "${addOn}", workload ${w.kind} ${w.name}: field "keys.disruptionBudget" is not set: the chart must render the budget`);
       set(keys.disruptionBudget.path, budgetValues(s.disruptionBudget, keys.disruptionBudget, `add-on "${addOn}", workload ${w.kind} ${w.name}`));
     } else if (keys.disruptionBudget?.enabledFlag) {
       set(keys.disruptionBudget.path, { enabled: false });
@@ -70,7 +71,7 @@ export function workloadValuesOf(addOn: string, workloads: readonly ChartWorkloa
               .map((k) => `${c.name}.${k}`),
           ),
         ];
-        throw new Error(
+        throw declarationError(
           `add-on "${addOn}", workload ${w.kind} ${w.name}: a Helm hook is not post-rendered, so the chart needs values keys for: ${fields.join(', ')}`,
         );
       }
@@ -84,7 +85,7 @@ export function workloadValuesOf(addOn: string, workloads: readonly ChartWorkloa
 function budgetValues(budget: DisruptionBudget, key: NonNullable<WorkloadValueKeys['disruptionBudget']>, who: string): Values {
   const ours = 'maxUnavailable' in budget ? 'maxUnavailable' : 'minAvailable';
   if (key.defaultBound && key.defaultBound !== ours) {
-    throw new Error(
+    throw declarationError(
       `${who}: field "settings.disruptionBudget" uses ${ours}, but the chart's defaults set ${key.defaultBound}, and a PodDisruptionBudget cannot have both: use ${key.defaultBound}`,
     );
   }
@@ -109,11 +110,13 @@ export function setPath(target: Values, path: string, value: unknown, who: strin
   for (const part of parts.slice(0, -1)) {
     const next = node[part];
     if (next === undefined) node[part] = {};
-    else if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new Error(`${who}: values key "${path}" crosses a value set elsewhere`);
+    else if (typeof next !== 'object' || next === null || Array.isArray(next))
+      throw declarationError(`${who}: values key "${path}" crosses a value set elsewhere`);
     node = node[part] as Values;
   }
   const last = parts[parts.length - 1];
-  if (last in node && JSON.stringify(node[last]) !== JSON.stringify(value)) throw new Error(`${who}: values key "${path}" is set twice with different values`);
+  if (last in node && JSON.stringify(node[last]) !== JSON.stringify(value))
+    throw declarationError(`${who}: values key "${path}" is set twice with different values`);
   node[last] = value;
 }
 
@@ -130,3 +133,6 @@ export function mergeValues(own: Values, generated: Values, who: string): Values
   walk(generated, '');
   return out;
 }
+
+/** An add-on whose declarations cannot become values: a synth error, not a crash. */
+const declarationError = (problem: string) => new SynthError([problem], "an add-on's workload declarations do not fit its chart");

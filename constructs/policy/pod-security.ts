@@ -22,6 +22,8 @@ import type { PodSecurityLevel } from '../platform/chart-workload';
 export const POD_SECURITY_POLICY_VERSION = '1.35';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Set, as Go sees a pointer: neither absent nor JSON null. */
+const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** A pod as PodSecurity sees it: its metadata (annotations) and its spec, plain JSON as rendered. */
 export interface PodForSecurity {
@@ -131,7 +133,7 @@ function capabilitiesBaseline(_meta: Json, spec: Json): CheckResult {
 
 // check_hostPathVolumes.go (1.0)
 function hostPathVolumes(_meta: Json, spec: Json): CheckResult {
-  const bad = (spec?.volumes ?? []).filter((v: Json) => v.hostPath != null).map((v: Json) => v.name as string);
+  const bad = (spec?.volumes ?? []).filter((v: Json) => isSet(v.hostPath)).map((v: Json) => v.name as string);
   return bad.length > 0 ? forbid('hostPath volumes', `${pluralize('volume', 'volumes', bad.length)} ${joinQuote(bad)}`) : ALLOWED;
 }
 
@@ -187,14 +189,14 @@ function appArmorProfile(meta: Json, spec: Json): CheckResult {
   const setters: string[] = [];
   const values: string[] = [];
   const podProfile = spec?.securityContext?.appArmorProfile;
-  if (podProfile != null && !allowedAppArmorType(podProfile.type)) {
+  if (isSet(podProfile) && !allowedAppArmorType(podProfile.type)) {
     setters.push('pod');
     values.push(String(podProfile.type ?? ''));
   }
   const bad: string[] = [];
   for (const c of containersOf(spec)) {
     const profile = c.securityContext?.appArmorProfile;
-    if (profile != null && !allowedAppArmorType(profile.type)) {
+    if (isSet(profile) && !allowedAppArmorType(profile.type)) {
       bad.push(c.name);
       values.push(String(profile.type ?? ''));
     }
@@ -238,9 +240,9 @@ function seLinuxOptions(_meta: Json, spec: Json): CheckResult {
     return ok;
   };
   const podOptions = spec?.securityContext?.seLinuxOptions;
-  if (podOptions != null && !valid(podOptions)) setters.push('pod');
+  if (isSet(podOptions) && !valid(podOptions)) setters.push('pod');
   const bad = containersOf(spec)
-    .filter((c) => c.securityContext?.seLinuxOptions != null && !valid(c.securityContext.seLinuxOptions))
+    .filter((c) => isSet(c.securityContext?.seLinuxOptions) && !valid(c.securityContext.seLinuxOptions))
     .map((c) => c.name);
   if (bad.length > 0) setters.push(containerSet(bad));
   if (setters.length === 0) return ALLOWED;
@@ -258,7 +260,7 @@ function procMountAlways(_meta: Json, spec: Json): CheckResult {
   const types: string[] = [];
   for (const c of containersOf(spec)) {
     const procMount = c.securityContext?.procMount;
-    if (procMount != null && procMount !== 'Default') {
+    if (isSet(procMount) && procMount !== 'Default') {
       bad.push(c.name);
       types.push(procMount);
     }
@@ -273,14 +275,14 @@ function seccompProfileBaseline(_meta: Json, spec: Json): CheckResult {
   const setters: string[] = [];
   const values: string[] = [];
   const podProfile = spec?.securityContext?.seccompProfile;
-  if (podProfile != null && !validSeccomp(podProfile.type)) {
+  if (isSet(podProfile) && !validSeccomp(podProfile.type)) {
     setters.push('pod');
     values.push(String(podProfile.type ?? ''));
   }
   const bad: string[] = [];
   for (const c of containersOf(spec)) {
     const profile = c.securityContext?.seccompProfile;
-    if (profile != null && !validSeccomp(profile.type)) {
+    if (isSet(profile) && !validSeccomp(profile.type)) {
       bad.push(c.name);
       values.push(String(profile.type ?? ''));
     }
@@ -298,7 +300,7 @@ function seccompProfileRestricted(_meta: Json, spec: Json): CheckResult {
   const values: string[] = [];
   let podSet = false;
   const podProfile = spec?.securityContext?.seccompProfile;
-  if (podProfile != null) {
+  if (isSet(podProfile)) {
     if (!validSeccomp(podProfile.type)) {
       setters.push('pod');
       values.push(String(podProfile.type ?? ''));
@@ -310,7 +312,7 @@ function seccompProfileRestricted(_meta: Json, spec: Json): CheckResult {
   const implicit: string[] = [];
   for (const c of containersOf(spec)) {
     const profile = c.securityContext?.seccompProfile;
-    if (profile != null) {
+    if (isSet(profile)) {
       if (!validSeccomp(profile.type)) {
         explicit.push(c.name);
         values.push(String(profile.type ?? ''));
@@ -377,7 +379,7 @@ function capabilitiesRestricted(_meta: Json, spec: Json): CheckResult {
   const forbidden: string[] = [];
   for (const c of containersOf(spec)) {
     const caps = c.securityContext?.capabilities;
-    if (caps == null) {
+    if (!isSet(caps)) {
       missingDropAll.push(c.name);
       continue;
     }
@@ -426,9 +428,9 @@ function restrictedVolumes(_meta: Json, spec: Json): CheckResult {
   const bad: string[] = [];
   const types: string[] = [];
   for (const volume of spec?.volumes ?? []) {
-    if (ALLOWED_VOLUME_SOURCES.some((source) => volume[source] != null)) continue;
+    if (ALLOWED_VOLUME_SOURCES.some((source) => isSet(volume[source]))) continue;
     bad.push(volume.name);
-    types.push(RESTRICTED_VOLUME_SOURCES.find((source) => volume[source] != null) ?? 'unknown');
+    types.push(RESTRICTED_VOLUME_SOURCES.find((source) => isSet(volume[source])) ?? 'unknown');
   }
   if (bad.length === 0) return ALLOWED;
   const list = sortedSet(types);
@@ -444,7 +446,7 @@ function runAsNonRoot(_meta: Json, spec: Json): CheckResult {
   const setters: string[] = [];
   let podNonRoot = false;
   const podValue = spec?.securityContext?.runAsNonRoot;
-  if (podValue != null) {
+  if (isSet(podValue)) {
     if (podValue !== true) setters.push('pod');
     else podNonRoot = true;
   }
@@ -452,7 +454,7 @@ function runAsNonRoot(_meta: Json, spec: Json): CheckResult {
   const implicit: string[] = [];
   for (const c of containersOf(spec)) {
     const value = c.securityContext?.runAsNonRoot;
-    if (value != null) {
+    if (isSet(value)) {
       if (value !== true) explicit.push(c.name);
     } else if (!podNonRoot) {
       implicit.push(c.name);
@@ -518,7 +520,7 @@ export function checksOf(level: PodSecurityLevel): PodSecurityCheck[] {
  */
 export function withApiDefaults(spec: Json): Json {
   const sources = [...ALLOWED_VOLUME_SOURCES, ...RESTRICTED_VOLUME_SOURCES];
-  const volumes = spec?.volumes?.map((v: Json) => (sources.some((s) => v[s] != null) ? v : { ...v, emptyDir: {} }));
+  const volumes = spec?.volumes?.map((v: Json) => (sources.some((s) => isSet(v[s])) ? v : { ...v, emptyDir: {} }));
   const hostPorts = (containers: Json[] | undefined) =>
     containers?.map((c) => ({ ...c, ports: c.ports?.map((p: Json) => ((p.hostPort ?? 0) === 0 ? { ...p, hostPort: p.containerPort } : p)) }));
   return {

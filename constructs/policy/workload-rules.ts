@@ -4,6 +4,7 @@ import { REQUEST_PATH_ROLES, type DeclaredWorkload, type Replicas } from '../pla
 import { namespaceLevelOf } from '../platform/namespace-level';
 import { declaredPodOf } from '../platform/declared-pod';
 import type { KubeObject } from '../synth/kube-object';
+import { evictionsAllowed } from './disruption-budget';
 import { podSecurityProblems } from './pod-security';
 
 /* Rules over every workload the add-ons' charts and operators run, judged from their declarations at
@@ -11,14 +12,6 @@ import { podSecurityProblems } from './pod-security';
 
 /** The lowest number of pods the workload can have; a DaemonSet counts as one pod per node. */
 export const minReplicasOf = (replicas: Replicas): number => (replicas === 'perNode' ? 1 : typeof replicas === 'number' ? replicas : replicas.min);
-
-/** Pods a budget lets the eviction API take at `replicas` pods, as the disruption controller rounds (both up). */
-export function evictionsAllowed(budget: { minAvailable?: number | string; maxUnavailable?: number | string }, replicas: number): number {
-  const resolve = (v: number | string) => (typeof v === 'number' ? v : Math.ceil((Number(v.replace('%', '')) / 100) * replicas));
-  if (budget.maxUnavailable !== undefined) return Math.max(0, Math.min(replicas, resolve(budget.maxUnavailable)));
-  if (budget.minAvailable !== undefined) return Math.max(0, replicas - resolve(budget.minAvailable));
-  return 0;
-}
 
 /** Each declared workload meets its Pod Security level, has requests and a memory limit, can be drained, and has a priority class. */
 export function workloadProblems(declared: readonly DeclaredWorkload[]): string[] {
@@ -58,7 +51,9 @@ export function workloadProblems(declared: readonly DeclaredWorkload[]): string[
     }
     if (s.disruptionBudget) {
       if (s.replicas === 'perNode' || w.kind === 'Job') problems.push(`${at('settings.disruptionBudget')}: a ${w.kind} takes no budget`);
-      else if (evictionsAllowed(s.disruptionBudget, min) < 1) {
+      else if (typeof evictionsAllowed(s.disruptionBudget, min) === 'string') {
+        problems.push(`${at('settings.disruptionBudget')}: ${evictionsAllowed(s.disruptionBudget, min)}`);
+      } else if ((evictionsAllowed(s.disruptionBudget, min) as number) < 1) {
         problems.push(
           `${at('settings.disruptionBudget')} = ${JSON.stringify(s.disruptionBudget)}: at ${min} replica(s) it allows no eviction, so no node running it can be drained`,
         );

@@ -13,8 +13,13 @@ import { addOnsOf } from '../platform/default-add-ons';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { namespaceLevelProblems, workloadProblems } from '../policy/workload-rules';
 import { PlatformConfigs, PlatformControllers, PlatformServices, PlatformSetup } from '../platform/platform';
+import { clusterNetworkOf } from '../network/cluster-network';
+import { renderNetworkTable } from '../network/network-table';
+import { PolicyEvaluator } from '../network/policy-evaluator';
+import { unreachableWebhooksOf, webhookPortsOf } from '../network/webhook-ports';
+import type { AddOn, AddOnContext } from '../platform/add-on';
 import { publicSurfaceOf, renderPublicSurface } from '../policy/public-surface';
-import { SynthError } from '../policy/spec-error';
+import { SpecProblem, SynthError } from '../policy/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from './kube-object';
 import { kustomizationFor } from './render';
@@ -64,9 +69,36 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
     { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything) },
+    networkFile(ctx, platform.addOns, objects),
     overviewFile(cluster, apps),
     terraformFile(cluster, resolved, objects),
   ];
+}
+
+/**
+ * dist/<env>/network.md, from the cluster's NetworkPolicies as synthesized. Synth stops when the API server
+ * could not reach an add-on's webhook: the add-on's declared network needs do not cover its chart.
+ */
+function networkFile(ctx: AddOnContext, addOns: readonly AddOn[], objects: readonly KubeObject[]): OutputFile {
+  const { cluster, apps } = ctx;
+  const network = clusterNetworkOf({ cluster, apps, addOns, objects });
+  const evaluator = new PolicyEvaluator(network);
+  const unreachable = unreachableWebhooksOf(network, evaluator, webhookPortsOf(addOns, ctx));
+  if (unreachable.length > 0) {
+    throw new SynthError(
+      unreachable.map(
+        (w) =>
+          new SpecProblem(
+            { cluster: cluster.name },
+            `addOns.${w.addOn}.network.ingressFromApiServer`,
+            w.port,
+            `the API server cannot reach this webhook port of ${w.source}`,
+          ),
+      ),
+      'the platform network policies lock out a webhook',
+    );
+  }
+  return { path: `dist/${cluster.env}/network.md`, text: renderNetworkTable(network, evaluator) };
 }
 
 /** The cluster's CDKTF stack as Terraform JSON, checked against the YAML (apps and add-ons) it must agree with. */

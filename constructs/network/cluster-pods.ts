@@ -1,0 +1,58 @@
+import type { ResolvedApp } from '../model/resolve';
+import { CLUSTER_DNS, NAMESPACE_NAME_LABEL } from '../model/network-ranges';
+import { podIdOf, type NamespaceView, type PodGroup } from './endpoints';
+
+/**
+ * Mountpoint for S3 CSI driver v2 runs one Mountpoint pod per volume and node in its own namespace; the
+ * bucket traffic of a `mountpoint-s3` volume leaves from there, with the app pod's credentials.
+ * Source: awslabs/mountpoint-s3-csi-driver v2.0.0 (b72b810), deploy/kubernetes/base/mount-s3-namespace.yaml
+ * (namespace `mount-s3`, label `name: mount-s3`) and pkg/podmounter/mppod/creator.go (pod labels
+ * `s3.csi.aws.com/mountpoint-version` and `s3.csi.aws.com/mounted-by-csi-driver-version`, no ports);
+ * the same at v2.7.0 (a2d4b06). Label values are the driver's versions: placeholders here.
+ */
+export const MOUNTPOINT_POD_NAMESPACE = 'mount-s3';
+const MOUNTPOINT_POD_LABELS = { 's3.csi.aws.com/mountpoint-version': 'v2', 's3.csi.aws.com/mounted-by-csi-driver-version': 'v2' };
+
+/** The namespaces EKS itself runs pods in, with the labels their Namespace objects carry. */
+export function clusterNamespacesOf(apps: readonly ResolvedApp[]): NamespaceView[] {
+  const kubeSystem: NamespaceView = { name: CLUSTER_DNS.namespace, labels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace }, kind: 'cluster' };
+  const mountS3: NamespaceView = {
+    name: MOUNTPOINT_POD_NAMESPACE,
+    labels: { [NAMESPACE_NAME_LABEL]: MOUNTPOINT_POD_NAMESPACE, name: MOUNTPOINT_POD_NAMESPACE, 'pod-security.kubernetes.io/enforce': 'restricted' },
+    kind: 'cluster',
+  };
+  return usesMountpoint(apps) ? [kubeSystem, mountS3] : [kubeSystem];
+}
+
+/** CoreDNS (the EKS add-on) and, where an app mounts its bucket with Mountpoint, the Mountpoint pods. */
+export function clusterPodsOf(apps: readonly ResolvedApp[], address: string): PodGroup[] {
+  const coreDns: PodGroup = {
+    type: 'pods',
+    id: podIdOf(CLUSTER_DNS.namespace, 'Deployment', 'coredns'),
+    namespace: CLUSTER_DNS.namespace,
+    kind: 'Deployment',
+    name: 'coredns',
+    labels: { ...CLUSTER_DNS.podLabels, 'eks.amazonaws.com/component': 'coredns' },
+    ports: [
+      { name: 'dns', port: CLUSTER_DNS.port, protocol: 'UDP' },
+      { name: 'dns-tcp', port: CLUSTER_DNS.port, protocol: 'TCP' },
+      { name: 'metrics', port: 9153, protocol: 'TCP' },
+    ],
+    address,
+    source: 'EKS add-on coredns (Deployment kube-system/coredns, k8s-app=kube-dns)',
+  };
+  const mounters: PodGroup = {
+    type: 'pods',
+    id: podIdOf(MOUNTPOINT_POD_NAMESPACE, 'Pod', 'mountpoint'),
+    namespace: MOUNTPOINT_POD_NAMESPACE,
+    kind: 'Pod',
+    name: 'mountpoint',
+    labels: MOUNTPOINT_POD_LABELS,
+    ports: [],
+    address,
+    source: 'EKS add-on aws-mountpoint-s3-csi-driver v2: one Mountpoint pod per volume and node (awslabs/mountpoint-s3-csi-driver v2.0.0)',
+  };
+  return usesMountpoint(apps) ? [coreDns, mounters] : [coreDns];
+}
+
+const usesMountpoint = (apps: readonly ResolvedApp[]): boolean => apps.some((a) => a.storage?.driver === 'mountpoint-s3');

@@ -1,0 +1,81 @@
+import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
+import { KUBERNETES_SERVICE_IPS, METADATA_ENDPOINT, POD_IDENTITY_AGENT } from '../model/network-ranges';
+import type { ResolvedApp } from '../model/resolve';
+import { externalIdOf, type ExternalEndpoint } from './endpoints';
+import { hostIn } from './ipv4';
+
+/**
+ * Representative addresses inside the VPC: all in the first private subnet (a /19, see
+ * constructs/cloud/network.ts), where the nodes, their pods (VPC CNI) and the API server's private
+ * endpoint interfaces live. A policy that names the VPC matches each of them alike.
+ */
+export function vpcAddressesOf(cluster: ClusterSpec): { readonly node: string; readonly apiServer: string; readonly pod: string } {
+  const vpc = cloudSettingsOf(cluster).network.vpcCidr;
+  return { node: hostIn(vpc, 10), apiServer: hostIn(vpc, 20), pod: hostIn(vpc, 266) };
+}
+
+const PUBLIC = {
+  /** TEST-NET-2 (RFC 5737) stands for any public address. */
+  internet: '198.51.100.7',
+  /** In AWS's published S3 ranges; a policy cannot tell it from any other public address. */
+  s3: '52.219.170.10',
+  /** In AWS's published Route53 API ranges. */
+  route53: '54.239.31.10',
+  /** In 205.251.192.0/21, where Route53's name servers (awsdns) answer. */
+  nameServers: '205.251.192.10',
+} as const;
+
+/** Everything outside the cluster's pods that a pod may call, or that calls pods, with a representative address each. */
+export function externalEndpointsOf(cluster: ClusterSpec, apps: readonly ResolvedApp[]): ExternalEndpoint[] {
+  const vpc = vpcAddressesOf(cluster);
+  const ext = (name: string, title: string, addresses: string[], note: string, sourceAddress?: string): ExternalEndpoint => ({
+    type: 'external',
+    id: externalIdOf(name),
+    title,
+    addresses,
+    note,
+    ...(sourceAddress ? { sourceAddress } : {}),
+  });
+  const privateServices = [...apps]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((app) =>
+      app.privateServices
+        .filter((s) => s.cidrs.length > 0)
+        .map((s) =>
+          ext(
+            `private:${app.name}/${s.name}`,
+            `${app.name}: ${s.name}`,
+            s.cidrs.map((c) => hostIn(c, 10)),
+            `the private service ${s.name} of ${app.name} (${s.cidrs.join(', ')}, port ${s.port})`,
+          ),
+        ),
+    );
+  return [
+    ext(
+      'internet',
+      'internet',
+      [PUBLIC.internet],
+      'any public address: the OIDC issuer, the ACME server, chat and mail; as a source, a client through the load balancer (its address kept)',
+      PUBLIC.internet,
+    ),
+    ext(
+      'api-server',
+      'API server',
+      [vpc.apiServer, ...KUBERNETES_SERVICE_IPS.map((c) => c.replace(/\/32$/, ''))],
+      `its private endpoint's interfaces in the VPC (${vpc.apiServer}) and the \`kubernetes\` Service IP (either EKS default range); as a source, it calls webhooks from the VPC`,
+      vpc.apiServer,
+    ),
+    ext('nodes', 'VPC nodes', [vpc.node], `a node of the VPC (${vpc.node}): the kubelet on 10250`),
+    ext(
+      'pod-identity',
+      'Pod Identity agent',
+      [POD_IDENTITY_AGENT.cidr.replace(/\/32$/, '')],
+      `the EKS Pod Identity agent on every node, port ${POD_IDENTITY_AGENT.port}`,
+    ),
+    ext('metadata', 'instance metadata', [METADATA_ENDPOINT.address], `the node's instance metadata endpoint, port ${METADATA_ENDPOINT.port}`),
+    ext('s3', 'S3', [PUBLIC.s3], `S3's regional endpoint (${PUBLIC.s3}, an AWS public address), on 443`),
+    ext('route53', 'Route53 API', [PUBLIC.route53], `Route53's API (${PUBLIC.route53}, an AWS public address), on 443`),
+    ext('name-servers', 'name servers', [PUBLIC.nameServers], `authoritative name servers (${PUBLIC.nameServers}, Route53's), on 53`),
+    ...privateServices,
+  ];
+}

@@ -1,0 +1,56 @@
+import type { ClusterNetwork, Endpoint } from './endpoints';
+import type { PolicyEvaluator } from './policy-evaluator';
+import { PortSet } from './port-set';
+
+/** What one endpoint may open to another, on which ports (never empty). */
+export interface Flow {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly ports: PortSet;
+}
+
+/** A row or column of the matrix: a namespace (all its pods) or an external endpoint. */
+export interface MatrixAxis {
+  /** `ns:<name>` or the external endpoint's id. */
+  readonly id: string;
+  readonly title: string;
+}
+
+export interface NamespaceMatrix {
+  /** Sources: every namespace, then the external endpoints that open connections. */
+  readonly rows: readonly MatrixAxis[];
+  /** Destinations: every namespace, then every external endpoint. */
+  readonly columns: readonly MatrixAxis[];
+  /** The ports any pod (or the endpoint) of the row may open to any of the column; empty when none. */
+  cell(row: string, column: string): PortSet;
+}
+
+/** The matrix axis an endpoint belongs to. */
+export const axisOf = (endpoint: Endpoint): string => (endpoint.type === 'pods' ? `ns:${endpoint.namespace}` : endpoint.id);
+
+/** Every allowed flow between every source and every destination of the network, in a stable order. */
+export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Flow[] {
+  const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
+  const destinations: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.addresses.length > 0)];
+  const flows: Flow[] = [];
+  for (const from of sources) {
+    for (const to of destinations) {
+      const ports = evaluator.portsBetween(from, to);
+      if (!ports.isEmpty()) flows.push({ from, to, ports });
+    }
+  }
+  return flows;
+}
+
+/** The flows summed per namespace: rows are sources, columns destinations. */
+export function namespaceMatrixOf(network: ClusterNetwork, flows: readonly Flow[]): NamespaceMatrix {
+  const namespaces = network.namespaces.map((n) => ({ id: `ns:${n.name}`, title: n.name }));
+  const rows = [...namespaces, ...network.externals.filter((e) => e.sourceAddress).map((e) => ({ id: e.id, title: e.title }))];
+  const columns = [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))];
+  const cells = new Map<string, PortSet>();
+  for (const flow of flows) {
+    const key = `${axisOf(flow.from)} ${axisOf(flow.to)}`;
+    cells.set(key, (cells.get(key) ?? PortSet.NONE).union(flow.ports));
+  }
+  return { rows, columns, cell: (row, column) => cells.get(`${row} ${column}`) ?? PortSet.NONE };
+}

@@ -1,0 +1,709 @@
+import { CLUSTERS } from '../clusters';
+import { BACKUP_COMPONENT_LABEL } from '../constructs/app/backup-jobs';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { ELASTICSEARCH, ELASTICSEARCH_PORT } from '../constructs/model/log-contract';
+import { GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import { CLUSTER_DNS, KUBERNETES_API_PORT, METADATA_ENDPOINT, NAMESPACE_NAME_LABEL, POD_IDENTITY_AGENT } from '../constructs/model/network-ranges';
+import { clusterAppsOf, type ResolvedApp } from '../constructs/model/resolve';
+import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/network/cluster-pods';
+import { clusterNetworkOf } from '../constructs/network/cluster-network';
+import { podIdOf, type ClusterNetwork } from '../constructs/network/endpoints';
+import { candidatePortsOf, literalCell, LiteralEvaluator } from '../constructs/network/literal-evaluator';
+import { flowsOf, namespaceMatrixOf } from '../constructs/network/namespace-matrix';
+import { renderNetworkTable } from '../constructs/network/network-table';
+import { PolicyEvaluator, type FlowEvaluator } from '../constructs/network/policy-evaluator';
+import { PROTOCOLS, type Protocol } from '../constructs/network/port-set';
+import { failedProbes, probeAllows, type Probe } from '../constructs/network/probes';
+import { webhookPortsOf, webhookProbeOf } from '../constructs/network/webhook-ports';
+import type { AddOn } from '../constructs/platform/add-on';
+import { ACME_SOLVER_PORT } from '../constructs/platform/cert-manager';
+import { addOnsOf } from '../constructs/platform/default-add-ons';
+import { elastAlertDefaults } from '../constructs/platform/elastalert';
+import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
+import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
+import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
+import { allObjects, type KubeObject, type OutputFile } from '../constructs/synth/kube-object';
+import { buildAll } from '../constructs/synth/pipeline';
+import { FIXTURE_INPUT } from './network-fixture';
+import { REAL_INPUT, realOutput, synthProblemsOf } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** One cluster as built, and its network model. */
+interface Scenario {
+  readonly name: string;
+  readonly cluster: ClusterSpec;
+  readonly apps: readonly ResolvedApp[];
+  readonly addOns: readonly AddOn[];
+  readonly objects: readonly KubeObject[];
+  readonly terraform: Json;
+  readonly network: ClusterNetwork;
+  /** What synth wrote for it. */
+  readonly files: readonly OutputFile[];
+}
+
+function scenarioOf(name: string, cluster: ClusterSpec, files: readonly OutputFile[], appSpecs = REAL_INPUT.apps): Scenario {
+  const apps = clusterAppsOf(cluster, appSpecs);
+  const addOns = addOnsOf({ cluster, apps });
+  const objects = allObjects(files.filter((f) => f.path.startsWith(`dist/${cluster.env}/`)));
+  const terraform = JSON.parse(files.find((f) => f.path === `dist/${cluster.env}/terraform/main.tf.json`)!.text!);
+  return { name, cluster, apps, addOns, objects, terraform, files, network: clusterNetworkOf({ cluster, apps, addOns, objects }) };
+}
+
+/** The same cluster with its NetworkPolicies edited: what a broken change to the policies would give. */
+const withPolicies = (s: Scenario, edit: (policies: readonly KubeObject[]) => readonly KubeObject[]): Scenario => ({
+  ...s,
+  network: { ...s.network, policies: edit(s.network.policies) },
+});
+const policy = (namespace: string, name: string, spec: Json): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace },
+  spec,
+});
+const without = (namespace: string, name: string) => (policies: readonly KubeObject[]) =>
+  policies.filter((p) => !(p.metadata.namespace === namespace && p.metadata.name === name));
+const adding =
+  (...extra: KubeObject[]) =>
+  (policies: readonly KubeObject[]) => [...policies, ...extra];
+
+const SCENARIOS: readonly Scenario[] = [
+  ...CLUSTERS.map((c) => scenarioOf(c.env, c, realOutput())),
+  scenarioOf('fixture', FIXTURE_INPUT.clusters[0], buildAll(FIXTURE_INPUT), FIXTURE_INPUT.apps),
+];
+
+// ---------------------------------------------------------------------------------------------------
+// The intended flows, as probes (data). Each rule gives the probes of one scenario.
+
+type Rule = (s: Scenario) => Probe[];
+const probe = (from: string, to: string, protocol: Protocol, port: number, expected: Probe['expected'], rule: string): Probe => ({
+  from,
+  to,
+  protocol,
+  port,
+  expected,
+  rule,
+});
+const namespacesOf = (s: Scenario, kind: 'app' | 'platform' | 'cluster') => s.network.namespaces.filter((n) => n.kind === kind).map((n) => n.name);
+/** Every candidate port of every protocol: each port a policy or container names, its neighbours, and a few nobody names. */
+const everyPort = (s: Scenario) => PROTOCOLS.flatMap((protocol) => candidatePortsOf(s.network).map((port) => ({ protocol, port })));
+/** The pods of a namespace with this role, where its add-on declares roles; otherwise the whole namespace. */
+const withRole = (s: Scenario, namespace: string, role: string): string[] => {
+  const pods = s.network.pods.filter((p) => p.namespace === namespace && p.role === role);
+  return pods.length > 0 ? pods.map((p) => p.id) : [`ns:${namespace}`];
+};
+const proxiesOf = (s: Scenario) => withRole(s, GATEWAY_PROXY_NAMESPACE, 'data-plane');
+const backupPodsOf = (s: Scenario) => s.network.pods.filter((p) => p.labels[BACKUP_COMPONENT_LABEL] === 'backup').map((p) => p.id);
+/** The namespace of an add-on the cluster runs (none when it runs no such add-on). */
+const namespacesOfAddOn = (s: Scenario, addOn: string): string[] => s.addOns.filter((a) => a.name === addOn).map((a) => `ns:${a.namespace}`);
+const sourceRows = (s: Scenario) => [
+  ...s.network.namespaces.map((n) => `ns:${n.name}`),
+  ...s.network.externals.filter((e) => e.sourceAddress).map((e) => e.id),
+];
+const columns = (s: Scenario) => [
+  ...s.network.namespaces.map((n) => `ns:${n.name}`),
+  ...s.network.externals.filter((e) => e.addresses.length > 0).map((e) => e.id),
+];
+
+/** The pods that call AWS with a Pod Identity role, read from the Terraform's associations. */
+function awsCallersOf(s: Scenario): string[] {
+  const associations: Json[] = Object.values(s.terraform.resource?.aws_eks_pod_identity_association ?? {});
+  const platform = namespacesOf(s, 'platform');
+  return associations.flatMap((a): string[] => {
+    const app = s.apps.find((x) => namespaceOf(x.name) === a.namespace && serviceAccountOf(x.name) === a.service_account);
+    // An app's role serves its volume: the Mountpoint pods (mount-s3) call AWS with it, not the app.
+    if (app) return app.storage?.driver === 'mountpoint-s3' ? [`ns:${MOUNTPOINT_POD_NAMESPACE}`] : [];
+    const running = s.objects.filter((o) => o.metadata.namespace === a.namespace && templateOf(o)?.spec?.serviceAccountName === a.service_account);
+    if (running.length > 0) return running.map((o) => podIdOf(a.namespace, o.kind, o.metadata.name));
+    return platform.includes(a.namespace) ? [`ns:${a.namespace}`] : [];
+  });
+}
+const templateOf = (o: KubeObject): Json => (o.kind === 'CronJob' ? (o.spec as Json)?.jobTemplate?.spec?.template : (o.spec as Json)?.template);
+
+const RULES: Readonly<Record<string, Rule>> = {
+  'no app namespace reaches another app namespace or a platform namespace (apps declare no port in them)': (s) =>
+    namespacesOf(s, 'app').flatMap((app) =>
+      [...namespacesOf(s, 'app'), ...namespacesOf(s, 'platform')]
+        .filter((other) => other !== app)
+        .flatMap((other) => everyPort(s).map(({ protocol, port }) => probe(`ns:${app}`, `ns:${other}`, protocol, port, 'denied', 'app isolation'))),
+    ),
+
+  'no pod of an app or platform namespace reaches the instance metadata endpoint': (s) =>
+    [...namespacesOf(s, 'app'), ...namespacesOf(s, 'platform')].flatMap((ns) =>
+      [...everyPort(s), { protocol: 'TCP' as const, port: METADATA_ENDPOINT.port }].map(({ protocol, port }) =>
+        probe(`ns:${ns}`, 'ext:metadata', protocol, port, 'denied', 'no IMDS'),
+      ),
+    ),
+
+  'the pods that call AWS with a Pod Identity role reach its agent, and no other pod of an app or platform namespace does': (s) => {
+    const callers = awsCallersOf(s);
+    const agent = (from: string, expected: Probe['expected']) =>
+      probe(from, 'ext:pod-identity', 'TCP', POD_IDENTITY_AGENT.port, expected, 'Pod Identity agent');
+    const others = s.network.pods
+      .filter((p) => [...namespacesOf(s, 'app'), ...namespacesOf(s, 'platform')].includes(p.namespace))
+      .filter((p) => !callers.includes(p.id) && !callers.includes(`ns:${p.namespace}`));
+    return [...callers.map((c) => agent(c, 'allowed')), ...others.map((p) => agent(p.id, 'denied'))];
+  },
+
+  "the Gateway's proxies reach each app's port and nothing else of it, each platform endpoint's port, and on the internet 443 only": (s) =>
+    proxiesOf(s).flatMap((proxy) => [
+      ...s.apps.flatMap((app) =>
+        everyPort(s)
+          .filter(({ protocol, port }) => !(protocol === 'TCP' && port === app.port))
+          .map(({ protocol, port }) => probe(proxy, `ns:${namespaceOf(app.name)}`, protocol, port, 'denied', 'proxies: only the app port'))
+          .concat(probe(proxy, `ns:${namespaceOf(app.name)}`, 'TCP', app.port, 'allowed', 'proxies: the app port')),
+      ),
+      ...platformEndpointsOf({ cluster: s.cluster, apps: s.apps }, s.addOns).map((e) =>
+        probe(proxy, `ns:${e.namespace}`, 'TCP', e.port, 'allowed', `proxies: ${e.name}`),
+      ),
+      probe(proxy, 'ext:internet', 'TCP', 443, 'allowed', 'proxies: the OIDC token endpoint'),
+      ...everyPort(s)
+        .filter(({ protocol, port }) => !(protocol === 'TCP' && port === 443))
+        .map(({ protocol, port }) => probe(proxy, 'ext:internet', protocol, port, 'denied', 'proxies: the internet on 443 only')),
+    ]),
+
+  'the Envoy Gateway controller reaches the API server': (s) =>
+    withRole(s, GATEWAY_PROXY_NAMESPACE, 'controller').map((c) => probe(c, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'controller to API')),
+
+  "Elasticsearch's 9200 is reached by Fluent Bit, ElastAlert2 and its own namespace (Kibana, the ECK operator, the setup job), by nothing else": (s) => {
+    const clients = [fluentBitDefaults.namespace, elastAlertDefaults.namespace, ELASTICSEARCH.namespace].map((ns) => `ns:${ns}`);
+    const besideIt = s.network.pods.filter((p) => p.namespace === ELASTICSEARCH.namespace && p.role !== 'datastore').map((p) => p.id);
+    return withRole(s, ELASTICSEARCH.namespace, 'datastore').flatMap((es) => [
+      ...sourceRows(s).map((row) => probe(row, es, 'TCP', ELASTICSEARCH_PORT, clients.includes(row) ? 'allowed' : 'denied', 'Elasticsearch clients')),
+      ...besideIt.map((pod) => probe(pod, es, 'TCP', ELASTICSEARCH_PORT, 'allowed', 'Kibana, the operator and the setup job')),
+    ]);
+  },
+
+  "cert-manager reaches the ACME server and the API server, and the Gateway's proxies its HTTP-01 solver": (s) => [
+    ...namespacesOfAddOn(s, 'cert-manager').flatMap((ns) => [
+      probe(ns, 'ext:internet', 'TCP', 443, 'allowed', 'ACME'),
+      probe(ns, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'cert-manager to API'),
+    ]),
+    ...s.network.pods
+      .filter((p) => p.labels['acme.cert-manager.io/http01-solver'] === 'true')
+      .flatMap((solver) => proxiesOf(s).map((proxy) => probe(proxy, solver.id, 'TCP', ACME_SOLVER_PORT, 'allowed', 'HTTP-01 challenge'))),
+  ],
+
+  'external-dns reaches Route53 on 443; only a DNS-01 solver reaches name servers on 53': (s) => {
+    const dns01 = s.objects.filter((o) => o.kind === 'ClusterIssuer').some((i) => ((i.spec as Json).acme?.solvers ?? []).some((x: Json) => x.dns01));
+    return [
+      ...namespacesOfAddOn(s, 'external-dns').map((ns) => probe(ns, 'ext:route53', 'TCP', 443, 'allowed', 'Route53 API')),
+      ...[...namespacesOf(s, 'app'), ...namespacesOf(s, 'platform')].flatMap((ns) =>
+        (['TCP', 'UDP'] as const).map((protocol) =>
+          probe(
+            `ns:${ns}`,
+            'ext:name-servers',
+            protocol,
+            53,
+            dns01 && namespacesOfAddOn(s, 'cert-manager').includes(`ns:${ns}`) ? 'allowed' : 'denied',
+            'name servers: DNS-01 only',
+          ),
+        ),
+      ),
+    ];
+  },
+
+  'each backup job reaches S3, and nothing inside the cluster but DNS': (s) =>
+    backupPodsOf(s).flatMap((job) => [
+      probe(job, 'ext:s3', 'TCP', 443, 'allowed', 'backup to S3'),
+      ...s.network.namespaces.flatMap((ns) =>
+        everyPort(s).map(({ protocol, port }) =>
+          probe(
+            job,
+            `ns:${ns.name}`,
+            protocol,
+            port,
+            ns.name === CLUSTER_DNS.namespace && port === CLUSTER_DNS.port && protocol !== 'SCTP' ? 'allowed' : 'denied',
+            'backup: DNS only inside',
+          ),
+        ),
+      ),
+    ]),
+
+  "the API server reaches every add-on's webhook port": (s) => webhookPortsOf(s.addOns, { cluster: s.cluster, apps: s.apps }).map(webhookProbeOf),
+
+  "every platform namespace's egress names its ports: a port nobody names is closed to everything outside it": (s) =>
+    namespacesOf(s, 'platform').flatMap((ns) =>
+      columns(s)
+        .filter((c) => c !== `ns:${ns}`)
+        .flatMap((column) =>
+          PROTOCOLS.flatMap((protocol) => [1, 12345, 65535].map((port) => probe(`ns:${ns}`, column, protocol, port, 'denied', 'named ports only'))),
+        ),
+    ),
+};
+
+const main = new Map<Scenario, PolicyEvaluator>();
+const evaluatorOf = (s: Scenario): PolicyEvaluator => main.get(s) ?? main.set(s, new PolicyEvaluator(s.network)).get(s)!;
+
+describe.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s: the intended flows hold', (_name, s) => {
+  test('the model sees the namespaces it must judge', () => {
+    expect(namespacesOf(s, 'app').length).toBeGreaterThan(0);
+    expect(namespacesOf(s, 'platform').length).toBeGreaterThan(0);
+    expect(backupPodsOf(s).length).toBeGreaterThan(0);
+  });
+
+  test.each(Object.entries(RULES))('%s', (_rule, rule) => {
+    const probes = rule(s);
+    expect(probes.length).toBeGreaterThan(0);
+    expect(failedProbes(s.network, evaluatorOf(s), probes)).toEqual([]);
+  });
+
+  test('network.md is the matrix of this model', () => {
+    const file = s.files.find((f) => f.path === `dist/${s.cluster.env}/network.md`)!.text!;
+    expect(file).toBe(renderNetworkTable(s.network));
+    for (const ns of s.network.namespaces) expect(file).toContain(`### \`${ns.name}\``);
+    for (const app of s.apps) expect(file).toMatch(new RegExp(`\\| \`${GATEWAY_PROXY_NAMESPACE}\` \\|[^\\n]*\\b${app.port}\\b`));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Each rule can fail: a broken policy set flips its probes.
+
+describe('each rule fails on a broken policy set', () => {
+  const real = SCENARIOS[0];
+  const [app, otherApp] = namespacesOf(real, 'app');
+  const backedUp = real.network.pods.find((p) => p.labels[BACKUP_COMPONENT_LABEL] === 'backup')!.namespace;
+  const failures = (s: Scenario, rule: string) => failedProbes(s.network, new PolicyEvaluator(s.network), RULES[rule](s));
+  const rule = (start: string) => Object.keys(RULES).find((r) => r.startsWith(start))!;
+
+  test.each<[string, string, (s: Scenario) => Scenario]>([
+    [
+      'an allow-all egress policy in one app namespace',
+      'no app namespace',
+      (s) => withPolicies(s, adding(policy(app, 'oops', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] }))),
+    ],
+    [
+      'an ingress policy in another app namespace that admits every namespace but the Gateway (matchExpressions NotIn)',
+      'no app namespace',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(app, 'egress-oops', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] }),
+            policy(otherApp, 'ingress-oops', {
+              podSelector: {},
+              ingress: [
+                { from: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [GATEWAY_PROXY_NAMESPACE] }] } }] },
+              ],
+            }),
+          ),
+        ),
+    ],
+    [
+      'metadata opened to pods that have a name label (matchExpressions Exists)',
+      'no pod of an app',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(app, 'imds', {
+              podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Exists' }] },
+              policyTypes: ['Egress'],
+              egress: [{ to: [{ ipBlock: { cidr: `${METADATA_ENDPOINT.address}/32` } }], ports: [{ protocol: 'TCP', port: 80 }] }],
+            }),
+          ),
+        ),
+    ],
+    ['the agent taken from external-dns', 'the pods that call AWS', (s) => withPolicies(s, without('external-dns', 'allow-egress'))],
+    [
+      "the agent opened to an app's own pods",
+      'the pods that call AWS',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(app, 'agent', {
+              podSelector: { matchExpressions: [{ key: BACKUP_COMPONENT_LABEL, operator: 'DoesNotExist' }] },
+              policyTypes: ['Egress'],
+              egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ port: POD_IDENTITY_AGENT.port }] }],
+            }),
+          ),
+        ),
+    ],
+    [
+      'the proxies allowed every port to the internet',
+      "the Gateway's proxies",
+      (s) =>
+        withPolicies(
+          s,
+          adding(policy(GATEWAY_PROXY_NAMESPACE, 'oops', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })),
+        ),
+    ],
+    ["the proxies' egress lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'allow-egress'))],
+    ["the controller's egress lost", 'the Envoy Gateway controller', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'allow-egress'))],
+    [
+      '9200 opened to kube-system (matchExpressions In)',
+      "Elasticsearch's 9200",
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(ELASTICSEARCH.namespace, 'oops', {
+              podSelector: {},
+              policyTypes: ['Ingress'],
+              ingress: [
+                {
+                  from: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: ['kube-system'] }] } }],
+                  ports: [{ port: 9200 }],
+                },
+              ],
+            }),
+          ),
+        ),
+    ],
+    ['the clients of 9200 lost', "Elasticsearch's 9200", (s) => withPolicies(s, without(ELASTICSEARCH.namespace, 'allow-from-clients'))],
+    ["cert-manager's egress lost", 'cert-manager reaches', (s) => withPolicies(s, without('cert-manager', 'allow-egress'))],
+    [
+      'external-dns given port 53 out',
+      'external-dns reaches Route53',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy('external-dns', 'dns-out', {
+              podSelector: {},
+              policyTypes: ['Egress'],
+              egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'UDP', port: 53 }] }],
+            }),
+          ),
+        ),
+    ],
+    [
+      'backup jobs given every namespace',
+      'each backup job',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(backedUp, 'oops', {
+              podSelector: { matchLabels: { [BACKUP_COMPONENT_LABEL]: 'backup' } },
+              policyTypes: ['Egress'],
+              egress: [{ to: [{ namespaceSelector: {} }] }],
+            }),
+          ),
+        ),
+    ],
+    ['the webhooks closed to the API server', 'the API server reaches', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'allow-from-api-server'))],
+    [
+      'a platform namespace allowed every port to private ranges',
+      "every platform namespace's egress",
+      (s) =>
+        withPolicies(
+          s,
+          adding(policy('metrics-server', 'oops', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })),
+        ),
+    ],
+  ])('%s', (_what, start, breakIt) => {
+    const name = rule(start);
+    expect(failures(real, name)).toEqual([]);
+    expect(failures(breakIt(real), name).length).toBeGreaterThan(0);
+  });
+});
+
+describe("platform namespaces' policies name their egress ports", () => {
+  /** Egress rules of platform namespaces that open every port beyond the namespace's own pods. */
+  const openRules = (objects: readonly KubeObject[], platform: readonly string[]) =>
+    objects
+      .filter((o) => o.kind === 'NetworkPolicy' && platform.includes(o.metadata.namespace!))
+      .flatMap((o) => ((o.spec as Json).egress ?? []).map((rule: Json) => ({ policy: `${o.metadata.namespace}/${o.metadata.name}`, rule })))
+      .filter(({ rule }) => {
+        const ownPodsOnly = (rule.to ?? []).length > 0 && rule.to.every((peer: Json) => peer.podSelector && !peer.namespaceSelector && !peer.ipBlock);
+        const named = (rule.ports ?? []).length > 0 && rule.ports.every((p: Json) => typeof p.port === 'number' && p.endPort === undefined);
+        return !ownPodsOnly && !named;
+      })
+      .map(({ policy: p }) => p);
+
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: every egress rule names its ports', (_name, s) => {
+    const platform = namespacesOf(s, 'platform');
+    expect(platform.length).toBeGreaterThan(0);
+    expect(openRules(s.objects, platform)).toEqual([]);
+  });
+
+  test('a rule to private ranges without ports is caught', () => {
+    const s = SCENARIOS[0];
+    const broken = [...s.objects, policy('fluent-bit', 'oops', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })];
+    expect(openRules(broken, namespacesOf(s, 'platform'))).toEqual(['fluent-bit/oops']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// An independent model of the same policies agrees.
+
+describe.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s: the literal evaluator agrees with the policy evaluator', (_name, s) => {
+  const literal = new LiteralEvaluator(s.network);
+
+  test('on every probe of every rule', () => {
+    const probes = Object.values(RULES).flatMap((rule) => rule(s));
+    expect(probes.length).toBeGreaterThan(0);
+    const disagreements = probes.filter((p) => probeAllows(s.network, evaluatorOf(s), p) !== probeAllows(s.network, literal, p));
+    expect(disagreements).toEqual([]);
+  });
+
+  test('on every cell of the matrix, port by port', () => {
+    expect(matrixDisagreements(s.network, evaluatorOf(s), literal)).toEqual([]);
+  });
+});
+
+/** Cells where the two evaluators differ on some candidate port, as `row -> column: protocol/port`. */
+function matrixDisagreements(network: ClusterNetwork, evaluator: PolicyEvaluator, literal: LiteralEvaluator, onlyColumn?: string): string[] {
+  const matrix = namespaceMatrixOf(network, flowsOf(network, evaluator));
+  const candidates = candidatePortsOf(network);
+  expect(matrix.rows.length * matrix.columns.length).toBeGreaterThan(0);
+  const out: string[] = [];
+  for (const row of matrix.rows) {
+    for (const column of matrix.columns.filter((c) => !onlyColumn || c.id === onlyColumn)) {
+      const ports = matrix.cell(row.id, column.id);
+      const literally = literalCell(network, literal, row.id, column.id, candidates);
+      for (const protocol of PROTOCOLS) {
+        for (const port of candidates) {
+          if (ports.contains(protocol, port) !== literally.has(`${protocol}/${port}`)) out.push(`${row.id} -> ${column.id}: ${protocol}/${port}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+test('the agreement check catches an evaluator that reads a rule differently', () => {
+  const s = SCENARIOS[0];
+  // The literal evaluator reading the policies without their ipBlock exceptions: internet rules then reach the metadata endpoint.
+  const noExcept = {
+    ...s.network,
+    policies: s.network.policies.map((p) => JSON.parse(JSON.stringify(p, (key, value) => (key === 'except' ? undefined : value)))),
+  };
+  const disagreements = matrixDisagreements(s.network, evaluatorOf(s), new LiteralEvaluator(noExcept), 'ext:metadata');
+  expect(disagreements).toContain(`ns:${namespacesOf(s, 'app').find((a) => s.apps.find((x) => x.name === a)?.outboundHttps)} -> ext:metadata: TCP/443`);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The semantics, on a network small enough to read: both evaluators answer as the API documents.
+
+describe('NetworkPolicy semantics, in both evaluators', () => {
+  const ns = (name: string, labels: Record<string, string> = {}) => ({ name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name }, kind: 'app' as const });
+  const pod = (namespace: string, name: string, labels: Record<string, string>, ports: { name?: string; port: number; protocol: Protocol }[] = []) => ({
+    type: 'pods' as const,
+    id: podIdOf(namespace, 'Deployment', name),
+    namespace,
+    kind: 'Deployment',
+    name,
+    labels,
+    ports,
+    address: '10.1.0.5',
+  });
+  const tiny = (...policies: KubeObject[]): ClusterNetwork => ({
+    cluster: 'tiny',
+    namespaces: [ns('a', { team: 'x' }), ns('b', { team: 'y' })],
+    pods: [
+      pod('a', 'web', { app: 'web', tier: 'front' }, [{ name: 'http', port: 8080, protocol: 'TCP' }]),
+      pod('a', 'db', { app: 'db' }),
+      pod('b', 'client', { app: 'client' }),
+    ],
+    externals: [{ type: 'external', id: 'ext:internet', title: 'internet', addresses: ['198.51.100.7'], sourceAddress: '198.51.100.7', note: '' }],
+    policies,
+  });
+  const WEB = 'pod:a/Deployment/web';
+  const DB = 'pod:a/Deployment/db';
+  const CLIENT = 'pod:b/Deployment/client';
+  const ask = (network: ClusterNetwork, evaluator: FlowEvaluator, from: string, to: string, port: number, protocol: Protocol = 'TCP') =>
+    probeAllows(network, evaluator, probe(from, to, protocol, port, 'allowed', ''));
+
+  test.each<[string, KubeObject[], [string, string, number, Protocol, boolean][]]>([
+    [
+      'no policy: everything is allowed',
+      [],
+      [
+        [CLIENT, WEB, 1234, 'TCP', true],
+        [WEB, 'ext:internet', 53, 'UDP', true],
+      ],
+    ],
+    [
+      'a policy without policyTypes and without egress isolates ingress only',
+      [policy('a', 'deny', { podSelector: {} })],
+      [
+        [CLIENT, WEB, 8080, 'TCP', false],
+        [WEB, 'ext:internet', 443, 'TCP', true],
+        [WEB, CLIENT, 5, 'TCP', true],
+      ],
+    ],
+    [
+      'a policy without policyTypes but with egress rules isolates egress too',
+      [policy('a', 'out', { podSelector: {}, egress: [{ ports: [{ port: 443 }] }] })],
+      [
+        [WEB, 'ext:internet', 443, 'TCP', true],
+        [WEB, 'ext:internet', 80, 'TCP', false],
+        [CLIENT, WEB, 80, 'TCP', false],
+      ],
+    ],
+    [
+      'a named port resolves against the destination container; outside it names nothing',
+      [
+        policy('a', 'in', { podSelector: {}, ingress: [{ ports: [{ port: 'http' }] }] }),
+        policy('b', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 'http' }] }] }),
+      ],
+      [
+        [CLIENT, WEB, 8080, 'TCP', true],
+        [CLIENT, WEB, 8081, 'TCP', false],
+        [CLIENT, DB, 8080, 'TCP', false],
+        [CLIENT, 'ext:internet', 8080, 'TCP', false],
+      ],
+    ],
+    [
+      'endPort makes a range, both ends included',
+      [policy('a', 'in', { podSelector: {}, ingress: [{ ports: [{ port: 8000, endPort: 8080 }] }] })],
+      [
+        [CLIENT, WEB, 7999, 'TCP', false],
+        [CLIENT, WEB, 8000, 'TCP', true],
+        [CLIENT, WEB, 8080, 'TCP', true],
+        [CLIENT, WEB, 8081, 'TCP', false],
+      ],
+    ],
+    [
+      'a port names one protocol (TCP by default)',
+      [policy('a', 'in', { podSelector: {}, ingress: [{ ports: [{ port: 53 }, { protocol: 'UDP', port: 5353 }] }] })],
+      [
+        [CLIENT, WEB, 53, 'TCP', true],
+        [CLIENT, WEB, 53, 'UDP', false],
+        [CLIENT, WEB, 5353, 'UDP', true],
+        [CLIENT, WEB, 5353, 'SCTP', false],
+      ],
+    ],
+    [
+      'namespaceSelector and podSelector in one peer mean both; in two peers, either',
+      [
+        policy('a', 'and', {
+          podSelector: { matchLabels: { app: 'web' } },
+          ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'y' } }, podSelector: { matchLabels: { app: 'db' } } }] }],
+        }),
+        policy('a', 'or', {
+          podSelector: { matchLabels: { app: 'db' } },
+          ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'y' } } }, { podSelector: { matchLabels: { app: 'nobody' } } }] }],
+        }),
+      ],
+      [
+        [CLIENT, WEB, 80, 'TCP', false],
+        [CLIENT, DB, 80, 'TCP', true],
+        [WEB, DB, 80, 'TCP', false],
+      ],
+    ],
+    [
+      'a podSelector alone means the policy’s own namespace',
+      [policy('a', 'in', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }] })],
+      [[CLIENT, WEB, 80, 'TCP', false]],
+    ],
+    [
+      'matchExpressions: In, NotIn, Exists, DoesNotExist',
+      [
+        policy('a', 'in', {
+          podSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] },
+          ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: ['y', 'z'] }] } }] }],
+        }),
+        policy('a', 'db', {
+          podSelector: { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] },
+          ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'NotIn', values: ['y'] }] } }] }],
+        }),
+      ],
+      [
+        [CLIENT, WEB, 80, 'TCP', true],
+        [CLIENT, DB, 80, 'TCP', false],
+        [WEB, DB, 80, 'TCP', true],
+      ],
+    ],
+    [
+      'ipBlock with except; it matches pod addresses too',
+      [
+        policy('a', 'out', {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['198.51.100.0/24'] } }] },
+            { to: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ port: 22 }] },
+          ],
+        }),
+      ],
+      [
+        [WEB, 'ext:internet', 443, 'TCP', false],
+        [WEB, CLIENT, 22, 'TCP', true],
+        [WEB, CLIENT, 23, 'TCP', true],
+      ],
+    ],
+    [
+      'policies add up; a connection needs egress at the source and ingress at the destination',
+      [
+        policy('a', 'in-80', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 80 }] }] }),
+        policy('a', 'in-81', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 81 }] }] }),
+        policy('b', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 81 }, { port: 82 }] }] }),
+      ],
+      [
+        [CLIENT, WEB, 80, 'TCP', false],
+        [CLIENT, WEB, 81, 'TCP', true],
+        [CLIENT, WEB, 82, 'TCP', false],
+        ['ext:internet', WEB, 80, 'TCP', true],
+      ],
+    ],
+    [
+      'an empty ingress list admits nothing',
+      [policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'], ingress: [] })],
+      [
+        ['ext:internet', WEB, 80, 'TCP', false],
+        [DB, WEB, 80, 'TCP', false],
+      ],
+    ],
+  ])('%s', (_what, policies, expectations) => {
+    const network = tiny(...policies);
+    for (const evaluator of [new PolicyEvaluator(network), new LiteralEvaluator(network)]) {
+      const answers = expectations.map(([from, to, port, protocol]) => [from, to, port, protocol, ask(network, evaluator, from, to, port, protocol)]);
+      expect(answers).toEqual(expectations);
+    }
+  });
+
+  test('an unknown selector operator is an error naming it, in both', () => {
+    const network = tiny(policy('a', 'bad', { podSelector: { matchExpressions: [{ key: 'app', operator: 'Has' }] } }));
+    expect(() => ask(network, new PolicyEvaluator(network), CLIENT, WEB, 80)).toThrow('"Has"');
+    expect(() => ask(network, new LiteralEvaluator(network), CLIENT, WEB, 80)).toThrow('"Has"');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Synth stops when an add-on's declared webhook is out of the API server's reach.
+
+test("synth fails when an add-on's declared webhook port is not admitted from the API server", () => {
+  const proto = EnvoyGatewayAddOn.prototype as Json;
+  const declared = proto.workloads;
+  proto.workloads = function (this: AddOn, ctx: Json) {
+    return declared.call(this, ctx).map((w: Json) => (w.role === 'controller' ? { ...w, ports: [...(w.ports ?? []), { port: 8443, purpose: 'webhook' }] } : w));
+  };
+  try {
+    expect(synthProblemsOf(() => buildAll(REAL_INPUT))).toContain(
+      'cluster "acme-staging": field "addOns.envoy-gateway.network.ingressFromApiServer" = 8443: the API server cannot reach this webhook port of workload Deployment envoy-gateway-system/envoy-gateway',
+    );
+  } finally {
+    proto.workloads = declared;
+  }
+});
+
+/**
+ * The ports on which the API server calls each chart, read in the chart source at the pinned version;
+ * the add-ons' declared webhook ports must be these.
+ */
+const CHART_WEBHOOK_PORTS: Readonly<Record<string, readonly number[]>> = {
+  // envoyproxy/gateway v1.5.1 charts/gateway-helm: templates/envoy-gateway-deployment.yaml (containerPort `webhook` 9443 while
+  // topologyInjector.enabled, true in values.tmpl.yaml) and templates/envoy-proxy-topology-injector-webhook.yaml (port 9443).
+  'envoy-gateway': [9443],
+  // cert-manager/cert-manager v1.18.2 deploy/charts/cert-manager/values.yaml: webhook.securePort: 10250.
+  'cert-manager': [10250],
+  // external-secrets/external-secrets helm-chart-0.19.2 deploy/charts/external-secrets/values.yaml: webhook.port: 10250.
+  'external-secrets': [10250],
+  // elastic/cloud-on-k8s v3.2.0 deploy/eck-operator/values.yaml: webhook.port: 9443.
+  'eck-operator': [9443],
+  // kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.0 charts/metrics-server/values.yaml: containerPort: 10250 (the APIService's backend).
+  'metrics-server': [10250],
+};
+
+test('the declared webhook ports are the ones read in each chart at its pinned version, and no other add-on has one', () => {
+  const s = SCENARIOS[0];
+  const declared = webhookPortsOf(s.addOns, { cluster: s.cluster, apps: s.apps });
+  expect(declared.length).toBeGreaterThan(0);
+  const byAddOn: Record<string, number[]> = {};
+  for (const w of declared) byAddOn[w.addOn] = [...(byAddOn[w.addOn] ?? []), w.port].sort((a, b) => a - b);
+  expect(byAddOn).toEqual(CHART_WEBHOOK_PORTS);
+});

@@ -61,19 +61,50 @@ describe('every alert rule queries each field as its type allows', () => {
     [
       // The health rule as it was: a pattern of characters on a tokenised message never matches.
       'the old health rule',
-      rule([{ wildcard: { 'json.message': { value: 'Cluster health status changed from *' } } }, { bool: { must_not: [{ wildcard: { 'json.message': { value: '* to [GREEN]*' } } }] } }]),
+      rule([
+        { wildcard: { 'json.message': { value: 'Cluster health status changed from *' } } },
+        { bool: { must_not: [{ wildcard: { 'json.message': { value: '* to [GREEN]*' } } }] } },
+      ]),
       [
         'alert rule "r": wildcard on json.message, a match_only_text field (ecs@mappings); a match_only_text answers only match, match_phrase, exists',
         'alert rule "r": wildcard on json.message, a match_only_text field (ecs@mappings); a match_only_text answers only match, match_phrase, exists',
       ],
     ],
-    ['a term on text', rule([{ term: { 'json.message': 'x' } }]), ['alert rule "r": term on json.message, a match_only_text field (ecs@mappings); a match_only_text answers only match, match_phrase, exists']],
-    ['a phrase on a keyword', rule([{ match_phrase: { level: 'error' } }]), ['alert rule "r": match_phrase on level, a keyword field (webapps-logs@mappings); a keyword answers only term, terms, wildcard, prefix, exists']],
-    ['a range on a keyword', rule([{ range: { level: { gte: 1 } } }]), ['alert rule "r": range on level, a keyword field (webapps-logs@mappings); a keyword answers only term, terms, wildcard, prefix, exists']],
-    ['a term on a number', rule([{ term: { response_code: '503' } }]), ['alert rule "r": term on response_code, a long field (webapps-logs@mappings); a long answers only range, exists']],
-    ['a field nobody typed', rule([{ term: { 'json.user': 'x' } }]), ['alert rule "r": term on json.user, which the field table (constructs/logging/field-types.ts) does not type for index logs-k8s.logging-default']],
-    ['a query key on text', rule([{ exists: { field: 'json.message' } }], { query_key: 'json.message' }), ['alert rule "r": query_key on json.message, a match_only_text field (ecs@mappings); a match_only_text answers only match, match_phrase, exists']],
-    ['a clause the table cannot judge', rule([{ script: { source: 'true' } }]), ['alert rule "r": filter clause "script" is not one the field table can judge']],
+    [
+      'a term on text',
+      rule([{ term: { 'json.message': 'x' } }]),
+      ['alert rule "r": term on json.message, a match_only_text field (ecs@mappings); a match_only_text answers only match, match_phrase, exists'],
+    ],
+    [
+      'a phrase on a keyword',
+      rule([{ match_phrase: { level: 'error' } }]),
+      ['alert rule "r": match_phrase on level, a keyword field (webapps-logs@mappings); a keyword answers only term, terms, wildcard, prefix, exists'],
+    ],
+    [
+      'a range on a keyword',
+      rule([{ range: { level: { gte: 1 } } }]),
+      ['alert rule "r": range on level, a keyword field (webapps-logs@mappings); a keyword answers only term, terms, wildcard, prefix, exists'],
+    ],
+    [
+      'a term on a number',
+      rule([{ term: { response_code: '503' } }]),
+      ['alert rule "r": term on response_code, a long field (webapps-logs@mappings); a long answers only range, exists'],
+    ],
+    [
+      'a field nobody typed',
+      rule([{ term: { 'json.user': 'x' } }]),
+      ['alert rule "r": term on json.user, which the field table (constructs/logging/field-types.ts) does not type for index logs-k8s.logging-default'],
+    ],
+    [
+      'a query key on text',
+      rule([{ exists: { field: 'json.message' } }], { query_key: 'json.message' }),
+      ['alert rule "r": query_key on json.message, a match_only_text field (ecs@mappings); a match_only_text answers only match, match_phrase, exists'],
+    ],
+    [
+      'a clause the table cannot judge',
+      rule([{ script: { source: 'true' } }]),
+      ['alert rule "r": filter clause "script" is not one the field table can judge'],
+    ],
     [
       'a failure store field queried as its stream',
       { index: 'logs-k8s.*::failures', filter: [{ term: { 'error.message': 'x' } }] },
@@ -87,12 +118,16 @@ describe('every alert rule queries each field as its type allows', () => {
     const release = realObjectsOf('staging').find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'elastalert') as Json;
     const broken: KubeObject = {
       ...release,
-      spec: { ...release.spec, values: { ...release.spec.values, rules: { bad: 'index: logs-k8s.shop-default\nfilter:\n  - wildcard: {json.message: {value: "a *"}}\n' } } },
+      spec: {
+        ...release.spec,
+        values: { ...release.spec.values, rules: { bad: 'index: logs-k8s.shop-default\nfilter:\n  - wildcard: {json.message: {value: "a *"}}\n' } },
+      },
     };
     expect(alertQueryProblems([broken])).toEqual([expect.stringContaining('alert rule "bad": wildcard on json.message, a match_only_text field')]);
   });
 
   test('every type the table uses says which queries it answers', () => {
-    for (const typing of [...Object.values(LOG_FIELD_TYPES), ...Object.values(FAILURE_STORE_FIELD_TYPES)]) expect(QUERIES_BY_TYPE[typing.type].length).toBeGreaterThan(0);
+    for (const typing of [...Object.values(LOG_FIELD_TYPES), ...Object.values(FAILURE_STORE_FIELD_TYPES)])
+      expect(QUERIES_BY_TYPE[typing.type].length).toBeGreaterThan(0);
   });
 });

@@ -50,9 +50,21 @@ describe("Fluent Bit's buffers fit the volumes that hold them", () => {
   });
 
   test.each([
-    ['an unbounded queue', (v: Json) => (v.config.outputs = v.config.outputs.replace(/\s+storage\.total_limit_size\s+\S+/, '')), 'output es has no storage.total_limit_size: its queue is unbounded'],
-    ['a default chunks-up count', (v: Json) => (v.config.service = v.config.service.replace(/\s+storage\.max_chunks_up\s+\S+/, '')), 'its buffer needs up to 1173.3 MB (storage.total_limit_size 844M + 128 chunks up'],
-    ['an emptyDir without a limit', (v: Json) => (v.extraVolumes[0] = { name: 'state', emptyDir: {} }), 'its buffer (storage.path /var/fluent-bit/state/buffer) is on emptyDir "state" without a sizeLimit'],
+    [
+      'an unbounded queue',
+      (v: Json) => (v.config.outputs = v.config.outputs.replace(/\s+storage\.total_limit_size\s+\S+/, '')),
+      'output es has no storage.total_limit_size: its queue is unbounded',
+    ],
+    [
+      'a default chunks-up count',
+      (v: Json) => (v.config.service = v.config.service.replace(/\s+storage\.max_chunks_up\s+\S+/, '')),
+      'its buffer needs up to 1173.3 MB (storage.total_limit_size 844M + 128 chunks up',
+    ],
+    [
+      'an emptyDir without a limit',
+      (v: Json) => (v.extraVolumes[0] = { name: 'state', emptyDir: {} }),
+      'its buffer (storage.path /var/fluent-bit/state/buffer) is on emptyDir "state" without a sizeLimit',
+    ],
     ['a buffer on no volume', (v: Json) => (v.extraVolumeMounts = v.extraVolumeMounts.filter((m: Json) => m.name !== 'state')), 'is on no volume'],
   ])('a broken copy fails: %s', (_name, change, expected) => {
     const events = releasesOf('staging').find((r) => r.metadata.name === 'fluent-bit-events');
@@ -65,7 +77,9 @@ describe("Fluent Bit's buffers fit the volumes that hold them", () => {
   });
 
   test("Fluent Bit's sizes are decimal (src/flb_utils.c)", () => {
-    expect([fluentBitBytes('2G'), fluentBitBytes('512M'), fluentBitBytes('16MB'), fluentBitBytes('1.5K'), fluentBitBytes('10')]).toEqual([2e9, 512e6, 16e6, 1500, 10]);
+    expect([fluentBitBytes('2G'), fluentBitBytes('512M'), fluentBitBytes('16MB'), fluentBitBytes('1.5K'), fluentBitBytes('10')]).toEqual([
+      2e9, 512e6, 16e6, 1500, 10,
+    ]);
     expect(fluentBitBytes('2Gi')).toBeUndefined();
   });
 });

@@ -7,14 +7,7 @@ import { SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { ACCESS_LOG_JSON } from '../constructs/logging/access-log-format';
 import { fieldTypesOf, LOG_FIELD_TYPES, type FieldType } from '../constructs/logging/field-types';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
-import {
-  ELASTICSEARCH,
-  EVENTS_STREAM,
-  FAILURES_SELECTOR,
-  LOG_SHIPPER_NAMESPACE,
-  SETUP_EVENT,
-  STREAM_SUFFIX,
-} from '../constructs/model/log-contract';
+import { ELASTICSEARCH, EVENTS_STREAM, FAILURES_SELECTOR, LOG_SHIPPER_NAMESPACE, SETUP_EVENT, STREAM_SUFFIX } from '../constructs/model/log-contract';
 import { FLUX_NAMESPACE, GATEWAY, namespaceOf } from '../constructs/model/naming';
 import { fieldUsesOf } from '../constructs/policy/alert-query-rules';
 import { podSpecOf } from '../constructs/policy/output-rules';
@@ -153,7 +146,10 @@ const replaceDots = (value: Json): Json =>
     : value !== null && typeof value === 'object'
       ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/\./g, '_'), replaceDots(v)]))
       : value;
-const esOutput = (record: Json, indexPrefix: string): Drilled => ({ index: `${indexPrefix}-${STREAM_SUFFIX}`, doc: { '@timestamp': TIMESTAMP, ...replaceDots(record) } });
+const esOutput = (record: Json, indexPrefix: string): Drilled => ({
+  index: `${indexPrefix}-${STREAM_SUFFIX}`,
+  doc: { '@timestamp': TIMESTAMP, ...replaceDots(record) },
+});
 
 interface Drilled {
   readonly index: string;
@@ -215,13 +211,23 @@ function resticReport(objects: readonly KubeObject[], app: string, outcome: 'suc
   const env: Record<string, string> = { PATH: `${bin}:${process.env.PATH}` };
   for (const { name, value } of container.env as { name: string; value?: string }[]) if (value !== undefined) env[name] = value;
   const [command, ...args] = container.command as string[];
-  const run = spawnSync(command, args.map((a) => a.replace(/\/tmp\//g, `${bin}/`)), { env, encoding: 'utf8' });
+  const run = spawnSync(
+    command,
+    args.map((a) => a.replace(/\/tmp\//g, `${bin}/`)),
+    { env, encoding: 'utf8' },
+  );
   const lines = run.stdout.trim().split('\n');
   return lines[lines.length - 1];
 }
 
 const event = (namespace: string, kind: string, name: string, reason: string, type: string, message: string): Json => ({
-  metadata: { name: `${name}.18a2b3c4d5e6f7a8`, namespace, uid: 'c0ffee00-0000-4000-8000-000000000001', resourceVersion: '481516', creationTimestamp: '2025-11-30T10:00:00Z' },
+  metadata: {
+    name: `${name}.18a2b3c4d5e6f7a8`,
+    namespace,
+    uid: 'c0ffee00-0000-4000-8000-000000000001',
+    resourceVersion: '481516',
+    creationTimestamp: '2025-11-30T10:00:00Z',
+  },
   involvedObject: { kind, namespace, name, uid: 'c0ffee00-0000-4000-8000-000000000002', apiVersion: kind === 'Pod' ? 'v1' : 'x/v1', resourceVersion: '2342' },
   reason,
   message,
@@ -253,7 +259,11 @@ const valueAt = (doc: Json, field: string): unknown => {
   return rest.length && doc && typeof doc[head] === 'object' ? valueAt(doc[head], rest.join('.')) : undefined;
 };
 /** The standard analyzer, near enough for our phrases: lower-case words of letters and digits. */
-const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 const globMatches = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
 /**
  * Whether a clause matches a document, as Elasticsearch evaluates it against the field's type: a keyword
@@ -345,8 +355,16 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
         },
       ];
     }),
-    { kind: "Elasticsearch's health line", ref: { namespace: ELASTICSEARCH.namespace, pod: 'logs-es-default-0', container: 'elasticsearch' }, line: criLine('stdout', healthLine('GREEN', 'YELLOW')) },
-    { kind: "Elasticsearch's recovery line", ref: { namespace: ELASTICSEARCH.namespace, pod: 'logs-es-default-0', container: 'elasticsearch' }, line: criLine('stdout', healthLine('YELLOW', 'GREEN')) },
+    {
+      kind: "Elasticsearch's health line",
+      ref: { namespace: ELASTICSEARCH.namespace, pod: 'logs-es-default-0', container: 'elasticsearch' },
+      line: criLine('stdout', healthLine('GREEN', 'YELLOW')),
+    },
+    {
+      kind: "Elasticsearch's recovery line",
+      ref: { namespace: ELASTICSEARCH.namespace, pod: 'logs-es-default-0', container: 'elasticsearch' },
+      line: criLine('stdout', healthLine('YELLOW', 'GREEN')),
+    },
     ...(['failure', 'success'] as const).map((status) => ({
       kind: `the setup job's report (${status})`,
       ref: { namespace: ELASTICSEARCH.namespace, pod: 'elasticsearch-setup-29001234-q7w8e', container: 'setup' },
@@ -362,13 +380,23 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     {
       kind: "Fluent Bit's own line when it drops a chunk",
       ref: { namespace: LOG_SHIPPER_NAMESPACE, pod: 'fluent-bit-8xk2p', container: 'fluent-bit' },
-      line: criLine('stderr', "[2025/11/30 10:00:00] [error] [engine] chunk '1-1764496800.123456789.flb' cannot be retried: task_id=3, input=tail.0 > output=es.0"),
+      line: criLine(
+        'stderr',
+        "[2025/11/30 10:00:00] [error] [engine] chunk '1-1764496800.123456789.flb' cannot be retried: task_id=3, input=tail.0 > output=es.0",
+      ),
     },
   ];
   const events = [
     ...apps.map((app) => event(namespaceOf(app), 'Pod', `${app}-7d9f8b6c5d-x2x4q`, 'BackOff', 'Warning', `Back-off restarting failed container ${app}`)),
     event(GATEWAY.namespace, 'Certificate', 'shop-example-com', 'Failed', 'Warning', 'The certificate request has failed to complete and will be retried'),
-    event(FLUX_NAMESPACE, 'Kustomization', 'platform-setup', 'HealthCheckFailed', 'Warning', 'health check failed after 30m0s: Job/logging/elasticsearch-setup-apply status: Failed'),
+    event(
+      FLUX_NAMESPACE,
+      'Kustomization',
+      'platform-setup',
+      'HealthCheckFailed',
+      'Warning',
+      'health check failed after 30m0s: Job/logging/elasticsearch-setup-apply status: Failed',
+    ),
   ];
 
   let drilled: (Drilled & { kind: string })[] = [];
@@ -381,7 +409,9 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     ];
   });
   const failureDocs = (pattern: string): Drilled[] =>
-    drilled.filter((d) => globMatches(pattern.slice(0, -FAILURES_SELECTOR.length), d.index)).map((d) => ({ index: `${d.index}${FAILURES_SELECTOR}`, doc: failureDocument(d.index) }));
+    drilled
+      .filter((d) => globMatches(pattern.slice(0, -FAILURES_SELECTOR.length), d.index))
+      .map((d) => ({ index: `${d.index}${FAILURES_SELECTOR}`, doc: failureDocument(d.index) }));
   const docsOf = (index: string): Drilled[] =>
     index.split(',').flatMap((p) => (p.endsWith(FAILURES_SELECTOR) ? failureDocs(p) : drilled.filter((d) => globMatches(p, d.index))));
 
@@ -413,7 +443,10 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       const hits = candidates.filter((d) => rule.filter.every((c: Json) => matches(c, d)));
       expect([rule.id, hits.length > 0]).toEqual([rule.id, true]);
       const table = fieldTypesOf(rule.index);
-      const read = [...rule.filter.filter((c: Json) => !('bool' in c)).flatMap(fieldUsesOf), ...(rule.query_key ? [{ query: 'query_key', field: rule.query_key }] : [])];
+      const read = [
+        ...rule.filter.filter((c: Json) => !('bool' in c)).flatMap(fieldUsesOf),
+        ...(rule.query_key ? [{ query: 'query_key', field: rule.query_key }] : []),
+      ];
       for (const hit of hits) {
         for (const { field } of read) {
           const value = valueAt(hit.doc, field);
@@ -445,7 +478,10 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     const broken = script.replace(/for key, value in pairs\(fields\) do record\[key\] = value end/, '');
     expect(broken).not.toBe(script);
     const access = containerLines.filter((l) => l.kind === 'a Gateway access line');
-    const docs = luaFilter(broken, access.map((l) => kubernetesFilter(criParse(l.line), l.ref))).map((r) => esOutput(r, r[STREAM_KEY]));
+    const docs = luaFilter(
+      broken,
+      access.map((l) => kubernetesFilter(criParse(l.line), l.ref)),
+    ).map((r) => esOutput(r, r[STREAM_KEY]));
     const rule = rules.find((r) => r.id === `app-${apps[0]}-5xx-burst`)!;
     expect(docs.some((d) => globMatches(rule.index, d.index) && rule.filter.every((c: Json) => matches(c, d)))).toBe(false);
   });

@@ -4,7 +4,17 @@ import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
 import { SETUP_JOB_NAME, SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../constructs/logging/log-retention';
-import { ALL_LOG_STREAMS, containerLogStreamOf, ELASTICSEARCH, EVENTS_STREAM, gatewayAccessStreamOf, KIBANA, KIBANA_CA_SECRET, KIBANA_SERVICE, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import {
+  ALL_LOG_STREAMS,
+  containerLogStreamOf,
+  ELASTICSEARCH,
+  EVENTS_STREAM,
+  gatewayAccessStreamOf,
+  KIBANA,
+  KIBANA_CA_SECRET,
+  KIBANA_SERVICE,
+  STREAM_SUFFIX,
+} from '../constructs/model/log-contract';
 import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
 import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent-bit';
 import { schemaProblems } from '../constructs/policy/schema-validation';
@@ -159,7 +169,12 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
   const hourly = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
   const bodies = Object.fromEntries(Object.entries(config.data as Record<string, string>).map(([file, text]) => [file, JSON.parse(text)]));
   const script: string = job.spec.template.spec.containers[0].command[2];
-  const sent = [...script.matchAll(/^send (PUT|POST) (es|kibana) "([^"]+)" (\S+)$/gm)].map(([, method, target, path, file]) => ({ method, target, path, body: bodies[file] }));
+  const sent = [...script.matchAll(/^send (PUT|POST) (es|kibana) "([^"]+)" (\S+)$/gm)].map(([, method, target, path, file]) => ({
+    method,
+    target,
+    path,
+    body: bodies[file],
+  }));
 
   test('the hourly CronJob runs the very pod of the one-shot Job', () => {
     expect(hourly.spec.jobTemplate.spec.template).toEqual(job.spec.template);
@@ -194,7 +209,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
       expect(t.composed_of[t.composed_of.length - 1]).toBe('webapps-logs@mappings');
     }
     // The component template is sent before any template that composes it.
-    expect(sent.findIndex((s) => s.path === '_component_template/webapps-logs@mappings')).toBeLessThan(sent.findIndex((s) => s.path.startsWith('_index_template/')));
+    expect(sent.findIndex((s) => s.path === '_component_template/webapps-logs@mappings')).toBeLessThan(
+      sent.findIndex((s) => s.path.startsWith('_index_template/')),
+    );
   });
 
   test('every app has a Kibana data view over its own logs and requests', () => {

@@ -69,13 +69,43 @@ describe('every file a container reads from a Secret or ConfigMap is readable by
     volumes: [{ name: 'v', ...volume }],
   });
   test.each([
-    ['an item mode for the owner only', pod({ runAsUser: 1000, fsGroup: 1000 }, {}, { secret: { secretName: 's', items: [{ key: 'k', path: 'k', mode: 0o400 }] } }), '/m/k', '0400', 'group'],
-    ['fsGroup but a mode without group bits', pod({ runAsUser: 1000, fsGroup: 1000 }, {}, { secret: { secretName: 's', defaultMode: 0o404 } }), '/m/*', '0404', 'group'],
+    [
+      'an item mode for the owner only',
+      pod({ runAsUser: 1000, fsGroup: 1000 }, {}, { secret: { secretName: 's', items: [{ key: 'k', path: 'k', mode: 0o400 }] } }),
+      '/m/k',
+      '0400',
+      'group',
+    ],
+    [
+      'fsGroup but a mode without group bits',
+      pod({ runAsUser: 1000, fsGroup: 1000 }, {}, { secret: { secretName: 's', defaultMode: 0o404 } }),
+      '/m/*',
+      '0404',
+      'group',
+    ],
     ['no group at all and no world bits', pod({ runAsUser: 1000 }, {}, { configMap: { name: 'c', defaultMode: 0o640 } }), '/m/*', '0640', 'other'],
-    ['a supplementary group that is not the files\' group', pod({ runAsUser: 1000, supplementalGroups: [5] }, {}, { secret: { secretName: 's', defaultMode: 0o440 } }), '/m/*', '0440', 'other'],
+    [
+      "a supplementary group that is not the files' group",
+      pod({ runAsUser: 1000, supplementalGroups: [5] }, {}, { secret: { secretName: 's', defaultMode: 0o440 } }),
+      '/m/*',
+      '0440',
+      'other',
+    ],
     ['root without DAC_OVERRIDE and no owner bits', pod({}, { runAsUser: 0 }, { secret: { secretName: 's', defaultMode: 0o044 } }), '/m/*', '0044', 'owner'],
-    ['a projected Secret under the projected defaultMode', pod({ runAsUser: 1000 }, {}, { projected: { defaultMode: 0o440, sources: [{ secret: { name: 's', items: [{ key: 'k', path: 'k' }] } }] } }), '/m/k', '0440', 'other'],
-    ['a subPath mount of one key', pod({ runAsUser: 1000 }, {}, { secret: { secretName: 's', items: [{ key: 'k', path: 'k', mode: 0o600 }] } }, { mountPath: '/etc/k', subPath: 'k' }), '/etc/k', '0600', 'other'],
+    [
+      'a projected Secret under the projected defaultMode',
+      pod({ runAsUser: 1000 }, {}, { projected: { defaultMode: 0o440, sources: [{ secret: { name: 's', items: [{ key: 'k', path: 'k' }] } }] } }),
+      '/m/k',
+      '0440',
+      'other',
+    ],
+    [
+      'a subPath mount of one key',
+      pod({ runAsUser: 1000 }, {}, { secret: { secretName: 's', items: [{ key: 'k', path: 'k', mode: 0o600 }] } }, { mountPath: '/etc/k', subPath: 'k' }),
+      '/etc/k',
+      '0600',
+      'other',
+    ],
   ])('a broken copy fails: %s', (_name, spec, file, mode, through) => {
     const problems = podMountProblems('Pod x/y', spec);
     expect(problems).toHaveLength(1);
@@ -85,8 +115,14 @@ describe('every file a container reads from a Secret or ConfigMap is readable by
   });
 
   test.each([
-    ['a group from runAsGroup 0 reads a root-group file through the group bits', pod({ runAsUser: 1000, runAsGroup: 0 }, {}, { secret: { secretName: 's', defaultMode: 0o440 } })],
-    ['a supplementary group equal to fsGroup', pod({ runAsUser: 1000, fsGroup: 7, supplementalGroups: [7] }, {}, { secret: { secretName: 's', defaultMode: 0o040 } })],
+    [
+      'a group from runAsGroup 0 reads a root-group file through the group bits',
+      pod({ runAsUser: 1000, runAsGroup: 0 }, {}, { secret: { secretName: 's', defaultMode: 0o440 } }),
+    ],
+    [
+      'a supplementary group equal to fsGroup',
+      pod({ runAsUser: 1000, fsGroup: 7, supplementalGroups: [7] }, {}, { secret: { secretName: 's', defaultMode: 0o040 } }),
+    ],
     ['a container-level user overrides the pod-level one', pod({ runAsUser: 1000 }, { runAsUser: 0 }, { secret: { secretName: 's', defaultMode: 0o400 } })],
     ['the default mode 0644', pod({ runAsUser: 1000 }, {}, { configMap: { name: 'c' } })],
   ])('and these pass: %s', (_name, spec) => {
@@ -96,7 +132,10 @@ describe('every file a container reads from a Secret or ConfigMap is readable by
   test('root that kept its capabilities reads any mode; the kubelet semantics in one table', () => {
     const file = { group: 100 };
     expect(readable(0o000, file.group, runsAsOf({}, { securityContext: { runAsUser: 0 } }))).toEqual({ ok: true, through: 'capability' });
-    expect(readable(0o440, file.group, runsAsOf({ securityContext: { fsGroup: 100 } }, { securityContext: { runAsUser: 5 } }))).toEqual({ ok: true, through: 'group' });
+    expect(readable(0o440, file.group, runsAsOf({ securityContext: { fsGroup: 100 } }, { securityContext: { runAsUser: 5 } }))).toEqual({
+      ok: true,
+      through: 'group',
+    });
     expect(readable(0o440, file.group, runsAsOf({}, { securityContext: { runAsUser: 5 } }))).toEqual({ ok: false, through: 'other' });
   });
 });

@@ -1,6 +1,15 @@
 import type { BackupJob } from '../app/backup-jobs';
 import type { ErrorBurstSpec } from '../model/app-spec';
-import { ACCESS_LOG_FIELDS, BACKUP_EVENT, containerLogStreamOf, EVENT_FIELDS, EVENTS_STREAM, gatewayAccessStreamOf, LOG_FIELDS, REPORT_FIELDS } from '../model/log-contract';
+import {
+  ACCESS_LOG_FIELDS,
+  BACKUP_EVENT,
+  containerLogStreamOf,
+  EVENT_FIELDS,
+  EVENTS_STREAM,
+  gatewayAccessStreamOf,
+  LOG_FIELDS,
+  REPORT_FIELDS,
+} from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { appRuleId, range, term, terms, type AlertRule, type AppRulePurpose } from './rule';

@@ -90,7 +90,7 @@ export function platformRules(): AlertRule[] {
       ...base('log-documents-rejected', 'log lines rejected by Elasticsearch'),
       type: 'any',
       description:
-        'Elasticsearch could not index some log lines (usually a field that is an object in one line and a text in another) and kept them in the stream\'s failure store; the lines are not lost, but searches of that stream miss them.',
+        "Elasticsearch could not index some log lines (usually a field that is an object in one line and a text in another) and kept them in the stream's failure store; the lines are not lost, but searches of that stream miss them.",
       index: REJECTED_DOCUMENTS_INDEX,
       filter: [exists('error.type')],
       queryKey: 'document.index',

@@ -1,4 +1,13 @@
-import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, ALL_LOG_STREAMS, containerLogStreamOf, EVENTS_STREAM, failuresOf, gatewayAccessStreamOf, streamPatternOf } from '../model/log-contract';
+import {
+  ALL_CONTAINER_LOGS,
+  ALL_GATEWAY_ACCESS,
+  ALL_LOG_STREAMS,
+  containerLogStreamOf,
+  EVENTS_STREAM,
+  failuresOf,
+  gatewayAccessStreamOf,
+  streamPatternOf,
+} from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import type { EsRequest } from './log-retention';

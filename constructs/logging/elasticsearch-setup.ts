@@ -102,7 +102,9 @@ export class ElasticsearchSetup extends Construct {
     const requests = setupRequestsOf(props.env, props.apps);
     const data = Object.fromEntries(requests.map((r) => [r.file, `${JSON.stringify(r.body, null, 2)}\n`]));
     const script = setupScript(requests);
-    const hash = createHash('sha256').update(JSON.stringify([data, script, SETUP_IMAGE])).digest('hex');
+    const hash = createHash('sha256')
+      .update(JSON.stringify([data, script, SETUP_IMAGE]))
+      .digest('hex');
     new ApiObject(this, 'Requests', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SETUP_NAME, namespace }, data });
 
     const pod = {
@@ -130,7 +132,10 @@ export class ElasticsearchSetup extends Construct {
       volumes: [
         { name: 'requests', configMap: { name: SETUP_NAME, defaultMode: 0o444 } },
         // ECK's file-realm Secret of the setup user, filled by External Secrets: only its password.
-        { name: 'es-user', secret: { secretName: esUserSecretOf(SETUP_ES_USER.username), items: [{ key: 'password', path: PASSWORD_FILE }], defaultMode: 0o440 } },
+        {
+          name: 'es-user',
+          secret: { secretName: esUserSecretOf(SETUP_ES_USER.username), items: [{ key: 'password', path: PASSWORD_FILE }], defaultMode: 0o440 },
+        },
         { name: 'es-ca', secret: { secretName: ELASTICSEARCH_CA_SECRET, items: [{ key: CA_FILE, path: CA_FILE }], defaultMode: 0o444 } },
         { name: 'kibana-ca', secret: { secretName: KIBANA_CA_SECRET, items: [{ key: CA_FILE, path: CA_FILE }], defaultMode: 0o444 } },
       ],

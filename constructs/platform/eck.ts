@@ -1,7 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
-import { ALL_LOG_STREAMS, ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA, KIBANA_CA_SECRET, KIBANA_HOSTNAME, KIBANA_SERVICE, kibanaHostOf } from '../model/log-contract';
+import {
+  ALL_LOG_STREAMS,
+  ELASTICSEARCH,
+  ELASTICSEARCH_PORT,
+  KIBANA,
+  KIBANA_CA_SECRET,
+  KIBANA_HOSTNAME,
+  KIBANA_SERVICE,
+  kibanaHostOf,
+} from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { ElasticsearchSetup } from '../logging/elasticsearch-setup';

@@ -2,7 +2,15 @@ import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
-import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL, EVENTS_STREAM, LOG_SHIPPER_NAMESPACE, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
+import {
+  ELASTICSEARCH,
+  ELASTICSEARCH_PORT,
+  ELASTICSEARCH_URL,
+  EVENTS_STREAM,
+  LOG_SHIPPER_NAMESPACE,
+  STREAM_SUFFIX,
+  streamPrefixOf,
+} from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';

@@ -70,7 +70,9 @@ export function bufferNeedOf(sections: readonly ConfigSection[]): { bytes: numbe
     const limit = out.entries['storage.total_limit_size']?.[0];
     const size = limit === undefined ? undefined : fluentBitBytes(limit);
     if (size === undefined) {
-      problems.push(`output ${out.entries.name?.[0] ?? '?'} has ${limit === undefined ? 'no storage.total_limit_size: its queue is unbounded' : `storage.total_limit_size ${limit}, not a size`}`);
+      problems.push(
+        `output ${out.entries.name?.[0] ?? '?'} has ${limit === undefined ? 'no storage.total_limit_size: its queue is unbounded' : `storage.total_limit_size ${limit}, not a size`}`,
+      );
       continue;
     }
     bytes += size;
@@ -92,7 +94,9 @@ function volumeBudgetOf(values: Json, path: string, cluster: ClusterSpec): { byt
   if (!volume) return { what: `no volume (storage.path ${path} would be on the read-only root)` };
   if (volume.emptyDir) {
     const limit = volume.emptyDir.sizeLimit;
-    return limit ? { bytes: parseQuantity(limit), what: `emptyDir "${volume.name}", sizeLimit ${limit}` } : { what: `emptyDir "${volume.name}" without a sizeLimit` };
+    return limit
+      ? { bytes: parseQuantity(limit), what: `emptyDir "${volume.name}", sizeLimit ${limit}` }
+      : { what: `emptyDir "${volume.name}" without a sizeLimit` };
   }
   if (volume.hostPath) {
     const bytes = Math.floor(cluster.nodePool.diskGiB * GiB * NODE_BUFFER_SHARE);
@@ -116,7 +120,9 @@ export function logBufferProblems(objects: readonly KubeObject[], cluster: Clust
     const volume = volumeBudgetOf(values, storagePath, cluster);
     if (volume.bytes === undefined) problems.push(`${describe(release)}: its buffer (storage.path ${storagePath}) is on ${volume.what}`);
     else if (need.bytes > volume.bytes)
-      problems.push(`${describe(release)}: its buffer needs up to ${mb(need.bytes)} (${need.parts.join(' + ')}), but it is on ${volume.what}, which holds ${mb(volume.bytes)}`);
+      problems.push(
+        `${describe(release)}: its buffer needs up to ${mb(need.bytes)} (${need.parts.join(' + ')}), but it is on ${volume.what}, which holds ${mb(volume.bytes)}`,
+      );
   }
   return problems;
 }

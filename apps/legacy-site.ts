@@ -17,7 +17,8 @@ export const legacySite: AppSpec = {
     memory: { request: '256Mi', limit: '512Mi' },
   },
   scaling: { min: 2, max: 6 },
-  runAsUser: 33, // www-data in the Debian php image
+  runAsUser: 33,
+  runAsUserReason: "www-data in the Debian php image: Apache's folders and the site's files belong to it",
   writablePaths: ['/tmp', '/var/run/apache2', '/var/lock/apache2'],
   env: {
     APP_ENV: 'production',

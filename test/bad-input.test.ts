@@ -137,6 +137,21 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   ],
   ['running as root', withApp('legacy-site', { runAsUser: 0 }), 'app "legacy-site": field "runAsUser" = 0: must be a non-root uid (1 or more)'],
   [
+    'a uid below 10000 without a reason',
+    withApp('shop', { runAsUser: 1000 }),
+    'app "shop": field "runAsUser" = 1000: is below 10000, away from the host\'s users: use 10000 or more, or say in runAsUserReason why the image needs it',
+  ],
+  [
+    'a blank reason for a low uid',
+    withApp('legacy-site', { runAsUserReason: '  ' }),
+    'app "legacy-site": field "runAsUser" = 33: is below 10000, away from the host\'s users: use 10000 or more, or say in runAsUserReason why the image needs it',
+  ],
+  [
+    'a low-uid reason on an app that runs high',
+    withApp('shop', { runAsUserReason: 'the image needs it' }),
+    'app "shop": field "runAsUserReason" = "the image needs it": is only for a runAsUser below 10000: remove it',
+  ],
+  [
     'a cron schedule with 4 fields',
     withApp('legacy-site', { backup: { schedule: '30 1 * *' } }),
     'app "legacy-site": field "backup.schedule" = "30 1 * *": must be a 5-field cron expression, e.g. "30 2 * * *"',

@@ -177,7 +177,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
   }));
 
   test('the hourly CronJob runs the very pod of the one-shot Job', () => {
-    expect(hourly.spec.jobTemplate.spec.template).toEqual(job.spec.template);
+    expect(hourly.spec.jobTemplate.spec.template.spec).toEqual(job.spec.template.spec);
   });
 
   test('the script is valid sh and sends every file of its ConfigMap exactly once', () => {

@@ -46,8 +46,8 @@ describe('every synthesized object', () => {
           seccompProfile: { type: 'RuntimeDefault' },
         });
         expect(c.securityContext.runAsUser).toBeGreaterThan(0);
-        expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
-        expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+        expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+        expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
       }
     }
   });

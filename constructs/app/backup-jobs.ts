@@ -15,11 +15,13 @@ import {
 } from '../model/naming';
 import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/resolve';
 import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
+import { parseQuantity } from '../model/quantity';
+import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { APP_PRIORITY } from '../platform/priority-classes';
 import { StoreSecret } from '../secrets/store-secret';
 import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
 import { privateServiceEgress } from './network-policies';
-import { BACKUP_PATHS, backupScript, checkScript, PASSWORD_FILE, restoreScript, retentionScript } from './restic-scripts';
+import { BACKUP_PATHS, backupScript, checkScript, restoreScript, retentionScript } from './restic-scripts';
 
 /** The official restic image, pinned. */
 export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
@@ -29,6 +31,9 @@ export const BACKUP_JOB_RESOURCES = { cpu: { request: '100m', limit: '1' }, memo
 const CACHE_SIZE_LIMIT = '4Gi';
 /** Room for what a pre-backup hook writes, e.g. a database dump. */
 const HOOK_SIZE_LIMIT = '20Gi';
+/** Local disk a job container reserves, and the room its logs get besides the pod's scratch volumes. */
+const JOB_DISK_REQUEST = '1Gi';
+const LOG_ROOM = '256Mi';
 export const BACKUP_COMPONENT_LABEL = 'webapps.platform.io/component';
 export type BackupJob = 'backup' | 'retention' | 'check' | 'restore';
 export const backupJobNameOf = (app: string, job: BackupJob): string => `${app}-${job}`;
@@ -107,7 +112,6 @@ export class BackupJobs extends Construct {
         JOB: job,
         APP: app.name,
         RESTIC_REPOSITORY: repository,
-        RESTIC_PASSWORD_FILE: PASSWORD_FILE,
         RESTIC_CACHE_DIR: BACKUP_PATHS.cache,
         AWS_DEFAULT_REGION: cluster.region,
         HOME: BACKUP_PATHS.tmp,
@@ -128,9 +132,15 @@ export class BackupJobs extends Construct {
     const hook = backup.preBackup;
     const backupPaths = [BACKUP_PATHS.data, ...(hook ? [BACKUP_PATHS.hook] : [])];
 
-    const cronJob = (job: BackupJob, spec: JobShape) =>
+    const cronJob = (job: BackupJob, spec: JobShape) => {
+      const podVolumes = [...new Map([...spec.volumes, volumes.cache, volumes.secret, volumes.tmp].map((v) => [v.name, v])).values()];
       new kplus.k8s.KubeCronJob(this, job, {
-        metadata: { name: backupJobNameOf(app.name, job), namespace, labels },
+        metadata: {
+          name: backupJobNameOf(app.name, job),
+          namespace,
+          labels,
+          annotations: exemptionAnnotations([...PINNED_IMAGE_PULL, PER_FLOW_NETWORK_POLICIES, INSTANCE_IS_THE_APP, ...lowUidExemptionsOf(app)]),
+        },
         spec: {
           schedule: spec.schedule,
           timeZone: 'Etc/UTC',
@@ -158,7 +168,7 @@ export class BackupJobs extends Construct {
                     fsGroup: app.runAsUser,
                     seccompProfile: { type: 'RuntimeDefault' },
                   },
-                  initContainers: spec.initContainers,
+                  initContainers: spec.initContainers?.map((c) => ({ ...c, resources: resourcesOf(BACKUP_JOB_RESOURCES, podVolumes) })),
                   containers: [
                     {
                       name: 'restic',
@@ -167,17 +177,18 @@ export class BackupJobs extends Construct {
                       command: ['/bin/sh', '-c', spec.script],
                       env: env(job, spec.env),
                       volumeMounts: [...spec.mounts, ...common],
-                      resources: resourcesOf(BACKUP_JOB_RESOURCES),
+                      resources: resourcesOf(BACKUP_JOB_RESOURCES, podVolumes),
                       securityContext: hardenedAs(app.runAsUser),
                     },
                   ],
-                  volumes: [...new Map([...spec.volumes, volumes.cache, volumes.secret, volumes.tmp].map((v) => [v.name, v])).values()],
+                  volumes: podVolumes,
                 },
               },
             },
           },
         },
       });
+    };
 
     cronJob('backup', {
       schedule: backup.schedule,
@@ -193,7 +204,6 @@ export class BackupJobs extends Construct {
           command: [...hook.command],
           envFrom: app.secrets.length > 0 ? [{ secretRef: { name: appSecretOf(app.name) } }] : undefined,
           volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.tmp, BACKUP_PATHS.tmp)],
-          resources: resourcesOf(BACKUP_JOB_RESOURCES),
           securityContext: hardenedAs(app.runAsUser),
         },
       ],
@@ -222,7 +232,8 @@ interface JobShape {
   readonly env?: Record<string, string>;
   readonly mounts: readonly VolumeMount[];
   readonly volumes: readonly Volume[];
-  readonly initContainers?: Container[];
+  /** Their resources are the job's, set with the pod's volumes. */
+  readonly initContainers?: Omit<Container, 'resources'>[];
 }
 
 const hardenedAs = (user: number) => ({
@@ -236,7 +247,16 @@ const hardenedAs = (user: number) => ({
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
-const resourcesOf = (r: typeof BACKUP_JOB_RESOURCES) => ({
-  requests: { cpu: Quantity.fromString(r.cpu.request), memory: Quantity.fromString(r.memory.request) },
-  limits: { cpu: Quantity.fromString(r.cpu.limit), memory: Quantity.fromString(r.memory.limit) },
-});
+/** The job's cpu and memory, and local disk for its logs and every scratch volume of its pod (they count toward the pod's). */
+function resourcesOf(r: typeof BACKUP_JOB_RESOURCES, podVolumes: readonly Volume[]) {
+  const scratch = podVolumes.reduce((sum, v) => sum + (v.emptyDir?.sizeLimit ? parseQuantity(v.emptyDir.sizeLimit.value as string)! : 0), 0);
+  const disk = `${(scratch + parseQuantity(LOG_ROOM)!) / 2 ** 20}Mi`;
+  return {
+    requests: {
+      cpu: Quantity.fromString(r.cpu.request),
+      memory: Quantity.fromString(r.memory.request),
+      'ephemeral-storage': Quantity.fromString(JOB_DISK_REQUEST),
+    },
+    limits: { cpu: Quantity.fromString(r.cpu.limit), memory: Quantity.fromString(r.memory.limit), 'ephemeral-storage': Quantity.fromString(disk) },
+  };
+}

@@ -3,13 +3,26 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import type { EnvName } from '../model/app-spec';
 import { appSecretOf, EXPOSURE_LABEL, labelsOf, namespaceOf, selectorLabelsOf, serviceAccountOf, serviceOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
+import {
+  exemptionAnnotations,
+  HPA_OWNS_REPLICAS,
+  lowUidExemptionsOf,
+  PER_FLOW_NETWORK_POLICIES,
+  PINNED_IMAGE_PULL,
+  scalingExemptionsOf,
+  SPREAD_NOT_ANTI_AFFINITY,
+  UNHEALTHY_POD_EVICTION,
+} from '../model/scanner-exemptions';
 import { APP_PRIORITY } from '../platform/priority-classes';
 
 export interface WorkloadProps {
   readonly app: ResolvedApp;
+  /** The env the cluster runs: outside prod, an app may run a single replica. */
+  readonly env: EnvName;
   /** The claim over the app's bucket, mounted at the spec's storage.mountPath. */
   readonly dataClaim?: string;
 }
@@ -18,6 +31,13 @@ export interface WorkloadProps {
 export const SERVICE_PORT = 80;
 /** Size cap of each writable scratch path, so a runaway app cannot fill the node's disk. */
 export const SCRATCH_SIZE_LIMIT = '512Mi';
+/** Local disk a container may use besides its scratch volumes: its logs (kubelet rotates them at 5 x 10Mi) and a margin. */
+const LOG_ROOM_MI = 256;
+/**
+ * The app container's local disk limit: its scratch volumes count toward the pod's, so it covers them
+ * all and the logs; in whole GiB, the only unit cdk8s-plus 28 writes ephemeral storage in.
+ */
+export const localDiskGiB = (scratchPaths: number): number => Math.ceil((LOG_ROOM_MI + (scratchPaths * parseQuantity(SCRATCH_SIZE_LIMIT)!) / 2 ** 20) / 1024);
 export const CONTAINER_NAME = 'app';
 /** Fluent Bit's kubernetes filter (K8S-Logging.Parser On) parses the pod's lines with the parser named here. */
 export const LOG_PARSER_ANNOTATION = 'fluentbit.io/parser';
@@ -43,7 +63,18 @@ export class Workload extends Construct {
 
     const user = app.runAsUser;
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name: app.name, namespace, labels },
+      metadata: {
+        name: app.name,
+        namespace,
+        labels,
+        annotations: exemptionAnnotations([
+          ...PINNED_IMAGE_PULL,
+          PER_FLOW_NETWORK_POLICIES,
+          SPREAD_NOT_ANTI_AFFINITY,
+          HPA_OWNS_REPLICAS,
+          ...lowUidExemptionsOf(app),
+        ]),
+      },
       select: false,
       spread: false,
       serviceAccount,
@@ -61,13 +92,13 @@ export class Workload extends Construct {
     }
     if (app.logParser) this.deployment.podMetadata.addAnnotation(LOG_PARSER_ANNOTATION, app.logParser);
 
-    const probe = (periodSeconds: number, failureThreshold: number) =>
-      kplus.Probe.fromHttpGet(app.healthCheckPath, {
-        port: app.port,
-        periodSeconds: Duration.seconds(periodSeconds),
-        failureThreshold,
-        timeoutSeconds: Duration.seconds(3),
-      });
+    const timing = (periodSeconds: number, failureThreshold: number) => ({
+      periodSeconds: Duration.seconds(periodSeconds),
+      failureThreshold,
+      timeoutSeconds: Duration.seconds(3),
+    });
+    const health = (periodSeconds: number, failureThreshold: number) =>
+      kplus.Probe.fromHttpGet(app.healthCheckPath, { port: app.port, ...timing(periodSeconds, failureThreshold) });
     const secret = app.secrets.length > 0 ? kplus.Secret.fromSecretName(this, 'AppSecrets', appSecretOf(app.name)) : undefined;
     const container = this.deployment.addContainer({
       name: CONTAINER_NAME,
@@ -95,10 +126,15 @@ export class Workload extends Construct {
       resources: {
         cpu: { request: kplus.Cpu.millis(millis(app.resources.cpu.request)), limit: kplus.Cpu.millis(millis(app.resources.cpu.limit)) },
         memory: { request: sizeOf(app.resources.memory.request), limit: sizeOf(app.resources.memory.limit) },
+        ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(localDiskGiB(app.writablePaths.length)) },
       },
-      startup: probe(5, 60),
-      readiness: probe(10, 3),
-      liveness: probe(20, 3),
+      startup: health(5, 60),
+      // Readiness asks the health path whether the app can serve now (it may check its database): a
+      // failure only takes the pod out of the Service until it answers again. Liveness asks only
+      // whether the process still accepts connections: on the same path, a database outage would
+      // restart every pod at once, which makes the outage worse (kube-score pod-probes-identical).
+      readiness: health(10, 3),
+      liveness: kplus.Probe.fromTcpSocket({ port: app.port, ...timing(20, 3) }),
     });
     if (props.dataClaim && app.storage) {
       container.mount(
@@ -126,7 +162,7 @@ export class Workload extends Construct {
     for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
 
     new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-      metadata: { name: app.name, namespace, labels },
+      metadata: { name: app.name, namespace, labels, annotations: exemptionAnnotations(scalingExemptionsOf(app.scaling, props.env)) },
       target: this.deployment,
       minReplicas: app.scaling.min,
       maxReplicas: app.scaling.max,
@@ -135,7 +171,7 @@ export class Workload extends Construct {
 
     new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: { name: app.name, namespace, labels },
-      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: UNHEALTHY_POD_EVICTION },
     });
   }
 }

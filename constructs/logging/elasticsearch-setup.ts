@@ -5,6 +5,7 @@ import type { EnvName } from '../model/app-spec';
 import { hardenedContainer, restrictedPod } from '../model/hardened-container';
 import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, KIBANA_URL, SETUP_EVENT } from '../model/log-contract';
 import type { ResolvedApp } from '../model/resolve';
+import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL, type ScannerExemption } from '../model/scanner-exemptions';
 import { PLATFORM_PRIORITY } from '../platform/priority-classes';
 import { dataViewRequestsOf } from './data-views';
 import { esUserSecretOf, SETUP_ES_USER } from './elasticsearch-users';
@@ -17,8 +18,25 @@ export const SETUP_NAME = 'elasticsearch-setup';
 export const SETUP_JOB_NAME = `${SETUP_NAME}-apply`;
 /** The pod template annotation that carries the requests' hash, so a changed request changes the Job. */
 export const SETUP_HASH_ANNOTATION = 'webapp-platform/requests-sha256';
-/** Set explicitly: the image's own user is 100; the group (and fsGroup, for the Secret files) is ours. */
-const CURL_USER = 100;
+/**
+ * curl runs as any uid; the image's own curl_user (100) is below the 10000 the scanners want. The
+ * fsGroup makes the password file (mode 0440) readable to it: without one, the file is root's.
+ */
+const SETUP_USER = 10100;
+/** The recommended labels; the instance is the object itself, as the platform runs one of each. */
+const labelsOf = (instance: string) => ({
+  'app.kubernetes.io/name': SETUP_NAME,
+  'app.kubernetes.io/instance': instance,
+  'app.kubernetes.io/part-of': 'platform',
+});
+/** kube-linter wants a TTL on a standalone Job; this one must stay (SETUP_JOB_NAME). */
+const NO_TTL_FOR_A_FLUX_JOB: ScannerExemption = {
+  scanner: 'kube-linter',
+  check: 'job-ttl-seconds-after-finished',
+  reason:
+    'Flux applies this Job from git: a TTL would delete it once it ran, and Flux would create and run it again at every ' +
+    'reconcile; it stays until its requests change, when Flux replaces it (force)',
+};
 
 /** Where the pod mounts what it reads; SETUP_ROOT (empty in the cluster) lets a test run the script elsewhere. */
 export const SETUP_MOUNTS = {
@@ -112,15 +130,19 @@ export class ElasticsearchSetup extends Construct {
       automountServiceAccountToken: false,
       priorityClassName: PLATFORM_PRIORITY,
       // fsGroup: the Secret files below are root-owned; with it they belong to our group, which may read them.
-      securityContext: restrictedPod(CURL_USER),
+      securityContext: restrictedPod(SETUP_USER),
       containers: [
         {
           name: 'setup',
           image: SETUP_IMAGE,
           imagePullPolicy: 'IfNotPresent',
           command: ['/bin/sh', '-c', script],
-          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-          securityContext: { ...hardenedContainer(), runAsUser: CURL_USER, runAsGroup: CURL_USER, privileged: false },
+          // It writes nothing but its log.
+          resources: {
+            requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
+            limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+          },
+          securityContext: { ...hardenedContainer(), runAsUser: SETUP_USER, runAsGroup: SETUP_USER, privileged: false },
           volumeMounts: [
             { name: 'requests', mountPath: SETUP_MOUNTS.requests, readOnly: true },
             { name: 'es-user', mountPath: SETUP_MOUNTS.credentials, readOnly: true },
@@ -140,18 +162,24 @@ export class ElasticsearchSetup extends Construct {
         { name: 'kibana-ca', secret: { secretName: KIBANA_CA_SECRET, items: [{ key: CA_FILE, path: CA_FILE }], defaultMode: 0o444 } },
       ],
     };
-    const jobSpec = {
+    const jobSpec = (instance: string) => ({
       // Each attempt retries for up to 10 minutes per request, so a slow first start of Elasticsearch fits.
       backoffLimit: 3,
       activeDeadlineSeconds: 1800,
-      template: { metadata: { labels: { 'app.kubernetes.io/name': SETUP_NAME }, annotations: { [SETUP_HASH_ANNOTATION]: hash } }, spec: pod },
-    };
+      template: { metadata: { labels: labelsOf(instance), annotations: { [SETUP_HASH_ANNOTATION]: hash } }, spec: pod },
+    });
 
-    new ApiObject(this, 'Job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: SETUP_JOB_NAME, namespace }, spec: jobSpec });
+    const annotations = (extra: readonly ScannerExemption[]) => exemptionAnnotations([...PINNED_IMAGE_PULL, PER_FLOW_NETWORK_POLICIES, ...extra]);
+    new ApiObject(this, 'Job', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: SETUP_JOB_NAME, namespace, labels: labelsOf(SETUP_JOB_NAME), annotations: annotations([NO_TTL_FOR_A_FLUX_JOB]) },
+      spec: jobSpec(SETUP_JOB_NAME),
+    });
     new ApiObject(this, 'Hourly', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: { name: SETUP_NAME, namespace },
+      metadata: { name: SETUP_NAME, namespace, labels: labelsOf(SETUP_NAME), annotations: annotations([]) },
       spec: {
         schedule: '17 * * * *',
         timeZone: 'Etc/UTC',
@@ -160,7 +188,7 @@ export class ElasticsearchSetup extends Construct {
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,
         // A failed hourly run is reported (and alerted on) at once, and retried by the next hour's.
-        jobTemplate: { spec: { ...jobSpec, backoffLimit: 0, activeDeadlineSeconds: 900 } },
+        jobTemplate: { metadata: { labels: labelsOf(SETUP_NAME) }, spec: { ...jobSpec(SETUP_NAME), backoffLimit: 0, activeDeadlineSeconds: 900 } },
       },
     });
   }

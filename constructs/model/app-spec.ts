@@ -144,6 +144,12 @@ export interface AppSpec {
   readonly secrets?: readonly SecretRef[];
   /** The uid (and gid) the app runs as; never 0. @default 10001 */
   readonly runAsUser?: number;
+  /**
+   * Why the app must run below uid 10000, where the manifest scanners want it (e.g. the image's files
+   * belong to `www-data`, 33). Required exactly when runAsUser is below 10000; the app's pods carry it
+   * as their scanner exemption.
+   */
+  readonly runAsUserReason?: string;
   /** Paths the app must write to besides its storage (read-only root otherwise), e.g. `/tmp`. @default ['/tmp'] */
   readonly writablePaths?: readonly string[];
   /** Lets the app open HTTPS connections to the internet (payment APIs, mail relays). @default false */

@@ -44,8 +44,10 @@ export const httpsListenerOf = (host: string): string => `https-${host}`;
 /** Labels that select an app's pods. Never change them: Deployment selectors are immutable. */
 export const selectorLabelsOf = (app: string): Record<string, string> => ({ 'app.kubernetes.io/name': app });
 
+/** The recommended labels on every object of an app; `instance` is the app too, as each cluster runs it once. */
 export const labelsOf = (app: string): Record<string, string> => ({
   ...selectorLabelsOf(app),
+  'app.kubernetes.io/instance': app,
   'app.kubernetes.io/part-of': 'webapps',
   'app.kubernetes.io/managed-by': 'webapp-platform',
 });

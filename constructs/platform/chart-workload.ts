@@ -98,9 +98,15 @@ export interface WorkloadValueKeys {
    * The object holding `minAvailable`/`maxUnavailable`; `enabledFlag` when the chart also wants
    * `enabled: true`; `defaultBound` when the chart's defaults set a bound that its template renders
    * beside ours. Helm would drop it only for a null, which cdk8s never writes, so the declaration must
-   * use that same bound.
+   * use that same bound. `unhealthyPodEvictionPolicy` when the chart has that key: the budget then lets
+   * a pod that is not ready be evicted (UNHEALTHY_POD_EVICTION), as every budget we write does.
    */
-  readonly disruptionBudget?: { readonly path: string; readonly enabledFlag?: boolean; readonly defaultBound?: 'minAvailable' | 'maxUnavailable' };
+  readonly disruptionBudget?: {
+    readonly path: string;
+    readonly enabledFlag?: boolean;
+    readonly defaultBound?: 'minAvailable' | 'maxUnavailable';
+    readonly unhealthyPodEvictionPolicy?: boolean;
+  };
   readonly priorityClassName?: string;
   readonly topologySpreadConstraints?: string;
 }

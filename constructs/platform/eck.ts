@@ -19,6 +19,7 @@ import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticse
 import { elastAlertDefaults } from './elastalert';
 import { fluentBitDefaults } from './fluent-bit';
 import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
+import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint } from './add-on';
 import type { ChartWorkload, ContainerSettings } from './chart-workload';
@@ -291,7 +292,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
         metadata: { name: kibana.name, namespace: KIBANA.namespace },
-        spec: { ...kibana.settings.disruptionBudget, selector: { matchLabels: kibana.podLabels } },
+        spec: { ...kibana.settings.disruptionBudget, selector: { matchLabels: kibana.podLabels }, unhealthyPodEvictionPolicy: UNHEALTHY_POD_EVICTION },
       });
     }
   }

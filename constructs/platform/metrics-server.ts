@@ -52,7 +52,7 @@ export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> 
           replicas: 'replicas',
           podSecurityContext: 'podSecurityContext',
           containers: { 'metrics-server': { securityContext: 'securityContext', resources: 'resources' } },
-          disruptionBudget: { path: 'podDisruptionBudget', enabledFlag: true },
+          disruptionBudget: { path: 'podDisruptionBudget', enabledFlag: true, unhealthyPodEvictionPolicy: true },
           priorityClassName: 'priorityClassName',
           topologySpreadConstraints: 'topologySpreadConstraints',
         },

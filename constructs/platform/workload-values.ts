@@ -1,3 +1,4 @@
+import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
 import { SynthError } from '../policy/spec-error';
 import type { ChartWorkload, DisruptionBudget, WorkloadValueKeys } from './chart-workload';
@@ -93,7 +94,11 @@ function budgetValues(budget: DisruptionBudget, key: NonNullable<WorkloadValueKe
     ours === 'maxUnavailable'
       ? { maxUnavailable: (budget as { maxUnavailable: number | string }).maxUnavailable }
       : { minAvailable: (budget as { minAvailable: number | string }).minAvailable };
-  return { ...(key.enabledFlag ? { enabled: true } : {}), ...bound };
+  return {
+    ...(key.enabledFlag ? { enabled: true } : {}),
+    ...bound,
+    ...(key.unhealthyPodEvictionPolicy ? { unhealthyPodEvictionPolicy: UNHEALTHY_POD_EVICTION } : {}),
+  };
 }
 
 const API_VERSION: Record<ChartWorkload['kind'], string> = { Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', Job: 'batch/v1', Pod: 'v1' };

@@ -6,7 +6,8 @@ import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type Clus
 import { isRepository } from '../model/image';
 import { bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
-import { resolveApp, type ResolvedApp } from '../model/resolve';
+import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/resolve';
+import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
 import { checkAccess } from './access-validation';
 import { checkAppAlerts, checkClusterAlerting } from './alert-validation';
 import { checkDataPath } from './data-validation';
@@ -69,6 +70,17 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   }
   if (app.runAsUser !== undefined && (!Number.isInteger(app.runAsUser) || app.runAsUser < 1)) {
     problems.push(new SpecProblem(at, 'runAsUser', app.runAsUser, 'must be a non-root uid (1 or more)'));
+  } else if ((app.runAsUser ?? DEFAULT_RUN_AS_USER) < MIN_SCANNER_UID && !app.runAsUserReason?.trim()) {
+    problems.push(
+      new SpecProblem(
+        at,
+        'runAsUser',
+        app.runAsUser,
+        `is below ${MIN_SCANNER_UID}, away from the host's users: use ${MIN_SCANNER_UID} or more, or say in runAsUserReason why the image needs it`,
+      ),
+    );
+  } else if ((app.runAsUser ?? DEFAULT_RUN_AS_USER) >= MIN_SCANNER_UID && app.runAsUserReason !== undefined) {
+    problems.push(new SpecProblem(at, 'runAsUserReason', app.runAsUserReason, `is only for a runAsUser below ${MIN_SCANNER_UID}: remove it`));
   }
   for (const [i, path] of (app.writablePaths ?? []).entries()) {
     if (!path.startsWith('/') || path === '/') problems.push(new SpecProblem(at, `writablePaths[${i}]`, path, 'must be an absolute path other than /'));

@@ -8,6 +8,7 @@ import { kibanaProblems } from './kibana-rules';
 import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
 import { rbacProblems } from './rbac-rules';
+import { exemptionProblems, recommendedLabelProblems, scannerProblems } from './scanner-rules';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
    against broken objects to show that each one can fail. */
@@ -137,4 +138,7 @@ export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterS
   ...mountedFileProblems(objects),
   ...logBufferProblems(objects, cluster),
   ...alertQueryProblems(objects),
+  ...scannerProblems(objects),
+  ...exemptionProblems(objects),
+  ...recommendedLabelProblems(objects),
 ];

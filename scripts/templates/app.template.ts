@@ -37,5 +37,6 @@ export const appIdentifier: AppSpec = {
   // backup: { schedule: '0 2 * * *' },          // when storage is set
   // edge: { requestsPerSecond: 100, maxBodySize: '10Mi' },
   // writablePaths: ['/tmp'],                    // the root filesystem is read-only
+  // runAsUser: 33, runAsUserReason: '…',      // default 10001; below 10000 only with the image's reason
   // logRetentionDays: 30,
 };

@@ -304,7 +304,7 @@ describe('each rule fails on a broken policy set', () => {
           ),
         ),
     ],
-    ['the agent taken from external-dns', 'the pods that call AWS', (s) => withPolicies(s, without('external-dns', 'allow-egress'))],
+    ['the agent taken from external-dns', 'the pods that call AWS', (s) => withPolicies(s, without('external-dns', 'external-dns'))],
     [
       "the agent opened to an app's own pods",
       'the pods that call AWS',
@@ -329,8 +329,8 @@ describe('each rule fails on a broken policy set', () => {
           adding(policy(GATEWAY_PROXY_NAMESPACE, 'oops', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })),
         ),
     ],
-    ["the proxies' egress lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'allow-egress'))],
-    ["the controller's egress lost", 'the Envoy Gateway controller', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'allow-egress'))],
+    ["the proxies' policy lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY_PROXY_NAMESPACE}-public`))],
+    ["the controller's policy lost", 'the Envoy Gateway controller', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway'))],
     [
       '9200 opened to kube-system (matchExpressions In)',
       "Elasticsearch's 9200",
@@ -351,8 +351,12 @@ describe('each rule fails on a broken policy set', () => {
           ),
         ),
     ],
-    ['the clients of 9200 lost', "Elasticsearch's 9200", (s) => withPolicies(s, without(ELASTICSEARCH.namespace, 'allow-from-clients'))],
-    ["cert-manager's egress lost", 'cert-manager reaches', (s) => withPolicies(s, without('cert-manager', 'allow-egress'))],
+    ["Elasticsearch's policy lost", "Elasticsearch's 9200", (s) => withPolicies(s, without(ELASTICSEARCH.namespace, `${ELASTICSEARCH.name}-es-default`))],
+    [
+      "cert-manager's workload policies lost",
+      'cert-manager reaches',
+      (s) => withPolicies(s, (policies) => policies.filter((p) => !(p.metadata.namespace === 'cert-manager' && p.metadata.name !== 'default-deny'))),
+    ],
     [
       'external-dns given port 53 out',
       'external-dns reaches Route53',
@@ -383,7 +387,11 @@ describe('each rule fails on a broken policy set', () => {
           ),
         ),
     ],
-    ['the webhooks closed to the API server', 'the API server reaches', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'allow-from-api-server'))],
+    [
+      "the Envoy Gateway controller's policy (its webhook) lost",
+      'the API server reaches',
+      (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway')),
+    ],
     [
       'a platform namespace allowed every port to private ranges',
       "every platform namespace's egress",

@@ -5,7 +5,9 @@ import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { GATEWAY_PROXY_NAMESPACE, namespaceOf, selectorLabelsOf } from '../model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
+import { SynthError } from '../policy/spec-error';
 import type { AddOn, AddOnNetwork, NamedPort, PlatformEndpoint } from './add-on';
+import type { PodGroup } from './pod-groups';
 
 export interface PlatformNetworkPoliciesProps {
   /** The add-ons that share one namespace; their needs are merged. */
@@ -15,6 +17,8 @@ export interface PlatformNetworkPoliciesProps {
   readonly apps: readonly ResolvedApp[];
   /** Every platform endpoint: a backend of the Gateway, and, in its own namespace, a port for the Gateway's proxies only. */
   readonly endpoints: readonly PlatformEndpoint[];
+  /** The namespace's workloads: each gets its own policy. */
+  readonly pods: readonly PodGroup[];
 }
 
 type Rule = kplus.k8s.NetworkPolicyEgressRule;
@@ -22,10 +26,12 @@ const portsOf = (ports: readonly NamedPort[]) => uniquePorts(ports).map((p) => (
 const inNamespace = (namespace: string) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } });
 
 /**
- * Default-deny for one platform namespace, then exactly what its add-ons declare, each port by number:
- * DNS, its own namespace, the Kubernetes API on 443, other namespaces' ports, the VPC's and the
- * internet's ports, the Pod Identity agent; in, the public ports, the API server's (webhooks) from the
- * VPC, and its clients' namespaces. An endpoint's port admits the Gateway's proxies only.
+ * Default-deny for one platform namespace, then one policy per workload that selects its pods and lists
+ * both directions. Out: what its namespace's add-ons declare, each port by number: its own namespace,
+ * DNS, the Kubernetes API on 443, other namespaces' ports, the VPC's and the internet's ports, the Pod
+ * Identity agent. In: its own namespace, and of the ports others call (the public ports, the API
+ * server's webhooks from the VPC, its clients' namespaces, an endpoint's port for the Gateway's proxies)
+ * only those the workload declares it listens on.
  */
 export class PlatformNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: PlatformNetworkPoliciesProps) {
@@ -37,14 +43,10 @@ export class PlatformNetworkPolicies extends Construct {
     const all = {};
 
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
-    policy('allow-same-namespace', {
-      podSelector: all,
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: all }] }],
-      egress: [{ to: [{ podSelector: all }] }],
-    });
 
     const egress: Rule[] = [
+      // Its own namespace: the add-on's parts talk to one another (the controller to its webhook, Kibana to Elasticsearch).
+      { to: [{ podSelector: all }] },
       {
         to: [{ ...inNamespace(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
         ports: portsOf([
@@ -66,35 +68,38 @@ export class PlatformNetworkPolicies extends Construct {
       egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: portsOf(net.egressInternet) });
     if (net.awsCredentials)
       egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: portsOf([{ port: POD_IDENTITY_AGENT.port, name: 'Pod Identity agent' }]) });
-    policy('allow-egress', { podSelector: all, policyTypes: ['Egress'], egress });
 
-    if (net.ingressFromAnywhere.length > 0) {
-      policy('allow-from-anywhere', { podSelector: all, policyTypes: ['Ingress'], ingress: [{ ports: portsOf(net.ingressFromAnywhere) }] });
-    }
-    if (net.ingressFromApiServer.length > 0) {
-      policy('allow-from-api-server', {
-        podSelector: all,
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ ipBlock: { cidr: vpc } }], ports: portsOf(net.ingressFromApiServer) }],
-      });
-    }
-    if (net.ingressFromNamespaces.length > 0) {
-      policy('allow-from-clients', {
-        podSelector: all,
-        policyTypes: ['Ingress'],
-        ingress: net.ingressFromNamespaces.map(({ port, namespaces }) => ({
-          from: [...namespaces].sort().map(inNamespace),
-          ports: portsOf([{ port, name: 'service' }]),
-        })),
-      });
-    }
+    // Each port that others call, with who may call it; a workload's policy admits the ones it listens on.
     const gatewayPorts = props.endpoints.filter((e) => e.namespace === namespace).map((e) => ({ port: e.port, name: e.name }));
-    if (gatewayPorts.length > 0) {
-      policy('allow-from-gateway', {
-        podSelector: all,
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [inNamespace(GATEWAY_PROXY_NAMESPACE)], ports: portsOf(gatewayPorts) }],
-      });
+    const entrances: { port: NamedPort; from?: kplus.k8s.NetworkPolicyPeer[]; field: string }[] = [
+      ...net.ingressFromAnywhere.map((port) => ({ port, field: 'network.ingressFromAnywhere' })),
+      ...net.ingressFromApiServer.map((port) => ({ port, from: [{ ipBlock: { cidr: vpc } }], field: 'network.ingressFromApiServer' })),
+      ...net.ingressFromNamespaces.map(({ port, namespaces }) => ({
+        port: { port, name: 'service' },
+        from: [...namespaces].sort().map(inNamespace),
+        field: 'network.ingressFromNamespaces',
+      })),
+      ...gatewayPorts.map((port) => ({ port, from: [inNamespace(GATEWAY_PROXY_NAMESPACE)], field: 'endpoints' })),
+    ];
+    const unheard = entrances.filter((e) => !props.pods.some((g) => g.ports.includes(e.port.port)));
+    if (unheard.length > 0) {
+      throw new SynthError(
+        unheard.map(
+          (e) =>
+            `add-on "${props.addOns.map((a) => a.name).join('", "')}": field "${e.field}" = ${e.port.port}: no workload declared in namespace ${namespace} listens on it (its \`ports\`)`,
+        ),
+        'a platform namespace admits a port no workload serves',
+      );
+    }
+    if (props.pods.length === 0)
+      throw new SynthError([`namespace ${namespace}: its add-ons declare no workloads, so no pod of it could talk to anything`], 'no workloads');
+
+    // One policy per workload, selecting its pods by their labels and listing both directions.
+    for (const group of props.pods) {
+      const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [{ from: [{ podSelector: all }] }];
+      for (const e of entrances.filter((e) => group.ports.includes(e.port.port)))
+        ingress.push({ ...(e.from ? { from: e.from } : {}), ports: portsOf([e.port]) });
+      policy(group.name, { podSelector: { matchLabels: { ...group.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress, egress });
     }
   }
 }

@@ -10,6 +10,7 @@ import { SECRET_CONSUMER_LABEL } from './external-secrets';
 import { FluxHelmRelease } from './helm-release';
 import { InternalEndpoint, platformEndpointsOf } from './internal-endpoint';
 import { PlatformNetworkPolicies } from './platform-network-policies';
+import { podGroupsOf, type PodGroup } from './pod-groups';
 import { PlatformLimitRange } from './platform-limit-range';
 import { PriorityClasses } from './priority-classes';
 import { PublicSurfaceGuard } from './public-surface-guard';
@@ -18,6 +19,8 @@ export interface PlatformProps {
   readonly ctx: AddOnContext;
   /** In install order. */
   readonly addOns: readonly AddOn[];
+  /** The pods our own objects run in platform namespaces (the configs layer's jobs), for their network policies. @default [] */
+  readonly ownPods?: readonly PodGroup[];
 }
 
 const layerOf = (addOn: AddOn) => addOn.layer ?? 'controllers';
@@ -64,7 +67,13 @@ export class PlatformControllers extends Chart {
           },
         });
         new PlatformLimitRange(this, `${addOn.namespace}-limits`, addOn.namespace);
-        new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, { addOns: sharing, cluster: props.ctx.cluster, apps: props.ctx.apps, endpoints });
+        new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, {
+          addOns: sharing,
+          cluster: props.ctx.cluster,
+          apps: props.ctx.apps,
+          endpoints,
+          pods: podGroupsOf(addOn.namespace, declaredWorkloadsOf(props.addOns, props.ctx), props.ownPods ?? []),
+        });
       }
       if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
     }

@@ -10,6 +10,8 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
 import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
+import type { PodGroup } from '../platform/pod-groups';
+import { podLabelsOf, podSpecOf } from '../policy/output-rules';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { namespaceLevelProblems, workloadProblems } from '../policy/workload-rules';
 import { PlatformConfigs, PlatformControllers, PlatformServices, PlatformSetup } from '../platform/platform';
@@ -36,7 +38,11 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
   const ctx = { cluster, apps: resolved };
-  const platform = { ctx, addOns: addOnsOf(ctx) };
+  const addOns = addOnsOf(ctx);
+  // The configs and setup layers first: their jobs' pods need network policies in the controllers layer.
+  const configs = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx, addOns }));
+  const setup = synthChart((scope) => new PlatformSetup(scope, 'setup', { ctx, addOns }));
+  const platform = { ctx, addOns, ownPods: ownPodsOf([...configs, ...setup]) };
   const appFiles = appNames.map((name): OutputFile => ({
     path: `dist/${env}/apps/${name}.yaml`,
     objects: synthChart((scope) => new WebApp(scope, name, { app: resolved.find((a) => a.name === name)!, cluster })),
@@ -48,9 +54,9 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     },
     { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
     kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, ['controllers.yaml']),
-    { path: `dist/${env}/platform-configs/configs.yaml`, objects: synthChart((scope) => new PlatformConfigs(scope, 'configs', platform)) },
+    { path: `dist/${env}/platform-configs/configs.yaml`, objects: configs },
     kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
-    { path: `dist/${env}/platform-setup/setup.yaml`, objects: synthChart((scope) => new PlatformSetup(scope, 'setup', platform)) },
+    { path: `dist/${env}/platform-setup/setup.yaml`, objects: setup },
     kustomizationFor(`dist/${env}/platform-setup/kustomization.yaml`, ['setup.yaml']),
     { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },
     kustomizationFor(`dist/${env}/platform-services/kustomization.yaml`, ['services.yaml']),
@@ -121,6 +127,20 @@ function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], objec
   ];
   if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);
   return { path: terraformFileOf(cluster.env), text: cloud.text };
+}
+
+/** The pods our own platform objects run: each a group of its namespace, by its pod labels and container ports. */
+function ownPodsOf(objects: readonly KubeObject[]): PodGroup[] {
+  return objects
+    .filter((o) => podSpecOf(o))
+    .map((o) => ({
+      namespace: o.metadata.namespace!,
+      name: o.metadata.name,
+      podLabels: podLabelsOf(o),
+      ports: [...(podSpecOf(o).initContainers ?? []), ...(podSpecOf(o).containers ?? [])].flatMap((c: { ports?: { containerPort: number }[] }) =>
+        (c.ports ?? []).map((p) => p.containerPort),
+      ),
+    }));
 }
 
 /** The version the env runs; validateReleases has checked that it is there. */

@@ -72,7 +72,15 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
       expect([name, purposes]).toEqual([name, [...EVERY_APP_PURPOSE, ...(hasStorage ? BACKUP_PURPOSES : [])].sort()]);
     }
     const platform = rules.flatMap((r) => ('platform' in r.owner ? [r.owner.platform] : [])).sort();
-    expect(platform).toEqual(['certificate-failure', 'elasticsearch-health', 'flux-failure']);
+    expect(platform).toEqual([
+      'certificate-failure',
+      'elasticsearch-health',
+      'elasticsearch-setup-failed',
+      'elasticsearch-setup-stale',
+      'flux-failure',
+      'log-chunks-dropped',
+      'log-documents-rejected',
+    ]);
   });
 
   test('rule ids and names are unique', () => {
@@ -95,9 +103,16 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
     expect(env.valueFrom.secretKeyRef).toEqual({ name: CREDENTIALS_SECRET.name, key: CREDENTIALS_SECRET.chatWebhook });
   });
 
-  test('a rule reads only indices its Elasticsearch role may read', () => {
-    const readable = ELASTALERT_ES_ROLE.indices[0].names;
-    for (const rule of rules) expect([rule.id, readable.some((p) => globMatches(p, rule.index))]).toEqual([rule.id, true]);
+  test('a rule reads only indices its Elasticsearch role may read (a failure store with read_failure_store)', () => {
+    const [logs] = ELASTALERT_ES_ROLE.indices;
+    for (const rule of rules) {
+      for (const index of rule.index.split(',')) {
+        const stream = index.replace(/::failures$/, '');
+        const needs = index === stream ? 'read' : 'read_failure_store';
+        const granted = logs.names.some((p) => globMatches(p, stream)) && (logs.privileges as readonly string[]).includes(needs);
+        expect([rule.id, index, granted]).toEqual([rule.id, index, true]);
+      }
+    }
   });
 
   test('rendering is deterministic', () => {

@@ -2,10 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
-import { SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
+import { SETUP_JOB_NAME, SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../constructs/logging/log-retention';
-import { containerLogStreamOf, ELASTICSEARCH, EVENTS_STREAM, gatewayAccessStreamOf, KIBANA, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import {
+  ALL_LOG_STREAMS,
+  containerLogStreamOf,
+  ELASTICSEARCH,
+  EVENTS_STREAM,
+  gatewayAccessStreamOf,
+  KIBANA,
+  KIBANA_CA_SECRET,
+  KIBANA_SERVICE,
+  STREAM_SUFFIX,
+} from '../constructs/model/log-contract';
 import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
+import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent-bit';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realObjectsOf, realOutput } from './support';
@@ -26,12 +37,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
     expect(logs.config.filters).not.toMatch(/\bgrep\b/);
   });
 
-  test('it ships over verified TLS with its own user, and buffers on disk without a retry limit', () => {
+  test('it ships over verified TLS with its own user, buffers on disk and retries a chunk for hours, not forever', () => {
     for (const name of ['fluent-bit', 'fluent-bit-events']) {
       const out = release(name).spec.values.config.outputs;
       expect(out).toMatch(/tls\.verify\s+On/);
       expect(out).toMatch(/HTTP_User\s+\$\{ES_USER\}/);
-      expect(out).toMatch(/Retry_Limit\s+no_limits/);
+      expect(out).toMatch(new RegExp(`Retry_Limit\\s+${RETRY.limit}\n`));
+      expect(release(name).spec.values.config.service).toMatch(new RegExp(`scheduler\\.cap\\s+${RETRY.cap}\n`));
       expect(out).toMatch(/storage\.total_limit_size\s+\d+[MG]/);
       expect(out).toMatch(/Write_Operation\s+create/);
     }
@@ -46,7 +58,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
     expect(`${/Logstash_Prefix\s+(\S+)/.exec(events.config.outputs)![1]}-${STREAM_SUFFIX}`).toBe(EVENTS_STREAM);
   });
 
-  test('shippers and alerting install after Elasticsearch exists (the services layer)', () => {
+  test('shippers and alerting install after the Elasticsearch setup has run (the services layer)', () => {
     const services = realOutput().find((f) => f.path === `dist/${env}/platform-services/services.yaml`)!.objects!;
     expect(
       services
@@ -55,7 +67,24 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
         .sort(),
     ).toEqual(['elastalert', 'fluent-bit', 'fluent-bit-events']);
     const flux = realObjectsOf(env).filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit'));
-    expect((flux.find((k) => k.metadata.name === 'platform-services')!.spec as Json).dependsOn).toEqual([{ name: 'platform-configs' }]);
+    expect((flux.find((k) => k.metadata.name === 'platform-services')!.spec as Json).dependsOn).toEqual([{ name: 'platform-setup' }]);
+    // The setup layer: after the configs (Elasticsearch, Kibana, the users), waited on, and recreating a changed Job.
+    expect(flux.find((k) => k.metadata.name === 'platform-setup')!.spec).toMatchObject({
+      dependsOn: [{ name: 'platform-configs' }],
+      wait: true,
+      force: true,
+      path: `./dist/${env}/platform-setup`,
+    });
+    const setup = realOutput().find((f) => f.path === `dist/${env}/platform-setup/setup.yaml`)!.objects!;
+    expect(setup.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`ConfigMap/${SETUP_NAME}`, `CronJob/${SETUP_NAME}`, `Job/${SETUP_JOB_NAME}`]);
+  });
+
+  test('the retry window is hours long and finite', () => {
+    const hours = expectedRetryWindowSeconds() / 3600;
+    expect(hours).toBeGreaterThan(2);
+    expect(hours).toBeLessThan(6);
+    // Without a cap on the wait, the default (2000 s) makes each retry up to half an hour.
+    expect(expectedRetryWindowSeconds({ ...RETRY, cap: 2000 }) / 3600).toBeGreaterThan(10);
   });
 
   test("an app's log parser becomes its pods' Fluent Bit annotation", () => {
@@ -99,6 +128,28 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     expect(kibana.spec).toMatchObject({ version: find('Elasticsearch', ELASTICSEARCH.name).spec.version, elasticsearchRef: { name: ELASTICSEARCH.name } });
   });
 
+  test("Kibana serves ECK's TLS, and the Gateway verifies it against ECK's CA for the Service's name", () => {
+    expect(find('Kibana', KIBANA.name).spec.http?.tls).toBeUndefined();
+    const policy = find('BackendTLSPolicy', 'kibana');
+    expect(policy).toMatchObject({
+      apiVersion: 'gateway.networking.k8s.io/v1alpha3',
+      metadata: { namespace: KIBANA.namespace },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: KIBANA_SERVICE.name }],
+        validation: { caCertificateRefs: [{ group: '', kind: 'Secret', name: KIBANA_CA_SECRET }], hostname: `${KIBANA_SERVICE.name}.${KIBANA.namespace}.svc` },
+      },
+    });
+    expect(find('HTTPRoute', 'kibana').spec.rules[0].backendRefs).toEqual([{ name: KIBANA_SERVICE.name, port: KIBANA_SERVICE.port }]);
+    expect(schemaProblems([policy])).toEqual([]);
+    const typo: KubeObject = { ...policy, spec: { ...policy.spec, validation: { ...policy.spec.validation, hostnme: 'x' } } };
+    expect(schemaProblems([typo])).toEqual([expect.stringContaining('/spec/validation/hostnme is not a known field')]);
+  });
+
+  test('Elasticsearch keeps what it cannot index in every log stream, older streams included', () => {
+    const config = find('Elasticsearch', ELASTICSEARCH.name).spec.nodeSets[0].config;
+    expect(config['data_streams.failure_store.enabled']).toEqual([...ALL_LOG_STREAMS]);
+  });
+
   test('the hand-written ECK schemas accept the real objects and refuse a typo', () => {
     const eck = objects.filter((o) => ['Elasticsearch', 'Kibana'].includes(o.kind));
     expect(schemaProblems(eck)).toEqual([]);
@@ -114,10 +165,20 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention and data views', (env, cluster) => {
   const objects = realObjectsOf(env);
   const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === SETUP_NAME) as Json;
-  const job = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
+  const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === SETUP_JOB_NAME) as Json;
+  const hourly = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
   const bodies = Object.fromEntries(Object.entries(config.data as Record<string, string>).map(([file, text]) => [file, JSON.parse(text)]));
-  const script: string = job.spec.jobTemplate.spec.template.spec.containers[0].command[2];
-  const sent = [...script.matchAll(/^send (PUT|POST) "[^"]+" "([^"]+)" (\S+)$/gm)].map(([, method, path, file]) => ({ method, path, body: bodies[file] }));
+  const script: string = job.spec.template.spec.containers[0].command[2];
+  const sent = [...script.matchAll(/^send (PUT|POST) (es|kibana) "([^"]+)" (\S+)$/gm)].map(([, method, target, path, file]) => ({
+    method,
+    target,
+    path,
+    body: bodies[file],
+  }));
+
+  test('the hourly CronJob runs the very pod of the one-shot Job', () => {
+    expect(hourly.spec.jobTemplate.spec.template.spec).toEqual(job.spec.template.spec);
+  });
 
   test('the script is valid sh and sends every file of its ConfigMap exactly once', () => {
     expect(spawnSync('sh', ['-n', '-c', script]).status).toBe(0);
@@ -138,6 +199,19 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
         expect([stream, days]).toEqual([stream, `${app.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[cluster.env]}d`]);
       }
     }
+  });
+
+  test('every index template types the contract fields and keeps rejected documents in the failure store', () => {
+    const templates = sent.filter((s) => s.path.startsWith('_index_template/')).map((s) => s.body);
+    expect(templates.length).toBeGreaterThan(0);
+    for (const t of templates) {
+      expect(t.template.data_stream_options).toEqual({ failure_store: { enabled: true } });
+      expect(t.composed_of[t.composed_of.length - 1]).toBe('webapps-logs@mappings');
+    }
+    // The component template is sent before any template that composes it.
+    expect(sent.findIndex((s) => s.path === '_component_template/webapps-logs@mappings')).toBeLessThan(
+      sent.findIndex((s) => s.path.startsWith('_index_template/')),
+    );
   });
 
   test('every app has a Kibana data view over its own logs and requests', () => {

@@ -139,7 +139,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))("cluster %s: Kibana's ro
     expect(guard.authorization.rules[0].principal.clientCIDRs).toEqual(cluster.internalAccess.allowedCidrs);
   });
   test("Kibana's Service is ClusterIP: no object asks for another type", () => {
-    expect((byKind(objects, 'Kibana')[0].spec as Json).http.service?.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
+    expect((byKind(objects, 'Kibana')[0].spec as Json).http?.service?.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
     expect(kibanaProblems(objects, cluster.internalAccess)).toEqual([]);
   });
 
@@ -181,10 +181,34 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))("cluster %s: Kibana's ro
       'a Kibana that asks ECK for a LoadBalancer',
       () => {
         const kibana = clone(byKind(objects, 'Kibana')[0]);
-        kibana.spec.http.service = { spec: { type: 'LoadBalancer' } };
+        kibana.spec.http = { ...kibana.spec.http, service: { spec: { type: 'LoadBalancer' } } };
         return replaced(byKind(objects, 'Kibana')[0], kibana);
       },
       `Kibana ${KIBANA.namespace}/${KIBANA.name}: asks ECK for a LoadBalancer Service; Kibana must stay ClusterIP, behind the Gateway`,
+    ],
+    [
+      'a Kibana with its TLS switched off',
+      () => {
+        const kibana = clone(byKind(objects, 'Kibana')[0]);
+        kibana.spec.http = { tls: { selfSignedCertificate: { disabled: true } } };
+        return replaced(byKind(objects, 'Kibana')[0], kibana);
+      },
+      `Kibana ${KIBANA.namespace}/${KIBANA.name}: turns its TLS off; the login and every search would cross the cluster network in clear text`,
+    ],
+    [
+      'no BackendTLSPolicy',
+      () => objects.filter((o) => o.kind !== 'BackendTLSPolicy'),
+      `${where}: routes to Kibana's HTTPS port without a BackendTLSPolicy that verifies its certificate`,
+    ],
+    [
+      'a BackendTLSPolicy that trusts no CA',
+      () => {
+        const policy = byKind(objects, 'BackendTLSPolicy')[0];
+        const copy = clone(policy);
+        copy.spec.validation = { wellKnownCACertificates: 'System', hostname: copy.spec.validation.hostname };
+        return replaced(policy, copy);
+      },
+      `${where}: routes to Kibana's HTTPS port without a BackendTLSPolicy that verifies its certificate`,
     ],
     [
       "a NodePort Service in Kibana's name",

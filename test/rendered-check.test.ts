@@ -278,6 +278,14 @@ const RULES: readonly (readonly [string, (o: Json[]) => Json[] | void, string, D
     [hookDeclaration({ role: 'controller' })],
   ],
   [
+    'a chart pod whose Secret file its user cannot read (0440, no fsGroup)',
+    (o) => {
+      podSpec(o).volumes = [{ name: 'certs', secret: { secretName: 'ca', defaultMode: 0o440 } }];
+      podSpec(o).containers[0].volumeMounts = [{ name: 'certs', mountPath: '/certs' }];
+    },
+    `${HOOK} container hook: file /certs/* (volume "certs", Secret ca) has mode 0440, owner 0, group 0; it runs as uid 65534, gid (not set), groups [], so the other bits apply and forbid reading it`,
+  ],
+  [
     'a budget with maxUnavailable 0',
     (o) => (budget(o).spec.maxUnavailable = 0),
     'hooks/hooks.yaml: PodDisruptionBudget ns/hook: spec.maxUnavailable is 0: no pod it selects can ever be evicted (a node drain blocks)',

@@ -1,6 +1,15 @@
 import type { BackupJob } from '../app/backup-jobs';
 import type { ErrorBurstSpec } from '../model/app-spec';
-import { ACCESS_LOG_FIELDS, BACKUP_EVENT, containerLogStreamOf, EVENT_FIELDS, EVENTS_STREAM, gatewayAccessStreamOf, LOG_FIELDS } from '../model/log-contract';
+import {
+  ACCESS_LOG_FIELDS,
+  BACKUP_EVENT,
+  containerLogStreamOf,
+  EVENT_FIELDS,
+  EVENTS_STREAM,
+  gatewayAccessStreamOf,
+  LOG_FIELDS,
+  REPORT_FIELDS,
+} from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { appRuleId, range, term, terms, type AlertRule, type AppRulePurpose } from './rule';
@@ -16,9 +25,6 @@ export const CRASH_LOOP = { count: 3, minutes: 15, reasons: ['BackOff', 'CrashLo
 export const BACKUP_STALE_HOURS = 26;
 /** The scheduled backup jobs; a manual restore reports to the person who started it. */
 export const SCHEDULED_BACKUP_JOBS: readonly BackupJob[] = ['backup', 'retention', 'check'];
-
-/** A field of the JSON that a log line carried, after Fluent Bit merged it below LOG_FIELDS.json. */
-const jsonField = (key: string): string => `${LOG_FIELDS.json}.${key}`;
 
 export const errorBurstOf = (app: ResolvedApp): Required<ErrorBurstSpec> => ({ ...DEFAULT_ERROR_BURST, ...app.alerts?.errorBurst });
 
@@ -80,7 +86,7 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
   ];
   if (!app.backup) return rules;
 
-  const backupReport = [term(jsonField('event'), BACKUP_EVENT), term(jsonField('app'), app.name)];
+  const backupReport = [term(REPORT_FIELDS.event, BACKUP_EVENT), term(REPORT_FIELDS.app, app.name)];
   return [
     ...rules,
     {
@@ -88,8 +94,8 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       type: 'any',
       description: `A scheduled backup job (${SCHEDULED_BACKUP_JOBS.join(', ')}) of ${app.name} reported failure; its exit code is in the report line.`,
       index: containerLogStreamOf(namespace),
-      filter: [...backupReport, term(jsonField('status'), 'failure'), terms(jsonField('job'), SCHEDULED_BACKUP_JOBS)],
-      queryKey: jsonField('job'),
+      filter: [...backupReport, term(REPORT_FIELDS.status, 'failure'), terms(REPORT_FIELDS.job, SCHEDULED_BACKUP_JOBS)],
+      queryKey: REPORT_FIELDS.job,
       realert: { hours: 6 },
     },
     {
@@ -97,7 +103,7 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       type: 'flatline',
       description: `No successful backup of ${app.name} in ${BACKUP_STALE_HOURS} hours (schedule ${app.backup.schedule} UTC).`,
       index: containerLogStreamOf(namespace),
-      filter: [...backupReport, term(jsonField('status'), 'success'), term(jsonField('job'), 'backup')],
+      filter: [...backupReport, term(REPORT_FIELDS.status, 'success'), term(REPORT_FIELDS.job, 'backup')],
       threshold: 1,
       timeframe: { hours: BACKUP_STALE_HOURS },
       realert: { hours: 6 },

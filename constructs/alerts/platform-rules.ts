@@ -1,13 +1,32 @@
-import { containerLogStreamOf, ELASTICSEARCH, EVENT_FIELDS, EVENTS_STREAM, LOG_FIELDS } from '../model/log-contract';
+import {
+  ALL_LOG_STREAMS,
+  containerLogStreamOf,
+  ELASTICSEARCH,
+  EVENT_FIELDS,
+  EVENTS_STREAM,
+  failuresOf,
+  LOG_FIELDS,
+  LOG_SHIPPER_NAMESPACE,
+  REPORT_FIELDS,
+  SETUP_EVENT,
+} from '../model/log-contract';
 import { FLUX_NAMESPACE } from '../model/naming';
-import { not, platformRuleId, term, terms, wildcard, type AlertRule, type PlatformRulePurpose } from './rule';
+import { exists, matchPhrase, not, platformRuleId, term, terms, wildcard, type AlertRule, type PlatformRulePurpose } from './rule';
 
 /** The objects cert-manager records Warning events on while it fails to issue or renew. */
 export const CERT_MANAGER_KINDS = ['Certificate', 'CertificateRequest', 'Order', 'Challenge'] as const;
+/** The setup CronJob runs hourly: three hours without a success is three runs missed or failed. */
+export const SETUP_STALE_HOURS = 3;
+/** The rejected documents of every log stream (their failure stores). */
+export const REJECTED_DOCUMENTS_INDEX = ALL_LOG_STREAMS.map(failuresOf).join(',');
+/** Fluent Bit's line when it gives a chunk up (src/flb_engine.c, v3.1.0): "[engine] chunk '…' cannot be retried: task_id=…". */
+export const CHUNK_DROPPED_PATTERN = '*cannot be retried*';
 
 const base = (purpose: PlatformRulePurpose, title: string) => ({ id: platformRuleId(purpose), name: `platform: ${title}`, owner: { platform: purpose } });
 /** Elasticsearch logs JSON; its text lands here after Fluent Bit merged the line below LOG_FIELDS.json. */
 const ES_MESSAGE = `${LOG_FIELDS.json}.message`;
+const loggingStream = containerLogStreamOf(ELASTICSEARCH.namespace);
+const setupReport = [term(REPORT_FIELDS.event, SETUP_EVENT)];
 
 /** The rules about the platform itself. */
 export function platformRules(): AlertRule[] {
@@ -33,18 +52,57 @@ export function platformRules(): AlertRule[] {
     /*
      * ElastAlert2 reads documents only, and cluster health is no document. What it can read is the line
      * Elasticsearch itself logs on every change, "Cluster health status changed from [GREEN] to [YELLOW]
-     * (reason: …)", shipped like any container log of its namespace. Limits: a RED cluster may fail to
-     * index that very line until it recovers (Fluent Bit buffers it); and when Elasticsearch cannot be
-     * reached at all, no rule runs: ElastAlert2's own error notification (notify_all_errors in the
-     * add-on's config) reports the lost connection to the same receivers.
+     * (reason: …)" (AllocationService), shipped like any container log of its namespace. The message is
+     * `match_only_text` (ecs@mappings), so the rule matches phrases of words, not patterns of characters:
+     * "to [GREEN]" is the words `to green` in that order, which only a change to green contains. Limits:
+     * a RED cluster may fail to index that very line until it recovers (Fluent Bit buffers it); and when
+     * Elasticsearch cannot be reached at all, no rule runs: ElastAlert2's own error notification
+     * (notify_all_errors in the add-on's config) reports the lost connection to the same receivers.
      */
     {
       ...base('elasticsearch-health', 'Elasticsearch health not green'),
       type: 'any',
       description: `The Elasticsearch cluster "${ELASTICSEARCH.name}" changed its health to yellow or red: replicas (yellow) or primaries (red) are unassigned.`,
-      index: containerLogStreamOf(ELASTICSEARCH.namespace),
-      filter: [wildcard(ES_MESSAGE, 'Cluster health status changed from *'), not(wildcard(ES_MESSAGE, '* to [GREEN]*'))],
+      index: loggingStream,
+      filter: [matchPhrase(ES_MESSAGE, 'Cluster health status changed from'), not(matchPhrase(ES_MESSAGE, 'to [GREEN]'))],
       realert: { minutes: 30 },
+    },
+    {
+      ...base('elasticsearch-setup-failed', 'Elasticsearch setup failed'),
+      type: 'any',
+      description:
+        'The job that writes the index templates, retention policies and Kibana data views stopped at a refused request; its report line names the step and the exit code.',
+      index: loggingStream,
+      filter: [...setupReport, term(REPORT_FIELDS.status, 'failure')],
+      realert: { hours: 1 },
+    },
+    {
+      ...base('elasticsearch-setup-stale', 'Elasticsearch setup not succeeding'),
+      type: 'flatline',
+      description: `No successful run of the hourly Elasticsearch setup in ${SETUP_STALE_HOURS} hours: templates and retention may have drifted from git.`,
+      index: loggingStream,
+      filter: [...setupReport, term(REPORT_FIELDS.status, 'success')],
+      threshold: 1,
+      timeframe: { hours: SETUP_STALE_HOURS },
+      realert: { hours: 6 },
+    },
+    {
+      ...base('log-documents-rejected', 'log lines rejected by Elasticsearch'),
+      type: 'any',
+      description:
+        "Elasticsearch could not index some log lines (usually a field that is an object in one line and a text in another) and kept them in the stream's failure store; the lines are not lost, but searches of that stream miss them.",
+      index: REJECTED_DOCUMENTS_INDEX,
+      filter: [exists('error.type')],
+      queryKey: 'document.index',
+      realert: { hours: 1 },
+    },
+    {
+      ...base('log-chunks-dropped', 'log lines dropped by Fluent Bit'),
+      type: 'any',
+      description: 'Fluent Bit gave up on a chunk of log lines after retrying for hours: Elasticsearch refused it, or was unreachable for that long.',
+      index: containerLogStreamOf(LOG_SHIPPER_NAMESPACE),
+      filter: [wildcard(LOG_FIELDS.message, CHUNK_DROPPED_PATTERN)],
+      realert: { hours: 1 },
     },
   ];
 }

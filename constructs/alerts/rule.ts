@@ -13,17 +13,29 @@ export type Filter =
   | { readonly terms: Readonly<Record<string, readonly string[]>> }
   | { readonly range: Readonly<Record<string, { readonly gte?: number; readonly lt?: number }>> }
   | { readonly wildcard: Readonly<Record<string, { readonly value: string }>> }
+  | { readonly match_phrase: Readonly<Record<string, string>> }
+  | { readonly exists: { readonly field: string } }
   | { readonly bool: { readonly must_not: readonly Filter[] } };
 
 export const term = (field: string, value: string): Filter => ({ term: { [field]: value } });
 export const terms = (field: string, values: readonly string[]): Filter => ({ terms: { [field]: values } });
 export const range = (field: string, bounds: { gte?: number; lt?: number }): Filter => ({ range: { [field]: bounds } });
 export const wildcard = (field: string, pattern: string): Filter => ({ wildcard: { [field]: { value: pattern } } });
+/** The words of `phrase`, in order, in an analysed text field. */
+export const matchPhrase = (field: string, phrase: string): Filter => ({ match_phrase: { [field]: phrase } });
+export const exists = (field: string): Filter => ({ exists: { field } });
 export const not = (filter: Filter): Filter => ({ bool: { must_not: [filter] } });
 
 /** What a rule watches for; with its owner it makes the rule's id. */
 export type AppRulePurpose = '5xx-burst' | 'request-spike' | 'error-burst' | 'backup-failed' | 'backup-stale' | 'crash-loop';
-export type PlatformRulePurpose = 'certificate-failure' | 'flux-failure' | 'elasticsearch-health';
+export type PlatformRulePurpose =
+  | 'certificate-failure'
+  | 'flux-failure'
+  | 'elasticsearch-health'
+  | 'elasticsearch-setup-failed'
+  | 'elasticsearch-setup-stale'
+  | 'log-documents-rejected'
+  | 'log-chunks-dropped';
 
 interface RuleBase {
   /** File name of the rule in ElastAlert2's rules folder (a ConfigMap key): unique per cluster. */

@@ -9,6 +9,7 @@ import { FLUX_APPS_ACCOUNT, FluxAppsIdentity } from './flux-apps-identity';
 export const fluxPathsOf = (env: string) => ({
   'platform-controllers': `./dist/${env}/platform-controllers`,
   'platform-configs': `./dist/${env}/platform-configs`,
+  'platform-setup': `./dist/${env}/platform-setup`,
   'platform-services': `./dist/${env}/platform-services`,
   apps: `./dist/${env}/apps`,
 });
@@ -20,15 +21,15 @@ export interface FluxEntryProps {
 /**
  * What `flux bootstrap --path=clusters/<env>` finds: one Kustomization per layer of dist/<env>/. The
  * controllers (and their CRDs, and every app's namespace, fences and RBAC) first, then the resources they
- * read; then, side by side, the services that run on those resources and the apps. Each layer waits for
- * the ones it depends on to be healthy.
+ * read, then the one-shot setup on those resources; then, side by side, the services that run on them
+ * and the apps. Each layer waits for the ones it depends on to be healthy.
  */
 export class FluxEntry extends Chart {
   constructor(scope: Construct, id: string, props: FluxEntryProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const paths = fluxPathsOf(props.cluster.env);
     new FluxAppsIdentity(this, 'AppsIdentity');
-    const layer = (name: keyof typeof paths, dependsOn: string[], serviceAccountName?: string) => {
+    const layer = (name: keyof typeof paths, dependsOn: string[], serviceAccountName?: string, options: Partial<IKustomization['spec']> = {}) => {
       const spec: IKustomization['spec'] = {
         interval: '10m',
         retryInterval: '1m',
@@ -39,6 +40,7 @@ export class FluxEntry extends Chart {
         sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE },
         ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((d) => ({ name: d })) } : {}),
         ...(serviceAccountName ? { serviceAccountName } : {}),
+        ...options,
       };
       new ApiObject(this, name, {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -49,7 +51,10 @@ export class FluxEntry extends Chart {
     };
     layer('platform-controllers', []);
     layer('platform-configs', ['platform-controllers']);
-    layer('platform-services', ['platform-configs']);
+    // One-shot Jobs (Elasticsearch's templates): `force` recreates a Job whose template changed, which
+    // an apply cannot; Flux waits until it has run, up to its deadline, before the services start.
+    layer('platform-setup', ['platform-configs'], undefined, { force: true, timeout: '30m' });
+    layer('platform-services', ['platform-setup']);
     // The platform layers apply as Flux itself; the apps only as the restricted account, once the
     // controllers layer has made their namespaces and granted that account its rights in each.
     layer('apps', ['platform-controllers', 'platform-configs'], FLUX_APPS_ACCOUNT);

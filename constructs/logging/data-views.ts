@@ -1,4 +1,13 @@
-import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, streamPatternOf } from '../model/log-contract';
+import {
+  ALL_CONTAINER_LOGS,
+  ALL_GATEWAY_ACCESS,
+  ALL_LOG_STREAMS,
+  containerLogStreamOf,
+  EVENTS_STREAM,
+  failuresOf,
+  gatewayAccessStreamOf,
+  streamPatternOf,
+} from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import type { EsRequest } from './log-retention';
@@ -8,7 +17,7 @@ const dataView = (id: string, name: string, patterns: readonly string[]): EsRequ
   body: { data_view: { id, name, title: patterns.join(','), timeFieldName: '@timestamp' }, override: true },
 });
 
-/** Kibana data views, so nobody types an index pattern: one per app (its logs and its requests), all apps, and the events. */
+/** Kibana data views, so nobody types an index pattern: one per app (its logs and its requests), all apps, the events, and the rejected lines. */
 export function dataViewRequestsOf(apps: readonly ResolvedApp[]): EsRequest[] {
   return [
     ...[...apps]
@@ -19,5 +28,8 @@ export function dataViewRequestsOf(apps: readonly ResolvedApp[]): EsRequest[] {
       }),
     dataView('all-logs', 'all apps and the platform', [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS]),
     dataView('kubernetes-events', 'Kubernetes events', [streamPatternOf(EVENTS_STREAM)]),
+    // The lines Elasticsearch could not index, kept in the streams' failure stores (admins only: reading
+    // them takes the read_failure_store privilege). Kibana 9.1 data views take the `::failures` selector.
+    dataView('rejected-logs', 'rejected log lines (failure stores)', ALL_LOG_STREAMS.map(failuresOf)),
   ];
 }

@@ -1,75 +1,185 @@
+import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
-import { ELASTICSEARCH_ADMIN_SECRET, ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_SERVICE } from '../model/log-contract';
+import { hardenedContainer, restrictedPod } from '../model/hardened-container';
+import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, KIBANA_URL, SETUP_EVENT } from '../model/log-contract';
 import type { ResolvedApp } from '../model/resolve';
-import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
+import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL, type ScannerExemption } from '../model/scanner-exemptions';
 import { PLATFORM_PRIORITY } from '../platform/priority-classes';
 import { dataViewRequestsOf } from './data-views';
+import { esUserSecretOf, SETUP_ES_USER } from './elasticsearch-users';
 import { retentionRequestsOf, type EsRequest } from './log-retention';
 
 export const SETUP_IMAGE = 'docker.io/curlimages/curl:8.16.0';
+/** The ConfigMap of requests and the hourly CronJob. */
 export const SETUP_NAME = 'elasticsearch-setup';
+/** The one-shot Job of the setup layer, recreated (Flux `force`) whenever its requests change. */
+export const SETUP_JOB_NAME = `${SETUP_NAME}-apply`;
+/** The pod template annotation that carries the requests' hash, so a changed request changes the Job. */
+export const SETUP_HASH_ANNOTATION = 'webapp-platform/requests-sha256';
 /**
  * curl runs as any uid; the image's own curl_user (100) is below the 10000 the scanners want. The
- * fsGroup makes the admin password (mode 0440) readable to it: without one, the file is root's.
+ * fsGroup makes the password file (mode 0440) readable to it: without one, the file is root's.
  */
 const SETUP_USER = 10100;
-/** The recommended labels; the instance is the job itself, as the platform runs one. */
-const SETUP_LABELS = { 'app.kubernetes.io/name': SETUP_NAME, 'app.kubernetes.io/instance': SETUP_NAME, 'app.kubernetes.io/part-of': 'platform' };
+/** The recommended labels; the instance is the object itself, as the platform runs one of each. */
+const labelsOf = (instance: string) => ({
+  'app.kubernetes.io/name': SETUP_NAME,
+  'app.kubernetes.io/instance': instance,
+  'app.kubernetes.io/part-of': 'platform',
+});
+/** kube-linter wants a TTL on a standalone Job; this one must stay (SETUP_JOB_NAME). */
+const NO_TTL_FOR_A_FLUX_JOB: ScannerExemption = {
+  scanner: 'kube-linter',
+  check: 'job-ttl-seconds-after-finished',
+  reason:
+    'Flux applies this Job from git: a TTL would delete it once it ran, and Flux would create and run it again at every ' +
+    'reconcile; it stays until its requests change, when Flux replaces it (force)',
+};
+
+/** Where the pod mounts what it reads; SETUP_ROOT (empty in the cluster) lets a test run the script elsewhere. */
+export const SETUP_MOUNTS = {
+  requests: '/config',
+  credentials: '/run/es-user',
+  esCa: '/run/es-ca',
+  kibanaCa: '/run/kibana-ca',
+} as const;
+const PASSWORD_FILE = 'password';
+const CA_FILE = 'ca.crt';
+
+/** Where one request goes. */
+export type SetupTarget = 'es' | 'kibana';
+
+export interface SetupRequest extends EsRequest {
+  readonly method: 'PUT' | 'POST';
+  readonly target: SetupTarget;
+  /** Its body's key in the ConfigMap. */
+  readonly file: string;
+}
+
+/** Every request, in order: components, policies and templates before any data view. */
+export function setupRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): SetupRequest[] {
+  const numbered = (prefix: string, i: number) => `${prefix}-${String(i).padStart(2, '0')}.json`;
+  return [
+    ...retentionRequestsOf(env, apps).map((r, i) => ({ ...r, method: 'PUT' as const, target: 'es' as const, file: numbered('es', i) })),
+    ...dataViewRequestsOf(apps).map((r, i) => ({ ...r, method: 'POST' as const, target: 'kibana' as const, file: numbered('kibana', i) })),
+  ];
+}
+
+/**
+ * The setup script (POSIX sh; busybox ash in the image): one idempotent request per file of the
+ * ConfigMap, over verified TLS, as the setup user. It stops at the first refusal, and its last line is
+ * always a JSON report (`status` success or failure, the `step` it reached, the `exit_code`) that an
+ * alert rule reads. The password goes to curl on stdin (`-K -`), never in an argument or the environment.
+ */
+export function setupScript(requests: readonly SetupRequest[]): string {
+  const root = '${SETUP_ROOT:-}';
+  return `set -eu
+step='read credentials'
+report() { printf '{"event":"${SETUP_EVENT}","status":"%s","step":"%s","exit_code":%s}\\n' "$1" "$step" "$2"; }
+trap 'code=$?; [ "$code" -eq 0 ] || report failure "$code"' EXIT
+password=$(cat "${root}${SETUP_MOUNTS.credentials}/${PASSWORD_FILE}")
+credentials() { printf 'user = "%s:%s"\\n' '${SETUP_ES_USER.username}' "$(printf '%s' "$password" | sed 's/[\\\\"]/\\\\&/g')"; }
+send() { # method, target (es or kibana), API path, body file
+  case "$2" in
+    es) url='${ELASTICSEARCH_URL}' ca="${root}${SETUP_MOUNTS.esCa}/${CA_FILE}" ;;
+    kibana) url='${KIBANA_URL}' ca="${root}${SETUP_MOUNTS.kibanaCa}/${CA_FILE}" ;;
+  esac
+  step="$1 $3"
+  # Elasticsearch and Kibana may still be starting: curl retries what is transient (refused connections,
+  # timeouts, 429 and 5xx answers) for up to 10 minutes; any other refusal ends the run, its answer on stderr.
+  answer=$(credentials | curl -sS --fail-with-body --connect-timeout 10 --max-time 60 --retry 60 --retry-delay 10 --retry-max-time 600 --retry-connrefused \\
+    --cacert "$ca" -K - -X "$1" "$url/$3" -H 'Content-Type: application/json' -H 'kbn-xsrf: webapp-platform' --data-binary "@${root}${SETUP_MOUNTS.requests}/$4") ||
+    { code=$?; printf '%s\n' "$answer" >&2; exit "$code"; }
+}
+${requests.map((r) => `send ${r.method} ${r.target} "${r.path}" ${r.file}`).join('\n')}
+step=done
+report success 0
+`;
+}
 
 export interface ElasticsearchSetupProps {
   readonly env: EnvName;
   readonly apps: readonly ResolvedApp[];
 }
 
-/** The setup script: one idempotent request per file of the ConfigMap; it stops at the first refusal. */
-export function setupScript(es: readonly string[], kibana: readonly string[]): string {
-  return `set -eu
-auth="elastic:$(cat /run/es-admin/elastic)"
-send() { # method, base URL, path, body file
-  curl -sS --fail-with-body --retry 5 --retry-all-errors --cacert /run/es-ca/ca.crt -u "$auth" \\
-    -X "$1" "$2/$3" -H 'Content-Type: application/json' -H 'kbn-xsrf: webapp-platform' --data-binary "@/config/$4"
-  echo
-}
-${es.map((line) => `send PUT "${ELASTICSEARCH_URL}" ${line}`).join('\n')}
-${kibana.map((line) => `send POST "http://${KIBANA_SERVICE.name}.${KIBANA.namespace}.svc:${KIBANA_SERVICE.port}" ${line}`).join('\n')}
-echo '{"event":"webapps.elasticsearch-setup","status":"success"}'
-`;
-}
-
 /**
- * What Elasticsearch and Kibana hold that ECK does not manage: the ILM retention policies and index
- * templates, and Kibana's data views. An hourly CronJob PUTs them (each request is idempotent), so a
- * change in git reaches Elasticsearch within the hour, and a hand edit is undone.
+ * What Elasticsearch and Kibana hold that ECK does not manage: our component template, the ILM
+ * retention policies and index templates, and Kibana's data views. It lives in a Flux layer of its own,
+ * between the configs (Elasticsearch, Kibana, the users) and the services (Fluent Bit): a Job applies
+ * everything before the first log line is shipped, and Flux waits for it to finish. A Job's pod template
+ * cannot change, so the layer is applied with `force`: when the requests change, the hash on its pod
+ * template changes, and Flux recreates the Job. An hourly CronJob sends the same requests, so a hand
+ * edit is undone within the hour.
  */
 export class ElasticsearchSetup extends Construct {
   constructor(scope: Construct, id: string, props: ElasticsearchSetupProps) {
     super(scope, id);
     const namespace = KIBANA.namespace;
-    const files = (prefix: string, requests: readonly EsRequest[]) => requests.map((r, i) => ({ file: `${prefix}-${String(i).padStart(2, '0')}.json`, ...r }));
-    const es = files('es', retentionRequestsOf(props.env, props.apps));
-    const kibana = files('kibana', dataViewRequestsOf(props.apps));
-    new ApiObject(this, 'Requests', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: SETUP_NAME, namespace },
-      data: Object.fromEntries([...es, ...kibana].map((r) => [r.file, `${JSON.stringify(r.body, null, 2)}\n`])),
-    });
-    const hardened = {
-      runAsNonRoot: true,
-      runAsUser: SETUP_USER,
-      runAsGroup: SETUP_USER,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
+    const requests = setupRequestsOf(props.env, props.apps);
+    const data = Object.fromEntries(requests.map((r) => [r.file, `${JSON.stringify(r.body, null, 2)}\n`]));
+    const script = setupScript(requests);
+    const hash = createHash('sha256')
+      .update(JSON.stringify([data, script, SETUP_IMAGE]))
+      .digest('hex');
+    new ApiObject(this, 'Requests', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SETUP_NAME, namespace }, data });
+
+    const pod = {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      priorityClassName: PLATFORM_PRIORITY,
+      // fsGroup: the Secret files below are root-owned; with it they belong to our group, which may read them.
+      securityContext: restrictedPod(SETUP_USER),
+      containers: [
+        {
+          name: 'setup',
+          image: SETUP_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['/bin/sh', '-c', script],
+          // It writes nothing but its log.
+          resources: {
+            requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
+            limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+          },
+          securityContext: { ...hardenedContainer(), runAsUser: SETUP_USER, runAsGroup: SETUP_USER, privileged: false },
+          volumeMounts: [
+            { name: 'requests', mountPath: SETUP_MOUNTS.requests, readOnly: true },
+            { name: 'es-user', mountPath: SETUP_MOUNTS.credentials, readOnly: true },
+            { name: 'es-ca', mountPath: SETUP_MOUNTS.esCa, readOnly: true },
+            { name: 'kibana-ca', mountPath: SETUP_MOUNTS.kibanaCa, readOnly: true },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'requests', configMap: { name: SETUP_NAME, defaultMode: 0o444 } },
+        // ECK's file-realm Secret of the setup user, filled by External Secrets: only its password.
+        {
+          name: 'es-user',
+          secret: { secretName: esUserSecretOf(SETUP_ES_USER.username), items: [{ key: 'password', path: PASSWORD_FILE }], defaultMode: 0o440 },
+        },
+        { name: 'es-ca', secret: { secretName: ELASTICSEARCH_CA_SECRET, items: [{ key: CA_FILE, path: CA_FILE }], defaultMode: 0o444 } },
+        { name: 'kibana-ca', secret: { secretName: KIBANA_CA_SECRET, items: [{ key: CA_FILE, path: CA_FILE }], defaultMode: 0o444 } },
+      ],
     };
+    const jobSpec = (instance: string) => ({
+      // Each attempt retries for up to 10 minutes per request, so a slow first start of Elasticsearch fits.
+      backoffLimit: 3,
+      activeDeadlineSeconds: 1800,
+      template: { metadata: { labels: labelsOf(instance), annotations: { [SETUP_HASH_ANNOTATION]: hash } }, spec: pod },
+    });
+
+    const annotations = (extra: readonly ScannerExemption[]) => exemptionAnnotations([...PINNED_IMAGE_PULL, PER_FLOW_NETWORK_POLICIES, ...extra]);
     new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: SETUP_JOB_NAME, namespace, labels: labelsOf(SETUP_JOB_NAME), annotations: annotations([NO_TTL_FOR_A_FLUX_JOB]) },
+      spec: jobSpec(SETUP_JOB_NAME),
+    });
+    new ApiObject(this, 'Hourly', {
+      apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: { name: SETUP_NAME, namespace, labels: SETUP_LABELS, annotations: exemptionAnnotations([...PINNED_IMAGE_PULL, PER_FLOW_NETWORK_POLICIES]) },
+      metadata: { name: SETUP_NAME, namespace, labels: labelsOf(SETUP_NAME), annotations: annotations([]) },
       spec: {
         schedule: '17 * * * *',
         timeZone: 'Etc/UTC',
@@ -77,59 +187,8 @@ export class ElasticsearchSetup extends Construct {
         startingDeadlineSeconds: 600,
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels: SETUP_LABELS },
-          spec: {
-            backoffLimit: 3,
-            activeDeadlineSeconds: 600,
-            template: {
-              metadata: { labels: SETUP_LABELS },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                priorityClassName: PLATFORM_PRIORITY,
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: SETUP_USER,
-                  runAsGroup: SETUP_USER,
-                  fsGroup: SETUP_USER,
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
-                containers: [
-                  {
-                    name: 'setup',
-                    image: SETUP_IMAGE,
-                    imagePullPolicy: 'IfNotPresent',
-                    command: [
-                      '/bin/sh',
-                      '-c',
-                      setupScript(
-                        es.map((r) => `"${r.path}" ${r.file}`),
-                        kibana.map((r) => `"${r.path}" ${r.file}`),
-                      ),
-                    ],
-                    // It writes nothing but its log.
-                    resources: {
-                      requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
-                      limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
-                    },
-                    securityContext: hardened,
-                    volumeMounts: [
-                      { name: 'requests', mountPath: '/config', readOnly: true },
-                      { name: 'es-admin', mountPath: '/run/es-admin', readOnly: true },
-                      { name: 'es-ca', mountPath: '/run/es-ca', readOnly: true },
-                    ],
-                  },
-                ],
-                volumes: [
-                  { name: 'requests', configMap: { name: SETUP_NAME } },
-                  { name: 'es-admin', secret: { secretName: ELASTICSEARCH_ADMIN_SECRET, defaultMode: 0o440 } },
-                  { name: 'es-ca', secret: { secretName: ELASTICSEARCH_CA_SECRET, defaultMode: 0o444 } },
-                ],
-              },
-            },
-          },
-        },
+        // A failed hourly run is reported (and alerted on) at once, and retried by the next hour's.
+        jobTemplate: { metadata: { labels: labelsOf(SETUP_NAME) }, spec: { ...jobSpec(SETUP_NAME), backoffLimit: 0, activeDeadlineSeconds: 900 } },
       },
     });
   }

@@ -34,7 +34,29 @@ export const FLUENT_BIT_ES_USER: EsServiceUser = {
   },
 };
 
-export const ES_SERVICE_USERS: readonly EsServiceUser[] = [{ ...ELASTALERT_ES_USER, privileges: ELASTALERT_ES_ROLE }, FLUENT_BIT_ES_USER];
+/** Kibana's own application, space `default`, as roles name it. */
+export const KIBANA_APPLICATION = 'kibana-.kibana';
+
+/**
+ * The setup job's user (constructs/logging/elasticsearch-setup.ts), instead of the `elastic` superuser.
+ * Elasticsearch 9.1 cluster privileges (docs/reference/elasticsearch/security-privileges.md):
+ * `manage_index_templates` (index and component templates) and `manage_ilm` (ILM policies); no index
+ * privilege, it writes no document. Kibana 9.1: the feature privilege `indexPatterns` `all` (Data View
+ * Management), whose `indexPatterns:manage` API privilege the data view routes require
+ * (x-pack/platform/plugins/shared/features/server/oss_features.ts, data_views rest_api_routes).
+ */
+export const SETUP_ES_USER: EsServiceUser = {
+  username: 'elasticsearch-setup',
+  storeSecret: 'elasticsearch-setup-es-user',
+  role: 'log-setup',
+  privileges: {
+    cluster: ['manage_index_templates', 'manage_ilm'],
+    indices: [],
+    applications: [{ application: KIBANA_APPLICATION, privileges: ['feature_indexPatterns.all'], resources: ['space:default'] }],
+  },
+};
+
+export const ES_SERVICE_USERS: readonly EsServiceUser[] = [{ ...ELASTALERT_ES_USER, privileges: ELASTALERT_ES_ROLE }, FLUENT_BIT_ES_USER, SETUP_ES_USER];
 
 /** A file-realm user of Elasticsearch: a platform component or a person (Kibana). */
 export interface EsUser {

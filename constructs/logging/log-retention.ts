@@ -2,12 +2,18 @@ import type { EnvName } from '../model/app-spec';
 import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, streamPatternOf } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
+import { LOG_FIELD_MAPPINGS, mappingPropertiesOf } from './field-types';
 
 /** Days the logs are kept where no app says otherwise. */
 export const DEFAULT_LOG_RETENTION_DAYS: Readonly<Record<EnvName, number>> = { staging: 14, prod: 90 };
 
-/** Elasticsearch's built-in parts of its `logs-*-*` template, which ours keep (mappings, ECS fields). */
-const LOGS_COMPONENTS = ['logs@mappings', 'logs@settings', 'logs@custom', 'ecs@mappings'];
+/** Our component template: the log contract's fields, typed (constructs/logging/field-types.ts). */
+export const LOG_MAPPINGS_COMPONENT = 'webapps-logs@mappings';
+/**
+ * Elasticsearch's built-in parts of its `logs-*-*` template, which ours keep (mappings, ECS fields),
+ * then ours, last, so its types win.
+ */
+const LOGS_COMPONENTS = ['logs@mappings', 'logs@settings', 'logs@custom', 'ecs@mappings', LOG_MAPPINGS_COMPONENT];
 /** The env-wide ILM policy and template; an app's own are appLogPolicyOf(app). */
 export const DEFAULT_POLICY = 'webapps-logs-default';
 export const appLogPolicyOf = (app: string): string => `webapps-logs-${app}`;
@@ -28,7 +34,13 @@ const indexTemplate = (patterns: readonly string[], priority: number, policy: st
   priority,
   composed_of: LOGS_COMPONENTS,
   ignore_missing_component_templates: ['logs@custom'],
-  template: { settings: { 'index.lifecycle.name': policy } },
+  template: {
+    settings: { 'index.lifecycle.name': policy },
+    // A document Elasticsearch cannot index (a mapping conflict) is kept in the stream's failure store,
+    // `<stream>::failures`, and the write succeeds, so Fluent Bit never retries it. Applied when a stream
+    // is created; Elasticsearch's `data_streams.failure_store.enabled` setting (eck.ts) covers older ones.
+    data_stream_options: { failure_store: { enabled: true } },
+  },
   _meta: { managed_by: 'webapp-platform' },
 });
 
@@ -39,11 +51,16 @@ export interface EsRequest {
 }
 
 /**
- * Retention as Elasticsearch ILM: the env's default for every log stream, and for an app with its own
- * `logRetentionDays` a policy and a template of higher priority over that app's two streams.
+ * The typed fields (a component template), then retention as Elasticsearch ILM: the env's default for
+ * every log stream, and for an app with its own `logRetentionDays` a policy and a template of higher
+ * priority over that app's two streams. The order matters: a template needs its components first.
  */
 export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): EsRequest[] {
   const requests: EsRequest[] = [
+    {
+      path: `_component_template/${LOG_MAPPINGS_COMPONENT}`,
+      body: { template: { mappings: { properties: mappingPropertiesOf(LOG_FIELD_MAPPINGS) } }, _meta: { managed_by: 'webapp-platform' } },
+    },
     { path: `_ilm/policy/${DEFAULT_POLICY}`, body: ilmPolicy(DEFAULT_LOG_RETENTION_DAYS[env]) },
     {
       path: `_index_template/${DEFAULT_POLICY}`,

@@ -29,6 +29,16 @@ export const UNROUTED_NAMESPACE = 'unrouted';
 export const ALL_GATEWAY_ACCESS = `logs-${GATEWAY_ACCESS_DATASET_PREFIX}*`;
 /** Kubernetes events (crash loops, failed scheduling), collected once per cluster. */
 export const EVENTS_STREAM = `logs-kubernetes.events-${STREAM_SUFFIX}`;
+/** Every log stream the platform writes, as index patterns. */
+export const ALL_LOG_STREAMS: readonly string[] = [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, EVENTS_STREAM];
+/**
+ * Elasticsearch's index component selector for a data stream's failure store (9.1,
+ * api-conventions.md#api-component-selectors): the documents it could not index, kept apart.
+ */
+export const FAILURES_SELECTOR = '::failures';
+export const failuresOf = (pattern: string): string => `${pattern}${FAILURES_SELECTOR}`;
+/** The namespace of the log shippers (Fluent Bit), whose own lines say when a chunk is dropped. */
+export const LOG_SHIPPER_NAMESPACE = 'fluent-bit';
 
 /** Fields of every container log record, after Fluent Bit's kubernetes filter. */
 export const LOG_FIELDS = {
@@ -76,12 +86,29 @@ export const EVENT_FIELDS = {
  * `failure`), `json.snapshot`, `json.bytes_added`, `json.duration_seconds`, `json.exit_code`.
  */
 export const BACKUP_EVENT = 'webapps.backup';
+/** The Elasticsearch setup job's report line: `json.event` = SETUP_EVENT, `json.status`, `json.step`, `json.exit_code`. */
+export const SETUP_EVENT = 'webapps.elasticsearch-setup';
+/** The fields of those report lines that the alert rules read. */
+export const REPORT_FIELDS = {
+  event: `${LOG_FIELDS.json}.event`,
+  status: `${LOG_FIELDS.json}.status`,
+  app: `${LOG_FIELDS.json}.app`,
+  job: `${LOG_FIELDS.json}.job`,
+} as const;
 
 /** The ECK-managed Elasticsearch and Kibana, and the names ECK derives from them (its documented conventions). */
 export const ELASTICSEARCH = { name: 'logs', namespace: 'logging' } as const;
 export const KIBANA = { name: 'logs', namespace: 'logging' } as const;
-/** ECK's Service of a Kibana: `<name>-kb-http`, port 5601 (plain HTTP here: the Gateway terminates TLS). */
+/** ECK's Service of a Kibana: `<name>-kb-http`, port 5601, HTTPS with ECK's self-signed certificate. */
 export const KIBANA_SERVICE = { name: `${KIBANA.name}-kb-http`, port: 5601 } as const;
+/**
+ * The name Kibana's certificate is issued for: ECK puts `<service>.<namespace>.svc` among its SANs
+ * (elastic/cloud-on-k8s@v3.2.0 pkg/controller/common/certificates/http_reconcile.go, k8s.GetServiceDNSName).
+ */
+export const KIBANA_HOSTNAME = `${KIBANA_SERVICE.name}.${KIBANA.namespace}.svc`;
+export const KIBANA_URL = `https://${KIBANA_HOSTNAME}:${KIBANA_SERVICE.port}`;
+/** ECK's Secret with Kibana's certificate and its CA (keys `tls.crt`, `ca.crt`; certificates.PublicCertsSecretName). */
+export const KIBANA_CA_SECRET = `${KIBANA.name}-kb-http-certs-public`;
 /** Kibana's host under the cluster's domain, served only through the Gateway, behind the staff login. */
 export const kibanaHostOf = (domain: string): string => `logs.${domain}`;
 /** Elasticsearch's HTTP port, which its clients call. */

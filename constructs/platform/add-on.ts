@@ -65,6 +65,11 @@ export interface PlatformEndpoint {
   /** The ClusterIP Service in `namespace` the Gateway sends requests to, and its port. */
   readonly service: string;
   readonly port: number;
+  /**
+   * The Service speaks HTTPS: the Gateway verifies its certificate for `hostname` against the `ca.crt`
+   * of `caSecret` (in `namespace`). @default plain HTTP
+   */
+  readonly backendTls?: { readonly caSecret: string; readonly hostname: string };
 }
 
 export interface AddOnContext {
@@ -112,6 +117,12 @@ export interface AddOn {
   storeKeys?(ctx: AddOnContext): Readonly<Record<string, readonly string[]>>;
   /** Custom resources the component reads; applied after every chart is ready. */
   configure?(scope: Construct, ctx: AddOnContext): void;
+  /**
+   * One-shot work on what `configure` created, done before any `services` chart starts (the
+   * Elasticsearch templates before the first log line): the setup layer, which Flux applies with
+   * `force` (a Job is recreated when it changes) and waits on.
+   */
+  setup?(scope: Construct, ctx: AddOnContext): void;
   /** Its UIs that staff reach through the Gateway, behind the login of internal apps. @default none */
   endpoints?(ctx: AddOnContext): readonly PlatformEndpoint[];
 }

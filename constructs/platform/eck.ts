@@ -1,7 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
-import { ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA, KIBANA_SERVICE, kibanaHostOf } from '../model/log-contract';
+import {
+  ALL_LOG_STREAMS,
+  ELASTICSEARCH,
+  ELASTICSEARCH_PORT,
+  KIBANA,
+  KIBANA_CA_SECRET,
+  KIBANA_HOSTNAME,
+  KIBANA_SERVICE,
+  kibanaHostOf,
+} from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { ElasticsearchSetup } from '../logging/elasticsearch-setup';
@@ -48,8 +57,9 @@ const eckPodSecurity = () => ({ runAsNonRoot: true, fsGroup: 1000, seccompProfil
 
 /**
  * Elastic Cloud on Kubernetes: the operator, and the Elasticsearch cluster and Kibana it runs for the
- * logs. (Elastic's Helm charts for Elasticsearch itself are no longer maintained; ECK is.) Kibana
- * serves plain HTTP inside the cluster: only the Gateway, which terminates TLS, may reach it.
+ * logs. (Elastic's Helm charts for Elasticsearch itself are no longer maintained; ECK is.) Both serve
+ * HTTPS with ECK's self-signed certificates: the Gateway verifies Kibana's against ECK's CA (a
+ * BackendTLSPolicy), and every client of Elasticsearch verifies its own copy of Elasticsearch's CA.
  */
 export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   readonly dependsOn: readonly string[] = [];
@@ -76,7 +86,16 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   }
 
   endpoints(ctx: AddOnContext): PlatformEndpoint[] {
-    return [{ name: 'kibana', namespace: KIBANA.namespace, host: kibanaHostOf(ctx.cluster.domain), service: KIBANA_SERVICE.name, port: KIBANA_SERVICE.port }];
+    return [
+      {
+        name: 'kibana',
+        namespace: KIBANA.namespace,
+        host: kibanaHostOf(ctx.cluster.domain),
+        service: KIBANA_SERVICE.name,
+        port: KIBANA_SERVICE.port,
+        backendTls: { caSecret: KIBANA_CA_SECRET, hostname: KIBANA_HOSTNAME },
+      },
+    ];
   }
 
   values(): Record<string, unknown> {
@@ -164,6 +183,11 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
     ];
   }
 
+  /** Elasticsearch's templates, policies and Kibana's data views, before Fluent Bit ships a line. */
+  setup(scope: Construct, ctx: AddOnContext): void {
+    new ElasticsearchSetup(new Construct(scope, this.name), 'Setup', { env: ctx.cluster.env, apps: ctx.apps });
+  }
+
   configure(scope: Construct, ctx: AddOnContext): void {
     const c = new Construct(scope, this.name);
     const sizing = this.props.sizing[ctx.cluster.env];
@@ -199,8 +223,14 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           {
             name: 'default',
             count: sizing.nodes,
-            // No mmap: no privileged init container to raise vm.max_map_count on the node.
-            config: { 'node.store.allow_mmap': false },
+            config: {
+              // No mmap: no privileged init container to raise vm.max_map_count on the node.
+              'node.store.allow_mmap': false,
+              // Every log stream keeps the documents it cannot index in its failure store, the streams
+              // created before the index templates said so included (a dynamic cluster setting, read at
+              // start from elasticsearch.yml; Elasticsearch 9.1 DataStreamFailureStoreSettings).
+              'data_streams.failure_store.enabled': [...ALL_LOG_STREAMS],
+            },
             podTemplate: {
               spec: {
                 priorityClassName: es.settings.priorityClassName,
@@ -238,7 +268,6 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
     });
 
     new ElasticsearchUsers(c, 'Users', { cluster: ctx.cluster });
-    new ElasticsearchSetup(c, 'Setup', { env: ctx.cluster.env, apps: ctx.apps });
 
     new ApiObject(c, 'Kibana', {
       apiVersion: 'kibana.k8s.elastic.co/v1',
@@ -250,7 +279,6 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
         elasticsearchRef: { name: ELASTICSEARCH.name },
         // Links in Kibana (and in alert messages) must use the Gateway's address, not the pod's.
         config: { 'server.publicBaseUrl': `https://${kibanaHostOf(ctx.cluster.domain)}` },
-        http: { tls: { selfSignedCertificate: { disabled: true } } },
         podTemplate: {
           spec: {
             priorityClassName: kibana.settings.priorityClassName,

@@ -2,7 +2,15 @@ import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
-import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL, EVENTS_STREAM, STREAM_SUFFIX, streamPrefixOf } from '../model/log-contract';
+import {
+  ELASTICSEARCH,
+  ELASTICSEARCH_PORT,
+  ELASTICSEARCH_URL,
+  EVENTS_STREAM,
+  LOG_SHIPPER_NAMESPACE,
+  STREAM_SUFFIX,
+  streamPrefixOf,
+} from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
@@ -15,11 +23,14 @@ export type FluentBitRole = 'container-logs' | 'events';
 
 export const fluentBitDefaults = {
   name: 'fluent-bit',
-  namespace: 'fluent-bit',
+  namespace: LOG_SHIPPER_NAMESPACE,
   chart: { repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.47.0' } as ChartSource,
   role: 'container-logs' as FluentBitRole,
-  /** Per node: what the filesystem buffer may hold while Elasticsearch is down; older chunks are dropped beyond it. */
-  bufferLimit: '2G',
+  /**
+   * What the filesystem buffer may hold while Elasticsearch is down (Fluent Bit's size units, decimal);
+   * older chunks are dropped beyond it. @default BUFFER_LIMITS of the role
+   */
+  bufferLimit: undefined as string | undefined,
 };
 export type FluentBitProps = Partial<typeof fluentBitDefaults>;
 
@@ -29,12 +40,41 @@ const STATE_DIR = '/var/fluent-bit/state';
 const SCRIPT = 'routing.lua';
 const EVENTS_UID = 10001;
 
+/** Per role: the buffer on its state volume. Both fit their volume (constructs/policy/log-buffer-rules.ts). */
+export const BUFFER_LIMITS: Readonly<Record<FluentBitRole, string>> = { 'container-logs': '2G', events: '512M' };
+/** The events pod's state volume: an emptyDir of this size, counted against the node's ephemeral storage. */
+export const EVENTS_STATE_SIZE = '1Gi';
+/**
+ * The share of a node's root volume (nodePool.diskGiB) the container-logs buffer, a hostPath outside any
+ * pod's ephemeral-storage accounting, may fill: half of the 10% the kubelet keeps free before it evicts
+ * pods (EKS's default `nodefs.available<10%`).
+ */
+export const NODE_BUFFER_SHARE = 0.05;
+/** Chunks kept in memory (and on disk) while inputs fill them; the default, 128, would be 256 MB. */
+export const MAX_CHUNKS_UP = 32;
+/**
+ * Retries: Fluent Bit waits a random time between `scheduler.base` and min(`scheduler.cap`, base × 2^n)
+ * seconds before the n-th retry (src/flb_scheduler.c, backoff_full_jitter, v3.1.0). With these, a chunk
+ * Elasticsearch keeps refusing is dropped after about 2.4 hours (expectedRetryWindowSeconds), its
+ * records counted and the drop logged ("cannot be retried"), which an alert rule reads. Documents
+ * Elasticsearch cannot index never get here: the failure store keeps them and the write succeeds.
+ */
+export const RETRY = { limit: 60, base: 5, cap: 300 } as const;
+
+/** The mean time Fluent Bit keeps retrying a chunk before it drops it, in seconds (one second added per wait, as the scheduler does). */
+export function expectedRetryWindowSeconds(retry: { limit: number; base: number; cap: number } = RETRY): number {
+  let total = 0;
+  for (let n = 1; n <= retry.limit; n++) total += (retry.base + Math.min(retry.cap, retry.base * 2 ** n)) / 2 + 1;
+  return total;
+}
+
 /**
  * Fluent Bit, shipping to Elasticsearch over verified TLS as its own user. The `container-logs`
  * release is a DaemonSet that tails every container of every namespace (platform, Gateway and Flux
  * included) and adds Kubernetes metadata; records go to one data stream per namespace. The `events`
  * release is one pod that collects Kubernetes events, so crash loops and failed scheduling are
- * searchable. Both buffer on disk, so an Elasticsearch outage loses nothing within `bufferLimit`.
+ * searchable. Both buffer on disk, so an Elasticsearch outage loses nothing within `bufferLimit`, and
+ * retry a refused chunk for hours, not forever (RETRY).
  */
 export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   readonly dependsOn: readonly string[] = ['eck-operator'];
@@ -63,7 +103,9 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   values(): Record<string, unknown> {
     const logs = this.props.role === 'container-logs';
     const es = new URL(ELASTICSEARCH_URL);
-    const state = logs ? { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } } : { name: 'state', emptyDir: { sizeLimit: '1Gi' } };
+    const state = logs
+      ? { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } }
+      : { name: 'state', emptyDir: { sizeLimit: EVENTS_STATE_SIZE } };
     return {
       fullnameOverride: this.name,
       kind: logs ? 'DaemonSet' : 'Deployment',
@@ -94,6 +136,9 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
           'storage.path': `${STATE_DIR}/buffer`,
           'storage.sync': 'normal',
           'storage.backlog.mem_limit': '16M',
+          'storage.max_chunks_up': String(MAX_CHUNKS_UP),
+          'scheduler.base': String(RETRY.base),
+          'scheduler.cap': String(RETRY.cap),
         }),
         inputs: logs
           ? section('INPUT', {
@@ -143,8 +188,8 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
           Write_Operation: 'create',
           Suppress_Type_Name: 'On',
           Replace_Dots: 'On',
-          Retry_Limit: 'no_limits',
-          'storage.total_limit_size': this.props.bufferLimit,
+          Retry_Limit: String(RETRY.limit),
+          'storage.total_limit_size': this.props.bufferLimit ?? BUFFER_LIMITS[this.props.role],
         }),
       },
     };

@@ -28,7 +28,8 @@ export interface InternalEndpointProps {
 
 /**
  * A platform UI on the shared Gateway, treated as an internal app: an HTTPRoute on its host's HTTPS
- * listener only, with HSTS; the default rate limit and body cap; and the staff login of internal apps.
+ * listener only, with HSTS; the default rate limit and body cap; the staff login of internal apps; and,
+ * where the UI serves HTTPS, a BackendTLSPolicy so the Gateway verifies its certificate.
  */
 export class InternalEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: InternalEndpointProps) {
@@ -72,5 +73,19 @@ export class InternalEndpoint extends Construct {
       },
     });
     new LoginPolicy(this, 'Login', { route: name, namespace, labels, host, cluster });
+    if (endpoint.backendTls) {
+      // Gateway API's BackendTLSPolicy at the version Envoy Gateway v1.5.1 serves (its chart's CRDs: Gateway
+      // API v1.3.0, experimental channel, v1alpha3). Envoy Gateway reads `ca.crt` of a Secret in the
+      // policy's namespace (internal/gatewayapi/backendtlspolicy.go, getCaCertsFromCARefs).
+      new ApiObject(this, 'BackendTls', {
+        apiVersion: 'gateway.networking.k8s.io/v1alpha3',
+        kind: 'BackendTLSPolicy',
+        metadata: { name, namespace, labels },
+        spec: {
+          targetRefs: [{ group: '', kind: 'Service', name: endpoint.service }],
+          validation: { caCertificateRefs: [{ group: '', kind: 'Secret', name: endpoint.backendTls.caSecret }], hostname: endpoint.backendTls.hostname },
+        },
+      });
+    }
   }
 }

@@ -86,7 +86,18 @@ export class PlatformControllers extends Chart {
   }
 }
 
-/** The charts that run on the configs layer's objects (log shipping, alerting). Flux applies them last. */
+/**
+ * The add-ons' one-shot setup on the configs layer's objects (Elasticsearch's templates and policies),
+ * which Flux applies after the configs and waits for before it installs the services.
+ */
+export class PlatformSetup extends Chart {
+  constructor(scope: Construct, id: string, props: PlatformProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    for (const addOn of props.addOns) addOn.setup?.(this, props.ctx);
+  }
+}
+
+/** The charts that run on the configs and setup layers' objects (log shipping, alerting). Flux applies them last. */
 export class PlatformServices extends Chart {
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });

@@ -122,3 +122,34 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
     }),
   ),
 };
+
+/**
+ * Gateway API's BackendTLSPolicy v1alpha3, which the kubernetes-models package (v1alpha2 only) lacks: after
+ * the CRD that Envoy Gateway v1.5.1 installs (charts/gateway-helm/crds/gatewayapi-crds.yaml, Gateway API
+ * v1.3.0 experimental): targetRefs and validation, its CA references local to the namespace.
+ */
+const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const localRef = obj({ group: str({ pattern: GROUP }), kind: str({ pattern: KIND }), name: str() }, ['group', 'kind', 'name']);
+
+export const GATEWAY_API_ALPHA_SCHEMAS: Record<string, Schema> = {
+  BackendTLSPolicy: resource(
+    obj(
+      {
+        targetRefs: arr(obj({ group: str({ pattern: GROUP }), kind: str({ pattern: KIND }), name: str(), sectionName: str() }, ['group', 'kind', 'name']), 1),
+        validation: obj(
+          {
+            caCertificateRefs: arr(localRef),
+            wellKnownCACertificates: str({ enum: ['System'] }),
+            hostname: str({ pattern: HOSTNAME }),
+            subjectAltNames: arr(obj({ type: str({ enum: ['Hostname', 'URI'] }), hostname: str(), uri: str() }, ['type'])),
+          },
+          ['hostname'],
+        ),
+        options: map(str()),
+      },
+      ['targetRefs', 'validation'],
+    ),
+  ),
+};

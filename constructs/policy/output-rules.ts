@@ -1,9 +1,12 @@
 import type { ClusterSpec } from '../model/cluster-spec';
 import { httpsListenerOf } from '../model/naming';
 import { describe, type KubeObject } from '../synth/kube-object';
+import { alertQueryProblems } from './alert-query-rules';
 import { backupCoverageProblems, statefulProblems } from './data-rules';
 import { edgeProblems, supplyProblems } from './edge-rules';
 import { kibanaProblems } from './kibana-rules';
+import { logBufferProblems } from './log-buffer-rules';
+import { mountedFileProblems } from './mounted-file-rules';
 import { rbacProblems } from './rbac-rules';
 import { exemptionProblems, recommendedLabelProblems, scannerProblems } from './scanner-rules';
 
@@ -132,6 +135,9 @@ export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterS
   ...statefulProblems(objects),
   ...backupCoverageProblems(objects),
   ...rbacProblems(objects),
+  ...mountedFileProblems(objects),
+  ...logBufferProblems(objects, cluster),
+  ...alertQueryProblems(objects),
   ...scannerProblems(objects),
   ...exemptionProblems(objects),
   ...recommendedLabelProblems(objects),

@@ -4,6 +4,7 @@ import { POD_SECURITY_LEVELS, REQUEST_PATH_ROLES, type DeclaredWorkload, type Po
 import type { KubeObject } from '../synth/kube-object';
 import { labelSelectorMatches } from './label-selector';
 import { podSecurityProblems } from './pod-security';
+import { podMountProblems } from './mounted-file-rules';
 
 /*
  * The checker over rendered charts (`npm run check:rendered`): what `helm template` makes of every
@@ -153,6 +154,9 @@ export function renderedProblems(rendered: readonly RenderedObject[], declared: 
     for (const { level, why } of levels) {
       for (const p of podSecurityProblems(pod, level)) problems.push(`${where}: violates PodSecurity "${level}" (${why}): ${p}`);
     }
+
+    // Every file a container reads from a Secret or ConfigMap volume is readable by its user and groups.
+    problems.push(...podMountProblems(where, pod.spec));
 
     // Requests and a memory limit on every container; ephemeral containers take none.
     for (const [list, label] of [

@@ -2,11 +2,12 @@ import { describe, type KubeObject } from '../synth/kube-object';
 
 import { checkSchema, type Schema } from './crd-schema';
 import { ECK_SCHEMAS } from './eck-schemas';
-import { ENVOY_GATEWAY_SCHEMAS } from './envoy-gateway-schemas';
+import { ENVOY_GATEWAY_SCHEMAS, GATEWAY_API_ALPHA_SCHEMAS } from './envoy-gateway-schemas';
 
 /** CRDs without a kubernetes-models package, by apiVersion and kind. */
 const HAND_WRITTEN_SCHEMAS: Record<string, Record<string, Schema>> = {
   'gateway.envoyproxy.io/v1alpha1': ENVOY_GATEWAY_SCHEMAS,
+  'gateway.networking.k8s.io/v1alpha3': GATEWAY_API_ALPHA_SCHEMAS,
   ...ECK_SCHEMAS,
 };
 

@@ -17,7 +17,7 @@ import type { PodGroup } from '../platform/pod-groups';
 import { podLabelsOf, podSpecOf } from '../policy/output-rules';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { namespaceLevelProblems, workloadProblems } from '../policy/workload-rules';
-import { PlatformConfigs, PlatformControllers, PlatformServices } from '../platform/platform';
+import { PlatformConfigs, PlatformControllers, PlatformServices, PlatformSetup } from '../platform/platform';
 import { clusterNetworkOf } from '../network/cluster-network';
 import { renderNetworkTable } from '../network/network-table';
 import { PolicyEvaluator } from '../network/policy-evaluator';
@@ -42,9 +42,10 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
   const ctx = { cluster, apps: resolved };
   const addOns = addOnsOf(ctx);
-  // The configs layer first: its jobs' pods need network policies in the controllers layer.
+  // The configs and setup layers first: their jobs' pods need network policies in the controllers layer.
   const configs = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx, addOns }));
-  const platform = { ctx, addOns, ownPods: ownPodsOf(configs) };
+  const setup = synthChart((scope) => new PlatformSetup(scope, 'setup', { ctx, addOns }));
+  const platform = { ctx, addOns, ownPods: ownPodsOf([...configs, ...setup]) };
   const appFiles = appNames.map((name) =>
     appFilesOf(
       env,
@@ -62,6 +63,8 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     ]),
     { path: `dist/${env}/platform-configs/configs.yaml`, objects: configs },
     kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
+    { path: `dist/${env}/platform-setup/setup.yaml`, objects: setup },
+    kustomizationFor(`dist/${env}/platform-setup/kustomization.yaml`, ['setup.yaml']),
     { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },
     kustomizationFor(`dist/${env}/platform-services/kustomization.yaml`, ['services.yaml']),
     ...appFiles.map((f) => f.apps),

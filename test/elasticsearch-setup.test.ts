@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import { Chart } from 'cdk8s';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { APPS } from '../apps';
+import { CLUSTERS } from '../clusters';
+import { SETUP_ES_USER, esRolesOf } from '../constructs/logging/elasticsearch-users';
+import { SETUP_HASH_ANNOTATION, SETUP_JOB_NAME, SETUP_MOUNTS, setupRequestsOf, setupScript } from '../constructs/logging/elasticsearch-setup';
+import { ELASTICSEARCH_ADMIN_SECRET, KIBANA_CA_SECRET, SETUP_EVENT } from '../constructs/model/log-contract';
+import { clusterAppsOf } from '../constructs/model/resolve';
+import { synthChart } from '../constructs/synth/chart-synth';
+import { ElasticsearchSetup } from '../constructs/logging/elasticsearch-setup';
+import { realObjectsOf, REAL_RELEASES, scopedTempDirs } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/*
+ * The setup script as synthesized, run by the machine's POSIX sh (busybox ash runs it in the image)
+ * with its mounts under a temp dir (SETUP_ROOT) and a stand-in for curl that records each request and
+ * what it read on stdin, and refuses the request whose URL contains FAIL_ON.
+ */
+
+const tempDir = scopedTempDirs();
+const cluster = CLUSTERS.find((c) => c.env === 'staging')!;
+const apps = clusterAppsOf(cluster, APPS, (name) => REAL_RELEASES[cluster.env].apps[name].current);
+const requests = setupRequestsOf(cluster.env, apps);
+const script = setupScript(requests);
+
+const FAKE_CURL = `#!/bin/sh
+url='' data='' ca=''
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cacert) ca="$2"; shift ;;
+    --data-binary) data="$2"; shift ;;
+    -X|-H|-K|--connect-timeout|--max-time|--retry|--retry-delay|--retry-max-time) shift ;;
+    https://*) url="$1" ;;
+  esac
+  shift
+done
+config=$(cat)
+printf '%s %s %s\\n' "$url" "$ca" "$data" >> "$LOG/requests"
+printf '%s\\n' "$config" >> "$LOG/stdin"
+[ -r "$ca" ] && [ -r "\${data#@}" ] || { echo "unreadable $ca or $data"; exit 77; }
+case "$url" in *"$FAIL_ON"*) echo '{"error":{"type":"illegal_argument_exception"},"status":400}'; exit 22 ;; esac
+echo '{"acknowledged":true}'
+`;
+
+function run(options: { failOn?: string; password?: string | null } = {}) {
+  const root = tempDir('setup-run');
+  const put = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  };
+  if (options.password !== null) put(`${SETUP_MOUNTS.credentials}/password`, options.password ?? 'pa"ss\\word');
+  put(`${SETUP_MOUNTS.esCa}/ca.crt`, 'es ca');
+  put(`${SETUP_MOUNTS.kibanaCa}/ca.crt`, 'kibana ca');
+  for (const r of requests) put(`${SETUP_MOUNTS.requests}/${r.file}`, JSON.stringify(r.body));
+  put('bin/curl', FAKE_CURL);
+  fs.chmodSync(path.join(root, 'bin/curl'), 0o755);
+  fs.writeFileSync(path.join(root, 'requests'), '');
+  const result = spawnSync('sh', ['-c', script], {
+    encoding: 'utf8',
+    env: { PATH: `${path.join(root, 'bin')}:${process.env.PATH}`, SETUP_ROOT: root, LOG: root, FAIL_ON: options.failOn ?? 'no-such-path' },
+  });
+  const lines = result.stdout.trim().split('\n');
+  return {
+    status: result.status,
+    report: JSON.parse(lines[lines.length - 1]),
+    sent: fs.readFileSync(path.join(root, 'requests'), 'utf8').trim().split('\n').filter(Boolean),
+    stdin: fs.existsSync(path.join(root, 'stdin')) ? fs.readFileSync(path.join(root, 'stdin'), 'utf8') : '',
+    stderr: result.stderr,
+    root,
+  };
+}
+
+describe('the Elasticsearch setup cannot fail silently', () => {
+  test('a run sends every request in order, over TLS with the right CA, and reports success', () => {
+    const { status, report, sent, stdin, root } = run();
+    expect(status).toBe(0);
+    expect(report).toEqual({ event: SETUP_EVENT, status: 'success', step: 'done', exit_code: 0 });
+    expect(sent).toEqual(
+      requests.map((r) => {
+        const base = r.target === 'es' ? 'https://logs-es-http.logging.svc:9200' : 'https://logs-kb-http.logging.svc:5601';
+        const ca = `${root}${r.target === 'es' ? SETUP_MOUNTS.esCa : SETUP_MOUNTS.kibanaCa}/ca.crt`;
+        return `${base}/${r.path} ${ca} @${root}${SETUP_MOUNTS.requests}/${r.file}`;
+      }),
+    );
+    // Components before the templates that compose them, templates before any data view.
+    const order = requests.map((r) => r.path.split('/')[0]);
+    expect(order.indexOf('_component_template')).toBeLessThan(order.indexOf('_index_template'));
+    expect(order.lastIndexOf('_index_template')).toBeLessThan(order.indexOf('api'));
+    // The password reaches curl on stdin, escaped for curl's config syntax, as the setup user.
+    expect(stdin.split('\n').filter(Boolean)).toEqual(requests.map(() => `user = "${SETUP_ES_USER.username}:pa\\"ss\\\\word"`));
+  });
+
+  test('a refused request ends the run with a failure report naming the step, and nothing after it is sent', () => {
+    const { status, report, sent, stderr } = run({ failOn: '_index_template/webapps-logs-default' });
+    expect(status).toBe(22);
+    expect(report).toEqual({ event: SETUP_EVENT, status: 'failure', step: 'PUT _index_template/webapps-logs-default', exit_code: 22 });
+    expect(sent[sent.length - 1]).toContain('_index_template/webapps-logs-default');
+    expect(sent.some((line) => line.includes('data_views'))).toBe(false);
+    expect(stderr).toContain('illegal_argument_exception');
+  });
+
+  test('an unreadable password fails at once, reported', () => {
+    const { status, report, sent } = run({ password: null });
+    expect(status).not.toBe(0);
+    expect(report).toMatchObject({ event: SETUP_EVENT, status: 'failure', step: 'read credentials' });
+    expect(sent).toEqual([]);
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: the setup uses its own user, TLS and no superuser', (env) => {
+  const objects = realObjectsOf(env);
+  const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === SETUP_JOB_NAME) as Json;
+  const pod = job.spec.template.spec;
+
+  test('no plain HTTP, no elastic user, no password in the environment', () => {
+    const shipped: string = pod.containers[0].command[2];
+    expect(shipped).not.toMatch(/http:\/\//);
+    expect(shipped).not.toMatch(/\belastic:/);
+    expect(JSON.stringify(pod)).not.toContain(ELASTICSEARCH_ADMIN_SECRET);
+    expect(pod.containers[0].env).toBeUndefined();
+    expect(pod.volumes.map((v: Json) => v.secret?.secretName).filter(Boolean)).toContain(KIBANA_CA_SECRET);
+  });
+
+  test('its role grants templates, ILM and data views, and nothing on any index', () => {
+    const role = esRolesOf(CLUSTERS.find((c) => c.env === env)!.access)[SETUP_ES_USER.role];
+    expect(role).toEqual({
+      cluster: ['manage_index_templates', 'manage_ilm'],
+      indices: [],
+      applications: [{ application: 'kibana-.kibana', privileges: ['feature_indexPatterns.all'], resources: ['space:default'] }],
+    });
+  });
+});
+
+test("a change of any request changes the Job's pod template, so Flux recreates the Job", () => {
+  const hashOf = (days: number | undefined) => {
+    const objects = synthChart((app) => {
+      const chart = new Chart(app, 'setup');
+      new ElasticsearchSetup(chart, 'Setup', { env: 'staging', apps: apps.map((a) => ({ ...a, logRetentionDays: days })) });
+      return chart;
+    });
+    return (objects.find((o) => o.kind === 'Job')!.spec as Json).template.metadata.annotations[SETUP_HASH_ANNOTATION];
+  };
+  expect(hashOf(7)).not.toBe(hashOf(8));
+  expect(hashOf(7)).toBe(hashOf(7));
+});

@@ -66,7 +66,7 @@ const READABLE: Readonly<Record<string, readonly string[]>> = {
     'envoyproxies',
     'securitypolicies',
   ],
-  'gateway.networking.k8s.io': ['gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants'],
+  'gateway.networking.k8s.io': ['backendtlspolicies', 'gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants'],
 };
 
 /** The operators' cluster-wide read: every resource above, get, list and watch only. */

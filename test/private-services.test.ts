@@ -37,7 +37,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: private ser
   test('backup pods reach private services only when a pre-backup hook needs them', () => {
     for (const app of apps.filter((a) => a.backup)) {
       const backup = objects.find(
-        (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespaceOf(app.name) && o.metadata.name === 'allow-backup-egress',
+        (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespaceOf(app.name) && o.metadata.name === `${app.name}-backup`,
       );
       const expected = app.backup!.preBackup ? app.privateServices.flatMap((s) => s.cidrs.map((c) => `${c}:${s.port}`)).sort() : [];
       expect([app.name, privateEgressOf([backup])]).toEqual([app.name, expected]);
@@ -55,7 +55,7 @@ describe('private services: the backup hook and bad input', () => {
     );
     // NetworkPolicies belong to the platform layer: the app's tenant file.
     const staging = files.find((f) => f.path === tenantFileOf('staging', 'shop'))!.objects!;
-    const policy = staging.find((o) => o.metadata.name === 'allow-backup-egress');
+    const policy = staging.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'shop-backup');
     expect(privateEgressOf([policy])).toEqual(['10.20.96.0/20:5432']);
   });
 

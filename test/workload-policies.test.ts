@@ -50,6 +50,22 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s', (env, clus
     }
   });
 
+  test("every app workload (the Deployment, the restic CronJobs) has one policy that selects it by its name label and lists both directions; the namespace's only wide policy is default-deny", () => {
+    const apps = clusterAppsOf(cluster, APPS);
+    expect(apps.length).toBeGreaterThan(0);
+    for (const app of apps) {
+      const workloads = objects.filter((o) => ['Deployment', 'CronJob'].includes(o.kind) && o.metadata.namespace === app.name);
+      expect(workloads.length).toBeGreaterThan(0);
+      for (const w of workloads) {
+        const name = podLabelsOf(w)['app.kubernetes.io/name'];
+        const own = policiesIn(app.name).filter((p) => (p.spec as Json).podSelector?.matchLabels?.['app.kubernetes.io/name'] === name);
+        expect([w.metadata.name, own.length, (own[0]?.spec as Json)?.policyTypes]).toEqual([w.metadata.name, 1, ['Ingress', 'Egress']]);
+      }
+      const wide = policiesIn(app.name).filter((p) => Object.keys((p.spec as Json).podSelector ?? {}).length === 0);
+      expect([app.name, wide.map((p) => p.metadata.name)]).toEqual([app.name, ['default-deny']]);
+    }
+  });
+
   test("a port others call is admitted only on the workloads that declare it (Elasticsearch's 9200 not on Kibana)", () => {
     const ingressPorts = (name: string) =>
       new Set(

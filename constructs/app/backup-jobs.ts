@@ -20,7 +20,7 @@ import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW
 import { APP_PRIORITY } from '../platform/priority-classes';
 import { StoreSecret } from '../secrets/store-secret';
 import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
-import { privateServiceEgress } from './network-policies';
+import { clusterDnsEgress, privateServiceEgress } from './network-policies';
 import { BACKUP_PATHS, backupScript, checkScript, restoreScript, retentionScript } from './restic-scripts';
 
 /** The official restic image, pinned. */
@@ -94,12 +94,15 @@ export class BackupJobs extends Construct {
 
     const podLabels = { ...labels, 'app.kubernetes.io/name': `${app.name}-backup`, [BACKUP_COMPONENT_LABEL]: 'backup' };
     const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
+    // The restic jobs' own policy, by their name label: nothing in; out to DNS, S3 (HTTPS), the Pod Identity agent.
     new kplus.k8s.KubeNetworkPolicy(this, 'Egress', {
-      metadata: { name: 'allow-backup-egress', namespace, labels },
+      metadata: { name: podLabels['app.kubernetes.io/name'], namespace, labels },
       spec: {
-        podSelector: { matchLabels: { [BACKUP_COMPONENT_LABEL]: 'backup' } },
-        policyTypes: ['Egress'],
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': podLabels['app.kubernetes.io/name'] } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
         egress: [
+          clusterDnsEgress(),
           { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: [tcp(443)] },
           { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] },
           // A pre-backup hook dumps from the app's own services, e.g. its database.

@@ -10,9 +10,10 @@ export interface NetworkPoliciesProps {
 }
 
 /**
- * Default-deny for the app's namespace, then only what the app needs: traffic in from the Gateway's
- * proxies on the app port, DNS out, its private services (database, cache) on their ports, and (only if
- * the spec asks) HTTPS out to the internet.
+ * Default-deny for the app's namespace, then one policy per workload that selects it by its name label
+ * and lists both directions: here the app's pods (traffic in from the Gateway's proxies on the app port;
+ * DNS out, its private services (database, cache) on their ports, and, only if the spec asks, HTTPS out
+ * to the internet); the backup jobs' policy sits with the jobs.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -25,48 +26,38 @@ export class NetworkPolicies extends Construct {
       new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace, labels }, spec });
 
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    policy('allow-from-gateway', {
+    // The app's own pods, by their name label: in from the Gateway's proxies on its port; out to DNS, its
+    // private services and, only if the spec asks, HTTPS on the internet.
+    policy(app.name, {
       podSelector: appPods,
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [
         {
           from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: GATEWAY_PROXY_NAMESPACE } } }],
           ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(app.port) }],
         },
       ],
-    });
-    policy('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
       egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace } },
-              podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
-            },
-          ],
-          ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(CLUSTER_DNS.port) })),
-        },
+        clusterDnsEgress(),
+        ...privateServiceEgress(app),
+        ...(app.outboundHttps
+          ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }] }]
+          : []),
       ],
     });
-    if (app.privateServices.length > 0) {
-      policy('allow-private-services', { podSelector: appPods, policyTypes: ['Egress'], egress: privateServiceEgress(app) });
-    }
-    if (app.outboundHttps) {
-      policy('allow-outbound-https', {
-        podSelector: appPods,
-        policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }],
-            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }],
-          },
-        ],
-      });
-    }
   }
 }
+
+/** Out to the cluster's DNS (CoreDNS in kube-system), on 53 over UDP and TCP. */
+export const clusterDnsEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
+  to: [
+    {
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace } },
+      podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
+    },
+  ],
+  ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(CLUSTER_DNS.port) })),
+});
 
 /** One egress rule per private service of the app: its ranges, its one port. */
 export const privateServiceEgress = (app: ResolvedApp): kplus.k8s.NetworkPolicyEgressRule[] =>

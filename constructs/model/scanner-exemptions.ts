@@ -59,13 +59,16 @@ export const PINNED_IMAGE_PULL: readonly ScannerExemption[] = (() => {
   ];
 })();
 
-/** Polaris wants one NetworkPolicy that names the pod's labels and has both ingress and egress rules. */
+/**
+ * Polaris wants one NetworkPolicy that names one of the pod's labels and has both ingress and egress rules.
+ * A job that nothing may call has no ingress rule to list: an empty rule would admit everything.
+ */
 export const PER_FLOW_NETWORK_POLICIES: ScannerExemption = {
   scanner: 'polaris',
   check: 'missingNetworkPolicy',
   reason:
-    "the namespace's default-deny policy (empty podSelector) isolates every pod, and one allow policy per flow opens only " +
-    'what the pod needs; Polaris counts neither',
+    "the namespace's default-deny policy isolates every pod, and the job's own policy selects it and lists both directions; " +
+    'it admits nothing in, which Polaris reads as a missing ingress rule',
 };
 
 /** A helper object of an app (a backup CronJob) has its own name, but its instance label names the app. */

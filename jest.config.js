@@ -7,4 +7,7 @@ module.exports = {
   testTimeout: 60000,
   // Every core: with Jest's default (all but one) a 2-CPU machine runs the files one by one, 56 s instead of 34 s.
   maxWorkers: '100%',
+  // The real clusters are built once per run, not once per test file.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
 };

@@ -8,6 +8,7 @@ import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { readReleases } from '../constructs/synth/releases-io';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/synth/kube-object';
 import { SynthError } from '../constructs/policy/spec-error';
+import { REAL_OUTPUT_CACHE_ENV } from './real-output-cache';
 
 /** The repo itself; tests read it, and write only to temp copies. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -19,9 +20,10 @@ export const REAL_RELEASES = readReleases(
 export const REAL_INPUT: SynthInput = { clusters: CLUSTERS, apps: APPS, releases: REAL_RELEASES };
 
 let cached: OutputFile[] | undefined;
-/** The real clusters, built once per test file. */
+/** The real clusters, built once per test run (test/global-setup.ts), or once per file where that build is missing. */
 export function realOutput(): OutputFile[] {
-  cached ??= buildAll(REAL_INPUT);
+  const file = process.env[REAL_OUTPUT_CACHE_ENV];
+  cached ??= file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as OutputFile[]) : buildAll(REAL_INPUT);
   return cached;
 }
 export const realObjects = (): KubeObject[] => allObjects(realOutput());

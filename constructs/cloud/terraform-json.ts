@@ -39,15 +39,22 @@ export function regionOf(json: TerraformJson, provider: string | undefined): str
   return providers.find((p: Json) => (provider === undefined ? p.alias === undefined : `aws.${p.alias}` === provider))?.region;
 }
 
+const patterns = new Map<string, RegExp>();
 /** Whether an IAM action pattern (`*` and `?` wildcards, any case) covers one action. */
-export const covers = (pattern: string, action: string): boolean =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  ).test(action);
+export function covers(pattern: string, action: string): boolean {
+  let regex = patterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      'i',
+    );
+    patterns.set(pattern, regex);
+  }
+  return regex.test(action);
+}
 /** Whether a statement allows any of these actions. */
 export const grants = (s: Json, actions: readonly string[]): boolean =>
   s.Effect === 'Allow' && (asList(s.Action) as string[]).some((pattern) => actions.some((action) => covers(pattern, action)));

@@ -1,8 +1,14 @@
 import { formatCidr, parseCidr, type Ipv4Cidr } from '../cloud/cidr';
 
+// The model asks about the same few ranges and addresses millions of times: parse each once.
+const parsed = new Map<string, Ipv4Cidr>();
 function cidrOf(text: string): Ipv4Cidr {
-  const cidr = parseCidr(text.includes('/') ? text : `${text}/32`);
-  if (!cidr) throw new Error(`network model: "${text}" is not an IPv4 address or CIDR without host bits`);
+  let cidr = parsed.get(text);
+  if (!cidr) {
+    cidr = parseCidr(text.includes('/') ? text : `${text}/32`);
+    if (!cidr) throw new Error(`network model: "${text}" is not an IPv4 address or CIDR without host bits`);
+    parsed.set(text, cidr);
+  }
   return cidr;
 }
 

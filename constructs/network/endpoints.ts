@@ -1,5 +1,5 @@
 import type { KubeObject } from '../synth/kube-object';
-import type { Labels } from './label-selector';
+import type { Labels } from '../model/label-selector';
 import type { Protocol } from './port-set';
 
 /** A port a container declares; a policy's named port resolves against `name`. */

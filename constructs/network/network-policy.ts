@@ -1,5 +1,5 @@
 import type { KubeObject } from '../synth/kube-object';
-import type { LabelSelector } from './label-selector';
+import type { LabelSelector } from '../model/label-selector';
 import type { Protocol } from './port-set';
 
 /** One `from`/`to` entry. With both selectors, the pods matching podSelector in the namespaces matching namespaceSelector. */

@@ -1,6 +1,6 @@
 import type { ClusterNetwork, Endpoint, PodGroup } from './endpoints';
 import { cidrContains } from './ipv4';
-import { selectorMatches, type Labels } from './label-selector';
+import { selectorMatches, type Labels } from '../model/label-selector';
 import { networkPoliciesOf, type NetworkPolicyView, type PolicyPeer, type PolicyPort } from './network-policy';
 import { PortSet, type Protocol } from './port-set';
 

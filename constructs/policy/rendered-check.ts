@@ -2,7 +2,7 @@ import { evictionsAllowed } from './disruption-budget';
 import { isMap, parseAllDocuments } from 'yaml';
 import { POD_SECURITY_LEVELS, REQUEST_PATH_ROLES, type DeclaredWorkload, type PodSecurityLevel } from '../platform/chart-workload';
 import type { KubeObject } from '../synth/kube-object';
-import { labelSelectorMatches } from './label-selector';
+import { labelSelectorMatches } from '../model/label-selector';
 import { podSecurityProblems } from './pod-security';
 import { podMountProblems } from './mounted-file-rules';
 

@@ -38,3 +38,7 @@ function requirementHolds(req: SelectorRequirement, labels: Labels): boolean {
       throw new Error(`label selector: field "matchExpressions[].operator" = "${req.operator}": must be In, NotIn, Exists or DoesNotExist`);
   }
 }
+
+/** The same for a selector that may be absent, as Go sees a nil pointer: an absent selector selects nothing. */
+export const labelSelectorMatches = (selector: LabelSelector | null | undefined, labels: Labels): boolean =>
+  selector !== undefined && selector !== null && selectorMatches(selector, labels);

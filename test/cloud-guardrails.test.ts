@@ -1,25 +1,14 @@
-import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { cloudProblems, guardrailProblems, keyPolicyProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
 import { KEY_ADMIN_ACTIONS, KEY_ADMIN_SID } from '../constructs/cloud/encryption-key';
 import { EKS_ADDON_VERSIONS } from '../constructs/cloud/eks-addon-versions';
 import { NODE_POLICIES } from '../constructs/cloud/node-group';
-import { synthCloud } from '../constructs/cloud/synth-cloud';
 import { AGENT_MANAGEMENT } from '../constructs/cloud/threat-detection';
-import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { resolveApp } from '../constructs/model/resolve';
+import { cloudAppsOf as appsOf, realCloudOf as real } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
-const appsOf = (cluster: ClusterSpec) =>
-  Object.keys(cluster.apps).map((name) =>
-    resolveApp(
-      APPS.find((a) => a.name === name)!,
-      cluster,
-    ),
-  );
-const real = (cluster: ClusterSpec): Json => synthCloud(cluster, appsOf(cluster)).json;
 const realProd = real(prod);
 /** The real prod JSON, changed by one edit. */
 function broken(edit: (r: Json) => void): TerraformJson {

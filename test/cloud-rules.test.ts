@@ -5,18 +5,11 @@ import { accessEntryProblems, cloudProblems, type TerraformJson } from '../const
 import { synthCloud } from '../constructs/cloud/synth-cloud';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { resolveApp } from '../constructs/model/resolve';
+import { cloudAppsOf as appsOf, realCloudOf as real } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
-const appsOf = (cluster: ClusterSpec) =>
-  Object.keys(cluster.apps).map((name) =>
-    resolveApp(
-      APPS.find((a) => a.name === name)!,
-      cluster,
-    ),
-  );
-const real = (cluster: ClusterSpec): TerraformJson => synthCloud(cluster, appsOf(cluster)).json;
 
 /** The real prod JSON, changed by one edit. */
 function broken(edit: (r: Json, json: Json) => void): TerraformJson {

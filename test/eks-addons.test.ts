@@ -1,24 +1,13 @@
-import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { cloudProblems, eksAddonProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
 import { EKS_ADDON_VERSIONS, EXACT_ADDON_VERSION, addonMajorOf, MOUNTPOINT_MIN_MAJOR } from '../constructs/cloud/eks-addon-versions';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
-import { synthCloud } from '../constructs/cloud/synth-cloud';
 import { NETWORK_POLICY_ENFORCING_MODE } from '../constructs/cloud/vpc-cni-config';
-import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { resolveApp } from '../constructs/model/resolve';
+import { cloudAppsOf as appsOf, realCloudOf as real } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
-const appsOf = (cluster: ClusterSpec) =>
-  Object.keys(cluster.apps).map((name) =>
-    resolveApp(
-      APPS.find((a) => a.name === name)!,
-      cluster,
-    ),
-  );
-const real = (cluster: ClusterSpec): TerraformJson => synthCloud(cluster, appsOf(cluster)).json;
 const addonsOf = (json: Json): Json[] => Object.values(json.resource.aws_eks_addon);
 /** The one add-on of that name in the Terraform resources. */
 const addon = (r: Json, name: string): Json => Object.values(r.aws_eks_addon).find((a: Json) => a.addon_name === name);

@@ -3,6 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { APPS } from '../apps';
+import { synthCloud } from '../constructs/cloud/synth-cloud';
+import type { TerraformJson } from '../constructs/cloud/terraform-json';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { CLUSTERS } from '../clusters';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { readReleases } from '../constructs/synth/releases-io';
@@ -70,3 +74,15 @@ export function scopedTempDirs(): (prefix: string) => string {
     return dir;
   };
 }
+
+/** A cluster's apps, resolved in the order its spec names them, for the cloud stack alone. */
+export const cloudAppsOf = (cluster: ClusterSpec): ResolvedApp[] =>
+  Object.keys(cluster.apps).map((name) =>
+    resolveApp(
+      APPS.find((a) => a.name === name)!,
+      cluster,
+    ),
+  );
+/** A cluster's real Terraform JSON, built from its spec alone (no releases needed on the cloud side). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const realCloudOf = (cluster: ClusterSpec): TerraformJson & any => synthCloud(cluster, cloudAppsOf(cluster)).json;

@@ -54,6 +54,13 @@ const ES_CLUSTER_LABEL = 'elasticsearch.k8s.elastic.co/cluster-name';
 const KIBANA_NAME_LABEL = 'kibana.k8s.elastic.co/name';
 /** ECK gives fsGroup 1000 only where the template sets no pod context, so ours repeats it (the images' user is 1000). */
 const eckPodSecurity = () => ({ runAsNonRoot: true, fsGroup: 1000, seccompProfile: RUNTIME_DEFAULT_SECCOMP });
+/*
+ * A container context in the pod template replaces the one ECK would give it, so ours names the images'
+ * users as ECK's defaults do: runAsNonRoot needs a numeric user to verify. Elasticsearch runs as 1000 with
+ * group 0 (its files are 1000:0, group-writable); Kibana as 1000:1000 (pkg/controller/kibana/securitycontext.go).
+ */
+const esUser = <T extends object>(context: T) => ({ ...context, runAsUser: 1000 });
+const kibanaUser = <T extends object>(context: T) => ({ ...context, runAsUser: 1000, runAsGroup: 1000 });
 
 /**
  * Elastic Cloud on Kubernetes: the operator, and the Elasticsearch cluster and Kibana it runs for the
@@ -145,9 +152,9 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           replicas: sizing.nodes,
           podSecurityContext: pod,
           containers: {
-            elasticsearch: { securityContext: hardenedContainer(), resources: sized(sizing.cpu, sizing.memory, sizing.memory) },
-            'elastic-internal-init-filesystem': { securityContext: hardenedContainer(), resources: sized('100m', '50Mi', '50Mi') },
-            'elastic-internal-suspend': { securityContext: hardenedContainer(), resources: sized('10m', '16Mi', '64Mi') },
+            elasticsearch: { securityContext: esUser(hardenedContainer()), resources: sized(sizing.cpu, sizing.memory, sizing.memory) },
+            'elastic-internal-init-filesystem': { securityContext: esUser(hardenedContainer()), resources: sized('100m', '50Mi', '50Mi') },
+            'elastic-internal-suspend': { securityContext: esUser(hardenedContainer()), resources: sized('10m', '16Mi', '64Mi') },
           },
           // ECK's own budget: one node may go while the cluster is green, none while it is not.
           disruptionBudget: { maxUnavailable: 1 },
@@ -170,9 +177,9 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           replicas: sizing.kibanaReplicas,
           podSecurityContext: pod,
           containers: {
-            kibana: { securityContext: hardenedContainer(), resources: sized('100m', '1Gi', '1Gi') },
+            kibana: { securityContext: kibanaUser(hardenedContainer()), resources: sized('100m', '1Gi', '1Gi') },
             // It prepares the config folders Kibana's read-only root needs, so its own root stays writable.
-            'elastic-internal-init': { securityContext: hardenedContainer({ writableRoot: true }), resources: sized('100m', '50Mi', '50Mi') },
+            'elastic-internal-init': { securityContext: kibanaUser(hardenedContainer({ writableRoot: true })), resources: sized('100m', '50Mi', '50Mi') },
           },
           // ECK makes no budget for Kibana; ours is in the configs layer.
           ...(sizing.kibanaReplicas > 1 ? { disruptionBudget: { maxUnavailable: 1 }, spread: true } : {}),

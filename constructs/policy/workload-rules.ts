@@ -50,10 +50,10 @@ export function workloadProblems(declared: readonly DeclaredWorkload[]): string[
       problems.push(`${at('settings.spread')} is not true: its ${min > 1 ? 'replicas' : 'replica'} must spread over zones`);
     }
     if (s.disruptionBudget) {
+      const allowed = evictionsAllowed(s.disruptionBudget, min);
       if (s.replicas === 'perNode' || w.kind === 'Job') problems.push(`${at('settings.disruptionBudget')}: a ${w.kind} takes no budget`);
-      else if (typeof evictionsAllowed(s.disruptionBudget, min) === 'string') {
-        problems.push(`${at('settings.disruptionBudget')}: ${evictionsAllowed(s.disruptionBudget, min)}`);
-      } else if ((evictionsAllowed(s.disruptionBudget, min) as number) < 1) {
+      else if (typeof allowed === 'string') problems.push(`${at('settings.disruptionBudget')}: ${allowed}`);
+      else if (allowed < 1) {
         problems.push(
           `${at('settings.disruptionBudget')} = ${JSON.stringify(s.disruptionBudget)}: at ${min} replica(s) it allows no eviction, so no node running it can be drained`,
         );

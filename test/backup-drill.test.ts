@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
 import { namespaceOf } from '../constructs/model/naming';
-import { podSpecOf } from '../constructs/policy/output-rules';
+import { podSpecOf } from '../constructs/policy/pod-template';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';

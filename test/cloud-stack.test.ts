@@ -29,7 +29,7 @@ import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
-import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
+import { EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { geesefsUserAddressOf, geesefsUserOf } from '../constructs/cloud/geesefs-user';
 import { groupsOf } from '../constructs/model/access-spec';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';

@@ -18,7 +18,7 @@ import {
 } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
 import { backupCoverageProblems, statefulProblems } from '../constructs/policy/data-rules';
-import { podSpecOf } from '../constructs/policy/output-rules';
+import { podSpecOf } from '../constructs/policy/pod-template';
 import { allObjects, describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { REAL_RELEASES, realOutput } from './support';

@@ -1,7 +1,7 @@
 import { CLUSTERS } from '../clusters';
 import { cloudProblems, eksAddonProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
 import { EKS_ADDON_VERSIONS, EXACT_ADDON_VERSION, addonMajorOf, MOUNTPOINT_MIN_MAJOR } from '../constructs/cloud/eks-addon-versions';
-import { EKS_ADDONS } from '../constructs/cloud/eks-addons';
+import { EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { NETWORK_POLICY_ENFORCING_MODE } from '../constructs/cloud/vpc-cni-config';
 import { cloudAppsOf as appsOf, realCloudOf as real } from './support';
 

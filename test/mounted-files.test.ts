@@ -1,5 +1,5 @@
 import { CLUSTERS } from '../clusters';
-import { podSpecOf } from '../constructs/policy/output-rules';
+import { podSpecOf } from '../constructs/policy/pod-template';
 import { mountedFileProblems, podMountProblems, readable, runsAsOf } from '../constructs/policy/mounted-file-rules';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { realObjectsOf } from './support';

@@ -3,16 +3,9 @@ import { CLUSTERS } from '../clusters';
 import { KIBANA, KIBANA_SERVICE, kibanaHostOf } from '../constructs/model/log-contract';
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, httpsListenerOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
-import {
-  coverageProblems,
-  hardeningProblems,
-  outputProblems,
-  podLabelsOf,
-  podSpecOf,
-  publicSurfaceProblems,
-  routeProblems,
-} from '../constructs/policy/output-rules';
+import { coverageProblems, hardeningProblems, outputProblems, publicSurfaceProblems, routeProblems } from '../constructs/policy/output-rules';
 import { kibanaProblems } from '../constructs/policy/kibana-rules';
+import { podLabelsOf, podSpecOf } from '../constructs/policy/pod-template';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { byKind, realObjects, realObjectsOf } from './support';

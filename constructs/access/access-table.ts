@@ -2,7 +2,7 @@ import type { AccessSpec } from '../model/access-spec';
 import { APP_ACCESS_LEVELS, appGroupOf, BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
 import type { AddOn } from '../platform/add-on';
 import type { KubeObject } from '../synth/kube-object';
-import type { RbacRule } from './cluster-roles';
+import type { RbacRule } from './rbac-rule';
 import { clusterWritersOf } from './cluster-writers';
 import { grantsOf, type Grant } from './rbac-evaluator';
 

@@ -4,14 +4,9 @@ import type { AppAccessLevel } from '../model/access-spec';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
 import { FLUX_NAMESPACE } from '../model/naming';
 import { OPERATOR_READ_RULES } from './operator-read';
+import type { RbacRule } from './rbac-rule';
 
 /** One RBAC rule, spelled out: no wildcard verb, resource or group anywhere. */
-export interface RbacRule {
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly verbs: readonly string[];
-  readonly resourceNames?: readonly string[];
-}
 
 export const READ = ['get', 'list', 'watch'] as const;
 

@@ -1,4 +1,4 @@
-import type { RbacRule } from './cluster-roles';
+import type { RbacRule } from './rbac-rule';
 
 const READ = ['get', 'list', 'watch'];
 

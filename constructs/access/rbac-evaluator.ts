@@ -1,5 +1,5 @@
 import type { KubeObject } from '../synth/kube-object';
-import type { RbacRule } from './cluster-roles';
+import type { RbacRule } from './rbac-rule';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

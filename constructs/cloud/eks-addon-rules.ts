@@ -1,6 +1,6 @@
 import type { ClusterSpec } from '../model/cluster-spec';
 import { addonMajorOf, EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf, EXACT_ADDON_VERSION, MOUNTPOINT_MIN_MAJOR } from './eks-addon-versions';
-import type { EksAddonName } from './eks-addons';
+import type { EksAddonName } from './eks-addon-versions';
 import { parsePolicy, resourcesOf, type TerraformJson } from './terraform-json';
 import { NETWORK_POLICY_ENFORCING_MODES } from './vpc-cni-config';
 

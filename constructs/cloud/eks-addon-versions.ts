@@ -1,11 +1,27 @@
-import type { EksAddonName } from './eks-addons';
-
 /* The exact version of every EKS add-on, one table per Kubernetes minor version. EKS would otherwise install
    its default version at creation and never move it, so what runs would depend on the day the cluster was
    made and show in no diff. The versions cannot be looked up live from here: each pin names where it was
    read and when. Before the first apply of a new pin, `aws eks describe-addon-versions --kubernetes-version
    <minor> --addon-name <name>` confirms it; EKS refuses a version it does not know, so a wrong pin stops the
    apply instead of installing something else. */
+
+/**
+ * The EKS add-ons every cluster has. `beforeNodes` ones must run for a node to become Ready (the cluster
+ * is created without the self-managed defaults); the others schedule pods, so they wait for the nodes.
+ * Each is pinned to an exact version per Kubernetes version (eks-addon-versions.ts).
+ */
+export const EKS_ADDONS = [
+  { name: 'vpc-cni', beforeNodes: true },
+  { name: 'kube-proxy', beforeNodes: true },
+  { name: 'eks-pod-identity-agent', beforeNodes: true },
+  { name: 'coredns', beforeNodes: false },
+  { name: 'aws-ebs-csi-driver', beforeNodes: false },
+  { name: 'aws-mountpoint-s3-csi-driver', beforeNodes: false },
+  // GuardDuty Runtime Monitoring's agent, managed here rather than by GuardDuty (threat-detection.ts).
+  { name: 'aws-guardduty-agent', beforeNodes: false },
+] as const;
+
+export type EksAddonName = (typeof EKS_ADDONS)[number]['name'];
 
 /** One pinned add-on version and where it was read. */
 export interface EksAddonPin {

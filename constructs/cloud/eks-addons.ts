@@ -4,27 +4,9 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EksCluster } from './eks-cluster';
-import { EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf } from './eks-addon-versions';
+import { EKS_ADDON_VERSIONS_FILE, EKS_ADDONS, eksAddonPinsOf } from './eks-addon-versions';
 import { managedPolicyArn, podIdentityTrust } from './iam-policy';
 import { VPC_CNI_CONFIGURATION } from './vpc-cni-config';
-
-/**
- * The EKS add-ons every cluster has. `beforeNodes` ones must run for a node to become Ready (the cluster
- * is created without the self-managed defaults); the others schedule pods, so they wait for the nodes.
- * Each is pinned to an exact version per Kubernetes version (eks-addon-versions.ts).
- */
-export const EKS_ADDONS = [
-  { name: 'vpc-cni', beforeNodes: true },
-  { name: 'kube-proxy', beforeNodes: true },
-  { name: 'eks-pod-identity-agent', beforeNodes: true },
-  { name: 'coredns', beforeNodes: false },
-  { name: 'aws-ebs-csi-driver', beforeNodes: false },
-  { name: 'aws-mountpoint-s3-csi-driver', beforeNodes: false },
-  // GuardDuty Runtime Monitoring's agent, managed here rather than by GuardDuty (threat-detection.ts).
-  { name: 'aws-guardduty-agent', beforeNodes: false },
-] as const;
-
-export type EksAddonName = (typeof EKS_ADDONS)[number]['name'];
 
 /** The EBS CSI controller's ServiceAccount, which the add-on creates; it gets its role through Pod Identity. */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { RbacRule } from '../access/cluster-roles';
+import type { RbacRule } from '../access/rbac-rule';
 import { FLUX_PRUNE_DISABLED } from '../app/bucket-volume';
 import { FLUX_NAMESPACE, labelsOf, namespaceOf } from '../model/naming';
 import { SpecProblem, SynthError } from '../policy/spec-error';

@@ -1,15 +1,10 @@
 import { ELASTALERT_ES_ROLE, ELASTALERT_ES_USER } from '../alerts/elasticsearch-access';
+import type { EsRole } from './es-role';
 import { appLogsRoleFor, appLogsRoleOf, kibanaPasswordSecretOf, kibanaUsersOf } from './kibana-access';
 import type { AccessSpec } from '../model/access-spec';
 import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, ELASTICSEARCH, EVENTS_STREAM } from '../model/log-contract';
 
 /** An Elasticsearch role as roles.yml declares it. */
-export interface EsRole {
-  readonly cluster: readonly string[];
-  readonly indices: readonly { readonly names: readonly string[]; readonly privileges: readonly string[] }[];
-  /** Kibana's feature privileges. */
-  readonly applications?: readonly { readonly application: string; readonly privileges: readonly string[]; readonly resources: readonly string[] }[];
-}
 
 /**
  * A platform component's own Elasticsearch user. Its password lives in the secret store at

@@ -1,7 +1,7 @@
 import { APP_ACCESS_LEVELS, type AccessSpec } from '../model/access-spec';
 import { containerLogStreamOf, gatewayAccessStreamOf } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
-import type { EsRole } from './elasticsearch-users';
+import type { EsRole } from './es-role';
 
 /** Elasticsearch's built-in role with every right: the platform admins'. */
 export const SUPERUSER_ROLE = 'superuser';

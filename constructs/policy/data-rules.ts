@@ -1,7 +1,7 @@
 import { FLUX_PRUNE_DISABLED, MOUNTPOINT_DRIVER } from '../app/bucket-volume';
 import { backupJobNameOf, type BackupJob } from '../app/backup-jobs';
 import { describe, type KubeObject } from '../synth/kube-object';
-import { podSpecOf } from './output-rules';
+import { podSpecOf } from './pod-template';
 
 /* The data path's properties: nothing stateful is ever pruned or deleted with its claim, and every app
    whose pods mount a bucket has its backup, retention, check and restore jobs. */

@@ -1,5 +1,5 @@
 import { describe, type KubeObject } from '../synth/kube-object';
-import { podSpecOf } from './output-rules';
+import { podSpecOf } from './pod-template';
 
 /*
  * Every file a container reads from a Secret, ConfigMap, downward API or projected volume must be

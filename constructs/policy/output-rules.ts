@@ -2,6 +2,7 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { httpsListenerOf } from '../model/naming';
 import { describe, type KubeObject } from '../synth/kube-object';
 import { alertQueryProblems } from './alert-query-rules';
+import { podLabelsOf, podSpecOf } from './pod-template';
 import { backupCoverageProblems, statefulProblems } from './data-rules';
 import { edgeProblems, supplyProblems } from './edge-rules';
 import { kibanaProblems } from './kibana-rules';
@@ -14,27 +15,6 @@ import { exemptionProblems, recommendedLabelProblems, scannerProblems } from './
    against broken objects to show that each one can fail. */
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
-
-/** The pod spec inside any workload kind. */
-export function podSpecOf(obj: KubeObject): Json | undefined {
-  const spec = obj.spec as Json;
-  switch (obj.kind) {
-    case 'Pod':
-      return spec;
-    case 'CronJob':
-      return spec?.jobTemplate?.spec?.template?.spec;
-    default:
-      return WORKLOAD_KINDS.has(obj.kind) ? spec?.template?.spec : undefined;
-  }
-}
-
-export function podLabelsOf(obj: KubeObject): Record<string, string> {
-  if (obj.kind === 'Pod') return obj.metadata.labels ?? {};
-  const spec = obj.spec as Json;
-  return (obj.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template : spec?.template)?.metadata?.labels ?? {};
-}
 
 const selects = (selector: Json, labels: Record<string, string>): boolean =>
   !!selector && !selector.matchExpressions && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);

@@ -11,7 +11,7 @@ import {
   type Scanner,
 } from '../model/scanner-exemptions';
 import { describe, type KubeObject } from '../synth/kube-object';
-import { podLabelsOf, podSpecOf } from './output-rules';
+import { podLabelsOf, podSpecOf } from './pod-template';
 import { checkKeyOf, SCANNER_CHECKS, type RuleCheck } from './scanner-checks';
 
 /*

@@ -14,7 +14,7 @@ import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/rel
 import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
 import type { PodGroup } from '../platform/pod-groups';
-import { podLabelsOf, podSpecOf } from '../policy/output-rules';
+import { podLabelsOf, podSpecOf } from '../policy/pod-template';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { namespaceLevelProblems, workloadProblems } from '../policy/workload-rules';
 import { PlatformConfigs, PlatformControllers, PlatformServices, PlatformSetup } from '../platform/platform';

@@ -140,9 +140,21 @@ export const dataNodesFor = (estimate: ShardEstimate, heapBytesPerNode: number, 
   return perNode <= 0 ? minNodes : Math.max(minNodes, Math.ceil(estimate.shards / perNode));
 };
 
-/** The heap (whole GiB) each master-eligible node needs for the estimate's indices within TARGET_FILL: at least `minBytes`. */
-export const heapBytesFor = (estimate: ShardEstimate, minBytes: number): number =>
-  Math.max(minBytes, Math.ceil(estimate.indices / (INDICES_PER_MASTER_HEAP_GB * TARGET_FILL)) * 2 ** 30);
+/** The heap at which a node's mapped fields no longer bind before max_shards_per_node does, in whole GiB. */
+export const FULL_NODE_HEAP_BYTES =
+  Math.ceil((BASELINE_HEAP_BYTES + MAX_SHARDS_PER_NODE * MAX_MAPPED_FIELDS_PER_INDEX * HEAP_BYTES_PER_MAPPED_FIELD) / 2 ** 30) * 2 ** 30;
+
+/**
+ * The heap (whole GiB) of each node: at least `minBytes`; enough for the master-eligible nodes to manage the
+ * estimate's indices within TARGET_FILL; and, once `minNodes` no longer hold the shards, enough that the
+ * heap binds no earlier than max_shards_per_node, so the cluster grows by full nodes and neither the node
+ * count nor the heap ever shrinks as apps are added.
+ */
+export function heapBytesFor(estimate: ShardEstimate, minBytes: number, minNodes: number): number {
+  const forIndices = Math.max(minBytes, Math.ceil(estimate.indices / (INDICES_PER_MASTER_HEAP_GB * TARGET_FILL)) * 2 ** 30);
+  const minNodesHold = estimate.shards <= minNodes * Math.min(MAX_SHARDS_PER_NODE, heapShardsPerNodeOf(forIndices)) * TARGET_FILL;
+  return minNodesHold ? forIndices : Math.max(forIndices, FULL_NODE_HEAP_BYTES);
+}
 
 const gib = (bytes: number) => `${Number((bytes / 2 ** 30).toFixed(2))} GiB`;
 

@@ -40,7 +40,7 @@ export function logLayoutOf(cluster: ClusterSpec, apps: readonly ResolvedApp[], 
   const replicas = LOG_REPLICAS[cluster.env];
   const estimate = estimateLogShards({ appRetentionDays: apps.map((a) => a.logRetentionDays ?? defaultDays), defaultRetentionDays: defaultDays, replicas });
   const sizedMemory = parseQuantity(sizing.memory)!;
-  const heapBytes = heapBytesFor(estimate, sizedMemory / 2);
+  const heapBytes = heapBytesFor(estimate, sizedMemory / 2, sizing.nodes);
   const memory = heapBytes * 2 > sizedMemory ? `${(heapBytes * 2) / 2 ** 30}Gi` : sizing.memory;
   const derivedDataNodes = dataNodesFor(estimate, heapBytes, sizing.nodes);
   const dataNodes = cluster.elasticsearch?.dataNodes ?? derivedDataNodes;
@@ -73,7 +73,12 @@ export function logLayoutProblems(cluster: ClusterSpec, layout: LogLayout): Spec
   }
   if (layout.replicas >= layout.dataNodes) {
     problems.push(
-      new SpecProblem(at, 'elasticsearch.dataNodes', layout.dataNodes, `${cluster.env} keeps ${layout.replicas} replica(s) of every log shard, which needs more data nodes than that`),
+      new SpecProblem(
+        at,
+        'elasticsearch.dataNodes',
+        layout.dataNodes,
+        `${cluster.env} keeps ${layout.replicas} replica(s) of every log shard, which needs more data nodes than that`,
+      ),
     );
   }
   if (layout.dataNodes > cluster.nodePool.max) {

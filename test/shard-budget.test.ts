@@ -24,6 +24,8 @@ import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { SynthError } from '../constructs/policy/spec-error';
 import { buildAll } from '../constructs/synth/pipeline';
 import { describeWithFiles } from '../constructs/synth/source-files';
+import { estimateCost, renderCost } from '../constructs/cost/estimate';
+import { renderOverview } from '../constructs/overview/cluster-overview';
 import { REAL_RELEASES, synthProblemsOf } from './support';
 
 const GiB = 2 ** 30;
@@ -96,6 +98,24 @@ describe('a generated 1,000-app cluster', () => {
         before = { dataNodes: layout.dataNodes, heap: layout.budget.heapBytesPerNode };
       }
     }
+  });
+});
+
+describe('where the estimate is shown', () => {
+  const fixture = generatedCluster(prod, 1000, { nodePool: { ...prod.nodePool, max: 30 } });
+  const apps = clusterAppsOf(fixture.cluster, fixture.apps);
+  const line = renderShardLine(logLayoutOf(fixture.cluster, apps).estimate, logLayoutOf(fixture.cluster, apps).budget);
+
+  test('npm run cost prints it, and prices the volumes of the derived data nodes', () => {
+    const estimate = estimateCost(fixture.cluster, apps, { kmsKeys: 1 });
+    expect(estimate.lines.map((l) => l.item)).toContain('Elasticsearch volumes: 11 × 100Gi');
+    expect(renderCost(estimate, 'prod', 30, 3)).toContain(`Log shards: ${line}.`);
+  });
+
+  test("the cluster's overview shows it, with the data nodes and where their count comes from", () => {
+    const text = renderOverview(fixture.cluster, apps);
+    expect(text).toContain('Elasticsearch: 11 data nodes (derived from the app count) of 4Gi memory');
+    expect(text).toContain(`Shard estimate: ${line}.`);
   });
 });
 

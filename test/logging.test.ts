@@ -4,7 +4,7 @@ import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
 import { SETUP_JOB_NAME, SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_REPLICAS } from '../constructs/logging/log-retention';
-import { backingIndicesOf, PRIMARY_SHARDS, rolloverDaysOf } from '../constructs/logging/shard-budget';
+import { backingIndicesOf, MAX_MAPPED_FIELDS_PER_INDEX, PRIMARY_SHARDS, rolloverDaysOf } from '../constructs/logging/shard-budget';
 import {
   ALL_LOG_STREAMS,
   containerLogStreamOf,
@@ -204,7 +204,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
         // The shard estimate reads the same rollover: at most backingIndicesOf(retention) indices a stream.
         expect([stream, phases.hot.actions.rollover.max_age]).toEqual([stream, `${rolloverDaysOf(retention)}d`]);
         expect(backingIndicesOf(retention)).toBe(2);
-        expect(winner.template.settings).toMatchObject({ 'index.number_of_shards': PRIMARY_SHARDS, 'index.number_of_replicas': LOG_REPLICAS[cluster.env] });
+        expect(winner.template.settings).toMatchObject({
+          'index.number_of_shards': PRIMARY_SHARDS,
+          'index.number_of_replicas': LOG_REPLICAS[cluster.env],
+          'index.mapping.total_fields.limit': MAX_MAPPED_FIELDS_PER_INDEX,
+        });
       }
     }
   });

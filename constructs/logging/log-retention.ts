@@ -3,7 +3,7 @@ import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_ST
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { LOG_FIELD_MAPPINGS, mappingPropertiesOf } from './field-types';
-import { PRIMARY_SHARDS, rolloverDaysOf } from './shard-budget';
+import { MAX_MAPPED_FIELDS_PER_INDEX, PRIMARY_SHARDS, rolloverDaysOf } from './shard-budget';
 
 /** Days the logs are kept where no app says otherwise. */
 export const DEFAULT_LOG_RETENTION_DAYS: Readonly<Record<EnvName, number>> = { staging: 14, prod: 90 };
@@ -45,7 +45,14 @@ const indexTemplate = (patterns: readonly string[], priority: number, policy: st
   composed_of: LOGS_COMPONENTS,
   ignore_missing_component_templates: ['logs@custom'],
   template: {
-    settings: { 'index.lifecycle.name': policy, 'index.number_of_shards': PRIMARY_SHARDS, 'index.number_of_replicas': replicas },
+    // The shard estimate's terms (shard-budget.ts): one primary, the env's replicas, and the field limit
+    // (Elasticsearch's default, set here so the heap a node needs per index cannot grow past it).
+    settings: {
+      'index.lifecycle.name': policy,
+      'index.number_of_shards': PRIMARY_SHARDS,
+      'index.number_of_replicas': replicas,
+      'index.mapping.total_fields.limit': MAX_MAPPED_FIELDS_PER_INDEX,
+    },
     // A document Elasticsearch cannot index (a mapping conflict) is kept in the stream's failure store,
     // `<stream>::failures`, and the write succeeds, so Fluent Bit never retries it. Applied when a stream
     // is created; Elasticsearch's `data_streams.failure_store.enabled` setting (eck.ts) covers older ones.

@@ -18,7 +18,7 @@
  *   (commit 9160fba23708232604ecad13d46e0b046434199b), getNodeMappingStats: 1 KiB of heap per mapped
  *   field of each index a node holds (`numFields * 1024L`).
  * - elastic/elasticsearch server/src/main/java/org/elasticsearch/index/mapper/MapperService.java:
- *   `index.mapping.total_fields.limit` defaults to 1000, and logs@settings.json (x-pack template-resources,
+ *   `index.mapping.total_fields.limit` defaults to 1000 (our index templates set it so), and logs@settings.json (x-pack template-resources,
  *   commit 2f76550c935e9e0b31b4f008d729362fbbf63312) sets `ignore_dynamic_beyond_limit`, so a log index
  *   maps at most 1000 fields: the worst case this estimate assumes.
  * - elastic/docs-content deploy-manage/production-guidance/optimize-performance/size-shards.md (commit

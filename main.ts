@@ -18,7 +18,7 @@ try {
 } catch (error) {
   process.exitCode = error instanceof UsageError ? 2 : 1;
   if (error instanceof UsageError) console.error(`synth: ${error.message}; nothing written`);
-  else if (error instanceof OutputWriteError && error.replaced) console.error(`synth: dist/ was replaced, but ${error.message}`);
+  else if (error instanceof OutputWriteError && error.replaced) console.error(`synth: ${error.message}`);
   else if (error instanceof SynthError || error instanceof SpecLoadError || error instanceof OutputWriteError) {
     console.error(`synth failed, nothing written: ${error.message}`);
   } else throw error;

@@ -28,12 +28,16 @@ export function loadSpecs(root: string): LoadedSpecs {
 
 function loadList<T>(root: string, file: string, name: string): readonly T[] {
   let exported: Record<string, unknown>;
+  const stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100; // a failed require of a spec file's import sits below a dozen loader frames
   try {
     // Loaded here, not imported, so that a broken spec file is reported, not thrown before main runs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exported = require(path.join(root, file)) as Record<string, unknown>;
   } catch (error) {
     throw new SpecLoadError(describeLoadFailure(root, file, error));
+  } finally {
+    Error.stackTraceLimit = stackLimit;
   }
   const list = exported[name];
   if (!Array.isArray(list)) throw new SpecLoadError(`${file}: exports no list ${name}`);

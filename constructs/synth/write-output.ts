@@ -41,7 +41,6 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
   const rendered = files.map((file) => ({ path: file.path, content: render(file) }));
   const outsidePaths = rendered.filter((f) => !f.path.startsWith(prefix)).map((f) => f.path);
   for (const failure of recoverOutput(root, DIST, outsidePaths)) warn(`an earlier synth's leftover stays: ${failure}`);
-  const changed = changedPaths(root, rendered, scopes);
 
   const dist = path.join(root, DIST);
   // mkdir, not mkdtemp: the new dist/ gets the mode the umask gives, as a checkout's folders do, not 0700.
@@ -49,8 +48,10 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
   const old = path.join(root, oldTreeOf(process.pid));
   const temps: string[] = [];
   let outside: Array<{ temp: string; target: string; file: string }>;
+  let changed: string[];
   try {
     try {
+      changed = changedPaths(root, rendered, scopes);
       fs.mkdirSync(fresh);
       for (const file of rendered.filter((f) => f.path.startsWith(prefix))) {
         writeFile(path.join(fresh, file.path.slice(prefix.length)), file.content);
@@ -65,7 +66,7 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
       if (options.envs) swapEnvs(dist, fresh, old, options.envs);
       else swapWhole(dist, fresh, old);
     } catch (error) {
-      throw new OutputWriteError(`could not write the new files: ${(error as Error).message}`, false);
+      throw new OutputWriteError(`could not write the new files: ${reasonOf(error)}`, false);
     }
     // dist/ is the new tree now: what fails from here on is reported as such, never as "nothing written".
     const failed: string[] = [];
@@ -73,17 +74,18 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
       try {
         fs.renameSync(temp, target);
       } catch (error) {
-        failed.push(`${file} (${(error as Error).message})`);
+        failed.push(`${file} (${reasonOf(error)})`);
       }
     }
     try {
       fs.rmSync(old, { recursive: true, force: true });
     } catch (error) {
-      warn(`the old output ${path.basename(old)} could not be removed (${(error as Error).message}); the next synth removes it`);
+      warn(`the old output ${path.basename(old)} could not be removed (${reasonOf(error)}); the next synth removes it`);
     }
     if (failed.length > 0) {
+      const replaced = scopes.map((scope) => `${scope}/`).join(', ');
       throw new OutputWriteError(
-        `${failed.length === 1 ? 'this file was' : 'these files were'} not updated: ${failed.join('; ')}. Fix that, then run synth again`,
+        `${replaced} ${scopes.length === 1 ? 'was' : 'were'} replaced with the new output, but ${failed.length === 1 ? 'this file was' : 'these files were'} not updated: ${failed.join('; ')}. Fix that, then run synth again`,
         true,
       );
     }
@@ -93,6 +95,9 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
   }
   return changed;
 }
+
+/** An fs error without its absolute paths: `EISDIR: illegal operation on a directory`. */
+const reasonOf = (error: unknown): string => ((error as Error).message ?? String(error)).replace(/, \w+ '.*$/s, '');
 
 /** Writing failed. `replaced`: whether dist/ had already been swapped for the new tree when it did. */
 export class OutputWriteError extends Error {
@@ -144,7 +149,7 @@ function changedPaths(root: string, rendered: ReadonlyArray<{ path: string; cont
   const generated = new Set(rendered.map((f) => f.path));
   for (const file of rendered) {
     const target = path.join(root, file.path);
-    if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== file.content) changed.add(file.path);
+    if (!fs.statSync(target, { throwIfNoEntry: false })?.isFile() || fs.readFileSync(target, 'utf8') !== file.content) changed.add(file.path);
   }
   for (const scope of scopes) {
     for (const existing of filesBelow(root, scope)) if (!generated.has(existing)) changed.add(existing);

@@ -49,7 +49,7 @@ function loadList<T>(root: string, file: string, name: string): readonly T[] {
   return list as T[];
 }
 
-/** esbuild's report of a file that does not parse: `/abs/apps/shop.ts:8:7: ERROR: Unexpected ":"`. */
+/** esbuild's report of a file that does not parse: `/abs/apps/shop.ts:8:7: ERROR: Unexpected ":"`, its column counted from 0. */
 const SYNTAX_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.*)$/;
 /** A stack frame: `at fn (/abs/file.ts:8:7)` or `at /abs/file.ts:8:7`. */
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
@@ -65,7 +65,8 @@ export function describeLoadFailure(root: string, file: string, error: unknown):
   if (syntax.length > 0) {
     const [, at, line, column, text] = syntax[0];
     const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more)` : '';
-    return `${relative(at)}:${line}:${column}: syntax error: ${text}${more}`;
+    // Columns from 1, as tsc, editors and stack traces count them.
+    return `${relative(at)}:${line}:${Number(column) + 1}: syntax error: ${text}${more}`;
   }
   const inRepo = (p: string) => path.isAbsolute(p) && !relative(p).startsWith('..') && !p.split(path.sep).includes('node_modules') && p !== __filename;
   const frame = ((error instanceof Error && error.stack) || '')

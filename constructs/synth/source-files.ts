@@ -27,6 +27,7 @@ export function specFileOf(spec: object): string | undefined {
 }
 
 function exporterOf(value: object): string | undefined {
+  if (typeof require === 'undefined') return undefined; // loaded as an ES module: no module registry to ask
   const exporters = Object.values(require.cache).filter(
     (m): m is NodeModule => m !== undefined && !m.filename.split(path.sep).includes('node_modules') && exportsValue(m, value),
   );

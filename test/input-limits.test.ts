@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPS } from '../apps';
@@ -9,7 +10,8 @@ import { PRICES } from '../constructs/cost/prices';
 import type { SynthError } from '../constructs/policy/spec-error';
 import { synthesize, type SynthInput } from '../constructs/synth/pipeline';
 import { describeWithFiles } from '../constructs/synth/source-files';
-import { REAL_RELEASES, synthProblemsOf, tempDir, treeHash } from './support';
+import { copyRepo, tsxCommand } from '../scripts/repo-copy';
+import { REAL_RELEASES, REPO_ROOT, synthProblemsOf, tempDir, treeHash } from './support';
 
 const app = (name: string) => APPS.find((a) => a.name === name)!;
 const cluster = (env: string) => CLUSTERS.find((c) => c.env === env)!;
@@ -419,4 +421,25 @@ describe('what a node of the pool offers, as EKS computes it', () => {
     expect(Object.keys(INSTANCE_TYPES).length).toBeGreaterThan(0);
     expect(Object.keys(PRICES.ec2PerHour).sort()).toEqual(Object.keys(INSTANCE_TYPES).sort());
   });
+});
+
+describe('npm run cost on an instance type the table does not know', () => {
+  test('prints one clear problem naming the file, exits 2, and shows no stack trace', () => {
+    const root = copyRepo(REPO_ROOT, path.join(tempDir('cost-unknown-type'), 'repo'));
+    try {
+      const file = path.join(root, 'clusters', 'prod', 'cluster.ts');
+      const spec = fs.readFileSync(file, 'utf8');
+      expect(spec).toContain("instanceTypes: ['m7i.large']");
+      fs.writeFileSync(file, spec.replace("instanceTypes: ['m7i.large']", "instanceTypes: ['m7i.huge']"));
+      const [command, args] = tsxCommand(root, 'scripts/cost.ts');
+      const run = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(
+        'file "clusters/prod/cluster.ts", cluster "acme-prod": field "nodePool.instanceTypes[0]" = "m7i.huge": is not in the instance type table',
+      );
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      fs.rmSync(path.dirname(root), { recursive: true, force: true });
+    }
+  }, 60_000);
 });

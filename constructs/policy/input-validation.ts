@@ -178,9 +178,8 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
       problems.push(new SpecProblem(at, 'hosts', host, `must be under ${domains.join(' or ')} (add its domain to the cluster's extraHostDomains to allow it)`));
     }
   }
-  problems.push(...checkResources(app.resources, at), ...checkScaling(app.scaling, at));
-  const resourcesValid = checkResources(app.resources, at).length === 0 && checkScaling(app.scaling, at).length === 0;
-  if (resourcesValid) problems.push(...checkResourceFit(app, cluster));
+  const sizing = [...checkResources(app.resources, at), ...checkScaling(app.scaling, at)];
+  problems.push(...(sizing.length > 0 ? sizing : checkResourceFit(app, cluster)));
   const override: AppOverride = cluster.apps[app.name] ?? {};
   for (const name of Object.keys(override.env ?? {})) {
     const problem = envNameProblem(name, app.name);

@@ -1,12 +1,34 @@
-import type { AppSpec, BackupSpec, EdgeSpec, ResourceSpec, ScalingSpec, StorageSpec } from '../model/app-spec';
-import type { AppOverride, ClusterSpec } from '../model/cluster-spec';
+import type {
+  AppAlertsSpec,
+  AppSpec,
+  BackupSpec,
+  EdgeSpec,
+  PreBackupHookSpec,
+  PrivateServiceSpec,
+  ResourceSpec,
+  RetentionSpec,
+  ScalingSpec,
+  SecretRef,
+  StorageSpec,
+} from '../model/app-spec';
+import type {
+  AppOverride,
+  BackupVaultSpec,
+  ClusterSpec,
+  DataSpec,
+  InternalAccessSpec,
+  NetworkSpec,
+  NodePoolSpec,
+  TerraformStateSpec,
+} from '../model/cluster-spec';
 import { SpecProblem } from './spec-error';
 
 /*
  * The field names each spec object may have. TypeScript refuses a misspelt field in an app or cluster
  * file, but synth runs the files without type-checking (tsx), where a misspelt optional field is just
  * ignored: `scalling: { max: 2 }` in an override would leave the app at its own scaling. So synth checks
- * the names too. Each table must name every field of its type (`satisfies` makes tsc say which is missing).
+ * the names too. Each table must name every field of its type (`satisfies` makes tsc say which is missing
+ * when a type gains a field; an object value's fields are checked only where its table is an object too).
  */
 
 /** `true`: any value; an object: its own known fields; `[shape]`: an array of such objects. */
@@ -18,11 +40,11 @@ const SCALING = { min: true, max: true, targetCpuPercent: true } satisfies Shape
 const STORAGE = { mountPath: true, driver: true, allowDelete: true, allowOverwrite: true, cacheSize: true, expectedGiB: true } satisfies ShapeOf<StorageSpec>;
 const BACKUP = {
   schedule: true,
-  retention: { daily: true, weekly: true, monthly: true },
+  retention: { daily: true, weekly: true, monthly: true } satisfies ShapeOf<RetentionSpec>,
   retentionSchedule: true,
   checkSchedule: true,
   checkReadDataSubset: true,
-  preBackup: { image: true, command: true },
+  preBackup: { image: true, command: true } satisfies ShapeOf<PreBackupHookSpec>,
 } satisfies ShapeOf<BackupSpec>;
 const EDGE = { requestsPerSecond: true, maxBodySize: true, timeoutSeconds: true } satisfies ShapeOf<EdgeSpec>;
 
@@ -39,18 +61,18 @@ const APP_FIELDS = {
   resources: RESOURCES,
   scaling: SCALING,
   env: true,
-  secrets: [{ env: true, secret: true, key: true }],
+  secrets: [{ env: true, secret: true, key: true } satisfies ShapeOf<SecretRef>],
   runAsUser: true,
   runAsUserReason: true,
   writablePaths: true,
   outboundHttps: true,
-  privateServices: [{ name: true, port: true, cidrs: true }],
+  privateServices: [{ name: true, port: true, cidrs: true } satisfies ShapeOf<PrivateServiceSpec>],
   storage: STORAGE,
   backup: BACKUP,
   logParser: true,
   logRetentionDays: true,
   edge: EDGE,
-  alerts: { errorBurst: { count: true, minutes: true } },
+  alerts: { errorBurst: { count: true, minutes: true } } satisfies ShapeOf<AppAlertsSpec>,
 } satisfies ShapeOf<AppSpec>;
 
 /** A cluster file's own fields; its `apps` overrides are checked with OVERRIDE_FIELDS, one app at a time. */
@@ -64,18 +86,22 @@ const CLUSTER_FIELDS = {
   region: true,
   offsiteRegion: true,
   kubernetesVersion: true,
-  nodePool: { instanceTypes: true, capacityType: true, min: true, max: true, diskGiB: true },
-  acme: { server: true, email: true },
-  internalAccess: { oidc: { issuer: true, clientId: true, clientSecret: true }, basicAuthSecret: true, allowedCidrs: true },
+  nodePool: { instanceTypes: true, capacityType: true, min: true, max: true, diskGiB: true } satisfies ShapeOf<NodePoolSpec>,
+  acme: { server: true, email: true } satisfies ShapeOf<ClusterSpec['acme']>,
+  internalAccess: {
+    oidc: { issuer: true, clientId: true, clientSecret: true } satisfies ShapeOf<NonNullable<InternalAccessSpec['oidc']>>,
+    basicAuthSecret: true,
+    allowedCidrs: true,
+  } satisfies ShapeOf<InternalAccessSpec>,
   alerting: true,
   disabledAddOns: true,
   apps: true,
   appData: true,
   adminCidrs: true,
-  network: { vpcCidr: true, zones: true, natGateways: true },
-  data: { noncurrentVersionDays: true, accessLogDays: true },
-  backupVault: { nearNoncurrentDays: true, objectLockMode: true, objectLockDays: true },
-  terraformState: { bucket: true, region: true },
+  network: { vpcCidr: true, zones: true, natGateways: true } satisfies ShapeOf<NetworkSpec>,
+  data: { noncurrentVersionDays: true, accessLogDays: true } satisfies ShapeOf<DataSpec>,
+  backupVault: { nearNoncurrentDays: true, objectLockMode: true, objectLockDays: true } satisfies ShapeOf<BackupVaultSpec>,
+  terraformState: { bucket: true, region: true } satisfies ShapeOf<TerraformStateSpec>,
 } satisfies ShapeOf<ClusterSpec>;
 
 /** The unknown field names in `value` against `shape`, as dotted paths below `prefix`, with their values. */

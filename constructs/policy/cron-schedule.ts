@@ -5,8 +5,10 @@
  * What Kubernetes accepts (read at the source):
  * - kubernetes/kubernetes pkg/apis/batch/validation/validation.go, validateScheduleFormat: the schedule must
  *   parse with cron.ParseStandard, and on create any "TZ" in it is refused ("cannot use TZ or CRON_TZ in
- *   schedule, use timeZone field instead"). The CronJob controller parses with the same function.
- * - github.com/robfig/cron/v3 v3.0.1 (the version Kubernetes vendors), parser.go and spec.go: ParseStandard
+ *   schedule, use timeZone field instead"). The CronJob controller parses with the same function. (Read
+ *   in a code index, not at the v1.35 tag: the repository is too large to fetch here; the TZ refusal has
+ *   stood since spec.timeZone went GA in 1.27.)
+ * - github.com/robfig/cron/v3 v3.0.1 (its last tag, the one Kubernetes' go.mod requires), parser.go and spec.go: ParseStandard
  *   takes exactly five whitespace-separated fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12
  *   or jan-dec, day of week 0-6 or sun-sat; names in any case), each a comma list of `*`, `?` (the same as
  *   `*`), `n`, `a-b`, each optionally `/step`, where `n/step` means n to the field's maximum; or one of the

@@ -19,7 +19,7 @@ export const shop: AppSpec = {
   scaling: { min: 2, max: 10, targetCpuPercent: 65 },
   outboundHttps: true,
   // The orders database (PostgreSQL on RDS, run outside this repo): its subnets in each env.
-  privateServices: [{ name: 'orders-db', port: 5432, cidrs: { staging: ['10.20.96.0/20'], prod: ['10.10.96.0/20'] } }],
+  privateServices: [{ name: 'orders-db', port: 5432, cidrs: { staging: ['10.20.128.0/20'], prod: ['10.10.128.0/20'] } }],
   env: {
     NODE_ENV: 'production',
     MEDIA_DIR: '/app/media',

@@ -69,7 +69,7 @@ describe('the cost estimate', () => {
 
   test('an instance type without a price is an error, not a zero', () => {
     expect(() => estimateCost({ ...cluster, nodePool: { ...cluster.nodePool, instanceTypes: ['x9.huge'] } }, [app], { kmsKeys: 4 })).toThrow(
-      'cost: no price for instance type x9.huge; add it to constructs/cost/prices.ts',
+      'cost: no price for instance type x9.huge; add it to constructs/model/instance-types.ts',
     );
   });
 });

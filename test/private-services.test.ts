@@ -56,7 +56,7 @@ describe('private services: the backup hook and bad input', () => {
     // NetworkPolicies belong to the platform layer: the app's tenant file.
     const staging = files.find((f) => f.path === tenantFileOf('staging', 'shop'))!.objects!;
     const policy = staging.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'shop-backup');
-    expect(privateEgressOf([policy])).toEqual(['10.20.96.0/20:5432']);
+    expect(privateEgressOf([policy])).toEqual(['10.20.128.0/20:5432']);
   });
 
   test.each([
@@ -72,7 +72,7 @@ describe('private services: the backup hook and bad input', () => {
     ],
     [
       'a port out of range',
-      [{ name: 'db', port: 70000, cidrs: { prod: ['10.10.96.0/20'] } }],
+      [{ name: 'db', port: 70000, cidrs: { prod: ['10.10.128.0/20'] } }],
       'app "shop": field "privateServices[0].port" = 70000: must be a port from 1 to 65535',
     ],
     [

@@ -17,6 +17,27 @@ export interface IsolationProps {
 export const JOB_PODS_HEADROOM = 2;
 export const surgeOf = (maxReplicas: number): number => Math.ceil(maxReplicas * 0.25);
 
+/** The app's namespace quota, in cores, bytes and pods: its limits at max replicas plus a rolling update's surge, and its backup jobs. */
+export interface AppQuota {
+  readonly pods: number;
+  /** App pods: max replicas and the surge, without the jobs. */
+  readonly appPods: number;
+  readonly requests: { readonly cpu: number; readonly memory: number };
+  readonly limits: { readonly cpu: number; readonly memory: number };
+}
+
+export function appQuotaOf(app: Pick<ResolvedApp, 'scaling' | 'resources' | 'backup'>): AppQuota {
+  const appPods = app.scaling.max + surgeOf(app.scaling.max);
+  const job = app.backup ? BACKUP_JOB_RESOURCES : app.resources;
+  const total = (pick: (r: ResourceSpec) => string) => parseQuantity(pick(app.resources))! * appPods + parseQuantity(pick(job))! * JOB_PODS_HEADROOM;
+  return {
+    pods: appPods + JOB_PODS_HEADROOM,
+    appPods,
+    requests: { cpu: total((r) => r.cpu.request), memory: total((r) => r.memory.request) },
+    limits: { cpu: total((r) => r.cpu.limit), memory: total((r) => r.memory.limit) },
+  };
+}
+
 /**
  * The app's own namespace and its ceilings: Pod Security `restricted`, a ResourceQuota sized from the
  * app's limits at max replicas plus its backup jobs (so a loaded app can never take more than its share of the cluster),
@@ -45,20 +66,16 @@ export class Isolation extends Construct {
       },
     });
 
-    const appPods = app.scaling.max + surgeOf(app.scaling.max);
-    const pods = appPods + JOB_PODS_HEADROOM;
-    const job = app.backup ? BACKUP_JOB_RESOURCES : app.resources;
-    const total = (pick: (r: ResourceSpec) => string, format: (n: number) => string) =>
-      Quantity.fromString(format(parseQuantity(pick(app.resources))! * appPods + parseQuantity(pick(job))! * JOB_PODS_HEADROOM));
+    const quota = appQuotaOf(app);
     new kplus.k8s.KubeResourceQuota(this, 'Quota', {
       metadata: { name: 'app-quota', namespace, labels: labelsOf(app.name) },
       spec: {
         hard: {
-          pods: Quantity.fromNumber(pods),
-          'requests.cpu': total((r) => r.cpu.request, formatCpu),
-          'limits.cpu': total((r) => r.cpu.limit, formatCpu),
-          'requests.memory': total((r) => r.memory.request, formatMemory),
-          'limits.memory': total((r) => r.memory.limit, formatMemory),
+          pods: Quantity.fromNumber(quota.pods),
+          'requests.cpu': Quantity.fromString(formatCpu(quota.requests.cpu)),
+          'limits.cpu': Quantity.fromString(formatCpu(quota.limits.cpu)),
+          'requests.memory': Quantity.fromString(formatMemory(quota.requests.memory)),
+          'limits.memory': Quantity.fromString(formatMemory(quota.limits.memory)),
           // The shared Gateway is the only way in: no app may open a port of its own.
           'services.loadbalancers': Quantity.fromNumber(0),
           'services.nodeports': Quantity.fromNumber(0),

@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
-import { appSecretOf, EXPOSURE_LABEL, labelsOf, namespaceOf, selectorLabelsOf, serviceAccountOf, serviceOf } from '../model/naming';
+import { appSecretOf, EXPOSURE_LABEL, scratchVolumeOf, labelsOf, namespaceOf, selectorLabelsOf, serviceAccountOf, serviceOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
 import {
@@ -136,8 +136,7 @@ export class Workload extends Construct {
       );
     }
     for (const path of app.writablePaths) {
-      const name = `scratch${path.replace(/[^a-z0-9]+/g, '-')}`.replace(/-$/, '');
-      container.mount(path, kplus.Volume.fromEmptyDir(this, `Scratch${path}`, name, { sizeLimit: sizeOf(SCRATCH_SIZE_LIMIT) }));
+      container.mount(path, kplus.Volume.fromEmptyDir(this, `Scratch${path}`, scratchVolumeOf(path), { sizeLimit: sizeOf(SCRATCH_SIZE_LIMIT) }));
     }
 
     // cdk8s-plus 28 has no topology spread constraints.

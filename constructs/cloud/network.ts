@@ -8,14 +8,8 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct } from 'constructs';
-import { formatCidr, parseCidr, subnetOf } from './cidr';
-
-/** Size of each zone's private subnet (nodes, and pods through the VPC CNI): 8,192 addresses. */
-export const PRIVATE_SUBNET_PREFIX = 19;
-/** Size of each zone's public subnet: only the load balancer's addresses live there. */
-export const PUBLIC_SUBNET_PREFIX = 24;
-/** The public /24s start after the three private /19s (10.x.96.0/24 in a 10.x.0.0/16). */
-const FIRST_PUBLIC_SUBNET = 96;
+import { formatCidr, parseCidr } from './cidr';
+import { privateSubnetOf, publicSubnetOf } from './vpc-layout';
 
 export interface NetworkProps {
   /** Names the VPC and tags the subnets for the cluster's load balancers. */
@@ -64,7 +58,7 @@ export class Network extends Construct {
       const publicSubnet = new Subnet(this, `Public${i}`, {
         vpcId: this.vpc.id,
         availabilityZone: zone,
-        cidrBlock: formatCidr(subnetOf(cidr, PUBLIC_SUBNET_PREFIX, FIRST_PUBLIC_SUBNET + i)),
+        cidrBlock: formatCidr(publicSubnetOf(cidr, i)),
         mapPublicIpOnLaunch: false,
         tags: { ...name(`public-${zone}`), ...clusterTag, 'kubernetes.io/role/elb': '1' },
       });
@@ -88,7 +82,7 @@ export class Network extends Construct {
       const privateSubnet = new Subnet(this, `Private${i}`, {
         vpcId: this.vpc.id,
         availabilityZone: zone,
-        cidrBlock: formatCidr(subnetOf(cidr, PRIVATE_SUBNET_PREFIX, i)),
+        cidrBlock: formatCidr(privateSubnetOf(cidr, i)),
         mapPublicIpOnLaunch: false,
         tags: { ...name(`private-${zone}`), ...clusterTag, 'kubernetes.io/role/internal-elb': '1' },
       });

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { NodePoolSpec } from '../model/cluster-spec';
 import type { EksCluster } from './eks-cluster';
 import { managedPolicyArn, serviceTrust } from './iam-policy';
-import { amiTypeOf, cpuArchitectureOf } from './instance-types';
+import { amiTypeOf, cpuArchitectureOf } from '../model/instance-types';
 
 /** The root volume of the AL2023 EKS images. */
 const ROOT_DEVICE = '/dev/xvda';

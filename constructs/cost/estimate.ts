@@ -46,7 +46,7 @@ export function estimateCost(
   const pool = cluster.nodePool;
   const type = pool.instanceTypes[0];
   const onDemand = prices.ec2PerHour[type];
-  if (onDemand === undefined) throw new Error(`cost: no price for instance type ${type}; add it to constructs/cost/prices.ts`);
+  if (onDemand === undefined) throw new Error(`cost: no price for instance type ${type}; add it to constructs/model/instance-types.ts`);
   const hourly = pool.capacityType === 'SPOT' ? onDemand * prices.spotShareOfOnDemand : onDemand;
   const nodeMonthly = hourly * h + pool.diskGiB * prices.ebsGp3PerGBMonth;
   const nats = settings.network.natGateways === 'perZone' ? settings.network.zones.length : 1;

@@ -1,3 +1,5 @@
+import { INSTANCE_TYPES } from '../model/instance-types';
+
 /**
  * The prices the cost estimate uses: AWS on-demand list prices (USD, Linux) for the clusters' region
  * and the offsite region. Recorded on `takenOn` from the AWS price list as last checked; check the
@@ -30,8 +32,8 @@ export const PRICES: Prices = {
   currency: 'USD',
   hoursPerMonth: 730,
   eksControlPlanePerHour: 0.1,
-  /** On-demand, per instance-hour. */
-  ec2PerHour: { 't3.large': 0.096, 't3a.large': 0.0864, 'm7i.large': 0.1159 },
+  /** On-demand, per instance-hour: the instance type table's figures (constructs/model/instance-types.ts). */
+  ec2PerHour: Object.fromEntries(Object.entries(INSTANCE_TYPES).map(([type, facts]) => [type, facts.onDemandPerHour])),
   /** Spot capacity's usual price as a share of on-demand for these families (it moves daily). */
   spotShareOfOnDemand: 0.35,
   natGatewayPerHour: 0.052,

@@ -35,6 +35,8 @@ export const POD_SECURITY_REASON_ANNOTATION = `${LABEL_PREFIX}/pod-security-reas
 export const namespaceOf = (app: string): string => app;
 export const serviceAccountOf = (app: string): string => app;
 export const serviceOf = (app: string): string => app;
+/** The emptyDir volume of one of the app's writable paths, e.g. `/var/run/apache2` → `scratch-var-run-apache2`. */
+export const scratchVolumeOf = (path: string): string => `scratch${path.replace(/[^a-z0-9]+/g, '-')}`.replace(/-$/, '');
 /** The Secret that External Secrets fills from the store and the Deployment reads. */
 export const appSecretOf = (app: string): string => `${app}-secrets`;
 /** The secret store path of one of an app's secrets: an app can name only secrets under its own path. */

@@ -3,7 +3,7 @@ import type { AppSpec } from '../model/app-spec';
 import { CHAT_SERVICES, type ClusterSpec } from '../model/cluster-spec';
 import { SpecProblem } from './spec-error';
 
-const EMAIL = /^[A-Za-z0-9._%+-]+@([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const EMAIL = /^[A-Za-z0-9._%+-]+@([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 const MAX_WINDOW_MINUTES = 24 * 60;

@@ -1,18 +1,14 @@
 import { STORAGE_DRIVERS, type AppSpec } from '../model/app-spec';
 import { isPinned, parseImage } from '../model/image';
 import { parseQuantity } from '../model/quantity';
+import { cronScheduleProblem } from './cron-schedule';
+import { mountPathProblem } from './mount-paths';
 import { SpecProblem } from './spec-error';
 
-const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
 /** What `restic check --read-data-subset` accepts: a percentage, `n/t`, or a size. */
 const READ_DATA_SUBSET = /^((100|[1-9]?[0-9])(\.[0-9]+)?%|[1-9][0-9]*\/[1-9][0-9]*|[1-9][0-9]*[kKmMgGtT])$/;
 /** Paths the backup jobs mount their own volumes at; the app's data never lives there. */
 const RESERVED_PATHS = ['/backup', '/restic', '/restore'];
-
-const isCron = (expression: string): boolean => {
-  const fields = expression.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
-};
 
 /** The app file's storage and backup sections: where the bucket mounts, with which driver, and how it is backed up. */
 export function checkDataPath(app: AppSpec): SpecProblem[] {
@@ -22,8 +18,8 @@ export function checkDataPath(app: AppSpec): SpecProblem[] {
   const { storage, backup } = app;
   if (storage) {
     const path = storage.mountPath;
-    if (!path.startsWith('/') || path === '/') say('storage.mountPath', path, 'must be an absolute path other than /');
-    else if (RESERVED_PATHS.some((r) => path === r || path.startsWith(`${r}/`)))
+    // The path's form is checkMountPaths's (mount-paths.ts); here only what the backup jobs need of it.
+    if (mountPathProblem(path) === undefined && RESERVED_PATHS.some((r) => path === r || path.startsWith(`${r}/`)))
       say('storage.mountPath', path, `must not lie under ${RESERVED_PATHS.join(', ')}: the backup jobs mount there`);
     if (storage.driver !== undefined && !STORAGE_DRIVERS.includes(storage.driver))
       say('storage.driver', storage.driver, `must be one of ${STORAGE_DRIVERS.join(', ')}`);
@@ -37,7 +33,8 @@ export function checkDataPath(app: AppSpec): SpecProblem[] {
   if (!storage) say('backup', backup, 'needs storage: there is no data to back up');
   for (const field of ['schedule', 'retentionSchedule', 'checkSchedule'] as const) {
     const value = backup[field];
-    if (value !== undefined && !isCron(value)) say(`backup.${field}`, value, 'must be a 5-field cron expression, e.g. "30 2 * * *"');
+    const problem = value === undefined ? undefined : cronScheduleProblem(value);
+    if (problem) say(`backup.${field}`, value, problem);
   }
   const retention = backup.retention ?? {};
   for (const field of ['daily', 'weekly', 'monthly'] as const) {

@@ -1,3 +1,4 @@
+import { parseCidr } from '../cloud/cidr';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { parseQuantity } from '../model/quantity';
@@ -6,7 +7,6 @@ import { addOnsOf } from '../platform/default-add-ons';
 import { platformEndpointsOf } from '../platform/internal-endpoint';
 import { SpecProblem, SynthError } from './spec-error';
 
-const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 /** Gateway API allows 64 listeners on a Gateway: the HTTP one plus one HTTPS listener per host (apps' and platform endpoints'). */
 export const MAX_HOSTS_PER_CLUSTER = 63;
 
@@ -64,7 +64,8 @@ export function validateEdgeInput(clusters: readonly ClusterSpec[], apps: readon
       problems.push(new SpecProblem(at, 'internalAccess.oidc.issuer', access.oidc.issuer, 'must be an https:// URL'));
     }
     for (const [i, cidr] of (access.allowedCidrs ?? []).entries()) {
-      if (!CIDR.test(cidr)) problems.push(new SpecProblem(at, `internalAccess.allowedCidrs[${i}]`, cidr, 'must be an IPv4 CIDR, e.g. "203.0.113.0/24"'));
+      if (typeof cidr !== 'string' || !parseCidr(cidr))
+        problems.push(new SpecProblem(at, `internalAccess.allowedCidrs[${i}]`, cidr, 'must be an IPv4 CIDR, e.g. "203.0.113.0/24"'));
     }
   }
   if (problems.length > 0) throw new SynthError(problems);

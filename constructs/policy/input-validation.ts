@@ -1,23 +1,29 @@
-import { ENV_NAMES, LOG_PARSERS, type AppSpec } from '../model/app-spec';
+import { ENV_NAMES, LOG_PARSERS, type AppSpec, type ResourceSpec, type ScalingSpec } from '../model/app-spec';
 import { isPrivateCidr, parseCidr } from '../cloud/cidr';
 import { EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf } from '../cloud/eks-addon-versions';
-import { cpuArchitectureOf, isInstanceType } from '../cloud/instance-types';
-import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type ClusterSpec } from '../model/cluster-spec';
+import { AWS_REGIONS_FILE, isAwsRegion } from '../model/aws-regions';
+import { cpuArchitectureOf, INSTANCE_TYPES, INSTANCE_TYPES_FILE, isInstanceType } from '../model/instance-types';
+import { isKubernetesVersion, KUBERNETES_VERSIONS, KUBERNETES_VERSIONS_FILE, MIN_KUBERNETES_MINOR } from '../model/kubernetes-versions';
+import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
 import { appRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/resolve';
 import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
 import { checkAccess } from './access-validation';
-import { checkAppAlerts, checkClusterAlerting } from './alert-validation';
+import { checkAppAlerts, checkClusterAlerting, EMAIL } from './alert-validation';
 import { checkDataPath } from './data-validation';
+import { envNameProblem } from './env-names';
+import { checkMountPaths } from './mount-paths';
 import { checkPrivateServices } from './network-validation';
 import { reservedNameReason } from './reserved-names';
+import { checkResourceFit } from './resource-limits';
+import { checkAppFields, checkClusterFields } from './spec-keys';
 import { SpecProblem, SynthError } from './spec-error';
+import { checkVpcRanges } from './vpc-ranges';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const FQDN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 const ACME_SERVERS: Record<string, string> = { staging: LETSENCRYPT_STAGING, prod: LETSENCRYPT_PRODUCTION };
 const MIN_NODES = 3;
@@ -35,15 +41,17 @@ export function validateInput(clusters: readonly ClusterSpec[], apps: readonly A
   for (const app of apps) {
     if (seenApps.has(app.name)) problems.push(new SpecProblem({ app: app.name }, 'name', app.name, 'two apps have this name'));
     seenApps.add(app.name);
-    problems.push(...checkAppFile(app));
+    problems.push(...checkAppFields(app), ...checkAppFile(app), ...checkShadowedAppValues(app, clusters));
   }
   const seenClusters = new Set<string>();
   for (const cluster of clusters) {
     if (seenClusters.has(cluster.name)) problems.push(new SpecProblem({ cluster: cluster.name }, 'name', cluster.name, 'two clusters have this name'));
     seenClusters.add(cluster.name);
+    problems.push(...checkClusterFields(cluster));
     problems.push(...checkCluster(cluster, apps));
     problems.push(...checkClusterAlerting(cluster));
   }
+  problems.push(...checkVpcRanges(clusters, apps));
   if (problems.length > 0) throw new SynthError(problems);
 }
 
@@ -88,9 +96,7 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   } else if ((app.runAsUser ?? DEFAULT_RUN_AS_USER) >= MIN_SCANNER_UID && app.runAsUserReason !== undefined) {
     problems.push(new SpecProblem(at, 'runAsUserReason', app.runAsUserReason, `is only for a runAsUser below ${MIN_SCANNER_UID}: remove it`));
   }
-  for (const [i, path] of (app.writablePaths ?? []).entries()) {
-    if (!path.startsWith('/') || path === '/') problems.push(new SpecProblem(at, `writablePaths[${i}]`, path, 'must be an absolute path other than /'));
-  }
+  problems.push(...checkMountPaths(app));
   problems.push(...checkDataPath(app));
   problems.push(...checkPrivateServices(app));
   problems.push(...checkAppAlerts(app));
@@ -100,8 +106,13 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   if (app.logParser !== undefined && !LOG_PARSERS.includes(app.logParser)) {
     problems.push(new SpecProblem(at, 'logParser', app.logParser, `must be one of ${LOG_PARSERS.join(', ')}`));
   }
+  for (const name of Object.keys(app.env ?? {})) {
+    const problem = envNameProblem(name, app.name);
+    if (problem) problems.push(new SpecProblem(at, `env.${name}`, name, problem));
+  }
   for (const [i, ref] of (app.secrets ?? []).entries()) {
-    if (!ENV_VAR.test(ref.env)) problems.push(new SpecProblem(at, `secrets[${i}].env`, ref.env, 'must be an env var name'));
+    const problem = envNameProblem(ref.env, app.name);
+    if (problem) problems.push(new SpecProblem(at, `secrets[${i}].env`, ref.env, problem));
     if (!SECRET_NAME.test(ref.secret)) problems.push(new SpecProblem(at, `secrets[${i}].secret`, ref.secret, 'must be a lower-case secret name'));
     if (ref.env in (app.env ?? {})) problems.push(new SpecProblem(at, `secrets[${i}].env`, ref.env, 'is also set as a plain env var'));
   }
@@ -122,6 +133,9 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
   if (!Number.isInteger(pool.min) || pool.min < MIN_NODES)
     problems.push(new SpecProblem(at, 'nodePool.min', pool.min, `must be at least ${MIN_NODES}, one node per availability zone`));
   if (pool.max < pool.min) problems.push(new SpecProblem(at, 'nodePool.max', pool.max, `must be at least nodePool.min (${pool.min})`));
+  if (typeof cluster.acme.email !== 'string' || !EMAIL.test(cluster.acme.email)) {
+    problems.push(new SpecProblem(at, 'acme.email', cluster.acme.email, "is not an email address: Let's Encrypt writes to it about expiring certificates"));
+  }
   if (cluster.acme.server !== ACME_SERVERS[cluster.env]) {
     problems.push(new SpecProblem(at, 'acme.server', cluster.acme.server, `the ${cluster.env} cluster must use ${ACME_SERVERS[cluster.env]}`));
   }
@@ -164,29 +178,66 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
       problems.push(new SpecProblem(at, 'hosts', host, `must be under ${domains.join(' or ')} (add its domain to the cluster's extraHostDomains to allow it)`));
     }
   }
+  const sizing = [...checkResources(app.resources, at), ...checkScaling(app.scaling, at)];
+  problems.push(...(sizing.length > 0 ? sizing : checkResourceFit(app, cluster)));
+  const override: AppOverride = cluster.apps[app.name] ?? {};
+  for (const name of Object.keys(override.env ?? {})) {
+    const problem = envNameProblem(name, app.name);
+    if (problem) problems.push(new SpecProblem(at, `env.${name}`, name, problem));
+    else if (app.secrets.some((ref) => ref.env === name)) problems.push(new SpecProblem(at, `env.${name}`, name, "is also one of the app's secrets"));
+  }
+  return problems;
+}
+
+/** An app's resources, as the app file or an env override sets them. */
+function checkResources(resources: ResourceSpec, at: SpecProblem['where']): SpecProblem[] {
+  const problems: SpecProblem[] = [];
   for (const kind of ['cpu', 'memory'] as const) {
-    const { request, limit } = app.resources[kind];
-    const req = parseQuantity(request);
-    const lim = parseQuantity(limit);
+    const { request, limit } = resources?.[kind] ?? {};
+    const req = typeof request === 'string' ? parseQuantity(request) : undefined;
+    const lim = typeof limit === 'string' ? parseQuantity(limit) : undefined;
     if (req === undefined || req <= 0) problems.push(new SpecProblem(at, `resources.${kind}.request`, request, 'is not a positive Kubernetes quantity'));
     if (lim === undefined || lim <= 0) problems.push(new SpecProblem(at, `resources.${kind}.limit`, limit, 'is not a positive Kubernetes quantity'));
     if (req !== undefined && lim !== undefined && req > lim)
       problems.push(new SpecProblem(at, `resources.${kind}.request`, request, `must not exceed the limit (${limit})`));
   }
-  const { min, max, targetCpuPercent } = app.scaling;
-  if (!Number.isInteger(min) || min < 1) problems.push(new SpecProblem(at, 'scaling.min', min, 'must be a whole number of at least 1'));
-  if (!Number.isInteger(max) || max < min) problems.push(new SpecProblem(at, 'scaling.max', max, `must be a whole number of at least scaling.min (${min})`));
-  if (targetCpuPercent !== undefined && (targetCpuPercent < 10 || targetCpuPercent > 100)) {
+  return problems;
+}
+
+/** An app's replica bounds, as the app file or an env override sets them. */
+function checkScaling(scaling: ScalingSpec, at: SpecProblem['where']): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const { min, max, targetCpuPercent } = scaling ?? ({} as Partial<ScalingSpec>);
+  if (!Number.isInteger(min) || min! < 1) problems.push(new SpecProblem(at, 'scaling.min', min, 'must be a whole number of at least 1'));
+  if (!Number.isInteger(max) || max! < min!) problems.push(new SpecProblem(at, 'scaling.max', max, `must be a whole number of at least scaling.min (${min})`));
+  if (targetCpuPercent !== undefined && (typeof targetCpuPercent !== 'number' || targetCpuPercent < 10 || targetCpuPercent > 100)) {
     problems.push(new SpecProblem(at, 'scaling.targetCpuPercent', targetCpuPercent, 'must be between 10 and 100'));
-  }
-  for (const name of Object.keys(app.env)) {
-    if (!ENV_VAR.test(name)) problems.push(new SpecProblem(at, `env.${name}`, name, 'must be an env var name'));
   }
   return problems;
 }
 
-/** EKS versions before this one have left standard support (checked 2026-11); raise it as EKS retires versions. */
-export const MIN_KUBERNETES_MINOR = 34;
+/**
+ * The app file's own resources, scaling and hosts where every env that runs the app overrides them (or
+ * no env runs it): the checks on each env's resolved app never see those values, yet they are what the
+ * next env to drop its override gets. A value still in effect somewhere is checked there, once.
+ */
+function checkShadowedAppValues(app: AppSpec, clusters: readonly ClusterSpec[]): SpecProblem[] {
+  const at = { app: app.name };
+  const running = clusters.filter((c) => Object.hasOwn(c.apps ?? {}, app.name));
+  const shadowed = (field: keyof AppOverride, env?: string) =>
+    running.filter((c) => env === undefined || c.env === env).every((c) => c.apps[app.name]?.[field] !== undefined);
+  const problems: SpecProblem[] = [];
+  if (shadowed('resources')) problems.push(...checkResources(app.resources, at));
+  if (shadowed('scaling')) problems.push(...checkScaling(app.scaling, at));
+  for (const [env, hosts] of Object.entries(app.hosts ?? {})) {
+    if (!shadowed('hosts', env)) continue;
+    for (const [i, host] of (hosts ?? []).entries()) {
+      if (!FQDN.test(host)) problems.push(new SpecProblem(at, `hosts.${env}[${i}]`, host, 'must be a lower-case fully qualified domain name'));
+    }
+  }
+  return problems;
+}
+
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -261,6 +312,10 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
     if (!Number.isInteger(value) || value < min || value > MAX_DAYS) add(field, value, `must be a whole number of days from ${min} to ${MAX_DAYS}`);
   };
   const settings = cloudSettingsOf(cluster);
+  const regionProblem = (field: string, region: string) => {
+    if (typeof region !== 'string' || !REGION.test(region)) add(field, region, 'must be an AWS region, e.g. eu-central-1');
+    else if (!isAwsRegion(region)) add(field, region, `is not an AWS region where EKS runs; if it is new, add it to AWS_REGIONS in ${AWS_REGIONS_FILE}`);
+  };
 
   const minor = /^1\.(\d+)$/.exec(cluster.kubernetesVersion);
   if (!minor || Number(minor[1]) < MIN_KUBERNETES_MINOR) {
@@ -271,18 +326,30 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
       cluster.kubernetesVersion,
       `has no EKS add-on versions pinned: add a table for it to EKS_ADDON_VERSIONS in ${EKS_ADDON_VERSIONS_FILE}`,
     );
+  } else if (!isKubernetesVersion(cluster.kubernetesVersion)) {
+    add(
+      'kubernetesVersion',
+      cluster.kubernetesVersion,
+      `is not in KUBERNETES_VERSIONS (${Object.keys(KUBERNETES_VERSIONS).join(', ')}) in ${KUBERNETES_VERSIONS_FILE}: add it there with the day its EKS standard support ends`,
+    );
   }
   for (const [field, region] of [
     ['region', cluster.region],
     ['offsiteRegion', cluster.offsiteRegion],
   ] as const) {
-    if (!REGION.test(region)) add(field, region, 'must be an AWS region, e.g. eu-central-1');
+    regionProblem(field, region);
   }
 
   const pool = cluster.nodePool;
   if (pool.instanceTypes.length === 0) add('nodePool.instanceTypes', pool.instanceTypes, 'must name at least one instance type');
   for (const [i, type] of pool.instanceTypes.entries()) {
-    if (!isInstanceType(type)) add(`nodePool.instanceTypes[${i}]`, type, 'is not an EC2 instance type, e.g. m7i.large');
+    if (!isInstanceType(type)) {
+      add(
+        `nodePool.instanceTypes[${i}]`,
+        type,
+        `is not in the instance type table (${Object.keys(INSTANCE_TYPES).join(', ')}): add it to INSTANCE_TYPES in ${INSTANCE_TYPES_FILE} with its vCPUs, memory, ENIs and price`,
+      );
+    }
   }
   const arches = new Set(pool.instanceTypes.map(cpuArchitectureOf));
   if (arches.size > 1) add('nodePool.instanceTypes', pool.instanceTypes, 'mixes x86_64 and arm64 (Graviton) types: one node group runs one image');
@@ -315,7 +382,7 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
 
   const state = settings.terraformState;
   if (!S3_BUCKET_NAME.test(state.bucket) || state.bucket.includes('..')) add('terraformState.bucket', state.bucket, 'must be an S3 bucket name');
-  if (!REGION.test(state.region)) add('terraformState.region', state.region, 'must be an AWS region, e.g. eu-central-1');
+  regionProblem('terraformState.region', state.region);
 
   const extraDomains = cluster.extraHostDomains ?? [];
   for (const [domain, zoneId] of Object.entries(settings.extraHostZones).sort(([a], [b]) => a.localeCompare(b))) {

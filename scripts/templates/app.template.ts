@@ -31,7 +31,7 @@ export const appIdentifier: AppSpec = {
   ],
   // Optional, see apps/shop.ts and apps/legacy-site.ts:
   // outboundHttps: true,                        // may call HTTPS APIs on the internet
-  // privateServices: [{ name: 'db', port: 5432, cidrs: { staging: ['10.20.96.0/20'] } }], // its database inside the network
+  // privateServices: [{ name: 'db', port: 5432, cidrs: { staging: ['10.20.128.0/20'] } }], // its database inside the network
   // logParser: 'nginx',                         // how its log lines are parsed into fields
   // storage: { mountPath: '/app/data' },        // its own bucket, mounted as a folder, backed up nightly
   // backup: { schedule: '0 2 * * *' },          // when storage is set

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** What a copy leaves out: git, the installed packages (linked instead), and scratch or temp folders. */
-const SKIP = new Set(['.git', 'node_modules', '.scratch']);
+/** What a copy leaves out: git, the installed packages (linked instead), scratch or temp folders, and the write lock of a command running in the original. */
+const SKIP = new Set(['.git', 'node_modules', '.scratch', '.repo-write.lock']);
 
 /**
  * Copies the repo's sources, specs and dist/ from `from` into `to` (created), and links node_modules,

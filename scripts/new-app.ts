@@ -10,7 +10,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseImage } from '../constructs/model/image';
-import { advance, placeholderVersionOf, releasesFileOf, renderReleasesFile, withRelease, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
+import {
+  advance,
+  placeholderVersionOf,
+  releasesFileOf,
+  renderReleasesFile,
+  withRelease,
+  type ReleasesFile,
+  type ReleaseVersion,
+} from '../constructs/model/releases';
 import { reservedNameReason } from '../constructs/policy/reserved-names';
 import { SynthError } from '../constructs/policy/spec-error';
 import { treeOnDisk } from '../constructs/synth/output-tree';

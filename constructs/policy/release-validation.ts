@@ -72,7 +72,9 @@ function repeatProblems(current: ReleaseVersion, history: readonly ReleaseVersio
   history.forEach((version, i) => {
     const value = { tag: version.tag, digest: version.digest };
     if (sameVersion(version, current)) {
-      problems.push(new SpecProblem(at, `history[${i}]`, value, `is the current version ${describeVersion(current)}: history holds only the versions before it`));
+      problems.push(
+        new SpecProblem(at, `history[${i}]`, value, `is the current version ${describeVersion(current)}: history holds only the versions before it`),
+      );
       return;
     }
     const first = history.findIndex((v) => sameVersion(v, version));

@@ -21,9 +21,9 @@ import {
 } from '../constructs/model/releases';
 import { reservedNameReason } from '../constructs/policy/reserved-names';
 import { SynthError } from '../constructs/policy/spec-error';
-import { treeOnDisk } from '../constructs/synth/output-tree';
 import { parseReleasesText } from '../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
+import { changedFiles, snapshotFiles } from './lib/changed-files';
 import { RepoBusyError, withRepoLock, type LockOptions } from './lib/repo-lock';
 import { REPO_ROOT, tsxCommand } from './repo-copy';
 
@@ -80,7 +80,7 @@ export function newApp(root: string, name: string, options: NewAppOptions = {}, 
 
 function newAppLocked(root: string, name: string, options: NewAppOptions): NewAppResult {
   const edits = plan(root, name, options);
-  const generatedBefore = treeOnDisk(root);
+  const filesBefore = snapshotFiles(root);
   const originals = new Map(edits.map((e) => [e.file, readIfExists(path.join(root, e.file))]));
   try {
     for (const edit of edits) writeAtomically(path.join(root, edit.file), edit.content);
@@ -95,10 +95,7 @@ function newAppLocked(root: string, name: string, options: NewAppOptions): NewAp
     throw new NewAppError(`synth of ${ENV} failed, so every file is back as it was:\n${(synth.stderr || synth.stdout).trim()}`, 1);
   }
   const image = edits.find((e) => e.file === appFileOf(name))!.content.match(/imageRepository: '([^']+)'/)?.[1] ?? '<repository>';
-  const generatedAfter = treeOnDisk(root);
-  const generated = [...new Set([...generatedBefore.keys(), ...generatedAfter.keys()])]
-    .filter((file) => generatedBefore.get(file) !== generatedAfter.get(file))
-    .sort();
+  const generated = changedFiles(filesBefore, snapshotFiles(root), edits.map((e) => e.file));
   return {
     files: edits.map((e) => e.file),
     generated,

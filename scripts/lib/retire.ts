@@ -15,10 +15,10 @@ import type { AppSpec } from '../../constructs/model/app-spec';
 import { backupBucketOf, backupPrefixOf, bucketOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf } from '../../constructs/model/naming';
 import { releasesFileOf, renderReleasesFile, type ReleasesFile } from '../../constructs/model/releases';
 import { SynthError } from '../../constructs/policy/spec-error';
-import { treeOnDisk } from '../../constructs/synth/output-tree';
 import { parseReleasesText } from '../../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../../constructs/synth/source-files';
 import { tsxCommand } from '../repo-copy';
+import { changedFiles, snapshotFiles } from './changed-files';
 import type { Repo } from './release';
 import { withRepoLock } from './repo-lock';
 import { importsOf, retireInCluster, SourceEditError, unregisterApp } from './source-edits';
@@ -80,7 +80,7 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
   const spec = repo.apps.find((a) => a.name === request.app);
   const edits = plan(repo, request);
   const originals = new Map(edits.map((e) => [e.file, readIfExists(path.join(root, e.file))]));
-  const generatedBefore = treeOnDisk(root);
+  const filesBefore = snapshotFiles(root);
   try {
     for (const edit of edits) {
       if (edit.content === undefined) fs.rmSync(path.join(root, edit.file));
@@ -96,8 +96,7 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
     restore(root, originals);
     throw new RetireError(`synth failed, so every file is back as it was:\n${(synth.stderr || synth.stdout).trim()}`, 1);
   }
-  const generatedAfter = treeOnDisk(root);
-  const generated = [...new Set([...generatedBefore.keys(), ...generatedAfter.keys()])].filter((f) => generatedBefore.get(f) !== generatedAfter.get(f)).sort();
+  const generated = changedFiles(filesBefore, snapshotFiles(root), edits.map((e) => e.file));
   return {
     files: edits.map(({ file, change }) => ({ file, change })),
     generated,

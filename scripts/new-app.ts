@@ -95,7 +95,11 @@ function newAppLocked(root: string, name: string, options: NewAppOptions): NewAp
     throw new NewAppError(`synth of ${ENV} failed, so every file is back as it was:\n${(synth.stderr || synth.stdout).trim()}`, 1);
   }
   const image = edits.find((e) => e.file === appFileOf(name))!.content.match(/imageRepository: '([^']+)'/)?.[1] ?? '<repository>';
-  const generated = changedFiles(filesBefore, snapshotFiles(root), edits.map((e) => e.file));
+  const generated = changedFiles(
+    filesBefore,
+    snapshotFiles(root),
+    edits.map((e) => e.file),
+  );
   return {
     files: edits.map((e) => e.file),
     generated,

@@ -72,7 +72,12 @@ export function diffCli(argv: readonly string[], repo: Repo, out: Console): numb
   return run('diff', out, () => {
     const values = parse(argv, { ref: { type: 'string' }, markdown: { type: 'boolean' }, 'exit-code': { type: 'boolean' } }, DIFF_USAGE);
     const { diffs, basis } = renderedDiff(repo, values.ref as string | undefined);
-    if (values.markdown) out.log(formatDiffMarkdown(diffs).replace(/^(### [^\n]*\n)/, `$1\n${basis.markdown}\n`).trimEnd());
+    if (values.markdown)
+      out.log(
+        formatDiffMarkdown(diffs)
+          .replace(/^(### [^\n]*\n)/, `$1\n${basis.markdown}\n`)
+          .trimEnd(),
+      );
     else out.log(`${basis.text}\n${formatDiffText(diffs).trimEnd()}`);
     return values['exit-code'] && hasChanges(diffs) ? 1 : 0;
   });

@@ -96,7 +96,11 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
     restore(root, originals);
     throw new RetireError(`synth failed, so every file is back as it was:\n${(synth.stderr || synth.stdout).trim()}`, 1);
   }
-  const generated = changedFiles(filesBefore, snapshotFiles(root), edits.map((e) => e.file));
+  const generated = changedFiles(
+    filesBefore,
+    snapshotFiles(root),
+    edits.map((e) => e.file),
+  );
   return {
     files: edits.map(({ file, change }) => ({ file, change })),
     generated,

@@ -1,23 +1,25 @@
-import { APPS } from './apps';
-import { CLUSTERS } from './clusters';
 import { SynthError } from './constructs/policy/spec-error';
+import { loadSpecs, SpecLoadError } from './constructs/synth/load-specs';
+import { recoverOutput } from './constructs/synth/output-leftovers';
 import { readReleases } from './constructs/synth/releases-io';
-import { describeWithFiles } from './constructs/synth/source-files';
 import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
+import { OutputWriteError } from './constructs/synth/write-output';
 
 // npm run synth [-- --env <env>]: every env, or only the named ones (the others' files stay as they are).
 const started = process.hrtime.bigint();
+// What an earlier synth, killed mid-way, left is put right first, whether or not this one gets to write.
+for (const failure of recoverOutput(__dirname)) console.error(`warning: an earlier synth's leftover stays: ${failure}`);
 try {
-  const envs = parseSynthArgs(process.argv.slice(2), CLUSTERS);
-  const report = synthesizeEnvs(__dirname, { clusters: CLUSTERS, apps: APPS, releases: readReleases(__dirname, envs ?? envsOf(CLUSTERS)) }, envs);
+  const { apps, clusters } = loadSpecs(__dirname);
+  const envs = parseSynthArgs(process.argv.slice(2), clusters);
+  const report = synthesizeEnvs(__dirname, { clusters, apps, releases: readReleases(__dirname, envs ?? envsOf(clusters)) }, envs);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(`${formatSummary(report.summary)} (${report.files.length} files in ${ms.toFixed(0)} ms)`);
 } catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`synth: ${error.message}; nothing written`);
-    process.exitCode = 2;
-  } else {
-    console.error(error instanceof SynthError ? `synth failed, nothing written: ${describeWithFiles(error, CLUSTERS)}` : error);
-    process.exitCode = 1;
-  }
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+  if (error instanceof UsageError) console.error(`synth: ${error.message}; nothing written`);
+  else if (error instanceof OutputWriteError && error.replaced) console.error(`synth: ${error.message}`);
+  else if (error instanceof SynthError || error instanceof SpecLoadError || error instanceof OutputWriteError) {
+    console.error(`synth failed, nothing written: ${error.message}`);
+  } else throw error;
 }

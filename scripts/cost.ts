@@ -7,6 +7,7 @@ import { ASSUMPTIONS, PRICES } from '../constructs/cost/prices';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { validateInput } from '../constructs/policy/input-validation';
 import { SynthError } from '../constructs/policy/spec-error';
+import { withSourceFiles } from '../constructs/synth/source-files';
 
 try {
   validateInput(CLUSTERS, APPS);
@@ -25,6 +26,6 @@ try {
   );
 } catch (error) {
   if (!(error instanceof SynthError)) throw error;
-  console.error(error.message);
+  console.error(withSourceFiles(error, { clusters: CLUSTERS, apps: APPS }).message);
   process.exit(2);
 }

@@ -6,6 +6,7 @@ import { CLUSTERS } from '../clusters';
 import { overviewFile } from '../constructs/overview/overview-files';
 import { validateInput } from '../constructs/policy/input-validation';
 import { SynthError } from '../constructs/policy/spec-error';
+import { withSourceFiles } from '../constructs/synth/source-files';
 
 const root = path.resolve(__dirname, '..');
 try {
@@ -20,6 +21,6 @@ try {
   }
 } catch (error) {
   if (!(error instanceof SynthError)) throw error;
-  console.error(error.message);
+  console.error(withSourceFiles(error, { clusters: CLUSTERS, apps: APPS }).message);
   process.exit(2);
 }

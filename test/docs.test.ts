@@ -48,8 +48,14 @@ describe.each(docs.map((file) => [path.relative(root, file), file] as const))('%
 
   test('every repository path it names exists', () => {
     const spans = [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).flatMap((span) => span.split(/\s+/));
+    // `apps/shop.ts:8:8` (a file, line and column) names the file.
     const paths = spans
-      .map((s) => s.replace(/^\.\//, '').replace(/[),.:;]+$/, ''))
+      .map((s) =>
+        s
+          .replace(/^\.\//, '')
+          .replace(/[),.:;]+$/, '')
+          .replace(/(:\d+)+$/, ''),
+      )
       .filter((s) => TOP_LEVEL.some((dir) => s === dir || s.startsWith(`${dir}/`)) && !s.includes('…') && !s.includes('*'));
     for (const mentioned of paths) {
       const found = expansions(mentioned).some((p) => fs.existsSync(path.join(root, p)));

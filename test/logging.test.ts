@@ -3,7 +3,8 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
 import { SETUP_JOB_NAME, SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
-import { DEFAULT_LOG_RETENTION_DAYS } from '../constructs/logging/log-retention';
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_REPLICAS } from '../constructs/logging/log-retention';
+import { backingIndicesOf, MAX_MAPPED_FIELDS_PER_INDEX, PRIMARY_SHARDS, rolloverDaysOf } from '../constructs/logging/shard-budget';
 import {
   ALL_LOG_STREAMS,
   containerLogStreamOf,
@@ -16,6 +17,8 @@ import {
   STREAM_SUFFIX,
 } from '../constructs/model/log-contract';
 import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
+import { logLayoutOf } from '../constructs/platform/eck-sizing';
+import { clusterAppsOf } from '../constructs/model/resolve';
 import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent-bit';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import type { KubeObject } from '../constructs/synth/kube-object';
@@ -99,7 +102,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: every log l
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsearch and Kibana through ECK', (env, cluster) => {
   const objects = realObjectsOf(env);
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as Json;
-  const sizing = eckDefaults.sizing[cluster.env];
+  const layout = logLayoutOf(cluster, clusterAppsOf(cluster, APPS));
 
   test('the operator is a pinned HelmRelease that installs its CRDs', () => {
     const release = find('HelmRelease', eckDefaults.name);
@@ -107,17 +110,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     expect(release.spec.values.installCRDs).toBe(true);
   });
 
-  test('Elasticsearch is sized for the env, one node per k8s node, spread over zones, on retained gp3', () => {
+  test('Elasticsearch is sized for the env and its apps, one node per k8s node, spread over zones, on retained gp3', () => {
     const es = find('Elasticsearch', ELASTICSEARCH.name);
     expect(es.metadata.namespace).toBe(ELASTICSEARCH.namespace);
     const [nodeSet] = es.spec.nodeSets;
-    expect(nodeSet.count).toBe(sizing.nodes);
+    expect(nodeSet.count).toBe(layout.dataNodes);
     if (env === 'prod') expect(nodeSet.count).toBe(3);
     const pod = nodeSet.podTemplate.spec;
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
     expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' });
     const [container] = pod.containers;
-    expect(container.resources.limits.memory).toBe(sizing.memory);
+    expect(container.resources.limits.memory).toBe(layout.memory);
     expect(container.env.find((e: Json) => e.name === 'ES_JAVA_OPTS').value).toMatch(/^-Xms(\d+)m -Xmx\1m$/);
     expect(nodeSet.volumeClaimTemplates[0].spec.storageClassName).toBe(LOG_STORAGE_CLASS);
     expect(find('StorageClass', LOG_STORAGE_CLASS)).toMatchObject({ reclaimPolicy: 'Retain', parameters: { type: 'gp3', encrypted: 'true' } });
@@ -195,8 +198,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
       for (const stream of [containerLogStreamOf(name), gatewayAccessStreamOf(name)]) {
         // Index templates match the data stream's name; the highest priority wins.
         const winner = templates.filter((t) => t.index_patterns.some((p: string) => matches(p, stream))).sort((a, b) => b.priority - a.priority)[0];
-        const days = policies[winner.template.settings['index.lifecycle.name']].policy.phases.delete.min_age;
-        expect([stream, days]).toEqual([stream, `${app.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[cluster.env]}d`]);
+        const { phases } = policies[winner.template.settings['index.lifecycle.name']].policy;
+        const retention = app.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[cluster.env];
+        expect([stream, phases.delete.min_age]).toEqual([stream, `${retention}d`]);
+        // The shard estimate reads the same rollover: at most backingIndicesOf(retention) indices a stream.
+        expect([stream, phases.hot.actions.rollover.max_age]).toEqual([stream, `${rolloverDaysOf(retention)}d`]);
+        expect(backingIndicesOf(retention)).toBe(2);
+        expect(winner.template.settings).toMatchObject({
+          'index.number_of_shards': PRIMARY_SHARDS,
+          'index.number_of_replicas': LOG_REPLICAS[cluster.env],
+          'index.mapping.total_fields.limit': MAX_MAPPED_FIELDS_PER_INDEX,
+        });
       }
     }
   });

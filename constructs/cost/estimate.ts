@@ -1,6 +1,8 @@
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
+import { renderShardLine } from '../logging/shard-budget';
 import { eckDefaults } from '../platform/eck';
+import { logLayoutOf } from '../platform/eck-sizing';
 import { parseQuantity } from '../model/quantity';
 import { ASSUMPTIONS, PRICES, type Assumptions, type Prices } from './prices';
 
@@ -17,6 +19,8 @@ export interface CostEstimate {
   readonly total: number;
   /** What one more node adds, for the autoscaler's headroom up to the node pool's max. */
   readonly perExtraNode: number;
+  /** The logs' shard estimate against the budget of the Elasticsearch nodes (constructs/logging/shard-budget.ts). */
+  readonly logShards: string;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -47,7 +51,8 @@ export function estimateCost(
   const nodeMonthly = hourly * h + pool.diskGiB * prices.ebsGp3PerGBMonth;
   const nats = settings.network.natGateways === 'perZone' ? settings.network.zones.length : 1;
   const es = eckDefaults.sizing[cluster.env];
-  const esGiB = (es.nodes * parseQuantity(es.storage)!) / 2 ** 30;
+  const logs = logLayoutOf(cluster, apps, es);
+  const esGiB = (logs.dataNodes * parseQuantity(es.storage)!) / 2 ** 30;
   const dataGiB = apps.reduce((sum, a) => sum + (a.storage?.expectedGiB ?? 0), 0);
   const backupGiB = dataGiB * assumptions.backupToDataRatio;
   const changedGiB = backupGiB * assumptions.monthlyChangeShare;
@@ -70,7 +75,7 @@ export function estimateCost(
       monthly: (prices.nlbPerHour + assumptions.nlbLcus * prices.nlbLcuPerHour) * h,
     },
     {
-      item: `Elasticsearch volumes: ${es.nodes} × ${es.storage}`,
+      item: `Elasticsearch volumes: ${logs.dataNodes} × ${es.storage}`,
       how: `${esGiB} GB gp3 × ${rate(prices.ebsGp3PerGBMonth)}`,
       monthly: esGiB * prices.ebsGp3PerGBMonth,
     },
@@ -102,7 +107,13 @@ export function estimateCost(
       monthly: cloud.kmsKeys * prices.kmsKeyPerMonth,
     },
   ].map((line) => ({ ...line, monthly: round(line.monthly) }));
-  return { cluster: cluster.name, lines, total: round(lines.reduce((sum, l) => sum + l.monthly, 0)), perExtraNode: round(nodeMonthly) };
+  return {
+    cluster: cluster.name,
+    lines,
+    total: round(lines.reduce((sum, l) => sum + l.monthly, 0)),
+    perExtraNode: round(nodeMonthly),
+    logShards: renderShardLine(logs.estimate, logs.budget),
+  };
 }
 
 /** The estimate as a Markdown table, with each figure's derivation. */
@@ -116,6 +127,8 @@ export function renderCost(estimate: CostEstimate, env: string, maxNodes: number
     `| **total at ${minNodes} nodes** | | **${money(estimate.total)}** |`,
     '',
     `Each node the autoscaler adds costs ${money(estimate.perExtraNode)} a month; at the node pool's max of ${maxNodes}: ${money(round(estimate.total + (maxNodes - minNodes) * estimate.perExtraNode))}.`,
+    '',
+    `Log shards: ${estimate.logShards}.`,
     '',
   ].join('\n');
 }

@@ -3,9 +3,15 @@ import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_ST
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { LOG_FIELD_MAPPINGS, mappingPropertiesOf } from './field-types';
+import { MAX_MAPPED_FIELDS_PER_INDEX, PRIMARY_SHARDS, rolloverDaysOf } from './shard-budget';
 
 /** Days the logs are kept where no app says otherwise. */
 export const DEFAULT_LOG_RETENTION_DAYS: Readonly<Record<EnvName, number>> = { staging: 14, prod: 90 };
+/**
+ * Replicas of every log shard: none on staging (its one node could not place them, and its logs may be
+ * lost with that node), one on prod, so one lost node or zone keeps every log searchable.
+ */
+export const LOG_REPLICAS: Readonly<Record<EnvName, number>> = { staging: 0, prod: 1 };
 
 /** Our component template: the log contract's fields, typed (constructs/logging/field-types.ts). */
 export const LOG_MAPPINGS_COMPONENT = 'webapps-logs@mappings';
@@ -18,24 +24,35 @@ const LOGS_COMPONENTS = ['logs@mappings', 'logs@settings', 'logs@custom', 'ecs@m
 export const DEFAULT_POLICY = 'webapps-logs-default';
 export const appLogPolicyOf = (app: string): string => `webapps-logs-${app}`;
 
-/** An ILM policy: roll over daily (or at 50 GB a shard), delete after `days`. */
+/**
+ * An ILM policy: roll over at `days` (or at 50 GB a shard), delete `days` after the rollover. A stream so
+ * holds at most two backing indices (constructs/logging/shard-budget.ts), which is what lets 1,000 apps keep
+ * a stream each; a line is kept at least `days` and at most twice that (docs/logs.md, "Shards").
+ */
 export const ilmPolicy = (days: number) => ({
   policy: {
     phases: {
-      hot: { actions: { rollover: { max_age: '1d', max_primary_shard_size: '50gb' } } },
+      hot: { actions: { rollover: { max_age: `${rolloverDaysOf(days)}d`, max_primary_shard_size: '50gb' } } },
       delete: { min_age: `${days}d`, actions: { delete: {} } },
     },
   },
 });
 
-const indexTemplate = (patterns: readonly string[], priority: number, policy: string) => ({
+const indexTemplate = (patterns: readonly string[], priority: number, policy: string, replicas: number) => ({
   index_patterns: patterns,
   data_stream: {},
   priority,
   composed_of: LOGS_COMPONENTS,
   ignore_missing_component_templates: ['logs@custom'],
   template: {
-    settings: { 'index.lifecycle.name': policy },
+    // The shard estimate's terms (shard-budget.ts): one primary, the env's replicas, and the field limit
+    // (Elasticsearch's default, set here so the heap a node needs per index cannot grow past it).
+    settings: {
+      'index.lifecycle.name': policy,
+      'index.number_of_shards': PRIMARY_SHARDS,
+      'index.number_of_replicas': replicas,
+      'index.mapping.total_fields.limit': MAX_MAPPED_FIELDS_PER_INDEX,
+    },
     // A document Elasticsearch cannot index (a mapping conflict) is kept in the stream's failure store,
     // `<stream>::failures`, and the write succeeds, so Fluent Bit never retries it. Applied when a stream
     // is created; Elasticsearch's `data_streams.failure_store.enabled` setting (eck.ts) covers older ones.
@@ -64,7 +81,7 @@ export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]):
     { path: `_ilm/policy/${DEFAULT_POLICY}`, body: ilmPolicy(DEFAULT_LOG_RETENTION_DAYS[env]) },
     {
       path: `_index_template/${DEFAULT_POLICY}`,
-      body: indexTemplate([ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, streamPatternOf(EVENTS_STREAM)], 150, DEFAULT_POLICY),
+      body: indexTemplate([ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, streamPatternOf(EVENTS_STREAM)], 150, DEFAULT_POLICY, LOG_REPLICAS[env]),
     },
   ];
   for (const app of [...apps].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -74,7 +91,12 @@ export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]):
       { path: `_ilm/policy/${appLogPolicyOf(app.name)}`, body: ilmPolicy(app.logRetentionDays) },
       {
         path: `_index_template/${appLogPolicyOf(app.name)}`,
-        body: indexTemplate([streamPatternOf(containerLogStreamOf(ns)), streamPatternOf(gatewayAccessStreamOf(ns))], 200, appLogPolicyOf(app.name)),
+        body: indexTemplate(
+          [streamPatternOf(containerLogStreamOf(ns)), streamPatternOf(gatewayAccessStreamOf(ns))],
+          200,
+          appLogPolicyOf(app.name),
+          LOG_REPLICAS[env],
+        ),
       },
     );
   }

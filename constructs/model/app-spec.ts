@@ -161,7 +161,10 @@ export interface AppSpec {
   readonly backup?: BackupSpec;
   /** How Fluent Bit parses the app's log lines into fields (e.g. `apache2` for Apache's access log). @default JSON lines are merged, others kept as text */
   readonly logParser?: LogParser;
-  /** Days Elasticsearch keeps the app's logs (its container and Gateway lines). @default the cluster's */
+  /**
+   * Days Elasticsearch keeps the app's logs (its container and Gateway lines): at least this, at most twice
+   * this (its streams roll over at this age; docs/logs.md, "Shards"). @default the cluster's
+   */
   readonly logRetentionDays?: number;
   readonly edge?: EdgeSpec;
   readonly alerts?: AppAlertsSpec;

@@ -108,6 +108,17 @@ export interface ClusterSpec {
   readonly backupVault?: BackupVaultSpec;
   /** Where Terraform keeps this cluster's state. @default see TerraformStateSpec */
   readonly terraformState?: TerraformStateSpec;
+  /** The Elasticsearch of the logs. @default see ElasticsearchSpec */
+  readonly elasticsearch?: ElasticsearchSpec;
+}
+
+export interface ElasticsearchSpec {
+  /**
+   * Data nodes (each also master-eligible), one per Kubernetes node. Synth stops when the log shards would
+   * not fit them (constructs/logging/shard-budget.ts). @default derived from the app count: enough for the
+   * shard estimate at 80 % of the budget, and at least the env's minimum (1 on staging, 3 on prod)
+   */
+  readonly dataNodes?: number;
 }
 
 /** An app this cluster no longer runs, whose bucket (and backups) it keeps. */

@@ -4,6 +4,8 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { kibanaHostOf } from '../model/log-contract';
 import { backupBucketOf, bucketOf, GATEWAY, offsiteBackupBucketOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
+import { renderShardLine } from '../logging/shard-budget';
+import { logLayoutOf } from '../platform/eck-sizing';
 
 /** Mermaid node ids must be plain words. */
 const idOf = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
@@ -38,6 +40,17 @@ function diagram(cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
     '```',
   );
   return lines;
+}
+
+/** The log layout's Elasticsearch: its nodes, and the shard estimate against their budget (docs/logs.md, "Shards"). */
+function logsSection(cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
+  const layout = logLayoutOf(cluster, apps);
+  const nodes = cluster.elasticsearch?.dataNodes !== undefined ? 'set in the cluster spec' : 'derived from the app count';
+  return [
+    `Elasticsearch: ${layout.dataNodes} data nodes (${nodes}) of ${layout.memory} memory; every app has its own two log streams, each log shard ${layout.replicas} replica(s).`,
+    '',
+    `Shard estimate: ${renderShardLine(layout.estimate, layout.budget)}.`,
+  ];
 }
 
 /** docs/overview/<env>.md: the cluster as a picture and a table per app, generated from the model. */
@@ -77,6 +90,10 @@ export function renderOverview(cluster: ClusterSpec, apps: readonly ResolvedApp[
     `${apps.length} apps on ${cluster.nodePool.min} to ${cluster.nodePool.max} nodes (${cluster.nodePool.instanceTypes.join(', ')}, ${cluster.nodePool.capacityType.toLowerCase().replace('_', '-')}) in ${cluster.region}; domain \`${cluster.domain}\`; logs at \`https://${kibanaHostOf(cluster.domain)}\`.`,
     '',
     ...diagram(cluster, sorted),
+    '',
+    '## Logs',
+    '',
+    ...logsSection(cluster, sorted),
     '',
     '## Apps',
     '',

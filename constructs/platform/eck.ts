@@ -24,27 +24,16 @@ import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint } from './add-on';
 import type { ChartWorkload, ContainerSettings } from './chart-workload';
 import { PLATFORM_PRIORITY } from './priority-classes';
-
-export interface ElasticsearchSizing {
-  readonly nodes: number;
-  /** Container memory; the JVM heap gets half, as Elastic advises. */
-  readonly memory: string;
-  readonly cpu: string;
-  /** gp3 volume per node. */
-  readonly storage: string;
-  readonly kibanaReplicas: number;
-}
+import { ELASTICSEARCH_SIZING, logLayoutOf, logLayoutProblems, type ElasticsearchSizing } from './eck-sizing';
+import { SynthError } from '../policy/spec-error';
 
 export const eckDefaults = {
   name: 'eck-operator',
   namespace: ELASTICSEARCH.namespace,
   chart: { repository: 'https://helm.elastic.co', chart: 'eck-operator', version: '3.2.0' } as ChartSource,
   stackVersion: '9.1.0',
-  /** Prod: three nodes, one per k8s node and zone, so one lost zone keeps the logs searchable. */
-  sizing: {
-    staging: { nodes: 1, memory: '2Gi', cpu: '500m', storage: '30Gi', kibanaReplicas: 1 },
-    prod: { nodes: 3, memory: '4Gi', cpu: '1', storage: '100Gi', kibanaReplicas: 2 },
-  } as Record<EnvName, ElasticsearchSizing>,
+  /** The least each env gets; the node count and heap grow with the apps (eck-sizing.ts, logLayoutOf). */
+  sizing: ELASTICSEARCH_SIZING as Record<EnvName, ElasticsearchSizing>,
 };
 export type EckProps = Partial<typeof eckDefaults>;
 
@@ -117,6 +106,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
    */
   workloads(ctx: AddOnContext): ChartWorkload[] {
     const sizing = this.props.sizing[ctx.cluster.env];
+    const layout = logLayoutOf(ctx.cluster, ctx.apps, sizing);
     const pod = eckPodSecurity();
     return [
       {
@@ -149,10 +139,10 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
         podLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name },
         podSecurity: 'restricted',
         settings: {
-          replicas: sizing.nodes,
+          replicas: layout.dataNodes,
           podSecurityContext: pod,
           containers: {
-            elasticsearch: { securityContext: esUser(hardenedContainer()), resources: sized(sizing.cpu, sizing.memory, sizing.memory) },
+            elasticsearch: { securityContext: esUser(hardenedContainer()), resources: sized(sizing.cpu, layout.memory, layout.memory) },
             'elastic-internal-init-filesystem': { securityContext: esUser(hardenedContainer()), resources: sized('100m', '50Mi', '50Mi') },
             'elastic-internal-suspend': { securityContext: esUser(hardenedContainer()), resources: sized('10m', '16Mi', '64Mi') },
           },
@@ -198,11 +188,15 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   configure(scope: Construct, ctx: AddOnContext): void {
     const c = new Construct(scope, this.name);
     const sizing = this.props.sizing[ctx.cluster.env];
+    // Every app keeps its own log streams; synth stops when their shards would not fit (docs/logs.md, "Shards").
+    const layout = logLayoutOf(ctx.cluster, ctx.apps, sizing);
+    const unfit = logLayoutProblems(ctx.cluster, layout);
+    if (unfit.length > 0) throw new SynthError(unfit, `the logs of ${ctx.cluster.name} do not fit their Elasticsearch`);
     const [, es, kibana] = this.workloads(ctx);
     const containersOf = (settings: Readonly<Record<string, ContainerSettings>>, names: readonly string[]) =>
       names.map((name) => ({ name, securityContext: settings[name].securityContext, resources: settings[name].resources }));
     const version = this.props.stackVersion;
-    const heapMi = Math.floor(parseQuantity(sizing.memory)! / 2 ** 21);
+    const heapMi = Math.floor(parseQuantity(layout.memory)! / 2 ** 21);
 
     new ApiObject(c, 'StorageClass', {
       apiVersion: 'storage.k8s.io/v1',
@@ -229,7 +223,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
         nodeSets: [
           {
             name: 'default',
-            count: sizing.nodes,
+            count: layout.dataNodes,
             config: {
               // No mmap: no privileged init container to raise vm.max_map_count on the node.
               'node.store.allow_mmap': false,

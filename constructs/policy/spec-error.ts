@@ -22,7 +22,7 @@ export class SpecProblem {
 export class SynthError extends Error {
   constructor(
     readonly problems: readonly SpecProblem[] | readonly string[],
-    heading = 'invalid input',
+    readonly heading = 'invalid input',
   ) {
     super(`${heading}:\n${problems.map((p) => `  - ${p.toString()}`).join('\n')}`);
     this.name = 'SynthError';

@@ -8,6 +8,7 @@ import { validateReleases } from '../policy/release-validation';
 import { schemaProblems } from '../policy/schema-validation';
 import { SynthError } from '../policy/spec-error';
 import { buildCluster } from './build-cluster';
+import { withSourceFiles } from './source-files';
 import { allObjects, type OutputFile } from './kube-object';
 import { writeOutput } from './write-output';
 
@@ -20,15 +21,24 @@ export interface SynthInput {
 
 /** Builds and checks every cluster, in memory. Throws a SynthError on the first failing stage. */
 export function buildAll(input: SynthInput): OutputFile[] {
-  validateInput(input.clusters, input.apps);
-  validateEdgeInput(input.clusters, input.apps);
-  validateReleases(input.clusters, input.apps, input.releases);
+  checkInput(input);
   const perCluster = input.clusters.map((cluster) => ({ cluster, files: buildCluster(cluster, input.apps, input.releases) }));
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
   if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
   const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));
   if (unsafe.length > 0) throw new SynthError(unsafe, 'policy rules failed');
   return perCluster.flatMap(({ files }) => files);
+}
+
+/** The checks on the specs and releases files; the SynthError names, per problem, the file to edit. */
+export function checkInput(input: SynthInput): void {
+  try {
+    validateInput(input.clusters, input.apps);
+    validateEdgeInput(input.clusters, input.apps);
+    validateReleases(input.clusters, input.apps, input.releases);
+  } catch (error) {
+    throw error instanceof SynthError ? withSourceFiles(error, input) : error;
+  }
 }
 
 /** The whole synth: build, validate, then write. On any error nothing is written. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutputFile } from './kube-object';
+import { newTreeOf, oldTreeOf, recoverOutput, tempFileOf } from './output-leftovers';
 import { render } from './render';
 
 const DIST = 'dist';
@@ -12,12 +13,20 @@ export interface WriteOptions {
    * @default every env: dist/ is replaced whole
    */
   readonly envs?: readonly string[];
+  /**
+   * Told what went wrong without spoiling the output: an earlier run's leftover or the old tree that
+   * could not be removed.
+   * @default a `warning:` line on stderr
+   */
+  readonly warn?: (message: string) => void;
 }
 
 /**
  * Writes every generated file. dist/ (or, with `envs`, each `dist/<env>/`) is built whole in a sibling
  * folder and swapped in by rename, so a reader sees the old tree or the new one, never a mix. Files
- * outside dist/ (the Flux entry points) are each replaced by rename, right after the swap.
+ * outside dist/ (the Flux entry points) are each replaced by rename, right after the swap. What an earlier
+ * write left (killed mid-way) is put right first. Throws an OutputWriteError that says whether dist/ was
+ * already replaced when writing failed.
  * Returns the paths, relative to root, that differ from what was on disk before: added, changed or removed.
  */
 export function writeOutput(root: string, files: readonly OutputFile[], options: WriteOptions = {}): string[] {
@@ -28,39 +37,89 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
     if (stray.length > 0)
       throw new Error(`writeOutput: ${stray.map((f) => f.path).join(', ')} lie outside the envs being written (${options.envs.join(', ')})`);
   }
+  const warn = options.warn ?? ((message: string) => console.error(`warning: ${message}`));
   const rendered = files.map((file) => ({ path: file.path, content: render(file) }));
-  const changed = changedPaths(root, rendered, scopes);
+  const outsidePaths = rendered.filter((f) => !f.path.startsWith(prefix)).map((f) => f.path);
+  for (const failure of recoverOutput(root, DIST, outsidePaths)) warn(`an earlier synth's leftover stays: ${failure}`);
 
-  const fresh = fs.mkdtempSync(path.join(root, '.dist-new-'));
+  const dist = path.join(root, DIST);
+  // mkdir, not mkdtemp: the new dist/ gets the mode the umask gives, as a checkout's folders do, not 0700.
+  const fresh = path.join(root, newTreeOf(process.pid));
+  const old = path.join(root, oldTreeOf(process.pid));
   const temps: string[] = [];
+  let outside: Array<{ temp: string; target: string; file: string }>;
+  let changed: string[];
   try {
-    for (const file of rendered.filter((f) => f.path.startsWith(prefix))) {
-      writeFile(path.join(fresh, file.path.slice(prefix.length)), file.content);
-    }
-    const outside = rendered
-      .filter((f) => !f.path.startsWith(prefix))
-      .map((file) => {
-        const target = path.join(root, file.path);
-        const temp = `${target}.tmp-${process.pid}`;
+    try {
+      changed = changedPaths(root, rendered, scopes);
+      fs.mkdirSync(fresh);
+      for (const file of rendered.filter((f) => f.path.startsWith(prefix))) {
+        writeFile(path.join(fresh, file.path.slice(prefix.length)), file.content);
+      }
+      outside = outsidePaths.map((file) => {
+        const target = path.join(root, file);
+        const temp = tempFileOf(target, process.pid);
         temps.push(temp);
-        writeFile(temp, file.content);
-        return { temp, target };
+        writeFile(temp, rendered.find((f) => f.path === file)!.content);
+        return { temp, target, file };
       });
-
-    const dist = path.join(root, DIST);
-    const old = path.join(root, `.dist-old-${process.pid}`);
-    if (options.envs) swapEnvs(dist, fresh, old, options.envs);
-    else {
-      if (fs.existsSync(dist)) fs.renameSync(dist, old);
-      fs.renameSync(fresh, dist);
+      if (options.envs) swapEnvs(dist, fresh, old, options.envs);
+      else swapWhole(dist, fresh, old);
+    } catch (error) {
+      throw new OutputWriteError(`could not write the new files: ${reasonOf(error)}`, false);
     }
-    for (const { temp, target } of outside) fs.renameSync(temp, target);
-    fs.rmSync(old, { recursive: true, force: true });
+    // dist/ is the new tree now: what fails from here on is reported as such, never as "nothing written".
+    const failed: string[] = [];
+    for (const { temp, target, file } of outside) {
+      try {
+        fs.renameSync(temp, target);
+      } catch (error) {
+        failed.push(`${file} (${reasonOf(error)})`);
+      }
+    }
+    try {
+      fs.rmSync(old, { recursive: true, force: true });
+    } catch (error) {
+      warn(`the old output ${path.basename(old)} could not be removed (${reasonOf(error)}); the next synth removes it`);
+    }
+    if (failed.length > 0) {
+      const replaced = scopes.map((scope) => `${scope}/`).join(', ');
+      throw new OutputWriteError(
+        `${replaced} ${scopes.length === 1 ? 'was' : 'were'} replaced with the new output, but ${failed.length === 1 ? 'this file was' : 'these files were'} not updated: ${failed.join('; ')}. Fix that, then run synth again`,
+        true,
+      );
+    }
   } finally {
     fs.rmSync(fresh, { recursive: true, force: true });
     for (const temp of temps) fs.rmSync(temp, { force: true });
   }
   return changed;
+}
+
+/** An fs error without its absolute paths: `EISDIR: illegal operation on a directory`. */
+const reasonOf = (error: unknown): string => ((error as Error).message ?? String(error)).replace(/, \w+ '.*$/s, '');
+
+/** Writing failed. `replaced`: whether dist/ had already been swapped for the new tree when it did. */
+export class OutputWriteError extends Error {
+  constructor(
+    message: string,
+    readonly replaced: boolean,
+  ) {
+    super(message);
+    this.name = 'OutputWriteError';
+  }
+}
+
+/** Swaps the new tree in for dist/; should the second rename fail, the old dist/ goes back. */
+function swapWhole(dist: string, fresh: string, old: string): void {
+  const hadDist = fs.existsSync(dist);
+  if (hadDist) fs.renameSync(dist, old);
+  try {
+    fs.renameSync(fresh, dist);
+  } catch (error) {
+    if (hadDist) fs.renameSync(old, dist);
+    throw error;
+  }
 }
 
 /** Swaps each env's new folder in; should one rename fail, the envs already swapped get their old folder back. */
@@ -90,7 +149,7 @@ function changedPaths(root: string, rendered: ReadonlyArray<{ path: string; cont
   const generated = new Set(rendered.map((f) => f.path));
   for (const file of rendered) {
     const target = path.join(root, file.path);
-    if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== file.content) changed.add(file.path);
+    if (!fs.statSync(target, { throwIfNoEntry: false })?.isFile() || fs.readFileSync(target, 'utf8') !== file.content) changed.add(file.path);
   }
   for (const scope of scopes) {
     for (const existing of filesBelow(root, scope)) if (!generated.has(existing)) changed.add(existing);

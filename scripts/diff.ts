@@ -1,4 +1,4 @@
-/** `npm run diff -- [--ref <git ref>] [--markdown] [--exit-code]`: renders every cluster in memory and prints what changes against the committed dist/ (or the files at a git ref). */
+/** `npm run diff -- [--ref <git ref>] [--markdown] [--exit-code]`: renders every cluster in memory and prints what changes against the last commit (HEAD), or the files at another git ref; its first line says which. */
 import * as path from 'node:path';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';

@@ -3,17 +3,28 @@
  *
  * Scaffolds apps/<name>.ts from scripts/templates/app.template.ts, lists it in apps/index.ts, runs it in
  * staging (clusters/staging/cluster.ts: apps and the appData ledger; clusters/staging/releases.json: its
- * first version), then synthesizes staging and prints the summary. A bad name writes nothing; a failing
- * synth puts every file back as it was.
+ * first version), then synthesizes staging and prints every file it changed. It holds the repo's write
+ * lock throughout. A bad name writes nothing; a failing synth puts every file back as it was.
  */
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseImage } from '../constructs/model/image';
-import { advance, releasesFileOf, renderReleasesFile, withRelease, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
+import {
+  advance,
+  placeholderVersionOf,
+  releasesFileOf,
+  renderReleasesFile,
+  withRelease,
+  type ReleasesFile,
+  type ReleaseVersion,
+} from '../constructs/model/releases';
 import { reservedNameReason } from '../constructs/policy/reserved-names';
+import { SynthError } from '../constructs/policy/spec-error';
+import { parseReleasesText } from '../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
+import { changedFiles, snapshotFiles } from './lib/changed-files';
+import { RepoBusyError, withRepoLock, type LockOptions } from './lib/repo-lock';
 import { REPO_ROOT, tsxCommand } from './repo-copy';
 
 const ENV = 'staging';
@@ -29,8 +40,6 @@ const RESERVED_WORDS = new Set(
     'yield let static implements interface package private protected public await'
   ).split(' '),
 );
-/** The version a new app starts with until its first real release; the digest is a placeholder, like the seeded ones. */
-const FIRST_TAG = '0.0.0';
 
 /** A request new-app refuses (bad or taken name, bad image); nothing was written. */
 export class NewAppError extends Error {
@@ -51,17 +60,27 @@ export interface NewAppOptions {
 }
 
 export interface NewAppResult {
-  /** Files written or edited, relative to root. */
+  /** The sources written or edited (the app file first), relative to root. */
   readonly files: readonly string[];
+  /** The generated files the staging synth added, changed or removed, relative to root. */
+  readonly generated: readonly string[];
   /** The staging synth's summary line. */
   readonly summary: string;
   /** What the person does next. */
   readonly next: string;
 }
 
-/** Scaffolds, registers and synthesizes the app in the repo at root. Throws NewAppError and leaves every file as it was on failure. */
-export function newApp(root: string, name: string, options: NewAppOptions = {}): NewAppResult {
+/**
+ * Scaffolds, registers and synthesizes the app in the repo at root, holding the repo's write lock. Throws
+ * NewAppError (or RepoBusyError) and leaves every file as it was on failure.
+ */
+export function newApp(root: string, name: string, options: NewAppOptions = {}, lock?: LockOptions): NewAppResult {
+  return withRepoLock(root, 'new-app', () => newAppLocked(root, name, options), lock);
+}
+
+function newAppLocked(root: string, name: string, options: NewAppOptions): NewAppResult {
   const edits = plan(root, name, options);
+  const filesBefore = snapshotFiles(root);
   const originals = new Map(edits.map((e) => [e.file, readIfExists(path.join(root, e.file))]));
   try {
     for (const edit of edits) writeAtomically(path.join(root, edit.file), edit.content);
@@ -76,8 +95,14 @@ export function newApp(root: string, name: string, options: NewAppOptions = {}):
     throw new NewAppError(`synth of ${ENV} failed, so every file is back as it was:\n${(synth.stderr || synth.stdout).trim()}`, 1);
   }
   const image = edits.find((e) => e.file === appFileOf(name))!.content.match(/imageRepository: '([^']+)'/)?.[1] ?? '<repository>';
+  const generated = changedFiles(
+    filesBefore,
+    snapshotFiles(root),
+    edits.map((e) => e.file),
+  );
   return {
     files: edits.map((e) => e.file),
+    generated,
     summary: synth.stdout.trim().split('\n').pop() ?? '',
     next:
       `next: fill in ${appFileOf(name)} (port, health check, resources, secrets), then release its first image: ` +
@@ -120,9 +145,10 @@ function plan(root: string, name: string, options: NewAppOptions): Array<{ file:
   if (releasesText !== undefined) {
     let releases: ReleasesFile;
     try {
-      releases = JSON.parse(releasesText) as ReleasesFile;
+      releases = parseReleasesText(releasesText, releasesFile, ENV);
     } catch (error) {
-      throw new NewAppError(`${releasesFile}: is not valid JSON (${(error as Error).message}); fix it first`);
+      if (!(error instanceof SynthError)) throw error;
+      throw new NewAppError(`${error.message}\nfix ${releasesFile} first`);
     }
     if (releases.apps?.[name] !== undefined) throw new NewAppError(`name "${name}": ${releasesFile} already has a release of it`);
     edits.push({ file: releasesFile, content: renderReleasesFile(withRelease(releases, name, advance(undefined, version))) });
@@ -160,8 +186,7 @@ function firstVersion(root: string, name: string, image: string | undefined): { 
       .map((f) => readIfExists(path.join(root, f))!.match(/imageRepository: '([^']+)\/[^'/]+'/)?.[1])
       .find((r) => r !== undefined) ?? 'ghcr.io/example';
   const repository = `${registry}/${name}`;
-  const digest = `sha256:${createHash('sha256').update(`${repository}:${FIRST_TAG}`).digest('hex')}`;
-  return { repository, version: { tag: FIRST_TAG, digest } };
+  return { repository, version: placeholderVersionOf(repository) };
 }
 
 /** `legacy-site` → `legacySite`; a JavaScript keyword gets `App` appended. */
@@ -249,6 +274,19 @@ function restore(root: string, originals: ReadonlyMap<string, string | undefined
   }
 }
 
+/** What new-app prints: every file it wrote or changed, the synth's summary, and what to do next. */
+export function describeNewApp(result: NewAppResult): string[] {
+  const [appFile, ...registered] = result.files;
+  return [
+    `new-app: wrote ${appFile}`,
+    ...registered.map((file) => `new-app: changed ${file}`),
+    `new-app: the staging synth changed ${result.generated.length} generated file${result.generated.length === 1 ? '' : 's'}:`,
+    ...result.generated.map((file) => `  ${file}`),
+    result.summary,
+    result.next,
+  ];
+}
+
 /** The command line: `<name> [--description <text>] [--image <ref>]`. */
 export function parseNewAppArgs(args: readonly string[]): { name: string; options: NewAppOptions } {
   const usage = 'usage: npm run new-app -- <name> [--description "<one line>"] [--image <repository>:<tag>@sha256:<digest>]';
@@ -274,12 +312,15 @@ export function parseNewAppArgs(args: readonly string[]): { name: string; option
 if (require.main === module) {
   try {
     const { name, options } = parseNewAppArgs(process.argv.slice(2));
-    const result = newApp(REPO_ROOT, name, options);
-    console.log(`new-app: wrote ${result.files[0]}; registered it in ${result.files.slice(1).join(', ')}`);
-    console.log(result.summary);
-    console.log(result.next);
+    const result = newApp(REPO_ROOT, name, options, { onWait: (m) => console.error(`new-app: ${m}`) });
+    for (const line of describeNewApp(result)) console.log(line);
   } catch (error) {
-    console.error(error instanceof NewAppError ? `new-app: ${error.message}\nnothing written` : error);
-    process.exitCode = error instanceof NewAppError ? error.exitCode : 1;
+    if (error instanceof NewAppError || error instanceof RepoBusyError) {
+      console.error(`new-app: ${error.message}\nnothing written`);
+      process.exitCode = error instanceof NewAppError ? error.exitCode : 3;
+    } else {
+      console.error(error);
+      process.exitCode = 1;
+    }
   }
 }

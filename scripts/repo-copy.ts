@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LOCK_FILE } from './lib/repo-lock';
 
-/** What a copy leaves out: git, the installed packages (linked instead), and scratch or temp folders. */
-const SKIP = new Set(['.git', 'node_modules', '.scratch']);
+/** What a copy leaves out: git, the installed packages (linked instead), scratch or temp folders, and the write lock of a command running in the original. */
+const SKIP = new Set(['.git', 'node_modules', '.scratch', LOCK_FILE]);
 
 /**
  * Copies the repo's sources, specs and dist/ from `from` into `to` (created), and links node_modules,

@@ -89,24 +89,50 @@ describe('npm run diff', () => {
     return { code: diffCli(argv, repo, console), out: out.join('\n'), err: err.join('\n') };
   };
 
-  test('compares the fresh output with the files on disk or at a git ref', () => {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', root, '-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
+      stdio: 'pipe',
+    });
+
+  test('outside a git repository it compares with the files on disk, and says so', () => {
     fs.cpSync(path.join(REPO_ROOT, 'clusters'), path.join(root, 'clusters'), { recursive: true });
     writeOutput(root, realOutput());
-    const git = (...args: string[]) =>
-      execFileSync('git', ['-C', root, '-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
-        stdio: 'pipe',
-      });
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'rendered');
-    expect(treeAtRef(root, 'HEAD', fresh.keys())).toEqual(fresh);
-
     fs.writeFileSync(path.join(root, SHOP), withOlderShop(fresh).get(SHOP)!);
     const result = run(['--exit-code']);
     expect(result.err).toBe('');
     expect(result.code).toBe(1);
+    expect(result.out.split('\n')[0]).toBe(`compared with the files on disk (${root} is not the top of a git repository with a commit)`);
+    expect(result.out).toContain(`  ~ Deployment shop/shop\n      spec.template.spec.containers[0].image: ${olderImage} -> ${shopImage}\n`);
+  });
+
+  test('by default it compares with the last commit, so a change shows after npm run synth too, and says so', () => {
+    // The last commit holds the older image; synth has since written the fresh output to disk.
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'rendered with the older image');
+    writeOutput(root, realOutput());
+    expect(treeAtRef(root, 'HEAD', fresh.keys()).get(SHOP)).toBe(withOlderShop(fresh).get(SHOP));
+
+    const result = run(['--exit-code']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.out.split('\n')[0]).toBe('compared with HEAD, the last commit (--ref <git ref> compares with another)');
     expect(result.out).toContain(`  ~ Deployment shop/shop\n      spec.template.spec.containers[0].image: ${olderImage} -> ${shopImage}\n`);
     expect(result.out).toMatch(/^prod: 3 apps, \d+ objects, \d+ cloud resources, 0 added, 0 removed, 0 changed$/m);
+
+    const markdown = run(['--markdown']);
+    expect(markdown.out).toMatch(/^### Rendered changes\n\nCompared with `HEAD`, the last commit\.\n\n- \*\*staging\*\*/);
+  });
+
+  test('with --ref it compares with the files at that ref, and names it', () => {
+    git('add', '-A');
+    git('commit', '-q', '-m', 'rendered fresh');
+    const head = run(['--exit-code']);
+    expect([head.code, head.out.split('\n')[0]]).toEqual([0, 'compared with HEAD, the last commit (--ref <git ref> compares with another)']);
+    const previous = run(['--ref', 'HEAD~1', '--exit-code']);
+    expect([previous.code, previous.out.split('\n')[0]]).toEqual([1, 'compared with HEAD~1']);
+    expect(previous.out).toContain(`spec.template.spec.containers[0].image: ${olderImage} -> ${shopImage}`);
+    expect(run(['--ref', 'HEAD~1', '--markdown']).out).toContain('Compared with `HEAD~1`.');
   });
 
   test('a ref that is no commit: one line, exit code 2', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { newApp, NewAppError } from '../scripts/new-app';
+import { describeNewApp, newApp, NewAppError } from '../scripts/new-app';
 import { copyRepo } from '../scripts/repo-copy';
 import { REPO_ROOT, scopedTempDirs, treeHash } from './support';
 
@@ -10,6 +10,24 @@ const tempDir = scopedTempDirs();
 const inputsAndOutput = (root: string): string => ['apps', 'clusters', 'dist', 'docs'].map((d) => treeHash(path.join(root, d))).join();
 const read = (root: string, file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
 
+/** Every file below the dirs new-app may touch, by path relative to root. */
+function filesOf(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else files.set(rel, read(root, rel));
+    }
+  };
+  ['apps', 'clusters', 'dist', 'docs'].forEach(walk);
+  return files;
+}
+
+/** The files whose bytes differ between two snapshots, added and removed ones included. */
+const changedBetween = (before: Map<string, string>, after: Map<string, string>): string[] =>
+  [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
+
 describe('npm run new-app -- <name>', () => {
   let root: string;
   beforeAll(() => {
@@ -18,7 +36,9 @@ describe('npm run new-app -- <name>', () => {
 
   test('a new app is scaffolded, registered in staging and synthesized, with the summary to show for it', () => {
     const prodBefore = treeHash(path.join(root, 'dist', 'prod'));
+    const filesBefore = filesOf(root);
     const result = newApp(root, 'blog');
+    expectEveryChangeNamed(result, changedBetween(filesBefore, filesOf(root)));
 
     expect(result.files).toEqual(expect.arrayContaining(['apps/blog.ts', 'apps/index.ts', 'clusters/staging/cluster.ts']));
     expect(read(root, 'apps/blog.ts')).toContain("name: 'blog',");
@@ -34,6 +54,48 @@ describe('npm run new-app -- <name>', () => {
     expect(read(root, 'dist/staging/apps/blog.yaml')).toContain('name: blog');
     expect(result.summary).toMatch(/^staging: 4 apps, \d+ objects, \d+ files changed/);
     expect(treeHash(path.join(root, 'dist', 'prod'))).toBe(prodBefore);
+  });
+
+  test('a second app, with its own description and first image: its output names every file it changed too', () => {
+    const filesBefore = filesOf(root);
+    const image = `ghcr.io/acme-web/wiki:1.2.0@sha256:${'d4'.repeat(32)}`;
+    const result = newApp(root, 'wiki', { description: 'wiki: the staff handbook', image });
+    expectEveryChangeNamed(result, changedBetween(filesBefore, filesOf(root)));
+    expect(result.generated).toEqual(expect.arrayContaining(['dist/staging/apps/wiki.yaml', 'dist/staging/apps/kustomization.yaml']));
+    expect(read(root, 'dist/staging/apps/wiki.yaml')).toContain(`image: ${image}\n`);
+  });
+
+  /** The result lists exactly the files that changed, and the printed lines name each one. */
+  function expectEveryChangeNamed(result: ReturnType<typeof newApp>, changed: string[]): void {
+    expect(changed.length).toBeGreaterThan(3);
+    expect([...result.files, ...result.generated].sort()).toEqual(changed);
+    const printed = describeNewApp(result).join('\n');
+    for (const file of changed) expect([file, printed.includes(file)]).toEqual([file, true]);
+  }
+
+  test.each([
+    ['an app repeated', (t: string) => t.replace('"shop": {', '"shop": {"current": {}, "history": []},\n    "shop": {'), 'field "apps.shop" = {"current":'],
+    ['a key repeated at the top', (t: string) => t.replace('"apps": {', '"apps": {},\n  "apps": {'), 'field "apps" = {"backoffice":'],
+  ])('a staging releases file with %s is refused, naming it, and no file changes', (_case, edit, field) => {
+    const file = path.join(root, 'clusters/staging/releases.json');
+    const original = read(root, 'clusters/staging/releases.json');
+    fs.writeFileSync(file, edit(original));
+    try {
+      const before = inputsAndOutput(root);
+      expect(() => newApp(root, 'notes')).toThrow(NewAppError);
+      let message = '';
+      try {
+        newApp(root, 'notes');
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain('file "clusters/staging/releases.json", env "staging"');
+      expect(message).toContain(field);
+      expect(message).toMatch(/: is repeated \(lines \d+ and \d+\): a JSON reader keeps only the last one[^\n]*\nfix clusters\/staging\/releases\.json first$/);
+      expect(inputsAndOutput(root)).toBe(before);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 
   test.each([

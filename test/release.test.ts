@@ -3,10 +3,22 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { advance, HISTORY_LIMIT, pinnedImageOf, releasesFileOf, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
+import {
+  advance,
+  HISTORY_LIMIT,
+  pinnedImageOf,
+  placeholderVersionOf,
+  releasesFileOf,
+  renderReleasesFile,
+  type ReleasesFile,
+  type ReleaseVersion,
+} from '../constructs/model/releases';
+import { appReleaseProblems } from '../constructs/policy/release-validation';
+import { readReleases as readReleasesFromDisk } from '../constructs/synth/releases-io';
 import { promoteCli, releaseCli, type Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';
-import { REPO_ROOT, tempDir, treeHash } from './support';
+import { LOCK_FILE } from '../scripts/lib/repo-lock';
+import { REPO_ROOT, synthProblemsOf, tempDir, treeHash } from './support';
 
 /** A copy of what the commands read and write: the cluster folders (specs, releases) and the generated files. */
 function repoCopy(prefix: string): Repo {
@@ -36,6 +48,7 @@ const hashOf = (repo: Repo, ...parts: string[]): string => treeHash(path.join(re
 
 const REPOSITORY = 'ghcr.io/acme-web/shop';
 const NEW: ReleaseVersion = { tag: '3.9.0', digest: `sha256:${'a1'.repeat(32)}` };
+const NEWER: ReleaseVersion = { tag: '3.9.1', digest: `sha256:${'c3'.repeat(32)}` };
 const version = (n: number): ReleaseVersion => ({ tag: `1.0.${n}`, digest: `sha256:${n.toString(16).padStart(64, '0')}` });
 
 describe('release, promote and rollback', () => {
@@ -68,18 +81,25 @@ describe('release, promote and rollback', () => {
     expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: NEW, history: [prodBefore.current, ...prodBefore.history] });
     expect(deploymentImage(repo, 'prod', 'shop')).toBe(newImage);
 
-    // Roll prod back: the previous version is current again, and the rolled-back one is in the history, once.
+    // A newer release in prod, then a rollback: the previous version is current again, the rolled-back one heads the history, once.
+    const newerImage = pinnedImageOf(REPOSITORY, NEWER);
+    expect(run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', newerImage], repo).code).toBe(0);
     const rolledBack = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--rollback'], repo);
     expect(rolledBack.code).toBe(0);
-    expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: prodBefore.current, history: [NEW] });
-    expect(deploymentImage(repo, 'prod', 'shop')).toBe(oldImage);
-    expect(rolledBack.out).toContain(`spec.template.spec.containers[0].image: ${newImage} -> ${oldImage}`);
-    expect(fs.readdirSync(repo.root).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+    expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: NEW, history: [NEWER, prodBefore.current] });
+    expect(deploymentImage(repo, 'prod', 'shop')).toBe(newImage);
+    expect(rolledBack.out).toContain(`spec.template.spec.containers[0].image: ${newerImage} -> ${newImage}`);
+    expect(fs.readdirSync(repo.root).filter((f) => f.startsWith('.dist-') || f === LOCK_FILE)).toEqual([]);
+
+    // The seeded placeholder further back is no version to roll back to.
+    const toPlaceholder = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--to', '2'], repo);
+    expect(toPlaceholder.code).toBe(2);
+    expect(toPlaceholder.err).toContain('field "history[1]" = {"tag":"3.8.2","digest":"sha256:4cfa7b97');
 
     // Releasing what already runs changes nothing.
     const before = treeHash(repo.root);
-    const again = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', oldImage], repo);
-    expect(again).toEqual({ code: 0, out: 'prod: shop already runs 3.8.2 (sha256:4cfa7b97d66d…); nothing changed', err: '' });
+    const again = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', newImage], repo);
+    expect(again).toEqual({ code: 0, out: 'prod: shop already runs 3.9.0 (sha256:a1a1a1a1a1a1…); nothing changed', err: '' });
     expect(treeHash(repo.root)).toBe(before);
   });
 });
@@ -192,5 +212,112 @@ describe('bad input: one clear line, exit code 2, every file untouched', () => {
   test.each(CASES)('%s', (_case, cli, argv, custom, expected) => {
     expect(run(cli, argv, custom ?? repo)).toEqual({ code: 2, out: '', err: expected });
     expect(treeHash(repo.root)).toBe(before);
+  });
+});
+
+describe('a releases file that was edited by hand is refused, naming the file, env, app, field and value; every file untouched', () => {
+  const repo = repoCopy('release-edited');
+  afterAll(() => fs.rmSync(repo.root, { recursive: true, force: true }));
+
+  const file = (env: string) => path.join(repo.root, releasesFileOf(env));
+  const seeded = (env: string): string => fs.readFileSync(path.join(REPO_ROOT, releasesFileOf(env)), 'utf8');
+  /** The env's seeded file with shop's entry replaced. */
+  const withShop = (env: string, current: ReleaseVersion, history: ReleaseVersion[]): string =>
+    renderReleasesFile({ ...JSON.parse(seeded(env)), apps: { ...JSON.parse(seeded(env)).apps, shop: { current, history } } });
+  const seededShop = (): ReleaseVersion => JSON.parse(seeded('prod')).apps.shop.current;
+  const at = (env: string) => `file "clusters/${env}/releases.json", env "${env}", app "shop"`;
+  const image = `${REPOSITORY}:3.9.0@sha256:${'b2'.repeat(32)}`;
+
+  const CASES: ReadonlyArray<readonly [string, string, () => string, string[], RegExp]> = [
+    [
+      'the app repeated (JSON.parse would keep only the second)',
+      'staging',
+      () => seeded('staging').replace('"shop": {', `"shop": ${JSON.stringify({ current: NEW, history: [] })},\n    "shop": {`),
+      ['--env', 'staging', '--app', 'shop', '--image', image],
+      /^release failed, nothing changed: invalid releases:\n {2}- file "clusters\/staging\/releases.json", env "staging", app "shop": field "apps\.shop" = \{"current":\{"tag":"3\.8\.2",.*\}: is repeated \(lines \d+ and \d+\)/,
+    ],
+    [
+      'a digest repeated inside one version',
+      'prod',
+      () => seeded('prod').replace(/("shop": \{\n\s+"current": \{\n\s+"tag": "3\.8\.2",\n)/, `$1        "digest": "${NEW.digest}",\n`),
+      ['--env', 'prod', '--app', 'shop', '--image', image],
+      /app "shop": field "apps\.shop\.current\.digest" = "sha256:4cfa7b97[0-9a-f]+": is repeated \(lines \d+ and \d+\)/,
+    ],
+    [
+      'a history that holds the current version',
+      'staging',
+      () => withShop('staging', NEW, [NEW, version(1)]),
+      ['--env', 'staging', '--app', 'shop', '--image', image],
+      new RegExp(`${at('staging')}: field "history\\[0\\]" = \\{"tag":"3\\.9\\.0","digest":"sha256:a1a1[a1]+"\\}: is the current version 3\\.9\\.0`),
+    ],
+    [
+      'a history that holds one version twice (a rollback would skip nothing)',
+      'prod',
+      () => withShop('prod', NEW, [version(2), version(1), version(2)]),
+      ['--env', 'prod', '--app', 'shop', '--rollback'],
+      new RegExp(`${at('prod')}: field "history\\[2\\]" = \\{"tag":"1\\.0\\.2",[^}]*\\}: repeats history\\[0\\]`),
+    ],
+    [
+      "a rollback to new-app's placeholder",
+      'staging',
+      () => withShop('staging', NEW, [placeholderVersionOf(REPOSITORY)]),
+      ['--env', 'staging', '--app', 'shop', '--rollback'],
+      new RegExp(
+        `${at('staging')}: field "history\\[0\\]" = \\{"tag":"0\\.0\\.0",[^}]*\\}: is a placeholder, not a real image \\(the tag 0\\.0\\.0 is the placeholder npm run new-app writes\\): a rollback never deploys it; history holds no real version further back$`,
+      ),
+    ],
+    [
+      'a rollback to a seeded placeholder, with a real version further back',
+      'prod',
+      () => withShop('prod', NEW, [seededShop(), version(1)]),
+      ['--env', 'prod', '--app', 'shop', '--rollback'],
+      new RegExp(
+        `${at('prod')}: field "history\\[0\\]" = \\{"tag":"3\\.8\\.2",[^}]*\\}: is a placeholder, not a real image \\(its digest is one of the placeholders the releases files were seeded with\\): a rollback never deploys it; --to 2 rolls back to 1\\.0\\.1 `,
+      ),
+    ],
+  ];
+
+  test.each(CASES)('%s', (_case, env, edit, argv, expected) => {
+    const original = fs.readFileSync(file(env), 'utf8');
+    fs.writeFileSync(file(env), edit());
+    try {
+      const before = treeHash(repo.root);
+      const result = run(releaseCli, argv, repo);
+      expect(result.err).toMatch(expected);
+      expect([result.code, result.out]).toEqual([2, '']);
+      expect(treeHash(repo.root)).toBe(before);
+      expect(fs.existsSync(path.join(repo.root, LOCK_FILE))).toBe(false);
+    } finally {
+      fs.writeFileSync(file(env), original);
+    }
+  });
+
+  test.each([
+    [
+      'the app repeated',
+      `{"apps": {"shop": {"current": ${JSON.stringify(NEW)}, "history": []}, "shop": {"current": ${JSON.stringify(NEWER)}, "history": []}}}`,
+    ],
+    ['a key repeated at the top', `{"apps": {}, "$comment": "one", "$comment": "two"}`],
+  ])('synth refuses it too: %s', (_case, text) => {
+    const original = fs.readFileSync(file('staging'), 'utf8');
+    fs.writeFileSync(file('staging'), text);
+    try {
+      expect(synthProblemsOf(() => readReleasesFromDisk(repo.root, ['staging']))).toEqual([
+        expect.stringMatching(
+          /^file "clusters\/staging\/releases\.json", env "staging"(, app "shop")?: field "(apps\.shop|\$comment)" = .*: is repeated \(lines 1 and 1\)/,
+        ),
+      ]);
+    } finally {
+      fs.writeFileSync(file('staging'), original);
+    }
+  });
+
+  test.each([
+    ['the current version in history', { current: NEW, history: [version(1), NEW] }, 'history[1]'],
+    ['a version twice in history', { current: NEW, history: [version(1), version(1)] }, 'history[1]'],
+  ])('the synth rules refuse %s', (_case, entry, field) => {
+    const problems = appReleaseProblems(entry, { file: releasesFileOf('staging'), env: 'staging', app: 'shop' });
+    expect(problems.map((p) => p.field)).toEqual([field]);
+    expect(appReleaseProblems(advance(advance(undefined, version(1)), NEW), { env: 'staging', app: 'shop' })).toEqual([]);
   });
 });

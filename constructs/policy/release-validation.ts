@@ -1,7 +1,7 @@
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { isDigest, isTag } from '../model/image';
-import { HISTORY_LIMIT, releasesFileOf, type Releases } from '../model/releases';
+import { describeVersion, HISTORY_LIMIT, releasesFileOf, sameVersion, type Releases, type ReleaseVersion } from '../model/releases';
 import { SpecProblem, SynthError } from './spec-error';
 
 type Where = SpecProblem['where'];
@@ -58,6 +58,28 @@ export function appReleaseProblems(entry: unknown, at: Where): SpecProblem[] {
   if (!Array.isArray(entry.history)) return [...problems, new SpecProblem(at, 'history', entry.history, 'must be a list of previous versions (may be empty)')];
   if (entry.history.length > HISTORY_LIMIT) problems.push(new SpecProblem(at, 'history', entry.history.length, `keeps at most ${HISTORY_LIMIT} versions`));
   entry.history.forEach((version, i) => problems.push(...versionProblems(version, at, `history[${i}]`)));
+  if (problems.length === 0) problems.push(...repeatProblems(entry.current as ReleaseVersion, entry.history as ReleaseVersion[], at));
+  return problems;
+}
+
+/**
+ * The history holds the versions before `current`, each once (what `npm run release` writes): a history
+ * that holds the current version, or one version twice, was edited by hand, and a rollback to it would
+ * change nothing or skip a step.
+ */
+function repeatProblems(current: ReleaseVersion, history: readonly ReleaseVersion[], at: Where): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  history.forEach((version, i) => {
+    const value = { tag: version.tag, digest: version.digest };
+    if (sameVersion(version, current)) {
+      problems.push(
+        new SpecProblem(at, `history[${i}]`, value, `is the current version ${describeVersion(current)}: history holds only the versions before it`),
+      );
+      return;
+    }
+    const first = history.findIndex((v) => sameVersion(v, version));
+    if (first < i) problems.push(new SpecProblem(at, `history[${i}]`, value, `repeats history[${first}]: each previous version is kept once`));
+  });
   return problems;
 }
 

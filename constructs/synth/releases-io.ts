@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { releasesFileOf, type Releases, type ReleasesFile } from '../model/releases';
-import { SynthError } from '../policy/spec-error';
+import { SpecProblem, SynthError } from '../policy/spec-error';
 
 /** Reads `clusters/<env>/releases.json` of each env below root. Its contents are checked by validateReleases. */
 export function readReleases(root: string, envs: readonly string[]): Releases {
@@ -16,9 +17,72 @@ export function readReleasesFile(root: string, env: string): ReleasesFile {
   } catch {
     throw new SynthError([`file "${file}", env "${env}": cannot be read: every env needs its releases file (see README, "Releases")`], 'invalid releases');
   }
+  return parseReleasesText(text, file, env);
+}
+
+/** The file's contents, refused when it is not JSON or when a key repeats (JSON.parse would silently keep the last). */
+export function parseReleasesText(text: string, file: string, env: string): ReleasesFile {
+  let data: ReleasesFile;
   try {
-    return JSON.parse(text) as ReleasesFile;
+    data = JSON.parse(text) as ReleasesFile;
   } catch (error) {
     throw new SynthError([`file "${file}", env "${env}": is not valid JSON: ${(error as Error).message}`], 'invalid releases');
   }
+  const repeated = repeatedKeys(text);
+  if (repeated.length > 0) {
+    throw new SynthError(
+      repeated.map(({ keys, line, firstLine, value }) => {
+        const app = keys[0] === 'apps' && typeof keys[1] === 'string' ? keys[1] : undefined;
+        return new SpecProblem(
+          { file, env, ...(app !== undefined ? { app } : {}) },
+          fieldOf(keys),
+          value,
+          `is repeated (lines ${firstLine} and ${line}): a JSON reader keeps only the last one, so one of them is lost; keep one`,
+        );
+      }),
+      'invalid releases',
+    );
+  }
+  return data;
 }
+
+interface RepeatedKey {
+  /** The key's path from the top, e.g. ['apps', 'shop']. */
+  readonly keys: readonly (string | number)[];
+  readonly firstLine: number;
+  readonly line: number;
+  /** The value the repeat holds. */
+  readonly value: unknown;
+}
+
+/**
+ * Every key that occurs twice in one object. JSON is YAML 1.2 flow syntax, so the yaml package's parser
+ * reads the file into a tree that keeps each occurrence (JSON.parse does not), with its position.
+ */
+function repeatedKeys(text: string): RepeatedKey[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lines });
+  const lineOf = (node: Node | null | undefined): number => (node?.range ? lines.linePos(node.range[0]).line : 0);
+  const found: RepeatedKey[] = [];
+  const walk = (node: unknown, keys: readonly (string | number)[]): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        const line = lineOf(pair.key as Node);
+        const first = seen.get(key);
+        if (first !== undefined) found.push({ keys: [...keys, key], firstLine: first, line, value: (pair.value as Node | null)?.toJSON() });
+        else seen.set(key, line);
+        walk(pair.value, [...keys, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...keys, i]));
+    }
+  };
+  walk(doc.contents, []);
+  return found.sort((a, b) => a.line - b.line);
+}
+
+/** `apps.shop.history[0].tag`. */
+const fieldOf = (keys: readonly (string | number)[]): string =>
+  keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : /^[A-Za-z_$][\w$-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('');

@@ -1,8 +1,11 @@
 /**
  * The command lines of `npm run release`, `npm run promote` and `npm run diff`: parse the flags, run the
- * command against a repo root, print a short summary, return the exit code (0 done, 1 stale output with
- * `--exit-code`, 2 bad input: nothing was written). scripts/*.ts only call these with the real repo.
+ * command against a repo root, print a short summary, return the exit code (0 done, 1 a change with
+ * `--exit-code`, 2 bad input, 3 another command held the repo's write lock for the whole wait; on 2 and 3
+ * nothing was written). scripts/*.ts only call these with the real repo.
  */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeVersion, releasesFileOf } from '../../constructs/model/releases';
 import { SpecProblem, SynthError } from '../../constructs/policy/spec-error';
@@ -11,6 +14,7 @@ import { RefError, renderedTree, treeAtRef, treeOnDisk, verifyRef } from '../../
 import { buildAll } from '../../constructs/synth/pipeline';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { promote, release, ReleaseError, type ReleaseOutcome, type Repo } from './release';
+import { RepoBusyError } from './repo-lock';
 
 /** Where a command prints: stdout and stderr lines. */
 export interface Console {
@@ -21,6 +25,8 @@ export interface Console {
 export const RELEASE_USAGE = 'usage: npm run release -- --env <env> --app <app> (--image <repository>:<tag>@sha256:<digest> | --rollback | --to <n>)';
 export const PROMOTE_USAGE = 'usage: npm run promote -- --app <app>';
 export const DIFF_USAGE = 'usage: npm run diff -- [--ref <git ref>] [--markdown] [--exit-code]';
+/** The exit code when the repo's write lock stayed held for the whole wait. */
+export const BUSY_EXIT_CODE = 3;
 
 class UsageError extends Error {}
 
@@ -41,14 +47,15 @@ export function releaseCli(argv: readonly string[], repo: Repo, out: Console): n
     if (env === undefined || app === undefined) throw new UsageError(`--env and --app are required; ${RELEASE_USAGE}`);
     const modes = [image !== undefined, rollback === true, to !== undefined].filter(Boolean).length;
     if (modes !== 1) throw new UsageError(`give exactly one of --image, --rollback and --to; ${RELEASE_USAGE}`);
-    if (image !== undefined) return report(out, release(repo, { env, app, image }));
+    const locking = withWaitNotice(repo, out);
+    if (image !== undefined) return report(out, release(locking, { env, app, image }));
     const n = to === undefined ? 1 : Number(to);
     if (to !== undefined && !/^[1-9][0-9]*$/.test(to)) {
       throw new ReleaseError(
         new SpecProblem({ file: releasesFileOf(env), env, app }, '--to', to, 'must be a whole number from 1: 1 is the newest version in history'),
       );
     }
-    return report(out, release(repo, { env, app, rollback: n }));
+    return report(out, release(locking, { env, app, rollback: n }));
   });
 }
 
@@ -57,23 +64,41 @@ export function promoteCli(argv: readonly string[], repo: Repo, out: Console): n
     const values = parse(argv, { app: { type: 'string' } }, PROMOTE_USAGE);
     const app = values.app as string | undefined;
     if (app === undefined) throw new UsageError(`--app is required; ${PROMOTE_USAGE}`);
-    return report(out, promote(repo, { app }));
+    return report(out, promote(withWaitNotice(repo, out), { app }));
   });
 }
 
 export function diffCli(argv: readonly string[], repo: Repo, out: Console): number {
   return run('diff', out, () => {
     const values = parse(argv, { ref: { type: 'string' }, markdown: { type: 'boolean' }, 'exit-code': { type: 'boolean' } }, DIFF_USAGE);
-    const ref = values.ref as string | undefined;
-    const diffs = renderedDiff(repo, ref);
-    out.log((values.markdown ? formatDiffMarkdown(diffs) : formatDiffText(diffs)).trimEnd());
+    const { diffs, basis } = renderedDiff(repo, values.ref as string | undefined);
+    if (values.markdown)
+      out.log(
+        formatDiffMarkdown(diffs)
+          .replace(/^(### [^\n]*\n)/, `$1\n${basis.markdown}\n`)
+          .trimEnd(),
+      );
+    else out.log(`${basis.text}\n${formatDiffText(diffs).trimEnd()}`);
     return values['exit-code'] && hasChanges(diffs) ? 1 : 0;
   });
 }
 
-/** Fresh output (in memory, nothing written) against the generated files on disk, or at a git ref. */
-export function renderedDiff(repo: Repo, ref?: string): ClusterDiff[] {
+/** What a diff compared the fresh output with, said in its first line. */
+export interface DiffBasis {
+  /** The git ref, or undefined for the files on disk. */
+  readonly ref: string | undefined;
+  readonly text: string;
+  readonly markdown: string;
+}
+
+/**
+ * Fresh output (in memory, nothing written) against the generated files at a git ref: `ref`, else the last
+ * commit (HEAD), so that the change shows after `npm run synth` too. Outside a git repository, against the
+ * files on disk.
+ */
+export function renderedDiff(repo: Repo, ref?: string): { diffs: ClusterDiff[]; basis: DiffBasis } {
   if (ref !== undefined) verifyRef(repo.root, ref); // before the build: a typo fails at once
+  const against = ref ?? (hasHead(repo.root) ? 'HEAD' : undefined);
   const files = buildAll({
     clusters: repo.clusters,
     apps: repo.apps,
@@ -83,9 +108,38 @@ export function renderedDiff(repo: Repo, ref?: string): ClusterDiff[] {
     ),
   });
   const after = renderedTree(files);
-  const before = ref === undefined ? treeOnDisk(repo.root, after.keys()) : treeAtRef(repo.root, ref, after.keys());
-  return diffOutputs(before, after);
+  const before = against === undefined ? treeOnDisk(repo.root, after.keys()) : treeAtRef(repo.root, against, after.keys());
+  return { diffs: diffOutputs(before, after), basis: basisOf(repo.root, ref, against) };
 }
+
+function basisOf(root: string, ref: string | undefined, against: string | undefined): DiffBasis {
+  if (against === undefined) {
+    const why = `${root} is not the top of a git repository with a commit`;
+    return { ref: undefined, text: `compared with the files on disk (${why})`, markdown: `Compared with the files on disk (${why}).` };
+  }
+  if (ref === undefined) {
+    return {
+      ref: 'HEAD',
+      text: 'compared with HEAD, the last commit (--ref <git ref> compares with another)',
+      markdown: 'Compared with `HEAD`, the last commit.',
+    };
+  }
+  return { ref, text: `compared with ${ref}`, markdown: `Compared with \`${ref}\`.` };
+}
+
+/** Whether root is the top of a git repository that has a commit (the paths at a ref are relative to the top). */
+function hasHead(root: string): boolean {
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    git('rev-parse', '--verify', '--quiet', 'HEAD^{commit}');
+    return fs.realpathSync(git('rev-parse', '--show-toplevel')) === fs.realpathSync(root);
+  } catch {
+    return false;
+  }
+}
+
+/** The repo with a lock option that tells, on stderr, when the command has to wait for another. */
+const withWaitNotice = (repo: Repo, out: Console): Repo => ({ ...repo, lock: { onWait: (m) => out.error(m), ...repo.lock } });
 
 function report(out: Console, outcome: ReleaseOutcome): number {
   const { env, app, previous, release: now } = outcome;
@@ -118,8 +172,8 @@ function run(command: string, out: Console, body: () => number): number {
     return body();
   } catch (error) {
     const bad = [ReleaseError, UsageError, RefError, SynthError].some((kind) => error instanceof kind);
-    if (!bad) throw error;
+    if (!bad && !(error instanceof RepoBusyError)) throw error;
     out.error(`${command} failed, nothing changed: ${(error as Error).message}`);
-    return 2;
+    return bad ? 2 : BUSY_EXIT_CODE;
   }
 }

@@ -1,25 +1,39 @@
 /**
  * `npm run release` and `npm run promote`, as functions of a repo root so that tests run them on a temp
- * copy. Each checks its input first, then rebuilds every cluster in memory with the new releases file,
- * and only then writes: the releases file and dist/ are replaced together, or nothing is.
+ * copy. Each takes the repo's write lock, checks its input, then rebuilds every cluster in memory with the
+ * new releases file, and only then writes: the releases file and dist/ are replaced together (each by
+ * rename), or nothing is.
  */
 import type { AppSpec } from '../../constructs/model/app-spec';
 import type { ClusterSpec } from '../../constructs/model/cluster-spec';
 import { isDigest, isTag } from '../../constructs/model/image';
-import { advance, releasesFileOf, renderReleasesFile, sameVersion, withRelease, type AppRelease, type ReleaseVersion } from '../../constructs/model/releases';
+import {
+  advance,
+  describeVersion,
+  placeholderReason,
+  releasesFileOf,
+  renderReleasesFile,
+  sameVersion,
+  withRelease,
+  type AppRelease,
+  type ReleaseVersion,
+} from '../../constructs/model/releases';
 import { appReleaseProblems } from '../../constructs/policy/release-validation';
-import { SpecProblem } from '../../constructs/policy/spec-error';
+import { SpecProblem, SynthError } from '../../constructs/policy/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { renderedTree, treeOnDisk } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { writeOutput } from '../../constructs/synth/write-output';
+import { withRepoLock, type LockOptions } from './repo-lock';
 
 /** Where the commands work: a checkout (or a copy of one) and the specs it holds. */
 export interface Repo {
   readonly root: string;
   readonly clusters: readonly ClusterSpec[];
   readonly apps: readonly AppSpec[];
+  /** How the command waits for the repo's write lock. @default see LockOptions */
+  readonly lock?: LockOptions;
 }
 
 /** A new image for one app in one env, or a rollback to the n-th previous version (1 = the newest). */
@@ -49,9 +63,14 @@ export class ReleaseError extends Error {
 
 /** Releases an image, or rolls back, in one env. */
 export function release(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
+  return withRepoLock(repo.root, 'release', () => releaseLocked(repo, request), repo.lock);
+}
+
+function releaseLocked(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
   const { env, app } = request;
   const at = checkTarget(repo, env, app);
   const entry = readEntry(repo, env, app);
+  checkEntry(entry, at);
   let next: ReleaseVersion;
   if ('image' in request) {
     next = parseRelease(request.image, specOf(repo, app).imageRepository, at);
@@ -63,12 +82,30 @@ export function release(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
       throw new ReleaseError(new SpecProblem(at, '--to', n, `must be from 1 to ${history.length}: the versions in history, 1 is the newest`));
     }
     next = history[n - 1];
+    const repository = specOf(repo, app).imageRepository;
+    const placeholder = placeholderReason(repository, next);
+    if (placeholder) {
+      const real = history.findIndex((v, i) => i >= n && !placeholderReason(repository, v));
+      throw new ReleaseError(
+        new SpecProblem(
+          at,
+          `history[${n - 1}]`,
+          { tag: next.tag, digest: next.digest },
+          `is a placeholder, not a real image (${placeholder}): a rollback never deploys it` +
+            (real === -1 ? '; history holds no real version further back' : `; --to ${real + 1} rolls back to ${describeVersion(history[real])}`),
+        ),
+      );
+    }
   }
   return apply(repo, env, app, next);
 }
 
 /** Copies the version `from` runs (staging) to `to` (prod), with the same checks as a release. */
 export function promote(repo: Repo, request: { readonly app: string; readonly from?: string; readonly to?: string }): ReleaseOutcome {
+  return withRepoLock(repo.root, 'promote', () => promoteLocked(repo, request), repo.lock);
+}
+
+function promoteLocked(repo: Repo, request: { readonly app: string; readonly from?: string; readonly to?: string }): ReleaseOutcome {
   const { app, from = 'staging', to = 'prod' } = request;
   const source = checkTarget(repo, from, app);
   checkTarget(repo, to, app);
@@ -100,6 +137,13 @@ function readEntry(repo: Repo, env: string, app: string): AppRelease | undefined
   return readReleases(repo.root, [env])[env]?.apps?.[app];
 }
 
+/** Refuses a hand-edited entry that advance() would otherwise quietly repair (a repeated version drops out). */
+function checkEntry(entry: AppRelease | undefined, at: SpecProblem['where']): void {
+  if (entry === undefined) return;
+  const problems = appReleaseProblems(entry, at);
+  if (problems.length > 0) throw new SynthError(problems, 'invalid releases');
+}
+
 /** `<repository>:<tag>@sha256:<digest>`, with the app's own repository, a real tag and a well-formed digest. */
 export function parseRelease(image: string, repository: string, at: SpecProblem['where']): ReleaseVersion {
   const fail = (problem: string) => new ReleaseError(new SpecProblem(at, '--image', image, problem));
@@ -124,6 +168,7 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
   );
   const file = releasesFileOf(env);
   const entry = releases[env]?.apps?.[app];
+  checkEntry(entry, { file, env, app });
   if (entry && sameVersion(entry.current, next)) {
     return { env, app, file, previous: entry.current, release: entry, written: false, diff: [] };
   }

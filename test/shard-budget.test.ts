@@ -137,9 +137,7 @@ describe('the rule: synth stops when the logs would not fit their Elasticsearch'
     }
     expect(thrown).toBeInstanceOf(SynthError);
     // The generated cluster is no module's export, so no file is named; a real cluster's file is (test/error-locations.test.ts).
-    expect((thrown as SynthError).message).toContain(
-      'cluster "acme-prod": field "elasticsearch.dataNodes" = 3: the logs need 8176 shards',
-    );
+    expect((thrown as SynthError).message).toContain('cluster "acme-prod": field "elasticsearch.dataNodes" = 3: the logs need 8176 shards');
   });
 
   test('the same cluster passes with the derived count, or with that count set', () => {

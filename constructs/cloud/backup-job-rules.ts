@@ -144,7 +144,11 @@ function grantsOf(json: TerraformJson): Grant[] {
 export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
   const problems: string[] = [];
   const resolve = bucketArnResolver(json);
-  const grants = grantsOf(json);
+  // Only a grant that deletes or erases can break these rules; its resources are resolved once, not per app.
+  const grants = grantsOf(json)
+    .map((g) => ({ ...g, deletes: allows(g.statement, 's3:DeleteObject'), erases: VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a)) }))
+    .filter((g) => g.deletes || g.erases.length > 0)
+    .map((g) => ({ ...g, resources: resolvedResourcesOf(g.statement, resolve) }));
   const running = new Map(apps.map((a) => [a.name, a]));
   for (const app of Object.keys(cluster.appData).sort()) {
     const bucket = bucketOf(cluster.name, app);
@@ -156,10 +160,9 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
         (g.principal.kind === 'user' && g.principal.name === geesefsUserOf(cluster.name, app) && spec.storage?.driver === 'geesefs') ||
         (g.principal.kind === 'role' && g.principal.name === restoreRoleOf(cluster.name, app) && spec.storage !== undefined));
     for (const g of grants) {
-      const resources = resolvedResourcesOf(g.statement, resolve);
-      const objects = resources.some((r) => reachesObjects(r, bucket));
-      const whole = resources.some((r) => covers(r, `arn:aws:s3:::${bucket}`));
-      if (objects && allows(g.statement, 's3:DeleteObject') && !mayDelete(g)) {
+      const objects = g.resources.some((r) => reachesObjects(r, bucket));
+      const whole = g.resources.some((r) => covers(r, `arn:aws:s3:::${bucket}`));
+      if (objects && g.deletes && !mayDelete(g)) {
         const own = g.principal?.name === appRoleOf(cluster.name, app);
         problems.push(
           own
@@ -167,7 +170,7 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
             : `${g.who}: may delete objects in the live bucket ${bucket}; only the app's own role (where its storage deletes) and its restore role may`,
         );
       }
-      const erasing = VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a) && (a === 's3:DeleteObjectVersion' ? objects : whole || objects));
+      const erasing = g.erases.filter((a) => (a === 's3:DeleteObjectVersion' ? objects : whole || objects));
       if (erasing.length > 0) {
         problems.push(
           `${g.who}: may ${erasing.join(', ')} in the live bucket ${bucket}: no one may erase its versions, which every delete there is undone from`,

@@ -33,8 +33,21 @@ export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Fl
   const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
   const destinations: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.addresses.length > 0)];
   const flows: Flow[] = [];
+  const podOrder = new Map(network.pods.map((p, i) => [p.id, i]));
+  const externals = destinations.filter((d) => d.type !== 'pods');
   for (const from of sources) {
-    for (const to of destinations) {
+    // Only the pods its egress rules name can be reached (in the order of the pods); every other pair is NONE.
+    const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
+    const candidates = reach
+      ? [
+          ...[...reach]
+            .map((id) => podOrder.get(id)!)
+            .sort((a, b) => a - b)
+            .map((i) => network.pods[i]),
+          ...externals,
+        ]
+      : destinations;
+    for (const to of candidates) {
       const ports = evaluator.portsBetween(from, to);
       if (!ports.isEmpty()) flows.push({ from, to, ports });
     }

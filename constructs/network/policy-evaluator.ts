@@ -29,12 +29,61 @@ export class PolicyEvaluator implements FlowEvaluator {
   private readonly namespaceLabels: ReadonlyMap<string, Labels>;
   private readonly selecting = new Map<string, { ingress: NetworkPolicyView[]; egress: NetworkPolicyView[] }>();
   private readonly between = new Map<string, PortSet>();
+  private readonly network: ClusterNetwork;
+  private podsByNamespace?: Map<string, PodGroup[]>;
+  private readonly peerReach = new Map<string, readonly string[]>();
 
   constructor(network: ClusterNetwork) {
     const byNamespace = new Map<string, NetworkPolicyView[]>();
-    for (const p of networkPoliciesOf(network.policies)) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
+    for (const p of networkPoliciesOf(network.policies)) {
+      const mine = byNamespace.get(p.namespace);
+      if (mine) mine.push(p);
+      else byNamespace.set(p.namespace, [p]);
+    }
     this.policies = byNamespace;
     this.namespaceLabels = new Map(network.namespaces.map((n) => [n.name, n.labels]));
+    this.network = network;
+  }
+
+  /**
+   * The ids of the pods that `pod`'s egress rules name as peers, ports aside; undefined when it may reach
+   * any pod (no egress isolation, or a rule without peers). Every other pod gets PortSet.NONE from
+   * portsBetween(), so the reachability table asks only about these instead of every pair of pods.
+   */
+  egressReach(pod: PodGroup): ReadonlySet<string> | undefined {
+    const policies = this.policiesSelecting(pod).egress;
+    if (policies.length === 0) return undefined;
+    const reach = new Set<string>();
+    for (const policy of policies) {
+      for (const rule of policy.egress) {
+        if (!rule.peers || rule.peers.length === 0) return undefined;
+        for (const peer of rule.peers) for (const id of this.podsMatching(peer, policy.namespace)) reach.add(id);
+      }
+    }
+    return reach;
+  }
+
+  /** The ids of the pods one peer matches, worked out once per distinct peer. */
+  private podsMatching(peer: PolicyPeer, policyNamespace: string): readonly string[] {
+    const key = peer.ipBlock
+      ? JSON.stringify(peer.ipBlock)
+      : JSON.stringify([peer.namespaceSelector ? undefined : policyNamespace, peer.namespaceSelector, peer.podSelector]);
+    let ids = this.peerReach.get(key);
+    if (!ids) {
+      const byNamespace = (this.podsByNamespace ??= groupByNamespace(this.network.pods));
+      // Only the namespaces a peer can match are searched: any for an ipBlock, those its selector matches, else its policy's own.
+      const { namespaceSelector } = peer;
+      const namespaces = peer.ipBlock
+        ? [...byNamespace.keys()]
+        : namespaceSelector
+          ? [...byNamespace.keys()].filter((ns) => selectorMatches(namespaceSelector, this.namespaceLabels.get(ns) ?? {}))
+          : [policyNamespace];
+      ids = namespaces.flatMap((ns) =>
+        (byNamespace.get(ns) ?? []).filter((pod) => this.peerMatches(peer, policyNamespace, { pod, address: pod.address })).map((pod) => pod.id),
+      );
+      this.peerReach.set(key, ids);
+    }
+    return ids;
   }
 
   allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean {
@@ -119,4 +168,14 @@ function portsOf(ports: readonly PolicyPort[] | undefined, destination: PodGroup
       return PortSet.unionOf(named.map((c) => PortSet.range(c.protocol, c.port)));
     }),
   );
+}
+
+function groupByNamespace(pods: readonly PodGroup[]): Map<string, PodGroup[]> {
+  const byNamespace = new Map<string, PodGroup[]>();
+  for (const pod of pods) {
+    const group = byNamespace.get(pod.namespace);
+    if (group) group.push(pod);
+    else byNamespace.set(pod.namespace, [pod]);
+  }
+  return byNamespace;
 }

@@ -33,19 +33,16 @@ export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Fl
   const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
   const destinations: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.addresses.length > 0)];
   const flows: Flow[] = [];
-  const podOrder = new Map(network.pods.map((p, i) => [p.id, i]));
-  const externals = destinations.filter((d) => d.type !== 'pods');
+  const order = new Map(destinations.map((d, i) => [d.id, i]));
   for (const from of sources) {
-    // Only the pods its egress rules name can be reached (in the order of the pods); every other pair is NONE.
+    // Only the endpoints its egress rules name can be reached (in the order of the destinations); every other pair is NONE.
     const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
     const candidates = reach
-      ? [
-          ...[...reach]
-            .map((id) => podOrder.get(id)!)
-            .sort((a, b) => a - b)
-            .map((i) => network.pods[i]),
-          ...externals,
-        ]
+      ? [...reach]
+          .map((id) => order.get(id))
+          .filter((i) => i !== undefined)
+          .sort((a, b) => a - b)
+          .map((i) => destinations[i])
       : destinations;
     for (const to of candidates) {
       const ports = evaluator.portsBetween(from, to);

@@ -46,9 +46,10 @@ export class PolicyEvaluator implements FlowEvaluator {
   }
 
   /**
-   * The ids of the pods that `pod`'s egress rules name as peers, ports aside; undefined when it may reach
-   * any pod (no egress isolation, or a rule without peers). Every other pod gets PortSet.NONE from
-   * portsBetween(), so the reachability table asks only about these instead of every pair of pods.
+   * The ids of the endpoints (pods, and outside addresses) that `pod`'s egress rules name as peers, ports
+   * aside; undefined when it may reach anything (no egress isolation, or a rule without peers). Every other
+   * endpoint gets PortSet.NONE from portsBetween(), so the reachability table asks only about these
+   * instead of every pair.
    */
   egressReach(pod: PodGroup): ReadonlySet<string> | undefined {
     const policies = this.policiesSelecting(pod).egress;
@@ -57,14 +58,14 @@ export class PolicyEvaluator implements FlowEvaluator {
     for (const policy of policies) {
       for (const rule of policy.egress) {
         if (!rule.peers || rule.peers.length === 0) return undefined;
-        for (const peer of rule.peers) for (const id of this.podsMatching(peer, policy.namespace)) reach.add(id);
+        for (const peer of rule.peers) for (const id of this.endpointsMatching(peer, policy.namespace)) reach.add(id);
       }
     }
     return reach;
   }
 
-  /** The ids of the pods one peer matches, worked out once per distinct peer. */
-  private podsMatching(peer: PolicyPeer, policyNamespace: string): readonly string[] {
+  /** The ids of the endpoints one peer matches (an outside endpoint: by any of its addresses), worked out once per distinct peer. */
+  private endpointsMatching(peer: PolicyPeer, policyNamespace: string): readonly string[] {
     const key = peer.ipBlock
       ? JSON.stringify(peer.ipBlock)
       : JSON.stringify([peer.namespaceSelector ? undefined : policyNamespace, peer.namespaceSelector, peer.podSelector]);
@@ -78,9 +79,13 @@ export class PolicyEvaluator implements FlowEvaluator {
         : namespaceSelector
           ? [...byNamespace.keys()].filter((ns) => selectorMatches(namespaceSelector, this.namespaceLabels.get(ns) ?? {}))
           : [policyNamespace];
-      ids = namespaces.flatMap((ns) =>
-        (byNamespace.get(ns) ?? []).filter((pod) => this.peerMatches(peer, policyNamespace, { pod, address: pod.address })).map((pod) => pod.id),
+      const pods = namespaces.flatMap((ns) =>
+        (byNamespace.get(ns) ?? []).filter((pod) => this.peerMatches(peer, policyNamespace, { pod, address: pod.address })),
       );
+      const outside = peer.ipBlock
+        ? this.network.externals.filter((e) => e.addresses.some((address) => this.peerMatches(peer, policyNamespace, { address })))
+        : [];
+      ids = [...pods, ...outside].map((e) => e.id);
       this.peerReach.set(key, ids);
     }
     return ids;

@@ -1,7 +1,7 @@
 import type { ClusterNetwork, Endpoint, PodGroup } from './endpoints';
 import { cidrContains } from './ipv4';
 import { selectorMatches, type Labels } from '../model/label-selector';
-import { networkPoliciesOf, type NetworkPolicyView, type PolicyPeer, type PolicyPort } from './network-policy';
+import { networkPoliciesOf, type NetworkPolicyView, type PolicyPeer, type PolicyPort, type PolicyRule } from './network-policy';
 import { PortSet, type Protocol } from './port-set';
 
 /** Answers one question about a cluster's policies; the two evaluators both do. */
@@ -32,6 +32,8 @@ export class PolicyEvaluator implements FlowEvaluator {
   private readonly network: ClusterNetwork;
   private podsByNamespace?: Map<string, PodGroup[]>;
   private readonly peerReach = new Map<string, readonly string[]>();
+  private podById?: Map<string, PodGroup>;
+  private readonly ruleIndex = new Map<string, { rules: PolicyRule[]; anything: number[]; byPod: Map<string, number[]> }>();
 
   constructor(network: ClusterNetwork) {
     const byNamespace = new Map<string, NetworkPolicyView[]>();
@@ -124,13 +126,50 @@ export class PolicyEvaluator implements FlowEvaluator {
   private egressPorts(pod: PodGroup, to: Target): PortSet {
     const policies = this.policiesSelecting(pod).egress;
     if (policies.length === 0) return PortSet.ALL;
+    if (to.pod && this.isModelled(to.pod)) return PortSet.unionOf(this.rulesNaming(pod, 'egress', to.pod).map((r) => portsOf(r.ports, to.pod)));
     return PortSet.unionOf(policies.flatMap((p) => p.egress.filter((r) => this.peersMatch(r.peers, p.namespace, to)).map((r) => portsOf(r.ports, to.pod))));
   }
 
   private ingressPorts(pod: PodGroup, from: Target): PortSet {
     const policies = this.policiesSelecting(pod).ingress;
     if (policies.length === 0) return PortSet.ALL;
+    if (from.pod && this.isModelled(from.pod)) return PortSet.unionOf(this.rulesNaming(pod, 'ingress', from.pod).map((r) => portsOf(r.ports, pod)));
     return PortSet.unionOf(policies.flatMap((p) => p.ingress.filter((r) => this.peersMatch(r.peers, p.namespace, from)).map((r) => portsOf(r.ports, pod))));
+  }
+
+  /** Whether the pod is the network's own (not one made up by a caller), so the peer indexes know it. */
+  private isModelled(pod: PodGroup): boolean {
+    this.podById ??= new Map(this.network.pods.map((p) => [p.id, p]));
+    return this.podById.get(pod.id) === pod;
+  }
+
+  /**
+   * The rules of the policies isolating `pod` in one direction whose peers match `other` (a pod of the
+   * network), in the order of the policies and their rules: the same rules the peersMatch() filter keeps,
+   * looked up in an index of each rule's matching pods instead of testing every peer (a platform
+   * policy names a peer per app).
+   */
+  private rulesNaming(pod: PodGroup, direction: 'ingress' | 'egress', other: PodGroup): PolicyRule[] {
+    const key = `${direction} ${pod.id}`;
+    let index = this.ruleIndex.get(key);
+    if (!index) {
+      const rules = this.policiesSelecting(pod)[direction].flatMap((p) => p[direction].map((rule) => ({ rule, namespace: p.namespace })));
+      const anything: number[] = [];
+      const byPod = new Map<string, number[]>();
+      rules.forEach(({ rule, namespace }, i) => {
+        if (!rule.peers || rule.peers.length === 0) {
+          anything.push(i);
+          return;
+        }
+        const ids = new Set(rule.peers.flatMap((peer) => this.endpointsMatching(peer, namespace)));
+        for (const id of ids) byPod.set(id, [...(byPod.get(id) ?? []), i]);
+      });
+      index = { rules: rules.map((r) => r.rule), anything, byPod };
+      this.ruleIndex.set(key, index);
+    }
+    const { rules, anything, byPod } = index;
+    const matching = byPod.get(other.id);
+    return matching ? [...anything, ...matching].sort((a, b) => a - b).map((i) => rules[i]) : anything.map((i) => rules[i]);
   }
 
   private policiesSelecting(pod: PodGroup): { ingress: NetworkPolicyView[]; egress: NetworkPolicyView[] } {

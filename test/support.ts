@@ -83,6 +83,14 @@ export const cloudAppsOf = (cluster: ClusterSpec): ResolvedApp[] =>
       cluster,
     ),
   );
-/** A cluster's real Terraform JSON, built from its spec alone (no releases needed on the cloud side). */
+const realClouds = new Map<ClusterSpec, string>();
+/**
+ * A cluster's real Terraform JSON, built from its spec alone (no releases needed on the cloud side). The
+ * stack is built once per cluster and test file; each call returns a fresh copy, free to edit.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const realCloudOf = (cluster: ClusterSpec): TerraformJson & any => synthCloud(cluster, cloudAppsOf(cluster)).json;
+export const realCloudOf = (cluster: ClusterSpec): TerraformJson & any => {
+  let text = realClouds.get(cluster);
+  if (text === undefined) realClouds.set(cluster, (text = synthCloud(cluster, cloudAppsOf(cluster)).text));
+  return JSON.parse(text);
+};

@@ -145,6 +145,52 @@ function powersOf(rules: readonly RbacRule[]) {
 }
 
 /** Whether a grant's subject is this principal (a ServiceAccount is also in its built-in groups). */
+/** The grants that name `who`, in their order; the grants are indexed once, not scanned per subject. */
+function grantsNaming(grants: readonly Grant[], who: Subject): Grant[] {
+  const index = indexOf(grants);
+  const key = subjectKey(who);
+  const found = [...(index.direct.get(key) ?? []), ...index.everyone];
+  if (who.kind === 'ServiceAccount') found.push(...index.allAccounts, ...(index.accountsIn.get(who.namespace) ?? []));
+  return [...new Set(found)]
+    .sort((a, b) => a - b)
+    .map((i) => grants[i])
+    .filter((g) => names(g, who));
+}
+
+/** The ServiceAccounts the grants name in one namespace, in the order of the grants. */
+function accountGrantsIn(grants: readonly Grant[], namespace: string): Grant[] {
+  return indexOf(grants).accountGrants.get(namespace) ?? [];
+}
+
+interface GrantIndex {
+  readonly size: number;
+  readonly direct: Map<string, number[]>;
+  readonly everyone: number[];
+  readonly allAccounts: number[];
+  readonly accountsIn: Map<string | undefined, number[]>;
+  readonly accountGrants: Map<string | undefined, Grant[]>;
+}
+const indexes = new WeakMap<readonly Grant[], GrantIndex>();
+const subjectKey = (s: Subject): string => (s.kind === 'ServiceAccount' ? `${s.kind}\0${s.namespace}\0${s.name}` : `${s.kind}\0${s.name}`);
+
+function indexOf(grants: readonly Grant[]): GrantIndex {
+  const kept = indexes.get(grants);
+  if (kept && kept.size === grants.length) return kept;
+  const index: GrantIndex = { size: grants.length, direct: new Map(), everyone: [], allAccounts: [], accountsIn: new Map(), accountGrants: new Map() };
+  const add = <K>(map: Map<K, number[]>, key: K, i: number) => (map.get(key) ?? map.set(key, []).get(key)!).push(i);
+  grants.forEach((g, i) => {
+    const s = g.subject;
+    add(index.direct, subjectKey(s), i);
+    if (s.kind === 'ServiceAccount') (index.accountGrants.get(s.namespace) ?? index.accountGrants.set(s.namespace, []).get(s.namespace)!).push(g);
+    if (s.kind !== 'Group') return;
+    if (s.name === 'system:authenticated') index.everyone.push(i);
+    else if (s.name === 'system:serviceaccounts') index.allAccounts.push(i);
+    else if (s.name.startsWith('system:serviceaccounts:')) add(index.accountsIn, s.name.slice('system:serviceaccounts:'.length), i);
+  });
+  indexes.set(grants, index);
+  return index;
+}
+
 function names(grant: Grant, who: Subject): boolean {
   const s = grant.subject;
   if (s.kind === who.kind && s.name === who.name && (s.kind !== 'ServiceAccount' || s.namespace === who.namespace)) return true;
@@ -164,7 +210,7 @@ export function writePathsOf(who: Subject, grants: readonly Grant[], facts: Clus
   if (visiting.has(key)) return [];
   const seen = new Set([...visiting, key]);
   const paths: string[][] = [];
-  for (const g of grants.filter((grant) => names(grant, who))) {
+  for (const g of grantsNaming(grants, who)) {
     const head = `${g.binding ?? 'binding'} → ${g.roleKind ?? 'ClusterRole'} ${g.role}`;
     const rules = g.role === 'cluster-admin' && !g.rules ? CLUSTER_ADMIN : (g.rules ?? []);
     const powers = powersOf(rules);
@@ -187,7 +233,7 @@ export function writePathsOf(who: Subject, grants: readonly Grant[], facts: Clus
     const privileged = facts.privilegedNamespaces.get(ns);
     if (privileged && !guarded) paths.push([step, `where ${privileged} run`]);
     const accounts = new Map<string, Subject>();
-    for (const other of grants) {
+    for (const other of accountGrantsIn(grants, ns)) {
       const s = other.subject;
       if (s.kind === 'ServiceAccount' && s.namespace === ns && (!guarded || guarded.includes(s.name))) accounts.set(describeSubject(s), s);
     }
@@ -237,7 +283,7 @@ export function writableNamespacesOf(
   const found = new Set<string>();
   if (visiting.has(key)) return found;
   const seen = new Set([...visiting, key]);
-  for (const g of grants.filter((grant) => names(grant, who))) {
+  for (const g of grantsNaming(grants, who)) {
     const rules = g.role === 'cluster-admin' && !g.rules ? CLUSTER_ADMIN : (g.rules ?? []);
     const powers = powersOf(rules);
     if (g.namespace === undefined) {
@@ -247,7 +293,7 @@ export function writableNamespacesOf(
     if (powers.writes.length > 0) found.add(g.namespace);
     if (!powers.actsAsAccounts && !powers.runsPods) continue;
     const guarded = powers.actsAsAccounts ? undefined : podAccounts.get(g.namespace);
-    for (const other of grants) {
+    for (const other of accountGrantsIn(grants, g.namespace)) {
       const s = other.subject;
       if (s.kind === 'ServiceAccount' && s.namespace === g.namespace && (!guarded || guarded.includes(s.name))) {
         for (const ns of writableNamespacesOf(s, grants, podAccounts, seen)) found.add(ns);

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { fastYaml } from '../synth/fast-yaml';
 import type { AlertingSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
 import { alertRulesOf } from './cluster-rules';
@@ -54,7 +55,7 @@ export function ruleFilesOf(apps: readonly ResolvedApp[], alerting: AlertingSpec
     const rendered = renderRule(rule, receivers);
     const missing = missingRequiredFields(rendered);
     if (missing.length > 0) throw new Error(`alert rule "${rule.id}": missing required option(s) ${missing.join(', ')}`);
-    files[rule.id] = stringify(rendered, { lineWidth: 0 });
+    files[rule.id] = fastYaml(rendered) ?? stringify(rendered, { lineWidth: 0 });
   }
   return files;
 }

@@ -26,14 +26,19 @@ export function backupJobRoleProblems(json: TerraformJson, cluster: ClusterSpec,
   const buckets = resourcesOf(json, 'aws_s3_bucket');
   const backupBucket = backupBucketOf(cluster.name);
   const backupAddress = buckets.find(([, b]) => b.bucket === backupBucket)?.[0];
+  // Looked up per app: the first bucket of each name, and the roles by name.
+  const bucketAddressOf = new Map<unknown, string>();
+  for (const [address, b] of buckets) if (!bucketAddressOf.has(b.bucket)) bucketAddressOf.set(b.bucket, address);
+  const rolesNamed = new Map<unknown, PrincipalView[]>();
+  for (const r of roles) rolesNamed.set(r.name, [...(rolesNamed.get(r.name) ?? []), r]);
 
   for (const app of Object.keys(cluster.appData).sort()) {
     const say = (problem: string) => problems.push(`app ${app}: ${problem}`);
     const spec = running.get(app);
-    const bucketAddress = buckets.find(([, b]) => b.bucket === bucketOf(cluster.name, app))?.[0];
+    const bucketAddress = bucketAddressOf.get(bucketOf(cluster.name, app));
     for (const kind of BACKUP_JOB_ROLES) {
       const { roleOf, serviceAccountOf } = BACKUP_JOB_IDENTITIES[kind];
-      const mine = roles.filter((r) => r.name === roleOf(cluster.name, app));
+      const mine = rolesNamed.get(roleOf(cluster.name, app)) ?? [];
       if (!spec || !spec.storage) {
         if (mine.length > 0) say(spec ? `has a ${kind} role but no storage to back up` : `is retired but still has a ${kind} role`);
         continue;
@@ -53,10 +58,11 @@ export function backupJobRoleProblems(json: TerraformJson, cluster: ClusterSpec,
   }
 
   const owners = Object.keys(cluster.appData);
+  const owned = new Map(BACKUP_JOB_ROLES.map((kind) => [kind, new Set(owners.map((a) => BACKUP_JOB_IDENTITIES[kind].roleOf(cluster.name, a)))]));
   for (const { name } of roles) {
     if (typeof name !== 'string' || !name.startsWith(`${cluster.name}-`)) continue;
     for (const kind of BACKUP_JOB_ROLES) {
-      if (name.endsWith(`-${kind}`) && !owners.some((a) => name === BACKUP_JOB_IDENTITIES[kind].roleOf(cluster.name, a))) {
+      if (name.endsWith(`-${kind}`) && !owned.get(kind)!.has(name)) {
         problems.push(`role ${name} looks like a ${kind} role, but no app in the data ledger owns it`);
       }
     }
@@ -144,10 +150,24 @@ function grantsOf(json: TerraformJson): Grant[] {
 export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
   const problems: string[] = [];
   const resolve = bucketArnResolver(json);
-  const grants = grantsOf(json);
+  // Only a grant that deletes or erases can break these rules; its resources are resolved once, not per app.
+  const grants = grantsOf(json)
+    .map((g) => ({ ...g, deletes: allows(g.statement, 's3:DeleteObject'), erases: VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a)) }))
+    .filter((g) => g.deletes || g.erases.length > 0)
+    .map((g) => ({ ...g, resources: resolvedResourcesOf(g.statement, resolve) }));
+  // A resource `arn:aws:s3:::<bucket>/…` (no wildcard before the slash) reaches that bucket's objects alone,
+  // and never a bucket itself: a grant whose resources all look so matters only to the buckets they name.
+  const named = new Map<string, number[]>();
+  const unnamed: number[] = [];
+  grants.forEach((g, i) => {
+    const buckets = g.resources.map((r) => /^arn:aws:s3:::([^/*?]+)\//.exec(r)?.[1]);
+    if (buckets.some((b) => b === undefined)) unnamed.push(i);
+    else for (const b of new Set(buckets as string[])) named.set(b, [...(named.get(b) ?? []), i]);
+  });
   const running = new Map(apps.map((a) => [a.name, a]));
   for (const app of Object.keys(cluster.appData).sort()) {
     const bucket = bucketOf(cluster.name, app);
+    const relevant = [...(named.get(bucket) ?? []), ...unnamed].sort((a, b) => a - b).map((i) => grants[i]);
     const spec = running.get(app);
     const mayDelete = (g: Grant): boolean =>
       spec !== undefined &&
@@ -155,11 +175,10 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
       ((g.principal.kind === 'role' && g.principal.name === appRoleOf(cluster.name, app) && storageDeletes(spec.storage)) ||
         (g.principal.kind === 'user' && g.principal.name === geesefsUserOf(cluster.name, app) && spec.storage?.driver === 'geesefs') ||
         (g.principal.kind === 'role' && g.principal.name === restoreRoleOf(cluster.name, app) && spec.storage !== undefined));
-    for (const g of grants) {
-      const resources = resolvedResourcesOf(g.statement, resolve);
-      const objects = resources.some((r) => reachesObjects(r, bucket));
-      const whole = resources.some((r) => covers(r, `arn:aws:s3:::${bucket}`));
-      if (objects && allows(g.statement, 's3:DeleteObject') && !mayDelete(g)) {
+    for (const g of relevant) {
+      const objects = g.resources.some((r) => reachesObjects(r, bucket));
+      const whole = g.resources.some((r) => covers(r, `arn:aws:s3:::${bucket}`));
+      if (objects && g.deletes && !mayDelete(g)) {
         const own = g.principal?.name === appRoleOf(cluster.name, app);
         problems.push(
           own
@@ -167,7 +186,7 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
             : `${g.who}: may delete objects in the live bucket ${bucket}; only the app's own role (where its storage deletes) and its restore role may`,
         );
       }
-      const erasing = VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a) && (a === 's3:DeleteObjectVersion' ? objects : whole || objects));
+      const erasing = g.erases.filter((a) => (a === 's3:DeleteObjectVersion' ? objects : whole || objects));
       if (erasing.length > 0) {
         problems.push(
           `${g.who}: may ${erasing.join(', ')} in the live bucket ${bucket}: no one may erase its versions, which every delete there is undone from`,
@@ -188,6 +207,7 @@ export function backupBucketDeleteProblems(json: TerraformJson, cluster: Cluster
   const resolve = bucketArnResolver(json);
   const near = backupBucketOf(cluster.name);
   const owners = Object.keys(cluster.appData);
+  const ownersBelow = ownersByPrefix(owners, near);
   for (const g of grantsOf(json)) {
     for (const bucket of [near, offsiteBackupBucketOf(cluster.name)]) {
       const reaching = resolvedResourcesOf(g.statement, resolve).filter((r) => reachesObjects(r, bucket));
@@ -197,10 +217,11 @@ export function backupBucketDeleteProblems(json: TerraformJson, cluster: Cluster
       }
       if (!allows(g.statement, 's3:DeleteObject')) continue;
       for (const resource of reaching) {
-        const locksOnly = bucket === near && owners.some((a) => onlyBelow(resource, bucket, `${backupPrefixOf(a)}${RESTIC_LOCKS}`));
+        const candidates = bucket === near ? ownersBelow(resource) : [];
+        const locksOnly = candidates.some((a) => onlyBelow(resource, bucket, `${backupPrefixOf(a)}${RESTIC_LOCKS}`));
         const pruning =
           bucket === near &&
-          owners.some(
+          candidates.some(
             (a) => g.principal?.kind === 'role' && g.principal.name === retentionRoleOf(cluster.name, a) && onlyBelow(resource, bucket, backupPrefixOf(a)),
           );
         if (!locksOnly && !pruning) {
@@ -212,6 +233,25 @@ export function backupBucketDeleteProblems(json: TerraformJson, cluster: Cluster
     }
   }
   return problems;
+}
+
+/**
+ * The owners whose backup prefix of the bucket a resource could lie below: those whose prefix starts the
+ * resource's literal part (before any wildcard), found by its slashes, not by a look at every owner.
+ */
+function ownersByPrefix(owners: readonly string[], bucket: string): (resource: string) => string[] {
+  if (!owners.every((a) => backupPrefixOf(a).endsWith('/'))) return () => [...owners];
+  const byPrefix = new Map<string, string[]>();
+  for (const a of owners) byPrefix.set(backupPrefixOf(a), [...(byPrefix.get(backupPrefixOf(a)) ?? []), a]);
+  const bucketArn = `arn:aws:s3:::${bucket}/`;
+  return (resource) => {
+    const literal = resource.split(/[*?]/)[0];
+    if (!literal.startsWith(bucketArn)) return [];
+    const key = literal.slice(bucketArn.length);
+    const found: string[] = [];
+    for (let end = key.indexOf('/'); end !== -1; end = key.indexOf('/', end + 1)) found.push(...(byPrefix.get(key.slice(0, end + 1)) ?? []));
+    return found;
+  };
 }
 
 /** Every rule about who may delete what, for one cluster's stack. */

@@ -11,7 +11,7 @@ import { eksAddonProblems } from './eks-addon-rules';
 import { guardrailProblems } from './guardrail-rules';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from './iam-principals';
 import { keyPolicyProblems } from './key-policy-rules';
-import { asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson } from './terraform-json';
+import { asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, withIndexes, type Json, type TerraformJson } from './terraform-json';
 
 export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';
@@ -40,7 +40,7 @@ export const MIN_NODES = 3;
 
 /** Every rule, for one cluster's stack. */
 export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
-  return [
+  return withIndexes(() => [
     ...bucketProblems(json),
     ...backupVaultProblems(json, cluster),
     ...eksProblems(json, cluster),
@@ -54,7 +54,7 @@ export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: r
     ...dnsZoneProblems(json, cluster),
     ...addOnRoleProblems(json, cluster),
     ...sensitiveGrantProblems(json, cluster),
-  ];
+  ]);
 }
 
 /** S3.1/S3.8, S3.5, S3.9, S3.13, S3.14, S3.17, ACLs off, and never destroyed, for every bucket. */

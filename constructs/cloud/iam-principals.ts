@@ -1,4 +1,4 @@
-import { asList, parsePolicy, ref, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+import { asList, parsePolicy, ref, resourcesBy, resourcesOf, type Json, type TerraformJson } from './terraform-json';
 
 /** A role or an IAM user as the rules see it: its address, its name, and every statement of its inline policies. */
 export interface PrincipalView {
@@ -11,13 +11,15 @@ export interface PrincipalView {
 
 function principalsOf(json: TerraformJson, kind: PrincipalView['kind']): PrincipalView[] {
   const type = `aws_iam_${kind}`;
-  const policies = resourcesOf(json, `${type}_policy`);
+  // Each inline policy under the principal it names, in the order of the policies.
+  const policiesOf = new Map<unknown, Json[]>();
+  for (const [, p] of resourcesOf(json, `${type}_policy`)) policiesOf.set(p[kind], [...(policiesOf.get(p[kind]) ?? []), p]);
   return resourcesOf(json, type).map(([address, resource]) => ({
     kind,
     address,
     name: resource.name,
     resource,
-    statements: policies.filter(([, p]) => p[kind] === ref(type, address, 'name')).flatMap(([, p]) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
+    statements: (policiesOf.get(ref(type, address, 'name')) ?? []).flatMap((p) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
   }));
 }
 export const rolesOf = (json: TerraformJson): PrincipalView[] => principalsOf(json, 'role');
@@ -28,9 +30,9 @@ export const usersOf = (json: TerraformJson): PrincipalView[] => principalsOf(js
  * ServiceAccount; a trust policy pinned to them; only its own inline policy.
  */
 export function podIdentityProblems(json: TerraformJson, role: PrincipalView, namespace: string, serviceAccount: string, say: (problem: string) => void): void {
-  const associations = resourcesOf(json, 'aws_eks_pod_identity_association').filter(([, a]) => a.role_arn === ref('aws_iam_role', role.address, 'arn'));
+  const associations = resourcesBy(json, 'aws_eks_pod_identity_association', 'role_arn').get(ref('aws_iam_role', role.address, 'arn')) ?? [];
   if (associations.length !== 1) say(`has ${associations.length} Pod Identity associations, not 1`);
-  for (const [, a] of associations) {
+  for (const a of associations) {
     if (a.namespace !== namespace || a.service_account !== serviceAccount)
       say(`is bound to ${a.namespace}/${a.service_account}, not ${namespace}/${serviceAccount}`);
   }
@@ -44,7 +46,7 @@ export function podIdentityProblems(json: TerraformJson, role: PrincipalView, na
         s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount,
     );
   if (!pinned) say(`trusts more than Pod Identity for ${namespace}/${serviceAccount}`);
-  if (resourcesOf(json, 'aws_iam_role_policy_attachment').some(([, a]) => a.role === ref('aws_iam_role', role.address, 'name'))) {
+  if (resourcesBy(json, 'aws_iam_role_policy_attachment', 'role').has(ref('aws_iam_role', role.address, 'name'))) {
     say('has a managed policy attached; it may only have its own inline policy');
   }
 }

@@ -19,9 +19,40 @@ export const resourcesOf = (json: TerraformJson, type: string): [string, Json][]
 
 /** The settings resources (versioning, policy, ...) of one bucket, found by their `bucket` reference. */
 export const settingsOf = (json: TerraformJson, type: string, bucket: string): Json[] =>
-  resourcesOf(json, type)
-    .filter(([, r]) => r.bucket === ref('aws_s3_bucket', bucket, 'id'))
-    .map(([, r]) => r);
+  resourcesBy(json, type, 'bucket').get(ref('aws_s3_bucket', bucket, 'id')) ?? [];
+
+/*
+ * The rules read one stack per app, thousands of times at a thousand apps: within a pass (withIndexes),
+ * each stack's resources are grouped by an attribute once. Outside a pass nothing is kept, since tests
+ * edit a stack between two passes over it.
+ */
+let pass: WeakMap<TerraformJson, Map<string, Map<unknown, Json[]>>> | undefined;
+
+/** Runs fn (a pass of rules over stacks that do not change meanwhile) with the stacks' indexes kept. */
+export function withIndexes<T>(fn: () => T): T {
+  if (pass) return fn();
+  pass = new WeakMap();
+  try {
+    return fn();
+  } finally {
+    pass = undefined;
+  }
+}
+
+/** The resources of one type by the value of one attribute, each list in the order of the stack. */
+export function resourcesBy(json: TerraformJson, type: string, attribute: string): ReadonlyMap<unknown, Json[]> {
+  const key = `${type} ${attribute}`;
+  const kept = pass?.get(json)?.get(key);
+  if (kept) return kept;
+  const index = new Map<unknown, Json[]>();
+  for (const [, r] of resourcesOf(json, type)) {
+    const group = index.get(r[attribute]);
+    if (group) group.push(r);
+    else index.set(r[attribute], [r]);
+  }
+  if (pass) (pass.get(json) ?? pass.set(json, new Map()).get(json)!).set(key, index);
+  return index;
+}
 
 export const parsePolicy = (text: unknown): Json => {
   try {

@@ -33,8 +33,18 @@ export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Fl
   const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
   const destinations: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.addresses.length > 0)];
   const flows: Flow[] = [];
+  const order = new Map(destinations.map((d, i) => [d.id, i]));
   for (const from of sources) {
-    for (const to of destinations) {
+    // Only the endpoints its egress rules name can be reached (in the order of the destinations); every other pair is NONE.
+    const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
+    const candidates = reach
+      ? [...reach]
+          .map((id) => order.get(id))
+          .filter((i) => i !== undefined)
+          .sort((a, b) => a - b)
+          .map((i) => destinations[i])
+      : destinations;
+    for (const to of candidates) {
       const ports = evaluator.portsBetween(from, to);
       if (!ports.isEmpty()) flows.push({ from, to, ports });
     }
@@ -47,10 +57,12 @@ export function namespaceMatrixOf(network: ClusterNetwork, flows: readonly Flow[
   const namespaces = network.namespaces.map((n) => ({ id: `ns:${n.name}`, title: n.name }));
   const rows = [...namespaces, ...network.externals.filter((e) => e.sourceAddress).map((e) => ({ id: e.id, title: e.title }))];
   const columns = [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))];
-  const cells = new Map<string, PortSet>();
+  // By row, then column: the table asks for every cell, most of them empty.
+  const cells = new Map<string, Map<string, PortSet>>();
   for (const flow of flows) {
-    const key = `${axisOf(flow.from)} ${axisOf(flow.to)}`;
-    cells.set(key, (cells.get(key) ?? PortSet.NONE).union(flow.ports));
+    const [row, column] = [axisOf(flow.from), axisOf(flow.to)];
+    const inRow = cells.get(row) ?? cells.set(row, new Map()).get(row)!;
+    inRow.set(column, (inRow.get(column) ?? PortSet.NONE).union(flow.ports));
   }
-  return { rows, columns, cell: (row, column) => cells.get(`${row} ${column}`) ?? PortSet.NONE };
+  return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE };
 }

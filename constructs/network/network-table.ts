@@ -19,6 +19,8 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
   const outside = network.pods.filter((p) => p.source);
   const flowsFrom = groupBy(flows, (f) => f.from.id);
   const flowsTo = groupBy(flows, (f) => f.to.id);
+  const order = new Map([...titleOf.keys()].map((id, i) => [id, i]));
+  const podsOf = groupBy(network.pods, (p) => p.namespace);
   return [
     `# Who can reach what: ${network.cluster}`,
     '',
@@ -44,12 +46,12 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
     '',
     '## Each namespace',
     ...network.namespaces.flatMap((ns) => {
-      const pods = network.pods.filter((p) => p.namespace === ns.name);
+      const pods = podsOf.get(ns.name) ?? [];
       return [
         '',
         `### \`${ns.name}\` (${kindOf.get(ns.name)})`,
         '',
-        ...(pods.length === 0 ? ['No pods.'] : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], titleOf))),
+        ...(pods.length === 0 ? ['No pods.'] : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], titleOf, order))),
       ];
     }),
     '',
@@ -59,13 +61,18 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
 const podTitle = (pod: PodGroup): string => `${pod.kind} \`${pod.name}\``;
 
 /** One pod group's flows out and in, summed per namespace or external endpoint. */
-function podLine(pod: PodGroup, out: readonly Flow[], into: readonly Flow[], titleOf: ReadonlyMap<string, string | undefined>): string {
-  const order = [...titleOf.keys()];
+function podLine(
+  pod: PodGroup,
+  out: readonly Flow[],
+  into: readonly Flow[],
+  titleOf: ReadonlyMap<string, string | undefined>,
+  order: ReadonlyMap<string, number>,
+): string {
   const sum = (selected: readonly Flow[], other: (f: Flow) => Endpoint) => {
     const byAxis = new Map<string, PortSet>();
     for (const f of selected) byAxis.set(axisOf(other(f)), (byAxis.get(axisOf(other(f))) ?? PortSet.NONE).union(f.ports));
     return [...byAxis.entries()]
-      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .sort(([a], [b]) => (order.get(a) ?? -1) - (order.get(b) ?? -1))
       .map(([axis, ports]) => `${titleOf.get(axis)} ${ports.format()}`)
       .join('; ');
   };

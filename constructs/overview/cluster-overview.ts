@@ -62,8 +62,10 @@ export function renderOverview(cluster: ClusterSpec, apps: readonly ResolvedApp[
     const named = APP_ACCESS_LEVELS.flatMap((level) => (levels[level] ?? []).map((p) => `${p} (${level.slice(0, -1)})`));
     return [...cluster.access.platformAdmins.map((p) => `${p} (admin)`), ...named].join(', ');
   };
+  const rulesOf = new Map<string, typeof rules>();
+  for (const r of rules) if ('app' in r.owner) rulesOf.set(r.owner.app, [...(rulesOf.get(r.owner.app) ?? []), r]);
   const sections = sorted.flatMap((app) => {
-    const appRules = rules.filter((r) => 'app' in r.owner && r.owner.app === app.name).map((r) => r.name.replace(`${app.name}: `, ''));
+    const appRules = (rulesOf.get(app.name) ?? []).map((r) => r.name.replace(`${app.name}: `, ''));
     const backup = app.backup;
     return [
       `### ${app.name}`,

@@ -18,8 +18,16 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   const certificates = new Set(objects.filter((o) => o.kind === 'Certificate').map((c) => (c.spec as Json).secretName));
   const routes = objects.filter((o) => o.kind === 'HTTPRoute');
   const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata.name, n]));
+  // The policies of each kind and namespace, so each route looks only at its own namespace's.
+  const byKindAndNamespace = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const key = `${o.kind} ${o.metadata.namespace}`;
+    const group = byKindAndNamespace.get(key);
+    if (group) group.push(o);
+    else byKindAndNamespace.set(key, [o]);
+  }
   const targets = (kind: string, route: KubeObject, also = (_p: KubeObject) => true) =>
-    objects.some(
+    (byKindAndNamespace.get(`${kind} ${route.metadata.namespace}`) ?? []).some(
       (p) =>
         p.kind === kind &&
         p.metadata.namespace === route.metadata.namespace &&

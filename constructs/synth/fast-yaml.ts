@@ -124,8 +124,11 @@ function scalarString(value: string): string {
     if (!SIMPLE_QUOTED.test(value)) throw new Unsupported();
     return JSON.stringify(value);
   }
-  if (value.includes('\n') || UNSAFE_CHARS.test(value) || NOT_PLAIN.test(value) || DOCUMENT_MARKER.test(value)) throw new Unsupported();
-  return value;
+  if (value.includes('\n') || UNSAFE_CHARS.test(value) || DOCUMENT_MARKER.test(value)) throw new Unsupported();
+  if (!NOT_PLAIN.test(value)) return value;
+  // Not plain (`: ` inside, say): `yaml` double-quotes it, and with nothing to escape that is its JSON.
+  if (value.includes('"') || value.includes('\\')) throw new Unsupported();
+  return JSON.stringify(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

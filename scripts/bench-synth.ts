@@ -148,7 +148,7 @@ function diffChild(count: number, root: string): void {
   const layout = layoutOf(input);
   const diffs =
     layout === 'as-is'
-      ? renderedDiff({ root, clusters, apps: input.apps })
+      ? renderedDiff({ root, clusters, apps: input.apps }).diffs
       : (() => {
           const after = renderedTree(buildPastHostLimit({ ...input, clusters }));
           return diffOutputs(treeOnDisk(root, after.keys()), after);

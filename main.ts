@@ -1,6 +1,7 @@
 import { APPS } from './apps';
 import { CLUSTERS } from './clusters';
 import { SynthError } from './constructs/policy/spec-error';
+import { readGatewayLedgers } from './constructs/synth/gateway-ledger-io';
 import { readReleases } from './constructs/synth/releases-io';
 import { describeWithFiles } from './constructs/synth/source-files';
 import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
@@ -9,7 +10,9 @@ import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } fro
 const started = process.hrtime.bigint();
 try {
   const envs = parseSynthArgs(process.argv.slice(2), CLUSTERS);
-  const report = synthesizeEnvs(__dirname, { clusters: CLUSTERS, apps: APPS, releases: readReleases(__dirname, envs ?? envsOf(CLUSTERS)) }, envs);
+  const read = envs ?? envsOf(CLUSTERS);
+  const input = { clusters: CLUSTERS, apps: APPS, releases: readReleases(__dirname, read), gatewayLedgers: readGatewayLedgers(__dirname, read) };
+  const report = synthesizeEnvs(__dirname, input, envs);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(`${formatSummary(report.summary)} (${report.files.length} files in ${ms.toFixed(0)} ms)`);
 } catch (error) {

@@ -413,7 +413,7 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
         statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'route53:*', Resource: '*' });
       });
     }),
-    'role acme-prod-shop-app: may change DNS records; only external-dns may',
+    'role acme-prod-shop-app: may change DNS records; only external-dns and cert-manager may',
   ],
   [
     'the secrets role reading beyond its env',

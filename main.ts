@@ -15,6 +15,7 @@ try {
   const report = synthesizeEnvs(__dirname, input, envs);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(`${formatSummary(report.summary)} (${report.files.length} files in ${ms.toFixed(0)} ms)`);
+  for (const warning of report.warnings) console.warn(`synth warning: ${warning}`);
 } catch (error) {
   if (error instanceof UsageError) {
     console.error(`synth: ${error.message}; nothing written`);

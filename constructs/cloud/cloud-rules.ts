@@ -335,9 +335,12 @@ export function sensitiveGrantProblems(json: TerraformJson, cluster: ClusterSpec
           const types = asList(only['route53:ChangeResourceRecordSetsRecordTypes']);
           const names = asList(only['route53:ChangeResourceRecordSetsNormalizedRecordNames']);
           if (types.length !== 1 || types[0] !== 'TXT' || names.length !== 1 || names[0] !== acmeChallengeRecordOf(cluster.domain.toLowerCase())) {
-            say(`may change DNS records other than the TXT record ${acmeChallengeRecordOf(cluster.domain)} (ForAllValues:StringEquals on the record types and names)`);
+            say(
+              `may change DNS records other than the TXT record ${acmeChallengeRecordOf(cluster.domain)} (ForAllValues:StringEquals on the record types and names)`,
+            );
           }
-          for (const r of resources.filter((r) => !zone || r !== ref('aws_route53_zone', zone, 'arn'))) say(`may change DNS records in ${r}, not only in the env's zone`);
+          for (const r of resources.filter((r) => !zone || r !== ref('aws_route53_zone', zone, 'arn')))
+            say(`may change DNS records in ${r}, not only in the env's zone`);
         } else {
           if (!isRoleOf(principal, 'external-dns')) say('may change DNS records; only external-dns and cert-manager may');
           for (const r of resources.filter((r) => !zoneArns.has(r))) {

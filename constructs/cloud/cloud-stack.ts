@@ -8,7 +8,14 @@ import type { ResolvedApp } from '../model/resolve';
 import { AccessEntries } from './access-entries';
 import { AccessLogBucket } from './access-logs';
 import { ADD_ON_IDENTITIES, type AwsAddOn } from './add-on-identities';
-import { certManagerStatements, clusterAutoscalerStatements, envSecretsArnOf, externalDnsStatements, externalSecretsStatements, nodeGroupsArnOf } from './add-on-policies';
+import {
+  certManagerStatements,
+  clusterAutoscalerStatements,
+  envSecretsArnOf,
+  externalDnsStatements,
+  externalSecretsStatements,
+  nodeGroupsArnOf,
+} from './add-on-policies';
 import { AddOnRole } from './add-on-role';
 import { AppBucket } from './app-bucket';
 import { AppRole, storageDeletes } from './app-role';

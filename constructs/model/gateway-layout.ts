@@ -36,7 +36,7 @@ export interface GatewayLedger {
 }
 export const EMPTY_LEDGER: GatewayLedger = { hosts: {} };
 export const LEDGER_COMMENT =
-  'Written by synth, committed with dist/: the Gateway that holds each host\'s own listener. A host keeps its Gateway while it exists; see docs/gateway-layout.md.';
+  "Written by synth, committed with dist/: the Gateway that holds each host's own listener. A host keeps its Gateway while it exists; see docs/gateway-layout.md.";
 
 /** A host and the namespace whose routes may serve it. */
 export interface HostOwner {
@@ -72,17 +72,22 @@ export interface GatewayLayout {
 }
 
 /** True for a host exactly one label below the domain: what `*.<domain>` matches (RFC 6125 §6.4.3). */
-export const isOneLabelBelow = (host: string, domain: string): boolean =>
-  host.endsWith(`.${domain}`) && !host.slice(0, -domain.length - 1).includes('.');
+export const isOneLabelBelow = (host: string, domain: string): boolean => host.endsWith(`.${domain}`) && !host.slice(0, -domain.length - 1).includes('.');
 
 /** Host listeners a Gateway can hold: the first one also holds the HTTP listener and, with a wildcard, the shared one. */
 export const hostCapacityOf = (first: boolean, wildcard: boolean): number => MAX_LISTENERS_PER_GATEWAY - (first ? 1 + (wildcard ? 1 : 0) : 0);
 
-export function gatewayLayoutOf(cluster: Pick<ClusterSpec, 'domain' | 'dnsZoneId'>, owners: readonly HostOwner[], previous: GatewayLedger = EMPTY_LEDGER): GatewayLayout {
+export function gatewayLayoutOf(
+  cluster: Pick<ClusterSpec, 'domain' | 'dnsZoneId'>,
+  owners: readonly HostOwner[],
+  previous: GatewayLedger = EMPTY_LEDGER,
+): GatewayLayout {
   const wildcard = cluster.dnsZoneId ? { domain: cluster.domain, hostname: `*.${cluster.domain}`, secret: wildcardSecretOf(cluster.domain) } : undefined;
   const shared = (o: HostOwner) => wildcard !== undefined && !o.platform && isOneLabelBelow(o.host, cluster.domain);
   const certificateOf = (o: HostOwner) =>
-    wildcard && isOneLabelBelow(o.host, cluster.domain) ? { certificateSecret: wildcard.secret, ownCertificate: false } : { certificateSecret: certificateSecretOf(o.host), ownCertificate: true };
+    wildcard && isOneLabelBelow(o.host, cluster.domain)
+      ? { certificateSecret: wildcard.secret, ownCertificate: false }
+      : { certificateSecret: certificateSecretOf(o.host), ownCertificate: true };
 
   const own = owners.filter((o) => !shared(o)).map((o) => o.host);
   const capacity = (index: number) => hostCapacityOf(index === 0, wildcard !== undefined);

@@ -251,14 +251,21 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
     for (const shard of layout.shards) {
       const hostListeners = placements
         .filter((p) => p.gateway === shard.name && p.listener !== SHARED_LISTENER)
-        .map((p) => httpsListener(p.listener, p.host, p.certificateSecret, { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } } }))
+        .map((p) =>
+          httpsListener(p.listener, p.host, p.certificateSecret, { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } } }),
+        )
         .sort((a, b) => a.name.localeCompare(b.name));
       const firstListeners = shard.first
         ? [
             { name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } },
             // Any app namespace may attach; the route host guard lets each serve only its own hosts.
             ...(layout.wildcard
-              ? [httpsListener(SHARED_LISTENER, layout.wildcard.hostname, layout.wildcard.secret, { from: 'Selector', selector: { matchLabels: { ...APP_PART_OF_LABEL } } })]
+              ? [
+                  httpsListener(SHARED_LISTENER, layout.wildcard.hostname, layout.wildcard.secret, {
+                    from: 'Selector',
+                    selector: { matchLabels: { ...APP_PART_OF_LABEL } },
+                  }),
+                ]
               : []),
           ]
         : [];

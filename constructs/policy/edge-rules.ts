@@ -33,7 +33,9 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
     const spec = route.spec as Json;
     // The HTTPS listeners the route attaches to by name, on whichever Gateway each is.
-    const attached: Json[] = (spec.parentRefs ?? []).flatMap((p: Json) => listenersOf(p.name).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'));
+    const attached: Json[] = (spec.parentRefs ?? []).flatMap((p: Json) =>
+      listenersOf(p.name).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'),
+    );
     for (const host of spec.hostnames as string[]) {
       const listener = attached.find((l) => hostnameMatches(l.hostname, host));
       if (!listener) {
@@ -85,16 +87,20 @@ export function gatewayProblems(objects: readonly KubeObject[]): string[] {
   const policies = objects.filter((o) => o.kind === 'ClientTrafficPolicy');
   for (const gateway of objects.filter((o) => o.kind === 'Gateway')) {
     const listeners: Json[] = (gateway.spec as Json)?.listeners ?? [];
-    if (listeners.length > MAX_LISTENERS_PER_GATEWAY) problems.push(`${describe(gateway)}: has ${listeners.length} listeners, more than ${MAX_LISTENERS_PER_GATEWAY}`);
+    if (listeners.length > MAX_LISTENERS_PER_GATEWAY)
+      problems.push(`${describe(gateway)}: has ${listeners.length} listeners, more than ${MAX_LISTENERS_PER_GATEWAY}`);
     for (const l of listeners) {
       const key = `${l.protocol}:${l.hostname ?? ''}:${l.port}`;
       const other = seen.get(key);
       if (other) problems.push(`${describe(gateway)}: listener ${l.name} repeats ${key} of ${other}; merged Gateways must not`);
       seen.set(key, `${gateway.metadata.name}/${l.name}`);
-      if (l.port === 80 && gateway.metadata.name !== GATEWAY.name) problems.push(`${describe(gateway)}: listener ${l.name} is on :80, which only Gateway ${GATEWAY.name} holds`);
+      if (l.port === 80 && gateway.metadata.name !== GATEWAY.name)
+        problems.push(`${describe(gateway)}: listener ${l.name} is on :80, which only Gateway ${GATEWAY.name} holds`);
     }
     const covered = policies.some(
-      (p) => p.metadata.namespace === gateway.metadata.namespace && (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'Gateway' && t.name === gateway.metadata.name),
+      (p) =>
+        p.metadata.namespace === gateway.metadata.namespace &&
+        (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'Gateway' && t.name === gateway.metadata.name),
     );
     if (!covered) problems.push(`${describe(gateway)}: no ClientTrafficPolicy of its own`);
   }

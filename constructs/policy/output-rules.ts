@@ -90,9 +90,11 @@ export function routeProblems(objects: readonly KubeObject[]): string[] {
     const refs: Json[] = spec.parentRefs ?? [];
     const listeners = refs.flatMap((p) => (gateways.get(p.name) ?? []).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'));
     for (const host of spec.hostnames ?? []) {
-      if (!listeners.some((l) => hostnameMatches(l.hostname, host))) problems.push(`${describe(route)}: host ${host} is not attached to an HTTPS listener for it`);
+      if (!listeners.some((l) => hostnameMatches(l.hostname, host)))
+        problems.push(`${describe(route)}: host ${host} is not attached to an HTTPS listener for it`);
     }
-    if (refs.some((p) => p.sectionName === undefined)) problems.push(`${describe(route)}: a parentRef has no sectionName, so it would attach to the plain HTTP listener too`);
+    if (refs.some((p) => p.sectionName === undefined))
+      problems.push(`${describe(route)}: a parentRef has no sectionName, so it would attach to the plain HTTP listener too`);
   }
   return problems;
 }

@@ -25,7 +25,8 @@ export function readGatewayLedger(root: string, env: string): GatewayLedger {
   const hosts = (parsed as GatewayLedger | null)?.hosts;
   if (typeof hosts !== 'object' || hosts === null || Array.isArray(hosts)) throw fail('field "hosts" must be an object of host → Gateway');
   for (const [host, gateway] of Object.entries(hosts)) {
-    if (typeof gateway !== 'string' || indexOfGateway(gateway) < 0) throw fail(`field "hosts.${host}" = ${JSON.stringify(gateway)}: is not one of the Gateways (public, public-1, …)`);
+    if (typeof gateway !== 'string' || indexOfGateway(gateway) < 0)
+      throw fail(`field "hosts.${host}" = ${JSON.stringify(gateway)}: is not one of the Gateways (public, public-1, …)`);
   }
   return parsed as GatewayLedger;
 }

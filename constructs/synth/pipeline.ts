@@ -26,7 +26,10 @@ export function buildAll(input: SynthInput): OutputFile[] {
   validateInput(input.clusters, input.apps);
   validateEdgeInput(input.clusters, input.apps);
   validateReleases(input.clusters, input.apps, input.releases);
-  const perCluster = input.clusters.map((cluster) => ({ cluster, files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env]) }));
+  const perCluster = input.clusters.map((cluster) => ({
+    cluster,
+    files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env]),
+  }));
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
   if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
   const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));

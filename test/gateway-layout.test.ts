@@ -38,7 +38,8 @@ import { validateInput } from '../constructs/policy/input-validation';
 import { routeProblems } from '../constructs/policy/output-rules';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import { readReleasesFile } from '../constructs/synth/releases-io';
-import { REPO_ROOT } from './support';
+import { certManagerStatements } from '../constructs/cloud/add-on-policies';
+import { realObjectsOf, REPO_ROOT } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -264,4 +265,32 @@ describe('the CA weekly limit', () => {
     expect(newCertificateWarnings(prod, existing, [...existing, ...many(45, 'example.com').slice(30), ...many(40, 'example.net')])).toEqual([]);
     expect(newCertificateWarnings(prod, existing.slice(0, 10), many(61, 'example.com'))).toEqual([expect.stringContaining('51 new certificates')]);
   });
+});
+
+describe('the wildcard by DNS-01, with only the rights it needs', () => {
+  // cert-manager/cert-manager@v1.18.2, pkg/issuer/acme/dns/route53/route53.go: with hostedZoneID set,
+  // getHostedZoneID returns it without calling ListHostedZonesByName; changeRecord calls
+  // ChangeResourceRecordSets (UPSERT to present the TXT record, DELETE to clean up) and then GetChange until
+  // the change is INSYNC. Nothing else. Credentials: ambient (a ClusterIssuer's default), i.e. the AWS SDK's
+  // default chain (aws-sdk-go-v2/config v1.27.36), which reads the Pod Identity agent's endpoint EKS injects.
+  const SOLVER_CALLS = ['route53:ChangeResourceRecordSets', 'route53:GetChange'];
+
+  test('the role grants exactly the calls the route53 solver makes', () => {
+    const actions = certManagerStatements('arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ', 'example.com').flatMap((s) => [s.Action].flat());
+    expect(actions.sort()).toEqual([...SOLVER_CALLS].sort());
+  });
+
+  test.each(CLUSTERS.filter((c) => c.dnsZoneId).map((c) => [c.env, c] as const))(
+    '%s: the issuer names the zone and solves only the wildcard by DNS-01',
+    (env, cluster) => {
+      const objects = realObjectsOf(env);
+      const issuer = objects.find((o) => o.kind === 'ClusterIssuer')!.spec as Json;
+      const dns01 = issuer.acme.solvers.filter((s: Json) => s.dns01);
+      expect(dns01).toEqual([
+        { selector: { dnsNames: [`*.${cluster.domain}`] }, dns01: { route53: { region: cluster.region, hostedZoneID: cluster.dnsZoneId } } },
+      ]);
+      const wildcard = objects.filter((o) => o.kind === 'Certificate' && (o.spec as Json).dnsNames.some((n: string) => n.startsWith('*.')));
+      expect(wildcard.map((c) => (c.spec as Json).dnsNames)).toEqual([[`*.${cluster.domain}`]]);
+    },
+  );
 });

@@ -156,10 +156,10 @@ describe('the edge rules catch broken output', () => {
   });
   test('the hosts under the domain without their wildcard certificate', () => {
     expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-wildcard-example-com'))).toEqual([
+      'HTTPRoute logging/kibana: host logs.example.com has no Certificate for its listener',
       'HTTPRoute backoffice/backoffice: host admin.example.com has no Certificate for its listener',
       'HTTPRoute legacy-site/legacy-site: host www.example.com has no Certificate for its listener',
       'HTTPRoute shop/shop: host shop.example.com has no Certificate for its listener',
-      'HTTPRoute logging/kibana: host logs.example.com has no Certificate for its listener',
     ]);
   });
   test('an HTTP listener that does not redirect', () => {

@@ -187,9 +187,9 @@ describe('pods stay on their own app accounts', () => {
   });
 });
 
-describe('an app serves only its own hosts, on a shared listener too', () => {
+describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: an app serves only its own hosts, on a shared listener too', (env) => {
   const rule = routeHostGuardRule();
-  const objects = CLUSTERS.flatMap((c) => realObjectsOf(c.env));
+  const objects = realObjectsOf(env);
   const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
   const routes = byKind(objects, 'HTTPRoute').filter(
     (r) => rule.namespaceLabels && Object.entries(rule.namespaceLabels).every(([k, v]) => namespaces.get(r.metadata.namespace!)?.metadata.labels?.[k] === v),

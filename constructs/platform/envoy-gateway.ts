@@ -47,8 +47,9 @@ const httpsListener = (name: string, hostname: string, secret: string, namespace
  * Merged Gateways at v1.5.1 (api/v1alpha1/envoyproxy_types.go MergeGateways; internal/gatewayapi/validate.go
  * validateConflictedMergedListeners): every listener of the class must have its own protocol, hostname and
  * port, or the newer is Conflicted; so only the first Gateway listens on :80 and hostnames never repeat.
- * A ClientTrafficPolicy attached to a whole Gateway may only cover listeners of that Gateway
- * (clienttrafficpolicy.go validatePortOverlapForClientTrafficPolicy), so each Gateway has its own.
+ * A ClientTrafficPolicy attached to a Gateway applies to that Gateway's listeners only, and one that would
+ * also cover another Gateway's plain-HTTP listener on its port is refused (clienttrafficpolicy.go
+ * validatePortOverlapForClientTrafficPolicy), so each Gateway has its own, with the same limits.
  * The proxies' Deployment, HPA and PDB come from the one EnvoyProxy and cover the whole fleet.
  */
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {

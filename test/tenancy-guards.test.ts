@@ -18,7 +18,7 @@ import {
   serviceAccountOf,
 } from '../constructs/model/naming';
 import type { AdmissionRule } from '../constructs/platform/admission-policy';
-import { routeHostGuardRule } from '../constructs/platform/route-host-guard';
+import { routeHostGuardRule } from '../constructs/access/route-host-guard';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { admissionSets } from '../scripts/ci/admission-sets';
 import { byKind, realObjectsOf } from './support';

@@ -17,7 +17,7 @@ import { podGroupsOf, type PodGroup } from './pod-groups';
 import { PlatformLimitRange } from './platform-limit-range';
 import { PriorityClasses } from './priority-classes';
 import { PublicSurfaceGuard } from './public-surface-guard';
-import { routeHostGuardRule } from './route-host-guard';
+import { routeHostGuardRule } from '../access/route-host-guard';
 import { clusterGatewaysOf } from './cluster-gateways';
 
 export interface PlatformProps {

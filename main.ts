@@ -1,6 +1,7 @@
 import { SynthError } from './constructs/policy/spec-error';
 import { loadSpecs, SpecLoadError } from './constructs/synth/load-specs';
 import { recoverOutput } from './constructs/synth/output-leftovers';
+import { readGatewayLedgers } from './constructs/synth/gateway-ledger-io';
 import { readReleases } from './constructs/synth/releases-io';
 import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
 import { OutputWriteError } from './constructs/synth/write-output';
@@ -12,9 +13,12 @@ for (const failure of recoverOutput(__dirname)) console.error(`warning: an earli
 try {
   const { apps, clusters } = loadSpecs(__dirname);
   const envs = parseSynthArgs(process.argv.slice(2), clusters);
-  const report = synthesizeEnvs(__dirname, { clusters, apps, releases: readReleases(__dirname, envs ?? envsOf(clusters)) }, envs);
+  const read = envs ?? envsOf(clusters);
+  const input = { clusters, apps, releases: readReleases(__dirname, read), gatewayLedgers: readGatewayLedgers(__dirname, read) };
+  const report = synthesizeEnvs(__dirname, input, envs);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(`${formatSummary(report.summary)} (${report.files.length} files in ${ms.toFixed(0)} ms)`);
+  for (const warning of report.warnings) console.warn(`synth warning: ${warning}`);
 } catch (error) {
   process.exitCode = error instanceof UsageError ? 2 : 1;
   if (error instanceof UsageError) console.error(`synth: ${error.message}; nothing written`);

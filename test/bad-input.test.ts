@@ -192,11 +192,6 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     'app "shop": field "secrets[0].env" = "NODE_ENV": is also set as a plain env var',
   ],
   [
-    'more hosts than one Gateway can hold',
-    withOverride('prod', 'shop', { hosts: Array.from({ length: 64 }, (_, i) => `s${i}.example.com`) }),
-    `${PRD}: field "apps" = 68: together with the platform's logs.example.com, serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`,
-  ],
-  [
     "an app that claims Kibana's host",
     withOverride('prod', 'backoffice', { hosts: ['logs.example.com'] }),
     `${PRD}, app "backoffice": field "hosts" = "logs.example.com": is the platform's kibana endpoint (namespace logging); an app cannot serve it`,

@@ -407,13 +407,40 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     "role acme-prod-addon-external-dns: may change DNS records in arn:aws:route53:::hostedzone/*, not only in the env's zone",
   ],
   [
+    'cert-manager may change any record of the zone',
+    broken((r) => {
+      editPolicy(r, 'addon_role_cert-manager_policy', (statements) => {
+        delete statements[0].Condition;
+      });
+    }),
+    'role acme-prod-addon-cert-manager: may change DNS records other than the TXT record _acme-challenge.example.com (ForAllValues:StringEquals on the record types and names)',
+  ],
+  [
+    "cert-manager may change another name's TXT record",
+    broken((r) => {
+      editPolicy(r, 'addon_role_cert-manager_policy', (statements) => {
+        statements[0].Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsNormalizedRecordNames'] = ['_acme-challenge.shop.example.com'];
+      });
+    }),
+    'role acme-prod-addon-cert-manager: may change DNS records other than the TXT record _acme-challenge.example.com (ForAllValues:StringEquals on the record types and names)',
+  ],
+  [
+    'cert-manager may change every hosted zone',
+    broken((r) => {
+      editPolicy(r, 'addon_role_cert-manager_policy', (statements) => {
+        statements[0].Resource = 'arn:aws:route53:::hostedzone/*';
+      });
+    }),
+    "role acme-prod-addon-cert-manager: may change DNS records in arn:aws:route53:::hostedzone/*, not only in the env's zone",
+  ],
+  [
     'an app role with wildcard Route53 rights',
     broken((r) => {
       editPolicy(r, 'app_role_shop_policy', (statements) => {
         statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'route53:*', Resource: '*' });
       });
     }),
-    'role acme-prod-shop-app: may change DNS records; only external-dns may',
+    'role acme-prod-shop-app: may change DNS records; only external-dns and cert-manager may',
   ],
   [
     'the secrets role reading beyond its env',

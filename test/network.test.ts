@@ -2,7 +2,7 @@ import { CLUSTERS } from '../clusters';
 import { BACKUP_COMPONENT_LABEL } from '../constructs/app/backup-jobs';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT } from '../constructs/model/log-contract';
-import { GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import { GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, METADATA_ENDPOINT, NAMESPACE_NAME_LABEL, POD_IDENTITY_AGENT } from '../constructs/model/network-ranges';
 import { clusterAppsOf, type ResolvedApp } from '../constructs/model/resolve';
 import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/network/cluster-pods';
@@ -329,7 +329,7 @@ describe('each rule fails on a broken policy set', () => {
           adding(policy(GATEWAY_PROXY_NAMESPACE, 'oops', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })),
         ),
     ],
-    ["the proxies' policy lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY_PROXY_NAMESPACE}-public`))],
+    ["the proxies' policy lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY.className}`))],
     ["the controller's policy lost", 'the Envoy Gateway controller', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway'))],
     [
       '9200 opened to kube-system (matchExpressions In)',

@@ -150,7 +150,15 @@ describe('the edge rules catch broken output', () => {
     expect(edgeProblems([...objects, stray])).toEqual(['HTTPRoute shop/shop: the app is public but its route has a SecurityPolicy']);
   });
   test('a host without a certificate', () => {
-    expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-shop-example-com'))).toEqual([
+    expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-example-com'))).toEqual([
+      'HTTPRoute legacy-site/legacy-site: host example.com has no Certificate for its listener',
+    ]);
+  });
+  test('the hosts under the domain without their wildcard certificate', () => {
+    expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-wildcard-example-com'))).toEqual([
+      'HTTPRoute logging/kibana: host logs.example.com has no Certificate for its listener',
+      'HTTPRoute backoffice/backoffice: host admin.example.com has no Certificate for its listener',
+      'HTTPRoute legacy-site/legacy-site: host www.example.com has no Certificate for its listener',
       'HTTPRoute shop/shop: host shop.example.com has no Certificate for its listener',
     ]);
   });

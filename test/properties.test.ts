@@ -5,6 +5,7 @@ import { GATEWAY, GATEWAY_PROXY_NAMESPACE, httpsListenerOf, namespaceOf, service
 import { resolveApp } from '../constructs/model/resolve';
 import { coverageProblems, hardeningProblems, outputProblems, publicSurfaceProblems, routeProblems } from '../constructs/policy/output-rules';
 import { kibanaProblems } from '../constructs/policy/kibana-rules';
+import { hostnameMatches } from '../constructs/policy/edge-rules';
 import { podLabelsOf, podSpecOf } from '../constructs/policy/pod-template';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import type { KubeObject } from '../constructs/synth/kube-object';
@@ -77,19 +78,20 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s', (env, clus
     expect(byKind(mine, 'ServiceAccount').find((s) => s.metadata.name === serviceAccountOf(app.name))).toMatchObject({ automountServiceAccountToken: false });
   });
 
-  test('every host of every app has an HTTPS route on the shared Gateway, and only its own', () => {
+  test('every host of every app has one HTTPS route, attached to an HTTPS listener for that host (its own or the shared wildcard)', () => {
     const routes = byKind(objects, 'HTTPRoute');
+    const gateways = byKind(objects, 'Gateway');
+    expect(apps.flatMap((a) => a.hosts).length).toBeGreaterThan(0);
     for (const app of apps) {
       for (const host of app.hosts) {
         const serving = routes.filter((r) => ((r.spec as Json).hostnames ?? []).includes(host));
         expect(serving).toHaveLength(1);
-        expect((serving[0].spec as Json).parentRefs).toContainEqual(
-          expect.objectContaining({
-            name: GATEWAY.name,
-            namespace: GATEWAY.namespace,
-            sectionName: httpsListenerOf(host),
-          }),
+        const listeners = ((serving[0].spec as Json).parentRefs as Json[]).flatMap((p) =>
+          p.namespace === GATEWAY.namespace
+            ? ((gateways.find((g) => g.metadata.name === p.name)?.spec as Json)?.listeners ?? []).filter((l: Json) => l.name === p.sectionName)
+            : [],
         );
+        expect([host, listeners.some((l: Json) => l.protocol === 'HTTPS' && hostnameMatches(l.hostname, host))]).toEqual([host, true]);
       }
     }
   });
@@ -373,10 +375,11 @@ describe('the policy rules catch broken output', () => {
     ).toContain(`${where}: not spread over topology.kubernetes.io/zone`);
   });
   test('route rule catches a host without an HTTPS listener', () => {
-    const route = clone(byKind(objects, 'HTTPRoute').find((r) => (r.spec as Json).hostnames));
+    const staging = realObjectsOf('staging');
+    const route = clone(byKind(staging, 'HTTPRoute').find((r) => (r.spec as Json).hostnames));
     route.spec.hostnames.push('extra.example.com');
-    expect(routeProblems([route])).toEqual([
-      `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}: host extra.example.com is not attached to HTTPS listener https-extra.example.com`,
+    expect(routeProblems([...byKind(staging, 'Gateway'), route])).toEqual([
+      `HTTPRoute ${route.metadata.namespace}/${route.metadata.name}: host extra.example.com is not attached to an HTTPS listener for it`,
     ]);
   });
   test('public surface rule catches a LoadBalancer Service', () => {

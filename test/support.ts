@@ -9,6 +9,7 @@ import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { CLUSTERS } from '../clusters';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
+import { readGatewayLedgers } from '../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../constructs/synth/releases-io';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/synth/kube-object';
 import { SynthError } from '../constructs/policy/spec-error';
@@ -21,7 +22,15 @@ export const REAL_RELEASES = readReleases(
   REPO_ROOT,
   CLUSTERS.map((c) => c.env),
 );
-export const REAL_INPUT: SynthInput = { clusters: CLUSTERS, apps: APPS, releases: REAL_RELEASES };
+export const REAL_INPUT: SynthInput = {
+  clusters: CLUSTERS,
+  apps: APPS,
+  releases: REAL_RELEASES,
+  gatewayLedgers: readGatewayLedgers(
+    REPO_ROOT,
+    CLUSTERS.map((c) => c.env),
+  ),
+};
 
 let cached: OutputFile[] | undefined;
 /** The real clusters, built once per test run (test/global-setup.ts), or once per file where that build is missing. */

@@ -6,7 +6,10 @@ import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../construc
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
+import { SHARED_LISTENER } from '../constructs/model/gateway-layout';
+import { describe as describeObject } from '../constructs/synth/kube-object';
 import {
+  HOSTS_ANNOTATION,
   APP_PART_OF_LABEL,
   backupJobServiceAccountOf,
   backupServiceAccountOf,
@@ -15,6 +18,7 @@ import {
   serviceAccountOf,
 } from '../constructs/model/naming';
 import type { AdmissionRule } from '../constructs/platform/admission-policy';
+import { routeHostGuardRule } from '../constructs/access/route-host-guard';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { admissionSets } from '../scripts/ci/admission-sets';
 import { byKind, realObjectsOf } from './support';
@@ -44,7 +48,7 @@ function admits(rule: AdmissionRule, request: { object: Json; oldObject?: Json; 
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the guards are emitted as built', (env) => {
   const objects = realObjectsOf(env);
-  test.each([serviceAccountGuardRule(), fluxReconcileGuardRule()].map((r) => [r.name, r] as const))('%s', (name, rule) => {
+  test.each([serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule()].map((r) => [r.name, r] as const))('%s', (name, rule) => {
     const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name)!.spec as Json;
     expect(policy.failurePolicy).toBe('Fail');
     expect(policy.variables ?? []).toEqual(rule.variables ?? []);
@@ -180,6 +184,43 @@ describe('pods stay on their own app accounts', () => {
   test.each(['shop', 'a', 'legacy-site'])("the CEL names of %s are the naming functions' names", (app) => {
     for (const nameOf of [serviceAccountOf, backupServiceAccountOf, restoreServiceAccountOf])
       expect(evaluate(celNameOf(nameOf, 'app'), { app })).toBe(nameOf(app));
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: an app serves only its own hosts, on a shared listener too', (env) => {
+  const rule = routeHostGuardRule();
+  const objects = realObjectsOf(env);
+  const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
+  const routes = byKind(objects, 'HTTPRoute').filter(
+    (r) => rule.namespaceLabels && Object.entries(rule.namespaceLabels).every(([k, v]) => namespaces.get(r.metadata.namespace!)?.metadata.labels?.[k] === v),
+  );
+  const check = (route: Json) => admits(rule, { object: route, namespaceObject: namespaces.get(route.metadata.namespace)! });
+  const shop = routes.find((r) => r.metadata.namespace === namespaceOf('shop'))! as Json;
+  const backoffice = routes.find((r) => r.metadata.namespace === namespaceOf('backoffice'))! as Json;
+  // The real routes attach to the shared listener, which admits every app namespace.
+  const sharedListener = (r: Json) => r.spec.parentRefs.some((p: Json) => p.sectionName === SHARED_LISTENER);
+
+  test('the real app routes are admitted, and some of them are on the shared listener', () => {
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.some(sharedListener)).toBe(true);
+    for (const route of routes) expect([describeObject(route), check(route)]).toEqual([describeObject(route), true]);
+  });
+  test("a route for another app's host is refused", () => {
+    expect(check(edited(shop, (r) => r.spec.hostnames.push(backoffice.spec.hostnames[0])))).toBe(false);
+    expect(check(edited(shop, (r) => (r.spec.hostnames = [...backoffice.spec.hostnames])))).toBe(false);
+  });
+  test('a route without hostnames, or with the wildcard, is refused: it would take every host of the listener', () => {
+    expect(check(edited(shop, (r) => delete r.spec.hostnames))).toBe(false);
+    expect(check(edited(shop, (r) => (r.spec.hostnames = [])))).toBe(false);
+    expect(check(edited(shop, (r) => (r.spec.hostnames = [`*.${r.spec.hostnames[0].split('.').slice(1).join('.')}`])))).toBe(false);
+  });
+  test('a host that merely contains an own host is refused', () => {
+    expect(check(edited(shop, (r) => (r.spec.hostnames = [`x${r.spec.hostnames[0]}`])))).toBe(false);
+    expect(check(edited(shop, (r) => (r.spec.hostnames = [`${r.spec.hostnames[0].split('.')[0]}`])))).toBe(false);
+  });
+  test('a namespace without the hosts annotation serves no host', () => {
+    const bare = edited(namespaces.get(namespaceOf('shop'))!, (n) => delete n.metadata.annotations[HOSTS_ANNOTATION]);
+    expect(admits(rule, { object: shop, namespaceObject: bare })).toBe(false);
   });
 });
 

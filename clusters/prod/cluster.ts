@@ -5,6 +5,8 @@ export const prod: ClusterSpec = {
   name: 'acme-prod',
   env: 'prod',
   domain: 'example.com',
+  // Placeholder: the Terraform output dns_zone_id of this cluster's zone (docs/bootstrap.md, step 2).
+  dnsZoneId: 'Z0PRODEXAMPLE000000001',
   region: 'eu-central-1',
   offsiteRegion: 'eu-west-1',
   kubernetesVersion: '1.35',

@@ -5,6 +5,8 @@ export const staging: ClusterSpec = {
   name: 'acme-staging',
   env: 'staging',
   domain: 'staging.example.com',
+  // Placeholder: the Terraform output dns_zone_id of this cluster's zone (docs/bootstrap.md, step 2).
+  dnsZoneId: 'Z0STAGINGEXAMPLE000001',
   region: 'eu-central-1',
   offsiteRegion: 'eu-west-1',
   kubernetesVersion: '1.35',

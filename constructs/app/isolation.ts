@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import { Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
-import { EXPOSURE_LABEL, labelsOf, namespaceOf } from '../model/naming';
+import { EXPOSURE_LABEL, HOSTS_ANNOTATION, labelsOf, namespaceOf } from '../model/naming';
 import { formatCpu, formatMemory, parseQuantity } from '../model/quantity';
 import type { ResourceSpec } from '../model/app-spec';
 import type { ResolvedApp } from '../model/resolve';
@@ -53,7 +53,8 @@ export class Isolation extends Construct {
         name: namespace,
         // Flux never deletes an app namespace: with it would go the bucket's claim, and the flux-apps Role
         // that the apps layer needs to remove the app's workloads after the platform layer let the app go.
-        annotations: { ...FLUX_PRUNE_DISABLED },
+        // The hosts its routes may serve: the route host guard refuses any other (shared listeners).
+        annotations: { ...FLUX_PRUNE_DISABLED, [HOSTS_ANNOTATION]: app.hosts.join(' ') },
         labels: {
           ...labelsOf(app.name),
           [EXPOSURE_LABEL]: app.exposure,

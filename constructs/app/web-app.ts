@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { namespaceOf } from '../model/naming';
 import type { ClusterSpec } from '../model/cluster-spec';
+import type { GatewayLayout } from '../model/gateway-layout';
 import type { ResolvedApp } from '../model/resolve';
 import { AppAccess } from './app-access';
 import { AppSecrets } from './app-secrets';
@@ -17,6 +18,8 @@ export interface WebAppProps {
   /** The app as this cluster runs it (overrides applied, input already validated). */
   readonly app: ResolvedApp;
   readonly cluster: ClusterSpec;
+  /** Where the cluster serves each host: the app's routes attach there. */
+  readonly gateways: GatewayLayout;
 }
 
 /** Everything one web app needs in one cluster, in the app's own namespace (its bucket's PV aside). */
@@ -36,7 +39,7 @@ export class WebApp extends Chart {
       });
     }
     new NetworkPolicies(this, 'NetworkPolicies', { app });
-    new Route(this, 'Route', { app });
+    new Route(this, 'Route', { app, gateways: props.gateways });
     new EdgePolicy(this, 'EdgePolicy', { app, cluster });
     new AppAccess(this, 'Access', { app: app.name, cluster });
   }

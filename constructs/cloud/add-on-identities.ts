@@ -1,9 +1,10 @@
+import { CERT_MANAGER_SERVICE_ACCOUNT, certManagerDefaults } from '../platform/cert-manager';
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, clusterAutoscalerDefaults } from '../platform/cluster-autoscaler';
 import { EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsDefaults } from '../platform/external-dns';
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, externalSecretsDefaults } from '../platform/external-secrets';
 
 /** The platform add-ons that call AWS, each through a Pod Identity role of its own. */
-export type AwsAddOn = 'external-dns' | 'external-secrets' | 'cluster-autoscaler';
+export type AwsAddOn = 'external-dns' | 'external-secrets' | 'cluster-autoscaler' | 'cert-manager';
 
 /** Who one add-on is in the cluster: the ServiceAccount its Helm chart creates, and where. */
 export interface AddOnIdentity {
@@ -30,6 +31,7 @@ export const ADD_ON_IDENTITIES: readonly AddOnIdentity[] = [
     serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
     serviceAccountValues: ['rbac', 'serviceAccount'],
   },
+  { addOn: 'cert-manager', namespace: certManagerDefaults.namespace, serviceAccount: CERT_MANAGER_SERVICE_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
 ];
 
 /** The role of one add-on in one cluster. Not an app role: those end in `-app` or `-backup`. */

@@ -66,3 +66,29 @@ export const clusterAutoscalerStatements = (cluster: string, nodeGroupsArn: stri
     Condition: { StringEquals: { [`aws:ResourceTag/${autoscalerOwnerTagOf(cluster)}`]: 'owned' } },
   },
 ];
+
+/** The TXT record of an ACME DNS-01 challenge for a domain and its wildcard (RFC 8555 §8.4). */
+export const acmeChallengeRecordOf = (domain: string): string => `_acme-challenge.${domain}`;
+
+/**
+ * cert-manager's DNS-01 for the wildcard of the cluster's domain: the TXT record `_acme-challenge.<domain>`
+ * in the cluster's zone and nothing else there (Route53's ChangeResourceRecordSets condition keys, values
+ * normalized: lower case, no trailing dot), and the status of its changes. With the zone id set in the
+ * issuer it never lists zones (constructs/platform/cert-manager.ts, dns01SolverOf, says which calls it makes).
+ * GetChange has no zone: a change id is its resource.
+ */
+export const certManagerStatements = (zoneArn: string, domain: string): PolicyStatement[] => [
+  {
+    Sid: 'AcmeChallengeRecordOnly',
+    Effect: 'Allow',
+    Action: 'route53:ChangeResourceRecordSets',
+    Resource: zoneArn,
+    Condition: {
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': [acmeChallengeRecordOf(domain.toLowerCase())],
+      },
+    },
+  },
+  { Sid: 'ChangeStatus', Effect: 'Allow', Action: 'route53:GetChange', Resource: 'arn:aws:route53:::change/*' },
+];

@@ -3,7 +3,7 @@ import { backupBucketOf, offsiteBackupBucketOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { accessEntryProblems } from './access-entry-rules';
 import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from './add-on-identities';
-import { AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from './add-on-policies';
+import { acmeChallengeRecordOf, AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from './add-on-policies';
 import { appDataProblems } from './app-data-rules';
 import { dataDeletionProblems } from './backup-job-rules';
 import { hostedZoneArnOf } from './dns-zone';
@@ -307,7 +307,8 @@ const SECRET_WRITE_ACTIONS = [
 
 /**
  * Rights that would let one compromised pod (or leaked key) reach beyond its share, checked in the inline
- * policies of every role and IAM user: changing DNS records (only external-dns, only in the env's zone and the spec's extra zones),
+ * policies of every role and IAM user: changing DNS records (only external-dns, only in the env's zone and the spec's extra zones,
+ * and cert-manager, only the ACME challenge's TXT record in the env's zone),
  * reading secrets (only the External Secrets Operator, only below the env's prefix), writing secrets
  * (no one), and scaling node groups (only cluster-autoscaler, only those this cluster owns by tag).
  */
@@ -328,9 +329,23 @@ export function sensitiveGrantProblems(json: TerraformJson, cluster: ClusterSpec
     for (const s of principal.statements) {
       const resources = asList(s.Resource) as string[];
       if (grants(s, ['route53:ChangeResourceRecordSets'])) {
-        if (!isRoleOf(principal, 'external-dns')) say('may change DNS records; only external-dns may');
-        for (const r of resources.filter((r) => !zoneArns.has(r))) {
-          say(`may change DNS records in ${r}, not only in the env's zone${zoneArns.size > 1 ? ' and the extra host zones' : ''}`);
+        if (isRoleOf(principal, 'cert-manager')) {
+          // The wildcard's DNS-01 only: the TXT record _acme-challenge.<domain>, in the env's own zone.
+          const only = s.Condition?.['ForAllValues:StringEquals'] ?? {};
+          const types = asList(only['route53:ChangeResourceRecordSetsRecordTypes']);
+          const names = asList(only['route53:ChangeResourceRecordSetsNormalizedRecordNames']);
+          if (types.length !== 1 || types[0] !== 'TXT' || names.length !== 1 || names[0] !== acmeChallengeRecordOf(cluster.domain.toLowerCase())) {
+            say(
+              `may change DNS records other than the TXT record ${acmeChallengeRecordOf(cluster.domain)} (ForAllValues:StringEquals on the record types and names)`,
+            );
+          }
+          for (const r of resources.filter((r) => !zone || r !== ref('aws_route53_zone', zone, 'arn')))
+            say(`may change DNS records in ${r}, not only in the env's zone`);
+        } else {
+          if (!isRoleOf(principal, 'external-dns')) say('may change DNS records; only external-dns and cert-manager may');
+          for (const r of resources.filter((r) => !zoneArns.has(r))) {
+            say(`may change DNS records in ${r}, not only in the env's zone${zoneArns.size > 1 ? ' and the extra host zones' : ''}`);
+          }
         }
       }
       if (grants(s, ['secretsmanager:GetSecretValue'])) {

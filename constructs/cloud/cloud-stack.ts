@@ -8,7 +8,14 @@ import type { ResolvedApp } from '../model/resolve';
 import { AccessEntries } from './access-entries';
 import { AccessLogBucket } from './access-logs';
 import { ADD_ON_IDENTITIES, type AwsAddOn } from './add-on-identities';
-import { clusterAutoscalerStatements, envSecretsArnOf, externalDnsStatements, externalSecretsStatements, nodeGroupsArnOf } from './add-on-policies';
+import {
+  certManagerStatements,
+  clusterAutoscalerStatements,
+  envSecretsArnOf,
+  externalDnsStatements,
+  externalSecretsStatements,
+  nodeGroupsArnOf,
+} from './add-on-policies';
 import { AddOnRole } from './add-on-role';
 import { AppBucket } from './app-bucket';
 import { AppRole, storageDeletes } from './app-role';
@@ -187,6 +194,7 @@ export class CloudStack extends TerraformStack {
       'external-dns': () => externalDnsStatements([...new Set(zoneArns)]),
       'external-secrets': () => externalSecretsStatements(envSecretsArnOf(cluster.region, accountId, cluster.env)),
       'cluster-autoscaler': () => clusterAutoscalerStatements(cluster.name, nodeGroupsArnOf(cluster.region, accountId, cluster.name)),
+      'cert-manager': () => certManagerStatements(zone.resource.arn, cluster.domain),
     };
     for (const identity of ADD_ON_IDENTITIES) {
       if (cluster.disabledAddOns?.includes(identity.addOn)) continue;

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 /** The Terraform addresses of the env's zone and of the output that lists its name servers. */
 export const DNS_ZONE_ADDRESS = 'dns_zone';
 export const NAME_SERVERS_OUTPUT = 'dns_zone_name_servers';
+/** The output whose value goes into the cluster spec's `dnsZoneId` once, for the wildcard certificate's DNS-01. */
+export const ZONE_ID_OUTPUT = 'dns_zone_id';
 
 /** The ARN of a Route53 hosted zone, given its id. */
 export const hostedZoneArnOf = (zoneId: string): string => `arn:aws:route53:::hostedzone/${zoneId}`;
@@ -17,7 +19,7 @@ export interface DnsZoneProps {
 
 /**
  * The env's public Route53 zone for the cluster's domain, where external-dns writes each app host's
- * record. Terraform never destroys it: its records and the parent domain's delegation would go with it.
+ * record and cert-manager the wildcard certificate's DNS-01 challenge. Terraform never destroys it: its records and the parent domain's delegation would go with it.
  * Its name servers are an output, so that an operator can delegate the domain to them once.
  */
 export class DnsZone extends Construct {
@@ -37,5 +39,10 @@ export class DnsZone extends Construct {
       value: this.resource.nameServers,
       description: `Delegate ${props.domain} to these name servers (NS records in the parent zone)`,
     }).overrideLogicalId(NAME_SERVERS_OUTPUT);
+
+    new TerraformOutput(this, 'ZoneId', {
+      value: this.resource.zoneId,
+      description: `Set dnsZoneId in clusters/<env>/cluster.ts to this id: the wildcard certificate of ${props.domain} is solved by DNS-01 in this zone`,
+    }).overrideLogicalId(ZONE_ID_OUTPUT);
   }
 }

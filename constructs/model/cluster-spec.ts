@@ -79,6 +79,13 @@ export interface ClusterSpec {
    * owner points them at the Gateway. The cluster's own `domain` gets a zone of its own. @default {}
    */
   readonly extraHostZones?: Readonly<Record<string, string>>;
+  /**
+   * The id of the Route53 zone the cloud stack creates for `domain` (Terraform output `dns_zone_id`, e.g.
+   * `Z0123456789ABCDEFGHIJ`). Once set, every app host one label below `domain` shares one listener and
+   * one wildcard certificate (`*.<domain>`, ACME DNS-01 in that zone); until then each host has its own
+   * (HTTP-01). See docs/gateway-layout.md. @default unset
+   */
+  readonly dnsZoneId?: string;
   readonly region: string;
   /** Where backups are replicated; must differ from `region`. */
   readonly offsiteRegion: string;

@@ -42,6 +42,12 @@ export const appSecretOf = (app: string): string => `${app}-secrets`;
 /** The secret store path of one of an app's secrets: an app can name only secrets under its own path. */
 export const secretStoreKeyOf = (env: EnvName, app: string, secret: string): string => `webapps/${env}/${app}/${secret}`;
 
+/**
+ * On an app namespace: the hosts its routes may serve, separated by spaces. The route host guard reads it;
+ * only the platform layer writes namespaces.
+ */
+export const HOSTS_ANNOTATION = `${LABEL_PREFIX}/hosts`;
+
 /** Gateway listener that terminates TLS for one host; routes attach to it by this name. */
 export const httpsListenerOf = (host: string): string => `https-${host}`;
 

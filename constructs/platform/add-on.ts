@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
+import type { GatewayLayout } from '../model/gateway-layout';
 import type { ChartWorkload } from './chart-workload';
 
 /** Where a chart comes from, pinned to one exact version. */
@@ -77,6 +78,8 @@ export interface AddOnContext {
   readonly apps: readonly ResolvedApp[];
   /** Every add-on's internal endpoints, for the Gateway's listeners and the certificates; the platform fills it in. @default [] */
   readonly endpoints?: readonly PlatformEndpoint[];
+  /** Where each host is served (Gateway, listener, certificate), from the committed ledger; synth fills it in. @default computed afresh */
+  readonly gateways?: GatewayLayout;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { certificateSecretOf, CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
+import type { ClusterSpec } from '../model/cluster-spec';
+import { CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
+import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 /** The port cert-manager's HTTP-01 solver pods serve the challenge on (pkg/issuer/acme/http/http.go, v1.18.2). */
@@ -14,11 +16,14 @@ export const certManagerDefaults = {
   namespace: 'cert-manager',
   chart: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.18.2' } as ChartSource,
 };
+/** The controller's ServiceAccount (chart default), bound to the cloud stack's cert-manager role. */
+export const CERT_MANAGER_SERVICE_ACCOUNT = 'cert-manager';
 export type CertManagerProps = Partial<typeof certManagerDefaults>;
 
 /**
- * cert-manager with Gateway API support, an ACME ClusterIssuer that solves HTTP-01 through the shared
- * Gateway's HTTP listener, and one explicit Certificate per app host and platform endpoint host.
+ * cert-manager with Gateway API support, an ACME ClusterIssuer that solves DNS-01 in the cluster's zone for
+ * the wildcard of its domain and HTTP-01 through the first Gateway's HTTP listener for every other name,
+ * and one explicit Certificate for the wildcard and for each host it does not cover.
  * Explicit Certificates rather than the Gateway annotation: they are checked against their schema at
  * synth time, reviewers see each one in the diff, and a certificate outlives a listener edit instead of
  * vanishing with it.
@@ -27,15 +32,19 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
   readonly dependsOn: readonly string[] = ['envoy-gateway'];
   // The API server calls its webhook (chart v1.18.2, values.yaml webhook.securePort: 10250). On the
-  // internet: the ACME server, and each host's HTTP-01 self-check through the load balancer before ACME
-  // validates. HTTP-01 only: no DNS-01, so no name server on 53.
+  // internet: the ACME server and Route53's API (443), each host's HTTP-01 self-check through the load
+  // balancer (80), and DNS-01's self-check, which asks the zone's authoritative name servers directly
+  // (pkg/issuer/acme/dns/util/wait.go checkAuthoritativeNss and DNSQuery: port 53, UDP then TCP).
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 10250, name: 'webhook' }],
     egressApiServer: true,
     egressInternet: [
       { port: 80, name: 'HTTP-01 self-check' },
-      { port: 443, name: 'ACME' },
+      { port: 443, name: 'ACME, Route53 API' },
+      { port: 53, protocol: 'UDP', name: 'DNS-01 self-check' },
+      { port: 53, protocol: 'TCP', name: 'DNS-01 self-check' },
     ],
+    awsCredentials: true,
   };
   /** From the chart at its pinned version. */
   readonly clusterRights =
@@ -48,6 +57,8 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   values(): Record<string, unknown> {
     return {
       crds: { enabled: true, keep: true },
+      // The controller's account, which the cloud stack's Pod Identity role (DNS-01 in the cluster's zone) is bound to.
+      serviceAccount: { create: true, name: CERT_MANAGER_SERVICE_ACCOUNT },
       config: {
         apiVersion: 'controller.config.cert-manager.io/v1alpha1',
         kind: 'ControllerConfiguration',
@@ -155,6 +166,15 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
 
   configure(scope: Construct, ctx: AddOnContext): void {
     const c = new Construct(scope, this.name);
+    const layout = clusterGatewaysOf(ctx);
+    const http01 = {
+      http01: {
+        gatewayHTTPRoute: {
+          parentRefs: [{ kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: HTTP_LISTENER }],
+          podTemplate: { spec: { priorityClassName: PLATFORM_PRIORITY } },
+        },
+      },
+    };
     new ApiObject(c, 'Issuer', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'ClusterIssuer',
@@ -164,28 +184,23 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
           server: ctx.cluster.acme.server,
           email: ctx.cluster.acme.email,
           privateKeySecretRef: { name: `${CLUSTER_ISSUER}-account-key` },
-          solvers: [
-            {
-              http01: {
-                gatewayHTTPRoute: {
-                  parentRefs: [{ kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: HTTP_LISTENER }],
-                  podTemplate: { spec: { priorityClassName: PLATFORM_PRIORITY } },
-                },
-              },
-            },
-          ],
+          // The wildcard only by DNS-01 (a dnsNames selector matches exactly); every other name by HTTP-01.
+          solvers: layout.wildcard ? [dns01SolverOf(ctx.cluster, layout.wildcard.hostname), http01] : [http01],
         },
       },
     });
-    const hosts = [...ctx.apps.flatMap((app) => app.hosts), ...(ctx.endpoints ?? []).map((e) => e.host)].sort();
-    for (const host of hosts) {
-      new ApiObject(c, `Certificate-${host}`, {
+    const certificates = [
+      ...(layout.wildcard ? [{ secret: layout.wildcard.secret, dnsName: layout.wildcard.hostname }] : []),
+      ...[...layout.placements.values()].filter((p) => p.ownCertificate).map((p) => ({ secret: p.certificateSecret, dnsName: p.host })),
+    ].sort((a, b) => a.dnsName.localeCompare(b.dnsName));
+    for (const { secret, dnsName } of certificates) {
+      new ApiObject(c, `Certificate-${dnsName}`, {
         apiVersion: 'cert-manager.io/v1',
         kind: 'Certificate',
-        metadata: { name: certificateSecretOf(host), namespace: GATEWAY.namespace },
+        metadata: { name: secret, namespace: GATEWAY.namespace },
         spec: {
-          secretName: certificateSecretOf(host),
-          dnsNames: [host],
+          secretName: secret,
+          dnsNames: [dnsName],
           issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: CLUSTER_ISSUER },
           privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
           renewBefore: '720h',
@@ -194,3 +209,17 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
     }
   }
 }
+
+/**
+ * DNS-01 in the cluster's own zone, for the wildcard only. With `hostedZoneID` set, cert-manager v1.18.2
+ * (pkg/issuer/acme/dns/route53/route53.go) calls ChangeResourceRecordSets (UPSERT, then DELETE, of the TXT
+ * record `_acme-challenge.<domain>`) and GetChange until the change is INSYNC, and never
+ * ListHostedZonesByName (getHostedZoneID returns the set id). No keys: a ClusterIssuer may use ambient
+ * credentials (ClusterIssuerAmbientCredentials defaults to true, internal/apis/config/controller/v1alpha1/
+ * defaults.go), so the AWS SDK's default chain (aws-sdk-go-v2/config v1.27.36) finds the Pod Identity
+ * agent's credentials that EKS injects. The region is only for signing: Route53 is global.
+ */
+export const dns01SolverOf = (cluster: ClusterSpec, wildcard: string) => ({
+  selector: { dnsNames: [wildcard] },
+  dns01: { route53: { region: cluster.region, hostedZoneID: cluster.dnsZoneId } },
+});

@@ -1,11 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { certificateSecretOf, GATEWAY, HTTP_LISTENER, httpsListenerOf, namespaceOf } from '../model/naming';
+import { SHARED_LISTENER } from '../model/gateway-layout';
+import { APP_PART_OF_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from './priority-classes';
 
 export const envoyGatewayDefaults = {
@@ -24,11 +26,31 @@ const PROXY_CONFIG = 'public-proxy';
 const PROXY_CONTAINER_SECURITY = { ...hardenedContainer({ writableRoot: true }), privileged: false, runAsUser: 65532, runAsGroup: 65532 };
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** An HTTPS listener on 443 that terminates TLS with one Secret and admits HTTPRoutes from the given namespaces. */
+const httpsListener = (name: string, hostname: string, secret: string, namespaces: Record<string, unknown>) => ({
+  name,
+  protocol: 'HTTPS',
+  port: 443,
+  hostname,
+  tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: secret }] },
+  allowedRoutes: { namespaces, kinds: [{ kind: 'HTTPRoute' }] },
+});
+
 /**
- * Envoy Gateway and the one shared Gateway: an HTTP listener that only redirects to HTTPS (ACME
- * challenges excepted, which cert-manager routes by exact path), and one HTTPS listener per app host
- * and per platform endpoint host, open only to that app's or endpoint's namespace. Its proxies sit
- * behind the cluster's one public load balancer.
+ * Envoy Gateway and the cluster's Gateways (model/gateway-layout.ts, docs/gateway-layout.md), merged
+ * onto one Envoy fleet behind the cluster's one public load balancer. The first Gateway has the HTTP
+ * listener, which only redirects to HTTPS (ACME challenges excepted, which cert-manager routes by exact
+ * path), and the listener the app hosts under the cluster's domain share (`*.<domain>`); every other
+ * host has an HTTPS listener of its own, open only to its app's or endpoint's namespace, on the Gateway
+ * the ledger keeps it on.
+ *
+ * Merged Gateways at v1.5.1 (api/v1alpha1/envoyproxy_types.go MergeGateways; internal/gatewayapi/validate.go
+ * validateConflictedMergedListeners): every listener of the class must have its own protocol, hostname and
+ * port, or the newer is Conflicted; so only the first Gateway listens on :80 and hostnames never repeat.
+ * A ClientTrafficPolicy attached to a Gateway applies to that Gateway's listeners only, and one that would
+ * also cover another Gateway's plain-HTTP listener on its port is refused (clienttrafficpolicy.go
+ * validatePortOverlapForClientTrafficPolicy), so each Gateway has its own, with the same limits.
+ * The proxies' Deployment, HPA and PDB come from the one EnvoyProxy and cover the whole fleet.
  */
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   readonly dependsOn: readonly string[] = [];
@@ -129,16 +151,17 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   private proxyWorkload(): ChartWorkload {
     return {
       kind: 'Deployment',
-      // envoy-<gateway namespace>-<gateway name>-<hash>
-      name: `envoy-${GATEWAY.namespace}-${GATEWAY.name}-`,
+      // Merged Gateways: envoy-<gateway class>-<hash> (v1.5.1 internal/gatewayapi/translator.go InitIRs and IRKey:
+      // the infra is named after the class; proxy/resource.go ExpectedResourceHashedName).
+      name: `envoy-${GATEWAY.className}-`,
       role: 'data-plane',
       managedBy: `EnvoyProxy ${GATEWAY.namespace}/${PROXY_CONFIG}`,
       podLabels: {
         'app.kubernetes.io/name': 'envoy',
         'app.kubernetes.io/component': 'proxy',
         'app.kubernetes.io/managed-by': 'envoy-gateway',
-        'gateway.envoyproxy.io/owning-gateway-name': GATEWAY.name,
-        'gateway.envoyproxy.io/owning-gateway-namespace': GATEWAY.namespace,
+        // Merged Gateways are owned by their class (internal/gatewayapi/helpers.go GatewayClassOwnerLabel).
+        'gateway.envoyproxy.io/owning-gatewayclass': GATEWAY.className,
       },
       podSecurity: 'restricted',
       settings: {
@@ -209,6 +232,8 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
             envoyPDB: settings.disruptionBudget,
           },
         },
+        // Every Gateway of the class on this one fleet and its one NLB (docs/gateway-layout.md).
+        mergeGateways: true,
         // Requests per app, 5xx rate and latency become visible in Kibana through this line.
         telemetry: ACCESS_LOG_TELEMETRY,
       },
@@ -222,28 +247,36 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: proxyConfig, namespace },
       },
     });
-    const hostListeners = [...ctx.apps.flatMap((app) => app.hosts.map((host) => ({ host, namespace: namespaceOf(app.name) }))), ...(ctx.endpoints ?? [])]
-      .map(({ host, namespace: routes }) => ({
-        name: httpsListenerOf(host),
-        protocol: 'HTTPS',
-        port: 443,
-        hostname: host,
-        tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: certificateSecretOf(host) }] },
-        allowedRoutes: {
-          namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: routes } } },
-          kinds: [{ kind: 'HTTPRoute' }],
-        },
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    new ApiObject(c, 'Resource', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: GATEWAY.name, namespace },
-      spec: {
-        gatewayClassName: GATEWAY.className,
-        listeners: [{ name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } }, ...hostListeners],
-      },
-    });
+    const layout = clusterGatewaysOf(ctx);
+    const placements = [...layout.placements.values()];
+    for (const shard of layout.shards) {
+      const hostListeners = placements
+        .filter((p) => p.gateway === shard.name && p.listener !== SHARED_LISTENER)
+        .map((p) =>
+          httpsListener(p.listener, p.host, p.certificateSecret, { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } } }),
+        )
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const firstListeners = shard.first
+        ? [
+            { name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } },
+            // Any app namespace may attach; the route host guard lets each serve only its own hosts.
+            ...(layout.wildcard
+              ? [
+                  httpsListener(SHARED_LISTENER, layout.wildcard.hostname, layout.wildcard.secret, {
+                    from: 'Selector',
+                    selector: { matchLabels: { ...APP_PART_OF_LABEL } },
+                  }),
+                ]
+              : []),
+          ]
+        : [];
+      new ApiObject(c, shard.first ? 'Resource' : `Resource-${shard.name}`, {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: shard.name, namespace },
+        spec: { gatewayClassName: GATEWAY.className, listeners: [...firstListeners, ...hostListeners] },
+      });
+    }
     new ApiObject(c, 'Redirect', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
@@ -258,17 +291,20 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         ],
       },
     });
-    new ApiObject(c, 'ClientPolicy', {
-      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
-      kind: 'ClientTrafficPolicy',
-      metadata: { name: 'client-limits', namespace },
-      spec: {
-        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name }],
-        tls: { minVersion: '1.2' },
-        timeout: { http: { requestReceivedTimeout: '60s', idleTimeout: '120s' } },
-        headers: { withUnderscoresAction: 'RejectRequest' },
-        connection: { bufferLimit: '64Ki' },
-      },
-    });
+    for (const shard of layout.shards) {
+      // One policy per Gateway: a merged Gateway's policy applies to its own listeners only.
+      new ApiObject(c, shard.first ? 'ClientPolicy' : `ClientPolicy-${shard.name}`, {
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'ClientTrafficPolicy',
+        metadata: { name: shard.first ? 'client-limits' : `client-limits-${shard.name}`, namespace },
+        spec: {
+          targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: shard.name }],
+          tls: { minVersion: '1.2' },
+          timeout: { http: { requestReceivedTimeout: '60s', idleTimeout: '120s' } },
+          headers: { withUnderscoresAction: 'RejectRequest' },
+          connection: { bufferLimit: '64Ki' },
+        },
+      });
+    }
   }
 }

@@ -2,9 +2,10 @@ import { ApiObject } from 'cdk8s';
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { Construct } from 'constructs';
 import { LoginPolicy } from '../app/login-policy';
-import { HSTS } from '../app/route';
+import { HSTS, parentRefsOf } from '../app/route';
 import type { ClusterSpec } from '../model/cluster-spec';
-import { EXPOSURE_LABEL, GATEWAY, httpsListenerOf } from '../model/naming';
+import type { GatewayLayout } from '../model/gateway-layout';
+import { EXPOSURE_LABEL, GATEWAY } from '../model/naming';
 import { DEFAULT_EDGE } from '../model/resolve';
 import type { AddOn, AddOnContext, PlatformEndpoint } from './add-on';
 
@@ -24,6 +25,8 @@ export const endpointLabelsOf = (endpoint: PlatformEndpoint): Record<string, str
 export interface InternalEndpointProps {
   readonly endpoint: PlatformEndpoint;
   readonly cluster: ClusterSpec;
+  /** Where the cluster serves each host: the endpoint's own listener is there. */
+  readonly gateways: GatewayLayout;
 }
 
 /**
@@ -38,9 +41,13 @@ export class InternalEndpoint extends Construct {
     const { name, namespace, host } = endpoint;
     const labels = endpointLabelsOf(endpoint);
     const spec: IHTTPRoute['spec'] = {
-      parentRefs: [
-        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: httpsListenerOf(host) },
-      ],
+      parentRefs: parentRefsOf([host], props.gateways).map(({ gateway, listener }) => ({
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        name: gateway,
+        namespace: GATEWAY.namespace,
+        sectionName: listener,
+      })),
       hostnames: [host],
       rules: [
         {

@@ -17,6 +17,8 @@ import { podGroupsOf, type PodGroup } from './pod-groups';
 import { PlatformLimitRange } from './platform-limit-range';
 import { PriorityClasses } from './priority-classes';
 import { PublicSurfaceGuard } from './public-surface-guard';
+import { routeHostGuardRule } from '../access/route-host-guard';
+import { clusterGatewaysOf } from './cluster-gateways';
 
 export interface PlatformProps {
   readonly ctx: AddOnContext;
@@ -51,6 +53,7 @@ export class PlatformControllers extends Chart {
     new PublicSurfaceGuard(this, 'PublicSurfaceGuard', props.ctx.cluster, platformStoreKeysOf(props));
     new AdmissionPolicy(this, 'ServiceAccountGuard', serviceAccountGuardRule());
     new AdmissionPolicy(this, 'FluxReconcileGuard', fluxReconcileGuardRule());
+    new AdmissionPolicy(this, 'RouteHostGuard', routeHostGuardRule());
     const endpoints = platformEndpointsOf(props.ctx, props.addOns);
     const namespaces = new Set<string>();
     for (const addOn of props.addOns) {
@@ -114,6 +117,7 @@ export class PlatformConfigs extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const ctx = { ...props.ctx, endpoints: platformEndpointsOf(props.ctx, props.addOns) };
     for (const addOn of props.addOns) addOn.configure?.(this, ctx);
-    for (const endpoint of ctx.endpoints) new InternalEndpoint(this, `endpoint-${endpoint.name}`, { endpoint, cluster: ctx.cluster });
+    const gateways = clusterGatewaysOf(ctx);
+    for (const endpoint of ctx.endpoints) new InternalEndpoint(this, `endpoint-${endpoint.name}`, { endpoint, cluster: ctx.cluster, gateways });
   }
 }

@@ -1,4 +1,5 @@
-import { certificateSecretOf, EXPOSURE_LABEL, HTTP_LISTENER, httpsListenerOf } from '../model/naming';
+import { isOneLabelBelow, MAX_LISTENERS_PER_GATEWAY } from '../model/gateway-layout';
+import { EXPOSURE_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { EXACT_VERSION } from '../platform/helm-release';
 import { ES_ROLES_SECRET } from '../logging/elasticsearch-users';
 import { describe, type KubeObject } from '../synth/kube-object';
@@ -12,10 +13,12 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  * namespace's (apps) says which it is; internal wins if either says so, and a route with neither fails.
  */
 export function edgeProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [];
-  const gateway = objects.find((o) => o.kind === 'Gateway');
+  const problems: string[] = [...gatewayProblems(objects)];
+  const gateways = objects.filter((o) => o.kind === 'Gateway');
+  const gateway = gateways.find((g) => g.metadata.name === GATEWAY.name);
+  const listenersOf = (name: string): Json[] => (gateways.find((g) => g.metadata.name === name)?.spec as Json)?.listeners ?? [];
   const listeners: Json[] = (gateway?.spec as Json)?.listeners ?? [];
-  const certificates = new Set(objects.filter((o) => o.kind === 'Certificate').map((c) => (c.spec as Json).secretName));
+  const certificates = new Map(objects.filter((o) => o.kind === 'Certificate').map((c) => [(c.spec as Json).secretName, (c.spec as Json).dnsNames ?? []]));
   const routes = objects.filter((o) => o.kind === 'HTTPRoute');
   const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata.name, n]));
   // The policies of each kind and namespace, so each route looks only at its own namespace's.
@@ -37,14 +40,20 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
 
   for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
     const spec = route.spec as Json;
+    // The HTTPS listeners the route attaches to by name, on whichever Gateway each is.
+    const attached: Json[] = (spec.parentRefs ?? []).flatMap((p: Json) =>
+      listenersOf(p.name).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'),
+    );
     for (const host of spec.hostnames as string[]) {
-      const listener = listeners.find((l) => l.name === httpsListenerOf(host));
-      if (!listener || listener.protocol !== 'HTTPS' || listener.hostname !== host) {
+      const listener = attached.find((l) => hostnameMatches(l.hostname, host));
+      if (!listener) {
         problems.push(`${describe(route)}: host ${host} has no HTTPS listener on the Gateway`);
         continue;
       }
       const cert = listener.tls?.certificateRefs?.[0]?.name;
-      if (cert !== certificateSecretOf(host) || !certificates.has(cert)) problems.push(`${describe(route)}: host ${host} has no Certificate for its listener`);
+      if (!(certificates.get(cert) ?? []).some((name: string) => hostnameMatches(name, host))) {
+        problems.push(`${describe(route)}: host ${host} has no Certificate for its listener`);
+      }
     }
     const hsts = spec.rules.every((rule: Json) =>
       (rule.filters ?? []).some((f: Json) => f.responseHeaderModifier?.set?.some((h: Json) => h.name === 'Strict-Transport-Security')),
@@ -66,6 +75,42 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
         (r.spec as Json).rules.every((rule: Json) => rule.filters?.some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')),
     );
     if (!http || !redirect) problems.push(`${describe(gateway)}: the HTTP listener does not redirect to HTTPS`);
+  }
+  return problems;
+}
+
+/** A listener or certificate name matches a host exactly, or as `*.<domain>` one label above it (RFC 6125 §6.4.3). */
+export const hostnameMatches = (pattern: string | undefined, host: string): boolean =>
+  pattern !== undefined && (pattern === host || (pattern.startsWith('*.') && isOneLabelBelow(host, pattern.slice(2))));
+
+/**
+ * The Gateways merged onto one fleet (Envoy Gateway v1.5.1, mergeGateways): each within Gateway API's 64
+ * listeners; no protocol, port and hostname twice across them (the later one would be Conflicted,
+ * internal/gatewayapi/validate.go validateConflictedMergedListeners); :80 on the first Gateway only; and a
+ * ClientTrafficPolicy for each, since one attached to a Gateway covers that Gateway's listeners only.
+ */
+export function gatewayProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  const policies = objects.filter((o) => o.kind === 'ClientTrafficPolicy');
+  for (const gateway of objects.filter((o) => o.kind === 'Gateway')) {
+    const listeners: Json[] = (gateway.spec as Json)?.listeners ?? [];
+    if (listeners.length > MAX_LISTENERS_PER_GATEWAY)
+      problems.push(`${describe(gateway)}: has ${listeners.length} listeners, more than ${MAX_LISTENERS_PER_GATEWAY}`);
+    for (const l of listeners) {
+      const key = `${l.protocol}:${l.hostname ?? ''}:${l.port}`;
+      const other = seen.get(key);
+      if (other) problems.push(`${describe(gateway)}: listener ${l.name} repeats ${key} of ${other}; merged Gateways must not`);
+      seen.set(key, `${gateway.metadata.name}/${l.name}`);
+      if (l.port === 80 && gateway.metadata.name !== GATEWAY.name)
+        problems.push(`${describe(gateway)}: listener ${l.name} is on :80, which only Gateway ${GATEWAY.name} holds`);
+    }
+    const covered = policies.some(
+      (p) =>
+        p.metadata.namespace === gateway.metadata.namespace &&
+        (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'Gateway' && t.name === gateway.metadata.name),
+    );
+    if (!covered) problems.push(`${describe(gateway)}: no ClientTrafficPolicy of its own`);
   }
   return problems;
 }

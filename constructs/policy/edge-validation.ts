@@ -7,7 +7,10 @@ import { addOnsOf } from '../platform/default-add-ons';
 import { platformEndpointsOf } from '../platform/internal-endpoint';
 import { SpecProblem, SynthError } from './spec-error';
 
-/** Gateway API allows 64 listeners on a Gateway: the HTTP one plus one HTTPS listener per host (apps' and platform endpoints'). */
+/**
+ * @deprecated A cluster is no longer limited by one Gateway: hosts share a wildcard listener or spread over
+ * merged Gateways (model/gateway-layout.ts). Kept only for the bench's old spread of apps over clusters.
+ */
 export const MAX_HOSTS_PER_CLUSTER = 63;
 
 /** Checks the edge settings of apps and how each cluster lets staff into internal apps. */
@@ -31,18 +34,6 @@ export function validateEdgeInput(clusters: readonly ClusterSpec[], apps: readon
     const access = cluster.internalAccess;
     const resolved = apps.filter((a) => a.name in cluster.apps).map((a) => resolveApp(a, cluster));
     const endpoints = platformEndpointsOf({ cluster, apps: resolved }, addOnsOf({ cluster, apps: resolved }));
-    const hosts = resolved.reduce((n, app) => n + app.hosts.length, endpoints.length);
-    if (hosts > MAX_HOSTS_PER_CLUSTER) {
-      const platformHosts = endpoints.length ? `together with the platform's ${endpoints.map((e) => e.host).join(', ')}, ` : '';
-      problems.push(
-        new SpecProblem(
-          at,
-          'apps',
-          hosts,
-          `${platformHosts}serve more than ${MAX_HOSTS_PER_CLUSTER} hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`,
-        ),
-      );
-    }
     for (const app of resolved) {
       for (const endpoint of endpoints.filter((e) => app.hosts.includes(e.host))) {
         problems.push(

@@ -2,7 +2,7 @@
  * Hand-written schemas for the Envoy Gateway CRDs we emit (gateway.envoyproxy.io/v1alpha1), which no
  * kubernetes-models package covers.
  */
-import { anyObject, arr, int, map, obj, QUANTITY, resource, str, type Schema } from './crd-schema';
+import { anyObject, arr, bool, int, map, obj, QUANTITY, resource, str, type Schema } from './crd-schema';
 
 const DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
@@ -106,6 +106,8 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
         },
         ['type'],
       ),
+      // api/v1alpha1/envoyproxy_types.go at v1.5.1: EnvoyProxySpec.MergeGateways.
+      mergeGateways: bool,
       telemetry: obj({
         accessLog: obj({
           settings: arr(

@@ -396,5 +396,8 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
     }
     if (!HOSTED_ZONE_ID.test(zoneId)) add(field, zoneId, 'must be a Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ (without "/hostedzone/")');
   }
+  if (cluster.dnsZoneId !== undefined && !HOSTED_ZONE_ID.test(cluster.dnsZoneId)) {
+    add('dnsZoneId', cluster.dnsZoneId, "must be the Route53 hosted zone id of the domain's zone (Terraform output dns_zone_id), e.g. Z0123456789ABCDEFGHIJ");
+  }
   return problems;
 }

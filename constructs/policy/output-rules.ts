@@ -1,10 +1,9 @@
 import type { ClusterSpec } from '../model/cluster-spec';
-import { httpsListenerOf } from '../model/naming';
 import { describe, type KubeObject } from '../synth/kube-object';
 import { alertQueryProblems } from './alert-query-rules';
 import { podLabelsOf, podSpecOf } from './pod-template';
 import { backupCoverageProblems, statefulProblems } from './data-rules';
-import { edgeProblems, supplyProblems } from './edge-rules';
+import { edgeProblems, hostnameMatches, supplyProblems } from './edge-rules';
 import { kibanaProblems } from './kibana-rules';
 import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
@@ -82,16 +81,20 @@ export function coverageProblems(objects: readonly KubeObject[]): string[] {
   return problems;
 }
 
-/** Every host of every HTTPRoute is attached to that host's HTTPS listener. */
+/** Every host of every HTTPRoute is attached to an HTTPS listener for that host (its own, or the shared `*.<domain>`). */
 export function routeProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
+  const gateways = new Map(objects.filter((o) => o.kind === 'Gateway').map((g) => [g.metadata.name, ((g.spec as Json)?.listeners ?? []) as Json[]]));
   for (const route of objects.filter((o) => o.kind === 'HTTPRoute')) {
     const spec = route.spec as Json;
-    const sections = new Set((spec.parentRefs ?? []).map((p: Json) => p.sectionName));
+    const refs: Json[] = spec.parentRefs ?? [];
+    const listeners = refs.flatMap((p) => (gateways.get(p.name) ?? []).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'));
     for (const host of spec.hostnames ?? []) {
-      if (!sections.has(httpsListenerOf(host))) problems.push(`${describe(route)}: host ${host} is not attached to HTTPS listener ${httpsListenerOf(host)}`);
+      if (!listeners.some((l) => hostnameMatches(l.hostname, host)))
+        problems.push(`${describe(route)}: host ${host} is not attached to an HTTPS listener for it`);
     }
-    if (sections.has(undefined)) problems.push(`${describe(route)}: a parentRef has no sectionName, so it would attach to the plain HTTP listener too`);
+    if (refs.some((p) => p.sectionName === undefined))
+      problems.push(`${describe(route)}: a parentRef has no sectionName, so it would attach to the plain HTTP listener too`);
   }
   return problems;
 }

@@ -104,6 +104,7 @@ const CLUSTER_FIELDS = {
   backupVault: { nearNoncurrentDays: true, objectLockMode: true, objectLockDays: true } satisfies ShapeOf<BackupVaultSpec>,
   terraformState: { bucket: true, region: true } satisfies ShapeOf<TerraformStateSpec>,
   elasticsearch: { dataNodes: true } satisfies ShapeOf<ElasticsearchSpec>,
+  dnsZoneId: true,
 } satisfies ShapeOf<ClusterSpec>;
 
 /** The unknown field names in `value` against `shape`, as dotted paths below `prefix`, with their values. */

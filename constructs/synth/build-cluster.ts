@@ -13,6 +13,9 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
 import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
+import { clusterGatewaysOf } from '../platform/cluster-gateways';
+import { platformEndpointsOf } from '../platform/internal-endpoint';
+import { EMPTY_LEDGER, gatewayLedgerFileOf, type GatewayLayout, type GatewayLedger } from '../model/gateway-layout';
 import type { PodGroup } from '../platform/pod-groups';
 import { podLabelsOf, podSpecOf } from '../policy/pod-template';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
@@ -36,12 +39,14 @@ export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-ku
  * Every file of one cluster: its Flux entry point, the platform layer, one file per app and the Terraform.
  * Each app runs the current version of the env's releases file.
  */
-export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], releases: Releases): OutputFile[] {
+export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], releases: Releases, ledger: GatewayLedger = EMPTY_LEDGER): OutputFile[] {
   const env = cluster.env;
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
-  const ctx = { cluster, apps: resolved };
-  const addOns = addOnsOf(ctx);
+  const addOns = addOnsOf({ cluster, apps: resolved });
+  // Where each host is served, kept stable by the ledger; every chart below reads this one layout.
+  const gateways = clusterGatewaysOf({ cluster, apps: resolved, endpoints: platformEndpointsOf({ cluster, apps: resolved }, addOns) }, ledger);
+  const ctx = { cluster, apps: resolved, gateways };
   // The configs and setup layers first: their jobs' pods need network policies in the controllers layer.
   const configs = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx, addOns }));
   const setup = synthChart((scope) => new PlatformSetup(scope, 'setup', { ctx, addOns }));
@@ -51,10 +56,12 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
       env,
       resolved.find((a) => a.name === name)!,
       cluster,
+      gateways,
     ),
   );
   const files: OutputFile[] = [
     { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
+    { path: gatewayLedgerFileOf(env), text: `${JSON.stringify(gateways.ledger, null, 2)}\n` },
     { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
     ...appFiles.map((f) => f.tenant),
     kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, [
@@ -94,8 +101,8 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
  * One app's two files: its WebApp describes everything; the platform layer gets its namespace, volumes,
  * fences and RBAC, with the Role that lets the flux-apps account apply exactly the rest, the apps layer.
  */
-function appFilesOf(env: string, app: ResolvedApp, cluster: ClusterSpec): { tenant: OutputFile; apps: OutputFile } {
-  const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, { app, cluster })));
+function appFilesOf(env: string, app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): { tenant: OutputFile; apps: OutputFile } {
+  const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, { app, cluster, gateways })));
   const access = synthChart((scope) => new FluxAppsTenantAccess(scope, `${app.name}-flux-apps`, { app: app.name, appObjects: layers.apps }));
   return {
     tenant: { path: tenantFileOf(env, app.name), objects: [...layers.platform, ...access] },

@@ -9,6 +9,7 @@ import { schemaProblems } from '../policy/schema-validation';
 import { SynthError } from '../policy/spec-error';
 import { buildCluster } from './build-cluster';
 import { withSourceFiles } from './source-files';
+import type { GatewayLedgers } from './gateway-ledger-io';
 import { allObjects, type OutputFile } from './kube-object';
 import { writeOutput } from './write-output';
 
@@ -17,12 +18,17 @@ export interface SynthInput {
   readonly apps: readonly AppSpec[];
   /** Each env's releases file (clusters/<env>/releases.json): the version every app runs. */
   readonly releases: Releases;
+  /** Each env's gateway ledger (clusters/<env>/gateway-ledger.json): which Gateway holds each host. @default none: placed afresh */
+  readonly gatewayLedgers?: GatewayLedgers;
 }
 
 /** Builds and checks every cluster, in memory. Throws a SynthError on the first failing stage. */
 export function buildAll(input: SynthInput): OutputFile[] {
   checkInput(input);
-  const perCluster = input.clusters.map((cluster) => ({ cluster, files: buildCluster(cluster, input.apps, input.releases) }));
+  const perCluster = input.clusters.map((cluster) => ({
+    cluster,
+    files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env]),
+  }));
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
   if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
   const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));

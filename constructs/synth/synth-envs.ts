@@ -1,6 +1,10 @@
 import type { ClusterSpec } from '../model/cluster-spec';
 import { buildAll, type SynthInput } from './pipeline';
-import type { OutputFile } from './kube-object';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { newCertificateWarnings } from '../policy/certificate-limits';
+import { allObjects, type KubeObject, type OutputFile } from './kube-object';
 import { writeOutput } from './write-output';
 
 /** A command line that cannot run: an unknown env or flag. Nothing has been read or written. */
@@ -25,6 +29,17 @@ export interface SynthReport {
   /** Paths, relative to the root, that differ from what was on disk before. */
   readonly changed: readonly string[];
   readonly summary: readonly EnvSummary[];
+  /** What synth did but a person should know before merging: e.g. more new certificates than the CA issues in a week. */
+  readonly warnings: readonly string[];
+}
+
+/** The Kubernetes objects of a generated file as it is on disk before this synth; none if it is not there. */
+function objectsOnDisk(root: string, file: string): KubeObject[] {
+  const full = path.join(root, file);
+  if (!fs.existsSync(full)) return [];
+  return parseAllDocuments(fs.readFileSync(full, 'utf8'))
+    .map((d) => d.toJS() as KubeObject)
+    .filter((o) => o?.kind);
 }
 
 /** The envs of the clusters, in their order, each once. */
@@ -63,8 +78,16 @@ export function synthesizeEnvs(root: string, input: SynthInput, envs?: readonly 
   if (unknown.length > 0) throw new UsageError(`unknown env "${unknown.join('", "')}" (known: ${known.join(', ')})`);
   const clusters = envs ? input.clusters.filter((c) => envs.includes(c.env)) : input.clusters;
   const files = buildAll({ ...input, clusters });
+  const warnings = clusters.flatMap((cluster) => {
+    const mine = files.filter((f) => f.path.startsWith(`dist/${cluster.env}/`) && f.objects?.some((o) => o.kind === 'Certificate'));
+    return newCertificateWarnings(
+      cluster,
+      mine.flatMap((f) => objectsOnDisk(root, f.path)),
+      allObjects(mine),
+    );
+  });
   const changed = writeOutput(root, files, envs ? { envs } : {});
-  return { files, changed, summary: summarize(clusters, files, changed) };
+  return { files, changed, summary: summarize(clusters, files, changed), warnings };
 }
 
 /** Per env: the apps its clusters run, the Kubernetes objects it renders, the files that changed. */

@@ -12,6 +12,7 @@ import { SpecProblem, SynthError } from '../../constructs/policy/spec-error';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { RefError, renderedTree, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
+import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { promote, release, ReleaseError, type ReleaseOutcome, type Repo } from './release';
 import { RepoBusyError } from './repo-lock';
@@ -103,6 +104,10 @@ export function renderedDiff(repo: Repo, ref?: string): { diffs: ClusterDiff[]; 
     clusters: repo.clusters,
     apps: repo.apps,
     releases: readReleases(
+      repo.root,
+      repo.clusters.map((c) => c.env),
+    ),
+    gatewayLedgers: readGatewayLedgers(
       repo.root,
       repo.clusters.map((c) => c.env),
     ),

@@ -23,6 +23,7 @@ import { SpecProblem, SynthError } from '../../constructs/policy/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { renderedTree, treeOnDisk } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
+import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { writeOutput } from '../../constructs/synth/write-output';
 import { withRepoLock, type LockOptions } from './repo-lock';
@@ -174,7 +175,11 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
   }
   const updated = advance(entry, next);
   const releasesFile = withRelease(releases[env], app, updated);
-  const files = buildAll({ clusters: repo.clusters, apps: repo.apps, releases: { ...releases, [env]: releasesFile } });
+  const gatewayLedgers = readGatewayLedgers(
+    repo.root,
+    repo.clusters.map((c) => c.env),
+  );
+  const files = buildAll({ clusters: repo.clusters, apps: repo.apps, releases: { ...releases, [env]: releasesFile }, gatewayLedgers });
   const before = treeOnDisk(
     repo.root,
     files.map((f) => f.path),

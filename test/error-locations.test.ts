@@ -140,7 +140,10 @@ describe('errors name the file the value came from', () => {
     test.concurrent("an env var the env's override adds", async () => {
       const run = await rejected(probeRepo({}, "{ env: { 'BAD-NAME': 'x' } }"));
       expect(run.output).toContain(
-        problem(CLUSTER_FILE, `cluster "${STAGING.name}", app "${PROBE}": field "env.BAD-NAME" = "BAD-NAME": must be an env var name`),
+        problem(
+          CLUSTER_FILE,
+          `cluster "${STAGING.name}", app "${PROBE}": field "env.BAD-NAME" = "BAD-NAME": must be a C identifier (letters, digits, "_", not starting with a digit): a shell cannot read other names`,
+        ),
       );
       expect(run.output).not.toContain(`apps/${PROBE}.ts`);
     });
@@ -157,7 +160,10 @@ describe('errors name the file the value came from', () => {
     test.concurrent('an env var of the app beside the env var of the override', async () => {
       const run = await rejected(probeRepo({ env: "{ GREETING: 'hello', 'BAD-NAME': 'x' }" }, "{ env: { GREETING: 'hi' } }"));
       expect(run.output).toContain(
-        problem(`apps/${PROBE}.ts`, `cluster "${STAGING.name}", app "${PROBE}": field "env.BAD-NAME" = "BAD-NAME": must be an env var name`),
+        problem(
+          `apps/${PROBE}.ts`,
+          `app "${PROBE}": field "env.BAD-NAME" = "BAD-NAME": must be a C identifier (letters, digits, "_", not starting with a digit): a shell cannot read other names`,
+        ),
       );
       expect(run.output).not.toContain(CLUSTER_FILE);
     });

@@ -62,6 +62,8 @@ function inputOf(indexes: readonly number[], ledger?: GatewayLedger): SynthInput
   const cluster: ClusterSpec = {
     ...base,
     name: 'many-apps',
+    // A thousand apps need more than staging's five nodes: the quota check holds each app's max replicas to the pool.
+    nodePool: { ...base.nodePool, max: 100 },
     extraHostDomains: indexes.filter((i) => i < 100).map(customDomainOf),
     apps: Object.fromEntries(apps.map((a) => [a.name, {}])),
     appData: Object.fromEntries(apps.map((a) => [a.name, 'live' as const])),

@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { pinnedImageOf } from '../constructs/model/releases';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, type OutputTree } from '../constructs/synth/output-diff';
 import { renderedTree, treeAtRef } from '../constructs/synth/output-tree';
 import { writeOutput } from '../constructs/synth/write-output';
 import { diffCli, type Console } from '../scripts/lib/commands';
-import { REAL_RELEASES, REPO_ROOT, realObjectsOf, realOutput, tempDir } from './support';
+import { FIXTURE_RELEASES, REPO_ROOT, fixtureObjectsOf, fixtureOutput, tempDir } from './support';
 
-const fresh = renderedTree(realOutput());
+const fresh = renderedTree(fixtureOutput());
 /** The tree with one file's bytes changed, or the file gone (edit returns undefined). */
 const edited = (tree: OutputTree, file: string, edit: (text: string) => string | undefined): OutputTree =>
   new Map(
@@ -21,7 +21,7 @@ const edited = (tree: OutputTree, file: string, edit: (text: string) => string |
     }),
   );
 
-const shopImage = pinnedImageOf('ghcr.io/acme-web/shop', REAL_RELEASES.staging.apps.shop.current);
+const shopImage = pinnedImageOf('ghcr.io/acme-web/shop', FIXTURE_RELEASES.staging.apps.shop.current);
 const olderImage = shopImage.replace(/:[^:@]+@/, ':3.7.0@');
 const SHOP = 'dist/staging/apps/shop.yaml';
 const withOlderShop = (tree: OutputTree) => edited(tree, SHOP, (t) => t.replace(`image: ${shopImage}\n`, `image: ${olderImage}\n`));
@@ -34,7 +34,7 @@ describe('the rendered diff', () => {
       const cluster = CLUSTERS.find((c) => c.env === d.env)!;
       expect({ added: d.added, removed: d.removed, changed: d.changed }).toEqual({ added: [], removed: [], changed: [] });
       expect(d.apps).toBe(Object.keys(cluster.apps).length);
-      expect(d.objects).toBe(realObjectsOf(d.env).length);
+      expect(d.objects).toBe(fixtureObjectsOf(d.env).length);
       expect(d.resources).toBeGreaterThan(0);
     }
   });
@@ -47,7 +47,7 @@ describe('the rendered diff', () => {
   });
 
   test('objects added and removed, and Terraform resources by type.address', () => {
-    const backofficeObjects = realOutput().find((f) => f.path === 'dist/prod/apps/backoffice.yaml')!.objects!;
+    const backofficeObjects = fixtureOutput().find((f) => f.path === 'dist/prod/apps/backoffice.yaml')!.objects!;
     let before = edited(fresh, 'dist/prod/apps/backoffice.yaml', () => undefined);
     before = edited(before, 'dist/prod/apps/shop.yaml', (t) => `${t}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leftover\n  namespace: shop\n`);
     before = edited(before, 'dist/prod/terraform/main.tf.json', (t) => {
@@ -91,7 +91,7 @@ describe('npm run diff', () => {
 
   test('compares the fresh output with the files on disk or at a git ref', () => {
     fs.cpSync(path.join(REPO_ROOT, 'clusters'), path.join(root, 'clusters'), { recursive: true });
-    writeOutput(root, realOutput());
+    writeOutput(root, fixtureOutput());
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', root, '-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
         stdio: 'pipe',

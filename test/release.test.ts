@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { advance, HISTORY_LIMIT, pinnedImageOf, releasesFileOf, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
 import { promoteCli, releaseCli, type Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';

@@ -414,7 +414,20 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       encrypt: true,
       use_lockfile: true,
     });
-    expect(json.terraform.required_version).toBe('>= 1.10.0');
+    // The S3 lock file is generally available from Terraform 1.11 (hashicorp/terraform CHANGELOG, v1.11.0).
+    expect(json.terraform.required_version).toBe('>= 1.11.0');
+  });
+
+  test("each bucket's access logging waits for the policy that lets S3 deliver into the log bucket", () => {
+    const logging = Object.values(json.resource.aws_s3_bucket_logging ?? {}) as Json[];
+    expect(logging.length).toBeGreaterThan(0);
+    for (const setting of logging) {
+      const target = /^\$\{aws_s3_bucket\.([\w-]+)\.id\}$/.exec(setting.target_bucket)?.[1];
+      expect(target).toBeDefined();
+      const policies = Object.entries(json.resource.aws_s3_bucket_policy as Record<string, Json>).filter(([, p]) => p.bucket === `\${aws_s3_bucket.${target}.id}`);
+      expect(policies).toHaveLength(1);
+      expect(setting.depends_on).toContain(`aws_s3_bucket_policy.${policies[0][0]}`);
+    }
   });
 
   test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {

@@ -8,7 +8,8 @@ import { diffOutputs, formatDiffMarkdown, formatDiffText, type OutputTree } from
 import { renderedTree, treeAtRef } from '../constructs/synth/output-tree';
 import { writeOutput } from '../constructs/synth/write-output';
 import { diffCli, type Console } from '../scripts/lib/commands';
-import { FIXTURE_RELEASES, REPO_ROOT, fixtureObjectsOf, fixtureOutput, tempDir } from './support';
+import { fixtureFile } from './fixtures/specs';
+import { FIXTURE_RELEASES, fixtureObjectsOf, fixtureOutput, tempDir } from './support';
 
 const fresh = renderedTree(fixtureOutput());
 /** The tree with one file's bytes changed, or the file gone (edit returns undefined). */
@@ -90,7 +91,7 @@ describe('npm run diff', () => {
   };
 
   test('compares the fresh output with the files on disk or at a git ref', () => {
-    fs.cpSync(path.join(REPO_ROOT, 'clusters'), path.join(root, 'clusters'), { recursive: true });
+    fs.cpSync(fixtureFile('clusters'), path.join(root, 'clusters'), { recursive: true });
     writeOutput(root, fixtureOutput());
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', root, '-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {

@@ -6,14 +6,15 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import { advance, HISTORY_LIMIT, pinnedImageOf, releasesFileOf, type ReleasesFile, type ReleaseVersion } from '../constructs/model/releases';
 import { promoteCli, releaseCli, type Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';
-import { REPO_ROOT, tempDir, treeHash } from './support';
+import { writeOutput } from '../constructs/synth/write-output';
+import { fixtureFile } from './fixtures/specs';
+import { fixtureOutput, tempDir, treeHash } from './support';
 
-/** A copy of what the commands read and write: the cluster folders (specs, releases) and the generated files. */
+/** A copy of what the commands read and write, from the fixture specs: the cluster folders (specs, releases) and the generated files. */
 function repoCopy(prefix: string): Repo {
   const root = tempDir(prefix);
-  for (const dir of ['clusters', 'dist', 'docs']) {
-    if (fs.existsSync(path.join(REPO_ROOT, dir))) fs.cpSync(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
-  }
+  fs.cpSync(fixtureFile('clusters'), path.join(root, 'clusters'), { recursive: true });
+  writeOutput(root, fixtureOutput());
   return { root, clusters: CLUSTERS, apps: APPS };
 }
 

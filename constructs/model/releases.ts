@@ -4,6 +4,7 @@
  * versions so that a rollback needs no lookup elsewhere. `npm run release` and `npm run promote` edit
  * it; synth combines the two into the pinned image `repository:tag@sha256:…`.
  */
+import { createHash } from 'node:crypto';
 
 /** One released version of an app's image. */
 export interface ReleaseVersion {
@@ -43,6 +44,33 @@ export const releasesFileOf = (env: string): string => `clusters/${env}/releases
 
 /** The image reference a Deployment pulls: the repository, the tag for people, the digest for the runtime. */
 export const pinnedImageOf = (repository: string, version: ReleaseVersion): string => `${repository}:${version.tag}@${version.digest}`;
+
+/** The tag `npm run new-app` gives a new app until its first real release. */
+export const PLACEHOLDER_TAG = '0.0.0';
+
+/** A version that names no real image: new-app's first version, whose digest is the sha256 of `<repository>:<tag>`. */
+export const placeholderVersionOf = (repository: string): ReleaseVersion => ({
+  tag: PLACEHOLDER_TAG,
+  digest: `sha256:${createHash('sha256').update(`${repository}:${PLACEHOLDER_TAG}`).digest('hex')}`,
+});
+
+/**
+ * The digests the shipped releases files were seeded with (their `$comment` says so): stand-ins, not
+ * images a registry holds. Listed here because they follow no formula that could be recomputed.
+ */
+const SEEDED_PLACEHOLDER_DIGESTS: ReadonlySet<string> = new Set([
+  'sha256:4cfa7b97d66d322a071f0d4f12cc8193513dd931cbeb2d38381497c289f13107',
+  'sha256:082bf444dd9c9d9b06d117e61e5e0d0e7f30c043b3eb630bf56211d04b2879e1',
+  'sha256:bcd31c79a6f149cf103dada904ae837cce5ea155f1c29e0bd98fe39a61359419',
+]);
+
+/** Why the version is a placeholder rather than a real image, or undefined when it names a real one. */
+export function placeholderReason(repository: string, version: ReleaseVersion): string | undefined {
+  if (version.tag === PLACEHOLDER_TAG) return `the tag ${PLACEHOLDER_TAG} is the placeholder npm run new-app writes`;
+  if (version.digest === placeholderVersionOf(repository).digest) return 'its digest is the placeholder npm run new-app writes';
+  if (SEEDED_PLACEHOLDER_DIGESTS.has(version.digest)) return 'its digest is one of the placeholders the releases files were seeded with';
+  return undefined;
+}
 
 export const sameVersion = (a: ReleaseVersion, b: ReleaseVersion): boolean => a.tag === b.tag && a.digest === b.digest;
 

@@ -31,7 +31,10 @@ const withOverride = (env: string, name: string, override: ClusterSpec['apps'][s
 /** The fixture input with one app's current version in one env's releases file changed. */
 const withCurrent = (env: string, name: string, patch: Partial<ReleaseVersion>): SynthInput => {
   const entry = FIXTURE_RELEASES[env].apps[name];
-  return { ...FIXTURE_INPUT, releases: { ...FIXTURE_RELEASES, [env]: withRelease(FIXTURE_RELEASES[env], name, { ...entry, current: { ...entry.current, ...patch } }) } };
+  return {
+    ...FIXTURE_INPUT,
+    releases: { ...FIXTURE_RELEASES, [env]: withRelease(FIXTURE_RELEASES[env], name, { ...entry, current: { ...entry.current, ...patch } }) },
+  };
 };
 const withoutRelease = (env: string, name: string): SynthInput => {
   const { [name]: _dropped, ...apps } = FIXTURE_RELEASES[env].apps;

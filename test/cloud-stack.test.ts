@@ -424,7 +424,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     for (const setting of logging) {
       const target = /^\$\{aws_s3_bucket\.([\w-]+)\.id\}$/.exec(setting.target_bucket)?.[1];
       expect(target).toBeDefined();
-      const policies = Object.entries(json.resource.aws_s3_bucket_policy as Record<string, Json>).filter(([, p]) => p.bucket === `\${aws_s3_bucket.${target}.id}`);
+      const policies = Object.entries(json.resource.aws_s3_bucket_policy as Record<string, Json>).filter(
+        ([, p]) => p.bucket === `\${aws_s3_bucket.${target}.id}`,
+      );
       expect(policies).toHaveLength(1);
       expect(setting.depends_on).toContain(`aws_s3_bucket_policy.${policies[0][0]}`);
     }

@@ -271,6 +271,7 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
       return [describeObject(object), result];
     };
     for (const o of byKind(fixtureObjectsOf(env), 'ExternalSecret')) expect(check('external-secrets-own-keys-only', o)).toEqual([describeObject(o), true]);
-    for (const o of byKind(fixtureObjectsOf(env), 'SecretStore')) expect(check('namespaced-secret-stores-kubernetes-only', o)).toEqual([describeObject(o), true]);
+    for (const o of byKind(fixtureObjectsOf(env), 'SecretStore'))
+      expect(check('namespaced-secret-stores-kubernetes-only', o)).toEqual([describeObject(o), true]);
   });
 });

@@ -37,8 +37,7 @@ export const isDocumentationAccount = (account: string): boolean => DOCUMENTATIO
 
 /** The address blocks reserved for documentation (RFC 5737, TEST-NET-1 to 3): no office or VPN egresses from them. */
 const TEST_NETS = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'].map((c) => parseCidr(c)!);
-const overlaps = (a: Ipv4Cidr, b: Ipv4Cidr): boolean =>
-  a.address < b.address + 2 ** (32 - b.prefix) && b.address < a.address + 2 ** (32 - a.prefix);
+const overlaps = (a: Ipv4Cidr, b: Ipv4Cidr): boolean => a.address < b.address + 2 ** (32 - b.prefix) && b.address < a.address + 2 ** (32 - a.prefix);
 export const isTestNet = (cidr: string): boolean => {
   const parsed = parseCidr(cidr);
   return parsed !== undefined && TEST_NETS.some((net) => overlaps(parsed, net));
@@ -59,7 +58,8 @@ export function preflightOf(cluster: ClusterSpec, apps: readonly AppSpec[], rele
       placeholder(file, field, value, 'a domain reserved for documentation: nobody owns it, Route 53 refuses its zone and no CA issues for it; use yours');
   };
   const mailbox = (file: string, field: string, value: string, consequence = 'no mail reaches it') => {
-    if (isReservedDomain(value.split('@').pop() ?? '')) placeholder(file, field, value, `an address in a domain reserved for documentation: ${consequence}; use a real mailbox`);
+    if (isReservedDomain(value.split('@').pop() ?? ''))
+      placeholder(file, field, value, `an address in a domain reserved for documentation: ${consequence}; use a real mailbox`);
   };
 
   domain(clusterFile, 'domain', cluster.domain);
@@ -78,7 +78,12 @@ export function preflightOf(cluster: ClusterSpec, apps: readonly AppSpec[], rele
     const field = `access.people.${person}.iamRoleArn`;
     const match = ROLE_ARN.exec(iamRoleArn);
     if (match && isDocumentationAccount(match[1]))
-      placeholder(clusterFile, field, iamRoleArn, `account ${match[1]} is one AWS's documentation uses: EKS refuses the access entry once the cluster is built; use your account's role`);
+      placeholder(
+        clusterFile,
+        field,
+        iamRoleArn,
+        `account ${match[1]} is one AWS's documentation uses: EKS refuses the access entry once the cluster is built; use your account's role`,
+      );
     if (match && match[2].split('/').pop()!.startsWith('AWSReservedSSO_') && !SSO_PATH.test(match[2]))
       placeholder(
         clusterFile,
@@ -95,7 +100,12 @@ export function preflightOf(cluster: ClusterSpec, apps: readonly AppSpec[], rele
   for (const [field, cidrs] of ranges)
     (cidrs ?? []).forEach((cidr, i) => {
       if (isTestNet(cidr))
-        placeholder(clusterFile, `${field}[${i}]`, cidr, 'a range reserved for documentation (RFC 5737): nobody connects from it, so the API or the login would be unreachable; use your office or VPN egress range');
+        placeholder(
+          clusterFile,
+          `${field}[${i}]`,
+          cidr,
+          'a range reserved for documentation (RFC 5737): nobody connects from it, so the API or the login would be unreachable; use your office or VPN egress range',
+        );
     });
 
   for (const name of Object.keys(cluster.apps)) {

@@ -352,7 +352,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     const dns = statementsOf('addon_role_external-dns_policy');
     expect(dns.find((st) => st.Sid === 'ChangeOwnZones')).toMatchObject({
       Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
-      Resource: ['${aws_route53_zone.dns_zone.arn}'],
+      // The env's own zone, and the existing zone of each extra host domain the spec names.
+      Resource: ['${aws_route53_zone.dns_zone.arn}', ...Object.values(cluster.extraHostZones ?? {}).map((id) => `arn:aws:route53:::hostedzone/${id}`)],
     });
     expect(dns.find((st) => st.Resource === '*')).toMatchObject({ Action: 'route53:ListHostedZones' });
     expect(statementsOf('addon_role_external-secrets_policy')).toEqual([

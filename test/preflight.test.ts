@@ -19,6 +19,7 @@ const rewrite = <T>(value: T, edit: (text: string) => string): T => JSON.parse(J
 const realLooking = (text: string): string =>
   text
     .replace(/example\.com/g, 'acme-shop.eu')
+    .replace(/example\.net/g, 'legacy-customer.eu')
     .replace(/\b(111122223333|444455556666)\b/g, '281739460512')
     .replace(/:role\/AWSReservedSSO_/g, ':role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_')
     .replace(/^203\.0\.113\.0\/24$/, '85.214.12.0/24');

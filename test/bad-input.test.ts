@@ -68,7 +68,7 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   [
     'a host outside the cluster domain',
     withOverride('prod', 'shop', { hosts: ['shop.other-company.com'] }),
-    `${PRD}, app "shop": field "hosts" = "shop.other-company.com": must be under example.com (add its domain to the cluster's extraHostDomains to allow it)`,
+    `${PRD}, app "shop": field "hosts" = "shop.other-company.com": must be under example.com or example.net (add its domain to the cluster's extraHostDomains to allow it)`,
   ],
   [
     'an app with no host in an env',
@@ -199,7 +199,7 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   [
     'more hosts than one Gateway can hold',
     withOverride('prod', 'shop', { hosts: Array.from({ length: 64 }, (_, i) => `s${i}.example.com`) }),
-    `${PRD}: field "apps" = 68: together with the platform's logs.example.com, serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`,
+    `${PRD}: field "apps" = 69: together with the platform's logs.example.com, serve more than 63 hosts, the most one Gateway can hold (64 listeners); split the apps over two clusters`,
   ],
   [
     "an app that claims Kibana's host",

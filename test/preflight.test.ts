@@ -14,15 +14,15 @@ import { FIXTURE_APPS, FIXTURE_CLUSTERS, FIXTURE_RELEASES, fixtureRepoCopy, scop
 
 const tempDir = scopedTempDirs();
 
-/** Every string in the value, rewritten: the fixture specs with their placeholders replaced by real-looking values. */
-const rewrite = <T>(value: T, edit: (text: string) => string): T => JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'string' ? edit(v) : v));
+/** The value's JSON text, rewritten: the fixture specs with their placeholders replaced by real-looking values. */
+const rewrite = <T>(value: T, edit: (text: string) => string): T => JSON.parse(edit(JSON.stringify(value)));
 const realLooking = (text: string): string =>
   text
     .replace(/example\.com/g, 'acme-shop.eu')
     .replace(/example\.net/g, 'legacy-customer.eu')
     .replace(/\b(111122223333|444455556666)\b/g, '281739460512')
     .replace(/:role\/AWSReservedSSO_/g, ':role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_')
-    .replace(/^203\.0\.113\.0\/24$/, '85.214.12.0/24');
+    .replace(/"203\.0\.113\.0\/24"/g, '"85.214.12.0/24"');
 const READY_CLUSTERS: readonly ClusterSpec[] = rewrite(FIXTURE_CLUSTERS, realLooking);
 const READY_APPS: readonly AppSpec[] = rewrite(FIXTURE_APPS, realLooking);
 /** Every current version released for real: a digest no placeholder rule knows. */

@@ -82,6 +82,7 @@ function addToBlock(text: string, block: string, name: string, value: string): s
         .join('\n');
       expect({ status: suite.status, failures }).toEqual({ status: 0, failures: '' });
       expect(`${suite.stdout}\n${suite.stderr}`).not.toMatch(/snapshots? (written|updated)/);
+      expect(git('status', '--porcelain', '--', 'test').toString()).toBe('');
       console.log(`add-an-app flow: ${Math.round((Date.now() - started) / 1000)} s, the inner suite included`);
     },
     45 * 60_000,

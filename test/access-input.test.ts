@@ -1,17 +1,17 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import type { AccessSpec } from '../constructs/model/access-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { checkAccess } from '../constructs/policy/access-validation';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { REAL_RELEASES, synthProblemsOf } from './support';
+import { FIXTURE_RELEASES, synthProblemsOf } from './support';
 
 const cluster = (env: string): ClusterSpec => CLUSTERS.find((c) => c.env === env)!;
-/** The real input with one cluster's access model changed. */
+/** The fixture input with one cluster's access model changed. */
 const withAccess = (env: string, edit: (access: AccessSpec) => AccessSpec): SynthInput => ({
   clusters: CLUSTERS.map((c) => (c.env === env ? { ...c, access: edit(c.access) } : c)),
   apps: APPS,
-  releases: REAL_RELEASES,
+  releases: FIXTURE_RELEASES,
 });
 const STG = 'cluster "acme-staging"';
 const PRD = 'cluster "acme-prod"';

@@ -1,4 +1,4 @@
-import { CLUSTERS } from '../clusters';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { FLUX_RECONCILE_ROLE, OPERATOR_READ_ROLE } from '../constructs/access/cluster-roles';
 import { ALLOWED_CLUSTER_WRITERS, clusterFactsOf, clusterWriteProblems, clusterWritersOf } from '../constructs/access/cluster-writers';
 import { can, describeSubject, grantsOf, writableNamespacesOf, writePathsOf, type Subject } from '../constructs/access/rbac-evaluator';
@@ -10,7 +10,7 @@ import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { rbacProblems } from '../constructs/policy/rbac-rules';
 import { SynthError } from '../constructs/policy/spec-error';
 import type { KubeObject } from '../constructs/synth/kube-object';
-import { realObjectsOf, realOutput } from './support';
+import { fixtureObjectsOf, fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,7 +24,7 @@ const pluralOf = (kind: string) => {
 };
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do what where', (env, cluster) => {
-  const objects = realObjectsOf(env);
+  const objects = fixtureObjectsOf(env);
   const grants = grantsOf(objects);
   const apps = Object.keys(cluster.apps).sort();
   const appNamespaces = apps.map(namespaceOf);
@@ -89,14 +89,14 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do 
   });
 
   test('access.md names every person of the model in their groups', () => {
-    const table = realOutput().find((f) => f.path === `dist/${env}/access.md`)!.text!;
+    const table = fixtureOutput().find((f) => f.path === `dist/${env}/access.md`)!.text!;
     for (const person of people) {
       for (const g of groupsOf(cluster.access, person)) expect(table).toMatch(new RegExp(`\\| \`${g}\` \\| [^|]*\\b${person}\\b`));
     }
   });
 
   describe('tenancy: the platform layer owns each app namespace, the apps layer only its workloads', () => {
-    const files = realOutput().filter((f) => f.path.startsWith(`dist/${env}/`));
+    const files = fixtureOutput().filter((f) => f.path.startsWith(`dist/${env}/`));
     const appFile = (app: string) => files.find((f) => f.path === `dist/${env}/apps/${app}.yaml`)!.objects!;
     const tenantFile = (app: string) => files.find((f) => f.path === tenantFileOf(env, app))!.objects!;
 
@@ -219,7 +219,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do 
 
 describe('the paths to cluster-wide write find every way there', () => {
   const cluster = CLUSTERS.find((c) => c.env === 'prod')!;
-  const objects = realObjectsOf('prod');
+  const objects = fixtureObjectsOf('prod');
   const addOns = addOnsOf(cluster);
   const apps = Object.keys(cluster.apps);
   const rbac = 'rbac.authorization.k8s.io';

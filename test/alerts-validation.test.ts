@@ -1,5 +1,5 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { AlertingSpec, ClusterSpec } from '../constructs/model/cluster-spec';
 import { checkAppAlerts, checkClusterAlerting } from '../constructs/policy/alert-validation';

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { DEFAULT_ERROR_BURST } from '../constructs/alerts/app-rules';
 import { alertRulesOf } from '../constructs/alerts/cluster-rules';
 import { ELASTALERT_ES_ROLE } from '../constructs/alerts/elasticsearch-access';

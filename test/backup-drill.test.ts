@@ -6,7 +6,7 @@ import { backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
 import { namespaceOf } from '../constructs/model/naming';
 import { podSpecOf } from '../constructs/policy/pod-template';
 import type { KubeObject } from '../constructs/synth/kube-object';
-import { realObjectsOf, tempDir } from './support';
+import { fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
 
 /*
@@ -67,7 +67,7 @@ jest.setTimeout(120_000);
 
 const maybe = hasRestic ? describe : describe.skip;
 maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
-  const objects = realObjectsOf(ENV);
+  const objects = fixtureObjectsOf(ENV);
   const jobs = (['backup', 'retention', 'check', 'restore'] as const).map((j) => cronJobOf(objects, j));
   const root = tempDir('backup-drill');
   const mountPaths = mountPathsOf(jobs);

@@ -1,5 +1,5 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, REPOSITORY_NEEDS, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
 import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
@@ -48,7 +48,7 @@ const appsOf = (cluster: ClusterSpec) =>
   );
 const apps = appsOf(prod);
 const realJson = synthCloud(prod, apps).json;
-/** The real prod JSON, changed by one edit. */
+/** The fixture prod JSON, changed by one edit. */
 function broken(edit: (r: Json) => void): TerraformJson {
   const json = JSON.parse(JSON.stringify(realJson));
   edit(json.resource);

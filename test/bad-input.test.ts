@@ -1,39 +1,42 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import { LETSENCRYPT_PRODUCTION, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { withRelease, type ReleaseVersion } from '../constructs/model/releases';
 import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
-import { REAL_INPUT, REAL_RELEASES, synthProblemsOf, tempDir, treeHash } from './support';
+import { FIXTURE_INPUT, FIXTURE_RELEASES, synthProblemsOf, tempDir, treeHash } from './support';
 
 const app = (name: string) => APPS.find((a) => a.name === name)!;
 const cluster = (env: string) => CLUSTERS.find((c) => c.env === env)!;
 
-/** The real input with one app changed. */
+/** The fixture input with one app changed. */
 const withApp = (name: string, patch: Partial<AppSpec>): SynthInput => ({
   clusters: CLUSTERS,
   apps: APPS.map((a) => (a.name === name ? { ...a, ...patch } : a)),
-  releases: REAL_RELEASES,
+  releases: FIXTURE_RELEASES,
 });
-/** The real input with one cluster changed. */
+/** The fixture input with one cluster changed. */
 const withCluster = (env: string, patch: Partial<ClusterSpec>): SynthInput => ({
   clusters: CLUSTERS.map((c) => (c.env === env ? { ...c, ...patch } : c)),
   apps: APPS,
-  releases: REAL_RELEASES,
+  releases: FIXTURE_RELEASES,
 });
 const withOverride = (env: string, name: string, override: ClusterSpec['apps'][string]): SynthInput =>
   withCluster(env, { apps: { ...cluster(env).apps, [name]: { ...cluster(env).apps[name], ...override } } });
 
-/** The real input with one app's current version in one env's releases file changed. */
+/** The fixture input with one app's current version in one env's releases file changed. */
 const withCurrent = (env: string, name: string, patch: Partial<ReleaseVersion>): SynthInput => {
-  const entry = REAL_RELEASES[env].apps[name];
-  return { ...REAL_INPUT, releases: { ...REAL_RELEASES, [env]: withRelease(REAL_RELEASES[env], name, { ...entry, current: { ...entry.current, ...patch } }) } };
+  const entry = FIXTURE_RELEASES[env].apps[name];
+  return {
+    ...FIXTURE_INPUT,
+    releases: { ...FIXTURE_RELEASES, [env]: withRelease(FIXTURE_RELEASES[env], name, { ...entry, current: { ...entry.current, ...patch } }) },
+  };
 };
 const withoutRelease = (env: string, name: string): SynthInput => {
-  const { [name]: _dropped, ...apps } = REAL_RELEASES[env].apps;
-  return { ...REAL_INPUT, releases: { ...REAL_RELEASES, [env]: { ...REAL_RELEASES[env], apps } } };
+  const { [name]: _dropped, ...apps } = FIXTURE_RELEASES[env].apps;
+  return { ...FIXTURE_INPUT, releases: { ...FIXTURE_RELEASES, [env]: { ...FIXTURE_RELEASES[env], apps } } };
 };
 
 const STG = 'cluster "acme-staging"';
@@ -47,7 +50,7 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   ],
   [
     'two apps with one name',
-    { clusters: CLUSTERS, apps: [...APPS, { ...app('shop'), hosts: {} }], releases: REAL_RELEASES },
+    { clusters: CLUSTERS, apps: [...APPS, { ...app('shop'), hosts: {} }], releases: FIXTURE_RELEASES },
     'app "shop": field "name" = "shop": two apps have this name',
   ],
   [
@@ -63,7 +66,7 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   [
     'a host outside the cluster domain',
     withOverride('prod', 'shop', { hosts: ['shop.other-company.com'] }),
-    `${PRD}, app "shop": field "hosts" = "shop.other-company.com": must be under example.com (add its domain to the cluster's extraHostDomains to allow it)`,
+    `${PRD}, app "shop": field "hosts" = "shop.other-company.com": must be under example.com or example.net (add its domain to the cluster's extraHostDomains to allow it)`,
   ],
   [
     'an app with no host in an env',
@@ -232,14 +235,14 @@ describe('bad input stops synth with a clear error and leaves dist/ untouched', 
 });
 
 describe('an app named after a system or platform namespace stops synth, naming the file and the reason, and leaves dist/ untouched', () => {
-  /** The real input with shop renamed everywhere it is named: its file, the clusters and the releases. */
+  /** The fixture input with shop renamed everywhere it is named: its file, the clusters and the releases. */
   const renamed = (name: string): SynthInput => {
     const rename = <T>(record: Readonly<Record<string, T>> | undefined) =>
       record && Object.fromEntries(Object.entries(record).map(([k, v]) => [k === 'shop' ? name : k, v]));
     return {
       apps: APPS.map((a) => (a.name === 'shop' ? { ...a, name } : a)),
       clusters: CLUSTERS.map((c) => ({ ...c, apps: rename(c.apps)!, appData: rename(c.appData)!, access: { ...c.access, apps: rename(c.access.apps) } })),
-      releases: Object.fromEntries(Object.entries(REAL_RELEASES).map(([env, r]) => [env, { ...r, apps: rename(r.apps)! }])),
+      releases: Object.fromEntries(Object.entries(FIXTURE_RELEASES).map(([env, r]) => [env, { ...r, apps: rename(r.apps)! }])),
     };
   };
   let root: string;

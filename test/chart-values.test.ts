@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { APPS } from '../apps';
+import { APPS } from './fixtures/specs/apps';
 import { allObjects, type KubeObject } from '../constructs/synth/kube-object';
 import { buildAll } from '../constructs/synth/pipeline';
 import { CHART_FIXTURES_DIR, readChartFixture, type ChartFixture } from '../scripts/lib/chart-fixture';
 import { chartValuesProblems, mergeValues, releaseValuesOf, validatorOf, type ReleaseValues } from '../scripts/lib/chart-values';
-import { byKind, REAL_INPUT, realObjects, REPO_ROOT } from './support';
+import { byKind, FIXTURE_INPUT, fixtureObjects, REPO_ROOT } from './support';
 
 const FIXTURES = path.join(REPO_ROOT, CHART_FIXTURES_DIR);
 const fixtureOf = (chart: string): ChartFixture | undefined => readChartFixture(FIXTURES, chart);
@@ -18,7 +18,7 @@ const releasesOf = (objects: readonly KubeObject[]): ReleaseValues[] => byKind(o
 
 /** The real clusters, and the same input with shop on GeeseFS, so the csi-s3 add-on is installed too. */
 const geesefsApps = APPS.map((a) => (a.name === 'shop' ? { ...a, storage: { ...a.storage!, driver: 'geesefs' as const } } : a));
-const releases = [...releasesOf(realObjects()), ...releasesOf(allObjects(buildAll({ ...REAL_INPUT, apps: geesefsApps })))];
+const releases = [...releasesOf(fixtureObjects()), ...releasesOf(allObjects(buildAll({ ...FIXTURE_INPUT, apps: geesefsApps })))];
 
 describe("every HelmRelease's values fit its pinned chart", () => {
   test('the releases cover every add-on chart, csi-s3 included', () => {

@@ -1,5 +1,5 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/cloud/add-on-identities';
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
@@ -22,13 +22,13 @@ import {
   serviceAccountOf,
 } from '../constructs/model/naming';
 import type { KubeObject } from '../constructs/synth/kube-object';
-import { realOutput } from './support';
+import { fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** What one synth really wrote for a cluster: its Terraform and its app YAML. */
 function sidesOf(env: string): { terraform: Json; objects: KubeObject[] } {
-  const files = realOutput();
+  const files = fixtureOutput();
   const terraform = files.find((f) => f.path === terraformFileOf(env));
   if (!terraform?.text) throw new Error(`no ${terraformFileOf(env)} in the synth output`);
   const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);

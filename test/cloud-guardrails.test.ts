@@ -1,16 +1,16 @@
-import { CLUSTERS } from '../clusters';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { cloudProblems, guardrailProblems, keyPolicyProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
 import { KEY_ADMIN_ACTIONS, KEY_ADMIN_SID } from '../constructs/cloud/encryption-key';
 import { EKS_ADDON_VERSIONS } from '../constructs/cloud/eks-addon-versions';
 import { NODE_POLICIES } from '../constructs/cloud/node-group';
 import { AGENT_MANAGEMENT } from '../constructs/cloud/threat-detection';
-import { cloudAppsOf as appsOf, realCloudOf as real } from './support';
+import { fixtureCloudAppsOf as appsOf, fixtureCloudOf as cloudOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
-const realProd = real(prod);
-/** The real prod JSON, changed by one edit. */
+const realProd = cloudOf(prod);
+/** The fixture prod JSON, changed by one edit. */
 function broken(edit: (r: Json) => void): TerraformJson {
   const json = JSON.parse(JSON.stringify(realProd));
   edit(json.resource);
@@ -30,7 +30,7 @@ const addon = (r: Json, name: string): Json => Object.values(r.aws_eks_addon).fi
 const selectors = (r: Json): Json[] => r.aws_cloudtrail.audit_trail.advanced_event_selector;
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every guardrail', (_env, cluster) => {
-  const json = real(cluster);
+  const json = cloudOf(cluster);
 
   test('the guardrail and key policy rules pass', () => {
     expect(guardrailProblems(json, cluster)).toEqual([]);

@@ -1,16 +1,16 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { REAL_RELEASES, synthProblemsOf } from './support';
+import { FIXTURE_RELEASES, synthProblemsOf } from './support';
 
 const cluster = (env: string) => CLUSTERS.find((c) => c.env === env)!;
-/** The real input with one cluster changed. */
+/** The fixture input with one cluster changed. */
 const withCluster = (env: string, patch: Partial<ClusterSpec>): SynthInput => ({
   clusters: CLUSTERS.map((c) => (c.env === env ? { ...c, ...patch } : c)),
   apps: APPS,
-  releases: REAL_RELEASES,
+  releases: FIXTURE_RELEASES,
 });
 const STG = 'cluster "acme-staging"';
 const PRD = 'cluster "acme-prod"';
@@ -83,8 +83,8 @@ const BAD_CLOUD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   ],
   [
     'a DNS zone for a domain the cluster does not serve',
-    withCluster('prod', { extraHostZones: { 'example.net': 'Z0123456789ABCDEFGHIJ' } }),
-    `${PRD}: field "extraHostZones['example.net']" = "Z0123456789ABCDEFGHIJ": names a domain that is not in extraHostDomains (none): external-dns may write only to zones of domains the cluster serves`,
+    withCluster('staging', { extraHostZones: { 'example.net': 'Z0123456789ABCDEFGHIJ' } }),
+    `${STG}: field "extraHostZones['example.net']" = "Z0123456789ABCDEFGHIJ": names a domain that is not in extraHostDomains (none): external-dns may write only to zones of domains the cluster serves`,
   ],
   [
     'a DNS zone id that is no zone id',
@@ -111,6 +111,6 @@ describe('bad cloud input stops synth with a clear error', () => {
 
   test('the defaults are valid: a cluster that sets no cloud field still synthesizes', () => {
     const { adminCidrs: _a, network: _n, data: _d, backupVault: _b, terraformState: _t, ...bare } = cluster('staging');
-    expect(() => buildAll({ clusters: [bare], apps: APPS, releases: REAL_RELEASES })).not.toThrow();
+    expect(() => buildAll({ clusters: [bare], apps: APPS, releases: FIXTURE_RELEASES })).not.toThrow();
   });
 });

@@ -1,24 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import type { AppDataState, ClusterSpec } from '../constructs/model/cluster-spec';
 import { appRoleOf, backupRoleOf, bucketOf } from '../constructs/model/naming';
 import { SynthError } from '../constructs/policy/spec-error';
 import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
-import { REAL_RELEASES, tempDir, treeHash } from './support';
+import { FIXTURE_RELEASES, tempDir, treeHash } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
 const PRD = 'cluster "acme-prod", app "shop"';
 
-/** The real input with the prod cluster changed. */
+/** The fixture input with the prod cluster changed. */
 const withProd = (patch: Partial<ClusterSpec>): SynthInput => ({
   clusters: CLUSTERS.map((c) => (c === prod ? { ...c, ...patch } : c)),
   apps: APPS,
-  releases: REAL_RELEASES,
+  releases: FIXTURE_RELEASES,
 });
 const { shop: _shop, ...appsWithoutShop } = prod.apps;
 /** Retiring an app also takes it out of the access model: no one may be granted an app the cluster does not run. */

@@ -23,8 +23,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Testing } from 'cdktf';
 import type { TerraformConstructor } from 'cdktf/lib/testing/matchers';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
@@ -352,7 +352,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     const dns = statementsOf('addon_role_external-dns_policy');
     expect(dns.find((st) => st.Sid === 'ChangeOwnZones')).toMatchObject({
       Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
-      Resource: ['${aws_route53_zone.dns_zone.arn}'],
+      // The env's own zone, and the existing zone of each extra host domain the spec names.
+      Resource: ['${aws_route53_zone.dns_zone.arn}', ...Object.values(cluster.extraHostZones ?? {}).map((id) => `arn:aws:route53:::hostedzone/${id}`)],
     });
     expect(dns.find((st) => st.Resource === '*')).toMatchObject({ Action: 'route53:ListHostedZones' });
     expect(statementsOf('addon_role_external-secrets_policy')).toEqual([
@@ -414,7 +415,22 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       encrypt: true,
       use_lockfile: true,
     });
-    expect(json.terraform.required_version).toBe('>= 1.10.0');
+    // The S3 lock file is generally available from Terraform 1.11 (hashicorp/terraform CHANGELOG, v1.11.0).
+    expect(json.terraform.required_version).toBe('>= 1.11.0');
+  });
+
+  test("each bucket's access logging waits for the policy that lets S3 deliver into the log bucket", () => {
+    const logging = Object.values(json.resource.aws_s3_bucket_logging ?? {}) as Json[];
+    expect(logging.length).toBeGreaterThan(0);
+    for (const setting of logging) {
+      const target = /^\$\{aws_s3_bucket\.([\w-]+)\.id\}$/.exec(setting.target_bucket)?.[1];
+      expect(target).toBeDefined();
+      const policies = Object.entries(json.resource.aws_s3_bucket_policy as Record<string, Json>).filter(
+        ([, p]) => p.bucket === `\${aws_s3_bucket.${target}.id}`,
+      );
+      expect(policies).toHaveLength(1);
+      expect(setting.depends_on).toContain(`aws_s3_bucket_policy.${policies[0][0]}`);
+    }
   });
 
   test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {

@@ -1,5 +1,5 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { synthCloud } from '../constructs/cloud/synth-cloud';
 import { estimateCost } from '../constructs/cost/estimate';
 import { PRICES, type Assumptions, type Prices } from '../constructs/cost/prices';

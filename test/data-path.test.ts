@@ -1,5 +1,5 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { backupJobNameOf } from '../constructs/app/backup-jobs';
 import { FLUX_PRUNE_DISABLED, GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
@@ -21,7 +21,7 @@ import { backupCoverageProblems, statefulProblems } from '../constructs/policy/d
 import { podSpecOf } from '../constructs/policy/pod-template';
 import { allObjects, describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { REAL_RELEASES, realOutput } from './support';
+import { FIXTURE_RELEASES, fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -32,7 +32,7 @@ const annotated = (o: KubeObject) => Object.entries(FLUX_PRUNE_DISABLED).every((
 const byName = new Map(APPS.map((a) => [a.name, a]));
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data path', (env, cluster) => {
-  const objects = objectsOf(realOutput(), env);
+  const objects = objectsOf(fixtureOutput(), env);
   const apps = Object.keys(cluster.apps)
     .sort()
     .map((name) => resolveApp(byName.get(name)!, cluster));
@@ -126,7 +126,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
   });
 
   test("every app's backup prefix is covered by the offsite replication rule of the bucket its jobs write to", () => {
-    const terraform = JSON.parse(realOutput().find((f) => f.path === terraformFileOf(env))!.text!);
+    const terraform = JSON.parse(fixtureOutput().find((f) => f.path === terraformFileOf(env))!.text!);
     const buckets = terraform.resource.aws_s3_bucket as Record<string, Json>;
     const [nearAddress] = Object.entries(buckets).find(([, b]) => b.bucket === backupBucketOf(cluster.name))!;
     const replications = Object.values(terraform.resource.aws_s3_bucket_replication_configuration as Record<string, Json>).filter(
@@ -143,7 +143,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
 });
 
 describe('the data rules fail on broken objects', () => {
-  const objects = objectsOf(realOutput(), 'prod');
+  const objects = objectsOf(fixtureOutput(), 'prod');
   const change = (kind: string, name: string, edit: (o: Json) => void): KubeObject[] =>
     objects.map((o) => {
       if (o.kind !== kind || o.metadata.name !== name) return o;
@@ -199,8 +199,8 @@ describe('nothing is lost when an app leaves a cluster', () => {
     access: { ...prod.access, apps: otherAccess },
     appData: { ...prod.appData, shop: { retiredOn: '2026-11-27', reason: 'drill' } },
   };
-  const before = objectsOf(realOutput(), 'prod');
-  const after = objectsOf(buildAll({ clusters: CLUSTERS.map((c) => (c === prod ? retired : c)), apps: APPS, releases: REAL_RELEASES }), 'prod');
+  const before = objectsOf(fixtureOutput(), 'prod');
+  const after = objectsOf(buildAll({ clusters: CLUSTERS.map((c) => (c === prod ? retired : c)), apps: APPS, releases: FIXTURE_RELEASES }), 'prod');
   const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const kept = new Set(after.map(key));
   const vanished = before.filter((o) => !kept.has(key(o)));
@@ -228,9 +228,9 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
   const staging = CLUSTERS.find((c) => c.env === 'staging')!;
   const shop = byName.get('shop')!;
   const geesefsShop: AppSpec = { ...shop, storage: { ...shop.storage!, driver: 'geesefs' } };
-  const input: SynthInput = { clusters: CLUSTERS, apps: APPS.map((a) => (a === shop ? geesefsShop : a)), releases: REAL_RELEASES };
+  const input: SynthInput = { clusters: CLUSTERS, apps: APPS.map((a) => (a === shop ? geesefsShop : a)), releases: FIXTURE_RELEASES };
   const objects = objectsOf(buildAll(input), 'staging');
-  const real = objectsOf(realOutput(), 'staging');
+  const real = objectsOf(fixtureOutput(), 'staging');
   const csiS3 = (list: readonly KubeObject[]) => list.filter((o) => o.kind === 'HelmRelease' && o.metadata.name === 'csi-s3');
 
   test('its CSI driver is installed only in a cluster that runs such an app', () => {

@@ -1,16 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { pinnedImageOf } from '../constructs/model/releases';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, type OutputTree } from '../constructs/synth/output-diff';
 import { renderedTree, treeAtRef } from '../constructs/synth/output-tree';
 import { writeOutput } from '../constructs/synth/write-output';
 import { diffCli, type Console } from '../scripts/lib/commands';
-import { REAL_RELEASES, REPO_ROOT, realObjectsOf, realOutput, tempDir } from './support';
+import { fixtureFile } from './fixtures/specs';
+import { FIXTURE_RELEASES, fixtureObjectsOf, fixtureOutput, tempDir } from './support';
 
-const fresh = renderedTree(realOutput());
+const fresh = renderedTree(fixtureOutput());
 /** The tree with one file's bytes changed, or the file gone (edit returns undefined). */
 const edited = (tree: OutputTree, file: string, edit: (text: string) => string | undefined): OutputTree =>
   new Map(
@@ -21,7 +22,7 @@ const edited = (tree: OutputTree, file: string, edit: (text: string) => string |
     }),
   );
 
-const shopImage = pinnedImageOf('ghcr.io/acme-web/shop', REAL_RELEASES.staging.apps.shop.current);
+const shopImage = pinnedImageOf('ghcr.io/acme-web/shop', FIXTURE_RELEASES.staging.apps.shop.current);
 const olderImage = shopImage.replace(/:[^:@]+@/, ':3.7.0@');
 const SHOP = 'dist/staging/apps/shop.yaml';
 const withOlderShop = (tree: OutputTree) => edited(tree, SHOP, (t) => t.replace(`image: ${shopImage}\n`, `image: ${olderImage}\n`));
@@ -34,7 +35,7 @@ describe('the rendered diff', () => {
       const cluster = CLUSTERS.find((c) => c.env === d.env)!;
       expect({ added: d.added, removed: d.removed, changed: d.changed }).toEqual({ added: [], removed: [], changed: [] });
       expect(d.apps).toBe(Object.keys(cluster.apps).length);
-      expect(d.objects).toBe(realObjectsOf(d.env).length);
+      expect(d.objects).toBe(fixtureObjectsOf(d.env).length);
       expect(d.resources).toBeGreaterThan(0);
     }
   });
@@ -47,7 +48,7 @@ describe('the rendered diff', () => {
   });
 
   test('objects added and removed, and Terraform resources by type.address', () => {
-    const backofficeObjects = realOutput().find((f) => f.path === 'dist/prod/apps/backoffice.yaml')!.objects!;
+    const backofficeObjects = fixtureOutput().find((f) => f.path === 'dist/prod/apps/backoffice.yaml')!.objects!;
     let before = edited(fresh, 'dist/prod/apps/backoffice.yaml', () => undefined);
     before = edited(before, 'dist/prod/apps/shop.yaml', (t) => `${t}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leftover\n  namespace: shop\n`);
     before = edited(before, 'dist/prod/terraform/main.tf.json', (t) => {
@@ -95,8 +96,8 @@ describe('npm run diff', () => {
     });
 
   test('outside a git repository it compares with the files on disk, and says so', () => {
-    fs.cpSync(path.join(REPO_ROOT, 'clusters'), path.join(root, 'clusters'), { recursive: true });
-    writeOutput(root, realOutput());
+    fs.cpSync(fixtureFile('clusters'), path.join(root, 'clusters'), { recursive: true });
+    writeOutput(root, fixtureOutput());
     fs.writeFileSync(path.join(root, SHOP), withOlderShop(fresh).get(SHOP)!);
     const result = run(['--exit-code']);
     expect(result.err).toBe('');
@@ -110,7 +111,7 @@ describe('npm run diff', () => {
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '-m', 'rendered with the older image');
-    writeOutput(root, realOutput());
+    writeOutput(root, fixtureOutput());
     expect(treeAtRef(root, 'HEAD', fresh.keys()).get(SHOP)).toBe(withOlderShop(fresh).get(SHOP));
 
     const result = run(['--exit-code']);

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLUSTERS } from '../clusters';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
 import { ACCESS_LOG_FIELDS, containerLogStreamOf, gatewayAccessStreamOf, STREAM_SUFFIX } from '../constructs/model/log-contract';
 import { GATEWAY } from '../constructs/model/naming';
-import { realObjectsOf, tempDir } from './support';
+import { fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
 
 /*
@@ -49,7 +49,7 @@ end
 
 const maybe = hasLuajit ? describe : describe.skip;
 maybe('Fluent Bit routes every record to its stream (real LuaJIT)', () => {
-  const release = realObjectsOf(CLUSTERS[0].env).find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'fluent-bit') as Json;
+  const release = fixtureObjectsOf(CLUSTERS[0].env).find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'fluent-bit') as Json;
   const [script] = Object.values(release.spec.values.luaScripts) as string[];
   const dir = tempDir('fluent-bit-lua');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-import { staging } from '../clusters/staging/cluster';
+import { staging } from './fixtures/specs/clusters/staging/cluster';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import type { Releases } from '../constructs/model/releases';

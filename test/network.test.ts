@@ -682,7 +682,7 @@ test("synth fails when an add-on's declared webhook port is not admitted from th
   };
   try {
     expect(synthProblemsOf(() => buildAll(REAL_INPUT))).toContain(
-      'cluster "acme-staging": field "addOns.envoy-gateway.network.ingressFromApiServer" = 8443: the API server cannot reach this webhook port of workload Deployment envoy-gateway-system/envoy-gateway',
+      `cluster "${REAL_INPUT.clusters[0].name}": field "addOns.envoy-gateway.network.ingressFromApiServer" = 8443: the API server cannot reach this webhook port of workload Deployment envoy-gateway-system/envoy-gateway`,
     );
   } finally {
     proto.workloads = declared;

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeNewApp, newApp, NewAppError } from '../scripts/new-app';
-import { copyRepo } from '../scripts/repo-copy';
-import { REPO_ROOT, scopedTempDirs, treeHash } from './support';
+import { fixtureRepoCopy, scopedTempDirs, treeHash } from './support';
 
 const tempDir = scopedTempDirs();
 
@@ -10,6 +9,7 @@ const tempDir = scopedTempDirs();
 const inputsAndOutput = (root: string): string => ['apps', 'clusters', 'dist', 'docs'].map((d) => treeHash(path.join(root, d))).join();
 const read = (root: string, file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
 
+// On a copy of the repo whose apps and clusters are the fixture specs, so no user's app changes what it finds.
 /** Every file below the dirs new-app may touch, by path relative to root. */
 function filesOf(root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -31,7 +31,7 @@ const changedBetween = (before: Map<string, string>, after: Map<string, string>)
 describe('npm run new-app -- <name>', () => {
   let root: string;
   beforeAll(() => {
-    root = copyRepo(REPO_ROOT, path.join(tempDir('new-app'), 'repo'));
+    root = fixtureRepoCopy(path.join(tempDir('new-app'), 'repo'));
   });
 
   test('a new app is scaffolded, registered in staging and synthesized, with the summary to show for it', () => {
@@ -120,7 +120,7 @@ describe('npm run new-app -- <name>', () => {
   });
 
   test('when the staging synth fails, every file is put back', () => {
-    const broken = copyRepo(REPO_ROOT, path.join(tempDir('new-app-broken'), 'repo'));
+    const broken = fixtureRepoCopy(path.join(tempDir('new-app-broken'), 'repo'));
     const cluster = path.join(broken, 'clusters/staging/cluster.ts');
     fs.writeFileSync(cluster, read(broken, 'clusters/staging/cluster.ts').replace(/min: 3, max: 5/, 'min: 2, max: 5'));
     const before = inputsAndOutput(broken);

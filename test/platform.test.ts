@@ -1,6 +1,6 @@
 import { isCelError, run } from '@bufbuild/cel';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { EXPOSURE_LABEL, GATEWAY, namespaceOf } from '../constructs/model/naming';
 import { ES_ROLES_SECRET } from '../constructs/logging/elasticsearch-users';
 import type { AddOn } from '../constructs/platform/add-on';
@@ -13,7 +13,7 @@ import { edgeProblems, supplyProblems } from '../constructs/policy/edge-rules';
 import { publicSurfaceOf } from '../constructs/policy/public-surface';
 import { schemaProblems } from '../constructs/policy/schema-validation';
 import { describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
-import { byKind, realObjectsOf, realOutput } from './support';
+import { byKind, fixtureObjectsOf, fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
@@ -38,7 +38,7 @@ describe('add-on contract', () => {
 });
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s', (env, cluster) => {
-  const objects = realObjectsOf(env);
+  const objects = fixtureObjectsOf(env);
   const releases = byKind(objects, 'HelmRelease');
 
   test('every add-on has a HelmRelease pinned to an exact chart version, and Flux dependsOn matches the add-on order', () => {
@@ -74,7 +74,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
       .concat(endpoints.map((e) => ({ host: e.host, namespace: e.namespace, access: 'login' })))
       .sort((a, b) => a.host.localeCompare(b.host));
     expect(surface.endpoints.map(({ host, namespace, access }) => ({ host, namespace, access }))).toEqual(expected);
-    const summary = realOutput().find((f) => f.path === `dist/${env}/public-endpoints.md`)!.text!;
+    const summary = fixtureOutput().find((f) => f.path === `dist/${env}/public-endpoints.md`)!.text!;
     for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
   });
 
@@ -105,7 +105,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
 });
 
 describe('the edge rules catch broken output', () => {
-  const objects = realObjectsOf('prod');
+  const objects = fixtureObjectsOf('prod');
   const without = (pred: (o: KubeObject) => boolean) => objects.filter((o) => !pred(o));
 
   test('a route with no rate limit', () => {
@@ -205,11 +205,11 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
   };
 
   test('the emitted policies carry exactly these expressions', () => {
-    const emitted = byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicy').filter((p) => p.metadata.name in rules);
+    const emitted = byKind(fixtureObjectsOf('prod'), 'ValidatingAdmissionPolicy').filter((p) => p.metadata.name in rules);
     expect(Object.fromEntries(emitted.map((p) => [p.metadata.name, (p.spec as Json).validations[0].expression]))).toEqual(rules);
     // Every policy in the output, these and the tenancy guards (test/tenancy-guards.test.ts), denies.
-    const policies = byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicy').map((p) => p.metadata.name);
-    const bindings = byKind(realObjectsOf('prod'), 'ValidatingAdmissionPolicyBinding');
+    const policies = byKind(fixtureObjectsOf('prod'), 'ValidatingAdmissionPolicy').map((p) => p.metadata.name);
+    const bindings = byKind(fixtureObjectsOf('prod'), 'ValidatingAdmissionPolicyBinding');
     expect(bindings.map((b) => (b.spec as Json).policyName).sort()).toEqual([...policies].sort());
     for (const b of bindings) expect((b.spec as Json).validationActions).toEqual(['Deny']);
   });
@@ -278,7 +278,8 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
       if (isCelError(result)) throw new Error(`${rule}: ${String(result)}`);
       return [describeObject(object), result];
     };
-    for (const o of byKind(realObjectsOf(env), 'ExternalSecret')) expect(check('external-secrets-own-keys-only', o)).toEqual([describeObject(o), true]);
-    for (const o of byKind(realObjectsOf(env), 'SecretStore')) expect(check('namespaced-secret-stores-kubernetes-only', o)).toEqual([describeObject(o), true]);
+    for (const o of byKind(fixtureObjectsOf(env), 'ExternalSecret')) expect(check('external-secrets-own-keys-only', o)).toEqual([describeObject(o), true]);
+    for (const o of byKind(fixtureObjectsOf(env), 'SecretStore'))
+      expect(check('namespaced-secret-stores-kubernetes-only', o)).toEqual([describeObject(o), true]);
   });
 });

@@ -1,11 +1,11 @@
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { tenantFileOf } from '../constructs/gitops/app-layers';
 import type { AppSpec } from '../constructs/model/app-spec';
 import { namespaceOf } from '../constructs/model/naming';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { REAL_INPUT, realObjectsOf, synthProblemsOf } from './support';
+import { FIXTURE_INPUT, fixtureObjectsOf, synthProblemsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,7 +21,7 @@ const privateEgressOf = (policies: readonly Json[]): string[] =>
     .sort();
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: private services', (env, cluster) => {
-  const objects = realObjectsOf(env);
+  const objects = fixtureObjectsOf(env);
   const apps = clusterAppsOf(cluster, APPS);
 
   test.each(apps.map((a) => [a.name, a] as const))('%s reaches exactly the private services of its spec, nothing else private', (name, app) => {
@@ -47,7 +47,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: private ser
 
 describe('private services: the backup hook and bad input', () => {
   const shop = APPS.find((a) => a.name === 'shop')!;
-  const withShop = (patch: Partial<AppSpec>): SynthInput => ({ ...REAL_INPUT, apps: APPS.map((a) => (a === shop ? { ...a, ...patch } : a)) });
+  const withShop = (patch: Partial<AppSpec>): SynthInput => ({ ...FIXTURE_INPUT, apps: APPS.map((a) => (a === shop ? { ...a, ...patch } : a)) });
 
   test("a pre-backup hook gets the app's database, and only that", () => {
     const files = buildAll(

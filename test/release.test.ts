@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
+import { APPS } from './fixtures/specs/apps';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import {
   advance,
   HISTORY_LIMIT,
@@ -15,17 +15,18 @@ import {
 } from '../constructs/model/releases';
 import { appReleaseProblems } from '../constructs/policy/release-validation';
 import { readReleases as readReleasesFromDisk } from '../constructs/synth/releases-io';
+import { writeOutput } from '../constructs/synth/write-output';
 import { promoteCli, releaseCli, type Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';
 import { LOCK_FILE } from '../scripts/lib/repo-lock';
-import { REPO_ROOT, synthProblemsOf, tempDir, treeHash } from './support';
+import { fixtureFile } from './fixtures/specs';
+import { fixtureOutput, REPO_ROOT, synthProblemsOf, tempDir, treeHash } from './support';
 
-/** A copy of what the commands read and write: the cluster folders (specs, releases) and the generated files. */
+/** A copy of what the commands read and write, from the fixture specs: the cluster folders (specs, releases) and the generated files. */
 function repoCopy(prefix: string): Repo {
   const root = tempDir(prefix);
-  for (const dir of ['clusters', 'dist', 'docs']) {
-    if (fs.existsSync(path.join(REPO_ROOT, dir))) fs.cpSync(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
-  }
+  fs.cpSync(fixtureFile('clusters'), path.join(root, 'clusters'), { recursive: true });
+  writeOutput(root, fixtureOutput());
   return { root, clusters: CLUSTERS, apps: APPS };
 }
 

@@ -1,4 +1,4 @@
-import { CLUSTERS } from '../clusters';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import {
   EXEMPTION_REASON_PREFIX,
   exemptionAnnotations,
@@ -19,14 +19,14 @@ import {
 } from '../constructs/policy/scanner-rules';
 import { buildAll } from '../constructs/synth/pipeline';
 import type { KubeObject } from '../constructs/synth/kube-object';
-import { REAL_INPUT, realObjectsOf, synthProblemsOf } from './support';
+import { FIXTURE_INPUT, fixtureObjectsOf, synthProblemsOf } from './support';
 
 /* The scanner checks (kube-score, Polaris, kube-linter) and their exemptions: each check passes on the
    real output and fails on an object broken for it; every exemption in the output has a reason. */
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const STAGING = realObjectsOf('staging');
+const STAGING = fixtureObjectsOf('staging');
 const clone = (objects: readonly KubeObject[]): Json[] => JSON.parse(JSON.stringify(objects));
 const find = (objects: Json[], kind: string, name: string, namespace = 'shop'): Json => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
@@ -179,7 +179,7 @@ describe('the scanner checks', () => {
   });
 
   test.each(CLUSTERS.map((c) => [c.env] as const))('the %s output passes every check, and its workloads carry the recommended labels', (env) => {
-    const objects = realObjectsOf(env);
+    const objects = fixtureObjectsOf(env);
     expect(objects.length).toBeGreaterThan(0);
     expect(scannerProblems(objects)).toEqual([]);
     expect(recommendedLabelProblems(objects)).toEqual([]);
@@ -198,10 +198,10 @@ describe('the scanner checks', () => {
   });
 
   test('prod carries no single-replica exemption: an app on one replica there stops synth', () => {
-    const prod = REAL_INPUT.clusters.find((c) => c.env === 'prod')!;
+    const prod = FIXTURE_INPUT.clusters.find((c) => c.env === 'prod')!;
     const input = {
-      ...REAL_INPUT,
-      clusters: REAL_INPUT.clusters.map((c) => (c === prod ? { ...c, apps: { ...c.apps, shop: { ...c.apps.shop, scaling: { min: 1, max: 4 } } } } : c)),
+      ...FIXTURE_INPUT,
+      clusters: FIXTURE_INPUT.clusters.map((c) => (c === prod ? { ...c, apps: { ...c.apps, shop: { ...c.apps.shop, scaling: { min: 1, max: 4 } } } } : c)),
     };
     expect(synthProblemsOf(() => buildAll(input))).toEqual(
       expect.arrayContaining([
@@ -227,7 +227,7 @@ describe('the scanner checks', () => {
 
 describe('scanner exemptions', () => {
   test('every exemption annotation in the synthesized output has a non-empty reason', () => {
-    const all = CLUSTERS.flatMap((c) => realObjectsOf(c.env));
+    const all = CLUSTERS.flatMap((c) => fixtureObjectsOf(c.env));
     let exemptions = 0;
     for (const obj of all) {
       const annotations = obj.metadata.annotations ?? {};

@@ -5,15 +5,21 @@ import * as path from 'node:path';
 import { APPS } from '../apps';
 import { synthCloud } from '../constructs/cloud/synth-cloud';
 import type { TerraformJson } from '../constructs/cloud/terraform-json';
+import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { CLUSTERS } from '../clusters';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { readGatewayLedgers } from '../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../constructs/synth/releases-io';
+import { writeOutput } from '../constructs/synth/write-output';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/synth/kube-object';
 import { SynthError } from '../constructs/policy/spec-error';
-import { REAL_OUTPUT_CACHE_ENV } from './real-output-cache';
+import { copyRepo } from '../scripts/repo-copy';
+import { FIXTURE_APPS, FIXTURE_INPUT, FIXTURE_ROOT } from './fixtures/specs';
+import { FIXTURE_OUTPUT_CACHE_ENV, REAL_OUTPUT_CACHE_ENV } from './real-output-cache';
+
+export { FIXTURE_APPS, FIXTURE_CLUSTERS, FIXTURE_INPUT, FIXTURE_RELEASES } from './fixtures/specs';
 
 /** The repo itself; tests read it, and write only to temp copies. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -32,17 +38,47 @@ export const REAL_INPUT: SynthInput = {
   ),
 };
 
-let cached: OutputFile[] | undefined;
-/** The real clusters, built once per test run (test/global-setup.ts), or once per file where that build is missing. */
-export function realOutput(): OutputFile[] {
-  const file = process.env[REAL_OUTPUT_CACHE_ENV];
-  cached ??= file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as OutputFile[]) : buildAll(REAL_INPUT);
-  return cached;
+const cached = new Map<string, OutputFile[]>();
+/** An input's output, built once per test run (test/global-setup.ts), or once per file where that build is missing. */
+function outputOf(input: SynthInput, cacheEnv: string): OutputFile[] {
+  const file = process.env[cacheEnv];
+  if (!cached.has(cacheEnv)) cached.set(cacheEnv, file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as OutputFile[]) : buildAll(input));
+  return cached.get(cacheEnv)!;
 }
-export const realObjects = (): KubeObject[] => allObjects(realOutput());
 /** One env's objects: its dist/<env>/ layers and its Flux entry point. */
-export const realObjectsOf = (env: string): KubeObject[] =>
-  allObjects(realOutput().filter((f) => f.path.startsWith(`dist/${env}/`) || f.path.startsWith(`clusters/${env}/`)));
+const objectsOfEnv = (output: readonly OutputFile[], env: string): KubeObject[] =>
+  allObjects(output.filter((f) => f.path.startsWith(`dist/${env}/`) || f.path.startsWith(`clusters/${env}/`)));
+
+/** The repo's real clusters: test only what must hold for any apps and clusters a user writes. */
+export const realOutput = (): OutputFile[] => outputOf(REAL_INPUT, REAL_OUTPUT_CACHE_ENV);
+export const realObjects = (): KubeObject[] => allObjects(realOutput());
+export const realObjectsOf = (env: string): KubeObject[] => objectsOfEnv(realOutput(), env);
+
+/** The fixture clusters (test/fixtures/specs): the place for assertions on particular apps, hosts, counts and values. */
+export const fixtureOutput = (): OutputFile[] => outputOf(FIXTURE_INPUT, FIXTURE_OUTPUT_CACHE_ENV);
+export const fixtureObjects = (): KubeObject[] => allObjects(fixtureOutput());
+export const fixtureObjectsOf = (env: string): KubeObject[] => objectsOfEnv(fixtureOutput(), env);
+
+/**
+ * A copy of the repo at `to` (scripts/repo-copy.ts) whose apps/ and clusters/ are the fixture specs and whose
+ * generated files are theirs, so that a script test works on apps that no user edits.
+ */
+export function fixtureRepoCopy(to: string): string {
+  copyRepo(REPO_ROOT, to);
+  fs.rmSync(path.join(to, 'apps'), { recursive: true, force: true });
+  for (const dir of ['apps', 'clusters']) {
+    for (const rel of fs.readdirSync(path.join(FIXTURE_ROOT, dir), { recursive: true, encoding: 'utf8' })) {
+      const from = path.join(FIXTURE_ROOT, dir, rel);
+      if (!fs.statSync(from).isFile()) continue;
+      // The fixtures sit three folders deeper than apps/ and clusters/ do in the repo.
+      const text = fs.readFileSync(from, 'utf8').replace(/'((?:\.\.\/)+)\.\.\/\.\.\/\.\.\/constructs\//g, "'$1constructs/");
+      fs.mkdirSync(path.dirname(path.join(to, dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(to, dir, rel), text);
+    }
+  }
+  writeOutput(to, fixtureOutput());
+  return to;
+}
 
 export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 
@@ -84,11 +120,11 @@ export function scopedTempDirs(): (prefix: string) => string {
   };
 }
 
-/** A cluster's apps, resolved in the order its spec names them, for the cloud stack alone. */
-export const cloudAppsOf = (cluster: ClusterSpec): ResolvedApp[] =>
+/** A cluster's apps (the real ones unless given), resolved in the order its spec names them, for the cloud stack alone. */
+export const cloudAppsOf = (cluster: ClusterSpec, apps: readonly AppSpec[] = APPS): ResolvedApp[] =>
   Object.keys(cluster.apps).map((name) =>
     resolveApp(
-      APPS.find((a) => a.name === name)!,
+      apps.find((a) => a.name === name)!,
       cluster,
     ),
   );
@@ -101,5 +137,15 @@ const realClouds = new Map<ClusterSpec, string>();
 export const realCloudOf = (cluster: ClusterSpec): TerraformJson & any => {
   let text = realClouds.get(cluster);
   if (text === undefined) realClouds.set(cluster, (text = synthCloud(cluster, cloudAppsOf(cluster)).text));
+  return JSON.parse(text);
+};
+/** A fixture cluster's apps, resolved for the cloud stack alone. */
+export const fixtureCloudAppsOf = (cluster: ClusterSpec): ResolvedApp[] => cloudAppsOf(cluster, FIXTURE_APPS);
+const fixtureClouds = new Map<ClusterSpec, string>();
+/** A fixture cluster's Terraform JSON, built once per test file; each call gets its own copy. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const fixtureCloudOf = (cluster: ClusterSpec): TerraformJson & any => {
+  let text = fixtureClouds.get(cluster);
+  if (text === undefined) fixtureClouds.set(cluster, (text = synthCloud(cluster, fixtureCloudAppsOf(cluster)).text));
   return JSON.parse(text);
 };

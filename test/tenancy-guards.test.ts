@@ -1,7 +1,7 @@
 // The tenancy guards' CEL, evaluated by a real CEL implementation (@bufbuild/cel) against the objects
 // synth writes and the objects the cluster's controllers derive from them, and against forged ones.
 import { isCelError, run } from '@bufbuild/cel';
-import { CLUSTERS } from '../clusters';
+import { CLUSTERS } from './fixtures/specs/clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
@@ -21,7 +21,7 @@ import type { AdmissionRule } from '../constructs/platform/admission-policy';
 import { routeHostGuardRule } from '../constructs/access/route-host-guard';
 import type { KubeObject } from '../constructs/synth/kube-object';
 import { admissionSets } from '../scripts/ci/admission-sets';
-import { byKind, realObjectsOf } from './support';
+import { byKind, fixtureObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
@@ -47,7 +47,7 @@ function admits(rule: AdmissionRule, request: { object: Json; oldObject?: Json; 
 }
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the guards are emitted as built', (env) => {
-  const objects = realObjectsOf(env);
+  const objects = fixtureObjectsOf(env);
   test.each([serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule()].map((r) => [r.name, r] as const))('%s', (name, rule) => {
     const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name)!.spec as Json;
     expect(policy.failurePolicy).toBe('Fail');
@@ -61,7 +61,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the guards 
 
 describe('pods stay on their own app accounts', () => {
   const rule = serviceAccountGuardRule();
-  const objects = CLUSTERS.flatMap((c) => realObjectsOf(c.env));
+  const objects = CLUSTERS.flatMap((c) => fixtureObjectsOf(c.env));
   const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
   const appNamespaceOf = (o: KubeObject) => namespaces.get(o.metadata.namespace!)!;
   // The guard selects app namespaces only (its namespaceSelector); the platform's own jobs are not its business.
@@ -189,7 +189,7 @@ describe('pods stay on their own app accounts', () => {
 
 describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: an app serves only its own hosts, on a shared listener too', (env) => {
   const rule = routeHostGuardRule();
-  const objects = realObjectsOf(env);
+  const objects = fixtureObjectsOf(env);
   const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
   const routes = byKind(objects, 'HTTPRoute').filter(
     (r) => rule.namespaceLabels && Object.entries(rule.namespaceLabels).every(([k, v]) => namespaces.get(r.metadata.namespace!)?.metadata.labels?.[k] === v),
@@ -226,9 +226,9 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: an app serves 
 
 describe('operators may only ask Flux to reconcile', () => {
   const rule = fluxReconcileGuardRule();
-  const kustomizations = realObjectsOf('prod').filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io'));
+  const kustomizations = fixtureObjectsOf('prod').filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io'));
   const apps = kustomizations.find((k) => k.metadata.name === 'apps')! as Json;
-  const release = byKind(realObjectsOf('prod'), 'HelmRelease')[0] as Json;
+  const release = byKind(fixtureObjectsOf('prod'), 'HelmRelease')[0] as Json;
   const operator = { userInfo: { username: 'ops-lead', groups: [PLATFORM_ADMINS_GROUP, 'system:authenticated'] } };
   const byOperator = (oldObject: Json, object: Json) => admits(rule, { object, oldObject, request: operator });
   const reconcile = (o: Json) =>

@@ -2,16 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesize } from '../constructs/synth/pipeline';
 import { writeOutput } from '../constructs/synth/write-output';
-import { REAL_INPUT, tempDir, treeHash } from './support';
+import { FIXTURE_INPUT, tempDir, treeHash } from './support';
 
 describe('writing dist/', () => {
   test('synth is deterministic: two runs give byte-identical trees', () => {
     const [a, b] = [tempDir('synth-a'), tempDir('synth-b')];
-    synthesize(a, REAL_INPUT);
-    synthesize(b, REAL_INPUT);
+    synthesize(a, FIXTURE_INPUT);
+    synthesize(b, FIXTURE_INPUT);
     const first = treeHash(a);
     expect(treeHash(b)).toBe(first);
-    synthesize(a, REAL_INPUT);
+    synthesize(a, FIXTURE_INPUT);
     expect(treeHash(a)).toBe(first);
   });
 
@@ -19,7 +19,7 @@ describe('writing dist/', () => {
     const root = tempDir('synth-replace');
     fs.mkdirSync(path.join(root, 'dist', 'staging', 'apps'), { recursive: true });
     fs.writeFileSync(path.join(root, 'dist', 'staging', 'apps', 'retired-app.yaml'), 'kind: Old\n');
-    synthesize(root, REAL_INPUT);
+    synthesize(root, FIXTURE_INPUT);
     expect(fs.existsSync(path.join(root, 'dist', 'staging', 'apps', 'retired-app.yaml'))).toBe(false);
     expect(fs.existsSync(path.join(root, 'dist', 'staging', 'apps', 'shop.yaml'))).toBe(true);
     expect(fs.readdirSync(root).filter((f) => f.startsWith('.dist-'))).toEqual([]);

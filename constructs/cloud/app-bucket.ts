@@ -33,7 +33,7 @@ export class AppBucket extends Construct {
       bucketName: this.bucketName,
       address: appBucketAddressOf(props.app),
       kmsKeyArn: props.kmsKeyArn,
-      accessLogs: { bucket: props.accessLogs.resource, prefix: accessLogPrefixOf(this.bucketName) },
+      accessLogs: { bucket: props.accessLogs, prefix: accessLogPrefixOf(this.bucketName) },
       noncurrentVersionDays: props.noncurrentVersionDays,
       tags: { [`${LABEL_PREFIX}/app`]: props.app, [`${LABEL_PREFIX}/data`]: props.state === 'live' ? 'live' : 'retired' },
     });

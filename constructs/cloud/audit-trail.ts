@@ -45,7 +45,7 @@ export class AuditTrail extends Construct {
       bucketName: name,
       address: 'audit_trail',
       kmsKeyArn: props.key.arn,
-      accessLogs: { bucket: props.accessLogs.resource, prefix: accessLogPrefixOf(name) },
+      accessLogs: { bucket: props.accessLogs, prefix: accessLogPrefixOf(name) },
       expireAfterDays: props.retentionDays,
       noncurrentVersionDays: 1,
       policyStatements: [

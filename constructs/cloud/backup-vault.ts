@@ -58,7 +58,7 @@ export class BackupVault extends Construct {
       bucketName: nearName,
       address: 'backup_near',
       kmsKeyArn: this.nearKey.arn,
-      accessLogs: { bucket: props.accessLogs.near.resource, prefix: accessLogPrefixOf(nearName) },
+      accessLogs: { bucket: props.accessLogs.near, prefix: accessLogPrefixOf(nearName) },
       noncurrentVersionDays: settings.nearNoncurrentDays,
     });
     this.offsite = new SecureBucket(this, 'Offsite', {
@@ -66,7 +66,7 @@ export class BackupVault extends Construct {
       address: 'backup_offsite',
       provider: offsiteProvider,
       kmsKeyArn: this.offsiteKey.arn,
-      accessLogs: { bucket: props.accessLogs.offsite.resource, prefix: accessLogPrefixOf(offsiteName) },
+      accessLogs: { bucket: props.accessLogs.offsite, prefix: accessLogPrefixOf(offsiteName) },
       // A version cannot expire before its lock ends anyway; it expires as soon as it may.
       noncurrentVersionDays: settings.objectLockDays,
       objectLock: { mode: settings.objectLockMode, days: settings.objectLockDays },

@@ -43,7 +43,7 @@ export class FlowLogs extends Construct {
       bucketName: name,
       address: 'flow_logs',
       kmsKeyArn: props.key.arn,
-      accessLogs: { bucket: props.accessLogs.resource, prefix: accessLogPrefixOf(name) },
+      accessLogs: { bucket: props.accessLogs, prefix: accessLogPrefixOf(name) },
       expireAfterDays: props.retentionDays,
       noncurrentVersionDays: 1,
       policyStatements: [

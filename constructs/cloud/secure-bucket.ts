@@ -30,7 +30,7 @@ export interface SecureBucketProps {
   /** SSE-KMS with this key. Undefined means SSE-S3, which only access-log buckets may use (S3 cannot deliver logs to SSE-KMS buckets). */
   readonly kmsKeyArn?: string;
   /** Where S3 server access logs of this bucket go. Undefined only for the access-log buckets themselves. */
-  readonly accessLogs?: { readonly bucket: S3Bucket; readonly prefix: string };
+  readonly accessLogs?: { readonly bucket: SecureBucket; readonly prefix: string };
   /** Days before an overwritten or deleted object's previous version expires. */
   readonly noncurrentVersionDays: number;
   /** Days before a current object expires (log buckets). @default never */
@@ -150,8 +150,10 @@ export class SecureBucket extends Construct {
         new S3BucketLoggingA(this, 'AccessLogs', {
           provider,
           bucket,
-          targetBucket: props.accessLogs.bucket.id,
+          targetBucket: props.accessLogs.bucket.resource.id,
           targetPrefix: props.accessLogs.prefix,
+          // S3 checks at once that it may deliver into the log bucket: wait for the policy that allows it.
+          dependsOn: [props.accessLogs.bucket.policy],
         }),
         'access_logs',
       );

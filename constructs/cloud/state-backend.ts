@@ -2,8 +2,11 @@ import { S3Backend, type TerraformStack } from 'cdktf';
 import type { TerraformStateSpec } from '../model/cluster-spec';
 import { stateKeyOf } from '../model/naming';
 
-/** S3-native state locking (`use_lockfile`) needs Terraform 1.10 or later; DynamoDB locking is deprecated. */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+/**
+ * S3-native state locking (`use_lockfile`) came in Terraform 1.10 as experimental and is generally available
+ * from 1.11 (its changelog); DynamoDB locking is deprecated.
+ */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
 
 /**
  * Keeps the stack's state in S3, encrypted, locked with a lock file next to it. The state bucket is

@@ -1,0 +1,48 @@
+/**
+ * `npm run preflight -- [--env <env>]`: lists every placeholder left in an env's specs and every prerequisite
+ * before anyone runs Terraform (constructs/synth/preflight.ts). Exit code 0 when no placeholder is left,
+ * 1 while any is, 2 for bad input. Reads only; writes nothing.
+ */
+import { parseArgs } from 'node:util';
+import { describePreflightItem, preflightOf } from '../../constructs/synth/preflight';
+import { readReleasesFile } from '../../constructs/synth/releases-io';
+import { SynthError } from '../../constructs/policy/spec-error';
+import type { Console } from './commands';
+import type { Repo } from './release';
+
+export const PREFLIGHT_USAGE = 'usage: npm run preflight -- [--env <env>] (every env when none is given)';
+
+export function preflightCli(argv: readonly string[], repo: Repo, out: Console): number {
+  let env: string | undefined;
+  try {
+    env = parseArgs({ args: [...argv], options: { env: { type: 'string' } }, strict: true, allowPositionals: false }).values.env;
+  } catch (error) {
+    out.error(`preflight failed: ${(error as Error).message}; ${PREFLIGHT_USAGE}`);
+    return 2;
+  }
+  const clusters = env === undefined ? repo.clusters : repo.clusters.filter((c) => c.env === env);
+  if (clusters.length === 0) {
+    out.error(`preflight failed: field "--env" = "${env}": is no env of clusters/ (envs: ${repo.clusters.map((c) => c.env).join(', ')}); ${PREFLIGHT_USAGE}`);
+    return 2;
+  }
+  let left = 0;
+  for (const cluster of clusters) {
+    let items;
+    try {
+      items = preflightOf(cluster, repo.apps, readReleasesFile(repo.root, cluster.env));
+    } catch (error) {
+      if (!(error instanceof SynthError)) throw error;
+      out.error(`preflight failed: ${error.problems.map(String).join('; ')}`);
+      return 2;
+    }
+    const placeholders = items.filter((i) => i.kind === 'placeholder');
+    left += placeholders.length;
+    for (const item of items) out.log(`${cluster.env}: ${describePreflightItem(item)}`);
+    out.log(
+      placeholders.length === 0
+        ? `${cluster.env}: no placeholder left; do the prerequisites above, then docs/bootstrap.md step 1`
+        : `${cluster.env}: ${placeholders.length} placeholder${placeholders.length === 1 ? '' : 's'} left: replace each before running Terraform`,
+    );
+  }
+  return left === 0 ? 0 : 1;
+}

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
+import { backupJobNameOf, type BackupJob } from '../constructs/model/backup-job';
 import { namespaceOf } from '../constructs/model/naming';
 import { podSpecOf } from '../constructs/policy/pod-template';
 import type { KubeObject } from '../constructs/synth/kube-object';

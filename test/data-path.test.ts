@@ -1,7 +1,8 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { backupJobNameOf } from '../constructs/app/backup-jobs';
-import { FLUX_PRUNE_DISABLED, GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
+import { backupJobNameOf } from '../constructs/model/backup-job';
+import { GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
+import { FLUX_PRUNE_DISABLED } from '../constructs/model/naming';
 import { terraformFileOf } from '../constructs/cloud/synth-cloud';
 import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import type { AppSpec } from '../constructs/model/app-spec';

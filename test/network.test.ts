@@ -1,5 +1,5 @@
 import { CLUSTERS } from '../clusters';
-import { BACKUP_COMPONENT_LABEL } from '../constructs/app/backup-jobs';
+import { BACKUP_COMPONENT_LABEL } from '../constructs/model/backup-job';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT } from '../constructs/model/log-contract';
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';

@@ -4,7 +4,7 @@ import { isCelError, run } from '@bufbuild/cel';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
-import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/app/backup-jobs';
+import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/model/backup-job';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { SHARED_LISTENER } from '../constructs/model/gateway-layout';
 import { describe as describeObject } from '../constructs/synth/kube-object';

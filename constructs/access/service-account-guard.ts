@@ -1,4 +1,4 @@
-import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../app/backup-jobs';
+import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../model/backup-job';
 import { APP_PART_OF_LABEL, backupJobServiceAccountOf, selectorLabelsOf, serviceAccountOf } from '../model/naming';
 import type { AdmissionRule } from '../platform/admission-policy';
 

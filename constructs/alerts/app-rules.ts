@@ -1,4 +1,4 @@
-import type { BackupJob } from '../app/backup-jobs';
+import type { BackupJob } from '../model/backup-job';
 import type { ErrorBurstSpec } from '../model/app-spec';
 import {
   ACCESS_LOG_FIELDS,

@@ -2,17 +2,15 @@ import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { bucketOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp, ResolvedStorage } from '../model/resolve';
-import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
+import { BucketVolume } from './bucket-volume';
+import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { StoreSecret } from '../secrets/store-secret';
+import { s3CredentialsSecretOf, S3_CREDENTIALS_STORE_SECRET } from '../model/naming';
 
 export interface AppStorageProps {
   readonly app: ResolvedApp & { readonly storage: ResolvedStorage };
   readonly cluster: ClusterSpec;
 }
-
-/** The Secret that holds a GeeseFS app's S3 keys, and the store entry it is filled from. */
-export const s3CredentialsSecretOf = (app: string): string => `${app}-s3-credentials`;
-export const S3_CREDENTIALS_STORE_SECRET = 's3-credentials';
 
 /**
  * The app's bucket as a volume: a static PV and its claim, with the driver the spec picks. The

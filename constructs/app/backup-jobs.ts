@@ -17,11 +17,13 @@ import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/reso
 import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import { parseQuantity } from '../model/quantity';
 import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
-import { APP_PRIORITY } from '../platform/priority-classes';
+import { APP_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../secrets/store-secret';
-import { BucketVolume, FLUX_PRUNE_DISABLED } from './bucket-volume';
+import { BucketVolume } from './bucket-volume';
+import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { clusterDnsEgress, privateServiceEgress } from './network-policies';
 import { BACKUP_PATHS, backupScript, checkScript, restoreScript, retentionScript } from './restic-scripts';
+import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../model/backup-job';
 
 /** The official restic image, pinned. */
 export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
@@ -34,9 +36,6 @@ const HOOK_SIZE_LIMIT = '20Gi';
 /** Local disk a job container reserves, and the room its logs get besides the pod's scratch volumes. */
 const JOB_DISK_REQUEST = '1Gi';
 const LOG_ROOM = '256Mi';
-export const BACKUP_COMPONENT_LABEL = 'webapps.platform.io/component';
-export type BackupJob = 'backup' | 'retention' | 'check' | 'restore';
-export const backupJobNameOf = (app: string, job: BackupJob): string => `${app}-${job}`;
 /** The restore CronJob never fires on its own: it is suspended, and only `kubectl create job --from` runs it. */
 const NEVER = '0 0 1 1 *';
 

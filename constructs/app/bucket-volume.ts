@@ -3,9 +3,8 @@ import { Construct } from 'constructs';
 import type { StorageDriver } from '../model/app-spec';
 import { labelsOf, namespaceOf } from '../model/naming';
 import type { ResolvedStorage } from '../model/resolve';
+import { FLUX_PRUNE_DISABLED } from '../model/naming';
 
-/** Flux leaves an object with this annotation in the cluster when it disappears from git. */
-export const FLUX_PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
 export const MOUNTPOINT_DRIVER = 's3.csi.aws.com';
 export const GEESEFS_DRIVER = 'ru.yandex.s3.csi';
 /** Both drivers ignore the size; Kubernetes requires one. */

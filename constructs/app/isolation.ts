@@ -6,8 +6,8 @@ import { formatCpu, formatMemory, parseQuantity } from '../model/quantity';
 import type { ResourceSpec } from '../model/app-spec';
 import type { ResolvedApp } from '../model/resolve';
 import { BACKUP_JOB_RESOURCES } from './backup-jobs';
-import { FLUX_PRUNE_DISABLED } from './bucket-volume';
-import { SECRET_CONSUMER_LABEL } from '../platform/external-secrets';
+import { FLUX_PRUNE_DISABLED } from '../model/naming';
+import { SECRET_CONSUMER_LABEL } from '../model/naming';
 
 export interface IsolationProps {
   readonly app: ResolvedApp;

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { GatewayLayout } from '../model/gateway-layout';
 import { GATEWAY, labelsOf, namespaceOf, serviceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
-import { SERVICE_PORT } from './workload';
+import { SERVICE_PORT } from '../model/naming';
 
 export interface RouteProps {
   readonly app: ResolvedApp;

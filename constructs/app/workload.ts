@@ -16,7 +16,8 @@ import {
   SPREAD_NOT_ANTI_AFFINITY,
   UNHEALTHY_POD_EVICTION,
 } from '../model/scanner-exemptions';
-import { APP_PRIORITY } from '../platform/priority-classes';
+import { APP_PRIORITY } from '../model/priority-names';
+import { SERVICE_PORT } from '../model/naming';
 
 export interface WorkloadProps {
   readonly app: ResolvedApp;
@@ -26,8 +27,6 @@ export interface WorkloadProps {
   readonly dataClaim?: string;
 }
 
-/** The port every app Service listens on; the Gateway routes to it. */
-export const SERVICE_PORT = 80;
 /** Size cap of each writable scratch path, so a runaway app cannot fill the node's disk. */
 export const SCRATCH_SIZE_LIMIT = '512Mi';
 /** Local disk a container may use besides its scratch volumes: its logs (kubelet rotates them at 5 x 10Mi) and a margin. */

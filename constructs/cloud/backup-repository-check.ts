@@ -1,4 +1,4 @@
-import { backupJobNameOf, type BackupJob } from '../app/backup-jobs';
+import { backupJobNameOf, type BackupJob } from '../model/backup-job';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, backupPrefixOf, namespaceOf } from '../model/naming';
 import { SpecProblem } from '../policy/spec-error';

@@ -2,7 +2,7 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { S3_CREDENTIALS_STORE_SECRET } from '../app/app-storage';
+import { S3_CREDENTIALS_STORE_SECRET } from '../model/naming';
 import type { EnvName } from '../model/app-spec';
 import { secretStoreKeyOf } from '../model/naming';
 import { APP_DATA_KEY_ACTIONS, APP_DATA_KEY_SID, appDataStatements } from './app-role';

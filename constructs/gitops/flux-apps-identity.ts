@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RbacRule } from '../access/rbac-rule';
-import { FLUX_PRUNE_DISABLED } from '../app/bucket-volume';
+import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { FLUX_NAMESPACE, labelsOf, namespaceOf } from '../model/naming';
 import { SpecProblem, SynthError } from '../policy/spec-error';
 import type { KubeObject } from '../synth/kube-object';

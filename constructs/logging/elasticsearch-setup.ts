@@ -6,7 +6,7 @@ import { hardenedContainer, restrictedPod } from '../model/hardened-container';
 import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, KIBANA_URL, SETUP_EVENT } from '../model/log-contract';
 import type { ResolvedApp } from '../model/resolve';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL, type ScannerExemption } from '../model/scanner-exemptions';
-import { PLATFORM_PRIORITY } from '../platform/priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { dataViewRequestsOf } from './data-views';
 import { esUserSecretOf, SETUP_ES_USER } from './elasticsearch-users';
 import { retentionRequestsOf, type EsRequest } from './log-retention';

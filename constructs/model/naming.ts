@@ -112,3 +112,17 @@ export const accessLogPrefixOf = (bucket: string): string => `${bucket}/`;
 export const defaultStateBucketOf = (cluster: string): string => `${cluster}-tfstate`;
 /** The cluster's Terraform state object in the state bucket. */
 export const stateKeyOf = (cluster: string): string => `webapp-platform/${cluster}/terraform.tfstate`;
+
+/** Namespaces carrying this label may use the ClusterSecretStore. */
+export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
+
+/** Flux leaves an object with this annotation in the cluster when it disappears from git. */
+export const FLUX_PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
+
+/** The Secret that holds a GeeseFS app's S3 keys, and the store entry it is filled from. */
+export const s3CredentialsSecretOf = (app: string): string => `${app}-s3-credentials`;
+
+export const S3_CREDENTIALS_STORE_SECRET = 's3-credentials';
+
+/** The port every app Service listens on; the Gateway routes to it. */
+export const SERVICE_PORT = 80;

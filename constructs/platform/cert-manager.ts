@@ -6,7 +6,7 @@ import { hardenedContainer, restrictedPod, sized } from '../model/hardened-conta
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { clusterGatewaysOf } from './cluster-gateways';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 /** The port cert-manager's HTTP-01 solver pods serve the challenge on (pkg/issuer/acme/http/http.go, v1.18.2). */
 export const ACME_SOLVER_PORT = 8089;

@@ -1,7 +1,7 @@
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const clusterAutoscalerDefaults = {
   name: 'cluster-autoscaler',

@@ -23,7 +23,7 @@ import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint } from './add-on';
 import type { ChartWorkload, ContainerSettings } from './chart-workload';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { ELASTICSEARCH_SIZING, logLayoutOf, logLayoutProblems, type ElasticsearchSizing } from './eck-sizing';
 import { SynthError } from '../policy/spec-error';
 

@@ -9,7 +9,7 @@ import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/l
 import { hardenedContainer, restrictedPod } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const elastAlertDefaults = {
   name: 'elastalert',

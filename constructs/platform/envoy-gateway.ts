@@ -8,7 +8,7 @@ import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { clusterGatewaysOf } from './cluster-gateways';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const envoyGatewayDefaults = {
   name: 'envoy-gateway',

@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LABEL_PREFIX, SECRET_STORE } from '../model/naming';
+import { SECRET_STORE } from '../model/naming';
 import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
+import { SECRET_CONSUMER_LABEL } from '../model/naming';
 
 export const externalSecretsDefaults = {
   name: 'external-secrets',
@@ -15,8 +16,6 @@ export type ExternalSecretsProps = Partial<typeof externalSecretsDefaults>;
 
 /** The ServiceAccount that the cloud stack's secrets-reader role is bound to through Pod Identity. */
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
-/** Namespaces carrying this label may use the ClusterSecretStore. */
-export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
 
 /**
  * External Secrets Operator and one ClusterSecretStore for AWS Secrets Manager, authenticated through

@@ -15,7 +15,7 @@ import { platformSecretKeyOf } from '../model/naming';
 import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../secrets/store-secret';
 
 /** What this Fluent Bit release collects: every container's log on every node, or the cluster's events once. */

@@ -2,7 +2,7 @@ import { hardenedContainer, restrictedPod, sized } from '../model/hardened-conta
 import { KUBELET_PORT } from '../model/network-ranges';
 import { HelmAddOn, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
-import { PLATFORM_PRIORITY } from './priority-classes';
+import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const metricsServerDefaults = {
   name: 'metrics-server',

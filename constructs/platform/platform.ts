@@ -9,7 +9,7 @@ import type { AddOn, AddOnContext } from './add-on';
 import { AdmissionPolicy } from './admission-policy';
 import { namespaceLevelOf } from './namespace-level';
 import { declaredWorkloadsOf } from './declared-workloads';
-import { SECRET_CONSUMER_LABEL } from './external-secrets';
+import { SECRET_CONSUMER_LABEL } from '../model/naming';
 import { FluxHelmRelease } from './helm-release';
 import { InternalEndpoint, platformEndpointsOf } from './internal-endpoint';
 import { PlatformNetworkPolicies } from './platform-network-policies';

@@ -1,9 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-
-/** The gateway and the platform's controllers outrank every app: under pressure, apps are evicted first. */
-export const PLATFORM_PRIORITY = 'platform-critical';
-export const APP_PRIORITY = 'webapp';
+import { PLATFORM_PRIORITY, APP_PRIORITY } from '../model/priority-names';
 
 export class PriorityClasses extends Construct {
   constructor(scope: Construct, id: string) {

@@ -1,5 +1,6 @@
-import { FLUX_PRUNE_DISABLED, MOUNTPOINT_DRIVER } from '../app/bucket-volume';
-import { backupJobNameOf, type BackupJob } from '../app/backup-jobs';
+import { MOUNTPOINT_DRIVER } from '../app/bucket-volume';
+import { FLUX_PRUNE_DISABLED } from '../model/naming';
+import { backupJobNameOf, type BackupJob } from '../model/backup-job';
 import { describe, type KubeObject } from '../synth/kube-object';
 import { podSpecOf } from './pod-template';
 

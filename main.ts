@@ -1,4 +1,4 @@
-import { SynthError } from './constructs/policy/spec-error';
+import { SynthError } from './constructs/model/spec-error';
 import { loadSpecs, SpecLoadError } from './constructs/synth/load-specs';
 import { recoverOutput } from './constructs/synth/output-leftovers';
 import { readGatewayLedgers } from './constructs/synth/gateway-ledger-io';

@@ -3,7 +3,7 @@
  *
  * Reads every YAML file below the folders (the `helm template` output of each HelmRelease, written by
  * scripts/ci/render-charts.ts, and optionally dist/<env>) and checks every pod against the workloads the
- * env's add-ons declare (constructs/policy/rendered-check.ts). A folder inside the repo's dist/ holds synth's
+ * env's add-ons declare (constructs/rules/rendered-check.ts). A folder inside the repo's dist/ holds synth's
  * own objects: they need no declaration and are judged at their namespace's level. Exit 2 with the
  * findings, 0 with a summary.
  */
@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { parseRendered, RenderedInputError, renderedProblems, type RenderedObject } from '../constructs/policy/rendered-check';
-import { SynthError } from '../constructs/policy/spec-error';
+import { parseRendered, RenderedInputError, renderedProblems, type RenderedObject } from '../constructs/rules/rendered-check';
+import { SynthError } from '../constructs/model/spec-error';
 import { declaredWorkloadsOfCluster } from '../constructs/synth/declared-workloads-of-cluster';
 import { readReleases } from '../constructs/synth/releases-io';
 

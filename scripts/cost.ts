@@ -1,18 +1,18 @@
 /* npm run cost: the estimated monthly cost of each env, with how each figure was reached. */
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { synthCloud } from '../constructs/cloud/synth-cloud';
-import { estimateCost, renderCost } from '../constructs/cost/estimate';
-import { ASSUMPTIONS, PRICES } from '../constructs/cost/prices';
+import { synthCloud } from '../constructs/synth/synth-cloud';
+import { estimateCost, renderCost } from '../constructs/reports/cost-estimate';
+import { ASSUMPTIONS, PRICES } from '../constructs/reports/prices';
 import { clusterAppsOf } from '../constructs/model/resolve';
-import { validateInput } from '../constructs/policy/input-validation';
-import { SynthError } from '../constructs/policy/spec-error';
+import { validateInput } from '../constructs/validation/input-validation';
+import { SynthError } from '../constructs/model/spec-error';
 import { withSourceFiles } from '../constructs/synth/source-files';
 
 try {
   validateInput(CLUSTERS, APPS);
   console.log(
-    `# Estimated monthly cost (${PRICES.currency}, list prices of ${PRICES.region}/${PRICES.offsiteRegion} recorded ${PRICES.takenOn}; see constructs/cost/prices.ts)\n`,
+    `# Estimated monthly cost (${PRICES.currency}, list prices of ${PRICES.region}/${PRICES.offsiteRegion} recorded ${PRICES.takenOn}; see constructs/reports/prices.ts)\n`,
   );
   for (const cluster of CLUSTERS) {
     const apps = clusterAppsOf(cluster, APPS);

@@ -19,8 +19,8 @@ import {
   type ReleasesFile,
   type ReleaseVersion,
 } from '../constructs/model/releases';
-import { reservedNameReason } from '../constructs/policy/reserved-names';
-import { SynthError } from '../constructs/policy/spec-error';
+import { reservedNameReason } from '../constructs/validation/reserved-names';
+import { SynthError } from '../constructs/model/spec-error';
 import { parseReleasesText } from '../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
 import { changedFiles, snapshotFiles } from './lib/changed-files';

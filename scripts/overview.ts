@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { overviewFile } from '../constructs/overview/overview-files';
-import { validateInput } from '../constructs/policy/input-validation';
-import { SynthError } from '../constructs/policy/spec-error';
+import { overviewFile } from '../constructs/reports/overview-files';
+import { validateInput } from '../constructs/validation/input-validation';
+import { SynthError } from '../constructs/model/spec-error';
 import { withSourceFiles } from '../constructs/synth/source-files';
 
 const root = path.resolve(__dirname, '..');

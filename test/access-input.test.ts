@@ -2,7 +2,7 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import type { AccessSpec } from '../constructs/model/access-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { checkAccess } from '../constructs/policy/access-validation';
+import { checkAccess } from '../constructs/validation/access-validation';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_RELEASES, synthProblemsOf } from './support';
 

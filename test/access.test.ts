@@ -1,15 +1,15 @@
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { FLUX_RECONCILE_ROLE, OPERATOR_READ_ROLE } from '../constructs/access/cluster-roles';
-import { ALLOWED_CLUSTER_WRITERS, clusterFactsOf, clusterWriteProblems, clusterWritersOf } from '../constructs/access/cluster-writers';
+import { ALLOWED_CLUSTER_WRITERS, clusterFactsOf, clusterWriteProblems, clusterWritersOf } from '../constructs/reports/cluster-writers';
 import { can, describeSubject, grantsOf, writableNamespacesOf, writePathsOf, type Subject } from '../constructs/access/rbac-evaluator';
 import { appLayersOf, PLATFORM_OWNED_KINDS, tenantFileOf } from '../constructs/gitops/app-layers';
 import { APPS_LAYER_KINDS, FLUX_APPS_ACCOUNT, fluxAppsRulesOf } from '../constructs/gitops/flux-apps-identity';
 import { APP_ACCESS_LEVELS, appGroupOf, BREAK_GLASS_GROUP, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { FLUX_NAMESPACE, namespaceOf } from '../constructs/model/naming';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
-import { rbacProblems } from '../constructs/policy/rbac-rules';
-import { SynthError } from '../constructs/policy/spec-error';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { rbacProblems } from '../constructs/rules/rbac-rules';
+import { SynthError } from '../constructs/model/spec-error';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { fixtureObjectsOf, fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { AlertingSpec, ClusterSpec } from '../constructs/model/cluster-spec';
-import { checkAppAlerts, checkClusterAlerting } from '../constructs/policy/alert-validation';
+import { checkAppAlerts, checkClusterAlerting } from '../constructs/validation/alert-validation';
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
 const shop = APPS.find((a) => a.name === 'shop')!;

@@ -4,7 +4,7 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { DEFAULT_ERROR_BURST } from '../constructs/alerts/app-rules';
 import { alertRulesOf } from '../constructs/alerts/cluster-rules';
-import { ELASTALERT_ES_ROLE } from '../constructs/alerts/elasticsearch-access';
+import { ELASTALERT_ES_ROLE } from '../constructs/logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET } from '../constructs/alerts/elastalert-secrets';
 import { CHAT_WEBHOOK_ENV, CHAT_WEBHOOK_OPTION } from '../constructs/alerts/receivers';
 import { ruleFilesOf } from '../constructs/alerts/render';
@@ -15,7 +15,7 @@ import { ELASTICSEARCH_CA_SECRET } from '../constructs/model/log-contract';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { ElastAlertAddOn } from '../constructs/platform/elastalert';
 import { EXACT_VERSION } from '../constructs/platform/helm-release';
-import { schemaProblems } from '../constructs/policy/schema-validation';
+import { schemaProblems } from '../constructs/schemas/schema-validation';
 import { synthChart } from '../constructs/synth/chart-synth';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

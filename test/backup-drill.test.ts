@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { backupJobNameOf, type BackupJob } from '../constructs/model/backup-job';
 import { namespaceOf } from '../constructs/model/naming';
-import { podSpecOf } from '../constructs/policy/pod-template';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { podSpecOf } from '../constructs/rules/pod-template';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
 

@@ -1,16 +1,16 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, REPOSITORY_NEEDS, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
-import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/cloud/backup-job-rules';
+import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/rules/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
 import { allows, bucketArnResolver, resolvedResourcesOf } from '../constructs/cloud/s3-grants';
-import { synthCloud } from '../constructs/cloud/synth-cloud';
+import { synthCloud } from '../constructs/synth/synth-cloud';
 import { covers, type TerraformJson } from '../constructs/cloud/terraform-json';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { backupBucketOf, backupJobRoleOf, bucketOf, type BackupJobKind } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
-import { validateInput } from '../constructs/policy/input-validation';
-import { SynthError } from '../constructs/policy/spec-error';
+import { validateInput } from '../constructs/validation/input-validation';
+import { SynthError } from '../constructs/model/spec-error';
 
 /*
  * How restic keeps a repository in S3, read at the version the jobs run (docker.io/restic/restic:0.18.1;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { APPS } from './fixtures/specs/apps';
-import { allObjects, type KubeObject } from '../constructs/synth/kube-object';
+import { allObjects, type KubeObject } from '../constructs/model/kube-object';
 import { buildAll } from '../constructs/synth/pipeline';
 import { CHART_FIXTURES_DIR, readChartFixture, type ChartFixture } from '../scripts/lib/chart-fixture';
 import { chartValuesProblems, mergeValues, releaseValuesOf, validatorOf, type ReleaseValues } from '../scripts/lib/chart-values';

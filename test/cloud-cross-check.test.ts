@@ -3,9 +3,9 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/cloud/add-on-identities';
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
-import { backupRepositoryProblems } from '../constructs/cloud/backup-repository-check';
-import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../constructs/cloud/cross-check';
-import { terraformFileOf } from '../constructs/cloud/synth-cloud';
+import { backupRepositoryProblems } from '../constructs/rules/cloud/backup-repository-check';
+import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../constructs/rules/cloud/cross-check';
+import { terraformFileOf } from '../constructs/synth/synth-cloud';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-roles';
@@ -21,7 +21,7 @@ import {
   SECRET_STORE,
   serviceAccountOf,
 } from '../constructs/model/naming';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,5 @@
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { cloudProblems, guardrailProblems, keyPolicyProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
+import { cloudProblems, guardrailProblems, keyPolicyProblems, type TerraformJson } from '../constructs/rules/cloud/cloud-rules';
 import { KEY_ADMIN_ACTIONS, KEY_ADMIN_SID } from '../constructs/cloud/encryption-key';
 import { EKS_ADDON_VERSIONS } from '../constructs/cloud/eks-addon-versions';
 import { NODE_POLICIES } from '../constructs/cloud/node-group';

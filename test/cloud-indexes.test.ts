@@ -1,5 +1,5 @@
 import { CLUSTERS } from '../clusters';
-import { cloudProblems } from '../constructs/cloud/cloud-rules';
+import { cloudProblems } from '../constructs/rules/cloud/cloud-rules';
 import { resourcesBy, settingsOf, withIndexes } from '../constructs/cloud/terraform-json';
 import { cloudAppsOf, realCloudOf } from './support';
 

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { terraformFileOf } from '../constructs/cloud/synth-cloud';
+import { terraformFileOf } from '../constructs/synth/synth-cloud';
 import type { AppDataState, ClusterSpec } from '../constructs/model/cluster-spec';
 import { appRoleOf, backupRoleOf, bucketOf } from '../constructs/model/naming';
-import { SynthError } from '../constructs/policy/spec-error';
+import { SynthError } from '../constructs/model/spec-error';
 import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_RELEASES, tempDir, treeHash } from './support';
 

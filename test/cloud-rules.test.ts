@@ -1,8 +1,8 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
-import { accessEntryProblems, cloudProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
-import { synthCloud } from '../constructs/cloud/synth-cloud';
+import { accessEntryProblems, cloudProblems, type TerraformJson } from '../constructs/rules/cloud/cloud-rules';
+import { synthCloud } from '../constructs/synth/synth-cloud';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { resolveApp } from '../constructs/model/resolve';
 import { fixtureCloudAppsOf as appsOf, fixtureCloudOf as cloudOf } from './support';

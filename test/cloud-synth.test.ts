@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
-import { synthCloud } from '../constructs/cloud/synth-cloud';
+import { synthCloud } from '../constructs/synth/synth-cloud';
 import { resolveApp } from '../constructs/model/resolve';
 
 const ROOT = path.join(__dirname, '..');
@@ -45,7 +45,7 @@ describe('the cloud layer', () => {
 
   test('cdktf.json points the cdktf CLI at the cloud stacks', () => {
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
-    expect(config).toMatchObject({ language: 'typescript', app: 'npx tsx constructs/cloud/cdktf-main.ts' });
-    expect(fs.existsSync(path.join(ROOT, 'constructs/cloud/cdktf-main.ts'))).toBe(true);
+    expect(config).toMatchObject({ language: 'typescript', app: 'npx tsx scripts/cdktf-main.ts' });
+    expect(fs.existsSync(path.join(ROOT, 'scripts/cdktf-main.ts'))).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { synthCloud } from '../constructs/cloud/synth-cloud';
-import { estimateCost } from '../constructs/cost/estimate';
-import { PRICES, type Assumptions, type Prices } from '../constructs/cost/prices';
+import { synthCloud } from '../constructs/synth/synth-cloud';
+import { estimateCost } from '../constructs/reports/cost-estimate';
+import { PRICES, type Assumptions, type Prices } from '../constructs/reports/prices';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { clusterAppsOf, resolveApp } from '../constructs/model/resolve';
 

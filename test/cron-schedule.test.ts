@@ -1,6 +1,6 @@
-import { cronScheduleProblem } from '../constructs/policy/cron-schedule';
-import { envNameProblem } from '../constructs/policy/env-names';
-import { mountPathProblem } from '../constructs/policy/mount-paths';
+import { cronScheduleProblem } from '../constructs/validation/cron-schedule';
+import { envNameProblem } from '../constructs/validation/env-names';
+import { mountPathProblem } from '../constructs/validation/mount-paths';
 
 /*
  * The CronJob schedule grammar: robfig/cron/v3 v3.0.1 ParseStandard (parser.go, spec.go), as Kubernetes'

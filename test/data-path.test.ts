@@ -3,7 +3,7 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import { backupJobNameOf } from '../constructs/model/backup-job';
 import { GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../constructs/model/naming';
-import { terraformFileOf } from '../constructs/cloud/synth-cloud';
+import { terraformFileOf } from '../constructs/synth/synth-cloud';
 import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
@@ -18,9 +18,9 @@ import {
   retentionServiceAccountOf,
 } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
-import { backupCoverageProblems, statefulProblems } from '../constructs/policy/data-rules';
-import { podSpecOf } from '../constructs/policy/pod-template';
-import { allObjects, describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
+import { backupCoverageProblems, statefulProblems } from '../constructs/rules/data-rules';
+import { podSpecOf } from '../constructs/rules/pod-template';
+import { allObjects, describe as describeObject, type KubeObject } from '../constructs/model/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_RELEASES, fixtureOutput } from './support';
 

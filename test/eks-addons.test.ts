@@ -1,5 +1,5 @@
 import { CLUSTERS } from '../clusters';
-import { cloudProblems, eksAddonProblems, type TerraformJson } from '../constructs/cloud/cloud-rules';
+import { cloudProblems, eksAddonProblems, type TerraformJson } from '../constructs/rules/cloud/cloud-rules';
 import { EKS_ADDON_VERSIONS, EXACT_ADDON_VERSION, addonMajorOf, MOUNTPOINT_MIN_MAJOR } from '../constructs/cloud/eks-addon-versions';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { NETWORK_POLICY_ENFORCING_MODE } from '../constructs/cloud/vpc-cni-config';

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { fastYaml } from '../constructs/synth/fast-yaml';
+import { fastYaml } from '../constructs/blocks/fast-yaml';
 import { realObjects } from './support';
 
 const viaYaml = (obj: unknown): string => stringify(obj, { lineWidth: 0 });

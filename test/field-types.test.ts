@@ -1,8 +1,8 @@
 import { CLUSTERS } from '../clusters';
 import { FAILURE_STORE_FIELD_TYPES, LOG_FIELD_MAPPINGS, LOG_FIELD_TYPES, QUERIES_BY_TYPE } from '../constructs/logging/field-types';
 import { LOG_MAPPINGS_COMPONENT, retentionRequestsOf } from '../constructs/logging/log-retention';
-import { alertQueryProblems, ruleQueryProblems } from '../constructs/policy/alert-query-rules';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { alertQueryProblems, ruleQueryProblems } from '../constructs/rules/alert-query-rules';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { dynamicTypeOf, explicitTypeOf, TEMPLATES } from './es-mapping';
 import { realObjectsOf } from './support';
 

@@ -6,7 +6,7 @@ import { CLUSTERS } from '../clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { AppOverride, ClusterSpec } from '../constructs/model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES, maxPodsOf } from '../constructs/model/instance-types';
-import { PRICES } from '../constructs/cost/prices';
+import { PRICES } from '../constructs/reports/prices';
 import { synthesize, type SynthInput } from '../constructs/synth/pipeline';
 import { copyRepo, tsxCommand } from '../scripts/repo-copy';
 import { REAL_RELEASES, REPO_ROOT, synthProblemsOf, tempDir, treeHash } from './support';

@@ -1,8 +1,8 @@
 import { CLUSTERS } from '../clusters';
 import { BUFFER_LIMITS, EVENTS_STATE_SIZE, MAX_CHUNKS_UP } from '../constructs/platform/fluent-bit';
-import { bufferNeedOf, DB_ALLOWANCE, fluentBitBytes, logBufferProblems, parseClassicConfig } from '../constructs/policy/log-buffer-rules';
+import { bufferNeedOf, DB_ALLOWANCE, fluentBitBytes, logBufferProblems, parseClassicConfig } from '../constructs/rules/log-buffer-rules';
 import { parseQuantity } from '../constructs/model/quantity';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { realObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

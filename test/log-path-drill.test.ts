@@ -9,9 +9,9 @@ import { fieldTypesOf, LOG_FIELD_TYPES, type FieldType } from '../constructs/log
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
 import { ELASTICSEARCH, EVENTS_STREAM, FAILURES_SELECTOR, LOG_SHIPPER_NAMESPACE, SETUP_EVENT, STREAM_SUFFIX } from '../constructs/model/log-contract';
 import { FLUX_NAMESPACE, GATEWAY, namespaceOf } from '../constructs/model/naming';
-import { fieldUsesOf } from '../constructs/policy/alert-query-rules';
-import { podSpecOf } from '../constructs/policy/pod-template';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { fieldUsesOf } from '../constructs/rules/alert-query-rules';
+import { podSpecOf } from '../constructs/rules/pod-template';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { realObjectsOf, scopedTempDirs } from './support';
 import { requireTool } from './tool';
 

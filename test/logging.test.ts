@@ -20,8 +20,8 @@ import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
 import { logLayoutOf } from '../constructs/platform/eck-sizing';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent-bit';
-import { schemaProblems } from '../constructs/policy/schema-validation';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { schemaProblems } from '../constructs/schemas/schema-validation';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { realObjectsOf, realOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

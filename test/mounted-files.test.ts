@@ -1,7 +1,7 @@
 import { CLUSTERS } from '../clusters';
-import { podSpecOf } from '../constructs/policy/pod-template';
-import { mountedFileProblems, podMountProblems, readable, runsAsOf } from '../constructs/policy/mounted-file-rules';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { podSpecOf } from '../constructs/rules/pod-template';
+import { mountedFileProblems, podMountProblems, readable, runsAsOf } from '../constructs/rules/mounted-file-rules';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { realObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -5,7 +5,7 @@ import { flowsOf } from '../constructs/network/namespace-matrix';
 import { PolicyEvaluator } from '../constructs/network/policy-evaluator';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
-import { allObjects } from '../constructs/synth/kube-object';
+import { allObjects } from '../constructs/model/kube-object';
 import { REAL_INPUT, realOutput } from './support';
 
 /*

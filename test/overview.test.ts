@@ -2,7 +2,7 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { bucketOf } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
-import { overviewFile, overviewFileOf } from '../constructs/overview/overview-files';
+import { overviewFile, overviewFileOf } from '../constructs/reports/overview-files';
 import { realOutput } from './support';
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('docs/overview/%s.md', (env, cluster) => {

@@ -9,10 +9,10 @@ import { addOnsOf, defaultAddOns } from '../constructs/platform/default-add-ons'
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { platformStoreKeysOf } from '../constructs/platform/platform';
 import { guardRulesOf } from '../constructs/platform/public-surface-guard';
-import { edgeProblems, supplyProblems } from '../constructs/policy/edge-rules';
-import { publicSurfaceOf } from '../constructs/policy/public-surface';
-import { schemaProblems } from '../constructs/policy/schema-validation';
-import { describe as describeObject, type KubeObject } from '../constructs/synth/kube-object';
+import { edgeProblems, supplyProblems } from '../constructs/rules/edge-rules';
+import { publicSurfaceOf } from '../constructs/reports/public-surface';
+import { schemaProblems } from '../constructs/schemas/schema-validation';
+import { describe as describeObject, type KubeObject } from '../constructs/model/kube-object';
 import { byKind, fixtureObjectsOf, fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -11,9 +11,9 @@ import {
   podSecurityProblems,
   type CheckId,
   type PodForSecurity,
-} from '../constructs/policy/pod-security';
+} from '../constructs/rules/pod-security';
 
-/* The Pod Security evaluator (constructs/policy/pod-security.ts, a port of kubernetes/pod-security-admission
+/* The Pod Security evaluator (constructs/rules/pod-security.ts, a port of kubernetes/pod-security-admission
    v0.35.6) against three tables: upstream's unit tests, upstream's generated pass and fail pods, and a table
    of our own with one pod per check, judged at both levels. */
 

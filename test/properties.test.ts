@@ -3,12 +3,12 @@ import { CLUSTERS } from '../clusters';
 import { KIBANA, KIBANA_SERVICE, kibanaHostOf } from '../constructs/model/log-contract';
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, httpsListenerOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
-import { coverageProblems, hardeningProblems, outputProblems, publicSurfaceProblems, routeProblems } from '../constructs/policy/output-rules';
-import { kibanaProblems } from '../constructs/policy/kibana-rules';
-import { hostnameMatches } from '../constructs/policy/edge-rules';
-import { podLabelsOf, podSpecOf } from '../constructs/policy/pod-template';
-import { schemaProblems } from '../constructs/policy/schema-validation';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import { coverageProblems, hardeningProblems, outputProblems, publicSurfaceProblems, routeProblems } from '../constructs/rules/output-rules';
+import { kibanaProblems } from '../constructs/rules/kibana-rules';
+import { hostnameMatches } from '../constructs/rules/edge-rules';
+import { podLabelsOf, podSpecOf } from '../constructs/rules/pod-template';
+import { schemaProblems } from '../constructs/schemas/schema-validation';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { byKind, realObjects, realObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -13,7 +13,7 @@ import {
   type ReleasesFile,
   type ReleaseVersion,
 } from '../constructs/model/releases';
-import { appReleaseProblems } from '../constructs/policy/release-validation';
+import { appReleaseProblems } from '../constructs/validation/release-validation';
 import { readReleases as readReleasesFromDisk } from '../constructs/synth/releases-io';
 import { writeOutput } from '../constructs/synth/write-output';
 import { promoteCli, releaseCli, type Console } from '../scripts/lib/commands';

@@ -7,12 +7,12 @@ import { CLUSTERS } from '../clusters';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import type { ChartWorkload, DeclaredWorkload } from '../constructs/platform/chart-workload';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
-import { evictionsAllowed } from '../constructs/policy/disruption-budget';
-import { parseRendered, RenderedInputError, renderedProblems, type RenderedObject } from '../constructs/policy/rendered-check';
+import { evictionsAllowed } from '../constructs/rules/disruption-budget';
+import { parseRendered, RenderedInputError, renderedProblems, type RenderedObject } from '../constructs/rules/rendered-check';
 import { declaredWorkloadsOfCluster } from '../constructs/synth/declared-workloads-of-cluster';
 import { REAL_RELEASES, REPO_ROOT } from './support';
 
-/* The checker over rendered charts (constructs/policy/rendered-check.ts, `npm run check:rendered`). The
+/* The checker over rendered charts (constructs/rules/rendered-check.ts, `npm run check:rendered`). The
    declarations are given to it here, so these tests do not depend on what the add-ons declare today. */
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

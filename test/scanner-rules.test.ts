@@ -8,7 +8,7 @@ import {
   POLARIS_EXEMPT,
   type Scanner,
 } from '../constructs/model/scanner-exemptions';
-import { SCANNER_CHECKS } from '../constructs/policy/scanner-checks';
+import { SCANNER_CHECKS } from '../constructs/rules/scanner-checks';
 import {
   exemptionProblems,
   exemptionsOf,
@@ -16,9 +16,9 @@ import {
   recommendedLabelProblems,
   scannerProblems,
   TABLE_RULE_CHECKS,
-} from '../constructs/policy/scanner-rules';
+} from '../constructs/rules/scanner-rules';
 import { buildAll } from '../constructs/synth/pipeline';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { FIXTURE_INPUT, fixtureObjectsOf, synthProblemsOf } from './support';
 
 /* The scanner checks (kube-score, Polaris, kube-linter) and their exemptions: each check passes on the
@@ -305,7 +305,7 @@ describe('scanner exemptions', () => {
       'an exemption from a check synth does not judge',
       (o: Json[]) =>
         (pdb(o).metadata.annotations = { 'kube-score/ignore': 'stable-version', [exemptionReasonKey('kube-score', 'stable-version')]: 'an old api version' }),
-      'PodDisruptionBudget shop/shop: exempt from kube-score stable-version, which synth does not judge: exempt only from a check of policy/scanner-checks.ts that scanner-rules implements',
+      'PodDisruptionBudget shop/shop: exempt from kube-score stable-version, which synth does not judge: exempt only from a check of rules/scanner-checks.ts that scanner-rules implements',
     ],
     [
       'an exemption on the pod template',

@@ -21,10 +21,10 @@ import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { EckAddOn } from '../constructs/platform/eck';
 import { logLayoutOf, logLayoutProblems } from '../constructs/platform/eck-sizing';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { SynthError } from '../constructs/policy/spec-error';
+import { SynthError } from '../constructs/model/spec-error';
 import { buildAll } from '../constructs/synth/pipeline';
-import { estimateCost, renderCost } from '../constructs/cost/estimate';
-import { renderOverview } from '../constructs/overview/cluster-overview';
+import { estimateCost, renderCost } from '../constructs/reports/cost-estimate';
+import { renderOverview } from '../constructs/reports/cluster-overview';
 import { REAL_RELEASES, synthProblemsOf } from './support';
 
 const GiB = 2 ** 30;

@@ -7,7 +7,7 @@ import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/model/backup-job';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { SHARED_LISTENER } from '../constructs/model/gateway-layout';
-import { describe as describeObject } from '../constructs/synth/kube-object';
+import { describe as describeObject } from '../constructs/model/kube-object';
 import {
   HOSTS_ANNOTATION,
   APP_PART_OF_LABEL,
@@ -17,9 +17,9 @@ import {
   restoreServiceAccountOf,
   serviceAccountOf,
 } from '../constructs/model/naming';
-import type { AdmissionRule } from '../constructs/platform/admission-policy';
+import type { AdmissionRule } from '../constructs/blocks/admission-policy';
 import { routeHostGuardRule } from '../constructs/access/route-host-guard';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { admissionSets } from '../scripts/ci/admission-sets';
 import { byKind, fixtureObjectsOf } from './support';
 

@@ -5,7 +5,7 @@ import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { EckAddOn } from '../constructs/platform/eck';
 import { buildAll } from '../constructs/synth/pipeline';
-import { podLabelsOf } from '../constructs/policy/pod-template';
+import { podLabelsOf } from '../constructs/rules/pod-template';
 import { byKind, REAL_INPUT, realObjectsOf, synthProblemsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

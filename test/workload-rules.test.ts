@@ -8,10 +8,10 @@ import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { realObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-import { evictionsAllowed } from '../constructs/policy/disruption-budget';
-import { namespaceLevelProblems, workloadProblems } from '../constructs/policy/workload-rules';
+import { evictionsAllowed } from '../constructs/rules/disruption-budget';
+import { namespaceLevelProblems, workloadProblems } from '../constructs/rules/workload-rules';
 import { workloadValuesOf } from '../constructs/platform/workload-values';
-import type { KubeObject } from '../constructs/synth/kube-object';
+import type { KubeObject } from '../constructs/model/kube-object';
 
 /* The rules over the workloads the charts render, on fixture declarations made for these tests: a
    sound one passes, and each broken field fails with a message that names it. */

@@ -4,7 +4,7 @@ import type { AppAccessLevel } from '../model/access-spec';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
 import { FLUX_NAMESPACE } from '../model/naming';
 import { OPERATOR_READ_RULES } from './operator-read';
-import type { RbacRule } from './rbac-rule';
+import type { RbacRule } from '../model/rbac-rule';
 
 /** One RBAC rule, spelled out: no wildcard verb, resource or group anywhere. */
 

@@ -1,5 +1,5 @@
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
-import type { AdmissionRule } from '../platform/admission-policy';
+import type { AdmissionRule } from '../blocks/admission-policy';
 import { FLUX_RECONCILE_RULES } from './cluster-roles';
 
 export const FLUX_RECONCILE_GUARD = 'flux-reconcile-only';

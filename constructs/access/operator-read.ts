@@ -1,4 +1,4 @@
-import type { RbacRule } from './rbac-rule';
+import type { RbacRule } from '../model/rbac-rule';
 
 const READ = ['get', 'list', 'watch'];
 

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../synth/kube-object';
-import type { RbacRule } from './rbac-rule';
+import type { KubeObject } from '../model/kube-object';
+import type { RbacRule } from '../model/rbac-rule';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

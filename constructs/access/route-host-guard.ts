@@ -1,5 +1,5 @@
 import { APP_PART_OF_LABEL, HOSTS_ANNOTATION } from '../model/naming';
-import type { AdmissionRule } from '../platform/admission-policy';
+import type { AdmissionRule } from '../blocks/admission-policy';
 
 export const ROUTE_HOST_GUARD = 'route-hosts-owned-by-namespace';
 

@@ -1,6 +1,6 @@
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../model/backup-job';
 import { APP_PART_OF_LABEL, backupJobServiceAccountOf, selectorLabelsOf, serviceAccountOf } from '../model/naming';
-import type { AdmissionRule } from '../platform/admission-policy';
+import type { AdmissionRule } from '../blocks/admission-policy';
 
 /** The label of an app namespace that names its app (the namespace carries the app's labels). */
 const APP_NAME_LABEL = Object.keys(selectorLabelsOf('app'))[0];

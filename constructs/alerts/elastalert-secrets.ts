@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { platformSecretKeyOf } from '../model/naming';
-import { ELASTALERT_ES_USER } from './elasticsearch-access';
+import { ELASTALERT_ES_USER } from '../logging/elastalert-access';
 import { SMTP_AUTH_FILE_NAME } from './receivers';
-import { StoreSecret } from '../secrets/store-secret';
+import { StoreSecret } from '../blocks/store-secret';
 
 /** The Secret with everything ElastAlert2 logs in with, filled from the secret store. */
 export const CREDENTIALS_SECRET = {

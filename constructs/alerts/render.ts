@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { fastYaml } from '../synth/fast-yaml';
+import { fastYaml } from '../blocks/fast-yaml';
 import type { AlertingSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
 import { alertRulesOf } from './cluster-rules';

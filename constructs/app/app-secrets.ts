@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { appSecretOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
-import { StoreSecret } from '../secrets/store-secret';
+import { StoreSecret } from '../blocks/store-secret';
 
 export interface AppSecretsProps {
   readonly app: ResolvedApp;

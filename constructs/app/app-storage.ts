@@ -4,7 +4,7 @@ import { bucketOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/nami
 import type { ResolvedApp, ResolvedStorage } from '../model/resolve';
 import { BucketVolume } from './bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
-import { StoreSecret } from '../secrets/store-secret';
+import { StoreSecret } from '../blocks/store-secret';
 import { s3CredentialsSecretOf, S3_CREDENTIALS_STORE_SECRET } from '../model/naming';
 
 export interface AppStorageProps {

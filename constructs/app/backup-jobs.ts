@@ -18,7 +18,7 @@ import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import { parseQuantity } from '../model/quantity';
 import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { APP_PRIORITY } from '../model/priority-names';
-import { StoreSecret } from '../secrets/store-secret';
+import { StoreSecret } from '../blocks/store-secret';
 import { BucketVolume } from './bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { clusterDnsEgress, privateServiceEgress } from './network-policies';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { labelsOf, namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
-import { LoginPolicy } from './login-policy';
+import { LoginPolicy } from '../blocks/login-policy';
 
 export interface EdgePolicyProps {
   readonly app: ResolvedApp;

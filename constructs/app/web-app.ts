@@ -11,7 +11,7 @@ import { BackupJobs } from './backup-jobs';
 import { EdgePolicy } from './edge-policy';
 import { Isolation } from './isolation';
 import { NetworkPolicies } from './network-policies';
-import { Route } from './route';
+import { Route } from '../blocks/route';
 import { Workload } from './workload';
 
 export interface WebAppProps {

@@ -8,7 +8,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct } from 'constructs';
-import { formatCidr, parseCidr } from './cidr';
+import { formatCidr, parseCidr } from '../model/cidr';
 import { privateSubnetOf, publicSubnetOf } from './vpc-layout';
 
 export interface NetworkProps {

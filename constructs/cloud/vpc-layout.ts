@@ -1,5 +1,5 @@
 /* How a cluster's VPC is cut into subnets; the network construct builds them, the input checks keep other ranges off them. */
-import { subnetOf, type Ipv4Cidr } from './cidr';
+import { subnetOf, type Ipv4Cidr } from '../model/cidr';
 
 /** Size of each zone's private subnet (nodes, and pods through the VPC CNI): 8,192 addresses. */
 export const PRIVATE_SUBNET_PREFIX = 19;

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../synth/kube-object';
+import type { KubeObject } from '../model/kube-object';
 
 /**
  * The kinds of an app that the platform layer owns: what is cluster-scoped or shared (the Namespace, the

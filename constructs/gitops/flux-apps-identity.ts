@@ -1,10 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { RbacRule } from '../access/rbac-rule';
+import type { RbacRule } from '../model/rbac-rule';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { FLUX_NAMESPACE, labelsOf, namespaceOf } from '../model/naming';
-import { SpecProblem, SynthError } from '../policy/spec-error';
-import type { KubeObject } from '../synth/kube-object';
+import { SpecProblem, SynthError } from '../model/spec-error';
+import type { KubeObject } from '../model/kube-object';
 import { PLATFORM_OWNED_KINDS } from './app-layers';
 
 /** The account Flux impersonates to apply the apps layer, instead of its own cluster-admin. */

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ELASTICSEARCH, ELASTICSEARCH_CA_SECRET } from '../model/log-contract';
-import { StoreSecret } from '../secrets/store-secret';
+import { StoreSecret } from '../blocks/store-secret';
 
 /** The copy of Elasticsearch's HTTPS CA in a client's namespace. */
 export const ELASTICSEARCH_CA = { name: 'elasticsearch-ca', key: 'ca.crt' } as const;

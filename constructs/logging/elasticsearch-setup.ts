@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
-import { hardenedContainer, restrictedPod } from '../model/hardened-container';
+import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, KIBANA_URL, SETUP_EVENT } from '../model/log-contract';
 import type { ResolvedApp } from '../model/resolve';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL, type ScannerExemption } from '../model/scanner-exemptions';

@@ -5,7 +5,7 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { ELASTICSEARCH } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { ES_ROLES_SECRET, esRolesOf, esUsersOf, esUserSecretOf } from './elasticsearch-users';
-import { StoreSecret } from '../secrets/store-secret';
+import { StoreSecret } from '../blocks/store-secret';
 
 export interface ElasticsearchUsersProps {
   readonly cluster: ClusterSpec;

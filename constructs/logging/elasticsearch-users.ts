@@ -1,4 +1,4 @@
-import { ELASTALERT_ES_ROLE, ELASTALERT_ES_USER } from '../alerts/elasticsearch-access';
+import { ELASTALERT_ES_ROLE, ELASTALERT_ES_USER } from './elastalert-access';
 import type { EsRole } from './es-role';
 import { appLogsRoleFor, appLogsRoleOf, kibanaPasswordSecretOf, kibanaUsersOf } from './kibana-access';
 import type { AccessSpec } from '../model/access-spec';

@@ -2,7 +2,7 @@ import { ACCESS_LOG_FIELDS, EVENT_FIELDS, FAILURES_SELECTOR, LOG_FIELDS, REPORT_
 
 /*
  * The type Elasticsearch gives each field that an alert rule or a Kibana data view reads, as a table,
- * so that a query can be checked against it (constructs/policy/alert-query-rules.ts) and the log-path
+ * so that a query can be checked against it (constructs/rules/alert-query-rules.ts) and the log-path
  * drill can check what Fluent Bit ships (test/log-path-drill.test.ts).
  *
  * Where a type comes from, in the order Elasticsearch applies them to our data streams:

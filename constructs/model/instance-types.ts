@@ -6,7 +6,7 @@
  * - vCPUs and memory: the EC2 instance type pages (DescribeInstanceTypes VCpuInfo.DefaultVCpus, MemoryInfo.SizeInMiB).
  * - ENIs and IPv4 addresses per ENI: awslabs/amazon-eks-ami v20260724, nodeadm/internal/kubelet/instance-info.jsonl
  *   (defaultMaxENIs, ipv4AddressesPerInterface), the figures nodeadm computes max pods from.
- * - On-demand price: the AWS price list for eu-central-1 (Linux, USD per hour), the region of constructs/cost/prices.ts.
+ * - On-demand price: the AWS price list for eu-central-1 (Linux, USD per hour), the region of constructs/reports/prices.ts.
  * Add a type here (all four figures) before a node pool names it.
  */
 

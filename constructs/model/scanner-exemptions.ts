@@ -1,6 +1,6 @@
 /**
  * How an object says that it does not meet one check of a manifest scanner, and why. Each scanner reads
- * its own annotation on the object's metadata (sources at the tags in policy/scanner-checks.ts):
+ * its own annotation on the object's metadata (sources at the tags in rules/scanner-checks.ts):
  * - kube-score: `kube-score/ignore: <id>,<id>` (scorecard/scorecard.go, scorecard/enabled.go);
  * - Polaris: `polaris.fairwinds.com/<check>-exempt: "true"` (pkg/validator/schema.go);
  * - kube-linter: `ignore-check.kube-linter.io/<check>: <anything>` (pkg/ignore/ignore.go).

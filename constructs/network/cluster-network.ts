@@ -2,7 +2,7 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { NAMESPACE_NAME_LABEL } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
 import type { AddOn } from '../platform/add-on';
-import type { KubeObject } from '../synth/kube-object';
+import type { KubeObject } from '../model/kube-object';
 import { clusterNamespacesOf, clusterPodsOf } from './cluster-pods';
 import type { ClusterNetwork, NamespaceKind, NamespaceView } from './endpoints';
 import { externalEndpointsOf, vpcAddressesOf } from './external-endpoints';

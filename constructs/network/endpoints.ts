@@ -1,4 +1,4 @@
-import type { KubeObject } from '../synth/kube-object';
+import type { KubeObject } from '../model/kube-object';
 import type { Labels } from '../model/label-selector';
 import type { Protocol } from './port-set';
 

@@ -1,4 +1,4 @@
-import { formatCidr, parseCidr, type Ipv4Cidr } from '../cloud/cidr';
+import { formatCidr, parseCidr, type Ipv4Cidr } from '../model/cidr';
 
 // The model asks about the same few ranges and addresses millions of times: parse each once.
 const parsed = new Map<string, Ipv4Cidr>();

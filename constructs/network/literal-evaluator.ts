@@ -1,4 +1,4 @@
-import type { KubeObject } from '../synth/kube-object';
+import type { KubeObject } from '../model/kube-object';
 import type { ClusterNetwork, Endpoint, PodGroup } from './endpoints';
 import type { FlowEvaluator } from './policy-evaluator';
 import { endpointsOf } from './probes';

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../synth/kube-object';
+import type { KubeObject } from '../model/kube-object';
 import { podIdOf, type ContainerPortView, type PodGroup } from './endpoints';
 import type { Protocol } from './port-set';
 

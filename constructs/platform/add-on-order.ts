@@ -1,4 +1,4 @@
-import { SynthError } from '../policy/spec-error';
+import { SynthError } from '../model/spec-error';
 import type { AddOn } from './add-on';
 
 /**

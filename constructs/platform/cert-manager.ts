@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
-import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
+import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { clusterGatewaysOf } from './cluster-gateways';

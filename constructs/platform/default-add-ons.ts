@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../model/cluster-spec';
-import { SpecProblem, SynthError } from '../policy/spec-error';
+import { SpecProblem, SynthError } from '../model/spec-error';
 import type { AddOn, AddOnContext } from './add-on';
 import { orderAddOns } from './add-on-order';
 import { CertManagerAddOn } from './cert-manager';

@@ -4,7 +4,7 @@ import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_REPLICAS } from '../logging/log-retention';
 import { dataNodesFor, estimateLogShards, heapBytesFor, shardBudgetOf, type ShardBudget, type ShardEstimate } from '../logging/shard-budget';
-import { SpecProblem } from '../policy/spec-error';
+import { SpecProblem } from '../model/spec-error';
 
 export interface ElasticsearchSizing {
   /** The fewest data nodes; more follow from the app count (logLayoutOf). */

@@ -18,14 +18,14 @@ import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
 import { elastAlertDefaults } from './elastalert';
 import { fluentBitDefaults } from './fluent-bit';
-import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
+import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
 import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint } from './add-on';
 import type { ChartWorkload, ContainerSettings } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { ELASTICSEARCH_SIZING, logLayoutOf, logLayoutProblems, type ElasticsearchSizing } from './eck-sizing';
-import { SynthError } from '../policy/spec-error';
+import { SynthError } from '../model/spec-error';
 
 export const eckDefaults = {
   name: 'eck-operator',

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../alerts/elasticsearch-access';
+import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET, ElastAlertSecrets } from '../alerts/elastalert-secrets';
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
 import { CHAT_WEBHOOK_ENV, receiversOf, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
 import { ruleFilesOf } from '../alerts/render';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
-import { hardenedContainer, restrictedPod } from '../model/hardened-container';
+import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { SHARED_LISTENER } from '../model/gateway-layout';
 import { APP_PART_OF_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
-import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
+import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
 import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SECRET_STORE } from '../model/naming';
-import { hardenedContainer, restrictedPod, sized } from '../model/hardened-container';
+import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';

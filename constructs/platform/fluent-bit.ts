@@ -12,11 +12,11 @@ import {
   streamPrefixOf,
 } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
-import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../model/hardened-container';
+import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
-import { StoreSecret } from '../secrets/store-secret';
+import { StoreSecret } from '../blocks/store-secret';
 
 /** What this Fluent Bit release collects: every container's log on every node, or the cluster's events once. */
 export type FluentBitRole = 'container-logs' | 'events';
@@ -40,7 +40,7 @@ const STATE_DIR = '/var/fluent-bit/state';
 const SCRIPT = 'routing.lua';
 const EVENTS_UID = 10001;
 
-/** Per role: the buffer on its state volume. Both fit their volume (constructs/policy/log-buffer-rules.ts). */
+/** Per role: the buffer on its state volume. Both fit their volume (constructs/rules/log-buffer-rules.ts). */
 export const BUFFER_LIMITS: Readonly<Record<FluentBitRole, string>> = { 'container-logs': '2G', events: '512M' };
 /** The events pod's state volume: an emptyDir of this size, counted against the node's ephemeral storage. */
 export const EVENTS_STATE_SIZE = '1Gi';

@@ -1,4 +1,4 @@
-import { sized } from '../model/hardened-container';
+import { sized } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';

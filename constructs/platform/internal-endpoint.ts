@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { Construct } from 'constructs';
-import { LoginPolicy } from '../app/login-policy';
-import { HSTS, parentRefsOf } from '../app/route';
+import { LoginPolicy } from '../blocks/login-policy';
+import { HSTS, parentRefsOf } from '../blocks/route';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { GatewayLayout } from '../model/gateway-layout';
 import { EXPOSURE_LABEL, GATEWAY } from '../model/naming';

@@ -5,7 +5,7 @@ import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { GATEWAY_PROXY_NAMESPACE, namespaceOf, selectorLabelsOf } from '../model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
-import { SynthError } from '../policy/spec-error';
+import { SynthError } from '../model/spec-error';
 import type { AddOn, AddOnNetwork, NamedPort, PlatformEndpoint } from './add-on';
 import type { PodGroup } from './pod-groups';
 

@@ -6,7 +6,7 @@ import { fluxReconcileGuardRule } from '../access/flux-reconcile-guard';
 import { serviceAccountGuardRule } from '../access/service-account-guard';
 import { POD_SECURITY_REASON_ANNOTATION } from '../model/naming';
 import type { AddOn, AddOnContext } from './add-on';
-import { AdmissionPolicy } from './admission-policy';
+import { AdmissionPolicy } from '../blocks/admission-policy';
 import { namespaceLevelOf } from './namespace-level';
 import { declaredWorkloadsOf } from './declared-workloads';
 import { SECRET_CONSUMER_LABEL } from '../model/naming';

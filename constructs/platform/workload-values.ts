@@ -1,6 +1,6 @@
 import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
-import { SynthError } from '../policy/spec-error';
+import { SynthError } from '../model/spec-error';
 import type { ChartWorkload, DisruptionBudget, WorkloadValueKeys } from './chart-workload';
 
 type Values = Record<string, unknown>;

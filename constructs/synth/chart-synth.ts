@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { SynthError } from '../policy/spec-error';
-import type { KubeObject } from './kube-object';
+import { SynthError } from '../model/spec-error';
+import type { KubeObject } from '../model/kube-object';
 
 const CLUSTER_SCOPED = new Set([
   'Namespace',

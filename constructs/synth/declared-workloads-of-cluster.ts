@@ -5,7 +5,7 @@ import { clusterAppsOf } from '../model/resolve';
 import type { DeclaredWorkload } from '../platform/chart-workload';
 import { addOnsOf } from '../platform/default-add-ons';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
-import { validateReleases } from '../policy/release-validation';
+import { validateReleases } from '../validation/release-validation';
 
 /**
  * Every workload the add-ons of one cluster declare, from the same context synth builds the cluster with

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EMPTY_LEDGER, gatewayLedgerFileOf, indexOfGateway, type GatewayLedger } from '../model/gateway-layout';
-import { SynthError } from '../policy/spec-error';
+import { SynthError } from '../model/spec-error';
 
 /** Env → its ledger of which Gateway holds each host's own listener. */
 export type GatewayLedgers = Readonly<Record<string, GatewayLedger>>;

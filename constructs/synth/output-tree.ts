@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fluxEntryFileOf } from './build-cluster';
-import type { OutputFile } from './kube-object';
+import type { OutputFile } from '../model/kube-object';
 import type { OutputTree } from './output-diff';
 import { render } from './render';
 

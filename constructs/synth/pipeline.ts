@@ -1,16 +1,16 @@
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { Releases } from '../model/releases';
-import { validateEdgeInput } from '../policy/edge-validation';
-import { validateInput } from '../policy/input-validation';
-import { outputProblems } from '../policy/output-rules';
-import { validateReleases } from '../policy/release-validation';
-import { schemaProblems } from '../policy/schema-validation';
-import { SynthError } from '../policy/spec-error';
+import { validateEdgeInput } from '../validation/edge-validation';
+import { validateInput } from '../validation/input-validation';
+import { outputProblems } from '../rules/output-rules';
+import { validateReleases } from '../validation/release-validation';
+import { schemaProblems } from '../schemas/schema-validation';
+import { SynthError } from '../model/spec-error';
 import { buildCluster } from './build-cluster';
 import { withSourceFiles } from './source-files';
 import type { GatewayLedgers } from './gateway-ledger-io';
-import { allObjects, type OutputFile } from './kube-object';
+import { allObjects, type OutputFile } from '../model/kube-object';
 import { writeOutput } from './write-output';
 
 export interface SynthInput {

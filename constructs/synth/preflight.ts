@@ -3,7 +3,7 @@
  * real one (the shipped specs are full of them, and AWS refuses several only halfway through an apply), and
  * the prerequisites that no spec can hold. `npm run preflight -- --env <env>` prints them (scripts/preflight.ts).
  */
-import { parseCidr, type Ipv4Cidr } from '../cloud/cidr';
+import { parseCidr, type Ipv4Cidr } from '../model/cidr';
 import type { AppSpec } from '../model/app-spec';
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { placeholderReason, releasesFileOf, type ReleasesFile } from '../model/releases';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { releasesFileOf, type Releases, type ReleasesFile } from '../model/releases';
-import { SpecProblem, SynthError } from '../policy/spec-error';
+import { SpecProblem, SynthError } from '../model/spec-error';
 
 /** Reads `clusters/<env>/releases.json` of each env below root. Its contents are checked by validateReleases. */
 export function readReleases(root: string, envs: readonly string[]): Releases {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
-import { SpecProblem, SynthError } from '../policy/spec-error';
+import { SpecProblem, SynthError } from '../model/spec-error';
 
 /** Where `new-app` writes an app's file: one per app, named after it. Errors name the file the spec really came from (specFileOf). */
 export const appFileOf = (app: string): string => `apps/${app}.ts`;

@@ -3,8 +3,8 @@ import { buildAll, type SynthInput } from './pipeline';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { newCertificateWarnings } from '../policy/certificate-limits';
-import { allObjects, type KubeObject, type OutputFile } from './kube-object';
+import { newCertificateWarnings } from '../rules/certificate-limits';
+import { allObjects, type KubeObject, type OutputFile } from '../model/kube-object';
 import { writeOutput } from './write-output';
 
 /** A command line that cannot run: an unknown env or flag. Nothing has been read or written. */

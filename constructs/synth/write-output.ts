@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { OutputFile } from './kube-object';
+import type { OutputFile } from '../model/kube-object';
 import { newTreeOf, oldTreeOf, recoverOutput, tempFileOf } from './output-leftovers';
 import { render } from './render';
 

@@ -20,8 +20,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { parseRendered, RenderedInputError } from '../../constructs/policy/rendered-check';
-import type { KubeObject } from '../../constructs/synth/kube-object';
+import { parseRendered, RenderedInputError } from '../../constructs/rules/rendered-check';
+import type { KubeObject } from '../../constructs/model/kube-object';
 import { clusterScopedKindsOf } from './helm-releases';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

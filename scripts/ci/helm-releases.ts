@@ -7,7 +7,7 @@
  * HelmRelease's own), values are spec.values, and post-renderers run in order.
  */
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
-import type { KubeObject } from '../../constructs/synth/kube-object';
+import type { KubeObject } from '../../constructs/model/kube-object';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -16,8 +16,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { CLUSTERS } from '../../clusters';
-import { parseRendered, RenderedInputError } from '../../constructs/policy/rendered-check';
-import type { KubeObject } from '../../constructs/synth/kube-object';
+import { parseRendered, RenderedInputError } from '../../constructs/rules/rendered-check';
+import type { KubeObject } from '../../constructs/model/kube-object';
 import {
   clusterScopedKindsOf,
   helmTemplateArgs,

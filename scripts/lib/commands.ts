@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeVersion, releasesFileOf } from '../../constructs/model/releases';
-import { SpecProblem, SynthError } from '../../constructs/policy/spec-error';
+import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { RefError, renderedTree, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { describePreflightItem, preflightOf } from '../../constructs/synth/preflight';
 import { readReleasesFile } from '../../constructs/synth/releases-io';
-import { SynthError } from '../../constructs/policy/spec-error';
+import { SynthError } from '../../constructs/model/spec-error';
 import type { Console } from './commands';
 import type { Repo } from './release';
 

@@ -18,8 +18,8 @@ import {
   type AppRelease,
   type ReleaseVersion,
 } from '../../constructs/model/releases';
-import { appReleaseProblems } from '../../constructs/policy/release-validation';
-import { SpecProblem, SynthError } from '../../constructs/policy/spec-error';
+import { appReleaseProblems } from '../../constructs/validation/release-validation';
+import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { renderedTree, treeOnDisk } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';

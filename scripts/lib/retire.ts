@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { AppSpec } from '../../constructs/model/app-spec';
 import { backupBucketOf, backupPrefixOf, bucketOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf } from '../../constructs/model/naming';
 import { releasesFileOf, renderReleasesFile, type ReleasesFile } from '../../constructs/model/releases';
-import { SynthError } from '../../constructs/policy/spec-error';
+import { SynthError } from '../../constructs/model/spec-error';
 import { parseReleasesText } from '../../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../../constructs/synth/source-files';
 import { tsxCommand } from '../repo-copy';

@@ -1,0 +1,69 @@
+import { parse } from 'yaml';
+import { fieldTypesOf, QUERIES_BY_TYPE } from '../logging/field-types';
+import type { KubeObject } from '../model/kube-object';
+
+/*
+ * Every alert rule ElastAlert2 runs queries each field as its type answers: exact terms (term, terms,
+ * wildcard, prefix) on keywords only, phrases (match, match_phrase) on analysed text only, ranges on
+ * numbers and dates. A wildcard on a `match_only_text` field, or a term on one, matches single words, so
+ * the rule silently never fires. The types are those of the field table (constructs/logging/field-types.ts);
+ * a field the table does not type is a problem too. The rules are read back from the ElastAlert2
+ * HelmRelease, as they will run.
+ */
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The (query kind, field) pairs of one filter clause; unknown clauses are returned as such. */
+export function fieldUsesOf(clause: Json): { query: string; field: string }[] {
+  const [[kind, body]] = Object.entries(clause ?? { '(empty)': {} }) as [string, Json][];
+  switch (kind) {
+    case 'term':
+    case 'terms':
+    case 'wildcard':
+    case 'prefix':
+    case 'match':
+    case 'match_phrase':
+    case 'range':
+      return Object.keys(body).map((field) => ({ query: kind, field }));
+    case 'exists':
+      return [{ query: kind, field: body.field }];
+    case 'bool':
+      return ['must', 'filter', 'should', 'must_not'].flatMap((key) => (body[key] ?? []).flatMap(fieldUsesOf));
+    default:
+      return [{ query: kind, field: '' }];
+  }
+}
+
+/** The problems of one rendered rule (ElastAlert2's YAML as an object). */
+export function ruleQueryProblems(file: string, rule: Json): string[] {
+  const table = fieldTypesOf(String(rule.index ?? ''));
+  const uses = [...(rule.filter ?? []).flatMap(fieldUsesOf), ...(rule.query_key !== undefined ? [{ query: 'query_key', field: String(rule.query_key) }] : [])];
+  const problems: string[] = [];
+  for (const { query, field } of uses) {
+    const at = `alert rule "${file}"`;
+    if (!field) {
+      problems.push(`${at}: filter clause "${query}" is not one the field table can judge`);
+      continue;
+    }
+    const typing = table[field];
+    if (!typing) {
+      problems.push(`${at}: ${query} on ${field}, which the field table (constructs/logging/field-types.ts) does not type for index ${rule.index}`);
+      continue;
+    }
+    // A query key groups by exact value: it needs a keyword, as a term query does.
+    const allowed = QUERIES_BY_TYPE[typing.type];
+    const asked = query === 'query_key' ? 'term' : query;
+    if (!allowed.includes(asked)) {
+      problems.push(`${at}: ${query} on ${field}, a ${typing.type} field (${typing.from}); a ${typing.type} answers only ${allowed.join(', ')}`);
+    }
+  }
+  return problems;
+}
+
+/** Every rule of every ElastAlert2 release among the objects. */
+export function alertQueryProblems(objects: readonly KubeObject[]): string[] {
+  return objects
+    .filter((o) => o.kind === 'HelmRelease' && (o.spec as Json)?.chart?.spec?.chart === 'elastalert2')
+    .flatMap((release) => Object.entries(((release.spec as Json).values?.rules ?? {}) as Record<string, string>))
+    .flatMap(([file, text]) => ruleQueryProblems(file, parse(text)));
+}

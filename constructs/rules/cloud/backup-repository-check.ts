@@ -1,0 +1,111 @@
+import { backupJobNameOf, type BackupJob } from '../../model/backup-job';
+import type { ClusterSpec } from '../../model/cluster-spec';
+import { backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, backupPrefixOf, namespaceOf } from '../../model/naming';
+import { SpecProblem } from '../../model/spec-error';
+import { describe, type KubeObject } from '../../model/kube-object';
+import { REPOSITORY_NEEDS } from '../../cloud/backup-job-roles';
+import { rolesOf } from '../../cloud/iam-principals';
+import { allows } from '../../cloud/s3-grants';
+import { asList, covers, ref, regionOf, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
+
+/** Every backup job of an app; `satisfies` makes tsc list a job added to BackupJob here too. */
+const JOBS = Object.keys({ backup: 1, retention: 1, check: 1, restore: 1 } satisfies Record<BackupJob, 1>) as BackupJob[];
+/** The repository form the backup jobs use: restic's S3 backend over HTTPS, `<endpoint>/<bucket>/<prefix>`. */
+const S3_REPOSITORY = /^s3:https:\/\/([^/]+)\/([^/]+)\/(.+)$/;
+
+/**
+ * The cloud side against the backup jobs of one cluster. Every backup, retention, check and restore
+ * CronJob of a running app sets RESTIC_REPOSITORY to the near backup bucket that the Terraform defines
+ * (backupBucketOf), in the cluster's region, below the app's own prefix (backupPrefixOf); and the job runs
+ * as the ServiceAccount of its kind (backupJobServiceAccountOf), which Pod Identity binds, alone, to the
+ * role of that kind of job (backupJobRoleOf), which may do there what restic does for the job. A CronJob
+ * that sets RESTIC_REPOSITORY but is no app's backup job is a problem too: nothing would check it.
+ */
+export function backupRepositoryProblems(
+  json: TerraformJson,
+  objects: readonly KubeObject[],
+  cluster: Pick<ClusterSpec, 'name' | 'region'>,
+  apps: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  const nearName = backupBucketOf(cluster.name);
+  const near = resourcesOf(json, 'aws_s3_bucket').find(([, b]) => b.bucket === nearName);
+  const nearRegion = near && regionOf(json, near[1].provider);
+  const endpoint = `s3.${cluster.region}.amazonaws.com`;
+  const roles = rolesOf(json);
+  const associations = resourcesOf(json, 'aws_eks_pod_identity_association').map(([, a]) => a);
+
+  for (const cronJob of objects.filter((o) => o.kind === 'CronJob')) {
+    const { name, namespace } = cronJob.metadata;
+    const app = apps.find((a) => namespace === namespaceOf(a) && JOBS.some((job) => name === backupJobNameOf(a, job)));
+    const pod: Json = (cronJob.spec as Json)?.jobTemplate?.spec?.template?.spec ?? {};
+    const settings = ((pod.containers ?? []) as Json[]).flatMap((c) =>
+      ((c.env ?? []) as Json[])
+        .filter((e) => e.name === 'RESTIC_REPOSITORY' || e.name === 'AWS_DEFAULT_REGION')
+        .map((e) => ({ field: `${describe(cronJob)}: containers[${c.name}].env.${e.name}`, ...e })),
+    );
+    const repositories = settings.filter((e) => e.name === 'RESTIC_REPOSITORY');
+    if (app === undefined) {
+      const problem = `is set, but ${describe(cronJob)} is no backup job of a running app, so nothing checks which repository it writes`;
+      for (const e of repositories) problems.push(new SpecProblem({ cluster: cluster.name }, e.field, e.value, problem).toString());
+      continue;
+    }
+    const say = (field: string, value: unknown, problem: string) =>
+      problems.push(new SpecProblem({ cluster: cluster.name, app }, field, value, problem).toString());
+    if (repositories.length === 0) say(`${describe(cronJob)}: containers[*].env.RESTIC_REPOSITORY`, undefined, 'is not set: the job has no repository');
+    for (const e of settings.filter((s) => s.name === 'AWS_DEFAULT_REGION' && s.value !== cluster.region)) {
+      say(e.field, e.value ?? e.valueFrom, `must be the cluster's region ${cluster.region}`);
+    }
+
+    const prefix = backupPrefixOf(app);
+    for (const e of repositories) {
+      const [, host, bucket, path] = S3_REPOSITORY.exec(typeof e.value === 'string' ? e.value : '') ?? [];
+      if (host === undefined) {
+        say(e.field, e.value ?? e.valueFrom, `must be a plain value of the form s3:https://${endpoint}/${nearName}/${prefix.replace(/\/$/, '')}`);
+        continue;
+      }
+      if (host !== endpoint) say(e.field, e.value, `talks to ${host}, not to ${endpoint}, the S3 endpoint of the cluster's region ${cluster.region}`);
+      if (bucket !== nearName) say(e.field, e.value, `names bucket "${bucket}", not the near backup bucket "${nearName}"`);
+      else if (!near) say(e.field, e.value, `names bucket "${bucket}", which the Terraform does not define`);
+      else if (nearRegion !== cluster.region) {
+        say(e.field, e.value, `names bucket "${bucket}", which the Terraform puts in ${nearRegion}, not in the cluster's region ${cluster.region}`);
+      }
+      if (`${path.replace(/\/$/, '')}/` !== prefix) say(e.field, e.value, `names prefix "${path}", not the app's backup prefix "${prefix}"`);
+    }
+    if (!near || repositories.length === 0) continue;
+
+    // The job's ServiceAccount is the one of its kind, bound to exactly its role, which may do what the job does.
+    const job = JOBS.find((j) => name === backupJobNameOf(app, j))!;
+    const roleName = backupJobRoleOf(cluster.name, app, job);
+    const role = roles.find((r) => r.name === roleName);
+    const account = `${namespace}/${pod.serviceAccountName}`;
+    const accountField = `${describe(cronJob)}: spec.jobTemplate.spec.template.spec.serviceAccountName`;
+    if (pod.serviceAccountName !== backupJobServiceAccountOf(app, job)) {
+      say(accountField, pod.serviceAccountName, `the ${job} job must run as ${backupJobServiceAccountOf(app, job)}, the account of its role ${roleName}`);
+    }
+    if (!role) {
+      say(accountField, pod.serviceAccountName, `the Terraform has no ${job} job role ${roleName}`);
+      continue;
+    }
+    const bound = associations.filter((a) => a.role_arn === ref('aws_iam_role', role.address, 'arn')).map((a) => `${a.namespace}/${a.service_account}`);
+    if (bound.length !== 1 || bound[0] !== account) {
+      say(
+        accountField,
+        pod.serviceAccountName,
+        `Pod Identity binds the role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to exactly ${account}`,
+      );
+    }
+    const arn = ref('aws_s3_bucket', near[0], 'arn');
+    for (const [action, key] of REPOSITORY_NEEDS[job]) {
+      const target = `${arn}/${prefix}${key}`;
+      if (!role.statements.some((s) => allows(s, action) && (asList(s.Resource) as string[]).some((r) => covers(r, target)))) {
+        say(
+          `${describe(cronJob)}: RESTIC_REPOSITORY`,
+          repositories[0].value,
+          `the ${job} job's role ${role.name} may not ${action} ${nearName}/${prefix}${key}, which restic does for it`,
+        );
+      }
+    }
+  }
+  return problems;
+}

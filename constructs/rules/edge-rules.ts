@@ -1,0 +1,141 @@
+import { isOneLabelBelow, MAX_LISTENERS_PER_GATEWAY } from '../model/gateway-layout';
+import { EXPOSURE_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
+import { EXACT_VERSION } from '../platform/helm-release';
+import { ES_ROLES_SECRET } from '../logging/elasticsearch-users';
+import { describe, type KubeObject } from '../model/kube-object';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The edge of one cluster: every routed host has an HTTPS listener with a certificate from the issuer,
+ * the HTTP listener only redirects, every routed host sends HSTS and is rate limited, and internal
+ * routes (and only they) sit behind a login. A route's exposure label (platform endpoints) or its
+ * namespace's (apps) says which it is; internal wins if either says so, and a route with neither fails.
+ */
+export function edgeProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [...gatewayProblems(objects)];
+  const gateways = objects.filter((o) => o.kind === 'Gateway');
+  const gateway = gateways.find((g) => g.metadata.name === GATEWAY.name);
+  const listenersOf = (name: string): Json[] => (gateways.find((g) => g.metadata.name === name)?.spec as Json)?.listeners ?? [];
+  const listeners: Json[] = (gateway?.spec as Json)?.listeners ?? [];
+  const certificates = new Map(objects.filter((o) => o.kind === 'Certificate').map((c) => [(c.spec as Json).secretName, (c.spec as Json).dnsNames ?? []]));
+  const routes = objects.filter((o) => o.kind === 'HTTPRoute');
+  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata.name, n]));
+  // The policies of each kind and namespace, so each route looks only at its own namespace's.
+  const byKindAndNamespace = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const key = `${o.kind} ${o.metadata.namespace}`;
+    const group = byKindAndNamespace.get(key);
+    if (group) group.push(o);
+    else byKindAndNamespace.set(key, [o]);
+  }
+  const targets = (kind: string, route: KubeObject, also = (_p: KubeObject) => true) =>
+    (byKindAndNamespace.get(`${kind} ${route.metadata.namespace}`) ?? []).some(
+      (p) =>
+        p.kind === kind &&
+        p.metadata.namespace === route.metadata.namespace &&
+        (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) &&
+        also(p),
+    );
+
+  for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
+    const spec = route.spec as Json;
+    // The HTTPS listeners the route attaches to by name, on whichever Gateway each is.
+    const attached: Json[] = (spec.parentRefs ?? []).flatMap((p: Json) =>
+      listenersOf(p.name).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'),
+    );
+    for (const host of spec.hostnames as string[]) {
+      const listener = attached.find((l) => hostnameMatches(l.hostname, host));
+      if (!listener) {
+        problems.push(`${describe(route)}: host ${host} has no HTTPS listener on the Gateway`);
+        continue;
+      }
+      const cert = listener.tls?.certificateRefs?.[0]?.name;
+      if (!(certificates.get(cert) ?? []).some((name: string) => hostnameMatches(name, host))) {
+        problems.push(`${describe(route)}: host ${host} has no Certificate for its listener`);
+      }
+    }
+    const hsts = spec.rules.every((rule: Json) =>
+      (rule.filters ?? []).some((f: Json) => f.responseHeaderModifier?.set?.some((h: Json) => h.name === 'Strict-Transport-Security')),
+    );
+    if (!hsts) problems.push(`${describe(route)}: a rule does not send HSTS`);
+    if (!targets('BackendTrafficPolicy', route)) problems.push(`${describe(route)}: no BackendTrafficPolicy rate-limits it`);
+    const declared = [route.metadata.labels?.[EXPOSURE_LABEL], namespaces.get(route.metadata.namespace!)?.metadata.labels?.[EXPOSURE_LABEL]];
+    const exposure = declared.includes('internal') ? 'internal' : declared.includes('public') ? 'public' : undefined;
+    const login = targets('SecurityPolicy', route, (p) => !!((p.spec as Json).oidc || (p.spec as Json).basicAuth));
+    if (!exposure) problems.push(`${describe(route)}: neither the route nor its namespace says whether it is public or internal`);
+    if (exposure === 'internal' && !login) problems.push(`${describe(route)}: the app is internal but its route has no login SecurityPolicy`);
+    if (exposure === 'public' && targets('SecurityPolicy', route)) problems.push(`${describe(route)}: the app is public but its route has a SecurityPolicy`);
+  }
+  if (gateway) {
+    const http = listeners.find((l) => l.name === HTTP_LISTENER);
+    const redirect = routes.some(
+      (r) =>
+        (r.spec as Json).parentRefs?.some((p: Json) => p.sectionName === HTTP_LISTENER) &&
+        (r.spec as Json).rules.every((rule: Json) => rule.filters?.some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')),
+    );
+    if (!http || !redirect) problems.push(`${describe(gateway)}: the HTTP listener does not redirect to HTTPS`);
+  }
+  return problems;
+}
+
+/** A listener or certificate name matches a host exactly, or as `*.<domain>` one label above it (RFC 6125 §6.4.3). */
+export const hostnameMatches = (pattern: string | undefined, host: string): boolean =>
+  pattern !== undefined && (pattern === host || (pattern.startsWith('*.') && isOneLabelBelow(host, pattern.slice(2))));
+
+/**
+ * The Gateways merged onto one fleet (Envoy Gateway v1.5.1, mergeGateways): each within Gateway API's 64
+ * listeners; no protocol, port and hostname twice across them (the later one would be Conflicted,
+ * internal/gatewayapi/validate.go validateConflictedMergedListeners); :80 on the first Gateway only; and a
+ * ClientTrafficPolicy for each, since one attached to a Gateway covers that Gateway's listeners only.
+ */
+export function gatewayProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  const policies = objects.filter((o) => o.kind === 'ClientTrafficPolicy');
+  for (const gateway of objects.filter((o) => o.kind === 'Gateway')) {
+    const listeners: Json[] = (gateway.spec as Json)?.listeners ?? [];
+    if (listeners.length > MAX_LISTENERS_PER_GATEWAY)
+      problems.push(`${describe(gateway)}: has ${listeners.length} listeners, more than ${MAX_LISTENERS_PER_GATEWAY}`);
+    for (const l of listeners) {
+      const key = `${l.protocol}:${l.hostname ?? ''}:${l.port}`;
+      const other = seen.get(key);
+      if (other) problems.push(`${describe(gateway)}: listener ${l.name} repeats ${key} of ${other}; merged Gateways must not`);
+      seen.set(key, `${gateway.metadata.name}/${l.name}`);
+      if (l.port === 80 && gateway.metadata.name !== GATEWAY.name)
+        problems.push(`${describe(gateway)}: listener ${l.name} is on :80, which only Gateway ${GATEWAY.name} holds`);
+    }
+    const covered = policies.some(
+      (p) =>
+        p.metadata.namespace === gateway.metadata.namespace &&
+        (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'Gateway' && t.name === gateway.metadata.name),
+    );
+    if (!covered) problems.push(`${describe(gateway)}: no ClientTrafficPolicy of its own`);
+  }
+  return problems;
+}
+
+/**
+ * ECK reads Elasticsearch role definitions only from a Secret. They hold no credential, so that one
+ * Secret, by name and with its one key, may carry data.
+ */
+const isRoleDefinitions = (o: KubeObject): boolean =>
+  o.metadata.name === ES_ROLES_SECRET.name &&
+  o.metadata.namespace === ES_ROLES_SECRET.namespace &&
+  o.data === undefined &&
+  Object.keys((o as Json).stringData ?? {}).join() === ES_ROLES_SECRET.key;
+
+/** No Secret with data in git (role definitions aside), no hostPort, and every chart pinned to an exact version. */
+export function supplyProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of objects) {
+    if (o.kind === 'Secret' && (o.data !== undefined || o.stringData !== undefined) && !isRoleDefinitions(o)) {
+      problems.push(`${describe(o)}: carries secret data; reference the secret store instead`);
+    }
+    if (o.kind === 'HelmRelease' && !EXACT_VERSION.test((o.spec as Json)?.chart?.spec?.version ?? ''))
+      problems.push(`${describe(o)}: chart version is not pinned exactly`);
+    const json = JSON.stringify(o.spec ?? {});
+    if (json.includes('"hostPort"')) problems.push(`${describe(o)}: uses a hostPort`);
+  }
+  return problems;
+}

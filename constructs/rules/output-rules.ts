@@ -1,0 +1,127 @@
+import type { ClusterSpec } from '../model/cluster-spec';
+import { describe, type KubeObject } from '../model/kube-object';
+import { alertQueryProblems } from './alert-query-rules';
+import { podLabelsOf, podSpecOf } from './pod-template';
+import { backupCoverageProblems, statefulProblems } from './data-rules';
+import { edgeProblems, hostnameMatches, supplyProblems } from './edge-rules';
+import { kibanaProblems } from './kibana-rules';
+import { logBufferProblems } from './log-buffer-rules';
+import { mountedFileProblems } from './mounted-file-rules';
+import { rbacProblems } from './rbac-rules';
+import { exemptionProblems, recommendedLabelProblems, scannerProblems } from './scanner-rules';
+
+/* The properties every synthesized cluster must have. They run on every synth, and the tests run them
+   against broken objects to show that each one can fail. */
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const selects = (selector: Json, labels: Record<string, string>): boolean =>
+  !!selector && !selector.matchExpressions && Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+/** Non-root, read-only root, no privilege escalation, all capabilities dropped, seccomp, requests and limits. */
+export function hardeningProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  for (const obj of objects) {
+    const pod = podSpecOf(obj);
+    if (!pod) continue;
+    if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push(`${describe(obj)}: shares a host namespace`);
+    if (pod.automountServiceAccountToken !== false) problems.push(`${describe(obj)}: automountServiceAccountToken is not false`);
+    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+      const where = `${describe(obj)} container ${c.name}`;
+      const sc = c.securityContext ?? {};
+      if ((sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot) !== true) problems.push(`${where}: runAsNonRoot is not true`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+      if (sc.privileged) problems.push(`${where}: is privileged`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where}: does not drop ALL capabilities`);
+      if (sc.capabilities?.add?.length) problems.push(`${where}: adds capabilities ${sc.capabilities.add.join(',')}`);
+      if ((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault')
+        problems.push(`${where}: seccompProfile is not RuntimeDefault`);
+      for (const bound of ['requests', 'limits']) {
+        for (const resource of ['cpu', 'memory']) {
+          if (!c.resources?.[bound]?.[resource]) problems.push(`${where}: has no ${resource} ${bound.slice(0, -1)}`);
+        }
+      }
+      if (obj.kind === 'Deployment' && (!c.readinessProbe || !c.livenessProbe)) problems.push(`${where}: lacks a readiness or liveness probe`);
+    }
+  }
+  return problems;
+}
+
+/** Every Deployment sits behind a default-deny NetworkPolicy, has a PDB, and is spread over zones. */
+export function coverageProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const byNamespace = new Map<string | undefined, KubeObject[]>();
+  for (const o of objects) {
+    const list = byNamespace.get(o.metadata.namespace) ?? [];
+    list.push(o);
+    byNamespace.set(o.metadata.namespace, list);
+  }
+  const inNamespace = (kind: string, ns?: string) => (byNamespace.get(ns) ?? []).filter((o) => o.kind === kind);
+  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+    const ns = deployment.metadata.namespace;
+    const labels = podLabelsOf(deployment);
+    const policies = inNamespace('NetworkPolicy', ns).map((p) => p.spec as Json);
+    const denyAll = policies.some(
+      (p) =>
+        Object.keys(p.podSelector ?? {}).length === 0 && p.policyTypes?.includes('Ingress') && p.policyTypes?.includes('Egress') && !p.ingress && !p.egress,
+    );
+    if (!denyAll) problems.push(`${describe(deployment)}: its namespace has no default-deny NetworkPolicy`);
+    if (!policies.some((p) => p.ingress && selects(p.podSelector, labels)))
+      problems.push(`${describe(deployment)}: no NetworkPolicy admits traffic to its pods`);
+    if (!inNamespace('PodDisruptionBudget', ns).some((p) => selects((p.spec as Json).selector, labels))) {
+      problems.push(`${describe(deployment)}: no PodDisruptionBudget selects its pods`);
+    }
+    const spread = podSpecOf(deployment).topologySpreadConstraints ?? [];
+    for (const key of ['topology.kubernetes.io/zone', 'kubernetes.io/hostname']) {
+      if (!spread.some((s: Json) => s.topologyKey === key && selects(s.labelSelector, labels)))
+        problems.push(`${describe(deployment)}: not spread over ${key}`);
+    }
+  }
+  return problems;
+}
+
+/** Every host of every HTTPRoute is attached to an HTTPS listener for that host (its own, or the shared `*.<domain>`). */
+export function routeProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const gateways = new Map(objects.filter((o) => o.kind === 'Gateway').map((g) => [g.metadata.name, ((g.spec as Json)?.listeners ?? []) as Json[]]));
+  for (const route of objects.filter((o) => o.kind === 'HTTPRoute')) {
+    const spec = route.spec as Json;
+    const refs: Json[] = spec.parentRefs ?? [];
+    const listeners = refs.flatMap((p) => (gateways.get(p.name) ?? []).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'));
+    for (const host of spec.hostnames ?? []) {
+      if (!listeners.some((l) => hostnameMatches(l.hostname, host)))
+        problems.push(`${describe(route)}: host ${host} is not attached to an HTTPS listener for it`);
+    }
+    if (refs.some((p) => p.sectionName === undefined))
+      problems.push(`${describe(route)}: a parentRef has no sectionName, so it would attach to the plain HTTP listener too`);
+  }
+  return problems;
+}
+
+/** No Service opens a port on the nodes or a load balancer of its own (the Gateway's comes from its EnvoyProxy). */
+export function publicSurfaceProblems(objects: readonly KubeObject[]): string[] {
+  return objects
+    .filter((o) => o.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes((o.spec as Json)?.type))
+    .map((o) => `${describe(o)}: type ${(o.spec as Json).type} is public; only the shared Gateway may be`);
+}
+
+/** Every rule, over the objects of one cluster. */
+export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => [
+  ...hardeningProblems(objects),
+  ...coverageProblems(objects),
+  ...routeProblems(objects),
+  ...publicSurfaceProblems(objects),
+  ...edgeProblems(objects),
+  ...kibanaProblems(objects, cluster.internalAccess),
+  ...supplyProblems(objects),
+  ...statefulProblems(objects),
+  ...backupCoverageProblems(objects),
+  ...rbacProblems(objects),
+  ...mountedFileProblems(objects),
+  ...logBufferProblems(objects, cluster),
+  ...alertQueryProblems(objects),
+  ...scannerProblems(objects),
+  ...exemptionProblems(objects),
+  ...recommendedLabelProblems(objects),
+];

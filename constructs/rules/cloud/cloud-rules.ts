@@ -11,7 +11,19 @@ import { eksAddonProblems } from './eks-addon-rules';
 import { guardrailProblems } from './guardrail-rules';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { keyPolicyProblems } from './key-policy-rules';
-import { asList, first, grants, parsePolicy, ref, regionOf, resourcesOf, settingsOf, withIndexes, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import {
+  asList,
+  first,
+  grants,
+  parsePolicy,
+  ref,
+  regionOf,
+  resourcesOf,
+  settingsOf,
+  withIndexes,
+  type Json,
+  type TerraformJson,
+} from '../../cloud/terraform-json';
 
 export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';

@@ -17,6 +17,7 @@ import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/reso
 import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import { parseQuantity } from '../model/quantity';
 import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
+import { hardenedContainer } from '../blocks/hardened-container';
 import { APP_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../blocks/store-secret';
 import { BucketVolume } from './bucket-volume';
@@ -182,7 +183,7 @@ export class BackupJobs extends Construct {
                       env: env(job, spec.env),
                       volumeMounts: [...spec.mounts, ...common],
                       resources: resourcesOf(BACKUP_JOB_RESOURCES, podVolumes),
-                      securityContext: hardenedAs(app.runAsUser),
+                      securityContext: hardenedContainer({ user: app.runAsUser }),
                     },
                   ],
                   volumes: podVolumes,
@@ -208,7 +209,7 @@ export class BackupJobs extends Construct {
           command: [...hook.command],
           envFrom: app.secrets.length > 0 ? [{ secretRef: { name: appSecretOf(app.name) } }] : undefined,
           volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.tmp, BACKUP_PATHS.tmp)],
-          securityContext: hardenedAs(app.runAsUser),
+          securityContext: hardenedContainer({ user: app.runAsUser }),
         },
       ],
     });
@@ -239,17 +240,6 @@ interface JobShape {
   /** Their resources are the job's, set with the pod's volumes. */
   readonly initContainers?: Omit<Container, 'resources'>[];
 }
-
-const hardenedAs = (user: number) => ({
-  runAsNonRoot: true,
-  runAsUser: user,
-  runAsGroup: user,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-});
 
 /** The job's cpu and memory, and local disk for its logs and every scratch volume of its pod (they count toward the pod's). */
 function resourcesOf(r: typeof BACKUP_JOB_RESOURCES, podVolumes: readonly Volume[]) {

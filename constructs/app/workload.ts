@@ -16,6 +16,7 @@ import {
   SPREAD_NOT_ANTI_AFFINITY,
   UNHEALTHY_POD_EVICTION,
 } from '../model/scanner-exemptions';
+import { hardenedPlusContainer } from '../blocks/hardened-container';
 import { APP_PRIORITY } from '../model/priority-names';
 import { SERVICE_PORT } from '../model/naming';
 
@@ -105,16 +106,7 @@ export class Workload extends Construct {
         ),
         ...Object.fromEntries(app.secrets.map((ref) => [ref.env, kplus.EnvValue.fromSecretValue({ secret: secret!, key: ref.env })])),
       },
-      securityContext: {
-        ensureNonRoot: true,
-        user,
-        group: user,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: hardenedPlusContainer(user),
       resources: {
         cpu: { request: kplus.Cpu.millis(millis(app.resources.cpu.request)), limit: kplus.Cpu.millis(millis(app.resources.cpu.limit)) },
         memory: { request: sizeOf(app.resources.memory.request), limit: sizeOf(app.resources.memory.limit) },

@@ -142,7 +142,7 @@ export class ElasticsearchSetup extends Construct {
             requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
             limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
           },
-          securityContext: { ...hardenedContainer(), runAsUser: SETUP_USER, runAsGroup: SETUP_USER, privileged: false },
+          securityContext: hardenedContainer({ user: SETUP_USER }),
           volumeMounts: [
             { name: 'requests', mountPath: SETUP_MOUNTS.requests, readOnly: true },
             { name: 'es-user', mountPath: SETUP_MOUNTS.credentials, readOnly: true },

@@ -1,5 +1,6 @@
 /* IPv4 CIDR arithmetic for the VPC layout and the checks on it. Plain data, no cdktf. */
 
+import { PRIVATE_RANGES } from './network-ranges';
 export interface Ipv4Cidr {
   /** The network address as an unsigned 32-bit number. */
   readonly address: number;
@@ -34,8 +35,8 @@ export function subnetOf(parent: Ipv4Cidr, newPrefix: number, index: number): Ip
   return { address: parent.address + index * size, prefix: newPrefix };
 }
 
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((r) => parseCidr(r)!);
+const PRIVATE = PRIVATE_RANGES.map((r) => parseCidr(r)!);
 
 /** Whether the whole range lies in RFC 1918 private space. */
 export const isPrivateCidr = (cidr: Ipv4Cidr): boolean =>
-  PRIVATE_RANGES.some((r) => cidr.prefix >= r.prefix && Math.floor(cidr.address / 2 ** (32 - r.prefix)) === r.address / 2 ** (32 - r.prefix));
+  PRIVATE.some((r) => cidr.prefix >= r.prefix && Math.floor(cidr.address / 2 ** (32 - r.prefix)) === r.address / 2 ** (32 - r.prefix));

@@ -102,7 +102,7 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
           // One instance only: two would send every alert twice (it has no leader election).
           replicas: 1,
           podSecurityContext: restrictedPod(UID),
-          containers: { elastalert: { securityContext: { ...hardenedContainer(), runAsUser: UID }, resources: this.props.resources } },
+          containers: { elastalert: { securityContext: hardenedContainer({ user: UID }), resources: this.props.resources } },
           // The chart has no key for it: a post-renderer sets it.
           priorityClassName: PLATFORM_PRIORITY,
         },

@@ -26,12 +26,11 @@ export const storageDeletes = (storage: ResolvedStorage | undefined): boolean =>
  * S3 in the cluster's region; delete only where its storage deletes. The app role and a GeeseFS app's
  * IAM user get exactly these statements.
  */
-export function appDataStatements(bucketArn: string, dataKeyArn: string, region: string, deletes: boolean): PolicyStatement[] {
-  const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } };
+export function appDataStatements(bucket: SecureBucket, dataKey: EncryptionKey, region: string, deletes: boolean): PolicyStatement[] {
   return [
-    { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
-    { Sid: 'UseAppObjects', Effect: 'Allow', Action: deletes ? [...APP_OBJECT_ACTIONS, APP_DELETE_ACTION] : APP_OBJECT_ACTIONS, Resource: `${bucketArn}/*` },
-    { Sid: 'UseAppDataKey', Effect: 'Allow', Action: APP_DATA_KEY_ACTIONS, Resource: dataKeyArn, Condition: viaS3 },
+    bucket.grantBucket('ListAppBucket', ['s3:ListBucket', 's3:GetBucketLocation']),
+    bucket.grantObjects('UseAppObjects', deletes ? [...APP_OBJECT_ACTIONS, APP_DELETE_ACTION] : APP_OBJECT_ACTIONS),
+    dataKey.grantThroughS3('UseAppDataKey', APP_DATA_KEY_ACTIONS, region),
   ];
 }
 /** What an app's role or user may do with the data key, through S3. */
@@ -66,15 +65,10 @@ export class AppRole extends PodIdentityRole {
       namespace: namespaceOf(app),
       serviceAccount: serviceAccountOf(app),
       policyName: 'app-data',
-      statements: appDataStatements(props.bucket.resource.arn, props.dataKey.arn, props.region, props.deletes),
+      statements: appDataStatements(props.bucket, props.dataKey, props.region, props.deletes),
       roleAddress: appRoleAddressOf(app),
       associationAddress: podIdentityAddressOf(app),
     });
-    props.dataKey.allow({
-      sid: APP_DATA_KEY_SID,
-      principal: { AWS: this.role.arn },
-      actions: APP_DATA_KEY_ACTIONS,
-      condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
-    });
+    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, this.role.arn, APP_DATA_KEY_ACTIONS, props.region);
   }
 }

@@ -96,7 +96,7 @@ export class AuditTrail extends Construct {
           fieldSelector: [
             { field: 'eventCategory', equalTo: ['Data'] },
             { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-            { field: 'resources.ARN', startsWith: props.dataEventBuckets.map((b) => `${b.resource.arn}/`) },
+            { field: 'resources.ARN', startsWith: props.dataEventBuckets.map((b) => `${b.arn}/`) },
           ],
         },
       ],

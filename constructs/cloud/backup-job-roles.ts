@@ -88,12 +88,12 @@ export const BACKUP_JOB_IDENTITIES: Readonly<
   restore: { roleOf: restoreRoleOf, serviceAccountOf: restoreServiceAccountOf },
 };
 
-/** What the statements of a job role name: ARNs, usually Terraform references. */
+/** What the statements of a job role name. */
 export interface BackupJobScope {
-  readonly bucketArn: string;
-  readonly dataKeyArn: string;
-  readonly backupArn: string;
-  readonly backupKeyArn: string;
+  readonly bucket: SecureBucket;
+  readonly dataKey: EncryptionKey;
+  readonly backup: SecureBucket;
+  readonly backupKey: EncryptionKey;
   /** The app's backup prefix, with its trailing slash. */
   readonly prefix: string;
   /** The cluster's region: the keys may be used only through S3 there. */
@@ -102,46 +102,40 @@ export interface BackupJobScope {
 
 /** Everything one job role may do. */
 export function backupJobStatements(role: BackupJobRole, scope: BackupJobScope): PolicyStatement[] {
-  const { bucketArn, backupArn, prefix } = scope;
-  const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${scope.region}.amazonaws.com` } };
-  const repository = `${backupArn}/${prefix}*`;
-  const locks = `${backupArn}/${prefix}${RESTIC_LOCKS}*`;
+  const { bucket, backup, prefix, region } = scope;
+  const repository = `${prefix}*`;
+  const locks = `${prefix}${RESTIC_LOCKS}*`;
   const backupBucket: PolicyStatement[] = [
     // restic's S3 client asks for the bucket's region unless told; the answer reveals no one's data.
-    { Sid: 'LocateBackupBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: backupArn },
-    { Sid: 'ListOwnBackups', Effect: 'Allow', Action: 's3:ListBucket', Resource: backupArn, Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } },
-    { Sid: 'UseBackupKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: scope.backupKeyArn, Condition: viaS3 },
+    backup.grantBucket('LocateBackupBucket', 's3:GetBucketLocation'),
+    backup.grantBucket('ListOwnBackups', 's3:ListBucket', { StringLike: { 's3:prefix': [`${prefix}*`] } }),
+    scope.backupKey.grantThroughS3('UseBackupKey', ['kms:Decrypt', 'kms:GenerateDataKey'], region),
   ];
-  const listAppBucket: PolicyStatement = { Sid: 'ListAppBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn };
+  const listAppBucket = bucket.grantBucket('ListAppBucket', ['s3:ListBucket', 's3:GetBucketLocation']);
   switch (role) {
     case 'backup':
       return [
         listAppBucket,
-        { Sid: 'ReadAppObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/*` },
-        { Sid: 'ReadAppDataKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: scope.dataKeyArn, Condition: viaS3 },
+        bucket.grantObjects('ReadAppObjects', 's3:GetObject'),
+        scope.dataKey.grantThroughS3('ReadAppDataKey', 'kms:Decrypt', region),
         ...backupBucket,
         // Adding is a plain PutObject; S3 versioning keeps what an overwrite would replace.
-        { Sid: 'AddToOwnBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: repository },
-        { Sid: 'RemoveOwnLocks', Effect: 'Allow', Action: 's3:DeleteObject', Resource: locks },
+        backup.grantObjects('AddToOwnBackups', ['s3:GetObject', 's3:PutObject'], repository),
+        backup.grantObjects('RemoveOwnLocks', 's3:DeleteObject', locks),
       ];
     case 'retention':
-      return [...backupBucket, { Sid: 'PruneOwnBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: repository }];
+      return [...backupBucket, backup.grantObjects('PruneOwnBackups', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], repository)];
     case 'restore':
       return [
         listAppBucket,
         // tar unlinks a file before it writes it again: on the versioned bucket a delete adds a delete
         // marker and keeps the version. No DeleteObjectVersion: a restore never erases history.
-        {
-          Sid: 'RestoreAppObjects',
-          Effect: 'Allow',
-          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-          Resource: `${bucketArn}/*`,
-        },
-        { Sid: 'UseAppDataKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: scope.dataKeyArn, Condition: viaS3 },
+        bucket.grantObjects('RestoreAppObjects', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']),
+        scope.dataKey.grantThroughS3('UseAppDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], region),
         ...backupBucket,
-        { Sid: 'ReadOwnBackups', Effect: 'Allow', Action: 's3:GetObject', Resource: repository },
+        backup.grantObjects('ReadOwnBackups', 's3:GetObject', repository),
         // restore, dump and snapshots hold a read lock; unlock removes stale ones.
-        { Sid: 'HoldOwnLocks', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: locks },
+        backup.grantObjects('HoldOwnLocks', ['s3:PutObject', 's3:DeleteObject'], locks),
       ];
   }
 }
@@ -171,10 +165,10 @@ export class BackupJobRoles extends Construct {
     super(scope, id);
     const { app, cluster } = props;
     const jobScope: BackupJobScope = {
-      bucketArn: props.bucket.resource.arn,
-      dataKeyArn: props.dataKey.arn,
-      backupArn: props.backup.bucket.resource.arn,
-      backupKeyArn: props.backup.key.arn,
+      bucket: props.bucket,
+      dataKey: props.dataKey,
+      backup: props.backup.bucket,
+      backupKey: props.backup.key,
       prefix: backupPrefixOf(app),
       region: props.region,
     };
@@ -197,12 +191,11 @@ export class BackupJobRoles extends Construct {
       });
     this.roles = { backup: role('backup'), retention: role('retention'), restore: role('restore') };
 
-    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } };
     const readWrite = ['kms:Decrypt', 'kms:GenerateDataKey'];
-    props.dataKey.allow({ sid: 'BackupJobsReadAppDataThroughS3', principal: { AWS: this.roles.backup.role.arn }, actions: ['kms:Decrypt'], condition: viaS3 });
-    props.dataKey.allow({ sid: 'RestoreJobsWriteAppDataThroughS3', principal: { AWS: this.roles.restore.role.arn }, actions: readWrite, condition: viaS3 });
+    props.dataKey.allowThroughS3('BackupJobsReadAppDataThroughS3', this.roles.backup.role.arn, ['kms:Decrypt'], props.region);
+    props.dataKey.allowThroughS3('RestoreJobsWriteAppDataThroughS3', this.roles.restore.role.arn, readWrite, props.region);
     for (const kind of BACKUP_JOB_ROLES) {
-      props.backup.key.allow({ sid: 'BackupJobsUseBackupsThroughS3', principal: { AWS: this.roles[kind].role.arn }, actions: readWrite, condition: viaS3 });
+      props.backup.key.allowThroughS3('BackupJobsUseBackupsThroughS3', this.roles[kind].role.arn, readWrite, props.region);
     }
   }
 }

@@ -76,55 +76,26 @@ export class BackupVault extends Construct {
       name: `${clusterName}-backup-replication`,
       assumeRolePolicy: serviceTrust('s3.amazonaws.com'),
     });
-    const nearArn = this.near.resource.arn;
-    const offsiteArn = this.offsite.resource.arn;
     const policy = new IamRolePolicy(this, 'ReplicationPolicy', {
       role: role.name,
       name: 'replicate-backups-offsite',
       policy: policyDocument([
-        { Sid: 'ReadReplicationConfiguration', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: nearArn },
-        {
-          Sid: 'ReadSourceVersions',
-          Effect: 'Allow',
-          Action: [
-            's3:GetObjectVersionForReplication',
-            's3:GetObjectVersionAcl',
-            's3:GetObjectVersionTagging',
-            's3:GetObjectRetention',
-            's3:GetObjectLegalHold',
-          ],
-          Resource: `${nearArn}/*`,
-        },
-        { Sid: 'WriteReplicas', Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], Resource: `${offsiteArn}/*` },
-        {
-          Sid: 'DecryptSource',
-          Effect: 'Allow',
-          Action: 'kms:Decrypt',
-          Resource: this.nearKey.arn,
-          Condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
-        },
-        {
-          Sid: 'EncryptReplicas',
-          Effect: 'Allow',
-          Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
-          Resource: this.offsiteKey.arn,
-          Condition: { StringEquals: { 'kms:ViaService': `s3.${props.offsiteRegion}.amazonaws.com` } },
-        },
+        this.near.grantBucket('ReadReplicationConfiguration', ['s3:GetReplicationConfiguration', 's3:ListBucket']),
+        this.near.grantObjects('ReadSourceVersions', [
+          's3:GetObjectVersionForReplication',
+          's3:GetObjectVersionAcl',
+          's3:GetObjectVersionTagging',
+          's3:GetObjectRetention',
+          's3:GetObjectLegalHold',
+        ]),
+        this.offsite.grantObjects('WriteReplicas', ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags']),
+        this.nearKey.grantThroughS3('DecryptSource', 'kms:Decrypt', props.region),
+        this.offsiteKey.grantThroughS3('EncryptReplicas', ['kms:Encrypt', 'kms:GenerateDataKey'], props.offsiteRegion),
       ]),
     });
 
-    this.nearKey.allow({
-      sid: 'ReplicationReadsBackupsThroughS3',
-      principal: { AWS: role.arn },
-      actions: ['kms:Decrypt'],
-      condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
-    });
-    this.offsiteKey.allow({
-      sid: 'ReplicationWritesReplicasThroughS3',
-      principal: { AWS: role.arn },
-      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-      condition: { StringEquals: { 'kms:ViaService': `s3.${props.offsiteRegion}.amazonaws.com` } },
-    });
+    this.nearKey.allowThroughS3('ReplicationReadsBackupsThroughS3', role.arn, ['kms:Decrypt'], props.region);
+    this.offsiteKey.allowThroughS3('ReplicationWritesReplicasThroughS3', role.arn, ['kms:Encrypt', 'kms:GenerateDataKey'], props.offsiteRegion);
 
     new S3BucketReplicationConfigurationA(this, 'Replication', {
       bucket: this.near.resource.id,
@@ -138,7 +109,7 @@ export class BackupVault extends Construct {
           deleteMarkerReplication: { status: 'Enabled' },
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
           destination: {
-            bucket: offsiteArn,
+            bucket: this.offsite.arn,
             storageClass: 'STANDARD',
             encryptionConfiguration: { replicaKmsKeyId: this.offsiteKey.arn },
           },

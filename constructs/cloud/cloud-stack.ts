@@ -168,12 +168,7 @@ export class CloudStack extends TerraformStack {
       accountId,
     });
     for (const person of [...cluster.access.platformAdmins].sort()) {
-      auditKey.allow({
-        sid: 'PlatformAdminsReadAuditLogsThroughS3',
-        principal: { AWS: cluster.access.people[person].iamRoleArn },
-        actions: ['kms:Decrypt'],
-        condition: { StringEquals: { 'kms:ViaService': `s3.${cluster.region}.amazonaws.com` } },
-      });
+      auditKey.allowThroughS3('PlatformAdminsReadAuditLogsThroughS3', cluster.access.people[person].iamRoleArn, ['kms:Decrypt'], cluster.region);
     }
     const auditLogs = { region: cluster.region, accountId, key: auditKey, accessLogs: logs.near, retentionDays: settings.data.accessLogDays };
     new FlowLogs(this, 'FlowLogs', { ...auditLogs, clusterName: cluster.name, vpcId: network.vpc.id });

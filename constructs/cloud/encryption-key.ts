@@ -2,7 +2,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Lazy, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, type PolicyStatement } from './iam-policy';
+import { policyDocument, type PolicyStatement, viaS3 } from './iam-policy';
 
 /**
  * What the account itself may do with a key: administer it, never use it. The account root as principal
@@ -95,6 +95,16 @@ export class EncryptionKey extends Construct {
     const alias = new KmsAlias(this, 'Alias', { provider: props.provider, name: `alias/${props.alias}`, targetKeyId: this.resource.keyId });
     alias.overrideLogicalId(`${props.address}_alias`);
     this.arn = this.resource.arn;
+  }
+
+  /** An identity statement allowing `actions` on the key, only through S3 in `region`. */
+  grantThroughS3(sid: string, actions: string | readonly string[], region: string): PolicyStatement {
+    return { Sid: sid, Effect: 'Allow', Action: actions, Resource: this.arn, Condition: viaS3(region) };
+  }
+
+  /** The key policy's side of grantThroughS3: names `principalArn` under `sid`. */
+  allowThroughS3(sid: string, principalArn: string, actions: readonly string[], region: string): void {
+    this.allow({ sid, principal: { AWS: principalArn }, actions, condition: viaS3(region) });
   }
 
   /** Names one principal in the key policy, with what it may do. */

@@ -77,7 +77,7 @@ export class FlowLogs extends Construct {
       vpcId: props.vpcId,
       trafficType: 'ALL',
       logDestinationType: 's3',
-      logDestination: this.bucket.resource.arn,
+      logDestination: this.bucket.arn,
       maxAggregationInterval: FLOW_LOG_AGGREGATION_SECONDS,
       destinationOptions: { fileFormat: 'parquet', perHourPartition: true },
       tags: { Name: `${props.clusterName}-vpc` },

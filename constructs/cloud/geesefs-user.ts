@@ -47,14 +47,9 @@ export class GeesefsUser extends Construct {
       user: this.user.name,
       name: 'app-data',
       // GeeseFS renames by copying and deleting: its storage always deletes.
-      policy: policyDocument(appDataStatements(props.bucket.resource.arn, props.dataKey.arn, props.region, true)),
+      policy: policyDocument(appDataStatements(props.bucket, props.dataKey, props.region, true)),
     }).overrideLogicalId(`${address}_policy`);
-    props.dataKey.allow({
-      sid: APP_DATA_KEY_SID,
-      principal: { AWS: this.user.arn },
-      actions: APP_DATA_KEY_ACTIONS,
-      condition: { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` } },
-    });
+    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, this.user.arn, APP_DATA_KEY_ACTIONS, props.region);
 
     const store = secretStoreKeyOf(props.env, app, S3_CREDENTIALS_STORE_SECRET);
     new TerraformOutput(this, 'Name', {

@@ -14,6 +14,9 @@ export interface PolicyStatement {
 
 export const policyDocument = (statements: readonly PolicyStatement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
+/** A KMS key used only by S3 on the caller's behalf, in one region. */
+export const viaS3 = (region: string) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } });
+
 /** Trust policy that lets one AWS service assume a role. */
 export const serviceTrust = (service: string, actions: readonly string[] = ['sts:AssumeRole']): string =>
   policyDocument([{ Sid: 'TrustService', Effect: 'Allow', Principal: { Service: service }, Action: actions }]);

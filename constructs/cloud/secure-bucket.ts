@@ -55,6 +55,8 @@ export class SecureBucket extends Construct {
   readonly versioning: S3BucketVersioningA;
   /** The bucket policy: what delivers into the bucket waits for it. */
   readonly policy: S3BucketPolicy;
+  /** The bucket's ARN (a Terraform reference). */
+  readonly arn: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -75,6 +77,7 @@ export class SecureBucket extends Construct {
       }),
       '',
     );
+    this.arn = this.resource.arn;
     const bucket = this.resource.id;
 
     const ownership = pin(
@@ -169,5 +172,15 @@ export class SecureBucket extends Construct {
         'object_lock',
       );
     }
+  }
+
+  /** An identity statement allowing `actions` on the bucket itself (list, locate), optionally under a condition. */
+  grantBucket(sid: string, actions: string | readonly string[], condition?: PolicyStatement['Condition']): PolicyStatement {
+    return { Sid: sid, Effect: 'Allow', Action: actions, Resource: this.arn, ...(condition ? { Condition: condition } : {}) };
+  }
+
+  /** An identity statement allowing `actions` on the objects whose keys match `keys` (all of them by default). */
+  grantObjects(sid: string, actions: string | readonly string[], keys = '*'): PolicyStatement {
+    return { Sid: sid, Effect: 'Allow', Action: actions, Resource: `${this.arn}/${keys}` };
   }
 }

@@ -14,6 +14,7 @@ import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { ELASTICSEARCH_CA_SECRET } from '../constructs/model/log-contract';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { ElastAlertAddOn } from '../constructs/platform/elastalert';
+import { EckAddOn } from '../constructs/platform/eck';
 import { EXACT_VERSION } from '../constructs/platform/helm-release';
 import { schemaProblems } from '../constructs/schemas/schema-validation';
 import { synthChart } from '../constructs/synth/chart-synth';
@@ -166,7 +167,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on i
 
   test('it is pinned, needs the ECK operator, and runs restricted', () => {
     expect(addOn.chart.version).toMatch(EXACT_VERSION);
-    expect(addOn.dependsOn).toEqual(['eck-operator']);
+    expect(addOn.dependsOn).toEqual([EckAddOn]);
     const [workload] = addOn.workloads();
     expect(workload.podSecurity).toBe('restricted');
     expect(workload.settings.containers.elastalert.securityContext).toMatchObject({

@@ -3,8 +3,11 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { EXPOSURE_LABEL, GATEWAY, namespaceOf } from '../constructs/model/naming';
 import { ES_ROLES_SECRET } from '../constructs/logging/elasticsearch-users';
-import type { AddOn } from '../constructs/platform/add-on';
-import { orderAddOns } from '../constructs/platform/add-on-order';
+import { Chart, Testing } from 'cdk8s';
+import type { AddOn, AddOnKind } from '../constructs/platform/add-on';
+import { dependencyNamesOf, orderAddOns } from '../constructs/platform/add-on-order';
+import { EckAddOn } from '../constructs/platform/eck';
+import { clientsOf, PlatformNetworkPolicies } from '../constructs/platform/platform-network-policies';
 import { addOnsOf, defaultAddOns } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { platformStoreKeysOf } from '../constructs/platform/platform';
@@ -17,23 +20,75 @@ import { byKind, fixtureObjectsOf, fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
-const fakeAddOn = (name: string, dependsOn: string[]): AddOn => ({ ...defaultAddOns()[0], name, dependsOn, values: () => ({}) });
+/** Throwaway add-on kinds for the ordering rules: an add-on is of a kind by its prototype, as `instanceof` sees it. */
+const kind = (): AddOnKind => class {} as unknown as AddOnKind;
+const [KindA, KindB, Ghost] = [kind(), kind(), kind()];
+Object.defineProperty(Ghost, 'name', { value: 'Ghost' });
+const fakeAddOn = (of: AddOnKind, name: string, dependsOn: () => AddOnKind[]): AddOn =>
+  Object.setPrototypeOf(
+    {
+      ...defaultAddOns()[0],
+      name,
+      get dependsOn() {
+        return dependsOn();
+      },
+      values: () => ({}),
+    },
+    of.prototype,
+  );
 
 describe('add-on contract', () => {
   test('the default add-ons install in dependency order', () => {
-    const order = addOnsOf(CLUSTERS[0]).map((a) => a.name);
-    for (const addOn of defaultAddOns()) {
-      for (const dep of addOn.dependsOn) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(addOn.name));
+    const addOns = addOnsOf(CLUSTERS[0]);
+    const order = addOns.map((a) => a.name);
+    expect(addOns.some((a) => a.dependsOn.length > 0)).toBe(true);
+    for (const addOn of addOns) {
+      for (const dep of dependencyNamesOf(addOn, addOns)) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(addOn.name));
     }
   });
   test('a missing dependency fails synth, naming both add-ons', () => {
-    expect(() => orderAddOns([fakeAddOn('a', ['ghost'])])).toThrow('add-on "a": field "dependsOn" = "ghost": that add-on is not enabled in this cluster');
+    expect(() => orderAddOns([fakeAddOn(KindA, 'a', () => [Ghost])])).toThrow(
+      'add-on "a": field "dependsOn" = Ghost: no add-on of that kind is enabled in this cluster',
+    );
   });
   test('a cycle fails synth and shows it', () => {
-    expect(() => orderAddOns([fakeAddOn('a', ['b']), fakeAddOn('b', ['a'])])).toThrow('add-on "a": field "dependsOn" forms a cycle: a -> b -> a');
+    expect(() => orderAddOns([fakeAddOn(KindA, 'a', () => [KindB]), fakeAddOn(KindB, 'b', () => [KindA])])).toThrow(
+      'add-on "a": field "dependsOn" forms a cycle: a -> b -> a',
+    );
+  });
+  test('a dependency is found by its kind, whatever the add-on is named', () => {
+    const renamed = fakeAddOn(KindB, 'renamed-b', () => []);
+    expect(
+      dependencyNamesOf(
+        fakeAddOn(KindA, 'a', () => [KindB]),
+        [renamed],
+      ),
+    ).toEqual(['renamed-b']);
   });
   test('disabling an add-on another needs fails synth', () => {
-    expect(() => addOnsOf({ ...CLUSTERS[0], disabledAddOns: ['envoy-gateway'] })).toThrow('add-on "cert-manager": field "dependsOn" = "envoy-gateway"');
+    expect(() => addOnsOf({ ...CLUSTERS[0], disabledAddOns: ['envoy-gateway'] })).toThrow('add-on "cert-manager": field "dependsOn" = EnvoyGatewayAddOn');
+  });
+  test("a port open to clients admits exactly the namespaces whose add-ons call it; no add-on names another's namespace", () => {
+    const addOns = defaultAddOns();
+    const eck = addOns.find((a) => a instanceof EckAddOn)!;
+    const [port] = eck.network.ingressFromClients ?? [];
+    const callers = addOns.filter((a) => a.network.egressToNamespaces?.some((c) => c.namespace === eck.namespace && c.ports.some((p) => p.port === port.port)));
+    expect(callers.length).toBeGreaterThan(0);
+    expect(clientsOf(eck.namespace, addOns).get(port.port)).toEqual([...new Set(callers.map((a) => a.namespace))].sort());
+    expect(
+      clientsOf(
+        eck.namespace,
+        addOns.filter((a) => !callers.includes(a)),
+      ).get(port.port),
+    ).toBeUndefined();
+  });
+  test('a port open to clients that no add-on calls fails synth, naming the add-on and the port', () => {
+    const eck = defaultAddOns().find((a) => a instanceof EckAddOn)!;
+    const chart = new Chart(Testing.app(), 'c');
+    const props = { addOns: [eck], clients: new Map(), cluster: CLUSTERS[0], apps: [], endpoints: [], pods: [] };
+    expect(() => new PlatformNetworkPolicies(chart, 'n', props)).toThrow(
+      /add-on "eck-operator": field "network.ingressFromClients" = 9200: no add-on calls it/,
+    );
   });
 });
 
@@ -48,7 +103,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
       const spec = releases.find((r) => r.metadata.name === addOn.name)!.spec as Json;
       expect(spec.chart.spec.version).toBe(addOn.chart.version);
       expect(spec.chart.spec.version).toMatch(/^v?\d+\.\d+\.\d+$/);
-      expect((spec.dependsOn ?? []).map((d: Json) => d.name)).toEqual([...addOn.dependsOn].sort());
+      expect((spec.dependsOn ?? []).map((d: Json) => d.name)).toEqual(dependencyNamesOf(addOn, addOns));
       expect(spec.install.crds).toBe('CreateReplace');
       expect(spec.upgrade.remediation.retries).toBeGreaterThan(0);
     }

@@ -87,7 +87,7 @@ test('a namespace that admits a port no workload of it declares fails synth, nam
   try {
     const problems = synthProblemsOf(() => buildAll(REAL_INPUT));
     expect(problems.join('\n')).toMatch(
-      /add-on "eck-operator": field "network.ingressFromNamespaces" = 9200: no workload declared in namespace logging listens on it/,
+      /add-on "eck-operator": field "network.ingressFromClients" = 9200: no workload declared in namespace logging listens on it/,
     );
   } finally {
     EckAddOn.prototype.workloads = original;

@@ -37,8 +37,11 @@ export interface AddOnNetwork {
   readonly ingressFromAnywhere?: readonly NamedPort[];
   /** Ports the API server calls (admission webhooks, an APIService), admitted from the VPC, where its private endpoint sits. */
   readonly ingressFromApiServer?: readonly NamedPort[];
-  /** Ports that accept traffic only from the pods of these namespaces (a service for a few platform clients). */
-  readonly ingressFromNamespaces?: readonly { readonly port: number; readonly namespaces: readonly string[] }[];
+  /**
+   * Ports that accept traffic only from its clients: the platform namespaces whose add-ons call the port
+   * (their `egressToNamespaces`). The platform finds them; no add-on names another's namespace.
+   */
+  readonly ingressFromClients?: readonly NamedPort[];
   /** It calls the Kubernetes API: its private endpoint in the VPC and the `kubernetes` Service, on 443. */
   readonly egressApiServer?: boolean;
   /** Ports it calls in other platform namespaces. */
@@ -73,6 +76,9 @@ export interface PlatformEndpoint {
   readonly backendTls?: { readonly caSecret: string; readonly hostname: string };
 }
 
+/** An add-on class, named where one add-on needs another: by reference, so a renamed add-on keeps its links. */
+export type AddOnKind = abstract new (...args: never[]) => AddOn;
+
 export interface AddOnContext {
   readonly cluster: ClusterSpec;
   readonly apps: readonly ResolvedApp[];
@@ -91,8 +97,8 @@ export interface AddOn {
   readonly name: string;
   readonly namespace: string;
   readonly chart: ChartSource;
-  /** Names of add-ons that must be installed first (their CRDs or webhooks). */
-  readonly dependsOn: readonly string[];
+  /** The add-ons that must be installed first (their CRDs or webhooks). */
+  readonly dependsOn: readonly AddOnKind[];
   readonly network: AddOnNetwork;
   /**
    * What its chart's ClusterRoles let its controllers do across the cluster, in one line, read from the
@@ -142,7 +148,7 @@ export abstract class HelmAddOn<D extends AddOnDefaults = AddOnDefaults> impleme
   readonly name: string;
   readonly namespace: string;
   readonly chart: ChartSource;
-  abstract readonly dependsOn: readonly string[];
+  abstract readonly dependsOn: readonly AddOnKind[];
   abstract readonly network: AddOnNetwork;
   abstract readonly clusterRights: string;
   protected readonly props: D;

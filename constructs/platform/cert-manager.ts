@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { CLUSTER_ISSUER, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { EnvoyGatewayAddOn } from './envoy-gateway';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
@@ -30,7 +31,7 @@ export type CertManagerProps = Partial<typeof certManagerDefaults>;
  */
 export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
-  readonly dependsOn: readonly string[] = ['envoy-gateway'];
+  readonly dependsOn: readonly AddOnKind[] = [EnvoyGatewayAddOn];
   // The API server calls its webhook (chart v1.18.2, values.yaml webhook.securePort: 10250). On the
   // internet: the ACME server and Route53's API (443), each host's HTTP-01 self-check through the load
   // balancer (80), and DNS-01's self-check, which asks the zone's authoritative name servers directly

@@ -1,5 +1,5 @@
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -18,7 +18,7 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
  * the node pool's max from the cluster spec), and shrinks it again when nodes sit idle.
  */
 export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
-  readonly dependsOn: readonly string[] = [];
+  readonly dependsOn: readonly AddOnKind[] = [];
   readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'EC2 and Auto Scaling APIs' }], awsCredentials: true };
   /** From the chart at its pinned version. */
   readonly clusterRights =

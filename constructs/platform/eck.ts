@@ -16,12 +16,10 @@ import { parseQuantity } from '../model/quantity';
 import { ElasticsearchSetup } from '../logging/elasticsearch-setup';
 import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
-import { elastAlertDefaults } from './elastalert';
-import { fluentBitDefaults } from './fluent-bit';
 import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
 import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint, type AddOnKind } from './add-on';
 import type { ChartWorkload, ContainerSettings } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { ELASTICSEARCH_SIZING, logLayoutOf, logLayoutProblems, type ElasticsearchSizing } from './eck-sizing';
@@ -58,13 +56,13 @@ const kibanaUser = <T extends object>(context: T) => ({ ...context, runAsUser: 1
  * BackendTLSPolicy), and every client of Elasticsearch verifies its own copy of Elasticsearch's CA.
  */
 export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
-  readonly dependsOn: readonly string[] = [];
+  readonly dependsOn: readonly AddOnKind[] = [];
   // The API server calls the operator's webhook (chart 3.2.0, values.yaml webhook.port: 9443).
   // Elasticsearch's 9200 admits only its clients' namespaces; Kibana's 5601 only the Gateway's proxies, as
   // its endpoint below. The operator, Elasticsearch, Kibana and the setup job talk inside the namespace.
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 9443, name: 'webhook' }],
-    ingressFromNamespaces: [{ port: ELASTICSEARCH_PORT, namespaces: [fluentBitDefaults.namespace, elastAlertDefaults.namespace] }],
+    ingressFromClients: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }],
     egressApiServer: true,
   };
   /** From the chart at its pinned version. */

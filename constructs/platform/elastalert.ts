@@ -7,7 +7,8 @@ import { ruleFilesOf } from '../alerts/render';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
 import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { EckAddOn } from './eck';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -34,7 +35,7 @@ function alertingOf(cluster: ClusterSpec): AlertingSpec {
  * own least-privilege user; every credential comes from External Secrets.
  */
 export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
-  readonly dependsOn: readonly string[] = ['eck-operator'];
+  readonly dependsOn: readonly AddOnKind[] = [EckAddOn];
   // Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet.
   readonly network: AddOnNetwork = {
     egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],

@@ -5,7 +5,7 @@ import { APP_PART_OF_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
 import { topologySpreadOf } from '../model/topology-spread';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
@@ -53,7 +53,7 @@ const httpsListener = (name: string, hostname: string, secret: string, namespace
  * The proxies' Deployment, HPA and PDB come from the one EnvoyProxy and cover the whole fleet.
  */
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
-  readonly dependsOn: readonly string[] = [];
+  readonly dependsOn: readonly AddOnKind[] = [];
   // The proxies take the load balancer's traffic, client addresses kept, so from anywhere. The API server
   // calls the controller's topology webhook (chart v1.5.1, templates/envoy-gateway-deployment.yaml: port
   // `webhook` 9443 while topologyInjector.enabled, its default). The controller fetches the OIDC issuer's

@@ -1,5 +1,6 @@
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { EnvoyGatewayAddOn } from './envoy-gateway';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -20,7 +21,7 @@ export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
  * step, which is what lets ACME HTTP-01 (and so TLS) work on its own.
  */
 export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
-  readonly dependsOn: readonly string[] = ['envoy-gateway'];
+  readonly dependsOn: readonly AddOnKind[] = [EnvoyGatewayAddOn];
   // Route53's API only: with the aws provider and the gateway-httproute source, external-dns v0.18.0 sends
   // no DNS query of its own (miekg/dns is used only by its ovh and rfc2136 providers), so no port 53 out.
   readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'Route53 API' }], awsCredentials: true };

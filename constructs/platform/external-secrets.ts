@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SECRET_STORE } from '../model/naming';
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { SECRET_CONSUMER_LABEL } from '../model/naming';
@@ -22,7 +22,7 @@ export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
  * the controller's Pod Identity role. Apps reference keys in the store; no secret value is in git.
  */
 export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaults> {
-  readonly dependsOn: readonly string[] = [];
+  readonly dependsOn: readonly AddOnKind[] = [];
   // The API server calls its webhook (chart 0.19.2, values.yaml webhook.port: 10250).
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 10250, name: 'webhook' }],

@@ -13,7 +13,8 @@ import {
 } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { EckAddOn } from './eck';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../blocks/store-secret';
@@ -77,7 +78,7 @@ export function expectedRetryWindowSeconds(retry: { limit: number; base: number;
  * retry a refused chunk for hours, not forever (RETRY).
  */
 export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
-  readonly dependsOn: readonly string[] = ['eck-operator'];
+  readonly dependsOn: readonly AddOnKind[] = [EckAddOn];
   // Elasticsearch; the API server for the kubernetes filter's pod metadata and the events input.
   readonly network: AddOnNetwork = {
     egressApiServer: true,

@@ -1,5 +1,5 @@
 import { sized } from '../blocks/hardened-container';
-import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -16,7 +16,7 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
  * mounts FUSE on the host, so its namespace is privileged; the app pods stay restricted.
  */
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
-  readonly dependsOn: readonly string[] = [];
+  readonly dependsOn: readonly AddOnKind[] = [];
   readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'S3' }] };
   /** From the chart at its pinned version. */
   readonly clusterRights =

@@ -13,7 +13,8 @@ export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
  * with those its declared workloads generate; settings a chart offers no key for are post-renderer patches.
  */
 export class FluxHelmRelease extends Construct {
-  constructor(scope: Construct, id: string, addOn: AddOn, ctx: AddOnContext) {
+  /** `dependsOn`: the names of the add-ons it needs (dependencyNamesOf). */
+  constructor(scope: Construct, id: string, addOn: AddOn, ctx: AddOnContext, dependsOn: readonly string[]) {
     super(scope, id);
     const { chart } = addOn;
     if (!EXACT_VERSION.test(chart.version)) {
@@ -40,7 +41,7 @@ export class FluxHelmRelease extends Construct {
         targetNamespace: addOn.namespace,
         storageNamespace: addOn.namespace,
         chart: { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: source, namespace: FLUX_NAMESPACE } } },
-        ...(addOn.dependsOn.length > 0 ? { dependsOn: [...addOn.dependsOn].sort().map((name) => ({ name, namespace: FLUX_NAMESPACE })) } : {}),
+        ...(dependsOn.length > 0 ? { dependsOn: [...dependsOn].sort().map((name) => ({ name, namespace: FLUX_NAMESPACE })) } : {}),
         // CRDs come with the chart and are upgraded with it; Helm alone never upgrades them.
         install: { crds: 'CreateReplace', remediation: { retries: 3 } },
         upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },

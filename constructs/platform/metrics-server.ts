@@ -1,6 +1,6 @@
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
 import { KUBELET_PORT } from '../model/network-ranges';
-import { HelmAddOn, type AddOnNetwork, type ChartSource } from './add-on';
+import { HelmAddOn, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -13,7 +13,7 @@ export type MetricsServerProps = Partial<typeof metricsServerDefaults>;
 
 /** metrics-server: the CPU figures every app's HPA scales on. */
 export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> {
-  readonly dependsOn: readonly string[] = [];
+  readonly dependsOn: readonly AddOnKind[] = [];
   // The API server calls its APIService (chart 3.13.0, values.yaml containerPort: 10250); it reads every
   // node's kubelet on 10250.
   readonly network: AddOnNetwork = {

@@ -12,6 +12,8 @@ import type { PodGroup } from './pod-groups';
 export interface PlatformNetworkPoliciesProps {
   /** The add-ons that share one namespace; their needs are merged. */
   readonly addOns: readonly AddOn[];
+  /** Per port, the other platform namespaces that call it (clientsOf). */
+  readonly clients: ReadonlyMap<number, readonly string[]>;
   readonly cluster: ClusterSpec;
   /** The Gateway's backends: each app's port. */
   readonly apps: readonly ResolvedApp[];
@@ -74,13 +76,20 @@ export class PlatformNetworkPolicies extends Construct {
     const entrances: { port: NamedPort; from?: kplus.k8s.NetworkPolicyPeer[]; field: string }[] = [
       ...net.ingressFromAnywhere.map((port) => ({ port, field: 'network.ingressFromAnywhere' })),
       ...net.ingressFromApiServer.map((port) => ({ port, from: [{ ipBlock: { cidr: vpc } }], field: 'network.ingressFromApiServer' })),
-      ...net.ingressFromNamespaces.map(({ port, namespaces }) => ({
-        port: { port, name: 'service' },
-        from: [...namespaces].sort().map(inNamespace),
-        field: 'network.ingressFromNamespaces',
+      ...net.ingressFromClients.map((port) => ({
+        port,
+        from: (props.clients.get(port.port) ?? []).map(inNamespace),
+        field: 'network.ingressFromClients',
       })),
       ...gatewayPorts.map((port) => ({ port, from: [inNamespace(GATEWAY_PROXY_NAMESPACE)], field: 'endpoints' })),
     ];
+    const uncalled = net.ingressFromClients.filter((p) => (props.clients.get(p.port) ?? []).length === 0);
+    if (uncalled.length > 0) {
+      throw new SynthError(
+        uncalled.map((p) => `add-on "${props.addOns.map((a) => a.name).join('", "')}": field "network.ingressFromClients" = ${p.port}: no add-on calls it`),
+        'a platform port admits clients but has none',
+      );
+    }
     const unheard = entrances.filter((e) => !props.pods.some((g) => g.ports.includes(e.port.port)));
     if (unheard.length > 0) {
       throw new SynthError(
@@ -102,6 +111,17 @@ export class PlatformNetworkPolicies extends Construct {
       policy(group.name, { podSelector: { matchLabels: { ...group.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress, egress });
     }
   }
+}
+
+/** Per port of `namespace`, the other platform namespaces whose add-ons call it (`egressToNamespaces`), sorted. */
+export function clientsOf(namespace: string, addOns: readonly AddOn[]): Map<number, string[]> {
+  const clients = new Map<number, Set<string>>();
+  for (const addOn of addOns.filter((a) => a.namespace !== namespace)) {
+    for (const call of (addOn.network.egressToNamespaces ?? []).filter((c) => c.namespace === namespace)) {
+      for (const { port } of call.ports) clients.set(port, (clients.get(port) ?? new Set()).add(addOn.namespace));
+    }
+  }
+  return new Map([...clients].map(([port, namespaces]) => [port, [...namespaces].sort()]));
 }
 
 /** The Gateway's proxies to every route's backend: each app's pods on its port, each endpoint's namespace on its port. */
@@ -128,13 +148,10 @@ export function mergedNetworkOf(addOns: readonly AddOn[]): MergedNetwork {
   const byNamespace = new Map<string, NamedPort[]>();
   for (const { namespace, ports: p } of nets.flatMap((n) => n.egressToNamespaces ?? []))
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), ...p]);
-  const byPort = new Map<number, string[]>();
-  for (const { port, namespaces } of nets.flatMap((n) => n.ingressFromNamespaces ?? []))
-    byPort.set(port, [...new Set([...(byPort.get(port) ?? []), ...namespaces])]);
   return {
     ingressFromAnywhere: ports((n) => n.ingressFromAnywhere),
     ingressFromApiServer: ports((n) => n.ingressFromApiServer),
-    ingressFromNamespaces: [...byPort.entries()].sort(([a], [b]) => a - b).map(([port, namespaces]) => ({ port, namespaces })),
+    ingressFromClients: ports((n) => n.ingressFromClients),
     egressApiServer: nets.some((n) => n.egressApiServer),
     egressToNamespaces: [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, ports]) => ({ namespace, ports })),
     egressToRouteBackends: nets.some((n) => n.egressToRouteBackends),

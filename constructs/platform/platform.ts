@@ -10,9 +10,10 @@ import { AdmissionPolicy } from '../blocks/admission-policy';
 import { namespaceLevelOf } from './namespace-level';
 import { declaredWorkloadsOf } from './declared-workloads';
 import { SECRET_CONSUMER_LABEL } from '../model/naming';
+import { dependencyNamesOf } from './add-on-order';
 import { FluxHelmRelease } from './helm-release';
 import { InternalEndpoint, platformEndpointsOf } from './internal-endpoint';
-import { PlatformNetworkPolicies } from './platform-network-policies';
+import { clientsOf, PlatformNetworkPolicies } from './platform-network-policies';
 import { podGroupsOf, type PodGroup } from './pod-groups';
 import { PlatformLimitRange } from './platform-limit-range';
 import { PriorityClasses } from './priority-classes';
@@ -78,13 +79,14 @@ export class PlatformControllers extends Chart {
         new PlatformLimitRange(this, `${addOn.namespace}-limits`, addOn.namespace);
         new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, {
           addOns: sharing,
+          clients: clientsOf(addOn.namespace, props.addOns),
           cluster: props.ctx.cluster,
           apps: props.ctx.apps,
           endpoints,
           pods: podGroupsOf(addOn.namespace, declaredWorkloadsOf(props.addOns, props.ctx), props.ownPods ?? []),
         });
       }
-      if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
+      if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx, dependencyNamesOf(addOn, props.addOns));
     }
   }
 }
@@ -104,7 +106,8 @@ export class PlatformSetup extends Chart {
 export class PlatformServices extends Chart {
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    for (const addOn of props.addOns.filter((a) => layerOf(a) === 'services')) new FluxHelmRelease(this, addOn.name, addOn, props.ctx);
+    for (const addOn of props.addOns.filter((a) => layerOf(a) === 'services'))
+      new FluxHelmRelease(this, addOn.name, addOn, props.ctx, dependencyNamesOf(addOn, props.addOns));
   }
 }
 

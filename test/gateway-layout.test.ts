@@ -29,9 +29,9 @@ import { synthChart } from '../constructs/synth/chart-synth';
 import type { KubeObject } from '../constructs/model/kube-object';
 import type { SynthInput } from '../constructs/synth/pipeline';
 import { Chart } from 'cdk8s';
-import { EdgePolicy } from '../constructs/app/edge-policy';
 import { Isolation } from '../constructs/app/isolation';
-import { Route } from '../constructs/blocks/route';
+import { HttpsRoute } from '../constructs/blocks/https-route';
+import { appRouteProps } from '../constructs/app/web-app';
 import type { ResolvedApp } from '../constructs/model/resolve';
 import { validateEdgeInput } from '../constructs/validation/edge-validation';
 import { validateInput } from '../constructs/validation/input-validation';
@@ -90,8 +90,7 @@ const appEdgeOf = (app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayo
   synthChart((scope) => {
     const chart = new Chart(scope, app.name, { namespace: namespaceOf(app.name), disableResourceNameHashes: true });
     new Isolation(chart, 'Isolation', { app });
-    new Route(chart, 'Route', { app, gateways });
-    new EdgePolicy(chart, 'EdgePolicy', { app, cluster });
+    new HttpsRoute(chart, 'Route', appRouteProps(app, cluster, gateways));
     return chart;
   });
 

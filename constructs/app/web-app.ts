@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { namespaceOf } from '../model/naming';
+import { labelsOf, namespaceOf, SERVICE_PORT, serviceOf } from '../model/naming';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { GatewayLayout } from '../model/gateway-layout';
 import type { ResolvedApp } from '../model/resolve';
@@ -8,10 +8,9 @@ import { AppAccess } from './app-access';
 import { AppSecrets } from './app-secrets';
 import { AppStorage } from './app-storage';
 import { BackupJobs } from './backup-jobs';
-import { EdgePolicy } from './edge-policy';
 import { Isolation } from './isolation';
 import { NetworkPolicies } from './network-policies';
-import { Route } from '../blocks/route';
+import { HttpsRoute, type HttpsRouteProps } from '../blocks/https-route';
 import { Workload } from './workload';
 
 export interface WebAppProps {
@@ -39,8 +38,19 @@ export class WebApp extends Chart {
       });
     }
     new NetworkPolicies(this, 'NetworkPolicies', { app });
-    new Route(this, 'Route', { app, gateways: props.gateways });
-    new EdgePolicy(this, 'EdgePolicy', { app, cluster });
+    new HttpsRoute(this, 'Route', appRouteProps(app, cluster, props.gateways));
     new AppAccess(this, 'Access', { app: app.name, cluster });
   }
 }
+
+/** The app's site on the Gateway: its hosts, its Service, its edge settings, and the staff login where it is internal. */
+export const appRouteProps = (app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): HttpsRouteProps => ({
+  name: app.name,
+  namespace: namespaceOf(app.name),
+  labels: labelsOf(app.name),
+  hosts: app.hosts,
+  backend: { service: serviceOf(app.name), port: SERVICE_PORT },
+  edge: app.edge,
+  gateways,
+  ...(app.exposure === 'internal' ? { login: { cluster } } : {}),
+});

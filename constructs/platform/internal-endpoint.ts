@@ -1,11 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { Construct } from 'constructs';
-import { LoginPolicy } from '../blocks/login-policy';
-import { HSTS, parentRefsOf } from '../blocks/route';
+import { HttpsRoute } from '../blocks/https-route';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { GatewayLayout } from '../model/gateway-layout';
-import { EXPOSURE_LABEL, GATEWAY } from '../model/naming';
+import { EXPOSURE_LABEL } from '../model/naming';
 import { DEFAULT_EDGE } from '../model/resolve';
 import type { AddOn, AddOnContext, PlatformEndpoint } from './add-on';
 
@@ -40,46 +38,16 @@ export class InternalEndpoint extends Construct {
     const { endpoint, cluster } = props;
     const { name, namespace, host } = endpoint;
     const labels = endpointLabelsOf(endpoint);
-    const spec: IHTTPRoute['spec'] = {
-      parentRefs: parentRefsOf([host], props.gateways).map(({ gateway, listener }) => ({
-        group: 'gateway.networking.k8s.io',
-        kind: 'Gateway',
-        name: gateway,
-        namespace: GATEWAY.namespace,
-        sectionName: listener,
-      })),
-      hostnames: [host],
-      rules: [
-        {
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          filters: [
-            {
-              type: 'ResponseHeaderModifier',
-              responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
-            },
-          ],
-          backendRefs: [{ name: endpoint.service, port: endpoint.port }],
-          timeouts: { request: `${DEFAULT_EDGE.timeoutSeconds}s` },
-        },
-      ],
-    };
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name, namespace, labels },
-      spec,
+    new HttpsRoute(this, 'Route', {
+      name,
+      namespace,
+      labels,
+      hosts: [host],
+      backend: { service: endpoint.service, port: endpoint.port },
+      edge: DEFAULT_EDGE,
+      gateways: props.gateways,
+      login: { cluster },
     });
-    new ApiObject(this, 'Traffic', {
-      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
-      kind: 'BackendTrafficPolicy',
-      metadata: { name, namespace, labels },
-      spec: {
-        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name }],
-        rateLimit: { type: 'Local', local: { rules: [{ limit: { requests: DEFAULT_EDGE.requestsPerSecond, unit: 'Second' } }] } },
-        requestBuffer: { limit: DEFAULT_EDGE.maxBodySize },
-      },
-    });
-    new LoginPolicy(this, 'Login', { route: name, namespace, labels, host, cluster });
     if (endpoint.backendTls) {
       // Gateway API's BackendTLSPolicy at the version Envoy Gateway v1.5.1 serves (its chart's CRDs: Gateway
       // API v1.3.0, experimental channel, v1alpha3). Envoy Gateway reads `ca.crt` of a Secret in the

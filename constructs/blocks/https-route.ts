@@ -1,0 +1,91 @@
+import { ApiObject } from 'cdk8s';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { Construct } from 'constructs';
+import type { EdgeSpec } from '../model/app-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
+import type { GatewayLayout } from '../model/gateway-layout';
+import { GATEWAY } from '../model/naming';
+import { LoginPolicy } from './login-policy';
+
+export interface HttpsRouteProps {
+  /** Names the HTTPRoute and its policies. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly hosts: readonly string[];
+  /** The ClusterIP Service the Gateway sends requests to, and its port. */
+  readonly backend: { readonly service: string; readonly port: number };
+  /** The rate limit, body cap and request timeout the Gateway enforces. */
+  readonly edge: Required<EdgeSpec>;
+  /** Where the cluster serves each host (model/gateway-layout.ts). */
+  readonly gateways: GatewayLayout;
+  /** Set for what only staff may reach: the staff login of internal apps, on the first host. */
+  readonly login?: { readonly cluster: ClusterSpec };
+}
+
+/** The listeners a route attaches to for its hosts, each once: a shared listener serves several of them. */
+export const parentRefsOf = (hosts: readonly string[], gateways: GatewayLayout): { gateway: string; listener: string }[] => {
+  const refs = hosts.map((host) => {
+    const placement = gateways.placements.get(host);
+    if (!placement) throw new Error(`host ${host} has no place on a Gateway`);
+    return { gateway: placement.gateway, listener: placement.listener };
+  });
+  return refs.filter((r, i) => refs.findIndex((o) => o.gateway === r.gateway && o.listener === r.listener) === i);
+};
+
+/** Tells browsers to use HTTPS only, for a year, once they have seen the site. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * A site on the shared Gateway, written once for apps and platform UIs alike: an HTTPRoute on the HTTPS
+ * listener of each of its hosts (the shared one or its own; never the HTTP listener, which only
+ * redirects), with HSTS and a request timeout; a BackendTrafficPolicy with the rate limit and body cap;
+ * and, where only staff may enter, the login. Its hostnames are its hosts, the only ones the route host
+ * guard lets its namespace serve.
+ */
+export class HttpsRoute extends Construct {
+  constructor(scope: Construct, id: string, props: HttpsRouteProps) {
+    super(scope, id);
+    const { name, namespace, labels, edge } = props;
+    const spec: IHTTPRoute['spec'] = {
+      parentRefs: parentRefsOf(props.hosts, props.gateways).map(({ gateway, listener }) => ({
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        name: gateway,
+        namespace: GATEWAY.namespace,
+        sectionName: listener,
+      })),
+      hostnames: [...props.hosts],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [
+            {
+              type: 'ResponseHeaderModifier',
+              responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
+            },
+          ],
+          backendRefs: [{ name: props.backend.service, port: props.backend.port }],
+          timeouts: { request: `${edge.timeoutSeconds}s` },
+        },
+      ],
+    };
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace, labels: { ...labels } },
+      spec,
+    });
+    new ApiObject(this, 'Traffic', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'BackendTrafficPolicy',
+      metadata: { name, namespace, labels: { ...labels } },
+      spec: {
+        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name }],
+        rateLimit: { type: 'Local', local: { rules: [{ limit: { requests: edge.requestsPerSecond, unit: 'Second' } }] } },
+        requestBuffer: { limit: edge.maxBodySize },
+      },
+    });
+    if (props.login) new LoginPolicy(this, 'Login', { route: name, namespace, labels, host: props.hosts[0], cluster: props.login.cluster });
+  }
+}

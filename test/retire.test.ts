@@ -1,15 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
 import { bucketOf } from '../constructs/model/naming';
 import type { Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';
 import { LOCK_FILE } from '../scripts/lib/repo-lock';
 import { retireCli } from '../scripts/lib/retire-cli';
-import { copyRepo } from '../scripts/repo-copy';
-import { REPO_ROOT, scopedTempDirs, treeHash } from './support';
+import { FIXTURE_APPS as APPS, FIXTURE_CLUSTERS as CLUSTERS, fixtureRepoCopy, REPO_ROOT, scopedTempDirs, treeHash } from './support';
 
 /*
  * npm run retire -- <app>: the runbook docs/retire-an-app.md as a command. The app leaves every cluster
@@ -56,7 +53,7 @@ const addressesOf = (root: string, env: string, app: string): string[] =>
     .sort();
 
 describe('npm run retire -- <app> --reason <why>', () => {
-  const root = copyRepo(REPO_ROOT, path.join(tempDir('retire'), 'repo'));
+  const root = fixtureRepoCopy(path.join(tempDir('retire'), 'repo'));
   const repo: Repo = { root, clusters: CLUSTERS, apps: APPS };
   const envs = [...new Set(CLUSTERS.map((c) => c.env))];
 
@@ -196,7 +193,7 @@ describe('npm run retire -- <app> --reason <why>', () => {
   });
 
   test('when the synth fails, every file is put back, the app file included', () => {
-    const broken = copyRepo(REPO_ROOT, path.join(tempDir('retire-broken'), 'repo'));
+    const broken = fixtureRepoCopy(path.join(tempDir('retire-broken'), 'repo'));
     const cluster = path.join(broken, 'clusters/staging/cluster.ts');
     fs.writeFileSync(cluster, read(broken, 'clusters/staging/cluster.ts').replace(/min: 3, max: 5/, 'min: 2, max: 5'));
     const before = inputsAndOutput(broken);

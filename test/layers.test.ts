@@ -15,7 +15,36 @@ interface Violation {
   readonly rule: { readonly name: string };
 }
 
-function cruise(cwd: string): { violations: Violation[]; modules: string[] } {
+interface Cruised {
+  readonly violations: Violation[];
+  readonly modules: string[];
+  /** Each import between two files, by path. */
+  readonly edges: [from: string, to: string][];
+}
+
+/** The folders of constructs/ that import one another in a cycle, each cycle as a path that ends where it starts. */
+export function folderCycles(edges: readonly [string, string][]): string[][] {
+  const folderOf = (file: string): string | undefined => /^constructs\/([^/]+)\//.exec(file)?.[1];
+  const next = new Map<string, Set<string>>();
+  for (const [from, to] of edges) {
+    const [a, b] = [folderOf(from), folderOf(to)];
+    if (a && b && a !== b) next.set(a, (next.get(a) ?? new Set()).add(b));
+  }
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (folder: string, path: string[]): void => {
+    state.set(folder, 'open');
+    for (const to of [...(next.get(folder) ?? [])].sort()) {
+      if (state.get(to) === 'open') cycles.push([...path.slice(path.indexOf(to)), to]);
+      else if (!state.has(to)) visit(to, [...path, to]);
+    }
+    state.set(folder, 'done');
+  };
+  for (const folder of [...next.keys()].sort()) if (!state.has(folder)) visit(folder, [folder]);
+  return cycles;
+}
+
+function cruise(cwd: string): Cruised {
   const run = spawnSync(DEPCRUISE, ['--config', CONFIG, '--output-type', 'json', ...SCOPE.filter((p) => fs.existsSync(path.join(cwd, p)))], {
     cwd,
     encoding: 'utf8',
@@ -23,7 +52,12 @@ function cruise(cwd: string): { violations: Violation[]; modules: string[] } {
   });
   if (run.stdout === '') throw new Error(`depcruise did not run: ${run.stderr}`);
   const result = JSON.parse(run.stdout);
-  return { violations: result.summary.violations, modules: result.modules.map((m: { source: string }) => m.source) };
+  const modules: { source: string; dependencies: { resolved: string }[] }[] = result.modules;
+  return {
+    violations: result.summary.violations,
+    modules: modules.map((m) => m.source),
+    edges: modules.flatMap((m) => m.dependencies.map((d) => [m.source, d.resolved] as [string, string])),
+  };
 }
 
 describe('layers', () => {
@@ -39,6 +73,18 @@ describe('layers', () => {
       expect(modules.some((m) => m.startsWith(`constructs/${folder}/`))).toBe(true);
     }
     expect(violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).toEqual([]);
+  });
+
+  test('no two folders of constructs/ import each other, however many files lie between', () => {
+    const { edges } = cruise(REPO);
+    expect(edges.length).toBeGreaterThan(100);
+    expect(folderCycles(edges)).toEqual([]);
+    // The check finds a cycle that no single file pair shows: rules → validation in one file, back in another.
+    const looped: [string, string][] = [
+      ['constructs/rules/a.ts', 'constructs/validation/b.ts'],
+      ['constructs/validation/c.ts', 'constructs/rules/d.ts'],
+    ];
+    expect(folderCycles(looped)).toEqual([['rules', 'validation', 'rules']]);
   });
 
   test('an upward import, a cycle, a forbidden sibling edge and an input file reaching past model/ are each refused', () => {

@@ -118,7 +118,12 @@ function promoteLocked(repo: Repo, request: { readonly app: string; readonly fro
   if (placeholder) {
     const { tag, digest } = entry.current;
     throw new ReleaseError(
-      new SpecProblem(source, 'current', { tag, digest }, `is a placeholder, not a real image (${placeholder}): release a real image to ${from} first, then promote it`),
+      new SpecProblem(
+        source,
+        'current',
+        { tag, digest },
+        `is a placeholder, not a real image (${placeholder}): release a real image to ${from} first, then promote it`,
+      ),
     );
   }
   return apply(repo, to, app, entry.current);

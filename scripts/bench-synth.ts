@@ -15,10 +15,9 @@
  * Each figure is the median of --runs runs, after one warm-up run of each command. Peak RSS is that of
  * the largest process of the command (/usr/bin/time -v, or else each Node process's own maxRSS).
  *
- * Layout: while one Gateway holds at most 63 hosts (MAX_HOSTS_PER_CLUSTER, before Gateway sharding), a
- * cluster of more apps fails synth on that limit alone. The bench then says so and measures with that one
- * check left out (the host count in the edge input, and the Gateway schema's 64 listeners): every other
- * stage runs as in `npm run synth`. Once the platform shards its Gateways, the apps synthesize as they are.
+ * The generated cluster is like staging with a node pool large enough for its apps' quotas; its first
+ * 100 apps also serve a custom domain of their own, so the Gateways hold the wildcard listener, 100
+ * own listeners and :80 (issue 17's bar), behind one NLB.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,16 +28,7 @@ import { CLUSTERS } from '../clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { releasesFileOf } from '../constructs/model/releases';
-import { validateEdgeInput } from '../constructs/validation/edge-validation';
-import { validateInput } from '../constructs/validation/input-validation';
-import { outputProblems } from '../constructs/rules/output-rules';
-import { validateReleases } from '../constructs/validation/release-validation';
-import { schemaProblems } from '../constructs/schemas/schema-validation';
-import { SynthError } from '../constructs/model/spec-error';
-import { buildCluster } from '../constructs/synth/build-cluster';
-import { allObjects, type OutputFile } from '../constructs/model/kube-object';
-import { diffOutputs, formatDiffText } from '../constructs/synth/output-diff';
-import { renderedTree, treeOnDisk } from '../constructs/synth/output-tree';
+import { formatDiffText } from '../constructs/synth/output-diff';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { readReleasesFile } from '../constructs/synth/releases-io';
 import { writeOutput } from '../constructs/synth/write-output';
@@ -46,21 +36,27 @@ import { renderedDiff } from './lib/commands';
 import { copyRepo, REPO_ROOT } from './repo-copy';
 
 const DEFAULT_COUNTS = [250, 500, 1000];
+/** Apps that also serve a custom domain, each with a listener and certificate of its own. */
+const CUSTOM_DOMAINS = 100;
 const TIME = '/usr/bin/time';
 const MiB = 1024;
 
 /** One cluster like staging (its name `bench`), running `count` synthetic apps copied from the real ones, each with a host under its domain. */
 export function scaledInput(count: number): SynthInput {
   const base = CLUSTERS[0];
+  const customDomainOf = (i: number) => `customer-${i}.com`;
   const apps: AppSpec[] = Array.from({ length: count }, (_, i) => {
     const template = APPS[i % APPS.length];
     const name = `${template.name}-${i}`;
-    return { ...template, name, hosts: { [base.env]: [`${name}.${base.domain}`] } };
+    return { ...template, name, hosts: { [base.env]: [`${name}.${base.domain}`, ...(i < CUSTOM_DOMAINS ? [`www.${customDomainOf(i)}`] : [])] } };
   });
   const names = apps.map((a) => a.name);
   const cluster: ClusterSpec = {
     ...base,
     name: 'bench',
+    extraHostDomains: Array.from({ length: Math.min(count, CUSTOM_DOMAINS) }, (_, i) => customDomainOf(i)),
+    // Enough nodes for each app's quota at its max replicas, and for Elasticsearch's data nodes.
+    nodePool: { ...base.nodePool, max: 100 },
     apps: Object.fromEntries(names.map((n) => [n, {}])),
     appData: Object.fromEntries(names.map((n) => [n, 'live' as const])),
     access: { ...base.access, apps: {} },
@@ -70,41 +66,6 @@ export function scaledInput(count: number): SynthInput {
   const releases = { [base.env]: { apps: Object.fromEntries(apps.map((a, i) => [a.name, released[APPS[i % APPS.length].name]])) } };
   return { clusters: [cluster], apps, releases };
 }
-
-/** How the apps were synthesized: as they are, or with the one-Gateway host limit left out. */
-type Layout = 'as-is' | 'host-limit-bypassed';
-
-/** The one problem a cluster past one Gateway's hosts meets in the edge input, and the schema check's. */
-const isHostLimit = (problem: string): boolean => problem.includes('the most one Gateway can hold');
-const isListenerLimit = (problem: string): boolean => /^bench: Gateway .*spec\/listeners must NOT have more than 64 items/.test(problem);
-
-/** Which layout the input needs: as-is, unless the edge input fails on the host limit and nothing else. */
-function layoutOf(input: SynthInput): Layout {
-  try {
-    validateEdgeInput(input.clusters, input.apps);
-    return 'as-is';
-  } catch (error) {
-    if (error instanceof SynthError && error.problems.length > 0 && error.problems.every((p) => isHostLimit(String(p)))) return 'host-limit-bypassed';
-    throw error;
-  }
-}
-
-/** buildAll() (constructs/synth/pipeline.ts) stage by stage, without the host limit: only for the bench. */
-function buildPastHostLimit(input: SynthInput): OutputFile[] {
-  validateInput(input.clusters, input.apps);
-  validateReleases(input.clusters, input.apps, input.releases);
-  const [cluster] = input.clusters;
-  const files = buildCluster(cluster, input.apps, input.releases);
-  const invalid = schemaProblems(allObjects(files))
-    .map((p) => `${cluster.name}: ${p}`)
-    .filter((p) => !isListenerLimit(p));
-  if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
-  const unsafe = outputProblems(allObjects(files), cluster);
-  if (unsafe.length > 0) throw new SynthError(unsafe, 'policy rules failed');
-  return files;
-}
-
-const buildFor = (layout: Layout, input: SynthInput): OutputFile[] => (layout === 'as-is' ? buildAll(input) : buildPastHostLimit(input));
 
 /** The releases file of the generated apps, where readReleases() looks for it under root. */
 function writeReleases(root: string, input: SynthInput): void {
@@ -123,13 +84,12 @@ function child(count: number, keep?: string): void {
   const root = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     const started = process.hrtime.bigint();
-    const layout = layoutOf(input);
-    const files = buildFor(layout, input);
+    const files = buildAll(input);
     writeOutput(root, files);
     const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (keep) writeReleases(root, input);
     const objects = files.reduce((n, f) => n + (f.objects?.length ?? 0), 0);
-    console.log(JSON.stringify({ count, layout, files: files.length, objects, synthMs }));
+    console.log(JSON.stringify({ count, files: files.length, objects, synthMs }));
   } finally {
     if (!keep) fs.rmSync(root, { recursive: true, force: true });
   }
@@ -145,17 +105,10 @@ function diffChild(count: number, root: string): void {
   const changed = Object.keys(cluster.apps)[0];
   const clusters = [{ ...cluster, apps: { ...cluster.apps, [changed]: { scaling: { min: 2, max: 3 } } } }];
   const started = process.hrtime.bigint();
-  const layout = layoutOf(input);
-  const diffs =
-    layout === 'as-is'
-      ? renderedDiff({ root, clusters, apps: input.apps }).diffs
-      : (() => {
-          const after = renderedTree(buildPastHostLimit({ ...input, clusters }));
-          return diffOutputs(treeOnDisk(root, after.keys()), after);
-        })();
+  const { diffs } = renderedDiff({ root, clusters, apps: input.apps });
   const text = formatDiffText(diffs);
   const diffMs = Number(process.hrtime.bigint() - started) / 1e6;
-  console.log(JSON.stringify({ count, layout, changed: diffs.reduce((n, d) => n + d.changed.length, 0), lines: text.split('\n').length, diffMs }));
+  console.log(JSON.stringify({ count, changed: diffs.reduce((n, d) => n + d.changed.length, 0), lines: text.split('\n').length, diffMs }));
 }
 
 interface Measured {
@@ -281,7 +234,7 @@ function main(argv: readonly string[]): void {
     say();
 
     const scaled = (counts.length > 0 ? counts : DEFAULT_COUNTS).map((count) => {
-      let last: { layout: Layout; objects: number; synthMs: number } | undefined;
+      let last: { objects: number; synthMs: number } | undefined;
       const synthMs: number[] = [];
       const m = medianOf(runs, () => {
         const r = measure(process.execPath, ['--import', 'tsx', path.join('scripts', 'bench-synth.ts'), '--child', String(count)], REPO_ROOT);
@@ -290,9 +243,11 @@ function main(argv: readonly string[]): void {
         return r;
       });
       const synth = synthMs.slice(1).sort((a, b) => a - b)[Math.floor(runs / 2)];
-      return { count, layout: last!.layout, objects: last!.objects, wallMs: m.wallMs, synthMs: synth, rssKiB: m.rssKiB };
+      return { count, objects: last!.objects, wallMs: m.wallMs, synthMs: synth, rssKiB: m.rssKiB };
     });
-    say("One cluster (staging's settings, every add-on, the Terraform), N apps copied from the real ones, each with a host under the cluster's domain:");
+    say(
+      `One cluster (staging's settings, every add-on, the Terraform), N apps copied from the real ones, each with a host under the cluster's domain, the first ${CUSTOM_DOMAINS} also a custom domain:`,
+    );
     say();
     say('| apps | objects | wall (process) | synth (in process) | synth per app | peak RSS |');
     say('|---:|---:|---:|---:|---:|---:|');
@@ -300,16 +255,6 @@ function main(argv: readonly string[]): void {
       say(`| ${r.count} | ${r.objects} | ${s(r.wallMs)} s | ${s(r.synthMs)} s | ${(r.synthMs / r.count).toFixed(1)} ms | ${mib(r.rssKiB)} MiB |`);
     }
     say();
-    if (scaled.some((r) => r.layout === 'host-limit-bypassed')) {
-      say(
-        `Layout: one Gateway holds at most 63 hosts here, so ${scaled
-          .filter((r) => r.layout === 'host-limit-bypassed')
-          .map((r) => r.count)
-          .join(
-            ', ',
-          )} apps fail synth on that limit alone; measured with that check (edge input and the Gateway's 64 listeners) left out, every other stage as in \`npm run synth\`.`,
-      );
-    } else say('Layout: every cluster synthesized as it is (no check left out).');
     say();
 
     const largest = scaled.reduce((a, b) => (b.count > a.count ? b : a));

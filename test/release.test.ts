@@ -294,6 +294,26 @@ describe('a releases file that was edited by hand is refused, naming the file, e
   });
 
   test.each([
+    ["new-app's placeholder", () => placeholderVersionOf(REPOSITORY), /the tag 0\.0\.0 is the placeholder npm run new-app writes/],
+    ['a seeded placeholder', () => seededShop(), /its digest is one of the placeholders the releases files were seeded with/],
+  ])('promote refuses %s: it never reaches prod', (_case, current, reason) => {
+    const original = fs.readFileSync(file('staging'), 'utf8');
+    fs.writeFileSync(file('staging'), withShop('staging', current(), []));
+    try {
+      const before = treeHash(repo.root);
+      const result = run(promoteCli, ['--app', 'shop'], repo);
+      expect(result.err).toMatch(reason);
+      expect(result.err).toMatch(
+        /app "shop": field "current" = \{"tag":"[^"]+",[^}]*\}: is a placeholder, not a real image .*release a real image to staging first, then promote it/,
+      );
+      expect([result.code, result.out]).toEqual([2, '']);
+      expect(treeHash(repo.root)).toBe(before);
+    } finally {
+      fs.writeFileSync(file('staging'), original);
+    }
+  });
+
+  test.each([
     [
       'the app repeated',
       `{"apps": {"shop": {"current": ${JSON.stringify(NEW)}, "history": []}, "shop": {"current": ${JSON.stringify(NEWER)}, "history": []}}}`,

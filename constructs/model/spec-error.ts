@@ -21,7 +21,7 @@ export class SpecProblem {
 /** Thrown when synth must stop; the message lists every problem, one per line. */
 export class SynthError extends Error {
   constructor(
-    readonly problems: readonly SpecProblem[] | readonly string[],
+    readonly problems: readonly (SpecProblem | string)[],
     readonly heading = 'invalid input',
   ) {
     super(`${heading}:\n${problems.map((p) => `  - ${p.toString()}`).join('\n')}`);

@@ -6,7 +6,7 @@ import { validateInput } from '../validation/input-validation';
 import { outputProblems } from '../rules/output-rules';
 import { validateReleases } from '../validation/release-validation';
 import { schemaProblems } from '../schemas/schema-validation';
-import { SynthError } from '../model/spec-error';
+import { SpecProblem, SynthError } from '../model/spec-error';
 import { buildCluster } from './build-cluster';
 import { withSourceFiles } from './source-files';
 import type { GatewayLedgers } from './gateway-ledger-io';
@@ -22,29 +22,47 @@ export interface SynthInput {
   readonly gatewayLedgers?: GatewayLedgers;
 }
 
-/** Builds and checks every cluster, in memory. Throws a SynthError on the first failing stage. */
+/** Builds and checks every cluster, in memory. Throws one SynthError with every problem of the first failing stage. */
 export function buildAll(input: SynthInput): OutputFile[] {
   checkInput(input);
   const perCluster = input.clusters.map((cluster) => ({
     cluster,
     files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env]),
   }));
+  // Both output checks run, so one synth reports every schema and policy problem at once.
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
-  if (invalid.length > 0) throw new SynthError(invalid, 'objects do not match their schemas');
   const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));
-  if (unsafe.length > 0) throw new SynthError(unsafe, 'policy rules failed');
+  const failed = [invalid.length > 0 && 'objects do not match their schemas', unsafe.length > 0 && 'policy rules failed'].filter(Boolean);
+  if (failed.length > 0) throw new SynthError([...invalid, ...unsafe], failed.join('; '));
   return perCluster.flatMap(({ files }) => files);
 }
 
-/** The checks on the specs and releases files; the SynthError names, per problem, the file to edit. */
+/**
+ * The checks on the specs and releases files, every one of them, so that one synth reports all problems
+ * at once; the SynthError names, per problem, the file to edit. A later check that trips over input an
+ * earlier one already refused adds nothing: the earlier problem is the one to fix.
+ */
 export function checkInput(input: SynthInput): void {
-  try {
-    validateInput(input.clusters, input.apps);
-    validateEdgeInput(input.clusters, input.apps);
-    validateReleases(input.clusters, input.apps, input.releases);
-  } catch (error) {
-    throw error instanceof SynthError ? withSourceFiles(error, input) : error;
+  const checks = [
+    () => validateInput(input.clusters, input.apps),
+    () => validateEdgeInput(input.clusters, input.apps),
+    () => validateReleases(input.clusters, input.apps, input.releases),
+  ];
+  const problems: (SpecProblem | string)[] = [];
+  const headings: string[] = [];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof SynthError)) {
+        if (problems.length > 0) continue;
+        throw error;
+      }
+      problems.push(...error.problems);
+      if (!headings.includes(error.heading)) headings.push(error.heading);
+    }
   }
+  if (problems.length > 0) throw withSourceFiles(new SynthError(problems, headings.join('; ')), input);
 }
 
 /** The whole synth: build, validate, then write. On any error nothing is written. */

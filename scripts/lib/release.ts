@@ -114,6 +114,18 @@ function promoteLocked(repo: Repo, request: { readonly app: string; readonly fro
   if (!entry) throw new ReleaseError(new SpecProblem(source, `apps.${app}`, undefined, `has no release in ${from} to promote`));
   const problems = appReleaseProblems(entry, source);
   if (problems.length > 0) throw new ReleaseError(problems[0]);
+  const placeholder = placeholderReason(specOf(repo, app).imageRepository, entry.current);
+  if (placeholder) {
+    const { tag, digest } = entry.current;
+    throw new ReleaseError(
+      new SpecProblem(
+        source,
+        'current',
+        { tag, digest },
+        `is a placeholder, not a real image (${placeholder}): release a real image to ${from} first, then promote it`,
+      ),
+    );
+  }
   return apply(repo, to, app, entry.current);
 }
 

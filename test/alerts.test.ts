@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
+import { fixtureCloudAppsOf } from './support';
 import { DEFAULT_ERROR_BURST } from '../constructs/alerts/app-rules';
 import { alertRulesOf } from '../constructs/alerts/cluster-rules';
 import { ELASTALERT_ES_ROLE } from '../constructs/logging/elastalert-access';
@@ -21,15 +22,8 @@ import { synthChart } from '../constructs/synth/chart-synth';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const appsOf = (cluster: ClusterSpec): ResolvedApp[] =>
-  Object.keys(cluster.apps)
-    .sort()
-    .map((name) =>
-      resolveApp(
-        APPS.find((a) => a.name === name)!,
-        cluster,
-      ),
-    );
+/** A cluster's apps in name order, as the rule files list them. */
+const appsOf = (cluster: ClusterSpec): ResolvedApp[] => [...fixtureCloudAppsOf(cluster)].sort((a, b) => a.name.localeCompare(b.name));
 /** The rules folder of a cluster, each file parsed back from its YAML. */
 const renderedRulesOf = (cluster: ClusterSpec): Record<string, Json> =>
   Object.fromEntries(Object.entries(ruleFilesOf(appsOf(cluster), cluster.alerting!)).map(([id, text]) => [id, parse(text)]));

@@ -1,5 +1,6 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
+import { fixtureCloudAppsOf } from './support';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, REPOSITORY_NEEDS, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
 import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/rules/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
@@ -8,7 +9,6 @@ import { synthCloud } from '../constructs/synth/synth-cloud';
 import { covers, type TerraformJson } from '../constructs/cloud/terraform-json';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { backupBucketOf, backupJobRoleOf, bucketOf, type BackupJobKind } from '../constructs/model/naming';
-import { resolveApp } from '../constructs/model/resolve';
 import { validateInput } from '../constructs/validation/input-validation';
 import { SynthError } from '../constructs/model/spec-error';
 
@@ -39,13 +39,7 @@ import { SynthError } from '../constructs/model/spec-error';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const prod = CLUSTERS.find((c) => c.env === 'prod')!;
-const appsOf = (cluster: ClusterSpec) =>
-  Object.keys(cluster.apps).map((name) =>
-    resolveApp(
-      APPS.find((a) => a.name === name)!,
-      cluster,
-    ),
-  );
+const appsOf = fixtureCloudAppsOf;
 const apps = appsOf(prod);
 const realJson = synthCloud(prod, apps).json;
 /** The fixture prod JSON, changed by one edit. */

@@ -238,9 +238,13 @@ describe('isolation between apps', () => {
     }
   });
 
-  test('every namespace caps pods, CPU and memory, and forbids load balancers and node ports', () => {
-    for (const quota of byKind(objects, 'ResourceQuota')) {
-      expect(Object.keys((quota.spec as Json).hard).sort()).toEqual([
+  test('every app namespace caps pods, CPU and memory, and forbids load balancers and node ports', () => {
+    const appNamespaces = byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'webapps');
+    expect(appNamespaces.length).toBeGreaterThan(0);
+    for (const namespace of appNamespaces) {
+      const quota = byKind(objects, 'ResourceQuota').find((q) => q.metadata.namespace === namespace.metadata.name);
+      expect([namespace.metadata.name, quota === undefined]).toEqual([namespace.metadata.name, false]);
+      expect(Object.keys((quota!.spec as Json).hard).sort()).toEqual([
         'limits.cpu',
         'limits.memory',
         'pods',
@@ -249,7 +253,7 @@ describe('isolation between apps', () => {
         'services.loadbalancers',
         'services.nodeports',
       ]);
-      expect((quota.spec as Json).hard).toMatchObject({ 'services.loadbalancers': 0, 'services.nodeports': 0 });
+      expect((quota!.spec as Json).hard).toMatchObject({ 'services.loadbalancers': 0, 'services.nodeports': 0 });
     }
   });
 

@@ -26,6 +26,7 @@ import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
 import { changedFiles, snapshotFiles } from './lib/changed-files';
 import { RepoBusyError, withRepoLock, type LockOptions } from './lib/repo-lock';
 import { REPO_ROOT, tsxCommand } from './repo-copy';
+import { readIfExists, restore, writeAtomically } from './lib/source-files-io';
 
 const ENV = 'staging';
 const TEMPLATE = 'scripts/templates/app.template.ts';
@@ -255,23 +256,6 @@ function filesIn(root: string, dir: string): string[] {
   const full = path.join(root, dir);
   if (!fs.existsSync(full)) return [];
   return fs.readdirSync(full, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(root, `${dir}/${e.name}`) : [`${dir}/${e.name}`]));
-}
-
-function readIfExists(file: string): string | undefined {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-}
-
-function writeAtomically(file: string, content: string): void {
-  const temp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temp, content);
-  fs.renameSync(temp, file);
-}
-
-function restore(root: string, originals: ReadonlyMap<string, string | undefined>): void {
-  for (const [file, content] of originals) {
-    if (content === undefined) fs.rmSync(path.join(root, file), { force: true });
-    else writeAtomically(path.join(root, file), content);
-  }
 }
 
 /** What new-app prints: every file it wrote or changed, the synth's summary, and what to do next. */

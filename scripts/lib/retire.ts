@@ -22,6 +22,7 @@ import { changedFiles, snapshotFiles } from './changed-files';
 import type { Repo } from './release';
 import { withRepoLock } from './repo-lock';
 import { importsOf, retireInCluster, SourceEditError, unregisterApp } from './source-edits';
+import { readIfExists, restore, writeAtomically } from './source-files-io';
 
 const INDEX = 'apps/index.ts';
 /** Where other code could import an app file from. */
@@ -222,23 +223,6 @@ function read(root: string, file: string): string {
   const text = readIfExists(path.join(root, file));
   if (text === undefined) throw new RetireError(`${file} is missing: run retire at the repo's root`);
   return text;
-}
-
-function readIfExists(file: string): string | undefined {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-}
-
-function writeAtomically(file: string, content: string): void {
-  const temp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temp, content);
-  fs.renameSync(temp, file);
-}
-
-function restore(root: string, originals: ReadonlyMap<string, string | undefined>): void {
-  for (const [file, content] of originals) {
-    if (content === undefined) fs.rmSync(path.join(root, file), { force: true });
-    else writeAtomically(path.join(root, file), content);
-  }
 }
 
 /** What retire prints: every file it changed, what the synth changed, what remains and where, and what to do next. */

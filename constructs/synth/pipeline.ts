@@ -31,7 +31,13 @@ export function buildAll(input: SynthInput): OutputFile[] {
   }));
   // Both output checks run, so one synth reports every schema and policy problem at once.
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));
-  const unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));
+  let unsafe: string[] = [];
+  try {
+    unsafe = perCluster.flatMap(({ cluster, files }) => outputProblems(allObjects(files), cluster).map((p) => `${cluster.name}: ${p}`));
+  } catch (error) {
+    // A rule that trips over an object the schemas refused adds nothing: the schema problem is the one to fix.
+    if (invalid.length === 0) throw error;
+  }
   const failed = [invalid.length > 0 && 'objects do not match their schemas', unsafe.length > 0 && 'policy rules failed'].filter(Boolean);
   if (failed.length > 0) throw new SynthError([...invalid, ...unsafe], failed.join('; '));
   return perCluster.flatMap(({ files }) => files);

@@ -7,12 +7,6 @@ import { addOnsOf } from '../platform/default-add-ons';
 import { platformEndpointsOf } from '../platform/internal-endpoint';
 import { SpecProblem, SynthError } from '../model/spec-error';
 
-/**
- * @deprecated A cluster is no longer limited by one Gateway: hosts share a wildcard listener or spread over
- * merged Gateways (model/gateway-layout.ts). Kept only for the bench's old spread of apps over clusters.
- */
-export const MAX_HOSTS_PER_CLUSTER = 63;
-
 /** Checks the edge settings of apps and how each cluster lets staff into internal apps. */
 export function validateEdgeInput(clusters: readonly ClusterSpec[], apps: readonly AppSpec[]): void {
   const problems: SpecProblem[] = [];

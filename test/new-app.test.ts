@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeNewApp, newApp, NewAppError } from '../scripts/new-app';
-import { fixtureRepoCopy, scopedTempDirs, treeHash } from './support';
+import { fixtureRepoCopy, scopedTempDirs, treeHash, changedBetween, filesBelow } from './support';
 
 const tempDir = scopedTempDirs();
 
@@ -10,23 +10,9 @@ const inputsAndOutput = (root: string): string => ['apps', 'clusters', 'dist', '
 const read = (root: string, file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
 
 // On a copy of the repo whose apps and clusters are the fixture specs, so no user's app changes what it finds.
-/** Every file below the dirs new-app may touch, by path relative to root. */
-function filesOf(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else files.set(rel, read(root, rel));
-    }
-  };
-  ['apps', 'clusters', 'dist', 'docs'].forEach(walk);
-  return files;
-}
 
-/** The files whose bytes differ between two snapshots, added and removed ones included. */
-const changedBetween = (before: Map<string, string>, after: Map<string, string>): string[] =>
-  [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
+/** Every file below the folders new-app may touch. */
+const filesOf = (root: string): Map<string, string> => filesBelow(root, ['apps', 'clusters', 'dist', 'docs']);
 
 describe('npm run new-app -- <name>', () => {
   let root: string;

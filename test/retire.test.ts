@@ -6,7 +6,16 @@ import type { Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';
 import { LOCK_FILE } from '../scripts/lib/repo-lock';
 import { retireCli } from '../scripts/lib/retire-cli';
-import { FIXTURE_APPS as APPS, FIXTURE_CLUSTERS as CLUSTERS, fixtureRepoCopy, REPO_ROOT, scopedTempDirs, treeHash } from './support';
+import {
+  FIXTURE_APPS as APPS,
+  FIXTURE_CLUSTERS as CLUSTERS,
+  fixtureRepoCopy,
+  REPO_ROOT,
+  scopedTempDirs,
+  treeHash,
+  changedBetween,
+  filesBelow,
+} from './support';
 
 /*
  * npm run retire -- <app>: the runbook docs/retire-an-app.md as a command. The app leaves every cluster
@@ -17,21 +26,8 @@ import { FIXTURE_APPS as APPS, FIXTURE_CLUSTERS as CLUSTERS, fixtureRepoCopy, RE
 const tempDir = scopedTempDirs();
 const read = (root: string, file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
 
-/** Every file below the folders retire may touch, by path relative to root. */
-function filesOf(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else files.set(rel, read(root, rel));
-    }
-  };
-  ['apps', 'clusters', 'dist', 'docs', 'test'].forEach(walk);
-  return files;
-}
-const changedBetween = (before: Map<string, string>, after: Map<string, string>): string[] =>
-  [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
+/** Every file below the folders retire may touch. */
+const filesOf = (root: string): Map<string, string> => filesBelow(root, ['apps', 'clusters', 'dist', 'docs', 'test']);
 const inputsAndOutput = (root: string): string =>
   [...['apps', 'clusters', 'dist', 'docs'].map((d) => treeHash(path.join(root, d))), fs.existsSync(path.join(root, LOCK_FILE))].join();
 

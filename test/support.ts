@@ -149,3 +149,21 @@ export const fixtureCloudOf = (cluster: ClusterSpec): TerraformJson & any => {
   if (text === undefined) fixtureClouds.set(cluster, (text = synthCloud(cluster, fixtureCloudAppsOf(cluster)).text));
   return JSON.parse(text);
 };
+
+/** Every file below the given folders of root, by path relative to root, with its text. */
+export function filesBelow(root: string, dirs: readonly string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else files.set(rel, fs.readFileSync(path.join(root, rel), 'utf8'));
+    }
+  };
+  dirs.forEach(walk);
+  return files;
+}
+
+/** The files whose bytes differ between two snapshots of filesBelow, added and removed ones included. */
+export const changedBetween = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] =>
+  [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();

@@ -29,6 +29,20 @@ export const usersOf = (json: TerraformJson): PrincipalView[] => principalsOf(js
  * A role handed out by Pod Identity to exactly one ServiceAccount: one association, to that namespace and
  * ServiceAccount; a trust policy pinned to them; only its own inline policy.
  */
+/** Whether a role's trust policy lets EKS Pod Identity hand it to exactly one ServiceAccount, and no one else assume it. */
+export function trustsOnlyPodIdentityOf(assumeRolePolicy: unknown, namespace: string, serviceAccount: string): boolean {
+  const trust = asList(parsePolicy(assumeRolePolicy)?.Statement) as Json[];
+  return (
+    trust.length > 0 &&
+    trust.every(
+      (s) =>
+        s.Principal?.Service === 'pods.eks.amazonaws.com' &&
+        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace &&
+        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount,
+    )
+  );
+}
+
 export function podIdentityProblems(json: TerraformJson, role: PrincipalView, namespace: string, serviceAccount: string, say: (problem: string) => void): void {
   const associations = resourcesBy(json, 'aws_eks_pod_identity_association', 'role_arn').get(ref('aws_iam_role', role.address, 'arn')) ?? [];
   if (associations.length !== 1) say(`has ${associations.length} Pod Identity associations, not 1`);
@@ -36,16 +50,8 @@ export function podIdentityProblems(json: TerraformJson, role: PrincipalView, na
     if (a.namespace !== namespace || a.service_account !== serviceAccount)
       say(`is bound to ${a.namespace}/${a.service_account}, not ${namespace}/${serviceAccount}`);
   }
-  const trust = asList(parsePolicy(role.resource.assume_role_policy)?.Statement) as Json[];
-  const pinned =
-    trust.length > 0 &&
-    trust.every(
-      (s) =>
-        s.Principal?.Service === 'pods.eks.amazonaws.com' &&
-        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace &&
-        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === serviceAccount,
-    );
-  if (!pinned) say(`trusts more than Pod Identity for ${namespace}/${serviceAccount}`);
+  if (!trustsOnlyPodIdentityOf(role.resource.assume_role_policy, namespace, serviceAccount))
+    say(`trusts more than Pod Identity for ${namespace}/${serviceAccount}`);
   if (resourcesBy(json, 'aws_iam_role_policy_attachment', 'role').has(ref('aws_iam_role', role.address, 'name'))) {
     say('has a managed policy attached; it may only have its own inline policy');
   }

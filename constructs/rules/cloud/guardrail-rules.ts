@@ -4,6 +4,7 @@ import { CLOUDTRAIL_SERVICE } from '../../cloud/audit-trail';
 import { VPC_CNI_POLICY, VPC_CNI_SERVICE_ACCOUNT } from '../../cloud/eks-addons';
 import { LOG_DELIVERY_SERVICE } from '../../cloud/flow-logs';
 import { managedPolicyArn } from '../../cloud/iam-policy';
+import { trustsOnlyPodIdentityOf } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
 import { AGENT_MANAGEMENT, GUARDDUTY_FEATURES, guardDutyDataServiceOf } from '../../cloud/threat-detection';
 import { asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
@@ -215,15 +216,7 @@ export function cniProblems(json: TerraformJson): string[] {
   const roleAddress = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(roleArn)?.[1];
   const role = roleAddress ? json.resource?.aws_iam_role?.[roleAddress] : undefined;
   if (!holders.includes(roleName)) problems.push(`VPC CNI: the role of ${namespace}/${name} does not hold ${VPC_CNI_POLICY}`);
-  const trust = asList(parsePolicy(role?.assume_role_policy)?.Statement) as Json[];
-  const pinned =
-    trust.length > 0 &&
-    trust.every(
-      (s) =>
-        s.Principal?.Service === 'pods.eks.amazonaws.com' &&
-        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-namespace'] === namespace &&
-        s.Condition?.StringEquals?.['aws:RequestTag/kubernetes-service-account'] === name,
-    );
-  if (!pinned) problems.push(`VPC CNI: its role trusts more than Pod Identity for ${namespace}/${name}`);
+  if (!trustsOnlyPodIdentityOf(role?.assume_role_policy, namespace, name))
+    problems.push(`VPC CNI: its role trusts more than Pod Identity for ${namespace}/${name}`);
   return problems;
 }

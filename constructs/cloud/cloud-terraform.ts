@@ -5,11 +5,12 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
 import { SynthError } from '../model/spec-error';
 import { CloudStack } from './cloud-stack';
+import { stackJsonOf } from './stack-json';
 import type { TerraformJson } from './terraform-json';
 
 /**
  * Builds one cluster's CDKTF stack in memory and returns its Terraform JSON. Nothing is written: the App's
- * outdir is the existing temp dir, and the JSON comes from toTerraform(), so the synth pipeline writes it
+ * outdir is the existing temp dir, and the JSON is toTerraform()'s (stackJsonOf), so the synth pipeline writes it
  * atomically with the rest of dist/. Keys are sorted and stack traces left out, so the same input gives
  * the same bytes.
  */
@@ -23,23 +24,26 @@ export function terraformOf(cluster: ClusterSpec, apps: readonly ResolvedApp[]):
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => `[${c.node.path}] ${String(m.data)}`));
     if (errors.length > 0) throw new SynthError(errors, `CDKTF stack ${cluster.env} has errors`);
-    return sortKeys(stack.toTerraform()) as TerraformJson;
+    return sortKeys(stackJsonOf(stack)) as TerraformJson;
   });
 }
 
 /**
- * Runs fn with stack traces that format to nothing. CDKTF records a full stack trace (unlimited depth) for
- * every token it creates, only to quote it should that token later fail to resolve; with source maps on
- * (tsx, jest) each one costs a source-map lookup per frame, about 30% of a large synth. Errors thrown by fn
- * are not affected: V8 formats a stack when it is first read, after the formatter is restored.
+ * Runs fn without stack traces. CDKTF records a full stack trace (unlimited depth: it sets
+ * Error.stackTraceLimit to the largest integer each time) for every token and complex attribute it creates,
+ * only to quote it should that token later fail to resolve; at a thousand apps that is hundreds of
+ * thousands of traces, each a walk of the whole call stack. While fn runs, Error.stackTraceLimit is an
+ * accessor that reads 0 and ignores writes: V8 captures frames only when it finds a number there as a plain
+ * data property, so no trace is taken at all. Errors thrown by fn keep their message, without frames.
  */
 function withoutCreationStacks<T>(fn: () => T): T {
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = () => '';
+  const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+  Object.defineProperty(Error, 'stackTraceLimit', { configurable: true, enumerable: true, get: () => 0, set: () => undefined });
   try {
     return fn();
   } finally {
-    Error.prepareStackTrace = previous;
+    if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
+    else delete (Error as { stackTraceLimit?: number }).stackTraceLimit;
   }
 }
 

@@ -1,0 +1,78 @@
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { deepMerge } from 'cdktf/lib/util';
+import type { IConstruct } from 'constructs';
+
+/**
+ * A stack's Terraform JSON: what TerraformStack.toTerraform() of cdktf 0.21.0 returns
+ * (cdktf/lib/terraform-stack.ts), built the same way, element by element, but resolved once and only where
+ * a token is. CDKTF resolves every value of every element with its generic resolver, then the merged
+ * document a second time, at several microseconds a value; a thousand apps make some 400,000 values, most
+ * of them plain strings or attributes left undefined. Here the plain parts are copied, and each value that
+ * holds a token goes to CDKTF's own resolver, whole. test/stack-json.test.ts holds it to toTerraform().
+ */
+export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
+  const elements = elementsOf(stack);
+  const { rawOverrides } = stack as unknown as { readonly rawOverrides: Record<string, unknown> };
+  const metadata: Record<string, unknown> = {
+    version: stack.node.tryGetContext('cdktfVersion'),
+    stackName: stack.node.id,
+    backend: 'local',
+    cloud: undefined,
+    ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
+  };
+  for (const element of elements) deepMerge(metadata, resolved(stack, element.toMetadata()));
+  const outputs: Record<string, unknown> = {};
+  for (const output of elements.filter((e) => TerraformOutput.isTerraformOutput(e))) {
+    const nested = output.node.path
+      .split('/')
+      .reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: output.friendlyUniqueId } : { [part]: inner }), {});
+    deepMerge(outputs, nested);
+  }
+  const tf: Record<string, unknown> = { '//': resolved(stack, { metadata, outputs }) };
+  for (const element of elements) deepMerge(tf, resolved(stack, element.toTerraform()));
+  deepMerge(tf, resolved(stack, rawOverrides));
+  return tf;
+}
+
+/** The stack's elements in construct order, as toTerraform() visits them: nested stacks are left out. */
+function elementsOf(scope: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(scope)) into.push(scope);
+  for (const child of scope.node.children) if (!TerraformStack.isStack(child)) elementsOf(child, into);
+  return into;
+}
+
+const resolver = new DefaultTokenResolver(new StringConcat());
+const cdktfResolve = (stack: TerraformStack, value: unknown): unknown => Tokenization.resolve(value, { scope: stack, resolver, preparing: false });
+
+/**
+ * Whether CDKTF must read a string: it holds an encoded token (`${TfToken[`, `#{TfToken[` for a list,
+ * `&{TfToken[` for a map), or what CDKTF's resolver takes for an encoded number (a digit, sign or dot,
+ * then `e`, then another). Anything else it returns unchanged.
+ */
+const MAY_HOLD_TOKEN = /\{TfToken\[|[-|\d.+]e[-|\d.eE+]/;
+
+/**
+ * A value as CDKTF's resolver returns it: tokens resolved, undefined attributes and array items dropped.
+ * Plain strings, booleans and null stay; objects and arrays are walked. Whatever else (a token or a
+ * string that may hold one, a number, which may be an encoded token, an array with a list token in it, an
+ * object that is not plain data) CDKTF resolves, errors included.
+ */
+function resolved(stack: TerraformStack, value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return MAY_HOLD_TOKEN.test(value) ? cdktfResolve(stack, value) : value;
+  if (typeof value !== 'object') return cdktfResolve(stack, value);
+  if (Array.isArray(value)) {
+    if (value.some((item) => typeof item === 'number' || (typeof item === 'string' && item.includes('#{TfToken[')))) return cdktfResolve(stack, value);
+    return value.map((item) => resolved(stack, item)).filter((item) => item !== undefined);
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (Tokenization.isResolvable(value) || (prototype !== Object.prototype && prototype !== null)) return cdktfResolve(stack, value);
+  const keys = Object.keys(value);
+  if (keys.some((key) => MAY_HOLD_TOKEN.test(key))) return cdktfResolve(stack, value);
+  const result: Record<string, unknown> = {};
+  for (const key of keys) {
+    const item = resolved(stack, (value as Record<string, unknown>)[key]);
+    if (item !== undefined) result[key] = item;
+  }
+  return result;
+}

@@ -10,8 +10,8 @@ import type { TerraformJson } from './terraform-json';
 
 /**
  * Builds one cluster's CDKTF stack in memory and returns its Terraform JSON. Nothing is written: the App's
- * outdir is the existing temp dir, and the JSON is toTerraform()'s (stackJsonOf), so the synth pipeline writes it
- * atomically with the rest of dist/. Keys are sorted and stack traces left out, so the same input gives
+ * outdir is the existing temp dir, and the JSON is toTerraform()'s (stackJsonOf), so the synth pipeline writes
+ * it atomically with the rest of dist/. Keys are sorted and stack traces left out, so the same input gives
  * the same bytes.
  */
 export function terraformOf(cluster: ClusterSpec, apps: readonly ResolvedApp[]): TerraformJson {
@@ -24,7 +24,7 @@ export function terraformOf(cluster: ClusterSpec, apps: readonly ResolvedApp[]):
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => `[${c.node.path}] ${String(m.data)}`));
     if (errors.length > 0) throw new SynthError(errors, `CDKTF stack ${cluster.env} has errors`);
-    return sortKeys(stackJsonOf(stack)) as TerraformJson;
+    return stackJsonOf(stack) as TerraformJson;
   });
 }
 
@@ -45,15 +45,4 @@ function withoutCreationStacks<T>(fn: () => T): T {
     if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
     else delete (Error as { stackTraceLimit?: number }).stackTraceLimit;
   }
-}
-
-/** A copy with every object's keys in code-point order: stable bytes however the stack was built. */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  );
 }

@@ -1,4 +1,4 @@
-import { asList, parsePolicy, ref, resourcesBy, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+import { asList, derived, parsePolicy, ref, resourcesBy, resourcesOf, type Json, type TerraformJson } from './terraform-json';
 
 /** A role or an IAM user as the rules see it: its address, its name, and every statement of its inline policies. */
 export interface PrincipalView {
@@ -22,8 +22,20 @@ function principalsOf(json: TerraformJson, kind: PrincipalView['kind']): Princip
     statements: (policiesOf.get(ref(type, address, 'name')) ?? []).flatMap((p) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
   }));
 }
-export const rolesOf = (json: TerraformJson): PrincipalView[] => principalsOf(json, 'role');
-export const usersOf = (json: TerraformJson): PrincipalView[] => principalsOf(json, 'user');
+export const rolesOf = (json: TerraformJson): readonly PrincipalView[] => derived(json, 'roles', () => principalsOf(json, 'role'));
+export const usersOf = (json: TerraformJson): readonly PrincipalView[] => derived(json, 'users', () => principalsOf(json, 'user'));
+
+/** The roles or the IAM users of a stack by name, each list in the order of the stack. */
+export const principalsNamed = (json: TerraformJson, kind: PrincipalView['kind']): ReadonlyMap<unknown, readonly PrincipalView[]> =>
+  derived(json, `${kind}s by name`, () => {
+    const named = new Map<unknown, PrincipalView[]>();
+    for (const p of kind === 'role' ? rolesOf(json) : usersOf(json)) {
+      const group = named.get(p.name);
+      if (group) group.push(p);
+      else named.set(p.name, [p]);
+    }
+    return named;
+  });
 
 /**
  * A role handed out by Pod Identity to exactly one ServiceAccount: one association, to that namespace and

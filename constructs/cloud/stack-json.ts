@@ -8,7 +8,8 @@ import type { IConstruct } from 'constructs';
  * a token is. CDKTF resolves every value of every element with its generic resolver, then the merged
  * document a second time, at several microseconds a value; a thousand apps make some 400,000 values, most
  * of them plain strings or attributes left undefined. Here the plain parts are copied, and each value that
- * holds a token goes to CDKTF's own resolver, whole. test/stack-json.test.ts holds it to toTerraform().
+ * holds a token goes to CDKTF's own resolver, whole. Every object's keys come in code-point order, so the
+ * same stack gives the same bytes however it was built. test/stack-json.test.ts holds it to toTerraform().
  */
 export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
   const elements = elementsOf(stack);
@@ -31,7 +32,7 @@ export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
   const tf: Record<string, unknown> = { '//': resolved(stack, { metadata, outputs }) };
   for (const element of elements) deepMerge(tf, resolved(stack, element.toTerraform()));
   deepMerge(tf, resolved(stack, rawOverrides));
-  return tf;
+  return inKeyOrder(tf) as Record<string, unknown>;
 }
 
 /** The stack's elements in construct order, as toTerraform() visits them: nested stacks are left out. */
@@ -52,8 +53,8 @@ const cdktfResolve = (stack: TerraformStack, value: unknown): unknown => Tokeniz
 const MAY_HOLD_TOKEN = /\{TfToken\[|[-|\d.+]e[-|\d.eE+]/;
 
 /**
- * A value as CDKTF's resolver returns it: tokens resolved, undefined attributes and array items dropped.
- * Plain strings, booleans and null stay; objects and arrays are walked. Whatever else (a token or a
+ * A value as CDKTF's resolver returns it, but with its keys in order: tokens resolved, undefined attributes
+ * and array items dropped. Plain strings, booleans and null stay; objects and arrays are walked. Whatever else (a token or a
  * string that may hold one, a number, which may be an encoded token, an array with a list token in it, an
  * object that is not plain data) CDKTF resolves, errors included.
  */
@@ -70,9 +71,26 @@ function resolved(stack: TerraformStack, value: unknown): unknown {
   const keys = Object.keys(value);
   if (keys.some((key) => MAY_HOLD_TOKEN.test(key))) return cdktfResolve(stack, value);
   const result: Record<string, unknown> = {};
-  for (const key of keys) {
+  for (const key of keys.sort()) {
     const item = resolved(stack, (value as Record<string, unknown>)[key]);
     if (item !== undefined) result[key] = item;
   }
   return result;
+}
+
+/**
+ * The value with every object's keys in code-point order. It is this stack's own copy: objects already in
+ * order (most of them, from resolved) are kept, the others (where elements merged, and what CDKTF resolved)
+ * are replaced by ordered copies.
+ */
+function inKeyOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(inKeyOrder);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  if (keys.every((key, i) => i === 0 || keys[i - 1] < key)) {
+    for (const key of keys) object[key] = inKeyOrder(object[key]);
+    return object;
+  }
+  return Object.fromEntries(keys.sort().map((key) => [key, inKeyOrder(object[key])]));
 }

@@ -23,10 +23,11 @@ export const settingsOf = (json: TerraformJson, type: string, bucket: string): J
 
 /*
  * The rules read one stack per app, thousands of times at a thousand apps: within a pass (withIndexes),
- * each stack's resources are grouped by an attribute once. Outside a pass nothing is kept, since tests
- * edit a stack between two passes over it.
+ * what is derived from a stack (its resources grouped by an attribute, its principals with their parsed
+ * policies) is derived once. Outside a pass nothing is kept, since tests edit a stack between two passes
+ * over it.
  */
-let pass: WeakMap<TerraformJson, Map<string, Map<unknown, Json[]>>> | undefined;
+let pass: WeakMap<TerraformJson, Map<string, unknown>> | undefined;
 
 /** Runs fn (a pass of rules over stacks that do not change meanwhile) with the stacks' indexes kept. */
 export function withIndexes<T>(fn: () => T): T {
@@ -39,20 +40,37 @@ export function withIndexes<T>(fn: () => T): T {
   }
 }
 
-/** The resources of one type by the value of one attribute, each list in the order of the stack. */
-export function resourcesBy(json: TerraformJson, type: string, attribute: string): ReadonlyMap<unknown, Json[]> {
-  const key = `${type} ${attribute}`;
-  const kept = pass?.get(json)?.get(key);
-  if (kept) return kept;
-  const index = new Map<unknown, Json[]>();
-  for (const [, r] of resourcesOf(json, type)) {
-    const group = index.get(r[attribute]);
-    if (group) group.push(r);
-    else index.set(r[attribute], [r]);
-  }
-  if (pass) (pass.get(json) ?? pass.set(json, new Map()).get(json)!).set(key, index);
-  return index;
+/** What build derives from one stack, kept under key for the rest of the pass (made afresh outside one). The caller must not change it. */
+export function derived<T>(json: TerraformJson, key: string, build: () => T): T {
+  if (!pass) return build();
+  const kept = pass.get(json) ?? pass.set(json, new Map()).get(json)!;
+  if (!kept.has(key)) kept.set(key, build());
+  return kept.get(key) as T;
 }
+
+/** The resources of one type by the value of one attribute, each list in the order of the stack. */
+export const resourcesBy = (json: TerraformJson, type: string, attribute: string): ReadonlyMap<unknown, Json[]> =>
+  derived(json, `resourcesBy ${type} ${attribute}`, () => {
+    const byValue = [...entriesBy(json, type, attribute)].map(([value, entries]): [unknown, Json[]] => [value, entries.map(([, r]) => r)]);
+    return new Map(byValue);
+  });
+
+/** The resources of one type, with their addresses, by the value of one attribute, each list in the order of the stack. */
+export function entriesBy(json: TerraformJson, type: string, attribute: string): ReadonlyMap<unknown, [string, Json][]> {
+  return derived(json, `entriesBy ${type} ${attribute}`, () => {
+    const index = new Map<unknown, [string, Json][]>();
+    for (const entry of resourcesOf(json, type)) {
+      const group = index.get(entry[1][attribute]);
+      if (group) group.push(entry);
+      else index.set(entry[1][attribute], [entry]);
+    }
+    return index;
+  });
+}
+
+/** The address of the first resource of a type whose attribute has this value. */
+export const addressBy = (json: TerraformJson, type: string, attribute: string, value: unknown): string | undefined =>
+  entriesBy(json, type, attribute).get(value)?.[0][0];
 
 export const parsePolicy = (text: unknown): Json => {
   try {

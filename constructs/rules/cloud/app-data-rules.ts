@@ -2,8 +2,8 @@ import type { ClusterSpec } from '../../model/cluster-spec';
 import { appRoleOf, backupBucketOf, bucketOf, namespaceOf, serviceAccountOf } from '../../model/naming';
 import type { ResolvedApp } from '../../model/resolve';
 import { GEESEFS_KEYS_DOC, geesefsUserOf } from '../../cloud/geesefs-user';
-import { podIdentityProblems, rolesOf, staticKeyUserProblems, usersOf, type PrincipalView } from '../../cloud/iam-principals';
-import { asList, ref, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import { podIdentityProblems, principalsNamed, rolesOf, staticKeyUserProblems, usersOf, type PrincipalView } from '../../cloud/iam-principals';
+import { addressBy, asList, entriesBy, ref, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
 const isAllowS3 = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Action) as string[]).some((a) => a === '*' || a.startsWith('s3:'));
 const isAllowKms = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Action) as string[]).some((a) => a === '*' || a.startsWith('kms:'));
@@ -17,11 +17,13 @@ const isAllowKms = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Actio
  */
 export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
   const problems: string[] = [];
-  const buckets = resourcesOf(json, 'aws_s3_bucket');
+  const bucketsNamed = entriesBy(json, 'aws_s3_bucket', 'bucket');
   const roles = rolesOf(json);
   const users = usersOf(json);
+  const rolesNamed = principalsNamed(json, 'role');
+  const usersNamed = principalsNamed(json, 'user');
   const running = new Map(apps.map((a) => [a.name, a]));
-  const backupBucket = buckets.find(([, b]) => b.bucket === backupBucketOf(cluster.name))?.[0];
+  const backupBucket = addressBy(json, 'aws_s3_bucket', 'bucket', backupBucketOf(cluster.name));
   const backupArn = backupBucket ? ref('aws_s3_bucket', backupBucket, 'arn') : undefined;
   const backupKeyArn = ref('aws_kms_key', 'backup_near_key', 'arn');
   const inBackupBucket = (resource: string) => backupArn !== undefined && (resource === backupArn || resource.startsWith(`${backupArn}/`));
@@ -42,7 +44,7 @@ export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps:
 
   for (const app of Object.keys(cluster.appData).sort()) {
     const say = (problem: string) => problems.push(`app ${app}: ${problem}`);
-    const mine = buckets.filter(([, b]) => b.bucket === bucketOf(cluster.name, app));
+    const mine = bucketsNamed.get(bucketOf(cluster.name, app)) ?? [];
     if (mine.length !== 1) {
       say(`has ${mine.length} buckets named ${bucketOf(cluster.name, app)}, not 1`);
       continue;
@@ -50,8 +52,8 @@ export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps:
     const [bucketAddress] = mine[0];
     const bucketArn = ref('aws_s3_bucket', bucketAddress, 'arn');
 
-    const appRoles = roles.filter((r) => r.name === appRoleOf(cluster.name, app));
-    const appUsers = users.filter((u) => u.name === geesefsUserOf(cluster.name, app));
+    const appRoles = rolesNamed.get(appRoleOf(cluster.name, app)) ?? [];
+    const appUsers = usersNamed.get(geesefsUserOf(cluster.name, app)) ?? [];
     const spec = running.get(app);
     if (!spec) {
       if (appRoles.length > 0) say('is retired but still has a role');
@@ -83,13 +85,14 @@ export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps:
   }
 
   const owners = Object.keys(cluster.appData);
+  const ownedRoles = new Set(owners.map((a) => appRoleOf(cluster.name, a)));
+  const ownedUsers = new Set(owners.map((a) => geesefsUserOf(cluster.name, a)));
   for (const { name } of roles) {
     if (typeof name !== 'string' || !name.startsWith(`${cluster.name}-`)) continue;
-    const owner = owners.find((a) => name === appRoleOf(cluster.name, a));
-    if (owner === undefined && name.endsWith('-app')) problems.push(`role ${name} looks like an app role, but no app in the data ledger owns it`);
+    if (!ownedRoles.has(name) && name.endsWith('-app')) problems.push(`role ${name} looks like an app role, but no app in the data ledger owns it`);
   }
   for (const { name } of users) {
-    if (!owners.some((a) => name === geesefsUserOf(cluster.name, a))) {
+    if (!ownedUsers.has(name)) {
       problems.push(`IAM user ${name}: no app in the data ledger owns it; the stack makes IAM users only for GeeseFS apps`);
     }
   }

@@ -4,9 +4,9 @@ import { backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, backupPrefi
 import { SpecProblem } from '../../model/spec-error';
 import { describe, type KubeObject } from '../../model/kube-object';
 import { REPOSITORY_NEEDS } from '../../cloud/backup-job-roles';
-import { rolesOf } from '../../cloud/iam-principals';
+import { principalsNamed } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
-import { asList, covers, ref, regionOf, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import { asList, covers, entriesBy, ref, regionOf, resourcesBy, withIndexes, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
 /** Every backup job of an app; `satisfies` makes tsc list a job added to BackupJob here too. */
 const JOBS = Object.keys({ backup: 1, retention: 1, check: 1, restore: 1 } satisfies Record<BackupJob, 1>) as BackupJob[];
@@ -27,17 +27,28 @@ export function backupRepositoryProblems(
   cluster: Pick<ClusterSpec, 'name' | 'region'>,
   apps: readonly string[],
 ): string[] {
+  return withIndexes(() => repositoryProblems(json, objects, cluster, apps));
+}
+
+function repositoryProblems(json: TerraformJson, objects: readonly KubeObject[], cluster: Pick<ClusterSpec, 'name' | 'region'>, apps: readonly string[]): string[] {
   const problems: string[] = [];
   const nearName = backupBucketOf(cluster.name);
-  const near = resourcesOf(json, 'aws_s3_bucket').find(([, b]) => b.bucket === nearName);
+  const near = entriesBy(json, 'aws_s3_bucket', 'bucket').get(nearName)?.[0];
   const nearRegion = near && regionOf(json, near[1].provider);
   const endpoint = `s3.${cluster.region}.amazonaws.com`;
-  const roles = rolesOf(json);
-  const associations = resourcesOf(json, 'aws_eks_pod_identity_association').map(([, a]) => a);
+  const rolesNamed = principalsNamed(json, 'role');
+  const associationsOf = resourcesBy(json, 'aws_eks_pod_identity_association', 'role_arn');
+  // Each backup job's app and kind, by the job's namespace and name: the first app that has such a job.
+  const jobsIn = new Map<string, Map<string, { readonly app: string; readonly job: BackupJob }>>();
+  for (const app of apps) {
+    const jobs = jobsIn.get(namespaceOf(app)) ?? jobsIn.set(namespaceOf(app), new Map()).get(namespaceOf(app))!;
+    for (const job of JOBS) if (!jobs.has(backupJobNameOf(app, job))) jobs.set(backupJobNameOf(app, job), { app, job });
+  }
 
   for (const cronJob of objects.filter((o) => o.kind === 'CronJob')) {
     const { name, namespace } = cronJob.metadata;
-    const app = apps.find((a) => namespace === namespaceOf(a) && JOBS.some((job) => name === backupJobNameOf(a, job)));
+    const found = namespace === undefined ? undefined : jobsIn.get(namespace)?.get(name);
+    const app = found?.app;
     const pod: Json = (cronJob.spec as Json)?.jobTemplate?.spec?.template?.spec ?? {};
     const settings = ((pod.containers ?? []) as Json[]).flatMap((c) =>
       ((c.env ?? []) as Json[])
@@ -75,9 +86,9 @@ export function backupRepositoryProblems(
     if (!near || repositories.length === 0) continue;
 
     // The job's ServiceAccount is the one of its kind, bound to exactly its role, which may do what the job does.
-    const job = JOBS.find((j) => name === backupJobNameOf(app, j))!;
+    const job = found!.job;
     const roleName = backupJobRoleOf(cluster.name, app, job);
-    const role = roles.find((r) => r.name === roleName);
+    const role = rolesNamed.get(roleName)?.[0];
     const account = `${namespace}/${pod.serviceAccountName}`;
     const accountField = `${describe(cronJob)}: spec.jobTemplate.spec.template.spec.serviceAccountName`;
     if (pod.serviceAccountName !== backupJobServiceAccountOf(app, job)) {
@@ -87,7 +98,7 @@ export function backupRepositoryProblems(
       say(accountField, pod.serviceAccountName, `the Terraform has no ${job} job role ${roleName}`);
       continue;
     }
-    const bound = associations.filter((a) => a.role_arn === ref('aws_iam_role', role.address, 'arn')).map((a) => `${a.namespace}/${a.service_account}`);
+    const bound = (associationsOf.get(ref('aws_iam_role', role.address, 'arn')) ?? []).map((a) => `${a.namespace}/${a.service_account}`);
     if (bound.length !== 1 || bound[0] !== account) {
       say(
         accountField,

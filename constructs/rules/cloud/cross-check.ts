@@ -23,18 +23,20 @@ export function crossCheckProblems(json: TerraformJson, objects: readonly KubeOb
   const associations = resourcesOf(json, 'aws_eks_pod_identity_association')
     .filter(([address]) => !ADD_ON_ASSOCIATIONS.has(address))
     .map(([, a]) => `${a.namespace}/${a.service_account}`);
+  const countOf = new Map<string, number>();
+  for (const association of associations) countOf.set(association, (countOf.get(association) ?? 0) + 1);
   for (const association of associations) {
     if (!accounts.has(association)) problems.push(`Pod Identity association ${association}: the Kubernetes YAML has no such ServiceAccount`);
   }
   for (const app of apps) {
     const key = `${namespaceOf(app)}/${serviceAccountOf(app)}`;
-    const count = associations.filter((a) => a === key).length;
+    const count = countOf.get(key) ?? 0;
     if (!accounts.has(key)) problems.push(`app ${app}: the Kubernetes YAML has no ServiceAccount ${key}`);
     if (count !== 1) problems.push(`app ${app}: ServiceAccount ${key} has ${count} Pod Identity associations, not 1`);
 
     for (const job of new Set((['backup', 'check', 'retention', 'restore'] as const).map((j) => backupJobServiceAccountOf(app, j)))) {
       const jobAccount = `${namespaceOf(app)}/${job}`;
-      const jobCount = associations.filter((a) => a === jobAccount).length;
+      const jobCount = countOf.get(jobAccount) ?? 0;
       if (accounts.has(jobAccount) && jobCount !== 1)
         problems.push(`app ${app}: backup job ServiceAccount ${jobAccount} has ${jobCount} Pod Identity associations, not 1`);
     }

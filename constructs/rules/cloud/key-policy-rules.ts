@@ -31,7 +31,12 @@ const usesOf = (s: Json): string[] => KEY_USE_ACTIONS.filter((a) => allows(s, a)
 export function keyPolicyProblems(json: TerraformJson, cluster: Pick<ClusterSpec, 'access'>): string[] {
   const problems: string[] = [];
   const people = new Set(Object.values(cluster.access.people).map((p) => p.iamRoleArn));
-  const principals = [...rolesOf(json), ...usersOf(json)].map((p) => ({ ...p, arn: ref(`aws_iam_${p.kind}`, p.address, 'arn') }));
+  // Each role and user with the resources of its statements that use a key: read once, not once per key.
+  const principals = [...rolesOf(json), ...usersOf(json)].map((p) => ({
+    ...p,
+    arn: ref(`aws_iam_${p.kind}`, p.address, 'arn'),
+    keysUsed: new Set(p.statements.filter((s) => usesOf(s).length > 0).flatMap((s) => asList(s.Resource))),
+  }));
   const stackArns = new Set(principals.map((p) => p.arn));
 
   for (const [address, key] of resourcesOf(json, 'aws_kms_key')) {
@@ -79,7 +84,7 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<ClusterSpec
 
     const keyArn = ref('aws_kms_key', address, 'arn');
     for (const p of principals) {
-      const usesKey = p.statements.some((s) => usesOf(s).length > 0 && asList(s.Resource).some((r) => r === keyArn || r === '*'));
+      const usesKey = p.keysUsed.has(keyArn) || p.keysUsed.has('*');
       if (usesKey && !named.has(p.arn)) say(`${p.kind} ${p.name} uses it in its own policy, but the key policy does not name it: its requests would be denied`);
       if (!usesKey && named.has(p.arn)) say(`names ${p.kind} ${p.name}, whose own policy never uses it: a key is granted only to what needs it`);
     }

@@ -69,6 +69,6 @@ export class AppRole extends PodIdentityRole {
       roleAddress: appRoleAddressOf(app),
       associationAddress: podIdentityAddressOf(app),
     });
-    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, this.role.arn, APP_DATA_KEY_ACTIONS, props.region);
+    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, this.arn, APP_DATA_KEY_ACTIONS, props.region);
   }
 }

@@ -192,10 +192,10 @@ export class BackupJobRoles extends Construct {
     this.roles = { backup: role('backup'), retention: role('retention'), restore: role('restore') };
 
     const readWrite = ['kms:Decrypt', 'kms:GenerateDataKey'];
-    props.dataKey.allowThroughS3('BackupJobsReadAppDataThroughS3', this.roles.backup.role.arn, ['kms:Decrypt'], props.region);
-    props.dataKey.allowThroughS3('RestoreJobsWriteAppDataThroughS3', this.roles.restore.role.arn, readWrite, props.region);
+    props.dataKey.allowThroughS3('BackupJobsReadAppDataThroughS3', this.roles.backup.arn, ['kms:Decrypt'], props.region);
+    props.dataKey.allowThroughS3('RestoreJobsWriteAppDataThroughS3', this.roles.restore.arn, readWrite, props.region);
     for (const kind of BACKUP_JOB_ROLES) {
-      props.backup.key.allowThroughS3('BackupJobsUseBackupsThroughS3', this.roles[kind].role.arn, readWrite, props.region);
+      props.backup.key.allowThroughS3('BackupJobsUseBackupsThroughS3', this.roles[kind].arn, readWrite, props.region);
     }
   }
 }

@@ -6,6 +6,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { EncryptionKey } from './encryption-key';
 import { managedPolicyArn, policyDocument, serviceTrust } from './iam-policy';
+import { referenceTo } from './references';
 
 /** Every control-plane log type EKS has (FSBP EKS.8). */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
@@ -118,7 +119,7 @@ export class EksCluster extends Construct {
     });
     this.resource.overrideLogicalId('cluster');
     this.name = props.name;
-    this.nameRef = this.resource.name;
+    this.nameRef = referenceTo(this.resource, 'name');
     this.kubernetesVersion = props.kubernetesVersion;
   }
 }

@@ -3,6 +3,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Lazy, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement, viaS3 } from './iam-policy';
+import { referenceTo } from './references';
 
 /**
  * What the account itself may do with a key: administer it, never use it. The account root as principal
@@ -94,7 +95,7 @@ export class EncryptionKey extends Construct {
     this.resource.overrideLogicalId(props.address);
     const alias = new KmsAlias(this, 'Alias', { provider: props.provider, name: `alias/${props.alias}`, targetKeyId: this.resource.keyId });
     alias.overrideLogicalId(`${props.address}_alias`);
-    this.arn = this.resource.arn;
+    this.arn = referenceTo(this.resource, 'arn');
   }
 
   /** An identity statement allowing `actions` on the key, only through S3 in `region`. */

@@ -8,6 +8,7 @@ import { secretStoreKeyOf } from '../model/naming';
 import { APP_DATA_KEY_ACTIONS, APP_DATA_KEY_SID, appDataStatements } from './app-role';
 import type { EncryptionKey } from './encryption-key';
 import { policyDocument } from './iam-policy';
+import { referenceTo } from './references';
 import type { SecureBucket } from './secure-bucket';
 
 /** The IAM user whose access key a GeeseFS app's volume mounts with (k8s-csi-s3 cannot use Pod Identity). */
@@ -44,12 +45,12 @@ export class GeesefsUser extends Construct {
     this.user.overrideLogicalId(address);
 
     new IamUserPolicy(this, 'Policy', {
-      user: this.user.name,
+      user: referenceTo(this.user, 'name'),
       name: 'app-data',
       // GeeseFS renames by copying and deleting: its storage always deletes.
       policy: policyDocument(appDataStatements(props.bucket, props.dataKey, props.region, true)),
     }).overrideLogicalId(`${address}_policy`);
-    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, this.user.arn, APP_DATA_KEY_ACTIONS, props.region);
+    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, referenceTo(this.user, 'arn'), APP_DATA_KEY_ACTIONS, props.region);
 
     const store = secretStoreKeyOf(props.env, app, S3_CREDENTIALS_STORE_SECRET);
     new TerraformOutput(this, 'Name', {

@@ -4,6 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { EksCluster } from './eks-cluster';
 import { podIdentityTrust, policyDocument, type PolicyStatement } from './iam-policy';
+import { referenceTo } from './references';
 
 export interface PodIdentityRoleProps {
   readonly cluster: EksCluster;
@@ -23,6 +24,8 @@ export interface PodIdentityRoleProps {
 /** An IAM role with one inline policy, bound by EKS Pod Identity to exactly one ServiceAccount. */
 export class PodIdentityRole extends Construct {
   readonly role: IamRole;
+  /** The role's ARN (a Terraform reference), for the key policies that name it. */
+  readonly arn: string;
   readonly association: EksPodIdentityAssociation;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
@@ -34,10 +37,10 @@ export class PodIdentityRole extends Construct {
       assumeRolePolicy: podIdentityTrust(cluster.name, namespace, serviceAccount),
     });
     this.role.overrideLogicalId(props.roleAddress);
-    new IamRolePolicy(this, 'Policy', { role: this.role.name, name: props.policyName, policy: policyDocument(props.statements) }).overrideLogicalId(
-      `${props.roleAddress}_policy`,
-    );
-    this.association = new EksPodIdentityAssociation(this, 'PodIdentity', { clusterName: cluster.nameRef, namespace, serviceAccount, roleArn: this.role.arn });
+    this.arn = referenceTo(this.role, 'arn');
+    const policy = { role: referenceTo(this.role, 'name'), name: props.policyName, policy: policyDocument(props.statements) };
+    new IamRolePolicy(this, 'Policy', policy).overrideLogicalId(`${props.roleAddress}_policy`);
+    this.association = new EksPodIdentityAssociation(this, 'PodIdentity', { clusterName: cluster.nameRef, namespace, serviceAccount, roleArn: this.arn });
     this.association.overrideLogicalId(props.associationAddress);
   }
 }

@@ -10,6 +10,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, tlsOnlyStatements, type PolicyStatement } from './iam-policy';
+import { referenceTo } from './references';
 
 /** Days after which an unfinished multipart upload is aborted and its parts deleted. */
 export const ABORT_MULTIPART_DAYS = 7;
@@ -57,6 +58,8 @@ export class SecureBucket extends Construct {
   readonly policy: S3BucketPolicy;
   /** The bucket's ARN (a Terraform reference). */
   readonly arn: string;
+  /** The bucket's id, its name (a Terraform reference): what its settings and the buckets logging into it name. */
+  readonly id: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -77,8 +80,9 @@ export class SecureBucket extends Construct {
       }),
       '',
     );
-    this.arn = this.resource.arn;
-    const bucket = this.resource.id;
+    this.arn = referenceTo(this.resource, 'arn');
+    this.id = referenceTo(this.resource, 'id');
+    const bucket = this.id;
 
     const ownership = pin(
       new S3BucketOwnershipControls(this, 'Ownership', {
@@ -123,7 +127,7 @@ export class SecureBucket extends Construct {
       new S3BucketPolicy(this, 'Policy', {
         provider,
         bucket,
-        policy: policyDocument([...tlsOnlyStatements(this.resource.arn), ...(props.policyStatements ?? [])]),
+        policy: policyDocument([...tlsOnlyStatements(this.arn), ...(props.policyStatements ?? [])]),
         dependsOn: [publicAccess, ownership],
       }),
       'policy',
@@ -153,7 +157,7 @@ export class SecureBucket extends Construct {
         new S3BucketLoggingA(this, 'AccessLogs', {
           provider,
           bucket,
-          targetBucket: props.accessLogs.bucket.resource.id,
+          targetBucket: props.accessLogs.bucket.id,
           targetPrefix: props.accessLogs.prefix,
           // S3 checks at once that it may deliver into the log bucket: wait for the policy that allows it.
           dependsOn: [props.accessLogs.bucket.policy],

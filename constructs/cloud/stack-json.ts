@@ -1,5 +1,4 @@
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
-import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -21,17 +20,17 @@ export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
     cloud: undefined,
     ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
   };
-  for (const element of elements) deepMerge(metadata, resolved(stack, element.toMetadata()));
+  for (const element of elements) mergeInto(metadata, resolved(stack, element.toMetadata()));
   const outputs: Record<string, unknown> = {};
   for (const output of elements.filter((e) => TerraformOutput.isTerraformOutput(e))) {
     const nested = output.node.path
       .split('/')
       .reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: output.friendlyUniqueId } : { [part]: inner }), {});
-    deepMerge(outputs, nested);
+    mergeInto(outputs, nested);
   }
   const tf: Record<string, unknown> = { '//': resolved(stack, { metadata, outputs }) };
-  for (const element of elements) deepMerge(tf, resolved(stack, element.toTerraform()));
-  deepMerge(tf, resolved(stack, rawOverrides));
+  for (const element of elements) mergeInto(tf, resolved(stack, element.toTerraform()));
+  mergeInto(tf, resolved(stack, rawOverrides));
   return inKeyOrder(tf) as Record<string, unknown>;
 }
 
@@ -76,6 +75,24 @@ function resolved(stack: TerraformStack, value: unknown): unknown {
     if (item !== undefined) result[key] = item;
   }
   return result;
+}
+
+/**
+ * Merges source into target as CDKTF's deepMerge does (cdktf/lib/util.ts): objects merge key by key, arrays
+ * concatenate, anything else replaces, undefined deletes. What target lacks it takes as it is, where
+ * deepMerge would copy it: source is a resolved copy that nothing else holds.
+ */
+function mergeInto(target: Record<string, unknown>, source: unknown): void {
+  for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
+    const present = target[key];
+    if (value === undefined) delete target[key];
+    else if (present === undefined) target[key] = value;
+    else if (Array.isArray(value)) target[key] = Array.isArray(present) ? [...present, ...value] : value;
+    else if (typeof value === 'object' && value !== null) {
+      if (typeof present !== 'object') target[key] = {};
+      mergeInto(target[key] as Record<string, unknown>, value);
+    } else target[key] = value;
+  }
 }
 
 /**

@@ -75,6 +75,7 @@ export function bucketProblems(json: TerraformJson): string[] {
   const buckets = resourcesOf(json, 'aws_s3_bucket');
   const logTargets = new Set(resourcesOf(json, 'aws_s3_bucket_logging').map(([, l]) => l.target_bucket));
   const isLogBucket = (name: string) => logTargets.has(ref('aws_s3_bucket', name, 'id'));
+  const bucketById = new Map(buckets.map((entry) => [ref('aws_s3_bucket', entry[0], 'id'), entry]));
 
   for (const [name, bucket] of buckets) {
     const say = (problem: string) => problems.push(`bucket ${bucket.bucket ?? name}: ${problem}`);
@@ -133,7 +134,7 @@ export function bucketProblems(json: TerraformJson): string[] {
 
     if (!isLogBucket(name)) {
       const logging = settingsOf(json, 'aws_s3_bucket_logging', name);
-      const target = buckets.find(([other]) => logging[0]?.target_bucket === ref('aws_s3_bucket', other, 'id'));
+      const target = bucketById.get(logging[0]?.target_bucket);
       if (logging.length !== 1 || !target) say('[S3.9] server access logging is off');
       else if ((target[1].provider ?? 'aws') !== (bucket.provider ?? 'aws')) say('[S3.9] logs to a bucket in another region, which S3 does not deliver to');
     }

@@ -7,7 +7,7 @@ import { managedPolicyArn } from '../../cloud/iam-policy';
 import { trustsOnlyPodIdentityOf } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
 import { AGENT_MANAGEMENT, GUARDDUTY_FEATURES, guardDutyDataServiceOf } from '../../cloud/threat-detection';
-import { asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import { addressBy, asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
 /* The account guardrails of the cluster's stack, read from its Terraform JSON: GuardDuty, the account's S3
    Block Public Access, EBS encryption by default, VPC flow logs, the CloudTrail trail, and the VPC CNI's
@@ -135,7 +135,7 @@ function deliveryBucketProblems(json: TerraformJson, address: string, service: s
   }
 }
 
-const bucketAddressOf = (json: TerraformJson, name: string): string | undefined => resourcesOf(json, 'aws_s3_bucket').find(([, b]) => b.bucket === name)?.[0];
+const bucketAddressOf = (json: TerraformJson, name: string): string | undefined => addressBy(json, 'aws_s3_bucket', 'bucket', name);
 
 /** EC2.6: every VPC's flows, accepted and rejected, into the dedicated, locked-down flow-log bucket. */
 export function flowLogProblems(json: TerraformJson, cluster: ClusterSpec): string[] {

@@ -88,8 +88,10 @@ export class EncryptionKey extends Construct {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      // Rendered at synth, after every construct that uses the key has said so.
-      policy: Lazy.stringValue({ produce: () => policyDocument([admin, ...this.useStatements()]) }),
+      // Rendered at synth, after every construct that uses the key has said so. Its references are resolved
+      // first: CDKTF splits a string that holds a token at every `${` in it, and a key policy names a role
+      // per app that uses the key.
+      policy: Lazy.stringValue({ produce: (context) => policyDocument(context.resolve([admin, ...this.useStatements()])) }),
       lifecycle: { preventDestroy: true },
     });
     this.resource.overrideLogicalId(props.address);

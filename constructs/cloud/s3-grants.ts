@@ -3,7 +3,7 @@
    with the Terraform references to this stack's buckets (`${aws_s3_bucket.<address>.arn}`) replaced by
    the buckets' ARNs, so that a literal ARN and a reference are judged alike. */
 
-import { asList, covers, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+import { asList, coversAction, resourcesOf, type Json, type TerraformJson } from './terraform-json';
 
 /** Rights that erase history: a version, or the versioning and lifecycle that keep versions. */
 export const VERSION_ERASING_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'];
@@ -11,8 +11,8 @@ export const VERSION_ERASING_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutBucketV
 /** Whether an Allow statement allows one action, NotAction included (it allows everything it does not name). */
 export function allows(s: Json, action: string): boolean {
   if (s.Effect !== 'Allow') return false;
-  if (s.NotAction !== undefined) return !(asList(s.NotAction) as string[]).some((pattern) => covers(pattern, action));
-  return (asList(s.Action) as string[]).some((pattern) => covers(pattern, action));
+  if (s.NotAction !== undefined) return !(asList(s.NotAction) as string[]).some((pattern) => coversAction(pattern, action));
+  return (asList(s.Action) as string[]).some((pattern) => coversAction(pattern, action));
 }
 
 /** The ARN each `${aws_s3_bucket.<address>.arn}` of the stack stands for. */

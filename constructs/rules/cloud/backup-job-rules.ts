@@ -6,7 +6,7 @@ import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRo
 import { geesefsUserOf } from '../../cloud/geesefs-user';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { allows, bucketArnResolver, onlyBelow, reachesObjects, resolvedResourcesOf, VERSION_ERASING_ACTIONS } from '../../cloud/s3-grants';
-import { asList, covers, first, parsePolicy, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import { asList, covers, derived, first, parsePolicy, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
 /** What a job that only reads the live bucket must not do there. */
 const LIVE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl', 's3:PutObjectTagging', 's3:RestoreObject'];
@@ -121,25 +121,28 @@ function versioningProblems(
   say(`may delete in bucket ${bucket} (an in-place restore replaces files), but ${found}, not one with status "Enabled": those deletes could not be undone`);
 }
 
-/** Every principal and bucket-policy statement that could delete objects, as the delete rules see it. */
+/** Every principal and bucket-policy statement that could delete objects, as the delete rules see it, with its resources resolved. */
 interface Grant {
   readonly who: string;
   readonly principal?: PrincipalView;
   readonly statement: Json;
+  readonly resources: readonly string[];
 }
 
-function grantsOf(json: TerraformJson): Grant[] {
-  const fromPrincipals = [...rolesOf(json), ...usersOf(json)].flatMap((p) =>
-    p.statements.map((statement) => ({ who: `${p.kind === 'role' ? 'role' : 'IAM user'} ${p.name}`, principal: p, statement })),
-  );
-  const fromBucketPolicies = resourcesOf(json, 'aws_s3_bucket_policy').flatMap(([address, p]) =>
-    (asList(parsePolicy(p.policy)?.Statement) as Json[]).map((statement) => ({
-      who: `bucket policy ${address} (statement ${statement.Sid ?? 'without Sid'}, principal ${JSON.stringify(statement.Principal)})`,
-      statement,
-    })),
-  );
-  return [...fromPrincipals, ...fromBucketPolicies];
-}
+const grantsOf = (json: TerraformJson): readonly Grant[] =>
+  derived(json, 'grants', () => {
+    const resolve = bucketArnResolver(json);
+    const fromPrincipals = [...rolesOf(json), ...usersOf(json)].flatMap((p) =>
+      p.statements.map((statement) => ({ who: `${p.kind === 'role' ? 'role' : 'IAM user'} ${p.name}`, principal: p, statement })),
+    );
+    const fromBucketPolicies = resourcesOf(json, 'aws_s3_bucket_policy').flatMap(([address, p]) =>
+      (asList(parsePolicy(p.policy)?.Statement) as Json[]).map((statement) => ({
+        who: `bucket policy ${address} (statement ${statement.Sid ?? 'without Sid'}, principal ${JSON.stringify(statement.Principal)})`,
+        statement,
+      })),
+    );
+    return [...fromPrincipals, ...fromBucketPolicies].map((g) => ({ ...g, resources: resolvedResourcesOf(g.statement, resolve) }));
+  });
 
 /**
  * No one can delete objects in an app's live bucket but the app's own role (or GeeseFS user) where its
@@ -149,12 +152,10 @@ function grantsOf(json: TerraformJson): Grant[] {
  */
 export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
   const problems: string[] = [];
-  const resolve = bucketArnResolver(json);
-  // Only a grant that deletes or erases can break these rules; its resources are resolved once, not per app.
+  // Only a grant that deletes or erases can break these rules.
   const grants = grantsOf(json)
     .map((g) => ({ ...g, deletes: allows(g.statement, 's3:DeleteObject'), erases: VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a)) }))
-    .filter((g) => g.deletes || g.erases.length > 0)
-    .map((g) => ({ ...g, resources: resolvedResourcesOf(g.statement, resolve) }));
+    .filter((g) => g.deletes || g.erases.length > 0);
   // A resource `arn:aws:s3:::<bucket>/…` (no wildcard before the slash) reaches that bucket's objects alone,
   // and never a bucket itself: a grant whose resources all look so matters only to the buckets they name.
   const named = new Map<string, number[]>();
@@ -162,7 +163,7 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
   grants.forEach((g, i) => {
     const buckets = g.resources.map((r) => /^arn:aws:s3:::([^/*?]+)\//.exec(r)?.[1]);
     if (buckets.some((b) => b === undefined)) unnamed.push(i);
-    else for (const b of new Set(buckets as string[])) named.set(b, [...(named.get(b) ?? []), i]);
+    else for (const b of new Set(buckets as string[])) (named.get(b) ?? named.set(b, []).get(b)!).push(i);
   });
   const running = new Map(apps.map((a) => [a.name, a]));
   for (const app of Object.keys(cluster.appData).sort()) {
@@ -204,13 +205,12 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
  */
 export function backupBucketDeleteProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
   const problems: string[] = [];
-  const resolve = bucketArnResolver(json);
   const near = backupBucketOf(cluster.name);
   const owners = Object.keys(cluster.appData);
   const ownersBelow = ownersByPrefix(owners, near);
   for (const g of grantsOf(json)) {
     for (const bucket of [near, offsiteBackupBucketOf(cluster.name)]) {
-      const reaching = resolvedResourcesOf(g.statement, resolve).filter((r) => reachesObjects(r, bucket));
+      const reaching = g.resources.filter((r) => reachesObjects(r, bucket));
       if (reaching.length === 0) continue;
       if (allows(g.statement, 's3:DeleteObjectVersion')) {
         problems.push(`${g.who}: may s3:DeleteObjectVersion in the backup bucket ${bucket}: no one may erase the versions of the backups`);

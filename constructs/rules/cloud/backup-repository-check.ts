@@ -30,7 +30,12 @@ export function backupRepositoryProblems(
   return withIndexes(() => repositoryProblems(json, objects, cluster, apps));
 }
 
-function repositoryProblems(json: TerraformJson, objects: readonly KubeObject[], cluster: Pick<ClusterSpec, 'name' | 'region'>, apps: readonly string[]): string[] {
+function repositoryProblems(
+  json: TerraformJson,
+  objects: readonly KubeObject[],
+  cluster: Pick<ClusterSpec, 'name' | 'region'>,
+  apps: readonly string[],
+): string[] {
   const problems: string[] = [];
   const nearName = backupBucketOf(cluster.name);
   const near = entriesBy(json, 'aws_s3_bucket', 'bucket').get(nearName)?.[0];

@@ -23,10 +23,18 @@ export interface NamespaceMatrix {
   readonly columns: readonly MatrixAxis[];
   /** The ports any pod (or the endpoint) of the row may open to any of the column; empty when none. */
   cell(row: string, column: string): PortSet;
+  /** The row's cells that are not empty, by column: at a thousand apps most of a row's thousand cells are. */
+  cellsOf(row: string): ReadonlyMap<string, PortSet>;
 }
 
 /** The matrix axis an endpoint belongs to. */
 export const axisOf = (endpoint: Endpoint): string => (endpoint.type === 'pods' ? `ns:${endpoint.namespace}` : endpoint.id);
+
+/** axisOf(), worked out once for each endpoint of the network: a thousand apps make a few hundred thousand flows. */
+export function axesOf(network: ClusterNetwork): (endpoint: Endpoint) => string {
+  const axes = new Map<Endpoint, string>([...network.pods, ...network.externals].map((e) => [e, axisOf(e)]));
+  return (endpoint) => axes.get(endpoint) ?? axisOf(endpoint);
+}
 
 /** Every allowed flow between every source and every destination of the network, in a stable order. */
 export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Flow[] {
@@ -34,17 +42,24 @@ export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Fl
   const destinations: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.addresses.length > 0)];
   const flows: Flow[] = [];
   const order = new Map(destinations.map((d, i) => [d.id, i]));
+  // Pods whose egress peers read alike share one reach: its destinations are put in order once.
+  const ordered = new Map<ReadonlySet<string>, Endpoint[]>();
+  const inOrder = (reach: ReadonlySet<string>): Endpoint[] => {
+    let candidates = ordered.get(reach);
+    if (!candidates) {
+      candidates = [...reach]
+        .map((id) => order.get(id))
+        .filter((i) => i !== undefined)
+        .sort((a, b) => a - b)
+        .map((i) => destinations[i]);
+      ordered.set(reach, candidates);
+    }
+    return candidates;
+  };
   for (const from of sources) {
     // Only the endpoints its egress rules name can be reached (in the order of the destinations); every other pair is NONE.
     const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
-    const candidates = reach
-      ? [...reach]
-          .map((id) => order.get(id))
-          .filter((i) => i !== undefined)
-          .sort((a, b) => a - b)
-          .map((i) => destinations[i])
-      : destinations;
-    for (const to of candidates) {
+    for (const to of reach ? inOrder(reach) : destinations) {
       const ports = evaluator.portsBetween(from, to);
       if (!ports.isEmpty()) flows.push({ from, to, ports });
     }
@@ -59,10 +74,13 @@ export function namespaceMatrixOf(network: ClusterNetwork, flows: readonly Flow[
   const columns = [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))];
   // By row, then column: the table asks for every cell, most of them empty.
   const cells = new Map<string, Map<string, PortSet>>();
+  const axisOfEndpoint = axesOf(network);
   for (const flow of flows) {
-    const [row, column] = [axisOf(flow.from), axisOf(flow.to)];
+    const row = axisOfEndpoint(flow.from);
+    const column = axisOfEndpoint(flow.to);
     const inRow = cells.get(row) ?? cells.set(row, new Map()).get(row)!;
     inRow.set(column, (inRow.get(column) ?? PortSet.NONE).union(flow.ports));
   }
-  return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE };
+  const noCells: ReadonlyMap<string, PortSet> = new Map();
+  return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE, cellsOf: (row) => cells.get(row) ?? noCells };
 }

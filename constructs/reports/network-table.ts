@@ -1,5 +1,5 @@
 import type { ClusterNetwork, Endpoint, PodGroup } from '../network/endpoints';
-import { axisOf, flowsOf, namespaceMatrixOf, type Flow } from '../network/namespace-matrix';
+import { axesOf, flowsOf, namespaceMatrixOf, type Flow } from '../network/namespace-matrix';
 import { PolicyEvaluator } from '../network/policy-evaluator';
 import { PortSet } from '../network/port-set';
 
@@ -21,6 +21,16 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
   const flowsTo = groupBy(flows, (f) => f.to.id);
   const order = new Map([...titleOf.keys()].map((id, i) => [id, i]));
   const podsOf = groupBy(network.pods, (p) => p.namespace);
+  const axisOfEndpoint = axesOf(network);
+  const columnAt = new Map(matrix.columns.map((c, i) => [c.id, i]));
+  const matrixRow = (row: string): string[] => {
+    const cells = matrix.columns.map(() => NONE);
+    for (const [column, ports] of matrix.cellsOf(row)) {
+      const at = columnAt.get(column);
+      if (at !== undefined) cells[at] = cell(ports);
+    }
+    return cells;
+  };
   return [
     `# Who can reach what: ${network.cluster}`,
     '',
@@ -32,7 +42,7 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
     '',
     `| from \\ to | ${matrix.columns.map((c) => titleOf.get(c.id)).join(' | ')} |`,
     `|---|${matrix.columns.map(() => '---').join('|')}|`,
-    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrix.columns.map((c) => cell(matrix.cell(r.id, c.id))).join(' | ')} |`),
+    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrixRow(r.id).join(' | ')} |`),
     '',
     '## Outside the pods',
     '',
@@ -51,7 +61,9 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
         '',
         `### \`${ns.name}\` (${kindOf.get(ns.name)})`,
         '',
-        ...(pods.length === 0 ? ['No pods.'] : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], titleOf, order))),
+        ...(pods.length === 0
+          ? ['No pods.']
+          : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], { titleOf, order, axisOf: axisOfEndpoint }))),
       ];
     }),
     '',
@@ -60,20 +72,25 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
 
 const podTitle = (pod: PodGroup): string => `${pod.kind} \`${pod.name}\``;
 
+/** How the table names and orders the matrix's axes. */
+interface Axes {
+  readonly titleOf: ReadonlyMap<string, string | undefined>;
+  readonly order: ReadonlyMap<string, number>;
+  readonly axisOf: (endpoint: Endpoint) => string;
+}
+
 /** One pod group's flows out and in, summed per namespace or external endpoint. */
-function podLine(
-  pod: PodGroup,
-  out: readonly Flow[],
-  into: readonly Flow[],
-  titleOf: ReadonlyMap<string, string | undefined>,
-  order: ReadonlyMap<string, number>,
-): string {
+function podLine(pod: PodGroup, out: readonly Flow[], into: readonly Flow[], { titleOf, order, axisOf }: Axes): string {
   const sum = (selected: readonly Flow[], other: (f: Flow) => Endpoint) => {
     const byAxis = new Map<string, PortSet>();
-    for (const f of selected) byAxis.set(axisOf(other(f)), (byAxis.get(axisOf(other(f))) ?? PortSet.NONE).union(f.ports));
+    for (const f of selected) {
+      const axis = axisOf(other(f));
+      byAxis.set(axis, (byAxis.get(axis) ?? PortSet.NONE).union(f.ports));
+    }
     return [...byAxis.entries()]
-      .sort(([a], [b]) => (order.get(a) ?? -1) - (order.get(b) ?? -1))
-      .map(([axis, ports]) => `${titleOf.get(axis)} ${ports.format()}`)
+      .map(([axis, ports]) => ({ at: order.get(axis) ?? -1, text: `${titleOf.get(axis)} ${ports.format()}` }))
+      .sort((a, b) => a.at - b.at)
+      .map((entry) => entry.text)
       .join('; ');
   };
   return `- ${podTitle(pod)}: out to ${sum(out, (f) => f.to) || 'nothing'}; in from ${sum(into, (f) => f.from) || 'nothing'}`;

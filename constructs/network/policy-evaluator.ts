@@ -1,4 +1,4 @@
-import type { ClusterNetwork, Endpoint, NamespaceView, PodGroup } from './endpoints';
+import type { ClusterNetwork, Endpoint, ExternalEndpoint, NamespaceView, PodGroup } from './endpoints';
 import { cidrContains } from './ipv4';
 import { selectorMatches, type Labels, type LabelSelector } from '../model/label-selector';
 import { networkPoliciesOf, type NetworkPolicyView, type PolicyPeer, type PolicyPort, type PolicyRule } from './network-policy';
@@ -8,6 +8,12 @@ import { PortSet, type Protocol } from './port-set';
 export interface FlowEvaluator {
   /** Whether `from` may open a connection to `to` on the port. */
   allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean;
+}
+
+/** What a pod may open to one endpoint outside the pods. */
+export interface OutsideFlow {
+  readonly to: ExternalEndpoint;
+  readonly ports: PortSet;
 }
 
 /** One side of a connection: a pod, or an address outside the pods. */
@@ -40,6 +46,8 @@ interface Side {
   readonly toAddress: Map<string, PortSet>;
   /** Built on first use. */
   index?: PeerIndex;
+  /** egressReach(), worked out on first use. */
+  reach?: { readonly ids: ReadonlySet<string> | undefined };
 }
 
 /** The rules of one side that match a pod of the network, found without testing every peer. */
@@ -54,6 +62,20 @@ interface PeerIndex {
    */
   readonly byAddress: Map<string, readonly PolicyRule[]>;
 }
+
+/** Which pods' ingress names a pod: see PolicyEvaluator.admittedBy(). */
+interface AdmittingIndex {
+  /** Pods that admit every pod (ports aside). */
+  readonly anyone: readonly string[];
+  /** Pods whose rules' selectors select a pod, by its id. */
+  readonly byPod: ReadonlyMap<string, readonly string[]>;
+  /** Pods whose rules' ipBlocks hold a pod address, by the address. */
+  readonly byAddress: ReadonlyMap<string, readonly string[]>;
+  /** The answers shared by the pods no selector names, by their address. */
+  readonly sets: Map<string, ReadonlySet<string>>;
+}
+
+const NO_RULES: readonly PolicyRule[] = [];
 
 /**
  * The NetworkPolicy semantics the VPC CNI enforces, worked out as port sets. A pod is isolated in a
@@ -75,14 +97,19 @@ export class PolicyEvaluator implements FlowEvaluator {
   private readonly podById: ReadonlyMap<string, PodGroup>;
   private podsByNamespace?: Map<string, PodGroup[]>;
   private namespacesByLabel?: Map<string, string[]>;
+  private admitting?: AdmittingIndex;
   private readonly sides = { ingress: new Map<string, Side>(), egress: new Map<string, Side>() };
+  private readonly sharedSides = { ingress: new Map<string, Side>(), egress: new Map<string, Side>() };
   private readonly rulesTexts = { ingress: new Map<NetworkPolicyView, string>(), egress: new Map<NetworkPolicyView, string>() };
   private readonly peerReach = new Map<string, readonly string[]>();
-  private readonly reachOf = new Map<string, ReadonlySet<string> | undefined>();
+  private readonly peerObjectReach = new Map<PolicyPeer, readonly string[]>();
   /** Side.toAddress, by the rules' text. */
   private readonly toAddressOf = new Map<string, Map<string, PortSet>>();
-  /** The ports of each rule that names no port by name: the same for every destination. */
-  private readonly fixedPorts = new Map<PolicyRule, PortSet>();
+  /** outsideFlowsOf(), by the egress rules' text. */
+  private readonly outsideByText = new Map<string, readonly OutsideFlow[]>();
+  /** The ports of each rule that names no port by name, the same for every destination; null for one that does. */
+  private readonly fixedPorts = new Map<PolicyRule, PortSet | null>();
+  private readonly portSetOfText = new Map<string, PortSet>();
   /** The answers allows() gave, per pair: a probe asks the same pair on many ports. */
   private readonly between = new Map<string, PortSet>();
 
@@ -108,20 +135,78 @@ export class PolicyEvaluator implements FlowEvaluator {
   egressReach(pod: PodGroup): ReadonlySet<string> | undefined {
     const side = this.sideOf(pod, 'egress');
     if (!side.isolated) return undefined;
-    // The peers select the same endpoints wherever they are written, unless one means "the policy's own namespace".
-    const ownNamespace = side.rules.some(({ rule }) => rule.peers?.some((peer) => !peer.ipBlock && !peer.namespaceSelector));
-    const key = ownNamespace ? `${pod.namespace}\n${side.text}` : side.text;
-    if (this.reachOf.has(key)) return this.reachOf.get(key);
-    let reach: Set<string> | undefined = new Set<string>();
-    for (const { rule, namespace } of side.rules) {
-      if (!rule.peers || rule.peers.length === 0) {
-        reach = undefined;
-        break;
+    if (!side.reach) {
+      let reach: Set<string> | undefined = new Set<string>();
+      for (const { rule, namespace } of side.rules) {
+        if (!rule.peers || rule.peers.length === 0) {
+          reach = undefined;
+          break;
+        }
+        for (const peer of rule.peers) for (const id of this.endpointsMatching(peer, namespace)) reach.add(id);
       }
-      for (const peer of rule.peers) for (const id of this.endpointsMatching(peer, namespace)) reach.add(id);
+      side.reach = { ids: reach };
     }
-    this.reachOf.set(key, reach);
-    return reach;
+    return side.reach.ids;
+  }
+
+  /**
+   * The ids of the pods whose ingress may admit a connection from `pod`, ports aside: those no ingress
+   * policy isolates, those with a rule without peers, and those whose rules' peers select it (by its
+   * labels or its address). Every other pod gets PortSet.NONE from portsBetween(): with egressReach() it
+   * leaves the reachability table only the pairs both ends' rules name.
+   */
+  admittedBy(pod: PodGroup): ReadonlySet<string> {
+    const admitting = (this.admitting ??= this.admittingIndex());
+    const byPod = admitting.byPod.get(pod.id) ?? [];
+    const byAddress = admitting.byAddress.get(pod.address) ?? [];
+    // Most pods are named by nobody's ingress: they share the set of their address.
+    const key = byPod.length === 0 ? pod.address : undefined;
+    const known = key === undefined ? undefined : admitting.sets.get(key);
+    if (known) return known;
+    const ids = new Set([...admitting.anyone, ...byAddress, ...byPod]);
+    if (key !== undefined) admitting.sets.set(key, ids);
+    return ids;
+  }
+
+  private admittingIndex(): AdmittingIndex {
+    const anyone: string[] = [];
+    const byPod = new Map<string, string[]>();
+    const byAddress = new Map<string, string[]>();
+    const addresses = [...new Set(this.network.pods.map((p) => p.address))];
+    const add = (map: Map<string, string[]>, key: string, id: string) => {
+      const ids = map.get(key);
+      if (ids) ids.push(id);
+      else map.set(key, [id]);
+    };
+    for (const destination of this.network.pods) {
+      const side = this.sideOf(destination, 'ingress');
+      const index = (side.index ??= this.indexOf(side));
+      if (!side.isolated || index.anything.length > 0) {
+        anyone.push(destination.id);
+        continue;
+      }
+      for (const id of index.byPod.keys()) add(byPod, id, destination.id);
+      for (const address of addresses) if (this.rulesHolding(side, address).length > 0) add(byAddress, address, destination.id);
+    }
+    return { anyone, byPod, byAddress, sets: new Map() };
+  }
+
+  /**
+   * Every outside endpoint `pod` may reach, with the ports, in the order of the network's externals. Only
+   * its egress rules' text decides them (see Side.toAddress), so pods whose rules read alike share one
+   * list: at 1,000 apps, most of the table's flows.
+   */
+  outsideFlowsOf(pod: PodGroup): readonly OutsideFlow[] {
+    const { text } = this.sideOf(pod, 'egress');
+    let flows = this.outsideByText.get(text);
+    if (!flows) {
+      flows = this.network.externals.flatMap((to) => {
+        const ports = this.portsBetween(pod, to);
+        return ports.isEmpty() ? [] : [{ to, ports }];
+      });
+      this.outsideByText.set(text, flows);
+    }
+    return flows;
   }
 
   allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean {
@@ -152,6 +237,9 @@ export class PolicyEvaluator implements FlowEvaluator {
 
   /** The ids of the endpoints one peer matches (an outside endpoint: by any of its addresses), worked out once per distinct peer. */
   private endpointsMatching(peer: PolicyPeer, policyNamespace: string): readonly string[] {
+    // A peer object belongs to one policy, so to one namespace.
+    const known = this.peerObjectReach.get(peer);
+    if (known) return known;
     const key = peer.ipBlock
       ? JSON.stringify(peer.ipBlock)
       : JSON.stringify([peer.namespaceSelector ? undefined : policyNamespace, peer.namespaceSelector, peer.podSelector]);
@@ -176,6 +264,7 @@ export class PolicyEvaluator implements FlowEvaluator {
       ids = [...pods, ...outside].map((e) => e.id);
       this.peerReach.set(key, ids);
     }
+    this.peerObjectReach.set(peer, ids);
     return ids;
   }
 
@@ -225,13 +314,17 @@ export class PolicyEvaluator implements FlowEvaluator {
   }
 
   private portsOfRule(rule: PolicyRule, destination: PodGroup | undefined): PortSet {
-    if (rule.ports?.some((p) => typeof p.port === 'string')) return portsOf(rule.ports, destination);
     let ports = this.fixedPorts.get(rule);
-    if (!ports) {
-      ports = portsOf(rule.ports, undefined);
+    if (ports === undefined) {
+      if (rule.ports?.some((p) => typeof p.port === 'string')) ports = null;
+      else {
+        // One set per text: rules that name the same ports give the same set, and the intersections and unions of a set with itself are free.
+        const text = JSON.stringify(rule.ports ?? []);
+        ports = this.portSetOfText.get(text) ?? this.portSetOfText.set(text, portsOf(rule.ports, undefined)).get(text)!;
+      }
       this.fixedPorts.set(rule, ports);
     }
-    return ports;
+    return ports ?? portsOf(rule.ports, destination);
   }
 
   /** Whether the pod is the network's own (not one made up by a caller), so the peer indexes know it. */
@@ -246,17 +339,23 @@ export class PolicyEvaluator implements FlowEvaluator {
    */
   private portsNaming(pod: PodGroup, side: Side, direction: Direction, other: PodGroup): PortSet {
     const index = (side.index ??= this.indexOf(side));
-    let byAddress = index.byAddress.get(other.address);
-    if (!byAddress) {
-      byAddress = side.rules
-        .filter(({ rule, namespace }) => rule.peers?.some((peer) => peer.ipBlock && this.peerMatches(peer, namespace, other)))
-        .map((r) => r.rule);
-      index.byAddress.set(other.address, byAddress);
-    }
     const destination = direction === 'ingress' ? pod : other;
     return this.portsOfRules(index.anything, destination)
-      .union(this.portsOfRules(byAddress, destination))
-      .union(this.portsOfRules(index.byPod.get(other.id) ?? [], destination));
+      .union(this.portsOfRules(this.rulesHolding(side, other.address), destination))
+      .union(this.portsOfRules(index.byPod.get(other.id) ?? NO_RULES, destination));
+  }
+
+  /** The side's rules with an ipBlock that holds the address. */
+  private rulesHolding(side: Side, address: string): readonly PolicyRule[] {
+    const index = (side.index ??= this.indexOf(side));
+    let rules = index.byAddress.get(address);
+    if (!rules) {
+      rules = side.rules
+        .filter(({ rule, namespace }) => rule.peers?.some((peer) => peer.ipBlock && this.peerMatches(peer, namespace, { address })))
+        .map((r) => r.rule);
+      index.byAddress.set(address, rules);
+    }
+    return rules;
   }
 
   private indexOf(side: Side): PeerIndex {
@@ -283,10 +382,19 @@ export class PolicyEvaluator implements FlowEvaluator {
     const isolating = (this.policies.get(pod.namespace) ?? []).filter(
       (p) => selectorMatches(p.podSelector, pod.labels) && (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress),
     );
-    const rules = isolating.flatMap((p) => p[direction].map((rule) => ({ rule, namespace: p.namespace })));
     const text = isolating.map((p) => this.rulesTextOf(p, direction)).join(',');
-    const toAddress = this.toAddressOf.get(text) ?? this.toAddressOf.set(text, new Map()).get(text)!;
-    const side: Side = { isolated: isolating.length > 0, rules, text, toAddress };
+    // Pods whose rules read alike share one side, and so its indexes: every app namespace copies its
+    // template's policies. A peer with only a podSelector means the policy's own namespace: then only
+    // that namespace's pods share it.
+    const ownNamespace = isolating.some((p) => p[direction].some((r) => r.peers?.some((peer) => !peer.ipBlock && !peer.namespaceSelector)));
+    const key = ownNamespace ? `${pod.namespace}\n${text}` : text;
+    let side = this.sharedSides[direction].get(key);
+    if (!side) {
+      const rules = isolating.flatMap((p) => p[direction].map((rule) => ({ rule, namespace: p.namespace })));
+      const toAddress = this.toAddressOf.get(text) ?? this.toAddressOf.set(text, new Map()).get(text)!;
+      side = { isolated: isolating.length > 0, rules, text, toAddress };
+      this.sharedSides[direction].set(key, side);
+    }
     this.sides[direction].set(pod.id, side);
     return side;
   }

@@ -1,6 +1,6 @@
 import type { ClusterNetwork, Endpoint, PodGroup } from '../network/endpoints';
-import { axesOf, flowsOf, namespaceMatrixOf, type Flow } from '../network/namespace-matrix';
-import { PolicyEvaluator } from '../network/policy-evaluator';
+import { axesOf, namespaceMatrixOf, sourceFlowsOf, type Flow, type SourceFlows } from '../network/namespace-matrix';
+import { PolicyEvaluator, type OutsideFlow } from '../network/policy-evaluator';
 import { PortSet } from '../network/port-set';
 
 const NONE = '·';
@@ -11,17 +11,20 @@ const NONE = '·';
  * workload. Reviewers see every change to reachability in the pull request.
  */
 export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEvaluator = new PolicyEvaluator(network)): string {
-  const flows = flowsOf(network, evaluator);
-  const matrix = namespaceMatrixOf(network, flows);
+  const sources = sourceFlowsOf(network, evaluator);
+  const matrix = namespaceMatrixOf(network, sources);
   const titleOf = new Map([...matrix.rows, ...matrix.columns].map((a) => [a.id, a.id.startsWith('ns:') ? `\`${a.title}\`` : a.title]));
   const cell = (ports: PortSet) => (ports.isEmpty() ? NONE : ports.format());
   const kindOf = new Map(network.namespaces.map((n) => [n.name, n.kind]));
   const outside = network.pods.filter((p) => p.source);
-  const flowsFrom = groupBy(flows, (f) => f.from.id);
-  const flowsTo = groupBy(flows, (f) => f.to.id);
+  const flowsFrom = groupBy(sources, (f) => f.from.id);
+  const flowsTo = groupBy(
+    sources.flatMap((f) => f.toPods),
+    (f) => f.to.id,
+  );
   const order = new Map([...titleOf.keys()].map((id, i) => [id, i]));
   const podsOf = groupBy(network.pods, (p) => p.namespace);
-  const axisOfEndpoint = axesOf(network);
+  const axes: Axes = { titleOf, order, axisOf: axesOf(network), outsideText: new Map() };
   const columnAt = new Map(matrix.columns.map((c, i) => [c.id, i]));
   const matrixRow = (row: string): string[] => {
     const cells = matrix.columns.map(() => NONE);
@@ -61,9 +64,7 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
         '',
         `### \`${ns.name}\` (${kindOf.get(ns.name)})`,
         '',
-        ...(pods.length === 0
-          ? ['No pods.']
-          : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], { titleOf, order, axisOf: axisOfEndpoint }))),
+        ...(pods.length === 0 ? ['No pods.'] : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], axes))),
       ];
     }),
     '',
@@ -77,23 +78,45 @@ interface Axes {
   readonly titleOf: ReadonlyMap<string, string | undefined>;
   readonly order: ReadonlyMap<string, number>;
   readonly axisOf: (endpoint: Endpoint) => string;
+  /** The printed sum of each shared list of outside flows. */
+  readonly outsideText: Map<readonly OutsideFlow[], readonly string[]>;
 }
 
 /** One pod group's flows out and in, summed per namespace or external endpoint. */
-function podLine(pod: PodGroup, out: readonly Flow[], into: readonly Flow[], { titleOf, order, axisOf }: Axes): string {
-  const sum = (selected: readonly Flow[], other: (f: Flow) => Endpoint) => {
-    const byAxis = new Map<string, PortSet>();
-    for (const f of selected) {
-      const axis = axisOf(other(f));
-      byAxis.set(axis, (byAxis.get(axis) ?? PortSet.NONE).union(f.ports));
+function podLine(pod: PodGroup, out: readonly SourceFlows[], into: readonly Flow[], axes: Axes): string {
+  const toPods = out.flatMap((o) => summed(o.toPods, (f) => f.to, axes));
+  // Namespaces come before the outside in the axes' order; pods whose egress reads alike share the outside's text.
+  const toOutside = out.flatMap((o) => {
+    let text = axes.outsideText.get(o.toOutside);
+    if (!text) {
+      text = summed(o.toOutside, (f) => f.to, axes);
+      axes.outsideText.set(o.toOutside, text);
     }
-    return [...byAxis.entries()]
-      .map(([axis, ports]) => ({ at: order.get(axis) ?? -1, text: `${titleOf.get(axis)} ${ports.format()}` }))
-      .sort((a, b) => a.at - b.at)
-      .map((entry) => entry.text)
-      .join('; ');
-  };
-  return `- ${podTitle(pod)}: out to ${sum(out, (f) => f.to) || 'nothing'}; in from ${sum(into, (f) => f.from) || 'nothing'}`;
+    return text;
+  });
+  const outText = (
+    out.length > 1
+      ? summed(
+          out.flatMap((o) => [...o.toPods, ...o.toOutside]),
+          (f) => f.to,
+          axes,
+        )
+      : [...toPods, ...toOutside]
+  ).join('; ');
+  return `- ${podTitle(pod)}: out to ${outText || 'nothing'}; in from ${summed(into, (f) => f.from, axes).join('; ') || 'nothing'}`;
+}
+
+/** The flows summed per axis of their other end, in the axes' order, each as `<title> <ports>`. */
+function summed<F extends { readonly ports: PortSet }>(flows: readonly F[], other: (f: F) => Endpoint, { titleOf, order, axisOf }: Axes): string[] {
+  const byAxis = new Map<string, PortSet>();
+  for (const f of flows) {
+    const axis = axisOf(other(f));
+    byAxis.set(axis, (byAxis.get(axis) ?? PortSet.NONE).union(f.ports));
+  }
+  return [...byAxis.entries()]
+    .map(([axis, ports]) => ({ at: order.get(axis) ?? -1, text: `${titleOf.get(axis)} ${ports.format()}` }))
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.text);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -26,8 +26,9 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
   const podsOf = groupBy(network.pods, (p) => p.namespace);
   const axes: Axes = { titleOf, order, axisOf: axesOf(network), outsideText: new Map() };
   const columnAt = new Map(matrix.columns.map((c, i) => [c.id, i]));
+  const emptyRow = matrix.columns.map(() => NONE);
   const matrixRow = (row: string): string[] => {
-    const cells = matrix.columns.map(() => NONE);
+    const cells = [...emptyRow];
     for (const [column, ports] of matrix.cellsOf(row)) {
       const at = columnAt.get(column);
       if (at !== undefined) cells[at] = cell(ports);
@@ -79,31 +80,37 @@ interface Axes {
   readonly order: ReadonlyMap<string, number>;
   readonly axisOf: (endpoint: Endpoint) => string;
   /** The printed sum of each shared list of outside flows. */
-  readonly outsideText: Map<readonly OutsideFlow[], readonly string[]>;
+  readonly outsideText: Map<readonly OutsideFlow[], string>;
 }
 
 /** One pod group's flows out and in, summed per namespace or external endpoint. */
 function podLine(pod: PodGroup, out: readonly SourceFlows[], into: readonly Flow[], axes: Axes): string {
-  const toPods = out.flatMap((o) => summed(o.toPods, (f) => f.to, axes));
-  // Namespaces come before the outside in the axes' order; pods whose egress reads alike share the outside's text.
-  const toOutside = out.flatMap((o) => {
-    let text = axes.outsideText.get(o.toOutside);
-    if (!text) {
-      text = summed(o.toOutside, (f) => f.to, axes);
-      axes.outsideText.set(o.toOutside, text);
-    }
-    return text;
-  });
-  const outText = (
-    out.length > 1
-      ? summed(
+  const outText =
+    out.length === 1
+      ? outTextOf(out[0], axes)
+      : summed(
           out.flatMap((o) => [...o.toPods, ...o.toOutside]),
           (f) => f.to,
           axes,
-        )
-      : [...toPods, ...toOutside]
-  ).join('; ');
+        ).join('; ');
   return `- ${podTitle(pod)}: out to ${outText || 'nothing'}; in from ${summed(into, (f) => f.from, axes).join('; ') || 'nothing'}`;
+}
+
+/**
+ * What one source opens, summed per axis. Namespaces come before the outside in the axes' order, so the
+ * two print apart, and the outside's text is shared by the pods whose egress reads alike.
+ */
+function outTextOf({ toPods, toOutside }: SourceFlows, axes: Axes): string {
+  return [summed(toPods, (f) => f.to, axes).join('; '), outsideTextOf(toOutside, axes)].filter((text) => text !== '').join('; ');
+}
+
+function outsideTextOf(flows: readonly OutsideFlow[], axes: Axes): string {
+  let text = axes.outsideText.get(flows);
+  if (text === undefined) {
+    text = summed(flows, (f) => f.to, axes).join('; ');
+    axes.outsideText.set(flows, text);
+  }
+  return text;
 }
 
 /** The flows summed per axis of their other end, in the axes' order, each as `<title> <ports>`. */

@@ -9,10 +9,11 @@ import { allObjects } from '../constructs/model/kube-object';
 import { REAL_INPUT, realOutput } from './support';
 
 /*
- * The reachability table asks only the pairs a source's egress peers name, and matches peers through an
- * index of the pods each one selects (PolicyEvaluator.egressReach, rulesNaming). Both must give exactly
- * the flows of asking every pair the plain way: here every pair is asked with copies of the endpoints,
- * which the indexes do not know, so the evaluator tests each peer as it did before the indexes.
+ * The reachability table asks only the pods a source's egress peers name and whose ingress peers name the
+ * source (PolicyEvaluator.egressReach, admittedBy), matches peers through an index of the pods each one
+ * selects, and takes the outside flows from a list shared by the pods whose egress rules read alike
+ * (outsideFlowsOf). All must give exactly the flows of asking every pair the plain way: here every pair
+ * is asked with copies of the endpoints, which the indexes do not know, so the evaluator tests each peer.
  */
 
 function networkOf(env: string): ClusterNetwork {
@@ -59,6 +60,29 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('the %s reachability table'
     }
     const blind = flowsOf(network, new Blind(network)).map((f) => `${f.from.id} -> ${f.to.id}: ${f.ports.format()}`);
     expect(blind).not.toEqual(everyPairFlows(network, new PolicyEvaluator(network)));
+  });
+
+  test('an admitting index that leaves out a pod would lose flows, and the comparison sees it', () => {
+    // Broken index: no pod admits anything.
+    class Closed extends PolicyEvaluator {
+      admittedBy(): ReadonlySet<string> {
+        return new Set();
+      }
+    }
+    const closed = flowsOf(network, new Closed(network)).map((f) => `${f.from.id} -> ${f.to.id}: ${f.ports.format()}`);
+    expect(closed).not.toEqual(everyPairFlows(network, new PolicyEvaluator(network)));
+  });
+
+  test('a shared list of outside flows that is wrong for a pod would show, and the comparison sees it', () => {
+    // Broken sharing: every pod gets the outside flows of the first pod.
+    const first = network.pods[0];
+    class Shared extends PolicyEvaluator {
+      outsideFlowsOf(): ReturnType<PolicyEvaluator['outsideFlowsOf']> {
+        return super.outsideFlowsOf(first);
+      }
+    }
+    const shared = flowsOf(network, new Shared(network)).map((f) => `${f.from.id} -> ${f.to.id}: ${f.ports.format()}`);
+    expect(shared).not.toEqual(everyPairFlows(network, new PolicyEvaluator(network)));
   });
 
   test('a flow the policies stop disappears from both ways of asking alike', () => {

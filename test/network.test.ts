@@ -9,7 +9,7 @@ import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/network/cluster-pods';
 import { clusterNetworkOf } from '../constructs/network/cluster-network';
 import { podIdOf, type ClusterNetwork } from '../constructs/network/endpoints';
 import { candidatePortsOf, literalCell, LiteralEvaluator } from '../constructs/network/literal-evaluator';
-import { flowsOf, namespaceMatrixOf } from '../constructs/network/namespace-matrix';
+import { namespaceMatrixOf, sourceFlowsOf } from '../constructs/network/namespace-matrix';
 import { renderNetworkTable } from '../constructs/reports/network-table';
 import { PolicyEvaluator, type FlowEvaluator } from '../constructs/network/policy-evaluator';
 import { PROTOCOLS, type Protocol } from '../constructs/network/port-set';
@@ -454,7 +454,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s: the liter
 
 /** Cells where the two evaluators differ on some candidate port, as `row -> column: protocol/port`. */
 function matrixDisagreements(network: ClusterNetwork, evaluator: PolicyEvaluator, literal: LiteralEvaluator, onlyColumn?: string): string[] {
-  const matrix = namespaceMatrixOf(network, flowsOf(network, evaluator));
+  const matrix = namespaceMatrixOf(network, sourceFlowsOf(network, evaluator));
   const candidates = candidatePortsOf(network);
   expect(matrix.rows.length * matrix.columns.length).toBeGreaterThan(0);
   const out: string[] = [];

@@ -1,5 +1,5 @@
-import type { ClusterNetwork, Endpoint } from './endpoints';
-import type { PolicyEvaluator } from './policy-evaluator';
+import type { ClusterNetwork, Endpoint, PodGroup } from './endpoints';
+import type { OutsideFlow, PolicyEvaluator } from './policy-evaluator';
 import { PortSet } from './port-set';
 
 /** What one endpoint may open to another, on which ports (never empty). */
@@ -23,46 +23,92 @@ export interface NamespaceMatrix {
   readonly columns: readonly MatrixAxis[];
   /** The ports any pod (or the endpoint) of the row may open to any of the column; empty when none. */
   cell(row: string, column: string): PortSet;
+  /** The row's cells that are not empty, by column: at a thousand apps most of a row's thousand cells are. */
+  cellsOf(row: string): ReadonlyMap<string, PortSet>;
 }
 
 /** The matrix axis an endpoint belongs to. */
 export const axisOf = (endpoint: Endpoint): string => (endpoint.type === 'pods' ? `ns:${endpoint.namespace}` : endpoint.id);
 
+/** axisOf(), worked out once for each endpoint of the network: a thousand apps make a few hundred thousand flows. */
+export function axesOf(network: ClusterNetwork): (endpoint: Endpoint) => string {
+  const axes = new Map<Endpoint, string>([...network.pods, ...network.externals].map((e) => [e, axisOf(e)]));
+  return (endpoint) => axes.get(endpoint) ?? axisOf(endpoint);
+}
+
+/**
+ * What one source may open. To the outside, pods whose egress rules read alike share one list
+ * (PolicyEvaluator.outsideFlowsOf), which the table sums and prints once.
+ */
+export interface SourceFlows {
+  readonly from: Endpoint;
+  /** To pods, in the order of the network's pods. */
+  readonly toPods: readonly Flow[];
+  /** To the outside, in the order of the network's externals; shared, and empty for an outside source. */
+  readonly toOutside: readonly OutsideFlow[];
+}
+
+/** Every allowed flow from every source of the network (its pods, then the outside endpoints that open connections), in a stable order. */
+export function sourceFlowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): SourceFlows[] {
+  const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
+  const order = new Map(network.pods.map((d, i) => [d.id, i]));
+  // Pods whose egress peers read alike share one reach: its pods are put in order once.
+  const ordered = new Map<ReadonlySet<string>, PodGroup[]>();
+  const inOrder = (reach: ReadonlySet<string>): PodGroup[] => {
+    let candidates = ordered.get(reach);
+    if (!candidates) {
+      candidates = [...reach]
+        .map((id) => order.get(id))
+        .filter((i) => i !== undefined)
+        .sort((a, b) => a - b)
+        .map((i) => network.pods[i]);
+      ordered.set(reach, candidates);
+    }
+    return candidates;
+  };
+  return sources.map((from) => {
+    // Only the pods its egress rules name can be reached, and of those only the ones whose ingress rules
+    // name it; every other pair is NONE.
+    const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
+    const admitting = from.type === 'pods' ? evaluator.admittedBy(from) : undefined;
+    const toPods: Flow[] = [];
+    for (const to of reach ? inOrder(reach) : network.pods) {
+      if (admitting && !admitting.has(to.id)) continue;
+      const ports = evaluator.portsBetween(from, to);
+      if (!ports.isEmpty()) toPods.push({ from, to, ports });
+    }
+    return { from, toPods, toOutside: from.type === 'pods' ? evaluator.outsideFlowsOf(from) : [] };
+  });
+}
+
 /** Every allowed flow between every source and every destination of the network, in a stable order. */
 export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Flow[] {
-  const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
-  const destinations: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.addresses.length > 0)];
-  const flows: Flow[] = [];
-  const order = new Map(destinations.map((d, i) => [d.id, i]));
-  for (const from of sources) {
-    // Only the endpoints its egress rules name can be reached (in the order of the destinations); every other pair is NONE.
-    const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
-    const candidates = reach
-      ? [...reach]
-          .map((id) => order.get(id))
-          .filter((i) => i !== undefined)
-          .sort((a, b) => a - b)
-          .map((i) => destinations[i])
-      : destinations;
-    for (const to of candidates) {
-      const ports = evaluator.portsBetween(from, to);
-      if (!ports.isEmpty()) flows.push({ from, to, ports });
-    }
-  }
-  return flows;
+  return sourceFlowsOf(network, evaluator).flatMap(({ from, toPods, toOutside }) => [...toPods, ...toOutside.map(({ to, ports }) => ({ from, to, ports }))]);
 }
 
 /** The flows summed per namespace: rows are sources, columns destinations. */
-export function namespaceMatrixOf(network: ClusterNetwork, flows: readonly Flow[]): NamespaceMatrix {
+export function namespaceMatrixOf(network: ClusterNetwork, sources: readonly SourceFlows[]): NamespaceMatrix {
   const namespaces = network.namespaces.map((n) => ({ id: `ns:${n.name}`, title: n.name }));
   const rows = [...namespaces, ...network.externals.filter((e) => e.sourceAddress).map((e) => ({ id: e.id, title: e.title }))];
   const columns = [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))];
   // By row, then column: the table asks for every cell, most of them empty.
   const cells = new Map<string, Map<string, PortSet>>();
-  for (const flow of flows) {
-    const [row, column] = [axisOf(flow.from), axisOf(flow.to)];
+  const axisOfEndpoint = axesOf(network);
+  const add = (inRow: Map<string, PortSet>, to: Endpoint, ports: PortSet) => {
+    const column = axisOfEndpoint(to);
+    inRow.set(column, (inRow.get(column) ?? PortSet.NONE).union(ports));
+  };
+  // A shared list of outside flows adds to a row once: adding it again changes no union.
+  const added = new Map<string, Set<readonly OutsideFlow[]>>();
+  for (const { from, toPods, toOutside } of sources) {
+    const row = axisOfEndpoint(from);
     const inRow = cells.get(row) ?? cells.set(row, new Map()).get(row)!;
-    inRow.set(column, (inRow.get(column) ?? PortSet.NONE).union(flow.ports));
+    for (const flow of toPods) add(inRow, flow.to, flow.ports);
+    const addedToRow = added.get(row) ?? added.set(row, new Set()).get(row)!;
+    if (addedToRow.has(toOutside)) continue;
+    addedToRow.add(toOutside);
+    for (const flow of toOutside) add(inRow, flow.to, flow.ports);
   }
-  return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE };
+  const noCells: ReadonlyMap<string, PortSet> = new Map();
+  return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE, cellsOf: (row) => cells.get(row) ?? noCells };
 }

@@ -1,6 +1,6 @@
-import type { ClusterNetwork, Endpoint, PodGroup } from './endpoints';
+import type { ClusterNetwork, Endpoint, ExternalEndpoint, NamespaceView, PodGroup } from './endpoints';
 import { cidrContains } from './ipv4';
-import { selectorMatches, type Labels } from '../model/label-selector';
+import { selectorMatches, type Labels, type LabelSelector } from '../model/label-selector';
 import { networkPoliciesOf, type NetworkPolicyView, type PolicyPeer, type PolicyPort, type PolicyRule } from './network-policy';
 import { PortSet, type Protocol } from './port-set';
 
@@ -10,11 +10,72 @@ export interface FlowEvaluator {
   allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean;
 }
 
+/** What a pod may open to one endpoint outside the pods. */
+export interface OutsideFlow {
+  readonly to: ExternalEndpoint;
+  readonly ports: PortSet;
+}
+
 /** One side of a connection: a pod, or an address outside the pods. */
 interface Target {
   readonly pod?: PodGroup;
   readonly address: string;
 }
+
+type Direction = 'ingress' | 'egress';
+
+/** A rule with the namespace of its policy, where a peer without namespaceSelector looks. */
+interface ScopedRule {
+  readonly rule: PolicyRule;
+  readonly namespace: string;
+}
+
+/** What the policies that select one pod say in one direction. */
+interface Side {
+  /** Whether some policy of this direction selects the pod; if none does, everything goes. */
+  readonly isolated: boolean;
+  /** The rules of those policies, in order. */
+  readonly rules: readonly ScopedRule[];
+  /** The rules as text, namespaces aside: app namespaces copy their template's rules. */
+  readonly text: string;
+  /**
+   * The egress ports to each address outside the pods. Only the rules' text decides them (an ipBlock
+   * matches an address wherever it is written, and a named port names nothing outside), so every side
+   * with the same text shares one.
+   */
+  readonly toAddress: Map<string, PortSet>;
+  /** Built on first use. */
+  index?: PeerIndex;
+  /** egressReach(), worked out on first use. */
+  reach?: { readonly ids: ReadonlySet<string> | undefined };
+}
+
+/** The rules of one side that match a pod of the network, found without testing every peer. */
+interface PeerIndex {
+  /** Rules without peers: they match every pod. */
+  readonly anything: readonly PolicyRule[];
+  /** The rules whose namespace or pod selectors select a pod, by the pod's id. */
+  readonly byPod: ReadonlyMap<string, readonly PolicyRule[]>;
+  /**
+   * The rules whose ipBlocks hold an address, filled per address as asked. Pods share a few
+   * representative addresses, so a VPC-wide block stays one entry here instead of one per pod.
+   */
+  readonly byAddress: Map<string, readonly PolicyRule[]>;
+}
+
+/** Which pods' ingress names a pod: see PolicyEvaluator.admittedBy(). */
+interface AdmittingIndex {
+  /** Pods that admit every pod (ports aside). */
+  readonly anyone: readonly string[];
+  /** Pods whose rules' selectors select a pod, by its id. */
+  readonly byPod: ReadonlyMap<string, readonly string[]>;
+  /** Pods whose rules' ipBlocks hold a pod address, by the address. */
+  readonly byAddress: ReadonlyMap<string, readonly string[]>;
+  /** The answers shared by the pods no selector names, by their address. */
+  readonly sets: Map<string, ReadonlySet<string>>;
+}
+
+const NO_RULES: readonly PolicyRule[] = [];
 
 /**
  * The NetworkPolicy semantics the VPC CNI enforces, worked out as port sets. A pod is isolated in a
@@ -23,17 +84,34 @@ interface Target {
  * destination's ingress; to an address outside, the source's egress only; from one, the destination's
  * ingress only. An ipBlock matches pod addresses too, since the VPC CNI gives pods VPC addresses.
  * Node-local traffic (the kubelet's probes), which the CNI always allows, is not modelled.
+ *
+ * A cluster of a thousand apps asks about a few hundred thousand pairs, so the pods of the network are
+ * looked up through indexes (which pods each peer selects, which rules name a pod) and pods whose rules
+ * read alike share their answers; a pod the network does not hold (a caller's copy) is judged by testing
+ * every peer, which the tests compare the indexes with.
  */
 export class PolicyEvaluator implements FlowEvaluator {
   private readonly policies: ReadonlyMap<string, readonly NetworkPolicyView[]>;
   private readonly namespaceLabels: ReadonlyMap<string, Labels>;
-  private readonly selecting = new Map<string, { ingress: NetworkPolicyView[]; egress: NetworkPolicyView[] }>();
-  private readonly between = new Map<string, PortSet>();
   private readonly network: ClusterNetwork;
+  private readonly podById: ReadonlyMap<string, PodGroup>;
   private podsByNamespace?: Map<string, PodGroup[]>;
+  private namespacesByLabel?: Map<string, string[]>;
+  private admitting?: AdmittingIndex;
+  private readonly sides = { ingress: new Map<string, Side>(), egress: new Map<string, Side>() };
+  private readonly sharedSides = { ingress: new Map<string, Side>(), egress: new Map<string, Side>() };
+  private readonly rulesTexts = { ingress: new Map<NetworkPolicyView, string>(), egress: new Map<NetworkPolicyView, string>() };
   private readonly peerReach = new Map<string, readonly string[]>();
-  private podById?: Map<string, PodGroup>;
-  private readonly ruleIndex = new Map<string, { rules: PolicyRule[]; anything: number[]; byPod: Map<string, number[]> }>();
+  private readonly peerObjectReach = new Map<PolicyPeer, readonly string[]>();
+  /** Side.toAddress, by the rules' text. */
+  private readonly toAddressOf = new Map<string, Map<string, PortSet>>();
+  /** outsideFlowsOf(), by the egress rules' text. */
+  private readonly outsideByText = new Map<string, readonly OutsideFlow[]>();
+  /** The ports of each rule that names no port by name, the same for every destination; null for one that does. */
+  private readonly fixedPorts = new Map<PolicyRule, PortSet | null>();
+  private readonly portSetOfText = new Map<string, PortSet>();
+  /** The answers allows() gave, per pair: a probe asks the same pair on many ports. */
+  private readonly between = new Map<string, PortSet>();
 
   constructor(network: ClusterNetwork) {
     const byNamespace = new Map<string, NetworkPolicyView[]>();
@@ -45,29 +123,123 @@ export class PolicyEvaluator implements FlowEvaluator {
     this.policies = byNamespace;
     this.namespaceLabels = new Map(network.namespaces.map((n) => [n.name, n.labels]));
     this.network = network;
+    this.podById = new Map(network.pods.map((p) => [p.id, p]));
   }
 
   /**
    * The ids of the endpoints (pods, and outside addresses) that `pod`'s egress rules name as peers, ports
    * aside; undefined when it may reach anything (no egress isolation, or a rule without peers). Every other
    * endpoint gets PortSet.NONE from portsBetween(), so the reachability table asks only about these
-   * instead of every pair.
+   * instead of every pair. Pods whose peers read alike get the same set.
    */
   egressReach(pod: PodGroup): ReadonlySet<string> | undefined {
-    const policies = this.policiesSelecting(pod).egress;
-    if (policies.length === 0) return undefined;
-    const reach = new Set<string>();
-    for (const policy of policies) {
-      for (const rule of policy.egress) {
-        if (!rule.peers || rule.peers.length === 0) return undefined;
-        for (const peer of rule.peers) for (const id of this.endpointsMatching(peer, policy.namespace)) reach.add(id);
+    const side = this.sideOf(pod, 'egress');
+    if (!side.isolated) return undefined;
+    if (!side.reach) {
+      let reach: Set<string> | undefined = new Set<string>();
+      for (const { rule, namespace } of side.rules) {
+        if (!rule.peers || rule.peers.length === 0) {
+          reach = undefined;
+          break;
+        }
+        for (const peer of rule.peers) for (const id of this.endpointsMatching(peer, namespace)) reach.add(id);
       }
+      side.reach = { ids: reach };
     }
-    return reach;
+    return side.reach.ids;
+  }
+
+  /**
+   * The ids of the pods whose ingress may admit a connection from `pod`, ports aside: those no ingress
+   * policy isolates, those with a rule without peers, and those whose rules' peers select it (by its
+   * labels or its address). Every other pod gets PortSet.NONE from portsBetween(): with egressReach() it
+   * leaves the reachability table only the pairs both ends' rules name.
+   */
+  admittedBy(pod: PodGroup): ReadonlySet<string> {
+    const admitting = (this.admitting ??= this.admittingIndex());
+    const byPod = admitting.byPod.get(pod.id) ?? [];
+    const byAddress = admitting.byAddress.get(pod.address) ?? [];
+    // Most pods are named by nobody's ingress: they share the set of their address.
+    const key = byPod.length === 0 ? pod.address : undefined;
+    const known = key === undefined ? undefined : admitting.sets.get(key);
+    if (known) return known;
+    const ids = new Set([...admitting.anyone, ...byAddress, ...byPod]);
+    if (key !== undefined) admitting.sets.set(key, ids);
+    return ids;
+  }
+
+  private admittingIndex(): AdmittingIndex {
+    const anyone: string[] = [];
+    const byPod = new Map<string, string[]>();
+    const byAddress = new Map<string, string[]>();
+    const addresses = [...new Set(this.network.pods.map((p) => p.address))];
+    const add = (map: Map<string, string[]>, key: string, id: string) => {
+      const ids = map.get(key);
+      if (ids) ids.push(id);
+      else map.set(key, [id]);
+    };
+    for (const destination of this.network.pods) {
+      const side = this.sideOf(destination, 'ingress');
+      const index = (side.index ??= this.indexOf(side));
+      if (!side.isolated || index.anything.length > 0) {
+        anyone.push(destination.id);
+        continue;
+      }
+      for (const id of index.byPod.keys()) add(byPod, id, destination.id);
+      for (const address of addresses) if (this.rulesHolding(side, address).length > 0) add(byAddress, address, destination.id);
+    }
+    return { anyone, byPod, byAddress, sets: new Map() };
+  }
+
+  /**
+   * Every outside endpoint `pod` may reach, with the ports, in the order of the network's externals. Only
+   * its egress rules' text decides them (see Side.toAddress), so pods whose rules read alike share one
+   * list: at 1,000 apps, most of the table's flows.
+   */
+  outsideFlowsOf(pod: PodGroup): readonly OutsideFlow[] {
+    const { text } = this.sideOf(pod, 'egress');
+    let flows = this.outsideByText.get(text);
+    if (!flows) {
+      flows = this.network.externals.flatMap((to) => {
+        const ports = this.portsBetween(pod, to);
+        return ports.isEmpty() ? [] : [{ to, ports }];
+      });
+      this.outsideByText.set(text, flows);
+    }
+    return flows;
+  }
+
+  allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean {
+    const key = `${from.id} ${to.id}`;
+    let ports = this.between.get(key);
+    if (!ports) {
+      ports = this.portsBetween(from, to);
+      this.between.set(key, ports);
+    }
+    return ports.contains(protocol, port);
+  }
+
+  /** Every port on which `from` may reach `to` (each of `to`'s addresses, when it has several). */
+  portsBetween(from: Endpoint, to: Endpoint): PortSet {
+    if (from.type === 'external') {
+      if (to.type === 'external' || !from.sourceAddress) return PortSet.NONE;
+      return this.ingressPorts(to, { address: from.sourceAddress });
+    }
+    if (to.type === 'pods') {
+      const out = this.egressPorts(from, { pod: to, address: to.address });
+      return out.isEmpty() ? out : out.intersect(this.ingressPorts(to, { pod: from, address: from.address }));
+    }
+    if (to.addresses.length === 0) return PortSet.NONE;
+    let result = PortSet.ALL;
+    for (const address of to.addresses) result = result.intersect(this.egressPorts(from, { address }));
+    return result;
   }
 
   /** The ids of the endpoints one peer matches (an outside endpoint: by any of its addresses), worked out once per distinct peer. */
   private endpointsMatching(peer: PolicyPeer, policyNamespace: string): readonly string[] {
+    // A peer object belongs to one policy, so to one namespace.
+    const known = this.peerObjectReach.get(peer);
+    if (known) return known;
     const key = peer.ipBlock
       ? JSON.stringify(peer.ipBlock)
       : JSON.stringify([peer.namespaceSelector ? undefined : policyNamespace, peer.namespaceSelector, peer.podSelector]);
@@ -79,7 +251,9 @@ export class PolicyEvaluator implements FlowEvaluator {
       const namespaces = peer.ipBlock
         ? [...byNamespace.keys()]
         : namespaceSelector
-          ? [...byNamespace.keys()].filter((ns) => selectorMatches(namespaceSelector, this.namespaceLabels.get(ns) ?? {}))
+          ? (this.namespacesWithFirstLabelOf(namespaceSelector) ?? [...byNamespace.keys()]).filter((ns) =>
+              selectorMatches(namespaceSelector, this.namespaceLabels.get(ns) ?? {}),
+            )
           : [policyNamespace];
       const pods = namespaces.flatMap((ns) =>
         (byNamespace.get(ns) ?? []).filter((pod) => this.peerMatches(peer, policyNamespace, { pod, address: pod.address })),
@@ -90,96 +264,149 @@ export class PolicyEvaluator implements FlowEvaluator {
       ids = [...pods, ...outside].map((e) => e.id);
       this.peerReach.set(key, ids);
     }
+    this.peerObjectReach.set(peer, ids);
     return ids;
   }
 
-  allows(from: Endpoint, to: Endpoint, protocol: Protocol, port: number): boolean {
-    return this.portsBetween(from, to).contains(protocol, port);
+  /**
+   * The namespaces with pods that carry the selector's first matchLabels pair, the only ones it can match;
+   * undefined when it has none. A platform policy names each app's namespace by its name label: a thousand
+   * selectors at 1,000 apps, each of which would otherwise test every namespace.
+   */
+  private namespacesWithFirstLabelOf(selector: LabelSelector): readonly string[] | undefined {
+    const [first] = Object.entries(selector.matchLabels ?? {});
+    if (!first) return undefined;
+    this.namespacesByLabel ??= namespacesByLabelOf(this.network.namespaces, (this.podsByNamespace ??= groupByNamespace(this.network.pods)));
+    return this.namespacesByLabel.get(labelKeyOf(...first)) ?? [];
   }
 
-  /** Every port on which `from` may reach `to` (each of `to`'s addresses, when it has several). */
-  portsBetween(from: Endpoint, to: Endpoint): PortSet {
-    const key = `${from.id} ${to.id}`;
-    let ports = this.between.get(key);
+  private egressPorts(pod: PodGroup, to: Target): PortSet {
+    const side = this.sideOf(pod, 'egress');
+    if (!side.isolated) return PortSet.ALL;
+    if (!this.isModelled(pod) || (to.pod && !this.isModelled(to.pod))) return this.portsMatching(side, to, to.pod);
+    if (to.pod) return this.portsNaming(pod, side, 'egress', to.pod);
+    let ports = side.toAddress.get(to.address);
     if (!ports) {
-      ports = this.evaluate(from, to);
-      this.between.set(key, ports);
+      ports = this.portsMatching(side, to, undefined);
+      side.toAddress.set(to.address, ports);
     }
     return ports;
   }
 
-  private evaluate(from: Endpoint, to: Endpoint): PortSet {
-    const sources: Target[] = from.type === 'pods' ? [{ pod: from, address: from.address }] : from.sourceAddress ? [{ address: from.sourceAddress }] : [];
-    const destinations: Target[] = to.type === 'pods' ? [{ pod: to, address: to.address }] : to.addresses.map((address) => ({ address }));
-    if (sources.length === 0 || destinations.length === 0 || (!sources[0].pod && !destinations[0].pod)) return PortSet.NONE;
-    let result = PortSet.ALL;
-    for (const source of sources) {
-      for (const destination of destinations) {
-        const out = source.pod ? this.egressPorts(source.pod, destination) : PortSet.ALL;
-        const into = destination.pod ? this.ingressPorts(destination.pod, source) : PortSet.ALL;
-        result = result.intersect(out).intersect(into);
-      }
-    }
-    return result;
-  }
-
-  private egressPorts(pod: PodGroup, to: Target): PortSet {
-    const policies = this.policiesSelecting(pod).egress;
-    if (policies.length === 0) return PortSet.ALL;
-    if (to.pod && this.isModelled(to.pod)) return PortSet.unionOf(this.rulesNaming(pod, 'egress', to.pod).map((r) => portsOf(r.ports, to.pod)));
-    return PortSet.unionOf(policies.flatMap((p) => p.egress.filter((r) => this.peersMatch(r.peers, p.namespace, to)).map((r) => portsOf(r.ports, to.pod))));
-  }
-
   private ingressPorts(pod: PodGroup, from: Target): PortSet {
-    const policies = this.policiesSelecting(pod).ingress;
-    if (policies.length === 0) return PortSet.ALL;
-    if (from.pod && this.isModelled(from.pod)) return PortSet.unionOf(this.rulesNaming(pod, 'ingress', from.pod).map((r) => portsOf(r.ports, pod)));
-    return PortSet.unionOf(policies.flatMap((p) => p.ingress.filter((r) => this.peersMatch(r.peers, p.namespace, from)).map((r) => portsOf(r.ports, pod))));
+    const side = this.sideOf(pod, 'ingress');
+    if (!side.isolated) return PortSet.ALL;
+    if (from.pod && this.isModelled(from.pod) && this.isModelled(pod)) return this.portsNaming(pod, side, 'ingress', from.pod);
+    return this.portsMatching(side, from, pod);
+  }
+
+  /** The union of the ports of the side's rules whose peers match `other`, testing each peer. */
+  private portsMatching(side: Side, other: Target, destination: PodGroup | undefined): PortSet {
+    let ports = PortSet.NONE;
+    for (const { rule, namespace } of side.rules) if (this.peersMatch(rule.peers, namespace, other)) ports = ports.union(this.portsOfRule(rule, destination));
+    return ports;
+  }
+
+  private portsOfRules(rules: readonly PolicyRule[], destination: PodGroup): PortSet {
+    let ports = PortSet.NONE;
+    for (const rule of rules) ports = ports.union(this.portsOfRule(rule, destination));
+    return ports;
+  }
+
+  private portsOfRule(rule: PolicyRule, destination: PodGroup | undefined): PortSet {
+    let ports = this.fixedPorts.get(rule);
+    if (ports === undefined) {
+      if (rule.ports?.some((p) => typeof p.port === 'string')) ports = null;
+      else {
+        // One set per text: rules that name the same ports give the same set, and the intersections and unions of a set with itself are free.
+        const text = JSON.stringify(rule.ports ?? []);
+        ports = this.portSetOfText.get(text) ?? this.portSetOfText.set(text, portsOf(rule.ports, undefined)).get(text)!;
+      }
+      this.fixedPorts.set(rule, ports);
+    }
+    return ports ?? portsOf(rule.ports, destination);
   }
 
   /** Whether the pod is the network's own (not one made up by a caller), so the peer indexes know it. */
   private isModelled(pod: PodGroup): boolean {
-    this.podById ??= new Map(this.network.pods.map((p) => [p.id, p]));
     return this.podById.get(pod.id) === pod;
   }
 
   /**
-   * The rules of the policies isolating `pod` in one direction whose peers match `other` (a pod of the
-   * network), in the order of the policies and their rules: the same rules the peersMatch() filter keeps,
-   * looked up in an index of each rule's matching pods instead of testing every peer (a platform
-   * policy names a peer per app).
+   * The ports of the rules of `pod`'s side whose peers match `other` (a pod of the network): what
+   * portsMatching() gives, looked up in an index instead of testing every peer (a platform policy names a
+   * peer per app). A rule both lists hold counts once: the union does not change.
    */
-  private rulesNaming(pod: PodGroup, direction: 'ingress' | 'egress', other: PodGroup): PolicyRule[] {
-    const key = `${direction} ${pod.id}`;
-    let index = this.ruleIndex.get(key);
-    if (!index) {
-      const rules = this.policiesSelecting(pod)[direction].flatMap((p) => p[direction].map((rule) => ({ rule, namespace: p.namespace })));
-      const anything: number[] = [];
-      const byPod = new Map<string, number[]>();
-      rules.forEach(({ rule, namespace }, i) => {
-        if (!rule.peers || rule.peers.length === 0) {
-          anything.push(i);
-          return;
-        }
-        const ids = new Set(rule.peers.flatMap((peer) => this.endpointsMatching(peer, namespace)));
-        for (const id of ids) byPod.set(id, [...(byPod.get(id) ?? []), i]);
-      });
-      index = { rules: rules.map((r) => r.rule), anything, byPod };
-      this.ruleIndex.set(key, index);
-    }
-    const { rules, anything, byPod } = index;
-    const matching = byPod.get(other.id);
-    return matching ? [...anything, ...matching].sort((a, b) => a - b).map((i) => rules[i]) : anything.map((i) => rules[i]);
+  private portsNaming(pod: PodGroup, side: Side, direction: Direction, other: PodGroup): PortSet {
+    const index = (side.index ??= this.indexOf(side));
+    const destination = direction === 'ingress' ? pod : other;
+    return this.portsOfRules(index.anything, destination)
+      .union(this.portsOfRules(this.rulesHolding(side, other.address), destination))
+      .union(this.portsOfRules(index.byPod.get(other.id) ?? NO_RULES, destination));
   }
 
-  private policiesSelecting(pod: PodGroup): { ingress: NetworkPolicyView[]; egress: NetworkPolicyView[] } {
-    let found = this.selecting.get(pod.id);
-    if (!found) {
-      const mine = (this.policies.get(pod.namespace) ?? []).filter((p) => selectorMatches(p.podSelector, pod.labels));
-      found = { ingress: mine.filter((p) => p.isolatesIngress), egress: mine.filter((p) => p.isolatesEgress) };
-      this.selecting.set(pod.id, found);
+  /** The side's rules with an ipBlock that holds the address. */
+  private rulesHolding(side: Side, address: string): readonly PolicyRule[] {
+    const index = (side.index ??= this.indexOf(side));
+    let rules = index.byAddress.get(address);
+    if (!rules) {
+      rules = side.rules
+        .filter(({ rule, namespace }) => rule.peers?.some((peer) => peer.ipBlock && this.peerMatches(peer, namespace, { address })))
+        .map((r) => r.rule);
+      index.byAddress.set(address, rules);
     }
-    return found;
+    return rules;
+  }
+
+  private indexOf(side: Side): PeerIndex {
+    const anything: PolicyRule[] = [];
+    const byPod = new Map<string, PolicyRule[]>();
+    for (const { rule, namespace } of side.rules) {
+      if (!rule.peers || rule.peers.length === 0) {
+        anything.push(rule);
+        continue;
+      }
+      const ids = new Set(rule.peers.flatMap((peer) => (peer.ipBlock ? [] : this.endpointsMatching(peer, namespace))));
+      for (const id of ids) {
+        const rules = byPod.get(id);
+        if (rules) rules.push(rule);
+        else byPod.set(id, [rule]);
+      }
+    }
+    return { anything, byPod, byAddress: new Map() };
+  }
+
+  private sideOf(pod: PodGroup, direction: Direction): Side {
+    const known = this.sides[direction].get(pod.id);
+    if (known) return known;
+    const isolating = (this.policies.get(pod.namespace) ?? []).filter(
+      (p) => selectorMatches(p.podSelector, pod.labels) && (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress),
+    );
+    const text = isolating.map((p) => this.rulesTextOf(p, direction)).join(',');
+    // Pods whose rules read alike share one side, and so its indexes: every app namespace copies its
+    // template's policies. A peer with only a podSelector means the policy's own namespace: then only
+    // that namespace's pods share it.
+    const ownNamespace = isolating.some((p) => p[direction].some((r) => r.peers?.some((peer) => !peer.ipBlock && !peer.namespaceSelector)));
+    const key = ownNamespace ? `${pod.namespace}\n${text}` : text;
+    let side = this.sharedSides[direction].get(key);
+    if (!side) {
+      const rules = isolating.flatMap((p) => p[direction].map((rule) => ({ rule, namespace: p.namespace })));
+      const toAddress = this.toAddressOf.get(text) ?? this.toAddressOf.set(text, new Map()).get(text)!;
+      side = { isolated: isolating.length > 0, rules, text, toAddress };
+      this.sharedSides[direction].set(key, side);
+    }
+    this.sides[direction].set(pod.id, side);
+    return side;
+  }
+
+  private rulesTextOf(policy: NetworkPolicyView, direction: Direction): string {
+    const texts = this.rulesTexts[direction];
+    let text = texts.get(policy);
+    if (text === undefined) {
+      text = JSON.stringify(policy[direction]);
+      texts.set(policy, text);
+    }
+    return text;
   }
 
   /** No peers: anything. Otherwise any one peer. */
@@ -222,4 +449,19 @@ function groupByNamespace(pods: readonly PodGroup[]): Map<string, PodGroup[]> {
     else byNamespace.set(pod.namespace, [pod]);
   }
   return byNamespace;
+}
+
+const labelKeyOf = (key: string, value: string): string => `${key}=${value}`;
+
+/** The namespaces that have pods, by each `key=value` label they carry. */
+function namespacesByLabelOf(namespaces: readonly NamespaceView[], podsByNamespace: ReadonlyMap<string, unknown>): Map<string, string[]> {
+  const byLabel = new Map<string, string[]>();
+  for (const { name, labels } of namespaces.filter((n) => podsByNamespace.has(n.name))) {
+    for (const [key, value] of Object.entries(labels)) {
+      const named = byLabel.get(labelKeyOf(key, value));
+      if (named) named.push(name);
+      else byLabel.set(labelKeyOf(key, value), [name]);
+    }
+  }
+  return byLabel;
 }

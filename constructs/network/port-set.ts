@@ -33,13 +33,20 @@ export class PortSet {
     return result;
   }
 
+  /** format(), kept: the reachability table prints the same few sets many times. */
+  private text?: string;
+
   private constructor(private readonly byProtocol: ReadonlyMap<Protocol, Ranges>) {}
 
   union(other: PortSet): PortSet {
+    if (other === this || other.isEmpty() || this === PortSet.ALL) return this;
+    if (this.isEmpty() || other === PortSet.ALL) return other;
     return this.combine(other, (a, b) => merge([...a, ...b]));
   }
 
   intersect(other: PortSet): PortSet {
+    if (other === this || this.isEmpty() || other === PortSet.ALL) return this;
+    if (other.isEmpty() || this === PortSet.ALL) return other;
     return this.combine(other, intersectRanges);
   }
 
@@ -64,6 +71,10 @@ export class PortSet {
 
   /** `443, 8080-8090, 53/UDP`; `all TCP`; `all` for every port of every protocol; `` when empty. */
   format(): string {
+    return (this.text ??= this.describe());
+  }
+
+  private describe(): string {
     if (PROTOCOLS.every((p) => this.coversAll(p))) return 'all';
     return PROTOCOLS.filter((p) => this.byProtocol.has(p))
       .map((p) => {

@@ -1,6 +1,6 @@
 import type { ClusterNetwork, Endpoint, PodGroup } from '../network/endpoints';
-import { axisOf, flowsOf, namespaceMatrixOf, type Flow } from '../network/namespace-matrix';
-import { PolicyEvaluator } from '../network/policy-evaluator';
+import { axesOf, namespaceMatrixOf, sourceFlowsOf, type Flow, type SourceFlows } from '../network/namespace-matrix';
+import { PolicyEvaluator, type OutsideFlow } from '../network/policy-evaluator';
 import { PortSet } from '../network/port-set';
 
 const NONE = '·';
@@ -11,16 +11,30 @@ const NONE = '·';
  * workload. Reviewers see every change to reachability in the pull request.
  */
 export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEvaluator = new PolicyEvaluator(network)): string {
-  const flows = flowsOf(network, evaluator);
-  const matrix = namespaceMatrixOf(network, flows);
+  const sources = sourceFlowsOf(network, evaluator);
+  const matrix = namespaceMatrixOf(network, sources);
   const titleOf = new Map([...matrix.rows, ...matrix.columns].map((a) => [a.id, a.id.startsWith('ns:') ? `\`${a.title}\`` : a.title]));
   const cell = (ports: PortSet) => (ports.isEmpty() ? NONE : ports.format());
   const kindOf = new Map(network.namespaces.map((n) => [n.name, n.kind]));
   const outside = network.pods.filter((p) => p.source);
-  const flowsFrom = groupBy(flows, (f) => f.from.id);
-  const flowsTo = groupBy(flows, (f) => f.to.id);
+  const flowsFrom = groupBy(sources, (f) => f.from.id);
+  const flowsTo = groupBy(
+    sources.flatMap((f) => f.toPods),
+    (f) => f.to.id,
+  );
   const order = new Map([...titleOf.keys()].map((id, i) => [id, i]));
   const podsOf = groupBy(network.pods, (p) => p.namespace);
+  const axes: Axes = { titleOf, order, axisOf: axesOf(network), outsideText: new Map() };
+  const columnAt = new Map(matrix.columns.map((c, i) => [c.id, i]));
+  const emptyRow = matrix.columns.map(() => NONE);
+  const matrixRow = (row: string): string[] => {
+    const cells = [...emptyRow];
+    for (const [column, ports] of matrix.cellsOf(row)) {
+      const at = columnAt.get(column);
+      if (at !== undefined) cells[at] = cell(ports);
+    }
+    return cells;
+  };
   return [
     `# Who can reach what: ${network.cluster}`,
     '',
@@ -32,7 +46,7 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
     '',
     `| from \\ to | ${matrix.columns.map((c) => titleOf.get(c.id)).join(' | ')} |`,
     `|---|${matrix.columns.map(() => '---').join('|')}|`,
-    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrix.columns.map((c) => cell(matrix.cell(r.id, c.id))).join(' | ')} |`),
+    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrixRow(r.id).join(' | ')} |`),
     '',
     '## Outside the pods',
     '',
@@ -51,7 +65,7 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
         '',
         `### \`${ns.name}\` (${kindOf.get(ns.name)})`,
         '',
-        ...(pods.length === 0 ? ['No pods.'] : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], titleOf, order))),
+        ...(pods.length === 0 ? ['No pods.'] : pods.map((pod) => podLine(pod, flowsFrom.get(pod.id) ?? [], flowsTo.get(pod.id) ?? [], axes))),
       ];
     }),
     '',
@@ -60,23 +74,56 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
 
 const podTitle = (pod: PodGroup): string => `${pod.kind} \`${pod.name}\``;
 
+/** How the table names and orders the matrix's axes. */
+interface Axes {
+  readonly titleOf: ReadonlyMap<string, string | undefined>;
+  readonly order: ReadonlyMap<string, number>;
+  readonly axisOf: (endpoint: Endpoint) => string;
+  /** The printed sum of each shared list of outside flows. */
+  readonly outsideText: Map<readonly OutsideFlow[], string>;
+}
+
 /** One pod group's flows out and in, summed per namespace or external endpoint. */
-function podLine(
-  pod: PodGroup,
-  out: readonly Flow[],
-  into: readonly Flow[],
-  titleOf: ReadonlyMap<string, string | undefined>,
-  order: ReadonlyMap<string, number>,
-): string {
-  const sum = (selected: readonly Flow[], other: (f: Flow) => Endpoint) => {
-    const byAxis = new Map<string, PortSet>();
-    for (const f of selected) byAxis.set(axisOf(other(f)), (byAxis.get(axisOf(other(f))) ?? PortSet.NONE).union(f.ports));
-    return [...byAxis.entries()]
-      .sort(([a], [b]) => (order.get(a) ?? -1) - (order.get(b) ?? -1))
-      .map(([axis, ports]) => `${titleOf.get(axis)} ${ports.format()}`)
-      .join('; ');
-  };
-  return `- ${podTitle(pod)}: out to ${sum(out, (f) => f.to) || 'nothing'}; in from ${sum(into, (f) => f.from) || 'nothing'}`;
+function podLine(pod: PodGroup, out: readonly SourceFlows[], into: readonly Flow[], axes: Axes): string {
+  const outText =
+    out.length === 1
+      ? outTextOf(out[0], axes)
+      : summed(
+          out.flatMap((o) => [...o.toPods, ...o.toOutside]),
+          (f) => f.to,
+          axes,
+        ).join('; ');
+  return `- ${podTitle(pod)}: out to ${outText || 'nothing'}; in from ${summed(into, (f) => f.from, axes).join('; ') || 'nothing'}`;
+}
+
+/**
+ * What one source opens, summed per axis. Namespaces come before the outside in the axes' order, so the
+ * two print apart, and the outside's text is shared by the pods whose egress reads alike.
+ */
+function outTextOf({ toPods, toOutside }: SourceFlows, axes: Axes): string {
+  return [summed(toPods, (f) => f.to, axes).join('; '), outsideTextOf(toOutside, axes)].filter((text) => text !== '').join('; ');
+}
+
+function outsideTextOf(flows: readonly OutsideFlow[], axes: Axes): string {
+  let text = axes.outsideText.get(flows);
+  if (text === undefined) {
+    text = summed(flows, (f) => f.to, axes).join('; ');
+    axes.outsideText.set(flows, text);
+  }
+  return text;
+}
+
+/** The flows summed per axis of their other end, in the axes' order, each as `<title> <ports>`. */
+function summed<F extends { readonly ports: PortSet }>(flows: readonly F[], other: (f: F) => Endpoint, { titleOf, order, axisOf }: Axes): string[] {
+  const byAxis = new Map<string, PortSet>();
+  for (const f of flows) {
+    const axis = axisOf(other(f));
+    byAxis.set(axis, (byAxis.get(axis) ?? PortSet.NONE).union(f.ports));
+  }
+  return [...byAxis.entries()]
+    .map(([axis, ports]) => ({ at: order.get(axis) ?? -1, text: `${titleOf.get(axis)} ${ports.format()}` }))
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.text);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -17,7 +17,7 @@ export function parseYaml(text: string): unknown {
 class NotOurLayout extends Error {}
 
 /** The map fastYaml would have written as `text`, judged by its layout alone; undefined when it is not that layout. */
-function readOwnLayout(text: string): Record<string, unknown> | undefined {
+export function readOwnLayout(text: string): Record<string, unknown> | undefined {
   if (!text.endsWith('\n')) return undefined;
   const reader = new LayoutReader(text.slice(0, -1).split('\n'));
   try {

@@ -345,9 +345,7 @@ const RULES: { readonly [K in RuleCheck as `${K['scanner']}/${K['id']}`]: Rule }
     return bad.length > 0 ? `env var ${bad.map((e: Json) => e.name).join(', ')} is named like a secret and has a plain value` : undefined;
   }),
   'kube-linter/duplicate-env-var': perContainer(duplicateEnv),
-  'kube-linter/latest-tag': perContainer((c) =>
-    linterBlocks(c.image ?? '') ? `image ${c.image} has no tag or latest` : undefined,
-  ),
+  'kube-linter/latest-tag': perContainer((c) => (linterBlocks(c.image ?? '') ? `image ${c.image} has no tag or latest` : undefined)),
   'kube-linter/job-ttl-seconds-after-finished': ({ obj }) => {
     const spec = obj.spec as Json;
     if (obj.kind === 'Job' && spec?.ttlSecondsAfterFinished === undefined) return [{ message: 'a standalone Job without ttlSecondsAfterFinished' }];

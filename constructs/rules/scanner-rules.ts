@@ -69,7 +69,15 @@ interface Target {
   readonly pod: Json | undefined;
   readonly containers: readonly { readonly c: Json; readonly init: boolean }[];
 }
-type Rule = (target: Target, scope: Scope) => Finding[];
+/**
+ * A check's judgement, and the objects it can find anything in: those with a pod, those of some kinds,
+ * or all. synth skips the others (a third of a 1,000-app synth's objects are Roles, RoleBindings and
+ * ServiceAccounts), and they pass it.
+ */
+interface Rule {
+  readonly on: 'pods' | readonly string[] | 'all';
+  readonly judge: (target: Target, scope: Scope) => Finding[];
+}
 
 function targetOf(obj: KubeObject): Target {
   const pod = podSpecOf(obj);
@@ -78,10 +86,12 @@ function targetOf(obj: KubeObject): Target {
     : [];
   return { obj, pod, containers };
 }
+const appliesTo = (rule: Rule, target: Target): boolean => rule.on === 'all' || (rule.on === 'pods' ? !!target.pod : rule.on.includes(target.obj.kind));
+
 /** A rule over each container (init containers too, unless `main`); `test` returns a message when it fails. */
-const perContainer =
-  (test: (c: Json, obj: KubeObject) => string | undefined, options: { main?: boolean; skipJobs?: boolean } = {}): Rule =>
-  ({ obj, containers }) =>
+const perContainer = (test: (c: Json, obj: KubeObject) => string | undefined, options: { main?: boolean; skipJobs?: boolean } = {}): Rule => ({
+  on: 'pods',
+  judge: ({ obj, containers }) =>
     options.skipJobs && isJob(obj)
       ? []
       : containers
@@ -89,16 +99,19 @@ const perContainer =
           .flatMap(({ c }) => {
             const message = test(c, obj);
             return message ? [{ container: c.name, message }] : [];
-          });
+          }),
+});
 /** A rule over one kind; `test` returns the messages of its failures. */
-const onKind =
-  (kinds: readonly string[], test: (obj: KubeObject, spec: Json, scope: Scope) => (string | undefined)[]): Rule =>
-  ({ obj }, scope) =>
-    kinds.includes(obj.kind) ? test(obj, obj.spec as Json, scope).flatMap((message) => (message ? [{ message }] : [])) : [];
-const onPod =
-  (test: (pod: Json, obj: KubeObject, scope: Scope) => (string | undefined)[]): Rule =>
-  ({ obj, pod }, scope) =>
-    pod ? test(pod, obj, scope).flatMap((message) => (message ? [{ message }] : [])) : [];
+const onKind = (kinds: readonly string[], test: (obj: KubeObject, spec: Json, scope: Scope) => (string | undefined)[]): Rule => ({
+  on: kinds,
+  judge: ({ obj }, scope) => test(obj, obj.spec as Json, scope).flatMap((message) => (message ? [{ message }] : [])),
+});
+const onPod = (test: (pod: Json, obj: KubeObject, scope: Scope) => (string | undefined)[]): Rule => ({
+  on: 'pods',
+  judge: ({ obj, pod }, scope) => test(pod, obj, scope).flatMap((message) => (message ? [{ message }] : [])),
+});
+/** A rule over every object. */
+const onAll = (judge: (target: Target) => Finding[]): Rule => ({ on: 'all', judge });
 
 const isJob = (obj: KubeObject) => obj.kind === 'Job' || obj.kind === 'CronJob';
 const nonZero = (q: unknown) => q !== undefined && (parseQuantity(String(q)) ?? 0) > 0;
@@ -281,10 +294,11 @@ const RULES: { readonly [K in RuleCheck as `${K['scanner']}/${K['id']}`]: Rule }
   'kube-score/horizontalpodautoscaler-replicas': onKind(['HorizontalPodAutoscaler'], (_obj, spec) => [
     (spec.minReplicas ?? 1) < 2 ? `minReplicas is ${spec.minReplicas ?? 1}, below 2` : undefined,
   ]),
-  'kube-score/label-values': ({ obj }) =>
+  'kube-score/label-values': onAll(({ obj }) =>
     Object.entries(obj.metadata.labels ?? {})
       .filter(([, v]) => !LABEL_VALUE.test(v))
       .map(([k, v]) => ({ message: `label ${k} has an invalid value "${v}"` })),
+  ),
 
   'polaris/tagNotSpecified': perContainer((c) =>
     /^.+:.+$/.test(c.image ?? '') && !/^.+:latest$/.test(c.image) ? undefined : `image ${c.image} has no tag or latest`,
@@ -346,13 +360,12 @@ const RULES: { readonly [K in RuleCheck as `${K['scanner']}/${K['id']}`]: Rule }
   }),
   'kube-linter/duplicate-env-var': perContainer(duplicateEnv),
   'kube-linter/latest-tag': perContainer((c) => (linterBlocks(c.image ?? '') ? `image ${c.image} has no tag or latest` : undefined)),
-  'kube-linter/job-ttl-seconds-after-finished': ({ obj }) => {
-    const spec = obj.spec as Json;
-    if (obj.kind === 'Job' && spec?.ttlSecondsAfterFinished === undefined) return [{ message: 'a standalone Job without ttlSecondsAfterFinished' }];
-    if (obj.kind === 'CronJob' && spec?.jobTemplate?.spec?.ttlSecondsAfterFinished !== undefined)
-      return [{ message: 'its job template sets ttlSecondsAfterFinished, which fights the history limits' }];
-    return [];
-  },
+  'kube-linter/job-ttl-seconds-after-finished': onKind(['Job', 'CronJob'], (obj, spec) => [
+    obj.kind === 'Job' && spec?.ttlSecondsAfterFinished === undefined ? 'a standalone Job without ttlSecondsAfterFinished' : undefined,
+    obj.kind === 'CronJob' && spec?.jobTemplate?.spec?.ttlSecondsAfterFinished !== undefined
+      ? 'its job template sets ttlSecondsAfterFinished, which fights the history limits'
+      : undefined,
+  ]),
   'kube-linter/liveness-port': perContainer((c) => probePortProblem(c, c.livenessProbe, 'liveness'), { main: true }),
   'kube-linter/readiness-port': perContainer((c) => probePortProblem(c, c.readinessProbe, 'readiness'), { main: true }),
   'kube-linter/startup-port': perContainer((c) => probePortProblem(c, c.startupProbe, 'startup'), { main: true }),
@@ -427,7 +440,7 @@ export function scannerProblems(objects: readonly KubeObject[]): string[] {
     const exempt = exemptionsOf(obj.metadata);
     const target = targetOf(obj);
     for (const { key, scanner, id, rule } of RULE_LIST) {
-      const findings = rule(target, scope);
+      const findings = appliesTo(rule, target) ? rule.judge(target, scope) : [];
       if (exempt.has(key)) {
         if (findings.length === 0) problems.push(`${describe(obj)}: exempt from ${scanner} ${id}, but passes it: drop the exemption`);
       } else {

@@ -14,14 +14,7 @@ const HAND_WRITTEN_SCHEMAS: Record<string, Record<string, Schema>> = {
 interface Validatable {
   validate(): void;
 }
-/** A kubernetes-models class: its constructor sets apiVersion and kind, and the data given over them. */
-type ModelClass = (new (data: object) => Validatable) & { readonly prototype: Validatable; readonly apiVersion?: string; readonly kind?: string };
-
-/** The model of a kind, and the apiVersion it knows the kind by. */
-interface SchemaModel {
-  readonly Model: ModelClass;
-  readonly schemaVersion: string;
-}
+type ModelClass = new (data: object) => Validatable;
 
 /**
  * GA versions whose schema the CommonJS kubernetes-models packages (the ones that load on Node 20) know
@@ -45,7 +38,7 @@ function modelModuleOf(apiVersion: string): string {
   return `kubernetes-models/${apiVersion}`;
 }
 
-const modelCache = new Map<string, SchemaModel | undefined>();
+const modelCache = new Map<string, ModelClass | undefined>();
 
 /**
  * The model of one kind, loaded lazily: its own module (`<version module>/<Kind>`) when the package has
@@ -61,43 +54,29 @@ function loadModel(versionModule: string, kind: string): ModelClass | undefined 
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
-export function modelOf(apiVersion: string, kind: string): SchemaModel | undefined {
+function modelOf(apiVersion: string, kind: string): ModelClass | undefined {
   const key = `${apiVersion}/${kind}`;
   if (!modelCache.has(key)) {
-    let found: SchemaModel | undefined;
+    let model: ModelClass | undefined;
     const schemaVersion = SCHEMA_VERSION_OF[key] ?? SCHEMA_VERSION_OF[apiVersion] ?? apiVersion;
     try {
-      const Model = loadModel(modelModuleOf(schemaVersion), kind);
-      found = Model && { Model, schemaVersion };
+      const Beta = loadModel(modelModuleOf(schemaVersion), kind);
+      // The beta model checks apiVersion too: validate a copy that carries the beta's.
+      model =
+        Beta && schemaVersion !== apiVersion
+          ? class {
+              constructor(private readonly data: object) {}
+              validate() {
+                new Beta({ ...this.data, apiVersion: schemaVersion }).validate();
+              }
+            }
+          : Beta;
     } catch {
-      found = undefined;
+      model = undefined;
     }
-    modelCache.set(key, found);
+    modelCache.set(key, model);
   }
   return modelCache.get(key);
-}
-
-/**
- * The model instance whose validate() checks `data`. The constructor deep-copies its data to drop
- * undefined values (setDefinedProps in @kubernetes-models/base 5.0.1 dist/model.js, and in the base the
- * gateway-api package bundles), which took a quarter of schema validation at 1,000 apps. Synthesized
- * objects hold no undefined value, so such data is validated as it is: the same own properties, in the
- * same order, on the same prototype (test/schema-validation.test.ts compares the two on every object).
- */
-export function modelInstanceOf(Model: ModelClass, data: object): Validatable {
-  if (Model.apiVersion === undefined || Model.kind === undefined || holdsUndefined(data)) return new Model(data);
-  return Object.assign(Object.create(Model.prototype) as Validatable, { apiVersion: Model.apiVersion, kind: Model.kind }, data);
-}
-
-/** Whether a property anywhere in value (through objects and arrays) is undefined. */
-function holdsUndefined(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(holdsUndefined);
-  for (const key of Object.keys(value)) {
-    const inner = (value as Record<string, unknown>)[key];
-    if (inner === undefined || holdsUndefined(inner)) return true;
-  }
-  return false;
 }
 
 /**
@@ -112,15 +91,13 @@ export function schemaProblems(objects: readonly KubeObject[]): string[] {
       problems.push(...checkSchema(obj, handWritten).map((p) => `${describe(obj)}: ${p}`));
       continue;
     }
-    const found = modelOf(obj.apiVersion, obj.kind);
-    if (!found) {
+    const model = modelOf(obj.apiVersion, obj.kind);
+    if (!model) {
       problems.push(`${describe(obj)}: no schema known for ${obj.apiVersion} ${obj.kind}`);
       continue;
     }
     try {
-      // A beta model checks apiVersion too: validate a copy that carries the beta's.
-      const data = found.schemaVersion === obj.apiVersion ? obj : { ...obj, apiVersion: found.schemaVersion };
-      modelInstanceOf(found.Model, data).validate();
+      new model(obj).validate();
     } catch (error) {
       problems.push(`${describe(obj)}: ${(error as Error).message}`);
     }

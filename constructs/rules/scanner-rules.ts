@@ -463,8 +463,11 @@ const implemented = (scanner: Scanner, id: string) => checkKeyOf(scanner, id) in
 export function exemptionProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const obj of objects) {
+    const templateMeta = podTemplateMetaOf(obj);
+    // Most objects carry no annotation, nor do their pods: nothing to judge.
+    if (!obj.metadata.annotations && !templateMeta?.annotations) continue;
     const annotations = obj.metadata.annotations ?? {};
-    const templateExemptions = [...exemptionsOf(podTemplateMetaOf(obj))];
+    const templateExemptions = [...exemptionsOf(templateMeta)];
     if (templateExemptions.length > 0)
       problems.push(`${describe(obj)}: its pod template carries exemptions (${templateExemptions.join(', ')}): put them on the object`);
     for (const all of [POLARIS_EXEMPT_ALL, KUBE_LINTER_IGNORE_ALL]) {

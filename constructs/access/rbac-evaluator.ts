@@ -102,8 +102,18 @@ const CLUSTER_ADMIN: readonly RbacRule[] = [{ apiGroups: ['*'], resources: ['*']
 
 export const describeSubject = (s: Subject): string => `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
 
+type Powers = ReturnType<typeof judgePowers>;
+/** Kept per rules array: every binding of a role shares its rules, and the paths judge them once per grant and visit. */
+const powersByRules = new WeakMap<readonly RbacRule[], Powers>();
+
 /** What a set of rules lets one do in a namespace (or everywhere). */
-function powersOf(rules: readonly RbacRule[]) {
+function powersOf(rules: readonly RbacRule[]): Powers {
+  let powers = powersByRules.get(rules);
+  if (!powers) powersByRules.set(rules, (powers = judgePowers(rules)));
+  return powers;
+}
+
+function judgePowers(rules: readonly RbacRule[]) {
   const unrestricted = rules.filter((r) => !r.resourceNames);
   const any = (verbs: readonly string[], pairs: readonly (readonly [string, string])[], list = unrestricted) =>
     list.some((r) => verbs.some((v) => pairs.some(([g, res]) => allows(r, v, g, res))));

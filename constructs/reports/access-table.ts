@@ -3,8 +3,7 @@ import { APP_ACCESS_LEVELS, appGroupOf, BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP
 import type { AddOn } from '../platform/add-on';
 import type { KubeObject } from '../model/kube-object';
 import type { RbacRule } from '../model/rbac-rule';
-import { clusterWritersOf } from './cluster-writers';
-import { grantsOf, type Grant } from '../access/rbac-evaluator';
+import { grantsOf, type Grant, type WritePath } from '../access/rbac-evaluator';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -30,14 +29,15 @@ const ruleLines = (rules: readonly RbacRule[]): string[] =>
 /**
  * dist/<env>/access.md: who can do what where, read back from the synthesized Roles and bindings (not
  * from the model), with each group's members from the model; every path to cluster-wide write; and what
- * the add-ons' own charts grant their controllers. Reviewers see every change to rights.
+ * the add-ons' own charts grant their controllers. Reviewers see every change to rights. The paths are
+ * clusterWritersOf's, which synth has already checked.
  */
 export function renderAccessTable(
   clusterName: string,
   access: AccessSpec,
   objects: readonly KubeObject[],
   addOns: readonly AddOn[],
-  apps: readonly string[],
+  writers: readonly WritePath[],
 ): string {
   const grants = grantsOf(objects).sort((a, b) =>
     `${a.subject.kind}${a.subject.name}${a.namespace ?? ''}`.localeCompare(`${b.subject.kind}${b.subject.name}${b.namespace ?? ''}`),
@@ -47,7 +47,6 @@ export function renderAccessTable(
   const where = (g: Grant) => (g.namespace ? `namespace \`${g.namespace}\`` : 'whole cluster');
   const roles = new Map(grants.filter((g) => g.rules).map((g) => [`${g.roleKind === 'Role' ? `${g.namespace}/` : ''}${g.role}`, g.rules!]));
   const kustomizations = objects.filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) as Json[];
-  const writers = clusterWritersOf(objects, addOns, apps);
   const components = [...addOns].sort((a, b) => a.name.localeCompare(b.name));
   return [
     `# Who can do what where: ${clusterName}`,

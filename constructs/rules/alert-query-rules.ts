@@ -1,6 +1,6 @@
-import { parse } from 'yaml';
 import { fieldTypesOf, QUERIES_BY_TYPE } from '../logging/field-types';
 import type { KubeObject } from '../model/kube-object';
+import { parseYaml } from './own-yaml';
 
 /*
  * Every alert rule ElastAlert2 runs queries each field as its type answers: exact terms (term, terms,
@@ -65,5 +65,5 @@ export function alertQueryProblems(objects: readonly KubeObject[]): string[] {
   return objects
     .filter((o) => o.kind === 'HelmRelease' && (o.spec as Json)?.chart?.spec?.chart === 'elastalert2')
     .flatMap((release) => Object.entries(((release.spec as Json).values?.rules ?? {}) as Record<string, string>))
-    .flatMap(([file, text]) => ruleQueryProblems(file, parse(text)));
+    .flatMap(([file, text]) => ruleQueryProblems(file, parseYaml(text)));
 }

@@ -28,18 +28,31 @@ interface Finding {
   readonly message: string;
 }
 
-/** What a rule may look up besides its object: the other objects of its namespace. */
+/** What a rule may look up besides its object: the other objects of its namespace, indexed by kind. */
 class Scope {
-  private readonly byNamespace = new Map<string | undefined, KubeObject[]>();
+  private readonly byNamespace = new Map<string | undefined, Map<string, KubeObject[]>>();
+  private readonly podLabels = new Map<string | undefined, Record<string, string>[]>();
   constructor(objects: readonly KubeObject[]) {
-    for (const o of objects) this.byNamespace.set(o.metadata.namespace, [...(this.byNamespace.get(o.metadata.namespace) ?? []), o]);
+    for (const o of objects) {
+      let byKind = this.byNamespace.get(o.metadata.namespace);
+      if (!byKind) this.byNamespace.set(o.metadata.namespace, (byKind = new Map()));
+      const list = byKind.get(o.kind);
+      if (list) list.push(o);
+      else byKind.set(o.kind, [o]);
+    }
   }
-  of(kind: string, namespace: string | undefined): KubeObject[] {
-    return (this.byNamespace.get(namespace) ?? []).filter((o) => o.kind === kind);
+  of(kind: string, namespace: string | undefined): readonly KubeObject[] {
+    return this.byNamespace.get(namespace)?.get(kind) ?? [];
   }
-  /** Every pod template and pod of the namespace. */
+  /** The pod labels of every pod template and pod of the namespace. */
   podLabelsIn(namespace: string | undefined): Record<string, string>[] {
-    return (this.byNamespace.get(namespace) ?? []).filter((o) => podSpecOf(o)).map(podLabelsOf);
+    let labels = this.podLabels.get(namespace);
+    if (!labels) {
+      const all = [...(this.byNamespace.get(namespace)?.values() ?? [])].flat();
+      labels = all.filter((o) => podSpecOf(o)).map(podLabelsOf);
+      this.podLabels.set(namespace, labels);
+    }
+    return labels;
   }
   /** The HPA that scales this workload, if one does. */
   hpaOf(obj: KubeObject): Json | undefined {
@@ -50,36 +63,55 @@ class Scope {
   }
 }
 
-type Rule = (obj: KubeObject, scope: Scope) => Finding[];
+/** The object a rule judges, with its pod spec and containers found once for all the rules. */
+interface Target {
+  readonly obj: KubeObject;
+  readonly pod: Json | undefined;
+  readonly containers: readonly { readonly c: Json; readonly init: boolean }[];
+}
+/**
+ * A check's judgement, and the objects it can find anything in: those with a pod, those of some kinds,
+ * or all. synth skips the others (a third of a 1,000-app synth's objects are Roles, RoleBindings and
+ * ServiceAccounts), and they pass it.
+ */
+interface Rule {
+  readonly on: 'pods' | readonly string[] | 'all';
+  readonly judge: (target: Target, scope: Scope) => Finding[];
+}
 
-const containersOf = (obj: KubeObject): { c: Json; init: boolean }[] => {
+function targetOf(obj: KubeObject): Target {
   const pod = podSpecOf(obj);
-  if (!pod) return [];
-  return [...(pod.initContainers ?? []).map((c: Json) => ({ c, init: true })), ...(pod.containers ?? []).map((c: Json) => ({ c, init: false }))];
-};
+  const containers = pod
+    ? [...(pod.initContainers ?? []).map((c: Json) => ({ c, init: true })), ...(pod.containers ?? []).map((c: Json) => ({ c, init: false }))]
+    : [];
+  return { obj, pod, containers };
+}
+const appliesTo = (rule: Rule, target: Target): boolean => rule.on === 'all' || (rule.on === 'pods' ? !!target.pod : rule.on.includes(target.obj.kind));
+
 /** A rule over each container (init containers too, unless `main`); `test` returns a message when it fails. */
-const perContainer =
-  (test: (c: Json, obj: KubeObject) => string | undefined, options: { main?: boolean; skipJobs?: boolean } = {}): Rule =>
-  (obj) =>
+const perContainer = (test: (c: Json, obj: KubeObject) => string | undefined, options: { main?: boolean; skipJobs?: boolean } = {}): Rule => ({
+  on: 'pods',
+  judge: ({ obj, containers }) =>
     options.skipJobs && isJob(obj)
       ? []
-      : containersOf(obj)
+      : containers
           .filter(({ init }) => !(options.main && init))
           .flatMap(({ c }) => {
             const message = test(c, obj);
             return message ? [{ container: c.name, message }] : [];
-          });
+          }),
+});
 /** A rule over one kind; `test` returns the messages of its failures. */
-const onKind =
-  (kinds: readonly string[], test: (obj: KubeObject, spec: Json, scope: Scope) => (string | undefined)[]): Rule =>
-  (obj, scope) =>
-    kinds.includes(obj.kind) ? test(obj, obj.spec as Json, scope).flatMap((message) => (message ? [{ message }] : [])) : [];
-const onPod =
-  (test: (pod: Json, obj: KubeObject, scope: Scope) => (string | undefined)[]): Rule =>
-  (obj, scope) => {
-    const pod = podSpecOf(obj);
-    return pod ? test(pod, obj, scope).flatMap((message) => (message ? [{ message }] : [])) : [];
-  };
+const onKind = (kinds: readonly string[], test: (obj: KubeObject, spec: Json, scope: Scope) => (string | undefined)[]): Rule => ({
+  on: kinds,
+  judge: ({ obj }, scope) => test(obj, obj.spec as Json, scope).flatMap((message) => (message ? [{ message }] : [])),
+});
+const onPod = (test: (pod: Json, obj: KubeObject, scope: Scope) => (string | undefined)[]): Rule => ({
+  on: 'pods',
+  judge: ({ obj, pod }, scope) => test(pod, obj, scope).flatMap((message) => (message ? [{ message }] : [])),
+});
+/** A rule over every object. */
+const onAll = (judge: (target: Target) => Finding[]): Rule => ({ on: 'all', judge });
 
 const isJob = (obj: KubeObject) => obj.kind === 'Job' || obj.kind === 'CronJob';
 const nonZero = (q: unknown) => q !== undefined && (parseQuantity(String(q)) ?? 0) > 0;
@@ -111,6 +143,13 @@ const serviceSelects = (selector: Record<string, string> | undefined, labels: Re
 const kubeScoreTag = (image: string) => (image.includes(':') ? image.split(':').pop()! : '');
 /** kube-linter's latest-tag blockList (pkg/builtinchecks/yamls/latest-tag.yaml). */
 const LINTER_BLOCKED_IMAGES = [/.*:(latest)$/, /^[^:]*$/, /(.*\/[^:]+)$/];
+/** Its verdict per image, kept: the patterns backtrack over a long digest, and every app repeats the same few images. */
+const linterBlockedImages = new Map<string, boolean>();
+function linterBlocks(image: string): boolean {
+  let blocked = linterBlockedImages.get(image);
+  if (blocked === undefined) linterBlockedImages.set(image, (blocked = LINTER_BLOCKED_IMAGES.some((r) => r.test(image))));
+  return blocked;
+}
 /** Polaris sensitiveContainerEnvVar and sensitiveConfigmapContent: names and values it refuses. */
 const POLARIS_SECRET_NAMES = [
   /^AWS_SECRET_ACCESS_KEY$/i,
@@ -255,10 +294,11 @@ const RULES: { readonly [K in RuleCheck as `${K['scanner']}/${K['id']}`]: Rule }
   'kube-score/horizontalpodautoscaler-replicas': onKind(['HorizontalPodAutoscaler'], (_obj, spec) => [
     (spec.minReplicas ?? 1) < 2 ? `minReplicas is ${spec.minReplicas ?? 1}, below 2` : undefined,
   ]),
-  'kube-score/label-values': (obj) =>
+  'kube-score/label-values': onAll(({ obj }) =>
     Object.entries(obj.metadata.labels ?? {})
       .filter(([, v]) => !LABEL_VALUE.test(v))
       .map(([k, v]) => ({ message: `label ${k} has an invalid value "${v}"` })),
+  ),
 
   'polaris/tagNotSpecified': perContainer((c) =>
     /^.+:.+$/.test(c.image ?? '') && !/^.+:latest$/.test(c.image) ? undefined : `image ${c.image} has no tag or latest`,
@@ -319,16 +359,13 @@ const RULES: { readonly [K in RuleCheck as `${K['scanner']}/${K['id']}`]: Rule }
     return bad.length > 0 ? `env var ${bad.map((e: Json) => e.name).join(', ')} is named like a secret and has a plain value` : undefined;
   }),
   'kube-linter/duplicate-env-var': perContainer(duplicateEnv),
-  'kube-linter/latest-tag': perContainer((c) =>
-    LINTER_BLOCKED_IMAGES.some((r) => r.test(c.image ?? '')) ? `image ${c.image} has no tag or latest` : undefined,
-  ),
-  'kube-linter/job-ttl-seconds-after-finished': (obj) => {
-    const spec = obj.spec as Json;
-    if (obj.kind === 'Job' && spec?.ttlSecondsAfterFinished === undefined) return [{ message: 'a standalone Job without ttlSecondsAfterFinished' }];
-    if (obj.kind === 'CronJob' && spec?.jobTemplate?.spec?.ttlSecondsAfterFinished !== undefined)
-      return [{ message: 'its job template sets ttlSecondsAfterFinished, which fights the history limits' }];
-    return [];
-  },
+  'kube-linter/latest-tag': perContainer((c) => (linterBlocks(c.image ?? '') ? `image ${c.image} has no tag or latest` : undefined)),
+  'kube-linter/job-ttl-seconds-after-finished': onKind(['Job', 'CronJob'], (obj, spec) => [
+    obj.kind === 'Job' && spec?.ttlSecondsAfterFinished === undefined ? 'a standalone Job without ttlSecondsAfterFinished' : undefined,
+    obj.kind === 'CronJob' && spec?.jobTemplate?.spec?.ttlSecondsAfterFinished !== undefined
+      ? 'its job template sets ttlSecondsAfterFinished, which fights the history limits'
+      : undefined,
+  ]),
   'kube-linter/liveness-port': perContainer((c) => probePortProblem(c, c.livenessProbe, 'liveness'), { main: true }),
   'kube-linter/readiness-port': perContainer((c) => probePortProblem(c, c.readinessProbe, 'readiness'), { main: true }),
   'kube-linter/startup-port': perContainer((c) => probePortProblem(c, c.startupProbe, 'startup'), { main: true }),
@@ -387,6 +424,12 @@ export function exemptionsOf(meta: { readonly annotations?: Readonly<Record<stri
   return out;
 }
 
+/** RULES as a list, each key split once. */
+const RULE_LIST = (Object.entries(RULES) as [string, Rule][]).map(([key, rule]) => {
+  const [scanner, id] = key.split('/');
+  return { key, scanner, id, rule };
+});
+
 const where = (obj: KubeObject, f: Finding) => `${describe(obj)}${f.container ? ` container ${f.container}` : ''}`;
 
 /** Every finding of every implemented check on objects not exempt from it, and every exemption not needed. */
@@ -395,9 +438,9 @@ export function scannerProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const obj of objects) {
     const exempt = exemptionsOf(obj.metadata);
-    for (const [key, rule] of Object.entries(RULES) as [string, Rule][]) {
-      const findings = rule(obj, scope);
-      const [scanner, id] = key.split('/');
+    const target = targetOf(obj);
+    for (const { key, scanner, id, rule } of RULE_LIST) {
+      const findings = appliesTo(rule, target) ? rule.judge(target, scope) : [];
       if (exempt.has(key)) {
         if (findings.length === 0) problems.push(`${describe(obj)}: exempt from ${scanner} ${id}, but passes it: drop the exemption`);
       } else {
@@ -420,8 +463,11 @@ const implemented = (scanner: Scanner, id: string) => checkKeyOf(scanner, id) in
 export function exemptionProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const obj of objects) {
+    const templateMeta = podTemplateMetaOf(obj);
+    // Most objects carry no annotation, nor do their pods: nothing to judge.
+    if (!obj.metadata.annotations && !templateMeta?.annotations) continue;
     const annotations = obj.metadata.annotations ?? {};
-    const templateExemptions = [...exemptionsOf(podTemplateMetaOf(obj))];
+    const templateExemptions = [...exemptionsOf(templateMeta)];
     if (templateExemptions.length > 0)
       problems.push(`${describe(obj)}: its pod template carries exemptions (${templateExemptions.join(', ')}): put them on the object`);
     for (const all of [POLARIS_EXEMPT_ALL, KUBE_LINTER_IGNORE_ALL]) {

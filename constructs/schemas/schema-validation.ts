@@ -40,15 +40,27 @@ function modelModuleOf(apiVersion: string): string {
 
 const modelCache = new Map<string, ModelClass | undefined>();
 
+/**
+ * The model of one kind, loaded lazily: its own module (`<version module>/<Kind>`) when the package has
+ * one, which loads that kind's schemas only; else the version's index, which loads every kind of it.
+ */
+function loadModel(versionModule: string, kind: string): ModelClass | undefined {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  try {
+    return (require(`${versionModule}/${kind}`) as Record<string, ModelClass>)[kind];
+  } catch {
+    return (require(versionModule) as Record<string, ModelClass>)[kind];
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 function modelOf(apiVersion: string, kind: string): ModelClass | undefined {
   const key = `${apiVersion}/${kind}`;
   if (!modelCache.has(key)) {
     let model: ModelClass | undefined;
     const schemaVersion = SCHEMA_VERSION_OF[key] ?? SCHEMA_VERSION_OF[apiVersion] ?? apiVersion;
     try {
-      // The model packages are loaded lazily, one module per API version actually emitted.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const Beta = (require(modelModuleOf(schemaVersion)) as Record<string, ModelClass>)[kind];
+      const Beta = loadModel(modelModuleOf(schemaVersion), kind);
       // The beta model checks apiVersion too: validate a copy that carries the beta's.
       model =
         Beta && schemaVersion !== apiVersion

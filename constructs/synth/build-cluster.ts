@@ -85,12 +85,13 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const unsafeCharts = [...workloadProblems(declared), ...namespaceLevelProblems(objects, declared)];
   if (unsafeCharts.length > 0) throw new SynthError(unsafeCharts, `the platform's workloads in ${cluster.name} break the policy rules`);
   const everything = files.flatMap((f) => f.objects ?? []);
-  const clusterWriters = clusterWriteProblems(clusterWritersOf(everything, platform.addOns, appNames));
+  const writers = clusterWritersOf(everything, platform.addOns, appNames);
+  const clusterWriters = clusterWriteProblems(writers);
   if (clusterWriters.length > 0) throw new SynthError(clusterWriters, `someone besides break-glass and Flux can write across ${cluster.name}`);
   return [
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
-    { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns, appNames) },
+    { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns, writers) },
     networkFile(ctx, platform.addOns, objects),
     overviewFile(cluster, apps),
     terraformFile(cluster, resolved, objects),

@@ -21,6 +21,10 @@ function generatedPaths(rendered: Iterable<string>): (file: string) => boolean {
 /** The bytes synth would write for these files. */
 export const renderedTree = (files: readonly OutputFile[]): OutputTree => new Map(files.map((f) => [f.path, render(f)]));
 
+/** The objects each file rendered from Kubernetes objects holds, by path: the `sources` of diffOutputs. */
+export const sourcesOf = (files: readonly OutputFile[]): ReadonlyMap<string, readonly object[]> =>
+  new Map(files.flatMap((f) => (f.text === undefined && f.objects ? [[f.path, f.objects] as const] : [])));
+
 /**
  * The generated files as they are on disk below root (the committed ones in a clean checkout): dist/,
  * the Flux entry points, and the other paths synth writes now (`rendered`).

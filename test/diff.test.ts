@@ -5,7 +5,7 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { pinnedImageOf } from '../constructs/model/releases';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, type OutputTree } from '../constructs/synth/output-diff';
-import { renderedTree, sourcesOf, treeAtRef } from '../constructs/synth/output-tree';
+import { renderedTree, sourcesOf, treeAtRef, treeOnDisk } from '../constructs/synth/output-tree';
 import { writeOutput } from '../constructs/synth/write-output';
 import { diffCli, type Console } from '../scripts/lib/commands';
 import { fixtureFile } from './fixtures/specs';
@@ -157,6 +157,8 @@ describe('npm run diff', () => {
   test('with --ref it compares with the files at that ref, and names it', () => {
     git('add', '-A');
     git('commit', '-q', '-m', 'rendered fresh');
+    // In a clean checkout, every generated file at HEAD is the file on disk, byte for byte.
+    expect(treeAtRef(root, 'HEAD', fresh.keys())).toEqual(treeOnDisk(root, fresh.keys()));
     const head = run(['--exit-code']);
     expect([head.code, head.out.split('\n')[0]]).toEqual([0, 'compared with HEAD, the last commit (--ref <git ref> compares with another)']);
     const previous = run(['--ref', 'HEAD~1', '--exit-code']);

@@ -10,6 +10,9 @@
  *   cdktf, cdk8s and the provider ship, as it loaded each file. They stay on for our TypeScript (a spec
  *   file that throws is reported at its own line, constructs/synth/load-specs.ts), not for packages.
  * - The `tsx` command starts a second Node process, with an ESM loader thread; `tsx/cjs` needs neither.
+ * The same scripts give V8 semi-spaces of 32 MiB, twice the default (`--max-semi-space-size=32`): a synth
+ * makes masses of short-lived objects, and half as many scavenges took garbage collection from 9.5% to
+ * 7.4% of a 250-app synth's profile, with no higher peak RSS (64 MiB: 6.6%, but 20% more RSS).
  */
 const Module = require('node:module');
 

@@ -194,6 +194,18 @@ app.synth();
   return dir;
 }
 
+/**
+ * The flags `npm run synth` starts Node with (package.json: `node <flags> main.ts`): the children start the
+ * same way, so that the figures are those of the command users run.
+ */
+function synthNodeFlags(): string[] {
+  const script: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.synth;
+  const words = script.split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'main.ts') {
+    throw new Error(`bench: the synth script of package.json is "${script}", not "node <flags> main.ts": start the children as it does`);
+  }
+  return words.slice(1, -1);
+}
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const s = (ms: number): string => (ms / 1000).toFixed(2);
 const mib = (kib: number): string => (kib / MiB).toFixed(0);
@@ -203,6 +215,7 @@ function main(argv: readonly string[]): void {
   const runs = runsAt === -1 ? 3 : Number(argv[runsAt + 1]);
   const counts = argv.filter((a, i) => /^\d+$/.test(a) && i !== runsAt + 1).map(Number);
   const withTest = argv.includes('--with-test');
+  const nodeFlags = synthNodeFlags();
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const lines: string[] = [];
   const say = (line = '') => {
@@ -237,7 +250,7 @@ function main(argv: readonly string[]): void {
       let last: { objects: number; synthMs: number } | undefined;
       const synthMs: number[] = [];
       const m = medianOf(runs, () => {
-        const r = measure(process.execPath, ['--import', 'tsx', path.join('scripts', 'bench-synth.ts'), '--child', String(count)], REPO_ROOT);
+        const r = measure(process.execPath, [...nodeFlags, path.join('scripts', 'bench-synth.ts'), '--child', String(count)], REPO_ROOT);
         last = JSON.parse(r.stdout.trim().split('\n').pop()!);
         synthMs.push(last!.synthMs);
         return r;
@@ -259,10 +272,10 @@ function main(argv: readonly string[]): void {
 
     const largest = scaled.reduce((a, b) => (b.count > a.count ? b : a));
     const diffRoot = fs.mkdtempSync(path.join(temp, 'diff-'));
-    measure(process.execPath, ['--import', 'tsx', path.join('scripts', 'bench-synth.ts'), '--child', String(largest.count), '--keep', diffRoot], REPO_ROOT);
+    measure(process.execPath, [...nodeFlags, path.join('scripts', 'bench-synth.ts'), '--child', String(largest.count), '--keep', diffRoot], REPO_ROOT);
     let diffInfo: { changed: number; diffMs: number } | undefined;
     const diff = medianOf(runs, () => {
-      const r = measure(process.execPath, ['--import', 'tsx', path.join('scripts', 'bench-synth.ts'), '--diff', String(largest.count), diffRoot], REPO_ROOT);
+      const r = measure(process.execPath, [...nodeFlags, path.join('scripts', 'bench-synth.ts'), '--diff', String(largest.count), diffRoot], REPO_ROOT);
       diffInfo = JSON.parse(r.stdout.trim().split('\n').pop()!);
       return r;
     });

@@ -5,7 +5,7 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { pinnedImageOf } from '../constructs/model/releases';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, type OutputTree } from '../constructs/synth/output-diff';
-import { renderedTree, treeAtRef } from '../constructs/synth/output-tree';
+import { renderedTree, sourcesOf, treeAtRef, treeOnDisk } from '../constructs/synth/output-tree';
 import { writeOutput } from '../constructs/synth/write-output';
 import { diffCli, type Console } from '../scripts/lib/commands';
 import { fixtureFile } from './fixtures/specs';
@@ -79,6 +79,35 @@ describe('the rendered diff', () => {
   });
 });
 
+describe('the rendered diff with the objects the new files were rendered from', () => {
+  const sources = sourcesOf(fixtureOutput());
+  const shopYaml = fresh.get(SHOP)!;
+  const cases: Array<[string, OutputTree, OutputTree]> = [
+    ['no change', fresh, fresh],
+    ['one field changed', withOlderShop(fresh), fresh],
+    ['a file gone and an object left over', edited(fresh, SHOP, () => undefined), fresh],
+    [
+      'an object removed from a file',
+      edited(fresh, SHOP, (t) => `${t}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leftover\n  namespace: shop\n`),
+      fresh,
+    ],
+    // The Deployment's id is now first met in the new file, so the unchanged file's copy is compared by value.
+    ['an id met in a new file too', fresh, new Map([['dist/staging/apps/aaa.yaml', withOlderShop(fresh).get(SHOP)!], ...fresh])],
+  ];
+
+  test.each(cases)('%s: the same diff as parsing every file back', (_, before, after) => {
+    expect(sources.size).toBeGreaterThan(0);
+    expect(shopYaml).toContain('kind: Deployment');
+    expect(diffOutputs(before, after, sources)).toEqual(diffOutputs(before, after));
+  });
+
+  test('an id met in a new file too: the copy in the unchanged file is compared field by field', () => {
+    const [, before, after] = cases[cases.length - 1];
+    const staging = diffOutputs(before, after, sources).find((d) => d.env === 'staging')!;
+    expect(staging.changed).toEqual([{ id: 'Deployment shop/shop', fields: [`spec.template.spec.containers[0].image: ${shopImage} -> ${olderImage}`] }]);
+  });
+});
+
 describe('npm run diff', () => {
   const root = tempDir('diff');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -128,6 +157,8 @@ describe('npm run diff', () => {
   test('with --ref it compares with the files at that ref, and names it', () => {
     git('add', '-A');
     git('commit', '-q', '-m', 'rendered fresh');
+    // In a clean checkout, every generated file at HEAD is the file on disk, byte for byte.
+    expect(treeAtRef(root, 'HEAD', fresh.keys())).toEqual(treeOnDisk(root, fresh.keys()));
     const head = run(['--exit-code']);
     expect([head.code, head.out.split('\n')[0]]).toEqual([0, 'compared with HEAD, the last commit (--ref <git ref> compares with another)']);
     const previous = run(['--ref', 'HEAD~1', '--exit-code']);

@@ -110,6 +110,14 @@ describe('the fast YAML path writes exactly what the yaml package writes', () =>
     '{{ .Values }}',
     '${VAR}',
     'a: ',
+    '{"a":"b: c"}',
+    '[{"op": "add"}]',
+    'say "it\'s"',
+    'a: "b\\c"',
+    '%REQ(:AUTHORITY)%',
+    '%a: "b"',
+    '--- "a"',
+    '... #a',
     'x'.repeat(1200),
   ];
   test('for strings that need quotes, escapes or care, as a value, a key and a list item', () => {
@@ -118,6 +126,12 @@ describe('the fast YAML path writes exactly what the yaml package writes', () =>
         const text = fastYaml(obj);
         if (text !== undefined) expect({ s, text }).toEqual({ s, text: viaYaml(obj) });
       }
+    }
+  });
+
+  test('a JSON patch and an access-log format string take the fast path, quoted as yaml quotes them', () => {
+    for (const s of ['{"op":"add","path":"/spec"}', '%REQ(:AUTHORITY)%']) {
+      for (const obj of [{ k: s }, { [s]: 1 }, { k: [s] }]) expect({ s, text: fastYaml(obj) }).toEqual({ s, text: viaYaml(obj) });
     }
   });
 

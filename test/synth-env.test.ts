@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LETSENCRYPT_PRODUCTION } from '../constructs/model/cluster-spec';
 import { synthesizeEnvs, UsageError } from '../constructs/synth/synth-envs';
 import { copyRepo, tsxCommand } from '../scripts/repo-copy';
 import { REAL_INPUT, REPO_ROOT, scopedTempDirs, treeHash } from './support';
@@ -43,5 +44,38 @@ describe('npm run synth -- --env <env>', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown env "qa" (known: staging, prod)');
     expect(['dist', 'clusters', 'docs'].map((d) => treeHash(path.join(root, d))).join()).toBe(before);
+  });
+});
+
+describe('the new-certificate warning of a synth', () => {
+  /** The prod cluster, on the production CA, with 51 copies of a real app, each with a host of its own under customer.com. */
+  const input = (() => {
+    const prod = REAL_INPUT.clusters.find((c) => c.env === 'prod')!;
+    const template = REAL_INPUT.apps.find((a) => a.privateServices === undefined && prod.apps[a.name] !== undefined)!;
+    const apps = Array.from({ length: 51 }, (_, i) => ({ ...template, name: `${template.name}-${i}`, hosts: { prod: [`site-${i}.customer.com`] } }));
+    const names = apps.map((a) => a.name);
+    const cluster = {
+      ...prod,
+      acme: { ...prod.acme, server: LETSENCRYPT_PRODUCTION },
+      extraHostDomains: ['customer.com'],
+      nodePool: { ...prod.nodePool, max: 100 },
+      apps: Object.fromEntries(names.map((n) => [n, {}])),
+      appData: Object.fromEntries(names.map((n) => [n, 'live' as const])),
+      access: { ...prod.access, apps: {} },
+    };
+    const release = REAL_INPUT.releases.prod.apps[template.name];
+    return { clusters: [cluster], apps, releases: { prod: { apps: Object.fromEntries(names.map((n) => [n, release])) } } };
+  })();
+
+  test('counts the certificates on disk as known, whether their file is written again unchanged or changed', () => {
+    const root = tempDir('synth-certificates');
+    fs.mkdirSync(path.join(root, 'clusters', 'prod'), { recursive: true });
+    expect(synthesizeEnvs(root, input).warnings).toEqual([expect.stringContaining('51 new certificates for customer.com')]);
+    const again = synthesizeEnvs(root, input);
+    expect(again.warnings).toEqual([]);
+    const withCertificates = again.files.filter((f) => f.objects?.some((o) => o.kind === 'Certificate')).map((f) => path.join(root, f.path));
+    expect(withCertificates.length).toBeGreaterThan(0);
+    for (const file of withCertificates) fs.appendFileSync(file, '# edited by hand\n');
+    expect(synthesizeEnvs(root, input).warnings).toEqual([]);
   });
 });

@@ -37,60 +37,61 @@ class Unsupported extends Error {}
 
 /** The YAML document `yaml` would write for obj (a map), or undefined when only `yaml` can tell. */
 export function fastYaml(obj: unknown): string | undefined {
-  if (!isPlainObject(obj) || Object.keys(obj).length === 0) return undefined;
+  if (!isPlainObject(obj) || isEmpty(obj)) return undefined;
   try {
-    const lines: string[] = [];
-    writeMap(obj, '', lines, new Set());
-    return `${lines.join('\n')}\n`;
+    return writeMap(obj, '', '', new Set());
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
 }
 
-function writeMap(map: Record<string, unknown>, indent: string, lines: string[], seen: Set<object>): void {
+/** The map's lines, each ending in a newline; the first starts with `first` (a list item's `- `), the others with indent. */
+function writeMap(map: Record<string, unknown>, indent: string, first: string, seen: Set<object>): string {
   enter(map, seen);
+  const inner = `${indent}  `;
+  let out = '';
+  let lead = first;
   for (const key of Object.keys(map)) {
     if (key.length > MAX_KEY) throw new Unsupported();
-    const head = `${indent}${scalarString(key)}:`;
+    const head = `${lead}${scalarString(key)}:`;
+    lead = indent;
     const value = map[key];
     if (Array.isArray(value)) {
-      if (value.length === 0) lines.push(`${head} []`);
-      else {
-        lines.push(head);
-        writeSeq(value, `${indent}  `, lines, seen);
-      }
+      out += value.length === 0 ? `${head} []\n` : `${head}\n${writeSeq(value, inner, seen)}`;
     } else if (isPlainObject(value)) {
-      if (Object.keys(value).length === 0) {
+      if (isEmpty(value)) {
         enter(value, seen);
-        lines.push(`${head} {}`);
+        out += `${head} {}\n`;
       } else {
-        lines.push(head);
-        writeMap(value, `${indent}  `, lines, seen);
+        out += `${head}\n${writeMap(value, inner, inner, seen)}`;
       }
     } else {
-      lines.push(`${head} ${scalar(value, `${indent}  `)}`);
+      out += `${head} ${scalar(value, inner)}\n`;
     }
   }
+  return out;
 }
 
-function writeSeq(seq: readonly unknown[], indent: string, lines: string[], seen: Set<object>): void {
+function writeSeq(seq: readonly unknown[], indent: string, seen: Set<object>): string {
   enter(seq, seen);
+  const dash = `${indent}- `;
+  const inner = `${indent}  `;
+  let out = '';
   for (const item of seq) {
     if (Array.isArray(item)) throw new Unsupported();
     if (isPlainObject(item)) {
-      if (Object.keys(item).length === 0) {
+      if (isEmpty(item)) {
         enter(item, seen);
-        lines.push(`${indent}- {}`);
-        continue;
+        out += `${dash}{}\n`;
+      } else {
+        out += writeMap(item, inner, dash, seen);
       }
-      const start = lines.length;
-      writeMap(item, `${indent}  `, lines, seen);
-      lines[start] = `${indent}- ${lines[start].slice(indent.length + 2)}`;
     } else {
-      lines.push(`${indent}- ${scalar(item, `${indent}  `)}`);
+      out += `${dash}${scalar(item, inner)}\n`;
     }
   }
+  return out;
 }
 
 /** `yaml` writes an object met twice as an anchor and an alias: leave that to it. */
@@ -119,16 +120,41 @@ function literalBlock(value: string, indent: string): string {
   return `|${clip ? '' : '-'}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
 }
 
+/**
+ * The same keys and values recur in every object (`metadata`, `app.kubernetes.io/name`, `true`…): what
+ * scalarString made of each, or UNSUPPORTED. Cleared when full, so it stays small in a long-lived process.
+ */
+const scalarStrings = new Map<string, string | typeof UNSUPPORTED>();
+const UNSUPPORTED = Symbol('unsupported');
+const MAX_REMEMBERED = 50_000;
+
 function scalarString(value: string): string {
-  if (CORE_NON_STRINGS.some((re) => re.test(value))) {
-    if (!SIMPLE_QUOTED.test(value)) throw new Unsupported();
-    return JSON.stringify(value);
+  let text = scalarStrings.get(value);
+  if (text === undefined) {
+    if (scalarStrings.size >= MAX_REMEMBERED) scalarStrings.clear();
+    text = plainOrQuoted(value) ?? UNSUPPORTED;
+    scalarStrings.set(value, text);
   }
-  if (value.includes('\n') || UNSAFE_CHARS.test(value) || DOCUMENT_MARKER.test(value)) throw new Unsupported();
-  if (!NOT_PLAIN.test(value)) return value;
-  // Not plain (`: ` inside, say): `yaml` double-quotes it, and with nothing to escape that is its JSON.
-  if (value.includes('"') || value.includes('\\')) throw new Unsupported();
+  if (text === UNSUPPORTED) throw new Unsupported();
+  return text;
+}
+
+/** A one-line string as `yaml` writes it, or undefined when only `yaml` can tell. */
+function plainOrQuoted(value: string): string | undefined {
+  if (CORE_NON_STRINGS.some((re) => re.test(value))) return SIMPLE_QUOTED.test(value) ? JSON.stringify(value) : undefined;
+  if (value.includes('\n') || UNSAFE_CHARS.test(value)) return undefined;
+  if (!NOT_PLAIN.test(value)) return DOCUMENT_MARKER.test(value) ? undefined : value;
+  // Not plain (`: ` inside, say): quoted, where on one line a document marker does no harm. `yaml` takes
+  // single quotes for a string with double quotes and no single ones (a JSON patch), else double quotes,
+  // and with nothing to escape those are its JSON.
+  if (value.includes('"')) return value.includes("'") ? undefined : `'${value}'`;
+  if (value.includes('\\')) return undefined;
   return JSON.stringify(value);
+}
+
+function isEmpty(map: object): boolean {
+  for (const _ in map) return false;
+  return true;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -42,12 +42,16 @@ const MAX_VALUE = 200;
  * Compares two renderings of the generated files, per cluster: Kubernetes objects by kind, namespace and
  * name; Terraform resources by type.address; any other file as a text document. Deterministic: the same
  * trees give the same result, in the same order.
+ * `sources`, where the caller has them: the objects each file of `after` was rendered from (render.ts). A
+ * file whose bytes are the same on both sides then takes its entries' ids from its objects, and its bytes
+ * are parsed back only if an entry's value is asked for (an id met in two files): parsing the unchanged
+ * files was most of a diff's time. The result is the same with or without them.
  */
-export function diffOutputs(before: OutputTree, after: OutputTree): ClusterDiff[] {
+export function diffOutputs(before: OutputTree, after: OutputTree, sources?: ReadonlyMap<string, readonly object[]>): ClusterDiff[] {
   const paths = [...after.keys(), ...before.keys()];
   const envOf = envFinder(paths);
   const envs = [...new Set(paths.map(envOf))];
-  const parsedAfter = parseTree(after, envOf);
+  const parsedAfter = parseTree(after, envOf, undefined, sources && { tree: before, sources });
   const afterEntries = parsedAfter.byEnv;
   const beforeEntries = parseTree(before, envOf, { tree: after, parsed: parsedAfter }).byEnv;
   return envs.map((env) => {
@@ -56,7 +60,8 @@ export function diffOutputs(before: OutputTree, after: OutputTree): ClusterDiff[
     const changed: ChangedEntry[] = [];
     for (const [id, entry] of a) {
       const old = b.get(id);
-      if (old !== undefined && old.value !== entry.value && !isDeepStrictEqual(old.value, entry.value)) {
+      // The same entry on both sides comes from a file whose bytes did not change.
+      if (old !== undefined && old !== entry && old.value !== entry.value && !isDeepStrictEqual(old.value, entry.value)) {
         changed.push({ id, fields: capped(fieldChanges(old.value, entry.value, '')) });
       }
     }
@@ -140,14 +145,26 @@ interface ParsedTree {
 
 /**
  * Entries by env and id. A file whose bytes equal those in `reuse` takes its entries from there, parsed
- * once: unchanged files cost no comparison.
+ * once: unchanged files cost no comparison. A file whose bytes equal those in `unchanged.tree` and whose
+ * objects are known takes its entries from them (entriesFromSources).
  */
-function parseTree(tree: OutputTree, envOf: (path: string) => string, reuse?: { readonly tree: OutputTree; readonly parsed: ParsedTree }): ParsedTree {
+function parseTree(
+  tree: OutputTree,
+  envOf: (path: string) => string,
+  reuse?: { readonly tree: OutputTree; readonly parsed: ParsedTree },
+  unchanged?: { readonly tree: OutputTree; readonly sources: ReadonlyMap<string, readonly object[]> },
+): ParsedTree {
   const byPath = new Map<string, Entry[]>();
   const byEnv = new Map<string, Map<string, Entry>>();
   for (const path of [...tree.keys()].sort()) {
     const text = tree.get(path)!;
-    const entries = reuse && reuse.tree.get(path) === text ? reuse.parsed.byPath.get(path)! : entriesOf(path, text);
+    const objects = unchanged?.tree.get(path) === text ? unchanged.sources.get(path) : undefined;
+    const entries =
+      reuse && reuse.tree.get(path) === text
+        ? reuse.parsed.byPath.get(path)!
+        : objects && isYamlPath(path)
+          ? entriesFromSources(path, text, objects)
+          : entriesOf(path, text);
     byPath.set(path, entries);
     const env = envOf(path);
     const map = byEnv.get(env) ?? new Map<string, Entry>();
@@ -157,10 +174,12 @@ function parseTree(tree: OutputTree, envOf: (path: string) => string, reuse?: { 
   return { byEnv, byPath };
 }
 
+const isYamlPath = (path: string): boolean => path.endsWith('.yaml') || path.endsWith('.yml');
+
 function entriesOf(path: string, text: string): Entry[] {
   try {
     if (path.endsWith('.tf.json')) return terraformEntries(JSON.parse(text));
-    if (path.endsWith('.yaml') || path.endsWith('.yml')) return yamlEntries(path, text);
+    if (isYamlPath(path)) return yamlEntries(path, text);
   } catch {
     // Not parseable: compared as text below.
   }
@@ -173,14 +192,40 @@ function yamlEntries(path: string, text: string): Entry[] {
   return docs
     .map((d) => d.toJS() as unknown)
     .filter((v) => v !== null && v !== undefined)
-    .map((value): Entry => {
-      const obj = value as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-      if (typeof obj.kind === 'string' && typeof obj.metadata?.name === 'string') {
-        const ns = typeof obj.metadata.namespace === 'string' ? `${obj.metadata.namespace}/` : '';
-        return { id: `${obj.kind} ${ns}${obj.metadata.name}`, kind: 'object', value };
-      }
-      return { id: `${typeof obj.kind === 'string' ? obj.kind : 'document'} ${path}`, kind: 'document', value };
-    });
+    .map((value) => ({ ...yamlEntryIdOf(path, value), value }));
+}
+
+/** A YAML document's id: `<kind> <namespace>/<name>` for a Kubernetes object, else its kind and the file. */
+function yamlEntryIdOf(path: string, value: unknown): Pick<Entry, 'id' | 'kind'> {
+  const obj = value as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  if (typeof obj.kind === 'string' && typeof obj.metadata?.name === 'string') {
+    const ns = typeof obj.metadata.namespace === 'string' ? `${obj.metadata.namespace}/` : '';
+    return { id: `${obj.kind} ${ns}${obj.metadata.name}`, kind: 'object' };
+  }
+  return { id: `${typeof obj.kind === 'string' ? obj.kind : 'document'} ${path}`, kind: 'document' };
+}
+
+/**
+ * The entries of a YAML file rendered from `objects` (one document each, render.ts), named from the
+ * objects: parsing the bytes back gives the same ids. The values are parsed from the bytes on first use.
+ */
+function entriesFromSources(path: string, text: string, objects: readonly object[]): Entry[] {
+  let parsed: Entry[] | undefined;
+  const parsedAt = (i: number, id: string): Entry => {
+    parsed ??= entriesOf(path, text);
+    if (parsed.length !== objects.length || parsed[i].id !== id) throw new Error(`${path}: its bytes do not hold the objects it was rendered from`);
+    return parsed[i];
+  };
+  return objects.map((obj, i) => {
+    const { id, kind } = yamlEntryIdOf(path, obj);
+    return {
+      id,
+      kind,
+      get value() {
+        return parsedAt(i, id).value;
+      },
+    };
+  });
 }
 
 /** `resource.<type>.<name>` as `<type>.<name>`, `data.<type>.<name>` as `data.<type>.<name>`, other blocks by their key. */

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { newCertificateWarnings } from '../rules/certificate-limits';
 import { allObjects, type KubeObject, type OutputFile } from '../model/kube-object';
+import { render } from './render';
 import { writeOutput } from './write-output';
 
 /** A command line that cannot run: an unknown env or flag. Nothing has been read or written. */
@@ -33,11 +34,16 @@ export interface SynthReport {
   readonly warnings: readonly string[];
 }
 
-/** The Kubernetes objects of a generated file as it is on disk before this synth; none if it is not there. */
-function objectsOnDisk(root: string, file: string): KubeObject[] {
-  const full = path.join(root, file);
+/**
+ * The Kubernetes objects of a generated file as it is on disk before this synth; none if it is not there.
+ * Bytes that synth would write again hold the objects it renders them from: only a changed file is parsed.
+ */
+function objectsOnDisk(root: string, file: OutputFile): readonly KubeObject[] {
+  const full = path.join(root, file.path);
   if (!fs.existsSync(full)) return [];
-  return parseAllDocuments(fs.readFileSync(full, 'utf8'))
+  const text = fs.readFileSync(full, 'utf8');
+  if (text === render(file)) return file.objects ?? [];
+  return parseAllDocuments(text)
     .map((d) => d.toJS() as KubeObject)
     .filter((o) => o?.kind);
 }
@@ -82,7 +88,7 @@ export function synthesizeEnvs(root: string, input: SynthInput, envs?: readonly 
     const mine = files.filter((f) => f.path.startsWith(`dist/${cluster.env}/`) && f.objects?.some((o) => o.kind === 'Certificate'));
     return newCertificateWarnings(
       cluster,
-      mine.flatMap((f) => objectsOnDisk(root, f.path)),
+      mine.flatMap((f) => objectsOnDisk(root, f)),
       allObjects(mine),
     );
   });

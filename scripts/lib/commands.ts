@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeVersion, releasesFileOf } from '../../constructs/model/releases';
 import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type ClusterDiff } from '../../constructs/synth/output-diff';
-import { RefError, renderedTree, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
+import { RefError, renderedTree, sourcesOf, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
 import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
@@ -114,7 +114,7 @@ export function renderedDiff(repo: Repo, ref?: string): { diffs: ClusterDiff[]; 
   });
   const after = renderedTree(files);
   const before = against === undefined ? treeOnDisk(repo.root, after.keys()) : treeAtRef(repo.root, against, after.keys());
-  return { diffs: diffOutputs(before, after), basis: basisOf(repo.root, ref, against) };
+  return { diffs: diffOutputs(before, after, sourcesOf(files)), basis: basisOf(repo.root, ref, against) };
 }
 
 function basisOf(root: string, ref: string | undefined, against: string | undefined): DiffBasis {

@@ -1,0 +1,30 @@
+/**
+ * How the commands that load the whole pipeline start (`npm run synth`, `npm run diff`, the bench's
+ * children): `node --require ./scripts/lib/load-ts.cjs <entry>.ts`. TypeScript loads through tsx's
+ * CommonJS hook, as with `tsx <entry>.ts`, without what made loading the modules cost three times what
+ * plain Node takes for them:
+ * - tsx hooks .js too, and scans every JavaScript file it loads for ESM syntax. Every package here is
+ *   CommonJS that Node loads itself (the AWS provider, cdktf and the Kubernetes models are some 600
+ *   files, 13 MB), so .js goes back to Node's own loader.
+ * - tsx turns source maps on for the whole process, so Node read and indexed the source maps that
+ *   cdktf, cdk8s and the provider ship, as it loaded each file. They stay on for our TypeScript (a spec
+ *   file that throws is reported at its own line, constructs/synth/load-specs.ts), not for packages.
+ * - The `tsx` command starts a second Node process, with an ESM loader thread; `tsx/cjs` needs neither.
+ * The same scripts give V8 semi-spaces of 32 MiB, twice the default (`--max-semi-space-size=32`): a synth
+ * makes masses of short-lived objects, and half as many scavenges took garbage collection from 9.5% to
+ * 7.4% of a 250-app synth's profile, with no higher peak RSS (64 MiB: 6.6%, but 20% more RSS).
+ */
+const Module = require('node:module');
+
+const loadJavaScript = Module._extensions['.js'];
+require('tsx/cjs');
+
+Module._extensions['.js'] = function loadPackageJavaScript(module, filename) {
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    return loadJavaScript.call(this, module, filename);
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+};

@@ -4,7 +4,8 @@ import { WebApp } from '../app/web-app';
 import { overviewFile } from '../reports/overview-files';
 import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
-import { synthCloud, terraformFileOf } from './synth-cloud';
+import { terraformFileOf, type synthCloud } from './synth-cloud';
+import { startInWorker, type Pending } from './in-worker';
 import { appFileOfEnv, appLayersOf, tenantFileOf } from '../gitops/app-layers';
 import { FluxAppsTenantAccess } from '../gitops/flux-apps-identity';
 import { FluxEntry } from '../gitops/flux-entry';
@@ -32,6 +33,10 @@ import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
 
+type CloudOutput = ReturnType<typeof synthCloud>;
+/** The Terraform side's job, run on a worker thread (in-worker.ts). */
+export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloud' };
+
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
 export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-kustomizations.yaml`;
 
@@ -43,6 +48,8 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const env = cluster.env;
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
+  // The Terraform side needs nothing of the Kubernetes side: it is built on another core meanwhile.
+  const cloud = startInWorker<CloudOutput>(SYNTH_CLOUD_JOB, [cluster, resolved]);
   const addOns = addOnsOf({ cluster, apps: resolved });
   // Where each host is served, kept stable by the ledger; every chart below reads this one layout.
   const gateways = clusterGatewaysOf({ cluster, apps: resolved, endpoints: platformEndpointsOf({ cluster, apps: resolved }, addOns) }, ledger);
@@ -94,7 +101,7 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns, writers) },
     networkFile(ctx, platform.addOns, objects),
     overviewFile(cluster, apps),
-    terraformFile(cluster, resolved, objects),
+    terraformFile(cluster, cloud, resolved, objects),
   ];
 }
 
@@ -138,8 +145,8 @@ function networkFile(ctx: AddOnContext, addOns: readonly AddOn[], objects: reado
 }
 
 /** The cluster's CDKTF stack as Terraform JSON, checked against the YAML (apps and add-ons) it must agree with. */
-function terraformFile(cluster: ClusterSpec, apps: readonly ResolvedApp[], objects: readonly KubeObject[]): OutputFile {
-  const cloud = synthCloud(cluster, apps);
+function terraformFile(cluster: ClusterSpec, pending: Pending<CloudOutput>, apps: readonly ResolvedApp[], objects: readonly KubeObject[]): OutputFile {
+  const cloud = pending.result();
   const disagreements = [
     ...crossCheckProblems(
       cloud.json,

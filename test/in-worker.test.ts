@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { SpecProblem, SynthError } from '../constructs/model/spec-error';
+import { SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
+import { startInWorker } from '../constructs/synth/in-worker';
+import { synthCloud } from '../constructs/synth/synth-cloud';
+import { FIXTURE_CLUSTERS, fixtureCloudAppsOf } from './support';
+
+// The synth builds the Terraform side on a worker thread (constructs/synth/in-worker.ts). These run jobs on
+// a real worker thread, with our TypeScript loaded there by tsx, and hold the answers to the in-process ones.
+const JOBS = path.join(__dirname, 'fixtures', 'worker-jobs', 'jobs.ts');
+
+test('a job runs on another thread and its result comes back', () => {
+  const pending = startInWorker<{ sum: number; threadId: number }>({ module: JOBS, name: 'sumOf' }, [[1, 2, 3]], 'worker');
+  const answer = pending.result();
+  expect(answer.sum).toBe(6);
+  expect(answer.threadId).not.toBe(threadId);
+  expect(pending.result()).toEqual(answer);
+});
+
+test('a SynthError comes back as a SynthError, its problems and heading unchanged', () => {
+  const problemsOf = (where: 'worker' | 'here') => {
+    try {
+      startInWorker({ module: JOBS, name: 'refuse' }, ['shop'], where).result();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('no error');
+  };
+  const [there, here] = [problemsOf('worker'), problemsOf('here')] as SynthError[];
+  expect(there).toBeInstanceOf(SynthError);
+  expect(there.problems[0]).toBeInstanceOf(SpecProblem);
+  expect(there.message).toBe(here.message);
+  expect(there.heading).toBe('cloud policy rules failed');
+});
+
+test('any other error comes back with its message', () => {
+  expect(() => startInWorker({ module: JOBS, name: 'crash' }, [], 'worker').result()).toThrow('something broke');
+});
+
+test("the cluster's Terraform built on a worker thread is the one built here", () => {
+  const cluster = FIXTURE_CLUSTERS[0];
+  const apps = fixtureCloudAppsOf(cluster);
+  const there = startInWorker<ReturnType<typeof synthCloud>>(SYNTH_CLOUD_JOB, [cluster, apps], 'worker').result();
+  expect(there.text).toBe(synthCloud(cluster, apps).text);
+});

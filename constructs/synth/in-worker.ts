@@ -19,6 +19,8 @@ interface JobData extends JobFunction {
   /** Set to 1 by the worker once its answer is posted. */
   readonly done: Int32Array;
   readonly runner: string;
+  /** The modules the parent preloaded with `--require`, tsx's own aside: how it loads TypeScript. */
+  readonly preloads: readonly string[];
 }
 
 type Answer = { readonly value: unknown } | { readonly synthError: SerializedSynthError } | { readonly error: { message: string; stack?: string } };
@@ -42,7 +44,7 @@ export function startInWorker<T>(fn: JobFunction, args: readonly unknown[], wher
   if (where === 'here') return inThisThread(fn, args);
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(4));
-  const data: JobData = { ...fn, args, port: port2, done, runner: __filename };
+  const data: JobData = { ...fn, args, port: port2, done, runner: __filename, preloads: preloadsOf(process.execArgv) };
   const worker = new Worker(path.join(__dirname, 'worker-entry.cjs'), { workerData: data, transferList: [port2], execArgv: [] });
   worker.unref();
   let answer: Answer | undefined;
@@ -56,6 +58,14 @@ export function startInWorker<T>(fn: JobFunction, args: readonly unknown[], wher
       return unpack<T>(answer);
     },
   };
+}
+
+/** The `--require` modules of this process, as absolute paths; tsx's are left out, its CommonJS hook stands in for them. */
+function preloadsOf(execArgv: readonly string[]): string[] {
+  const required = execArgv.flatMap((arg, i) =>
+    arg === '--require' || arg === '-r' ? [execArgv[i + 1]] : arg.startsWith('--require=') ? [arg.slice('--require='.length)] : [],
+  );
+  return required.map((m) => (m.startsWith('.') ? path.resolve(m) : m)).filter((m) => !m.includes(`${path.sep}tsx${path.sep}`));
 }
 
 function workersWanted(): boolean {

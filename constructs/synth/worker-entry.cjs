@@ -1,7 +1,9 @@
-// The entry of a synth worker thread (constructs/synth/in-worker.ts). Worker threads do not inherit tsx's
-// loader hooks on Node 20, so the worker registers tsx's CommonJS hook itself before it loads our TypeScript.
+// The entry of a synth worker thread (constructs/synth/in-worker.ts). It loads TypeScript the way the
+// parent does: with the modules the parent preloaded (`node --require ./scripts/lib/load-ts.cjs`, see
+// package.json), or else, when the parent ran under the `tsx` command, whose ESM loader hooks a worker
+// thread does not inherit on Node 20, with tsx's CommonJS hook.
 const { workerData } = require('node:worker_threads');
-const { register } = require('tsx/cjs/api');
 
-register();
+for (const preload of workerData.preloads) require(preload);
+if (!require.extensions['.ts']) require('tsx/cjs');
 require(workerData.runner).runJob(workerData);

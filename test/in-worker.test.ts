@@ -1,10 +1,14 @@
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
-import { SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
+import { APP_FILES_JOB, appFilesOfEach, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
+import { clusterAppsOf } from '../constructs/model/resolve';
+import { addOnsOf } from '../constructs/platform/default-add-ons';
+import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
+import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { startInWorker } from '../constructs/synth/in-worker';
 import { synthCloud } from '../constructs/synth/synth-cloud';
-import { FIXTURE_CLUSTERS, fixtureCloudAppsOf } from './support';
+import { FIXTURE_CLUSTERS, FIXTURE_INPUT, fixtureCloudAppsOf } from './support';
 
 // The synth builds the Terraform side on a worker thread (constructs/synth/in-worker.ts). These run jobs on
 // a real worker thread, with our TypeScript loaded there by tsx, and hold the answers to the in-process ones.
@@ -43,4 +47,14 @@ test("the cluster's Terraform built on a worker thread is the one built here", (
   const apps = fixtureCloudAppsOf(cluster);
   const there = startInWorker<ReturnType<typeof synthCloud>>(SYNTH_CLOUD_JOB, [cluster, apps], 'worker').result();
   expect(there.text).toBe(synthCloud(cluster, apps).text);
+});
+
+test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included", () => {
+  const cluster = FIXTURE_CLUSTERS[0];
+  const apps = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[cluster.env].apps[name].current);
+  expect(apps.length).toBeGreaterThan(1);
+  const endpoints = platformEndpointsOf({ cluster, apps }, addOnsOf({ cluster, apps }));
+  const gateways = clusterGatewaysOf({ cluster, apps, endpoints }, FIXTURE_INPUT.gatewayLedgers?.[cluster.env]);
+  const there = startInWorker(APP_FILES_JOB, [cluster.env, apps, cluster, gateways], 'worker').result();
+  expect(there).toEqual(appFilesOfEach(cluster.env, apps, cluster, gateways));
 });

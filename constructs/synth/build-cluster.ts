@@ -58,13 +58,11 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const configs = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx, addOns }));
   const setup = synthChart((scope) => new PlatformSetup(scope, 'setup', { ctx, addOns }));
   const platform = { ctx, addOns, ownPods: ownPodsOf([...configs, ...setup]) };
-  const appFiles = appNames.map((name) =>
-    appFilesOf(
-      env,
-      resolved.find((a) => a.name === name)!,
-      cluster,
-      gateways,
-    ),
+  const appFiles = appFilesInParallel(
+    env,
+    appNames.map((name) => resolved.find((a) => a.name === name)!),
+    cluster,
+    gateways,
   );
   const files: OutputFile[] = [
     { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
@@ -105,11 +103,33 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   ];
 }
 
+/** Below this many apps a worker thread costs more to start (it loads the modules again) than it saves. */
+const APPS_WORTH_A_WORKER = 100;
+/** The share of the apps whose charts a worker thread builds; less than half, since it starts later, once its modules are loaded. */
+const WORKER_SHARE = 0.4;
+/** The app charts' job, run on a worker thread (in-worker.ts). */
+export const APP_FILES_JOB = { module: require.resolve('./build-cluster'), name: 'appFilesOfEach' };
+
+/** Each app's two files, in the order given; with many apps, the last ones are built on another core meanwhile. */
+function appFilesInParallel(env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] {
+  const here = apps.length < APPS_WORTH_A_WORKER ? apps.length : apps.length - Math.floor(apps.length * WORKER_SHARE);
+  const there = startInWorker<AppFiles[]>(APP_FILES_JOB, [env, apps.slice(here), cluster, gateways], here < apps.length ? undefined : 'here');
+  return [...appFilesOfEach(env, apps.slice(0, here), cluster, gateways), ...there.result()];
+}
+
+interface AppFiles {
+  readonly tenant: OutputFile;
+  readonly apps: OutputFile;
+}
+
+export const appFilesOfEach = (env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] =>
+  apps.map((app) => appFilesOf(env, app, cluster, gateways));
+
 /**
  * One app's two files: its WebApp describes everything; the platform layer gets its namespace, volumes,
  * fences and RBAC, with the Role that lets the flux-apps account apply exactly the rest, the apps layer.
  */
-function appFilesOf(env: string, app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): { tenant: OutputFile; apps: OutputFile } {
+function appFilesOf(env: string, app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): AppFiles {
   const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, { app, cluster, gateways })));
   const access = synthChart((scope) => new FluxAppsTenantAccess(scope, `${app.name}-flux-apps`, { app: app.name, appObjects: layers.apps }));
   return {

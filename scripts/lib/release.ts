@@ -21,7 +21,7 @@ import {
 import { appReleaseProblems } from '../../constructs/validation/release-validation';
 import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
-import { renderedTree, treeOnDisk } from '../../constructs/synth/output-tree';
+import { renderedTree, sourcesOf, treeOnDisk } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
 import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
@@ -197,5 +197,5 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
     files.map((f) => f.path),
   );
   writeOutput(repo.root, [...files, { path: file, text: renderReleasesFile(releasesFile) }]);
-  return { env, app, file, previous: entry?.current, release: updated, written: true, diff: diffOutputs(before, renderedTree(files)) };
+  return { env, app, file, previous: entry?.current, release: updated, written: true, diff: diffOutputs(before, renderedTree(files), sourcesOf(files)) };
 }

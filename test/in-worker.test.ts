@@ -58,3 +58,10 @@ test("the apps' files built on a worker thread are the ones built here, Gateway 
   const there = startInWorker(APP_FILES_JOB, [cluster.env, apps, cluster, gateways], 'worker').result();
   expect(there).toEqual(appFilesOfEach(cluster.env, apps, cluster, gateways));
 });
+
+test('a job whose module does not load, or whose result cannot be copied, answers with the error at once', () => {
+  expect(() => startInWorker({ module: path.join(__dirname, 'fixtures', 'worker-jobs', 'missing.ts'), name: 'sumOf' }, [], 'worker').result()).toThrow(
+    /Cannot find module/,
+  );
+  expect(() => startInWorker({ module: JOBS, name: 'aFunction' }, [], 'worker').result()).toThrow(/could not be cloned/);
+});

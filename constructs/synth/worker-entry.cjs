@@ -4,6 +4,14 @@
 // thread does not inherit on Node 20, with tsx's CommonJS hook.
 const { workerData } = require('node:worker_threads');
 
-for (const preload of workerData.preloads) require(preload);
-if (!require.extensions['.ts']) require('tsx/cjs');
-require(workerData.runner).runJob(workerData);
+try {
+  for (const preload of workerData.preloads) require(preload);
+  if (!require.extensions['.ts']) require('tsx/cjs');
+  require(workerData.runner).runJob(workerData);
+} catch (error) {
+  // The job could not start (a module failed to load) or its answer could not be copied: answer with the
+  // error, or the waiting thread would wait until its timeout.
+  workerData.port.postMessage({ error: { message: String((error && error.message) || error), stack: error && error.stack } });
+  Atomics.store(workerData.done, 0, 1);
+  Atomics.notify(workerData.done, 0);
+}

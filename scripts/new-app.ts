@@ -25,7 +25,7 @@ import { parseReleasesText } from '../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
 import { changedFiles, snapshotFiles } from './lib/changed-files';
 import { RepoBusyError, withRepoLock, type LockOptions } from './lib/repo-lock';
-import { REPO_ROOT, tsxCommand } from './repo-copy';
+import { REPO_ROOT, scriptCommand } from './repo-copy';
 import { readIfExists, restore, writeAtomically } from './lib/source-files-io';
 
 const ENV = 'staging';
@@ -89,7 +89,7 @@ function newAppLocked(root: string, name: string, options: NewAppOptions): NewAp
     restore(root, originals);
     throw error;
   }
-  const [cmd, args] = tsxCommand(root, 'main.ts', ['--env', ENV]);
+  const [cmd, args] = scriptCommand(root, 'main.ts', ['--env', ENV]);
   const synth = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
   if (synth.status !== 0) {
     restore(root, originals);

@@ -22,8 +22,8 @@ export function copyRepo(from: string, to: string): string {
 /** The repo this file belongs to. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
-/** `node <tsx> <script> ...args`: runs a TypeScript entry point of the repo at root, without npx. */
-export const tsxCommand = (root: string, script: string, args: readonly string[] = []): [string, string[]] => [
+/** `node <flags> <script> ...args`: runs a TypeScript entry point of the repo at root as its npm scripts do (package.json), without npm. */
+export const scriptCommand = (root: string, script: string, args: readonly string[] = []): [string, string[]] => [
   process.execPath,
-  [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script, ...args],
+  ['--max-semi-space-size=32', '--require', path.join(root, 'scripts', 'lib', 'load-ts.cjs'), script, ...args],
 ];

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPS } from '../apps';
-import { copyRepo, tsxCommand } from '../scripts/repo-copy';
+import { copyRepo, scriptCommand } from '../scripts/repo-copy';
 import { REPO_ROOT, scopedTempDirs } from './support';
 
 /**
@@ -46,7 +46,7 @@ function addToBlock(text: string, block: string, name: string, value: string): s
       git('commit', '-q', '-m', 'the repo as it is');
 
       const step = (script: string, args: string[] = []) => {
-        const [cmd, argv] = tsxCommand(root, script, args);
+        const [cmd, argv] = scriptCommand(root, script, args);
         const result = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8' });
         if (result.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
         return result.stdout;

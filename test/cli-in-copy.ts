@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyRepo, tsxCommand } from '../scripts/repo-copy';
+import { copyRepo, scriptCommand } from '../scripts/repo-copy';
 import { REPO_ROOT, treeHash } from './support';
 
 /** What a command printed and how it exited. */
@@ -12,7 +12,7 @@ export interface CliRun {
 
 /** Runs one of the repo's commands (`main.ts`, `scripts/release.ts`) in a copy, as `npm run` does; umask as given. */
 export function runCli(root: string, script: string, args: readonly string[] = [], umask?: string): Promise<CliRun> {
-  const [node, argv] = tsxCommand(root, script, args);
+  const [node, argv] = scriptCommand(root, script, args);
   const [command, commandArgs] = umask === undefined ? [node, argv] : ['sh', ['-c', `umask ${umask} && exec "$0" "$@"`, node, ...argv]];
   return new Promise((resolve) => {
     execFile(command, commandArgs, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {

@@ -8,7 +8,7 @@ import type { AppOverride, ClusterSpec } from '../constructs/model/cluster-spec'
 import { allocatableOf, INSTANCE_TYPES, maxPodsOf } from '../constructs/model/instance-types';
 import { PRICES } from '../constructs/reports/prices';
 import { synthesize, type SynthInput } from '../constructs/synth/pipeline';
-import { copyRepo, tsxCommand } from '../scripts/repo-copy';
+import { copyRepo, scriptCommand } from '../scripts/repo-copy';
 import { REAL_RELEASES, REPO_ROOT, synthProblemsOf, tempDir, treeHash } from './support';
 
 const app = (name: string) => APPS.find((a) => a.name === name)!;
@@ -423,7 +423,7 @@ describe('npm run cost on an instance type the table does not know', () => {
       const spec = fs.readFileSync(file, 'utf8');
       expect(spec).toContain("instanceTypes: ['m7i.large']");
       fs.writeFileSync(file, spec.replace("instanceTypes: ['m7i.large']", "instanceTypes: ['m7i.huge']"));
-      const [command, args] = tsxCommand(root, 'scripts/cost.ts');
+      const [command, args] = scriptCommand(root, 'scripts/cost.ts');
       const run = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(

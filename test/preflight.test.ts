@@ -9,7 +9,7 @@ import { buildAll } from '../constructs/synth/pipeline';
 import { isTestNet, preflightOf } from '../constructs/synth/preflight';
 import type { Console } from '../scripts/lib/commands';
 import { preflightCli } from '../scripts/lib/preflight-cli';
-import { tsxCommand } from '../scripts/repo-copy';
+import { scriptCommand } from '../scripts/repo-copy';
 import { FIXTURE_APPS, FIXTURE_CLUSTERS, FIXTURE_RELEASES, fixtureRepoCopy, scopedTempDirs } from './support';
 
 const tempDir = scopedTempDirs();
@@ -60,7 +60,7 @@ function run(argv: string[], clusters: readonly ClusterSpec[], apps: readonly Ap
 describe('npm run preflight -- --env <env>', () => {
   test('on the shipped specs (their copy in the fixtures) it lists every kind of placeholder and exits non-zero', () => {
     const root = fixtureRepoCopy(path.join(tempDir('preflight-shipped'), 'repo'));
-    const [cmd, args] = tsxCommand(root, 'scripts/preflight.ts', ['--env', 'prod']);
+    const [cmd, args] = scriptCommand(root, 'scripts/preflight.ts', ['--env', 'prod']);
     const result = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);

@@ -10,7 +10,7 @@ import type { Repo } from '../scripts/lib/release';
 import { LOCK_FILE, RepoBusyError, withRepoLock, type LockHolder } from '../scripts/lib/repo-lock';
 import { retire } from '../scripts/lib/retire';
 import { newApp } from '../scripts/new-app';
-import { copyRepo, tsxCommand } from '../scripts/repo-copy';
+import { copyRepo, scriptCommand } from '../scripts/repo-copy';
 import { REPO_ROOT, scopedTempDirs, treeHash } from './support';
 
 /*
@@ -29,7 +29,7 @@ const imageOf = (app: string, v: ReleaseVersion): string => `ghcr.io/acme-web/${
 
 /** Runs `npm run release` as its own process (node + tsx, as npm would), resolving with its exit code and output. */
 function releaseProcess(root: string, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const [cmd, argv] = tsxCommand(root, 'scripts/release.ts', args);
+  const [cmd, argv] = scriptCommand(root, 'scripts/release.ts', args);
   return new Promise((resolve) => {
     const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, WEBAPPS_LOCK_WAIT_SECONDS: '600' } });
     let out = '';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LETSENCRYPT_PRODUCTION } from '../constructs/model/cluster-spec';
 import { synthesizeEnvs, UsageError } from '../constructs/synth/synth-envs';
-import { copyRepo, tsxCommand } from '../scripts/repo-copy';
+import { copyRepo, scriptCommand } from '../scripts/repo-copy';
 import { REAL_INPUT, REPO_ROOT, scopedTempDirs, treeHash } from './support';
 
 const tempDir = scopedTempDirs();
@@ -39,7 +39,7 @@ describe('npm run synth -- --env <env>', () => {
 
     const root = copyRepo(REPO_ROOT, path.join(tempDir('synth-env-cli'), 'repo'));
     const before = ['dist', 'clusters', 'docs'].map((d) => treeHash(path.join(root, d))).join();
-    const [cmd, args] = tsxCommand(root, 'main.ts', ['--env', 'qa']);
+    const [cmd, args] = scriptCommand(root, 'main.ts', ['--env', 'qa']);
     const run = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown env "qa" (known: staging, prod)');

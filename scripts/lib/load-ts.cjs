@@ -1,6 +1,6 @@
 /**
- * How the commands that load the whole pipeline start (`npm run synth`, `npm run diff`, the bench's
- * children): `node --require ./scripts/lib/load-ts.cjs <entry>.ts`. TypeScript loads through tsx's
+ * How every npm script of package.json starts, and with it the bench's children and scriptCommand
+ * (scripts/repo-copy.ts): `node --require ./scripts/lib/load-ts.cjs <entry>.ts`. TypeScript loads through tsx's
  * CommonJS hook, as with `tsx <entry>.ts`, without what made loading the modules cost three times what
  * plain Node takes for them:
  * - tsx hooks .js too, and scans every JavaScript file it loads for ESM syntax. Every package here is

@@ -17,7 +17,7 @@ import { releasesFileOf, renderReleasesFile, type ReleasesFile } from '../../con
 import { SynthError } from '../../constructs/model/spec-error';
 import { parseReleasesText } from '../../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../../constructs/synth/source-files';
-import { tsxCommand } from '../repo-copy';
+import { scriptCommand } from '../repo-copy';
 import { changedFiles, snapshotFiles } from './changed-files';
 import type { Repo } from './release';
 import { withRepoLock } from './repo-lock';
@@ -91,7 +91,7 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
     restore(root, originals);
     throw error;
   }
-  const [cmd, args] = tsxCommand(root, 'main.ts');
+  const [cmd, args] = scriptCommand(root, 'main.ts');
   const synth = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
   if (synth.status !== 0) {
     restore(root, originals);

@@ -231,6 +231,11 @@ describe('the edge rules catch broken output', () => {
       `HelmRelease flux-system/${release.metadata.name}: chart version is not pinned exactly`,
     ]);
   });
+  test('a workload that binds a hostPort', () => {
+    const deployment = clone(byKind(objects, 'Deployment')[0]);
+    deployment.spec.template.spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }];
+    expect(supplyProblems([deployment])).toEqual([`Deployment ${deployment.metadata.namespace}/${deployment.metadata.name}: uses a hostPort`]);
+  });
   test("no Secret object with data is in dist/, but ECK's role definitions (no credential; ECK reads roles only from a Secret)", () => {
     const withData = byKind(objects, 'Secret').filter((s) => s.data || s.stringData);
     expect(withData.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([`${ES_ROLES_SECRET.namespace}/${ES_ROLES_SECRET.name}`]);

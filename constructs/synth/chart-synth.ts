@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { SynthError } from '../model/spec-error';
 import type { KubeObject } from '../model/kube-object';
+import { withFastObjectJson } from './object-json';
 
 const CLUSTER_SCOPED = new Set([
   'Namespace',
@@ -28,7 +29,7 @@ export function synthChart(build: (app: App) => Chart): KubeObject[] {
   const constructs = app.node.findAll();
   const errors = constructs.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new SynthError(errors, 'construct validation failed');
-  return objectsOf(chart, constructs).map(withoutNamespaceIfClusterScoped);
+  return withFastObjectJson(() => objectsOf(chart, constructs)).map(withoutNamespaceIfClusterScoped);
 }
 
 /**

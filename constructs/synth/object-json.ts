@@ -62,7 +62,15 @@ export function fastObjectJson(this: ApiObject): unknown {
     const m = internals.metadata;
     // lib/metadata.js toJson: the fields in this order, then sorted, empty arrays and objects dropped.
     const metadata = jsonOf(
-      { ...m._additionalAttributes, name: m.name, namespace: m.namespace, annotations: m.annotations, finalizers: m.finalizers, ownerReferences: m.ownerReferences, labels: m.labels },
+      {
+        ...m._additionalAttributes,
+        name: m.name,
+        namespace: m.namespace,
+        annotations: m.annotations,
+        finalizers: m.finalizers,
+        ownerReferences: m.ownerReferences,
+        labels: m.labels,
+      },
       { sortKeys: true, dropEmpty: true },
     );
     const json = jsonOf({ ...internals.props, metadata }, { sortKeys: !process.env.CDK8S_DISABLE_SORT, dropEmpty: false }) as Record<string, unknown>;
@@ -115,7 +123,7 @@ function jsonOf(value: unknown, options: WalkOptions): unknown {
   if (type === 'string' || type === 'number' || type === 'boolean') return value;
   let v = value as { resolve?: unknown; value?: unknown; constructor?: unknown } | null | undefined;
   for (;;) {
-    if (v == null) return undefined;
+    if (v === null || v === undefined) return undefined;
     if (v instanceof Lazy) v = v.produce();
     else if (typeof v.resolve === 'function') v = (v.resolve as () => typeof v)();
     else if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) v = { value: v.value };
@@ -141,7 +149,7 @@ function jsonOf(value: unknown, options: WalkOptions): unknown {
   let kept = 0;
   for (let i = 0; i < n; i++) {
     const x = values[i];
-    if (x == null) continue;
+    if (x === null || x === undefined) continue;
     result[keys[i]] = x;
     kept++;
   }

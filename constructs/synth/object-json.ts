@@ -108,6 +108,9 @@ interface WalkOptions {
   readonly dropEmpty: boolean;
 }
 
+/** cdk8s's Lazy, read once: the package's index exports each class through a getter, which jsonOf would call for every value. */
+const LAZY = Lazy;
+
 /** Thrown where the walk meets what only cdk8s's own path handles; fastObjectJson then runs that path. */
 class NotHandled extends Error {}
 
@@ -124,7 +127,7 @@ function jsonOf(value: unknown, options: WalkOptions): unknown {
   let v = value as { resolve?: unknown; value?: unknown; constructor?: unknown } | null | undefined;
   for (;;) {
     if (v === null || v === undefined) return undefined;
-    if (v instanceof Lazy) v = v.produce();
+    if (v instanceof LAZY) v = v.produce();
     else if (typeof v.resolve === 'function') v = (v.resolve as () => typeof v)();
     else if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) v = { value: v.value };
     else break;

@@ -73,7 +73,14 @@ export function fastObjectJson(this: ApiObject): unknown {
       },
       { sortKeys: true, dropEmpty: true },
     );
-    const json = jsonOf({ ...internals.props, metadata }, { sortKeys: !process.env.CDK8S_DISABLE_SORT, dropEmpty: false }) as Record<string, unknown>;
+    // cdk8s walks the metadata a second time, within the whole object; walked JSON comes out of a walk
+    // as it went in (nothing left to resolve, keys in order), so it joins after, where the walk would
+    // have put it: its place among the keys is set at the end, with apiVersion and kind.
+    const json = jsonOf({ ...internals.props, metadata: undefined }, { sortKeys: !process.env.CDK8S_DISABLE_SORT, dropEmpty: false }) as Record<
+      string,
+      unknown
+    >;
+    if (metadata !== undefined) json.metadata = metadata;
     // JsonPatch.apply without patches gives back the same object.
     const patched = internals.patches.length === 0 ? json : (JsonPatch.apply(json, ...internals.patches) as Record<string, unknown>);
     // apiVersion, kind and metadata first, then the rest.

@@ -111,6 +111,12 @@ describe('the values cdk8s resolves, and the ones it refuses', () => {
     '10': 'ten',
     '9': 'nine',
     implicit: { resolve: () => ({ made: 'by resolve()' }) },
+    implicitOwn: {
+      word: 'its own',
+      resolve(this: { word: string }) {
+        return { made: this.word };
+      },
+    },
     unions: [IntOrString.fromNumber(8080), IntOrString.fromString('http'), Quantity.fromString('1Gi')],
     holes: [null, undefined, 'x', []],
     empty: { list: [], map: {} },
@@ -128,7 +134,9 @@ describe('the values cdk8s resolves, and the ones it refuses', () => {
     try {
       const object = oddObject(new Chart(new App(), 'odd', { namespace: 'demo' }), odd);
       expect(differences([object], fastObjectJson)).toEqual([]);
-      expect(withFastObjectJson(() => object.toJson())).toMatchObject({ spec: { alpha: { nested: { a: 'first', z: 'last' } }, patched: true } });
+      expect(withFastObjectJson(() => object.toJson())).toMatchObject({
+        spec: { alpha: { nested: { a: 'first', z: 'last' } }, implicitOwn: { made: 'its own' }, patched: true },
+      });
     } finally {
       if (disableSort) process.env.CDK8S_DISABLE_SORT = before;
     }

@@ -21,7 +21,8 @@ const CLUSTER_SCOPED = new Set([
 
 /**
  * Synthesizes one chart in an App of its own. cdk8s resolves and validates the whole App on every
- * synth, so one App per chart keeps the cost linear in the number of charts.
+ * synth, so one App per chart keeps the cost linear in the number of charts. The objects' JSON is
+ * cdk8s's, made by one walk of each object (object-json.ts) instead of cdk8s's resolve and sanitize.
  */
 export function synthChart(build: (app: App) => Chart): KubeObject[] {
   const app = new App();

@@ -22,11 +22,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { threadId } = require('node:worker_threads');
 
-const V8_IDENTITY = crypto
-  .createHash('sha1')
-  .update(new vm.Script('').createCachedData().subarray(0, 16))
-  .digest('hex')
-  .slice(0, 16);
+const V8_IDENTITY = crypto.createHash('sha1').update(new vm.Script('').createCachedData().subarray(0, 16)).digest('hex').slice(0, 16);
 const CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'v8-code', `${process.version}-${process.arch}-${V8_IDENTITY}`);
 
 /** Module.prototype._compile for a CommonJS file, with the code V8 compiled for it the last time. */

@@ -1,7 +1,13 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { fixtureCloudAppsOf } from './support';
-import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, REPOSITORY_NEEDS, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
+import {
+  BACKUP_JOB_IDENTITIES,
+  BACKUP_JOB_ROLES,
+  backupJobRoleAddressOf,
+  REPOSITORY_NEEDS,
+  type BackupJobRole,
+} from '../constructs/cloud/backup-job-identities';
 import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/rules/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
 import { allows, bucketArnResolver, resolvedResourcesOf } from '../constructs/cloud/s3-grants';

@@ -5,10 +5,10 @@ import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/clou
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
 import { backupRepositoryProblems } from '../constructs/rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../constructs/rules/cloud/cross-check';
-import { terraformFileOf } from '../constructs/synth/synth-cloud';
+import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
-import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-roles';
+import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-identities';
 import {
   appRoleOf,
   backupRoleOf,

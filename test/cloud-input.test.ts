@@ -1,6 +1,6 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { terraformFileOf } from '../constructs/synth/synth-cloud';
+import { terraformFileOf } from '../constructs/synth/terraform-file';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_RELEASES, synthProblemsOf } from './support';

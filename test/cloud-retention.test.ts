@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { terraformFileOf } from '../constructs/synth/synth-cloud';
+import { terraformFileOf } from '../constructs/synth/terraform-file';
 import type { AppDataState, ClusterSpec } from '../constructs/model/cluster-spec';
 import { appRoleOf, backupRoleOf, bucketOf } from '../constructs/model/naming';
 import { SynthError } from '../constructs/model/spec-error';

@@ -27,7 +27,7 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
-import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-roles';
+import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-identities';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { geesefsUserAddressOf, geesefsUserOf } from '../constructs/cloud/geesefs-user';

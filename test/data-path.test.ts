@@ -3,7 +3,7 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import { backupJobNameOf } from '../constructs/model/backup-job';
 import { GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../constructs/model/naming';
-import { terraformFileOf } from '../constructs/synth/synth-cloud';
+import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';

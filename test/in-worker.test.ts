@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
-import { APP_FILES_JOB, appFilesOfEach, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
+import { appFilesOfEach } from '../constructs/synth/app-files';
+import { APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';

@@ -1,13 +1,12 @@
 import { renderAccessTable } from '../reports/access-table';
 import { clusterWriteProblems, clusterWritersOf } from '../reports/cluster-writers';
-import { WebApp } from '../app/web-app';
 import { overviewFile } from '../reports/overview-files';
 import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
-import { terraformFileOf, type synthCloud } from './synth-cloud';
+import type { synthCloud } from './synth-cloud';
+import { terraformFileOf } from './terraform-file';
 import { startInWorker, type Pending } from './in-worker';
-import { appFileOfEnv, appLayersOf, tenantFileOf } from '../gitops/app-layers';
-import { FluxAppsTenantAccess } from '../gitops/flux-apps-identity';
+import { tenantFileOf } from '../gitops/app-layers';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
@@ -32,6 +31,7 @@ import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
+import { appFilesOfEach, type AppFiles } from './app-files';
 
 type CloudOutput = ReturnType<typeof synthCloud>;
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
@@ -108,34 +108,13 @@ const APPS_WORTH_A_WORKER = 100;
 /** The share of the apps whose charts a worker thread builds; less than half, since it starts later, once its modules are loaded. */
 const WORKER_SHARE = 0.4;
 /** The app charts' job, run on a worker thread (in-worker.ts). */
-export const APP_FILES_JOB = { module: require.resolve('./build-cluster'), name: 'appFilesOfEach' };
+export const APP_FILES_JOB = { module: require.resolve('./app-files'), name: 'appFilesOfEach' };
 
 /** Each app's two files, in the order given; with many apps, the last ones are built on another core meanwhile. */
 function appFilesInParallel(env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] {
   const here = apps.length < APPS_WORTH_A_WORKER ? apps.length : apps.length - Math.floor(apps.length * WORKER_SHARE);
   const there = startInWorker<AppFiles[]>(APP_FILES_JOB, [env, apps.slice(here), cluster, gateways], here < apps.length ? undefined : 'here');
   return [...appFilesOfEach(env, apps.slice(0, here), cluster, gateways), ...there.result()];
-}
-
-interface AppFiles {
-  readonly tenant: OutputFile;
-  readonly apps: OutputFile;
-}
-
-export const appFilesOfEach = (env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] =>
-  apps.map((app) => appFilesOf(env, app, cluster, gateways));
-
-/**
- * One app's two files: its WebApp describes everything; the platform layer gets its namespace, volumes,
- * fences and RBAC, with the Role that lets the flux-apps account apply exactly the rest, the apps layer.
- */
-function appFilesOf(env: string, app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): AppFiles {
-  const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, { app, cluster, gateways })));
-  const access = synthChart((scope) => new FluxAppsTenantAccess(scope, `${app.name}-flux-apps`, { app: app.name, appObjects: layers.apps }));
-  return {
-    tenant: { path: tenantFileOf(env, app.name), objects: [...layers.platform, ...access] },
-    apps: { path: appFileOfEnv(env, app.name), objects: layers.apps },
-  };
 }
 
 /**

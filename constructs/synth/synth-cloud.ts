@@ -4,9 +4,6 @@ import { SynthError } from '../model/spec-error';
 import { terraformOf } from '../cloud/cloud-terraform';
 import { cloudProblems, type TerraformJson } from '../rules/cloud/cloud-rules';
 
-/** The Terraform of one env, relative to the repo root: outside every Flux path, next to the YAML. */
-export const terraformFileOf = (env: string): string => `dist/${env}/terraform/main.tf.json`;
-
 /** One cluster's Terraform JSON, checked by the cloud rules, and its text as dist/ holds it. */
 export function synthCloud(cluster: ClusterSpec, apps: readonly ResolvedApp[]): { json: TerraformJson; text: string } {
   const json = terraformOf(cluster, apps);

@@ -2,7 +2,7 @@ import { appRoleOf, backupBucketOf, backupPrefixOf, bucketOf, namespaceOf, offsi
 import type { ClusterSpec } from '../../model/cluster-spec';
 import type { ResolvedApp } from '../../model/resolve';
 import { storageDeletes } from '../../cloud/app-role';
-import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRole } from '../../cloud/backup-job-roles';
+import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRole } from '../../cloud/backup-job-identities';
 import { geesefsUserOf } from '../../cloud/geesefs-user';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { allows, bucketArnResolver, onlyBelow, reachesObjects, resolvedResourcesOf, VERSION_ERASING_ACTIONS } from '../../cloud/s3-grants';

@@ -3,7 +3,7 @@ import type { ClusterSpec } from '../../model/cluster-spec';
 import { backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, backupPrefixOf, namespaceOf } from '../../model/naming';
 import { SpecProblem } from '../../model/spec-error';
 import { describe, type KubeObject } from '../../model/kube-object';
-import { REPOSITORY_NEEDS } from '../../cloud/backup-job-roles';
+import { REPOSITORY_NEEDS } from '../../cloud/backup-job-identities';
 import { principalsNamed } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
 import { asList, covers, entriesBy, ref, regionOf, resourcesBy, withIndexes, type Json, type TerraformJson } from '../../cloud/terraform-json';

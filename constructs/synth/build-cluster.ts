@@ -3,8 +3,8 @@ import { clusterWriteProblems, clusterWritersOf } from '../reports/cluster-write
 import { overviewFile } from '../reports/overview-files';
 import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
-import type { synthCloud } from './synth-cloud';
 import { terraformFileOf } from './terraform-file';
+import type { TerraformJson } from '../cloud/terraform-json';
 import { startInWorker, type Pending } from './in-worker';
 import { tenantFileOf } from '../gitops/app-layers';
 import { FluxEntry } from '../gitops/flux-entry';
@@ -33,9 +33,8 @@ import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
 import { appFilesOfEach, type AppFiles } from './app-files';
 
-type CloudOutput = ReturnType<typeof synthCloud>;
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
-export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloud' };
+export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText' };
 
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
 export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-kustomizations.yaml`;
@@ -49,7 +48,7 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
   // The Terraform side needs nothing of the Kubernetes side: it is built on another core meanwhile.
-  const cloud = startInWorker<CloudOutput>(SYNTH_CLOUD_JOB, [cluster, resolved]);
+  const cloud = startInWorker<string>(SYNTH_CLOUD_JOB, [cluster, resolved]);
   const addOns = addOnsOf({ cluster, apps: resolved });
   // Where each host is served, kept stable by the ledger; every chart below reads this one layout.
   const gateways = clusterGatewaysOf({ cluster, apps: resolved, endpoints: platformEndpointsOf({ cluster, apps: resolved }, addOns) }, ledger);
@@ -144,25 +143,26 @@ function networkFile(ctx: AddOnContext, addOns: readonly AddOn[], objects: reado
 }
 
 /** The cluster's CDKTF stack as Terraform JSON, checked against the YAML (apps and add-ons) it must agree with. */
-function terraformFile(cluster: ClusterSpec, pending: Pending<CloudOutput>, apps: readonly ResolvedApp[], objects: readonly KubeObject[]): OutputFile {
-  const cloud = pending.result();
+function terraformFile(cluster: ClusterSpec, pending: Pending<string>, apps: readonly ResolvedApp[], objects: readonly KubeObject[]): OutputFile {
+  const text = pending.result();
+  const json = JSON.parse(text) as TerraformJson;
   const disagreements = [
     ...crossCheckProblems(
-      cloud.json,
+      json,
       objects,
       apps.map((a) => a.name),
     ),
-    ...addOnIdentityProblems(cloud.json, objects),
-    ...accessEntryGroupProblems(cloud.json, objects),
+    ...addOnIdentityProblems(json, objects),
+    ...accessEntryGroupProblems(json, objects),
     ...backupRepositoryProblems(
-      cloud.json,
+      json,
       objects,
       cluster,
       apps.map((a) => a.name),
     ),
   ];
   if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);
-  return { path: terraformFileOf(cluster.env), text: cloud.text };
+  return { path: terraformFileOf(cluster.env), text };
 }
 
 /** The pods our own platform objects run: each a group of its namespace, by its pod labels and container ports. */

@@ -119,28 +119,37 @@ function validatorOfKind(apiVersion: string, kind: string): Validate | undefined
   return validatorCache.get(key);
 }
 
+/** One object's problems against its upstream OpenAPI schema; having no known schema is one too. */
+function problemsOf(obj: KubeObject): string[] {
+  const handWritten = HAND_WRITTEN_SCHEMAS[obj.apiVersion]?.[obj.kind];
+  if (handWritten) return checkSchema(obj, handWritten).map((p) => `${describe(obj)}: ${p}`);
+  const validate = validatorOfKind(obj.apiVersion, obj.kind);
+  if (!validate) return [`${describe(obj)}: no schema known for ${obj.apiVersion} ${obj.kind}`];
+  try {
+    validate(obj);
+    return [];
+  } catch (error) {
+    return [`${describe(obj)}: ${(error as Error).message}`];
+  }
+}
+
+/** Each object's schema problems, in order: the check as the thread that built the objects runs it. */
+export const schemaProblemsOfEach = (objects: readonly KubeObject[]): string[][] => objects.map(problemsOf);
+
+/**
+ * The problems of objects checked on the thread that built them (synth/build-cluster.ts), each object's
+ * read when schemaProblems reaches it, so that nothing is checked twice. Kept by identity: an object
+ * never changes once built.
+ */
+const checkedElsewhere = new WeakMap<KubeObject, () => readonly string[]>();
+
+/** Records that problemsOfEach() gives the problems of each of objects, in order. */
+export function rememberSchemaProblems(objects: readonly KubeObject[], problemsOfEach: () => readonly (readonly string[])[]): void {
+  objects.forEach((obj, i) => checkedElsewhere.set(obj, () => problemsOfEach()[i]));
+}
+
 /**
  * Checks each object against its upstream OpenAPI schema (the kubernetes-models packages). An object
  * with no known schema is a problem too: nothing reaches the cluster unchecked.
  */
-export function schemaProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [];
-  for (const obj of objects) {
-    const handWritten = HAND_WRITTEN_SCHEMAS[obj.apiVersion]?.[obj.kind];
-    if (handWritten) {
-      problems.push(...checkSchema(obj, handWritten).map((p) => `${describe(obj)}: ${p}`));
-      continue;
-    }
-    const validate = validatorOfKind(obj.apiVersion, obj.kind);
-    if (!validate) {
-      problems.push(`${describe(obj)}: no schema known for ${obj.apiVersion} ${obj.kind}`);
-      continue;
-    }
-    try {
-      validate(obj);
-    } catch (error) {
-      problems.push(`${describe(obj)}: ${(error as Error).message}`);
-    }
-  }
-  return problems;
-}
+export const schemaProblems = (objects: readonly KubeObject[]): string[] => objects.flatMap((obj) => checkedElsewhere.get(obj)?.() ?? problemsOf(obj));

@@ -5,7 +5,7 @@ import { overviewFile } from '../reports/overview-files';
 import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
 import { terraformFileOf, type synthCloud } from './synth-cloud';
-import { startInWorker, type Pending } from './in-worker';
+import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
 import { appFileOfEnv, appLayersOf, tenantFileOf } from '../gitops/app-layers';
 import { FluxAppsTenantAccess } from '../gitops/flux-apps-identity';
 import { FluxEntry } from '../gitops/flux-entry';
@@ -32,6 +32,7 @@ import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
+import { rememberSchemaProblems, schemaProblemsOfEach } from '../schemas/schema-validation';
 
 type CloudOutput = ReturnType<typeof synthCloud>;
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
@@ -109,12 +110,18 @@ const APPS_WORTH_A_WORKER = 100;
 const WORKER_SHARE = 0.4;
 /** The app charts' job, run on a worker thread (in-worker.ts). */
 export const APP_FILES_JOB = { module: require.resolve('./build-cluster'), name: 'appFilesOfEach' };
+/** Then, on the same thread, the schema check of those files' objects, while this thread goes on; schemaProblems reads it. */
+export const APP_FILES_SCHEMA_JOB = { module: require.resolve('./build-cluster'), name: 'schemaProblemsOfAppFiles' };
 
-/** Each app's two files, in the order given; with many apps, the last ones are built on another core meanwhile. */
+/** Each app's two files, in the order given; with many apps, the last ones are built, and checked, on another core meanwhile. */
 function appFilesInParallel(env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] {
   const here = apps.length < APPS_WORTH_A_WORKER ? apps.length : apps.length - Math.floor(apps.length * WORKER_SHARE);
-  const there = startInWorker<AppFiles[]>(APP_FILES_JOB, [env, apps.slice(here), cluster, gateways], here < apps.length ? undefined : 'here');
-  return [...appFilesOfEach(env, apps.slice(0, here), cluster, gateways), ...there.result()];
+  const where = here < apps.length ? undefined : 'here';
+  const there = startInWorkerWithFollowUp<AppFiles[], string[][]>(APP_FILES_JOB, APP_FILES_SCHEMA_JOB, [env, apps.slice(here), cluster, gateways], where);
+  const built = appFilesOfEach(env, apps.slice(0, here), cluster, gateways);
+  const builtThere = there.result();
+  rememberSchemaProblems(objectsOf(builtThere), () => there.followUp());
+  return [...built, ...builtThere];
 }
 
 interface AppFiles {
@@ -124,6 +131,9 @@ interface AppFiles {
 
 export const appFilesOfEach = (env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] =>
   apps.map((app) => appFilesOf(env, app, cluster, gateways));
+
+const objectsOf = (files: readonly AppFiles[]): KubeObject[] => files.flatMap((f) => [...(f.tenant.objects ?? []), ...(f.apps.objects ?? [])]);
+export const schemaProblemsOfAppFiles = (files: readonly AppFiles[]): string[][] => schemaProblemsOfEach(objectsOf(files));
 
 /**
  * One app's two files: its WebApp describes everything; the platform layer gets its namespace, volumes,

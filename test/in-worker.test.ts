@@ -111,8 +111,9 @@ test('objects schema-checked on the worker thread that built them are reported a
   const objects = [builtHere, ...builtThere, builtHere];
   const problems = schemaProblems(objects);
   expect(answered).toBeGreaterThan(0);
-  // Copies have identities of their own: they are checked here.
+  // Copies have identities of their own: they are checked here. Each object's problems are its own.
   expect(problems).toEqual(schemaProblems(structuredClone(objects)));
+  expect(objects.map((o) => schemaProblems([o]))).toEqual(objects.map((o) => schemaProblems([structuredClone(o)])));
   expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['Service shop/here', 'Service shop/bad-port', 'Widget unknown', 'Service shop/here']);
   expect(problems[1]).toMatch(/^Service shop\/bad-port: data\/spec\/ports\/0\/port must be integer/);
   expect(problems[2]).toBe('Widget unknown: no schema known for example.io/v1 Widget');

@@ -1,14 +1,16 @@
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
-import { APP_FILES_JOB, APP_FILES_SCHEMA_JOB, appFilesOfEach, schemaProblemsOfAppFiles, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
+import { APP_FILES_CHECKS_JOB, APP_FILES_JOB, appFilesOfEach, SYNTH_CLOUD_JOB, verdictsOfAppFiles } from '../constructs/synth/build-cluster';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { startInWorker, startInWorkerWithFollowUp } from '../constructs/synth/in-worker';
 import type { KubeObject } from '../constructs/model/kube-object';
-import { rememberSchemaProblems, schemaProblems } from '../constructs/schemas/schema-validation';
+import { schemaProblems } from '../constructs/schemas/schema-validation';
+import { rememberVerdicts, type Verdicts } from '../constructs/rules/object-verdicts';
+import { OBJECT_RULES, outputProblems } from '../constructs/rules/output-rules';
 import { synthCloud } from '../constructs/synth/synth-cloud';
 import { FIXTURE_CLUSTERS, FIXTURE_INPUT, fixtureCloudAppsOf } from './support';
 
@@ -51,23 +53,22 @@ test("the cluster's Terraform built on a worker thread is the one built here", (
   expect(there.text).toBe(synthCloud(cluster, apps).text);
 });
 
-test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included, and so are their schema problems", () => {
+test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included, and so are their verdicts", () => {
   const cluster = FIXTURE_CLUSTERS[0];
   const apps = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[cluster.env].apps[name].current);
   expect(apps.length).toBeGreaterThan(1);
   const endpoints = platformEndpointsOf({ cluster, apps }, addOnsOf({ cluster, apps }));
   const gateways = clusterGatewaysOf({ cluster, apps, endpoints }, FIXTURE_INPUT.gatewayLedgers?.[cluster.env]);
-  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, string[][]>(
+  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, Verdicts>(
     APP_FILES_JOB,
-    APP_FILES_SCHEMA_JOB,
+    APP_FILES_CHECKS_JOB,
     [cluster.env, apps, cluster, gateways],
     'worker',
   );
   const there = pending.result();
   expect(there).toEqual(appFilesOfEach(cluster.env, apps, cluster, gateways));
-  const objects = there.flatMap((f) => [...f.tenant.objects!, ...f.apps.objects!]);
-  expect(pending.followUp()).toHaveLength(objects.length);
-  expect(pending.followUp()).toEqual(schemaProblemsOfAppFiles(there));
+  expect(Object.keys(pending.followUp())).toEqual(['schema', ...Object.keys(OBJECT_RULES)]);
+  expect(pending.followUp()).toEqual(verdictsOfAppFiles(there));
 });
 
 test('a follow-up runs on the thread of its job, with its result, here as on a worker thread', () => {
@@ -94,29 +95,59 @@ test("a job that fails has no follow-up: it answers with the job's error; a foll
   expect(() => failingFollowUp.followUp()).toThrow(/could not be cloned/);
 });
 
-test('objects schema-checked on the worker thread that built them are reported as if checked here, with the same texts, in order', () => {
-  const pending = startInWorkerWithFollowUp<KubeObject[], string[][]>(
-    { module: JOBS, name: 'someObjects' },
-    { module: require.resolve('../constructs/schemas/schema-validation'), name: 'schemaProblemsOfEach' },
-    [],
-    'worker',
-  );
-  const builtThere = pending.result();
+/** Objects built, and judged, on a worker thread by the jobs of fixtures/worker-jobs: their verdicts are remembered here. */
+function judgedOnAWorker(name: string): { objects: KubeObject[]; answered: () => number } {
+  const pending = startInWorkerWithFollowUp<KubeObject[], Verdicts>({ module: JOBS, name }, { module: JOBS, name: 'verdictsOfObjects' }, [], 'worker');
+  const objects = pending.result();
   let answered = 0;
-  rememberSchemaProblems(builtThere, () => {
+  rememberVerdicts(objects, () => {
     answered++;
     return pending.followUp();
   });
+  return { objects, answered: () => answered };
+}
+
+// Copies have identities of their own: they are judged here.
+const copied = <T>(value: T): T => structuredClone(value);
+
+test('objects schema-checked on the worker thread that built them are reported as if checked here, with the same texts, in order', () => {
+  const there = judgedOnAWorker('someObjects');
   const builtHere: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'here', namespace: 'shop' }, spec: { type: 'Nowhere' } };
-  const objects = [builtHere, ...builtThere, builtHere];
+  const objects = [builtHere, ...there.objects, builtHere];
   const problems = schemaProblems(objects);
-  expect(answered).toBeGreaterThan(0);
-  // Copies have identities of their own: they are checked here. Each object's problems are its own.
-  expect(problems).toEqual(schemaProblems(structuredClone(objects)));
-  expect(objects.map((o) => schemaProblems([o]))).toEqual(objects.map((o) => schemaProblems([structuredClone(o)])));
+  expect(there.answered()).toBeGreaterThan(0);
+  expect(problems).toEqual(schemaProblems(copied(objects)));
+  // Each object's problems are its own.
+  expect(objects.map((o) => schemaProblems([o]))).toEqual(objects.map((o) => schemaProblems([copied(o)])));
   expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['Service shop/here', 'Service shop/bad-port', 'Widget unknown', 'Service shop/here']);
   expect(problems[1]).toMatch(/^Service shop\/bad-port: data\/spec\/ports\/0\/port must be integer/);
   expect(problems[2]).toBe('Widget unknown: no schema known for example.io/v1 Widget');
+});
+
+test('objects judged by the per-object rules on the worker thread that built them fail them as if judged here; a rule that trips over one trips here too', () => {
+  const cluster = FIXTURE_CLUSTERS[0];
+  const there = judgedOnAWorker('podsToJudge');
+  const [publicService, barePod, oddPod] = there.objects;
+  const objects = [copied(barePod), publicService, barePod];
+  const problems = outputProblems(objects, cluster);
+  expect(there.answered()).toBeGreaterThan(0);
+  expect(problems).toEqual(outputProblems(copied(objects), cluster));
+  expect(objects.map((o) => outputProblems([o], cluster))).toEqual(objects.map((o) => outputProblems([copied(o)], cluster)));
+  for (const expected of [
+    'Pod shop/bare container app: runAsNonRoot is not true',
+    'Service shop/public: type LoadBalancer is public; only the shared Gateway may be',
+    'Pod shop/bare: has no label app.kubernetes.io/name',
+  ])
+    expect(problems.filter((p) => p === expected)).toHaveLength(expected.startsWith('Service') ? 1 : 2);
+  const trippedHere = (() => {
+    try {
+      return outputProblems([copied(oddPod)], cluster);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  })();
+  expect(trippedHere).toMatch(/not iterable/);
+  expect(() => outputProblems([oddPod], cluster)).toThrow(trippedHere as string);
 });
 
 test('a job whose module does not load, or whose result cannot be copied, answers with the error at once', () => {

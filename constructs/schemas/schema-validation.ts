@@ -1,4 +1,5 @@
 import { describe, type KubeObject } from '../model/kube-object';
+import { problemsOfEach } from '../rules/object-verdicts';
 
 import { checkSchema, type Schema } from './crd-schema';
 import { ECK_SCHEMAS } from './eck-schemas';
@@ -120,7 +121,7 @@ function validatorOfKind(apiVersion: string, kind: string): Validate | undefined
 }
 
 /** One object's problems against its upstream OpenAPI schema; having no known schema is one too. */
-function problemsOf(obj: KubeObject): string[] {
+export function schemaProblemsOf(obj: KubeObject): string[] {
   const handWritten = HAND_WRITTEN_SCHEMAS[obj.apiVersion]?.[obj.kind];
   if (handWritten) return checkSchema(obj, handWritten).map((p) => `${describe(obj)}: ${p}`);
   const validate = validatorOfKind(obj.apiVersion, obj.kind);
@@ -133,23 +134,9 @@ function problemsOf(obj: KubeObject): string[] {
   }
 }
 
-/** Each object's schema problems, in order: the check as the thread that built the objects runs it. */
-export const schemaProblemsOfEach = (objects: readonly KubeObject[]): string[][] => objects.map(problemsOf);
-
-/**
- * The problems of objects checked on the thread that built them (synth/build-cluster.ts), each object's
- * read when schemaProblems reaches it, so that nothing is checked twice. Kept by identity: an object
- * never changes once built.
- */
-const checkedElsewhere = new WeakMap<KubeObject, () => readonly string[]>();
-
-/** Records that problemsOfEach() gives the problems of each of objects, in order. */
-export function rememberSchemaProblems(objects: readonly KubeObject[], problemsOfEach: () => readonly (readonly string[])[]): void {
-  objects.forEach((obj, i) => checkedElsewhere.set(obj, () => problemsOfEach()[i]));
-}
-
 /**
  * Checks each object against its upstream OpenAPI schema (the kubernetes-models packages). An object
- * with no known schema is a problem too: nothing reaches the cluster unchecked.
+ * with no known schema is a problem too: nothing reaches the cluster unchecked. Objects checked where
+ * they were built are not checked again (rules/object-verdicts.ts).
  */
-export const schemaProblems = (objects: readonly KubeObject[]): string[] => objects.flatMap((obj) => checkedElsewhere.get(obj)?.() ?? problemsOf(obj));
+export const schemaProblems = (objects: readonly KubeObject[]): string[] => problemsOfEach('schema', schemaProblemsOf, objects);

@@ -32,7 +32,9 @@ import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
-import { rememberSchemaProblems, schemaProblemsOfEach } from '../schemas/schema-validation';
+import { schemaProblemsOf } from '../schemas/schema-validation';
+import { OBJECT_RULES } from '../rules/output-rules';
+import { rememberVerdicts, verdictsOf, type Verdicts } from '../rules/object-verdicts';
 
 type CloudOutput = ReturnType<typeof synthCloud>;
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
@@ -110,17 +112,17 @@ const APPS_WORTH_A_WORKER = 100;
 const WORKER_SHARE = 0.4;
 /** The app charts' job, run on a worker thread (in-worker.ts). */
 export const APP_FILES_JOB = { module: require.resolve('./build-cluster'), name: 'appFilesOfEach' };
-/** Then, on the same thread, the schema check of those files' objects, while this thread goes on; schemaProblems reads it. */
-export const APP_FILES_SCHEMA_JOB = { module: require.resolve('./build-cluster'), name: 'schemaProblemsOfAppFiles' };
+/** Then, on the same thread, the checks that judge one object at a time, on those files' objects, while this thread goes on. */
+export const APP_FILES_CHECKS_JOB = { module: require.resolve('./build-cluster'), name: 'verdictsOfAppFiles' };
 
 /** Each app's two files, in the order given; with many apps, the last ones are built, and checked, on another core meanwhile. */
 function appFilesInParallel(env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] {
   const here = apps.length < APPS_WORTH_A_WORKER ? apps.length : apps.length - Math.floor(apps.length * WORKER_SHARE);
   const where = here < apps.length ? undefined : 'here';
-  const there = startInWorkerWithFollowUp<AppFiles[], string[][]>(APP_FILES_JOB, APP_FILES_SCHEMA_JOB, [env, apps.slice(here), cluster, gateways], where);
+  const there = startInWorkerWithFollowUp<AppFiles[], Verdicts>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [env, apps.slice(here), cluster, gateways], where);
   const built = appFilesOfEach(env, apps.slice(0, here), cluster, gateways);
   const builtThere = there.result();
-  rememberSchemaProblems(objectsOf(builtThere), () => there.followUp());
+  rememberVerdicts(objectsOf(builtThere), () => there.followUp());
   return [...built, ...builtThere];
 }
 
@@ -133,7 +135,7 @@ export const appFilesOfEach = (env: string, apps: readonly ResolvedApp[], cluste
   apps.map((app) => appFilesOf(env, app, cluster, gateways));
 
 const objectsOf = (files: readonly AppFiles[]): KubeObject[] => files.flatMap((f) => [...(f.tenant.objects ?? []), ...(f.apps.objects ?? [])]);
-export const schemaProblemsOfAppFiles = (files: readonly AppFiles[]): string[][] => schemaProblemsOfEach(objectsOf(files));
+export const verdictsOfAppFiles = (files: readonly AppFiles[]): Verdicts => verdictsOf(objectsOf(files), { schema: schemaProblemsOf, ...OBJECT_RULES });
 
 /**
  * One app's two files: its WebApp describes everything; the platform layer gets its namespace, volumes,

@@ -2,12 +2,17 @@ import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
 import { appFilesOfEach } from '../constructs/synth/app-files';
-import { APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
+import { verdictsOfAppFiles } from '../constructs/synth/app-file-checks';
+import { APP_FILES_CHECKS_JOB, APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { startInWorker } from '../constructs/synth/in-worker';
+import { startInWorker, startInWorkerWithFollowUp } from '../constructs/synth/in-worker';
+import type { KubeObject } from '../constructs/model/kube-object';
+import { schemaProblems } from '../constructs/schemas/schema-validation';
+import { rememberVerdicts, type Verdicts } from '../constructs/rules/object-verdicts';
+import { OBJECT_RULES, outputProblems } from '../constructs/rules/output-rules';
 import { synthCloud } from '../constructs/synth/synth-cloud';
 import { FIXTURE_CLUSTERS, FIXTURE_INPUT, fixtureCloudAppsOf } from './support';
 
@@ -50,14 +55,101 @@ test("the cluster's Terraform built on a worker thread is the one built here", (
   expect(there).toBe(synthCloud(cluster, apps).text);
 });
 
-test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included", () => {
+test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included, and so are their verdicts", () => {
   const cluster = FIXTURE_CLUSTERS[0];
   const apps = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[cluster.env].apps[name].current);
   expect(apps.length).toBeGreaterThan(1);
   const endpoints = platformEndpointsOf({ cluster, apps }, addOnsOf({ cluster, apps }));
   const gateways = clusterGatewaysOf({ cluster, apps, endpoints }, FIXTURE_INPUT.gatewayLedgers?.[cluster.env]);
-  const there = startInWorker(APP_FILES_JOB, [cluster.env, apps, cluster, gateways], 'worker').result();
+  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, Verdicts>(
+    APP_FILES_JOB,
+    APP_FILES_CHECKS_JOB,
+    [cluster.env, apps, cluster, gateways],
+    'worker',
+  );
+  const there = pending.result();
   expect(there).toEqual(appFilesOfEach(cluster.env, apps, cluster, gateways));
+  expect(Object.keys(pending.followUp())).toEqual(['schema', ...Object.keys(OBJECT_RULES)]);
+  expect(pending.followUp()).toEqual(verdictsOfAppFiles(there));
+});
+
+test('a follow-up runs on the thread of its job, with its result, here as on a worker thread', () => {
+  for (const where of ['worker', 'here'] as const) {
+    const pending = startInWorkerWithFollowUp<{ sum: number; threadId: number }, { doubled: number; threadId: number }>(
+      { module: JOBS, name: 'sumOf' },
+      { module: JOBS, name: 'doubledSum' },
+      [[1, 2, 3]],
+      where,
+    );
+    const followUp = pending.followUp();
+    expect(followUp.doubled).toBe(12);
+    expect(followUp.threadId).toBe(pending.result().threadId);
+    expect(followUp.threadId === threadId).toBe(where === 'here');
+  }
+});
+
+test("a job that fails has no follow-up: it answers with the job's error; a follow-up that fails answers with its own", () => {
+  const failing = startInWorkerWithFollowUp({ module: JOBS, name: 'crash' }, { module: JOBS, name: 'doubledSum' }, [], 'worker');
+  expect(() => failing.followUp()).toThrow('something broke');
+  expect(() => failing.result()).toThrow('something broke');
+  const failingFollowUp = startInWorkerWithFollowUp({ module: JOBS, name: 'sumOf' }, { module: JOBS, name: 'aFunction' }, [[1]], 'worker');
+  expect(failingFollowUp.result()).toMatchObject({ sum: 1 });
+  expect(() => failingFollowUp.followUp()).toThrow(/could not be cloned/);
+});
+
+/** Objects built, and judged, on a worker thread by the jobs of fixtures/worker-jobs: their verdicts are remembered here. */
+function judgedOnAWorker(name: string): { objects: KubeObject[]; answered: () => number } {
+  const pending = startInWorkerWithFollowUp<KubeObject[], Verdicts>({ module: JOBS, name }, { module: JOBS, name: 'verdictsOfObjects' }, [], 'worker');
+  const objects = pending.result();
+  let answered = 0;
+  rememberVerdicts(objects, () => {
+    answered++;
+    return pending.followUp();
+  });
+  return { objects, answered: () => answered };
+}
+
+// Copies have identities of their own: they are judged here.
+const copied = <T>(value: T): T => structuredClone(value);
+
+test('objects schema-checked on the worker thread that built them are reported as if checked here, with the same texts, in order', () => {
+  const there = judgedOnAWorker('someObjects');
+  const builtHere: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'here', namespace: 'shop' }, spec: { type: 'Nowhere' } };
+  const objects = [builtHere, ...there.objects, builtHere];
+  const problems = schemaProblems(objects);
+  expect(there.answered()).toBeGreaterThan(0);
+  expect(problems).toEqual(schemaProblems(copied(objects)));
+  // Each object's problems are its own.
+  expect(objects.map((o) => schemaProblems([o]))).toEqual(objects.map((o) => schemaProblems([copied(o)])));
+  expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['Service shop/here', 'Service shop/bad-port', 'Widget unknown', 'Service shop/here']);
+  expect(problems[1]).toMatch(/^Service shop\/bad-port: data\/spec\/ports\/0\/port must be integer/);
+  expect(problems[2]).toBe('Widget unknown: no schema known for example.io/v1 Widget');
+});
+
+test('objects judged by the per-object rules on the worker thread that built them fail them as if judged here; a rule that trips over one trips here too', () => {
+  const cluster = FIXTURE_CLUSTERS[0];
+  const there = judgedOnAWorker('podsToJudge');
+  const [publicService, barePod, oddPod] = there.objects;
+  const objects = [copied(barePod), publicService, barePod];
+  const problems = outputProblems(objects, cluster);
+  expect(there.answered()).toBeGreaterThan(0);
+  expect(problems).toEqual(outputProblems(copied(objects), cluster));
+  expect(objects.map((o) => outputProblems([o], cluster))).toEqual(objects.map((o) => outputProblems([copied(o)], cluster)));
+  for (const expected of [
+    'Pod shop/bare container app: runAsNonRoot is not true',
+    'Service shop/public: type LoadBalancer is public; only the shared Gateway may be',
+    'Pod shop/bare: has no label app.kubernetes.io/name',
+  ])
+    expect(problems.filter((p) => p === expected)).toHaveLength(expected.startsWith('Service') ? 1 : 2);
+  const trippedHere = (() => {
+    try {
+      return outputProblems([copied(oddPod)], cluster);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  })();
+  expect(trippedHere).toMatch(/not iterable/);
+  expect(() => outputProblems([oddPod], cluster)).toThrow(trippedHere as string);
 });
 
 test('a job whose module does not load, or whose result cannot be copied, answers with the error at once', () => {

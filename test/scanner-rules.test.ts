@@ -197,6 +197,17 @@ describe('the scanner checks', () => {
     expect(problems).toContain('Deployment shop/shop: exempt from polaris pullPolicyNotAlways, but passes it: drop the exemption');
   });
 
+  test('an exemption from a check that does not apply to the kind is refused too, and exempts from nothing else', () => {
+    const [configMap] = clone(STAGING.filter((o) => o.kind === 'ConfigMap'));
+    expect(configMap).toBeDefined();
+    configMap.metadata.annotations = { ...configMap.metadata.annotations, 'polaris.fairwinds.com/hostPortSet-exempt': 'true' };
+    configMap.data = { ...configMap.data, password: 'hunter2' };
+    expect(scannerProblems([configMap])).toEqual([
+      `ConfigMap ${configMap.metadata.namespace}/${configMap.metadata.name}: exempt from polaris hostPortSet, but passes it: drop the exemption`,
+      `ConfigMap ${configMap.metadata.namespace}/${configMap.metadata.name}: polaris sensitiveConfigmapContent: key password looks like a secret`,
+    ]);
+  });
+
   test('prod carries no single-replica exemption: an app on one replica there stops synth', () => {
     const prod = FIXTURE_INPUT.clusters.find((c) => c.env === 'prod')!;
     const input = {

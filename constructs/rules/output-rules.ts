@@ -9,6 +9,7 @@ import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
 import { rbacProblems } from './rbac-rules';
 import { exemptionProblems, recommendedLabelProblems, scannerProblems } from './scanner-rules';
+import { problemsOfEach, type ObjectCheck } from './object-verdicts';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
    against broken objects to show that each one can fail. */
@@ -106,22 +107,37 @@ export function publicSurfaceProblems(objects: readonly KubeObject[]): string[] 
     .map((o) => `${describe(o)}: type ${(o.spec as Json).type} is public; only the shared Gateway may be`);
 }
 
+/**
+ * The rules that judge each object on its own: the thread that built some objects may judge them there
+ * (rules/object-verdicts.ts).
+ */
+export const OBJECT_RULES = {
+  hardening: (o) => hardeningProblems([o]),
+  publicSurface: (o) => publicSurfaceProblems([o]),
+  supply: (o) => supplyProblems([o]),
+  mountedFiles: (o) => mountedFileProblems([o]),
+  exemptions: (o) => exemptionProblems([o]),
+  recommendedLabels: (o) => recommendedLabelProblems([o]),
+} satisfies Record<string, ObjectCheck>;
+
+const eachObject = (rule: keyof typeof OBJECT_RULES, objects: readonly KubeObject[]): string[] => problemsOfEach(rule, OBJECT_RULES[rule], objects);
+
 /** Every rule, over the objects of one cluster. */
 export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => [
-  ...hardeningProblems(objects),
+  ...eachObject('hardening', objects),
   ...coverageProblems(objects),
   ...routeProblems(objects),
-  ...publicSurfaceProblems(objects),
+  ...eachObject('publicSurface', objects),
   ...edgeProblems(objects),
   ...kibanaProblems(objects, cluster.internalAccess),
-  ...supplyProblems(objects),
+  ...eachObject('supply', objects),
   ...statefulProblems(objects),
   ...backupCoverageProblems(objects),
   ...rbacProblems(objects),
-  ...mountedFileProblems(objects),
+  ...eachObject('mountedFiles', objects),
   ...logBufferProblems(objects, cluster),
   ...alertQueryProblems(objects),
   ...scannerProblems(objects),
-  ...exemptionProblems(objects),
-  ...recommendedLabelProblems(objects),
+  ...eachObject('exemptions', objects),
+  ...eachObject('recommendedLabels', objects),
 ];

@@ -432,6 +432,19 @@ const RULE_LIST = (Object.entries(RULES) as [string, Rule][]).map(([key, rule]) 
 
 const where = (obj: KubeObject, f: Finding) => `${describe(obj)}${f.container ? ` container ${f.container}` : ''}`;
 
+/**
+ * The rules that apply to objects of a kind, with a pod or not, in RULE_LIST's order: most objects are
+ * exempt from nothing, and need only these (a third of a 1,000-app synth's objects are Roles, RoleBindings
+ * and ServiceAccounts, which all but one rule skip).
+ */
+const rulesApplyingTo = new Map<string, typeof RULE_LIST>();
+function applyingTo(target: Target): typeof RULE_LIST {
+  const key = `${target.obj.kind}/${!!target.pod}`;
+  let rules = rulesApplyingTo.get(key);
+  if (!rules) rulesApplyingTo.set(key, (rules = RULE_LIST.filter(({ rule }) => appliesTo(rule, target))));
+  return rules;
+}
+
 /** Every finding of every implemented check on objects not exempt from it, and every exemption not needed. */
 export function scannerProblems(objects: readonly KubeObject[]): string[] {
   const scope = new Scope(objects);
@@ -439,7 +452,8 @@ export function scannerProblems(objects: readonly KubeObject[]): string[] {
   for (const obj of objects) {
     const exempt = exemptionsOf(obj.metadata);
     const target = targetOf(obj);
-    for (const { key, scanner, id, rule } of RULE_LIST) {
+    // An exemption from a rule that does not apply is judged too: it is not needed.
+    for (const { key, scanner, id, rule } of exempt.size > 0 ? RULE_LIST : applyingTo(target)) {
       const findings = appliesTo(rule, target) ? rule.judge(target, scope) : [];
       if (exempt.has(key)) {
         if (findings.length === 0) problems.push(`${describe(obj)}: exempt from ${scanner} ${id}, but passes it: drop the exemption`);

@@ -1,4 +1,5 @@
 import { describe, type KubeObject } from '../model/kube-object';
+import { problemsOfEach } from '../rules/object-verdicts';
 
 import { checkSchema, type Schema } from './crd-schema';
 import { ECK_SCHEMAS } from './eck-schemas';
@@ -14,7 +15,54 @@ const HAND_WRITTEN_SCHEMAS: Record<string, Record<string, Schema>> = {
 interface Validatable {
   validate(): void;
 }
-type ModelClass = new (data: object) => Validatable;
+/** A kubernetes-models class: its prototype's validate() checks `this` against the kind's schema. */
+interface ModelClass {
+  readonly prototype: Validatable;
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+/** Throws, with the schema's problems as its message, when data does not match. */
+type Validate = (data: object) => void;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Whether an undefined field hides anywhere in value; JSON has none. */
+function hasUndefined(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasUndefined(item)) return true;
+  } else if (isPlainObject(value)) {
+    for (const key in value) if (value[key] === undefined || hasUndefined(value[key])) return true;
+  }
+  return false;
+}
+
+/** value without its undefined fields, at every depth, as @kubernetes-models/base copies it (model.js filterUndefinedValues). */
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key, item]) => [key, withoutUndefined(item)]),
+  );
+}
+
+/**
+ * `new Model(data).validate()`, without the constructor's deep copy of data, which was a third of the
+ * schema check's time. A model instance holds data's fields over its own apiVersion and kind, undefined
+ * ones dropped at every depth; validate() reads `this` only, and the schema validators never write to
+ * it, so an instance may share data's objects when nothing in them is undefined.
+ */
+const validatorOf =
+  (Model: ModelClass): Validate =>
+  (data) => {
+    const fields = { apiVersion: Model.apiVersion, kind: Model.kind, ...data };
+    (Object.assign(Object.create(Model.prototype), hasUndefined(fields) ? withoutUndefined(fields) : fields) as Validatable).validate();
+  };
 
 /**
  * GA versions whose schema the CommonJS kubernetes-models packages (the ones that load on Node 20) know
@@ -38,7 +86,7 @@ function modelModuleOf(apiVersion: string): string {
   return `kubernetes-models/${apiVersion}`;
 }
 
-const modelCache = new Map<string, ModelClass | undefined>();
+const validatorCache = new Map<string, Validate | undefined>();
 
 /**
  * The model of one kind, loaded lazily: its own module (`<version module>/<Kind>`) when the package has
@@ -54,53 +102,41 @@ function loadModel(versionModule: string, kind: string): ModelClass | undefined 
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
-function modelOf(apiVersion: string, kind: string): ModelClass | undefined {
+function validatorOfKind(apiVersion: string, kind: string): Validate | undefined {
   const key = `${apiVersion}/${kind}`;
-  if (!modelCache.has(key)) {
-    let model: ModelClass | undefined;
+  if (!validatorCache.has(key)) {
+    let validate: Validate | undefined;
     const schemaVersion = SCHEMA_VERSION_OF[key] ?? SCHEMA_VERSION_OF[apiVersion] ?? apiVersion;
     try {
       const Beta = loadModel(modelModuleOf(schemaVersion), kind);
+      const validateAsBeta = Beta && validatorOf(Beta);
       // The beta model checks apiVersion too: validate a copy that carries the beta's.
-      model =
-        Beta && schemaVersion !== apiVersion
-          ? class {
-              constructor(private readonly data: object) {}
-              validate() {
-                new Beta({ ...this.data, apiVersion: schemaVersion }).validate();
-              }
-            }
-          : Beta;
+      validate = validateAsBeta && schemaVersion !== apiVersion ? (data) => validateAsBeta({ ...data, apiVersion: schemaVersion }) : validateAsBeta;
     } catch {
-      model = undefined;
+      validate = undefined;
     }
-    modelCache.set(key, model);
+    validatorCache.set(key, validate);
   }
-  return modelCache.get(key);
+  return validatorCache.get(key);
+}
+
+/** One object's problems against its upstream OpenAPI schema; having no known schema is one too. */
+export function schemaProblemsOf(obj: KubeObject): string[] {
+  const handWritten = HAND_WRITTEN_SCHEMAS[obj.apiVersion]?.[obj.kind];
+  if (handWritten) return checkSchema(obj, handWritten).map((p) => `${describe(obj)}: ${p}`);
+  const validate = validatorOfKind(obj.apiVersion, obj.kind);
+  if (!validate) return [`${describe(obj)}: no schema known for ${obj.apiVersion} ${obj.kind}`];
+  try {
+    validate(obj);
+    return [];
+  } catch (error) {
+    return [`${describe(obj)}: ${(error as Error).message}`];
+  }
 }
 
 /**
  * Checks each object against its upstream OpenAPI schema (the kubernetes-models packages). An object
- * with no known schema is a problem too: nothing reaches the cluster unchecked.
+ * with no known schema is a problem too: nothing reaches the cluster unchecked. Objects checked where
+ * they were built are not checked again (rules/object-verdicts.ts).
  */
-export function schemaProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [];
-  for (const obj of objects) {
-    const handWritten = HAND_WRITTEN_SCHEMAS[obj.apiVersion]?.[obj.kind];
-    if (handWritten) {
-      problems.push(...checkSchema(obj, handWritten).map((p) => `${describe(obj)}: ${p}`));
-      continue;
-    }
-    const model = modelOf(obj.apiVersion, obj.kind);
-    if (!model) {
-      problems.push(`${describe(obj)}: no schema known for ${obj.apiVersion} ${obj.kind}`);
-      continue;
-    }
-    try {
-      new model(obj).validate();
-    } catch (error) {
-      problems.push(`${describe(obj)}: ${(error as Error).message}`);
-    }
-  }
-  return problems;
-}
+export const schemaProblems = (objects: readonly KubeObject[]): string[] => problemsOfEach('schema', schemaProblemsOf, objects);

@@ -5,7 +5,7 @@ import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
 import { terraformFileOf } from './terraform-file';
 import type { TerraformJson } from '../cloud/terraform-json';
-import { startInWorker, type Pending } from './in-worker';
+import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
 import { tenantFileOf } from '../gitops/app-layers';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
@@ -32,6 +32,8 @@ import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
 import { appFilesOfEach, type AppFiles } from './app-files';
+import { objectsOfAppFiles } from './app-file-checks';
+import { rememberVerdicts, type Verdicts } from '../rules/object-verdicts';
 
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
 export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText' };
@@ -108,12 +110,18 @@ const APPS_WORTH_A_WORKER = 100;
 const WORKER_SHARE = 0.4;
 /** The app charts' job, run on a worker thread (in-worker.ts). */
 export const APP_FILES_JOB = { module: require.resolve('./app-files'), name: 'appFilesOfEach' };
+/** Then, on the same thread, the checks that judge one object at a time, on those files' objects, while this thread goes on. */
+export const APP_FILES_CHECKS_JOB = { module: require.resolve('./app-file-checks'), name: 'verdictsOfAppFiles' };
 
-/** Each app's two files, in the order given; with many apps, the last ones are built on another core meanwhile. */
+/** Each app's two files, in the order given; with many apps, the last ones are built, and checked, on another core meanwhile. */
 function appFilesInParallel(env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] {
   const here = apps.length < APPS_WORTH_A_WORKER ? apps.length : apps.length - Math.floor(apps.length * WORKER_SHARE);
-  const there = startInWorker<AppFiles[]>(APP_FILES_JOB, [env, apps.slice(here), cluster, gateways], here < apps.length ? undefined : 'here');
-  return [...appFilesOfEach(env, apps.slice(0, here), cluster, gateways), ...there.result()];
+  const where = here < apps.length ? undefined : 'here';
+  const there = startInWorkerWithFollowUp<AppFiles[], Verdicts>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [env, apps.slice(here), cluster, gateways], where);
+  const built = appFilesOfEach(env, apps.slice(0, here), cluster, gateways);
+  const builtThere = there.result();
+  rememberVerdicts(objectsOfAppFiles(builtThere), () => there.followUp());
+  return [...built, ...builtThere];
 }
 
 /**

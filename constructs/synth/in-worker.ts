@@ -7,6 +7,11 @@ export interface Pending<T> {
   result(): T;
 }
 
+/** A result, and a second one that its thread goes on to compute from it while this thread uses the first. */
+export interface PendingWithFollowUp<T, U> extends Pending<T> {
+  followUp(): U;
+}
+
 /** What a job needs to find its function: an absolute module path and the name it exports. */
 export interface JobFunction {
   readonly module: string;
@@ -15,8 +20,10 @@ export interface JobFunction {
 
 interface JobData extends JobFunction {
   readonly args: readonly unknown[];
+  /** Run on the job's result once it is posted; its own result is the second answer. */
+  readonly followUp?: JobFunction;
   readonly port: MessagePort;
-  /** Set to 1 by the worker once its answer is posted. */
+  /** done[0] is set to 1 by the worker once its answer is posted; done[1], once the follow-up's is. */
   readonly done: Int32Array;
   readonly runner: string;
   /** The modules the parent preloaded with `--require`, tsx's own aside: how it loads TypeScript. */
@@ -41,24 +48,51 @@ const ANSWER_TIMEOUT_MS = 15 * 60_000;
  * would not share and whose workers already use every core, and with SYNTH_WORKERS=0.
  */
 export function startInWorker<T>(fn: JobFunction, args: readonly unknown[], where: 'worker' | 'here' = workersWanted() ? 'worker' : 'here'): Pending<T> {
-  if (where === 'here') return inThisThread(fn, args);
+  return start<T, never>(fn, args, undefined, where);
+}
+
+/**
+ * As startInWorker; then, on the same thread, followUp(result) while this thread goes on with the result:
+ * work that needs what the job built, without copying it back there.
+ */
+export function startInWorkerWithFollowUp<T, U>(
+  fn: JobFunction,
+  followUp: JobFunction,
+  args: readonly unknown[],
+  where: 'worker' | 'here' = workersWanted() ? 'worker' : 'here',
+): PendingWithFollowUp<T, U> {
+  return start<T, U>(fn, args, followUp, where);
+}
+
+function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: JobFunction | undefined, where: 'worker' | 'here'): PendingWithFollowUp<T, U> {
+  if (where === 'here') return inThisThread(fn, args, followUp);
   const { port1, port2 } = new MessageChannel();
-  const done = new Int32Array(new SharedArrayBuffer(4));
-  const data: JobData = { ...fn, args, port: port2, done, runner: __filename, preloads: preloadsOf(process.execArgv) };
+  const done = new Int32Array(new SharedArrayBuffer(8));
+  const data: JobData = { ...fn, args, followUp, port: port2, done, runner: __filename, preloads: preloadsOf(process.execArgv) };
   const worker = new Worker(path.join(__dirname, 'worker-entry.cjs'), { workerData: data, transferList: [port2], execArgv: [] });
   worker.unref();
-  let answer: Answer | undefined;
-  return {
-    result: () => {
-      if (answer === undefined) {
-        if (Atomics.wait(done, 0, 0, ANSWER_TIMEOUT_MS) === 'timed-out') throw new Error(`the worker running ${fn.name} gave no answer`);
-        answer = (receiveMessageOnPort(port1)?.message as Answer | undefined) ?? { error: { message: `the worker running ${fn.name} died` } };
+  const answers: Answer[] = [];
+  const answer = (i: 0 | 1): Answer => {
+    while (answers.length <= i) {
+      const name = answers.length === 0 ? fn.name : followUp!.name;
+      if (Atomics.wait(done, answers.length, 0, ANSWER_TIMEOUT_MS) === 'timed-out') throw new Error(`the worker running ${name} gave no answer`);
+      answers.push((receiveMessageOnPort(port1)?.message as Answer | undefined) ?? { error: { message: `the worker running ${name} died` } });
+      // A job that failed has no follow-up.
+      if (answers.length === (followUp ? 2 : 1) || !('value' in answers[answers.length - 1])) {
         port1.close();
-        // Its job done, the thread is ended now, whatever else might keep it going, and its heap with it
+        // Its work done, the thread is ended now, whatever else might keep it going, and its heap with it
         // (the Terraform side's holds some 200 MiB at 1,000 apps).
         void worker.terminate();
       }
-      return unpack<T>(answer);
+    }
+    return answers[i];
+  };
+  return {
+    result: () => unpack<T>(answer(0)),
+    followUp: () => {
+      // A job that failed has no follow-up: its error is the answer.
+      unpack<T>(answer(0));
+      return unpack<U>(answer(1));
     },
   };
 }
@@ -75,10 +109,13 @@ function workersWanted(): boolean {
   return process.env.SYNTH_WORKERS !== '0' && process.env.JEST_WORKER_ID === undefined;
 }
 
-function inThisThread<T>(fn: JobFunction, args: readonly unknown[]): Pending<T> {
+function inThisThread<T, U>(fn: JobFunction, args: readonly unknown[], followUp: JobFunction | undefined): PendingWithFollowUp<T, U> {
   let value: { v: T } | undefined;
+  let followed: { v: U } | undefined;
+  const result = () => (value ??= { v: functionOf(fn)(...args) as T }).v;
   return {
-    result: () => (value ??= { v: functionOf(fn)(...args) as T }).v,
+    result,
+    followUp: () => (followed ??= { v: functionOf(followUp!)(result()) as U }).v,
   };
 }
 
@@ -87,19 +124,35 @@ const functionOf = (fn: JobFunction): ((...args: unknown[]) => unknown) => requi
 
 /** In the worker: runs the job and posts its answer; never throws, so the waiting thread always gets one. */
 export function runJob(data: JobData): void {
-  let answer: Answer;
-  try {
-    answer = { value: functionOf(data)(...data.args) };
-  } catch (error) {
-    answer =
-      error instanceof SynthError
-        ? { synthError: serialize(error) }
-        : { error: { message: String((error as Error)?.message ?? error), stack: (error as Error)?.stack } };
-  }
-  data.port.postMessage(answer);
-  Atomics.store(data.done, 0, 1);
-  Atomics.notify(data.done, 0);
+  const value = answerOf(data, data, data.args, 0);
+  if (data.followUp && value) answerOf(data, data.followUp, [value.of], 1);
 }
+
+/** Runs fn(...args) and posts its answer as answer i, or the error that it threw or that kept it from being posted; its result when posted. */
+function answerOf(data: JobData, fn: JobFunction, args: readonly unknown[], i: 0 | 1): { of: unknown } | undefined {
+  let answer: Answer;
+  let value: { of: unknown } | undefined;
+  try {
+    value = { of: functionOf(fn)(...args) };
+    answer = { value: value.of };
+  } catch (error) {
+    answer = errorAnswer(error);
+  }
+  try {
+    data.port.postMessage(answer);
+  } catch (error) {
+    data.port.postMessage(errorAnswer(error));
+    value = undefined;
+  }
+  Atomics.store(data.done, i, 1);
+  Atomics.notify(data.done, i);
+  return value;
+}
+
+const errorAnswer = (error: unknown): Answer =>
+  error instanceof SynthError
+    ? { synthError: serialize(error) }
+    : { error: { message: String((error as Error)?.message ?? error), stack: (error as Error)?.stack } };
 
 const serialize = (error: SynthError): SerializedSynthError => ({
   heading: error.heading,

@@ -1,7 +1,4 @@
-import { CERT_MANAGER_SERVICE_ACCOUNT, certManagerDefaults } from '../platform/cert-manager';
-import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, clusterAutoscalerDefaults } from '../platform/cluster-autoscaler';
-import { EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsDefaults } from '../platform/external-dns';
-import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, externalSecretsDefaults } from '../platform/external-secrets';
+import { CERT_MANAGER_ACCOUNT, CLUSTER_AUTOSCALER_ACCOUNT, EXTERNAL_DNS_ACCOUNT, EXTERNAL_SECRETS_ACCOUNT } from '../model/aws-add-on-accounts';
 
 /** The platform add-ons that call AWS, each through a Pod Identity role of its own. */
 export type AwsAddOn = 'external-dns' | 'external-secrets' | 'cluster-autoscaler' | 'cert-manager';
@@ -16,22 +13,12 @@ export interface AddOnIdentity {
   readonly serviceAccountValues: readonly string[];
 }
 
-/** Taken from the add-on files, so the role is bound to exactly what the HelmRelease installs. */
+/** Shared with the add-on files (model/aws-add-on-accounts.ts), so the role is bound to exactly what the HelmRelease installs. */
 export const ADD_ON_IDENTITIES: readonly AddOnIdentity[] = [
-  { addOn: 'external-dns', namespace: externalDnsDefaults.namespace, serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
-  {
-    addOn: 'external-secrets',
-    namespace: externalSecretsDefaults.namespace,
-    serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-    serviceAccountValues: ['serviceAccount'],
-  },
-  {
-    addOn: 'cluster-autoscaler',
-    namespace: clusterAutoscalerDefaults.namespace,
-    serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-    serviceAccountValues: ['rbac', 'serviceAccount'],
-  },
-  { addOn: 'cert-manager', namespace: certManagerDefaults.namespace, serviceAccount: CERT_MANAGER_SERVICE_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
+  { addOn: 'external-dns', ...EXTERNAL_DNS_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
+  { addOn: 'external-secrets', ...EXTERNAL_SECRETS_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
+  { addOn: 'cluster-autoscaler', ...CLUSTER_AUTOSCALER_ACCOUNT, serviceAccountValues: ['rbac', 'serviceAccount'] },
+  { addOn: 'cert-manager', ...CERT_MANAGER_ACCOUNT, serviceAccountValues: ['serviceAccount'] },
 ];
 
 /** The role of one add-on in one cluster. Not an app role: those end in `-app` or `-backup`. */

@@ -8,17 +8,18 @@ import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
+import { CERT_MANAGER_ACCOUNT } from '../model/aws-add-on-accounts';
 
 /** The port cert-manager's HTTP-01 solver pods serve the challenge on (pkg/issuer/acme/http/http.go, v1.18.2). */
 export const ACME_SOLVER_PORT = 8089;
 
 export const certManagerDefaults = {
   name: 'cert-manager',
-  namespace: 'cert-manager',
+  namespace: CERT_MANAGER_ACCOUNT.namespace,
   chart: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.18.2' } as ChartSource,
 };
 /** The controller's ServiceAccount (chart default), bound to the cloud stack's cert-manager role. */
-export const CERT_MANAGER_SERVICE_ACCOUNT = 'cert-manager';
+export const CERT_MANAGER_SERVICE_ACCOUNT = CERT_MANAGER_ACCOUNT.serviceAccount;
 export type CertManagerProps = Partial<typeof certManagerDefaults>;
 
 /**

@@ -2,16 +2,17 @@ import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-cont
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
+import { CLUSTER_AUTOSCALER_ACCOUNT } from '../model/aws-add-on-accounts';
 
 export const clusterAutoscalerDefaults = {
   name: 'cluster-autoscaler',
-  namespace: 'cluster-autoscaler',
+  namespace: CLUSTER_AUTOSCALER_ACCOUNT.namespace,
   chart: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.50.1' } as ChartSource,
 };
 export type ClusterAutoscalerProps = Partial<typeof clusterAutoscalerDefaults>;
 
 /** The ServiceAccount that the cloud stack's autoscaler role is bound to through Pod Identity. */
-export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = CLUSTER_AUTOSCALER_ACCOUNT.serviceAccount;
 
 /**
  * cluster-autoscaler: when the HPAs add pods that no node has room for, it grows the node group (up to

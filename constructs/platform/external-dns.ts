@@ -3,10 +3,11 @@ import { EnvoyGatewayAddOn } from './envoy-gateway';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
+import { EXTERNAL_DNS_ACCOUNT } from '../model/aws-add-on-accounts';
 
 export const externalDnsDefaults = {
   name: 'external-dns',
-  namespace: 'external-dns',
+  namespace: EXTERNAL_DNS_ACCOUNT.namespace,
   chart: { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.18.0' } as ChartSource,
   /** `upsert-only` never deletes a record: a removed route leaves its DNS in place until an operator acts. */
   policy: 'upsert-only' as 'upsert-only' | 'sync',
@@ -14,7 +15,7 @@ export const externalDnsDefaults = {
 export type ExternalDnsProps = Partial<typeof externalDnsDefaults>;
 
 /** The ServiceAccount that the cloud stack's external-dns role is bound to through Pod Identity. */
-export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
+export const EXTERNAL_DNS_SERVICE_ACCOUNT = EXTERNAL_DNS_ACCOUNT.serviceAccount;
 
 /**
  * external-dns for Route53: every app host's record points at the Gateway's load balancer with no hand

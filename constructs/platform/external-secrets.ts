@@ -6,16 +6,17 @@ import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type
 import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { SECRET_CONSUMER_LABEL } from '../model/naming';
+import { EXTERNAL_SECRETS_ACCOUNT } from '../model/aws-add-on-accounts';
 
 export const externalSecretsDefaults = {
   name: 'external-secrets',
-  namespace: 'external-secrets',
+  namespace: EXTERNAL_SECRETS_ACCOUNT.namespace,
   chart: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '0.19.2' } as ChartSource,
 };
 export type ExternalSecretsProps = Partial<typeof externalSecretsDefaults>;
 
 /** The ServiceAccount that the cloud stack's secrets-reader role is bound to through Pod Identity. */
-export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = EXTERNAL_SECRETS_ACCOUNT.serviceAccount;
 
 /**
  * External Secrets Operator and one ClusterSecretStore for AWS Secrets Manager, authenticated through

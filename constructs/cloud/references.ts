@@ -11,3 +11,11 @@ import { ref } from './terraform-json';
  */
 export const referenceTo = (resource: TerraformResource, attribute: string): string =>
   ref(resource.terraformResourceType, resource.friendlyUniqueId, attribute);
+
+/**
+ * `<type>.<address>`: how `depends_on` names a resource of this stack, written out. It is what CDKTF makes
+ * of a `dependsOn` entry (cdktf 0.21.0: TerraformResource's constructor wraps each in a dependable token,
+ * tfExpression.ts, whose resolve() gives the resource's fqn token, resolved without braces): two tokens per
+ * dependency, each resolved at each use. Assign these to `resource.dependsOn` once the addresses are final.
+ */
+export const dependencyOn = (resource: TerraformResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;

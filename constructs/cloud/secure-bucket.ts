@@ -7,10 +7,10 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, tlsOnlyStatements, type PolicyStatement } from './iam-policy';
-import { referenceTo } from './references';
+import { dependencyOn, referenceTo } from './references';
 
 /** Days after which an unfinished multipart upload is aborted and its parts deleted. */
 export const ABORT_MULTIPART_DAYS = 7;
@@ -64,8 +64,10 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const { provider, address } = props;
-    const pin = <T extends { overrideLogicalId(id: string): void }>(resource: T, suffix: string): T => {
+    // Each resource at its stable address; what it waits for named by address, not by CDKTF's tokens (references.ts).
+    const pin = <T extends TerraformResource>(resource: T, suffix: string, dependsOn?: readonly TerraformResource[]): T => {
       resource.overrideLogicalId(suffix === '' ? address : `${address}_${suffix}`);
+      if (dependsOn) resource.dependsOn = dependsOn.map(dependencyOn);
       return resource;
     };
 
@@ -128,9 +130,9 @@ export class SecureBucket extends Construct {
         provider,
         bucket,
         policy: policyDocument([...tlsOnlyStatements(this.arn), ...(props.policyStatements ?? [])]),
-        dependsOn: [publicAccess, ownership],
       }),
       'policy',
+      [publicAccess, ownership],
     );
 
     const rules: S3BucketLifecycleConfigurationRule[] = [
@@ -150,7 +152,7 @@ export class SecureBucket extends Construct {
         ? { id: 'expire-objects', status: 'Enabled', filter: [{}], expiration: [{ days: props.expireAfterDays }] }
         : { id: 'remove-expired-delete-markers', status: 'Enabled', filter: [{}], expiration: [{ expiredObjectDeleteMarker: true }] },
     ];
-    pin(new S3BucketLifecycleConfiguration(this, 'Lifecycle', { provider, bucket, rule: rules, dependsOn: [this.versioning] }), 'lifecycle');
+    pin(new S3BucketLifecycleConfiguration(this, 'Lifecycle', { provider, bucket, rule: rules }), 'lifecycle', [this.versioning]);
 
     if (props.accessLogs) {
       pin(
@@ -159,10 +161,10 @@ export class SecureBucket extends Construct {
           bucket,
           targetBucket: props.accessLogs.bucket.id,
           targetPrefix: props.accessLogs.prefix,
-          // S3 checks at once that it may deliver into the log bucket: wait for the policy that allows it.
-          dependsOn: [props.accessLogs.bucket.policy],
         }),
         'access_logs',
+        // S3 checks at once that it may deliver into the log bucket: wait for the policy that allows it.
+        [props.accessLogs.bucket.policy],
       );
     }
     if (props.objectLock) {
@@ -171,9 +173,9 @@ export class SecureBucket extends Construct {
           provider,
           bucket,
           rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
-          dependsOn: [this.versioning],
         }),
         'object_lock',
+        [this.versioning],
       );
     }
   }

@@ -12,6 +12,8 @@ import type { IConstruct } from 'constructs';
  */
 export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
   const elements = elementsOf(stack);
+  // The objects that merges added keys to; every other object is resolved's, its keys already in order.
+  const merged = new Set<Record<string, unknown>>();
   const { rawOverrides } = stack as unknown as { readonly rawOverrides: Record<string, unknown> };
   const metadata: Record<string, unknown> = {
     version: stack.node.tryGetContext('cdktfVersion'),
@@ -20,18 +22,19 @@ export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
     cloud: undefined,
     ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
   };
-  for (const element of elements) mergeInto(metadata, resolved(stack, element.toMetadata()));
+  for (const element of elements) mergeInto(metadata, resolved(stack, element.toMetadata()), merged);
   const outputs: Record<string, unknown> = {};
   for (const output of elements.filter((e) => TerraformOutput.isTerraformOutput(e))) {
     const nested = output.node.path
       .split('/')
       .reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: output.friendlyUniqueId } : { [part]: inner }), {});
-    mergeInto(outputs, nested);
+    mergeInto(outputs, nested, merged);
   }
   const tf: Record<string, unknown> = { '//': resolved(stack, { metadata, outputs }) };
-  for (const element of elements) mergeInto(tf, resolved(stack, element.toTerraform()));
-  mergeInto(tf, resolved(stack, rawOverrides));
-  return inKeyOrder(tf) as Record<string, unknown>;
+  for (const element of elements) mergeInto(tf, resolved(stack, element.toTerraform()), merged);
+  mergeInto(tf, resolved(stack, rawOverrides), merged);
+  for (const object of merged) putKeysInOrder(object);
+  return tf;
 }
 
 /** The stack's elements in construct order, as toTerraform() visits them: nested stacks are left out. */
@@ -42,7 +45,8 @@ function elementsOf(scope: IConstruct, into: TerraformElement[] = []): Terraform
 }
 
 const resolver = new DefaultTokenResolver(new StringConcat());
-const cdktfResolve = (stack: TerraformStack, value: unknown): unknown => Tokenization.resolve(value, { scope: stack, resolver, preparing: false });
+/** What CDKTF resolves value to, with every object's keys in order. */
+const cdktfResolve = (stack: TerraformStack, value: unknown): unknown => inKeyOrder(Tokenization.resolve(value, { scope: stack, resolver, preparing: false }));
 
 /**
  * Whether CDKTF must read a string: it holds an encoded token (`${TfToken[`, `#{TfToken[` for a list,
@@ -52,7 +56,7 @@ const cdktfResolve = (stack: TerraformStack, value: unknown): unknown => Tokeniz
 const MAY_HOLD_TOKEN = /\{TfToken\[|[-|\d.+]e[-|\d.eE+]/;
 
 /**
- * A value as CDKTF's resolver returns it, but with its keys in order: tokens resolved, undefined attributes
+ * A value as CDKTF's resolver returns it, but with every object's keys in order: tokens resolved, undefined attributes
  * and array items dropped. Plain strings, booleans and null stay; objects and arrays are walked. Whatever else (a token or a
  * string that may hold one, a number, which may be an encoded token, an array with a list token in it, an
  * object that is not plain data) CDKTF resolves, errors included.
@@ -82,23 +86,24 @@ function resolved(stack: TerraformStack, value: unknown): unknown {
  * concatenate, anything else replaces, undefined deletes. What target lacks it takes as it is, where
  * deepMerge would copy it: source is a resolved copy that nothing else holds.
  */
-function mergeInto(target: Record<string, unknown>, source: unknown): void {
+function mergeInto(target: Record<string, unknown>, source: unknown, merged: Set<Record<string, unknown>>): void {
   for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
     const present = target[key];
     if (value === undefined) delete target[key];
-    else if (present === undefined) target[key] = value;
-    else if (Array.isArray(value)) target[key] = Array.isArray(present) ? [...present, ...value] : value;
+    else if (present === undefined) {
+      target[key] = value;
+      merged.add(target);
+    } else if (Array.isArray(value)) target[key] = Array.isArray(present) ? [...present, ...value] : value;
     else if (typeof value === 'object' && value !== null) {
       if (typeof present !== 'object') target[key] = {};
-      mergeInto(target[key] as Record<string, unknown>, value);
+      mergeInto(target[key] as Record<string, unknown>, value, merged);
     } else target[key] = value;
   }
 }
 
 /**
- * The value with every object's keys in code-point order. It is this stack's own copy: objects already in
- * order (most of them, from resolved) are kept, the others (where elements merged, and what CDKTF resolved)
- * are replaced by ordered copies.
+ * The value with every object's keys in code-point order. It is this stack's own copy (what CDKTF resolved):
+ * objects already in order are kept, the others are replaced by ordered copies.
  */
 function inKeyOrder(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(inKeyOrder);
@@ -110,4 +115,13 @@ function inKeyOrder(value: unknown): unknown {
     return object;
   }
   return Object.fromEntries(keys.sort().map((key) => [key, inKeyOrder(object[key])]));
+}
+
+/** Puts an object's own keys in code-point order, in place: a merged object is held by its parent. */
+function putKeysInOrder(object: Record<string, unknown>): void {
+  const keys = Object.keys(object);
+  if (keys.every((key, i) => i === 0 || keys[i - 1] < key)) return;
+  const entries = keys.sort().map((key) => [key, object[key]] as const);
+  for (const key of keys) delete object[key];
+  for (const [key, value] of entries) object[key] = value;
 }

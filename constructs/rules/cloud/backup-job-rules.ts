@@ -153,9 +153,11 @@ const grantsOf = (json: TerraformJson): readonly Grant[] =>
 export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
   const problems: string[] = [];
   // Only a grant that deletes or erases can break these rules.
-  const grants = grantsOf(json)
-    .map((g) => ({ ...g, deletes: allows(g.statement, 's3:DeleteObject'), erases: VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a)) }))
-    .filter((g) => g.deletes || g.erases.length > 0);
+  const grants = grantsOf(json).flatMap((g) => {
+    const deletes = allows(g.statement, 's3:DeleteObject');
+    const erases = VERSION_ERASING_ACTIONS.filter((a) => allows(g.statement, a));
+    return deletes || erases.length > 0 ? [{ ...g, deletes, erases }] : [];
+  });
   // A resource `arn:aws:s3:::<bucket>/…` (no wildcard before the slash) reaches that bucket's objects alone,
   // and never a bucket itself: a grant whose resources all look so matters only to the buckets they name.
   const named = new Map<string, number[]>();

@@ -1,5 +1,7 @@
 import * as os from 'node:os';
-import { App } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { App, TerraformStack } from 'cdktf';
 import { CLUSTERS } from '../clusters';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { stackJsonOf } from '../constructs/cloud/stack-json';
@@ -31,6 +33,21 @@ describe('a stack built to JSON by stackJsonOf', () => {
       expect(keyOrderProblems(json)).toEqual([]);
     });
   }
+});
+
+describe('a resource built to JSON by stackJsonOf', () => {
+  // stackJsonOf builds a plain resource's JSON itself, and leaves the others to CDKTF: both must give what toTerraform() gives.
+  test('is what toTerraform() makes of it: plain, with meta-arguments, overridden, provisioned, imported or moved', () => {
+    const stack = new TerraformStack(new App({ outdir: os.tmpdir(), stackTraces: false }), 'edge');
+    new AwsProvider(stack, 'aws', { region: 'eu-central-1' });
+    const plain = new S3Bucket(stack, 'Plain', { bucket: 'plain', tags: { CamelCase: 'kept' }, lifecycle: { preventDestroy: true, ignoreChanges: ['tags'] } });
+    new S3Bucket(stack, 'Waiting', { bucket: 'waiting', dependsOn: [plain], count: 2 }).dependsOn = ['aws_s3_bucket.written_out'];
+    new S3Bucket(stack, 'Overridden', { bucket: 'overridden' }).addOverride('force_destroy', true);
+    new S3Bucket(stack, 'Provisioned', { bucket: 'provisioned', provisioners: [{ type: 'local-exec', command: 'true' }] });
+    new S3Bucket(stack, 'Imported', { bucket: 'imported' }).importFrom('imported');
+    new S3Bucket(stack, 'Moved', { bucket: 'moved' }).moveToId('aws_s3_bucket.elsewhere');
+    expect(stackJsonOf(stack)).toEqual(stack.toTerraform());
+  });
 });
 
 describe('covers, matched by hand', () => {

@@ -152,7 +152,7 @@ test('objects judged by the per-object rules on the worker thread that built the
   expect(() => outputProblems([oddPod], cluster)).toThrow(trippedHere as string);
 });
 
-test("scanner checks judged on the worker thread that built a whole namespace fail as if judged here, in order; a namespace with objects built here is judged here", () => {
+test('scanner checks judged on the worker thread that built a whole namespace fail as if judged here, in order; a namespace with objects built here is judged here', () => {
   const cluster = FIXTURE_CLUSTERS[0];
   const there = judgedOnAWorker('aNamespace');
   const [namespace, service, pod] = there.objects;

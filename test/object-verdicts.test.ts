@@ -21,12 +21,7 @@ function judgedElsewhere(objects: KubeObject[]): KubeObject[] {
 test('a namespace judged elsewhere whole, and in the same order, reads the verdicts found there', () => {
   const [a1, a2, b1] = judgedElsewhere([objectIn('a', 'a1'), objectIn('a', 'a2'), objectIn('b', 'b1')]);
   const here = objectIn('c', 'c1');
-  expect(problemsOfEachInNamespace('names', namesInNamespace, [a1, here, a2, b1])).toEqual([
-    'a1 elsewhere',
-    'c1 here sees c1',
-    'a2 elsewhere',
-    'b1 elsewhere',
-  ]);
+  expect(problemsOfEachInNamespace('names', namesInNamespace, [a1, here, a2, b1])).toEqual(['a1 elsewhere', 'c1 here sees c1', 'a2 elsewhere', 'b1 elsewhere']);
   // A check the batch did not run is run here.
   expect(problemsOfEachInNamespace('other', namesInNamespace, [a1, a2])).toEqual(['a1 here sees a1,a2', 'a2 here sees a1,a2']);
 });
@@ -41,9 +36,17 @@ test('a namespace with an object built here, an object missing, objects of two b
     'b1 elsewhere',
   ]);
   expect(problemsOfEachInNamespace('names', namesInNamespace, [a1, b1])).toEqual(['a1 here sees a1', 'b1 elsewhere']);
-  expect(problemsOfEachInNamespace('names', namesInNamespace, [a1, a2, a3])).toEqual(['a1 here sees a1,a2,a3', 'a2 here sees a1,a2,a3', 'a3 here sees a1,a2,a3']);
+  expect(problemsOfEachInNamespace('names', namesInNamespace, [a1, a2, a3])).toEqual([
+    'a1 here sees a1,a2,a3',
+    'a2 here sees a1,a2,a3',
+    'a3 here sees a1,a2,a3',
+  ]);
   expect(problemsOfEachInNamespace('names', namesInNamespace, [a2, a1])).toEqual(['a2 here sees a2,a1', 'a1 here sees a2,a1']);
-  expect(problemsOfEachInNamespace('names', namesInNamespace, [a1, a1, a2])).toEqual(['a1 here sees a1,a1,a2', 'a1 here sees a1,a1,a2', 'a2 here sees a1,a1,a2']);
+  expect(problemsOfEachInNamespace('names', namesInNamespace, [a1, a1, a2])).toEqual([
+    'a1 here sees a1,a1,a2',
+    'a1 here sees a1,a1,a2',
+    'a2 here sees a1,a1,a2',
+  ]);
 });
 
 test('cluster-scoped objects are one namespace too: judged elsewhere only when all of them were', () => {

@@ -12,7 +12,7 @@ import { startInWorker, startInWorkerWithFollowUp } from '../constructs/synth/in
 import type { KubeObject } from '../constructs/model/kube-object';
 import { schemaProblems } from '../constructs/schemas/schema-validation';
 import { rememberVerdicts, type Verdicts } from '../constructs/rules/object-verdicts';
-import { OBJECT_RULES, outputProblems } from '../constructs/rules/output-rules';
+import { NAMESPACE_RULES, OBJECT_RULES, outputProblems } from '../constructs/rules/output-rules';
 import { synthCloud } from '../constructs/synth/synth-cloud';
 import { FIXTURE_CLUSTERS, FIXTURE_INPUT, fixtureCloudAppsOf } from './support';
 
@@ -69,7 +69,7 @@ test("the apps' files built on a worker thread are the ones built here, Gateway 
   );
   const there = pending.result();
   expect(there).toEqual(appFilesOfEach(cluster.env, apps, cluster, gateways));
-  expect(Object.keys(pending.followUp())).toEqual(['schema', ...Object.keys(OBJECT_RULES)]);
+  expect(Object.keys(pending.followUp())).toEqual(['schema', ...Object.keys(OBJECT_RULES), ...Object.keys(NAMESPACE_RULES)]);
   expect(pending.followUp()).toEqual(verdictsOfAppFiles(there));
 });
 
@@ -98,7 +98,7 @@ test("a job that fails has no follow-up: it answers with the job's error; a foll
 });
 
 /** Objects built, and judged, on a worker thread by the jobs of fixtures/worker-jobs: their verdicts are remembered here. */
-function judgedOnAWorker(name: string): { objects: KubeObject[]; answered: () => number } {
+function judgedOnAWorker(name: string): { objects: KubeObject[]; answered: () => number; verdicts: () => Verdicts } {
   const pending = startInWorkerWithFollowUp<KubeObject[], Verdicts>({ module: JOBS, name }, { module: JOBS, name: 'verdictsOfObjects' }, [], 'worker');
   const objects = pending.result();
   let answered = 0;
@@ -106,7 +106,7 @@ function judgedOnAWorker(name: string): { objects: KubeObject[]; answered: () =>
     answered++;
     return pending.followUp();
   });
-  return { objects, answered: () => answered };
+  return { objects, answered: () => answered, verdicts: () => pending.followUp() };
 }
 
 // Copies have identities of their own: they are judged here.
@@ -150,6 +150,32 @@ test('objects judged by the per-object rules on the worker thread that built the
   })();
   expect(trippedHere).toMatch(/not iterable/);
   expect(() => outputProblems([oddPod], cluster)).toThrow(trippedHere as string);
+});
+
+test('scanner checks judged on the worker thread that built a whole namespace fail as if judged here, in order; a namespace with objects built here is judged here', () => {
+  const cluster = FIXTURE_CLUSTERS[0];
+  const there = judgedOnAWorker('aNamespace');
+  const [namespace, service, pod] = there.objects;
+  const dangling = 'Service shop/web: kube-linter dangling-service: its selector matches no pod in its namespace';
+  const scannerOf = (problems: string[]) => problems.filter((p) => / (kube-linter|kube-score|polaris) /.test(p));
+  const problems = outputProblems(there.objects, cluster);
+  expect(there.answered()).toBeGreaterThan(0);
+  expect(problems).toEqual(outputProblems(copied(there.objects), cluster));
+  expect(scannerOf(problems)).toContain(dangling);
+  expect(Object.values(there.verdicts().scanner).flat()).toContain(dangling);
+  expect(scannerOf(problems).indexOf(dangling)).toBeLessThan(scannerOf(problems).findIndex((p) => p.startsWith('Pod shop/other')));
+  // A pod built here that the Service selects: the verdict found on the worker no longer holds, and is not read.
+  const webPod: KubeObject = { ...copied(pod), metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } } };
+  for (const objects of [
+    [namespace, service, pod, webPod],
+    [webPod, service, pod],
+    // The same objects in another order: rules may take the first match, so they are judged here.
+    [pod, service],
+  ]) {
+    const found = outputProblems(objects, cluster);
+    expect(found).toEqual(outputProblems(copied(objects), cluster));
+    if (objects.includes(webPod)) expect(found).not.toContain(dangling);
+  }
 });
 
 test('a job whose module does not load, or whose result cannot be copied, answers with the error at once', () => {

@@ -6,10 +6,15 @@ import type { KubeObject } from '../model/kube-object';
  * apps' files judge their objects while the main thread goes on. Their verdicts are kept here, and each
  * check's pass over all the objects reads them instead of judging those objects again: the same
  * problems, in the same order, as if it had judged them itself.
+ * So can the checks that judge each object in the light of the other objects of its namespace, for the
+ * namespaces whose objects were all built, and judged, on that thread (an app's namespace).
  */
 
 /** A check that judges one object on its own: its problems with it. */
 export type ObjectCheck = (obj: KubeObject) => string[];
+
+/** A check that judges each object in the light of the other objects of its namespace, among these objects. */
+export type NamespaceCheck = (objects: readonly KubeObject[]) => ObjectCheck;
 
 /** One object's verdict: its problems, or the message of the error the check threw; none when it passed. */
 type Verdict = readonly string[] | { readonly threw: string };
@@ -17,10 +22,18 @@ type Verdict = readonly string[] | { readonly threw: string };
 /** What each check found in some objects, by the object's index among them. */
 export type Verdicts = Readonly<Record<string, Readonly<Record<number, Verdict>>>>;
 
-/** Runs every check on every object, for the verdicts to be read elsewhere (plain data: they cross threads). */
-export function verdictsOf(objects: readonly KubeObject[], checks: Readonly<Record<string, ObjectCheck>>): Verdicts {
+/**
+ * Runs every check on every object, for the verdicts to be read elsewhere (plain data: they cross threads).
+ * The namespace checks see these objects only: their verdicts stand for the namespaces that have no other.
+ */
+export function verdictsOf(
+  objects: readonly KubeObject[],
+  checks: Readonly<Record<string, ObjectCheck>>,
+  namespaceChecks: Readonly<Record<string, NamespaceCheck>> = {},
+): Verdicts {
   const verdicts: Record<string, Record<number, Verdict>> = {};
-  for (const [name, check] of Object.entries(checks)) {
+  const all = { ...checks, ...Object.fromEntries(Object.entries(namespaceChecks).map(([name, over]) => [name, overThese(over, objects)])) };
+  for (const [name, check] of Object.entries(all)) {
     const found: Record<number, Verdict> = {};
     objects.forEach((obj, i) => {
       try {
@@ -35,27 +48,91 @@ export function verdictsOf(objects: readonly KubeObject[], checks: Readonly<Reco
   return verdicts;
 }
 
-/** The objects judged elsewhere, each with its index and the verdicts, read once they are needed. By identity: an object never changes once built. */
-const judgedElsewhere = new WeakMap<KubeObject, { readonly index: number; readonly verdicts: () => Verdicts }>();
+/** The namespace check over these objects; should reading them throw, a check that throws that on each object. */
+function overThese(over: NamespaceCheck, objects: readonly KubeObject[]): ObjectCheck {
+  try {
+    return over(objects);
+  } catch (error) {
+    return () => {
+      throw error;
+    };
+  }
+}
+
+/** Objects judged together elsewhere, and what the checks found there. */
+interface Batch {
+  readonly objects: readonly KubeObject[];
+  readonly verdicts: () => Verdicts;
+}
+
+/** The objects judged elsewhere, each with its index and batch, the verdicts read once they are needed. By identity: an object never changes once built. */
+const judgedElsewhere = new WeakMap<KubeObject, { readonly index: number; readonly batch: Batch }>();
 
 /** Records that verdicts() gives what the checks found in objects (verdictsOf), so that they are not judged again. */
 export function rememberVerdicts(objects: readonly KubeObject[], verdicts: () => Verdicts): void {
-  objects.forEach((obj, index) => judgedElsewhere.set(obj, { index, verdicts }));
+  const batch: Batch = { objects, verdicts };
+  objects.forEach((obj, index) => judgedElsewhere.set(obj, { index, batch }));
+}
+
+/** The check's verdict on an object judged elsewhere; undefined when it was not judged there. */
+function verdictElsewhere(name: string, obj: KubeObject): { readonly problems: readonly string[] } | undefined {
+  const known = judgedElsewhere.get(obj);
+  const found = known && known.batch.verdicts()[name];
+  if (!found) return undefined;
+  const verdict = found[known.index];
+  if (verdict && 'threw' in verdict) throw new Error(verdict.threw);
+  return { problems: verdict ?? [] };
 }
 
 /** The check's problems with each object, in order: for an object judged elsewhere, what it found there. */
 export function problemsOfEach(name: string, check: ObjectCheck, objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const obj of objects) {
-    const known = judgedElsewhere.get(obj);
-    const found = known && known.verdicts()[name];
-    if (!found) {
-      problems.push(...check(obj));
-      continue;
-    }
-    const verdict = found[known.index];
-    if (verdict && 'threw' in verdict) throw new Error(verdict.threw);
-    if (verdict) problems.push(...verdict);
+    const elsewhere = verdictElsewhere(name, obj);
+    problems.push(...(elsewhere ? elsewhere.problems : check(obj)));
   }
   return problems;
+}
+
+/**
+ * The namespace check's problems with each object, in order. An object judged elsewhere reads the verdict
+ * found there only when its namespace there looked as it does here (rules may take the first match): the
+ * namespace's objects here are those of one batch judged elsewhere, all of them and no others, in its order.
+ */
+export function problemsOfEachInNamespace(name: string, check: NamespaceCheck, objects: readonly KubeObject[]): string[] {
+  const judgedWhole = namespacesJudgedWhole(objects);
+  let here: ObjectCheck | undefined;
+  const problems: string[] = [];
+  for (const obj of objects) {
+    const elsewhere = judgedWhole.has(obj.metadata.namespace) ? verdictElsewhere(name, obj) : undefined;
+    problems.push(...(elsewhere ? elsewhere.problems : (here ??= check(objects))(obj)));
+  }
+  return problems;
+}
+
+/** The namespaces whose objects here are, all of them, no others and in the same order, those of one batch judged elsewhere. */
+function namespacesJudgedWhole(objects: readonly KubeObject[]): Set<string | undefined> {
+  // Per namespace: its one batch so far (null once it has objects of no batch, or of two), its objects' last index there, their count.
+  const seen = new Map<string | undefined, { batch: Batch | null; last: number; count: number }>();
+  for (const obj of objects) {
+    const ns = obj.metadata.namespace;
+    const known = judgedElsewhere.get(obj);
+    const state = seen.get(ns);
+    if (!state) seen.set(ns, { batch: known?.batch ?? null, last: known?.index ?? -1, count: 1 });
+    else if (!known || state.batch !== known.batch || known.index <= state.last) state.batch = null;
+    else Object.assign(state, { last: known.index, count: state.count + 1 });
+  }
+  const countsInBatch = new Map<Batch, Map<string | undefined, number>>();
+  const whole = new Set<string | undefined>();
+  for (const [ns, { batch, count }] of seen) {
+    if (!batch) continue;
+    let counts = countsInBatch.get(batch);
+    if (!counts) {
+      counts = new Map();
+      for (const obj of batch.objects) counts.set(obj.metadata.namespace, (counts.get(obj.metadata.namespace) ?? 0) + 1);
+      countsInBatch.set(batch, counts);
+    }
+    if (counts.get(ns) === count) whole.add(ns);
+  }
+  return whole;
 }

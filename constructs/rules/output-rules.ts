@@ -8,8 +8,8 @@ import { kibanaProblems } from './kibana-rules';
 import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
 import { rbacProblems } from './rbac-rules';
-import { exemptionProblems, recommendedLabelProblems, scannerProblems } from './scanner-rules';
-import { problemsOfEach, type ObjectCheck } from './object-verdicts';
+import { exemptionProblems, recommendedLabelProblems, scannerCheckOver } from './scanner-rules';
+import { problemsOfEach, problemsOfEachInNamespace, type NamespaceCheck, type ObjectCheck } from './object-verdicts';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
    against broken objects to show that each one can fail. */
@@ -120,7 +120,14 @@ export const OBJECT_RULES = {
   recommendedLabels: (o) => recommendedLabelProblems([o]),
 } satisfies Record<string, ObjectCheck>;
 
+/** The rules that judge each object in the light of its namespace: the thread that built a whole namespace may judge it there. */
+export const NAMESPACE_RULES = {
+  scanner: scannerCheckOver,
+} satisfies Record<string, NamespaceCheck>;
+
 const eachObject = (rule: keyof typeof OBJECT_RULES, objects: readonly KubeObject[]): string[] => problemsOfEach(rule, OBJECT_RULES[rule], objects);
+const eachInNamespace = (rule: keyof typeof NAMESPACE_RULES, objects: readonly KubeObject[]): string[] =>
+  problemsOfEachInNamespace(rule, NAMESPACE_RULES[rule], objects);
 
 /** Every rule, over the objects of one cluster. */
 export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => [
@@ -137,7 +144,7 @@ export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterS
   ...eachObject('mountedFiles', objects),
   ...logBufferProblems(objects, cluster),
   ...alertQueryProblems(objects),
-  ...scannerProblems(objects),
+  ...eachInNamespace('scanner', objects),
   ...eachObject('exemptions', objects),
   ...eachObject('recommendedLabels', objects),
 ];

@@ -13,6 +13,7 @@ import {
 import { describe, type KubeObject } from '../model/kube-object';
 import { podLabelsOf, podSpecOf } from './pod-template';
 import { checkKeyOf, SCANNER_CHECKS, type RuleCheck } from './scanner-checks';
+import type { NamespaceCheck } from './object-verdicts';
 
 /*
  * The scanner checks of scanner-checks.ts, each judged the way its scanner's source does, over every
@@ -446,10 +447,16 @@ function applyingTo(target: Target): typeof RULE_LIST {
 }
 
 /** Every finding of every implemented check on objects not exempt from it, and every exemption not needed. */
-export function scannerProblems(objects: readonly KubeObject[]): string[] {
+export const scannerProblems = (objects: readonly KubeObject[]): string[] => objects.flatMap(scannerCheckOver(objects));
+
+/**
+ * The scanner checks of one object, each rule looking up the other objects of its namespace among these:
+ * a namespace check (rules/object-verdicts.ts).
+ */
+export const scannerCheckOver: NamespaceCheck = (objects) => {
   const scope = new Scope(objects);
-  const problems: string[] = [];
-  for (const obj of objects) {
+  return (obj) => {
+    const problems: string[] = [];
     const exempt = exemptionsOf(obj.metadata);
     const target = targetOf(obj);
     // An exemption from a rule that does not apply is judged too: it is not needed.
@@ -461,9 +468,9 @@ export function scannerProblems(objects: readonly KubeObject[]): string[] {
         for (const f of findings) problems.push(`${where(obj, f)}: ${scanner} ${id}: ${f.message}`);
       }
     }
-  }
-  return problems;
-}
+    return problems;
+  };
+};
 
 /** A reason worth the name: a few words, not a flag. */
 const isReason = (text: string | undefined) => !!text && text.trim().split(/\s+/).length >= 3;

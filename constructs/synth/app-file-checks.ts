@@ -1,5 +1,5 @@
 import type { KubeObject } from '../model/kube-object';
-import { OBJECT_RULES } from '../rules/output-rules';
+import { NAMESPACE_RULES, OBJECT_RULES } from '../rules/output-rules';
 import { verdictsOf, type Verdicts } from '../rules/object-verdicts';
 import { schemaProblemsOf } from '../schemas/schema-validation';
 import type { AppFiles } from './app-files';
@@ -8,5 +8,6 @@ import type { AppFiles } from './app-files';
 
 export const objectsOfAppFiles = (files: readonly AppFiles[]): KubeObject[] => files.flatMap((f) => [...(f.tenant.objects ?? []), ...(f.apps.objects ?? [])]);
 
-/** The verdicts of the checks that judge one object at a time, on the apps' files' objects. */
-export const verdictsOfAppFiles = (files: readonly AppFiles[]): Verdicts => verdictsOf(objectsOfAppFiles(files), { schema: schemaProblemsOf, ...OBJECT_RULES });
+/** The verdicts of the checks that judge one object at a time, alone or within its namespace, on the apps' files' objects. */
+export const verdictsOfAppFiles = (files: readonly AppFiles[]): Verdicts =>
+  verdictsOf(objectsOfAppFiles(files), { schema: schemaProblemsOf, ...OBJECT_RULES }, NAMESPACE_RULES);

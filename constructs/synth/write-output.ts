@@ -38,8 +38,7 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
       throw new Error(`writeOutput: ${stray.map((f) => f.path).join(', ')} lie outside the envs being written (${options.envs.join(', ')})`);
   }
   const warn = options.warn ?? ((message: string) => console.error(`warning: ${message}`));
-  const rendered = files.map((file) => ({ path: file.path, content: render(file) }));
-  const outsidePaths = rendered.filter((f) => !f.path.startsWith(prefix)).map((f) => f.path);
+  const outsidePaths = [...new Set(files.filter((f) => !f.path.startsWith(prefix)).map((f) => f.path))];
   for (const failure of recoverOutput(root, DIST, outsidePaths)) warn(`an earlier synth's leftover stays: ${failure}`);
 
   const dist = path.join(root, DIST);
@@ -47,30 +46,39 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
   const fresh = path.join(root, newTreeOf(process.pid));
   const old = path.join(root, oldTreeOf(process.pid));
   const temps: string[] = [];
-  let outside: Array<{ temp: string; target: string; file: string }>;
-  let changed: string[];
+  const outside = new Map<string, { temp: string; target: string; file: string }>();
+  const changed = new Set<string>();
+  let rendering = false;
   try {
     try {
-      changed = changedPaths(root, rendered, scopes);
       fs.mkdirSync(fresh);
-      for (const file of rendered.filter((f) => f.path.startsWith(prefix))) {
-        writeFile(path.join(fresh, file.path.slice(prefix.length)), file.content);
+      // File by file, each rendered, compared with what is on disk and written: the text of one file is held at a time.
+      for (const file of files) {
+        rendering = true;
+        const content = render(file);
+        rendering = false;
+        if (!sameOnDisk(path.join(root, file.path), content)) changed.add(file.path);
+        if (file.path.startsWith(prefix)) writeFile(path.join(fresh, file.path.slice(prefix.length)), content);
+        else if (!outside.has(file.path)) {
+          const target = path.join(root, file.path);
+          const temp = tempFileOf(target, process.pid);
+          temps.push(temp);
+          writeFile(temp, content);
+          outside.set(file.path, { temp, target, file: file.path });
+        }
       }
-      outside = outsidePaths.map((file) => {
-        const target = path.join(root, file);
-        const temp = tempFileOf(target, process.pid);
-        temps.push(temp);
-        writeFile(temp, rendered.find((f) => f.path === file)!.content);
-        return { temp, target, file };
-      });
+      const generated = new Set(files.map((f) => f.path));
+      for (const scope of scopes) for (const existing of filesBelow(root, scope)) if (!generated.has(existing)) changed.add(existing);
       if (options.envs) swapEnvs(dist, fresh, old, options.envs);
       else swapWhole(dist, fresh, old);
     } catch (error) {
+      // A file that cannot be rendered is no write failure: its error goes on as it is, and nothing was written.
+      if (rendering) throw error;
       throw new OutputWriteError(`could not write the new files: ${reasonOf(error)}`, false);
     }
     // dist/ is the new tree now: what fails from here on is reported as such, never as "nothing written".
     const failed: string[] = [];
-    for (const { temp, target, file } of outside) {
+    for (const { temp, target, file } of outside.values()) {
       try {
         fs.renameSync(temp, target);
       } catch (error) {
@@ -93,7 +101,7 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
     fs.rmSync(fresh, { recursive: true, force: true });
     for (const temp of temps) fs.rmSync(temp, { force: true });
   }
-  return changed;
+  return [...changed].sort();
 }
 
 /** An fs error without its absolute paths: `EISDIR: illegal operation on a directory`. */
@@ -143,19 +151,9 @@ function swapEnvs(dist: string, fresh: string, old: string, envs: readonly strin
   }
 }
 
-/** The files whose bytes will differ, and the files in the replaced folders that will be gone. */
-function changedPaths(root: string, rendered: ReadonlyArray<{ path: string; content: string }>, scopes: readonly string[]): string[] {
-  const changed = new Set<string>();
-  const generated = new Set(rendered.map((f) => f.path));
-  for (const file of rendered) {
-    const target = path.join(root, file.path);
-    if (!fs.statSync(target, { throwIfNoEntry: false })?.isFile() || fs.readFileSync(target, 'utf8') !== file.content) changed.add(file.path);
-  }
-  for (const scope of scopes) {
-    for (const existing of filesBelow(root, scope)) if (!generated.has(existing)) changed.add(existing);
-  }
-  return [...changed].sort();
-}
+/** Whether target is a file that holds these very bytes already. */
+const sameOnDisk = (target: string, content: string): boolean =>
+  !!fs.statSync(target, { throwIfNoEntry: false })?.isFile() && fs.readFileSync(target, 'utf8') === content;
 
 /** Every file below root/dir, as paths relative to root with forward slashes. */
 function filesBelow(root: string, dir: string): string[] {

@@ -39,59 +39,84 @@ class Unsupported extends Error {}
 export function fastYaml(obj: unknown): string | undefined {
   if (!isPlainObject(obj) || isEmpty(obj)) return undefined;
   try {
-    return writeMap(obj, '', '', new Set());
+    const out: string[] = [];
+    writeMap(obj, '', '', new Set(), out);
+    return out.join('');
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
 }
 
-/** The map's lines, each ending in a newline; the first starts with `first` (a list item's `- `), the others with indent. */
-function writeMap(map: Record<string, unknown>, indent: string, first: string, seen: Set<object>): string {
+/**
+ * Pushes the map's lines onto out, each ending in a newline; the first starts with `first` (a list item's `- `),
+ * the others with indent. The pieces are joined once per document: nested strings built by `+=` cost twice
+ * as much, in building and again in flattening them for the write.
+ */
+function writeMap(map: Record<string, unknown>, indent: string, first: string, seen: Set<object>, out: string[]): void {
   enter(map, seen);
   const inner = `${indent}  `;
-  let out = '';
   let lead = first;
   for (const key of Object.keys(map)) {
-    if (key.length > MAX_KEY) throw new Unsupported();
-    const head = `${lead}${scalarString(key)}:`;
+    const head = headOf(key);
+    out.push(lead, head);
     lead = indent;
     const value = map[key];
-    if (Array.isArray(value)) {
-      out += value.length === 0 ? `${head} []\n` : `${head}\n${writeSeq(value, inner, seen)}`;
-    } else if (isPlainObject(value)) {
-      if (isEmpty(value)) {
-        enter(value, seen);
-        out += `${head} {}\n`;
-      } else {
-        out += `${head}\n${writeMap(value, inner, inner, seen)}`;
+    if (typeof value === 'object' && value !== null) {
+      if (Array.isArray(value)) {
+        if (value.length === 0) out.push(' []\n');
+        else {
+          out.push('\n');
+          writeSeq(value, inner, seen, out);
+        }
+        continue;
       }
-    } else {
-      out += `${head} ${scalar(value, inner)}\n`;
+      if (isPlainObject(value)) {
+        if (isEmpty(value)) {
+          enter(value, seen);
+          out.push(' {}\n');
+        } else {
+          out.push('\n');
+          writeMap(value, inner, inner, seen, out);
+        }
+        continue;
+      }
     }
+    out.push(' ', scalar(value, inner), '\n');
   }
-  return out;
 }
 
-function writeSeq(seq: readonly unknown[], indent: string, seen: Set<object>): string {
+/** Pushes the list's lines onto out, each item's first line starting with `- ` at indent. */
+function writeSeq(seq: readonly unknown[], indent: string, seen: Set<object>, out: string[]): void {
   enter(seq, seen);
   const dash = `${indent}- `;
   const inner = `${indent}  `;
-  let out = '';
   for (const item of seq) {
     if (Array.isArray(item)) throw new Unsupported();
     if (isPlainObject(item)) {
       if (isEmpty(item)) {
         enter(item, seen);
-        out += `${dash}{}\n`;
+        out.push(dash, '{}\n');
       } else {
-        out += writeMap(item, inner, dash, seen);
+        writeMap(item, inner, dash, seen, out);
       }
     } else {
-      out += `${dash}${scalar(item, inner)}\n`;
+      out.push(dash, scalar(item, inner), '\n');
     }
   }
-  return out;
+}
+
+/** A key as it starts its line, `name:`, kept like scalarStrings: the same few hundred keys recur in every object. */
+const heads = new Map<string, string>();
+function headOf(key: string): string {
+  let head = heads.get(key);
+  if (head === undefined) {
+    if (key.length > MAX_KEY) throw new Unsupported();
+    if (heads.size >= MAX_REMEMBERED) heads.clear();
+    head = `${scalarString(key)}:`;
+    heads.set(key, head);
+  }
+  return head;
 }
 
 /** `yaml` writes an object met twice as an anchor and an alias: leave that to it. */

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
 import { appFilesOfEach } from '../constructs/synth/app-files';
-import { verdictsOfAppFiles } from '../constructs/synth/app-file-checks';
+import { outputFilesOfAppFiles, verdictsOfAppFiles, type CheckedAppFiles } from '../constructs/synth/app-file-checks';
+import { rememberRendered, render } from '../constructs/synth/render';
 import { APP_FILES_CHECKS_JOB, APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
@@ -55,13 +56,13 @@ test("the cluster's Terraform built on a worker thread is the one built here", (
   expect(there).toBe(synthCloud(cluster, apps).text);
 });
 
-test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included, and so are their verdicts", () => {
+test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included, and so are their verdicts and bytes", () => {
   const cluster = FIXTURE_CLUSTERS[0];
   const apps = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[cluster.env].apps[name].current);
   expect(apps.length).toBeGreaterThan(1);
   const endpoints = platformEndpointsOf({ cluster, apps }, addOnsOf({ cluster, apps }));
   const gateways = clusterGatewaysOf({ cluster, apps, endpoints }, FIXTURE_INPUT.gatewayLedgers?.[cluster.env]);
-  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, Verdicts>(
+  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, CheckedAppFiles>(
     APP_FILES_JOB,
     APP_FILES_CHECKS_JOB,
     [cluster.env, apps, cluster, gateways],
@@ -69,8 +70,13 @@ test("the apps' files built on a worker thread are the ones built here, Gateway 
   );
   const there = pending.result();
   expect(there).toEqual(appFilesOfEach(cluster.env, apps, cluster, gateways));
-  expect(Object.keys(pending.followUp())).toEqual(['schema', ...Object.keys(OBJECT_RULES), ...Object.keys(NAMESPACE_RULES)]);
-  expect(pending.followUp()).toEqual(verdictsOfAppFiles(there));
+  expect(Object.keys(pending.followUp().verdicts)).toEqual(['schema', ...Object.keys(OBJECT_RULES), ...Object.keys(NAMESPACE_RULES)]);
+  expect(pending.followUp().verdicts).toEqual(verdictsOfAppFiles(there));
+  const files = outputFilesOfAppFiles(there);
+  expect(pending.followUp().texts).toEqual(files.map(render));
+  // What render() gives for a file rendered there, once remembered, is those bytes.
+  rememberRendered(files, () => pending.followUp().texts.map((t) => `${t}# rendered there\n`));
+  expect(render(files[0])).toMatch(/# rendered there\n$/);
 });
 
 test('a follow-up runs on the thread of its job, with its result, here as on a worker thread', () => {

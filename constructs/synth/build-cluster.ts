@@ -30,10 +30,10 @@ import { publicSurfaceOf, renderPublicSurface } from '../reports/public-surface'
 import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
-import { kustomizationFor } from './render';
+import { kustomizationFor, rememberRendered } from './render';
 import { appFilesOfEach, type AppFiles } from './app-files';
-import { objectsOfAppFiles } from './app-file-checks';
-import { rememberVerdicts, type Verdicts } from '../rules/object-verdicts';
+import { objectsOfAppFiles, outputFilesOfAppFiles, type CheckedAppFiles } from './app-file-checks';
+import { rememberVerdicts } from '../rules/object-verdicts';
 
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
 export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText' };
@@ -110,17 +110,18 @@ const APPS_WORTH_A_WORKER = 100;
 const WORKER_SHARE = 0.4;
 /** The app charts' job, run on a worker thread (in-worker.ts). */
 export const APP_FILES_JOB = { module: require.resolve('./app-files'), name: 'appFilesOfEach' };
-/** Then, on the same thread, the checks that judge one object at a time, on those files' objects, while this thread goes on. */
-export const APP_FILES_CHECKS_JOB = { module: require.resolve('./app-file-checks'), name: 'verdictsOfAppFiles' };
+/** Then, on the same thread, the checks that judge one object at a time on those files' objects, and the files' rendering, while this thread goes on. */
+export const APP_FILES_CHECKS_JOB = { module: require.resolve('./app-file-checks'), name: 'checkedAndRenderedAppFiles' };
 
-/** Each app's two files, in the order given; with many apps, the last ones are built, and checked, on another core meanwhile. */
+/** Each app's two files, in the order given; with many apps, the last ones are built, checked and rendered on another core meanwhile. */
 function appFilesInParallel(env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] {
   const here = apps.length < APPS_WORTH_A_WORKER ? apps.length : apps.length - Math.floor(apps.length * WORKER_SHARE);
   const where = here < apps.length ? undefined : 'here';
-  const there = startInWorkerWithFollowUp<AppFiles[], Verdicts>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [env, apps.slice(here), cluster, gateways], where);
+  const there = startInWorkerWithFollowUp<AppFiles[], CheckedAppFiles>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [env, apps.slice(here), cluster, gateways], where);
   const built = appFilesOfEach(env, apps.slice(0, here), cluster, gateways);
   const builtThere = there.result();
-  rememberVerdicts(objectsOfAppFiles(builtThere), () => there.followUp());
+  rememberVerdicts(objectsOfAppFiles(builtThere), () => there.followUp().verdicts);
+  rememberRendered(outputFilesOfAppFiles(builtThere), () => there.followUp().texts);
   return [...built, ...builtThere];
 }
 

@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
 import { appFilesOfEach } from '../constructs/synth/app-files';
 import { outputFilesOfAppFiles, verdictsOfAppFiles, type CheckedAppFiles } from '../constructs/synth/app-file-checks';
-import { rememberRendered, render } from '../constructs/synth/render';
+import { rememberRendered, render, renderAfresh } from '../constructs/synth/render';
 import { APP_FILES_CHECKS_JOB, APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
@@ -77,6 +77,23 @@ test("the apps' files built on a worker thread are the ones built here, Gateway 
   // What render() gives for a file rendered there, once remembered, is those bytes.
   rememberRendered(files, () => pending.followUp().texts.map((t) => `${t}# rendered there\n`));
   expect(render(files[0])).toMatch(/# rendered there\n$/);
+});
+
+test("the apps' files checked and rendered on this thread (no worker) are rendered afresh, not read back from the follow-up being computed", () => {
+  const cluster = FIXTURE_CLUSTERS[0];
+  const apps = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[cluster.env].apps[name].current);
+  const gateways = clusterGatewaysOf({ cluster, apps, endpoints: platformEndpointsOf({ cluster, apps }, addOnsOf({ cluster, apps })) });
+  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, CheckedAppFiles>(
+    APP_FILES_JOB,
+    APP_FILES_CHECKS_JOB,
+    [cluster.env, apps, cluster, gateways],
+    'here',
+  );
+  const files = outputFilesOfAppFiles(pending.result());
+  // As synth does: remembered before the follow-up has run, which then renders these very files.
+  rememberRendered(files, () => pending.followUp().texts);
+  expect(pending.followUp().texts).toEqual(files.map(renderAfresh));
+  expect(files.map(render)).toEqual(files.map(renderAfresh));
 });
 
 test('a follow-up runs on the thread of its job, with its result, here as on a worker thread', () => {

@@ -3,7 +3,7 @@ import { NAMESPACE_RULES, OBJECT_RULES } from '../rules/output-rules';
 import { verdictsOf, type Verdicts } from '../rules/object-verdicts';
 import { schemaProblemsOf } from '../schemas/schema-validation';
 import type { AppFiles } from './app-files';
-import { render } from './render';
+import { renderAfresh } from './render';
 
 // Apart from app-files.ts: the worker thread loads the schemas and rules only once it has sent the files.
 
@@ -24,5 +24,6 @@ export interface CheckedAppFiles {
 
 export const checkedAndRenderedAppFiles = (files: readonly AppFiles[]): CheckedAppFiles => ({
   verdicts: verdictsOfAppFiles(files),
-  texts: outputFilesOfAppFiles(files).map(render),
+  // Afresh: where the job ran on this thread (no worker), render() would ask this very follow-up for the bytes.
+  texts: outputFilesOfAppFiles(files).map(renderAfresh),
 });

@@ -162,41 +162,39 @@ const DEEPEST_SPEC = 500;
  * Whether JSON.stringify(value) holds the text `"hostPort"`, read off the value, which is cheaper than
  * writing its text for every object: it does when a key (of a value JSON keeps) or a string is
  * `hostPort`, or ends in `"hostPort` (a quote, escaped, just before it). Undefined where only
- * JSON.stringify can say (a toJSON, a boxed primitive, a BigInt, a function alone, a cycle).
+ * JSON.stringify can say: an object that is not a plain one or an array, a toJSON, a BigInt, a
+ * function or symbol alone, a cycle.
  */
-function jsonHoldsHostPort(value: unknown, depth = 0): boolean | undefined {
-  switch (typeof value) {
-    case 'string':
-      return value === 'hostPort' || value.endsWith('"hostPort');
-    case 'number':
-    case 'boolean':
-      return false;
-    case 'object':
-      break;
-    default:
-      return undefined;
-  }
-  if (value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  if (depth > DEEPEST_SPEC || (proto !== Object.prototype && proto !== Array.prototype && proto !== null) || 'toJSON' in value) return undefined;
+function jsonHoldsHostPort(value: unknown): boolean | undefined {
+  if ('toJSON' in Object.prototype || 'toJSON' in Array.prototype) return undefined;
+  return holdsHostPort(value, 0);
+}
+
+function holdsHostPort(value: unknown, depth: number): boolean | undefined {
+  if (typeof value === 'string') return value === 'hostPort' || value.endsWith('"hostPort');
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return false;
+  if (typeof value !== 'object' || depth > DEEPEST_SPEC) return undefined;
   let holds = false;
   if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
     for (const item of value) {
       // JSON writes null for these.
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      const found = jsonHoldsHostPort(item, depth + 1);
+      const found = holdsHostPort(item, depth + 1);
       if (found === undefined) return undefined;
       holds ||= found;
     }
     return holds;
   }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
   const map = value as Record<string, unknown>;
-  // Own keys only: a plain object inherits none that are enumerable.
-  for (const key in map) {
+  for (const key of Object.keys(map)) {
     const item = map[key];
+    if (key === 'toJSON' && typeof item === 'function') return undefined;
     // JSON leaves out these entries, key and all.
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    const found = jsonHoldsHostPort(item, depth + 1);
+    const found = holdsHostPort(item, depth + 1);
     if (found === undefined) return undefined;
     holds ||= found || key === 'hostPort' || key.endsWith('"hostPort');
   }

@@ -2,6 +2,7 @@ import { MOUNTPOINT_DRIVER } from '../app/bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { backupJobNameOf, type BackupJob } from '../model/backup-job';
 import { describe, type KubeObject } from '../model/kube-object';
+import type { NamespaceCheck } from './object-verdicts';
 import { ofKind } from './objects-of-kind';
 import { podSpecOf } from './pod-template';
 
@@ -39,11 +40,15 @@ export function statefulProblems(objects: readonly KubeObject[]): string[] {
 }
 
 /** Each Deployment that mounts a claim has the four backup CronJobs of its app; the restore one is suspended. */
-export function backupCoverageProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [];
+export const backupCoverageProblems = (objects: readonly KubeObject[]): string[] => objects.flatMap(backupCoverageCheckOver(objects));
+
+/** backupCoverageProblems of one object, a Deployment, in the light of its namespace's CronJobs among these objects. */
+export const backupCoverageCheckOver: NamespaceCheck = (objects) => {
   const cronJobs = new Map(ofKind(objects, 'CronJob').map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c]));
-  for (const deployment of ofKind(objects, 'Deployment')) {
-    if (!(podSpecOf(deployment).volumes ?? []).some((v: Json) => v.persistentVolumeClaim)) continue;
+  return (deployment) => {
+    const problems: string[] = [];
+    if (deployment.kind !== 'Deployment') return problems;
+    if (!(podSpecOf(deployment).volumes ?? []).some((v: Json) => v.persistentVolumeClaim)) return problems;
     const ns = deployment.metadata.namespace;
     for (const job of BACKUP_JOBS) {
       const cronJob = cronJobs.get(`${ns}/${backupJobNameOf(deployment.metadata.name, job)}`);
@@ -52,6 +57,6 @@ export function backupCoverageProblems(objects: readonly KubeObject[]): string[]
         problems.push(`${describe(cronJob)}: ${job === 'restore' ? 'must be suspended: it runs only by hand' : 'is suspended'}`);
       }
     }
-  }
-  return problems;
-}
+    return problems;
+  };
+};

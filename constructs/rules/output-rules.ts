@@ -2,7 +2,7 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { describe, type KubeObject } from '../model/kube-object';
 import { alertQueryProblems } from './alert-query-rules';
 import { podLabelsOf, podSpecOf } from './pod-template';
-import { backupCoverageProblems, statefulProblems } from './data-rules';
+import { backupCoverageCheckOver, statefulProblems } from './data-rules';
 import { edgeProblems, hostnameMatches, httpsListenersNamedBy, supplyProblems } from './edge-rules';
 import { byNamespace, ofKind, withKindIndex } from './objects-of-kind';
 import { kibanaProblems } from './kibana-rules';
@@ -51,11 +51,15 @@ export function hardeningProblems(objects: readonly KubeObject[]): string[] {
 }
 
 /** Every Deployment sits behind a default-deny NetworkPolicy, has a PDB, and is spread over zones. */
-export function coverageProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [];
+export const coverageProblems = (objects: readonly KubeObject[]): string[] => objects.flatMap(coverageCheckOver(objects));
+
+/** coverageProblems of one object, a Deployment, in the light of its namespace's NetworkPolicies and PodDisruptionBudgets among these objects. */
+export const coverageCheckOver: NamespaceCheck = (objects) => {
   const policiesIn = byNamespace(ofKind(objects, 'NetworkPolicy'));
   const budgetsIn = byNamespace(ofKind(objects, 'PodDisruptionBudget'));
-  for (const deployment of ofKind(objects, 'Deployment')) {
+  return (deployment) => {
+    const problems: string[] = [];
+    if (deployment.kind !== 'Deployment') return problems;
     const ns = deployment.metadata.namespace;
     const labels = podLabelsOf(deployment);
     const policies = (policiesIn.get(ns) ?? []).map((p) => p.spec as Json);
@@ -74,9 +78,9 @@ export function coverageProblems(objects: readonly KubeObject[]): string[] {
       if (!spread.some((s: Json) => s.topologyKey === key && selects(s.labelSelector, labels)))
         problems.push(`${describe(deployment)}: not spread over ${key}`);
     }
-  }
-  return problems;
-}
+    return problems;
+  };
+};
 
 /** Every host of every HTTPRoute is attached to an HTTPS listener for that host (its own, or the shared `*.<domain>`). */
 export function routeProblems(objects: readonly KubeObject[]): string[] {
@@ -115,11 +119,14 @@ export const OBJECT_RULES = {
   mountedFiles: (o) => mountedFileProblems([o]),
   exemptions: (o) => exemptionProblems([o]),
   recommendedLabels: (o) => recommendedLabelProblems([o]),
+  rbac: (o) => rbacProblems([o]),
 } satisfies Record<string, ObjectCheck>;
 
 /** The rules that judge each object in the light of its namespace: the thread that built a whole namespace may judge it there. */
 export const NAMESPACE_RULES = {
   scanner: scannerCheckOver,
+  coverage: coverageCheckOver,
+  backupCoverage: backupCoverageCheckOver,
 } satisfies Record<string, NamespaceCheck>;
 
 const eachObject = (rule: keyof typeof OBJECT_RULES, objects: readonly KubeObject[]): string[] => problemsOfEach(rule, OBJECT_RULES[rule], objects);
@@ -131,15 +138,15 @@ export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterS
 
 const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => [
   ...eachObject('hardening', objects),
-  ...coverageProblems(objects),
+  ...eachInNamespace('coverage', objects),
   ...routeProblems(objects),
   ...eachObject('publicSurface', objects),
   ...edgeProblems(objects),
   ...kibanaProblems(objects, cluster.internalAccess),
   ...eachObject('supply', objects),
   ...statefulProblems(objects),
-  ...backupCoverageProblems(objects),
-  ...rbacProblems(objects),
+  ...eachInNamespace('backupCoverage', objects),
+  ...eachObject('rbac', objects),
   ...eachObject('mountedFiles', objects),
   ...logBufferProblems(objects, cluster),
   ...alertQueryProblems(objects),

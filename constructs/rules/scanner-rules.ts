@@ -427,11 +427,33 @@ export function exemptionsOf(meta: { readonly annotations?: Readonly<Record<stri
   const out = new Set<string>();
   for (const [key, value] of Object.entries(meta?.annotations ?? {})) {
     if (key === KUBE_SCORE_IGNORE) for (const id of value.split(',')) out.add(checkKeyOf('kube-score', id.trim()));
-    const polaris = POLARIS_EXEMPT.exec(key);
-    if (polaris && value.toLowerCase() === 'true') out.add(checkKeyOf('polaris', polaris[1]));
-    if (key.startsWith(KUBE_LINTER_IGNORE_PREFIX)) out.add(checkKeyOf('kube-linter', key.slice(KUBE_LINTER_IGNORE_PREFIX.length)));
+    const { polaris, kubeLinter } = checksNamedBy(key);
+    if (polaris && value.toLowerCase() === 'true') out.add(polaris);
+    if (kubeLinter) out.add(kubeLinter);
   }
   return out;
+}
+
+/** The checks an annotation key names, as `scanner/check`: Polaris's (exempt when its value is `true`) and kube-linter's. */
+interface NamedChecks {
+  readonly polaris?: string;
+  readonly kubeLinter?: string;
+}
+/** Each annotation key's, kept: every object asks, and they carry the same few dozen keys. */
+const namedChecks = new Map<string, NamedChecks>();
+const MAX_REMEMBERED_KEYS = 10_000;
+function checksNamedBy(key: string): NamedChecks {
+  let named = namedChecks.get(key);
+  if (!named) {
+    if (namedChecks.size >= MAX_REMEMBERED_KEYS) namedChecks.clear();
+    const polaris = POLARIS_EXEMPT.exec(key);
+    named = {
+      polaris: polaris ? checkKeyOf('polaris', polaris[1]) : undefined,
+      kubeLinter: key.startsWith(KUBE_LINTER_IGNORE_PREFIX) ? checkKeyOf('kube-linter', key.slice(KUBE_LINTER_IGNORE_PREFIX.length)) : undefined,
+    };
+    namedChecks.set(key, named);
+  }
+  return named;
 }
 
 /** RULES as a list, each key split once. */
@@ -517,25 +539,56 @@ export function exemptionProblems(objects: readonly KubeObject[]): string[] {
     }
     const exempt = exemptionsOf(obj.metadata);
     for (const key of exempt) {
-      const [scanner, id] = key.split('/') as [Scanner, string];
-      if (!implemented(scanner, id)) {
+      const { scanner, id, implemented, reasonKey } = exemptionNamed(key);
+      if (!implemented) {
         problems.push(
           `${describe(obj)}: exempt from ${scanner} ${id}, which synth does not judge: exempt only from a check of rules/scanner-checks.ts that scanner-rules implements`,
         );
       }
-      const reason = scanner === 'kube-linter' ? annotations[`${KUBE_LINTER_IGNORE_PREFIX}${id}`] : annotations[exemptionReasonKey(scanner, id)];
-      if (!isReason(reason)) {
-        const at = scanner === 'kube-linter' ? `the value of ${KUBE_LINTER_IGNORE_PREFIX}${id}` : exemptionReasonKey(scanner, id);
+      if (!isReason(annotations[reasonKey])) {
+        const at = scanner === 'kube-linter' ? `the value of ${reasonKey}` : reasonKey;
         problems.push(`${describe(obj)}: exempt from ${scanner} ${id} without a reason: write one in ${at}`);
       }
     }
-    for (const key of Object.keys(annotations).filter((k) => k.startsWith(EXEMPTION_REASON_PREFIX))) {
-      const [scanner, ...rest] = key.slice(EXEMPTION_REASON_PREFIX.length).split('.');
-      if (!exempt.has(checkKeyOf(scanner as Scanner, rest.join('.'))))
+    for (const key of Object.keys(annotations)) {
+      if (key.startsWith(EXEMPTION_REASON_PREFIX) && !exempt.has(reasonedCheckOf(key)))
         problems.push(`${describe(obj)}: ${key} gives a reason for an exemption it does not have`);
     }
   }
   return problems;
+}
+
+/** An exemption (`scanner/check`, as exemptionsOf gives it), split, whether synth judges its check, and the annotation that holds its reason. */
+interface Exemption {
+  readonly scanner: Scanner;
+  readonly id: string;
+  readonly implemented: boolean;
+  readonly reasonKey: string;
+}
+/** Each exemption's, and each reason key's check, kept: thousands of objects carry the same few dozen. */
+const exemptions = new Map<string, Exemption>();
+const reasonedChecks = new Map<string, string>();
+
+function exemptionNamed(key: string): Exemption {
+  let exemption = exemptions.get(key);
+  if (!exemption) {
+    if (exemptions.size >= MAX_REMEMBERED_KEYS) exemptions.clear();
+    const [scanner, id] = key.split('/') as [Scanner, string];
+    const reasonKey = scanner === 'kube-linter' ? `${KUBE_LINTER_IGNORE_PREFIX}${id}` : exemptionReasonKey(scanner, id);
+    exemptions.set(key, (exemption = { scanner, id, implemented: implemented(scanner, id), reasonKey }));
+  }
+  return exemption;
+}
+
+/** The exemption a reason annotation (`<prefix><scanner>.<check>`) gives the reason for, as `scanner/check`. */
+function reasonedCheckOf(key: string): string {
+  let check = reasonedChecks.get(key);
+  if (check === undefined) {
+    if (reasonedChecks.size >= MAX_REMEMBERED_KEYS) reasonedChecks.clear();
+    const [scanner, ...rest] = key.slice(EXEMPTION_REASON_PREFIX.length).split('.');
+    reasonedChecks.set(key, (check = checkKeyOf(scanner as Scanner, rest.join('.'))));
+  }
+  return check;
 }
 
 function podTemplateMetaOf(obj: KubeObject): { annotations?: Record<string, string> } | undefined {
@@ -543,15 +596,20 @@ function podTemplateMetaOf(obj: KubeObject): { annotations?: Record<string, stri
   return obj.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.metadata : podSpecOf(obj) && obj.kind !== 'Pod' ? spec?.template?.metadata : undefined;
 }
 
+const RECOMMENDED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
+
 /** The recommended labels the scanners read: name and instance on every workload and on its pods. */
 export function recommendedLabelProblems(objects: readonly KubeObject[]): string[] {
-  const required = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
-  return objects
-    .filter((o) => podSpecOf(o))
-    .flatMap((o) => [
-      ...required.filter((l) => !o.metadata.labels?.[l]).map((l) => `${describe(o)}: has no label ${l}`),
-      ...(o.kind === 'Pod' ? [] : required.filter((l) => !podLabelsOf(o)[l]).map((l) => `${describe(o)}: its pods have no label ${l}`)),
-    ]);
+  // A loop: this rule judges every object, one at a time (rules/object-verdicts.ts).
+  const problems: string[] = [];
+  for (const o of objects) {
+    if (!podSpecOf(o)) continue;
+    for (const l of RECOMMENDED_LABELS) if (!o.metadata.labels?.[l]) problems.push(`${describe(o)}: has no label ${l}`);
+    if (o.kind === 'Pod') continue;
+    const podLabels = podLabelsOf(o);
+    for (const l of RECOMMENDED_LABELS) if (!podLabels[l]) problems.push(`${describe(o)}: its pods have no label ${l}`);
+  }
+  return problems;
 }
 
 /** The ids of the checks this module implements, for the table's test. */

@@ -236,6 +236,36 @@ describe('the edge rules catch broken output', () => {
     deployment.spec.template.spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }];
     expect(supplyProblems([deployment])).toEqual([`Deployment ${deployment.metadata.namespace}/${deployment.metadata.name}: uses a hostPort`]);
   });
+  test('a hostPort anywhere in a spec is found where its JSON text would show it, and nowhere else', () => {
+    // supplyProblems reads the spec instead of writing its JSON; it must find `"hostPort"` exactly where that text is.
+    class Stamp {
+      toJSON = () => ({ hostPort: 1 });
+    }
+    const specs: unknown[] = [
+      { ports: [{ hostPort: 80 }] },
+      { deep: [[{ a: { hostPort: null } }]] },
+      { note: 'hostPort' },
+      { list: ['x', 'hostPort'] },
+      { 'say "hostPort': 1 },
+      { note: 'a "hostPort' },
+      { hostPort: undefined },
+      { hostPort: () => 1 },
+      [undefined, 'hostPorts'],
+      { hostports: 1, HostPort: 2, note: 'hostPort "' },
+      'hostPort',
+      { stamp: new Stamp() },
+      { boxed: new String('hostPort') },
+      { plain: Object.assign(Object.create(null), { hostPort: 1 }) },
+      { nothing: null, n: 1, b: true },
+    ];
+    const found = specs.map((spec) => supplyProblems([{ apiVersion: 'v1', kind: 'Thing', metadata: { name: 't' }, spec } as KubeObject]).length === 1);
+    expect(found).toEqual(specs.map((spec) => JSON.stringify(spec).includes('"hostPort"')));
+    expect(found).toContain(false);
+    expect(found).toContain(true);
+    const cycle: Json = { a: {} };
+    cycle.a.back = cycle;
+    expect(() => supplyProblems([{ apiVersion: 'v1', kind: 'Thing', metadata: { name: 't' }, spec: cycle } as KubeObject])).toThrow(/circular/);
+  });
   test("no Secret object with data is in dist/, but ECK's role definitions (no credential; ECK reads roles only from a Secret)", () => {
     const withData = byKind(objects, 'Secret').filter((s) => s.data || s.stringData);
     expect(withData.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([`${ES_ROLES_SECRET.namespace}/${ES_ROLES_SECRET.name}`]);

@@ -1,5 +1,6 @@
 import { fieldTypesOf, QUERIES_BY_TYPE } from '../logging/field-types';
 import type { KubeObject } from '../model/kube-object';
+import { ofKind } from './objects-of-kind';
 import { parseYaml } from './own-yaml';
 
 /*
@@ -62,8 +63,8 @@ export function ruleQueryProblems(file: string, rule: Json): string[] {
 
 /** Every rule of every ElastAlert2 release among the objects. */
 export function alertQueryProblems(objects: readonly KubeObject[]): string[] {
-  return objects
-    .filter((o) => o.kind === 'HelmRelease' && (o.spec as Json)?.chart?.spec?.chart === 'elastalert2')
+  return ofKind(objects, 'HelmRelease')
+    .filter((o) => (o.spec as Json)?.chart?.spec?.chart === 'elastalert2')
     .flatMap((release) => Object.entries(((release.spec as Json).values?.rules ?? {}) as Record<string, string>))
     .flatMap(([file, text]) => ruleQueryProblems(file, parseYaml(text)));
 }

@@ -2,6 +2,8 @@ import { MOUNTPOINT_DRIVER } from '../app/bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { backupJobNameOf, type BackupJob } from '../model/backup-job';
 import { describe, type KubeObject } from '../model/kube-object';
+import type { NamespaceCheck } from './object-verdicts';
+import { ofKind } from './objects-of-kind';
 import { podSpecOf } from './pod-template';
 
 /* The data path's properties: nothing stateful is ever pruned or deleted with its claim, and every app
@@ -16,7 +18,7 @@ const unprunable = (o: KubeObject): boolean => o.metadata.annotations?.[PRUNE_KE
 /** PVs are Retain and bound both ways to their claim; PVs and PVCs carry Flux's prune: disabled. */
 export function statefulProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
-  const volumes = new Map(objects.filter((o) => o.kind === 'PersistentVolume').map((pv) => [pv.metadata.name, pv]));
+  const volumes = new Map(ofKind(objects, 'PersistentVolume').map((pv) => [pv.metadata.name, pv]));
   for (const pv of volumes.values()) {
     const spec = pv.spec as Json;
     if (spec.persistentVolumeReclaimPolicy !== 'Retain')
@@ -26,7 +28,7 @@ export function statefulProblems(objects: readonly KubeObject[]): string[] {
       problems.push(`${describe(pv)}: Mountpoint must mount with the pod's own credentials (authenticationSource: pod)`);
     }
   }
-  for (const pvc of objects.filter((o) => o.kind === 'PersistentVolumeClaim')) {
+  for (const pvc of ofKind(objects, 'PersistentVolumeClaim')) {
     if (!unprunable(pvc)) problems.push(`${describe(pvc)}: lacks ${PRUNE_KEY}: ${PRUNE_VALUE}, so Flux would delete it with its app`);
     const pv = volumes.get((pvc.spec as Json).volumeName);
     const ref = (pv?.spec as Json)?.claimRef;
@@ -38,11 +40,15 @@ export function statefulProblems(objects: readonly KubeObject[]): string[] {
 }
 
 /** Each Deployment that mounts a claim has the four backup CronJobs of its app; the restore one is suspended. */
-export function backupCoverageProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [];
-  const cronJobs = new Map(objects.filter((o) => o.kind === 'CronJob').map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c]));
-  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
-    if (!(podSpecOf(deployment).volumes ?? []).some((v: Json) => v.persistentVolumeClaim)) continue;
+export const backupCoverageProblems = (objects: readonly KubeObject[]): string[] => objects.flatMap(backupCoverageCheckOver(objects));
+
+/** backupCoverageProblems of one object, a Deployment, in the light of its namespace's CronJobs among these objects. */
+export const backupCoverageCheckOver: NamespaceCheck = (objects) => {
+  const cronJobs = new Map(ofKind(objects, 'CronJob').map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c]));
+  return (deployment) => {
+    const problems: string[] = [];
+    if (deployment.kind !== 'Deployment') return problems;
+    if (!(podSpecOf(deployment).volumes ?? []).some((v: Json) => v.persistentVolumeClaim)) return problems;
     const ns = deployment.metadata.namespace;
     for (const job of BACKUP_JOBS) {
       const cronJob = cronJobs.get(`${ns}/${backupJobNameOf(deployment.metadata.name, job)}`);
@@ -51,6 +57,6 @@ export function backupCoverageProblems(objects: readonly KubeObject[]): string[]
         problems.push(`${describe(cronJob)}: ${job === 'restore' ? 'must be suspended: it runs only by hand' : 'is suspended'}`);
       }
     }
-  }
-  return problems;
-}
+    return problems;
+  };
+};

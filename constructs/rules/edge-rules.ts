@@ -3,6 +3,7 @@ import { EXPOSURE_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { EXACT_VERSION } from '../platform/helm-release';
 import { ES_ROLES_SECRET } from '../logging/elasticsearch-users';
 import { describe, type KubeObject } from '../model/kube-object';
+import { byNamespace, ofKind } from './objects-of-kind';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -14,36 +15,27 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  */
 export function edgeProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [...gatewayProblems(objects)];
-  const gateways = objects.filter((o) => o.kind === 'Gateway');
+  const gateways = ofKind(objects, 'Gateway');
   const gateway = gateways.find((g) => g.metadata.name === GATEWAY.name);
-  const listenersOf = (name: string): Json[] => (gateways.find((g) => g.metadata.name === name)?.spec as Json)?.listeners ?? [];
+  const attachedTo = httpsListenersNamedBy((name) => gateways.find((g) => g.metadata.name === name));
   const listeners: Json[] = (gateway?.spec as Json)?.listeners ?? [];
-  const certificates = new Map(objects.filter((o) => o.kind === 'Certificate').map((c) => [(c.spec as Json).secretName, (c.spec as Json).dnsNames ?? []]));
-  const routes = objects.filter((o) => o.kind === 'HTTPRoute');
-  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata.name, n]));
-  // The policies of each kind and namespace, so each route looks only at its own namespace's.
-  const byKindAndNamespace = new Map<string, KubeObject[]>();
-  for (const o of objects) {
-    const key = `${o.kind} ${o.metadata.namespace}`;
-    const group = byKindAndNamespace.get(key);
-    if (group) group.push(o);
-    else byKindAndNamespace.set(key, [o]);
-  }
-  const targets = (kind: string, route: KubeObject, also = (_p: KubeObject) => true) =>
-    (byKindAndNamespace.get(`${kind} ${route.metadata.namespace}`) ?? []).some(
-      (p) =>
-        p.kind === kind &&
-        p.metadata.namespace === route.metadata.namespace &&
-        (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) &&
-        also(p),
+  const certificates = new Map(ofKind(objects, 'Certificate').map((c) => [(c.spec as Json).secretName, (c.spec as Json).dnsNames ?? []]));
+  const routes = ofKind(objects, 'HTTPRoute');
+  const namespaces = new Map(ofKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
+  // The policies of each kind by namespace, so each route looks only at its own namespace's.
+  const policiesIn = {
+    BackendTrafficPolicy: byNamespace(ofKind(objects, 'BackendTrafficPolicy')),
+    SecurityPolicy: byNamespace(ofKind(objects, 'SecurityPolicy')),
+  };
+  const targets = (kind: keyof typeof policiesIn, route: KubeObject, also = (_p: KubeObject) => true) =>
+    (policiesIn[kind].get(route.metadata.namespace) ?? []).some(
+      (p) => (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) && also(p),
     );
 
   for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
     const spec = route.spec as Json;
     // The HTTPS listeners the route attaches to by name, on whichever Gateway each is.
-    const attached: Json[] = (spec.parentRefs ?? []).flatMap((p: Json) =>
-      listenersOf(p.name).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'),
-    );
+    const attached: Json[] = (spec.parentRefs ?? []).flatMap(attachedTo);
     for (const host of spec.hostnames as string[]) {
       const listener = attached.find((l) => hostnameMatches(l.hostname, host));
       if (!listener) {
@@ -79,6 +71,29 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   return problems;
 }
 
+/**
+ * The HTTPS listeners a parentRef names (by sectionName, in order) on the Gateway `gatewayNamed` gives
+ * for its name. Each Gateway's listeners are indexed by name when first asked: a Gateway holds a hundred
+ * or more, and every route asks.
+ */
+export function httpsListenersNamedBy(gatewayNamed: (name: string) => KubeObject | undefined): (parentRef: Json) => Json[] {
+  const indexed = new Map<string, Map<unknown, Json[]>>();
+  const indexOf = (name: string): Map<unknown, Json[]> => {
+    let byName = indexed.get(name);
+    if (byName) return byName;
+    byName = new Map();
+    const listeners: Json[] = (gatewayNamed(name)?.spec as Json)?.listeners ?? [];
+    for (const l of listeners.filter((l) => l.protocol === 'HTTPS')) {
+      const named = byName.get(l.name);
+      if (named) named.push(l);
+      else byName.set(l.name, [l]);
+    }
+    indexed.set(name, byName);
+    return byName;
+  };
+  return (parentRef) => indexOf(parentRef.name).get(parentRef.sectionName) ?? [];
+}
+
 /** A listener or certificate name matches a host exactly, or as `*.<domain>` one label above it (RFC 6125 §6.4.3). */
 export const hostnameMatches = (pattern: string | undefined, host: string): boolean =>
   pattern !== undefined && (pattern === host || (pattern.startsWith('*.') && isOneLabelBelow(host, pattern.slice(2))));
@@ -92,8 +107,8 @@ export const hostnameMatches = (pattern: string | undefined, host: string): bool
 export function gatewayProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
-  const policies = objects.filter((o) => o.kind === 'ClientTrafficPolicy');
-  for (const gateway of objects.filter((o) => o.kind === 'Gateway')) {
+  const policies = ofKind(objects, 'ClientTrafficPolicy');
+  for (const gateway of ofKind(objects, 'Gateway')) {
     const listeners: Json[] = (gateway.spec as Json)?.listeners ?? [];
     if (listeners.length > MAX_LISTENERS_PER_GATEWAY)
       problems.push(`${describe(gateway)}: has ${listeners.length} listeners, more than ${MAX_LISTENERS_PER_GATEWAY}`);
@@ -134,8 +149,54 @@ export function supplyProblems(objects: readonly KubeObject[]): string[] {
     }
     if (o.kind === 'HelmRelease' && !EXACT_VERSION.test((o.spec as Json)?.chart?.spec?.version ?? ''))
       problems.push(`${describe(o)}: chart version is not pinned exactly`);
-    const json = JSON.stringify(o.spec ?? {});
-    if (json.includes('"hostPort"')) problems.push(`${describe(o)}: uses a hostPort`);
+    const spec = o.spec ?? {};
+    if (jsonHoldsHostPort(spec) ?? JSON.stringify(spec).includes('"hostPort"')) problems.push(`${describe(o)}: uses a hostPort`);
   }
   return problems;
+}
+
+/** Deeper than any spec: a walk this deep is taken for a cycle, which JSON.stringify reports as it does. */
+const DEEPEST_SPEC = 500;
+
+/**
+ * Whether JSON.stringify(value) holds the text `"hostPort"`, read off the value, which is cheaper than
+ * writing its text for every object: it does when a key (of a value JSON keeps) or a string is
+ * `hostPort`, or ends in `"hostPort` (a quote, escaped, just before it). Undefined where only
+ * JSON.stringify can say: an object that is not a plain one or an array, a toJSON, a BigInt, a
+ * function or symbol alone, a cycle.
+ */
+function jsonHoldsHostPort(value: unknown): boolean | undefined {
+  if ('toJSON' in Object.prototype || 'toJSON' in Array.prototype) return undefined;
+  return holdsHostPort(value, 0);
+}
+
+function holdsHostPort(value: unknown, depth: number): boolean | undefined {
+  if (typeof value === 'string') return value === 'hostPort' || value.endsWith('"hostPort');
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return false;
+  if (typeof value !== 'object' || depth > DEEPEST_SPEC) return undefined;
+  let holds = false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+    for (const item of value) {
+      // JSON writes null for these.
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      const found = holdsHostPort(item, depth + 1);
+      if (found === undefined) return undefined;
+      holds ||= found;
+    }
+    return holds;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const map = value as Record<string, unknown>;
+  for (const key of Object.keys(map)) {
+    const item = map[key];
+    if (key === 'toJSON' && typeof item === 'function') return undefined;
+    // JSON leaves out these entries, key and all.
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    const found = holdsHostPort(item, depth + 1);
+    if (found === undefined) return undefined;
+    holds ||= found || key === 'hostPort' || key.endsWith('"hostPort');
+  }
+  return holds;
 }

@@ -1,6 +1,7 @@
 import type { InternalAccessSpec } from '../model/cluster-spec';
 import { KIBANA, KIBANA_SERVICE } from '../model/log-contract';
 import { describe, type KubeObject } from '../model/kube-object';
+import { ofKind } from './objects-of-kind';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -15,22 +16,21 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 export function kibanaProblems(objects: readonly KubeObject[], access: InternalAccessSpec): string[] {
   const problems: string[] = [];
   const inKibanaNamespace = (o: KubeObject) => o.metadata.namespace === KIBANA.namespace;
-  for (const kibana of objects.filter((o) => o.kind === 'Kibana' && o.metadata.name === KIBANA.name && inKibanaNamespace(o))) {
+  for (const kibana of ofKind(objects, 'Kibana').filter((o) => o.metadata.name === KIBANA.name && inKibanaNamespace(o))) {
     const type = (kibana.spec as Json)?.http?.service?.spec?.type ?? 'ClusterIP';
     if (type !== 'ClusterIP') problems.push(`${describe(kibana)}: asks ECK for a ${type} Service; Kibana must stay ClusterIP, behind the Gateway`);
     if ((kibana.spec as Json)?.http?.tls?.selfSignedCertificate?.disabled === true)
       problems.push(`${describe(kibana)}: turns its TLS off; the login and every search would cross the cluster network in clear text`);
   }
   // Kibana speaks HTTPS: the Gateway must too, verifying ECK's certificate (a BackendTLSPolicy on the Service).
-  const verified = objects.some(
+  const verified = ofKind(objects, 'BackendTLSPolicy').some(
     (p) =>
-      p.kind === 'BackendTLSPolicy' &&
       p.metadata.namespace === KIBANA.namespace &&
       (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'Service' && (t.group ?? '') === '' && t.name === KIBANA_SERVICE.name) &&
       (p.spec as Json).validation?.caCertificateRefs?.length > 0 &&
       (p.spec as Json).validation?.hostname,
   );
-  for (const service of objects.filter((o) => o.kind === 'Service' && o.metadata.name === KIBANA_SERVICE.name && inKibanaNamespace(o))) {
+  for (const service of ofKind(objects, 'Service').filter((o) => o.metadata.name === KIBANA_SERVICE.name && inKibanaNamespace(o))) {
     const type = (service.spec as Json)?.type ?? 'ClusterIP';
     if (type !== 'ClusterIP') problems.push(`${describe(service)}: is ${type}; Kibana must stay ClusterIP, behind the Gateway`);
   }
@@ -42,12 +42,11 @@ export function kibanaProblems(objects: readonly KubeObject[], access: InternalA
       ),
     );
   const allowed = access.allowedCidrs ?? [];
-  for (const route of objects.filter((o) => o.kind === 'HTTPRoute' && toKibana(o))) {
+  for (const route of ofKind(objects, 'HTTPRoute').filter(toKibana)) {
     if (!verified) problems.push(`${describe(route)}: routes to Kibana's HTTPS port without a BackendTLSPolicy that verifies its certificate`);
-    const guards = objects
+    const guards = ofKind(objects, 'SecurityPolicy')
       .filter(
         (p) =>
-          p.kind === 'SecurityPolicy' &&
           p.metadata.namespace === route.metadata.namespace &&
           (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name),
       )

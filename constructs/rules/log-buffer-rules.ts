@@ -2,6 +2,7 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { parseQuantity } from '../model/quantity';
 import { NODE_BUFFER_SHARE } from '../platform/fluent-bit';
 import { describe, type KubeObject } from '../model/kube-object';
+import { ofKind } from './objects-of-kind';
 
 /*
  * Fluent Bit's filesystem buffer must fit the volume that holds it, or a long Elasticsearch outage fills
@@ -108,7 +109,7 @@ function volumeBudgetOf(values: Json, path: string, cluster: ClusterSpec): { byt
 /** Every Fluent Bit release: bounded queues whose worst case fits the volume that holds them. */
 export function logBufferProblems(objects: readonly KubeObject[], cluster: ClusterSpec): string[] {
   const problems: string[] = [];
-  const releases = objects.filter((o) => o.kind === 'HelmRelease' && (o.spec as Json)?.chart?.spec?.chart === 'fluent-bit');
+  const releases = ofKind(objects, 'HelmRelease').filter((o) => (o.spec as Json)?.chart?.spec?.chart === 'fluent-bit');
   for (const release of releases) {
     const values = (release.spec as Json).values ?? {};
     const config = values.config ?? {};

@@ -19,24 +19,32 @@ const DEFAULT_MODE = 0o644;
 const FILE_OWNER = 0;
 const ROOT_GROUP = 0;
 
+interface MountedFile {
+  readonly path: string;
+  readonly mode: number;
+  readonly from: string;
+}
+
+/** The files of one source of a volume (a Secret, a ConfigMap, the downward API), each with its mode. */
+function sourceFiles(kind: string, spec: Json, defaultMode: number | undefined): MountedFile[] {
+  const name = spec.name ?? spec.secretName ?? '';
+  const from = `${kind} ${name}`.trim();
+  const fallback = spec.defaultMode ?? defaultMode ?? DEFAULT_MODE;
+  if (spec.items?.length) return spec.items.map((item: Json) => ({ path: item.path, mode: item.mode ?? fallback, from }));
+  return [{ path: '*', mode: fallback, from }];
+}
+
 /** The files one volume puts in a container, each with its mode; `*` when every key of the source lands. */
-function filesOf(volume: Json): { path: string; mode: number; from: string }[] | undefined {
-  const source = (kind: string, spec: Json, defaultMode: number | undefined): { path: string; mode: number; from: string }[] => {
-    const name = spec.name ?? spec.secretName ?? '';
-    const from = `${kind} ${name}`.trim();
-    const fallback = spec.defaultMode ?? defaultMode ?? DEFAULT_MODE;
-    if (spec.items?.length) return spec.items.map((item: Json) => ({ path: item.path, mode: item.mode ?? fallback, from }));
-    return [{ path: '*', mode: fallback, from }];
-  };
-  if (volume.secret) return source('Secret', volume.secret, undefined);
-  if (volume.configMap) return source('ConfigMap', volume.configMap, undefined);
-  if (volume.downwardAPI) return source('downwardAPI', { ...volume.downwardAPI, name: '' }, undefined);
+function filesOf(volume: Json): MountedFile[] | undefined {
+  if (volume.secret) return sourceFiles('Secret', volume.secret, undefined);
+  if (volume.configMap) return sourceFiles('ConfigMap', volume.configMap, undefined);
+  if (volume.downwardAPI) return sourceFiles('downwardAPI', { ...volume.downwardAPI, name: '' }, undefined);
   if (volume.projected) {
     const defaultMode = volume.projected.defaultMode ?? DEFAULT_MODE;
     return (volume.projected.sources ?? []).flatMap((s: Json) => {
-      if (s.secret) return source('Secret', { ...s.secret, defaultMode: undefined }, defaultMode);
-      if (s.configMap) return source('ConfigMap', { ...s.configMap, defaultMode: undefined }, defaultMode);
-      if (s.downwardAPI) return source('downwardAPI', { ...s.downwardAPI, name: '', defaultMode: undefined }, defaultMode);
+      if (s.secret) return sourceFiles('Secret', { ...s.secret, defaultMode: undefined }, defaultMode);
+      if (s.configMap) return sourceFiles('ConfigMap', { ...s.configMap, defaultMode: undefined }, defaultMode);
+      if (s.downwardAPI) return sourceFiles('downwardAPI', { ...s.downwardAPI, name: '', defaultMode: undefined }, defaultMode);
       if (s.serviceAccountToken) return [{ path: s.serviceAccountToken.path, mode: defaultMode, from: 'serviceAccountToken' }];
       if (s.clusterTrustBundle) return [{ path: s.clusterTrustBundle.path, mode: defaultMode, from: 'clusterTrustBundle' }];
       return [];

@@ -2,8 +2,9 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { describe, type KubeObject } from '../model/kube-object';
 import { alertQueryProblems } from './alert-query-rules';
 import { podLabelsOf, podSpecOf } from './pod-template';
-import { backupCoverageProblems, statefulProblems } from './data-rules';
-import { edgeProblems, hostnameMatches, supplyProblems } from './edge-rules';
+import { backupCoverageCheckOver, statefulProblems } from './data-rules';
+import { edgeProblems, hostnameMatches, httpsListenersNamedBy, supplyProblems } from './edge-rules';
+import { byNamespace, ofKind, withKindIndex } from './objects-of-kind';
 import { kibanaProblems } from './kibana-rules';
 import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
@@ -50,19 +51,18 @@ export function hardeningProblems(objects: readonly KubeObject[]): string[] {
 }
 
 /** Every Deployment sits behind a default-deny NetworkPolicy, has a PDB, and is spread over zones. */
-export function coverageProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [];
-  const byNamespace = new Map<string | undefined, KubeObject[]>();
-  for (const o of objects) {
-    const list = byNamespace.get(o.metadata.namespace) ?? [];
-    list.push(o);
-    byNamespace.set(o.metadata.namespace, list);
-  }
-  const inNamespace = (kind: string, ns?: string) => (byNamespace.get(ns) ?? []).filter((o) => o.kind === kind);
-  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+export const coverageProblems = (objects: readonly KubeObject[]): string[] => objects.flatMap(coverageCheckOver(objects));
+
+/** coverageProblems of one object, a Deployment, in the light of its namespace's NetworkPolicies and PodDisruptionBudgets among these objects. */
+export const coverageCheckOver: NamespaceCheck = (objects) => {
+  const policiesIn = byNamespace(ofKind(objects, 'NetworkPolicy'));
+  const budgetsIn = byNamespace(ofKind(objects, 'PodDisruptionBudget'));
+  return (deployment) => {
+    const problems: string[] = [];
+    if (deployment.kind !== 'Deployment') return problems;
     const ns = deployment.metadata.namespace;
     const labels = podLabelsOf(deployment);
-    const policies = inNamespace('NetworkPolicy', ns).map((p) => p.spec as Json);
+    const policies = (policiesIn.get(ns) ?? []).map((p) => p.spec as Json);
     const denyAll = policies.some(
       (p) =>
         Object.keys(p.podSelector ?? {}).length === 0 && p.policyTypes?.includes('Ingress') && p.policyTypes?.includes('Egress') && !p.ingress && !p.egress,
@@ -70,7 +70,7 @@ export function coverageProblems(objects: readonly KubeObject[]): string[] {
     if (!denyAll) problems.push(`${describe(deployment)}: its namespace has no default-deny NetworkPolicy`);
     if (!policies.some((p) => p.ingress && selects(p.podSelector, labels)))
       problems.push(`${describe(deployment)}: no NetworkPolicy admits traffic to its pods`);
-    if (!inNamespace('PodDisruptionBudget', ns).some((p) => selects((p.spec as Json).selector, labels))) {
+    if (!(budgetsIn.get(ns) ?? []).some((p) => selects((p.spec as Json).selector, labels))) {
       problems.push(`${describe(deployment)}: no PodDisruptionBudget selects its pods`);
     }
     const spread = podSpecOf(deployment).topologySpreadConstraints ?? [];
@@ -78,18 +78,19 @@ export function coverageProblems(objects: readonly KubeObject[]): string[] {
       if (!spread.some((s: Json) => s.topologyKey === key && selects(s.labelSelector, labels)))
         problems.push(`${describe(deployment)}: not spread over ${key}`);
     }
-  }
-  return problems;
-}
+    return problems;
+  };
+};
 
 /** Every host of every HTTPRoute is attached to an HTTPS listener for that host (its own, or the shared `*.<domain>`). */
 export function routeProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
-  const gateways = new Map(objects.filter((o) => o.kind === 'Gateway').map((g) => [g.metadata.name, ((g.spec as Json)?.listeners ?? []) as Json[]]));
-  for (const route of objects.filter((o) => o.kind === 'HTTPRoute')) {
+  const gateways = new Map(ofKind(objects, 'Gateway').map((g) => [g.metadata.name, g]));
+  const attachedTo = httpsListenersNamedBy((name) => gateways.get(name));
+  for (const route of ofKind(objects, 'HTTPRoute')) {
     const spec = route.spec as Json;
     const refs: Json[] = spec.parentRefs ?? [];
-    const listeners = refs.flatMap((p) => (gateways.get(p.name) ?? []).filter((l) => l.name === p.sectionName && l.protocol === 'HTTPS'));
+    const listeners = refs.flatMap(attachedTo);
     for (const host of spec.hostnames ?? []) {
       if (!listeners.some((l) => hostnameMatches(l.hostname, host)))
         problems.push(`${describe(route)}: host ${host} is not attached to an HTTPS listener for it`);
@@ -118,11 +119,14 @@ export const OBJECT_RULES = {
   mountedFiles: (o) => mountedFileProblems([o]),
   exemptions: (o) => exemptionProblems([o]),
   recommendedLabels: (o) => recommendedLabelProblems([o]),
+  rbac: (o) => rbacProblems([o]),
 } satisfies Record<string, ObjectCheck>;
 
 /** The rules that judge each object in the light of its namespace: the thread that built a whole namespace may judge it there. */
 export const NAMESPACE_RULES = {
   scanner: scannerCheckOver,
+  coverage: coverageCheckOver,
+  backupCoverage: backupCoverageCheckOver,
 } satisfies Record<string, NamespaceCheck>;
 
 const eachObject = (rule: keyof typeof OBJECT_RULES, objects: readonly KubeObject[]): string[] => problemsOfEach(rule, OBJECT_RULES[rule], objects);
@@ -130,17 +134,19 @@ const eachInNamespace = (rule: keyof typeof NAMESPACE_RULES, objects: readonly K
   problemsOfEachInNamespace(rule, NAMESPACE_RULES[rule], objects);
 
 /** Every rule, over the objects of one cluster. */
-export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => [
+export const outputProblems = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => withKindIndex(() => everyRule(objects, cluster));
+
+const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string[] => [
   ...eachObject('hardening', objects),
-  ...coverageProblems(objects),
+  ...eachInNamespace('coverage', objects),
   ...routeProblems(objects),
   ...eachObject('publicSurface', objects),
   ...edgeProblems(objects),
   ...kibanaProblems(objects, cluster.internalAccess),
   ...eachObject('supply', objects),
   ...statefulProblems(objects),
-  ...backupCoverageProblems(objects),
-  ...rbacProblems(objects),
+  ...eachInNamespace('backupCoverage', objects),
+  ...eachObject('rbac', objects),
   ...eachObject('mountedFiles', objects),
   ...logBufferProblems(objects, cluster),
   ...alertQueryProblems(objects),

@@ -92,25 +92,32 @@ const appliesTo = (rule: Rule, target: Target): boolean => rule.on === 'all' || 
 /** A rule over each container (init containers too, unless `main`); `test` returns a message when it fails. */
 const perContainer = (test: (c: Json, obj: KubeObject) => string | undefined, options: { main?: boolean; skipJobs?: boolean } = {}): Rule => ({
   on: 'pods',
-  judge: ({ obj, containers }) =>
-    options.skipJobs && isJob(obj)
-      ? []
-      : containers
-          .filter(({ init }) => !(options.main && init))
-          .flatMap(({ c }) => {
-            const message = test(c, obj);
-            return message ? [{ container: c.name, message }] : [];
-          }),
+  judge: ({ obj, containers }) => {
+    const findings: Finding[] = [];
+    if (options.skipJobs && isJob(obj)) return findings;
+    for (const { c, init } of containers) {
+      if (options.main && init) continue;
+      const message = test(c, obj);
+      if (message) findings.push({ container: c.name, message });
+    }
+    return findings;
+  },
 });
 /** A rule over one kind; `test` returns the messages of its failures. */
 const onKind = (kinds: readonly string[], test: (obj: KubeObject, spec: Json, scope: Scope) => (string | undefined)[]): Rule => ({
   on: kinds,
-  judge: ({ obj }, scope) => test(obj, obj.spec as Json, scope).flatMap((message) => (message ? [{ message }] : [])),
+  judge: ({ obj }, scope) => findingsOf(test(obj, obj.spec as Json, scope)),
 });
 const onPod = (test: (pod: Json, obj: KubeObject, scope: Scope) => (string | undefined)[]): Rule => ({
   on: 'pods',
-  judge: ({ obj, pod }, scope) => test(pod, obj, scope).flatMap((message) => (message ? [{ message }] : [])),
+  judge: ({ obj, pod }, scope) => findingsOf(test(pod, obj, scope)),
 });
+/** The messages given, as findings; undefined ones are passes. (Rules run some 40 times on each of 30,000 objects: a loop, not a flatMap.) */
+function findingsOf(messages: readonly (string | undefined)[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const message of messages) if (message) findings.push({ message });
+  return findings;
+}
 /** A rule over every object. */
 const onAll = (judge: (target: Target) => Finding[]): Rule => ({ on: 'all', judge });
 
@@ -295,11 +302,13 @@ const RULES: { readonly [K in RuleCheck as `${K['scanner']}/${K['id']}`]: Rule }
   'kube-score/horizontalpodautoscaler-replicas': onKind(['HorizontalPodAutoscaler'], (_obj, spec) => [
     (spec.minReplicas ?? 1) < 2 ? `minReplicas is ${spec.minReplicas ?? 1}, below 2` : undefined,
   ]),
-  'kube-score/label-values': onAll(({ obj }) =>
-    Object.entries(obj.metadata.labels ?? {})
-      .filter(([, v]) => !LABEL_VALUE.test(v))
-      .map(([k, v]) => ({ message: `label ${k} has an invalid value "${v}"` })),
-  ),
+  'kube-score/label-values': onAll(({ obj }) => {
+    // A loop: this rule reads every label of every object.
+    const findings: Finding[] = [];
+    const labels = obj.metadata.labels ?? {};
+    for (const k of Object.keys(labels)) if (!LABEL_VALUE.test(labels[k])) findings.push({ message: `label ${k} has an invalid value "${labels[k]}"` });
+    return findings;
+  }),
 
   'polaris/tagNotSpecified': perContainer((c) =>
     /^.+:.+$/.test(c.image ?? '') && !/^.+:latest$/.test(c.image) ? undefined : `image ${c.image} has no tag or latest`,
@@ -418,11 +427,33 @@ export function exemptionsOf(meta: { readonly annotations?: Readonly<Record<stri
   const out = new Set<string>();
   for (const [key, value] of Object.entries(meta?.annotations ?? {})) {
     if (key === KUBE_SCORE_IGNORE) for (const id of value.split(',')) out.add(checkKeyOf('kube-score', id.trim()));
-    const polaris = POLARIS_EXEMPT.exec(key);
-    if (polaris && value.toLowerCase() === 'true') out.add(checkKeyOf('polaris', polaris[1]));
-    if (key.startsWith(KUBE_LINTER_IGNORE_PREFIX)) out.add(checkKeyOf('kube-linter', key.slice(KUBE_LINTER_IGNORE_PREFIX.length)));
+    const { polaris, kubeLinter } = checksNamedBy(key);
+    if (polaris && value.toLowerCase() === 'true') out.add(polaris);
+    if (kubeLinter) out.add(kubeLinter);
   }
   return out;
+}
+
+/** The checks an annotation key names, as `scanner/check`: Polaris's (exempt when its value is `true`) and kube-linter's. */
+interface NamedChecks {
+  readonly polaris?: string;
+  readonly kubeLinter?: string;
+}
+/** Each annotation key's, kept: every object asks, and they carry the same few dozen keys. */
+const namedChecks = new Map<string, NamedChecks>();
+const MAX_REMEMBERED_KEYS = 10_000;
+function checksNamedBy(key: string): NamedChecks {
+  let named = namedChecks.get(key);
+  if (!named) {
+    if (namedChecks.size >= MAX_REMEMBERED_KEYS) namedChecks.clear();
+    const polaris = POLARIS_EXEMPT.exec(key);
+    named = {
+      polaris: polaris ? checkKeyOf('polaris', polaris[1]) : undefined,
+      kubeLinter: key.startsWith(KUBE_LINTER_IGNORE_PREFIX) ? checkKeyOf('kube-linter', key.slice(KUBE_LINTER_IGNORE_PREFIX.length)) : undefined,
+    };
+    namedChecks.set(key, named);
+  }
+  return named;
 }
 
 /** RULES as a list, each key split once. */
@@ -473,7 +504,18 @@ export const scannerCheckOver: NamespaceCheck = (objects) => {
 };
 
 /** A reason worth the name: a few words, not a flag. */
-const isReason = (text: string | undefined) => !!text && text.trim().split(/\s+/).length >= 3;
+const isReason = (text: string | undefined) => !!text && wordCountOf(text) >= 3;
+/** Each reason's count of words, kept: thousands of objects give the same few reasons. */
+const wordCounts = new Map<string, number>();
+const MAX_REMEMBERED_REASONS = 10_000;
+function wordCountOf(text: string): number {
+  let count = wordCounts.get(text);
+  if (count === undefined) {
+    if (wordCounts.size >= MAX_REMEMBERED_REASONS) wordCounts.clear();
+    wordCounts.set(text, (count = text.trim().split(/\s+/).length));
+  }
+  return count;
+}
 const implemented = (scanner: Scanner, id: string) => checkKeyOf(scanner, id) in RULES;
 
 /**
@@ -497,25 +539,56 @@ export function exemptionProblems(objects: readonly KubeObject[]): string[] {
     }
     const exempt = exemptionsOf(obj.metadata);
     for (const key of exempt) {
-      const [scanner, id] = key.split('/') as [Scanner, string];
-      if (!implemented(scanner, id)) {
+      const { scanner, id, implemented, reasonKey } = exemptionNamed(key);
+      if (!implemented) {
         problems.push(
           `${describe(obj)}: exempt from ${scanner} ${id}, which synth does not judge: exempt only from a check of rules/scanner-checks.ts that scanner-rules implements`,
         );
       }
-      const reason = scanner === 'kube-linter' ? annotations[`${KUBE_LINTER_IGNORE_PREFIX}${id}`] : annotations[exemptionReasonKey(scanner, id)];
-      if (!isReason(reason)) {
-        const at = scanner === 'kube-linter' ? `the value of ${KUBE_LINTER_IGNORE_PREFIX}${id}` : exemptionReasonKey(scanner, id);
+      if (!isReason(annotations[reasonKey])) {
+        const at = scanner === 'kube-linter' ? `the value of ${reasonKey}` : reasonKey;
         problems.push(`${describe(obj)}: exempt from ${scanner} ${id} without a reason: write one in ${at}`);
       }
     }
-    for (const key of Object.keys(annotations).filter((k) => k.startsWith(EXEMPTION_REASON_PREFIX))) {
-      const [scanner, ...rest] = key.slice(EXEMPTION_REASON_PREFIX.length).split('.');
-      if (!exempt.has(checkKeyOf(scanner as Scanner, rest.join('.'))))
+    for (const key of Object.keys(annotations)) {
+      if (key.startsWith(EXEMPTION_REASON_PREFIX) && !exempt.has(reasonedCheckOf(key)))
         problems.push(`${describe(obj)}: ${key} gives a reason for an exemption it does not have`);
     }
   }
   return problems;
+}
+
+/** An exemption (`scanner/check`, as exemptionsOf gives it), split, whether synth judges its check, and the annotation that holds its reason. */
+interface Exemption {
+  readonly scanner: Scanner;
+  readonly id: string;
+  readonly implemented: boolean;
+  readonly reasonKey: string;
+}
+/** Each exemption's, and each reason key's check, kept: thousands of objects carry the same few dozen. */
+const exemptions = new Map<string, Exemption>();
+const reasonedChecks = new Map<string, string>();
+
+function exemptionNamed(key: string): Exemption {
+  let exemption = exemptions.get(key);
+  if (!exemption) {
+    if (exemptions.size >= MAX_REMEMBERED_KEYS) exemptions.clear();
+    const [scanner, id] = key.split('/') as [Scanner, string];
+    const reasonKey = scanner === 'kube-linter' ? `${KUBE_LINTER_IGNORE_PREFIX}${id}` : exemptionReasonKey(scanner, id);
+    exemptions.set(key, (exemption = { scanner, id, implemented: implemented(scanner, id), reasonKey }));
+  }
+  return exemption;
+}
+
+/** The exemption a reason annotation (`<prefix><scanner>.<check>`) gives the reason for, as `scanner/check`. */
+function reasonedCheckOf(key: string): string {
+  let check = reasonedChecks.get(key);
+  if (check === undefined) {
+    if (reasonedChecks.size >= MAX_REMEMBERED_KEYS) reasonedChecks.clear();
+    const [scanner, ...rest] = key.slice(EXEMPTION_REASON_PREFIX.length).split('.');
+    reasonedChecks.set(key, (check = checkKeyOf(scanner as Scanner, rest.join('.'))));
+  }
+  return check;
 }
 
 function podTemplateMetaOf(obj: KubeObject): { annotations?: Record<string, string> } | undefined {
@@ -523,15 +596,20 @@ function podTemplateMetaOf(obj: KubeObject): { annotations?: Record<string, stri
   return obj.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.metadata : podSpecOf(obj) && obj.kind !== 'Pod' ? spec?.template?.metadata : undefined;
 }
 
+const RECOMMENDED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
+
 /** The recommended labels the scanners read: name and instance on every workload and on its pods. */
 export function recommendedLabelProblems(objects: readonly KubeObject[]): string[] {
-  const required = ['app.kubernetes.io/name', 'app.kubernetes.io/instance'];
-  return objects
-    .filter((o) => podSpecOf(o))
-    .flatMap((o) => [
-      ...required.filter((l) => !o.metadata.labels?.[l]).map((l) => `${describe(o)}: has no label ${l}`),
-      ...(o.kind === 'Pod' ? [] : required.filter((l) => !podLabelsOf(o)[l]).map((l) => `${describe(o)}: its pods have no label ${l}`)),
-    ]);
+  // A loop: this rule judges every object, one at a time (rules/object-verdicts.ts).
+  const problems: string[] = [];
+  for (const o of objects) {
+    if (!podSpecOf(o)) continue;
+    for (const l of RECOMMENDED_LABELS) if (!o.metadata.labels?.[l]) problems.push(`${describe(o)}: has no label ${l}`);
+    if (o.kind === 'Pod') continue;
+    const podLabels = podLabelsOf(o);
+    for (const l of RECOMMENDED_LABELS) if (!podLabels[l]) problems.push(`${describe(o)}: its pods have no label ${l}`);
+  }
+  return problems;
 }
 
 /** The ids of the checks this module implements, for the table's test. */

@@ -105,11 +105,25 @@ export const describeSubject = (s: Subject): string => `${s.kind} ${s.namespace 
 type Powers = ReturnType<typeof judgePowers>;
 /** Kept per rules array: every binding of a role shares its rules, and the paths judge them once per grant and visit. */
 const powersByRules = new WeakMap<readonly RbacRule[], Powers>();
+/**
+ * And per rules text: each app's Roles are alike but each has rules arrays of its own (1,000 apps, some
+ * 3,000 Roles, a few dozen distinct rule sets). Cleared when full, so it stays small in a long-lived process.
+ */
+const powersByText = new Map<string, Powers>();
+const MAX_RULE_SETS = 10_000;
 
 /** What a set of rules lets one do in a namespace (or everywhere). */
 function powersOf(rules: readonly RbacRule[]): Powers {
   let powers = powersByRules.get(rules);
-  if (!powers) powersByRules.set(rules, (powers = judgePowers(rules)));
+  if (!powers) {
+    const text = JSON.stringify(rules);
+    powers = powersByText.get(text);
+    if (!powers) {
+      if (powersByText.size >= MAX_RULE_SETS) powersByText.clear();
+      powersByText.set(text, (powers = judgePowers(rules)));
+    }
+    powersByRules.set(rules, powers);
+  }
   return powers;
 }
 

@@ -26,15 +26,14 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
   const podsOf = groupBy(network.pods, (p) => p.namespace);
   const axes: Axes = { titleOf, order, axisOf: axesOf(network), outsideText: new Map() };
   const columnAt = new Map(matrix.columns.map((c, i) => [c.id, i]));
-  const emptyRow = matrix.columns.map(() => NONE);
-  const matrixRow = (row: string): string[] => {
-    const cells = [...emptyRow];
+  const matrixRow = cellsOfRow(matrix.columns.length, (row) => {
+    const filled: (readonly [number, string])[] = [];
     for (const [column, ports] of matrix.cellsOf(row)) {
       const at = columnAt.get(column);
-      if (at !== undefined) cells[at] = cell(ports);
+      if (at !== undefined) filled.push([at, cell(ports)]);
     }
-    return cells;
-  };
+    return filled;
+  });
   return [
     `# Who can reach what: ${network.cluster}`,
     '',
@@ -46,7 +45,7 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
     '',
     `| from \\ to | ${matrix.columns.map((c) => titleOf.get(c.id)).join(' | ')} |`,
     `|---|${matrix.columns.map(() => '---').join('|')}|`,
-    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrixRow(r.id).join(' | ')} |`),
+    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrixRow(r.id)} |`),
     '',
     '## Outside the pods',
     '',
@@ -70,6 +69,28 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
     }),
     '',
   ].join('\n');
+}
+
+/**
+ * A matrix row's cells as `cells.join(' | ')` prints them, `NONE` where none is given. A thousand apps make
+ * a thousand rows of a thousand cells, nearly all NONE: the runs of NONE are cut from one string, not
+ * joined cell by cell.
+ */
+function cellsOfRow(columns: number, filledCellsOf: (row: string) => (readonly [number, string])[]): (row: string) => string {
+  const cellWithSeparator = `${NONE} | `;
+  const noneRun = cellWithSeparator.repeat(columns);
+  return (row) => {
+    const filled = filledCellsOf(row).sort((a, b) => a[0] - b[0]);
+    let text = '';
+    let next = 0;
+    for (const [at, cellText] of filled) {
+      text += `${noneRun.slice(0, (at - next) * cellWithSeparator.length)}${cellText} | `;
+      next = at + 1;
+    }
+    text += noneRun.slice(0, (columns - next) * cellWithSeparator.length);
+    // Each cell above ends with the separator; the row's last does not.
+    return text.slice(0, -' | '.length);
+  };
 }
 
 const podTitle = (pod: PodGroup): string => `${pod.kind} \`${pod.name}\``;

@@ -91,23 +91,39 @@ export function namespaceMatrixOf(network: ClusterNetwork, sources: readonly Sou
   const namespaces = network.namespaces.map((n) => ({ id: `ns:${n.name}`, title: n.name }));
   const rows = [...namespaces, ...network.externals.filter((e) => e.sourceAddress).map((e) => ({ id: e.id, title: e.title }))];
   const columns = [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))];
-  // By row, then column: the table asks for every cell, most of them empty.
-  const cells = new Map<string, Map<string, PortSet>>();
   const axisOfEndpoint = axesOf(network);
-  const add = (inRow: Map<string, PortSet>, to: Endpoint, ports: PortSet) => {
-    const column = axisOfEndpoint(to);
+  const add = (inRow: Map<string, PortSet>, column: string, ports: PortSet) => {
     inRow.set(column, (inRow.get(column) ?? PortSet.NONE).union(ports));
   };
-  // A shared list of outside flows adds to a row once: adding it again changes no union.
-  const added = new Map<string, Set<readonly OutsideFlow[]>>();
+  // Each row's sources, with the distinct shared lists of outside flows among them: adding a list again changes no union.
+  const sourcesOf = new Map<string, { toPods: (readonly Flow[])[]; toOutside: Set<readonly OutsideFlow[]> }>();
   for (const { from, toPods, toOutside } of sources) {
     const row = axisOfEndpoint(from);
-    const inRow = cells.get(row) ?? cells.set(row, new Map()).get(row)!;
-    for (const flow of toPods) add(inRow, flow.to, flow.ports);
-    const addedToRow = added.get(row) ?? added.set(row, new Set()).get(row)!;
-    if (addedToRow.has(toOutside)) continue;
-    addedToRow.add(toOutside);
-    for (const flow of toOutside) add(inRow, flow.to, flow.ports);
+    const ofRow = sourcesOf.get(row) ?? sourcesOf.set(row, { toPods: [], toOutside: new Set() }).get(row)!;
+    ofRow.toPods.push(toPods);
+    ofRow.toOutside.add(toOutside);
+  }
+  // The outside cells of the rows whose pods share the same lists (at 1,000 apps, most rows share a few),
+  // summed once per combination, by the lists' numbers.
+  const listNumber = new Map<readonly OutsideFlow[], number>();
+  const outsideCells = new Map<string, ReadonlyMap<string, PortSet>>();
+  const outsideCellsOf = (lists: ReadonlySet<readonly OutsideFlow[]>): ReadonlyMap<string, PortSet> => {
+    const key = [...lists].map((list) => listNumber.get(list) ?? listNumber.set(list, listNumber.size).get(list)!).join(',');
+    let cells = outsideCells.get(key);
+    if (!cells) {
+      const summed = new Map<string, PortSet>();
+      for (const list of lists) for (const flow of list) add(summed, axisOfEndpoint(flow.to), flow.ports);
+      cells = summed;
+      outsideCells.set(key, cells);
+    }
+    return cells;
+  };
+  // By row, then column: the table asks for every cell, most of them empty.
+  const cells = new Map<string, Map<string, PortSet>>();
+  for (const [row, { toPods, toOutside }] of sourcesOf) {
+    const inRow = new Map(outsideCellsOf(toOutside));
+    for (const flows of toPods) for (const flow of flows) add(inRow, axisOfEndpoint(flow.to), flow.ports);
+    cells.set(row, inRow);
   }
   const noCells: ReadonlyMap<string, PortSet> = new Map();
   return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE, cellsOf: (row) => cells.get(row) ?? noCells };

@@ -53,6 +53,11 @@ interface Side {
    * with the same rules' texts shares one.
    */
   readonly toAddress: Map<string, PortSet>;
+  /**
+   * The ingress ports from each address outside the pods; null when a rule names a port by name, which
+   * each destination pod resolves its own way. The internet and the API server ask about every pod.
+   */
+  fromAddress?: Map<string, PortSet> | null;
   /** Built on first use. */
   index?: PeerIndex;
   /** egressReach(), worked out on first use. */
@@ -317,7 +322,19 @@ export class PolicyEvaluator implements FlowEvaluator {
     const side = this.sideOf(pod, 'ingress');
     if (!side.isolated) return PortSet.ALL;
     if (from.pod && this.isModelled(from.pod) && this.isModelled(pod)) return this.portsNaming(pod, side, 'ingress', from.pod);
-    return this.portsMatching(side, from, pod);
+    const fromAddress = from.pod ? null : this.fromAddressOf(side);
+    if (!fromAddress) return this.portsMatching(side, from, pod);
+    let ports = fromAddress.get(from.address);
+    if (!ports) {
+      ports = this.portsMatching(side, from, pod);
+      fromAddress.set(from.address, ports);
+    }
+    return ports;
+  }
+
+  private fromAddressOf(side: Side): Map<string, PortSet> | null {
+    if (side.fromAddress === undefined) side.fromAddress = side.rules.some(({ rule }) => this.fixedPortsOf(rule) === null) ? null : new Map();
+    return side.fromAddress;
   }
 
   /** The union of the ports of the side's rules whose peers match `other`, testing each peer. */
@@ -334,6 +351,11 @@ export class PolicyEvaluator implements FlowEvaluator {
   }
 
   private portsOfRule(rule: PolicyRule, destination: PodGroup | undefined): PortSet {
+    return this.fixedPortsOf(rule) ?? portsOf(rule.ports, destination);
+  }
+
+  /** The rule's ports when it names none by name, the same for every destination; null when it does. */
+  private fixedPortsOf(rule: PolicyRule): PortSet | null {
     let ports = this.fixedPorts.get(rule);
     if (ports === undefined) {
       if (rule.ports?.some((p) => typeof p.port === 'string')) ports = null;
@@ -344,7 +366,7 @@ export class PolicyEvaluator implements FlowEvaluator {
       }
       this.fixedPorts.set(rule, ports);
     }
-    return ports ?? portsOf(rule.ports, destination);
+    return ports;
   }
 
   /** Whether the pod is the network's own (not one made up by a caller), so the peer indexes know it. */

@@ -21,10 +21,22 @@ export interface NamespaceMatrix {
   readonly rows: readonly MatrixAxis[];
   /** Destinations: every namespace, then every external endpoint. */
   readonly columns: readonly MatrixAxis[];
+  /** How many of the columns, the first ones, are namespaces. */
+  readonly namespaceColumns: number;
   /** The ports any pod (or the endpoint) of the row may open to any of the column; empty when none. */
   cell(row: string, column: string): PortSet;
-  /** The row's cells that are not empty, by column: at a thousand apps most of a row's thousand cells are. */
-  cellsOf(row: string): ReadonlyMap<string, PortSet>;
+  /** The row's cells that are not empty: at a thousand apps most of a row's thousand cells are. */
+  cellsOf(row: string): RowCells;
+}
+
+/**
+ * A row's cells that are not empty, by column, in two parts: flows to pods fall in the namespaces'
+ * columns, flows to the outside in the external endpoints' columns.
+ */
+export interface RowCells {
+  readonly toPods: ReadonlyMap<string, PortSet>;
+  /** The same object for the rows whose pods share the same lists of outside flows: at 1,000 apps, most rows share a few. */
+  readonly toOutside: ReadonlyMap<string, PortSet>;
 }
 
 /** The matrix axis an endpoint belongs to. */
@@ -103,8 +115,7 @@ export function namespaceMatrixOf(network: ClusterNetwork, sources: readonly Sou
     ofRow.toPods.push(toPods);
     ofRow.toOutside.add(toOutside);
   }
-  // The outside cells of the rows whose pods share the same lists (at 1,000 apps, most rows share a few),
-  // summed once per combination, by the lists' numbers.
+  // The outside cells of the rows whose pods share the same lists, summed once per combination, by the lists' numbers.
   const listNumber = new Map<readonly OutsideFlow[], number>();
   const outsideCells = new Map<string, ReadonlyMap<string, PortSet>>();
   const outsideCellsOf = (lists: ReadonlySet<readonly OutsideFlow[]>): ReadonlyMap<string, PortSet> => {
@@ -119,12 +130,21 @@ export function namespaceMatrixOf(network: ClusterNetwork, sources: readonly Sou
     return cells;
   };
   // By row, then column: the table asks for every cell, most of them empty.
-  const cells = new Map<string, Map<string, PortSet>>();
+  const cells = new Map<string, RowCells>();
   for (const [row, { toPods, toOutside }] of sourcesOf) {
-    const inRow = new Map(outsideCellsOf(toOutside));
-    for (const flows of toPods) for (const flow of flows) add(inRow, axisOfEndpoint(flow.to), flow.ports);
-    cells.set(row, inRow);
+    const podCells = new Map<string, PortSet>();
+    for (const flows of toPods) for (const flow of flows) add(podCells, axisOfEndpoint(flow.to), flow.ports);
+    cells.set(row, { toPods: podCells, toOutside: outsideCellsOf(toOutside) });
   }
-  const noCells: ReadonlyMap<string, PortSet> = new Map();
-  return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE, cellsOf: (row) => cells.get(row) ?? noCells };
+  const noCells: RowCells = { toPods: new Map(), toOutside: new Map() };
+  return {
+    rows,
+    columns,
+    namespaceColumns: namespaces.length,
+    cell: (row, column) => {
+      const { toPods, toOutside } = cells.get(row) ?? noCells;
+      return (toPods.get(column) ?? PortSet.NONE).union(toOutside.get(column) ?? PortSet.NONE);
+    },
+    cellsOf: (row) => cells.get(row) ?? noCells,
+  };
 }

@@ -64,28 +64,31 @@ export interface SourceFlows {
 export function sourceFlowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): SourceFlows[] {
   const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
   const order = new Map(network.pods.map((d, i) => [d.id, i]));
-  // Pods whose egress peers read alike share one reach: its pods are put in order once.
+  // Pods whose egress peers read alike share one reach, and most pods one set of pods that admit them:
+  // each set's pods are put in order once.
   const ordered = new Map<ReadonlySet<string>, PodGroup[]>();
-  const inOrder = (reach: ReadonlySet<string>): PodGroup[] => {
-    let candidates = ordered.get(reach);
+  const inOrder = (ids: ReadonlySet<string>): PodGroup[] => {
+    let candidates = ordered.get(ids);
     if (!candidates) {
-      candidates = [...reach]
+      candidates = [...ids]
         .map((id) => order.get(id))
         .filter((i) => i !== undefined)
         .sort((a, b) => a - b)
         .map((i) => network.pods[i]);
-      ordered.set(reach, candidates);
+      ordered.set(ids, candidates);
     }
     return candidates;
   };
   return sources.map((from) => {
     // Only the pods its egress rules name can be reached, and of those only the ones whose ingress rules
-    // name it; every other pair is NONE.
+    // name it; every other pair is NONE. The smaller set is walked and the other asked: a platform pod
+    // that may reach the whole VPC, so every pod, is admitted by a few.
     const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
     const admitting = from.type === 'pods' ? evaluator.admittedBy(from) : undefined;
+    const [walked, asked] = !reach || (admitting && admitting.size < reach.size) ? [admitting, reach] : [reach, admitting];
     const toPods: Flow[] = [];
-    for (const to of reach ? inOrder(reach) : network.pods) {
-      if (admitting && !admitting.has(to.id)) continue;
+    for (const to of walked ? inOrder(walked) : network.pods) {
+      if (asked && !asked.has(to.id)) continue;
       const ports = evaluator.portsBetween(from, to);
       if (!ports.isEmpty()) toPods.push({ from, to, ports });
     }

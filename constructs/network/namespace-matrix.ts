@@ -81,10 +81,10 @@ export function sourceFlowsOf(network: ClusterNetwork, evaluator: PolicyEvaluato
   };
   return sources.map((from) => {
     // Only the pods its egress rules name can be reached, and of those only the ones whose ingress rules
-    // name it; every other pair is NONE. The smaller set is walked and the other asked: a platform pod
-    // that may reach the whole VPC, so every pod, is admitted by a few.
+    // (or ipBlocks, for the outside) name it; every other pair is NONE. The smaller set is walked and the
+    // other asked: a platform pod that may reach the whole VPC, so every pod, is admitted by a few.
     const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
-    const admitting = from.type === 'pods' ? evaluator.admittedBy(from) : undefined;
+    const admitting = from.type === 'pods' ? evaluator.admittedBy(from) : from.sourceAddress ? evaluator.admittedFromAddress(from.sourceAddress) : undefined;
     const [walked, asked] = !reach || (admitting && admitting.size < reach.size) ? [admitting, reach] : [reach, admitting];
     const toPods: Flow[] = [];
     for (const to of walked ? inOrder(walked) : network.pods) {

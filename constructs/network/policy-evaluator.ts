@@ -85,7 +85,7 @@ interface AdmittingIndex {
   readonly byPod: ReadonlyMap<string, readonly string[]>;
   /** Pods whose rules' ipBlocks hold a pod address, by the address. */
   readonly byAddress: ReadonlyMap<string, readonly string[]>;
-  /** The answers shared by the pods no selector names, by their address. */
+  /** admittedFromAddress(), by the address: the answers shared by the pods no selector names, and the outside's. */
   readonly sets: Map<string, ReadonlySet<string>>;
 }
 
@@ -176,12 +176,33 @@ export class PolicyEvaluator implements FlowEvaluator {
     const byPod = admitting.byPod.get(pod.id) ?? [];
     const byAddress = admitting.byAddress.get(pod.address) ?? [];
     // Most pods are named by nobody's ingress: they share the set of their address.
-    const key = byPod.length === 0 ? pod.address : undefined;
-    const known = key === undefined ? undefined : admitting.sets.get(key);
-    if (known) return known;
-    const ids = new Set([...admitting.anyone, ...byAddress, ...byPod]);
-    if (key !== undefined) admitting.sets.set(key, ids);
+    if (byPod.length === 0) return this.admittedFromAddress(pod.address);
+    return new Set([...admitting.anyone, ...byAddress, ...byPod]);
+  }
+
+  /**
+   * The ids of the pods whose ingress may admit a connection from the address, ports aside: those no
+   * ingress policy isolates, those with a rule without peers, and those whose ipBlocks hold it. Every
+   * other pod gets PortSet.NONE from portsBetween() from an outside endpoint at that address.
+   */
+  admittedFromAddress(address: string): ReadonlySet<string> {
+    const admitting = (this.admitting ??= this.admittingIndex());
+    let ids = admitting.sets.get(address);
+    if (!ids) {
+      ids = new Set([...admitting.anyone, ...(admitting.byAddress.get(address) ?? this.holdingAddress(address))]);
+      admitting.sets.set(address, ids);
+    }
     return ids;
+  }
+
+  /** The ids of the isolated pods whose ingress rules' ipBlocks hold an address that no pod of the network has. */
+  private holdingAddress(address: string): string[] {
+    return this.network.pods
+      .filter((destination) => {
+        const side = this.sideOf(destination, 'ingress');
+        return side.isolated && (side.index ??= this.indexOf(side)).anything.length === 0 && this.rulesHolding(side, address).length > 0;
+      })
+      .map((destination) => destination.id);
   }
 
   private admittingIndex(): AdmittingIndex {
@@ -322,7 +343,7 @@ export class PolicyEvaluator implements FlowEvaluator {
     const side = this.sideOf(pod, 'ingress');
     if (!side.isolated) return PortSet.ALL;
     if (from.pod && this.isModelled(from.pod) && this.isModelled(pod)) return this.portsNaming(pod, side, 'ingress', from.pod);
-    const fromAddress = from.pod ? null : this.fromAddressOf(side);
+    const fromAddress = from.pod || !this.isModelled(pod) ? null : this.fromAddressOf(side);
     if (!fromAddress) return this.portsMatching(side, from, pod);
     let ports = fromAddress.get(from.address);
     if (!ports) {

@@ -151,7 +151,10 @@ function podLine(pod: PodGroup, out: readonly SourceFlows[], into: readonly Flow
  * two print apart, and the outside's text is shared by the pods whose egress reads alike.
  */
 function outTextOf({ toPods, toOutside }: SourceFlows, axes: Axes): string {
-  return [summed(toPods, (f) => f.to, axes).join('; '), outsideTextOf(toOutside, axes)].filter((text) => text !== '').join('; ');
+  const podsText = summed(toPods, (f) => f.to, axes).join('; ');
+  const outsideText = outsideTextOf(toOutside, axes);
+  // Concatenated, not joined: the outside's text runs to thousands of characters, and a join copies it for every pod.
+  return podsText && outsideText ? `${podsText}; ${outsideText}` : podsText || outsideText;
 }
 
 function outsideTextOf(flows: readonly OutsideFlow[], axes: Axes): string {

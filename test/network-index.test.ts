@@ -73,6 +73,27 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('the %s reachability table'
     expect(closed).not.toEqual(everyPairFlows(network, new PolicyEvaluator(network)));
   });
 
+  test('an index of the pods that admit an outside address that leaves out a pod would lose flows, and the comparison sees it', () => {
+    expect(network.externals.some((e) => e.sourceAddress)).toBe(true);
+    // Broken index: no pod admits the internet or the API server.
+    class Deaf extends PolicyEvaluator {
+      admittedFromAddress(): ReadonlySet<string> {
+        return new Set();
+      }
+    }
+    const deaf = flowsOf(network, new Deaf(network)).map((f) => `${f.from.id} -> ${f.to.id}: ${f.ports.format()}`);
+    expect(deaf).not.toEqual(everyPairFlows(network, new PolicyEvaluator(network)));
+  });
+
+  test('has sources admitted by fewer pods than they may reach, whose admitting pods are walked instead', () => {
+    const evaluator = new PolicyEvaluator(network);
+    const fewer = network.pods.filter((p) => {
+      const reach = evaluator.egressReach(p);
+      return reach === undefined || evaluator.admittedBy(p).size < reach.size;
+    });
+    expect(fewer.length).toBeGreaterThan(0);
+  });
+
   test('a shared list of outside flows that is wrong for a pod would show, and the comparison sees it', () => {
     // Broken sharing: every pod gets the outside flows of the first pod.
     const first = network.pods[0];

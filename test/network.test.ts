@@ -254,6 +254,40 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s: the inten
     for (const ns of s.network.namespaces) expect(file).toContain(`### \`${ns.name}\``);
     for (const app of s.apps) expect(file).toMatch(new RegExp(`\\| \`${GATEWAY_PROXY_NAMESPACE}\` \\|[^\\n]*\\b${app.port}\\b`));
   });
+
+  test("network.md's matrix rows print each cell of the matrix, column by column", () => {
+    const rows = plainMatrixRows(s.network);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(matrixRowsIn(renderNetworkTable(s.network))).toEqual(rows);
+  });
+});
+
+/** The rows of the table's matrix: the lines after its heading, the blank line, the header and the separator, up to the next blank line. */
+function matrixRowsIn(table: string): string[] {
+  const lines = table.split('\n');
+  const heading = lines.indexOf('## Matrix (rows: from, columns: to)');
+  expect(heading).toBeGreaterThan(0);
+  return lines.slice(heading + 4, lines.indexOf('', heading + 2));
+}
+
+/**
+ * The matrix rows as the table would print them cell by cell: the table prints the runs of empty cells
+ * and the outside part that rows share once, which must come to the same text.
+ */
+function plainMatrixRows(network: ClusterNetwork): string[] {
+  const matrix = namespaceMatrixOf(network, sourceFlowsOf(network, new PolicyEvaluator(network)));
+  const titleOf = (a: { id: string; title: string }) => (a.id.startsWith('ns:') ? `\`${a.title}\`` : a.title);
+  return matrix.rows.map((row) => {
+    const cells = matrix.columns.map((column) => matrix.cell(row.id, column.id)).map((ports) => (ports.isEmpty() ? '·' : ports.format()));
+    return `| ${titleOf(row)} | ${cells.join(' | ')} |`;
+  });
+}
+
+test('the plain matrix rows tell a table of other policies apart', () => {
+  const real = SCENARIOS[0];
+  const [app] = namespacesOf(real, 'app');
+  const opened = withPolicies(real, adding(policy(app, 'oops', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] })));
+  expect(matrixRowsIn(renderNetworkTable(opened.network))).not.toEqual(plainMatrixRows(real.network));
 });
 
 // ---------------------------------------------------------------------------------------------------

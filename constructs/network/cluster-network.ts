@@ -35,9 +35,12 @@ export function clusterNetworkOf(input: ClusterNetworkInput): ClusterNetwork {
       const kind: NamespaceKind = labels[PART_OF] === 'platform' ? 'platform' : labels[PART_OF] === 'webapps' ? 'app' : 'cluster';
       return { name: o.metadata.name, labels, kind };
     });
-  const known = [...declared, ...clusterNamespacesOf(apps).filter((n) => !declared.some((d) => d.name === n.name))];
+  // Looked up by name: a thousand apps make a thousand namespaces.
+  const declaredNames = new Set(declared.map((d) => d.name));
+  const known = [...declared, ...clusterNamespacesOf(apps).filter((n) => !declaredNames.has(n.name))];
+  const knownNames = new Set(known.map((n) => n.name));
   const undeclared = [...new Set(pods.map((p) => p.namespace))]
-    .filter((ns) => !known.some((n) => n.name === ns))
+    .filter((ns) => !knownNames.has(ns))
     .map((name): NamespaceView => ({ name, labels: { [NAMESPACE_NAME_LABEL]: name }, kind: 'cluster' }));
   const namespaces = [...known, ...undeclared].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
   return {

@@ -21,10 +21,22 @@ export interface NamespaceMatrix {
   readonly rows: readonly MatrixAxis[];
   /** Destinations: every namespace, then every external endpoint. */
   readonly columns: readonly MatrixAxis[];
+  /** How many of the columns, the first ones, are namespaces. */
+  readonly namespaceColumns: number;
   /** The ports any pod (or the endpoint) of the row may open to any of the column; empty when none. */
   cell(row: string, column: string): PortSet;
-  /** The row's cells that are not empty, by column: at a thousand apps most of a row's thousand cells are. */
-  cellsOf(row: string): ReadonlyMap<string, PortSet>;
+  /** The row's cells that are not empty: at a thousand apps most of a row's thousand cells are. */
+  cellsOf(row: string): RowCells;
+}
+
+/**
+ * A row's cells that are not empty, by column, in two parts: flows to pods fall in the namespaces'
+ * columns, flows to the outside in the external endpoints' columns.
+ */
+export interface RowCells {
+  readonly toPods: ReadonlyMap<string, PortSet>;
+  /** The same object for the rows whose pods share the same lists of outside flows: at 1,000 apps, most rows share a few. */
+  readonly toOutside: ReadonlyMap<string, PortSet>;
 }
 
 /** The matrix axis an endpoint belongs to. */
@@ -52,28 +64,31 @@ export interface SourceFlows {
 export function sourceFlowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): SourceFlows[] {
   const sources: Endpoint[] = [...network.pods, ...network.externals.filter((e) => e.sourceAddress)];
   const order = new Map(network.pods.map((d, i) => [d.id, i]));
-  // Pods whose egress peers read alike share one reach: its pods are put in order once.
+  // Pods whose egress peers read alike share one reach, and most pods one set of pods that admit them:
+  // each set's pods are put in order once.
   const ordered = new Map<ReadonlySet<string>, PodGroup[]>();
-  const inOrder = (reach: ReadonlySet<string>): PodGroup[] => {
-    let candidates = ordered.get(reach);
+  const inOrder = (ids: ReadonlySet<string>): PodGroup[] => {
+    let candidates = ordered.get(ids);
     if (!candidates) {
-      candidates = [...reach]
+      candidates = [...ids]
         .map((id) => order.get(id))
         .filter((i) => i !== undefined)
         .sort((a, b) => a - b)
         .map((i) => network.pods[i]);
-      ordered.set(reach, candidates);
+      ordered.set(ids, candidates);
     }
     return candidates;
   };
   return sources.map((from) => {
     // Only the pods its egress rules name can be reached, and of those only the ones whose ingress rules
-    // name it; every other pair is NONE.
+    // (or ipBlocks, for the outside) name it; every other pair is NONE. The smaller set is walked and the
+    // other asked: a platform pod that may reach the whole VPC, so every pod, is admitted by a few.
     const reach = from.type === 'pods' ? evaluator.egressReach(from) : undefined;
-    const admitting = from.type === 'pods' ? evaluator.admittedBy(from) : undefined;
+    const admitting = from.type === 'pods' ? evaluator.admittedBy(from) : from.sourceAddress ? evaluator.admittedFromAddress(from.sourceAddress) : undefined;
+    const [walked, asked] = !reach || (admitting && admitting.size < reach.size) ? [admitting, reach] : [reach, admitting];
     const toPods: Flow[] = [];
-    for (const to of reach ? inOrder(reach) : network.pods) {
-      if (admitting && !admitting.has(to.id)) continue;
+    for (const to of walked ? inOrder(walked) : network.pods) {
+      if (asked && !asked.has(to.id)) continue;
       const ports = evaluator.portsBetween(from, to);
       if (!ports.isEmpty()) toPods.push({ from, to, ports });
     }
@@ -91,24 +106,48 @@ export function namespaceMatrixOf(network: ClusterNetwork, sources: readonly Sou
   const namespaces = network.namespaces.map((n) => ({ id: `ns:${n.name}`, title: n.name }));
   const rows = [...namespaces, ...network.externals.filter((e) => e.sourceAddress).map((e) => ({ id: e.id, title: e.title }))];
   const columns = [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))];
-  // By row, then column: the table asks for every cell, most of them empty.
-  const cells = new Map<string, Map<string, PortSet>>();
   const axisOfEndpoint = axesOf(network);
-  const add = (inRow: Map<string, PortSet>, to: Endpoint, ports: PortSet) => {
-    const column = axisOfEndpoint(to);
+  const add = (inRow: Map<string, PortSet>, column: string, ports: PortSet) => {
     inRow.set(column, (inRow.get(column) ?? PortSet.NONE).union(ports));
   };
-  // A shared list of outside flows adds to a row once: adding it again changes no union.
-  const added = new Map<string, Set<readonly OutsideFlow[]>>();
+  // Each row's sources, with the distinct shared lists of outside flows among them: adding a list again changes no union.
+  const sourcesOf = new Map<string, { toPods: (readonly Flow[])[]; toOutside: Set<readonly OutsideFlow[]> }>();
   for (const { from, toPods, toOutside } of sources) {
     const row = axisOfEndpoint(from);
-    const inRow = cells.get(row) ?? cells.set(row, new Map()).get(row)!;
-    for (const flow of toPods) add(inRow, flow.to, flow.ports);
-    const addedToRow = added.get(row) ?? added.set(row, new Set()).get(row)!;
-    if (addedToRow.has(toOutside)) continue;
-    addedToRow.add(toOutside);
-    for (const flow of toOutside) add(inRow, flow.to, flow.ports);
+    const ofRow = sourcesOf.get(row) ?? sourcesOf.set(row, { toPods: [], toOutside: new Set() }).get(row)!;
+    ofRow.toPods.push(toPods);
+    ofRow.toOutside.add(toOutside);
   }
-  const noCells: ReadonlyMap<string, PortSet> = new Map();
-  return { rows, columns, cell: (row, column) => cells.get(row)?.get(column) ?? PortSet.NONE, cellsOf: (row) => cells.get(row) ?? noCells };
+  // The outside cells of the rows whose pods share the same lists, summed once per combination, by the lists' numbers.
+  const listNumber = new Map<readonly OutsideFlow[], number>();
+  const outsideCells = new Map<string, ReadonlyMap<string, PortSet>>();
+  const outsideCellsOf = (lists: ReadonlySet<readonly OutsideFlow[]>): ReadonlyMap<string, PortSet> => {
+    const key = [...lists].map((list) => listNumber.get(list) ?? listNumber.set(list, listNumber.size).get(list)!).join(',');
+    let cells = outsideCells.get(key);
+    if (!cells) {
+      const summed = new Map<string, PortSet>();
+      for (const list of lists) for (const flow of list) add(summed, axisOfEndpoint(flow.to), flow.ports);
+      cells = summed;
+      outsideCells.set(key, cells);
+    }
+    return cells;
+  };
+  // By row, then column: the table asks for every cell, most of them empty.
+  const cells = new Map<string, RowCells>();
+  for (const [row, { toPods, toOutside }] of sourcesOf) {
+    const podCells = new Map<string, PortSet>();
+    for (const flows of toPods) for (const flow of flows) add(podCells, axisOfEndpoint(flow.to), flow.ports);
+    cells.set(row, { toPods: podCells, toOutside: outsideCellsOf(toOutside) });
+  }
+  const noCells: RowCells = { toPods: new Map(), toOutside: new Map() };
+  return {
+    rows,
+    columns,
+    namespaceColumns: namespaces.length,
+    cell: (row, column) => {
+      const { toPods, toOutside } = cells.get(row) ?? noCells;
+      return (toPods.get(column) ?? PortSet.NONE).union(toOutside.get(column) ?? PortSet.NONE);
+    },
+    cellsOf: (row) => cells.get(row) ?? noCells,
+  };
 }

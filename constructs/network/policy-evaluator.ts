@@ -23,6 +23,15 @@ interface Target {
 }
 
 type Direction = 'ingress' | 'egress';
+const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
+
+/** What sideOf() needs of one policy's rules in one direction. */
+interface RulesKey {
+  /** The rules' text, as the number of its first appearance: keys of sides join a few numbers, not long texts. */
+  readonly id: number;
+  /** Whether a peer names pods by podSelector alone, that is in the policy's own namespace. */
+  readonly ownNamespace: boolean;
+}
 
 /** A rule with the namespace of its policy, where a peer without namespaceSelector looks. */
 interface ScopedRule {
@@ -36,14 +45,19 @@ interface Side {
   readonly isolated: boolean;
   /** The rules of those policies, in order. */
   readonly rules: readonly ScopedRule[];
-  /** The rules as text, namespaces aside: app namespaces copy their template's rules. */
-  readonly text: string;
+  /** Its rules' texts (namespaces aside), each as a number: app namespaces copy their template's rules. */
+  readonly rulesKey: string;
   /**
    * The egress ports to each address outside the pods. Only the rules' text decides them (an ipBlock
    * matches an address wherever it is written, and a named port names nothing outside), so every side
-   * with the same text shares one.
+   * with the same rules' texts shares one.
    */
   readonly toAddress: Map<string, PortSet>;
+  /**
+   * The ingress ports from each address outside the pods; null when a rule names a port by name, which
+   * each destination pod resolves its own way. The internet and the API server ask about every pod.
+   */
+  fromAddress?: Map<string, PortSet> | null;
   /** Built on first use. */
   index?: PeerIndex;
   /** egressReach(), worked out on first use. */
@@ -71,7 +85,7 @@ interface AdmittingIndex {
   readonly byPod: ReadonlyMap<string, readonly string[]>;
   /** Pods whose rules' ipBlocks hold a pod address, by the address. */
   readonly byAddress: ReadonlyMap<string, readonly string[]>;
-  /** The answers shared by the pods no selector names, by their address. */
+  /** admittedFromAddress(), by the address: the answers shared by the pods no selector names, and the outside's. */
   readonly sets: Map<string, ReadonlySet<string>>;
 }
 
@@ -100,12 +114,14 @@ export class PolicyEvaluator implements FlowEvaluator {
   private admitting?: AdmittingIndex;
   private readonly sides = { ingress: new Map<string, Side>(), egress: new Map<string, Side>() };
   private readonly sharedSides = { ingress: new Map<string, Side>(), egress: new Map<string, Side>() };
-  private readonly rulesTexts = { ingress: new Map<NetworkPolicyView, string>(), egress: new Map<NetworkPolicyView, string>() };
+  private readonly rulesKeys = { ingress: new Map<NetworkPolicyView, RulesKey>(), egress: new Map<NetworkPolicyView, RulesKey>() };
+  /** RulesKey.id, by the rules' text. */
+  private readonly textIds = new Map<string, number>();
   private readonly peerReach = new Map<string, readonly string[]>();
   private readonly peerObjectReach = new Map<PolicyPeer, readonly string[]>();
-  /** Side.toAddress, by the rules' text. */
+  /** Side.toAddress, by Side.rulesKey. */
   private readonly toAddressOf = new Map<string, Map<string, PortSet>>();
-  /** outsideFlowsOf(), by the egress rules' text. */
+  /** outsideFlowsOf(), by the egress side's rulesKey. */
   private readonly outsideByText = new Map<string, readonly OutsideFlow[]>();
   /** The ports of each rule that names no port by name, the same for every destination; null for one that does. */
   private readonly fixedPorts = new Map<PolicyRule, PortSet | null>();
@@ -160,12 +176,33 @@ export class PolicyEvaluator implements FlowEvaluator {
     const byPod = admitting.byPod.get(pod.id) ?? [];
     const byAddress = admitting.byAddress.get(pod.address) ?? [];
     // Most pods are named by nobody's ingress: they share the set of their address.
-    const key = byPod.length === 0 ? pod.address : undefined;
-    const known = key === undefined ? undefined : admitting.sets.get(key);
-    if (known) return known;
-    const ids = new Set([...admitting.anyone, ...byAddress, ...byPod]);
-    if (key !== undefined) admitting.sets.set(key, ids);
+    if (byPod.length === 0) return this.admittedFromAddress(pod.address);
+    return new Set([...admitting.anyone, ...byAddress, ...byPod]);
+  }
+
+  /**
+   * The ids of the pods whose ingress may admit a connection from the address, ports aside: those no
+   * ingress policy isolates, those with a rule without peers, and those whose ipBlocks hold it. Every
+   * other pod gets PortSet.NONE from portsBetween() from an outside endpoint at that address.
+   */
+  admittedFromAddress(address: string): ReadonlySet<string> {
+    const admitting = (this.admitting ??= this.admittingIndex());
+    let ids = admitting.sets.get(address);
+    if (!ids) {
+      ids = new Set([...admitting.anyone, ...(admitting.byAddress.get(address) ?? this.holdingAddress(address))]);
+      admitting.sets.set(address, ids);
+    }
     return ids;
+  }
+
+  /** The ids of the isolated pods whose ingress rules' ipBlocks hold an address that no pod of the network has. */
+  private holdingAddress(address: string): string[] {
+    return this.network.pods
+      .filter((destination) => {
+        const side = this.sideOf(destination, 'ingress');
+        return side.isolated && (side.index ??= this.indexOf(side)).anything.length === 0 && this.rulesHolding(side, address).length > 0;
+      })
+      .map((destination) => destination.id);
   }
 
   private admittingIndex(): AdmittingIndex {
@@ -197,14 +234,14 @@ export class PolicyEvaluator implements FlowEvaluator {
    * list: at 1,000 apps, most of the table's flows.
    */
   outsideFlowsOf(pod: PodGroup): readonly OutsideFlow[] {
-    const { text } = this.sideOf(pod, 'egress');
-    let flows = this.outsideByText.get(text);
+    const { rulesKey } = this.sideOf(pod, 'egress');
+    let flows = this.outsideByText.get(rulesKey);
     if (!flows) {
       flows = this.network.externals.flatMap((to) => {
         const ports = this.portsBetween(pod, to);
         return ports.isEmpty() ? [] : [{ to, ports }];
       });
-      this.outsideByText.set(text, flows);
+      this.outsideByText.set(rulesKey, flows);
     }
     return flows;
   }
@@ -255,9 +292,18 @@ export class PolicyEvaluator implements FlowEvaluator {
               selectorMatches(namespaceSelector, this.namespaceLabels.get(ns) ?? {}),
             )
           : [policyNamespace];
-      const pods = namespaces.flatMap((ns) =>
-        (byNamespace.get(ns) ?? []).filter((pod) => this.peerMatches(peer, policyNamespace, { pod, address: pod.address })),
-      );
+      // An ipBlock sees only addresses, and the network's pods share a few: each is tested once.
+      const holdsAddress = new Map<string, boolean>();
+      const matches = (pod: PodGroup): boolean => {
+        if (!peer.ipBlock) return this.peerMatches(peer, policyNamespace, { pod, address: pod.address });
+        let holds = holdsAddress.get(pod.address);
+        if (holds === undefined) {
+          holds = this.peerMatches(peer, policyNamespace, { address: pod.address });
+          holdsAddress.set(pod.address, holds);
+        }
+        return holds;
+      };
+      const pods = namespaces.flatMap((ns) => (byNamespace.get(ns) ?? []).filter(matches));
       const outside = peer.ipBlock
         ? this.network.externals.filter((e) => e.addresses.some((address) => this.peerMatches(peer, policyNamespace, { address })))
         : [];
@@ -297,7 +343,19 @@ export class PolicyEvaluator implements FlowEvaluator {
     const side = this.sideOf(pod, 'ingress');
     if (!side.isolated) return PortSet.ALL;
     if (from.pod && this.isModelled(from.pod) && this.isModelled(pod)) return this.portsNaming(pod, side, 'ingress', from.pod);
-    return this.portsMatching(side, from, pod);
+    const fromAddress = from.pod || !this.isModelled(pod) ? null : this.fromAddressOf(side);
+    if (!fromAddress) return this.portsMatching(side, from, pod);
+    let ports = fromAddress.get(from.address);
+    if (!ports) {
+      ports = this.portsMatching(side, from, pod);
+      fromAddress.set(from.address, ports);
+    }
+    return ports;
+  }
+
+  private fromAddressOf(side: Side): Map<string, PortSet> | null {
+    if (side.fromAddress === undefined) side.fromAddress = side.rules.some(({ rule }) => this.fixedPortsOf(rule) === null) ? null : new Map();
+    return side.fromAddress;
   }
 
   /** The union of the ports of the side's rules whose peers match `other`, testing each peer. */
@@ -314,6 +372,11 @@ export class PolicyEvaluator implements FlowEvaluator {
   }
 
   private portsOfRule(rule: PolicyRule, destination: PodGroup | undefined): PortSet {
+    return this.fixedPortsOf(rule) ?? portsOf(rule.ports, destination);
+  }
+
+  /** The rule's ports when it names none by name, the same for every destination; null when it does. */
+  private fixedPortsOf(rule: PolicyRule): PortSet | null {
     let ports = this.fixedPorts.get(rule);
     if (ports === undefined) {
       if (rule.ports?.some((p) => typeof p.port === 'string')) ports = null;
@@ -324,7 +387,7 @@ export class PolicyEvaluator implements FlowEvaluator {
       }
       this.fixedPorts.set(rule, ports);
     }
-    return ports ?? portsOf(rule.ports, destination);
+    return ports;
   }
 
   /** Whether the pod is the network's own (not one made up by a caller), so the peer indexes know it. */
@@ -379,34 +442,44 @@ export class PolicyEvaluator implements FlowEvaluator {
   private sideOf(pod: PodGroup, direction: Direction): Side {
     const known = this.sides[direction].get(pod.id);
     if (known) return known;
-    const isolating = (this.policies.get(pod.namespace) ?? []).filter(
-      (p) => selectorMatches(p.podSelector, pod.labels) && (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress),
-    );
-    const text = isolating.map((p) => this.rulesTextOf(p, direction)).join(',');
+    // Both directions at once: the namespace's policies are matched against the pod's labels once.
+    const selecting = (this.policies.get(pod.namespace) ?? []).filter((p) => selectorMatches(p.podSelector, pod.labels));
+    for (const d of DIRECTIONS) {
+      if (this.sides[d].has(pod.id)) continue;
+      const isolating = selecting.filter((p) => (d === 'ingress' ? p.isolatesIngress : p.isolatesEgress));
+      this.sides[d].set(pod.id, this.sharedSideOf(pod.namespace, isolating, d));
+    }
+    return this.sides[direction].get(pod.id)!;
+  }
+
+  private sharedSideOf(namespace: string, isolating: readonly NetworkPolicyView[], direction: Direction): Side {
+    const keys = isolating.map((p) => this.rulesKeyOf(p, direction));
+    const rulesKey = keys.map((k) => k.id).join(',');
     // Pods whose rules read alike share one side, and so its indexes: every app namespace copies its
     // template's policies. A peer with only a podSelector means the policy's own namespace: then only
     // that namespace's pods share it.
-    const ownNamespace = isolating.some((p) => p[direction].some((r) => r.peers?.some((peer) => !peer.ipBlock && !peer.namespaceSelector)));
-    const key = ownNamespace ? `${pod.namespace}\n${text}` : text;
+    const key = keys.some((k) => k.ownNamespace) ? `${namespace}\n${rulesKey}` : rulesKey;
     let side = this.sharedSides[direction].get(key);
     if (!side) {
       const rules = isolating.flatMap((p) => p[direction].map((rule) => ({ rule, namespace: p.namespace })));
-      const toAddress = this.toAddressOf.get(text) ?? this.toAddressOf.set(text, new Map()).get(text)!;
-      side = { isolated: isolating.length > 0, rules, text, toAddress };
+      const toAddress = this.toAddressOf.get(rulesKey) ?? this.toAddressOf.set(rulesKey, new Map()).get(rulesKey)!;
+      side = { isolated: isolating.length > 0, rules, rulesKey, toAddress };
       this.sharedSides[direction].set(key, side);
     }
-    this.sides[direction].set(pod.id, side);
     return side;
   }
 
-  private rulesTextOf(policy: NetworkPolicyView, direction: Direction): string {
-    const texts = this.rulesTexts[direction];
-    let text = texts.get(policy);
-    if (text === undefined) {
-      text = JSON.stringify(policy[direction]);
-      texts.set(policy, text);
+  private rulesKeyOf(policy: NetworkPolicyView, direction: Direction): RulesKey {
+    const keys = this.rulesKeys[direction];
+    let key = keys.get(policy);
+    if (key === undefined) {
+      const text = JSON.stringify(policy[direction]);
+      const id = this.textIds.get(text) ?? this.textIds.set(text, this.textIds.size).get(text)!;
+      const ownNamespace = policy[direction].some((r) => r.peers?.some((peer) => !peer.ipBlock && !peer.namespaceSelector));
+      key = { id, ownNamespace };
+      keys.set(policy, key);
     }
-    return text;
+    return key;
   }
 
   /** No peers: anything. Otherwise any one peer. */

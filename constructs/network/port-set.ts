@@ -35,19 +35,38 @@ export class PortSet {
 
   /** format(), kept: the reachability table prints the same few sets many times. */
   private text?: string;
+  /**
+   * union() and intersect() with each other set, kept: a cluster's flows combine the same few sets a few
+   * hundred thousand times, and a kept result is the same object each time, which the next step then
+   * recognizes (`other === this`) and whose format() is already known.
+   */
+  private unions?: Map<PortSet, PortSet>;
+  private intersections?: Map<PortSet, PortSet>;
 
   private constructor(private readonly byProtocol: ReadonlyMap<Protocol, Ranges>) {}
 
   union(other: PortSet): PortSet {
     if (other === this || other.isEmpty() || this === PortSet.ALL) return this;
     if (this.isEmpty() || other === PortSet.ALL) return other;
-    return this.combine(other, (a, b) => merge([...a, ...b]));
+    const unions = (this.unions ??= new Map());
+    let result = unions.get(other);
+    if (!result) {
+      result = this.combine(other, (a, b) => merge([...a, ...b]));
+      unions.set(other, result);
+    }
+    return result;
   }
 
   intersect(other: PortSet): PortSet {
     if (other === this || this.isEmpty() || other === PortSet.ALL) return this;
     if (other.isEmpty() || this === PortSet.ALL) return other;
-    return this.combine(other, intersectRanges);
+    const intersections = (this.intersections ??= new Map());
+    let result = intersections.get(other);
+    if (!result) {
+      result = this.combine(other, intersectRanges);
+      intersections.set(other, result);
+    }
+    return result;
   }
 
   contains(protocol: Protocol, port: number): boolean {

@@ -1,5 +1,5 @@
 import type { ClusterNetwork, Endpoint, PodGroup } from '../network/endpoints';
-import { axesOf, namespaceMatrixOf, sourceFlowsOf, type Flow, type SourceFlows } from '../network/namespace-matrix';
+import { axesOf, namespaceMatrixOf, sourceFlowsOf, type Flow, type NamespaceMatrix, type SourceFlows } from '../network/namespace-matrix';
 import { PolicyEvaluator, type OutsideFlow } from '../network/policy-evaluator';
 import { PortSet } from '../network/port-set';
 
@@ -14,7 +14,6 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
   const sources = sourceFlowsOf(network, evaluator);
   const matrix = namespaceMatrixOf(network, sources);
   const titleOf = new Map([...matrix.rows, ...matrix.columns].map((a) => [a.id, a.id.startsWith('ns:') ? `\`${a.title}\`` : a.title]));
-  const cell = (ports: PortSet) => (ports.isEmpty() ? NONE : ports.format());
   const kindOf = new Map(network.namespaces.map((n) => [n.name, n.kind]));
   const outside = network.pods.filter((p) => p.source);
   const flowsFrom = groupBy(sources, (f) => f.from.id);
@@ -25,16 +24,7 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
   const order = new Map([...titleOf.keys()].map((id, i) => [id, i]));
   const podsOf = groupBy(network.pods, (p) => p.namespace);
   const axes: Axes = { titleOf, order, axisOf: axesOf(network), outsideText: new Map() };
-  const columnAt = new Map(matrix.columns.map((c, i) => [c.id, i]));
-  const emptyRow = matrix.columns.map(() => NONE);
-  const matrixRow = (row: string): string[] => {
-    const cells = [...emptyRow];
-    for (const [column, ports] of matrix.cellsOf(row)) {
-      const at = columnAt.get(column);
-      if (at !== undefined) cells[at] = cell(ports);
-    }
-    return cells;
-  };
+  const matrixRow = matrixRowsOf(matrix);
   return [
     `# Who can reach what: ${network.cluster}`,
     '',
@@ -46,7 +36,7 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
     '',
     `| from \\ to | ${matrix.columns.map((c) => titleOf.get(c.id)).join(' | ')} |`,
     `|---|${matrix.columns.map(() => '---').join('|')}|`,
-    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrixRow(r.id).join(' | ')} |`),
+    ...matrix.rows.map((r) => `| ${titleOf.get(r.id)} | ${matrixRow(r.id)} |`),
     '',
     '## Outside the pods',
     '',
@@ -70,6 +60,66 @@ export function renderNetworkTable(network: ClusterNetwork, evaluator: PolicyEva
     }),
     '',
   ].join('\n');
+}
+
+/** A filled cell of a matrix row: its column's index and its text. */
+type FilledCell = readonly [number, string];
+
+/**
+ * Each matrix row's cells as `cells.join(' | ')` prints them. A thousand apps make a thousand rows of a
+ * thousand cells, nearly all NONE: runs of NONE are cut from one string, not joined cell by cell, and
+ * the outside part of a row, which rows whose pods egress alike share, is printed once per share.
+ */
+function matrixRowsOf(matrix: NamespaceMatrix): (row: string) => string {
+  const columns = matrix.columns.length;
+  const columnAt = new Map(matrix.columns.map((c, i) => [c.id, i]));
+  const cellWithSeparator = `${NONE} | `;
+  const noneRun = cellWithSeparator.repeat(columns);
+  const filledCellsOf = (cells: ReadonlyMap<string, PortSet>): FilledCell[] => {
+    const filled: FilledCell[] = [];
+    for (const [column, ports] of cells) {
+      const at = columnAt.get(column);
+      if (at !== undefined) filled.push([at, ports.isEmpty() ? NONE : ports.format()]);
+    }
+    return filled.sort((a, b) => a[0] - b[0]);
+  };
+  /** The cells of columns `from` to `to` (exclusive), given the filled ones among them, in order. */
+  const cellsText = (from: number, to: number, filled: readonly FilledCell[]): string => {
+    if (from === to) return '';
+    let text = '';
+    let next = from;
+    for (const [at, cellText] of filled) {
+      text += `${noneRun.slice(0, (at - next) * cellWithSeparator.length)}${cellText} | `;
+      next = at + 1;
+    }
+    text += noneRun.slice(0, (to - next) * cellWithSeparator.length);
+    // Each cell above ends with the separator; the last one printed does not.
+    return text.slice(0, -' | '.length);
+  };
+  const split = matrix.namespaceColumns;
+  // The text of the outside columns, by the shared cells; undefined if some fall before them.
+  const outsideTexts = new Map<ReadonlyMap<string, PortSet>, string | undefined>();
+  const outsideTextOf = (cells: ReadonlyMap<string, PortSet>): string | undefined => {
+    if (!outsideTexts.has(cells)) {
+      const filled = filledCellsOf(cells);
+      outsideTexts.set(cells, filled.every(([at]) => at >= split) ? cellsText(split, columns, filled) : undefined);
+    }
+    return outsideTexts.get(cells);
+  };
+  return (row) => {
+    const { toPods, toOutside } = matrix.cellsOf(row);
+    const podCells = filledCellsOf(toPods);
+    const outsideText = outsideTextOf(toOutside);
+    if (outsideText === undefined || podCells.some(([at]) => at >= split)) {
+      // Not a matrix namespaceMatrixOf() makes: the two parts summed column by column.
+      const cells = new Map(toPods);
+      for (const [column, ports] of toOutside) cells.set(column, (cells.get(column) ?? PortSet.NONE).union(ports));
+      return cellsText(0, columns, filledCellsOf(cells));
+    }
+    const podsText = cellsText(0, split, podCells);
+    if (split === 0) return outsideText;
+    return split === columns ? podsText : `${podsText} | ${outsideText}`;
+  };
 }
 
 const podTitle = (pod: PodGroup): string => `${pod.kind} \`${pod.name}\``;
@@ -101,7 +151,10 @@ function podLine(pod: PodGroup, out: readonly SourceFlows[], into: readonly Flow
  * two print apart, and the outside's text is shared by the pods whose egress reads alike.
  */
 function outTextOf({ toPods, toOutside }: SourceFlows, axes: Axes): string {
-  return [summed(toPods, (f) => f.to, axes).join('; '), outsideTextOf(toOutside, axes)].filter((text) => text !== '').join('; ');
+  const podsText = summed(toPods, (f) => f.to, axes).join('; ');
+  const outsideText = outsideTextOf(toOutside, axes);
+  // Concatenated, not joined: the outside's text runs to thousands of characters, and a join copies it for every pod.
+  return podsText && outsideText ? `${podsText}; ${outsideText}` : podsText || outsideText;
 }
 
 function outsideTextOf(flows: readonly OutsideFlow[], axes: Axes): string {

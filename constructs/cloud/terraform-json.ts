@@ -1,5 +1,7 @@
 /* Reading Terraform JSON as CDKTF writes it: the helpers the cloud rules and the cross-checks share. */
 
+import { passScope } from '../model/pass-scope';
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
@@ -27,23 +29,14 @@ export const settingsOf = (json: TerraformJson, type: string, bucket: string): J
  * policies) is derived once. Outside a pass nothing is kept, since tests edit a stack between two passes
  * over it.
  */
-let pass: WeakMap<TerraformJson, Map<string, unknown>> | undefined;
+const stackIndexes = passScope<TerraformJson, Map<string, unknown>>();
 
 /** Runs fn (a pass of rules over stacks that do not change meanwhile) with the stacks' indexes kept. */
-export function withIndexes<T>(fn: () => T): T {
-  if (pass) return fn();
-  pass = new WeakMap();
-  try {
-    return fn();
-  } finally {
-    pass = undefined;
-  }
-}
+export const withIndexes = <T>(fn: () => T): T => stackIndexes.within(fn);
 
 /** What build derives from one stack, kept under key for the rest of the pass (made afresh outside one). The caller must not change it. */
 export function derived<T>(json: TerraformJson, key: string, build: () => T): T {
-  if (!pass) return build();
-  const kept = pass.get(json) ?? pass.set(json, new Map()).get(json)!;
+  const kept = stackIndexes.kept(json, () => new Map());
   if (!kept.has(key)) kept.set(key, build());
   return kept.get(key) as T;
 }

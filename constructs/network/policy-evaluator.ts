@@ -1,6 +1,7 @@
 import type { ClusterNetwork, Endpoint, ExternalEndpoint, NamespaceView, PodGroup } from './endpoints';
 import { cidrContains } from './ipv4';
 import { selectorMatches, type Labels, type LabelSelector } from '../model/label-selector';
+import { groupedBy } from '../model/grouped-by';
 import { networkPoliciesOf, type NetworkPolicyView, type PolicyPeer, type PolicyPort, type PolicyRule } from './network-policy';
 import { PortSet, type Protocol } from './port-set';
 
@@ -130,13 +131,7 @@ export class PolicyEvaluator implements FlowEvaluator {
   private readonly between = new Map<string, PortSet>();
 
   constructor(network: ClusterNetwork) {
-    const byNamespace = new Map<string, NetworkPolicyView[]>();
-    for (const p of networkPoliciesOf(network.policies)) {
-      const mine = byNamespace.get(p.namespace);
-      if (mine) mine.push(p);
-      else byNamespace.set(p.namespace, [p]);
-    }
-    this.policies = byNamespace;
+    this.policies = groupedBy(networkPoliciesOf(network.policies), (p) => p.namespace);
     this.namespaceLabels = new Map(network.namespaces.map((n) => [n.name, n.labels]));
     this.network = network;
     this.podById = new Map(network.pods.map((p) => [p.id, p]));
@@ -282,7 +277,7 @@ export class PolicyEvaluator implements FlowEvaluator {
       : JSON.stringify([peer.namespaceSelector ? undefined : policyNamespace, peer.namespaceSelector, peer.podSelector]);
     let ids = this.peerReach.get(key);
     if (!ids) {
-      const byNamespace = (this.podsByNamespace ??= groupByNamespace(this.network.pods));
+      const byNamespace = (this.podsByNamespace ??= groupedBy(this.network.pods, (p) => p.namespace));
       // Only the namespaces a peer can match are searched: any for an ipBlock, those its selector matches, else its policy's own.
       const { namespaceSelector } = peer;
       const namespaces = peer.ipBlock
@@ -322,7 +317,7 @@ export class PolicyEvaluator implements FlowEvaluator {
   private namespacesWithFirstLabelOf(selector: LabelSelector): readonly string[] | undefined {
     const [first] = Object.entries(selector.matchLabels ?? {});
     if (!first) return undefined;
-    this.namespacesByLabel ??= namespacesByLabelOf(this.network.namespaces, (this.podsByNamespace ??= groupByNamespace(this.network.pods)));
+    this.namespacesByLabel ??= namespacesByLabelOf(this.network.namespaces, (this.podsByNamespace ??= groupedBy(this.network.pods, (p) => p.namespace)));
     return this.namespacesByLabel.get(labelKeyOf(...first)) ?? [];
   }
 
@@ -512,16 +507,6 @@ function portsOf(ports: readonly PolicyPort[] | undefined, destination: PodGroup
       return PortSet.unionOf(named.map((c) => PortSet.range(c.protocol, c.port)));
     }),
   );
-}
-
-function groupByNamespace(pods: readonly PodGroup[]): Map<string, PodGroup[]> {
-  const byNamespace = new Map<string, PodGroup[]>();
-  for (const pod of pods) {
-    const group = byNamespace.get(pod.namespace);
-    if (group) group.push(pod);
-    else byNamespace.set(pod.namespace, [pod]);
-  }
-  return byNamespace;
 }
 
 const labelKeyOf = (key: string, value: string): string => `${key}=${value}`;

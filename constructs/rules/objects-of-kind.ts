@@ -1,4 +1,6 @@
+import { groupedBy } from '../model/grouped-by';
 import type { KubeObject } from '../model/kube-object';
+import { passScope } from '../model/pass-scope';
 
 /*
  * The cluster rules each pick a few kinds out of the same objects, some 30,000 at a thousand apps, and a
@@ -6,44 +8,14 @@ import type { KubeObject } from '../model/kube-object';
  * rules over objects that do not change meanwhile (withKindIndex), each list of objects is grouped by kind
  * once. Outside one nothing is kept, since tests edit objects between two passes over them.
  */
-let pass: WeakMap<readonly KubeObject[], ReadonlyMap<string, readonly KubeObject[]>> | undefined;
+const kindIndexes = passScope<readonly KubeObject[], ReadonlyMap<string, readonly KubeObject[]>>();
 
 /** Runs fn (a pass of rules over objects that do not change meanwhile) with the lists' kind indexes kept. */
-export function withKindIndex<T>(fn: () => T): T {
-  if (pass) return fn();
-  pass = new WeakMap();
-  try {
-    return fn();
-  } finally {
-    pass = undefined;
-  }
-}
+export const withKindIndex = <T>(fn: () => T): T => kindIndexes.within(fn);
 
 /** The objects of one kind, in their order: `objects.filter((o) => o.kind === kind)`. The caller must not change the list. */
-export function ofKind(objects: readonly KubeObject[], kind: string): readonly KubeObject[] {
-  if (!pass) return objects.filter((o) => o.kind === kind);
-  let byKind = pass.get(objects);
-  if (!byKind) pass.set(objects, (byKind = groupedByKind(objects)));
-  return byKind.get(kind) ?? [];
-}
-
-function groupedByKind(objects: readonly KubeObject[]): ReadonlyMap<string, readonly KubeObject[]> {
-  const byKind = new Map<string, KubeObject[]>();
-  for (const o of objects) {
-    const list = byKind.get(o.kind);
-    if (list) list.push(o);
-    else byKind.set(o.kind, [o]);
-  }
-  return byKind;
-}
+export const ofKind = (objects: readonly KubeObject[], kind: string): readonly KubeObject[] =>
+  kindIndexes.kept(objects, () => groupedBy(objects, (o) => o.kind)).get(kind) ?? [];
 
 /** The objects of each namespace, in order. */
-export function byNamespace(objects: readonly KubeObject[]): Map<string | undefined, KubeObject[]> {
-  const grouped = new Map<string | undefined, KubeObject[]>();
-  for (const o of objects) {
-    const group = grouped.get(o.metadata.namespace);
-    if (group) group.push(o);
-    else grouped.set(o.metadata.namespace, [o]);
-  }
-  return grouped;
-}
+export const byNamespace = (objects: readonly KubeObject[]): Map<string | undefined, KubeObject[]> => groupedBy(objects, (o) => o.metadata.namespace);

@@ -1,4 +1,5 @@
 import { SynthError } from './constructs/model/spec-error';
+import { appFilesCacheOf } from './constructs/synth/app-files-cache';
 import { loadSpecs, SpecLoadError } from './constructs/synth/load-specs';
 import { recoverOutput } from './constructs/synth/output-leftovers';
 import { readGatewayLedgers } from './constructs/synth/gateway-ledger-io';
@@ -14,7 +15,13 @@ try {
   const { apps, clusters } = loadSpecs(__dirname);
   const envs = parseSynthArgs(process.argv.slice(2), clusters);
   const read = envs ?? envsOf(clusters);
-  const input = { clusters, apps, releases: readReleases(__dirname, read), gatewayLedgers: readGatewayLedgers(__dirname, read) };
+  const input = {
+    clusters,
+    apps,
+    releases: readReleases(__dirname, read),
+    gatewayLedgers: readGatewayLedgers(__dirname, read),
+    appFilesCache: appFilesCacheOf(__dirname),
+  };
   const report = synthesizeEnvs(__dirname, input, envs);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(`${formatSummary(report.summary)} (${report.files.length} files in ${ms.toFixed(0)} ms)`);

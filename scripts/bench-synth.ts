@@ -30,6 +30,7 @@ import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { releasesFileOf } from '../constructs/model/releases';
 import { formatDiffText } from '../constructs/synth/output-diff';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
+import { appFilesCacheOf } from '../constructs/synth/app-files-cache';
 import { readReleasesFile } from '../constructs/synth/releases-io';
 import { writeOutput } from '../constructs/synth/write-output';
 import { renderedDiff } from './lib/commands';
@@ -84,7 +85,7 @@ function child(count: number, keep?: string): void {
   const root = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     const started = process.hrtime.bigint();
-    const files = buildAll(input);
+    const files = buildAll({ ...input, appFilesCache: appFilesCacheOf(root) });
     writeOutput(root, files);
     const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (keep) writeReleases(root, input);

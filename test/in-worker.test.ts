@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
 import { appFilesOfEach } from '../constructs/synth/app-files';
-import { outputFilesOfAppFiles, verdictsOfAppFiles, type CheckedAppFiles } from '../constructs/synth/app-file-checks';
+import { verdictsOfAppFiles, type CheckedAppFiles } from '../constructs/synth/app-file-checks';
+import { appChartInputOf } from '../constructs/model/app-chart-input';
 import { rememberRendered, render, renderAfresh } from '../constructs/synth/render';
 import { APP_FILES_CHECKS_JOB, APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
 import { clusterAppsOf } from '../constructs/model/resolve';
@@ -56,43 +57,36 @@ test("the cluster's Terraform built on a worker thread is the one built here", (
   expect(there).toBe(synthCloud(cluster, apps).text);
 });
 
-test("the apps' files built on a worker thread are the ones built here, Gateway layout (a Map) included, and so are their verdicts and bytes", () => {
+test("the apps' files built on a worker thread are the ones built here, their hosts' placements (a Map) included, and so are their verdicts and bytes", () => {
   const cluster = FIXTURE_CLUSTERS[0];
   const apps = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[cluster.env].apps[name].current);
   expect(apps.length).toBeGreaterThan(1);
   const endpoints = platformEndpointsOf({ cluster, apps }, addOnsOf({ cluster, apps }));
   const gateways = clusterGatewaysOf({ cluster, apps, endpoints }, FIXTURE_INPUT.gatewayLedgers?.[cluster.env]);
-  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, CheckedAppFiles>(
-    APP_FILES_JOB,
-    APP_FILES_CHECKS_JOB,
-    [cluster.env, apps, cluster, gateways],
-    'worker',
-  );
+  const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways));
+  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, CheckedAppFiles[]>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [inputs], 'worker');
   const there = pending.result();
-  expect(there).toEqual(appFilesOfEach(cluster.env, apps, cluster, gateways));
-  expect(Object.keys(pending.followUp().verdicts)).toEqual(['schema', ...Object.keys(OBJECT_RULES), ...Object.keys(NAMESPACE_RULES)]);
-  expect(pending.followUp().verdicts).toEqual(verdictsOfAppFiles(there));
-  const files = outputFilesOfAppFiles(there);
-  expect(pending.followUp().texts).toEqual(files.map(render));
+  expect(there).toEqual(appFilesOfEach(inputs));
+  const checked = pending.followUp();
+  expect(checked).toHaveLength(apps.length);
+  expect(Object.keys(checked[0].verdicts)).toEqual(['schema', ...Object.keys(OBJECT_RULES), ...Object.keys(NAMESPACE_RULES)]);
+  expect(checked.map((c) => c.verdicts)).toEqual(there.map(verdictsOfAppFiles));
+  expect(checked.map((c) => c.texts)).toEqual(there.map((files) => [render(files.tenant), render(files.apps)]));
   // What render() gives for a file rendered there, once remembered, is those bytes.
-  rememberRendered(files, () => pending.followUp().texts.map((t) => `${t}# rendered there\n`));
-  expect(render(files[0])).toMatch(/# rendered there\n$/);
+  rememberRendered([there[0].tenant], () => [`${checked[0].texts[0]}# rendered there\n`]);
+  expect(render(there[0].tenant)).toMatch(/# rendered there\n$/);
 });
 
 test("the apps' files checked and rendered on this thread (no worker) are rendered afresh, not read back from the follow-up being computed", () => {
   const cluster = FIXTURE_CLUSTERS[0];
   const apps = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[cluster.env].apps[name].current);
   const gateways = clusterGatewaysOf({ cluster, apps, endpoints: platformEndpointsOf({ cluster, apps }, addOnsOf({ cluster, apps })) });
-  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, CheckedAppFiles>(
-    APP_FILES_JOB,
-    APP_FILES_CHECKS_JOB,
-    [cluster.env, apps, cluster, gateways],
-    'here',
-  );
-  const files = outputFilesOfAppFiles(pending.result());
+  const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways));
+  const pending = startInWorkerWithFollowUp<ReturnType<typeof appFilesOfEach>, CheckedAppFiles[]>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [inputs], 'here');
+  const files = pending.result().flatMap((f) => [f.tenant, f.apps]);
   // As synth does: remembered before the follow-up has run, which then renders these very files.
-  rememberRendered(files, () => pending.followUp().texts);
-  expect(pending.followUp().texts).toEqual(files.map(renderAfresh));
+  rememberRendered(files, () => pending.followUp().flatMap((c) => c.texts));
+  expect(pending.followUp().flatMap((c) => c.texts)).toEqual(files.map(renderAfresh));
   expect(files.map(render)).toEqual(files.map(renderAfresh));
 });
 

@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { APP_ACCESS_LEVELS, appGroupOf, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
 import { labelsOf, namespaceOf } from '../model/naming';
 import { appClusterRoleOf, EXEC_ROLE, OPERATOR_ROLE } from '../access/cluster-roles';
-import type { ClusterSpec } from '../model/cluster-spec';
+import type { AppClusterView } from '../model/app-chart-input';
 
 export interface AppAccessProps {
   readonly app: string;
-  readonly cluster: ClusterSpec;
+  readonly cluster: AppClusterView;
 }
 
 /**

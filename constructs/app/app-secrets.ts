@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import type { ClusterSpec } from '../model/cluster-spec';
+import type { AppClusterView } from '../model/app-chart-input';
 import { appSecretOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { StoreSecret } from '../blocks/store-secret';
 
 export interface AppSecretsProps {
   readonly app: ResolvedApp;
-  readonly cluster: ClusterSpec;
+  readonly cluster: AppClusterView;
 }
 
 /**

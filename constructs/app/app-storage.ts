@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { ClusterSpec } from '../model/cluster-spec';
+import type { AppClusterView } from '../model/app-chart-input';
 import { bucketOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp, ResolvedStorage } from '../model/resolve';
 import { BucketVolume } from './bucket-volume';
@@ -9,7 +9,7 @@ import { s3CredentialsSecretOf, S3_CREDENTIALS_STORE_SECRET } from '../model/nam
 
 export interface AppStorageProps {
   readonly app: ResolvedApp & { readonly storage: ResolvedStorage };
-  readonly cluster: ClusterSpec;
+  readonly cluster: AppClusterView;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { IntOrString, Quantity, type Container, type Volume, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { ClusterSpec } from '../model/cluster-spec';
+import type { AppClusterView } from '../model/app-chart-input';
 import {
   appSecretOf,
   backupBucketOf,
@@ -42,7 +42,7 @@ const NEVER = '0 0 1 1 *';
 
 export interface BackupJobsProps {
   readonly app: ResolvedApp & { readonly storage: ResolvedStorage; readonly backup: ResolvedBackup };
-  readonly cluster: ClusterSpec;
+  readonly cluster: AppClusterView;
   /** The claim over the app's bucket that the app itself mounts; GeeseFS restores through it too. */
   readonly dataClaim: string;
 }

@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { labelsOf, namespaceOf, SERVICE_PORT, serviceOf } from '../model/naming';
-import type { ClusterSpec } from '../model/cluster-spec';
-import type { GatewayLayout } from '../model/gateway-layout';
+import type { AppChartInput, AppClusterView } from '../model/app-chart-input';
+import type { GatewayPlacements } from '../model/gateway-layout';
 import type { ResolvedApp } from '../model/resolve';
 import { AppAccess } from './app-access';
 import { AppSecrets } from './app-secrets';
@@ -13,13 +13,8 @@ import { NetworkPolicies } from './network-policies';
 import { HttpsRoute, type HttpsRouteProps } from '../blocks/https-route';
 import { Workload } from './workload';
 
-export interface WebAppProps {
-  /** The app as this cluster runs it (overrides applied, input already validated). */
-  readonly app: ResolvedApp;
-  readonly cluster: ClusterSpec;
-  /** Where the cluster serves each host: the app's routes attach there. */
-  readonly gateways: GatewayLayout;
-}
+/** The app, what it reads of its cluster, and where the Gateways serve its hosts (its routes attach there). */
+export type WebAppProps = AppChartInput;
 
 /** Everything one web app needs in one cluster, in the app's own namespace (its bucket's PV aside). */
 export class WebApp extends Chart {
@@ -44,7 +39,7 @@ export class WebApp extends Chart {
 }
 
 /** The app's site on the Gateway: its hosts, its Service, its edge settings, and the staff login where it is internal. */
-export const appRouteProps = (app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): HttpsRouteProps => ({
+export const appRouteProps = (app: ResolvedApp, cluster: AppClusterView, gateways: GatewayPlacements): HttpsRouteProps => ({
   name: app.name,
   namespace: namespaceOf(app.name),
   labels: labelsOf(app.name),

@@ -2,10 +2,9 @@ import { ApiObject } from 'cdk8s';
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { Construct } from 'constructs';
 import type { EdgeSpec } from '../model/app-spec';
-import type { ClusterSpec } from '../model/cluster-spec';
-import type { GatewayLayout } from '../model/gateway-layout';
+import type { GatewayPlacements } from '../model/gateway-layout';
 import { GATEWAY } from '../model/naming';
-import { LoginPolicy } from './login-policy';
+import { LoginPolicy, type LoginPolicyProps } from './login-policy';
 
 export interface HttpsRouteProps {
   /** Names the HTTPRoute and its policies. */
@@ -18,13 +17,13 @@ export interface HttpsRouteProps {
   /** The rate limit, body cap and request timeout the Gateway enforces. */
   readonly edge: Required<EdgeSpec>;
   /** Where the cluster serves each host (model/gateway-layout.ts). */
-  readonly gateways: GatewayLayout;
+  readonly gateways: GatewayPlacements;
   /** Set for what only staff may reach: the staff login of internal apps, on the first host. */
-  readonly login?: { readonly cluster: ClusterSpec };
+  readonly login?: { readonly cluster: LoginPolicyProps['cluster'] };
 }
 
 /** The listeners a route attaches to for its hosts, each once: a shared listener serves several of them. */
-export const parentRefsOf = (hosts: readonly string[], gateways: GatewayLayout): { gateway: string; listener: string }[] => {
+export const parentRefsOf = (hosts: readonly string[], gateways: GatewayPlacements): { gateway: string; listener: string }[] => {
   const refs = hosts.map((host) => {
     const placement = gateways.placements.get(host);
     if (!placement) throw new Error(`host ${host} has no place on a Gateway`);

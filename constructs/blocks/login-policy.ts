@@ -11,7 +11,7 @@ export interface LoginPolicyProps {
   readonly labels: Readonly<Record<string, string>>;
   /** The host the OIDC provider sends the browser back to. */
   readonly host: string;
-  readonly cluster: ClusterSpec;
+  readonly cluster: Pick<ClusterSpec, 'env' | 'internalAccess'>;
 }
 
 /** The Secret, in the guarded route's namespace, that holds the login's OIDC client secret or htpasswd. */

@@ -63,6 +63,9 @@ export interface GatewayShard {
   readonly first: boolean;
 }
 
+/** Where each host is served: what a route reads of the layout. */
+export type GatewayPlacements = Pick<GatewayLayout, 'placements'>;
+
 export interface GatewayLayout {
   /** Set when the cluster's zone id is known: the shared listener's wildcard and its certificate. */
   readonly wildcard?: { readonly domain: string; readonly hostname: string; readonly secret: string };

@@ -1,10 +1,8 @@
 import { WebApp } from '../app/web-app';
 import { appFileOfEnv, appLayersOf, tenantFileOf } from '../gitops/app-layers';
 import { FluxAppsTenantAccess } from '../gitops/flux-apps-identity';
-import type { ClusterSpec } from '../model/cluster-spec';
-import type { GatewayLayout } from '../model/gateway-layout';
+import type { AppChartInput } from '../model/app-chart-input';
 import type { OutputFile } from '../model/kube-object';
-import type { ResolvedApp } from '../model/resolve';
 import { synthChart } from './chart-synth';
 
 // Its own module, apart from build-cluster.ts: the worker thread that builds a share of the apps loads only
@@ -16,18 +14,19 @@ export interface AppFiles {
   readonly apps: OutputFile;
 }
 
-export const appFilesOfEach = (env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] =>
-  apps.map((app) => appFilesOf(env, app, cluster, gateways));
+export const appFilesOfEach = (inputs: readonly AppChartInput[]): AppFiles[] => inputs.map(appFilesOf);
 
 /**
- * One app's two files: its WebApp describes everything; the platform layer gets its namespace, volumes,
- * fences and RBAC, with the Role that lets the flux-apps account apply exactly the rest, the apps layer.
+ * One app's two files, made of its input alone: its WebApp describes everything; the platform layer gets
+ * its namespace, volumes, fences and RBAC, with the Role that lets the flux-apps account apply exactly the
+ * rest, the apps layer.
  */
-function appFilesOf(env: string, app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): AppFiles {
-  const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, { app, cluster, gateways })));
+export function appFilesOf(input: AppChartInput): AppFiles {
+  const { app, cluster } = input;
+  const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, input)));
   const access = synthChart((scope) => new FluxAppsTenantAccess(scope, `${app.name}-flux-apps`, { app: app.name, appObjects: layers.apps }));
   return {
-    tenant: { path: tenantFileOf(env, app.name), objects: [...layers.platform, ...access] },
-    apps: { path: appFileOfEnv(env, app.name), objects: layers.apps },
+    tenant: { path: tenantFileOf(cluster.env, app.name), objects: [...layers.platform, ...access] },
+    apps: { path: appFileOfEnv(cluster.env, app.name), objects: layers.apps },
   };
 }

@@ -30,10 +30,11 @@ import { publicSurfaceOf, renderPublicSurface } from '../reports/public-surface'
 import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
-import { kustomizationFor, rememberRendered } from './render';
+import { kustomizationFor } from './render';
 import { appFilesOfEach, type AppFiles } from './app-files';
-import { objectsOfAppFiles, outputFilesOfAppFiles, type CheckedAppFiles } from './app-file-checks';
-import { rememberVerdicts } from '../rules/object-verdicts';
+import { checkedAndRenderedAppFiles, rememberCheckedAndRendered, type CheckedAppFiles } from './app-file-checks';
+import { appFilesKeyOf, keepAppFiles, readKeptAppFiles } from './app-files-cache';
+import { appChartInputOf } from '../model/app-chart-input';
 
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
 export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText' };
@@ -45,7 +46,13 @@ export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-ku
  * Every file of one cluster: its Flux entry point, the platform layer, one file per app and the Terraform.
  * Each app runs the current version of the env's releases file.
  */
-export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], releases: Releases, ledger: GatewayLedger = EMPTY_LEDGER): OutputFile[] {
+export function buildCluster(
+  cluster: ClusterSpec,
+  apps: readonly AppSpec[],
+  releases: Releases,
+  ledger: GatewayLedger = EMPTY_LEDGER,
+  appFilesCache?: string,
+): OutputFile[] {
   const env = cluster.env;
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
@@ -59,11 +66,11 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const configs = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx, addOns }));
   const setup = synthChart((scope) => new PlatformSetup(scope, 'setup', { ctx, addOns }));
   const platform = { ctx, addOns, ownPods: ownPodsOf([...configs, ...setup]) };
-  const appFiles = appFilesInParallel(
-    env,
+  const { files: appFiles, keep: keepAppFilesBuilt } = appFilesInParallel(
     appNames.map((name) => resolved.find((a) => a.name === name)!),
     cluster,
     gateways,
+    appFilesCache,
   );
   const files: OutputFile[] = [
     { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
@@ -94,7 +101,7 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
   const writers = clusterWritersOf(everything, platform.addOns, appNames);
   const clusterWriters = clusterWriteProblems(writers);
   if (clusterWriters.length > 0) throw new SynthError(clusterWriters, `someone besides break-glass and Flux can write across ${cluster.name}`);
-  return [
+  const built = [
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
     { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns, writers) },
@@ -102,6 +109,8 @@ export function buildCluster(cluster: ClusterSpec, apps: readonly AppSpec[], rel
     overviewFile(cluster, apps),
     terraformFile(cluster, cloud, resolved, objects),
   ];
+  keepAppFilesBuilt();
+  return built;
 }
 
 /** Below this many apps a worker thread costs more to start (it loads the modules again) than it saves. */
@@ -110,19 +119,52 @@ const APPS_WORTH_A_WORKER = 100;
 const WORKER_SHARE = 0.4;
 /** The app charts' job, run on a worker thread (in-worker.ts). */
 export const APP_FILES_JOB = { module: require.resolve('./app-files'), name: 'appFilesOfEach' };
-/** Then, on the same thread, the checks that judge one object at a time on those files' objects, and the files' rendering, while this thread goes on. */
+/** Then, on the same thread, the checks that judge one object at a time on each app's objects, and the files' rendering, while this thread goes on. */
 export const APP_FILES_CHECKS_JOB = { module: require.resolve('./app-file-checks'), name: 'checkedAndRenderedAppFiles' };
 
-/** Each app's two files, in the order given; with many apps, the last ones are built, checked and rendered on another core meanwhile. */
-function appFilesInParallel(env: string, apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout): AppFiles[] {
-  const here = apps.length < APPS_WORTH_A_WORKER ? apps.length : apps.length - Math.floor(apps.length * WORKER_SHARE);
-  const where = here < apps.length ? undefined : 'here';
-  const there = startInWorkerWithFollowUp<AppFiles[], CheckedAppFiles>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [env, apps.slice(here), cluster, gateways], where);
-  const built = appFilesOfEach(env, apps.slice(0, here), cluster, gateways);
+/**
+ * Each app's two files, in the order given. With a cache folder, an app whose input and code are unchanged
+ * is read back from there; keep() then stores the others. Of the apps to build, with many, the last ones are
+ * built, checked and rendered on another core meanwhile.
+ */
+function appFilesInParallel(
+  apps: readonly ResolvedApp[],
+  cluster: ClusterSpec,
+  gateways: GatewayLayout,
+  cacheDir?: string,
+): { files: AppFiles[]; keep(): void } {
+  const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways));
+  const keys = cacheDir === undefined ? undefined : inputs.map(appFilesKeyOf);
+  const kept = inputs.map((input, i) => (keys ? readKeptAppFiles(cacheDir!, cluster.env, input.app.name, keys[i]) : undefined));
+  const toBuild = inputs.filter((_, i) => !kept[i]);
+  const here = toBuild.length < APPS_WORTH_A_WORKER ? toBuild.length : toBuild.length - Math.floor(toBuild.length * WORKER_SHARE);
+  const where = here < toBuild.length ? undefined : 'here';
+  const there = startInWorkerWithFollowUp<AppFiles[], CheckedAppFiles[]>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [toBuild.slice(here)], where);
+  const builtHere = appFilesOfEach(toBuild.slice(0, here));
   const builtThere = there.result();
-  rememberVerdicts(objectsOfAppFiles(builtThere), () => there.followUp().verdicts);
-  rememberRendered(outputFilesOfAppFiles(builtThere), () => there.followUp().texts);
-  return [...built, ...builtThere];
+  builtThere.forEach((files, i) => rememberCheckedAndRendered(files, () => there.followUp()[i]));
+  // Without a cache, the output checks judge the apps built here with every other object, as they must anyway.
+  let checkedHere: CheckedAppFiles[] | undefined;
+  const checkHere = () => (checkedHere ??= checkedAndRenderedAppFiles(builtHere));
+  if (keys) builtHere.forEach((files, i) => rememberCheckedAndRendered(files, () => checkHere()[i]));
+  for (const entry of kept) if (entry) rememberCheckedAndRendered(entry.files, () => entry.checked);
+  const built = [
+    ...builtHere.map((files, i) => ({ files, checked: () => checkHere()[i] })),
+    ...builtThere.map((files, i) => ({ files, checked: () => there.followUp()[i] })),
+  ];
+  let next = 0;
+  const each = kept.map((entry) => (entry ? { files: entry.files, built: undefined } : { files: built[next].files, built: built[next++] }));
+  return {
+    files: each.map((e) => e.files),
+    keep: () => {
+      if (!keys) return;
+      keepAppFiles(
+        cacheDir!,
+        cluster.env,
+        each.map(({ built: b }, i) => ({ app: inputs[i].app.name, key: keys[i], built: b && (() => ({ files: b.files, checked: b.checked() })) })),
+      );
+    },
+  };
 }
 
 /**

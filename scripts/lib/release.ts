@@ -23,6 +23,7 @@ import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { renderedTree, sourcesOf, treeOnDisk } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
+import { appFilesCacheOf } from '../../constructs/synth/app-files-cache';
 import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { writeOutput } from '../../constructs/synth/write-output';
@@ -191,7 +192,13 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
     repo.root,
     repo.clusters.map((c) => c.env),
   );
-  const files = buildAll({ clusters: repo.clusters, apps: repo.apps, releases: { ...releases, [env]: releasesFile }, gatewayLedgers });
+  const files = buildAll({
+    clusters: repo.clusters,
+    apps: repo.apps,
+    releases: { ...releases, [env]: releasesFile },
+    gatewayLedgers,
+    appFilesCache: appFilesCacheOf(repo.root),
+  });
   const before = treeOnDisk(
     repo.root,
     files.map((f) => f.path),

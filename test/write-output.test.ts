@@ -41,6 +41,24 @@ describe('writing dist/', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['dist']);
   });
 
+  test("an unchanged file is linked into the new tree, not written again; a changed one is written; the old tree's links are gone", () => {
+    const root = tempDir('synth-link');
+    writeOutput(root, [
+      { path: 'dist/staging/same.yaml', text: 'a: 1\n' },
+      { path: 'dist/staging/changed.yaml', text: 'b: 1\n' },
+    ]);
+    const inodeOf = (file: string) => fs.statSync(path.join(root, 'dist', 'staging', file)).ino;
+    const [same, changed] = [inodeOf('same.yaml'), inodeOf('changed.yaml')];
+    writeOutput(root, [
+      { path: 'dist/staging/same.yaml', text: 'a: 1\n' },
+      { path: 'dist/staging/changed.yaml', text: 'b: 2\n' },
+    ]);
+    expect(inodeOf('same.yaml')).toBe(same);
+    expect(inodeOf('changed.yaml')).not.toBe(changed);
+    expect(fs.readFileSync(path.join(root, 'dist', 'staging', 'changed.yaml'), 'utf8')).toBe('b: 2\n');
+    expect(fs.statSync(path.join(root, 'dist', 'staging', 'same.yaml')).nlink).toBe(1);
+  });
+
   test('it returns the paths whose bytes changed, were added or are gone, and none that stayed the same', () => {
     const root = tempDir('synth-changed');
     const files = [

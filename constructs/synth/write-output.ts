@@ -52,14 +52,19 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
   try {
     try {
       fs.mkdirSync(fresh);
+      // What the umask gives a new file, as the new folder shows it.
+      const fileMode = fs.statSync(fresh).mode & 0o666;
       // File by file, each rendered, compared with what is on disk and written: the text of one file is held at a time.
       for (const file of files) {
         rendering = true;
         const content = render(file);
         rendering = false;
-        if (!sameOnDisk(path.join(root, file.path), content)) changed.add(file.path);
-        if (file.path.startsWith(prefix)) writeFile(path.join(fresh, file.path.slice(prefix.length)), content);
-        else if (!outside.has(file.path)) {
+        const same = sameOnDisk(path.join(root, file.path), content);
+        if (!same) changed.add(file.path);
+        if (file.path.startsWith(prefix)) {
+          const target = path.join(fresh, file.path.slice(prefix.length));
+          if (!same || !linked(path.join(root, file.path), target, fileMode)) writeFile(target, content);
+        } else if (!outside.has(file.path)) {
           const target = path.join(root, file.path);
           const temp = tempFileOf(target, process.pid);
           temps.push(temp);
@@ -163,6 +168,24 @@ function filesBelow(root: string, dir: string): string[] {
     const rel = `${dir}/${entry.name}`;
     return entry.isDirectory() ? filesBelow(root, rel) : [rel];
   });
+}
+
+/**
+ * A hard link at target to an unchanged file of the tree being replaced: the new tree gets the same bytes
+ * without writing them again (most of a synth's files are unchanged), and keeps them once the old tree is
+ * removed. Only for a file that is as a write would leave it: ours, with the mode the umask gives. False
+ * where no link is made; the file is then written.
+ */
+function linked(unchanged: string, target: string, fileMode: number): boolean {
+  try {
+    const stat = fs.lstatSync(unchanged);
+    if (!stat.isFile() || (stat.mode & 0o777) !== fileMode || stat.uid !== process.getuid?.()) return false;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.linkSync(unchanged, target);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function writeFile(file: string, content: string): void {

@@ -12,7 +12,7 @@ import { codeFingerprint } from './code-fingerprint';
  * are made of: the app's chart input (model/app-chart-input.ts: the app, what it reads of its cluster, where
  * its hosts are served) and the code (code-fingerprint.ts). An app whose input and code are unchanged is
  * read back instead of built again; the cluster-wide checks still run on every app's objects. Kept in
- * node_modules/.cache, as build tools keep theirs: never committed, and lost with node_modules.
+ * .synth-cache/ at the repo's top, ignored by git: a fresh clone starts with nothing kept.
  */
 
 /** Bump when what an entry holds changes shape. */
@@ -26,7 +26,10 @@ export interface BuiltAppFiles {
 
 /** Where `npm run synth`, diff and the release commands keep apps' files for the repo at root; none with SYNTH_CACHE=off. */
 export const appFilesCacheOf = (root: string): string | undefined =>
-  process.env.SYNTH_CACHE === 'off' ? undefined : path.join(root, 'node_modules', '.cache', 'webapp-platform', 'app-files');
+  process.env.SYNTH_CACHE === 'off' ? undefined : path.join(root, SYNTH_CACHE_DIR, 'app-files');
+
+/** The folder at the repo's top where synth keeps what it may reuse. */
+export const SYNTH_CACHE_DIR = '.synth-cache';
 
 /** The key of an app's files: a digest of its chart input and of the code. */
 export function appFilesKeyOf(input: AppChartInput): string {

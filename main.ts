@@ -1,5 +1,5 @@
 import { SynthError } from './constructs/model/spec-error';
-import { appFilesCacheOf } from './constructs/synth/app-files-cache';
+import { synthCacheOf } from './constructs/synth/synth-cache';
 import { loadSpecs, SpecLoadError } from './constructs/synth/load-specs';
 import { recoverOutput } from './constructs/synth/output-leftovers';
 import { readGatewayLedgers } from './constructs/synth/gateway-ledger-io';
@@ -20,7 +20,7 @@ try {
     apps,
     releases: readReleases(__dirname, read),
     gatewayLedgers: readGatewayLedgers(__dirname, read),
-    appFilesCache: appFilesCacheOf(__dirname),
+    cache: synthCacheOf(__dirname),
   };
   const report = synthesizeEnvs(__dirname, input, envs);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

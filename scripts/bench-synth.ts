@@ -30,7 +30,7 @@ import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { releasesFileOf } from '../constructs/model/releases';
 import { formatDiffText } from '../constructs/synth/output-diff';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { appFilesCacheOf } from '../constructs/synth/app-files-cache';
+import { synthCacheOf } from '../constructs/synth/synth-cache';
 import { readReleasesFile } from '../constructs/synth/releases-io';
 import { writeOutput } from '../constructs/synth/write-output';
 import { renderedDiff } from './lib/commands';
@@ -85,7 +85,7 @@ function child(count: number, keep?: string): void {
   const root = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     const started = process.hrtime.bigint();
-    const files = buildAll({ ...input, appFilesCache: appFilesCacheOf(root) });
+    const files = buildAll({ ...input, cache: synthCacheOf(root) });
     writeOutput(root, files);
     const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (keep) writeReleases(root, input);
@@ -272,7 +272,7 @@ function main(argv: readonly string[]): void {
     say();
     say();
 
-    // Kept apps (constructs/synth/app-files-cache.ts): the runs above each start in a fresh folder, with
+    // Kept apps and Terraform (constructs/synth/synth-cache.ts): the runs above each start in a fresh folder, with
     // nothing kept. These run again over the output and cache of one earlier synth of the same apps.
     const largest = scaled.reduce((a, b) => (b.count > a.count ? b : a));
     const childArgs = (...args: string[]) => [...nodeFlags, path.join('scripts', 'bench-synth.ts'), ...args];

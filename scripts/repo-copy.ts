@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LOCK_FILE } from './lib/repo-lock';
-import { SYNTH_CACHE_DIR } from '../constructs/synth/app-files-cache';
+import { SYNTH_CACHE_DIR } from '../constructs/synth/synth-cache';
 
 /** What a copy leaves out: git, the installed packages (linked instead), scratch or temp folders, synth's cache (a copy starts as a clone does), and the write lock of a command running in the original. */
 const SKIP = new Set(['.git', 'node_modules', '.scratch', SYNTH_CACHE_DIR, LOCK_FILE]);

@@ -2,9 +2,9 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
+import { cloudSettingsOf } from '../model/cluster-spec';
 import { LABEL_PREFIX } from '../model/naming';
-import type { ResolvedApp } from '../model/resolve';
+import type { CloudApp, CloudCluster } from '../model/cloud-input';
 import { AccessEntries } from './access-entries';
 import { AccessLogBucket } from './access-logs';
 import { ADD_ON_IDENTITIES, type AwsAddOn } from './add-on-identities';
@@ -39,9 +39,9 @@ import { ThreatDetection } from './threat-detection';
 export const OFFSITE_PROVIDER_ALIAS = 'offsite';
 
 export interface CloudStackProps {
-  readonly cluster: ClusterSpec;
+  readonly cluster: CloudCluster;
   /** The apps the cluster runs, overrides applied. Retired apps come from the cluster's `appData`. */
-  readonly apps: readonly ResolvedApp[];
+  readonly apps: readonly CloudApp[];
 }
 
 /**

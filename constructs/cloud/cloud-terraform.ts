@@ -1,8 +1,7 @@
 import * as os from 'node:os';
 import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import type { ClusterSpec } from '../model/cluster-spec';
-import type { ResolvedApp } from '../model/resolve';
+import type { CloudApp, CloudCluster } from '../model/cloud-input';
 import { SynthError } from '../model/spec-error';
 import { CloudStack } from './cloud-stack';
 import { stackJsonOf } from './stack-json';
@@ -14,7 +13,7 @@ import type { TerraformJson } from './terraform-json';
  * it atomically with the rest of dist/. Keys are sorted and stack traces left out, so the same input gives
  * the same bytes.
  */
-export function terraformOf(cluster: ClusterSpec, apps: readonly ResolvedApp[]): TerraformJson {
+export function terraformOf(cluster: CloudCluster, apps: readonly CloudApp[]): TerraformJson {
   return withoutCreationStacks(() => {
     const app = new App({ outdir: os.tmpdir(), stackTraces: false });
     const stack = new CloudStack(app, cluster.env, { cluster, apps });

@@ -5,7 +5,7 @@ import type { ResolvedApp } from './resolve';
 /**
  * What an app's charts read of its cluster: its own access settings, no other app's. So adding, changing or
  * removing one app leaves every other app's input, and with it that app's files, as they are; the synth
- * keeps each app's files between runs by this input (synth/app-files-cache.ts).
+ * keeps each app's files between runs by this input (synth/synth-cache.ts).
  */
 export interface AppClusterView extends Pick<ClusterSpec, 'name' | 'env' | 'region' | 'internalAccess'> {
   readonly access: { readonly apps?: ClusterSpec['access']['apps'] };

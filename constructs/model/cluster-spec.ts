@@ -181,7 +181,7 @@ export interface CloudSettings {
   readonly terraformState: Required<TerraformStateSpec>;
 }
 
-export function cloudSettingsOf(cluster: ClusterSpec): CloudSettings {
+export function cloudSettingsOf(cluster: Omit<ClusterSpec, 'apps'>): CloudSettings {
   const { network, data, backupVault, terraformState } = cluster;
   return {
     adminCidrs: cluster.adminCidrs ?? [],

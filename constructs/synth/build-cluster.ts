@@ -33,8 +33,9 @@ import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
 import { appFilesOfEach, type AppFiles } from './app-files';
 import { checkedAndRenderedAppFiles, rememberCheckedAndRendered, type CheckedAppFiles } from './app-file-checks';
-import { appFilesKeyOf, keepAppFiles, readKeptAppFiles } from './app-files-cache';
+import { cacheKeyOf, keepEntries, readKept } from './synth-cache';
 import { appChartInputOf } from '../model/app-chart-input';
+import { cloudAppOf, cloudClusterOf } from '../model/cloud-input';
 
 /** The Terraform side's job, run on a worker thread (in-worker.ts). */
 export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText' };
@@ -51,13 +52,12 @@ export function buildCluster(
   apps: readonly AppSpec[],
   releases: Releases,
   ledger: GatewayLedger = EMPTY_LEDGER,
-  appFilesCache?: string,
+  cache?: string,
 ): OutputFile[] {
   const env = cluster.env;
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
-  // The Terraform side needs nothing of the Kubernetes side: it is built on another core meanwhile.
-  const cloud = startInWorker<string>(SYNTH_CLOUD_JOB, [cluster, resolved]);
+  const cloud = cloudText(cluster, resolved, cache);
   const addOns = addOnsOf({ cluster, apps: resolved });
   // Where each host is served, kept stable by the ledger; every chart below reads this one layout.
   const gateways = clusterGatewaysOf({ cluster, apps: resolved, endpoints: platformEndpointsOf({ cluster, apps: resolved }, addOns) }, ledger);
@@ -70,7 +70,7 @@ export function buildCluster(
     appNames.map((name) => resolved.find((a) => a.name === name)!),
     cluster,
     gateways,
-    appFilesCache,
+    cache,
   );
   const files: OutputFile[] = [
     { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
@@ -110,6 +110,7 @@ export function buildCluster(
     terraformFile(cluster, cloud, resolved, objects),
   ];
   keepAppFilesBuilt();
+  cloud.keep();
   return built;
 }
 
@@ -127,42 +128,63 @@ export const APP_FILES_CHECKS_JOB = { module: require.resolve('./app-file-checks
  * is read back from there; keep() then stores the others. Of the apps to build, with many, the last ones are
  * built, checked and rendered on another core meanwhile.
  */
-function appFilesInParallel(
-  apps: readonly ResolvedApp[],
-  cluster: ClusterSpec,
-  gateways: GatewayLayout,
-  cacheDir?: string,
-): { files: AppFiles[]; keep(): void } {
+function appFilesInParallel(apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout, cache?: string): { files: AppFiles[]; keep(): void } {
+  const folder = `app-files/${cluster.env}`;
   const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways));
-  const keys = cacheDir === undefined ? undefined : inputs.map(appFilesKeyOf);
-  const kept = inputs.map((input, i) => (keys ? readKeptAppFiles(cacheDir!, cluster.env, input.app.name, keys[i]) : undefined));
+  const keys = cache === undefined ? undefined : inputs.map((input) => cacheKeyOf('app-files', input));
+  const kept = inputs.map((input, i) => (keys ? readKept<KeptAppFiles>(cache!, folder, input.app.name, keys[i]) : undefined));
+  for (const entry of kept) if (entry) rememberCheckedAndRendered(entry.files, () => entry.checked);
+
   const toBuild = inputs.filter((_, i) => !kept[i]);
   const here = toBuild.length < APPS_WORTH_A_WORKER ? toBuild.length : toBuild.length - Math.floor(toBuild.length * WORKER_SHARE);
   const where = here < toBuild.length ? undefined : 'here';
   const there = startInWorkerWithFollowUp<AppFiles[], CheckedAppFiles[]>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [toBuild.slice(here)], where);
   const builtHere = appFilesOfEach(toBuild.slice(0, here));
-  const builtThere = there.result();
-  builtThere.forEach((files, i) => rememberCheckedAndRendered(files, () => there.followUp()[i]));
-  // Without a cache, the output checks judge the apps built here with every other object, as they must anyway.
   let checkedHere: CheckedAppFiles[] | undefined;
-  const checkHere = () => (checkedHere ??= checkedAndRenderedAppFiles(builtHere));
-  if (keys) builtHere.forEach((files, i) => rememberCheckedAndRendered(files, () => checkHere()[i]));
-  for (const entry of kept) if (entry) rememberCheckedAndRendered(entry.files, () => entry.checked);
-  const built = [
-    ...builtHere.map((files, i) => ({ files, checked: () => checkHere()[i] })),
-    ...builtThere.map((files, i) => ({ files, checked: () => there.followUp()[i] })),
+  const built: { files: AppFiles; checked: () => CheckedAppFiles }[] = [
+    ...builtHere.map((files, i) => ({ files, checked: () => (checkedHere ??= checkedAndRenderedAppFiles(builtHere))[i] })),
+    ...there.result().map((files, i) => ({ files, checked: () => there.followUp()[i] })),
   ];
+  // Without a cache, the output checks judge the apps built here among every other object, as they must anyway.
+  built.forEach(({ files, checked }, i) => (keys || i >= here) && rememberCheckedAndRendered(files, checked));
+
   let next = 0;
-  const each = kept.map((entry) => (entry ? { files: entry.files, built: undefined } : { files: built[next].files, built: built[next++] }));
+  const each = kept.map((entry) => (entry ? { files: entry.files } : built[next++]));
   return {
     files: each.map((e) => e.files),
     keep: () => {
       if (!keys) return;
-      keepAppFiles(
-        cacheDir!,
-        cluster.env,
-        each.map(({ built: b }, i) => ({ app: inputs[i].app.name, key: keys[i], built: b && (() => ({ files: b.files, checked: b.checked() })) })),
+      const made = (e: (typeof each)[number]) => ('checked' in e ? (): KeptAppFiles => ({ files: e.files, checked: e.checked() }) : undefined);
+      keepEntries(
+        cache!,
+        folder,
+        each.map((e, i) => ({ name: inputs[i].app.name, key: keys[i], made: made(e) })),
       );
+    },
+  };
+}
+
+/** An app's files and what the checks and render() made of them: what the cache keeps of an app. */
+interface KeptAppFiles {
+  readonly files: AppFiles;
+  readonly checked: CheckedAppFiles;
+}
+
+/**
+ * The cluster's Terraform text: kept from an earlier run when the cloud side's input (model/cloud-input.ts)
+ * and the code are unchanged, else built on another core meanwhile (it needs nothing of the Kubernetes
+ * side); keep() then stores it.
+ */
+function cloudText(cluster: ClusterSpec, apps: readonly ResolvedApp[], cache?: string): Pending<string> & { keep(): void } {
+  const folder = `terraform/${cluster.env}`;
+  const input = [cloudClusterOf(cluster), apps.map(cloudAppOf)];
+  const key = cache === undefined ? undefined : cacheKeyOf('terraform', input);
+  const kept = key === undefined ? undefined : readKept<string>(cache!, folder, 'stack', key);
+  const pending: Pending<string> = kept !== undefined ? { result: () => kept } : startInWorker<string>(SYNTH_CLOUD_JOB, input);
+  return {
+    result: () => pending.result(),
+    keep: () => {
+      if (key !== undefined) keepEntries(cache!, folder, [{ name: 'stack', key, made: kept === undefined ? () => pending.result() : undefined }]);
     },
   };
 }

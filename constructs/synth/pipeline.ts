@@ -20,8 +20,8 @@ export interface SynthInput {
   readonly releases: Releases;
   /** Each env's gateway ledger (clusters/<env>/gateway-ledger.json): which Gateway holds each host. @default none: placed afresh */
   readonly gatewayLedgers?: GatewayLedgers;
-  /** The folder where each app's files are kept between runs, by their input and the code (app-files-cache.ts). @default none: every app built afresh */
-  readonly appFilesCache?: string;
+  /** The folder where synth keeps each app's files and each cluster's Terraform between runs, by their input and the code (synth-cache.ts). @default none: everything built afresh */
+  readonly cache?: string;
 }
 
 /** Builds and checks every cluster, in memory. Throws one SynthError with every problem of the first failing stage. */
@@ -29,7 +29,7 @@ export function buildAll(input: SynthInput): OutputFile[] {
   checkInput(input);
   const perCluster = input.clusters.map((cluster) => ({
     cluster,
-    files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env], input.appFilesCache),
+    files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env], input.cache),
   }));
   // Both output checks run, so one synth reports every schema and policy problem at once.
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));

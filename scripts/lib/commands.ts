@@ -12,7 +12,7 @@ import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { RefError, renderedTree, sourcesOf, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
-import { appFilesCacheOf } from '../../constructs/synth/app-files-cache';
+import { synthCacheOf } from '../../constructs/synth/synth-cache';
 import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { promote, release, ReleaseError, type ReleaseOutcome, type Repo } from './release';
@@ -112,7 +112,7 @@ export function renderedDiff(repo: Repo, ref?: string): { diffs: ClusterDiff[]; 
       repo.root,
       repo.clusters.map((c) => c.env),
     ),
-    appFilesCache: appFilesCacheOf(repo.root),
+    cache: synthCacheOf(repo.root),
   });
   const after = renderedTree(files);
   const before = against === undefined ? treeOnDisk(repo.root, after.keys()) : treeAtRef(repo.root, against, after.keys());

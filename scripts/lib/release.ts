@@ -23,7 +23,7 @@ import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { renderedTree, sourcesOf, treeOnDisk } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
-import { appFilesCacheOf } from '../../constructs/synth/app-files-cache';
+import { synthCacheOf } from '../../constructs/synth/synth-cache';
 import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { writeOutput } from '../../constructs/synth/write-output';
@@ -197,7 +197,7 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
     apps: repo.apps,
     releases: { ...releases, [env]: releasesFile },
     gatewayLedgers,
-    appFilesCache: appFilesCacheOf(repo.root),
+    cache: synthCacheOf(repo.root),
   });
   const before = treeOnDisk(
     repo.root,

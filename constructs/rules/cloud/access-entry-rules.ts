@@ -1,5 +1,5 @@
 import { groupsOf } from '../../model/access-spec';
-import type { ClusterSpec } from '../../model/cluster-spec';
+import type { CloudCluster } from '../../model/cloud-input';
 import { accessEntryAddressOf } from '../../cloud/access-entries';
 import { asList, first, ref, resourcesOf, type TerraformJson } from '../../cloud/terraform-json';
 
@@ -13,7 +13,7 @@ export const SYSTEM_GROUP_PREFIX = 'system:';
  * for anyone else or in a `system:` group; and no access policy association exists, so every right comes
  * from the RBAC in the YAML (cross-check.ts's accessEntryGroupProblems checks that it binds the groups).
  */
-export function accessEntryProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function accessEntryProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const clusters = resourcesOf(json, 'aws_eks_cluster');
   for (const [, eks] of clusters) {

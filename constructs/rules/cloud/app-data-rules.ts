@@ -1,6 +1,6 @@
-import type { ClusterSpec } from '../../model/cluster-spec';
+import type { CloudCluster } from '../../model/cloud-input';
 import { appRoleOf, backupBucketOf, bucketOf, namespaceOf, serviceAccountOf } from '../../model/naming';
-import type { ResolvedApp } from '../../model/resolve';
+import type { CloudApp } from '../../model/cloud-input';
 import { GEESEFS_KEYS_DOC, geesefsUserOf } from '../../cloud/geesefs-user';
 import { podIdentityProblems, principalsNamed, rolesOf, staticKeyUserProblems, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { addressBy, asList, entriesBy, ref, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
@@ -15,7 +15,7 @@ const isAllowKms = (s: Json): boolean => s.Effect === 'Allow' && (asList(s.Actio
  * backup-job-rules.ts). Retired apps keep their bucket and lose their roles and user. No access key is made
  * by Terraform.
  */
-export function appDataProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
+export function appDataProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   const problems: string[] = [];
   const bucketsNamed = entriesBy(json, 'aws_s3_bucket', 'bucket');
   const roles = rolesOf(json);

@@ -1,6 +1,5 @@
 import { appRoleOf, backupBucketOf, backupPrefixOf, bucketOf, namespaceOf, offsiteBackupBucketOf, restoreRoleOf, retentionRoleOf } from '../../model/naming';
-import type { ClusterSpec } from '../../model/cluster-spec';
-import type { ResolvedApp } from '../../model/resolve';
+import type { CloudApp, CloudCluster } from '../../model/cloud-input';
 import { storageDeletes } from '../../cloud/app-role';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRole } from '../../cloud/backup-job-identities';
 import { geesefsUserOf } from '../../cloud/geesefs-user';
@@ -18,7 +17,7 @@ const LIVE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipar
  * only reads the live bucket; the retention role does not reach it; the restore role may delete there only
  * while the bucket is versioned. Apps without storage, and retired apps, have none.
  */
-export function backupJobRoleProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
+export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   const problems: string[] = [];
   const roles = rolesOf(json);
   const resolve = bucketArnResolver(json);
@@ -150,7 +149,7 @@ const grantsOf = (json: TerraformJson): readonly Grant[] =>
  * version there (DeleteObjectVersion), nor switch off what keeps versions. Every role, IAM user and bucket
  * policy of the stack is read.
  */
-export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
+export function liveBucketDeleteProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   const problems: string[] = [];
   // Only a grant that deletes or erases can break these rules.
   const grants = grantsOf(json).flatMap((g) => {
@@ -205,7 +204,7 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: ClusterSp
  * near bucket; every other delete is of restic's lock files (`<prefix>locks/`); no one may erase a version,
  * near or offsite.
  */
-export function backupBucketDeleteProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function backupBucketDeleteProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const near = backupBucketOf(cluster.name);
   const owners = Object.keys(cluster.appData);
@@ -257,6 +256,6 @@ function ownersByPrefix(owners: readonly string[], bucket: string): (resource: s
 }
 
 /** Every rule about who may delete what, for one cluster's stack. */
-export function dataDeletionProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
+export function dataDeletionProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   return [...backupJobRoleProblems(json, cluster, apps), ...liveBucketDeleteProblems(json, cluster, apps), ...backupBucketDeleteProblems(json, cluster)];
 }

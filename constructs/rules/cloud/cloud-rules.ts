@@ -1,6 +1,6 @@
-import { cloudSettingsOf, type ClusterSpec } from '../../model/cluster-spec';
+import { cloudSettingsOf } from '../../model/cluster-spec';
 import { backupBucketOf, offsiteBackupBucketOf } from '../../model/naming';
-import type { ResolvedApp } from '../../model/resolve';
+import type { CloudApp, CloudCluster } from '../../model/cloud-input';
 import { accessEntryProblems } from './access-entry-rules';
 import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from '../../cloud/add-on-identities';
 import { acmeChallengeRecordOf, AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from '../../cloud/add-on-policies';
@@ -51,7 +51,7 @@ export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerM
 export const MIN_NODES = 3;
 
 /** Every rule, for one cluster's stack. */
-export function cloudProblems(json: TerraformJson, cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
+export function cloudProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   return withIndexes(() => [
     ...bucketProblems(json),
     ...backupVaultProblems(json, cluster),
@@ -143,7 +143,7 @@ export function bucketProblems(json: TerraformJson): string[] {
 }
 
 /** S3.7 (cross-region replication, delete markers included) and S3.15 (Object Lock on the offsite copy). */
-export function backupVaultProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function backupVaultProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const vault = cloudSettingsOf(cluster).backupVault;
   const find = (bucketName: string) => resourcesOf(json, 'aws_s3_bucket').find(([, b]) => b.bucket === bucketName);
@@ -189,7 +189,7 @@ export function backupVaultProblems(json: TerraformJson, cluster: ClusterSpec): 
 }
 
 /** EKS.1 (endpoint), EKS.3 (secrets encryption), EKS.8 (control-plane logs), version and add-ons. */
-export function eksProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function eksProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const clusters = resourcesOf(json, 'aws_eks_cluster');
   if (clusters.length !== 1) return [`EKS: expected one cluster, found ${clusters.length}`];
@@ -272,7 +272,7 @@ export function nodeProblems(json: TerraformJson): string[] {
 }
 
 /** One public Route53 zone for the cluster's domain, never destroyed, its name servers an output for delegation. */
-export function dnsZoneProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function dnsZoneProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const zones = resourcesOf(json, 'aws_route53_zone').filter(([, z]) => String(z.name).replace(/\.$/, '') === cluster.domain);
   if (zones.length !== 1) return [`DNS: ${zones.length} Route53 zones for the cluster domain ${cluster.domain}, not 1`];
   const problems: string[] = [];
@@ -289,7 +289,7 @@ export function dnsZoneProblems(json: TerraformJson, cluster: ClusterSpec): stri
 }
 
 /** Each enabled add-on that calls AWS has one role, bound by Pod Identity to exactly its namespace and ServiceAccount. */
-export function addOnRoleProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function addOnRoleProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const roles = rolesOf(json);
   for (const { addOn, namespace, serviceAccount } of ADD_ON_IDENTITIES) {
@@ -325,7 +325,7 @@ const SECRET_WRITE_ACTIONS = [
  * reading secrets (only the External Secrets Operator, only below the env's prefix), writing secrets
  * (no one), and scaling node groups (only cluster-autoscaler, only those this cluster owns by tag).
  */
-export function sensitiveGrantProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function sensitiveGrantProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const zone = resourcesOf(json, 'aws_route53_zone').find(([, z]) => String(z.name).replace(/\.$/, '') === cluster.domain)?.[0];
   const zoneArns = new Set([

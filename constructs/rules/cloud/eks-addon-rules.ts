@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../../model/cluster-spec';
+import type { CloudCluster } from '../../model/cloud-input';
 import { addonMajorOf, EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf, EXACT_ADDON_VERSION, MOUNTPOINT_MIN_MAJOR } from '../../cloud/eks-addon-versions';
 import type { EksAddonName } from '../../cloud/eks-addon-versions';
 import { parsePolicy, resourcesOf, type TerraformJson } from '../../cloud/terraform-json';
@@ -9,7 +9,7 @@ import { NETWORK_POLICY_ENFORCING_MODES } from '../../cloud/vpc-cni-config';
  * pinned for the cluster's Kubernetes version; the Mountpoint S3 CSI driver at v2 or later, which our
  * volumes need; and the VPC CNI enforcing NetworkPolicies, without which every default-deny is void.
  */
-export function eksAddonProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function eksAddonProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const pins = eksAddonPinsOf(cluster.kubernetesVersion);
   if (!pins) problems.push(`EKS add-ons: no versions are pinned for Kubernetes ${cluster.kubernetesVersion} in ${EKS_ADDON_VERSIONS_FILE}`);

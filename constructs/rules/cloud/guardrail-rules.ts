@@ -1,4 +1,5 @@
-import { cloudSettingsOf, type ClusterSpec } from '../../model/cluster-spec';
+import { cloudSettingsOf } from '../../model/cluster-spec';
+import type { CloudCluster } from '../../model/cloud-input';
 import { backupBucketOf, bucketOf, flowLogBucketOf, offsiteBackupBucketOf, trailBucketOf, trailOf } from '../../model/naming';
 import { CLOUDTRAIL_SERVICE } from '../../cloud/audit-trail';
 import { VPC_CNI_POLICY, VPC_CNI_SERVICE_ACCOUNT } from '../../cloud/eks-addons';
@@ -14,7 +15,7 @@ import { addressBy, asList, first, parsePolicy, ref, resourcesOf, settingsOf, ty
    rights on its own ServiceAccount rather than the nodes'. Each problem names its FSBP control where there is one. */
 
 /** Every guardrail rule, for one cluster's stack. */
-export function guardrailProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function guardrailProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   return [
     ...guardDutyProblems(json, cluster),
     ...accountProblems(json),
@@ -25,7 +26,7 @@ export function guardrailProblems(json: TerraformJson, cluster: ClusterSpec): st
 }
 
 /** GuardDuty.1 and its EKS, S3 and runtime protections, with the agent and its endpoint in the Terraform. */
-export function guardDutyProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function guardDutyProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const say = (problem: string) => problems.push(`GuardDuty: ${problem}`);
   const detectors = resourcesOf(json, 'aws_guardduty_detector');
@@ -138,7 +139,7 @@ function deliveryBucketProblems(json: TerraformJson, address: string, service: s
 const bucketAddressOf = (json: TerraformJson, name: string): string | undefined => addressBy(json, 'aws_s3_bucket', 'bucket', name);
 
 /** EC2.6: every VPC's flows, accepted and rejected, into the dedicated, locked-down flow-log bucket. */
-export function flowLogProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function flowLogProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const name = flowLogBucketOf(cluster.name);
   const address = bucketAddressOf(json, name);
@@ -156,7 +157,7 @@ export function flowLogProblems(json: TerraformJson, cluster: ClusterSpec): stri
 }
 
 /** CloudTrail.1, .2 and .4, and the data events of every app bucket and both backup buckets. */
-export function trailProblems(json: TerraformJson, cluster: ClusterSpec): string[] {
+export function trailProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const name = trailOf(cluster.name);
   const trails = resourcesOf(json, 'aws_cloudtrail').filter(([, t]) => t.name === name);

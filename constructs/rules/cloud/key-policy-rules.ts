@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../../model/cluster-spec';
+import type { CloudCluster } from '../../model/cloud-input';
 import { rolesOf, usersOf } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
 import { asList, parsePolicy, ref, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
@@ -28,7 +28,7 @@ const usesOf = (s: Json): string[] => KEY_USE_ACTIONS.filter((a) => allows(s, a)
  * person of the access model; and the key policy and the IAM side agree, each role or user whose own
  * policy uses the key being named in it, and no role or user of the stack named without using it.
  */
-export function keyPolicyProblems(json: TerraformJson, cluster: Pick<ClusterSpec, 'access'>): string[] {
+export function keyPolicyProblems(json: TerraformJson, cluster: Pick<CloudCluster, 'access'>): string[] {
   const problems: string[] = [];
   const people = new Set(Object.values(cluster.access.people).map((p) => p.iamRoleArn));
   // Each role and user with the resources of its statements that use a key: read once, not once per key.

@@ -7,14 +7,24 @@ import { clusterAppsOf } from '../constructs/model/resolve';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { appFilesKeyOf, type BuiltAppFiles } from '../constructs/synth/app-files-cache';
+import { cacheKeyOf } from '../constructs/synth/synth-cache';
+import type { AppFiles } from '../constructs/synth/app-files';
+import type { CheckedAppFiles } from '../constructs/synth/app-file-checks';
+import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
+import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { render } from '../constructs/synth/render';
 import { FIXTURE_INPUT, scopedTempDirs } from './support';
 
-// Each app's files are kept between runs (constructs/synth/app-files-cache.ts) under a key of their chart
-// input and the code. These hold that a run that reads them back writes the very bytes of a run that builds
-// everything, and that one app's change, arrival or departure leaves every other app's key as it is.
+// Each app's files, and each cluster's Terraform, are kept between runs (constructs/synth/synth-cache.ts)
+// under a key of their input and the code. These hold that a run that reads them back writes the very bytes
+// of a run that builds everything, and that one app's change, arrival or departure leaves every other app's
+// key as it is, and the Terraform's unless the app's storage changes.
+
+interface KeptAppFiles {
+  readonly files: AppFiles;
+  readonly checked: CheckedAppFiles;
+}
 
 const tempDir = scopedTempDirs();
 const [cluster] = FIXTURE_INPUT.clusters;
@@ -22,7 +32,7 @@ const env = cluster.env;
 
 /** Every file's path and bytes. */
 const bytesOf = (input: SynthInput): Map<string, string> => new Map(buildAll(input).map((f) => [f.path, render(f)]));
-const entriesIn = (dir: string): string[] => fs.readdirSync(path.join(dir, env)).sort();
+const entriesIn = (dir: string, folder = `app-files/${env}`): string[] => fs.readdirSync(path.join(dir, folder)).sort();
 
 /** Each app's key in a cluster, by app name. */
 function keysOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps): Map<string, string> {
@@ -36,44 +46,45 @@ function keysOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps): Map<string, string> 
     apps: resolved,
     endpoints: platformEndpointsOf({ cluster: c, apps: resolved }, addOnsOf({ cluster: c, apps: resolved })),
   });
-  return new Map(resolved.map((app) => [app.name, appFilesKeyOf(appChartInputOf(app, c, gateways))]));
+  return new Map(resolved.map((app) => [app.name, cacheKeyOf('app-files', appChartInputOf(app, c, gateways))]));
 }
 
 test('a run that reads every app back from the cache writes the bytes of a run without one; so does the run that fills it', () => {
-  const dir = tempDir('app-files-cache-');
+  const dir = tempDir('synth-cache-');
   const input = { ...FIXTURE_INPUT, clusters: [cluster] };
   const fresh = bytesOf(input);
-  expect(bytesOf({ ...input, appFilesCache: dir })).toEqual(fresh);
+  expect(bytesOf({ ...input, cache: dir })).toEqual(fresh);
   const entries = entriesIn(dir);
   expect(entries).toHaveLength(Object.keys(cluster.apps).length);
-  expect(bytesOf({ ...input, appFilesCache: dir })).toEqual(fresh);
+  expect(entriesIn(dir, `terraform/${env}`)).toHaveLength(1);
+  expect(bytesOf({ ...input, cache: dir })).toEqual(fresh);
   expect(entriesIn(dir)).toEqual(entries);
 });
 
 test('a kept app is read back, not built again: what its entry holds is what the run writes', () => {
-  const dir = tempDir('app-files-cache-');
-  const input = { ...FIXTURE_INPUT, clusters: [cluster], appFilesCache: dir };
+  const dir = tempDir('synth-cache-');
+  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
   buildAll(input);
   const [entry] = entriesIn(dir);
-  const file = path.join(dir, env, entry);
-  const kept = v8.deserialize(fs.readFileSync(file)) as BuiltAppFiles;
-  const marked: BuiltAppFiles = { ...kept, checked: { ...kept.checked, texts: [`${kept.checked.texts[0]}# read back\n`, kept.checked.texts[1]] } };
+  const file = path.join(dir, 'app-files', env, entry);
+  const kept = v8.deserialize(fs.readFileSync(file)) as KeptAppFiles;
+  const marked: KeptAppFiles = { ...kept, checked: { ...kept.checked, texts: [`${kept.checked.texts[0]}# read back\n`, kept.checked.texts[1]] } };
   fs.writeFileSync(file, v8.serialize(marked));
   expect(bytesOf(input).get(kept.files.tenant.path)).toMatch(/# read back\n$/);
 });
 
 test('an entry that cannot be read is built again and replaced; entries of apps that left, and older keys, are dropped', () => {
-  const dir = tempDir('app-files-cache-');
+  const dir = tempDir('synth-cache-');
   const input = { ...FIXTURE_INPUT, clusters: [cluster] };
   const fresh = bytesOf(input);
-  bytesOf({ ...input, appFilesCache: dir });
+  bytesOf({ ...input, cache: dir });
   const entries = entriesIn(dir);
-  fs.writeFileSync(path.join(dir, env, entries[0]), 'not an entry');
-  fs.writeFileSync(path.join(dir, env, 'gone-app.0123'), 'an app that left');
-  fs.writeFileSync(path.join(dir, env, `${entries[1].split('.')[0]}.older-key`), 'an older key');
-  expect(bytesOf({ ...input, appFilesCache: dir })).toEqual(fresh);
+  fs.writeFileSync(path.join(dir, 'app-files', env, entries[0]), 'not an entry');
+  fs.writeFileSync(path.join(dir, 'app-files', env, 'gone-app.0123'), 'an app that left');
+  fs.writeFileSync(path.join(dir, 'app-files', env, `${entries[1].split('.')[0]}.older-key`), 'an older key');
+  expect(bytesOf({ ...input, cache: dir })).toEqual(fresh);
   expect(entriesIn(dir)).toEqual(entries);
-  expect(v8.deserialize(fs.readFileSync(path.join(dir, env, entries[0])))).toHaveProperty('checked.texts');
+  expect(v8.deserialize(fs.readFileSync(path.join(dir, 'app-files', env, entries[0])))).toHaveProperty('checked.texts');
 });
 
 test("one app's change, arrival or departure leaves every other app's key as it is", () => {
@@ -100,4 +111,27 @@ test('what the apps read of their cluster is in the key; what they do not read i
   const changed = (c: ClusterSpec) => [...keysOf(c).values()].filter((key, i) => key !== before[i]).length;
   expect(changed({ ...cluster, region: 'eu-west-1' })).toBe(before.length);
   expect(changed({ ...cluster, nodePool: { ...cluster.nodePool, max: cluster.nodePool.max + 1 } })).toBe(0);
+});
+
+test('kept Terraform is read back, not built again', () => {
+  const dir = tempDir('synth-cache-');
+  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
+  buildAll(input);
+  const [entry] = entriesIn(dir, `terraform/${env}`);
+  const file = path.join(dir, 'terraform', env, entry);
+  fs.writeFileSync(file, v8.serialize(`${v8.deserialize(fs.readFileSync(file)) as string} `));
+  expect(bytesOf(input).get(terraformFileOf(env))).toMatch(/\}\n $/);
+});
+
+test("the Terraform's key holds what the cloud side reads of the apps, their names and storage, and not their releases, scaling or env", () => {
+  const resolved = clusterAppsOf(cluster, FIXTURE_INPUT.apps, (name) => FIXTURE_INPUT.releases[env].apps[name].current);
+  const keyOf = (c: ClusterSpec, apps = resolved) => cacheKeyOf('terraform', [cloudClusterOf(c), apps.map(cloudAppOf)]);
+  const before = keyOf(cluster);
+  const first = resolved.find((a) => a.storage)!;
+  const other = (change: object) => resolved.map((a) => (a === first ? { ...a, ...change } : a));
+  expect(keyOf(cluster, other({ scaling: { min: 2, max: 9 }, image: 'example/other:2@sha256:' + '1'.repeat(64), env: { MORE: '1' } }))).toBe(before);
+  expect(keyOf({ ...cluster, apps: { ...cluster.apps, [first.name]: { scaling: { min: 2, max: 9 } } } })).toBe(before);
+  expect(keyOf(cluster, resolved.slice(1))).not.toBe(before);
+  expect(keyOf(cluster, other({ storage: undefined }))).not.toBe(before);
+  expect(keyOf({ ...cluster, region: 'eu-west-1' })).not.toBe(before);
 });

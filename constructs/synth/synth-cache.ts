@@ -1,0 +1,68 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import { codeFingerprint } from './code-fingerprint';
+
+/*
+ * What synth keeps between runs, each entry under a key made of everything it is made of: its input (plain
+ * data, typed so that the code that makes it can read nothing else) and the code (code-fingerprint.ts).
+ * Entries whose key is unchanged are read back instead of made again. Kept in .synth-cache/ at the repo's
+ * top, ignored by git: a fresh clone starts with nothing kept, and deleting it is always safe.
+ */
+
+/** Bump when what an entry holds changes shape. */
+const FORMAT = 'synth-cache 1';
+
+/** The folder at the repo's top where synth keeps what it may reuse. */
+export const SYNTH_CACHE_DIR = '.synth-cache';
+
+/** Where `npm run synth`, diff and the release commands keep entries for the repo at root; none with SYNTH_CACHE=off. */
+export const synthCacheOf = (root: string): string | undefined => (process.env.SYNTH_CACHE === 'off' ? undefined : path.join(root, SYNTH_CACHE_DIR));
+
+/** The key of what `kind` makes of input: a digest of both and of the code. */
+export function cacheKeyOf(kind: string, input: unknown): string {
+  const canonical = JSON.stringify(input, (_key, value: unknown) => (value instanceof Map ? { map: [...value.entries()] } : value));
+  return crypto.createHash('sha256').update(`${FORMAT}\0${kind}\0${codeFingerprint()}\0${canonical}`).digest('hex');
+}
+
+/** An entry's file: a folder holds at most one entry per name, `<dir>/<folder>/<name>.<key>`. */
+const entryFileOf = (dir: string, folder: string, name: string, key: string): string => path.join(dir, folder, `${name}.${key}`);
+
+/** The entry kept under key, or undefined: none, or one that cannot be read (it is then made again). */
+export function readKept<T>(dir: string, folder: string, name: string, key: string): T | undefined {
+  try {
+    return v8.deserialize(fs.readFileSync(entryFileOf(dir, folder, name, key))) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One entry of a folder: its value where it was made afresh (to be written), none where it was read back. */
+export interface KeptEntry {
+  readonly name: string;
+  readonly key: string;
+  readonly made?: () => unknown;
+}
+
+/**
+ * Writes a folder's entries that were made afresh, and drops every other entry of that folder (older keys,
+ * names no longer there). Best effort: a cache that cannot be written costs the next run time, never this
+ * run's output.
+ */
+export function keepEntries(dir: string, folder: string, entries: readonly KeptEntry[]): void {
+  try {
+    fs.mkdirSync(path.join(dir, folder), { recursive: true });
+    for (const { name, key, made } of entries) {
+      if (!made) continue;
+      const file = entryFileOf(dir, folder, name, key);
+      const temp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, v8.serialize(made()));
+      fs.renameSync(temp, file);
+    }
+    const wanted = new Set(entries.map(({ name, key }) => path.basename(entryFileOf(dir, folder, name, key))));
+    for (const file of fs.readdirSync(path.join(dir, folder))) if (!wanted.has(file)) fs.rmSync(path.join(dir, folder, file), { force: true });
+  } catch {
+    // Best effort (see above).
+  }
+}

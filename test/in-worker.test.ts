@@ -5,7 +5,7 @@ import { appFilesOfEach } from '../constructs/synth/app-files';
 import { verdictsOfAppFiles, type CheckedAppFiles } from '../constructs/synth/app-file-checks';
 import { appChartInputOf } from '../constructs/model/app-chart-input';
 import { rememberRendered, render, renderAfresh } from '../constructs/synth/render';
-import { APP_FILES_CHECKS_JOB, APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/build-cluster';
+import { APP_FILES_CHECKS_JOB, APP_FILES_JOB, SYNTH_CLOUD_JOB } from '../constructs/synth/kept-or-built';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';

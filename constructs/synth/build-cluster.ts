@@ -5,7 +5,7 @@ import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
 import { terraformFileOf } from './terraform-file';
 import type { TerraformJson } from '../cloud/terraform-json';
-import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
+import type { Pending } from './in-worker';
 import { tenantFileOf } from '../gitops/app-layers';
 import { FluxEntry } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
@@ -15,7 +15,7 @@ import { clusterAppsOf, type ResolvedApp } from '../model/resolve';
 import { addOnsOf } from '../platform/default-add-ons';
 import { clusterGatewaysOf } from '../platform/cluster-gateways';
 import { platformEndpointsOf } from '../platform/internal-endpoint';
-import { EMPTY_LEDGER, gatewayLedgerFileOf, type GatewayLayout, type GatewayLedger } from '../model/gateway-layout';
+import { EMPTY_LEDGER, gatewayLedgerFileOf, type GatewayLedger } from '../model/gateway-layout';
 import type { PodGroup } from '../platform/pod-groups';
 import { podLabelsOf, podSpecOf } from '../rules/pod-template';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
@@ -31,14 +31,7 @@ import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
-import { appFilesOfEach, type AppFiles } from './app-files';
-import { checkedAndRenderedAppFiles, rememberCheckedAndRendered, type CheckedAppFiles } from './app-file-checks';
-import { cacheKeyOf, keepEntries, readKept } from './synth-cache';
-import { appChartInputOf } from '../model/app-chart-input';
-import { cloudAppOf, cloudClusterOf } from '../model/cloud-input';
-
-/** The Terraform side's job, run on a worker thread (in-worker.ts). */
-export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText' };
+import { keptOrBuiltAppFiles, keptOrBuiltTerraform } from './kept-or-built';
 
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
 export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-kustomizations.yaml`;
@@ -57,7 +50,7 @@ export function buildCluster(
   const env = cluster.env;
   const appNames = Object.keys(cluster.apps).sort();
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
-  const cloud = cloudText(cluster, resolved, cache);
+  const cloud = keptOrBuiltTerraform(cluster, resolved, cache);
   const addOns = addOnsOf({ cluster, apps: resolved });
   // Where each host is served, kept stable by the ledger; every chart below reads this one layout.
   const gateways = clusterGatewaysOf({ cluster, apps: resolved, endpoints: platformEndpointsOf({ cluster, apps: resolved }, addOns) }, ledger);
@@ -66,7 +59,7 @@ export function buildCluster(
   const configs = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx, addOns }));
   const setup = synthChart((scope) => new PlatformSetup(scope, 'setup', { ctx, addOns }));
   const platform = { ctx, addOns, ownPods: ownPodsOf([...configs, ...setup]) };
-  const { files: appFiles, keep: keepAppFilesBuilt } = appFilesInParallel(
+  const { files: appFiles, keep: keepAppFilesBuilt } = keptOrBuiltAppFiles(
     appNames.map((name) => resolved.find((a) => a.name === name)!),
     cluster,
     gateways,
@@ -112,81 +105,6 @@ export function buildCluster(
   keepAppFilesBuilt();
   cloud.keep();
   return built;
-}
-
-/** Below this many apps a worker thread costs more to start (it loads the modules again) than it saves. */
-const APPS_WORTH_A_WORKER = 100;
-/** The share of the apps whose charts a worker thread builds; less than half, since it starts later, once its modules are loaded. */
-const WORKER_SHARE = 0.4;
-/** The app charts' job, run on a worker thread (in-worker.ts). */
-export const APP_FILES_JOB = { module: require.resolve('./app-files'), name: 'appFilesOfEach' };
-/** Then, on the same thread, the checks that judge one object at a time on each app's objects, and the files' rendering, while this thread goes on. */
-export const APP_FILES_CHECKS_JOB = { module: require.resolve('./app-file-checks'), name: 'checkedAndRenderedAppFiles' };
-
-/**
- * Each app's two files, in the order given. With a cache folder, an app whose input and code are unchanged
- * is read back from there; keep() then stores the others. Of the apps to build, with many, the last ones are
- * built, checked and rendered on another core meanwhile.
- */
-function appFilesInParallel(apps: readonly ResolvedApp[], cluster: ClusterSpec, gateways: GatewayLayout, cache?: string): { files: AppFiles[]; keep(): void } {
-  const folder = `app-files/${cluster.env}`;
-  const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways));
-  const keys = cache === undefined ? undefined : inputs.map((input) => cacheKeyOf('app-files', input));
-  const kept = inputs.map((input, i) => (keys ? readKept<KeptAppFiles>(cache!, folder, input.app.name, keys[i]) : undefined));
-  for (const entry of kept) if (entry) rememberCheckedAndRendered(entry.files, () => entry.checked);
-
-  const toBuild = inputs.filter((_, i) => !kept[i]);
-  const here = toBuild.length < APPS_WORTH_A_WORKER ? toBuild.length : toBuild.length - Math.floor(toBuild.length * WORKER_SHARE);
-  const where = here < toBuild.length ? undefined : 'here';
-  const there = startInWorkerWithFollowUp<AppFiles[], CheckedAppFiles[]>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [toBuild.slice(here)], where);
-  const builtHere = appFilesOfEach(toBuild.slice(0, here));
-  let checkedHere: CheckedAppFiles[] | undefined;
-  const built: { files: AppFiles; checked: () => CheckedAppFiles }[] = [
-    ...builtHere.map((files, i) => ({ files, checked: () => (checkedHere ??= checkedAndRenderedAppFiles(builtHere))[i] })),
-    ...there.result().map((files, i) => ({ files, checked: () => there.followUp()[i] })),
-  ];
-  // Without a cache, the output checks judge the apps built here among every other object, as they must anyway.
-  built.forEach(({ files, checked }, i) => (keys || i >= here) && rememberCheckedAndRendered(files, checked));
-
-  let next = 0;
-  const each = kept.map((entry) => (entry ? { files: entry.files } : built[next++]));
-  return {
-    files: each.map((e) => e.files),
-    keep: () => {
-      if (!keys) return;
-      const made = (e: (typeof each)[number]) => ('checked' in e ? (): KeptAppFiles => ({ files: e.files, checked: e.checked() }) : undefined);
-      keepEntries(
-        cache!,
-        folder,
-        each.map((e, i) => ({ name: inputs[i].app.name, key: keys[i], made: made(e) })),
-      );
-    },
-  };
-}
-
-/** An app's files and what the checks and render() made of them: what the cache keeps of an app. */
-interface KeptAppFiles {
-  readonly files: AppFiles;
-  readonly checked: CheckedAppFiles;
-}
-
-/**
- * The cluster's Terraform text: kept from an earlier run when the cloud side's input (model/cloud-input.ts)
- * and the code are unchanged, else built on another core meanwhile (it needs nothing of the Kubernetes
- * side); keep() then stores it.
- */
-function cloudText(cluster: ClusterSpec, apps: readonly ResolvedApp[], cache?: string): Pending<string> & { keep(): void } {
-  const folder = `terraform/${cluster.env}`;
-  const input = [cloudClusterOf(cluster), apps.map(cloudAppOf)];
-  const key = cache === undefined ? undefined : cacheKeyOf('terraform', input);
-  const kept = key === undefined ? undefined : readKept<string>(cache!, folder, 'stack', key);
-  const pending: Pending<string> = kept !== undefined ? { result: () => kept } : startInWorker<string>(SYNTH_CLOUD_JOB, input);
-  return {
-    result: () => pending.result(),
-    keep: () => {
-      if (key !== undefined) keepEntries(cache!, folder, [{ name: 'stack', key, made: kept === undefined ? () => pending.result() : undefined }]);
-    },
-  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { clusterAppsOf } from '../constructs/model/resolve';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { cacheKeyOf } from '../constructs/synth/synth-cache';
+import { cacheKeyOf, keptOrMade } from '../constructs/synth/synth-cache';
 import type { AppFiles } from '../constructs/synth/app-files';
 import type { CheckedAppFiles } from '../constructs/synth/app-file-checks';
 import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
@@ -134,4 +134,36 @@ test("the Terraform's key holds what the cloud side reads of the apps, their nam
   expect(keyOf(cluster, resolved.slice(1))).not.toBe(before);
   expect(keyOf(cluster, other({ storage: undefined }))).not.toBe(before);
   expect(keyOf({ ...cluster, region: 'eu-west-1' })).not.toBe(before);
+});
+
+test('keptOrMade makes a value once per input and code, reads it back after, keeps nothing when making throws, and makes it every time without a cache', () => {
+  const dir = tempDir('synth-cache-');
+  let made = 0;
+  const make = () => ({ made: ++made });
+  expect(keptOrMade(dir, 'things', 'thing', { a: 1 }, make)).toEqual({ made: 1 });
+  expect(keptOrMade(dir, 'things', 'thing', { a: 1 }, make)).toEqual({ made: 1 });
+  expect(keptOrMade(dir, 'things', 'thing', { a: 2 }, make)).toEqual({ made: 2 });
+  expect(fs.readdirSync(path.join(dir, 'things'))).toHaveLength(1);
+  expect(() =>
+    keptOrMade(dir, 'things', 'thing', { a: 3 }, () => {
+      throw new Error('refused');
+    }),
+  ).toThrow('refused');
+  expect(keptOrMade(dir, 'things', 'thing', { a: 2 }, make)).toEqual({ made: 2 });
+  expect(keptOrMade(undefined, 'things', 'thing', { a: 2 }, make)).toEqual({ made: 3 });
+});
+
+test("the network table is kept, and an app's scaling leaves it as it is", () => {
+  const dir = tempDir('synth-cache-');
+  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
+  buildAll(input);
+  const [entry] = entriesIn(dir, `network/${env}`);
+  const file = path.join(dir, 'network', env, entry);
+  const kept = v8.deserialize(fs.readFileSync(file)) as { value: string };
+  fs.writeFileSync(file, v8.serialize({ value: `${kept.value}<!-- read back -->\n` }));
+  const [first] = Object.keys(cluster.apps);
+  const scaled = { ...cluster, apps: { ...cluster.apps, [first]: { ...cluster.apps[first], scaling: { min: 2, max: 3 } } } };
+  const after = bytesOf({ ...input, clusters: [scaled] });
+  expect(after.get(`dist/${env}/network.md`)).toMatch(/<!-- read back -->\n$/);
+  expect(after.get(`dist/${env}/apps/${first}.yaml`)).not.toBe(bytesOf({ ...input, cache: undefined }).get(`dist/${env}/apps/${first}.yaml`));
 });

@@ -32,6 +32,7 @@ import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
 import { keptOrBuiltAppFiles, keptOrBuiltTerraform } from './kept-or-built';
+import { keptOrMade } from './synth-cache';
 
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
 export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-kustomizations.yaml`;
@@ -98,7 +99,7 @@ export function buildCluster(
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
     { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns, writers) },
-    networkFile(ctx, platform.addOns, objects),
+    networkFile(ctx, platform.addOns, objects, cache),
     overviewFile(cluster, apps),
     terraformFile(cluster, cloud, resolved, objects),
   ];
@@ -109,28 +110,33 @@ export function buildCluster(
 
 /**
  * dist/<env>/network.md, from the cluster's NetworkPolicies as synthesized. Synth stops when the API server
- * could not reach an add-on's webhook: the add-on's declared network needs do not cover its chart.
+ * could not reach an add-on's webhook: the add-on's declared network needs do not cover its chart. The
+ * table is kept between runs by the network model it is made of (most changes to an app leave it as it is).
  */
-function networkFile(ctx: AddOnContext, addOns: readonly AddOn[], objects: readonly KubeObject[]): OutputFile {
+function networkFile(ctx: AddOnContext, addOns: readonly AddOn[], objects: readonly KubeObject[], cache?: string): OutputFile {
   const { cluster, apps } = ctx;
   const network = clusterNetworkOf({ cluster, apps, addOns, objects });
-  const evaluator = new PolicyEvaluator(network);
-  const unreachable = unreachableWebhooksOf(network, evaluator, webhookPortsOf(addOns, ctx));
-  if (unreachable.length > 0) {
-    throw new SynthError(
-      unreachable.map(
-        (w) =>
-          new SpecProblem(
-            { cluster: cluster.name },
-            `addOns.${w.addOn}.network.ingressFromApiServer`,
-            w.port,
-            `the API server cannot reach this webhook port of ${w.source}`,
-          ),
-      ),
-      'the platform network policies lock out a webhook',
-    );
-  }
-  return { path: `dist/${cluster.env}/network.md`, text: renderNetworkTable(network, evaluator) };
+  const webhooks = webhookPortsOf(addOns, ctx);
+  const text = keptOrMade(cache, `network/${cluster.env}`, 'network', [network, webhooks], () => {
+    const evaluator = new PolicyEvaluator(network);
+    const unreachable = unreachableWebhooksOf(network, evaluator, webhooks);
+    if (unreachable.length > 0) {
+      throw new SynthError(
+        unreachable.map(
+          (w) =>
+            new SpecProblem(
+              { cluster: cluster.name },
+              `addOns.${w.addOn}.network.ingressFromApiServer`,
+              w.port,
+              `the API server cannot reach this webhook port of ${w.source}`,
+            ),
+        ),
+        'the platform network policies lock out a webhook',
+      );
+    }
+    return renderNetworkTable(network, evaluator);
+  });
+  return { path: `dist/${cluster.env}/network.md`, text };
 }
 
 /** The cluster's CDKTF stack as Terraform JSON, checked against the YAML (apps and add-ons) it must agree with. */

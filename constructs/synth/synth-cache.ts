@@ -66,3 +66,17 @@ export function keepEntries(dir: string, folder: string, entries: readonly KeptE
     // Best effort (see above).
   }
 }
+
+/**
+ * make()'s value for input: read back where kept under the same key, else made and kept (the folder's
+ * other entries dropped). make() must read nothing but input and the code. Without a cache folder, made.
+ */
+export function keptOrMade<T>(cache: string | undefined, folder: string, kind: string, input: unknown, make: () => T): T {
+  if (cache === undefined) return make();
+  const key = cacheKeyOf(kind, input);
+  const kept = readKept<{ value: T }>(cache, folder, kind, key);
+  if (kept) return kept.value;
+  const value = make();
+  keepEntries(cache, folder, [{ name: kind, key, made: () => ({ value }) }]);
+  return value;
+}

@@ -14,7 +14,7 @@ import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { render } from '../constructs/synth/render';
-import { FIXTURE_INPUT, scopedTempDirs } from './support';
+import { FIXTURE_INPUT, scopedTempDirs, synthProblemsOf } from './support';
 
 // Each app's files, and each cluster's Terraform, are kept between runs (constructs/synth/synth-cache.ts)
 // under a key of their input and the code. These hold that a run that reads them back writes the very bytes
@@ -166,4 +166,16 @@ test("the network table is kept, and an app's scaling leaves it as it is", () =>
   const after = bytesOf({ ...input, clusters: [scaled] });
   expect(after.get(`dist/${env}/network.md`)).toMatch(/<!-- read back -->\n$/);
   expect(after.get(`dist/${env}/apps/${first}.yaml`)).not.toBe(bytesOf({ ...input, cache: undefined }).get(`dist/${env}/apps/${first}.yaml`));
+});
+
+test("the platform objects' verdicts are kept by those objects, and read back: a kept problem fails the synth as a found one would", () => {
+  const dir = tempDir('synth-cache-');
+  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
+  buildAll(input);
+  const [entry] = entriesIn(dir, `platform-verdicts/${env}`);
+  const file = path.join(dir, 'platform-verdicts', env, entry);
+  const kept = v8.deserialize(fs.readFileSync(file)) as { value: Record<string, Record<number, string[]>> };
+  expect(Object.keys(kept.value)).toContain('schema');
+  fs.writeFileSync(file, v8.serialize({ value: { ...kept.value, schema: { 0: ['a problem kept from an earlier run'] } } }));
+  expect(synthProblemsOf(() => buildAll(input))).toEqual([expect.stringContaining('a problem kept from an earlier run')]);
 });

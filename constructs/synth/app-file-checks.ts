@@ -9,9 +9,12 @@ import { rememberRendered, renderAfresh } from './render';
 
 export const objectsOfAppFiles = (files: AppFiles): KubeObject[] => [...(files.tenant.objects ?? []), ...(files.apps.objects ?? [])];
 
-/** The verdicts of the checks that judge one object at a time, alone or within its namespace, on one app's objects. */
-export const verdictsOfAppFiles = (files: AppFiles): Verdicts =>
-  verdictsOf(objectsOfAppFiles(files), { schema: schemaProblemsOf, ...OBJECT_RULES }, NAMESPACE_RULES);
+/** The verdicts of the checks that judge one object at a time, alone or within its namespace, on these objects. */
+export const verdictsOfObjects = (objects: readonly KubeObject[]): Verdicts =>
+  verdictsOf(objects, { schema: schemaProblemsOf, ...OBJECT_RULES }, NAMESPACE_RULES);
+
+/** verdictsOfObjects() of one app's objects. */
+export const verdictsOfAppFiles = (files: AppFiles): Verdicts => verdictsOfObjects(objectsOfAppFiles(files));
 
 /** What the thread that built an app's files goes on to make of them: its objects' verdicts, and its two files' bytes. */
 export interface CheckedAppFiles {

@@ -31,7 +31,7 @@ import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
-import { keptOrBuiltAppFiles, keptOrBuiltTerraform } from './kept-or-built';
+import { keptOrBuiltAppFiles, keptOrBuiltTerraform, keptOrJudgedPlatformObjects } from './kept-or-built';
 import { keptOrMade } from './synth-cache';
 
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
@@ -88,6 +88,12 @@ export function buildCluster(
     ),
   ];
   const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);
+  const ofApps = new Set(appFiles.flatMap((f) => [f.tenant, f.apps]));
+  keptOrJudgedPlatformObjects(
+    files.filter((f) => !ofApps.has(f)).flatMap((f) => f.objects ?? []),
+    env,
+    cache,
+  );
   const declared = declaredWorkloadsOf(platform.addOns, ctx);
   const unsafeCharts = [...workloadProblems(declared), ...namespaceLevelProblems(objects, declared)];
   if (unsafeCharts.length > 0) throw new SynthError(unsafeCharts, `the platform's workloads in ${cluster.name} break the policy rules`);

@@ -4,9 +4,11 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import type { GatewayLayout } from '../model/gateway-layout';
 import type { ResolvedApp } from '../model/resolve';
 import { appFilesOfEach, type AppFiles } from './app-files';
-import { checkedAndRenderedAppFiles, rememberCheckedAndRendered, type CheckedAppFiles } from './app-file-checks';
+import { checkedAndRenderedAppFiles, rememberCheckedAndRendered, verdictsOfObjects, type CheckedAppFiles } from './app-file-checks';
+import type { KubeObject } from '../model/kube-object';
+import { rememberVerdicts } from '../rules/object-verdicts';
 import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
-import { cacheKeyOf, keepEntries, readKept } from './synth-cache';
+import { cacheKeyOf, keepEntries, keptOrMade, readKept } from './synth-cache';
 
 // What a cluster's synth reads back from the cache (synth-cache.ts) or builds, on another core where that
 // pays: each app's files, and the cluster's Terraform.
@@ -92,4 +94,15 @@ export function keptOrBuiltTerraform(cluster: ClusterSpec, apps: readonly Resolv
       if (key !== undefined) keepEntries(cache!, folder, [{ name: 'stack', key, made: kept === undefined ? () => pending.result() : undefined }]);
     },
   };
+}
+
+/**
+ * With a cache folder, the verdicts of the checks that judge one object at a time on the platform's objects
+ * (every object but the apps'), kept by those objects: the output checks read them instead of judging the
+ * objects again. Without one, the output checks judge them among every other object, as they must anyway.
+ */
+export function keptOrJudgedPlatformObjects(objects: readonly KubeObject[], env: string, cache?: string): void {
+  if (cache === undefined) return;
+  const verdicts = keptOrMade(cache, `platform-verdicts/${env}`, 'platform-verdicts', objects, () => verdictsOfObjects(objects));
+  rememberVerdicts(objects, () => verdicts);
 }

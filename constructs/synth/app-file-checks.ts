@@ -4,6 +4,7 @@ import { rememberVerdicts, verdictsOf, type Verdicts } from '../rules/object-ver
 import { schemaProblemsOf } from '../schemas/schema-validation';
 import type { AppFiles } from './app-files';
 import { rememberRendered, renderAfresh } from './render';
+import { writeEntries } from './synth-cache';
 
 // Apart from app-files.ts: the worker thread loads the schemas and rules only once it has sent the files.
 
@@ -22,12 +23,33 @@ export interface CheckedAppFiles {
   readonly texts: readonly [tenant: string, apps: string];
 }
 
-export const checkedAndRenderedAppFiles = (each: readonly AppFiles[]): CheckedAppFiles[] =>
-  each.map((files) => ({
+/** An app's files and what the checks and render() made of them: what the cache keeps of an app. */
+export interface KeptAppFiles {
+  readonly files: AppFiles;
+  readonly checked: CheckedAppFiles;
+}
+
+/** Where the thread that checks and renders apps' files keeps them too: each app's cache entry, by name and key. */
+export interface KeepThere {
+  readonly cache: string;
+  readonly folder: string;
+  readonly entries: readonly { readonly name: string; readonly key: string }[];
+}
+
+export function checkedAndRenderedAppFiles(each: readonly AppFiles[], keep?: KeepThere): CheckedAppFiles[] {
+  const checked = each.map((files): CheckedAppFiles => ({
     verdicts: verdictsOfAppFiles(files),
     // Afresh: where the job ran on this thread (no worker), render() would ask this very follow-up for the bytes.
     texts: [renderAfresh(files.tenant), renderAfresh(files.apps)],
   }));
+  if (keep)
+    writeEntries(
+      keep.cache,
+      keep.folder,
+      keep.entries.map((e, i) => ({ ...e, made: (): KeptAppFiles => ({ files: each[i], checked: checked[i] }) })),
+    );
+  return checked;
+}
 
 /** Has the output checks and render() read, for an app's files, what checked() found and made elsewhere, instead of doing it again. */
 export function rememberCheckedAndRendered(files: AppFiles, checked: () => CheckedAppFiles): void {

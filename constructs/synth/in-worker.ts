@@ -18,10 +18,15 @@ export interface JobFunction {
   readonly name: string;
 }
 
+/** A follow-up: called with the job's result, then these arguments. */
+export interface FollowUp extends JobFunction {
+  readonly args?: readonly unknown[];
+}
+
 interface JobData extends JobFunction {
   readonly args: readonly unknown[];
   /** Run on the job's result once it is posted; its own result is the second answer. */
-  readonly followUp?: JobFunction;
+  readonly followUp?: FollowUp;
   readonly port: MessagePort;
   /** done[0] is set to 1 by the worker once its answer is posted; done[1], once the follow-up's is. */
   readonly done: Int32Array;
@@ -52,19 +57,19 @@ export function startInWorker<T>(fn: JobFunction, args: readonly unknown[], wher
 }
 
 /**
- * As startInWorker; then, on the same thread, followUp(result) while this thread goes on with the result:
+ * As startInWorker; then, on the same thread, followUp(result, ...followUp.args) while this thread goes on with the result:
  * work that needs what the job built, without copying it back there.
  */
 export function startInWorkerWithFollowUp<T, U>(
   fn: JobFunction,
-  followUp: JobFunction,
+  followUp: FollowUp,
   args: readonly unknown[],
   where: 'worker' | 'here' = workersWanted() ? 'worker' : 'here',
 ): PendingWithFollowUp<T, U> {
   return start<T, U>(fn, args, followUp, where);
 }
 
-function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: JobFunction | undefined, where: 'worker' | 'here'): PendingWithFollowUp<T, U> {
+function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: FollowUp | undefined, where: 'worker' | 'here'): PendingWithFollowUp<T, U> {
   if (where === 'here') return inThisThread(fn, args, followUp);
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8));
@@ -109,13 +114,13 @@ function workersWanted(): boolean {
   return process.env.SYNTH_WORKERS !== '0' && process.env.JEST_WORKER_ID === undefined;
 }
 
-function inThisThread<T, U>(fn: JobFunction, args: readonly unknown[], followUp: JobFunction | undefined): PendingWithFollowUp<T, U> {
+function inThisThread<T, U>(fn: JobFunction, args: readonly unknown[], followUp: FollowUp | undefined): PendingWithFollowUp<T, U> {
   let value: { v: T } | undefined;
   let followed: { v: U } | undefined;
   const result = () => (value ??= { v: functionOf(fn)(...args) as T }).v;
   return {
     result,
-    followUp: () => (followed ??= { v: functionOf(followUp!)(result()) as U }).v,
+    followUp: () => (followed ??= { v: functionOf(followUp!)(result(), ...(followUp!.args ?? [])) as U }).v,
   };
 }
 
@@ -125,7 +130,7 @@ const functionOf = (fn: JobFunction): ((...args: unknown[]) => unknown) => requi
 /** In the worker: runs the job and posts its answer; never throws, so the waiting thread always gets one. */
 export function runJob(data: JobData): void {
   const value = answerOf(data, data, data.args, 0);
-  if (data.followUp && value) answerOf(data, data.followUp, [value.of], 1);
+  if (data.followUp && value) answerOf(data, data.followUp, [value.of, ...(data.followUp.args ?? [])], 1);
 }
 
 /** Runs fn(...args) and posts its answer as answer i, or the error that it threw or that kept it from being posted; its result when posted. */

@@ -4,7 +4,14 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import type { GatewayLayout } from '../model/gateway-layout';
 import type { ResolvedApp } from '../model/resolve';
 import { appFilesOfEach, type AppFiles } from './app-files';
-import { checkedAndRenderedAppFiles, rememberCheckedAndRendered, verdictsOfObjects, type CheckedAppFiles } from './app-file-checks';
+import {
+  checkedAndRenderedAppFiles,
+  rememberCheckedAndRendered,
+  verdictsOfObjects,
+  type CheckedAppFiles,
+  type KeepThere,
+  type KeptAppFiles,
+} from './app-file-checks';
 import type { KubeObject } from '../model/kube-object';
 import { rememberVerdicts } from '../rules/object-verdicts';
 import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
@@ -39,42 +46,46 @@ export function keptOrBuiltAppFiles(
   const folder = `app-files/${cluster.env}`;
   const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways));
   const keys = cache === undefined ? undefined : inputs.map((input) => cacheKeyOf('app-files', input));
+  const entryOf = (i: number) => ({ name: inputs[i].app.name, key: keys![i] });
   const kept = inputs.map((input, i) => (keys ? readKept<KeptAppFiles>(cache!, folder, input.app.name, keys[i]) : undefined));
   for (const entry of kept) if (entry) rememberCheckedAndRendered(entry.files, () => entry.checked);
 
-  const toBuild = inputs.filter((_, i) => !kept[i]);
+  const toBuild = inputs.flatMap((_, i) => (kept[i] ? [] : [i]));
   const here = toBuild.length < APPS_WORTH_A_WORKER ? toBuild.length : toBuild.length - Math.floor(toBuild.length * WORKER_SHARE);
   const where = here < toBuild.length ? undefined : 'here';
-  const there = startInWorkerWithFollowUp<AppFiles[], CheckedAppFiles[]>(APP_FILES_JOB, APP_FILES_CHECKS_JOB, [toBuild.slice(here)], where);
-  const builtHere = appFilesOfEach(toBuild.slice(0, here));
+  // The thread that builds a share keeps it too, sparing this one the copies and the writes.
+  const keepThere: KeepThere | undefined = keys && { cache: cache!, folder, entries: toBuild.slice(here).map(entryOf) };
+  const there = startInWorkerWithFollowUp<AppFiles[], CheckedAppFiles[]>(
+    APP_FILES_JOB,
+    { ...APP_FILES_CHECKS_JOB, args: keepThere ? [keepThere] : [] },
+    [toBuild.slice(here).map((i) => inputs[i])],
+    where,
+  );
+  const builtHere = appFilesOfEach(toBuild.slice(0, here).map((i) => inputs[i]));
   let checkedHere: CheckedAppFiles[] | undefined;
-  const built: { files: AppFiles; checked: () => CheckedAppFiles }[] = [
-    ...builtHere.map((files, i) => ({ files, checked: () => (checkedHere ??= checkedAndRenderedAppFiles(builtHere))[i] })),
-    ...there.result().map((files, i) => ({ files, checked: () => there.followUp()[i] })),
-  ];
+  const checkHere = (i: number) => (checkedHere ??= checkedAndRenderedAppFiles(builtHere))[i];
+  const builtThere = there.result();
+  builtThere.forEach((files, i) => rememberCheckedAndRendered(files, () => there.followUp()[i]));
   // Without a cache, the output checks judge the apps built here among every other object, as they must anyway.
-  built.forEach(({ files, checked }, i) => (keys || i >= here) && rememberCheckedAndRendered(files, checked));
+  if (keys) builtHere.forEach((files, i) => rememberCheckedAndRendered(files, () => checkHere(i)));
 
+  // In the apps' order: toBuild is, and so are the apps built here, then there.
+  const built = [...builtHere, ...builtThere];
   let next = 0;
-  const each = kept.map((entry) => (entry ? { files: entry.files } : built[next++]));
+  const files = inputs.map((_, i) => kept[i]?.files ?? built[next++]);
   return {
-    files: each.map((e) => e.files),
+    files,
     keep: () => {
       if (!keys) return;
-      const made = (e: (typeof each)[number]) => ('checked' in e ? (): KeptAppFiles => ({ files: e.files, checked: e.checked() }) : undefined);
+      there.followUp(); // its entries written
+      const madeHere = new Map(toBuild.slice(0, here).map((at, j) => [at, (): KeptAppFiles => ({ files: builtHere[j], checked: checkHere(j) })]));
       keepEntries(
         cache!,
         folder,
-        each.map((e, i) => ({ name: inputs[i].app.name, key: keys[i], made: made(e) })),
+        inputs.map((_, i) => ({ ...entryOf(i), made: madeHere.get(i) })),
       );
     },
   };
-}
-
-/** An app's files and what the checks and render() made of them: what the cache keeps of an app. */
-interface KeptAppFiles {
-  readonly files: AppFiles;
-  readonly checked: CheckedAppFiles;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
+import { threadId } from 'node:worker_threads';
 import { codeFingerprint } from './code-fingerprint';
 
 /*
@@ -47,23 +48,37 @@ export interface KeptEntry {
 
 /**
  * Writes a folder's entries that were made afresh, and drops every other entry of that folder (older keys,
- * names no longer there). Best effort: a cache that cannot be written costs the next run time, never this
- * run's output.
+ * names no longer there).
  */
 export function keepEntries(dir: string, folder: string, entries: readonly KeptEntry[]): void {
-  try {
+  writeEntries(dir, folder, entries);
+  bestEffort(() => {
+    const wanted = new Set(entries.map(({ name, key }) => path.basename(entryFileOf(dir, folder, name, key))));
+    for (const file of fs.readdirSync(path.join(dir, folder))) if (!wanted.has(file)) fs.rmSync(path.join(dir, folder, file), { force: true });
+  });
+}
+
+/** Writes the entries that were made afresh, and no more: for another thread to write its share of a folder. */
+export function writeEntries(dir: string, folder: string, entries: readonly KeptEntry[]): void {
+  bestEffort(() => {
     fs.mkdirSync(path.join(dir, folder), { recursive: true });
     for (const { name, key, made } of entries) {
       if (!made) continue;
       const file = entryFileOf(dir, folder, name, key);
-      const temp = `${file}.${process.pid}.tmp`;
+      // The thread id too: two threads of one process may write a folder at once.
+      const temp = `${file}.${process.pid}-${threadId}.tmp`;
       fs.writeFileSync(temp, v8.serialize(made()));
       fs.renameSync(temp, file);
     }
-    const wanted = new Set(entries.map(({ name, key }) => path.basename(entryFileOf(dir, folder, name, key))));
-    for (const file of fs.readdirSync(path.join(dir, folder))) if (!wanted.has(file)) fs.rmSync(path.join(dir, folder, file), { force: true });
+  });
+}
+
+/** A cache that cannot be written costs the next run time, never this run's output. */
+function bestEffort(write: () => void): void {
+  try {
+    write();
   } catch {
-    // Best effort (see above).
+    // Nothing kept; see above.
   }
 }
 

@@ -2,8 +2,9 @@
  * One writer at a time. `release`, `promote`, `new-app` and `retire` each read the specs and releases
  * files, rebuild, and write the releases files, specs and dist/ together; two at once would each write
  * what they read, and the later one would drop the other's change. So each holds the repo's write lock
- * from its first read to its last write: a file in the repo root, beside dist/, created exclusively
- * (O_CREAT|O_EXCL, `wx`), holding the holder's pid, host, command and start time. A second command waits
+ * from its first read to its last write: a file in the repo root, beside dist/, holding the holder's pid,
+ * host, command and start time, and created with them in one step (a hard link to a file already written,
+ * which fails where the lock exists), so no one ever reads it empty. A second command waits
  * for it (bounded), then fails with a message that names the holder. A lock whose pid no longer runs on
  * this host is stale (its command was killed) and is taken over.
  *
@@ -79,7 +80,7 @@ function acquire(root: string, command: string, options: LockOptions): () => voi
   let told = false;
   for (;;) {
     try {
-      fs.writeFileSync(file, content, { flag: 'wx' });
+      createWith(file, content);
       return () => {
         // Only our own lock: never one a later command took over after ours was judged stale.
         if (readIfExists(file) === content) fs.rmSync(file, { force: true });
@@ -101,6 +102,17 @@ function acquire(root: string, command: string, options: LockOptions): () => voi
       told = true;
     }
     sleep(POLL_MS);
+  }
+}
+
+/** Creates file with content, atomically: throws EEXIST where it exists. */
+function createWith(file: string, content: string): void {
+  const written = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(written, content);
+  try {
+    fs.linkSync(written, file);
+  } finally {
+    fs.rmSync(written, { force: true });
   }
 }
 

@@ -8,23 +8,18 @@ import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { cacheKeyOf, keptOrMade } from '../constructs/synth/synth-cache';
-import type { AppFiles } from '../constructs/synth/app-files';
-import type { CheckedAppFiles } from '../constructs/synth/app-file-checks';
+import type { KeptAppFiles } from '../constructs/synth/app-file-checks';
 import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { render } from '../constructs/synth/render';
 import { FIXTURE_INPUT, scopedTempDirs, synthProblemsOf } from './support';
 
-// Each app's files, and each cluster's Terraform, are kept between runs (constructs/synth/synth-cache.ts)
-// under a key of their input and the code. These hold that a run that reads them back writes the very bytes
-// of a run that builds everything, and that one app's change, arrival or departure leaves every other app's
-// key as it is, and the Terraform's unless the app's storage changes.
-
-interface KeptAppFiles {
-  readonly files: AppFiles;
-  readonly checked: CheckedAppFiles;
-}
+// Each app's files, each cluster's Terraform and network table, and the platform objects' verdicts are kept
+// between runs (constructs/synth/synth-cache.ts) under a key of their input and the code. These hold that a
+// run that reads them back writes the very bytes, and finds the very problems, of a run that builds
+// everything; that what is kept is read back, not made again; and that one app's change, arrival or
+// departure leaves every other app's key as it is, and the Terraform's unless the app's storage changes.
 
 const tempDir = scopedTempDirs();
 const [cluster] = FIXTURE_INPUT.clusters;

@@ -29,6 +29,22 @@ const env = cluster.env;
 const bytesOf = (input: SynthInput): Map<string, string> => new Map(buildAll(input).map((f) => [f.path, render(f)]));
 const entriesIn = (dir: string, folder = `app-files/${env}`): string[] => fs.readdirSync(path.join(dir, folder)).sort();
 
+/** The fixture cluster's input with a cache folder, after one synth filled it. */
+function filledCache(): { dir: string; input: SynthInput } {
+  const dir = tempDir('synth-cache-');
+  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
+  buildAll(input);
+  return { dir, input };
+}
+
+/** Rewrites the first entry of a cache folder as edit() makes it of what it holds: what a later synth then reads back. */
+function editKept<T>(dir: string, folder: string, edit: (kept: T) => unknown): T {
+  const file = path.join(dir, folder, entriesIn(dir, folder)[0]);
+  const kept = v8.deserialize(fs.readFileSync(file)) as T;
+  fs.writeFileSync(file, v8.serialize(edit(kept)));
+  return kept;
+}
+
 /** Each app's key in a cluster, by app name. */
 function keysOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps): Map<string, string> {
   const resolved = clusterAppsOf(
@@ -57,14 +73,11 @@ test('a run that reads every app back from the cache writes the bytes of a run w
 });
 
 test('a kept app is read back, not built again: what its entry holds is what the run writes', () => {
-  const dir = tempDir('synth-cache-');
-  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
-  buildAll(input);
-  const [entry] = entriesIn(dir);
-  const file = path.join(dir, 'app-files', env, entry);
-  const kept = v8.deserialize(fs.readFileSync(file)) as KeptAppFiles;
-  const marked: KeptAppFiles = { ...kept, checked: { ...kept.checked, texts: [`${kept.checked.texts[0]}# read back\n`, kept.checked.texts[1]] } };
-  fs.writeFileSync(file, v8.serialize(marked));
+  const { dir, input } = filledCache();
+  const kept = editKept<KeptAppFiles>(dir, `app-files/${env}`, (k) => ({
+    ...k,
+    checked: { ...k.checked, texts: [`${k.checked.texts[0]}# read back\n`, k.checked.texts[1]] },
+  }));
   expect(bytesOf(input).get(kept.files.tenant.path)).toMatch(/# read back\n$/);
 });
 
@@ -109,12 +122,8 @@ test('what the apps read of their cluster is in the key; what they do not read i
 });
 
 test('kept Terraform is read back, not built again', () => {
-  const dir = tempDir('synth-cache-');
-  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
-  buildAll(input);
-  const [entry] = entriesIn(dir, `terraform/${env}`);
-  const file = path.join(dir, 'terraform', env, entry);
-  fs.writeFileSync(file, v8.serialize(`${v8.deserialize(fs.readFileSync(file)) as string} `));
+  const { dir, input } = filledCache();
+  editKept<string>(dir, `terraform/${env}`, (text) => `${text} `);
   expect(bytesOf(input).get(terraformFileOf(env))).toMatch(/\}\n $/);
 });
 
@@ -149,13 +158,8 @@ test('keptOrMade makes a value once per input and code, reads it back after, kee
 });
 
 test("the network table is kept, and an app's scaling leaves it as it is", () => {
-  const dir = tempDir('synth-cache-');
-  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
-  buildAll(input);
-  const [entry] = entriesIn(dir, `network/${env}`);
-  const file = path.join(dir, 'network', env, entry);
-  const kept = v8.deserialize(fs.readFileSync(file)) as { value: string };
-  fs.writeFileSync(file, v8.serialize({ value: `${kept.value}<!-- read back -->\n` }));
+  const { dir, input } = filledCache();
+  editKept<{ value: string }>(dir, `network/${env}`, (kept) => ({ value: `${kept.value}<!-- read back -->\n` }));
   const [first] = Object.keys(cluster.apps);
   const scaled = { ...cluster, apps: { ...cluster.apps, [first]: { ...cluster.apps[first], scaling: { min: 2, max: 3 } } } };
   const after = bytesOf({ ...input, clusters: [scaled] });
@@ -164,13 +168,10 @@ test("the network table is kept, and an app's scaling leaves it as it is", () =>
 });
 
 test("the platform objects' verdicts are kept by those objects, and read back: a kept problem fails the synth as a found one would", () => {
-  const dir = tempDir('synth-cache-');
-  const input = { ...FIXTURE_INPUT, clusters: [cluster], cache: dir };
-  buildAll(input);
-  const [entry] = entriesIn(dir, `platform-verdicts/${env}`);
-  const file = path.join(dir, 'platform-verdicts', env, entry);
-  const kept = v8.deserialize(fs.readFileSync(file)) as { value: Record<string, Record<number, string[]>> };
+  const { dir, input } = filledCache();
+  const kept = editKept<{ value: Record<string, unknown> }>(dir, `platform-verdicts/${env}`, (k) => ({
+    value: { ...k.value, schema: { 0: ['a problem kept from an earlier run'] } },
+  }));
   expect(Object.keys(kept.value)).toContain('schema');
-  fs.writeFileSync(file, v8.serialize({ value: { ...kept.value, schema: { 0: ['a problem kept from an earlier run'] } } }));
   expect(synthProblemsOf(() => buildAll(input))).toEqual([expect.stringContaining('a problem kept from an earlier run')]);
 });

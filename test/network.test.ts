@@ -262,6 +262,20 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s: the inten
   });
 });
 
+test('above its limit of namespaces, network.md leaves the matrix out, says so, and keeps every other line', () => {
+  const { network } = SCENARIOS[0];
+  const count = network.namespaces.length;
+  const withMatrix = renderNetworkTable(network, undefined, count);
+  expect(withMatrix).toBe(renderNetworkTable(network));
+  const withoutMatrix = renderNetworkTable(network, undefined, count - 1);
+  expect(matrixRowsIn(withMatrix).length).toBe(count + network.externals.filter((e) => e.sourceAddress).length);
+  expect(withoutMatrix).not.toContain('## Matrix');
+  expect(withoutMatrix).toContain(`more namespaces than the ${count - 1} a readable matrix holds`);
+  const fromOutside = (table: string) => table.slice(table.indexOf('## Outside the pods'));
+  expect(fromOutside(withoutMatrix)).toBe(fromOutside(withMatrix));
+  expect(withoutMatrix.split('\n').slice(0, 4)).toEqual(withMatrix.split('\n').slice(0, 4));
+});
+
 /** The rows of the table's matrix: the lines after its heading, the blank line, the header and the separator, up to the next blank line. */
 function matrixRowsIn(table: string): string[] {
   const lines = table.split('\n');

@@ -167,11 +167,28 @@ test("the network table is kept, and an app's scaling leaves it as it is", () =>
   expect(after.get(`dist/${env}/apps/${first}.yaml`)).not.toBe(bytesOf({ ...input, cache: undefined }).get(`dist/${env}/apps/${first}.yaml`));
 });
 
-test("the platform objects' verdicts are kept by those objects, and read back: a kept problem fails the synth as a found one would", () => {
+test("the platform objects' verdicts are kept by namespace, and read back: a kept problem fails the synth as a found one would", () => {
   const { dir, input } = filledCache();
-  const kept = editKept<{ value: Record<string, unknown> }>(dir, `platform-verdicts/${env}`, (k) => ({
-    value: { ...k.value, schema: { 0: ['a problem kept from an earlier run'] } },
-  }));
-  expect(Object.keys(kept.value)).toContain('schema');
+  const namespaces = new Set(buildAll({ ...input, cache: undefined }).flatMap((f) => (f.objects ?? []).map((o) => o.metadata.namespace)));
+  expect(entriesIn(dir, `platform-verdicts/${env}`).length).toBeGreaterThan(1);
+  expect(entriesIn(dir, `platform-verdicts/${env}`).length).toBeLessThanOrEqual(namespaces.size);
+  const kept = editKept<Record<string, unknown>>(dir, `platform-verdicts/${env}`, (k) => ({ ...k, schema: { 0: ['a problem kept from an earlier run'] } }));
+  expect(Object.keys(kept)).toContain('schema');
   expect(synthProblemsOf(() => buildAll(input))).toEqual([expect.stringContaining('a problem kept from an earlier run')]);
+});
+
+test("an app's arrival judges again only the namespaces whose platform objects it changes", () => {
+  const { dir, input } = filledCache();
+  const folder = path.join(dir, `platform-verdicts/${env}`);
+  const before = new Map(entriesIn(dir, `platform-verdicts/${env}`).map((f) => [f, fs.statSync(path.join(folder, f)).mtimeMs]));
+  const [template] = FIXTURE_INPUT.apps.filter((a) => a.name in cluster.apps);
+  const arrival = { ...template, name: 'arrival', hosts: { [env]: [`arrival.${cluster.domain}`] }, scaling: { min: 1, max: 1 } };
+  const releases = { ...input.releases, [env]: { apps: { ...input.releases[env].apps, arrival: input.releases[env].apps[template.name] } } };
+  const grown = { ...cluster, apps: { ...cluster.apps, arrival: {} }, appData: { ...cluster.appData, arrival: 'live' as const } };
+  const withArrival = { ...input, apps: [...input.apps, arrival], clusters: [grown], releases };
+  expect(bytesOf(withArrival)).toEqual(bytesOf({ ...withArrival, cache: undefined }));
+  const after = entriesIn(dir, `platform-verdicts/${env}`);
+  const unchanged = after.filter((f) => before.get(f) === fs.statSync(path.join(folder, f)).mtimeMs);
+  expect(unchanged.length).toBeGreaterThan(0);
+  expect(unchanged.length).toBeLessThan(after.length);
 });

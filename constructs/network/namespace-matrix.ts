@@ -101,11 +101,18 @@ export function flowsOf(network: ClusterNetwork, evaluator: PolicyEvaluator): Fl
   return sourceFlowsOf(network, evaluator).flatMap(({ from, toPods, toOutside }) => [...toPods, ...toOutside.map(({ to, ports }) => ({ from, to, ports }))]);
 }
 
+/** The matrix's rows (every namespace, then the outside endpoints that open connections) and columns (every namespace, then every outside endpoint with addresses). */
+export function matrixAxesOf(network: ClusterNetwork): { rows: MatrixAxis[]; columns: MatrixAxis[] } {
+  const namespaces = network.namespaces.map((n) => ({ id: `ns:${n.name}`, title: n.name }));
+  return {
+    rows: [...namespaces, ...network.externals.filter((e) => e.sourceAddress).map((e) => ({ id: e.id, title: e.title }))],
+    columns: [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))],
+  };
+}
+
 /** The flows summed per namespace: rows are sources, columns destinations. */
 export function namespaceMatrixOf(network: ClusterNetwork, sources: readonly SourceFlows[]): NamespaceMatrix {
-  const namespaces = network.namespaces.map((n) => ({ id: `ns:${n.name}`, title: n.name }));
-  const rows = [...namespaces, ...network.externals.filter((e) => e.sourceAddress).map((e) => ({ id: e.id, title: e.title }))];
-  const columns = [...namespaces, ...network.externals.filter((e) => e.addresses.length > 0).map((e) => ({ id: e.id, title: e.title }))];
+  const { rows, columns } = matrixAxesOf(network);
   const axisOfEndpoint = axesOf(network);
   const add = (inRow: Map<string, PortSet>, column: string, ports: PortSet) => {
     inRow.set(column, (inRow.get(column) ?? PortSet.NONE).union(ports));
@@ -143,7 +150,7 @@ export function namespaceMatrixOf(network: ClusterNetwork, sources: readonly Sou
   return {
     rows,
     columns,
-    namespaceColumns: namespaces.length,
+    namespaceColumns: network.namespaces.length,
     cell: (row, column) => {
       const { toPods, toOutside } = cells.get(row) ?? noCells;
       return (toPods.get(column) ?? PortSet.NONE).union(toOutside.get(column) ?? PortSet.NONE);

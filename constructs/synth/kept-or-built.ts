@@ -13,9 +13,10 @@ import {
   type KeptAppFiles,
 } from './app-file-checks';
 import type { KubeObject } from '../model/kube-object';
-import { rememberVerdicts } from '../rules/object-verdicts';
+import { rememberVerdicts, type Verdicts } from '../rules/object-verdicts';
 import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
-import { cacheKeyOf, keepEntries, keptOrMade, readKept } from './synth-cache';
+import { cacheKeyOf, keepEntries, readKept, type KeptEntry } from './synth-cache';
+import { groupedBy } from '../model/grouped-by';
 
 // What a cluster's synth reads back from the cache (synth-cache.ts) or builds, on another core where that
 // pays: each app's files, and the cluster's Terraform.
@@ -109,11 +110,26 @@ export function keptOrBuiltTerraform(cluster: ClusterSpec, apps: readonly Resolv
 
 /**
  * With a cache folder, the verdicts of the checks that judge one object at a time on the platform's objects
- * (every object but the apps'), kept by those objects: the output checks read them instead of judging the
- * objects again. Without one, the output checks judge them among every other object, as they must anyway.
+ * (every object but the apps'), one entry per namespace, kept by that namespace's objects: the output checks
+ * read them instead of judging the objects again. An app's arrival or departure changes a few platform
+ * objects (a Gateway listener, an alert rule, a network peer), so only their namespaces are judged again.
+ * The checks that read a namespace's other objects see the same objects as in one batch: a namespace's
+ * platform objects are all in its entry. Without a cache folder, the output checks judge them among every
+ * other object, as they must anyway.
  */
 export function keptOrJudgedPlatformObjects(objects: readonly KubeObject[], env: string, cache?: string): void {
   if (cache === undefined) return;
-  const verdicts = keptOrMade(cache, `platform-verdicts/${env}`, 'platform-verdicts', objects, () => verdictsOfObjects(objects));
-  rememberVerdicts(objects, () => verdicts);
+  const folder = `platform-verdicts/${env}`;
+  const entries = [...groupedBy(objects, (o) => o.metadata.namespace ?? '')].map(([namespace, these]): KeptEntry => {
+    const name = namespace || CLUSTER_SCOPED_ENTRY;
+    const key = cacheKeyOf('platform-verdicts', these);
+    const kept = readKept<Verdicts>(cache, folder, name, key);
+    const verdicts = kept ?? verdictsOfObjects(these);
+    rememberVerdicts(these, () => verdicts);
+    return { name, key, made: kept ? undefined : () => verdicts };
+  });
+  keepEntries(cache, folder, entries);
 }
+
+/** The entry of the platform's cluster-scoped objects: no namespace is named so (names start with a letter). */
+const CLUSTER_SCOPED_ENTRY = '_cluster-scoped';

@@ -8,7 +8,9 @@ import { alertRulesOf } from '../constructs/alerts/cluster-rules';
 import { ELASTALERT_ES_ROLE } from '../constructs/logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET } from '../constructs/alerts/elastalert-secrets';
 import { CHAT_WEBHOOK_ENV, CHAT_WEBHOOK_OPTION } from '../constructs/alerts/receivers';
-import { ruleFilesOf } from '../constructs/alerts/render';
+import { ruleFilesOf, type RuleFile } from '../constructs/alerts/render';
+import { ALERT_RULES_LABEL, alertRuleFilesIn, ruleConfigMapsOf, RULE_SHARD_TARGET_BYTES } from '../constructs/alerts/rule-config-maps';
+import { MAX_DATA_BYTES } from '../constructs/rules/object-size-rules';
 import { missingRequiredFields, REQUIRED_BY_TYPE } from '../constructs/alerts/required-fields';
 import type { AppRulePurpose } from '../constructs/alerts/rule';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
@@ -174,7 +176,18 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on i
   test('it reaches Elasticsearch over verified TLS with the CA and its own user', () => {
     expect(values.elasticsearch).toMatchObject({ useSsl: 'True', verifyCerts: 'True', username: 'elastalert', credentialsSecret: CREDENTIALS_SECRET.name });
     expect(values.elasticsearch.caCerts.startsWith(values.elasticsearch.certsVolumeMounts[0].mountPath)).toBe(true);
-    expect(values.rules).toEqual(ruleFilesOf(ctx.apps, cluster.alerting!));
+  });
+
+  test('its rules folder is the projected volume of its rule ConfigMaps, which hold every rule, readable by any user', () => {
+    expect(values.rules).toBeUndefined();
+    const volume = values.extraVolumes.find((v: Json) => v.name === values.rulesVolumeName);
+    const configMaps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.[ALERT_RULES_LABEL] === 'true');
+    expect(configMaps.length).toBeGreaterThan(1);
+    expect(volume.projected.sources.map((source: Json) => source.configMap.name)).toEqual(configMaps.map((c) => c.metadata.name));
+    expect(volume.projected.defaultMode & 0o004).toBe(0o004);
+    const files = alertRuleFilesIn(objects);
+    expect(Object.fromEntries(files.map(([file, text]) => [file.replace(/\.yaml$/, ''), text]))).toEqual(ruleFilesOf(ctx.apps, cluster.alerting!));
+    expect(files.every(([file]) => file.endsWith('.yaml'))).toBe(true);
   });
 
   test('its Secrets come from External Secrets only, from the keys the cluster spec names', () => {
@@ -194,5 +207,49 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on i
     const role = objects.find((o) => o.kind === 'Role') as Json;
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: [ELASTICSEARCH_CA_SECRET], verbs: ['get'] }]);
     expect((objects.find((o) => o.kind === 'ServiceAccount') as Json).automountServiceAccountToken).toBe(false);
+  });
+});
+
+describe('the rule ConfigMaps of many apps', () => {
+  /** Five rules of about 800 bytes per app, as the real apps have, and one of the platform. */
+  const rulesOf = (apps: readonly string[]): RuleFile[] => [
+    ...apps.flatMap((app) => [1, 2, 3, 4, 5].map((k) => ({ id: `app-${app}-${k}`, app, text: `${app} ${k}\n`.padEnd(800, '#') }))),
+    { id: 'platform-health', text: 'health\n' },
+  ];
+  const names = (count: number, from = 0) => Array.from({ length: count }, (_, i) => `site-${from + i}`);
+  const bytesOf = (files: readonly RuleFile[]) => files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  const shardOfEachApp = (maps: ReturnType<typeof ruleConfigMapsOf>) =>
+    new Map(maps.flatMap((m) => m.files.filter((f) => f.app).map((f) => [f.app!, m.name] as const)));
+
+  test.each([1, 100, 1000, 4000])('%i apps: every rule in one ConfigMap, each app whole in one, none near the 1 MiB the API server takes', (count) => {
+    const rules = rulesOf(names(count));
+    const maps = ruleConfigMapsOf('elastalert-rules', rules);
+    expect(maps.flatMap((m) => m.files).sort((a, b) => a.id.localeCompare(b.id))).toEqual([...rules].sort((a, b) => a.id.localeCompare(b.id)));
+    expect(maps[0]).toEqual({ name: 'elastalert-rules-platform', files: [rules[rules.length - 1]] });
+    for (const map of maps) expect(bytesOf(map.files)).toBeLessThan(MAX_DATA_BYTES * 0.75);
+    const appShards = maps.slice(1);
+    expect(Math.log2(appShards.length) % 1).toBe(0);
+    expect(bytesOf(rules) / appShards.length).toBeLessThanOrEqual(RULE_SHARD_TARGET_BYTES + 4000);
+    for (const map of appShards) expect(new Set(map.files.map((f) => f.app)).size * 5).toBe(map.files.length);
+  });
+
+  test("an app's arrival or departure changes its own ConfigMap only, while the shard count holds", () => {
+    const before = ruleConfigMapsOf('r', rulesOf(names(1000)));
+    const added = ruleConfigMapsOf('r', rulesOf([...names(1000), 'arrival']));
+    const removed = ruleConfigMapsOf('r', rulesOf(names(999)));
+    expect(added.length).toBe(before.length);
+    const changed = (after: typeof before) => after.filter((m, i) => JSON.stringify(m) !== JSON.stringify(before[i])).map((m) => m.name);
+    expect(changed(added)).toEqual([shardOfEachApp(added).get('arrival')]);
+    expect(changed(removed)).toEqual([shardOfEachApp(before).get('site-999')]);
+  });
+
+  test('when the shards double, an app stays or moves to its shard plus the old count', () => {
+    const small = ruleConfigMapsOf('r', rulesOf(names(200)));
+    const large = ruleConfigMapsOf('r', rulesOf(names(1000)));
+    const [from, to] = [small.length - 1, large.length - 1];
+    expect(from).toBeGreaterThan(1);
+    expect(to).toBeGreaterThan(from);
+    const index = (name: string) => Number(name.slice('r-apps-'.length));
+    for (const [app, shard] of shardOfEachApp(small)) expect(index(shardOfEachApp(large).get(app)!) % from).toBe(index(shard));
   });
 });

@@ -1,4 +1,5 @@
 import { CLUSTERS } from '../clusters';
+import { ALERT_RULES_LABEL, alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import { FAILURE_STORE_FIELD_TYPES, LOG_FIELD_MAPPINGS, LOG_FIELD_TYPES, QUERIES_BY_TYPE } from '../constructs/logging/field-types';
 import { LOG_MAPPINGS_COMPONENT, retentionRequestsOf } from '../constructs/logging/log-retention';
 import { alertQueryProblems, ruleQueryProblems } from '../constructs/rules/alert-query-rules';
@@ -51,8 +52,7 @@ describe('the field table agrees with the templates that type each field', () =>
 describe('every alert rule queries each field as its type allows', () => {
   test.each(CLUSTERS.map((c) => [c.env] as const))('the rules of %s', (env) => {
     const objects = realObjectsOf(env);
-    const release = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'elastalert') as Json;
-    expect(Object.keys(release.spec.values.rules).length).toBeGreaterThan(0);
+    expect(alertRuleFilesIn(objects).length).toBeGreaterThan(0);
     expect(alertQueryProblems(objects)).toEqual([]);
   });
 
@@ -114,14 +114,11 @@ describe('every alert rule queries each field as its type allows', () => {
     expect(ruleQueryProblems('r', broken)).toEqual(expected);
   });
 
-  test('a broken rule in the shipped release fails the synth rule', () => {
-    const release = realObjectsOf('staging').find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'elastalert') as Json;
+  test('a broken rule in a shipped rule ConfigMap fails the synth rule', () => {
+    const [rules] = realObjectsOf('staging').filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.[ALERT_RULES_LABEL] === 'true') as Json[];
     const broken: KubeObject = {
-      ...release,
-      spec: {
-        ...release.spec,
-        values: { ...release.spec.values, rules: { bad: 'index: logs-k8s.shop-default\nfilter:\n  - wildcard: {json.message: {value: "a *"}}\n' } },
-      },
+      ...rules,
+      data: { ...rules.data, 'bad.yaml': 'index: logs-k8s.shop-default\nfilter:\n  - wildcard: {json.message: {value: "a *"}}\n' },
     };
     expect(alertQueryProblems([broken])).toEqual([expect.stringContaining('alert rule "bad": wildcard on json.message, a match_only_text field')]);
   });

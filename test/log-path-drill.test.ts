@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -323,7 +324,7 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
   const objects = realObjectsOf(env);
   const release = (name: string) => objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name) as Json;
   const script = Object.values(release('fluent-bit').spec.values.luaScripts)[0] as string;
-  const rules = Object.entries(release('elastalert').spec.values.rules as Record<string, string>).map(([id, text]) => ({ id, ...parse(text) }));
+  const rules = alertRuleFilesIn(objects).map(([file, text]) => ({ id: file.replace(/\.yaml$/, ''), ...parse(text) }));
   const setup = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === SETUP_NAME) as Json;
   const dataViews = Object.entries(setup.data as Record<string, string>)
     .filter(([file]) => file.startsWith('kibana-'))

@@ -44,18 +44,27 @@ export function renderRule(rule: AlertRule, receivers: Receivers): Record<string
   };
 }
 
+/** One rule as a file of ElastAlert2's rules folder: its id (the file name without `.yaml`), its app if it has one, and its YAML. */
+export interface RuleFile {
+  readonly id: string;
+  readonly app?: string;
+  readonly text: string;
+}
+
 /**
- * The rules folder of one cluster: file name (without `.yaml`) to rule YAML, sorted by name. Throws if
- * a rendered rule lacks an option ElastAlert2 requires, so a broken rule never reaches the cluster.
+ * The rules folder of one cluster, sorted by id. Throws if a rendered rule lacks an option ElastAlert2
+ * requires, so a broken rule never reaches the cluster.
  */
-export function ruleFilesOf(apps: readonly ResolvedApp[], alerting: AlertingSpec): Record<string, string> {
+export function renderedRulesOf(apps: readonly ResolvedApp[], alerting: AlertingSpec): RuleFile[] {
   const receivers = receiversOf(alerting);
-  const files: Record<string, string> = {};
-  for (const rule of alertRulesOf(apps)) {
+  return alertRulesOf(apps).map((rule) => {
     const rendered = renderRule(rule, receivers);
     const missing = missingRequiredFields(rendered);
     if (missing.length > 0) throw new Error(`alert rule "${rule.id}": missing required option(s) ${missing.join(', ')}`);
-    files[rule.id] = fastYaml(rendered) ?? stringify(rendered, { lineWidth: 0 });
-  }
-  return files;
+    return { id: rule.id, ...('app' in rule.owner ? { app: rule.owner.app } : {}), text: fastYaml(rendered) ?? stringify(rendered, { lineWidth: 0 }) };
+  });
 }
+
+/** renderedRulesOf() as file name (without `.yaml`) to rule YAML. */
+export const ruleFilesOf = (apps: readonly ResolvedApp[], alerting: AlertingSpec): Record<string, string> =>
+  Object.fromEntries(renderedRulesOf(apps, alerting).map((rule) => [rule.id, rule.text]));

@@ -3,7 +3,8 @@ import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../logging/elast
 import { alertingStoreKeysOf, CREDENTIALS_SECRET, ElastAlertSecrets } from '../alerts/elastalert-secrets';
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
 import { CHAT_WEBHOOK_ENV, receiversOf, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
-import { ruleFilesOf } from '../alerts/render';
+import { renderedRulesOf } from '../alerts/render';
+import { AlertRuleConfigMaps, ruleConfigMapsOf, type RuleConfigMap } from '../alerts/rule-config-maps';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
 import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
@@ -22,6 +23,8 @@ export type ElastAlertProps = Partial<typeof elastAlertDefaults>;
 
 const CA_DIR = '/opt/elastalert/es-ca';
 const UID = 1000;
+/** The projected volume of the rule ConfigMaps; the chart mounts the volume its rulesVolumeName names at its rulesFolder. */
+const RULES_VOLUME = 'alert-rules';
 
 /** The cluster's receivers; input validation reports a cluster without them first. */
 function alertingOf(cluster: ClusterSpec): AlertingSpec {
@@ -29,10 +32,19 @@ function alertingOf(cluster: ClusterSpec): AlertingSpec {
   return cluster.alerting;
 }
 
+/** The cluster's rule ConfigMaps, made once for the values and the configs layer alike. */
+const ruleConfigMaps = new WeakMap<AddOnContext['apps'], WeakMap<AlertingSpec, RuleConfigMap[]>>();
+function ruleConfigMapsFor(name: string, ctx: AddOnContext, alerting: AlertingSpec): RuleConfigMap[] {
+  const ofApps = ruleConfigMaps.get(ctx.apps) ?? ruleConfigMaps.set(ctx.apps, new WeakMap()).get(ctx.apps)!;
+  return ofApps.get(alerting) ?? ofApps.set(alerting, ruleConfigMapsOf(`${name}-rules`, renderedRulesOf(ctx.apps, alerting))).get(alerting)!;
+}
+
 /**
  * ElastAlert2: the alert rules generated from the specs (constructs/alerts/), sent by email and to a
  * chat webhook. Kibana's free tier cannot send either. It reads Elasticsearch over verified TLS as its
- * own least-privilege user; every credential comes from External Secrets.
+ * own least-privilege user; every credential comes from External Secrets. The rules are ConfigMaps of the
+ * configs layer (alerts/rule-config-maps.ts), not the chart's values: at a thousand apps they pass the
+ * API server's size limits.
  */
 export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [EckAddOn];
@@ -78,7 +90,12 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
       optEnv: alerting.chat
         ? [{ name: CHAT_WEBHOOK_ENV, valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET.name, key: CREDENTIALS_SECRET.chatWebhook } } }]
         : [],
+      rulesVolumeName: RULES_VOLUME,
       extraVolumes: [
+        {
+          name: RULES_VOLUME,
+          projected: { defaultMode: 0o444, sources: ruleConfigMapsFor(this.name, ctx, alerting).map((c) => ({ configMap: { name: c.name } })) },
+        },
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
         ...(alerting.email.credentialsSecret ? [secretVolume('smtp-auth', CREDENTIALS_SECRET.name, CREDENTIALS_SECRET.smtpAuth)] : []),
       ],
@@ -86,7 +103,6 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
         { name: 'tmp', mountPath: '/tmp' },
         ...(alerting.email.credentialsSecret ? [{ name: 'smtp-auth', mountPath: SMTP_AUTH_DIR, readOnly: true }] : []),
       ],
-      rules: ruleFilesOf(ctx.apps, alerting),
     };
   }
 
@@ -121,6 +137,13 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {
-    new ElastAlertSecrets(new Construct(scope, this.name), 'Secrets', { namespace: this.namespace, cluster: ctx.cluster, alerting: alertingOf(ctx.cluster) });
+    const alerting = alertingOf(ctx.cluster);
+    const own = new Construct(scope, this.name);
+    new ElastAlertSecrets(own, 'Secrets', { namespace: this.namespace, cluster: ctx.cluster, alerting });
+    new AlertRuleConfigMaps(own, 'Rules', {
+      namespace: this.namespace,
+      configMaps: ruleConfigMapsFor(this.name, ctx, alerting),
+      labels: { 'app.kubernetes.io/name': 'elastalert2', 'app.kubernetes.io/part-of': 'platform' },
+    });
   }
 }

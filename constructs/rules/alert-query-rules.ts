@@ -1,3 +1,4 @@
+import { alertRuleFilesIn } from '../alerts/rule-config-maps';
 import { fieldTypesOf, QUERIES_BY_TYPE } from '../logging/field-types';
 import type { KubeObject } from '../model/kube-object';
 import { ofKind } from './objects-of-kind';
@@ -8,8 +9,8 @@ import { parseYaml } from './own-yaml';
  * wildcard, prefix) on keywords only, phrases (match, match_phrase) on analysed text only, ranges on
  * numbers and dates. A wildcard on a `match_only_text` field, or a term on one, matches single words, so
  * the rule silently never fires. The types are those of the field table (constructs/logging/field-types.ts);
- * a field the table does not type is a problem too. The rules are read back from the ElastAlert2
- * HelmRelease, as they will run.
+ * a field the table does not type is a problem too. The rules are read back from the ConfigMaps ElastAlert2
+ * mounts (alerts/rule-config-maps.ts), as they will run.
  */
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -61,10 +62,7 @@ export function ruleQueryProblems(file: string, rule: Json): string[] {
   return problems;
 }
 
-/** Every rule of every ElastAlert2 release among the objects. */
+/** Every rule of the ElastAlert2 rule ConfigMaps among the objects, named by its id (its file name without `.yaml`). */
 export function alertQueryProblems(objects: readonly KubeObject[]): string[] {
-  return ofKind(objects, 'HelmRelease')
-    .filter((o) => (o.spec as Json)?.chart?.spec?.chart === 'elastalert2')
-    .flatMap((release) => Object.entries(((release.spec as Json).values?.rules ?? {}) as Record<string, string>))
-    .flatMap(([file, text]) => ruleQueryProblems(file, parseYaml(text)));
+  return alertRuleFilesIn(ofKind(objects, 'ConfigMap')).flatMap(([file, text]) => ruleQueryProblems(file.replace(/\.yaml$/, ''), parseYaml(text)));
 }

@@ -8,6 +8,7 @@ import { byNamespace, ofKind, withKindIndex } from './objects-of-kind';
 import { kibanaProblems } from './kibana-rules';
 import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
+import { objectSizeProblems } from './object-size-rules';
 import { rbacProblems } from './rbac-rules';
 import { exemptionProblems, recommendedLabelProblems, scannerCheckOver } from './scanner-rules';
 import { problemsOfEach, problemsOfEachInNamespace, type NamespaceCheck, type ObjectCheck } from './object-verdicts';
@@ -120,6 +121,7 @@ export const OBJECT_RULES = {
   exemptions: (o) => exemptionProblems([o]),
   recommendedLabels: (o) => recommendedLabelProblems([o]),
   rbac: (o) => rbacProblems([o]),
+  size: (o) => objectSizeProblems([o]),
 } satisfies Record<string, ObjectCheck>;
 
 /** The rules that judge each object in the light of its namespace: the thread that built a whole namespace may judge it there. */
@@ -153,4 +155,5 @@ const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string
   ...eachInNamespace('scanner', objects),
   ...eachObject('exemptions', objects),
   ...eachObject('recommendedLabels', objects),
+  ...eachObject('size', objects),
 ];

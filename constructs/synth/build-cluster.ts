@@ -7,7 +7,7 @@ import { terraformFileOf } from './terraform-file';
 import type { TerraformJson } from '../cloud/terraform-json';
 import type { Pending } from './in-worker';
 import { tenantFileOf } from '../gitops/app-layers';
-import { FluxEntry } from '../gitops/flux-entry';
+import { FluxEntry, fluxPathsOf } from '../gitops/flux-entry';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
@@ -20,6 +20,7 @@ import type { PodGroup } from '../platform/pod-groups';
 import { podLabelsOf, podSpecOf } from '../rules/pod-template';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { namespaceLevelProblems, workloadProblems } from '../rules/workload-rules';
+import { fluxInventoryProblems } from '../rules/flux-inventory-rules';
 import { PlatformConfigs, PlatformControllers, PlatformServices, PlatformSetup } from '../platform/platform';
 import { clusterNetworkOf } from '../network/cluster-network';
 import { renderNetworkTable } from '../reports/network-table';
@@ -101,6 +102,8 @@ export function buildCluster(
   const writers = clusterWritersOf(everything, platform.addOns, appNames);
   const clusterWriters = clusterWriteProblems(writers);
   if (clusterWriters.length > 0) throw new SynthError(clusterWriters, `someone besides break-glass and Flux can write across ${cluster.name}`);
+  const inventories = fluxInventoryProblems(fluxLayersOf(env, files));
+  if (inventories.length > 0) throw new SynthError(inventories, `Flux could not record what it applies in ${cluster.name}`);
   const built = [
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
@@ -166,6 +169,16 @@ function terraformFile(cluster: ClusterSpec, pending: Pending<string>, apps: rea
   ];
   if (disagreements.length > 0) throw new SynthError(disagreements, `the cloud and Kubernetes sides of ${cluster.name} disagree`);
   return { path: terraformFileOf(cluster.env), text };
+}
+
+/** The objects each Flux Kustomization of the env applies, by its name: those of the files below its path. */
+export function fluxLayersOf(env: string, files: readonly OutputFile[]): Map<string, KubeObject[]> {
+  return new Map(
+    Object.entries(fluxPathsOf(env)).map(([layer, fluxPath]) => {
+      const below = `${fluxPath.replace(/^\.\//, '')}/`;
+      return [layer, files.filter((f) => f.path.startsWith(below)).flatMap((f) => f.objects ?? [])];
+    }),
+  );
 }
 
 /** The pods our own platform objects run: each a group of its namespace, by its pod labels and container ports. */

@@ -19,7 +19,7 @@
  * Each figure is the median of --runs runs, after one warm-up run of each command. Peak RSS is that of
  * the largest process of the command (/usr/bin/time -v, or else each Node process's own maxRSS).
  *
- * The generated cluster is like staging with a node pool large enough for its apps' quotas; its first
+ * The generated cluster is like staging with a node pool large enough for its apps at rest and for their quotas; its first
  * 100 apps also serve a custom domain of their own, so the Gateways hold the wildcard listener, 100
  * own listeners and :80 (issue 17's bar), behind one NLB.
  */
@@ -60,8 +60,9 @@ export function scaledInput(count: number): SynthInput {
     ...base,
     name: 'bench',
     extraHostDomains: Array.from({ length: Math.min(count, CUSTOM_DOMAINS) }, (_, i) => customDomainOf(i)),
-    // Enough nodes for each app's quota at its max replicas, and for Elasticsearch's data nodes.
-    nodePool: { ...base.nodePool, max: 100 },
+    // Nodes enough for every app at its scaling.min with the platform (constructs/validation/cluster-capacity.ts),
+    // and for each app's quota at its max replicas.
+    nodePool: { ...base.nodePool, instanceTypes: ['m7i.xlarge'], max: 120 },
     apps: Object.fromEntries(names.map((n) => [n, {}])),
     appData: Object.fromEntries(names.map((n) => [n, 'live' as const])),
     access: { ...base.access, apps: {} },

@@ -62,8 +62,8 @@ function inputOf(indexes: readonly number[], ledger?: GatewayLedger): SynthInput
   const cluster: ClusterSpec = {
     ...base,
     name: 'many-apps',
-    // A thousand apps need more than staging's five nodes: the quota check holds each app's max replicas to the pool.
-    nodePool: { ...base.nodePool, max: 100 },
+    // A thousand apps need more than staging's five nodes: every app at its scaling.min must fit the pool, and each app's quota at its max replicas.
+    nodePool: { ...base.nodePool, instanceTypes: ['m7i.xlarge'], max: 150 },
     extraHostDomains: indexes.filter((i) => i < 100).map(customDomainOf),
     apps: Object.fromEntries(apps.map((a) => [a.name, {}])),
     appData: Object.fromEntries(apps.map((a) => [a.name, 'live' as const])),

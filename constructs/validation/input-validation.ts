@@ -18,6 +18,9 @@ import { checkMountPaths } from './mount-paths';
 import { checkPrivateServices } from './network-validation';
 import { reservedNameReason } from './reserved-names';
 import { checkResourceFit } from './resource-limits';
+import { clusterCapacityProblems } from './cluster-capacity';
+import { addOnsOf } from '../platform/default-add-ons';
+import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { checkAppFields, checkClusterFields } from './spec-keys';
 import { SpecProblem, SynthError } from '../model/spec-error';
 import { checkVpcRanges } from './vpc-ranges';
@@ -142,6 +145,7 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
 
   const byName = new Map(apps.map((app) => [app.name, app]));
   const hostOwner = new Map<string, string>();
+  const resolved: ResolvedApp[] = [];
   for (const name of Object.keys(cluster.apps)) {
     const spec = byName.get(name);
     if (!spec) {
@@ -149,6 +153,7 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
       continue;
     }
     const app = resolveApp(spec, cluster);
+    resolved.push(app);
     problems.push(...checkResolvedApp(app, cluster));
     for (const host of app.hosts) {
       const owner = hostOwner.get(host);
@@ -157,6 +162,11 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
     }
   }
   problems.push(...checkAppData(cluster, byName), ...checkCloud(cluster), ...checkAccess(cluster));
+  // Their sum, once each app and the pool are sound on their own.
+  if (problems.length === 0) {
+    const ctx = { cluster, apps: resolved };
+    problems.push(...clusterCapacityProblems(cluster, resolved, declaredWorkloadsOf(addOnsOf(ctx), ctx)));
+  }
   return problems;
 }
 

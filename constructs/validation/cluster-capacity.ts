@@ -1,0 +1,97 @@
+import type { ClusterSpec } from '../model/cluster-spec';
+import { allocatableOf, INSTANCE_TYPES, type Allocatable } from '../model/instance-types';
+import { parseQuantity } from '../model/quantity';
+import type { ResolvedApp } from '../model/resolve';
+import { SpecProblem } from '../model/spec-error';
+import type { DeclaredWorkload } from '../platform/chart-workload';
+
+/*
+ * Every app at its scaling.min, with the platform's standing pods, must fit the node pool at its max: the
+ * scheduler places a pod only where its requests fit, so what does not fit stays Pending, whatever the
+ * autoscaler does. Each app's quota is checked against the pool on its own (resource-limits.ts); this is
+ * their sum, which is what a cluster of hundreds of apps runs out of first.
+ *
+ * Counted: each app's scaling.min replicas at its requests; each platform workload's replicas (an HPA's
+ * min) at the requests of all its containers (init containers as if they ran beside the others, a little
+ * more than the scheduler counts); a DaemonSet's pod on every node. Not counted: Jobs and one-off Pods (the
+ * apps' backup jobs have room in their quotas), and the pods of the EKS add-ons (aws-node, kube-proxy,
+ * CoreDNS, the CSI node plugins, the Pod Identity and GuardDuty agents). So this is a floor: a pool that
+ * fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
+ * resource: the autoscaler may add any of them.
+ */
+
+type Resource = keyof Allocatable;
+const RESOURCES: readonly Resource[] = ['cpu', 'memory', 'pods'];
+const FORMAT: Record<Resource, (n: number) => string> = {
+  cpu: (n) => `${Math.round(n * 100) / 100} cores`,
+  memory: (n) => `${Math.round((n / 2 ** 30) * 10) / 10}Gi`,
+  pods: (n) => `${n} pod${n === 1 ? '' : 's'}`,
+};
+
+type Amounts = Record<Resource, number>;
+const none = (): Amounts => ({ cpu: 0, memory: 0, pods: 0 });
+
+/** One pod of a platform workload: the requests of all its containers. */
+function podOf(workload: DeclaredWorkload['workload']): Amounts {
+  const pod = { ...none(), pods: 1 };
+  for (const { resources } of Object.values(workload.settings.containers)) {
+    pod.cpu += parseQuantity(resources.requests.cpu) ?? 0;
+    pod.memory += parseQuantity(resources.requests.memory) ?? 0;
+  }
+  return pod;
+}
+
+/** What the platform's standing pods ask for: in all, and on every node (its DaemonSets). */
+export function platformDemandOf(declared: readonly DeclaredWorkload[]): { standing: Amounts; perNode: Amounts } {
+  const standing = none();
+  const perNode = none();
+  for (const { workload } of declared) {
+    if (workload.kind === 'Job' || workload.kind === 'Pod') continue;
+    const { replicas } = workload.settings;
+    const [into, count] = replicas === 'perNode' ? [perNode, 1] : [standing, typeof replicas === 'number' ? replicas : replicas.min];
+    const pod = podOf(workload);
+    for (const r of RESOURCES) into[r] += count * pod[r];
+  }
+  return { standing, perNode };
+}
+
+/** What the apps ask for at their scaling.min. */
+export function appDemandOf(apps: readonly ResolvedApp[]): Amounts {
+  const demand = none();
+  for (const app of apps) {
+    const replicas = app.scaling.min;
+    demand.cpu += replicas * (parseQuantity(app.resources.cpu.request) ?? 0);
+    demand.memory += replicas * (parseQuantity(app.resources.memory.request) ?? 0);
+    demand.pods += replicas;
+  }
+  return demand;
+}
+
+/** The smallest node of the pool, per resource, with the type that has it; undefined if no type is in the table. */
+function smallestNodeOf(cluster: ClusterSpec): { readonly [r in Resource]: { readonly amount: number; readonly type: string } } | undefined {
+  const known = cluster.nodePool.instanceTypes.filter((t) => Object.hasOwn(INSTANCE_TYPES, t)).map((t) => [t, allocatableOf(INSTANCE_TYPES[t])] as const);
+  if (known.length === 0) return undefined;
+  const smallest = (r: Resource) => known.reduce((a, b) => (b[1][r] < a[1][r] ? b : a));
+  return Object.fromEntries(RESOURCES.map((r) => [r, { amount: smallest(r)[1][r], type: smallest(r)[0] }])) as never;
+}
+
+/** The problem with nodePool.max, per resource the apps and platform together ask more of than the pool holds. */
+export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly ResolvedApp[], declared: readonly DeclaredWorkload[]): SpecProblem[] {
+  const node = smallestNodeOf(cluster);
+  const nodes = cluster.nodePool.max;
+  if (!node || !Number.isInteger(nodes) || nodes < 1) return [];
+  const ofApps = appDemandOf(apps);
+  const { standing, perNode } = platformDemandOf(declared);
+  const short = RESOURCES.filter((r) => ofApps[r] + standing[r] > nodes * (node[r].amount - perNode[r]));
+  return short.map((r) => {
+    const f = FORMAT[r];
+    return new SpecProblem(
+      { cluster: cluster.name },
+      'nodePool.max',
+      nodes,
+      `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])} and the platform for ${f(standing[r])}, ` +
+        `more than ${nodes} nodes of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the platform's DaemonSets); ` +
+        'raise nodePool.max, use larger instance types, or put some apps in another cluster',
+    );
+  });
+}

@@ -1,0 +1,109 @@
+import type { AppSpec } from '../constructs/model/app-spec';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { allocatableOf, INSTANCE_TYPES } from '../constructs/model/instance-types';
+import { clusterAppsOf } from '../constructs/model/resolve';
+import type { DeclaredWorkload } from '../constructs/platform/chart-workload';
+import { addOnsOf } from '../constructs/platform/default-add-ons';
+import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
+import { buildAll } from '../constructs/synth/pipeline';
+import { appDemandOf, clusterCapacityProblems, platformDemandOf } from '../constructs/validation/cluster-capacity';
+import { CLUSTERS } from './fixtures/specs/clusters';
+import { APPS } from './fixtures/specs/apps';
+import { FIXTURE_RELEASES, synthProblemsOf } from './support';
+
+// Every app at its scaling.min, with the platform's standing pods, fits the node pool at its max
+// (constructs/validation/cluster-capacity.ts): what does not fit stays Pending whatever the autoscaler does.
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const [base] = CLUSTERS;
+const templates = APPS.filter((a) => a.name in base.apps);
+
+/** The fixture cluster with `count` copies of its apps, each with a host of its own, on `max` nodes of one type. */
+function grown(count: number, max: number, instanceType = 'm7i.xlarge'): { cluster: ClusterSpec; apps: AppSpec[] } {
+  const apps = Array.from({ length: count }, (_, i) => {
+    const template = templates[i % templates.length];
+    const name = `${template.name}-${i}`;
+    return { ...template, name, hosts: { [base.env]: [`${name}.${base.domain}`] } };
+  });
+  const cluster: ClusterSpec = {
+    ...base,
+    nodePool: { ...base.nodePool, instanceTypes: [instanceType], max },
+    apps: Object.fromEntries(apps.map((a) => [a.name, {}])),
+    appData: Object.fromEntries(apps.map((a) => [a.name, 'live' as const])),
+    access: { ...base.access, apps: {} },
+  };
+  return { cluster, apps };
+}
+
+/** The fewest nodes of the type that hold the cluster at rest, worked out here from the two demands. */
+function nodesNeeded(cluster: ClusterSpec, apps: readonly AppSpec[]): number {
+  const resolved = clusterAppsOf(cluster, apps);
+  const ctx = { cluster, apps: resolved };
+  const ofApps = appDemandOf(resolved);
+  const { standing, perNode } = platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx));
+  const node = allocatableOf(INSTANCE_TYPES[cluster.nodePool.instanceTypes[0]]);
+  return Math.max(...(['cpu', 'memory', 'pods'] as const).map((r) => Math.ceil((ofApps[r] + standing[r]) / (node[r] - perNode[r]))));
+}
+
+test('the shipped-shape fixture clusters hold their apps at rest', () => {
+  for (const cluster of CLUSTERS) {
+    const resolved = clusterAppsOf(cluster, APPS);
+    const ctx = { cluster, apps: resolved };
+    expect(clusterCapacityProblems(cluster, resolved, declaredWorkloadsOf(addOnsOf(ctx), ctx))).toEqual([]);
+  }
+});
+
+test('200 apps fit on exactly the nodes they need, and not on one fewer', () => {
+  const probe = grown(200, 1000);
+  const needed = nodesNeeded(probe.cluster, probe.apps);
+  expect(needed).toBeGreaterThan(base.nodePool.min);
+  const at = (max: number) => {
+    const { cluster, apps } = grown(200, max);
+    const resolved = clusterAppsOf(cluster, apps);
+    const ctx = { cluster, apps: resolved };
+    return clusterCapacityProblems(cluster, resolved, declaredWorkloadsOf(addOnsOf(ctx), ctx));
+  };
+  expect(at(needed)).toEqual([]);
+  expect(at(needed - 1)).toEqual([
+    expect.objectContaining({ field: 'nodePool.max', value: needed - 1, problem: expect.stringMatching(/^cannot hold the cluster at rest: .* m7i\.xlarge /) }),
+  ]);
+});
+
+test('synth stops on it, naming the cluster, the field, the value and each resource short', () => {
+  const { cluster, apps } = grown(200, 6);
+  const releases = {
+    [base.env]: { apps: Object.fromEntries(apps.map((a, i) => [a.name, FIXTURE_RELEASES[base.env].apps[templates[i % templates.length].name]])) },
+  };
+  expect(synthProblemsOf(() => buildAll({ clusters: [cluster], apps, releases }))).toEqual([
+    expect.stringMatching(
+      /^cluster "acme-staging": field "nodePool\.max" = 6: cannot hold the cluster at rest: at every app's scaling\.min the apps ask for [\d.]+ cores/,
+    ),
+    expect.stringMatching(/ask for [\d.]+Gi and the platform for [\d.]+Gi, more than 6 nodes of m7i\.xlarge/),
+    expect.stringMatching(/ask for 400 pods and the platform for \d+ pods, more than 6 nodes of m7i\.xlarge give them \(58 pods each/),
+  ]);
+});
+
+test("the platform counts an HPA's min, a DaemonSet on every node, and no Jobs or one-off Pods", () => {
+  const workload = (kind: DeclaredWorkload['workload']['kind'], replicas: Json, cpu: string, memory = '100Mi'): DeclaredWorkload =>
+    ({
+      addOn: 'x',
+      namespace: 'x',
+      workload: {
+        kind,
+        name: kind,
+        settings: { replicas, containers: { a: { resources: { requests: { cpu, memory } } }, b: { resources: { requests: { cpu, memory } } } } },
+      },
+    }) as Json;
+  const demand = platformDemandOf([
+    workload('Deployment', 2, '100m'),
+    workload('Deployment', { min: 3, max: 9 }, '10m'),
+    workload('DaemonSet', 'perNode', '50m', '64Mi'),
+    workload('Job', 1, '1'),
+    workload('Pod', 1, '1'),
+  ]);
+  expect(demand.standing.cpu).toBeCloseTo(2 * 0.2 + 3 * 0.02);
+  expect(demand.standing.pods).toBe(5);
+  expect(demand.standing.memory).toBe(5 * 200 * 2 ** 20);
+  expect(demand.perNode).toEqual({ cpu: 0.1, memory: 128 * 2 ** 20, pods: 1 });
+});

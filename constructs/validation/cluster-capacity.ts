@@ -67,12 +67,17 @@ export function appDemandOf(apps: readonly ResolvedApp[]): Amounts {
   return demand;
 }
 
+type SmallestNode = Record<Resource, { readonly amount: number; readonly type: string }>;
+
 /** The smallest node of the pool, per resource, with the type that has it; undefined if no type is in the table. */
-function smallestNodeOf(cluster: ClusterSpec): { readonly [r in Resource]: { readonly amount: number; readonly type: string } } | undefined {
+function smallestNodeOf(cluster: ClusterSpec): SmallestNode | undefined {
   const known = cluster.nodePool.instanceTypes.filter((t) => Object.hasOwn(INSTANCE_TYPES, t)).map((t) => [t, allocatableOf(INSTANCE_TYPES[t])] as const);
   if (known.length === 0) return undefined;
-  const smallest = (r: Resource) => known.reduce((a, b) => (b[1][r] < a[1][r] ? b : a));
-  return Object.fromEntries(RESOURCES.map((r) => [r, { amount: smallest(r)[1][r], type: smallest(r)[0] }])) as never;
+  const smallest = (r: Resource) => {
+    const [type, node] = known.reduce((a, b) => (b[1][r] < a[1][r] ? b : a));
+    return { amount: node[r], type };
+  };
+  return { cpu: smallest('cpu'), memory: smallest('memory'), pods: smallest('pods') };
 }
 
 /** The problem with nodePool.max, per resource the apps and platform together ask more of than the pool holds. */

@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../constructs/model/spec-error';
 import { appFilesOfEach } from '../constructs/synth/app-files';
@@ -55,6 +58,8 @@ test("the cluster's Terraform built on a worker thread is the one built here", (
   const apps = fixtureCloudAppsOf(cluster);
   const there = startInWorker<string>(SYNTH_CLOUD_JOB, [cluster, apps], 'worker').result();
   expect(there).toBe(synthCloud(cluster, apps).text);
+  // One byte per character, as its cache entry (v8.serialize) and the copy between threads hold it: not two.
+  expect(v8.serialize(there).length).toBeLessThan(there.length + 16);
 });
 
 test("the apps' files built on a worker thread are the ones built here, their hosts' placements (a Map) included, and so are their verdicts and bytes", () => {
@@ -113,6 +118,32 @@ test("a job that fails has no follow-up: it answers with the job's error; a foll
   expect(failingFollowUp.result()).toMatchObject({ sum: 1 });
   expect(() => failingFollowUp.followUp()).toThrow(/could not be cloned/);
 });
+
+// Where /proc tells the worker's thread (Linux), its end is seen at once; elsewhere the wait runs to its
+// timeout. The waiting thread blocks, so Jest's own timeout could not end it: it runs in a child process
+// that is given 60 s.
+(fs.existsSync('/proc/thread-self') ? test : test.skip)(
+  'a worker thread that ends without answering (out of memory, or process.exit in a job) answers with that, at once, not after the timeout',
+  () => {
+    const script = `
+      const { startInWorker, startInWorkerWithFollowUp } = require('./constructs/synth/in-worker');
+      const jobs = ${JSON.stringify(JOBS)};
+      const errorOf = (f) => { try { return 'answered ' + JSON.stringify(f()); } catch (e) { return e.message; } };
+      console.log(errorOf(() => startInWorker({ module: jobs, name: 'endThread' }, [], 'worker').result()));
+      const pending = startInWorkerWithFollowUp({ module: jobs, name: 'sumOf' }, { module: jobs, name: 'endThread' }, [[1]], 'worker');
+      console.log(errorOf(() => pending.result().sum));
+      console.log(errorOf(() => pending.followUp()));`;
+    const run = spawnSync(process.execPath, ['--require', './scripts/lib/load-ts.cjs', '-e', script], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.signal).toBeNull();
+    const ended = (job: string) =>
+      `the worker thread running ${job} ended without answering: it ran out of memory, or was stopped (SYNTH_WORKERS=0 runs it on this thread)`;
+    expect(run.stdout.trim().split('\n')).toEqual([ended('endThread'), 'answered 1', ended('endThread')]);
+  },
+);
 
 /** Objects built, and judged, on a worker thread by the jobs of fixtures/worker-jobs: their verdicts are remembered here. */
 function judgedOnAWorker(name: string): { objects: KubeObject[]; answered: () => number; verdicts: () => Verdicts } {

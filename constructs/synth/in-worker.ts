@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../model/spec-error';
@@ -30,6 +31,8 @@ interface JobData extends JobFunction {
   readonly port: MessagePort;
   /** done[0] is set to 1 by the worker once its answer is posted; done[1], once the follow-up's is. */
   readonly done: Int32Array;
+  /** osThread[0]: the worker's thread id in the operating system, where /proc tells it (Linux); else 0. */
+  readonly osThread: Int32Array;
   readonly runner: string;
   /** The modules the parent preloaded with `--require`, tsx's own aside: how it loads TypeScript. */
   readonly preloads: readonly string[];
@@ -42,8 +45,10 @@ interface SerializedSynthError {
   readonly problems: readonly (string | { where: SpecProblem['where']; field: string; value: unknown; problem: string })[];
 }
 
-/** Longer than any synth; only a worker that died without answering (it cannot throw past runJob) waits this long. */
+/** Longer than any synth; only a worker that died without answering where /proc cannot tell (not Linux) waits this long. */
 const ANSWER_TIMEOUT_MS = 15 * 60_000;
+/** How often the waiting thread looks whether the worker thread still runs. */
+const ALIVE_CHECK_MS = 200;
 
 /**
  * Starts fn(...args) on a worker thread, so that it runs on another core while this thread goes on; the
@@ -73,15 +78,28 @@ function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: Follow
   if (where === 'here') return inThisThread(fn, args, followUp);
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8));
-  const data: JobData = { ...fn, args, followUp, port: port2, done, runner: __filename, preloads: preloadsOf(process.execArgv) };
+  const osThread = new Int32Array(new SharedArrayBuffer(4));
+  const data: JobData = { ...fn, args, followUp, port: port2, done, osThread, runner: __filename, preloads: preloadsOf(process.execArgv) };
   const worker = new Worker(path.join(__dirname, 'worker-entry.cjs'), { workerData: data, transferList: [port2], execArgv: [] });
   worker.unref();
+  // What ends the thread (out of memory, process.exit in a job) is told below, as an answer; unheard, the
+  // event would end this process with a stack trace once its event loop runs again.
+  worker.on('error', () => undefined);
   const answers: Answer[] = [];
   const answer = (i: 0 | 1): Answer => {
     while (answers.length <= i) {
       const name = answers.length === 0 ? fn.name : followUp!.name;
-      if (Atomics.wait(done, answers.length, 0, ANSWER_TIMEOUT_MS) === 'timed-out') throw new Error(`the worker running ${name} gave no answer`);
-      answers.push((receiveMessageOnPort(port1)?.message as Answer | undefined) ?? { error: { message: `the worker running ${name} died` } });
+      const answered = waitForAnswer(done, answers.length, osThread);
+      if (answered === 'timed-out') throw new Error(`the worker running ${name} gave no answer`);
+      answers.push(
+        answered === 'ended'
+          ? {
+              error: {
+                message: `the worker thread running ${name} ended without answering: it ran out of memory, or was stopped (SYNTH_WORKERS=0 runs it on this thread)`,
+              },
+            }
+          : ((receiveMessageOnPort(port1)?.message as Answer | undefined) ?? { error: { message: `the worker running ${name} died` } }),
+      );
       // A job that failed has no follow-up.
       if (answers.length === (followUp ? 2 : 1) || !('value' in answers[answers.length - 1])) {
         port1.close();
@@ -100,6 +118,21 @@ function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: Follow
       return unpack<U>(answer(1));
     },
   };
+}
+
+/**
+ * Waits until the worker has posted answer i; or until its thread has ended without posting it, which
+ * /proc/self/task shows at once on Linux (elsewhere only the timeout ends the wait).
+ */
+function waitForAnswer(done: Int32Array, i: number, osThread: Int32Array): 'answered' | 'ended' | 'timed-out' {
+  const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+  while (Atomics.wait(done, i, 0, ALIVE_CHECK_MS) === 'timed-out') {
+    const thread = Atomics.load(osThread, 0);
+    // An answer posted just before the thread ended is there: read it.
+    if (thread !== 0 && !fs.existsSync(`/proc/self/task/${thread}`)) return Atomics.load(done, i) === 1 ? 'answered' : 'ended';
+    if (Date.now() > deadline) return 'timed-out';
+  }
+  return 'answered';
 }
 
 /** The `--require` modules of this process, as absolute paths; tsx's are left out, its CommonJS hook stands in for them. */

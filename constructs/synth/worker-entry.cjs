@@ -4,6 +4,13 @@
 // thread does not inherit on Node 20, with tsx's CommonJS hook.
 const { workerData } = require('node:worker_threads');
 
+// The waiting thread looks for this thread in /proc/self/task, to know at once if it ends without answering.
+try {
+  Atomics.store(workerData.osThread, 0, Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()));
+} catch {
+  // No /proc (not Linux): the waiting thread has only its timeout.
+}
+
 try {
   for (const preload of workerData.preloads) require(preload);
   if (!require.extensions['.ts']) require('tsx/cjs');

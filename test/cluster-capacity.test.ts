@@ -6,7 +6,7 @@ import type { DeclaredWorkload } from '../constructs/platform/chart-workload';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import { buildAll } from '../constructs/synth/pipeline';
-import { appDemandOf, clusterCapacityProblems, platformDemandOf } from '../constructs/validation/cluster-capacity';
+import { appDemandOf, clusterCapacityProblems, mountpointPodsOf, platformDemandOf } from '../constructs/validation/cluster-capacity';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { APPS } from './fixtures/specs/apps';
 import { FIXTURE_RELEASES, synthProblemsOf } from './support';
@@ -40,7 +40,7 @@ function grown(count: number, max: number, instanceType = 'm7i.xlarge'): { clust
 function nodesNeeded(cluster: ClusterSpec, apps: readonly AppSpec[]): number {
   const resolved = clusterAppsOf(cluster, apps);
   const ctx = { cluster, apps: resolved };
-  const ofApps = appDemandOf(resolved);
+  const ofApps = appDemandOf(resolved, 3);
   const { standing, perNode } = platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx));
   const node = allocatableOf(INSTANCE_TYPES[cluster.nodePool.instanceTypes[0]]);
   return Math.max(...(['cpu', 'memory', 'pods'] as const).map((r) => Math.ceil((ofApps[r] + standing[r]) / (node[r] - perNode[r]))));
@@ -72,6 +72,9 @@ test('200 apps fit on exactly the nodes they need, and not on one fewer', () => 
 
 test('synth stops on it, naming the cluster, the field, the value and each resource short', () => {
   const { cluster, apps } = grown(200, 6);
+  // Two replicas each at scaling.min, on two nodes: two Mountpoint pods for each app on the mountpoint-s3 driver.
+  const mounting = 2 * clusterAppsOf(cluster, apps).filter((a) => a.storage?.driver === 'mountpoint-s3').length;
+  expect(mounting).toBeGreaterThan(0);
   const releases = {
     [base.env]: { apps: Object.fromEntries(apps.map((a, i) => [a.name, FIXTURE_RELEASES[base.env].apps[templates[i % templates.length].name]])) },
   };
@@ -80,8 +83,23 @@ test('synth stops on it, naming the cluster, the field, the value and each resou
       /^cluster "acme-staging": field "nodePool\.max" = 6: cannot hold the cluster at rest: at every app's scaling\.min the apps ask for [\d.]+ cores/,
     ),
     expect.stringMatching(/ask for [\d.]+Gi and the platform for [\d.]+Gi, more than 6 nodes of m7i\.xlarge/),
-    expect.stringMatching(/ask for 400 pods and the platform for \d+ pods, more than 6 nodes of m7i\.xlarge give them \(58 pods each/),
+    expect.stringMatching(
+      new RegExp(
+        `ask for ${400 + mounting} pods \\(${mounting} of them the Mountpoint pods of their buckets\\) and the platform for \\d+ pods, more than 6 nodes of m7i\\.xlarge give them \\(58 pods each`,
+      ),
+    ),
   ]);
+});
+
+test('an app on the mountpoint-s3 driver takes a pod slot for its Mountpoint pod on each node its replicas must spread over: one per replica, up to the three zones', () => {
+  const resolved = clusterAppsOf(base, APPS);
+  const [mounting] = resolved.filter((a) => a.storage?.driver === 'mountpoint-s3');
+  const without = resolved.find((a) => !a.storage)!;
+  expect([1, 2, 3, 4, 9].map((replicas) => mountpointPodsOf(mounting, replicas, 3))).toEqual([1, 2, 3, 3, 3]);
+  expect(mountpointPodsOf(without, 4, 3)).toBe(0);
+  expect(mountpointPodsOf({ ...mounting, storage: { ...mounting.storage!, driver: 'geesefs' } }, 4, 3)).toBe(0);
+  const scaled = { ...mounting, scaling: { ...mounting.scaling, min: 5 } };
+  expect(appDemandOf([scaled, without], 3)).toMatchObject({ pods: 5 + 3 + without.scaling.min, mountpointPods: 3 });
 });
 
 test("the platform counts an HPA's min, a DaemonSet on every node, and no Jobs or one-off Pods", () => {

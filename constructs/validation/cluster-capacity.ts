@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../model/cluster-spec';
+import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES, type Allocatable } from '../model/instance-types';
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
@@ -13,10 +13,10 @@ import type { DeclaredWorkload } from '../platform/chart-workload';
  *
  * Counted: each app's scaling.min replicas at its requests; each platform workload's replicas (an HPA's
  * min) at the requests of all its containers (init containers as if they ran beside the others, a little
- * more than the scheduler counts); a DaemonSet's pod on every node. Not counted: Jobs and one-off Pods (the
- * apps' backup jobs have room in their quotas), and the pods of the EKS add-ons (aws-node, kube-proxy,
- * CoreDNS, the CSI node plugins, the Pod Identity and GuardDuty agents). So this is a floor: a pool that
- * fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
+ * more than the scheduler counts); a DaemonSet's pod on every node; the Mountpoint pods that mount the apps'
+ * buckets (mountpointPodsOf). Not counted: Jobs and one-off Pods (the apps' backup jobs have room in their
+ * quotas), and the pods of the EKS add-ons (aws-node, kube-proxy, CoreDNS, the CSI node plugins, the Pod
+ * Identity and GuardDuty agents). So this is a floor: a pool that fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
  * resource: the autoscaler may add any of them.
  */
 
@@ -55,15 +55,30 @@ export function platformDemandOf(declared: readonly DeclaredWorkload[]): { stand
   return { standing, perNode };
 }
 
-/** What the apps ask for at their scaling.min. */
-export function appDemandOf(apps: readonly ResolvedApp[]): Amounts {
-  const demand = none();
+/**
+ * The Mountpoint pods an app's bucket volume needs at least, at `replicas`: with the `mountpoint-s3` driver
+ * (v2), Mountpoint runs in a pod of its own in the mount-s3 namespace, on the app pod's node, and pods share
+ * one only on the same node and volume (awslabs/mountpoint-s3-csi-driver v2.7.0, commit a2d4b06,
+ * cmd/aws-s3-csi-controller/csicontroller/reconciler.go, buildFieldFilters; docs/MOUNTPOINT_POD_SHARING.md).
+ * An app's replicas spread over the zones, hard (model/topology-spread.ts), so as many of them as there are
+ * zones sit on nodes of their own. The driver gives a Mountpoint pod no requests unless the volume asks
+ * (pkg/podmounter/mppod/creator.go, configureResourceRequests), and ours do not: each takes a pod slot only.
+ */
+export function mountpointPodsOf(app: ResolvedApp, replicas: number, zones: number): number {
+  return app.storage?.driver === 'mountpoint-s3' ? Math.min(replicas, zones) : 0;
+}
+
+/** What the apps ask for at their scaling.min, their Mountpoint pods' slots among the pods; and how many of the pods those are. */
+export function appDemandOf(apps: readonly ResolvedApp[], zones: number): Amounts & { mountpointPods: number } {
+  const demand = { ...none(), mountpointPods: 0 };
   for (const app of apps) {
     const replicas = app.scaling.min;
     demand.cpu += replicas * (parseQuantity(app.resources.cpu.request) ?? 0);
     demand.memory += replicas * (parseQuantity(app.resources.memory.request) ?? 0);
+    demand.mountpointPods += mountpointPodsOf(app, replicas, zones);
     demand.pods += replicas;
   }
+  demand.pods += demand.mountpointPods;
   return demand;
 }
 
@@ -85,7 +100,7 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
   const node = smallestNodeOf(cluster);
   const nodes = cluster.nodePool.max;
   if (!node || !Number.isInteger(nodes) || nodes < 1) return [];
-  const ofApps = appDemandOf(apps);
+  const ofApps = appDemandOf(apps, cloudSettingsOf(cluster).network.zones.length);
   const { standing, perNode } = platformDemandOf(declared);
   const short = RESOURCES.filter((r) => ofApps[r] + standing[r] > nodes * (node[r].amount - perNode[r]));
   return short.map((r) => {
@@ -94,7 +109,7 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
       { cluster: cluster.name },
       'nodePool.max',
       nodes,
-      `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])} and the platform for ${f(standing[r])}, ` +
+      `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])}${r === 'pods' && ofApps.mountpointPods > 0 ? ` (${ofApps.mountpointPods} of them the Mountpoint pods of their buckets)` : ''} and the platform for ${f(standing[r])}, ` +
         `more than ${nodes} nodes of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the platform's DaemonSets); ` +
         'raise nodePool.max, use larger instance types, or put some apps in another cluster',
     );

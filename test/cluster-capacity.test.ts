@@ -1,12 +1,14 @@
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES } from '../constructs/model/instance-types';
+import { EKS_ADDON_WORKLOADS } from '../constructs/cloud/eks-addon-pods';
+import { EKS_ADDON_VERSIONS, EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import type { DeclaredWorkload } from '../constructs/platform/chart-workload';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import { buildAll } from '../constructs/synth/pipeline';
-import { appDemandOf, clusterCapacityProblems, mountpointPodsOf, platformDemandOf } from '../constructs/validation/cluster-capacity';
+import { appDemandOf, clusterCapacityProblems, eksAddonDemandOf, mountpointPodsOf, platformDemandOf } from '../constructs/validation/cluster-capacity';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { APPS } from './fixtures/specs/apps';
 import { FIXTURE_RELEASES, synthProblemsOf } from './support';
@@ -41,9 +43,14 @@ function nodesNeeded(cluster: ClusterSpec, apps: readonly AppSpec[]): number {
   const resolved = clusterAppsOf(cluster, apps);
   const ctx = { cluster, apps: resolved };
   const ofApps = appDemandOf(resolved, 3);
-  const { standing, perNode } = platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx));
+  const ours = platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx));
+  const eks = eksAddonDemandOf();
   const node = allocatableOf(INSTANCE_TYPES[cluster.nodePool.instanceTypes[0]]);
-  return Math.max(...(['cpu', 'memory', 'pods'] as const).map((r) => Math.ceil((ofApps[r] + standing[r]) / (node[r] - perNode[r]))));
+  return Math.max(
+    ...(['cpu', 'memory', 'pods'] as const).map((r) =>
+      Math.ceil((ofApps[r] + ours.standing[r] + eks.standing[r]) / (node[r] - ours.perNode[r] - eks.perNode[r])),
+    ),
+  );
 }
 
 test('the shipped-shape fixture clusters hold their apps at rest', () => {
@@ -124,4 +131,27 @@ test("the platform counts an HPA's min, a DaemonSet on every node, and no Jobs o
   expect(demand.standing.pods).toBe(5);
   expect(demand.standing.memory).toBe(5 * 200 * 2 ** 20);
   expect(demand.perNode).toEqual({ cpu: 0.1, memory: 128 * 2 ** 20, pods: 1 });
+});
+
+test("the EKS add-ons' pods count: a Deployment's replicas in all, a DaemonSet's pod on every node", () => {
+  const demand = eksAddonDemandOf([
+    { addOn: 'coredns', name: 'coredns', replicas: 2, pod: { cpu: '100m', memory: '70Mi' }, readAt: [], source: '' },
+    { addOn: 'kube-proxy', name: 'kube-proxy', replicas: 'perNode', pod: { cpu: '100m', memory: '0' }, readAt: [], source: '' },
+    { addOn: 'eks-pod-identity-agent', name: 'eks-pod-identity-agent', replicas: 'perNode', pod: { cpu: '0', memory: '0' }, readAt: [], source: '' },
+  ]);
+  expect(demand.standing).toEqual({ cpu: 0.2, memory: 140 * 2 ** 20, pods: 2 });
+  expect(demand.perNode).toEqual({ cpu: 0.1, memory: 0, pods: 2 });
+});
+
+test('every EKS add-on has its pods recorded, read at the upstream version of every pin: a pin that moves fails here until they are read again', () => {
+  expect(EKS_ADDONS.length).toBeGreaterThan(0);
+  for (const { name } of EKS_ADDONS) expect(EKS_ADDON_WORKLOADS.filter((w) => w.addOn === name).length).toBeGreaterThan(0);
+  const pins = Object.values(EKS_ADDON_VERSIONS);
+  expect(pins.length).toBeGreaterThan(0);
+  for (const pinned of pins) {
+    for (const workload of EKS_ADDON_WORKLOADS) {
+      const upstream = pinned[workload.addOn].version.replace(/-eksbuild\.\d+$/, '');
+      expect({ workload: workload.name, readAt: workload.readAt }).toEqual({ workload: workload.name, readAt: expect.arrayContaining([upstream]) });
+    }
+  }
 });

@@ -1,3 +1,4 @@
+import { EKS_ADDON_WORKLOADS, type EksAddonWorkload } from '../cloud/eks-addon-pods';
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES, type Allocatable } from '../model/instance-types';
 import { parseQuantity } from '../model/quantity';
@@ -14,9 +15,9 @@ import type { DeclaredWorkload } from '../platform/chart-workload';
  * Counted: each app's scaling.min replicas at its requests; each platform workload's replicas (an HPA's
  * min) at the requests of all its containers (init containers as if they ran beside the others, a little
  * more than the scheduler counts); a DaemonSet's pod on every node; the Mountpoint pods that mount the apps'
- * buckets (mountpointPodsOf). Not counted: Jobs and one-off Pods (the apps' backup jobs have room in their
- * quotas), and the pods of the EKS add-ons (aws-node, kube-proxy, CoreDNS, the CSI node plugins, the Pod
- * Identity and GuardDuty agents). So this is a floor: a pool that fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
+ * buckets (mountpointPodsOf); the pods of the EKS add-ons, as read upstream (cloud/eks-addon-pods.ts). Not
+ * counted: Jobs and one-off Pods (the apps' backup jobs have room in their quotas), and Flux's controllers,
+ * which bootstrap installs. So this is a floor: a pool that fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
  * resource: the autoscaler may add any of them.
  */
 
@@ -30,6 +31,7 @@ const FORMAT: Record<Resource, (n: number) => string> = {
 
 type Amounts = Record<Resource, number>;
 const none = (): Amounts => ({ cpu: 0, memory: 0, pods: 0 });
+const sum = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, pods: a.pods + b.pods });
 
 /** One pod of a platform workload: the requests of all its containers. */
 function podOf(workload: DeclaredWorkload['workload']): Amounts {
@@ -68,6 +70,19 @@ export function mountpointPodsOf(app: ResolvedApp, replicas: number, zones: numb
   return app.storage?.driver === 'mountpoint-s3' ? Math.min(replicas, zones) : 0;
 }
 
+/** What the EKS add-ons' pods ask for: in all, and on every node (their DaemonSets). */
+export function eksAddonDemandOf(workloads: readonly EksAddonWorkload[] = EKS_ADDON_WORKLOADS): { standing: Amounts; perNode: Amounts } {
+  const standing = none();
+  const perNode = none();
+  for (const { replicas, pod } of workloads) {
+    const [into, count] = replicas === 'perNode' ? [perNode, 1] : [standing, replicas];
+    into.cpu += count * (parseQuantity(pod.cpu) ?? 0);
+    into.memory += count * (parseQuantity(pod.memory) ?? 0);
+    into.pods += count;
+  }
+  return { standing, perNode };
+}
+
 /** What the apps ask for at their scaling.min, their Mountpoint pods' slots among the pods; and how many of the pods those are. */
 export function appDemandOf(apps: readonly ResolvedApp[], zones: number): Amounts & { mountpointPods: number } {
   const demand = { ...none(), mountpointPods: 0 };
@@ -101,7 +116,10 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
   const nodes = cluster.nodePool.max;
   if (!node || !Number.isInteger(nodes) || nodes < 1) return [];
   const ofApps = appDemandOf(apps, cloudSettingsOf(cluster).network.zones.length);
-  const { standing, perNode } = platformDemandOf(declared);
+  const ours = platformDemandOf(declared);
+  const eks = eksAddonDemandOf();
+  const standing = sum(ours.standing, eks.standing);
+  const perNode = sum(ours.perNode, eks.perNode);
   const short = RESOURCES.filter((r) => ofApps[r] + standing[r] > nodes * (node[r].amount - perNode[r]));
   return short.map((r) => {
     const f = FORMAT[r];
@@ -110,7 +128,7 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
       'nodePool.max',
       nodes,
       `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])}${r === 'pods' && ofApps.mountpointPods > 0 ? ` (${ofApps.mountpointPods} of them the Mountpoint pods of their buckets)` : ''} and the platform for ${f(standing[r])}, ` +
-        `more than ${nodes} nodes of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the platform's DaemonSets); ` +
+        `more than ${nodes} nodes of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the DaemonSets of the platform and of EKS); ` +
         'raise nodePool.max, use larger instance types, or put some apps in another cluster',
     );
   });

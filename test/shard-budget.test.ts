@@ -172,7 +172,12 @@ describe('the rule: synth stops when the logs would not fit their Elasticsearch'
 
   test('it runs in the real synth: the shipped prod with more data nodes than its node pool has stops', () => {
     const releases: Releases = { prod: REAL_RELEASES.prod };
-    const cluster: ClusterSpec = { ...prod, elasticsearch: { dataNodes: prod.nodePool.max + 1 } };
+    // Nodes large enough to hold the extra data node's requests, so that only the count of nodes falls short.
+    const cluster: ClusterSpec = {
+      ...prod,
+      nodePool: { ...prod.nodePool, instanceTypes: ['m7i.xlarge'] },
+      elasticsearch: { dataNodes: prod.nodePool.max + 1 },
+    };
     const problems = synthProblemsOf(() => buildAll({ clusters: [cluster], apps: APPS, releases }));
     expect(problems).toEqual([expect.stringMatching(/^cluster "acme-prod": field "nodePool.max" = \d+: Elasticsearch needs \d+ data nodes/)]);
   });

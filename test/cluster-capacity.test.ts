@@ -2,13 +2,14 @@ import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES } from '../constructs/model/instance-types';
 import { EKS_ADDON_WORKLOADS } from '../constructs/cloud/eks-addon-pods';
+import { FLUX_CONTROLLERS } from '../constructs/gitops/flux-install';
 import { EKS_ADDON_VERSIONS, EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import type { DeclaredWorkload } from '../constructs/platform/chart-workload';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import { buildAll } from '../constructs/synth/pipeline';
-import { appDemandOf, clusterCapacityProblems, eksAddonDemandOf, mountpointPodsOf, platformDemandOf } from '../constructs/validation/cluster-capacity';
+import { appDemandOf, clusterCapacityProblems, installedDemandOf, mountpointPodsOf, platformDemandOf } from '../constructs/validation/cluster-capacity';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { APPS } from './fixtures/specs/apps';
 import { FIXTURE_RELEASES, synthProblemsOf } from './support';
@@ -44,11 +45,11 @@ function nodesNeeded(cluster: ClusterSpec, apps: readonly AppSpec[]): number {
   const ctx = { cluster, apps: resolved };
   const ofApps = appDemandOf(resolved, 3);
   const ours = platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx));
-  const eks = eksAddonDemandOf();
+  const installed = installedDemandOf();
   const node = allocatableOf(INSTANCE_TYPES[cluster.nodePool.instanceTypes[0]]);
   return Math.max(
     ...(['cpu', 'memory', 'pods'] as const).map((r) =>
-      Math.ceil((ofApps[r] + ours.standing[r] + eks.standing[r]) / (node[r] - ours.perNode[r] - eks.perNode[r])),
+      Math.ceil((ofApps[r] + ours.standing[r] + installed.standing[r]) / (node[r] - ours.perNode[r] - installed.perNode[r])),
     ),
   );
 }
@@ -133,14 +134,18 @@ test("the platform counts an HPA's min, a DaemonSet on every node, and no Jobs o
   expect(demand.perNode).toEqual({ cpu: 0.1, memory: 128 * 2 ** 20, pods: 1 });
 });
 
-test("the EKS add-ons' pods count: a Deployment's replicas in all, a DaemonSet's pod on every node", () => {
-  const demand = eksAddonDemandOf([
-    { addOn: 'coredns', name: 'coredns', replicas: 2, pod: { cpu: '100m', memory: '70Mi' }, readAt: [], source: '' },
-    { addOn: 'kube-proxy', name: 'kube-proxy', replicas: 'perNode', pod: { cpu: '100m', memory: '0' }, readAt: [], source: '' },
-    { addOn: 'eks-pod-identity-agent', name: 'eks-pod-identity-agent', replicas: 'perNode', pod: { cpu: '0', memory: '0' }, readAt: [], source: '' },
+test("the pods of the EKS add-ons and of Flux count: a Deployment's replicas in all, a DaemonSet's pod on every node", () => {
+  const demand = installedDemandOf([
+    { replicas: 2, pod: { cpu: '100m', memory: '70Mi' } },
+    { replicas: 'perNode', pod: { cpu: '100m', memory: '0' } },
+    { replicas: 'perNode', pod: { cpu: '0', memory: '0' } },
   ]);
   expect(demand.standing).toEqual({ cpu: 0.2, memory: 140 * 2 ** 20, pods: 2 });
   expect(demand.perNode).toEqual({ cpu: 0.1, memory: 0, pods: 2 });
+  // By default: the EKS add-ons' table and Flux's four controllers, one replica each.
+  const installed = installedDemandOf();
+  expect(installed.standing.pods).toBe(EKS_ADDON_WORKLOADS.reduce((n, w) => n + (w.replicas === 'perNode' ? 0 : w.replicas), 0) + FLUX_CONTROLLERS.length);
+  expect(installed.perNode.pods).toBe(EKS_ADDON_WORKLOADS.filter((w) => w.replicas === 'perNode').length);
 });
 
 test('every EKS add-on has its pods recorded, read at the upstream version of every pin: a pin that moves fails here until they are read again', () => {

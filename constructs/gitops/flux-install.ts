@@ -8,6 +8,18 @@ import { FLUX_NAMESPACE } from '../model/naming';
  * `-flux-system` suffix (pkg/manifestgen/install/templates.go).
  */
 export const FLUX_CONTROLLERS = ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] as const;
+/**
+ * What each controller's pod asks the scheduler for; one replica each. From config/manager/deployment.yaml of
+ * the releases flux2 v2.6.4 (6bf37f6) installs (manifests/bases/<controller>/kustomization.yaml), whose
+ * patches leave the resources alone: helm-controller v1.3.0 (e47f47f), kustomize-controller v1.6.1 (8ec4a6e),
+ * notification-controller v1.6.0 (3a6de1f), source-controller v1.6.2 (254ef2e).
+ */
+export const FLUX_CONTROLLER_PODS: Readonly<Record<(typeof FLUX_CONTROLLERS)[number], { readonly cpu: string; readonly memory: string }>> = {
+  'helm-controller': { cpu: '100m', memory: '64Mi' },
+  'kustomize-controller': { cpu: '100m', memory: '64Mi' },
+  'notification-controller': { cpu: '100m', memory: '64Mi' },
+  'source-controller': { cpu: '50m', memory: '64Mi' },
+};
 /** The two that apply what git says: kustomize-controller the Kustomizations, helm-controller the charts. */
 const RECONCILERS = ['helm-controller', 'kustomize-controller'];
 const FLUX_GROUPS = [

@@ -1,4 +1,5 @@
-import { EKS_ADDON_WORKLOADS, type EksAddonWorkload } from '../cloud/eks-addon-pods';
+import { EKS_ADDON_WORKLOADS, type PodRequests } from '../cloud/eks-addon-pods';
+import { FLUX_CONTROLLER_PODS } from '../gitops/flux-install';
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES, type Allocatable } from '../model/instance-types';
 import { parseQuantity } from '../model/quantity';
@@ -15,9 +16,9 @@ import type { DeclaredWorkload } from '../platform/chart-workload';
  * Counted: each app's scaling.min replicas at its requests; each platform workload's replicas (an HPA's
  * min) at the requests of all its containers (init containers as if they ran beside the others, a little
  * more than the scheduler counts); a DaemonSet's pod on every node; the Mountpoint pods that mount the apps'
- * buckets (mountpointPodsOf); the pods of the EKS add-ons, as read upstream (cloud/eks-addon-pods.ts). Not
- * counted: Jobs and one-off Pods (the apps' backup jobs have room in their quotas), and Flux's controllers,
- * which bootstrap installs. So this is a floor: a pool that fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
+ * buckets (mountpointPodsOf); the pods of the EKS add-ons and of Flux, as read upstream
+ * (cloud/eks-addon-pods.ts, gitops/flux-install.ts). Not counted: Jobs and one-off Pods (the apps' backup
+ * jobs have room in their quotas). So this is a floor: a pool that fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
  * resource: the autoscaler may add any of them.
  */
 
@@ -70,8 +71,20 @@ export function mountpointPodsOf(app: ResolvedApp, replicas: number, zones: numb
   return app.storage?.driver === 'mountpoint-s3' ? Math.min(replicas, zones) : 0;
 }
 
-/** What the EKS add-ons' pods ask for: in all, and on every node (their DaemonSets). */
-export function eksAddonDemandOf(workloads: readonly EksAddonWorkload[] = EKS_ADDON_WORKLOADS): { standing: Amounts; perNode: Amounts } {
+/** Pods that EKS and `flux bootstrap` install, outside our declarations: a Deployment's replicas, or a DaemonSet's pod on every node. */
+interface InstalledWorkload {
+  readonly replicas: number | 'perNode';
+  readonly pod: PodRequests;
+}
+
+/** Flux's controllers, one replica each. */
+const FLUX_WORKLOADS: readonly InstalledWorkload[] = Object.values(FLUX_CONTROLLER_PODS).map((pod) => ({ replicas: 1, pod }));
+
+/** What the pods of the EKS add-ons and of Flux ask for: in all, and on every node (their DaemonSets). */
+export function installedDemandOf(workloads: readonly InstalledWorkload[] = [...EKS_ADDON_WORKLOADS, ...FLUX_WORKLOADS]): {
+  standing: Amounts;
+  perNode: Amounts;
+} {
   const standing = none();
   const perNode = none();
   for (const { replicas, pod } of workloads) {
@@ -117,9 +130,9 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
   if (!node || !Number.isInteger(nodes) || nodes < 1) return [];
   const ofApps = appDemandOf(apps, cloudSettingsOf(cluster).network.zones.length);
   const ours = platformDemandOf(declared);
-  const eks = eksAddonDemandOf();
-  const standing = sum(ours.standing, eks.standing);
-  const perNode = sum(ours.perNode, eks.perNode);
+  const installed = installedDemandOf();
+  const standing = sum(ours.standing, installed.standing);
+  const perNode = sum(ours.perNode, installed.perNode);
   const short = RESOURCES.filter((r) => ofApps[r] + standing[r] > nodes * (node[r].amount - perNode[r]));
   return short.map((r) => {
     const f = FORMAT[r];

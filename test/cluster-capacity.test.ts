@@ -103,6 +103,7 @@ test('an app on the mountpoint-s3 driver takes a pod slot for its Mountpoint pod
   const resolved = clusterAppsOf(base, APPS);
   const [mounting] = resolved.filter((a) => a.storage?.driver === 'mountpoint-s3');
   const without = resolved.find((a) => !a.storage)!;
+  expect([mounting, without]).toEqual([expect.anything(), expect.anything()]);
   expect([1, 2, 3, 4, 9].map((replicas) => mountpointPodsOf(mounting, replicas, 3))).toEqual([1, 2, 3, 3, 3]);
   expect(mountpointPodsOf(without, 4, 3)).toBe(0);
   expect(mountpointPodsOf({ ...mounting, storage: { ...mounting.storage!, driver: 'geesefs' } }, 4, 3)).toBe(0);

@@ -71,7 +71,8 @@ export const EKS_ADDON_WORKLOADS: readonly EksAddonWorkload[] = [
     addOn: 'aws-ebs-csi-driver',
     name: 'ebs-csi-controller',
     replicas: 2,
-    // ebs-plugin, csi-provisioner, csi-attacher, csi-resizer 10m/40Mi; liveness-probe 10m/32Mi. No csi-snapshotter: it runs only with the snapshot CRDs, which we do not install.
+    // ebs-plugin, csi-provisioner, csi-attacher, csi-resizer 10m/40Mi; liveness-probe 10m/32Mi. No
+    // csi-snapshotter: it runs only with the snapshot CRDs, which we do not install.
     pod: { cpu: '50m', memory: '192Mi' },
     readAt: ['v1.62.0'],
     source: `${EBS_CSI}, values.yaml controller.resources and templates/controller.yaml`,

@@ -18,8 +18,9 @@ import type { DeclaredWorkload } from '../platform/chart-workload';
  * more than the scheduler counts); a DaemonSet's pod on every node; the Mountpoint pods that mount the apps'
  * buckets (mountpointPodsOf); the pods of the EKS add-ons and of Flux, as read upstream
  * (cloud/eks-addon-pods.ts, gitops/flux-install.ts). Not counted: Jobs and one-off Pods (the apps' backup
- * jobs have room in their quotas). So this is a floor: a pool that fails it can never run every app. Nodes are counted as the smallest instance type of the pool, per
- * resource: the autoscaler may add any of them.
+ * jobs have room in their quotas). So this is a floor: a pool that fails it can never run every app.
+ * Nodes are counted as the smallest instance type of the pool, per resource: the autoscaler may add any
+ * of them.
  */
 
 type Resource = keyof Allocatable;
@@ -136,11 +137,12 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
   const short = RESOURCES.filter((r) => ofApps[r] + standing[r] > nodes * (node[r].amount - perNode[r]));
   return short.map((r) => {
     const f = FORMAT[r];
+    const ofMountpoint = r === 'pods' && ofApps.mountpointPods > 0 ? ` (${ofApps.mountpointPods} of them the Mountpoint pods of their buckets)` : '';
     return new SpecProblem(
       { cluster: cluster.name },
       'nodePool.max',
       nodes,
-      `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])}${r === 'pods' && ofApps.mountpointPods > 0 ? ` (${ofApps.mountpointPods} of them the Mountpoint pods of their buckets)` : ''} and the platform for ${f(standing[r])}, ` +
+      `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])}${ofMountpoint} and the platform for ${f(standing[r])}, ` +
         `more than ${nodes} nodes of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the DaemonSets of the platform and of EKS); ` +
         'raise nodePool.max, use larger instance types, or put some apps in another cluster',
     );

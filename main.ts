@@ -6,6 +6,7 @@ import { readGatewayLedgers } from './constructs/synth/gateway-ledger-io';
 import { readReleases } from './constructs/synth/releases-io';
 import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
 import { OutputWriteError } from './constructs/synth/write-output';
+import { WorkerEndedError } from './constructs/synth/in-worker';
 
 // npm run synth [-- --env <env>]: every env, or only the named ones (the others' files stay as they are).
 const started = process.hrtime.bigint();
@@ -30,7 +31,7 @@ try {
   process.exitCode = error instanceof UsageError ? 2 : 1;
   if (error instanceof UsageError) console.error(`synth: ${error.message}; nothing written`);
   else if (error instanceof OutputWriteError && error.replaced) console.error(`synth: ${error.message}`);
-  else if (error instanceof SynthError || error instanceof SpecLoadError || error instanceof OutputWriteError) {
+  else if (error instanceof SynthError || error instanceof SpecLoadError || error instanceof OutputWriteError || error instanceof WorkerEndedError) {
     console.error(`synth failed, nothing written: ${error.message}`);
   } else throw error;
 }

@@ -128,7 +128,7 @@ test("a job that fails has no follow-up: it answers with the job's error; a foll
     const script = `
       const { startInWorker, startInWorkerWithFollowUp } = require('./constructs/synth/in-worker');
       const jobs = ${JSON.stringify(JOBS)};
-      const errorOf = (f) => { try { return 'answered ' + JSON.stringify(f()); } catch (e) { return e.message; } };
+      const errorOf = (f) => { try { return 'answered ' + JSON.stringify(f()); } catch (e) { return e.constructor.name + ': ' + e.message; } };
       console.log(errorOf(() => startInWorker({ module: jobs, name: 'endThread' }, [], 'worker').result()));
       const pending = startInWorkerWithFollowUp({ module: jobs, name: 'sumOf' }, { module: jobs, name: 'endThread' }, [[1]], 'worker');
       console.log(errorOf(() => pending.result().sum));
@@ -140,7 +140,7 @@ test("a job that fails has no follow-up: it answers with the job's error; a foll
     });
     expect(run.signal).toBeNull();
     const ended = (job: string) =>
-      `the worker thread running ${job} ended without answering: it ran out of memory, or was stopped (SYNTH_WORKERS=0 runs it on this thread)`;
+      `WorkerEndedError: the worker thread running ${job} ended without answering: it ran out of memory, or was stopped (SYNTH_WORKERS=0 runs it on this thread)`;
     expect(run.stdout.trim().split('\n')).toEqual([ended('endThread'), 'answered 1', ended('endThread')]);
   },
 );

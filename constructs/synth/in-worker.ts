@@ -38,7 +38,14 @@ interface JobData extends JobFunction {
   readonly preloads: readonly string[];
 }
 
-type Answer = { readonly value: unknown } | { readonly synthError: SerializedSynthError } | { readonly error: { message: string; stack?: string } };
+type Answer =
+  | { readonly value: unknown }
+  | { readonly synthError: SerializedSynthError }
+  | { readonly error: { message: string; stack?: string } }
+  | { readonly ended: string };
+
+/** The worker thread ended before it answered: the machine's memory, or a job that stopped its thread, not the input. */
+export class WorkerEndedError extends Error {}
 
 interface SerializedSynthError {
   readonly heading: string;
@@ -94,9 +101,7 @@ function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: Follow
       answers.push(
         answered === 'ended'
           ? {
-              error: {
-                message: `the worker thread running ${name} ended without answering: it ran out of memory, or was stopped (SYNTH_WORKERS=0 runs it on this thread)`,
-              },
+              ended: `the worker thread running ${name} ended without answering: it ran out of memory, or was stopped (SYNTH_WORKERS=0 runs it on this thread)`,
             }
           : ((receiveMessageOnPort(port1)?.message as Answer | undefined) ?? { error: { message: `the worker running ${name} died` } }),
       );
@@ -206,6 +211,7 @@ function unpack<T>(answer: Answer): T {
       heading,
     );
   }
+  if ('ended' in answer) throw new WorkerEndedError(answer.ended);
   const error = new Error(answer.error.message);
   if (answer.error.stack) error.stack = answer.error.stack;
   throw error;

@@ -56,8 +56,8 @@ export class CloudStack extends TerraformStack {
   /**
    * cdktf's logical id, held one byte per character. cdktf makes it by joining the construct ids, and V8
    * gives some of those joins two bytes per character, ASCII as they are; every key and reference of the
-   * JSON carries them, so JSON.stringify made the whole text two bytes per character. At 1,000 apps this takes some
-   * 50–70 MiB off the peak of a synth that builds the Terraform again, and halves its cache entry.
+   * JSON carries them, so JSON.stringify made the whole text two bytes per character. At 1,000 apps this
+   * takes 45–70 MiB off the peak of a synth that builds the Terraform again, and halves its cache entry.
    */
   public allocateLogicalId(tfElement: Parameters<TerraformStack['allocateLogicalId']>[0]): string {
     return Buffer.from(super.allocateLogicalId(tfElement), 'utf8').toString('utf8');

@@ -45,18 +45,28 @@ function podOf(workload: DeclaredWorkload['workload']): Amounts {
   return pod;
 }
 
-/** What the platform's standing pods ask for: in all, and on every node (its DaemonSets). */
-export function platformDemandOf(declared: readonly DeclaredWorkload[]): { standing: Amounts; perNode: Amounts } {
+/** What pods ask for, each `count` times (or once on every node): in all, and on every node (the DaemonSets). */
+function demandOf(pods: readonly { count: number | 'perNode'; pod: Amounts }[]): { standing: Amounts; perNode: Amounts } {
   const standing = none();
   const perNode = none();
-  for (const { workload } of declared) {
-    if (workload.kind === 'Job' || workload.kind === 'Pod') continue;
-    const { replicas } = workload.settings;
-    const [into, count] = replicas === 'perNode' ? [perNode, 1] : [standing, typeof replicas === 'number' ? replicas : replicas.min];
-    const pod = podOf(workload);
-    for (const r of RESOURCES) into[r] += count * pod[r];
+  for (const { count, pod } of pods) {
+    const [into, times] = count === 'perNode' ? [perNode, 1] : [standing, count];
+    for (const r of RESOURCES) into[r] += times * pod[r];
   }
   return { standing, perNode };
+}
+
+/** What the platform's standing pods ask for: in all, and on every node (its DaemonSets). */
+export function platformDemandOf(declared: readonly DeclaredWorkload[]): { standing: Amounts; perNode: Amounts } {
+  return demandOf(
+    declared
+      .map(({ workload }) => workload)
+      .filter((workload) => workload.kind !== 'Job' && workload.kind !== 'Pod')
+      .map((workload) => {
+        const { replicas } = workload.settings;
+        return { count: replicas === 'perNode' || typeof replicas === 'number' ? replicas : replicas.min, pod: podOf(workload) };
+      }),
+  );
 }
 
 /**
@@ -86,15 +96,12 @@ export function installedDemandOf(workloads: readonly InstalledWorkload[] = [...
   standing: Amounts;
   perNode: Amounts;
 } {
-  const standing = none();
-  const perNode = none();
-  for (const { replicas, pod } of workloads) {
-    const [into, count] = replicas === 'perNode' ? [perNode, 1] : [standing, replicas];
-    into.cpu += count * (parseQuantity(pod.cpu) ?? 0);
-    into.memory += count * (parseQuantity(pod.memory) ?? 0);
-    into.pods += count;
-  }
-  return { standing, perNode };
+  return demandOf(
+    workloads.map(({ replicas, pod }) => ({
+      count: replicas,
+      pod: { cpu: parseQuantity(pod.cpu) ?? 0, memory: parseQuantity(pod.memory) ?? 0, pods: 1 },
+    })),
+  );
 }
 
 /** What the apps ask for at their scaling.min, their Mountpoint pods' slots among the pods; and how many of the pods those are. */

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { SpecProblem, SynthError } from '../model/spec-error';
+import { semiSpaceSetBack, withSemiSpace } from './worker-semi-space';
 
 /** A result being computed, on a worker thread or here; result() waits for it, and throws what the job threw. */
 export interface Pending<T> {
@@ -17,6 +18,8 @@ export interface PendingWithFollowUp<T, U> extends Pending<T> {
 export interface JobFunction {
   readonly module: string;
   readonly name: string;
+  /** The semi-space size of its worker thread's heap, in MiB (worker-semi-space.ts). @default the process's own */
+  readonly semiSpaceMb?: number;
 }
 
 /** A follow-up: called with the job's result, then these arguments. */
@@ -33,6 +36,8 @@ interface JobData extends JobFunction {
   readonly done: Int32Array;
   /** osThread[0]: the worker's thread id in the operating system, where /proc tells it (Linux); else 0. */
   readonly osThread: Int32Array;
+  /** heapMade[0] is set to 1 by the worker first thing: its heap exists. */
+  readonly heapMade: Int32Array;
   readonly runner: string;
   /** The modules the parent preloaded with `--require`, tsx's own aside: how it loads TypeScript. */
   readonly preloads: readonly string[];
@@ -86,8 +91,13 @@ function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: Follow
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8));
   const osThread = new Int32Array(new SharedArrayBuffer(4));
-  const data: JobData = { ...fn, args, followUp, port: port2, done, osThread, runner: __filename, preloads: preloadsOf(process.execArgv) };
-  const worker = new Worker(path.join(__dirname, 'worker-entry.cjs'), { workerData: data, transferList: [port2], execArgv: [] });
+  const heapMade = new Int32Array(new SharedArrayBuffer(4));
+  const data: JobData = { ...fn, args, followUp, port: port2, done, osThread, heapMade, runner: __filename, preloads: preloadsOf(process.execArgv) };
+  const worker = withSemiSpace(
+    fn.semiSpaceMb,
+    heapMade,
+    () => new Worker(path.join(__dirname, 'worker-entry.cjs'), { workerData: data, transferList: [port2], execArgv: [] }),
+  );
   worker.unref();
   // What ends the thread (out of memory, process.exit in a job) is told below, as an answer; unheard, the
   // event would end this process with a stack trace once its event loop runs again.
@@ -97,6 +107,8 @@ function start<T, U>(fn: JobFunction, args: readonly unknown[], followUp: Follow
     while (answers.length <= i) {
       const name = answers.length === 0 ? fn.name : followUp!.name;
       const answered = waitForAnswer(done, answers.length, osThread);
+      // It has answered, or ended: either way its heap was made.
+      semiSpaceSetBack();
       if (answered === 'timed-out') throw new Error(`the worker running ${name} gave no answer`);
       answers.push(
         answered === 'ended'

@@ -21,15 +21,22 @@ import { groupedBy } from '../model/grouped-by';
 // What a cluster's synth reads back from the cache (synth-cache.ts) or builds, on another core where that
 // pays: each app's files, and the cluster's Terraform.
 
-/** The Terraform side's job, run on a worker thread (in-worker.ts). */
-export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText' };
+/**
+ * The Terraform side's job, run on a worker thread (in-worker.ts). Most of what it makes lives until its
+ * end (the stack, then its JSON and text), so semi-spaces of 4 MiB, against the 32 of package.json's
+ * commands, cost it no time and take some 50 MiB off its heap at 1,000 apps (scripts/bench-synth.ts).
+ */
+export const SYNTH_CLOUD_JOB = { module: require.resolve('./synth-cloud'), name: 'synthCloudText', semiSpaceMb: 4 };
 
 /** Below this many apps a worker thread costs more to start (it loads the modules again) than it saves. */
 const APPS_WORTH_A_WORKER = 100;
 /** The share of the apps whose charts a worker thread builds; less than half, since it starts later, once its modules are loaded. */
 const WORKER_SHARE = 0.4;
-/** The app charts' job, run on a worker thread (in-worker.ts). */
-export const APP_FILES_JOB = { module: require.resolve('./app-files'), name: 'appFilesOfEach' };
+/**
+ * The app charts' job, run on a worker thread (in-worker.ts). Half the process's semi-spaces: some 30 MiB
+ * less at the peak of a synth from scratch, where all three threads are alive, for little time.
+ */
+export const APP_FILES_JOB = { module: require.resolve('./app-files'), name: 'appFilesOfEach', semiSpaceMb: 16 };
 /** Then, on the same thread, the checks that judge one object at a time on each app's objects, and the files' rendering, while this thread goes on. */
 export const APP_FILES_CHECKS_JOB = { module: require.resolve('./app-file-checks'), name: 'checkedAndRenderedAppFiles' };
 

@@ -4,6 +4,10 @@
 // thread does not inherit on Node 20, with tsx's CommonJS hook.
 const { workerData } = require('node:worker_threads');
 
+// This thread's heap exists: the thread that made it may set the semi-space flag back (worker-semi-space.ts).
+Atomics.store(workerData.heapMade, 0, 1);
+Atomics.notify(workerData.heapMade, 0);
+
 // The waiting thread looks for this thread in /proc/self/task, to know at once if it ends without answering.
 try {
   Atomics.store(workerData.osThread, 0, Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()));

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../constructs/model/kube-object';
-import { problemsOfEachInNamespace, rememberVerdicts, type NamespaceCheck } from '../constructs/rules/object-verdicts';
+import { problemsOfEachInNamespace, rememberVerdicts, verdictsOf, verdictsReusing, type NamespaceCheck } from '../constructs/rules/object-verdicts';
 
 // A namespace check's verdicts found elsewhere stand only for a namespace judged there whole, as it is here.
 // The verdicts below are made up, so that each problem tells where it was found.
@@ -63,4 +63,30 @@ test('a verdict that the check threw elsewhere throws here', () => {
   const objects = [objectIn('a', 'a1')];
   rememberVerdicts(objects, () => ({ names: { 0: { threw: 'x is not iterable' } } }));
   expect(() => problemsOfEachInNamespace('names', namesInNamespace, objects)).toThrow('x is not iterable');
+});
+
+test("verdictsReusing reads an earlier batch's one-object verdicts by key, judges the other objects, and runs the namespace checks on all", () => {
+  const [kept, changed, added] = [objectIn('a', 'kept'), objectIn('a', 'changed'), objectIn('a', 'added')];
+  const judged: string[] = [];
+  const checks = {
+    names: (o: KubeObject) => {
+      judged.push(o.metadata.name);
+      return [`${o.metadata.name} judged now`];
+    },
+  };
+  const earlier = { keys: ['key-of-changed-before', 'key-of-kept'], verdicts: { names: { 0: ['changed before'], 1: ['kept, judged earlier'] } } };
+  const verdicts = verdictsReusing([kept, changed, added], ['key-of-kept', 'key-of-changed', 'key-of-added'], earlier, checks, {
+    inNamespace: namesInNamespace,
+  });
+  expect(verdicts.names).toEqual({ 0: ['kept, judged earlier'], 1: ['changed judged now'], 2: ['added judged now'] });
+  expect(judged).toEqual(['changed', 'added']);
+  expect(verdicts.inNamespace).toEqual({
+    0: ['kept here sees kept,changed,added'],
+    1: ['changed here sees kept,changed,added'],
+    2: ['added here sees kept,changed,added'],
+  });
+  // With nothing earlier, as verdictsOf.
+  expect(verdictsReusing([kept], ['key-of-kept'], undefined, checks, { inNamespace: namesInNamespace })).toEqual(
+    verdictsOf([kept], checks, { inNamespace: namesInNamespace }),
+  );
 });

@@ -13,6 +13,7 @@ import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { render } from '../constructs/synth/render';
+import type { KeyedVerdicts } from '../constructs/rules/object-verdicts';
 import { FIXTURE_INPUT, scopedTempDirs, synthProblemsOf } from './support';
 
 // Each app's files, each cluster's Terraform and network table, and the platform objects' verdicts are kept
@@ -172,21 +173,52 @@ test("the platform objects' verdicts are kept by namespace, and read back: a kep
   const namespaces = new Set(buildAll({ ...input, cache: undefined }).flatMap((f) => (f.objects ?? []).map((o) => o.metadata.namespace)));
   expect(entriesIn(dir, `platform-verdicts/${env}`).length).toBeGreaterThan(1);
   expect(entriesIn(dir, `platform-verdicts/${env}`).length).toBeLessThanOrEqual(namespaces.size);
-  const kept = editKept<Record<string, unknown>>(dir, `platform-verdicts/${env}`, (k) => ({ ...k, schema: { 0: ['a problem kept from an earlier run'] } }));
-  expect(Object.keys(kept)).toContain('schema');
+  const kept = editKept<KeyedVerdicts>(dir, `platform-verdicts/${env}`, (k) => ({
+    ...k,
+    verdicts: { ...k.verdicts, schema: { 0: ['a problem kept from an earlier run'] } },
+  }));
+  expect(Object.keys(kept.verdicts)).toContain('schema');
   expect(synthProblemsOf(() => buildAll(input))).toEqual([expect.stringContaining('a problem kept from an earlier run')]);
+});
+
+/** The fixture cluster with one app more, and that app's input. */
+function withArrival(input: SynthInput): SynthInput {
+  const [template] = FIXTURE_INPUT.apps.filter((a) => a.name in cluster.apps);
+  const arrival = { ...template, name: 'arrival', hosts: { [env]: [`arrival.${cluster.domain}`] }, scaling: { min: 1, max: 1 } };
+  const releases = { ...input.releases, [env]: { apps: { ...input.releases[env].apps, arrival: input.releases[env].apps[template.name] } } };
+  const grown = { ...cluster, apps: { ...cluster.apps, arrival: {} }, appData: { ...cluster.appData, arrival: 'live' as const } };
+  return { ...input, apps: [...input.apps, arrival], clusters: [grown], releases };
+}
+
+test("in a namespace judged again, only the objects that changed are judged again by the checks of one object alone; the others' verdicts are read back", () => {
+  const { dir, input } = filledCache();
+  const folder = path.join(dir, `platform-verdicts/${env}`);
+  // Every object's kept schema verdict becomes a problem that names its key: a run reports it only where it reads it back.
+  const keysBefore = new Map<string, readonly string[]>();
+  for (const file of entriesIn(dir, `platform-verdicts/${env}`)) {
+    const kept = v8.deserialize(fs.readFileSync(path.join(folder, file))) as KeyedVerdicts;
+    keysBefore.set(file, kept.keys);
+    const schema = Object.fromEntries(kept.keys.map((key, i) => [i, [`kept verdict of ${key}`]]));
+    fs.writeFileSync(path.join(folder, file), v8.serialize({ ...kept, verdicts: { ...kept.verdicts, schema } }));
+  }
+  const readBack = new Set(synthProblemsOf(() => buildAll(withArrival(input))).flatMap((p) => /kept verdict of (\w+)/.exec(p)?.[1] ?? []));
+  const after = new Set(entriesIn(dir, `platform-verdicts/${env}`));
+  const judgedAgain = [...keysBefore].filter(([file]) => !after.has(file));
+  expect(judgedAgain.length).toBeGreaterThan(0);
+  // In each namespace judged again, some objects are read back and some, the changed ones, judged afresh.
+  const readBackIn = judgedAgain.map(([, keys]) => keys.filter((k) => readBack.has(k)).length);
+  expect(readBackIn.some((n) => n > 0)).toBe(true);
+  expect(judgedAgain.some(([, keys], i) => readBackIn[i] < keys.length)).toBe(true);
+  // And the bytes are those of a run that judges everything.
+  expect(bytesOf(withArrival({ ...input, cache: tempDir('synth-cache-') }))).toEqual(bytesOf({ ...withArrival(input), cache: undefined }));
 });
 
 test("an app's arrival judges again only the namespaces whose platform objects it changes", () => {
   const { dir, input } = filledCache();
   const folder = path.join(dir, `platform-verdicts/${env}`);
   const before = new Map(entriesIn(dir, `platform-verdicts/${env}`).map((f) => [f, fs.statSync(path.join(folder, f)).mtimeMs]));
-  const [template] = FIXTURE_INPUT.apps.filter((a) => a.name in cluster.apps);
-  const arrival = { ...template, name: 'arrival', hosts: { [env]: [`arrival.${cluster.domain}`] }, scaling: { min: 1, max: 1 } };
-  const releases = { ...input.releases, [env]: { apps: { ...input.releases[env].apps, arrival: input.releases[env].apps[template.name] } } };
-  const grown = { ...cluster, apps: { ...cluster.apps, arrival: {} }, appData: { ...cluster.appData, arrival: 'live' as const } };
-  const withArrival = { ...input, apps: [...input.apps, arrival], clusters: [grown], releases };
-  expect(bytesOf(withArrival)).toEqual(bytesOf({ ...withArrival, cache: undefined }));
+  const grown = withArrival(input);
+  expect(bytesOf(grown)).toEqual(bytesOf({ ...grown, cache: undefined }));
   const after = entriesIn(dir, `platform-verdicts/${env}`);
   const unchanged = after.filter((f) => before.get(f) === fs.statSync(path.join(folder, f)).mtimeMs);
   expect(unchanged.length).toBeGreaterThan(0);

@@ -59,6 +59,44 @@ function overThese(over: NamespaceCheck, objects: readonly KubeObject[]): Object
   }
 }
 
+/** What the checks found in a batch of objects, each object known by its key. */
+export interface KeyedVerdicts {
+  readonly keys: readonly string[];
+  readonly verdicts: Verdicts;
+}
+
+/**
+ * verdictsOf(), reading what the one-object checks found in an earlier batch for each object of the same key
+ * (a key names an object's content and the code: one object's verdict is the same wherever it is judged).
+ * The namespace checks judge every object again: their verdicts depend on the others.
+ */
+export function verdictsReusing(
+  objects: readonly KubeObject[],
+  keys: readonly string[],
+  earlier: KeyedVerdicts | undefined,
+  checks: Readonly<Record<string, ObjectCheck>>,
+  namespaceChecks: Readonly<Record<string, NamespaceCheck>> = {},
+): Verdicts {
+  const earlierAt = new Map(earlier?.keys.map((key, i) => [key, i]));
+  const fresh = objects.flatMap((_, i) => (earlierAt.has(keys[i]) ? [] : [i]));
+  const freshAt = new Map(fresh.map((at, j) => [at, j]));
+  const judged = verdictsOf(
+    fresh.map((i) => objects[i]),
+    checks,
+  );
+  const verdicts: Record<string, Record<number, Verdict>> = {};
+  for (const name of Object.keys(checks)) {
+    const found: Record<number, Verdict> = {};
+    objects.forEach((_, i) => {
+      const j = freshAt.get(i);
+      const verdict = j === undefined ? earlier!.verdicts[name]?.[earlierAt.get(keys[i])!] : judged[name][j];
+      if (verdict) found[i] = verdict;
+    });
+    verdicts[name] = found;
+  }
+  return { ...verdicts, ...verdictsOf(objects, {}, namespaceChecks) };
+}
+
 /** Objects judged together elsewhere, and what the checks found there. */
 interface Batch {
   readonly objects: readonly KubeObject[];

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../model/kube-object';
 import { NAMESPACE_RULES, OBJECT_RULES } from '../rules/output-rules';
-import { rememberVerdicts, verdictsOf, type Verdicts } from '../rules/object-verdicts';
+import { rememberVerdicts, verdictsOf, verdictsReusing, type KeyedVerdicts, type Verdicts } from '../rules/object-verdicts';
 import { schemaProblemsOf } from '../schemas/schema-validation';
 import type { AppFiles } from './app-files';
 import { rememberRendered, renderAfresh } from './render';
@@ -13,6 +13,10 @@ export const objectsOfAppFiles = (files: AppFiles): KubeObject[] => [...(files.t
 /** The verdicts of the checks that judge one object at a time, alone or within its namespace, on these objects. */
 export const verdictsOfObjects = (objects: readonly KubeObject[]): Verdicts =>
   verdictsOf(objects, { schema: schemaProblemsOf, ...OBJECT_RULES }, NAMESPACE_RULES);
+
+/** verdictsOfObjects(), reading the one-object checks' verdicts of the objects an earlier batch judged, by their keys. */
+export const verdictsOfObjectsReusing = (objects: readonly KubeObject[], keys: readonly string[], earlier: KeyedVerdicts | undefined): Verdicts =>
+  verdictsReusing(objects, keys, earlier, { schema: schemaProblemsOf, ...OBJECT_RULES }, NAMESPACE_RULES);
 
 /** verdictsOfObjects() of one app's objects. */
 export const verdictsOfAppFiles = (files: AppFiles): Verdicts => verdictsOfObjects(objectsOfAppFiles(files));

@@ -7,15 +7,15 @@ import { appFilesOfEach, type AppFiles } from './app-files';
 import {
   checkedAndRenderedAppFiles,
   rememberCheckedAndRendered,
-  verdictsOfObjects,
+  verdictsOfObjectsReusing,
   type CheckedAppFiles,
   type KeepThere,
   type KeptAppFiles,
 } from './app-file-checks';
 import type { KubeObject } from '../model/kube-object';
-import { rememberVerdicts, type Verdicts } from '../rules/object-verdicts';
+import { rememberVerdicts, type KeyedVerdicts } from '../rules/object-verdicts';
 import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
-import { cacheKeyOf, keepEntries, readKept, type KeptEntry } from './synth-cache';
+import { cacheKeyOf, keepEntries, readKept, readKeptUnderAnyKey, type KeptEntry } from './synth-cache';
 import { groupedBy } from '../model/grouped-by';
 
 // What a cluster's synth reads back from the cache (synth-cache.ts) or builds, on another core where that
@@ -119,23 +119,34 @@ export function keptOrBuiltTerraform(cluster: ClusterSpec, apps: readonly Resolv
  * With a cache folder, the verdicts of the checks that judge one object at a time on the platform's objects
  * (every object but the apps'), one entry per namespace, kept by that namespace's objects: the output checks
  * read them instead of judging the objects again. An app's arrival or departure changes a few platform
- * objects (a Gateway listener, an alert rule, a network peer), so only their namespaces are judged again.
- * The checks that read a namespace's other objects see the same objects as in one batch: a namespace's
- * platform objects are all in its entry. Without a cache folder, the output checks judge them among every
- * other object, as they must anyway.
+ * objects (a network peer, an alert rule, an index pattern), so only their namespaces are judged again, and
+ * there the checks of one object alone judge only the objects that changed: the others' verdicts are read
+ * from the namespace's earlier entry, by each object's key. The checks that read a namespace's other
+ * objects see the same objects as in one batch: a namespace's platform objects are all in its entry.
+ * Without a cache folder, the output checks judge them among every other object, as they must anyway.
  */
 export function keptOrJudgedPlatformObjects(objects: readonly KubeObject[], env: string, cache?: string): void {
   if (cache === undefined) return;
   const folder = `platform-verdicts/${env}`;
   const entries = [...groupedBy(objects, (o) => o.metadata.namespace ?? '')].map(([namespace, these]): KeptEntry => {
     const name = namespace || CLUSTER_SCOPED_ENTRY;
-    const key = cacheKeyOf('platform-verdicts', these);
-    const kept = readKept<Verdicts>(cache, folder, name, key);
-    const verdicts = kept ?? verdictsOfObjects(these);
+    const keys = these.map((o) => cacheKeyOf('platform-object', o));
+    const key = cacheKeyOf('platform-verdicts', keys);
+    const kept = readKept<KeyedVerdicts>(cache, folder, name, key);
+    const verdicts = kept?.verdicts ?? verdictsOfObjectsReusing(these, keys, earlierVerdicts(cache, folder, name));
     rememberVerdicts(these, () => verdicts);
-    return { name, key, made: kept ? undefined : () => verdicts };
+    return { name, key, made: kept ? undefined : (): KeyedVerdicts => ({ keys, verdicts }) };
   });
   keepEntries(cache, folder, entries);
+}
+
+/**
+ * The verdicts a namespace's earlier entry holds, or undefined. An entry of older code may have another
+ * shape; its object keys, which name the code too, would match no object anyway.
+ */
+function earlierVerdicts(cache: string, folder: string, name: string): KeyedVerdicts | undefined {
+  const earlier = readKeptUnderAnyKey<Partial<KeyedVerdicts>>(cache, folder, name);
+  return Array.isArray(earlier?.keys) && earlier.verdicts ? (earlier as KeyedVerdicts) : undefined;
 }
 
 /** The entry of the platform's cluster-scoped objects: no namespace is named so (names start with a letter). */

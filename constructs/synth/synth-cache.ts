@@ -39,6 +39,16 @@ export function readKept<T>(dir: string, folder: string, name: string, key: stri
   }
 }
 
+/** The entry kept under name whatever its key (keepEntries keeps one per name: an earlier run's), or undefined. */
+export function readKeptUnderAnyKey<T>(dir: string, folder: string, name: string): T | undefined {
+  try {
+    const file = fs.readdirSync(path.join(dir, folder)).find((f) => f.startsWith(`${name}.`) && !f.endsWith('.tmp'));
+    return file === undefined ? undefined : (v8.deserialize(fs.readFileSync(path.join(dir, folder, file))) as T);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One entry of a folder: its value where it was made afresh (to be written), none where it was read back. */
 export interface KeptEntry {
   readonly name: string;

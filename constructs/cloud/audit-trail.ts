@@ -17,7 +17,7 @@ export interface AuditTrailProps {
   /** The key of the audit logs; the trail encrypts its log files with it. */
   readonly key: EncryptionKey;
   /** The buckets whose object reads and writes are recorded: every app bucket and both backup buckets. */
-  readonly dataEventBuckets: readonly SecureBucket[];
+  readonly dataEventBucketArns: readonly string[];
   /** The region's access-log bucket. */
   readonly accessLogs: SecureBucket;
   /** Days the trail's files are kept. */
@@ -36,7 +36,7 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    if (props.dataEventBuckets.length === 0) throw new Error(`AuditTrail ${props.clusterName}: no bucket to record data events of`);
+    if (props.dataEventBucketArns.length === 0) throw new Error(`AuditTrail ${props.clusterName}: no bucket to record data events of`);
     const name = trailBucketOf(props.clusterName);
     const arn = `arn:aws:s3:::${name}`;
     const trailName = trailOf(props.clusterName);
@@ -96,7 +96,7 @@ export class AuditTrail extends Construct {
           fieldSelector: [
             { field: 'eventCategory', equalTo: ['Data'] },
             { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-            { field: 'resources.ARN', startsWith: props.dataEventBuckets.map((b) => `${b.arn}/`) },
+            { field: 'resources.ARN', startsWith: props.dataEventBucketArns.map((arn) => `${arn}/`) },
           ],
         },
       ],

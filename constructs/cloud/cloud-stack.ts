@@ -18,6 +18,7 @@ import {
 } from './add-on-policies';
 import { AddOnRole } from './add-on-role';
 import { AppBucket } from './app-bucket';
+import type { AppCloudPart, BuiltAppPart } from './app-cloud-part';
 import { AppRole, storageDeletes } from './app-role';
 import { AccountGuardrails } from './account-guardrails';
 import { AuditTrail } from './audit-trail';
@@ -42,6 +43,11 @@ export interface CloudStackProps {
   readonly cluster: CloudCluster;
   /** The apps the cluster runs, overrides applied. Retired apps come from the cluster's `appData`. */
   readonly apps: readonly CloudApp[];
+  /**
+   * Parts of apps kept from an earlier run, by app (app-cloud-part.ts): those apps' constructs are not built,
+   * and stackJsonOf is given their share of the JSON. @default none: every app is built
+   */
+  readonly keptParts?: ReadonlyMap<string, AppCloudPart>;
 }
 
 /**
@@ -62,6 +68,9 @@ export class CloudStack extends TerraformStack {
   public allocateLogicalId(tfElement: Parameters<TerraformStack['allocateLogicalId']>[0]): string {
     return Buffer.from(super.allocateLogicalId(tfElement), 'utf8').toString('utf8');
   }
+
+  /** The parts of the apps built here, by app: what keptPartsOf() keeps of them once the JSON exists. */
+  readonly builtParts = new Map<string, BuiltAppPart>();
 
   constructor(scope: Construct, id: string, props: CloudStackProps) {
     super(scope, id);
@@ -135,38 +144,63 @@ export class CloudStack extends TerraformStack {
       address: 'app_data_key',
       accountId,
     });
+    // Each app's bucket, roles and user: built, or kept from an earlier run (app-cloud-part.ts).
+    const kept = props.keptParts ?? new Map<string, AppCloudPart>();
+    const partOf = (app: string): BuiltAppPart =>
+      this.builtParts.get(app) ?? this.builtParts.set(app, { constructs: [], dataKeyUses: [], backupKeyUses: [] }).get(app)!;
     const buckets = new Map<string, AppBucket>();
+    const bucketArns: string[] = [];
     for (const [app, state] of Object.entries(cluster.appData).sort(([a], [b]) => a.localeCompare(b))) {
-      buckets.set(
+      const keptPart = kept.get(app);
+      if (keptPart) {
+        bucketArns.push(keptPart.bucketArn!);
+        continue;
+      }
+      const bucket = new AppBucket(this, `AppData-${app}`, {
+        clusterName: cluster.name,
         app,
-        new AppBucket(this, `AppData-${app}`, {
-          clusterName: cluster.name,
-          app,
-          state,
-          kmsKeyArn: dataKey.arn,
-          accessLogs: logs.near,
-          noncurrentVersionDays: settings.data.noncurrentVersionDays,
-        }),
-      );
+        state,
+        kmsKeyArn: dataKey.arn,
+        accessLogs: logs.near,
+        noncurrentVersionDays: settings.data.noncurrentVersionDays,
+      });
+      buckets.set(app, bucket);
+      bucketArns.push(bucket.bucket.arn);
+      Object.assign(partOf(app), { bucketArn: bucket.bucket.arn }).constructs.push(bucket);
     }
     for (const app of [...props.apps].sort((a, b) => a.name.localeCompare(b.name))) {
+      const keptPart = kept.get(app.name);
+      if (keptPart) {
+        for (const use of keptPart.dataKeyUses) dataKey.allow(use);
+        for (const use of keptPart.backupKeyUses) vault.nearKey.allow(use);
+        continue;
+      }
       const bucket = buckets.get(app.name);
       if (!bucket) throw new Error(`CloudStack: app "${app.name}" runs in ${cluster.name} but has no appData entry`);
       const data = { cluster: eks, app: app.name, region: cluster.region, bucket: bucket.bucket, dataKey };
-      new AppRole(this, `AppRole-${app.name}`, { ...data, deletes: storageDeletes(app.storage) });
-      // The backup jobs back up the app's bucket: every app with storage has them, each kind with its own role.
-      if (app.storage) new BackupJobRoles(this, `BackupJobRoles-${app.name}`, { ...data, backup: { bucket: vault.near, key: vault.nearKey } });
-      // k8s-csi-s3 cannot use Pod Identity: a GeeseFS app's volume mounts with the static key of a user.
-      if (app.storage?.driver === 'geesefs') {
-        new GeesefsUser(this, `GeesefsUser-${app.name}`, {
-          clusterName: cluster.name,
-          env: cluster.env,
-          app: app.name,
-          region: cluster.region,
-          bucket: bucket.bucket,
-          dataKey,
-        });
-      }
+      const part = partOf(app.name);
+      const named = dataKey.usesNamedBy(() =>
+        vault.nearKey.usesNamedBy(() => {
+          part.constructs.push(new AppRole(this, `AppRole-${app.name}`, { ...data, deletes: storageDeletes(app.storage) }));
+          // The backup jobs back up the app's bucket: every app with storage has them, each kind with its own role.
+          if (app.storage)
+            part.constructs.push(new BackupJobRoles(this, `BackupJobRoles-${app.name}`, { ...data, backup: { bucket: vault.near, key: vault.nearKey } }));
+          // k8s-csi-s3 cannot use Pod Identity: a GeeseFS app's volume mounts with the static key of a user.
+          if (app.storage?.driver === 'geesefs') {
+            part.constructs.push(
+              new GeesefsUser(this, `GeesefsUser-${app.name}`, {
+                clusterName: cluster.name,
+                env: cluster.env,
+                app: app.name,
+                region: cluster.region,
+                bucket: bucket.bucket,
+                dataKey,
+              }),
+            );
+          }
+        }),
+      );
+      Object.assign(part, { dataKeyUses: named.uses, backupKeyUses: named.made.uses });
     }
 
     // The audit logs: the VPC's flows, and a trail of the account's management events and of every object
@@ -185,7 +219,7 @@ export class CloudStack extends TerraformStack {
     new AuditTrail(this, 'AuditTrail', {
       ...auditLogs,
       clusterName: cluster.name,
-      dataEventBuckets: [...[...buckets.values()].map((b) => b.bucket), vault.near, vault.offsite],
+      dataEventBucketArns: [...bucketArns, vault.near.arn, vault.offsite.arn],
     });
 
     const zone = new DnsZone(this, 'DnsZone', { clusterName: cluster.name, domain: cluster.domain });

@@ -5,6 +5,7 @@ import type { CloudApp, CloudCluster } from '../model/cloud-input';
 import { SynthError } from '../model/spec-error';
 import { CloudStack } from './cloud-stack';
 import { stackJsonOf } from './stack-json';
+import { keptPartsOf, type AppCloudPart } from './app-cloud-part';
 import type { TerraformJson } from './terraform-json';
 
 /**
@@ -13,17 +14,32 @@ import type { TerraformJson } from './terraform-json';
  * it atomically with the rest of dist/. Keys are sorted and stack traces left out, so the same input gives
  * the same bytes.
  */
-export function terraformOf(cluster: CloudCluster, apps: readonly CloudApp[]): TerraformJson {
+export const terraformOf = (cluster: CloudCluster, apps: readonly CloudApp[]): TerraformJson => terraformFromPartsOf(cluster, apps).json;
+
+/**
+ * terraformOf(), with the parts of apps kept from an earlier run merged in for those apps, which are not
+ * built (app-cloud-part.ts); and, with `keepParts`, the parts of the apps built here, to be kept.
+ */
+export function terraformFromPartsOf(
+  cluster: CloudCluster,
+  apps: readonly CloudApp[],
+  keptParts: ReadonlyMap<string, AppCloudPart> = new Map(),
+  keepParts = false,
+): { json: TerraformJson; builtParts: Map<string, AppCloudPart> } {
   return withoutCreationStacks(() => {
     const app = new App({ outdir: os.tmpdir(), stackTraces: false });
-    const stack = new CloudStack(app, cluster.env, { cluster, apps });
+    const stack = new CloudStack(app, cluster.env, { cluster, apps, keptParts });
     invokeAspects(stack);
     stack.runAllValidations();
     const errors = stack.node
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => `[${c.node.path}] ${String(m.data)}`));
     if (errors.length > 0) throw new SynthError(errors, `CDKTF stack ${cluster.env} has errors`);
-    return stackJsonOf(stack) as TerraformJson;
+    const json = stackJsonOf(
+      stack,
+      [...keptParts.values()].map((part) => part.terraform),
+    ) as TerraformJson;
+    return { json, builtParts: keepParts ? keptPartsOf(stack, stack.builtParts, json as Record<string, unknown>) : new Map() };
   });
 }
 

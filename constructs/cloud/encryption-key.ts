@@ -110,6 +110,13 @@ export class EncryptionKey extends Construct {
     this.allow({ sid, principal: { AWS: principalArn }, actions, condition: viaS3(region) });
   }
 
+  /** make()'s value, and the uses of this key named while it ran, in order. */
+  usesNamedBy<T>(make: () => T): { made: T; uses: KeyUse[] } {
+    const from = this.uses.length;
+    const made = make();
+    return { made, uses: this.uses.slice(from) };
+  }
+
   /** Names one principal in the key policy, with what it may do. */
   allow(use: KeyUse): void {
     const same = this.uses.find((u) => u.sid === use.sid);

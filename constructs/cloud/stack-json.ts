@@ -10,8 +10,9 @@ import type { IConstruct } from 'constructs';
  * of them plain strings or attributes left undefined. Here the plain parts are copied, and each value that
  * holds a token goes to CDKTF's own resolver, whole. Every object's keys come in code-point order, so the
  * same stack gives the same bytes however it was built. test/stack-json.test.ts holds it to toTerraform().
+ * `keptParts`: shares of an earlier run's JSON (app-cloud-part.ts), merged in as they are.
  */
-export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
+export function stackJsonOf(stack: TerraformStack, keptParts: readonly Record<string, unknown>[] = []): Record<string, unknown> {
   const elements = elementsOf(stack);
   // The objects that merges added keys to; every other object is resolved's, its keys already in order.
   const merged = new Set<Record<string, unknown>>();
@@ -25,18 +26,21 @@ export function stackJsonOf(stack: TerraformStack): Record<string, unknown> {
   };
   for (const element of elements) mergeInto(metadata, resolved(stack, element.toMetadata()), merged);
   const outputs: Record<string, unknown> = {};
-  for (const output of elements.filter((e) => TerraformOutput.isTerraformOutput(e))) {
-    const nested = output.node.path
-      .split('/')
-      .reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: output.friendlyUniqueId } : { [part]: inner }), {});
-    mergeInto(outputs, nested, merged);
-  }
+  for (const output of elements.filter((e) => TerraformOutput.isTerraformOutput(e))) mergeInto(outputs, outputMetadataOf(output), merged);
   const tf: Record<string, unknown> = { '//': resolved(stack, { metadata, outputs }) };
   for (const element of elements) mergeInto(tf, resolved(stack, terraformOfElement(element)), merged);
+  // The parts of the JSON kept from an earlier run (app-cloud-part.ts), as that run's JSON held them.
+  for (const part of keptParts) mergeInto(tf, part, merged);
   mergeInto(tf, resolved(stack, rawOverrides), merged);
   for (const object of merged) putKeysInOrder(object);
   return tf;
 }
+
+/** An output's entry in the JSON's `//` outputs: its address, nested under the parts of its construct path. */
+export const outputMetadataOf = (output: TerraformOutput): Record<string, unknown> =>
+  output.node.path
+    .split('/')
+    .reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: output.friendlyUniqueId } : { [part]: inner }), {});
 
 /** The stack's elements in construct order, as toTerraform() visits them: nested stacks are left out. */
 function elementsOf(scope: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
@@ -99,7 +103,8 @@ function snakeCaseKeys(object: any): any {
 
 const resolver = new DefaultTokenResolver(new StringConcat());
 /** What CDKTF resolves value to, with every object's keys in order. */
-const cdktfResolve = (stack: TerraformStack, value: unknown): unknown => inKeyOrder(Tokenization.resolve(value, { scope: stack, resolver, preparing: false }));
+export const cdktfResolve = (stack: TerraformStack, value: unknown): unknown =>
+  inKeyOrder(Tokenization.resolve(value, { scope: stack, resolver, preparing: false }));
 
 /**
  * Whether CDKTF must read a string: it holds an encoded token (`${TfToken[`, `#{TfToken[` for a list,

@@ -18,3 +18,13 @@ export function cloudClusterOf(cluster: ClusterSpec): CloudCluster {
   const { apps: _overrides, ...rest } = cluster;
   return rest;
 }
+
+/**
+ * What each app's part of the Terraform is made of (cloud/app-cloud-part.ts), besides the app itself: the
+ * cluster's settings, and its appData ledger, whose entry for the app is the part's. The ledger names every
+ * app, so it is apart from the settings.
+ */
+export function appPartInputsOf(cluster: CloudCluster): { settings: Omit<CloudCluster, 'appData'>; ledger: CloudCluster['appData'] } {
+  const { appData: ledger, ...settings } = cluster;
+  return { settings, ledger };
+}

@@ -1,5 +1,5 @@
 import { appChartInputOf } from '../model/app-chart-input';
-import { cloudAppOf, cloudClusterOf } from '../model/cloud-input';
+import { appPartInputsOf, cloudAppOf, cloudClusterOf, type CloudApp, type CloudCluster } from '../model/cloud-input';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { GatewayLayout } from '../model/gateway-layout';
 import type { ResolvedApp } from '../model/resolve';
@@ -15,6 +15,7 @@ import {
 import type { KubeObject } from '../model/kube-object';
 import { rememberVerdicts, type KeyedVerdicts } from '../rules/object-verdicts';
 import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-worker';
+import type { AppPartsKept } from './synth-cloud';
 import { cacheKeyOf, keepEntries, readKept, readKeptUnderAnyKey, type KeptEntry } from './synth-cache';
 import { groupedBy } from '../model/grouped-by';
 
@@ -99,20 +100,32 @@ export function keptOrBuiltAppFiles(
 /**
  * The cluster's Terraform text: kept from an earlier run when the cloud side's input (model/cloud-input.ts)
  * and the code are unchanged, else built on another core meanwhile (it needs nothing of the Kubernetes
- * side); keep() then stores it.
+ * side), each app's part of it read back where that app and the cluster's settings are unchanged
+ * (cloud/app-cloud-part.ts); keep() then stores it.
  */
 export function keptOrBuiltTerraform(cluster: ClusterSpec, apps: readonly ResolvedApp[], cache?: string): Pending<string> & { keep(): void } {
   const folder = `terraform/${cluster.env}`;
-  const input = [cloudClusterOf(cluster), apps.map(cloudAppOf)];
+  const input = [cloudClusterOf(cluster), apps.map(cloudAppOf)] as const;
   const key = cache === undefined ? undefined : cacheKeyOf('terraform', input);
   const kept = key === undefined ? undefined : readKept<string>(cache!, folder, 'stack', key);
-  const pending: Pending<string> = kept !== undefined ? { result: () => kept } : startInWorker<string>(SYNTH_CLOUD_JOB, input);
+  const parts = (): AppPartsKept => ({ cache: cache!, folder: `terraform-apps/${cluster.env}`, keys: appPartKeysOf(...input) });
+  const pending: Pending<string> =
+    kept !== undefined ? { result: () => kept } : startInWorker<string>(SYNTH_CLOUD_JOB, key === undefined ? input : [...input, parts()]);
   return {
     result: () => pending.result(),
     keep: () => {
       if (key !== undefined) keepEntries(cache!, folder, [{ name: 'stack', key, made: kept === undefined ? () => pending.result() : undefined }]);
     },
   };
+}
+
+/** Each app's key of its part of the Terraform, for every app of the cluster's appData ledger. */
+export function appPartKeysOf(cluster: CloudCluster, apps: readonly CloudApp[]): Record<string, string> {
+  const { settings, ledger } = appPartInputsOf(cluster);
+  // The settings are the same for every app: their digest stands for them in each app's key.
+  const settingsKey = cacheKeyOf('terraform-settings', settings);
+  const running = new Map(apps.map((app) => [app.name, app]));
+  return Object.fromEntries(Object.entries(ledger).map(([app, state]) => [app, cacheKeyOf('terraform-app', [settingsKey, state, running.get(app) ?? null])]));
 }
 
 /**

@@ -1,7 +1,7 @@
-import { TerraformElement, TerraformOutput, TerraformResource, type TerraformStack } from 'cdktf';
+import { TerraformElement, TerraformOutput, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { KeyUse } from './encryption-key';
-import { cdktfResolve, outputMetadataOf } from './stack-json';
+import { outputMetadataOf } from './stack-json';
 
 /*
  * One app's part of its cluster's Terraform, kept between runs (synth/synth-cloud.ts), so that an app's
@@ -11,7 +11,7 @@ import { cdktfResolve, outputMetadataOf } from './stack-json';
  * policies, the audit trail) are told the part's key uses and bucket instead.
  */
 
-/** What one app adds to its cluster's Terraform, resolved: plain data. */
+/** What one app adds to its cluster's Terraform: plain data. */
 export interface AppCloudPart {
   /** Its share of the Terraform JSON: its resources and outputs, and its outputs' entries under `//`. */
   readonly terraform: Record<string, unknown>;
@@ -33,8 +33,8 @@ export interface BuiltAppPart {
 
 type Json = Record<string, unknown>;
 
-/** Each built part as kept: its elements' share read from the stack's JSON, its key uses and bucket resolved. */
-export function keptPartsOf(stack: TerraformStack, built: ReadonlyMap<string, BuiltAppPart>, json: Json): Map<string, AppCloudPart> {
+/** Each built part as kept: its elements' share read from the stack's JSON, with its key uses and bucket. */
+export function keptPartsOf(built: ReadonlyMap<string, BuiltAppPart>, json: Json): Map<string, AppCloudPart> {
   return new Map(
     [...built].map(([app, part]) => {
       const resources: Record<string, Json> = {};
@@ -54,11 +54,11 @@ export function keptPartsOf(stack: TerraformStack, built: ReadonlyMap<string, Bu
       }
       const terraform: Json = { resource: resources };
       if (outputEntries.length > 0) Object.assign(terraform, { output: outputs, '//': { outputs: mergedOutputEntries(outputEntries) } });
-      const resolved = cdktfResolve(stack, { dataKeyUses: part.dataKeyUses, backupKeyUses: part.backupKeyUses, bucketArn: part.bucketArn }) as Omit<
-        AppCloudPart,
-        'terraform'
-      >;
-      return [app, { terraform, ...resolved }];
+      const shared = { dataKeyUses: part.dataKeyUses, backupKeyUses: part.backupKeyUses, bucketArn: part.bucketArn };
+      // Kept as written: a later run takes them as they are, where a token would mean nothing.
+      if (JSON.stringify(shared).includes('TfToken['))
+        throw new Error(`app ${app}: its key uses and bucket ARN must name resources by written-out references (references.ts)`);
+      return [app, { terraform, ...shared }];
     }),
   );
 }

@@ -39,7 +39,7 @@ export function terraformFromPartsOf(
       stack,
       [...keptParts.values()].map((part) => part.terraform),
     ) as TerraformJson;
-    return { json, builtParts: keepParts ? keptPartsOf(stack, stack.builtParts, json as Record<string, unknown>) : new Map() };
+    return { json, builtParts: keepParts ? keptPartsOf(stack.builtParts, json as Record<string, unknown>) : new Map() };
   });
 }
 

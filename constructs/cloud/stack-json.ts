@@ -103,8 +103,7 @@ function snakeCaseKeys(object: any): any {
 
 const resolver = new DefaultTokenResolver(new StringConcat());
 /** What CDKTF resolves value to, with every object's keys in order. */
-export const cdktfResolve = (stack: TerraformStack, value: unknown): unknown =>
-  inKeyOrder(Tokenization.resolve(value, { scope: stack, resolver, preparing: false }));
+const cdktfResolve = (stack: TerraformStack, value: unknown): unknown => inKeyOrder(Tokenization.resolve(value, { scope: stack, resolver, preparing: false }));
 
 /**
  * Whether CDKTF must read a string: it holds an encoded token (`${TfToken[`, `#{TfToken[` for a list,

@@ -93,6 +93,14 @@ test("a kept part is read back, not built again: an app's arrival leaves the oth
   expect(json.resource!.aws_s3_bucket.app_data_arrival).toBeDefined();
 });
 
+test("the ledger's order in the spec changes no part, and keeps the entry", () => {
+  const cache = filled();
+  const [before] = partFiles(cache);
+  const reordered = { ...base.cluster, appData: Object.fromEntries(Object.entries(base.cluster.appData).reverse()) };
+  expect(synthCloud(reordered, base.apps, partsIn(cache, { cluster: reordered, apps: base.apps })).text).toBe(synthCloud(base.cluster, base.apps).text);
+  expect(partFiles(cache)).toEqual([before]);
+});
+
 test("a part's key moves with its app and its ledger entry, and every part's with the cluster's settings; never with another app", () => {
   const keys = appPartKeysOf(base.cluster, base.apps);
   const moved = (s: Scenario) =>

@@ -33,7 +33,12 @@ export function synthCloud(cluster: CloudCluster, apps: readonly CloudApp[], par
     const unchanged = builtParts.size === 0 && Object.keys(earlier).length === kept.size;
     const entry = (): PartsEntry =>
       Object.fromEntries(Object.entries(parts.keys).map(([app, key]) => [app, { key, part: kept.get(app) ?? builtParts.get(app)! }]));
-    keepEntries(parts.cache, parts.folder, [{ name: PARTS_ENTRY, key: cacheKeyOf(PARTS_ENTRY, parts.keys), made: unchanged ? undefined : entry }]);
+    // Keyed by the apps' keys in name order: the ledger's order in the spec changes no part.
+    const key = cacheKeyOf(
+      PARTS_ENTRY,
+      Object.entries(parts.keys).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    keepEntries(parts.cache, parts.folder, [{ name: PARTS_ENTRY, key, made: unchanged ? undefined : entry }]);
   }
   return { json, text: `${JSON.stringify(json, null, 2)}\n` };
 }

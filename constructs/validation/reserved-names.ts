@@ -4,6 +4,8 @@ import { appLogPolicyOf, DEFAULT_POLICY } from '../logging/log-retention';
 import { containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, UNROUTED_NAMESPACE } from '../model/log-contract';
 import { FLUX_NAMESPACE, namespaceOf, PLATFORM_STORE_FOLDER, platformSecretKeyOf, secretStoreKeyOf } from '../model/naming';
 import { defaultAddOns } from '../platform/default-add-ons';
+import type { AddOn } from '../platform/add-on';
+import { groupedBy } from '../model/grouped-by';
 
 /** Names that begin like the platform's own: any app name starting so is refused. */
 const RESERVED_PREFIXES: readonly (readonly [string, string])[] = [
@@ -34,6 +36,10 @@ function platformElasticsearchNames(): Map<string, string> {
   ]);
 }
 
+/** The default add-ons by namespace, and the platform's Elasticsearch names: made once, since synth asks for every app. */
+let addOnsByNamespace: Map<string, AddOn[]> | undefined;
+let platformNames: Map<string, string> | undefined;
+
 /**
  * Why an app may not have this name, or undefined if it may: the name becomes a namespace, a folder of
  * the secret store and Elasticsearch names, so it must not be, or begin like, one the system or the
@@ -43,11 +49,11 @@ export function reservedNameReason(name: string): string | undefined {
   for (const [prefix, why] of RESERVED_PREFIXES) if (name.startsWith(prefix)) return why;
   const namespace = namespaceOf(name);
   if (namespace in SYSTEM_NAMESPACES) return `"${namespace}" is ${SYSTEM_NAMESPACES[namespace]}`;
-  const addOns = defaultAddOns().filter((a) => a.namespace === namespace);
+  const addOns = (addOnsByNamespace ??= groupedBy(defaultAddOns(), (a) => a.namespace)).get(namespace) ?? [];
   if (addOns.length > 0) return `"${namespace}" is the namespace of the ${addOns.map((a) => a.name).join(' and ')} add-on`;
   const probe = 'secret';
   if (secretStoreKeyOf('staging', name, probe) === platformSecretKeyOf('staging', probe)) return "its secret store folder is the platform's";
-  const platform = platformElasticsearchNames();
+  const platform = (platformNames ??= platformElasticsearchNames());
   for (const own of [containerLogStreamOf(namespace), gatewayAccessStreamOf(namespace), appLogsRoleOf(name), appLogPolicyOf(name)]) {
     const whose = platform.get(own);
     if (whose) return `its Elasticsearch name "${own}" is ${whose}`;

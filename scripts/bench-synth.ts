@@ -38,7 +38,7 @@ import { SYNTH_CACHE_DIR, synthCacheOf } from '../constructs/synth/synth-cache';
 import { readReleasesFile } from '../constructs/synth/releases-io';
 import { writeOutput } from '../constructs/synth/write-output';
 import { renderedDiff } from './lib/commands';
-import { copyRepo, REPO_ROOT } from './repo-copy';
+import { copyRepo, REPO_ROOT, synthNodeFlags } from './repo-copy';
 
 const DEFAULT_COUNTS = [250, 500, 1000];
 /** Apps that also serve a custom domain, each with a listener and certificate of its own. */
@@ -200,18 +200,6 @@ app.synth();
   return dir;
 }
 
-/**
- * The flags `npm run synth` starts Node with (package.json: `node <flags> main.ts`): the children start the
- * same way, so that the figures are those of the command users run.
- */
-function synthNodeFlags(): string[] {
-  const script: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.synth;
-  const words = script.split(/\s+/);
-  if (words[0] !== 'node' || words[words.length - 1] !== 'main.ts') {
-    throw new Error(`bench: the synth script of package.json is "${script}", not "node <flags> main.ts": start the children as it does`);
-  }
-  return words.slice(1, -1);
-}
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const s = (ms: number): string => (ms / 1000).toFixed(2);
 const mib = (kib: number): string => (kib / MiB).toFixed(0);
@@ -221,7 +209,8 @@ function main(argv: readonly string[]): void {
   const runs = runsAt === -1 ? 3 : Number(argv[runsAt + 1]);
   const counts = argv.filter((a, i) => /^\d+$/.test(a) && i !== runsAt + 1).map(Number);
   const withTest = argv.includes('--with-test');
-  const nodeFlags = synthNodeFlags();
+  // The children start as `npm run synth` does, so that the figures are those of the command users run.
+  const nodeFlags = synthNodeFlags(REPO_ROOT);
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const lines: string[] = [];
   const say = (line = '') => {

@@ -23,8 +23,21 @@ export function copyRepo(from: string, to: string): string {
 /** The repo this file belongs to. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
-/** `node <flags> <script> ...args`: runs a TypeScript entry point of the repo at root as its npm scripts do (package.json), without npm. */
+/**
+ * The node flags of root's `npm run synth` (package.json), every word between `node` and `main.ts`: the
+ * V8 flags and the TypeScript loader (scripts/lib/load-ts.cjs says why each is there).
+ */
+export function synthNodeFlags(root: string): string[] {
+  const script: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.synth;
+  const words = script.split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'main.ts') {
+    throw new Error(`the synth script of ${path.join(root, 'package.json')} is "${script}", not "node <flags> main.ts"`);
+  }
+  return words.slice(1, -1);
+}
+
+/** `node <flags> <script> ...args`: runs a TypeScript entry point of the repo at root as its npm scripts do (package.json), without npm, from any folder. */
 export const scriptCommand = (root: string, script: string, args: readonly string[] = []): [string, string[]] => [
   process.execPath,
-  ['--max-semi-space-size=32', '--require', path.join(root, 'scripts', 'lib', 'load-ts.cjs'), script, ...args],
+  [...synthNodeFlags(root).map((word) => (word.startsWith('./') ? path.join(root, word) : word)), script, ...args],
 ];

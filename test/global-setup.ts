@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURE_OUTPUT_CACHE_ENV, REAL_OUTPUT_CACHE_ENV } from './real-output-cache';
+import { useRunTempDir } from './run-temp-dir';
 
 /**
  * Builds the repo's real clusters and the fixture clusters once for the whole run and leaves them in a temp file that every test
@@ -9,6 +10,7 @@ import { FIXTURE_OUTPUT_CACHE_ENV, REAL_OUTPUT_CACHE_ENV } from './real-output-c
  * nothing: each file then builds and reports the error itself.
  */
 export default async function globalSetup(): Promise<void> {
+  useRunTempDir();
   const { buildAll } = await import('../constructs/synth/pipeline');
   const { REAL_INPUT, FIXTURE_INPUT } = await import('./support');
   for (const [input, cacheEnv] of [

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 /**
  * One temp folder per test run, removed at its end. Tests, and the tools they start (cdk8s's Testing.app,
  * restic, kubectl), make their temp folders in os.tmpdir(), and many never removed them: every `npm test`
- * left about a thousand behind. TMPDIR, which os.tmpdir() and the tools read, points into this folder for
+ * left some fifteen behind, about 100 MB (18 GB in /tmp after a few hundred runs). TMPDIR, which os.tmpdir() and the tools read, points into this folder for
  * the run; Jest starts its workers after globalSetup, with its environment.
  */
 export const RUN_TEMP_PREFIX = 'webapp-platform-test-';

@@ -3,8 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-/** What output is made by: our code (every file under constructs/, data files too), the packages it runs on, how TypeScript is compiled, and Node. */
-const CODE = ['constructs', 'package-lock.json', 'package.json', 'tsconfig.json'];
+/**
+ * What output is made by: our code (every file under constructs/, data files too), the packages it runs on
+ * and the one change the loader makes to them (scripts/lib/cdk8s-plus-json-filter.cjs), how TypeScript is
+ * compiled, and Node.
+ */
+const CODE = ['constructs', 'package-lock.json', 'package.json', 'scripts/lib/cdk8s-plus-json-filter.cjs', 'tsconfig.json'];
 
 let fingerprint: string | undefined;
 

@@ -14,6 +14,7 @@
  * - An entry is written whole under a temporary name and then renamed, since threads may write at once.
  * - The code is cached once the file's top level has run, so that it holds the functions that ran then.
  * Our TypeScript is left to tsx and Node (its source maps stay on, see load-ts.cjs).
+ * One package file is compiled with its generated undefined-field filter replaced: cdk8s-plus-json-filter.cjs says why.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -21,13 +22,15 @@ const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 const { threadId } = require('node:worker_threads');
+const { withLinearJsonFilter } = require('./cdk8s-plus-json-filter.cjs');
 
 const V8_IDENTITY = crypto.createHash('sha1').update(new vm.Script('').createCachedData().subarray(0, 16)).digest('hex').slice(0, 16);
 const CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'v8-code', `${process.version}-${process.arch}-${V8_IDENTITY}`);
 
 /** Module.prototype._compile for a CommonJS file, with the code V8 compiled for it the last time. */
-function compileWithCodeCache(content, filename, format) {
-  if (format === 'module' || content.startsWith('#!')) return Module.prototype._compile.call(this, content, filename, format);
+function compileWithCodeCache(source, filename, format) {
+  if (format === 'module' || source.startsWith('#!')) return Module.prototype._compile.call(this, source, filename, format);
+  const content = withLinearJsonFilter(filename, source);
   const entry = entryOf(filename, content);
   const cachedData = readEntry(entry);
   const script = new vm.Script(Module.wrap(content), {

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -8,6 +7,7 @@ import { keptPartsOf, type AppCloudPart } from '../constructs/cloud/app-cloud-pa
 import { cloudAppOf, cloudClusterOf, type CloudApp, type CloudCluster } from '../constructs/model/cloud-input';
 import { appPartKeysOf } from '../constructs/synth/kept-or-built';
 import { synthCloud, type AppPartsKept } from '../constructs/synth/synth-cloud';
+import { readEntryFile, writeEntryFile } from '../constructs/synth/synth-cache';
 import { FIXTURE_CLUSTERS, fixtureCloudAppsOf, scopedTempDirs } from './support';
 
 // Each app's part of the Terraform (its bucket, roles and user, and what it adds to the keys' policies and
@@ -67,7 +67,7 @@ test.each(Object.entries(SCENARIOS))('%s: the Terraform made from the kept parts
   expect(synthCloud(s.cluster, s.apps, partsIn(cache, s)).text).toBe(synthCloud(s.cluster, s.apps).text);
   // One entry holds every app's part under its key.
   const [file] = partFiles(cache);
-  const entry = v8.deserialize(fs.readFileSync(path.join(cache, 'terraform-apps/prod', file))) as Record<string, { key: string }>;
+  const entry = readEntryFile(path.join(cache, 'terraform-apps/prod', file)) as Record<string, { key: string }>;
   expect(Object.fromEntries(Object.entries(entry).map(([app, { key }]) => [app, key]))).toEqual(partsIn(cache, s).keys);
   expect(partFiles(cache)).toHaveLength(1);
 });
@@ -75,7 +75,7 @@ test.each(Object.entries(SCENARIOS))('%s: the Terraform made from the kept parts
 test("a kept part is read back, not built again: an app's arrival leaves the others' parts as they were", () => {
   const cache = filled();
   const [file] = partFiles(cache);
-  const entry = v8.deserialize(fs.readFileSync(path.join(cache, 'terraform-apps/prod', file))) as Record<string, { key: string; part: AppCloudPart }>;
+  const entry = readEntryFile(path.join(cache, 'terraform-apps/prod', file)) as Record<string, { key: string; part: AppCloudPart }>;
   const { part } = entry[first.name];
   const resources = part.terraform.resource as Record<string, Record<string, { tags: Record<string, string> }>>;
   const bucket = resources.aws_s3_bucket[`app_data_${first.name}`];
@@ -86,7 +86,7 @@ test("a kept part is read back, not built again: an app's arrival leaves the oth
       resource: { ...resources, aws_s3_bucket: { [`app_data_${first.name}`]: { ...bucket, tags: { ...bucket.tags, kept: 'read back' } } } },
     },
   };
-  fs.writeFileSync(path.join(cache, 'terraform-apps/prod', file), v8.serialize({ ...entry, [first.name]: { ...entry[first.name], part: edited } }));
+  writeEntryFile(path.join(cache, 'terraform-apps/prod', file), { ...entry, [first.name]: { ...entry[first.name], part: edited } });
   const arrival = SCENARIOS['an app arrives'];
   const json = synthCloud(arrival.cluster, arrival.apps, partsIn(cache, arrival)).json;
   expect(json.resource!.aws_s3_bucket[`app_data_${first.name}`]).toMatchObject({ tags: { kept: 'read back' } });

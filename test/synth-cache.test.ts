@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import { appChartInputOf } from '../constructs/model/app-chart-input';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { cacheKeyOf, keptOrMade } from '../constructs/synth/synth-cache';
-import type { KeptAppFiles } from '../constructs/synth/app-file-checks';
+import { cacheKeyOf, keptOrMade, readEntryFile, writeEntryFile } from '../constructs/synth/synth-cache';
+import { checkedAndRenderedAppFiles, type KeptAppFiles } from '../constructs/synth/app-file-checks';
+import { appFilesOfEach } from '../constructs/synth/app-files';
 import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
@@ -41,13 +41,13 @@ function filledCache(): { dir: string; input: SynthInput } {
 /** Rewrites the first entry of a cache folder as edit() makes it of what it holds: what a later synth then reads back. */
 function editKept<T>(dir: string, folder: string, edit: (kept: T) => unknown): T {
   const file = path.join(dir, folder, entriesIn(dir, folder)[0]);
-  const kept = v8.deserialize(fs.readFileSync(file)) as T;
-  fs.writeFileSync(file, v8.serialize(edit(kept)));
+  const kept = readEntryFile(file) as T;
+  writeEntryFile(file, edit(kept));
   return kept;
 }
 
-/** Each app's key in a cluster, by app name. */
-function keysOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps): Map<string, string> {
+/** Each app's chart input in a cluster. */
+function chartInputsOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps) {
   const resolved = clusterAppsOf(
     c,
     apps,
@@ -58,8 +58,21 @@ function keysOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps): Map<string, string> 
     apps: resolved,
     endpoints: platformEndpointsOf({ cluster: c, apps: resolved }, addOnsOf({ cluster: c, apps: resolved })),
   });
-  return new Map(resolved.map((app) => [app.name, cacheKeyOf('app-files', appChartInputOf(app, c, gateways))]));
+  return resolved.map((app) => appChartInputOf(app, c, gateways));
 }
+
+/** Each app's key in a cluster, by app name. */
+const keysOf = (c: ClusterSpec, apps = FIXTURE_INPUT.apps): Map<string, string> =>
+  new Map(chartInputsOf(c, apps).map((input) => [input.app.name, cacheKeyOf('app-files', input)]));
+
+test('an app entry is plain JSON: what the cache reads back is exactly what the run made, no undefined field or class lost', () => {
+  for (const c of FIXTURE_INPUT.clusters) {
+    const files = appFilesOfEach(chartInputsOf(c));
+    const checked = checkedAndRenderedAppFiles(files);
+    const made: KeptAppFiles[] = files.map((f, i) => ({ files: f, checked: checked[i] }));
+    expect(JSON.parse(JSON.stringify(made))).toStrictEqual(made);
+  }
+});
 
 test('a run that reads every app back from the cache writes the bytes of a run without one; so does the run that fills it', () => {
   const dir = tempDir('synth-cache-');
@@ -93,7 +106,7 @@ test('an entry that cannot be read is built again and replaced; entries of apps 
   fs.writeFileSync(path.join(dir, 'app-files', env, `${entries[1].split('.')[0]}.older-key`), 'an older key');
   expect(bytesOf({ ...input, cache: dir })).toEqual(fresh);
   expect(entriesIn(dir)).toEqual(entries);
-  expect(v8.deserialize(fs.readFileSync(path.join(dir, 'app-files', env, entries[0])))).toHaveProperty('checked.texts');
+  expect(readEntryFile(path.join(dir, 'app-files', env, entries[0]))).toHaveProperty('checked.texts');
 });
 
 test("one app's change, arrival or departure leaves every other app's key as it is", () => {
@@ -196,10 +209,10 @@ test("in a namespace judged again, only the objects that changed are judged agai
   // Every object's kept schema verdict becomes a problem that names its key: a run reports it only where it reads it back.
   const keysBefore = new Map<string, readonly string[]>();
   for (const file of entriesIn(dir, `platform-verdicts/${env}`)) {
-    const kept = v8.deserialize(fs.readFileSync(path.join(folder, file))) as KeyedVerdicts;
+    const kept = readEntryFile(path.join(folder, file)) as KeyedVerdicts;
     keysBefore.set(file, kept.keys);
     const schema = Object.fromEntries(kept.keys.map((key, i) => [i, [`kept verdict of ${key}`]]));
-    fs.writeFileSync(path.join(folder, file), v8.serialize({ ...kept, verdicts: { ...kept.verdicts, schema } }));
+    writeEntryFile(path.join(folder, file), { ...kept, verdicts: { ...kept.verdicts, schema } });
   }
   const readBack = new Set(synthProblemsOf(() => buildAll(withArrival(input))).flatMap((p) => /kept verdict of (\w+)/.exec(p)?.[1] ?? []));
   const after = new Set(entriesIn(dir, `platform-verdicts/${env}`));

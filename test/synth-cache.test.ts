@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { appChartInputOf } from '../constructs/model/app-chart-input';
+import { appChartInputOf, type AppChartInput } from '../constructs/model/app-chart-input';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
@@ -47,7 +47,7 @@ function editKept<T>(dir: string, folder: string, edit: (kept: T) => unknown): T
 }
 
 /** Each app's chart input in a cluster. */
-function chartInputsOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps) {
+function chartInputsOf(c: ClusterSpec, apps = FIXTURE_INPUT.apps): AppChartInput[] {
   const resolved = clusterAppsOf(
     c,
     apps,

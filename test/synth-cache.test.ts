@@ -6,7 +6,7 @@ import { clusterAppsOf } from '../constructs/model/resolve';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { cacheKeyOf, keptOrMade, readEntryFile, writeEntryFile } from '../constructs/synth/synth-cache';
+import { cacheKeyOf, keepEntries, keptOrMade, readEntryFile, readKeptUnderAnyKey, writeEntryFile } from '../constructs/synth/synth-cache';
 import { checkedAndRenderedAppFiles, type KeptAppFiles } from '../constructs/synth/app-file-checks';
 import { appFilesOfEach } from '../constructs/synth/app-files';
 import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
@@ -72,6 +72,18 @@ test('an app entry is plain JSON: what the cache reads back is exactly what the 
     const made: KeptAppFiles[] = files.map((f, i) => ({ files: f, checked: checked[i] }));
     expect(JSON.parse(JSON.stringify(made))).toStrictEqual(made);
   }
+});
+
+test("an entry is read back under any key only where this code made it: after a change to the code, nothing of the earlier run's is read", () => {
+  const dir = tempDir('synth-cache-');
+  keepEntries(dir, 'folder', [{ name: 'entry', key: 'a-key', made: () => ({ kept: true }) }]);
+  expect(readKeptUnderAnyKey(dir, 'folder', 'entry')).toEqual({ kept: true });
+  const [file] = fs.readdirSync(path.join(dir, 'folder'));
+  // The same entry, as other code would have named it.
+  const otherCode = file.replace(/^entry\.[0-9a-f]{16}\./, `entry.${'0'.repeat(16)}.`);
+  expect(otherCode).not.toBe(file);
+  fs.renameSync(path.join(dir, 'folder', file), path.join(dir, 'folder', otherCode));
+  expect(readKeptUnderAnyKey(dir, 'folder', 'entry')).toBeUndefined();
 });
 
 test('a run that reads every app back from the cache writes the bytes of a run without one; so does the run that fills it', () => {

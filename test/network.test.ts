@@ -5,7 +5,7 @@ import { ELASTICSEARCH, ELASTICSEARCH_PORT } from '../constructs/model/log-contr
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, METADATA_ENDPOINT, NAMESPACE_NAME_LABEL, POD_IDENTITY_AGENT } from '../constructs/model/network-ranges';
 import { clusterAppsOf, type ResolvedApp } from '../constructs/model/resolve';
-import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/network/cluster-pods';
+import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/model/mountpoint-pods';
 import { clusterNetworkOf } from '../constructs/network/cluster-network';
 import { podIdOf, type ClusterNetwork } from '../constructs/network/endpoints';
 import { candidatePortsOf, literalCell, LiteralEvaluator } from '../constructs/network/literal-evaluator';
@@ -453,6 +453,84 @@ describe('each rule fails on a broken policy set', () => {
     const name = rule(start);
     expect(failures(real, name)).toEqual([]);
     expect(failures(breakIt(real), name).length).toBeGreaterThan(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The Mountpoint pods (mount-s3), where an app mounts its bucket with Mountpoint: they run with the app's
+// credentials, so they reach what a bucket client needs and nothing else, and nothing reaches them.
+
+const mountpointPodsOf = (s: Scenario) => s.network.pods.filter((p) => p.namespace === MOUNTPOINT_POD_NAMESPACE).map((p) => p.id);
+const S3_PORT = 443;
+
+/** Every flow from and to the Mountpoint pods, each expected as allowed or denied. */
+function mountpointProbes(s: Scenario): Probe[] {
+  const rule = 'Mountpoint pods: DNS, S3 and the Pod Identity agent only';
+  const allowedOut = (to: string, protocol: Protocol, port: number): boolean => {
+    if (to === `ns:${CLUSTER_DNS.namespace}`) return port === CLUSTER_DNS.port && protocol !== 'SCTP';
+    if (to === 'ext:pod-identity') return protocol === 'TCP' && port === POD_IDENTITY_AGENT.port;
+    // S3, like the Route53 addresses beside it, is a public address that a policy cannot tell from any other.
+    return s.network.externals.some((e) => e.id === to && !e.id.startsWith('ext:private:') && !['ext:api-server', 'ext:nodes', 'ext:metadata'].includes(e.id))
+      ? protocol === 'TCP' && port === S3_PORT
+      : false;
+  };
+  return mountpointPodsOf(s).flatMap((pod) => [
+    probe(pod, 'ext:s3', 'TCP', S3_PORT, 'allowed', rule),
+    probe(pod, 'ext:pod-identity', 'TCP', POD_IDENTITY_AGENT.port, 'allowed', rule),
+    ...columns(s)
+      .filter((to) => to !== `ns:${MOUNTPOINT_POD_NAMESPACE}`)
+      .flatMap((to) =>
+        [...everyPort(s), { protocol: 'TCP' as const, port: METADATA_ENDPOINT.port }].map(({ protocol, port }) =>
+          probe(pod, to, protocol, port, allowedOut(to, protocol, port) ? 'allowed' : 'denied', rule),
+        ),
+      ),
+    ...sourceRows(s)
+      .filter((from) => from !== `ns:${MOUNTPOINT_POD_NAMESPACE}`)
+      .flatMap((from) => everyPort(s).map(({ protocol, port }) => probe(from, pod, protocol, port, 'denied', `${rule}; nothing in`))),
+  ]);
+}
+
+describe('the Mountpoint pods reach DNS, S3 on 443 and the Pod Identity agent, and nothing reaches them', () => {
+  const running = SCENARIOS.filter((s) => mountpointPodsOf(s).length > 0);
+
+  test('the network fixture runs them (an app on Mountpoint)', () => {
+    expect(running.map((s) => s.name)).toContain('fixture');
+  });
+
+  test.each(running.map((s) => [s.name, s] as const))('cluster %s', (_name, s) => {
+    const probes = mountpointProbes(s);
+    expect(probes.filter((p) => p.expected === 'allowed').length).toBeGreaterThan(3);
+    expect(failedProbes(s.network, evaluatorOf(s), probes)).toEqual([]);
+    // The independent model agrees.
+    const literal = new LiteralEvaluator(s.network);
+    expect(probes.filter((p) => probeAllows(s.network, evaluatorOf(s), p) !== probeAllows(s.network, literal, p))).toEqual([]);
+  });
+
+  const fixture = running.find((s) => s.name === 'fixture')!;
+  test.each<[string, (s: Scenario) => Scenario]>([
+    [
+      "mount-s3's policies lost (the add-on's namespace unfiltered)",
+      (s) => withPolicies(s, (p) => p.filter((x) => x.metadata.namespace !== MOUNTPOINT_POD_NAMESPACE)),
+    ],
+    ['the Mountpoint policy lost (default-deny alone: no bucket)', (s) => withPolicies(s, without(MOUNTPOINT_POD_NAMESPACE, 'mountpoint'))],
+    [
+      'an app private service opened to them',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(MOUNTPOINT_POD_NAMESPACE, 'oops', {
+              podSelector: {},
+              policyTypes: ['Egress'],
+              egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+            }),
+          ),
+        ),
+    ],
+  ])('it fails with %s', (_what, breakIt) => {
+    expect(failedProbes(fixture.network, evaluatorOf(fixture), mountpointProbes(fixture))).toEqual([]);
+    const broken = breakIt(fixture);
+    expect(failedProbes(broken.network, new PolicyEvaluator(broken.network), mountpointProbes(broken)).length).toBeGreaterThan(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { IntOrString, Quantity, type Container, type Volume, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Quantity, type Container, type Volume, type VolumeMount } from 'cdk8s-plus-28/lib/imports/k8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { AppClusterView } from '../model/app-chart-input';
@@ -14,7 +14,6 @@ import {
   secretStoreKeyOf,
 } from '../model/naming';
 import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/resolve';
-import { NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import { parseQuantity } from '../model/quantity';
 import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { hardenedContainer } from '../blocks/hardened-container';
@@ -22,7 +21,8 @@ import { APP_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../blocks/store-secret';
 import { BucketVolume } from './bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
-import { clusterDnsEgress, privateServiceEgress } from './network-policies';
+import { privateServiceEgress } from './network-policies';
+import { bucketClientEgress } from '../blocks/egress-rules';
 import { BACKUP_PATHS, backupScript, checkScript, restoreScript, retentionScript } from './restic-scripts';
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../model/backup-job';
 
@@ -93,7 +93,6 @@ export class BackupJobs extends Construct {
         : props.dataClaim;
 
     const podLabels = { ...labels, 'app.kubernetes.io/name': `${app.name}-backup`, [BACKUP_COMPONENT_LABEL]: 'backup' };
-    const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
     // The restic jobs' own policy, by their name label: nothing in; out to DNS, S3 (HTTPS), the Pod Identity agent.
     new kplus.k8s.KubeNetworkPolicy(this, 'Egress', {
       metadata: { name: podLabels['app.kubernetes.io/name'], namespace, labels },
@@ -102,9 +101,7 @@ export class BackupJobs extends Construct {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
         egress: [
-          clusterDnsEgress(),
-          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: [tcp(443)] },
-          { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] },
+          ...bucketClientEgress(),
           // A pre-backup hook dumps from the app's own services, e.g. its database.
           ...(backup.preBackup ? privateServiceEgress(app) : []),
         ],

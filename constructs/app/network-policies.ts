@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { GATEWAY_PROXY_NAMESPACE, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
-import { CLUSTER_DNS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES } from '../model/network-ranges';
+import { NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES } from '../model/network-ranges';
+import { clusterDnsEgress } from '../blocks/egress-rules';
 import type { ResolvedApp } from '../model/resolve';
 
 export interface NetworkPoliciesProps {
@@ -47,17 +48,6 @@ export class NetworkPolicies extends Construct {
     });
   }
 }
-
-/** Out to the cluster's DNS (CoreDNS in kube-system), on 53 over UDP and TCP. */
-export const clusterDnsEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
-  to: [
-    {
-      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace } },
-      podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
-    },
-  ],
-  ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(CLUSTER_DNS.port) })),
-});
 
 /** One egress rule per private service of the app: its ranges, its one port. */
 export const privateServiceEgress = (app: ResolvedApp): kplus.k8s.NetworkPolicyEgressRule[] =>

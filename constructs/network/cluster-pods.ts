@@ -1,17 +1,10 @@
 import type { ResolvedApp } from '../model/resolve';
 import { CLUSTER_DNS, NAMESPACE_NAME_LABEL } from '../model/network-ranges';
+import { MOUNTPOINT_DRIVER_LABEL_KEY, MOUNTPOINT_POD_LABEL_KEY, MOUNTPOINT_POD_NAMESPACE, usesMountpoint } from '../model/mountpoint-pods';
 import { podIdOf, type NamespaceView, type PodGroup } from './endpoints';
 
-/**
- * Mountpoint for S3 CSI driver v2 runs one Mountpoint pod per volume and node in its own namespace; the
- * bucket traffic of a `mountpoint-s3` volume leaves from there, with the app pod's credentials.
- * Source: awslabs/mountpoint-s3-csi-driver v2.0.0 (b72b810), deploy/kubernetes/base/mount-s3-namespace.yaml
- * (namespace `mount-s3`, label `name: mount-s3`) and pkg/podmounter/mppod/creator.go (pod labels
- * `s3.csi.aws.com/mountpoint-version` and `s3.csi.aws.com/mounted-by-csi-driver-version`, no ports);
- * the same at v2.7.0 (a2d4b06). Label values are the driver's versions: placeholders here.
- */
-export const MOUNTPOINT_POD_NAMESPACE = 'mount-s3';
-const MOUNTPOINT_POD_LABELS = { 's3.csi.aws.com/mountpoint-version': 'v2', 's3.csi.aws.com/mounted-by-csi-driver-version': 'v2' };
+/** Label values are the driver's versions: placeholders here (policies select on the keys). */
+const MOUNTPOINT_POD_LABELS = { [MOUNTPOINT_POD_LABEL_KEY]: 'v2', [MOUNTPOINT_DRIVER_LABEL_KEY]: 'v2' };
 
 /** The namespaces EKS itself runs pods in, with the labels their Namespace objects carry. */
 export function clusterNamespacesOf(apps: readonly ResolvedApp[]): NamespaceView[] {
@@ -54,5 +47,3 @@ export function clusterPodsOf(apps: readonly ResolvedApp[], address: string): Po
   };
   return usesMountpoint(apps) ? [coreDns, mounters] : [coreDns];
 }
-
-const usesMountpoint = (apps: readonly ResolvedApp[]): boolean => apps.some((a) => a.storage?.driver === 'mountpoint-s3');

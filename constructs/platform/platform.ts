@@ -20,6 +20,8 @@ import { PriorityClasses } from './priority-classes';
 import { PublicSurfaceGuard } from './public-surface-guard';
 import { routeHostGuardRule } from '../access/route-host-guard';
 import { clusterGatewaysOf } from './cluster-gateways';
+import { usesMountpoint } from '../model/mountpoint-pods';
+import { MountpointNetworkPolicies } from './mountpoint-network-policies';
 
 export interface PlatformProps {
   readonly ctx: AddOnContext;
@@ -41,8 +43,9 @@ export function platformStoreKeysOf(props: PlatformProps): Record<string, string
 }
 
 /**
- * The platform's controllers: every add-on's namespace and NetworkPolicies, the Flux HelmReleases of
- * the controllers, the PriorityClasses, the access model's cluster-wide roles and the admission guards.
+ * The platform's controllers: every add-on's namespace and NetworkPolicies (and mount-s3's, where an app
+ * uses Mountpoint), the Flux HelmReleases of the controllers, the PriorityClasses, the access model's
+ * cluster-wide roles and the admission guards.
  * Flux applies this layer first and waits for it; each app's own part of it (namespace, volumes, fences,
  * RBAC) is in a file of its own beside it, tenants/<app>.yaml.
  */
@@ -55,6 +58,7 @@ export class PlatformControllers extends Chart {
     new AdmissionPolicy(this, 'ServiceAccountGuard', serviceAccountGuardRule());
     new AdmissionPolicy(this, 'FluxReconcileGuard', fluxReconcileGuardRule());
     new AdmissionPolicy(this, 'RouteHostGuard', routeHostGuardRule());
+    if (usesMountpoint(props.ctx.apps)) new MountpointNetworkPolicies(this, 'mount-s3-network');
     const endpoints = platformEndpointsOf(props.ctx, props.addOns);
     const namespaces = new Set<string>();
     for (const addOn of props.addOns) {

@@ -462,6 +462,8 @@ describe('each rule fails on a broken policy set', () => {
 
 const mountpointPodsOf = (s: Scenario) => s.network.pods.filter((p) => p.namespace === MOUNTPOINT_POD_NAMESPACE).map((p) => p.id);
 const S3_PORT = 443;
+/** The external endpoints at public addresses (constructs/network/external-endpoints.ts). */
+const PUBLIC_EXTERNALS = ['ext:internet', 'ext:s3', 'ext:route53', 'ext:name-servers'];
 
 /** Every flow from and to the Mountpoint pods, each expected as allowed or denied. */
 function mountpointProbes(s: Scenario): Probe[] {
@@ -469,10 +471,8 @@ function mountpointProbes(s: Scenario): Probe[] {
   const allowedOut = (to: string, protocol: Protocol, port: number): boolean => {
     if (to === `ns:${CLUSTER_DNS.namespace}`) return port === CLUSTER_DNS.port && protocol !== 'SCTP';
     if (to === 'ext:pod-identity') return protocol === 'TCP' && port === POD_IDENTITY_AGENT.port;
-    // S3, like the Route53 addresses beside it, is a public address that a policy cannot tell from any other.
-    return s.network.externals.some((e) => e.id === to && !e.id.startsWith('ext:private:') && !['ext:api-server', 'ext:nodes', 'ext:metadata'].includes(e.id))
-      ? protocol === 'TCP' && port === S3_PORT
-      : false;
+    // S3's addresses are public: a policy cannot tell them from the internet's, Route53's among them.
+    return PUBLIC_EXTERNALS.includes(to) && protocol === 'TCP' && port === S3_PORT;
   };
   return mountpointPodsOf(s).flatMap((pod) => [
     probe(pod, 'ext:s3', 'TCP', S3_PORT, 'allowed', rule),

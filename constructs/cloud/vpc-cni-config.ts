@@ -18,8 +18,9 @@ export type NetworkPolicyEnforcingMode = (typeof NETWORK_POLICY_ENFORCING_MODES)
  * it (aws-network-policy-agent v1.3.1, controllers/policyendpoints_controller.go and pkg/rpc/rpc_handler.go:
  * DEFAULT_DENY when no policy applies), which closes the seconds in which a new pod runs unfiltered. But
  * this repo writes no NetworkPolicies for kube-system (CoreDNS, the EBS CSI controller) or flux-system:
- * under strict mode those pods would reach nothing and be reached by nothing, so DNS and GitOps would stop.
- * (mount-s3, where Mountpoint's pods run, has its own: constructs/platform/mountpoint-network-policies.ts.) In `standard` mode a pod is filtered as soon as the
+ * under strict mode those pods would reach nothing and be reached by nothing, so DNS and GitOps would stop
+ * (mount-s3, where Mountpoint's pods run, has its own: constructs/platform/mountpoint-network-policies.ts).
+ * In `standard` mode a pod is filtered as soon as the
  * agent has programmed its policies; a new replica whose policies the node already knows gets them at
  * creation (rpc_handler.go), and every namespace this repo deploys into has a namespace-wide default-deny.
  * Switch to `strict` once every namespace that runs pods has policies that select them (issue 13, point 4).

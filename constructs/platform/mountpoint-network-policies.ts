@@ -9,8 +9,9 @@ import { MOUNTPOINT_POD_LABEL_KEY, MOUNTPOINT_POD_NAMESPACE } from '../model/mou
  * that app's credentials, so, unfiltered, it could reach what the app may not: other apps' private
  * services, the nodes, the instance metadata endpoint, the whole internet.
  * Default-deny, then one policy for the Mountpoint pods: nothing in (they serve no port; the CSI node hands
- * them the FUSE device through a Unix socket in a shared emptyDir); out, what a bucket client needs: DNS, S3
- * on 443, and the Pod Identity agent, from which the driver has them fetch the app's credentials.
+ * them the FUSE device through a Unix socket in their `comm` emptyDir, which it reaches on the host); out,
+ * what a bucket client needs: DNS, S3 on 443, and the Pod Identity agent, from which the driver has them
+ * fetch the app's credentials.
  * Source: awslabs/mountpoint-s3-csi-driver v2.7.0 (a2d4b06): pkg/podmounter/mppod/creator.go (labels, no
  * ports, the comm emptyDir), pkg/driver/node/credentialprovider/provider_pod.go and
  * charts/aws-mountpoint-s3-csi-driver/values.yaml (`eksPodIdentityAgent.containerCredentialsFullURI:

@@ -19,7 +19,7 @@ import type { AddOn } from '../constructs/platform/add-on';
 import { ACME_SOLVER_PORT } from '../constructs/platform/cert-manager';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { elastAlertDefaults } from '../constructs/platform/elastalert';
-import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
+import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT } from '../constructs/platform/envoy-gateway';
 import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/model/kube-object';
@@ -161,6 +161,15 @@ const RULES: Readonly<Record<string, Rule>> = {
         .filter(({ protocol, port }) => !(protocol === 'TCP' && port === 443))
         .map(({ protocol, port }) => probe(proxy, 'ext:internet', protocol, port, 'denied', 'proxies: the internet on 443 only')),
     ]),
+
+  "the Gateway's metrics port (the proxies' stats, the controller's metrics) is closed to everything outside its namespace": (s) =>
+    s.network.pods
+      .filter((p) => p.namespace === GATEWAY_PROXY_NAMESPACE && p.ports.some((port) => port.port === GATEWAY_METRICS_PORT))
+      .flatMap((pod) =>
+        sourceRows(s)
+          .filter((row) => row !== `ns:${GATEWAY_PROXY_NAMESPACE}`)
+          .map((row) => probe(row, pod.id, 'TCP', GATEWAY_METRICS_PORT, 'denied', 'Gateway metrics: its namespace only')),
+      ),
 
   'the Envoy Gateway controller reaches the API server': (s) =>
     withRole(s, GATEWAY_PROXY_NAMESPACE, 'controller').map((c) => probe(c, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'controller to API')),
@@ -379,6 +388,21 @@ describe('each rule fails on a broken policy set', () => {
     ],
     ["the proxies' policy lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY.className}`))],
     ["the controller's policy lost", 'the Envoy Gateway controller', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway'))],
+    [
+      "the Gateway's metrics opened to every namespace",
+      "the Gateway's metrics port",
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(GATEWAY_PROXY_NAMESPACE, 'scrape', {
+              podSelector: {},
+              policyTypes: ['Ingress'],
+              ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: GATEWAY_METRICS_PORT }] }],
+            }),
+          ),
+        ),
+    ],
     [
       '9200 opened to kube-system (matchExpressions In)',
       "Elasticsearch's 9200",

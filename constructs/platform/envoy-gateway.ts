@@ -21,6 +21,8 @@ export type EnvoyGatewayProps = Partial<typeof envoyGatewayDefaults>;
 
 /** Envoy's listener ports inside the proxy pods (Envoy Gateway maps 80 and 443 onto them). */
 export const PROXY_PORTS = [10080, 10443];
+/** The proxies' Prometheus stats and the controller's metrics (see `network`): open to their own namespace only. */
+export const GATEWAY_METRICS_PORT = 19001;
 const PROXY_CONFIG = 'public-proxy';
 /** Envoy Gateway's default for both proxy containers, with the uid it sets (DefaultSecurityContext, v1.5.1). */
 const PROXY_CONTAINER_SECURITY = { ...hardenedContainer({ writableRoot: true }), privileged: false, runAsUser: 65532, runAsGroup: 65532 };
@@ -58,11 +60,15 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   // calls the controller's topology webhook (chart v1.5.1, templates/envoy-gateway-deployment.yaml: port
   // `webhook` 9443 while topologyInjector.enabled, its default). The controller fetches the OIDC issuer's
   // discovery document and the proxies call its token endpoint: the internet on 443, nothing else there.
+  // GATEWAY_METRICS_PORT (19001) stays within the namespace: it is the proxies' Prometheus stats (v1.5.1 internal/xds/bootstrap/
+  // bootstrap.go, EnvoyStatsPort) and the controller's metrics (api/v1alpha1/envoygateway_types.go,
+  // GatewayMetricsPort), and nothing here scrapes them. The kubelet's readiness probes (EnvoyReadinessPort
+  // 19003) and the NLB's health checks (the Service's healthCheckNodePort, answered by kube-proxy on the
+  // node, as externalTrafficPolicy is Local) need no policy.
   readonly network: AddOnNetwork = {
     ingressFromAnywhere: [
       { port: PROXY_PORTS[0], name: 'proxy HTTP' },
       { port: PROXY_PORTS[1], name: 'proxy HTTPS' },
-      { port: 19001, name: 'metrics' },
     ],
     ingressFromApiServer: [{ port: 9443, name: 'topology webhook' }],
     egressApiServer: true,
@@ -116,7 +122,7 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         ports: [
           { port: 18000, purpose: 'serving' },
           { port: 9443, purpose: 'webhook' },
-          { port: 19001, purpose: 'metrics' },
+          { port: GATEWAY_METRICS_PORT, purpose: 'metrics' },
         ],
       },
       {
@@ -176,7 +182,11 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         priorityClassName: PLATFORM_PRIORITY,
         spread: true,
       },
-      ports: [...PROXY_PORTS.map((port) => ({ port, purpose: 'serving' as const })), { port: 19001, purpose: 'metrics' }, { port: 19003, purpose: 'health' }],
+      ports: [
+        ...PROXY_PORTS.map((port) => ({ port, purpose: 'serving' as const })),
+        { port: GATEWAY_METRICS_PORT, purpose: 'metrics' },
+        { port: 19003, purpose: 'health' },
+      ],
     };
   }
 

@@ -60,11 +60,11 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   // calls the controller's topology webhook (chart v1.5.1, templates/envoy-gateway-deployment.yaml: port
   // `webhook` 9443 while topologyInjector.enabled, its default). The controller fetches the OIDC issuer's
   // discovery document and the proxies call its token endpoint: the internet on 443, nothing else there.
-  // GATEWAY_METRICS_PORT (19001) stays within the namespace: it is the proxies' Prometheus stats (v1.5.1 internal/xds/bootstrap/
-  // bootstrap.go, EnvoyStatsPort) and the controller's metrics (api/v1alpha1/envoygateway_types.go,
-  // GatewayMetricsPort), and nothing here scrapes them. The kubelet's readiness probes (EnvoyReadinessPort
-  // 19003) and the NLB's health checks (the Service's healthCheckNodePort, answered by kube-proxy on the
-  // node, as externalTrafficPolicy is Local) need no policy.
+  // GATEWAY_METRICS_PORT (19001) stays within the namespace: it is the proxies' Prometheus stats (v1.5.1
+  // internal/xds/bootstrap/bootstrap.go, EnvoyStatsPort) and the controller's metrics
+  // (api/v1alpha1/envoygateway_types.go, GatewayMetricsPort), and nothing here scrapes them. The kubelet's
+  // readiness probes (EnvoyReadinessPort 19003) and the NLB's health checks (the Service's
+  // healthCheckNodePort, answered by kube-proxy on the node, as externalTrafficPolicy is Local) need no policy.
   readonly network: AddOnNetwork = {
     ingressFromAnywhere: [
       { port: PROXY_PORTS[0], name: 'proxy HTTP' },

@@ -13,7 +13,8 @@ import { MOUNTPOINT_POD_LABEL_KEY, MOUNTPOINT_POD_NAMESPACE } from '../model/mou
  * what a bucket client needs: DNS, S3 on 443, and the Pod Identity agent, from which the driver has them
  * fetch the app's credentials.
  * Source: awslabs/mountpoint-s3-csi-driver v2.7.0 (a2d4b06): pkg/podmounter/mppod/creator.go (labels, no
- * ports, the comm emptyDir), pkg/driver/node/credentialprovider/provider_pod.go and
+ * ports, the comm emptyDir; no dnsPolicy nor hostNetwork, so CoreDNS answers them and the policies
+ * apply), pkg/driver/node/credentialprovider/provider_pod.go and
  * charts/aws-mountpoint-s3-csi-driver/values.yaml (`eksPodIdentityAgent.containerCredentialsFullURI:
  * "http://169.254.170.23/v1/credentials"`). IMDS serves only node-level credentials and STS region
  * detection for IRSA (docs/CONFIGURATION.md), neither of which the apps use; the launch template's hop

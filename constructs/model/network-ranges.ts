@@ -14,7 +14,10 @@ export const KUBERNETES_API_PORT = 443;
 /**
  * The `kubernetes` Service's ClusterIP, the first address of the service range. The clusters set no
  * `serviceIpv4Cidr`, so EKS picks "either 10.100.0.0/16 or 172.20.0.0/16" (EKS API reference,
- * KubernetesNetworkConfigRequest.serviceIpv4Cidr); the policies name both, whichever the CNI sees first.
+ * KubernetesNetworkConfigRequest.serviceIpv4Cidr); the policies name both, as either may be this cluster's.
+ * For a pod that dials the Service, the CNI sees this address, not the API server's: it filters egress
+ * on the pod's veth, before kube-proxy's DNAT (aws-network-policy-agent v1.3.1, pkg/ebpf/bpf_client.go:
+ * the egress program attaches at the host veth's TC ingress hook, which runs before netfilter).
  */
 export const KUBERNETES_SERVICE_IPS: readonly string[] = ['10.100.0.1/32', '172.20.0.1/32'];
 /** The kubelet's API on every node (metrics-server reads it). */

@@ -2,8 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { GATEWAY_PROXY_NAMESPACE, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
-import { NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES } from '../model/network-ranges';
-import { clusterDnsEgress } from '../blocks/egress-rules';
+import { NAMESPACE_NAME_LABEL } from '../model/network-ranges';
+import { clusterDnsEgress, publicHttpsEgress } from '../blocks/egress-rules';
 import type { ResolvedApp } from '../model/resolve';
 
 export interface NetworkPoliciesProps {
@@ -38,13 +38,7 @@ export class NetworkPolicies extends Construct {
           ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(app.port) }],
         },
       ],
-      egress: [
-        clusterDnsEgress(),
-        ...privateServiceEgress(app),
-        ...(app.outboundHttps
-          ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }] }]
-          : []),
-      ],
+      egress: [clusterDnsEgress(), ...privateServiceEgress(app), ...(app.outboundHttps ? [publicHttpsEgress()] : [])],
     });
   }
 }

@@ -13,12 +13,18 @@ export const clusterDnsEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
   ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: IntOrString.fromNumber(CLUSTER_DNS.port) })),
 });
 
+/** Out to HTTPS at any public address: never the VPC, the nodes' link-local services or other private ranges. */
+export const publicHttpsEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
+  to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }],
+  ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }],
+});
+
 /**
  * What a pod that reads and writes a bucket with its Pod Identity role needs out: DNS, S3 on 443 (any public
  * address, as S3's are, through the NAT or a gateway endpoint alike) and the Pod Identity agent.
  */
 export const bucketClientEgress = (): kplus.k8s.NetworkPolicyEgressRule[] => [
   clusterDnsEgress(),
-  { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }] },
+  publicHttpsEgress(),
   { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(POD_IDENTITY_AGENT.port) }] },
 ];

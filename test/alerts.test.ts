@@ -5,6 +5,9 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import { fixtureCloudAppsOf } from './support';
 import { DEFAULT_ERROR_BURST } from '../constructs/alerts/app-rules';
 import { alertRulesOf } from '../constructs/alerts/cluster-rules';
+import { AUTOSCALER_STATUS, platformRules } from '../constructs/alerts/platform-rules';
+import { ClusterAutoscalerAddOn } from '../constructs/platform/cluster-autoscaler';
+import { namespaceOf } from '../constructs/model/naming';
 import { ELASTALERT_ES_ROLE } from '../constructs/logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET } from '../constructs/alerts/elastalert-secrets';
 import { CHAT_WEBHOOK_ENV, CHAT_WEBHOOK_OPTION } from '../constructs/alerts/receivers';
@@ -14,7 +17,7 @@ import { MAX_DATA_BYTES } from '../constructs/rules/object-size-rules';
 import { missingRequiredFields, REQUIRED_BY_TYPE } from '../constructs/alerts/required-fields';
 import type { AppRulePurpose } from '../constructs/alerts/rule';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { ELASTICSEARCH_CA_SECRET } from '../constructs/model/log-contract';
+import { ELASTICSEARCH_CA_SECRET, EVENT_FIELDS } from '../constructs/model/log-contract';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { ElastAlertAddOn } from '../constructs/platform/elastalert';
 import { EckAddOn } from '../constructs/platform/eck';
@@ -70,13 +73,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
     }
     const platform = rules.flatMap((r) => ('platform' in r.owner ? [r.owner.platform] : [])).sort();
     expect(platform).toEqual([
+      'autoscaler-failing',
       'certificate-failure',
+      'crash-loop',
       'elasticsearch-health',
       'elasticsearch-setup-failed',
       'elasticsearch-setup-stale',
       'flux-failure',
       'log-chunks-dropped',
       'log-documents-rejected',
+      'pods-evicted',
+      'pods-without-room',
     ]);
   });
 
@@ -148,6 +155,32 @@ describe('rules follow the app spec', () => {
       index: 'logs-gateway.shop-default',
       filter: [{ term: { route_namespace: 'shop' } }, { range: { response_code: { gte: 500, lt: 600 } } }],
     });
+  });
+});
+
+describe("the cluster's room and the platform's pods", () => {
+  const cluster = CLUSTERS[0];
+  const rendered = renderedRulesOf(cluster);
+
+  test("the platform's crash-loop rule watches every namespace but the apps', which have their own", () => {
+    const appNamespaces = appsOf(cluster).map((a) => namespaceOf(a.name));
+    expect(appNamespaces.length).toBeGreaterThan(0);
+    expect(rendered['platform-crash-loop'].filter).toContainEqual({ bool: { must_not: [{ terms: { [EVENT_FIELDS.namespace]: [...appNamespaces].sort() } }] } });
+    for (const app of appsOf(cluster))
+      expect(rendered[`app-${app.name}-crash-loop`].filter).toContainEqual({ term: { [EVENT_FIELDS.namespace]: namespaceOf(app.name) } });
+    // Without apps, nothing is left out.
+    expect(platformRules([]).find((r) => r.id === 'platform-crash-loop')!.filter).toEqual([
+      { terms: { [EVENT_FIELDS.reason]: ['BackOff', 'CrashLoopBackOff'] } },
+    ]);
+  });
+
+  test('the autoscaler rule reads the status ConfigMap where the add-on records its failures', () => {
+    const addOn = new ClusterAutoscalerAddOn();
+    expect(AUTOSCALER_STATUS.namespace).toBe(addOn.namespace);
+    // The chart passes --namespace=<release namespace>; nothing of ours moves, renames or turns off the status ConfigMap.
+    const extraArgs = (addOn.values({ cluster, apps: appsOf(cluster) }) as Json).extraArgs ?? {};
+    for (const flag of ['namespace', 'status-config-map-name', 'write-status-configmap']) expect([flag, extraArgs[flag]]).toEqual([flag, undefined]);
+    expect(rendered['platform-autoscaler-failing'].filter).toContainEqual({ term: { [EVENT_FIELDS.type]: 'Warning' } });
   });
 });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { AUTOSCALER_STATUS, EVICTED_REASON, NO_ROOM_REASON } from '../constructs/alerts/platform-rules';
 import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -387,8 +388,37 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       ),
     },
   ];
+  // The autoscaler's and the kubelet's messages as their sources format them (platform-rules.ts names the files;
+  // ScaleUpFailed: clusterstate.go and the AWS provider's placeholder error, aws_cloud_provider.go).
+  const [firstApp] = apps;
   const events = [
     ...apps.map((app) => event(namespaceOf(app), 'Pod', `${app}-7d9f8b6c5d-x2x4q`, 'BackOff', 'Warning', `Back-off restarting failed container ${app}`)),
+    event(GATEWAY.namespace, 'Pod', 'envoy-gateway-7f6d5c4b3a-9z8y7', 'BackOff', 'Warning', 'Back-off restarting failed container envoy-gateway'),
+    event(namespaceOf(firstApp), 'Pod', `${firstApp}-7d9f8b6c5d-p3q4r`, NO_ROOM_REASON, 'Normal', "pod didn't trigger scale-up: 1 max node group size reached"),
+    event(
+      namespaceOf(firstApp),
+      'Pod',
+      `${firstApp}-7d9f8b6c5d-s5t6u`,
+      EVICTED_REASON,
+      'Warning',
+      `The node was low on resource: memory. Threshold quantity: 100Mi, available: 92436Ki. Container ${firstApp} was using 1310720Ki, request is 512Mi, has larger consumption of memory. `,
+    ),
+    event(
+      AUTOSCALER_STATUS.namespace,
+      AUTOSCALER_STATUS.kind,
+      AUTOSCALER_STATUS.name,
+      'ScaleUpFailed',
+      'Warning',
+      'Failed adding 1 nodes to group eks-workers-2a4b6c8d due to OutOfResource.placeholder-cannot-be-fulfilled; source errors: AWS cannot provision any more instances for this node group',
+    ),
+    event(
+      AUTOSCALER_STATUS.namespace,
+      AUTOSCALER_STATUS.kind,
+      AUTOSCALER_STATUS.name,
+      'ScaledUpGroup',
+      'Normal',
+      'Scale-up: setting group eks-workers-2a4b6c8d size to 4 instead of 3 (max: 6)',
+    ),
     event(GATEWAY.namespace, 'Certificate', 'shop-example-com', 'Failed', 'Warning', 'The certificate request has failed to complete and will be retried'),
     event(
       FLUX_NAMESPACE,
@@ -464,6 +494,16 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     expect(firesOn('platform-elasticsearch-health', "Elasticsearch's health line")).toBe(true);
     expect(firesOn('platform-elasticsearch-setup-failed', "the setup job's report (success)")).toBe(false);
     for (const app of backedUp) expect(firesOn(`app-${app}-backup-failed`, 'a restic JSON report (success)')).toBe(false);
+    // Each app's crash loop is its own rule's; the platform's watches every other namespace.
+    const eventsOf = (namespace: string, reason: string) =>
+      drilled.filter((d) => d.kind === 'a Kubernetes event' && d.doc.involvedObject.namespace === namespace && d.doc.reason === reason);
+    const fires = (id: string, docs: Drilled[]) => docs.some((d) => byId[id].filter.every((c: Json) => matches(c, d)));
+    expect(eventsOf(namespaceOf(firstApp), 'BackOff')).toHaveLength(1);
+    expect(fires('platform-crash-loop', eventsOf(namespaceOf(firstApp), 'BackOff'))).toBe(false);
+    expect(fires(`app-${firstApp}-crash-loop`, eventsOf(namespaceOf(firstApp), 'BackOff'))).toBe(true);
+    expect(fires('platform-crash-loop', eventsOf(GATEWAY.namespace, 'BackOff'))).toBe(true);
+    // The autoscaler's routine news on its status ConfigMap is no alert.
+    expect(fires('platform-autoscaler-failing', eventsOf(AUTOSCALER_STATUS.namespace, 'ScaledUpGroup'))).toBe(false);
   });
 
   test('the drill can fail: the health rule as it was never matches the line it was written for', () => {

@@ -1,3 +1,4 @@
+import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { appRulesOf } from './app-rules';
 import { platformRules } from './platform-rules';
@@ -5,5 +6,5 @@ import type { AlertRule } from './rule';
 
 /** Every rule of one cluster: each app's and the platform's, sorted by id so the output is stable. */
 export function alertRulesOf(apps: readonly ResolvedApp[]): AlertRule[] {
-  return [...apps.flatMap(appRulesOf), ...platformRules()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...apps.flatMap(appRulesOf), ...platformRules(apps.map((a) => namespaceOf(a.name)))].sort((a, b) => a.id.localeCompare(b.id));
 }

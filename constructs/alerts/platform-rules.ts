@@ -10,7 +10,9 @@ import {
   REPORT_FIELDS,
   SETUP_EVENT,
 } from '../model/log-contract';
+import { CLUSTER_AUTOSCALER_ACCOUNT } from '../model/aws-add-on-accounts';
 import { FLUX_NAMESPACE } from '../model/naming';
+import { CRASH_LOOP } from './app-rules';
 import { exists, matchPhrase, not, platformRuleId, term, terms, wildcard, type AlertRule, type PlatformRulePurpose } from './rule';
 
 /** The objects cert-manager records Warning events on while it fails to issue or renew. */
@@ -22,14 +24,45 @@ export const REJECTED_DOCUMENTS_INDEX = ALL_LOG_STREAMS.map(failuresOf).join(','
 /** Fluent Bit's line when it gives a chunk up (src/flb_engine.c, v3.1.0): "[engine] chunk '…' cannot be retried: task_id=…". */
 export const CHUNK_DROPPED_PATTERN = '*cannot be retried*';
 
+/**
+ * cluster-autoscaler's event on a pending pod that no node group can grow to hold: every group is at its
+ * max, or no node of any group would fit the pod (type Normal; processors/status/
+ * eventing_scale_up_processor.go, kubernetes/autoscaler cluster-autoscaler-1.33.0, the chart's image).
+ */
+export const NO_ROOM_REASON = 'NotTriggerScaleUp';
+/**
+ * A pod that waits about a minute: the autoscaler looks every 10 s (--scan-interval) and records the event
+ * again each time; client-go's recorder turns each repeat into an update of the same Event (its count),
+ * 25 at once and then one per 5 minutes per pod, and Fluent Bit ships every update (MODIFIED, like ADDED:
+ * plugins/in_kubernetes_events/kubernetes_events.c, v3.1.0). A pod that waits one look only never fires.
+ */
+export const NO_ROOM = { count: 6, minutes: 10 } as const;
+/**
+ * Where cluster-autoscaler records what it fails at: Warning events on its status ConfigMap, in the
+ * namespace it runs in (the chart passes --namespace=<release namespace> for AWS; --status-config-map-name
+ * defaults to cluster-autoscaler-status: config/flags/flags.go, clusterstate/utils/status.go, 1.33.0).
+ * Among them FailedToScaleUpGroup (Auto Scaling refused the new size), ScaleUpFailed (instances did not
+ * launch: no capacity of the type, an account quota), ScaleUpTimedOut (nodes never joined) and
+ * ClusterUnhealthy (too many nodes not ready: the autoscaler stops acting).
+ */
+export const AUTOSCALER_STATUS = { namespace: CLUSTER_AUTOSCALER_ACCOUNT.namespace, kind: 'ConfigMap', name: 'cluster-autoscaler-status' } as const;
+/**
+ * The kubelet's event on a pod it evicts: its node ran short of memory, disk or process ids, or the pod
+ * passed its ephemeral-storage limit (Reason in pkg/kubelet/eviction/helpers.go, kubernetes/kubernetes).
+ */
+export const EVICTED_REASON = 'Evicted';
+
 const base = (purpose: PlatformRulePurpose, title: string) => ({ id: platformRuleId(purpose), name: `platform: ${title}`, owner: { platform: purpose } });
 /** Elasticsearch logs JSON; its text lands here after Fluent Bit merged the line below LOG_FIELDS.json. */
 const ES_MESSAGE = `${LOG_FIELDS.json}.message`;
 const loggingStream = containerLogStreamOf(ELASTICSEARCH.namespace);
 const setupReport = [term(REPORT_FIELDS.event, SETUP_EVENT)];
 
-/** The rules about the platform itself. */
-export function platformRules(): AlertRule[] {
+/**
+ * The rules about the platform itself, and about the cluster's room. `appNamespaces`: each app has its
+ * own crash-loop rule, so the platform's watches every other namespace.
+ */
+export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
   return [
     {
       ...base('certificate-failure', 'certificate issuance or renewal failing'),
@@ -102,6 +135,57 @@ export function platformRules(): AlertRule[] {
       description: 'Fluent Bit gave up on a chunk of log lines after retrying for hours: Elasticsearch refused it, or was unreachable for that long.',
       index: containerLogStreamOf(LOG_SHIPPER_NAMESPACE),
       filter: [wildcard(LOG_FIELDS.message, CHUNK_DROPPED_PATTERN)],
+      realert: { hours: 1 },
+    },
+    {
+      ...base('crash-loop', 'add-on or system pod in a crash loop'),
+      type: 'frequency',
+      description: `A pod outside the apps' namespaces (an add-on, Flux, kube-system) keeps failing: Kubernetes backed off restarting it ${CRASH_LOOP.count} times within ${CRASH_LOOP.minutes} minutes.`,
+      index: EVENTS_STREAM,
+      filter: [
+        terms(EVENT_FIELDS.reason, CRASH_LOOP.reasons),
+        ...(appNamespaces.length > 0 ? [not(terms(EVENT_FIELDS.namespace, [...appNamespaces].sort()))] : []),
+      ],
+      numEvents: CRASH_LOOP.count,
+      timeframe: { minutes: CRASH_LOOP.minutes },
+      queryKey: EVENT_FIELDS.name,
+      realert: { minutes: 60 },
+    },
+    {
+      ...base('pods-without-room', 'pods wait for room no node can give'),
+      type: 'frequency',
+      description:
+        'Pods stay pending and cluster-autoscaler cannot add a node for them: the node pool is at its max, or no instance type of it fits them. New replicas, rollouts and replacements of failed pods wait.',
+      index: EVENTS_STREAM,
+      filter: [term(EVENT_FIELDS.kind, 'Pod'), term(EVENT_FIELDS.reason, NO_ROOM_REASON)],
+      numEvents: NO_ROOM.count,
+      timeframe: { minutes: NO_ROOM.minutes },
+      queryKey: EVENT_FIELDS.namespace,
+      realert: { hours: 1 },
+    },
+    {
+      ...base('autoscaler-failing', 'cluster-autoscaler failing'),
+      type: 'any',
+      description:
+        'cluster-autoscaler recorded a Warning: AWS did not give it the nodes it asked for (capacity, a quota), new nodes never joined, or too many nodes are not ready and it stopped acting.',
+      index: EVENTS_STREAM,
+      filter: [
+        term(EVENT_FIELDS.namespace, AUTOSCALER_STATUS.namespace),
+        term(EVENT_FIELDS.kind, AUTOSCALER_STATUS.kind),
+        term(EVENT_FIELDS.name, AUTOSCALER_STATUS.name),
+        term(EVENT_FIELDS.type, 'Warning'),
+      ],
+      queryKey: EVENT_FIELDS.reason,
+      realert: { hours: 1 },
+    },
+    {
+      ...base('pods-evicted', 'pods evicted by their node'),
+      type: 'any',
+      description:
+        'The kubelet evicted pods: their node ran short of memory, disk or process ids, or a pod passed its ephemeral-storage limit. The message names the resource and the pod that used most.',
+      index: EVENTS_STREAM,
+      filter: [term(EVENT_FIELDS.kind, 'Pod'), term(EVENT_FIELDS.reason, EVICTED_REASON)],
+      queryKey: EVENT_FIELDS.namespace,
       realert: { hours: 1 },
     },
   ];

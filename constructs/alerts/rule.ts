@@ -35,7 +35,11 @@ export type PlatformRulePurpose =
   | 'elasticsearch-setup-failed'
   | 'elasticsearch-setup-stale'
   | 'log-documents-rejected'
-  | 'log-chunks-dropped';
+  | 'log-chunks-dropped'
+  | 'crash-loop'
+  | 'pods-without-room'
+  | 'autoscaler-failing'
+  | 'pods-evicted';
 
 interface RuleBase {
   /** File name of the rule in ElastAlert2's rules folder (a ConfigMap key): unique per cluster. */

@@ -112,6 +112,8 @@ export class BackupVault extends Construct {
             bucket: this.offsite.arn,
             storageClass: 'STANDARD',
             encryptionConfiguration: { replicaKmsKeyId: this.offsiteKey.arn },
+            // Replication metrics: without them S3 sends no event when an object fails to replicate (cloud-alerts.ts).
+            metrics: { status: 'Enabled' },
           },
         },
       ],

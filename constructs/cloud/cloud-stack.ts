@@ -24,6 +24,7 @@ import { AccountGuardrails } from './account-guardrails';
 import { AuditTrail } from './audit-trail';
 import { BackupJobRoles } from './backup-job-roles';
 import { BackupVault } from './backup-vault';
+import { CloudAlerts } from './cloud-alerts';
 import { DnsZone, hostedZoneArnOf } from './dns-zone';
 import { EksAddons } from './eks-addons';
 import { EksCluster } from './eks-cluster';
@@ -137,6 +138,7 @@ export class CloudStack extends TerraformStack {
       settings: settings.backupVault,
       accountId,
     });
+    new CloudAlerts(this, 'CloudAlerts', { clusterName: cluster.name, accountId, emails: cluster.alerting?.email.to ?? [], nearBackups: vault.near });
 
     const dataKey = new EncryptionKey(this, 'AppDataKey', {
       alias: `${cluster.name}-app-data`,

@@ -5,6 +5,7 @@ import { accessEntryProblems } from './access-entry-rules';
 import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from '../../cloud/add-on-identities';
 import { acmeChallengeRecordOf, AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from '../../cloud/add-on-policies';
 import { appDataProblems } from './app-data-rules';
+import { cloudAlertProblems } from './cloud-alert-rules';
 import { dataDeletionProblems } from './backup-job-rules';
 import { hostedZoneArnOf } from '../../cloud/dns-zone';
 import { eksAddonProblems } from './eks-addon-rules';
@@ -27,6 +28,7 @@ import {
 
 export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';
+export { cloudAlertProblems } from './cloud-alert-rules';
 export { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from './backup-job-rules';
 export { accountProblems, cniProblems, flowLogProblems, guardDutyProblems, guardrailProblems, trailProblems } from './guardrail-rules';
 export { keyPolicyProblems } from './key-policy-rules';
@@ -63,6 +65,7 @@ export function cloudProblems(json: TerraformJson, cluster: CloudCluster, apps: 
     ...dataDeletionProblems(json, cluster, apps),
     ...keyPolicyProblems(json, cluster),
     ...guardrailProblems(json, cluster),
+    ...cloudAlertProblems(json, cluster),
     ...dnsZoneProblems(json, cluster),
     ...addOnRoleProblems(json, cluster),
     ...sensitiveGrantProblems(json, cluster),

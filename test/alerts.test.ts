@@ -76,6 +76,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
       'autoscaler-failing',
       'certificate-failure',
       'crash-loop',
+      'elasticsearch-disk',
       'elasticsearch-health',
       'elasticsearch-setup-failed',
       'elasticsearch-setup-stale',

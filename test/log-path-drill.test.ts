@@ -200,6 +200,21 @@ const healthLine = (from: string, to: string) =>
     'elasticsearch.cluster.name': ELASTICSEARCH.name,
   });
 
+/** Elasticsearch's line about a data node's disk (DiskThresholdMonitor; platform-rules.ts quotes its messages). */
+const diskLine = (level: 'WARN' | 'INFO', message: string) =>
+  JSON.stringify({
+    '@timestamp': TIMESTAMP,
+    'log.level': level,
+    message,
+    'ecs.version': '1.2.0',
+    'service.name': 'ES_ECS',
+    'event.dataset': 'elasticsearch.server',
+    'log.logger': 'org.elasticsearch.cluster.routing.allocation.DiskThresholdMonitor',
+    'elasticsearch.node.name': `${ELASTICSEARCH.name}-es-default-0`,
+    'elasticsearch.cluster.name': ELASTICSEARCH.name,
+  });
+const DISK_NODE = `[${ELASTICSEARCH.name}-es-default-0][/usr/share/elasticsearch/data] free: 1.4gb[4.6%]`;
+
 /** The report line the shipped backup CronJob prints, its restic replaced by a stand-in that fails or succeeds. */
 function resticReport(objects: readonly KubeObject[], app: string, outcome: 'success' | 'failure'): string {
   const cron = objects.find((o) => o.kind === 'CronJob' && o.metadata.namespace === namespaceOf(app) && o.metadata.name === `${app}-backup`)!;
@@ -341,6 +356,12 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       return [
         { kind: "an app's JSON line", ref: pod, line: criLine('stdout', JSON.stringify({ level: 'ERROR', msg: 'payment failed', order: { id: 42 } })) },
         { kind: 'a plain line on stderr', ref: pod, line: criLine('stderr', 'PHP Fatal error:  Uncaught Exception: boom in /var/www/index.php:3') },
+        // An ecs-logging library's line (e.g. @elastic/ecs-pino-format): the level under the dotted key `log.level`.
+        {
+          kind: "an app's ECS JSON line",
+          ref: pod,
+          line: criLine('stdout', JSON.stringify({ '@timestamp': TIMESTAMP, 'log.level': 'error', message: 'payment failed', 'ecs.version': '8.10.0' })),
+        },
         ...backedUp
           .filter((b) => b === app)
           .flatMap((b) =>
@@ -361,6 +382,16 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       kind: "Elasticsearch's health line",
       ref: { namespace: ELASTICSEARCH.namespace, pod: 'logs-es-default-0', container: 'elasticsearch' },
       line: criLine('stdout', healthLine('GREEN', 'YELLOW')),
+    },
+    {
+      kind: "Elasticsearch's flood-stage line",
+      ref: { namespace: ELASTICSEARCH.namespace, pod: 'logs-es-default-0', container: 'elasticsearch' },
+      line: criLine('stdout', diskLine('WARN', `flood stage disk watermark [95%] exceeded on ${DISK_NODE}, all indices on this node will be marked read-only`)),
+    },
+    {
+      kind: "Elasticsearch's low-watermark line",
+      ref: { namespace: ELASTICSEARCH.namespace, pod: 'logs-es-default-0', container: 'elasticsearch' },
+      line: criLine('stdout', diskLine('INFO', `low disk watermark [85%] exceeded on ${DISK_NODE}, replicas will not be assigned to this node`)),
     },
     {
       kind: "Elasticsearch's recovery line",
@@ -493,6 +524,9 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     expect(firesOn('platform-elasticsearch-health', "Elasticsearch's recovery line")).toBe(false);
     expect(firesOn('platform-elasticsearch-health', "Elasticsearch's health line")).toBe(true);
     expect(firesOn('platform-elasticsearch-setup-failed', "the setup job's report (success)")).toBe(false);
+    expect(firesOn('platform-elasticsearch-disk', "Elasticsearch's flood-stage line")).toBe(true);
+    expect(firesOn('platform-elasticsearch-disk', "Elasticsearch's low-watermark line")).toBe(false);
+    for (const app of apps) expect(firesOn(`app-${app}-error-burst`, "an app's ECS JSON line")).toBe(true);
     for (const app of backedUp) expect(firesOn(`app-${app}-backup-failed`, 'a restic JSON report (success)')).toBe(false);
     // Each app's crash loop is its own rule's; the platform's watches every other namespace.
     const eventsOf = (namespace: string, reason: string) =>
@@ -540,6 +574,7 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     const appLine = drilled.find((d) => d.kind === "an app's JSON line")!;
     expect(appLine.doc).toMatchObject({ level: 'error', json: { msg: 'payment failed', order: { id: 42 } }, stream: 'stdout' });
     expect(drilled.find((d) => d.kind === 'a plain line on stderr')!.doc.level).toBe('error');
+    expect(drilled.find((d) => d.kind === "an app's ECS JSON line")!.doc.level).toBe('error');
     // Replace_Dots: Elasticsearch's dotted keys arrive with underscores.
     expect(drilled.find((d) => d.kind === "Elasticsearch's health line")!.doc.json).toMatchObject({ current_health: 'YELLOW', log_level: 'INFO' });
     expect(appSpec(appLine.doc.kubernetes.namespace_name)).toBeDefined();

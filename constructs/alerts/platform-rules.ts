@@ -21,6 +21,14 @@ export const CERT_MANAGER_KINDS = ['Certificate', 'CertificateRequest', 'Order',
 export const SETUP_STALE_HOURS = 3;
 /** The rejected documents of every log stream (their failure stores). */
 export const REJECTED_DOCUMENTS_INDEX = ALL_LOG_STREAMS.map(failuresOf).join(',');
+/**
+ * Elasticsearch's warnings as a data node's disk fills (DiskThresholdMonitor, logged at WARN): "high disk
+ * watermark [90%] exceeded on […], shards will be relocated away from this node; … expected to continue to
+ * exceed …", then "flood stage disk watermark [95%] exceeded on […], all indices on this node will be marked
+ * read-only", when Fluent Bit's writes start to fail. The low watermark and the recoveries ("no longer
+ * exceeded") are logged at INFO. The message is `match_only_text`, so the rule matches a phrase of words.
+ */
+export const DISK_WATERMARK_PHRASE = 'disk watermark';
 /** Fluent Bit's line when it gives a chunk up (src/flb_engine.c, v3.1.0): "[engine] chunk '…' cannot be retried: task_id=…". */
 export const CHUNK_DROPPED_PATTERN = '*cannot be retried*';
 
@@ -99,6 +107,14 @@ export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
       index: loggingStream,
       filter: [matchPhrase(ES_MESSAGE, 'Cluster health status changed from'), not(matchPhrase(ES_MESSAGE, 'to [GREEN]'))],
       realert: { minutes: 30 },
+    },
+    {
+      ...base('elasticsearch-disk', 'Elasticsearch disk filling up'),
+      type: 'any',
+      description: `A data node of "${ELASTICSEARCH.name}" passed its high or flood-stage disk watermark: shards move away, and at the flood stage its indices turn read-only and new log lines are refused.`,
+      index: loggingStream,
+      filter: [term(LOG_FIELDS.level, 'warn'), matchPhrase(ES_MESSAGE, DISK_WATERMARK_PHRASE)],
+      realert: { hours: 1 },
     },
     {
       ...base('elasticsearch-setup-failed', 'Elasticsearch setup failed'),

@@ -32,6 +32,7 @@ export type PlatformRulePurpose =
   | 'certificate-failure'
   | 'flux-failure'
   | 'elasticsearch-health'
+  | 'elasticsearch-disk'
   | 'elasticsearch-setup-failed'
   | 'elasticsearch-setup-stale'
   | 'log-documents-rejected'

@@ -8,7 +8,9 @@ export const LUA_FUNCTION = 'route';
 /**
  * Fluent Bit's Lua filter (LuaJIT) that routes every container log record: the Gateway's access lines
  * go to their app's access-log stream, with their JSON fields lifted to the top and the app's namespace
- * taken from the route name; every other line goes to its namespace's stream with a normalised `level`.
+ * taken from the route name; every other line goes to its namespace's stream with a normalised `level`,
+ * read from a JSON line's `level`, ECS's `log.level` (Elasticsearch's own lines, and apps that log with an
+ * ecs-logging library), `severity` or `lvl`.
  */
 export function routingScript(): string {
   const json = LOG_FIELDS.json;
@@ -22,7 +24,7 @@ local LEVELS = {
 
 local function level_of(record)
   local fields = record["${json}"]
-  local raw = (type(fields) == "table" and (fields["level"] or fields["severity"] or fields["lvl"])) or record["level"] or record["severity"]
+  local raw = (type(fields) == "table" and (fields["level"] or fields["log.level"] or fields["severity"] or fields["lvl"])) or record["level"] or record["severity"]
   if type(raw) == "string" and LEVELS[string.lower(raw)] then return LEVELS[string.lower(raw)] end
   local line = record["${LOG_FIELDS.message}"]
   if record["stream"] == "stderr" and type(line) == "string" then

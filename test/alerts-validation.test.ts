@@ -74,6 +74,16 @@ describe('alert input validation', () => {
       { ...shop, alerts: { errorBurst: { minutes: 1441 } } },
       'app "shop": field "alerts.errorBurst.minutes" = 1441: must be a whole number of minutes from 1 to 1440',
     ],
+    [
+      'a receiver that is no address',
+      { ...shop, alerts: { email: ['shop-team@example.com', 'shop team'] } },
+      'app "shop": field "alerts.email[1]" = "shop team": is not an email address',
+    ],
+    [
+      'one receiver instead of a list',
+      { ...shop, alerts: { email: 'shop-team@example.com' as unknown as string[] } },
+      'app "shop": field "alerts.email" = "shop-team@example.com": must be a list of email addresses',
+    ],
   ])('an app with %s', (_name, app, message) => {
     expect(checkAppAlerts(app).map(String)).toEqual([message]);
   });

@@ -143,6 +143,18 @@ describe('rules follow the app spec', () => {
     expect([rule.num_events, rule.timeframe]).toEqual([50, { minutes: 2 }]);
   });
 
+  test("an app's own receivers get its rules, besides the cluster's; no other app's, and no platform rule", () => {
+    const apps = appsOf(cluster);
+    const own = apps.map((a) => (a.name === 'shop' ? { ...a, alerts: { ...a.alerts, email: ['shop-team@example.com', cluster.alerting!.email.to[0]] } } : a));
+    const rendered = Object.fromEntries(Object.entries(ruleFilesOf(own, cluster.alerting!)).map(([id, text]) => [id, parse(text)]));
+    const clusterOnly = cluster.alerting!.email.to;
+    for (const [id, rule] of Object.entries(rendered)) {
+      const expected = id.startsWith('app-shop-') ? [...clusterOnly, 'shop-team@example.com'] : clusterOnly;
+      expect([id, rule.email]).toEqual([id, expected]);
+    }
+    expect(Object.keys(rendered).filter((id) => id.startsWith('app-shop-')).length).toBeGreaterThan(0);
+  });
+
   test('the backup rules watch the report line of the backup jobs', () => {
     const rendered = renderedRulesOf(cluster);
     expect(rendered['app-shop-backup-stale']).toMatchObject({ type: 'flatline', threshold: 1, timeframe: { hours: 26 }, index: 'logs-k8s.shop-default' });

@@ -24,14 +24,14 @@ export interface Receivers {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
-/** The alerters and their options for a cluster's receivers. */
-export function receiversOf(alerting: AlertingSpec): Receivers {
+/** The alerters and their options for a cluster's receivers, and for an app's rules its own addresses too. */
+export function receiversOf(alerting: AlertingSpec, appEmails: readonly string[] = []): Receivers {
   const { email, chat } = alerting;
   const port = email.smtpPort ?? DEFAULT_SMTP_PORT;
   return {
     alerters: ['email', ...(chat ? [chat.service] : [])],
     settings: {
-      email: [...email.to],
+      email: [...new Set([...email.to, ...appEmails])],
       from_addr: email.from,
       smtp_host: email.smtpHost,
       smtp_port: port,

@@ -57,8 +57,10 @@ export interface RuleFile {
  */
 export function renderedRulesOf(apps: readonly ResolvedApp[], alerting: AlertingSpec): RuleFile[] {
   const receivers = receiversOf(alerting);
+  // An app's own receivers get its rules too; the platform's rules go to the cluster's receivers only.
+  const receiversOfApp = new Map(apps.filter((a) => a.alerts?.email?.length).map((a) => [a.name, receiversOf(alerting, a.alerts!.email)]));
   return alertRulesOf(apps).map((rule) => {
-    const rendered = renderRule(rule, receivers);
+    const rendered = renderRule(rule, ('app' in rule.owner && receiversOfApp.get(rule.owner.app)) || receivers);
     const missing = missingRequiredFields(rendered);
     if (missing.length > 0) throw new Error(`alert rule "${rule.id}": missing required option(s) ${missing.join(', ')}`);
     return { id: rule.id, ...('app' in rule.owner ? { app: rule.owner.app } : {}), text: fastYaml(rendered) ?? stringify(rendered, { lineWidth: 0 }) };

@@ -113,6 +113,12 @@ export interface ErrorBurstSpec {
 /** Tuning of the app's generated alert rules; every app gets the rules whether or not this is set. */
 export interface AppAlertsSpec {
   readonly errorBurst?: ErrorBurstSpec;
+  /**
+   * Who else gets this app's alerts by email (its team, its customer), besides the cluster's receivers.
+   * Only the app's own rules go to them, never the platform's; the cluster's SMTP relay must accept them.
+   * @default none
+   */
+  readonly email?: readonly string[];
 }
 
 /**

@@ -10,7 +10,7 @@ const MAX_WINDOW_MINUTES = 24 * 60;
 
 const isWhole = (n: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
 
-/** The alert tuning in an app file: `alerts.errorBurst`. */
+/** The alert tuning in an app file: `alerts.errorBurst`, and the app's own receivers, `alerts.email`. */
 export function checkAppAlerts(app: AppSpec): SpecProblem[] {
   const at = { app: app.name };
   const burst = app.alerts?.errorBurst;
@@ -21,6 +21,12 @@ export function checkAppAlerts(app: AppSpec): SpecProblem[] {
   if (burst?.minutes !== undefined && !isWhole(burst.minutes, 1, MAX_WINDOW_MINUTES)) {
     problems.push(new SpecProblem(at, 'alerts.errorBurst.minutes', burst.minutes, `must be a whole number of minutes from 1 to ${MAX_WINDOW_MINUTES}`));
   }
+  const email = app.alerts?.email;
+  if (email !== undefined && !Array.isArray(email)) problems.push(new SpecProblem(at, 'alerts.email', email, 'must be a list of email addresses'));
+  else
+    for (const [i, address] of (email ?? []).entries()) {
+      if (typeof address !== 'string' || !EMAIL.test(address)) problems.push(new SpecProblem(at, `alerts.email[${i}]`, address, 'is not an email address'));
+    }
   return problems;
 }
 

@@ -73,7 +73,7 @@ const APP_FIELDS = {
   logParser: true,
   logRetentionDays: true,
   edge: EDGE,
-  alerts: { errorBurst: { count: true, minutes: true } } satisfies ShapeOf<AppAlertsSpec>,
+  alerts: { errorBurst: { count: true, minutes: true }, email: true } satisfies ShapeOf<AppAlertsSpec>,
 } satisfies ShapeOf<AppSpec>;
 
 /** A cluster file's own fields; its `apps` overrides are checked with OVERRIDE_FIELDS, one app at a time. */

@@ -39,4 +39,5 @@ export const appIdentifier: AppSpec = {
   // writablePaths: ['/tmp'],                    // the root filesystem is read-only
   // runAsUser: 33, runAsUserReason: '…',      // default 10001; below 10000 only with the image's reason
   // logRetentionDays: 30,
+  // alerts: { email: ['team@example.com'], errorBurst: { count: 10, minutes: 5 } }, // who else gets its alerts; when errors alert
 };

@@ -22,7 +22,8 @@ export const SETUP_STALE_HOURS = 3;
 /** The rejected documents of every log stream (their failure stores). */
 export const REJECTED_DOCUMENTS_INDEX = ALL_LOG_STREAMS.map(failuresOf).join(',');
 /**
- * Elasticsearch's warnings as a data node's disk fills (DiskThresholdMonitor, logged at WARN): "high disk
+ * Elasticsearch's warnings as a data node's disk fills (server/.../routing/allocation/DiskThresholdMonitor.java,
+ * elastic/elasticsearch, logged at WARN): "high disk
  * watermark [90%] exceeded on […], shards will be relocated away from this node; … expected to continue to
  * exceed …", then "flood stage disk watermark [95%] exceeded on […], all indices on this node will be marked
  * read-only", when Fluent Bit's writes start to fail. The low watermark and the recoveries ("no longer

@@ -46,10 +46,12 @@ export interface CloudAlertsProps {
  * MEDIUM severity up, and each backup object S3 failed to copy offsite. Both go to one SNS topic that
  * emails the receivers; only EventBridge's GuardDuty rule and S3 for the near backup bucket of this
  * account may publish to it.
- * The topic has no KMS encryption of its own: AWS's key for SNS cannot be used by S3 or EventBridge
- * (its policy cannot name them), and a key of our own would have to let EventBridge use it under no
- * condition the key-policy rule accepts. The messages hold a finding's summary or a backup object's key
- * (restic names its files by their hash), no app data.
+ * The topic has no KMS encryption of its own: AWS's managed key for SNS cannot be used by S3 or
+ * EventBridge (its policy cannot be changed to name them), and a key of our own would have to name
+ * EventBridge's service principal with no condition holding it to this account, which the key-policy rule
+ * refuses (SNS developer guide, "Enable compatibility between event sources from AWS services and
+ * encrypted topics"). The messages hold a finding's summary or a backup object's key (restic names its
+ * files by their hash), no app data.
  */
 export class CloudAlerts extends Construct {
   readonly topic: SnsTopic;

@@ -23,10 +23,9 @@ export function checkAppAlerts(app: AppSpec): SpecProblem[] {
   }
   const email = app.alerts?.email;
   if (email !== undefined && !Array.isArray(email)) problems.push(new SpecProblem(at, 'alerts.email', email, 'must be a list of email addresses'));
-  else
-    for (const [i, address] of (email ?? []).entries()) {
-      if (typeof address !== 'string' || !EMAIL.test(address)) problems.push(new SpecProblem(at, `alerts.email[${i}]`, address, 'is not an email address'));
-    }
+  for (const [i, address] of (Array.isArray(email) ? email : []).entries()) {
+    if (typeof address !== 'string' || !EMAIL.test(address)) problems.push(new SpecProblem(at, `alerts.email[${i}]`, address, 'is not an email address'));
+  }
   return problems;
 }
 

@@ -1,5 +1,6 @@
 import type { CloudCluster } from '../../model/cloud-input';
 import { backupBucketOf } from '../../model/naming';
+import { allows } from '../../cloud/s3-grants';
 import { cloudAlertTopicOf, GUARDDUTY_FINDINGS_PATTERN, REPLICATION_FAILED_EVENT } from '../../cloud/cloud-alerts';
 import { asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
@@ -26,8 +27,7 @@ export function cloudAlertProblems(json: TerraformJson, cluster: Pick<CloudClust
 
   const policies = resourcesOf(json, 'aws_sns_topic_policy').filter(([, p]) => p.arn === topicArn);
   const statements = asList(parsePolicy(policies[0]?.[1].policy)?.Statement) as Json[];
-  const publishers = (service: string) =>
-    statements.filter((s) => s.Effect === 'Allow' && asList(s.Principal?.Service).includes(service) && asList(s.Action).includes('sns:Publish'));
+  const publishers = (service: string) => statements.filter((s) => allows(s, 'sns:Publish') && asList(s.Principal?.Service).includes(service));
   for (const s of statements.filter((st) => st.Effect === 'Allow')) {
     if (s.Principal === '*' || asList(s.Principal?.AWS).includes('*')) say(`the topic policy's statement ${s.Sid ?? 'without Sid'} is open to every principal`);
     else if (!s.Condition?.ArnEquals?.['aws:SourceArn'])

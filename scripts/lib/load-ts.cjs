@@ -10,6 +10,8 @@
  *   cdktf, cdk8s and the provider ship, as it loaded each file. They stay on for our TypeScript (a spec
  *   file that throws is reported at its own line, constructs/synth/load-specs.ts), not for packages.
  * - The `tsx` command starts a second Node process, with an ESM loader thread; `tsx/cjs` needs neither.
+ * - tsx keys its transforms by each file's absolute path, so every new copy of the repo (the tests make
+ *   dozens) transformed every module again: ts-transform-cache.cjs keys them by the path within the repo.
  * The same scripts give V8 semi-spaces of 32 MiB, twice the default (`--max-semi-space-size=32`): a synth
  * makes masses of short-lived objects, and half as many scavenges took garbage collection from 9.5% to
  * 7.4% of a 250-app synth's profile, with no higher peak RSS (64 MiB: 6.6%, but 20% more RSS).
@@ -23,8 +25,10 @@
  */
 const Module = require('node:module');
 const { compileWithCodeCache } = require('./code-cache.cjs');
+const { useTransformCache } = require('./ts-transform-cache.cjs');
 
 const loadJavaScript = Module._extensions['.js'];
+useTransformCache();
 require('tsx/cjs');
 
 Module._extensions['.js'] = function loadPackageJavaScript(module, filename) {

@@ -1,0 +1,85 @@
+/**
+ * A cache of esbuild's TypeScript transforms that every copy of the repo shares, in node_modules/.cache/.
+ * tsx keeps its transforms too, but keys them by the file's absolute path, and the tests run the commands
+ * in copies of the repo made afresh each run (test/cli-in-copy.ts): each copy's first command transformed
+ * every module again, about 1.4 s of a 2.8 s run. Here an entry is keyed by the file's path within the
+ * repo, its content, the options with the absolute path left out, and esbuild's version; the absolute path
+ * goes back into the code and the source map when the entry is read.
+ * - The path within the repo is in the key because esbuild names a module's exports object after the file,
+ *   and after its folder for an index file (`apps/index.ts` gives `apps_exports`).
+ * - esbuild writes the absolute path only where the options carry it (tsx's `sourcefile`, and its banner
+ *   that sets `__filename`). A file whose own text holds its path is not cached.
+ * - A file that does not parse is not cached: esbuild's error, with the absolute path, goes on as it is.
+ * - An entry is written whole under a temporary name and then renamed, since processes may write at once.
+ * `TS_TRANSFORM_CACHE=off` turns it off (the bench does, to time a synth from scratch).
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { threadId } = require('node:worker_threads');
+
+const REPO_ROOT = path.join(__dirname, '..', '..');
+const CACHE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'ts-transform');
+/** Stands for the absolute path in a kept entry; a file whose text holds it is not cached. */
+const PLACEHOLDER = '__ts_transform_cache_source_file__';
+
+/**
+ * transformSync with the cache in dir: same arguments, same result (warnings, code, map) as esbuild's.
+ * root: the repo the files belong to; files outside it are keyed by their absolute path, so never shared.
+ */
+function cachedTransformSync(transformSync, { dir, root, version }) {
+  return function transformSyncCached(code, options) {
+    const file = options?.sourcefile;
+    if (typeof code !== 'string' || typeof file !== 'string') return transformSync(code, options);
+    const escaped = JSON.stringify(file).slice(1, -1);
+    if (code.includes(escaped) || code.includes(PLACEHOLDER)) return transformSync(code, options);
+    const inRepo = path.relative(root, file);
+    const where = inRepo.startsWith('..') || path.isAbsolute(inRepo) ? file : inRepo;
+    const key = crypto
+      .createHash('sha256')
+      .update([version, where, JSON.stringify(options).split(escaped).join(PLACEHOLDER), code].join('\0'))
+      .digest('hex');
+    const entry = path.join(dir, key);
+    const kept = readEntry(entry);
+    if (kept !== undefined) return JSON.parse(kept.split(PLACEHOLDER).join(escaped));
+    const result = transformSync(code, options);
+    const { warnings, code: output, map, mangleCache, legalComments } = result;
+    writeEntry(dir, entry, JSON.stringify({ warnings, code: output, map, mangleCache, legalComments }).split(escaped).join(PLACEHOLDER));
+    return result;
+  };
+}
+
+function readEntry(entry) {
+  try {
+    return fs.readFileSync(entry, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cache that cannot be written costs only time: the file was transformed already. */
+function writeEntry(dir, entry, text) {
+  const temporary = `${entry}.${process.pid}-${threadId}`;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, entry);
+  } catch {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * Puts the cache in front of the esbuild that tsx loads, before tsx loads it: its module's exports are
+ * replaced by an object that answers transformSync from the cache and everything else from esbuild.
+ * (esbuild's exports are getters that cannot be redefined, so the object stands in for them.)
+ */
+function useTransformCache() {
+  if (process.env.TS_TRANSFORM_CACHE === 'off') return;
+  const esbuildPath = require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/cjs'))] });
+  const esbuild = require(esbuildPath);
+  const transformSync = cachedTransformSync(esbuild.transformSync, { dir: CACHE_DIR, root: REPO_ROOT, version: esbuild.version });
+  require.cache[esbuildPath].exports = Object.create(esbuild, { transformSync: { value: transformSync, enumerable: true } });
+}
+
+module.exports = { cachedTransformSync, useTransformCache, PLACEHOLDER };

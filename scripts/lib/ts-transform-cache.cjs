@@ -2,7 +2,7 @@
  * A cache of esbuild's TypeScript transforms that every copy of the repo shares, in node_modules/.cache/.
  * tsx keeps its transforms too, but keys them by the file's absolute path, and the tests run the commands
  * in copies of the repo made afresh each run (test/cli-in-copy.ts): each copy's first command transformed
- * every module again, about 1.4 s of a 2.8 s run. Here an entry is keyed by the file's path within the
+ * every module again: half of a 2.8 s run that stops at a bad input. Here an entry is keyed by the file's path within the
  * repo, its content, the options with the absolute path left out, and esbuild's version; the absolute path
  * goes back into the code and the source map when the entry is read.
  * - The path within the repo is in the key because esbuild names a module's exports object after the file,
@@ -11,7 +11,7 @@
  *   that sets `__filename`). A file whose own text holds its path is not cached.
  * - A file that does not parse is not cached: esbuild's error, with the absolute path, goes on as it is.
  * - An entry is written whole under a temporary name and then renamed, since processes may write at once.
- * `TS_TRANSFORM_CACHE=off` turns it off (the bench does, to time a synth from scratch).
+ * `TS_TRANSFORM_CACHE=off` turns it off.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');

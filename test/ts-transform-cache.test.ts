@@ -17,9 +17,10 @@ type TransformSync = (code: string, options: TransformOptions) => TransformResul
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const esbuild = require(require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/cjs'))] })) as { transformSync: TransformSync; version: string };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cachedTransformSync, PLACEHOLDER } = require('../scripts/lib/ts-transform-cache.cjs') as {
+const { cachedTransformSync, PLACEHOLDER, FOLDER_PLACEHOLDER } = require('../scripts/lib/ts-transform-cache.cjs') as {
   cachedTransformSync: (transformSync: TransformSync, options: { dir: string; root: string; version: string }) => TransformSync;
   PLACEHOLDER: string;
+  FOLDER_PLACEHOLDER: string;
 };
 
 /**
@@ -113,19 +114,38 @@ test('options that differ in anything but the path are other entries', () => {
   expect(cache.made()).toBe(2);
 });
 
-test('a file whose text holds its own path, or the placeholder, is transformed every time and kept nowhere', () => {
+test("tsx's `import.meta` for a file its lexer cannot read names the file's folder: kept, unless the code uses it", () => {
+  // tsx 4.23.15, dist/register-*.cjs: `hasImportMeta` is true when es-module-lexer throws on the text, as
+  // on constructs/platform/eck.ts; `getImportMeta` then defines import.meta with the file's folder.
+  const withImportMeta = (file: string): TransformOptions => ({
+    ...tsxOptionsFor(file),
+    define: { 'import.meta': JSON.stringify({ dirname: path.dirname(file), filename: file, url: `file://${file}` }) },
+  });
+  const rel = 'constructs/platform/where.ts';
+  for (const [code, made] of [
+    ['export const folder: string = "unused";\n', 1],
+    ['export const folder: string = import.meta.dirname;\n', 2],
+  ] as const) {
+    const cache = freshCache();
+    const [a, b] = [path.join(cache.rootA, rel), path.join(cache.rootB, rel)];
+    cache.at(cache.rootA)(code, withImportMeta(a));
+    expect(seen(cache.at(cache.rootB)(code, withImportMeta(b)))).toEqual(seen(esbuild.transformSync(code, withImportMeta(b))));
+    expect(cache.made()).toBe(made);
+  }
+});
+
+test('a file whose text holds its own path or folder, or a placeholder, is transformed every time and kept nowhere', () => {
   const cache = freshCache();
-  for (const [root, rel] of [
-    [cache.rootA, 'apps/where.ts'],
-    [cache.rootB, 'apps/where.ts'],
-  ]) {
-    const file = path.join(root, rel);
-    for (const code of [`export const here = ${JSON.stringify(file)};\n`, `export const token = '${PLACEHOLDER}';\n`]) {
+  for (const root of [cache.rootA, cache.rootB]) {
+    const file = path.join(root, 'apps', 'where.ts');
+    const texts = [JSON.stringify(file), JSON.stringify(path.dirname(file)), `'${PLACEHOLDER}'`, `'${FOLDER_PLACEHOLDER}'`];
+    for (const text of texts) {
+      const code = `export const here = ${text};\n`;
       const result = cache.at(root)(code, tsxOptionsFor(file));
       expect(seen(result)).toEqual(seen(esbuild.transformSync(code, tsxOptionsFor(file))));
     }
   }
-  expect(cache.made()).toBe(4);
+  expect(cache.made()).toBe(8);
   expect(fs.readdirSync(cache.dir)).toEqual([]);
 });
 
@@ -137,13 +157,15 @@ test("a file that does not parse gets esbuild's error, naming its absolute path,
   expect(fs.readdirSync(cache.dir)).toEqual([]);
 });
 
-test("a file outside the repo is keyed by its absolute path: another copy's is another entry", () => {
+test('a file outside the repo is transformed as without the cache, and kept nowhere', () => {
   const cache = freshCache();
   const code = 'export const a: number = 1;\n';
-  const outside = (root: string) => path.join(root, '..', 'elsewhere', 'a.ts');
-  cache.at(cache.rootA)(code, tsxOptionsFor(outside(cache.rootA)));
-  cache.at(cache.rootB)(code, tsxOptionsFor(outside(cache.rootB)));
+  for (const root of [cache.rootA, cache.rootA]) {
+    const outside = path.join(root, '..', 'elsewhere', 'a.ts');
+    expect(seen(cache.at(root)(code, tsxOptionsFor(outside)))).toEqual(seen(esbuild.transformSync(code, tsxOptionsFor(outside))));
+  }
   expect(cache.made()).toBe(2);
+  expect(fs.readdirSync(cache.dir)).toEqual([]);
 });
 
 test("an npm script's process puts the cache in front of the esbuild that tsx transforms with", () => {

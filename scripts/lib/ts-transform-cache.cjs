@@ -8,7 +8,9 @@
  * - The path within the repo is in the key because esbuild names a module's exports object after the file,
  *   and after its folder for an index file (`apps/index.ts` gives `apps_exports`).
  * - esbuild writes the absolute path only where the options carry it (tsx's `sourcefile`, and its banner
- *   that sets `__filename`). A file whose own text holds its path is not cached.
+ *   that sets `__filename`, on a line of its own). A file whose text, or whose code past the banner, holds
+ *   its path or folder is not cached (the code would put the path where the source map counts columns),
+ *   nor is a file outside the repo.
  * - A file that does not parse is not cached: esbuild's error, with the absolute path, goes on as it is.
  * - An entry is written whole under a temporary name and then renamed, since processes may write at once.
  * `TS_TRANSFORM_CACHE=off` turns it off.
@@ -20,31 +22,42 @@ const { threadId } = require('node:worker_threads');
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const CACHE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'ts-transform');
-/** Stands for the absolute path in a kept entry; a file whose text holds it is not cached. */
+/** Stand for the absolute path and its folder in a kept entry; a file whose text holds either is not cached. */
 const PLACEHOLDER = '__ts_transform_cache_source_file__';
+const FOLDER_PLACEHOLDER = '__ts_transform_cache_source_folder__';
 
 /**
  * transformSync with the cache in dir: same arguments, same result (warnings, code, map) as esbuild's.
- * root: the repo the files belong to; files outside it are keyed by their absolute path, so never shared.
+ * root: the repo the files belong to; a file outside it is transformed as without the cache.
  */
 function cachedTransformSync(transformSync, { dir, root, version }) {
   return function transformSyncCached(code, options) {
     const file = options?.sourcefile;
     if (typeof code !== 'string' || typeof file !== 'string') return transformSync(code, options);
-    const escaped = JSON.stringify(file).slice(1, -1);
-    if (code.includes(escaped) || code.includes(PLACEHOLDER)) return transformSync(code, options);
-    const inRepo = path.relative(root, file);
-    const where = inRepo.startsWith('..') || path.isAbsolute(inRepo) ? file : inRepo;
+    const where = path.relative(root, file);
+    if (where.startsWith('..') || path.isAbsolute(where)) return transformSync(code, options);
+    // The file's path, then its folder (tsx's `import.meta` for a file es-module-lexer cannot read: the
+    // `define` of eck.ts), each as JSON writes it, stand for placeholders in the key and in the entry.
+    const swaps = [
+      [JSON.stringify(file).slice(1, -1), PLACEHOLDER],
+      [JSON.stringify(path.dirname(file)).slice(1, -1), FOLDER_PLACEHOLDER],
+    ];
+    if (swaps.some(([text, placeholder]) => code.includes(text) || code.includes(placeholder))) return transformSync(code, options);
+    const hidden = (text) => swaps.reduce((t, [from, to]) => t.split(from).join(to), text);
+    const shown = (text) => swaps.reduce((t, [to, from]) => t.split(from).join(to), text);
     const key = crypto
       .createHash('sha256')
-      .update([version, where, JSON.stringify(options).split(escaped).join(PLACEHOLDER), code].join('\0'))
+      .update([version, where, hidden(JSON.stringify(options)), code].join('\0'))
       .digest('hex');
     const entry = path.join(dir, key);
     const kept = readEntry(entry);
-    if (kept !== undefined) return JSON.parse(kept.split(PLACEHOLDER).join(escaped));
+    if (kept !== undefined) return JSON.parse(shown(kept));
     const result = transformSync(code, options);
     const { warnings, code: output, map, mangleCache, legalComments } = result;
-    writeEntry(dir, entry, JSON.stringify({ warnings, code: output, map, mangleCache, legalComments }).split(escaped).join(PLACEHOLDER));
+    // Past the banner, the path would move the source map's columns: such code is not kept.
+    const body = typeof options.banner === 'string' && output.startsWith(options.banner) ? output.slice(options.banner.length) : output;
+    if (swaps.some(([text]) => body.includes(text))) return result;
+    writeEntry(dir, entry, hidden(JSON.stringify({ warnings, code: output, map, mangleCache, legalComments })));
     return result;
   };
 }
@@ -82,4 +95,4 @@ function useTransformCache() {
   require.cache[esbuildPath].exports = Object.create(esbuild, { transformSync: { value: transformSync, enumerable: true } });
 }
 
-module.exports = { cachedTransformSync, useTransformCache, PLACEHOLDER };
+module.exports = { cachedTransformSync, useTransformCache, PLACEHOLDER, FOLDER_PLACEHOLDER };

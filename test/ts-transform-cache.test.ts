@@ -149,6 +149,18 @@ test('a file whose text holds its own path or folder, or a placeholder, is trans
   expect(fs.readdirSync(cache.dir)).toEqual([]);
 });
 
+test('an entry that cannot be read is made again', () => {
+  const cache = freshCache();
+  const file = path.join(cache.rootA, 'apps', 'a.ts');
+  const code = 'export const a: number = 1;\n';
+  cache.at(cache.rootA)(code, tsxOptionsFor(file));
+  const [entry] = fs.readdirSync(cache.dir);
+  fs.writeFileSync(path.join(cache.dir, entry), '{"code": "trunc');
+  expect(seen(cache.at(cache.rootA)(code, tsxOptionsFor(file)))).toEqual(seen(esbuild.transformSync(code, tsxOptionsFor(file))));
+  expect(cache.made()).toBe(2);
+  expect(JSON.parse(fs.readFileSync(path.join(cache.dir, entry), 'utf8')).code).toContain(PLACEHOLDER);
+});
+
 test("a file that does not parse gets esbuild's error, naming its absolute path, and nothing is kept", () => {
   const cache = freshCache();
   const file = path.join(cache.rootA, 'apps', 'broken.ts');

@@ -2,9 +2,9 @@
  * A cache of esbuild's TypeScript transforms that every copy of the repo shares, in node_modules/.cache/.
  * tsx keeps its transforms too, but keys them by the file's absolute path, and the tests run the commands
  * in copies of the repo made afresh each run (test/cli-in-copy.ts): each copy's first command transformed
- * every module again: half of a 2.8 s run that stops at a bad input. Here an entry is keyed by the file's path within the
- * repo, its content, the options with the absolute path left out, and esbuild's version; the absolute path
- * goes back into the code and the source map when the entry is read.
+ * every module again, half of a 2.8 s run that stops at a bad input. Here an entry is keyed by the file's
+ * path within the repo, its content, the options with the absolute path left out, and esbuild's version;
+ * the absolute path goes back into the code and the source map when the entry is read.
  * - The path within the repo is in the key because esbuild names a module's exports object after the file,
  *   and after its folder for an index file (`apps/index.ts` gives `apps_exports`).
  * - esbuild writes the absolute path only where the options carry it (tsx's `sourcefile`, and its banner
@@ -50,8 +50,11 @@ function cachedTransformSync(transformSync, { dir, root, version }) {
       .update([version, where, hidden(JSON.stringify(options)), code].join('\0'))
       .digest('hex');
     const entry = path.join(dir, key);
-    const kept = readEntry(entry);
-    if (kept !== undefined) return JSON.parse(shown(kept));
+    try {
+      return JSON.parse(shown(fs.readFileSync(entry, 'utf8')));
+    } catch {
+      // None yet, or one that cannot be read: the file is transformed again.
+    }
     const result = transformSync(code, options);
     const { warnings, code: output, map, mangleCache, legalComments } = result;
     // Past the banner, the path would move the source map's columns: such code is not kept.
@@ -60,14 +63,6 @@ function cachedTransformSync(transformSync, { dir, root, version }) {
     writeEntry(dir, entry, hidden(JSON.stringify({ warnings, code: output, map, mangleCache, legalComments })));
     return result;
   };
-}
-
-function readEntry(entry) {
-  try {
-    return fs.readFileSync(entry, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** A cache that cannot be written costs only time: the file was transformed already. */

@@ -188,6 +188,6 @@ test("an npm script's process puts the cache in front of the esbuild that tsx tr
   ].join('\n');
   const run = (env: NodeJS.ProcessEnv) =>
     spawnSync(process.execPath, ['--require', './scripts/lib/load-ts.cjs', '-e', probe], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-  expect(run({}).stdout).toBe(`transformSyncCached function ${esbuild.version}`);
+  expect(run({ TS_TRANSFORM_CACHE: undefined }).stdout).toBe(`transformSyncCached function ${esbuild.version}`);
   expect(run({ TS_TRANSFORM_CACHE: 'off' }).stdout).toBe(`transformSync function ${esbuild.version}`);
 });

@@ -21,7 +21,7 @@ const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
-const { threadId } = require('node:worker_threads');
+const { writeCacheEntry } = require('./cache-entry.cjs');
 const { withLinearJsonFilter } = require('./cdk8s-plus-json-filter.cjs');
 
 const V8_IDENTITY = crypto.createHash('sha1').update(new vm.Script('').createCachedData().subarray(0, 16)).digest('hex').slice(0, 16);
@@ -39,7 +39,7 @@ function compileWithCodeCache(source, filename, format) {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const result = script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, requireOf(this), this, filename, path.dirname(filename));
-  if (cachedData === undefined || script.cachedDataRejected) writeEntry(entry, script.createCachedData());
+  if (cachedData === undefined || script.cachedDataRejected) writeCacheEntry(entry, script.createCachedData());
   return result;
 }
 
@@ -62,18 +62,6 @@ function readEntry(entry) {
     return fs.readFileSync(entry);
   } catch {
     return undefined;
-  }
-}
-
-/** A cache that cannot be written costs only time: the file was compiled already. */
-function writeEntry(entry, data) {
-  const temporary = `${entry}.${process.pid}-${threadId}`;
-  try {
-    fs.mkdirSync(CACHE_DIR, { recursive: true });
-    fs.writeFileSync(temporary, data);
-    fs.renameSync(temporary, entry);
-  } catch {
-    fs.rmSync(temporary, { force: true });
   }
 }
 

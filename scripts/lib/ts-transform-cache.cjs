@@ -18,7 +18,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { threadId } = require('node:worker_threads');
+const { writeCacheEntry } = require('./cache-entry.cjs');
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const CACHE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'ts-transform');
@@ -60,21 +60,9 @@ function cachedTransformSync(transformSync, { dir, root, version }) {
     // Past the banner, the path would move the source map's columns: such code is not kept.
     const body = typeof options.banner === 'string' && output.startsWith(options.banner) ? output.slice(options.banner.length) : output;
     if (swaps.some(([text]) => body.includes(text))) return result;
-    writeEntry(dir, entry, hidden(JSON.stringify({ warnings, code: output, map, mangleCache, legalComments })));
+    writeCacheEntry(entry, hidden(JSON.stringify({ warnings, code: output, map, mangleCache, legalComments })));
     return result;
   };
-}
-
-/** A cache that cannot be written costs only time: the file was transformed already. */
-function writeEntry(dir, entry, text) {
-  const temporary = `${entry}.${process.pid}-${threadId}`;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, entry);
-  } catch {
-    fs.rmSync(temporary, { force: true });
-  }
 }
 
 /**

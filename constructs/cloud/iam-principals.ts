@@ -22,6 +22,9 @@ function principalsOf(json: TerraformJson, kind: PrincipalView['kind']): Princip
     statements: (policiesOf.get(ref(type, address, 'name')) ?? []).flatMap((p) => asList(parsePolicy(p.policy)?.Statement)) as Json[],
   }));
 }
+/** Whether a policy statement names every principal (`*`, or `{ AWS: '*' }`). */
+export const isOpenToEveryone = (statement: Json): boolean => statement.Principal === '*' || asList(statement.Principal?.AWS).includes('*');
+
 export const rolesOf = (json: TerraformJson): readonly PrincipalView[] => derived(json, 'roles', () => principalsOf(json, 'role'));
 export const usersOf = (json: TerraformJson): readonly PrincipalView[] => derived(json, 'users', () => principalsOf(json, 'user'));
 

@@ -1,5 +1,6 @@
 import type { CloudCluster } from '../../model/cloud-input';
 import { backupBucketOf } from '../../model/naming';
+import { isOpenToEveryone } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
 import { cloudAlertTopicOf, GUARDDUTY_FINDINGS_PATTERN, REPLICATION_FAILED_EVENT } from '../../cloud/cloud-alerts';
 import { asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
@@ -29,7 +30,7 @@ export function cloudAlertProblems(json: TerraformJson, cluster: Pick<CloudClust
   const statements = asList(parsePolicy(policies[0]?.[1].policy)?.Statement) as Json[];
   const publishers = (service: string) => statements.filter((s) => allows(s, 'sns:Publish') && asList(s.Principal?.Service).includes(service));
   for (const s of statements.filter((st) => st.Effect === 'Allow')) {
-    if (s.Principal === '*' || asList(s.Principal?.AWS).includes('*')) say(`the topic policy's statement ${s.Sid ?? 'without Sid'} is open to every principal`);
+    if (isOpenToEveryone(s)) say(`the topic policy's statement ${s.Sid ?? 'without Sid'} is open to every principal`);
     else if (!s.Condition?.ArnEquals?.['aws:SourceArn'])
       say(`the topic policy's statement ${s.Sid ?? 'without Sid'} names no source ARN: any rule or bucket could publish`);
   }

@@ -1,5 +1,5 @@
 import type { CloudCluster } from '../../model/cloud-input';
-import { rolesOf, usersOf } from '../../cloud/iam-principals';
+import { isOpenToEveryone, rolesOf, usersOf } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
 import { asList, parsePolicy, ref, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
@@ -53,7 +53,7 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<CloudCluste
     const named = new Set<string>();
     for (const s of statements.filter((st) => st.Effect === 'Allow')) {
       const sid = s.Sid ?? 'without Sid';
-      if (s.Principal === '*' || asList(s.Principal?.AWS).includes('*')) {
+      if (isOpenToEveryone(s)) {
         say(`statement ${sid} is open to every principal (*)`);
         continue;
       }

@@ -2,7 +2,7 @@ import { SynthError } from './constructs/model/spec-error';
 import { synthCacheOf } from './constructs/synth/synth-cache';
 import { loadSpecs, SpecLoadError } from './constructs/synth/load-specs';
 import { recoverOutput } from './constructs/synth/output-leftovers';
-import { readGatewayLedgers } from './constructs/synth/gateway-ledger-io';
+import { readFluxShardLedgers, readGatewayLedgers } from './constructs/synth/ledger-io';
 import { readReleases } from './constructs/synth/releases-io';
 import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
 import { OutputWriteError } from './constructs/synth/write-output';
@@ -21,6 +21,7 @@ try {
     apps,
     releases: readReleases(__dirname, read),
     gatewayLedgers: readGatewayLedgers(__dirname, read),
+    fluxShardLedgers: readFluxShardLedgers(__dirname, read),
     cache: synthCacheOf(__dirname),
   };
   const report = synthesizeEnvs(__dirname, input, envs);

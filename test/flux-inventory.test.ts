@@ -27,7 +27,7 @@ test('a layer whose inventory passes the budget fails, named by its Kustomizatio
   expect(fluxInventoryProblems(new Map([['apps', fits]]))).toEqual([]);
   expect(fluxInventoryProblems(new Map([['apps', passes]]))).toEqual([
     expect.stringMatching(
-      /^Flux Kustomization apps: its inventory of \d+ objects would take 1\.2\d MiB of its status, more than the 1\.25 MiB .*split the cluster's apps over two clusters$/,
+      /^Flux Kustomization apps: its inventory of \d+ objects would take 1\.2\d MiB of its status, more than the 1\.25 MiB .*fewer apps per Flux shard \(FLUX_SHARD_APPS in constructs\/model\/flux-shards\.ts\) or fewer platform objects in the layer$/,
     ),
   ]);
 });

@@ -10,7 +10,7 @@ import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { CLUSTERS } from '../clusters';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { readGatewayLedgers } from '../constructs/synth/gateway-ledger-io';
+import { readFluxShardLedgers, readGatewayLedgers } from '../constructs/synth/ledger-io';
 import { readReleases } from '../constructs/synth/releases-io';
 import { writeOutput } from '../constructs/synth/write-output';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/model/kube-object';
@@ -33,6 +33,10 @@ export const REAL_INPUT: SynthInput = {
   apps: APPS,
   releases: REAL_RELEASES,
   gatewayLedgers: readGatewayLedgers(
+    REPO_ROOT,
+    CLUSTERS.map((c) => c.env),
+  ),
+  fluxShardLedgers: readFluxShardLedgers(
     REPO_ROOT,
     CLUSTERS.map((c) => c.env),
   ),

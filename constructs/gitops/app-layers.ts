@@ -1,3 +1,4 @@
+import { appsLayerOf, tenantsLayerOf } from '../model/flux-shards';
 import type { KubeObject } from '../model/kube-object';
 
 /**
@@ -36,6 +37,7 @@ export function appLayersOf(objects: readonly KubeObject[]): AppLayers {
   };
 }
 
-/** Where an app's platform part goes: a file of its own in the controllers layer. */
-export const tenantFileOf = (env: string, app: string): string => `dist/${env}/platform-controllers/tenants/${app}.yaml`;
-export const appFileOfEnv = (env: string, app: string): string => `dist/${env}/apps/${app}.yaml`;
+/** Where an app's platform part goes: a file of its own in its shard's tenants layer (flux-shards.ts). */
+export const tenantFileOf = (env: string, app: string, shard = 0): string =>
+  shard === 0 ? `dist/${env}/platform-controllers/tenants/${app}.yaml` : `dist/${env}/${tenantsLayerOf(shard)}/${app}.yaml`;
+export const appFileOfEnv = (env: string, app: string, shard = 0): string => `dist/${env}/${appsLayerOf(shard)}/${app}.yaml`;

@@ -2,20 +2,21 @@ import { ApiObject, Chart } from 'cdk8s';
 import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
+import { appsLayerOf, tenantsLayerOf } from '../model/flux-shards';
 import { FLUX_NAMESPACE, FLUX_SOURCE } from '../model/naming';
 import { FLUX_APPS_ACCOUNT, FluxAppsIdentity } from './flux-apps-identity';
 
-/** The Flux paths of one env, relative to the repo root, as Flux's Kustomizations name them. */
-export const fluxPathsOf = (env: string) => ({
-  'platform-controllers': `./dist/${env}/platform-controllers`,
-  'platform-configs': `./dist/${env}/platform-configs`,
-  'platform-setup': `./dist/${env}/platform-setup`,
-  'platform-services': `./dist/${env}/platform-services`,
-  apps: `./dist/${env}/apps`,
-});
+/** The Flux paths of one env, relative to the repo root, by the Kustomization that applies each; then each further app shard's two. */
+export const fluxPathsOf = (env: string, shards: readonly number[] = [0]): Record<string, string> => {
+  const layers = ['platform-controllers', 'platform-configs', 'platform-setup', 'platform-services', 'apps'];
+  for (const shard of shards.filter((s) => s > 0)) layers.push(tenantsLayerOf(shard), appsLayerOf(shard));
+  return Object.fromEntries(layers.map((layer) => [layer, `./dist/${env}/${layer}`]));
+};
 
 export interface FluxEntryProps {
   readonly cluster: ClusterSpec;
+  /** The app shards that hold an app (flux-shards.ts). @default only shard 0 */
+  readonly shards?: readonly number[];
 }
 
 /**
@@ -27,9 +28,10 @@ export interface FluxEntryProps {
 export class FluxEntry extends Chart {
   constructor(scope: Construct, id: string, props: FluxEntryProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const paths = fluxPathsOf(props.cluster.env);
+    const shards = props.shards ?? [0];
+    const paths = fluxPathsOf(props.cluster.env, shards);
     new FluxAppsIdentity(this, 'AppsIdentity');
-    const layer = (name: keyof typeof paths, dependsOn: string[], serviceAccountName?: string, options: Partial<IKustomization['spec']> = {}) => {
+    const layer = (name: string, dependsOn: string[], serviceAccountName?: string, options: Partial<IKustomization['spec']> = {}) => {
       const spec: IKustomization['spec'] = {
         interval: '10m',
         retryInterval: '1m',
@@ -58,5 +60,10 @@ export class FluxEntry extends Chart {
     // The platform layers apply as Flux itself; the apps only as the restricted account, once the
     // controllers layer has made their namespaces and granted that account its rights in each.
     layer('apps', ['platform-controllers', 'platform-configs'], FLUX_APPS_ACCOUNT);
+    // Each further shard: its tenants as Flux once the controllers run, then its apps as flux-apps.
+    for (const shard of shards.filter((s) => s > 0)) {
+      layer(tenantsLayerOf(shard), ['platform-controllers']);
+      layer(appsLayerOf(shard), [tenantsLayerOf(shard), 'platform-configs'], FLUX_APPS_ACCOUNT);
+    }
   }
 }

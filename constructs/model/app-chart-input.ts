@@ -18,9 +18,11 @@ export interface AppChartInput {
   readonly cluster: AppClusterView;
   /** Where the Gateways serve the app's own hosts. */
   readonly gateways: GatewayPlacements;
+  /** The Flux shard whose Kustomizations apply the app's files (flux-shards.ts). */
+  readonly fluxShard: number;
 }
 
-export function appChartInputOf(app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout): AppChartInput {
+export function appChartInputOf(app: ResolvedApp, cluster: ClusterSpec, gateways: GatewayLayout, fluxShard = 0): AppChartInput {
   const ownAccess = cluster.access.apps?.[app.name];
   return {
     app,
@@ -32,5 +34,6 @@ export function appChartInputOf(app: ResolvedApp, cluster: ClusterSpec, gateways
       access: ownAccess ? { apps: { [app.name]: ownAccess } } : {},
     },
     gateways: { placements: new Map(app.hosts.flatMap((host) => (gateways.placements.has(host) ? [[host, gateways.placements.get(host)!] as const] : []))) },
+    fluxShard,
   };
 }

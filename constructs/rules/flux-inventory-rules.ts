@@ -5,8 +5,8 @@ import type { KubeObject } from '../model/kube-object';
  * {"id":"<namespace>_<name>_<group>_<kind>","v":"<version>"} per object (fluxcd/kustomize-controller,
  * api/v1/inventory_types.go). The Kustomization is one object in etcd, which refuses a write above its
  * request limit, 1.5 MiB by default (--max-request-bytes; EKS keeps it): past it, Flux can no longer record
- * what it applied, and stops pruning. A layer that holds an object or more per app grows by some 70 bytes
- * per object: at 1,000 apps the apps layer's inventory is about 1 MB.
+ * what it applied, and stops pruning. Each object takes some 70 bytes; the apps' layers hold at most
+ * FLUX_SHARD_APPS apps each (model/flux-shards.ts), some 50 KB, so this guards the platform's own layers.
  */
 
 /** What a layer's inventory may take of etcd's 1.5 MiB: the rest is the Kustomization's spec, conditions and managedFields. */
@@ -31,7 +31,7 @@ export function fluxInventoryProblems(layers: ReadonlyMap<string, readonly KubeO
       ? []
       : [
           `Flux Kustomization ${layer}: its inventory of ${objects.length} objects would take ${mib(bytes)} of its status, more than the ${mib(INVENTORY_BUDGET_BYTES)} ` +
-            `it may of etcd's 1.5 MiB request limit; split the cluster's apps over two clusters`,
+            `it may of etcd's 1.5 MiB request limit; fewer apps per Flux shard (FLUX_SHARD_APPS in constructs/model/flux-shards.ts) or fewer platform objects in the layer`,
         ];
   });
 }

@@ -22,11 +22,11 @@ export const appFilesOfEach = (inputs: readonly AppChartInput[]): AppFiles[] => 
  * rest, the apps layer.
  */
 export function appFilesOf(input: AppChartInput): AppFiles {
-  const { app, cluster } = input;
+  const { app, cluster, fluxShard } = input;
   const layers = appLayersOf(synthChart((scope) => new WebApp(scope, app.name, input)));
   const access = synthChart((scope) => new FluxAppsTenantAccess(scope, `${app.name}-flux-apps`, { app: app.name, appObjects: layers.apps }));
   return {
-    tenant: { path: tenantFileOf(cluster.env, app.name), objects: [...layers.platform, ...access] },
-    apps: { path: appFileOfEnv(cluster.env, app.name), objects: layers.apps },
+    tenant: { path: tenantFileOf(cluster.env, app.name, fluxShard), objects: [...layers.platform, ...access] },
+    apps: { path: appFileOfEnv(cluster.env, app.name, fluxShard), objects: layers.apps },
   };
 }

@@ -16,6 +16,7 @@ import { addOnsOf } from '../platform/default-add-ons';
 import { clusterGatewaysOf } from '../platform/cluster-gateways';
 import { platformEndpointsOf } from '../platform/internal-endpoint';
 import { EMPTY_LEDGER, gatewayLedgerFileOf, type GatewayLedger } from '../model/gateway-layout';
+import { appsLayerOf, EMPTY_FLUX_SHARD_LEDGER, fluxShardsFileOf, fluxShardsOf, tenantsLayerOf, type FluxShardLedger } from '../model/flux-shards';
 import type { PodGroup } from '../platform/pod-groups';
 import { podLabelsOf, podSpecOf } from '../rules/pod-template';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
@@ -48,9 +49,12 @@ export function buildCluster(
   releases: Releases,
   ledger: GatewayLedger = EMPTY_LEDGER,
   cache?: string,
+  shardLedger: FluxShardLedger = EMPTY_FLUX_SHARD_LEDGER,
 ): OutputFile[] {
   const env = cluster.env;
   const appNames = Object.keys(cluster.apps).sort();
+  // Which Kustomizations apply each app, kept stable by the ledger.
+  const fluxShards = fluxShardsOf(appNames, shardLedger);
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
   const cloud = keptOrBuiltTerraform(cluster, resolved, cache);
   const addOns = addOnsOf({ cluster, apps: resolved });
@@ -65,16 +69,19 @@ export function buildCluster(
     appNames.map((name) => resolved.find((a) => a.name === name)!),
     cluster,
     gateways,
+    fluxShards.shardOf,
     cache,
   );
+  const inShard = (shard: number) => appNames.filter((name) => fluxShards.shardOf.get(name) === shard);
   const files: OutputFile[] = [
-    { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster })) },
+    { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster, shards: fluxShards.shards })) },
     { path: gatewayLedgerFileOf(env), text: `${JSON.stringify(gateways.ledger, null, 2)}\n` },
+    { path: fluxShardsFileOf(env), text: `${JSON.stringify(fluxShards.ledger, null, 2)}\n` },
     { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
     ...appFiles.map((f) => f.tenant),
     kustomizationFor(`dist/${env}/platform-controllers/kustomization.yaml`, [
       'controllers.yaml',
-      ...appNames.map((name) => tenantFileOf(env, name).slice(`dist/${env}/platform-controllers/`.length)),
+      ...inShard(0).map((name) => tenantFileOf(env, name).slice(`dist/${env}/platform-controllers/`.length)),
     ]),
     { path: `dist/${env}/platform-configs/configs.yaml`, objects: configs },
     kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
@@ -83,10 +90,20 @@ export function buildCluster(
     { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },
     kustomizationFor(`dist/${env}/platform-services/kustomization.yaml`, ['services.yaml']),
     ...appFiles.map((f) => f.apps),
-    kustomizationFor(
-      `dist/${env}/apps/kustomization.yaml`,
-      appNames.map((name) => `${name}.yaml`),
-    ),
+    ...fluxShards.shards.flatMap((shard) => [
+      ...(shard > 0
+        ? [
+            kustomizationFor(
+              `dist/${env}/${tenantsLayerOf(shard)}/kustomization.yaml`,
+              inShard(shard).map((name) => `${name}.yaml`),
+            ),
+          ]
+        : []),
+      kustomizationFor(
+        `dist/${env}/${appsLayerOf(shard)}/kustomization.yaml`,
+        inShard(shard).map((name) => `${name}.yaml`),
+      ),
+    ]),
   ];
   const objects = files.filter((f) => f.path.startsWith(`dist/${env}/`)).flatMap((f) => f.objects ?? []);
   const ofApps = new Set(appFiles.flatMap((f) => [f.tenant, f.apps]));
@@ -102,7 +119,7 @@ export function buildCluster(
   const writers = clusterWritersOf(everything, platform.addOns, appNames);
   const clusterWriters = clusterWriteProblems(writers);
   if (clusterWriters.length > 0) throw new SynthError(clusterWriters, `someone besides break-glass and Flux can write across ${cluster.name}`);
-  const inventories = fluxInventoryProblems(fluxLayersOf(env, files));
+  const inventories = fluxInventoryProblems(fluxLayersOf(env, files, fluxShards.shards));
   if (inventories.length > 0) throw new SynthError(inventories, `Flux could not record what it applies in ${cluster.name}`);
   const built = [
     ...files,
@@ -172,9 +189,9 @@ function terraformFile(cluster: ClusterSpec, pending: Pending<string>, apps: rea
 }
 
 /** The objects each Flux Kustomization of the env applies, by its name: those of the files below its path. */
-export function fluxLayersOf(env: string, files: readonly OutputFile[]): Map<string, KubeObject[]> {
+export function fluxLayersOf(env: string, files: readonly OutputFile[], shards?: readonly number[]): Map<string, KubeObject[]> {
   return new Map(
-    Object.entries(fluxPathsOf(env)).map(([layer, fluxPath]) => {
+    Object.entries(fluxPathsOf(env, shards)).map(([layer, fluxPath]) => {
       const below = `${fluxPath.replace(/^\.\//, '')}/`;
       return [layer, files.filter((f) => f.path.startsWith(below)).flatMap((f) => f.objects ?? [])];
     }),

@@ -50,10 +50,11 @@ export function keptOrBuiltAppFiles(
   apps: readonly ResolvedApp[],
   cluster: ClusterSpec,
   gateways: GatewayLayout,
+  fluxShardOf: ReadonlyMap<string, number>,
   cache?: string,
 ): { files: AppFiles[]; keep(): void } {
   const folder = `app-files/${cluster.env}`;
-  const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways));
+  const inputs = apps.map((app) => appChartInputOf(app, cluster, gateways, fluxShardOf.get(app.name)));
   const keys = cache === undefined ? undefined : inputs.map((input) => cacheKeyOf('app-files', input));
   const entryOf = (i: number) => ({ name: inputs[i].app.name, key: keys![i] });
   const kept = inputs.map((input, i) => (keys ? readKept<KeptAppFiles>(cache!, folder, input.app.name, keys[i]) : undefined));

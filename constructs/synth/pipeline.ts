@@ -9,7 +9,7 @@ import { schemaProblems } from '../schemas/schema-validation';
 import { SpecProblem, SynthError } from '../model/spec-error';
 import { buildCluster } from './build-cluster';
 import { withSourceFiles } from './source-files';
-import type { GatewayLedgers } from './gateway-ledger-io';
+import type { FluxShardLedgers, GatewayLedgers } from './ledger-io';
 import { allObjects, type OutputFile } from '../model/kube-object';
 import { writeOutput } from './write-output';
 
@@ -20,6 +20,8 @@ export interface SynthInput {
   readonly releases: Releases;
   /** Each env's gateway ledger (clusters/<env>/gateway-ledger.json): which Gateway holds each host. @default none: placed afresh */
   readonly gatewayLedgers?: GatewayLedgers;
+  /** Each env's Flux shard ledger (clusters/<env>/flux-shards.json): which Kustomizations apply each app. @default none: placed afresh */
+  readonly fluxShardLedgers?: FluxShardLedgers;
   /** The folder where synth keeps each app's files and each cluster's Terraform between runs, by their input and the code (synth-cache.ts). @default none: everything built afresh */
   readonly cache?: string;
 }
@@ -29,7 +31,7 @@ export function buildAll(input: SynthInput): OutputFile[] {
   checkInput(input);
   const perCluster = input.clusters.map((cluster) => ({
     cluster,
-    files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env], input.cache),
+    files: buildCluster(cluster, input.apps, input.releases, input.gatewayLedgers?.[cluster.env], input.cache, input.fluxShardLedgers?.[cluster.env]),
   }));
   // Both output checks run, so one synth reports every schema and policy problem at once.
   const invalid = perCluster.flatMap(({ cluster, files }) => schemaProblems(allObjects(files)).map((p) => `${cluster.name}: ${p}`));

@@ -13,7 +13,7 @@ import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type Clust
 import { RefError, renderedTree, sourcesOf, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
 import { synthCacheOf } from '../../constructs/synth/synth-cache';
-import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
+import { readFluxShardLedgers, readGatewayLedgers } from '../../constructs/synth/ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { promote, release, ReleaseError, type ReleaseOutcome, type Repo } from './release';
 import { RepoBusyError } from './repo-lock';
@@ -109,6 +109,10 @@ export function renderedDiff(repo: Repo, ref?: string): { diffs: ClusterDiff[]; 
       repo.clusters.map((c) => c.env),
     ),
     gatewayLedgers: readGatewayLedgers(
+      repo.root,
+      repo.clusters.map((c) => c.env),
+    ),
+    fluxShardLedgers: readFluxShardLedgers(
       repo.root,
       repo.clusters.map((c) => c.env),
     ),

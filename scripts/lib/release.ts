@@ -24,7 +24,7 @@ import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-dif
 import { renderedTree, sourcesOf, treeOnDisk } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
 import { synthCacheOf } from '../../constructs/synth/synth-cache';
-import { readGatewayLedgers } from '../../constructs/synth/gateway-ledger-io';
+import { readFluxShardLedgers, readGatewayLedgers } from '../../constructs/synth/ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
 import { writeOutput } from '../../constructs/synth/write-output';
 import { withRepoLock, type LockOptions } from './repo-lock';
@@ -197,6 +197,10 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
     apps: repo.apps,
     releases: { ...releases, [env]: releasesFile },
     gatewayLedgers,
+    fluxShardLedgers: readFluxShardLedgers(
+      repo.root,
+      repo.clusters.map((c) => c.env),
+    ),
     cache: synthCacheOf(repo.root),
   });
   const before = treeOnDisk(

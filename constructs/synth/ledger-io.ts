@@ -1,0 +1,65 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EMPTY_FLUX_SHARD_LEDGER, fluxShardsFileOf, type FluxShardLedger } from '../model/flux-shards';
+import { EMPTY_LEDGER, gatewayLedgerFileOf, indexOfGateway, type GatewayLedger } from '../model/gateway-layout';
+import { SynthError } from '../model/spec-error';
+
+// The ledgers synth writes beside each cluster spec and reads back on the next run, so that what it
+// placed once stays where it is: hosts on Gateways, apps in Flux shards.
+
+/** Env → its ledger of which Gateway holds each host's own listener. */
+export type GatewayLedgers = Readonly<Record<string, GatewayLedger>>;
+/** Env → its ledger of each app's Flux shard. */
+export type FluxShardLedgers = Readonly<Record<string, FluxShardLedger>>;
+
+/** Reads `clusters/<env>/gateway-ledger.json` of each env below root; an env without one starts empty. */
+export function readGatewayLedgers(root: string, envs: readonly string[]): GatewayLedgers {
+  return Object.fromEntries([...new Set(envs)].map((env) => [env, readGatewayLedger(root, env)]));
+}
+
+export function readGatewayLedger(root: string, env: string): GatewayLedger {
+  return readLedger(root, env, gatewayLedgerFileOf(env), 'invalid gateway ledger', EMPTY_LEDGER, 'hosts', 'host → Gateway', (gateway) =>
+    typeof gateway !== 'string' || indexOfGateway(gateway) < 0 ? 'is not one of the Gateways (public, public-1, …)' : undefined,
+  );
+}
+
+/** Reads `clusters/<env>/flux-shards.json` of each env below root; an env without one starts empty. */
+export function readFluxShardLedgers(root: string, envs: readonly string[]): FluxShardLedgers {
+  return Object.fromEntries(
+    [...new Set(envs)].map((env) => [
+      env,
+      readLedger(root, env, fluxShardsFileOf(env), 'invalid Flux shard ledger', EMPTY_FLUX_SHARD_LEDGER, 'apps', 'app → shard', (shard) =>
+        Number.isSafeInteger(shard) && (shard as number) >= 0 ? undefined : 'is not a shard number (0, 1, …)',
+      ),
+    ]),
+  );
+}
+
+/** A ledger file's content, where each entry of its `field` object passed `problemOf`; none where the file is missing. */
+function readLedger<T>(
+  root: string,
+  env: string,
+  file: string,
+  heading: string,
+  empty: T,
+  field: string,
+  shape: string,
+  problemOf: (value: unknown) => string | undefined,
+): T {
+  const full = path.join(root, file);
+  if (!fs.existsSync(full)) return empty;
+  const fail = (why: string) => new SynthError([`file "${file}", env "${env}": ${why}; synth writes this file, restore it from git`], heading);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(full, 'utf8'));
+  } catch (error) {
+    throw fail(`is not valid JSON: ${(error as Error).message}`);
+  }
+  const entries = (parsed as Record<string, unknown> | null)?.[field];
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) throw fail(`field "${field}" must be an object of ${shape}`);
+  for (const [key, value] of Object.entries(entries)) {
+    const problem = problemOf(value);
+    if (problem) throw fail(`field "${field}.${key}" = ${JSON.stringify(value)}: ${problem}`);
+  }
+  return parsed as T;
+}

@@ -91,6 +91,14 @@ describe('a ledger that is not what synth wrote stops synth, naming the file', (
     write(text);
     expect(problemsOf()).toEqual([expect.stringMatching(expected)]);
   });
+  test('a shard overfilled by hand', () => {
+    write(JSON.stringify({ apps: Object.fromEntries(names(FLUX_SHARD_APPS + 1).map((n) => [n, 1])) }));
+    expect(problemsOf()).toEqual([
+      `file "clusters/staging/flux-shards.json", env "staging": shard 1 holds ${FLUX_SHARD_APPS + 1} apps, more than ${FLUX_SHARD_APPS}; synth writes this file, restore it from git`,
+    ]);
+    write(JSON.stringify({ apps: Object.fromEntries(names(FLUX_SHARD_APPS).map((n) => [n, 1])) }));
+    expect(problemsOf()).toEqual([]);
+  });
   test('a missing ledger starts empty', () => {
     expect(readFluxShardLedgers(tempDir('no-flux-shard-ledger'), ['staging'])).toEqual({ staging: { apps: {} } });
   });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EMPTY_FLUX_SHARD_LEDGER, fluxShardsFileOf, type FluxShardLedger } from '../model/flux-shards';
+import { EMPTY_FLUX_SHARD_LEDGER, FLUX_SHARD_APPS, fluxShardsFileOf, type FluxShardLedger } from '../model/flux-shards';
 import { EMPTY_LEDGER, gatewayLedgerFileOf, indexOfGateway, type GatewayLedger } from '../model/gateway-layout';
 import { SynthError } from '../model/spec-error';
 
@@ -25,14 +25,29 @@ export function readGatewayLedger(root: string, env: string): GatewayLedger {
 
 /** Reads `clusters/<env>/flux-shards.json` of each env below root; an env without one starts empty. */
 export function readFluxShardLedgers(root: string, envs: readonly string[]): FluxShardLedgers {
-  return Object.fromEntries(
-    [...new Set(envs)].map((env) => [
-      env,
-      readLedger(root, env, fluxShardsFileOf(env), 'invalid Flux shard ledger', EMPTY_FLUX_SHARD_LEDGER, 'apps', 'app → shard', (shard) =>
-        Number.isSafeInteger(shard) && (shard as number) >= 0 ? undefined : 'is not a shard number (0, 1, …)',
-      ),
-    ]),
+  return Object.fromEntries([...new Set(envs)].map((env) => [env, readFluxShardLedger(root, env)]));
+}
+
+function readFluxShardLedger(root: string, env: string): FluxShardLedger {
+  const file = fluxShardsFileOf(env);
+  const heading = 'invalid Flux shard ledger';
+  const ledger = readLedger(root, env, file, heading, EMPTY_FLUX_SHARD_LEDGER, 'apps', 'app → shard', (shard) =>
+    Number.isSafeInteger(shard) && (shard as number) >= 0 ? undefined : 'is not a shard number (0, 1, …)',
   );
+  // Only a hand edit overfills a shard; its Kustomizations would build as slowly as the one layer shards replace.
+  const sizes = new Map<number, number>();
+  for (const shard of Object.values(ledger.apps)) sizes.set(shard, (sizes.get(shard) ?? 0) + 1);
+  const over = [...sizes].filter(([, size]) => size > FLUX_SHARD_APPS).sort(([a], [b]) => a - b);
+  if (over.length > 0) {
+    throw new SynthError(
+      over.map(
+        ([shard, size]) =>
+          `file "${file}", env "${env}": shard ${shard} holds ${size} apps, more than ${FLUX_SHARD_APPS}; synth writes this file, restore it from git`,
+      ),
+      heading,
+    );
+  }
+  return ledger;
 }
 
 /** A ledger file's content, where each entry of its `field` object passed `problemOf`; none where the file is missing. */

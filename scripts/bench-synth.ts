@@ -156,6 +156,29 @@ function measure(cmd: string, args: readonly string[], cwd: string, env: NodeJS.
   }
 }
 
+/**
+ * What Flux's kustomize-controller does first on each Kustomization: a kustomize build of its path
+ * (constructs/model/flux-shards.ts). Timed with the kustomize kubectl embeds, on the path with most objects.
+ */
+function fluxBuildFigure(envDir: string, count: number): string {
+  const paths = fs
+    .readdirSync(envDir)
+    .filter((d) => fs.existsSync(path.join(envDir, d, 'kustomization.yaml')))
+    .map((d) => {
+      const yaml = (dir: string): string[] =>
+        fs
+          .readdirSync(dir, { withFileTypes: true })
+          .flatMap((e) => (e.isDirectory() ? yaml(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []));
+      const objects = yaml(path.join(envDir, d)).reduce((n, f) => n + (fs.readFileSync(f, 'utf8').match(/^kind: /gm)?.length ?? 0), 0);
+      return { dir: d, objects };
+    });
+  const largest = paths.reduce((a, b) => (b.objects > a.objects ? b : a));
+  const head = `Flux at ${count} apps: ${paths.length} Kustomizations; the largest path, ${largest.dir}/ (${largest.objects} objects, the kustomization.yaml files included)`;
+  if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error) return `${head}: build not timed, kubectl is not installed.`;
+  const r = measure('kubectl', ['kustomize', path.join(envDir, largest.dir)], envDir);
+  return `${head}, builds with \`kubectl kustomize\` in ${s(r.wallMs)} s, peak RSS ${mib(r.rssKiB)} MiB (one layer of every app: 1,402 s at 1,000 apps).`;
+}
+
 /** One warm-up run (caches, page cache), then `runs` runs; the median wall time and RSS. */
 function medianOf(runs: number, run: () => Measured): Measured {
   run();
@@ -285,6 +308,8 @@ function main(argv: readonly string[]): void {
       `The ${largest.count}-app synth again, every app kept from the synth before (nothing changed): ` +
         `${s(kept.wallMs)} s wall (${s(keptSynthMs)} s in the last run's process), peak RSS ${mib(kept.rssKiB)} MiB.`,
     );
+    say();
+    say(fluxBuildFigure(path.join(keptRoot, 'dist', CLUSTERS[0].env), largest.count));
     say();
     // One app more, or one fewer, than the kept synth: each run over a copy of its output and cache, taken before
     // the diff runs below keep their changed app.

@@ -35,6 +35,7 @@ import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFor } from './render';
 import { keptOrBuiltAppFiles, keptOrBuiltTerraform, keptOrJudgedPlatformObjects } from './kept-or-built';
 import { keptOrMade } from './synth-cache';
+import { groupedBy } from '../model/grouped-by';
 
 /** The file that points Flux at dist/<env>/; it sits beside the cluster spec. */
 export const fluxEntryFileOf = (env: string): string => `clusters/${env}/flux-kustomizations.yaml`;
@@ -72,7 +73,8 @@ export function buildCluster(
     fluxShards.shardOf,
     cache,
   );
-  const inShard = (shard: number) => appNames.filter((name) => fluxShards.shardOf.get(name) === shard);
+  const appsOfShard = groupedBy(appNames, (name) => fluxShards.shardOf.get(name)!);
+  const inShard = (shard: number) => appsOfShard.get(shard) ?? [];
   const files: OutputFile[] = [
     { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster, shards: fluxShards.shards })) },
     { path: gatewayLedgerFileOf(env), text: `${JSON.stringify(gateways.ledger, null, 2)}\n` },

@@ -4,12 +4,21 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
-import { appsLayerOf, FLUX_SHARD_APPS, fluxShardsFileOf, fluxShardsOf, tenantsLayerOf, type FluxShardLedger } from '../constructs/model/flux-shards';
+import {
+  appsLayerOf,
+  FLUX_SHARD_APPS,
+  fluxShardsFileOf,
+  fluxShardsOf,
+  overfullShardWarnings,
+  tenantsLayerOf,
+  type FluxShardLedger,
+} from '../constructs/model/flux-shards';
 import type { KubeObject, OutputFile } from '../constructs/model/kube-object';
 import { fluxEntryFileOf, fluxLayersOf } from '../constructs/synth/build-cluster';
 import { readFluxShardLedgers } from '../constructs/synth/ledger-io';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { writeOutput } from '../constructs/synth/write-output';
+import { synthesizeEnvs } from '../constructs/synth/synth-envs';
 import { SynthError } from '../constructs/model/spec-error';
 import { scaledInput } from '../scripts/bench-synth';
 import { tempDir } from './support';
@@ -91,16 +100,96 @@ describe('a ledger that is not what synth wrote stops synth, naming the file', (
     write(text);
     expect(problemsOf()).toEqual([expect.stringMatching(expected)]);
   });
-  test('a shard overfilled by hand', () => {
+  test('a shard past the first overfilled by hand; shard 0 may hold the apps of a cluster from before shards', () => {
     write(JSON.stringify({ apps: Object.fromEntries(names(FLUX_SHARD_APPS + 1).map((n) => [n, 1])) }));
     expect(problemsOf()).toEqual([
       `file "clusters/staging/flux-shards.json", env "staging": shard 1 holds ${FLUX_SHARD_APPS + 1} apps, more than ${FLUX_SHARD_APPS}; synth writes this file, restore it from git`,
     ]);
     write(JSON.stringify({ apps: Object.fromEntries(names(FLUX_SHARD_APPS).map((n) => [n, 1])) }));
     expect(problemsOf()).toEqual([]);
+    write(JSON.stringify({ apps: Object.fromEntries(names(FLUX_SHARD_APPS + 1).map((n) => [n, 0])) }));
+    expect(problemsOf()).toEqual([]);
   });
-  test('a missing ledger starts empty', () => {
+  test('a missing ledger, without a committed dist/, starts empty', () => {
     expect(readFluxShardLedgers(tempDir('no-flux-shard-ledger'), ['staging'])).toEqual({ staging: { apps: {} } });
+  });
+});
+
+describe("without a ledger, each app's shard is the apps layer of the committed dist/ that lists it", () => {
+  const layersRoot = (layers: Record<string, string>) => {
+    const root = tempDir('flux-shard-layers');
+    for (const [layer, text] of Object.entries(layers)) {
+      fs.mkdirSync(path.join(root, 'dist', 'staging', layer), { recursive: true });
+      fs.writeFileSync(path.join(root, 'dist', 'staging', layer, 'kustomization.yaml'), text);
+    }
+    return root;
+  };
+  const listing = (apps: readonly string[]) => `# Generated\nkind: Kustomization\nresources:\n${apps.map((a) => `  - ${a}.yaml\n`).join('')}`;
+
+  test('apps/ is shard 0, apps-<n>/ shard n, past FLUX_SHARD_APPS too; no other folder counts', () => {
+    const first = names(FLUX_SHARD_APPS + 5);
+    const root = layersRoot({
+      apps: listing(first),
+      'apps-2': listing(['late-1', 'late-2']),
+      'platform-controllers': listing(['controllers']),
+      'tenants-2': listing(['late-1']),
+    });
+    expect(readFluxShardLedgers(root, ['staging']).staging.apps).toEqual({
+      ...Object.fromEntries(first.map((a) => [a, 0])),
+      'late-1': 2,
+      'late-2': 2,
+    });
+  });
+
+  test.each([
+    [
+      { apps: 'resources: [' },
+      /^file "dist\/staging\/apps\/kustomization.yaml", env "staging": is not valid YAML: .*; synth writes this file, restore it from git$/,
+    ],
+    [
+      { apps: 'resources: shop.yaml' },
+      /^file "dist\/staging\/apps\/kustomization.yaml", env "staging": field "resources" must list the app files of the layer/,
+    ],
+    [
+      { apps: listing(['shop']), 'apps-1': listing(['shop']) },
+      /^file "dist\/staging\/apps-1\/kustomization.yaml", env "staging": lists app "shop", which apps\/ lists too; synth/,
+    ],
+  ])('a committed layer synth did not write stops synth, naming its file: %j', (layers, expected) => {
+    let problems: readonly unknown[] = [];
+    try {
+      readFluxShardLedgers(layersRoot(layers), ['staging']);
+    } catch (error) {
+      problems = (error as SynthError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test('a cluster synthesized before shards, with more apps than one shard holds: its first synth with shards changes its ledger alone, and warns', () => {
+    const input = scaledInput(FLUX_SHARD_APPS + 5);
+    const env = input.clusters[0].env;
+    const apps = input.apps.map((a) => a.name);
+    // Before shards, every app was in shard 0's layers: the layout shard 0 keeps.
+    const before = buildAll({ ...input, fluxShardLedgers: { [env]: { apps: Object.fromEntries(apps.map((a) => [a, 0])) } } });
+    const root = tempDir('flux-shards-before');
+    writeOutput(
+      root,
+      before.filter((f) => f.path !== fluxShardsFileOf(env)),
+    );
+    const ledgers = readFluxShardLedgers(root, [env]);
+    const report = synthesizeEnvs(root, { ...input, fluxShardLedgers: ledgers });
+    expect(report.changed).toEqual([fluxShardsFileOf(env)]);
+    expect(report.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^clusters/${env}/flux-shards.json: Flux shard 0 \\(Kustomizations platform-controllers and apps\\) holds ${apps.length} apps, more than ${FLUX_SHARD_APPS}\\.`,
+        ),
+      ),
+    ]);
+    // A new app goes to the next shard; placed afresh, the apps past the 50th would have moved.
+    expect(fluxShardsOf([...apps, 'zzz'], ledgers[env]).shardOf.get('zzz')).toBe(1);
+    const afresh = fluxShardsOf(apps);
+    expect([...afresh.shardOf.values()].filter((shard) => shard === 1)).toHaveLength(apps.length - FLUX_SHARD_APPS);
+    expect(overfullShardWarnings(env, afresh)).toEqual([]);
   });
 });
 

@@ -16,10 +16,11 @@
  * holds up the apps of its shard, not the cluster's.
  *
  * Shard 0 is the layout this grew from: its tenants in the platform-controllers layer, its apps in the
- * `apps` layer, so no app of an existing cluster moves. Shard n ≥ 1: `tenants-<n>` (applied as Flux) and
- * `apps-<n>` (as flux-apps). An app keeps its shard while it exists; a new app takes the first shard with
- * room, so adding or removing an app never moves another app to another Kustomization (a move would let
- * the old one prune the app's objects).
+ * `apps` layer. Shard n ≥ 1: `tenants-<n>` (applied as Flux) and `apps-<n>` (as flux-apps). An app keeps
+ * its shard while it exists; a new app takes the first shard with room, so adding or removing an app never
+ * moves another app to another Kustomization (a move would let the old one prune the app's objects). Where
+ * no ledger is committed yet, the committed dist/ tells each app's shard (synth/ledger-io.ts): a cluster
+ * synthesized before shards keeps every app in shard 0, past FLUX_SHARD_APPS too (overfullShardWarnings).
  */
 
 /** The apps of one shard at most: kustomize builds a shard's layer (about 500 objects) in about a second. */
@@ -40,6 +41,11 @@ export const FLUX_SHARD_LEDGER_COMMENT =
 export const tenantsLayerOf = (shard: number): string => (shard === 0 ? 'platform-controllers' : `tenants-${shard}`);
 /** The Kustomization that applies a shard's apps. */
 export const appsLayerOf = (shard: number): string => (shard === 0 ? 'apps' : `apps-${shard}`);
+/** The shard whose apps a layer (a folder of dist/<env>/) holds; undefined for any other layer. */
+export function shardOfAppsLayer(layer: string): number | undefined {
+  const match = /^apps(?:-([1-9]\d*))?$/.exec(layer);
+  return match ? Number(match[1] ?? 0) : undefined;
+}
 
 export interface FluxShards {
   /** App → shard, for every app of the cluster. */
@@ -71,4 +77,24 @@ export function fluxShardsOf(apps: readonly string[], previous: FluxShardLedger 
   const shards = [...new Set([0, ...shardOf.values()])].sort((a, b) => a - b);
   const ledger = { $comment: FLUX_SHARD_LEDGER_COMMENT, apps: Object.fromEntries(names.map((n) => [n, shardOf.get(n)!])) };
   return { shardOf, shards, ledger };
+}
+
+/**
+ * The shards that hold more than FLUX_SHARD_APPS apps, as warnings. Synth never fills a shard past it, but
+ * a cluster synthesized before shards came in had every app in shard 0's layers; they stay there, since
+ * moving one would let its old Kustomization prune it (its fences, RBAC and workloads; its namespace and
+ * volumes carry prune: disabled) before the new one applies it.
+ */
+export function overfullShardWarnings(env: string, shards: FluxShards): string[] {
+  const sizes = new Map<number, number>();
+  for (const shard of shards.shardOf.values()) sizes.set(shard, (sizes.get(shard) ?? 0) + 1);
+  return [...sizes]
+    .filter(([, size]) => size > FLUX_SHARD_APPS)
+    .sort(([a], [b]) => a - b)
+    .map(
+      ([shard, size]) =>
+        `${fluxShardsFileOf(env)}: Flux shard ${shard} (Kustomizations ${tenantsLayerOf(shard)} and ${appsLayerOf(shard)}) holds ${size} apps, more than ${FLUX_SHARD_APPS}. ` +
+        `Apps that Flux applied there before shards came in stay, so that none moves; new apps go to other shards, and it shrinks as its apps leave. ` +
+        `kustomize builds its layers slower (100 apps about 4 s, 400 apps about 2 minutes, against a 10-minute timeout).`,
+    );
 }

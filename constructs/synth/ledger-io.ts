@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EMPTY_FLUX_SHARD_LEDGER, FLUX_SHARD_APPS, fluxShardsFileOf, type FluxShardLedger } from '../model/flux-shards';
+import { parse as parseYaml } from 'yaml';
+import { appsLayerOf, EMPTY_FLUX_SHARD_LEDGER, FLUX_SHARD_APPS, fluxShardsFileOf, shardOfAppsLayer, type FluxShardLedger } from '../model/flux-shards';
 import { EMPTY_LEDGER, gatewayLedgerFileOf, indexOfGateway, type GatewayLedger } from '../model/gateway-layout';
 import { SynthError } from '../model/spec-error';
 
@@ -23,7 +24,7 @@ export function readGatewayLedger(root: string, env: string): GatewayLedger {
   );
 }
 
-/** Reads `clusters/<env>/flux-shards.json` of each env below root; an env without one starts empty. */
+/** Reads `clusters/<env>/flux-shards.json` of each env below root; an env without one takes its apps' shards from its committed `dist/<env>/`. */
 export function readFluxShardLedgers(root: string, envs: readonly string[]): FluxShardLedgers {
   return Object.fromEntries([...new Set(envs)].map((env) => [env, readFluxShardLedger(root, env)]));
 }
@@ -31,13 +32,15 @@ export function readFluxShardLedgers(root: string, envs: readonly string[]): Flu
 function readFluxShardLedger(root: string, env: string): FluxShardLedger {
   const file = fluxShardsFileOf(env);
   const heading = 'invalid Flux shard ledger';
+  if (!fs.existsSync(path.join(root, file))) return ledgerOfCommittedLayers(root, env, heading);
   const ledger = readLedger(root, env, file, heading, EMPTY_FLUX_SHARD_LEDGER, 'apps', 'app → shard', (shard) =>
     Number.isSafeInteger(shard) && (shard as number) >= 0 ? undefined : 'is not a shard number (0, 1, …)',
   );
-  // Only a hand edit overfills a shard; its Kustomizations would build as slowly as the one layer shards replace.
+  // Only a hand edit overfills a shard past the first; its Kustomizations would build as slowly as the one
+  // layer shards replace. Shard 0 may hold the apps of a cluster synthesized before shards came in.
   const sizes = new Map<number, number>();
   for (const shard of Object.values(ledger.apps)) sizes.set(shard, (sizes.get(shard) ?? 0) + 1);
-  const over = [...sizes].filter(([, size]) => size > FLUX_SHARD_APPS).sort(([a], [b]) => a - b);
+  const over = [...sizes].filter(([shard, size]) => shard > 0 && size > FLUX_SHARD_APPS).sort(([a], [b]) => a - b);
   if (over.length > 0) {
     throw new SynthError(
       over.map(
@@ -48,6 +51,38 @@ function readFluxShardLedger(root: string, env: string): FluxShardLedger {
     );
   }
   return ledger;
+}
+
+/**
+ * Where no ledger is committed yet, each app's shard is where Flux applies it now: the apps layer of the
+ * committed `dist/<env>/` that lists its file (`apps/` is shard 0, `apps-<n>/` shard n). So the first synth
+ * that keeps a ledger moves no app, also in a cluster synthesized before shards came in, whose `apps/`
+ * holds every app; a move would let the app's old Kustomization prune it before the new one applies it.
+ */
+function ledgerOfCommittedLayers(root: string, env: string, heading: string): FluxShardLedger {
+  const dist = path.join(root, 'dist', env);
+  if (!fs.existsSync(dist)) return EMPTY_FLUX_SHARD_LEDGER;
+  const apps: Record<string, number> = {};
+  for (const layer of fs.readdirSync(dist).sort()) {
+    const shard = shardOfAppsLayer(layer);
+    const file = `dist/${env}/${layer}/kustomization.yaml`;
+    if (shard === undefined || !fs.existsSync(path.join(root, file))) continue;
+    const fail = (why: string) => new SynthError([`file "${file}", env "${env}": ${why}; synth writes this file, restore it from git`], heading);
+    let resources: unknown;
+    try {
+      resources = (parseYaml(fs.readFileSync(path.join(root, file), 'utf8')) as { resources?: unknown } | null)?.resources;
+    } catch (error) {
+      throw fail(`is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string' || !r.endsWith('.yaml')))
+      throw fail('field "resources" must list the app files of the layer (<app>.yaml)');
+    for (const resource of resources as string[]) {
+      const app = resource.slice(0, -'.yaml'.length);
+      if (apps[app] !== undefined) throw fail(`lists app "${app}", which ${appsLayerOf(apps[app])}/ lists too`);
+      apps[app] = shard;
+    }
+  }
+  return { apps };
 }
 
 /** A ledger file's content, where each entry of its `field` object passed `problemOf`; none where the file is missing. */

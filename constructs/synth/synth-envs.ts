@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { newCertificateWarnings } from '../rules/certificate-limits';
+import { fluxShardsOf, overfullShardWarnings } from '../model/flux-shards';
 import { allObjects, type KubeObject, type OutputFile } from '../model/kube-object';
 import { render } from './render';
 import { writeOutput } from './write-output';
@@ -86,11 +87,14 @@ export function synthesizeEnvs(root: string, input: SynthInput, envs?: readonly 
   const files = buildAll({ ...input, clusters });
   const warnings = clusters.flatMap((cluster) => {
     const mine = files.filter((f) => f.path.startsWith(`dist/${cluster.env}/`) && f.objects?.some((o) => o.kind === 'Certificate'));
-    return newCertificateWarnings(
-      cluster,
-      mine.flatMap((f) => objectsOnDisk(root, f)),
-      allObjects(mine),
-    );
+    return [
+      ...newCertificateWarnings(
+        cluster,
+        mine.flatMap((f) => objectsOnDisk(root, f)),
+        allObjects(mine),
+      ),
+      ...overfullShardWarnings(cluster.env, fluxShardsOf(Object.keys(cluster.apps), input.fluxShardLedgers?.[cluster.env])),
+    ];
   });
   const changed = writeOutput(root, files, envs ? { envs } : {});
   return { files, changed, summary: summarize(clusters, files, changed), warnings };

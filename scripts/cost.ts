@@ -1,31 +1,47 @@
 /* npm run cost: the estimated monthly cost of each env, with how each figure was reached. */
-import { APPS } from '../apps';
-import { CLUSTERS } from '../clusters';
-import { synthCloud } from '../constructs/synth/synth-cloud';
-import { estimateCost, renderCost } from '../constructs/reports/cost-estimate';
+import * as path from 'node:path';
+import { estimateCost, NOT_ESTIMATED, renderCost } from '../constructs/reports/cost-estimate';
+import { cloudCountsOf } from '../constructs/reports/cost-inputs';
 import { ASSUMPTIONS, PRICES } from '../constructs/reports/prices';
 import { clusterAppsOf } from '../constructs/model/resolve';
-import { validateInput } from '../constructs/validation/input-validation';
+import { allObjects } from '../constructs/model/kube-object';
 import { SynthError } from '../constructs/model/spec-error';
-import { withSourceFiles } from '../constructs/synth/source-files';
+import { loadSpecs, SpecLoadError } from '../constructs/synth/load-specs';
+import { buildAll } from '../constructs/synth/pipeline';
+import { readFluxShardLedgers, readGatewayLedgers } from '../constructs/synth/ledger-io';
+import { readReleases } from '../constructs/synth/releases-io';
+import { synthCacheOf } from '../constructs/synth/synth-cache';
+import { belongsTo, envsOf } from '../constructs/synth/synth-envs';
+import { terraformFileOf } from '../constructs/synth/terraform-file';
 
+const root = path.resolve(__dirname, '..');
 try {
-  validateInput(CLUSTERS, APPS);
+  const { apps, clusters } = loadSpecs(root);
+  const envs = envsOf(clusters);
+  // What synth would write, built in memory: the counts come from the objects and the Terraform themselves.
+  const files = buildAll({
+    clusters,
+    apps,
+    releases: readReleases(root, envs),
+    gatewayLedgers: readGatewayLedgers(root, envs),
+    fluxShardLedgers: readFluxShardLedgers(root, envs),
+    cache: synthCacheOf(root),
+  });
   console.log(
     `# Estimated monthly cost (${PRICES.currency}, list prices of ${PRICES.region}/${PRICES.offsiteRegion} recorded ${PRICES.takenOn}; see constructs/reports/prices.ts)\n`,
   );
-  for (const cluster of CLUSTERS) {
-    const apps = clusterAppsOf(cluster, APPS);
-    const kmsKeys = Object.keys(synthCloud(cluster, apps).json.resource?.aws_kms_key ?? {}).length;
-    console.log(renderCost(estimateCost(cluster, apps, { kmsKeys }), cluster.env, cluster.nodePool.max, cluster.nodePool.min));
+  for (const cluster of clusters) {
+    const terraform = JSON.parse(files.find((f) => f.path === terraformFileOf(cluster.env))!.text!);
+    const counts = cloudCountsOf(terraform, allObjects(files.filter((f) => belongsTo(f.path, cluster.env))));
+    console.log(renderCost(estimateCost(cluster, clusterAppsOf(cluster, apps), counts), cluster.env, cluster.nodePool.max, cluster.nodePool.min));
   }
   console.log(
     `Assumptions: ${Object.entries(ASSUMPTIONS)
       .map(([k, v]) => `${k} = ${v}`)
-      .join(', ')}. Data transfer to the internet and CloudWatch logs are not included.`,
+      .join(', ')}. ${NOT_ESTIMATED}`,
   );
 } catch (error) {
-  if (!(error instanceof SynthError)) throw error;
-  console.error(withSourceFiles(error, { clusters: CLUSTERS, apps: APPS }).message);
+  if (!(error instanceof SynthError || error instanceof SpecLoadError)) throw error;
+  console.error(`cost: ${error.message}`);
   process.exit(2);
 }

@@ -2,9 +2,14 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { synthCloud } from '../constructs/synth/synth-cloud';
 import { estimateCost } from '../constructs/reports/cost-estimate';
+import { cloudCountsOf, storeSecretsOf, type CloudCounts } from '../constructs/reports/cost-inputs';
 import { PRICES, type Assumptions, type Prices } from '../constructs/reports/prices';
-import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
+import type { KubeObject } from '../constructs/model/kube-object';
 import { clusterAppsOf, resolveApp } from '../constructs/model/resolve';
+import { secretStoreKeyOf } from '../constructs/model/naming';
+import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
+import { fixtureCloudOf, fixtureObjectsOf } from './support';
 
 const staging = CLUSTERS.find((c) => c.env === 'staging')!;
 const shop = APPS.find((a) => a.name === 'shop')!;
@@ -26,8 +31,33 @@ describe('the cost estimate', () => {
     s3OffsitePerGBMonth: 0.01,
     interRegionPerGB: 0.1,
     kmsKeyPerMonth: 1,
+    publicIpv4PerHour: 0.01,
+    hostedZonePerMonth: 0.5,
+    secretPerMonth: 0.4,
+    logIngestionPerGB: 0.5,
+    logStoragePerGBMonth: 0.03,
+    dataEventsPer100k: 0.1,
+    interfaceEndpointPerZoneHour: { 'guardduty-data': 0, 'ecr.api': 0.01 },
   };
-  const assumptions: Assumptions = { natGBPerMonth: 100, nlbLcus: 2, monthlyChangeShare: 0.1, backupToDataRatio: 1.5 };
+  const assumptions: Assumptions = {
+    natGBPerMonth: 100,
+    nlbLcus: 2,
+    monthlyChangeShare: 0.1,
+    backupToDataRatio: 1.5,
+    logGBPerMonth: 30,
+    dataEventsPerMonth: 1_000_000,
+  };
+  const counts: CloudCounts = {
+    kmsKeys: 4,
+    elasticIps: 1,
+    loadBalancerZones: 3,
+    hostedZones: 1,
+    interfaceEndpoints: [{ service: 'guardduty-data', zones: 3 }],
+    logGroups: 1,
+    logRetentionDays: 90,
+    dataEventTrails: 1,
+    storeSecrets: 10,
+  };
   const cluster: ClusterSpec = {
     ...staging,
     nodePool: { instanceTypes: ['t3.large'], capacityType: 'ON_DEMAND', min: 3, max: 4, diskGiB: 20 },
@@ -36,12 +66,18 @@ describe('the cost estimate', () => {
   const app = resolveApp({ ...shop, storage: { ...shop.storage!, expectedGiB: 1000 } }, cluster);
 
   test('adds up a fixed spec by hand', () => {
-    const estimate = estimateCost(cluster, [app], { kmsKeys: 4 }, prices, assumptions);
+    const estimate = estimateCost(cluster, [app], counts, prices, assumptions);
     expect(estimate.lines.map((l) => [l.item, l.monthly])).toEqual([
       ['nodes: 3 × t3.large (on_demand)', 306], // 3 × (1.0 × 100 h + 20 GB × 0.1)
       ['EKS control plane', 10], // 0.1 × 100 h
       ['NAT gateways: 1', 10], // 0.05 × 100 h + 100 GB × 0.05
       ['load balancer: 1 NLB (the one Gateway)', 4], // (0.02 + 2 × 0.01) × 100 h
+      ['public IPv4 addresses: 4', 4], // (1 + 3) × 0.01 × 100 h
+      ['VPC endpoint: guardduty-data in 3 zones', 0],
+      ['Route 53 hosted zones: 1', 0.5],
+      ['Secrets Manager: 10 secrets', 4], // 10 × 0.4
+      ['CloudWatch Logs: 1 log group, kept 90 days', 17.7], // 30 GB × 0.5 + 30 × 90 / 30 GB kept × 0.03
+      ['CloudTrail: S3 data events of the app and backup buckets', 1], // 1,000,000 × 0.1 / 100,000
       ['Elasticsearch volumes: 1 × 30Gi', 3], // 30 GB × 0.1
       ['S3 data: shop', 20], // 1000 GB × 0.02
       ['S3 backups near the cluster', 30], // 1000 × 1.5 × 0.02
@@ -49,27 +85,101 @@ describe('the cost estimate', () => {
       ['S3 backups offsite (eu-west-1)', 15], // 1500 × 0.01
       ['KMS keys: 4', 4],
     ]);
-    expect(estimate.total).toBe(417);
+    expect(estimate.total).toBe(444.2);
     expect(estimate.perExtraNode).toBe(102);
   });
 
   test('spot nodes cost the spot share of on-demand', () => {
-    const spot = estimateCost({ ...cluster, nodePool: { ...cluster.nodePool, capacityType: 'SPOT' } }, [app], { kmsKeys: 4 }, prices, assumptions);
+    const spot = estimateCost({ ...cluster, nodePool: { ...cluster.nodePool, capacityType: 'SPOT' } }, [app], counts, prices, assumptions);
     expect(spot.lines[0].monthly).toBe(3 * (0.5 * 100 + 2)); // 156
   });
 
   test('per-zone NAT gateways are counted like the Terraform counts them', () => {
     for (const real of CLUSTERS) {
       const apps = clusterAppsOf(real, APPS);
-      const terraform = synthCloud(real, apps).json.resource!;
-      const estimate = estimateCost(real, apps, { kmsKeys: Object.keys(terraform.aws_kms_key).length });
-      expect(estimate.lines.find((l) => l.item.startsWith('NAT gateways'))!.item).toBe(`NAT gateways: ${Object.keys(terraform.aws_nat_gateway).length}`);
+      const terraform = synthCloud(real, apps).json;
+      const estimate = estimateCost(real, apps, cloudCountsOf(terraform, []));
+      expect(estimate.lines.find((l) => l.item.startsWith('NAT gateways'))!.item).toBe(
+        `NAT gateways: ${Object.keys(terraform.resource!.aws_nat_gateway).length}`,
+      );
     }
   });
 
   test('an instance type without a price is an error, not a zero', () => {
-    expect(() => estimateCost({ ...cluster, nodePool: { ...cluster.nodePool, instanceTypes: ['x9.huge'] } }, [app], { kmsKeys: 4 })).toThrow(
+    expect(() => estimateCost({ ...cluster, nodePool: { ...cluster.nodePool, instanceTypes: ['x9.huge'] } }, [app], counts)).toThrow(
       'cost: no price for instance type x9.huge; add it to constructs/model/instance-types.ts',
     );
+  });
+
+  test('an interface endpoint costs its hours in each zone, and one without a price is an error, not a zero', () => {
+    const withEcr = { ...counts, interfaceEndpoints: [{ service: 'ecr.api', zones: 2 }] };
+    expect(estimateCost(cluster, [app], withEcr, prices, assumptions).lines.find((l) => l.item.startsWith('VPC endpoint'))).toEqual({
+      item: 'VPC endpoint: ecr.api in 2 zones',
+      how: '2 × $0.01/h × 100 h',
+      monthly: 2,
+    });
+    expect(() => estimateCost(cluster, [app], { ...counts, interfaceEndpoints: [{ service: 'sts', zones: 3 }] }, prices, assumptions)).toThrow(
+      'cost: no price for the interface VPC endpoint of sts; add it to constructs/reports/prices.ts',
+    );
+  });
+});
+
+describe("what the estimate counts in a cluster's output", () => {
+  for (const fixture of CLUSTERS) {
+    describe(fixture.env, () => {
+      const terraform = fixtureCloudOf(fixture);
+      const objects = fixtureObjectsOf(fixture.env);
+      const counts = cloudCountsOf(terraform, objects);
+
+      test('every interface endpoint the Terraform makes has a price, so the estimate of the real output adds up', () => {
+        expect(counts.interfaceEndpoints.length).toBeGreaterThan(0);
+        expect(() => estimateCost(fixture, clusterAppsOf(fixture, APPS), counts)).not.toThrow();
+      });
+
+      test("a public address per NAT gateway, and one per zone for the Gateway's NLB, which is internet-facing and pins no subnet", () => {
+        expect(counts.elasticIps).toBe(Object.keys(terraform.resource.aws_nat_gateway).length);
+        expect(counts.loadBalancerZones).toBe(cloudSettingsOf(fixture).network.zones.length);
+        const proxy = objects.find((o) => o.kind === 'EnvoyProxy')!;
+        const annotations = (proxy.spec as { provider: { kubernetes: { envoyService: { annotations: Record<string, string> } } } }).provider.kubernetes
+          .envoyService.annotations;
+        expect(annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internet-facing');
+        expect(Object.keys(annotations).filter((k) => /subnets|eip-allocations/.test(k))).toEqual([]);
+      });
+
+      test("the secrets are the store's keys the cluster reads, each once, all under the env's prefix", () => {
+        const keys = storeSecretsOf(objects);
+        expect(counts.storeSecrets).toBe(keys.size);
+        for (const key of keys) expect(key.startsWith(secretStorePrefixOf(fixture.env))).toBe(true);
+        for (const name of Object.keys(fixture.apps)) {
+          for (const ref of APPS.find((a) => a.name === name)!.secrets ?? []) expect(keys).toContain(secretStoreKeyOf(fixture.env, name, ref.secret));
+        }
+      });
+
+      test('the trail records S3 data events, and the log groups keep their logs for their retention', () => {
+        expect(counts.dataEventTrails).toBe(1);
+        expect(counts.logRetentionDays).toBeGreaterThan(0);
+        const managementOnly = structuredClone(terraform);
+        for (const trail of Object.values(managementOnly.resource.aws_cloudtrail) as { advanced_event_selector: unknown[] }[]) {
+          trail.advanced_event_selector = trail.advanced_event_selector.slice(0, 1);
+        }
+        expect(cloudCountsOf(managementOnly, objects).dataEventTrails).toBe(0);
+      });
+    });
+  }
+
+  test('a secret read by several ExternalSecrets, or for several properties, is one secret; one on another store is none', () => {
+    const externalSecret = (name: string, store: { kind: string; name: string }, keys: string[]): KubeObject => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name, namespace: 'shop' },
+      spec: { secretStoreRef: store, data: keys.map((key, i) => ({ secretKey: `k${i}`, remoteRef: { key, property: `p${i}` } })) },
+    });
+    const shared = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
+    const keys = storeSecretsOf([
+      externalSecret('a', shared, ['webapps/prod/shop/database', 'webapps/prod/shop/database']),
+      externalSecret('b', shared, ['webapps/prod/shop/database', 'webapps/prod/shop/payment']),
+      externalSecret('ca', { kind: 'SecretStore', name: 'elasticsearch-ca' }, ['logs-es-http-certs-public']),
+    ]);
+    expect([...keys]).toEqual(['webapps/prod/shop/database', 'webapps/prod/shop/payment']);
   });
 });

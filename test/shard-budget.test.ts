@@ -24,6 +24,7 @@ import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { SynthError } from '../constructs/model/spec-error';
 import { buildAll } from '../constructs/synth/pipeline';
 import { estimateCost, renderCost } from '../constructs/reports/cost-estimate';
+import { cloudCountsOf } from '../constructs/reports/cost-inputs';
 import { renderOverview } from '../constructs/reports/cluster-overview';
 import { REAL_RELEASES, synthProblemsOf } from './support';
 
@@ -106,7 +107,7 @@ describe('where the estimate is shown', () => {
   const line = renderShardLine(logLayoutOf(fixture.cluster, apps).estimate, logLayoutOf(fixture.cluster, apps).budget);
 
   test('npm run cost prints it, and prices the volumes of the derived data nodes', () => {
-    const estimate = estimateCost(fixture.cluster, apps, { kmsKeys: 1 });
+    const estimate = estimateCost(fixture.cluster, apps, cloudCountsOf({}, []));
     expect(estimate.lines.map((l) => l.item)).toContain('Elasticsearch volumes: 11 × 100Gi');
     expect(renderCost(estimate, 'prod', 30, 3)).toContain(`Log shards: ${line}.`);
   });

@@ -5,6 +5,7 @@ import { eckDefaults } from '../platform/eck';
 import { logLayoutOf } from '../platform/eck-sizing';
 import { parseQuantity } from '../model/quantity';
 import { ASSUMPTIONS, PRICES, type Assumptions, type Prices } from './prices';
+import type { CloudCounts } from './cost-inputs';
 
 /** One line of the estimate: what it is, how it was reached, and what it costs a month. */
 export interface CostLine {
@@ -27,11 +28,6 @@ const round = (n: number) => Math.round(n * 100) / 100;
 const money = (n: number) => `$${n.toFixed(2)}`;
 /** A unit price as listed, e.g. $0.0864. */
 const rate = (n: number) => `$${n}`;
-
-/** What the estimate counts in the synthesized Terraform rather than in the spec. */
-export interface CloudCounts {
-  readonly kmsKeys: number;
-}
 
 /** The monthly estimate of one cluster at its node pool's minimum, from the model and the price table. */
 export function estimateCost(
@@ -56,6 +52,8 @@ export function estimateCost(
   const dataGiB = apps.reduce((sum, a) => sum + (a.storage?.expectedGiB ?? 0), 0);
   const backupGiB = dataGiB * assumptions.backupToDataRatio;
   const changedGiB = backupGiB * assumptions.monthlyChangeShare;
+  const publicIps = cloud.elasticIps + cloud.loadBalancerZones;
+  const keptLogGB = (assumptions.logGBPerMonth * cloud.logRetentionDays) / 30;
 
   const lines: CostLine[] = [
     {
@@ -74,6 +72,51 @@ export function estimateCost(
       how: `(${rate(prices.nlbPerHour)}/h + ${assumptions.nlbLcus} LCU (assumed) × ${rate(prices.nlbLcuPerHour)}/h) × ${h} h`,
       monthly: (prices.nlbPerHour + assumptions.nlbLcus * prices.nlbLcuPerHour) * h,
     },
+    {
+      item: `public IPv4 addresses: ${publicIps}`,
+      how: `(${cloud.elasticIps} Elastic IPs of the NAT gateways + ${cloud.loadBalancerZones} of the NLB, one per zone) × ${rate(prices.publicIpv4PerHour)}/h × ${h} h`,
+      monthly: publicIps * prices.publicIpv4PerHour * h,
+    },
+    ...cloud.interfaceEndpoints.map(({ service, zones }) => {
+      const perZoneHour = prices.interfaceEndpointPerZoneHour[service];
+      if (perZoneHour === undefined) throw new Error(`cost: no price for the interface VPC endpoint of ${service}; add it to constructs/reports/prices.ts`);
+      return {
+        item: `VPC endpoint: ${service} in ${zones} zones`,
+        how:
+          perZoneHour === 0
+            ? '$0/h: AWS does not bill this endpoint (the source is in constructs/reports/prices.ts)'
+            : `${zones} × ${rate(perZoneHour)}/h × ${h} h`,
+        monthly: zones * perZoneHour * h,
+      };
+    }),
+    {
+      item: `Route 53 hosted zones: ${cloud.hostedZones}`,
+      how: `${cloud.hostedZones} × ${rate(prices.hostedZonePerMonth)}`,
+      monthly: cloud.hostedZones * prices.hostedZonePerMonth,
+    },
+    {
+      item: `Secrets Manager: ${cloud.storeSecrets} secrets`,
+      how: `${cloud.storeSecrets} (read by the cluster's ExternalSecrets) × ${rate(prices.secretPerMonth)}`,
+      monthly: cloud.storeSecrets * prices.secretPerMonth,
+    },
+    ...(cloud.logGroups > 0
+      ? [
+          {
+            item: `CloudWatch Logs: ${cloud.logGroups} log group${cloud.logGroups === 1 ? '' : 's'}, kept ${cloud.logRetentionDays} days`,
+            how: `${assumptions.logGBPerMonth} GB a month (assumed) × ${rate(prices.logIngestionPerGB)} + ${round(keptLogGB)} GB kept × ${rate(prices.logStoragePerGBMonth)}`,
+            monthly: assumptions.logGBPerMonth * prices.logIngestionPerGB + keptLogGB * prices.logStoragePerGBMonth,
+          },
+        ]
+      : []),
+    ...(cloud.dataEventTrails > 0
+      ? [
+          {
+            item: 'CloudTrail: S3 data events of the app and backup buckets',
+            how: `${cloud.dataEventTrails} × ${assumptions.dataEventsPerMonth.toLocaleString('en-US')} events a month (assumed) × ${rate(prices.dataEventsPer100k)} per 100,000`,
+            monthly: (cloud.dataEventTrails * assumptions.dataEventsPerMonth * prices.dataEventsPer100k) / 100_000,
+          },
+        ]
+      : []),
     {
       item: `Elasticsearch volumes: ${logs.dataNodes} × ${es.storage}`,
       how: `${esGiB} GB gp3 × ${rate(prices.ebsGp3PerGBMonth)}`,
@@ -115,6 +158,12 @@ export function estimateCost(
     logShards: renderShardLine(logs.estimate, logs.budget),
   };
 }
+
+/** What the estimate leaves out: each depends on use the specs do not tell. */
+export const NOT_ESTIMATED =
+  'Not included, as each depends on use: data transfer to the internet and between zones, S3 requests, GuardDuty ' +
+  '(billed by the events and flow logs it analyzes and the vCPUs its runtime agent watches, free for its first 30 days), ' +
+  "the VPC flow logs' delivery to S3, Secrets Manager API calls and Route 53 queries.";
 
 /** The estimate as a Markdown table, with each figure's derivation. */
 export function renderCost(estimate: CostEstimate, env: string, maxNodes: number, minNodes: number): string {

@@ -74,7 +74,7 @@ export function estimateCost(
     },
     {
       item: `public IPv4 addresses: ${publicIps}`,
-      how: `(${cloud.elasticIps} Elastic IPs of the NAT gateways + ${cloud.loadBalancerZones} of the NLB, one per zone) × ${rate(prices.publicIpv4PerHour)}/h × ${h} h`,
+      how: `(${cloud.elasticIps} Elastic IPs, the NAT gateways', + ${cloud.loadBalancerZones} of the NLB, one per zone) × ${rate(prices.publicIpv4PerHour)}/h × ${h} h`,
       monthly: publicIps * prices.publicIpv4PerHour * h,
     },
     ...cloud.interfaceEndpoints.map(({ service, zones }) => {

@@ -261,6 +261,28 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     'subnet Network_Public2_11F1573E is public (routed to the internet gateway)',
   ],
   [
+    'nodes that reach S3 through NAT: no gateway endpoint',
+    broken((r) => {
+      delete r.aws_vpc_endpoint['Network_S3Endpoint_635CABAC'];
+    }),
+    'subnet Network_Private0_90286E04 reaches S3 through NAT, which bills every GB: no S3 gateway endpoint on its route table',
+  ],
+  [
+    'a node subnet whose route table the S3 gateway endpoint leaves out',
+    broken((r) => {
+      const endpoint = r.aws_vpc_endpoint['Network_S3Endpoint_635CABAC'];
+      endpoint.route_table_ids = endpoint.route_table_ids.slice(0, 2);
+    }),
+    'subnet Network_Private2_74EF3D2E reaches S3 through NAT, which bills every GB: no S3 gateway endpoint on its route table',
+  ],
+  [
+    'an S3 endpoint that is an interface, not a gateway',
+    broken((r) => {
+      r.aws_vpc_endpoint['Network_S3Endpoint_635CABAC'].vpc_endpoint_type = 'Interface';
+    }),
+    'subnet Network_Private1_905F40B7 reaches S3 through NAT, which bills every GB: no S3 gateway endpoint on its route table',
+  ],
+  [
     'EC2.15: a subnet hands out public IPs',
     broken((r) => {
       r.aws_subnet['Network_Private0_90286E04'].map_public_ip_on_launch = true;

@@ -94,7 +94,7 @@ export class CloudStack extends TerraformStack {
     const accountId = account.accountId;
     new AccountGuardrails(this, 'AccountGuardrails');
 
-    const network = new Network(this, 'Network', { clusterName: cluster.name, ...settings.network });
+    const network = new Network(this, 'Network', { clusterName: cluster.name, region: cluster.region, ...settings.network });
     const privateSubnetIds = network.privateSubnets.map((s) => s.id);
     const eks = new EksCluster(this, 'Cluster', {
       name: cluster.name,

@@ -7,6 +7,7 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { formatCidr, parseCidr } from '../model/cidr';
 import { privateSubnetOf, publicSubnetOf } from './vpc-layout';
@@ -14,6 +15,8 @@ import { privateSubnetOf, publicSubnetOf } from './vpc-layout';
 export interface NetworkProps {
   /** Names the VPC and tags the subnets for the cluster's load balancers. */
   readonly clusterName: string;
+  /** Where S3's gateway endpoint is: the cluster's region. */
+  readonly region: string;
   /** A /16, already validated. */
   readonly vpcCidr: string;
   /** Three availability zones. */
@@ -25,7 +28,7 @@ export interface NetworkProps {
 /**
  * A VPC over three zones. Nodes sit in private subnets and reach the internet through NAT; they get no
  * public IPs. The public subnets exist only for the one internet-facing load balancer. The default
- * security group allows nothing.
+ * security group allows nothing. S3 in the region is reached through a gateway endpoint, not NAT.
  */
 export class Network extends Construct {
   readonly vpc: Vpc;
@@ -54,6 +57,7 @@ export class Network extends Construct {
     new Route(this, 'PublicDefaultRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: internetGateway.id });
 
     const natGateways: NatGateway[] = [];
+    const privateRouteTables: RouteTable[] = [];
     zones.forEach((zone, i) => {
       const publicSubnet = new Subnet(this, `Public${i}`, {
         vpcId: this.vpc.id,
@@ -94,6 +98,19 @@ export class Network extends Construct {
       });
       new RouteTableAssociation(this, `Private${i}RoutesAssociation`, { subnetId: privateSubnet.id, routeTableId: routes.id });
       this.privateSubnets.push(privateSubnet);
+      privateRouteTables.push(routes);
+    });
+
+    // The bucket mounts, the backups and the image layers ECR serves all read and write S3 in the region: through
+    // NAT, each GB would cost NAT's processing fee, twice for a backup. A gateway endpoint costs nothing and keeps
+    // S3's public addresses, so the NetworkPolicies that let pods reach S3 on 443 still match. Its policy is the
+    // default (the roles decide): a narrower one would have to name the AWS-owned buckets ECR and the add-ons pull from.
+    new VpcEndpoint(this, 'S3Endpoint', {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${props.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: privateRouteTables.map((t) => t.id),
+      tags: name('s3'),
     });
   }
 }

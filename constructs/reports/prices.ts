@@ -86,7 +86,10 @@ export interface Assumptions {
 }
 
 export const ASSUMPTIONS: Assumptions = {
-  /** GB through the NAT gateways per month (image pulls, AWS APIs outside VPC endpoints, outbound HTTPS). */
+  /**
+   * GB through the NAT gateways per month: images from registries other than ECR, AWS APIs, the apps'
+   * outbound HTTPS. S3 in the region, ECR's image layers included, goes through the free gateway endpoint.
+   */
   natGBPerMonth: 200,
   /** Load balancer capacity units used on average. */
   nlbLcus: 1,

@@ -223,7 +223,10 @@ export function eksProblems(json: TerraformJson, cluster: CloudCluster): string[
   return problems;
 }
 
-/** At least 3 nodes over 3 zones in private subnets, IMDSv2 with hop limit 1, encrypted volumes. */
+/**
+ * At least 3 nodes over 3 zones in private subnets, each routed to S3 through a gateway endpoint (else NAT bills
+ * every GB of the bucket mounts and backups), IMDSv2 with hop limit 1, encrypted volumes.
+ */
 export function nodeProblems(json: TerraformJson): string[] {
   const problems: string[] = [];
   const groups = resourcesOf(json, 'aws_eks_node_group');
@@ -235,6 +238,11 @@ export function nodeProblems(json: TerraformJson): string[] {
       .map(([, r]) => r.route_table_id),
   );
   const routeTableOf = (subnetRef: string) => resourcesOf(json, 'aws_route_table_association').find(([, a]) => a.subnet_id === subnetRef)?.[1].route_table_id;
+  const s3RouteTables = new Set(
+    resourcesOf(json, 'aws_vpc_endpoint')
+      .filter(([, e]) => e.vpc_endpoint_type === 'Gateway' && /^com\.amazonaws\.[a-z0-9-]+\.s3$/.test(e.service_name))
+      .flatMap(([, e]) => asList(e.route_table_ids) as string[]),
+  );
 
   for (const [name, group] of groups) {
     const say = (problem: string) => problems.push(`node group ${name}: ${problem}`);
@@ -252,6 +260,8 @@ export function nodeProblems(json: TerraformJson): string[] {
       zones.add(subnet.availability_zone);
       if (subnet.map_public_ip_on_launch === true) say(`subnet ${subnet.name} gives nodes public IPs`);
       if (igwRouteTables.has(routeTableOf(subnetRef))) say(`subnet ${subnet.name} is public (routed to the internet gateway)`);
+      else if (!s3RouteTables.has(routeTableOf(subnetRef)))
+        say(`subnet ${subnet.name} reaches S3 through NAT, which bills every GB: no S3 gateway endpoint on its route table`);
     }
     if (zones.size < 3) say(`spreads over ${zones.size} availability zones, not 3`);
 

@@ -33,7 +33,8 @@ try {
   for (const cluster of clusters) {
     const terraform = JSON.parse(files.find((f) => f.path === terraformFileOf(cluster.env))!.text!);
     const counts = cloudCountsOf(terraform, allObjects(files.filter((f) => belongsTo(f.path, cluster.env))));
-    console.log(renderCost(estimateCost(cluster, clusterAppsOf(cluster, apps), counts), cluster.env, cluster.nodePool.max, cluster.nodePool.min));
+    const estimate = estimateCost(cluster, clusterAppsOf(cluster, apps), counts);
+    console.log(renderCost(estimate, cluster.env, cluster.nodePool.max, cluster.nodePool.min, cluster.costBudget?.monthlyUsd));
   }
   console.log(
     `Assumptions: ${Object.entries(ASSUMPTIONS)

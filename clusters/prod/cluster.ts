@@ -20,6 +20,9 @@ export const prod: ClusterSpec = {
     email: { to: ['ops@example.com'], from: 'alerts-prod@example.com', smtpHost: 'smtp.example.com', smtpPort: 587, credentialsSecret: 'alerting-smtp' },
     chat: { service: 'slack', webhookSecret: 'alerting-chat-webhook' },
   },
+  // Set it to what the servers this env replaces cost a month, in USD: AWS Budgets then emails
+  // alerting.email.to as the month nears it (docs/alerts.md), and `npm run cost` compares its estimate.
+  // costBudget: { monthlyUsd: 1500 },
   // Placeholders (AWS documentation account ids): the SSO roles of the customer's staff and agency.
   access: {
     people: {

@@ -25,6 +25,7 @@ import { AuditTrail } from './audit-trail';
 import { BackupJobRoles } from './backup-job-roles';
 import { BackupVault } from './backup-vault';
 import { CloudAlerts } from './cloud-alerts';
+import { CostBudget } from './cost-budget';
 import { DnsZone, hostedZoneArnOf } from './dns-zone';
 import { EksAddons } from './eks-addons';
 import { EksCluster } from './eks-cluster';
@@ -139,6 +140,8 @@ export class CloudStack extends TerraformStack {
       accountId,
     });
     new CloudAlerts(this, 'CloudAlerts', { clusterName: cluster.name, accountId, emails: cluster.alerting?.email.to ?? [], nearBackups: vault.near });
+    if (cluster.costBudget)
+      new CostBudget(this, 'CostBudget', { clusterName: cluster.name, monthlyUsd: cluster.costBudget.monthlyUsd, emails: cluster.alerting?.email.to ?? [] });
 
     const dataKey = new EncryptionKey(this, 'AppDataKey', {
       alias: `${cluster.name}-app-data`,

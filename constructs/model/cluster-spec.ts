@@ -117,6 +117,18 @@ export interface ClusterSpec {
   readonly terraformState?: TerraformStateSpec;
   /** The Elasticsearch of the logs. @default see ElasticsearchSpec */
   readonly elasticsearch?: ElasticsearchSpec;
+  /** What the env may cost a month, watched by AWS Budgets. @default no budget */
+  readonly costBudget?: CostBudgetSpec;
+}
+
+/**
+ * A monthly cost budget for the env's AWS account (each cluster has its account to itself): say what the
+ * servers it replaces cost. AWS Budgets emails `alerting.email.to` when the month's actual cost passes 80 %
+ * of it, and when AWS forecasts the month past 100 %; `npm run cost` sets its estimate against it.
+ */
+export interface CostBudgetSpec {
+  /** In USD, e.g. `1200` or `1249.50`. */
+  readonly monthlyUsd: number;
 }
 
 export interface ElasticsearchSpec {

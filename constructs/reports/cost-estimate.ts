@@ -165,8 +165,9 @@ export const NOT_ESTIMATED =
   '(billed by the events and flow logs it analyzes and the vCPUs its runtime agent watches, free for its first 30 days), ' +
   "the VPC flow logs' delivery to S3, Secrets Manager API calls and Route 53 queries.";
 
-/** The estimate as a Markdown table, with each figure's derivation. */
-export function renderCost(estimate: CostEstimate, env: string, maxNodes: number, minNodes: number): string {
+/** The estimate as a Markdown table, with each figure's derivation, and against the env's budget where it has one. */
+export function renderCost(estimate: CostEstimate, env: string, maxNodes: number, minNodes: number, budgetUsd?: number): string {
+  const atMax = round(estimate.total + (maxNodes - minNodes) * estimate.perExtraNode);
   return [
     `## ${env} (${estimate.cluster})`,
     '',
@@ -175,9 +176,17 @@ export function renderCost(estimate: CostEstimate, env: string, maxNodes: number
     ...estimate.lines.map((l) => `| ${l.item} | ${l.how} | ${money(l.monthly)} |`),
     `| **total at ${minNodes} nodes** | | **${money(estimate.total)}** |`,
     '',
-    `Each node the autoscaler adds costs ${money(estimate.perExtraNode)} a month; at the node pool's max of ${maxNodes}: ${money(round(estimate.total + (maxNodes - minNodes) * estimate.perExtraNode))}.`,
+    `Each node the autoscaler adds costs ${money(estimate.perExtraNode)} a month; at the node pool's max of ${maxNodes}: ${money(atMax)}.`,
     '',
+    ...(budgetUsd === undefined ? [] : [budgetLine(budgetUsd, estimate.total, minNodes, atMax, maxNodes), '']),
     `Log shards: ${estimate.logShards}.`,
     '',
   ].join('\n');
+}
+
+/** The estimate against `costBudget`, which AWS Budgets watches (cloud/cost-budget.ts). */
+function budgetLine(budgetUsd: number, atMin: number, minNodes: number, atMax: number, maxNodes: number): string {
+  const share = (n: number) => `${Math.round((100 * n) / budgetUsd)} %`;
+  const verdict = atMin > budgetUsd ? ' **Over budget already at the minimum.**' : atMax > budgetUsd ? ' Over budget once the autoscaler nears the max.' : '';
+  return `Budget (\`costBudget\`, watched by AWS Budgets): ${money(budgetUsd)} a month; the estimate is ${share(atMin)} of it at ${minNodes} nodes and ${share(atMax)} at ${maxNodes}.${verdict}`;
 }

@@ -12,6 +12,7 @@ import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/reso
 import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
 import { checkAccess } from './access-validation';
 import { checkAppAlerts, checkClusterAlerting, EMAIL } from './alert-validation';
+import { checkCostBudget } from './cost-budget-validation';
 import { checkDataPath } from './data-validation';
 import { envNameProblem } from './env-names';
 import { checkMountPaths } from './mount-paths';
@@ -53,6 +54,7 @@ export function validateInput(clusters: readonly ClusterSpec[], apps: readonly A
     problems.push(...checkClusterFields(cluster));
     problems.push(...checkCluster(cluster, apps));
     problems.push(...checkClusterAlerting(cluster));
+    problems.push(...checkCostBudget(cluster));
   }
   problems.push(...checkVpcRanges(clusters, apps));
   if (problems.length > 0) throw new SynthError(problems);

@@ -15,6 +15,7 @@ import type {
   AppOverride,
   BackupVaultSpec,
   ClusterSpec,
+  CostBudgetSpec,
   DataSpec,
   InternalAccessSpec,
   NetworkSpec,
@@ -104,6 +105,7 @@ const CLUSTER_FIELDS = {
   backupVault: { nearNoncurrentDays: true, objectLockMode: true, objectLockDays: true } satisfies ShapeOf<BackupVaultSpec>,
   terraformState: { bucket: true, region: true } satisfies ShapeOf<TerraformStateSpec>,
   elasticsearch: { dataNodes: true } satisfies ShapeOf<ElasticsearchSpec>,
+  costBudget: { monthlyUsd: true } satisfies ShapeOf<CostBudgetSpec>,
   dnsZoneId: true,
 } satisfies ShapeOf<ClusterSpec>;
 

@@ -6,6 +6,7 @@ import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from '../../cloud/add-o
 import { acmeChallengeRecordOf, AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from '../../cloud/add-on-policies';
 import { appDataProblems } from './app-data-rules';
 import { cloudAlertProblems } from './cloud-alert-rules';
+import { costBudgetProblems } from './cost-budget-rules';
 import { dataDeletionProblems } from './backup-job-rules';
 import { hostedZoneArnOf } from '../../cloud/dns-zone';
 import { eksAddonProblems } from './eks-addon-rules';
@@ -66,6 +67,7 @@ export function cloudProblems(json: TerraformJson, cluster: CloudCluster, apps: 
     ...keyPolicyProblems(json, cluster),
     ...guardrailProblems(json, cluster),
     ...cloudAlertProblems(json, cluster),
+    ...costBudgetProblems(json, cluster),
     ...dnsZoneProblems(json, cluster),
     ...addOnRoleProblems(json, cluster),
     ...sensitiveGrantProblems(json, cluster),

@@ -34,6 +34,8 @@ export class CostBudget extends Construct {
       name: costBudgetOf(props.clusterName),
       budgetType: 'COST',
       timeUnit: 'MONTHLY',
+      // AWS answers "1200.0" for "1200"; the provider compares the two as amounts (limit_amount's
+      // DiffSuppressFunc, suppressEquivalentBudgetLimitAmount, in internal/service/budgets/budget.go), so no plan shows a change.
       limitAmount: String(props.monthlyUsd),
       limitUnit: 'USD',
       notification: [notification('ACTUAL', BUDGET_ACTUAL_PERCENT), notification('FORECASTED', BUDGET_FORECAST_PERCENT)],

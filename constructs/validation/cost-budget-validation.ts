@@ -3,7 +3,7 @@ import { SpecProblem } from '../model/spec-error';
 
 /** Far above any env this platform runs; a figure past it is a typo (cents for dollars, say). */
 export const MAX_MONTHLY_BUDGET_USD = 1_000_000;
-/** AWS Budgets takes at most 10 email subscribers per notification (AWS Budgets user guide, "Quotas and restrictions"). */
+/** "A notification can have one SNS subscriber and up to 10 email subscribers" (AWS Budgets API reference, NotificationWithSubscribers). */
 export const MAX_BUDGET_EMAILS = 10;
 
 /** The cost budget: a sum of dollars and cents AWS Budgets takes, and receivers it can email. */

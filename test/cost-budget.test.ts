@@ -29,6 +29,12 @@ describe('the cost budget in the cluster spec', () => {
     ]);
   });
 
+  test.each([1200, null])('refuses %p in place of { monthlyUsd }', (value) => {
+    expect(checkCostBudget({ ...prod, costBudget: value as never }).map(String)).toEqual([
+      `${PRD}: field "costBudget" = ${JSON.stringify(value)}: must be { monthlyUsd: <amount in USD> }`,
+    ]);
+  });
+
   test('refuses more receivers than AWS Budgets emails', () => {
     const to = Array.from({ length: 11 }, (_, i) => `ops${i}@example.com`);
     const cluster = { ...prod, alerting: { ...prod.alerting!, email: { ...prod.alerting!.email, to } } };

@@ -11,6 +11,7 @@ export function checkCostBudget(cluster: ClusterSpec): SpecProblem[] {
   const budget = cluster.costBudget;
   if (budget === undefined) return [];
   const at = { cluster: cluster.name };
+  if (typeof budget !== 'object' || budget === null) return [new SpecProblem(at, 'costBudget', budget, 'must be { monthlyUsd: <amount in USD> }')];
   const usd = budget.monthlyUsd;
   const problems: SpecProblem[] = [];
   if (typeof usd !== 'number' || !Number.isFinite(usd) || usd <= 0 || usd > MAX_MONTHLY_BUDGET_USD || Math.abs(Math.round(usd * 100) - usd * 100) > 1e-6) {

@@ -82,7 +82,16 @@ describe('the cost budget in the Terraform', () => {
     return json;
   };
   test.each<readonly [string, () => TerraformJson, ClusterSpec, string]>([
-    ['no budget', () => ({ ...cloudOf(prod), resource: { ...cloudOf(prod).resource, aws_budgets_budget: {} } }), prod, 'there are 0, not 1'],
+    [
+      'no budget',
+      () => {
+        const json = cloudOf(prod);
+        delete json.resource.aws_budgets_budget;
+        return json;
+      },
+      prod,
+      'there are 0, not 1',
+    ],
     ['another amount', () => broken((b) => (b.limit_amount = '2000')), prod, 'limits 2000 USD, the spec says 1200 USD'],
     ['a yearly budget', () => broken((b) => (b.time_unit = 'ANNUALLY')), prod, 'is a ANNUALLY COST budget, not a MONTHLY COST one'],
     [

@@ -13,6 +13,7 @@ import {
   backupPrefixOf,
   backupServiceAccountOf,
   bucketOf,
+  bucketVolumesOf,
   namespaceOf,
   restoreServiceAccountOf,
   retentionServiceAccountOf,
@@ -20,6 +21,7 @@ import {
 import { resolveApp } from '../constructs/model/resolve';
 import { backupCoverageProblems, statefulProblems } from '../constructs/rules/data-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
+import { BACKUP_PATHS } from '../constructs/app/restic-scripts';
 import { allObjects, describe as describeObject, type KubeObject } from '../constructs/model/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_RELEASES, fixtureOutput } from './support';
@@ -111,14 +113,45 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     for (const account of [backupServiceAccountOf(name), retentionServiceAccountOf(name), restoreServiceAccountOf(name)]) expect(accounts).toContain(account);
   });
 
-  test.each(withStorage.map((a) => [a.name] as const))('%s: the backup reads the bucket through a read-only mount of the same claim', (name) => {
-    const backup = inNamespace(objects, 'CronJob', namespaceOf(name)).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!;
-    const pod = podSpecOf(backup);
-    const data = pod.volumes.find((v: Json) => v.persistentVolumeClaim?.claimName === `${name}-data`);
-    expect(data.persistentVolumeClaim.readOnly).toBe(true);
-    expect(pod.containers[0].volumeMounts.find((m: Json) => m.name === data.name).readOnly).toBe(true);
-    expect(pod.containers[0].command.join(' ')).toMatch(/restic backup .*--host "\$APP" --ignore-inode/);
-  });
+  test.each(withStorage.map((a) => [a.name, a] as const))(
+    '%s: the backup reads the bucket through a read-only mount of its own, whose listings answer lookups',
+    (name, app) => {
+      const ns = namespaceOf(name);
+      const backup = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!;
+      const pod = podSpecOf(backup);
+      const mount = pod.containers[0].volumeMounts.find((m: Json) => m.mountPath === BACKUP_PATHS.data);
+      expect(mount.readOnly).toBe(true);
+      const claimName = pod.volumes.find((v: Json) => v.name === mount.name).persistentVolumeClaim.claimName;
+      expect(pod.volumes.find((v: Json) => v.name === mount.name).persistentVolumeClaim.readOnly).toBe(true);
+      expect(pod.containers[0].command.join(' ')).toMatch(/restic backup .*--host "\$APP" --ignore-inode/);
+
+      const pvOf = (claim: string): Json => {
+        const volumeName = (inNamespace(objects, 'PersistentVolumeClaim', ns).find((c) => c.metadata.name === claim)!.spec as Json).volumeName;
+        return objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === volumeName)!.spec as Json;
+      };
+      const source = pvOf(claimName);
+      const own = pvOf(`${name}-data`);
+      // The same bucket, through the same driver, as the app sees it.
+      expect(source.csi.driver).toBe(own.csi.driver);
+      expect(source.csi.volumeAttributes.bucketName ?? source.csi.volumeHandle).toBe(own.csi.volumeAttributes.bucketName ?? own.csi.volumeHandle);
+      if (app.storage!.driver !== 'mountpoint-s3') return;
+
+      // Mountpoint: read-only at the driver too (it passes --read-only for ReadOnlyMany), never delete or overwrite.
+      expect(source.accessModes).toEqual(['ReadOnlyMany']);
+      expect(source.mountOptions.filter((o: string) => /^allow-(delete|overwrite)$/.test(o))).toEqual([]);
+      // Without a metadata TTL each file's lookup is a HeadObject and a ListObjectsV2, one file after another
+      // (bucket-volume.ts cites Mountpoint 1.22.3 and restic 0.18.1); the app's own mount keeps the default, so
+      // it sees other writers' files at once.
+      const ttl = (spec: Json) => spec.mountOptions.find((o: string) => o.startsWith('metadata-ttl '));
+      expect(Number(ttl(source)?.split(' ')[1])).toBeGreaterThan(0);
+      expect(ttl(own)).toBeUndefined();
+      // Only the backup job mounts it.
+      const mounters = objects
+        .filter((o) => o.metadata.namespace === ns && ['Deployment', 'StatefulSet', 'CronJob', 'Job'].includes(o.kind))
+        .filter((o) => podSpecOf(o).volumes?.some((v: Json) => v.persistentVolumeClaim?.claimName === claimName));
+      expect(mounters.map((o) => o.metadata.name)).toEqual([backup.metadata.name]);
+    },
+  );
 
   test.each(withoutStorage.map((a) => [a.name] as const))('%s has no storage, so no volume and no backup job', (name) => {
     const ns = namespaceOf(name);
@@ -211,7 +244,10 @@ describe('nothing is lost when an app leaves a cluster', () => {
   });
   test('every stateful object among them is marked so Flux leaves it in place, and the PV keeps the bucket', () => {
     const stateful = vanished.filter((o) => ['PersistentVolume', 'PersistentVolumeClaim', 'Namespace'].includes(o.kind));
-    expect(stateful.map((o) => o.kind).sort()).toEqual(['Namespace', 'PersistentVolume', 'PersistentVolume', 'PersistentVolumeClaim', 'PersistentVolumeClaim']);
+    const volumes = bucketVolumesOf('shop', resolveApp(byName.get('shop')!, prod).storage!.driver);
+    expect(stateful.map((o) => `${o.kind} ${o.metadata.name}`).sort()).toEqual(
+      ['Namespace shop', ...volumes.flatMap((v) => [`PersistentVolume ${v}`, `PersistentVolumeClaim ${v}`])].sort(),
+    );
     for (const o of stateful) expect([describeObject(o), annotated(o)]).toEqual([describeObject(o), true]);
   });
   test("the apps layer can still remove the app's workloads: flux-apps keeps its Role in the namespace the platform layer let go", () => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { bucketOf } from '../constructs/model/naming';
 import type { Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';
@@ -48,6 +49,14 @@ const addressesOf = (root: string, env: string, app: string): string[] =>
     .filter((address) => address.includes(app.replace(/-/g, '_')) || address.includes(app))
     .sort();
 
+/** The names of the PersistentVolumes of the app in the env's output, in the order synth writes them. */
+const persistentVolumesOf = (root: string, env: string, app: string): string[] =>
+  [...filesBelow(path.join(root, 'dist', env), ['.']).entries()]
+    .filter(([file]) => file.endsWith('.yaml'))
+    .flatMap(([, text]) => parseAllDocuments(text).map((doc) => doc.toJS()))
+    .filter((o) => o?.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/instance'] === app)
+    .map((o) => o.metadata.name);
+
 describe('npm run retire -- <app> --reason <why>', () => {
   const root = fixtureRepoCopy(path.join(tempDir('retire'), 'repo'));
   const repo: Repo = { root, clusters: CLUSTERS, apps: APPS };
@@ -66,6 +75,9 @@ describe('npm run retire -- <app> --reason <why>', () => {
       const bucketsBefore = Object.fromEntries(envs.map((env) => [env, addressesOf(root, env, app).filter((a) => a.startsWith('aws_s3_bucket'))]));
       for (const env of envs) expect(bucketsBefore[env]).toContain(`aws_s3_bucket.app_data_${app}`);
 
+      // The PersistentVolumes the app's output holds, which outlive it.
+      const volumesBefore = Object.fromEntries(envs.map((env) => [env, persistentVolumesOf(root, env, app)]));
+      expect(Object.values(volumesBefore).flat().length > 0).toBe(has.storage);
       const filesBefore = filesOf(root);
       const result = run(repo, [app, '--reason', 'moved to a SaaS; keep its data 10 years (ask ops-lead)', '--date', '2026-11-30']);
       expect(result.err).toBe('');
@@ -117,7 +129,8 @@ describe('npm run retire -- <app> --reason <why>', () => {
           `  ${cluster.name}: bucket ${bucketOf(cluster.name, app)}: kept in dist/${cluster.env}/terraform/main.tf.json (prevent_destroy)`,
         );
         expect(result.out.includes(`  ${cluster.name}: its backups under ${app}/ in ${cluster.name}-backup`)).toBe(has.storage);
-        expect(result.out.includes(`  ${cluster.name}: PersistentVolumes ${app}-data and ${app}-restore`)).toBe(has.storage);
+        const volumesLine = result.out.split('\n').find((line) => line.startsWith(`  ${cluster.name}: PersistentVolumes `)) ?? '';
+        expect(volumesLine.match(/PersistentVolumes (.*) and their claims/)?.[1]?.split(/, | and /) ?? []).toEqual(volumesBefore[cluster.env]);
       }
     },
   );

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { AppClusterView } from '../model/app-chart-input';
-import { bucketOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
+import { bucketOf, bucketVolumeOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp, ResolvedStorage } from '../model/resolve';
 import { BucketVolume } from './bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
@@ -43,7 +43,7 @@ export class AppStorage extends Construct {
       });
     }
     this.claimName = new BucketVolume(this, 'Volume', {
-      name: `${app.name}-data`,
+      name: bucketVolumeOf(app.name, 'data'),
       app: app.name,
       bucket: bucketOf(cluster.name, app.name),
       region: cluster.region,

@@ -8,6 +8,7 @@ import {
   backupJobServiceAccountOf,
   backupPrefixOf,
   bucketOf,
+  bucketVolumeOf,
   labelsOf,
   namespaceOf,
   resticSecretOf,
@@ -37,6 +38,8 @@ const HOOK_SIZE_LIMIT = '20Gi';
 /** Local disk a job container reserves, and the room its logs get besides the pod's scratch volumes. */
 const JOB_DISK_REQUEST = '1Gi';
 const LOG_ROOM = '256Mi';
+/** How long a backup run may take; a run cut short leaves what it uploaded for the next (docs/restore.md, large buckets). */
+export const BACKUP_DEADLINE_HOURS = 20;
 /** The restore CronJob never fires on its own: it is suspended, and only `kubectl create job --from` runs it. */
 const NEVER = '0 0 1 1 *';
 
@@ -78,19 +81,25 @@ export class BackupJobs extends Construct {
       data: [{ secretKey: 'password', key: secretStoreKeyOf(cluster.env, app.name, 'restic'), property: 'password' }],
     });
 
-    // Mountpoint mounts read-write without delete and overwrite unless asked; a restore needs both.
-    const restoreClaim =
+    /*
+     * With Mountpoint, each job that touches the bucket gets a volume of its own: a restore needs delete and
+     * overwrite, which the app may lack; a backup reads through a read-only mount that caches the listings
+     * (bucket-volume.ts says why). GeeseFS does both through the app's own volume.
+     */
+    const ownVolume = (use: 'restore' | 'backup'): string =>
       app.storage.driver === 'mountpoint-s3'
-        ? new BucketVolume(this, 'RestoreVolume', {
-            name: `${app.name}-restore`,
+        ? new BucketVolume(this, use === 'restore' ? 'RestoreVolume' : 'BackupVolume', {
+            name: bucketVolumeOf(app.name, use),
             app: app.name,
             bucket: bucketOf(cluster.name, app.name),
             region: cluster.region,
             user: app.runAsUser,
             storage: app.storage,
-            replaceFiles: true,
+            use,
           }).claimName
         : props.dataClaim;
+    const restoreClaim = ownVolume('restore');
+    const backupClaim = ownVolume('backup');
 
     const podLabels = { ...labels, 'app.kubernetes.io/name': `${app.name}-backup`, [BACKUP_COMPONENT_LABEL]: 'backup' };
     // The restic jobs' own policy, by their name label: nothing in; out to DNS, S3 (HTTPS), the Pod Identity agent.
@@ -122,7 +131,7 @@ export class BackupJobs extends Construct {
 
     const emptyDir = (name: string, size: string): Volume => ({ name, emptyDir: { sizeLimit: Quantity.fromString(size) } });
     const volumes = {
-      data: { name: 'data', persistentVolumeClaim: { claimName: props.dataClaim, readOnly: true } },
+      data: { name: 'data', persistentVolumeClaim: { claimName: backupClaim, readOnly: true } },
       restoreTarget: { name: 'restore-target', persistentVolumeClaim: { claimName: restoreClaim } },
       hook: emptyDir('hook', HOOK_SIZE_LIMIT),
       cache: emptyDir('cache', CACHE_SIZE_LIMIT),
@@ -194,7 +203,7 @@ export class BackupJobs extends Construct {
 
     cronJob('backup', {
       schedule: backup.schedule,
-      deadlineHours: 20,
+      deadlineHours: BACKUP_DEADLINE_HOURS,
       script: backupScript(backupPaths),
       mounts: [mount(volumes.data, BACKUP_PATHS.data, true), ...(hook ? [mount(volumes.hook, BACKUP_PATHS.hook, true)] : [])],
       volumes: [volumes.data, ...(hook ? [volumes.hook] : [])],

@@ -10,6 +10,26 @@ export const GEESEFS_DRIVER = 'ru.yandex.s3.csi';
 /** Both drivers ignore the size; Kubernetes requires one. */
 const NOMINAL_CAPACITY = '1Pi';
 
+/**
+ * `restore`: mounted with delete and overwrite whatever the app asked, so a restore can write files back.
+ * `backup`: read-only, with lookups answered from the directory listings Mountpoint already holds (below).
+ */
+export type BucketVolumeUse = 'app' | 'restore' | 'backup';
+
+/*
+ * Why the backup volume caches metadata. By default (`--metadata-ttl minimal`) Mountpoint 1.22.3, the
+ * version the CSI driver v2.7.0 bundles (its Dockerfile, MOUNTPOINT_VERSION), serves no lookup from its
+ * cache (awslabs/mountpoint-s3 at mountpoint-s3-1.22.3: mountpoint-s3-fs/src/fs/config.rs, CacheConfig::default,
+ * `serve_lookup_from_cache: false`, files valid 100 ms), and a lookup it cannot serve sends a HeadObject and
+ * a ListObjectsV2 and answers when both have (superblock.rs, remote_lookup). restic looks each entry of a
+ * folder up in turn after listing the whole folder (restic v0.18.1: internal/archiver/archiver.go, saveDir
+ * and save), so every backup of N files cost 2N requests, one round trip after another: for millions of
+ * files, longer than the job's deadline, and listings that cost more than storing the data. With a TTL, the
+ * entries a listing returned (superblock/readdir.rs, `file_ttl`) answer those lookups for that long. A backup
+ * only reads: a file changed within the TTL is seen as the listing saw it, and the next backup takes it.
+ */
+export const BACKUP_METADATA_TTL_SECONDS = 300;
+
 export interface BucketVolumeProps {
   /** The PV's and the PVC's name; PVs are cluster-wide, so it carries the app's name. */
   readonly name: string;
@@ -19,8 +39,8 @@ export interface BucketVolumeProps {
   /** The uid and gid the files appear to belong to: the app's. */
   readonly user: number;
   readonly storage: ResolvedStorage;
-  /** Mountpoint only: mount with delete and overwrite whatever the app asked, for the restore volume. */
-  readonly replaceFiles?: boolean;
+  /** Mountpoint only: what the volume is for besides the app's own mount (below). @default 'app' */
+  readonly use?: BucketVolumeUse;
   /** GeeseFS reads its S3 keys from this Secret in the app namespace. */
   readonly credentialsSecret?: string;
 }
@@ -38,6 +58,8 @@ export class BucketVolume extends Construct {
     const labels = labelsOf(props.app);
     this.claimName = props.name;
     const driver = DRIVERS[props.storage.driver];
+    // The driver mounts a ReadOnlyMany volume with `--read-only` (pkg/driver/node/node.go, v2.7.0).
+    const accessModes = props.use === 'backup' ? ['ReadOnlyMany'] : ['ReadWriteMany'];
 
     new ApiObject(this, 'Volume', {
       apiVersion: 'v1',
@@ -45,7 +67,7 @@ export class BucketVolume extends Construct {
       metadata: { name: props.name, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
       spec: {
         capacity: { storage: NOMINAL_CAPACITY },
-        accessModes: ['ReadWriteMany'],
+        accessModes,
         persistentVolumeReclaimPolicy: 'Retain',
         storageClassName: '',
         claimRef: { namespace, name: props.name },
@@ -59,7 +81,7 @@ export class BucketVolume extends Construct {
       kind: 'PersistentVolumeClaim',
       metadata: { name: props.name, namespace, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
       spec: {
-        accessModes: ['ReadWriteMany'],
+        accessModes,
         storageClassName: '',
         volumeName: props.name,
         resources: { requests: { storage: NOMINAL_CAPACITY } },
@@ -80,23 +102,25 @@ const DRIVERS: Record<StorageDriver, DriverContract> = {
    * no S3 rights of its own. `allow-other` lets the non-root app read what Mountpoint serves.
    */
   'mountpoint-s3': {
-    mountOptions: ({ region, user, storage, replaceFiles }) => [
+    mountOptions: ({ region, user, storage, use }) => [
       `region ${region}`,
       `uid=${user}`,
       `gid=${user}`,
       'allow-other',
       'dir-mode=0770',
       'file-mode=0660',
-      ...(replaceFiles || storage.allowDelete ? ['allow-delete'] : []),
-      ...(replaceFiles || storage.allowOverwrite ? ['allow-overwrite'] : []),
+      ...(use === 'restore' || (use !== 'backup' && storage.allowDelete) ? ['allow-delete'] : []),
+      ...(use === 'restore' || (use !== 'backup' && storage.allowOverwrite) ? ['allow-overwrite'] : []),
+      ...(use === 'backup' ? [`metadata-ttl ${BACKUP_METADATA_TTL_SECONDS}`] : []),
     ],
-    csi: ({ name, bucket, storage }) => ({
+    csi: ({ name, bucket, storage, use }) => ({
       driver: MOUNTPOINT_DRIVER,
       volumeHandle: `${bucket}/${name}`,
       volumeAttributes: {
         bucketName: bucket,
         authenticationSource: 'pod',
-        ...(storage.cacheSize ? { cache: 'emptyDir', cacheEmptyDirSizeLimit: storage.cacheSize } : {}),
+        // A backup reads each file once: a data cache would only churn the node's disk.
+        ...(storage.cacheSize && use !== 'backup' ? { cache: 'emptyDir', cacheEmptyDirSizeLimit: storage.cacheSize } : {}),
       },
     }),
   },

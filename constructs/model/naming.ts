@@ -2,7 +2,7 @@
  * Every name that more than one place uses is derived here, once: the Kubernetes side, the cloud side
  * and the tests all call these functions, so the two sides cannot drift apart.
  */
-import type { EnvName } from './app-spec';
+import type { EnvName, StorageDriver } from './app-spec';
 
 /**
  * The shared Gateway, the one public entry point of a cluster. It lives beside Envoy Gateway, which
@@ -67,6 +67,14 @@ export const labelsOf = (app: string): Record<string, string> => ({
 
 /** The app's data bucket in one cluster (S3 names are global, hence the cluster prefix). */
 export const bucketOf = (cluster: string, app: string): string => `${cluster}-${app}-data`;
+/**
+ * The PersistentVolumes (and their claims, of the same name) over an app's bucket: the app's own mount, and
+ * with Mountpoint one each for the restore and the backup job. PVs are cluster-wide, so each carries the app.
+ */
+export type BucketVolumeName = 'data' | 'restore' | 'backup';
+export const bucketVolumeOf = (app: string, use: BucketVolumeName): string => `${app}-${use}`;
+export const bucketVolumesOf = (app: string, driver: StorageDriver): string[] =>
+  (driver === 'mountpoint-s3' ? (['data', 'restore', 'backup'] as const) : (['data'] as const)).map((use) => bucketVolumeOf(app, use));
 /** The IAM role the app's pods assume through EKS Pod Identity. */
 export const appRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-app`;
 /** The app's restic jobs. Each runs as the account of its job, whose role may do only what that job does. */

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppSpec } from '../../constructs/model/app-spec';
-import { backupBucketOf, backupPrefixOf, bucketOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf } from '../../constructs/model/naming';
+import { backupBucketOf, backupPrefixOf, bucketOf, bucketVolumesOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf } from '../../constructs/model/naming';
 import { releasesFileOf, renderReleasesFile, type ReleasesFile } from '../../constructs/model/releases';
 import { SynthError } from '../../constructs/model/spec-error';
 import { parseReleasesText } from '../../constructs/synth/releases-io';
@@ -162,6 +162,9 @@ const withoutRelease = (file: ReleasesFile, app: string): ReleasesFile => ({
   apps: Object.fromEntries(Object.entries(file.apps).filter(([name]) => name !== app)),
 });
 
+const listed = (names: readonly string[]): string =>
+  names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
 /** What the app leaves behind in each cluster that kept its data: docs/retire-an-app.md says why and for how long. */
 function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined): Remains[] {
   return repo.clusters
@@ -178,7 +181,10 @@ function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined): Remains[
       ];
       if (spec?.storage) {
         remains.push(
-          { cluster: c.name, what: `PersistentVolumes ${app}-data and ${app}-restore and their claims: never pruned` },
+          {
+            cluster: c.name,
+            what: `PersistentVolumes ${listed(bucketVolumesOf(app, spec.storage.driver ?? 'mountpoint-s3'))} and their claims: never pruned`,
+          },
           {
             cluster: c.name,
             what: `its backups under ${backupPrefixOf(app)} in ${backupBucketOf(c.name)} and ${offsiteBackupBucketOf(c.name)} (Object Lock; the offsite copies expire on their own)`,

@@ -204,6 +204,29 @@ describe('the edge rules catch broken output', () => {
     stray.spec.targetRefs[0].name = 'shop';
     expect(edgeProblems([...objects, stray])).toEqual(['HTTPRoute shop/shop: the app is public but its route has a SecurityPolicy']);
   });
+  // RFC 6797 §8.4, §12.1: a browser that saw includeSubDomains on a host refuses, for max-age and with no
+  // click-through, every name below it without a trusted certificate. The fixture prod's apex example.com
+  // sits above staging's *.staging.example.com (Let's Encrypt staging certificates, untrusted), and a custom
+  // domain's other names are not ours: so no route sends it, whatever its host.
+  test('no route pins the names below its hosts: HSTS never has includeSubDomains', () => {
+    const routes = byKind(objects, 'HTTPRoute').filter((r) => (r.spec as Json).hostnames);
+    const hsts = routes.flatMap((r) =>
+      (r.spec as Json).rules.flatMap((rule: Json) =>
+        (rule.filters ?? []).flatMap((f: Json) => (f.responseHeaderModifier?.set ?? []).filter((h: Json) => h.name === 'Strict-Transport-Security')),
+      ),
+    );
+    expect(routes.flatMap((r) => (r.spec as Json).hostnames)).toEqual(expect.arrayContaining(['example.com', 'www.example.net']));
+    expect(hsts.length).toBeGreaterThanOrEqual(routes.length);
+    for (const h of hsts) expect(h.value).not.toMatch(/includesubdomains/i);
+  });
+  test('a route whose HSTS has includeSubDomains', () => {
+    const site = byKind(objects, 'HTTPRoute').find((r) => r.metadata.namespace === 'legacy-site')!;
+    const pinning = clone(site);
+    pinning.spec.rules[0].filters[0].responseHeaderModifier.set[0].value = 'max-age=31536000; IncludeSubDomains';
+    expect(edgeProblems(objects.map((o) => (o === site ? pinning : o)))).toEqual([
+      'HTTPRoute legacy-site/legacy-site: its HSTS has includeSubDomains, which would pin names below its hosts that the platform does not serve (blocks/https-route.ts, HSTS)',
+    ]);
+  });
   test('a host without a certificate', () => {
     expect(edgeProblems(without((o) => o.kind === 'Certificate' && o.metadata.name === 'tls-example-com'))).toEqual([
       'HTTPRoute legacy-site/legacy-site: host example.com has no Certificate for its listener',

@@ -32,8 +32,14 @@ export const parentRefsOf = (hosts: readonly string[], gateways: GatewayPlacemen
   return refs.filter((r, i) => refs.findIndex((o) => o.gateway === r.gateway && o.listener === r.listener) === i);
 };
 
-/** Tells browsers to use HTTPS only, for a year, once they have seen the site. */
-export const HSTS = 'max-age=31536000; includeSubDomains';
+/**
+ * Tells browsers to use HTTPS only for this host, for a year, once they have seen it. Never with
+ * includeSubDomains: that pins every name below the host to HTTPS with a trusted certificate, with no
+ * click-through (RFC 6797 §8.4, §12.1), and the platform does not serve them all so. Prod's apex
+ * `example.com` sits above staging's `*.staging.example.com`, whose Let's Encrypt staging certificates
+ * browsers do not trust, and a custom domain's other names are its owner's. The edge rules refuse it.
+ */
+export const HSTS = 'max-age=31536000';
 
 /**
  * A site on the shared Gateway, written once for apps and platform UIs alike: an HTTPRoute on the HTTPS

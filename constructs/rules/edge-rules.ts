@@ -9,9 +9,10 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * The edge of one cluster: every routed host has an HTTPS listener with a certificate from the issuer,
- * the HTTP listener only redirects, every routed host sends HSTS and is rate limited, and internal
- * routes (and only they) sit behind a login. A route's exposure label (platform endpoints) or its
- * namespace's (apps) says which it is; internal wins if either says so, and a route with neither fails.
+ * the HTTP listener only redirects, every routed host sends HSTS (for itself: never includeSubDomains)
+ * and is rate limited, and internal routes (and only they) sit behind a login. A route's exposure label
+ * (platform endpoints) or its namespace's (apps) says which it is; internal wins if either says so, and
+ * a route with neither fails.
  */
 export function edgeProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [...gatewayProblems(objects)];
@@ -51,6 +52,10 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
       (rule.filters ?? []).some((f: Json) => f.responseHeaderModifier?.set?.some((h: Json) => h.name === 'Strict-Transport-Security')),
     );
     if (!hsts) problems.push(`${describe(route)}: a rule does not send HSTS`);
+    if (spec.rules.some((rule: Json) => (rule.filters ?? []).some(pinsSubdomains)))
+      problems.push(
+        `${describe(route)}: its HSTS has includeSubDomains, which would pin names below its hosts that the platform does not serve (blocks/https-route.ts, HSTS)`,
+      );
     if (!targets('BackendTrafficPolicy', route)) problems.push(`${describe(route)}: no BackendTrafficPolicy rate-limits it`);
     const declared = [route.metadata.labels?.[EXPOSURE_LABEL], namespaces.get(route.metadata.namespace!)?.metadata.labels?.[EXPOSURE_LABEL]];
     const exposure = declared.includes('internal') ? 'internal' : declared.includes('public') ? 'public' : undefined;
@@ -70,6 +75,12 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   }
   return problems;
 }
+
+/** A filter that sets HSTS with includeSubDomains (RFC 6797 §6.1: directive names are case-insensitive). */
+const pinsSubdomains = (filter: Json): boolean =>
+  (filter.responseHeaderModifier?.set ?? [])
+    .concat(filter.responseHeaderModifier?.add ?? [])
+    .some((h: Json) => h.name?.toLowerCase() === 'strict-transport-security' && /(^|;)\s*includesubdomains\s*(;|$)/i.test(h.value ?? ''));
 
 /**
  * The HTTPS listeners a parentRef names (by sectionName, in order) on the Gateway `gatewayNamed` gives

@@ -161,13 +161,25 @@ describe('1,000 public apps in one cluster, 100 of them with a custom domain', (
     const before = edgeOf(inputOf(ALL, ledger));
     const beforeObjects = before.objects;
     const hostsOf = (indexes: readonly number[]) => indexes.flatMap((i) => syntheticApp(i).hosts[base.env]!);
+    const clientPoliciesOf = (e: ReturnType<typeof edgeOf>) => e.objects.filter((o) => o.kind === 'ClientTrafficPolicy');
+    /** The policies in `more` that `fewer` lacks, each as the listener it covers (a Gateway-wide one as its Gateway). */
+    const policiesOnlyIn = (more: ReturnType<typeof edgeOf>, fewer: ReturnType<typeof edgeOf>) => {
+      const kept = clientPoliciesOf(fewer).map((p) => JSON.stringify(p));
+      return clientPoliciesOf(more)
+        .filter((p) => !kept.includes(JSON.stringify(p)))
+        .map((p) => (p.spec as Json).targetRefs[0].sectionName ?? (p.spec as Json).targetRefs[0].name);
+    };
+    const ownListenersOf = (e: ReturnType<typeof edgeOf>, i: number) =>
+      hostsOf([i])
+        .map((h) => e.layout.placements.get(h)!.listener)
+        .filter((l) => l !== SHARED_LISTENER);
 
     test('the ledger reproduces the first build', () => {
       expect(before.layout.ledger).toEqual(ledger);
       expect(beforeObjects).toEqual(edge.objects);
     });
 
-    test('adding an app (a host under the domain and a custom one) changes no other app’s Gateway, listener or certificate', () => {
+    test('adding an app (a host under the domain and a custom one) changes no other app’s Gateway, listener, certificate or client limits', () => {
       // App 50 comes back after being away: its custom host is new to the ledger, its place taken by nobody.
       const withoutFifty = ALL.filter((i) => i !== 50);
       const start = edgeOf(
@@ -178,14 +190,20 @@ describe('1,000 public apps in one cluster, 100 of them with a custom domain', (
       expect(others.length).toBeGreaterThan(0);
       for (const host of others) expect(hostView(after, host)).toEqual(hostView(start, host));
       expect(after.layout.placements.get(`www.${customDomainOf(50)}`)).toBeDefined();
+      // Client limits: every policy stays as it was; a new one, if any, covers app 50's own listener only.
+      expect(policiesOnlyIn(start, after)).toEqual([]);
+      for (const listener of policiesOnlyIn(after, start)) expect(ownListenersOf(after, 50)).toContain(listener);
     });
 
-    test('removing an app changes no other app’s Gateway, listener or certificate', () => {
+    test('removing an app changes no other app’s Gateway, listener, certificate or client limits', () => {
       const removed = 3; // has a custom domain on the first Gateway
       expect(ledger.hosts[`www.${customDomainOf(removed)}`]).toBe(GATEWAY.name);
       const rest = ALL.filter((i) => i !== removed);
       const after = edgeOf(inputOf(rest, before.layout.ledger));
       for (const host of hostsOf(rest)) expect(hostView(after, host)).toEqual(hostView(before, host));
+      // Client limits: every other policy stays as it was; one that goes covered app 3's own listener.
+      expect(policiesOnlyIn(after, before)).toEqual([]);
+      for (const listener of policiesOnlyIn(before, after)) expect(ownListenersOf(before, removed)).toContain(listener);
     });
 
     test('without the ledger, the same removal would move other hosts: the ledger is what keeps them', () => {

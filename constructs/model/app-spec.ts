@@ -98,7 +98,10 @@ export interface EdgeSpec {
   readonly requestsPerSecond?: number;
   /** Largest request body, e.g. `64Mi` for uploads; larger gets 413. @default '10Mi' */
   readonly maxBodySize?: string;
-  /** Seconds a request may take end to end before the Gateway answers 504. @default 60 */
+  /**
+   * Seconds a request may take end to end before the Gateway answers 504; the Gateway also waits this long
+   * for the request itself to arrive (an upload), where it would otherwise give up after 60 with 408. @default 60
+   */
   readonly timeoutSeconds?: number;
 }
 

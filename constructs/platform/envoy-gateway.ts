@@ -7,6 +7,7 @@ import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-cont
 import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import { clientLimitsOf, clientLimitsSpecOf } from './client-limits';
 import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -51,7 +52,8 @@ const httpsListener = (name: string, hostname: string, secret: string, namespace
  * port, or the newer is Conflicted; so only the first Gateway listens on :80 and hostnames never repeat.
  * A ClientTrafficPolicy attached to a Gateway applies to that Gateway's listeners only, and one that would
  * also cover another Gateway's plain-HTTP listener on its port is refused (clienttrafficpolicy.go
- * validatePortOverlapForClientTrafficPolicy), so each Gateway has its own, with the same limits.
+ * validatePortOverlapForClientTrafficPolicy), so each Gateway has its own, with the same limits; a listener
+ * whose apps take longer than those limits allow to send a request has one of its own (client-limits.ts).
  * The proxies' Deployment, HPA and PDB come from the one EnvoyProxy and cover the whole fleet.
  */
 export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
@@ -301,19 +303,12 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         ],
       },
     });
-    for (const shard of layout.shards) {
-      // One policy per Gateway: a merged Gateway's policy applies to its own listeners only.
-      new ApiObject(c, shard.first ? 'ClientPolicy' : `ClientPolicy-${shard.name}`, {
+    for (const limits of clientLimitsOf(layout, ctx.apps)) {
+      new ApiObject(c, limits.id, {
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'ClientTrafficPolicy',
-        metadata: { name: shard.first ? 'client-limits' : `client-limits-${shard.name}`, namespace },
-        spec: {
-          targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: shard.name }],
-          tls: { minVersion: '1.2' },
-          timeout: { http: { requestReceivedTimeout: '60s', idleTimeout: '120s' } },
-          headers: { withUnderscoresAction: 'RejectRequest' },
-          connection: { bufferLimit: '64Ki' },
-        },
+        metadata: { name: limits.name, namespace },
+        spec: clientLimitsSpecOf(limits),
       });
     }
   }

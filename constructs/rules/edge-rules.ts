@@ -2,6 +2,7 @@ import { isOneLabelBelow, MAX_LISTENERS_PER_GATEWAY } from '../model/gateway-lay
 import { EXPOSURE_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { EXACT_VERSION } from '../platform/helm-release';
 import { ES_ROLES_SECRET } from '../logging/elasticsearch-users';
+import { gatewayDurationMs } from '../model/gateway-duration';
 import { describe, type KubeObject } from '../model/kube-object';
 import { byNamespace, ofKind } from './objects-of-kind';
 
@@ -15,7 +16,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  * a route with neither fails.
  */
 export function edgeProblems(objects: readonly KubeObject[]): string[] {
-  const problems: string[] = [...gatewayProblems(objects)];
+  const problems: string[] = [...gatewayProblems(objects), ...requestTimeoutProblems(objects)];
   const gateways = ofKind(objects, 'Gateway');
   const gateway = gateways.find((g) => g.metadata.name === GATEWAY.name);
   const attachedTo = httpsListenersNamedBy((name) => gateways.find((g) => g.metadata.name === name));
@@ -137,6 +138,39 @@ export function gatewayProblems(objects: readonly KubeObject[]): string[] {
         (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'Gateway' && t.name === gateway.metadata.name),
     );
     if (!covered) problems.push(`${describe(gateway)}: no ClientTrafficPolicy of its own`);
+  }
+  return problems;
+}
+
+/**
+ * Every route's request timeout fits within the time the Gateway gives its listeners to receive a request:
+ * the requestReceivedTimeout of the ClientTrafficPolicy that covers each listener it attaches to, the
+ * listener's own if it has one, else its Gateway's (envoyproxy/gateway@v1.5.1,
+ * internal/gatewayapi/clienttrafficpolicy.go, ProcessClientTrafficPolicies). A request still arriving then
+ * gets 408, whatever the route allows (api/v1alpha1/timeout_types.go, HTTPClientTimeout).
+ */
+export function requestTimeoutProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  const covering = new Map<string, KubeObject>();
+  for (const policy of ofKind(objects, 'ClientTrafficPolicy')) {
+    for (const t of (policy.spec as Json).targetRefs ?? []) {
+      if (t.kind === 'Gateway') covering.set(`${policy.metadata.namespace}/${t.name}/${t.sectionName ?? ''}`, policy);
+    }
+  }
+  for (const route of ofKind(objects, 'HTTPRoute').filter((r) => (r.spec as Json).hostnames)) {
+    const spec = route.spec as Json;
+    const timeouts: string[] = spec.rules.map((rule: Json) => rule.timeouts?.request).filter((t: unknown) => t !== undefined);
+    const longest = timeouts.reduce((a, b) => ((gatewayDurationMs(b) ?? 0) > (gatewayDurationMs(a) ?? 0) ? b : a), '0s');
+    for (const ref of spec.parentRefs ?? []) {
+      const gateway = `${ref.namespace ?? route.metadata.namespace}/${ref.name}`;
+      const policy = covering.get(`${gateway}/${ref.sectionName ?? ''}`) ?? covering.get(`${gateway}/`);
+      const received = (policy?.spec as Json)?.timeout?.http?.requestReceivedTimeout;
+      if (!policy || received === undefined) continue;
+      if (gatewayDurationMs(longest)! > (gatewayDurationMs(received) ?? Infinity))
+        problems.push(
+          `${describe(route)}: its request timeout ${longest} is longer than the ${received} that ${describe(policy)} gives listener ${ref.name}/${ref.sectionName ?? '*'} to receive a request; a slower upload gets 408`,
+        );
+    }
   }
   return problems;
 }

@@ -87,6 +87,11 @@ export class HttpsRoute extends Construct {
       metadata: { name, namespace, labels: { ...labels } },
       spec: {
         targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name }],
+        // One token bucket per xDS route, and Envoy Gateway makes one xDS route per hostname (and rule match), so
+        // the limit holds per host, per Envoy replica, for all clients together. v1.5.1: internal/gatewayapi/route.go
+        // processHTTPRouteParentRefListener (perHostRoutes); internal/xds/translator/local_ratelimit.go patchRoute
+        // (the bucket in each route's typed_per_filter_config); internal/gatewayapi/backendtrafficpolicy.go
+        // buildLocalRateLimit (a rule without clientSelectors is that default bucket).
         rateLimit: { type: 'Local', local: { rules: [{ limit: { requests: edge.requestsPerSecond, unit: 'Second' } }] } },
         requestBuffer: { limit: edge.maxBodySize },
       },

@@ -94,7 +94,11 @@ export const LOG_PARSERS: readonly LogParser[] = ['apache2', 'apache_error', 'ng
 
 /** Limits the Gateway enforces in front of the app, so one app's flood cannot starve the others. */
 export interface EdgeSpec {
-  /** Requests per second the app's route accepts on each Envoy replica; more get 429. @default 100 */
+  /**
+   * Requests per second the Gateway lets through to the app for each of its hosts, on each Envoy replica
+   * (2 to 6 by default), shared by all clients; more get 429. So an app with 3 hosts on 4 replicas may get
+   * up to 12 times this in all, and one client can use up a host's share for everyone. @default 100
+   */
   readonly requestsPerSecond?: number;
   /** Largest request body, e.g. `64Mi` for uploads; larger gets 413. @default '10Mi' */
   readonly maxBodySize?: string;

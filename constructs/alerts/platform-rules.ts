@@ -43,8 +43,9 @@ export const NO_ROOM_REASON = 'NotTriggerScaleUp';
  * A pod that waits about a minute: the autoscaler looks every 10 s (--scan-interval) and records the event
  * again each time; client-go's recorder turns each repeat into an update of the same Event (its count),
  * 25 at once and then one per 5 minutes per pod (tools/record/events_cache.go, defaultSpamBurst and
- * defaultSpamQPS), and Fluent Bit ships every update (MODIFIED, like ADDED:
- * plugins/in_kubernetes_events/kubernetes_events.c, v3.1.0). A pod that waits one look only never fires.
+ * defaultSpamQPS), and Fluent Bit ships every update (MODIFIED, like ADDED: plugins/in_kubernetes_events/
+ * kubernetes_events.c, v3.1.0), as its events input keeps no DB (constructs/platform/fluent-bit.ts). A pod
+ * that waits one look only never fires.
  */
 export const NO_ROOM = { count: 6, minutes: 10 } as const;
 /**

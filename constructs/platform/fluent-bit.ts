@@ -62,6 +62,17 @@ export const MAX_CHUNKS_UP = 32;
  */
 export const RETRY = { limit: 60, base: 5, cap: 300 } as const;
 
+/**
+ * The events input, without a DB: with one, Fluent Bit ships each Event once by its uid and drops its
+ * updates, the counts the alert rules read (constructs/rules/fluent-bit-setting-rules.ts). Without one it
+ * ships every update newer than the list it last made (plugins/in_kubernetes_events/kubernetes_events.c,
+ * check_event_is_filtered and check_and_init_stream, v3.1.0). The price: it lists again on a restart and
+ * whenever the API server ends its watch (after --min-request-timeout, 30 minutes by default, to twice
+ * that: k8s.io/apiserver endpoints/handlers/get.go), and ships once more each Event changed since the
+ * previous list (on a restart, since kube_retention_time, 1 h). See docs/logs.md for what that does to the alerts.
+ */
+const EVENTS_INPUT = { Name: 'kubernetes_events', Tag: 'events', 'storage.type': 'filesystem' };
+
 /** The mean time Fluent Bit keeps retrying a chunk before it drops it, in seconds (one second added per wait, as the scheduler does). */
 export function expectedRetryWindowSeconds(retry: { limit: number; base: number; cap: number } = RETRY): number {
   let total = 0;
@@ -153,7 +164,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
               Skip_Long_Lines: 'On',
               Refresh_Interval: '10',
             })
-          : section('INPUT', { Name: 'kubernetes_events', Tag: 'events', DB: `${STATE_DIR}/events.db`, 'storage.type': 'filesystem' }),
+          : section('INPUT', EVENTS_INPUT),
         filters: logs
           ? [
               section('FILTER', {

@@ -13,7 +13,7 @@ import { ofKind } from './objects-of-kind';
  *    2,048,000 bytes each (include/fluent-bit/flb_input_chunk.h, FLB_INPUT_CHUNK_FS_MAX_SIZE), which
  *    also covers what memory buffers (Mem_Buf_Limit, storage.backlog.mem_limit) hold, as every chunk of a
  *    filesystem input is a file;
- *  - the inputs' databases (tail offsets, event versions), for which DB_ALLOWANCE is kept.
+ *  - the inputs' databases (the tail offsets), for which DB_ALLOWANCE is kept on every release.
  * Sizes in Fluent Bit's config are decimal (src/flb_utils.c, flb_utils_size_to_bytes: K = 1000).
  * The volume: an emptyDir's sizeLimit; a hostPath's budget is NODE_BUFFER_SHARE of the node's disk.
  */
@@ -106,14 +106,22 @@ function volumeBudgetOf(values: Json, path: string, cluster: ClusterSpec): { byt
   return { what: `volume "${volume.name}", which is neither an emptyDir nor a hostPath` };
 }
 
+/** The HelmReleases of the fluent-bit chart among objects. */
+export const fluentBitReleasesOf = (objects: readonly KubeObject[]): readonly KubeObject[] =>
+  ofKind(objects, 'HelmRelease').filter((o) => (o.spec as Json)?.chart?.spec?.chart === 'fluent-bit');
+
+/** The sections of a fluent-bit release's config (the chart's values.config: service, inputs, filters, outputs). */
+export function configSectionsOf(release: KubeObject): ConfigSection[] {
+  const config = (release.spec as Json)?.values?.config ?? {};
+  return parseClassicConfig([config.service, config.inputs, config.filters, config.outputs].filter(Boolean).join('\n'));
+}
+
 /** Every Fluent Bit release: bounded queues whose worst case fits the volume that holds them. */
 export function logBufferProblems(objects: readonly KubeObject[], cluster: ClusterSpec): string[] {
   const problems: string[] = [];
-  const releases = ofKind(objects, 'HelmRelease').filter((o) => (o.spec as Json)?.chart?.spec?.chart === 'fluent-bit');
-  for (const release of releases) {
+  for (const release of fluentBitReleasesOf(objects)) {
     const values = (release.spec as Json).values ?? {};
-    const config = values.config ?? {};
-    const sections = parseClassicConfig([config.service, config.inputs, config.filters, config.outputs].filter(Boolean).join('\n'));
+    const sections = configSectionsOf(release);
     const storagePath = sections.find((s) => s.name === 'SERVICE')?.entries['storage.path']?.[0];
     if (!storagePath) continue; // memory buffers only: nothing on disk
     const need = bufferNeedOf(sections);

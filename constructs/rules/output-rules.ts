@@ -6,6 +6,7 @@ import { backupCoverageCheckOver, statefulProblems } from './data-rules';
 import { edgeProblems, hostnameMatches, httpsListenersNamedBy, supplyProblems } from './edge-rules';
 import { byNamespace, ofKind, withKindIndex } from './objects-of-kind';
 import { kibanaProblems } from './kibana-rules';
+import { fluentBitSettingProblems } from './fluent-bit-setting-rules';
 import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
 import { objectSizeProblems } from './object-size-rules';
@@ -151,6 +152,7 @@ const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string
   ...eachObject('rbac', objects),
   ...eachObject('mountedFiles', objects),
   ...logBufferProblems(objects, cluster),
+  ...fluentBitSettingProblems(objects),
   ...alertQueryProblems(objects),
   ...eachInNamespace('scanner', objects),
   ...eachObject('exemptions', objects),

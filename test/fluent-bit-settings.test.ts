@@ -1,0 +1,38 @@
+import { configSectionsOf, fluentBitReleasesOf } from '../constructs/rules/log-buffer-rules';
+import { fluentBitSettingProblems } from '../constructs/rules/fluent-bit-setting-rules';
+import type { KubeObject } from '../constructs/model/kube-object';
+import { fixtureObjectsOf } from './support';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/*
+ * The settings whose Fluent Bit 3.1.0 defaults lose or hide records (fluent/fluent-bit@v3.1.0; each rule
+ * names its source in constructs/rules/fluent-bit-setting-rules.ts), over the fixture cluster's releases.
+ */
+const releases = fluentBitReleasesOf(fixtureObjectsOf('staging'));
+const release = (name: string): KubeObject => releases.find((r) => r.metadata.name === name)!;
+const withConfig = (name: string, part: 'inputs' | 'filters' | 'outputs', change: (text: string) => string): KubeObject => {
+  const copy = JSON.parse(JSON.stringify(release(name)));
+  (copy.spec as Json).values.config[part] = change((copy.spec as Json).values.config[part]);
+  return copy;
+};
+/** A setting of one section, as Fluent Bit reads it (keys case-insensitive). */
+const settingOf = (r: KubeObject, section: string, plugin: string, key: string): readonly string[] | undefined =>
+  configSectionsOf(r).find((s) => s.name === section && s.entries.name?.[0] === plugin)?.entries[key];
+
+describe('Fluent Bit keeps the records its upstream defaults would lose or hide', () => {
+  test('both releases are there and have none of these settings', () => {
+    expect(releases.map((r) => r.metadata.name).sort()).toEqual(['fluent-bit', 'fluent-bit-events']);
+    expect(fluentBitSettingProblems(releases)).toEqual([]);
+  });
+
+  test('the events input keeps no DB, so every update of an Event ships (kubernetes_events.c, check_event_is_filtered, v3.1.0)', () => {
+    const events = release('fluent-bit-events');
+    expect(settingOf(events, 'INPUT', 'kubernetes_events', 'name')).toEqual(['kubernetes_events']);
+    expect(settingOf(events, 'INPUT', 'kubernetes_events', 'db')).toBeUndefined();
+    const withDb = withConfig('fluent-bit-events', 'inputs', (text) => text.replace(/(Tag\s+events\n)/, '$1    DB /var/fluent-bit/state/events.db\n'));
+    expect(fluentBitSettingProblems([withDb])).toEqual([
+      "HelmRelease flux-system/fluent-bit-events: its [INPUT] kubernetes_events sets DB /var/fluent-bit/state/events.db: Fluent Bit then ships each Event once by its uid and drops its updates (a repeated event's count), which the alert rules count",
+    ]);
+  });
+});

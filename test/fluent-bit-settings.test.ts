@@ -35,4 +35,19 @@ describe('Fluent Bit keeps the records its upstream defaults would lose or hide'
       "HelmRelease flux-system/fluent-bit-events: its [INPUT] kubernetes_events sets DB /var/fluent-bit/state/events.db: Fluent Bit then ships each Event once by its uid and drops its updates (a repeated event's count), which the alert rules count",
     ]);
   });
+
+  test.each(['fluent-bit', 'fluent-bit-events'])(
+    '%s reads the whole bulk response of Elasticsearch, however many records a chunk holds (out_es/es.c, v3.1.0)',
+    (name) => {
+      const buffer = settingOf(release(name), 'OUTPUT', 'es', 'buffer_size');
+      expect(buffer).toEqual(['False']);
+      const problem = (value: string) =>
+        fluentBitSettingProblems([
+          withConfig(name, 'outputs', (text) => text.replace(/\n\s*Buffer_Size\s+\S+/, value === '' ? '' : `\n    Buffer_Size ${value}`)),
+        ]);
+      expect(problem('')).toEqual([expect.stringContaining(`${name}: its [OUTPUT] es leaves Buffer_Size at its default 512k: Elasticsearch's answer`)]);
+      expect(problem('4M')).toEqual([expect.stringContaining(`${name}: its [OUTPUT] es sets Buffer_Size 4M: `)]);
+      expect([problem('0'), problem('false')]).toEqual([[], []]);
+    },
+  );
 });

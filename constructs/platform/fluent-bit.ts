@@ -200,6 +200,8 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
           Write_Operation: 'create',
           Suppress_Type_Name: 'On',
           Replace_Dots: 'On',
+          // Read Elasticsearch's whole answer: one cut at the default 512k fails the chunk it indexed (constructs/rules/fluent-bit-setting-rules.ts).
+          Buffer_Size: 'False',
           Retry_Limit: String(RETRY.limit),
           'storage.total_limit_size': this.props.bufferLimit ?? BUFFER_LIMITS[this.props.role],
         }),

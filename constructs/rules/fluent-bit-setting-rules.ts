@@ -1,5 +1,5 @@
 import { describe, type KubeObject } from '../model/kube-object';
-import { configSectionsOf, fluentBitReleasesOf, type ConfigSection } from './log-buffer-rules';
+import { configSectionsOf, fluentBitBytes, fluentBitReleasesOf, type ConfigSection } from './log-buffer-rules';
 
 /*
  * Settings whose upstream behaviour loses or hides records, each read in the source of the Fluent Bit
@@ -14,6 +14,18 @@ interface SettingRule {
   readonly problemOf: (entries: ConfigSection['entries']) => string | undefined;
 }
 
+/**
+ * Buffer_Size caps what the HTTP client reads of a response; `False` or 0 is no cap (src/flb_utils.c,
+ * flb_utils_size_to_bytes; src/flb_http_client.c, flb_http_buffer_size and flb_http_buffer_increase). Past
+ * the cap, flb_http_get_response_data stops reading, yet flb_http_do returns 0 with the status and the
+ * response cut short.
+ */
+function bufferSizeProblem(entries: ConfigSection['entries'], upstreamDefault: string, consequence: string): string | undefined {
+  const value = entries.buffer_size?.[0];
+  if (value !== undefined && (value.toLowerCase() === 'false' || fluentBitBytes(value) === 0)) return undefined;
+  return `${value === undefined ? `leaves Buffer_Size at its default ${upstreamDefault}` : `sets Buffer_Size ${value}`}: ${consequence}`;
+}
+
 const SETTING_RULES: readonly SettingRule[] = [
   {
     // plugins/in_kubernetes_events/kubernetes_events.c, check_event_is_filtered: with a DB, an event whose
@@ -26,6 +38,22 @@ const SETTING_RULES: readonly SettingRule[] = [
       entries.db
         ? `sets DB ${entries.db[0]}: Fluent Bit then ships each Event once by its uid and drops its updates (a repeated event's count), which the alert rules count`
         : undefined,
+  },
+  {
+    // plugins/out_es/es.c: the bulk response is read with Buffer_Size, default FLB_ES_DEFAULT_HTTP_MAX "512k"
+    // (es.h), 512,000 bytes. elasticsearch_error_check cannot parse a cut response, and its fallback looks
+    // for `"errors":false,"items":[`, which Elasticsearch does not write: it writes errors, took,
+    // [ingest_took,] items (elastic/elasticsearch, server/src/main/java/org/elasticsearch/action/bulk/
+    // BulkResponse.java, toXContentChunked, as read in its 8.16-and-later source). At some 220 bytes an
+    // item, the answer to a chunk of more than about 2,300 records reads as a failure.
+    section: 'OUTPUT',
+    plugin: 'es',
+    problemOf: (entries) =>
+      bufferSizeProblem(
+        entries,
+        '512k',
+        "Elasticsearch's answer to a chunk of more than about 2,300 records is cut, read as a failure, and the chunk it indexed is sent again until Retry_Limit, then counted as dropped",
+      ),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { configSectionsOf, fluentBitReleasesOf } from '../constructs/rules/log-buffer-rules';
 import { fluentBitSettingProblems } from '../constructs/rules/fluent-bit-setting-rules';
 import type { KubeObject } from '../constructs/model/kube-object';
+import { containerLogStreamOf } from '../constructs/model/log-contract';
 import { fixtureObjectsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,4 +51,17 @@ describe('Fluent Bit keeps the records its upstream defaults would lose or hide'
       expect([problem('0'), problem('false')]).toEqual([[], []]);
     },
   );
+
+  test('the kubernetes filter reads the whole pod from the API, however large (filter_kubernetes/kube_meta.c, v3.1.0)', () => {
+    expect(settingOf(release('fluent-bit'), 'FILTER', 'kubernetes', 'buffer_size')).toEqual(['0']);
+    const problem = (value: string) =>
+      fluentBitSettingProblems([
+        withConfig('fluent-bit', 'filters', (text) => text.replace(/\n\s*Buffer_Size\s+\S+/, value === '' ? '' : `\n    Buffer_Size ${value}`)),
+      ]);
+    expect(problem('')).toEqual([
+      `HelmRelease flux-system/fluent-bit: its [FILTER] kubernetes leaves Buffer_Size at its default 32K: a pod whose API object is larger gets no kubernetes metadata: its lines go to ${containerLogStreamOf('unknown')}, out of its app's view and alert rules, and its parser annotation is not read`,
+    ]);
+    expect(problem('256K')).toEqual([expect.stringContaining('its [FILTER] kubernetes sets Buffer_Size 256K: ')]);
+    expect([problem('0'), problem('False')]).toEqual([[], []]);
+  });
 });

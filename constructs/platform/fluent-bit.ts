@@ -178,6 +178,8 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
                 'K8S-Logging.Exclude': 'Off',
                 Labels: 'Off',
                 Annotations: 'Off',
+                // Read the whole pod from the API: one over the default 32K would get no metadata (constructs/rules/fluent-bit-setting-rules.ts).
+                Buffer_Size: '0',
               }),
               section('FILTER', { Name: 'lua', Match: 'kube.*', script: `/fluent-bit/scripts/${SCRIPT}`, call: LUA_FUNCTION }),
             ].join('\n')

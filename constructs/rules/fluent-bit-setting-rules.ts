@@ -1,4 +1,5 @@
 import { describe, type KubeObject } from '../model/kube-object';
+import { containerLogStreamOf } from '../model/log-contract';
 import { configSectionsOf, fluentBitBytes, fluentBitReleasesOf, type ConfigSection } from './log-buffer-rules';
 
 /*
@@ -53,6 +54,21 @@ const SETTING_RULES: readonly SettingRule[] = [
         entries,
         '512k',
         "Elasticsearch's answer to a chunk of more than about 2,300 records is cut, read as a failure, and the chunk it indexed is sent again until Retry_Limit, then counted as dropped",
+      ),
+  },
+  {
+    // plugins/filter_kubernetes/kubernetes.c: the pod is read from the API with Buffer_Size, default "32K",
+    // 32,000 bytes with the response's headers. kube_meta.c, get_meta_info_from_request: a cut answer does
+    // not parse, so flb_kube_pod_meta_get has no metadata to add (nor cache: it asks again for every
+    // chunk), the record gets no `kubernetes` key, and the routing script sends it to the stream of
+    // namespace "unknown" (constructs/logging/fluent-bit-lua.ts).
+    section: 'FILTER',
+    plugin: 'kubernetes',
+    problemOf: (entries) =>
+      bufferSizeProblem(
+        entries,
+        '32K',
+        `a pod whose API object is larger gets no kubernetes metadata: its lines go to ${containerLogStreamOf('unknown')}, out of its app's view and alert rules, and its parser annotation is not read`,
       ),
   },
 ];

@@ -5,6 +5,8 @@ import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/clou
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
 import { backupRepositoryProblems } from '../constructs/rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../constructs/rules/cloud/cross-check';
+import { externalDnsZoneProblems } from '../constructs/rules/cloud/external-dns-zones-check';
+import { ExternalDnsAddOn } from '../constructs/platform/external-dns';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
@@ -210,6 +212,54 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     retagged.resource.aws_iam_role_policy['addon_role_cluster-autoscaler_policy'].policy = JSON.stringify(policy);
     expect(problemsOf(retagged, objects)).toEqual([
       `add-on cluster-autoscaler: autoDiscovery.clusterName is "${cluster.name}", but its role may scale only Auto Scaling groups tagged k8s.io/cluster-autoscaler/other`,
+    ]);
+  });
+
+  test('external-dns keeps exactly the public zones its role may list records in, and the check fails when either side drifts', () => {
+    const release = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'external-dns') as Json;
+    const extraZoneIds = Object.values(cluster.extraHostZones ?? {});
+    expect(cluster.dnsZoneId).toBeDefined();
+    expect(release.spec.values.extraArgs).toEqual({ 'zone-id-filter': [cluster.dnsZoneId, ...extraZoneIds], 'aws-zone-type': 'public' });
+    expect(externalDnsZoneProblems(terraform, objects, cluster)).toEqual([]);
+    const keeps = [cluster.dnsZoneId, ...extraZoneIds].sort().join(', ');
+
+    const withFilter = (zoneIds: string[]) =>
+      withRelease(objects, 'external-dns', (r) => {
+        r.spec.values.extraArgs['zone-id-filter'] = zoneIds;
+      });
+    expect(externalDnsZoneProblems(terraform, withFilter([cluster.dnsZoneId!, 'Z9OTHERZONE']), cluster)).toEqual([
+      `add-on external-dns: extraArgs.zone-id-filter keeps zones ${[cluster.dnsZoneId, 'Z9OTHERZONE'].sort().join(', ')}, but must keep those its role may list records in: ${keeps}`,
+    ]);
+    expect(externalDnsZoneProblems(terraform, withFilter([]), cluster)).toEqual([
+      `add-on external-dns: extraArgs.zone-id-filter keeps zones (all), but must keep those its role may list records in: ${keeps}`,
+    ]);
+    const widened = copy(terraform);
+    const policy = JSON.parse(widened.resource.aws_iam_role_policy['addon_role_external-dns_policy'].policy);
+    policy.Statement.find((s: Json) => s.Sid === 'ChangeOwnZones').Resource.push('arn:aws:route53:::hostedzone/Z9OTHERZONE');
+    widened.resource.aws_iam_role_policy['addon_role_external-dns_policy'].policy = JSON.stringify(policy);
+    expect(externalDnsZoneProblems(widened, objects, cluster)).toEqual([
+      `add-on external-dns: extraArgs.zone-id-filter keeps zones ${keeps}, but must keep those its role may list records in: ${[cluster.dnsZoneId, ...extraZoneIds, 'Z9OTHERZONE'].sort().join(', ')}`,
+    ]);
+    const anyType = withRelease(objects, 'external-dns', (r) => {
+      delete r.spec.values.extraArgs['aws-zone-type'];
+    });
+    expect(externalDnsZoneProblems(terraform, anyType, cluster)).toEqual([
+      'add-on external-dns: extraArgs.aws-zone-type is undefined, but must be "public": a private zone of the same name would be kept too',
+    ]);
+  });
+
+  test('until dnsZoneId is set, external-dns keeps zones by domain alone (the env zone has no id to name yet), and the check holds it to that', () => {
+    const { dnsZoneId } = cluster;
+    const unset = { ...cluster, dnsZoneId: undefined };
+    expect(dnsZoneId).toBeDefined();
+    const values = new ExternalDnsAddOn().values({ cluster: unset, apps: [] }) as Json;
+    expect(values.extraArgs).toEqual({ 'aws-zone-type': 'public' });
+    const beforeZoneId = withRelease(objects, 'external-dns', (r) => {
+      r.spec.values.extraArgs = values.extraArgs;
+    });
+    expect(externalDnsZoneProblems(terraform, beforeZoneId, unset)).toEqual([]);
+    expect(externalDnsZoneProblems(terraform, objects, unset)).toEqual([
+      `add-on external-dns: extraArgs.zone-id-filter keeps zones ${[dnsZoneId, ...Object.values(cluster.extraHostZones ?? {})].sort().join(', ')}, but must keep none while dnsZoneId is unset`,
     ]);
   });
 

@@ -3,6 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { cloudSettingsOf } from '../model/cluster-spec';
+import { extraHostZoneIdsOf } from '../model/dns-zones';
 import { LABEL_PREFIX } from '../model/naming';
 import type { CloudApp, CloudCluster } from '../model/cloud-input';
 import { AccessEntries } from './access-entries';
@@ -228,14 +229,10 @@ export class CloudStack extends TerraformStack {
     });
 
     const zone = new DnsZone(this, 'DnsZone', { clusterName: cluster.name, domain: cluster.domain });
-    const zoneArns = [
-      zone.resource.arn,
-      ...Object.keys(settings.extraHostZones)
-        .sort()
-        .map((domain) => hostedZoneArnOf(settings.extraHostZones[domain])),
-    ];
+    // The zones external-dns's --zone-id-filter names too (model/dns-zones.ts), the env's own by its dnsZoneId.
+    const zoneArns = [zone.resource.arn, ...extraHostZoneIdsOf(cluster).map(hostedZoneArnOf)];
     const statementsOf: Record<AwsAddOn, () => PolicyStatement[]> = {
-      'external-dns': () => externalDnsStatements([...new Set(zoneArns)]),
+      'external-dns': () => externalDnsStatements(zoneArns),
       'external-secrets': () => externalSecretsStatements(envSecretsArnOf(cluster.region, accountId, cluster.env)),
       'cluster-autoscaler': () => clusterAutoscalerStatements(cluster.name, nodeGroupsArnOf(cluster.region, accountId, cluster.name)),
       'cert-manager': () => certManagerStatements(zone.resource.arn, cluster.domain),

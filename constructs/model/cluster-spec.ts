@@ -83,7 +83,8 @@ export interface ClusterSpec {
    * The id of the Route53 zone the cloud stack creates for `domain` (Terraform output `dns_zone_id`, e.g.
    * `Z0123456789ABCDEFGHIJ`). Once set, every app host one label below `domain` shares one listener and
    * one wildcard certificate (`*.<domain>`, ACME DNS-01 in that zone); until then each host has its own
-   * (HTTP-01). See docs/gateway-layout.md. @default unset
+   * (HTTP-01). See docs/gateway-layout.md. It is also the zone id external-dns keeps (model/dns-zones.ts);
+   * until it is set, external-dns finds its zones by domain alone. @default unset
    */
   readonly dnsZoneId?: string;
   readonly region: string;

@@ -4,6 +4,7 @@ import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type
 import type { ChartWorkload } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { EXTERNAL_DNS_ACCOUNT } from '../model/aws-add-on-accounts';
+import { externalDnsZoneIdsOf } from '../model/dns-zones';
 
 export const externalDnsDefaults = {
   name: 'external-dns',
@@ -13,6 +14,20 @@ export const externalDnsDefaults = {
   policy: 'upsert-only' as 'upsert-only' | 'sync',
 };
 export type ExternalDnsProps = Partial<typeof externalDnsDefaults>;
+
+/*
+ * Which zones external-dns works in. At v0.18.0 provider/aws/aws.go zones() keeps every hosted zone of the
+ * account that passes the zone-id, zone-type and domain filters, and endpoint/domain_filter.go matchFilter
+ * lets a domain filter match zones below it too (`example.com` keeps `staging.example.com`, public or
+ * private). records() then lists each kept zone and returns the first error, and controller/controller.go
+ * RunOnce gives up the whole sync on it: one zone its role may not list (add-on-policies.ts,
+ * externalDnsStatements) and no record is written anywhere. So the zone ids its role names
+ * (model/dns-zones.ts) filter the zones, and only public ones count. The chart (1.18.0,
+ * templates/deployment.yaml) has no value for either flag: it passes each extraArgs key as `--<key>=<value>`,
+ * once per item of a list. Flags: pkg/apis/externaldns/types.go at v0.18.0.
+ */
+export const ZONE_ID_FILTER_ARG = 'zone-id-filter';
+export const ZONE_TYPE_ARG = 'aws-zone-type';
 
 /** The ServiceAccount that the cloud stack's external-dns role is bound to through Pod Identity. */
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = EXTERNAL_DNS_ACCOUNT.serviceAccount;
@@ -36,6 +51,7 @@ export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
 
   values(ctx: AddOnContext): Record<string, unknown> {
     const { cluster } = ctx;
+    const zoneIds = externalDnsZoneIdsOf(cluster);
     return {
       provider: { name: 'aws' },
       sources: ['gateway-httproute'],
@@ -45,6 +61,7 @@ export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
       txtOwnerId: cluster.name,
       serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
       env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
+      extraArgs: { ...(zoneIds && { [ZONE_ID_FILTER_ARG]: zoneIds }), [ZONE_TYPE_ARG]: 'public' },
     };
   }
 

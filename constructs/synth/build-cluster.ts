@@ -3,6 +3,7 @@ import { clusterWriteProblems, clusterWritersOf } from '../reports/cluster-write
 import { overviewFile } from '../reports/overview-files';
 import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
+import { externalDnsZoneProblems } from '../rules/cloud/external-dns-zones-check';
 import { terraformFileOf } from './terraform-file';
 import type { TerraformJson } from '../cloud/terraform-json';
 import type { Pending } from './in-worker';
@@ -178,6 +179,7 @@ function terraformFile(cluster: ClusterSpec, pending: Pending<string>, apps: rea
       apps.map((a) => a.name),
     ),
     ...addOnIdentityProblems(json, objects),
+    ...externalDnsZoneProblems(json, objects, cluster),
     ...accessEntryGroupProblems(json, objects),
     ...backupRepositoryProblems(
       json,

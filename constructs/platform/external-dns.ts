@@ -29,6 +29,17 @@ export type ExternalDnsProps = Partial<typeof externalDnsDefaults>;
 export const ZONE_ID_FILTER_ARG = 'zone-id-filter';
 export const ZONE_TYPE_ARG = 'aws-zone-type';
 
+/**
+ * Where the TXT registry writes the owner record of each host: one label below the host, so in the host's
+ * zone even at the zone's apex. At v0.18.0 registry/txt.go toTXTName puts the record type where
+ * `%{record_type}` stands and the prefix before the host's first label; without a prefix it writes
+ * `<type>-<first label>.<rest>`, for the apex `example.com` `cname-example.com`, outside the zone, which
+ * provider/aws/aws.go changesByZone drops, so the apex record has no owner and is never updated again
+ * (docs/registry/txt.md asks for a prefix with `%{record_type}` ending in a period for apex domains).
+ * Changing it orphans every owner record written before: see docs/bootstrap.md.
+ */
+export const TXT_OWNER_PREFIX = 'extdns-%{record_type}.';
+
 /** The ServiceAccount that the cloud stack's external-dns role is bound to through Pod Identity. */
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = EXTERNAL_DNS_ACCOUNT.serviceAccount;
 
@@ -59,6 +70,7 @@ export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
       policy: this.props.policy,
       registry: 'txt',
       txtOwnerId: cluster.name,
+      txtPrefix: TXT_OWNER_PREFIX,
       serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
       env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
       extraArgs: { ...(zoneIds && { [ZONE_ID_FILTER_ARG]: zoneIds }), [ZONE_TYPE_ARG]: 'public' },

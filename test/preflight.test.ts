@@ -6,7 +6,7 @@ import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { releasesFileOf, type Releases } from '../constructs/model/releases';
 import { buildAll } from '../constructs/synth/pipeline';
-import { isTestNet, preflightOf } from '../constructs/synth/preflight';
+import { isPlaceholderZoneId, isTestNet, preflightOf } from '../constructs/synth/preflight';
 import type { Console } from '../scripts/lib/commands';
 import { preflightCli } from '../scripts/lib/preflight-cli';
 import { scriptCommand } from '../scripts/repo-copy';
@@ -22,7 +22,8 @@ const realLooking = (text: string): string =>
     .replace(/example\.net/g, 'legacy-customer.eu')
     .replace(/\b(111122223333|444455556666)\b/g, '281739460512')
     .replace(/:role\/AWSReservedSSO_/g, ':role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_')
-    .replace(/"203\.0\.113\.0\/24"/g, '"85.214.12.0/24"');
+    .replace(/"203\.0\.113\.0\/24"/g, '"85.214.12.0/24"')
+    .replace(/"(Z\w*EXAMPLE\w*|Z0123456789ABCDEFGHIJ)"/g, (_, id: string) => `"Z${createHash('sha256').update(id).digest('hex').slice(0, 20).toUpperCase()}"`);
 const READY_CLUSTERS: readonly ClusterSpec[] = rewrite(FIXTURE_CLUSTERS, realLooking);
 const READY_APPS: readonly AppSpec[] = rewrite(FIXTURE_APPS, realLooking);
 /** Every current version released for real: a digest no placeholder rule knows. */
@@ -70,6 +71,8 @@ describe('npm run preflight -- --env <env>', () => {
       'field "access.people.ops-lead.iamRoleArn" = "arn:aws:iam::444455556666:role/AWSReservedSSO_PlatformAdmin_9f8e7d6c5b4a3f2e": account 444455556666 is one AWS\'s documentation uses',
       'field "access.people.ops-lead.iamRoleArn" = "arn:aws:iam::444455556666:role/AWSReservedSSO_PlatformAdmin_9f8e7d6c5b4a3f2e": an IAM Identity Center role without its path',
       'prod: placeholder: file "clusters/prod/cluster.ts", field "adminCidrs[0]" = "203.0.113.0/24": a range reserved for documentation (RFC 5737)',
+      'prod: placeholder: file "clusters/prod/cluster.ts", field "dnsZoneId" = "Z0PRODEXAMPLE000000001": a placeholder hosted zone id',
+      'prod: placeholder: file "clusters/prod/cluster.ts", field "extraHostZones[\'example.net\']" = "Z0123456789ABCDEFGHIJ": a placeholder hosted zone id',
       'prod: placeholder: file "apps/shop.ts", field "hosts.prod[0]" = "shop.example.com"',
       'prod: placeholder: file "clusters/prod/releases.json", field "apps.shop.current" = "3.8.2@sha256:',
       'prod: prerequisite: file "clusters/prod/cluster.ts", field "terraformState.bucket" = "acme-webapps-tfstate": the Terraform state bucket must exist',
@@ -134,6 +137,18 @@ describe('npm run preflight -- --env <env>', () => {
       'field "internalAccess.allowedCidrs[0]" = "198.51.100.64/26"',
     ],
     [
+      'a hosted zone id with EXAMPLE in it',
+      { ...prod, dnsZoneId: 'Z0PRODEXAMPLE000000001' },
+      READY_RELEASES,
+      'field "dnsZoneId" = "Z0PRODEXAMPLE000000001": a placeholder hosted zone id: external-dns would keep no zone',
+    ],
+    [
+      "the docs' example zone id for an extra host zone",
+      { ...prod, extraHostZones: { 'legacy-customer.eu': 'Z0123456789ABCDEFGHIJ' } },
+      READY_RELEASES,
+      `field "extraHostZones['legacy-customer.eu']" = "Z0123456789ABCDEFGHIJ": a placeholder hosted zone id`,
+    ],
+    [
       'the placeholder version new-app writes',
       prod,
       {
@@ -150,6 +165,11 @@ describe('npm run preflight -- --env <env>', () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain(expected);
     expect(result.out).toContain('prod: 1 placeholder left');
+  });
+
+  test("placeholder zone ids are those with EXAMPLE in them and the docs' example, not real ones", () => {
+    expect(['Z0PRODEXAMPLE000000001', 'Z0STAGINGEXAMPLE000001', 'Z3M3LMPEXAMPLE', 'Z0123456789ABCDEFGHIJ'].filter(isPlaceholderZoneId)).toHaveLength(4);
+    expect(['Z1D633PJN98FT9', 'Z06158742Q3KXJ9RT4B7N', 'Z0123456789ABCDEFGHIK'].filter(isPlaceholderZoneId)).toEqual([]);
   });
 
   test('TEST-NET ranges are found wherever they overlap, and only there', () => {

@@ -43,6 +43,14 @@ export const isTestNet = (cidr: string): boolean => {
   return parsed !== undefined && TEST_NETS.some((net) => overlaps(parsed, net));
 };
 
+/**
+ * Route 53 hosted zone ids that stand in for real ones: an id with EXAMPLE in it (AWS marks its example ids
+ * so, as in AKIAIOSFODNN7EXAMPLE; so do the shipped specs), and the example id this repo's docs and messages
+ * use. A real id is a Z and random upper-case letters and digits, where EXAMPLE does not occur by chance.
+ */
+const DOCUMENTATION_ZONE_ID = 'Z0123456789ABCDEFGHIJ';
+export const isPlaceholderZoneId = (id: string): boolean => /EXAMPLE/i.test(id) || id === DOCUMENTATION_ZONE_ID;
+
 const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/(.*)$/;
 /** IAM Identity Center creates its roles under this path; an ARN without it names a role that does not exist. */
 const SSO_PATH = /^aws-reserved\/sso\.amazonaws\.com\/([\w-]+\/)?AWSReservedSSO_/;
@@ -64,6 +72,22 @@ export function preflightOf(cluster: ClusterSpec, apps: readonly AppSpec[], rele
 
   domain(clusterFile, 'domain', cluster.domain);
   (cluster.extraHostDomains ?? []).forEach((d, i) => domain(clusterFile, `extraHostDomains[${i}]`, d));
+  if (cluster.dnsZoneId !== undefined && isPlaceholderZoneId(cluster.dnsZoneId))
+    placeholder(
+      clusterFile,
+      'dnsZoneId',
+      cluster.dnsZoneId,
+      "a placeholder hosted zone id: external-dns would keep no zone (its --zone-id-filter names this id) and the wildcard certificate's DNS-01 would fail; remove the field until terraform apply has created the zone, then set it to `terraform output -raw dns_zone_id` (docs/bootstrap.md, step 2)",
+    );
+  for (const [zoneDomain, zoneId] of Object.entries(cluster.extraHostZones ?? {})) {
+    if (isPlaceholderZoneId(zoneId))
+      placeholder(
+        clusterFile,
+        `extraHostZones['${zoneDomain}']`,
+        zoneId,
+        `a placeholder hosted zone id: external-dns's role and --zone-id-filter would name a zone that does not exist, and no record of ${zoneDomain} would be written; use the id of its existing zone (aws route53 list-hosted-zones-by-name --dns-name ${zoneDomain})`,
+      );
+  }
   mailbox(clusterFile, 'acme.email', cluster.acme.email, 'the ACME CA refuses to register the account');
   const issuer = cluster.internalAccess.oidc?.issuer;
   if (issuer !== undefined) domain(clusterFile, 'internalAccess.oidc.issuer', hostOf(issuer) ?? issuer);

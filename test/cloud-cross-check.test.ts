@@ -128,6 +128,24 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     expect(policy.Statement[0].Resource).toMatch(new RegExp(`:secret:${secretStorePrefixOf(cluster.env)}\\*$`));
   });
 
+  test('every secret the YAML reads from the secret store is read by key alone, which GetSecretValue serves: no metadataPolicy Fetch, no dataFrom, no PushSecret', () => {
+    // External Secrets v0.19.2, pkg/provider/aws/secretsmanager/secretsmanager.go: metadataPolicy Fetch calls
+    // DescribeSecret, dataFrom.find ListSecrets or BatchGetSecretValue, PushSecret writes; the role grants none of them.
+    const externalSecrets = (objects.filter((o) => o.kind === 'ExternalSecret') as Json[]).filter((es) => es.spec.secretStoreRef?.name === SECRET_STORE);
+    expect(externalSecrets.length).toBeGreaterThan(0);
+    for (const es of externalSecrets) {
+      expect([es.metadata.name, es.spec.dataFrom]).toEqual([es.metadata.name, undefined]);
+      for (const item of es.spec.data) {
+        expect([es.metadata.name, item.remoteRef.metadataPolicy ?? 'None']).toEqual([es.metadata.name, 'None']);
+        expect([es.metadata.name, Object.keys(item.remoteRef).filter((k) => k !== 'key' && k !== 'property')]).toEqual([es.metadata.name, []]);
+      }
+    }
+    expect(objects.filter((o) => o.kind === 'PushSecret')).toEqual([]);
+    // The one store on AWS: the pod's own role, no role to assume, no other auth.
+    const awsStores = (objects.filter((o) => o.kind === 'ClusterSecretStore' || o.kind === 'SecretStore') as Json[]).filter((st) => st.spec.provider.aws);
+    expect(awsStores.map((st) => [st.metadata.name, Object.keys(st.spec.provider.aws).sort()])).toEqual([[SECRET_STORE, ['region', 'service']]]);
+  });
+
   test('cluster-autoscaler discovers the node groups of the cluster whose tag its role may scale', () => {
     const release = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cluster-autoscaler') as Json;
     expect(release.spec.values.autoDiscovery.clusterName).toBe(cluster.name);

@@ -348,10 +348,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     });
   });
 
+  // Exactly the calls the pinned versions make, as we configure them:
+  // - external-dns v0.18.0, provider/aws/aws.go: ListHostedZones in zones(), ListResourceRecordSets in records(),
+  //   ChangeResourceRecordSets in submitChanges(); ListTagsForResources only with a zone tag filter, which we do not set.
+  // - External Secrets v0.19.2, pkg/provider/aws/secretsmanager/secretsmanager.go: GetSecretValue in
+  //   constructSecretValue(); DescribeSecret only for metadataPolicy Fetch and PushSecret, ListSecrets and
+  //   BatchGetSecretValue only for dataFrom.find, none of which our ExternalSecrets use (test/cloud-cross-check.test.ts).
   test("lets external-dns change records only in the env zone, and the secrets operator read only the env's secrets", () => {
     const dns = statementsOf('addon_role_external-dns_policy');
+    expect(dns.map((st) => st.Sid)).toEqual(['ChangeOwnZones', 'FindZones']);
     expect(dns.find((st) => st.Sid === 'ChangeOwnZones')).toMatchObject({
-      Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
+      Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'],
       // The env's own zone, and the existing zone of each extra host domain the spec names.
       Resource: ['${aws_route53_zone.dns_zone.arn}', ...Object.values(cluster.extraHostZones ?? {}).map((id) => `arn:aws:route53:::hostedzone/${id}`)],
     });
@@ -360,7 +367,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       {
         Sid: 'ReadEnvSecrets',
         Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+        Action: ['secretsmanager:GetSecretValue'],
         Resource: `arn:aws:secretsmanager:${cluster.region}:\${data.aws_caller_identity.Account.account_id}:secret:webapps/${cluster.env}/*`,
       },
     ]);

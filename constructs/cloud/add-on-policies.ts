@@ -15,10 +15,19 @@ export const nodeGroupsArnOf = (region: string, accountId: string, cluster: stri
 /** The tag that EKS puts on the Auto Scaling group of each managed node group, with the value `owned`. */
 export const autoscalerOwnerTagOf = (cluster: string): string => `k8s.io/cluster-autoscaler/${cluster}`;
 
-/** What external-dns changes, in the zones it may write to; the rest is read-only. */
-export const ROUTE53_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'];
-/** What the External Secrets Operator needs to read a secret (no PushSecret, so no writes). */
-export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'];
+/**
+ * What external-dns v0.18.0 calls on a zone it keeps (provider/aws/aws.go): ListResourceRecordSets in
+ * records(), ChangeResourceRecordSets in submitChanges(). It calls ListTagsForResources only with a zone
+ * tag filter (zones(), tagsForZone()), and we set none.
+ */
+export const ROUTE53_ZONE_ACTIONS = ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'];
+/**
+ * What the External Secrets Operator v0.19.2 calls to read a secret by its key, as our ExternalSecrets do
+ * (pkg/provider/aws/secretsmanager/secretsmanager.go constructSecretValue): GetSecretValue. It calls
+ * DescribeSecret only for `metadataPolicy: Fetch` and for PushSecret, ListSecrets and BatchGetSecretValue
+ * only for `dataFrom.find`, and ListSecretVersionIds nowhere; our ExternalSecrets use none of these.
+ */
+export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'];
 /** The two calls by which cluster-autoscaler changes a node group. */
 export const AUTOSCALER_SCALE_ACTIONS = ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'];
 

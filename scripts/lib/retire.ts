@@ -162,8 +162,7 @@ const withoutRelease = (file: ReleasesFile, app: string): ReleasesFile => ({
   apps: Object.fromEntries(Object.entries(file.apps).filter(([name]) => name !== app)),
 });
 
-const listed = (names: readonly string[]): string =>
-  names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+const listed = (names: readonly string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 /** What the app leaves behind in each cluster that kept its data: docs/retire-an-app.md says why and for how long. */
 function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined): Remains[] {

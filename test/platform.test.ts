@@ -7,6 +7,8 @@ import { Chart, Testing } from 'cdk8s';
 import type { AddOn, AddOnKind } from '../constructs/platform/add-on';
 import { dependencyNamesOf, orderAddOns } from '../constructs/platform/add-on-order';
 import { EckAddOn } from '../constructs/platform/eck';
+import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
+import type { WorkloadEgress } from '../constructs/platform/network-needs';
 import { clientsOf, PlatformNetworkPolicies } from '../constructs/platform/platform-network-policies';
 import { addOnsOf, defaultAddOns } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
@@ -89,6 +91,66 @@ describe('add-on contract', () => {
     expect(() => new PlatformNetworkPolicies(chart, 'n', props)).toThrow(
       /add-on "eck-operator": field "network.ingressFromClients" = 9200: no add-on calls it/,
     );
+  });
+});
+
+describe("a workload's own egress", () => {
+  const envoy = defaultAddOns().find((a) => a instanceof EnvoyGatewayAddOn)!;
+  const controller = { namespace: envoy.namespace, name: 'envoy-gateway', podLabels: { 'control-plane': 'envoy-gateway' }, ports: [9443, 10080, 10443, 18000] };
+  const policiesWith = (egress: WorkloadEgress) => {
+    const chart = new Chart(Testing.app(), 'c');
+    const worker = { namespace: envoy.namespace, name: 'worker', podLabels: { app: 'worker' }, ports: [], egress };
+    new PlatformNetworkPolicies(chart, 'n', { addOns: [envoy], clients: new Map(), cluster: CLUSTERS[0], apps: [], endpoints: [], pods: [controller, worker] });
+    return Testing.synth(chart).filter((o) => o.metadata.name === 'worker');
+  };
+
+  test("going beyond its namespace's add-ons, or naming a workload or port its namespace lacks, fails synth naming the field and the value", () => {
+    const beyond = {
+      awsCredentials: true,
+      egressVpc: [{ port: 10250, name: 'kubelet' }],
+      egressInternet: [
+        { port: 443, name: 'OIDC' },
+        { port: 80, name: 'plain' },
+      ],
+      egressToNamespaces: [{ namespace: 'logging', ports: [{ port: 9200, name: 'Elasticsearch' }] }],
+      egressToOwnNamespace: [
+        { workload: 'ghost', ports: [{ port: 1, name: 'x' }] },
+        { workload: 'envoy-gateway', ports: [{ port: 18001, name: 'rate limit xDS' }] },
+      ],
+    } satisfies WorkloadEgress;
+    let message = '';
+    try {
+      policiesWith(beyond);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const line of [
+      'workload "worker": field "egress.awsCredentials" = true: its namespace\'s add-ons do not declare it',
+      'workload "worker": field "egress.egressToNamespaces.logging" = 9200/TCP',
+      'workload "worker": field "egress.egressVpc" = 10250/TCP',
+      'workload "worker": field "egress.egressInternet" = 80/TCP',
+      'workload "worker": field "egress.egressToOwnNamespace" = ghost: no workload of namespace envoy-gateway-system has that name',
+      'workload "worker": field "egress.egressToOwnNamespace.envoy-gateway" = 18001: that workload does not listen on it',
+    ])
+      expect(message).toContain(line);
+    expect(message).not.toContain('egress.egressInternet" = 443');
+  });
+
+  test('is exactly what its policy lets out, DNS unless it says not', () => {
+    const [quiet] = policiesWith({ dns: false });
+    expect((quiet.spec as Json).policyTypes).toEqual(['Ingress', 'Egress']);
+    expect((quiet.spec as Json).egress ?? []).toEqual([]);
+    const [xds] = policiesWith({ egressToOwnNamespace: [{ workload: 'envoy-gateway', ports: [{ port: 18000, name: 'xDS' }] }] });
+    expect((xds.spec as Json).egress).toEqual([
+      { to: [{ podSelector: { matchLabels: { 'control-plane': 'envoy-gateway' } } }], ports: [{ protocol: 'TCP', port: 18000 }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+    ]);
   });
 });
 

@@ -3,6 +3,9 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
 import type { GatewayLayout } from '../model/gateway-layout';
 import type { ChartWorkload } from './chart-workload';
+import type { EgressNeeds, NamedPort } from './network-needs';
+
+export type { NamedPort, NamespacePorts } from './network-needs';
 
 /** Where a chart comes from, pinned to one exact version. */
 export interface ChartSource {
@@ -13,26 +16,12 @@ export interface ChartSource {
   readonly version: string;
 }
 
-/** A port a policy opens, and what is there: every port a platform policy names says why. */
-export interface NamedPort {
-  readonly port: number;
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP';
-  /** What listens or is called there, e.g. `webhook`, `kubelet`, `ACME`. */
-  readonly name: string;
-}
-
-/** Ports in another namespace that an add-on calls. */
-export interface NamespacePorts {
-  readonly namespace: string;
-  readonly ports: readonly NamedPort[];
-}
-
 /**
  * What an add-on needs from the network. DNS and traffic inside its own namespace are always allowed;
  * everything else is denied unless listed here, each port with its name. No field opens every port.
+ * Its egress is that of each workload of its namespace that declares none of its own (`ChartWorkload.egress`).
  */
-export interface AddOnNetwork {
+export interface AddOnNetwork extends EgressNeeds {
   /** Ports open to any source: the public proxy behind the load balancer. */
   readonly ingressFromAnywhere?: readonly NamedPort[];
   /** Ports the API server calls (admission webhooks, an APIService), admitted from the VPC, where its private endpoint sits. */
@@ -42,18 +31,6 @@ export interface AddOnNetwork {
    * (their `egressToNamespaces`). The platform finds them; no add-on names another's namespace.
    */
   readonly ingressFromClients?: readonly NamedPort[];
-  /** It calls the Kubernetes API: its private endpoint in the VPC and the `kubernetes` Service, on 443. */
-  readonly egressApiServer?: boolean;
-  /** Ports it calls in other platform namespaces. */
-  readonly egressToNamespaces?: readonly NamespacePorts[];
-  /** The Gateway's proxies: each app's pods on the app's port, each platform endpoint's namespace on its port. */
-  readonly egressToRouteBackends?: boolean;
-  /** Ports on the VPC's own addresses (the nodes), e.g. the kubelet. */
-  readonly egressVpc?: readonly NamedPort[];
-  /** Ports on the public internet (AWS APIs, ACME, the OIDC issuer). Never private or link-local addresses. */
-  readonly egressInternet?: readonly NamedPort[];
-  /** Needs AWS credentials from the EKS Pod Identity agent on its node. */
-  readonly awsCredentials?: boolean;
 }
 
 /**

@@ -4,6 +4,7 @@
  * declarations, so a chart's key names live in one place, and the policy rules judge every pod that will
  * run, not only the ones we write.
  */
+import type { WorkloadEgress } from './network-needs';
 
 /** The Pod Security Standards levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -111,10 +112,14 @@ export interface WorkloadValueKeys {
   readonly topologySpreadConstraints?: string;
 }
 
-/** A port a workload listens on, and why; `webhook` ports must be reachable by the API server. */
+/**
+ * A port a workload listens on, and why; `webhook` ports must be reachable by the API server. `backend`:
+ * a backend of the Gateway's routes in the Gateway's own namespace (the HTTP-01 solver), which the
+ * proxies reach as one of their route backends.
+ */
 export interface WorkloadPort {
   readonly port: number;
-  readonly purpose: 'webhook' | 'metrics' | 'serving' | 'health';
+  readonly purpose: 'webhook' | 'metrics' | 'serving' | 'health' | 'backend';
 }
 
 /** One workload an add-on's chart, or the operator it installs, renders. */
@@ -138,6 +143,12 @@ export interface ChartWorkload {
   /** The custom resource an operator renders it from, e.g. `EnvoyProxy envoy-gateway-system/public-proxy`. */
   readonly managedBy?: string;
   readonly ports?: readonly WorkloadPort[];
+  /**
+   * What its pods call, where it needs less than its namespace's add-ons declare (`AddOnNetwork`): its
+   * NetworkPolicy then lets out exactly this. Each field must stay within the namespace's.
+   * @default the egress of its namespace's add-ons, together
+   */
+  readonly egress?: WorkloadEgress;
   /**
    * A Helm hook (a Job the chart runs before or after install). Helm post-renders hooks only since
    * 3.21 and 4.0, and the helm-controller's Helm is whatever Flux version the cluster runs: so each

@@ -7,6 +7,7 @@ import { CLUSTER_DNS, KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS, NAMESPACE_NAM
 import type { ResolvedApp } from '../model/resolve';
 import { SynthError } from '../model/spec-error';
 import type { AddOn, AddOnNetwork, NamedPort, PlatformEndpoint } from './add-on';
+import type { EgressNeeds } from './network-needs';
 import type { PodGroup } from './pod-groups';
 
 export interface PlatformNetworkPoliciesProps {
@@ -19,7 +20,7 @@ export interface PlatformNetworkPoliciesProps {
   readonly apps: readonly ResolvedApp[];
   /** Every platform endpoint: a backend of the Gateway, and, in its own namespace, a port for the Gateway's proxies only. */
   readonly endpoints: readonly PlatformEndpoint[];
-  /** The namespace's workloads: each gets its own policy. */
+  /** The namespace's workloads: each gets its own policy, with its own egress where it declares one. */
   readonly pods: readonly PodGroup[];
 }
 
@@ -31,9 +32,10 @@ const inNamespace = (namespace: string) => ({ namespaceSelector: { matchLabels: 
  * Default-deny for one platform namespace, then one policy per workload that selects its pods and lists
  * both directions. Out: what its namespace's add-ons declare, each port by number: its own namespace,
  * DNS, the Kubernetes API on 443, other namespaces' ports, the VPC's and the internet's ports, the Pod
- * Identity agent. In: its own namespace, and of the ports others call (the public ports, the API
- * server's webhooks from the VPC, its clients' namespaces, an endpoint's port for the Gateway's proxies)
- * only those the workload declares it listens on.
+ * Identity agent; or, for a workload that declares its own `egress`, exactly that, within the namespace's.
+ * In: its own namespace, and of the ports others call (the public ports, the API server's webhooks from
+ * the VPC, its clients' namespaces, an endpoint's port for the Gateway's proxies) only those the workload
+ * declares it listens on.
  */
 export class PlatformNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: PlatformNetworkPoliciesProps) {
@@ -46,30 +48,10 @@ export class PlatformNetworkPolicies extends Construct {
 
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
 
-    const egress: Rule[] = [
-      // Its own namespace: the add-on's parts talk to one another (the controller to its webhook, Kibana to Elasticsearch).
-      { to: [{ podSelector: all }] },
-      {
-        to: [{ ...inNamespace(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
-        ports: portsOf([
-          { port: CLUSTER_DNS.port, protocol: 'UDP', name: 'DNS' },
-          { port: CLUSTER_DNS.port, protocol: 'TCP', name: 'DNS' },
-        ]),
-      },
-    ];
-    if (net.egressApiServer) {
-      egress.push({
-        to: [vpc, ...KUBERNETES_SERVICE_IPS].map((cidr) => ({ ipBlock: { cidr } })),
-        ports: portsOf([{ port: KUBERNETES_API_PORT, name: 'API server' }]),
-      });
-    }
-    for (const { namespace: to, ports } of net.egressToNamespaces) egress.push({ to: [inNamespace(to)], ports: portsOf(ports) });
-    if (net.egressToRouteBackends) egress.push(...routeBackendRules(props.apps, props.endpoints));
-    if (net.egressVpc.length > 0) egress.push({ to: [{ ipBlock: { cidr: vpc } }], ports: portsOf(net.egressVpc) });
-    if (net.egressInternet.length > 0)
-      egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: portsOf(net.egressInternet) });
-    if (net.awsCredentials)
-      egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: portsOf([{ port: POD_IDENTITY_AGENT.port, name: 'Pod Identity agent' }]) });
+    const backends = { apps: props.apps, endpoints: props.endpoints, own: props.pods.filter((g) => (g.backendPorts ?? []).length > 0) };
+    const rulesOf = (needs: MergedEgress, own: Rule[], dns: boolean) => egressRulesOf(needs, own, dns, vpc, backends);
+    // Its own namespace: the add-on's parts talk to one another (the controller to its webhook, Kibana to Elasticsearch).
+    const egress = rulesOf(net, [{ to: [{ podSelector: all }] }], true);
 
     // Each port that others call, with who may call it; a workload's policy admits the ones it listens on.
     const gatewayPorts = props.endpoints.filter((e) => e.namespace === namespace).map((e) => ({ port: e.port, name: e.name }));
@@ -103,14 +85,98 @@ export class PlatformNetworkPolicies extends Construct {
     if (props.pods.length === 0)
       throw new SynthError([`namespace ${namespace}: its add-ons declare no workloads, so no pod of it could talk to anything`], 'no workloads');
 
+    const widened = props.pods.flatMap((g) => (g.egress ? wideningOf(g, props.pods, net) : []));
+    if (widened.length > 0) {
+      throw new SynthError(
+        widened.map((w) => `add-on "${props.addOns.map((a) => a.name).join('", "')}", workload "${w}`),
+        "a platform workload's own egress goes beyond its namespace's",
+      );
+    }
+
     // One policy per workload, selecting its pods by their labels and listing both directions.
     for (const group of props.pods) {
       const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [{ from: [{ podSelector: all }] }];
       for (const e of entrances.filter((e) => group.ports.includes(e.port.port)))
         ingress.push({ ...(e.from ? { from: e.from } : {}), ports: portsOf([e.port]) });
-      policy(group.name, { podSelector: { matchLabels: { ...group.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress, egress });
+      const own = group.egress;
+      const out = own
+        ? rulesOf(
+            mergedEgressOf([own]),
+            (own.egressToOwnNamespace ?? []).map((call) => ({
+              to: [{ podSelector: { matchLabels: { ...props.pods.find((g) => g.name === call.workload)!.podLabels } } }],
+              ports: portsOf(call.ports),
+            })),
+            own.dns ?? true,
+          )
+        : egress;
+      policy(group.name, { podSelector: { matchLabels: { ...group.podLabels } }, policyTypes: ['Ingress', 'Egress'], ingress, egress: out });
     }
   }
+}
+
+/**
+ * Out of a platform workload, in this order: the given rules of its own namespace, DNS, the Kubernetes
+ * API on 443, other namespaces' ports, the route backends, the VPC's and the internet's ports, the Pod
+ * Identity agent.
+ */
+function egressRulesOf(needs: MergedEgress, own: Rule[], dns: boolean, vpc: string, backends: RouteBackends): Rule[] {
+  const egress: Rule[] = [...own];
+  if (dns) {
+    egress.push({
+      to: [{ ...inNamespace(CLUSTER_DNS.namespace), podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+      ports: portsOf([
+        { port: CLUSTER_DNS.port, protocol: 'UDP', name: 'DNS' },
+        { port: CLUSTER_DNS.port, protocol: 'TCP', name: 'DNS' },
+      ]),
+    });
+  }
+  if (needs.egressApiServer) {
+    egress.push({
+      to: [vpc, ...KUBERNETES_SERVICE_IPS].map((cidr) => ({ ipBlock: { cidr } })),
+      ports: portsOf([{ port: KUBERNETES_API_PORT, name: 'API server' }]),
+    });
+  }
+  for (const { namespace: to, ports } of needs.egressToNamespaces) egress.push({ to: [inNamespace(to)], ports: portsOf(ports) });
+  if (needs.egressToRouteBackends) egress.push(...routeBackendRules(backends));
+  if (needs.egressVpc.length > 0) egress.push({ to: [{ ipBlock: { cidr: vpc } }], ports: portsOf(needs.egressVpc) });
+  if (needs.egressInternet.length > 0)
+    egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: portsOf(needs.egressInternet) });
+  if (needs.awsCredentials)
+    egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: portsOf([{ port: POD_IDENTITY_AGENT.port, name: 'Pod Identity agent' }]) });
+  return egress;
+}
+
+/**
+ * What a workload's own egress opens beyond its namespace's, or names wrongly, one line each, starting
+ * with the workload's name: a call its namespace's add-ons do not declare, a workload of its namespace
+ * that is not there, a port that workload does not listen on.
+ */
+function wideningOf(group: PodGroup, pods: readonly PodGroup[], net: MergedNetwork): string[] {
+  const own = mergedEgressOf([group.egress!]);
+  const at = (field: string, value: unknown, why: string) => `${group.name}": field "egress.${field}" = ${value}: ${why}`;
+  const key = (p: NamedPort) => `${p.port}/${p.protocol ?? 'TCP'}`;
+  const beyond = (field: string, mine: readonly NamedPort[], theirs: readonly NamedPort[]) =>
+    mine.filter((p) => !theirs.some((q) => key(q) === key(p))).map((p) => at(field, key(p), "its namespace's add-ons do not declare it"));
+  const flags = (['egressApiServer', 'egressToRouteBackends', 'awsCredentials'] as const)
+    .filter((f) => own[f] && !net[f])
+    .map((f) => at(f, true, "its namespace's add-ons do not declare it"));
+  const namespaces = own.egressToNamespaces.flatMap(({ namespace, ports }) =>
+    beyond(`egressToNamespaces.${namespace}`, ports, net.egressToNamespaces.find((n) => n.namespace === namespace)?.ports ?? []),
+  );
+  const inside = (group.egress!.egressToOwnNamespace ?? []).flatMap(({ workload, ports }) => {
+    const target = pods.find((g) => g.name === workload);
+    if (!target) return [at('egressToOwnNamespace', workload, `no workload of namespace ${group.namespace} has that name`)];
+    return ports
+      .filter((p) => !target.ports.includes(p.port))
+      .map((p) => at(`egressToOwnNamespace.${workload}`, p.port, 'that workload does not listen on it (its `ports`)'));
+  });
+  return [
+    ...flags,
+    ...namespaces,
+    ...beyond('egressVpc', own.egressVpc, net.egressVpc),
+    ...beyond('egressInternet', own.egressInternet, net.egressInternet),
+    ...inside,
+  ];
 }
 
 /** Per port of `namespace`, the other platform namespaces whose add-ons call it (`egressToNamespaces`), sorted. */
@@ -124,40 +190,64 @@ export function clientsOf(namespace: string, addOns: readonly AddOn[]): Map<numb
   return new Map([...clients].map(([port, namespaces]) => [port, [...namespaces].sort()]));
 }
 
-/** The Gateway's proxies to every route's backend: each app's pods on its port, each endpoint's namespace on its port. */
-function routeBackendRules(apps: readonly ResolvedApp[], endpoints: readonly PlatformEndpoint[]): Rule[] {
+/** What the Gateway's routes send to: the apps, the platform endpoints, and workloads of the proxies' own namespace. */
+interface RouteBackends {
+  readonly apps: readonly ResolvedApp[];
+  readonly endpoints: readonly PlatformEndpoint[];
+  /** The workloads of its own namespace with `backend` ports. */
+  readonly own: readonly PodGroup[];
+}
+
+/**
+ * The Gateway's proxies to every route's backend: each app's pods on its port, each workload of their own
+ * namespace on its backend ports, each endpoint's namespace on its port.
+ */
+function routeBackendRules({ apps, endpoints, own }: RouteBackends): Rule[] {
   const toApps = [...apps]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((app) => ({
       to: [{ ...inNamespace(namespaceOf(app.name)), podSelector: { matchLabels: selectorLabelsOf(app.name) } }],
       ports: portsOf([{ port: app.port, name: app.name }]),
     }));
+  const toOwn = own.map((g) => ({
+    to: [{ podSelector: { matchLabels: { ...g.podLabels } } }],
+    ports: portsOf((g.backendPorts ?? []).map((port) => ({ port, name: g.name }))),
+  }));
   const toEndpoints = [...endpoints]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((e) => ({ to: [inNamespace(e.namespace)], ports: portsOf([{ port: e.port, name: e.name }]) }));
-  return [...toApps, ...toEndpoints];
+  return [...toApps, ...toOwn, ...toEndpoints];
 }
 
-type MergedNetwork = Required<Omit<AddOnNetwork, 'egressApiServer' | 'egressToRouteBackends' | 'awsCredentials'>> &
-  Pick<AddOnNetwork, 'egressApiServer' | 'egressToRouteBackends' | 'awsCredentials'>;
+type MergedEgress = Required<Omit<EgressNeeds, 'egressApiServer' | 'egressToRouteBackends' | 'awsCredentials'>> &
+  Pick<EgressNeeds, 'egressApiServer' | 'egressToRouteBackends' | 'awsCredentials'>;
+type MergedNetwork = MergedEgress & Required<Pick<AddOnNetwork, 'ingressFromAnywhere' | 'ingressFromApiServer' | 'ingressFromClients'>>;
 
 /** The needs of every add-on in one namespace, together. */
 export function mergedNetworkOf(addOns: readonly AddOn[]): MergedNetwork {
   const nets = addOns.map((a) => a.network);
   const ports = (pick: (n: AddOnNetwork) => readonly NamedPort[] | undefined) => nets.flatMap((n) => pick(n) ?? []);
-  const byNamespace = new Map<string, NamedPort[]>();
-  for (const { namespace, ports: p } of nets.flatMap((n) => n.egressToNamespaces ?? []))
-    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), ...p]);
   return {
     ingressFromAnywhere: ports((n) => n.ingressFromAnywhere),
     ingressFromApiServer: ports((n) => n.ingressFromApiServer),
     ingressFromClients: ports((n) => n.ingressFromClients),
-    egressApiServer: nets.some((n) => n.egressApiServer),
+    ...mergedEgressOf(nets),
+  };
+}
+
+/** Egress needs together: other namespaces' ports by namespace, sorted; the flags if any sets them. */
+function mergedEgressOf(needs: readonly EgressNeeds[]): MergedEgress {
+  const ports = (pick: (n: EgressNeeds) => readonly NamedPort[] | undefined) => needs.flatMap((n) => pick(n) ?? []);
+  const byNamespace = new Map<string, NamedPort[]>();
+  for (const { namespace, ports: p } of needs.flatMap((n) => n.egressToNamespaces ?? []))
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), ...p]);
+  return {
+    egressApiServer: needs.some((n) => n.egressApiServer),
     egressToNamespaces: [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, ports]) => ({ namespace, ports })),
-    egressToRouteBackends: nets.some((n) => n.egressToRouteBackends),
+    egressToRouteBackends: needs.some((n) => n.egressToRouteBackends),
     egressVpc: ports((n) => n.egressVpc),
     egressInternet: ports((n) => n.egressInternet),
-    awsCredentials: nets.some((n) => n.awsCredentials),
+    awsCredentials: needs.some((n) => n.awsCredentials),
   };
 }
 

@@ -1,6 +1,6 @@
 import { CLUSTERS } from '../clusters';
 import { BACKUP_COMPONENT_LABEL } from '../constructs/model/backup-job';
-import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT } from '../constructs/model/log-contract';
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, METADATA_ENDPOINT, NAMESPACE_NAME_LABEL, POD_IDENTITY_AGENT } from '../constructs/model/network-ranges';
@@ -8,6 +8,7 @@ import { clusterAppsOf, type ResolvedApp } from '../constructs/model/resolve';
 import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/model/mountpoint-pods';
 import { clusterNetworkOf } from '../constructs/network/cluster-network';
 import { podIdOf, type ClusterNetwork } from '../constructs/network/endpoints';
+import { cidrContains } from '../constructs/network/ipv4';
 import { candidatePortsOf, literalCell, LiteralEvaluator } from '../constructs/network/literal-evaluator';
 import { namespaceMatrixOf, sourceFlowsOf } from '../constructs/network/namespace-matrix';
 import { renderNetworkTable } from '../constructs/reports/network-table';
@@ -19,7 +20,7 @@ import type { AddOn } from '../constructs/platform/add-on';
 import { ACME_SOLVER_PORT } from '../constructs/platform/cert-manager';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { elastAlertDefaults } from '../constructs/platform/elastalert';
-import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT } from '../constructs/platform/envoy-gateway';
+import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT, PROXY_PORTS, XDS_PORT } from '../constructs/platform/envoy-gateway';
 import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/model/kube-object';
@@ -120,6 +121,17 @@ function awsCallersOf(s: Scenario): string[] {
 }
 const templateOf = (o: KubeObject): Json => (o.kind === 'CronJob' ? (o.spec as Json)?.jobTemplate?.spec?.template : (o.spec as Json)?.template);
 
+/** The pods of the Gateway's namespace that are not its proxies: the controller, certgen, the HTTP-01 solver. */
+const gatewayPodsBesideProxies = (s: Scenario) =>
+  s.network.pods.filter((p) => p.namespace === GATEWAY_PROXY_NAMESPACE && p.role !== 'data-plane').map((p) => p.id);
+const acmeSolversOf = (s: Scenario) => s.network.pods.filter((p) => p.labels['acme.cert-manager.io/http01-solver'] === 'true').map((p) => p.id);
+const certgenOf = (s: Scenario) => s.network.pods.filter((p) => p.namespace === GATEWAY_PROXY_NAMESPACE && p.labels.app === 'certgen').map((p) => p.id);
+/** Whether a column has addresses in the VPC, which the API server's rule names on 443: its pods, the nodes, a private service there. */
+const apiServerRangeHolds = (s: Scenario, column: string) => {
+  const vpc = cloudSettingsOf(s.cluster).network.vpcCidr;
+  return column.startsWith('ns:') || s.network.externals.some((e) => e.id === column && e.addresses.some((a) => cidrContains(vpc, a)));
+};
+
 const RULES: Readonly<Record<string, Rule>> = {
   'no app namespace reaches another app namespace or a platform namespace (apps declare no port in them)': (s) =>
     namespacesOf(s, 'app').flatMap((app) =>
@@ -173,6 +185,67 @@ const RULES: Readonly<Record<string, Rule>> = {
 
   'the Envoy Gateway controller reaches the API server': (s) =>
     withRole(s, GATEWAY_PROXY_NAMESPACE, 'controller').map((c) => probe(c, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'controller to API')),
+
+  // Each workload of the Gateway's namespace has its own egress (constructs/platform/envoy-gateway.ts,
+  // cert-manager.ts: what each calls, read in envoyproxy/gateway@v1.5.1 and cert-manager@v1.18.2).
+  "in the Gateway's namespace only the proxies reach an app's port or a platform endpoint's": (s) =>
+    gatewayPodsBesideProxies(s).flatMap((pod) => [
+      ...s.apps.map((app) => probe(pod, `ns:${namespaceOf(app.name)}`, 'TCP', app.port, 'denied', 'only the proxies reach the apps')),
+      ...platformEndpointsOf({ cluster: s.cluster, apps: s.apps }, s.addOns).map((e) =>
+        probe(pod, `ns:${e.namespace}`, 'TCP', e.port, 'denied', `only the proxies reach ${e.name}`),
+      ),
+    ]),
+
+  "the HTTP-01 solver opens no connection at all, and Envoy Gateway's certgen only to the API server and DNS": (s) => [
+    ...acmeSolversOf(s).flatMap((solver) =>
+      columns(s).flatMap((to) => everyPort(s).map(({ protocol, port }) => probe(solver, to, protocol, port, 'denied', 'HTTP-01 solver: no egress'))),
+    ),
+    ...certgenOf(s).flatMap((job) => [
+      probe(job, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'certgen to API'),
+      probe(job, `ns:${CLUSTER_DNS.namespace}`, 'UDP', CLUSTER_DNS.port, 'allowed', 'certgen: DNS'),
+      ...columns(s)
+        .filter((to) => to !== 'ext:api-server' && to !== `ns:${CLUSTER_DNS.namespace}`)
+        .flatMap((to) =>
+          everyPort(s)
+            // The API server's rule names the VPC on 443 (its private endpoint's interfaces sit there): pods of
+            // the VPC on 443 and private services inside it, which nothing listens on for certgen.
+            .filter(({ protocol, port }) => !(protocol === 'TCP' && port === KUBERNETES_API_PORT && apiServerRangeHolds(s, to)))
+            .map(({ protocol, port }) => probe(job, to, protocol, port, 'denied', 'certgen: the API server only')),
+        ),
+    ]),
+  ],
+
+  "the proxies reach their controller's xDS port and the HTTP-01 solver's, nothing else in their namespace, and not the API server; the load balancer reaches them":
+    (s) =>
+      proxiesOf(s).flatMap((proxy) => [
+        ...withRole(s, GATEWAY_PROXY_NAMESPACE, 'controller').flatMap((controller) =>
+          everyPort(s).map(({ protocol, port }) =>
+            probe(proxy, controller, protocol, port, protocol === 'TCP' && port === XDS_PORT ? 'allowed' : 'denied', 'proxies: xDS only'),
+          ),
+        ),
+        ...acmeSolversOf(s).flatMap((solver) =>
+          everyPort(s).map(({ protocol, port }) =>
+            probe(proxy, solver, protocol, port, protocol === 'TCP' && port === ACME_SOLVER_PORT ? 'allowed' : 'denied', 'proxies: the challenge only'),
+          ),
+        ),
+        ...everyPort(s).map(({ protocol, port }) => probe(proxy, 'ext:api-server', protocol, port, 'denied', 'proxies: not the API server')),
+        ...everyPort(s).map(({ protocol, port }) => probe(proxy, 'ext:nodes', protocol, port, 'denied', 'proxies: not the nodes')),
+        ...PROXY_PORTS.map((port) => probe('ext:internet', proxy, 'TCP', port, 'allowed', 'clients through the load balancer')),
+      ]),
+
+  'the Envoy Gateway controller reaches the OIDC issuer on 443 with an OIDC login, and the internet on no other port': (s) =>
+    withRole(s, GATEWAY_PROXY_NAMESPACE, 'controller').flatMap((controller) =>
+      everyPort(s).map(({ protocol, port }) =>
+        probe(
+          controller,
+          'ext:internet',
+          protocol,
+          port,
+          protocol === 'TCP' && port === 443 && s.cluster.internalAccess.oidc ? 'allowed' : 'denied',
+          'controller: OIDC discovery',
+        ),
+      ),
+    ),
 
   "Elasticsearch's 9200 is reached by Fluent Bit, ElastAlert2 and its own namespace (Kibana, the ECK operator, the setup job), by nothing else": (s) => {
     const clients = [fluentBitDefaults.namespace, elastAlertDefaults.namespace, ELASTICSEARCH.namespace].map((ns) => `ns:${ns}`);
@@ -320,6 +393,10 @@ describe('each rule fails on a broken policy set', () => {
   const real = SCENARIOS[0];
   const [app, otherApp] = namespacesOf(real, 'app');
   const backedUp = real.network.pods.find((p) => p.labels[BACKUP_COMPONENT_LABEL] === 'backup')!.namespace;
+  const egressOf = (s: Scenario, namespace: string, name: string): Json =>
+    (s.network.policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === name)!.spec as Json).egress;
+  const proxyEgress = (s: Scenario) => egressOf(s, GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY.className}`);
+  const proxyLabels = { 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' };
   const failures = (s: Scenario, rule: string) => failedProbes(s.network, new PolicyEvaluator(s.network), RULES[rule](s));
   const rule = (start: string) => Object.keys(RULES).find((r) => r.startsWith(start))!;
 
@@ -387,6 +464,66 @@ describe('each rule fails on a broken policy set', () => {
         ),
     ],
     ["the proxies' policy lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY.className}`))],
+    [
+      "every pod of the Gateway's namespace given the proxies' egress (one egress for the namespace, as before)",
+      "in the Gateway's namespace only the proxies",
+      (s) => withPolicies(s, adding(policy(GATEWAY_PROXY_NAMESPACE, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: proxyEgress(s) }))),
+    ],
+    [
+      "the HTTP-01 solver given the proxies' egress",
+      'the HTTP-01 solver opens no connection',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(GATEWAY_PROXY_NAMESPACE, 'union', {
+              podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+              policyTypes: ['Egress'],
+              egress: proxyEgress(s),
+            }),
+          ),
+        ),
+    ],
+    [
+      "certgen given the controller's egress (the internet on 443)",
+      'the HTTP-01 solver opens no connection',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(GATEWAY_PROXY_NAMESPACE, 'union', {
+              podSelector: { matchLabels: { app: 'certgen' } },
+              policyTypes: ['Egress'],
+              egress: egressOf(s, GATEWAY_PROXY_NAMESPACE, 'envoy-gateway'),
+            }),
+          ),
+        ),
+    ],
+    [
+      'the proxies given their whole namespace',
+      "the proxies reach their controller's xDS port",
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(GATEWAY_PROXY_NAMESPACE, 'own', {
+              podSelector: { matchLabels: proxyLabels },
+              policyTypes: ['Egress'],
+              egress: [{ to: [{ podSelector: {} }] }],
+            }),
+          ),
+        ),
+    ],
+    [
+      "the proxies' policy lost (no xDS)",
+      "the proxies reach their controller's xDS port",
+      (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY.className}`)),
+    ],
+    [
+      "the controller's policy lost (no OIDC discovery)",
+      'the Envoy Gateway controller reaches the OIDC',
+      (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway')),
+    ],
     ["the controller's policy lost", 'the Envoy Gateway controller', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway'))],
     [
       "the Gateway's metrics opened to every namespace",

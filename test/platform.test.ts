@@ -8,6 +8,7 @@ import type { AddOn, AddOnKind } from '../constructs/platform/add-on';
 import { dependencyNamesOf, orderAddOns } from '../constructs/platform/add-on-order';
 import { EckAddOn } from '../constructs/platform/eck';
 import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
+import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import type { WorkloadEgress } from '../constructs/platform/network-needs';
 import { clientsOf, PlatformNetworkPolicies } from '../constructs/platform/platform-network-policies';
 import { addOnsOf, defaultAddOns } from '../constructs/platform/default-add-ons';
@@ -193,6 +194,33 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     expect(surface.endpoints.map(({ host, namespace, access }) => ({ host, namespace, access }))).toEqual(expected);
     const summary = fixtureOutput().find((f) => f.path === `dist/${env}/public-endpoints.md`)!.text!;
     for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
+  });
+
+  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, each declares it", () => {
+    const policies = byKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name !== 'default-deny');
+    const declared = declaredWorkloadsOf(addOnsOf(cluster), { cluster, apps: [] });
+    const own = new Set(declared.filter((d) => d.workload.egress).map((d) => `${d.namespace}/${d.workload.name.replace(/-$/, '')}`));
+    expect([...own].sort()).toEqual(
+      ['envoy-envoy', 'envoy-gateway', 'envoy-gateway-gateway-helm-certgen', 'cm-acme-http-solver'].map((n) => `${GATEWAY.namespace}/${n}`).sort(),
+    );
+    const namespaces = byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
+    expect(namespaces.length).toBeGreaterThan(3);
+    for (const ns of namespaces.map((n) => n.metadata.name)) {
+      const shared = policies
+        .filter((p) => p.metadata.namespace === ns && !own.has(`${ns}/${p.metadata.name}`))
+        .map((p) => JSON.stringify((p.spec as Json).egress));
+      expect(new Set(shared).size).toBeLessThanOrEqual(1);
+      // The namespace's egress always lets a pod reach its own namespace; a workload's own reaches only what it names.
+      for (const egress of shared) expect(JSON.parse(egress)[0]).toEqual({ to: [{ podSelector: {} }] });
+    }
+    const egressOf = (name: string): Json[] =>
+      (policies.find((p) => p.metadata.namespace === GATEWAY.namespace && p.metadata.name === name)!.spec as Json).egress ?? [];
+    expect(egressOf('cm-acme-http-solver')).toEqual([]);
+    expect(egressOf('envoy-gateway-gateway-helm-certgen').flatMap((r) => r.ports.map((p: Json) => `${p.port}/${p.protocol}`))).toEqual([
+      '53/UDP',
+      '53/TCP',
+      '443/TCP',
+    ]);
   });
 
   test('every platform namespace is default-deny', () => {

@@ -161,7 +161,12 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
           },
           priorityClassName: PLATFORM_PRIORITY,
         },
-        ports: [{ port: ACME_SOLVER_PORT, purpose: 'serving' }],
+        // The challenge's HTTPRoute sends the proxies here.
+        ports: [{ port: ACME_SOLVER_PORT, purpose: 'backend' }],
+        // It only answers: an HTTP server that writes the challenge's key and calls nothing, not even DNS
+        // (cert-manager v1.18.2 cmd/acmesolver/app/app.go, pkg/issuer/acme/http/solver/solver.go). Without
+        // this it would have the Gateway namespace's egress: every app backend, Kibana, the internet.
+        egress: { dns: false },
       },
     ];
   }

@@ -8,6 +8,7 @@ import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
 import { clientLimitsOf, clientLimitsSpecOf } from './client-limits';
+import type { WorkloadEgress } from './network-needs';
 import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -24,6 +25,8 @@ export type EnvoyGatewayProps = Partial<typeof envoyGatewayDefaults>;
 export const PROXY_PORTS = [10080, 10443];
 /** The proxies' Prometheus stats and the controller's metrics (see `network`): open to their own namespace only. */
 export const GATEWAY_METRICS_PORT = 19001;
+/** The controller's xDS server, which every proxy dials (v1.5.1 internal/xds/bootstrap/bootstrap.go: DefaultXdsServerPort, host `envoy-gateway`). */
+export const XDS_PORT = 18000;
 const PROXY_CONFIG = 'public-proxy';
 /** Envoy Gateway's default for both proxy containers, with the uid it sets (DefaultSecurityContext, v1.5.1). */
 const PROXY_CONTAINER_SECURITY = { ...hardenedContainer({ writableRoot: true }), privileged: false, runAsUser: 65532, runAsGroup: 65532 };
@@ -38,6 +41,28 @@ const httpsListener = (name: string, hostname: string, secret: string, namespace
   tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: secret }] },
   allowedRoutes: { namespaces, kinds: [{ kind: 'HTTPRoute' }] },
 });
+
+/**
+ * Each workload's own egress (envoyproxy/gateway@v1.5.1). With an OIDC login, the controller fetches the
+ * issuer's discovery document (internal/gatewayapi/securitypolicy.go fetchEndpointsFromIssuer, for the
+ * token and authorization endpoints) and the proxies call the token endpoint the oauth2 filter names
+ * (internal/xds/translator/oidc.go createOAuth2TokenEndpointCluster); no JWKS is fetched, as no
+ * SecurityPolicy has `jwt`. Basic auth calls nothing, so without OIDC neither reaches the internet.
+ */
+const oidcCall = (ctx: AddOnContext, name: string) => (ctx.cluster.internalAccess.oidc ? [{ port: 443, name }] : []);
+/**
+ * The proxies: the route backends (the apps, the platform endpoints, the HTTP-01 solver), the controller's
+ * xDS (bootstrap.yaml.tpl's xds_cluster; the rate limit and Wasm ports 18001 and 18002 serve features we do
+ * not use: local rate limits, no Wasm), the OIDC token endpoint. Access logs go to stdout
+ * (ACCESS_LOG_TELEMETRY): no sink to call. Not the Kubernetes API.
+ */
+const proxyEgressOf = (ctx: AddOnContext): WorkloadEgress => ({
+  egressToRouteBackends: true,
+  egressToOwnNamespace: [{ workload: 'envoy-gateway', ports: [{ port: XDS_PORT, name: 'xDS' }] }],
+  egressInternet: oidcCall(ctx, 'OIDC token endpoint'),
+});
+/** The controller: the Kubernetes API (it watches the Gateway API and writes the proxies' objects) and the OIDC issuer; no backend. */
+const controllerEgressOf = (ctx: AddOnContext): WorkloadEgress => ({ egressApiServer: true, egressInternet: oidcCall(ctx, 'OIDC issuer discovery') });
 
 /**
  * Envoy Gateway and the cluster's Gateways (model/gateway-layout.ts, docs/gateway-layout.md), merged
@@ -62,6 +87,7 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   // calls the controller's topology webhook (chart v1.5.1, templates/envoy-gateway-deployment.yaml: port
   // `webhook` 9443 while topologyInjector.enabled, its default). The controller fetches the OIDC issuer's
   // discovery document and the proxies call its token endpoint: the internet on 443, nothing else there.
+  // This is the namespace's bound: each workload below declares its own egress within it (`egress`).
   // GATEWAY_METRICS_PORT (19001) stays within the namespace: it is the proxies' Prometheus stats (v1.5.1
   // internal/xds/bootstrap/bootstrap.go, EnvoyStatsPort) and the controller's metrics
   // (api/v1alpha1/envoygateway_types.go, GatewayMetricsPort), and nothing here scrapes them. The kubelet's
@@ -94,8 +120,8 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
    * envoy-gateway-poddisruptionbudget.yaml, certgen.yaml) and, for the proxies, internal/infrastructure/kubernetes/proxy
    * (resource.go: the containers and their default contexts; resource_provider.go: names and labels).
    */
-  workloads(): ChartWorkload[] {
-    const proxy = this.proxyWorkload();
+  workloads(ctx: AddOnContext): ChartWorkload[] {
+    const proxy = { ...this.proxyWorkload(), egress: proxyEgressOf(ctx) };
     return [
       {
         kind: 'Deployment',
@@ -121,8 +147,9 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
           priorityClassName: 'deployment.priorityClassName',
           topologySpreadConstraints: 'deployment.pod.topologySpreadConstraints',
         },
+        egress: controllerEgressOf(ctx),
         ports: [
-          { port: 18000, purpose: 'serving' },
+          { port: XDS_PORT, purpose: 'serving' },
           { port: 9443, purpose: 'webhook' },
           { port: GATEWAY_METRICS_PORT, purpose: 'metrics' },
         ],
@@ -134,6 +161,10 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         hook: true,
         podLabels: { app: 'certgen' },
         podSecurity: 'restricted',
+        // Writes the control plane's certificates as Secrets and the topology webhook's caBundle
+        // (internal/cmd/certgen.go@v1.5.1: client.New on the in-cluster config, CreateOrUpdateSecrets,
+        // patchTopologyInjectorWebhook): the Kubernetes API and DNS, nothing else.
+        egress: { egressApiServer: true },
         settings: {
           replicas: 1,
           // No pod-level key: the container's context carries non-root and seccomp.

@@ -8,6 +8,7 @@ import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } f
 import { externalDnsZoneProblems } from '../constructs/rules/cloud/external-dns-zones-check';
 import { ExternalDnsAddOn } from '../constructs/platform/external-dns';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
+import { DNS_ZONE_ADDRESS, ZONE_ID_OUTPUT } from '../constructs/cloud/dns-zone';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-identities';
@@ -264,6 +265,22 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     expect(externalDnsZoneProblems(terraform, anyType, cluster)).toEqual([
       'add-on external-dns: extraArgs.aws-zone-type is undefined, but must be "public": a private zone of the same name would be kept too',
     ]);
+  });
+
+  test("the env's zone fails the apply when the spec's dnsZoneId is not its id, and the check fails without that postcondition", () => {
+    const zone = terraform.resource.aws_route53_zone[DNS_ZONE_ADDRESS];
+    expect(zone.lifecycle.postcondition).toEqual([
+      {
+        condition: `\${self.zone_id == "${cluster.dnsZoneId}"}`,
+        error_message: `dnsZoneId in clusters/${cluster.env}/cluster.ts is ${cluster.dnsZoneId}, but the zone of ${cluster.domain} is another: set it to the output ${ZONE_ID_OUTPUT}`,
+      },
+    ]);
+    const unguarded = copy(terraform);
+    delete unguarded.resource.aws_route53_zone[DNS_ZONE_ADDRESS].lifecycle.postcondition;
+    expect(externalDnsZoneProblems(unguarded, objects, cluster)).toEqual([
+      `add-on external-dns: the zone aws_route53_zone.${DNS_ZONE_ADDRESS} has no postcondition \${self.zone_id == "${cluster.dnsZoneId}"}: a dnsZoneId that is not its id would go unnoticed`,
+    ]);
+    expect(externalDnsZoneProblems(unguarded, objects, { ...cluster, dnsZoneId: undefined }).filter((p) => p.includes('postcondition'))).toEqual([]);
   });
 
   test('until dnsZoneId is set, external-dns keeps zones by domain alone (the env zone has no id to name yet), and the check holds it to that', () => {

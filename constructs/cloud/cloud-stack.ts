@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { cloudSettingsOf } from '../model/cluster-spec';
+import { cloudSettingsOf, clusterFileOf } from '../model/cluster-spec';
 import { extraHostZoneIdsOf } from '../model/dns-zones';
 import { LABEL_PREFIX } from '../model/naming';
 import type { CloudApp, CloudCluster } from '../model/cloud-input';
@@ -228,7 +228,12 @@ export class CloudStack extends TerraformStack {
       dataEventBucketArns: [...bucketArns, vault.near.arn, vault.offsite.arn],
     });
 
-    const zone = new DnsZone(this, 'DnsZone', { clusterName: cluster.name, domain: cluster.domain });
+    const zone = new DnsZone(this, 'DnsZone', {
+      clusterName: cluster.name,
+      domain: cluster.domain,
+      specZoneId: cluster.dnsZoneId,
+      specFile: clusterFileOf(cluster.env),
+    });
     // The zones external-dns's --zone-id-filter names too (model/dns-zones.ts), the env's own by its dnsZoneId.
     const zoneArns = [zone.resource.arn, ...extraHostZoneIdsOf(cluster).map(hostedZoneArnOf)];
     const statementsOf: Record<AwsAddOn, () => PolicyStatement[]> = {

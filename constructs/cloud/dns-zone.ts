@@ -15,6 +15,10 @@ export interface DnsZoneProps {
   readonly clusterName: string;
   /** The cluster's domain: every app host sits under it unless the cluster allows an extra domain. */
   readonly domain: string;
+  /** The spec's `dnsZoneId`, once copied from the output: the apply fails when it is not this zone's id. */
+  readonly specZoneId?: string;
+  /** The file that holds it. */
+  readonly specFile: string;
 }
 
 /**
@@ -31,7 +35,19 @@ export class DnsZone extends Construct {
       name: props.domain,
       comment: `App hosts of ${props.clusterName}, written by external-dns`,
       forceDestroy: false,
-      lifecycle: { preventDestroy: true },
+      lifecycle: {
+        preventDestroy: true,
+        // cert-manager's DNS-01 and external-dns's zone filter take the id from the spec, not from here: a
+        // wrong one leaves the wildcard certificate unissued and every record unwritten, without an error.
+        postcondition: props.specZoneId
+          ? [
+              {
+                condition: `\${self.zone_id == "${props.specZoneId}"}`,
+                errorMessage: `dnsZoneId in ${props.specFile} is ${props.specZoneId}, but the zone of ${props.domain} is another: set it to the output ${ZONE_ID_OUTPUT}`,
+              },
+            ]
+          : undefined,
+      },
     });
     this.resource.overrideLogicalId(DNS_ZONE_ADDRESS);
 

@@ -2,6 +2,9 @@ import type { AccessSpec } from './access-spec';
 import type { EnvName, ResourceSpec, ScalingSpec } from './app-spec';
 import { defaultStateBucketOf } from './naming';
 
+/** Where an env's cluster file is by convention. */
+export const clusterFileOf = (env: string): string => `clusters/${env}/cluster.ts`;
+
 export const LETSENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 export const LETSENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
 

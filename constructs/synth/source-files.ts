@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import type { AppSpec } from '../model/app-spec';
-import type { ClusterSpec } from '../model/cluster-spec';
+import { clusterFileOf, type ClusterSpec } from '../model/cluster-spec';
 import { SpecProblem, SynthError } from '../model/spec-error';
 
 /** Where `new-app` writes an app's file: one per app, named after it. Errors name the file the spec really came from (specFileOf). */
 export const appFileOf = (app: string): string => `apps/${app}.ts`;
-/** Where an env's cluster file is by convention. */
-export const clusterFileOf = (env: string): string => `clusters/${env}/cluster.ts`;
+export { clusterFileOf };
 
 /** The specs a problem can point into. */
 export interface SpecSources {

@@ -24,6 +24,8 @@ export function externalDnsZoneProblems(json: TerraformJson, objects: readonly K
   const extraArgs = release.spec?.values?.extraArgs ?? {};
 
   const ownZone = ref('aws_route53_zone', DNS_ZONE_ADDRESS, 'arn');
+  // The env's zone counts as the spec's dnsZoneId: the zone's postcondition holds the apply to that.
+  problems.push(...zoneIdPostconditionProblems(json, cluster).map(say));
   const listable = (JSON.parse(policy.policy).Statement as Json[])
     .filter((s) => s.Effect === 'Allow' && asList(s.Action).includes(LISTS_RECORDS))
     .flatMap((s) => asList(s.Resource) as string[])
@@ -40,4 +42,15 @@ export function externalDnsZoneProblems(json: TerraformJson, objects: readonly K
     );
   }
   return problems;
+}
+
+/** The env's zone fails the apply unless its id is the spec's `dnsZoneId` (constructs/cloud/dns-zone.ts). */
+function zoneIdPostconditionProblems(json: TerraformJson, cluster: Pick<ClusterSpec, 'dnsZoneId'>): string[] {
+  const zone = json.resource?.aws_route53_zone?.[DNS_ZONE_ADDRESS];
+  if (!zone || cluster.dnsZoneId === undefined) return [];
+  const expected = `\${self.zone_id == "${cluster.dnsZoneId}"}`;
+  const conditions = asList(zone.lifecycle?.postcondition).map((p: Json) => p.condition);
+  return conditions.includes(expected)
+    ? []
+    : [`the zone aws_route53_zone.${DNS_ZONE_ADDRESS} has no postcondition ${expected}: a dnsZoneId that is not its id would go unnoticed`];
 }

@@ -17,10 +17,11 @@ import { PROTOCOLS, type Protocol } from '../constructs/network/port-set';
 import { failedProbes, probeAllows, type Probe } from '../constructs/network/probes';
 import { webhookPortsOf, webhookProbeOf } from '../constructs/network/webhook-ports';
 import type { AddOn } from '../constructs/platform/add-on';
-import { ACME_SOLVER_PORT } from '../constructs/platform/cert-manager';
+import { ACME_SOLVER_PORT, certManagerDefaults } from '../constructs/platform/cert-manager';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { elastAlertDefaults } from '../constructs/platform/elastalert';
 import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT, PROXY_PORTS, XDS_PORT } from '../constructs/platform/envoy-gateway';
+import { externalSecretsDefaults } from '../constructs/platform/external-secrets';
 import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { allObjects, type KubeObject, type OutputFile } from '../constructs/model/kube-object';
@@ -131,6 +132,19 @@ const apiServerRangeHolds = (s: Scenario, column: string) => {
   const vpc = cloudSettingsOf(s.cluster).network.vpcCidr;
   return column.startsWith('ns:') || s.network.externals.some((e) => e.id === column && e.addresses.some((a) => cidrContains(vpc, a)));
 };
+
+/** cert-manager's and External Secrets' namespaces: in each, the controller is the Deployment named as its add-on. */
+const CONTROLLER_ADD_ONS = [certManagerDefaults.name, externalSecretsDefaults.name];
+const podsOfAddOn = (s: Scenario, addOn: string) => {
+  const namespace = s.addOns.find((a) => a.name === addOn)?.namespace;
+  return s.network.pods.filter((p) => p.namespace === namespace);
+};
+const controllerOf = (s: Scenario, addOn: string) => podsOfAddOn(s, addOn).filter((p) => p.kind === 'Deployment' && p.name === addOn);
+/** Their webhooks, cert-manager's cainjector and startupapicheck, ESO's cert controller. */
+const besideControllers = (s: Scenario) =>
+  CONTROLLER_ADD_ONS.flatMap((addOn) => podsOfAddOn(s, addOn).filter((p) => !(p.kind === 'Deployment' && p.name === addOn)));
+/** Everything outside the VPC and the cluster's DNS: the internet, AWS's public endpoints, the name servers, the Pod Identity agent. */
+const outsideColumns = (s: Scenario) => ['ext:internet', 'ext:s3', 'ext:route53', 'ext:name-servers', 'ext:pod-identity'].filter((c) => columns(s).includes(c));
 
 const RULES: Readonly<Record<string, Rule>> = {
   'no app namespace reaches another app namespace or a platform namespace (apps declare no port in them)': (s) =>
@@ -246,6 +260,64 @@ const RULES: Readonly<Record<string, Rule>> = {
         ),
       ),
     ),
+
+  // Each workload of cert-manager's and External Secrets' namespaces has its own egress
+  // (constructs/platform/cert-manager.ts, external-secrets.ts: read in cert-manager@v1.18.2 and external-secrets@v0.19.2).
+  "in cert-manager's and External Secrets' namespaces no workload but the controller reaches the internet or the Pod Identity agent": (s) =>
+    besideControllers(s).flatMap((pod) =>
+      outsideColumns(s).flatMap((to) => everyPort(s).map(({ protocol, port }) => probe(pod.id, to, protocol, port, 'denied', 'the controller only'))),
+    ),
+
+  "cert-manager's webhook, cainjector and startupapicheck, and External Secrets' webhook and cert controller, reach the API server and DNS only": (s) =>
+    besideControllers(s).flatMap((pod) => [
+      probe(pod.id, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', `${pod.name} to API`),
+      probe(pod.id, `ns:${CLUSTER_DNS.namespace}`, 'UDP', CLUSTER_DNS.port, 'allowed', `${pod.name}: DNS`),
+      probe(pod.id, `ns:${CLUSTER_DNS.namespace}`, 'TCP', CLUSTER_DNS.port, 'allowed', `${pod.name}: DNS`),
+      ...[...columns(s), ...s.network.pods.filter((p) => p.namespace === pod.namespace && p.id !== pod.id).map((p) => p.id)]
+        .filter((to) => to !== 'ext:api-server' && to !== `ns:${CLUSTER_DNS.namespace}`)
+        .flatMap((to) =>
+          everyPort(s)
+            // The API server's rule names the VPC on 443 (its private endpoint's interfaces sit there): pods of the VPC on 443
+            // and private services inside it, which nothing listens on for these.
+            .filter(({ protocol, port }) => !(protocol === 'TCP' && port === KUBERNETES_API_PORT && (apiServerRangeHolds(s, to) || to.startsWith('pod:'))))
+            .map(({ protocol, port }) => probe(pod.id, to, protocol, port, 'denied', `${pod.name}: the API server and DNS only`)),
+        ),
+    ]),
+
+  "cert-manager's controller reaches the API server, ACME and Route53 on 443, the hosts on 80, the name servers on 53, the Pod Identity agent, and nothing else outside or in its namespace":
+    (s) =>
+      controllerOf(s, certManagerDefaults.name).flatMap((controller) => [
+        probe(controller.id, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'cert-manager to API'),
+        probe(controller.id, `ns:${CLUSTER_DNS.namespace}`, 'UDP', CLUSTER_DNS.port, 'allowed', 'cert-manager: DNS'),
+        probe(controller.id, 'ext:internet', 'TCP', 443, 'allowed', 'ACME'),
+        probe(controller.id, 'ext:route53', 'TCP', 443, 'allowed', 'Route53 API'),
+        probe(controller.id, 'ext:internet', 'TCP', 80, 'allowed', 'HTTP-01 self-check'),
+        probe(controller.id, 'ext:name-servers', 'UDP', 53, 'allowed', 'DNS-01 self-check'),
+        probe(controller.id, 'ext:name-servers', 'TCP', 53, 'allowed', 'DNS-01 self-check'),
+        probe(controller.id, 'ext:pod-identity', 'TCP', POD_IDENTITY_AGENT.port, 'allowed', 'Route53 credentials'),
+        ...everyPort(s)
+          .filter(({ protocol, port }) => !((protocol === 'TCP' && [80, 443].includes(port)) || (protocol !== 'SCTP' && port === 53)))
+          .map(({ protocol, port }) => probe(controller.id, 'ext:internet', protocol, port, 'denied', 'cert-manager: the internet on 80, 443, 53 only')),
+        ...podsOfAddOn(s, certManagerDefaults.name)
+          .filter((p) => p.id !== controller.id)
+          .flatMap((p) => p.ports.map(({ port }) => probe(controller.id, p.id, 'TCP', port, 'denied', 'cert-manager: no other workload of its namespace'))),
+      ]),
+
+  "External Secrets' controller reaches the API server, Secrets Manager on 443 and the Pod Identity agent, and nothing else outside or in its namespace": (s) =>
+    controllerOf(s, externalSecretsDefaults.name).flatMap((controller) => [
+      probe(controller.id, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'ESO to API'),
+      probe(controller.id, `ns:${CLUSTER_DNS.namespace}`, 'UDP', CLUSTER_DNS.port, 'allowed', 'ESO: DNS'),
+      probe(controller.id, 'ext:internet', 'TCP', 443, 'allowed', 'Secrets Manager'),
+      probe(controller.id, 'ext:pod-identity', 'TCP', POD_IDENTITY_AGENT.port, 'allowed', 'Secrets Manager credentials'),
+      ...everyPort(s)
+        .filter(({ protocol, port }) => !(protocol === 'TCP' && port === 443))
+        .flatMap(({ protocol, port }) =>
+          ['ext:internet', 'ext:name-servers'].map((to) => probe(controller.id, to, protocol, port, 'denied', 'ESO: the internet on 443 only')),
+        ),
+      ...podsOfAddOn(s, externalSecretsDefaults.name)
+        .filter((p) => p.id !== controller.id)
+        .flatMap((p) => p.ports.map(({ port }) => probe(controller.id, p.id, 'TCP', port, 'denied', 'ESO: no other workload of its namespace'))),
+    ]),
 
   "Elasticsearch's 9200 is reached by Fluent Bit, ElastAlert2 and its own namespace (Kibana, the ECK operator, the setup job), by nothing else": (s) => {
     const clients = [fluentBitDefaults.namespace, elastAlertDefaults.namespace, ELASTICSEARCH.namespace].map((ns) => `ns:${ns}`);
@@ -524,6 +596,25 @@ describe('each rule fails on a broken policy set', () => {
       'the Envoy Gateway controller reaches the OIDC',
       (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway')),
     ],
+    ...CONTROLLER_ADD_ONS.flatMap((addOn): [string, string, (s: Scenario) => Scenario][] => {
+      const namespace = real.addOns.find((a) => a.name === addOn)!.namespace;
+      const controllerRule = addOn === certManagerDefaults.name ? "cert-manager's controller" : "External Secrets' controller";
+      // The namespace's egress, as every pod of it had before: its own namespace, and what its controller calls.
+      const asBefore = (s: Scenario) =>
+        withPolicies(
+          s,
+          adding(
+            policy(namespace, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }, ...egressOf(s, namespace, addOn)] }),
+          ),
+        );
+      const union = `every pod of ${namespace} given the namespace's egress (as before)`;
+      return [
+        [`${union}: the others reach the internet and the agent`, "in cert-manager's and External Secrets' namespaces no workload", asBefore],
+        [`${union}: the others reach more than the API server and DNS`, "cert-manager's webhook, cainjector", asBefore],
+        [`${union}: the controller reaches the other workloads`, controllerRule, asBefore],
+        [`the ${addOn} controller's policy lost`, controllerRule, (s) => withPolicies(s, without(namespace, addOn))],
+      ];
+    }),
     ["the controller's policy lost", 'the Envoy Gateway controller', (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway'))],
     [
       "the Gateway's metrics opened to every namespace",

@@ -7,7 +7,9 @@ import { Chart, Testing } from 'cdk8s';
 import type { AddOn, AddOnKind } from '../constructs/platform/add-on';
 import { dependencyNamesOf, orderAddOns } from '../constructs/platform/add-on-order';
 import { EckAddOn } from '../constructs/platform/eck';
+import { certManagerDefaults } from '../constructs/platform/cert-manager';
 import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
+import { externalSecretsDefaults } from '../constructs/platform/external-secrets';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import type { WorkloadEgress } from '../constructs/platform/network-needs';
 import { clientsOf, PlatformNetworkPolicies } from '../constructs/platform/platform-network-policies';
@@ -196,12 +198,18 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
   });
 
-  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, each declares it", () => {
+  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, cert-manager's and External Secrets', each declares it", () => {
     const policies = byKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name !== 'default-deny');
     const declared = declaredWorkloadsOf(addOnsOf(cluster), { cluster, apps: [] });
     const own = new Set(declared.filter((d) => d.workload.egress).map((d) => `${d.namespace}/${d.workload.name.replace(/-$/, '')}`));
+    const certManager = certManagerDefaults.namespace;
+    const externalSecrets = externalSecretsDefaults.namespace;
     expect([...own].sort()).toEqual(
-      ['envoy-envoy', 'envoy-gateway', 'envoy-gateway-gateway-helm-certgen', 'cm-acme-http-solver'].map((n) => `${GATEWAY.namespace}/${n}`).sort(),
+      [
+        ...['envoy-envoy', 'envoy-gateway', 'envoy-gateway-gateway-helm-certgen', 'cm-acme-http-solver'].map((n) => `${GATEWAY.namespace}/${n}`),
+        ...['cert-manager', 'cert-manager-webhook', 'cert-manager-cainjector', 'cert-manager-startupapicheck'].map((n) => `${certManager}/${n}`),
+        ...['external-secrets', 'external-secrets-webhook', 'external-secrets-cert-controller'].map((n) => `${externalSecrets}/${n}`),
+      ].sort(),
     );
     const namespaces = byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
     expect(namespaces.length).toBeGreaterThan(3);
@@ -213,14 +221,24 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
       // The namespace's egress always lets a pod reach its own namespace; a workload's own reaches only what it names.
       for (const egress of shared) expect(JSON.parse(egress)[0]).toEqual({ to: [{ podSelector: {} }] });
     }
-    const egressOf = (name: string): Json[] =>
-      (policies.find((p) => p.metadata.namespace === GATEWAY.namespace && p.metadata.name === name)!.spec as Json).egress ?? [];
+    const egressOf = (name: string, namespace: string = GATEWAY.namespace): Json[] =>
+      (policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === name)!.spec as Json).egress ?? [];
+    const portsOf = (egress: Json[]) => egress.flatMap((r) => r.ports.map((p: Json) => `${p.port}/${p.protocol}`));
     expect(egressOf('cm-acme-http-solver')).toEqual([]);
-    expect(egressOf('envoy-gateway-gateway-helm-certgen').flatMap((r) => r.ports.map((p: Json) => `${p.port}/${p.protocol}`))).toEqual([
-      '53/UDP',
-      '53/TCP',
-      '443/TCP',
-    ]);
+    const apiServerAndDns = [
+      egressOf('envoy-gateway-gateway-helm-certgen'),
+      ...['cert-manager-webhook', 'cert-manager-cainjector', 'cert-manager-startupapicheck'].map((n) => egressOf(n, certManager)),
+      ...['external-secrets-webhook', 'external-secrets-cert-controller'].map((n) => egressOf(n, externalSecrets)),
+    ];
+    for (const egress of apiServerAndDns) expect(portsOf(egress)).toEqual(['53/UDP', '53/TCP', '443/TCP']);
+    // The controllers: DNS, the API server, the internet, the Pod Identity agent; none reaches the rest of its namespace.
+    expect(portsOf(egressOf('cert-manager', certManager))).toEqual(['53/UDP', '53/TCP', '443/TCP', '53/UDP', '53/TCP', '80/TCP', '443/TCP', '80/TCP']);
+    expect(portsOf(egressOf('external-secrets', externalSecrets))).toEqual(['53/UDP', '53/TCP', '443/TCP', '443/TCP', '80/TCP']);
+    for (const [name, namespace] of [
+      ['cert-manager', certManager],
+      ['external-secrets', externalSecrets],
+    ])
+      expect(egressOf(name, namespace).some((r) => r.to.some((peer: Json) => peer.podSelector && !peer.namespaceSelector))).toBe(false);
   });
 
   test('every platform namespace is default-deny', () => {

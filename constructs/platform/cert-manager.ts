@@ -9,6 +9,7 @@ import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { clusterGatewaysOf } from './cluster-gateways';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { CERT_MANAGER_ACCOUNT } from '../model/aws-add-on-accounts';
+import type { NamedPort, WorkloadEgress } from './network-needs';
 
 /** The port cert-manager's HTTP-01 solver pods serve the challenge on (pkg/issuer/acme/http/http.go, v1.18.2). */
 export const ACME_SOLVER_PORT = 8089;
@@ -23,6 +24,40 @@ export const CERT_MANAGER_SERVICE_ACCOUNT = CERT_MANAGER_ACCOUNT.serviceAccount;
 export type CertManagerProps = Partial<typeof certManagerDefaults>;
 
 /**
+ * What the controller calls on the internet, all of it (cert-manager v1.18.2): the ACME server and Route53's
+ * API on 443 (pkg/issuer/acme/dns/route53/route53.go); each host's HTTP-01 self-check, a GET of
+ * http://<host>/.well-known/acme-challenge/<token> through the load balancer's public address, on 80
+ * (pkg/issuer/acme/http/http.go buildChallengeUrl, testReachability); DNS-01's self-check, which asks the
+ * zone's authoritative name servers directly (pkg/issuer/acme/dns/util/wait.go checkDNSPropagation,
+ * checkAuthoritativeNss, DNSQuery: port 53, UDP then TCP; dns01-recursive-nameservers-only defaults to false,
+ * internal/apis/config/controller/v1alpha1/defaults.go).
+ */
+const CONTROLLER_INTERNET: readonly NamedPort[] = [
+  { port: 80, name: 'HTTP-01 self-check' },
+  { port: 443, name: 'ACME, Route53 API' },
+  { port: 53, protocol: 'UDP', name: 'DNS-01 self-check' },
+  { port: 53, protocol: 'TCP', name: 'DNS-01 self-check' },
+];
+/**
+ * Each workload's own egress, read in cert-manager/cert-manager@v1.18.2. None calls another of its
+ * namespace: the API server calls the webhook, not the controller.
+ * - The controller: the Kubernetes API, the internet above, and the Pod Identity agent for Route53's
+ *   credentials (ambient credentials through the AWS SDK's default chain, see dns01SolverOf).
+ * - The webhook: the Kubernetes API only. It keeps its serving CA in the Secret cert-manager-webhook-ca
+ *   (internal/webhook/webhook.go buildCertificateSource, pkg/server/tls/authority/authority.go DynamicAuthority:
+ *   a Secret informer, Create, Update) and asks SubjectAccessReviews for the approval check
+ *   (internal/webhook/webhook.go buildAdmissionChain); it serves, and calls nothing else.
+ * - The cainjector: the Kubernetes API only, through a controller-runtime manager on the in-cluster config
+ *   (cmd/cainjector/app/controller.go): it reads Certificates and Secrets and patches webhook
+ *   configurations, APIServices and CRDs.
+ * - startupapicheck: the Kubernetes API only: a dry-run create of a Certificate, which the API server sends
+ *   to the webhook itself (cmd/startupapicheck/pkg/check/api/api.go, pkg/util/cmapichecker/cmapichecker.go).
+ * Each also keeps the cluster's DNS (the default), as Envoy Gateway's certgen does.
+ */
+const CONTROLLER_EGRESS: WorkloadEgress = { egressApiServer: true, egressInternet: CONTROLLER_INTERNET, awsCredentials: true };
+const API_SERVER_ONLY: WorkloadEgress = { egressApiServer: true };
+
+/**
  * cert-manager with Gateway API support, an ACME ClusterIssuer that solves DNS-01 in the cluster's zone for
  * the wildcard of its domain and HTTP-01 through the first Gateway's HTTP listener for every other name,
  * and one explicit Certificate for the wildcard and for each host it does not cover.
@@ -34,18 +69,12 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
   /** Its Gateway API support needs the Gateway API CRDs, which Envoy Gateway's chart installs. */
   readonly dependsOn: readonly AddOnKind[] = [EnvoyGatewayAddOn];
   // The API server calls its webhook (chart v1.18.2, values.yaml webhook.securePort: 10250). On the
-  // internet: the ACME server and Route53's API (443), each host's HTTP-01 self-check through the load
-  // balancer (80), and DNS-01's self-check, which asks the zone's authoritative name servers directly
-  // (pkg/issuer/acme/dns/util/wait.go checkAuthoritativeNss and DNSQuery: port 53, UDP then TCP).
+  // internet: what the controller calls (CONTROLLER_INTERNET). This is the namespace's bound: each
+  // workload below declares its own egress within it (`egress`).
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 10250, name: 'webhook' }],
     egressApiServer: true,
-    egressInternet: [
-      { port: 80, name: 'HTTP-01 self-check' },
-      { port: 443, name: 'ACME, Route53 API' },
-      { port: 53, protocol: 'UDP', name: 'DNS-01 self-check' },
-      { port: 53, protocol: 'TCP', name: 'DNS-01 self-check' },
-    ],
+    egressInternet: CONTROLLER_INTERNET,
     awsCredentials: true,
   };
   /** From the chart at its pinned version. */
@@ -101,6 +130,7 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
         settings: { ...common, replicas: 1, containers: { 'cert-manager-controller': part('64Mi', '256Mi') } },
         keys: keysAt('', 'cert-manager-controller'),
         ports: [{ port: 9402, purpose: 'metrics' }],
+        egress: CONTROLLER_EGRESS,
       },
       {
         kind: 'Deployment',
@@ -117,6 +147,7 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
           containers: { 'cert-manager-webhook': part('32Mi', '128Mi') },
         },
         keys: keysAt('webhook.', 'cert-manager-webhook'),
+        egress: API_SERVER_ONLY,
         ports: [
           { port: 10250, purpose: 'webhook' },
           { port: 6080, purpose: 'health' },
@@ -130,6 +161,7 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
         podSecurity: 'restricted',
         settings: { ...common, replicas: 1, containers: { 'cert-manager-cainjector': part('64Mi', '256Mi') } },
         keys: keysAt('cainjector.', 'cert-manager-cainjector'),
+        egress: API_SERVER_ONLY,
       },
       {
         kind: 'Job',
@@ -140,6 +172,7 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
         podSecurity: 'restricted',
         settings: { ...common, replicas: 1, containers: { 'cert-manager-startupapicheck': part('32Mi', '64Mi') } },
         keys: keysAt('startupapicheck.', 'cert-manager-startupapicheck', true),
+        egress: API_SERVER_ONLY,
       },
       {
         // The HTTP-01 solver pods, created beside the Gateway while a challenge is open; the issuer's podTemplate sets their priority.

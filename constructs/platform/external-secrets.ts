@@ -7,6 +7,7 @@ import type { ChartWorkload, WorkloadValueKeys } from './chart-workload';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { SECRET_CONSUMER_LABEL } from '../model/naming';
 import { EXTERNAL_SECRETS_ACCOUNT } from '../model/aws-add-on-accounts';
+import type { NamedPort, WorkloadEgress } from './network-needs';
 
 export const externalSecretsDefaults = {
   name: 'external-secrets',
@@ -19,16 +20,43 @@ export type ExternalSecretsProps = Partial<typeof externalSecretsDefaults>;
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = EXTERNAL_SECRETS_ACCOUNT.serviceAccount;
 
 /**
+ * Secrets Manager's regional endpoint: on the internet, through NAT, as the VPC has no interface
+ * endpoint for it (only S3's gateway endpoint and GuardDuty's).
+ */
+const SECRETS_MANAGER: readonly NamedPort[] = [{ port: 443, name: 'Secrets Manager' }];
+/**
+ * Each workload's own egress, read in external-secrets/external-secrets@v0.19.2 (the image chart 0.19.2
+ * runs). None calls another of its namespace: the API server calls the webhook.
+ * - The controller: the Kubernetes API, Secrets Manager on 443 and the Pod Identity agent. The store names
+ *   no role and no auth, so the provider loads the AWS SDK's default chain and assumes nothing
+ *   (pkg/provider/aws/auth/auth.go New, createConfiguration: STS only for a role); it reads by
+ *   GetSecretValue, and validates the store by retrieving its credentials only
+ *   (pkg/provider/aws/secretsmanager/secretsmanager.go Validate).
+ * - The cert controller: the Kubernetes API only (cmd/controller/certcontroller.go; pkg/controllers/crds,
+ *   pkg/controllers/webhookconfig: it writes the webhook's certificate Secret, patches the CRDs and webhook
+ *   configurations, and its readiness reads the webhook's EndpointSlices through the API).
+ * - The webhook: its own code calls nothing. It validates ExternalSecrets and stores by their fields alone
+ *   (apis/externalsecrets/v1/externalsecret_validator.go, secretstore_validator.go) and checks its
+ *   certificate from the mounted files (cmd/controller/webhook.go CheckCerts). It runs in a controller-runtime
+ *   manager built on the in-cluster config (ctrl.NewManager(ctrl.GetConfigOrDie())), which may call the API
+ *   (its REST mapper, client); that is not settled by ESO's source, so it keeps the namespace's API server.
+ * Each also keeps the cluster's DNS (the default).
+ */
+const CONTROLLER_EGRESS: WorkloadEgress = { egressApiServer: true, egressInternet: SECRETS_MANAGER, awsCredentials: true };
+const API_SERVER_ONLY: WorkloadEgress = { egressApiServer: true };
+
+/**
  * External Secrets Operator and one ClusterSecretStore for AWS Secrets Manager, authenticated through
  * the controller's Pod Identity role. Apps reference keys in the store; no secret value is in git.
  */
 export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
-  // The API server calls its webhook (chart 0.19.2, values.yaml webhook.port: 10250).
+  // The API server calls its webhook (chart 0.19.2, values.yaml webhook.port: 10250). This is the
+  // namespace's bound: each workload below declares its own egress within it (`egress`).
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 10250, name: 'webhook' }],
     egressApiServer: true,
-    egressInternet: [{ port: 443, name: 'Secrets Manager' }],
+    egressInternet: SECRETS_MANAGER,
     awsCredentials: true,
   };
   /** From the chart at its pinned version. */
@@ -73,6 +101,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
         settings: { ...common, replicas: 1, containers: { 'external-secrets': container('64Mi', '256Mi') } },
         keys: keysAt('', 'external-secrets'),
         ports: [{ port: 8080, purpose: 'metrics' }],
+        egress: CONTROLLER_EGRESS,
       },
       {
         kind: 'Deployment',
@@ -83,6 +112,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
         // failurePolicy Fail: no SecretStore or ExternalSecret can be written while it is down.
         settings: { ...common, replicas: 2, spread: true, disruptionBudget: { maxUnavailable: 1 }, containers: { webhook: container('32Mi', '128Mi') } },
         keys: keysAt('webhook.', 'webhook'),
+        egress: API_SERVER_ONLY,
         ports: [
           { port: 10250, purpose: 'webhook' },
           { port: 8081, purpose: 'health' },
@@ -96,6 +126,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
         podSecurity: 'restricted',
         settings: { ...common, replicas: 1, containers: { 'cert-controller': container('32Mi', '128Mi') } },
         keys: keysAt('certController.', 'cert-controller'),
+        egress: API_SERVER_ONLY,
         ports: [{ port: 8081, purpose: 'health' }],
       },
     ];

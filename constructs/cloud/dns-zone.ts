@@ -2,14 +2,9 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 
-/** The Terraform addresses of the env's zone and of the output that lists its name servers. */
-export const DNS_ZONE_ADDRESS = 'dns_zone';
-export const NAME_SERVERS_OUTPUT = 'dns_zone_name_servers';
-/** The output whose value goes into the cluster spec's `dnsZoneId` once, for the wildcard certificate's DNS-01. */
-export const ZONE_ID_OUTPUT = 'dns_zone_id';
+import { DNS_ZONE_ADDRESS, NAME_SERVERS_OUTPUT, ZONE_ID_OUTPUT } from './dns-zone-names';
 
-/** The ARN of a Route53 hosted zone, given its id. */
-export const hostedZoneArnOf = (zoneId: string): string => `arn:aws:route53:::hostedzone/${zoneId}`;
+export { DNS_ZONE_ADDRESS, hostedZoneArnOf, NAME_SERVERS_OUTPUT, ZONE_ID_OUTPUT } from './dns-zone-names';
 
 export interface DnsZoneProps {
   readonly clusterName: string;

@@ -8,7 +8,7 @@ import { appDataProblems } from './app-data-rules';
 import { cloudAlertProblems } from './cloud-alert-rules';
 import { costBudgetProblems } from './cost-budget-rules';
 import { dataDeletionProblems } from './backup-job-rules';
-import { hostedZoneArnOf } from '../../cloud/dns-zone';
+import { hostedZoneArnOf } from '../../cloud/dns-zone-names';
 import { eksAddonProblems } from './eks-addon-rules';
 import { guardrailProblems } from './guardrail-rules';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';

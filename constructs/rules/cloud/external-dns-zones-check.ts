@@ -1,7 +1,7 @@
 import type { ClusterSpec } from '../../model/cluster-spec';
 import type { KubeObject } from '../../model/kube-object';
 import { addOnRoleAddressOf } from '../../cloud/add-on-identities';
-import { DNS_ZONE_ADDRESS } from '../../cloud/dns-zone';
+import { DNS_ZONE_ADDRESS } from '../../cloud/dns-zone-names';
 import { asList, ref, type Json, type TerraformJson } from '../../cloud/terraform-json';
 import { ZONE_ID_FILTER_ARG, ZONE_TYPE_ARG } from '../../platform/external-dns';
 

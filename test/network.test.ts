@@ -1,7 +1,7 @@
 import { CLUSTERS } from '../clusters';
 import { BACKUP_COMPONENT_LABEL } from '../constructs/model/backup-job';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
-import { ELASTICSEARCH, ELASTICSEARCH_PORT } from '../constructs/model/log-contract';
+import { ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA_SERVICE } from '../constructs/model/log-contract';
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, METADATA_ENDPOINT, NAMESPACE_NAME_LABEL, POD_IDENTITY_AGENT } from '../constructs/model/network-ranges';
 import { clusterAppsOf, type ResolvedApp } from '../constructs/model/resolve';
@@ -18,6 +18,7 @@ import { failedProbes, probeAllows, type Probe } from '../constructs/network/pro
 import { webhookPortsOf, webhookProbeOf } from '../constructs/network/webhook-ports';
 import type { AddOn } from '../constructs/platform/add-on';
 import { ACME_SOLVER_PORT, certManagerDefaults } from '../constructs/platform/cert-manager';
+import { SMTP_PORTS } from '../constructs/alerts/receivers';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { elastAlertDefaults } from '../constructs/platform/elastalert';
 import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT, PROXY_PORTS, XDS_PORT } from '../constructs/platform/envoy-gateway';
@@ -145,6 +146,14 @@ const besideControllers = (s: Scenario) =>
   CONTROLLER_ADD_ONS.flatMap((addOn) => podsOfAddOn(s, addOn).filter((p) => !(p.kind === 'Deployment' && p.name === addOn)));
 /** Everything outside the VPC and the cluster's DNS: the internet, AWS's public endpoints, the name servers, the Pod Identity agent. */
 const outsideColumns = (s: Scenario) => ['ext:internet', 'ext:s3', 'ext:route53', 'ext:name-servers', 'ext:pod-identity'].filter((c) => columns(s).includes(c));
+
+/** The logging namespace's pods: the ECK operator, Elasticsearch, Kibana, and the rest (the setup Job and CronJob). */
+const loggingPods = (s: Scenario) => s.network.pods.filter((p) => p.namespace === ELASTICSEARCH.namespace);
+const eckOperatorOf = (s: Scenario) => loggingPods(s).filter((p) => p.name === 'elastic-operator');
+const elasticsearchOf = (s: Scenario) => loggingPods(s).filter((p) => p.role === 'datastore');
+const kibanaOf = (s: Scenario) => loggingPods(s).filter((p) => p.role === 'ui');
+const setupJobsOf = (s: Scenario) => loggingPods(s).filter((p) => p.kind === 'Job' || p.kind === 'CronJob');
+const ES_TRANSPORT_PORT = 9300;
 
 const RULES: Readonly<Record<string, Rule>> = {
   'no app namespace reaches another app namespace or a platform namespace (apps declare no port in them)': (s) =>
@@ -327,6 +336,52 @@ const RULES: Readonly<Record<string, Rule>> = {
       ...besideIt.map((pod) => probe(pod, es, 'TCP', ELASTICSEARCH_PORT, 'allowed', 'Kibana, the operator and the setup job')),
     ]);
   },
+
+  // Each pod of logging has its own egress (constructs/platform/eck.ts: read in elastic/cloud-on-k8s@v3.2.0).
+  'in logging only the ECK operator reaches the API server: Elasticsearch, Kibana and the setup jobs reach DNS and nothing else outside their namespace': (s) =>
+    [...elasticsearchOf(s), ...kibanaOf(s), ...setupJobsOf(s)].flatMap((pod) => [
+      probe(pod.id, `ns:${CLUSTER_DNS.namespace}`, 'UDP', CLUSTER_DNS.port, 'allowed', `${pod.name}: DNS`),
+      probe(pod.id, `ns:${CLUSTER_DNS.namespace}`, 'TCP', CLUSTER_DNS.port, 'allowed', `${pod.name}: DNS`),
+      ...columns(s)
+        .filter((to) => to !== `ns:${ELASTICSEARCH.namespace}`)
+        .flatMap((to) =>
+          everyPort(s)
+            .filter(({ protocol, port }) => !(to === `ns:${CLUSTER_DNS.namespace}` && port === CLUSTER_DNS.port && protocol !== 'SCTP'))
+            .map(({ protocol, port }) => probe(pod.id, to, protocol, port, 'denied', `${pod.name}: DNS only outside logging`)),
+        ),
+    ]),
+
+  "the ECK operator reaches the API server and Elasticsearch's 9200": (s) =>
+    eckOperatorOf(s).flatMap((operator) => [
+      probe(operator.id, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'allowed', 'ECK to API'),
+      ...elasticsearchOf(s).map((es) => probe(operator.id, es.id, 'TCP', ELASTICSEARCH_PORT, 'allowed', 'ECK to Elasticsearch')),
+    ]),
+
+  "inside logging, Elasticsearch's 9300 is reached by its nodes only, Kibana's 5601 by the setup jobs only, the operator's webhook by none of them": (s) => {
+    const mayCall = (from: Scenario['network']['pods'][number], to: Scenario['network']['pods'][number], port: number): boolean => {
+      if (to.role === 'datastore' && port === ELASTICSEARCH_PORT) return true; // the operator, Kibana, the setup jobs, the pre-stop hook
+      if (to.role === 'datastore' && port === ES_TRANSPORT_PORT) return from.role === 'datastore';
+      if (to.role === 'ui' && port === KIBANA_SERVICE.port) return setupJobsOf(s).includes(from);
+      return false;
+    };
+    return loggingPods(s).flatMap((from) =>
+      loggingPods(s).flatMap((to) =>
+        to.ports.map(({ port }) => probe(from.id, to.id, 'TCP', port, mayCall(from, to, port) ? 'allowed' : 'denied', `${from.name} to ${to.name}`)),
+      ),
+    );
+  },
+
+  "the log pipeline's flows pass: Fluent Bit's pods and ElastAlert2 to Elasticsearch, ElastAlert2 to mail and chat, the Gateway's proxies to Kibana": (s) => [
+    ...elasticsearchOf(s).flatMap((es) =>
+      s.network.pods
+        .filter((p) => p.namespace === fluentBitDefaults.namespace || p.namespace === elastAlertDefaults.namespace)
+        .map((client) => probe(client.id, es.id, 'TCP', ELASTICSEARCH_PORT, 'allowed', `${client.name} to Elasticsearch`)),
+    ),
+    ...s.network.pods
+      .filter((p) => p.namespace === elastAlertDefaults.namespace)
+      .flatMap((p) => [443, ...SMTP_PORTS].map((port) => probe(p.id, 'ext:internet', 'TCP', port, 'allowed', 'ElastAlert2 to chat and mail'))),
+    ...kibanaOf(s).flatMap((kb) => proxiesOf(s).map((proxy) => probe(proxy, kb.id, 'TCP', KIBANA_SERVICE.port, 'allowed', 'the Gateway to Kibana'))),
+  ],
 
   "cert-manager reaches the ACME server and the API server, and the Gateway's proxies its HTTP-01 solver": (s) => [
     ...namespacesOfAddOn(s, 'cert-manager').flatMap((ns) => [
@@ -652,6 +707,31 @@ describe('each rule fails on a broken policy set', () => {
         ),
     ],
     ["Elasticsearch's policy lost", "Elasticsearch's 9200", (s) => withPolicies(s, without(ELASTICSEARCH.namespace, `${ELASTICSEARCH.name}-es-default`))],
+    ...((): [string, string, (s: Scenario) => Scenario][] => {
+      const logging = ELASTICSEARCH.namespace;
+      // The namespace's egress, as every pod of it had before: its own namespace, DNS and the API server.
+      const asBefore = (s: Scenario) =>
+        withPolicies(
+          s,
+          adding(
+            policy(logging, 'union', {
+              podSelector: {},
+              policyTypes: ['Egress'],
+              egress: [{ to: [{ podSelector: {} }] }, ...egressOf(s, logging, 'elastic-operator')],
+            }),
+          ),
+        );
+      const union = `every pod of ${logging} given the namespace's egress (as before)`;
+      return [
+        [`${union}: Elasticsearch, Kibana and the setup jobs reach the API server`, 'in logging only the ECK operator', asBefore],
+        [`${union}: Kibana and the operator reach Elasticsearch's 9300 and each other`, 'inside logging', asBefore],
+        ["the ECK operator's policy lost", 'the ECK operator reaches', (s) => withPolicies(s, without(logging, 'elastic-operator'))],
+        ["Elasticsearch's policy lost: its nodes lose 9300", 'inside logging', (s) => withPolicies(s, without(logging, `${ELASTICSEARCH.name}-es-default`))],
+        ["the setup Job's policy lost: it loses Kibana", 'inside logging', (s) => withPolicies(s, without(logging, 'elasticsearch-setup-apply'))],
+        ["Kibana's policy lost", "the log pipeline's flows", (s) => withPolicies(s, without(logging, `${ELASTICSEARCH.name}-kb`))],
+        ["ElastAlert2's policy lost", "the log pipeline's flows", (s) => withPolicies(s, without(elastAlertDefaults.namespace, elastAlertDefaults.name))],
+      ];
+    })(),
     [
       "cert-manager's workload policies lost",
       'cert-manager reaches',

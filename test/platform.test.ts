@@ -198,10 +198,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
   });
 
-  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, cert-manager's and External Secrets', each declares it", () => {
+  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, cert-manager's, External Secrets' and logging, each declares it", () => {
     const policies = byKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name !== 'default-deny');
     const declared = declaredWorkloadsOf(addOnsOf(cluster), { cluster, apps: [] });
-    const own = new Set(declared.filter((d) => d.workload.egress).map((d) => `${d.namespace}/${d.workload.name.replace(/-$/, '')}`));
+    const own = new Set([
+      ...declared.filter((d) => d.workload.egress).map((d) => `${d.namespace}/${d.workload.name.replace(/-$/, '')}`),
+      ...addOnsOf(cluster).flatMap((a) => Object.keys(a.ownPodEgress ?? {}).map((name) => `${a.namespace}/${name}`)),
+    ]);
     const certManager = certManagerDefaults.namespace;
     const externalSecrets = externalSecretsDefaults.namespace;
     expect([...own].sort()).toEqual(
@@ -209,6 +212,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
         ...['envoy-envoy', 'envoy-gateway', 'envoy-gateway-gateway-helm-certgen', 'cm-acme-http-solver'].map((n) => `${GATEWAY.namespace}/${n}`),
         ...['cert-manager', 'cert-manager-webhook', 'cert-manager-cainjector', 'cert-manager-startupapicheck'].map((n) => `${certManager}/${n}`),
         ...['external-secrets', 'external-secrets-webhook', 'external-secrets-cert-controller'].map((n) => `${externalSecrets}/${n}`),
+        ...['elastic-operator', 'logs-es-default', 'logs-kb', 'elasticsearch-setup', 'elasticsearch-setup-apply'].map((n) => `logging/${n}`),
       ].sort(),
     );
     const namespaces = byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');

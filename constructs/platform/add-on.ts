@@ -3,7 +3,7 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
 import type { GatewayLayout } from '../model/gateway-layout';
 import type { ChartWorkload } from './chart-workload';
-import type { EgressNeeds, NamedPort } from './network-needs';
+import type { EgressNeeds, NamedPort, WorkloadEgress } from './network-needs';
 
 export type { NamedPort, NamespacePorts } from './network-needs';
 
@@ -111,6 +111,12 @@ export interface AddOn {
   setup?(scope: Construct, ctx: AddOnContext): void;
   /** Its UIs that staff reach through the Gateway, behind the login of internal apps. @default none */
   endpoints?(ctx: AddOnContext): readonly PlatformEndpoint[];
+  /**
+   * The egress of the pods its own objects run in its namespace (its setup Jobs), by object name, as
+   * `ChartWorkload.egress` is for its chart's: within its namespace's, and a name no such object has fails synth.
+   * @default none: each gets its namespace's
+   */
+  readonly ownPodEgress?: Readonly<Record<string, WorkloadEgress>>;
 }
 
 /** The pinned defaults every add-on file declares at module level. */

@@ -13,7 +13,7 @@ import {
 } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
-import { ElasticsearchSetup } from '../logging/elasticsearch-setup';
+import { ElasticsearchSetup, SETUP_JOB_NAME, SETUP_NAME } from '../logging/elasticsearch-setup';
 import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
 import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
@@ -21,6 +21,7 @@ import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type PlatformEndpoint, type AddOnKind } from './add-on';
 import type { ChartWorkload, ContainerSettings } from './chart-workload';
+import type { WorkloadEgress, WorkloadPorts } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { ELASTICSEARCH_SIZING, logLayoutOf, logLayoutProblems, type ElasticsearchSizing } from './eck-sizing';
 import { SynthError } from '../model/spec-error';
@@ -49,6 +50,42 @@ const eckPodSecurity = () => ({ runAsNonRoot: true, fsGroup: 1000, seccompProfil
 const esUser = <T extends object>(context: T) => ({ ...context, runAsUser: 1000 });
 const kibanaUser = <T extends object>(context: T) => ({ ...context, runAsUser: 1000, runAsGroup: 1000 });
 
+const ES_WORKLOAD = `${ELASTICSEARCH.name}-es-default`;
+const KIBANA_WORKLOAD = `${KIBANA.name}-kb`;
+const TRANSPORT_PORT = 9300;
+const toElasticsearch: WorkloadPorts = { workload: ES_WORKLOAD, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] };
+/*
+ * What each pod of the namespace calls, read in elastic/cloud-on-k8s@v3.2.0; none but the operator calls
+ * the API server, and none the internet (the namespace opens neither, so Kibana's telemetry, newsfeed and
+ * package registry calls, which our config does not turn off, stay closed as before). DNS for all.
+ * - The operator: the API server (its controllers) and Elasticsearch's 9200 (its ES client, through the
+ *   internal Service: pkg/controller/elasticsearch/services/services.go); no Kibana client outside Fleet.
+ * - Elasticsearch: its nodes on 9300 (transport), and 9200 for its pre-stop hook, which asks the internal
+ *   Service for node shutdown (pkg/controller/elasticsearch/nodespec/lifecycle_hook.go, configmap/configmap.go).
+ *   Its readiness probe is `nc 127.0.0.1 8080` (nodespec/readiness_probe.go); its init containers
+ *   (initcontainer/prepare_fs_script.go, suspend.go) touch only files; no token is used.
+ * - Kibana: Elasticsearch's 9200, its `elasticsearch.hosts` (pkg/controller/kibana/config_settings.go); its
+ *   readiness probe is the kubelet's HTTP GET (pod.go); its init container copies files (initcontainer/fs_scripts.go).
+ * - The setup Job and CronJob (constructs/logging/elasticsearch-setup.ts): Elasticsearch's 9200 and Kibana's
+ *   5601 (its curl script's two URLs), with no service account token.
+ */
+const EGRESS: Readonly<Record<'operator' | 'elasticsearch' | 'kibana' | 'setup', WorkloadEgress>> = {
+  operator: { egressApiServer: true, egressToOwnNamespace: [toElasticsearch] },
+  elasticsearch: {
+    egressToOwnNamespace: [
+      {
+        workload: ES_WORKLOAD,
+        ports: [
+          { port: ELASTICSEARCH_PORT, name: 'pre-stop hook' },
+          { port: TRANSPORT_PORT, name: 'transport' },
+        ],
+      },
+    ],
+  },
+  kibana: { egressToOwnNamespace: [toElasticsearch] },
+  setup: { egressToOwnNamespace: [toElasticsearch, { workload: KIBANA_WORKLOAD, ports: [{ port: KIBANA_SERVICE.port, name: 'Kibana' }] }] },
+};
+
 /**
  * Elastic Cloud on Kubernetes: the operator, and the Elasticsearch cluster and Kibana it runs for the
  * logs. (Elastic's Helm charts for Elasticsearch itself are no longer maintained; ECK is.) Both serve
@@ -59,12 +96,13 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
   // The API server calls the operator's webhook (chart 3.2.0, values.yaml webhook.port: 9443).
   // Elasticsearch's 9200 admits only its clients' namespaces; Kibana's 5601 only the Gateway's proxies, as
-  // its endpoint below. The operator, Elasticsearch, Kibana and the setup job talk inside the namespace.
+  // its endpoint below. Inside the namespace each pod calls only what EGRESS says.
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 9443, name: 'webhook' }],
     ingressFromClients: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }],
     egressApiServer: true,
   };
+  readonly ownPodEgress: Readonly<Record<string, WorkloadEgress>> = { [SETUP_JOB_NAME]: EGRESS.setup, [SETUP_NAME]: EGRESS.setup };
   /** From the chart at its pinned version. */
   readonly clusterRights =
     'creates, changes and deletes Pods, Services, Secrets, ConfigMaps, StatefulSets, claims and disruption budgets in every namespace (createClusterScopedResources: true), though it acts only in its managedNamespaces; manages its validating webhook configuration (templates/cluster-roles.yaml)';
@@ -128,10 +166,11 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           priorityClassName: 'priorityClassName',
         },
         ports: [{ port: 9443, purpose: 'webhook' }],
+        egress: EGRESS.operator,
       },
       {
         kind: 'StatefulSet',
-        name: `${ELASTICSEARCH.name}-es-default`,
+        name: ES_WORKLOAD,
         role: 'datastore',
         managedBy: `Elasticsearch ${ELASTICSEARCH.namespace}/${ELASTICSEARCH.name}`,
         podLabels: { [ES_CLUSTER_LABEL]: ELASTICSEARCH.name },
@@ -150,13 +189,14 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           spread: true,
         },
         ports: [
-          { port: 9200, purpose: 'serving' },
-          { port: 9300, purpose: 'serving' },
+          { port: ELASTICSEARCH_PORT, purpose: 'serving' },
+          { port: TRANSPORT_PORT, purpose: 'serving' },
         ],
+        egress: EGRESS.elasticsearch,
       },
       {
         kind: 'Deployment',
-        name: `${KIBANA.name}-kb`,
+        name: KIBANA_WORKLOAD,
         role: 'ui',
         managedBy: `Kibana ${KIBANA.namespace}/${KIBANA.name}`,
         podLabels: { [KIBANA_NAME_LABEL]: KIBANA.name },
@@ -174,6 +214,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           priorityClassName: PLATFORM_PRIORITY,
         },
         ports: [{ port: KIBANA_SERVICE.port, purpose: 'serving' }],
+        egress: EGRESS.kibana,
       },
     ];
   }

@@ -87,7 +87,12 @@ export class PlatformControllers extends Chart {
           cluster: props.ctx.cluster,
           apps: props.ctx.apps,
           endpoints,
-          pods: podGroupsOf(addOn.namespace, declaredWorkloadsOf(props.addOns, props.ctx), props.ownPods ?? []),
+          pods: podGroupsOf(
+            addOn.namespace,
+            declaredWorkloadsOf(props.addOns, props.ctx),
+            props.ownPods ?? [],
+            Object.assign({}, ...sharing.map((a) => a.ownPodEgress ?? {})),
+          ),
         });
       }
       if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx, dependencyNamesOf(addOn, props.addOns));

@@ -371,6 +371,15 @@ const RULES: Readonly<Record<string, Rule>> = {
     );
   },
 
+  // Their workloads declare their own egress (constructs/platform/fluent-bit.ts, elastalert.ts): none calls a pod of its namespace.
+  "Fluent Bit's two releases and ElastAlert2 reach no pod of their own namespace": (s) =>
+    [fluentBitDefaults.namespace, elastAlertDefaults.namespace].flatMap((namespace) => {
+      const pods = s.network.pods.filter((p) => p.namespace === namespace);
+      return pods.flatMap((from) =>
+        pods.flatMap((to) => to.ports.map(({ port }) => probe(from.id, to.id, 'TCP', port, 'denied', `${from.name} to ${to.name}`))),
+      );
+    }),
+
   "the log pipeline's flows pass: Fluent Bit's pods and ElastAlert2 to Elasticsearch, ElastAlert2 to mail and chat, the Gateway's proxies to Kibana": (s) => [
     ...elasticsearchOf(s).flatMap((es) =>
       s.network.pods
@@ -730,6 +739,15 @@ describe('each rule fails on a broken policy set', () => {
         ["the setup Job's policy lost: it loses Kibana", 'inside logging', (s) => withPolicies(s, without(logging, 'elasticsearch-setup-apply'))],
         ["Kibana's policy lost", "the log pipeline's flows", (s) => withPolicies(s, without(logging, `${ELASTICSEARCH.name}-kb`))],
         ["ElastAlert2's policy lost", "the log pipeline's flows", (s) => withPolicies(s, without(elastAlertDefaults.namespace, elastAlertDefaults.name))],
+        [
+          "Fluent Bit's pods given their own namespace again (as before)",
+          "Fluent Bit's two releases and ElastAlert2",
+          (s) =>
+            withPolicies(
+              s,
+              adding(policy(fluentBitDefaults.namespace, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] })),
+            ),
+        ],
       ];
     })(),
     [

@@ -10,6 +10,8 @@ import { EckAddOn } from '../constructs/platform/eck';
 import { certManagerDefaults } from '../constructs/platform/cert-manager';
 import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
 import { externalSecretsDefaults } from '../constructs/platform/external-secrets';
+import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
+import { elastAlertDefaults } from '../constructs/platform/elastalert';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import type { WorkloadEgress } from '../constructs/platform/network-needs';
 import { clientsOf, PlatformNetworkPolicies } from '../constructs/platform/platform-network-policies';
@@ -198,7 +200,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
   });
 
-  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, cert-manager's, External Secrets' and logging, each declares it", () => {
+  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, cert-manager's, External Secrets', logging, Fluent Bit's and ElastAlert2's, each declares it", () => {
     const policies = byKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name !== 'default-deny');
     const declared = declaredWorkloadsOf(addOnsOf(cluster), { cluster, apps: [] });
     const own = new Set([
@@ -213,6 +215,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
         ...['cert-manager', 'cert-manager-webhook', 'cert-manager-cainjector', 'cert-manager-startupapicheck'].map((n) => `${certManager}/${n}`),
         ...['external-secrets', 'external-secrets-webhook', 'external-secrets-cert-controller'].map((n) => `${externalSecrets}/${n}`),
         ...['elastic-operator', 'logs-es-default', 'logs-kb', 'elasticsearch-setup', 'elasticsearch-setup-apply'].map((n) => `logging/${n}`),
+        ...['fluent-bit', 'fluent-bit-events'].map((n) => `${fluentBitDefaults.namespace}/${n}`),
+        `${elastAlertDefaults.namespace}/elastalert`,
       ].sort(),
     );
     const namespaces = byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');

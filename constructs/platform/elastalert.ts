@@ -11,6 +11,7 @@ import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { EckAddOn } from './eck';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const elastAlertDefaults = {
@@ -46,13 +47,18 @@ function ruleConfigMapsFor(name: string, ctx: AddOnContext, alerting: AlertingSp
  * configs layer (alerts/rule-config-maps.ts), not the chart's values: at a thousand apps they pass the
  * API server's size limits.
  */
+/**
+ * Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet. Declared for its
+ * one workload too, so it reaches no pod of its own namespace, where nothing listens for it.
+ */
+const EGRESS = {
+  egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
+  egressInternet: [{ port: 443, name: 'chat webhook' }, ...SMTP_PORTS.map((port) => ({ port, name: 'SMTP' }))],
+} as const satisfies WorkloadEgress;
+
 export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [EckAddOn];
-  // Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet.
-  readonly network: AddOnNetwork = {
-    egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
-    egressInternet: [{ port: 443, name: 'chat webhook' }, ...SMTP_PORTS.map((port) => ({ port, name: 'SMTP' }))],
-  };
+  readonly network: AddOnNetwork = EGRESS;
   /** From the chart at its pinned version. */
   readonly clusterRights = 'none: its chart has no ClusterRole';
   readonly usesSecretStore = true;
@@ -115,6 +121,7 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
         role: 'controller',
         podLabels: { 'app.kubernetes.io/name': 'elastalert2', 'app.kubernetes.io/instance': this.name },
         podSecurity: 'restricted',
+        egress: EGRESS,
         settings: {
           // One instance only: two would send every alert twice (it has no leader election).
           replicas: 1,

@@ -16,6 +16,7 @@ import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from
 import { EckAddOn } from './eck';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../blocks/store-secret';
 
@@ -73,6 +74,16 @@ export const RETRY = { limit: 60, base: 5, cap: 300 } as const;
  */
 const EVENTS_INPUT = { Name: 'kubernetes_events', Tag: 'events', 'storage.type': 'filesystem' };
 
+/**
+ * Both releases' egress: Elasticsearch, and the API server for the kubernetes filter's pod metadata and the
+ * events input. Declared per workload too, so neither release reaches the other: nothing in either calls a
+ * Fluent Bit (charts/fluent-bit/templates/_pod.tpl, fluent-bit-0.47.0, has no sidecar or peer).
+ */
+const EGRESS = {
+  egressApiServer: true,
+  egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
+} as const satisfies WorkloadEgress;
+
 /** The mean time Fluent Bit keeps retrying a chunk before it drops it, in seconds (one second added per wait, as the scheduler does). */
 export function expectedRetryWindowSeconds(retry: { limit: number; base: number; cap: number } = RETRY): number {
   let total = 0;
@@ -90,11 +101,7 @@ export function expectedRetryWindowSeconds(retry: { limit: number; base: number;
  */
 export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [EckAddOn];
-  // Elasticsearch; the API server for the kubernetes filter's pod metadata and the events input.
-  readonly network: AddOnNetwork = {
-    egressApiServer: true,
-    egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
-  };
+  readonly network: AddOnNetwork = EGRESS;
   readonly usesSecretStore = true;
   /** From the chart at its pinned version (templates/clusterrole.yaml, with rbac.eventsAccess for the events release). */
   get clusterRights(): string {
@@ -218,6 +225,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
       priorityClassName: PLATFORM_PRIORITY,
       podLabels: { 'app.kubernetes.io/name': 'fluent-bit', 'app.kubernetes.io/instance': this.name },
       podSecurity: logs ? ('privileged' as const) : ('restricted' as const),
+      egress: EGRESS,
     };
     const keys = {
       podSecurityContext: 'podSecurityContext',

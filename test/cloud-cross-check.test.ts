@@ -6,6 +6,10 @@ import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
 import { backupRepositoryProblems } from '../constructs/rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../constructs/rules/cloud/cross-check';
 import { externalDnsZoneProblems } from '../constructs/rules/cloud/external-dns-zones-check';
+import { apiServerRangeProblems } from '../constructs/rules/cloud/api-server-ranges-check';
+import { controlPlaneRangesOf } from '../constructs/model/vpc-layout';
+import { cloudSettingsOf } from '../constructs/model/cluster-spec';
+import { KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS } from '../constructs/model/network-ranges';
 import { ExternalDnsAddOn } from '../constructs/platform/external-dns';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { DNS_ZONE_ADDRESS, ZONE_ID_OUTPUT } from '../constructs/cloud/dns-zone';
@@ -264,6 +268,39 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     });
     expect(externalDnsZoneProblems(terraform, anyType, cluster)).toEqual([
       'add-on external-dns: extraArgs.aws-zone-type is undefined, but must be "public": a private zone of the same name would be kept too',
+    ]);
+  });
+
+  test("the API server's subnets are exactly the ranges the NetworkPolicies name for it, a /28 per zone holding no node and no load balancer; the check fails when either side drifts", () => {
+    const ranges = controlPlaneRangesOf(cluster);
+    const [eks] = all(terraform, 'aws_eks_cluster');
+    const subnetOf = (id: string) => terraform.resource.aws_subnet[/^\$\{aws_subnet\.([^.]+)\.id\}$/.exec(id)![1]];
+    const subnets = eks.vpc_config.subnet_ids.map(subnetOf);
+    expect(subnets.map((s: Json) => s.cidr_block).sort()).toEqual([...ranges].sort());
+    expect(new Set(subnets.map((s: Json) => s.availability_zone))).toEqual(new Set(cloudSettingsOf(cluster).network.zones));
+    expect(ranges.every((r) => r.endsWith('/28'))).toBe(true);
+    // Out of each platform policy, the API server on 443 is those ranges and the Service IP only; into a webhook, those ranges only.
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as Json[];
+    const toPrivate = (r: Json) => r.to?.every((t: Json) => t.ipBlock && !t.ipBlock.cidr.startsWith('0.0.0.0/'));
+    const apiRules = policies.flatMap((p) =>
+      (p.spec.egress ?? []).filter((r: Json) => r.ports?.some((port: Json) => port.port === KUBERNETES_API_PORT) && toPrivate(r)),
+    );
+    expect(apiRules.length).toBeGreaterThan(0);
+    for (const rule of apiRules) expect(rule.to.map((t: Json) => t.ipBlock.cidr)).toEqual([...ranges, ...KUBERNETES_SERVICE_IPS]);
+    const vpc = cloudSettingsOf(cluster).network.vpcCidr;
+    for (const p of policies) for (const rule of p.spec.ingress ?? []) expect((rule.from ?? []).map((f: Json) => f.ipBlock?.cidr)).not.toContain(vpc);
+    expect(apiServerRangeProblems(terraform, cluster)).toEqual([]);
+
+    const onPrivateSubnets = copy(terraform);
+    const [address] = Object.keys(onPrivateSubnets.resource.aws_eks_cluster);
+    const [group] = all(onPrivateSubnets, 'aws_eks_node_group');
+    onPrivateSubnets.resource.aws_eks_cluster[address].vpc_config.subnet_ids = group.subnet_ids;
+    expect(apiServerRangeProblems(onPrivateSubnets, cluster)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^aws_eks_cluster\\.${address}: its subnets are .*, but the NetworkPolicies name the API server by ${ranges.join(', ')}`),
+      ),
+      ...all(onPrivateSubnets, 'aws_eks_node_group').map(() => expect.stringContaining("the API server's subnets: its pods would pass for the API server")),
+      ...group.subnet_ids.map(() => expect.stringContaining('carries kubernetes.io/role/internal-elb')),
     ]);
   });
 

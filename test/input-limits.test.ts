@@ -295,7 +295,13 @@ const NETWORK_CASES: readonly Case[] = [
   [
     "a service range over the cluster's own subnets",
     withApp('shop', { privateServices: [{ name: 'orders-db', port: 5432, cidrs: { prod: ['10.10.0.0/18'] } }] }),
-    'app "shop": field "privateServices[0].cidrs.prod" = "10.10.0.0/18": overlaps the subnet 10.10.0.0/19 that cluster "acme-prod" builds for its nodes, pods and load balancer (10.10.0.0/19, 10.10.32.0/19, 10.10.64.0/19, 10.10.96.0/24, 10.10.97.0/24, 10.10.98.0/24): the egress rule would open them; name only the service\'s own subnets',
+    'app "shop": field "privateServices[0].cidrs.prod" = "10.10.0.0/18": overlaps the subnet 10.10.0.0/19 that cluster "acme-prod" builds for its nodes, pods, load balancer and API server (10.10.0.0/19, 10.10.32.0/19, 10.10.64.0/19, 10.10.96.0/24, 10.10.97.0/24, 10.10.98.0/24, 10.10.99.0/28, 10.10.99.16/28, 10.10.99.32/28): the egress rule would open them; name only the service\'s own subnets',
+    'apps/shop.ts',
+  ],
+  [
+    "a service range over the API server's subnets",
+    withApp('shop', { privateServices: [{ name: 'orders-db', port: 5432, cidrs: { prod: ['10.10.99.16/28'] } }] }),
+    'app "shop": field "privateServices[0].cidrs.prod" = "10.10.99.16/28": overlaps the subnet 10.10.99.16/28 that cluster "acme-prod" builds for its nodes, pods, load balancer and API server (10.10.0.0/19, 10.10.32.0/19, 10.10.64.0/19, 10.10.96.0/24, 10.10.97.0/24, 10.10.98.0/24, 10.10.99.0/28, 10.10.99.16/28, 10.10.99.32/28): the egress rule would open them; name only the service\'s own subnets',
     'apps/shop.ts',
   ],
   [

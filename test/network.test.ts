@@ -440,6 +440,14 @@ const RULES: Readonly<Record<string, Rule>> = {
 
   "the API server reaches every add-on's webhook port": (s) => webhookPortsOf(s.addOns, { cluster: s.cluster, apps: s.apps }).map(webhookProbeOf),
 
+  // The API server has subnets of its own (constructs/model/vpc-layout.ts): a VPC address is not the API server.
+  "only the API server reaches the webhook ports, not kube-system's pods, whose egress is open; and no platform pod reaches a node's 443": (s) => [
+    ...webhookPortsOf(s.addOns, { cluster: s.cluster, apps: s.apps }).map((w) =>
+      probe(`ns:${CLUSTER_DNS.namespace}`, w.target, 'TCP', w.port, 'denied', `kube-system to ${w.addOn}'s webhook`),
+    ),
+    ...namespacesOf(s, 'platform').map((ns) => probe(`ns:${ns}`, 'ext:nodes', 'TCP', KUBERNETES_API_PORT, 'denied', `${ns}: the API rule is not the VPC`)),
+  ],
+
   "every platform namespace's egress names its ports: a port nobody names is closed to everything outside it": (s) =>
     namespacesOf(s, 'platform').flatMap((ns) =>
       columns(s)

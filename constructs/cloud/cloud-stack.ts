@@ -101,7 +101,7 @@ export class CloudStack extends TerraformStack {
     const eks = new EksCluster(this, 'Cluster', {
       name: cluster.name,
       kubernetesVersion: cluster.kubernetesVersion,
-      subnetIds: privateSubnetIds,
+      subnetIds: network.controlPlaneSubnets.map((s) => s.id),
       adminCidrs: settings.adminCidrs,
       accountId,
       region: cluster.region,

@@ -18,7 +18,7 @@ export interface EksClusterProps {
   readonly name: string;
   /** A Kubernetes minor version in EKS standard support, e.g. `1.35`. */
   readonly kubernetesVersion: string;
-  /** The private subnets of the three zones; the control plane places its network interfaces there. */
+  /** The control-plane subnets of the three zones (apart from the nodes'): EKS places the API server's network interfaces there. */
   readonly subnetIds: readonly string[];
   /** CIDRs allowed to reach the public endpoint. Empty: the endpoint is private only. */
   readonly adminCidrs: readonly string[];

@@ -10,7 +10,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { formatCidr, parseCidr } from '../model/cidr';
-import { privateSubnetOf, publicSubnetOf } from './vpc-layout';
+import { controlPlaneSubnetOf, privateSubnetOf, publicSubnetOf } from '../model/vpc-layout';
 
 export interface NetworkProps {
   /** Names the VPC and tags the subnets for the cluster's load balancers. */
@@ -27,13 +27,16 @@ export interface NetworkProps {
 
 /**
  * A VPC over three zones. Nodes sit in private subnets and reach the internet through NAT; they get no
- * public IPs. The public subnets exist only for the one internet-facing load balancer. The default
+ * public IPs. The public subnets exist only for the one internet-facing load balancer, the control-plane
+ * subnets only for the API server's interfaces, which need no route beyond the VPC. The default
  * security group allows nothing. S3 in the region is reached through a gateway endpoint, not NAT.
  */
 export class Network extends Construct {
   readonly vpc: Vpc;
   readonly privateSubnets: Subnet[] = [];
   readonly publicSubnets: Subnet[] = [];
+  /** Only the API server's network interfaces live here (EKS's cluster subnets). */
+  readonly controlPlaneSubnets: Subnet[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -99,6 +102,21 @@ export class Network extends Construct {
       new RouteTableAssociation(this, `Private${i}RoutesAssociation`, { subnetId: privateSubnet.id, routeTableId: routes.id });
       this.privateSubnets.push(privateSubnet);
       privateRouteTables.push(routes);
+    });
+
+    // A route table of its own, with the VPC's local route only: the API server's interfaces answer the nodes
+    // and pods and call webhooks in the VPC, and reach nothing else through them.
+    const controlPlaneRoutes = new RouteTable(this, 'ControlPlaneRoutes', { vpcId: this.vpc.id, tags: name('control-plane') });
+    zones.forEach((zone, i) => {
+      const subnet = new Subnet(this, `ControlPlane${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: zone,
+        cidrBlock: formatCidr(controlPlaneSubnetOf(cidr, i)),
+        mapPublicIpOnLaunch: false,
+        tags: name(`control-plane-${zone}`),
+      });
+      new RouteTableAssociation(this, `ControlPlane${i}RoutesAssociation`, { subnetId: subnet.id, routeTableId: controlPlaneRoutes.id });
+      this.controlPlaneSubnets.push(subnet);
     });
 
     // The bucket mounts, the backups and the image layers ECR serves all read and write S3 in the region: through

@@ -3,15 +3,17 @@ import { KUBERNETES_SERVICE_IPS, METADATA_ENDPOINT, POD_IDENTITY_AGENT } from '.
 import type { ResolvedApp } from '../model/resolve';
 import { externalIdOf, type ExternalEndpoint } from './endpoints';
 import { hostIn } from './ipv4';
+import { controlPlaneRangesOf } from '../model/vpc-layout';
 
 /**
- * Representative addresses inside the VPC: all in the first private subnet (a /19, see
- * constructs/cloud/network.ts), where the nodes, their pods (VPC CNI) and the API server's private
- * endpoint interfaces live. A policy that names the VPC matches each of them alike.
+ * Representative addresses inside the VPC: a node and a pod in the first private subnet (a /19, see
+ * constructs/model/vpc-layout.ts), where the nodes and their pods (VPC CNI) live, and one of the API
+ * server's private endpoint interfaces in the first control-plane subnet (a /28 of its own).
  */
 export function vpcAddressesOf(cluster: ClusterSpec): { readonly node: string; readonly apiServer: string; readonly pod: string } {
   const vpc = cloudSettingsOf(cluster).network.vpcCidr;
-  return { node: hostIn(vpc, 10), apiServer: hostIn(vpc, 20), pod: hostIn(vpc, 266) };
+  // AWS keeps a subnet's first four addresses.
+  return { node: hostIn(vpc, 10), apiServer: hostIn(controlPlaneRangesOf(cluster)[0], 5), pod: hostIn(vpc, 266) };
 }
 
 const PUBLIC = {
@@ -62,7 +64,7 @@ export function externalEndpointsOf(cluster: ClusterSpec, apps: readonly Resolve
       'api-server',
       'API server',
       [vpc.apiServer, ...KUBERNETES_SERVICE_IPS.map((c) => c.replace(/\/32$/, ''))],
-      `its private endpoint's interfaces in the VPC (${vpc.apiServer}) and the \`kubernetes\` Service IP (either EKS default range); as a source, it calls webhooks from the VPC`,
+      `its private endpoint's interfaces in the control-plane subnets (${vpc.apiServer}) and the \`kubernetes\` Service IP (either EKS default range); as a source, it calls webhooks from those subnets`,
       vpc.apiServer,
     ),
     ext('nodes', 'VPC nodes', [vpc.node], `a node of the VPC (${vpc.node}): the kubelet on 10250`),

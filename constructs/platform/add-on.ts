@@ -24,7 +24,7 @@ export interface ChartSource {
 export interface AddOnNetwork extends EgressNeeds {
   /** Ports open to any source: the public proxy behind the load balancer. */
   readonly ingressFromAnywhere?: readonly NamedPort[];
-  /** Ports the API server calls (admission webhooks, an APIService), admitted from the VPC, where its private endpoint sits. */
+  /** Ports the API server calls (admission webhooks, an APIService), admitted from its control-plane subnets, where its private endpoint sits. */
   readonly ingressFromApiServer?: readonly NamedPort[];
   /**
    * Ports that accept traffic only from its clients: the platform namespaces whose add-ons call the port

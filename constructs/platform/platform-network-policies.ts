@@ -6,6 +6,7 @@ import { GATEWAY_PROXY_NAMESPACE, namespaceOf, selectorLabelsOf } from '../model
 import { CLUSTER_DNS, KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
 import { SynthError } from '../model/spec-error';
+import { controlPlaneRangesOf } from '../model/vpc-layout';
 import type { AddOn, AddOnNetwork, NamedPort, PlatformEndpoint } from './add-on';
 import type { EgressNeeds } from './network-needs';
 import type { PodGroup } from './pod-groups';
@@ -31,11 +32,11 @@ const inNamespace = (namespace: string) => ({ namespaceSelector: { matchLabels: 
 /**
  * Default-deny for one platform namespace, then one policy per workload that selects its pods and lists
  * both directions. Out: what its namespace's add-ons declare, each port by number: its own namespace,
- * DNS, the Kubernetes API on 443, other namespaces' ports, the VPC's and the internet's ports, the Pod
- * Identity agent; or, for a workload that declares its own `egress`, exactly that, within the namespace's.
- * In: its own namespace, and of the ports others call (the public ports, the API server's webhooks from
- * the VPC, its clients' namespaces, an endpoint's port for the Gateway's proxies) only those the workload
- * declares it listens on.
+ * DNS, the Kubernetes API on 443 (its control-plane subnets and Service IP), other namespaces' ports, the
+ * VPC's and the internet's ports, the Pod Identity agent; or, for a workload that declares its own
+ * `egress`, exactly that, within the namespace's. In: its own namespace, and of the ports others call (the
+ * public ports, the API server's webhooks from its control-plane subnets, its clients' namespaces, an
+ * endpoint's port for the Gateway's proxies) only those the workload declares it listens on.
  */
 export class PlatformNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: PlatformNetworkPoliciesProps) {
@@ -43,13 +44,14 @@ export class PlatformNetworkPolicies extends Construct {
     const namespace = props.addOns[0].namespace;
     const net = mergedNetworkOf(props.addOns);
     const vpc = cloudSettingsOf(props.cluster).network.vpcCidr;
+    const apiServer = controlPlaneRangesOf(props.cluster);
     const policy = (name: string, spec: kplus.k8s.NetworkPolicySpec) => new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace }, spec });
     const all = {};
 
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
 
     const backends = { apps: props.apps, endpoints: props.endpoints, own: props.pods.filter((g) => (g.backendPorts ?? []).length > 0) };
-    const rulesOf = (needs: MergedEgress, own: Rule[], dns: boolean) => egressRulesOf(needs, own, dns, vpc, backends);
+    const rulesOf = (needs: MergedEgress, own: Rule[], dns: boolean) => egressRulesOf(needs, own, dns, { vpc, apiServer }, backends);
     // Its own namespace: the add-on's parts talk to one another (the controller to its webhook, Kibana to Elasticsearch).
     const egress = rulesOf(net, [{ to: [{ podSelector: all }] }], true);
 
@@ -57,7 +59,7 @@ export class PlatformNetworkPolicies extends Construct {
     const gatewayPorts = props.endpoints.filter((e) => e.namespace === namespace).map((e) => ({ port: e.port, name: e.name }));
     const entrances: { port: NamedPort; from?: kplus.k8s.NetworkPolicyPeer[]; field: string }[] = [
       ...net.ingressFromAnywhere.map((port) => ({ port, field: 'network.ingressFromAnywhere' })),
-      ...net.ingressFromApiServer.map((port) => ({ port, from: [{ ipBlock: { cidr: vpc } }], field: 'network.ingressFromApiServer' })),
+      ...net.ingressFromApiServer.map((port) => ({ port, from: apiServer.map((cidr) => ({ ipBlock: { cidr } })), field: 'network.ingressFromApiServer' })),
       ...net.ingressFromClients.map((port) => ({
         port,
         from: (props.clients.get(port.port) ?? []).map(inNamespace),
@@ -119,7 +121,8 @@ export class PlatformNetworkPolicies extends Construct {
  * API on 443, other namespaces' ports, the route backends, the VPC's and the internet's ports, the Pod
  * Identity agent.
  */
-function egressRulesOf(needs: MergedEgress, own: Rule[], dns: boolean, vpc: string, backends: RouteBackends): Rule[] {
+function egressRulesOf(needs: MergedEgress, own: Rule[], dns: boolean, ranges: { vpc: string; apiServer: readonly string[] }, backends: RouteBackends): Rule[] {
+  const { vpc } = ranges;
   const egress: Rule[] = [...own];
   if (dns) {
     egress.push({
@@ -132,7 +135,7 @@ function egressRulesOf(needs: MergedEgress, own: Rule[], dns: boolean, vpc: stri
   }
   if (needs.egressApiServer) {
     egress.push({
-      to: [vpc, ...KUBERNETES_SERVICE_IPS].map((cidr) => ({ ipBlock: { cidr } })),
+      to: [...ranges.apiServer, ...KUBERNETES_SERVICE_IPS].map((cidr) => ({ ipBlock: { cidr } })),
       ports: portsOf([{ port: KUBERNETES_API_PORT, name: 'API server' }]),
     });
   }

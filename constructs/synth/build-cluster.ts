@@ -4,6 +4,7 @@ import { overviewFile } from '../reports/overview-files';
 import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
 import { externalDnsZoneProblems } from '../rules/cloud/external-dns-zones-check';
+import { apiServerRangeProblems } from '../rules/cloud/api-server-ranges-check';
 import { terraformFileOf } from './terraform-file';
 import type { TerraformJson } from '../cloud/terraform-json';
 import type { Pending } from './in-worker';
@@ -180,6 +181,7 @@ function terraformFile(cluster: ClusterSpec, pending: Pending<string>, apps: rea
     ),
     ...addOnIdentityProblems(json, objects),
     ...externalDnsZoneProblems(json, objects, cluster),
+    ...apiServerRangeProblems(json, cluster),
     ...accessEntryGroupProblems(json, objects),
     ...backupRepositoryProblems(
       json,

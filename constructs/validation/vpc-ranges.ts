@@ -1,5 +1,5 @@
 import { formatCidr, parseCidr, type Ipv4Cidr } from '../model/cidr';
-import { privateSubnetOf, publicSubnetOf } from '../cloud/vpc-layout';
+import { controlPlaneSubnetOf, privateSubnetOf, publicSubnetOf } from '../model/vpc-layout';
 import type { AppSpec } from '../model/app-spec';
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import { SpecProblem } from '../model/spec-error';
@@ -62,10 +62,10 @@ function serviceRangeProblem(range: Ipv4Cidr, env: string, vpcs: readonly { clus
       continue;
     }
     const zones = cloudSettingsOf(cluster).network.zones.length;
-    const own = [...Array.from({ length: zones }, (_, z) => privateSubnetOf(cidr, z)), ...Array.from({ length: zones }, (_, z) => publicSubnetOf(cidr, z))];
+    const own = [privateSubnetOf, publicSubnetOf, controlPlaneSubnetOf].flatMap((subnetOf) => Array.from({ length: zones }, (_, z) => subnetOf(cidr, z)));
     const hit = own.find((subnet) => overlaps(range, subnet));
     if (hit) {
-      return `overlaps the subnet ${formatCidr(hit)} that cluster "${cluster.name}" builds for its nodes, pods and load balancer (${own.map(formatCidr).join(', ')}): the egress rule would open them; name only the service's own subnets`;
+      return `overlaps the subnet ${formatCidr(hit)} that cluster "${cluster.name}" builds for its nodes, pods, load balancer and API server (${own.map(formatCidr).join(', ')}): the egress rule would open them; name only the service's own subnets`;
     }
   }
   const service = SERVICE_RANGES.find((r) => overlaps(range, r));

@@ -284,6 +284,31 @@ describe('the edge rules catch broken output', () => {
       'HTTPRoute shop/shop: no BackendTrafficPolicy rate-limits it',
     ]);
   });
+  test("a route whose body cap buffers bodies in the proxies' memory", () => {
+    const shop = byKind(objects, 'BackendTrafficPolicy').find((p) => p.metadata.namespace === 'shop')!;
+    const buffering = clone(shop);
+    buffering.spec.requestBuffer = { limit: '10Mi' };
+    expect(edgeProblems(objects.map((o) => (o === shop ? buffering : o)))).toEqual([
+      "HTTPRoute shop/shop: a BackendTrafficPolicy buffers its request bodies in the proxies' memory (requestBuffer), which a flood of uploads to it would fill for every host",
+    ]);
+  });
+  test('a route without its 413 for a Content-Length above the cap: the rule lost, the filter lost, the filter answering 200, the rule on one path only', () => {
+    const lost = 'HTTPRoute shop/shop: no rule answers 413 to a Content-Length above its body cap on every path';
+    const route = byKind(objects, 'HTTPRoute').find((r) => r.metadata.namespace === 'shop')!;
+    const filter = byKind(objects, 'HTTPRouteFilter').find((f) => f.metadata.namespace === 'shop')!;
+    const withRoute = (edit: (r: Json) => void) => {
+      const changed = clone(route);
+      edit(changed);
+      return objects.map((o) => (o === route ? changed : o));
+    };
+    const capRule = (r: Json) => r.spec.rules.find((rule: Json) => rule.matches.some((m: Json) => m.headers));
+    expect(edgeProblems(withRoute((r) => (r.spec.rules = r.spec.rules.filter((rule: Json) => rule !== capRule(r)))))).toEqual([lost]);
+    expect(edgeProblems(without((o) => o === filter))).toEqual([lost]);
+    const answers200 = clone(filter);
+    answers200.spec.directResponse.statusCode = 200;
+    expect(edgeProblems(objects.map((o) => (o === filter ? answers200 : o)))).toEqual([lost]);
+    expect(edgeProblems(withRoute((r) => (capRule(r).matches[0].path.value = '/upload')))).toEqual([lost]);
+  });
   test('an internal app or platform endpoint without login', () => {
     expect(edgeProblems(without((o) => o.kind === 'SecurityPolicy'))).toEqual([
       'HTTPRoute logging/kibana: the app is internal but its route has no login SecurityPolicy',

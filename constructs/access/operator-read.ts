@@ -64,6 +64,7 @@ const READABLE: Readonly<Record<string, readonly string[]>> = {
     'envoyextensionpolicies',
     'envoypatchpolicies',
     'envoyproxies',
+    'httproutefilters',
     'securitypolicies',
   ],
   'gateway.networking.k8s.io': ['backendtlspolicies', 'gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants'],

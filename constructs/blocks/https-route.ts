@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import type { EdgeSpec } from '../model/app-spec';
 import type { GatewayPlacements } from '../model/gateway-layout';
 import { GATEWAY } from '../model/naming';
+import { parseQuantity } from '../model/quantity';
+import { contentLengthAbove } from './content-length-pattern';
 import { LoginPolicy, type LoginPolicyProps } from './login-policy';
 
 export interface HttpsRouteProps {
@@ -44,14 +46,17 @@ export const HSTS = 'max-age=31536000';
 /**
  * A site on the shared Gateway, written once for apps and platform UIs alike: an HTTPRoute on the HTTPS
  * listener of each of its hosts (the shared one or its own; never the HTTP listener, which only
- * redirects), with HSTS and a request timeout; a BackendTrafficPolicy with the rate limit and body cap;
- * and, where only staff may enter, the login. Its hostnames are its hosts, the only ones the route host
+ * redirects), with HSTS and a request timeout, and a 413 for a body announced above the cap; a
+ * BackendTrafficPolicy with the rate limit; and, where only staff may enter, the login. Its hostnames are its hosts, the only ones the route host
  * guard lets its namespace serve.
  */
 export class HttpsRoute extends Construct {
   constructor(scope: Construct, id: string, props: HttpsRouteProps) {
     super(scope, id);
     const { name, namespace, labels, edge } = props;
+    const maxBody = Math.floor(parseQuantity(edge.maxBodySize)!);
+    const tooLarge = `${name}-body-too-large`;
+    const hsts = { type: 'ResponseHeaderModifier' as const, responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] } };
     const spec: IHTTPRoute['spec'] = {
       parentRefs: parentRefsOf(props.hosts, props.gateways).map(({ gateway, listener }) => ({
         group: 'gateway.networking.k8s.io',
@@ -62,14 +67,24 @@ export class HttpsRoute extends Construct {
       })),
       hostnames: [...props.hosts],
       rules: [
+        // A body announced above the cap gets 413 before a byte of it is read: more header matches win over the
+        // rule below (Gateway API's precedence; v1.5.1 internal/gatewayapi/sort.go). Not Envoy Gateway's
+        // `requestBuffer`: its buffer filter holds each whole body in the proxy's memory (v1.5.1 internal/xds/
+        // translator/request_buffer.go), the heap is 80% of the proxy's 1Gi (internal/infrastructure/kubernetes/
+        // proxy/resource.go), and at 98% of it the overload manager refuses requests for every host
+        // (internal/xds/bootstrap/bootstrap.yaml.tpl): some 80 slow 10 MiB uploads to one app did it. Envoy's
+        // stream reset action would not help: Envoy 1.35 accounts only HTTP/2 streams, and the shared listener
+        // speaks HTTP/1.1. Streamed, a body holds at most its connection's buffer (32 KiB, internal/xds/
+        // translator/listener.go). A body without Content-Length (chunked) is not capped here: the app's is.
+        {
+          matches: [
+            { path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'RegularExpression', name: 'content-length', value: contentLengthAbove(maxBody) }] },
+          ],
+          filters: [hsts, { type: 'ExtensionRef', extensionRef: { group: 'gateway.envoyproxy.io', kind: 'HTTPRouteFilter', name: tooLarge } }],
+        },
         {
           matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          filters: [
-            {
-              type: 'ResponseHeaderModifier',
-              responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: HSTS }] },
-            },
-          ],
+          filters: [hsts],
           backendRefs: [{ name: props.backend.service, port: props.backend.port }],
           timeouts: { request: `${edge.timeoutSeconds}s` },
         },
@@ -93,7 +108,18 @@ export class HttpsRoute extends Construct {
         // (the bucket in each route's typed_per_filter_config); internal/gatewayapi/backendtrafficpolicy.go
         // buildLocalRateLimit (a rule without clientSelectors is that default bucket).
         rateLimit: { type: 'Local', local: { rules: [{ limit: { requests: edge.requestsPerSecond, unit: 'Second' } }] } },
-        requestBuffer: { limit: edge.maxBodySize },
+      },
+    });
+    new ApiObject(this, 'BodyTooLarge', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'HTTPRouteFilter',
+      metadata: { name: tooLarge, namespace, labels: { ...labels } },
+      spec: {
+        directResponse: {
+          statusCode: 413,
+          contentType: 'text/plain',
+          body: { type: 'Inline', inline: `Request body larger than ${edge.maxBodySize}.\n` },
+        },
       },
     });
     if (props.login) new LoginPolicy(this, 'Login', { route: name, namespace, labels, host: props.hosts[0], cluster: props.login.cluster });

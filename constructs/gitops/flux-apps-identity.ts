@@ -27,6 +27,7 @@ const RESOURCE_OF: Readonly<Record<string, string>> = {
   'gateway.networking.k8s.io/v1/HTTPRoute': 'httproutes',
   'gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy': 'backendtrafficpolicies',
   'gateway.envoyproxy.io/v1alpha1/SecurityPolicy': 'securitypolicies',
+  'gateway.envoyproxy.io/v1alpha1/HTTPRouteFilter': 'httproutefilters',
   'external-secrets.io/v1/ExternalSecret': 'externalsecrets',
 };
 

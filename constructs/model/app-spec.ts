@@ -100,7 +100,11 @@ export interface EdgeSpec {
    * up to 12 times this in all, and one client can use up a host's share for everyone. @default 100
    */
   readonly requestsPerSecond?: number;
-  /** Largest request body, e.g. `64Mi` for uploads; larger gets 413. @default '10Mi' */
+  /**
+   * Largest request body, e.g. `64Mi` for uploads: a request whose Content-Length is larger gets 413 from the
+   * Gateway before its body is read. A body sent without Content-Length (chunked) reaches the app, whose own
+   * limit holds for it. @default '10Mi'
+   */
   readonly maxBodySize?: string;
   /**
    * Seconds a request may take end to end before the Gateway answers 504; the Gateway also waits this long

@@ -11,7 +11,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /**
  * The edge of one cluster: every routed host has an HTTPS listener with a certificate from the issuer,
  * the HTTP listener only redirects, every routed host sends HSTS (for itself: never includeSubDomains)
- * and is rate limited, and internal routes (and only they) sit behind a login. A route's exposure label
+ * and is rate limited, its body cap answers 413 at the headers (no body held in the proxies' memory:
+ * blocks/https-route.ts says why), and internal routes (and only they) sit behind a login. A route's exposure label
  * (platform endpoints) or its namespace's (apps) says which it is; internal wins if either says so, and
  * a route with neither fails.
  */
@@ -29,6 +30,7 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
     BackendTrafficPolicy: byNamespace(ofKind(objects, 'BackendTrafficPolicy')),
     SecurityPolicy: byNamespace(ofKind(objects, 'SecurityPolicy')),
   };
+  const directResponses = byNamespace(ofKind(objects, 'HTTPRouteFilter'));
   const targets = (kind: keyof typeof policiesIn, route: KubeObject, also = (_p: KubeObject) => true) =>
     (policiesIn[kind].get(route.metadata.namespace) ?? []).some(
       (p) => (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) && also(p),
@@ -58,6 +60,26 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
         `${describe(route)}: its HSTS has includeSubDomains, which would pin names below its hosts that the platform does not serve (blocks/https-route.ts, HSTS)`,
       );
     if (!targets('BackendTrafficPolicy', route)) problems.push(`${describe(route)}: no BackendTrafficPolicy rate-limits it`);
+    if (targets('BackendTrafficPolicy', route, (p) => (p.spec as Json).requestBuffer !== undefined))
+      problems.push(
+        `${describe(route)}: a BackendTrafficPolicy buffers its request bodies in the proxies' memory (requestBuffer), which a flood of uploads to it would fill for every host`,
+      );
+    const answers413 = (rule: Json) =>
+      (rule.filters ?? []).some((f: Json) => {
+        const filter = f.type === 'ExtensionRef' && f.extensionRef?.kind === 'HTTPRouteFilter' ? f.extensionRef.name : undefined;
+        return (directResponses.get(route.metadata.namespace) ?? []).some(
+          (d) => d.metadata.name === filter && (d.spec as Json).directResponse?.statusCode === 413,
+        );
+      });
+    const capsEveryPath = (rule: Json) =>
+      (rule.matches ?? []).some(
+        (m: Json) =>
+          m.path?.type === 'PathPrefix' &&
+          m.path.value === '/' &&
+          m.headers?.some((h: Json) => h.name?.toLowerCase() === 'content-length' && h.type === 'RegularExpression'),
+      );
+    if (spec.rules.some((rule: Json) => rule.backendRefs?.length) && !spec.rules.some((rule: Json) => answers413(rule) && capsEveryPath(rule)))
+      problems.push(`${describe(route)}: no rule answers 413 to a Content-Length above its body cap on every path`);
     const declared = [route.metadata.labels?.[EXPOSURE_LABEL], namespaces.get(route.metadata.namespace!)?.metadata.labels?.[EXPOSURE_LABEL]];
     const exposure = declared.includes('internal') ? 'internal' : declared.includes('public') ? 'public' : undefined;
     const login = targets('SecurityPolicy', route, (p) => !!((p.spec as Json).oidc || (p.spec as Json).basicAuth));

@@ -32,6 +32,16 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
       ['targetRefs'],
     ),
   ),
+  // charts/gateway-helm/crds/generated/gateway.envoyproxy.io_httproutefilters.yaml (v1.5.1): the direct response only.
+  HTTPRouteFilter: resource(
+    obj({
+      directResponse: obj({
+        contentType: str(),
+        statusCode: int(),
+        body: obj({ type: str({ enum: ['Inline', 'ValueRef'] }), inline: str() }, ['type']),
+      }),
+    }),
+  ),
   SecurityPolicy: resource(
     obj(
       {

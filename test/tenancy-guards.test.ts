@@ -260,6 +260,45 @@ describe('operators may only ask Flux to reconcile', () => {
   ])('it refuses %s', (_what, edit) => {
     expect(byOperator(apps, edited(reconcile(apps), edit))).toBe(false);
   });
+  describe('the owner references and finalizers, which decide when the controllers delete what Flux applied', () => {
+    // In the cluster, kustomize-controller and helm-controller add their finalizer before anything else
+    // (fluxcd/kustomize-controller@v1.6.1 KustomizationFinalizer, fluxcd/helm-controller@v1.3.0 HelmReleaseFinalizer).
+    const FINALIZER = 'finalizers.fluxcd.io';
+    const live = (o: Json) => edited(o, (c) => (c.metadata.finalizers = [FINALIZER]));
+    const missingOwner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'gone', uid: '00000000-0000-0000-0000-000000000000' };
+
+    test('`flux reconcile` on the live object passes, and leaves them as they are', () => {
+      expect(byOperator(live(apps), reconcile(live(apps)))).toBe(true);
+      expect(byOperator(live(release), reconcile(live(release)))).toBe(true);
+    });
+    test.each([
+      [
+        'adding an owner reference to an object that does not exist (the garbage collector deletes it, the finalizer prunes its inventory)',
+        (c: Json) => (c.metadata.ownerReferences = [missingOwner]),
+      ],
+      ['removing the finalizer', (c: Json) => delete c.metadata.finalizers],
+      ['emptying the finalizers', (c: Json) => (c.metadata.finalizers = [])],
+      ['adding a finalizer', (c: Json) => c.metadata.finalizers.push('example.com/hold')],
+    ])('it refuses %s', (_what, edit) => {
+      for (const o of [apps, release]) expect([o.kind, byOperator(live(o), edited(reconcile(live(o)), edit))]).toEqual([o.kind, false]);
+    });
+    test('it refuses changing an owner reference that is there', () => {
+      const owned = edited(live(apps), (c) => (c.metadata.ownerReferences = [{ ...missingOwner, name: 'a' }]));
+      expect(
+        byOperator(
+          owned,
+          edited(reconcile(owned), (c) => (c.metadata.ownerReferences[0].name = 'b')),
+        ),
+      ).toBe(false);
+      expect(
+        byOperator(
+          owned,
+          edited(reconcile(owned), (c) => delete c.metadata.ownerReferences),
+        ),
+      ).toBe(false);
+      expect(byOperator(owned, reconcile(owned))).toBe(true);
+    });
+  });
   test("it refuses a change to a chart's values", () => {
     expect(
       byOperator(

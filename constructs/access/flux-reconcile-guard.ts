@@ -18,7 +18,15 @@ const orEmpty = (o: string, field: string, empty: string) => `(has(${o}.metadata
 /**
  * The operators' patch on Flux's objects (FLUX_RECONCILE_ROLE) may change the reconcile annotations and
  * nothing else: not the spec (suspend, path, values, service account), not the labels, not another
- * annotation. Break-glass is exempt, and Flux's controllers are in neither group.
+ * annotation, and not the owner references or finalizers. An owner reference to an object that does not
+ * exist makes the garbage collector delete the Kustomization (kubernetes/kubernetes
+ * pkg/controller/garbagecollector/garbagecollector.go, attemptToDeleteItem: an object whose owners are all
+ * absent is deleted), and kustomize-controller's finalizer then prunes its whole inventory
+ * (fluxcd/kustomize-controller@v1.6.1:internal/controller/kustomization_controller.go, finalize and
+ * finalizerShouldDeleteResources: the default deletion policy MirrorPrune follows spec.prune), as
+ * helm-controller's uninstalls a HelmRelease (fluxcd/helm-controller@v1.3.0 reconcileDelete); without the finalizer (`finalizers.fluxcd.io`) a deletion
+ * leaves the inventory unmanaged. The rest of metadata is the API server's (name, uid, deletion fields) or
+ * says nothing to Flux (managedFields). Break-glass is exempt, and Flux's controllers are in neither group.
  */
 export function fluxReconcileGuardRule(): AdmissionRule {
   const groups = `[${RECONCILE_ONLY_GROUPS.map(quote).join(', ')}]`;
@@ -40,6 +48,8 @@ export function fluxReconcileGuardRule(): AdmissionRule {
       {
         expression:
           `object.spec == oldObject.spec && ${orEmpty('object', 'labels', '{}')} == ${orEmpty('oldObject', 'labels', '{}')}` +
+          ` && ${orEmpty('object', 'ownerReferences', '[]')} == ${orEmpty('oldObject', 'ownerReferences', '[]')}` +
+          ` && ${orEmpty('object', 'finalizers', '[]')} == ${orEmpty('oldObject', 'finalizers', '[]')}` +
           ` && [object, oldObject].all(o, !has(o.metadata.annotations) || o.metadata.annotations.all(k, ${sameOrReconcile}))`,
         message: `Operators may only ask Flux to reconcile (annotations ${RECONCILE_ANNOTATION_PREFIX}*); any other change goes through git, or break-glass.`,
       },

@@ -4,8 +4,9 @@ import { isCelError, run } from '@bufbuild/cel';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
+import { FIXED_DEPLOYMENT_FIELDS, RESTARTED_AT_ANNOTATION, restartAndScaleGuardRule } from '../constructs/access/restart-and-scale-guard';
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/model/backup-job';
-import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
+import { appGroupOf, BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { SHARED_LISTENER } from '../constructs/model/gateway-layout';
 import { describe as describeObject } from '../constructs/model/kube-object';
 import {
@@ -48,15 +49,18 @@ function admits(rule: AdmissionRule, request: { object: Json; oldObject?: Json; 
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the guards are emitted as built', (env) => {
   const objects = fixtureObjectsOf(env);
-  test.each([serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule()].map((r) => [r.name, r] as const))('%s', (name, rule) => {
-    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name)!.spec as Json;
-    expect(policy.failurePolicy).toBe('Fail');
-    expect(policy.variables ?? []).toEqual(rule.variables ?? []);
-    expect(policy.matchConditions ?? []).toEqual(rule.matchConditions ?? []);
-    expect(policy.validations).toEqual(rule.validations);
-    expect(policy.matchConstraints.namespaceSelector?.matchLabels).toEqual(rule.namespaceLabels);
-    expect(objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === name)).toBeDefined();
-  });
+  test.each([serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule(), restartAndScaleGuardRule()].map((r) => [r.name, r] as const))(
+    '%s',
+    (name, rule) => {
+      const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name)!.spec as Json;
+      expect(policy.failurePolicy).toBe('Fail');
+      expect(policy.variables ?? []).toEqual(rule.variables ?? []);
+      expect(policy.matchConditions ?? []).toEqual(rule.matchConditions ?? []);
+      expect(policy.validations).toEqual(rule.validations);
+      expect(policy.matchConstraints.namespaceSelector?.matchLabels).toEqual(rule.namespaceLabels);
+      expect(objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === name)).toBeDefined();
+    },
+  );
 });
 
 describe('pods stay on their own app accounts', () => {
@@ -317,5 +321,109 @@ describe('operators may only ask Flux to reconcile', () => {
       },
     };
     expect(admits(rule, { object: changed, oldObject: apps, request: kustomizeController })).toBe(true);
+  });
+});
+
+describe('people may only restart and scale a Deployment', () => {
+  const rule = restartAndScaleGuardRule();
+  const objects = fixtureObjectsOf('prod');
+  const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
+  const shop = byKind(objects, 'Deployment').find((d) => d.metadata.namespace === namespaceOf('shop'))! as Json;
+  const user = (username: string, groups: string[]) => ({ operation: 'UPDATE', userInfo: { username, groups: [...groups, 'system:authenticated'] } });
+  const developer = user('dev-shop', [appGroupOf('shop', 'developers')]);
+  const operator = user('ops-lead', [PLATFORM_ADMINS_GROUP]);
+  // kustomize-controller impersonates the apps layer's account (fluxcd/kustomize-controller@v1.6.1 spec.serviceAccountName).
+  const flux = user('system:serviceaccount:flux-system:flux-apps', ['system:serviceaccounts', 'system:serviceaccounts:flux-system']);
+  const deploymentController = user('system:serviceaccount:kube-system:deployment-controller', [
+    'system:serviceaccounts',
+    'system:serviceaccounts:kube-system',
+  ]);
+  const by = (request: Json, oldObject: Json, object: Json) =>
+    admits(rule, { object, oldObject, namespaceObject: namespaces.get(object.metadata.namespace)!, request });
+  const restarted = (d: Json, at = '2026-01-01T00:00:00Z') =>
+    edited(d, (c) => (c.spec.template.metadata.annotations = { ...(c.spec.template.metadata.annotations ?? {}), [RESTARTED_AT_ANNOTATION]: at }));
+  const scaled = (d: Json, replicas: number) => edited(d, (c) => (c.spec.replicas = replicas));
+  const container = (c: Json) => c.spec.template.spec.containers[0];
+
+  test('it matches Deployments in app namespaces', () => {
+    expect(rule.resources).toEqual([{ group: 'apps', version: 'v1', resources: ['deployments'] }]);
+    expect(rule.namespaceLabels).toEqual(APP_PART_OF_LABEL);
+  });
+  test('`kubectl rollout restart` passes, first and again (kubectl objectrestarter.go: the pod template annotation)', () => {
+    for (const who of [developer, operator]) {
+      expect(by(who, shop, restarted(shop))).toBe(true);
+      expect(by(who, restarted(shop), restarted(shop, '2026-01-02T00:00:00Z'))).toBe(true);
+    }
+  });
+  test('a change of spec.replicas passes, alone and with a restart', () => {
+    expect(by(developer, shop, scaled(shop, 7))).toBe(true);
+    expect(by(developer, shop, scaled(restarted(shop), 0))).toBe(true);
+  });
+  test.each([
+    ['a command of its own', (c: Json) => (container(c).command = ['sh', '-c', 'env; sleep 3600'])],
+    ['other args', (c: Json) => (container(c).args = ['--debug'])],
+    [
+      "a volume of the namespace's Secret, mounted",
+      (c: Json) => {
+        c.spec.template.spec.volumes = [...(c.spec.template.spec.volumes ?? []), { name: 'x', secret: { secretName: 'gateway-login' } }];
+        container(c).volumeMounts = [...(container(c).volumeMounts ?? []), { name: 'x', mountPath: '/x' }];
+      },
+    ],
+    [
+      'an env var from a Secret',
+      (c: Json) => (container(c).env = [...(container(c).env ?? []), { name: 'X', valueFrom: { secretKeyRef: { name: 'shop-restic', key: 'password' } } }]),
+    ],
+    ['another image', (c: Json) => (container(c).image = 'busybox')],
+    ['another pod label (the NetworkPolicies select on them)', (c: Json) => (c.spec.template.metadata.labels = { ...c.spec.template.metadata.labels, x: 'y' })],
+    ['another pod annotation', (c: Json) => (c.spec.template.metadata.annotations = { ...(c.spec.template.metadata.annotations ?? {}), x: 'y' })],
+    [
+      'an owner reference to an object that does not exist',
+      (c: Json) => (c.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone', uid: 'x' }]),
+    ],
+    ['a finalizer', (c: Json) => (c.metadata.finalizers = ['example.com/hold'])],
+    ['a label of the Deployment', (c: Json) => (c.metadata.labels = { ...c.metadata.labels, x: 'y' })],
+    [
+      "Flux's reconcile annotation (Flux would stop reverting hand edits)",
+      (c: Json) => (c.metadata.annotations = { ...(c.metadata.annotations ?? {}), 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' }),
+    ],
+    ...FIXED_DEPLOYMENT_FIELDS.map((field) => [`spec.${field}`, (c: Json) => (c.spec[field] = field === 'paused' ? true : { x: 1 })] as const),
+  ])('it refuses %s, by a developer or an operator, with a restart or without', (_what, edit) => {
+    for (const who of [developer, operator]) {
+      expect(by(who, shop, edited(shop, edit))).toBe(false);
+      expect(by(who, shop, edited(restarted(shop), edit))).toBe(false);
+    }
+  });
+  test('it refuses a Deployment created by a developer or an operator', () => {
+    for (const who of [developer, operator])
+      expect(admits(rule, { object: shop, namespaceObject: namespaces.get('shop'), request: { ...who, operation: 'CREATE' } })).toBe(false);
+  });
+  test("any app's developers are held to it, and no viewer or other group is matched", () => {
+    expect(
+      by(
+        user('dev-legacy', [appGroupOf('legacy-site', 'developers')]),
+        shop,
+        edited(shop, (c) => (container(c).command = ['sh'])),
+      ),
+    ).toBe(false);
+    expect(
+      by(
+        user('viewer', [appGroupOf('shop', 'viewers')]),
+        shop,
+        edited(shop, (c) => (container(c).command = ['sh'])),
+      ),
+    ).toBe(true);
+  });
+  test("Flux's apply, the deployment controller and break-glass are not held back", () => {
+    const release = edited(shop, (c) => (container(c).image = `${container(c).image.split('@')[0]}@sha256:${'1'.repeat(64)}`));
+    expect(by(flux, shop, release)).toBe(true);
+    expect(admits(rule, { object: shop, namespaceObject: namespaces.get('shop'), request: { ...flux, operation: 'CREATE' } })).toBe(true);
+    expect(
+      by(
+        deploymentController,
+        shop,
+        edited(shop, (c) => (c.metadata.annotations = { 'deployment.kubernetes.io/revision': '2' })),
+      ),
+    ).toBe(true);
+    expect(by(user('ops-lead', [PLATFORM_ADMINS_GROUP, BREAK_GLASS_GROUP]), shop, release)).toBe(true);
   });
 });

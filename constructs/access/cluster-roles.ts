@@ -38,8 +38,9 @@ const VIEWER_RULES: readonly RbacRule[] = [
 ];
 
 /**
- * Developers also restart and scale their app (a rollout restart patches the Deployment) and remove a
- * stuck pod. Everything else changes through a pull request: Flux reverts hand edits.
+ * Developers also restart and scale their app (a rollout restart patches the Deployment; the
+ * restart-and-scale guard lets the patch change nothing else) and remove a stuck pod. Everything else
+ * changes through a pull request: Flux reverts hand edits.
  */
 const DEVELOPER_RULES: readonly RbacRule[] = [
   ...VIEWER_RULES,
@@ -58,9 +59,11 @@ export const appClusterRoleOf = (level: AppAccessLevel): string => `webapp-${lev
 export const OPERATOR_READ_ROLE = 'webapp-operator-read';
 /**
  * What the operators do to an app's workloads, bound in each app namespace (never in a platform one):
- * restart and scale, remove a stuck pod, run a backup or restore job now
- * (`kubectl create job --from=cronjob/…`) and remove it. Pods stay on the app's own accounts (the
- * service-account guard), and nothing here touches RBAC, policies, quotas or Secrets.
+ * restart and scale (held to that by the restart-and-scale guard), remove a stuck pod, run a backup or
+ * restore job now (`kubectl create job --from=cronjob/…`) and remove it. Pods stay on the app's own
+ * accounts (the service-account guard), and nothing here touches RBAC, policies or quotas. The job is
+ * theirs to shape (docs/restore.md changes its env and, for a dump, its command), so it can mount the
+ * namespace's Secrets: no rule here reads a Secret, but an operator is not kept from one (docs/access.md).
  */
 export const OPERATOR_ROLE = 'webapp-operator';
 const OPERATOR_RULES: readonly RbacRule[] = [

@@ -48,6 +48,10 @@ export function renderAccessTable(
   const roles = new Map(grants.filter((g) => g.rules).map((g) => [`${g.roleKind === 'Role' ? `${g.namespace}/` : ''}${g.role}`, g.rules!]));
   const kustomizations = objects.filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) as Json[];
   const components = [...addOns].sort((a, b) => a.name.localeCompare(b.name));
+  const narrowing = objects.filter(
+    (o) =>
+      o.kind === 'ValidatingAdmissionPolicy' && ((o as Json).spec.matchConditions ?? []).some((c: Json) => c.expression.includes('request.userInfo.groups')),
+  ) as Json[];
   return [
     `# Who can do what where: ${clusterName}`,
     '',
@@ -89,6 +93,17 @@ export function renderAccessTable(
     '| add-on | namespace | chart | rights across the cluster |',
     '|---|---|---|---|',
     ...components.map((a) => `| ${a.name} | \`${a.namespace}\` | ${a.chart.chart} ${a.chart.version} | ${a.clusterRights} |`),
+    '',
+    "## Admission policies that narrow people's rights",
+    '',
+    'The Roles below say what the API server lets each group try; these policies refuse, for the groups they name, any change beyond what they allow.',
+    '',
+    '| policy | on | what it allows |',
+    '|---|---|---|',
+    ...narrowing.map(
+      (p) =>
+        `| \`${p.metadata.name}\` | ${p.spec.matchConstraints.resourceRules.flatMap((r: Json) => r.resources.map((res: string) => (r.apiGroups[0] ? `${r.apiGroups[0]}/${res}` : res))).join(', ')} | ${p.spec.validations.map((v: Json) => v.message).join(' ')} |`,
+    ),
     '',
     '## Roles',
     '',

@@ -359,7 +359,7 @@ describe('people may only restart and scale a Deployment', () => {
     expect(by(developer, shop, scaled(shop, 7))).toBe(true);
     expect(by(developer, shop, scaled(restarted(shop), 0))).toBe(true);
   });
-  test.each([
+  test.each<[string, (c: Json) => void]>([
     ['a command of its own', (c: Json) => (container(c).command = ['sh', '-c', 'env; sleep 3600'])],
     ['other args', (c: Json) => (container(c).args = ['--debug'])],
     [
@@ -386,7 +386,10 @@ describe('people may only restart and scale a Deployment', () => {
       "Flux's reconcile annotation (Flux would stop reverting hand edits)",
       (c: Json) => (c.metadata.annotations = { ...(c.metadata.annotations ?? {}), 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' }),
     ],
-    ...FIXED_DEPLOYMENT_FIELDS.map((field) => [`spec.${field}`, (c: Json) => (c.spec[field] = field === 'paused' ? true : { x: 1 })] as const),
+    ...FIXED_DEPLOYMENT_FIELDS.map((field): [string, (c: Json) => void] => [
+      `spec.${field}`,
+      (c: Json) => (c.spec[field] = field === 'paused' ? true : { x: 1 }),
+    ]),
   ])('it refuses %s, by a developer or an operator, with a restart or without', (_what, edit) => {
     for (const who of [developer, operator]) {
       expect(by(who, shop, edited(shop, edit))).toBe(false);

@@ -3,7 +3,8 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { LOG_PARSER_ANNOTATION } from '../constructs/app/workload';
 import { SETUP_JOB_NAME, SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
-import { DEFAULT_LOG_RETENTION_DAYS, LOG_REPLICAS } from '../constructs/logging/log-retention';
+import { dataViewRequestsOf } from '../constructs/logging/data-views';
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_REPLICAS, retentionRequestsOf } from '../constructs/logging/log-retention';
 import { backingIndicesOf, MAX_MAPPED_FIELDS_PER_INDEX, PRIMARY_SHARDS, rolloverDaysOf } from '../constructs/logging/shard-budget';
 import {
   ALL_LOG_STREAMS,
@@ -18,11 +19,13 @@ import {
 } from '../constructs/model/log-contract';
 import { eckDefaults, LOG_STORAGE_CLASS } from '../constructs/platform/eck';
 import { logLayoutOf } from '../constructs/platform/eck-sizing';
-import { clusterAppsOf } from '../constructs/model/resolve';
+import { clusterAppsOf, resolveApp } from '../constructs/model/resolve';
+import { namespaceOf } from '../constructs/model/naming';
 import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent-bit';
 import { schemaProblems } from '../constructs/schemas/schema-validation';
 import type { KubeObject } from '../constructs/model/kube-object';
-import { realObjectsOf, realOutput } from './support';
+import { esPatternsOverlap, esSimpleMatch } from './es-patterns';
+import { FIXTURE_APPS, FIXTURE_CLUSTERS, realObjectsOf, realOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -234,7 +237,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
           .find((v) => v.name === name)
           ?.title.split(',')
           .sort(),
-      ).toEqual([`logs-gateway.${name}-*`, `logs-k8s.${name}-*`]);
+      ).toEqual([gatewayAccessStreamOf(name), containerLogStreamOf(name)]);
     }
   });
 });
@@ -251,5 +254,51 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: who may reach 
       expect(rule.from?.length).toBeGreaterThan(0);
       expect(rule.from.map((f: Json) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).sort()).toEqual(['elastalert', 'fluent-bit']);
     }
+  });
+});
+
+describe('apps whose names extend one another (shop, shop-admin) keep apart in Elasticsearch', () => {
+  const cluster = FIXTURE_CLUSTERS.find((c) => c.env === 'prod')!;
+  const shop = FIXTURE_APPS.find((a) => a.name === 'shop')!;
+  // Both set their own retention, so both get a template at the apps' priority.
+  const apps = [
+    { ...shop, logRetentionDays: 180 },
+    { ...shop, name: 'shop-admin', logRetentionDays: 30 },
+  ].map((app) => resolveApp(app, { ...cluster, apps: { [app.name]: {} } }));
+  const streamsOf = (app: string) => [containerLogStreamOf(namespaceOf(app)), gatewayAccessStreamOf(namespaceOf(app))];
+  const templates = retentionRequestsOf(cluster.env, apps)
+    .filter((r) => r.path.startsWith('_index_template/webapps-logs-shop'))
+    .map((r) => ({ name: r.path.split('/').pop()!, body: r.body as Json }));
+  const views = dataViewRequestsOf(apps).map((r) => (r.body as Json).data_view);
+
+  test("no app's index template or data view matches another app's stream", () => {
+    expect(templates.map((t) => t.name)).toEqual(['webapps-logs-shop', 'webapps-logs-shop-admin']);
+    for (const app of apps) {
+      const others = apps.filter((a) => a !== app).flatMap((a) => streamsOf(a.name));
+      const template = templates.find((t) => t.name === `webapps-logs-${app.name}`)!;
+      const view = views.find((v) => v.id === `app-${app.name}`)!;
+      for (const pattern of [...template.body.index_patterns, ...view.title.split(',')]) {
+        expect([app.name, pattern, others.filter((stream) => esSimpleMatch(pattern, stream))]).toEqual([app.name, pattern, []]);
+      }
+      for (const stream of streamsOf(app.name)) expect(template.body.index_patterns.some((p: string) => esSimpleMatch(p, stream))).toBe(true);
+    }
+  });
+
+  test('their templates, at one priority, do not overlap, so Elasticsearch takes both', () => {
+    const [a, b] = templates.map((t) => t.body);
+    expect(a.priority).toBe(b.priority);
+    const overlapping = a.index_patterns.flatMap((p: string) =>
+      b.index_patterns.filter((q: string) => esPatternsOverlap(p, q)).map((q: string) => `${p} ~ ${q}`),
+    );
+    expect(overlapping).toEqual([]);
+  });
+
+  test('the pattern matcher is the one Elasticsearch uses: `*` alone is a wildcard', () => {
+    expect(esSimpleMatch('logs-k8s.shop-*', 'logs-k8s.shop-admin-default')).toBe(true);
+    expect(esSimpleMatch('logs-k8s.shop-default', 'logs-k8s.shopXdefault')).toBe(false);
+    expect(esPatternsOverlap('logs-k8s.shop-*', 'logs-k8s.shop-admin-*')).toBe(true);
+    expect(esPatternsOverlap('logs-*-*', 'logs-k8s.shop-default')).toBe(true);
+    expect(esPatternsOverlap('logs-k8s.shop-default', 'logs-k8s.shop-admin-default')).toBe(false);
+    expect(esPatternsOverlap('a*b', 'c*')).toBe(false);
   });
 });

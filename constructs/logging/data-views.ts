@@ -1,13 +1,4 @@
-import {
-  ALL_CONTAINER_LOGS,
-  ALL_GATEWAY_ACCESS,
-  ALL_LOG_STREAMS,
-  containerLogStreamOf,
-  EVENTS_STREAM,
-  failuresOf,
-  gatewayAccessStreamOf,
-  streamPatternOf,
-} from '../model/log-contract';
+import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, ALL_LOG_STREAMS, appStreamsOf, EVENTS_STREAM, failuresOf, streamPatternOf } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import type { EsRequest } from './log-retention';
@@ -17,15 +8,13 @@ const dataView = (id: string, name: string, patterns: readonly string[]): EsRequ
   body: { data_view: { id, name, title: patterns.join(','), timeFieldName: '@timestamp' }, override: true },
 });
 
-/** Kibana data views, so nobody types an index pattern: one per app (its logs and its requests), all apps, the events, and the rejected lines. */
+/**
+ * Kibana data views, so nobody types an index pattern: one per app (its logs and its requests, by their exact
+ * stream names, as its role grants them), all apps, the events, and the rejected lines.
+ */
 export function dataViewRequestsOf(apps: readonly ResolvedApp[]): EsRequest[] {
   return [
-    ...[...apps]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((app) => {
-        const ns = namespaceOf(app.name);
-        return dataView(`app-${app.name}`, app.name, [streamPatternOf(containerLogStreamOf(ns)), streamPatternOf(gatewayAccessStreamOf(ns))]);
-      }),
+    ...[...apps].sort((a, b) => a.name.localeCompare(b.name)).map((app) => dataView(`app-${app.name}`, app.name, appStreamsOf(namespaceOf(app.name)))),
     dataView('all-logs', 'all apps and the platform', [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS]),
     dataView('kubernetes-events', 'Kubernetes events', [streamPatternOf(EVENTS_STREAM)]),
     // The lines Elasticsearch could not index, kept in the streams' failure stores (admins only: reading

@@ -1,5 +1,5 @@
 import { APP_ACCESS_LEVELS, type AccessSpec } from '../model/access-spec';
-import { containerLogStreamOf, gatewayAccessStreamOf } from '../model/log-contract';
+import { appStreamsOf } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { EsRole } from './es-role';
 
@@ -17,10 +17,9 @@ const KIBANA_READ = [
  * streams are per namespace, so no document-level security (a paid feature) is needed.
  */
 export function appLogsRoleFor(app: string): EsRole {
-  const ns = namespaceOf(app);
   return {
     cluster: [],
-    indices: [{ names: [containerLogStreamOf(ns), gatewayAccessStreamOf(ns)], privileges: ['read', 'view_index_metadata'] }],
+    indices: [{ names: appStreamsOf(namespaceOf(app)), privileges: ['read', 'view_index_metadata'] }],
     applications: KIBANA_READ,
   };
 }

@@ -1,5 +1,5 @@
 import type { EnvName } from '../model/app-spec';
-import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, streamPatternOf } from '../model/log-contract';
+import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, appStreamsOf, EVENTS_STREAM, streamPatternOf } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { LOG_FIELD_MAPPINGS, mappingPropertiesOf } from './field-types';
@@ -70,7 +70,7 @@ export interface EsRequest {
 /**
  * The typed fields (a component template), then retention as Elasticsearch ILM: the env's default for
  * every log stream, and for an app with its own `logRetentionDays` a policy and a template of higher
- * priority over that app's two streams. The order matters: a template needs its components first.
+ * priority over that app's two streams, by their exact names. The order matters: a template needs its components first.
  */
 export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): EsRequest[] {
   const requests: EsRequest[] = [
@@ -92,7 +92,9 @@ export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]):
       {
         path: `_index_template/${appLogPolicyOf(app.name)}`,
         body: indexTemplate(
-          [streamPatternOf(containerLogStreamOf(ns)), streamPatternOf(gatewayAccessStreamOf(ns))],
+          // The app's two streams by name, never `<stream prefix>-*`: that of `shop` would also match
+          // `logs-k8s.shop-admin-default` (appStreamsOf in model/log-contract.ts says what follows).
+          appStreamsOf(ns),
           200,
           appLogPolicyOf(app.name),
           LOG_REPLICAS[env],

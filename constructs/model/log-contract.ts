@@ -13,7 +13,10 @@ export const STREAM_SUFFIX = 'default';
 export const CONTAINER_LOG_DATASET_PREFIX = 'k8s.';
 /** A stream's name without its `-<STREAM_SUFFIX>`: what Fluent Bit's es output is given as the prefix. */
 export const streamPrefixOf = (stream: string): string => stream.slice(0, -(STREAM_SUFFIX.length + 1));
-/** The index pattern over a stream's backing indices and any of its siblings with another suffix. */
+/**
+ * The index pattern over a stream and any of its siblings with another suffix. Never for an app's streams:
+ * `logs-k8s.shop-*` matches `logs-k8s.shop-admin-default` too (appStreamsOf).
+ */
 export const streamPatternOf = (stream: string): string => `${streamPrefixOf(stream)}-*`;
 export const containerLogStreamOf = (namespace: string): string => `logs-${CONTAINER_LOG_DATASET_PREFIX}${namespace}-${STREAM_SUFFIX}`;
 /** Index pattern over every namespace's container logs. */
@@ -27,6 +30,17 @@ export const gatewayAccessStreamOf = (namespace: string): string => `logs-${GATE
 /** Requests no route matched (unknown hosts, scanners). */
 export const UNROUTED_NAMESPACE = 'unrouted';
 export const ALL_GATEWAY_ACCESS = `logs-${GATEWAY_ACCESS_DATASET_PREFIX}*`;
+/**
+ * The streams of one app namespace, exactly as Fluent Bit names them (constructs/logging/fluent-bit-lua.ts):
+ * what its index template, data view, role and alert rules name. Exact names, because app names may extend
+ * one another (`shop`, `shop-admin`): Elasticsearch matches index patterns with `*` alone
+ * (Regex.simpleMatch), so a pattern `logs-k8s.shop-*` would give shop-admin's stream shop's retention and
+ * show it in shop's data view, and two such templates at one priority overlap, which Elasticsearch refuses
+ * (MetadataIndexTemplateService.v2TemplateOverlaps: "multiple index templates may not match during index
+ * creation"). A data stream finds its template by its own name (MetadataCreateDataStreamService and
+ * MetadataRolloverService, lookupTemplateForDataStream), so the exact name covers every backing index.
+ */
+export const appStreamsOf = (namespace: string): string[] => [containerLogStreamOf(namespace), gatewayAccessStreamOf(namespace)];
 /** Kubernetes events (crash loops, failed scheduling), collected once per cluster. */
 export const EVENTS_STREAM = `logs-kubernetes.events-${STREAM_SUFFIX}`;
 /** Every log stream the platform writes, as index patterns. */

@@ -323,6 +323,44 @@ describe('the edge rules catch broken output', () => {
       'HTTPRoute logging/kibana: the app is internal but its route has no login SecurityPolicy',
     ]);
   });
+  // Envoy Gateway v1.5.1 answers the OIDC logout and callback paths itself (model/gateway-login.ts): one the app
+  // serves, such as Kibana's `/logout`, would end the Gateway's login and never the app's own session.
+  test('every login keeps its logout and callback paths below /oauth2/, which no app serves', () => {
+    const logins = byKind(objects, 'SecurityPolicy').filter((p) => (p.spec as Json).oidc);
+    expect(logins.length).toBeGreaterThan(0);
+    for (const p of logins) expect([describeObject(p), (p.spec as Json).oidc.logoutPath]).toEqual([describeObject(p), '/oauth2/logout']);
+  });
+  test('a login whose logout path the app serves, set or left to the default /logout', () => {
+    const kibana = byKind(objects, 'SecurityPolicy').find((p) => p.metadata.namespace === 'logging')!;
+    const served = clone(kibana);
+    served.spec.oidc.logoutPath = '/logout';
+    const defaulted = clone(kibana);
+    delete defaulted.spec.oidc.logoutPath;
+    const problem =
+      "SecurityPolicy logging/kibana: its logout path /logout is not below /oauth2/; the Gateway answers it, so the app's own page there is never reached";
+    expect(edgeProblems(objects.map((o) => (o === kibana ? served : o)))).toEqual([problem]);
+    expect(edgeProblems(objects.map((o) => (o === kibana ? defaulted : o)))).toEqual([problem]);
+  });
+  test('a login whose callback is a path the app serves', () => {
+    const kibana = byKind(objects, 'SecurityPolicy').find((p) => p.metadata.namespace === 'logging')!;
+    const served = clone(kibana);
+    served.spec.oidc.redirectURL = 'https://logs.example.com/callback';
+    expect(edgeProblems(objects.map((o) => (o === kibana ? served : o)))).toEqual([
+      "SecurityPolicy logging/kibana: its callback path /callback is not below /oauth2/; the Gateway answers it, so the app's own page there is never reached",
+    ]);
+  });
+  test('a login with one callback for a route of two hosts', () => {
+    const route = byKind(objects, 'HTTPRoute').find((r) => r.metadata.namespace === 'backoffice')!;
+    const policy = byKind(objects, 'SecurityPolicy').find((p) => p.metadata.namespace === 'backoffice')!;
+    const twoHosts = clone(route);
+    twoHosts.spec.hostnames.push('staff.example.com');
+    const fixed = clone(policy);
+    fixed.spec.oidc.redirectURL = 'https://admin.example.com/oauth2/callback';
+    expect(edgeProblems(objects.map((o) => (o === route ? twoHosts : o === policy ? fixed : o)))).toEqual([
+      'SecurityPolicy backoffice/backoffice: the login on host staff.example.com comes back to https://admin.example.com/oauth2/callback, whose cookies staff.example.com never sees; the login loops there',
+    ]);
+    expect(edgeProblems(objects.map((o) => (o === route ? twoHosts : o)))).toEqual([]);
+  });
   test('a platform route that does not say whether it is internal', () => {
     const kibana = byKind(objects, 'HTTPRoute').find((r) => r.metadata.namespace === 'logging')!;
     const unlabelled = clone(kibana);

@@ -20,7 +20,7 @@ export interface HttpsRouteProps {
   readonly edge: Required<EdgeSpec>;
   /** Where the cluster serves each host (model/gateway-layout.ts). */
   readonly gateways: GatewayPlacements;
-  /** Set for what only staff may reach: the staff login of internal apps, on the first host. */
+  /** Set for what only staff may reach: the staff login of internal apps, on each of its hosts. */
   readonly login?: { readonly cluster: LoginPolicyProps['cluster'] };
 }
 
@@ -122,6 +122,6 @@ export class HttpsRoute extends Construct {
         },
       },
     });
-    if (props.login) new LoginPolicy(this, 'Login', { route: name, namespace, labels, host: props.hosts[0], cluster: props.login.cluster });
+    if (props.login) new LoginPolicy(this, 'Login', { route: name, namespace, labels, cluster: props.login.cluster });
   }
 }

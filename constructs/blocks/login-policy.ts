@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/cluster-spec';
+import { OIDC_LOGOUT_PATH } from '../model/gateway-login';
 import { platformSecretKeyOf } from '../model/naming';
 import { StoreSecret } from './store-secret';
 
@@ -9,24 +10,22 @@ export interface LoginPolicyProps {
   readonly route: string;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** The host the OIDC provider sends the browser back to. */
-  readonly host: string;
   readonly cluster: Pick<ClusterSpec, 'env' | 'internalAccess'>;
 }
 
 /** The Secret, in the guarded route's namespace, that holds the login's OIDC client secret or htpasswd. */
 export const LOGIN_SECRET = 'gateway-login';
-export const OIDC_CALLBACK_PATH = '/oauth2/callback';
 
 /**
  * The staff login in front of one route: an Envoy Gateway SecurityPolicy with OIDC (or basic auth) and
  * the client-IP allowlist of the cluster's `internalAccess`, and the ExternalSecret that fills its
- * client secret (or htpasswd) from the shared store key.
+ * client secret (or htpasswd) from the shared store key. No redirectURL: each host of the route gets its own
+ * callback, and the logout path is the login's own, below `/oauth2/` (model/gateway-login.ts says why).
  */
 export class LoginPolicy extends Construct {
   constructor(scope: Construct, id: string, props: LoginPolicyProps) {
     super(scope, id);
-    const { route, namespace, host, cluster } = props;
+    const { route, namespace, cluster } = props;
     const labels = { ...props.labels };
     const access = cluster.internalAccess;
     const storeKey = access.oidc?.clientSecret ?? access.basicAuthSecret!;
@@ -42,8 +41,7 @@ export class LoginPolicy extends Construct {
             provider: { issuer: access.oidc.issuer },
             clientID: access.oidc.clientId,
             clientSecret: { name: LOGIN_SECRET },
-            redirectURL: `https://${host}${OIDC_CALLBACK_PATH}`,
-            logoutPath: '/logout',
+            logoutPath: OIDC_LOGOUT_PATH,
           },
         }
       : { basicAuth: { users: { name: LOGIN_SECRET } } };

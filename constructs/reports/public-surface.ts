@@ -1,3 +1,4 @@
+import { oidcCallbackOf } from '../model/gateway-login';
 import { GATEWAY } from '../model/naming';
 import type { KubeObject } from '../model/kube-object';
 
@@ -9,6 +10,8 @@ export interface PublicEndpoint {
   /** `open`: anyone; `login`: a SecurityPolicy demands a login (and maybe a client network). */
   readonly access: 'open' | 'login';
   readonly allowedCidrs: readonly string[];
+  /** With an OIDC login: the client it logs in with, and the URL the IdP must send the browser back to on this host. */
+  readonly oidc?: { readonly clientId: string; readonly callback: string };
 }
 
 export interface PublicSurface {
@@ -47,13 +50,23 @@ export function publicSurfaceOf(objects: readonly KubeObject[]): PublicSurface {
         namespace: route.metadata.namespace!,
         access: login ? 'login' : 'open',
         allowedCidrs,
+        ...(spec?.oidc ? { oidc: { clientId: spec.oidc.clientID, callback: oidcCallbackOf(spec.oidc, host) } } : {}),
       }));
     });
   return { loadBalancers, endpoints: endpoints.sort((a, b) => a.host.localeCompare(b.host)) };
 }
 
-/** The reviewer's page: dist/<env>/public-endpoints.md. */
+/**
+ * The reviewer's page: dist/<env>/public-endpoints.md. It also lists, per OIDC client, the redirect URIs
+ * to register with the IdP: one per host, since each host's login comes back to itself.
+ */
 export function renderPublicSurface(cluster: string, surface: PublicSurface): string {
+  const clients = [...new Set(surface.endpoints.flatMap((e) => (e.oidc ? [e.oidc.clientId] : [])))].sort();
+  const callbacks = clients.flatMap((client) => [
+    '',
+    `Redirect URIs to register with the IdP for OIDC client \`${client}\` (one per host behind the login):`,
+    ...[...new Set(surface.endpoints.filter((e) => e.oidc?.clientId === client).map((e) => e.oidc!.callback))].map((url) => `- ${url}`),
+  ]);
   const lines = [
     `# Public endpoints of ${cluster}`,
     '',
@@ -67,6 +80,7 @@ export function renderPublicSurface(cluster: string, surface: PublicSurface): st
     ...surface.endpoints.map(
       (e) => `| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} | ${e.allowedCidrs.join(', ') || 'any'} |`,
     ),
+    ...callbacks,
     '',
   ];
   return lines.join('\n');

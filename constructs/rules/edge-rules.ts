@@ -3,6 +3,7 @@ import { EXPOSURE_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { EXACT_VERSION } from '../platform/helm-release';
 import { ES_ROLES_SECRET } from '../logging/elasticsearch-users';
 import { gatewayDurationMs } from '../model/gateway-duration';
+import { DEFAULT_OIDC_LOGOUT_PATH, OIDC_CALLBACK_PATH, OIDC_PATH_PREFIX, oidcCallbackOf } from '../model/gateway-login';
 import { describe, type KubeObject } from '../model/kube-object';
 import { byNamespace, ofKind } from './objects-of-kind';
 
@@ -12,7 +13,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  * The edge of one cluster: every routed host has an HTTPS listener with a certificate from the issuer,
  * the HTTP listener only redirects, every routed host sends HSTS (for itself: never includeSubDomains)
  * and is rate limited, its body cap answers 413 at the headers (no body held in the proxies' memory:
- * blocks/https-route.ts says why), and internal routes (and only they) sit behind a login. A route's exposure label
+ * blocks/https-route.ts says why), and internal routes (and only they) sit behind a login that keeps to
+ * its own paths and brings each host back to itself (oidcLoginProblems). A route's exposure label
  * (platform endpoints) or its namespace's (apps) says which it is; internal wins if either says so, and
  * a route with neither fails.
  */
@@ -86,6 +88,9 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
     if (!exposure) problems.push(`${describe(route)}: neither the route nor its namespace says whether it is public or internal`);
     if (exposure === 'internal' && !login) problems.push(`${describe(route)}: the app is internal but its route has no login SecurityPolicy`);
     if (exposure === 'public' && targets('SecurityPolicy', route)) problems.push(`${describe(route)}: the app is public but its route has a SecurityPolicy`);
+    for (const policy of policiesIn.SecurityPolicy.get(route.metadata.namespace) ?? []) {
+      if (targets('SecurityPolicy', route, (p) => p === policy)) problems.push(...oidcLoginProblems(route, policy));
+    }
   }
   if (gateway) {
     const http = listeners.find((l) => l.name === HTTP_LISTENER);
@@ -95,6 +100,34 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
         (r.spec as Json).rules.every((rule: Json) => rule.filters?.some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')),
     );
     if (!http || !redirect) problems.push(`${describe(gateway)}: the HTTP listener does not redirect to HTTPS`);
+  }
+  return problems;
+}
+
+/**
+ * The OIDC login of a route (model/gateway-login.ts has the upstream facts): Envoy answers the callback and
+ * logout paths itself, so both lie below OIDC_PATH_PREFIX, where no app serves anything (Envoy Gateway's
+ * default logout path `/logout` would end the login but never the app's own session); and each host's
+ * callback is on that host, or its host-only cookies are never set there and the login loops.
+ */
+function oidcLoginProblems(route: KubeObject, policy: KubeObject): string[] {
+  const oidc = (policy.spec as Json).oidc;
+  if (!oidc) return [];
+  const problems: string[] = [];
+  const logout: string = oidc.logoutPath ?? DEFAULT_OIDC_LOGOUT_PATH;
+  if (!logout.startsWith(OIDC_PATH_PREFIX))
+    problems.push(
+      `${describe(policy)}: its logout path ${logout} is not below ${OIDC_PATH_PREFIX}; the Gateway answers it, so the app's own page there is never reached`,
+    );
+  const callbackPath = oidc.redirectURL ? new URL(oidc.redirectURL).pathname : OIDC_CALLBACK_PATH;
+  if (!callbackPath.startsWith(OIDC_PATH_PREFIX))
+    problems.push(
+      `${describe(policy)}: its callback path ${callbackPath} is not below ${OIDC_PATH_PREFIX}; the Gateway answers it, so the app's own page there is never reached`,
+    );
+  for (const host of ((route.spec as Json).hostnames ?? []) as string[]) {
+    const callback = oidcCallbackOf(oidc, host);
+    if (new URL(callback).host !== host)
+      problems.push(`${describe(policy)}: the login on host ${host} comes back to ${callback}, whose cookies ${host} never sees; the login loops there`);
   }
   return problems;
 }

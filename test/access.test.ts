@@ -133,14 +133,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do 
         expect(kustomization(layer).spec.serviceAccountName).toBeUndefined();
     });
 
-    test('flux-apps has no ClusterRoleBinding and no cluster-scoped right: one Role per app namespace, for exactly the kinds of that app', () => {
+    test('flux-apps has no ClusterRoleBinding and no cluster-scoped right: one Role per app namespace, writing exactly the kinds of that app, deleting any apps-layer kind', () => {
       const fluxGrants = grants.filter((g) => g.subject.kind === 'ServiceAccount' && g.subject.name === FLUX_APPS_ACCOUNT);
       expect(fluxGrants.map((g) => [g.namespace, g.roleKind, g.role]).sort()).toEqual(appNamespaces.map((ns) => [ns, 'Role', FLUX_APPS_ACCOUNT]).sort());
+      const resourcesWith = (rules: readonly { apiGroups: readonly string[]; resources: readonly string[]; verbs: readonly string[] }[], verb: string) =>
+        new Set(rules.filter((r) => r.verbs.includes(verb)).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`))));
+      const appsLayer = APPS_LAYER_KINDS.map((k) => k.split('/')).map((p) => `${p.length === 3 ? p[0] : ''}/${pluralOf(p[p.length - 1])}`);
       for (const app of apps) {
         const rules = fluxGrants.find((g) => g.namespace === namespaceOf(app))!.rules!;
-        const granted = new Set(rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`))));
         const held = new Set(appFile(app).map((o) => `${groupOf(o.apiVersion)}/${pluralOf(o.kind)}`));
-        expect([app, [...granted].sort()]).toEqual([app, [...held].sort()]);
+        for (const verb of ['create', 'update', 'patch']) expect([app, verb, [...resourcesWith(rules, verb)].sort()]).toEqual([app, verb, [...held].sort()]);
+        expect([app, [...resourcesWith(rules, 'delete')].sort()]).toEqual([app, [...appsLayer].sort()]);
         for (const forbidden of [
           'networkpolicies',
           'resourcequotas',

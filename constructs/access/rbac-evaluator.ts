@@ -45,14 +45,18 @@ export function grantsOf(objects: readonly KubeObject[]): Grant[] {
 
 /** Whether the grants let any of these groups do `verb` on `resource` (group/resource, '' for core) in `namespace`. */
 export function can(grants: readonly Grant[], groups: readonly string[], verb: string, apiGroup: string, resource: string, namespace?: string): boolean {
-  return grants.some(
-    (g) =>
-      g.subject.kind === 'Group' &&
-      groups.includes(g.subject.name) &&
-      (g.namespace === undefined || g.namespace === namespace) &&
-      (g.role === 'cluster-admin' || (g.rules ?? []).some((r) => !r.resourceNames && allows(r, verb, apiGroup, resource))),
-  );
+  return grants.some((g) => g.subject.kind === 'Group' && groups.includes(g.subject.name) && grantAllows(g, verb, apiGroup, resource, namespace));
 }
+
+/** Whether the grants let this one subject (a ServiceAccount, say) do `verb` on `resource` in `namespace`. */
+export function subjectCan(grants: readonly Grant[], who: Subject, verb: string, apiGroup: string, resource: string, namespace?: string): boolean {
+  return grants.some((g) => sameSubject(g.subject, who) && grantAllows(g, verb, apiGroup, resource, namespace));
+}
+
+const sameSubject = (a: Subject, b: Subject) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+const grantAllows = (g: Grant, verb: string, apiGroup: string, resource: string, namespace?: string) =>
+  (g.namespace === undefined || g.namespace === namespace) &&
+  (g.role === 'cluster-admin' || (g.rules ?? []).some((r) => !r.resourceNames && allows(r, verb, apiGroup, resource)));
 
 const has = (list: readonly string[], value: string) => list.includes(value) || list.includes('*');
 const allows = (r: RbacRule, verb: string, apiGroup: string, resource: string) =>

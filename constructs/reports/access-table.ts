@@ -87,6 +87,14 @@ export function renderAccessTable(
       (k) =>
         `| \`${k.metadata.name}\` | \`${k.spec.path}\` | ${k.spec.serviceAccountName ? `\`${k.metadata.namespace}/${k.spec.serviceAccountName}\` (impersonated; its rights are its RoleBindings above)` : 'kustomize-controller (cluster-admin)'} |`,
     ),
+    ...(kustomizations.some((k) => k.spec.serviceAccountName)
+      ? [
+          '',
+          "The impersonated account's Role in an app namespace (below) writes the kinds of that app's file; on the other kinds an apps layer may hold " +
+            "it may only read and delete, so Flux's prune can remove what the app stopped using; and it reads what Flux's health check lists " +
+            "(a Deployment's ReplicaSets and their Pods).",
+        ]
+      : []),
     '',
     "## Platform components: cluster rights from their charts (not in this folder; read from each chart's templates at its pinned version)",
     '',

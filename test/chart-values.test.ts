@@ -89,6 +89,35 @@ describe('the fixtures', () => {
   });
 });
 
+/**
+ * Helm deletes a release's templates on uninstall, CRDs among them, and with a CRD go all its objects in
+ * the cluster, unless the object carries `helm.sh/resource-policy: keep`. helm-controller uninstalls when
+ * its HelmRelease is deleted or pruned, and when its releaseName, targetNamespace or chart changes
+ * (fluxcd/helm-controller@v1.3.0 internal/controller/helmrelease_controller.go, action.ReleaseTargetChanged).
+ * How each chart that installs CRDs as templates keeps them (CRDs in a chart's crds/ folder, as
+ * gateway-helm ships them, Helm never deletes):
+ * - cert-manager v1.18.2: `crds.keep` (values.yaml) adds the annotation to every CRD.
+ * - eck-operator 3.2.0: the eck-operator-crds subchart writes the annotation on every CRD itself
+ *   (elastic/cloud-on-k8s@v3.2.0 deploy/eck-operator/charts/eck-operator-crds/templates/all-crds.yaml).
+ * - external-secrets 0.19.2: nothing by default. The packaged chart's templates/crds/*.yaml are generated
+ *   at release (external-secrets/external-secrets@helm-chart-0.19.2 hack/helm.generate.sh), which adds
+ *   `{{- with .Values.crds.annotations }}` to each CRD's metadata.annotations (all 22 CRDs of
+ *   config/crds/bases at the tag have that block); values.yaml has `crds.annotations: {}`. Those templates are in no repository, so no render of them is here.
+ */
+describe('the CRDs a chart installs survive an uninstall of its HelmRelease', () => {
+  const valuesOf = (chart: string) => releases.find((r) => r.chart === chart)!.values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  test('cert-manager keeps its CRDs (crds.keep)', () => {
+    expect(valuesOf('cert-manager').crds).toMatchObject({ enabled: true, keep: true });
+  });
+
+  test('External Secrets annotates every CRD with keep, by the key its generated CRD templates read (crds.annotations)', () => {
+    expect(fixtureOf('external-secrets')!.defaults.crds).toMatchObject({ annotations: {} });
+    expect(valuesOf('external-secrets').installCRDs).toBe(true);
+    expect(valuesOf('external-secrets').crds?.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+  });
+});
+
 describe('the check fails on broken values', () => {
   const certManager = releases.find((r) => r.chart === 'cert-manager')!;
   const withValues = (release: ReleaseValues, values: Record<string, unknown>): ReleaseValues => ({ ...release, values: mergeValues(release.values, values) });

@@ -70,6 +70,12 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
   values(): Record<string, unknown> {
     return {
       installCRDs: true,
+      // Kept on uninstall, as cert-manager's: without it, deleting the HelmRelease, or changing its release
+      // name or target namespace (helm-controller uninstalls first), deletes every ExternalSecret and store,
+      // and with them the Secrets they own. The packaged chart's CRD templates are generated at release:
+      // external-secrets/external-secrets@helm-chart-0.19.2 hack/helm.generate.sh writes
+      // `.Values.crds.annotations` into each CRD's metadata.annotations (values.yaml: `crds.annotations: {}`).
+      crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
       serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
     };
   }

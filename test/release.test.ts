@@ -17,7 +17,7 @@ import { appReleaseProblems } from '../constructs/validation/release-validation'
 import { readReleases as readReleasesFromDisk } from '../constructs/synth/releases-io';
 import { writeOutput } from '../constructs/synth/write-output';
 import { promoteCli, releaseCli, type Console } from '../scripts/lib/commands';
-import type { Repo } from '../scripts/lib/release';
+import { release, ReleaseError, type Repo } from '../scripts/lib/release';
 import { LOCK_FILE } from '../scripts/lib/repo-lock';
 import { fixtureFile } from './fixtures/specs';
 import { fixtureOutput, REPO_ROOT, synthProblemsOf, tempDir, treeHash } from './support';
@@ -82,8 +82,9 @@ describe('release, promote and rollback', () => {
     expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: NEW, history: [prodBefore.current, ...prodBefore.history] });
     expect(deploymentImage(repo, 'prod', 'shop')).toBe(newImage);
 
-    // A newer release in prod, then a rollback: the previous version is current again, the rolled-back one heads the history, once.
+    // A newer release in prod (it ran in staging first), then a rollback: the previous version is current again, the rolled-back one heads the history, once.
     const newerImage = pinnedImageOf(REPOSITORY, NEWER);
+    expect(run(releaseCli, ['--env', 'staging', '--app', 'shop', '--image', newerImage], repo).code).toBe(0);
     expect(run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', newerImage], repo).code).toBe(0);
     const rolledBack = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--rollback'], repo);
     expect(rolledBack.code).toBe(0);
@@ -102,6 +103,30 @@ describe('release, promote and rollback', () => {
     const again = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', newImage], repo);
     expect(again).toEqual({ code: 0, out: 'prod: shop already runs 3.9.0 (sha256:a1a1a1a1a1a1…); nothing changed', err: '' });
     expect(treeHash(repo.root)).toBe(before);
+  });
+});
+
+describe('prod runs only what ran in staging', () => {
+  const repo = repoCopy('release-proven');
+  afterAll(() => fs.rmSync(repo.root, { recursive: true, force: true }));
+  const neverInStaging = pinnedImageOf(REPOSITORY, { tag: '3.9.2', digest: `sha256:${'d4'.repeat(32)}` });
+
+  test('a prod release of a digest staging never ran is refused, naming the app, the env, the digest and the way through staging', () => {
+    const before = treeHash(repo.root);
+    expect(() => release(repo, { env: 'prod', app: 'shop', image: neverInStaging })).toThrow(ReleaseError);
+    expect(() => release(repo, { env: 'prod', app: 'shop', image: neverInStaging })).toThrow(
+      `file "clusters/prod/releases.json", env "prod", app "shop": field "--image" = "${neverInStaging}": ` +
+        `the digest sha256:${'d4'.repeat(32)} of shop never ran in staging: it is neither staging's current version nor in its history (clusters/staging/releases.json); ` +
+        'release it to staging first, then promote it: npm run promote -- --app shop',
+    );
+    expect(treeHash(repo.root)).toBe(before);
+  });
+
+  test("a digest that is staging's current version, or in its history, may be released to prod", () => {
+    expect(release(repo, { env: 'staging', app: 'shop', image: pinnedImageOf(REPOSITORY, NEW) }).written).toBe(true);
+    expect(release(repo, { env: 'staging', app: 'shop', image: pinnedImageOf(REPOSITORY, NEWER) }).written).toBe(true);
+    expect(release(repo, { env: 'prod', app: 'shop', image: pinnedImageOf(REPOSITORY, NEW) }).release.current).toEqual(NEW);
+    expect(release(repo, { env: 'prod', app: 'shop', image: pinnedImageOf(REPOSITORY, NEWER) }).release.current).toEqual(NEWER);
   });
 });
 

@@ -76,6 +76,7 @@ function releaseLocked(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
   let next: ReleaseVersion;
   if ('image' in request) {
     next = parseRelease(request.image, specOf(repo, app).imageRepository, at);
+    checkRanBefore(repo, env, app, next, request.image, at);
   } else {
     const history = entry?.history ?? [];
     if (history.length === 0) throw new ReleaseError(new SpecProblem(at, 'history', history, 'holds no previous version to roll back to'));
@@ -100,6 +101,30 @@ function releaseLocked(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
     }
   }
   return apply(repo, env, app, next);
+}
+
+/** The env whose versions another env may run: prod runs only what ran in staging. */
+const PROVING_ENV: Readonly<Record<string, string>> = { prod: 'staging' };
+
+/**
+ * A new image reaches prod only after it ran in staging: its digest is staging's current version or in
+ * staging's history. Otherwise anyone who can start a release (an app repo's dispatch included) could
+ * put an image into prod that no env ever ran.
+ */
+function checkRanBefore(repo: Repo, env: string, app: string, next: ReleaseVersion, image: string, at: SpecProblem['where']): void {
+  const proving = PROVING_ENV[env];
+  if (proving === undefined) return;
+  const ran = readEntry(repo, proving, app);
+  if (ran && [ran.current, ...ran.history].some((v) => v.digest === next.digest)) return;
+  throw new ReleaseError(
+    new SpecProblem(
+      at,
+      '--image',
+      image,
+      `the digest ${next.digest} of ${app} never ran in ${proving}: it is neither ${proving}'s current version nor in its history (${releasesFileOf(proving)}); ` +
+        `release it to ${proving} first, then promote it: npm run promote -- --app ${app}`,
+    ),
+  );
 }
 
 /** Copies the version `from` runs (staging) to `to` (prod), with the same checks as a release. */

@@ -15,10 +15,13 @@ const workflowFiles = fs
   .sort();
 
 interface Step {
+  readonly id?: string;
   readonly name?: string;
+  readonly if?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, unknown>;
 }
 interface Job {
   readonly permissions?: unknown;
@@ -87,6 +90,46 @@ function unpinnedUses(text: string): string[] {
     if (!SHA_PIN.test(ref) || !VERSION_COMMENT.test((comment ?? '').trim())) bad.push(line.trim());
   }
   return bad;
+}
+
+/** Expressions that hand a step a GitHub token: the App token, the run's GITHUB_TOKEN. */
+const TOKEN = /steps\.app-token\.outputs\.token|github\.token|secrets\.GITHUB_TOKEN/;
+/** A step that runs code from npm or from the checkout (which npm's install scripts could have changed). */
+const runsCheckoutCode = (step: Step): boolean => /\b(npm|npx|node|tsx)\b|scripts\//.test(step.run ?? '');
+
+/**
+ * In a job with a write token: checkouts that leave the token in .git/config (persist-credentials not
+ * false, or a token: of their own), and steps that receive the token and run npm or checkout code.
+ */
+function exposedTokens(wf: Workflow): string[] {
+  const found: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    for (const [i, step] of (job.steps ?? []).entries()) {
+      const at = `${id}.steps[${i}]${step.name ? ` (${step.name})` : ''}`;
+      if (step.uses?.startsWith('actions/checkout@')) {
+        if (step.with?.['persist-credentials'] !== false) found.push(`${at}: persist-credentials is not false`);
+        if (step.with?.token !== undefined) found.push(`${at}: has a token`);
+      } else if (TOKEN.test(JSON.stringify(step.env ?? {})) && runsCheckoutCode(step)) {
+        found.push(`${at}: receives the token and runs npm or checkout code`);
+      }
+    }
+  }
+  return found;
+}
+
+/** Runs one step's script with the given env as the runner runs `shell: bash` (files for outputs and the summary). */
+function runStep(step: Step, env: Record<string, string>): { status: number | null; output: string; outputs: string } {
+  const dir = tempDir('workflow-step');
+  const [script, outputs] = [path.join(dir, 'step.sh'), path.join(dir, 'outputs')];
+  fs.writeFileSync(script, step.run ?? '');
+  fs.writeFileSync(outputs, '');
+  const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: path.join(dir, 'summary'), ...env },
+  });
+  const result = { status: run.status, output: `${run.stdout}${run.stderr}`, outputs: fs.readFileSync(outputs, 'utf8') };
+  fs.rmSync(dir, { recursive: true, force: true });
+  return result;
 }
 
 const usesLines = (text: string) => [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)\s*#\s*(\S+)/gm)].map((m) => ({ ref: m[1], version: m[2] }));
@@ -198,6 +241,21 @@ describe('workflow properties', () => {
       },
     };
     expect(jobsWithoutPermissions(bad)).toEqual(['open']);
+    const leaky: Workflow = {
+      on: { push: null },
+      jobs: {
+        push: {
+          steps: [
+            { uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683' },
+            { uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', with: { 'persist-credentials': false, token: '${{ github.token }}' } },
+            { run: 'npm test && git push', env: { GH_TOKEN: '${{ steps.app-token.outputs.token || github.token }}' } },
+            { run: 'scripts/ci/release-commit.sh', env: { TOKEN: '${{ github.token }}' } },
+            { run: 'git push', env: { TOKEN: '${{ github.token }}' } },
+          ],
+        },
+      },
+    };
+    expect(exposedTokens(leaky)).toHaveLength(4);
     expect(interpolatedScripts(bad)).toHaveLength(3);
     expect(
       unpinnedUses(
@@ -291,10 +349,85 @@ describe('what each workflow does', () => {
     expect((wf.jobs.staging as { needs?: string }).needs).toBe('validate');
     expect((wf.jobs.prod as { needs?: string }).needs).toBe('validate');
     expect(runs('release.yml', 'validate')).toMatch(/sha256:\[a-f0-9\]\{64\}/);
-    expect(runs('release.yml', 'staging')).toContain('npm run release -- --env "$ENV_NAME" --app "$APP" --image "$IMAGE"');
-    expect(runs('release.yml', 'staging')).toContain('git push --quiet origin HEAD:main');
+    const attempt = fs.readFileSync(path.join(ROOT, 'scripts', 'ci', 'release-commit.sh'), 'utf8');
+    expect(runs('release.yml', 'staging')).toContain('scripts/ci/release-commit.sh');
+    expect(attempt).toContain('npm run release -- --env "$ENV_NAME" --app "$APP" --image "$IMAGE"');
+    expect(attempt).toContain('npm test');
+    expect(runs('release.yml', 'staging')).toContain('push --quiet origin HEAD:main');
     expect(runs('release.yml', 'prod')).toContain('gh pr create --base main');
     expect(runs('release.yml', 'prod')).not.toMatch(/HEAD:main/);
+  });
+
+  describe('prod runs only what ran in staging: an app repo releases to staging only', () => {
+    const image = `ghcr.io/acme-web/shop:3.9.0@sha256:${'a1'.repeat(32)}`;
+    const validate = () => stepsOf('release.yml', 'validate').find((s) => s.id === 'check')!;
+
+    test.each([
+      ['repository_dispatch', 'staging', 0],
+      ['workflow_dispatch', 'staging', 0],
+      ['workflow_dispatch', 'prod', 0],
+      ['repository_dispatch', 'prod', 1],
+    ] as const)('release.yml: a %s to %s is accepted (0) or refused (1): %i', (event, env, refused) => {
+      const result = runStep(validate(), { GITHUB_EVENT_NAME: event, APP: 'shop', ENV_NAME: env, IMAGE: image });
+      if (refused) {
+        expect(result.status).not.toBe(0);
+        expect(result.output).toContain(`::error::env = prod: a repository_dispatch releases to staging only: start a prod release by hand`);
+        expect(result.outputs).toBe('');
+      } else {
+        expect([result.status, result.output]).toEqual([0, '']);
+        expect(result.outputs).toContain(`env=${env}\n`);
+      }
+    });
+
+    test('release.yml: the prod job runs only for a release started by hand', () => {
+      expect(String((load('release.yml').jobs.prod as { if?: string }).if)).toContain("github.event_name == 'workflow_dispatch'");
+    });
+
+    test.each([
+      ['staging', 0],
+      ['prod', 1],
+      ['production', 1],
+    ] as const)('app-pipeline.yml: release-env %s is accepted (0) or refused (1): %i', (env, refused) => {
+      const check = stepsOf('app-pipeline.yml', 'release').find((s) => s.id === 'target')!;
+      const result = runStep(check, { GITOPS_REPOSITORY: 'acme-web/webapp-platform', RELEASE_ENV: env, APP: 'shop' });
+      if (refused) {
+        expect(result.status).not.toBe(0);
+        expect(result.output).toContain(`::error::release-env = ${env}: must be staging: prod is released in acme-web/webapp-platform by hand`);
+      } else {
+        expect(result.status).toBe(0);
+      }
+      const input = (load('app-pipeline.yml').on.workflow_call as { inputs: Record<string, { default?: unknown }> }).inputs['release-env'];
+      expect(input.default).toBe('staging');
+    });
+  });
+
+  test('release.yml: no checkout keeps the write token, and no step that runs npm or checkout code receives it', () => {
+    const wf = load('release.yml');
+    expect(exposedTokens(wf)).toEqual([]);
+    // The token does reach the steps that push, and they come after the last npm step of their attempt.
+    for (const job of ['staging', 'prod']) {
+      const steps = stepsOf('release.yml', job);
+      const withToken = steps.filter((s) => TOKEN.test(JSON.stringify(s.env ?? {})));
+      expect(withToken.length).toBeGreaterThan(0);
+      for (const step of withToken) expect(step.run).toMatch(/git -c core\.hooksPath=\/dev\/null .*push/s);
+      expect(steps.findIndex((s) => TOKEN.test(JSON.stringify(s.env ?? {})))).toBeGreaterThan(steps.findIndex((s) => /npm ci/.test(s.run ?? '')));
+    }
+    // The one attempt each staging step runs exists and parses.
+    const attempt = path.join(ROOT, 'scripts', 'ci', 'release-commit.sh');
+    expect(fs.statSync(attempt).mode & 0o111).not.toBe(0);
+    expect(spawnSync('bash', ['-n', attempt]).status).toBe(0);
+  });
+
+  test('app-pipeline: AWS credentials and the ECR login only when the image is pushed (the role trusts main, not pull requests)', () => {
+    const steps = stepsOf('app-pipeline.yml', 'build');
+    for (const action of ['aws-actions/configure-aws-credentials', 'aws-actions/amazon-ecr-login']) {
+      const step = steps.find((s) => s.uses?.startsWith(`${action}@`))!;
+      expect(step.if).toBe("steps.meta.outputs.kind == 'ecr' && inputs.push");
+    }
+    // The build itself runs either way and pushes only when asked.
+    const build = steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+    expect(build.if).toBeUndefined();
+    expect(build.with?.push).toBe('${{ inputs.push }}');
   });
 
   test('app-pipeline is reusable, tests, builds with buildx (provenance, SBOM), pushes with OIDC or GITHUB_TOKEN and dispatches the release', () => {

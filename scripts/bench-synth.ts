@@ -157,9 +157,9 @@ function measure(cmd: string, args: readonly string[], cwd: string, env: NodeJS.
 }
 
 /**
- * What Flux's kustomize-controller can give the builds, from its v1.6.1 sources (the version flux2 v2.6.4
- * installs, constructs/gitops/flux-install.ts): config/manager/deployment.yaml limits it to 1 CPU and 1 GiB,
- * and main.go's `--concurrent` flag defaults to 4 reconciles at once.
+ * What Flux's kustomize-controller can give the builds, from its v1.9.4 sources (the version flux2 v2.9.4,
+ * FLUX_VERSION in constructs/gitops/flux-install.ts, installs): config/manager/deployment.yaml limits it to
+ * 1 CPU and 1 GiB, and main.go's `--concurrent` flag defaults to 4 reconciles at once (as in v1.6.1).
  */
 const KUSTOMIZE_CONTROLLER = { cpus: 1, memoryMiB: 1024, concurrent: 4 };
 

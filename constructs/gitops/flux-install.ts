@@ -2,17 +2,26 @@ import type { Grant } from '../access/rbac-evaluator';
 import { FLUX_NAMESPACE } from '../model/naming';
 
 /**
+ * The Flux every cluster runs: docs/bootstrap.md passes it to `flux bootstrap --version`, CI's render job
+ * installs its CLI (flux install --export: its CRDs) and renders with its helm-controller's Helm.
+ * test/flux-version.test.ts holds the three to this one value. v2.9.4 rather than v2.6.4, which the
+ * assumptions below were first read against: fluxcd/flux2@v2.6.4 .github/workflows/conformance.yaml tests
+ * Kubernetes 1.31–1.33, @v2.9.4 1.34–1.36, and our clusters run 1.35; everything below was read again at v2.9.4.
+ */
+export const FLUX_VERSION = 'v2.9.4';
+
+/**
  * What `flux bootstrap` installs beside dist/, which synth does not write but access.md must show. From
- * fluxcd/flux2 v2.6.4 (unchanged in v2.9.4): the default components (pkg/manifestgen/install/options.go),
- * and manifests/rbac/reconciler.yaml and controller.yaml, whose cluster-scoped names get the
+ * fluxcd/flux2 v2.9.4: the default components (pkg/manifestgen/install/options.go; source-watcher is an
+ * extra), and manifests/rbac/reconciler.yaml and controller.yaml, whose cluster-scoped names get the
  * `-flux-system` suffix (pkg/manifestgen/install/templates.go).
  */
 export const FLUX_CONTROLLERS = ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] as const;
 /**
  * What each controller's pod asks the scheduler for; one replica each. From config/manager/deployment.yaml of
- * the releases flux2 v2.6.4 (6bf37f6) installs (manifests/bases/<controller>/kustomization.yaml), whose
- * patches leave the resources alone: helm-controller v1.3.0 (e47f47f), kustomize-controller v1.6.1 (8ec4a6e),
- * notification-controller v1.6.0 (3a6de1f), source-controller v1.6.2 (254ef2e).
+ * the releases flux2 v2.9.4 installs (manifests/bases/<controller>/kustomization.yaml), whose patches leave
+ * the resources alone: helm-controller v1.6.3, kustomize-controller v1.9.4, notification-controller v1.9.3,
+ * source-controller v1.9.4 (read at v1.9.1 and at the release/v1.9.x head; the same as in v2.6.4's releases).
  */
 export const FLUX_CONTROLLER_PODS: Readonly<Record<(typeof FLUX_CONTROLLERS)[number], { readonly cpu: string; readonly memory: string }>> = {
   'helm-controller': { cpu: '100m', memory: '64Mi' },
@@ -22,11 +31,13 @@ export const FLUX_CONTROLLER_PODS: Readonly<Record<(typeof FLUX_CONTROLLERS)[num
 };
 /** The two that apply what git says: kustomize-controller the Kustomizations, helm-controller the charts. */
 const RECONCILERS = ['helm-controller', 'kustomize-controller'];
+/** The groups manifests/rbac/controller.yaml (crd-controller) grants in full; v2.7 added source.extensions. */
 const FLUX_GROUPS = [
   'helm.toolkit.fluxcd.io',
   'image.toolkit.fluxcd.io',
   'kustomize.toolkit.fluxcd.io',
   'notification.toolkit.fluxcd.io',
+  'source.extensions.fluxcd.io',
   'source.toolkit.fluxcd.io',
 ];
 
@@ -53,7 +64,12 @@ export const FLUX_INSTALL_GRANTS: readonly Grant[] = [
   })),
 ];
 
-/** Flux's objects in flux-system: the controllers apply what they say as cluster-admin, so writing one is commanding them. */
+/**
+ * Flux's objects in flux-system: the controllers apply what they say as cluster-admin, so writing one is
+ * commanding them. Not an ExternalArtifact (source.toolkit.fluxcd.io): kustomize- and helm-controller read
+ * one only with --feature-gates=ExternalArtifact=true (default false, kustomize-controller@v1.9.4
+ * internal/features/features.go), which bootstrap sets only with the source-watcher extra.
+ */
 export const FLUX_CONTROL_OBJECTS = [
   { namespace: FLUX_NAMESPACE, apiGroup: 'kustomize.toolkit.fluxcd.io', resources: ['kustomizations'], controller: 'kustomize-controller' },
   { namespace: FLUX_NAMESPACE, apiGroup: 'helm.toolkit.fluxcd.io', resources: ['helmreleases'], controller: 'helm-controller' },

@@ -3,8 +3,9 @@
  * the committed ledger (clusters/<env>/flux-shards.json, written by synth).
  *
  * Why shards: kustomize-controller builds each Kustomization's path with kustomize, whose build time grows
- * much faster than the objects in it. `kubectl kustomize` (kustomize v5.5.0; kustomize-controller v1.6.1
- * pins v5.6.0, whose api/resmap, api/resource, api/internal/accumulator and api/krusty are unchanged since)
+ * much faster than the objects in it. `kubectl kustomize` (kustomize v5.5.0; kustomize-controller v1.9.4
+ * pins kustomize/api v0.21.1, kustomize v5.8.1, whose api/resmap, api/resource, api/internal/accumulator and
+ * api/krusty differ from v5.5.0's, tests aside, only by a nil check, an error message and one build annotation)
  * built the apps layer of the bench's synthetic apps, on the 2-vCPU VM, in:
  *   50 apps (500 objects) 1.2 s · 100 apps 3.8 s · 200 apps 19 s · 400 apps 111 s (one file: 145 s)
  *   · 1,000 apps (14,003 objects, 30 MB) 1,402 s and 972 MiB,

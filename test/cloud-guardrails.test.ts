@@ -57,6 +57,12 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every 
     expect(json.resource.aws_security_group.guardduty_endpoint_sg.egress).toEqual([]);
   });
 
+  test('the GuardDuty agent add-on waits for Runtime Monitoring, without which it does not work', () => {
+    expect(addon(json.resource, 'aws-guardduty-agent').depends_on).toContain('aws_guardduty_detector_feature.guardduty_runtime_monitoring');
+    // Only the agent needs it: the other add-ons do not wait for GuardDuty.
+    expect(addon(json.resource, 'coredns').depends_on).not.toContain('aws_guardduty_detector_feature.guardduty_runtime_monitoring');
+  });
+
   test('every KMS key has its own policy: the account administers it, named roles and services use it', () => {
     const keys = Object.entries(json.resource.aws_kms_key) as [string, Json][];
     expect(keys.map(([address]) => address).sort()).toEqual(['app_data_key', 'audit_logs_key', 'backup_near_key', 'backup_offsite_key', 'eks_secrets_key']);
@@ -107,6 +113,14 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     'GuardDuty: the agent managed by GuardDuty, outside Terraform',
     broken((r) => (feature(r, 'runtime_monitoring').additional_configuration[0].status = 'ENABLED')),
     'GuardDuty: Runtime Monitoring\'s EKS_ADDON_MANAGEMENT is "ENABLED", not "DISABLED"',
+  ],
+  [
+    'GuardDuty: the agent add-on installed without waiting for Runtime Monitoring',
+    broken((r) => {
+      const agent = addon(r, 'aws-guardduty-agent');
+      agent.depends_on = agent.depends_on.filter((d: string) => !d.startsWith('aws_guardduty_detector_feature.'));
+    }),
+    'GuardDuty: the aws-guardduty-agent add-on does not depend on Runtime Monitoring',
   ],
   [
     'GuardDuty: the legacy EKS runtime feature beside the new one',

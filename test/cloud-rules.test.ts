@@ -238,25 +238,32 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     'EKS cluster acme-prod: the EKS add-on aws-mountpoint-s3-csi-driver is missing',
   ],
   [
-    'fewer than 3 nodes',
+    'a zone without a node',
     broken((r) => {
-      first(r, 'aws_eks_node_group').scaling_config.min_size = 2;
+      first(r, 'aws_eks_node_group').scaling_config.min_size = 0;
     }),
-    'has a minimum of 2 nodes, fewer than 3',
+    'has a minimum of 0 nodes: a zone could be left without one',
+  ],
+  [
+    'fewer than 3 nodes in all',
+    broken((r) => {
+      for (const g of Object.values(r.aws_eks_node_group as Record<string, Json>)) g.scaling_config.min_size = 1;
+      first(r, 'aws_eks_node_group').scaling_config.min_size = 0;
+    }),
+    'nodes: the node groups have a minimum of 2 nodes together, fewer than 3',
   ],
   [
     'nodes in two zones',
     broken((r) => {
-      const g = first(r, 'aws_eks_node_group');
-      g.subnet_ids = g.subnet_ids.slice(0, 2);
+      const [third] = Object.keys(r.aws_eks_node_group).filter((k) => r.aws_eks_node_group[k].subnet_ids[0].includes('Network_Private2'));
+      delete r.aws_eks_node_group[third];
     }),
-    'spreads over 2 availability zones, not 3',
+    'nodes: the node groups spread over 2 availability zones, not 3',
   ],
   [
     'nodes in a public subnet',
     broken((r) => {
-      const g = first(r, 'aws_eks_node_group');
-      g.subnet_ids = [...g.subnet_ids.slice(0, 2), '${aws_subnet.Network_Public2_11F1573E.id}'];
+      first(r, 'aws_eks_node_group').subnet_ids = ['${aws_subnet.Network_Public2_11F1573E.id}'];
     }),
     'subnet Network_Public2_11F1573E is public (routed to the internet gateway)',
   ],

@@ -161,21 +161,21 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     expect(Object.keys(json.resource.aws_eks_access_entry).sort()).toEqual(Object.keys(cluster.access.people).map(accessEntryAddressOf).sort());
   });
 
-  test('has a managed node group of at least 3 nodes over the 3 private subnets, IMDSv2 with hop limit 1, encrypted disks', () => {
+  test('has a managed node group in each of the 3 private subnets, at least 3 nodes in all, IMDSv2 with hop limit 1, encrypted disks', () => {
     const pool = cluster.nodePool;
     expect(pool.min).toBeGreaterThanOrEqual(3);
-    expect(synthesized).toHaveResourceWithProperties(
-      EksNodeGroup,
-      partial({
-        capacity_type: pool.capacityType,
-        instance_types: [...pool.instanceTypes],
-        scaling_config: { min_size: pool.min, max_size: pool.max, desired_size: pool.min },
-      }),
+    expect(synthesized).toHaveResourceWithProperties(EksNodeGroup, partial({ capacity_type: pool.capacityType, instance_types: [...pool.instanceTypes] }));
+    const groups = all('aws_eks_node_group');
+    expect(groups).toHaveLength(3);
+    expect(groups.flatMap((g) => g.subnet_ids).sort()).toEqual(
+      Object.keys(json.resource.aws_subnet)
+        .filter((name) => name.startsWith('Network_Private'))
+        .map((name) => `\${aws_subnet.${name}.id}`)
+        .sort(),
     );
-    const [group] = all('aws_eks_node_group');
-    expect(group.subnet_ids).toHaveLength(3);
-    expect(group.subnet_ids.every((id: string) => id.startsWith('${aws_subnet.Network_Private'))).toBe(true);
-    expect(group.disk_size).toBeUndefined();
+    expect(groups.reduce((n, g) => n + g.scaling_config.min_size, 0)).toBe(pool.min);
+    expect(groups.reduce((n, g) => n + g.scaling_config.max_size, 0)).toBe(pool.max);
+    for (const group of groups) expect(group.disk_size).toBeUndefined();
     expect(synthesized).toHaveResourceWithProperties(
       LaunchTemplate,
       partial({

@@ -90,10 +90,10 @@ test('synth stops on it, naming the cluster, the field, the value and each resou
     expect.stringMatching(
       /^cluster "acme-staging": field "nodePool\.max" = 6: cannot hold the cluster at rest: at every app's scaling\.min the apps ask for [\d.]+ cores/,
     ),
-    expect.stringMatching(/ask for [\d.]+Gi and the platform for [\d.]+Gi, more than 6 nodes of m7i\.xlarge/),
+    expect.stringMatching(/ask for [\d.]+Gi and the platform for [\d.]+Gi, more than 6 nodes \(2 \+ 2 \+ 2 over the zones' node groups\) of m7i\.xlarge/),
     expect.stringMatching(
       new RegExp(
-        `ask for ${400 + mounting} pods \\(${mounting} of them the Mountpoint pods of their buckets\\) and the platform for \\d+ pods, more than 6 nodes of m7i\\.xlarge give them \\(58 pods each`,
+        `ask for ${400 + mounting} pods \\(${mounting} of them the Mountpoint pods of their buckets\\) and the platform for \\d+ pods, more than 6 nodes \\(2 \\+ 2 \\+ 2 over the zones' node groups\\) of m7i\\.xlarge give them \\(58 pods each`,
       ),
     ),
   ]);

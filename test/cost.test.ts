@@ -68,7 +68,7 @@ describe('the cost estimate', () => {
   test('adds up a fixed spec by hand', () => {
     const estimate = estimateCost(cluster, [app], counts, prices, assumptions);
     expect(estimate.lines.map((l) => [l.item, l.monthly])).toEqual([
-      ['nodes: 3 × t3.large (on_demand)', 306], // 3 × (1.0 × 100 h + 20 GB × 0.1)
+      ['nodes: 3 × t3.large (on_demand), a node group per zone: 1 + 1 + 1', 306], // 3 × (1.0 × 100 h + 20 GB × 0.1)
       ['EKS control plane', 10], // 0.1 × 100 h
       ['NAT gateways: 1', 10], // 0.05 × 100 h + 100 GB × 0.05
       ['load balancer: 1 NLB (the one Gateway)', 4], // (0.02 + 2 × 0.01) × 100 h

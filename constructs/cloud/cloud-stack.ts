@@ -37,7 +37,7 @@ import type { PolicyStatement } from './iam-policy';
 import { Network } from './network';
 import { NodeGroup } from './node-group';
 import { useStateBackend } from './state-backend';
-import { ThreatDetection } from './threat-detection';
+import { GUARDDUTY_AGENT_ADDON, ThreatDetection } from './threat-detection';
 
 /** The alias of the second AWS provider, the one of the offsite region. */
 export const OFFSITE_PROVIDER_ALIAS = 'offsite';
@@ -117,9 +117,16 @@ export class CloudStack extends TerraformStack {
       subnetIds: privateSubnetIds,
     });
     const networking = new EksAddons(this, 'AddonsBeforeNodes', { cluster: eks, phase: 'beforeNodes' });
-    const nodes = new NodeGroup(this, 'Nodes', { cluster: eks, pool: cluster.nodePool, subnetIds: privateSubnetIds, dependsOn: networking.addons });
-    // The GuardDuty agent reports through its endpoint, which must exist first.
-    new EksAddons(this, 'AddonsAfterNodes', { cluster: eks, phase: 'afterNodes', dependsOn: [nodes.resource, threats.endpoint] });
+    const nodeSubnets = settings.network.zones.map((zone, i) => ({ zone, subnetId: privateSubnetIds[i] }));
+    const nodes = new NodeGroup(this, 'Nodes', { cluster: eks, pool: cluster.nodePool, subnets: nodeSubnets, dependsOn: networking.addons });
+    // The GuardDuty agent reports through its endpoint, which must exist first, and runs only once Runtime
+    // Monitoring is on (threat-detection.ts).
+    new EksAddons(this, 'AddonsAfterNodes', {
+      cluster: eks,
+      phase: 'afterNodes',
+      dependsOn: [...nodes.groups, threats.endpoint],
+      addonDependsOn: { [GUARDDUTY_AGENT_ADDON]: [threats.runtimeMonitoring] },
+    });
 
     const logs = {
       near: new AccessLogBucket(this, 'AccessLogs', { clusterName: cluster.name, site: 'near', retentionDays: settings.data.accessLogDays, account }).bucket,

@@ -27,6 +27,8 @@ export interface EksAddonsProps {
   readonly phase: 'beforeNodes' | 'afterNodes';
   /** What must exist first (the node group, for the second half). @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /** What one add-on of this half must have besides, by its name. @default {} */
+  readonly addonDependsOn?: Readonly<Partial<Record<string, readonly ITerraformDependable[]>>>;
 }
 
 /**
@@ -48,6 +50,10 @@ export class EksAddons extends Construct {
         `EKS cluster ${props.cluster.name}: field "kubernetesVersion" = "${props.cluster.kubernetesVersion}": no add-on versions are pinned for it in ${EKS_ADDON_VERSIONS_FILE}`,
       );
     }
+    const dependsOnOf = (name: string) => {
+      const all = [...(props.dependsOn ?? []), ...(props.addonDependsOn?.[name] ?? [])];
+      return all.length > 0 ? all : undefined;
+    };
     const wanted = EKS_ADDONS.filter((a) => a.beforeNodes === (props.phase === 'beforeNodes'));
     for (const { name } of wanted) {
       const podIdentityAssociation = name === 'aws-ebs-csi-driver' ? [this.ebsCsiRole(props)] : name === 'vpc-cni' ? [this.vpcCniRole(props)] : undefined;
@@ -60,7 +66,7 @@ export class EksAddons extends Construct {
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'OVERWRITE',
           podIdentityAssociation,
-          dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+          dependsOn: dependsOnOf(name),
         }),
       );
     }

@@ -24,6 +24,9 @@ export const GUARDDUTY_FEATURES = { eksAuditLogs: 'EKS_AUDIT_LOGS', s3: 'S3_DATA
  */
 export const AGENT_MANAGEMENT = ['EKS_ADDON_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EC2_AGENT_MANAGEMENT'] as const;
 
+/** The EKS add-on of the GuardDuty agent. */
+export const GUARDDUTY_AGENT_ADDON = 'aws-guardduty-agent';
+
 /** The endpoint the GuardDuty agent sends runtime events to (https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html). */
 export const guardDutyDataServiceOf = (region: string): string => `com.amazonaws.${region}.guardduty-data`;
 
@@ -46,18 +49,25 @@ export interface ThreatDetectionProps {
 export class ThreatDetection extends Construct {
   readonly detector: GuarddutyDetector;
   readonly endpoint: VpcEndpoint;
+  /**
+   * Runtime Monitoring: the GuardDuty agent add-on must wait for it, as the agent does not work until it is on
+   * (GuardDuty user guide, "Installing GuardDuty security agent manually on Amazon EKS resources":
+   * https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-deploy-security-agent.html).
+   */
+  readonly runtimeMonitoring: GuarddutyDetectorFeature;
 
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
     super(scope, id);
     this.detector = new GuarddutyDetector(this, 'Detector', { enable: true, findingPublishingFrequency: 'FIFTEEN_MINUTES' });
     this.detector.overrideLogicalId('guardduty');
-    const feature = (name: string, address: string, additionalConfiguration?: { name: string; status: string }[]) =>
-      new GuarddutyDetectorFeature(this, address, { detectorId: this.detector.id, name, status: 'ENABLED', additionalConfiguration }).overrideLogicalId(
-        `guardduty_${address}`,
-      );
+    const feature = (name: string, address: string, additionalConfiguration?: { name: string; status: string }[]) => {
+      const resource = new GuarddutyDetectorFeature(this, address, { detectorId: this.detector.id, name, status: 'ENABLED', additionalConfiguration });
+      resource.overrideLogicalId(`guardduty_${address}`);
+      return resource;
+    };
     feature(GUARDDUTY_FEATURES.eksAuditLogs, 'eks_audit_logs');
     feature(GUARDDUTY_FEATURES.s3, 's3_protection');
-    feature(
+    this.runtimeMonitoring = feature(
       GUARDDUTY_FEATURES.runtime,
       'runtime_monitoring',
       AGENT_MANAGEMENT.map((name) => ({ name, status: 'DISABLED' })),

@@ -15,8 +15,12 @@ export type ClusterAutoscalerProps = Partial<typeof clusterAutoscalerDefaults>;
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = CLUSTER_AUTOSCALER_ACCOUNT.serviceAccount;
 
 /**
- * cluster-autoscaler: when the HPAs add pods that no node has room for, it grows the node group (up to
- * the node pool's max from the cluster spec), and shrinks it again when nodes sit idle.
+ * cluster-autoscaler: when the HPAs add pods that no node has room for, it grows the node group of a zone
+ * where they fit (each zone has one, up to its share of the node pool's max: model/zone-node-groups.ts),
+ * and shrinks it again when nodes sit idle. `balance-similar-node-groups` keeps the zones' groups level, as
+ * its AWS README asks of an ASG per AZ (kubernetes/autoscaler@cluster-autoscaler-1.33.0,
+ * cluster-autoscaler/cloudprovider/aws/README.md, "Common Notes and Gotchas"); the groups differ only in
+ * labels it ignores there (processors/nodegroupset/aws_nodegroups.go: the zone, eks.amazonaws.com/nodegroup).
  */
 export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];

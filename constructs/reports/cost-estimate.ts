@@ -4,6 +4,7 @@ import { renderShardLine } from '../logging/shard-budget';
 import { eckDefaults } from '../platform/eck';
 import { logLayoutOf } from '../platform/eck-sizing';
 import { parseQuantity } from '../model/quantity';
+import { sharesOf, zoneNodeGroupsOf } from '../model/zone-node-groups';
 import { ASSUMPTIONS, PRICES, type Assumptions, type Prices } from './prices';
 import type { CloudCounts } from './cost-inputs';
 
@@ -45,6 +46,7 @@ export function estimateCost(
   if (onDemand === undefined) throw new Error(`cost: no price for instance type ${type}; add it to constructs/model/instance-types.ts`);
   const hourly = pool.capacityType === 'SPOT' ? onDemand * prices.spotShareOfOnDemand : onDemand;
   const nodeMonthly = hourly * h + pool.diskGiB * prices.ebsGp3PerGBMonth;
+  const groups = zoneNodeGroupsOf(pool, settings.network.zones);
   const nats = settings.network.natGateways === 'perZone' ? settings.network.zones.length : 1;
   const es = eckDefaults.sizing[cluster.env];
   const logs = logLayoutOf(cluster, apps, es);
@@ -57,7 +59,7 @@ export function estimateCost(
 
   const lines: CostLine[] = [
     {
-      item: `nodes: ${pool.min} × ${type} (${pool.capacityType.toLowerCase()})`,
+      item: `nodes: ${pool.min} × ${type} (${pool.capacityType.toLowerCase()}), a node group per zone: ${sharesOf(groups, 'min')}`,
       how: `${pool.min} × (${pool.capacityType === 'SPOT' ? `${rate(onDemand)}/h × ${prices.spotShareOfOnDemand} spot share` : `${rate(onDemand)}/h`} × ${h} h + ${pool.diskGiB} GB gp3 × ${rate(prices.ebsGp3PerGBMonth)})`,
       monthly: pool.min * nodeMonthly,
     },

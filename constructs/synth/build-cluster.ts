@@ -3,6 +3,7 @@ import { clusterWriteProblems, clusterWritersOf } from '../reports/cluster-write
 import { overviewFile } from '../reports/overview-files';
 import { backupRepositoryProblems } from '../rules/cloud/backup-repository-check';
 import { accessEntryGroupProblems, addOnIdentityProblems, crossCheckProblems } from '../rules/cloud/cross-check';
+import { zonalNodeGroupProblems } from '../rules/cloud/zonal-node-groups-check';
 import { externalDnsZoneProblems } from '../rules/cloud/external-dns-zones-check';
 import { apiServerRangeProblems } from '../rules/cloud/api-server-ranges-check';
 import { terraformFileOf } from './terraform-file';
@@ -183,6 +184,7 @@ function terraformFile(cluster: ClusterSpec, pending: Pending<string>, apps: rea
     ...externalDnsZoneProblems(json, objects, cluster),
     ...apiServerRangeProblems(json, cluster),
     ...accessEntryGroupProblems(json, objects),
+    ...zonalNodeGroupProblems(json, objects),
     ...backupRepositoryProblems(
       json,
       objects,

@@ -5,6 +5,7 @@ import { allocatableOf, INSTANCE_TYPES, type Allocatable } from '../model/instan
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
 import { SpecProblem } from '../model/spec-error';
+import { sharesOf, zoneNodeGroupsOf } from '../model/zone-node-groups';
 import type { DeclaredWorkload } from '../platform/chart-workload';
 
 /*
@@ -134,9 +135,12 @@ function smallestNodeOf(cluster: ClusterSpec): SmallestNode | undefined {
 /** The problem with nodePool.max, per resource the apps and platform together ask more of than the pool holds. */
 export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly ResolvedApp[], declared: readonly DeclaredWorkload[]): SpecProblem[] {
   const node = smallestNodeOf(cluster);
-  const nodes = cluster.nodePool.max;
-  if (!node || !Number.isInteger(nodes) || nodes < 1) return [];
-  const ofApps = appDemandOf(apps, cloudSettingsOf(cluster).network.zones.length);
+  const { zones } = cloudSettingsOf(cluster).network;
+  if (!node || !Number.isInteger(cluster.nodePool.max) || cluster.nodePool.max < 1) return [];
+  // The pool is a node group per zone (cloud/node-group.ts): the most nodes is the sum of their maxes.
+  const groups = zoneNodeGroupsOf(cluster.nodePool, zones);
+  const nodes = groups.reduce((total, g) => total + g.max, 0);
+  const ofApps = appDemandOf(apps, zones.length);
   const ours = platformDemandOf(declared);
   const installed = installedDemandOf();
   const standing = sum(ours.standing, installed.standing);
@@ -150,7 +154,7 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
       'nodePool.max',
       nodes,
       `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])}${ofMountpoint} and the platform for ${f(standing[r])}, ` +
-        `more than ${nodes} nodes of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the DaemonSets of the platform and of EKS); ` +
+        `more than ${nodes} nodes (${sharesOf(groups, 'max')} over the zones' node groups) of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the DaemonSets of the platform and of EKS); ` +
         'raise nodePool.max, use larger instance types, or put some apps in another cluster',
     );
   });

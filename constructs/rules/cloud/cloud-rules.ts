@@ -226,8 +226,10 @@ export function eksProblems(json: TerraformJson, cluster: CloudCluster): string[
 }
 
 /**
- * At least 3 nodes over 3 zones in private subnets, each routed to S3 through a gateway endpoint (else NAT bills
- * every GB of the bucket mounts and backups), IMDSv2 with hop limit 1, encrypted volumes.
+ * At least 3 nodes over 3 zones, counted over the node groups together (each group at least one node), in
+ * private subnets, each routed to S3 through a gateway endpoint (else NAT bills every GB of the bucket
+ * mounts and backups), IMDSv2 with hop limit 1, encrypted volumes. That each group keeps to one zone is the
+ * cross-check's (zonal-node-groups-check.ts): it matters where pods use zonal volumes.
  */
 export function nodeProblems(json: TerraformJson): string[] {
   const problems: string[] = [];
@@ -246,13 +248,15 @@ export function nodeProblems(json: TerraformJson): string[] {
       .flatMap(([, e]) => asList(e.route_table_ids) as string[]),
   );
 
+  const zones = new Set<string>();
+  let minNodes = 0;
   for (const [name, group] of groups) {
     const say = (problem: string) => problems.push(`node group ${name}: ${problem}`);
     const scaling = first(group.scaling_config);
-    if (!(scaling?.min_size >= MIN_NODES)) say(`has a minimum of ${scaling?.min_size} nodes, fewer than ${MIN_NODES}`);
+    minNodes += Number(scaling?.min_size) || 0;
+    if (!(scaling?.min_size >= 1)) say(`has a minimum of ${scaling?.min_size} nodes: a zone could be left without one`);
     if (group.remote_access !== undefined) say('allows SSH remote access');
 
-    const zones = new Set<string>();
     for (const subnetRef of asList(group.subnet_ids) as string[]) {
       const subnet = subnets.get(subnetRef);
       if (!subnet) {
@@ -265,7 +269,6 @@ export function nodeProblems(json: TerraformJson): string[] {
       else if (!s3RouteTables.has(routeTableOf(subnetRef)))
         say(`subnet ${subnet.name} reaches S3 through NAT, which bills every GB: no S3 gateway endpoint on its route table`);
     }
-    if (zones.size < 3) say(`spreads over ${zones.size} availability zones, not 3`);
 
     const templateRef = first(group.launch_template)?.id as string | undefined;
     const template = resourcesOf(json, 'aws_launch_template').find(([n]) => templateRef === ref('aws_launch_template', n, 'id'))?.[1];
@@ -280,6 +283,8 @@ export function nodeProblems(json: TerraformJson): string[] {
     const devices = asList(template.block_device_mappings);
     if (devices.length === 0 || devices.some((d: Json) => String(first(d.ebs)?.encrypted) !== 'true')) say('[EC2.7] node volumes are not encrypted');
   }
+  if (minNodes < MIN_NODES) problems.push(`nodes: the node groups have a minimum of ${minNodes} nodes together, fewer than ${MIN_NODES}`);
+  if (zones.size < 3) problems.push(`nodes: the node groups spread over ${zones.size} availability zones, not 3`);
   for (const [name, subnet] of resourcesOf(json, 'aws_subnet')) {
     if (subnet.map_public_ip_on_launch === true) problems.push(`[EC2.15] subnet ${name} assigns public IPs on launch`);
   }

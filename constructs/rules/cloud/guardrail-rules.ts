@@ -7,7 +7,7 @@ import { LOG_DELIVERY_SERVICE } from '../../cloud/flow-logs';
 import { managedPolicyArn } from '../../cloud/iam-policy';
 import { trustsOnlyPodIdentityOf } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
-import { AGENT_MANAGEMENT, GUARDDUTY_FEATURES, guardDutyDataServiceOf } from '../../cloud/threat-detection';
+import { AGENT_MANAGEMENT, GUARDDUTY_AGENT_ADDON, GUARDDUTY_FEATURES, guardDutyDataServiceOf } from '../../cloud/threat-detection';
 import { addressBy, asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
 /* The account guardrails of the cluster's stack, read from its Terraform JSON: GuardDuty, the account's S3
@@ -36,6 +36,14 @@ export function guardDutyProblems(json: TerraformJson, cluster: CloudCluster): s
     .filter(([, f]) => f.detector_id === detectorId)
     .map(([, f]) => f);
   const feature = (name: string) => features.find((f) => f.name === name);
+  // The agent does not work until Runtime Monitoring is on (threat-detection.ts): its add-on waits for it.
+  const runtime = resourcesOf(json, 'aws_guardduty_detector_feature').find(([, f]) => f.detector_id === detectorId && f.name === GUARDDUTY_FEATURES.runtime);
+  const agent = resourcesOf(json, 'aws_eks_addon').find(([, a]) => a.addon_name === GUARDDUTY_AGENT_ADDON);
+  if (runtime && agent && !asList(agent[1].depends_on).includes(`aws_guardduty_detector_feature.${runtime[0]}`)) {
+    say(
+      `the ${GUARDDUTY_AGENT_ADDON} add-on does not depend on Runtime Monitoring: Terraform could install it before the feature is on, and it does not work until then`,
+    );
+  }
   for (const [name, what] of [
     [GUARDDUTY_FEATURES.eksAuditLogs, '[GuardDuty.5] EKS audit-log monitoring'],
     [GUARDDUTY_FEATURES.s3, '[GuardDuty.10] S3 protection'],

@@ -204,6 +204,26 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     expect(list.stderr).toContain(snapshots.second.id);
   });
 
+  test('5. a backup into an emptied repository starts a new one, so the runbook suspends the jobs before it removes the delete markers', () => {
+    // A deleted prefix (docs/restore.md, "a prefix deleted in the backup bucket"): S3 shows no object, as if
+    // the folder were empty. The old objects are kept aside, as the noncurrent versions S3 keeps.
+    const kept = `${repository}.noncurrent`;
+    fs.renameSync(repository, kept);
+    const fresh = run('backup').report;
+    expect(fresh.status).toBe('success');
+    const listed = run('restore', { RESTORE_MODE: 'list' }).stderr;
+    expect(listed).toContain(fresh.snapshot!);
+    expect(listed).not.toContain(snapshots.second.id);
+    // In S3 the new `config` and key would now be the current versions over the old ones, and removing
+    // the delete markers would not bring the old `config` back. With the jobs suspended no new repository
+    // is made: removing the markers makes the previous versions current again, byte for byte, and the
+    // jobs find the old repository whole.
+    fs.rmSync(repository, { recursive: true });
+    fs.renameSync(kept, repository);
+    expect(run('check').report.status).toBe('success');
+    expect(run('restore', { RESTORE_MODE: 'list' }).stderr).toContain(snapshots.second.id);
+  });
+
   test('a failing job reports one failure line with its exit code', () => {
     fs.writeFileSync(path.join(local('/restic/secret'), 'password'), 'wrong password');
     const { report } = run('backup', {}, true);

@@ -21,6 +21,8 @@ import {
 import { resolveApp } from '../constructs/model/resolve';
 import { backupCoverageProblems, statefulProblems } from '../constructs/rules/data-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
+import { volumeOwnershipProblems } from '../constructs/rules/volume-ownership-rules';
+import { mountedFileProblems } from '../constructs/rules/mounted-file-rules';
 import { BACKUP_PATHS } from '../constructs/app/restic-scripts';
 import { allObjects, describe as describeObject, type KubeObject } from '../constructs/model/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
@@ -286,6 +288,51 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
     const external = inNamespace(objects, 'ExternalSecret', namespaceOf('shop')).find((o) => o.metadata.name === secret.name) as Json;
     expect(external.spec.data.map((d: Json) => d.secretKey).sort()).toEqual(['accessKeyID', 'secretAccessKey']);
     expect(external.spec.target.template.data.endpoint).toBe(`https://s3.${staging.region}.amazonaws.com`);
+  });
+  describe('no pod start makes the kubelet chown the bucket (k8s-csi-s3: fsGroupPolicy File, no VOLUME_MOUNT_GROUP)', () => {
+    const ns = namespaceOf('shop');
+    const mountsClaim = (o: KubeObject, writable: boolean) =>
+      (podSpecOf(o)?.volumes ?? []).some((v: Json) => v.persistentVolumeClaim?.claimName === 'shop-data' && !v.persistentVolumeClaim.readOnly === writable);
+    const inShop = objects.filter((o) => o.metadata.namespace === ns && podSpecOf(o));
+
+    test('no pod template that mounts its claim writable has an fsGroup that makes the kubelet walk the volume', () => {
+      const writers = inShop.filter((o) => mountsClaim(o, true)).map(describeObject);
+      expect(writers).toEqual(expect.arrayContaining(['Deployment shop/shop', 'CronJob shop/shop-restore']));
+      expect(volumeOwnershipProblems(objects)).toEqual([]);
+      for (const o of inShop.filter((x) => mountsClaim(x, true))) expect([describeObject(o), podSpecOf(o).securityContext.fsGroup]).toEqual([describeObject(o), undefined]);
+    });
+
+    test("the files show as the app's through GeeseFS's own options, and every file a pod reads stays readable", () => {
+      const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
+      const user = resolveApp(geesefsShop, staging).runAsUser;
+      expect((pv.spec as Json).csi.volumeAttributes.options).toContain(`--uid ${user} --gid ${user} --dir-mode 0770 --file-mode 0660`);
+      // The restore's password file: without fsGroup it is root's, so it must be readable through the other bits.
+      const restore = inShop.find((o) => o.metadata.name === 'shop-restore')!;
+      expect(podSpecOf(restore).volumes.find((v: Json) => v.secret)?.secret.defaultMode).toBe(0o444);
+      expect(mountedFileProblems(inShop)).toEqual([]);
+    });
+
+    test('a pod that mounts it read-only (the backup) keeps its fsGroup: the kubelet skips read-only volumes', () => {
+      const backup = inShop.find((o) => o.metadata.name === 'shop-backup')!;
+      expect(mountsClaim(backup, false)).toBe(true);
+      expect(podSpecOf(backup).securityContext.fsGroup).toBeDefined();
+    });
+
+    test('the rule fails on a pod that sets fsGroup and mounts the claim writable, naming the object, claim and fix', () => {
+      const deployment = structuredClone(inShop.find((o) => o.kind === 'Deployment')!) as Json;
+      deployment.spec.template.spec.securityContext.fsGroup = 1000;
+      const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
+      expect(volumeOwnershipProblems([pv, deployment])).toEqual([
+        expect.stringMatching(/^Deployment shop\/shop: fsGroup 1000 with claim shop-data \(volume "data"\) mounted writable: the kubelet would chown every file of that ru\.yandex\.s3\.csi volume/),
+      ]);
+    });
+
+    test('Mountpoint volumes are unchanged: its driver has VOLUME_MOUNT_GROUP, so the app and its restore keep fsGroup', () => {
+      const mountpoint = real.filter((o) => o.metadata.namespace === ns && ['Deployment shop/shop', 'CronJob shop/shop-restore'].includes(describeObject(o)));
+      expect(mountpoint).toHaveLength(2);
+      for (const o of mountpoint) expect(podSpecOf(o).securityContext.fsGroup).toBeDefined();
+      expect(volumeOwnershipProblems(real)).toEqual([]);
+    });
   });
   test("it restores through the app's own claim: GeeseFS overwrites by itself", () => {
     expect(objects.some((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-restore')).toBe(false);

@@ -20,7 +20,7 @@ import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW
 import { hardenedContainer } from '../blocks/hardened-container';
 import { APP_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../blocks/store-secret';
-import { BucketVolume } from './bucket-volume';
+import { BucketVolume, kubeletAppliesFsGroup } from './bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { privateServiceEgress } from './network-policies';
 import { bucketClientEgress } from '../blocks/egress-rules';
@@ -129,6 +129,14 @@ export class BackupJobs extends Construct {
         ...extra,
       }).map(([name, value]) => ({ name, value }));
 
+    /*
+     * A pod that mounts a GeeseFS claim writable (the restore's) sets no fsGroup, or the kubelet would chown
+     * the whole bucket on every start (bucket-volume.ts). Its password file is then root's, group root, so it
+     * is world-readable instead: only this pod's own container, which runs as the app, sees the mount.
+     */
+    const walkedClaims = new Set(kubeletAppliesFsGroup(app.storage.driver) ? [props.dataClaim] : []);
+    const writesWalkedClaim = (claims: readonly Volume[]): boolean =>
+      claims.some((v) => v.persistentVolumeClaim && !v.persistentVolumeClaim.readOnly && walkedClaims.has(v.persistentVolumeClaim.claimName));
     const emptyDir = (name: string, size: string): Volume => ({ name, emptyDir: { sizeLimit: Quantity.fromString(size) } });
     const volumes = {
       data: { name: 'data', persistentVolumeClaim: { claimName: backupClaim, readOnly: true } },
@@ -144,7 +152,9 @@ export class BackupJobs extends Construct {
     const backupPaths = [BACKUP_PATHS.data, ...(hook ? [BACKUP_PATHS.hook] : [])];
 
     const cronJob = (job: BackupJob, spec: JobShape) => {
-      const podVolumes = [...new Map([...spec.volumes, volumes.cache, volumes.secret, volumes.tmp].map((v) => [v.name, v])).values()];
+      const fsGroup = !writesWalkedClaim(spec.volumes);
+      const secret: Volume = { ...volumes.secret, secret: { ...volumes.secret.secret, defaultMode: fsGroup ? 0o440 : 0o444 } };
+      const podVolumes = [...new Map([...spec.volumes, volumes.cache, secret, volumes.tmp].map((v) => [v.name, v])).values()];
       new kplus.k8s.KubeCronJob(this, job, {
         metadata: {
           name: backupJobNameOf(app.name, job),
@@ -176,7 +186,7 @@ export class BackupJobs extends Construct {
                     runAsNonRoot: true,
                     runAsUser: app.runAsUser,
                     runAsGroup: app.runAsUser,
-                    fsGroup: app.runAsUser,
+                    ...(fsGroup ? { fsGroup: app.runAsUser } : {}),
                     seccompProfile: { type: 'RuntimeDefault' },
                   },
                   initContainers: spec.initContainers?.map((c) => ({ ...c, resources: resourcesOf(BACKUP_JOB_RESOURCES, podVolumes) })),

@@ -90,7 +90,21 @@ export class BucketVolume extends Construct {
   }
 }
 
+/** Whether the kubelet chowns the whole volume of this driver when a pod with an fsGroup mounts it writable (DRIVERS below). */
+export const kubeletAppliesFsGroup = (driver: StorageDriver): boolean => DRIVERS[driver].kubeletAppliesFsGroup;
+/** The CSI driver names (as PVs carry them) of the drivers whose volumes the kubelet chowns. */
+export const csiDriversKubeletChowns = (): ReadonlySet<string> =>
+  new Set(Object.values(DRIVERS).filter((d) => d.kubeletAppliesFsGroup).map((d) => d.csiDriver));
+
 interface DriverContract {
+  /**
+   * Whether the kubelet itself chowns and chmods every file of the volume, one by one, when a pod with an
+   * fsGroup mounts it writable: a pod mounting it must then set no fsGroup (the driver's own options give
+   * the files the app's uid and gid).
+   */
+  readonly kubeletAppliesFsGroup: boolean;
+  /** The CSIDriver's name, which the PV names. */
+  readonly csiDriver: string;
   mountOptions(props: BucketVolumeProps): string[] | undefined;
   csi(props: BucketVolumeProps, namespace: string): Record<string, unknown>;
 }
@@ -102,6 +116,10 @@ const DRIVERS: Record<StorageDriver, DriverContract> = {
    * no S3 rights of its own. `allow-other` lets the non-root app read what Mountpoint serves.
    */
   'mountpoint-s3': {
+    // The node plugin has VOLUME_MOUNT_GROUP (awslabs/mountpoint-s3-csi-driver@v2.7.0 pkg/driver/node/node.go),
+    // so the kubelet hands the fsGroup to the driver and never walks the volume (csi_mounter.go, below).
+    kubeletAppliesFsGroup: false,
+    csiDriver: MOUNTPOINT_DRIVER,
     mountOptions: ({ region, user, storage, use }) => [
       `region ${region}`,
       `uid=${user}`,
@@ -130,6 +148,18 @@ const DRIVERS: Record<StorageDriver, DriverContract> = {
    * appends and overwrites by itself, so there are no switches for those.
    */
   geesefs: {
+    /*
+     * yandex-cloud/k8s-csi-s3@v0.43.2 registers its CSIDriver with `fsGroupPolicy: File`
+     * (deploy/helm/csi-s3/templates/driver.yaml) and its node plugin lacks VOLUME_MOUNT_GROUP
+     * (pkg/driver/nodeserver.go, NodeGetCapabilities: STAGE_UNSTAGE_VOLUME only). kubernetes
+     * pkg/volume/csi/csi_mounter.go, SetUpAt: `!driverSupportsCSIVolumeMountGroup && c.supportsFSGroup(...)`,
+     * and supportsFSGroup is true for File unless the volume is read-only; then SetVolumeOwnership walks the
+     * whole tree: every pod start would list the bucket through GeeseFS and chown each object (minutes to
+     * hours in ContainerCreating, and S3 requests). `--uid/--gid/--file-mode/--dir-mode` below already show
+     * every file as the app's, so no pod that mounts it writable sets an fsGroup.
+     */
+    kubeletAppliesFsGroup: true,
+    csiDriver: GEESEFS_DRIVER,
     mountOptions: () => undefined,
     csi: ({ bucket, region, user, credentialsSecret }, namespace) => {
       const secretRef = { name: credentialsSecret, namespace };

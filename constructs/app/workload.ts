@@ -19,6 +19,7 @@ import {
 import { hardenedPlusContainer } from '../blocks/hardened-container';
 import { APP_PRIORITY } from '../model/priority-names';
 import { SERVICE_PORT } from '../model/naming';
+import { kubeletAppliesFsGroup } from './bucket-volume';
 
 export interface WorkloadProps {
   readonly app: ResolvedApp;
@@ -61,6 +62,8 @@ export class Workload extends Construct {
     });
 
     const user = app.runAsUser;
+    // A volume the kubelet would chown file by file on every start gets no fsGroup: its driver shows the files as the app's (bucket-volume.ts).
+    const fsGroup = props.dataClaim && app.storage && kubeletAppliesFsGroup(app.storage.driver) ? undefined : user;
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: {
         name: app.name,
@@ -76,7 +79,7 @@ export class Workload extends Construct {
         maxSurge: kplus.PercentOrAbsolute.percent(25),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
       }),
-      securityContext: { ensureNonRoot: true, user, group: user, fsGroup: user },
+      securityContext: { ensureNonRoot: true, user, group: user, fsGroup },
       terminationGracePeriod: Duration.seconds(30),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));

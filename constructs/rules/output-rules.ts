@@ -11,6 +11,7 @@ import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
 import { objectSizeProblems } from './object-size-rules';
 import { rbacProblems } from './rbac-rules';
+import { volumeOwnershipProblems } from './volume-ownership-rules';
 import { exemptionProblems, recommendedLabelProblems, scannerCheckOver } from './scanner-rules';
 import { problemsOfEach, problemsOfEachInNamespace, type NamespaceCheck, type ObjectCheck } from './object-verdicts';
 
@@ -148,6 +149,7 @@ const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string
   ...kibanaProblems(objects, cluster.internalAccess),
   ...eachObject('supply', objects),
   ...statefulProblems(objects),
+  ...volumeOwnershipProblems(objects),
   ...eachInNamespace('backupCoverage', objects),
   ...eachObject('rbac', objects),
   ...eachObject('mountedFiles', objects),

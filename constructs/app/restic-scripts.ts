@@ -17,7 +17,11 @@ export const BACKUP_PATHS = {
 } as const;
 export const PASSWORD_FILE = `${BACKUP_PATHS.secret}/password`;
 
-/** Minutes a job waits, at most, for another job's repository lock (prune holds it exclusively). */
+/**
+ * How long a job waits, at most, for another job's repository lock (prune and check hold it exclusively):
+ * 12 tries 5 minutes apart. The pause can be shortened through the env var LOCK_WAIT_SECONDS, which no
+ * CronJob sets: the backup drill does, to see a lock go stale within seconds.
+ */
 const LOCK_WAIT_TRIES = 12;
 const LOCK_WAIT_SECONDS = 300;
 
@@ -34,7 +38,8 @@ report() {
     "$JOB" "$APP" "$1" "$(( $(date +%s) - started ))" "$2"
 }
 fail() { report failure ",\\"exit_code\\":$1"; exit "$1"; }
-# Runs restic; while another job holds the repository lock, waits and tries again.
+# Runs restic; while another job holds the repository lock, waits, removes the locks that went stale
+# meanwhile, and tries again.
 with_lock_retry() {
   tries=0
   while :; do
@@ -43,11 +48,18 @@ with_lock_retry() {
     grep -q 'already locked' ${BACKUP_PATHS.tmp}/restic.err || return $rc
     tries=$((tries + 1))
     [ "$tries" -lt ${LOCK_WAIT_TRIES} ] || return $rc
-    sleep ${LOCK_WAIT_SECONDS}
+    sleep "\${LOCK_WAIT_SECONDS:-${LOCK_WAIT_SECONDS}}"
+    restic unlock >&2 || return $?
   done
 }
 `;
-/** Removes only locks whose job died, never a live one. */
+/*
+ * Removes only stale locks, never a live one. restic v0.18.1 (internal/restic/lock.go, Stale) counts a lock
+ * of another host, i.e. of another pod, as stale only 30 minutes after it was written or last refreshed, and
+ * an exclusive lock (prune, and check: cmd/restic/cmd_check.go) is refused while any other lock is there,
+ * stale or not (checkForOtherLocks). So a lock a killed job left is gone only if unlock runs again after it
+ * aged: with_lock_retry unlocks before every retry, not only here at the start.
+ */
 const UNLOCK = 'restic unlock >&2 || fail $?\n';
 
 /**

@@ -74,3 +74,14 @@ test('the handbook index lists every page of docs/ (the generated overview aside
   const pages = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md') && f !== 'README.md');
   for (const page of pages) expect([page, index.includes(`](${page})`)]).toEqual([page, true]);
 });
+
+test('every restic command of the offsite sections of docs/restore.md carries --no-lock: a lock would need write rights and stay Object-Locked', () => {
+  const text = fs.readFileSync(path.join(root, 'docs/restore.md'), 'utf8');
+  const offsite = text.split(/^(?=## )/m).filter((section) => /^## .*offsite/i.test(section));
+  expect(offsite.length).toBeGreaterThan(0);
+  const commands = offsite.flatMap((section) =>
+    [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => block[1].split('\n').filter((line) => /^\s*restic\s/.test(line))),
+  );
+  expect(commands.length).toBeGreaterThan(0);
+  for (const command of commands) expect([command.trim(), command.includes('--no-lock')]).toEqual([command.trim(), true]);
+});

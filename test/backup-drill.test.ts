@@ -99,7 +99,11 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     return reportOf(job, result, expectFailure);
   }
 
-  function reportOf(job: BackupJob, result: { stdout: string; stderr: string; status: number | null }, expectFailure: boolean): { report: Report; stderr: string } {
+  function reportOf(
+    job: BackupJob,
+    result: { stdout: string; stderr: string; status: number | null },
+    expectFailure: boolean,
+  ): { report: Report; stderr: string } {
     const lines = result.stdout.trim().split('\n');
     const last = lines[lines.length - 1];
     let report: Report;

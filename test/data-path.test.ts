@@ -299,7 +299,8 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
       const writers = inShop.filter((o) => mountsClaim(o, true)).map(describeObject);
       expect(writers).toEqual(expect.arrayContaining(['Deployment shop/shop', 'CronJob shop/shop-restore']));
       expect(volumeOwnershipProblems(objects)).toEqual([]);
-      for (const o of inShop.filter((x) => mountsClaim(x, true))) expect([describeObject(o), podSpecOf(o).securityContext.fsGroup]).toEqual([describeObject(o), undefined]);
+      for (const o of inShop.filter((x) => mountsClaim(x, true)))
+        expect([describeObject(o), podSpecOf(o).securityContext.fsGroup]).toEqual([describeObject(o), undefined]);
     });
 
     test("the files show as the app's through GeeseFS's own options, and every file a pod reads stays readable", () => {
@@ -323,7 +324,9 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
       deployment.spec.template.spec.securityContext.fsGroup = 1000;
       const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
       expect(volumeOwnershipProblems([pv, deployment])).toEqual([
-        expect.stringMatching(/^Deployment shop\/shop: fsGroup 1000 with claim shop-data \(volume "data"\) mounted writable: the kubelet would chown every file of that ru\.yandex\.s3\.csi volume/),
+        expect.stringMatching(
+          /^Deployment shop\/shop: fsGroup 1000 with claim shop-data \(volume "data"\) mounted writable: the kubelet would chown every file of that ru\.yandex\.s3\.csi volume/,
+        ),
       ]);
     });
 

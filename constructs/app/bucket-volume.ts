@@ -94,7 +94,11 @@ export class BucketVolume extends Construct {
 export const kubeletAppliesFsGroup = (driver: StorageDriver): boolean => DRIVERS[driver].kubeletAppliesFsGroup;
 /** The CSI driver names (as PVs carry them) of the drivers whose volumes the kubelet chowns. */
 export const csiDriversKubeletChowns = (): ReadonlySet<string> =>
-  new Set(Object.values(DRIVERS).filter((d) => d.kubeletAppliesFsGroup).map((d) => d.csiDriver));
+  new Set(
+    Object.values(DRIVERS)
+      .filter((d) => d.kubeletAppliesFsGroup)
+      .map((d) => d.csiDriver),
+  );
 
 interface DriverContract {
   /**

@@ -414,6 +414,26 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     );
   });
 
+  test('the offsite bucket refuses erasing a version, and changing versioning, lifecycle or lock, to all but the platform admins', () => {
+    const policy = JSON.parse(json.resource.aws_s3_bucket_policy.backup_offsite_policy.policy);
+    const guard = policy.Statement.find((st: Json) => st.Sid === 'DenyHistoryChangesButAdmins');
+    const admins = cluster.access.platformAdmins.map((p) => cluster.access.people[p].iamRoleArn).sort();
+    expect(admins.length).toBeGreaterThan(0);
+    const arn = `arn:aws:s3:::${offsiteBackupBucketOf(cluster.name)}`;
+    expect(guard).toEqual({
+      Sid: 'DenyHistoryChangesButAdmins',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:DeleteObjectVersion', 's3:PutLifecycleConfiguration', 's3:PutBucketVersioning', 's3:PutBucketObjectLockConfiguration'],
+      Resource: [arn, `${arn}/*`],
+      // Each admin's role with and without a path: aws:PrincipalArn carries it (SSO roles: /aws-reserved/sso.amazonaws.com/...).
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': admins.flatMap((a) => [a, a.replace(/:role\/.*\//, ':role/').replace(/:role\//, ':role/*/')]) } },
+    });
+    // Nothing allows them either: the replication role replicates delete markers (s3:ReplicateDelete), never erases a version.
+    const allows = JSON.stringify(Object.values(json.resource.aws_iam_role_policy ?? {}));
+    expect(allows).not.toContain('s3:DeleteObjectVersion');
+  });
+
   test('keeps its state in S3 with a lock file', () => {
     expect(json.terraform.backend.s3).toEqual({
       bucket: settings.terraformState.bucket,

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { BackupVaultSpec } from '../model/cluster-spec';
 import { accessLogPrefixOf, backupBucketOf, offsiteBackupBucketOf } from '../model/naming';
 import { EncryptionKey } from './encryption-key';
-import { policyDocument, serviceTrust } from './iam-policy';
+import { historyGuardStatement, policyDocument, serviceTrust } from './iam-policy';
 import { SecureBucket } from './secure-bucket';
 
 export interface BackupVaultProps {
@@ -20,13 +20,22 @@ export interface BackupVaultProps {
   readonly settings: Required<BackupVaultSpec>;
   /** The account that owns the keys. */
   readonly accountId: string;
+  /**
+   * The IAM roles of the platform admins, who apply this Terraform: the only ones that may erase an offsite
+   * version or change the offsite bucket's versioning, lifecycle or lock.
+   */
+  readonly adminRoleArns: readonly string[];
 }
 
 /**
  * Where the apps' backup jobs write, per env: a bucket near the cluster (its region), replicated by S3
  * to a bucket in the offsite region under Object Lock. Delete markers replicate too, so the offsite copy
- * mirrors the restic repositories after a prune, while every replaced or deleted version stays locked
- * there for the retention period: no one who can reach the cluster can erase the offsite history.
+ * mirrors the restic repositories after a prune. The lock's default retention runs `objectLockDays` from
+ * when each version was written, and restic keeps unchanged data in the pack it first wrote it to, so the
+ * packs that hold most of every snapshot are older than that and no longer locked: what keeps them after a
+ * (wrong) prune is versioning, the deleted version staying noncurrent for `objectLockDays` before the
+ * lifecycle expires it (docs/restore.md, recovering a wrongly pruned repository). A bucket policy refuses
+ * erasing a version, and changing versioning, the lifecycle or the lock, to anyone but the platform admins.
  */
 export class BackupVault extends Construct {
   readonly near: SecureBucket;
@@ -70,6 +79,7 @@ export class BackupVault extends Construct {
       // A version cannot expire before its lock ends anyway; it expires as soon as it may.
       noncurrentVersionDays: settings.objectLockDays,
       objectLock: { mode: settings.objectLockMode, days: settings.objectLockDays },
+      policyStatements: [historyGuardStatement(`arn:aws:s3:::${offsiteName}`, props.adminRoleArns)],
     });
 
     const role = new IamRole(this, 'ReplicationRole', {

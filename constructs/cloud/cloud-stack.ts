@@ -146,6 +146,7 @@ export class CloudStack extends TerraformStack {
       accessLogs: logs,
       settings: settings.backupVault,
       accountId,
+      adminRoleArns: cluster.access.platformAdmins.map((person) => cluster.access.people[person].iamRoleArn),
     });
     new CloudAlerts(this, 'CloudAlerts', { clusterName: cluster.name, accountId, emails: cluster.alerting?.email.to ?? [], nearBackups: vault.near });
     if (cluster.costBudget)

@@ -79,3 +79,36 @@ export function deliveryOnlyStatements(bucketArn: string, service: string): Poli
     { Sid: 'DenyDeletes', Effect: 'Deny', Principal: '*', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: `${bucketArn}/*` },
   ];
 }
+
+/** What erases a versioned bucket's history or weakens what keeps it: erasing a version, or changing versioning, the lifecycle or the lock. */
+export const HISTORY_GUARD_ACTIONS = [
+  's3:DeleteObjectVersion',
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketVersioning',
+  's3:PutBucketObjectLockConfiguration',
+] as const;
+
+/**
+ * A bucket policy statement that refuses HISTORY_GUARD_ACTIONS to every principal but `allowedRoleArns`
+ * (by aws:PrincipalArn, the role behind a session). aws:PrincipalArn carries the role's path, which a role
+ * ARN written for EKS often leaves out (SSO roles live under /aws-reserved/sso.amazonaws.com/), so each role
+ * is matched with and without a path. S3's own lifecycle expiry is not a request under the bucket policy, so
+ * it keeps working (Amazon S3 API reference, PutBucketLifecycleConfiguration: to keep users from removing
+ * objects, deny them s3:DeleteObject, s3:DeleteObjectVersion and s3:PutLifecycleConfiguration).
+ */
+/** A role's ARN as given, and with any path before its name. */
+const withAnyPath = (roleArn: string): string[] => {
+  const [, prefix, name] = /^(arn:[^:]+:iam::[^:]*:role\/).*?([^/]+)$/.exec(roleArn) ?? [];
+  return prefix ? [...new Set([roleArn, `${prefix}*/${name}`])] : [roleArn];
+};
+
+export function historyGuardStatement(bucketArn: string, allowedRoleArns: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'DenyHistoryChangesButAdmins',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: HISTORY_GUARD_ACTIONS,
+    Resource: [bucketArn, `${bucketArn}/*`],
+    ...(allowedRoleArns.length > 0 ? { Condition: { ArnNotLike: { 'aws:PrincipalArn': [...allowedRoleArns].sort().flatMap(withAnyPath) } } } : {}),
+  };
+}

@@ -293,14 +293,14 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
 
     const onPrivateSubnets = copy(terraform);
     const [address] = Object.keys(onPrivateSubnets.resource.aws_eks_cluster);
-    const [group] = all(onPrivateSubnets, 'aws_eks_node_group');
-    onPrivateSubnets.resource.aws_eks_cluster[address].vpc_config.subnet_ids = group.subnet_ids;
+    const nodeSubnets = all(onPrivateSubnets, 'aws_eks_node_group').flatMap((g) => g.subnet_ids);
+    onPrivateSubnets.resource.aws_eks_cluster[address].vpc_config.subnet_ids = nodeSubnets;
     expect(apiServerRangeProblems(onPrivateSubnets, cluster)).toEqual([
       expect.stringMatching(
         new RegExp(`^aws_eks_cluster\\.${address}: its subnets are .*, but the NetworkPolicies name the API server by ${ranges.join(', ')}`),
       ),
       ...all(onPrivateSubnets, 'aws_eks_node_group').map(() => expect.stringContaining("the API server's subnets: its pods would pass for the API server")),
-      ...group.subnet_ids.map(() => expect.stringContaining('carries kubernetes.io/role/internal-elb')),
+      ...nodeSubnets.map(() => expect.stringContaining('carries kubernetes.io/role/internal-elb')),
     ]);
   });
 

@@ -145,7 +145,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
         validation: { caCertificateRefs: [{ group: '', kind: 'Secret', name: KIBANA_CA_SECRET }], hostname: `${KIBANA_SERVICE.name}.${KIBANA.namespace}.svc` },
       },
     });
-    expect(find('HTTPRoute', 'kibana').spec.rules.flatMap((r: Json) => r.backendRefs ?? [])).toEqual([{ name: KIBANA_SERVICE.name, port: KIBANA_SERVICE.port }]);
+    expect(find('HTTPRoute', 'kibana').spec.rules.flatMap((r: Json) => r.backendRefs ?? [])).toEqual([
+      { name: KIBANA_SERVICE.name, port: KIBANA_SERVICE.port },
+    ]);
     expect(schemaProblems([policy])).toEqual([]);
     const typo: KubeObject = { ...policy, spec: { ...policy.spec, validation: { ...policy.spec.validation, hostnme: 'x' } } };
     expect(schemaProblems([typo])).toEqual([expect.stringContaining('/spec/validation/hostnme is not a known field')]);

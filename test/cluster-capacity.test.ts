@@ -1,5 +1,5 @@
 import type { AppSpec } from '../constructs/model/app-spec';
-import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES } from '../constructs/model/instance-types';
 import { EKS_ADDON_WORKLOADS } from '../constructs/cloud/eks-addon-pods';
 import { FLUX_CONTROLLERS } from '../constructs/gitops/flux-install';
@@ -160,4 +160,34 @@ test('every EKS add-on has its pods recorded, read at the upstream version of ev
       expect({ workload: workload.name, readAt: workload.readAt }).toEqual({ workload: workload.name, readAt: expect.arrayContaining([upstream]) });
     }
   }
+});
+
+test("a pool whose max splits unevenly over the zones must hold every app's zone share in its smallest zone", () => {
+  // Hard zone spread keeps floor(scaling.min / zones) replicas of each app in every zone
+  // (constructs/validation/cluster-capacity.ts), so a zone's node group can fill while the pool has room.
+  const node = allocatableOf(INSTANCE_TYPES['m7i.xlarge']);
+  const probe = grown(1, 1);
+  const resolvedProbe = clusterAppsOf(probe.cluster, probe.apps);
+  const ctx = { cluster: probe.cluster, apps: resolvedProbe };
+  const perNodeCpu = node.cpu - platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx)).perNode.cpu - installedDemandOf().perNode.cpu;
+  // 43 apps of three replicas, one per zone each, at a tenth of a node's CPU: 4.3 nodes' worth in every zone.
+  const cpu = `${Math.floor((perNodeCpu * 1000) / 10)}m`;
+  const { cluster, apps } = grown(43, 1);
+  const heavy = apps.map((a) => ({ ...a, scaling: { min: 3, max: 3 }, resources: { ...a.resources, cpu: { ...a.resources.cpu, request: cpu } } }));
+  const at = (max: number) => {
+    const sized = { ...cluster, nodePool: { ...cluster.nodePool, max } };
+    const resolved = clusterAppsOf(sized, heavy);
+    return clusterCapacityProblems(sized, resolved, declaredWorkloadsOf(addOnsOf({ cluster: sized, apps: resolved }), { cluster: sized, apps: resolved }));
+  };
+  expect(cloudSettingsOf(cluster).network.zones).toHaveLength(3);
+  // 14 nodes hold every replica and the platform (13.6 nodes of CPU), but split 5 + 5 + 4 the last zone
+  // has 4 nodes for 4.3 nodes' worth of replicas.
+  expect(at(14)).toEqual([
+    expect.objectContaining({
+      field: 'nodePool.max',
+      value: 14,
+      problem: expect.stringMatching(/^splits over the zones' node groups as 5 \+ 5 \+ 4, and zone \S+ cannot hold its share: .* raise nodePool\.max to 15 /),
+    }),
+  ]);
+  expect(at(15)).toEqual([]);
 });

@@ -5,7 +5,7 @@ import { allocatableOf, INSTANCE_TYPES, type Allocatable } from '../model/instan
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
 import { SpecProblem } from '../model/spec-error';
-import { sharesOf, zoneNodeGroupsOf } from '../model/zone-node-groups';
+import { sharesOf, zoneNodeGroupsOf, type ZoneNodeGroup } from '../model/zone-node-groups';
 import type { DeclaredWorkload } from '../platform/chart-workload';
 
 /*
@@ -22,6 +22,16 @@ import type { DeclaredWorkload } from '../platform/chart-workload';
  * jobs have room in their quotas). So this is a floor: a pool that fails it can never run every app.
  * Nodes are counted as the smallest instance type of the pool, per resource: the autoscaler may add any
  * of them.
+ *
+ * Then zone by zone: each zone is a node group of its own (model/zone-node-groups.ts), and where the pool's
+ * max does not split evenly, one zone has fewer nodes than another. An app's replicas spread over the zones
+ * hard, with maxSkew 1 (model/topology-spread.ts), so every zone holds at least floor(replicas / zones) of
+ * them: kube-scheduler's PodTopologySpread counts a zone's matching pods against the least-loaded zone
+ * with an eligible node (kubernetes/kubernetes pkg/scheduler/framework/plugins/podtopologyspread), and
+ * every zone has a node (each group's min is at least one). cluster-autoscaler cannot add a node past its
+ * group's max, so a replica that must go to a full zone stays Pending even while another zone has room.
+ * The smallest zone must hold that share of every app; the platform's pods are left out there (most of
+ * them may go to any zone), which keeps this a floor too.
  */
 
 type Resource = keyof Allocatable;
@@ -132,7 +142,25 @@ function smallestNodeOf(cluster: ClusterSpec): SmallestNode | undefined {
   return { cpu: smallest('cpu'), memory: smallest('memory'), pods: smallest('pods') };
 }
 
-/** The problem with nodePool.max, per resource the apps and platform together ask more of than the pool holds. */
+/**
+ * What the apps' hard zone spread puts in every zone at least, at their scaling.min: floor(replicas / zones)
+ * of each app, with a Mountpoint pod for each app that has a replica there.
+ */
+export function appDemandPerZoneOf(apps: readonly ResolvedApp[], zones: number): Amounts {
+  const demand = none();
+  for (const app of apps) {
+    const replicas = Math.floor(app.scaling.min / zones);
+    demand.cpu += replicas * (parseQuantity(app.resources.cpu.request) ?? 0);
+    demand.memory += replicas * (parseQuantity(app.resources.memory.request) ?? 0);
+    demand.pods += replicas + (replicas > 0 ? mountpointPodsOf(app, 1, 1) : 0);
+  }
+  return demand;
+}
+
+/**
+ * The problem with nodePool.max, per resource the apps and platform together ask more of than the pool
+ * holds, or the apps' share of the smallest zone asks more of than that zone's node group holds.
+ */
 export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly ResolvedApp[], declared: readonly DeclaredWorkload[]): SpecProblem[] {
   const node = smallestNodeOf(cluster);
   const { zones } = cloudSettingsOf(cluster).network;
@@ -146,7 +174,7 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
   const standing = sum(ours.standing, installed.standing);
   const perNode = sum(ours.perNode, installed.perNode);
   const short = RESOURCES.filter((r) => ofApps[r] + standing[r] > nodes * (node[r].amount - perNode[r]));
-  return short.map((r) => {
+  const total = short.map((r) => {
     const f = FORMAT[r];
     const ofMountpoint = r === 'pods' && ofApps.mountpointPods > 0 ? ` (${ofApps.mountpointPods} of them the Mountpoint pods of their buckets)` : '';
     return new SpecProblem(
@@ -156,6 +184,35 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
       `cannot hold the cluster at rest: at every app's scaling.min the apps ask for ${f(ofApps[r])}${ofMountpoint} and the platform for ${f(standing[r])}, ` +
         `more than ${nodes} nodes (${sharesOf(groups, 'max')} over the zones' node groups) of ${node[r].type} give them (${f(node[r].amount)} each, less ${f(perNode[r])} for the DaemonSets of the platform and of EKS); ` +
         'raise nodePool.max, use larger instance types, or put some apps in another cluster',
+    );
+  });
+  return [...total, ...smallestZoneProblems(cluster, apps, node, perNode, groups, short)];
+}
+
+/** The problem with nodePool.max, per resource the apps' share of the smallest zone does not fit its node group; none for a resource short in all already. */
+function smallestZoneProblems(
+  cluster: ClusterSpec,
+  apps: readonly ResolvedApp[],
+  node: SmallestNode,
+  perNode: Amounts,
+  groups: readonly ZoneNodeGroup[],
+  shortInAll: readonly Resource[],
+): SpecProblem[] {
+  const smallest = groups.reduce((a, b) => (b.max < a.max ? b : a));
+  const perZone = appDemandPerZoneOf(apps, groups.length);
+  const short = RESOURCES.filter((r) => !shortInAll.includes(r) && perZone[r] > smallest.max * (node[r].amount - perNode[r]));
+  return short.map((r) => {
+    const f = FORMAT[r];
+    // Each zone as large as the smallest must be: the pool's max at the next multiple of the zones that gives it.
+    const suggested = Math.ceil(perZone[r] / (node[r].amount - perNode[r])) * groups.length;
+    return new SpecProblem(
+      { cluster: cluster.name },
+      'nodePool.max',
+      cluster.nodePool.max,
+      `splits over the zones' node groups as ${sharesOf(groups, 'max')}, and zone ${smallest.zone} cannot hold its share: every app keeps at least ` +
+        `floor(scaling.min / ${groups.length}) replicas in each zone (the zone spread is hard), ${f(perZone[r])} in all, more than its ${smallest.max} ` +
+        `node${smallest.max === 1 ? '' : 's'} of ${node[r].type} give (${f(node[r].amount)} each, less ${f(perNode[r])} for the DaemonSets); ` +
+        `a replica that must go there stays Pending while other zones have room; raise nodePool.max to ${suggested} (a multiple of ${groups.length}: each zone the same), or use larger instance types`,
     );
   });
 }

@@ -38,7 +38,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every 
   });
 
   test('GuardDuty watches EKS audit logs, S3 and runtime, with its agent a pinned add-on and its endpoint in the Terraform', () => {
-    const features = Object.values(json.resource.aws_guardduty_detector_feature) as Json[];
+    const features = (Object.values(json.resource.aws_guardduty_detector_feature) as Json[]).filter((f) => f.provider === undefined);
     expect(features.map((f) => [f.name, f.status]).sort()).toEqual([
       ['EKS_AUDIT_LOGS', 'ENABLED'],
       ['RUNTIME_MONITORING', 'ENABLED'],
@@ -55,6 +55,16 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every 
       security_group_ids: ['${aws_security_group.guardduty_endpoint_sg.id}'],
     });
     expect(json.resource.aws_security_group.guardduty_endpoint_sg.egress).toEqual([]);
+  });
+
+  test("GuardDuty watches the offsite backups' region too, S3 protection on, and its findings go to the home region's default bus", () => {
+    const offsite = Object.entries(json.resource.aws_guardduty_detector as Json).filter(([, d]) => d.provider === 'aws.offsite');
+    expect(offsite).toHaveLength(1);
+    const features = (Object.values(json.resource.aws_guardduty_detector_feature) as Json[]).filter((f) => f.provider === 'aws.offsite');
+    expect(features.map((f) => [f.name, f.status, f.detector_id])).toEqual([['S3_DATA_EVENTS', 'ENABLED', `\${aws_guardduty_detector.${offsite[0][0]}.id}`]]);
+    const account = '${data.aws_caller_identity.Account.account_id}';
+    const targets = (Object.values(json.resource.aws_cloudwatch_event_target) as Json[]).filter((t) => t.provider === 'aws.offsite');
+    expect(targets.map((t) => t.arn)).toEqual([`arn:aws:events:${cluster.region}:${account}:event-bus/default`]);
   });
 
   test('the GuardDuty agent add-on waits for Runtime Monitoring, without which it does not work', () => {
@@ -87,7 +97,29 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every 
 });
 
 /** Each guardrail rule fails when the property it guards is broken. */
+const forwardRole = (r: Json): Json => r.aws_iam_role.guardduty_offsite_forward_role;
 const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
+  ['GuardDuty offsite: no detector', broken((r) => delete r.aws_guardduty_detector.guardduty_offsite), 'GuardDuty in eu-west-1: there is no enabled detector'],
+  [
+    'GuardDuty offsite: S3 protection off',
+    broken((r) => (r.aws_guardduty_detector_feature.guardduty_offsite_s3_protection.status = 'DISABLED')),
+    'GuardDuty in eu-west-1: S3 protection (S3_DATA_EVENTS) is not enabled',
+  ],
+  [
+    'GuardDuty offsite: findings not forwarded',
+    broken((r) => delete r.aws_cloudwatch_event_target.guardduty_offsite_findings_home),
+    'GuardDuty in eu-west-1: no EventBridge rule sends its findings from MEDIUM severity up',
+  ],
+  [
+    'GuardDuty offsite: the forwarding role trusted for any rule',
+    broken((r) => editJson(forwardRole(r), 'assume_role_policy', (doc) => delete doc.Statement[0].Condition)),
+    'may be assumed by more than EventBridge for that rule',
+  ],
+  [
+    'GuardDuty offsite: the forwarding role may put events anywhere',
+    broken((r) => editJson(r.aws_iam_role_policy.guardduty_offsite_forward_policy, 'policy', (doc) => (doc.Statement[0].Resource = '*'))),
+    'may do more than events:PutEvents on',
+  ],
   ['GuardDuty.1: no detector', broken((r) => delete r.aws_guardduty_detector), 'GuardDuty: [GuardDuty.1] there is no enabled detector'],
   [
     'GuardDuty: the detector switched off',

@@ -38,6 +38,7 @@ import { Network } from './network';
 import { NodeGroup } from './node-group';
 import { useStateBackend } from './state-backend';
 import { GUARDDUTY_AGENT_ADDON, ThreatDetection } from './threat-detection';
+import { OffsiteThreatDetection } from './offsite-threat-detection';
 
 /** The alias of the second AWS provider, the one of the offsite region. */
 export const OFFSITE_PROVIDER_ALIAS = 'offsite';
@@ -149,6 +150,13 @@ export class CloudStack extends TerraformStack {
       adminRoleArns: cluster.access.platformAdmins.map((person) => cluster.access.people[person].iamRoleArn),
     });
     new CloudAlerts(this, 'CloudAlerts', { clusterName: cluster.name, accountId, emails: cluster.alerting?.email.to ?? [], nearBackups: vault.near });
+    new OffsiteThreatDetection(this, 'OffsiteThreatDetection', {
+      clusterName: cluster.name,
+      region: cluster.region,
+      offsiteRegion: cluster.offsiteRegion,
+      accountId,
+      offsiteProvider: offsite,
+    });
     if (cluster.costBudget)
       new CostBudget(this, 'CostBudget', { clusterName: cluster.name, monthlyUsd: cluster.costBudget.monthlyUsd, emails: cluster.alerting?.email.to ?? [] });
 

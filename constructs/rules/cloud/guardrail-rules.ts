@@ -8,7 +8,8 @@ import { managedPolicyArn } from '../../cloud/iam-policy';
 import { trustsOnlyPodIdentityOf } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
 import { AGENT_MANAGEMENT, GUARDDUTY_AGENT_ADDON, GUARDDUTY_FEATURES, guardDutyDataServiceOf } from '../../cloud/threat-detection';
-import { addressBy, asList, first, parsePolicy, ref, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import { addressBy, asList, first, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import { offsiteThreatProblems } from './offsite-threat-rules';
 
 /* The account guardrails of the cluster's stack, read from its Terraform JSON: GuardDuty, the account's S3
    Block Public Access, EBS encryption by default, VPC flow logs, the CloudTrail trail, and the VPC CNI's
@@ -18,6 +19,7 @@ import { addressBy, asList, first, parsePolicy, ref, resourcesOf, settingsOf, ty
 export function guardrailProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   return [
     ...guardDutyProblems(json, cluster),
+    ...offsiteThreatProblems(json, cluster),
     ...accountProblems(json),
     ...flowLogProblems(json, cluster),
     ...trailProblems(json, cluster),
@@ -29,7 +31,8 @@ export function guardrailProblems(json: TerraformJson, cluster: CloudCluster): s
 export function guardDutyProblems(json: TerraformJson, cluster: CloudCluster): string[] {
   const problems: string[] = [];
   const say = (problem: string) => problems.push(`GuardDuty: ${problem}`);
-  const detectors = resourcesOf(json, 'aws_guardduty_detector');
+  // The home region's detector; the offsite region's has rules of its own (offsite-threat-rules.ts).
+  const detectors = resourcesOf(json, 'aws_guardduty_detector').filter(([, d]) => regionOf(json, d.provider) === cluster.region);
   if (detectors.length !== 1 || detectors[0][1].enable === false) return ['GuardDuty: [GuardDuty.1] there is no enabled detector'];
   const detectorId = ref('aws_guardduty_detector', detectors[0][0], 'id');
   const features = resourcesOf(json, 'aws_guardduty_detector_feature')

@@ -58,7 +58,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every 
   });
 
   test("GuardDuty watches the offsite backups' region too, S3 protection on, and its findings go to the home region's default bus", () => {
-    const offsite = Object.entries(json.resource.aws_guardduty_detector as Json).filter(([, d]) => d.provider === 'aws.offsite');
+    const offsite = (Object.entries(json.resource.aws_guardduty_detector) as [string, Json][]).filter(([, d]) => d.provider === 'aws.offsite');
     expect(offsite).toHaveLength(1);
     const features = (Object.values(json.resource.aws_guardduty_detector_feature) as Json[]).filter((f) => f.provider === 'aws.offsite');
     expect(features.map((f) => [f.name, f.status, f.detector_id])).toEqual([['S3_DATA_EVENTS', 'ENABLED', `\${aws_guardduty_detector.${offsite[0][0]}.id}`]]);

@@ -5,6 +5,8 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
 import { FIXED_DEPLOYMENT_FIELDS, RESTARTED_AT_ANNOTATION, restartAndScaleGuardRule } from '../constructs/access/restart-and-scale-guard';
+import { cronJobSuspendGuardRule, FIXED_CRONJOB_FIELDS } from '../constructs/access/cronjob-suspend-guard';
+import { OPERATOR_ROLE } from '../constructs/access/cluster-roles';
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/model/backup-job';
 import { appGroupOf, BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { SHARED_LISTENER } from '../constructs/model/gateway-layout';
@@ -49,18 +51,19 @@ function admits(rule: AdmissionRule, request: { object: Json; oldObject?: Json; 
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the guards are emitted as built', (env) => {
   const objects = fixtureObjectsOf(env);
-  test.each([serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule(), restartAndScaleGuardRule()].map((r) => [r.name, r] as const))(
-    '%s',
-    (name, rule) => {
-      const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name)!.spec as Json;
-      expect(policy.failurePolicy).toBe('Fail');
-      expect(policy.variables ?? []).toEqual(rule.variables ?? []);
-      expect(policy.matchConditions ?? []).toEqual(rule.matchConditions ?? []);
-      expect(policy.validations).toEqual(rule.validations);
-      expect(policy.matchConstraints.namespaceSelector?.matchLabels).toEqual(rule.namespaceLabels);
-      expect(objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === name)).toBeDefined();
-    },
-  );
+  test.each(
+    [serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule(), restartAndScaleGuardRule(), cronJobSuspendGuardRule()].map(
+      (r) => [r.name, r] as const,
+    ),
+  )('%s', (name, rule) => {
+    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name)!.spec as Json;
+    expect(policy.failurePolicy).toBe('Fail');
+    expect(policy.variables ?? []).toEqual(rule.variables ?? []);
+    expect(policy.matchConditions ?? []).toEqual(rule.matchConditions ?? []);
+    expect(policy.validations).toEqual(rule.validations);
+    expect(policy.matchConstraints.namespaceSelector?.matchLabels).toEqual(rule.namespaceLabels);
+    expect(objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === name)).toBeDefined();
+  });
 });
 
 describe('pods stay on their own app accounts', () => {
@@ -428,5 +431,55 @@ describe('people may only restart and scale a Deployment', () => {
       ),
     ).toBe(true);
     expect(by(user('ops-lead', [PLATFORM_ADMINS_GROUP, BREAK_GLASS_GROUP]), shop, release)).toBe(true);
+  });
+});
+
+describe('operators may only suspend and resume a CronJob', () => {
+  const rule = cronJobSuspendGuardRule();
+  const objects = fixtureObjectsOf('prod');
+  const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
+  const backup = byKind(objects, 'CronJob').find((c) => c.metadata.name === backupJobNameOf('shop', 'backup'))! as Json;
+  const user = (username: string, groups: string[]) => ({ operation: 'UPDATE', userInfo: { username, groups: [...groups, 'system:authenticated'] } });
+  const operator = user('ops-lead', [PLATFORM_ADMINS_GROUP]);
+  const flux = user('system:serviceaccount:flux-system:flux-apps', ['system:serviceaccounts', 'system:serviceaccounts:flux-system']);
+  const by = (request: Json, oldObject: Json, object: Json) =>
+    admits(rule, { object, oldObject, namespaceObject: namespaces.get(object.metadata.namespace)!, request });
+  const suspended = (c: Json, suspend = true) => edited(c, (copy) => (copy.spec.suspend = suspend));
+  const container = (c: Json) => c.spec.jobTemplate.spec.template.spec.containers[0];
+
+  test('it matches CronJobs in app namespaces, and operators may patch them', () => {
+    expect(rule.resources).toEqual([{ group: 'batch', version: 'v1', resources: ['cronjobs'] }]);
+    expect(rule.namespaceLabels).toEqual(APP_PART_OF_LABEL);
+    const role = byKind(objects, 'ClusterRole').find((r) => r.metadata.name === OPERATOR_ROLE)! as Json;
+    expect(role.rules).toContainEqual({ apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['patch'] });
+  });
+  test('`kubectl patch cronjob … {"spec":{"suspend":true}}` passes, and so does the resume', () => {
+    expect(backup.spec.suspend).toBeUndefined();
+    expect(by(operator, backup, suspended(backup))).toBe(true);
+    expect(by(operator, suspended(backup), suspended(backup, false))).toBe(true);
+  });
+  test.each<[string, (c: Json) => void]>([
+    ['a command of its own in the job template', (c) => (container(c).command = ['sh', '-c', 'cat /restic/secret/password'])],
+    ['another service account for its pods', (c) => (c.spec.jobTemplate.spec.template.spec.serviceAccountName = 'shop')],
+    ['another schedule', (c) => (c.spec.schedule = '* * * * *')],
+    ['concurrent runs', (c) => (c.spec.concurrencyPolicy = 'Allow')],
+    ['a label of the CronJob', (c) => (c.metadata.labels = { ...c.metadata.labels, x: 'y' })],
+    ['a finalizer', (c) => (c.metadata.finalizers = ['example.com/hold'])],
+    ...FIXED_CRONJOB_FIELDS.filter((f) => !['schedule', 'jobTemplate', 'concurrencyPolicy'].includes(f)).map((field): [string, (c: Json) => void] => [
+      `spec.${field}`,
+      (c: Json) => (c.spec[field] = field === 'timeZone' ? 'America/New_York' : 99),
+    ]),
+  ])('it refuses %s, with a suspend or without', (_what, edit) => {
+    expect(by(operator, backup, edited(backup, edit))).toBe(false);
+    expect(by(operator, backup, edited(suspended(backup), edit))).toBe(false);
+  });
+  test('it refuses a CronJob created by an operator; Flux and break-glass are not held back', () => {
+    expect(admits(rule, { object: backup, namespaceObject: namespaces.get(backup.metadata.namespace), request: { ...operator, operation: 'CREATE' } })).toBe(
+      false,
+    );
+    const changed = edited(backup, (c) => (c.spec.schedule = '0 3 * * *'));
+    expect(by(flux, backup, changed)).toBe(true);
+    expect(by(user('ops-lead', [PLATFORM_ADMINS_GROUP, BREAK_GLASS_GROUP]), backup, changed)).toBe(true);
+    expect(by(user('dev-shop', [appGroupOf('shop', 'developers')]), backup, changed)).toBe(true);
   });
 });

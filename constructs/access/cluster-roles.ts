@@ -70,6 +70,8 @@ const OPERATOR_RULES: readonly RbacRule[] = [
   { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], verbs: ['patch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
   { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'delete'] },
+  // Suspend and resume only: the cronjobs-suspend-only guard (cronjob-suspend-guard.ts) holds it to that.
+  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['patch'] },
 ];
 /**
  * `flux reconcile …`: the operators may patch Flux's objects in flux-system, and the flux-reconcile-only

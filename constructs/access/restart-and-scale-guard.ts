@@ -1,6 +1,7 @@
 import { appGroupOf, BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
 import { APP_PART_OF_LABEL } from '../model/naming';
 import type { AdmissionRule } from '../blocks/admission-policy';
+import { FIXED_METADATA, quote, sameOptional } from './unchanged-fields';
 
 export const RESTART_AND_SCALE_GUARD = 'deployments-restart-and-scale-only';
 /** What `kubectl rollout restart` sets (kubernetes/kubectl@v0.35.7 pkg/polymorphichelpers/objectrestarter.go, on the pod template). */
@@ -10,24 +11,9 @@ export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
  * IoK8sApiAppsV1DeploymentSpec), each of which must stay as it is.
  */
 export const FIXED_DEPLOYMENT_FIELDS = ['selector', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'] as const;
-/** The fields of an object's metadata that must stay as they are: what the pods get, and when the garbage collector deletes it. */
-const FIXED_METADATA: readonly [field: string, empty: string][] = [
-  ['labels', '{}'],
-  ['annotations', '{}'],
-  ['ownerReferences', '[]'],
-  ['finalizers', '[]'],
-];
-
-const quote = (s: string) => JSON.stringify(s);
 const MARK = '\u0000';
 /** The developer groups of every app: `webapps:<app>:developers`. */
 const [DEVELOPERS_PREFIX, DEVELOPERS_SUFFIX] = appGroupOf(MARK, 'developers').split(MARK);
-const sameOptional = (path: string, field: string, empty?: string) => {
-  const [now, before] = [`object.${path}`, `oldObject.${path}`];
-  return empty === undefined
-    ? `has(${now}.${field}) == has(${before}.${field}) && (!has(${now}.${field}) || ${now}.${field} == ${before}.${field})`
-    : `(has(${now}.${field}) ? ${now}.${field} : ${empty}) == (has(${before}.${field}) ? ${before}.${field} : ${empty})`;
-};
 
 /**
  * People restart and scale an app's Deployment, and nothing more: their `patch` on Deployments

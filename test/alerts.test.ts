@@ -11,7 +11,7 @@ import { namespaceOf } from '../constructs/model/naming';
 import { ELASTALERT_ES_ROLE } from '../constructs/logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET } from '../constructs/alerts/elastalert-secrets';
 import { CHAT_WEBHOOK_ENV, CHAT_WEBHOOK_OPTION } from '../constructs/alerts/receivers';
-import { ruleFilesOf, type RuleFile } from '../constructs/alerts/render';
+import { LATE_LINES, ruleFilesOf, type RuleFile } from '../constructs/alerts/render';
 import { ALERT_RULES_LABEL, alertRuleFilesIn, ruleConfigMapsOf, RULE_SHARD_TARGET_BYTES } from '../constructs/alerts/rule-config-maps';
 import { MAX_DATA_BYTES } from '../constructs/rules/object-size-rules';
 import { missingRequiredFields, REQUIRED_BY_TYPE } from '../constructs/alerts/required-fields';
@@ -185,6 +185,30 @@ describe("the cluster's room and the platform's pods", () => {
     expect(platformRules([]).find((r) => r.id === 'platform-crash-loop')!.filter).toEqual([
       { terms: { [EVENT_FIELDS.reason]: ['BackOff', 'CrashLoopBackOff'] } },
     ]);
+  });
+
+  test('one pod that waits five minutes for room fires, one that gets a node sooner does not', () => {
+    // cluster-autoscaler's recorder lets one NotTriggerScaleUp through per pod, then one per 5 minutes
+    // (cluster-autoscaler-1.33.0 utils/kubernetes/factory.go: defaultBurstSize 1, defaultQPS 1/300), unless
+    // --record-duplicated-events is set, which our values leave off.
+    const extraArgs = (new ClusterAutoscalerAddOn().values({ cluster, apps: appsOf(cluster) }) as Json).extraArgs ?? {};
+    expect(extraArgs['record-duplicated-events']).toBeUndefined();
+    const rule = rendered['platform-pods-without-room'];
+    const eventsOfOnePodWaiting = (minutes: number) => Array.from({ length: Math.floor(minutes / 5) + 1 }, (_, i) => i * 5);
+    // A frequency rule fires once num_events documents of one query key fall within its timeframe.
+    const fires = (times: number[]) => times.some((t) => times.filter((u) => u >= t && u < t + rule.timeframe.minutes).length >= rule.num_events);
+    expect(fires(eventsOfOnePodWaiting(4))).toBe(false);
+    expect(fires(eventsOfOnePodWaiting(5))).toBe(true);
+    expect(rule.query_key).toBe(EVENT_FIELDS.namespace);
+  });
+
+  test('the rare-line rules look back for lines that arrive late, and "nothing succeeded" counts from the lines, not from a restart', () => {
+    for (const [id, rule] of Object.entries(rendered)) {
+      if (rule.type === 'any') expect([id, rule.buffer_time]).toEqual([id, LATE_LINES]);
+      if (rule.type === 'flatline') expect([id, rule.scan_entire_timeframe, rule.buffer_time]).toEqual([id, true, rule.timeframe]);
+      if (rule.type === 'frequency' || rule.type === 'spike') expect([id, rule.buffer_time]).toEqual([id, undefined]);
+    }
+    expect(Object.values(rendered).some((r) => r.type === 'flatline')).toBe(true);
   });
 
   test('the autoscaler rule reads the status ConfigMap where the add-on records its failures', () => {

@@ -25,6 +25,8 @@ import { expectedRetryWindowSeconds, RETRY } from '../constructs/platform/fluent
 import { schemaProblems } from '../constructs/schemas/schema-validation';
 import type { KubeObject } from '../constructs/model/kube-object';
 import { esPatternsOverlap, esSimpleMatch } from './es-patterns';
+import { ELASTALERT_WRITEBACK_INDEX } from '../constructs/logging/elastalert-access';
+import { ELASTALERT_INDEX_TEMPLATE } from '../constructs/logging/elastalert-indices';
 import { FIXTURE_APPS, FIXTURE_CLUSTERS, realObjectsOf, realOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -218,8 +220,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
     }
   });
 
-  test('every index template types the contract fields and keeps rejected documents in the failure store', () => {
-    const templates = sent.filter((s) => s.path.startsWith('_index_template/')).map((s) => s.body);
+  test('every log index template types the contract fields and keeps rejected documents in the failure store', () => {
+    const templates = sent.filter((s) => s.path.startsWith('_index_template/') && s.body.data_stream).map((s) => s.body);
     expect(templates.length).toBeGreaterThan(0);
     for (const t of templates) {
       expect(t.template.data_stream_options).toEqual({ failure_store: { enabled: true } });
@@ -229,6 +231,22 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
     expect(sent.findIndex((s) => s.path === '_component_template/webapps-logs@mappings')).toBeLessThan(
       sent.findIndex((s) => s.path.startsWith('_index_template/')),
     );
+  });
+
+  test("ElastAlert2's writeback indices get the env's replicas, and no log stream template reaches them", () => {
+    // The five indices elastalert-create-index makes (jertel/elastalert2 2.26.0 elastalert/create_index.py), with no settings of their own.
+    const writeback = ['', '_status', '_silence', '_error', '_past'].map((suffix) => `${ELASTALERT_WRITEBACK_INDEX}${suffix}`);
+    const templates = sent.filter((s) => s.path.startsWith('_index_template/'));
+    const matching = (index: string) => templates.filter((t) => t.body.index_patterns.some((p: string) => esSimpleMatch(p, index))).map((t) => t.path);
+    for (const index of writeback) {
+      expect([index, matching(index)]).toEqual([index, [`_index_template/${ELASTALERT_INDEX_TEMPLATE}`]]);
+    }
+    const template = templates.find((t) => t.path === `_index_template/${ELASTALERT_INDEX_TEMPLATE}`)!.body;
+    expect(template.data_stream).toBeUndefined();
+    expect(template.template.settings['index.number_of_replicas']).toBe(LOG_REPLICAS[cluster.env]);
+    // Its patterns match no log stream.
+    for (const stream of [containerLogStreamOf('shop'), gatewayAccessStreamOf('shop'), EVENTS_STREAM])
+      expect(matching(stream)).not.toContain(`_index_template/${ELASTALERT_INDEX_TEMPLATE}`);
   });
 
   test('every app has a Kibana data view over its own logs and requests', () => {

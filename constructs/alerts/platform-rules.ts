@@ -40,14 +40,15 @@ export const CHUNK_DROPPED_PATTERN = '*cannot be retried*';
  */
 export const NO_ROOM_REASON = 'NotTriggerScaleUp';
 /**
- * A pod that waits about a minute: the autoscaler looks every 10 s (--scan-interval) and records the event
- * again each time; client-go's recorder turns each repeat into an update of the same Event (its count),
- * 25 at once and then one per 5 minutes per pod (tools/record/events_cache.go, defaultSpamBurst and
- * defaultSpamQPS), and Fluent Bit ships every update (MODIFIED, like ADDED: plugins/in_kubernetes_events/
- * kubernetes_events.c, v3.1.0), as its events input keeps no DB (constructs/platform/fluent-bit.ts). A pod
- * that waits one look only never fires.
+ * A pod that waits five minutes, or two pods of a namespace at once. The autoscaler looks every 10 s
+ * (--scan-interval) and records the event each time, but its own recorder lets one event through per
+ * reason and pod, then one per 5 minutes (cluster-autoscaler-1.33.0 utils/kubernetes/factory.go:
+ * defaultBurstSize 1, defaultQPS 1/300, keyed by reason and involved object; --record-duplicated-events is
+ * off by default, config/flags/flags.go, and our chart values leave it so): in any 10 minutes one waiting pod
+ * makes two documents at most. Fluent Bit ships each (a repeat is an update of the Event, MODIFIED, shipped
+ * like ADDED: plugins/in_kubernetes_events/kubernetes_events.c, v3.1.0).
  */
-export const NO_ROOM = { count: 6, minutes: 10 } as const;
+export const NO_ROOM = { count: 2, minutes: 10 } as const;
 /**
  * Where cluster-autoscaler records what it fails at: Warning events on its status ConfigMap, in the
  * namespace it runs in (the chart passes --namespace=<release namespace> for AWS; --status-config-map-name

@@ -7,6 +7,25 @@ import { receiversOf, type Receivers } from './receivers';
 import { missingRequiredFields } from './required-fields';
 import type { AlertRule } from './rule';
 
+/*
+ * How far back each run looks, read in jertel/elastalert2 2.26.0 (elastalert/elastalert.py):
+ * - A run queries from `buffer_time` ago (default 15 minutes) or from the end of the last run, whichever
+ *   is later (set_starttime); documents it saw are skipped by id while they are younger than buffer_time
+ *   (remove_duplicate_events, remove_old_events). A line that reaches Elasticsearch later than that (Fluent
+ *   Bit holds lines while Elasticsearch is down, and sends its backlog chunk by chunk) is never looked at.
+ *   The `any` rules watch for rare lines that matter late too (a failed backup, a failed setup, a Warning
+ *   event): they look back LATE_LINES. The bursts and spikes keep the default: a late burst is news no more.
+ * - A flatline rule's memory (which documents it saw, since when it counts) is its rule object's, in
+ *   memory, made afresh when ElastAlert2 starts or the rule file changes (init_rule keeps only a few
+ *   fields); on a restart it resumes from its last run, not from a timeframe ago, so it knew of no success
+ *   line and waited a whole timeframe before it could alert: "no successful backup" a day late after each
+ *   restart. With `scan_entire_timeframe` every run queries the whole timeframe (set_starttime), and with
+ *   `buffer_time` as long, what it saw stays known for as long (ruletypes.rst, "scan_entire_timeframe",
+ *   recommends it for flatline rules across restarts). Only where no line at all is in the timeframe does
+ *   it still count from its start (FlatlineRule.garbage_collect).
+ */
+export const LATE_LINES = { hours: 3 } as const;
+
 /** The options that only one rule type has, in ElastAlert2's names. */
 function typeOptions(rule: AlertRule): Record<string, unknown> {
   switch (rule.type) {
@@ -21,9 +40,9 @@ function typeOptions(rule: AlertRule): Record<string, unknown> {
         ...(rule.useCountQuery ? { use_count_query: true } : {}),
       };
     case 'flatline':
-      return { threshold: rule.threshold, timeframe: rule.timeframe };
+      return { threshold: rule.threshold, timeframe: rule.timeframe, scan_entire_timeframe: true, buffer_time: rule.timeframe };
     case 'any':
-      return {};
+      return { buffer_time: LATE_LINES };
   }
 }
 

@@ -10,6 +10,7 @@ import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { dataViewRequestsOf } from './data-views';
 import { esUserSecretOf, SETUP_ES_USER } from './elasticsearch-users';
 import { retentionRequestsOf, type EsRequest } from './log-retention';
+import { elastalertIndexTemplateOf } from './elastalert-indices';
 
 export const SETUP_IMAGE = 'docker.io/curlimages/curl:8.16.0';
 /** The ConfigMap of requests and the hourly CronJob. */
@@ -62,7 +63,12 @@ export interface SetupRequest extends EsRequest {
 export function setupRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): SetupRequest[] {
   const numbered = (prefix: string, i: number) => `${prefix}-${String(i).padStart(2, '0')}.json`;
   return [
-    ...retentionRequestsOf(env, apps).map((r, i) => ({ ...r, method: 'PUT' as const, target: 'es' as const, file: numbered('es', i) })),
+    ...[...retentionRequestsOf(env, apps), elastalertIndexTemplateOf(env)].map((r, i) => ({
+      ...r,
+      method: 'PUT' as const,
+      target: 'es' as const,
+      file: numbered('es', i),
+    })),
     ...dataViewRequestsOf(apps).map((r, i) => ({ ...r, method: 'POST' as const, target: 'kibana' as const, file: numbered('kibana', i) })),
   ];
 }

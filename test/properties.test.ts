@@ -128,11 +128,17 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))("cluster %s: Kibana's ro
     const guard = guardOf(objects)!.spec as Json;
     expect(guard.oidc ?? guard.basicAuth).toBeDefined();
     const { targetRefs: _kibana, ...login } = guard;
-    // The same login as each internal app's, where the cluster runs any (the fixture clusters do: test/fixtures/specs).
+    // The same sign-in and staff networks as each internal app's, where the cluster runs any (the fixture clusters do:
+    // test/fixtures/specs); an app may also ask for groups (its jwt, cookie name and claim: test/login.test.ts).
     const internal = Object.keys(cluster.apps).filter((name) => APPS.find((a) => a.name === name)?.exposure === 'internal');
+    const signIn = (l: Json) => ({
+      oidc: l.oidc && { ...l.oidc, redirectURL: undefined, cookieNames: undefined },
+      basicAuth: l.basicAuth,
+      cidrs: (l.authorization?.rules ?? []).map((r: Json) => r.principal.clientCIDRs),
+    });
     for (const app of internal) {
       const { targetRefs: _app, ...appLogin } = byKind(objects, 'SecurityPolicy').find((p) => p.metadata.namespace === namespaceOf(app))!.spec as Json;
-      expect({ ...login, oidc: { ...login.oidc, redirectURL: undefined } }).toEqual({ ...appLogin, oidc: { ...appLogin.oidc, redirectURL: undefined } });
+      expect(signIn(login)).toEqual(signIn(appLogin));
     }
     expect(guard.authorization.rules[0].principal.clientCIDRs).toEqual(cluster.internalAccess.allowedCidrs);
   });

@@ -12,7 +12,16 @@ export const prod: ClusterSpec = {
   kubernetesVersion: '1.35',
   nodePool: { instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', min: 3, max: 9, diskGiB: 80 },
   internalAccess: {
-    oidc: { issuer: 'https://login.example.com/realms/staff', clientId: 'prod-gateway', clientSecret: 'oidc-client' },
+    oidc: {
+      issuer: 'https://login.example.com/realms/staff',
+      clientId: 'prod-gateway',
+      clientSecret: 'oidc-client',
+      // Placeholder: jwks_uri of the issuer's /.well-known/openid-configuration. The proxies check the ID token's
+      // groups with these keys (docs/access.md, "Who may reach an internal app").
+      jwksUri: 'https://login.example.com/realms/staff/protocol/openid-connect/certs',
+      // The IdP group of the platform admins: let into every internal app.
+      adminGroups: ['platform-admins'],
+    },
     allowedCidrs: ['203.0.113.0/24'],
   },
   acme: { server: LETSENCRYPT_PRODUCTION, email: 'ops@example.com' },
@@ -36,6 +45,8 @@ export const prod: ClusterSpec = {
     apps: {
       shop: { developers: ['dev-shop'], viewers: ['agency-web'] },
       'legacy-site': { developers: ['agency-web'] },
+      // Internal: who may pass its login, by IdP group (besides internalAccess.oidc.adminGroups).
+      backoffice: { loginGroups: ['backoffice-staff'] },
     },
   },
   apps: {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { labelsOf, namespaceOf, SERVICE_PORT, serviceOf } from '../model/naming';
 import type { AppChartInput, AppClusterView } from '../model/app-chart-input';
 import type { GatewayPlacements } from '../model/gateway-layout';
+import { loginGroupsOf } from '../model/gateway-login';
 import type { ResolvedApp } from '../model/resolve';
 import { AppAccess } from './app-access';
 import { AppSecrets } from './app-secrets';
@@ -47,5 +48,5 @@ export const appRouteProps = (app: ResolvedApp, cluster: AppClusterView, gateway
   backend: { service: serviceOf(app.name), port: SERVICE_PORT },
   edge: app.edge,
   gateways,
-  ...(app.exposure === 'internal' ? { login: { cluster } } : {}),
+  ...(app.exposure === 'internal' ? { login: { cluster, groups: loginGroupsOf(cluster, app.name) } } : {}),
 });

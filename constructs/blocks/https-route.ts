@@ -21,7 +21,7 @@ export interface HttpsRouteProps {
   /** Where the cluster serves each host (model/gateway-layout.ts). */
   readonly gateways: GatewayPlacements;
   /** Set for what only staff may reach: the staff login of internal apps, on each of its hosts. */
-  readonly login?: { readonly cluster: LoginPolicyProps['cluster'] };
+  readonly login?: { readonly cluster: LoginPolicyProps['cluster']; readonly groups?: LoginPolicyProps['groups'] };
 }
 
 /** The listeners a route attaches to for its hosts, each once: a shared listener serves several of them. */
@@ -122,6 +122,6 @@ export class HttpsRoute extends Construct {
         },
       },
     });
-    if (props.login) new LoginPolicy(this, 'Login', { route: name, namespace, labels, cluster: props.login.cluster });
+    if (props.login) new LoginPolicy(this, 'Login', { route: name, namespace, labels, ...props.login });
   }
 }

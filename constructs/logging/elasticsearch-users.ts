@@ -1,7 +1,7 @@
 import { ELASTALERT_ES_ROLE, ELASTALERT_ES_USER } from './elastalert-access';
 import type { EsRole } from './es-role';
 import { appLogsRoleFor, appLogsRoleOf, kibanaPasswordSecretOf, kibanaUsersOf } from './kibana-access';
-import type { AccessSpec } from '../model/access-spec';
+import { APP_ACCESS_LEVELS, type AccessSpec } from '../model/access-spec';
 import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, ELASTICSEARCH, EVENTS_STREAM } from '../model/log-contract';
 
 /** An Elasticsearch role as roles.yml declares it. */
@@ -64,7 +64,9 @@ export interface EsUser {
 /** Every role the cluster's Elasticsearch defines: the components' and one per app with people. */
 export function esRolesOf(access: AccessSpec): Record<string, EsRole> {
   const roles: Record<string, EsRole> = Object.fromEntries(ES_SERVICE_USERS.map((u) => [u.role, u.privileges]));
-  for (const app of Object.keys(access.apps ?? {}).sort()) roles[appLogsRoleOf(app)] = appLogsRoleFor(app);
+  // An entry with only `loginGroups` (who may pass an internal app's login) names nobody to read its logs.
+  const withPeople = Object.entries(access.apps ?? {}).filter(([, levels]) => APP_ACCESS_LEVELS.some((level) => (levels[level] ?? []).length > 0));
+  for (const app of withPeople.map(([name]) => name).sort()) roles[appLogsRoleOf(app)] = appLogsRoleFor(app);
   return roles;
 }
 

@@ -15,7 +15,17 @@ export interface AppAccessSpec {
   readonly viewers?: readonly string[];
   /** Developers may also exec into and port-forward to the app's pods in prod (always allowed in staging). @default false */
   readonly execInProd?: boolean;
+  /**
+   * An internal app behind the OIDC login: the IdP groups (the ID token's `internalAccess.oidc.groupsClaim`)
+   * whose members the Gateway lets through to it, besides `internalAccess.oidc.adminGroups`. Everyone else who
+   * signs in gets 403. `'any-signed-in'` lets every person the IdP signs in reach it (say so only on purpose).
+   * Required for each internal app of a cluster with an OIDC login; refused with basic auth, which knows no groups.
+   */
+  readonly loginGroups?: readonly string[] | typeof ANY_SIGNED_IN;
 }
+
+/** `loginGroups` of an internal app that every person the IdP signs in may reach. */
+export const ANY_SIGNED_IN = 'any-signed-in';
 
 /**
  * Kubernetes cluster-admin, for emergencies only (docs/break-glass.md). The binding always exists; this

@@ -24,6 +24,17 @@ export interface InternalAccessSpec {
     readonly clientId: string;
     /** The client secret's name in the store, under `webapps/<env>/platform/`. */
     readonly clientSecret: string;
+    /**
+     * Where the Gateway's proxies fetch the issuer's signing keys: `jwks_uri` of its discovery document
+     * (`<issuer>/.well-known/openid-configuration`), an https:// URL on port 443. Required once any app lists
+     * `access.apps.<app>.loginGroups` or `adminGroups` is set: the proxies check the ID token with these keys
+     * before they read its groups. @default unset (no group check)
+     */
+    readonly jwksUri?: string;
+    /** The ID token claim that lists the person's groups, a JSON array of strings; a dot reaches into an object (`realm.groups`). @default 'groups' */
+    readonly groupsClaim?: string;
+    /** IdP groups let into every internal app whatever its `loginGroups` say: the platform admins' group(s). @default [] */
+    readonly adminGroups?: readonly string[];
   };
   /** Fallback when there is no OIDC provider: an htpasswd secret's name in the store, under `webapps/<env>/platform/`. */
   readonly basicAuthSecret?: string;

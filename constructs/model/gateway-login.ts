@@ -1,3 +1,5 @@
+import { ANY_SIGNED_IN, type AppAccessSpec } from './access-spec';
+import type { InternalAccessSpec } from './cluster-spec';
 /*
  * The paths Envoy Gateway's OIDC login answers itself, and the callback each host gets. Read at
  * envoyproxy/gateway@v1.5.1 (Envoy v1.35.3, api/v1alpha1/shared_types.go DefaultEnvoyProxyImage):
@@ -29,3 +31,84 @@ export const DEFAULT_OIDC_LOGOUT_PATH = '/logout';
 
 /** Where the IdP sends the browser back after the login on `host`: the SecurityPolicy's redirectURL, else that host's own callback. */
 export const oidcCallbackOf = (oidc: { readonly redirectURL?: string }, host: string): string => oidc.redirectURL ?? `https://${host}${OIDC_CALLBACK_PATH}`;
+
+/*
+ * Who may pass the login: the groups in the ID token, checked at the Gateway. Read at envoyproxy/gateway@v1.5.1
+ * (Envoy v1.35.3):
+ * - api/v1alpha1/oidc_types.go: the oauth2 filter keeps the ID token in a cookie named `IdToken-<suffix>`;
+ *   internal/gatewayapi/securitypolicy.go buildOIDC makes the suffix from the policy's UID (utils.Digest32),
+ *   which git does not know and a re-created policy changes, so `cookieNames.idToken` names it here
+ *   (internal/xds/translator/oidc.go applies CookieNameOverrides.IDToken to the filter's cookie_names).
+ * - Envoy v1.35 stores the token cookies encrypted with the HMAC secret (envoyproxy/envoy#39059); the oauth2
+ *   filter decrypts them into the request's Cookie header before anything else runs (decodeHeaders,
+ *   decryptAndUpdateOAuthTokenCookies), and keeps the ID and access token cookies on the request (#40228
+ *   removes only its flow cookies). So a JWT provider of the same SecurityPolicy reads the plain ID token;
+ *   one on a route without this OIDC login would see ciphertext (envoyproxy/gateway#6816; v1.6 adds
+ *   `disableTokenEncryption` for that case, which v1.5.1 does not have and we do not need).
+ * - internal/xds/translator/httpfilters.go newOrderedHTTPFilter: oauth2 (order 6) runs before jwt_authn (7),
+ *   and RBAC, which enforces `authorization`, runs last of the three (301). On the very first request, with
+ *   no login cookies, the oauth2 filter redirects to the IdP and stops the chain: jwt_authn and RBAC never
+ *   see it. Its callback and logout paths it answers itself. Every later request carries the cookies.
+ * - api/v1alpha1/jwt_types.go and internal/xds/translator/jwt.go: `extractFrom.cookies` becomes the provider's
+ *   from_cookies (no header or query default then); `remoteJWKS.uri` becomes a cluster of its own built from
+ *   the URI's host and port (url2Cluster), TLS against the proxy's system trust bundle, which the proxies,
+ *   not the controller, call: their egress must reach that host. The provider's name is the key of its
+ *   payload in the dynamic metadata (payload_in_metadata). `optional` unset: a missing or invalid token is a 401.
+ *   internal/gatewayapi/securitypolicy.go validateJWTProvider: the name must be a qualified name, unique.
+ * - api/v1alpha1/authorization_types.go and internal/xds/translator/authorization.go buildRBACPerRoute: a rule's
+ *   principal ANDs its kinds (clientCIDRs AND jwt); a claim's values are ORed; `valueType: StringArray`
+ *   matches when any element of the claim's array equals one of them (ListMatcher one_of), a string claim
+ *   never matches then. A dot in a claim name walks into nested objects. At most 16 values per claim
+ *   (kubebuilder MaxItems). Unmatched requests get `defaultAction`, Deny unless set. The principal's
+ *   `jwt.provider` must name a provider of the same SecurityPolicy.
+ * - internal/gatewayapi/securitypolicy.go validateSecurityPolicy refuses OIDC with JWT only with
+ *   `passThroughAuthHeader` and no header extractor; OIDC, JWT and authorization otherwise combine in one
+ *   policy, each translated on its own (translateSecurityPolicyForRoute).
+ * - The ID token's lifetime (envoyproxy/envoy source/extensions/filters/http/oauth2/filter.cc, read on main:
+ *   the v1.35.3 tag is too large to fetch here): the IdToken cookie's Max-Age is the token's own `exp`, and
+ *   the login's HMAC covers the ID token, so when the cookie lapses the browser goes through the IdP again
+ *   (silently while the IdP session lasts) rather than showing jwt_authn an expired token.
+ * Envoy v1.35 source read through envoyproxy/envoy#39059, #40228 and the filter on main, as above; the
+ * Envoy Gateway files at the tag itself.
+ */
+
+/** The name of the ID token cookie of every OIDC login, which the JWT provider reads (cookieNames.idToken). */
+export const ID_TOKEN_COOKIE = 'IdToken-staff-login';
+/** The JWT provider of a login that checks groups: the key of the token's claims in the proxies' metadata. */
+export const LOGIN_JWT_PROVIDER = 'staff-idp';
+/** The claim that lists a person's groups where the cluster names none. */
+export const DEFAULT_GROUPS_CLAIM = 'groups';
+/** Envoy Gateway v1.5.1 takes at most 16 values per JWT claim in an authorization rule (authorization_types.go). */
+export const MAX_LOGIN_GROUPS = 16;
+
+/** Who may pass one internal app's OIDC login: the IdP groups (admins' first), or every person the IdP signs in. */
+export type LoginGroups = readonly string[] | typeof ANY_SIGNED_IN;
+
+/**
+ * The groups let through the login of `app` in a cluster with OIDC: the admins' groups and the app's own,
+ * each once; `'any-signed-in'` where the app says so, or says nothing and no admin group is set (the
+ * platform endpoints, and what validation refuses for apps); unset for basic auth, which has no groups.
+ */
+export function loginGroupsOf(
+  cluster: { readonly internalAccess: Pick<InternalAccessSpec, 'oidc'>; readonly access: { readonly apps?: Readonly<Record<string, AppAccessSpec>> } },
+  app: string | undefined,
+): LoginGroups | undefined {
+  const oidc = cluster.internalAccess.oidc;
+  if (!oidc) return undefined;
+  const own = app === undefined ? undefined : cluster.access.apps?.[app]?.loginGroups;
+  if (own === ANY_SIGNED_IN || own === undefined) return ANY_SIGNED_IN;
+  return [...new Set([...(oidc.adminGroups ?? []), ...own])];
+}
+
+/**
+ * The host whose JWKS the proxies fetch: the cluster's `internalAccess.oidc.jwksUri`, while some internal app
+ * it runs lets only some groups in (else no SecurityPolicy has a JWT provider and nothing calls it).
+ */
+export function jwksHostOf(
+  cluster: Parameters<typeof loginGroupsOf>[0],
+  apps: readonly { readonly name: string; readonly exposure: 'public' | 'internal' }[],
+): string | undefined {
+  const uri = cluster.internalAccess.oidc?.jwksUri;
+  if (uri === undefined || !apps.some((a) => a.exposure === 'internal' && Array.isArray(loginGroupsOf(cluster, a.name)))) return undefined;
+  return URL.canParse(uri) ? new URL(uri).hostname : uri;
+}

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SHARED_LISTENER } from '../model/gateway-layout';
 import { APP_PART_OF_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
+import { jwksHostOf } from '../model/gateway-login';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
 import { topologySpreadOf } from '../model/topology-spread';
@@ -46,20 +47,27 @@ const httpsListener = (name: string, hostname: string, secret: string, namespace
  * Each workload's own egress (envoyproxy/gateway@v1.5.1). With an OIDC login, the controller fetches the
  * issuer's discovery document (internal/gatewayapi/securitypolicy.go fetchEndpointsFromIssuer, for the
  * token and authorization endpoints) and the proxies call the token endpoint the oauth2 filter names
- * (internal/xds/translator/oidc.go createOAuth2TokenEndpointCluster); no JWKS is fetched, as no
- * SecurityPolicy has `jwt`. Basic auth calls nothing, so without OIDC neither reaches the internet.
+ * (internal/xds/translator/oidc.go createOAuth2TokenEndpointCluster). Where a login checks groups, its
+ * SecurityPolicy's JWT provider has `remoteJWKS`, which the proxies fetch themselves from the URI's host
+ * and port (internal/xds/translator/jwt.go buildJWTAuthn, url2Cluster; validation keeps it on 443); the
+ * controller never fetches it. Basic auth calls nothing, so without OIDC neither reaches the internet.
+ * A NetworkPolicy cannot name a host: each call is the internet on its port, named for the review.
  */
 const oidcCall = (ctx: AddOnContext, name: string) => (ctx.cluster.internalAccess.oidc ? [{ port: 443, name }] : []);
+const jwksCall = (ctx: AddOnContext) => {
+  const host = jwksHostOf(ctx.cluster, ctx.apps);
+  return host === undefined ? [] : [{ port: 443, name: `OIDC JWKS ${host}` }];
+};
 /**
  * The proxies: the route backends (the apps, the platform endpoints, the HTTP-01 solver), the controller's
  * xDS (bootstrap.yaml.tpl's xds_cluster; the rate limit and Wasm ports 18001 and 18002 serve features we do
- * not use: local rate limits, no Wasm), the OIDC token endpoint. Access logs go to stdout
- * (ACCESS_LOG_TELEMETRY): no sink to call. Not the Kubernetes API.
+ * not use: local rate limits, no Wasm), the OIDC token endpoint and, where a login checks groups, the
+ * issuer's JWKS. Access logs go to stdout (ACCESS_LOG_TELEMETRY): no sink to call. Not the Kubernetes API.
  */
-const proxyEgressOf = (ctx: AddOnContext): WorkloadEgress => ({
+export const proxyEgressOf = (ctx: AddOnContext): WorkloadEgress => ({
   egressToRouteBackends: true,
   egressToOwnNamespace: [{ workload: 'envoy-gateway', ports: [{ port: XDS_PORT, name: 'xDS' }] }],
-  egressInternet: oidcCall(ctx, 'OIDC token endpoint'),
+  egressInternet: [...oidcCall(ctx, 'OIDC token endpoint'), ...jwksCall(ctx)],
 });
 /** The controller: the Kubernetes API (it watches the Gateway API and writes the proxies' objects) and the OIDC issuer; no backend. */
 const controllerEgressOf = (ctx: AddOnContext): WorkloadEgress => ({ egressApiServer: true, egressInternet: oidcCall(ctx, 'OIDC issuer discovery') });
@@ -86,7 +94,7 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
   // The proxies take the load balancer's traffic, client addresses kept, so from anywhere. The API server
   // calls the controller's topology webhook (chart v1.5.1, templates/envoy-gateway-deployment.yaml: port
   // `webhook` 9443 while topologyInjector.enabled, its default). The controller fetches the OIDC issuer's
-  // discovery document and the proxies call its token endpoint: the internet on 443, nothing else there.
+  // discovery document and the proxies call its token endpoint and its JWKS: the internet on 443, nothing else there.
   // This is the namespace's bound: each workload below declares its own egress within it (`egress`).
   // GATEWAY_METRICS_PORT (19001) stays within the namespace: it is the proxies' Prometheus stats (v1.5.1
   // internal/xds/bootstrap/bootstrap.go, EnvoyStatsPort) and the controller's metrics

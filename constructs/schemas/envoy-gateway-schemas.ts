@@ -53,15 +53,54 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
             clientSecret: secretRef,
             redirectURL: str({ pattern: /^https:\/\// }),
             logoutPath: str({ pattern: /^\// }),
+            cookieNames: obj({ accessToken: str(), idToken: str() }),
           },
           ['provider', 'clientID', 'clientSecret'],
         ),
         basicAuth: obj({ users: secretRef }, ['users']),
+        // v1.5.1 gateway.envoyproxy.io_securitypolicies.yaml, spec.jwt: the fields a login that checks groups uses
+        // (its MaxLength 253 and MaxItems bounds are validation/edge-validation.ts's, which this subset cannot say).
+        jwt: obj(
+          {
+            optional: bool,
+            providers: arr(
+              obj(
+                {
+                  name: str({ pattern: /^.+$/ }),
+                  issuer: str(),
+                  audiences: arr(str()),
+                  remoteJWKS: obj({ uri: str({ pattern: /^https?:\/\/.+/ }) }, ['uri']),
+                  extractFrom: obj({ cookies: arr(str()), headers: arr(obj({ name: str(), valuePrefix: str() }, ['name'])), params: arr(str()) }),
+                },
+                // The CRD's CEL rule wants remoteJWKS or localJWKS; we emit only remoteJWKS.
+                ['name', 'remoteJWKS'],
+              ),
+              1,
+            ),
+          },
+          ['providers'],
+        ),
         authorization: obj({
           defaultAction: str({ enum: ['Allow', 'Deny'] }),
           rules: arr(
             obj(
-              { name: str(), action: str({ enum: ['Allow', 'Deny'] }), principal: obj({ clientCIDRs: arr(str({ pattern: /^[0-9a-f.:]+\/[0-9]{1,3}$/ }), 1) }) },
+              {
+                name: str(),
+                action: str({ enum: ['Allow', 'Deny'] }),
+                principal: obj({
+                  clientCIDRs: arr(str({ pattern: /^[0-9a-f.:]+\/[0-9]{1,3}$/ }), 1),
+                  jwt: obj(
+                    {
+                      provider: str({ pattern: /^.+$/ }),
+                      claims: arr(
+                        obj({ name: str({ pattern: /^.+$/ }), valueType: str({ enum: ['String', 'StringArray'] }), values: arr(str(), 1) }, ['name', 'values']),
+                        1,
+                      ),
+                    },
+                    ['provider', 'claims'],
+                  ),
+                }),
+              },
               ['action', 'principal'],
             ),
           ),

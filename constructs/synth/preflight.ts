@@ -91,6 +91,8 @@ export function preflightOf(cluster: ClusterSpec, apps: readonly AppSpec[], rele
   mailbox(clusterFile, 'acme.email', cluster.acme.email, 'the ACME CA refuses to register the account');
   const issuer = cluster.internalAccess.oidc?.issuer;
   if (issuer !== undefined) domain(clusterFile, 'internalAccess.oidc.issuer', hostOf(issuer) ?? issuer);
+  const jwksUri = cluster.internalAccess.oidc?.jwksUri;
+  if (jwksUri !== undefined) domain(clusterFile, 'internalAccess.oidc.jwksUri', hostOf(jwksUri) ?? jwksUri);
   const email = cluster.alerting?.email;
   if (email) {
     email.to.forEach((to, i) => mailbox(clusterFile, `alerting.email.to[${i}]`, to));

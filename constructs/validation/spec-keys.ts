@@ -91,7 +91,9 @@ const CLUSTER_FIELDS = {
   nodePool: { instanceTypes: true, capacityType: true, min: true, max: true, diskGiB: true } satisfies ShapeOf<NodePoolSpec>,
   acme: { server: true, email: true } satisfies ShapeOf<ClusterSpec['acme']>,
   internalAccess: {
-    oidc: { issuer: true, clientId: true, clientSecret: true } satisfies ShapeOf<NonNullable<InternalAccessSpec['oidc']>>,
+    oidc: { issuer: true, clientId: true, clientSecret: true, jwksUri: true, groupsClaim: true, adminGroups: true } satisfies ShapeOf<
+      NonNullable<InternalAccessSpec['oidc']>
+    >,
     basicAuthSecret: true,
     allowedCidrs: true,
   } satisfies ShapeOf<InternalAccessSpec>,

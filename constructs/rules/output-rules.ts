@@ -6,6 +6,7 @@ import { backupCoverageCheckOver, statefulProblems } from './data-rules';
 import { edgeProblems, hostnameMatches, httpsListenersNamedBy, supplyProblems } from './edge-rules';
 import { byNamespace, ofKind, withKindIndex } from './objects-of-kind';
 import { kibanaProblems } from './kibana-rules';
+import { loginGroupProblems } from './login-group-rules';
 import { fluentBitSettingProblems } from './fluent-bit-setting-rules';
 import { logBufferProblems } from './log-buffer-rules';
 import { mountedFileProblems } from './mounted-file-rules';
@@ -147,6 +148,7 @@ const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string
   ...eachObject('publicSurface', objects),
   ...edgeProblems(objects),
   ...kibanaProblems(objects, cluster.internalAccess),
+  ...loginGroupProblems(objects, cluster),
   ...eachObject('supply', objects),
   ...statefulProblems(objects),
   ...volumeOwnershipProblems(objects),

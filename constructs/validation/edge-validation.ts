@@ -86,7 +86,8 @@ function loginGroupProblems(cluster: ClusterSpec, resolved: readonly ResolvedApp
       add(field, groups, `must be a list of IdP group names, or "${ANY_SIGNED_IN}"`, app);
       continue;
     }
-    if (!oidc) {
+    // Basic auth lets in every htpasswd user: what 'any-signed-in' says.
+    if (!oidc && groups !== ANY_SIGNED_IN) {
       add(
         field,
         groups,
@@ -95,6 +96,7 @@ function loginGroupProblems(cluster: ClusterSpec, resolved: readonly ResolvedApp
       );
       continue;
     }
+    if (!oidc) continue;
     if (exposureOf.has(app) && exposureOf.get(app) !== 'internal') {
       add(field, groups, `app "${app}" is ${exposureOf.get(app)}: only internal apps have a login, so there is nobody to keep out`, app);
       continue;

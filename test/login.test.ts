@@ -16,6 +16,7 @@ import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { PlatformConfigs } from '../constructs/platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../constructs/reports/public-surface';
+import { renderAccessTable } from '../constructs/reports/access-table';
 import { edgeProblems } from '../constructs/rules/edge-rules';
 import { loginGroupProblems } from '../constructs/rules/login-group-rules';
 import { proxyEgressOf } from '../constructs/platform/envoy-gateway';
@@ -184,6 +185,14 @@ describe('an internal app lets in only the IdP groups the cluster lists for it',
       access: { ...grouped.access, apps: { backoffice: { loginGroups: 'any-signed-in' }, payroll: { loginGroups: 'any-signed-in' } } },
     };
     expect(proxiesOf(anyone).map((p) => p.name)).toEqual(['OIDC token endpoint']);
+  });
+
+  test("public-endpoints.md and access.md show who may pass each app's login, read from its policy", () => {
+    const page = renderPublicSurface(grouped.name, publicSurfaceOf(objects));
+    expect(page).toContain('| payroll.example.com | payroll | login required | 203.0.113.0/24 | IdP groups (groups): ops-admins, hr-team, finance-team |');
+    expect(page).toContain('| admin.example.com | backoffice | login required | 203.0.113.0/24 | IdP groups (groups): ops-admins, orders-team |');
+    const table = renderAccessTable(grouped.name, grouped.access, objects, [], []);
+    expect(table).toContain('| `payroll/payroll` | payroll.example.com | IdP groups (groups): ops-admins, hr-team, finance-team |');
   });
 
   const PROD = 'file "clusters/prod/cluster.ts", cluster "acme-prod"';

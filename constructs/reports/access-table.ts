@@ -4,6 +4,7 @@ import type { AddOn } from '../platform/add-on';
 import type { KubeObject } from '../model/kube-object';
 import type { RbacRule } from '../model/rbac-rule';
 import { grantsOf, type Grant, type WritePath } from '../access/rbac-evaluator';
+import { loginAudienceOf } from './public-surface';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,6 +49,17 @@ export function renderAccessTable(
   const roles = new Map(grants.filter((g) => g.rules).map((g) => [`${g.roleKind === 'Role' ? `${g.namespace}/` : ''}${g.role}`, g.rules!]));
   const kustomizations = objects.filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) as Json[];
   const components = [...addOns].sort((a, b) => a.name.localeCompare(b.name));
+  const logins = objects
+    .filter((o) => o.kind === 'SecurityPolicy' && ((o.spec as Json).oidc || (o.spec as Json).basicAuth))
+    .flatMap((p) =>
+      ((p.spec as Json).targetRefs ?? [])
+        .filter((t: Json) => t.kind === 'HTTPRoute')
+        .map((t: Json) => {
+          const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === p.metadata.namespace && o.metadata.name === t.name);
+          return { route: `${p.metadata.namespace}/${t.name}`, hosts: ((route?.spec as Json)?.hostnames ?? []).join(', '), who: loginAudienceOf(p.spec) };
+        }),
+    )
+    .sort((a, b) => a.route.localeCompare(b.route));
   const narrowing = objects.filter(
     (o) =>
       o.kind === 'ValidatingAdmissionPolicy' && ((o as Json).spec.matchConditions ?? []).some((c: Json) => c.expression.includes('request.userInfo.groups')),
@@ -62,6 +74,16 @@ export function renderAccessTable(
     '| group | members | where | role |',
     '|---|---|---|---|',
     ...people.map((g) => `| \`${g.subject.name}\` | ${membersOf(access, g.subject.name)} | ${where(g)} | \`${g.role}\` |`),
+    '',
+    "## Internal apps and platform UIs: who may pass the Gateway's staff login",
+    '',
+    "Read from each route's SecurityPolicy: the IdP groups its ID token must list (`access.apps.<app>.loginGroups` and " +
+      '`internalAccess.oidc.adminGroups` in the cluster spec), on top of the client networks of `internalAccess.allowedCidrs` ' +
+      '(`public-endpoints.md`). Where groups are listed, anyone else who signs in gets 403.',
+    '',
+    '| route | hosts | who may pass |',
+    '|---|---|---|',
+    ...logins.map((l) => `| \`${l.route}\` | ${l.hosts} | ${l.who} |`),
     '',
     '## Machine accounts',
     '',

@@ -10,6 +10,8 @@ export interface PublicEndpoint {
   /** `open`: anyone; `login`: a SecurityPolicy demands a login (and maybe a client network). */
   readonly access: 'open' | 'login';
   readonly allowedCidrs: readonly string[];
+  /** Who may pass its login (loginAudienceOf); empty when `open`. */
+  readonly who: string;
   /** With an OIDC login: the client it logs in with, and the URL the IdP must send the browser back to on this host. */
   readonly oidc?: { readonly clientId: string; readonly callback: string };
 }
@@ -18,6 +20,23 @@ export interface PublicSurface {
   /** Every LoadBalancer the manifests ask for, as `namespace/what`. */
   readonly loadBalancers: readonly string[];
   readonly endpoints: readonly PublicEndpoint[];
+}
+
+/**
+ * Who may pass a login SecurityPolicy, read from the policy itself: the IdP groups its Allow rules ask for
+ * in the ID token's claim (Envoy Gateway ANDs a rule's networks with its claim, ORs the values), else
+ * anyone the IdP signs in (OIDC) or any htpasswd user (basic auth).
+ */
+export function loginAudienceOf(spec: Json): string {
+  const allows: Json[] = spec?.authorization?.defaultAction === 'Deny' ? spec.authorization.rules.filter((r: Json) => r.action === 'Allow') : [];
+  const claims = allows.flatMap((r: Json) => r.principal?.jwt?.claims ?? []);
+  if (claims.length > 0) {
+    const names = [...new Set(claims.map((c: Json) => c.name as string))].join(', ');
+    return `IdP groups (${names}): ${[...new Set(claims.flatMap((c: Json) => c.values as string[]))].join(', ')}`;
+  }
+  if (spec?.oidc) return 'anyone the IdP signs in';
+  if (spec?.basicAuth) return 'any htpasswd user';
+  return '';
 }
 
 /** What the internet can reach, computed from the manifests alone (not from the specs). */
@@ -50,6 +69,7 @@ export function publicSurfaceOf(objects: readonly KubeObject[]): PublicSurface {
         namespace: route.metadata.namespace!,
         access: login ? 'login' : 'open',
         allowedCidrs,
+        who: login ? loginAudienceOf(spec) : '',
         ...(spec?.oidc ? { oidc: { clientId: spec.oidc.clientID, callback: oidcCallbackOf(spec.oidc, host) } } : {}),
       }));
     });
@@ -75,10 +95,11 @@ export function renderPublicSurface(cluster: string, surface: PublicSurface): st
     `Load balancers (${surface.loadBalancers.length}):`,
     ...surface.loadBalancers.map((lb) => `- ${lb}`),
     '',
-    '| host | namespace | access | client networks |',
-    '|---|---|---|---|',
+    '| host | namespace | access | client networks | who may pass the login |',
+    '|---|---|---|---|---|',
     ...surface.endpoints.map(
-      (e) => `| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} | ${e.allowedCidrs.join(', ') || 'any'} |`,
+      (e) =>
+        `| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} | ${e.allowedCidrs.join(', ') || 'any'} | ${e.access === 'open' ? 'anyone' : e.who} |`,
     ),
     ...callbacks,
     '',

@@ -59,7 +59,7 @@ export const FIXTURE_CLUSTER: ClusterSpec = {
   network: { vpcCidr: '10.77.0.0/16', natGateways: 'single' },
   apps: { ledger: {}, intranet: {}, gallery: {} },
   appData: { ledger: 'live', intranet: 'live', gallery: 'live' },
-  access: { ...staging.access, apps: { ledger: { developers: ['dev-shop'] } } },
+  access: { ...staging.access, apps: { ledger: { developers: ['dev-shop'] }, intranet: { loginGroups: ['intranet-staff'] } } },
 };
 
 const release = (n: number) => ({ current: { tag: `1.0.${n}`, digest: `sha256:${String(n).repeat(64)}` }, history: [] });

@@ -57,7 +57,7 @@ export function externalEndpointsOf(cluster: ClusterSpec, apps: readonly Resolve
       'internet',
       'internet',
       [PUBLIC.internet],
-      'any public address: the OIDC issuer, the ACME server, chat and mail; as a source, a client through the load balancer (its address kept)',
+      'any public address: the OIDC issuer and its JWKS, the ACME server, chat and mail; as a source, a client through the load balancer (its address kept)',
       PUBLIC.internet,
     ),
     ext(

@@ -11,7 +11,7 @@ export const appIdentifier: AppSpec = {
   // npm run release -- --env staging --app app-name --image <repository>:<tag>@sha256:<digest>
   imageRepository: 'image-repository',
   port: 8080, // the port the container listens on; 1024 or higher, the app runs as non-root
-  exposure: 'public', // or 'internal': staff only, behind the login and the office networks
+  exposure: 'public', // or 'internal': staff only, behind the login and the office networks (then list its loginGroups: docs/access.md)
   hosts: {
     staging: ['app-name.staging-domain'],
     // prod: ['app-name.prod-domain'], // and name the app in clusters/prod/cluster.ts

@@ -74,6 +74,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
     const platform = rules.flatMap((r) => ('platform' in r.owner ? [r.owner.platform] : [])).sort();
     expect(platform).toEqual([
       'autoscaler-failing',
+      'backup-lock-failed',
+      'backup-lock-stale',
       'certificate-failure',
       'crash-loop',
       'elasticsearch-disk',

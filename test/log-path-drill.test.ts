@@ -9,7 +9,16 @@ import { SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { ACCESS_LOG_JSON } from '../constructs/logging/access-log-format';
 import { fieldTypesOf, LOG_FIELD_TYPES, type FieldType } from '../constructs/logging/field-types';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
-import { ELASTICSEARCH, EVENTS_STREAM, FAILURES_SELECTOR, LOG_SHIPPER_NAMESPACE, SETUP_EVENT, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import {
+  BACKUP_LOCK_EVENT,
+  ELASTICSEARCH,
+  EVENTS_STREAM,
+  FAILURES_SELECTOR,
+  LOG_SHIPPER_NAMESPACE,
+  SETUP_EVENT,
+  STREAM_SUFFIX,
+} from '../constructs/model/log-contract';
+import { BACKUP_LOCK } from '../constructs/model/backup-lock';
 import { FLUX_NAMESPACE, GATEWAY, namespaceOf } from '../constructs/model/naming';
 import { fieldUsesOf } from '../constructs/rules/alert-query-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
@@ -410,6 +419,28 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
         ),
       ),
     })),
+    // The lock renewal's report line, as its script prints it (constructs/platform/backup-lock-renewal.ts; test/backup-lock.test.ts runs it).
+    ...(['failure', 'success'] as const).map((status) => ({
+      kind: `the lock renewal's report (${status})`,
+      ref: { namespace: BACKUP_LOCK.namespace, pod: 'backup-lock-renewal-29001234-k2m4p', container: 'renew' },
+      line: criLine(
+        'stdout',
+        JSON.stringify({
+          event: BACKUP_LOCK_EVENT,
+          status,
+          step: status === 'failure' ? 'renew' : 'done',
+          bucket: 'acme-backup-offsite',
+          mode: 'COMPLIANCE',
+          retain_until: '2028-01-30T00:00:00Z',
+          extended: 1520,
+          gone: 2,
+          recent: 31,
+          failed: status === 'failure' ? 3 : 0,
+          duration_seconds: 412,
+          exit_code: status === 'failure' ? 1 : 0,
+        }),
+      ),
+    })),
     {
       kind: "Fluent Bit's own line when it drops a chunk",
       ref: { namespace: LOG_SHIPPER_NAMESPACE, pod: 'fluent-bit-8xk2p', container: 'fluent-bit' },
@@ -524,6 +555,8 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     expect(firesOn('platform-elasticsearch-health', "Elasticsearch's recovery line")).toBe(false);
     expect(firesOn('platform-elasticsearch-health', "Elasticsearch's health line")).toBe(true);
     expect(firesOn('platform-elasticsearch-setup-failed', "the setup job's report (success)")).toBe(false);
+    expect(firesOn('platform-backup-lock-failed', "the lock renewal's report (success)")).toBe(false);
+    expect(firesOn('platform-backup-lock-failed', "the lock renewal's report (failure)")).toBe(true);
     expect(firesOn('platform-elasticsearch-disk', "Elasticsearch's flood-stage line")).toBe(true);
     expect(firesOn('platform-elasticsearch-disk', "Elasticsearch's low-watermark line")).toBe(false);
     for (const app of apps) expect(firesOn(`app-${app}-error-burst`, "an app's ECS JSON line")).toBe(true);

@@ -1,5 +1,6 @@
 import { CLUSTERS } from '../clusters';
 import { BACKUP_COMPONENT_LABEL } from '../constructs/model/backup-job';
+import { BACKUP_LOCK } from '../constructs/model/backup-lock';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA_SERVICE } from '../constructs/model/log-contract';
 import { GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
@@ -143,7 +144,9 @@ const podsOfAddOn = (s: Scenario, addOn: string) => {
 const controllerOf = (s: Scenario, addOn: string) => podsOfAddOn(s, addOn).filter((p) => p.kind === 'Deployment' && p.name === addOn);
 /** Their webhooks, cert-manager's cainjector and startupapicheck, ESO's cert controller. */
 const besideControllers = (s: Scenario) =>
-  CONTROLLER_ADD_ONS.flatMap((addOn) => podsOfAddOn(s, addOn).filter((p) => !(p.kind === 'Deployment' && p.name === addOn)));
+  CONTROLLER_ADD_ONS.flatMap((addOn) => podsOfAddOn(s, addOn).filter((p) => !(p.kind === 'Deployment' && p.name === addOn) && p.name !== BACKUP_LOCK.name));
+/** The offsite lock renewal, which runs in External Secrets' namespace with its own egress. */
+const lockRenewalOf = (s: Scenario) => s.network.pods.filter((p) => p.namespace === BACKUP_LOCK.namespace && p.name === BACKUP_LOCK.name);
 /** Everything outside the VPC and the cluster's DNS: the internet, AWS's public endpoints, the name servers, the Pod Identity agent. */
 const outsideColumns = (s: Scenario) => ['ext:internet', 'ext:s3', 'ext:route53', 'ext:name-servers', 'ext:pod-identity'].filter((c) => columns(s).includes(c));
 
@@ -326,6 +329,23 @@ const RULES: Readonly<Record<string, Rule>> = {
       ...podsOfAddOn(s, externalSecretsDefaults.name)
         .filter((p) => p.id !== controller.id)
         .flatMap((p) => p.ports.map(({ port }) => probe(controller.id, p.id, 'TCP', port, 'denied', 'ESO: no other workload of its namespace'))),
+    ]),
+
+  'the offsite lock renewal reaches DNS, HTTPS on public addresses and the Pod Identity agent, not the API server nor another workload of its namespace': (s) =>
+    lockRenewalOf(s).flatMap((job) => [
+      probe(job.id, `ns:${CLUSTER_DNS.namespace}`, 'UDP', CLUSTER_DNS.port, 'allowed', 'renewal: DNS'),
+      probe(job.id, `ns:${CLUSTER_DNS.namespace}`, 'TCP', CLUSTER_DNS.port, 'allowed', 'renewal: DNS'),
+      probe(job.id, 'ext:internet', 'TCP', 443, 'allowed', 'S3 of the offsite region'),
+      probe(job.id, 'ext:pod-identity', 'TCP', POD_IDENTITY_AGENT.port, 'allowed', 'renewal: credentials'),
+      probe(job.id, 'ext:api-server', 'TCP', KUBERNETES_API_PORT, 'denied', 'renewal: no Kubernetes API'),
+      ...everyPort(s)
+        .filter(({ protocol, port }) => !(protocol === 'TCP' && port === 443))
+        .flatMap(({ protocol, port }) =>
+          ['ext:internet', 'ext:name-servers'].map((to) => probe(job.id, to, protocol, port, 'denied', 'renewal: the internet on 443 only')),
+        ),
+      ...podsOfAddOn(s, externalSecretsDefaults.name)
+        .filter((p) => p.id !== job.id)
+        .flatMap((p) => p.ports.map(({ port }) => probe(job.id, p.id, 'TCP', port, 'denied', 'renewal: no other workload of its namespace'))),
     ]),
 
   "Elasticsearch's 9200 is reached by Fluent Bit, ElastAlert2 and its own namespace (Kibana, the ECK operator, the setup job), by nothing else": (s) => {
@@ -719,6 +739,22 @@ describe('each rule fails on a broken policy set', () => {
                   ports: [{ port: 9200 }],
                 },
               ],
+            }),
+          ),
+        ),
+    ],
+    ["the lock renewal's policy lost", 'the offsite lock renewal', (s) => withPolicies(s, without(BACKUP_LOCK.namespace, BACKUP_LOCK.name))],
+    [
+      "the lock renewal given its namespace's egress (the Kubernetes API)",
+      'the offsite lock renewal',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(BACKUP_LOCK.namespace, 'union', {
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': BACKUP_LOCK.name } },
+              policyTypes: ['Egress'],
+              egress: egressOf(s, BACKUP_LOCK.namespace, externalSecretsDefaults.name),
             }),
           ),
         ),

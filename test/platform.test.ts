@@ -213,7 +213,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
       [
         ...['envoy-envoy', 'envoy-gateway', 'envoy-gateway-gateway-helm-certgen', 'cm-acme-http-solver'].map((n) => `${GATEWAY.namespace}/${n}`),
         ...['cert-manager', 'cert-manager-webhook', 'cert-manager-cainjector', 'cert-manager-startupapicheck'].map((n) => `${certManager}/${n}`),
-        ...['external-secrets', 'external-secrets-webhook', 'external-secrets-cert-controller'].map((n) => `${externalSecrets}/${n}`),
+        ...['external-secrets', 'external-secrets-webhook', 'external-secrets-cert-controller', 'backup-lock-renewal'].map((n) => `${externalSecrets}/${n}`),
         ...['elastic-operator', 'logs-es-default', 'logs-kb', 'elasticsearch-setup', 'elasticsearch-setup-apply'].map((n) => `logging/${n}`),
         ...['fluent-bit', 'fluent-bit-events'].map((n) => `${fluentBitDefaults.namespace}/${n}`),
         `${elastAlertDefaults.namespace}/elastalert`,

@@ -9,7 +9,9 @@ import {
   LOG_SHIPPER_NAMESPACE,
   REPORT_FIELDS,
   SETUP_EVENT,
+  BACKUP_LOCK_EVENT,
 } from '../model/log-contract';
+import { BACKUP_LOCK, MAX_RENEWAL_INTERVAL_DAYS } from '../model/backup-lock';
 import { CLUSTER_AUTOSCALER_ACCOUNT } from '../model/aws-add-on-accounts';
 import { FLUX_NAMESPACE } from '../model/naming';
 import { CRASH_LOOP } from './app-rules';
@@ -69,6 +71,12 @@ const base = (purpose: PlatformRulePurpose, title: string) => ({ id: platformRul
 const ES_MESSAGE = `${LOG_FIELDS.json}.message`;
 const loggingStream = containerLogStreamOf(ELASTICSEARCH.namespace);
 const setupReport = [term(REPORT_FIELDS.event, SETUP_EVENT)];
+const lockReport = [term(REPORT_FIELDS.event, BACKUP_LOCK_EVENT)];
+/**
+ * The offsite lock renewal runs at least weekly (model/backup-lock.ts): a day past the longest interval
+ * without a success line is a run missed, killed before it reported, or failed.
+ */
+export const BACKUP_LOCK_STALE_HOURS = (MAX_RENEWAL_INTERVAL_DAYS + 1) * 24;
 
 /**
  * The rules about the platform itself, and about the cluster's room. `appNamespaces`: each app has its
@@ -138,6 +146,27 @@ export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
       threshold: 1,
       timeframe: { hours: SETUP_STALE_HOURS },
       realert: { hours: 6 },
+    },
+    {
+      ...base('backup-lock-failed', 'offsite backup lock renewal failed'),
+      type: 'any',
+      description:
+        `The ${BACKUP_LOCK.name} job in ${BACKUP_LOCK.namespace} could not extend the Object Lock of some current offsite backups, ` +
+        'or could not list them; its report line counts them, its log names the first. Until a run succeeds, those locks run out ' +
+        'at their old date (docs/restore.md, "When the renewal fails").',
+      index: containerLogStreamOf(BACKUP_LOCK.namespace),
+      filter: [...lockReport, term(REPORT_FIELDS.status, 'failure')],
+      realert: { hours: 6 },
+    },
+    {
+      ...base('backup-lock-stale', 'offsite backup lock renewal not succeeding'),
+      type: 'flatline',
+      description: `No successful run of the ${BACKUP_LOCK.name} job in ${BACKUP_LOCK_STALE_HOURS / 24} days: the locks of the current offsite backups are not being renewed.`,
+      index: containerLogStreamOf(BACKUP_LOCK.namespace),
+      filter: [...lockReport, term(REPORT_FIELDS.status, 'success')],
+      threshold: 1,
+      timeframe: { hours: BACKUP_LOCK_STALE_HOURS },
+      realert: { hours: 24 },
     },
     {
       ...base('log-documents-rejected', 'log lines rejected by Elasticsearch'),

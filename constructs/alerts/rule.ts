@@ -35,6 +35,8 @@ export type PlatformRulePurpose =
   | 'elasticsearch-disk'
   | 'elasticsearch-setup-failed'
   | 'elasticsearch-setup-stale'
+  | 'backup-lock-failed'
+  | 'backup-lock-stale'
   | 'log-documents-rejected'
   | 'log-chunks-dropped'
   | 'crash-loop'

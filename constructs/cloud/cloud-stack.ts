@@ -4,7 +4,10 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { cloudSettingsOf, clusterFileOf } from '../model/cluster-spec';
 import { extraHostZoneIdsOf } from '../model/dns-zones';
-import { LABEL_PREFIX } from '../model/naming';
+import { LABEL_PREFIX, offsiteBackupBucketOf } from '../model/naming';
+import { BACKUP_LOCK, BACKUP_LOCK_POD_IDENTITY_ADDRESS, BACKUP_LOCK_ROLE_ADDRESS, backupLockRoleOf } from '../model/backup-lock';
+import { backupLockStatements } from './backup-lock-policy';
+import { PodIdentityRole } from './pod-identity-role';
 import type { CloudApp, CloudCluster } from '../model/cloud-input';
 import { AccessEntries } from './access-entries';
 import { AccessLogBucket } from './access-logs';
@@ -262,5 +265,21 @@ export class CloudStack extends TerraformStack {
       if (cluster.disabledAddOns?.includes(identity.addOn)) continue;
       new AddOnRole(this, `AddOnRole-${identity.addOn}`, { cluster: eks, identity, statements: statementsOf[identity.addOn]() });
     }
+    // The weekly renewal of the offsite locks (docs/restore.md): list the offsite bucket, extend its objects' retention.
+    new PodIdentityRole(this, 'BackupLockRenewalRole', {
+      cluster: eks,
+      roleName: backupLockRoleOf(cluster.name),
+      description: `Renews the Object Lock of the current offsite backups of ${cluster.name}`,
+      namespace: BACKUP_LOCK.namespace,
+      serviceAccount: BACKUP_LOCK.serviceAccount,
+      policyName: 'renew-offsite-locks',
+      statements: backupLockStatements({
+        offsiteBucketArn: `arn:aws:s3:::${offsiteBackupBucketOf(cluster.name)}`,
+        objectLockMode: settings.backupVault.objectLockMode,
+        objectLockDays: settings.backupVault.objectLockDays,
+      }),
+      roleAddress: BACKUP_LOCK_ROLE_ADDRESS,
+      associationAddress: BACKUP_LOCK_POD_IDENTITY_ADDRESS,
+    });
   }
 }

@@ -102,6 +102,12 @@ export const EVENT_FIELDS = {
 export const BACKUP_EVENT = 'webapps.backup';
 /** The Elasticsearch setup job's report line: `json.event` = SETUP_EVENT, `json.status`, `json.step`, `json.exit_code`. */
 export const SETUP_EVENT = 'webapps.elasticsearch-setup';
+/**
+ * The offsite lock renewal's report line (constructs/platform/backup-lock-renewal.ts): `json.event` =
+ * BACKUP_LOCK_EVENT, `json.status`, `json.step`, `json.retain_until`, the counts `json.extended`,
+ * `json.gone`, `json.recent`, `json.failed`, and `json.exit_code`.
+ */
+export const BACKUP_LOCK_EVENT = 'webapps.backup-lock';
 /** The fields of those report lines that the alert rules read. */
 export const REPORT_FIELDS = {
   event: `${LOG_FIELDS.json}.event`,

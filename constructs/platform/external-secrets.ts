@@ -8,6 +8,8 @@ import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { SECRET_CONSUMER_LABEL } from '../model/naming';
 import { EXTERNAL_SECRETS_ACCOUNT } from '../model/aws-add-on-accounts';
 import type { NamedPort, WorkloadEgress } from './network-needs';
+import { BACKUP_LOCK } from '../model/backup-lock';
+import { BACKUP_LOCK_EGRESS, BackupLockRenewal } from './backup-lock-renewal';
 
 export const externalSecretsDefaults = {
   name: 'external-secrets',
@@ -59,6 +61,8 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
     egressInternet: SECRETS_MANAGER,
     awsCredentials: true,
   };
+  /** The offsite lock renewal runs here too (backup-lock-renewal.ts), with its own, narrower egress. */
+  readonly ownPodEgress = { [BACKUP_LOCK.name]: BACKUP_LOCK_EGRESS };
   /** From the chart at its pinned version. */
   readonly clusterRights =
     'reads and writes Secrets in every namespace (the ones ExternalSecrets fill) and its own resources; the cert controller patches its webhook configurations and CRDs (templates/rbac.yaml, cert-controller-rbac.yaml)';
@@ -139,7 +143,8 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {
-    new ApiObject(new Construct(scope, this.name), 'Store', {
+    const own = new Construct(scope, this.name);
+    new ApiObject(own, 'Store', {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ClusterSecretStore',
       metadata: { name: SECRET_STORE },
@@ -148,5 +153,6 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
         conditions: [{ namespaceSelector: { matchLabels: { [SECRET_CONSUMER_LABEL]: 'true' } } }],
       },
     });
+    new BackupLockRenewal(own, 'BackupLockRenewal', { cluster: ctx.cluster });
   }
 }

@@ -4,7 +4,8 @@ import { EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf } from '../cloud/eks-addon-vers
 import { AWS_REGIONS_FILE, isAwsRegion } from '../model/aws-regions';
 import { cpuArchitectureOf, INSTANCE_TYPES, INSTANCE_TYPES_FILE, isInstanceType } from '../model/instance-types';
 import { isKubernetesVersion, KUBERNETES_VERSIONS, KUBERNETES_VERSIONS_FILE, MIN_KUBERNETES_MINOR } from '../model/kubernetes-versions';
-import { cloudSettingsOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
+import { MAX_RENEWAL_INTERVAL_DAYS, MIN_OBJECT_LOCK_DAYS, RUNS_PER_LOCK } from '../model/backup-lock';
+import { cloudSettingsOf, clusterFileOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
 import { appRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
@@ -388,6 +389,19 @@ function checkCloud(cluster: ClusterSpec): SpecProblem[] {
   const vault = settings.backupVault;
   days('backupVault.nearNoncurrentDays', vault.nearNoncurrentDays);
   days('backupVault.objectLockDays', vault.objectLockDays);
+  // The lock renewal runs RUNS_PER_LOCK times inside each lock, at most daily (model/backup-lock.ts).
+  if (Number.isInteger(vault.objectLockDays) && vault.objectLockDays >= 1 && vault.objectLockDays < MIN_OBJECT_LOCK_DAYS) {
+    problems.push(
+      new SpecProblem(
+        { file: clusterFileOf(cluster.env), cluster: cluster.name },
+        'backupVault.objectLockDays',
+        vault.objectLockDays,
+        `is too short for the job that renews the offsite locks: it runs ${RUNS_PER_LOCK} times inside each lock, at most daily, ` +
+          `so that a failed run is alerted and the next one still renews every lock in time; set ${MIN_OBJECT_LOCK_DAYS} or more ` +
+          `(${RUNS_PER_LOCK * MAX_RENEWAL_INTERVAL_DAYS} or more renews weekly)`,
+      ),
+    );
+  }
   if (vault.objectLockMode !== 'GOVERNANCE' && vault.objectLockMode !== 'COMPLIANCE') {
     add('backupVault.objectLockMode', vault.objectLockMode, 'must be "GOVERNANCE" or "COMPLIANCE"');
   }

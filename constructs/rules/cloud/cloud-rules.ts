@@ -5,6 +5,7 @@ import { accessEntryProblems } from './access-entry-rules';
 import { ADD_ON_IDENTITIES, addOnRoleOf, type AwsAddOn } from '../../cloud/add-on-identities';
 import { acmeChallengeRecordOf, AUTOSCALER_SCALE_ACTIONS, autoscalerOwnerTagOf, secretStorePrefixOf } from '../../cloud/add-on-policies';
 import { appDataProblems } from './app-data-rules';
+import { backupLockProblems } from './backup-lock-rules';
 import { cloudAlertProblems } from './cloud-alert-rules';
 import { costBudgetProblems } from './cost-budget-rules';
 import { dataDeletionProblems } from './backup-job-rules';
@@ -29,6 +30,7 @@ import {
 
 export { accessEntryProblems } from './access-entry-rules';
 export { appDataProblems } from './app-data-rules';
+export { backupLockProblems } from './backup-lock-rules';
 export { cloudAlertProblems } from './cloud-alert-rules';
 export { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from './backup-job-rules';
 export { accountProblems, cniProblems, flowLogProblems, guardDutyProblems, guardrailProblems, trailProblems } from './guardrail-rules';
@@ -58,6 +60,7 @@ export function cloudProblems(json: TerraformJson, cluster: CloudCluster, apps: 
   return withIndexes(() => [
     ...bucketProblems(json),
     ...backupVaultProblems(json, cluster),
+    ...backupLockProblems(json, cluster),
     ...eksProblems(json, cluster),
     ...eksAddonProblems(json, cluster),
     ...accessEntryProblems(json, cluster),

@@ -23,6 +23,7 @@
  * 100 apps also serve a custom domain of their own, so the Gateways hold the wildcard listener, 100
  * own listeners and :80 (issue 17's bar), behind one NLB.
  */
+import { generatedAccessOf } from './lib/generated-access';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -65,7 +66,7 @@ export function scaledInput(count: number): SynthInput {
     nodePool: { ...base.nodePool, instanceTypes: ['m7i.xlarge'], max: 120 },
     apps: Object.fromEntries(names.map((n) => [n, {}])),
     appData: Object.fromEntries(names.map((n) => [n, 'live' as const])),
-    access: { ...base.access, apps: {} },
+    access: generatedAccessOf(base.access, apps),
   };
   // Each synthetic app runs its template's current release.
   const released = readReleasesFile(REPO_ROOT, base.env).apps;

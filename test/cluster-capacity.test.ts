@@ -1,4 +1,5 @@
 import type { AppSpec } from '../constructs/model/app-spec';
+import { generatedAccessOf } from '../scripts/lib/generated-access';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES } from '../constructs/model/instance-types';
 import { EKS_ADDON_WORKLOADS } from '../constructs/cloud/eks-addon-pods';
@@ -34,7 +35,7 @@ function grown(count: number, max: number, instanceType = 'm7i.xlarge'): { clust
     nodePool: { ...base.nodePool, instanceTypes: [instanceType], max },
     apps: Object.fromEntries(apps.map((a) => [a.name, {}])),
     appData: Object.fromEntries(apps.map((a) => [a.name, 'live' as const])),
-    access: { ...base.access, apps: {} },
+    access: generatedAccessOf(base.access, apps),
   };
   return { cluster, apps };
 }

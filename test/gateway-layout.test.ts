@@ -4,6 +4,7 @@
 // edge policy, then the schemas and the route, edge and merge rules over them. (A full synth of that many
 // apps in one cluster is the synth-speed work of issue 17; here only what the layout decides is built.)
 // The add and remove cases re-render the platform configs chart alone, from the first build's ledger.
+import { generatedAccessOf } from '../scripts/lib/generated-access';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
@@ -67,7 +68,7 @@ function inputOf(indexes: readonly number[], ledger?: GatewayLedger): SynthInput
     extraHostDomains: indexes.filter((i) => i < 100).map(customDomainOf),
     apps: Object.fromEntries(apps.map((a) => [a.name, {}])),
     appData: Object.fromEntries(apps.map((a) => [a.name, 'live' as const])),
-    access: { ...base.access, apps: {} },
+    access: generatedAccessOf(base.access, apps),
   };
   const templateOf = (name: string) => PUBLIC_TEMPLATES[Number(name.slice('site-'.length)) % PUBLIC_TEMPLATES.length].name;
   const releases = { [base.env]: { apps: Object.fromEntries(apps.map((a) => [a.name, released[templateOf(a.name)]])) } };

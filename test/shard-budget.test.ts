@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { generatedAccessOf } from '../scripts/lib/generated-access';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../constructs/logging/log-retention';
@@ -40,7 +41,7 @@ function generatedCluster(from: ClusterSpec, count: number, extra: Partial<Clust
   const cluster: ClusterSpec = {
     ...from,
     ...extra,
-    access: { ...from.access, apps: {} },
+    access: generatedAccessOf(from.access, apps),
     apps: Object.fromEntries(names.map((n) => [n, {}])),
     appData: Object.fromEntries(names.map((n) => [n, 'live' as const])),
   };

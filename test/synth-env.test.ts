@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { generatedAccessOf } from '../scripts/lib/generated-access';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LETSENCRYPT_PRODUCTION } from '../constructs/model/cluster-spec';
@@ -61,7 +62,7 @@ describe('the new-certificate warning of a synth', () => {
       nodePool: { ...prod.nodePool, max: 100 },
       apps: Object.fromEntries(names.map((n) => [n, {}])),
       appData: Object.fromEntries(names.map((n) => [n, 'live' as const])),
-      access: { ...prod.access, apps: {} },
+      access: generatedAccessOf(prod.access, apps),
     };
     const release = REAL_INPUT.releases.prod.apps[template.name];
     return { clusters: [cluster], apps, releases: { prod: { apps: Object.fromEntries(names.map((n) => [n, release])) } } };

@@ -40,7 +40,8 @@ function typeOptions(rule: AlertRule): Record<string, unknown> {
         ...(rule.useCountQuery ? { use_count_query: true } : {}),
       };
     case 'flatline':
-      return { threshold: rule.threshold, timeframe: rule.timeframe, scan_entire_timeframe: true, buffer_time: rule.timeframe };
+      // A copy: the same object twice would be written as a YAML anchor and alias.
+      return { threshold: rule.threshold, timeframe: rule.timeframe, scan_entire_timeframe: true, buffer_time: { ...rule.timeframe } };
     case 'any':
       return { buffer_time: LATE_LINES };
   }

@@ -24,7 +24,8 @@ import { checkSchema } from '../constructs/schemas/crd-schema';
 import { ENVOY_GATEWAY_SCHEMAS } from '../constructs/schemas/envoy-gateway-schemas';
 import { synthChart } from '../constructs/synth/chart-synth';
 import { validateEdgeInput } from '../constructs/validation/edge-validation';
-import { FIXTURE_APPS, FIXTURE_CLUSTERS, synthProblemsOf } from './support';
+import { FIXTURE_APPS, FIXTURE_CLUSTERS, fixtureObjectsOf, synthProblemsOf } from './support';
+import { parse } from 'yaml';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -224,5 +225,35 @@ describe('an internal app lets in only the IdP groups the cluster lists for it',
     ],
   ])('%s is a clear error naming the cluster file, the app, the field and the value', (_name, bad, message) => {
     expect(synthProblemsOf(() => validateEdgeInput([bad], specs))).toEqual([message]);
+  });
+});
+
+describe.each(FIXTURE_CLUSTERS.map((c) => [c.env] as const))("cluster %s: the login's session cookies", (env) => {
+  // CVE-2026-47775: the oauth2 filter's CBC cookie decryption is a padding oracle; fixed from Envoy 1.35.13 in
+  // the 1.35 line, GCM only once both runtime guards are turned (envoyproxy/gateway#9830; envoy-proxy-runtime.ts).
+  const proxy = fixtureObjectsOf(env).find((o) => o.kind === 'EnvoyProxy')!.spec as Json;
+
+  test('the proxies run an Envoy with the fix, in the 1.35 line Envoy Gateway v1.5.1 is built against', () => {
+    const image = proxy.provider.kubernetes.envoyDeployment.container.image as string;
+    const [, minor, patch] = /:distroless-v1\.(\d+)\.(\d+)$/.exec(image)!.map(Number);
+    expect(minor).toBe(35);
+    expect(patch).toBeGreaterThanOrEqual(13);
+  });
+
+  test('their bootstrap appends a runtime layer that turns GCM on and the CBC path off', () => {
+    expect(proxy.bootstrap.type).toBe('Merge');
+    const layers = parse(proxy.bootstrap.value).layered_runtime.layers as Json[];
+    expect(layers).toEqual([
+      {
+        name: 'webapps-oauth2-cookies',
+        static_layer: { 'envoy.reloadable_features.oauth2_use_gcm_encryption': true, 'envoy.reloadable_features.oauth2_legacy_cbc_decrypt_compat': false },
+      },
+    ]);
+    expect(
+      checkSchema(
+        { apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'EnvoyProxy', metadata: { name: 'p', namespace: 'n' }, spec: proxy },
+        ENVOY_GATEWAY_SCHEMAS.EnvoyProxy,
+      ),
+    ).toEqual([]);
   });
 });

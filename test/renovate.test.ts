@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { ENVOY_PROXY_IMAGE } from '../constructs/platform/envoy-proxy-runtime';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RESTIC_IMAGE } from '../constructs/app/backup-jobs';
@@ -30,6 +31,8 @@ interface PackageRule {
   readonly matchUpdateTypes?: readonly string[];
   readonly automerge?: boolean;
   readonly groupName?: string;
+  readonly matchPackageNames?: readonly string[];
+  readonly versioning?: string;
 }
 interface RenovateConfig {
   readonly extends: readonly string[];
@@ -171,7 +174,11 @@ describe('renovate.json: the regex managers find every pin', () => {
     for (const dep of deps) {
       expect(dep.depName).toMatch(/\S/);
       expect(['helm', 'docker']).toContain(dep.datasource);
-      expect(dep.currentValue).toMatch(/^v?\d+\.\d+\.\d+$/);
+      // A variant's prefix (`distroless-v1.35.13`) only where a packageRule gives it a versioning of its own.
+      const variant = /^[a-z]+-v\d+\.\d+\.\d+$/.test(dep.currentValue ?? '');
+      if (variant)
+        expect(config.packageRules.some((r) => r.matchPackageNames?.includes(dep.depName ?? '') && String(r.versioning).startsWith('regex:'))).toBe(true);
+      else expect(dep.currentValue).toMatch(/^v?\d+\.\d+\.\d+$/);
     }
   });
 
@@ -179,7 +186,7 @@ describe('renovate.json: the regex managers find every pin', () => {
     const charts = pinnedCharts();
     expect(charts.length).toBeGreaterThanOrEqual(10);
     // The AWS CLI image of the lock renewal job is a pinned image (the last test), not a chart.
-    const notCharts: string[] = ['docker.elastic.co/elasticsearch/elasticsearch', AWS_CLI_IMAGE.split(':')[0]];
+    const notCharts: string[] = ['docker.elastic.co/elasticsearch/elasticsearch', AWS_CLI_IMAGE.split(':')[0], ENVOY_PROXY_IMAGE.split(':')[0]];
     const found = summary(deps.filter((d) => PLATFORM_FILES.includes(d.file) && !notCharts.includes(d.depName ?? '')));
     expect(found).toEqual(summary(charts.map((c) => ({ ...expectedChartDep(c), at: [0, 0] as [number, number] }))));
     expect(found).toContainEqual({

@@ -11,6 +11,7 @@ import type { ChartWorkload } from './chart-workload';
 import { clientLimitsOf, clientLimitsSpecOf } from './client-limits';
 import type { WorkloadEgress } from './network-needs';
 import { clusterGatewaysOf } from './cluster-gateways';
+import { ENVOY_PROXY_IMAGE, proxyBootstrap } from './envoy-proxy-runtime';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const envoyGatewayDefaults = {
@@ -259,7 +260,7 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
             envoyDeployment: {
               pod: { securityContext: settings.podSecurityContext, topologySpreadConstraints: topologySpreadOf(proxy.podLabels) },
               // Replaces the context of both containers (envoy and shutdown-manager).
-              container: { securityContext: PROXY_CONTAINER_SECURITY, resources: settings.containers.envoy.resources },
+              container: { image: ENVOY_PROXY_IMAGE, securityContext: PROXY_CONTAINER_SECURITY, resources: settings.containers.envoy.resources },
               // No field for these: the shutdown manager's resources and the priority class.
               patch: {
                 type: 'StrategicMerge',
@@ -283,6 +284,8 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
             envoyPDB: settings.disruptionBudget,
           },
         },
+        // The oauth2 filter's cookies in GCM only (envoy-proxy-runtime.ts).
+        bootstrap: proxyBootstrap(),
         // Every Gateway of the class on this one fleet and its one NLB (docs/gateway-layout.md).
         mergeGateways: true,
         // Requests per app, 5xx rate and latency become visible in Kibana through this line.

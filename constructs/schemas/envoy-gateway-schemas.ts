@@ -146,7 +146,7 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
                 nodeSelector: map(str()),
                 topologySpreadConstraints: arr(anyObject),
               }),
-              container: obj({ resources: anyObject, securityContext: anyObject, env: arr(anyObject) }),
+              container: obj({ image: str(), resources: anyObject, securityContext: anyObject, env: arr(anyObject) }),
             }),
             envoyHpa: obj({ minReplicas: int(1), maxReplicas: int(1), metrics: arr(anyObject), behavior: anyObject }, ['maxReplicas']),
             // IntOrString upstream; we write whole numbers only.
@@ -155,6 +155,8 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
         },
         ['type'],
       ),
+      // api/v1alpha1/envoyproxy_types.go at v1.5.1: ProxyBootstrap (a YAML string for Merge and Replace).
+      bootstrap: obj({ type: str({ enum: ['Merge', 'Replace', 'JSONPatch'] }), value: str(), jsonPatches: arr(anyObject) }),
       // api/v1alpha1/envoyproxy_types.go at v1.5.1: EnvoyProxySpec.MergeGateways.
       mergeGateways: bool,
       telemetry: obj({

@@ -2,12 +2,15 @@ import { ANY_SIGNED_IN, type AppAccessSpec } from './access-spec';
 import type { InternalAccessSpec } from './cluster-spec';
 /*
  * The paths Envoy Gateway's OIDC login answers itself, and the callback each host gets. Read at
- * envoyproxy/gateway@v1.5.1 (Envoy v1.35.3, api/v1alpha1/shared_types.go DefaultEnvoyProxyImage):
+ * envoyproxy/gateway@v1.5.1 (its default Envoy is v1.35.3, api/v1alpha1/shared_types.go DefaultEnvoyProxyImage;
+ * ours is a later 1.35 patch release, platform/envoy-proxy-runtime.ts):
  * - internal/xds/translator/oidc.go: the oauth2 filter's RedirectPathMatcher and SignoutPath are exact
  *   path matches. Envoy answers both itself; the request never reaches the app. On the sign-out path it
- *   clears its own cookies and redirects to `/` of the same host (envoyproxy/envoy
- *   source/extensions/filters/http/oauth2/filter.cc, signOutUser); Envoy Gateway v1.5.1 hands Envoy no
- *   end-session endpoint, so the IdP's session stays and the next visit may log in again without a prompt.
+ *   clears its own cookies (envoyproxy/envoy source/extensions/filters/http/oauth2/filter.cc, signOutUser).
+ *   Envoy Gateway v1.5.1 takes the IdP's `end_session_endpoint` from its discovery document, or the
+ *   provider's own field (internal/gatewayapi/securitypolicy.go, buildOIDCProvider), and hands it to the
+ *   filter (oidc.go: EndSessionEndpoint), which then sends the browser there to end the IdP's session too;
+ *   an IdP that advertises none keeps its session, and the next visit may log in again without a prompt.
  *   Envoy Gateway's default logout path is `/logout`, which is Kibana's own: `${serverBasePath}/logout`
  *   (elastic/kibana x-pack/platform/plugins/shared/security/public/plugin.tsx getLogoutUrl, read in the 9.x
  *   layout; the v9.1.0 tag is too large to fetch here), with no base path (platform/eck.ts sets none). There

@@ -58,7 +58,7 @@ const BAD_ACCESS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   ],
   [
     'a viewer who is no person',
-    withAccess('prod', (a) => ({ ...a, apps: { ...a.apps, backoffice: { viewers: ['auditor'] } } })),
+    withAccess('prod', (a) => ({ ...a, apps: { ...a.apps, backoffice: { ...a.apps?.backoffice, viewers: ['auditor'] } } })),
     `${PRD}: field "access.apps.backoffice.viewers[0]" = "auditor": is not a person in access.people (known: agency-web, dev-shop, ops-lead)`,
   ],
   [

@@ -63,7 +63,7 @@ describe('npm run retire -- <app> --reason <why>', () => {
   const envs = [...new Set(CLUSTERS.map((c) => c.env))];
 
   test.each([
-    ['an app without storage, in no access list', 'backoffice', { storage: false, access: false }],
+    ['an internal app without storage, in the access list for its login groups only', 'backoffice', { storage: false, access: true }],
     ['an app with storage, backups and people', 'shop', { storage: true, access: true }],
   ])(
     'retires %s: out of every spec, releases file and apps/index.ts, its file gone, its bucket kept; the output names every file and what remains',

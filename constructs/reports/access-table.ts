@@ -9,16 +9,20 @@ import { loginAudienceOf } from './public-surface';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The people of a group, from the access model. */
-function membersOf(access: AccessSpec, group: string): string {
-  if (group === BREAK_GLASS_GROUP) {
-    const members = access.breakGlass.members.join(', ') || 'nobody';
-    return access.breakGlass.enabled ? `${members} (ON: ${access.breakGlass.reason ?? ''})` : `nobody (off; would be ${members})`;
-  }
-  if (group === PLATFORM_ADMINS_GROUP) return access.platformAdmins.join(', ') || '(nobody)';
+/** Each group's members, as the table writes them: the break-glass and platform admins' groups, and every app's groups. */
+function membersByGroupOf(access: AccessSpec): Map<string, string> {
+  const glass = access.breakGlass.members.join(', ') || 'nobody';
+  const members = new Map([
+    [BREAK_GLASS_GROUP, access.breakGlass.enabled ? `${glass} (ON: ${access.breakGlass.reason ?? ''})` : `nobody (off; would be ${glass})`],
+    [PLATFORM_ADMINS_GROUP, access.platformAdmins.join(', ') || '(nobody)'],
+  ]);
   for (const [app, levels] of Object.entries(access.apps ?? {})) {
-    for (const level of APP_ACCESS_LEVELS) if (appGroupOf(app, level) === group) return (levels[level] ?? []).join(', ') || '(nobody)';
+    for (const level of APP_ACCESS_LEVELS) {
+      const group = appGroupOf(app, level);
+      if (!members.has(group)) members.set(group, (levels[level] ?? []).join(', ') || '(nobody)');
+    }
   }
-  return '(nobody)';
+  return members;
 }
 
 const ruleLines = (rules: readonly RbacRule[]): string[] =>
@@ -44,18 +48,20 @@ export function renderAccessTable(
     `${a.subject.kind}${a.subject.name}${a.namespace ?? ''}`.localeCompare(`${b.subject.kind}${b.subject.name}${b.namespace ?? ''}`),
   );
   const people = grants.filter((g) => g.subject.kind === 'Group');
+  const members = membersByGroupOf(access);
   const machines = grants.filter((g) => g.subject.kind !== 'Group');
   const where = (g: Grant) => (g.namespace ? `namespace \`${g.namespace}\`` : 'whole cluster');
   const roles = new Map(grants.filter((g) => g.rules).map((g) => [`${g.roleKind === 'Role' ? `${g.namespace}/` : ''}${g.role}`, g.rules!]));
   const kustomizations = objects.filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) as Json[];
   const components = [...addOns].sort((a, b) => a.name.localeCompare(b.name));
+  const routes = new Map(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
   const logins = objects
     .filter((o) => o.kind === 'SecurityPolicy' && ((o.spec as Json).oidc || (o.spec as Json).basicAuth))
     .flatMap((p) =>
       ((p.spec as Json).targetRefs ?? [])
         .filter((t: Json) => t.kind === 'HTTPRoute')
         .map((t: Json) => {
-          const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === p.metadata.namespace && o.metadata.name === t.name);
+          const route = routes.get(`${p.metadata.namespace}/${t.name}`);
           return { route: `${p.metadata.namespace}/${t.name}`, hosts: ((route?.spec as Json)?.hostnames ?? []).join(', '), who: loginAudienceOf(p.spec) };
         }),
     )
@@ -73,7 +79,7 @@ export function renderAccessTable(
     '',
     '| group | members | where | role |',
     '|---|---|---|---|',
-    ...people.map((g) => `| \`${g.subject.name}\` | ${membersOf(access, g.subject.name)} | ${where(g)} | \`${g.role}\` |`),
+    ...people.map((g) => `| \`${g.subject.name}\` | ${members.get(g.subject.name) ?? '(nobody)'} | ${where(g)} | \`${g.role}\` |`),
     '',
     "## Internal apps and platform UIs: who may pass the Gateway's staff login",
     '',

@@ -49,15 +49,18 @@ export function publicSurfaceOf(objects: readonly KubeObject[]): PublicSurface {
       .filter((o) => o.kind === 'EnvoyProxy' && (o.spec as Json)?.provider?.kubernetes?.envoyService?.type === 'LoadBalancer')
       .map((o) => `${o.metadata.namespace}/Envoy proxy of Gateway ${GATEWAY.name}`),
   ];
-  const security = objects.filter((o) => o.kind === 'SecurityPolicy');
+  // Each route's SecurityPolicy, by `<namespace>/<route>`: the first that targets it.
+  const guards = new Map<string, KubeObject>();
+  for (const p of objects.filter((o) => o.kind === 'SecurityPolicy')) {
+    for (const t of (p.spec as Json).targetRefs as Json[]) {
+      const key = `${p.metadata.namespace}/${t.name}`;
+      if (t.kind === 'HTTPRoute' && !guards.has(key)) guards.set(key, p);
+    }
+  }
   const endpoints = objects
     .filter((o) => o.kind === 'HTTPRoute' && (o.spec as Json).hostnames)
     .flatMap((route) => {
-      const guard = security.find(
-        (p) =>
-          p.metadata.namespace === route.metadata.namespace &&
-          (p.spec as Json).targetRefs.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name),
-      );
+      const guard = guards.get(`${route.metadata.namespace}/${route.metadata.name}`);
       const spec = guard?.spec as Json;
       const login = !!(spec?.oidc || spec?.basicAuth);
       const allowedCidrs =

@@ -37,6 +37,7 @@ import { formatDiffText } from '../constructs/synth/output-diff';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { SYNTH_CACHE_DIR, synthCacheOf } from '../constructs/synth/synth-cache';
 import { readReleasesFile } from '../constructs/synth/releases-io';
+import { readFluxShardLedgers, readGatewayLedgers } from '../constructs/synth/ledger-io';
 import { writeOutput } from '../constructs/synth/write-output';
 import { renderedDiff } from './lib/commands';
 import { copyRepo, REPO_ROOT, synthNodeFlags } from './repo-copy';
@@ -91,7 +92,11 @@ function child(count: number, keep?: string): void {
   const root = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     const started = process.hrtime.bigint();
-    const files = buildAll({ ...input, cache: synthCacheOf(root) });
+    // As `npm run synth` (main.ts): the ledgers an earlier run left keep each app's Gateway and Flux shard;
+    // without them an app's arrival moved later apps to other shards, and their files were built again.
+    const envs = input.clusters.map((c) => c.env);
+    const ledgers = keep ? { gatewayLedgers: readGatewayLedgers(root, envs), fluxShardLedgers: readFluxShardLedgers(root, envs) } : {};
+    const files = buildAll({ ...input, ...ledgers, cache: synthCacheOf(root) });
     writeOutput(root, files);
     const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (keep) writeReleases(root, input);

@@ -366,6 +366,23 @@ const OVERRIDE_CASES: readonly Case[] = [
     'apps/shop.ts',
   ],
   [
+    "a misspelt field in an app's access",
+    withCluster('prod', {
+      access: {
+        ...cluster('prod').access,
+        apps: { ...cluster('prod').access.apps, shop: { ...cluster('prod').access.apps?.shop, loginGroup: ['shop-staff'] } },
+      },
+    }),
+    `${PRD}: field "access.apps.shop.loginGroup" = ["shop-staff"]: is not a field of a cluster (developers, viewers, execInProd, loginGroups): a misspelt name would be ignored; fix the name`,
+    'clusters/prod/cluster.ts',
+  ],
+  [
+    'a misspelt field in the alert receivers',
+    withCluster('staging', { alerting: { ...cluster('staging').alerting!, email: { ...cluster('staging').alerting!.email, smtpport: 465 } } }),
+    `${STG}: field "alerting.email.smtpport" = 465: is not a field of a cluster (to, from, smtpHost, smtpPort, credentialsSecret): a misspelt name would be ignored; fix the name`,
+    'clusters/staging/cluster.ts',
+  ],
+  [
     'a misspelt cluster field',
     withCluster('staging', { adminCidr: ['203.0.113.0/24'] }),
     `${STG}: field "adminCidr" = ["203.0.113.0/24"]: is not a field of a cluster (access`,

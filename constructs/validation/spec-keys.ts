@@ -11,9 +11,12 @@ import type {
   SecretRef,
   StorageSpec,
 } from '../model/app-spec';
+import type { AccessSpec, AppAccessSpec, BreakGlassSpec, PersonSpec } from '../model/access-spec';
 import type {
+  AlertingSpec,
   AppOverride,
   BackupVaultSpec,
+  ChatReceiverSpec,
   ClusterSpec,
   CostBudgetSpec,
   DataSpec,
@@ -21,6 +24,8 @@ import type {
   NetworkSpec,
   NodePoolSpec,
   ElasticsearchSpec,
+  EmailReceiverSpec,
+  RetiredAppData,
   TerraformStateSpec,
 } from '../model/cluster-spec';
 import { SpecProblem } from '../model/spec-error';
@@ -33,9 +38,14 @@ import { SpecProblem } from '../model/spec-error';
  * when a type gains a field; an object value's fields are checked only where its table is an object too).
  */
 
-/** `true`: any value; an object: its own known fields; `[shape]`: an array of such objects. */
-type Shape = true | { readonly [field: string]: Shape } | readonly [{ readonly [field: string]: Shape }];
+const EACH = Symbol('each');
+type Fields = { readonly [field: string]: Shape };
+/** A map with keys of the user's choosing (apps, people), each value of one shape. */
+type RecordShape = { readonly [EACH]: Shape };
+/** `true`: any value; an object: its own known fields; `[shape]`: an array of such objects; `eachValue(shape)`: a map of them. */
+type Shape = true | Fields | readonly [Fields] | RecordShape;
 type ShapeOf<T> = { readonly [K in keyof Required<T>]: Shape };
+const eachValue = (shape: Shape): RecordShape => ({ [EACH]: shape });
 
 const RESOURCES = { cpu: { request: true, limit: true }, memory: { request: true, limit: true } } satisfies ShapeOf<ResourceSpec>;
 const SCALING = { min: true, max: true, targetCpuPercent: true } satisfies ShapeOf<ScalingSpec>;
@@ -78,8 +88,19 @@ const APP_FIELDS = {
 } satisfies ShapeOf<AppSpec>;
 
 /** A cluster file's own fields; its `apps` overrides are checked with OVERRIDE_FIELDS, one app at a time. */
+const ACCESS = {
+  people: eachValue({ iamRoleArn: true } satisfies ShapeOf<PersonSpec>),
+  platformAdmins: true,
+  breakGlass: { enabled: true, members: true, reason: true } satisfies ShapeOf<BreakGlassSpec>,
+  apps: eachValue({ developers: true, viewers: true, execInProd: true, loginGroups: true } satisfies ShapeOf<AppAccessSpec>),
+} satisfies ShapeOf<AccessSpec>;
+const ALERTING = {
+  email: { to: true, from: true, smtpHost: true, smtpPort: true, credentialsSecret: true } satisfies ShapeOf<EmailReceiverSpec>,
+  chat: { service: true, webhookSecret: true } satisfies ShapeOf<ChatReceiverSpec>,
+} satisfies ShapeOf<AlertingSpec>;
+
 const CLUSTER_FIELDS = {
-  access: true,
+  access: ACCESS,
   name: true,
   env: true,
   domain: true,
@@ -97,10 +118,11 @@ const CLUSTER_FIELDS = {
     basicAuthSecret: true,
     allowedCidrs: true,
   } satisfies ShapeOf<InternalAccessSpec>,
-  alerting: true,
+  alerting: ALERTING,
   disabledAddOns: true,
   apps: true,
-  appData: true,
+  // 'live', or a retired app's record; a string value has no fields to check.
+  appData: eachValue({ retiredOn: true, reason: true } satisfies ShapeOf<RetiredAppData>),
   adminCidrs: true,
   network: { vpcCidr: true, zones: true, natGateways: true } satisfies ShapeOf<NetworkSpec>,
   data: { noncurrentVersionDays: true, accessLogDays: true } satisfies ShapeOf<DataSpec>,
@@ -114,6 +136,9 @@ const CLUSTER_FIELDS = {
 /** The unknown field names in `value` against `shape`, as dotted paths below `prefix`, with their values. */
 function unknownFields(value: unknown, shape: Shape, prefix: string): { field: string; value: unknown; known: string[] }[] {
   if (shape === true || value === null || typeof value !== 'object') return [];
+  if (EACH in shape) {
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => unknownFields(inner, shape[EACH], `${prefix}.${key}`));
+  }
   if (Array.isArray(shape)) {
     return Array.isArray(value) ? value.flatMap((item, i) => unknownFields(item, shape[0], `${prefix}[${i}]`)) : [];
   }

@@ -40,6 +40,18 @@ const JOB_DISK_REQUEST = '1Gi';
 const LOG_ROOM = '256Mi';
 /** How long a backup run may take; a run cut short leaves what it uploaded for the next (docs/restore.md, large buckets). */
 export const BACKUP_DEADLINE_HOURS = 20;
+/*
+ * The restic Secret's keys, from the store entry's JSON (External Secrets v0.19.2, pkg/template/v2: the
+ * template's data alone makes the Secret, sprig's `dig` reads a property with a default, `fromYaml` parses
+ * the JSON, and a missing top-level key is an error). `password` must be there; `nextPassword` only during a
+ * key rotation (docs/rotate-a-secret.md), and is empty otherwise: a plain `property: nextPassword` reference
+ * would fail the whole Secret while the entry has none.
+ */
+const RESTIC_STORE_ENTRY = 'storeEntry';
+export const RESTIC_SECRET_TEMPLATE = {
+  password: `{{ (.${RESTIC_STORE_ENTRY} | fromYaml).password }}`,
+  nextPassword: `{{ dig "nextPassword" "" (.${RESTIC_STORE_ENTRY} | fromYaml) }}`,
+} as const;
 /** The restore CronJob never fires on its own: it is suspended, and only `kubectl create job --from` runs it. */
 const NEVER = '0 0 1 1 *';
 
@@ -78,7 +90,8 @@ export class BackupJobs extends Construct {
       labels,
       annotations: { ...FLUX_PRUNE_DISABLED },
       retain: true,
-      data: [{ secretKey: 'password', key: secretStoreKeyOf(cluster.env, app.name, 'restic'), property: 'password' }],
+      data: [{ secretKey: RESTIC_STORE_ENTRY, key: secretStoreKeyOf(cluster.env, app.name, 'restic') }],
+      template: { data: RESTIC_SECRET_TEMPLATE },
     });
 
     /*

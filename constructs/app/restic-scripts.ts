@@ -16,6 +16,8 @@ export const BACKUP_PATHS = {
   tmp: '/tmp',
 } as const;
 export const PASSWORD_FILE = `${BACKUP_PATHS.secret}/password`;
+/** The password a key rotation adds (docs/rotate-a-secret.md); empty in normal times. */
+export const NEXT_PASSWORD_FILE = `${BACKUP_PATHS.secret}/nextPassword`;
 
 /**
  * How long a job waits, at most, for another job's repository lock (prune and check hold it exclusively):
@@ -60,21 +62,70 @@ with_lock_retry() {
  * stale or not (checkForOtherLocks). So a lock a killed job left is gone only if unlock runs again after it
  * aged: with_lock_retry unlocks before every retry, not only here at the start.
  */
-const UNLOCK = 'restic unlock >&2 || fail $?\n';
+const UNLOCK_INLINE = 'restic unlock >&2 || fail $?';
+const UNLOCK = `${UNLOCK_INLINE}\n`;
 
 /**
  * The backup. `--host` is the app, not the pod's name, so each run finds the previous snapshot as its
  * parent; with `--ignore-inode` (FUSE inode numbers and ctimes are not stable) an unchanged file is not
- * read again.
+ * read again. A one-off run with `KEY_ROTATION=add` backs nothing up: it adds the store entry's
+ * `nextPassword` as a key of the repository, the first step of a password rotation.
  */
 export function backupScript(paths: readonly string[]): string {
-  return `${PRELUDE}restic cat config >/dev/null 2>&1 || restic init >&2 || fail $?
+  return `${PRELUDE}${ADD_NEXT_KEY}restic cat config >/dev/null 2>&1 || restic init >&2 || fail $?
 ${UNLOCK}summary=$(with_lock_retry restic backup --quiet --json --host "$APP" --ignore-inode ${paths.join(' ')}) || fail $?
 snapshot=$(printf '%s\\n' "$summary" | sed -n 's/.*"snapshot_id":"\\([0-9a-f]*\\)".*/\\1/p' | tail -n 1)
 field() { v=$(printf '%s\\n' "$summary" | sed -n "s/.*\\"$1\\":\\([0-9]*\\).*/\\1/p" | tail -n 1); printf '%s' "\${v:-0}"; }
 report success ",\\"snapshot\\":\\"$snapshot\\",\\"bytes_added\\":$(field data_added),\\"files_new\\":$(field files_new),\\"files_changed\\":$(field files_changed)"
 `;
 }
+
+/**
+ * The `job` of a key rotation's report: not the job it runs in, so that adding a key is no successful
+ * backup to the alert rules, and its failure no failed scheduled job (alerts/app-rules.ts).
+ */
+export const KEY_ROTATION_JOB = 'key-rotation';
+
+/*
+ * Key rotation (docs/rotate-a-secret.md). restic keeps one master key and wraps it once per password, in
+ * keys/: the backup role may add there, and only the retention role may delete (cloud/backup-job-roles.ts).
+ * Adding is idempotent: a next password that opens the repository already is not added again. A run with
+ * KEY_ROTATION set does only that and ends; any other value fails, so a typo never runs a plain job.
+ */
+const ADD_NEXT_KEY = `if [ -n "\${KEY_ROTATION:-}" ]; then
+  JOB=${KEY_ROTATION_JOB}
+  [ "$KEY_ROTATION" = add ] || { echo "KEY_ROTATION of the backup job must be add, not $KEY_ROTATION" >&2; fail 2; }
+  [ -s ${NEXT_PASSWORD_FILE} ] || { echo "the store entry has no nextPassword: add it, wait for the Secret, then run this job" >&2; fail 2; }
+  ${UNLOCK_INLINE}
+  if ! command restic --password-file ${NEXT_PASSWORD_FILE} cat config >/dev/null 2>&1; then
+    with_lock_retry restic key add --host "$APP" --user rotation --new-password-file ${NEXT_PASSWORD_FILE} >&2 || fail $?
+  fi
+  command restic --password-file ${NEXT_PASSWORD_FILE} cat config >/dev/null || fail $?
+  report success ",\\"key_rotation\\":\\"added\\""
+  exit 0
+fi
+`;
+
+/**
+ * The last step of a rotation, on the retention job (`KEY_ROTATION=remove-old`): removes every key but the
+ * one the password file opens. Refused while the Secret still holds a nextPassword: the password file must
+ * be the new one first, or the old password would be the one kept.
+ */
+const REMOVE_OLD_KEYS = `if [ -n "\${KEY_ROTATION:-}" ]; then
+  JOB=${KEY_ROTATION_JOB}
+  [ "$KEY_ROTATION" = remove-old ] || { echo "KEY_ROTATION of the retention job must be remove-old, not $KEY_ROTATION" >&2; fail 2; }
+  [ ! -s ${NEXT_PASSWORD_FILE} ] || { echo "the store entry still has nextPassword: make password the new one and drop nextPassword, wait for the Secret, then run this job" >&2; fail 2; }
+  ${UNLOCK_INLINE}
+  keys=$(restic key list --json) || fail $?
+  removed=0
+  for id in $(printf '%s\\n' "$keys" | tr '{' '\\n' | grep '"current":false' | sed -n 's/.*"id":"\\([0-9a-f]*\\)".*/\\1/p'); do
+    with_lock_retry restic key remove "$id" >&2 || fail $?
+    removed=$((removed + 1))
+  done
+  report success ",\\"key_rotation\\":\\"removed\\",\\"keys_removed\\":$removed"
+  exit 0
+fi
+`;
 
 export interface RetentionPolicy {
   readonly daily: number;
@@ -86,7 +137,7 @@ export interface RetentionPolicy {
 export function retentionScript(keep: RetentionPolicy): string {
   // restic reads `--keep-x 0` as "no rule", so only the non-zero rules are passed.
   const rules = (['daily', 'weekly', 'monthly'] as const).filter((k) => keep[k] > 0).map((k) => `--keep-${k} ${keep[k]}`);
-  return `${PRELUDE}${UNLOCK}with_lock_retry restic forget --quiet --host "$APP" ${rules.join(' ')} --prune >&2 || fail $?
+  return `${PRELUDE}${REMOVE_OLD_KEYS}${UNLOCK}with_lock_retry restic forget --quiet --host "$APP" ${rules.join(' ')} --prune >&2 || fail $?
 report success ""
 `;
 }

@@ -129,9 +129,45 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: the setup uses
     expect(role).toEqual({
       cluster: ['manage_index_templates', 'manage_ilm'],
       indices: [],
-      applications: [{ application: 'kibana-.kibana', privileges: ['feature_indexPatterns.all'], resources: ['space:default'] }],
+      applications: [
+        { application: 'kibana-.kibana', privileges: ['feature_indexPatterns.all', 'feature_advancedSettings.all'], resources: ['space:default'] },
+      ],
     });
   });
+});
+
+/*
+ * What Kibana 9.1 lets the setup user write, and what its requests write (elastic/kibana, 9.x):
+ * - x-pack/platform/plugins/shared/features/server/oss_features.ts: `indexPatterns` `all` writes `index-pattern`
+ *   saved objects (and only reads `config`); `advancedSettings` `all` writes `config`.
+ * - src/platform/plugins/shared/data_views/common/data_views/data_views.ts: createAndSave saves the view, then
+ *   setDefault, which writes the `defaultIndex` setting (the `config` object) when no default is set yet, as on
+ *   a fresh Kibana; `POST api/data_views/default` with `force` writes it always.
+ */
+const KIBANA_FEATURE_WRITES: Readonly<Record<string, readonly string[]>> = {
+  'feature_indexPatterns.all': ['index-pattern'],
+  'feature_advancedSettings.all': ['config'],
+};
+const KIBANA_REQUEST_WRITES: Readonly<Record<string, readonly string[]>> = {
+  'api/data_views/data_view': ['index-pattern', 'config'],
+  'api/data_views/default': ['config'],
+};
+
+test("every saved object the setup's Kibana requests write is one its role may write, on a fresh Kibana too", () => {
+  const requests = setupRequestsOf('prod', apps).filter((r) => r.target === 'kibana');
+  expect(requests.map((r) => r.path)).toContain('api/data_views/default');
+  const granted = new Set((SETUP_ES_USER.privileges.applications ?? []).flatMap((a) => a.privileges.flatMap((p: string) => KIBANA_FEATURE_WRITES[p] ?? [])));
+  for (const request of requests) {
+    const writes = KIBANA_REQUEST_WRITES[request.path];
+    expect([request.path, writes === undefined]).toEqual([request.path, false]);
+    for (const type of writes) expect([request.path, type, granted.has(type)]).toEqual([request.path, type, true]);
+  }
+});
+
+test('the default data view is set after every data view is saved, to the one over all logs', () => {
+  const paths = setupRequestsOf('prod', apps).map((r) => r.path);
+  expect(paths[paths.length - 1]).toBe('api/data_views/default');
+  expect(setupRequestsOf('prod', apps).at(-1)!.body).toEqual({ data_view_id: 'all-logs', force: true });
 });
 
 test("a change of any request changes the Job's pod template, so Flux recreates the Job", () => {

@@ -7,7 +7,7 @@ import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, K
 import type { ResolvedApp } from '../model/resolve';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL, type ScannerExemption } from '../model/scanner-exemptions';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
-import { dataViewRequestsOf } from './data-views';
+import { dataViewRequestsOf, defaultDataViewRequest } from './data-views';
 import { esUserSecretOf, SETUP_ES_USER } from './elasticsearch-users';
 import { retentionRequestsOf, type EsRequest } from './log-retention';
 import { elastalertIndexTemplateOf } from './elastalert-indices';
@@ -69,7 +69,12 @@ export function setupRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): Set
       target: 'es' as const,
       file: numbered('es', i),
     })),
-    ...dataViewRequestsOf(apps).map((r, i) => ({ ...r, method: 'POST' as const, target: 'kibana' as const, file: numbered('kibana', i) })),
+    ...[...dataViewRequestsOf(apps), defaultDataViewRequest()].map((r, i) => ({
+      ...r,
+      method: 'POST' as const,
+      target: 'kibana' as const,
+      file: numbered('kibana', i),
+    })),
   ];
 }
 

@@ -36,9 +36,11 @@ export const KIBANA_APPLICATION = 'kibana-.kibana';
  * The setup job's user (constructs/logging/elasticsearch-setup.ts), instead of the `elastic` superuser.
  * Elasticsearch 9.1 cluster privileges (docs/reference/elasticsearch/security-privileges.md):
  * `manage_index_templates` (index and component templates) and `manage_ilm` (ILM policies); no index
- * privilege, it writes no document. Kibana 9.1: the feature privilege `indexPatterns` `all` (Data View
- * Management), whose `indexPatterns:manage` API privilege the data view routes require
- * (x-pack/platform/plugins/shared/features/server/oss_features.ts, data_views rest_api_routes).
+ * privilege, it writes no document. Kibana 9.1 (x-pack/platform/plugins/shared/features/server/oss_features.ts):
+ * the feature privilege `indexPatterns` `all` (Data View Management), whose `indexPatterns:manage` API
+ * privilege the data view routes require and which writes `index-pattern` saved objects; and
+ * `advancedSettings` `all`, the only one that writes the `config` object, where Kibana keeps the default
+ * data view: saving the first data view sets it (data-views.ts), and without it that save gets 403.
  */
 export const SETUP_ES_USER: EsServiceUser = {
   username: 'elasticsearch-setup',
@@ -47,7 +49,9 @@ export const SETUP_ES_USER: EsServiceUser = {
   privileges: {
     cluster: ['manage_index_templates', 'manage_ilm'],
     indices: [],
-    applications: [{ application: KIBANA_APPLICATION, privileges: ['feature_indexPatterns.all'], resources: ['space:default'] }],
+    applications: [
+      { application: KIBANA_APPLICATION, privileges: ['feature_indexPatterns.all', 'feature_advancedSettings.all'], resources: ['space:default'] },
+    ],
   },
 };
 

@@ -115,6 +115,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     expect(release.spec.values.installCRDs).toBe(true);
   });
 
+  test("the operator's CAs last ten years: the log clients read the CA only at start", () => {
+    const validity = find('HelmRelease', eckDefaults.name).spec.values.config.caValidity as string;
+    expect(Number(/^(\d+)h$/.exec(validity)?.[1])).toBeGreaterThanOrEqual(10 * 365 * 24);
+  });
+
   test('Elasticsearch is sized for the env and its apps, one node per k8s node, spread over zones, on retained gp3', () => {
     const es = find('Elasticsearch', ELASTICSEARCH.name);
     expect(es.metadata.namespace).toBe(ELASTICSEARCH.namespace);

@@ -92,6 +92,15 @@ const EGRESS: Readonly<Record<'operator' | 'elasticsearch' | 'kibana' | 'setup',
  * HTTPS with ECK's self-signed certificates: the Gateway verifies Kibana's against ECK's CA (a
  * BackendTLSPolicy), and every client of Elasticsearch verifies its own copy of Elasticsearch's CA.
  */
+/**
+ * How long the CAs ECK makes stay valid. Fluent Bit and ElastAlert read Elasticsearch's HTTP CA once, at
+ * start; the chart's default, a year (elastic/cloud-on-k8s@v3.2.0 deploy/eck-operator/values.yaml
+ * `config.caValidity`, the operator's `ca-cert-validity`; pkg/controller/common/certificates/expiration.go),
+ * replaced the CA a day before it ended, and both stopped until restarted. The leaf certificates still renew
+ * yearly under the same CA (docs/logs.md says what to do when the CA is replaced).
+ */
+export const ECK_CA_VALIDITY = '87600h';
+
 export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
   // The API server calls the operator's webhook (chart 3.2.0, values.yaml webhook.port: 9443).
@@ -131,7 +140,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   }
 
   values(): Record<string, unknown> {
-    return { installCRDs: true, managedNamespaces: [this.namespace] };
+    return { installCRDs: true, managedNamespaces: [this.namespace], config: { caValidity: ECK_CA_VALIDITY } };
   }
 
   /**

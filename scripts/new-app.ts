@@ -34,6 +34,8 @@ const INDEX = 'apps/index.ts';
 /** Stricter than the synth's DNS-1123 label: Service names must also start with a letter (DNS-1035). */
 const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_NAME = 40;
+/** The cluster's `domain: '…'` line: the staging domain gives the app's host. */
+const DOMAIN = /^\s*domain: '([^']+)'/m;
 const RESERVED_WORDS = new Set(
   (
     'break case catch class const continue debugger default delete do else enum export extends false ' +
@@ -113,7 +115,8 @@ function newAppLocked(root: string, name: string, options: NewAppOptions): NewAp
 
 /** Every file's new content; throws NewAppError, before anything is written, if the name or an input is unusable. */
 function plan(root: string, name: string, options: NewAppOptions): Array<{ file: string; content: string }> {
-  checkName(root, name);
+  const problem = newAppNameProblem(root, name);
+  if (problem) throw new NewAppError(`name ${JSON.stringify(name)}: ${problem}`);
   const read = (file: string): string => {
     const text = readIfExists(path.join(root, file));
     if (text === undefined) throw new NewAppError(`${file} is missing: run new-app at the repo's root`);
@@ -121,15 +124,10 @@ function plan(root: string, name: string, options: NewAppOptions): Array<{ file:
   };
   const clusterFile = clusterFileOf(ENV);
   const clusterText = read(clusterFile);
-  const domain = clusterText.match(/^\s*domain: '([^']+)'/m)?.[1];
+  const domain = clusterText.match(DOMAIN)?.[1];
   if (!domain) throw new NewAppError(`${clusterFile}: found no "domain: '…'" to derive the app's staging host from`);
-  const prodDomain = readIfExists(path.join(root, clusterFileOf('prod')))?.match(/^\s*domain: '([^']+)'/m)?.[1] ?? 'example.com';
+  const prodDomain = readIfExists(path.join(root, clusterFileOf('prod')))?.match(DOMAIN)?.[1] ?? 'example.com';
   const host = `${name}.${domain}`;
-  const hostPattern = new RegExp(`(?<![-a-z0-9.])${host.replace(/\./g, '\\.')}(?![-a-z0-9.])`);
-  const hostUser = filesIn(root, 'apps')
-    .concat(filesIn(root, `dist/${ENV}`))
-    .find((f) => hostPattern.test(readIfExists(path.join(root, f))!));
-  if (hostUser) throw new NewAppError(`name "${name}": its staging host ${host} is already in use (${hostUser}); pick another name`);
 
   const { repository, version } = firstVersion(root, name, options.image);
   const ident = identifierOf(name);
@@ -157,20 +155,40 @@ function plan(root: string, name: string, options: NewAppOptions): Array<{ file:
   return edits;
 }
 
-/** A DNS label, free as a file, an identifier, a cluster entry and a namespace. */
-function checkName(root: string, name: string): void {
-  const bad = (why: string) => new NewAppError(`name ${JSON.stringify(name)}: ${why}`);
-  if (!NAME.test(name)) throw bad('must be a DNS label: lower-case letters, digits and "-", starting with a letter and not ending with "-", e.g. "blog"');
-  if (name.length > MAX_NAME) throw bad(`must be at most ${MAX_NAME} characters (it becomes the namespace and part of the bucket name)`);
-  if (fs.existsSync(path.join(root, appFileOf(name)))) throw bad(`is taken: ${appFileOf(name)} exists`);
+/**
+ * Why new-app refuses the name, or undefined when it takes it: it must be a DNS label, free as a file, an
+ * identifier, a cluster entry (a retired app's included), a namespace and a staging host.
+ */
+export function newAppNameProblem(root: string, name: string): string | undefined {
+  if (!NAME.test(name)) return 'must be a DNS label: lower-case letters, digits and "-", starting with a letter and not ending with "-", e.g. "blog"';
+  if (name.length > MAX_NAME) return `must be at most ${MAX_NAME} characters (it becomes the namespace and part of the bucket name)`;
+  if (fs.existsSync(path.join(root, appFileOf(name)))) return `is taken: ${appFileOf(name)} exists`;
   const reserved = reservedNameReason(name);
-  if (reserved) throw bad(`is reserved: ${reserved}; pick another name`);
+  if (reserved) return `is reserved: ${reserved}; pick another name`;
   const index = readIfExists(path.join(root, INDEX)) ?? '';
-  if (new RegExp(`\\b${identifierOf(name)}\\b`).test(index) || index.includes(`'./${name}'`)) throw bad(`is taken: ${INDEX} already lists it`);
+  if (new RegExp(`\\b${identifierOf(name)}\\b`).test(index) || index.includes(`'./${name}'`)) return `is taken: ${INDEX} already lists it`;
   for (const env of ['staging', 'prod']) {
-    const text = readIfExists(path.join(root, clusterFileOf(env))) ?? '';
-    if (new RegExp(`^\\s*('${name}'|${name}):`, 'm').test(text)) throw bad(`is taken: ${clusterFileOf(env)} already names it`);
+    const file = clusterFileOf(env);
+    const text = readIfExists(path.join(root, file)) ?? '';
+    const key = `(?:'${name}'|"${name}"|${name})`;
+    const retiredOn = new RegExp(`^\\s*${key}:\\s*\\{[^}]*?\\bretiredOn:\\s*['"]([^'"]*)['"]`, 'm').exec(text)?.[1];
+    if (retiredOn !== undefined) {
+      return (
+        `belongs to an app retired on ${retiredOn} (its note in appData of ${file}): the name stays reserved while that note exists, ` +
+        `since a new app of that name would take over the retired app's bucket and backups; pick another name`
+      );
+    }
+    if (new RegExp(`^\\s*${key}:`, 'm').test(text)) return `is taken: ${file} already names it`;
   }
+  const domain = readIfExists(path.join(root, clusterFileOf(ENV)))?.match(DOMAIN)?.[1];
+  if (domain === undefined) return undefined;
+  const host = `${name}.${domain}`;
+  const hostPattern = new RegExp(`(?<![-a-z0-9.])${host.replace(/\./g, '\\.')}(?![-a-z0-9.])`);
+  const hostUser = filesIn(root, 'apps')
+    .concat(filesIn(root, `dist/${ENV}`))
+    .find((f) => hostPattern.test(readIfExists(path.join(root, f))!));
+  if (hostUser) return `its staging host ${host} is already in use (${hostUser}); pick another name`;
+  return undefined;
 }
 
 /** The repository and first version: from --image, or the other apps' registry with a placeholder version. */

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPS } from '../apps';
 import { copyRepo, scriptCommand } from '../scripts/repo-copy';
+import { freeAppName } from './free-app-name';
 import { REPO_ROOT, scopedTempDirs } from './support';
 
 /**
@@ -14,12 +14,6 @@ import { REPO_ROOT, scopedTempDirs } from './support';
 const FLOW_INNER_RUN = 'WEBAPP_PLATFORM_FLOW_INNER_RUN';
 const inner = process.env[FLOW_INNER_RUN] === '1';
 const tempDir = scopedTempDirs();
-
-/** A name no app of the repo has yet, so the flow works whatever apps a user added. */
-const freeName = (base: string): string => {
-  const taken = new Set(APPS.map((a) => a.name));
-  for (let i = 0; ; i++) if (!taken.has(i === 0 ? base : `${base}${i}`)) return i === 0 ? base : `${base}${i}`;
-};
 
 /** Adds `name: value,` at the end of a top-level `block: { … }` of a cluster file, as a person does by hand. */
 function addToBlock(text: string, block: string, name: string, value: string): string {
@@ -51,7 +45,7 @@ function addToBlock(text: string, block: string, name: string, value: string): s
         if (result.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
         return result.stdout;
       };
-      const name = freeName('blog');
+      const name = freeAppName(root, 'blog');
       const appFile = path.join(root, 'apps', `${name}.ts`);
       const prodFile = path.join(root, 'clusters', 'prod', 'cluster.ts');
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeNewApp, newApp, NewAppError } from '../scripts/new-app';
+import { freeAppName } from './free-app-name';
 import { fixtureRepoCopy, scopedTempDirs, treeHash, changedBetween, filesBelow } from './support';
 
 const tempDir = scopedTempDirs();
@@ -103,6 +104,26 @@ describe('npm run new-app -- <name>', () => {
     expect(() => newApp(root, name)).toThrow(NewAppError);
     expect(() => newApp(root, name)).toThrow(message);
     expect(inputsAndOutput(root)).toBe(before);
+  });
+
+  test("a retired app's name, kept by its note in appData, is refused naming the retirement, and a free name skips it", () => {
+    const file = path.join(root, 'clusters/prod/cluster.ts');
+    const original = read(root, 'clusters/prod/cluster.ts');
+    expect(freeAppName(root, 'gone')).toBe('gone');
+    // What npm run retire leaves of an app: its name only in appData, as a retirement note.
+    const retired = original.replace(/\n {2}appData: \{\n/, "\n  appData: {\n    gone: { retiredOn: '2026-11-30', reason: 'moved to a SaaS' },\n");
+    expect(retired).not.toBe(original);
+    fs.writeFileSync(file, retired);
+    try {
+      const before = inputsAndOutput(root);
+      expect(() => newApp(root, 'gone')).toThrow(
+        'name "gone": belongs to an app retired on 2026-11-30 (its note in appData of clusters/prod/cluster.ts): the name stays reserved while that note exists',
+      );
+      expect(freeAppName(root, 'gone')).toBe('gone1');
+      expect(inputsAndOutput(root)).toBe(before);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 
   test('when the staging synth fails, every file is put back', () => {

@@ -91,7 +91,17 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
   [
     'an app with no release in its env',
     withoutRelease('prod', 'backoffice'),
-    'file "clusters/prod/releases.json", env "prod", app "backoffice": field "apps.backoffice" = undefined: is missing: the env runs this app, so it needs a release; add one with npm run release -- --env prod --app backoffice --image <repository>:<tag>@sha256:<digest>',
+    'file "clusters/prod/releases.json", env "prod", app "backoffice": field "apps.backoffice" = undefined: is missing: the env runs this app, so it needs a release; ' +
+      'prod runs only what ran in staging, and clusters/staging/releases.json holds no real release of it yet, so release and promote both refuse it here. ' +
+      'Take it out of clusters/prod/cluster.ts (apps, and appData and access.apps where they name it), ' +
+      'release it to staging (npm run release -- --env staging --app backoffice --image <repository>:<tag>@sha256:<digest>), ' +
+      'then name it in clusters/prod/cluster.ts again and run npm run promote -- --app backoffice',
+  ],
+  [
+    'an app with no release in staging',
+    withoutRelease('staging', 'backoffice'),
+    'file "clusters/staging/releases.json", env "staging", app "backoffice": field "apps.backoffice" = undefined: is missing: the env runs this app, so it needs a release; ' +
+      'add one with npm run release -- --env staging --app backoffice --image <repository>:<tag>@sha256:<digest>',
   ],
   [
     'a CPU request that does not parse',

@@ -130,6 +130,71 @@ describe('prod runs only what ran in staging', () => {
   });
 });
 
+describe('an app named in prod before its first staging release', () => {
+  const repo = repoCopy('release-prod-first');
+  afterAll(() => fs.rmSync(repo.root, { recursive: true, force: true }));
+  const shop = APPS.find((a) => a.name === 'shop')!;
+  const blog = {
+    ...shop,
+    name: 'blog',
+    imageRepository: 'ghcr.io/acme-web/blog',
+    hosts: { staging: ['blog.staging.example.com'], prod: ['blog.example.com'] },
+    scaling: { min: 2, max: 3 },
+    privateServices: undefined,
+    secrets: [],
+    storage: undefined,
+    backup: undefined,
+  };
+  /** The fixture clusters with blog in staging, and in prod too when asked (apps and appData), as a person adds it by hand. */
+  const withBlog = (inProd: boolean): Repo => ({
+    ...repo,
+    apps: [...APPS, blog],
+    clusters: CLUSTERS.map((c) =>
+      c.env === 'staging' || inProd ? { ...c, apps: { ...c.apps, blog: {} }, appData: { ...c.appData, blog: 'live' as const } } : c,
+    ),
+  });
+  const image = pinnedImageOf(blog.imageRepository, NEW);
+  const prodBlog =
+    'file "clusters/prod/releases.json", env "prod", app "blog": field "apps.blog" = undefined: is missing: the env runs this app, so it needs a release; ';
+
+  beforeAll(() => {
+    // What new-app leaves: blog in staging with the placeholder version.
+    const file = path.join(repo.root, releasesFileOf('staging'));
+    const staging = JSON.parse(fs.readFileSync(file, 'utf8')) as ReleasesFile;
+    fs.writeFileSync(file, renderReleasesFile({ ...staging, apps: { ...staging.apps, blog: advance(undefined, placeholderVersionOf(blog.imageRepository)) } }));
+  });
+
+  test('its release to staging is refused with advice that works: out of prod, release to staging, back in prod, promote', () => {
+    const before = treeHash(repo.root);
+    const refused = run(releaseCli, ['--env', 'staging', '--app', 'blog', '--image', image], withBlog(true));
+    expect(refused).toEqual({
+      code: 2,
+      out: '',
+      err:
+        `release failed, nothing changed: invalid releases:\n  - ${prodBlog}prod runs only what ran in staging, and clusters/staging/releases.json holds no real release of it yet, ` +
+        'so release and promote both refuse it here. Take it out of clusters/prod/cluster.ts (apps, and appData and access.apps where they name it), ' +
+        'release it to staging (npm run release -- --env staging --app blog --image <repository>:<tag>@sha256:<digest>), ' +
+        'then name it in clusters/prod/cluster.ts again and run npm run promote -- --app blog',
+    });
+    expect(treeHash(repo.root)).toBe(before);
+
+    expect(run(releaseCli, ['--env', 'staging', '--app', 'blog', '--image', image], withBlog(false)).code).toBe(0);
+    const promoted = run(promoteCli, ['--app', 'blog'], withBlog(true));
+    expect([promoted.code, promoted.err]).toEqual([0, '']);
+    expect(readReleases(repo, 'prod').apps.blog).toEqual({ current: NEW, history: [] });
+    expect(deploymentImage(repo, 'prod', 'blog')).toBe(image);
+  });
+
+  test('once staging runs a real release, the advice is to promote it', () => {
+    const { [`blog`]: _dropped, ...prodApps } = readReleases(repo, 'prod').apps;
+    fs.writeFileSync(path.join(repo.root, releasesFileOf('prod')), renderReleasesFile({ ...readReleases(repo, 'prod'), apps: prodApps }));
+    const refused = run(releaseCli, ['--env', 'staging', '--app', 'blog', '--image', pinnedImageOf(blog.imageRepository, NEWER)], withBlog(true));
+    expect(refused.err).toBe(
+      `release failed, nothing changed: invalid releases:\n  - ${prodBlog}prod runs only what ran in staging: give it the version staging runs with npm run promote -- --app blog`,
+    );
+  });
+});
+
 describe('the history of an app', () => {
   test(`keeps the last ${HISTORY_LIMIT} versions, newest first`, () => {
     let release = advance(undefined, version(0));

@@ -42,6 +42,12 @@ export const RELEASES_COMMENT =
 /** Where an env's releases live, relative to the repo root. */
 export const releasesFileOf = (env: string): string => `clusters/${env}/releases.json`;
 
+/**
+ * The env whose versions another env may run: prod runs only what ran in staging. Otherwise anyone who
+ * can start a release (an app repo's dispatch included) could put an image into prod that no env ever ran.
+ */
+export const PROVING_ENV: Readonly<Record<string, string>> = { prod: 'staging' };
+
 /** The image reference a Deployment pulls: the repository, the tag for people, the digest for the runtime. */
 export const pinnedImageOf = (repository: string, version: ReleaseVersion): string => `${repository}:${version.tag}@${version.digest}`;
 

@@ -1,7 +1,16 @@
 import type { AppSpec } from '../model/app-spec';
-import type { ClusterSpec } from '../model/cluster-spec';
+import { clusterFileOf, type ClusterSpec } from '../model/cluster-spec';
 import { isDigest, isTag } from '../model/image';
-import { describeVersion, HISTORY_LIMIT, releasesFileOf, sameVersion, type Releases, type ReleaseVersion } from '../model/releases';
+import {
+  describeVersion,
+  HISTORY_LIMIT,
+  placeholderReason,
+  PROVING_ENV,
+  releasesFileOf,
+  sameVersion,
+  type Releases,
+  type ReleaseVersion,
+} from '../model/releases';
 import { SpecProblem, SynthError } from '../model/spec-error';
 
 type Where = SpecProblem['where'];
@@ -35,7 +44,7 @@ export function releaseProblems(clusters: readonly ClusterSpec[], apps: readonly
             { file, env, app },
             `apps.${app}`,
             undefined,
-            `is missing: the env runs this app, so it needs a release; add one with npm run release -- --env ${env} --app ${app} --image <repository>:<tag>@sha256:<digest>`,
+            `is missing: the env runs this app, so it needs a release; ${missingReleaseAdvice(env, app, apps, releases)}`,
           ),
         );
       }
@@ -49,6 +58,30 @@ export function releaseProblems(clusters: readonly ClusterSpec[], apps: readonly
     }
   }
   return problems;
+}
+
+/**
+ * How an env that runs the app gets its first release. Where the env runs only what ran in another
+ * (prod after staging), that is a promotion of the other env's real release; while there is none, the
+ * app cannot be in the env yet, since release and promote both refuse it.
+ */
+function missingReleaseAdvice(env: string, app: string, apps: readonly AppSpec[], releases: Releases): string {
+  const releaseIn = (target: string) => `npm run release -- --env ${target} --app ${app} --image <repository>:<tag>@sha256:<digest>`;
+  const proving = PROVING_ENV[env];
+  if (proving === undefined) return `add one with ${releaseIn(env)}`;
+  const promote = `npm run promote -- --app ${app}`;
+  const provingEntry = (releases[proving]?.apps as Readonly<Record<string, unknown>> | undefined)?.[app];
+  const proven = isObject(provingEntry) ? provingEntry.current : undefined;
+  const repository = apps.find((a) => a.name === app)!.imageRepository;
+  if (versionProblems(proven, {}, 'current').length === 0 && placeholderReason(repository, proven as ReleaseVersion) === undefined) {
+    return `${env} runs only what ran in ${proving}: give it the version ${proving} runs with ${promote}`;
+  }
+  const clusterFile = clusterFileOf(env);
+  return (
+    `${env} runs only what ran in ${proving}, and ${releasesFileOf(proving)} holds no real release of it yet, so release and promote both refuse it here. ` +
+    `Take it out of ${clusterFile} (apps, and appData and access.apps where they name it), release it to ${proving} (${releaseIn(proving)}), ` +
+    `then name it in ${clusterFile} again and run ${promote}`
+  );
 }
 
 /** The problems of one app's entry: its current version and its history. */

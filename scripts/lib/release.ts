@@ -11,6 +11,7 @@ import {
   advance,
   describeVersion,
   placeholderReason,
+  PROVING_ENV,
   releasesFileOf,
   renderReleasesFile,
   sameVersion,
@@ -18,7 +19,7 @@ import {
   type AppRelease,
   type ReleaseVersion,
 } from '../../constructs/model/releases';
-import { appReleaseProblems } from '../../constructs/validation/release-validation';
+import { appReleaseProblems, releaseProblems } from '../../constructs/validation/release-validation';
 import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { renderedTree, sourcesOf, treeOnDisk } from '../../constructs/synth/output-tree';
@@ -103,14 +104,7 @@ function releaseLocked(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
   return apply(repo, env, app, next);
 }
 
-/** The env whose versions another env may run: prod runs only what ran in staging. */
-const PROVING_ENV: Readonly<Record<string, string>> = { prod: 'staging' };
-
-/**
- * A new image reaches prod only after it ran in staging: its digest is staging's current version or in
- * staging's history. Otherwise anyone who can start a release (an app repo's dispatch included) could
- * put an image into prod that no env ever ran.
- */
+/** A new image reaches prod only after it ran in staging: its digest is staging's current version or in staging's history (PROVING_ENV). */
 function checkRanBefore(repo: Repo, env: string, app: string, next: ReleaseVersion, image: string, at: SpecProblem['where']): void {
   const proving = PROVING_ENV[env];
   if (proving === undefined) return;
@@ -206,6 +200,10 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
     repo.clusters.map((c) => c.env),
   );
   const file = releasesFileOf(env);
+  // This command leaves the other envs' releases files as they are, so their problems are told as of now:
+  // advice to promote from staging must not count a staging release this refusal never writes.
+  const elsewhere = releaseProblems(repo.clusters, repo.apps, releases).filter((p) => p.where.env !== env);
+  if (elsewhere.length > 0) throw new SynthError(elsewhere, 'invalid releases');
   const entry = releases[env]?.apps?.[app];
   checkEntry(entry, { file, env, app });
   if (entry && sameVersion(entry.current, next)) {

@@ -46,6 +46,11 @@ describe.each(docs.map((file) => [path.relative(root, file), file] as const))('%
     for (const script of used) expect([script, scripts.includes(script)]).toEqual([script, true]);
   });
 
+  test('every npm run retire it shows gives the --reason retire requires', () => {
+    const retires = [...text.matchAll(/npm run retire -- [^`\n]*/g)].map((m) => m[0]);
+    for (const command of retires) expect([command, command.includes(' --reason ')]).toEqual([command, true]);
+  });
+
   test('every repository path it names exists', () => {
     const spans = [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).flatMap((span) => span.split(/\s+/));
     // `apps/shop.ts:8:8` (a file, line and column) names the file.

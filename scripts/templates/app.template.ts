@@ -33,7 +33,11 @@ export const appIdentifier: AppSpec = {
   // outboundHttps: true,                        // may call HTTPS APIs on the internet
   // privateServices: [{ name: 'db', port: 5432, cidrs: { staging: ['10.20.128.0/20'] } }], // its database inside the network
   // logParser: 'nginx',                         // how its log lines are parsed into fields
-  // storage: { mountPath: '/app/data' },        // its own bucket, mounted as a folder, backed up nightly
+  // storage: {
+  //   mountPath: '/app/data',                   // its own bucket, mounted as a folder, backed up nightly
+  //   driver: 'geesefs',                        // only if it renames, appends or writes in place, which the default 'mountpoint-s3'
+  //                                             // cannot; GeeseFS needs an access key stored by hand (docs/storage-drivers.md)
+  // },
   // backup: { schedule: '0 2 * * *' },          // when storage is set
   // edge: { requestsPerSecond: 100, maxBodySize: '10Mi' },
   // writablePaths: ['/tmp'],                    // the root filesystem is read-only

@@ -12,10 +12,24 @@ import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { BACKUP_DEADLINE_HOURS, BACKUP_JOB_RESOURCES, RESTIC_IMAGE } from '../constructs/app/backup-jobs';
 import { clusterAppsOf } from '../constructs/model/resolve';
+import { CommandLineError, readCommandLine, showUsage } from './lib/command-line';
 
 const FILE_MIB = 64;
-const mib = Number(process.argv[2] ?? 1024);
-if (!Number.isInteger(mib) || mib < 2 * FILE_MIB) throw new Error(`bench:backup: the data size must be a whole number of MiB, at least ${2 * FILE_MIB}`);
+const USAGE = `usage: npm run bench:backup -- [<MiB of data>] (default 1024, at least ${2 * FILE_MIB})`;
+let line;
+try {
+  line = readCommandLine(process.argv.slice(2), {}, USAGE, { positionals: true });
+} catch (error) {
+  if (!(error instanceof CommandLineError)) throw error;
+  console.error(`bench:backup: ${error.message}`);
+  process.exit(2);
+}
+if (line.help) process.exit(showUsage(console, USAGE));
+const mib = Number(line.positionals[0] ?? 1024);
+if (line.positionals.length > 1 || !Number.isInteger(mib) || mib < 2 * FILE_MIB) {
+  console.error(`bench:backup: the data size must be one whole number of MiB, at least ${2 * FILE_MIB}; ${USAGE}`);
+  process.exit(2);
+}
 
 const version = spawnSync('restic', ['version'], { encoding: 'utf8' });
 if (version.status !== 0) {

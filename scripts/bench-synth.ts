@@ -39,6 +39,7 @@ import { SYNTH_CACHE_DIR, synthCacheOf } from '../constructs/synth/synth-cache';
 import { readReleasesFile } from '../constructs/synth/releases-io';
 import { readFluxShardLedgers, readGatewayLedgers } from '../constructs/synth/ledger-io';
 import { writeOutput } from '../constructs/synth/write-output';
+import { CommandLineError, readCommandLine, showUsage } from './lib/command-line';
 import { renderedDiff } from './lib/commands';
 import { copyRepo, REPO_ROOT, synthNodeFlags } from './repo-copy';
 
@@ -253,11 +254,24 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const s = (ms: number): string => (ms / 1000).toFixed(2);
 const mib = (kib: number): string => (kib / MiB).toFixed(0);
 
-function main(argv: readonly string[]): void {
-  const runsAt = argv.indexOf('--runs');
-  const runs = runsAt === -1 ? 3 : Number(argv[runsAt + 1]);
-  const counts = argv.filter((a, i) => /^\d+$/.test(a) && i !== runsAt + 1).map(Number);
-  const withTest = argv.includes('--with-test');
+const USAGE = 'usage: npm run bench -- [<app count> ...] [--runs <n>] [--with-test] (counts 250 500 1000 and 3 runs when none is given)';
+
+/** The bench's own command line; the --child and --diff modes below are its children's. */
+function benchOptionsOf(argv: readonly string[]): { runs: number; counts: number[]; withTest: boolean } | 'help' {
+  const line = readCommandLine(argv, { runs: { type: 'string' }, 'with-test': { type: 'boolean' } }, USAGE, { positionals: true });
+  if (line.help) return 'help';
+  const wholeNumber = (text: string, what: string): number => {
+    if (!/^[1-9][0-9]*$/.test(text)) throw new CommandLineError(`${what} ${JSON.stringify(text)}: must be a whole number from 1; ${USAGE}`);
+    return Number(text);
+  };
+  return {
+    runs: line.values.runs === undefined ? 3 : wholeNumber(line.values.runs, '--runs'),
+    counts: line.positionals.map((count) => wholeNumber(count, 'app count')),
+    withTest: line.values['with-test'] === true,
+  };
+}
+
+function main({ runs, counts, withTest }: { runs: number; counts: number[]; withTest: boolean }): void {
   // The children start as `npm run synth` does, so that the figures are those of the command users run.
   const nodeFlags = synthNodeFlags(REPO_ROOT);
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
@@ -436,5 +450,15 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   if (args[0] === '--child') child(Number(args[1]), args[2] === '--keep' ? args[3] : undefined);
   else if (args[0] === '--diff') diffChild(Number(args[1]), args[2]);
-  else main(args);
+  else {
+    try {
+      const options = benchOptionsOf(args);
+      if (options === 'help') showUsage(console, USAGE);
+      else main(options);
+    } catch (error) {
+      if (!(error instanceof CommandLineError)) throw error;
+      console.error(`bench: ${error.message}`);
+      process.exitCode = 2;
+    }
+  }
 }

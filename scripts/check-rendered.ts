@@ -9,13 +9,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { parseRendered, RenderedInputError, renderedProblems, type RenderedObject } from '../constructs/rules/rendered-check';
 import { SynthError } from '../constructs/model/spec-error';
 import { declaredWorkloadsOfCluster } from '../constructs/synth/declared-workloads-of-cluster';
 import { readReleases } from '../constructs/synth/releases-io';
+import { CommandLineError, readCommandLine, showUsage } from './lib/command-line';
 
 const USAGE = 'usage: npm run check:rendered -- <dir> [<dir> ...] --env <env>';
 const ROOT = path.resolve(__dirname, '..');
@@ -32,14 +32,9 @@ function yamlFilesBelow(dir: string): string[] {
 }
 
 function main(argv: readonly string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { env: { type: 'string' } }, allowPositionals: true });
-  } catch (error) {
-    console.error(`check:rendered: ${(error as Error).message}; ${USAGE}`);
-    return 2;
-  }
-  const { values, positionals: dirs } = parsed;
+  const line = readCommandLine(argv, { env: { type: 'string' } }, USAGE, { positionals: true });
+  if (line.help) return showUsage(console, USAGE);
+  const { values, positionals: dirs } = line;
   const cluster = CLUSTERS.find((c) => c.env === values.env);
   if (dirs.length === 0 || !cluster) {
     const why =
@@ -76,7 +71,7 @@ function main(argv: readonly string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof RenderedInputError) && !(error instanceof SynthError)) throw error;
+  if (!(error instanceof RenderedInputError) && !(error instanceof SynthError) && !(error instanceof CommandLineError)) throw error;
   console.error(`check:rendered: ${error.message}`);
   process.exitCode = 2;
 }

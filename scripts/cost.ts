@@ -13,9 +13,13 @@ import { readReleases } from '../constructs/synth/releases-io';
 import { synthCacheOf } from '../constructs/synth/synth-cache';
 import { belongsTo, envsOf } from '../constructs/synth/synth-envs';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
+import { CommandLineError, readCommandLine, showUsage } from './lib/command-line';
 
+const USAGE = 'usage: npm run cost (no options): the estimated monthly cost of each env';
 const root = path.resolve(__dirname, '..');
-try {
+
+function main(argv: readonly string[]): number {
+  if (readCommandLine(argv, {}, USAGE).help) return showUsage(console, USAGE);
   const { apps, clusters } = loadSpecs(root);
   const envs = envsOf(clusters);
   // What synth would write, built in memory: the counts come from the objects and the Terraform themselves.
@@ -41,8 +45,13 @@ try {
       .map(([k, v]) => `${k} = ${v}`)
       .join(', ')}. ${NOT_ESTIMATED}`,
   );
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof SynthError || error instanceof SpecLoadError)) throw error;
+  if (!(error instanceof SynthError || error instanceof SpecLoadError || error instanceof CommandLineError)) throw error;
   console.error(`cost: ${error.message}`);
   process.exit(2);
 }

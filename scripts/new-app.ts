@@ -24,6 +24,7 @@ import { SynthError } from '../constructs/model/spec-error';
 import { parseReleasesText } from '../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../constructs/synth/source-files';
 import { changedFiles, snapshotFiles } from './lib/changed-files';
+import { CommandLineError, readCommandLine, showUsage } from './lib/command-line';
 import { RepoBusyError, withRepoLock, type LockOptions } from './lib/repo-lock';
 import { REPO_ROOT, scriptCommand } from './repo-copy';
 import { readIfExists, restore, writeAtomically } from './lib/source-files-io';
@@ -289,33 +290,33 @@ export function describeNewApp(result: NewAppResult): string[] {
   ];
 }
 
-/** The command line: `<name> [--description <text>] [--image <ref>]`. */
-export function parseNewAppArgs(args: readonly string[]): { name: string; options: NewAppOptions } {
-  const usage = 'usage: npm run new-app -- <name> [--description "<one line>"] [--image <repository>:<tag>@sha256:<digest>]';
-  let name: string | undefined;
-  const options: { description?: string; image?: string } = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') continue;
-    if (arg === '--description' || arg === '--image') {
-      const value = args[++i];
-      if (value === undefined) throw new NewAppError(`${arg} needs a value\n${usage}`);
-      options[arg === '--image' ? 'image' : 'description'] = value;
-    } else if (arg.startsWith('--') || name !== undefined) {
-      throw new NewAppError(`unexpected argument ${JSON.stringify(arg)}\n${usage}`);
-    } else {
-      name = arg;
-    }
+export const NEW_APP_USAGE = 'usage: npm run new-app -- <name> [--description "<one line>"] [--image <repository>:<tag>@sha256:<digest>]';
+
+/** The command line: `<name> [--description <text>] [--image <ref>]`, or 'help' for `--help`. */
+export function parseNewAppArgs(args: readonly string[]): { name: string; options: NewAppOptions } | 'help' {
+  let line;
+  try {
+    line = readCommandLine(args, { description: { type: 'string' }, image: { type: 'string' } }, NEW_APP_USAGE, { positionals: true });
+  } catch (error) {
+    if (!(error instanceof CommandLineError)) throw error;
+    throw new NewAppError(error.message);
   }
-  if (name === undefined) throw new NewAppError(`the app's name is missing\n${usage}`);
-  return { name, options };
+  if (line.help) return 'help';
+  const [name, extra] = line.positionals;
+  if (name === undefined) throw new NewAppError(`the app's name is missing; ${NEW_APP_USAGE}`);
+  if (extra !== undefined) throw new NewAppError(`unexpected argument ${JSON.stringify(extra)}: name one app; ${NEW_APP_USAGE}`);
+  const { description, image } = line.values;
+  return { name, options: { ...(description !== undefined ? { description } : {}), ...(image !== undefined ? { image } : {}) } };
 }
 
 if (require.main === module) {
   try {
-    const { name, options } = parseNewAppArgs(process.argv.slice(2));
-    const result = newApp(REPO_ROOT, name, options, { onWait: (m) => console.error(`new-app: ${m}`) });
-    for (const line of describeNewApp(result)) console.log(line);
+    const args = parseNewAppArgs(process.argv.slice(2));
+    if (args === 'help') showUsage(console, NEW_APP_USAGE);
+    else {
+      const result = newApp(REPO_ROOT, args.name, args.options, { onWait: (m) => console.error(`new-app: ${m}`) });
+      for (const line of describeNewApp(result)) console.log(line);
+    }
   } catch (error) {
     if (error instanceof NewAppError || error instanceof RepoBusyError) {
       console.error(`new-app: ${error.message}\nnothing written`);

@@ -7,9 +7,13 @@ import { overviewFile } from '../constructs/reports/overview-files';
 import { validateInput } from '../constructs/validation/input-validation';
 import { SynthError } from '../constructs/model/spec-error';
 import { withSourceFiles } from '../constructs/synth/source-files';
+import { CommandLineError, readCommandLine, showUsage } from './lib/command-line';
 
+const USAGE = 'usage: npm run overview (no options): writes docs/overview/<env>.md from the specs';
 const root = path.resolve(__dirname, '..');
-try {
+
+function main(argv: readonly string[]): number {
+  if (readCommandLine(argv, {}, USAGE).help) return showUsage(console, USAGE);
   validateInput(CLUSTERS, APPS);
   for (const cluster of CLUSTERS) {
     const file = overviewFile(cluster, APPS);
@@ -19,8 +23,14 @@ try {
     fs.renameSync(`${target}.tmp`, target);
     console.log(`${cluster.env}: ${file.path}`);
   }
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof SynthError)) throw error;
-  console.error(withSourceFiles(error, { clusters: CLUSTERS, apps: APPS }).message);
+  if (error instanceof CommandLineError) console.error(`overview: ${error.message}`);
+  else if (error instanceof SynthError) console.error(withSourceFiles(error, { clusters: CLUSTERS, apps: APPS }).message);
+  else throw error;
   process.exit(2);
 }

@@ -18,11 +18,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { parseRendered, RenderedInputError } from '../../constructs/rules/rendered-check';
 import type { KubeObject } from '../../constructs/model/kube-object';
 import { clusterScopedKindsOf } from './helm-releases';
+import { CommandLineError, readCommandLine, showUsage } from '../lib/command-line';
+
+const USAGE = 'usage: npx tsx scripts/ci/admission-sets.ts --out <dir> [--crds-from <file> ...] <dir or file> ...';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -138,13 +140,11 @@ function yamlFilesOf(input: string): string[] {
 }
 
 function main(argv: readonly string[]): number {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { out: { type: 'string' }, 'crds-from': { type: 'string', multiple: true } },
-    allowPositionals: true,
-  });
+  const line = readCommandLine(argv, { out: { type: 'string' }, 'crds-from': { type: 'string', multiple: true } }, USAGE, { positionals: true });
+  if (line.help) return showUsage(console, USAGE);
+  const { values, positionals } = line;
   if (!values.out || positionals.length === 0) {
-    console.error('admission-sets: usage: npx tsx scripts/ci/admission-sets.ts --out <dir> [--crds-from <file> ...] <dir or file> ...');
+    console.error(`admission-sets: ${USAGE}`);
     return 2;
   }
   const read = (file: string) => parseRendered(file, fs.readFileSync(file, 'utf8')).map((r) => r.object);
@@ -172,7 +172,7 @@ if (require.main === module) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof RenderedInputError) && !(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    if (!(error instanceof RenderedInputError) && !(error instanceof CommandLineError)) throw error;
     console.error(`admission-sets: ${(error as Error).message}`);
     process.exitCode = 2;
   }

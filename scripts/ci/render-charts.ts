@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { CLUSTERS } from '../../clusters';
 import { parseRendered, RenderedInputError } from '../../constructs/rules/rendered-check';
@@ -27,6 +26,7 @@ import {
   withReleaseNamespace,
   type ReleaseToRender,
 } from './helm-releases';
+import { CommandLineError, readCommandLine, showUsage } from '../lib/command-line';
 
 const USAGE = 'usage: npx tsx scripts/ci/render-charts.ts --env <env> --out <dir> [--charts-from <dir>] [--only <name>,...]';
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -77,10 +77,9 @@ function render(r: ReleaseToRender, kubeVersion: string, chartsFrom: string | un
 }
 
 function main(argv: readonly string[]): number {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { env: { type: 'string' }, out: { type: 'string' }, 'charts-from': { type: 'string' }, only: { type: 'string' } },
-  });
+  const line = readCommandLine(argv, { env: { type: 'string' }, out: { type: 'string' }, 'charts-from': { type: 'string' }, only: { type: 'string' } }, USAGE);
+  if (line.help) return showUsage(console, USAGE);
+  const { values } = line;
   const cluster = CLUSTERS.find((c) => c.env === values.env);
   if (!cluster || !values.out) throw new RenderError(`${cluster ? 'give --out' : `--env ${JSON.stringify(values.env)} is not an env`}; ${USAGE}`);
   const dist = path.join(ROOT, 'dist', cluster.env);
@@ -106,11 +105,7 @@ function main(argv: readonly string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  const known =
-    error instanceof RenderError ||
-    error instanceof ReleaseError ||
-    error instanceof RenderedInputError ||
-    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const known = error instanceof RenderError || error instanceof ReleaseError || error instanceof RenderedInputError || error instanceof CommandLineError;
   if (!known) throw error;
   console.error(`render-charts: ${(error as Error).message}`);
   process.exitCode = 2;

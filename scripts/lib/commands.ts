@@ -1,12 +1,11 @@
 /**
  * The command lines of `npm run release`, `npm run promote` and `npm run diff`: parse the flags, run the
- * command against a repo root, print a short summary, return the exit code (0 done, 1 a change with
- * `--exit-code`, 2 bad input, 3 another command held the repo's write lock for the whole wait; on 2 and 3
- * nothing was written). scripts/*.ts only call these with the real repo.
+ * command against a repo root, print a short summary, return the exit code (0 done or the usage on
+ * `--help`, 1 a change with `--exit-code`, 2 bad input, 3 another command held the repo's write lock for
+ * the whole wait; on 2 and 3 nothing was written). scripts/*.ts only call these with the real repo.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeVersion, releasesFileOf } from '../../constructs/model/releases';
 import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type ClusterDiff } from '../../constructs/synth/output-diff';
@@ -15,6 +14,7 @@ import { buildAll } from '../../constructs/synth/pipeline';
 import { synthCacheOf } from '../../constructs/synth/synth-cache';
 import { readFluxShardLedgers, readGatewayLedgers } from '../../constructs/synth/ledger-io';
 import { readReleases } from '../../constructs/synth/releases-io';
+import { CommandLineError, readCommandLine, showUsage } from './command-line';
 import { promote, release, ReleaseError, type ReleaseOutcome, type Repo } from './release';
 import { RepoBusyError } from './repo-lock';
 
@@ -30,11 +30,9 @@ export const DIFF_USAGE = 'usage: npm run diff -- [--ref <git ref>] [--markdown]
 /** The exit code when the repo's write lock stayed held for the whole wait. */
 export const BUSY_EXIT_CODE = 3;
 
-class UsageError extends Error {}
-
 export function releaseCli(argv: readonly string[], repo: Repo, out: Console): number {
   return run('release', out, () => {
-    const values = parse(
+    const line = readCommandLine(
       argv,
       {
         env: { type: 'string' },
@@ -45,10 +43,11 @@ export function releaseCli(argv: readonly string[], repo: Repo, out: Console): n
       },
       RELEASE_USAGE,
     );
-    const { env, app, image, rollback, to } = values as { env?: string; app?: string; image?: string; rollback?: boolean; to?: string };
-    if (env === undefined || app === undefined) throw new UsageError(`--env and --app are required; ${RELEASE_USAGE}`);
+    if (line.help) return showUsage(out, RELEASE_USAGE);
+    const { env, app, image, rollback, to } = line.values;
+    if (env === undefined || app === undefined) throw new CommandLineError(`--env and --app are required; ${RELEASE_USAGE}`);
     const modes = [image !== undefined, rollback === true, to !== undefined].filter(Boolean).length;
-    if (modes !== 1) throw new UsageError(`give exactly one of --image, --rollback and --to; ${RELEASE_USAGE}`);
+    if (modes !== 1) throw new CommandLineError(`give exactly one of --image, --rollback and --to; ${RELEASE_USAGE}`);
     const locking = withWaitNotice(repo, out);
     if (image !== undefined) return report(out, release(locking, { env, app, image }));
     const n = to === undefined ? 1 : Number(to);
@@ -63,17 +62,20 @@ export function releaseCli(argv: readonly string[], repo: Repo, out: Console): n
 
 export function promoteCli(argv: readonly string[], repo: Repo, out: Console): number {
   return run('promote', out, () => {
-    const values = parse(argv, { app: { type: 'string' } }, PROMOTE_USAGE);
-    const app = values.app as string | undefined;
-    if (app === undefined) throw new UsageError(`--app is required; ${PROMOTE_USAGE}`);
+    const line = readCommandLine(argv, { app: { type: 'string' } }, PROMOTE_USAGE);
+    if (line.help) return showUsage(out, PROMOTE_USAGE);
+    const { app } = line.values;
+    if (app === undefined) throw new CommandLineError(`--app is required; ${PROMOTE_USAGE}`);
     return report(out, promote(withWaitNotice(repo, out), { app }));
   });
 }
 
 export function diffCli(argv: readonly string[], repo: Repo, out: Console): number {
   return run('diff', out, () => {
-    const values = parse(argv, { ref: { type: 'string' }, markdown: { type: 'boolean' }, 'exit-code': { type: 'boolean' } }, DIFF_USAGE);
-    const { diffs, basis } = renderedDiff(repo, values.ref as string | undefined);
+    const line = readCommandLine(argv, { ref: { type: 'string' }, markdown: { type: 'boolean' }, 'exit-code': { type: 'boolean' } }, DIFF_USAGE);
+    if (line.help) return showUsage(out, DIFF_USAGE);
+    const { values } = line;
+    const { diffs, basis } = renderedDiff(repo, values.ref);
     if (values.markdown)
       out.log(
         formatDiffMarkdown(diffs)
@@ -167,22 +169,12 @@ function report(out: Console, outcome: ReleaseOutcome): number {
   return 0;
 }
 
-type Flags = Readonly<Record<string, string | boolean | undefined>>;
-
-function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>, usage: string): Flags {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Flags;
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}; ${usage}`);
-  }
-}
-
 /** Runs a command; bad input becomes one line on stderr and exit code 2. */
 function run(command: string, out: Console, body: () => number): number {
   try {
     return body();
   } catch (error) {
-    const bad = [ReleaseError, UsageError, RefError, SynthError].some((kind) => error instanceof kind);
+    const bad = [ReleaseError, CommandLineError, RefError, SynthError].some((kind) => error instanceof kind);
     if (!bad && !(error instanceof RepoBusyError)) throw error;
     out.error(`${command} failed, nothing changed: ${(error as Error).message}`);
     return bad ? 2 : BUSY_EXIT_CODE;

@@ -1,12 +1,12 @@
 /**
  * `npm run preflight -- [--env <env>]`: lists every placeholder left in an env's specs and every prerequisite
- * before anyone runs Terraform (constructs/synth/preflight.ts). Exit code 0 when no placeholder is left,
- * 1 while any is, 2 for bad input. Reads only; writes nothing.
+ * before anyone runs Terraform (constructs/synth/preflight.ts). Exit code 0 when no placeholder is left
+ * (or for `--help`), 1 while any is, 2 for bad input. Reads only; writes nothing.
  */
-import { parseArgs } from 'node:util';
 import { describePreflightItem, preflightOf } from '../../constructs/synth/preflight';
 import { readReleasesFile } from '../../constructs/synth/releases-io';
 import { SynthError } from '../../constructs/model/spec-error';
+import { CommandLineError, readCommandLine, showUsage } from './command-line';
 import type { Console } from './commands';
 import type { Repo } from './release';
 
@@ -15,9 +15,12 @@ export const PREFLIGHT_USAGE = 'usage: npm run preflight -- [--env <env>] (every
 export function preflightCli(argv: readonly string[], repo: Repo, out: Console): number {
   let env: string | undefined;
   try {
-    env = parseArgs({ args: [...argv], options: { env: { type: 'string' } }, strict: true, allowPositionals: false }).values.env;
+    const line = readCommandLine(argv, { env: { type: 'string' } }, PREFLIGHT_USAGE);
+    if (line.help) return showUsage(out, PREFLIGHT_USAGE);
+    env = line.values.env;
   } catch (error) {
-    out.error(`preflight failed: ${(error as Error).message}; ${PREFLIGHT_USAGE}`);
+    if (!(error instanceof CommandLineError)) throw error;
+    out.error(`preflight failed: ${error.message}`);
     return 2;
   }
   const clusters = env === undefined ? repo.clusters : repo.clusters.filter((c) => c.env === env);

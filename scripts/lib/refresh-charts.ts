@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { ChartSource } from '../../constructs/platform/add-on';
 import { ChartReadError, readChart, readChartArchive, type ChartTree } from './chart-archive';
 import { DownloadError, downloadChart, type Fetch } from './chart-download';
 import { CHART_FIXTURES_DIR, fixtureFiles, FixtureError, REFRESH_COMMAND, writeFixture, type ChartProvenance } from './chart-fixture';
 import type { ChartUpstream } from './chart-upstreams';
+import { CommandLineError, readCommandLine, showUsage } from './command-line';
 
 export const REFRESH_USAGE = `usage: ${REFRESH_COMMAND} <chart> [--from <chart folder or .tgz>] [--commit <sha of the tag>] [--out <fixtures dir>]`;
 
@@ -69,25 +69,18 @@ async function readSource(pin: ChartSource, options: RefreshOptions): Promise<{ 
   return { tree: readChartArchive(downloaded.tgz, downloaded.url), source: { kind: 'package', url: downloaded.url, sha256: downloaded.sha256 } };
 }
 
-/** The command line; returns the exit code (0 written, 2 bad input or nothing to read: nothing written). */
+/** The command line; returns the exit code (0 written or the usage shown, 2 bad input or nothing to read: nothing written). */
 export async function refreshCli(
   argv: readonly string[],
   context: Omit<RefreshOptions, 'chart' | 'from' | 'commit' | 'outDir'>,
   out: { log(text: string): void; error(text: string): void },
 ): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        options: { from: { type: 'string' }, commit: { type: 'string' }, out: { type: 'string' } },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}; ${REFRESH_USAGE}`);
-    }
-    if (parsed.positionals.length !== 1) throw new UsageError(`name exactly one chart; ${REFRESH_USAGE}`);
+    const parsed = readCommandLine(argv, { from: { type: 'string' }, commit: { type: 'string' }, out: { type: 'string' } }, REFRESH_USAGE, {
+      positionals: true,
+    });
+    if (parsed.help) return showUsage(out, REFRESH_USAGE);
+    if (parsed.positionals.length !== 1) throw new CommandLineError(`name exactly one chart; ${REFRESH_USAGE}`);
     const { values } = parsed;
     const result = await refreshChartFixture({
       ...context,
@@ -103,7 +96,7 @@ export async function refreshCli(
     );
     return 0;
   } catch (error) {
-    if (![UsageError, ChartReadError, DownloadError, FixtureError].some((kind) => error instanceof kind)) throw error;
+    if (![UsageError, CommandLineError, ChartReadError, DownloadError, FixtureError].some((kind) => error instanceof kind)) throw error;
     out.error(`charts:refresh failed, nothing written: ${(error as Error).message}`);
     return 2;
   }

@@ -118,4 +118,24 @@ describe('removing an app never drops its bucket from the plan silently', () => 
     expect(problems).toContainEqual(`${PRD}: field "appData.shop.retiredOn" = "last week": must be a date, YYYY-MM-DD`);
     expect(problems).toContainEqual(`${PRD}: field "appData.shop.reason" = " ": must say why the data is kept`);
   });
+
+  test("a retirement note names a storage driver there is, in a field of that name: the cluster keeps that driver for the app's volumes", () => {
+    const unknown = problemsOf(
+      withProd({ apps: appsWithoutShop, access: accessWithoutShop, appData: ledger({ ...RETIRED, storageDriver: 's3fs' as 'geesefs' }) }),
+    );
+    expect(unknown).toEqual([
+      `${PRD}: field "appData.shop.storageDriver" = "s3fs": must be one of mountpoint-s3, geesefs: the storage.driver the app had, whose CSI driver stays for its volumes`,
+    ]);
+    const misspelt = problemsOf(
+      withProd({ apps: appsWithoutShop, access: accessWithoutShop, appData: ledger({ ...RETIRED, storagedriver: 'geesefs' } as AppDataState) }),
+    );
+    expect(misspelt).toEqual([
+      expect.stringContaining(
+        `cluster "acme-prod": field "appData.shop.storagedriver" = "geesefs": is not a field of a cluster (retiredOn, reason, storageDriver)`,
+      ),
+    ]);
+    expect(problemsOf(withProd({ apps: appsWithoutShop, access: accessWithoutShop, appData: ledger({ ...RETIRED, storageDriver: 'mountpoint-s3' }) }))).toEqual(
+      [],
+    );
+  });
 });

@@ -6,7 +6,8 @@ import { FLUX_PRUNE_DISABLED } from '../constructs/model/naming';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { FLUX_APPS_ACCOUNT } from '../constructs/gitops/flux-apps-identity';
 import type { AppSpec } from '../constructs/model/app-spec';
-import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import type { ClusterSpec, RetiredAppData } from '../constructs/model/cluster-spec';
+import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/model/mountpoint-pods';
 import {
   backupBucketOf,
   backupJobServiceAccountOf,
@@ -341,5 +342,41 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
     expect(objects.some((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-restore')).toBe(false);
     const restore = inNamespace(objects, 'CronJob', namespaceOf('shop')).find((c) => c.metadata.name === 'shop-restore')!;
     expect(podSpecOf(restore).volumes.some((v: Json) => v.persistentVolumeClaim?.claimName === 'shop-data')).toBe(true);
+  });
+});
+
+describe("a retired app's volumes keep their CSI driver while its retirement note names it", () => {
+  // Staging with shop on GeeseFS and legacy-site on Mountpoint, each its driver's only app, both retired.
+  const staging = CLUSTERS.find((c) => c.env === 'staging')!;
+  const shop = byName.get('shop')!;
+  const apps = APPS.map((a) => (a === shop ? { ...shop, storage: { ...shop.storage!, driver: 'geesefs' as const } } : a));
+  const live = Object.keys(staging.apps).filter((name) => name !== 'shop' && name !== 'legacy-site');
+  const retiredWith = (notes: { shop: RetiredAppData; 'legacy-site': RetiredAppData }): KubeObject[] => {
+    const cluster: ClusterSpec = {
+      ...staging,
+      apps: Object.fromEntries(live.map((name) => [name, staging.apps[name]])),
+      access: { ...staging.access, apps: Object.fromEntries(live.map((name) => [name, staging.access.apps![name]])) },
+      appData: { ...staging.appData, ...notes },
+    };
+    return objectsOf(buildAll({ clusters: [cluster], apps, releases: FIXTURE_RELEASES }), 'staging');
+  };
+  const note = { retiredOn: '2026-11-27', reason: 'drill' };
+  const csiS3 = (objects: readonly KubeObject[]) =>
+    objects.filter((o) => (o.kind === 'HelmRelease' && o.metadata.name === 'csi-s3') || (o.kind === 'Namespace' && o.metadata.name === 'csi-s3'));
+  const mountS3Fences = (objects: readonly KubeObject[]) => inNamespace(objects, 'NetworkPolicy', MOUNTPOINT_POD_NAMESPACE).map(describeObject).sort();
+
+  test('the notes that name the drivers keep GeeseFS (csi-s3) and the fences of the Mountpoint pods (mount-s3)', () => {
+    // What stays live holds no volume: only the notes can keep the drivers.
+    expect(live.length).toBeGreaterThan(0);
+    for (const name of live) expect([name, resolveApp(byName.get(name)!, staging).storage]).toEqual([name, undefined]);
+    const kept = retiredWith({ shop: { ...note, storageDriver: 'geesefs' }, 'legacy-site': { ...note, storageDriver: 'mountpoint-s3' } });
+    expect(csiS3(kept).map(describeObject).sort()).toEqual(['HelmRelease flux-system/csi-s3', 'Namespace csi-s3']);
+    expect(mountS3Fences(kept)).toEqual(['NetworkPolicy mount-s3/default-deny', 'NetworkPolicy mount-s3/mountpoint']);
+  });
+
+  test('notes without a storage driver keep neither: nothing else holds them', () => {
+    const gone = retiredWith({ shop: note, 'legacy-site': note });
+    expect(csiS3(gone)).toEqual([]);
+    expect(mountS3Fences(gone)).toEqual([]);
   });
 });

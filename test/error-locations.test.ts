@@ -137,6 +137,17 @@ describe('errors name the file the value came from', () => {
       expect(run.output).not.toContain(`apps/${PROBE}.ts`);
     });
 
+    test.concurrent("a retired app's note, whose app file is gone", async () => {
+      const note = "'old-probe': { retiredOn: '2026-01-01', reason: 'a fixture', storageDriver: 's3fs' },";
+      const run = await rejected(probeRepo({}, '{}', (root) => edit(root, CLUSTER_FILE, /\n {2}appData: \{\n/, `\n  appData: {\n    ${note}\n`)));
+      expect(run.output).toContain(
+        problem(
+          CLUSTER_FILE,
+          `cluster "${STAGING.name}", app "old-probe": field "appData.old-probe.storageDriver" = "s3fs": must be one of mountpoint-s3, geesefs: the storage.driver the app had, whose CSI driver stays for its volumes`,
+        ),
+      );
+    });
+
     test.concurrent("an env var the env's override adds", async () => {
       const run = await rejected(probeRepo({}, "{ env: { 'BAD-NAME': 'x' } }"));
       expect(run.output).toContain(

@@ -1,5 +1,5 @@
 import type { AccessSpec } from './access-spec';
-import type { EnvName, ResourceSpec, ScalingSpec } from './app-spec';
+import type { EnvName, ResourceSpec, ScalingSpec, StorageDriver } from './app-spec';
 import { defaultStateBucketOf } from './naming';
 
 /** Where an env's cluster file is by convention. */
@@ -161,6 +161,13 @@ export interface RetiredAppData {
   readonly retiredOn: string;
   /** Why the data is kept, and who may decide to give it up. */
   readonly reason: string;
+  /**
+   * The driver of the app's volumes, for an app that had storage (`npm run retire` records it from the app
+   * file, which it deletes). Its PersistentVolumes and claims stay in the cluster and name that driver, so
+   * the driver stays as long as this note says so: to unmount the app's pods, which Flux removes only after
+   * the platform layer, and to mount the volume again for a restore. @default unset (no storage, or not recorded)
+   */
+  readonly storageDriver?: StorageDriver;
 }
 
 /** `'live'`: the app runs here. Otherwise it is retired and only its data is kept. */

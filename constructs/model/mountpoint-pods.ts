@@ -1,3 +1,5 @@
+import type { ClusterSpec } from './cluster-spec';
+import { keepsVolumesOf } from './kept-volume-drivers';
 import type { ResolvedApp } from './resolve';
 
 /*
@@ -15,5 +17,9 @@ export const MOUNTPOINT_POD_LABEL_KEY = 's3.csi.aws.com/mountpoint-version';
 /** The driver's own version, on every Mountpoint pod. */
 export const MOUNTPOINT_DRIVER_LABEL_KEY = 's3.csi.aws.com/mounted-by-csi-driver-version';
 
-/** Whether any app mounts its bucket with Mountpoint, so that its pods run in mount-s3. */
-export const usesMountpoint = (apps: readonly ResolvedApp[]): boolean => apps.some((a) => a.storage?.driver === 'mountpoint-s3');
+/**
+ * Whether the cluster holds Mountpoint volumes, so that Mountpoint pods run in mount-s3: a live app's, or a
+ * retired app's that its retirement note names (its pods are unmounted after the platform layer changed,
+ * and a restore mounts the volume again). The EKS add-on itself is always installed.
+ */
+export const usesMountpoint = (cluster: ClusterSpec, apps: readonly ResolvedApp[]): boolean => keepsVolumesOf(cluster, apps, 'mountpoint-s3');

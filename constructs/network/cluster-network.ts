@@ -25,8 +25,8 @@ const PART_OF = 'app.kubernetes.io/part-of';
 export function clusterNetworkOf(input: ClusterNetworkInput): ClusterNetwork {
   const { cluster, apps, addOns, objects } = input;
   const address = vpcAddressesOf(cluster).pod;
-  const pods = [...outputPodsOf(objects, address), ...platformPodsOf(addOns, { cluster, apps }, address), ...clusterPodsOf(apps, address)].sort((a, b) =>
-    a.id.localeCompare(b.id),
+  const pods = [...outputPodsOf(objects, address), ...platformPodsOf(addOns, { cluster, apps }, address), ...clusterPodsOf(cluster, apps, address)].sort(
+    (a, b) => a.id.localeCompare(b.id),
   );
   const declared: NamespaceView[] = objects
     .filter((o) => o.kind === 'Namespace')
@@ -37,7 +37,7 @@ export function clusterNetworkOf(input: ClusterNetworkInput): ClusterNetwork {
     });
   // Looked up by name: a thousand apps make a thousand namespaces.
   const declaredNames = new Set(declared.map((d) => d.name));
-  const known = [...declared, ...clusterNamespacesOf(apps).filter((n) => !declaredNames.has(n.name))];
+  const known = [...declared, ...clusterNamespacesOf(cluster, apps).filter((n) => !declaredNames.has(n.name))];
   const knownNames = new Set(known.map((n) => n.name));
   const undeclared = [...new Set(pods.map((p) => p.namespace))]
     .filter((ns) => !knownNames.has(ns))

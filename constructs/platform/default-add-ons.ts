@@ -13,7 +13,7 @@ import { FluentBitAddOn } from './fluent-bit';
 import { GeesefsCsiAddOn } from './geesefs-csi';
 import { MetricsServerAddOn } from './metrics-server';
 
-/** The add-ons a cluster gets unless its spec disables one (or, for some, unless an app needs them). */
+/** The add-ons a cluster gets unless its spec disables one (or, for some, unless an app needs them, live or retired). */
 export const defaultAddOns = (): AddOn[] => [
   new EnvoyGatewayAddOn(),
   new CertManagerAddOn(),
@@ -28,7 +28,7 @@ export const defaultAddOns = (): AddOn[] => [
   new FluentBitAddOn({ name: 'fluent-bit-events', role: 'events' }),
 ];
 
-/** The cluster's add-ons in install order; fails on an unknown name or a broken dependency. Without apps, only the always-on ones. */
+/** The cluster's add-ons in install order; fails on an unknown name or a broken dependency. Without apps, the always-on ones and those its retired apps keep. */
 export function addOnsOf(ctx: AddOnContext | ClusterSpec, available: readonly AddOn[] = defaultAddOns()): AddOn[] {
   const { cluster, apps } = 'cluster' in ctx ? ctx : { cluster: ctx, apps: [] };
   const disabled = cluster.disabledAddOns ?? [];

@@ -1,6 +1,7 @@
 import { sized } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import { keepsVolumesOf } from '../model/kept-volume-drivers';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const geesefsCsiDefaults = {
@@ -12,8 +13,10 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
 
 /**
  * k8s-csi-s3 with GeeseFS, for apps whose storage asks for `geesefs` (they rename, append or write in
- * place, which Mountpoint cannot). Installed only in clusters that run such an app. Its node plugin
- * mounts FUSE on the host, so its namespace is privileged; the app pods stay restricted.
+ * place, which Mountpoint cannot). Installed only in clusters that hold such a volume: a live app's, or a
+ * retired app's whose retirement note names `geesefs` (its PersistentVolume stays, and without the driver
+ * its pods could not be unmounted nor the volume mounted again). Its node plugin mounts FUSE on the host,
+ * so its namespace is privileged; the app pods stay restricted.
  */
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
@@ -27,7 +30,7 @@ export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   }
 
   neededBy(ctx: AddOnContext): boolean {
-    return ctx.apps.some((app) => app.storage?.driver === 'geesefs');
+    return keepsVolumesOf(ctx.cluster, ctx.apps, 'geesefs');
   }
 
   values(): Record<string, unknown> {

@@ -45,8 +45,8 @@ export function platformStoreKeysOf(props: PlatformProps): Record<string, string
 }
 
 /**
- * The platform's controllers: every add-on's namespace and NetworkPolicies (and mount-s3's, where an app
- * uses Mountpoint), the Flux HelmReleases of the controllers, the PriorityClasses, the access model's
+ * The platform's controllers: every add-on's namespace and NetworkPolicies (and mount-s3's, where the cluster
+ * holds Mountpoint volumes), the Flux HelmReleases of the controllers, the PriorityClasses, the access model's
  * cluster-wide roles and the admission guards.
  * Flux applies this layer first and waits for it; each app's own part of it (namespace, volumes, fences,
  * RBAC) is in a file of its own beside it, tenants/<app>.yaml.
@@ -62,7 +62,7 @@ export class PlatformControllers extends Chart {
     new AdmissionPolicy(this, 'RouteHostGuard', routeHostGuardRule());
     new AdmissionPolicy(this, 'RestartAndScaleGuard', restartAndScaleGuardRule());
     new AdmissionPolicy(this, 'CronJobSuspendGuard', cronJobSuspendGuardRule());
-    if (usesMountpoint(props.ctx.apps)) new MountpointNetworkPolicies(this, 'mount-s3-network');
+    if (usesMountpoint(props.ctx.cluster, props.ctx.apps)) new MountpointNetworkPolicies(this, 'mount-s3-network');
     const endpoints = platformEndpointsOf(props.ctx, props.addOns);
     const namespaces = new Set<string>();
     for (const addOn of props.addOns) {

@@ -1,4 +1,4 @@
-import { ENV_NAMES, LOG_PARSERS, type AppSpec, type ResourceSpec, type ScalingSpec } from '../model/app-spec';
+import { ENV_NAMES, LOG_PARSERS, STORAGE_DRIVERS, type AppSpec, type ResourceSpec, type ScalingSpec } from '../model/app-spec';
 import { isPrivateCidr, parseCidr } from '../model/cidr';
 import { EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf } from '../cloud/eks-addon-versions';
 import { AWS_REGIONS_FILE, isAwsRegion } from '../model/aws-regions';
@@ -310,6 +310,16 @@ function checkAppData(cluster: ClusterSpec, known: ReadonlyMap<string, AppSpec>)
       }
       if (typeof state.reason !== 'string' || state.reason.trim() === '') {
         problems.push(new SpecProblem(at, `appData.${name}.reason`, state.reason, 'must say why the data is kept'));
+      }
+      if (state.storageDriver !== undefined && !STORAGE_DRIVERS.includes(state.storageDriver)) {
+        problems.push(
+          new SpecProblem(
+            at,
+            `appData.${name}.storageDriver`,
+            state.storageDriver,
+            `must be one of ${STORAGE_DRIVERS.join(', ')}: the storage.driver the app had, whose CSI driver stays for its volumes`,
+          ),
+        );
       }
     }
   }

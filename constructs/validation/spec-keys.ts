@@ -122,7 +122,7 @@ const CLUSTER_FIELDS = {
   disabledAddOns: true,
   apps: true,
   // 'live', or a retired app's record; a string value has no fields to check.
-  appData: eachValue({ retiredOn: true, reason: true } satisfies ShapeOf<RetiredAppData>),
+  appData: eachValue({ retiredOn: true, reason: true, storageDriver: true } satisfies ShapeOf<RetiredAppData>),
   adminCidrs: true,
   network: { vpcCidr: true, zones: true, natGateways: true } satisfies ShapeOf<NetworkSpec>,
   data: { noncurrentVersionDays: true, accessLogDays: true } satisfies ShapeOf<DataSpec>,

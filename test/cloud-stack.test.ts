@@ -30,7 +30,7 @@ import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-ident
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-identities';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
-import { geesefsUserAddressOf, geesefsUserOf } from '../constructs/cloud/geesefs-user';
+import { geesefsUserAddressOf } from '../constructs/cloud/geesefs-user';
 import { groupsOf } from '../constructs/model/access-spec';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import {
@@ -38,6 +38,7 @@ import {
   appRoleOf,
   backupBucketOf,
   bucketOf,
+  geesefsUserOf,
   namespaceOf,
   offsiteBackupBucketOf,
   secretStoreKeyOf,

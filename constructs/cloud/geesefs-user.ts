@@ -2,18 +2,15 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { S3_CREDENTIALS_STORE_SECRET } from '../model/naming';
 import type { EnvName } from '../model/app-spec';
-import { secretStoreKeyOf } from '../model/naming';
+import { geesefsUserOf, S3_CREDENTIALS_STORE_SECRET, secretStoreKeyOf } from '../model/naming';
 import { APP_DATA_KEY_ACTIONS, APP_DATA_KEY_SID, appDataStatements } from './app-role';
 import type { EncryptionKey } from './encryption-key';
 import { policyDocument } from './iam-policy';
 import { referenceTo } from './references';
 import type { SecureBucket } from './secure-bucket';
 
-/** The IAM user whose access key a GeeseFS app's volume mounts with (k8s-csi-s3 cannot use Pod Identity). */
-export const geesefsUserOf = (cluster: string, app: string): string => `${cluster}-${app}-geesefs`;
-/** The Terraform addresses of that user, and of the output that names it. */
+/** The Terraform addresses of a GeeseFS app's IAM user (geesefsUserOf), and of the output that names it. */
 export const geesefsUserAddressOf = (app: string): string => `geesefs_user_${app}`;
 export const GEESEFS_KEYS_DOC = 'docs/storage-drivers.md';
 

@@ -127,6 +127,9 @@ export const SECRET_CONSUMER_LABEL = `${LABEL_PREFIX}/secrets`;
 /** Flux leaves an object with this annotation in the cluster when it disappears from git. */
 export const FLUX_PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
 
+/** The IAM user whose access key a GeeseFS app's volume mounts with (k8s-csi-s3 cannot use Pod Identity). */
+export const geesefsUserOf = (cluster: string, app: string): string => `${cluster}-${app}-geesefs`;
+
 /** The Secret that holds a GeeseFS app's S3 keys, and the store entry it is filled from. */
 export const s3CredentialsSecretOf = (app: string): string => `${app}-s3-credentials`;
 

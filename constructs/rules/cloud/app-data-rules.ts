@@ -1,7 +1,7 @@
 import type { CloudCluster } from '../../model/cloud-input';
-import { appRoleOf, backupBucketOf, bucketOf, namespaceOf, serviceAccountOf } from '../../model/naming';
+import { appRoleOf, backupBucketOf, bucketOf, geesefsUserOf, namespaceOf, serviceAccountOf } from '../../model/naming';
 import type { CloudApp } from '../../model/cloud-input';
-import { GEESEFS_KEYS_DOC, geesefsUserOf } from '../../cloud/geesefs-user';
+import { GEESEFS_KEYS_DOC } from '../../cloud/geesefs-user';
 import { podIdentityProblems, principalsNamed, rolesOf, staticKeyUserProblems, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { addressBy, asList, entriesBy, ref, resourcesOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 

@@ -1,8 +1,17 @@
-import { appRoleOf, backupBucketOf, backupPrefixOf, bucketOf, namespaceOf, offsiteBackupBucketOf, restoreRoleOf, retentionRoleOf } from '../../model/naming';
+import {
+  appRoleOf,
+  backupBucketOf,
+  backupPrefixOf,
+  bucketOf,
+  geesefsUserOf,
+  namespaceOf,
+  offsiteBackupBucketOf,
+  restoreRoleOf,
+  retentionRoleOf,
+} from '../../model/naming';
 import type { CloudApp, CloudCluster } from '../../model/cloud-input';
 import { storageDeletes } from '../../cloud/app-role';
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRole } from '../../cloud/backup-job-identities';
-import { geesefsUserOf } from '../../cloud/geesefs-user';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { allows, bucketArnResolver, onlyBelow, reachesObjects, resolvedResourcesOf, VERSION_ERASING_ACTIONS } from '../../cloud/s3-grants';
 import { asList, covers, derived, first, parsePolicy, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';

@@ -2,14 +2,20 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { bucketOf } from '../constructs/model/naming';
+import type { AppSpec } from '../constructs/model/app-spec';
+import { bucketOf, geesefsUserOf } from '../constructs/model/naming';
+import { buildAll } from '../constructs/synth/pipeline';
+import { writeOutput } from '../constructs/synth/write-output';
 import type { Console } from '../scripts/lib/commands';
 import type { Repo } from '../scripts/lib/release';
 import { LOCK_FILE } from '../scripts/lib/repo-lock';
 import { retireCli } from '../scripts/lib/retire-cli';
+import { retireInCluster } from '../scripts/lib/source-edits';
+import { FIXTURE_ROOT } from './fixtures/specs';
 import {
   FIXTURE_APPS as APPS,
   FIXTURE_CLUSTERS as CLUSTERS,
+  FIXTURE_RELEASES,
   fixtureRepoCopy,
   REPO_ROOT,
   scopedTempDirs,
@@ -49,13 +55,19 @@ const addressesOf = (root: string, env: string, app: string): string[] =>
     .filter((address) => address.includes(app.replace(/-/g, '_')) || address.includes(app))
     .sort();
 
-/** The names of the PersistentVolumes of the app in the env's output, in the order synth writes them. */
-const persistentVolumesOf = (root: string, env: string, app: string): string[] =>
+/** Every Kubernetes object of the env's output, in the order synth writes them. */
+const kubeObjectsOf = (root: string, env: string) =>
   [...filesBelow(path.join(root, 'dist', env), ['.']).entries()]
     .filter(([file]) => file.endsWith('.yaml'))
     .flatMap(([, text]) => parseAllDocuments(text).map((doc) => doc.toJS()))
-    .filter((o) => o?.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/instance'] === app)
+    .filter((o) => o !== null && o !== undefined);
+/** The names of the PersistentVolumes of the app in the env's output. */
+const persistentVolumesOf = (root: string, env: string, app: string): string[] =>
+  kubeObjectsOf(root, env)
+    .filter((o) => o.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/instance'] === app)
     .map((o) => o.metadata.name);
+/** Whether the env's output installs the GeeseFS driver (the csi-s3 HelmRelease). */
+const installsGeesefs = (root: string, env: string): boolean => kubeObjectsOf(root, env).some((o) => o.kind === 'HelmRelease' && o.metadata.name === 'csi-s3');
 
 describe('npm run retire -- <app> --reason <why>', () => {
   const root = fixtureRepoCopy(path.join(tempDir('retire'), 'repo'));
@@ -64,7 +76,7 @@ describe('npm run retire -- <app> --reason <why>', () => {
 
   test.each([
     ['an internal app without storage, in the access list for its login groups only', 'backoffice', { storage: false, access: true }],
-    ['an app with storage, backups and people', 'shop', { storage: true, access: true }],
+    ['an app with storage (Mountpoint), backups and people', 'shop', { storage: true, access: true }],
   ])(
     'retires %s: out of every spec, releases file and apps/index.ts, its file gone, its bucket kept; the output names every file and what remains',
     (_case, app, has) => {
@@ -89,7 +101,9 @@ describe('npm run retire -- <app> --reason <why>', () => {
       expect(read(root, 'apps/index.ts')).not.toMatch(new RegExp(`'\\./${app}'`));
       for (const env of envs) {
         const cluster = read(root, `clusters/${env}/cluster.ts`);
-        const note = `{ retiredOn: '2026-11-30', reason: 'moved to a SaaS; keep its data 10 years (ask ops-lead)' }`;
+        // The driver of its volumes, which stay, is recorded: the app file that said it is gone.
+        const driver = has.storage ? `, storageDriver: 'mountpoint-s3'` : '';
+        const note = `{ retiredOn: '2026-11-30', reason: 'moved to a SaaS; keep its data 10 years (ask ops-lead)'${driver} }`;
         expect(cluster).toContain(`${app.includes('-') ? `'${app}'` : app}: ${note},`);
         // The note is the one entry left that is keyed by the app's name.
         expect(cluster.match(new RegExp(`(?<![-\\w'])'?${app}'?:`, 'g'))).toHaveLength(1);
@@ -129,11 +143,49 @@ describe('npm run retire -- <app> --reason <why>', () => {
           `  ${cluster.name}: bucket ${bucketOf(cluster.name, app)}: kept in dist/${cluster.env}/terraform/main.tf.json (prevent_destroy)`,
         );
         expect(result.out.includes(`  ${cluster.name}: its backups under ${app}/ in ${cluster.name}-backup`)).toBe(has.storage);
-        const volumesLine = result.out.split('\n').find((line) => line.startsWith(`  ${cluster.name}: PersistentVolumes `)) ?? '';
-        expect(volumesLine.match(/PersistentVolumes (.*) and their claims/)?.[1]?.split(/, | and /) ?? []).toEqual(volumesBefore[cluster.env]);
+        const volumesLine = result.out.split('\n').find((line) => line.startsWith(`  ${cluster.name}: PersistentVolume`)) ?? '';
+        expect(volumesLine.match(/PersistentVolumes? (.*) and (?:their claims|its claim)/)?.[1]?.split(/, | and /) ?? []).toEqual(volumesBefore[cluster.env]);
       }
     },
   );
+
+  test("retires the only GeeseFS app: its note records the driver, which stays for its volume; its IAM user goes, and the output says to delete the key's secret", () => {
+    const geesefsRoot = fixtureRepoCopy(path.join(tempDir('retire-geesefs'), 'repo'));
+    const apps: AppSpec[] = APPS.map((a) => (a.name === 'shop' ? { ...a, storage: { ...a.storage!, driver: 'geesefs' } } : a));
+    expect(apps.filter((a) => a.storage?.driver === 'geesefs').map((a) => a.name)).toEqual(['shop']);
+    const appFile = path.join(geesefsRoot, 'apps/shop.ts');
+    const mountPath = "storage: { mountPath: '/app/media',";
+    expect(read(geesefsRoot, 'apps/shop.ts')).toContain(mountPath);
+    fs.writeFileSync(appFile, read(geesefsRoot, 'apps/shop.ts').replace(mountPath, `${mountPath} driver: 'geesefs',`));
+    writeOutput(geesefsRoot, buildAll({ clusters: CLUSTERS, apps, releases: FIXTURE_RELEASES }));
+    const running = CLUSTERS.filter((c) => 'shop' in c.apps);
+    expect(running.length).toBeGreaterThan(0);
+    for (const { env } of running) {
+      expect([env, installsGeesefs(geesefsRoot, env)]).toEqual([env, true]);
+      expect(terraformOf(geesefsRoot, env).resource.aws_iam_user).toHaveProperty('geesefs_user_shop');
+    }
+
+    const result = run({ root: geesefsRoot, clusters: CLUSTERS, apps }, ['shop', '--reason', 'moved to a SaaS', '--date', '2026-11-30']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    for (const cluster of running) {
+      const { env, name } = cluster;
+      expect(read(geesefsRoot, `clusters/${env}/cluster.ts`)).toContain(
+        `shop: { retiredOn: '2026-11-30', reason: 'moved to a SaaS', storageDriver: 'geesefs' },`,
+      );
+      // The app's pods are unmounted after the platform layer changed, and its PV stays: so does the driver.
+      expect(persistentVolumesOf(geesefsRoot, env, 'shop')).toEqual([]);
+      expect([env, installsGeesefs(geesefsRoot, env)]).toEqual([env, true]);
+      expect(terraformOf(geesefsRoot, env).resource.aws_iam_user?.geesefs_user_shop).toBeUndefined();
+      expect(result.out).toContain(
+        `  ${name}: PersistentVolume shop-data and its claim: never pruned; the GeeseFS driver (csi-s3) stays for them while appData.shop.storageDriver says 'geesefs'`,
+      );
+      expect(result.out).toContain(
+        `  ${name}: its secrets under webapps/${env}/shop/ in AWS Secrets Manager; s3-credentials there holds the access key of its GeeseFS user ${geesefsUserOf(name, 'shop')}, which the Terraform apply deletes with the user: delete webapps/${env}/shop/s3-credentials then`,
+      );
+    }
+    expect(result.out).toContain("apply each env's Terraform: the app's role, access entries and GeeseFS user (with its access keys) go, the bucket stays");
+  });
 
   describe('refused, with one clear message and every file untouched', () => {
     const nothing = () => () => undefined;
@@ -210,5 +262,43 @@ describe('npm run retire -- <app> --reason <why>', () => {
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^retire failed, nothing changed: synth failed, so every file is back as it was:\n[\s\S]*field "nodePool\.min" = 2/);
     expect(inputsAndOutput(broken)).toBe(before);
+  });
+});
+
+describe('the retirement note in the cluster file', () => {
+  const file = 'clusters/staging/cluster.ts';
+  const text = fs.readFileSync(path.join(FIXTURE_ROOT, file), 'utf8');
+  const prettierCheck = (edited: string): [number | null, string] => {
+    const at = path.join(tempDir('retire-note'), 'cluster.ts');
+    fs.writeFileSync(at, edited);
+    const check = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--config', path.join(REPO_ROOT, '.prettierrc.json'), '--check', at],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    return [check.status, check.stderr];
+  };
+
+  test.each([
+    [
+      "a short reason: on the entry's line",
+      'kept for the audit',
+      /\n {4}'legacy-site': \{ retiredOn: '2026-11-30', reason: 'kept for the audit', storageDriver: 'mountpoint-s3' \},\n/,
+    ],
+    [
+      'a reason too long for the line: one field a line',
+      `moved to a SaaS; keep uploads ${'and more '.repeat(6)}for 10 years (ask ops-lead)`,
+      /\n {4}'legacy-site': \{\n {6}retiredOn: '2026-11-30',\n {6}reason: 'moved to a SaaS; [^']+',\n {6}storageDriver: 'mountpoint-s3',\n {4}\},\n/,
+    ],
+    [
+      'a reason too long for a line of its own: its value on the next',
+      `moved to a SaaS; keep uploads ${'and more '.repeat(12)}for 10 years (ask ops-lead)`,
+      /\n {4}'legacy-site': \{\n {6}retiredOn: '2026-11-30',\n {6}reason:\n {8}'moved to a SaaS; [^']+',\n {6}storageDriver: 'mountpoint-s3',\n {4}\},\n/,
+    ],
+  ])('%s', (_case, reason, expected) => {
+    const edited = retireInCluster(file, text, 'legacy-site', { retiredOn: '2026-11-30', reason, storageDriver: 'mountpoint-s3' });
+    expect(edited.fields).toEqual(['apps.legacy-site', 'access.apps.legacy-site', 'appData.legacy-site']);
+    expect(edited.text).toMatch(expected);
+    expect(prettierCheck(edited.text)).toEqual([0, '']);
   });
 });

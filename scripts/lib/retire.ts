@@ -2,7 +2,8 @@
  * `npm run retire -- <app> --reason "<why the data is kept>"`: takes an app out of the platform the way
  * docs/retire-an-app.md describes, with no hand edits. Under the repo's write lock it
  * - takes the app out of `apps` and `access.apps` of every cluster spec, and turns its `appData` entry
- *   into a retirement note (`{ retiredOn, reason }`), so that its bucket and backups stay;
+ *   into a retirement note (`{ retiredOn, reason, storageDriver }`, the driver for an app with storage), so
+ *   that its bucket and backups stay, and the driver of its volumes too;
  * - removes its entry from every env's releases file, its import and entry in apps/index.ts, and its file;
  * - synthesizes every env.
  * A refused request writes nothing; a failing synth puts every file back as it was. It then prints every
@@ -11,8 +12,18 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AppSpec } from '../../constructs/model/app-spec';
-import { backupBucketOf, backupPrefixOf, bucketOf, bucketVolumesOf, namespaceOf, offsiteBackupBucketOf, secretStoreKeyOf } from '../../constructs/model/naming';
+import type { AppSpec, StorageDriver } from '../../constructs/model/app-spec';
+import {
+  backupBucketOf,
+  backupPrefixOf,
+  bucketOf,
+  bucketVolumesOf,
+  geesefsUserOf,
+  namespaceOf,
+  offsiteBackupBucketOf,
+  S3_CREDENTIALS_STORE_SECRET,
+  secretStoreKeyOf,
+} from '../../constructs/model/naming';
 import { releasesFileOf, renderReleasesFile, type ReleasesFile } from '../../constructs/model/releases';
 import { SynthError } from '../../constructs/model/spec-error';
 import { parseReleasesText } from '../../constructs/synth/releases-io';
@@ -61,6 +72,8 @@ export interface RetireResult {
   /** The synth's summary line. */
   readonly summary: string;
   readonly remains: readonly Remains[];
+  /** The driver of its volumes, which its retirement note records; unset for an app without storage. */
+  readonly storageDriver?: StorageDriver;
   /** Docs that still name the app's file. */
   readonly mentions: readonly string[];
 }
@@ -107,6 +120,7 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
     generated,
     summary: synth.stdout.trim().split('\n').pop() ?? '',
     remains: remainsOf(repo, request.app, spec),
+    storageDriver: storageDriverOf(spec),
     mentions: mentionsOf(root, request.app),
   };
 }
@@ -115,6 +129,7 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
 function plan(repo: Repo, request: RetireRequest): Edit[] {
   const { root } = repo;
   const { app, reason } = request;
+  const storageDriver = storageDriverOf(repo.apps.find((a) => a.name === app));
   const date = request.date ?? new Date().toISOString().slice(0, 10);
   const appFile = appFileOf(app);
   const known = repo.apps.map((a) => a.name).sort();
@@ -141,7 +156,8 @@ function plan(repo: Repo, request: RetireRequest): Edit[] {
   for (const env of [...new Set(repo.clusters.map((c) => c.env))]) {
     const clusterFile = clusterFileOf(env);
     const text = read(root, clusterFile);
-    const edited = attempt(clusterFile, () => retireInCluster(clusterFile, text, app, { retiredOn: date, reason }));
+    const note = { retiredOn: date, reason, ...(storageDriver ? { storageDriver } : {}) };
+    const edited = attempt(clusterFile, () => retireInCluster(clusterFile, text, app, note));
     if (edited.fields.length > 0) edits.push({ file: clusterFile, content: edited.text, change: edited.fields.join(', ') });
 
     const releasesFile = releasesFileOf(env);
@@ -162,6 +178,9 @@ const withoutRelease = (file: ReleasesFile, app: string): ReleasesFile => ({
   apps: Object.fromEntries(Object.entries(file.apps).filter(([name]) => name !== app)),
 });
 
+/** The driver of the app's volumes, which outlive it; undefined for an app without storage. */
+const storageDriverOf = (spec: AppSpec | undefined): StorageDriver | undefined => (spec?.storage ? (spec.storage.driver ?? 'mountpoint-s3') : undefined);
+
 const listed = (names: readonly string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 /** What the app leaves behind in each cluster that kept its data: docs/retire-an-app.md says why and for how long. */
@@ -170,19 +189,29 @@ function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined): Remains[
     .filter((c) => app in c.apps || c.appData[app] !== undefined)
     .flatMap((c) => {
       const terraform = `dist/${c.env}/terraform/main.tf.json`;
+      const driver = storageDriverOf(spec);
+      const secrets = `its secrets under ${secretStoreKeyOf(c.env, app, '')} in AWS Secrets Manager`;
       const remains: Remains[] = [
         { cluster: c.name, what: `bucket ${bucketOf(c.name, app)}: kept in ${terraform} (prevent_destroy), tagged retired` },
         {
           cluster: c.name,
           what: `namespace ${namespaceOf(app)} and the flux-apps Role and RoleBinding in it: Flux never prunes them`,
         },
-        { cluster: c.name, what: `its secrets under ${secretStoreKeyOf(c.env, app, '')} in AWS Secrets Manager` },
+        {
+          cluster: c.name,
+          what:
+            driver === 'geesefs'
+              ? `${secrets}; ${S3_CREDENTIALS_STORE_SECRET} there holds the access key of its GeeseFS user ${geesefsUserOf(c.name, app)}, which the Terraform apply deletes with the user: delete ${secretStoreKeyOf(c.env, app, S3_CREDENTIALS_STORE_SECRET)} then`
+              : secrets,
+        },
       ];
-      if (spec?.storage) {
+      if (driver) {
+        const volumes = bucketVolumesOf(app, driver);
+        const keeps = driver === 'geesefs' ? `; the GeeseFS driver (csi-s3) stays for them while appData.${app}.storageDriver says 'geesefs'` : '';
         remains.push(
           {
             cluster: c.name,
-            what: `PersistentVolumes ${listed(bucketVolumesOf(app, spec.storage.driver ?? 'mountpoint-s3'))} and their claims: never pruned`,
+            what: `${volumes.length === 1 ? `PersistentVolume ${volumes[0]} and its claim` : `PersistentVolumes ${listed(volumes)} and their claims`}: never pruned${keeps}`,
           },
           {
             cluster: c.name,
@@ -238,6 +267,8 @@ export function describeRetire(app: string, result: RetireResult): string[] {
   lines.push(`What remains of ${app}, on purpose (docs/retire-an-app.md says when and how it may go):`);
   lines.push(...result.remains.map((r) => `  ${r.cluster}: ${r.what}`));
   if (result.mentions.length > 0) lines.push(`These docs still name ${appFileOf(app)}; update them: ${result.mentions.join(', ')}`);
-  lines.push("next: npm test and npm run diff, commit it all, merge; then apply each env's Terraform: the app's role and access entries go, the bucket stays");
+  const goes =
+    result.storageDriver === 'geesefs' ? "the app's role, access entries and GeeseFS user (with its access keys) go" : "the app's role and access entries go";
+  lines.push(`next: npm test and npm run diff, commit it all, merge; then apply each env's Terraform: ${goes}, the bucket stays`);
   return lines;
 }

@@ -3,6 +3,7 @@
  * entry is removed whole whatever its layout, and nothing else moves. Each function returns the new text.
  */
 import * as ts from 'typescript';
+import type { RetiredAppData } from '../../constructs/model/cluster-spec';
 
 /** An edit that cannot be made: the file does not have the shape the command expects. */
 export class SourceEditError extends Error {}
@@ -79,7 +80,7 @@ export interface ClusterEdit {
  * `access.apps`, and its `appData` entry turned into a retirement note (set whether it was `'live'` or
  * missing; a note already there is kept).
  */
-export function retireInCluster(file: string, text: string, app: string, note: { retiredOn: string; reason: string }): ClusterEdit {
+export function retireInCluster(file: string, text: string, app: string, note: RetiredAppData): ClusterEdit {
   const source = parse(file, text);
   const spec = exportedObject(source, 'ClusterSpec');
   const spans: Span[] = [];
@@ -95,10 +96,12 @@ export function retireInCluster(file: string, text: string, app: string, note: {
   }
   const ledger = propertyAt(spec, ['appData']);
   if (!ledger || !ts.isObjectLiteralExpression(ledger.initializer)) throw new SourceEditError(`${file}: found no "appData: { … }" object`);
-  const retired = `{ retiredOn: ${quote(note.retiredOn)}, reason: ${quote(note.reason)} }`;
   const entry = ledger.initializer.properties.find((p) => nameOf(p) === app);
   if (entry && ts.isPropertyAssignment(entry)) {
     if (ts.isStringLiteral(entry.initializer) && entry.initializer.text === 'live') {
+      const start = entry.getStart(source);
+      const column = start - (text.lastIndexOf('\n', start - 1) + 1);
+      const retired = noteText(note, column, entry.initializer.getStart(source) - start);
       spans.push({ start: entry.initializer.getStart(source), end: entry.initializer.getEnd(), text: retired });
       fields.push(`appData.${app}`);
     }
@@ -109,6 +112,8 @@ export function retireInCluster(file: string, text: string, app: string, note: {
     const last = ledger.initializer.properties.at(-1);
     const comma = last && text[last.getEnd()] !== ',' ? ',' : '';
     const at = last ? last.getEnd() + (comma ? 0 : 1) : ledger.initializer.getStart(source) + 1;
+    // A one-line ledger keeps its one line.
+    const retired = multiline ? noteText(note, 4, `${key}: `.length) : noteText(note, 0, 0, Infinity);
     spans.push({ start: at, end: at, text: multiline ? `${comma}\n    ${key}: ${retired},` : `${comma} ${key}: ${retired}` });
     fields.push(`appData.${app}`);
   }
@@ -158,6 +163,26 @@ export function importsOf(file: string, text: string): string[] {
   };
   visit(source);
   return found;
+}
+
+/** Prettier's line width in this repo (.prettierrc): a longer note is written one field a line, as Prettier would. */
+const PRINT_WIDTH = 160;
+
+/**
+ * A retirement note as an object literal, for an entry whose key starts at `column` and takes `keyWidth`
+ * characters up to the note: on the entry's line when it fits, else one field a line, the way Prettier
+ * writes it, so that `npm run lint` passes after a retirement with a long reason.
+ */
+function noteText(note: RetiredAppData, column: number, keyWidth: number, width = PRINT_WIDTH): string {
+  const fields = [`retiredOn: ${quote(note.retiredOn)}`, `reason: ${quote(note.reason)}`];
+  if (note.storageDriver !== undefined) fields.push(`storageDriver: ${quote(note.storageDriver)}`);
+  const oneLine = `{ ${fields.join(', ')} }`;
+  if (column + keyWidth + oneLine.length + 1 <= width) return oneLine;
+  const indent = ' '.repeat(column);
+  // A field longer than the line, too: its value goes on a line of its own.
+  const fieldLine = (field: string) =>
+    column + 2 + field.length + 1 <= width ? `${indent}  ${field},\n` : `${indent}  ${field.replace(': ', `:\n${indent}    `)},\n`;
+  return `{\n${fields.map(fieldLine).join('')}${indent}}`;
 }
 
 /** A single-quoted TypeScript string, as the spec files write them. */

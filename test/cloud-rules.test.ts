@@ -608,6 +608,13 @@ const BROKEN_GEESEFS: ReadonlyArray<readonly [string, TerraformJson, string]> = 
     'app shop: its GeeseFS user has a managed policy attached; it may only have its own inline policy',
   ],
   [
+    'a GeeseFS user without force_destroy, which Terraform could not delete with the key an operator made',
+    brokenGeesefs((r) => {
+      delete r.aws_iam_user.geesefs_user_shop.force_destroy;
+    }),
+    'app shop: its GeeseFS user has no force_destroy: Terraform could not delete it once an operator has made its access key (DeleteConflict: must delete access keys first)',
+  ],
+  [
     'an access key made by Terraform',
     brokenGeesefs((r) => {
       r.aws_iam_access_key = { geesefs_key_shop: { user: '${aws_iam_user.geesefs_user_shop.name}' } };

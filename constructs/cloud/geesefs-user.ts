@@ -29,7 +29,9 @@ export interface GeesefsUserProps {
  * The IAM user of one app that mounts its bucket with GeeseFS. k8s-csi-s3 reads a static access key from
  * the app's Secret, so the user may do exactly what the app role may, in the app's bucket only, and
  * never reach the backups. Terraform creates no access key, since its secret would be kept in the state:
- * an operator creates it and stores it in the secret store, as the output and the doc say.
+ * an operator creates it and stores it in the secret store, as the output and the doc say. So the user has
+ * `force_destroy`: when the app retires, Terraform deletes those keys with it, where AWS would otherwise
+ * refuse to delete a user that has keys (DeleteConflict). It holds no data.
  */
 export class GeesefsUser extends Construct {
   readonly user: IamUser;
@@ -38,7 +40,7 @@ export class GeesefsUser extends Construct {
     super(scope, id);
     const { app, clusterName } = props;
     const address = geesefsUserAddressOf(app);
-    this.user = new IamUser(this, 'Resource', { name: geesefsUserOf(clusterName, app) });
+    this.user = new IamUser(this, 'Resource', { name: geesefsUserOf(clusterName, app), forceDestroy: true });
     this.user.overrideLogicalId(address);
 
     new IamUserPolicy(this, 'Policy', {

@@ -74,9 +74,13 @@ export function podIdentityProblems(json: TerraformJson, role: PrincipalView, na
 
 /**
  * An IAM user for static keys: only its own inline policy (no managed policy, no group) and no console
- * password. Its access key is never Terraform's: appDataProblems refuses every aws_iam_access_key.
+ * password. Its access key is never Terraform's (appDataProblems refuses every aws_iam_access_key): an
+ * operator makes it by hand, so the user needs `force_destroy` for Terraform to delete it with its keys.
  */
 export function staticKeyUserProblems(json: TerraformJson, user: PrincipalView, say: (problem: string) => void): void {
+  if (user.resource.force_destroy !== true) {
+    say('has no force_destroy: Terraform could not delete it once an operator has made its access key (DeleteConflict: must delete access keys first)');
+  }
   const name = ref('aws_iam_user', user.address, 'name');
   const names = (type: string, attr: string) => resourcesOf(json, type).filter(([, r]) => asList(r[attr]).includes(name));
   if (names('aws_iam_user_policy_attachment', 'user').length > 0) say('has a managed policy attached; it may only have its own inline policy');

@@ -165,7 +165,8 @@ export interface RetiredAppData {
    * The driver of the app's volumes, for an app that had storage (`npm run retire` records it from the app
    * file, which it deletes). Its PersistentVolumes and claims stay in the cluster and name that driver, so
    * the driver stays as long as this note says so: to unmount the app's pods, which Flux removes only after
-   * the platform layer, and to mount the volume again for a restore. @default unset (no storage, or not recorded)
+   * the platform layer, and to mount the volumes again should the app come back.
+   * @default unset (no storage, or not recorded)
    */
   readonly storageDriver?: StorageDriver;
 }

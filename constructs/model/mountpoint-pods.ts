@@ -20,6 +20,6 @@ export const MOUNTPOINT_DRIVER_LABEL_KEY = 's3.csi.aws.com/mounted-by-csi-driver
 /**
  * Whether the cluster holds Mountpoint volumes, so that Mountpoint pods run in mount-s3: a live app's, or a
  * retired app's that its retirement note names (its pods are unmounted after the platform layer changed,
- * and a restore mounts the volume again). The EKS add-on itself is always installed.
+ * and the volume is mounted again should the app come back). The EKS add-on itself is always installed.
  */
 export const usesMountpoint = (cluster: ClusterSpec, apps: readonly ResolvedApp[]): boolean => keepsVolumesOf(cluster, apps, 'mountpoint-s3');

@@ -15,8 +15,8 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
  * k8s-csi-s3 with GeeseFS, for apps whose storage asks for `geesefs` (they rename, append or write in
  * place, which Mountpoint cannot). Installed only in clusters that hold such a volume: a live app's, or a
  * retired app's whose retirement note names `geesefs` (its PersistentVolume stays, and without the driver
- * its pods could not be unmounted nor the volume mounted again). Its node plugin mounts FUSE on the host,
- * so its namespace is privileged; the app pods stay restricted.
+ * its pods could not be unmounted, nor the volume mounted again should the app come back). Its node plugin
+ * mounts FUSE on the host, so its namespace is privileged; the app pods stay restricted.
  */
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];

@@ -87,7 +87,6 @@ const APP_FIELDS = {
   alerts: { errorBurst: { count: true, minutes: true }, email: true } satisfies ShapeOf<AppAlertsSpec>,
 } satisfies ShapeOf<AppSpec>;
 
-/** A cluster file's own fields; its `apps` overrides are checked with OVERRIDE_FIELDS, one app at a time. */
 const ACCESS = {
   people: eachValue({ iamRoleArn: true } satisfies ShapeOf<PersonSpec>),
   platformAdmins: true,
@@ -99,6 +98,7 @@ const ALERTING = {
   chat: { service: true, webhookSecret: true } satisfies ShapeOf<ChatReceiverSpec>,
 } satisfies ShapeOf<AlertingSpec>;
 
+/** A cluster file's own fields; its `apps` overrides are checked with OVERRIDE_FIELDS, one app at a time. */
 const CLUSTER_FIELDS = {
   access: ACCESS,
   name: true,

@@ -14,6 +14,7 @@ const tempDir = scopedTempDirs();
 
 /** Each script, and how its usage starts. */
 const SCRIPTS: ReadonlyArray<readonly [string, string]> = [
+  ['main.ts', 'usage: npm run synth -- [--env <env>]'],
   ['scripts/release.ts', 'usage: npm run release -- --env <env> --app <app>'],
   ['scripts/promote.ts', 'usage: npm run promote -- --app <app>'],
   ['scripts/diff.ts', 'usage: npm run diff -- [--ref <git ref>]'],

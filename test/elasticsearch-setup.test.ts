@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { SETUP_ES_USER, esRolesOf } from '../constructs/logging/elasticsearch-users';
-import { SETUP_HASH_ANNOTATION, SETUP_JOB_NAME, SETUP_MOUNTS, setupRequestsOf, setupScript } from '../constructs/logging/elasticsearch-setup';
+import { SETUP_HASH_ANNOTATION, SETUP_JOB_NAME, SETUP_MOUNTS, setupFilesOf, setupRequestsOf, setupScript } from '../constructs/logging/elasticsearch-setup';
 import { ELASTICSEARCH_ADMIN_SECRET, KIBANA_CA_SECRET, SETUP_EVENT } from '../constructs/model/log-contract';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { synthChart } from '../constructs/synth/chart-synth';
@@ -17,7 +17,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /*
  * The setup script as synthesized, run by the machine's POSIX sh (busybox ash runs it in the image)
  * with its mounts under a temp dir (SETUP_ROOT) and a stand-in for curl that records each request and
- * what it read on stdin, and refuses the request whose URL contains FAIL_ON.
+ * what it read on stdin, and answers as the server would: 400 to the request whose URL contains FAIL_ON,
+ * 404 to a GET of a path not in EXISTING (space-separated), and GET_BODY to any other GET.
  */
 
 const tempDir = scopedTempDirs();
@@ -27,25 +28,31 @@ const requests = setupRequestsOf(cluster.env, apps);
 const script = setupScript(requests);
 
 const FAKE_CURL = `#!/bin/sh
-url='' data='' ca=''
+url='' data='' ca='' method=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --cacert) ca="$2"; shift ;;
     --data-binary) data="$2"; shift ;;
-    -X|-H|-K|--connect-timeout|--max-time|--retry|--retry-delay|--retry-max-time) shift ;;
+    -X) method="$2"; shift ;;
+    -H|-K|-w|--connect-timeout|--max-time|--retry|--retry-delay|--retry-max-time) shift ;;
     https://*) url="$1" ;;
   esac
   shift
 done
 config=$(cat)
-printf '%s %s %s\\n' "$url" "$ca" "$data" >> "$LOG/requests"
+printf '%s %s %s %s\\n' "$method" "$url" "$ca" "$data" >> "$LOG/requests"
 printf '%s\\n' "$config" >> "$LOG/stdin"
-[ -r "$ca" ] && [ -r "\${data#@}" ] || { echo "unreadable $ca or $data"; exit 77; }
-case "$url" in *"$FAIL_ON"*) echo '{"error":{"type":"illegal_argument_exception"},"status":400}'; exit 22 ;; esac
-echo '{"acknowledged":true}'
+[ -r "$ca" ] || { echo "unreadable $ca"; exit 77; }
+[ -z "$data" ] || [ -r "\${data#@}" ] || { echo "unreadable $data"; exit 77; }
+case "$url" in *"$FAIL_ON"*) printf '%s\\n400' '{"error":{"type":"illegal_argument_exception"},"status":400}'; exit 0 ;; esac
+if [ "$method" = GET ]; then
+  case " $EXISTING " in *" \${url#https://*/} "*) printf '%s\\n200' "\${GET_BODY:-{\\}}"; exit 0 ;; esac
+  printf '%s\\n404' '{"statusCode":404,"error":"Not Found"}'; exit 0
+fi
+printf '%s\\n200' '{"acknowledged":true}'
 `;
 
-function run(options: { failOn?: string; password?: string | null } = {}) {
+function run(options: { failOn?: string; password?: string | null; existing?: readonly string[]; getBody?: string; script?: string } = {}) {
   const root = tempDir('setup-run');
   const put = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -54,43 +61,92 @@ function run(options: { failOn?: string; password?: string | null } = {}) {
   if (options.password !== null) put(`${SETUP_MOUNTS.credentials}/password`, options.password ?? 'pa"ss\\word');
   put(`${SETUP_MOUNTS.esCa}/ca.crt`, 'es ca');
   put(`${SETUP_MOUNTS.kibanaCa}/ca.crt`, 'kibana ca');
-  for (const r of requests) put(`${SETUP_MOUNTS.requests}/${r.file}`, JSON.stringify(r.body));
+  for (const [file, body] of Object.entries(setupFilesOf(requests))) put(`${SETUP_MOUNTS.requests}/${file}`, JSON.stringify(body));
   put('bin/curl', FAKE_CURL);
   fs.chmodSync(path.join(root, 'bin/curl'), 0o755);
   fs.writeFileSync(path.join(root, 'requests'), '');
-  const result = spawnSync('sh', ['-c', script], {
+  const result = spawnSync('sh', ['-c', options.script ?? script], {
     encoding: 'utf8',
-    env: { PATH: `${path.join(root, 'bin')}:${process.env.PATH}`, SETUP_ROOT: root, LOG: root, FAIL_ON: options.failOn ?? 'no-such-path' },
+    env: {
+      PATH: `${path.join(root, 'bin')}:${process.env.PATH}`,
+      SETUP_ROOT: root,
+      LOG: root,
+      FAIL_ON: options.failOn ?? 'no-such-path',
+      EXISTING: (options.existing ?? []).join(' '),
+      GET_BODY: options.getBody ?? '{}',
+    },
   });
   const lines = result.stdout.trim().split('\n');
   return {
     status: result.status,
     report: JSON.parse(lines[lines.length - 1]),
-    sent: fs.readFileSync(path.join(root, 'requests'), 'utf8').trim().split('\n').filter(Boolean),
+    sent: fs
+      .readFileSync(path.join(root, 'requests'), 'utf8')
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter(Boolean),
     stdin: fs.existsSync(path.join(root, 'stdin')) ? fs.readFileSync(path.join(root, 'stdin'), 'utf8') : '',
     stderr: result.stderr,
     root,
   };
 }
 
+const ES_URL = 'https://logs-es-http.logging.svc:9200';
+const KIBANA_URL = 'https://logs-kb-http.logging.svc:5601';
+
 describe('the Elasticsearch setup cannot fail silently', () => {
+  /** What the run should send, by the rules of the script: an upsert GETs first, then updates what exists, creates the rest. */
+  const expectedSent = (root: string, existing: readonly string[] = []) =>
+    requests.flatMap((r) => {
+      const base = r.target === 'es' ? ES_URL : KIBANA_URL;
+      const ca = `${root}${r.target === 'es' ? SETUP_MOUNTS.esCa : SETUP_MOUNTS.kibanaCa}/ca.crt`;
+      const body = (file: string) => `@${root}${SETUP_MOUNTS.requests}/${file}`;
+      if (!r.ifExists) return [`${r.method} ${base}/${r.path} ${ca} ${body(r.file)}`];
+      const get = `GET ${base}/${r.ifExists.path} ${ca}`;
+      return existing.includes(r.ifExists.path)
+        ? [get, `${r.method} ${base}/${r.ifExists.path} ${ca} ${body(r.updateFile!)}`]
+        : [get, `${r.method} ${base}/${r.path} ${ca} ${body(r.file)}`];
+    });
+
   test('a run sends every request in order, over TLS with the right CA, and reports success', () => {
     const { status, report, sent, stdin, root } = run();
     expect(status).toBe(0);
     expect(report).toEqual({ event: SETUP_EVENT, status: 'success', step: 'done', exit_code: 0 });
-    expect(sent).toEqual(
-      requests.map((r) => {
-        const base = r.target === 'es' ? 'https://logs-es-http.logging.svc:9200' : 'https://logs-kb-http.logging.svc:5601';
-        const ca = `${root}${r.target === 'es' ? SETUP_MOUNTS.esCa : SETUP_MOUNTS.kibanaCa}/ca.crt`;
-        return `${base}/${r.path} ${ca} @${root}${SETUP_MOUNTS.requests}/${r.file}`;
-      }),
-    );
+    expect(sent).toEqual(expectedSent(root));
     // Components before the templates that compose them, templates before any data view.
     const order = requests.map((r) => r.path.split('/')[0]);
     expect(order.indexOf('_component_template')).toBeLessThan(order.indexOf('_index_template'));
     expect(order.lastIndexOf('_index_template')).toBeLessThan(order.indexOf('api'));
     // The password reaches curl on stdin, escaped for curl's config syntax, as the setup user.
-    expect(stdin.split('\n').filter(Boolean)).toEqual(requests.map(() => `user = "${SETUP_ES_USER.username}:pa\\"ss\\\\word"`));
+    expect(stdin.split('\n').filter(Boolean)).toEqual(sent.map(() => `user = "${SETUP_ES_USER.username}:pa\\"ss\\\\word"`));
+  });
+
+  test('a data view that exists is updated in place, never deleted and made anew; a missing one is created', () => {
+    const views = requests.filter((r) => r.path === 'api/data_views/data_view');
+    expect(views.length).toBeGreaterThan(2);
+    // No request asks Kibana to replace a view (`override` deletes the view of that name first).
+    for (const view of views) expect([view.path, JSON.stringify(view.body)]).toEqual([view.path, expect.not.stringContaining('override')]);
+    const existing = views.slice(1).map((r) => r.ifExists!.path);
+    const { status, sent, root } = run({ existing });
+    expect(status).toBe(0);
+    expect(sent).toEqual(expectedSent(root, existing));
+    // The first view is created, every other one updated at its own path with a body that names no id.
+    const posts = sent.filter((l) => l.startsWith('POST') && l.includes('api/data_views/data_view'));
+    expect(posts.filter((l) => l.includes('api/data_views/data_view '))).toHaveLength(1);
+    for (const r of views.slice(1)) {
+      expect((r.ifExists!.body as Json).data_view.id).toBeUndefined();
+      expect((r.ifExists!.body as Json).data_view).toEqual({ ...(r.body as Json).data_view, id: undefined });
+    }
+    // The default data view is still set last, with force.
+    expect(sent[sent.length - 1]).toContain(`${KIBANA_URL}/api/data_views/default `);
+  });
+
+  test('a GET refused with anything but 404 ends the run, and nothing is created in its place', () => {
+    const first = requests.find((r) => r.ifExists)!;
+    const { status, report, sent } = run({ failOn: first.ifExists!.path });
+    expect(status).toBe(22);
+    expect(report).toMatchObject({ status: 'failure', step: `GET ${first.ifExists!.path}` });
+    expect(sent[sent.length - 1]).toMatch(/^GET /);
   });
 
   test('a refused request ends the run with a failure report naming the step, and nothing after it is sent', () => {
@@ -150,17 +206,22 @@ const KIBANA_FEATURE_WRITES: Readonly<Record<string, readonly string[]>> = {
 };
 const KIBANA_REQUEST_WRITES: Readonly<Record<string, readonly string[]>> = {
   'api/data_views/data_view': ['index-pattern', 'config'],
+  // The update (rest_api_routes/public/update_data_view.ts) saves the view only; it sets no default.
+  'api/data_views/data_view/<id>': ['index-pattern'],
   'api/data_views/default': ['config'],
 };
+const writesOf = (path: string) => KIBANA_REQUEST_WRITES[path.replace(/^(api\/data_views\/data_view)\/[^/]+$/, '$1/<id>')];
 
 test("every saved object the setup's Kibana requests write is one its role may write, on a fresh Kibana too", () => {
   const requests = setupRequestsOf('prod', apps).filter((r) => r.target === 'kibana');
   expect(requests.map((r) => r.path)).toContain('api/data_views/default');
   const granted = new Set((SETUP_ES_USER.privileges.applications ?? []).flatMap((a) => a.privileges.flatMap((p: string) => KIBANA_FEATURE_WRITES[p] ?? [])));
-  for (const request of requests) {
-    const writes = KIBANA_REQUEST_WRITES[request.path];
-    expect([request.path, writes === undefined]).toEqual([request.path, false]);
-    for (const type of writes) expect([request.path, type, granted.has(type)]).toEqual([request.path, type, true]);
+  const paths = requests.flatMap((r) => [r.path, ...(r.ifExists ? [r.ifExists.path] : [])]);
+  expect(paths.some((p) => p.startsWith('api/data_views/data_view/'))).toBe(true);
+  for (const path of paths) {
+    const writes = writesOf(path);
+    expect([path, writes === undefined]).toEqual([path, false]);
+    for (const type of writes) expect([path, type, granted.has(type)]).toEqual([path, type, true]);
   }
 });
 

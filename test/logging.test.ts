@@ -184,12 +184,16 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
   const hourly = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
   const bodies = Object.fromEntries(Object.entries(config.data as Record<string, string>).map(([file, text]) => [file, JSON.parse(text)]));
   const script: string = job.spec.template.spec.containers[0].command[2];
-  const sent = [...script.matchAll(/^send (PUT|POST) (es|kibana) "([^"]+)" (\S+)$/gm)].map(([, method, target, path, file]) => ({
-    method,
-    target,
-    path,
-    body: bodies[file],
-  }));
+  // `send` lines, and `upsert` lines (create, or update what exists: the update's path and body follow).
+  const sent = [...script.matchAll(/^(?:send|upsert) (PUT|POST) (es|kibana) "([^"]+)" (\S+)(?: "([^"]+)" (\S+))?$/gm)].map(
+    ([, method, target, path, file, updatePath, updateFile]) => ({
+      method,
+      target,
+      path,
+      body: bodies[file],
+      update: updatePath === undefined ? undefined : { path: updatePath, body: bodies[updateFile] },
+    }),
+  );
 
   test('the hourly CronJob runs the very pod of the one-shot Job', () => {
     expect(hourly.spec.jobTemplate.spec.template.spec).toEqual(job.spec.template.spec);
@@ -197,8 +201,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
 
   test('the script is valid sh and sends every file of its ConfigMap exactly once', () => {
     expect(spawnSync('sh', ['-n', '-c', script]).status).toBe(0);
-    expect(sent.map((s) => s.body).filter((b) => b === undefined)).toEqual([]);
-    expect(sent).toHaveLength(Object.keys(bodies).length);
+    const files = sent.flatMap((s) => [s.body, ...(s.update ? [s.update.body] : [])]);
+    expect(files.filter((b) => b === undefined)).toEqual([]);
+    expect(files).toHaveLength(Object.keys(bodies).length);
   });
 
   test("each app's streams get the retention its spec asks for, or the env default", () => {

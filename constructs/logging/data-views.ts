@@ -3,10 +3,23 @@ import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import type { EsRequest } from './log-retention';
 
-const dataView = (id: string, name: string, patterns: readonly string[]): EsRequest => ({
-  path: 'api/data_views/data_view',
-  body: { data_view: { id, name, title: patterns.join(','), timeFieldName: '@timestamp' }, override: true },
-});
+/**
+ * A data view is created once, then updated in place: what people set on it (field formats, custom labels,
+ * popularity) stays. `override: true` on create deletes the view of the same name and saves a new one
+ * (elastic/kibana 9.x src/platform/plugins/shared/data_views/common/data_views/data_views.ts, createSavedObject:
+ * `if (override) await this.delete(dupe.id)`), which the hourly run did to every view. The update route,
+ * `POST api/data_views/data_view/<id>`, changes only the fields it is given
+ * (src/platform/plugins/shared/data_views/server/rest_api_routes/public/update_data_view.ts, its schema has
+ * `name`, `title`, `timeFieldName`, and no `id`), and answers 404 for an id it does not know, as the GET does.
+ */
+const dataView = (id: string, name: string, patterns: readonly string[]): EsRequest => {
+  const fields = { name, title: patterns.join(','), timeFieldName: '@timestamp' };
+  return {
+    path: 'api/data_views/data_view',
+    body: { data_view: { id, ...fields } },
+    ifExists: { path: `api/data_views/data_view/${id}`, body: { data_view: fields } },
+  };
+};
 
 /** The data view Discover opens first: all the logs a person may read (their role narrows the streams). */
 export const DEFAULT_DATA_VIEW = 'all-logs';

@@ -57,6 +57,15 @@ export interface SetupRequest extends EsRequest {
   readonly target: SetupTarget;
   /** Its body's key in the ConfigMap. */
   readonly file: string;
+  /** The key of its `ifExists` body, when it has one. */
+  readonly updateFile?: string;
+}
+
+/** The ConfigMap's files: each request's body, and its update's. */
+export function setupFilesOf(requests: readonly SetupRequest[]): Record<string, unknown> {
+  return Object.fromEntries(
+    requests.flatMap((r) => [[r.file, r.body] as const, ...(r.ifExists && r.updateFile ? [[r.updateFile, r.ifExists.body] as const] : [])]),
+  );
 }
 
 /** Every request, in order: components, policies and templates before any data view. */
@@ -74,6 +83,7 @@ export function setupRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): Set
       method: 'POST' as const,
       target: 'kibana' as const,
       file: numbered('kibana', i),
+      ...(r.ifExists ? { updateFile: numbered('kibana', i).replace(/\.json$/, '-update.json') } : {}),
     })),
   ];
 }
@@ -83,28 +93,53 @@ export function setupRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): Set
  * ConfigMap, over verified TLS, as the setup user. It stops at the first refusal, and its last line is
  * always a JSON report (`status` success or failure, the `step` it reached, the `exit_code`) that an
  * alert rule reads. The password goes to curl on stdin (`-K -`), never in an argument or the environment.
+ * A request with `ifExists` is an upsert: a GET of that path, then the update there, or on a 404 the create.
  */
 export function setupScript(requests: readonly SetupRequest[]): string {
   const root = '${SETUP_ROOT:-}';
+  const line = (r: SetupRequest) =>
+    r.ifExists && r.updateFile
+      ? `upsert ${r.method} ${r.target} "${r.path}" ${r.file} "${r.ifExists.path}" ${r.updateFile}`
+      : `send ${r.method} ${r.target} "${r.path}" ${r.file}`;
   return `set -eu
 step='read credentials'
+nl='
+'
 report() { printf '{"event":"${SETUP_EVENT}","status":"%s","step":"%s","exit_code":%s}\\n' "$1" "$step" "$2"; }
 trap 'code=$?; [ "$code" -eq 0 ] || report failure "$code"' EXIT
 password=$(cat "${root}${SETUP_MOUNTS.credentials}/${PASSWORD_FILE}")
 credentials() { printf 'user = "%s:%s"\\n' '${SETUP_ES_USER.username}' "$(printf '%s' "$password" | sed 's/[\\\\"]/\\\\&/g')"; }
-send() { # method, target (es or kibana), API path, body file
+request() { # method, target (es or kibana), API path, then curl's body arguments if any; sets answer and status
   case "$2" in
     es) url='${ELASTICSEARCH_URL}' ca="${root}${SETUP_MOUNTS.esCa}/${CA_FILE}" ;;
     kibana) url='${KIBANA_URL}' ca="${root}${SETUP_MOUNTS.kibanaCa}/${CA_FILE}" ;;
   esac
-  step="$1 $3"
+  method=$1 path=$3
+  shift 3
+  step="$method $path"
   # Elasticsearch and Kibana may still be starting: curl retries what is transient (refused connections,
-  # timeouts, 429 and 5xx answers) for up to 10 minutes; any other refusal ends the run, its answer on stderr.
-  answer=$(credentials | curl -sS --fail-with-body --connect-timeout 10 --max-time 60 --retry 60 --retry-delay 10 --retry-max-time 600 --retry-connrefused \\
-    --cacert "$ca" -K - -X "$1" "$url/$3" -H 'Content-Type: application/json' -H 'kbn-xsrf: webapp-platform' --data-binary "@${root}${SETUP_MOUNTS.requests}/$4") ||
-    { code=$?; printf '%s\n' "$answer" >&2; exit "$code"; }
+  # timeouts, 429 and 5xx answers) for up to 10 minutes; expect judges the HTTP status of the last answer.
+  out=$(credentials | curl -sS -g --connect-timeout 10 --max-time 60 --retry 60 --retry-delay 10 --retry-max-time 600 --retry-connrefused \\
+    --cacert "$ca" -K - -X "$method" "$url/$path" -H 'Content-Type: application/json' -H 'kbn-xsrf: webapp-platform' -w "\\n%{http_code}" "$@") ||
+    { code=$?; printf '%s\\n' "$out" >&2; exit "$code"; }
+  status=\${out##*"$nl"} answer=\${out%"$nl"*}
 }
-${requests.map((r) => `send ${r.method} ${r.target} "${r.path}" ${r.file}`).join('\n')}
+expect() { # the statuses other than 2xx the step accepts; any other refusal ends the run (22, curl's code for it), its answer on stderr
+  case "$status" in 2??) return 0 ;; esac
+  for accepted in "$@"; do [ "$status" = "$accepted" ] && return 0; done
+  printf '%s\\n' "$answer" >&2
+  exit 22
+}
+send() { # method, target, API path, body file
+  request "$1" "$2" "$3" --data-binary "@${root}${SETUP_MOUNTS.requests}/$4"
+  expect
+}
+upsert() { # method, target, create path, create body file, path of the existing object, update body file
+  request GET "$2" "$5"
+  expect 404
+  if [ "$status" = 404 ]; then send "$1" "$2" "$3" "$4"; else send "$1" "$2" "$5" "$6"; fi
+}
+${requests.map(line).join('\n')}
 step=done
 report success 0
 `;
@@ -129,7 +164,7 @@ export class ElasticsearchSetup extends Construct {
     super(scope, id);
     const namespace = KIBANA.namespace;
     const requests = setupRequestsOf(props.env, props.apps);
-    const data = Object.fromEntries(requests.map((r) => [r.file, `${JSON.stringify(r.body, null, 2)}\n`]));
+    const data = Object.fromEntries(Object.entries(setupFilesOf(requests)).map(([file, body]) => [file, `${JSON.stringify(body, null, 2)}\n`]));
     const script = setupScript(requests);
     const hash = createHash('sha256')
       .update(JSON.stringify([data, script, SETUP_IMAGE]))

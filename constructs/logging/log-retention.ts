@@ -61,10 +61,15 @@ const indexTemplate = (patterns: readonly string[], priority: number, policy: st
   _meta: { managed_by: 'webapp-platform' },
 });
 
-/** One PUT the setup job sends: the API path and its JSON body. */
+/** One request the setup job sends: the API path and its JSON body. */
 export interface EsRequest {
   readonly path: string;
   readonly body: unknown;
+  /**
+   * Where the object lives once made, and the body that updates it there: the setup GETs this path first,
+   * and sends the update to it when it exists, the request itself (which creates it) only on a 404.
+   */
+  readonly ifExists?: { readonly path: string; readonly body: unknown };
 }
 
 /**

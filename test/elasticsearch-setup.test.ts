@@ -180,11 +180,11 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: the setup uses
     expect(pod.volumes.map((v: Json) => v.secret?.secretName).filter(Boolean)).toContain(KIBANA_CA_SECRET);
   });
 
-  test('its role grants templates, ILM and data views, and nothing on any index', () => {
+  test('its role grants templates, ILM, data views, and on the app log streams only setting their ILM policy', () => {
     const role = esRolesOf(CLUSTERS.find((c) => c.env === env)!.access)[SETUP_ES_USER.role];
     expect(role).toEqual({
       cluster: ['manage_index_templates', 'manage_ilm'],
-      indices: [],
+      indices: [{ names: ['logs-k8s.*', 'logs-gateway.*'], privileges: ['indices:admin/settings/update'] }],
       applications: [
         { application: 'kibana-.kibana', privileges: ['feature_indexPatterns.all', 'feature_advancedSettings.all'], resources: ['space:default'] },
       ],

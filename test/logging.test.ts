@@ -332,3 +332,28 @@ describe('apps whose names extend one another (shop, shop-admin) keep apart in E
     expect(esPatternsOverlap('a*b', 'c*')).toBe(false);
   });
 });
+
+describe("an app's own retention reaches the indices its streams already have", () => {
+  const cluster = FIXTURE_CLUSTERS.find((c) => c.env === 'prod')!;
+  const shop = FIXTURE_APPS.find((a) => a.name === 'shop')!;
+  const [own, byDefault] = [
+    { ...shop, logRetentionDays: 180 },
+    { ...shop, name: 'blog', logRetentionDays: undefined },
+  ].map((app) => resolveApp(app, { ...cluster, apps: { [app.name]: {} } }));
+  const requests = retentionRequestsOf(cluster.env, [own, byDefault]);
+  const settings = requests.filter((r) => r.path.includes('/_settings'));
+
+  test('its two streams are put on its policy, after the policy and the template exist, and a missing stream fails nothing', () => {
+    const streams = [containerLogStreamOf(namespaceOf('shop')), gatewayAccessStreamOf(namespaceOf('shop'))];
+    expect(settings).toEqual([
+      { path: `${streams.join(',')}/_settings?ignore_unavailable=true&allow_no_indices=true`, body: { 'index.lifecycle.name': 'webapps-logs-shop' } },
+    ]);
+    const at = (path: string) => requests.findIndex((r) => r.path === path);
+    expect(at('_ilm/policy/webapps-logs-shop')).toBeLessThan(at(settings[0].path));
+    expect(at('_index_template/webapps-logs-shop')).toBeLessThan(at(settings[0].path));
+  });
+
+  test("an app on the env's default changes no stream's settings", () => {
+    expect(settings.some((r) => r.path.includes('blog'))).toBe(false);
+  });
+});

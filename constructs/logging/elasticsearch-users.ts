@@ -29,14 +29,25 @@ export const FLUENT_BIT_ES_USER: EsServiceUser = {
   },
 };
 
+/**
+ * `PUT <stream>/_settings` is the action `indices:admin/settings/update` (Elasticsearch 9.1,
+ * TransportUpdateSettingsAction). The index privilege `manage_ilm` does not grant it: it is
+ * `indices:admin/ilm/*` alone (x-pack/plugin/core/.../authz/privilege/IndexPrivilege.java,
+ * MANAGE_ILM_AUTOMATON), the explain, retry and remove-policy APIs. The named privilege that does is `manage`,
+ * which also deletes indices and data streams; a role may name the action itself instead (IndexPrivilege
+ * resolves a name matching `indices:*` as an action pattern), which is all the setup needs.
+ */
+export const UPDATE_INDEX_SETTINGS = 'indices:admin/settings/update';
+
 /** Kibana's own application, space `default`, as roles name it. */
 export const KIBANA_APPLICATION = 'kibana-.kibana';
 
 /**
  * The setup job's user (constructs/logging/elasticsearch-setup.ts), instead of the `elastic` superuser.
  * Elasticsearch 9.1 cluster privileges (docs/reference/elasticsearch/security-privileges.md):
- * `manage_index_templates` (index and component templates) and `manage_ilm` (ILM policies); no index
- * privilege, it writes no document. Kibana 9.1 (x-pack/platform/plugins/shared/features/server/oss_features.ts):
+ * `manage_index_templates` (index and component templates) and `manage_ilm` (ILM policies). On the app log
+ * streams only the action that sets an index's ILM policy (log-retention.ts, existingStreamsOnPolicy): it reads
+ * and writes no document. Kibana 9.1 (x-pack/platform/plugins/shared/features/server/oss_features.ts):
  * the feature privilege `indexPatterns` `all` (Data View Management), whose `indexPatterns:manage` API
  * privilege the data view routes require and which writes `index-pattern` saved objects; and
  * `advancedSettings` `all`, the only one that writes the `config` object, where Kibana keeps the default
@@ -48,7 +59,7 @@ export const SETUP_ES_USER: EsServiceUser = {
   role: 'log-setup',
   privileges: {
     cluster: ['manage_index_templates', 'manage_ilm'],
-    indices: [],
+    indices: [{ names: [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS], privileges: [UPDATE_INDEX_SETTINGS] }],
     applications: [
       { application: KIBANA_APPLICATION, privileges: ['feature_indexPatterns.all', 'feature_advancedSettings.all'], resources: ['space:default'] },
     ],

@@ -73,9 +73,22 @@ export interface EsRequest {
 }
 
 /**
+ * Puts the backing indices a stream already has on `policy`: a template reaches only the indices made after
+ * it, so a changed retention would wait for the next rollover (up to 90 days). The update settings API takes
+ * data streams and applies to their backing indices, not to their failure stores; ILM finishes the phase an
+ * index is in by the policy it cached, then follows the new one. A stream that does not exist yet is skipped
+ * (`ignore_unavailable`), and none existing is no error (`allow_no_indices`).
+ */
+export const existingStreamsOnPolicy = (streams: readonly string[], policy: string): EsRequest => ({
+  path: `${streams.join(',')}/_settings?ignore_unavailable=true&allow_no_indices=true`,
+  body: { 'index.lifecycle.name': policy },
+});
+
+/**
  * The typed fields (a component template), then retention as Elasticsearch ILM: the env's default for
  * every log stream, and for an app with its own `logRetentionDays` a policy and a template of higher
- * priority over that app's two streams, by their exact names. The order matters: a template needs its components first.
+ * priority over that app's two streams, by their exact names, whose existing indices move to that policy at once.
+ * The order matters: a template needs its components first.
  */
 export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): EsRequest[] {
   const requests: EsRequest[] = [
@@ -105,6 +118,7 @@ export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]):
           LOG_REPLICAS[env],
         ),
       },
+      existingStreamsOnPolicy(appStreamsOf(ns), appLogPolicyOf(app.name)),
     );
   }
   return requests;

@@ -165,6 +165,25 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     expect(config['data_streams.failure_store.enabled']).toEqual([...ALL_LOG_STREAMS]);
   });
 
+  test('a failure store keeps the rejected lines as long as the env keeps its logs, the streams made before included', () => {
+    const config = find('Elasticsearch', ELASTICSEARCH.name).spec.nodeSets[0].config;
+    expect(config['data_streams.lifecycle.retention.failures_default']).toBe(`${DEFAULT_LOG_RETENTION_DAYS[env]}d`);
+  });
+
+  test('Elasticsearch keeps mmap on: every node runs the EKS AL2023 image, whose vm.max_map_count passes its bootstrap check', () => {
+    const config = find('Elasticsearch', ELASTICSEARCH.name).spec.nodeSets[0].config;
+    expect(config['node.store.allow_mmap']).toBeUndefined();
+    expect(NODE_MAX_MAP_COUNT).toBeGreaterThanOrEqual(ES_MMAP_MIN_MAP_COUNT);
+    const terraform = JSON.parse(realOutput().find((f) => f.path === `dist/${env}/terraform/main.tf.json`)!.text!);
+    const groups = Object.values(terraform.resource.aws_eks_node_group) as Json[];
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect(group.ami_type).toMatch(/^AL2023_(x86_64|ARM_64)_STANDARD$/);
+    // Their launch templates name no image and no user data, so EKS runs its own image as built.
+    for (const template of Object.values(terraform.resource.aws_launch_template ?? {}) as Json[]) {
+      expect([template.image_id, template.user_data]).toEqual([undefined, undefined]);
+    }
+  });
+
   test('the hand-written ECK schemas accept the real objects and refuse a typo', () => {
     const eck = objects.filter((o) => ['Elasticsearch', 'Kibana'].includes(o.kind));
     expect(schemaProblems(eck)).toEqual([]);
@@ -176,6 +195,16 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     expect(schemaProblems([noVersion])).toEqual([expect.stringContaining("must have required property 'version'")]);
   });
 });
+
+/*
+ * vm.max_map_count on the nodes. awslabs/amazon-eks-ami, tag v20260724 (the latest release when read; unchanged
+ * since AL2023 came to main in 6c054415, 2024-02): templates/al2023/runtime/rootfs/etc/sysctl.conf has
+ * `vm.max_map_count=524288`, and templates/al2023/template.json copies runtime/rootfs/ onto the image's `/`
+ * (`sudo cp -rv .../rootfs/* /`). No file of etc/sysctl.d/ there sets it again. Elasticsearch's bootstrap check
+ * wants at least 262144 where mmap is on (BootstrapChecks.MaxMapCountCheck; docs: "Virtual memory").
+ */
+const NODE_MAX_MAP_COUNT = 524288;
+const ES_MMAP_MIN_MAP_COUNT = 262144;
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention and data views', (env, cluster) => {
   const objects = realObjectsOf(env);

@@ -16,6 +16,7 @@ import { parseQuantity } from '../model/quantity';
 import { ElasticsearchSetup, SETUP_JOB_NAME, SETUP_NAME } from '../logging/elasticsearch-setup';
 import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../logging/log-retention';
 import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
 import { UNHEALTHY_POD_EVICTION } from '../model/scanner-exemptions';
 import { topologySpreadOf } from '../model/topology-spread';
@@ -51,6 +52,15 @@ const esUser = <T extends object>(context: T) => ({ ...context, runAsUser: 1000 
 const kibanaUser = <T extends object>(context: T) => ({ ...context, runAsUser: 1000, runAsGroup: 1000 });
 
 const ES_WORKLOAD = `${ELASTICSEARCH.name}-es-default`;
+/**
+ * How long a failure store keeps the rejected documents when its stream sets nothing (default 30 days).
+ * Elasticsearch 9.1: DataStreamGlobalRetentionSettings.FAILURE_STORE_DEFAULT_RETENTION_SETTING, NodeScope and
+ * Dynamic (elastic/elasticsearch#127573, in 9.1 and 8.19); elastic/docs-content
+ * manage-data/data-store/data-streams/failure-store.md, "Failure store lifecycle": "New and existing data
+ * streams that have no retention configured on their failure stores will use this value". A template's
+ * `data_stream_options` are applied once, when a stream is created ("Set up for existing data streams").
+ */
+export const FAILURE_STORE_RETENTION_SETTING = 'data_streams.lifecycle.retention.failures_default';
 const KIBANA_WORKLOAD = `${KIBANA.name}-kb`;
 const TRANSPORT_PORT = 9300;
 const toElasticsearch: WorkloadPorts = { workload: ES_WORKLOAD, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] };
@@ -272,13 +282,16 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           {
             name: 'default',
             count: layout.dataNodes,
+            // mmap stays on, Elasticsearch's default: the nodes' AMI already sets the vm.max_map_count its
+            // bootstrap check asks for (NODE_MAX_MAP_COUNT in test/logging.test.ts), so no privileged init container.
             config: {
-              // No mmap: no privileged init container to raise vm.max_map_count on the node.
-              'node.store.allow_mmap': false,
               // Every log stream keeps the documents it cannot index in its failure store, the streams
               // created before the index templates said so included (a dynamic cluster setting, read at
               // start from elasticsearch.yml; Elasticsearch 9.1 DataStreamFailureStoreSettings).
               'data_streams.failure_store.enabled': [...ALL_LOG_STREAMS],
+              // And keeps them as long as the env keeps its logs, not the built-in 30 days. The failure store's own
+              // lifecycle in a template applies to new streams only; this default applies to every stream without one.
+              [FAILURE_STORE_RETENTION_SETTING]: `${DEFAULT_LOG_RETENTION_DAYS[ctx.cluster.env]}d`,
             },
             podTemplate: {
               spec: {

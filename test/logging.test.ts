@@ -27,6 +27,7 @@ import type { KubeObject } from '../constructs/model/kube-object';
 import { esPatternsOverlap, esSimpleMatch } from './es-patterns';
 import { ELASTALERT_WRITEBACK_INDEX } from '../constructs/logging/elastalert-access';
 import { ELASTALERT_INDEX_TEMPLATE } from '../constructs/logging/elastalert-indices';
+import { appLogsRoleFor } from '../constructs/logging/kibana-access';
 import { FIXTURE_APPS, FIXTURE_CLUSTERS, realObjectsOf, realOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -385,4 +386,17 @@ describe("an app's own retention reaches the indices its streams already have", 
   test("an app on the env's default changes no stream's settings", () => {
     expect(settings.some((r) => r.path.includes('blog'))).toBe(false);
   });
+});
+
+/*
+ * Kibana 9 (elastic/kibana 9.x x-pack/platform/plugins/shared/features/server/oss_features.ts): `discover`,
+ * `visualize` and `dashboard` are deprecated, `replacedBy` their `_v2` features; each v1 `read` is replaced by
+ * the `_v2` `read` and `savedQueryManagement` `read` (the saved queries the v1 feature held).
+ */
+const KIBANA_DEPRECATED_FEATURES = ['discover', 'visualize', 'dashboard'];
+
+test("an app's Kibana role reads through Kibana 9's features, none deprecated, saved queries included", () => {
+  const privileges = appLogsRoleFor('shop').applications!.flatMap((a) => a.privileges);
+  expect(privileges).toEqual(['feature_discover_v2.read', 'feature_visualize_v2.read', 'feature_dashboard_v2.read', 'feature_savedQueryManagement.read']);
+  for (const feature of KIBANA_DEPRECATED_FEATURES) expect(privileges).not.toContain(`feature_${feature}.read`);
 });

@@ -7,10 +7,20 @@ import type { EsRole } from './es-role';
 export const SUPERUSER_ROLE = 'superuser';
 export const appLogsRoleOf = (app: string): string => `app-${app}-logs`;
 
-/** What an app's people may do in Kibana (space `default`): search and look, not administer. */
-const KIBANA_READ = [
-  { application: 'kibana-.kibana', privileges: ['feature_discover.read', 'feature_visualize.read', 'feature_dashboard.read'], resources: ['space:default'] },
-];
+/**
+ * What an app's people may do in Kibana (space `default`): search and look, not administer. Kibana 9
+ * deprecates `discover`, `visualize` and `dashboard` for their `_v2` features, and their `read` is replaced by
+ * the `_v2` `read` plus `savedQueryManagement` `read`, which the v1 feature held (saved queries)
+ * (elastic/kibana 9.x x-pack/platform/plugins/shared/features/server/oss_features.ts: `deprecated.replacedBy`,
+ * and `replacedBy.default` of each v1 `read`).
+ */
+const KIBANA_READ_PRIVILEGES = [
+  'feature_discover_v2.read',
+  'feature_visualize_v2.read',
+  'feature_dashboard_v2.read',
+  'feature_savedQueryManagement.read',
+] as const;
+const KIBANA_READ = [{ application: 'kibana-.kibana', privileges: [...KIBANA_READ_PRIVILEGES], resources: ['space:default'] }];
 
 /**
  * One role per app: read its own container logs and its own Gateway access log, nothing else. The

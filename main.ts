@@ -4,7 +4,7 @@ import { loadSpecs, SpecLoadError } from './constructs/synth/load-specs';
 import { recoverOutput } from './constructs/synth/output-leftovers';
 import { readFluxShardLedgers, readGatewayLedgers } from './constructs/synth/ledger-io';
 import { readReleases } from './constructs/synth/releases-io';
-import { envsOf, formatSummary, parseSynthArgs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
+import { envsOf, formatSummary, requestedEnvs, synthesizeEnvs, UsageError } from './constructs/synth/synth-envs';
 import { OutputWriteError } from './constructs/synth/write-output';
 import { WorkerEndedError } from './constructs/synth/in-worker';
 import { CommandLineError, readCommandLine, showUsage } from './scripts/lib/command-line';
@@ -12,13 +12,13 @@ import { CommandLineError, readCommandLine, showUsage } from './scripts/lib/comm
 // npm run synth [-- --env <env>]: every env, or only the named ones (the others' files stay as they are).
 const USAGE = 'usage: npm run synth -- [--env <env>]... (only the envs named; every env without --env)';
 
-function synth(): void {
+function synth(named: readonly string[] | undefined): void {
   const started = process.hrtime.bigint();
   // What an earlier synth, killed mid-way, left is put right first, whether or not this one gets to write.
   for (const failure of recoverOutput(__dirname)) console.error(`warning: an earlier synth's leftover stays: ${failure}`);
   try {
     const { apps, clusters } = loadSpecs(__dirname);
-    const envs = parseSynthArgs(process.argv.slice(2), clusters);
+    const envs = requestedEnvs(named, clusters);
     const read = envs ?? envsOf(clusters);
     const input = {
       clusters,
@@ -43,8 +43,9 @@ function synth(): void {
 }
 
 try {
-  if (readCommandLine(process.argv.slice(2), { env: { type: 'string', multiple: true } }, USAGE).help) showUsage(console, USAGE);
-  else synth();
+  const commandLine = readCommandLine(process.argv.slice(2), { env: { type: 'string', multiple: true } }, USAGE);
+  if (commandLine.help) showUsage(console, USAGE);
+  else synth(commandLine.values.env);
 } catch (error) {
   if (!(error instanceof CommandLineError)) throw error;
   console.error(`synth: ${error.message}; nothing written`);

@@ -53,24 +53,14 @@ function objectsOnDisk(root: string, file: OutputFile): readonly KubeObject[] {
 export const envsOf = (clusters: readonly ClusterSpec[]): string[] => [...new Set(clusters.map((c) => c.env))];
 
 /**
- * The envs that `npm run synth -- [--env <env>]...` asks for; undefined means every env.
- * Throws a UsageError for an unknown env or flag.
+ * The envs that `npm run synth -- [--env <env>]...` names (its command line read by main.ts), each once;
+ * undefined, for none, means every env. Throws a UsageError for an unknown env.
  */
-export function parseSynthArgs(args: readonly string[], clusters: readonly ClusterSpec[]): string[] | undefined {
+export function requestedEnvs(named: readonly string[] | undefined, clusters: readonly ClusterSpec[]): string[] | undefined {
   const known = envsOf(clusters);
-  const envs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = arg === '--env' ? args[++i] : arg.startsWith('--env=') ? arg.slice('--env='.length) : undefined;
-    if (value === undefined) {
-      throw new UsageError(
-        arg === '--env' ? '--env needs a value, e.g. --env staging' : `unknown argument "${arg}" (usage: npm run synth -- [--env <${known.join('|')}>])`,
-      );
-    }
-    if (!known.includes(value)) throw new UsageError(`unknown env "${value}" (known: ${known.join(', ')})`);
-    if (!envs.includes(value)) envs.push(value);
-  }
-  return envs.length > 0 ? envs : undefined;
+  const unknown = (named ?? []).find((env) => !known.includes(env));
+  if (unknown !== undefined) throw new UsageError(`unknown env "${unknown}" (known: ${known.join(', ')})`);
+  return named && named.length > 0 ? [...new Set(named)] : undefined;
 }
 
 /**

@@ -32,6 +32,15 @@ export const EXPOSURE_LABEL = `${LABEL_PREFIX}/exposure`;
 /** On a namespace that enforces less than Pod Security `restricted`: which workload needs that, and why. */
 export const POD_SECURITY_REASON_ANNOTATION = `${LABEL_PREFIX}/pod-security-reason`;
 
+/**
+ * The characters an app name is made of (a regex bracket's content): an app name, and a retirement note's, is a
+ * DNS-1123 label (APP_NAME), so every name derived from it (namespace, streams, ILM policy) carries no other. The
+ * Elasticsearch setup reads our names out of Elasticsearch's answers by these characters alone.
+ */
+export const APP_NAME_CHARACTERS = 'a-z0-9-';
+/** An app name: a DNS-1123 label (its length is checked apart, constructs/validation/input-validation.ts). */
+export const APP_NAME = new RegExp(`^[a-z0-9]([${APP_NAME_CHARACTERS}]*[a-z0-9])?$`);
+
 export const namespaceOf = (app: string): string => app;
 export const serviceAccountOf = (app: string): string => app;
 export const serviceOf = (app: string): string => app;

@@ -7,7 +7,7 @@ import { isKubernetesVersion, KUBERNETES_VERSIONS, KUBERNETES_VERSIONS_FILE, MIN
 import { MAX_RENEWAL_INTERVAL_DAYS, MIN_OBJECT_LOCK_DAYS, RUNS_PER_LOCK } from '../model/backup-lock';
 import { cloudSettingsOf, clusterFileOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
-import { appRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
+import { APP_NAME, appRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/resolve';
 import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
@@ -64,7 +64,7 @@ export function validateInput(clusters: readonly ClusterSpec[], apps: readonly A
 function checkAppFile(app: AppSpec): SpecProblem[] {
   const at = { app: app.name };
   const problems: SpecProblem[] = [];
-  if (!DNS_LABEL.test(app.name) || app.name.length > 40) {
+  if (!APP_NAME.test(app.name) || app.name.length > 40) {
     problems.push(new SpecProblem(at, 'name', app.name, 'must be a DNS-1123 label (lower-case letters, digits, "-") of at most 40 characters'));
   } else {
     const reserved = reservedNameReason(app.name);
@@ -284,7 +284,7 @@ function checkAppData(cluster: ClusterSpec, known: ReadonlyMap<string, AppSpec>)
   for (const [name, state] of Object.entries(ledger).sort(([a], [b]) => a.localeCompare(b))) {
     const at = { cluster: cluster.name, app: name };
     const bucket = bucketOf(cluster.name, name);
-    if (!DNS_LABEL.test(name)) problems.push(new SpecProblem(at, `appData.${name}`, name, 'must be an app name (a DNS-1123 label)'));
+    if (!APP_NAME.test(name)) problems.push(new SpecProblem(at, `appData.${name}`, name, 'must be an app name (a DNS-1123 label)'));
     if (state === 'live') {
       if (!(name in cluster.apps)) {
         problems.push(

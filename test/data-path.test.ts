@@ -28,6 +28,8 @@ import { BACKUP_PATHS } from '../constructs/app/restic-scripts';
 import { allObjects, describe as describeObject, type KubeObject } from '../constructs/model/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_RELEASES, fixtureOutput } from './support';
+import { SETUP_JOB_NAME } from '../constructs/logging/elasticsearch-setup';
+import { appLogPolicyOf } from '../constructs/logging/log-retention';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -261,6 +263,16 @@ describe('nothing is lost when an app leaves a cluster', () => {
     // The fences and the people's bindings go with the app.
     expect(vanished.filter((o) => o.kind === 'NetworkPolicy' && annotated(o))).toEqual([]);
     expect(vanished.filter((o) => o.kind === 'RoleBinding' && o.metadata.name !== FLUX_APPS_ACCOUNT && annotated(o))).toEqual([]);
+  });
+  test('its logs keep the retention they were promised: the Elasticsearch setup keeps its policy and template, and no longer writes them', () => {
+    const setupOf = (objects: readonly KubeObject[]) => {
+      const script: string = (objects.find((o) => o.kind === 'Job' && o.metadata.name === SETUP_JOB_NAME)!.spec as any).template.spec.containers[0].command[2]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      return { script, keep: /^keep='([^']*)'$/m.exec(script)![1].split('\n') };
+    };
+    expect(resolveApp(byName.get('shop')!, prod).logRetentionDays).toBeDefined();
+    for (const objects of [before, after]) expect(setupOf(objects).keep).toContain(appLogPolicyOf('shop'));
+    expect(setupOf(before).script).toContain(`"_ilm/policy/${appLogPolicyOf('shop')}"`);
+    expect(setupOf(after).script).not.toContain(`"_ilm/policy/${appLogPolicyOf('shop')}"`);
   });
 });
 

@@ -214,8 +214,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: retention a
   const hourly = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === SETUP_NAME) as Json;
   const bodies = Object.fromEntries(Object.entries(config.data as Record<string, string>).map(([file, text]) => [file, JSON.parse(text)]));
   const script: string = job.spec.template.spec.containers[0].command[2];
-  // `send` lines, and `upsert` lines (create, or update what exists: the update's path and body follow).
-  const sent = [...script.matchAll(/^(?:send|upsert) (PUT|POST) (es|kibana) "([^"]+)" (\S+)(?: "([^"]+)" (\S+))?$/gm)].map(
+  // `send` lines, and `upsert` lines (create, or update what exists: the update's path and body follow); the
+  // prune's `send`, indented in its function, has `${app}` in its path.
+  const sent = [...script.matchAll(/^\s*(?:send|upsert) (PUT|POST) (es|kibana) "([^"]+)" (\S+)(?: "([^"]+)" (\S+))?$/gm)].map(
     ([, method, target, path, file, updatePath, updateFile]) => ({
       method,
       target,

@@ -6,10 +6,20 @@ import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, KIBANA_URL, SETUP_EVENT } from '../model/log-contract';
 import type { ResolvedApp } from '../model/resolve';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL, type ScannerExemption } from '../model/scanner-exemptions';
+import { APP_NAME } from '../model/naming';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { dataViewRequestsOf, defaultDataViewRequest } from './data-views';
 import { esUserSecretOf, SETUP_ES_USER } from './elasticsearch-users';
-import { retentionRequestsOf, type EsRequest } from './log-retention';
+import {
+  APP_LOG_POLICY_PREFIX,
+  APP_RETENTION_NAME_BRE,
+  keptRetentionOf,
+  RETENTION_IN_USE,
+  RETENTION_LISTINGS,
+  retentionRemovalOf,
+  retentionRequestsOf,
+  type EsRequest,
+} from './log-retention';
 import { elastalertIndexTemplateOf } from './elastalert-indices';
 
 export const SETUP_IMAGE = 'docker.io/curlimages/curl:8.16.0';
@@ -61,11 +71,78 @@ export interface SetupRequest extends EsRequest {
   readonly updateFile?: string;
 }
 
-/** The ConfigMap's files: each request's body, and its update's. */
-export function setupFilesOf(requests: readonly SetupRequest[]): Record<string, unknown> {
-  return Object.fromEntries(
-    requests.flatMap((r) => [[r.file, r.body] as const, ...(r.ifExists && r.updateFile ? [[r.updateFile, r.ifExists.body] as const] : [])]),
-  );
+/**
+ * The app name as the script's prune holds it: the TS functions are called with this sh expansion in place of a
+ * name, so the script's paths are theirs (the streams from appStreamsOf, the names from appLogPolicyOf).
+ */
+const SH_APP = '${app}';
+/** What the prune's paths may contain besides the app: a path's characters, and nothing sh expands in double quotes. */
+const SH_SAFE_PATH = /^[A-Za-z0-9_.,:*?=&/-]+$/;
+const shPath = (path: string): string => {
+  if (!path.includes(SH_APP) || !SH_SAFE_PATH.test(path.split(SH_APP).join(''))) throw new Error(`not a path the prune can send: ${path}`);
+  return path;
+};
+
+/**
+ * The app retention the setup takes away: every template and policy named as an app's own retention that
+ * Elasticsearch holds and `keep` does not name (log-retention.ts, keptRetentionOf and retentionRemovalOf).
+ */
+export interface SetupPrune {
+  /** The names kept: the default, each live app's own retention, each retired app's. */
+  readonly keep: readonly string[];
+  /** The ConfigMap key of the body that puts a pruned app's streams back on the default policy. */
+  readonly file: string;
+  readonly body: unknown;
+}
+
+export function setupPruneOf(apps: readonly ResolvedApp[], retiredApps: readonly string[]): SetupPrune {
+  const keep = keptRetentionOf(apps, retiredApps);
+  // The script quotes them in sh and compares them with names read by APP_RETENTION_NAME_BRE.
+  const odd = keep.filter((name) => !name.startsWith(APP_LOG_POLICY_PREFIX) || !APP_NAME.test(name.slice(APP_LOG_POLICY_PREFIX.length)));
+  if (odd.length > 0) throw new Error(`retention names to keep that are not the prefix and an app name: ${odd.join(', ')}`);
+  return { keep, file: 'es-prune.json', body: retentionRemovalOf(SH_APP).streams.body };
+}
+
+/** The ConfigMap's files: each request's body, and its update's, and the prune's. */
+export function setupFilesOf(requests: readonly SetupRequest[], prune: SetupPrune): Record<string, unknown> {
+  return Object.fromEntries([
+    ...requests.flatMap((r) => [[r.file, r.body] as const, ...(r.ifExists && r.updateFile ? [[r.updateFile, r.ifExists.body] as const] : [])]),
+    [prune.file, prune.body] as const,
+  ]);
+}
+
+/**
+ * The prune, after every other Elasticsearch request (the default template and policy exist by then): list the
+ * names, then for each one not kept, in this order, its template, its streams back on the default, its policy.
+ * Each step is idempotent, so a run stopped anywhere is finished by the next one: a name stays listed until its
+ * policy, the last step, is gone. The listings use `filter_path`, and the names are read with grep (there is
+ * no jq in the image) by APP_RETENTION_NAME_BRE, so no other name is ever touched.
+ */
+function pruneScript(prune: SetupPrune): string {
+  const removal = retentionRemovalOf(SH_APP);
+  return `keep='${prune.keep.join('\n')}'
+names() { # the names of app retention in the last answer; none when it was a 404
+  [ "$status" = 404 ] || printf '%s' "$answer" | grep -o '${APP_RETENTION_NAME_BRE}' | tr -d '"'
+}
+prune() { # one name not kept: its template, then its streams' indices back on the default policy, then its policy
+  app=\${1#${APP_LOG_POLICY_PREFIX}}
+  request DELETE es "${shPath(removal.template)}"
+  expect 404
+  send PUT es "${shPath(removal.streams.path)}" ${prune.file}
+  request DELETE es "${shPath(removal.policy)}"
+  # Indices that still have the policy (a failure store's, made by the template, until the policy deletes them).
+  case "$status $answer" in "400 "*'${RETENTION_IN_USE}'*) printf 'kept %s, still in use; the next run deletes it once no index has it: %s\\n' "$1" "$answer" >&2; return 0 ;; esac
+  expect 404
+}
+request GET es "${RETENTION_LISTINGS.templates}"
+expect 404
+listed=$(names)
+request GET es "${RETENTION_LISTINGS.policies}"
+expect 404
+listed="$listed$nl$(names)"
+for name in $(printf '%s\\n' "$listed" | sort -u); do
+  case "$nl$keep$nl" in *"$nl$name$nl"*) ;; *) prune "$name" ;; esac
+done`;
 }
 
 /** Every request, in order: components, policies and templates before any data view. */
@@ -94,8 +171,10 @@ export function setupRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): Set
  * always a JSON report (`status` success or failure, the `step` it reached, the `exit_code`) that an
  * alert rule reads. The password goes to curl on stdin (`-K -`), never in an argument or the environment.
  * A request with `ifExists` is an upsert: a GET of that path, then the update there, or on a 404 the create.
+ * Between the Elasticsearch and the Kibana requests, the prune (pruneScript) takes away the app retention
+ * no longer wanted.
  */
-export function setupScript(requests: readonly SetupRequest[]): string {
+export function setupScript(requests: readonly SetupRequest[], prune: SetupPrune): string {
   const root = '${SETUP_ROOT:-}';
   const line = (r: SetupRequest) =>
     r.ifExists && r.updateFile
@@ -139,7 +218,15 @@ upsert() { # method, target, create path, create body file, path of the existing
   expect 404
   if [ "$status" = 404 ]; then send "$1" "$2" "$3" "$4"; else send "$1" "$2" "$5" "$6"; fi
 }
-${requests.map(line).join('\n')}
+${requests
+  .filter((r) => r.target === 'es')
+  .map(line)
+  .join('\n')}
+${pruneScript(prune)}
+${requests
+  .filter((r) => r.target === 'kibana')
+  .map(line)
+  .join('\n')}
 step=done
 report success 0
 `;
@@ -148,6 +235,8 @@ report success 0
 export interface ElasticsearchSetupProps {
   readonly env: EnvName;
   readonly apps: readonly ResolvedApp[];
+  /** The apps retired in this cluster (`appData` retirement notes): their retention is kept, never pruned. */
+  readonly retiredApps: readonly string[];
 }
 
 /**
@@ -157,15 +246,16 @@ export interface ElasticsearchSetupProps {
  * everything before the first log line is shipped, and Flux waits for it to finish. A Job's pod template
  * cannot change, so the layer is applied with `force`: when the requests change, the hash on its pod
  * template changes, and Flux recreates the Job. An hourly CronJob sends the same requests, so a hand
- * edit is undone within the hour.
+ * edit is undone within the hour, and both take away the app retention no longer wanted (pruneScript).
  */
 export class ElasticsearchSetup extends Construct {
   constructor(scope: Construct, id: string, props: ElasticsearchSetupProps) {
     super(scope, id);
     const namespace = KIBANA.namespace;
     const requests = setupRequestsOf(props.env, props.apps);
-    const data = Object.fromEntries(Object.entries(setupFilesOf(requests)).map(([file, body]) => [file, `${JSON.stringify(body, null, 2)}\n`]));
-    const script = setupScript(requests);
+    const prune = setupPruneOf(props.apps, props.retiredApps);
+    const data = Object.fromEntries(Object.entries(setupFilesOf(requests, prune)).map(([file, body]) => [file, `${JSON.stringify(body, null, 2)}\n`]));
+    const script = setupScript(requests, prune);
     const hash = createHash('sha256')
       .update(JSON.stringify([data, script, SETUP_IMAGE]))
       .digest('hex');

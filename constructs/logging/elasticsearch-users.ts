@@ -45,9 +45,12 @@ export const KIBANA_APPLICATION = 'kibana-.kibana';
 /**
  * The setup job's user (constructs/logging/elasticsearch-setup.ts), instead of the `elastic` superuser.
  * Elasticsearch 9.1 cluster privileges (docs/reference/elasticsearch/security-privileges.md):
- * `manage_index_templates` (index and component templates) and `manage_ilm` (ILM policies). On the app log
- * streams only the action that sets an index's ILM policy (log-retention.ts, existingStreamsOnPolicy): it reads
- * and writes no document. Kibana 9.1 (x-pack/platform/plugins/shared/features/server/oss_features.ts):
+ * `manage_index_templates` (index and component templates) and `manage_ilm` (ILM policies), which also grant
+ * the prune's listings and deletes of app retention (`indices:admin/index_template/get` and `/delete`,
+ * `cluster:admin/ilm/get` and `/delete`; x-pack ClusterPrivilegeResolver: `indices:admin/index_template/*`,
+ * `cluster:admin/ilm/*`). On the app log streams only the action that sets an index's ILM policy
+ * (log-retention.ts, existingStreamsOnPolicy and retentionRemovalOf): it reads and writes no document.
+ * test/elasticsearch-setup.test.ts holds this role to the calls the setup script sends. Kibana 9.1 (x-pack/platform/plugins/shared/features/server/oss_features.ts):
  * the feature privilege `indexPatterns` `all` (Data View Management), whose `indexPatterns:manage` API
  * privilege the data view routes require and which writes `index-pattern` saved objects; and
  * `advancedSettings` `all`, the only one that writes the `config` object, where Kibana keeps the default

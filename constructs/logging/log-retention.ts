@@ -1,6 +1,6 @@
 import type { EnvName } from '../model/app-spec';
 import { ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, appStreamsOf, EVENTS_STREAM, streamPatternOf } from '../model/log-contract';
-import { namespaceOf } from '../model/naming';
+import { APP_NAME_CHARACTERS, namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { LOG_FIELD_MAPPINGS, mappingPropertiesOf } from './field-types';
 import { MAX_MAPPED_FIELDS_PER_INDEX, PRIMARY_SHARDS, rolloverDaysOf } from './shard-budget';
@@ -123,3 +123,83 @@ export function retentionRequestsOf(env: EnvName, apps: readonly ResolvedApp[]):
   }
   return requests;
 }
+
+/**
+ * The app retention the setup keeps in Elasticsearch, sorted: the default, the policy and template of each live
+ * app with its own `logRetentionDays`, and those of each retired app (its `appData` retirement note). A retired
+ * app's are kept on purpose: synth no longer knows its retention, and its logs age out under the retention they
+ * were promised, shorter (a privacy promise) or longer (a keeping promise) than the default. Once the note goes,
+ * they are pruned like any other (retentionRemovalOf), and the app's streams go back to the env's default.
+ */
+export function keptRetentionOf(apps: readonly ResolvedApp[], retiredApps: readonly string[]): string[] {
+  const own = apps.filter((app) => app.logRetentionDays !== undefined).map((app) => app.name);
+  return [...new Set([DEFAULT_POLICY, ...[...own, ...retiredApps].map(appLogPolicyOf)])].sort();
+}
+
+/** What every name of an app's own retention starts with: appLogPolicyOf(app) is this, then the app's name. */
+export const APP_LOG_POLICY_PREFIX = appLogPolicyOf('');
+/**
+ * A basic regular expression (grep) matching a name of an app's own retention as Elasticsearch's JSON quotes
+ * it, and nothing longer: the prefix, then at least one of an app name's characters and no other
+ * (model/naming.ts). So our component template `webapps-logs@mappings`, ElastAlert's template
+ * `webapps-elastalert` and any name with another character (`webapps-logs-a.b`, made by hand) can never be
+ * read as one.
+ */
+export const APP_RETENTION_NAME_BRE = `"${APP_LOG_POLICY_PREFIX}[${APP_NAME_CHARACTERS}][${APP_NAME_CHARACTERS}]*"`;
+
+/*
+ * How Elasticsearch answers what the prune sends, read in elastic/elasticsearch's stored source: the 9.1.0 tag
+ * is too large to fetch here, so each file was read at one commit not pinned to the tag. "9.x" marks a file
+ * with the project-scoped metadata 9.0 brought; the others are older, and what they say is assumed unchanged.
+ * - GET _index_template/<name> (9.x, TransportGetComposableIndexTemplateAction.masterOperation): a name with
+ *   `*` (Regex.isSimpleMatchPattern) lists the templates it matches, and matching none is a 200 with an empty
+ *   list; only an exact name that does not exist is a 404 ("index template matching [...] not found"). It
+ *   lists index templates only, never component templates (`_component_template`).
+ * - GET _ilm/policy/<name> (9.1 or later: x-pack/plugin/ilm TransportGetLifecycleAction says "prior to 9.1 this
+ *   was a TransportMasterNodeAction"; an 8.x version takes wildcards the same way): one `*` pattern lists the
+ *   policies it matches, keyed by name, and none is a 200 `{}`; a 404 only when no policy exists at all (no
+ *   ILM metadata), which cannot be after the default policy is PUT, and is taken as none.
+ * - DELETE _index_template/<name> (9.x, MetadataIndexTemplateService.innerRemoveIndexTemplateV2): a missing name is
+ *   a 404 (IndexTemplateMissingException); a 400 ("unable to remove composable templates ... in use by a data
+ *   streams") only for a stream no other template matches (dataStreamsExclusivelyUsingTemplates), while ours
+ *   are matched by the default template, PUT earlier in the run, and by the built-in `logs` one.
+ * - DELETE _ilm/policy/<name> (9.x, TransportDeleteLifecycleAction.DeleteLifecyclePolicyTask): refused with a
+ *   400 (IllegalArgumentException, "Cannot delete policy [<name>]. It is in use by one or more indices: [...]")
+ *   while any index of the project has it as `index.lifecycle.name`, failure store indices included; a
+ *   missing policy is a 404 (ResourceNotFoundException).
+ * - A failure store index takes the template's settings (MetadataCreateIndexService.aggregateIndexSettings,
+ *   8.x), filtered by DataStreamFailureStoreDefinition, which keeps `index.lifecycle.name` in both later
+ *   versions stored: the allow-list lists LIFECYCLE_NAME, and its successor drops only pipelines and
+ *   time-series settings (only an earlier allow-list dropped it). ILM rolls a failure store's write index
+ *   over like a backing one (WaitForRolloverReadyStep, 8.x: `dataStream.isFailureStoreIndex`). The settings
+ *   update on a stream reaches its backing indices, not its failure store; reaching that (`<stream>::failures`)
+ *   would take the failure store privilege `manage_failure_store`, more than the setup's role should hold. So
+ *   the failure indices an app's template made keep its policy until that policy deletes them; until then
+ *   the policy's delete is refused as "in use", which the setup accepts and retries every hour
+ *   (RETENTION_IN_USE), and the policy goes once no index has it. No new failure index gets it: the
+ *   template is gone first.
+ */
+/** The text of Elasticsearch's refusal to delete a policy an index still has (TransportDeleteLifecycleAction). */
+export const RETENTION_IN_USE = 'It is in use by one or more indices';
+
+/** The listings of the app retention Elasticsearch holds, names only (`filter_path`). */
+export const RETENTION_LISTINGS = {
+  templates: `_index_template/${appLogPolicyOf('*')}?filter_path=index_templates.name`,
+  policies: `_ilm/policy/${appLogPolicyOf('*')}?filter_path=*.version`,
+} as const;
+
+/** The requests that take away one app's own retention, in this order; each may be sent again (404 is done). */
+export interface RetentionRemoval {
+  /** DELETE: no new backing index gets the app's policy from its template. */
+  readonly template: string;
+  /** PUT: the app's streams' existing backing indices back on the env's default policy. */
+  readonly streams: EsRequest;
+  /** DELETE: the policy, once no index has it. */
+  readonly policy: string;
+}
+
+export const retentionRemovalOf = (app: string): RetentionRemoval => ({
+  template: `_index_template/${appLogPolicyOf(app)}`,
+  streams: existingStreamsOnPolicy(appStreamsOf(namespaceOf(app)), DEFAULT_POLICY),
+  policy: `_ilm/policy/${appLogPolicyOf(app)}`,
+});

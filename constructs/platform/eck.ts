@@ -13,6 +13,7 @@ import {
 } from '../model/log-contract';
 import { platformSecretKeyOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
+import { retiredAppsOf } from '../model/cluster-spec';
 import { ElasticsearchSetup, SETUP_JOB_NAME, SETUP_NAME } from '../logging/elasticsearch-setup';
 import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
@@ -240,7 +241,7 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
 
   /** Elasticsearch's templates, policies and Kibana's data views, before Fluent Bit ships a line. */
   setup(scope: Construct, ctx: AddOnContext): void {
-    new ElasticsearchSetup(new Construct(scope, this.name), 'Setup', { env: ctx.cluster.env, apps: ctx.apps });
+    new ElasticsearchSetup(new Construct(scope, this.name), 'Setup', { env: ctx.cluster.env, apps: ctx.apps, retiredApps: retiredAppsOf(ctx.cluster) });
   }
 
   configure(scope: Construct, ctx: AddOnContext): void {

@@ -88,7 +88,8 @@ describe('release, promote and rollback', () => {
     expect(run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', newerImage], repo).code).toBe(0);
     const rolledBack = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--rollback'], repo);
     expect(rolledBack.code).toBe(0);
-    expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: NEW, history: [NEWER, prodBefore.current] });
+    // The version rolled back from heads the history, marked: the env left it by a rollback.
+    expect(readReleases(repo, 'prod').apps.shop).toEqual({ current: NEW, history: [{ ...NEWER, rolledBack: true }, prodBefore.current] });
     expect(deploymentImage(repo, 'prod', 'shop')).toBe(newImage);
     expect(rolledBack.out).toContain(`spec.template.spec.containers[0].image: ${newerImage} -> ${newImage}`);
     expect(fs.readdirSync(repo.root).filter((f) => f.startsWith('.dist-') || f === LOCK_FILE)).toEqual([]);
@@ -127,6 +128,50 @@ describe('prod runs only what ran in staging', () => {
     expect(release(repo, { env: 'staging', app: 'shop', image: pinnedImageOf(REPOSITORY, NEWER) }).written).toBe(true);
     expect(release(repo, { env: 'prod', app: 'shop', image: pinnedImageOf(REPOSITORY, NEW) }).release.current).toEqual(NEW);
     expect(release(repo, { env: 'prod', app: 'shop', image: pinnedImageOf(REPOSITORY, NEWER) }).release.current).toEqual(NEWER);
+  });
+
+  test('a staging digest under another tag is refused, naming the tag staging ran: the PR title and the Deployment show only tags staging ran', () => {
+    // NEWER is staging's current version, NEW is in its history (the test above).
+    const before = treeHash(repo.root);
+    for (const [ran, tag] of [
+      [NEWER, '9.9.9'],
+      [NEW, '3.9.1'],
+    ] as const) {
+      const image = pinnedImageOf(REPOSITORY, { tag, digest: ran.digest });
+      expect(() => release(repo, { env: 'prod', app: 'shop', image })).toThrow(
+        `file "clusters/prod/releases.json", env "prod", app "shop": field "--image" = "${image}": ` +
+          `staging ran the digest ${ran.digest} of shop as tag ${ran.tag}, not ${tag} (clusters/staging/releases.json): ` +
+          `name the tag staging ran, ${REPOSITORY}:${ran.tag}@${ran.digest}, or promote it: npm run promote -- --app shop`,
+      );
+    }
+    expect(treeHash(repo.root)).toBe(before);
+  });
+
+  test('a version staging rolled back from is marked in its history and never reaches prod, until staging releases it again', () => {
+    const bad: ReleaseVersion = { tag: '3.9.3', digest: `sha256:${'e5'.repeat(32)}` };
+    const badImage = pinnedImageOf(REPOSITORY, bad);
+    expect(release(repo, { env: 'staging', app: 'shop', image: badImage }).written).toBe(true);
+    expect(release(repo, { env: 'staging', app: 'shop', rollback: 1 }).release.current).toEqual(NEWER);
+    expect(readReleases(repo, 'staging').apps.shop.history[0]).toEqual({ ...bad, rolledBack: true });
+
+    const before = treeHash(repo.root);
+    const refused = run(releaseCli, ['--env', 'prod', '--app', 'shop', '--image', badImage], repo);
+    expect(refused).toEqual({
+      code: 2,
+      out: '',
+      err:
+        `release failed, nothing changed: file "clusters/prod/releases.json", env "prod", app "shop": field "--image" = "${badImage}": ` +
+        'staging rolled back from 3.9.3 (sha256:e5e5e5e5e5e5…) (clusters/staging/releases.json, history marks it rolledBack): ' +
+        'a version staging rolled back from never reaches prod; release a fixed version to staging, then promote it: npm run promote -- --app shop',
+    });
+    expect(treeHash(repo.root)).toBe(before);
+    // The versions staging did not roll back from still may go to prod.
+    expect(release(repo, { env: 'prod', app: 'shop', image: pinnedImageOf(REPOSITORY, NEW) }).written).toBe(true);
+
+    // Released to staging again (it was fixed elsewhere, or the rollback was a mistake): current, unmarked, promotable.
+    expect(release(repo, { env: 'staging', app: 'shop', image: badImage }).release.current).toEqual(bad);
+    expect(readReleases(repo, 'staging').apps.shop.history.some((v) => v.rolledBack)).toBe(false);
+    expect(release(repo, { env: 'prod', app: 'shop', image: badImage }).release.current).toEqual(bad);
   });
 });
 
@@ -206,6 +251,27 @@ describe('the history of an app', () => {
   test('holds each version once: a rollback moves the current version to the front', () => {
     const release = advance(advance(advance(undefined, version(1)), version(2)), version(3));
     expect(advance(release, version(1))).toEqual({ current: version(1), history: [version(3), version(2)] });
+  });
+
+  test('a rollback marks the version it leaves, history keeps the mark, and a release of that version again drops it', () => {
+    const three = advance(advance(advance(undefined, version(1)), version(2)), version(3));
+    const rolledBack = advance(three, version(2), { rollback: true });
+    expect(rolledBack).toEqual({ current: version(2), history: [{ ...version(3), rolledBack: true }, version(1)] });
+    const next = advance(rolledBack, version(4));
+    expect(next).toEqual({ current: version(4), history: [version(2), { ...version(3), rolledBack: true }, version(1)] });
+    expect(advance(next, version(3))).toEqual({ current: version(3), history: [version(4), version(2), version(1)] });
+    // The file keeps the mark, and only on the entries that carry it.
+    const text = renderReleasesFile({ apps: { shop: next } });
+    expect((JSON.parse(text) as ReleasesFile).apps.shop).toEqual(next);
+    expect(text.match(/"rolledBack": true/g)).toHaveLength(1);
+    expect(appReleaseProblems(next, { env: 'staging', app: 'shop' })).toEqual([]);
+  });
+
+  test.each([
+    ['the current version marked', { current: { ...version(2), rolledBack: true }, history: [version(1)] }, 'current.rolledBack'],
+    ['a mark that is not true', { current: version(2), history: [{ ...version(1), rolledBack: 'yes' }] }, 'history[0].rolledBack'],
+  ])('the synth rules refuse %s', (_case, entry, field) => {
+    expect(appReleaseProblems(entry, { env: 'staging', app: 'shop' }).map((p) => p.field)).toEqual([field]);
   });
 });
 

@@ -12,6 +12,12 @@ export interface ReleaseVersion {
   readonly tag: string;
   /** The image digest, `sha256:` and 64 hex digits: what the cluster actually pulls. */
   readonly digest: string;
+  /**
+   * Only on a history entry: this env rolled back from the version (a rollback moved it from current
+   * to the history). A version staging rolled back from never reaches prod (PROVING_ENV). Files written
+   * before the mark existed have none, and read as versions no rollback left.
+   */
+  readonly rolledBack?: true;
 }
 
 /** An app's release in one env. */
@@ -83,21 +89,37 @@ export const sameVersion = (a: ReleaseVersion, b: ReleaseVersion): boolean => a.
 /** `3.8.2 (sha256:0123456789ab…)`: short enough for a summary line. */
 export const describeVersion = (version: ReleaseVersion): string => `${version.tag} (${version.digest.slice(0, 19)}…)`;
 
+/** How `advance` records the change. */
+export interface AdvanceOptions {
+  /** The change is a rollback: the version it leaves heads the history marked `rolledBack`. @default false */
+  readonly rollback?: boolean;
+  /** How many previous versions to keep. @default HISTORY_LIMIT */
+  readonly limit?: number;
+}
+
 /**
- * The app's release after `next` is released: the old current moves to the front of the history, any
- * older copy of `next` leaves it (a rollback does not keep the same version twice), capped at `limit`.
+ * The app's release after `next` is released: the old current moves to the front of the history (marked
+ * `rolledBack` when the change is a rollback), any older copy of `next` leaves it (a rollback does not keep
+ * the same version twice), capped at `limit`. The new current carries no mark: what the env runs now was
+ * chosen, by a release or by a rollback to it.
  */
-export function advance(release: AppRelease | undefined, next: ReleaseVersion, limit = HISTORY_LIMIT): AppRelease {
-  if (!release) return { current: next, history: [] };
-  const seen: ReleaseVersion[] = [next];
+export function advance(release: AppRelease | undefined, next: ReleaseVersion, options: AdvanceOptions = {}): AppRelease {
+  const { rollback = false, limit = HISTORY_LIMIT } = options;
+  const current = versionOnly(next);
+  if (!release) return { current, history: [] };
+  const seen: ReleaseVersion[] = [current];
   const history: ReleaseVersion[] = [];
-  for (const version of [release.current, ...release.history]) {
+  for (const [i, version] of [release.current, ...release.history].entries()) {
     if (seen.some((v) => sameVersion(v, version))) continue;
     seen.push(version);
-    history.push(version);
+    // The old current (i = 0) is marked when this change rolls back from it; history keeps its marks.
+    history.push(i === 0 && rollback ? { ...versionOnly(version), rolledBack: true } : version);
   }
-  return { current: next, history: history.slice(0, limit) };
+  return { current, history: history.slice(0, limit) };
 }
+
+/** The version without its history mark: `{ tag, digest }`. */
+const versionOnly = (version: ReleaseVersion): ReleaseVersion => ({ tag: version.tag, digest: version.digest });
 
 /** The file with one app's release replaced; apps stay sorted by name, so the file's diff is one entry. */
 export function withRelease(file: ReleasesFile | undefined, app: string, release: AppRelease): ReleasesFile {
@@ -114,7 +136,7 @@ export function withRelease(file: ReleasesFile | undefined, app: string, release
 
 /** The file's bytes: 2-space JSON, keys in a fixed order, a final newline. */
 export function renderReleasesFile(file: ReleasesFile): string {
-  const version = (v: ReleaseVersion) => ({ tag: v.tag, digest: v.digest });
+  const version = (v: ReleaseVersion) => ({ tag: v.tag, digest: v.digest, ...(v.rolledBack === true ? { rolledBack: true } : {}) });
   const apps = Object.fromEntries(
     Object.keys(file.apps)
       .sort()

@@ -91,7 +91,27 @@ export function appReleaseProblems(entry: unknown, at: Where): SpecProblem[] {
   if (!Array.isArray(entry.history)) return [...problems, new SpecProblem(at, 'history', entry.history, 'must be a list of previous versions (may be empty)')];
   if (entry.history.length > HISTORY_LIMIT) problems.push(new SpecProblem(at, 'history', entry.history.length, `keeps at most ${HISTORY_LIMIT} versions`));
   entry.history.forEach((version, i) => problems.push(...versionProblems(version, at, `history[${i}]`)));
+  problems.push(...markProblems(entry.current, entry.history, at));
   if (problems.length === 0) problems.push(...repeatProblems(entry.current as ReleaseVersion, entry.history as ReleaseVersion[], at));
+  return problems;
+}
+
+/**
+ * `rolledBack` marks a history entry the env rolled back from (`npm run release --rollback` writes it), and
+ * only `true` is written. The current version never carries it: it is what the env runs.
+ */
+function markProblems(current: unknown, history: readonly unknown[], at: Where): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  if (isObject(current) && 'rolledBack' in current) {
+    problems.push(
+      new SpecProblem(at, 'current.rolledBack', current.rolledBack, 'marks only a history entry (a version the env rolled back from), never the current one'),
+    );
+  }
+  history.forEach((version, i) => {
+    if (isObject(version) && 'rolledBack' in version && version.rolledBack !== true) {
+      problems.push(new SpecProblem(at, `history[${i}].rolledBack`, version.rolledBack, 'must be true when present: the env rolled back from this version'));
+    }
+  });
   return problems;
 }
 

@@ -16,6 +16,7 @@ import {
   renderReleasesFile,
   sameVersion,
   withRelease,
+  type AdvanceOptions,
   type AppRelease,
   type ReleaseVersion,
 } from '../../constructs/model/releases';
@@ -101,24 +102,41 @@ function releaseLocked(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
       );
     }
   }
-  return apply(repo, env, app, next);
+  return apply(repo, env, app, next, { rollback: !('image' in request) });
 }
 
-/** A new image reaches prod only after it ran in staging: its digest is staging's current version or in staging's history (PROVING_ENV). */
+/**
+ * A new image reaches prod only as a version that ran in staging (PROVING_ENV): its digest is staging's
+ * current version or in staging's history, under the tag staging recorded for it (the tag is what the PR
+ * title and the Deployment name), and not one staging rolled back from (marked `rolledBack` in history).
+ */
 function checkRanBefore(repo: Repo, env: string, app: string, next: ReleaseVersion, image: string, at: SpecProblem['where']): void {
   const proving = PROVING_ENV[env];
   if (proving === undefined) return;
-  const ran = readEntry(repo, proving, app);
-  if (ran && [ran.current, ...ran.history].some((v) => v.digest === next.digest)) return;
-  throw new ReleaseError(
-    new SpecProblem(
-      at,
-      '--image',
-      image,
+  const entry = readEntry(repo, proving, app);
+  const ran = entry ? [entry.current, ...entry.history].filter((v) => v.digest === next.digest) : [];
+  const refuse = (why: string) => new ReleaseError(new SpecProblem(at, '--image', image, why));
+  const promote = `npm run promote -- --app ${app}`;
+  if (ran.length === 0) {
+    throw refuse(
       `the digest ${next.digest} of ${app} never ran in ${proving}: it is neither ${proving}'s current version nor in its history (${releasesFileOf(proving)}); ` +
-        `release it to ${proving} first, then promote it: npm run promote -- --app ${app}`,
-    ),
-  );
+        `release it to ${proving} first, then promote it: ${promote}`,
+    );
+  }
+  const same = ran.find((v) => v.tag === next.tag);
+  if (same === undefined) {
+    const tags = [...new Set(ran.map((v) => v.tag))];
+    throw refuse(
+      `${proving} ran the digest ${next.digest} of ${app} as ${tags.map((t) => `tag ${t}`).join(', ')}, not ${next.tag} (${releasesFileOf(proving)}): ` +
+        `name the tag ${proving} ran, ${specOf(repo, app).imageRepository}:${tags[0]}@${next.digest}, or promote it: ${promote}`,
+    );
+  }
+  if (same.rolledBack === true) {
+    throw refuse(
+      `${proving} rolled back from ${describeVersion(same)} (${releasesFileOf(proving)}, history marks it rolledBack): ` +
+        `a version ${proving} rolled back from never reaches ${env}; release a fixed version to ${proving}, then promote it: ${promote}`,
+    );
+  }
 }
 
 /** Copies the version `from` runs (staging) to `to` (prod), with the same checks as a release. */
@@ -194,7 +212,7 @@ export function parseRelease(image: string, repository: string, at: SpecProblem[
 }
 
 /** Makes `next` the app's current version in env: rebuild everything in memory, then write it all at once. */
-function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): ReleaseOutcome {
+function apply(repo: Repo, env: string, app: string, next: ReleaseVersion, options: AdvanceOptions = {}): ReleaseOutcome {
   const releases = readReleases(
     repo.root,
     repo.clusters.map((c) => c.env),
@@ -209,7 +227,7 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion): Rele
   if (entry && sameVersion(entry.current, next)) {
     return { env, app, file, previous: entry.current, release: entry, written: false, diff: [] };
   }
-  const updated = advance(entry, next);
+  const updated = advance(entry, next, options);
   const releasesFile = withRelease(releases[env], app, updated);
   const gatewayLedgers = readGatewayLedgers(
     repo.root,

@@ -485,4 +485,53 @@ describe('the example callers in docs/app-pipeline.md', () => {
       expect(job.permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
     },
   );
+
+  /**
+   * IAM's StringLike: `*` any run of characters, `?` one (IAM User Guide, "String condition operators");
+   * StringEquals: the value itself. A condition key with a list matches when any entry does.
+   */
+  const iamMatches = (operator: string, patterns: unknown, value: string): boolean =>
+    (Array.isArray(patterns) ? patterns : [patterns]).some((p: string) =>
+      operator === 'StringLike'
+        ? new RegExp(
+            `^${p
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '.*')
+              .replace(/\?/g, '.')}$`,
+          ).test(value)
+        : p === value,
+    );
+  const trust = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)![1].replace(/^ {2}/gm, '')) as { Condition: Record<string, Record<string, unknown>> };
+  /** Whether the documented trust policy lets a GitHub OIDC token with this subject assume the role. */
+  const admits = (sub: string): boolean =>
+    Object.values(trust.Condition).some((keys) => 'token.actions.githubusercontent.com:sub' in keys) &&
+    Object.entries(trust.Condition).every(([op, keys]) =>
+      Object.entries(keys).every(([key, patterns]) => iamMatches(op, patterns, key.endsWith(':aud') ? 'sts.amazonaws.com' : key.endsWith(':sub') ? sub : '')),
+    );
+
+  test('the ECR trust policy admits every ref the example callers push from (main and v* tags), and no pull request', () => {
+    const pushedRefs = examples
+      .map((text) => (parse(text) as Workflow).on.push as { branches?: string[]; tags?: string[] })
+      .flatMap((push) => [...(push.branches ?? []).map((b) => `refs/heads/${b}`), ...(push.tags ?? []).map((t) => `refs/tags/${t.replace('*', '1.2.3')}`)]);
+    // `tag` defaults to the git tag on a tag push (app-pipeline.yml): an example must push on tags, or that default is never used.
+    expect(pushedRefs).toEqual(expect.arrayContaining(['refs/heads/main', 'refs/tags/v1.2.3']));
+    for (const ref of pushedRefs) expect([ref, admits(`repo:acme-web/shop:ref:${ref}`)]).toEqual([ref, true]);
+    for (const sub of [
+      'repo:acme-web/shop:pull_request',
+      'repo:acme-web/shop:ref:refs/heads/feature',
+      'repo:acme-web/shop:ref:refs/tags/1.2.3',
+      'repo:acme-web/other:ref:refs/heads/main',
+    ])
+      expect([sub, admits(sub)]).toEqual([sub, false]);
+    const tagInput = (call.inputs as Record<string, { description?: string }>).tag;
+    expect(tagInput.description).toContain('the git tag on a tag push');
+  });
+
+  test('the setup says how app repos may call a private copy of this repo, and that a GHCR image must be public for the clusters to pull it', () => {
+    const prose = doc.replace(/\s+/g, ' ');
+    expect(prose).toContain('Settings → Actions → General → Access, choose "Accessible from repositories in the');
+    expect(prose).toContain('A **public** app repo can never call a workflow of a private repo');
+    expect(prose).toContain('an image pushed from a private app repo is a private package');
+    expect(prose).toContain('Make each GHCR package public');
+  });
 });

@@ -24,9 +24,17 @@ interface Step {
   readonly env?: Record<string, unknown>;
 }
 interface Job {
+  readonly name?: string;
   readonly permissions?: unknown;
   readonly steps?: readonly Step[];
   readonly uses?: string;
+  readonly needs?: string | readonly string[];
+  readonly if?: string;
+  readonly environment?: string | { readonly name: string };
+  readonly env?: Record<string, unknown>;
+  readonly concurrency?: { readonly group: string; readonly 'cancel-in-progress': unknown };
+  readonly with?: Record<string, unknown>;
+  readonly secrets?: unknown;
 }
 interface Workflow {
   readonly on: Record<string, unknown>;
@@ -94,24 +102,32 @@ function unpinnedUses(text: string): string[] {
 
 /** Expressions that hand a step a GitHub token: the App token, the run's GITHUB_TOKEN. */
 const TOKEN = /steps\.app-token\.outputs\.token|github\.token|secrets\.GITHUB_TOKEN/;
-/** A step that runs code from npm or from the checkout (which npm's install scripts could have changed). */
-const runsCheckoutCode = (step: Step): boolean => /\b(npm|npx|node|tsx)\b|scripts\//.test(step.run ?? '');
+/** A step that runs code from npm (or Node.js, which npm's install scripts could have changed): a command npm, npx, node or tsx, or setup-node. */
+const runsNpmCode = (step: Step): boolean =>
+  /(^|[;&|(]|\bthen|\bdo)\s*(sudo\s+)?(npm|npx|node|tsx)\b/m.test(step.run ?? '') || /^actions\/setup-node@/.test(step.uses ?? '');
+const environmentOf = (job: Job): string | undefined => (typeof job.environment === 'string' ? job.environment : job.environment?.name);
 
 /**
- * In a job with a write token: checkouts that leave the token in .git/config (persist-credentials not
- * false, or a token: of their own), and steps that receive the token and run npm or checkout code.
+ * Where a write token could leak: a checkout that leaves a token in .git/config (persist-credentials not
+ * false, or a token: of its own); and a job whose steps get a GitHub token (or an App key, which mints one)
+ * and that also runs npm code, or checks out more than this run's scripts/ci. Such a job must run on a
+ * runner that ran nothing from npm: npm's install scripts and tests may read /proc and use sudo.
  */
 function exposedTokens(wf: Workflow): string[] {
   const found: string[] = [];
   for (const [id, job] of Object.entries(wf.jobs)) {
-    for (const [i, step] of (job.steps ?? []).entries()) {
+    const steps = job.steps ?? [];
+    const holdsToken = steps.some(
+      (step) => TOKEN.test(JSON.stringify(step.env ?? {})) || /secrets\.RELEASE_APP_PRIVATE_KEY/.test(JSON.stringify(step.with ?? {})),
+    );
+    for (const [i, step] of steps.entries()) {
       const at = `${id}.steps[${i}]${step.name ? ` (${step.name})` : ''}`;
       if (step.uses?.startsWith('actions/checkout@')) {
         if (step.with?.['persist-credentials'] !== false) found.push(`${at}: persist-credentials is not false`);
         if (step.with?.token !== undefined) found.push(`${at}: has a token`);
-      } else if (TOKEN.test(JSON.stringify(step.env ?? {})) && runsCheckoutCode(step)) {
-        found.push(`${at}: receives the token and runs npm or checkout code`);
+        if (holdsToken && step.with?.['sparse-checkout'] !== 'scripts/ci') found.push(`${at}: a job with a token checks out more than scripts/ci`);
       }
+      if (holdsToken && runsNpmCode(step)) found.push(`${at}: runs npm code in a job that gets a token`);
     }
   }
   return found;
@@ -132,11 +148,14 @@ function runStep(step: Step, env: Record<string, string>): { status: number | nu
   return result;
 }
 
+/** The staging attempts of release-run.yml: prepare-<n> and push-<n>. */
+const ATTEMPTS = [1, 2, 3, 4, 5];
+
 const usesLines = (text: string) => [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)\s*#\s*(\S+)/gm)].map((m) => ({ ref: m[1], version: m[2] }));
 
 describe('the workflow files', () => {
-  test('the three workflows exist', () => {
-    expect(workflowFiles).toEqual(expect.arrayContaining(['ci.yml', 'release.yml', 'app-pipeline.yml']));
+  test('the four workflows exist', () => {
+    expect(workflowFiles).toEqual(['app-pipeline.yml', 'ci.yml', 'release-run.yml', 'release.yml']);
   });
 
   test.each(workflowFiles)('%s passes action-validator (schema of GitHub workflows)', (file) => {
@@ -193,10 +212,21 @@ describe('workflow properties', () => {
         diff: { contents: 'read' },
         comment: { 'pull-requests': 'write' },
       },
+      // The release's writes are the release-bot App's (its token's rights are set where it is minted).
       'release.yml': {
         validate: {},
-        staging: { contents: 'write' },
-        prod: { contents: 'write', 'pull-requests': 'write' },
+        release: { contents: 'read' },
+      },
+      'release-run.yml': {
+        ...Object.fromEntries(
+          ATTEMPTS.flatMap((k) => [
+            [`prepare-${k}`, { contents: 'read' }],
+            [`push-${k}`, { contents: 'read' }],
+          ]),
+        ),
+        'prod-approve': {},
+        'prod-prepare': { contents: 'read' },
+        'prod-pr': { contents: 'read' },
       },
       'app-pipeline.yml': {
         test: { contents: 'read' },
@@ -212,7 +242,7 @@ describe('workflow properties', () => {
 
   test.each(workflowFiles)('%s: every action is pinned by full commit SHA with a # vX.Y.Z comment', (file) => {
     const text = read(file);
-    expect(usesLines(text).length).toBeGreaterThan(0);
+    expect(text).toMatch(/^\s*(-\s+)?uses:/m);
     expect(unpinnedUses(text)).toEqual([]);
   });
 
@@ -248,14 +278,37 @@ describe('workflow properties', () => {
           steps: [
             { uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683' },
             { uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', with: { 'persist-credentials': false, token: '${{ github.token }}' } },
-            { run: 'npm test && git push', env: { GH_TOKEN: '${{ steps.app-token.outputs.token || github.token }}' } },
-            { run: 'scripts/ci/release-commit.sh', env: { TOKEN: '${{ github.token }}' } },
+            { run: 'npm test' },
             { run: 'git push', env: { TOKEN: '${{ github.token }}' } },
+          ],
+        },
+        mint: {
+          steps: [
+            { uses: 'actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020' },
+            {
+              id: 'app-token',
+              uses: 'actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e',
+              with: { 'private-key': '${{ secrets.RELEASE_APP_PRIVATE_KEY }}' },
+            },
+          ],
+        },
+        clean: {
+          steps: [
+            { uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', with: { 'persist-credentials': false, 'sparse-checkout': 'scripts/ci' } },
+            { run: 'scripts/ci/release-push.sh main', env: { PUSH_TOKEN: '${{ steps.app-token.outputs.token }}' } },
           ],
         },
       },
     };
-    expect(exposedTokens(leaky)).toHaveLength(4);
+    // push: both checkouts (the first twice: it keeps the token and checks out everything), the second's token and scope, npm test; mint: setup-node.
+    expect(exposedTokens(leaky)).toEqual([
+      'push.steps[0]: persist-credentials is not false',
+      'push.steps[0]: a job with a token checks out more than scripts/ci',
+      'push.steps[1]: has a token',
+      'push.steps[1]: a job with a token checks out more than scripts/ci',
+      'push.steps[2]: runs npm code in a job that gets a token',
+      'mint.steps[0]: runs npm code in a job that gets a token',
+    ]);
     expect(interpolatedScripts(bad)).toHaveLength(3);
     expect(
       unpinnedUses(
@@ -341,21 +394,33 @@ describe('what each workflow does', () => {
     expect(String((wf.jobs.comment as { if?: string }).if)).toContain('github.event.pull_request.head.repo.full_name == github.repository');
   });
 
-  test('release takes app, env and image by hand or by repository_dispatch, and validates them first', () => {
+  test('release takes app, env and image by hand or by repository_dispatch, validates them first, and runs release-run.yml with them', () => {
     const wf = load('release.yml');
     const dispatch = wf.on.workflow_dispatch as { inputs: Record<string, unknown> };
     expect(Object.keys(dispatch.inputs).sort()).toEqual(['app', 'env', 'image']);
     expect(wf.on.repository_dispatch).toEqual({ types: ['release'] });
-    expect((wf.jobs.staging as { needs?: string }).needs).toBe('validate');
-    expect((wf.jobs.prod as { needs?: string }).needs).toBe('validate');
+    expect(Object.keys(wf.jobs)).toEqual(['validate', 'release']);
+    expect(wf.jobs.release).toMatchObject({
+      needs: 'validate',
+      uses: './.github/workflows/release-run.yml',
+      with: { app: '${{ needs.validate.outputs.app }}', env: '${{ needs.validate.outputs.env }}', image: '${{ needs.validate.outputs.image }}' },
+    });
     expect(runs('release.yml', 'validate')).toMatch(/sha256:\[a-f0-9\]\{64\}/);
+    const run = load('release-run.yml');
+    expect(Object.keys((run.on.workflow_call as { inputs: Record<string, unknown> }).inputs).sort()).toEqual(['app', 'env', 'image']);
     const attempt = fs.readFileSync(path.join(ROOT, 'scripts', 'ci', 'release-commit.sh'), 'utf8');
-    expect(runs('release.yml', 'staging')).toContain('scripts/ci/release-commit.sh');
     expect(attempt).toContain('npm run release -- --env "$ENV_NAME" --app "$APP" --image "$IMAGE"');
     expect(attempt).toContain('npm test');
-    expect(runs('release.yml', 'staging')).toContain('push --quiet origin HEAD:main');
-    expect(runs('release.yml', 'prod')).toContain('gh pr create --base main');
-    expect(runs('release.yml', 'prod')).not.toMatch(/HEAD:main/);
+    for (const job of [...ATTEMPTS.map((k) => `prepare-${k}`), 'prod-prepare']) expect(runs('release-run.yml', job)).toContain('scripts/ci/release-commit.sh');
+    for (const k of ATTEMPTS) expect(runs('release-run.yml', `push-${k}`)).toContain('scripts/ci/release-push.sh main');
+    expect(runs('release-run.yml', 'prod-pr')).toContain('scripts/ci/release-push.sh branch');
+    expect(runs('release-run.yml', 'prod-pr')).toContain('gh api --method POST "repos/$GH_REPO/pulls" -f base=main');
+    expect(runs('release-run.yml', 'prod-pr')).not.toMatch(/release-push\.sh main/);
+    for (const file of ['release-commit.sh', 'release-push.sh']) {
+      const script = path.join(ROOT, 'scripts', 'ci', file);
+      expect(fs.statSync(script).mode & 0o111).not.toBe(0);
+      expect(spawnSync('bash', ['-n', script]).status).toBe(0);
+    }
   });
 
   describe('prod runs only what ran in staging: an app repo releases to staging only', () => {
@@ -368,7 +433,7 @@ describe('what each workflow does', () => {
       ['workflow_dispatch', 'prod', 0],
       ['repository_dispatch', 'prod', 1],
     ] as const)('release.yml: a %s to %s is accepted (0) or refused (1): %i', (event, env, refused) => {
-      const result = runStep(validate(), { GITHUB_EVENT_NAME: event, APP: 'shop', ENV_NAME: env, IMAGE: image });
+      const result = runStep(validate(), { GITHUB_EVENT_NAME: event, APP: 'shop', ENV_NAME: env, IMAGE: image, RELEASE_APP_ID: '123456' });
       if (refused) {
         expect(result.status).not.toBe(0);
         expect(result.output).toContain(`::error::env = prod: a repository_dispatch releases to staging only: start a prod release by hand`);
@@ -379,8 +444,11 @@ describe('what each workflow does', () => {
       }
     });
 
-    test('release.yml: the prod job runs only for a release started by hand', () => {
-      expect(String((load('release.yml').jobs.prod as { if?: string }).if)).toContain("github.event_name == 'workflow_dispatch'");
+    test('release.yml: the prod jobs run only for a release started by hand', () => {
+      expect(String(load('release-run.yml').jobs['prod-approve'].if)).toBe("inputs.env == 'prod' && github.event_name == 'workflow_dispatch'");
+      // The others follow it (needs), so none runs when it is skipped.
+      expect(load('release-run.yml').jobs['prod-prepare'].needs).toBe('prod-approve');
+      expect(load('release-run.yml').jobs['prod-pr'].needs).toBe('prod-prepare');
     });
 
     test.each([
@@ -401,21 +469,183 @@ describe('what each workflow does', () => {
     });
   });
 
-  test('release.yml: no checkout keeps the write token, and no step that runs npm or checkout code receives it', () => {
-    const wf = load('release.yml');
-    expect(exposedTokens(wf)).toEqual([]);
-    // The token does reach the steps that push, and they come after the last npm step of their attempt.
-    for (const job of ['staging', 'prod']) {
-      const steps = stepsOf('release.yml', job);
-      const withToken = steps.filter((s) => TOKEN.test(JSON.stringify(s.env ?? {})));
-      expect(withToken.length).toBeGreaterThan(0);
-      for (const step of withToken) expect(step.run).toMatch(/git -c core\.hooksPath=\/dev\/null .*push/s);
-      expect(steps.findIndex((s) => TOKEN.test(JSON.stringify(s.env ?? {})))).toBeGreaterThan(steps.findIndex((s) => /npm ci/.test(s.run ?? '')));
+  describe('release.yml: one group per env and app, from validated values only', () => {
+    const caller = () => load('release.yml').jobs.release;
+
+    test('the release job is the only place with a concurrency group, built only from what validate checked', () => {
+      expect(load('release.yml').concurrency).toBeUndefined();
+      expect(load('release-run.yml').concurrency).toBeUndefined();
+      for (const file of ['release.yml', 'release-run.yml'])
+        for (const [id, job] of Object.entries(load(file).jobs))
+          if (!(file === 'release.yml' && id === 'release')) expect([id, job.concurrency]).toEqual([id, undefined]);
+      const group = caller().concurrency!.group;
+      expect(caller().concurrency!['cancel-in-progress']).toBe(false);
+      expect([...group.matchAll(/\$\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1])).toEqual(['needs.validate.outputs.env', 'needs.validate.outputs.app']);
+      expect(group).toBe('release-${{ needs.validate.outputs.env }}-${{ needs.validate.outputs.app }}');
+      // The values are what validate accepted: lower case (group names are case-insensitive), no separator of their own but '-' inside an app name.
+      const check = runs('release.yml', 'validate');
+      expect(check).toContain('[[ "$ENV_NAME" =~ ^(staging|prod)$ ]]');
+      expect(check).toContain('[[ "$APP" =~ ^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$ ]]');
+    });
+
+    /**
+     * GitHub's documented rule ("Control the concurrency of workflows and jobs"): at most one running and one
+     * pending per group; a newly queued one waits while another of its group runs, and replaces (cancels)
+     * the pending one. Returns the releases that ran, in order, and those cancelled.
+     */
+    function schedule(groupOf: (r: { app: string; env: string }) => string, releases: ReadonlyArray<{ id: string; app: string; env: string }>) {
+      const running = new Map<string, string>();
+      const pending = new Map<string, string>();
+      const ran: string[] = [];
+      const cancelled: string[] = [];
+      for (const r of releases) {
+        const g = groupOf(r).toLowerCase();
+        if (!running.has(g)) {
+          running.set(g, r.id);
+          ran.push(r.id);
+        } else {
+          if (pending.has(g)) cancelled.push(pending.get(g)!);
+          pending.set(g, r.id);
+        }
+      }
+      for (const id of pending.values()) ran.push(id);
+      return { ran, cancelled };
     }
-    // The one attempt each staging step runs exists and parses.
-    const attempt = path.join(ROOT, 'scripts', 'ci', 'release-commit.sh');
-    expect(fs.statSync(attempt).mode & 0o111).not.toBe(0);
-    expect(spawnSync('bash', ['-n', attempt]).status).toBe(0);
+    const groupOf = (r: { app: string; env: string }) =>
+      caller().concurrency!.group.replace(/\$\{\{\s*needs\.validate\.outputs\.(\w+)\s*\}\}/g, (_m, key: 'app' | 'env') => r[key]);
+
+    test('three releases in flight: a newer release of the same app supersedes its pending older one, and no release of another app is lost', () => {
+      const burst = [
+        { id: 'shop 1', app: 'shop', env: 'staging' },
+        { id: 'blog 1', app: 'blog', env: 'staging' },
+        { id: 'shop 2', app: 'shop', env: 'staging' },
+        { id: 'legacy-site 1', app: 'legacy-site', env: 'staging' },
+        { id: 'shop 3', app: 'shop', env: 'staging' },
+        { id: 'shop prod', app: 'shop', env: 'prod' },
+      ];
+      expect(schedule(groupOf, burst)).toEqual({ ran: ['shop 1', 'blog 1', 'legacy-site 1', 'shop prod', 'shop 3'], cancelled: ['shop 2'] });
+      // The group per env it replaces: the middle releases of other apps were lost (the app repo got its 204).
+      expect(schedule((r) => `release-${r.env}`, burst).cancelled).toEqual(['blog 1', 'shop 2', 'legacy-site 1']);
+    });
+  });
+
+  describe('release-run.yml: staging attempts, each a fresh unprivileged prepare and a privileged push', () => {
+    const run = () => load('release-run.yml');
+
+    test(`the attempts chain: prepare-n, push-n, and prepare-n+1 only when push-n found main moved (${ATTEMPTS.length} attempts)`, () => {
+      expect(Object.keys(run().jobs)).toEqual([...ATTEMPTS.flatMap((k) => [`prepare-${k}`, `push-${k}`]), 'prod-approve', 'prod-prepare', 'prod-pr']);
+      for (const k of ATTEMPTS) {
+        const prepare = run().jobs[`prepare-${k}`];
+        const push = run().jobs[`push-${k}`];
+        expect(prepare.if).toBe(k === 1 ? "inputs.env == 'staging'" : `needs.push-${k - 1}.outputs.result == 'moved'`);
+        expect(prepare.needs).toEqual(k === 1 ? undefined : `push-${k - 1}`);
+        expect(prepare.env).toMatchObject({ ATTEMPT: String(k) });
+        expect(push).toMatchObject({ needs: `prepare-${k}`, if: `needs.prepare-${k}.outputs.committed == 'true'` });
+        expect(push.env).toMatchObject({ ATTEMPT: String(k), ATTEMPTS: String(ATTEMPTS.length), BASE: `\${{ needs.prepare-${k}.outputs.base }}` });
+      }
+    });
+
+    test('before another attempt it waits a random share of a cap that doubles: 15-30 s, 30-60 s, 60-120 s, 120-240 s', () => {
+      const wait = stepsOf('release-run.yml', 'prepare-1')[0];
+      expect(wait.if).toBe("env.ATTEMPT != '1'");
+      const bin = tempDir('fake-sleep');
+      const log = path.join(bin, 'slept');
+      fs.writeFileSync(path.join(bin, 'sleep'), `#!/bin/sh\necho "$1" >> '${log}'\n`, { mode: 0o755 });
+      for (const k of [2, 3, 4, 5]) {
+        const cap = 15 * 2 ** (k - 1);
+        const waits = new Set<number>();
+        for (let i = 0; i < 12; i++) {
+          fs.rmSync(log, { force: true });
+          const result = runStep(wait, { ATTEMPT: String(k), PATH: `${bin}:${process.env.PATH}` });
+          expect(result.status).toBe(0);
+          const slept = Number(fs.readFileSync(log, 'utf8'));
+          expect(slept).toBeGreaterThanOrEqual(cap / 2);
+          expect(slept).toBeLessThanOrEqual(cap);
+          waits.add(slept);
+        }
+        expect(waits.size).toBeGreaterThan(2); // jitter: not one fixed wait
+      }
+      fs.rmSync(bin, { recursive: true, force: true });
+    });
+
+    test('a prepare job gets no token and no secret, and a push job runs no npm code and checks out only scripts/ci', () => {
+      for (const file of workflowFiles) expect([file, exposedTokens(load(file))]).toEqual([file, []]);
+      for (const [id, job] of Object.entries(run().jobs)) {
+        const text = JSON.stringify(job);
+        if (/prepare/.test(id)) {
+          expect([id, environmentOf(job), /secrets\.|app-token|github\.token/.test(text)]).toEqual([id, undefined, false]);
+          expect(runs('release-run.yml', id)).toContain('npm ci');
+        }
+        if (/^push-|^prod-pr$/.test(id)) {
+          expect((job.steps ?? []).filter(runsNpmCode)).toEqual([]);
+          // The token reaches only the scripts that push and the gh call, through env:.
+          const withToken = (job.steps ?? []).filter((s) => TOKEN.test(JSON.stringify(s.env ?? {})));
+          expect(withToken.map((s) => s.run?.match(/release-push\.sh \w+|gh api/g))).toEqual(
+            id === 'prod-pr' ? [['release-push.sh branch'], ['gh api', 'gh api']] : [['release-push.sh main']],
+          );
+        }
+      }
+      // No token on a git command line anywhere: no extraheader or x-access-token in any workflow.
+      for (const file of workflowFiles) expect([file, /extraheader|x-access-token/.test(read(file))]).toEqual([file, false]);
+    });
+  });
+
+  describe('the release-bot App is mandatory, and its key is read only in the environment release', () => {
+    const KEY = /secrets\.RELEASE_APP_PRIVATE_KEY/;
+
+    test('validate stops at once, before anything is built, when vars.RELEASE_APP_ID is not set', () => {
+      const check = stepsOf('release.yml', 'validate').find((s) => s.id === 'check')!;
+      expect(check.env?.RELEASE_APP_ID).toBe('${{ vars.RELEASE_APP_ID }}');
+      const result = runStep(check, {
+        GITHUB_EVENT_NAME: 'repository_dispatch',
+        APP: 'shop',
+        ENV_NAME: 'staging',
+        IMAGE: `ghcr.io/acme-web/shop:3.9.0@sha256:${'a1'.repeat(32)}`,
+        RELEASE_APP_ID: '',
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.output).toContain("::error::vars.RELEASE_APP_ID = '': is not set: release.yml pushes with the release-bot GitHub App only");
+      expect(result.outputs).toBe('');
+      // No GITHUB_TOKEN fallback anywhere in the release.
+      for (const file of ['release.yml', 'release-run.yml']) expect([file, /github\.token|secrets\.GITHUB_TOKEN/.test(read(file))]).toEqual([file, false]);
+    });
+
+    test.each([
+      ['', 'true', '::error::the repository variable RELEASE_APP_ID is not set'],
+      ['123456', 'false', '::error::the environment release holds no secret RELEASE_APP_PRIVATE_KEY'],
+      ['123456', 'true', ''],
+    ])('a push job checks the App before minting: APP_ID "%s", key set %s', (appId, hasKey, message) => {
+      const check = stepsOf('release-run.yml', 'push-1').find((s) => s.name === 'The release-bot App is set up')!;
+      const result = runStep(check, { APP_ID: appId, HAS_KEY: hasKey });
+      expect([result.status === 0, result.output.split('\n')[0].slice(0, message.length)]).toEqual([message === '', message]);
+    });
+
+    test('every job that reads the key declares the environment release, and no other job reads it', () => {
+      const readers: string[] = [];
+      for (const file of workflowFiles) {
+        for (const [id, job] of Object.entries(load(file).jobs)) {
+          if (!KEY.test(JSON.stringify(job))) continue;
+          readers.push(`${file}:${id}`);
+          expect([file, id, environmentOf(job)]).toEqual([file, id, 'release']);
+        }
+      }
+      expect(readers.sort()).toEqual([...ATTEMPTS.map((k) => `release-run.yml:push-${k}`), 'release-run.yml:prod-pr'].sort());
+      // Secrets reach a called workflow only where passed on: the one call is release.yml's, to release-run.yml.
+      const inherits = workflowFiles.flatMap((file) =>
+        Object.entries(load(file).jobs)
+          .filter(([, job]) => job.secrets === 'inherit')
+          .map(([id, job]) => `${file}:${id} -> ${job.uses}`),
+      );
+      expect(inherits).toEqual(['release.yml:release -> ./.github/workflows/release-run.yml']);
+    });
+
+    test('prod: a second person approves in the environment prod-release before anything is built, and that job holds nothing', () => {
+      const approve = load('release-run.yml').jobs['prod-approve'];
+      expect(environmentOf(approve)).toBe('prod-release');
+      expect(approve.permissions).toEqual({});
+      expect(/secrets\.|app-token|github\.token/.test(JSON.stringify(approve))).toBe(false);
+      expect(environmentOf(load('release-run.yml').jobs['prod-pr'])).toBe('release');
+    });
   });
 
   test('app-pipeline: AWS credentials and the ECR login only when the image is pushed (the role trusts main, not pull requests)', () => {

@@ -757,6 +757,33 @@ describe('the example callers in docs/app-pipeline.md', () => {
     expect(tagInput.description).toContain('the git tag on a tag push');
   });
 
+  test('the one-time setup names the environments, variable and secret the workflows use, with the protections they rely on, and no GITHUB_TOKEN fallback', () => {
+    const prose = doc.replace(/\s+/g, ' ');
+    const environments = new Set(
+      workflowFiles.flatMap((f) =>
+        Object.values(load(f).jobs)
+          .map(environmentOf)
+          .filter((e): e is string => e !== undefined),
+      ),
+    );
+    expect([...environments].sort()).toEqual(['prod-release', 'release']);
+    for (const env of environments) expect(prose).toContain(`**The environment \`${env}\`**`);
+    for (const text of [
+      'repository variable `RELEASE_APP_ID`',
+      '**environment secret** `RELEASE_APP_PRIVATE_KEY`',
+      'keep no repository or organization secret of that name',
+      '"Selected branches and tags" and add the branch rule `main`, nothing else',
+      '"Required reviewers"',
+      '"Prevent self-review" on',
+      '"Dismiss stale pull request approvals when new commits are pushed"',
+      '"Require branches to be up to date before merging"',
+      'release-bot App with bypass mode **Always**',
+    ])
+      expect(prose).toContain(text);
+    expect(prose).not.toContain('Allow GitHub Actions to create and approve pull requests');
+    expect(prose).not.toMatch(/uses its `GITHUB_TOKEN`|`GITHUB_TOKEN` fallback|optional but recommended/);
+  });
+
   test('the setup says how app repos may call a private copy of this repo, and that a GHCR image must be public for the clusters to pull it', () => {
     const prose = doc.replace(/\s+/g, ' ');
     expect(prose).toContain('Settings → Actions → General → Access, choose "Accessible from repositories in the');

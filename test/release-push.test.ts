@@ -346,9 +346,20 @@ withJq('release-push.sh main: a release commit goes to main, or the next attempt
       'the release commit changes clusters/staging/releases.json beyond apps.shop',
     ],
     [
+      "the app's history rewritten (a digest staging never ran, which prod's gate would then take)",
+      () => ({
+        bundle: bundleOf(
+          tampered((r) =>
+            replaceIn(r, 'clusters/staging/releases.json', /("history": \[\n)(\s+)\{/, `$1$2{ "tag": "6.6.6", "digest": "sha256:${'f0'.repeat(32)}" },\n$2{`),
+          ),
+        ),
+      }),
+      "the release commit's clusters/staging/releases.json does not release 3.9.0 (sha256:a1a1",
+    ],
+    [
       'a release of another image than the one requested',
       () => ({ bundle: bundleOf(source), env: { IMAGE: pinnedImageOf(REPOSITORY, { tag: '3.9.1', digest: `sha256:${'c3'.repeat(32)}` }) } }),
-      "the release commit's clusters/staging/releases.json does not make 3.9.1 (sha256:c3c3",
+      "the release commit's clusters/staging/releases.json does not release 3.9.1 (sha256:c3c3",
     ],
     [
       'the releases file made executable',

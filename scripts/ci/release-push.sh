@@ -100,14 +100,18 @@ done < <(git diff --raw --no-renames --no-abbrev "$BASE" "$commit")
 $changed_releases || fail "the release commit does not change $releases"
 [ -n "$app_file" ] || fail "the release commit does not change dist/$ENV_NAME/apps*/$APP.yaml"
 
-# The releases file: only this app's entry changes, and its current version is the image released.
+# The releases file: only this app's entry changes, and to exactly what `npm run release` writes (advance() in
+# constructs/model/releases.ts): the image is current, the old current heads the history, the image leaves
+# the history, five at most. So the history, which prod's gate reads, holds only versions the env ran.
 entries() { git show "$1:$releases" | jq -S --arg app "$APP" "$2" 2> /dev/null; }
 others_before="$(entries "$BASE" 'del(.apps[$app])')" || fail "$releases on main is not JSON"
 others_after="$(entries "$commit" 'del(.apps[$app])')" || fail "$releases in the release commit is not JSON"
 [ "$others_before" = "$others_after" ] || fail "the release commit changes $releases beyond apps.$APP"
-git show "$commit:$releases" | jq -e --arg app "$APP" --arg tag "$tag" --arg digest "$digest" \
-  '.apps[$app].current == {tag: $tag, digest: $digest}' > /dev/null ||
-  fail "the release commit's $releases does not make $tag ($digest) the current version of $APP"
+before="$(entries "$BASE" '.apps[$app]')"
+git show "$commit:$releases" | jq -e --arg app "$APP" --arg tag "$tag" --arg digest "$digest" --argjson before "$before" '
+  ([$before.current] + ($before.history // []) | map(select(. != null and (.tag != $tag or .digest != $digest))))[0:5] as $history
+  | .apps[$app] == {current: {tag: $tag, digest: $digest}, history: $history}' > /dev/null ||
+  fail "the release commit's $releases does not release $tag ($digest) to $APP as npm run release does (current the image, the old current heading the history)"
 
 # The rendered file: only image lines change, each from the app's repository (as main renders it) to IMAGE.
 removed=0 added=0 in_hunks=false

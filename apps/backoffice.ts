@@ -5,6 +5,8 @@ export const backoffice: AppSpec = {
   name: 'backoffice',
   description: 'Internal admin tool for staff (orders, content, reports)',
   imageRepository: 'ghcr.io/acme-web/backoffice',
+  // The app's repository, whose pipeline (app-pipeline.yml) may release it to staging from main.
+  releasedFrom: { repository: 'acme-web/backoffice' },
   port: 8080,
   exposure: 'internal',
   hosts: {

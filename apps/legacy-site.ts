@@ -5,6 +5,8 @@ export const legacySite: AppSpec = {
   name: 'legacy-site',
   description: 'Public PHP website (Apache + mod_php) with editor uploads',
   imageRepository: 'ghcr.io/acme-web/legacy-site',
+  // The app's repository, whose pipeline (app-pipeline.yml) may release it to staging from main.
+  releasedFrom: { repository: 'acme-web/legacy-site' },
   port: 8080,
   exposure: 'public',
   hosts: {

@@ -5,6 +5,8 @@ export const shop: AppSpec = {
   name: 'shop',
   description: 'Public online shop and its JSON API (Node.js)',
   imageRepository: 'ghcr.io/acme-web/shop',
+  // The app's repository, whose pipeline (app-pipeline.yml) may release it to staging from main.
+  releasedFrom: { repository: 'acme-web/shop' },
   port: 3000,
   exposure: 'public',
   hosts: {

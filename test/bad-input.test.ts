@@ -79,6 +79,16 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     'app "shop": field "imageRepository" = "ghcr.io/acme-web/shop:3.8.2": must be an image repository without tag or digest, e.g. "ghcr.io/acme-web/shop": each env\'s version is in clusters/<env>/releases.json',
   ],
   [
+    'a pipeline repository given as a URL',
+    withApp('shop', { releasedFrom: { repository: 'https://github.com/acme-web/shop' } }),
+    'app "shop": field "releasedFrom.repository" = "https://github.com/acme-web/shop": must be the GitHub repository of the app\'s pipeline as "owner/name", e.g. "acme-web/shop"',
+  ],
+  [
+    'a pipeline branch given as a full ref',
+    withApp('shop', { releasedFrom: { repository: 'acme-web/shop', branch: 'refs/heads/main' } }),
+    'app "shop": field "releasedFrom.branch" = "refs/heads/main": must be a branch name, e.g. "main", without "refs/heads/"',
+  ],
+  [
     'a release tagged latest',
     withCurrent('staging', 'shop', { tag: 'latest' }),
     'file "clusters/staging/releases.json", env "staging", app "shop": field "current.tag" = "latest": must not be "latest": name the version',

@@ -29,6 +29,7 @@ const SCRIPTS: ReadonlyArray<readonly [string, string]> = [
   ['scripts/bench-backup.ts', 'usage: npm run bench:backup -- [<MiB of data>]'],
   ['scripts/ci/admission-sets.ts', 'usage: npx tsx scripts/ci/admission-sets.ts --out <dir>'],
   ['scripts/ci/render-charts.ts', 'usage: npx tsx scripts/ci/render-charts.ts --env <env> --out <dir>'],
+  ['scripts/ci/verify-release-caller.ts', 'usage: npx tsx scripts/ci/verify-release-caller.ts'],
 ];
 
 interface Run {

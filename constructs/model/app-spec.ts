@@ -132,6 +132,14 @@ export interface AppAlertsSpec {
   readonly email?: readonly string[];
 }
 
+/** The one GitHub repository and branch whose pipeline may release an app to staging (docs/app-pipeline.md). */
+export interface ReleasedFromSpec {
+  /** `owner/name` of the app's GitHub repository, e.g. `acme-web/shop`. */
+  readonly repository: string;
+  /** The branch its releases are built from. @default 'main' */
+  readonly branch?: string;
+}
+
 /**
  * One web app, as plain data. Copy a file in apps/ and change the values to add one.
  * Per-env differences (replicas, hosts, resources) go in clusters/<env>/cluster.ts.
@@ -146,6 +154,13 @@ export interface AppSpec {
    * (tag and digest) is in `clusters/<env>/releases.json`, set by `npm run release`.
    */
   readonly imageRepository: string;
+  /**
+   * Where the app's own pipeline runs. A release sent by a pipeline (a dispatch) is applied only when it
+   * carries a GitHub OIDC token of this repository's run of app-pipeline.yml on this branch, so one app's
+   * repository cannot release another app. Without it, the app is released only from here (Actions →
+   * release, or `npm run release`). @default none: no dispatch is accepted for the app
+   */
+  readonly releasedFrom?: ReleasedFromSpec;
   /** The port the container listens on. */
   readonly port: number;
   /** `public`: anyone may reach it. `internal`: staff only, behind login and an IP allowlist. */

@@ -19,6 +19,7 @@ import { envNameProblem } from './env-names';
 import { checkMountPaths } from './mount-paths';
 import { checkPrivateServices } from './network-validation';
 import { reservedNameReason } from './reserved-names';
+import { checkReleasedFrom } from './released-from';
 import { checkResourceFit } from './resource-limits';
 import { clusterCapacityProblems } from './cluster-capacity';
 import { addOnsOf } from '../platform/default-add-ons';
@@ -46,7 +47,7 @@ export function validateInput(clusters: readonly ClusterSpec[], apps: readonly A
   for (const app of apps) {
     if (seenApps.has(app.name)) problems.push(new SpecProblem({ app: app.name }, 'name', app.name, 'two apps have this name'));
     seenApps.add(app.name);
-    problems.push(...checkAppFields(app), ...checkAppFile(app), ...checkShadowedAppValues(app, clusters));
+    problems.push(...checkAppFields(app), ...checkAppFile(app), ...checkReleasedFrom(app), ...checkShadowedAppValues(app, clusters));
   }
   const seenClusters = new Set<string>();
   for (const cluster of clusters) {

@@ -10,6 +10,9 @@ export const appIdentifier: AppSpec = {
   // Where the image lives, without tag or digest. The version each env runs is in clusters/<env>/releases.json:
   // npm run release -- --env staging --app app-name --image <repository>:<tag>@sha256:<digest>
   imageRepository: 'image-repository',
+  // The app's GitHub repository, whose pipeline (app-pipeline.yml) may release it to staging; without it, only
+  // a release started here is applied (docs/app-pipeline.md). Add `branch: '…'` if it releases from another than main.
+  // releasedFrom: { repository: '<owner>/app-name' },
   port: 8080, // the port the container listens on; 1024 or higher, the app runs as non-root
   exposure: 'public', // or 'internal': staff only, behind the login and the office networks (then list its loginGroups: docs/access.md)
   hosts: {

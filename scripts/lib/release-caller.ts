@@ -17,10 +17,11 @@ export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.co
 export const GITHUB_ACTIONS_JWKS = `${GITHUB_ACTIONS_ISSUER}/.well-known/jwks`;
 
 /**
- * The audience app-pipeline.yml asks for: this GitOps repository's URL. A token minted for anything else
+ * The audience app-pipeline.yml asks for: this GitOps repository's URL, lower-cased (the caller may spell the
+ * name in another case, and the audience is compared exactly). A token minted for anything else
  * (AWS's `sts.amazonaws.com`, the owner's default audience) is refused, so none can be replayed here.
  */
-export const releaseAudienceOf = (gitopsRepository: string): string => `https://github.com/${gitopsRepository}`;
+export const releaseAudienceOf = (gitopsRepository: string): string => `https://github.com/${gitopsRepository.toLowerCase()}`;
 /** What the token's `job_workflow_ref` must start with: our pipeline, at whatever commit the app repo pins. */
 export const pipelineWorkflowPrefixOf = (gitopsRepository: string): string => `${gitopsRepository}/.github/workflows/app-pipeline.yml@`;
 /** The events a release may come from: a push to the branch, or a run of it started by hand. */

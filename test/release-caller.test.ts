@@ -74,9 +74,12 @@ describe("a release dispatch comes from the app's own pipeline", () => {
     await expect(verify(SHOP_RUN, 'backoffice')).rejects.toThrow('apps/backoffice.ts allows only releasedFrom.repository "acme-web/backoffice"');
   });
 
-  test('another branch, a pull request or a tag cannot release it', async () => {
-    for (const ref of ['refs/heads/feature', 'refs/pull/7/merge', 'refs/tags/v1.0.0'])
-      await expect(verify({ ...SHOP_RUN, ref })).rejects.toThrow(`came from ref "${ref}", but apps/shop.ts allows only "refs/heads/main"`);
+  test('another branch, a pull request or a tag not named v* cannot release it; a v* tag can', async () => {
+    for (const ref of ['refs/heads/feature', 'refs/pull/7/merge', 'refs/tags/1.0.0', 'refs/heads/v1'])
+      await expect(verify({ ...SHOP_RUN, ref })).rejects.toThrow(
+        `came from ref "${ref}", but apps/shop.ts allows only "refs/heads/main" (releasedFrom.branch) or a tag "refs/tags/v*"`,
+      );
+    await expect(verify({ ...SHOP_RUN, ref: 'refs/tags/v1.0.0', ref_type: 'tag' })).resolves.toMatchObject({ ref: 'refs/tags/v1.0.0' });
     await expect(verify({ ...SHOP_RUN, repository: 'acme-web/backoffice', ref: 'refs/heads/release' }, 'backoffice')).resolves.toBeDefined();
     await expect(verify({ ...SHOP_RUN, repository: 'acme-web/backoffice' }, 'backoffice')).rejects.toThrow('allows only "refs/heads/release"');
   });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CLUSTERS } from '../clusters';
+import { releaseAudienceOf } from '../scripts/lib/release-caller';
 import { tempDir } from './support';
 
 const ROOT = path.join(__dirname, '..');
@@ -214,7 +215,8 @@ describe('workflow properties', () => {
       },
       // The release's writes are the release-bot App's (its token's rights are set where it is minted).
       'release.yml': {
-        validate: {},
+        // The checkout that verifies a dispatch's sender (scripts/ci/verify-release-caller.ts).
+        validate: { contents: 'read' },
         release: { contents: 'read' },
       },
       'release-run.yml': {
@@ -231,7 +233,8 @@ describe('workflow properties', () => {
       'app-pipeline.yml': {
         test: { contents: 'read' },
         build: { contents: 'read', packages: 'write', 'id-token': 'write' },
-        release: {},
+        // The OIDC token that shows release.yml which repository sends the release (scripts/lib/release-caller.ts).
+        release: { 'id-token': 'write' },
       },
     });
   });
@@ -466,6 +469,56 @@ describe('what each workflow does', () => {
       }
       const input = (load('app-pipeline.yml').on.workflow_call as { inputs: Record<string, { default?: unknown }> }).inputs['release-env'];
       expect(input.default).toBe('staging');
+    });
+  });
+
+  describe("a dispatch is applied only with the OIDC token of the app's own pipeline run", () => {
+    test("app-pipeline.yml sends the run's OIDC token, for the GitOps repo as audience, and no token passes through argv", () => {
+      const dispatch = stepsOf('app-pipeline.yml', 'release').find((s) => s.name === 'Dispatch the release to the GitOps repo')!;
+      const bin = tempDir('dispatch-bin');
+      const log = path.join(bin, 'log');
+      const realJq = spawnSync('sh', ['-c', 'command -v jq'], { encoding: 'utf8' }).stdout.trim();
+      const fake = (name: string, body: string) =>
+        fs.writeFileSync(path.join(bin, name), `#!/bin/bash\nprintf '${name} %s\\n' "$*" >> '${log}'\n${body}\n`, { mode: 0o755 });
+      // curl: the token endpoint, which answers with the token; headers given as @file are logged as read.
+      fake('curl', `for a in "$@"; do case "$a" in @*) printf 'header %s\\n' "$(cat "\${a#@}")" >> '${log}' ;; esac; done; echo '{"value":"the-oidc-token"}'`);
+      fake('jq', `exec '${realJq}' "$@"`);
+      fake('gh', `cat > '${path.join(bin, 'payload.json')}'`);
+      const result = runStep(dispatch, {
+        PATH: `${bin}:${process.env.PATH}`,
+        GH_TOKEN: 'the-app-token',
+        GITOPS_REPOSITORY: 'Acme-Web/WebApp-Platform',
+        RELEASE_ENV: 'staging',
+        APP: 'shop',
+        IMAGE: `ghcr.io/acme-web/shop:3.9.0@sha256:${'a1'.repeat(32)}`,
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.example/idtoken?api-version=2.0',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'the-request-token',
+        GITHUB_SERVER_URL: 'https://github.com',
+      });
+      expect([result.status, result.output]).toEqual([0, '::add-mask::the-oidc-token\n']);
+      const payload = JSON.parse(fs.readFileSync(path.join(bin, 'payload.json'), 'utf8'));
+      expect(payload).toEqual({
+        event_type: 'release',
+        client_payload: { app: 'shop', env: 'staging', image: `ghcr.io/acme-web/shop:3.9.0@sha256:${'a1'.repeat(32)}`, id_token: 'the-oidc-token' },
+      });
+      const calls = fs.readFileSync(log, 'utf8');
+      // The audience verify-release-caller.ts expects, from the name as the caller spelled it.
+      expect(calls).toContain(`--data-urlencode audience=${releaseAudienceOf('Acme-Web/WebApp-Platform')} `);
+      expect(calls).toContain('header Authorization: bearer the-request-token');
+      const argv = calls.split('\n').filter((line) => !line.startsWith('header '));
+      expect(argv.filter((line) => /the-request-token|the-oidc-token|the-app-token/.test(line))).toEqual([]);
+    });
+
+    test('release.yml checks the sender of every dispatch in validate, before the release job takes its group; a release by hand needs no token', () => {
+      const steps = stepsOf('release.yml', 'validate');
+      const verify = steps.find((s) => s.run?.includes('scripts/ci/verify-release-caller.ts'))!;
+      expect(verify.if).toBe("github.event_name == 'repository_dispatch'");
+      expect(verify.env).toEqual({ RELEASE_ID_TOKEN: '${{ github.event.client_payload.id_token }}', APP: '${{ steps.check.outputs.app }}' });
+      // Everything it needs (checkout, node, packages) runs on dispatches too, after the form check.
+      const index = steps.indexOf(verify);
+      expect(steps.findIndex((s) => s.id === 'check')).toBeLessThan(index - 2);
+      for (const step of steps.slice(steps.findIndex((s) => s.id === 'check') + 1, index)) expect(step.if).toBe(verify.if);
+      expect(load('release.yml').jobs.release.needs).toBe('validate');
     });
   });
 

@@ -3,7 +3,7 @@
  * send with any `app`, and that credential is shared by every app repository. So app-pipeline.yml sends
  * a GitHub Actions OIDC token with it, and release.yml applies the release only when that token, signed
  * by GitHub, says it was minted by our app-pipeline.yml running for the app's own repository (its spec's
- * `releasedFrom`), on that app's release branch, for a push or a run started by hand.
+ * `releasedFrom`), on that app's release branch or a `v*` tag, for a push or a run started by hand.
  * The claims are GitHub's (docs.github.com/en/actions/reference/security/oidc, "OIDC token claims"):
  * `repository` (owner/name), `ref` (refs/heads/<branch>), `event_name`, and `job_workflow_ref`, which for a
  * job of a reusable workflow names that workflow (`<owner>/<repo>/<path>@<ref>`), not its caller's.
@@ -24,7 +24,12 @@ export const GITHUB_ACTIONS_JWKS = `${GITHUB_ACTIONS_ISSUER}/.well-known/jwks`;
 export const releaseAudienceOf = (gitopsRepository: string): string => `https://github.com/${gitopsRepository.toLowerCase()}`;
 /** What the token's `job_workflow_ref` must start with: our pipeline, at whatever commit the app repo pins. */
 export const pipelineWorkflowPrefixOf = (gitopsRepository: string): string => `${gitopsRepository}/.github/workflows/app-pipeline.yml@`;
-/** The events a release may come from: a push to the branch, or a run of it started by hand. */
+/**
+ * Besides the branch, a release may come from a pushed `v*` tag: the example callers build on those, and the
+ * ECR trust policy admits them (docs/app-pipeline.md).
+ */
+export const RELEASE_TAG_PREFIX = 'refs/tags/v';
+/** The events a release may come from: a push to the branch or of a tag, or a run of it started by hand. */
 export const RELEASE_EVENTS: readonly string[] = ['push', 'workflow_dispatch'];
 /** How far the runners' clocks may differ from GitHub's. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -88,10 +93,12 @@ export async function verifyReleaseCaller(
       `the dispatch for app "${request.app}" came from ${claim} ${JSON.stringify(value)}, but apps/${request.app}.ts allows only ${wanted}`,
     );
   if (!sameName(claims.repository, source.repository)) throw mismatch('repository', claims.repository, `releasedFrom.repository "${source.repository}"`);
-  if (claims.ref !== releaseRefOf(source)) throw mismatch('ref', claims.ref, `"${releaseRefOf(source)}" (releasedFrom.branch)`);
+  const ref = String(claims.ref);
+  if (ref !== releaseRefOf(source) && !ref.startsWith(RELEASE_TAG_PREFIX))
+    throw mismatch('ref', claims.ref, `"${releaseRefOf(source)}" (releasedFrom.branch) or a tag "${RELEASE_TAG_PREFIX}*"`);
   if (!RELEASE_EVENTS.includes(claims.event_name as string)) throw mismatch('event', claims.event_name, `the events ${RELEASE_EVENTS.join(', ')}`);
   const workflow = String(claims.job_workflow_ref);
   const prefix = pipelineWorkflowPrefixOf(request.gitopsRepository);
   if (!workflow.toLowerCase().startsWith(prefix.toLowerCase())) throw mismatch('workflow', workflow, `${prefix}<ref>, the shared pipeline`);
-  return { repository: String(claims.repository), ref: String(claims.ref), workflow };
+  return { repository: String(claims.repository), ref, workflow };
 }

@@ -114,6 +114,15 @@ describe("a release dispatch comes from the app's own pipeline", () => {
     }
   });
 
+  test('keys that cannot be read refuse the dispatch, saying so', async () => {
+    const unreachable = async () => {
+      throw new Error('getaddrinfo ENOTFOUND token.actions.githubusercontent.com');
+    };
+    await expect(verifyReleaseCaller(await tokenOf(SHOP_RUN), { app: 'shop', gitopsRepository: GITOPS }, APPS, unreachable, NOW)).rejects.toThrow(
+      "could not check the dispatch's id_token against GitHub's keys: getaddrinfo ENOTFOUND token.actions.githubusercontent.com; re-run the release",
+    );
+  });
+
   test('an unsigned token is refused', async () => {
     const [, payload] = (await tokenOf(SHOP_RUN)).split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: 'github-1' })).toString('base64url')}.${payload}.`;

@@ -85,8 +85,10 @@ export async function verifyReleaseCaller(
       ...(now ? { currentDate: now } : {}),
     }));
   } catch (error) {
-    if (!(error instanceof errors.JOSEError)) throw error;
-    throw new ReleaseCallerError(`the dispatch's id_token is not a GitHub Actions OIDC token for ${request.gitopsRepository}: ${error.message}`);
+    if (error instanceof errors.JOSEError)
+      throw new ReleaseCallerError(`the dispatch's id_token is not a GitHub Actions OIDC token for ${request.gitopsRepository}: ${error.message}`);
+    // Anything else comes from fetching the keys (a refused connection, a failed DNS lookup): the token is unchecked.
+    throw new ReleaseCallerError(`could not check the dispatch's id_token against GitHub's keys: ${(error as Error).message}; re-run the release`);
   }
   const mismatch = (claim: string, value: unknown, wanted: string) =>
     new ReleaseCallerError(

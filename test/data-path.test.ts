@@ -14,7 +14,7 @@ import {
   backupPrefixOf,
   backupServiceAccountOf,
   bucketOf,
-  bucketVolumesOf,
+  bucketVolumeStemsOf,
   namespaceOf,
   restoreServiceAccountOf,
   retentionServiceAccountOf,
@@ -38,6 +38,15 @@ const objectsOf = (files: ReturnType<typeof buildAll>, env: string): KubeObject[
 const inNamespace = (objects: readonly KubeObject[], kind: string, ns: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
 const annotated = (o: KubeObject) => Object.entries(FLUX_PRUNE_DISABLED).every(([k, v]) => o.metadata.annotations?.[k] === v);
 const byName = new Map(APPS.map((a) => [a.name, a]));
+/** The claim the app's Deployment mounts as its data (volume `data`): its name carries the hash of the volume's source. */
+const dataClaimOf = (objects: readonly KubeObject[], app: string): string =>
+  podSpecOf(inNamespace(objects, 'Deployment', namespaceOf(app))[0]).volumes.find((v: Json) => v.name === 'data').persistentVolumeClaim.claimName;
+/** The one object of this kind whose name starts with the stem and a hash (a volume of the app, bucket-volume.ts). */
+const volumeOf = (objects: readonly KubeObject[], kind: string, stem: string): KubeObject => {
+  const found = objects.filter((o) => o.kind === kind && new RegExp(`^${stem}-[0-9a-f]{8}$`).test(o.metadata.name));
+  expect([kind, stem, found.length]).toEqual([kind, stem, 1]);
+  return found[0];
+};
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data path', (env, cluster) => {
   const objects = objectsOf(fixtureOutput(), env);
@@ -54,7 +63,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
 
   test.each(withStorage.map((a) => [a.name, a] as const))('%s: its bucket is a Retain PV bound to its claim, mounted by its pods', (name, app) => {
     const ns = namespaceOf(name);
-    const claim = inNamespace(objects, 'PersistentVolumeClaim', ns).find((c) => c.metadata.name === `${name}-data`)!;
+    const claim = inNamespace(objects, 'PersistentVolumeClaim', ns).find((c) => c.metadata.name === dataClaimOf(objects, name))!;
     expect(claim).toBeDefined();
     const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === (claim.spec as Json).volumeName)!;
     const spec = pv.spec as Json;
@@ -135,7 +144,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
         return objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === volumeName)!.spec as Json;
       };
       const source = pvOf(claimName);
-      const own = pvOf(`${name}-data`);
+      const own = pvOf(dataClaimOf(objects, name));
       // The same bucket, through the same driver, as the app sees it.
       expect(source.csi.driver).toBe(own.csi.driver);
       expect(source.csi.volumeAttributes.bucketName ?? source.csi.volumeHandle).toBe(own.csi.volumeAttributes.bucketName ?? own.csi.volumeHandle);
@@ -207,14 +216,14 @@ describe('the data rules fail on broken objects', () => {
     ]);
   });
   test("a Mountpoint PV with the driver's own credentials", () => {
-    const broken = change('PersistentVolume', 'shop-data', (o) => {
+    const broken = change('PersistentVolume', dataClaimOf(objects, 'shop'), (o) => {
       o.spec.csi.volumeAttributes.authenticationSource = 'driver';
     });
     expect(statefulProblems(broken)).toEqual([expect.stringContaining('authenticationSource: pod')]);
   });
   test('a claim bound to another volume', () => {
-    const broken = change('PersistentVolumeClaim', 'shop-data', (o) => {
-      o.spec.volumeName = 'legacy-site-data';
+    const broken = change('PersistentVolumeClaim', dataClaimOf(objects, 'shop'), (o) => {
+      o.spec.volumeName = dataClaimOf(objects, 'legacy-site');
     });
     expect(statefulProblems(broken)).toEqual([expect.stringContaining('not bound both ways')]);
   });
@@ -249,7 +258,9 @@ describe('nothing is lost when an app leaves a cluster', () => {
   });
   test('every stateful object among them is marked so Flux leaves it in place, and the PV keeps the bucket', () => {
     const stateful = vanished.filter((o) => ['PersistentVolume', 'PersistentVolumeClaim', 'Namespace'].includes(o.kind));
-    const volumes = bucketVolumesOf('shop', resolveApp(byName.get('shop')!, prod).storage!.driver);
+    const volumes = bucketVolumeStemsOf('shop', resolveApp(byName.get('shop')!, prod).storage!.driver).map(
+      (stem) => volumeOf(before, 'PersistentVolume', stem).metadata.name,
+    );
     expect(stateful.map((o) => `${o.kind} ${o.metadata.name}`).sort()).toEqual(
       ['Namespace shop', ...volumes.flatMap((v) => [`PersistentVolume ${v}`, `PersistentVolumeClaim ${v}`])].sort(),
     );
@@ -284,6 +295,7 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
   const objects = objectsOf(buildAll(input), 'staging');
   const real = objectsOf(fixtureOutput(), 'staging');
   const csiS3 = (list: readonly KubeObject[]) => list.filter((o) => o.kind === 'HelmRelease' && o.metadata.name === 'csi-s3');
+  const dataClaim = dataClaimOf(objects, 'shop');
 
   test('its CSI driver is installed only in a cluster that runs such an app', () => {
     expect(csiS3(real)).toEqual([]);
@@ -293,7 +305,7 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
     );
   });
   test("its PV follows k8s-csi-s3's static contract, with keys from External Secrets", () => {
-    const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
+    const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === dataClaim)!;
     const csi = (pv.spec as Json).csi;
     expect(csi).toMatchObject({ driver: GEESEFS_DRIVER, volumeHandle: bucketOf(staging.name, 'shop'), volumeAttributes: { mounter: 'geesefs' } });
     const secret = csi.nodePublishSecretRef;
@@ -305,7 +317,7 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
   describe('no pod start makes the kubelet chown the bucket (k8s-csi-s3: fsGroupPolicy File, no VOLUME_MOUNT_GROUP)', () => {
     const ns = namespaceOf('shop');
     const mountsClaim = (o: KubeObject, writable: boolean) =>
-      (podSpecOf(o)?.volumes ?? []).some((v: Json) => v.persistentVolumeClaim?.claimName === 'shop-data' && !v.persistentVolumeClaim.readOnly === writable);
+      (podSpecOf(o)?.volumes ?? []).some((v: Json) => v.persistentVolumeClaim?.claimName === dataClaim && !v.persistentVolumeClaim.readOnly === writable);
     const inShop = objects.filter((o) => o.metadata.namespace === ns && podSpecOf(o));
 
     test('no pod template that mounts its claim writable has an fsGroup that makes the kubelet walk the volume', () => {
@@ -317,7 +329,7 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
     });
 
     test("the files show as the app's through GeeseFS's own options, and every file a pod reads stays readable", () => {
-      const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
+      const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === dataClaim)!;
       const user = resolveApp(geesefsShop, staging).runAsUser;
       expect((pv.spec as Json).csi.volumeAttributes.options).toContain(`--uid ${user} --gid ${user} --dir-mode 0770 --file-mode 0660`);
       // The restore's password file: without fsGroup it is root's, so it must be readable through the other bits.
@@ -335,10 +347,12 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
     test('the rule fails on a pod that sets fsGroup and mounts the claim writable, naming the object, claim and fix', () => {
       const deployment = structuredClone(inShop.find((o) => o.kind === 'Deployment')!) as Json;
       deployment.spec.template.spec.securityContext.fsGroup = 1000;
-      const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-data')!;
+      const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === dataClaim)!;
       expect(volumeOwnershipProblems([pv, deployment])).toEqual([
         expect.stringMatching(
-          /^Deployment shop\/shop: fsGroup 1000 with claim shop-data \(volume "data"\) mounted writable: the kubelet would chown every file of that ru\.yandex\.s3\.csi volume/,
+          new RegExp(
+            `^Deployment shop/shop: fsGroup 1000 with claim ${dataClaim} \\(volume "data"\\) mounted writable: the kubelet would chown every file of that ru\\.yandex\\.s3\\.csi volume`,
+          ),
         ),
       ]);
     });
@@ -351,9 +365,9 @@ describe('GeeseFS, for apps that rename, append or write in place', () => {
     });
   });
   test("it restores through the app's own claim: GeeseFS overwrites by itself", () => {
-    expect(objects.some((o) => o.kind === 'PersistentVolume' && o.metadata.name === 'shop-restore')).toBe(false);
+    expect(objects.some((o) => o.kind === 'PersistentVolume' && o.metadata.name.startsWith('shop-restore'))).toBe(false);
     const restore = inNamespace(objects, 'CronJob', namespaceOf('shop')).find((c) => c.metadata.name === 'shop-restore')!;
-    expect(podSpecOf(restore).volumes.some((v: Json) => v.persistentVolumeClaim?.claimName === 'shop-data')).toBe(true);
+    expect(podSpecOf(restore).volumes.some((v: Json) => v.persistentVolumeClaim?.claimName === dataClaim)).toBe(true);
   });
 });
 

@@ -164,6 +164,9 @@ describe('npm run retire -- <app> --reason <why>', () => {
       expect([env, installsGeesefs(geesefsRoot, env)]).toEqual([env, true]);
       expect(terraformOf(geesefsRoot, env).resource.aws_iam_user).toHaveProperty('geesefs_user_shop');
     }
+    // One volume, named after its source (constructs/app/bucket-volume.ts).
+    const volumesBefore = Object.fromEntries(running.map(({ env }) => [env, persistentVolumesOf(geesefsRoot, env, 'shop')]));
+    for (const { env } of running) expect(volumesBefore[env]).toEqual([expect.stringMatching(/^shop-data-[0-9a-f]{8}$/)]);
 
     const result = run({ root: geesefsRoot, clusters: CLUSTERS, apps }, ['shop', '--reason', 'moved to a SaaS', '--date', '2026-11-30']);
     expect(result.err).toBe('');
@@ -178,7 +181,8 @@ describe('npm run retire -- <app> --reason <why>', () => {
       expect([env, installsGeesefs(geesefsRoot, env)]).toEqual([env, true]);
       expect(terraformOf(geesefsRoot, env).resource.aws_iam_user?.geesefs_user_shop).toBeUndefined();
       expect(result.out).toContain(
-        `  ${name}: PersistentVolume shop-data and its claim: never pruned; the GeeseFS driver (csi-s3) stays for them while appData.shop.storageDriver says 'geesefs'`,
+        `  ${name}: PersistentVolume ${volumesBefore[env][0]} and its claim, with any an earlier storage change left (kubectl get pv -l app.kubernetes.io/name=shop): ` +
+          `never pruned; the GeeseFS driver (csi-s3) stays for them while appData.shop.storageDriver says 'geesefs'`,
       );
       expect(result.out).toContain(
         `  ${name}: its secrets under webapps/${env}/shop/ in AWS Secrets Manager; s3-credentials there holds the access key of its GeeseFS user ${geesefsUserOf(name, 'shop')}, which the Terraform apply deletes with the user: delete webapps/${env}/shop/s3-credentials then`,

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import type { AppClusterView } from '../model/app-chart-input';
-import { bucketOf, bucketVolumeOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
+import { bucketOf, labelsOf, namespaceOf, secretStoreKeyOf } from '../model/naming';
 import type { ResolvedApp, ResolvedStorage } from '../model/resolve';
-import { BucketVolume } from './bucket-volume';
+import { BucketVolume, type MountedVolume } from './bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { StoreSecret } from '../blocks/store-secret';
 import { s3CredentialsSecretOf, S3_CREDENTIALS_STORE_SECRET } from '../model/naming';
@@ -18,7 +18,8 @@ export interface AppStorageProps {
  * stays unprivileged.
  */
 export class AppStorage extends Construct {
-  readonly claimName: string;
+  /** The app's own volume: its claim, and what a pod that mounts it carries. */
+  readonly volume: MountedVolume;
   /** Set for GeeseFS: the Secret its volumes read the S3 keys from. */
   readonly credentialsSecret?: string;
 
@@ -42,14 +43,13 @@ export class AppStorage extends Construct {
         })),
       });
     }
-    this.claimName = new BucketVolume(this, 'Volume', {
-      name: bucketVolumeOf(app.name, 'data'),
+    this.volume = new BucketVolume(this, 'Volume', {
       app: app.name,
       bucket: bucketOf(cluster.name, app.name),
       region: cluster.region,
       user: app.runAsUser,
       storage: app.storage,
       credentialsSecret: this.credentialsSecret,
-    }).claimName;
+    });
   }
 }

@@ -8,7 +8,6 @@ import {
   backupJobServiceAccountOf,
   backupPrefixOf,
   bucketOf,
-  bucketVolumeOf,
   labelsOf,
   namespaceOf,
   resticSecretOf,
@@ -20,7 +19,7 @@ import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW
 import { hardenedContainer } from '../blocks/hardened-container';
 import { APP_PRIORITY } from '../model/priority-names';
 import { StoreSecret } from '../blocks/store-secret';
-import { BucketVolume, kubeletAppliesFsGroup } from './bucket-volume';
+import { BucketVolume, kubeletAppliesFsGroup, type MountedVolume, type VolumePlacement } from './bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { privateServiceEgress } from './network-policies';
 import { bucketClientEgress } from '../blocks/egress-rules';
@@ -58,8 +57,8 @@ const NEVER = '0 0 1 1 *';
 export interface BackupJobsProps {
   readonly app: ResolvedApp & { readonly storage: ResolvedStorage; readonly backup: ResolvedBackup };
   readonly cluster: AppClusterView;
-  /** The claim over the app's bucket that the app itself mounts; GeeseFS restores through it too. */
-  readonly dataClaim: string;
+  /** The volume over the app's bucket that the app itself mounts; with GeeseFS, backups and restores use it too. */
+  readonly dataVolume: MountedVolume;
 }
 
 /**
@@ -99,20 +98,19 @@ export class BackupJobs extends Construct {
      * overwrite, which the app may lack; a backup reads through a read-only mount that caches the listings
      * (bucket-volume.ts says why). GeeseFS does both through the app's own volume.
      */
-    const ownVolume = (use: 'restore' | 'backup'): string =>
+    const ownVolume = (use: 'restore' | 'backup'): MountedVolume =>
       app.storage.driver === 'mountpoint-s3'
         ? new BucketVolume(this, use === 'restore' ? 'RestoreVolume' : 'BackupVolume', {
-            name: bucketVolumeOf(app.name, use),
             app: app.name,
             bucket: bucketOf(cluster.name, app.name),
             region: cluster.region,
             user: app.runAsUser,
             storage: app.storage,
             use,
-          }).claimName
-        : props.dataClaim;
-    const restoreClaim = ownVolume('restore');
-    const backupClaim = ownVolume('backup');
+          })
+        : props.dataVolume;
+    const restoreVolume = ownVolume('restore');
+    const backupVolume = ownVolume('backup');
 
     const podLabels = { ...labels, 'app.kubernetes.io/name': `${app.name}-backup`, [BACKUP_COMPONENT_LABEL]: 'backup' };
     // The restic jobs' own policy, by their name label: nothing in; out to DNS, S3 (HTTPS), the Pod Identity agent.
@@ -147,13 +145,13 @@ export class BackupJobs extends Construct {
      * the whole bucket on every start (bucket-volume.ts). Its password file is then root's, group root, so it
      * is world-readable instead: only this pod's own container, which runs as the app, sees the mount.
      */
-    const walkedClaims = new Set(kubeletAppliesFsGroup(app.storage.driver) ? [props.dataClaim] : []);
+    const walkedClaims = new Set(kubeletAppliesFsGroup(app.storage.driver) ? [props.dataVolume.claimName] : []);
     const writesWalkedClaim = (claims: readonly Volume[]): boolean =>
       claims.some((v) => v.persistentVolumeClaim && !v.persistentVolumeClaim.readOnly && walkedClaims.has(v.persistentVolumeClaim.claimName));
     const emptyDir = (name: string, size: string): Volume => ({ name, emptyDir: { sizeLimit: Quantity.fromString(size) } });
     const volumes = {
-      data: { name: 'data', persistentVolumeClaim: { claimName: backupClaim, readOnly: true } },
-      restoreTarget: { name: 'restore-target', persistentVolumeClaim: { claimName: restoreClaim } },
+      data: { name: 'data', persistentVolumeClaim: { claimName: backupVolume.claimName, readOnly: true } },
+      restoreTarget: { name: 'restore-target', persistentVolumeClaim: { claimName: restoreVolume.claimName } },
       hook: emptyDir('hook', HOOK_SIZE_LIMIT),
       cache: emptyDir('cache', CACHE_SIZE_LIMIT),
       secret: { name: 'password', secret: { secretName: resticSecretOf(app.name), defaultMode: 0o440 } },
@@ -189,8 +187,9 @@ export class BackupJobs extends Construct {
               backoffLimit: spec.backoffLimit ?? 2,
               activeDeadlineSeconds: spec.deadlineHours * 3600,
               template: {
-                metadata: { labels: podLabels },
+                metadata: { labels: { ...podLabels, ...spec.placement?.labels } },
                 spec: {
+                  affinity: spec.placement?.affinity,
                   serviceAccountName: accountOf(job),
                   automountServiceAccountToken: false,
                   restartPolicy: 'Never',
@@ -230,6 +229,7 @@ export class BackupJobs extends Construct {
       script: backupScript(backupPaths),
       mounts: [mount(volumes.data, BACKUP_PATHS.data, true), ...(hook ? [mount(volumes.hook, BACKUP_PATHS.hook, true)] : [])],
       volumes: [volumes.data, ...(hook ? [volumes.hook] : [])],
+      placement: backupVolume.placement,
       initContainers: hook && [
         {
           name: 'pre-backup',
@@ -253,6 +253,7 @@ export class BackupJobs extends Construct {
       env: { RESTORE_SNAPSHOT: 'latest', RESTORE_MODE: 'side' },
       mounts: [mount(volumes.restoreTarget, BACKUP_PATHS.restoreTarget)],
       volumes: [volumes.restoreTarget],
+      placement: restoreVolume.placement,
     });
   }
 }
@@ -266,6 +267,8 @@ interface JobShape {
   readonly env?: Record<string, string>;
   readonly mounts: readonly VolumeMount[];
   readonly volumes: readonly Volume[];
+  /** What a pod that mounts the bucket's volume carries (bucket-volume.ts). */
+  readonly placement?: VolumePlacement;
   /** Their resources are the job's, set with the pod's volumes. */
   readonly initContainers?: Omit<Container, 'resources'>[];
 }

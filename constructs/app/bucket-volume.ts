@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
+import type { Affinity } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { StorageDriver } from '../model/app-spec';
-import { labelsOf, namespaceOf } from '../model/naming';
+import { bucketVolumeNameOf, bucketVolumeStemOf, labelsOf, namespaceOf, VOLUME_SOURCE_LABEL, type BucketVolumeName } from '../model/naming';
 import type { ResolvedStorage } from '../model/resolve';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 
@@ -30,9 +32,23 @@ export type BucketVolumeUse = 'app' | 'restore' | 'backup';
  */
 export const BACKUP_METADATA_TTL_SECONDS = 300;
 
+/*
+ * Why each volume's name carries a hash of its source. Kubernetes refuses any change to a live PV's source
+ * (kubernetes pkg/apis/core/validation/validation.go, ValidatePersistentVolumeUpdate: "spec.persistentvolumesource
+ * is immutable after creation"), here `spec.csi`: the driver, the handle and the volume attributes (Mountpoint's
+ * cache, GeeseFS's options with the app's uid). A bound claim's spec is immutable too, its accessModes and
+ * volumeName included (ValidatePersistentVolumeClaimUpdate). Flux applies the platform layer as one apply: one
+ * refused PV fails it, and every app layer behind it stalls. So a volume is named `<app>-<use>-<hash>`, the
+ * hash of those fields (sourceOf below): setting a cacheSize, switching the driver or, with GeeseFS, changing
+ * runAsUser makes a new PV and claim of another name, the pods roll onto it, and the old pair stays as it
+ * is (Retain, never pruned; the data is in the bucket, not in the volume). What may change in place stays out
+ * of the hash: `mountOptions` (Mountpoint's flags), labels, annotations. docs/storage-drivers.md says how to
+ * remove the pairs nothing mounts any more.
+ */
+/** Hex digits of the source hash in a volume's name: 32 bits, for the few sources one app's bucket ever has. */
+const SOURCE_HASH_LENGTH = 8;
+
 export interface BucketVolumeProps {
-  /** The PV's and the PVC's name; PVs are cluster-wide, so it carries the app's name. */
-  readonly name: string;
   readonly app: string;
   readonly bucket: string;
   readonly region: string;
@@ -45,49 +61,134 @@ export interface BucketVolumeProps {
   readonly credentialsSecret?: string;
 }
 
-/**
- * A static PersistentVolume over the app's own bucket and the claim bound to it, for one CSI driver.
- * Both outlive the app: the PV is `Retain`, and Flux never prunes either.
- */
-export class BucketVolume extends Construct {
+/** What a pod that mounts a bucket volume carries: a label and, where the driver needs it, the nodes it may not run on. */
+export interface VolumePlacement {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly affinity?: Affinity;
+}
+
+/** A claim over the app's bucket, as the pods that mount it see it. */
+export interface MountedVolume {
   readonly claimName: string;
+  readonly placement: VolumePlacement;
+}
+
+/**
+ * A static PersistentVolume over the app's own bucket and the claim bound to it, for one CSI driver, both
+ * named after the hash of what neither may change once created (above). PVs are cluster-wide, so the name
+ * carries the app's. Both outlive the app: the PV is `Retain`, and Flux never prunes either.
+ */
+export class BucketVolume extends Construct implements MountedVolume {
+  /** The claim's name, which is the volume's. */
+  readonly claimName: string;
+  /** The hash of the volume's immutable source, the last part of its name. */
+  readonly sourceHash: string;
+  /** What every pod that mounts the claim carries. */
+  readonly placement: VolumePlacement;
 
   constructor(scope: Construct, id: string, props: BucketVolumeProps) {
     super(scope, id);
     const namespace = namespaceOf(props.app);
     const labels = labelsOf(props.app);
-    this.claimName = props.name;
     const driver = DRIVERS[props.storage.driver];
-    // The driver mounts a ReadOnlyMany volume with `--read-only` (pkg/driver/node/node.go, v2.7.0).
-    const accessModes = props.use === 'backup' ? ['ReadOnlyMany'] : ['ReadWriteMany'];
+    const use = VOLUME_NAMES[props.use ?? 'app'];
+    // A Mountpoint handle carries the volume's name: the hash is taken with the stem in its place.
+    this.sourceHash = sourceHashOf(sourceOf(driver, props, bucketVolumeStemOf(props.app, use), namespace));
+    const name = bucketVolumeNameOf(props.app, use, this.sourceHash);
+    const { csi, accessModes, storageClassName, capacity } = sourceOf(driver, props, name, namespace);
+    this.claimName = name;
+    this.placement = driver.handleIsBucket ? sharedMountPlacement(this.sourceHash) : { labels: {} };
 
     new ApiObject(this, 'Volume', {
       apiVersion: 'v1',
       kind: 'PersistentVolume',
-      metadata: { name: props.name, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
+      metadata: { name, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
       spec: {
-        capacity: { storage: NOMINAL_CAPACITY },
+        capacity: { storage: capacity },
         accessModes,
         persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: '',
-        claimRef: { namespace, name: props.name },
+        storageClassName,
+        claimRef: { namespace, name },
         mountOptions: driver.mountOptions(props),
-        csi: driver.csi(props, namespace),
+        csi,
       },
     });
 
     new ApiObject(this, 'Claim', {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
-      metadata: { name: props.name, namespace, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
+      metadata: { name, namespace, labels, annotations: { ...FLUX_PRUNE_DISABLED } },
       spec: {
         accessModes,
-        storageClassName: '',
-        volumeName: props.name,
-        resources: { requests: { storage: NOMINAL_CAPACITY } },
+        storageClassName,
+        volumeName: name,
+        resources: { requests: { storage: capacity } },
       },
     });
   }
+}
+
+const VOLUME_NAMES: Record<BucketVolumeUse, BucketVolumeName> = { app: 'data', restore: 'restore', backup: 'backup' };
+
+/** The fields of the PV and its claim that Kubernetes will not change once they exist, for a volume of this name. */
+function sourceOf(driver: DriverContract, props: BucketVolumeProps, name: string, namespace: string) {
+  return {
+    csi: driver.csi({ ...props, name }, namespace),
+    // The driver mounts a ReadOnlyMany volume with `--read-only` (pkg/driver/node/node.go, v2.7.0).
+    accessModes: props.use === 'backup' ? ['ReadOnlyMany'] : ['ReadWriteMany'],
+    storageClassName: '',
+    // A claim's request may grow, never shrink.
+    capacity: NOMINAL_CAPACITY,
+  };
+}
+
+/** The first hex digits of the SHA-256 of the value's JSON, its keys sorted: no key order moves it. */
+export function sourceHashOf(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (v === null || typeof v !== 'object') return v;
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)]));
+  };
+  return createHash('sha256')
+    .update(JSON.stringify(sorted(value)))
+    .digest('hex')
+    .slice(0, SOURCE_HASH_LENGTH);
+}
+
+/*
+ * Why GeeseFS pods of two sources never share a node. k8s-csi-s3 v0.43.2 reads the bucket (and a prefix) from
+ * the volume handle alone (pkg/driver/controllerserver.go, volumeIDToBucketPrefix), so every GeeseFS PV over the
+ * app's bucket has the handle `<bucket>`. Kubernetes processes a volume once per handle (mountpoint-s3-csi-driver
+ * v2.7.0 docs/CONFIGURATION.md; kubernetes pkg/volume/csi: GetVolumeName is driver and handle, and the staging
+ * path, makeDeviceMountPath, a hash of the handle), and k8s-csi-s3 runs one systemd unit per handle
+ * (pkg/mounter/geesefs.go, Mount, with its FIXME on one bucket "used for multiple PVs"). So a pod of a new
+ * GeeseFS volume, on a node where a pod of the old one runs, gets the old mount with the old options (the old
+ * uid: the app could not open its own files there), for as long as any pod of the app stays on that node.
+ * Hence each pod that mounts such a volume carries its source hash, and may not start on a node that runs a pod
+ * carrying another. In steady state all carry the same, and the rule excludes no node; while the pods roll onto
+ * a new source, the new ones wait for a node free of the old mount, which the cluster autoscaler adds if none is.
+ * Mountpoint needs none of it: its handle carries the volume's name.
+ */
+function sharedMountPlacement(sourceHash: string): VolumePlacement {
+  return {
+    labels: { [VOLUME_SOURCE_LABEL]: sourceHash },
+    affinity: {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: {
+              matchExpressions: [
+                { key: VOLUME_SOURCE_LABEL, operator: 'Exists' },
+                { key: VOLUME_SOURCE_LABEL, operator: 'NotIn', values: [sourceHash] },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
 }
 
 /** Whether the kubelet chowns the whole volume of this driver when a pod with an fsGroup mounts it writable (DRIVERS below). */
@@ -109,8 +210,11 @@ interface DriverContract {
   readonly kubeletAppliesFsGroup: boolean;
   /** The CSIDriver's name, which the PV names. */
   readonly csiDriver: string;
+  /** Whether every volume over one bucket has the same handle, the bucket, so that a node mounts them as one (above). */
+  readonly handleIsBucket: boolean;
   mountOptions(props: BucketVolumeProps): string[] | undefined;
-  csi(props: BucketVolumeProps, namespace: string): Record<string, unknown>;
+  /** The PV's `spec.csi`, for a volume of this name. */
+  csi(props: BucketVolumeProps & { readonly name: string }, namespace: string): Record<string, unknown>;
 }
 
 const DRIVERS: Record<StorageDriver, DriverContract> = {
@@ -124,6 +228,9 @@ const DRIVERS: Record<StorageDriver, DriverContract> = {
     // so the kubelet hands the fsGroup to the driver and never walks the volume (csi_mounter.go, below).
     kubeletAppliesFsGroup: false,
     csiDriver: MOUNTPOINT_DRIVER,
+    // Each PV's handle must be unique (v2.7.0 docs/CONFIGURATION.md, static provisioning): it carries the PV's
+    // name, so the source hash. At most 121 bytes (a bucket name is at most 63, an app's 40): within CSI's 128.
+    handleIsBucket: false,
     mountOptions: ({ region, user, storage, use }) => [
       `region ${region}`,
       `uid=${user}`,
@@ -164,6 +271,7 @@ const DRIVERS: Record<StorageDriver, DriverContract> = {
      */
     kubeletAppliesFsGroup: true,
     csiDriver: GEESEFS_DRIVER,
+    handleIsBucket: true,
     mountOptions: () => undefined,
     csi: ({ bucket, region, user, credentialsSecret }, namespace) => {
       const secretRef = { name: credentialsSecret, namespace };

@@ -25,12 +25,12 @@ export class WebApp extends Chart {
     new Isolation(this, 'Isolation', { app });
     new AppSecrets(this, 'Secrets', { app, cluster });
     const storage = app.storage && new AppStorage(this, 'Storage', { app: { ...app, storage: app.storage }, cluster });
-    new Workload(this, 'Workload', { app, env: cluster.env, dataClaim: storage?.claimName });
+    new Workload(this, 'Workload', { app, env: cluster.env, dataVolume: storage?.volume });
     if (storage && app.storage && app.backup) {
       new BackupJobs(this, 'Backup', {
         app: { ...app, storage: app.storage, backup: app.backup },
         cluster,
-        dataClaim: storage.claimName,
+        dataVolume: storage.volume,
       });
     }
     new NetworkPolicies(this, 'NetworkPolicies', { app });

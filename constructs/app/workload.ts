@@ -19,14 +19,14 @@ import {
 import { hardenedPlusContainer } from '../blocks/hardened-container';
 import { APP_PRIORITY } from '../model/priority-names';
 import { SERVICE_PORT } from '../model/naming';
-import { kubeletAppliesFsGroup } from './bucket-volume';
+import { kubeletAppliesFsGroup, type MountedVolume } from './bucket-volume';
 
 export interface WorkloadProps {
   readonly app: ResolvedApp;
   /** The env the cluster runs: outside prod, an app may run a single replica. */
   readonly env: EnvName;
-  /** The claim over the app's bucket, mounted at the spec's storage.mountPath. */
-  readonly dataClaim?: string;
+  /** The volume over the app's bucket, mounted at the spec's storage.mountPath. */
+  readonly dataVolume?: MountedVolume;
 }
 
 /** Size cap of each writable scratch path, so a runaway app cannot fill the node's disk. */
@@ -63,7 +63,7 @@ export class Workload extends Construct {
 
     const user = app.runAsUser;
     // A volume the kubelet would chown file by file on every start gets no fsGroup: its driver shows the files as the app's (bucket-volume.ts).
-    const fsGroup = props.dataClaim && app.storage && kubeletAppliesFsGroup(app.storage.driver) ? undefined : user;
+    const fsGroup = props.dataVolume && app.storage && kubeletAppliesFsGroup(app.storage.driver) ? undefined : user;
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: {
         name: app.name,
@@ -83,7 +83,8 @@ export class Workload extends Construct {
       terminationGracePeriod: Duration.seconds(30),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
-    for (const [key, value] of Object.entries({ ...labels, [EXPOSURE_LABEL]: app.exposure })) {
+    const placement = props.dataVolume?.placement;
+    for (const [key, value] of Object.entries({ ...labels, [EXPOSURE_LABEL]: app.exposure, ...placement?.labels })) {
       this.deployment.podMetadata.addLabel(key, value);
     }
     if (app.logParser) this.deployment.podMetadata.addAnnotation(LOG_PARSER_ANNOTATION, app.logParser);
@@ -123,11 +124,9 @@ export class Workload extends Construct {
       readiness: health(10, 3),
       liveness: kplus.Probe.fromTcpSocket({ port: app.port, ...timing(20, 3) }),
     });
-    if (props.dataClaim && app.storage) {
-      container.mount(
-        app.storage.mountPath,
-        kplus.Volume.fromPersistentVolumeClaim(this, 'Data', kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', props.dataClaim), { name: 'data' }),
-      );
+    if (props.dataVolume && app.storage) {
+      const claim = kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', props.dataVolume.claimName);
+      container.mount(app.storage.mountPath, kplus.Volume.fromPersistentVolumeClaim(this, 'Data', claim, { name: 'data' }));
     }
     for (const path of app.writablePaths) {
       container.mount(path, kplus.Volume.fromEmptyDir(this, `Scratch${path}`, scratchVolumeOf(path), { sizeLimit: sizeOf(SCRATCH_SIZE_LIMIT) }));
@@ -138,6 +137,7 @@ export class Workload extends Construct {
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
       JsonPatch.add('/spec/template/spec/priorityClassName', APP_PRIORITY),
       JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpreadOf(selector)),
+      ...(placement?.affinity ? [JsonPatch.add('/spec/template/spec/affinity', placement.affinity)] : []),
     );
 
     const service = new kplus.Service(this, 'Service', {

@@ -79,11 +79,20 @@ export const bucketOf = (cluster: string, app: string): string => `${cluster}-${
 /**
  * The PersistentVolumes (and their claims, of the same name) over an app's bucket: the app's own mount, and
  * with Mountpoint one each for the restore and the backup job. PVs are cluster-wide, so each carries the app.
+ * A volume's name is its stem, `<app>-<use>`, and a hash of what Kubernetes refuses to change on a live PV
+ * and PVC (app/bucket-volume.ts): a changed source is a new volume, never an update of the old one.
  */
 export type BucketVolumeName = 'data' | 'restore' | 'backup';
-export const bucketVolumeOf = (app: string, use: BucketVolumeName): string => `${app}-${use}`;
-export const bucketVolumesOf = (app: string, driver: StorageDriver): string[] =>
-  (driver === 'mountpoint-s3' ? (['data', 'restore', 'backup'] as const) : (['data'] as const)).map((use) => bucketVolumeOf(app, use));
+export const bucketVolumeStemOf = (app: string, use: BucketVolumeName): string => `${app}-${use}`;
+export const bucketVolumeNameOf = (app: string, use: BucketVolumeName, sourceHash: string): string => `${bucketVolumeStemOf(app, use)}-${sourceHash}`;
+/** The stems of an app's bucket volumes with this driver. */
+export const bucketVolumeStemsOf = (app: string, driver: StorageDriver): string[] =>
+  (driver === 'mountpoint-s3' ? (['data', 'restore', 'backup'] as const) : (['data'] as const)).map((use) => bucketVolumeStemOf(app, use));
+/**
+ * On every pod that mounts a bucket volume whose driver keys a node's mount by the bucket (GeeseFS): the
+ * hash of that volume's source. Pods of two sources never share a node (app/bucket-volume.ts says why).
+ */
+export const VOLUME_SOURCE_LABEL = `${LABEL_PREFIX}/volume-source`;
 /** The IAM role the app's pods assume through EKS Pod Identity. */
 export const appRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-app`;
 /** The app's restic jobs. Each runs as the account of its job, whose role may do only what that job does. */

@@ -12,12 +12,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { AppSpec, StorageDriver } from '../../constructs/model/app-spec';
 import {
   backupBucketOf,
   backupPrefixOf,
   bucketOf,
-  bucketVolumesOf,
   geesefsUserOf,
   namespaceOf,
   offsiteBackupBucketOf,
@@ -25,6 +25,7 @@ import {
   secretStoreKeyOf,
 } from '../../constructs/model/naming';
 import { releasesFileOf, renderReleasesFile, type ReleasesFile } from '../../constructs/model/releases';
+import type { KubeObject } from '../../constructs/model/kube-object';
 import { SynthError } from '../../constructs/model/spec-error';
 import { parseReleasesText } from '../../constructs/synth/releases-io';
 import { appFileOf, clusterFileOf } from '../../constructs/synth/source-files';
@@ -95,6 +96,8 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
   const edits = plan(repo, request);
   const originals = new Map(edits.map((e) => [e.file, readIfExists(path.join(root, e.file))]));
   const filesBefore = snapshotFiles(root);
+  // The volumes are named after their sources (constructs/app/bucket-volume.ts): read them before the synth drops them.
+  const volumes = new Map(repo.clusters.map((c) => [c.env, persistentVolumesOf(root, c.env, request.app)]));
   try {
     for (const edit of edits) {
       if (edit.content === undefined) fs.rmSync(path.join(root, edit.file));
@@ -119,7 +122,7 @@ function retireLocked(repo: Repo, request: RetireRequest): RetireResult {
     files: edits.map(({ file, change }) => ({ file, change })),
     generated,
     summary: synth.stdout.trim().split('\n').pop() ?? '',
-    remains: remainsOf(repo, request.app, spec),
+    remains: remainsOf(repo, request.app, spec, volumes),
     storageDriver: storageDriverOf(spec),
     mentions: mentionsOf(root, request.app),
   };
@@ -184,7 +187,7 @@ const storageDriverOf = (spec: AppSpec | undefined): StorageDriver | undefined =
 const listed = (names: readonly string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 /** What the app leaves behind in each cluster that kept its data: docs/retire-an-app.md says why and for how long. */
-function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined): Remains[] {
+function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined, volumesByEnv: ReadonlyMap<string, readonly string[]>): Remains[] {
   return repo.clusters
     .filter((c) => app in c.apps || c.appData[app] !== undefined)
     .flatMap((c) => {
@@ -206,12 +209,15 @@ function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined): Remains[
         },
       ];
       if (driver) {
-        const volumes = bucketVolumesOf(app, driver);
+        const volumes = volumesByEnv.get(c.env) ?? [];
         const keeps = driver === 'geesefs' ? `; the GeeseFS driver (csi-s3) stays for them while appData.${app}.storageDriver says 'geesefs'` : '';
+        const named = volumes.length === 1 ? `PersistentVolume ${volumes[0]} and its claim` : `PersistentVolumes ${listed(volumes)} and their claims`;
         remains.push(
           {
             cluster: c.name,
-            what: `${volumes.length === 1 ? `PersistentVolume ${volumes[0]} and its claim` : `PersistentVolumes ${listed(volumes)} and their claims`}: never pruned${keeps}`,
+            what:
+              `${volumes.length > 0 ? named : 'its PersistentVolumes and their claims'}, with any an earlier storage change left ` +
+              `(kubectl get pv -l ${APP_LABEL}=${app}): never pruned${keeps}`,
           },
           {
             cluster: c.name,
@@ -221,6 +227,18 @@ function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined): Remains[
       }
       return remains;
     });
+}
+
+/** A label every PersistentVolume of an app carries, its value the app (labelsOf); docs/retire-an-app.md lists them by it. */
+const APP_LABEL = 'app.kubernetes.io/name';
+
+/** The names of the app's PersistentVolumes in the env's output, as committed, in its order. */
+function persistentVolumesOf(root: string, env: string, app: string): string[] {
+  return filesIn(root, `dist/${env}`)
+    .filter((file) => path.basename(file) === `${app}.yaml`)
+    .flatMap((file) => parseAllDocuments(read(root, file)).map((doc) => doc.toJS() as KubeObject | null))
+    .filter((o): o is KubeObject => o?.kind === 'PersistentVolume' && o.metadata.labels?.[APP_LABEL] === app)
+    .map((o) => o.metadata.name);
 }
 
 /** Source files other than apps/index.ts that import the app's file: removing it would break them. */

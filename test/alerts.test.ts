@@ -35,7 +35,7 @@ const renderedRulesOf = (cluster: ClusterSpec): Record<string, Json> =>
 const globMatches = (pattern: string, index: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(index);
 
 const EVERY_APP_PURPOSE: readonly AppRulePurpose[] = ['5xx-burst', 'request-spike', 'error-burst', 'crash-loop'];
-const BACKUP_PURPOSES: readonly AppRulePurpose[] = ['backup-failed', 'backup-stale'];
+const BACKUP_PURPOSES: readonly AppRulePurpose[] = ['backup-failed', 'backup-partial', 'backup-stale'];
 
 describe('ElastAlert2 required fields', () => {
   const cluster = CLUSTERS[0];
@@ -160,9 +160,32 @@ describe('rules follow the app spec', () => {
   test('the backup rules watch the report line of the backup jobs', () => {
     const rendered = renderedRulesOf(cluster);
     expect(rendered['app-shop-backup-stale']).toMatchObject({ type: 'flatline', threshold: 1, timeframe: { hours: 26 }, index: 'logs-k8s.shop-default' });
-    expect(rendered['app-shop-backup-stale'].filter).toContainEqual({ term: { 'json.status': 'success' } });
+    expect(rendered['app-shop-backup-stale'].filter).toContainEqual({ terms: { 'json.status': ['success', 'partial'] } });
     expect(rendered['app-shop-backup-failed'].filter).toContainEqual({ terms: { 'json.job': ['backup', 'retention', 'check'] } });
     expect(rendered['app-backoffice-backup-failed']).toBeUndefined();
+  });
+
+  test('each backup report is one thing to the rules: a saved backup (success, or partial with its own warning) or a failure, never both', () => {
+    const rendered = renderedRulesOf(cluster);
+    /** Whether every clause of the rule's filter holds for a report line, as Elasticsearch reads its keyword fields. */
+    const matches = (id: string, doc: Record<string, string>): boolean =>
+      rendered[id].filter.every((clause: Json) => {
+        if (clause.term) return Object.entries(clause.term).every(([field, value]) => doc[field] === value);
+        if (clause.terms) return Object.entries(clause.terms).every(([field, values]) => (values as string[]).includes(doc[field]));
+        throw new Error(`${id}: a clause this test does not read: ${JSON.stringify(clause)}`);
+      });
+    const reportOf = (status: string) => ({ 'json.event': 'webapps.backup', 'json.app': 'shop', 'json.job': 'backup', 'json.status': status });
+    // backup-stale is a flatline: a matching line is a backup it counts, so the app is not without one.
+    const seen = (status: string) => ({
+      failed: matches('app-shop-backup-failed', reportOf(status)),
+      partial: matches('app-shop-backup-partial', reportOf(status)),
+      saved: matches('app-shop-backup-stale', reportOf(status)),
+    });
+    expect(seen('success')).toEqual({ failed: false, partial: false, saved: true });
+    expect(seen('partial')).toEqual({ failed: false, partial: true, saved: true });
+    expect(seen('failure')).toEqual({ failed: true, partial: false, saved: false });
+    // A warning on partial backups that repeat: once is routine on GeeseFS, night after night is a file never backed up.
+    expect(rendered['app-shop-backup-partial']).toMatchObject({ type: 'frequency', num_events: 2, timeframe: { hours: 50 } });
   });
 
   test('the 5xx burst reads the app’s own Gateway access log lines', () => {

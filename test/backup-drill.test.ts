@@ -34,6 +34,7 @@ interface Report {
   files_new?: number;
   files_changed?: number;
   exit_code?: number;
+  unreadable?: number;
   target?: string;
   key_rotation?: string;
   keys_removed?: number;
@@ -94,8 +95,18 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     return { command, args, env };
   }
 
-  function run(job: BackupJob, overrides: Record<string, string> = {}, expectFailure = false): { report: Report; stderr: string } {
-    const { command, args, env } = invocationOf(job, overrides);
+  /**
+   * Runs the job. `unprivileged`: as the job's non-root user reads, so that a file without read permission
+   * is unreadable; when the drill runs as root, its capabilities to read and search past permissions are
+   * dropped for the job (setpriv, util-linux).
+   */
+  function run(job: BackupJob, overrides: Record<string, string> = {}, expectFailure = false, unprivileged = false): { report: Report; stderr: string } {
+    const invocation = invocationOf(job, overrides);
+    const asRoot = unprivileged && process.getuid?.() === 0;
+    const [command, args] = asRoot
+      ? ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', invocation.command, ...invocation.args]]
+      : [invocation.command, invocation.args];
+    const { env } = invocation;
     const started = process.hrtime.bigint();
     const result = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
     timings[job] = (timings[job] ?? 0) + Number(process.hrtime.bigint() - started) / 1e9;
@@ -116,11 +127,12 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     } catch {
       throw new Error(`${job}: the last stdout line is not the JSON report: ${last}\nstderr:\n${result.stderr}`);
     }
-    if (report.status !== 'success' && !expectFailure) console.warn(`${job} failed:\n${result.stderr}`);
+    if (report.status === 'failure' && !expectFailure) console.warn(`${job} failed:\n${result.stderr}`);
     expect(report).toMatchObject({ event: 'webapps.backup', job, app: APP });
     expect(typeof report.duration_seconds).toBe('number');
-    if (report.status === 'success') expect(result.status).toBe(0);
-    else expect(result.status).not.toBe(0);
+    // Only a failure fails the job: a partial backup saved its snapshot, and a rerun would only read it all again.
+    if (report.status === 'failure') expect(result.status).not.toBe(0);
+    else expect([report.status, result.status]).toEqual([report.status, 0]);
     return { report, stderr: result.stderr };
   }
 
@@ -318,6 +330,33 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     expect([opens(oldPassword), opens(newPassword)]).toEqual([false, true]);
     expect(keyCount()).toBe(1);
     expect(run('check').report.status).toBe('success');
+  });
+
+  test('8. a file restic cannot read: the snapshot of the rest is saved, the job succeeds and reports partial, never failure', () => {
+    // restic exits 3 when it saved a snapshot without some files (v0.18.1 doc/075_scripting.rst; 0.14.0 too),
+    // as on GeeseFS when a file is renamed (copied, then deleted) between the listing and the read.
+    const unreadable = path.join(data, 'docs/locked.pdf');
+    fs.writeFileSync(unreadable, randomBytes(2048));
+    fs.chmodSync(unreadable, 0o000);
+    try {
+      const { report, stderr } = run('backup', {}, false, true);
+      expect(report).toMatchObject({ status: 'partial', exit_code: 3, unreadable: 1 });
+      expect(report.snapshot).toMatch(/^[0-9a-f]{8,}$/);
+      expect(stderr).toContain('locked.pdf');
+      // The snapshot is there, with every other file, and restores byte for byte.
+      expect(run('restore', { RESTORE_MODE: 'list' }).stderr).toContain(report.snapshot!);
+      fs.rmSync(unreadable);
+      const expected = manifestOf(data);
+      fs.rmSync(local('/restore/data'), { recursive: true });
+      fs.mkdirSync(local('/restore/data'));
+      expect(run('restore', { RESTORE_MODE: 'in-place', RESTORE_SNAPSHOT: report.snapshot! }).report.status).toBe('success');
+      expect(manifestOf(local('/restore/data'))).toEqual(expected);
+      // Readable again, the next backup takes it and succeeds.
+      fs.writeFileSync(unreadable, 'readable');
+      expect(run('backup', {}, false, true).report.status).toBe('success');
+    } finally {
+      fs.rmSync(unreadable, { force: true });
+    }
   });
 
   test('a failing job reports one failure line with its exit code', () => {

@@ -1,7 +1,8 @@
 /*
  * The shell the backup jobs run in the restic image (busybox sh). Plain POSIX sh, so the backup drill
  * can run the very same text with Debian's sh and restic. Every job ends with exactly one JSON line on
- * stdout, `{"event":"webapps.backup",...}`, which the alert rules match on.
+ * stdout, `{"event":"webapps.backup",...}`, which the alert rules match on; its `status` is `success`,
+ * `failure` (the job fails), or for a backup `partial` (a snapshot without some files; the job succeeds).
  *
  * Paths appear only as the pod's mount paths (/backup, /restic, /restore, /tmp), never computed.
  */
@@ -66,17 +67,36 @@ const UNLOCK_INLINE = 'restic unlock >&2 || fail $?';
 const UNLOCK = `${UNLOCK_INLINE}\n`;
 
 /**
+ * The exit code of `restic backup` when it could not read some files but saved the snapshot of the rest
+ * (restic v0.18.1: doc/075_scripting.rst, "Exit codes"; cmd/restic/cmd_backup.go, ErrInvalidSourceData, returned
+ * after the summary is printed; the same in 0.14.0). Routine on GeeseFS, where a rename is a copy and a delete,
+ * so a file the backup listed can be gone when it comes to read it.
+ */
+export const RESTIC_PARTIAL_BACKUP = 3;
+
+/**
  * The backup. `--host` is the app, not the pod's name, so each run finds the previous snapshot as its
  * parent; with `--ignore-inode` (FUSE inode numbers and ctimes are not stable) an unchanged file is not
- * read again. A one-off run with `KEY_ROTATION=add` backs nothing up: it adds the store entry's
- * `nextPassword` as a key of the repository, the first step of a password rotation.
+ * read again. A snapshot saved without some files is no failure: it reports `partial`, with the snapshot
+ * and how many files restic could not read (its JSON errors on stderr, above the report, name them), and
+ * the job succeeds, so no retry backs the whole bucket up again and the failure alert stays quiet; a
+ * warning of its own watches it (alerts/app-rules.ts). A one-off run with `KEY_ROTATION=add` backs nothing
+ * up: it adds the store entry's `nextPassword` as a key of the repository, the first step of a password rotation.
  */
 export function backupScript(paths: readonly string[]): string {
   return `${PRELUDE}${ADD_NEXT_KEY}restic cat config >/dev/null 2>&1 || restic init >&2 || fail $?
-${UNLOCK}summary=$(with_lock_retry restic backup --quiet --json --host "$APP" --ignore-inode ${paths.join(' ')}) || fail $?
+${UNLOCK}summary=$(with_lock_retry restic backup --quiet --json --host "$APP" --ignore-inode ${paths.join(' ')}); rc=$?
 snapshot=$(printf '%s\\n' "$summary" | sed -n 's/.*"snapshot_id":"\\([0-9a-f]*\\)".*/\\1/p' | tail -n 1)
+if [ "$rc" -eq ${RESTIC_PARTIAL_BACKUP} ] && [ -n "$snapshot" ]; then
+  status=partial
+  partial=",\\"exit_code\\":$rc,\\"unreadable\\":$(grep '"message_type":"error"' ${BACKUP_PATHS.tmp}/restic.err | grep -c '"during":"archival"')"
+else
+  [ "$rc" -eq 0 ] || fail "$rc"
+  status=success
+  partial=""
+fi
 field() { v=$(printf '%s\\n' "$summary" | sed -n "s/.*\\"$1\\":\\([0-9]*\\).*/\\1/p" | tail -n 1); printf '%s' "\${v:-0}"; }
-report success ",\\"snapshot\\":\\"$snapshot\\",\\"bytes_added\\":$(field data_added),\\"files_new\\":$(field files_new),\\"files_changed\\":$(field files_changed)"
+report "$status" ",\\"snapshot\\":\\"$snapshot\\",\\"bytes_added\\":$(field data_added),\\"files_new\\":$(field files_new),\\"files_changed\\":$(field files_changed)$partial"
 `;
 }
 

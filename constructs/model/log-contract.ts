@@ -96,8 +96,9 @@ export const EVENT_FIELDS = {
 
 /**
  * The backup jobs' one-line JSON report (constructs/app/restic-scripts.ts), as it appears merged under
- * LOG_FIELDS.json: `json.event` = BACKUP_EVENT, `json.job`, `json.app`, `json.status` (`success` or
- * `failure`), `json.snapshot`, `json.bytes_added`, `json.duration_seconds`, `json.exit_code`; a key
+ * LOG_FIELDS.json: `json.event` = BACKUP_EVENT, `json.job`, `json.app`, `json.status` (`success`,
+ * `failure`, or `partial` for a backup saved without some files, with `json.unreadable` their count),
+ * `json.snapshot`, `json.bytes_added`, `json.duration_seconds`, `json.exit_code`; a key
  * rotation's, with `json.job` = `key-rotation`, also `json.key_rotation` and `json.keys_removed`.
  */
 export const BACKUP_EVENT = 'webapps.backup';

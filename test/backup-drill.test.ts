@@ -359,6 +359,22 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     }
   });
 
+  test("9. restic writes its temporary packs in TMPDIR, the job's scratch volume for them: where it may not write, the backup cannot save", () => {
+    const tmpdir = invocationOf('backup', {}).env.TMPDIR;
+    expect(tmpdir).toBe(local('/restic/tmp'));
+    fs.writeFileSync(path.join(data, 'new.bin'), randomBytes(64 * 1024));
+    fs.chmodSync(tmpdir, 0o555);
+    try {
+      const { report, stderr } = run('backup', {}, true, true);
+      expect(report.status).toBe('failure');
+      expect(stderr).toContain(tmpdir);
+    } finally {
+      fs.chmodSync(tmpdir, 0o777);
+    }
+    expect(run('backup', {}, false, true).report.status).toBe('success');
+    expect(fs.readdirSync(tmpdir)).toEqual([]);
+  });
+
   test('a failing job reports one failure line with its exit code', () => {
     fs.writeFileSync(path.join(local('/restic/secret'), 'password'), 'wrong password');
     const { report } = run('backup', {}, true);

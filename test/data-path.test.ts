@@ -22,6 +22,7 @@ import {
 import { resolveApp } from '../constructs/model/resolve';
 import { backupCoverageProblems, statefulProblems } from '../constructs/rules/data-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
+import { parseQuantity } from '../constructs/model/quantity';
 import { volumeOwnershipProblems } from '../constructs/rules/volume-ownership-rules';
 import { mountedFileProblems } from '../constructs/rules/mounted-file-rules';
 import { BACKUP_PATHS } from '../constructs/app/restic-scripts';
@@ -126,6 +127,31 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     const accounts = inNamespace(objects, 'ServiceAccount', ns).map((a) => a.metadata.name);
     for (const account of [backupServiceAccountOf(name), retentionServiceAccountOf(name), restoreServiceAccountOf(name)]) expect(accounts).toContain(account);
   });
+
+  test.each(withStorage.map((a) => [a.name] as const))(
+    "%s: every restic job keeps its temporary packs (TMPDIR) on a writable scratch volume of its own with room for restic's packs, not the small /tmp",
+    (name) => {
+      // restic v0.18.1 writes each pack to a temp file in TMPDIR until it is uploaded (packer_manager.go, newPacker):
+      // 2 packers per blob type filling, 5 uploads (the S3 backend's connections) and one waiting per packer manager,
+      // each pack up to 16 MiB and one more blob of up to 8 MiB.
+      const packs = (2 * 2 + 5 + 2) * 24 * 2 ** 20;
+      for (const job of JOBS) {
+        const cronJob = inNamespace(objects, 'CronJob', namespaceOf(name)).find((c) => c.metadata.name === backupJobNameOf(name, job))!;
+        const pod = podSpecOf(cronJob);
+        const [restic] = pod.containers;
+        const tmpdir = restic.env.find((e: Json) => e.name === 'TMPDIR')?.value;
+        const mount = restic.volumeMounts.find((m: Json) => m.mountPath === tmpdir);
+        expect([job, tmpdir, mount?.readOnly ?? false]).toEqual([job, expect.stringMatching(/^\//), false]);
+        // An emptyDir, which the kubelet makes writable by any uid (empty_dir.go, perm 0777), and no other mount's.
+        const volume = pod.volumes.find((v: Json) => v.name === mount.name);
+        expect([job, Boolean(volume.emptyDir?.sizeLimit)]).toEqual([job, true]);
+        expect([job, parseQuantity(volume.emptyDir.sizeLimit)! >= packs]).toEqual([job, true]);
+        expect(restic.volumeMounts.filter((m: Json) => m.name === mount.name || m.mountPath === tmpdir)).toHaveLength(1);
+        // The container's local disk limit counts it: the kubelet evicts a pod past its limit.
+        expect(parseQuantity(restic.resources.limits['ephemeral-storage'])!).toBeGreaterThan(parseQuantity(volume.emptyDir.sizeLimit)!);
+      }
+    },
+  );
 
   test.each(withStorage.map((a) => [a.name, a] as const))(
     '%s: the backup reads the bucket through a read-only mount of its own, whose listings answer lookups',

@@ -34,6 +34,18 @@ export const BACKUP_JOB_RESOURCES = { cpu: { request: '100m', limit: '1' }, memo
 const CACHE_SIZE_LIMIT = '4Gi';
 /** Room for what a pre-backup hook writes, e.g. a database dump. */
 const HOOK_SIZE_LIMIT = '20Gi';
+/*
+ * restic's temporary files, TMPDIR. restic v0.18.1 writes each pack to a temp file before it uploads it
+ * (internal/repository/packer_manager.go, newPacker: fs.TempFile("", "restic-temp-pack-"), in TMPDIR), and deletes it
+ * once uploaded: two packers each for data and trees fill packs of 16 MiB (DefaultPackSize, a pack may pass it by a
+ * blob of up to 8 MiB), and five uploads run at once (the S3 backend's default connections, packer_uploader.go),
+ * with one more pack waiting per packer: some 11 packs of up to 24 MiB, about 270 MiB, with prune's repacking the
+ * same. In the pod's /tmp (64Mi, for the scripts' own small files) the kubelet would evict the job mid-run; on
+ * the cache volume they would eat the cache's room. So they get an emptyDir of their own, which the kubelet makes
+ * writable by every user (kubernetes pkg/volume/emptydir/empty_dir.go: `perm` 0777), the app's uid included, with
+ * or without an fsGroup.
+ */
+export const RESTIC_TMP_SIZE_LIMIT = '512Mi';
 /** Local disk a job container reserves, and the room its logs get besides the pod's scratch volumes. */
 const JOB_DISK_REQUEST = '1Gi';
 const LOG_ROOM = '256Mi';
@@ -137,6 +149,7 @@ export class BackupJobs extends Construct {
         RESTIC_CACHE_DIR: BACKUP_PATHS.cache,
         AWS_DEFAULT_REGION: cluster.region,
         HOME: BACKUP_PATHS.tmp,
+        TMPDIR: BACKUP_PATHS.resticTmp,
         ...extra,
       }).map(([name, value]) => ({ name, value }));
 
@@ -156,16 +169,22 @@ export class BackupJobs extends Construct {
       cache: emptyDir('cache', CACHE_SIZE_LIMIT),
       secret: { name: 'password', secret: { secretName: resticSecretOf(app.name), defaultMode: 0o440 } },
       tmp: emptyDir('tmp', '64Mi'),
+      resticTmp: emptyDir('restic-tmp', RESTIC_TMP_SIZE_LIMIT),
     } satisfies Record<string, Volume>;
     const mount = (volume: Volume, mountPath: string, readOnly = false): VolumeMount => ({ name: volume.name, mountPath, readOnly });
-    const common = [mount(volumes.cache, BACKUP_PATHS.cache), mount(volumes.secret, BACKUP_PATHS.secret, true), mount(volumes.tmp, BACKUP_PATHS.tmp)];
+    const common = [
+      mount(volumes.cache, BACKUP_PATHS.cache),
+      mount(volumes.secret, BACKUP_PATHS.secret, true),
+      mount(volumes.tmp, BACKUP_PATHS.tmp),
+      mount(volumes.resticTmp, BACKUP_PATHS.resticTmp),
+    ];
     const hook = backup.preBackup;
     const backupPaths = [BACKUP_PATHS.data, ...(hook ? [BACKUP_PATHS.hook] : [])];
 
     const cronJob = (job: BackupJob, spec: JobShape) => {
       const fsGroup = !writesWalkedClaim(spec.volumes);
       const secret: Volume = { ...volumes.secret, secret: { ...volumes.secret.secret, defaultMode: fsGroup ? 0o440 : 0o444 } };
-      const podVolumes = [...new Map([...spec.volumes, volumes.cache, secret, volumes.tmp].map((v) => [v.name, v])).values()];
+      const podVolumes = [...new Map([...spec.volumes, volumes.cache, secret, volumes.tmp, volumes.resticTmp].map((v) => [v.name, v])).values()];
       new kplus.k8s.KubeCronJob(this, job, {
         metadata: {
           name: backupJobNameOf(app.name, job),

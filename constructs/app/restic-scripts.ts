@@ -15,6 +15,8 @@ export const BACKUP_PATHS = {
   secret: '/restic/secret',
   restoreTarget: '/restore/data',
   tmp: '/tmp',
+  /** restic's own temporary files, its packs before upload above all (TMPDIR, backup-jobs.ts). */
+  resticTmp: '/restic/tmp',
 } as const;
 export const PASSWORD_FILE = `${BACKUP_PATHS.secret}/password`;
 /** The password a key rotation adds (docs/rotate-a-secret.md); empty in normal times. */

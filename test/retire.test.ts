@@ -143,6 +143,8 @@ describe('npm run retire -- <app> --reason <why>', () => {
           `  ${cluster.name}: bucket ${bucketOf(cluster.name, app)}: kept in dist/${cluster.env}/terraform/main.tf.json (prevent_destroy)`,
         );
         expect(result.out.includes(`  ${cluster.name}: its backups under ${app}/ in ${cluster.name}-backup`)).toBe(has.storage);
+        // Nothing prunes them any more and the lock renewal keeps the offsite copies locked: they go only when deleted.
+        expect(result.out.includes('until a platform admin deletes them (the final clean-up)')).toBe(has.storage);
         const volumesLine = result.out.split('\n').find((line) => line.startsWith(`  ${cluster.name}: PersistentVolume`)) ?? '';
         expect(volumesLine.match(/PersistentVolumes? (.*) and (?:their claims|its claim)/)?.[1]?.split(/, | and /) ?? []).toEqual(volumesBefore[cluster.env]);
       }

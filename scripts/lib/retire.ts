@@ -221,7 +221,9 @@ function remainsOf(repo: Repo, app: string, spec: AppSpec | undefined, volumesBy
           },
           {
             cluster: c.name,
-            what: `its backups under ${backupPrefixOf(app)} in ${backupBucketOf(c.name)} and ${offsiteBackupBucketOf(c.name)} (Object Lock; the offsite copies expire on their own)`,
+            what:
+              `its backups under ${backupPrefixOf(app)} in ${backupBucketOf(c.name)} and ${offsiteBackupBucketOf(c.name)}: ` +
+              'they stay, and offsite stay locked, until a platform admin deletes them (the final clean-up)',
           },
         );
       }

@@ -254,6 +254,38 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     expect(run('restore', { RESTORE_MODE: 'list' }).stderr).toContain(snapshots.second.id);
   });
 
+  test('5b. if a backup made a new repository after the deletes, the offsite steps of the runbook must also hide its files: the old config alone leaves the repository unusable', () => {
+    // Offsite the new repository's versions are locked (docs/restore.md, "a prefix deleted", steps 3 to 5):
+    // removing the markers brings the old objects back beside them, and only a delete marker on each of
+    // the new keys hides them. Here a file present is a current version, a file removed one under a marker.
+    const filesOf = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+    const old = `${repository}.noncurrent`;
+    fs.cpSync(repository, old, { recursive: true });
+    fs.rmSync(repository, { recursive: true });
+    const fresh = run('backup').report;
+    expect(fresh.status).toBe('success');
+    const written = filesOf(repository);
+    expect(written).toEqual(expect.arrayContaining(['config', expect.stringMatching(/^keys\//), expect.stringMatching(/^snapshots\//)]));
+
+    // Step 4 (the markers removed) and the old `config` copied over the new one: both repositories current.
+    fs.rmSync(path.join(repository, 'config'));
+    fs.cpSync(old, repository, { recursive: true });
+    expect(fs.readdirSync(path.join(repository, 'keys')).length).toBe(2);
+    expect(run('check', {}, true).report.status).toBe('failure');
+
+    // Step 5: a delete marker on every key the new repository wrote, `config` aside.
+    for (const file of written.filter((f) => f !== 'config')) fs.rmSync(path.join(repository, file));
+    expect(run('check').report.status).toBe('success');
+    const listed = run('restore', { RESTORE_MODE: 'list' }).stderr;
+    expect(listed).toContain(snapshots.second.id);
+    expect(listed).not.toContain(fresh.snapshot!);
+    fs.rmSync(old, { recursive: true });
+  });
+
   test('6. a lock left by a killed job stops blocking once it is stale: the job unlocks before every retry, not only at its start', async () => {
     // A real restic holds a lock (a backup waiting on its input), outlives the job's first `restic unlock`,
     // and is killed -9 while retention waits, as an OOM kill or eviction would. In the cluster the dead job

@@ -103,3 +103,11 @@ test('a prefix deleted: when a backup made a new repository since, the runbook h
   expect(commands.some((line) => /s3api copy-object --bucket \$OFFSITE .*--key \$APP\/config/.test(line))).toBe(true);
   expect(section).not.toMatch(/Offsite they are locked;/);
 });
+
+test('retiring an app: the final clean-up deletes the backups, which no lifecycle rule, no job and no lock ever removes by itself', () => {
+  // The lifecycle expires noncurrent versions only, the lock renewal re-locks every current offsite object, and
+  // retirement removes the app's retention job: a delete marker near, replicated offsite, is what lets them go.
+  const text = fs.readFileSync(path.join(root, 'docs/retire-an-app.md'), 'utf8');
+  expect(text).not.toMatch(/expire on their own/);
+  expect(text).toContain('aws s3 rm --recursive s3://<cluster>-backup/<app>/');
+});

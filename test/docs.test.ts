@@ -1,14 +1,21 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { APPS } from '../apps';
 import { defaultAddOns } from '../constructs/platform/default-add-ons';
 import { CLUSTERS } from '../clusters';
+import { podSpecOf } from '../constructs/rules/pod-template';
+import { fixtureObjectsOf, tempDir } from './support';
+import { requireTool } from './tool';
 
 /*
  * The docs cannot rot silently: every `npm run <script>` they mention exists in package.json, every
  * repository path they name exists (placeholders such as <env> and <app> expanded to the real ones),
  * and every relative link points at a file.
  */
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const root = path.resolve(__dirname, '..');
 const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts);
@@ -110,4 +117,48 @@ test('retiring an app: the final clean-up deletes the backups, which no lifecycl
   const text = fs.readFileSync(path.join(root, 'docs/retire-an-app.md'), 'utf8');
   expect(text).not.toMatch(/expire on their own/);
   expect(text).toContain('aws s3 rm --recursive s3://<cluster>-backup/<app>/');
+});
+
+describe("restore Way 1: a Mountpoint app's own mount may not move, overwrite or delete, so restored/ goes through the restore template", () => {
+  const text = fs.readFileSync(path.join(root, 'docs/restore.md'), 'utf8');
+  const way1 = text.split(/^(?=## )/m).find((s) => s.startsWith('## Way 1'))!;
+
+  test('it says what the app mount cannot do and points at Way 2 for putting files back', () => {
+    expect(way1).not.toMatch(/compare and move/);
+    expect(way1).toMatch(/EPERM/);
+    expect(way1).toContain('(#way-2-restore-straight-back-over-the-live-files)');
+  });
+
+  const hasKubectl = requireTool('kubectl', 'apt-get install -y kubernetes-client');
+  (hasKubectl ? test : test.skip)(
+    'its one-off job, made from the restore template as kubectl makes it, removes every file below restored/ and nothing else',
+    () => {
+      const block = [...way1.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('remove-restored'))!;
+      // The command between `kubectl create job --dry-run` and `kubectl create -f -`: the patch, as the doc writes it.
+      const patch = block.slice(block.indexOf('kubectl patch'), block.lastIndexOf('| kubectl create -f -')).trim().replace(/\\$/, '');
+      const cronJob = fixtureObjectsOf('prod').find((o) => o.kind === 'CronJob' && o.metadata.name === 'shop-restore')!;
+      // kubectl create job --from=cronjob: the CronJob's jobTemplate as a Job.
+      const job = {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'shop-remove-restored', namespace: 'shop' },
+        spec: (cronJob.spec as Json).jobTemplate.spec,
+      };
+      const patched = spawnSync('bash', ['-c', patch], { input: stringify(job), encoding: 'utf8' });
+      expect([patched.status, patched.stderr]).toEqual([0, '']);
+      const [container] = podSpecOf(parse(patched.stdout)).containers;
+      const mount = container.volumeMounts.find((m: Json) => m.name === 'restore-target').mountPath as string;
+
+      const bucket = path.join(tempDir('restored'), 'bucket');
+      for (const file of ['media/a.jpg', 'restored/20261127T031500Z-3f955bc6/media/a.jpg', 'restored/20261128T031500Z-0a1b2c3d/x/y/z.pdf']) {
+        fs.mkdirSync(path.dirname(path.join(bucket, file)), { recursive: true });
+        fs.writeFileSync(path.join(bucket, file), file);
+      }
+      const [shell, flag, script] = container.command as string[];
+      const ran = spawnSync(shell, [flag, script.split(mount).join(bucket)], { encoding: 'utf8' });
+      expect(ran.status).toBe(0);
+      expect(fs.existsSync(path.join(bucket, 'restored'))).toBe(false);
+      expect(fs.readFileSync(path.join(bucket, 'media/a.jpg'), 'utf8')).toBe('media/a.jpg');
+    },
+  );
 });

@@ -75,6 +75,20 @@ describe.each(docs.map((file) => [path.relative(root, file), file] as const))('%
     }
   });
 
+  test('every job a command block creates is waited for before its logs are read: at once, its pod is still starting', () => {
+    const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].split('\n'));
+    for (const lines of blocks) {
+      lines.forEach((line, at) => {
+        const read = /kubectl .*\blogs\b.* job\/(\S+)/.exec(line)?.[1];
+        if (!read) return;
+        const created = lines.findIndex((l) => new RegExp(`create job .*\\s${read.replace(/\$/g, '\\$')}(\\s|$)`).test(l));
+        if (created < 0 || created > at) return;
+        const waited = lines.slice(created + 1, at).some((l) => /kubectl .*\bwait\b.*--for=condition=complete/.test(l) && l.includes(`job/${read} `));
+        expect([line.trim(), waited]).toEqual([line.trim(), true]);
+      });
+    }
+  });
+
   test('every relative link points at a file', () => {
     const links = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
     for (const link of links) expect([link, fs.existsSync(path.resolve(path.dirname(file), link))]).toEqual([link, true]);

@@ -166,7 +166,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     expect(config['data_streams.failure_store.enabled']).toEqual([...ALL_LOG_STREAMS]);
   });
 
-  test('a failure store keeps the rejected lines as long as the env keeps its logs, the streams made before included', () => {
+  test('a failure store without an ILM policy falls back to the env retention, not the built-in 30 days, the streams made before included', () => {
     const config = find('Elasticsearch', ELASTICSEARCH.name).spec.nodeSets[0].config;
     expect(config['data_streams.lifecycle.retention.failures_default']).toBe(`${DEFAULT_LOG_RETENTION_DAYS[env]}d`);
   });

@@ -290,8 +290,9 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
               // created before the index templates said so included (a dynamic cluster setting, read at
               // start from elasticsearch.yml; Elasticsearch 9.1 DataStreamFailureStoreSettings).
               'data_streams.failure_store.enabled': [...ALL_LOG_STREAMS],
-              // And keeps them as long as the env keeps its logs, not the built-in 30 days. The failure store's own
-              // lifecycle in a template applies to new streams only; this default applies to every stream without one.
+              // A failure store index takes the stream's ILM policy from our template, and ILM wins over the failure
+              // store's own lifecycle (index.lifecycle.prefer_ilm, true by default; log-retention.ts says more). This
+              // default, the env's retention instead of the built-in 30 days, governs only one without a policy.
               [FAILURE_STORE_RETENTION_SETTING]: `${DEFAULT_LOG_RETENTION_DAYS[ctx.cluster.env]}d`,
             },
             podTemplate: {

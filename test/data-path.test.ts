@@ -28,7 +28,7 @@ import { mountedFileProblems } from '../constructs/rules/mounted-file-rules';
 import { BACKUP_PATHS } from '../constructs/app/restic-scripts';
 import { allObjects, describe as describeObject, type KubeObject } from '../constructs/model/kube-object';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { FIXTURE_RELEASES, fixtureOutput } from './support';
+import { FIXTURE_INPUT, FIXTURE_RELEASES, fixtureOutput } from './support';
 import { SETUP_JOB_NAME } from '../constructs/logging/elasticsearch-setup';
 import { appLogPolicyOf } from '../constructs/logging/log-retention';
 
@@ -430,5 +430,27 @@ describe("a retired app's volumes keep their CSI driver while its retirement not
     const gone = retiredWith({ shop: note, 'legacy-site': note });
     expect(csiS3(gone)).toEqual([]);
     expect(mountS3Fences(gone)).toEqual([]);
+  });
+});
+
+describe('the pre-backup hook', () => {
+  const shop = APPS.find((a) => a.name === 'shop')!;
+  const input: SynthInput = {
+    ...FIXTURE_INPUT,
+    apps: APPS.map((a) =>
+      a === shop ? { ...a, backup: { ...a.backup, preBackup: { image: 'postgres:17.2', command: ['pg_dump', '-f', `${BACKUP_PATHS.hook}/orders.sql`] } } } : a,
+    ),
+  };
+  const objects = objectsOf(buildAll(input), 'staging');
+
+  test('runs on a read-only root, with its home and temp dir on the writable /tmp, so a dump tool that writes there works', () => {
+    const backup = inNamespace(objects, 'CronJob', namespaceOf('shop')).find((c) => c.metadata.name === backupJobNameOf('shop', 'backup'))!;
+    const hook = podSpecOf(backup).initContainers.find((c: Json) => c.name === 'pre-backup');
+    expect(hook.securityContext.readOnlyRootFilesystem).toBe(true);
+    for (const name of ['HOME', 'TMPDIR']) {
+      const dir = hook.env.find((e: Json) => e.name === name)?.value;
+      const mount = hook.volumeMounts.find((m: Json) => m.mountPath === dir);
+      expect([name, dir, mount?.readOnly ?? false]).toEqual([name, BACKUP_PATHS.tmp, false]);
+    }
   });
 });

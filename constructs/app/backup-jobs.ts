@@ -256,6 +256,11 @@ export class BackupJobs extends Construct {
           imagePullPolicy: 'IfNotPresent',
           command: [...hook.command],
           envFrom: app.secrets.length > 0 ? [{ secretRef: { name: appSecretOf(app.name) } }] : undefined,
+          // The root filesystem is read-only: a dump tool that writes under its home or the temp dir writes to /tmp.
+          env: [
+            { name: 'HOME', value: BACKUP_PATHS.tmp },
+            { name: 'TMPDIR', value: BACKUP_PATHS.tmp },
+          ],
           volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.tmp, BACKUP_PATHS.tmp)],
           securityContext: hardenedContainer({ user: app.runAsUser }),
         },

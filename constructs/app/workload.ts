@@ -4,7 +4,17 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
-import { appSecretOf, EXPOSURE_LABEL, scratchVolumeOf, labelsOf, namespaceOf, selectorLabelsOf, serviceAccountOf, serviceOf } from '../model/naming';
+import {
+  appSecretOf,
+  deploymentOf,
+  EXPOSURE_LABEL,
+  scratchVolumeOf,
+  labelsOf,
+  namespaceOf,
+  selectorLabelsOf,
+  serviceAccountOf,
+  serviceOf,
+} from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
 import {
@@ -66,7 +76,7 @@ export class Workload extends Construct {
     const fsGroup = props.dataVolume && app.storage && kubeletAppliesFsGroup(app.storage.driver) ? undefined : user;
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: {
-        name: app.name,
+        name: deploymentOf(app.name),
         namespace,
         labels,
         annotations: exemptionAnnotations([...PINNED_IMAGE_PULL, SPREAD_NOT_ANTI_AFFINITY, HPA_OWNS_REPLICAS, ...lowUidExemptionsOf(app)]),

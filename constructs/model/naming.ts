@@ -40,8 +40,12 @@ export const POD_SECURITY_REASON_ANNOTATION = `${LABEL_PREFIX}/pod-security-reas
 export const APP_NAME_CHARACTERS = 'a-z0-9-';
 /** An app name: a DNS-1123 label (its length is checked apart, constructs/validation/input-validation.ts). */
 export const APP_NAME = new RegExp(`^[a-z0-9]([${APP_NAME_CHARACTERS}]*[a-z0-9])?$`);
+/** The longest app name: short enough that every name derived from it fits its limit (the exec guard counts on it too). */
+export const APP_NAME_MAX_LENGTH = 40;
 
 export const namespaceOf = (app: string): string => app;
+/** The app's one Deployment; its ReplicaSets and pods take their names from it (the exec guard reads them by it). */
+export const deploymentOf = (app: string): string => app;
 export const serviceAccountOf = (app: string): string => app;
 export const serviceOf = (app: string): string => app;
 /** The emptyDir volume of one of the app's writable paths, e.g. `/var/run/apache2` → `scratch-var-run-apache2`. */

@@ -7,7 +7,7 @@ import { isKubernetesVersion, KUBERNETES_VERSIONS, KUBERNETES_VERSIONS_FILE, MIN
 import { MAX_RENEWAL_INTERVAL_DAYS, MIN_OBJECT_LOCK_DAYS, RUNS_PER_LOCK } from '../model/backup-lock';
 import { cloudSettingsOf, clusterFileOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
-import { APP_NAME, appRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
+import { APP_NAME, APP_NAME_MAX_LENGTH, appRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/resolve';
 import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
@@ -65,8 +65,10 @@ export function validateInput(clusters: readonly ClusterSpec[], apps: readonly A
 function checkAppFile(app: AppSpec): SpecProblem[] {
   const at = { app: app.name };
   const problems: SpecProblem[] = [];
-  if (!APP_NAME.test(app.name) || app.name.length > 40) {
-    problems.push(new SpecProblem(at, 'name', app.name, 'must be a DNS-1123 label (lower-case letters, digits, "-") of at most 40 characters'));
+  if (!APP_NAME.test(app.name) || app.name.length > APP_NAME_MAX_LENGTH) {
+    problems.push(
+      new SpecProblem(at, 'name', app.name, `must be a DNS-1123 label (lower-case letters, digits, "-") of at most ${APP_NAME_MAX_LENGTH} characters`),
+    );
   } else {
     const reserved = reservedNameReason(app.name);
     if (reserved) problems.push(new SpecProblem(at, 'name', app.name, `is reserved: ${reserved}; pick another name`));

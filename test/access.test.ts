@@ -2,6 +2,8 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import { FLUX_RECONCILE_ROLE, OPERATOR_READ_ROLE } from '../constructs/access/cluster-roles';
 import { fluxReconcileGuardRule } from '../constructs/access/flux-reconcile-guard';
 import { restartAndScaleGuardRule } from '../constructs/access/restart-and-scale-guard';
+import { cronJobSuspendGuardRule } from '../constructs/access/cronjob-suspend-guard';
+import { execGuardRule } from '../constructs/access/exec-guard';
 import { ALLOWED_CLUSTER_WRITERS, clusterFactsOf, clusterWriteProblems, clusterWritersOf } from '../constructs/reports/cluster-writers';
 import { can, describeSubject, grantsOf, writableNamespacesOf, writePathsOf, type Subject } from '../constructs/access/rbac-evaluator';
 import { appLayersOf, PLATFORM_OWNED_KINDS, tenantFileOf } from '../constructs/gitops/app-layers';
@@ -100,9 +102,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do 
   test("access.md names each admission policy that narrows people's rights, with what it allows", () => {
     const table = fixtureOutput().find((f) => f.path === `dist/${env}/access.md`)!.text!;
     const section = table.split("## Admission policies that narrow people's rights")[1].split('\n## ')[0];
-    for (const rule of [fluxReconcileGuardRule(), restartAndScaleGuardRule()])
+    for (const rule of [fluxReconcileGuardRule(), restartAndScaleGuardRule(), cronJobSuspendGuardRule(), execGuardRule()])
       expect(section).toContain(
-        `| \`${rule.name}\` | ${rule.resources.flatMap((r) => r.resources.map((res) => `${r.group}/${res}`)).join(', ')} | ${rule.validations[0].message} |`,
+        `| \`${rule.name}\` | ${rule.resources.flatMap((r) => r.resources.map((res) => (r.group ? `${r.group}/${res}` : res))).join(', ')} | ${rule.validations[0].message} |`,
       );
     // The guards that hold pods and routes apply to everyone, not to people's groups.
     expect(section).not.toContain('pods-on-their-own-app-accounts');

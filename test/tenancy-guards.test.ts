@@ -6,6 +6,14 @@ import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../construc
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
 import { FIXED_DEPLOYMENT_FIELDS, RESTARTED_AT_ANNOTATION, restartAndScaleGuardRule } from '../constructs/access/restart-and-scale-guard';
 import { cronJobSuspendGuardRule, FIXED_CRONJOB_FIELDS } from '../constructs/access/cronjob-suspend-guard';
+import {
+  CONNECT_SUBRESOURCES,
+  execGuardRule,
+  GENERATED_NAME_ALPHABET,
+  GENERATED_SUFFIX_LENGTH,
+  MAX_GENERATED_NAME_BASE,
+  POD_TEMPLATE_HASH_LENGTH,
+} from '../constructs/access/exec-guard';
 import { OPERATOR_ROLE } from '../constructs/access/cluster-roles';
 import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../constructs/model/backup-job';
 import { appGroupOf, BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
@@ -13,7 +21,9 @@ import { SHARED_LISTENER } from '../constructs/model/gateway-layout';
 import { describe as describeObject } from '../constructs/model/kube-object';
 import {
   HOSTS_ANNOTATION,
+  APP_NAME_MAX_LENGTH,
   APP_PART_OF_LABEL,
+  deploymentOf,
   backupJobServiceAccountOf,
   backupServiceAccountOf,
   namespaceOf,
@@ -24,7 +34,9 @@ import type { AdmissionRule } from '../constructs/blocks/admission-policy';
 import { routeHostGuardRule } from '../constructs/access/route-host-guard';
 import type { KubeObject } from '../constructs/model/kube-object';
 import { admissionSets } from '../scripts/ci/admission-sets';
-import { byKind, fixtureObjectsOf } from './support';
+import { byKind, fixtureObjectsOf, REPO_ROOT } from './support';
+import * as fs from 'fs';
+import * as path from 'path';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = <T>(value: T): Json => JSON.parse(JSON.stringify(value));
@@ -52,7 +64,7 @@ function admits(rule: AdmissionRule, request: { object: Json; oldObject?: Json; 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the guards are emitted as built', (env) => {
   const objects = fixtureObjectsOf(env);
   test.each(
-    [serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule(), restartAndScaleGuardRule(), cronJobSuspendGuardRule()].map(
+    [serviceAccountGuardRule(), fluxReconcileGuardRule(), routeHostGuardRule(), restartAndScaleGuardRule(), cronJobSuspendGuardRule(), execGuardRule()].map(
       (r) => [r.name, r] as const,
     ),
   )('%s', (name, rule) => {
@@ -481,5 +493,172 @@ describe('operators may only suspend and resume a CronJob', () => {
     expect(by(flux, backup, changed)).toBe(true);
     expect(by(user('ops-lead', [PLATFORM_ADMINS_GROUP, BREAK_GLASS_GROUP]), backup, changed)).toBe(true);
     expect(by(user('dev-shop', [appGroupOf('shop', 'developers')]), backup, changed)).toBe(true);
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env] as const))("cluster %s: developers exec, attach and port-forward only into their app's Deployment pods", (env) => {
+  const rule = execGuardRule();
+  const objects = fixtureObjectsOf(env);
+  const namespaces = new Map(byKind(objects, 'Namespace').map((n) => [n.metadata.name, n]));
+  const inAppNamespace = (o: KubeObject) =>
+    Object.entries(APP_PART_OF_LABEL).every(([k, v]) => namespaces.get(o.metadata.namespace!)?.metadata.labels?.[k] === v);
+  const appNamespaces = [...namespaces.values()].filter((n) => Object.entries(APP_PART_OF_LABEL).every(([k, v]) => n.metadata.labels?.[k] === v));
+  const deployments = byKind(objects, 'Deployment').filter(inAppNamespace) as Json[];
+  const cronJobs = byKind(objects, 'CronJob').filter(inAppNamespace) as Json[];
+  const appOf = (namespace: string): string => namespaces.get(namespace)!.metadata.labels!['app.kubernetes.io/name'];
+
+  // How the controllers name pods, at Kubernetes 1.35 (sources in constructs/access/exec-guard.ts).
+  /** rand.SafeEncodeString (kubernetes/apimachinery v0.35.7 pkg/util/rand/rand.go): each character to alphanums[code % 27]. */
+  const safeEncode = (s: string) => [...s].map((c) => GENERATED_NAME_ALPHABET[c.charCodeAt(0) % GENERATED_NAME_ALPHABET.length]).join('');
+  /** FNV-1a, 32 bits, as hash/fnv's New32a. ComputeHash feeds it a spew dump of the Go struct; any uint32 gives a hash of the same shape. */
+  const fnv32a = (text: string) => {
+    let h = 0x811c9dc5;
+    for (const byte of Buffer.from(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+    return h;
+  };
+  /** controller.ComputeHash: SafeEncodeString of the uint32's decimal digits. */
+  const podTemplateHashOf = (sum32: number) => safeEncode(String(sum32));
+  /** rand.String(5), from a seeded generator so the test is repeatable. */
+  const suffixes = (seed: number, count: number) => {
+    let x = seed;
+    return Array.from({ length: count }, () =>
+      Array.from({ length: GENERATED_SUFFIX_LENGTH }, () => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return GENERATED_NAME_ALPHABET[(x >>> 16) % GENERATED_NAME_ALPHABET.length];
+      }).join(''),
+    );
+  };
+  /** names.SimpleNameGenerator.GenerateName (kubernetes/apiserver v0.35.7 pkg/storage/names/generate.go): the base cut to 58, then the suffix. */
+  const generateName = (base: string, suffix: string) => `${base.slice(0, MAX_GENERATED_NAME_BASE)}${suffix}`;
+  /** The hashes a Deployment's ReplicaSets get: of its own pod template, and the shortest and longest a uint32 gives. */
+  const hashesOf = (d: Json) => [fnv32a(JSON.stringify(d.spec.template)), 0, 2 ** 32 - 1].map(podTemplateHashOf);
+  /** Pods of a Deployment's ReplicaSets: generateName `<deployment>-<hash>-` (controller_utils.go getPodsPrefix). */
+  const deploymentPodsOf = (d: Json) => hashesOf(d).flatMap((hash, i) => suffixes(i + 1, 3).map((s) => generateName(`${d.metadata.name}-${hash}-`, s)));
+  /** A scheduled run of a CronJob: Job `<cronjob>-<minutes since the epoch>` (cronjob/utils.go getJobFromTemplate2), its pods `<job>-` + suffix. */
+  const SCHEDULED = Date.UTC(2026, 6, 1, 2, 30);
+  const cronJobPodsOf = (c: Json) => suffixes(7, 3).map((s) => generateName(`${c.metadata.name}-${Math.floor(SCHEDULED / 60_000)}-`, s));
+
+  const user = (username: string, groups: string[]) => ({ username, groups: [...groups, 'system:authenticated'] });
+  const developerOf = (app: string) => user(`dev-${app}`, [appGroupOf(app, 'developers')]);
+  const operator = user('ops-lead', [PLATFORM_ADMINS_GROUP]);
+  /** What the API server hands the policy on a CONNECT (kubernetes/apiserver v0.35.7 pkg/endpoints/handlers/rest.go ConnectResource). */
+  const optionsOf: Record<(typeof CONNECT_SUBRESOURCES)[number], Json> = {
+    'pods/exec': { apiVersion: 'v1', kind: 'PodExecOptions', stdin: true, stdout: true, tty: true, container: 'app', command: ['sh'] },
+    'pods/attach': { apiVersion: 'v1', kind: 'PodAttachOptions', stdin: true, stdout: true, tty: true, container: 'app' },
+    'pods/portforward': { apiVersion: 'v1', kind: 'PodPortForwardOptions', ports: [8080] },
+  };
+  const connect = (userInfo: Json, namespace: string, pod: string, subresource: (typeof CONNECT_SUBRESOURCES)[number]) =>
+    admits(rule, {
+      object: optionsOf[subresource],
+      namespaceObject: namespaces.get(namespace)!,
+      request: { operation: 'CONNECT', name: pod, namespace, subResource: subresource.split('/')[1], userInfo },
+    });
+  const allConnects = (userInfo: Json, namespace: string, pod: string) => CONNECT_SUBRESOURCES.map((s) => connect(userInfo, namespace, pod, s));
+
+  test('the output has app Deployments and CronJobs, and each app namespace runs one Deployment, named by deploymentOf(app)', () => {
+    expect(deployments.length).toBeGreaterThan(0);
+    expect(cronJobs.length).toBeGreaterThan(0);
+    for (const ns of appNamespaces) {
+      const app = appOf(ns.metadata.name);
+      expect([ns.metadata.name, namespaceOf(app)]).toEqual([ns.metadata.name, ns.metadata.name]);
+      expect(deployments.filter((d) => d.metadata.namespace === ns.metadata.name).map((d) => d.metadata.name)).toEqual([deploymentOf(app)]);
+    }
+    expect(byKind(objects, 'StatefulSet').filter(inAppNamespace)).toEqual([]);
+  });
+  test('the policy emitted matches CONNECT on exactly pods/exec, pods/attach and pods/portforward in app namespaces, and denies', () => {
+    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === rule.name)!.spec as Json;
+    expect(policy.matchConstraints.resourceRules).toEqual([
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/attach', 'pods/exec', 'pods/portforward'] },
+    ]);
+    expect(policy.matchConstraints.namespaceSelector).toEqual({ matchLabels: APP_PART_OF_LABEL });
+    const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === rule.name)!.spec as Json;
+    expect(binding).toEqual({ policyName: rule.name, validationActions: ['Deny'] });
+  });
+  test("a developer reaches every pod of their app's Deployment, as the controllers name them", () => {
+    for (const d of deployments) {
+      const app = appOf(d.metadata.namespace);
+      for (const pod of deploymentPodsOf(d)) expect([pod, allConnects(developerOf(app), d.metadata.namespace, pod)]).toEqual([pod, [true, true, true]]);
+    }
+  });
+  test("a developer reaches no pod of any CronJob of the namespace: the backup, retention, check and restore jobs'", () => {
+    expect(String(Math.floor(SCHEDULED / 60_000))).toMatch(/^\d{8}$/);
+    const app = appOf(cronJobs[0].metadata.namespace);
+    for (const job of ['backup', 'retention', 'check', 'restore'] as const) expect(cronJobs.map((c) => c.metadata.name)).toContain(backupJobNameOf(app, job));
+    for (const c of cronJobs) {
+      const app = appOf(c.metadata.namespace);
+      for (const pod of cronJobPodsOf(c)) expect([pod, allConnects(developerOf(app), c.metadata.namespace, pod)]).toEqual([pod, [false, false, false]]);
+    }
+  });
+  test('a developer reaches no pod of another shape', () => {
+    const d = deployments[0];
+    const [ns, name] = [d.metadata.namespace, d.metadata.name];
+    const other = deployments.find((o) => o.metadata.namespace !== ns);
+    const hash = podTemplateHashOf(fnv32a('x'));
+    const shapes = [
+      `${name}-bcdfg`, // a bare pod with generateName `<app>-`
+      `${name}-${hash}`,
+      `${name}-${hash}-bcdf`,
+      `${name}-${hash}-bcdfgh`,
+      `${name}-${'b'.repeat(POD_TEMPLATE_HASH_LENGTH.max + 1)}-bcdfg`,
+      `${name}-${hash}-bcdfg-x`,
+      `${name}-${hash}-bcdf0`, // 0, 1 and 3 are not in the alphabet
+      `${name}-restore-bcdfg`, // a vowel
+      `${name}-${hash.toUpperCase()}-bcdfg`,
+      `x${name}-${hash}-bcdfg`,
+      `${name}x-${hash}-bcdfg`,
+      ...(other ? [`${other.metadata.name}-${hash}-bcdfg`] : []),
+    ];
+    for (const pod of shapes) expect([pod, allConnects(developerOf(appOf(ns)), ns, pod)]).toEqual([pod, [false, false, false]]);
+  });
+  test('no pod of a job that a runbook has an operator create (`kubectl create job --from=cronjob/…`) is within reach', () => {
+    const app = appOf(cronJobs[0].metadata.namespace);
+    const docs = fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+    const jobs: string[] = [];
+    for (const file of docs) {
+      const text = fs.readFileSync(path.join(REPO_ROOT, 'docs', file), 'utf8');
+      // The runbooks' placeholders: $APP and <app>; $JOB as the runbook sets it, with a time for `$(date +%s)`.
+      const job = /^JOB=(\S+)$/m.exec(text)?.[1];
+      const filled = (s: string) =>
+        s
+          .replace(/\$JOB\b/g, job ?? '$JOB')
+          .replace(/\$\(date \+%s\)/g, String(SCHEDULED / 1000))
+          .replace(/\$APP\b|<app>/g, app);
+      for (const m of text.matchAll(/kubectl -n (\S+) create job --from=cronjob\/(\S+) ([^\s`]+)/g)) {
+        const [namespace, cron, name] = [m[1], m[2], m[3]].map(filled);
+        if (namespace !== namespaceOf(app)) continue;
+        expect([file, cron, cronJobs.some((c) => c.metadata.name === cron)]).toEqual([file, cron, true]);
+        jobs.push(name);
+      }
+    }
+    expect(jobs.length).toBeGreaterThan(3);
+    for (const name of jobs) {
+      for (const pod of suffixes(3, 2).map((s) => generateName(`${name}-`, s)))
+        expect([pod, allConnects(developerOf(app), namespaceOf(app), pod)]).toEqual([pod, [false, false, false]]);
+    }
+  });
+  test("what remains: a Job an operator names `<app>-<1 to 10 of the alphabet>` has pods of a Deployment pod's shape", () => {
+    const d = deployments[0];
+    expect(allConnects(developerOf(appOf(d.metadata.namespace)), d.metadata.namespace, generateName(`${d.metadata.name}-bkp-`, 'bcdfg'))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+  test("any app's developers are held to it; platform admins, break-glass and viewers are not matched", () => {
+    const d = deployments[0];
+    const ns = d.metadata.namespace;
+    const jobPod = cronJobPodsOf(cronJobs.find((c) => c.metadata.namespace === ns) ?? cronJobs[0])[0];
+    const jobNs = (cronJobs.find((c) => c.metadata.namespace === ns) ?? cronJobs[0]).metadata.namespace;
+    expect(allConnects(developerOf('some-other-app'), jobNs, jobPod)).toEqual([false, false, false]);
+    expect(allConnects(operator, jobNs, jobPod)).toEqual([true, true, true]);
+    expect(allConnects(user('ops-lead', [PLATFORM_ADMINS_GROUP, BREAK_GLASS_GROUP]), jobNs, jobPod)).toEqual([true, true, true]);
+    expect(allConnects(user('ops-dev', [PLATFORM_ADMINS_GROUP, appGroupOf(appOf(jobNs), 'developers')]), jobNs, jobPod)).toEqual([true, true, true]);
+    // Viewers have no exec right (EXEC_ROLE is bound to admins and developers only); RBAC refuses them first.
+    expect(allConnects(user('viewer', [appGroupOf(appOf(jobNs), 'viewers')]), jobNs, jobPod)).toEqual([true, true, true]);
+  });
+  test('no Deployment pod name is cut: the longest app name, the longest hash and the dashes fit the generateName base', () => {
+    expect(podTemplateHashOf(2 ** 32 - 1)).toHaveLength(POD_TEMPLATE_HASH_LENGTH.max);
+    expect(podTemplateHashOf(0)).toHaveLength(POD_TEMPLATE_HASH_LENGTH.min);
+    expect(`${deploymentOf('a'.repeat(APP_NAME_MAX_LENGTH))}-${podTemplateHashOf(2 ** 32 - 1)}-`.length).toBeLessThanOrEqual(MAX_GENERATED_NAME_BASE);
   });
 });

@@ -49,7 +49,10 @@ const DEVELOPER_RULES: readonly RbacRule[] = [
 ];
 
 export const APP_ROLE_RULES: Readonly<Record<AppAccessLevel, readonly RbacRule[]>> = { developers: DEVELOPER_RULES, viewers: VIEWER_RULES };
-/** A shell in a pod and a tunnel to it: developers get it in staging, in prod only where the access model grants it. */
+/**
+ * A shell in a pod and a tunnel to it: developers get it in staging, in prod only where the access model grants it, and
+ * then only into their app's Deployment pods, not its backup or restore jobs' (the exec guard, exec-guard.ts).
+ */
 export const EXEC_ROLE = 'webapp-exec';
 const EXEC_RULES: readonly RbacRule[] = [{ apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create', 'get'] }];
 /** The ClusterRoles that each app namespace binds its groups to (a RoleBinding keeps them to that namespace). */

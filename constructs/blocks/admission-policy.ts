@@ -15,7 +15,12 @@ export interface CelCheck {
 export interface AdmissionRule {
   readonly name: string;
   readonly resources: readonly { readonly group: string; readonly version: string; readonly resources: readonly string[] }[];
-  readonly operations: readonly ('CREATE' | 'UPDATE')[];
+  /**
+   * CONNECT is what the API server admits for `pods/exec`, `pods/attach` and `pods/portforward`: then `object`
+   * is the request's options (PodExecOptions, PodAttachOptions, PodPortForwardOptions), `oldObject` null,
+   * and `request.name` the pod (kubernetes/apiserver v0.35.7, pkg/endpoints/handlers/rest.go ConnectResource).
+   */
+  readonly operations: readonly ('CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT')[];
   /** Only objects in namespaces with these labels. @default every namespace */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** Only requests for which all of these hold (`request` is the admission request). @default every request */

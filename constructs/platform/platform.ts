@@ -5,6 +5,7 @@ import { AccessClusterRoles } from '../access/cluster-roles';
 import { fluxReconcileGuardRule } from '../access/flux-reconcile-guard';
 import { serviceAccountGuardRule } from '../access/service-account-guard';
 import { restartAndScaleGuardRule } from '../access/restart-and-scale-guard';
+import { execGuardRule } from '../access/exec-guard';
 import { cronJobSuspendGuardRule } from '../access/cronjob-suspend-guard';
 import { POD_SECURITY_REASON_ANNOTATION } from '../model/naming';
 import type { AddOn, AddOnContext } from './add-on';
@@ -62,6 +63,7 @@ export class PlatformControllers extends Chart {
     new AdmissionPolicy(this, 'RouteHostGuard', routeHostGuardRule());
     new AdmissionPolicy(this, 'RestartAndScaleGuard', restartAndScaleGuardRule());
     new AdmissionPolicy(this, 'CronJobSuspendGuard', cronJobSuspendGuardRule());
+    new AdmissionPolicy(this, 'ExecGuard', execGuardRule());
     if (usesMountpoint(props.ctx.cluster, props.ctx.apps)) new MountpointNetworkPolicies(this, 'mount-s3-network');
     const endpoints = platformEndpointsOf(props.ctx, props.addOns);
     const namespaces = new Set<string>();

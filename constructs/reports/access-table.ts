@@ -132,7 +132,7 @@ export function renderAccessTable(
     '',
     "## Admission policies that narrow people's rights",
     '',
-    'The Roles below say what the API server lets each group try; these policies refuse, for the groups they name, any change beyond what they allow.',
+    'The Roles below say what the API server lets each group try; these policies refuse, for the groups they name, any change (or shell or tunnel) beyond what they allow.',
     '',
     '| policy | on | what it allows |',
     '|---|---|---|',

@@ -5,7 +5,7 @@ import { restartAndScaleGuardRule } from '../constructs/access/restart-and-scale
 import { cronJobSuspendGuardRule } from '../constructs/access/cronjob-suspend-guard';
 import { execGuardRule } from '../constructs/access/exec-guard';
 import { ALLOWED_CLUSTER_WRITERS, clusterFactsOf, clusterWriteProblems, clusterWritersOf } from '../constructs/reports/cluster-writers';
-import { can, describeSubject, grantsOf, writableNamespacesOf, writePathsOf, type Subject } from '../constructs/access/rbac-evaluator';
+import { can, canOnSome, describeSubject, grantsOf, writableNamespacesOf, writePathsOf, type Subject } from '../constructs/access/rbac-evaluator';
 import { appLayersOf, PLATFORM_OWNED_KINDS, tenantFileOf } from '../constructs/gitops/app-layers';
 import { APPS_LAYER_KINDS, FLUX_APPS_ACCOUNT, fluxAppsRulesOf } from '../constructs/gitops/flux-apps-identity';
 import { APP_ACCESS_LEVELS, appGroupOf, BREAK_GLASS_GROUP, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
@@ -56,22 +56,50 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: who can do 
       editPolicies: false,
     };
   };
-  const actual = (person: string, app: string) => {
+  /** What the person may do in the app's namespace: on every object of the kind (`can`), or, with `onSome`, on at least one. */
+  const actual = (person: string, app: string, onSome = false) => {
     const groups = groupsOf(cluster.access, person);
     const ns = namespaceOf(app);
+    const may = onSome ? canOnSome : can;
     return {
-      read: can(grants, groups, 'get', '', 'pods/log', ns) && can(grants, groups, 'list', 'apps', 'deployments', ns),
-      restart: can(grants, groups, 'patch', 'apps', 'deployments', ns),
-      exec: can(grants, groups, 'create', '', 'pods/exec', ns),
-      secrets: can(grants, groups, 'get', '', 'secrets', ns),
-      runJobs: can(grants, groups, 'create', 'batch', 'jobs', ns),
-      bindRoles: can(grants, groups, 'create', 'rbac.authorization.k8s.io', 'rolebindings', ns),
-      editPolicies: can(grants, groups, 'patch', 'networking.k8s.io', 'networkpolicies', ns),
+      read: may(grants, groups, 'get', '', 'pods/log', ns) && may(grants, groups, 'list', 'apps', 'deployments', ns),
+      restart: may(grants, groups, 'patch', 'apps', 'deployments', ns),
+      exec: may(grants, groups, 'create', '', 'pods/exec', ns),
+      secrets: may(grants, groups, 'get', '', 'secrets', ns),
+      runJobs: may(grants, groups, 'create', 'batch', 'jobs', ns),
+      bindRoles: may(grants, groups, 'create', 'rbac.authorization.k8s.io', 'rolebindings', ns),
+      editPolicies: may(grants, groups, 'patch', 'networking.k8s.io', 'networkpolicies', ns),
     };
   };
 
+  // Both ways: a "may not" must hold for named objects too (a rule with resourceNames), a "may" for every object.
   test.each(people.flatMap((p) => apps.map((a) => [p, a] as const)))('%s in %s: the RBAC grants exactly what the access model says', (person, app) => {
     expect(actual(person, app)).toEqual(expected(person, app));
+    expect(actual(person, app, true)).toEqual(expected(person, app));
+  });
+
+  test('a right on named objects is no right on all, but is a right on some', () => {
+    const named: KubeObject[] = [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'one-secret', namespace: 'x' },
+        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['s'], verbs: ['get'] }],
+      } as KubeObject,
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'one-secret', namespace: 'x' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'one-secret' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'g' }],
+      } as KubeObject,
+    ];
+    const namedGrants = grantsOf(named);
+    expect([can(namedGrants, ['g'], 'get', '', 'secrets', 'x'), canOnSome(namedGrants, ['g'], 'get', '', 'secrets', 'x')]).toEqual([false, true]);
+  });
+
+  test('no Secret in the output is a ServiceAccount token, so reading a named Secret never makes one an account (rbac-evaluator.ts, judgePowers)', () => {
+    expect(objects.filter((o) => o.kind === 'Secret' && (o as Json).type === 'kubernetes.io/service-account-token').map((o) => o.metadata.name)).toEqual([]);
   });
 
   test('someone outside the model has no right anywhere', () => {

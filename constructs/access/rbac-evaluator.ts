@@ -43,9 +43,20 @@ export function grantsOf(objects: readonly KubeObject[]): Grant[] {
   return grants;
 }
 
-/** Whether the grants let any of these groups do `verb` on `resource` (group/resource, '' for core) in `namespace`. */
+/**
+ * Whether the grants let any of these groups do `verb` on every `resource` (group/resource, '' for core) in
+ * `namespace`. A rule limited to some objects by `resourceNames` does not count: ask `canOnSome` whether a
+ * right reaches any object at all (what a "may not" must check).
+ */
 export function can(grants: readonly Grant[], groups: readonly string[], verb: string, apiGroup: string, resource: string, namespace?: string): boolean {
   return grants.some((g) => g.subject.kind === 'Group' && groups.includes(g.subject.name) && grantAllows(g, verb, apiGroup, resource, namespace));
+}
+
+/** Whether the grants let any of these groups do `verb` on at least one `resource` in `namespace`: rules limited by `resourceNames` count. */
+export function canOnSome(grants: readonly Grant[], groups: readonly string[], verb: string, apiGroup: string, resource: string, namespace?: string): boolean {
+  return grants.some(
+    (g) => g.subject.kind === 'Group' && groups.includes(g.subject.name) && grantAllows(g, verb, apiGroup, resource, namespace, { namedToo: true }),
+  );
 }
 
 /** Whether the grants let this one subject (a ServiceAccount, say) do `verb` on `resource` in `namespace`. */
@@ -54,9 +65,9 @@ export function subjectCan(grants: readonly Grant[], who: Subject, verb: string,
 }
 
 const sameSubject = (a: Subject, b: Subject) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
-const grantAllows = (g: Grant, verb: string, apiGroup: string, resource: string, namespace?: string) =>
+const grantAllows = (g: Grant, verb: string, apiGroup: string, resource: string, namespace?: string, { namedToo = false } = {}) =>
   (g.namespace === undefined || g.namespace === namespace) &&
-  (g.role === 'cluster-admin' || (g.rules ?? []).some((r) => !r.resourceNames && allows(r, verb, apiGroup, resource)));
+  (g.role === 'cluster-admin' || (g.rules ?? []).some((r) => (namedToo || !r.resourceNames) && allows(r, verb, apiGroup, resource)));
 
 const has = (list: readonly string[], value: string) => list.includes(value) || list.includes('*');
 const allows = (r: RbacRule, verb: string, apiGroup: string, resource: string) =>
@@ -131,11 +142,19 @@ function powersOf(rules: readonly RbacRule[]): Powers {
   return powers;
 }
 
+/*
+ * A rule limited by `resourceNames` counts as the power it names, for one object is enough: a named
+ * ClusterRole one may escalate, a named pod one may exec into, a named Deployment one may patch. The one
+ * exception is reading named Secrets: acting as an account from a Secret takes its token, and the output
+ * writes no `kubernetes.io/service-account-token` Secret (test/access.test.ts holds it to that) nor does
+ * Kubernetes make one since 1.24 (LegacyServiceAccountTokenNoAutoGeneration), so a named Secret is what it
+ * is, e.g. the Elasticsearch CA certificate the log shippers read.
+ */
 function judgePowers(rules: readonly RbacRule[]) {
-  const unrestricted = rules.filter((r) => !r.resourceNames);
-  const any = (verbs: readonly string[], pairs: readonly (readonly [string, string])[], list = unrestricted) =>
+  const readsAnySecret = rules.filter((r) => !r.resourceNames);
+  const any = (verbs: readonly string[], pairs: readonly (readonly [string, string])[], list = rules) =>
     list.some((r) => verbs.some((v) => pairs.some(([g, res]) => allows(r, v, g, res))));
-  const writes = unrestricted.filter((r) => WRITE_VERBS.some((v) => has(r.verbs, v)) || r.verbs.includes('*'));
+  const writes = rules.filter((r) => WRITE_VERBS.some((v) => has(r.verbs, v)) || r.verbs.includes('*'));
   return {
     writes: [...new Set(writes.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => (g ? `${g}/${res}` : res)))))],
     impersonates: rules.some((r) => has(r.verbs, 'impersonate')),
@@ -154,7 +173,7 @@ function judgePowers(rules: readonly RbacRule[]) {
     // of the namespace: as any ServiceAccount there, whatever the guards say about pods.
     actsAsAccounts:
       any(['create'], [['', 'serviceaccounts/token']]) ||
-      any(['get', 'list', 'watch'], [['', 'secrets']]) ||
+      any(['get', 'list', 'watch'], [['', 'secrets']], readsAnySecret) ||
       any(
         ['create', 'update', 'patch', 'bind', 'escalate'],
         [

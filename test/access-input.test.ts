@@ -1,10 +1,13 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import type { AccessSpec } from '../constructs/model/access-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
+import { ES_SERVICE_USERS } from '../constructs/logging/elasticsearch-users';
 import { checkAccess } from '../constructs/validation/access-validation';
-import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { FIXTURE_RELEASES, synthProblemsOf } from './support';
+import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
+import { FIXTURE_RELEASES, synthProblemsOf, tempDir, treeHash } from './support';
 
 const cluster = (env: string): ClusterSpec => CLUSTERS.find((c) => c.env === env)!;
 /** The fixture input with one cluster's access model changed. */
@@ -109,5 +112,75 @@ describe('a bad access model stops synth with a clear error', () => {
       },
     };
     expect(checkAccess(sso)).toEqual([]);
+  });
+});
+
+describe('a person id that is an Elasticsearch user the stack or the platform keeps stops synth, naming the file, field and value, and writes nothing', () => {
+  /** The fixture input with one more person in prod, who may read shop's logs (so they become an Elasticsearch user). */
+  const withShopViewer = (id: string): SynthInput =>
+    withAccess('prod', (a) => ({
+      ...a,
+      people: { ...a.people, [id]: { iamRoleArn: ROLE('444455556666', 'Extra') } },
+      apps: { ...a.apps, shop: { ...a.apps?.shop, viewers: [...(a.apps?.shop?.viewers ?? []), id] } },
+    }));
+  const serviceUsers = ES_SERVICE_USERS.map((u) => u.username);
+  // ECK 3.2.0 pkg/controller/elasticsearch/user/predefined.go; Elasticsearch's built-in users; ours.
+  const RESERVED = [
+    'elastic',
+    'elastic-internal',
+    'elastic-internal-probe',
+    'elastic-internal-pre-stop',
+    'elastic-internal-monitoring',
+    'elastic-internal-diagnostics',
+    'kibana',
+    'kibana_system',
+    'logstash_system',
+    'beats_system',
+    'apm_system',
+    'remote_monitoring_user',
+    ...serviceUsers,
+  ];
+  const FILE = 'file "clusters/prod/cluster.ts", cluster "acme-prod"';
+  const BECOMES = 'is reserved: each person becomes an Elasticsearch user of this name, and it is';
+  const PICK = "; pick another id, such as the person's own name";
+
+  let root: string;
+  let before: string;
+  beforeAll(() => {
+    root = tempDir('reserved-person-ids');
+    fs.mkdirSync(path.join(root, 'dist', 'prod'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'dist', 'prod', 'previous.yaml'), 'kind: Previous\n');
+    before = treeHash(root);
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test("every platform component's Elasticsearch user is among the refused ids", () => {
+    expect(serviceUsers).toEqual(expect.arrayContaining(['elastalert', 'fluent-bit', 'elasticsearch-setup']));
+  });
+
+  test.each(RESERVED)('%s', (id) => {
+    const problems = synthProblemsOf(() => synthesize(root, withShopViewer(id)));
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(`${FILE}: field "access.people.${id}" = "${id}": ${BECOMES} `)).toBe(true);
+    expect(problems[0].endsWith(PICK)).toBe(true);
+    expect(treeHash(root)).toBe(before);
+  });
+
+  test.each([
+    ['elastic', "ECK's `elastic` superuser: a file-realm user of that name replaces it, and ECK deletes the Secret with its password"],
+    [
+      'elastic-internal-probe',
+      'in ECK\'s own range: ECK keeps every user name starting with "elastic-internal" for itself (its login, probe, pre-stop hook, monitoring), and a file-realm user of that name replaces the operator\'s',
+    ],
+    ['kibana_system', "Elasticsearch's built-in user for Kibana"],
+    ['fluent-bit', "the Elasticsearch user of the platform's fluent-bit component (role log-shipper, Secret es-user-fluent-bit)"],
+  ])('the error for %s says whose the name is', (id, whose) => {
+    expect(synthProblemsOf(() => buildAll(withShopViewer(id)))).toEqual([`${FILE}: field "access.people.${id}" = "${id}": ${BECOMES} ${whose}${PICK}`]);
+  });
+
+  test.each(['elastic-ops', 'kibana-admin', 'internal-elastic', 'fluent-bit-dev'])('%s, a name like them, is a person', (id) => {
+    const input = withShopViewer(id);
+    expect(checkAccess(input.clusters.find((c) => c.env === 'prod')!).map(String)).toEqual([]);
+    expect(() => buildAll(input)).not.toThrow();
   });
 });

@@ -71,6 +71,42 @@ export const SETUP_ES_USER: EsServiceUser = {
 
 export const ES_SERVICE_USERS: readonly EsServiceUser[] = [{ ...ELASTALERT_ES_USER, privileges: ELASTALERT_ES_ROLE }, FLUENT_BIT_ES_USER, SETUP_ES_USER];
 
+/**
+ * User names that Elasticsearch and ECK keep for themselves. ECK 3.2.0 merges the file realm with the
+ * user-provided one last, so a user of ours wins over its own of that name
+ * (pkg/controller/elasticsearch/user/reconcile.go, aggregateFileRealm, "the last one having precedence"); for
+ * `elastic` it then deletes the Secret with that superuser's password (predefined.go, reconcileElasticUser).
+ */
+const ECK_INTERNAL_USER_PREFIX = 'elastic-internal';
+const RESERVED_ES_USERNAMES: Readonly<Record<string, string>> = {
+  // ECK 3.2.0, pkg/controller/elasticsearch/user/predefined.go, ElasticUserName.
+  elastic: "ECK's `elastic` superuser: a file-realm user of that name replaces it, and ECK deletes the Secret with its password",
+  // Elasticsearch's built-in users (elastic.co/docs/deploy-manage/users-roles/cluster-or-deployment-auth/built-in-users);
+  // `kibana` is kibana_system's name before Elasticsearch 7.8 (x-pack-core KibanaUser, deprecated, still reserved).
+  kibana_system: "Elasticsearch's built-in user for Kibana",
+  kibana: "Elasticsearch's built-in user for Kibana (kibana_system's old name)",
+  logstash_system: "Elasticsearch's built-in user for Logstash monitoring",
+  beats_system: "Elasticsearch's built-in user for Beats monitoring",
+  apm_system: "Elasticsearch's built-in user for APM Server monitoring",
+  remote_monitoring_user: "Elasticsearch's built-in user for Metricbeat monitoring",
+};
+
+/**
+ * Why no person may have this id as their Elasticsearch user, or undefined if they may (a phrase that follows
+ * "it is"): it is one
+ * Elasticsearch or ECK keeps (ECK's own users, elastic-internal-probe and the like, all begin with
+ * "elastic-internal"; predefined.go), or a platform component's (ES_SERVICE_USERS), whose file-realm user
+ * and Secret a person's would duplicate.
+ */
+export function reservedEsUsernameReason(username: string): string | undefined {
+  if (Object.hasOwn(RESERVED_ES_USERNAMES, username)) return RESERVED_ES_USERNAMES[username];
+  if (username.startsWith(ECK_INTERNAL_USER_PREFIX))
+    return `in ECK's own range: ECK keeps every user name starting with "${ECK_INTERNAL_USER_PREFIX}" for itself (its login, probe, pre-stop hook, monitoring), and a file-realm user of that name replaces the operator's`;
+  const service = ES_SERVICE_USERS.find((u) => u.username === username);
+  if (service) return `the Elasticsearch user of the platform's ${service.username} component (role ${service.role}, Secret ${esUserSecretOf(username)})`;
+  return undefined;
+}
+
 /** A file-realm user of Elasticsearch: a platform component or a person (Kibana). */
 export interface EsUser {
   readonly username: string;

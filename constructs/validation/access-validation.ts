@@ -1,5 +1,6 @@
+import { reservedEsUsernameReason } from '../logging/elasticsearch-users';
 import { APP_ACCESS_LEVELS } from '../model/access-spec';
-import type { ClusterSpec } from '../model/cluster-spec';
+import { clusterFileOf, type ClusterSpec } from '../model/cluster-spec';
 import { SpecProblem } from '../model/spec-error';
 
 /** A person's id names their access entry, their Kibana user and the Secret of its password. */
@@ -8,7 +9,8 @@ const PERSON_ID = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IAM_ROLE_ARN = /^arn:aws:iam::[0-9]{12}:role\/.+/;
 
 /**
- * The cluster's access model (`access`): people with well-formed ids and IAM roles, one role per person
+ * The cluster's access model (`access`): people with well-formed ids that are no Elasticsearch user the
+ * stack or the platform keeps (each person is one in the file realm), and IAM roles, one role per person
  * (two people on one role would share each other's rights), every id that an area names is a person,
  * every app it names runs in the cluster, and an explicit break-glass switch that, when on, says who and why.
  */
@@ -21,7 +23,18 @@ export function checkAccess(cluster: ClusterSpec): SpecProblem[] {
 
   const ownerOfArn = new Map<string, string>();
   for (const person of people) {
-    if (!PERSON_ID.test(person)) add(`access.people.${person}`, person, 'must be a DNS-1123 label (lower-case letters, digits, "-") of at most 63 characters');
+    const reserved = reservedEsUsernameReason(person);
+    if (reserved !== undefined)
+      problems.push(
+        new SpecProblem(
+          { file: clusterFileOf(cluster.env), ...at },
+          `access.people.${person}`,
+          person,
+          `is reserved: each person becomes an Elasticsearch user of this name, and it is ${reserved}; pick another id, such as the person's own name`,
+        ),
+      );
+    else if (!PERSON_ID.test(person))
+      add(`access.people.${person}`, person, 'must be a DNS-1123 label (lower-case letters, digits, "-") of at most 63 characters');
     const arn = access.people[person].iamRoleArn;
     if (typeof arn !== 'string' || !IAM_ROLE_ARN.test(arn)) {
       add(`access.people.${person}.iamRoleArn`, arn, 'must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>');

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { APPS } from '../apps';
+import { can, grantsOf } from '../constructs/access/rbac-evaluator';
+import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { defaultAddOns } from '../constructs/platform/default-add-ons';
 import { CLUSTERS } from '../clusters';
 import { podSpecOf } from '../constructs/rules/pod-template';
@@ -175,4 +177,91 @@ describe("restore Way 1: a Mountpoint app's own mount may not move, overwrite or
       expect(fs.readFileSync(path.join(bucket, 'media/a.jpg'), 'utf8')).toBe('media/a.jpg');
     },
   );
+});
+
+/** A kubectl command of the docs that writes: what it does, where, and the prose around it. */
+interface DocWrite {
+  readonly at: string;
+  readonly command: string;
+  readonly verb: string;
+  readonly apiGroup: string;
+  readonly resource: string;
+  /** Undefined: a cluster-scoped resource. */
+  readonly namespace?: string;
+  readonly context: string;
+}
+/** What `kubectl delete <kind>` deletes: API group, resource, namespaced. A kind not here fails the test below until it is added. */
+const DELETED_KINDS: Readonly<Record<string, readonly [string, string, boolean]>> = {
+  pod: ['', 'pods', true],
+  pvc: ['', 'persistentvolumeclaims', true],
+  pv: ['', 'persistentvolumes', false],
+  namespace: ['', 'namespaces', false],
+  job: ['batch', 'jobs', true],
+};
+/** `-n $APP`, `-n <app>` and a fixture app's name stand for an app namespace; a namespaced command without -n means one too. */
+const namespaceIn = (command: string): string => {
+  const ns = /(?:-n|--namespace)[ =](\S+)/.exec(command)?.[1] ?? '<app>';
+  return ['$APP', '<app>', ...APPS.map((a) => a.name)].includes(ns) ? APPS[0].name : ns;
+};
+
+/** The commands that create a job (directly, or as `create job --dry-run … | kubectl create -f -`) or delete something. */
+function docWritesOf(file: string): DocWrite[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const paragraphAround = (i: number): string => {
+    if (lines[i].startsWith('|')) return lines[i];
+    let from = i;
+    let to = i;
+    while (from > 0 && lines[from - 1].trim() !== '' && !lines[from - 1].startsWith('#')) from--;
+    while (to < lines.length - 1 && lines[to + 1].trim() !== '') to++;
+    return lines.slice(from, to + 1).join('\n');
+  };
+  const found: { line: number; command: string; context: string }[] = [];
+  let fence = -1;
+  let logical: { line: number; text: string } | undefined;
+  lines.forEach((line, i) => {
+    if (/^\s*```/.test(line)) {
+      fence = fence < 0 ? i : -1;
+      return;
+    }
+    if (fence >= 0) {
+      // A command block: one logical command across `\` and `|` continuations; its context is the prose before the block.
+      if (logical && (logical.text.trimEnd().endsWith('\\') || /^\s*\|/.test(line))) logical.text += ` ${line.trim()}`;
+      else logical = { line: i, text: line.trim() };
+      const next = lines[i + 1] ?? '';
+      if (!logical.text.trimEnd().endsWith('\\') && !/^\s*\|/.test(next)) {
+        let before = fence - 1;
+        while (before > 0 && lines[before].trim() === '') before--;
+        found.push({ line: logical.line, command: logical.text, context: paragraphAround(before) });
+        logical = undefined;
+      }
+      return;
+    }
+    for (const m of line.matchAll(/`([^`]*\bkubectl\b[^`]*)`/g)) found.push({ line: i, command: m[1], context: paragraphAround(i) });
+  });
+  return found.flatMap(({ line, command, context }) => {
+    const at = `${path.relative(root, file)}:${line + 1}`;
+    if (/\bkubectl\b.*\bcreate job\b/.test(command))
+      return [{ at, command, verb: 'create', apiGroup: 'batch', resource: 'jobs', namespace: namespaceIn(command), context }];
+    const kind = /\bkubectl\b.*?\bdelete (\S+)/.exec(command)?.[1];
+    if (!kind) return [];
+    const [apiGroup, resource, namespaced] = DELETED_KINDS[kind] ?? ['?', `unknown kind ${kind}: add it to DELETED_KINDS`, false];
+    return [{ at, command, verb: 'delete', apiGroup, resource, namespace: namespaced ? namespaceIn(command) : undefined, context }];
+  });
+}
+
+describe('every kubectl command of the docs that creates a job or deletes is one the platform admins may run, or its paragraph sends the reader to break-glass', () => {
+  const writes = docs.flatMap(docWritesOf);
+  const grants = () => grantsOf(fixtureObjectsOf('prod'));
+  const admins = (w: DocWrite) => can(grants(), [PLATFORM_ADMINS_GROUP], w.verb, w.apiGroup, w.resource, w.namespace);
+
+  test('the docs hold such commands, both ones the admins may run and ones only break-glass may', () => {
+    expect(writes.filter(admins).length).toBeGreaterThan(0);
+    expect(writes.filter((w) => !admins(w)).length).toBeGreaterThan(0);
+  });
+
+  test.each(writes.map((w) => [`${w.at} ${w.command}`, w] as const))('%s', (_name, w) => {
+    expect(w.resource).not.toMatch(/^unknown kind/);
+    expect(can(grants(), [BREAK_GLASS_GROUP], w.verb, w.apiGroup, w.resource, w.namespace)).toBe(true);
+    if (!admins(w)) expect([w.command, /\[break-glass\]\(break-glass\.md\)/.test(w.context)]).toEqual([w.command, true]);
+  });
 });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { APPS } from '../apps';
 import { can, grantsOf } from '../constructs/access/rbac-evaluator';
+import { appLogsRoleFor } from '../constructs/logging/kibana-access';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { defaultAddOns } from '../constructs/platform/default-add-ons';
 import { CLUSTERS } from '../clusters';
@@ -133,6 +134,15 @@ test('retiring an app: the final clean-up deletes the backups, which no lifecycl
   const text = fs.readFileSync(path.join(root, 'docs/retire-an-app.md'), 'utf8');
   expect(text).not.toMatch(/expire on their own/);
   expect(text).toContain('aws s3 rm --recursive s3://<cluster>-backup/<app>/');
+});
+
+test("the logs guide sends an app's people, whose Kibana features are read-only, to a copied address or an admin to keep a search", () => {
+  const kibana = (appLogsRoleFor('shop').applications ?? []).flatMap((a) => a.privileges);
+  expect(kibana.length).toBeGreaterThan(0);
+  for (const privilege of kibana) expect([privilege, privilege.endsWith('.read')]).toEqual([privilege, true]);
+  const text = fs.readFileSync(path.join(root, 'docs/logs.md'), 'utf8');
+  expect(text).not.toMatch(/Save each one/);
+  expect(text).toMatch(/copy the page's address/);
 });
 
 describe("restore Way 1: a Mountpoint app's own mount may not move, overwrite or delete, so restored/ goes through the restore template", () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { APPS } from '../apps';
 import { can, grantsOf } from '../constructs/access/rbac-evaluator';
-import { appLogsRoleFor } from '../constructs/logging/kibana-access';
+import { appLogsRoleFor, kibanaUsersOf, SUPERUSER_ROLE } from '../constructs/logging/kibana-access';
 import { BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { defaultAddOns } from '../constructs/platform/default-add-ons';
 import { CLUSTERS } from '../clusters';
@@ -143,6 +143,17 @@ test("the logs guide sends an app's people, whose Kibana features are read-only,
   const text = fs.readFileSync(path.join(root, 'docs/logs.md'), 'utf8');
   expect(text).not.toMatch(/Save each one/);
   expect(text).toMatch(/copy the page's address/);
+});
+
+test('revoking a platform admin invalidates the API keys they made: admins are superusers, and app people cannot make one', () => {
+  const access = CLUSTERS[0].access;
+  const admins = kibanaUsersOf(access).filter((u) => access.platformAdmins.includes(u.username));
+  expect(admins.length).toBeGreaterThan(0);
+  for (const admin of admins) expect(admin.roles).toEqual([SUPERUSER_ROLE]);
+  expect(appLogsRoleFor('shop').cluster).toEqual([]);
+  const text = fs.readFileSync(path.join(root, 'docs/access.md'), 'utf8');
+  const revoke = text.split(/^(?=## )/m).find((section) => section.startsWith('## Revoke'))!;
+  expect(revoke).toMatch(/```\nDELETE \/_security\/api_key\n\{ "username": "<id>" \}\n```/);
 });
 
 describe("restore Way 1: a Mountpoint app's own mount may not move, overwrite or delete, so restored/ goes through the restore template", () => {

@@ -16,8 +16,8 @@ const withAccess = (env: string, edit: (access: AccessSpec) => AccessSpec): Synt
   apps: APPS,
   releases: FIXTURE_RELEASES,
 });
-const STG = 'cluster "acme-staging"';
-const PRD = 'cluster "acme-prod"';
+const STG = 'file "clusters/staging/cluster.ts", cluster "acme-staging"';
+const PRD = 'file "clusters/prod/cluster.ts", cluster "acme-prod"';
 const ROLE = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 
 const BAD_ACCESS: ReadonlyArray<readonly [string, SynthInput, string]> = [

@@ -15,7 +15,7 @@ const IAM_ROLE_ARN = /^arn:aws:iam::[0-9]{12}:role\/.+/;
  * every app it names runs in the cluster, and an explicit break-glass switch that, when on, says who and why.
  */
 export function checkAccess(cluster: ClusterSpec): SpecProblem[] {
-  const at = { cluster: cluster.name };
+  const at = { file: clusterFileOf(cluster.env), cluster: cluster.name };
   const problems: SpecProblem[] = [];
   const add = (field: string, value: unknown, problem: string) => problems.push(new SpecProblem(at, field, value, problem));
   const access = cluster.access;
@@ -25,13 +25,10 @@ export function checkAccess(cluster: ClusterSpec): SpecProblem[] {
   for (const person of people) {
     const reserved = reservedEsUsernameReason(person);
     if (reserved !== undefined)
-      problems.push(
-        new SpecProblem(
-          { file: clusterFileOf(cluster.env), ...at },
-          `access.people.${person}`,
-          person,
-          `is reserved: each person becomes an Elasticsearch user of this name, and it is ${reserved}; pick another id, such as the person's own name`,
-        ),
+      add(
+        `access.people.${person}`,
+        person,
+        `is reserved: each person becomes an Elasticsearch user of this name, and it is ${reserved}; pick another id, such as the person's own name`,
       );
     else if (!PERSON_ID.test(person))
       add(`access.people.${person}`, person, 'must be a DNS-1123 label (lower-case letters, digits, "-") of at most 63 characters');

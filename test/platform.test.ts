@@ -216,7 +216,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
         ...['external-secrets', 'external-secrets-webhook', 'external-secrets-cert-controller', 'backup-lock-renewal'].map((n) => `${externalSecrets}/${n}`),
         ...['elastic-operator', 'logs-es-default', 'logs-kb', 'elasticsearch-setup', 'elasticsearch-setup-apply'].map((n) => `logging/${n}`),
         ...['fluent-bit', 'fluent-bit-events'].map((n) => `${fluentBitDefaults.namespace}/${n}`),
-        `${elastAlertDefaults.namespace}/elastalert`,
+        ...['elastalert', 'alerting-watchdog'].map((n) => `${elastAlertDefaults.namespace}/${n}`),
       ].sort(),
     );
     const namespaces = byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');

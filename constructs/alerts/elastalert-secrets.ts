@@ -11,6 +11,9 @@ export const CREDENTIALS_SECRET = {
   name: 'elastalert-credentials',
   esPassword: 'es-password',
   smtpAuth: SMTP_AUTH_FILE_NAME,
+  // The same login, one value per key: the alerting watchdog's curl reads them (alerting-watchdog.ts).
+  smtpUser: 'smtp-user',
+  smtpPassword: 'smtp-password',
   chatWebhook: 'chat-webhook-url',
 } as const;
 
@@ -45,7 +48,13 @@ export class ElastAlertSecrets extends Construct {
       data: [
         { secretKey: CREDENTIALS_SECRET.esPassword, key: key(ELASTALERT_ES_USER.storeSecret), property: 'password' },
         // The store holds JSON {"user", "password"}; JSON is YAML, so the whole value is smtp_auth_file as it is.
-        ...(alerting.email.credentialsSecret ? [{ secretKey: CREDENTIALS_SECRET.smtpAuth, key: key(alerting.email.credentialsSecret) }] : []),
+        ...(alerting.email.credentialsSecret
+          ? [
+              { secretKey: CREDENTIALS_SECRET.smtpAuth, key: key(alerting.email.credentialsSecret) },
+              { secretKey: CREDENTIALS_SECRET.smtpUser, key: key(alerting.email.credentialsSecret), property: 'user' },
+              { secretKey: CREDENTIALS_SECRET.smtpPassword, key: key(alerting.email.credentialsSecret), property: 'password' },
+            ]
+          : []),
         ...(alerting.chat ? [{ secretKey: CREDENTIALS_SECRET.chatWebhook, key: key(alerting.chat.webhookSecret), property: 'url' }] : []),
       ],
     });

@@ -109,8 +109,8 @@ export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
      * `match_only_text` (ecs@mappings), so the rule matches phrases of words, not patterns of characters:
      * "to [GREEN]" is the words `to green` in that order, which only a change to green contains. Limits:
      * a RED cluster may fail to index that very line until it recovers (Fluent Bit buffers it); and when
-     * Elasticsearch cannot be reached at all, no rule runs: ElastAlert2's own error notification
-     * (notify_all_errors in the add-on's config) reports the lost connection to the same receivers.
+     * Elasticsearch cannot be reached at all, no rule runs: the alerting watchdog (alerting-watchdog.ts) tells
+     * the same receivers.
      */
     {
       ...base('elasticsearch-health', 'Elasticsearch health not green'),

@@ -110,6 +110,8 @@ export const SETUP_EVENT = 'webapps.elasticsearch-setup';
  * `json.gone`, `json.recent`, `json.failed`, and `json.exit_code`.
  */
 export const BACKUP_LOCK_EVENT = 'webapps.backup-lock';
+/** The alerting watchdog's report line: `json.event` = ALERTING_WATCHDOG_EVENT, `json.status` (ok, notified, notify-failed), `json.notified`. */
+export const ALERTING_WATCHDOG_EVENT = 'webapps.alerting-watchdog';
 /** The fields of those report lines that the alert rules read. */
 export const REPORT_FIELDS = {
   event: `${LOG_FIELDS.json}.event`,

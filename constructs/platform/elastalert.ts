@@ -4,6 +4,7 @@ import { alertingStoreKeysOf, CREDENTIALS_SECRET, ElastAlertSecrets } from '../a
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
 import { CHAT_WEBHOOK_ENV, receiversOf, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
 import { renderedRulesOf } from '../alerts/render';
+import { ALERTING_WATCHDOG, AlertingWatchdog } from '../alerts/alerting-watchdog';
 import { AlertRuleConfigMaps, ruleConfigMapsOf, type RuleConfigMap } from '../alerts/rule-config-maps';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
@@ -59,6 +60,8 @@ const EGRESS = {
 export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [EckAddOn];
   readonly network: AddOnNetwork = EGRESS;
+  // The watchdog reaches what ElastAlert2 reaches: Elasticsearch, SMTP, the chat webhook.
+  readonly ownPodEgress = { [ALERTING_WATCHDOG.name]: EGRESS };
   /** From the chart at its pinned version. */
   readonly clusterRights = 'none: its chart has no ClusterRole';
   readonly usesSecretStore = true;
@@ -91,8 +94,9 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
         certsVolumes: [secretVolume('es-ca', ELASTICSEARCH_CA.name, ELASTICSEARCH_CA.key)],
         certsVolumeMounts: [{ name: 'es-ca', mountPath: CA_DIR, readOnly: true }],
       },
-      // Global options: ElastAlert2's own failures, a lost connection to Elasticsearch included, go to the same receivers.
-      extraConfigOptions: { notify_alert: [...receivers.alerters], notify_all_errors: true, ...receivers.settings },
+      // Global options. ElastAlert2's own failures are not mailed one by one (notify_all_errors): a lost Elasticsearch
+      // would send two per rule per minute. The alerting watchdog reports them instead (alerts/alerting-watchdog.ts).
+      extraConfigOptions: { notify_alert: [...receivers.alerters], notify_all_errors: false, ...receivers.settings },
       optEnv: alerting.chat
         ? [{ name: CHAT_WEBHOOK_ENV, valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET.name, key: CREDENTIALS_SECRET.chatWebhook } } }]
         : [],
@@ -147,6 +151,7 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
     const alerting = alertingOf(ctx.cluster);
     const own = new Construct(scope, this.name);
     new ElastAlertSecrets(own, 'Secrets', { namespace: this.namespace, cluster: ctx.cluster, alerting });
+    new AlertingWatchdog(own, 'Watchdog', { namespace: this.namespace, cluster: ctx.cluster.name, alerting });
     new AlertRuleConfigMaps(own, 'Rules', {
       namespace: this.namespace,
       configMaps: ruleConfigMapsFor(this.name, ctx, alerting),

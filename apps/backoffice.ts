@@ -19,6 +19,8 @@ export const backoffice: AppSpec = {
     memory: { request: '192Mi', limit: '384Mi' },
   },
   scaling: { min: 2, max: 3 },
+  // The orders database it shares with the shop (PostgreSQL on RDS, run outside this repo): its subnets in each env.
+  privateServices: [{ name: 'orders-db', port: 5432, cidrs: { staging: ['10.20.128.0/20'], prod: ['10.10.128.0/20'] } }],
   env: {
     LOG_FORMAT: 'json',
   },

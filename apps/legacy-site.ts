@@ -22,6 +22,9 @@ export const legacySite: AppSpec = {
   runAsUser: 33,
   runAsUserReason: "www-data in the Debian php image: Apache's folders and the site's files belong to it",
   writablePaths: ['/tmp', '/var/run/apache2', '/var/lock/apache2'],
+  // The site's MySQL (RDS, run outside this repo) in the database subnets; its contact form mails through the customer's relay.
+  privateServices: [{ name: 'site-db', port: 3306, cidrs: { staging: ['10.20.128.0/20'], prod: ['10.10.128.0/20'] } }],
+  outboundSmtp: true,
   env: {
     APP_ENV: 'production',
     PHP_MEMORY_LIMIT: '256M',

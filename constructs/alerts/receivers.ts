@@ -1,4 +1,5 @@
 import type { AlertingSpec, ChatService } from '../model/cluster-spec';
+import { SMTP_SUBMISSION_PORTS } from '../model/network-ranges';
 
 /** The env var that carries the chat webhook URL; ElastAlert2 expands `${VAR}` in its YAML files (elastalert/yaml.py, os.path.expandvars). */
 export const CHAT_WEBHOOK_ENV = 'CHAT_WEBHOOK_URL';
@@ -7,7 +8,7 @@ export const SMTP_AUTH_DIR = '/opt/elastalert/smtp';
 export const SMTP_AUTH_FILE_NAME = 'smtp_auth.yaml';
 export const DEFAULT_SMTP_PORT = 587;
 /** 587 submits with STARTTLS, 465 speaks TLS from the first byte; the namespace may reach only these. */
-export const SMTP_PORTS: readonly number[] = [587, 465];
+export const SMTP_PORTS: readonly number[] = SMTP_SUBMISSION_PORTS;
 const IMPLICIT_TLS_PORT = 465;
 
 /** The option that holds each chat service's webhook URL (ElastAlert2 "Alerts" documentation). */

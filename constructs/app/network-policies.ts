@@ -3,7 +3,7 @@ import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { GATEWAY_PROXY_NAMESPACE, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
 import { NAMESPACE_NAME_LABEL } from '../model/network-ranges';
-import { clusterDnsEgress, publicHttpsEgress } from '../blocks/egress-rules';
+import { clusterDnsEgress, publicHttpsEgress, publicSmtpEgress } from '../blocks/egress-rules';
 import type { ResolvedApp } from '../model/resolve';
 
 export interface NetworkPoliciesProps {
@@ -13,8 +13,8 @@ export interface NetworkPoliciesProps {
 /**
  * Default-deny for the app's namespace, then one policy per workload that selects it by its name label
  * and lists both directions: here the app's pods (traffic in from the Gateway's proxies on the app port;
- * DNS out, its private services (database, cache) on their ports, and, only if the spec asks, HTTPS out
- * to the internet); the backup jobs' policy sits with the jobs.
+ * DNS out, its private services (database, cache) on their ports, and, only if the spec asks, HTTPS or
+ * SMTP submission out to the internet); the backup jobs' policy sits with the jobs.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -28,7 +28,7 @@ export class NetworkPolicies extends Construct {
 
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     // The app's own pods, by their name label: in from the Gateway's proxies on its port; out to DNS, its
-    // private services and, only if the spec asks, HTTPS on the internet.
+    // private services and, only if the spec asks, HTTPS or SMTP submission on the internet.
     policy(app.name, {
       podSelector: appPods,
       policyTypes: ['Ingress', 'Egress'],
@@ -38,7 +38,12 @@ export class NetworkPolicies extends Construct {
           ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(app.port) }],
         },
       ],
-      egress: [clusterDnsEgress(), ...privateServiceEgress(app), ...(app.outboundHttps ? [publicHttpsEgress()] : [])],
+      egress: [
+        clusterDnsEgress(),
+        ...privateServiceEgress(app),
+        ...(app.outboundHttps ? [publicHttpsEgress()] : []),
+        ...(app.outboundSmtp ? [publicSmtpEgress()] : []),
+      ],
     });
   }
 }

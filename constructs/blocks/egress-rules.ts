@@ -1,6 +1,6 @@
 import type * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
-import { CLUSTER_DNS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
+import { CLUSTER_DNS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT, SMTP_SUBMISSION_PORTS } from '../model/network-ranges';
 
 /** Out to the cluster's DNS (CoreDNS in kube-system), on 53 over UDP and TCP. */
 export const clusterDnsEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
@@ -17,6 +17,12 @@ export const clusterDnsEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
 export const publicHttpsEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
   to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }],
   ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(443) }],
+});
+
+/** Out to a mail relay's SMTP submission ports at any public address, as publicHttpsEgress is for HTTPS. */
+export const publicSmtpEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
+  to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }],
+  ports: SMTP_SUBMISSION_PORTS.map((port) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) })),
 });
 
 /**

@@ -184,8 +184,13 @@ export interface AppSpec {
   readonly runAsUserReason?: string;
   /** Paths the app must write to besides its storage (read-only root otherwise), e.g. `/tmp`. @default ['/tmp'] */
   readonly writablePaths?: readonly string[];
-  /** Lets the app open HTTPS connections to the internet (payment APIs, mail relays). @default false */
+  /** Lets the app open HTTPS connections to the internet (payment APIs, a mail provider's HTTP API). @default false */
   readonly outboundHttps?: boolean;
+  /**
+   * Lets the app submit mail to a relay on the internet (SMTP submission: 587 with STARTTLS, 465 with TLS),
+   * e.g. a contact form's mail. Port 25 stays closed. A relay inside the network is a `privateServices` entry. @default false
+   */
+  readonly outboundSmtp?: boolean;
   /** Private services the app reaches inside the network (its database, a cache); nothing else private is open. */
   readonly privateServices?: readonly PrivateServiceSpec[];
   /** The app's files, kept in its own S3 bucket. */

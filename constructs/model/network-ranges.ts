@@ -4,6 +4,8 @@
 export const PRIVATE_RANGES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 /** Private and link-local ranges (node metadata included) that traffic to the internet must never reach. */
 export const NON_PUBLIC_RANGES: readonly string[] = [...PRIVATE_RANGES, '169.254.0.0/16', '100.64.0.0/10'];
+/** SMTP submission: 587 with STARTTLS, 465 with TLS from the first byte. Port 25 stays closed (relay-to-relay, and AWS throttles it). */
+export const SMTP_SUBMISSION_PORTS: readonly number[] = [587, 465];
 /** The EKS Pod Identity agent on every node: the only way a pod gets AWS credentials. */
 export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
 /** The node's instance metadata endpoint: no pod may reach it (the launch template's hop limit of 1 guards it too). */

@@ -11,6 +11,7 @@ export interface ResolvedApp extends Omit<AppSpec, 'hosts' | 'privateServices'> 
   readonly runAsUser: number;
   readonly writablePaths: readonly string[];
   readonly outboundHttps: boolean;
+  readonly outboundSmtp: boolean;
   /** The app's private services in this env, with this env's ranges only. */
   readonly privateServices: readonly { readonly name: string; readonly port: number; readonly cidrs: readonly string[] }[];
   readonly secrets: readonly NonNullable<AppSpec['secrets']>[number][];
@@ -56,6 +57,7 @@ export function resolveApp(spec: AppSpec, cluster: ClusterSpec, release?: Releas
     runAsUser: spec.runAsUser ?? DEFAULT_RUN_AS_USER,
     writablePaths: spec.writablePaths ?? DEFAULT_WRITABLE_PATHS,
     outboundHttps: spec.outboundHttps ?? false,
+    outboundSmtp: spec.outboundSmtp ?? false,
     privateServices: (spec.privateServices ?? [])
       .map((s) => ({ name: s.name, port: s.port, cidrs: s.cidrs[cluster.env as EnvName] ?? [] }))
       .filter((s) => s.cidrs.length > 0),

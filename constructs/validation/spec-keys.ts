@@ -80,6 +80,7 @@ const APP_FIELDS = {
   runAsUserReason: true,
   writablePaths: true,
   outboundHttps: true,
+  outboundSmtp: true,
   privateServices: [{ name: true, port: true, cidrs: true } satisfies ShapeOf<PrivateServiceSpec>],
   storage: STORAGE,
   backup: BACKUP,

@@ -34,6 +34,7 @@ export const appIdentifier: AppSpec = {
   ],
   // Optional, see apps/shop.ts and apps/legacy-site.ts:
   // outboundHttps: true,                        // may call HTTPS APIs on the internet
+  // outboundSmtp: true,                         // may send mail through a relay on the internet (587, 465)
   // privateServices: [{ name: 'db', port: 5432, cidrs: { staging: ['10.20.128.0/20'] } }], // its database inside the network
   // logParser: 'nginx',                         // how its log lines are parsed into fields
   // storage: {

@@ -308,8 +308,12 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: who may reach 
   const admitting = (port: number) =>
     policies.flatMap((p) => (p.spec.ingress ?? []).filter((rule: Json) => (rule.ports ?? []).some((x: Json) => x.port === port)));
 
-  test('9200 admits only the namespaces of Fluent Bit and ElastAlert2, never everyone', () => {
-    const rules = admitting(9200);
+  test('9200 admits only the namespaces of Fluent Bit and ElastAlert2, and named workloads of its own, never everyone', () => {
+    const all = admitting(9200);
+    // Its own namespace's callers (the operator, Kibana, the setup jobs, the nodes), each by its labels.
+    const siblings = all.filter((rule: Json) => rule.from?.every((f: Json) => f.podSelector && !f.namespaceSelector && !f.ipBlock));
+    for (const rule of siblings) for (const f of rule.from) expect(Object.keys(f.podSelector.matchLabels ?? {}).length).toBeGreaterThan(0);
+    const rules = all.filter((rule: Json) => !siblings.includes(rule));
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
       expect(rule.from?.length).toBeGreaterThan(0);

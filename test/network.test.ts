@@ -70,6 +70,9 @@ const without = (namespace: string, name: string) => (policies: readonly KubeObj
 const adding =
   (...extra: KubeObject[]) =>
   (policies: readonly KubeObject[]) => [...policies, ...extra];
+/** In from every pod of its own namespace on every port, as each platform policy admitted before the siblings' calls were declared. */
+const sameNamespaceIngress = (namespace: string): KubeObject =>
+  policy(namespace, 'siblings', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
 
 const SCENARIOS: readonly Scenario[] = [
   ...CLUSTERS.map((c) => scenarioOf(c.env, c, realOutput())),
@@ -675,6 +678,7 @@ describe('each rule fails on a broken policy set', () => {
               policyTypes: ['Egress'],
               egress: [{ to: [{ podSelector: {} }] }],
             }),
+            sameNamespaceIngress(GATEWAY_PROXY_NAMESPACE),
           ),
         ),
     ],
@@ -697,6 +701,7 @@ describe('each rule fails on a broken policy set', () => {
           s,
           adding(
             policy(namespace, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }, ...egressOf(s, namespace, addOn)] }),
+            sameNamespaceIngress(namespace),
           ),
         );
       const union = `every pod of ${namespace} given the namespace's egress (as before)`;
@@ -772,6 +777,7 @@ describe('each rule fails on a broken policy set', () => {
               policyTypes: ['Egress'],
               egress: [{ to: [{ podSelector: {} }] }, ...egressOf(s, logging, 'elastic-operator')],
             }),
+            sameNamespaceIngress(logging),
           ),
         );
       const union = `every pod of ${logging} given the namespace's egress (as before)`;
@@ -789,7 +795,10 @@ describe('each rule fails on a broken policy set', () => {
           (s) =>
             withPolicies(
               s,
-              adding(policy(fluentBitDefaults.namespace, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] })),
+              adding(
+                policy(fluentBitDefaults.namespace, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] }),
+                sameNamespaceIngress(fluentBitDefaults.namespace),
+              ),
             ),
         ],
       ];

@@ -260,7 +260,10 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     for (const e of platformEndpointsOf({ cluster, apps: [] }, addOnsOf(cluster))) {
       const inNs = policies.filter((p) => p.metadata.namespace === e.namespace).map((p) => p.spec as Json);
       const admitting = inNs.flatMap((p) => p.ingress ?? []).filter((rule: Json) => rule.ports?.some((port: Json) => port.port === e.port));
-      expect(admitting).toEqual([
+      // Besides the proxies, only named workloads of its own namespace that declare the call (Kibana's setup jobs).
+      const siblings = admitting.filter((rule: Json) => rule.from?.every((f: Json) => f.podSelector && !f.namespaceSelector && !f.ipBlock));
+      for (const rule of siblings) for (const f of rule.from) expect(Object.keys(f.podSelector.matchLabels ?? {}).length).toBeGreaterThan(0);
+      expect(admitting.filter((rule: Json) => !siblings.includes(rule))).toEqual([
         {
           from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY.namespace } } }],
           ports: [{ protocol: 'TCP', port: e.port }],
@@ -573,5 +576,30 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
     for (const o of byKind(fixtureObjectsOf(env), 'ExternalSecret')) expect(check('external-secrets-own-keys-only', o)).toEqual([describeObject(o), true]);
     for (const o of byKind(fixtureObjectsOf(env), 'SecretStore'))
       expect(check('namespaced-secret-stores-kubernetes-only', o)).toEqual([describeObject(o), true]);
+  });
+});
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: platform workloads admit their siblings only where called', (env, cluster) => {
+  const objects = fixtureObjectsOf(env);
+  const pods = (addOnNamespace: string) => declaredWorkloadsOf(addOnsOf(cluster), { cluster, apps: [] }).filter((d) => d.namespace === addOnNamespace);
+
+  /*
+   * Where every workload of a platform namespace declares its egress, each admits from its own namespace only
+   * the workloads that declare a call to it, on those ports: a widened egress (a bad value, a compromised
+   * internet-facing proxy) still meets the callee's ingress, e.g. the proxies reach their controller's xDS and
+   * not its webhook or admin ports.
+   */
+  test('no policy in such a namespace admits the whole namespace, and every sibling rule names its callers and ports', () => {
+    const declaring = [...new Set(addOnsOf(cluster).map((a) => a.namespace))].filter((ns) => pods(ns).length > 0 && pods(ns).every((d) => d.workload.egress));
+    expect(declaring).toEqual(expect.arrayContaining([GATEWAY.namespace, 'logging']));
+    for (const ns of declaring) {
+      const ingress = byKind(objects, 'NetworkPolicy')
+        .filter((p) => p.metadata.namespace === ns)
+        .flatMap((p) => ((p.spec as Json).ingress ?? []) as Json[]);
+      for (const rule of ingress.filter((r) => r.from?.some((f: Json) => f.podSelector && !f.namespaceSelector))) {
+        expect([ns, rule.ports?.length ?? 0]).not.toEqual([ns, 0]);
+        for (const f of rule.from) expect([ns, Object.keys(f.podSelector?.matchLabels ?? {}).length]).not.toEqual([ns, 0]);
+      }
+    }
   });
 });

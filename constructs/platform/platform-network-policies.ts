@@ -95,9 +95,29 @@ export class PlatformNetworkPolicies extends Construct {
       );
     }
 
+    /*
+     * In from its own namespace. Where every workload declares its egress, exactly the calls its siblings
+     * declare, on their ports: an internet-facing proxy reaches its controller's xDS port and no other. Where
+     * some do not, those may call any sibling on any port, so their siblings admit the whole namespace.
+     */
+    const everyOneDeclares = props.pods.every((g) => g.egress);
+    const fromSiblings = (group: PodGroup): kplus.k8s.NetworkPolicyIngressRule[] => {
+      if (!everyOneDeclares) return [{ from: [{ podSelector: all }] }];
+      const from = (caller: PodGroup) => ({ from: [{ podSelector: { matchLabels: { ...caller.podLabels } } }] });
+      return props.pods.flatMap((caller) => [
+        ...(caller.egress!.egressToOwnNamespace ?? [])
+          .filter((call) => call.workload === group.name)
+          .map((call) => ({ ...from(caller), ports: portsOf(call.ports) })),
+        // A route's backend in the proxies' own namespace (the ACME solver), as routeBackendRules lets the proxies out to it.
+        ...(caller.egress!.egressToRouteBackends && (group.backendPorts ?? []).length > 0
+          ? [{ ...from(caller), ports: portsOf(group.backendPorts!.map((port) => ({ port, name: group.name }))) }]
+          : []),
+      ]);
+    };
+
     // One policy per workload, selecting its pods by their labels and listing both directions.
     for (const group of props.pods) {
-      const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [{ from: [{ podSelector: all }] }];
+      const ingress: kplus.k8s.NetworkPolicyIngressRule[] = fromSiblings(group);
       for (const e of entrances.filter((e) => group.ports.includes(e.port.port)))
         ingress.push({ ...(e.from ? { from: e.from } : {}), ports: portsOf([e.port]) });
       const own = group.egress;

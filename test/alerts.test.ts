@@ -65,11 +65,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
     for (const [id, rule] of Object.entries(rendered)) expect([id, missingRequiredFields(rule)]).toEqual([id, []]);
   });
 
-  test('every app has its rules, and the backup rules exactly when it has storage', () => {
+  test('every app has its rules, the backup rules among them, with storage or without: every app is backed up', () => {
+    expect(Object.keys(cluster.apps).filter((name) => APPS.find((a) => a.name === name)!.storage === undefined).length).toBeGreaterThan(0);
     for (const name of Object.keys(cluster.apps)) {
-      const hasStorage = APPS.find((a) => a.name === name)!.storage !== undefined;
       const purposes = rules.flatMap((r) => ('app' in r.owner && r.owner.app === name ? [r.owner.purpose] : [])).sort();
-      expect([name, purposes]).toEqual([name, [...EVERY_APP_PURPOSE, ...(hasStorage ? BACKUP_PURPOSES : [])].sort()]);
+      expect([name, purposes]).toEqual([name, [...EVERY_APP_PURPOSE, ...BACKUP_PURPOSES].sort()]);
     }
     const platform = rules.flatMap((r) => ('platform' in r.owner ? [r.owner.platform] : [])).sort();
     expect(platform).toEqual([
@@ -162,7 +162,10 @@ describe('rules follow the app spec', () => {
     expect(rendered['app-shop-backup-stale']).toMatchObject({ type: 'flatline', threshold: 1, timeframe: { hours: 26 }, index: 'logs-k8s.shop-default' });
     expect(rendered['app-shop-backup-stale'].filter).toContainEqual({ terms: { 'json.status': ['success', 'partial'] } });
     expect(rendered['app-shop-backup-failed'].filter).toContainEqual({ terms: { 'json.job': ['backup', 'retention', 'check'] } });
-    expect(rendered['app-backoffice-backup-failed']).toBeUndefined();
+    // An app without storage is backed up too, and watched the same way.
+    expect(rendered['app-backoffice-backup-failed'].filter).toEqual(
+      rendered['app-shop-backup-failed'].filter.map((f: Json) => JSON.parse(JSON.stringify(f).replace('"shop"', '"backoffice"'))),
+    );
   });
 
   test('each backup report is one thing to the rules: a saved backup (success, or partial with its own warning) or a failure, never both', () => {

@@ -67,7 +67,8 @@ const addAction = (statement: Json, action: string) => {
   statement.Action = [statement.Action, action].flat();
 };
 
-const withStorage = apps.filter((a) => a.storage).map((a) => a.name);
+/** Every app is backed up, with storage or without. */
+const backedUp = apps.map((a) => a.name);
 const JOBS: BackupJobKind[] = ['backup', 'check', 'retention', 'restore'];
 const near = backupBucketOf(prod.name);
 
@@ -79,11 +80,12 @@ function mayDo(json: TerraformJson, roleName: string, action: string, arn: strin
 }
 
 describe('each backup job role does what restic 0.18.1 does for its job, and deletes nothing else', () => {
-  test('the input has apps with storage, whose jobs the roles serve', () => {
-    expect(withStorage.length).toBeGreaterThan(0);
+  test('the input has apps with storage and without, whose jobs the roles serve', () => {
+    expect(apps.filter((a) => a.storage).length).toBeGreaterThan(0);
+    expect(apps.filter((a) => !a.storage).length).toBeGreaterThan(0);
   });
 
-  test.each(withStorage.flatMap((app) => JOBS.map((job) => [app, job] as const)))('app %s, job %s', (app, job) => {
+  test.each(backedUp.flatMap((app) => JOBS.map((job) => [app, job] as const)))('app %s, job %s', (app, job) => {
     const role = backupJobRoleOf(prod.name, app, job);
     const repo = (key: string) => `arn:aws:s3:::${near}/${app}/${key}`;
     for (const [action, key] of REPOSITORY_NEEDS[job]) expect([action, key, mayDo(realJson, role, action, repo(key))]).toEqual([action, key, true]);
@@ -99,7 +101,7 @@ describe('each backup job role does what restic 0.18.1 does for its job, and del
       expect(mayDo(realJson, role, erase, live('a/file')) || mayDo(realJson, role, erase, repo('data/00/<id>'))).toBe(false);
     }
     // Another app's backups are out of reach.
-    const other = withStorage.find((a) => a !== app);
+    const other = backedUp.find((a) => a !== app);
     if (other) expect(mayDo(realJson, role, 's3:GetObject', `arn:aws:s3:::${near}/${other}/config`)).toBe(false);
   });
 });
@@ -275,7 +277,7 @@ describe('the restore role never has DeleteObjectVersion', () => {
   });
 });
 
-describe('each job role is bound to exactly its own ServiceAccount, and exists only where an app has storage', () => {
+describe('each job role is bound to exactly its own ServiceAccount, and every running app has one of each, with storage or without', () => {
   test.each([
     [
       'the retention role handed to the backup account',
@@ -303,14 +305,21 @@ describe('each job role is bound to exactly its own ServiceAccount, and exists o
       broken((r) => {
         delete r.aws_iam_role['retention_role_legacy-site'];
       }),
-      'app legacy-site: has 0 retention roles named acme-prod-legacy-site-retention, not 1: every app with storage is backed up',
+      'app legacy-site: has 0 retention roles named acme-prod-legacy-site-retention, not 1: every app is backed up',
     ],
     [
-      'a restore role for an app without storage',
+      'an app without storage but no restore role',
       broken((r) => {
-        r.aws_iam_role['restore_role_backoffice'] = { ...r.aws_iam_role['restore_role_shop'], name: 'acme-prod-backoffice-restore' };
+        delete r.aws_iam_role['restore_role_backoffice'];
       }),
-      'app backoffice: has a restore role but no storage to back up',
+      'app backoffice: has 0 restore roles named acme-prod-backoffice-restore, not 1: every app is backed up',
+    ],
+    [
+      "an app without storage whose backup role is bound to the app's own account",
+      broken((r) => {
+        r.aws_eks_pod_identity_association['backup_pod_identity_backoffice'].service_account = 'backoffice';
+      }),
+      'app backoffice: its backup role is bound to backoffice/backoffice, not backoffice/backoffice-backup',
     ],
     [
       'a retention role no app owns',
@@ -334,7 +343,7 @@ describe('each job role is bound to exactly its own ServiceAccount, and exists o
   });
 
   test('the roles are named and bound as naming.ts and BACKUP_JOB_IDENTITIES say, one per kind of job', () => {
-    for (const app of withStorage) {
+    for (const app of backedUp) {
       for (const kind of BACKUP_JOB_ROLES) {
         expect(
           rolesOf(realJson)
@@ -348,19 +357,22 @@ describe('each job role is bound to exactly its own ServiceAccount, and exists o
 });
 
 describe('an app whose job role names would not fit IAM stops synth', () => {
-  test('a 19-character cluster and a 36-character app fit a bucket name and a restore role (64), not a retention role (66)', () => {
-    const longName = 'shop-with-a-very-long-name-for-iam-x';
-    const cluster: ClusterSpec = { ...prod, name: 'acme-production-eu1', apps: { [longName]: {} }, appData: { [longName]: 'live' } };
-    const app = { ...APPS.find((a) => a.name === 'shop')!, name: longName };
-    expect(bucketOf(cluster.name, longName).length).toBeLessThanOrEqual(63);
-    expect(() => validateInput([cluster], [app])).toThrow(SynthError);
-    try {
-      validateInput([cluster], [app]);
-    } catch (e) {
-      const problems = (e as SynthError).problems.map(String);
-      expect(problems.filter((p) => p.includes('IAM role name'))).toEqual([
-        `cluster "acme-production-eu1", app "${longName}": field "name" = "${longName}": makes the IAM role name "acme-production-eu1-${longName}-retention" longer than 64 characters`,
-      ]);
-    }
-  });
+  test.each(['shop', 'backoffice'])(
+    'a 19-character cluster and a 36-character app (like %s, storage or not) fit a bucket name and a restore role (64), not a retention role (66)',
+    (base) => {
+      const longName = 'shop-with-a-very-long-name-for-iam-x';
+      const cluster: ClusterSpec = { ...prod, name: 'acme-production-eu1', apps: { [longName]: {} }, appData: { [longName]: 'live' } };
+      const app = { ...APPS.find((a) => a.name === base)!, name: longName };
+      expect(bucketOf(cluster.name, longName).length).toBeLessThanOrEqual(63);
+      expect(() => validateInput([cluster], [app])).toThrow(SynthError);
+      try {
+        validateInput([cluster], [app]);
+      } catch (e) {
+        const problems = (e as SynthError).problems.map(String);
+        expect(problems.filter((p) => p.includes('IAM role name'))).toEqual([
+          `cluster "acme-production-eu1", app "${longName}": field "name" = "${longName}": makes the IAM role name "acme-production-eu1-${longName}-retention" longer than 64 characters`,
+        ]);
+      }
+    },
+  );
 });

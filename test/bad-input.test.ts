@@ -5,7 +5,7 @@ import { CLUSTERS } from './fixtures/specs/clusters';
 import type { AppSpec } from '../constructs/model/app-spec';
 import { LETSENCRYPT_PRODUCTION, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { withRelease, type ReleaseVersion } from '../constructs/model/releases';
-import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
+import { buildAll, checkInput, synthesize, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_INPUT, FIXTURE_RELEASES, synthProblemsOf, tempDir, treeHash } from './support';
 
 const app = (name: string) => APPS.find((a) => a.name === name)!;
@@ -205,9 +205,10 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     'app "shop": field "backup.preBackup.image" = "postgres:latest": must be a valid image pinned to a tag other than "latest" or to a digest',
   ],
   [
-    'backups of an app without storage',
-    withApp('backoffice', { backup: { schedule: '0 3 * * *' } }),
-    'app "backoffice": field "backup" = {"schedule":"0 3 * * *"}: needs storage: there is no data to back up',
+    // Every app is backed up: an app without storage has its backup settings checked like any other's.
+    'a floating pre-backup image on an app without storage',
+    withApp('backoffice', { backup: { schedule: '0 3 * * *', preBackup: { image: 'postgres:latest', command: ['pg_dump'] } } }),
+    'app "backoffice": field "backup.preBackup.image" = "postgres:latest": must be a valid image pinned to a tag other than "latest" or to a digest',
   ],
   [
     'a secret that shadows a plain env var',
@@ -251,6 +252,12 @@ describe('bad input stops synth with a clear error and leaves dist/ untouched', 
   test.each(BAD_INPUTS)('%s', (_case, input, expected) => {
     expect(synthProblemsOf(() => synthesize(root, input))).toContain(expected);
     expect(treeHash(root)).toBe(before);
+  });
+
+  test('backups of an app without storage are no error: every app is backed up, and its backup settings are its own', () => {
+    const input = withApp('backoffice', { backup: { schedule: '0 3 * * *', preBackup: { image: 'postgres:17.2', command: ['pg_dump'] } } });
+    expect(APPS.find((a) => a.name === 'backoffice')!.storage).toBeUndefined();
+    expect(() => checkInput(input)).not.toThrow();
   });
 });
 

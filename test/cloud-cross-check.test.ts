@@ -1,4 +1,3 @@
-import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnPodIdentityAddressOf } from '../constructs/cloud/add-on-identities';
@@ -51,7 +50,6 @@ const withRelease = (objects: readonly KubeObject[], addOn: string, edit: (relea
     edit(release);
     return release;
   });
-const withStorage = APPS.filter((a) => a.storage).map((a) => a.name);
 /** The objects with one CronJob's restic container changed in place. */
 const withCronJob = (objects: readonly KubeObject[], name: string, edit: (pod: Json) => void): KubeObject[] =>
   objects.map((o) => {
@@ -94,9 +92,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     expect(deployment?.spec.template.spec.serviceAccountName).toBe(binding.service_account);
   });
 
+  // Every app is backed up, with storage or without.
   test.each(
     Object.keys(cluster.apps)
-      .filter((a) => withStorage.includes(a))
       .sort()
       .map((a) => [a] as const),
   )("app %s: each backup job role is bound to exactly its own ServiceAccount, which the YAML really contains, and not to the app's", (app) => {
@@ -382,7 +380,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
   test("every backup job's repository is the Terraform's near backup bucket, in the cluster's region, below the prefix the app's backup role may write", () => {
     const apps = Object.keys(cluster.apps).sort();
     const jobs = objects.filter((o) => o.kind === 'CronJob' && apps.some((a) => o.metadata.name.startsWith(`${a}-`)));
-    expect(jobs.length).toBe(4 * apps.filter((a) => withStorage.includes(a)).length);
+    // Four per app, with storage or without.
+    expect(jobs.length).toBe(4 * apps.length);
     expect(backupRepositoryProblems(terraform, objects, cluster, apps)).toEqual([]);
   });
 

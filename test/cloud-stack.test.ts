@@ -96,6 +96,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   const appsWithStorage = Object.keys(cluster.apps)
     .filter((name) => APPS.find((a) => a.name === name)!.storage)
     .sort();
+  /** Every app is backed up, with storage or without. */
+  const appNames = Object.keys(cluster.apps).sort();
   const statementsOf = (policyAddress: string): Json[] => JSON.parse(json.resource.aws_iam_role_policy[policyAddress].policy).Statement;
   const s3Resources = (statements: Json[]): string[] =>
     statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:'))).flatMap((st) => [st.Resource].flat());
@@ -257,13 +259,14 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     }
   });
 
-  test('gives each app with storage a backup, a retention and a restore role, each bound to its own ServiceAccount; the app role never reaches the backups', () => {
+  test('gives each app, with storage or without, a backup, a retention and a restore role, each bound to its own ServiceAccount; the app role never reaches the backups', () => {
     expect(appsWithStorage.length).toBeGreaterThan(0);
-    for (const app of Object.keys(cluster.apps)) {
+    expect(appNames.length).toBeGreaterThan(appsWithStorage.length);
+    for (const app of appNames) {
       expect(s3Resources(statementsOf(`app_role_${app}_policy`)).every((r) => !r.includes('backup_near'))).toBe(true);
       for (const kind of BACKUP_JOB_ROLES) {
         const roles = all('aws_iam_role').filter((r) => r.name === BACKUP_JOB_IDENTITIES[kind].roleOf(cluster.name, app));
-        expect(roles).toHaveLength(appsWithStorage.includes(app) ? 1 : 0);
+        expect(roles).toHaveLength(1);
       }
     }
     // Sid: [actions, resource] of each role; the KMS statements are held to the S3 path of the cluster's region.
@@ -275,7 +278,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
       ListOwnBackups: [['s3:ListBucket'], backups],
       UseBackupKey: [['kms:Decrypt', 'kms:GenerateDataKey'], '${aws_kms_key.backup_near_key.arn}'],
     });
-    for (const app of appsWithStorage) {
+    for (const app of appNames) {
       const expected: Record<BackupJobRole, Json> = {
         backup: {
           ListAppBucket: [['s3:ListBucket', 's3:GetBucketLocation'], bucket(app)],
@@ -466,7 +469,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     const dataRoles = Object.entries(json.resource.aws_iam_role_policy as Record<string, Json>)
       .filter(([address]) => ['app_role_', 'backup_role_', 'retention_role_', 'restore_role_'].some((prefix) => address.startsWith(prefix)))
       .map(([, p]) => p);
-    expect(dataRoles.length).toBe(Object.keys(cluster.apps).length + 3 * appsWithStorage.length);
+    expect(dataRoles.length).toBe(4 * appNames.length);
     expect(JSON.stringify([...dataPath.map(all), dataRoles])).not.toMatch(/size|quota|capacity/i);
   });
 

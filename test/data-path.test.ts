@@ -9,6 +9,7 @@ import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec, RetiredAppData } from '../constructs/model/cluster-spec';
 import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/model/mountpoint-pods';
 import {
+  appSecretOf,
   backupBucketOf,
   backupJobServiceAccountOf,
   backupPrefixOf,
@@ -20,6 +21,7 @@ import {
   retentionServiceAccountOf,
 } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
+import { keepsVolumesOf } from '../constructs/model/kept-volume-drivers';
 import { backupCoverageProblems, statefulProblems } from '../constructs/rules/data-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
 import { parseQuantity } from '../constructs/model/quantity';
@@ -85,7 +87,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     expect(pod.containers[0].securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });
 
-  test.each(withStorage.map((a) => [a.name, a] as const))("%s: backup, retention, check and restore CronJobs, hardened, as the job's account", (name, app) => {
+  test.each(apps.map((a) => [a.name, a] as const))("%s: backup, retention, check and restore CronJobs, hardened, as the job's account", (name, app) => {
     const ns = namespaceOf(name);
     for (const job of JOBS) {
       const cronJob = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!;
@@ -110,7 +112,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
       expect(env.RESTIC_PASSWORD).toBeUndefined();
     }
     expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({
-      schedule: app.backup!.schedule,
+      schedule: app.backup.schedule,
     });
     // Backup and check add to the repository; retention alone deletes there; restore alone writes the live bucket.
     expect(JOBS.map((job) => backupJobServiceAccountOf(name, job))).toEqual(
@@ -128,7 +130,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     for (const account of [backupServiceAccountOf(name), retentionServiceAccountOf(name), restoreServiceAccountOf(name)]) expect(accounts).toContain(account);
   });
 
-  test.each(withStorage.map((a) => [a.name] as const))(
+  test.each(apps.map((a) => [a.name] as const))(
     "%s: every restic job keeps its temporary packs (TMPDIR) on a writable scratch volume of its own with room for restic's packs, not the small /tmp",
     (name) => {
       // restic v0.18.1 writes each pack to a temp file in TMPDIR until it is uploaded (packer_manager.go, newPacker):
@@ -193,11 +195,67 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     },
   );
 
-  test.each(withoutStorage.map((a) => [a.name] as const))('%s has no storage, so no volume and no backup job', (name) => {
-    const ns = namespaceOf(name);
-    for (const kind of ['PersistentVolumeClaim', 'CronJob']) expect(inNamespace(objects, kind, ns)).toEqual([]);
-    expect(objects.filter((o) => o.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/name'] === name)).toEqual([]);
-  });
+  test.each(withoutStorage.map((a) => [a.name, a] as const))(
+    '%s has no storage, yet is backed up: its Deployment mounts no bucket, the backup reads it through a read-only Mountpoint volume, the restore writes through one of its own',
+    (name, app) => {
+      const ns = namespaceOf(name);
+      // The app's own pods mount nothing of the bucket.
+      const deployment = podSpecOf(inNamespace(objects, 'Deployment', ns)[0]);
+      expect((deployment.volumes ?? []).filter((v: Json) => v.persistentVolumeClaim)).toEqual([]);
+      expect(deployment.containers[0].volumeMounts?.some((m: Json) => m.name === 'data') ?? false).toBe(false);
+      // The four jobs, every one.
+      expect(
+        inNamespace(objects, 'CronJob', ns)
+          .map((c) => c.metadata.name)
+          .sort(),
+      ).toEqual(JOBS.map((job) => backupJobNameOf(name, job)).sort());
+
+      const claimOf = (job: 'backup' | 'restore', path: string): { claim: Json; mount: Json } => {
+        const pod = podSpecOf(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!);
+        const mount = pod.containers[0].volumeMounts.find((m: Json) => m.mountPath === path);
+        return { claim: pod.volumes.find((v: Json) => v.name === mount.name).persistentVolumeClaim, mount };
+      };
+      const pvOf = (claim: string): Json => {
+        const pvc = inNamespace(objects, 'PersistentVolumeClaim', ns).find((c) => c.metadata.name === claim)!;
+        expect(annotated(pvc)).toBe(true);
+        const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === (pvc.spec as Json).volumeName)!;
+        expect(annotated(pv)).toBe(true);
+        return pv.spec as Json;
+      };
+      const backup = claimOf('backup', BACKUP_PATHS.data);
+      expect([backup.mount.readOnly, backup.claim.readOnly]).toEqual([true, true]);
+      expect(backup.claim.claimName).toMatch(new RegExp(`^${name}-backup-[0-9a-f]{8}$`));
+      const restore = claimOf('restore', BACKUP_PATHS.restoreTarget);
+      expect(restore.mount.readOnly).toBe(false);
+      expect(restore.claim.claimName).toMatch(new RegExp(`^${name}-restore-[0-9a-f]{8}$`));
+
+      // Mountpoint's defaults (resolve.ts): the backup's volume read-only, never deleting or overwriting, with the
+      // listings' TTL; the restore's writable, deleting and overwriting, as for a Mountpoint app.
+      const source = pvOf(backup.claim.claimName);
+      const target = pvOf(restore.claim.claimName);
+      for (const pv of [source, target]) {
+        expect(pv.persistentVolumeReclaimPolicy).toBe('Retain');
+        expect(pv.csi.driver).toBe(MOUNTPOINT_DRIVER);
+        expect(pv.csi.volumeAttributes).toEqual({ bucketName: bucketOf(cluster.name, name), authenticationSource: 'pod' });
+        expect(pv.mountOptions).toEqual(expect.arrayContaining([`region ${cluster.region}`, `uid=${app.runAsUser}`, `gid=${app.runAsUser}`, 'allow-other']));
+      }
+      expect(source.accessModes).toEqual(['ReadOnlyMany']);
+      expect(source.mountOptions.filter((o: string) => /^allow-(delete|overwrite)$/.test(o))).toEqual([]);
+      expect(source.mountOptions).toContainEqual(expect.stringMatching(/^metadata-ttl [1-9]/));
+      expect(target.accessModes).toEqual(['ReadWriteMany']);
+      expect(target.mountOptions).toEqual(expect.arrayContaining(['allow-delete', 'allow-overwrite']));
+      // The two volumes and no other of the app's bucket.
+      const volumes = objects
+        .filter((o) => o.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/name'] === name)
+        .map((o) => o.metadata.name);
+      expect(volumes.sort()).toEqual([backup.claim.claimName, restore.claim.claimName].sort());
+      // The restic password, from the app's own store entry.
+      const secret = inNamespace(objects, 'ExternalSecret', ns).find((s) =>
+        (s.spec as Json).data?.some((d: Json) => d.remoteRef.key === `webapps/${env}/${name}/restic`),
+      );
+      expect(secret).toBeDefined();
+    },
+  );
 
   test("every app's backup prefix is covered by the offsite replication rule of the bucket its jobs write to", () => {
     const terraform = JSON.parse(fixtureOutput().find((f) => f.path === terraformFileOf(env))!.text!);
@@ -208,7 +266,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     );
     expect(replications).toHaveLength(1);
     const enabled = replications[0].rule.filter((r: Json) => r.status === 'Enabled');
-    for (const app of withStorage) {
+    for (const app of apps) {
       const prefix = backupPrefixOf(app.name);
       const covering = enabled.filter((r: Json) => prefix.startsWith(r.filter?.prefix ?? r.filter?.and?.prefix ?? ''));
       expect(covering.length).toBeGreaterThan(0);
@@ -418,18 +476,28 @@ describe("a retired app's volumes keep their CSI driver while its retirement not
   const mountS3Fences = (objects: readonly KubeObject[]) => inNamespace(objects, 'NetworkPolicy', MOUNTPOINT_POD_NAMESPACE).map(describeObject).sort();
 
   test('the notes that name the drivers keep GeeseFS (csi-s3) and the fences of the Mountpoint pods (mount-s3)', () => {
-    // What stays live holds no volume: only the notes can keep the drivers.
+    // What stays live has no storage: only the notes can keep GeeseFS.
     expect(live.length).toBeGreaterThan(0);
     for (const name of live) expect([name, resolveApp(byName.get(name)!, staging).storage]).toEqual([name, undefined]);
     const kept = retiredWith({ shop: { ...note, storageDriver: 'geesefs' }, 'legacy-site': { ...note, storageDriver: 'mountpoint-s3' } });
     expect(csiS3(kept).map(describeObject).sort()).toEqual(['HelmRelease flux-system/csi-s3', 'Namespace csi-s3']);
     expect(mountS3Fences(kept)).toEqual(['NetworkPolicy mount-s3/default-deny', 'NetworkPolicy mount-s3/mountpoint']);
+    // A Mountpoint note alone keeps the Mountpoint pods' fences, with no live app at all.
+    const alone = (appData: ClusterSpec['appData']): ClusterSpec => ({ ...staging, apps: {}, appData });
+    expect(keepsVolumesOf(alone({ 'legacy-site': { ...note, storageDriver: 'mountpoint-s3' } }), [], 'mountpoint-s3')).toBe(true);
+    expect(keepsVolumesOf(alone({ 'legacy-site': note }), [], 'mountpoint-s3')).toBe(false);
   });
 
-  test('notes without a storage driver keep neither: nothing else holds them', () => {
+  test("notes without a storage driver keep no GeeseFS; the live app without storage keeps Mountpoint's fences: its backup jobs mount its bucket through Mountpoint", () => {
     const gone = retiredWith({ shop: note, 'legacy-site': note });
     expect(csiS3(gone)).toEqual([]);
-    expect(mountS3Fences(gone)).toEqual([]);
+    expect(mountS3Fences(gone)).toEqual(['NetworkPolicy mount-s3/default-deny', 'NetworkPolicy mount-s3/mountpoint']);
+    for (const name of live) {
+      const drivers = gone
+        .filter((o) => o.kind === 'PersistentVolume' && o.metadata.labels?.['app.kubernetes.io/name'] === name)
+        .map((o) => (o.spec as Json).csi.driver);
+      expect([name, [...new Set(drivers)]]).toEqual([name, [MOUNTPOINT_DRIVER]]);
+    }
   });
 });
 
@@ -453,4 +521,35 @@ describe('the pre-backup hook', () => {
       expect([name, dir, mount?.readOnly ?? false]).toEqual([name, BACKUP_PATHS.tmp, false]);
     }
   });
+});
+
+describe('the pre-backup hook of an app without storage', () => {
+  // backoffice has no storage, only its bucket and a database (DATABASE_URL) that a hook dumps.
+  const backoffice = byName.get('backoffice')!;
+  const hook = { image: 'docker.io/library/postgres:17.2', command: ['pg_dump', '-f', `${BACKUP_PATHS.hook}/backoffice.sql`] };
+  const input: SynthInput = { ...FIXTURE_INPUT, apps: APPS.map((a) => (a === backoffice ? { ...a, backup: { schedule: '15 3 * * *', preBackup: hook } } : a)) };
+
+  test('the fixture app has no storage and secrets', () => {
+    expect(backoffice.storage).toBeUndefined();
+    expect(backoffice.secrets?.length).toBeGreaterThan(0);
+  });
+
+  test.each(CLUSTERS.filter((c) => 'backoffice' in c.apps).map((c) => [c.env] as const))(
+    "%s: is accepted; the hook runs first with the app's secrets, and the backup saves what it wrote besides the bucket",
+    (env) => {
+      const objects = objectsOf(buildAll(input), env);
+      const backup = inNamespace(objects, 'CronJob', namespaceOf('backoffice')).find((c) => c.metadata.name === backupJobNameOf('backoffice', 'backup'))!;
+      expect((backup.spec as Json).schedule).toBe('15 3 * * *');
+      const pod = podSpecOf(backup);
+      const [init] = pod.initContainers;
+      expect(init).toMatchObject({ name: 'pre-backup', image: hook.image, command: hook.command });
+      expect(init.envFrom).toEqual([{ secretRef: { name: appSecretOf('backoffice') } }]);
+      expect(init.volumeMounts).toContainEqual(expect.objectContaining({ mountPath: BACKUP_PATHS.hook }));
+      // restic reads the hook's output and the bucket's read-only volume.
+      const restic = pod.containers[0];
+      expect(restic.volumeMounts).toContainEqual(expect.objectContaining({ mountPath: BACKUP_PATHS.hook, readOnly: true }));
+      expect(restic.volumeMounts).toContainEqual(expect.objectContaining({ mountPath: BACKUP_PATHS.data, readOnly: true }));
+      expect(restic.command.join(' ')).toContain(BACKUP_PATHS.hook);
+    },
+  );
 });

@@ -77,8 +77,9 @@ describe('an app that stops using a kind: the Role of its new spec can still pru
   const byName = new Map(APPS.map((a) => [a.name, a]));
   const changes: [string, string, (a: AppSpec) => AppSpec][] = [
     ['backoffice', 'from internal to public: its SecurityPolicy (the login) goes', (a) => ({ ...a, exposure: 'public' })],
-    ['legacy-site', 'drops its storage: its backup CronJobs go', ({ storage, backup, ...a }) => a], // eslint-disable-line @typescript-eslint/no-unused-vars
   ];
+  // Not a kind it stops using: an app that drops its storage keeps its backup CronJobs (every app is backed up).
+  const dropsStorage = ({ storage, backup, ...a }: AppSpec): AppSpec => a; // eslint-disable-line @typescript-eslint/no-unused-vars
   const changed = APPS.map((a) => changes.find(([name]) => name === a.name)?.[2](a) ?? a);
   // A public app has no login: its login groups leave the access list with it.
   const withoutLogin = ({ loginGroups, ...rest }: AppAccessSpec): AppAccessSpec => rest; // eslint-disable-line @typescript-eslint/no-unused-vars
@@ -102,6 +103,23 @@ describe('an app that stops using a kind: the Role of its new spec can still pru
       .filter((o) => !['get', 'delete'].every((verb) => subjectCan(grantsAfter, FLUX_APPS, verb, groupOf(o.apiVersion), pluralOf(o.kind), namespaceOf(app))))
       .map(describeObject);
     expect(undeletable).toEqual([]);
+  });
+
+  test('legacy-site drops its storage: its backup CronJobs stay, all four, and flux-apps may still write them', () => {
+    const legacy = byName.get('legacy-site')!;
+    expect(legacy.storage).toBeDefined();
+    const output = buildAll({ clusters: CLUSTERS, apps: APPS.map((a) => (a === legacy ? dropsStorage(a) : a)), releases: FIXTURE_RELEASES });
+    const cronJobsOf = (files: typeof output) =>
+      appsFileOf(files, staging.env, 'legacy-site')
+        .filter((o) => o.kind === 'CronJob')
+        .map(describeObject)
+        .sort();
+    expect(cronJobsOf(output)).toEqual(cronJobsOf(fixtureOutput()));
+    expect(cronJobsOf(output)).toHaveLength(4);
+    const grants = grantsOf(objectsOfEnv(output, staging.env));
+    for (const verb of ['get', 'create', 'update', 'patch', 'delete']) {
+      expect([verb, subjectCan(grants, FLUX_APPS, verb, 'batch', 'cronjobs', namespaceOf('legacy-site'))]).toEqual([verb, true]);
+    }
   });
 
   test('a kind it no longer holds stays delete-only: flux-apps cannot create or change one', () => {

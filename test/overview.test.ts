@@ -18,14 +18,16 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('docs/overview/%s.md', (
     expect(realOutput().find((f) => f.path === overviewFileOf(env))?.text).toBe(text);
   });
 
-  test('the diagram has the one Gateway, every app behind it, and the backup path for apps with data', () => {
+  test('the diagram has the one Gateway, every app behind it, and the backup path of every app, with storage or without', () => {
     const mermaid = /```mermaid\n([\s\S]*?)```/.exec(text)![1];
     expect(mermaid.startsWith('flowchart LR\n')).toBe(true);
     expect(mermaid.match(/internet\(\(Internet\)\) --> /g)).toHaveLength(1);
     for (const app of apps) {
       const id = app.name.replace(/[^A-Za-z0-9]/g, '_');
       expect(mermaid).toContain(app.exposure === 'internal' ? `gateway -- "login + allowlist" --> ${id}[` : `gateway --> ${id}[`);
-      expect(mermaid.includes(`${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`)).toBe(app.storage !== undefined);
+      // Every app has its bucket, mounted (its driver) or through the S3 API, and every bucket is backed up.
+      expect(mermaid).toContain(`${id} -- "${app.storage ? app.storage.driver : 'S3 API'}" --> ${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`);
+      expect(mermaid).toContain(`${id}_bucket -- "restic ${app.backup.schedule}" --> backup_near`);
     }
     expect(mermaid).toMatch(/backup_near\[.*-- replication --> backup_offsite/);
     expect(mermaid).toMatch(/elastalert --> admin/);
@@ -36,7 +38,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('docs/overview/%s.md', (
       const section = text.split(`### ${app.name}\n`)[1].split('\n### ')[0];
       for (const host of app.hosts) expect(section).toContain(`\`${host}\``);
       expect(section).toContain(`| replicas | ${app.scaling.min} to ${app.scaling.max}`);
-      expect(section).toMatch(app.backup ? new RegExp(`\\| backup \\| at \`${app.backup.schedule.replace(/\*/g, '\\*')}\``) : /\| backup \| none/);
+      expect(section).toMatch(new RegExp(`\\| backup \\| at \`${app.backup.schedule.replace(/\*/g, '\\*')}\``));
       for (const admin of cluster.access.platformAdmins) expect(section).toContain(`${admin} (admin)`);
     }
   });

@@ -87,9 +87,10 @@ describe('npm run retire -- <app> --reason <why>', () => {
       const bucketsBefore = Object.fromEntries(envs.map((env) => [env, addressesOf(root, env, app).filter((a) => a.startsWith('aws_s3_bucket'))]));
       for (const env of envs) expect(bucketsBefore[env]).toContain(`aws_s3_bucket.app_data_${app}`);
 
-      // The PersistentVolumes the app's output holds, which outlive it.
+      // The PersistentVolumes the app's output holds, which outlive it: every app has some, as its backup and
+      // restore jobs mount its bucket (through Mountpoint for an app without storage).
       const volumesBefore = Object.fromEntries(envs.map((env) => [env, persistentVolumesOf(root, env, app)]));
-      expect(Object.values(volumesBefore).flat().length > 0).toBe(has.storage);
+      for (const env of envs) expect([env, volumesBefore[env].length > 0]).toEqual([env, true]);
       const filesBefore = filesOf(root);
       const result = run(repo, [app, '--reason', 'moved to a SaaS; keep its data 10 years (ask ops-lead)', '--date', '2026-11-30']);
       expect(result.err).toBe('');
@@ -101,9 +102,9 @@ describe('npm run retire -- <app> --reason <why>', () => {
       expect(read(root, 'apps/index.ts')).not.toMatch(new RegExp(`'\\./${app}'`));
       for (const env of envs) {
         const cluster = read(root, `clusters/${env}/cluster.ts`);
-        // The driver of its volumes, which stay, is recorded: the app file that said it is gone.
-        const driver = has.storage ? `, storageDriver: 'mountpoint-s3'` : '';
-        const note = `{ retiredOn: '2026-11-30', reason: 'moved to a SaaS; keep its data 10 years (ask ops-lead)'${driver} }`;
+        // The driver of its volumes, which stay, is recorded: the app file that said it is gone. Without storage,
+        // its volumes are its backup jobs', on Mountpoint.
+        const note = `{ retiredOn: '2026-11-30', reason: 'moved to a SaaS; keep its data 10 years (ask ops-lead)', storageDriver: 'mountpoint-s3' }`;
         expect(cluster).toContain(`${app.includes('-') ? `'${app}'` : app}: ${note},`);
         // The note is the one entry left that is keyed by the app's name.
         expect(cluster.match(new RegExp(`(?<![-\\w'])'?${app}'?:`, 'g'))).toHaveLength(1);
@@ -142,9 +143,10 @@ describe('npm run retire -- <app> --reason <why>', () => {
         expect(result.out).toContain(
           `  ${cluster.name}: bucket ${bucketOf(cluster.name, app)}: kept in dist/${cluster.env}/terraform/main.tf.json (prevent_destroy)`,
         );
-        expect(result.out.includes(`  ${cluster.name}: its backups under ${app}/ in ${cluster.name}-backup`)).toBe(has.storage);
+        // Every app is backed up, with storage or without: its backups stay.
+        expect(result.out).toContain(`  ${cluster.name}: its backups under ${app}/ in ${cluster.name}-backup`);
         // Nothing prunes them any more and the lock renewal keeps the offsite copies locked: they go only when deleted.
-        expect(result.out.includes('until a platform admin deletes them (the final clean-up)')).toBe(has.storage);
+        expect(result.out).toContain('until a platform admin deletes them (the final clean-up)');
         const volumesLine = result.out.split('\n').find((line) => line.startsWith(`  ${cluster.name}: PersistentVolume`)) ?? '';
         expect(volumesLine.match(/PersistentVolumes? (.*) and (?:their claims|its claim)/)?.[1]?.split(/, | and /) ?? []).toEqual(volumesBefore[cluster.env]);
       }

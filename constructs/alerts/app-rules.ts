@@ -39,7 +39,7 @@ export const BACKUP_PARTIAL = { count: 2, hours: 50 } as const;
 
 export const errorBurstOf = (app: ResolvedApp): Required<ErrorBurstSpec> => ({ ...DEFAULT_ERROR_BURST, ...app.alerts?.errorBurst });
 
-/** The rules every app gets, plus the backup rules for an app with storage. */
+/** The rules every app gets, its backup rules among them: every app is backed up. */
 export function appRulesOf(app: ResolvedApp): AlertRule[] {
   const namespace = namespaceOf(app.name);
   const base = (purpose: AppRulePurpose, title: string) => ({
@@ -95,8 +95,6 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       realert: { minutes: 60 },
     },
   ];
-  if (!app.backup) return rules;
-
   const backupReport = [term(REPORT_FIELDS.event, BACKUP_EVENT), term(REPORT_FIELDS.app, app.name)];
   return [
     ...rules,

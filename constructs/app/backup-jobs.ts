@@ -13,7 +13,7 @@ import {
   resticSecretOf,
   secretStoreKeyOf,
 } from '../model/naming';
-import type { ResolvedApp, ResolvedBackup, ResolvedStorage } from '../model/resolve';
+import { bucketVolumeSettingsOf, type ResolvedApp } from '../model/resolve';
 import { parseQuantity } from '../model/quantity';
 import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { hardenedContainer } from '../blocks/hardened-container';
@@ -67,16 +67,21 @@ export const RESTIC_SECRET_TEMPLATE = {
 const NEVER = '0 0 1 1 *';
 
 export interface BackupJobsProps {
-  readonly app: ResolvedApp & { readonly storage: ResolvedStorage; readonly backup: ResolvedBackup };
+  readonly app: ResolvedApp;
   readonly cluster: AppClusterView;
-  /** The volume over the app's bucket that the app itself mounts; with GeeseFS, backups and restores use it too. */
-  readonly dataVolume: MountedVolume;
+  /**
+   * The volume over the app's bucket that the app itself mounts, where it has storage; with GeeseFS, backups
+   * and restores use it too. An app without storage mounts nothing: its jobs mount the bucket through
+   * Mountpoint volumes of their own.
+   */
+  readonly dataVolume?: MountedVolume;
 }
 
 /**
  * The app's backups with restic, into its own prefix of the cluster's backup bucket (which replicates
  * offsite): a backup CronJob that reads the bucket through a read-only mount, retention and check
- * CronJobs, and a suspended restore CronJob. Each kind of job runs as a ServiceAccount of its own, whose
+ * CronJobs, and a suspended restore CronJob. Every app has them, with storage or without: its bucket is
+ * written through the S3 API too, and a pre-backup hook may dump its database. Each kind of job runs as a ServiceAccount of its own, whose
  * role may do only what that job does (constructs/cloud/backup-job-roles.ts): the app cannot delete its own
  * history, backup and check cannot delete backups, and only restore writes the live bucket.
  */
@@ -108,19 +113,25 @@ export class BackupJobs extends Construct {
     /*
      * With Mountpoint, each job that touches the bucket gets a volume of its own: a restore needs delete and
      * overwrite, which the app may lack; a backup reads through a read-only mount that caches the listings
-     * (bucket-volume.ts says why). GeeseFS does both through the app's own volume.
+     * (bucket-volume.ts says why). An app without storage gets them too, with Mountpoint's defaults
+     * (bucketVolumeSettingsOf). GeeseFS does both through the app's own volume.
      */
-    const ownVolume = (use: 'restore' | 'backup'): MountedVolume =>
-      app.storage.driver === 'mountpoint-s3'
-        ? new BucketVolume(this, use === 'restore' ? 'RestoreVolume' : 'BackupVolume', {
-            app: app.name,
-            bucket: bucketOf(cluster.name, app.name),
-            region: cluster.region,
-            user: app.runAsUser,
-            storage: app.storage,
-            use,
-          })
-        : props.dataVolume;
+    const settings = bucketVolumeSettingsOf(app);
+    const { dataVolume } = props;
+    const ownVolume = (use: 'restore' | 'backup'): MountedVolume => {
+      if (settings.driver === 'mountpoint-s3') {
+        return new BucketVolume(this, use === 'restore' ? 'RestoreVolume' : 'BackupVolume', {
+          app: app.name,
+          bucket: bucketOf(cluster.name, app.name),
+          region: cluster.region,
+          user: app.runAsUser,
+          storage: settings,
+          use,
+        });
+      }
+      if (!dataVolume) throw new Error(`BackupJobs: app "${app.name}" mounts its bucket with ${settings.driver}, but no data volume was given`);
+      return dataVolume;
+    };
     const restoreVolume = ownVolume('restore');
     const backupVolume = ownVolume('backup');
 
@@ -158,7 +169,7 @@ export class BackupJobs extends Construct {
      * the whole bucket on every start (bucket-volume.ts). Its password file is then root's, group root, so it
      * is world-readable instead: only this pod's own container, which runs as the app, sees the mount.
      */
-    const walkedClaims = new Set(kubeletAppliesFsGroup(app.storage.driver) ? [props.dataVolume.claimName] : []);
+    const walkedClaims = new Set(dataVolume && kubeletAppliesFsGroup(settings.driver) ? [dataVolume.claimName] : []);
     const writesWalkedClaim = (claims: readonly Volume[]): boolean =>
       claims.some((v) => v.persistentVolumeClaim && !v.persistentVolumeClaim.readOnly && walkedClaims.has(v.persistentVolumeClaim.claimName));
     const emptyDir = (name: string, size: string): Volume => ({ name, emptyDir: { sizeLimit: Quantity.fromString(size) } });

@@ -4,7 +4,7 @@ import type { Affinity } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { StorageDriver } from '../model/app-spec';
 import { bucketVolumeNameOf, bucketVolumeStemOf, labelsOf, namespaceOf, VOLUME_SOURCE_LABEL, type BucketVolumeName } from '../model/naming';
-import type { ResolvedStorage } from '../model/resolve';
+import type { BucketVolumeSettings } from '../model/resolve';
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 
 export const MOUNTPOINT_DRIVER = 's3.csi.aws.com';
@@ -54,7 +54,8 @@ export interface BucketVolumeProps {
   readonly region: string;
   /** The uid and gid the files appear to belong to: the app's. */
   readonly user: number;
-  readonly storage: ResolvedStorage;
+  /** The app's storage, or Mountpoint's defaults for the backup jobs of an app without storage (bucketVolumeSettingsOf). */
+  readonly storage: BucketVolumeSettings;
   /** Mountpoint only: what the volume is for besides the app's own mount (below). @default 'app' */
   readonly use?: BucketVolumeUse;
   /** GeeseFS reads its S3 keys from this Secret in the app namespace. */

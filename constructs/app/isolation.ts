@@ -26,9 +26,10 @@ export interface AppQuota {
   readonly limits: { readonly cpu: number; readonly memory: number };
 }
 
-export function appQuotaOf(app: Pick<ResolvedApp, 'scaling' | 'resources' | 'backup'>): AppQuota {
+export function appQuotaOf(app: Pick<ResolvedApp, 'scaling' | 'resources'>): AppQuota {
   const appPods = app.scaling.max + surgeOf(app.scaling.max);
-  const job = app.backup ? BACKUP_JOB_RESOURCES : app.resources;
+  // Every app has backup jobs (backup-jobs.ts).
+  const job = BACKUP_JOB_RESOURCES;
   const total = (pick: (r: ResourceSpec) => string) => parseQuantity(pick(app.resources))! * appPods + parseQuantity(pick(job))! * JOB_PODS_HEADROOM;
   return {
     pods: appPods + JOB_PODS_HEADROOM,

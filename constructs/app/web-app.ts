@@ -26,13 +26,8 @@ export class WebApp extends Chart {
     new AppSecrets(this, 'Secrets', { app, cluster });
     const storage = app.storage && new AppStorage(this, 'Storage', { app: { ...app, storage: app.storage }, cluster });
     new Workload(this, 'Workload', { app, env: cluster.env, dataVolume: storage?.volume });
-    if (storage && app.storage && app.backup) {
-      new BackupJobs(this, 'Backup', {
-        app: { ...app, storage: app.storage, backup: app.backup },
-        cluster,
-        dataVolume: storage.volume,
-      });
-    }
+    // Every app is backed up; without storage, its jobs mount its bucket through volumes of their own.
+    new BackupJobs(this, 'Backup', { app, cluster, dataVolume: storage?.volume });
     new NetworkPolicies(this, 'NetworkPolicies', { app });
     new HttpsRoute(this, 'Route', appRouteProps(app, cluster, props.gateways));
     new AppAccess(this, 'Access', { app: app.name, cluster });

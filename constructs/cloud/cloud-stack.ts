@@ -61,7 +61,7 @@ export interface CloudStackProps {
  * Everything AWS holds for one cluster: the account's guardrails (S3 Block Public Access, EBS encryption by
  * default, GuardDuty), network, EKS and its nodes, an access entry per person of the access model, the DNS
  * zone, a role per platform add-on that calls AWS, a bucket and a role per app, the roles of the backup jobs
- * of each app with storage, an IAM user per app that mounts its bucket with GeeseFS, the backup vault, and
+ * of each app, an IAM user per app that mounts its bucket with GeeseFS, the backup vault, and
  * the audit logs (VPC flow logs, a CloudTrail trail). Built from the cluster spec alone, so staging and prod
  * differ only where their specs do. Each cluster is assumed to have its AWS account to itself.
  */
@@ -207,9 +207,8 @@ export class CloudStack extends TerraformStack {
       const named = dataKey.usesNamedBy(() =>
         vault.nearKey.usesNamedBy(() => {
           part.constructs.push(new AppRole(this, `AppRole-${app.name}`, { ...data, deletes: storageDeletes(app.storage) }));
-          // The backup jobs back up the app's bucket: every app with storage has them, each kind with its own role.
-          if (app.storage)
-            part.constructs.push(new BackupJobRoles(this, `BackupJobRoles-${app.name}`, { ...data, backup: { bucket: vault.near, key: vault.nearKey } }));
+          // The backup jobs back up the app's bucket: every app has them, with storage or without, each kind with its own role.
+          part.constructs.push(new BackupJobRoles(this, `BackupJobRoles-${app.name}`, { ...data, backup: { bucket: vault.near, key: vault.nearKey } }));
           // k8s-csi-s3 cannot use Pod Identity: a GeeseFS app's volume mounts with the static key of a user.
           if (app.storage?.driver === 'geesefs') {
             part.constructs.push(

@@ -64,7 +64,11 @@ export interface PreBackupHookSpec {
   readonly command: readonly string[];
 }
 
-/** The app's backups. Every app with storage is backed up; these fields only change how. */
+/**
+ * The app's backups. Every app is backed up, with storage or without: its bucket (which it may also write
+ * through the S3 API), and what its pre-backup hook writes, e.g. a dump of its database. These fields only
+ * change how.
+ */
 export interface BackupSpec {
   /** Cron schedule (5 fields, UTC) of the backup job. @default '30 2 * * *' */
   readonly schedule?: string;
@@ -193,8 +197,9 @@ export interface AppSpec {
   readonly outboundSmtp?: boolean;
   /** Private services the app reaches inside the network (its database, a cache); nothing else private is open. */
   readonly privateServices?: readonly PrivateServiceSpec[];
-  /** The app's files, kept in its own S3 bucket. */
+  /** The app's files, kept in its own S3 bucket, mounted into its pods. Without it the app still has its bucket, through the S3 API. */
   readonly storage?: StorageSpec;
+  /** How the app is backed up; every app is, whether or not it sets this. */
   readonly backup?: BackupSpec;
   /** How Fluent Bit parses the app's log lines into fields (e.g. `apache2` for Apache's access log). @default JSON lines are merged, others kept as text */
   readonly logParser?: LogParser;

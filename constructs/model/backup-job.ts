@@ -1,4 +1,4 @@
-/** The four restic jobs of an app with storage, and how they are named and labelled. */
+/** The four restic jobs every app has, and how they are named and labelled. */
 export const BACKUP_COMPONENT_LABEL = 'webapps.platform.io/component';
 
 export type BackupJob = 'backup' | 'retention' | 'check' | 'restore';

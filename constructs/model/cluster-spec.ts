@@ -162,11 +162,11 @@ export interface RetiredAppData {
   /** Why the data is kept, and who may decide to give it up. */
   readonly reason: string;
   /**
-   * The driver of the app's volumes, for an app that had storage (`npm run retire` records it from the app
-   * file, which it deletes). Its PersistentVolumes and claims stay in the cluster and name that driver, so
+   * The driver of the app's volumes: its storage's, or Mountpoint for an app without storage, whose backup
+   * and restore jobs mounted its bucket (`npm run retire` records it from the app file, which it deletes). Its PersistentVolumes and claims stay in the cluster and name that driver, so
    * the driver stays as long as this note says so: to unmount the app's pods, which Flux removes only after
    * the platform layer, and to mount the volumes again should the app come back.
-   * @default unset (no storage, or not recorded)
+   * @default unset (not recorded)
    */
   readonly storageDriver?: StorageDriver;
 }

@@ -17,11 +17,13 @@ export interface ResolvedApp extends Omit<AppSpec, 'hosts' | 'privateServices'> 
   readonly secrets: readonly NonNullable<AppSpec['secrets']>[number][];
   readonly edge: Required<EdgeSpec>;
   readonly storage?: ResolvedStorage;
-  /** Set exactly when the app has storage. */
-  readonly backup?: ResolvedBackup;
+  /** Every app is backed up, with storage or without: its bucket, and what its pre-backup hook dumps. */
+  readonly backup: ResolvedBackup;
 }
 
 export type ResolvedStorage = Required<Omit<StorageSpec, 'cacheSize' | 'expectedGiB'>> & Pick<StorageSpec, 'cacheSize' | 'expectedGiB'>;
+/** What a volume over the app's bucket is mounted with: the driver, its switches and cache, not where the app mounts it. */
+export type BucketVolumeSettings = Omit<ResolvedStorage, 'mountPath' | 'expectedGiB'>;
 export type ResolvedBackup = Required<Omit<BackupSpec, 'retention' | 'preBackup'>> &
   Pick<BackupSpec, 'preBackup'> & {
     readonly retention: Required<RetentionSpec>;
@@ -36,6 +38,15 @@ export const DEFAULT_BACKUP: ResolvedBackup = {
   checkSchedule: '0 4 * * 0',
   checkReadDataSubset: '10%',
 };
+
+/** What a Mountpoint storage resolves to when the app file sets no more than its mountPath. */
+export const DEFAULT_VOLUME_SETTINGS: BucketVolumeSettings = { driver: 'mountpoint-s3', allowDelete: false, allowOverwrite: false };
+
+/**
+ * The settings of the volumes over the app's bucket: its storage's, or, for an app without storage, whose
+ * backup and restore jobs still mount its bucket (the app itself mounts nothing), Mountpoint's defaults.
+ */
+export const bucketVolumeSettingsOf = (app: Pick<ResolvedApp, 'storage'>): BucketVolumeSettings => app.storage ?? DEFAULT_VOLUME_SETTINGS;
 
 export const DEFAULT_RUN_AS_USER = 10001;
 export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
@@ -62,8 +73,8 @@ export function resolveApp(spec: AppSpec, cluster: ClusterSpec, release?: Releas
       .map((s) => ({ name: s.name, port: s.port, cidrs: s.cidrs[cluster.env as EnvName] ?? [] }))
       .filter((s) => s.cidrs.length > 0),
     edge: { ...DEFAULT_EDGE, ...spec.edge },
-    storage: spec.storage && { driver: 'mountpoint-s3', allowDelete: false, allowOverwrite: false, ...spec.storage },
-    backup: spec.storage && {
+    storage: spec.storage && { ...DEFAULT_VOLUME_SETTINGS, ...spec.storage },
+    backup: {
       ...DEFAULT_BACKUP,
       ...spec.backup,
       retention: { ...DEFAULT_BACKUP.retention, ...spec.backup?.retention },

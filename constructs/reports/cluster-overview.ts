@@ -23,10 +23,9 @@ function diagram(cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
     const id = idOf(app.name);
     const edge = app.exposure === 'internal' ? ' -- "login + allowlist" --> ' : ' --> ';
     lines.push(`  gateway${edge}${id}["${app.name}<br/>${app.exposure}, ${app.scaling.min}-${app.scaling.max} pods"]`);
-    if (app.storage) {
-      lines.push(`  ${id} -- "${app.storage.driver}" --> ${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`);
-      lines.push(`  ${id}_bucket -- "restic ${app.backup!.schedule}" --> backup_near`);
-    }
+    // Every app has its bucket, mounted where it has storage, and is backed up.
+    lines.push(`  ${id} -- "${app.storage ? app.storage.driver : 'S3 API'}" --> ${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`);
+    lines.push(`  ${id}_bucket -- "restic ${app.backup.schedule}" --> backup_near`);
     lines.push(`  ${id} -. logs .-> fluentbit`);
   }
   lines.push(
@@ -77,8 +76,8 @@ export function renderOverview(cluster: ClusterSpec, apps: readonly ResolvedApp[
       `| hosts | ${app.hosts.map((h) => `\`${h}\``).join(', ')} |`,
       `| exposure | ${app.exposure === 'public' ? 'public' : 'internal: login and IP allowlist at the Gateway'} |`,
       `| replicas | ${app.scaling.min} to ${app.scaling.max} (CPU target ${app.scaling.targetCpuPercent ?? 70} %) |`,
-      `| storage | ${app.storage ? `\`${app.storage.mountPath}\` on bucket \`${bucketOf(cluster.name, app.name)}\` through ${app.storage.driver}` : 'none'} |`,
-      `| backup | ${backup ? `at \`${backup.schedule}\` (cron, UTC); keeps ${backup.retention.daily} daily, ${backup.retention.weekly} weekly, ${backup.retention.monthly} monthly; offsite copy in ${cluster.offsiteRegion}` : 'none (no data)'} |`,
+      `| storage | ${app.storage ? `\`${app.storage.mountPath}\` on bucket \`${bucketOf(cluster.name, app.name)}\` through ${app.storage.driver}` : `none mounted; bucket \`${bucketOf(cluster.name, app.name)}\` through the S3 API`} |`,
+      `| backup | at \`${backup.schedule}\` (cron, UTC)${backup.preBackup ? ', after its pre-backup hook' : ''}; keeps ${backup.retention.daily} daily, ${backup.retention.weekly} weekly, ${backup.retention.monthly} monthly; offsite copy in ${cluster.offsiteRegion} |`,
       `| alert rules | ${cell(appRules.join(', '))} |`,
       `| access | ${who(app.name)} |`,
       '',

@@ -30,7 +30,7 @@ export function checkDataPath(app: AppSpec): SpecProblem[] {
     }
   }
   if (!backup) return problems;
-  if (!storage) say('backup', backup, 'needs storage: there is no data to back up');
+  // Every app is backed up, with storage or without (its bucket, and what a pre-backup hook dumps).
   for (const field of ['schedule', 'retentionSchedule', 'checkSchedule'] as const) {
     const value = backup[field];
     const problem = value === undefined ? undefined : cronScheduleProblem(value);

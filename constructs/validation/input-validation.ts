@@ -182,7 +182,7 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
   const bucket = bucketOf(cluster.name, app.name);
   if (bucket.length > S3_BUCKET_MAX)
     problems.push(new SpecProblem(at, 'name', app.name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
-  const roleNames = [appRoleOf, ...(app.storage ? [backupRoleOf, retentionRoleOf, restoreRoleOf] : [])].map((roleOf) => roleOf(cluster.name, app.name));
+  const roleNames = [appRoleOf, backupRoleOf, retentionRoleOf, restoreRoleOf].map((roleOf) => roleOf(cluster.name, app.name));
   for (const role of roleNames.filter((r) => r.length > IAM_ROLE_MAX)) {
     problems.push(new SpecProblem(at, 'name', app.name, `makes the IAM role name "${role}" longer than ${IAM_ROLE_MAX} characters`));
   }

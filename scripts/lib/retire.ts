@@ -2,8 +2,9 @@
  * `npm run retire -- <app> --reason "<why the data is kept>"`: takes an app out of the platform the way
  * docs/retire-an-app.md describes, with no hand edits. Under the repo's write lock it
  * - takes the app out of `apps` and `access.apps` of every cluster spec, and turns its `appData` entry
- *   into a retirement note (`{ retiredOn, reason, storageDriver }`, the driver for an app with storage), so
- *   that its bucket and backups stay, and the driver of its volumes too;
+ *   into a retirement note (`{ retiredOn, reason, storageDriver }`, the driver of its volumes: its storage's,
+ *   or Mountpoint, whose volumes its backup jobs mount where it has no storage), so that its bucket and
+ *   backups stay, and the driver of its volumes too;
  * - removes its entry from every env's releases file, its import and entry in apps/index.ts, and its file;
  * - synthesizes every env.
  * A refused request writes nothing; a failing synth puts every file back as it was. It then prints every
@@ -73,7 +74,7 @@ export interface RetireResult {
   /** The synth's summary line. */
   readonly summary: string;
   readonly remains: readonly Remains[];
-  /** The driver of its volumes, which its retirement note records; unset for an app without storage. */
+  /** The driver of its volumes, which its retirement note records (Mountpoint for an app without storage: its backup jobs' volumes). */
   readonly storageDriver?: StorageDriver;
   /** Docs that still name the app's file. */
   readonly mentions: readonly string[];
@@ -181,8 +182,11 @@ const withoutRelease = (file: ReleasesFile, app: string): ReleasesFile => ({
   apps: Object.fromEntries(Object.entries(file.apps).filter(([name]) => name !== app)),
 });
 
-/** The driver of the app's volumes, which outlive it; undefined for an app without storage. */
-const storageDriverOf = (spec: AppSpec | undefined): StorageDriver | undefined => (spec?.storage ? (spec.storage.driver ?? 'mountpoint-s3') : undefined);
+/**
+ * The driver of the app's volumes, which outlive it: its storage's, or for an app without storage Mountpoint,
+ * over which its backup and restore jobs mount its bucket (backup-jobs.ts). Undefined only for no app.
+ */
+const storageDriverOf = (spec: AppSpec | undefined): StorageDriver | undefined => (spec ? (spec.storage?.driver ?? 'mountpoint-s3') : undefined);
 
 const listed = (names: readonly string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 

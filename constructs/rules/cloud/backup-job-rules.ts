@@ -20,11 +20,11 @@ import { asList, covers, derived, first, parsePolicy, resourcesOf, settingsOf, t
 const LIVE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl', 's3:PutObjectTagging', 's3:RestoreObject'];
 
 /**
- * The roles of each app's restic jobs. A running app with storage has exactly one backup, one retention and
- * one restore role (BACKUP_JOB_IDENTITIES), each bound by Pod Identity to exactly its own ServiceAccount;
+ * The roles of each app's restic jobs. Every running app, with storage or without, has exactly one backup,
+ * one retention and one restore role (BACKUP_JOB_IDENTITIES), each bound by Pod Identity to exactly its own ServiceAccount;
  * each reaches only the app's bucket and its own backup prefix. The backup role (backup and check jobs)
  * only reads the live bucket; the retention role does not reach it; the restore role may delete there only
- * while the bucket is versioned. Apps without storage, and retired apps, have none.
+ * while the bucket is versioned. Retired apps have none.
  */
 export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   const problems: string[] = [];
@@ -47,12 +47,12 @@ export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster
     for (const kind of BACKUP_JOB_ROLES) {
       const { roleOf, serviceAccountOf } = BACKUP_JOB_IDENTITIES[kind];
       const mine = rolesNamed.get(roleOf(cluster.name, app)) ?? [];
-      if (!spec || !spec.storage) {
-        if (mine.length > 0) say(spec ? `has a ${kind} role but no storage to back up` : `is retired but still has a ${kind} role`);
+      if (!spec) {
+        if (mine.length > 0) say(`is retired but still has a ${kind} role`);
         continue;
       }
       if (mine.length !== 1) {
-        say(`has ${mine.length} ${kind} roles named ${roleOf(cluster.name, app)}, not 1: every app with storage is backed up`);
+        say(`has ${mine.length} ${kind} roles named ${roleOf(cluster.name, app)}, not 1: every app is backed up`);
         continue;
       }
       const [role] = mine;
@@ -185,7 +185,8 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: CloudClus
       g.principal !== undefined &&
       ((g.principal.kind === 'role' && g.principal.name === appRoleOf(cluster.name, app) && storageDeletes(spec.storage)) ||
         (g.principal.kind === 'user' && g.principal.name === geesefsUserOf(cluster.name, app) && spec.storage?.driver === 'geesefs') ||
-        (g.principal.kind === 'role' && g.principal.name === restoreRoleOf(cluster.name, app) && spec.storage !== undefined));
+        // Every running app has a restore role, storage or not (backup-jobs.ts).
+        (g.principal.kind === 'role' && g.principal.name === restoreRoleOf(cluster.name, app)));
     for (const g of relevant) {
       const objects = g.resources.some((r) => reachesObjects(r, bucket));
       const whole = g.resources.some((r) => covers(r, `arn:aws:s3:::${bucket}`));

@@ -38,11 +38,11 @@ export const appIdentifier: AppSpec = {
   // privateServices: [{ name: 'db', port: 5432, cidrs: { staging: ['10.20.128.0/20'] } }], // its database inside the network
   // logParser: 'nginx',                         // how its log lines are parsed into fields
   // storage: {
-  //   mountPath: '/app/data',                   // its own bucket, mounted as a folder, backed up nightly
+  //   mountPath: '/app/data',                   // its own bucket (every app has one, backed up nightly), mounted as a folder
   //   driver: 'geesefs',                        // only if it renames, appends or writes in place, which the default 'mountpoint-s3'
   //                                             // cannot; GeeseFS needs an access key stored by hand (docs/storage-drivers.md)
   // },
-  // backup: { schedule: '0 2 * * *' },          // when storage is set
+  // backup: { schedule: '0 2 * * *' },          // every app is backed up; this says when (and preBackup: a database dump)
   // edge: { requestsPerSecond: 100, maxBodySize: '10Mi' },
   // writablePaths: ['/tmp'],                    // the root filesystem is read-only
   // runAsUser: 33, runAsUserReason: '…',      // default 10001; below 10000 only with the image's reason

@@ -632,9 +632,27 @@ describe('each rule fails on a broken policy set', () => {
     ],
     ["the proxies' policy lost", "the Gateway's proxies", (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, `envoy-${GATEWAY.className}`))],
     [
-      "every pod of the Gateway's namespace given the proxies' egress (one egress for the namespace, as before)",
+      "every pod of the Gateway's namespace given the proxies' egress, and the apps and endpoints admitting the whole namespace (as before)",
       "in the Gateway's namespace only the proxies",
-      (s) => withPolicies(s, adding(policy(GATEWAY_PROXY_NAMESPACE, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: proxyEgress(s) }))),
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy(GATEWAY_PROXY_NAMESPACE, 'union', { podSelector: {}, policyTypes: ['Egress'], egress: proxyEgress(s) }),
+            ...[
+              ...new Set([
+                ...s.apps.map((a) => namespaceOf(a.name)),
+                ...platformEndpointsOf({ cluster: s.cluster, apps: s.apps }, s.addOns).map((e) => e.namespace),
+              ]),
+            ].map((namespace) =>
+              policy(namespace, 'gateway-namespace', {
+                podSelector: {},
+                policyTypes: ['Ingress'],
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } } }] }],
+              }),
+            ),
+          ),
+        ),
     ],
     [
       "the HTTP-01 solver given the proxies' egress",

@@ -1,7 +1,7 @@
 import { isCelError, run } from '@bufbuild/cel';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { EXPOSURE_LABEL, GATEWAY, namespaceOf } from '../constructs/model/naming';
+import { EXPOSURE_LABEL, GATEWAY, GATEWAY_PROXY_POD_LABELS, namespaceOf } from '../constructs/model/naming';
 import { ES_ROLES_SECRET } from '../constructs/logging/elasticsearch-users';
 import { Chart, Testing } from 'cdk8s';
 import type { AddOn, AddOnKind } from '../constructs/platform/add-on';
@@ -265,7 +265,12 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
       for (const rule of siblings) for (const f of rule.from) expect(Object.keys(f.podSelector.matchLabels ?? {}).length).toBeGreaterThan(0);
       expect(admitting.filter((rule: Json) => !siblings.includes(rule))).toEqual([
         {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY.namespace } } }],
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY.namespace } },
+              podSelector: { matchLabels: GATEWAY_PROXY_POD_LABELS },
+            },
+          ],
           ports: [{ protocol: 'TCP', port: e.port }],
         },
       ]);

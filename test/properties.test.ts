@@ -1,7 +1,7 @@
 import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { KIBANA, KIBANA_SERVICE, kibanaHostOf } from '../constructs/model/log-contract';
-import { GATEWAY, GATEWAY_PROXY_NAMESPACE, httpsListenerOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import { GATEWAY, GATEWAY_PROXY_NAMESPACE, GATEWAY_PROXY_POD_LABELS, httpsListenerOf, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { resolveApp } from '../constructs/model/resolve';
 import { coverageProblems, hardeningProblems, outputProblems, publicSurfaceProblems, routeProblems } from '../constructs/rules/output-rules';
 import { kibanaProblems } from '../constructs/rules/kibana-rules';
@@ -239,7 +239,12 @@ describe('isolation between apps', () => {
     expect(appPolicies.length).toBeGreaterThan(0);
     for (const policy of appPolicies.filter((p) => (p.spec as Json).ingress)) {
       for (const rule of (policy.spec as Json).ingress) {
-        expect(rule.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } } }]);
+        expect(rule.from).toEqual([
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_PROXY_NAMESPACE } },
+            podSelector: { matchLabels: GATEWAY_PROXY_POD_LABELS },
+          },
+        ]);
       }
     }
   });

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { GATEWAY_PROXY_NAMESPACE, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
+import { GATEWAY_PROXY_NAMESPACE, GATEWAY_PROXY_POD_LABELS, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
 import { NAMESPACE_NAME_LABEL } from '../model/network-ranges';
 import { clusterDnsEgress, publicHttpsEgress, publicSmtpEgress } from '../blocks/egress-rules';
 import type { ResolvedApp } from '../model/resolve';
@@ -34,7 +34,12 @@ export class NetworkPolicies extends Construct {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         {
-          from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: GATEWAY_PROXY_NAMESPACE } } }],
+          from: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: GATEWAY_PROXY_NAMESPACE } },
+              podSelector: { matchLabels: { ...GATEWAY_PROXY_POD_LABELS } },
+            },
+          ],
           ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(app.port) }],
         },
       ],

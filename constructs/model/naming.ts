@@ -11,6 +11,17 @@ import type { EnvName, StorageDriver } from './app-spec';
 export const GATEWAY = { name: 'public', namespace: 'envoy-gateway-system', className: 'envoy' } as const;
 /** App NetworkPolicies admit traffic from the proxies in this namespace only. */
 export const GATEWAY_PROXY_NAMESPACE = GATEWAY.namespace;
+/**
+ * The labels Envoy Gateway v1.5.1 puts on the merged Gateways' proxy pods (internal/infrastructure/kubernetes/proxy/resource.go,
+ * envoyLabels; the owner is the class: internal/gatewayapi/helpers.go GatewayClassOwnerLabel). Policies admit those pods,
+ * not the whole namespace, where the controller, its certgen Job and ACME solvers run too.
+ */
+export const GATEWAY_PROXY_POD_LABELS = {
+  'app.kubernetes.io/name': 'envoy',
+  'app.kubernetes.io/component': 'proxy',
+  'app.kubernetes.io/managed-by': 'envoy-gateway',
+  'gateway.envoyproxy.io/owning-gatewayclass': GATEWAY.className,
+} as const;
 /** The HTTP listener: it only redirects to HTTPS and serves ACME HTTP-01 challenges. */
 export const HTTP_LISTENER = 'http';
 /** The Secret, in the Gateway's namespace, that holds a host's certificate. */

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SHARED_LISTENER } from '../model/gateway-layout';
-import { APP_PART_OF_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
+import { APP_PART_OF_LABEL, GATEWAY, GATEWAY_PROXY_POD_LABELS, HTTP_LISTENER } from '../model/naming';
 import { jwksHostOf } from '../model/gateway-login';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
@@ -204,13 +204,7 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
       name: `envoy-${GATEWAY.className}-`,
       role: 'data-plane',
       managedBy: `EnvoyProxy ${GATEWAY.namespace}/${PROXY_CONFIG}`,
-      podLabels: {
-        'app.kubernetes.io/name': 'envoy',
-        'app.kubernetes.io/component': 'proxy',
-        'app.kubernetes.io/managed-by': 'envoy-gateway',
-        // Merged Gateways are owned by their class (internal/gatewayapi/helpers.go GatewayClassOwnerLabel).
-        'gateway.envoyproxy.io/owning-gatewayclass': GATEWAY.className,
-      },
+      podLabels: { ...GATEWAY_PROXY_POD_LABELS },
       podSecurity: 'restricted',
       settings: {
         replicas: this.props.proxyReplicas,

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
-import { GATEWAY_PROXY_NAMESPACE, namespaceOf, selectorLabelsOf } from '../model/naming';
+import { GATEWAY_PROXY_NAMESPACE, GATEWAY_PROXY_POD_LABELS, namespaceOf, selectorLabelsOf } from '../model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
 import { SynthError } from '../model/spec-error';
@@ -65,7 +65,11 @@ export class PlatformNetworkPolicies extends Construct {
         from: (props.clients.get(port.port) ?? []).map(inNamespace),
         field: 'network.ingressFromClients',
       })),
-      ...gatewayPorts.map((port) => ({ port, from: [inNamespace(GATEWAY_PROXY_NAMESPACE)], field: 'endpoints' })),
+      ...gatewayPorts.map((port) => ({
+        port,
+        from: [{ ...inNamespace(GATEWAY_PROXY_NAMESPACE), podSelector: { matchLabels: { ...GATEWAY_PROXY_POD_LABELS } } }],
+        field: 'endpoints',
+      })),
     ];
     const uncalled = net.ingressFromClients.filter((p) => (props.clients.get(p.port) ?? []).length === 0);
     if (uncalled.length > 0) {

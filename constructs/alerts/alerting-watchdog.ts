@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../logging/elastalert-access';
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
-import { SETUP_IMAGE } from '../logging/elasticsearch-setup';
+import { CURL_JOB_RESOURCES, SETUP_IMAGE } from '../logging/elasticsearch-setup';
 import type { AlertingSpec } from '../model/cluster-spec';
 import { ALERTING_WATCHDOG_EVENT, ELASTICSEARCH_URL } from '../model/log-contract';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
@@ -177,10 +177,7 @@ export class AlertingWatchdog extends Construct {
                     imagePullPolicy: 'IfNotPresent',
                     command: ['/bin/sh', '-c', watchdogScript()],
                     env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
-                    resources: {
-                      requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
-                      limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
-                    },
+                    resources: CURL_JOB_RESOURCES,
                     securityContext: hardenedContainer({ user: WATCHDOG_USER }),
                     volumeMounts: [
                       { name: 'credentials', mountPath: WATCHDOG_MOUNTS.credentials, readOnly: true },

@@ -23,6 +23,11 @@ import {
 import { elastalertIndexTemplateOf } from './elastalert-indices';
 
 export const SETUP_IMAGE = 'docker.io/curlimages/curl:8.16.0';
+/** What a job of a curl script in that image uses: a few requests, nothing written but its log. */
+export const CURL_JOB_RESOURCES = {
+  requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
+  limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+} as const;
 /** The ConfigMap of requests and the hourly CronJob. */
 export const SETUP_NAME = 'elasticsearch-setup';
 /** The one-shot Job of the setup layer, recreated (Flux `force`) whenever its requests change. */
@@ -274,10 +279,7 @@ export class ElasticsearchSetup extends Construct {
           imagePullPolicy: 'IfNotPresent',
           command: ['/bin/sh', '-c', script],
           // It writes nothing but its log.
-          resources: {
-            requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' },
-            limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
-          },
+          resources: CURL_JOB_RESOURCES,
           securityContext: hardenedContainer({ user: SETUP_USER }),
           volumeMounts: [
             { name: 'requests', mountPath: SETUP_MOUNTS.requests, readOnly: true },

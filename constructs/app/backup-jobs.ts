@@ -81,9 +81,10 @@ export interface BackupJobsProps {
  * The app's backups with restic, into its own prefix of the cluster's backup bucket (which replicates
  * offsite): a backup CronJob that reads the bucket through a read-only mount, retention and check
  * CronJobs, and a suspended restore CronJob. Every app has them, with storage or without: its bucket is
- * written through the S3 API too, and a pre-backup hook may dump its database. Each kind of job runs as a ServiceAccount of its own, whose
- * role may do only what that job does (constructs/cloud/backup-job-roles.ts): the app cannot delete its own
- * history, backup and check cannot delete backups, and only restore writes the live bucket.
+ * written through the S3 API too, and a pre-backup hook may dump its database. Each kind of job runs as a
+ * ServiceAccount of its own, whose role may do only what that job does (constructs/cloud/backup-job-roles.ts):
+ * the app cannot delete its own history, backup and check cannot delete backups, and only restore writes
+ * the live bucket.
  */
 export class BackupJobs extends Construct {
   constructor(scope: Construct, id: string, props: BackupJobsProps) {

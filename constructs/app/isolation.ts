@@ -28,9 +28,9 @@ export interface AppQuota {
 
 export function appQuotaOf(app: Pick<ResolvedApp, 'scaling' | 'resources'>): AppQuota {
   const appPods = app.scaling.max + surgeOf(app.scaling.max);
-  // Every app has backup jobs (backup-jobs.ts).
-  const job = BACKUP_JOB_RESOURCES;
-  const total = (pick: (r: ResourceSpec) => string) => parseQuantity(pick(app.resources))! * appPods + parseQuantity(pick(job))! * JOB_PODS_HEADROOM;
+  // Every app has backup jobs (backup-jobs.ts), with storage or without.
+  const total = (pick: (r: ResourceSpec) => string) =>
+    parseQuantity(pick(app.resources))! * appPods + parseQuantity(pick(BACKUP_JOB_RESOURCES))! * JOB_PODS_HEADROOM;
   return {
     pods: appPods + JOB_PODS_HEADROOM,
     appPods,

@@ -86,7 +86,7 @@ const withoutMatrix = (maxNamespaces: number): string[] => [
 ];
 
 const HOW_FLOWS_READ =
-  "Between pods a connection needs the source's egress and the destination's ingress; to the outside, the egress only. Pods have VPC addresses, so a rule naming the VPC matches them too. Traffic from a pod's own node (the kubelet's probes) is always allowed and not shown. The rows internet and API server show what the policies admit from those addresses; routing lets the internet in only through the load balancer, to the Gateway's proxies.";
+  "Between pods a connection needs the source's egress and the destination's ingress; to the outside, the egress only. Pods have VPC addresses, so a rule naming the VPC matches them too. A pod and its own node may always reach each other, both ways, on every port, and this is not shown: the CNI's agent adds the node's address to every pod's ingress and egress (aws-network-policy-agent, ComputeMapEntriesFromEndpointRules), for the kubelet's probes; so a pod also reaches its node's kubelet, which asks for credentials, and its NodePorts, which app namespaces may not create. The rows internet and API server show what the policies admit from those addresses; routing lets the internet in only through the load balancer, to the Gateway's proxies.";
 
 /** The printed title of each axis of the matrix, by id, in the matrix's order: a namespace's in backticks. */
 function titlesOf(network: ClusterNetwork): Map<string, string> {

@@ -2,6 +2,8 @@ import { isCelError, run } from '@bufbuild/cel';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { EXPOSURE_LABEL, GATEWAY, GATEWAY_PROXY_POD_LABELS, namespaceOf } from '../constructs/model/naming';
+import { controlPlaneRangesOf, nodeRangesOf } from '../constructs/model/vpc-layout';
+import { KUBERNETES_SERVICE_IPS } from '../constructs/model/network-ranges';
 import { ES_ROLES_SECRET } from '../constructs/logging/elasticsearch-users';
 import { Chart, Testing } from 'cdk8s';
 import type { AddOn, AddOnKind } from '../constructs/platform/add-on';
@@ -112,7 +114,7 @@ describe("a workload's own egress", () => {
   test("going beyond its namespace's add-ons, or naming a workload or port its namespace lacks, fails synth naming the field and the value", () => {
     const beyond = {
       awsCredentials: true,
-      egressVpc: [{ port: 10250, name: 'kubelet' }],
+      egressNodes: [{ port: 10250, name: 'kubelet' }],
       egressInternet: [
         { port: 443, name: 'OIDC' },
         { port: 80, name: 'plain' },
@@ -132,7 +134,7 @@ describe("a workload's own egress", () => {
     for (const line of [
       'workload "worker": field "egress.awsCredentials" = true: its namespace\'s add-ons do not declare it',
       'workload "worker": field "egress.egressToNamespaces.logging" = 9200/TCP',
-      'workload "worker": field "egress.egressVpc" = 10250/TCP',
+      'workload "worker": field "egress.egressNodes" = 10250/TCP',
       'workload "worker": field "egress.egressInternet" = 80/TCP',
       'workload "worker": field "egress.egressToOwnNamespace" = ghost: no workload of namespace envoy-gateway-system has that name',
       'workload "worker": field "egress.egressToOwnNamespace.envoy-gateway" = 18001: that workload does not listen on it',
@@ -608,3 +610,21 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: platform wo
     }
   });
 });
+
+describe.each(CLUSTERS.map((c) => [c.env, c] as const))(
+  'cluster %s: platform workloads reach only the nodes and the API server inside the network',
+  (env, cluster) => {
+    test("every private range a platform policy lets out to is a node subnet, a control-plane subnet or the API's Service address: never the rest of the VPC, where the apps' databases live", () => {
+      const allowed = new Set([...nodeRangesOf(cluster), ...controlPlaneRangesOf(cluster), ...KUBERNETES_SERVICE_IPS]);
+      const appNamespaces = new Set(Object.keys(cluster.apps).map(namespaceOf));
+      const named = byKind(fixtureObjectsOf(env), 'NetworkPolicy')
+        .filter((p) => !appNamespaces.has(p.metadata.namespace!))
+        .flatMap((p) =>
+          ((p.spec as Json).egress ?? []).flatMap((rule: Json) => (rule.to ?? []).map((t: Json) => [p.metadata.namespace, p.metadata.name, t.ipBlock?.cidr])),
+        )
+        .filter(([, , cidr]: string[]) => cidr !== undefined && /^(10\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.)/.test(cidr));
+      expect(named.length).toBeGreaterThan(0);
+      expect(named.filter(([, , cidr]: string[]) => !allowed.has(cidr))).toEqual([]);
+    });
+  },
+);

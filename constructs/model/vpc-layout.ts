@@ -26,6 +26,14 @@ export const publicSubnetOf = (vpc: Ipv4Cidr, zone: number): Ipv4Cidr => subnetO
 /** Zone i's control-plane subnet. */
 export const controlPlaneSubnetOf = (vpc: Ipv4Cidr, zone: number): Ipv4Cidr => subnetOf(vpc, CONTROL_PLANE_SUBNET_PREFIX, FIRST_CONTROL_PLANE_SUBNET + zone);
 
+/** The cluster's private subnets, one per zone: where its nodes (and, through the VPC CNI, its pods) have their addresses. */
+export function nodeRangesOf(cluster: ClusterSpec): string[] {
+  const { vpcCidr, zones } = cloudSettingsOf(cluster).network;
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc) throw new Error(`cluster ${cluster.name}: network.vpcCidr "${vpcCidr}" is not an IPv4 CIDR`);
+  return zones.map((_, zone) => formatCidr(privateSubnetOf(vpc, zone)));
+}
+
 /** The cluster's control-plane subnets, one per zone: where its API server's private endpoint answers and whence it calls webhooks. */
 export function controlPlaneRangesOf(cluster: ClusterSpec): string[] {
   const { vpcCidr, zones } = cloudSettingsOf(cluster).network;

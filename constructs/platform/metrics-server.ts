@@ -19,7 +19,7 @@ export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> 
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 10250, name: 'APIService' }],
     egressApiServer: true,
-    egressVpc: [{ port: KUBELET_PORT, name: 'kubelet' }],
+    egressNodes: [{ port: KUBELET_PORT, name: 'kubelet' }],
   };
   /** From the chart at its pinned version. */
   readonly clusterRights =

@@ -30,8 +30,8 @@ export interface EgressNeeds {
    * each workload of their own namespace on its `backend` ports (the HTTP-01 solver).
    */
   readonly egressToRouteBackends?: boolean;
-  /** Ports on the VPC's own addresses (the nodes), e.g. the kubelet. */
-  readonly egressVpc?: readonly NamedPort[];
+  /** Ports on the nodes' subnets (vpc-layout.ts nodeRangesOf), e.g. the kubelet: not the rest of the VPC, where databases live. */
+  readonly egressNodes?: readonly NamedPort[];
   /** Ports on the public internet (AWS APIs, ACME, the OIDC issuer). Never private or link-local addresses. */
   readonly egressInternet?: readonly NamedPort[];
   /** Needs AWS credentials from the EKS Pod Identity agent on its node. */

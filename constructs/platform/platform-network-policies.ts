@@ -1,12 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
 import { GATEWAY_PROXY_NAMESPACE, GATEWAY_PROXY_POD_LABELS, namespaceOf, selectorLabelsOf } from '../model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, KUBERNETES_SERVICE_IPS, NAMESPACE_NAME_LABEL, NON_PUBLIC_RANGES, POD_IDENTITY_AGENT } from '../model/network-ranges';
 import type { ResolvedApp } from '../model/resolve';
 import { SynthError } from '../model/spec-error';
-import { controlPlaneRangesOf } from '../model/vpc-layout';
+import { controlPlaneRangesOf, nodeRangesOf } from '../model/vpc-layout';
 import type { AddOn, AddOnNetwork, NamedPort, PlatformEndpoint } from './add-on';
 import type { EgressNeeds } from './network-needs';
 import type { PodGroup } from './pod-groups';
@@ -43,7 +43,7 @@ export class PlatformNetworkPolicies extends Construct {
     super(scope, id);
     const namespace = props.addOns[0].namespace;
     const net = mergedNetworkOf(props.addOns);
-    const vpc = cloudSettingsOf(props.cluster).network.vpcCidr;
+    const nodes = nodeRangesOf(props.cluster);
     const apiServer = controlPlaneRangesOf(props.cluster);
     const policy = (name: string, spec: kplus.k8s.NetworkPolicySpec) => new kplus.k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace }, spec });
     const all = {};
@@ -51,7 +51,7 @@ export class PlatformNetworkPolicies extends Construct {
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
 
     const backends = { apps: props.apps, endpoints: props.endpoints, own: props.pods.filter((g) => (g.backendPorts ?? []).length > 0) };
-    const rulesOf = (needs: MergedEgress, own: Rule[], dns: boolean) => egressRulesOf(needs, own, dns, { vpc, apiServer }, backends);
+    const rulesOf = (needs: MergedEgress, own: Rule[], dns: boolean) => egressRulesOf(needs, own, dns, { nodes, apiServer }, backends);
     // Its own namespace: the add-on's parts talk to one another (the controller to its webhook, Kibana to Elasticsearch).
     const egress = rulesOf(net, [{ to: [{ podSelector: all }] }], true);
 
@@ -145,8 +145,13 @@ export class PlatformNetworkPolicies extends Construct {
  * API on 443, other namespaces' ports, the route backends, the VPC's and the internet's ports, the Pod
  * Identity agent.
  */
-function egressRulesOf(needs: MergedEgress, own: Rule[], dns: boolean, ranges: { vpc: string; apiServer: readonly string[] }, backends: RouteBackends): Rule[] {
-  const { vpc } = ranges;
+function egressRulesOf(
+  needs: MergedEgress,
+  own: Rule[],
+  dns: boolean,
+  ranges: { nodes: readonly string[]; apiServer: readonly string[] },
+  backends: RouteBackends,
+): Rule[] {
   const egress: Rule[] = [...own];
   if (dns) {
     egress.push({
@@ -165,7 +170,7 @@ function egressRulesOf(needs: MergedEgress, own: Rule[], dns: boolean, ranges: {
   }
   for (const { namespace: to, ports } of needs.egressToNamespaces) egress.push({ to: [inNamespace(to)], ports: portsOf(ports) });
   if (needs.egressToRouteBackends) egress.push(...routeBackendRules(backends));
-  if (needs.egressVpc.length > 0) egress.push({ to: [{ ipBlock: { cidr: vpc } }], ports: portsOf(needs.egressVpc) });
+  if (needs.egressNodes.length > 0) egress.push({ to: ranges.nodes.map((cidr) => ({ ipBlock: { cidr } })), ports: portsOf(needs.egressNodes) });
   if (needs.egressInternet.length > 0)
     egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NON_PUBLIC_RANGES] } }], ports: portsOf(needs.egressInternet) });
   if (needs.awsCredentials)
@@ -200,7 +205,7 @@ function wideningOf(group: PodGroup, pods: readonly PodGroup[], net: MergedNetwo
   return [
     ...flags,
     ...namespaces,
-    ...beyond('egressVpc', own.egressVpc, net.egressVpc),
+    ...beyond('egressNodes', own.egressNodes, net.egressNodes),
     ...beyond('egressInternet', own.egressInternet, net.egressInternet),
     ...inside,
   ];
@@ -272,7 +277,7 @@ function mergedEgressOf(needs: readonly EgressNeeds[]): MergedEgress {
     egressApiServer: needs.some((n) => n.egressApiServer),
     egressToNamespaces: [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, ports]) => ({ namespace, ports })),
     egressToRouteBackends: needs.some((n) => n.egressToRouteBackends),
-    egressVpc: ports((n) => n.egressVpc),
+    egressNodes: ports((n) => n.egressNodes),
     egressInternet: ports((n) => n.egressInternet),
     awsCredentials: needs.some((n) => n.awsCredentials),
   };

@@ -9,7 +9,7 @@ export const SMTP_AUTH_FILE_NAME = 'smtp_auth.yaml';
 export const DEFAULT_SMTP_PORT = 587;
 /** 587 submits with STARTTLS, 465 speaks TLS from the first byte; the namespace may reach only these. */
 export const SMTP_PORTS: readonly number[] = SMTP_SUBMISSION_PORTS;
-const IMPLICIT_TLS_PORT = 465;
+export const IMPLICIT_TLS_PORT = 465;
 
 /** The option that holds each chat service's webhook URL (ElastAlert2 "Alerts" documentation). */
 export const CHAT_WEBHOOK_OPTION: Readonly<Record<ChatService, string>> = {

@@ -1,7 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALERTING_WATCHDOG, PERIOD_MINUTES, RUNS_WINDOW_MINUTES, WATCHDOG_KEYS, WATCHDOG_MOUNTS, watchdogScript } from '../constructs/alerts/alerting-watchdog';
+import {
+  ALERTING_WATCHDOG,
+  PERIOD_MINUTES,
+  smtpUrlOf,
+  RUNS_WINDOW_MINUTES,
+  WATCHDOG_KEYS,
+  WATCHDOG_MOUNTS,
+  watchdogScript,
+} from '../constructs/alerts/alerting-watchdog';
 import { ALERTING_WATCHDOG_EVENT } from '../constructs/model/log-contract';
 import { FIXTURE_CLUSTERS, fixtureObjectsOf, scopedTempDirs } from './support';
 
@@ -219,4 +227,11 @@ describe('the alerting watchdog tells the receivers once a run, and only when th
     expect(r.report).toEqual({ event: ALERTING_WATCHDOG_EVENT, status: 'notify-failed', notified: '' });
     expect(r.stderr).toContain('Failed to connect');
   });
+});
+
+test('the watchdog speaks TLS from the first byte on 465 and requires STARTTLS on 587, as ElastAlert2 does (smtp_ssl)', () => {
+  const email = { to: ['ops@example.com'], from: 'alerts@example.com', smtpHost: 'smtp.example.com' };
+  expect(smtpUrlOf({ email: { ...email, smtpPort: 465 } })).toBe('smtps://smtp.example.com:465');
+  expect(smtpUrlOf({ email: { ...email, smtpPort: 587 } })).toBe('smtp://smtp.example.com:587');
+  expect(smtpUrlOf({ email })).toBe('smtp://smtp.example.com:587');
 });

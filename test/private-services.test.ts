@@ -6,6 +6,7 @@ import { namespaceOf } from '../constructs/model/naming';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
 import { FIXTURE_INPUT, fixtureObjectsOf, synthProblemsOf } from './support';
+import { FIXTURE_INPUT as NETWORK_INPUT } from './network-fixture';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -85,5 +86,55 @@ describe('private services: the backup hook and bad input', () => {
     ],
   ])('%s', (_what, privateServices, message) => {
     expect(synthProblemsOf(() => buildAll(withShop({ privateServices })))).toEqual([expect.stringContaining(message)]);
+  });
+});
+
+describe('network.md: each private range once, with the services in it', () => {
+  const ledger = NETWORK_INPUT.apps.find((a) => a.name === 'ledger')!;
+  const [cluster] = NETWORK_INPUT.clusters;
+  const networkMdOf = (input: SynthInput) => buildAll(input).find((f) => f.path === `dist/${cluster.env}/network.md`)!.text!;
+  /** The network fixture with one more app, whose database sits in ledger's database range on another port. */
+  const withNeighbour = (): SynthInput => {
+    const neighbour: AppSpec = {
+      ...ledger,
+      name: 'ledger-reports',
+      hosts: { staging: ['reports.net.example.org'] },
+      storage: undefined,
+      backup: undefined,
+      privateServices: [{ name: 'reports-db', port: 3306, cidrs: { staging: ledger.privateServices![0].cidrs.staging } }],
+    };
+    return {
+      clusters: [
+        {
+          ...cluster,
+          apps: { ...cluster.apps, [neighbour.name]: {} },
+          appData: { ...cluster.appData, [neighbour.name]: 'live' },
+          access: { ...cluster.access, apps: { ...cluster.access.apps, [neighbour.name]: { developers: ['dev-shop'] } } },
+        },
+      ],
+      apps: [...NETWORK_INPUT.apps, neighbour],
+      releases: { staging: { apps: { ...NETWORK_INPUT.releases.staging.apps, [neighbour.name]: NETWORK_INPUT.releases.staging.apps.ledger } } },
+    };
+  };
+  const sectionOf = (networkMd: string, app: string) => networkMd.split('\n### ').find((s) => s.startsWith(`\`${app}\` (app)`))!;
+
+  test('one column and row per range, naming each service in it with its app and port', () => {
+    const networkMd = networkMdOf(withNeighbour());
+    const rows = networkMd.split('\n').filter((l) => l.startsWith('| private '));
+    expect(rows).toEqual([
+      expect.stringMatching(/^\| private 172\.31\.8\.0\/24, 172\.31\.9\.0\/24 \| the private services there: ledger-cache of ledger \(port 6379\)\. /),
+      expect.stringMatching(
+        /^\| private 192\.168\.40\.0\/24 \| the private services there: ledger-db of ledger \(port 5432\), reports-db of ledger-reports \(port 3306\)\. /,
+      ),
+    ]);
+    // What a policy lets through to the range: each app its own port, though another app's service listens there too.
+    expect(sectionOf(networkMd, 'ledger')).toMatch(/Deployment `ledger`: out to [^\n]*; private 192\.168\.40\.0\/24 5432;/);
+    expect(sectionOf(networkMd, 'ledger-reports')).toMatch(/Deployment `ledger-reports`: out to [^\n]*; private 192\.168\.40\.0\/24 3306;/);
+  });
+
+  test("an app's arrival in a shared range leaves every other app's section as it was", () => {
+    const before = networkMdOf(NETWORK_INPUT);
+    const after = networkMdOf(withNeighbour());
+    for (const app of NETWORK_INPUT.apps.map((a) => a.name)) expect([app, sectionOf(after, app)]).toEqual([app, sectionOf(before, app)]);
   });
 });

@@ -88,7 +88,11 @@ export interface PrivateServiceSpec {
   /** For people reading the spec and the NetworkPolicy, e.g. `orders-db`. */
   readonly name: string;
   readonly port: number;
-  /** Its private address ranges in each env, e.g. the database subnets. An env without any gets no access. */
+  /**
+   * Its private address ranges in each env, e.g. the database subnets. An env without any gets no access.
+   * Policies match ranges and ports only: another app's service in the same range, on the same port, is
+   * reachable too (docs/add-an-app.md).
+   */
   readonly cidrs: Readonly<Partial<Record<EnvName, readonly string[]>>>;
 }
 

@@ -38,20 +38,14 @@ export function externalEndpointsOf(cluster: ClusterSpec, apps: readonly Resolve
     note,
     ...(sourceAddress ? { sourceAddress } : {}),
   });
-  const privateServices = [...apps]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((app) =>
-      app.privateServices
-        .filter((s) => s.cidrs.length > 0)
-        .map((s) =>
-          ext(
-            `private:${app.name}/${s.name}`,
-            `${app.name}: ${s.name}`,
-            s.cidrs.map((c) => hostIn(c, 10)),
-            `the private service ${s.name} of ${app.name} (${s.cidrs.join(', ')}, port ${s.port})`,
-          ),
-        ),
-    );
+  const privateServices = privateRangesOf(apps).map(({ cidrs, services }) =>
+    ext(
+      `private:${cidrs.join(',')}`,
+      `private ${cidrs.join(', ')}`,
+      cidrs.map((c) => hostIn(c, 10)),
+      `the private services there: ${services.join(', ')}. A policy tells addresses and ports apart, never two services of one range: a pod let out to this range on a port reaches each service here that listens on it`,
+    ),
+  );
   return [
     ext(
       'internet',
@@ -80,4 +74,24 @@ export function externalEndpointsOf(cluster: ClusterSpec, apps: readonly Resolve
     ext('name-servers', 'name servers', [PUBLIC.nameServers], `authoritative name servers (${PUBLIC.nameServers}, Route53's), on 53`),
     ...privateServices,
   ];
+}
+
+/**
+ * The apps' private services grouped by their ranges, one group per distinct set of CIDRs. NetworkPolicies
+ * match ipBlocks and ports only, so every service of one range is reached alike: one endpoint stands for
+ * them all. An endpoint per service repeated each range once per service, for every pod, in network.md:
+ * 30 MB at 1,000 apps, when 667 of them named one database subnet.
+ */
+function privateRangesOf(apps: readonly ResolvedApp[]): { cidrs: string[]; services: string[] }[] {
+  const byRange = new Map<string, { cidrs: string[]; services: string[] }>();
+  for (const app of [...apps].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const s of app.privateServices) {
+      if (s.cidrs.length === 0) continue;
+      const cidrs = [...s.cidrs].sort();
+      const range = byRange.get(cidrs.join(',')) ?? { cidrs, services: [] };
+      range.services.push(`${s.name} of ${app.name} (port ${s.port})`);
+      byRange.set(cidrs.join(','), range);
+    }
+  }
+  return [...byRange.values()].sort((a, b) => a.cidrs.join(',').localeCompare(b.cidrs.join(',')));
 }

@@ -5,8 +5,7 @@ import { flowsOf } from '../constructs/network/namespace-matrix';
 import { PolicyEvaluator } from '../constructs/network/policy-evaluator';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
-import { allObjects } from '../constructs/model/kube-object';
-import { REAL_INPUT, realOutput } from './support';
+import { networkObjectsOf, REAL_INPUT, realOutput } from './support';
 
 /*
  * The reachability table asks only the pods a source's egress peers name and whose ingress peers name the
@@ -19,7 +18,7 @@ import { REAL_INPUT, realOutput } from './support';
 function networkOf(env: string): ClusterNetwork {
   const cluster = CLUSTERS.find((c) => c.env === env)!;
   const apps = clusterAppsOf(cluster, REAL_INPUT.apps);
-  const objects = allObjects(realOutput().filter((f) => f.path.startsWith(`dist/${env}/`)));
+  const objects = networkObjectsOf(realOutput(), env);
   return clusterNetworkOf({ cluster, apps, addOns: addOnsOf({ cluster, apps }), objects });
 }
 

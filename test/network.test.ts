@@ -1,9 +1,13 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { CLUSTERS } from '../clusters';
+import { FLUX_HTTP_PORT } from '../constructs/gitops/flux-install';
 import { BACKUP_COMPONENT_LABEL } from '../constructs/model/backup-job';
 import { BACKUP_LOCK } from '../constructs/model/backup-lock';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
 import { ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA_SERVICE } from '../constructs/model/log-contract';
-import { GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
+import { FLUX_NAMESPACE, GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, METADATA_ENDPOINT, NAMESPACE_NAME_LABEL, POD_IDENTITY_AGENT } from '../constructs/model/network-ranges';
 import { clusterAppsOf, type ResolvedApp } from '../constructs/model/resolve';
 import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/model/mountpoint-pods';
@@ -26,10 +30,10 @@ import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT, PROXY_PORTS, XDS_PORT } from '
 import { externalSecretsDefaults } from '../constructs/platform/external-secrets';
 import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { allObjects, type KubeObject, type OutputFile } from '../constructs/model/kube-object';
+import type { KubeObject, OutputFile } from '../constructs/model/kube-object';
 import { buildAll } from '../constructs/synth/pipeline';
 import { FIXTURE_INPUT } from './network-fixture';
-import { REAL_INPUT, realOutput, synthProblemsOf } from './support';
+import { networkObjectsOf, REAL_INPUT, realOutput, synthProblemsOf } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -49,7 +53,7 @@ interface Scenario {
 function scenarioOf(name: string, cluster: ClusterSpec, files: readonly OutputFile[], appSpecs = REAL_INPUT.apps): Scenario {
   const apps = clusterAppsOf(cluster, appSpecs);
   const addOns = addOnsOf({ cluster, apps });
-  const objects = allObjects(files.filter((f) => f.path.startsWith(`dist/${cluster.env}/`)));
+  const objects = networkObjectsOf(files, cluster.env);
   const terraform = JSON.parse(files.find((f) => f.path === `dist/${cluster.env}/terraform/main.tf.json`)!.text!);
   return { name, cluster, apps, addOns, objects, terraform, files, network: clusterNetworkOf({ cluster, apps, addOns, objects }) };
 }
@@ -952,6 +956,83 @@ describe('the Mountpoint pods reach DNS, S3 on 443 and the Pod Identity agent, a
     expect(failedProbes(fixture.network, evaluatorOf(fixture), mountpointProbes(fixture))).toEqual([]);
     const broken = breakIt(fixture);
     expect(failedProbes(broken.network, new PolicyEvaluator(broken.network), mountpointProbes(broken)).length).toBeGreaterThan(0);
+  });
+});
+
+const fluxPodsOf = (s: Scenario) => s.network.pods.filter((p) => p.namespace === FLUX_NAMESPACE);
+/** What a Flux controller calls in its own namespace: the appliers download artifacts, all but notification-controller send events. */
+const FLUX_CALLS: Readonly<Record<string, readonly string[]>> = {
+  'kustomize-controller': ['source-controller', 'notification-controller'],
+  'helm-controller': ['source-controller', 'notification-controller'],
+  'source-controller': ['notification-controller'],
+  'notification-controller': [],
+};
+
+/** Every flow from and to Flux's controllers, each expected as allowed or denied. */
+function fluxProbes(s: Scenario): Probe[] {
+  const rule = "Flux's controllers: DNS, the API server, each other's 9090 as they call it, git and charts for source-controller";
+  const allowedOut = (pod: string, to: string, protocol: Protocol, port: number): boolean => {
+    if (to === `ns:${CLUSTER_DNS.namespace}`) return port === CLUSTER_DNS.port && protocol !== 'SCTP';
+    if (to === 'ext:api-server') return protocol === 'TCP' && port === KUBERNETES_API_PORT;
+    // Git over SSH (bootstrap's deploy key) or HTTPS, charts over HTTPS: public addresses, which a policy cannot tell apart.
+    return pod === 'source-controller' && PUBLIC_EXTERNALS.includes(to) && protocol === 'TCP' && (port === 22 || port === 443);
+  };
+  return fluxPodsOf(s).flatMap((pod) => [
+    ...columns(s)
+      .filter((to) => to !== `ns:${FLUX_NAMESPACE}`)
+      .flatMap((to) =>
+        [...everyPort(s), { protocol: 'TCP' as const, port: METADATA_ENDPOINT.port }].map(({ protocol, port }) =>
+          probe(pod.id, to, protocol, port, allowedOut(pod.name, to, protocol, port) ? 'allowed' : 'denied', rule),
+        ),
+      ),
+    ...fluxPodsOf(s).flatMap((to) =>
+      everyPort(s).map(({ protocol, port }) =>
+        probe(
+          pod.id,
+          to.id,
+          protocol,
+          port,
+          FLUX_CALLS[pod.name].includes(to.name) && protocol === 'TCP' && port === FLUX_HTTP_PORT ? 'allowed' : 'denied',
+          rule,
+        ),
+      ),
+    ),
+    ...sourceRows(s)
+      .filter((from) => from !== `ns:${FLUX_NAMESPACE}`)
+      .flatMap((from) => everyPort(s).map(({ protocol, port }) => probe(from, pod.id, protocol, port, 'denied', `${rule}; nothing in from outside`))),
+  ]);
+}
+
+describe("Flux's controllers reach what they call, and nothing outside flux-system reaches them", () => {
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s', (_name, s) => {
+    expect(
+      fluxPodsOf(s)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(Object.keys(FLUX_CALLS).sort());
+    const probes = fluxProbes(s);
+    expect(failedProbes(s.network, evaluatorOf(s), probes)).toEqual([]);
+    const literal = new LiteralEvaluator(s.network);
+    expect(probes.filter((p) => probeAllows(s.network, evaluatorOf(s), p) !== probeAllows(s.network, literal, p))).toEqual([]);
+  });
+
+  const fixture = SCENARIOS.find((s) => s.name === 'fixture')!;
+  const bootstrapPolicies = parseAllDocuments(fs.readFileSync(path.join(__dirname, 'fixtures', 'flux', 'bootstrap-policies.yaml'), 'utf8')).map(
+    (d) => d.toJSON() as KubeObject,
+  );
+  test.each<[string, (s: Scenario) => Scenario]>([
+    // What bootstrap installs: every pod of every namespace in to the metrics and Receiver ports, Flux out anywhere.
+    [
+      "bootstrap's own policies in place of ours",
+      (s) => withPolicies(s, (p) => [...p.filter((x) => x.metadata.namespace !== FLUX_NAMESPACE), ...bootstrapPolicies]),
+    ],
+    ["bootstrap's policies left beside ours (no delete patch)", (s) => withPolicies(s, adding(...bootstrapPolicies))],
+    ['the default policy lost', (s) => withPolicies(s, without(FLUX_NAMESPACE, 'flux-default'))],
+    ["source-controller's policy lost (no git, no charts)", (s) => withPolicies(s, without(FLUX_NAMESPACE, 'flux-source-controller'))],
+    ["the appliers' policy lost (no artifacts)", (s) => withPolicies(s, without(FLUX_NAMESPACE, 'flux-appliers'))],
+  ])('it fails with %s', (_what, breakIt) => {
+    const broken = breakIt(fixture);
+    expect(failedProbes(broken.network, new PolicyEvaluator(broken.network), fluxProbes(broken)).length).toBeGreaterThan(0);
   });
 });
 

@@ -1,3 +1,4 @@
+import { fluxSystemDirOf } from '../constructs/gitops/flux-network-policies';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -171,3 +172,7 @@ export function filesBelow(root: string, dirs: readonly string[]): Map<string, s
 /** The files whose bytes differ between two snapshots of filesBelow, added and removed ones included. */
 export const changedBetween = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] =>
   [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
+
+/** The objects that shape an env's network: dist/<env>/, and Flux's own policies beside bootstrap's manifests. */
+export const networkObjectsOf = (files: readonly OutputFile[], env: string): KubeObject[] =>
+  allObjects(files.filter((f) => f.path.startsWith(`dist/${env}/`) || f.path.startsWith(`${fluxSystemDirOf(env)}/`)));

@@ -80,3 +80,20 @@ export const FLUX_CONTROL_OBJECTS = [
     controller: 'Flux',
   },
 ] as const;
+
+/**
+ * The ports each controller's pod declares, and the label the policies select it by (`app: <controller>`),
+ * from config/manager/deployment.yaml of the same releases: source-controller (release/v1.9.x) and
+ * notification-controller v1.9.3 serve on 9090 (`http`: the artifacts the appliers download, the events
+ * every controller sends through `--events-addr`, flux2 v2.9.4 manifests/bases/<controller>/patch.yaml);
+ * notification-controller also on 9292 (`http-webhook`, for Receivers); each on 8080 (`http-prom`) and 9440
+ * (`healthz`, the kubelet's probes).
+ */
+export const FLUX_CONTROLLER_PORTS: Readonly<Record<(typeof FLUX_CONTROLLERS)[number], readonly number[]>> = {
+  'helm-controller': [8080, 9440],
+  'kustomize-controller': [8080, 9440],
+  'notification-controller': [9090, 9292, 8080, 9440],
+  'source-controller': [9090, 8080, 9440],
+};
+/** The port of source-controller's artifacts and of notification-controller's events. */
+export const FLUX_HTTP_PORT = 9090;

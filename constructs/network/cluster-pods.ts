@@ -3,11 +3,13 @@ import type { ResolvedApp } from '../model/resolve';
 import { CLUSTER_DNS, NAMESPACE_NAME_LABEL } from '../model/network-ranges';
 import { MOUNTPOINT_DRIVER_LABEL_KEY, MOUNTPOINT_POD_LABEL_KEY, MOUNTPOINT_POD_NAMESPACE, usesMountpoint } from '../model/mountpoint-pods';
 import { podIdOf, type NamespaceView, type PodGroup } from './endpoints';
+import { FLUX_CONTROLLER_PORTS, FLUX_CONTROLLERS, FLUX_VERSION } from '../gitops/flux-install';
+import { FLUX_NAMESPACE } from '../model/naming';
 
 /** Label values are the driver's versions: placeholders here (policies select on the keys). */
 const MOUNTPOINT_POD_LABELS = { [MOUNTPOINT_POD_LABEL_KEY]: 'v2', [MOUNTPOINT_DRIVER_LABEL_KEY]: 'v2' };
 
-/** The namespaces EKS itself runs pods in, with the labels their Namespace objects carry. */
+/** The namespaces EKS and Flux's bootstrap run pods in, with the labels their Namespace objects carry. */
 export function clusterNamespacesOf(cluster: ClusterSpec, apps: readonly ResolvedApp[]): NamespaceView[] {
   const kubeSystem: NamespaceView = { name: CLUSTER_DNS.namespace, labels: { [NAMESPACE_NAME_LABEL]: CLUSTER_DNS.namespace }, kind: 'cluster' };
   const mountS3: NamespaceView = {
@@ -15,10 +17,37 @@ export function clusterNamespacesOf(cluster: ClusterSpec, apps: readonly Resolve
     labels: { [NAMESPACE_NAME_LABEL]: MOUNTPOINT_POD_NAMESPACE, name: MOUNTPOINT_POD_NAMESPACE, 'pod-security.kubernetes.io/enforce': 'restricted' },
     kind: 'cluster',
   };
-  return usesMountpoint(cluster, apps) ? [kubeSystem, mountS3] : [kubeSystem];
+  // As flux2's manifests/install (namespace.yaml, labels.yaml) makes it.
+  const fluxSystem: NamespaceView = {
+    name: FLUX_NAMESPACE,
+    labels: {
+      [NAMESPACE_NAME_LABEL]: FLUX_NAMESPACE,
+      [PART_OF]: 'flux',
+      'app.kubernetes.io/instance': FLUX_NAMESPACE,
+      'pod-security.kubernetes.io/warn': 'restricted',
+    },
+    kind: 'cluster',
+  };
+  return usesMountpoint(cluster, apps) ? [kubeSystem, mountS3, fluxSystem] : [kubeSystem, fluxSystem];
 }
 
-/** CoreDNS (the EKS add-on) and, where the cluster holds Mountpoint volumes, the Mountpoint pods. */
+const PART_OF = 'app.kubernetes.io/part-of';
+
+/** The controllers `flux bootstrap` runs, labelled as flux2's manifests label them. */
+const fluxPodsOf = (address: string): PodGroup[] =>
+  FLUX_CONTROLLERS.map((name) => ({
+    type: 'pods',
+    id: podIdOf(FLUX_NAMESPACE, 'Deployment', name),
+    namespace: FLUX_NAMESPACE,
+    kind: 'Deployment',
+    name,
+    labels: { app: name, [PART_OF]: 'flux', 'app.kubernetes.io/instance': FLUX_NAMESPACE },
+    ports: FLUX_CONTROLLER_PORTS[name].map((port) => ({ port, protocol: 'TCP' as const })),
+    address,
+    source: `flux bootstrap ${FLUX_VERSION} (fluxcd/flux2 manifests/install)`,
+  }));
+
+/** CoreDNS (the EKS add-on), where the cluster holds Mountpoint volumes the Mountpoint pods, and Flux's controllers. */
 export function clusterPodsOf(cluster: ClusterSpec, apps: readonly ResolvedApp[], address: string): PodGroup[] {
   const coreDns: PodGroup = {
     type: 'pods',
@@ -46,5 +75,5 @@ export function clusterPodsOf(cluster: ClusterSpec, apps: readonly ResolvedApp[]
     address,
     source: 'EKS add-on aws-mountpoint-s3-csi-driver v2: one Mountpoint pod per volume and node (awslabs/mountpoint-s3-csi-driver v2.0.0)',
   };
-  return usesMountpoint(cluster, apps) ? [coreDns, mounters] : [coreDns];
+  return [coreDns, ...(usesMountpoint(cluster, apps) ? [mounters] : []), ...fluxPodsOf(address)];
 }

@@ -9,7 +9,7 @@ export interface ContainerPortView {
   readonly protocol: Protocol;
 }
 
-/** `app`: an app's own namespace; `platform`: an add-on's; `cluster`: one EKS runs (kube-system, mount-s3). */
+/** `app`: an app's own namespace; `platform`: an add-on's; `cluster`: one EKS or Flux's bootstrap runs (kube-system, mount-s3, flux-system). */
 export type NamespaceKind = 'app' | 'platform' | 'cluster';
 
 export interface NamespaceView {

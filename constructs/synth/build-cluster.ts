@@ -11,6 +11,7 @@ import type { TerraformJson } from '../cloud/terraform-json';
 import type { Pending } from './in-worker';
 import { tenantFileOf } from '../gitops/app-layers';
 import { FluxEntry, fluxPathsOf } from '../gitops/flux-entry';
+import { FLUX_POLICIES_FILE, FluxNetworkPolicies, fluxSystemDirOf, fluxSystemKustomizationOf } from '../gitops/flux-network-policies';
 import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
 import { releasesFileOf, type Releases, type ReleaseVersion } from '../model/releases';
@@ -35,7 +36,7 @@ import { publicSurfaceOf, renderPublicSurface } from '../reports/public-surface'
 import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
-import { kustomizationFor } from './render';
+import { kustomizationFileOf, kustomizationFor } from './render';
 import { keptOrBuiltAppFiles, keptOrBuiltTerraform, keptOrJudgedPlatformObjects } from './kept-or-built';
 import { keptOrMade } from './synth-cache';
 import { groupedBy } from '../model/grouped-by';
@@ -78,8 +79,14 @@ export function buildCluster(
   );
   const appsOfShard = groupedBy(appNames, (name) => fluxShards.shardOf.get(name)!);
   const inShard = (shard: number) => appsOfShard.get(shard) ?? [];
+  const fluxPolicies: OutputFile = {
+    path: `${fluxSystemDirOf(env)}/${FLUX_POLICIES_FILE}`,
+    objects: synthChart((scope) => new FluxNetworkPolicies(scope, 'flux-policies', { cluster })),
+  };
   const files: OutputFile[] = [
     { path: fluxEntryFileOf(env), objects: synthChart((scope) => new FluxEntry(scope, 'flux', { cluster, shards: fluxShards.shards })) },
+    kustomizationFileOf(`${fluxSystemDirOf(env)}/kustomization.yaml`, fluxSystemKustomizationOf()),
+    fluxPolicies,
     { path: gatewayLedgerFileOf(env), text: `${JSON.stringify(gateways.ledger, null, 2)}\n` },
     { path: fluxShardsFileOf(env), text: `${JSON.stringify(fluxShards.ledger, null, 2)}\n` },
     { path: `dist/${env}/platform-controllers/controllers.yaml`, objects: synthChart((scope) => new PlatformControllers(scope, 'controllers', platform)) },
@@ -130,7 +137,7 @@ export function buildCluster(
     ...files,
     { path: `dist/${env}/public-endpoints.md`, text: renderPublicSurface(cluster.name, publicSurfaceOf(objects)) },
     { path: `dist/${env}/access.md`, text: renderAccessTable(cluster.name, cluster.access, everything, platform.addOns, writers) },
-    networkFile(ctx, platform.addOns, objects, cache),
+    networkFile(ctx, platform.addOns, [...objects, ...fluxPolicies.objects!], cache),
     overviewFile(cluster, apps),
     terraformFile(cluster, cloud, resolved, objects),
   ];

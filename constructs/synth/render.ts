@@ -23,13 +23,11 @@ export function renderAfresh(file: OutputFile): string {
   return GENERATED_HEADER + (file.objects ?? []).map((obj) => fastYaml(obj) ?? stringify(obj, { lineWidth: 0 })).join('---\n');
 }
 
-export const kustomizationFor = (path: string, resources: readonly string[]): OutputFile => ({
+export const kustomizationFor = (path: string, resources: readonly string[]): OutputFile =>
+  kustomizationFileOf(path, { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] });
+
+/** A kustomization.yaml as given, under the generated header. */
+export const kustomizationFileOf = (path: string, kustomization: Record<string, unknown>): OutputFile => ({
   path,
-  text:
-    GENERATED_HEADER +
-    stringify({
-      apiVersion: 'kustomize.config.k8s.io/v1beta1',
-      kind: 'Kustomization',
-      resources: [...resources],
-    }),
+  text: GENERATED_HEADER + stringify(kustomization),
 });

@@ -122,8 +122,13 @@ function awsCallersOf(s: Scenario): string[] {
   const platform = namespacesOf(s, 'platform');
   return associations.flatMap((a): string[] => {
     const app = s.apps.find((x) => namespaceOf(x.name) === a.namespace && serviceAccountOf(x.name) === a.service_account);
-    // An app's role serves its volume: the Mountpoint pods (mount-s3) call AWS with it, not the app.
-    if (app) return app.storage?.driver === 'mountpoint-s3' ? [`ns:${MOUNTPOINT_POD_NAMESPACE}`] : [];
+    // An app's role serves its volume (the Mountpoint pods, in mount-s3, call AWS with it) and, where the app
+    // may reach S3 (HTTPS out), the app's own calls to its bucket.
+    if (app)
+      return [
+        ...(app.storage?.driver === 'mountpoint-s3' ? [`ns:${MOUNTPOINT_POD_NAMESPACE}`] : []),
+        ...(app.outboundHttps ? [podIdOf(a.namespace, 'Deployment', app.name)] : []),
+      ];
     const running = s.objects.filter((o) => o.metadata.namespace === a.namespace && templateOf(o)?.spec?.serviceAccountName === a.service_account);
     if (running.length > 0) return running.map((o) => podIdOf(a.namespace, o.kind, o.metadata.name));
     return platform.includes(a.namespace) ? [`ns:${a.namespace}`] : [];

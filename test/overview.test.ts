@@ -25,8 +25,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('docs/overview/%s.md', (
     for (const app of apps) {
       const id = app.name.replace(/[^A-Za-z0-9]/g, '_');
       expect(mermaid).toContain(app.exposure === 'internal' ? `gateway -- "login + allowlist" --> ${id}[` : `gateway --> ${id}[`);
-      // Every app has its bucket, mounted (its driver) or through the S3 API, and every bucket is backed up.
-      expect(mermaid).toContain(`${id} -- "${app.storage ? app.storage.driver : 'S3 API'}" --> ${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`);
+      // Every app has its bucket, mounted (its driver) or through the S3 API where HTTPS lets it out, and every bucket is backed up.
+      const bucket = `${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`;
+      if (app.storage || app.outboundHttps) expect(mermaid).toContain(`${id} -- "${app.storage?.driver ?? 'S3 API'}" --> ${bucket}`);
+      else expect(mermaid).not.toContain(`${id} -- "S3 API" -->`);
+      expect(mermaid).toContain(bucket);
       expect(mermaid).toContain(`${id}_bucket -- "restic ${app.backup.schedule}" --> backup_near`);
     }
     expect(mermaid).toMatch(/backup_near\[.*-- replication --> backup_offsite/);

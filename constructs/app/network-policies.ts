@@ -3,7 +3,7 @@ import { IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { GATEWAY_PROXY_NAMESPACE, GATEWAY_PROXY_POD_LABELS, labelsOf, namespaceOf, selectorLabelsOf } from '../model/naming';
 import { NAMESPACE_NAME_LABEL } from '../model/network-ranges';
-import { clusterDnsEgress, publicHttpsEgress, publicSmtpEgress } from '../blocks/egress-rules';
+import { clusterDnsEgress, podIdentityAgentEgress, publicHttpsEgress, publicSmtpEgress } from '../blocks/egress-rules';
 import type { ResolvedApp } from '../model/resolve';
 
 export interface NetworkPoliciesProps {
@@ -13,8 +13,9 @@ export interface NetworkPoliciesProps {
 /**
  * Default-deny for the app's namespace, then one policy per workload that selects it by its name label
  * and lists both directions: here the app's pods (traffic in from the Gateway's proxies on the app port;
- * DNS out, its private services (database, cache) on their ports, and, only if the spec asks, HTTPS or
- * SMTP submission out to the internet); the backup jobs' policy sits with the jobs.
+ * DNS out, its private services (database, cache) on their ports, and, only if the spec asks, HTTPS (with
+ * the Pod Identity agent, for its bucket's S3 API) or SMTP submission out to the internet); the backup
+ * jobs' policy sits with the jobs.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -46,7 +47,8 @@ export class NetworkPolicies extends Construct {
       egress: [
         clusterDnsEgress(),
         ...privateServiceEgress(app),
-        ...(app.outboundHttps ? [publicHttpsEgress()] : []),
+        // S3's addresses are public: with HTTPS out, the app reaches its bucket through the S3 API, with its role's credentials.
+        ...(app.outboundHttps ? [publicHttpsEgress(), podIdentityAgentEgress()] : []),
         ...(app.outboundSmtp ? [publicSmtpEgress()] : []),
       ],
     });

@@ -25,12 +25,14 @@ export const publicSmtpEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
   ports: SMTP_SUBMISSION_PORTS.map((port) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) })),
 });
 
+/** Out to the EKS Pod Identity agent on the node: the credentials of the pod's own role. */
+export const podIdentityAgentEgress = (): kplus.k8s.NetworkPolicyEgressRule => ({
+  to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }],
+  ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(POD_IDENTITY_AGENT.port) }],
+});
+
 /**
  * What a pod that reads and writes a bucket with its Pod Identity role needs out: DNS, S3 on 443 (any public
  * address, as S3's are, through the NAT or a gateway endpoint alike) and the Pod Identity agent.
  */
-export const bucketClientEgress = (): kplus.k8s.NetworkPolicyEgressRule[] => [
-  clusterDnsEgress(),
-  publicHttpsEgress(),
-  { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(POD_IDENTITY_AGENT.port) }] },
-];
+export const bucketClientEgress = (): kplus.k8s.NetworkPolicyEgressRule[] => [clusterDnsEgress(), publicHttpsEgress(), podIdentityAgentEgress()];

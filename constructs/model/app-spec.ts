@@ -192,7 +192,11 @@ export interface AppSpec {
   readonly runAsUserReason?: string;
   /** Paths the app must write to besides its storage (read-only root otherwise), e.g. `/tmp`. @default ['/tmp'] */
   readonly writablePaths?: readonly string[];
-  /** Lets the app open HTTPS connections to the internet (payment APIs, a mail provider's HTTP API). @default false */
+  /**
+   * Lets the app open HTTPS connections to the internet (payment APIs, a mail provider's HTTP API), and so
+   * use its bucket through the S3 API, whose addresses are public (its pods then reach the Pod Identity agent
+   * for its role's credentials). @default false
+   */
   readonly outboundHttps?: boolean;
   /**
    * Lets the app submit mail to a relay on the internet (SMTP submission: 587 with STARTTLS, 465 with TLS),
@@ -201,7 +205,7 @@ export interface AppSpec {
   readonly outboundSmtp?: boolean;
   /** Private services the app reaches inside the network (its database, a cache); nothing else private is open. */
   readonly privateServices?: readonly PrivateServiceSpec[];
-  /** The app's files, kept in its own S3 bucket, mounted into its pods. Without it the app still has its bucket, through the S3 API. */
+  /** The app's files, kept in its own S3 bucket, mounted into its pods. Without it the app still has its bucket, through the S3 API where `outboundHttps` lets it out. */
   readonly storage?: StorageSpec;
   /** How the app is backed up; every app is, whether or not it sets this. */
   readonly backup?: BackupSpec;

@@ -23,8 +23,9 @@ function diagram(cluster: ClusterSpec, apps: readonly ResolvedApp[]): string[] {
     const id = idOf(app.name);
     const edge = app.exposure === 'internal' ? ' -- "login + allowlist" --> ' : ' --> ';
     lines.push(`  gateway${edge}${id}["${app.name}<br/>${app.exposure}, ${app.scaling.min}-${app.scaling.max} pods"]`);
-    // Every app has its bucket, mounted where it has storage, and is backed up.
-    lines.push(`  ${id} -- "${app.storage ? app.storage.driver : 'S3 API'}" --> ${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`);
+    // Every app has its bucket, mounted where it has storage, else reached through the S3 API where HTTPS lets it out; and is backed up.
+    const bucket = `${id}_bucket[("${bucketOf(cluster.name, app.name)}")]`;
+    lines.push(app.storage || app.outboundHttps ? `  ${id} -- "${bucketPathOf(app)}" --> ${bucket}` : `  ${bucket}`);
     lines.push(`  ${id}_bucket -- "restic ${app.backup.schedule}" --> backup_near`);
     lines.push(`  ${id} -. logs .-> fluentbit`);
   }
@@ -76,7 +77,7 @@ export function renderOverview(cluster: ClusterSpec, apps: readonly ResolvedApp[
       `| hosts | ${app.hosts.map((h) => `\`${h}\``).join(', ')} |`,
       `| exposure | ${app.exposure === 'public' ? 'public' : 'internal: login and IP allowlist at the Gateway'} |`,
       `| replicas | ${app.scaling.min} to ${app.scaling.max} (CPU target ${app.scaling.targetCpuPercent ?? 70} %) |`,
-      `| storage | ${app.storage ? `\`${app.storage.mountPath}\` on bucket \`${bucketOf(cluster.name, app.name)}\` through ${app.storage.driver}` : `none mounted; bucket \`${bucketOf(cluster.name, app.name)}\` through the S3 API`} |`,
+      `| storage | ${storageCellOf(cluster, app)} |`,
       `| backup | at \`${backup.schedule}\` (cron, UTC)${backup.preBackup ? ', after its pre-backup hook' : ''}; keeps ${backup.retention.daily} daily, ${backup.retention.weekly} weekly, ${backup.retention.monthly} monthly; offsite copy in ${cluster.offsiteRegion} |`,
       `| alert rules | ${cell(appRules.join(', '))} |`,
       `| access | ${who(app.name)} |`,
@@ -104,4 +105,15 @@ export function renderOverview(cluster: ClusterSpec, apps: readonly ResolvedApp[
     ...rules.filter((r) => !('app' in r.owner)).map((r) => `- ${r.name}: ${r.description}`),
     '',
   ].join('\n');
+}
+
+/** How the app reaches its bucket: its mount's driver, or the S3 API (HTTPS out). */
+const bucketPathOf = (app: ResolvedApp): string => app.storage?.driver ?? 'S3 API';
+
+function storageCellOf(cluster: ClusterSpec, app: ResolvedApp): string {
+  const bucket = `\`${bucketOf(cluster.name, app.name)}\``;
+  if (app.storage) return `\`${app.storage.mountPath}\` on bucket ${bucket} through ${app.storage.driver}`;
+  return app.outboundHttps
+    ? `none mounted; bucket ${bucket} through the S3 API`
+    : `none mounted; bucket ${bucket}, which only its backup and restore jobs reach (no \`outboundHttps\`)`;
 }

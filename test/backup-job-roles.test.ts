@@ -1,6 +1,6 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { fixtureCloudAppsOf } from './support';
+import { fixtureCloudAppsOf, fixtureObjectsOf, fixtureOutput } from './support';
 import {
   BACKUP_JOB_IDENTITIES,
   BACKUP_JOB_ROLES,
@@ -10,11 +10,14 @@ import {
 } from '../constructs/cloud/backup-job-identities';
 import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/rules/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
-import { allows, bucketArnResolver, resolvedResourcesOf } from '../constructs/cloud/s3-grants';
+import { allows, bucketArnResolver, reachesObjects, resolvedResourcesOf } from '../constructs/cloud/s3-grants';
 import { synthCloud } from '../constructs/synth/synth-cloud';
 import { covers, type TerraformJson } from '../constructs/cloud/terraform-json';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { backupBucketOf, backupJobRoleOf, bucketOf, type BackupJobKind } from '../constructs/model/naming';
+import { backupBucketOf, backupJobRoleOf, bucketOf, namespaceOf, type BackupJobKind } from '../constructs/model/naming';
+import { backupJobNameOf } from '../constructs/model/backup-job';
+import { podSpecOf } from '../constructs/rules/pod-template';
+import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { validateInput } from '../constructs/validation/input-validation';
 import { SynthError } from '../constructs/model/spec-error';
 
@@ -37,9 +40,9 @@ import { SynthError } from '../constructs/model/spec-error';
  * - The only other removals are forget/prune/rewrite/tag (snapshots, index, data) and key changes (keys):
  *   of our jobs, only retention (`forget --prune`) runs them.
  *
- * So the backup and check jobs need PutObject below their prefix and DeleteObject on `locks/` only,
- * retention needs DeleteObject below its prefix, and restore needs to read and to hold locks
- * (REPOSITORY_NEEDS in constructs/cloud/backup-job-roles.ts says the same, per job).
+ * So the backup job needs PutObject below its prefix and DeleteObject on `locks/` only, check and restore
+ * need to read and to hold locks (PutObject and DeleteObject on `locks/` only), and retention needs
+ * DeleteObject below its prefix (REPOSITORY_NEEDS in constructs/cloud/backup-job-identities.ts says the same, per job).
  */
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -94,7 +97,7 @@ describe('each backup job role does what restic 0.18.1 does for its job, and del
     );
     expect(deletesBackups).toBe(job === 'retention');
     const live = (key: string) => `arn:aws:s3:::${bucketOf(prod.name, app)}/${key}`;
-    expect(mayDo(realJson, role, 's3:GetObject', live('a/file'))).toBe(job !== 'retention');
+    expect(mayDo(realJson, role, 's3:GetObject', live('a/file'))).toBe(job === 'backup' || job === 'restore');
     expect(mayDo(realJson, role, 's3:PutObject', live('a/file'))).toBe(job === 'restore');
     expect(mayDo(realJson, role, 's3:DeleteObject', live('a/file'))).toBe(job === 'restore');
     for (const erase of ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration']) {
@@ -112,12 +115,50 @@ describe('the rules about who may delete pass on the real stacks', () => {
   });
 });
 
+describe("the check job's pods get credentials that only read its repository and hold its locks", () => {
+  const objects = fixtureObjectsOf(prod.env);
+  const json: TerraformJson = JSON.parse(fixtureOutput().find((f) => f.path === terraformFileOf(prod.env))!.text!);
+  const resolve = bucketArnResolver(json);
+  /** The role Pod Identity hands an app's check CronJob: the one bound to the ServiceAccount its pods run as. */
+  function checkJobRoleOf(app: string): string {
+    const cronJob = objects.find(
+      (o) => o.kind === 'CronJob' && o.metadata.namespace === namespaceOf(app) && o.metadata.name === backupJobNameOf(app, 'check'),
+    )!;
+    const account = podSpecOf(cronJob).serviceAccountName;
+    const bound = Object.values(json.resource!.aws_eks_pod_identity_association as Record<string, Json>).filter(
+      (a) => a.namespace === namespaceOf(app) && a.service_account === account,
+    );
+    expect(bound).toHaveLength(1);
+    const roleAddress = /^\$\{aws_iam_role\.(.+)\.arn\}$/.exec(bound[0].role_arn)![1];
+    return json.resource!.aws_iam_role[roleAddress].name;
+  }
+
+  test.each(backedUp)('app %s', (app) => {
+    const role = checkJobRoleOf(app);
+    const repo = (key: string) => `arn:aws:s3:::${near}/${app}/${key}`;
+    const backups = ['config', 'keys/<id>', 'snapshots/<id>', 'index/<id>', 'data/00/<id>'];
+    const can = (action: string, key: string) => [action, key, mayDo(json, role, action, repo(key))];
+    // It reads the whole repository, and writes and removes lock files only.
+    for (const key of [...backups, 'locks/<id>']) expect(can('s3:GetObject', key)).toEqual(['s3:GetObject', key, true]);
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) {
+      expect(can(action, 'locks/<id>')).toEqual([action, 'locks/<id>', true]);
+      for (const key of backups) expect(can(action, key)).toEqual([action, key, false]);
+    }
+    // The live bucket, and the key that encrypts it, are out of its reach altogether.
+    const bucket = bucketOf(prod.name, app);
+    const statements = rolesOf(json).find((r) => r.name === role)!.statements;
+    const live = statements.filter((s) => resolvedResourcesOf(s, resolve).some((r) => covers(r, `arn:aws:s3:::${bucket}`) || reachesObjects(r, bucket)));
+    expect(live).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain('aws_kms_key.app_data_key');
+  });
+});
+
 const LIVE = 'may delete objects in the live bucket acme-prod-shop-data; only the app';
 
 describe('no backup, check or retention role can delete in a live app bucket', () => {
   test.each([
     [
-      'the backup role (backup and check) with DeleteObject on its bucket',
+      'the backup role with DeleteObject on its bucket',
       broken((r) => editRole(r, 'shop', 'backup', (st) => addAction(sid(st, 'ReadAppObjects'), 's3:DeleteObject'))),
       `role acme-prod-shop-backup: ${LIVE}`,
     ],
@@ -182,21 +223,19 @@ describe('no backup, check or retention role can delete in a live app bucket', (
     ]);
   });
 
-  test('the backup and check jobs only read the live bucket: a write is refused too', () => {
+  test('the backup job only reads the live bucket: a write is refused too', () => {
     const json = broken((r) => editRole(r, 'shop', 'backup', (st) => addAction(sid(st, 'ReadAppObjects'), 's3:PutObject')));
     expect(backupJobRoleProblems(json, prod, apps)).toEqual([
-      'app shop: its backup role may s3:PutObject in the live bucket acme-prod-shop-data: the backup and check jobs only read it; only the restore role writes it',
+      'app shop: its backup role may s3:PutObject in the live bucket acme-prod-shop-data: the backup job only reads it; only the restore role writes it',
     ]);
   });
 
-  test('the retention role does not reach the live bucket at all', () => {
+  test.each(['check', 'retention'] as const)('the %s role does not reach the live bucket at all', (kind) => {
     const json = broken((r) =>
-      editRole(r, 'shop', 'retention', (st) =>
-        st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.app_data_shop.arn}/*' }),
-      ),
+      editRole(r, 'shop', kind, (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.app_data_shop.arn}/*' })),
     );
     expect(backupJobRoleProblems(json, prod, apps)).toEqual([
-      'app shop: its retention role reaches arn:aws:s3:::acme-prod-shop-data/*, beyond its own backup prefix',
+      `app shop: its ${kind} role reaches arn:aws:s3:::acme-prod-shop-data/*, beyond its own backup prefix`,
     ]);
   });
 });
@@ -204,9 +243,14 @@ describe('no backup, check or retention role can delete in a live app bucket', (
 describe('only retention may delete outside locks/ in the backup prefix', () => {
   test.each([
     [
-      'the backup role (backup and check) deleting anything in its prefix',
+      'the backup role deleting anything in its prefix',
       broken((r) => editRole(r, 'shop', 'backup', (st) => (sid(st, 'RemoveOwnLocks').Resource = '${aws_s3_bucket.backup_near.arn}/shop/*'))),
       [`role acme-prod-shop-backup: may delete arn:aws:s3:::${near}/shop/* outside the lock files (locks/) in the backup bucket ${near}`],
+    ],
+    [
+      'the check role deleting anything in its prefix',
+      broken((r) => editRole(r, 'shop', 'check', (st) => (sid(st, 'HoldOwnLocks').Resource = '${aws_s3_bucket.backup_near.arn}/shop/*'))),
+      [`role acme-prod-shop-backup-check: may delete arn:aws:s3:::${near}/shop/* outside the lock files (locks/) in the backup bucket ${near}`],
     ],
     [
       'the backup role deleting through a wildcard action',
@@ -287,6 +331,13 @@ describe('each job role is bound to exactly its own ServiceAccount, and every ru
       'app shop: its retention role is bound to shop/shop-backup, not shop/shop-retention',
     ],
     [
+      'the check role handed to the backup account',
+      broken((r) => {
+        r.aws_eks_pod_identity_association['check_pod_identity_shop'].service_account = 'shop-backup';
+      }),
+      'app shop: its check role is bound to shop/shop-backup, not shop/shop-backup-check',
+    ],
+    [
       "the restore role handed to the app's own account",
       broken((r) => {
         r.aws_eks_pod_identity_association['restore_pod_identity_shop'].service_account = 'shop';
@@ -351,14 +402,14 @@ describe('each job role is bound to exactly its own ServiceAccount, and every ru
             .map((r) => r.address),
         ).toEqual([backupJobRoleAddressOf(app, kind)]);
       }
-      expect(new Set(JOBS.map((job) => backupJobRoleOf(prod.name, app, job))).size).toBe(3);
+      expect(new Set(JOBS.map((job) => backupJobRoleOf(prod.name, app, job))).size).toBe(JOBS.length);
     }
   });
 });
 
 describe('an app whose job role names would not fit IAM stops synth', () => {
   test.each(['shop', 'backoffice'])(
-    'a 19-character cluster and a 36-character app (like %s, storage or not) fit a bucket name and a restore role (64), not a retention role (66)',
+    'a 19-character cluster and a 36-character app (like %s, storage or not) fit a bucket name and a restore role (64), not a retention role (66) nor a check role (69)',
     (base) => {
       const longName = 'shop-with-a-very-long-name-for-iam-x';
       const cluster: ClusterSpec = { ...prod, name: 'acme-production-eu1', apps: { [longName]: {} }, appData: { [longName]: 'live' } };
@@ -369,9 +420,12 @@ describe('an app whose job role names would not fit IAM stops synth', () => {
         validateInput([cluster], [app]);
       } catch (e) {
         const problems = (e as SynthError).problems.map(String);
-        expect(problems.filter((p) => p.includes('IAM role name'))).toEqual([
-          `cluster "acme-production-eu1", app "${longName}": field "name" = "${longName}": makes the IAM role name "acme-production-eu1-${longName}-retention" longer than 64 characters`,
-        ]);
+        expect(problems.filter((p) => p.includes('IAM role name'))).toEqual(
+          ['backup-check', 'retention'].map(
+            (suffix) =>
+              `cluster "acme-production-eu1", app "${longName}": field "name" = "${longName}": makes the IAM role name "acme-production-eu1-${longName}-${suffix}" longer than 64 characters`,
+          ),
+        );
       }
     },
   );

@@ -17,6 +17,7 @@ import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model
 import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-identities';
 import {
   appRoleOf,
+  backupCheckRoleOf,
   backupRoleOf,
   backupServiceAccountOf,
   bucketOf,
@@ -452,6 +453,18 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
       `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": the retention job must run as shop-retention, the account of its role ${retentionRoleOf(cluster.name, 'shop')}`,
       `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": Pod Identity binds the role ${retentionRoleOf(cluster.name, 'shop')} to shop/shop-retention, not to exactly shop/shop-backup`,
     ]);
+    // The check job run as the backup account would hold a role that reads the live bucket and adds to the backups.
+    expect(
+      check(
+        terraform,
+        withCronJob(objects, 'shop-check', (pod) => {
+          pod.serviceAccountName = backupServiceAccountOf('shop');
+        }),
+      ),
+    ).toEqual([
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": the check job must run as shop-backup-check, the account of its role ${backupCheckRoleOf(cluster.name, 'shop')}`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": Pod Identity binds the role ${backupCheckRoleOf(cluster.name, 'shop')} to shop/shop-backup-check, not to exactly shop/shop-backup`,
+    ]);
 
     const renamed = copy(terraform);
     renamed.resource.aws_s3_bucket.backup_near.bucket = `${cluster.name}-backups`;
@@ -465,16 +478,25 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
         `${at} = "${s3}/${cluster.name}-backup/shop": names bucket "${cluster.name}-backup", which the Terraform puts in ${cluster.offsiteRegion}, not in the cluster's region ${cluster.region}`,
       ]),
     );
-    // A role cut too far: without its lock deletes, backup and check would leave their locks behind.
-    const noLocks = copy(terraform);
-    const policy = JSON.parse(noLocks.resource.aws_iam_role_policy.backup_role_shop_policy.policy);
-    policy.Statement = policy.Statement.filter((st: Json) => st.Sid !== 'RemoveOwnLocks');
-    noLocks.resource.aws_iam_role_policy.backup_role_shop_policy.policy = JSON.stringify(policy);
-    expect(check(noLocks, objects)).toEqual(
-      ['backup', 'check'].map(
-        (job) =>
-          `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the ${job} job's role ${backupRoleOf(cluster.name, 'shop')} may not s3:DeleteObject ${cluster.name}-backup/shop/locks/<id>, which restic does for it`,
-      ),
+    // A role cut too far: without its lock deletes, the backup would leave its locks behind.
+    const withoutStatement = (role: string, sid: string) => {
+      const json = copy(terraform);
+      const policy = JSON.parse(json.resource.aws_iam_role_policy[`${role}_policy`].policy);
+      policy.Statement = policy.Statement.filter((st: Json) => st.Sid !== sid);
+      json.resource.aws_iam_role_policy[`${role}_policy`].policy = JSON.stringify(policy);
+      return json;
+    };
+    const cutTooFar = (job: string, role: string, actions: string[]) =>
+      actions.map(
+        (action) =>
+          `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the ${job} job's role ${role} may not ${action} ${cluster.name}-backup/shop/locks/<id>, which restic does for it`,
+      );
+    expect(check(withoutStatement(backupJobRoleAddressOf('shop', 'backup'), 'RemoveOwnLocks'), objects)).toEqual(
+      cutTooFar('backup', backupRoleOf(cluster.name, 'shop'), ['s3:DeleteObject']),
+    );
+    // Without its locks, check could not take the exclusive lock it runs under.
+    expect(check(withoutStatement(backupJobRoleAddressOf('shop', 'check'), 'HoldOwnLocks'), objects)).toEqual(
+      cutTooFar('check', backupCheckRoleOf(cluster.name, 'shop'), ['s3:PutObject', 's3:DeleteObject']),
     );
 
     const stray = withCronJob(objects, 'shop-backup', () => undefined).map((o) =>

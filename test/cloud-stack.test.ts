@@ -259,7 +259,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     }
   });
 
-  test('gives each app, with storage or without, a backup, a retention and a restore role, each bound to its own ServiceAccount; the app role never reaches the backups', () => {
+  test('gives each app, with storage or without, a backup, a check, a retention and a restore role, each bound to its own ServiceAccount; the app role never reaches the backups', () => {
     expect(appsWithStorage.length).toBeGreaterThan(0);
     expect(appNames.length).toBeGreaterThan(appsWithStorage.length);
     for (const app of appNames) {
@@ -287,6 +287,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
           ...common(),
           AddToOwnBackups: [['s3:GetObject', 's3:PutObject'], `${backups}/${app}/*`],
           RemoveOwnLocks: [['s3:DeleteObject'], `${backups}/${app}/locks/*`],
+        },
+        check: {
+          ...common(),
+          ReadOwnBackups: [['s3:GetObject'], `${backups}/${app}/*`],
+          HoldOwnLocks: [['s3:PutObject', 's3:DeleteObject'], `${backups}/${app}/locks/*`],
         },
         retention: { ...common(), PruneOwnBackups: [['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], `${backups}/${app}/*`] },
         restore: {
@@ -467,9 +472,9 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {
     const dataPath = ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_eks_pod_identity_association'];
     const dataRoles = Object.entries(json.resource.aws_iam_role_policy as Record<string, Json>)
-      .filter(([address]) => ['app_role_', 'backup_role_', 'retention_role_', 'restore_role_'].some((prefix) => address.startsWith(prefix)))
+      .filter(([address]) => ['app_role_', 'backup_role_', 'check_role_', 'retention_role_', 'restore_role_'].some((prefix) => address.startsWith(prefix)))
       .map(([, p]) => p);
-    expect(dataRoles.length).toBe(4 * appNames.length);
+    expect(dataRoles.length).toBe(5 * appNames.length);
     expect(JSON.stringify([...dataPath.map(all), dataRoles])).not.toMatch(/size|quota|capacity/i);
   });
 

@@ -11,6 +11,7 @@ import { MOUNTPOINT_POD_NAMESPACE } from '../constructs/model/mountpoint-pods';
 import {
   appSecretOf,
   backupBucketOf,
+  backupCheckServiceAccountOf,
   backupJobServiceAccountOf,
   backupPrefixOf,
   backupServiceAccountOf,
@@ -114,20 +115,23 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
     expect(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'backup'))!.spec).toMatchObject({
       schedule: app.backup.schedule,
     });
-    // Backup and check add to the repository; retention alone deletes there; restore alone writes the live bucket.
+    // Backup adds to the repository; check only reads it; retention alone deletes there; restore alone writes the live bucket.
     expect(JOBS.map((job) => backupJobServiceAccountOf(name, job))).toEqual(
       JOBS.map(
         (job) =>
           ({
             backup: backupServiceAccountOf(name),
-            check: backupServiceAccountOf(name),
+            check: backupCheckServiceAccountOf(name),
             retention: retentionServiceAccountOf(name),
             restore: restoreServiceAccountOf(name),
           })[job],
       ),
     );
     const accounts = inNamespace(objects, 'ServiceAccount', ns).map((a) => a.metadata.name);
-    for (const account of [backupServiceAccountOf(name), retentionServiceAccountOf(name), restoreServiceAccountOf(name)]) expect(accounts).toContain(account);
+    for (const account of JOBS.map((job) => backupJobServiceAccountOf(name, job))) expect(accounts).toContain(account);
+    // check reads only the repository: it mounts none of the app's bucket volumes.
+    const check = inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, 'check'))!;
+    expect((podSpecOf(check).volumes ?? []).filter((v: Json) => v.persistentVolumeClaim)).toEqual([]);
   });
 
   test.each(apps.map((a) => [a.name] as const))(

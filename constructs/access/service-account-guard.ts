@@ -7,9 +7,8 @@ const APP_NAME_LABEL = Object.keys(selectorLabelsOf('app'))[0];
 /** The value of BACKUP_COMPONENT_LABEL on the pods of the app's restic jobs. */
 const BACKUP_COMPONENT = 'backup';
 /**
- * The account each of the app's restic jobs runs as (backupJobServiceAccountOf: backup and check share
- * one, retention and restore have their own): a CronJob named backupJobNameOf(app, job), or a Job made
- * from it, may use this account and no other job's.
+ * The account each of the app's restic jobs runs as (backupJobServiceAccountOf: each job its own): a
+ * CronJob named backupJobNameOf(app, job), or a Job made from it, may use this account and no other job's.
  */
 export const JOB_ACCOUNTS: Readonly<Record<BackupJob, (app: string) => string>> = {
   backup: (app) => backupJobServiceAccountOf(app, 'backup'),

@@ -83,8 +83,8 @@ export interface BackupJobsProps {
  * CronJobs, and a suspended restore CronJob. Every app has them, with storage or without: its bucket is
  * written through the S3 API too, and a pre-backup hook may dump its database. Each kind of job runs as a
  * ServiceAccount of its own, whose role may do only what that job does (constructs/cloud/backup-job-roles.ts):
- * the app cannot delete its own history, backup and check cannot delete backups, and only restore writes
- * the live bucket.
+ * the app cannot delete its own history, backup and check cannot delete backups, check does not reach the
+ * live bucket, and only restore writes it.
  */
 export class BackupJobs extends Construct {
   constructor(scope: Construct, id: string, props: BackupJobsProps) {
@@ -94,7 +94,7 @@ export class BackupJobs extends Construct {
     const namespace = namespaceOf(app.name);
     const labels = labelsOf(app.name);
     const accountOf = (job: BackupJob) => backupJobServiceAccountOf(app.name, job);
-    for (const name of new Set((['backup', 'retention', 'restore'] as const).map(accountOf))) {
+    for (const name of (['backup', 'check', 'retention', 'restore'] as const).map(accountOf)) {
       new kplus.k8s.KubeServiceAccount(this, name === accountOf('backup') ? 'ServiceAccount' : `ServiceAccount-${name}`, {
         metadata: { name, namespace, labels },
         automountServiceAccountToken: false,

@@ -1,12 +1,4 @@
-import {
-  type BackupJobKind,
-  backupRoleOf,
-  backupServiceAccountOf,
-  restoreRoleOf,
-  restoreServiceAccountOf,
-  retentionRoleOf,
-  retentionServiceAccountOf,
-} from '../model/naming';
+import { BACKUP_JOB_NAMES, type BackupJobKind } from '../model/naming';
 
 // The backup jobs' roles as data, apart from the constructs that make them (backup-job-roles.ts): the rules
 // that check the Terraform read these on the thread that builds the charts, which need not load CDKTF.
@@ -37,6 +29,9 @@ export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly
     ['s3:DeleteObject', `${RESTIC_LOCKS}<id>`],
   ],
   check: [
+    ['s3:GetObject', 'config'],
+    ['s3:GetObject', 'keys/<id>'],
+    ['s3:GetObject', 'snapshots/<id>'],
     ['s3:GetObject', 'data/00/<id>'],
     ['s3:GetObject', 'index/<id>'],
     ['s3:PutObject', `${RESTIC_LOCKS}<id>`],
@@ -61,24 +56,18 @@ export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly
 };
 
 /**
- * The three roles of an app's restic jobs, one per kind of job:
- * - `backup`, held by the backup and the check job: reads the app's bucket, adds to its repository, and
- *   removes only lock files;
+ * The four roles of an app's restic jobs, one per kind of job:
+ * - `backup`: reads the app's bucket, adds to its repository, and removes only lock files;
+ * - `check`: reads its repository and writes and removes only lock files; the live bucket is out of its reach;
  * - `retention`, held by `forget --prune`: the only one that deletes backups, and only in its prefix;
  * - `restore`: reads the repository, holds read locks, and is the only job that writes the live bucket.
  */
-export type BackupJobRole = 'backup' | 'retention' | 'restore';
-export const BACKUP_JOB_ROLES: readonly BackupJobRole[] = ['backup', 'retention', 'restore'];
+export type BackupJobRole = BackupJobKind;
+export const BACKUP_JOB_ROLES: readonly BackupJobRole[] = ['backup', 'check', 'retention', 'restore'];
 
 /** The Terraform addresses of an app's job roles and their Pod Identity associations. */
 export const backupJobRoleAddressOf = (app: string, role: BackupJobRole): string => `${role}_role_${app}`;
 export const backupJobPodIdentityAddressOf = (app: string, role: BackupJobRole): string => `${role}_pod_identity_${app}`;
 
-/** Which role name and ServiceAccount each job role has. */
-export const BACKUP_JOB_IDENTITIES: Readonly<
-  Record<BackupJobRole, { readonly roleOf: (cluster: string, app: string) => string; readonly serviceAccountOf: (app: string) => string }>
-> = {
-  backup: { roleOf: backupRoleOf, serviceAccountOf: backupServiceAccountOf },
-  retention: { roleOf: retentionRoleOf, serviceAccountOf: retentionServiceAccountOf },
-  restore: { roleOf: restoreRoleOf, serviceAccountOf: restoreServiceAccountOf },
-};
+/** Which role name and ServiceAccount each job role has (naming.ts holds the names). */
+export const BACKUP_JOB_IDENTITIES = BACKUP_JOB_NAMES;

@@ -49,6 +49,13 @@ export function backupJobStatements(role: BackupJobRole, scope: BackupJobScope):
         backup.grantObjects('AddToOwnBackups', ['s3:GetObject', 's3:PutObject'], repository),
         backup.grantObjects('RemoveOwnLocks', 's3:DeleteObject', locks),
       ];
+    case 'check':
+      // restic check reads the whole repository and holds an exclusive lock; the live bucket is none of its business.
+      return [
+        ...backupBucket,
+        backup.grantObjects('ReadOwnBackups', 's3:GetObject', repository),
+        backup.grantObjects('HoldOwnLocks', ['s3:PutObject', 's3:DeleteObject'], locks),
+      ];
     case 'retention':
       return [...backupBucket, backup.grantObjects('PruneOwnBackups', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], repository)];
     case 'restore':
@@ -99,7 +106,8 @@ export class BackupJobRoles extends Construct {
       region: props.region,
     };
     const descriptions: Record<BackupJobRole, string> = {
-      backup: `Backup and check jobs of app ${app} in ${cluster.name}: read its bucket, add to its backups, remove only lock files`,
+      backup: `Backup job of app ${app} in ${cluster.name}: read its bucket, add to its backups, remove only lock files`,
+      check: `Check job of app ${app} in ${cluster.name}: read its backups, write and remove only lock files`,
       retention: `Retention job of app ${app} in ${cluster.name}: forget and prune in its backup prefix only`,
       restore: `Restore job of app ${app} in ${cluster.name}: read its backups, write its bucket back`,
     };
@@ -115,7 +123,7 @@ export class BackupJobRoles extends Construct {
         roleAddress: backupJobRoleAddressOf(app, kind),
         associationAddress: backupJobPodIdentityAddressOf(app, kind),
       });
-    this.roles = { backup: role('backup'), retention: role('retention'), restore: role('restore') };
+    this.roles = { backup: role('backup'), check: role('check'), retention: role('retention'), restore: role('restore') };
 
     const readWrite = ['kms:Decrypt', 'kms:GenerateDataKey'];
     props.dataKey.allowThroughS3('BackupJobsReadAppDataThroughS3', this.roles.backup.arn, ['kms:Decrypt'], props.region);

@@ -19,7 +19,7 @@ export const BACKUP_LOCK = {
   serviceAccount: 'backup-lock-renewal',
 } as const;
 
-/** Its IAM role. App roles end in -app, -backup, -retention or -restore, so no app's can take this name. */
+/** Its IAM role. App roles end in -app, -backup, -backup-check, -retention or -restore, so no app's can take this name. */
 export const backupLockRoleOf = (cluster: string): string => `${cluster}-backup-lock-renewal`;
 /** The Terraform addresses of its role (its policy's is `<role>_policy`) and of its Pod Identity association. */
 export const BACKUP_LOCK_ROLE_ADDRESS = 'backup_lock_renewal_role';

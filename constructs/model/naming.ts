@@ -112,10 +112,14 @@ export const VOLUME_SOURCE_LABEL = `${LABEL_PREFIX}/volume-source`;
 export const appRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-app`;
 /** The app's restic jobs. Each runs as the account of its job, whose role may do only what that job does. */
 export type BackupJobKind = 'backup' | 'retention' | 'check' | 'restore';
-/** The ServiceAccount of the app's backup and check jobs: they add to the app's backups and remove only lock files. */
+/** The ServiceAccount of the app's backup job: it reads the live bucket, adds to the app's backups and removes only lock files. */
 export const backupServiceAccountOf = (app: string): string => `${app}-backup`;
-/** The IAM role of those jobs, bound to backupServiceAccountOf through EKS Pod Identity. */
+/** The IAM role of that job, bound to backupServiceAccountOf through EKS Pod Identity. */
 export const backupRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-backup`;
+/** The ServiceAccount of the app's check job: it reads the app's backups and writes only lock files, never the live bucket. */
+export const backupCheckServiceAccountOf = (app: string): string => `${app}-backup-check`;
+/** The IAM role of the check job, bound to backupCheckServiceAccountOf. */
+export const backupCheckRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-backup-check`;
 /** The ServiceAccount of the app's retention job (`forget --prune`): the only one that deletes backups. */
 export const retentionServiceAccountOf = (app: string): string => `${app}-retention`;
 /** The IAM role of the retention job, bound to retentionServiceAccountOf. */
@@ -124,12 +128,19 @@ export const retentionRoleOf = (cluster: string, app: string): string => `${clus
 export const restoreServiceAccountOf = (app: string): string => `${app}-restore`;
 /** The IAM role of the restore job, bound to restoreServiceAccountOf. */
 export const restoreRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-restore`;
+/** Which ServiceAccount and IAM role each backup job has: one of each per job. */
+export const BACKUP_JOB_NAMES: Readonly<
+  Record<BackupJobKind, { readonly serviceAccountOf: (app: string) => string; readonly roleOf: (cluster: string, app: string) => string }>
+> = {
+  backup: { serviceAccountOf: backupServiceAccountOf, roleOf: backupRoleOf },
+  check: { serviceAccountOf: backupCheckServiceAccountOf, roleOf: backupCheckRoleOf },
+  retention: { serviceAccountOf: retentionServiceAccountOf, roleOf: retentionRoleOf },
+  restore: { serviceAccountOf: restoreServiceAccountOf, roleOf: restoreRoleOf },
+};
 /** Which ServiceAccount each backup job runs as. */
-export const backupJobServiceAccountOf = (app: string, job: BackupJobKind): string =>
-  job === 'retention' ? retentionServiceAccountOf(app) : job === 'restore' ? restoreServiceAccountOf(app) : backupServiceAccountOf(app);
+export const backupJobServiceAccountOf = (app: string, job: BackupJobKind): string => BACKUP_JOB_NAMES[job].serviceAccountOf(app);
 /** Which IAM role each backup job holds: the role bound to its ServiceAccount. */
-export const backupJobRoleOf = (cluster: string, app: string, job: BackupJobKind): string =>
-  job === 'retention' ? retentionRoleOf(cluster, app) : job === 'restore' ? restoreRoleOf(cluster, app) : backupRoleOf(cluster, app);
+export const backupJobRoleOf = (cluster: string, app: string, job: BackupJobKind): string => BACKUP_JOB_NAMES[job].roleOf(cluster, app);
 /** The Secret (filled by External Secrets) that holds the app's restic repository password. */
 export const resticSecretOf = (app: string): string => `${app}-restic`;
 /** The app's folder in the cluster's backup bucket. */

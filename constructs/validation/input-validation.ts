@@ -7,7 +7,7 @@ import { isKubernetesVersion, KUBERNETES_VERSIONS, KUBERNETES_VERSIONS_FILE, MIN
 import { MAX_RENEWAL_INTERVAL_DAYS, MIN_OBJECT_LOCK_DAYS, RUNS_PER_LOCK } from '../model/backup-lock';
 import { cloudSettingsOf, clusterFileOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
-import { APP_NAME, APP_NAME_MAX_LENGTH, appRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
+import { APP_NAME, APP_NAME_MAX_LENGTH, appRoleOf, backupCheckRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/resolve';
 import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
@@ -182,7 +182,7 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
   const bucket = bucketOf(cluster.name, app.name);
   if (bucket.length > S3_BUCKET_MAX)
     problems.push(new SpecProblem(at, 'name', app.name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
-  const roleNames = [appRoleOf, backupRoleOf, retentionRoleOf, restoreRoleOf].map((roleOf) => roleOf(cluster.name, app.name));
+  const roleNames = [appRoleOf, backupRoleOf, backupCheckRoleOf, retentionRoleOf, restoreRoleOf].map((roleOf) => roleOf(cluster.name, app.name));
   for (const role of roleNames.filter((r) => r.length > IAM_ROLE_MAX)) {
     problems.push(new SpecProblem(at, 'name', app.name, `makes the IAM role name "${role}" longer than ${IAM_ROLE_MAX} characters`));
   }

@@ -21,10 +21,10 @@ const LIVE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipar
 
 /**
  * The roles of each app's restic jobs. Every running app, with storage or without, has exactly one backup,
- * one retention and one restore role (BACKUP_JOB_IDENTITIES), each bound by Pod Identity to exactly its own ServiceAccount;
- * each reaches only the app's bucket and its own backup prefix. The backup role (backup and check jobs)
- * only reads the live bucket; the retention role does not reach it; the restore role may delete there only
- * while the bucket is versioned. Retired apps have none.
+ * one check, one retention and one restore role (BACKUP_JOB_IDENTITIES), each bound by Pod Identity to exactly its own
+ * ServiceAccount; each reaches only the app's bucket and its own backup prefix. The backup role only reads the
+ * live bucket; the check and retention roles do not reach it; the restore role may delete there only while
+ * the bucket is versioned. Retired apps have none.
  */
 export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   const problems: string[] = [];
@@ -89,7 +89,7 @@ function reachProblems(
   const prefix = backupPrefixOf(names.app);
   const liveBucket = `arn:aws:s3:::${names.bucket}`;
   const backupArn = `arn:aws:s3:::${names.backupBucket}`;
-  const reachesLive = kind !== 'retention';
+  const reachesLive = kind === 'backup' || kind === 'restore';
   for (const s of role.statements.filter((st) => st.Effect === 'Allow' && asList(st.Action ?? st.NotAction).some((a) => /^(s3:|\*)/.test(String(a))))) {
     for (const resource of resolvedResourcesOf(s, resolve)) {
       const inPrefix = onlyBelow(resource, names.backupBucket, prefix);
@@ -104,7 +104,7 @@ function reachProblems(
       if (kind === 'backup' && resource !== liveBucket && reachesObjects(resource, names.bucket)) {
         const writes = LIVE_WRITE_ACTIONS.filter((a) => allows(s, a));
         if (writes.length > 0)
-          say(`may ${writes.join(', ')} in the live bucket ${names.bucket}: the backup and check jobs only read it; only the restore role writes it`);
+          say(`may ${writes.join(', ')} in the live bucket ${names.bucket}: the backup job only reads it; only the restore role writes it`);
       }
     }
   }

@@ -12,7 +12,7 @@ const ADD_ON_ASSOCIATIONS = new Set(ADD_ON_IDENTITIES.map((i) => addOnPodIdentit
 /**
  * The cloud side against the app YAML of one cluster. Every Pod Identity association of an app or of its
  * backup jobs names a ServiceAccount that the synthesized YAML really contains; each running app's
- * ServiceAccount, and each backup job ServiceAccount (backup and check, retention, restore) the YAML
+ * ServiceAccount, and each backup job ServiceAccount (backup, check, retention, restore) the YAML
  * contains, has exactly one association. The
  * add-ons' associations name ServiceAccounts that their Helm charts create: addOnIdentityProblems checks
  * those against the HelmReleases.

@@ -1,3 +1,4 @@
+import { POD_IDENTITY_SKIP_CONTAINERS } from '../constructs/app/backup-jobs';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { backupJobNameOf } from '../constructs/model/backup-job';
@@ -548,6 +549,8 @@ describe('the pre-backup hook of an app without storage', () => {
       const [init] = pod.initContainers;
       expect(init).toMatchObject({ name: 'pre-backup', image: hook.image, command: hook.command });
       expect(init.envFrom).toEqual([{ secretRef: { name: appSecretOf('backoffice') } }]);
+      // Without the backup role's credentials: EKS's Pod Identity webhook skips the containers named here.
+      expect((backup.spec as Json).jobTemplate.spec.template.metadata.annotations).toEqual({ [POD_IDENTITY_SKIP_CONTAINERS]: 'pre-backup' });
       expect(init.volumeMounts).toContainEqual(expect.objectContaining({ mountPath: BACKUP_PATHS.hook }));
       // restic reads the hook's output and the bucket's read-only volume.
       const restic = pod.containers[0];

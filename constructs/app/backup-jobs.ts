@@ -218,7 +218,10 @@ export class BackupJobs extends Construct {
               backoffLimit: spec.backoffLimit ?? 2,
               activeDeadlineSeconds: spec.deadlineHours * 3600,
               template: {
-                metadata: { labels: { ...podLabels, ...spec.placement?.labels } },
+                metadata: {
+                  labels: { ...podLabels, ...spec.placement?.labels },
+                  annotations: spec.initContainers && { [POD_IDENTITY_SKIP_CONTAINERS]: spec.initContainers.map((c) => c.name).join(',') },
+                },
                 spec: {
                   affinity: spec.placement?.affinity,
                   serviceAccountName: accountOf(job),
@@ -293,6 +296,14 @@ export class BackupJobs extends Construct {
     });
   }
 }
+
+/**
+ * The containers EKS's Pod Identity webhook leaves without the role's credentials (no env, no token mount;
+ * aws/amazon-eks-pod-identity-webhook v0.6.17 pkg/handler/handler.go, getContainersToSkip, init containers
+ * too). A pre-backup hook runs an image of the app team's choosing with the app's secrets: it dumps the
+ * database, and never gets the backup role that reads the live bucket and writes the repository.
+ */
+export const POD_IDENTITY_SKIP_CONTAINERS = 'eks.amazonaws.com/skip-containers';
 
 interface JobShape {
   readonly schedule: string;

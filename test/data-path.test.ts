@@ -526,6 +526,22 @@ describe('the pre-backup hook', () => {
       expect([name, dir, mount?.readOnly ?? false]).toEqual([name, BACKUP_PATHS.tmp, false]);
     }
   });
+
+  test('shares nothing it can write with restic but its output, which restic reads only', () => {
+    // restic runs what a credentials file in its home names, with the backup role's credentials at hand.
+    const backup = inNamespace(objects, 'CronJob', namespaceOf('shop')).find((c) => c.metadata.name === backupJobNameOf('shop', 'backup'))!;
+    const pod = podSpecOf(backup);
+    const writable = new Set(pod.initContainers.flatMap((c: Json) => c.volumeMounts.filter((m: Json) => !m.readOnly).map((m: Json) => m.name)));
+    const restic = pod.containers.find((c: Json) => c.name === 'restic');
+    const shared = restic.volumeMounts.filter((m: Json) => writable.has(m.name));
+    expect(shared).toEqual([expect.objectContaining({ mountPath: BACKUP_PATHS.hook, readOnly: true })]);
+    expect(restic.env).toEqual(
+      expect.arrayContaining([
+        { name: 'AWS_SHARED_CREDENTIALS_FILE', value: '/dev/null' },
+        { name: 'MINIO_SHARED_CREDENTIALS_FILE', value: '/dev/null' },
+      ]),
+    );
+  });
 });
 
 describe('the pre-backup hook of an app without storage', () => {

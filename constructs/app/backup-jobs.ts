@@ -162,6 +162,10 @@ export class BackupJobs extends Construct {
         AWS_DEFAULT_REGION: cluster.region,
         HOME: BACKUP_PATHS.tmp,
         TMPDIR: BACKUP_PATHS.resticTmp,
+        // restic asks these files for S3 credentials before Pod Identity, and runs a `credential_process`
+        // they name (restic v0.18.1 internal/backend/s3/s3.go; minio-go v7.0.95 file_aws_credentials.go).
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        MINIO_SHARED_CREDENTIALS_FILE: '/dev/null',
         ...extra,
       }).map(([name, value]) => ({ name, value }));
 
@@ -181,6 +185,8 @@ export class BackupJobs extends Construct {
       cache: emptyDir('cache', CACHE_SIZE_LIMIT),
       secret: { name: 'password', secret: { secretName: resticSecretOf(app.name), defaultMode: 0o440 } },
       tmp: emptyDir('tmp', '64Mi'),
+      // The hook's own /tmp: restic's home is in `tmp`, and what the hook could write there, restic would read.
+      hookTmp: emptyDir('hook-tmp', '64Mi'),
       resticTmp: emptyDir('restic-tmp', RESTIC_TMP_SIZE_LIMIT),
     } satisfies Record<string, Volume>;
     const mount = (volume: Volume, mountPath: string, readOnly = false): VolumeMount => ({ name: volume.name, mountPath, readOnly });
@@ -262,7 +268,7 @@ export class BackupJobs extends Construct {
       deadlineHours: BACKUP_DEADLINE_HOURS,
       script: backupScript(backupPaths),
       mounts: [mount(volumes.data, BACKUP_PATHS.data, true), ...(hook ? [mount(volumes.hook, BACKUP_PATHS.hook, true)] : [])],
-      volumes: [volumes.data, ...(hook ? [volumes.hook] : [])],
+      volumes: [volumes.data, ...(hook ? [volumes.hook, volumes.hookTmp] : [])],
       placement: backupVolume.placement,
       initContainers: hook && [
         {
@@ -276,7 +282,7 @@ export class BackupJobs extends Construct {
             { name: 'HOME', value: BACKUP_PATHS.tmp },
             { name: 'TMPDIR', value: BACKUP_PATHS.tmp },
           ],
-          volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.tmp, BACKUP_PATHS.tmp)],
+          volumeMounts: [mount(volumes.hook, BACKUP_PATHS.hook), mount(volumes.hookTmp, BACKUP_PATHS.tmp)],
           securityContext: hardenedContainer({ user: app.runAsUser }),
         },
       ],

@@ -6,6 +6,7 @@ import { podIdOf, type NamespaceView, type PodGroup } from './endpoints';
 import { FLUX_CONTROLLER_PORTS, FLUX_CONTROLLERS, FLUX_VERSION } from '../gitops/flux-install';
 import { FLUX_NAMESPACE } from '../model/naming';
 
+const PART_OF = 'app.kubernetes.io/part-of';
 /** Label values are the driver's versions: placeholders here (policies select on the keys). */
 const MOUNTPOINT_POD_LABELS = { [MOUNTPOINT_POD_LABEL_KEY]: 'v2', [MOUNTPOINT_DRIVER_LABEL_KEY]: 'v2' };
 
@@ -30,8 +31,6 @@ export function clusterNamespacesOf(cluster: ClusterSpec, apps: readonly Resolve
   };
   return usesMountpoint(cluster, apps) ? [kubeSystem, mountS3, fluxSystem] : [kubeSystem, fluxSystem];
 }
-
-const PART_OF = 'app.kubernetes.io/part-of';
 
 /** The controllers `flux bootstrap` runs, labelled as flux2's manifests label them. */
 const fluxPodsOf = (address: string): PodGroup[] =>

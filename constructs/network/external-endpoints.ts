@@ -88,9 +88,10 @@ function privateRangesOf(apps: readonly ResolvedApp[]): { cidrs: string[]; servi
     for (const s of app.privateServices) {
       if (s.cidrs.length === 0) continue;
       const cidrs = [...s.cidrs].sort();
-      const range = byRange.get(cidrs.join(',')) ?? { cidrs, services: [] };
+      const key = cidrs.join(',');
+      const range = byRange.get(key) ?? { cidrs, services: [] };
       range.services.push(`${s.name} of ${app.name} (port ${s.port})`);
-      byRange.set(cidrs.join(','), range);
+      byRange.set(key, range);
     }
   }
   return [...byRange.values()].sort((a, b) => a.cidrs.join(',').localeCompare(b.cidrs.join(',')));

@@ -19,6 +19,14 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('clusters/%s/flux-system', 
     expect(missing.map((file) => `${dir}/${file} is missing: create it empty (touch ${dir}/${file}) and commit it; docs/bootstrap.md`)).toEqual([]);
   });
 
+  test('bootstrap filled both manifests or neither: an emptied one would have Flux prune itself', () => {
+    const filled = BOOTSTRAP_MANIFESTS.filter((file) => {
+      const at = path.join(REPO_ROOT, dir, file);
+      return fs.existsSync(at) && fs.readFileSync(at, 'utf8').trim() !== '';
+    });
+    expect([0, BOOTSTRAP_MANIFESTS.length]).toContain(filled.length);
+  });
+
   test("its sync manifest, once bootstrap has written it, is this env's", () => {
     const sync = path.join(REPO_ROOT, dir, 'gotk-sync.yaml');
     const text = fs.existsSync(sync) ? fs.readFileSync(sync, 'utf8') : '';

@@ -1,13 +1,8 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { fixtureCloudAppsOf, fixtureObjectsOf, fixtureOutput } from './support';
-import {
-  BACKUP_JOB_IDENTITIES,
-  BACKUP_JOB_ROLES,
-  backupJobRoleAddressOf,
-  REPOSITORY_NEEDS,
-  type BackupJobRole,
-} from '../constructs/cloud/backup-job-identities';
+import { BACKUP_JOB_NAMES } from '../constructs/model/naming';
+import { BACKUP_JOB_ROLES, backupJobRoleAddressOf, REPOSITORY_NEEDS, type BackupJobRole } from '../constructs/cloud/backup-job-identities';
 import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/rules/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
 import { allows, bucketArnResolver, reachesObjects, resolvedResourcesOf } from '../constructs/cloud/s3-grants';
@@ -393,12 +388,12 @@ describe('each job role is bound to exactly its own ServiceAccount, and every ru
     expect(backupJobRoleProblems(json, prod, apps)).toContainEqual(expected);
   });
 
-  test('the roles are named and bound as naming.ts and BACKUP_JOB_IDENTITIES say, one per kind of job', () => {
+  test('the roles are named and bound as naming.ts and BACKUP_JOB_NAMES say, one per kind of job', () => {
     for (const app of backedUp) {
       for (const kind of BACKUP_JOB_ROLES) {
         expect(
           rolesOf(realJson)
-            .filter((r) => r.name === BACKUP_JOB_IDENTITIES[kind].roleOf(prod.name, app))
+            .filter((r) => r.name === BACKUP_JOB_NAMES[kind].roleOf(prod.name, app))
             .map((r) => r.address),
         ).toEqual([backupJobRoleAddressOf(app, kind)]);
       }

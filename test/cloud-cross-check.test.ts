@@ -14,7 +14,8 @@ import { terraformFileOf } from '../constructs/synth/terraform-file';
 import { DNS_ZONE_ADDRESS, ZONE_ID_OUTPUT } from '../constructs/cloud/dns-zone';
 import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
-import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-identities';
+import { BACKUP_JOB_NAMES } from '../constructs/model/naming';
+import { BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-identities';
 import {
   appRoleOf,
   backupCheckRoleOf,
@@ -100,7 +101,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
       .map((a) => [a] as const),
   )("app %s: each backup job role is bound to exactly its own ServiceAccount, which the YAML really contains, and not to the app's", (app) => {
     for (const kind of BACKUP_JOB_ROLES) {
-      const { roleOf, serviceAccountOf: accountOf } = BACKUP_JOB_IDENTITIES[kind];
+      const { roleOf, serviceAccountOf: accountOf } = BACKUP_JOB_NAMES[kind];
       const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === roleOf(cluster.name, app))!;
       expect(roleAddress).toBe(backupJobRoleAddressOf(app, kind));
       const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);

@@ -27,7 +27,8 @@ import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
-import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-identities';
+import { BACKUP_JOB_NAMES } from '../constructs/model/naming';
+import { BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-identities';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { geesefsUserAddressOf } from '../constructs/cloud/geesefs-user';
@@ -265,7 +266,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     for (const app of appNames) {
       expect(s3Resources(statementsOf(`app_role_${app}_policy`)).every((r) => !r.includes('backup_near'))).toBe(true);
       for (const kind of BACKUP_JOB_ROLES) {
-        const roles = all('aws_iam_role').filter((r) => r.name === BACKUP_JOB_IDENTITIES[kind].roleOf(cluster.name, app));
+        const roles = all('aws_iam_role').filter((r) => r.name === BACKUP_JOB_NAMES[kind].roleOf(cluster.name, app));
         expect(roles).toHaveLength(1);
       }
     }
@@ -314,7 +315,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
           EksPodIdentityAssociation,
           partial({
             namespace: namespaceOf(app),
-            service_account: BACKUP_JOB_IDENTITIES[kind].serviceAccountOf(app),
+            service_account: BACKUP_JOB_NAMES[kind].serviceAccountOf(app),
             role_arn: `\${aws_iam_role.${backupJobRoleAddressOf(app, kind)}.arn}`,
           }),
         );

@@ -1,4 +1,4 @@
-import { BACKUP_JOB_NAMES, type BackupJobKind } from '../model/naming';
+import type { BackupJobKind } from '../model/naming';
 
 // The backup jobs' roles as data, apart from the constructs that make them (backup-job-roles.ts): the rules
 // that check the Terraform read these on the thread that builds the charts, which need not load CDKTF.
@@ -68,6 +68,3 @@ export const BACKUP_JOB_ROLES: readonly BackupJobRole[] = ['backup', 'check', 'r
 /** The Terraform addresses of an app's job roles and their Pod Identity associations. */
 export const backupJobRoleAddressOf = (app: string, role: BackupJobRole): string => `${role}_role_${app}`;
 export const backupJobPodIdentityAddressOf = (app: string, role: BackupJobRole): string => `${role}_pod_identity_${app}`;
-
-/** Which role name and ServiceAccount each job role has (naming.ts holds the names). */
-export const BACKUP_JOB_IDENTITIES = BACKUP_JOB_NAMES;

@@ -1,13 +1,6 @@
 import { Construct } from 'constructs';
-import { backupPrefixOf, namespaceOf } from '../model/naming';
-import {
-  BACKUP_JOB_IDENTITIES,
-  BACKUP_JOB_ROLES,
-  type BackupJobRole,
-  backupJobPodIdentityAddressOf,
-  backupJobRoleAddressOf,
-  RESTIC_LOCKS,
-} from './backup-job-identities';
+import { BACKUP_JOB_NAMES, backupPrefixOf, namespaceOf } from '../model/naming';
+import { BACKUP_JOB_ROLES, type BackupJobRole, backupJobPodIdentityAddressOf, backupJobRoleAddressOf, RESTIC_LOCKS } from './backup-job-identities';
 import type { EksCluster } from './eks-cluster';
 import type { EncryptionKey } from './encryption-key';
 import type { PolicyStatement } from './iam-policy';
@@ -114,10 +107,10 @@ export class BackupJobRoles extends Construct {
     const role = (kind: BackupJobRole) =>
       new PodIdentityRole(this, kind, {
         cluster,
-        roleName: BACKUP_JOB_IDENTITIES[kind].roleOf(cluster.name, app),
+        roleName: BACKUP_JOB_NAMES[kind].roleOf(cluster.name, app),
         description: descriptions[kind],
         namespace: namespaceOf(app),
-        serviceAccount: BACKUP_JOB_IDENTITIES[kind].serviceAccountOf(app),
+        serviceAccount: BACKUP_JOB_NAMES[kind].serviceAccountOf(app),
         policyName: `app-${kind}`,
         statements: backupJobStatements(kind, jobScope),
         roleAddress: backupJobRoleAddressOf(app, kind),

@@ -1,4 +1,5 @@
 import {
+  BACKUP_JOB_NAMES,
   appRoleOf,
   backupBucketOf,
   backupPrefixOf,
@@ -11,7 +12,7 @@ import {
 } from '../../model/naming';
 import type { CloudApp, CloudCluster } from '../../model/cloud-input';
 import { storageDeletes } from '../../cloud/app-role';
-import { BACKUP_JOB_IDENTITIES, BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRole } from '../../cloud/backup-job-identities';
+import { BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRole } from '../../cloud/backup-job-identities';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { allows, bucketArnResolver, onlyBelow, reachesObjects, resolvedResourcesOf, VERSION_ERASING_ACTIONS } from '../../cloud/s3-grants';
 import { asList, covers, derived, first, parsePolicy, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
@@ -21,7 +22,7 @@ const LIVE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipar
 
 /**
  * The roles of each app's restic jobs. Every running app, with storage or without, has exactly one backup,
- * one check, one retention and one restore role (BACKUP_JOB_IDENTITIES), each bound by Pod Identity to exactly its own
+ * one check, one retention and one restore role (BACKUP_JOB_NAMES), each bound by Pod Identity to exactly its own
  * ServiceAccount; each reaches only the app's bucket and its own backup prefix. The backup role only reads the
  * live bucket; the check and retention roles do not reach it; the restore role may delete there only while
  * the bucket is versioned. Retired apps have none.
@@ -45,7 +46,7 @@ export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster
     const spec = running.get(app);
     const bucketAddress = bucketAddressOf.get(bucketOf(cluster.name, app));
     for (const kind of BACKUP_JOB_ROLES) {
-      const { roleOf, serviceAccountOf } = BACKUP_JOB_IDENTITIES[kind];
+      const { roleOf, serviceAccountOf } = BACKUP_JOB_NAMES[kind];
       const mine = rolesNamed.get(roleOf(cluster.name, app)) ?? [];
       if (!spec) {
         if (mine.length > 0) say(`is retired but still has a ${kind} role`);
@@ -66,7 +67,7 @@ export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster
   }
 
   const owners = Object.keys(cluster.appData);
-  const owned = new Map(BACKUP_JOB_ROLES.map((kind) => [kind, new Set(owners.map((a) => BACKUP_JOB_IDENTITIES[kind].roleOf(cluster.name, a)))]));
+  const owned = new Map(BACKUP_JOB_ROLES.map((kind) => [kind, new Set(owners.map((a) => BACKUP_JOB_NAMES[kind].roleOf(cluster.name, a)))]));
   for (const { name } of roles) {
     if (typeof name !== 'string' || !name.startsWith(`${cluster.name}-`)) continue;
     for (const kind of BACKUP_JOB_ROLES) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appChartInputOf, type AppChartInput } from '../constructs/model/app-chart-input';
@@ -7,12 +8,14 @@ import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { cacheKeyOf, keepEntries, keptOrMade, readEntryFile, readKeptUnderAnyKey, writeEntryFile } from '../constructs/synth/synth-cache';
-import { checkedAndRenderedAppFiles, type KeptAppFiles } from '../constructs/synth/app-file-checks';
+import { checkedAndRenderedAppFiles, keptAppFilesOf, type KeptAppFiles } from '../constructs/synth/app-file-checks';
 import { appFilesOfEach } from '../constructs/synth/app-files';
 import { cloudAppOf, cloudClusterOf } from '../constructs/model/cloud-input';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
-import { buildAll, type SynthInput } from '../constructs/synth/pipeline';
-import { render } from '../constructs/synth/render';
+import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipeline';
+import { digestOf, knownDigestOf, render } from '../constructs/synth/render';
+import { renderedTree } from '../constructs/synth/output-tree';
+import type { OutputFile } from '../constructs/model/kube-object';
 import type { KeyedVerdicts } from '../constructs/rules/object-verdicts';
 import { FIXTURE_INPUT, scopedTempDirs, synthProblemsOf } from './support';
 
@@ -69,7 +72,7 @@ test('an app entry is plain JSON: what the cache reads back is exactly what the 
   for (const c of FIXTURE_INPUT.clusters) {
     const files = appFilesOfEach(chartInputsOf(c));
     const checked = checkedAndRenderedAppFiles(files);
-    const made: KeptAppFiles[] = files.map((f, i) => ({ files: f, checked: checked[i] }));
+    const made: KeptAppFiles[] = files.map((f, i) => keptAppFilesOf(f, checked[i]));
     expect(JSON.parse(JSON.stringify(made))).toStrictEqual(made);
   }
 });
@@ -98,13 +101,58 @@ test('a run that reads every app back from the cache writes the bytes of a run w
   expect(entriesIn(dir)).toEqual(entries);
 });
 
-test('a kept app is read back, not built again: what its entry holds is what the run writes', () => {
+test('a kept app is read back, not built again: its files are rendered from the objects its entry holds', () => {
   const { dir, input } = filledCache();
+  const kept = editKept<KeptAppFiles>(dir, `app-files/${env}`, (k) => ({ ...k, files: { ...k.files, tenant: readBackMarked(k.files.tenant) } }));
+  expect(bytesOf(input).get(kept.files.tenant.path)).toContain('read-back: marked');
+});
+
+/** The file with an annotation on its first object that only a file rendered from a kept entry's objects carries. */
+function readBackMarked(file: OutputFile): OutputFile {
+  const [first, ...rest] = file.objects!;
+  return { ...file, objects: [{ ...first, metadata: { ...first.metadata, annotations: { ...first.metadata.annotations, 'read-back': 'marked' } } }, ...rest] };
+}
+
+test("synth renders a kept app's file only where the bytes on disk differ from the digest kept with it; a file edited by hand is put right", () => {
+  const { dir, input } = filledCache();
+  const root = tempDir('synth-root-');
+  synthesize(root, input);
   const kept = editKept<KeptAppFiles>(dir, `app-files/${env}`, (k) => ({
     ...k,
-    checked: { ...k.checked, texts: [`${k.checked.texts[0]}# read back\n`, k.checked.texts[1]] },
+    files: { tenant: readBackMarked(k.files.tenant), apps: readBackMarked(k.files.apps) },
   }));
-  expect(bytesOf(input).get(kept.files.tenant.path)).toMatch(/# read back\n$/);
+  const [tenant, apps] = [kept.files.tenant.path, kept.files.apps.path].map((p) => path.join(root, p));
+  const before = fs.readFileSync(tenant, 'utf8');
+  expect(digestOf(before)).toBe(kept.digests[0]);
+  fs.writeFileSync(apps, '# edited by hand\n');
+  synthesize(root, input);
+  // Its digest matched: not rendered, the bytes as they were.
+  expect(fs.readFileSync(tenant, 'utf8')).toBe(before);
+  // Its digest did not: rendered from the kept objects, and written.
+  expect(fs.readFileSync(apps, 'utf8')).toContain('read-back: marked');
+});
+
+test("a diff takes a kept file's bytes from the tree it compares with where they match the kept digest, and renders the file where they do not", () => {
+  const { dir, input } = filledCache();
+  const fresh = renderedTree(buildAll({ ...input, cache: undefined }));
+  const kept = editKept<KeptAppFiles>(dir, `app-files/${env}`, (k) => ({ ...k, files: { ...k.files, apps: readBackMarked(k.files.apps) } }));
+  const files = buildAll(input);
+  const app = kept.files.apps.path;
+  expect(knownDigestOf(files.find((f) => f.path === app)!)).toBe(kept.digests[1]);
+  // The earlier bytes match the digest: taken as they are, the (marked) objects not rendered.
+  expect(renderedTree(files, fresh)).toEqual(fresh);
+  // They do not: rendered from the kept objects.
+  const earlier = new Map([...fresh].map(([p, text]) => [p, p === app ? `${text}# older\n` : text]));
+  expect(renderedTree(files, earlier).get(app)).toContain('read-back: marked');
+  expect(renderedTree(files).get(app)).toContain('read-back: marked');
+});
+
+test("a file's digest is git's id of its bytes as a blob", () => {
+  const file = path.join(tempDir('digest-'), 'file.yaml');
+  const text = 'kind: ConfigMap\ndata:\n  greeting: grüß dich\n';
+  fs.writeFileSync(file, text);
+  expect(digestOf(text)).toBe(execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim());
+  expect(digestOf(fs.readFileSync(file))).toBe(digestOf(text));
 });
 
 test('an entry that cannot be read is built again and replaced; entries of apps that left, and older keys, are dropped', () => {
@@ -118,7 +166,7 @@ test('an entry that cannot be read is built again and replaced; entries of apps 
   fs.writeFileSync(path.join(dir, 'app-files', env, `${entries[1].split('.')[0]}.older-key`), 'an older key');
   expect(bytesOf({ ...input, cache: dir })).toEqual(fresh);
   expect(entriesIn(dir)).toEqual(entries);
-  expect(readEntryFile(path.join(dir, 'app-files', env, entries[0]))).toHaveProperty('checked.texts');
+  expect(readEntryFile(path.join(dir, 'app-files', env, entries[0]))).toHaveProperty('digests');
 });
 
 test("one app's change, arrival or departure leaves every other app's key as it is", () => {

@@ -6,7 +6,9 @@ import type { ResolvedApp } from '../model/resolve';
 import { appFilesOfEach, type AppFiles } from './app-files';
 import {
   checkedAndRenderedAppFiles,
+  keptAppFilesOf,
   rememberCheckedAndRendered,
+  rememberKept,
   verdictsOfObjectsReusing,
   type CheckedAppFiles,
   type KeepThere,
@@ -58,7 +60,7 @@ export function keptOrBuiltAppFiles(
   const keys = cache === undefined ? undefined : inputs.map((input) => cacheKeyOf('app-files', input));
   const entryOf = (i: number) => ({ name: inputs[i].app.name, key: keys![i] });
   const kept = inputs.map((input, i) => (keys ? readKept<KeptAppFiles>(cache!, folder, input.app.name, keys[i]) : undefined));
-  for (const entry of kept) if (entry) rememberCheckedAndRendered(entry.files, () => entry.checked);
+  for (const entry of kept) if (entry) rememberKept(entry);
 
   const toBuild = inputs.flatMap((_, i) => (kept[i] ? [] : [i]));
   const here = toBuild.length < APPS_WORTH_A_WORKER ? toBuild.length : toBuild.length - Math.floor(toBuild.length * WORKER_SHARE);
@@ -88,7 +90,7 @@ export function keptOrBuiltAppFiles(
     keep: () => {
       if (!keys) return;
       there.followUp(); // its entries written
-      const madeHere = new Map(toBuild.slice(0, here).map((at, j) => [at, (): KeptAppFiles => ({ files: builtHere[j], checked: checkHere(j) })]));
+      const madeHere = new Map(toBuild.slice(0, here).map((at, j) => [at, (): KeptAppFiles => keptAppFilesOf(builtHere[j], checkHere(j))]));
       keepEntries(
         cache!,
         folder,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fluxEntryFileOf } from './build-cluster';
 import type { OutputFile } from '../model/kube-object';
 import type { OutputTree } from './output-diff';
-import { render } from './render';
+import { digestOf, knownDigestOf, render } from './render';
 
 /**
  * Generated files: anything under dist/, a cluster's Flux entry point beside its spec, and whatever else
@@ -18,8 +18,17 @@ function generatedPaths(rendered: Iterable<string>): (file: string) => boolean {
   };
 }
 
-/** The bytes synth would write for these files. */
-export const renderedTree = (files: readonly OutputFile[]): OutputTree => new Map(files.map((f) => [f.path, render(f)]));
+/**
+ * The bytes synth would write for these files. Where `earlier` (a tree read before) holds a file whose
+ * kept digest (render.ts) its bytes match, those bytes, without rendering the file: most of a diff's files.
+ */
+export const renderedTree = (files: readonly OutputFile[], earlier?: OutputTree): OutputTree =>
+  new Map(files.map((f) => [f.path, unchangedText(f, earlier?.get(f.path)) ?? render(f)]));
+
+function unchangedText(file: OutputFile, earlier: string | undefined): string | undefined {
+  const digest = knownDigestOf(file);
+  return digest !== undefined && earlier !== undefined && digestOf(earlier) === digest ? earlier : undefined;
+}
 
 /** The objects each file rendered from Kubernetes objects holds, by path: the `sources` of diffOutputs. */
 export const sourcesOf = (files: readonly OutputFile[]): ReadonlyMap<string, readonly object[]> =>

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { stringify } from 'yaml';
 import { fastYaml } from '../blocks/fast-yaml';
 import type { OutputFile } from '../model/kube-object';
@@ -10,6 +11,26 @@ const renderedElsewhere = new WeakMap<OutputFile, () => string>();
 /** Records that texts()[i] is renderAfresh(files[i]), made elsewhere, so that render() reads it instead of rendering the file again. */
 export function rememberRendered(files: readonly OutputFile[], texts: () => readonly string[]): void {
   files.forEach((file, i) => renderedElsewhere.set(file, () => texts()[i]));
+}
+
+/** Files whose bytes' digest an earlier run kept (synth-cache.ts), by identity: their bytes are made only when asked for. */
+const digestKept = new WeakMap<OutputFile, string>();
+
+/** Records that digestOf(renderAfresh(files[i])) is digests[i], so that a writer can tell an unchanged file without rendering it. */
+export function rememberDigests(files: readonly OutputFile[], digests: readonly string[]): void {
+  files.forEach((file, i) => digestKept.set(file, digests[i]));
+}
+
+/** The digest of a file's bytes where it is known without rendering them; else undefined. */
+export const knownDigestOf = (file: OutputFile): string | undefined => digestKept.get(file);
+
+/**
+ * The digest of a file's bytes: git's id of them as a blob, `sha1("blob <size>\0" + bytes)`, the id that
+ * `git ls-tree` and `git hash-object` print for the same bytes.
+ */
+export function digestOf(bytes: string | Buffer): string {
+  const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  return crypto.createHash('sha1').update(`blob ${buffer.length}\0`).update(buffer).digest('hex');
 }
 
 /** A file's bytes: multi-document YAML, or its text as given. Same input, same bytes. */

@@ -18,7 +18,7 @@ import { codeFingerprint } from './code-fingerprint';
  */
 
 /** Bump when what an entry holds changes shape or encoding. */
-const FORMAT = 'synth-cache 2';
+const FORMAT = 'synth-cache 3';
 
 /** The folder at the repo's top where synth keeps what it may reuse. */
 export const SYNTH_CACHE_DIR = '.synth-cache';

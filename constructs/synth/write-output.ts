@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutputFile } from '../model/kube-object';
 import { newTreeOf, oldTreeOf, recoverOutput, tempFileOf } from './output-leftovers';
-import { render } from './render';
+import { digestOf, knownDigestOf, render } from './render';
 
 const DIST = 'dist';
 
@@ -54,21 +54,27 @@ export function writeOutput(root: string, files: readonly OutputFile[], options:
       fs.mkdirSync(fresh);
       // What the umask gives a new file, as the new folder shows it.
       const fileMode = fs.statSync(fresh).mode & 0o666;
-      // File by file, each rendered, compared with what is on disk and written: the text of one file is held at a time.
-      for (const file of files) {
+      // File by file, each compared with what is on disk and written: the text of one file is held at a time.
+      // A file whose digest an earlier run kept is rendered only where the bytes on disk differ.
+      const contentOf = (file: OutputFile): string => {
         rendering = true;
         const content = render(file);
         rendering = false;
-        const same = sameOnDisk(path.join(root, file.path), content);
+        return content;
+      };
+      for (const file of files) {
+        const digest = knownDigestOf(file);
+        const content = digest === undefined ? contentOf(file) : undefined;
+        const same = content === undefined ? digestOnDisk(path.join(root, file.path)) === digest : sameOnDisk(path.join(root, file.path), content);
         if (!same) changed.add(file.path);
         if (file.path.startsWith(prefix)) {
           const target = path.join(fresh, file.path.slice(prefix.length));
-          if (!same || !linked(path.join(root, file.path), target, fileMode)) writeFile(target, content);
+          if (!same || !linked(path.join(root, file.path), target, fileMode)) writeFile(target, content ?? contentOf(file));
         } else if (!outside.has(file.path)) {
           const target = path.join(root, file.path);
           const temp = tempFileOf(target, process.pid);
           temps.push(temp);
-          writeFile(temp, content);
+          writeFile(temp, content ?? contentOf(file));
           outside.set(file.path, { temp, target, file: file.path });
         }
       }
@@ -159,6 +165,10 @@ function swapEnvs(dist: string, fresh: string, old: string, envs: readonly strin
 /** Whether target is a file that holds these very bytes already. */
 const sameOnDisk = (target: string, content: string): boolean =>
   !!fs.statSync(target, { throwIfNoEntry: false })?.isFile() && fs.readFileSync(target, 'utf8') === content;
+
+/** The digest of target's bytes where it is a file; else undefined. */
+const digestOnDisk = (target: string): string | undefined =>
+  fs.statSync(target, { throwIfNoEntry: false })?.isFile() ? digestOf(fs.readFileSync(target)) : undefined;
 
 /** Every file below root/dir, as paths relative to root with forward slashes. */
 function filesBelow(root: string, dir: string): string[] {

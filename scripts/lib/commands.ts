@@ -120,8 +120,9 @@ export function renderedDiff(repo: Repo, ref?: string): { diffs: ClusterDiff[]; 
     ),
     cache: synthCacheOf(repo.root),
   });
-  const after = renderedTree(files);
-  const before = against === undefined ? treeOnDisk(repo.root, after.keys()) : treeAtRef(repo.root, against, after.keys());
+  const paths = files.map((f) => f.path);
+  const before = against === undefined ? treeOnDisk(repo.root, paths) : treeAtRef(repo.root, against, paths);
+  const after = renderedTree(files, before);
   return { diffs: diffOutputs(before, after, sourcesOf(files)), basis: basisOf(repo.root, ref, against) };
 }
 

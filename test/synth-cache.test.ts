@@ -16,6 +16,7 @@ import { buildAll, synthesize, type SynthInput } from '../constructs/synth/pipel
 import { digestOf, knownDigestOf, render } from '../constructs/synth/render';
 import { renderedTree } from '../constructs/synth/output-tree';
 import type { OutputFile } from '../constructs/model/kube-object';
+import type { RuleFile } from '../constructs/alerts/render';
 import type { KeyedVerdicts } from '../constructs/rules/object-verdicts';
 import { FIXTURE_INPUT, scopedTempDirs, synthProblemsOf } from './support';
 
@@ -239,6 +240,16 @@ test("the network table is kept, and an app's scaling leaves it as it is", () =>
   const after = bytesOf({ ...input, clusters: [scaled] });
   expect(after.get(`dist/${env}/network.md`)).toMatch(/<!-- read back -->\n$/);
   expect(after.get(`dist/${env}/apps/${first}.yaml`)).not.toBe(bytesOf({ ...input, cache: undefined }).get(`dist/${env}/apps/${first}.yaml`));
+});
+
+test("the cluster's alert rules are kept by the apps and receivers they are made of, and read back", () => {
+  const { dir, input } = filledCache();
+  const kept = editKept<{ value: RuleFile[] }>(dir, `alert-rules/${env}`, (k) => ({
+    value: k.value.map((rule, i) => (i === 0 ? { ...rule, text: `${rule.text}# read back\n` } : rule)),
+  }));
+  expect(kept.value.length).toBeGreaterThan(0);
+  expect(bytesOf(input).get(`dist/${env}/platform-configs/configs.yaml`)).toContain('# read back');
+  expect(bytesOf({ ...input, cache: undefined }).get(`dist/${env}/platform-configs/configs.yaml`)).not.toContain('# read back');
 });
 
 test("the platform objects' verdicts are kept by namespace, and read back: a kept problem fails the synth as a found one would", () => {

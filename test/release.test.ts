@@ -475,6 +475,8 @@ describe('a releases file that was edited by hand is refused, naming the file, e
       `{"apps": {"shop": {"current": ${JSON.stringify(NEW)}, "history": []}, "shop": {"current": ${JSON.stringify(NEWER)}, "history": []}}}`,
     ],
     ['a key repeated at the top', `{"apps": {}, "$comment": "one", "$comment": "two"}`],
+    // Keys and values with quotes and colons inside, around the repeat: counting keys must not be fooled.
+    ['a key repeated beside strings that hold quotes and colons', `{"apps": {}, "$comment": "a \\": b", "$comment": "c\\\\", "x\\"y": [":", "\\":"]}`],
   ])('synth refuses it too: %s', (_case, text) => {
     const original = fs.readFileSync(file('staging'), 'utf8');
     fs.writeFileSync(file('staging'), text);

@@ -28,7 +28,7 @@ export function parseReleasesText(text: string, file: string, env: string): Rele
   } catch (error) {
     throw new SynthError([`file "${file}", env "${env}": is not valid JSON: ${(error as Error).message}`], 'invalid releases');
   }
-  const repeated = repeatedKeys(text);
+  const repeated = keyCountOf(data) === keysInText(text) ? [] : repeatedKeys(text);
   if (repeated.length > 0) {
     throw new SynthError(
       repeated.map(({ keys, line, firstLine, value }) => {
@@ -44,6 +44,20 @@ export function parseReleasesText(text: string, file: string, env: string): Rele
     );
   }
   return data;
+}
+
+/**
+ * How many keys the text of a JSON document names, repeats included. In valid JSON a string followed by
+ * a colon is always a key. Where this equals keyCountOf() of what JSON.parse made of the text, no key
+ * repeats: the check that finds and places the repeats (repeatedKeys, 0.3 s for 1,000 apps) is skipped.
+ */
+const keysInText = (text: string): number => text.match(/"(?:[^"\\]|\\.)*"\s*:/g)?.length ?? 0;
+
+/** How many keys a parsed JSON value holds, in all its objects. */
+function keyCountOf(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + keyCountOf(item), 0);
+  if (typeof value !== 'object' || value === null) return 0;
+  return Object.values(value).reduce((n: number, item) => n + 1 + keyCountOf(item), 0);
 }
 
 interface RepeatedKey {

@@ -249,5 +249,13 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion, optio
     files.map((f) => f.path),
   );
   writeOutput(repo.root, [...files, { path: file, text: renderReleasesFile(releasesFile) }]);
-  return { env, app, file, previous: entry?.current, release: updated, written: true, diff: diffOutputs(before, renderedTree(files, before), sourcesOf(files)) };
+  return {
+    env,
+    app,
+    file,
+    previous: entry?.current,
+    release: updated,
+    written: true,
+    diff: diffOutputs(before, renderedTree(files, before), sourcesOf(files)),
+  };
 }

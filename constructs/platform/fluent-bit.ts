@@ -38,7 +38,9 @@ export type FluentBitProps = Partial<typeof fluentBitDefaults>;
 
 const CREDENTIALS_SECRET = 'fluent-bit-es';
 const CA_DIR = '/fluent-bit/es-ca';
-const STATE_DIR = '/var/fluent-bit/state';
+export const STATE_DIR = '/var/fluent-bit/state';
+/** The node's logs: /var/log/containers/*.log link into /var/log/pods, where containerd writes them. */
+const NODE_LOG_DIR = '/var/log';
 const SCRIPT = 'routing.lua';
 const EVENTS_UID = 10001;
 
@@ -129,6 +131,16 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
       fullnameOverride: this.name,
       kind: logs ? 'DaemonSet' : 'Deployment',
       ...(logs ? { tolerations: [{ operator: 'Exists' }] } : {}),
+      // The chart's defaults (values.yaml, fluent-bit-0.47.0) mount /var/log writable, and
+      // /var/lib/docker/containers, which containerd nodes lack, without a type, so the kubelet would create
+      // it; and /etc/machine-id, which only the calyptia plugins read (src/flb_utils.c, v3.1.0). A type of
+      // Directory makes the kubelet refuse to start the pod rather than create the folder.
+      ...(logs
+        ? {
+            daemonSetVolumes: [{ name: 'varlog', hostPath: { path: NODE_LOG_DIR, type: 'Directory' } }],
+            daemonSetVolumeMounts: [{ name: 'varlog', mountPath: NODE_LOG_DIR, readOnly: true }],
+          }
+        : {}),
       rbac: { create: true, eventsAccess: !logs },
       // The chart's connection-test pods run only on `helm test`, which Flux does not: leave them out.
       testFramework: { enabled: false },
@@ -162,7 +174,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
         inputs: logs
           ? section('INPUT', {
               Name: 'tail',
-              Path: '/var/log/containers/*.log',
+              Path: `${NODE_LOG_DIR}/containers/*.log`,
               'multiline.parser': 'cri, docker',
               Tag: 'kube.*',
               DB: `${STATE_DIR}/tail.db`,
@@ -239,7 +251,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
           kind: 'DaemonSet',
           name: this.name,
           role: 'daemon',
-          podSecurityReason: 'tails every container log under /var/log on its node (hostPath), as root, the files being root-owned 0640',
+          podSecurityReason: 'tails every container log under /var/log on its node (hostPath, read-only), as root, the files being root-owned 0640',
           settings: {
             replicas: 'perNode',
             podSecurityContext: { seccompProfile: RUNTIME_DEFAULT_SECCOMP },
@@ -248,7 +260,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
             },
             priorityClassName: PLATFORM_PRIORITY,
           },
-          traits: { hostPathVolumes: ['/var/log', '/var/lib/docker/containers', '/etc/machine-id', STATE_DIR] },
+          traits: { hostPathVolumes: [NODE_LOG_DIR, STATE_DIR] },
           keys,
           ports: [{ port: 2020, purpose: 'health' }],
         },

@@ -15,9 +15,18 @@ export const ELASTALERT_ES_USER = {
   role: 'elastalert',
 } as const;
 
+/**
+ * `GET /` and `HEAD /`, the action `cluster:monitor/main`, are ElastAlert2's only cluster-level calls: the version,
+ * in elastalert and elastalert-create-index alike (jertel/elastalert2@2.26.0 elastalert/util.py
+ * get_version_from_cluster_info, client.info(); elastalert.py, writeback_es.ping()); the rest are searches and its
+ * writeback indices. Elasticsearch takes an action name as a cluster privilege (ClusterPrivilegeResolver.resolve);
+ * `monitor` would add every cluster:monitor/* read (nodes, tasks, cluster state).
+ */
+export const ELASTALERT_CLUSTER_MAIN = 'cluster:monitor/main';
+
 /** The role, as Elasticsearch's roles.yml (ECK: a Secret referenced from spec.auth.roles) declares it. */
 export const ELASTALERT_ES_ROLE = {
-  cluster: ['monitor'],
+  cluster: [ELASTALERT_CLUSTER_MAIN],
   indices: [
     // read_failure_store (Elasticsearch 9.1): the rejected documents, `<stream>::failures`, which one rule counts.
     { names: [...ALL_LOG_STREAMS], privileges: ['read', 'view_index_metadata', 'read_failure_store'] },

@@ -23,8 +23,10 @@ export const FLUENT_BIT_ES_USER: EsServiceUser = {
   storeSecret: 'fluent-bit-es-user',
   role: 'log-shipper',
   // Writes documents into the log data streams (creating them from the built-in logs-*-* template), nothing else.
+  // Its es output sends only `POST /_bulk` (fluent/fluent-bit@v3.1.0 plugins/out_es: es_conf.c builds the one URI,
+  // es.c its one request), which create_doc grants: no cluster privilege.
   privileges: {
-    cluster: ['monitor'],
+    cluster: [],
     indices: [{ names: [ALL_CONTAINER_LOGS, ALL_GATEWAY_ACCESS, EVENTS_STREAM], privileges: ['create_doc', 'auto_configure'] }],
   },
 };

@@ -31,6 +31,20 @@ describe.each(FIXTURE_CLUSTERS.filter((c) => c.alerting).map((c) => [c.env, c] a
       expect(release.spec.values.extraConfigOptions.notify_all_errors).toBe(false);
     });
 
+    /*
+     * ElastAlert2 2.26.0, elastalert/elastalert.py handle_uncaught_exception: the error goes to elastalert_error
+     * (handle_error), then with disable_rules_on_error (config.py: true by default) the rule is paused until a
+     * restart, and the notify_alert alerters are sent the error, on every call. Paused, the rule fails no more: the
+     * watchdog would see its error at one check and then all well. Not paused, it fails each minute, and each
+     * failure would be a mail if a notify alerter were set.
+     */
+    test('a rule that keeps raising is reported at every check, and ElastAlert2 mails none of its failures itself', () => {
+      const config = release.spec.values.extraConfigOptions;
+      expect(config.disable_rules_on_error).toBe(false);
+      expect(config.notify_alert ?? []).toEqual([]);
+      expect(config.notify_email ?? []).toEqual([]);
+    });
+
     test('the watchdog runs beside ElastAlert2, often enough to tell within its period, and never twice at once', () => {
       expect(cronJob.metadata.namespace).toBe(release.spec.targetNamespace);
       expect(cronJob.spec.schedule).toBe(`*/${PERIOD_MINUTES} * * * *`);

@@ -23,8 +23,10 @@ import { DEFAULT_SMTP_PORT, IMPLICIT_TLS_PORT } from './receivers';
  * with `@timestamp`), each handled error one in `<writeback>_error` (handle_error), both with `@timestamp`
  * mapped as a date (elastalert/es_mappings/8/). It sends at most one message per run to the same receivers:
  * when Elasticsearch does not answer, when no rule ran for RUNS_WINDOW_MINUTES, or with the count and the
- * latest of the errors since its previous run. An uncaught exception in a rule is still mailed by ElastAlert2
- * itself, once, as it then disables the rule (handle_uncaught_exception, disable_rules_on_error).
+ * latest of the errors since its previous run. An uncaught exception in a rule is one of them: handle_uncaught_exception
+ * writes it there too, and with disable_rules_on_error off the rule runs, and fails, again each minute, so it is
+ * reported at every check until it is fixed (by default ElastAlert2 would pause the rule until a restart, and its
+ * one notice would be all). It would also mail it to the notify_alert alerters on every run, so there are none.
  */
 export const ALERTING_WATCHDOG = { name: 'alerting-watchdog' } as const;
 /** How often it looks: at most this many minutes between a problem and the message, and four messages an hour at most. */

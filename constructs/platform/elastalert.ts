@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET, ElastAlertSecrets } from '../alerts/elastalert-secrets';
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
-import { CHAT_WEBHOOK_ENV, receiversOf, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
+import { CHAT_WEBHOOK_ENV, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
 import { renderedRulesOf } from '../alerts/render';
 import { ALERTING_WATCHDOG, AlertingWatchdog } from '../alerts/alerting-watchdog';
 import { AlertRuleConfigMaps, ruleConfigMapsOf, type RuleConfigMap } from '../alerts/rule-config-maps';
@@ -74,7 +74,6 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
 
   values(ctx: AddOnContext): Record<string, unknown> {
     const alerting = alertingOf(ctx.cluster);
-    const receivers = receiversOf(alerting);
     const es = new URL(ELASTICSEARCH_URL);
     const secretVolume = (name: string, secretName: string, key: string) => ({ name, secret: { secretName, items: [{ key, path: key }], defaultMode: 0o440 } });
     return {
@@ -94,9 +93,11 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
         certsVolumes: [secretVolume('es-ca', ELASTICSEARCH_CA.name, ELASTICSEARCH_CA.key)],
         certsVolumeMounts: [{ name: 'es-ca', mountPath: CA_DIR, readOnly: true }],
       },
-      // Global options. ElastAlert2's own failures are not mailed one by one (notify_all_errors): a lost Elasticsearch
-      // would send two per rule per minute. The alerting watchdog reports them instead (alerts/alerting-watchdog.ts).
-      extraConfigOptions: { notify_alert: [...receivers.alerters], notify_all_errors: false, ...receivers.settings },
+      // ElastAlert2 mails none of its own failures (no notify_alert): with notify_all_errors a lost Elasticsearch would
+      // send two per rule per minute. A rule that raises keeps running (disable_rules_on_error, true by default, would
+      // pause it until a restart after one notice), so each run's failure is in elastalert_error, where the alerting
+      // watchdog finds it every check (elastalert/elastalert.py@2.26.0 handle_uncaught_exception; alerts/alerting-watchdog.ts).
+      extraConfigOptions: { notify_all_errors: false, disable_rules_on_error: false },
       optEnv: alerting.chat
         ? [{ name: CHAT_WEBHOOK_ENV, valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET.name, key: CREDENTIALS_SECRET.chatWebhook } } }]
         : [],

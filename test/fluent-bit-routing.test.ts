@@ -2,8 +2,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLUSTERS } from './fixtures/specs/clusters';
+import { parse } from 'yaml';
+import { ALERTING_WATCHDOG } from '../constructs/alerts/alerting-watchdog';
+import { platformRuleId } from '../constructs/alerts/rule';
+import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
-import { ACCESS_LOG_FIELDS, containerLogStreamOf, gatewayAccessStreamOf, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import { ACCESS_LOG_FIELDS, ALERTING_WATCHDOG_EVENT, containerLogStreamOf, gatewayAccessStreamOf, STREAM_SUFFIX } from '../constructs/model/log-contract';
 import { GATEWAY } from '../constructs/model/naming';
 import { fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
@@ -118,6 +122,18 @@ maybe('Fluent Bit routes every record to its stream (real LuaJIT)', () => {
       [ACCESS_LOG_FIELDS.durationMs]: 41,
       [ACCESS_LOG_FIELDS.bytesSent]: 512,
     });
+  });
+
+  test("the alerting watchdog's report line lands where the rule that watches for it looks", () => {
+    const objects = fixtureObjectsOf(CLUSTERS[0].env);
+    const cronJob = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === ALERTING_WATCHDOG.name)!;
+    const [[, text]] = alertRuleFilesIn(objects).filter(([file]) => file === `${platformRuleId('container-logs-stopped')}.yaml`);
+    const rule = parse(text);
+    const report = { event: ALERTING_WATCHDOG_EVENT, status: 'ok', notified: '' };
+    const [out] = route([{ ...k8s(cronJob.metadata.namespace!), log: JSON.stringify(report), stream: 'stdout', json: report }]);
+    expect(streamOf(out.record)).toBe(rule.index);
+    const [[field, value]] = Object.entries(rule.filter[0].term) as [string, string][];
+    expect(field.split('.').reduce((at: Json, key) => at?.[key], out.record)).toBe(value);
   });
 
   test('a record without Kubernetes metadata still lands somewhere searchable', () => {

@@ -1,4 +1,6 @@
 import {
+  ALERTING_NAMESPACE,
+  ALERTING_WATCHDOG_EVENT,
   ALL_LOG_STREAMS,
   containerLogStreamOf,
   ELASTICSEARCH,
@@ -14,6 +16,7 @@ import {
 import { BACKUP_LOCK, MAX_RENEWAL_INTERVAL_DAYS } from '../model/backup-lock';
 import { CLUSTER_AUTOSCALER_ACCOUNT } from '../model/aws-add-on-accounts';
 import { FLUX_NAMESPACE } from '../model/naming';
+import { ALERTING_WATCHDOG, PERIOD_MINUTES as WATCHDOG_PERIOD_MINUTES } from './alerting-watchdog';
 import { CRASH_LOOP } from './app-rules';
 import { exists, matchPhrase, not, platformRuleId, term, terms, wildcard, type AlertRule, type PlatformRulePurpose } from './rule';
 
@@ -65,6 +68,23 @@ export const AUTOSCALER_STATUS = { namespace: CLUSTER_AUTOSCALER_ACCOUNT.namespa
  * passed its ephemeral-storage limit (Reason in pkg/kubelet/eviction/helpers.go, kubernetes/kubernetes).
  */
 export const EVICTED_REASON = 'Evicted';
+
+/*
+ * When Fluent Bit stops shipping, every rule finds nothing, which is what all is well looks like. Two rules
+ * watch for something that is always there. ElastAlert2 itself is no such thing: without --verbose (the chart
+ * passes no args) its logger stays at Python's default WARNING (elastalert/util.py@2.26.0 logging.basicConfig;
+ * elastalert.py sets INFO only with --verbose or --debug), so a run that goes well logs nothing. The alerting
+ * watchdog does: a JSON report line at the end of every run (alerting-watchdog.ts), every 15 minutes, which
+ * the container-logs release ships to its namespace's stream; and each of its scheduled runs is an Event on its
+ * CronJob, which the events release ships (the CronJob controller records SuccessfulCreate, JobAlreadyActive or
+ * FailedCreate on the CronJob at every schedule, and SuccessfulDelete as it prunes the Jobs:
+ * kubernetes pkg/controller/cronjob/cronjob_controllerv2.go, syncCronJob and deleteJob).
+ */
+/** Three runs of the watchdog: one run that is late or killed before its report does not fire, two in a row do. */
+export const CONTAINER_LOGS_STOPPED_MINUTES = 3 * WATCHDOG_PERIOD_MINUTES;
+/** Four scheduled runs, each at least one Event on the CronJob. */
+export const EVENTS_STOPPED_MINUTES = 60;
+const watchdogReport = [term(REPORT_FIELDS.event, ALERTING_WATCHDOG_EVENT)];
 
 const base = (purpose: PlatformRulePurpose, title: string) => ({ id: platformRuleId(purpose), name: `platform: ${title}`, owner: { platform: purpose } });
 /** Elasticsearch logs JSON; its text lands here after Fluent Bit merged the line below LOG_FIELDS.json. */
@@ -184,6 +204,32 @@ export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
       description: 'Fluent Bit gave up on a chunk of log lines after retrying for hours: Elasticsearch refused it, or was unreachable for that long.',
       index: containerLogStreamOf(LOG_SHIPPER_NAMESPACE),
       filter: [wildcard(LOG_FIELDS.message, CHUNK_DROPPED_PATTERN)],
+      realert: { hours: 1 },
+    },
+    {
+      ...base('container-logs-stopped', 'container logs not arriving'),
+      type: 'flatline',
+      description:
+        `No report line of the ${ALERTING_WATCHDOG.name} CronJob (it runs every ${WATCHDOG_PERIOD_MINUTES} minutes) reached ` +
+        `Elasticsearch in ${CONTAINER_LOGS_STOPPED_MINUTES} minutes: Fluent Bit (container-logs) stopped shipping, so the ` +
+        'rules on container lines see nothing, or the watchdog itself did not run.',
+      index: containerLogStreamOf(ALERTING_NAMESPACE),
+      filter: watchdogReport,
+      threshold: 1,
+      timeframe: { minutes: CONTAINER_LOGS_STOPPED_MINUTES },
+      realert: { hours: 1 },
+    },
+    {
+      ...base('events-stopped', 'Kubernetes events not arriving'),
+      type: 'flatline',
+      description:
+        `No Kubernetes event of the ${ALERTING_WATCHDOG.name} CronJob (it starts a Job every ${WATCHDOG_PERIOD_MINUTES} minutes) ` +
+        `reached Elasticsearch in ${EVENTS_STOPPED_MINUTES} minutes: Fluent Bit (events) stopped shipping, so the rules on ` +
+        'events (crash loops, certificates, Flux, evictions) see nothing, or the CronJob is suspended or gone.',
+      index: EVENTS_STREAM,
+      filter: [term(EVENT_FIELDS.namespace, ALERTING_NAMESPACE), term(EVENT_FIELDS.kind, 'CronJob'), term(EVENT_FIELDS.name, ALERTING_WATCHDOG.name)],
+      threshold: 1,
+      timeframe: { minutes: EVENTS_STOPPED_MINUTES },
       realert: { hours: 1 },
     },
     {

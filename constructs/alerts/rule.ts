@@ -39,6 +39,8 @@ export type PlatformRulePurpose =
   | 'backup-lock-stale'
   | 'log-documents-rejected'
   | 'log-chunks-dropped'
+  | 'container-logs-stopped'
+  | 'events-stopped'
   | 'crash-loop'
   | 'pods-without-room'
   | 'autoscaler-failing'

@@ -53,6 +53,8 @@ export const FAILURES_SELECTOR = '::failures';
 export const failuresOf = (pattern: string): string => `${pattern}${FAILURES_SELECTOR}`;
 /** The namespace of the log shippers (Fluent Bit), whose own lines say when a chunk is dropped. */
 export const LOG_SHIPPER_NAMESPACE = 'fluent-bit';
+/** The namespace of ElastAlert2 and its watchdog, whose report lines every 15 minutes say that container logs arrive. */
+export const ALERTING_NAMESPACE = 'elastalert';
 
 /** Fields of every container log record, after Fluent Bit's kubernetes filter. */
 export const LOG_FIELDS = {

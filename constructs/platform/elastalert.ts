@@ -7,7 +7,7 @@ import { renderedRulesOf } from '../alerts/render';
 import { ALERTING_WATCHDOG, AlertingWatchdog } from '../alerts/alerting-watchdog';
 import { AlertRuleConfigMaps, ruleConfigMapsOf, type RuleConfigMap } from '../alerts/rule-config-maps';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
-import { ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
+import { ALERTING_NAMESPACE, ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
 import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { EckAddOn } from './eck';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
@@ -17,7 +17,7 @@ import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const elastAlertDefaults = {
   name: 'elastalert',
-  namespace: 'elastalert',
+  namespace: ALERTING_NAMESPACE,
   chart: { repository: 'https://jertel.github.io/elastalert2/', chart: 'elastalert2', version: '2.26.0' } as ChartSource,
   resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
 };

@@ -264,7 +264,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on i
   test('it is pinned, needs the ECK operator, and runs restricted', () => {
     expect(addOn.chart.version).toMatch(EXACT_VERSION);
     expect(addOn.dependsOn).toEqual([EckAddOn]);
-    const [workload] = addOn.workloads();
+    const [workload] = addOn.workloads(ctx);
     expect(workload.podSecurity).toBe('restricted');
     expect(workload.settings.containers.elastalert.securityContext).toMatchObject({
       readOnlyRootFilesystem: true,

@@ -170,6 +170,22 @@ const kibanaOf = (s: Scenario) => loggingPods(s).filter((p) => p.role === 'ui');
 const setupJobsOf = (s: Scenario) => loggingPods(s).filter((p) => p.kind === 'Job' || p.kind === 'CronJob');
 const ES_TRANSPORT_PORT = 9300;
 
+/**
+ * ElastAlert2's and its watchdog's calls out: the SMTP port of the cluster's mail relay (587 unless set), and 443
+ * only with a chat webhook; no other mail port, and no HTTPS without chat.
+ */
+function alertingInternetProbes(s: Scenario): Probe[] {
+  const alerting = s.cluster.alerting!;
+  const needed = [alerting.email.smtpPort ?? 587, ...(alerting.chat ? [443] : [])];
+  return s.network.pods
+    .filter((p) => p.namespace === elastAlertDefaults.namespace)
+    .flatMap((p) =>
+      [25, 443, ...SMTP_PORTS, 2525].map((port) =>
+        probe(p.id, 'ext:internet', 'TCP', port, needed.includes(port) ? 'allowed' : 'denied', `${p.name} to the receivers only`),
+      ),
+    );
+}
+
 const RULES: Readonly<Record<string, Rule>> = {
   'no app namespace reaches another app namespace or a platform namespace (apps declare no port in them)': (s) =>
     namespacesOf(s, 'app').flatMap((app) =>
@@ -412,17 +428,16 @@ const RULES: Readonly<Record<string, Rule>> = {
       );
     }),
 
-  "the log pipeline's flows pass: Fluent Bit's pods and ElastAlert2 to Elasticsearch, ElastAlert2 to mail and chat, the Gateway's proxies to Kibana": (s) => [
-    ...elasticsearchOf(s).flatMap((es) =>
-      s.network.pods
-        .filter((p) => p.namespace === fluentBitDefaults.namespace || p.namespace === elastAlertDefaults.namespace)
-        .map((client) => probe(client.id, es.id, 'TCP', ELASTICSEARCH_PORT, 'allowed', `${client.name} to Elasticsearch`)),
-    ),
-    ...s.network.pods
-      .filter((p) => p.namespace === elastAlertDefaults.namespace)
-      .flatMap((p) => [443, ...SMTP_PORTS].map((port) => probe(p.id, 'ext:internet', 'TCP', port, 'allowed', 'ElastAlert2 to chat and mail'))),
-    ...kibanaOf(s).flatMap((kb) => proxiesOf(s).map((proxy) => probe(proxy, kb.id, 'TCP', KIBANA_SERVICE.port, 'allowed', 'the Gateway to Kibana'))),
-  ],
+  "the log pipeline's flows pass: Fluent Bit's pods and ElastAlert2 to Elasticsearch, ElastAlert2 to mail and chat (only where its receivers need them), the Gateway's proxies to Kibana":
+    (s) => [
+      ...elasticsearchOf(s).flatMap((es) =>
+        s.network.pods
+          .filter((p) => p.namespace === fluentBitDefaults.namespace || p.namespace === elastAlertDefaults.namespace)
+          .map((client) => probe(client.id, es.id, 'TCP', ELASTICSEARCH_PORT, 'allowed', `${client.name} to Elasticsearch`)),
+      ),
+      ...alertingInternetProbes(s),
+      ...kibanaOf(s).flatMap((kb) => proxiesOf(s).map((proxy) => probe(proxy, kb.id, 'TCP', KIBANA_SERVICE.port, 'allowed', 'the Gateway to Kibana'))),
+    ],
 
   "cert-manager reaches the ACME server and the API server, and the Gateway's proxies its HTTP-01 solver": (s) => [
     ...namespacesOfAddOn(s, 'cert-manager').flatMap((ns) => [
@@ -961,6 +976,30 @@ describe('the Mountpoint pods reach DNS, S3 on 443 and the Pod Identity agent, a
     expect(failedProbes(fixture.network, evaluatorOf(fixture), mountpointProbes(fixture))).toEqual([]);
     const broken = breakIt(fixture);
     expect(failedProbes(broken.network, new PolicyEvaluator(broken.network), mountpointProbes(broken)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('ElastAlert2 and its watchdog reach the internet only on the ports their receivers need', () => {
+  // A mail relay on 465 and no chat: neither 587 nor 443 stays open.
+  const mailOnly: ClusterSpec = { ...FIXTURE_INPUT.clusters[0], alerting: { email: { ...FIXTURE_INPUT.clusters[0].alerting!.email, smtpPort: 465 } } };
+  const s = scenarioOf('mail only, on 465', mailOnly, buildAll({ ...FIXTURE_INPUT, clusters: [mailOnly] }), FIXTURE_INPUT.apps);
+
+  test('mail on 465 passes; 587 and 443 do not', () => {
+    const probes = alertingInternetProbes(s);
+    const pods = [...new Set(probes.map((p) => p.from))].sort();
+    expect(pods).toEqual(
+      [podIdOf(elastAlertDefaults.namespace, 'CronJob', 'alerting-watchdog'), podIdOf(elastAlertDefaults.namespace, 'Deployment', 'elastalert')].sort(),
+    );
+    expect(probes.filter((p) => p.expected === 'allowed').map((p) => p.port)).toEqual([465, 465]);
+    expect(failedProbes(s.network, new PolicyEvaluator(s.network), probes)).toEqual([]);
+  });
+
+  test('with 587 and a chat webhook, as the fixture cluster has, both are open', () => {
+    const fixture = SCENARIOS.find((x) => x.name === 'fixture')!;
+    expect(fixture.cluster.alerting).toMatchObject({ email: { smtpPort: 587 }, chat: {} });
+    const probes = alertingInternetProbes(fixture);
+    expect(new Set(probes.filter((p) => p.expected === 'allowed').map((p) => p.port))).toEqual(new Set([443, 587]));
+    expect(failedProbes(fixture.network, evaluatorOf(fixture), probes)).toEqual([]);
   });
 });
 

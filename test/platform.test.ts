@@ -207,7 +207,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     const declared = declaredWorkloadsOf(addOnsOf(cluster), { cluster, apps: [] });
     const own = new Set([
       ...declared.filter((d) => d.workload.egress).map((d) => `${d.namespace}/${d.workload.name.replace(/-$/, '')}`),
-      ...addOnsOf(cluster).flatMap((a) => Object.keys(a.ownPodEgress ?? {}).map((name) => `${a.namespace}/${name}`)),
+      ...addOnsOf(cluster).flatMap((a) => Object.keys(a.ownPodEgress?.({ cluster, apps: [] }) ?? {}).map((name) => `${a.namespace}/${name}`)),
     ]);
     const certManager = certManagerDefaults.namespace;
     const externalSecrets = externalSecretsDefaults.namespace;

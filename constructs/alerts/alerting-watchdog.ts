@@ -9,7 +9,7 @@ import { ALERTING_WATCHDOG_EVENT, ELASTICSEARCH_URL } from '../model/log-contrac
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { CREDENTIALS_SECRET } from './elastalert-secrets';
-import { DEFAULT_SMTP_PORT, IMPLICIT_TLS_PORT } from './receivers';
+import { IMPLICIT_TLS_PORT, smtpPortOf } from './receivers';
 
 /*
  * Why a watchdog, and not ElastAlert2's own error notices. With `notify_all_errors`, ElastAlert2 2.26.0 sends
@@ -54,7 +54,7 @@ const labels = {
 
 /** The SMTP URL curl sends to: `smtps://` on 465 (TLS from the first byte), else `smtp://` with STARTTLS required (--ssl-reqd). */
 export function smtpUrlOf(alerting: AlertingSpec): string {
-  const port = alerting.email.smtpPort ?? DEFAULT_SMTP_PORT;
+  const port = smtpPortOf(alerting);
   return `${port === IMPLICIT_TLS_PORT ? 'smtps' : 'smtp'}://${alerting.email.smtpHost}:${port}`;
 }
 

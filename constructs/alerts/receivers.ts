@@ -10,6 +10,8 @@ export const DEFAULT_SMTP_PORT = 587;
 /** 587 submits with STARTTLS, 465 speaks TLS from the first byte; the namespace may reach only these. */
 export const SMTP_PORTS: readonly number[] = SMTP_SUBMISSION_PORTS;
 export const IMPLICIT_TLS_PORT = 465;
+/** The port of the cluster's mail relay. */
+export const smtpPortOf = (alerting: AlertingSpec): number => alerting.email.smtpPort ?? DEFAULT_SMTP_PORT;
 
 /** The option that holds each chat service's webhook URL (ElastAlert2 "Alerts" documentation). */
 export const CHAT_WEBHOOK_OPTION: Readonly<Record<ChatService, string>> = {
@@ -28,7 +30,7 @@ export interface Receivers {
 /** The alerters and their options for a cluster's receivers, and for an app's rules its own addresses too. */
 export function receiversOf(alerting: AlertingSpec, appEmails: readonly string[] = []): Receivers {
   const { email, chat } = alerting;
-  const port = email.smtpPort ?? DEFAULT_SMTP_PORT;
+  const port = smtpPortOf(alerting);
   return {
     alerters: ['email', ...(chat ? [chat.service] : [])],
     settings: {

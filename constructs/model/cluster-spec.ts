@@ -51,7 +51,7 @@ export interface EmailReceiverSpec {
   readonly to: readonly string[];
   readonly from: string;
   readonly smtpHost: string;
-  /** 587 (STARTTLS) or 465 (TLS from the first byte). @default 587 */
+  /** 587 (STARTTLS) or 465 (TLS from the first byte); ElastAlert2's namespace may reach this one only. @default 587 */
   readonly smtpPort?: number;
   /** A secret under `webapps/<env>/platform/` holding JSON `{"user": …, "password": …}`. Unset: the relay needs no login. */
   readonly credentialsSecret?: string;

@@ -116,7 +116,7 @@ export interface AddOn {
    * `ChartWorkload.egress` is for its chart's: within its namespace's, and a name no such object has fails synth.
    * @default none: each gets its namespace's
    */
-  readonly ownPodEgress?: Readonly<Record<string, WorkloadEgress>>;
+  ownPodEgress?(ctx: AddOnContext): Readonly<Record<string, WorkloadEgress>>;
 }
 
 /** The pinned defaults every add-on file declares at module level. */

@@ -122,7 +122,9 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
     ingressFromClients: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }],
     egressApiServer: true,
   };
-  readonly ownPodEgress: Readonly<Record<string, WorkloadEgress>> = { [SETUP_JOB_NAME]: EGRESS.setup, [SETUP_NAME]: EGRESS.setup };
+  ownPodEgress(): Readonly<Record<string, WorkloadEgress>> {
+    return { [SETUP_JOB_NAME]: EGRESS.setup, [SETUP_NAME]: EGRESS.setup };
+  }
   /** From the chart at its pinned version. */
   readonly clusterRights =
     'creates, changes and deletes Pods, Services, Secrets, ConfigMaps, StatefulSets, claims and disruption budgets in every namespace (createClusterScopedResources: true), though it acts only in its managedNamespaces; manages its validating webhook configuration (templates/cluster-roles.yaml)';

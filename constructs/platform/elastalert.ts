@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET, ElastAlertSecrets } from '../alerts/elastalert-secrets';
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
-import { CHAT_WEBHOOK_ENV, SMTP_AUTH_DIR, SMTP_PORTS } from '../alerts/receivers';
+import { CHAT_WEBHOOK_ENV, SMTP_AUTH_DIR, SMTP_PORTS, smtpPortOf } from '../alerts/receivers';
 import { renderedRulesOf } from '../alerts/render';
 import { ALERTING_WATCHDOG, AlertingWatchdog } from '../alerts/alerting-watchdog';
 import { AlertRuleConfigMaps, ruleConfigMapsOf, type RuleConfigMap } from '../alerts/rule-config-maps';
@@ -48,20 +48,26 @@ function ruleConfigMapsFor(name: string, ctx: AddOnContext, alerting: AlertingSp
  * configs layer (alerts/rule-config-maps.ts), not the chart's values: at a thousand apps they pass the
  * API server's size limits.
  */
-/**
- * Elasticsearch in the cluster; SMTP submission and the chat webhook (HTTPS) on the internet. Declared for its
- * one workload too, so it reaches no pod of its own namespace, where nothing listens for it.
- */
-const EGRESS = {
-  egressToNamespaces: [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }],
+const TO_ELASTICSEARCH = [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }];
+/** The namespace's bound: Elasticsearch, and every port some cluster's receivers may need. Its workloads declare their own within it. */
+const NAMESPACE_EGRESS = {
+  egressToNamespaces: TO_ELASTICSEARCH,
   egressInternet: [{ port: 443, name: 'chat webhook' }, ...SMTP_PORTS.map((port) => ({ port, name: 'SMTP' }))],
 } as const satisfies WorkloadEgress;
+/**
+ * What ElastAlert2 and the watchdog call: Elasticsearch, the cluster's mail relay on its one SMTP port, and HTTPS
+ * only where a chat webhook is set. Declared for each, so neither reaches a pod of its own namespace.
+ */
+export function alertingEgressOf(alerting: AlertingSpec): WorkloadEgress {
+  return {
+    egressToNamespaces: TO_ELASTICSEARCH,
+    egressInternet: [...(alerting.chat ? [{ port: 443, name: 'chat webhook' }] : []), { port: smtpPortOf(alerting), name: 'SMTP' }],
+  };
+}
 
 export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [EckAddOn];
-  readonly network: AddOnNetwork = EGRESS;
-  // The watchdog reaches what ElastAlert2 reaches: Elasticsearch, SMTP, the chat webhook.
-  readonly ownPodEgress = { [ALERTING_WATCHDOG.name]: EGRESS };
+  readonly network: AddOnNetwork = NAMESPACE_EGRESS;
   /** From the chart at its pinned version. */
   readonly clusterRights = 'none: its chart has no ClusterRole';
   readonly usesSecretStore = true;
@@ -117,8 +123,13 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
     };
   }
 
+  /** The watchdog reaches what ElastAlert2 reaches. */
+  ownPodEgress(ctx: AddOnContext): Readonly<Record<string, WorkloadEgress>> {
+    return { [ALERTING_WATCHDOG.name]: alertingEgressOf(alertingOf(ctx.cluster)) };
+  }
+
   /** Source: jertel/elastalert2@2.26.0 chart/elastalert2 (values.yaml, templates/deployment.yaml, templates/_labels.tpl). */
-  workloads(): ChartWorkload[] {
+  workloads(ctx: AddOnContext): ChartWorkload[] {
     return [
       {
         kind: 'Deployment',
@@ -126,7 +137,7 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
         role: 'controller',
         podLabels: { 'app.kubernetes.io/name': 'elastalert2', 'app.kubernetes.io/instance': this.name },
         podSecurity: 'restricted',
-        egress: EGRESS,
+        egress: alertingEgressOf(alertingOf(ctx.cluster)),
         settings: {
           // One instance only: two would send every alert twice (it has no leader election).
           replicas: 1,

@@ -62,7 +62,9 @@ export class ExternalSecretsAddOn extends HelmAddOn<typeof externalSecretsDefaul
     awsCredentials: true,
   };
   /** The offsite lock renewal runs here too (backup-lock-renewal.ts), with its own, narrower egress. */
-  readonly ownPodEgress = { [BACKUP_LOCK.name]: BACKUP_LOCK_EGRESS };
+  ownPodEgress(): Readonly<Record<string, WorkloadEgress>> {
+    return { [BACKUP_LOCK.name]: BACKUP_LOCK_EGRESS };
+  }
   /** From the chart at its pinned version. */
   readonly clusterRights =
     'reads and writes Secrets in every namespace (the ones ExternalSecrets fill) and its own resources; the cert controller patches its webhook configurations and CRDs (templates/rbac.yaml, cert-controller-rbac.yaml)';

@@ -97,7 +97,7 @@ export class PlatformControllers extends Chart {
             addOn.namespace,
             declaredWorkloadsOf(props.addOns, props.ctx),
             props.ownPods ?? [],
-            Object.assign({}, ...sharing.map((a) => a.ownPodEgress ?? {})),
+            Object.assign({}, ...sharing.map((a) => a.ownPodEgress?.(props.ctx) ?? {})),
           ),
         });
       }

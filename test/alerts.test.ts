@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { fixtureCloudAppsOf } from './support';
+import { fixtureCloudAppsOf, fixtureObjectsOf, REPO_ROOT } from './support';
+import { CHART_FIXTURES_DIR, readChartFixture } from '../scripts/lib/chart-fixture';
 import { DEFAULT_ERROR_BURST } from '../constructs/alerts/app-rules';
 import { alertRulesOf } from '../constructs/alerts/cluster-rules';
 import { AUTOSCALER_STATUS, platformRules } from '../constructs/alerts/platform-rules';
@@ -271,6 +273,21 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the elastalert add-on i
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
     });
+  });
+
+  test('its pod mounts no service account token, which it could not use: it calls neither the API server nor AWS', () => {
+    const [workload] = addOn.workloads(ctx);
+    expect(workload.egress).toBeDefined();
+    expect([workload.egress!.egressApiServer, workload.egress!.awsCredentials]).toEqual([undefined, undefined]);
+    // The chart's templates read no value for it (its fixture at the pinned version), so the HelmRelease's post-renderer sets it.
+    const chart = readChartFixture(path.join(REPO_ROOT, CHART_FIXTURES_DIR), addOn.chart.chart)!;
+    expect(chart.provenance.version).toBe(addOn.chart.version);
+    expect(Object.keys(chart.templateReads).length).toBeGreaterThan(0);
+    expect(Object.keys(chart.templateReads).filter((key) => /automount/i.test(key))).toEqual([]);
+    const release = fixtureObjectsOf(cluster.env).find((o) => o.kind === 'HelmRelease' && o.metadata.name === addOn.name) as Json;
+    const patches = release.spec.postRenderers.flatMap((r: Json) => r.kustomize.patches);
+    const ofDeployment = patches.filter((p: Json) => p.target.kind === 'Deployment' && p.target.name === workload.name);
+    expect(ofDeployment.map((p: Json) => JSON.parse(p.patch).spec.template.spec.automountServiceAccountToken)).toEqual([false]);
   });
 
   test('it reaches Elasticsearch over verified TLS with the CA and its own user', () => {

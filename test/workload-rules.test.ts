@@ -171,6 +171,15 @@ describe('values generated from the declarations', () => {
     });
   });
 
+  test('a pod without a service account token gets it by a patch, and a hook, which is not post-rendered, is refused it', () => {
+    const tokenless = broken((w) => (w.settings.automountServiceAccountToken = false));
+    const [patch] = workloadValuesOf('fixture', [tokenless]).patches;
+    expect(JSON.parse(patch.patch).spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(() => workloadValuesOf('fixture', [broken((w) => ((w.settings.automountServiceAccountToken = false), (w.hook = true)))])).toThrow(
+      /a Helm hook is not post-rendered, so the chart needs values keys for: automountServiceAccountToken/,
+    );
+  });
+
   test('a budget bound other than the one the chart defaults to is refused: the chart would render both', () => {
     const minDefault = broken((w) => (w.keys.disruptionBudget = { path: 'podDisruptionBudget', defaultBound: 'minAvailable' }));
     expect(() => workloadValuesOf('fixture', [minDefault])).toThrow(/uses maxUnavailable, but the chart's defaults set minAvailable/);

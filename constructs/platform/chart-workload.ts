@@ -68,6 +68,8 @@ export interface WorkloadSettings {
   readonly priorityClassName: string;
   /** Spread over zones and nodes (topologySpreadConstraints on the pod labels). @default false */
   readonly spread?: boolean;
+  /** `false`: the pod gets no service account token, for a program that never calls the API server. @default the chart's (mounted) */
+  readonly automountServiceAccountToken?: false;
 }
 
 /**

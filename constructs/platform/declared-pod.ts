@@ -16,6 +16,7 @@ export function declaredPodOf(w: ChartWorkload): { metadata: { labels: Record<st
       ...(traits.hostPID ? { hostPID: true } : {}),
       securityContext: s.podSecurityContext,
       priorityClassName: s.priorityClassName,
+      ...(s.automountServiceAccountToken === false ? { automountServiceAccountToken: false } : {}),
       volumes: (traits.hostPathVolumes ?? []).map((path, i) => ({ name: `host-${i}`, hostPath: { path } })),
       containers: Object.entries(s.containers).map(([name, c], i) => ({
         name,

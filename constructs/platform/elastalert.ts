@@ -143,8 +143,10 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
           replicas: 1,
           podSecurityContext: restrictedPod(UID),
           containers: { elastalert: { securityContext: hardenedContainer({ user: UID }), resources: this.props.resources } },
-          // The chart has no key for it: a post-renderer sets it.
+          // The chart has no key for these: a post-renderer sets them.
           priorityClassName: PLATFORM_PRIORITY,
+          // It calls Elasticsearch and the receivers only: no Kubernetes client in elastalert2 2.26.0 (requirements.txt).
+          automountServiceAccountToken: false,
         },
         keys: {
           replicas: 'replicaCount',

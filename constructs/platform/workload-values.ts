@@ -40,6 +40,8 @@ export function workloadValuesOf(addOn: string, workloads: readonly ChartWorkloa
     else if (!empty(s.podSecurityContext)) patchPod.securityContext = s.podSecurityContext;
     if (keys.priorityClassName) set(keys.priorityClassName, s.priorityClassName);
     else if (s.priorityClassName) patchPod.priorityClassName = s.priorityClassName;
+    // No chart we run has a value for it: always a patch.
+    if (s.automountServiceAccountToken === false) patchPod.automountServiceAccountToken = false;
     if (s.spread) {
       if (keys.topologySpreadConstraints) set(keys.topologySpreadConstraints, topologySpreadOf(w.podLabels));
       else patchPod.topologySpreadConstraints = topologySpreadOf(w.podLabels);

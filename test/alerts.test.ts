@@ -203,6 +203,20 @@ describe('rules follow the app spec', () => {
   });
 });
 
+/*
+ * ElastAlert2 2.26.0, elastalert/alerters/email.py: with smtp_ssl it connects with SMTP_SSL, TLS from the first byte,
+ * and never sends in plaintext; without, it upgrades with STARTTLS only when the relay offers it. Neither verifies the
+ * relay's certificate (docs/alerts.md), so on 465 every rule must ask for smtp_ssl, and on 587 none may (SMTP_SSL on a
+ * STARTTLS port fails the handshake).
+ */
+test.each([465, 587])('with a relay on %i, every rule speaks TLS from the first byte exactly when the port does', (port) => {
+  const cluster = CLUSTERS[0];
+  const alerting = { ...cluster.alerting!, email: { ...cluster.alerting!.email, smtpPort: port } };
+  const rules = Object.values(ruleFilesOf(appsOf(cluster), alerting)).map((text) => parse(text));
+  expect(rules.length).toBeGreaterThan(0);
+  for (const rule of rules) expect([rule.name, rule.smtp_port, rule.smtp_ssl ?? false]).toEqual([rule.name, port, port === 465]);
+});
+
 describe("the cluster's room and the platform's pods", () => {
   const cluster = CLUSTERS[0];
   const rendered = renderedRulesOf(cluster);

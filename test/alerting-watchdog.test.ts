@@ -12,6 +12,7 @@ import {
 } from '../constructs/alerts/alerting-watchdog';
 import { ALERTING_WATCHDOG_EVENT } from '../constructs/model/log-contract';
 import { FIXTURE_CLUSTERS, fixtureObjectsOf, scopedTempDirs } from './support';
+import { reportIn } from './report-line';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -175,7 +176,7 @@ function run(s: Scenario = {}) {
     .sort()
     .map((f) => ({ args: read(f)!.trimEnd().split('\n'), stdin: read(f.replace(/\.args$/, '.stdin'))! }));
   const lines = result.stdout.trim().split('\n');
-  return { status: result.status, report: JSON.parse(lines[lines.length - 1]), stderr: result.stderr, calls, mail: read('mail'), chat: read('chat') };
+  return { status: result.status, report: reportIn(lines[lines.length - 1]), stderr: result.stderr, calls, mail: read('mail'), chat: read('chat') };
 }
 
 describe('the alerting watchdog tells the receivers once a run, and only when the alerting fails', () => {

@@ -19,7 +19,8 @@ import { MAX_DATA_BYTES } from '../constructs/rules/object-size-rules';
 import { missingRequiredFields, REQUIRED_BY_TYPE } from '../constructs/alerts/required-fields';
 import type { AppRulePurpose } from '../constructs/alerts/rule';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { ELASTICSEARCH_CA_SECRET, EVENT_FIELDS } from '../constructs/model/log-contract';
+import { ELASTICSEARCH_CA_SECRET, EVENT_FIELDS, LOG_FIELDS, REPORT_FIELDS } from '../constructs/model/log-contract';
+import { BACKUP_CONTAINER } from '../constructs/model/backup-job';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { ElastAlertAddOn } from '../constructs/platform/elastalert';
 import { EckAddOn } from '../constructs/platform/eck';
@@ -164,8 +165,19 @@ describe('rules follow the app spec', () => {
   test('the backup rules watch the report line of the backup jobs', () => {
     const rendered = renderedRulesOf(cluster);
     expect(rendered['app-shop-backup-stale']).toMatchObject({ type: 'flatline', threshold: 1, timeframe: { hours: 26 }, index: 'logs-k8s.shop-default' });
-    expect(rendered['app-shop-backup-stale'].filter).toContainEqual({ terms: { 'json.status': ['success', 'partial'] } });
-    expect(rendered['app-shop-backup-failed'].filter).toContainEqual({ terms: { 'json.job': ['backup', 'retention', 'check'] } });
+    expect(rendered['app-shop-backup-stale'].filter).toContainEqual({ terms: { 'json.webapps_report.status': ['success', 'partial'] } });
+    expect(rendered['app-shop-backup-failed'].filter).toContainEqual({ terms: { 'json.webapps_report.job': ['backup', 'retention', 'check'] } });
+    // Only the backup jobs' restic container reports; the snapshot rules take only the backup CronJob's pods.
+    for (const purpose of ['backup-failed', 'backup-partial', 'backup-stale'])
+      expect([purpose, rendered[`app-shop-${purpose}`].filter]).toEqual([
+        purpose,
+        expect.arrayContaining([{ term: { 'kubernetes.container_name': 'restic' } }]),
+      ]);
+    for (const purpose of ['backup-partial', 'backup-stale'])
+      expect([purpose, rendered[`app-shop-${purpose}`].filter]).toEqual([
+        purpose,
+        expect.arrayContaining([{ wildcard: { 'kubernetes.pod_name': { value: 'shop-backup-*' } } }]),
+      ]);
     // An app without storage is backed up too, and watched the same way.
     expect(rendered['app-backoffice-backup-failed'].filter).toEqual(
       rendered['app-shop-backup-failed'].filter.map((f: Json) => JSON.parse(JSON.stringify(f).replace('"shop"', '"backoffice"'))),
@@ -179,9 +191,18 @@ describe('rules follow the app spec', () => {
       rendered[id].filter.every((clause: Json) => {
         if (clause.term) return Object.entries(clause.term).every(([field, value]) => doc[field] === value);
         if (clause.terms) return Object.entries(clause.terms).every(([field, values]) => (values as string[]).includes(doc[field]));
+        if (clause.wildcard)
+          return Object.entries(clause.wildcard).every(([field, { value }]: [string, Json]) => new RegExp(`^${value.replace(/\*/g, '.*')}$`).test(doc[field]));
         throw new Error(`${id}: a clause this test does not read: ${JSON.stringify(clause)}`);
       });
-    const reportOf = (status: string) => ({ 'json.event': 'webapps.backup', 'json.app': 'shop', 'json.job': 'backup', 'json.status': status });
+    const reportOf = (status: string) => ({
+      [REPORT_FIELDS.event]: 'webapps.backup',
+      [REPORT_FIELDS.app]: 'shop',
+      [REPORT_FIELDS.job]: 'backup',
+      [REPORT_FIELDS.status]: status,
+      [LOG_FIELDS.container]: BACKUP_CONTAINER,
+      [LOG_FIELDS.pod]: 'shop-backup-29001234-abcde',
+    });
     // backup-stale is a flatline: a matching line is a backup it counts, so the app is not without one.
     const seen = (status: string) => ({
       failed: matches('app-shop-backup-failed', reportOf(status)),

@@ -9,6 +9,7 @@ import type { KubeObject } from '../constructs/model/kube-object';
 import { KEY_ROTATION_JOB } from '../constructs/app/restic-scripts';
 import { fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
+import { reportIn } from './report-line';
 
 /*
  * The backup drill: real restic runs the exact command lines and environment of the synthesized
@@ -123,9 +124,10 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     const last = lines[lines.length - 1];
     let report: Report;
     try {
-      report = JSON.parse(last);
-    } catch {
-      throw new Error(`${job}: the last stdout line is not the JSON report: ${last}\nstderr:\n${result.stderr}`);
+      // Every field below the reserved key, each known and of its type (test/report-line.ts).
+      report = reportIn(last);
+    } catch (e) {
+      throw new Error(`${job}: the last stdout line is not the JSON report: ${last}\n${(e as Error).message}\nstderr:\n${result.stderr}`, { cause: e });
     }
     if (report.status === 'failure' && !expectFailure) console.warn(`${job} failed:\n${result.stderr}`);
     expect(report).toMatchObject({ event: 'webapps.backup', job, app: APP });

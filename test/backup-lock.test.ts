@@ -19,6 +19,7 @@ import { backupLockProblems } from '../constructs/rules/cloud/backup-lock-rules'
 import { renewalScript } from '../constructs/platform/backup-lock-renewal';
 import { podSecurityProblems } from '../constructs/rules/pod-security';
 import { BACKUP_LOCK_EVENT } from '../constructs/model/log-contract';
+import { reportIn } from './report-line';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -233,7 +234,7 @@ esac
     });
     const lines = (file: string) => (fs.existsSync(path.join(fake, file)) ? fs.readFileSync(path.join(fake, file), 'utf8').trim().split('\n') : []);
     const stdout = result.stdout.trim().split('\n');
-    return { status: result.status, stderr: result.stderr, report: JSON.parse(stdout[stdout.length - 1]), lists: lines('lists'), puts: lines('puts').sort() };
+    return { status: result.status, stderr: result.stderr, report: reportIn(stdout[stdout.length - 1]), lists: lines('lists'), puts: lines('puts').sort() };
   }
 
   test('pages through the listing and sets every older key to the midnight after the lock, a year boundary crossed', () => {

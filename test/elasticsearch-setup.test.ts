@@ -33,6 +33,7 @@ import { synthChart } from '../constructs/synth/chart-synth';
 import { ElasticsearchSetup } from '../constructs/logging/elasticsearch-setup';
 import { esSimpleMatch } from './es-patterns';
 import { FIXTURE_APPS, FIXTURE_CLUSTERS, realObjectsOf, REAL_RELEASES, scopedTempDirs } from './support';
+import { reportIn } from './report-line';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -148,7 +149,7 @@ function run(options: RunOptions = {}) {
   const lines = result.stdout.trim().split('\n');
   return {
     status: result.status,
-    report: JSON.parse(lines[lines.length - 1]),
+    report: reportIn(lines[lines.length - 1]),
     sent: fs
       .readFileSync(path.join(root, 'requests'), 'utf8')
       .split('\n')

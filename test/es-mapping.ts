@@ -48,3 +48,27 @@ export function explicitTypeOf(properties: Json, dotted: string): string | undef
   for (const part of parts.slice(0, -1)) level = level?.[part]?.properties;
   return level?.[parts[parts.length - 1]]?.type;
 }
+
+/**
+ * Where a document as Elasticsearch receives it clashes with explicit mapping properties, i.e. what would
+ * send it to the failure store: an object where a field is mapped ("Can't get text on a START_OBJECT"), a
+ * value where an object is mapped ("tried to parse field [..] as object, but found a concrete value"), or
+ * something no number can be read from where a long is mapped. Fields nobody mapped are dynamic: no clash.
+ */
+export function mappingConflicts(properties: Json, doc: Json, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(doc ?? {})) {
+    const mapped = properties?.[key];
+    if (mapped === undefined || value === null) continue;
+    const at = `${prefix}${key}`;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const isObject = item !== null && typeof item === 'object';
+      if (mapped.properties !== undefined) {
+        if (isObject) out.push(...mappingConflicts(mapped.properties, item, `${at}.`));
+        else out.push(`${at}: ${JSON.stringify(item)} where an object is mapped`);
+      } else if (isObject) out.push(`${at}: an object where a ${mapped.type} is mapped`);
+      else if (mapped.type === 'long' && !Number.isInteger(Number(item))) out.push(`${at}: ${JSON.stringify(item)} where a long is mapped`);
+    }
+  }
+  return out;
+}

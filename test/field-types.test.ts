@@ -4,6 +4,7 @@ import { FAILURE_STORE_FIELD_TYPES, LOG_FIELD_MAPPINGS, LOG_FIELD_TYPES, QUERIES
 import { LOG_MAPPINGS_COMPONENT, retentionRequestsOf } from '../constructs/logging/log-retention';
 import { alertQueryProblems, ruleQueryProblems } from '../constructs/rules/alert-query-rules';
 import type { KubeObject } from '../constructs/model/kube-object';
+import { LOG_FIELDS, REPORT_FIELDS, REPORT_KEY, REPORT_PATH } from '../constructs/model/log-contract';
 import { dynamicTypeOf, explicitTypeOf, TEMPLATES } from './es-mapping';
 import { realObjectsOf } from './support';
 
@@ -36,10 +37,21 @@ describe('the field table agrees with the templates that type each field', () =>
   });
 
   test('without our component template, dynamic mapping would type some contract fields otherwise: the reason it exists', () => {
-    // An app logging {"status": 200} first makes json.status a number; the backup report's "failure" then conflicts.
-    expect(dynamicTypeOf('json.status', 200)).toBeUndefined(); // no template: Elasticsearch's default for a JSON integer, long
+    // A line with {"webapps_report": {"status": 200}} first would make the field a number; every report's "failure" would then conflict.
+    expect(dynamicTypeOf(REPORT_FIELDS.status, 200)).toBeUndefined(); // no template: Elasticsearch's default for a JSON integer, long
     expect(dynamicTypeOf('client_ip', 'x')).toBe('ip');
-    expect(LOG_FIELD_TYPES['json.status'].type).toBe('keyword');
+    expect(LOG_FIELD_TYPES[REPORT_FIELDS.status].type).toBe('keyword');
+    // A count stays a count, whatever an earlier line held.
+    expect(LOG_FIELD_TYPES[`${REPORT_PATH}.exit_code`].type).toBe('long');
+  });
+
+  test("below json, the apps' space, our template types the report key's fields and nothing else", () => {
+    expect(Object.keys(ours[LOG_FIELDS.json].properties)).toEqual([REPORT_KEY]);
+    const belowJson = Object.keys(LOG_FIELD_MAPPINGS).filter((f) => f.startsWith(`${LOG_FIELDS.json}.`));
+    expect(belowJson.length).toBeGreaterThan(0);
+    for (const field of belowJson) expect([field, field.startsWith(`${REPORT_PATH}.`)]).toEqual([field, true]);
+    // Every field the rules read is among them.
+    for (const field of Object.values(REPORT_FIELDS)) expect([field, LOG_FIELD_MAPPINGS[field]]).toEqual([field, 'keyword']);
   });
 
   test('the resolver can fail: a message is text, not a keyword', () => {

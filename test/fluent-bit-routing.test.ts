@@ -7,7 +7,14 @@ import { ALERTING_WATCHDOG } from '../constructs/alerts/alerting-watchdog';
 import { platformRuleId } from '../constructs/alerts/rule';
 import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
-import { ACCESS_LOG_FIELDS, ALERTING_WATCHDOG_EVENT, containerLogStreamOf, gatewayAccessStreamOf, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import {
+  ACCESS_LOG_FIELDS,
+  ALERTING_WATCHDOG_EVENT,
+  containerLogStreamOf,
+  gatewayAccessStreamOf,
+  REPORT_KEY,
+  STREAM_SUFFIX,
+} from '../constructs/model/log-contract';
 import { GATEWAY } from '../constructs/model/naming';
 import { fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
@@ -129,7 +136,7 @@ maybe('Fluent Bit routes every record to its stream (real LuaJIT)', () => {
     const cronJob = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === ALERTING_WATCHDOG.name)!;
     const [[, text]] = alertRuleFilesIn(objects).filter(([file]) => file === `${platformRuleId('container-logs-stopped')}.yaml`);
     const rule = parse(text);
-    const report = { event: ALERTING_WATCHDOG_EVENT, status: 'ok', notified: '' };
+    const report = { [REPORT_KEY]: { event: ALERTING_WATCHDOG_EVENT, status: 'ok', notified: '' } };
     const [out] = route([{ ...k8s(cronJob.metadata.namespace!), log: JSON.stringify(report), stream: 'stdout', json: report }]);
     expect(streamOf(out.record)).toBe(rule.index);
     const [[field, value]] = Object.entries(rule.filter[0].term) as [string, string][];

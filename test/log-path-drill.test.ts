@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { ALERTING_WATCHDOG } from '../constructs/alerts/alerting-watchdog';
 import { AUTOSCALER_STATUS, EVICTED_REASON, NO_ROOM_REASON } from '../constructs/alerts/platform-rules';
 import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import * as fs from 'node:fs';
@@ -7,14 +8,19 @@ import { parse } from 'yaml';
 import { CLUSTERS } from '../clusters';
 import { SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { ACCESS_LOG_JSON } from '../constructs/logging/access-log-format';
-import { fieldTypesOf, LOG_FIELD_TYPES, type FieldType } from '../constructs/logging/field-types';
+import { fieldTypesOf, LOG_FIELD_MAPPINGS, LOG_FIELD_TYPES, mappingPropertiesOf, type FieldType } from '../constructs/logging/field-types';
+import { LOG_MAPPINGS_COMPONENT } from '../constructs/logging/log-retention';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
 import {
+  ALERTING_NAMESPACE,
+  ALERTING_WATCHDOG_EVENT,
   BACKUP_LOCK_EVENT,
   ELASTICSEARCH,
   EVENTS_STREAM,
   FAILURES_SELECTOR,
+  LOG_FIELDS,
   LOG_SHIPPER_NAMESPACE,
+  REPORT_KEY,
   SETUP_EVENT,
   STREAM_SUFFIX,
 } from '../constructs/model/log-contract';
@@ -23,6 +29,7 @@ import { FLUX_NAMESPACE, GATEWAY, namespaceOf } from '../constructs/model/naming
 import { fieldUsesOf } from '../constructs/rules/alert-query-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
 import type { KubeObject } from '../constructs/model/kube-object';
+import { mappingConflicts, TEMPLATES } from './es-mapping';
 import { realObjectsOf, scopedTempDirs } from './support';
 import { requireTool } from './tool';
 
@@ -224,10 +231,12 @@ const diskLine = (level: 'WARN' | 'INFO', message: string) =>
   });
 const DISK_NODE = `[${ELASTICSEARCH.name}-es-default-0][/usr/share/elasticsearch/data] free: 1.4gb[4.6%]`;
 
+const backupCronJobOf = (objects: readonly KubeObject[], app: string): KubeObject =>
+  objects.find((o) => o.kind === 'CronJob' && o.metadata.namespace === namespaceOf(app) && o.metadata.name === `${app}-backup`)!;
+
 /** The report line the shipped backup CronJob prints, its restic replaced by a stand-in that fails or succeeds. */
 function resticReport(objects: readonly KubeObject[], app: string, outcome: 'success' | 'partial' | 'failure'): string {
-  const cron = objects.find((o) => o.kind === 'CronJob' && o.metadata.namespace === namespaceOf(app) && o.metadata.name === `${app}-backup`)!;
-  const [container] = podSpecOf(cron).containers;
+  const [container] = podSpecOf(backupCronJobOf(objects, app)).containers;
   const bin = tempDir('drill-restic');
   const summary = '{"message_type":"summary","files_new":3,"files_changed":1,"data_added":4096,"snapshot_id":"0a1b2c3d4e5f"}';
   // restic 0.18.1 exits 3 after it saved the snapshot without a file it could not read (cmd_backup.go, ErrInvalidSourceData).
@@ -384,10 +393,48 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
           .flatMap((b) =>
             (['failure', 'partial', 'success'] as const).map((outcome) => ({
               kind: `a restic JSON report (${outcome})`,
-              ref: { namespace: ns, pod: `${b}-backup-29001234-abcde`, container: 'backup' },
+              ref: { namespace: ns, pod: `${b}-backup-29001234-abcde`, container: podSpecOf(backupCronJobOf(objects, b)).containers[0].name },
               line: criLine('stdout', resticReport(objects, b, outcome)),
             })),
           ),
+        ...backedUp
+          .filter((b) => b === app)
+          .flatMap((b) => {
+            // The real lines, printed where no report may come from: the app's own container, and the backup
+            // pod's pre-backup hook (the app's command, in an init container).
+            return (['failure', 'partial', 'success'] as const).flatMap((outcome) => {
+              const forged = criLine('stdout', resticReport(objects, b, outcome));
+              return [
+                { kind: "a backup report the app's own container prints", ref: pod, line: forged },
+                {
+                  kind: 'a backup report the pre-backup hook prints',
+                  ref: { namespace: ns, pod: `${b}-backup-29001234-abcde`, container: 'pre-backup' },
+                  line: forged,
+                },
+              ];
+            });
+          }),
+        // An app's ECS or HTTP logger: objects under the names the platform's reports use inside their own key
+        // (event, status, app, job, step), and a dotted name, which Fluent Bit's Replace_Dots turns into `event_dataset`.
+        {
+          kind: "an app's ECS line with objects under event, status, app, job",
+          ref: pod,
+          line: criLine(
+            'stdout',
+            JSON.stringify({
+              '@timestamp': TIMESTAMP,
+              'log.level': 'info',
+              message: 'GET /api/cart 200',
+              event: { dataset: `${app}.access`, duration: 1200000 },
+              'event.dataset': `${app}.access`,
+              status: { code: 200 },
+              app: { name: app, version: '1.4.2' },
+              job: { id: 7 },
+              step: { n: 1 },
+              exit_code: { posix: 0 },
+            }),
+          ),
+        },
         {
           kind: 'a Gateway access line',
           ref: { namespace: GATEWAY.namespace, pod: 'envoy-envoy-gateway-system-public-5c8d7f9b4-k2m3n', container: 'envoy' },
@@ -422,8 +469,8 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
         'stdout',
         JSON.stringify(
           status === 'failure'
-            ? { event: SETUP_EVENT, status, step: 'PUT _index_template/webapps-logs-default', exit_code: 22 }
-            : { event: SETUP_EVENT, status, step: 'done', exit_code: 0 },
+            ? { [REPORT_KEY]: { event: SETUP_EVENT, status, step: 'PUT _index_template/webapps-logs-default', exit_code: 22 } }
+            : { [REPORT_KEY]: { event: SETUP_EVENT, status, step: 'done', exit_code: 0 } },
         ),
       ),
     })),
@@ -434,21 +481,29 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       line: criLine(
         'stdout',
         JSON.stringify({
-          event: BACKUP_LOCK_EVENT,
-          status,
-          step: status === 'failure' ? 'renew' : 'done',
-          bucket: 'acme-backup-offsite',
-          mode: 'COMPLIANCE',
-          retain_until: '2028-01-30T00:00:00Z',
-          extended: 1520,
-          gone: 2,
-          recent: 31,
-          failed: status === 'failure' ? 3 : 0,
-          duration_seconds: 412,
-          exit_code: status === 'failure' ? 1 : 0,
+          [REPORT_KEY]: {
+            event: BACKUP_LOCK_EVENT,
+            status,
+            step: status === 'failure' ? 'renew' : 'done',
+            bucket: 'acme-backup-offsite',
+            mode: 'COMPLIANCE',
+            retain_until: '2028-01-30T00:00:00Z',
+            extended: 1520,
+            gone: 2,
+            recent: 31,
+            failed: status === 'failure' ? 3 : 0,
+            duration_seconds: 412,
+            exit_code: status === 'failure' ? 1 : 0,
+          },
         }),
       ),
     })),
+    // The alerting watchdog's report line, as its script prints it (constructs/alerts/alerting-watchdog.ts; test/alerting-watchdog.test.ts runs it).
+    {
+      kind: "the alerting watchdog's report (ok)",
+      ref: { namespace: ALERTING_NAMESPACE, pod: `${ALERTING_WATCHDOG.name}-29001234-h5j6k`, container: 'watchdog' },
+      line: criLine('stdout', JSON.stringify({ [REPORT_KEY]: { event: ALERTING_WATCHDOG_EVENT, status: 'ok', notified: '' } })),
+    },
     {
       kind: "Fluent Bit's own line when it drops a chunk",
       ref: { namespace: LOG_SHIPPER_NAMESPACE, pod: 'fluent-bit-8xk2p', container: 'fluent-bit' },
@@ -489,6 +544,8 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       'Normal',
       'Scale-up: setting group eks-workers-2a4b6c8d size to 4 instead of 3 (max: 6)',
     ),
+    // The CronJob controller's Event at each run of the watchdog (cronjob_controllerv2.go, SuccessfulCreate).
+    event(ALERTING_NAMESPACE, 'CronJob', ALERTING_WATCHDOG.name, 'SuccessfulCreate', 'Normal', `Created job ${ALERTING_WATCHDOG.name}-29001234`),
     event(GATEWAY.namespace, 'Certificate', 'shop-example-com', 'Failed', 'Warning', 'The certificate request has failed to complete and will be retried'),
     event(
       FLUX_NAMESPACE,
@@ -554,6 +611,73 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
           expect([rule.id, field, fits(table[field].type, value)]).toEqual([rule.id, field, true]);
         }
       }
+    }
+  });
+
+  /** The explicit mappings of every app stream: our component template as the setup job sends it, and logs@mappings'. */
+  const explicitMappings = (): Json => {
+    const sent = JSON.stringify(objects).match(new RegExp(`_component_template/${LOG_MAPPINGS_COMPONENT}\\\\?" (es-[0-9]+\\.json)`));
+    expect(sent).not.toBeNull();
+    const component = JSON.parse(setup.data[sent![1]]);
+    return { ...TEMPLATES['logs@mappings'].properties, ...component.template.mappings.properties };
+  };
+
+  test("no line of an app or of the platform clashes with a field the streams' templates map explicitly", () => {
+    const mappings = explicitMappings();
+    expect(mappings[LOG_FIELDS.json]).toEqual({ properties: { [REPORT_KEY]: expect.anything() } });
+    const objectLines = drilled.filter((d) => d.kind === "an app's ECS line with objects under event, status, app, job");
+    expect(objectLines.length).toBe(apps.length);
+    for (const d of objectLines)
+      expect(d.doc.json).toMatchObject({ event: { dataset: expect.any(String) }, event_dataset: expect.any(String), status: { code: 200 } });
+    for (const { kind, index, doc } of drilled) expect([kind, index, mappingConflicts(mappings, doc)]).toEqual([kind, index, []]);
+  });
+
+  test('the clash check can fail: with the report fields typed at the top of json, as they were, the app line is rejected', () => {
+    const before = mappingPropertiesOf({
+      ...LOG_FIELD_MAPPINGS,
+      'json.event': 'keyword',
+      'json.status': 'keyword',
+      'json.app': 'keyword',
+      'json.job': 'keyword',
+    });
+    const line = drilled.find((d) => d.kind === "an app's ECS line with objects under event, status, app, job")!;
+    expect(mappingConflicts({ ...TEMPLATES['logs@mappings'].properties, ...before }, line.doc).sort()).toEqual([
+      'json.app: an object where a keyword is mapped',
+      'json.event: an object where a keyword is mapped',
+      'json.job: an object where a keyword is mapped',
+      'json.status: an object where a keyword is mapped',
+    ]);
+  });
+
+  test('every report line carries its fields below the reserved key only, and every rule reading report fields reads them there', () => {
+    const reports = drilled.filter((d) => /report/.test(d.kind));
+    expect(reports.length).toBeGreaterThan(4);
+    for (const { kind, doc } of reports) expect([kind, Object.keys(doc.json)]).toEqual([kind, [REPORT_KEY]]);
+    const readBelowJson = rules.flatMap((r) =>
+      [...r.filter.flatMap(fieldUsesOf), ...(r.query_key ? [{ field: r.query_key }] : [])]
+        .map(({ field }: { field: string }) => field)
+        .filter((f: string) => f.startsWith(`${LOG_FIELDS.json}.`)),
+    );
+    expect(readBelowJson.length).toBeGreaterThan(0);
+    // Elasticsearch's own message is the one app-side field a platform rule reads.
+    for (const field of readBelowJson)
+      expect([field, field.startsWith(`${LOG_FIELDS.json}.${REPORT_KEY}.`) || field === `${LOG_FIELDS.json}.message`]).toEqual([field, true]);
+  });
+
+  test("a backup report counts only from the backup jobs' restic container: one the app or its pre-backup hook prints counts for no rule", () => {
+    const counted = (id: string, kind: string) => {
+      const docs = drilled.filter((d) => d.kind === kind);
+      expect([kind, docs.length]).toEqual([kind, kind.startsWith('a restic') ? backedUp.length : 3 * backedUp.length]);
+      return docs.some((d) => byRule(id).filter.every((c: Json) => matches(c, d)));
+    };
+    const byRule = (id: string) => rules.find((r) => r.id === id)!;
+    for (const app of backedUp) {
+      expect(counted(`app-${app}-backup-stale`, 'a restic JSON report (success)')).toBe(true);
+      expect(counted(`app-${app}-backup-partial`, 'a restic JSON report (partial)')).toBe(true);
+      expect(counted(`app-${app}-backup-failed`, 'a restic JSON report (failure)')).toBe(true);
+      for (const purpose of ['backup-stale', 'backup-partial', 'backup-failed'])
+        for (const kind of ["a backup report the app's own container prints", 'a backup report the pre-backup hook prints'])
+          expect([purpose, kind, counted(`app-${app}-${purpose}`, kind)]).toEqual([purpose, kind, false]);
     }
   });
 

@@ -5,7 +5,7 @@ import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../logging/elast
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
 import { CURL_JOB_RESOURCES, SETUP_IMAGE } from '../logging/elasticsearch-setup';
 import type { AlertingSpec } from '../model/cluster-spec';
-import { ALERTING_WATCHDOG_EVENT, ELASTICSEARCH_URL } from '../model/log-contract';
+import { ALERTING_WATCHDOG_EVENT, ELASTICSEARCH_URL, REPORT_KEY } from '../model/log-contract';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { CREDENTIALS_SECRET } from './elastalert-secrets';
@@ -93,7 +93,7 @@ elif errors=$(es '${ELASTALERT_WRITEBACK_INDEX}_error/_search?size=3&filter_path
     problem="ElastAlert2 handled $count errors in the last ${PERIOD_MINUTES} minutes (a rule whose query failed, an alert it could not send). The latest: $(printf '%s' "$errors" | head -c 3000)"
   fi
 fi
-report() { printf '{"event":"${ALERTING_WATCHDOG_EVENT}","status":"%s","notified":"%s"}\\n' "$1" "$2"; }
+report() { printf '{"${REPORT_KEY}":{"event":"${ALERTING_WATCHDOG_EVENT}","status":"%s","notified":"%s"}}\\n' "$1" "$2"; }
 if [ -z "$problem" ]; then report ok ''; exit 0; fi
 printf '%s\\n' "$problem" >&2
 

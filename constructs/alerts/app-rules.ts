@@ -1,4 +1,4 @@
-import type { BackupJob } from '../model/backup-job';
+import { BACKUP_CONTAINER, backupPodPatternOf, type BackupJob } from '../model/backup-job';
 import type { ErrorBurstSpec } from '../model/app-spec';
 import {
   ACCESS_LOG_FIELDS,
@@ -9,10 +9,11 @@ import {
   gatewayAccessStreamOf,
   LOG_FIELDS,
   REPORT_FIELDS,
+  REPORT_PATH,
 } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
-import { appRuleId, range, term, terms, type AlertRule, type AppRulePurpose } from './rule';
+import { appRuleId, range, term, terms, wildcard, type AlertRule, type AppRulePurpose } from './rule';
 
 export const DEFAULT_ERROR_BURST: Required<ErrorBurstSpec> = { count: 10, minutes: 5 };
 /** 5xx answers from the Gateway that make a burst. */
@@ -95,7 +96,14 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       realert: { minutes: 60 },
     },
   ];
-  const backupReport = [term(REPORT_FIELDS.event, BACKUP_EVENT), term(REPORT_FIELDS.app, app.name)];
+  /*
+   * A report counts only from the restic container of the backup jobs: the app's own pods write to the same
+   * stream, and so does the backup pod's pre-backup hook (the app's command, in an init container), and a line
+   * of theirs shaped like a report must neither raise nor silence an alert. The rules on a backup's snapshot
+   * take it only from the backup CronJob's pods (a job's `job` field is what the job says it is).
+   */
+  const backupReport = [term(REPORT_FIELDS.event, BACKUP_EVENT), term(REPORT_FIELDS.app, app.name), term(LOG_FIELDS.container, BACKUP_CONTAINER)];
+  const fromBackupPod = wildcard(LOG_FIELDS.pod, backupPodPatternOf(app.name, 'backup'));
   return [
     ...rules,
     {
@@ -112,9 +120,9 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       type: 'frequency',
       description:
         `${BACKUP_PARTIAL.count} backups of ${app.name} within ${BACKUP_PARTIAL.hours} hours saved their snapshot without some files restic could not read ` +
-        '(json.status partial, their count in json.unreadable); the error lines before each report name them. A warning: the rest is backed up.',
+        `(${REPORT_FIELDS.status} partial, their count in ${REPORT_PATH}.unreadable); the error lines before each report name them. A warning: the rest is backed up.`,
       index: containerLogStreamOf(namespace),
-      filter: [...backupReport, term(REPORT_FIELDS.status, 'partial'), term(REPORT_FIELDS.job, 'backup')],
+      filter: [...backupReport, fromBackupPod, term(REPORT_FIELDS.status, 'partial'), term(REPORT_FIELDS.job, 'backup')],
       numEvents: BACKUP_PARTIAL.count,
       timeframe: { hours: BACKUP_PARTIAL.hours },
       realert: { hours: 24 },
@@ -124,7 +132,7 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       type: 'flatline',
       description: `No backup of ${app.name} saved a snapshot in ${BACKUP_STALE_HOURS} hours (schedule ${app.backup.schedule} UTC).`,
       index: containerLogStreamOf(namespace),
-      filter: [...backupReport, terms(REPORT_FIELDS.status, SAVED_BACKUP_STATUSES), term(REPORT_FIELDS.job, 'backup')],
+      filter: [...backupReport, fromBackupPod, terms(REPORT_FIELDS.status, SAVED_BACKUP_STATUSES), term(REPORT_FIELDS.job, 'backup')],
       threshold: 1,
       timeframe: { hours: BACKUP_STALE_HOURS },
       realert: { hours: 6 },

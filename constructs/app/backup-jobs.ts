@@ -24,7 +24,7 @@ import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { privateServiceEgress } from './network-policies';
 import { bucketClientEgress } from '../blocks/egress-rules';
 import { BACKUP_PATHS, backupScript, checkScript, restoreScript, retentionScript } from './restic-scripts';
-import { BACKUP_COMPONENT_LABEL, backupJobNameOf, type BackupJob } from '../model/backup-job';
+import { BACKUP_COMPONENT_LABEL, BACKUP_CONTAINER, backupJobNameOf, type BackupJob } from '../model/backup-job';
 
 /** The official restic image, pinned. */
 export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
@@ -244,7 +244,7 @@ export class BackupJobs extends Construct {
                   initContainers: spec.initContainers?.map((c) => ({ ...c, resources: resourcesOf(BACKUP_JOB_RESOURCES, podVolumes) })),
                   containers: [
                     {
-                      name: 'restic',
+                      name: BACKUP_CONTAINER,
                       image: RESTIC_IMAGE,
                       imagePullPolicy: 'IfNotPresent',
                       command: ['/bin/sh', '-c', spec.script],

@@ -1,11 +1,14 @@
 /*
  * The shell the backup jobs run in the restic image (busybox sh). Plain POSIX sh, so the backup drill
  * can run the very same text with Debian's sh and restic. Every job ends with exactly one JSON line on
- * stdout, `{"event":"webapps.backup",...}`, which the alert rules match on; its `status` is `success`,
+ * stdout, `{"webapps_report":{"event":"webapps.backup",...}}` (REPORT_KEY, model/log-contract.ts: all its
+ * fields below one key the apps leave alone), which the alert rules match on; its `status` is `success`,
  * `failure` (the job fails), or for a backup `partial` (a snapshot without some files; the job succeeds).
  *
  * Paths appear only as the pod's mount paths (/backup, /restic, /restore, /tmp), never computed.
  */
+
+import { BACKUP_EVENT, REPORT_KEY } from '../model/log-contract';
 
 /** Where each job mounts what. The drill maps these to local folders, as kubelet mounts volumes. */
 export const BACKUP_PATHS = {
@@ -39,7 +42,7 @@ const PRELUDE = `set -u
 restic() { command restic --password-file ${PASSWORD_FILE} "$@"; }
 started=$(date +%s)
 report() {
-  printf '{"event":"webapps.backup","job":"%s","app":"%s","status":"%s","duration_seconds":%s%s}\\n' \\
+  printf '{"${REPORT_KEY}":{"event":"${BACKUP_EVENT}","job":"%s","app":"%s","status":"%s","duration_seconds":%s%s}}\\n' \\
     "$JOB" "$APP" "$1" "$(( $(date +%s) - started ))" "$2"
 }
 fail() { report failure ",\\"exit_code\\":$1"; exit "$1"; }

@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EnvName } from '../model/app-spec';
 import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
-import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, KIBANA_URL, SETUP_EVENT } from '../model/log-contract';
+import { ELASTICSEARCH_CA_SECRET, ELASTICSEARCH_URL, KIBANA, KIBANA_CA_SECRET, KIBANA_URL, REPORT_KEY, SETUP_EVENT } from '../model/log-contract';
 import type { ResolvedApp } from '../model/resolve';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL, type ScannerExemption } from '../model/scanner-exemptions';
 import { APP_NAME } from '../model/naming';
@@ -189,7 +189,7 @@ export function setupScript(requests: readonly SetupRequest[], prune: SetupPrune
 step='read credentials'
 nl='
 '
-report() { printf '{"event":"${SETUP_EVENT}","status":"%s","step":"%s","exit_code":%s}\\n' "$1" "$step" "$2"; }
+report() { printf '{"${REPORT_KEY}":{"event":"${SETUP_EVENT}","status":"%s","step":"%s","exit_code":%s}}\\n' "$1" "$step" "$2"; }
 trap 'code=$?; [ "$code" -eq 0 ] || report failure "$code"' EXIT
 password=$(cat "${root}${SETUP_MOUNTS.credentials}/${PASSWORD_FILE}")
 credentials() { printf 'user = "%s:%s"\\n' '${SETUP_ES_USER.username}' "$(printf '%s' "$password" | sed 's/[\\\\"]/\\\\&/g')"; }

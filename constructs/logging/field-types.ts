@@ -1,4 +1,4 @@
-import { ACCESS_LOG_FIELDS, EVENT_FIELDS, FAILURES_SELECTOR, LOG_FIELDS, REPORT_FIELDS } from '../model/log-contract';
+import { ACCESS_LOG_FIELDS, EVENT_FIELDS, FAILURES_SELECTOR, LOG_FIELDS, REPORT_FIELD_TYPES, REPORT_PATH } from '../model/log-contract';
 
 /*
  * The type Elasticsearch gives each field that an alert rule or a Kibana data view reads, as a table,
@@ -12,8 +12,11 @@ import { ACCESS_LOG_FIELDS, EVENT_FIELDS, FAILURES_SELECTOR, LOG_FIELDS, REPORT_
  *    `keyword` (ignore_above 1024);
  *  - webapps-logs@mappings, our own component template, composed last so it wins: the fields of the
  *    log contract, typed explicitly, so the first document of a stream cannot pick another type for them
- *    (an app logging `"status": 200` would otherwise make `json.status` a number, and every later backup
- *    report a mapping conflict).
+ *    (an app logging `"webapps_report": {"status": 200}` would otherwise make that field a number, and every
+ *    later backup report a mapping conflict). Below LOG_FIELDS.json it types the platform's report lines
+ *    (REPORT_PATH) and nothing else: every other `json.*` field is the app's, typed by its own first line,
+ *    since a name we typed there (`json.event` as a keyword, say) rejects every line of an app that logs it
+ *    as an object (ECS's `"event": {"dataset": …}`).
  * test/fixtures/elasticsearch/templates.json keeps the upstream parts we rely on, with their source, and
  * test/field-types.test.ts resolves each row below against them.
  */
@@ -34,7 +37,7 @@ export const LOG_FIELD_MAPPINGS: Readonly<Record<string, FieldType>> = {
   [LOG_FIELDS.pod]: 'keyword',
   [LOG_FIELDS.container]: 'keyword',
   [LOG_FIELDS.level]: 'keyword',
-  ...Object.fromEntries(Object.values(REPORT_FIELDS).map((f) => [f, 'keyword' as const])),
+  ...Object.fromEntries(Object.entries(REPORT_FIELD_TYPES).map(([f, type]) => [`${REPORT_PATH}.${f}`, type])),
   [ACCESS_LOG_FIELDS.host]: 'keyword',
   [ACCESS_LOG_FIELDS.namespace]: 'keyword',
   [ACCESS_LOG_FIELDS.route]: 'keyword',

@@ -96,30 +96,69 @@ export const EVENT_FIELDS = {
   message: 'message',
 } as const;
 
-/**
- * The backup jobs' one-line JSON report (constructs/app/restic-scripts.ts), as it appears merged under
- * LOG_FIELDS.json: `json.event` = BACKUP_EVENT, `json.job`, `json.app`, `json.status` (`success`,
- * `failure`, or `partial` for a backup saved without some files, with `json.unreadable` their count),
- * `json.snapshot`, `json.bytes_added`, `json.duration_seconds`, `json.exit_code`; a key
- * rotation's, with `json.job` = `key-rotation`, also `json.key_rotation` and `json.keys_removed`.
+/*
+ * The platform's own report lines: each job of the platform (the backup jobs, the Elasticsearch setup, the offsite
+ * lock renewal, the alerting watchdog) ends with one JSON line that the alert rules match on. Every field of it
+ * is below one key, REPORT_KEY, never at the top of the line: Fluent Bit merges every JSON line below
+ * LOG_FIELDS.json, and the backup jobs run in the apps' namespaces, so a report field at the top (`event`,
+ * `status`, `app`, `job`) would be typed for every app's stream, and an app that logs one of those names as an
+ * object (ECS's `"event": {"dataset": …}`, an HTTP library's `"status": {"code": 200}`) would have those lines
+ * rejected into the failure store. The apps own `json.*`; the platform claims only `json.<REPORT_KEY>`
+ * (reserved in docs/logs.md and docs/add-an-app.md). No dot in it: Fluent Bit's es output replaces dots
+ * in keys (Replace_Dots).
  */
+export const REPORT_KEY = 'webapps_report';
+/** Where a report line's fields land in Elasticsearch: `json.webapps_report.<field>`. */
+export const REPORT_PATH = `${LOG_FIELDS.json}.${REPORT_KEY}`;
+/**
+ * Every field a report line carries, with the type our component template gives it (a word or a count), so
+ * that no app's line and no other report can pick another type for it first.
+ *  - the backup jobs (constructs/app/restic-scripts.ts): `event` = BACKUP_EVENT, `job`, `app`, `status`
+ *    (`success`, `failure`, or `partial` for a backup saved without some files, with `unreadable` their count),
+ *    `duration_seconds`, `exit_code`, a backup's `snapshot`, `bytes_added`, `files_new`, `files_changed`, a
+ *    restore's `snapshot` and `target`; a key rotation's, with `job` = `key-rotation`, also `key_rotation` and
+ *    `keys_removed`;
+ *  - the Elasticsearch setup: `event` = SETUP_EVENT, `status`, `step`, `exit_code`;
+ *  - the offsite lock renewal (constructs/platform/backup-lock-renewal.ts): `event` = BACKUP_LOCK_EVENT,
+ *    `status`, `step`, `bucket`, `mode`, `retain_until`, the counts `extended`, `gone`, `recent`, `failed`,
+ *    `duration_seconds` and `exit_code`;
+ *  - the alerting watchdog: `event` = ALERTING_WATCHDOG_EVENT, `status` (ok, notified, notify-failed), `notified`.
+ */
+export const REPORT_FIELD_TYPES = {
+  event: 'keyword',
+  status: 'keyword',
+  app: 'keyword',
+  job: 'keyword',
+  step: 'keyword',
+  snapshot: 'keyword',
+  target: 'keyword',
+  key_rotation: 'keyword',
+  bucket: 'keyword',
+  mode: 'keyword',
+  retain_until: 'keyword',
+  notified: 'keyword',
+  duration_seconds: 'long',
+  exit_code: 'long',
+  bytes_added: 'long',
+  files_new: 'long',
+  files_changed: 'long',
+  unreadable: 'long',
+  keys_removed: 'long',
+  extended: 'long',
+  gone: 'long',
+  recent: 'long',
+  failed: 'long',
+} as const satisfies Record<string, 'keyword' | 'long'>;
 export const BACKUP_EVENT = 'webapps.backup';
-/** The Elasticsearch setup job's report line: `json.event` = SETUP_EVENT, `json.status`, `json.step`, `json.exit_code`. */
 export const SETUP_EVENT = 'webapps.elasticsearch-setup';
-/**
- * The offsite lock renewal's report line (constructs/platform/backup-lock-renewal.ts): `json.event` =
- * BACKUP_LOCK_EVENT, `json.status`, `json.step`, `json.retain_until`, the counts `json.extended`,
- * `json.gone`, `json.recent`, `json.failed`, and `json.exit_code`.
- */
 export const BACKUP_LOCK_EVENT = 'webapps.backup-lock';
-/** The alerting watchdog's report line: `json.event` = ALERTING_WATCHDOG_EVENT, `json.status` (ok, notified, notify-failed), `json.notified`. */
 export const ALERTING_WATCHDOG_EVENT = 'webapps.alerting-watchdog';
 /** The fields of those report lines that the alert rules read. */
 export const REPORT_FIELDS = {
-  event: `${LOG_FIELDS.json}.event`,
-  status: `${LOG_FIELDS.json}.status`,
-  app: `${LOG_FIELDS.json}.app`,
-  job: `${LOG_FIELDS.json}.job`,
+  event: `${REPORT_PATH}.event`,
+  status: `${REPORT_PATH}.status`,
+  app: `${REPORT_PATH}.app`,
+  job: `${REPORT_PATH}.job`,
 } as const;
 
 /** The ECK-managed Elasticsearch and Kibana, and the names ECK derives from them (its documented conventions). */

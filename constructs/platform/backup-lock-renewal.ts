@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { BACKUP_LOCK, renewalIntervalDaysOf, renewalScheduleOf } from '../model/backup-lock';
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
-import { BACKUP_LOCK_EVENT } from '../model/log-contract';
+import { BACKUP_LOCK_EVENT, REPORT_KEY } from '../model/log-contract';
 import { offsiteBackupBucketOf } from '../model/naming';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
@@ -59,7 +59,7 @@ work=$(mktemp -d)
 step=list
 count() { grep -c "^$1" "$work/results" || true; }
 report() { # status, exit code
-  printf '{"event":"${BACKUP_LOCK_EVENT}","status":"%s","step":"%s","bucket":"%s","mode":"%s","retain_until":"%s","extended":%d,"gone":%d,"recent":%d,"failed":%d,"duration_seconds":%d,"exit_code":%d}\\n' \\
+  printf '{"${REPORT_KEY}":{"event":"${BACKUP_LOCK_EVENT}","status":"%s","step":"%s","bucket":"%s","mode":"%s","retain_until":"%s","extended":%d,"gone":%d,"recent":%d,"failed":%d,"duration_seconds":%d,"exit_code":%d}}\\n' \\
     "$1" "$step" "$BUCKET" "$MODE" "$RETAIN_UNTIL" "$(count extended)" "$(count gone)" "$(awk '{ n += $1 } END { print n + 0 }' "$work/recent")" \\
     "$(count failed)" "$(( $(date -u +%s) - started ))" "$2"
 }

@@ -4,7 +4,7 @@ import { isCelError, run } from '@bufbuild/cel';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
-import { FIXED_DEPLOYMENT_FIELDS, RESTARTED_AT_ANNOTATION, restartAndScaleGuardRule } from '../constructs/access/restart-and-scale-guard';
+import { FIXED_DEPLOYMENT_FIELDS, FIXED_TEMPLATE_METADATA, RESTARTED_AT_ANNOTATION, restartAndScaleGuardRule } from '../constructs/access/restart-and-scale-guard';
 import { cronJobSuspendGuardRule, FIXED_CRONJOB_FIELDS } from '../constructs/access/cronjob-suspend-guard';
 import {
   CONNECT_SUBRESOURCES,
@@ -391,6 +391,14 @@ describe('people may only restart and scale a Deployment', () => {
     ['another image', (c: Json) => (container(c).image = 'busybox')],
     ['another pod label (the NetworkPolicies select on them)', (c: Json) => (c.spec.template.metadata.labels = { ...c.spec.template.metadata.labels, x: 'y' })],
     ['another pod annotation', (c: Json) => (c.spec.template.metadata.annotations = { ...(c.spec.template.metadata.annotations ?? {}), x: 'y' })],
+    [
+      'a finalizer on the pods (GetPodFromTemplate copies it: every deleted pod would stay Terminating)',
+      (c: Json) => (c.spec.template.metadata.finalizers = ['example.com/hold']),
+    ],
+    ...Object.keys(FIXED_TEMPLATE_METADATA).map((field): [string, (c: Json) => void] => [
+      `spec.template.metadata.${field}`,
+      (c: Json) => (c.spec.template.metadata[field] = { x: 1 }),
+    ]),
     [
       'an owner reference to an object that does not exist',
       (c: Json) => (c.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone', uid: 'x' }]),

@@ -1,3 +1,4 @@
+import type { IObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 import { appGroupOf, BREAK_GLASS_GROUP, PLATFORM_ADMINS_GROUP } from '../model/access-spec';
 import { APP_PART_OF_LABEL } from '../model/naming';
 import type { AdmissionRule } from '../blocks/admission-policy';
@@ -11,6 +12,29 @@ export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
  * IoK8sApiAppsV1DeploymentSpec), each of which must stay as it is.
  */
 export const FIXED_DEPLOYMENT_FIELDS = ['selector', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'] as const;
+/**
+ * Every field of the pod template's metadata but `annotations` (kubernetes-models 4.5.1, meta/v1 ObjectMeta),
+ * with what its absence counts as (none: absent from both or equal). The ReplicaSet controller copies the
+ * template's labels, annotations and finalizers onto every pod it creates (kubernetes
+ * pkg/controller/controller_utils.go GetPodFromTemplate), so a finalizer added here would leave each deleted
+ * pod Terminating. The Record type lists them all: a field kubernetes-models adds fails the type check.
+ */
+export const FIXED_TEMPLATE_METADATA: Readonly<Record<Exclude<keyof IObjectMeta, 'annotations'>, string | undefined>> = {
+  labels: '{}',
+  finalizers: '[]',
+  ownerReferences: '[]',
+  name: undefined,
+  generateName: undefined,
+  namespace: undefined,
+  uid: undefined,
+  resourceVersion: undefined,
+  generation: undefined,
+  selfLink: undefined,
+  creationTimestamp: undefined,
+  deletionTimestamp: undefined,
+  deletionGracePeriodSeconds: undefined,
+  managedFields: undefined,
+};
 const MARK = '\u0000';
 /** The developer groups of every app: `webapps:<app>:developers`. */
 const [DEVELOPERS_PREFIX, DEVELOPERS_SUFFIX] = appGroupOf(MARK, 'developers').split(MARK);
@@ -22,7 +46,8 @@ const [DEVELOPERS_PREFIX, DEVELOPERS_SUFFIX] = appGroupOf(MARK, 'developers').sp
  * command of their own or mount any Secret of the namespace (the app's, the restic password, the login's
  * client secret) and print it to the log the person reads, which undoes "no Secrets" and `execInProd`.
  * An update by a developer or an operator may change `spec.replicas` and that annotation; everything
- * else in spec, the pod template whole, and the Deployment's labels, annotations, owner references and
+ * else in spec, the pod template whole (its spec and every field of its metadata: labels, finalizers, …; of its
+ * annotations all but that one), and the Deployment's labels, annotations, owner references and
  * finalizers (an owner that does not exist would have the garbage collector delete it) must equal
  * oldObject's; they may create none. `kubectl scale` goes through the `deployments/scale` subresource,
  * which this policy does not match (its rule names `deployments` only) and which can change nothing but
@@ -56,7 +81,7 @@ export function restartAndScaleGuardRule(): AdmissionRule {
           ...FIXED_METADATA.map(([field, empty]) => sameOptional('metadata', field, empty)),
           ...FIXED_DEPLOYMENT_FIELDS.map((field) => sameOptional('spec', field)),
           `object.${template}.spec == oldObject.${template}.spec`,
-          sameOptional(`${template}.metadata`, 'labels', '{}'),
+          ...Object.entries(FIXED_TEMPLATE_METADATA).map(([field, empty]) => sameOptional(`${template}.metadata`, field, empty)),
           `[object, oldObject].all(o, !has(o.${template}.metadata.annotations) || o.${template}.metadata.annotations.all(k, ${sameOrRestart}))`,
         ].join(' && '),
         message: `Developers and operators may only restart a Deployment (annotation ${RESTARTED_AT_ANNOTATION} of its pod template) and scale it (spec.replicas); any other change goes through git, or break-glass.`,

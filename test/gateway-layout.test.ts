@@ -18,7 +18,7 @@ import {
   type GatewayLedger,
   type HostOwner,
 } from '../constructs/model/gateway-layout';
-import { GATEWAY, namespaceOf } from '../constructs/model/naming';
+import { GATEWAY, HTTP_LISTENER, namespaceOf } from '../constructs/model/naming';
 import { clusterAppsOf } from '../constructs/model/resolve';
 import { edgeProblems, gatewayProblems } from '../constructs/rules/edge-rules';
 import { newCertificateWarnings, registeredDomainOf } from '../constructs/rules/certificate-limits';
@@ -150,6 +150,30 @@ describe('1,000 public apps in one cluster, 100 of them with a custom domain', (
     expect(certificates.map((c) => (c.spec as Json).dnsNames[0]).sort()).toEqual(
       [`*.${base.domain}`, ...ALL.filter((i) => i < 100).map((i) => `www.${customDomainOf(i)}`)].sort(),
     );
+  });
+
+  test('every HTTP-01 host is named by a redirect route on the :80 listener, so an open challenge takes only its own path', () => {
+    const http01Hosts = objects
+      .filter((o) => o.kind === 'Certificate')
+      .flatMap((c) => (c.spec as Json).dnsNames as string[])
+      .filter((name) => !name.startsWith('*.'));
+    expect(http01Hosts).toHaveLength(100);
+    const redirects = objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === GATEWAY.namespace && (o.spec as Json).hostnames);
+    for (const route of redirects) {
+      const spec = route.spec as Json;
+      expect(spec.hostnames.length).toBeLessThanOrEqual(16); // HTTPRouteSpec.hostnames maxItems
+      expect(spec.parentRefs).toEqual([expect.objectContaining({ name: GATEWAY.name, sectionName: HTTP_LISTENER })]);
+      expect(spec.rules).toEqual([
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
+        },
+      ]);
+    }
+    const named = redirects.flatMap((r) => (r.spec as Json).hostnames as string[]);
+    expect(named.sort()).toEqual([...http01Hosts].sort());
+    // The :80 listener still belongs to the first Gateway alone.
+    expect(gateways.filter((g) => (g.spec as Json).listeners.some((l: Json) => l.port === 80)).map((g) => g.metadata.name)).toEqual([GATEWAY.name]);
   });
 
   test('the ledger names the Gateway of every host with its own listener', () => {

@@ -434,6 +434,12 @@ describe('the edge rules catch broken output', () => {
       'Gateway envoy-gateway-system/public: the HTTP listener does not redirect to HTTPS',
     ]);
   });
+  test('an HTTP-01 host that the HTTP listener does not redirect by name', () => {
+    expect(edgeProblems(without((o) => o.metadata.name === 'redirect-to-https-http01-0'))).toEqual([
+      'Gateway envoy-gateway-system/public: the HTTP listener has no redirect naming example.com, whose HTTP-01 challenge route would take the host over',
+      'Gateway envoy-gateway-system/public: the HTTP listener has no redirect naming www.example.net, whose HTTP-01 challenge route would take the host over',
+    ]);
+  });
   test('a Secret with data, and an unpinned chart', () => {
     const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMg==' } };
     const release = clone(byKind(objects, 'HelmRelease')[0]);

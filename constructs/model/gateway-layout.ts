@@ -130,6 +130,20 @@ export function gatewayLayoutOf(
   return { wildcard, placements, shards, ledger };
 }
 
+/** Gateway API: an HTTPRoute names at most 16 hostnames (HTTPRouteSpec.hostnames, maxItems 16). */
+export const MAX_ROUTE_HOSTNAMES = 16;
+
+/**
+ * The hosts whose certificate comes by ACME HTTP-01: every host with a certificate of its own (the wildcard
+ * alone is DNS-01), sorted. While a challenge is open, cert-manager's route names the host on the HTTP listener,
+ * so the redirect must name it too (platform/envoy-gateway.ts).
+ */
+export const http01HostsOf = (layout: GatewayPlacements): string[] =>
+  [...layout.placements.values()]
+    .filter((p) => p.ownCertificate)
+    .map((p) => p.host)
+    .sort();
+
 /** The index of a Gateway named by gatewayNameOf, or -1 for any other name. */
 export function indexOfGateway(name: string): number {
   if (name === GATEWAY.name) return 0;

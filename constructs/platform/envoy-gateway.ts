@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SHARED_LISTENER } from '../model/gateway-layout';
+import { http01HostsOf, MAX_ROUTE_HOSTNAMES, SHARED_LISTENER } from '../model/gateway-layout';
 import { APP_PART_OF_LABEL, GATEWAY, GATEWAY_PROXY_POD_LABELS, HTTP_LISTENER } from '../model/naming';
 import { jwksHostOf } from '../model/gateway-login';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
@@ -13,6 +13,20 @@ import type { WorkloadEgress } from './network-needs';
 import { clusterGatewaysOf } from './cluster-gateways';
 import { ENVOY_PROXY_IMAGE, proxyBootstrap } from './envoy-proxy-runtime';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
+import type { KubeObject } from '../model/kube-object';
+
+/** The HTTP listener's redirect to HTTPS; the HTTP-01 hosts' redirects are `<this>-http01-<n>`. */
+export const REDIRECT_ROUTE = 'redirect-to-https';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A route rule that redirects to HTTPS and reaches no backend. */
+export const redirectsToHttps = (rule: Json): boolean =>
+  !rule.backendRefs?.length && (rule.filters ?? []).some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https');
+/** A route of the plain HTTP listener alone that only redirects to HTTPS: it names hosts to send them away, serving none. */
+export const isHttpRedirect = (route: KubeObject): boolean =>
+  ((route.spec as Json)?.parentRefs ?? []).length > 0 &&
+  (route.spec as Json).parentRefs.every((p: Json) => p.sectionName === HTTP_LISTENER) &&
+  ((route.spec as Json).rules ?? []).every(redirectsToHttps);
 
 export const envoyGatewayDefaults = {
   name: 'envoy-gateway',
@@ -325,20 +339,33 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         spec: { gatewayClassName: GATEWAY.className, listeners: [...firstListeners, ...hostListeners] },
       });
     }
-    new ApiObject(c, 'Redirect', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: 'redirect-to-https', namespace },
-      spec: {
-        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, sectionName: HTTP_LISTENER }],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-            filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
-          },
-        ],
-      },
-    });
+    // The HTTP listener redirects every request to HTTPS. Envoy Gateway builds one virtual host per route
+    // hostname and Envoy picks the most specific domain (v1.5.1 internal/xds/translator/translator.go,
+    // addRouteToRouteConfig): while an HTTP-01 challenge is open, cert-manager's route names its host
+    // (pkg/issuer/acme/http/httproute.go@v1.18.2), and a redirect without hostnames would no longer reach
+    // that host: every other path would get 404. So the HTTP-01 hosts are named again, 16 to a route; the
+    // challenge's Exact path still wins over the redirect's PathPrefix (internal/gatewayapi/sort.go).
+    const redirect = (id: string, name: string, hostnames?: readonly string[]) =>
+      new ApiObject(c, id, {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name, namespace },
+        spec: {
+          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY.name, sectionName: HTTP_LISTENER }],
+          ...(hostnames ? { hostnames: [...hostnames] } : {}),
+          rules: [
+            {
+              matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+              filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
+            },
+          ],
+        },
+      });
+    redirect('Redirect', REDIRECT_ROUTE);
+    const http01Hosts = http01HostsOf(layout);
+    for (let i = 0; i * MAX_ROUTE_HOSTNAMES < http01Hosts.length; i++) {
+      redirect(`Redirect-http01-${i}`, `${REDIRECT_ROUTE}-http01-${i}`, http01Hosts.slice(i * MAX_ROUTE_HOSTNAMES, (i + 1) * MAX_ROUTE_HOSTNAMES));
+    }
     for (const limits of clientLimitsOf(layout, ctx.apps)) {
       new ApiObject(c, limits.id, {
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',

@@ -1,6 +1,7 @@
 import { oidcCallbackOf } from '../model/gateway-login';
 import { GATEWAY } from '../model/naming';
 import type { KubeObject } from '../model/kube-object';
+import { isHttpRedirect } from '../platform/envoy-gateway';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -58,7 +59,7 @@ export function publicSurfaceOf(objects: readonly KubeObject[]): PublicSurface {
     }
   }
   const endpoints = objects
-    .filter((o) => o.kind === 'HTTPRoute' && (o.spec as Json).hostnames)
+    .filter((o) => o.kind === 'HTTPRoute' && (o.spec as Json).hostnames && !isHttpRedirect(o))
     .flatMap((route) => {
       const guard = guards.get(`${route.metadata.namespace}/${route.metadata.name}`);
       const spec = guard?.spec as Json;

@@ -1,6 +1,7 @@
 import { isOneLabelBelow, MAX_LISTENERS_PER_GATEWAY } from '../model/gateway-layout';
 import { EXPOSURE_LABEL, GATEWAY, HTTP_LISTENER } from '../model/naming';
 import { EXACT_VERSION } from '../platform/helm-release';
+import { isHttpRedirect, redirectsToHttps } from '../platform/envoy-gateway';
 import { ES_ROLES_SECRET } from '../logging/elasticsearch-users';
 import { gatewayDurationMs } from '../model/gateway-duration';
 import { DEFAULT_OIDC_LOGOUT_PATH, OIDC_CALLBACK_PATH, OIDC_PATH_PREFIX, oidcCallbackOf } from '../model/gateway-login';
@@ -38,7 +39,8 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
       (p) => (p.spec as Json).targetRefs?.some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name) && also(p),
     );
 
-  for (const route of routes.filter((r) => (r.spec as Json).hostnames)) {
+  // A redirect of the HTTP listener serves nothing: the checks below are for routes that serve.
+  for (const route of routes.filter((r) => (r.spec as Json).hostnames && !isHttpRedirect(r))) {
     const spec = route.spec as Json;
     // The HTTPS listeners the route attaches to by name, on whichever Gateway each is.
     const attached: Json[] = (spec.parentRefs ?? []).flatMap(attachedTo);
@@ -94,12 +96,16 @@ export function edgeProblems(objects: readonly KubeObject[]): string[] {
   }
   if (gateway) {
     const http = listeners.find((l) => l.name === HTTP_LISTENER);
-    const redirect = routes.some(
-      (r) =>
-        (r.spec as Json).parentRefs?.some((p: Json) => p.sectionName === HTTP_LISTENER) &&
-        (r.spec as Json).rules.every((rule: Json) => rule.filters?.some((f: Json) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')),
+    const redirects = routes.filter(
+      (r) => (r.spec as Json).parentRefs?.some((p: Json) => p.sectionName === HTTP_LISTENER) && (r.spec as Json).rules.every(redirectsToHttps),
     );
-    if (!http || !redirect) problems.push(`${describe(gateway)}: the HTTP listener does not redirect to HTTPS`);
+    if (!http || !redirects.some((r) => !(r.spec as Json).hostnames)) problems.push(`${describe(gateway)}: the HTTP listener does not redirect to HTTPS`);
+    // cert-manager's HTTP-01 route names its host (Envoy Gateway then gives that host a virtual host of its own), so
+    // the redirect must name it too, or every other path of it answers 404 while a challenge is open.
+    const redirected = new Set(redirects.flatMap((r) => ((r.spec as Json).hostnames ?? []) as string[]));
+    const http01Hosts = [...certificates.values()].flat().filter((name: string) => !name.startsWith('*.'));
+    for (const host of http01Hosts.filter((h) => !redirected.has(h)).sort())
+      problems.push(`${describe(gateway)}: the HTTP listener has no redirect naming ${host}, whose HTTP-01 challenge route would take the host over`);
   }
   return problems;
 }

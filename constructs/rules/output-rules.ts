@@ -4,6 +4,7 @@ import { alertQueryProblems } from './alert-query-rules';
 import { podLabelsOf, podSpecOf } from './pod-template';
 import { backupCoverageCheckOver, statefulProblems } from './data-rules';
 import { edgeProblems, hostnameMatches, httpsListenersNamedBy, supplyProblems } from './edge-rules';
+import { isHttpRedirect } from '../platform/envoy-gateway';
 import { byNamespace, ofKind, withKindIndex } from './objects-of-kind';
 import { kibanaProblems } from './kibana-rules';
 import { loginGroupProblems } from './login-group-rules';
@@ -86,7 +87,7 @@ export const coverageCheckOver: NamespaceCheck = (objects) => {
   };
 };
 
-/** Every host of every HTTPRoute is attached to an HTTPS listener for that host (its own, or the shared `*.<domain>`). */
+/** Every host of every HTTPRoute but the HTTP listener's redirects is attached to an HTTPS listener for that host (its own, or the shared `*.<domain>`). */
 export function routeProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   const gateways = new Map(ofKind(objects, 'Gateway').map((g) => [g.metadata.name, g]));
@@ -95,7 +96,8 @@ export function routeProblems(objects: readonly KubeObject[]): string[] {
     const spec = route.spec as Json;
     const refs: Json[] = spec.parentRefs ?? [];
     const listeners = refs.flatMap(attachedTo);
-    for (const host of spec.hostnames ?? []) {
+    // The HTTP listener's redirects name hosts to send them to HTTPS, not to serve them there.
+    for (const host of isHttpRedirect(route) ? [] : (spec.hostnames ?? [])) {
       if (!listeners.some((l) => hostnameMatches(l.hostname, host)))
         problems.push(`${describe(route)}: host ${host} is not attached to an HTTPS listener for it`);
     }

@@ -184,6 +184,13 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     expect(issuer.acme.server.includes('staging')).toBe(env === 'staging');
   });
 
+  test("the HTTP-01 solver's Service is ClusterIP: no node port opens while a challenge is open", () => {
+    const solvers = (byKind(objects, 'ClusterIssuer')[0].spec as Json).acme.solvers.filter((s: Json) => s.http01);
+    expect(solvers).not.toHaveLength(0);
+    // cert-manager v1.18.2 defaults it to NodePort (pkg/issuer/acme/http/service.go).
+    for (const s of solvers) expect(s.http01.gatewayHTTPRoute.serviceType).toBe('ClusterIP');
+  });
+
   test('the public surface computed from dist/ matches the app specs and the platform endpoints (login only)', () => {
     const surface = publicSurfaceOf(objects);
     expect(surface.loadBalancers).toHaveLength(1);
@@ -527,6 +534,7 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
     ['the Envoy LoadBalancer in the gateway namespace', { metadata: { namespace: 'envoy-gateway-system' }, spec: { type: 'LoadBalancer' } }, true],
     ['a LoadBalancer in an app namespace', { metadata: { namespace: 'shop' }, spec: { type: 'LoadBalancer' } }, false],
     ['a NodePort in an app namespace', { metadata: { namespace: 'legacy-site' }, spec: { type: 'NodePort' } }, false],
+    ['a NodePort in the gateway namespace (the HTTP-01 solver Service is ClusterIP)', { metadata: { namespace: 'envoy-gateway-system' }, spec: { type: 'NodePort' } }, false],
   ])('services: %s', (_what, object, allowed) => expect(admits('public-services-only-at-the-gateway', object)).toBe(allowed));
   test.each([
     ['a host under the domain', ['shop.example.com'], true],

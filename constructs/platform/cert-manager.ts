@@ -210,6 +210,10 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
     const http01 = {
       http01: {
         gatewayHTTPRoute: {
+          // The solver's Service, reached only by the proxies through the route: ClusterIP, not the default
+          // NodePort (pkg/issuer/acme/http/service.go and http.go getServiceType, v1.18.2), which would open a
+          // port on every node and need a NodePort exemption in the public-services guard.
+          serviceType: 'ClusterIP',
           parentRefs: [{ kind: 'Gateway', name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: HTTP_LISTENER }],
           podTemplate: { spec: { priorityClassName: PLATFORM_PRIORITY } },
         },

@@ -39,8 +39,12 @@ export function guardRulesOf(cluster: ClusterSpec, platformKeys: PlatformStoreKe
     {
       name: 'public-services-only-at-the-gateway',
       resources: { group: '', version: 'v1', resource: 'services' },
-      expression: `!(has(object.spec.type) && object.spec.type in ['LoadBalancer', 'NodePort']) || object.metadata.namespace == ${quote(GATEWAY.namespace)}`,
-      message: `Only the shared Gateway (namespace ${GATEWAY.namespace}) may have a LoadBalancer or NodePort Service.`,
+      // The Envoy proxies' Service is the one LoadBalancer; no Service is a NodePort (cert-manager's HTTP-01
+      // solver Service is ClusterIP: platform/cert-manager.ts).
+      expression:
+        `!has(object.spec.type) || object.spec.type != 'NodePort' && ` +
+        `(object.spec.type != 'LoadBalancer' || object.metadata.namespace == ${quote(GATEWAY.namespace)})`,
+      message: `Only the shared Gateway (namespace ${GATEWAY.namespace}) may have a LoadBalancer Service, and no Service may be a NodePort.`,
     },
     {
       name: 'route-hosts-in-cluster-domains',

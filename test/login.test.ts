@@ -65,6 +65,11 @@ describe('an internal app with two hosts behind the OIDC login', () => {
     expect(oidc.logoutPath.startsWith(OIDC_PATH_PREFIX)).toBe(true);
   });
 
+  test('the login renews its tokens with the refresh token, so XHR and form posts survive the access token; it asks no offline_access', () => {
+    expect(oidc.refreshToken).toBe(true);
+    expect(oidc.scopes ?? []).not.toContain('offline_access');
+  });
+
   test('the edge rules pass', () => {
     expect(edgeProblems(objects)).toEqual([]);
   });

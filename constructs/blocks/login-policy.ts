@@ -52,6 +52,10 @@ export class LoginPolicy extends Construct {
             clientID: oidc.clientId,
             clientSecret: { name: LOGIN_SECRET },
             logoutPath: OIDC_LOGOUT_PATH,
+            // Renew the tokens with the IdP's refresh token when the access token expires (5 min on Keycloak by
+            // default), in the request itself: otherwise each fetch/XHR or form POST after that is a 302 to the IdP
+            // (model/gateway-login.ts, the session's length).
+            refreshToken: true,
             // The name the JWT provider reads; otherwise a suffix of the policy's UID.
             ...(groups ? { cookieNames: { idToken: ID_TOKEN_COOKIE } } : {}),
           },

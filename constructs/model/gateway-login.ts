@@ -69,8 +69,19 @@ export const oidcCallbackOf = (oidc: { readonly redirectURL?: string }, host: st
  *   policy, each translated on its own (translateSecurityPolicyForRoute).
  * - The ID token's lifetime (envoyproxy/envoy source/extensions/filters/http/oauth2/filter.cc, read on main:
  *   the v1.35.3 tag is too large to fetch here): the IdToken cookie's Max-Age is the token's own `exp`, and
- *   the login's HMAC covers the ID token, so when the cookie lapses the browser goes through the IdP again
- *   (silently while the IdP session lasts) rather than showing jwt_authn an expired token.
+ *   the login's HMAC covers the ID token, so when the cookie lapses the login renews the tokens (next point)
+ *   or, failing that, sends the browser through the IdP again, rather than showing jwt_authn an expired token.
+ * - The session's length. api/v1alpha1/oidc_types.go: `refreshToken` defaults to false
+ *   (internal/gatewayapi/securitypolicy.go defaultRefreshToken); internal/xds/translator/oidc.go makes it the
+ *   filter's use_refresh_token. Without it, once the access token expires (Keycloak: 5 minutes) every request is
+ *   a 302 to the IdP: a page load comes back silently while the IdP session lasts, but a fetch/XHR cannot follow
+ *   it and a form POST loses its body. With it (blocks/login-policy.ts sets it), the filter swaps the refresh
+ *   token for new tokens in the request itself and sets the new cookies on its response; the refresh answer's
+ *   ID token replaces the cookie's (filter.cc onRefreshAccessTokenSuccess, updateTokens), so the groups checked
+ *   are at most one access-token lifetime old. No `offline_access` scope and no other field: the refresh token
+ *   the code flow returns is the IdP session's (Keycloak: it lapses with the SSO session, idle 30 min, at most
+ *   10 h by default), so signing out at the IdP, or being disabled there, ends the login at the next refresh.
+ *   `defaultRefreshTokenTTL` (one week) is only the cookie's lifetime where the refresh token carries no exp.
  * Envoy v1.35 source read through envoyproxy/envoy#39059, #40228 and the filter on main, as above; the
  * Envoy Gateway files at the tag itself.
  */

@@ -54,6 +54,8 @@ export const ENVOY_GATEWAY_SCHEMAS: Record<string, Schema> = {
             redirectURL: str({ pattern: /^https:\/\// }),
             logoutPath: str({ pattern: /^\// }),
             cookieNames: obj({ accessToken: str(), idToken: str() }),
+            // v1.5.1 api/v1alpha1/oidc_types.go RefreshToken (*bool, default false).
+            refreshToken: bool,
           },
           ['provider', 'clientID', 'clientSecret'],
         ),

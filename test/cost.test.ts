@@ -142,7 +142,9 @@ describe("what the estimate counts in a cluster's output", () => {
         const proxy = objects.find((o) => o.kind === 'EnvoyProxy')!;
         const annotations = (proxy.spec as { provider: { kubernetes: { envoyService: { annotations: Record<string, string> } } } }).provider.kubernetes
           .envoyService.annotations;
-        expect(annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internet-facing');
+        // The AWS cloud provider makes it internet-facing unless this is set (it reads no scheme annotation).
+        expect(annotations['service.beta.kubernetes.io/aws-load-balancer-internal']).toBeUndefined();
+        expect(annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
         expect(Object.keys(annotations).filter((k) => /subnets|eip-allocations/.test(k))).toEqual([]);
       });
 

@@ -178,6 +178,18 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     }
   });
 
+  test("the proxies reach a platform endpoint's pods only, not its whole namespace", () => {
+    const proxies = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.namespace === GATEWAY.namespace && p.metadata.name === 'envoy-envoy')!;
+    const endpoints = platformEndpointsOf({ cluster, apps: [] }, addOnsOf(cluster));
+    expect(endpoints).not.toHaveLength(0);
+    for (const e of endpoints) {
+      const rules = ((proxies.spec as Json).egress as Json[]).filter((r) =>
+        (r.to ?? []).some((t: Json) => t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === e.namespace),
+      );
+      expect(rules).toEqual([{ to: [expect.objectContaining({ podSelector: { matchLabels: e.podLabels } })], ports: [{ port: e.port, protocol: 'TCP' }] }]);
+    }
+  });
+
   test('the ACME issuer matches the env', () => {
     const issuer = byKind(objects, 'ClusterIssuer')[0].spec as Json;
     expect(issuer.acme.server).toBe(cluster.acme.server);
@@ -534,7 +546,11 @@ describe('the in-cluster guard (ValidatingAdmissionPolicy CEL)', () => {
     ['the Envoy LoadBalancer in the gateway namespace', { metadata: { namespace: 'envoy-gateway-system' }, spec: { type: 'LoadBalancer' } }, true],
     ['a LoadBalancer in an app namespace', { metadata: { namespace: 'shop' }, spec: { type: 'LoadBalancer' } }, false],
     ['a NodePort in an app namespace', { metadata: { namespace: 'legacy-site' }, spec: { type: 'NodePort' } }, false],
-    ['a NodePort in the gateway namespace (the HTTP-01 solver Service is ClusterIP)', { metadata: { namespace: 'envoy-gateway-system' }, spec: { type: 'NodePort' } }, false],
+    [
+      'a NodePort in the gateway namespace (the HTTP-01 solver Service is ClusterIP)',
+      { metadata: { namespace: 'envoy-gateway-system' }, spec: { type: 'NodePort' } },
+      false,
+    ],
   ])('services: %s', (_what, object, allowed) => expect(admits('public-services-only-at-the-gateway', object)).toBe(allowed));
   test.each([
     ['a host under the domain', ['shop.example.com'], true],

@@ -4,7 +4,12 @@ import { isCelError, run } from '@bufbuild/cel';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { fluxReconcileGuardRule, RECONCILE_ANNOTATION_PREFIX } from '../constructs/access/flux-reconcile-guard';
 import { celNameOf, serviceAccountGuardRule } from '../constructs/access/service-account-guard';
-import { FIXED_DEPLOYMENT_FIELDS, FIXED_TEMPLATE_METADATA, RESTARTED_AT_ANNOTATION, restartAndScaleGuardRule } from '../constructs/access/restart-and-scale-guard';
+import {
+  FIXED_DEPLOYMENT_FIELDS,
+  FIXED_TEMPLATE_METADATA,
+  RESTARTED_AT_ANNOTATION,
+  restartAndScaleGuardRule,
+} from '../constructs/access/restart-and-scale-guard';
 import { cronJobSuspendGuardRule, FIXED_CRONJOB_FIELDS } from '../constructs/access/cronjob-suspend-guard';
 import {
   CONNECT_SUBRESOURCES,

@@ -74,8 +74,8 @@ export class HttpsRoute extends Construct {
         // proxy/resource.go), and at 98% of it the overload manager refuses requests for every host
         // (internal/xds/bootstrap/bootstrap.yaml.tpl): some 80 slow 10 MiB uploads to one app did it. Envoy's
         // stream reset action would not help: Envoy 1.35 accounts only HTTP/2 streams, and the shared listener
-        // speaks HTTP/1.1. Streamed, a body holds at most its connection's buffer (32 KiB, internal/xds/
-        // translator/listener.go). A body without Content-Length (chunked) is not capped here: the app's is.
+        // speaks HTTP/1.1. Streamed, a body holds at most its connection's buffer (64 KiB: the ClientTrafficPolicy's
+        // connection.bufferLimit, platform/client-limits.ts). A body without Content-Length (chunked) is not capped here: the app's is.
         {
           matches: [
             { path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'RegularExpression', name: 'content-length', value: contentLengthAbove(maxBody) }] },

@@ -46,6 +46,8 @@ export interface PlatformEndpoint {
   /** The ClusterIP Service in `namespace` the Gateway sends requests to, and its port. */
   readonly service: string;
   readonly port: number;
+  /** The labels of the pods behind `service`: the proxies' egress reaches those pods only, not the whole namespace. */
+  readonly podLabels: Readonly<Record<string, string>>;
   /**
    * The Service speaks HTTPS: the Gateway verifies its certificate for `hostname` against the `ca.crt`
    * of `caSecret` (in `namespace`). @default plain HTTP

@@ -147,6 +147,8 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
         host: kibanaHostOf(ctx.cluster.domain),
         service: KIBANA_SERVICE.name,
         port: KIBANA_SERVICE.port,
+        // Kibana's pods, by the label ECK gives them (the workload above and Kibana's own policy select on it).
+        podLabels: { [KIBANA_NAME_LABEL]: KIBANA.name },
         backendTls: { caSecret: KIBANA_CA_SECRET, hostname: KIBANA_HOSTNAME },
       },
     ];

@@ -259,9 +259,11 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
               type: 'LoadBalancer',
               // Local keeps the client's source IP, which the internal apps' IP allowlist needs.
               externalTrafficPolicy: 'Local',
+              // Read by the AWS cloud provider (kubernetes/cloud-provider-aws, pkg/providers/v1/aws.go), the one that
+              // makes this NLB: no AWS Load Balancer Controller runs here. It has no scheme annotation (that one is
+              // the controller's) and makes an internet-facing NLB unless `aws-load-balancer-internal` is set.
               annotations: {
                 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
-                'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
                 'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
               },
             },

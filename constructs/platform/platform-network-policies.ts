@@ -233,7 +233,7 @@ interface RouteBackends {
 
 /**
  * The Gateway's proxies to every route's backend: each app's pods on its port, each workload of their own
- * namespace on its backend ports, each endpoint's namespace on its port.
+ * namespace on its backend ports, each endpoint's pods on its port.
  */
 function routeBackendRules({ apps, endpoints, own }: RouteBackends): Rule[] {
   const toApps = [...apps]
@@ -248,7 +248,10 @@ function routeBackendRules({ apps, endpoints, own }: RouteBackends): Rule[] {
   }));
   const toEndpoints = [...endpoints]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((e) => ({ to: [inNamespace(e.namespace)], ports: portsOf([{ port: e.port, name: e.name }]) }));
+    .map((e) => ({
+      to: [{ ...inNamespace(e.namespace), podSelector: { matchLabels: { ...e.podLabels } } }],
+      ports: portsOf([{ port: e.port, name: e.name }]),
+    }));
   return [...toApps, ...toOwn, ...toEndpoints];
 }
 

@@ -242,14 +242,35 @@ test("the network table is kept, and an app's scaling leaves it as it is", () =>
   expect(after.get(`dist/${env}/apps/${first}.yaml`)).not.toBe(bytesOf({ ...input, cache: undefined }).get(`dist/${env}/apps/${first}.yaml`));
 });
 
+/** What the cache keeps of a cluster's alert rules (constructs/synth/kept-or-built.ts). */
+interface KeptRules {
+  readonly files: readonly RuleFile[];
+  readonly appKeys: Record<string, string>;
+}
+
 test("the cluster's alert rules are kept by the apps and receivers they are made of, and read back", () => {
   const { dir, input } = filledCache();
-  const kept = editKept<{ value: RuleFile[] }>(dir, `alert-rules/${env}`, (k) => ({
-    value: k.value.map((rule, i) => (i === 0 ? { ...rule, text: `${rule.text}# read back\n` } : rule)),
+  const kept = editKept<KeptRules>(dir, `alert-rules/${env}`, (k) => ({
+    ...k,
+    files: k.files.map((rule, i) => (i === 0 ? { ...rule, text: `${rule.text}# read back\n` } : rule)),
   }));
-  expect(kept.value.length).toBeGreaterThan(0);
+  expect(kept.files.length).toBeGreaterThan(0);
   expect(bytesOf(input).get(`dist/${env}/platform-configs/configs.yaml`)).toContain('# read back');
   expect(bytesOf({ ...input, cache: undefined }).get(`dist/${env}/platform-configs/configs.yaml`)).not.toContain('# read back');
+});
+
+test("an app's arrival renders its own alert rules and the platform's; every other app's are read from the earlier entry by that app's key", () => {
+  const { dir, input } = filledCache();
+  editKept<KeptRules>(dir, `alert-rules/${env}`, (k) => ({ ...k, files: k.files.map((rule) => ({ ...rule, text: `${rule.text}# read back ${rule.id}\n` })) }));
+  const configs = bytesOf(withArrival(input)).get(`dist/${env}/platform-configs/configs.yaml`)!;
+  const readBack = new Set([...configs.matchAll(/# read back (\S+)/g)].map((m) => m[1]));
+  const { files } = readEntryFile(path.join(dir, `alert-rules/${env}`, entriesIn(dir, `alert-rules/${env}`)[0])) as KeptRules;
+  const ofApp = (app: string | undefined) => files.filter((f) => f.app === app).map((f) => f.id);
+  for (const app of Object.keys(cluster.apps)) for (const id of ofApp(app)) expect(readBack).toContain(id);
+  expect(ofApp('arrival').length).toBeGreaterThan(0);
+  for (const id of [...ofApp('arrival'), ...ofApp(undefined)]) expect(readBack).not.toContain(id);
+  // And with nothing to read back, the bytes of a run without a cache.
+  expect(bytesOf(withArrival({ ...input, cache: tempDir('synth-cache-') }))).toEqual(bytesOf({ ...withArrival(input), cache: undefined }));
 });
 
 test("the platform objects' verdicts are kept by namespace, and read back: a kept problem fails the synth as a found one would", () => {

@@ -37,7 +37,7 @@ import { SpecProblem, SynthError } from '../model/spec-error';
 import { synthChart } from './chart-synth';
 import type { KubeObject, OutputFile } from '../model/kube-object';
 import { kustomizationFileOf, kustomizationFor } from './render';
-import { keptOrBuiltAppFiles, keptOrBuiltTerraform, keptOrJudgedPlatformObjects } from './kept-or-built';
+import { keptOrBuiltAppFiles, keptOrBuiltTerraform, keptOrJudgedPlatformObjects, keptOrRenderedRules } from './kept-or-built';
 import { keptOrMade } from './synth-cache';
 import { keepRenderedRules } from '../alerts/render';
 import { groupedBy } from '../model/grouped-by';
@@ -63,7 +63,7 @@ export function buildCluster(
   const fluxShards = fluxShardsOf(appNames, shardLedger);
   const resolved = clusterAppsOf(cluster, apps, (name) => currentRelease(releases, env, name));
   const cloud = keptOrBuiltTerraform(cluster, resolved, cache);
-  keepRenderedRules(resolved, (alerting, make) => keptOrMade(cache, `alert-rules/${env}`, 'alert-rules', [resolved, alerting], make));
+  keepRenderedRules(resolved, keptOrRenderedRules(resolved, env, cache));
   const addOns = addOnsOf({ cluster, apps: resolved });
   // Where each host is served, kept stable by the ledger; every chart below reads this one layout.
   const gateways = clusterGatewaysOf({ cluster, apps: resolved, endpoints: platformEndpointsOf({ cluster, apps: resolved }, addOns) }, ledger);

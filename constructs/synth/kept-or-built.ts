@@ -20,6 +20,7 @@ import { startInWorker, startInWorkerWithFollowUp, type Pending } from './in-wor
 import type { AppPartsKept } from './synth-cloud';
 import { cacheKeyOf, keepEntries, readKept, readKeptUnderAnyKey, type KeptEntry } from './synth-cache';
 import { groupedBy } from '../model/grouped-by';
+import type { KeptRules, RuleFile } from '../alerts/render';
 
 // What a cluster's synth reads back from the cache (synth-cache.ts) or builds, on another core where that
 // pays: each app's files, and the cluster's Terraform.
@@ -167,3 +168,30 @@ function earlierVerdicts(cache: string, folder: string, name: string): KeyedVerd
 
 /** The entry of the platform's cluster-scoped objects: no namespace is named so (names start with a letter). */
 const CLUSTER_SCOPED_ENTRY = '_cluster-scoped';
+
+/** What the cache keeps of a cluster's alert rules: the rule files, and the key each app's files were made under. */
+interface KeptRuleFiles {
+  readonly files: readonly RuleFile[];
+  readonly appKeys: Readonly<Record<string, string>>;
+}
+
+/**
+ * The cluster's rendered alert rules (alerts/render.ts), with a cache folder kept by the apps and receivers
+ * they are made of. Where some app changed, came or went, each other app's rule files are read from the
+ * earlier entry by that app's own key, and only the changed app's, and the platform's, are rendered again.
+ */
+export function keptOrRenderedRules(apps: readonly ResolvedApp[], env: string, cache?: string): KeptRules {
+  return (alerting, render) => {
+    if (cache === undefined) return render();
+    const folder = `alert-rules/${env}`;
+    const key = cacheKeyOf('alert-rules', [apps, alerting]);
+    const kept = readKept<KeptRuleFiles>(cache, folder, 'rules', key);
+    if (kept) return [...kept.files];
+    const earlier = readKeptUnderAnyKey<Partial<KeptRuleFiles>>(cache, folder, 'rules');
+    const earlierOf = groupedBy(earlier?.files ?? [], (f) => f.app ?? '');
+    const appKeys = Object.fromEntries(apps.map((app) => [app.name, cacheKeyOf('alert-rules-app', [app, alerting])]));
+    const files = render((app, make) => (earlier?.appKeys?.[app.name] === appKeys[app.name] ? (earlierOf.get(app.name) ?? []) : make()));
+    keepEntries(cache, folder, [{ name: 'rules', key, made: (): KeptRuleFiles => ({ files, appKeys }) }]);
+    return files;
+  };
+}

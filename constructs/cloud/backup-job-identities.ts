@@ -16,10 +16,18 @@ export const RESTIC_LOCKS = 'locks/';
  * What each job does in its repository, below the app's prefix, as restic 0.18.1 does it (one sample key per
  * folder; `<id>` stands for any object). The cross-check holds the role of each job to it, so that a role
  * cut too far fails synth rather than the job. Deletes outside `locks/` are retention's alone.
+ * Every command opens the repository first: it reads `config` and the `keys/` file its password opens
+ * (internal/repository/repository.go SearchKey), then, before taking its lock, every other lock
+ * (internal/restic/lock.go checkForOtherLocks, ForAllLocks); a backup, a restore and retention also load the
+ * index and the snapshots (LoadIndex, FindSnapshot). Retention removes the keys the rotation replaced.
  */
 export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly [action: string, key: string])[]>> = {
   backup: [
     ['s3:GetObject', 'config'],
+    ['s3:GetObject', 'keys/<id>'],
+    ['s3:GetObject', `${RESTIC_LOCKS}<id>`],
+    ['s3:GetObject', 'index/<id>'],
+    ['s3:GetObject', 'snapshots/<id>'],
     ['s3:PutObject', 'config'],
     ['s3:PutObject', 'keys/<id>'],
     ['s3:PutObject', 'data/00/<id>'],
@@ -31,6 +39,7 @@ export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly
   check: [
     ['s3:GetObject', 'config'],
     ['s3:GetObject', 'keys/<id>'],
+    ['s3:GetObject', `${RESTIC_LOCKS}<id>`],
     ['s3:GetObject', 'snapshots/<id>'],
     ['s3:GetObject', 'data/00/<id>'],
     ['s3:GetObject', 'index/<id>'],
@@ -38,6 +47,12 @@ export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly
     ['s3:DeleteObject', `${RESTIC_LOCKS}<id>`],
   ],
   retention: [
+    ['s3:GetObject', 'config'],
+    ['s3:GetObject', 'keys/<id>'],
+    ['s3:GetObject', `${RESTIC_LOCKS}<id>`],
+    ['s3:GetObject', 'index/<id>'],
+    ['s3:GetObject', 'snapshots/<id>'],
+    ['s3:DeleteObject', 'keys/<id>'],
     ['s3:GetObject', 'data/00/<id>'],
     ['s3:PutObject', 'data/00/<id>'],
     ['s3:PutObject', 'index/<id>'],
@@ -48,6 +63,10 @@ export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly
     ['s3:DeleteObject', `${RESTIC_LOCKS}<id>`],
   ],
   restore: [
+    ['s3:GetObject', 'config'],
+    ['s3:GetObject', 'keys/<id>'],
+    ['s3:GetObject', `${RESTIC_LOCKS}<id>`],
+    ['s3:GetObject', 'index/<id>'],
     ['s3:GetObject', 'snapshots/<id>'],
     ['s3:GetObject', 'data/00/<id>'],
     ['s3:PutObject', `${RESTIC_LOCKS}<id>`],

@@ -246,7 +246,18 @@ test("the network table is kept, and an app's scaling leaves it as it is", () =>
 interface KeptRules {
   readonly files: readonly RuleFile[];
   readonly appKeys: Record<string, string>;
+  readonly queryProblems: Record<string, string[]>;
 }
+
+test("the query check's verdicts on the alert rules are kept with them, and read back: a kept problem fails the synth as a found one would", () => {
+  const { dir, input } = filledCache();
+  const kept = editKept<KeptRules>(dir, `alert-rules/${env}`, (k) => ({
+    ...k,
+    queryProblems: { [k.files[0].id]: ['a query problem kept from an earlier run'] },
+  }));
+  expect(kept.queryProblems).toEqual({});
+  expect(synthProblemsOf(() => buildAll(input))).toEqual([expect.stringContaining('a query problem kept from an earlier run')]);
+});
 
 test("the cluster's alert rules are kept by the apps and receivers they are made of, and read back", () => {
   const { dir, input } = filledCache();

@@ -50,7 +50,7 @@ export function ruleConfigMapsOf(baseName: string, rules: readonly RuleFile[]): 
 }
 
 /** A rule's key in its ConfigMap, which is also its file name in the rules folder. */
-const fileNameOf = (rule: RuleFile): string => `${rule.id}.yaml`;
+export const ruleFileNameOf = (rule: RuleFile): string => `${rule.id}.yaml`;
 
 export interface AlertRuleConfigMapsProps {
   readonly namespace: string;
@@ -67,7 +67,7 @@ export class AlertRuleConfigMaps extends Construct {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: configMap.name, namespace: props.namespace, labels: { ...props.labels, [ALERT_RULES_LABEL]: 'true' } },
-        data: Object.fromEntries(configMap.files.map((rule) => [fileNameOf(rule), rule.text])),
+        data: Object.fromEntries(configMap.files.map((rule) => [ruleFileNameOf(rule), rule.text])),
       });
     }
   }

@@ -159,7 +159,7 @@ const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string
   ...eachObject('mountedFiles', objects),
   ...logBufferProblems(objects, cluster),
   ...fluentBitSettingProblems(objects),
-  ...alertQueryProblems(objects),
+  ...alertQueryProblems(objects, cluster.env),
   ...eachInNamespace('scanner', objects),
   ...eachObject('exemptions', objects),
   ...eachObject('recommendedLabels', objects),

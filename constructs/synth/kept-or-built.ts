@@ -21,6 +21,8 @@ import type { AppPartsKept } from './synth-cloud';
 import { cacheKeyOf, keepEntries, readKept, readKeptUnderAnyKey, type KeptEntry } from './synth-cache';
 import { groupedBy } from '../model/grouped-by';
 import type { KeptRules, RuleFile } from '../alerts/render';
+import { ruleFileNameOf } from '../alerts/rule-config-maps';
+import { forgetRuleFileQueryProblems, rememberRuleFileQueryProblems, ruleFileQueryProblems } from '../rules/alert-query-rules';
 
 // What a cluster's synth reads back from the cache (synth-cache.ts) or builds, on another core where that
 // pays: each app's files, and the cluster's Terraform.
@@ -169,29 +171,55 @@ function earlierVerdicts(cache: string, folder: string, name: string): KeyedVerd
 /** The entry of the platform's cluster-scoped objects: no namespace is named so (names start with a letter). */
 const CLUSTER_SCOPED_ENTRY = '_cluster-scoped';
 
-/** What the cache keeps of a cluster's alert rules: the rule files, and the key each app's files were made under. */
+/**
+ * What the cache keeps of a cluster's alert rules: the rule files, the key each app's files were made
+ * under, and the problems the output checks found in the files' queries (rules/alert-query-rules.ts), by
+ * rule id, where there were any.
+ */
 interface KeptRuleFiles {
   readonly files: readonly RuleFile[];
   readonly appKeys: Readonly<Record<string, string>>;
+  readonly queryProblems: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
  * The cluster's rendered alert rules (alerts/render.ts), with a cache folder kept by the apps and receivers
  * they are made of. Where some app changed, came or went, each other app's rule files are read from the
  * earlier entry by that app's own key, and only the changed app's, and the platform's, are rendered again.
+ * The query check's verdicts on the files read back are read back with them; the entry is the same code's.
  */
 export function keptOrRenderedRules(apps: readonly ResolvedApp[], env: string, cache?: string): KeptRules {
   return (alerting, render) => {
+    forgetRuleFileQueryProblems(env);
     if (cache === undefined) return render();
     const folder = `alert-rules/${env}`;
     const key = cacheKeyOf('alert-rules', [apps, alerting]);
     const kept = readKept<KeptRuleFiles>(cache, folder, 'rules', key);
-    if (kept) return [...kept.files];
+    if (kept) {
+      rememberQueryProblems(env, kept.files, kept);
+      return [...kept.files];
+    }
     const earlier = readKeptUnderAnyKey<Partial<KeptRuleFiles>>(cache, folder, 'rules');
     const earlierOf = groupedBy(earlier?.files ?? [], (f) => f.app ?? '');
     const appKeys = Object.fromEntries(apps.map((app) => [app.name, cacheKeyOf('alert-rules-app', [app, alerting])]));
-    const files = render((app, make) => (earlier?.appKeys?.[app.name] === appKeys[app.name] ? (earlierOf.get(app.name) ?? []) : make()));
-    keepEntries(cache, folder, [{ name: 'rules', key, made: (): KeptRuleFiles => ({ files, appKeys }) }]);
+    const files = render((app, make) => {
+      if (earlier?.appKeys?.[app.name] !== appKeys[app.name]) return make();
+      const ofApp = earlierOf.get(app.name) ?? [];
+      rememberQueryProblems(env, ofApp, earlier);
+      return ofApp;
+    });
+    const made = (): KeptRuleFiles => {
+      const judged = files.map((f): [string, string[]] => [f.id, ruleFileQueryProblems(env, ruleFileNameOf(f), f.text)]);
+      return { files, appKeys, queryProblems: Object.fromEntries(judged.filter(([, problems]) => problems.length > 0)) };
+    };
+    keepEntries(cache, folder, [{ name: 'rules', key, made }]);
     return files;
   };
+}
+
+/** The query check's verdicts on rule files read back, where their entry holds them (every file of it was judged). */
+function rememberQueryProblems(env: string, files: readonly RuleFile[], entry: Partial<KeptRuleFiles>): void {
+  const problems = entry.queryProblems;
+  if (typeof problems !== 'object' || problems === null) return;
+  for (const f of files) rememberRuleFileQueryProblems(env, ruleFileNameOf(f), f.text, problems[f.id] ?? []);
 }

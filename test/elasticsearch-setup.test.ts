@@ -74,6 +74,10 @@ printf '%s %s %s %s\\n' "$method" "$url" "$ca" "$data" >> "$LOG/requests"
 printf '%s\\n' "$config" >> "$LOG/stdin"
 [ -r "$ca" ] || { echo "unreadable $ca"; exit 77; }
 [ -z "$data" ] || [ -r "\${data#@}" ] || { echo "unreadable $data"; exit 77; }
+if [ -n "\${UNAUTHORIZED:-}" ]; then
+  refused=$(cat "$LOG/unauthorized" 2>/dev/null || echo 0)
+  [ "$refused" -ge "$UNAUTHORIZED" ] || { echo $((refused + 1)) > "$LOG/unauthorized"; printf '%s\\n401' '{"error":{"type":"security_exception"},"status":401}'; exit 0; }
+fi
 case "$url" in *"$FAIL_ON"*) printf '%s\\n%s' '{"error":{"type":"illegal_argument_exception"},"status":400}' "\${FAIL_STATUS:-400}"; exit 0 ;; esac
 if [ -n "\${STATE:-}" ]; then
   path=\${url#https://*/} list=''
@@ -117,6 +121,8 @@ interface RunOptions {
   plan?: { requests: readonly SetupRequest[]; prune: SetupPrune };
   /** Elasticsearch's templates and policies, for the fake to hold (STATE). @default none: listings answer 404 */
   state?: string;
+  /** How many requests, the first ones, the fake answers 401: the setup user not known yet. @default none */
+  unauthorized?: number;
 }
 
 function run(options: RunOptions = {}) {
@@ -142,6 +148,8 @@ function run(options: RunOptions = {}) {
       FAIL_ON: options.failOn ?? 'no-such-path',
       FAIL_STATUS: String(options.failStatus ?? 400),
       ...(options.state ? { STATE: options.state } : {}),
+      // The script's 401 wait, in seconds: three pauses of one second instead of ten minutes of fifteen.
+      ...(options.unauthorized ? { UNAUTHORIZED: String(options.unauthorized), SETUP_UNAUTHORIZED_WAIT: '3', SETUP_UNAUTHORIZED_PAUSE: '1' } : {}),
       EXISTING: (options.existing ?? []).join(' '),
       GET_BODY: options.getBody ?? '{}',
     },
@@ -182,6 +190,23 @@ describe('the Elasticsearch setup cannot fail silently', () => {
         ? [get, `${r.method} ${base}/${r.ifExists.path} ${ca} ${body(r.updateFile!)}`]
         : [get, `${r.method} ${base}/${r.path} ${ca} ${body(r.file)}`];
     });
+
+  test('a 401 is asked again for a while: on a new cluster the setup user reaches Elasticsearch after the Job starts', () => {
+    const { status, report, sent, root } = run({ unauthorized: 2 });
+    expect(status).toBe(0);
+    expect(report).toMatchObject({ status: 'success' });
+    const [first] = expectedSent(root);
+    expect(sent).toEqual([first, first, ...expectedSent(root)]);
+  });
+
+  test('a 401 that lasts past the wait fails the run at that request, with its answer', () => {
+    const { status, report, sent, stderr, root } = run({ unauthorized: 100 });
+    expect(status).toBe(22);
+    expect(report).toMatchObject({ status: 'failure', exit_code: 22, step: `PUT ${requests[0].path}` });
+    const [first] = expectedSent(root);
+    expect(sent).toEqual([first, first, first, first]);
+    expect(stderr).toContain('security_exception');
+  });
 
   test('a run sends every request in order, over TLS with the right CA, and reports success', () => {
     const { status, report, sent, stdin, root } = run();

@@ -68,6 +68,7 @@ describe('the shard of each app', () => {
     expect(Object.keys(fluxPathsOf('staging', left.shards))).toEqual([
       'platform-controllers',
       'platform-configs',
+      'platform-credentials',
       'platform-setup',
       'platform-services',
       'apps',

@@ -8,7 +8,7 @@ import { FLUX_APPS_ACCOUNT, FluxAppsIdentity } from './flux-apps-identity';
 
 /** The Flux paths of one env, relative to the repo root, by the Kustomization that applies each; then each further app shard's two. */
 export const fluxPathsOf = (env: string, shards: readonly number[] = [0]): Record<string, string> => {
-  const layers = ['platform-controllers', 'platform-configs', 'platform-setup', 'platform-services', 'apps'];
+  const layers = ['platform-controllers', 'platform-configs', 'platform-credentials', 'platform-setup', 'platform-services', 'apps'];
   for (const shard of shards.filter((s) => s > 0)) layers.push(tenantsLayerOf(shard), appsLayerOf(shard));
   return Object.fromEntries(layers.map((layer) => [layer, `./dist/${env}/${layer}`]));
 };
@@ -23,7 +23,8 @@ export interface FluxEntryProps {
  * What `flux bootstrap --path=clusters/<env>` finds: one Kustomization per layer of dist/<env>/. The
  * controllers (and their CRDs, and every app's namespace, fences and RBAC) first, then the resources they
  * read, then the one-shot setup on those resources; then, side by side, the services that run on them
- * and the apps. Each layer waits for the ones it depends on to be healthy.
+ * and the apps. Each layer waits for the ones it depends on to be healthy. The credentials the outside
+ * world issues come after the resources they name, and nothing waits for them.
  */
 export class FluxEntry extends Chart {
   constructor(scope: Construct, id: string, props: FluxEntryProps) {
@@ -53,6 +54,9 @@ export class FluxEntry extends Chart {
     };
     layer('platform-controllers', []);
     layer('platform-configs', ['platform-controllers']);
+    // What the outside world issues (certificates, people's passwords) may stay not ready for days: no
+    // layer depends on this one, so that holds up no release, and Flux reports it as not ready meanwhile.
+    layer('platform-credentials', ['platform-configs']);
     // One-shot Jobs (Elasticsearch's templates): `force` recreates a Job whose template changed, which
     // an apply cannot; Flux waits until it has run, up to its deadline, before the services start.
     layer('platform-setup', ['platform-configs'], undefined, { force: true, timeout: '30m' });

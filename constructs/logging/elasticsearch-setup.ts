@@ -170,6 +170,10 @@ export function setupRequestsOf(env: EnvName, apps: readonly ResolvedApp[]): Set
   ];
 }
 
+/** How long a request answered 401 is asked again, and how often: the new user's way into Elasticsearch. */
+const UNAUTHORIZED_WAIT_SECONDS = 600;
+const UNAUTHORIZED_PAUSE_SECONDS = 15;
+
 /**
  * The setup script (POSIX sh; busybox ash in the image): one idempotent request per file of the
  * ConfigMap, over verified TLS, as the setup user. It stops at the first refusal, and its last line is
@@ -203,10 +207,18 @@ request() { # method, target (es or kibana), API path, then curl's body argument
   step="$method $path"
   # Elasticsearch and Kibana may still be starting: curl retries what is transient (refused connections,
   # timeouts, 429 and 5xx answers) for up to 10 minutes; expect judges the HTTP status of the last answer.
-  out=$(credentials | curl -sS -g --connect-timeout 10 --max-time 60 --retry 60 --retry-delay 10 --retry-max-time 600 --retry-connrefused \\
-    --cacert "$ca" -K - -X "$method" "$url/$path" -H 'Content-Type: application/json' -H 'kbn-xsrf: webapp-platform' -w "\\n%{http_code}" "$@") ||
-    { code=$?; printf '%s\\n' "$out" >&2; exit "$code"; }
-  status=\${out##*"$nl"} answer=\${out%"$nl"*}
+  # A 401 is retried as long: on a new cluster the user reaches Elasticsearch minutes after this Job starts
+  # (the store, External Secrets, ECK's file realm, the kubelet's copy of it in the pods).
+  unauthorized_for=0
+  while :; do
+    out=$(credentials | curl -sS -g --connect-timeout 10 --max-time 60 --retry 60 --retry-delay 10 --retry-max-time 600 --retry-connrefused \\
+      --cacert "$ca" -K - -X "$method" "$url/$path" -H 'Content-Type: application/json' -H 'kbn-xsrf: webapp-platform' -w "\\n%{http_code}" "$@") ||
+      { code=$?; printf '%s\\n' "$out" >&2; exit "$code"; }
+    status=\${out##*"$nl"} answer=\${out%"$nl"*}
+    [ "$status" = 401 ] && [ "$unauthorized_for" -lt "\${SETUP_UNAUTHORIZED_WAIT:-${UNAUTHORIZED_WAIT_SECONDS}}" ] || break
+    sleep "\${SETUP_UNAUTHORIZED_PAUSE:-${UNAUTHORIZED_PAUSE_SECONDS}}"
+    unauthorized_for=$((unauthorized_for + \${SETUP_UNAUTHORIZED_PAUSE:-${UNAUTHORIZED_PAUSE_SECONDS}}))
+  done
 }
 expect() { # the statuses other than 2xx the step accepts; any other refusal ends the run (22, curl's code for it), its answer on stderr
   case "$status" in 2??) return 0 ;; esac

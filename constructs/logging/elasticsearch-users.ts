@@ -128,11 +128,15 @@ export function esRolesOf(access: AccessSpec): Record<string, EsRole> {
 
 /** Every file-realm user: the components', then each person of the access model. */
 export function esUsersOf(access: AccessSpec): EsUser[] {
-  return [
-    ...ES_SERVICE_USERS.map((u) => ({ username: u.username, storeSecret: u.storeSecret, roles: [u.role] })),
-    ...kibanaUsersOf(access).map((u) => ({ username: u.username, storeSecret: kibanaPasswordSecretOf(u.username), roles: u.roles })),
-  ];
+  return [...componentEsUsers(), ...peopleEsUsersOf(access)];
 }
+
+/** The platform components' file-realm users. */
+export const componentEsUsers = (): EsUser[] => ES_SERVICE_USERS.map((u) => ({ username: u.username, storeSecret: u.storeSecret, roles: [u.role] }));
+
+/** Each person's file-realm user, for Kibana. */
+export const peopleEsUsersOf = (access: AccessSpec): EsUser[] =>
+  kibanaUsersOf(access).map((u) => ({ username: u.username, storeSecret: kibanaPasswordSecretOf(u.username), roles: u.roles }));
 
 /**
  * The Secret with the roles, for ECK's spec.auth.roles. It holds role definitions only, no credential:

@@ -106,6 +106,13 @@ export interface AddOn {
   /** Custom resources the component reads; applied after every chart is ready. */
   configure?(scope: Construct, ctx: AddOnContext): void;
   /**
+   * Credentials that the world outside the cluster must issue before they are ready: a certificate the
+   * CA signs once the host's DNS points here, a person's password someone puts in the store. Flux
+   * applies them after the configs layer, in a layer nothing depends on: one that is not issued yet
+   * shows as that layer not ready, and holds up no release (flux-entry.ts).
+   */
+  credentials?(scope: Construct, ctx: AddOnContext): void;
+  /**
    * One-shot work on what `configure` created, done before any `services` chart starts (the
    * Elasticsearch templates before the first log line): the setup layer, which Flux applies with
    * `force` (a Job is recreated when it changes) and waits on.

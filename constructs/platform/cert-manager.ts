@@ -233,6 +233,12 @@ export class CertManagerAddOn extends HelmAddOn<typeof certManagerDefaults> {
         },
       },
     });
+  }
+
+  /** The hosts' certificates: each waits on DNS (HTTP-01: the host's record; DNS-01: the zone) and the CA. */
+  credentials(scope: Construct, ctx: AddOnContext): void {
+    const c = new Construct(scope, this.name);
+    const layout = clusterGatewaysOf(ctx);
     const certificates = [
       ...(layout.wildcard ? [{ secret: layout.wildcard.secret, dnsName: layout.wildcard.hostname }] : []),
       ...[...layout.placements.values()].filter((p) => p.ownCertificate).map((p) => ({ secret: p.certificateSecret, dnsName: p.host })),

@@ -15,7 +15,7 @@ import { platformSecretKeyOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { retiredAppsOf } from '../model/cluster-spec';
 import { ElasticsearchSetup, SETUP_JOB_NAME, SETUP_NAME } from '../logging/elasticsearch-setup';
-import { ElasticsearchUsers } from '../logging/elasticsearch-users-objects';
+import { ElasticsearchUsers, PeopleElasticsearchUsers } from '../logging/elasticsearch-users-objects';
 import { ES_ROLES_SECRET, esUsersOf, esUserSecretOf } from '../logging/elasticsearch-users';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logging/log-retention';
 import { hardenedContainer, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
@@ -366,5 +366,10 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
         spec: { ...kibana.settings.disruptionBudget, selector: { matchLabels: kibana.podLabels }, unhealthyPodEvictionPolicy: UNHEALTHY_POD_EVICTION },
       });
     }
+  }
+
+  /** The people's Kibana logins: each waits until someone puts that person's password in the store. */
+  credentials(scope: Construct, ctx: AddOnContext): void {
+    new PeopleElasticsearchUsers(new Construct(scope, this.name), 'Users', { cluster: ctx.cluster });
   }
 }

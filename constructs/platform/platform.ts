@@ -127,7 +127,20 @@ export class PlatformServices extends Chart {
 }
 
 /**
- * The custom resources the add-ons read (Gateway, issuer, certificates, secret store), and the routes
+ * The credentials the add-ons' configs wait for the outside world to issue (add-on.ts, `credentials`):
+ * the hosts' certificates, the people's Kibana passwords. Flux applies them after the configs, which they
+ * refer to (the issuer, the secret store), and nothing waits on them.
+ */
+export class PlatformCredentials extends Chart {
+  constructor(scope: Construct, id: string, props: PlatformProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const ctx = { ...props.ctx, endpoints: platformEndpointsOf(props.ctx, props.addOns) };
+    for (const addOn of props.addOns) addOn.credentials?.(this, ctx);
+  }
+}
+
+/**
+ * The custom resources the add-ons read (Gateway, issuer, secret store, Elasticsearch), and the routes
  * and policies of the add-ons' internal endpoints. Needs their CRDs.
  */
 export class PlatformConfigs extends Chart {

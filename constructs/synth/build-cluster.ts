@@ -26,7 +26,7 @@ import { podLabelsOf, podSpecOf } from '../rules/pod-template';
 import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { namespaceLevelProblems, workloadProblems } from '../rules/workload-rules';
 import { fluxInventoryProblems } from '../rules/flux-inventory-rules';
-import { PlatformConfigs, PlatformControllers, PlatformServices, PlatformSetup } from '../platform/platform';
+import { PlatformConfigs, PlatformControllers, PlatformCredentials, PlatformServices, PlatformSetup } from '../platform/platform';
 import { clusterNetworkOf } from '../network/cluster-network';
 import { renderNetworkTable } from '../reports/network-table';
 import { PolicyEvaluator } from '../network/policy-evaluator';
@@ -99,6 +99,8 @@ export function buildCluster(
     ]),
     { path: `dist/${env}/platform-configs/configs.yaml`, objects: configs },
     kustomizationFor(`dist/${env}/platform-configs/kustomization.yaml`, ['configs.yaml']),
+    { path: `dist/${env}/platform-credentials/credentials.yaml`, objects: synthChart((scope) => new PlatformCredentials(scope, 'credentials', platform)) },
+    kustomizationFor(`dist/${env}/platform-credentials/kustomization.yaml`, ['credentials.yaml']),
     { path: `dist/${env}/platform-setup/setup.yaml`, objects: setup },
     kustomizationFor(`dist/${env}/platform-setup/kustomization.yaml`, ['setup.yaml']),
     { path: `dist/${env}/platform-services/services.yaml`, objects: synthChart((scope) => new PlatformServices(scope, 'services', platform)) },

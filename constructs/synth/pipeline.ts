@@ -5,6 +5,7 @@ import { validateEdgeInput } from '../validation/edge-validation';
 import { validateInput } from '../validation/input-validation';
 import { outputProblems } from '../rules/output-rules';
 import { validateReleases } from '../validation/release-validation';
+import { validateProvenReleases } from '../validation/proven-releases';
 import { schemaProblems } from '../schemas/schema-validation';
 import { SpecProblem, SynthError } from '../model/spec-error';
 import { buildCluster } from './build-cluster';
@@ -18,6 +19,12 @@ export interface SynthInput {
   readonly apps: readonly AppSpec[];
   /** Each env's releases file (clusters/<env>/releases.json): the version every app runs. */
   readonly releases: Releases;
+  /**
+   * The releases files the change starts from: the base branch in CI, the last commit for `npm run synth`,
+   * the files on disk for a release command. Against them, a version that is new in prod must have run in
+   * staging (constructs/validation/proven-releases.ts). @default none: that check is not made
+   */
+  readonly baseReleases?: Releases;
   /** Each env's gateway ledger (clusters/<env>/gateway-ledger.json): which Gateway holds each host. @default none: placed afresh */
   readonly gatewayLedgers?: GatewayLedgers;
   /** Each env's Flux shard ledger (clusters/<env>/flux-shards.json): which Kustomizations apply each app. @default none: placed afresh */
@@ -57,6 +64,7 @@ export function checkInput(input: SynthInput): void {
     () => validateInput(input.clusters, input.apps),
     () => validateEdgeInput(input.clusters, input.apps),
     () => validateReleases(input.clusters, input.apps, input.releases),
+    () => input.baseReleases && validateProvenReleases(input.apps, input.releases, input.baseReleases),
   ];
   const problems: (SpecProblem | string)[] = [];
   const headings: string[] = [];

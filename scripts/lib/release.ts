@@ -21,6 +21,7 @@ import {
   type ReleaseVersion,
 } from '../../constructs/model/releases';
 import { appReleaseProblems, releaseProblems } from '../../constructs/validation/release-validation';
+import { unprovenReason } from '../../constructs/validation/proven-releases';
 import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, type ClusterDiff } from '../../constructs/synth/output-diff';
 import { renderedTree, sourcesOf, treeOnDisk } from '../../constructs/synth/output-tree';
@@ -106,37 +107,14 @@ function releaseLocked(repo: Repo, request: ReleaseRequest): ReleaseOutcome {
 }
 
 /**
- * A new image reaches prod only as a version that ran in staging (PROVING_ENV): its digest is staging's
- * current version or in staging's history, under the tag staging recorded for it (the tag is what the PR
- * title and the Deployment name), and not one staging rolled back from (marked `rolledBack` in history).
+ * A new image reaches prod only as a version that ran in staging (PROVING_ENV): the rule synth holds every
+ * change of a releases file to (constructs/validation/proven-releases.ts), told here at once, on `--image`.
  */
 function checkRanBefore(repo: Repo, env: string, app: string, next: ReleaseVersion, image: string, at: SpecProblem['where']): void {
   const proving = PROVING_ENV[env];
   if (proving === undefined) return;
-  const entry = readEntry(repo, proving, app);
-  const ran = entry ? [entry.current, ...entry.history].filter((v) => v.digest === next.digest) : [];
-  const refuse = (why: string) => new ReleaseError(new SpecProblem(at, '--image', image, why));
-  const promote = `npm run promote -- --app ${app}`;
-  if (ran.length === 0) {
-    throw refuse(
-      `the digest ${next.digest} of ${app} never ran in ${proving}: it is neither ${proving}'s current version nor in its history (${releasesFileOf(proving)}); ` +
-        `release it to ${proving} first, then promote it: ${promote}`,
-    );
-  }
-  const same = ran.find((v) => v.tag === next.tag);
-  if (same === undefined) {
-    const tags = [...new Set(ran.map((v) => v.tag))];
-    throw refuse(
-      `${proving} ran the digest ${next.digest} of ${app} as ${tags.map((t) => `tag ${t}`).join(', ')}, not ${next.tag} (${releasesFileOf(proving)}): ` +
-        `name the tag ${proving} ran, ${specOf(repo, app).imageRepository}:${tags[0]}@${next.digest}, or promote it: ${promote}`,
-    );
-  }
-  if (same.rolledBack === true) {
-    throw refuse(
-      `${proving} rolled back from ${describeVersion(same)} (${releasesFileOf(proving)}, history marks it rolledBack): ` +
-        `a version ${proving} rolled back from never reaches ${env}; release a fixed version to ${proving}, then promote it: ${promote}`,
-    );
-  }
+  const why = unprovenReason({ env, app, repository: specOf(repo, app).imageRepository, proving, entry: readEntry(repo, proving, app) }, next);
+  if (why !== undefined) throw new ReleaseError(new SpecProblem(at, '--image', image, why));
 }
 
 /** Copies the version `from` runs (staging) to `to` (prod), with the same checks as a release. */
@@ -237,6 +215,8 @@ function apply(repo: Repo, env: string, app: string, next: ReleaseVersion, optio
     clusters: repo.clusters,
     apps: repo.apps,
     releases: { ...releases, [env]: releasesFile },
+    // The change starts from the files on disk: synth holds prod's new version to what staging ran.
+    baseReleases: releases,
     gatewayLedgers,
     fluxShardLedgers: readFluxShardLedgers(
       repo.root,

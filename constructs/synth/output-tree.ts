@@ -99,11 +99,27 @@ function filesAtRef(root: string, ref: string, paths: readonly string[]): string
 const git = (root: string, ...args: string[]): string =>
   execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20, stdio: ['ignore', 'pipe', 'pipe'] });
 
-/** Throws a RefError unless ref names a commit of the git repository at root. */
-export function verifyRef(root: string, ref: string): void {
+/** Throws a RefError unless ref names a commit of the git repository at root; `flag` is the option that named it. */
+export function verifyRef(root: string, ref: string, flag = '--ref'): void {
   try {
     git(root, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
   } catch {
-    throw new RefError(`field "--ref" = ${JSON.stringify(ref)}: is not a commit in the git repository at ${root}`);
+    throw new RefError(`field "${flag}" = ${JSON.stringify(ref)}: is not a commit in the git repository at ${root}`);
+  }
+}
+
+/** One file's text at a verified ref (`git show <ref>:<path>`), or undefined when the ref's tree has no such file. */
+export function fileAtRef(root: string, ref: string, file: string): string | undefined {
+  if (git(root, 'ls-tree', '--name-only', ref, '--', file).trim() === '') return undefined;
+  return git(root, 'show', `${ref}:${file}`);
+}
+
+/** Whether root is the top of a git repository that has a commit (the paths at a ref are relative to the top). */
+export function hasHead(root: string): boolean {
+  try {
+    git(root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}');
+    return fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim()) === fs.realpathSync(root);
+  } catch {
+    return false;
   }
 }

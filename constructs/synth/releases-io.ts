@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { releasesFileOf, type Releases, type ReleasesFile } from '../model/releases';
+import { PROVING_ENV, releasesFileOf, type Releases, type ReleasesFile } from '../model/releases';
 import { SpecProblem, SynthError } from '../model/spec-error';
+import { fileAtRef, hasHead, verifyRef } from './output-tree';
 
 /** Reads `clusters/<env>/releases.json` of each env below root. Its contents are checked by validateReleases. */
 export function readReleases(root: string, envs: readonly string[]): Releases {
@@ -18,6 +19,28 @@ export function readReleasesFile(root: string, env: string): ReleasesFile {
     throw new SynthError([`file "${file}", env "${env}": cannot be read: every env needs its releases file (see README, "Releases")`], 'invalid releases');
   }
   return parseReleasesText(text, file, env);
+}
+
+/** The envs whose releases files a synth of `envs` reads: those, and the envs they run only what ran in (PROVING_ENV). */
+export const envsToRead = (envs: readonly string[]): string[] => [...new Set(envs.flatMap((env) => [env, ...(PROVING_ENV[env] ? [PROVING_ENV[env]] : [])]))];
+
+/**
+ * The releases files a change starts from (SynthInput.baseReleases), as committed at a git ref: `ref` (a
+ * RefError names `flag` when it is no commit), else the last commit, HEAD; undefined outside a git
+ * repository's top with a commit (a copy of the repo), where the change cannot be told. An env whose file
+ * the ref does not hold reads as one with no apps: every version in it is new.
+ */
+export function readBaseReleases(root: string, envs: readonly string[], ref?: string, flag = '--base'): Releases | undefined {
+  if (ref !== undefined) verifyRef(root, ref, flag);
+  else if (!hasHead(root)) return undefined;
+  const at = ref ?? 'HEAD';
+  return Object.fromEntries(
+    [...new Set(envs)].map((env) => {
+      const file = releasesFileOf(env);
+      const text = fileAtRef(root, at, file);
+      return [env, text === undefined ? { apps: {} } : parseReleasesText(text, `${file} at ${at}`, env)];
+    }),
+  );
 }
 
 /** The file's contents, refused when it is not JSON or when a key repeats (JSON.parse would silently keep the last). */

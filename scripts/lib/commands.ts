@@ -4,12 +4,10 @@
  * `--help`, 1 a change with `--exit-code`, 2 bad input, 3 another command held the repo's write lock for
  * the whole wait; on 2 and 3 nothing was written). scripts/*.ts only call these with the real repo.
  */
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { describeVersion, releasesFileOf } from '../../constructs/model/releases';
 import { SpecProblem, SynthError } from '../../constructs/model/spec-error';
 import { diffOutputs, formatDiffMarkdown, formatDiffText, hasChanges, type ClusterDiff } from '../../constructs/synth/output-diff';
-import { RefError, renderedTree, sourcesOf, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
+import { hasHead, RefError, renderedTree, sourcesOf, treeAtRef, treeOnDisk, verifyRef } from '../../constructs/synth/output-tree';
 import { buildAll } from '../../constructs/synth/pipeline';
 import { synthCacheOf } from '../../constructs/synth/synth-cache';
 import { readFluxShardLedgers, readGatewayLedgers } from '../../constructs/synth/ledger-io';
@@ -139,17 +137,6 @@ function basisOf(root: string, ref: string | undefined, against: string | undefi
     };
   }
   return { ref, text: `compared with ${ref}`, markdown: `Compared with \`${ref}\`.` };
-}
-
-/** Whether root is the top of a git repository that has a commit (the paths at a ref are relative to the top). */
-function hasHead(root: string): boolean {
-  try {
-    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    git('rev-parse', '--verify', '--quiet', 'HEAD^{commit}');
-    return fs.realpathSync(git('rev-parse', '--show-toplevel')) === fs.realpathSync(root);
-  } catch {
-    return false;
-  }
 }
 
 /** The repo with a lock option that tells, on stderr, when the command has to wait for another. */

@@ -173,6 +173,16 @@ describe('prod runs only what ran in staging', () => {
     expect(readReleases(repo, 'staging').apps.shop.history.some((v) => v.rolledBack)).toBe(false);
     expect(release(repo, { env: 'prod', app: 'shop', image: badImage }).release.current).toEqual(bad);
   });
+
+  test('staging may still roll back from the version prod runs: synth judges what changes in prod, and prod did not change', () => {
+    const prodRuns = readReleases(repo, 'prod').apps.shop.current;
+    expect(readReleases(repo, 'staging').apps.shop.current).toEqual(prodRuns);
+    const outcome = release(repo, { env: 'staging', app: 'shop', rollback: 1 });
+    expect(outcome.written).toBe(true);
+    expect(readReleases(repo, 'staging').apps.shop.history[0]).toEqual({ ...prodRuns, rolledBack: true });
+    // Prod keeps it until someone rolls prod back, which stays allowed too.
+    expect(release(repo, { env: 'prod', app: 'shop', rollback: 1 }).written).toBe(true);
+  });
 });
 
 describe('an app named in prod before its first staging release', () => {

@@ -359,6 +359,14 @@ describe('what each workflow does', () => {
     expect(runs('ci.yml', 'diff')).toMatch(/npm run --silent diff -- --ref "[^"]+" --markdown/);
   });
 
+  test("ci judges the releases files' change against the branch a PR merges into: synth --base HEAD^1, with that parent fetched", () => {
+    // A prod version staging rolled back from after the PR was opened is new in prod against HEAD^1 (the merge
+    // commit's first parent): synth refuses it (constructs/validation/proven-releases.ts). Against HEAD it would pass.
+    expect(runs('ci.yml', 'test')).toMatch(/^\s*npm run synth -- --base HEAD\^1$/m);
+    const checkout = stepsOf('ci.yml', 'test').find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with?.['fetch-depth']).toBe(2);
+  });
+
   test('ci: the render job renders every HelmRelease with a pinned helm, runs check:rendered, and dry-runs on a kind cluster of our Kubernetes version', () => {
     const job = load('ci.yml').jobs.render as Job & { strategy?: { matrix?: { env?: string[] } } };
     expect(job).toBeDefined();

@@ -521,12 +521,66 @@ describe('what each workflow does', () => {
       const steps = stepsOf('release.yml', 'validate');
       const verify = steps.find((s) => s.run?.includes('scripts/ci/verify-release-caller.ts'))!;
       expect(verify.if).toBe("github.event_name == 'repository_dispatch'");
-      expect(verify.env).toEqual({ RELEASE_ID_TOKEN: '${{ github.event.client_payload.id_token }}', APP: '${{ steps.check.outputs.app }}' });
+      expect(verify.env).toEqual({ APP: '${{ steps.check.outputs.app }}' });
       // Everything it needs (checkout, node, packages) runs on dispatches too, after the form check.
       const index = steps.indexOf(verify);
       expect(steps.findIndex((s) => s.id === 'check')).toBeLessThan(index - 2);
       for (const step of steps.slice(steps.findIndex((s) => s.id === 'check') + 1, index)) expect(step.if).toBe(verify.if);
       expect(load('release.yml').jobs.release.needs).toBe('validate');
+    });
+  });
+
+  describe("the dispatch's OIDC token never shows in this repo's Actions log", () => {
+    const verify = () => stepsOf('release.yml', 'validate').find((s) => s.run?.includes('scripts/ci/verify-release-caller.ts'))!;
+    const TOKEN = `eyJhbGciOiJSUzI1NiJ9.${'eyJyZXBvc2l0b3J5IjoiYWNtZS13ZWIvc2hvcCJ9'}.${'c2lnbmF0dXJl_-'.repeat(4)}`;
+
+    /** Runs the verify step on a dispatch event file holding `payload`, with npx faked: it records what the script would get. */
+    function runVerify(payload: unknown): { status: number | null; output: string; seen: string } {
+      const dir = tempDir('verify-step');
+      const event = path.join(dir, 'event.json');
+      const seen = path.join(dir, 'seen');
+      fs.writeFileSync(event, JSON.stringify({ action: 'release', client_payload: payload }));
+      fs.writeFileSync(path.join(dir, 'npx'), `#!/bin/bash\nprintf '%s|%s|%s\\n' "$*" "$APP" "$RELEASE_ID_TOKEN" > '${seen}'\n`, { mode: 0o755 });
+      const result = runStep(verify(), { PATH: `${dir}:${process.env.PATH}`, GITHUB_EVENT_PATH: event, APP: 'shop' });
+      const out = { status: result.status, output: result.output, seen: fs.existsSync(seen) ? fs.readFileSync(seen, 'utf8') : '' };
+      fs.rmSync(dir, { recursive: true, force: true });
+      return out;
+    }
+
+    test("no step or job gets the dispatch's id_token (or the whole payload) through env:, nor any client_payload field through a run: expression; the token is read from the event file", () => {
+      const exposed: string[] = [];
+      for (const file of workflowFiles)
+        for (const [id, job] of Object.entries(load(file).jobs))
+          for (const [i, step] of (job.steps ?? []).entries()) {
+            if (/client_payload\.id_token|client_payload\)?\s*\}\}/.test(JSON.stringify(step.env ?? {}))) exposed.push(`${file}:${id}.steps[${i}] env`);
+            if (/\$\{\{[^}]*client_payload/.test(step.run ?? '')) exposed.push(`${file}:${id}.steps[${i}] run`);
+          }
+      expect(exposed).toEqual([]);
+      // The job-level env: is printed the same way.
+      for (const file of workflowFiles)
+        for (const [id, job] of Object.entries(load(file).jobs)) expect([file, id, /id_token/.test(JSON.stringify(job.env ?? {}))]).toEqual([file, id, false]);
+      expect(verify().run).toContain('"$GITHUB_EVENT_PATH"');
+    });
+
+    test('the token is masked before anything else prints, and reaches the check only through its environment', () => {
+      const result = runVerify({ app: 'shop', env: 'staging', id_token: TOKEN });
+      expect([result.status, result.output]).toEqual([0, `::add-mask::${TOKEN}\n`]);
+      expect(result.seen).toBe(`tsx scripts/ci/verify-release-caller.ts|shop|${TOKEN}\n`);
+    });
+
+    test.each([
+      ['no id_token', { app: 'shop' }],
+      ['an id_token that is no string', { app: 'shop', id_token: { value: TOKEN } }],
+      ['an empty id_token', { app: 'shop', id_token: '' }],
+      ['an id_token with a workflow command after a newline', { app: 'shop', id_token: `${TOKEN}\n::add-path::/tmp/evil` }],
+      ['an id_token with spaces', { app: 'shop', id_token: `${TOKEN} ${TOKEN}` }],
+    ])('%s is refused before it is printed or used', (_name, payload) => {
+      const result = runVerify(payload);
+      expect(result.status).toBe(1);
+      expect(result.output).toBe(
+        "::error::client_payload.id_token is missing or not a JWT (three base64url parts): the app's pipeline (app-pipeline.yml) sends the OIDC token of its run\n",
+      );
+      expect(result.seen).toBe('');
     });
   });
 

@@ -28,6 +28,10 @@ const sid = (statements: Json[], name: string): Json => statements.find((s) => s
 const feature = (r: Json, name: string): Json => r.aws_guardduty_detector_feature[`guardduty_${name}`];
 const addon = (r: Json, name: string): Json => Object.values(r.aws_eks_addon).find((a: Json) => a.addon_name === name);
 const selectors = (r: Json): Json[] => r.aws_cloudtrail.audit_trail.advanced_event_selector;
+const dataEventArns = (r: Json): Json => selectors(r)[1].field_selector.find((f: Json) => f.field === 'resources.ARN');
+/** The account as a key policy's patterns begin, and the patterns a statement holds its principals to. */
+const ACCOUNT_ARN = 'arn:aws:iam::${data.aws_caller_identity.Account.account_id}';
+const arnPatterns = (statement: Json): string[] => statement.Condition.ArnLike['aws:PrincipalArn'];
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s stack has every guardrail', (_env, cluster) => {
   const json = cloudOf(cluster);
@@ -231,20 +235,70 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ],
   [
     'KMS: a stranger named',
-    broken((r) => keyPolicy(r, 'app_data_key', (st) => sid(st, 'AppsUseTheirDataThroughS3').Principal.AWS.push('arn:aws:iam::999999999999:role/stranger'))),
-    'KMS key app_data_key: statement AppsUseTheirDataThroughS3 names arn:aws:iam::999999999999:role/stranger, neither a role or user of this stack nor a person of the access model',
+    broken((r) =>
+      keyPolicy(r, 'backup_near_key', (st) => sid(st, 'ReplicationReadsBackupsThroughS3').Principal.AWS.push('arn:aws:iam::999999999999:role/stranger')),
+    ),
+    'KMS key backup_near_key: statement ReplicationReadsBackupsThroughS3 names arn:aws:iam::999999999999:role/stranger, neither a role or user of this stack nor a person of the access model',
   ],
   [
     'KMS: a role that uses a key its policy does not name',
-    broken((r) => keyPolicy(r, 'backup_near_key', (st) => sid(st, 'BackupJobsUseBackupsThroughS3').Principal.AWS.pop())),
-    'KMS key backup_near_key: role acme-prod-shop-restore uses it in its own policy, but the key policy does not name it',
+    broken((r) => keyPolicy(r, 'backup_near_key', (st) => arnPatterns(sid(st, 'BackupJobsUseBackupsThroughS3')).pop())),
+    'KMS key backup_near_key: role acme-prod-shop-retention uses it in its own policy, but the key policy does not name it',
+  ],
+  [
+    'KMS: a role that uses a key for more than its statement allows',
+    broken((r) => keyPolicy(r, 'backup_near_key', (st) => (sid(st, 'BackupJobsUseBackupsThroughS3').Action = ['kms:Decrypt']))),
+    'KMS key backup_near_key: role acme-prod-shop-backup uses it for kms:GenerateDataKey in its own policy, which no statement naming it allows',
   ],
   [
     'KMS: a role named that never uses the key',
+    broken((r) => keyPolicy(r, 'backup_near_key', (st) => sid(st, 'ReplicationReadsBackupsThroughS3').Principal.AWS.push('${aws_iam_role.app_role_shop.arn}'))),
+    'KMS key backup_near_key: names role acme-prod-shop-app, whose own policy never uses it',
+  ],
+  [
+    'KMS: a pattern that matches a role of another use',
     broken((r) =>
-      keyPolicy(r, 'app_data_key', (st) => sid(st, 'BackupJobsReadAppDataThroughS3').Principal.AWS.push('${aws_iam_role.retention_role_shop.arn}')),
+      keyPolicy(r, 'app_data_key', (st) => arnPatterns(sid(st, 'BackupJobsReadAppDataThroughS3')).push(`${ACCOUNT_ARN}:role/acme-prod-*-retention`)),
     ),
-    'KMS key app_data_key: names role acme-prod-shop-retention, whose own policy never uses it',
+    'KMS key app_data_key: statement BackupJobsReadAppDataThroughS3 matches role acme-prod-shop-retention, whose own policy never uses it',
+  ],
+  [
+    'KMS: a pattern as wide as every role of the cluster',
+    broken((r) => keyPolicy(r, 'app_data_key', (st) => arnPatterns(sid(st, 'AppsUseTheirDataThroughS3')).splice(0, 1, `${ACCOUNT_ARN}:role/acme-prod-*`))),
+    'KMS key app_data_key: statement AppsUseTheirDataThroughS3 matches role acme-prod-shop-backup-check, whose own policy never uses it',
+  ],
+  [
+    'KMS: a pattern beyond the names the platform makes',
+    broken((r) => keyPolicy(r, 'app_data_key', (st) => arnPatterns(sid(st, 'AppsUseTheirDataThroughS3')).splice(0, 1, `${ACCOUNT_ARN}:role/*-app`))),
+    `KMS key app_data_key: statement AppsUseTheirDataThroughS3 lets the account's principals matching ${ACCOUNT_ARN}:role/*-app use it: a pattern must name`,
+  ],
+  [
+    'KMS: a pattern of another account',
+    broken((r) =>
+      keyPolicy(r, 'app_data_key', (st) => arnPatterns(sid(st, 'AppsUseTheirDataThroughS3')).splice(0, 1, 'arn:aws:iam::999999999999:role/acme-prod-*-app')),
+    ),
+    "KMS key app_data_key: statement AppsUseTheirDataThroughS3 lets the account's principals matching arn:aws:iam::999999999999:role/acme-prod-*-app use it",
+  ],
+  [
+    'KMS: a pattern under an operator that holds no one (IfExists)',
+    broken((r) =>
+      keyPolicy(r, 'app_data_key', (st) => {
+        const condition = sid(st, 'AppsUseTheirDataThroughS3').Condition;
+        condition.ArnLikeIfExists = condition.ArnLike;
+        delete condition.ArnLike;
+      }),
+    ),
+    'KMS key app_data_key: statement AppsUseTheirDataThroughS3 lets the whole account (arn:aws:iam::${data.aws_caller_identity.Account.account_id}:root) use it',
+  ],
+  [
+    'KMS: a key policy over the 32 KiB KMS takes',
+    broken((r) =>
+      keyPolicy(r, 'backup_near_key', (st) => {
+        const replication = sid(st, 'ReplicationReadsBackupsThroughS3');
+        replication.Principal.AWS = Array.from({ length: 700 }, () => replication.Principal.AWS[0]);
+      }),
+    ),
+    "KMS key backup_near_key of cluster acme-prod: its key policy is 44,753 bytes with its references resolved, over KMS's limit of 32,768",
   ],
   [
     'KMS.4: rotation off',
@@ -305,19 +359,33 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   ],
   [
     'CloudTrail: the offsite backup bucket left out of the data events',
-    broken((r) => {
-      const arns = selectors(r)[1].field_selector.find((f: Json) => f.field === 'resources.ARN');
-      arns.starts_with = arns.starts_with.filter((a: string) => !a.includes('backup_offsite'));
-    }),
+    broken((r) => dataEventArns(r).not_starts_with.push('arn:aws:s3:::acme-prod-backup-offsite/')),
     'CloudTrail acme-prod-audit: does not record the data events of bucket acme-prod-backup-offsite',
   ],
   [
     'CloudTrail: an app bucket left out of the data events',
-    broken((r) => {
-      const arns = selectors(r)[1].field_selector.find((f: Json) => f.field === 'resources.ARN');
-      arns.starts_with = arns.starts_with.filter((a: string) => !a.includes('app_data_shop'));
-    }),
+    broken((r) => dataEventArns(r).not_starts_with.push('arn:aws:s3:::acme-prod-shop-data/')),
     'CloudTrail acme-prod-audit: does not record the data events of bucket acme-prod-shop-data',
+  ],
+  [
+    'CloudTrail: only some objects of an app bucket recorded',
+    broken((r) => dataEventArns(r).not_starts_with.push('arn:aws:s3:::acme-prod-shop-data/private/')),
+    'CloudTrail acme-prod-audit: does not record the data events of bucket acme-prod-shop-data',
+  ],
+  [
+    'CloudTrail: the data events of other clusters',
+    broken((r) => (dataEventArns(r).starts_with = ['arn:aws:s3:::acme-'])),
+    'CloudTrail acme-prod-audit: records the data events of bucket acme-webapps-tfstate, which is not an app or backup bucket',
+  ],
+  [
+    'CloudTrail: the data events of its own bucket, each log file it writes',
+    broken((r) => (dataEventArns(r).not_starts_with = dataEventArns(r).not_starts_with.filter((a: string) => !a.includes('cloudtrail')))),
+    'CloudTrail acme-prod-audit: records the data events of bucket acme-prod-cloudtrail, which is not an app or backup bucket',
+  ],
+  [
+    'CloudTrail: more selector values than a trail takes',
+    broken((r) => (dataEventArns(r).starts_with = Array.from({ length: 495 }, (_, i) => `arn:aws:s3:::acme-prod-app-${i}-data/`))),
+    "CloudTrail acme-prod-audit of cluster acme-prod: its advanced event selectors hold 502 values, over CloudTrail's 500 per trail",
   ],
   [
     'CloudTrail: the trail bucket writable by anyone',
@@ -356,6 +424,17 @@ describe('every guardrail rule can fail', () => {
   test('the node role really is the one the CNI case uses', () => {
     expect(Object.keys(realProd.resource.aws_iam_role)).toContain('Nodes_Role_6EF081F1');
     expect(Object.keys(realProd.resource.aws_vpc)).toEqual(['Network_1C6012B5']);
+  });
+
+  test("a person's role named like the platform's app roles is matched by the data key's pattern, and refused", () => {
+    const ops = prod.access.people['dev-shop'];
+    const named = { ...ops, iamRoleArn: 'arn:aws:iam::444455556666:role/acme-prod-shop-team-app' };
+    const cluster = { ...prod, access: { ...prod.access, people: { ...prod.access.people, 'dev-shop': named } } };
+    expect(keyPolicyProblems(realProd, prod)).toEqual([]);
+    expect(keyPolicyProblems(realProd, cluster)).toContain(
+      "KMS key app_data_key: statement AppsUseTheirDataThroughS3's pattern arn:aws:iam::${data.aws_caller_identity.Account.account_id}:role/acme-prod-*-app " +
+        'matches arn:aws:iam::444455556666:role/acme-prod-shop-team-app, the role of person dev-shop',
+    );
   });
 
   test.each(BROKEN)('%s', (_case, json, expected) => {

@@ -8,7 +8,8 @@ import { outputMetadataOf } from './stack-json';
  * arrival or departure builds that app's constructs and the shared ones, not a thousand apps' again. An
  * app's constructs name the shared resources by their fixed addresses only (references.ts), so a part stays
  * right while its app and the cluster's settings do; the shared resources that name every app (the keys'
- * policies, the audit trail) are told the part's key uses and bucket instead.
+ * policies) are told the part's key uses instead; the audit trail names the cluster's bucket prefix, not each
+ * app's bucket.
  */
 
 /** What one app adds to its cluster's Terraform: plain data. */
@@ -19,8 +20,6 @@ export interface AppCloudPart {
   readonly dataKeyUses: readonly KeyUse[];
   /** The uses of the near backup bucket's key that its backup and restore roles name, in order. */
   readonly backupKeyUses: readonly KeyUse[];
-  /** Its data bucket's ARN, a Terraform reference, where the cluster's appData has the app. */
-  readonly bucketArn?: string;
 }
 
 /** An app's part as the stack builds it: its constructs, before the stack's JSON exists. */
@@ -28,7 +27,6 @@ export interface BuiltAppPart {
   readonly constructs: IConstruct[];
   dataKeyUses: readonly KeyUse[];
   backupKeyUses: readonly KeyUse[];
-  bucketArn?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -54,10 +52,10 @@ export function keptPartsOf(built: ReadonlyMap<string, BuiltAppPart>, json: Json
       }
       const terraform: Json = { resource: resources };
       if (outputEntries.length > 0) Object.assign(terraform, { output: outputs, '//': { outputs: mergedOutputEntries(outputEntries) } });
-      const shared = { dataKeyUses: part.dataKeyUses, backupKeyUses: part.backupKeyUses, bucketArn: part.bucketArn };
+      const shared = { dataKeyUses: part.dataKeyUses, backupKeyUses: part.backupKeyUses };
       // Kept as written: a later run takes them as they are, where a token would mean nothing.
       if (JSON.stringify(shared).includes('TfToken['))
-        throw new Error(`app ${app}: its key uses and bucket ARN must name resources by written-out references (references.ts)`);
+        throw new Error(`app ${app}: its key uses must name resources by written-out references (references.ts)`);
       return [app, { terraform, ...shared }];
     }),
   );

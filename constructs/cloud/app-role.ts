@@ -37,6 +37,12 @@ export function appDataStatements(bucket: SecureBucket, dataKey: EncryptionKey, 
 export const APP_DATA_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 /** The key policy statement that names the apps' roles and GeeseFS users. */
 export const APP_DATA_KEY_SID = 'AppsUseTheirDataThroughS3';
+/**
+ * Every app role of a cluster, `role/<cluster>-*-app`, as the data key's policy names them: a name pattern of one
+ * size for any number of apps (encryption-key.ts, allowNamedLikeThroughS3). Only an app role ends in `-app`
+ * (naming.ts), whatever the app's name.
+ */
+export const appRolesLike = (cluster: string): string => `role/${appRoleOf(cluster, '*')}`;
 
 export interface AppRoleProps {
   readonly cluster: EksCluster;
@@ -69,6 +75,6 @@ export class AppRole extends PodIdentityRole {
       roleAddress: appRoleAddressOf(app),
       associationAddress: podIdentityAddressOf(app),
     });
-    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, this.arn, APP_DATA_KEY_ACTIONS, props.region);
+    props.dataKey.allowNamedLikeThroughS3(APP_DATA_KEY_SID, appRolesLike(cluster.name), APP_DATA_KEY_ACTIONS, props.region);
   }
 }

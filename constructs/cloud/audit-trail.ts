@@ -16,8 +16,12 @@ export interface AuditTrailProps {
   readonly accountId: string;
   /** The key of the audit logs; the trail encrypts its log files with it. */
   readonly key: EncryptionKey;
-  /** The buckets whose object reads and writes are recorded: every app bucket and both backup buckets. */
-  readonly dataEventBucketArns: readonly string[];
+  /**
+   * The buckets whose object reads and writes are recorded: every bucket whose name starts with `bucketPrefix`
+   * (the cluster's own: every app bucket and both backup buckets) but those of `exceptBuckets` (the log
+   * buckets, this trail's own among them: recording its own writes would record each log file it writes).
+   */
+  readonly dataEvents: { readonly bucketPrefix: string; readonly exceptBuckets: readonly string[] };
   /** The region's access-log bucket. */
   readonly accessLogs: SecureBucket;
   /** Days the trail's files are kept. */
@@ -29,6 +33,15 @@ export interface AuditTrailProps {
  * reads, writes and deletes) of the app and backup buckets, chosen by advanced event selectors on those
  * buckets' ARNs. It writes KMS-encrypted, validated log files into a bucket of its own that only this trail
  * may write to and no one may delete from.
+ *
+ * The selector names the cluster's bucket-name prefix and the few buckets it leaves out, not each app's
+ * bucket: a trail holds at most 500 values across all its advanced event selectors, a quota that cannot be
+ * raised (CloudTrail User Guide, Quotas in AWS CloudTrail; PutEventSelectors refuses more with
+ * InvalidEventSelectorsException), and one value per app bucket passed it at about 496 apps. Within a field
+ * selector CloudTrail ORs the including operators (StartsWith), ANDs the excluding ones (NotStartsWith), and
+ * ANDs the two groups (CloudTrail User Guide, Filtering data events by using advanced event selectors, which
+ * also shows leaving the trail's own bucket out by resources.ARN): an object is recorded when its ARN starts
+ * with the prefix and with none of the left-out buckets.
  */
 export class AuditTrail extends Construct {
   readonly bucket: SecureBucket;
@@ -36,7 +49,8 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    if (props.dataEventBucketArns.length === 0) throw new Error(`AuditTrail ${props.clusterName}: no bucket to record data events of`);
+    const { bucketPrefix, exceptBuckets } = props.dataEvents;
+    if (bucketPrefix.length === 0) throw new Error(`AuditTrail ${props.clusterName}: no bucket prefix to record the data events of`);
     const name = trailBucketOf(props.clusterName);
     const arn = `arn:aws:s3:::${name}`;
     const trailName = trailOf(props.clusterName);
@@ -96,7 +110,12 @@ export class AuditTrail extends Construct {
           fieldSelector: [
             { field: 'eventCategory', equalTo: ['Data'] },
             { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-            { field: 'resources.ARN', startsWith: props.dataEventBucketArns.map((arn) => `${arn}/`) },
+            {
+              field: 'resources.ARN',
+              startsWith: [`arn:aws:s3:::${bucketPrefix}`],
+              // Each with its `/`: a bucket named alike (`<cluster>-cloudtrail-data`, an app's) stays recorded.
+              notStartsWith: [...new Set(exceptBuckets)].sort().map((bucket) => `arn:aws:s3:::${bucket}/`),
+            },
           ],
         },
       ],

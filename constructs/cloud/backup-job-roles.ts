@@ -66,6 +66,13 @@ export function backupJobStatements(role: BackupJobRole, scope: BackupJobScope):
   }
 }
 
+/**
+ * The roles of one kind of job of every app of a cluster, e.g. `role/<cluster>-*-backup`. Each kind's role name
+ * ends in its own suffix (`-backup`, `-backup-check`, `-retention`, `-restore`), no suffix ends another, and
+ * the app role ends in `-app` (naming.ts): whatever an app is called, a pattern matches that kind's roles only.
+ */
+export const backupJobRolesLike = (cluster: string, kind: BackupJobRole): string => `role/${BACKUP_JOB_NAMES[kind].roleOf(cluster, '*')}`;
+
 export interface BackupJobRolesProps {
   readonly cluster: EksCluster;
   readonly app: string;
@@ -118,11 +125,13 @@ export class BackupJobRoles extends Construct {
       });
     this.roles = { backup: role('backup'), check: role('check'), retention: role('retention'), restore: role('restore') };
 
+    // Each kind's roles of every app, by the name pattern of that kind (`role/<cluster>-*-restore`): a key
+    // policy of one size for any number of apps (encryption-key.ts, allowNamedLikeThroughS3).
     const readWrite = ['kms:Decrypt', 'kms:GenerateDataKey'];
-    props.dataKey.allowThroughS3('BackupJobsReadAppDataThroughS3', this.roles.backup.arn, ['kms:Decrypt'], props.region);
-    props.dataKey.allowThroughS3('RestoreJobsWriteAppDataThroughS3', this.roles.restore.arn, readWrite, props.region);
+    props.dataKey.allowNamedLikeThroughS3('BackupJobsReadAppDataThroughS3', backupJobRolesLike(cluster.name, 'backup'), ['kms:Decrypt'], props.region);
+    props.dataKey.allowNamedLikeThroughS3('RestoreJobsWriteAppDataThroughS3', backupJobRolesLike(cluster.name, 'restore'), readWrite, props.region);
     for (const kind of BACKUP_JOB_ROLES) {
-      props.backup.key.allowThroughS3('BackupJobsUseBackupsThroughS3', this.roles[kind].arn, readWrite, props.region);
+      props.backup.key.allowNamedLikeThroughS3('BackupJobsUseBackupsThroughS3', backupJobRolesLike(cluster.name, kind), readWrite, props.region);
     }
   }
 }

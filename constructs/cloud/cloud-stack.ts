@@ -4,7 +4,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { cloudSettingsOf, clusterFileOf } from '../model/cluster-spec';
 import { extraHostZoneIdsOf } from '../model/dns-zones';
-import { LABEL_PREFIX, offsiteBackupBucketOf } from '../model/naming';
+import { accessLogBucketOf, clusterBucketPrefixOf, flowLogBucketOf, LABEL_PREFIX, offsiteBackupBucketOf, trailBucketOf } from '../model/naming';
 import { BACKUP_LOCK, BACKUP_LOCK_POD_IDENTITY_ADDRESS, BACKUP_LOCK_ROLE_ADDRESS, backupLockRoleOf } from '../model/backup-lock';
 import { backupLockStatements } from './backup-lock-policy';
 import { PodIdentityRole } from './pod-identity-role';
@@ -174,13 +174,8 @@ export class CloudStack extends TerraformStack {
     const partOf = (app: string): BuiltAppPart =>
       this.builtParts.get(app) ?? this.builtParts.set(app, { constructs: [], dataKeyUses: [], backupKeyUses: [] }).get(app)!;
     const buckets = new Map<string, AppBucket>();
-    const bucketArns: string[] = [];
     for (const [app, state] of Object.entries(cluster.appData).sort(([a], [b]) => a.localeCompare(b))) {
-      const keptPart = kept.get(app);
-      if (keptPart) {
-        bucketArns.push(keptPart.bucketArn!);
-        continue;
-      }
+      if (kept.has(app)) continue;
       const bucket = new AppBucket(this, `AppData-${app}`, {
         clusterName: cluster.name,
         app,
@@ -190,8 +185,7 @@ export class CloudStack extends TerraformStack {
         noncurrentVersionDays: settings.data.noncurrentVersionDays,
       });
       buckets.set(app, bucket);
-      bucketArns.push(bucket.bucket.arn);
-      Object.assign(partOf(app), { bucketArn: bucket.bucket.arn }).constructs.push(bucket);
+      partOf(app).constructs.push(bucket);
     }
     for (const app of [...props.apps].sort((a, b) => a.name.localeCompare(b.name))) {
       const keptPart = kept.get(app.name);
@@ -240,10 +234,22 @@ export class CloudStack extends TerraformStack {
     }
     const auditLogs = { region: cluster.region, accountId, key: auditKey, accessLogs: logs.near, retentionDays: settings.data.accessLogDays };
     new FlowLogs(this, 'FlowLogs', { ...auditLogs, clusterName: cluster.name, vpcId: network.vpc.id });
+    // Every bucket of the cluster but the log buckets and the state bucket: the same buckets as one value per
+    // app bucket named, in a constant number of values (audit-trail.ts).
+    const prefix = clusterBucketPrefixOf(cluster.name);
     new AuditTrail(this, 'AuditTrail', {
       ...auditLogs,
       clusterName: cluster.name,
-      dataEventBucketArns: [...bucketArns, vault.near.arn, vault.offsite.arn],
+      dataEvents: {
+        bucketPrefix: prefix,
+        exceptBuckets: [
+          trailBucketOf(cluster.name),
+          flowLogBucketOf(cluster.name),
+          accessLogBucketOf(cluster.name, 'near'),
+          accessLogBucketOf(cluster.name, 'offsite'),
+          settings.terraformState.bucket,
+        ].filter((bucket) => bucket.startsWith(prefix)),
+      },
     });
 
     const zone = new DnsZone(this, 'DnsZone', {

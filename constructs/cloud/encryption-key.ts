@@ -39,11 +39,26 @@ export const KEY_ADMIN_ACTIONS = [
 /** The Sid of the administration statement, which the rules look for. */
 export const KEY_ADMIN_SID = 'AdministerThroughIamOnly';
 
+/**
+ * The condition operator and key that hold a statement whose principal is the account to the roles and users
+ * whose ARN matches a pattern. aws:PrincipalArn is the ARN of the role behind a session (not the session's
+ * assumed-role ARN), or of the IAM user (IAM User Guide, AWS global condition context keys, aws:PrincipalArn).
+ * With the account as principal, a key policy statement lets KMS honour IAM policies: a role then uses the key
+ * only where its own policy allows it too (KMS Developer Guide, "Allows access to the AWS account and enables
+ * IAM policies"). So the statement's size does not grow with the apps, where one ARN per role did: KMS refuses
+ * a key policy over 32 KiB (KMS API Reference, PutKeyPolicy: "The key policy size quota is 32 kilobytes (32768
+ * bytes)"), and the backup key's policy passed it at about 120 apps.
+ */
+export const KEY_PRINCIPAL_ARN_CONDITION = { operator: 'ArnLike', key: 'aws:PrincipalArn' } as const;
+
 /** One principal's use of a key. Uses with the same Sid share a statement, so they must agree on actions and condition. */
 export interface KeyUse {
   readonly sid: string;
-  /** A role or user ARN (usually a Terraform reference), or an AWS service principal. */
-  readonly principal: { readonly AWS: string } | { readonly Service: string };
+  /**
+   * A role or user ARN (usually a Terraform reference), an AWS service principal, or the roles or users of the
+   * key's own account whose `role/<name>` or `user/<name>` matches a pattern (KEY_PRINCIPAL_ARN_CONDITION).
+   */
+  readonly principal: { readonly AWS: string } | { readonly Service: string } | { readonly AccountPrincipalLike: string };
   readonly actions: readonly string[];
   readonly condition?: PolicyStatement['Condition'];
 }
@@ -91,7 +106,7 @@ export class EncryptionKey extends Construct {
       // Rendered at synth, after every construct that uses the key has said so. Its references are resolved
       // first: CDKTF splits a string that holds a token at every `${` in it, and a key policy names a role
       // per app that uses the key.
-      policy: Lazy.stringValue({ produce: (context) => policyDocument(context.resolve([admin, ...this.useStatements()])) }),
+      policy: Lazy.stringValue({ produce: (context) => policyDocument(context.resolve([admin, ...this.useStatements(props.accountId)])) }),
       lifecycle: { preventDestroy: true },
     });
     this.resource.overrideLogicalId(props.address);
@@ -108,6 +123,15 @@ export class EncryptionKey extends Construct {
   /** The key policy's side of grantThroughS3: names `principalArn` under `sid`. */
   allowThroughS3(sid: string, principalArn: string, actions: readonly string[], region: string): void {
     this.allow({ sid, principal: { AWS: principalArn }, actions, condition: viaS3(region) });
+  }
+
+  /**
+   * The key policy's side of grantThroughS3 for every role or user of one use that the platform names alike, e.g.
+   * `role/acme-prod-*-app`: the account as principal, held to those ARNs. Each of them reaches the key only where
+   * its own policy allows it too, so each app's role still reaches its own use only.
+   */
+  allowNamedLikeThroughS3(sid: string, namePattern: string, actions: readonly string[], region: string): void {
+    this.allow({ sid, principal: { AccountPrincipalLike: namePattern }, actions, condition: viaS3(region) });
   }
 
   /** make()'s value, and the uses of this key named while it ran, in order. */
@@ -129,13 +153,22 @@ export class EncryptionKey extends Construct {
     this.uses.push(use);
   }
 
-  private useStatements(): PolicyStatement[] {
-    const sids = [...new Set(this.uses.map((u) => u.sid))];
-    return sids.map((sid) => {
-      const uses = this.uses.filter((u) => u.sid === sid);
-      const [{ actions, condition, principal }] = uses;
-      const principals: Record<string, string | string[]> =
-        'AWS' in principal ? { AWS: uses.map((u) => (u.principal as { AWS: string }).AWS) } : { Service: principal.Service };
+  private useStatements(accountId: string): PolicyStatement[] {
+    const bySid = new Map<string, KeyUse[]>();
+    for (const use of this.uses) bySid.set(use.sid, [...(bySid.get(use.sid) ?? []), use]);
+    return [...bySid].map(([sid, uses]) => {
+      const [{ actions, principal }] = uses;
+      let condition = uses[0].condition;
+      let principals: Record<string, string | string[]>;
+      if ('AccountPrincipalLike' in principal) {
+        // Every app names the same patterns: each once, sorted, so the statement stays one size.
+        const patterns = [...new Set(uses.map((u) => (u.principal as { AccountPrincipalLike: string }).AccountPrincipalLike))].sort();
+        principals = { AWS: `arn:aws:iam::${accountId}:root` };
+        const { operator, key } = KEY_PRINCIPAL_ARN_CONDITION;
+        condition = { ...condition, [operator]: { [key]: patterns.map((p) => `arn:aws:iam::${accountId}:${p}`) } };
+      } else if ('AWS' in principal) {
+        principals = { AWS: uses.map((u) => (u.principal as { AWS: string }).AWS) };
+      } else principals = { Service: principal.Service };
       const statement: PolicyStatement = { Sid: sid, Effect: 'Allow', Principal: principals, Action: [...actions], Resource: '*' };
       return condition ? { ...statement, Condition: condition } : statement;
     });

@@ -49,7 +49,8 @@ export class GeesefsUser extends Construct {
       // GeeseFS renames by copying and deleting: its storage always deletes.
       policy: policyDocument(appDataStatements(props.bucket, props.dataKey, props.region, true)),
     }).overrideLogicalId(`${address}_policy`);
-    props.dataKey.allowThroughS3(APP_DATA_KEY_SID, referenceTo(this.user, 'arn'), APP_DATA_KEY_ACTIONS, props.region);
+    // Every GeeseFS user of the cluster, `user/<cluster>-*-geesefs`: only they end in `-geesefs` (naming.ts).
+    props.dataKey.allowNamedLikeThroughS3(APP_DATA_KEY_SID, `user/${geesefsUserOf(clusterName, '*')}`, APP_DATA_KEY_ACTIONS, props.region);
 
     const store = secretStoreKeyOf(props.env, app, S3_CREDENTIALS_STORE_SECRET);
     new TerraformOutput(this, 'Name', {

@@ -89,8 +89,14 @@ export const labelsOf = (app: string): Record<string, string> => ({
   'app.kubernetes.io/managed-by': 'webapp-platform',
 });
 
+/**
+ * What the name of every bucket of a cluster starts with (S3 names are global): the app buckets, the backup
+ * buckets, the log buckets and the default state bucket. The audit trail records the data events of the
+ * buckets named so, all but the log and state buckets (cloud/audit-trail.ts).
+ */
+export const clusterBucketPrefixOf = (cluster: string): string => `${cluster}-`;
 /** The app's data bucket in one cluster (S3 names are global, hence the cluster prefix). */
-export const bucketOf = (cluster: string, app: string): string => `${cluster}-${app}-data`;
+export const bucketOf = (cluster: string, app: string): string => `${clusterBucketPrefixOf(cluster)}${app}-data`;
 /**
  * The PersistentVolumes (and their claims, of the same name) over an app's bucket: the app's own mount, and
  * with Mountpoint one each for the restore and the backup job. PVs are cluster-wide, so each carries the app.

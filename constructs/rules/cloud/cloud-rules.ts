@@ -14,6 +14,8 @@ import { eksAddonProblems } from './eks-addon-rules';
 import { guardrailProblems } from './guardrail-rules';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { keyPolicyProblems } from './key-policy-rules';
+import { keyPolicySizeProblems } from './key-policy-size-rules';
+import { trailQuotaProblems } from './trail-quota-rules';
 import {
   asList,
   first,
@@ -35,6 +37,8 @@ export { cloudAlertProblems } from './cloud-alert-rules';
 export { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from './backup-job-rules';
 export { accountProblems, cniProblems, flowLogProblems, guardDutyProblems, guardrailProblems, trailProblems } from './guardrail-rules';
 export { keyPolicyProblems } from './key-policy-rules';
+export { keyPolicySizeProblems } from './key-policy-size-rules';
+export { trailQuotaProblems } from './trail-quota-rules';
 export { eksAddonProblems } from './eks-addon-rules';
 export { covers, ref, resourcesOf, type TerraformJson } from '../../cloud/terraform-json';
 
@@ -68,6 +72,8 @@ export function cloudProblems(json: TerraformJson, cluster: CloudCluster, apps: 
     ...appDataProblems(json, cluster, apps),
     ...dataDeletionProblems(json, cluster, apps),
     ...keyPolicyProblems(json, cluster),
+    ...keyPolicySizeProblems(json, cluster),
+    ...trailQuotaProblems(json, cluster),
     ...guardrailProblems(json, cluster),
     ...cloudAlertProblems(json, cluster),
     ...costBudgetProblems(json, cluster),

@@ -7,6 +7,7 @@ import { LOG_DELIVERY_SERVICE } from '../../cloud/flow-logs';
 import { managedPolicyArn } from '../../cloud/iam-policy';
 import { trustsOnlyPodIdentityOf } from '../../cloud/iam-principals';
 import { allows } from '../../cloud/s3-grants';
+import { recordedObjectsOf } from '../../cloud/trail-selectors';
 import { AGENT_MANAGEMENT, GUARDDUTY_AGENT_ADDON, GUARDDUTY_FEATURES, guardDutyDataServiceOf } from '../../cloud/threat-detection';
 import { addressBy, asList, first, parsePolicy, ref, regionOf, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 import { offsiteThreatProblems } from './offsite-threat-rules';
@@ -185,14 +186,20 @@ export function trailProblems(json: TerraformJson, cluster: CloudCluster): strin
   if (!selectors.some((sel) => asList(field(sel, 'eventCategory')?.equals).includes('Management') && asList(sel.field_selector).length === 1)) {
     say('[CloudTrail.1] records no management events');
   }
-  const dataSelectors = selectors.filter(
-    (sel) => asList(field(sel, 'eventCategory')?.equals).includes('Data') && asList(field(sel, 'resources.type')?.equals).includes('AWS::S3::Object'),
-  );
-  const recorded = new Set(dataSelectors.flatMap((sel) => asList(field(sel, 'resources.ARN')?.starts_with) as string[]));
-  const wanted = [...Object.keys(cluster.appData).map((a) => bucketOf(cluster.name, a)), backupBucketOf(cluster.name), offsiteBackupBucketOf(cluster.name)];
+  // Every object of every app bucket and both backup buckets; none of any other bucket of the stack (the log
+  // buckets: the trail's own would record each log file it writes) nor of the state bucket.
+  const recorded = recordedObjectsOf(json, trail);
+  const wanted = new Set([
+    ...Object.keys(cluster.appData).map((a) => bucketOf(cluster.name, a)),
+    backupBucketOf(cluster.name),
+    offsiteBackupBucketOf(cluster.name),
+  ]);
   for (const bucket of wanted) {
-    const address = bucketAddressOf(json, bucket);
-    if (address && !recorded.has(`${ref('aws_s3_bucket', address, 'arn')}/`)) say(`does not record the data events of bucket ${bucket}`);
+    if (bucketAddressOf(json, bucket) && recorded(bucket) !== 'all') say(`does not record the data events of bucket ${bucket}`);
+  }
+  const others = [...resourcesOf(json, 'aws_s3_bucket').map(([, b]) => String(b.bucket)), cloudSettingsOf(cluster).terraformState.bucket];
+  for (const bucket of new Set(others.filter((b) => !wanted.has(b)))) {
+    if (recorded(bucket) !== 'none') say(`records the data events of bucket ${bucket}, which is not an app or backup bucket`);
   }
 
   const bucketName = trailBucketOf(cluster.name);

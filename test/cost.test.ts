@@ -1,7 +1,7 @@
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { synthCloud } from '../constructs/synth/synth-cloud';
-import { estimateCost } from '../constructs/reports/cost-estimate';
+import { estimateCost, iamRolesLine, renderCost } from '../constructs/reports/cost-estimate';
 import { cloudCountsOf, storeSecretsOf, type CloudCounts } from '../constructs/reports/cost-inputs';
 import { PRICES, type Assumptions, type Prices } from '../constructs/reports/prices';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
@@ -49,6 +49,7 @@ describe('the cost estimate', () => {
   };
   const counts: CloudCounts = {
     kmsKeys: 4,
+    iamRoles: 12,
     elasticIps: 1,
     loadBalancerZones: 3,
     hostedZones: 1,
@@ -124,6 +125,23 @@ describe('the cost estimate', () => {
   });
 });
 
+describe("the IAM roles against the account's quota (1,000 by default, 5,000 at most)", () => {
+  test.each([
+    [999, /^999 in the Terraform, against the account's quota of 1,000 roles by default \(adjustable to 5,000\)$/],
+    [1_000, /^1,000 in the Terraform, .*\(adjustable to 5,000\)$/],
+    [1_011, /Over the default quota: raise "Roles per account" \(Service Quotas, IAM\) to at least 1,011 before terraform apply/],
+    [5_011, /Over the most AWS grants: terraform apply would fail/],
+  ])('%d roles', (roles, line) => {
+    expect(iamRolesLine(roles)).toMatch(line);
+  });
+
+  test('the estimate prints the line', () => {
+    const staging = CLUSTERS.find((c) => c.env === 'staging')!;
+    const estimate = estimateCost(staging, clusterAppsOf(staging, APPS), cloudCountsOf(fixtureCloudOf(staging), fixtureObjectsOf('staging')));
+    expect(renderCost(estimate, 'staging', 4, 3)).toContain(`IAM roles: ${estimate.iamRoles}.`);
+  });
+});
+
 describe("what the estimate counts in a cluster's output", () => {
   for (const fixture of CLUSTERS) {
     describe(fixture.env, () => {
@@ -155,6 +173,13 @@ describe("what the estimate counts in a cluster's output", () => {
         for (const name of Object.keys(fixture.apps)) {
           for (const ref of APPS.find((a) => a.name === name)!.secrets ?? []) expect(keys).toContain(secretStoreKeyOf(fixture.env, name, ref.secret));
         }
+      });
+
+      test("the IAM roles are those of the Terraform: five per app (its own, its four backup jobs) and the platform's", () => {
+        const apps = Object.keys(fixture.apps).length;
+        expect(apps).toBeGreaterThan(0);
+        expect(counts.iamRoles).toBe(Object.keys(terraform.resource.aws_iam_role).length);
+        expect(counts.iamRoles).toBeGreaterThanOrEqual(5 * apps);
       });
 
       test('the trail records S3 data events, and the log groups keep their logs for their retention', () => {

@@ -23,6 +23,25 @@ export interface CostEstimate {
   readonly perExtraNode: number;
   /** The logs' shard estimate against the budget of the Elasticsearch nodes (constructs/logging/shard-budget.ts). */
   readonly logShards: string;
+  /** The IAM roles the stack creates against the account's quota (iamRolesLine). */
+  readonly iamRoles: string;
+}
+
+/**
+ * IAM roles per AWS account: 1,000 by default, adjustable up to 5,000 through Service Quotas (IAM User Guide,
+ * IAM and AWS STS quotas, "Roles in an AWS account"; AWS General Reference, AWS IAM endpoints and quotas). Free, but
+ * CreateRole fails past the quota, and with it `terraform apply`. Each cluster has its account to itself.
+ */
+export const IAM_ROLES_DEFAULT_QUOTA = 1_000;
+export const IAM_ROLES_MAX_QUOTA = 5_000;
+
+/** The roles against the quota: a warning past the default, and past the most AWS grants. */
+export function iamRolesLine(roles: number): string {
+  const of = `${roles.toLocaleString('en-US')} in the Terraform, against the account's quota of ${IAM_ROLES_DEFAULT_QUOTA.toLocaleString('en-US')} roles by default (adjustable to ${IAM_ROLES_MAX_QUOTA.toLocaleString('en-US')})`;
+  if (roles > IAM_ROLES_MAX_QUOTA) return `${of}. **Over the most AWS grants: terraform apply would fail; split the apps over more clusters.**`;
+  if (roles > IAM_ROLES_DEFAULT_QUOTA)
+    return `${of}. **Over the default quota: raise "Roles per account" (Service Quotas, IAM) to at least ${roles.toLocaleString('en-US')} before terraform apply, or it fails.**`;
+  return of;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -158,6 +177,7 @@ export function estimateCost(
     total: round(lines.reduce((sum, l) => sum + l.monthly, 0)),
     perExtraNode: round(nodeMonthly),
     logShards: renderShardLine(logs.estimate, logs.budget),
+    iamRoles: iamRolesLine(cloud.iamRoles),
   };
 }
 
@@ -182,6 +202,8 @@ export function renderCost(estimate: CostEstimate, env: string, maxNodes: number
     '',
     ...(budgetUsd === undefined ? [] : [budgetLine(budgetUsd, estimate.total, minNodes, atMax, maxNodes), '']),
     `Log shards: ${estimate.logShards}.`,
+    '',
+    `IAM roles: ${estimate.iamRoles}.`,
     '',
   ].join('\n');
 }

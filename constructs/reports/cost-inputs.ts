@@ -5,6 +5,8 @@ import { resourcesOf, type Json, type TerraformJson } from '../cloud/terraform-j
 /** What the cost estimate counts in a cluster's synthesized output rather than in its spec. */
 export interface CloudCounts {
   readonly kmsKeys: number;
+  /** IAM roles the stack creates in the cluster's account: five per app (its own and its four backup jobs'), and the platform's. */
+  readonly iamRoles: number;
   /** Elastic IPs: the NAT gateways' addresses. */
   readonly elasticIps: number;
   /**
@@ -35,6 +37,7 @@ export function cloudCountsOf(terraform: TerraformJson, objects: readonly KubeOb
   const trails = resourcesOf(terraform, 'aws_cloudtrail').map(([, trail]) => trail);
   return {
     kmsKeys: count('aws_kms_key'),
+    iamRoles: count('aws_iam_role'),
     elasticIps: count('aws_eip'),
     loadBalancerZones: new Set(subnets.filter((s) => s.tags?.['kubernetes.io/role/elb'] === '1').map((s) => s.availability_zone)).size,
     hostedZones: count('aws_route53_zone'),

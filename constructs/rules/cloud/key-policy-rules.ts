@@ -38,6 +38,20 @@ export function principalArnPatternsOf(s: Json): string[] | undefined {
   return holding[0].values;
 }
 
+/** The key-use actions a principal's statements allow, by each resource they name: read once per principal, not once per key. */
+function usesByResourceOf(statements: readonly Json[]): Map<string, Set<string>> {
+  const byResource = new Map<string, Set<string>>();
+  for (const st of statements) {
+    const uses = usesOf(st);
+    if (uses.length === 0) continue;
+    for (const resource of asList(st.Resource).map(String)) {
+      const set = byResource.get(resource) ?? byResource.set(resource, new Set()).get(resource)!;
+      for (const use of uses) set.add(use);
+    }
+  }
+  return byResource;
+}
+
 /** The part of an IAM ARN after the account: `role/<path><name>` or `user/<path><name>`. */
 const resourcePartOf = (arn: string): string | undefined => /^arn:[^:]+:iam::[^:]*:((?:role|user)\/.+)$/.exec(arn)?.[1];
 
@@ -61,7 +75,7 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<CloudCluste
     arn: ref(`aws_iam_${p.kind}`, p.address, 'arn'),
     // What aws:PrincipalArn holds for it: its kind, its path (`/` unless set) and its name.
     resourcePart: `${p.kind}${typeof p.resource.path === 'string' ? p.resource.path : '/'}${p.name}`,
-    useStatements: p.statements.filter((st) => usesOf(st).length > 0),
+    usesByResource: usesByResourceOf(p.statements),
   }));
   const stackArns = new Set(principals.map((p) => p.arn));
   const ownNames = [`role/${cluster.name}-`, `user/${cluster.name}-`];
@@ -79,7 +93,7 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<CloudCluste
     }
     // Who the key policy lets use the key, and what: by ARN, or by the pattern of their ARN within the account.
     const named = new Map<string, Set<string>>();
-    const patterned: { sid: string; account: string; patterns: string[]; uses: string[] }[] = [];
+    const patterned: { sid: string; matches: (resourcePart: string) => boolean; uses: string[] }[] = [];
     for (const s of statements.filter((st) => st.Effect === 'Allow')) {
       const sid = s.Sid ?? 'without Sid';
       if (isOpenToEveryone(s)) {
@@ -107,6 +121,8 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<CloudCluste
             continue;
           }
           const account = accountOf(principal);
+          // The resource parts (`role/...`) of the patterns of this account: aws:PrincipalArn names no other here.
+          const parts: string[] = [];
           for (const pattern of patterns) {
             const part = pattern.startsWith(`arn:aws:iam::${account}:`) ? resourcePartOf(pattern) : undefined;
             const literal = part?.split(/[*?]/)[0] ?? '';
@@ -117,12 +133,24 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<CloudCluste
               );
               continue;
             }
+            parts.push(part);
             for (const [arn, person] of people) {
               const personPart = resourcePartOf(arn);
               if (personPart && covers(part, personPart)) say(`statement ${sid}'s pattern ${pattern} matches ${arn}, the role of person ${person}`);
             }
           }
-          patterned.push({ sid, account, patterns, uses });
+          // One regular expression per pattern, tried on thousands of principals (covers() is for one-off tests).
+          const expressions = parts.map(
+            (part) =>
+              new RegExp(
+                `^${part
+                  .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                  .replace(/\*/g, '.*')
+                  .replace(/\?/g, '.')}$`,
+                'i',
+              ),
+          );
+          patterned.push({ sid, matches: (resourcePart) => expressions.some((e) => e.test(resourcePart)), uses });
           continue;
         }
         if (uses.length === 0) continue;
@@ -134,9 +162,11 @@ export function keyPolicyProblems(json: TerraformJson, cluster: Pick<CloudCluste
 
     const keyArn = ref('aws_kms_key', address, 'arn');
     for (const p of principals) {
-      const onKey = p.useStatements.filter((st) => asList(st.Resource).some((r) => r === keyArn || r === '*'));
-      const used = KEY_USE_ACTIONS.filter((a) => onKey.some((st) => allows(st, a)));
-      const matching = patterned.filter((st) => st.patterns.some((pattern) => covers(pattern, `arn:aws:iam::${st.account}:${p.resourcePart}`)));
+      const direct = p.usesByResource.get(keyArn);
+      const anyKey = p.usesByResource.get('*');
+      const used = direct && anyKey ? [...new Set([...direct, ...anyKey])] : [...(direct ?? anyKey ?? [])];
+      const matching = patterned.filter((st) => st.matches(p.resourcePart));
+      if (used.length === 0 && matching.length === 0 && !named.has(p.arn)) continue;
       const let_ = new Set([...(named.get(p.arn) ?? []), ...matching.flatMap((st) => st.uses)]);
       const isNamed = named.has(p.arn) || matching.length > 0;
       if (used.length > 0 && !isNamed) {

@@ -44,10 +44,10 @@ export const KEY_ADMIN_SID = 'AdministerThroughIamOnly';
  * whose ARN matches a pattern. aws:PrincipalArn is the ARN of the role behind a session (not the session's
  * assumed-role ARN), or of the IAM user (IAM User Guide, AWS global condition context keys, aws:PrincipalArn).
  * With the account as principal, a key policy statement lets KMS honour IAM policies: a role then uses the key
- * only where its own policy allows it too (KMS Developer Guide, "Allows access to the AWS account and enables
- * IAM policies"). So the statement's size does not grow with the apps, where one ARN per role did: KMS refuses
- * a key policy over 32 KiB (KMS API Reference, PutKeyPolicy: "The key policy size quota is 32 kilobytes (32768
- * bytes)"), and the backup key's policy passed it at about 120 apps.
+ * only where its own policy allows it too (KMS Developer Guide, Default key policy: the statement that allows
+ * access to the AWS account and enables IAM policies). So the statement's size does not grow with the apps,
+ * where one ARN per role did: KMS refuses a key policy over 32 KiB (PutKeyPolicy, Policy: "The policy size limit
+ * is 32 KiB (32768 bytes)"; rules/cloud/key-policy-size-rules.ts), and the backup key's passed it at about 120 apps.
  */
 export const KEY_PRINCIPAL_ARN_CONDITION = { operator: 'ArnLike', key: 'aws:PrincipalArn' } as const;
 

@@ -7,6 +7,8 @@ import { namespaceOf } from '../constructs/model/naming';
 import { podSpecOf } from '../constructs/rules/pod-template';
 import type { KubeObject } from '../constructs/model/kube-object';
 import { KEY_ROTATION_JOB } from '../constructs/app/restic-scripts';
+import { TAR_CONTAINER } from '../constructs/app/backup-jobs';
+import { BACKUP_CONTAINER } from '../constructs/model/backup-job';
 import { fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
 import { reportIn } from './report-line';
@@ -53,6 +55,22 @@ function mountPathsOf(jobs: readonly KubeObject[]): string[] {
   return [...new Set(paths)].sort((a, b) => b.length - a.length);
 }
 
+interface ContainerResult {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The bytes of every file below dir. */
+function bytesBelow(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+}
+
 /** Files below dir (sparse and nested ones too) by relative path, with the sha256 of their bytes. */
 function manifestOf(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -84,12 +102,17 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
   const mountPattern = new RegExp(`(?<![\\w/.-])(${mountPaths.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})(?=[/\\s"'$;)]|$)`, 'g');
   const mapPaths = (text: string): string => text.replace(mountPattern, (p) => local(p));
 
-  /** The job's container command and env, with the drill's folders. */
-  function invocationOf(job: BackupJob, overrides: Record<string, string>): { command: string; args: string[]; env: Record<string, string> } {
+  /** The command and env of the job's container (restic's, or the one named), with the drill's folders. */
+  function invocationOf(
+    job: BackupJob,
+    overrides: Record<string, string>,
+    containerName = BACKUP_CONTAINER,
+  ): { command: string; args: string[]; env: Record<string, string> } {
     const pod = podSpecOf(jobs[['backup', 'retention', 'check', 'restore'].indexOf(job)]);
-    const [container] = pod.containers;
+    const container = pod.containers.find((c: Json) => c.name === containerName);
+    if (!container) throw new Error(`the ${job} pod has no container ${containerName}`);
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    for (const { name, value } of container.env as { name: string; value: string }[]) env[name] = mapPaths(value);
+    for (const { name, value } of (container.env ?? []) as { name: string; value: string }[]) env[name] = mapPaths(value);
     env.RESTIC_REPOSITORY = repository;
     Object.assign(env, overrides);
     const [command, ...args] = (container.command as string[]).map(mapPaths);
@@ -102,6 +125,7 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
    * dropped for the job (setpriv, util-linux).
    */
   function run(job: BackupJob, overrides: Record<string, string> = {}, expectFailure = false, unprivileged = false): { report: Report; stderr: string } {
+    if (job === 'restore') throw new Error('the restore is a pod of two containers: use restore()');
     const invocation = invocationOf(job, overrides);
     const asRoot = unprivileged && process.getuid?.() === 0;
     const [command, args] = asRoot
@@ -113,6 +137,53 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     timings[job] = (timings[job] ?? 0) + Number(process.hrtime.bigint() - started) / 1e9;
     // A key rotation reports as a job of its own, so the alert rules count it as no backup.
     return reportOf(overrides.KEY_ROTATION ? KEY_ROTATION_JOB : job, result, expectFailure);
+  }
+
+  /**
+   * Runs the restore's pod as the kubelet does: its restic and tar containers at once, each with its own
+   * command and env, meeting only in the handoff folder, fresh for each pod as an emptyDir is. `kubectl set env`
+   * sets the overrides on both. `kill` may stop the tar container's shell and tar once the stream runs.
+   */
+  async function restore(
+    overrides: Record<string, string> = {},
+    expectFailure = false,
+  ): Promise<{ report: Report; stderr: string; tar: { status: number | null; stderr: string } }> {
+    const { restic, tar } = await restorePod(overrides);
+    const { report, stderr } = reportOf('restore', restic, expectFailure);
+    // The tar container prints no report, and never succeeds where the restore failed for want of it.
+    expect(tar.stdout).toBe('');
+    if (report.status === 'success') expect(tar.status).toBe(0);
+    return { report, stderr, tar };
+  }
+
+  /** Both containers' output and exit status; `kill` SIGKILLs one container (its shell and what it runs) once the stream runs. */
+  async function restorePod(overrides: Record<string, string>, kill?: 'restic' | 'tar'): Promise<Record<'restic' | 'tar', ContainerResult>> {
+    const handoff = local('/restore/handoff');
+    fs.rmSync(handoff, { recursive: true, force: true });
+    fs.mkdirSync(handoff);
+    const started = process.hrtime.bigint();
+    const startContainer = (name: string) => {
+      const { command, args, env } = invocationOf('restore', overrides, name);
+      const child = spawn(command, args, { env, detached: true });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const exited = new Promise<ContainerResult>((resolve) => child.once('close', (status, signal) => resolve({ stdout, stderr, status, signal })));
+      return { child, exited };
+    };
+    const containers = { restic: startContainer(BACKUP_CONTAINER), tar: startContainer(TAR_CONTAINER) };
+    if (kill) {
+      // The stream runs once tar has written some bytes; the sparse file, 128 MiB, is still to come through the FIFO.
+      for (let waited = 0; bytesBelow(local('/restore/data')) === 0; waited += 10) {
+        if (waited > 60_000) throw new Error('the stream never started');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      process.kill(-containers[kill].child.pid!, 'SIGKILL');
+    }
+    const [restic, tar] = await Promise.all([containers.restic.exited, containers.tar.exited]);
+    timings.restore = (timings.restore ?? 0) + Number(process.hrtime.bigint() - started) / 1e9;
+    return { restic, tar };
   }
 
   function reportOf(
@@ -201,7 +272,7 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     });
   });
 
-  test('3. a changed file is backed up; both snapshots restore byte for byte', () => {
+  test('3. a changed file is backed up; both snapshots restore byte for byte', async () => {
     fs.writeFileSync(path.join(data, 'index.html'), '<h1>legacy, edited</h1>\n');
     fs.appendFileSync(path.join(data, 'docs/a/b/c/deep.pdf'), randomBytes(1024));
     const { report } = run('backup');
@@ -211,7 +282,7 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     expect(snapshots.second.manifest).not.toEqual(snapshots.first.manifest);
 
     // Side restore of the first snapshot: below restored/ in the bucket, beside the live files.
-    const side = run('restore', { RESTORE_SNAPSHOT: snapshots.first.id, RESTORE_MODE: 'side' }).report;
+    const side = (await restore({ RESTORE_SNAPSHOT: snapshots.first.id, RESTORE_MODE: 'side' })).report;
     expect(side.status).toBe('success');
     expect(side.target!.startsWith(path.join(local('/restore/data'), 'restored/'))).toBe(true);
     expect(manifestOf(side.target!)).toEqual(snapshots.first.manifest);
@@ -222,28 +293,28 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     // /backup/data are the same bucket; here the restore target is an empty copy of that place.
     fs.rmSync(local('/restore/data'), { recursive: true });
     fs.mkdirSync(local('/restore/data'));
-    const inPlace = run('restore', { RESTORE_MODE: 'in-place' }).report;
+    const inPlace = (await restore({ RESTORE_MODE: 'in-place' })).report;
     expect(inPlace).toMatchObject({ status: 'success', target: local('/restore/data') });
     expect(inPlace.snapshot!.startsWith(snapshots.second.id)).toBe(true);
     expect(manifestOf(local('/restore/data'))).toEqual(snapshots.second.manifest);
   });
 
-  test('4. retention and check succeed on the repository; the restore job lists the snapshots', () => {
+  test('4. retention and check succeed on the repository; the restore job lists the snapshots', async () => {
     expect(run('retention').report.status).toBe('success');
     expect(run('check').report.status).toBe('success');
-    const list = run('restore', { RESTORE_MODE: 'list' });
+    const list = await restore({ RESTORE_MODE: 'list' });
     expect(list.report.status).toBe('success');
     expect(list.stderr).toContain(snapshots.second.id);
   });
 
-  test('5. a backup into an emptied repository starts a new one, so the runbook suspends the jobs before it removes the delete markers', () => {
+  test('5. a backup into an emptied repository starts a new one, so the runbook suspends the jobs before it removes the delete markers', async () => {
     // A deleted prefix (docs/restore.md, "a prefix deleted in the backup bucket"): S3 shows no object, as if
     // the folder were empty. The old objects are kept aside, as the noncurrent versions S3 keeps.
     const kept = `${repository}.noncurrent`;
     fs.renameSync(repository, kept);
     const fresh = run('backup').report;
     expect(fresh.status).toBe('success');
-    const listed = run('restore', { RESTORE_MODE: 'list' }).stderr;
+    const listed = (await restore({ RESTORE_MODE: 'list' })).stderr;
     expect(listed).toContain(fresh.snapshot!);
     expect(listed).not.toContain(snapshots.second.id);
     // In S3 the new `config` and key would now be the current versions over the old ones, and removing
@@ -253,10 +324,10 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     fs.rmSync(repository, { recursive: true });
     fs.renameSync(kept, repository);
     expect(run('check').report.status).toBe('success');
-    expect(run('restore', { RESTORE_MODE: 'list' }).stderr).toContain(snapshots.second.id);
+    expect((await restore({ RESTORE_MODE: 'list' })).stderr).toContain(snapshots.second.id);
   });
 
-  test('5b. if a backup made a new repository after the deletes, the offsite steps of the runbook must also hide its files: the old config alone leaves the repository unusable', () => {
+  test('5b. if a backup made a new repository after the deletes, the offsite steps of the runbook must also hide its files: the old config alone leaves the repository unusable', async () => {
     // Offsite the new repository's versions are locked (docs/restore.md, "a prefix deleted", steps 3 to 5):
     // removing the markers brings the old objects back beside them, and only a delete marker on each of
     // the new keys hides them. Here a file present is a current version, a file removed one under a marker.
@@ -282,7 +353,7 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     // Step 5: a delete marker on every key the new repository wrote, `config` aside.
     for (const file of written.filter((f) => f !== 'config')) fs.rmSync(path.join(repository, file));
     expect(run('check').report.status).toBe('success');
-    const listed = run('restore', { RESTORE_MODE: 'list' }).stderr;
+    const listed = (await restore({ RESTORE_MODE: 'list' })).stderr;
     expect(listed).toContain(snapshots.second.id);
     expect(listed).not.toContain(fresh.snapshot!);
     fs.rmSync(old, { recursive: true });
@@ -322,7 +393,7 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     expect(fs.readdirSync(locks)).toEqual([]);
   });
 
-  test('7. a password rotation as docs/rotate-a-secret.md runs it: add the next key, switch, remove the old; the old password opens nothing after', () => {
+  test('7. a password rotation as docs/rotate-a-secret.md runs it: add the next key, switch, remove the old; the old password opens nothing after', async () => {
     const secretDir = local('/restic/secret');
     const [current, next] = [path.join(secretDir, 'password'), path.join(secretDir, 'nextPassword')];
     const oldPassword = fs.readFileSync(current, 'utf8');
@@ -357,7 +428,7 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     fs.writeFileSync(next, '');
     const backup = run('backup').report;
     expect(backup.status).toBe('success');
-    expect(run('restore', { RESTORE_MODE: 'list' }).stderr).toContain(snapshots.second.id);
+    expect((await restore({ RESTORE_MODE: 'list' })).stderr).toContain(snapshots.second.id);
 
     // Step 3: the retention job removes every other key; the old password opens nothing.
     expect(run('retention', { KEY_ROTATION: 'remove-old' }).report).toMatchObject({ status: 'success', key_rotation: 'removed', keys_removed: keysBefore });
@@ -366,7 +437,7 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     expect(run('check').report.status).toBe('success');
   });
 
-  test('8. a file restic cannot read: the snapshot of the rest is saved, the job succeeds and reports partial, never failure', () => {
+  test('8. a file restic cannot read: the snapshot of the rest is saved, the job succeeds and reports partial, never failure', async () => {
     // restic exits 3 when it saved a snapshot without some files (v0.18.1 doc/075_scripting.rst; 0.14.0 too),
     // as on GeeseFS when a file is renamed (copied, then deleted) between the listing and the read.
     const unreadable = path.join(data, 'docs/locked.pdf');
@@ -378,12 +449,12 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
       expect(report.snapshot).toMatch(/^[0-9a-f]{8,}$/);
       expect(stderr).toContain('locked.pdf');
       // The snapshot is there, with every other file, and restores byte for byte.
-      expect(run('restore', { RESTORE_MODE: 'list' }).stderr).toContain(report.snapshot!);
+      expect((await restore({ RESTORE_MODE: 'list' })).stderr).toContain(report.snapshot!);
       fs.rmSync(unreadable);
       const expected = manifestOf(data);
       fs.rmSync(local('/restore/data'), { recursive: true });
       fs.mkdirSync(local('/restore/data'));
-      expect(run('restore', { RESTORE_MODE: 'in-place', RESTORE_SNAPSHOT: report.snapshot! }).report.status).toBe('success');
+      expect((await restore({ RESTORE_MODE: 'in-place', RESTORE_SNAPSHOT: report.snapshot! })).report.status).toBe('success');
       expect(manifestOf(local('/restore/data'))).toEqual(expected);
       // Readable again, the next backup takes it and succeeds.
       fs.writeFileSync(unreadable, 'readable');
@@ -409,12 +480,83 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     expect(fs.readdirSync(tmpdir)).toEqual([]);
   });
 
-  test('a failing job reports one failure line with its exit code', () => {
+  describe('10. the restore pod: restic dumps into a FIFO, GNU tar in its own container extracts; neither waits for ever, and only both succeeding is success', () => {
+    const fresh = () => {
+      fs.rmSync(local('/restore/data'), { recursive: true, force: true });
+      fs.mkdirSync(local('/restore/data'));
+    };
+    const WAIT = { HANDOFF_WAIT_SECONDS: '3' };
+
+    test('the restic container runs no tar and mounts no bucket; the tar container runs GNU tar on the bucket, with no job credentials', () => {
+      const pod = podSpecOf(jobs[3]);
+      const [restic, tar] = [BACKUP_CONTAINER, TAR_CONTAINER].map((n) => pod.containers.find((c: Json) => c.name === n));
+      expect(restic.command.join(' ')).not.toMatch(/\btar -/);
+      expect(restic.volumeMounts.map((m: Json) => m.mountPath)).not.toContain('/restore/data');
+      expect(tar.volumeMounts.map((m: Json) => m.mountPath)).toEqual(expect.arrayContaining(['/restore/data', '/restore/handoff']));
+      expect(tar.image).toMatch(/^docker\.io\/library\/debian:/);
+      expect(tar.command.join(' ')).toMatch(/\btar -x\b/);
+      expect(tar.env).toBeUndefined();
+      expect((jobs[3].spec as Json).jobTemplate.spec.template.metadata.annotations).toMatchObject({ 'eks.amazonaws.com/skip-containers': TAR_CONTAINER });
+    });
+
+    test('tar killed mid-stream: restic gets EPIPE and the job fails at once, with a failure report', async () => {
+      fresh();
+      const { restic, tar } = await restorePod({ RESTORE_MODE: 'in-place', ...WAIT }, 'tar');
+      expect(tar.signal).toBe('SIGKILL');
+      const { report } = reportOf('restore', restic, true);
+      expect(report.status).toBe('failure');
+      expect(report.exit_code).toBe(141); // 128 + SIGPIPE
+    });
+
+    test('restic killed mid-stream: tar sees an EOF, and the tar container fails rather than call the cut stream whole', async () => {
+      fresh();
+      const { restic, tar } = await restorePod({ RESTORE_MODE: 'in-place', ...WAIT }, 'restic');
+      expect(restic.signal).toBe('SIGKILL');
+      expect(restic.stdout).toBe('');
+      expect(tar.status).not.toBe(0);
+      expect(tar.stderr).toMatch(/never said how its dump ended|Unexpected EOF/);
+    });
+
+    test('tar cannot make the target folder: restic is not left blocked on the FIFO, and the report fails', async () => {
+      fresh();
+      // A file where the side restore's folder must go: mkdir fails, for root too.
+      fs.writeFileSync(path.join(local('/restore/data'), 'restored'), '');
+      const started = Date.now();
+      const { restic, tar } = await restorePod({ RESTORE_MODE: 'side', ...WAIT });
+      expect(tar.status).not.toBe(0);
+      expect(tar.stderr).toContain('restored');
+      const { report } = reportOf('restore', restic, true);
+      expect(report.status).toBe('failure');
+      expect(Date.now() - started).toBeLessThan(60_000);
+      fresh();
+    });
+
+    test('the tar container never starts: restic gives up after the wait and reports failure', () => {
+      const { command, args, env } = invocationOf('restore', { RESTORE_MODE: 'in-place', ...WAIT });
+      fs.rmSync(local('/restore/handoff'), { recursive: true, force: true });
+      fs.mkdirSync(local('/restore/handoff'));
+      const result = spawnSync(command, args, { env, encoding: 'utf8' });
+      const { report } = reportOf('restore', result, true);
+      expect(report).toMatchObject({ status: 'failure', exit_code: 4 });
+      expect(result.stderr).toContain('the tar container made no');
+    });
+
+    test('the restic container never starts: the tar container gives up after the wait and fails', () => {
+      const { command, args, env } = invocationOf('restore', WAIT, TAR_CONTAINER);
+      fs.rmSync(local('/restore/handoff'), { recursive: true, force: true });
+      fs.mkdirSync(local('/restore/handoff'));
+      const result = spawnSync(command, args, { env, encoding: 'utf8' });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('wrote no plan');
+    });
+  });
+
+  test('a failing job reports one failure line with its exit code', async () => {
     fs.writeFileSync(path.join(local('/restic/secret'), 'password'), 'wrong password');
     const { report } = run('backup', {}, true);
     expect(report.status).toBe('failure');
     expect(report.exit_code).toBeGreaterThan(0);
-    const restore = run('restore', { RESTORE_MODE: 'sideways' }, true).report;
-    expect(restore.status).toBe('failure');
+    const restored = (await restore({ RESTORE_MODE: 'sideways' }, true)).report;
+    expect(restored.status).toBe('failure');
   });
 });

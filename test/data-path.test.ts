@@ -1,7 +1,7 @@
-import { POD_IDENTITY_SKIP_CONTAINERS } from '../constructs/app/backup-jobs';
+import { POD_IDENTITY_SKIP_CONTAINERS, TAR_CONTAINER } from '../constructs/app/backup-jobs';
 import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
-import { backupJobNameOf } from '../constructs/model/backup-job';
+import { BACKUP_CONTAINER, backupJobNameOf } from '../constructs/model/backup-job';
 import { GEESEFS_DRIVER, MOUNTPOINT_DRIVER } from '../constructs/app/bucket-volume';
 import { FLUX_PRUNE_DISABLED } from '../constructs/model/naming';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
@@ -217,7 +217,10 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the data pa
 
       const claimOf = (job: 'backup' | 'restore', path: string): { claim: Json; mount: Json } => {
         const pod = podSpecOf(inNamespace(objects, 'CronJob', ns).find((c) => c.metadata.name === backupJobNameOf(name, job))!);
-        const mount = pod.containers[0].volumeMounts.find((m: Json) => m.mountPath === path);
+        // The backup's restic container reads the bucket; the restore's tar container alone writes it (restic-scripts.ts).
+        const [container] = pod.containers.filter((c: Json) => c.volumeMounts.some((m: Json) => m.mountPath === path));
+        expect(container.name).toBe(job === 'backup' ? BACKUP_CONTAINER : TAR_CONTAINER);
+        const mount = container.volumeMounts.find((m: Json) => m.mountPath === path);
         return { claim: pod.volumes.find((v: Json) => v.name === mount.name).persistentVolumeClaim, mount };
       };
       const pvOf = (claim: string): Json => {

@@ -174,11 +174,14 @@ describe('renovate.json: the regex managers find every pin', () => {
     for (const dep of deps) {
       expect(dep.depName).toMatch(/\S/);
       expect(['helm', 'docker']).toContain(dep.datasource);
-      // A variant's prefix (`distroless-v1.35.13`) only where a packageRule gives it a versioning of its own.
-      const variant = /^[a-z]+-v\d+\.\d+\.\d+$/.test(dep.currentValue ?? '');
-      if (variant)
-        expect(config.packageRules.some((r) => r.matchPackageNames?.includes(dep.depName ?? '') && String(r.versioning).startsWith('regex:'))).toBe(true);
-      else expect(dep.currentValue).toMatch(/^v?\d+\.\d+\.\d+$/);
+      // A variant's prefix (`distroless-v1.35.13`) or a release's dated tag (`trixie-20260406-slim`) only where a
+      // packageRule gives it a regex versioning of its own that reads it.
+      const variant = /^[a-z]+-(?:v\d+\.\d+\.\d+|\d{8}-slim)$/.test(dep.currentValue ?? '');
+      if (variant) {
+        const rule = config.packageRules.find((r) => r.matchPackageNames?.includes(dep.depName ?? '') && String(r.versioning).startsWith('regex:'));
+        expect(rule).toBeDefined();
+        expect(dep.currentValue).toMatch(new RegExp(String(rule!.versioning).slice('regex:'.length)));
+      } else expect(dep.currentValue).toMatch(/^v?\d+\.\d+\.\d+$/);
     }
   });
 

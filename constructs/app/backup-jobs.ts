@@ -14,7 +14,7 @@ import {
   secretStoreKeyOf,
 } from '../model/naming';
 import { bucketVolumeSettingsOf, type ResolvedApp } from '../model/resolve';
-import { parseQuantity } from '../model/quantity';
+import { formatCpu, formatMemory, parseQuantity } from '../model/quantity';
 import { exemptionAnnotations, INSTANCE_IS_THE_APP, lowUidExemptionsOf, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { hardenedContainer } from '../blocks/hardened-container';
 import { APP_PRIORITY } from '../model/priority-names';
@@ -23,13 +23,25 @@ import { BucketVolume, kubeletAppliesFsGroup, type MountedVolume, type VolumePla
 import { FLUX_PRUNE_DISABLED } from '../model/naming';
 import { privateServiceEgress } from './network-policies';
 import { bucketClientEgress } from '../blocks/egress-rules';
-import { BACKUP_PATHS, backupScript, checkScript, restoreScript, retentionScript } from './restic-scripts';
+import { BACKUP_PATHS, backupScript, checkScript, extractScript, restoreScript, retentionScript } from './restic-scripts';
 import { BACKUP_COMPONENT_LABEL, BACKUP_CONTAINER, backupJobNameOf, type BackupJob } from '../model/backup-job';
 
 /** The official restic image, pinned. */
 export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
-/** What each backup job's container may use; the namespace quota budgets for it. */
+/**
+ * The restore's extraction: Debian's tar is GNU tar (an Essential package), which reads the PAX `size` record
+ * that restic's tar stream gives a file of 8 GiB or more; the restic image's busybox tar does not (restic-scripts.ts).
+ */
+export const TAR_IMAGE = 'docker.io/library/debian:trixie-20260406-slim';
+/** The name of the restore's second container; the report stays the restic container's (BACKUP_CONTAINER). */
+export const TAR_CONTAINER = 'tar';
+/** What each backup job's pod may use, all its containers together; the namespace quota budgets for it (isolation.ts). */
 export const BACKUP_JOB_RESOURCES = { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '2Gi' } } as const;
+/**
+ * The restore's tar container, which only copies from a pipe to files; the restore's restic container gets the
+ * rest of the job's budget, so the quota holds the restore pod as it holds the others.
+ */
+export const TAR_RESOURCES = { cpu: { request: '50m', limit: '250m' }, memory: { request: '32Mi', limit: '128Mi' } } as const;
 /** restic's local cache of the repository's index and trees; it is rebuilt when a job starts on a new pod. */
 const CACHE_SIZE_LIMIT = '4Gi';
 /** Room for what a pre-backup hook writes, e.g. a database dump. */
@@ -48,6 +60,8 @@ const HOOK_SIZE_LIMIT = '20Gi';
 export const RESTIC_TMP_SIZE_LIMIT = '512Mi';
 /** Local disk a job container reserves, and the room its logs get besides the pod's scratch volumes. */
 const JOB_DISK_REQUEST = '1Gi';
+/** The tar container writes nothing locally but its log. */
+const TAR_DISK_REQUEST = '64Mi';
 const LOG_ROOM = '256Mi';
 /** How long a backup run may take; a run cut short leaves what it uploaded for the next (docs/restore.md, large buckets). */
 export const BACKUP_DEADLINE_HOURS = 20;
@@ -188,6 +202,8 @@ export class BackupJobs extends Construct {
       // The hook's own /tmp: restic's home is in `tmp`, and what the hook could write there, restic would read.
       hookTmp: emptyDir('hook-tmp', '64Mi'),
       resticTmp: emptyDir('restic-tmp', RESTIC_TMP_SIZE_LIMIT),
+      // The restore's FIFO and a few small files (restic-scripts.ts, the handoff).
+      handoff: emptyDir('handoff', '1Mi'),
     } satisfies Record<string, Volume>;
     const mount = (volume: Volume, mountPath: string, readOnly = false): VolumeMount => ({ name: volume.name, mountPath, readOnly });
     const common = [
@@ -226,7 +242,7 @@ export class BackupJobs extends Construct {
               template: {
                 metadata: {
                   labels: { ...podLabels, ...spec.placement?.labels },
-                  annotations: spec.initContainers && { [POD_IDENTITY_SKIP_CONTAINERS]: spec.initContainers.map((c) => c.name).join(',') },
+                  annotations: podAnnotationsOf(spec),
                 },
                 spec: {
                   affinity: spec.placement?.affinity,
@@ -250,9 +266,10 @@ export class BackupJobs extends Construct {
                       command: ['/bin/sh', '-c', spec.script],
                       env: env(job, spec.env),
                       volumeMounts: [...spec.mounts, ...common],
-                      resources: resourcesOf(BACKUP_JOB_RESOURCES, podVolumes),
+                      resources: resourcesOf(spec.sidecars ? budgetLeft(BACKUP_JOB_RESOURCES, TAR_RESOURCES) : BACKUP_JOB_RESOURCES, podVolumes),
                       securityContext: hardenedContainer({ user: app.runAsUser }),
                     },
+                    ...(spec.sidecars ?? []).map((c) => ({ ...c, resources: resourcesOf(TAR_RESOURCES, [], TAR_DISK_REQUEST) })),
                   ],
                   volumes: podVolumes,
                 },
@@ -289,16 +306,27 @@ export class BackupJobs extends Construct {
     });
     cronJob('retention', { schedule: backup.retentionSchedule, deadlineHours: 6, script: retentionScript(backup.retention), mounts: [], volumes: [] });
     cronJob('check', { schedule: backup.checkSchedule, deadlineHours: 12, script: checkScript(backup.checkReadDataSubset), mounts: [], volumes: [] });
+    // restic dumps into a FIFO; GNU tar in a second container extracts it, and alone mounts the bucket.
     cronJob('restore', {
       schedule: NEVER,
       suspend: true,
       backoffLimit: 0,
       deadlineHours: 48,
-      script: restoreScript(BACKUP_PATHS.data, BACKUP_PATHS.restoreTarget),
+      script: restoreScript([BACKUP_PATHS.data, BACKUP_PATHS.hook], BACKUP_PATHS.restoreTarget),
       env: { RESTORE_SNAPSHOT: 'latest', RESTORE_MODE: 'side' },
-      mounts: [mount(volumes.restoreTarget, BACKUP_PATHS.restoreTarget)],
-      volumes: [volumes.restoreTarget],
+      mounts: [mount(volumes.handoff, BACKUP_PATHS.handoff)],
+      volumes: [volumes.restoreTarget, volumes.handoff],
       placement: restoreVolume.placement,
+      sidecars: [
+        {
+          name: TAR_CONTAINER,
+          image: TAR_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['/bin/sh', '-c', extractScript()],
+          volumeMounts: [mount(volumes.restoreTarget, BACKUP_PATHS.restoreTarget), mount(volumes.handoff, BACKUP_PATHS.handoff)],
+          securityContext: hardenedContainer({ user: app.runAsUser }),
+        },
+      ],
     });
   }
 }
@@ -324,17 +352,46 @@ interface JobShape {
   readonly placement?: VolumePlacement;
   /** Their resources are the job's, set with the pod's volumes. */
   readonly initContainers?: Omit<Container, 'resources'>[];
+  /** Containers beside restic's, with TAR_RESOURCES; no AWS credentials (POD_IDENTITY_SKIP_CONTAINERS). */
+  readonly sidecars?: Omit<Container, 'resources'>[];
+}
+
+/**
+ * Every container but restic's is left without the job role's credentials, and `kubectl logs` reads restic's,
+ * whose last line is the report, without `-c` (kubectl's `kubectl.kubernetes.io/default-container`).
+ */
+function podAnnotationsOf(spec: JobShape): Record<string, string> | undefined {
+  const others = [...(spec.initContainers ?? []), ...(spec.sidecars ?? [])].map((c) => c.name);
+  if (others.length === 0) return undefined;
+  return {
+    [POD_IDENTITY_SKIP_CONTAINERS]: others.join(','),
+    ...(spec.sidecars ? { [DEFAULT_CONTAINER]: BACKUP_CONTAINER } : {}),
+  };
+}
+
+/** The container kubectl logs, exec and attach pick when none is named (kubernetes/kubectl, pkg/cmd/util/podcmd). */
+const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
+
+type JobResources = Record<'cpu' | 'memory', { readonly request: string; readonly limit: string }>;
+
+/** What is left of a budget once a part of it is given away. */
+function budgetLeft(budget: JobResources, part: JobResources): JobResources {
+  const left = (a: string, b: string) => parseQuantity(a)! - parseQuantity(b)!;
+  return {
+    cpu: { request: formatCpu(left(budget.cpu.request, part.cpu.request)), limit: formatCpu(left(budget.cpu.limit, part.cpu.limit)) },
+    memory: { request: formatMemory(left(budget.memory.request, part.memory.request)), limit: formatMemory(left(budget.memory.limit, part.memory.limit)) },
+  };
 }
 
 /** The job's cpu and memory, and local disk for its logs and every scratch volume of its pod (they count toward the pod's). */
-function resourcesOf(r: typeof BACKUP_JOB_RESOURCES, podVolumes: readonly Volume[]) {
+function resourcesOf(r: JobResources, podVolumes: readonly Volume[], diskRequest = JOB_DISK_REQUEST) {
   const scratch = podVolumes.reduce((sum, v) => sum + (v.emptyDir?.sizeLimit ? parseQuantity(v.emptyDir.sizeLimit.value as string)! : 0), 0);
   const disk = `${(scratch + parseQuantity(LOG_ROOM)!) / 2 ** 20}Mi`;
   return {
     requests: {
       cpu: Quantity.fromString(r.cpu.request),
       memory: Quantity.fromString(r.memory.request),
-      'ephemeral-storage': Quantity.fromString(JOB_DISK_REQUEST),
+      'ephemeral-storage': Quantity.fromString(diskRequest),
     },
     limits: { cpu: Quantity.fromString(r.cpu.limit), memory: Quantity.fromString(r.memory.limit), 'ephemeral-storage': Quantity.fromString(disk) },
   };

@@ -1,6 +1,7 @@
 /*
- * The shell the backup jobs run in the restic image (busybox sh). Plain POSIX sh, so the backup drill
- * can run the very same text with Debian's sh and restic. Every job ends with exactly one JSON line on
+ * The shell the backup jobs run in the restic image (busybox sh), and the restore's extraction in the tar
+ * image (Debian's sh and GNU tar). Plain POSIX sh, so the backup drill can run the very same text with
+ * Debian's sh and restic. Every job ends with exactly one JSON line on
  * stdout, `{"webapps_report":{"event":"webapps.backup",...}}` (REPORT_KEY, model/log-contract.ts: all its
  * fields below one key the apps leave alone), which the alert rules match on; its `status` is `success`,
  * `failure` (the job fails), or for a backup `partial` (a snapshot without some files; the job succeeds).
@@ -20,6 +21,8 @@ export const BACKUP_PATHS = {
   tmp: '/tmp',
   /** restic's own temporary files, its packs before upload above all (TMPDIR, backup-jobs.ts). */
   resticTmp: '/restic/tmp',
+  /** Where the restore's two containers meet: the FIFO the dump streams through, and the files of the handoff. */
+  handoff: '/restore/handoff',
 } as const;
 export const PASSWORD_FILE = `${BACKUP_PATHS.secret}/password`;
 /** The password a key rotation adds (docs/rotate-a-secret.md); empty in normal times. */
@@ -174,19 +177,71 @@ report success ""
 `;
 }
 
-/**
- * The restore. `RESTORE_SNAPSHOT` (default `latest`) picks the snapshot; `RESTORE_MODE=side` (default)
- * writes below `restored/<time>-<snapshot>/` in the app's bucket, `in-place` writes over the live files,
- * `list` only prints the snapshots.
- * It streams a tar through `restic dump`, because `restic restore` writes files out of order and
- * Mountpoint accepts only sequential writes.
+/*
+ * The restore runs in two containers of one pod, which meet in an emptyDir (BACKUP_PATHS.handoff): `restic dump`
+ * in the restic container writes a tar stream into a FIFO, and GNU tar in the tar container reads it and writes
+ * the files, each once, start to end, as Mountpoint requires (`restic restore` writes out of order). Not the
+ * restic image's tar: it is busybox's, which reads no PAX `size` record, and restic's tar stream gives every file
+ * of 8 GiB or more its size only there (test/fixtures/upstream/restore-tar.json has the sources).
+ *
+ * The handoff, each file written whole (mv) by one side:
+ * - `stream`, the FIFO, made by the tar container: the restic container waits for it, never writes a plain file;
+ * - `plan`, by the restic container: the folder to extract into and the components to strip, or `none`;
+ * - `opened`, by the tar container once both ends of the FIFO are open;
+ * - `dump.rc` and `tar.rc`: each side's exit status, which the other reads.
+ * No side waits on the other for ever: each wait ends after HANDOFF_WAIT_SECONDS, or at once when the other side
+ * has ended. A tar that dies mid-stream gives restic EPIPE, and the job fails at once; a restic that dies leaves
+ * tar an EOF and no `dump.rc`, and the tar container fails. Only a container killed in the instant between the
+ * plan and its open of the FIFO would leave the other blocked in that open, until the job's deadline. The report comes only from the restic container, and says success only when both
+ * the dump and the extraction did.
  */
-export function restoreScript(source: string, target: string): string {
-  return `${PRELUDE}${UNLOCK}if [ "\${RESTORE_MODE:-side}" = list ]; then
+const HANDOFF = {
+  stream: `${BACKUP_PATHS.handoff}/stream`,
+  plan: `${BACKUP_PATHS.handoff}/plan`,
+  opened: `${BACKUP_PATHS.handoff}/opened`,
+  dumpRc: `${BACKUP_PATHS.handoff}/dump.rc`,
+  tarRc: `${BACKUP_PATHS.handoff}/tar.rc`,
+} as const;
+/** Long enough for the other container's image to be pulled and its bucket mounted; the drill shortens it (env HANDOFF_WAIT_SECONDS). */
+const HANDOFF_WAIT_SECONDS = 1800;
+/** `wait_for <test> <path> [<gone>]`: polls until `[ <test> <path> ]`; 1 after HANDOFF_WAIT_SECONDS, or at once once `<gone>` exists. */
+const WAIT_FOR = `wait_for() {
+  waited=0
+  until [ "$1" "$2" ]; do
+    if [ -e "\${3:-/nonexistent}" ] || [ "$waited" -ge "\${HANDOFF_WAIT_SECONDS:-${HANDOFF_WAIT_SECONDS}}" ]; then return 1; fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+put() { printf '%s\\n' "$2" >"$1.tmp" && mv "$1.tmp" "$1"; }
+`;
+
+/**
+ * The restore's restic container. `RESTORE_SNAPSHOT` (default `latest`) picks the snapshot; `RESTORE_MODE=side`
+ * (default) writes below `restored/<time>-<snapshot>/` in the app's bucket, `in-place` writes over the live files,
+ * `list` only prints the snapshots. `RESTORE_PATH` picks which of `sources` (default the first) to restore; any
+ * but the first only beside the live files, e.g. what a pre-backup hook wrote.
+ */
+export function restoreScript(sources: readonly string[], target: string): string {
+  const [main, ...others] = sources;
+  return `${PRELUDE}${WAIT_FOR}# Whatever ends this script before the plan, the tar container learns there is nothing to extract.
+trap '[ -e ${HANDOFF.plan} ] || put ${HANDOFF.plan} none' EXIT
+${UNLOCK}if [ "\${RESTORE_MODE:-side}" = list ]; then
   restic snapshots --host "$APP" >&2 || fail $?
   report success ""
   exit 0
 fi
+from=${main}
+[ -z "\${RESTORE_PATH:-}" ] || from=$RESTORE_PATH
+case "$from" in
+  ${main}) ;;
+${others
+  .map(
+    (o) => `  ${o}) [ "\${RESTORE_MODE:-side}" = side ] || { echo "RESTORE_PATH=$from restores beside the live files only: RESTORE_MODE=side" >&2; fail 2; } ;;
+`,
+  )
+  .join('')}  *) echo "RESTORE_PATH must be one of ${sources.join(' ')}, not $from" >&2; fail 2 ;;
+esac
 snapshot=\${RESTORE_SNAPSHOT:-latest}
 id=$(restic snapshots --json --host "$APP" "$snapshot" | sed -n 's/.*"id":"\\([0-9a-f]*\\)".*/\\1/p' | head -n 1)
 [ -n "$id" ] || { echo "no snapshot \\"$snapshot\\" of $APP" >&2; fail 3; }
@@ -195,13 +250,47 @@ case "\${RESTORE_MODE:-side}" in
   in-place) into="${target}" ;;
   *) echo "RESTORE_MODE must be side, in-place or list, not \${RESTORE_MODE}" >&2; fail 2 ;;
 esac
-mkdir -p "$into" || fail $?
-depth=$(printf '%s' "${source}" | tr -cd / | wc -c)
-{ restic dump "$id" "${source}"; echo $? >${BACKUP_PATHS.tmp}/dump.rc; } | tar -x -m -o -C "$into" --strip-components="$depth"
-untar=$?
-dumped=$(cat ${BACKUP_PATHS.tmp}/dump.rc)
-[ "$dumped" -eq 0 ] || fail "$dumped"
-[ "$untar" -eq 0 ] || fail "$untar"
+wait_for -p ${HANDOFF.stream} ${HANDOFF.tarRc} || { echo "the tar container made no ${HANDOFF.stream}" >&2; fail 4; }
+put ${HANDOFF.plan} "$(printf '%s\\n%s' "$into" "$(printf '%s' "$from" | tr -cd / | wc -c)")"
+restic dump "$id" "$from" >${HANDOFF.stream} &
+dumper=$!
+# The FIFO's open blocks until tar opens it too: a tar container that died before never would.
+wait_for -e ${HANDOFF.opened} ${HANDOFF.tarRc} || { echo "the tar container did not open ${HANDOFF.stream}" >&2; kill "$dumper"; fail 4; }
+wait "$dumper"
+dumped=$?
+put ${HANDOFF.dumpRc} "$dumped"
+# A dump that failed fails the job at once: tar may have died without a word (EPIPE), and has nothing left to do.
+[ "$dumped" -eq 0 ] || { echo "restic dump exited $dumped; tar exited $(cat ${HANDOFF.tarRc} 2>/dev/null || echo '(no status yet)')" >&2; fail "$dumped"; }
+wait_for -e ${HANDOFF.tarRc} || { echo "the tar container did not end" >&2; fail 4; }
+untar=$(cat ${HANDOFF.tarRc})
+[ "$untar" -eq 0 ] || { echo "tar exited $untar" >&2; fail "$untar"; }
 report success ",\\"snapshot\\":\\"$id\\",\\"target\\":\\"$into\\""
+`;
+}
+
+/**
+ * The restore's tar container: GNU tar extracts the stream the restic container dumps (the handoff above). It
+ * prints no report; it fails when tar did, or when the stream ended without restic's dump succeeding.
+ */
+export function extractScript(): string {
+  return `set -u
+${WAIT_FOR}rc=1
+trap 'put ${HANDOFF.tarRc} "$rc"' EXIT
+mkfifo ${HANDOFF.stream} || exit "$rc"
+wait_for -e ${HANDOFF.plan} || { echo "the restic container wrote no plan" >&2; exit "$rc"; }
+into=$(sed -n 1p ${HANDOFF.plan})
+depth=$(sed -n 2p ${HANDOFF.plan})
+if [ "$into" = none ]; then rc=0; exit "$rc"; fi
+exec 3<${HANDOFF.stream}
+put ${HANDOFF.opened} yes
+mkdir -p "$into" || { rc=$?; exit "$rc"; }
+tar -x -m -o -f - -C "$into" --strip-components="$depth" <&3
+rc=$?
+exec 3<&-
+put ${HANDOFF.tarRc} "$rc"
+wait_for -e ${HANDOFF.dumpRc} || { echo "the stream ended, but restic never said how its dump ended" >&2; [ "$rc" -ne 0 ] || rc=1; exit "$rc"; }
+dumped=$(cat ${HANDOFF.dumpRc})
+[ "$dumped" -eq 0 ] || { echo "restic dump exited $dumped: the stream was not whole" >&2; [ "$rc" -ne 0 ] || rc=1; }
+exit "$rc"
 `;
 }

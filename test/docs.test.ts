@@ -115,6 +115,24 @@ test('every restic command of the offsite sections of docs/restore.md carries --
   for (const command of commands) expect([command.trim(), command.includes('--no-lock')]).toEqual([command.trim(), true]);
 });
 
+test('every workstation restic block of the docs exports the AWS credentials first: restic never reads an SSO profile', () => {
+  // restic 0.18.1 internal/backend/s3/s3.go getCredentials: env vars, static keys, MinIO env, ~/.aws/credentials,
+  // MinIO's file, instance role; minio-go's FileAWSCredentials never reads ~/.aws/config, where SSO profiles live.
+  const exportLine = 'eval "$(aws configure export-credentials --format env)"';
+  const blocks = docs.flatMap((file) =>
+    [...fs.readFileSync(file, 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => [path.relative(root, file), m[1].split('\n')] as const),
+  );
+  const withRestic = blocks.filter(([, lines]) => lines.some((l) => /^\s*restic\s/.test(l)));
+  expect(withRestic.map(([file]) => file)).toContain('docs/restore.md');
+  for (const [file, lines] of withRestic) {
+    const firstRestic = lines.findIndex((l) => /^\s*restic\s/.test(l));
+    const exported = lines.findIndex((l) => l.trim() === exportLine);
+    expect([file, lines[firstRestic], exported >= 0 && exported < firstRestic]).toEqual([file, lines[firstRestic], true]);
+  }
+  const text = fs.readFileSync(path.join(root, 'docs/restore.md'), 'utf8');
+  expect(text).toMatch(/do not refresh/);
+});
+
 test('a prefix deleted: when a backup made a new repository since, the runbook hides its objects offsite with delete markers, not only its config', () => {
   // Offsite its versions are locked: without a marker on each, restic finds two keys the password opens, and
   // takes the first the listing returns (restic 0.18.1 internal/repository/key.go, SearchKey). test/backup-drill.test.ts, 5b.

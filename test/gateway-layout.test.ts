@@ -25,7 +25,7 @@ import { newCertificateWarnings, registeredDomainOf } from '../constructs/rules/
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
-import { PlatformConfigs } from '../constructs/platform/platform';
+import { PlatformConfigs, PlatformCredentials } from '../constructs/platform/platform';
 import { synthChart } from '../constructs/synth/chart-synth';
 import type { KubeObject } from '../constructs/model/kube-object';
 import type { SynthInput } from '../constructs/synth/pipeline';
@@ -82,7 +82,12 @@ function edgeOf(input: ReturnType<typeof inputOf>): { layout: GatewayLayout; obj
   const addOns = addOnsOf({ cluster, apps });
   const endpoints = platformEndpointsOf({ cluster, apps }, addOns);
   const layout = clusterGatewaysOf({ cluster, apps, endpoints }, input.gatewayLedgers?.[cluster.env]);
-  const objects = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx: { cluster, apps, gateways: layout }, addOns }));
+  const props = { ctx: { cluster, apps, gateways: layout }, addOns };
+  // The certificates are in the credentials layer beside the configs (platform.ts).
+  const objects = [
+    ...synthChart((scope) => new PlatformConfigs(scope, 'configs', props)),
+    ...synthChart((scope) => new PlatformCredentials(scope, 'credentials', props)),
+  ];
   return { layout, objects, apps };
 }
 

@@ -14,7 +14,7 @@ import { clusterAppsOf } from '../constructs/model/resolve';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { platformEndpointsOf } from '../constructs/platform/internal-endpoint';
 import { clusterGatewaysOf } from '../constructs/platform/cluster-gateways';
-import { PlatformConfigs } from '../constructs/platform/platform';
+import { PlatformConfigs, PlatformCredentials, type PlatformProps } from '../constructs/platform/platform';
 import { publicSurfaceOf, renderPublicSurface } from '../constructs/reports/public-surface';
 import { renderAccessTable } from '../constructs/reports/access-table';
 import { edgeProblems } from '../constructs/rules/edge-rules';
@@ -36,11 +36,17 @@ const cluster: ClusterSpec = { ...base, apps: { backoffice: { hosts: HOSTS } } }
 const backoffice = FIXTURE_APPS.find((a) => a.name === 'backoffice')!;
 const apps = clusterAppsOf(cluster, [backoffice]);
 
+/** The platform's part of the edge: the configs (Gateways, Kibana's route) and the certificates beside them. */
+const platformEdgeOf = (props: PlatformProps): KubeObject[] => [
+  ...synthChart((scope) => new PlatformConfigs(scope, 'configs', props)),
+  ...synthChart((scope) => new PlatformCredentials(scope, 'credentials', props)),
+];
+
 /** The cluster's edge (Gateways, certificates, Kibana's route) and the app's namespace, route and policies. */
 function edgeObjects(): KubeObject[] {
   const addOns = addOnsOf({ cluster, apps });
   const gateways = clusterGatewaysOf({ cluster, apps, endpoints: platformEndpointsOf({ cluster, apps }, addOns) });
-  const platform = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx: { cluster, apps, gateways }, addOns }));
+  const platform = platformEdgeOf({ ctx: { cluster, apps, gateways }, addOns });
   const app = synthChart((scope) => {
     const chart = new Chart(scope, 'backoffice', { namespace: namespaceOf('backoffice'), disableResourceNameHashes: true });
     new Isolation(chart, 'Isolation', { app: apps[0] });
@@ -99,7 +105,7 @@ describe('an internal app lets in only the IdP groups the cluster lists for it',
     const apps = clusterAppsOf(c, specs);
     const addOns = addOnsOf({ cluster: c, apps });
     const gateways = clusterGatewaysOf({ cluster: c, apps, endpoints: platformEndpointsOf({ cluster: c, apps }, addOns) });
-    const platform = synthChart((scope) => new PlatformConfigs(scope, 'configs', { ctx: { cluster: c, apps, gateways }, addOns }));
+    const platform = platformEdgeOf({ ctx: { cluster: c, apps, gateways }, addOns });
     const charts = apps.map((app) =>
       synthChart((scope) => {
         const chart = new Chart(scope, app.name, { namespace: namespaceOf(app.name), disableResourceNameHashes: true });

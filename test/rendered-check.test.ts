@@ -156,7 +156,13 @@ function goodRender(): Json[] {
             priorityClassName: 'platform-critical',
             securityContext: structuredClone(restrictedPod.podSecurityContext),
             topologySpreadConstraints: [
-              { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } },
+              {
+                topologyKey: 'topology.kubernetes.io/zone',
+                maxSkew: 1,
+                whenUnsatisfiable: 'DoNotSchedule',
+                nodeTaintsPolicy: 'Honor',
+                labelSelector: { matchLabels: labels },
+              },
             ],
             initContainers: [{ name: 'init', image: 'x', ...structuredClone(hardened) }],
             containers: [{ name: 'hook', image: 'x', ...structuredClone(hardened) }],
@@ -276,6 +282,11 @@ const RULES: readonly (readonly [string, (o: Json[]) => Json[] | void, string, D
     },
     `${HOOK}: spec.template.spec.topologySpreadConstraints has no topology.kubernetes.io/zone constraint whose labelSelector selects its pods (it runs up to 3 replicas)`,
     [hookDeclaration({ role: 'controller' })],
+  ],
+  [
+    'a hard zone spread that ignores node taints',
+    (o) => delete podSpec(o).topologySpreadConstraints[0].nodeTaintsPolicy,
+    `${HOOK}: spec.template.spec.topologySpreadConstraints[0]: a DoNotSchedule zone constraint needs nodeTaintsPolicy: Honor (it is "unset"), or a dead zone's nodes block every new pod`,
   ],
   [
     'a chart pod whose Secret file its user cannot read (0440, no fsGroup)',

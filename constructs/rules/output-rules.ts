@@ -15,6 +15,7 @@ import { objectSizeProblems } from './object-size-rules';
 import { rbacProblems } from './rbac-rules';
 import { volumeOwnershipProblems } from './volume-ownership-rules';
 import { exemptionProblems, recommendedLabelProblems, scannerCheckOver } from './scanner-rules';
+import { zoneSpreadProblems } from './zone-spread-rules';
 import { problemsOfEach, problemsOfEachInNamespace, type NamespaceCheck, type ObjectCheck } from './object-verdicts';
 
 /* The properties every synthesized cluster must have. They run on every synth, and the tests run them
@@ -127,6 +128,7 @@ export const OBJECT_RULES = {
   recommendedLabels: (o) => recommendedLabelProblems([o]),
   rbac: (o) => rbacProblems([o]),
   size: (o) => objectSizeProblems([o]),
+  zoneSpread: (o) => zoneSpreadProblems([o]),
 } satisfies Record<string, ObjectCheck>;
 
 /** The rules that judge each object in the light of its namespace: the thread that built a whole namespace may judge it there. */
@@ -164,4 +166,5 @@ const everyRule = (objects: readonly KubeObject[], cluster: ClusterSpec): string
   ...eachObject('exemptions', objects),
   ...eachObject('recommendedLabels', objects),
   ...eachObject('size', objects),
+  ...eachObject('zoneSpread', objects),
 ];

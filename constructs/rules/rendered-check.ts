@@ -5,6 +5,7 @@ import type { KubeObject } from '../model/kube-object';
 import { labelSelectorMatches } from '../model/label-selector';
 import { podSecurityProblems } from './pod-security';
 import { podMountProblems } from './mounted-file-rules';
+import { spreadConstraintProblems } from './zone-spread-rules';
 
 /*
  * The checker over rendered charts (`npm run check:rendered`): what `helm template` makes of every
@@ -192,6 +193,7 @@ export function renderedProblems(rendered: readonly RenderedObject[], declared: 
       );
       if (!spread) problems.push(`${where}: ${pod.at}.topologySpreadConstraints has no ${ZONE} constraint whose labelSelector selects its pods (${because})`);
     }
+    for (const p of spreadConstraintProblems(`${pod.at}.topologySpreadConstraints`, pod.spec.topologySpreadConstraints)) problems.push(`${where}: ${p}`);
   }
 
   // Every budget lets a drain evict at least one pod when what it selects runs its fewest replicas.

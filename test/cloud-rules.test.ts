@@ -29,6 +29,12 @@ const editPolicy = (r: Json, address: string, edit: (statements: Json[]) => void
 };
 const rule = (r: Json, name: string, id: string) => r.aws_s3_bucket_lifecycle_configuration[name].rule.find((x: Json) => x.id === id);
 const first = (r: Json, type: string): Json => Object.values(r[type])[0];
+const base64 = (text: string): string => Buffer.from(text).toString('base64');
+const nodeConfig = (kubeletSetting: string): string =>
+  `apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      ${kubeletSetting}\n`;
+/** User data as EKS's documentation writes it: MIME multipart, one NodeConfig per part. */
+const multipart = (...parts: string[]): string =>
+  `MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="//"\n\n${parts.map((p) => `--//\nContent-Type: application/node.eks.aws\n\n${p}\n`).join('')}--//--\n`;
 
 describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_env, cluster) => {
   test('passes every cloud rule', () => {
@@ -316,6 +322,52 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
       first(r, 'aws_launch_template').block_device_mappings[0].ebs.encrypted = 'false';
     }),
     '[EC2.7] node volumes are not encrypted',
+  ],
+  [
+    'nodes without user data',
+    broken((r) => {
+      delete first(r, 'aws_launch_template').user_data;
+    }),
+    'has no user data: no podPidsLimit bounds a pod',
+  ],
+  [
+    'user data that is a bare NodeConfig, not MIME multipart',
+    broken((r) => {
+      first(r, 'aws_launch_template').user_data = base64(nodeConfig('podPidsLimit: 4096'));
+    }),
+    'user data is not a MIME multipart document (Content-Type ""), which EKS cannot merge its own part into',
+  ],
+  ...(
+    [
+      ['no podPidsLimit', 'maxPods: 20', '"unset"'],
+      ['podPidsLimit -1 (no limit)', 'podPidsLimit: -1', '-1'],
+      ['podPidsLimit 0', 'podPidsLimit: 0', '0'],
+      ['a podPidsLimit above 32768', 'podPidsLimit: 100000', '100000'],
+      ['a podPidsLimit that is no number', 'podPidsLimit: "4096"', '"4096"'],
+    ] as const
+  ).map(
+    ([what, setting, shown]) =>
+      [
+        `nodes whose user data sets ${what}`,
+        broken((r) => {
+          first(r, 'aws_launch_template').user_data = base64(multipart(nodeConfig(setting)));
+        }),
+        `its user data sets podPidsLimit ${shown}, not a whole number from 1 to 32768`,
+      ] as const,
+  ),
+  [
+    'a NodeConfig part later in the user data that lifts the limit',
+    broken((r) => {
+      first(r, 'aws_launch_template').user_data = base64(multipart(nodeConfig('podPidsLimit: 4096'), nodeConfig('podPidsLimit: -1')));
+    }),
+    'its user data sets podPidsLimit -1',
+  ],
+  [
+    'a node group whose image does not run nodeadm',
+    broken((r) => {
+      first(r, 'aws_eks_node_group').ami_type = 'BOTTLEROCKET_x86_64';
+    }),
+    "its AMI type BOTTLEROCKET_x86_64 does not read nodeadm's NodeConfig",
   ],
   [
     "an app role that reaches another app's bucket",

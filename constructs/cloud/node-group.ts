@@ -9,6 +9,7 @@ import { zoneNodeGroupsOf } from '../model/zone-node-groups';
 import type { EksCluster } from './eks-cluster';
 import { managedPolicyArn, serviceTrust } from './iam-policy';
 import { amiTypeOf, cpuArchitectureOf } from '../model/instance-types';
+import { nodeUserDataOf } from './node-user-data';
 
 /** The root volume of the AL2023 EKS images. */
 const ROOT_DEVICE = '/dev/xvda';
@@ -42,9 +43,10 @@ export interface NodeGroupProps {
  * The managed node groups, one per zone (model/zone-node-groups.ts says why), sharing the pool's min and
  * max: at least three nodes over three zones, on the EKS-optimized Amazon Linux 2023 image. Their launch
  * template requires IMDSv2 with a hop limit of 1, so pods cannot borrow the node's role (they get their own
- * through Pod Identity), and encrypts the root volume. cluster-autoscaler finds every group by the tags EKS
- * puts on its Auto Scaling group (`k8s.io/cluster-autoscaler/<cluster>`), and balances them
- * (`balance-similar-node-groups`, platform/cluster-autoscaler.ts).
+ * through Pod Identity), encrypts the root volume, and bounds each pod's PIDs (node-user-data.ts).
+ * cluster-autoscaler finds every group by the tags EKS puts on its Auto Scaling group
+ * (`k8s.io/cluster-autoscaler/<cluster>`), and balances them (`balance-similar-node-groups`,
+ * platform/cluster-autoscaler.ts).
  */
 export class NodeGroup extends Construct {
   /** The groups, in the order of the zones. */
@@ -62,6 +64,7 @@ export class NodeGroup extends Construct {
       name: `${namePrefix}-node`,
       updateDefaultVersion: true,
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      userData: nodeUserDataOf(),
       blockDeviceMappings: [
         {
           deviceName: ROOT_DEVICE,

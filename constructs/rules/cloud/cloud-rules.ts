@@ -14,6 +14,7 @@ import { eksAddonProblems } from './eks-addon-rules';
 import { guardrailProblems } from './guardrail-rules';
 import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
 import { keyPolicyProblems } from './key-policy-rules';
+import { podPidsLimitProblems } from './node-pid-limit-rules';
 import { keyPolicySizeProblems } from './key-policy-size-rules';
 import { trailQuotaProblems } from './trail-quota-rules';
 import {
@@ -291,6 +292,7 @@ export function nodeProblems(json: TerraformJson): string[] {
       say(`the IMDS hop limit is ${metadata?.http_put_response_hop_limit}, not 1: pods could use the node's role`);
     const devices = asList(template.block_device_mappings);
     if (devices.length === 0 || devices.some((d: Json) => String(first(d.ebs)?.encrypted) !== 'true')) say('[EC2.7] node volumes are not encrypted');
+    for (const problem of podPidsLimitProblems(group.ami_type, template.user_data)) say(problem);
   }
   if (minNodes < MIN_NODES) problems.push(`nodes: the node groups have a minimum of ${minNodes} nodes together, fewer than ${MIN_NODES}`);
   if (zones.size < 3) problems.push(`nodes: the node groups spread over ${zones.size} availability zones, not 3`);

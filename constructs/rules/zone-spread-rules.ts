@@ -23,25 +23,42 @@ export function spreadConstraintProblems(at: string, constraints: unknown): stri
   );
 }
 
-function walk(value: Json, at: string, problems: string[]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`, problems));
-  else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      const path = at ? `${at}.${key}` : key;
-      if (key === 'topologySpreadConstraints') problems.push(...spreadConstraintProblems(path, v));
+/** Walks value for spread constraints; `path` holds the keys down to it, joined only where a problem is found (most objects have none). */
+function walk(value: Json, path: (string | number)[], problems: string[]): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] && typeof value[i] === 'object') {
+        path.push(i);
+        walk(value[i], path, problems);
+        path.pop();
+      }
+    }
+    return;
+  }
+  for (const key in value) {
+    const v = value[key];
+    if (key === 'topologySpreadConstraints') {
+      if (Array.isArray(v)) problems.push(...spreadConstraintProblems(pathText([...path, key]), v));
+    } else if (key === 'patch' && typeof v === 'string' && v.startsWith('{')) {
       // A post-renderer's strategic-merge patch is a JSON string (platform/workload-values.ts).
-      else if (key === 'patch' && typeof v === 'string' && v.startsWith('{')) walk(JSON.parse(v), `${path}(json)`, problems);
-      else walk(v, path, problems);
+      walk(JSON.parse(v), [...path, `${key}(json)`], problems);
+    } else if (v && typeof v === 'object') {
+      path.push(key);
+      walk(v, path, problems);
+      path.pop();
     }
   }
 }
+
+const pathText = (path: readonly (string | number)[]): string =>
+  path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
 
 export function zoneSpreadProblems(objects: readonly KubeObject[]): string[] {
   // A loop: this rule judges every object, one at a time (rules/object-verdicts.ts).
   const problems: string[] = [];
   for (const obj of objects) {
     const found: string[] = [];
-    walk(obj, '', found);
+    walk(obj, [], found);
     problems.push(...found.map((p) => `${describe(obj)}: ${p}`));
   }
   return problems;

@@ -10,7 +10,7 @@ import type { DeclaredWorkload } from '../constructs/platform/chart-workload';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import { buildAll } from '../constructs/synth/pipeline';
-import { appDemandOf, clusterCapacityProblems, installedDemandOf, mountpointPodsOf, platformDemandOf } from '../constructs/validation/cluster-capacity';
+import { appDemandOf, clusterCapacityProblems, installedDemandOf, mountpointPodsOf, platformDemandOf, podOf } from '../constructs/validation/cluster-capacity';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { APPS } from './fixtures/specs/apps';
 import { FIXTURE_RELEASES, synthProblemsOf } from './support';
@@ -40,19 +40,26 @@ function grown(count: number, max: number, instanceType = 'm7i.xlarge'): { clust
   return { cluster, apps };
 }
 
-/** The fewest nodes of the type that hold the cluster at rest, worked out here from the two demands. */
+/**
+ * The fewest nodes of the type that hold the cluster at rest, worked out here from the demands: the first n
+ * for which ceil(demand on n nodes / what a node holds after the DaemonSets) is at most n, for every resource.
+ */
 function nodesNeeded(cluster: ClusterSpec, apps: readonly AppSpec[]): number {
   const resolved = clusterAppsOf(cluster, apps);
   const ctx = { cluster, apps: resolved };
-  const ofApps = appDemandOf(resolved, 3);
   const ours = platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx));
   const installed = installedDemandOf();
   const node = allocatableOf(INSTANCE_TYPES[cluster.nodePool.instanceTypes[0]]);
-  return Math.max(
-    ...(['cpu', 'memory', 'pods'] as const).map((r) =>
-      Math.ceil((ofApps[r] + ours.standing[r] + installed.standing[r]) / (node[r] - ours.perNode[r] - installed.perNode[r])),
-    ),
-  );
+  const needed = (n: number) => {
+    const ofApps = appDemandOf(resolved, n);
+    return Math.max(
+      ...(['cpu', 'memory', 'pods'] as const).map((r) =>
+        Math.ceil((ofApps[r] + ours.standing[r] + installed.standing[r]) / (node[r] - ours.perNode[r] - installed.perNode[r])),
+      ),
+    );
+  };
+  for (let n = 1; n < 10_000; n++) if (needed(n) <= n) return n;
+  throw new Error('no number of nodes holds the cluster');
 }
 
 test('the shipped-shape fixture clusters hold their apps at rest', () => {
@@ -100,16 +107,20 @@ test('synth stops on it, naming the cluster, the field, the value and each resou
   ]);
 });
 
-test('an app on the mountpoint-s3 driver takes a pod slot for its Mountpoint pod on each node its replicas must spread over: one per replica, up to the three zones', () => {
+test('an app on the mountpoint-s3 driver takes a pod slot for a Mountpoint pod on each node its replicas spread over: one per replica, up to one per node', () => {
   const resolved = clusterAppsOf(base, APPS);
   const [mounting] = resolved.filter((a) => a.storage?.driver === 'mountpoint-s3');
   const without = resolved.find((a) => !a.storage)!;
   expect([mounting, without]).toEqual([expect.anything(), expect.anything()]);
   expect([1, 2, 3, 4, 9].map((replicas) => mountpointPodsOf(mounting, replicas, 3))).toEqual([1, 2, 3, 3, 3]);
+  // More nodes than zones: the replicas spread over nodes too, and replicas on two nodes share no Mountpoint pod.
+  expect(mountpointPodsOf(mounting, 6, 9)).toBe(6);
+  expect(mountpointPodsOf(mounting, 9, 6)).toBe(6);
   expect(mountpointPodsOf(without, 4, 3)).toBe(0);
   expect(mountpointPodsOf({ ...mounting, storage: { ...mounting.storage!, driver: 'geesefs' } }, 4, 3)).toBe(0);
-  const scaled = { ...mounting, scaling: { ...mounting.scaling, min: 5 } };
-  expect(appDemandOf([scaled, without], 3)).toMatchObject({ pods: 5 + 3 + without.scaling.min, mountpointPods: 3 });
+  const scaled = { ...mounting, scaling: { ...mounting.scaling, min: 6 } };
+  expect(appDemandOf([scaled, without], 3)).toMatchObject({ pods: 6 + 3 + without.scaling.min, mountpointPods: 3 });
+  expect(appDemandOf([scaled, without], 9)).toMatchObject({ pods: 6 + 6 + without.scaling.min, mountpointPods: 6 });
 });
 
 test("the platform counts an HPA's min, a DaemonSet on every node, and no Jobs or one-off Pods", () => {
@@ -191,4 +202,22 @@ test("a pool whose max splits unevenly over the zones must hold every app's zone
     }),
   ]);
   expect(at(15)).toEqual([]);
+});
+
+test('a pod with init containers asks for the larger of its biggest init container and its other containers together', () => {
+  const container = (cpu: string, memory: string, init?: true) => ({
+    securityContext: {},
+    resources: { requests: { cpu, memory }, limits: { memory } },
+    ...(init ? { init } : {}),
+  });
+  const pod = (containers: Record<string, ReturnType<typeof container>>) => podOf({ settings: { containers } as DeclaredWorkload['workload']['settings'] });
+  // The init container's memory is more than the two others together, its CPU less.
+  expect(
+    pod({ a: container('100m', '100Mi'), b: container('50m', '50Mi'), setup: container('120m', '200Mi', true), other: container('10m', '10Mi', true) }),
+  ).toEqual({
+    cpu: expect.closeTo(0.15),
+    memory: 200 * 2 ** 20,
+    pods: 1,
+  });
+  expect(pod({ a: container('100m', '100Mi') })).toEqual({ cpu: 0.1, memory: 100 * 2 ** 20, pods: 1 });
 });

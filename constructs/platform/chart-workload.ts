@@ -48,6 +48,8 @@ export interface PodSecurity {
 export interface ContainerSettings {
   readonly securityContext: ContainerSecurity;
   readonly resources: ContainerResources;
+  /** An init container: it runs before the others, one at a time, so its requests are not added to theirs. @default false */
+  readonly init?: true;
 }
 
 /** A disruption budget: exactly one of the two. */

@@ -204,8 +204,8 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           podSecurityContext: pod,
           containers: {
             elasticsearch: { securityContext: esUser(hardenedContainer()), resources: sized(sizing.cpu, layout.memory, layout.memory) },
-            'elastic-internal-init-filesystem': { securityContext: esUser(hardenedContainer()), resources: sized('100m', '50Mi', '50Mi') },
-            'elastic-internal-suspend': { securityContext: esUser(hardenedContainer()), resources: sized('10m', '16Mi', '64Mi') },
+            'elastic-internal-init-filesystem': { securityContext: esUser(hardenedContainer()), resources: sized('100m', '50Mi', '50Mi'), init: true },
+            'elastic-internal-suspend': { securityContext: esUser(hardenedContainer()), resources: sized('10m', '16Mi', '64Mi'), init: true },
           },
           // ECK's own budget: one node may go while the cluster is green, none while it is not.
           disruptionBudget: { maxUnavailable: 1 },
@@ -231,7 +231,11 @@ export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
           containers: {
             kibana: { securityContext: kibanaUser(hardenedContainer()), resources: sized('100m', '1Gi', '1Gi') },
             // It prepares the config folders Kibana's read-only root needs, so its own root stays writable.
-            'elastic-internal-init': { securityContext: kibanaUser(hardenedContainer({ writableRoot: true })), resources: sized('100m', '50Mi', '50Mi') },
+            'elastic-internal-init': {
+              securityContext: kibanaUser(hardenedContainer({ writableRoot: true })),
+              resources: sized('100m', '50Mi', '50Mi'),
+              init: true,
+            },
           },
           // ECK makes no budget for Kibana; ours is in the configs layer.
           ...(sizing.kibanaReplicas > 1 ? { disruptionBudget: { maxUnavailable: 1 }, spread: true } : {}),

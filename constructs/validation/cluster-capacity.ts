@@ -15,8 +15,7 @@ import type { DeclaredWorkload } from '../platform/chart-workload';
  * their sum, which is what a cluster of hundreds of apps runs out of first.
  *
  * Counted: each app's scaling.min replicas at its requests; each platform workload's replicas (an HPA's
- * min) at the requests of all its containers (init containers as if they ran beside the others, a little
- * more than the scheduler counts); a DaemonSet's pod on every node; the Mountpoint pods that mount the apps'
+ * min) at its pod's requests (podOf); a DaemonSet's pod on every node; the Mountpoint pods that mount the apps'
  * buckets (mountpointPodsOf); the pods of the EKS add-ons and of Flux, as read upstream
  * (cloud/eks-addon-pods.ts, gitops/flux-install.ts). Not counted: Jobs and one-off Pods (the apps' backup
  * jobs have room in their quotas). So this is a floor: a pool that fails it can never run every app.
@@ -46,14 +45,26 @@ type Amounts = Record<Resource, number>;
 const none = (): Amounts => ({ cpu: 0, memory: 0, pods: 0 });
 const sum = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, pods: a.pods + b.pods });
 
-/** One pod of a platform workload: the requests of all its containers. */
-function podOf(workload: DeclaredWorkload['workload']): Amounts {
-  const pod = { ...none(), pods: 1 };
-  for (const { resources } of Object.values(workload.settings.containers)) {
-    pod.cpu += parseQuantity(resources.requests.cpu) ?? 0;
-    pod.memory += parseQuantity(resources.requests.memory) ?? 0;
+/**
+ * One pod of a platform workload, as the scheduler counts its requests: per resource, the sum of its
+ * containers or its largest init container, whichever is more (init containers run one at a time, before
+ * the others; kubernetes.io/docs/concepts/workloads/pods/init-containers, "Resource sharing within containers").
+ */
+export function podOf(workload: Pick<DeclaredWorkload['workload'], 'settings'>): Amounts {
+  const containers = none();
+  const init = none();
+  for (const { resources, init: isInit } of Object.values(workload.settings.containers)) {
+    const cpu = parseQuantity(resources.requests.cpu) ?? 0;
+    const memory = parseQuantity(resources.requests.memory) ?? 0;
+    if (isInit) {
+      init.cpu = Math.max(init.cpu, cpu);
+      init.memory = Math.max(init.memory, memory);
+    } else {
+      containers.cpu += cpu;
+      containers.memory += memory;
+    }
   }
-  return pod;
+  return { cpu: Math.max(containers.cpu, init.cpu), memory: Math.max(containers.memory, init.memory), pods: 1 };
 }
 
 /** What pods ask for, each `count` times (or once on every node): in all, and on every node (the DaemonSets). */
@@ -81,16 +92,17 @@ export function platformDemandOf(declared: readonly DeclaredWorkload[]): { stand
 }
 
 /**
- * The Mountpoint pods an app's bucket volume needs at least, at `replicas`: with the `mountpoint-s3` driver
- * (v2), Mountpoint runs in a pod of its own in the mount-s3 namespace, on the app pod's node, and pods share
- * one only on the same node and volume (awslabs/mountpoint-s3-csi-driver v2.7.0, commit a2d4b06,
+ * The Mountpoint pods an app's bucket volume needs at `replicas` on `nodes` nodes: with the `mountpoint-s3`
+ * driver (v2), Mountpoint runs in a pod of its own in the mount-s3 namespace, on the app pod's node, and pods
+ * share one only on the same node and volume (awslabs/mountpoint-s3-csi-driver v2.7.0, commit a2d4b06,
  * cmd/aws-s3-csi-controller/csicontroller/reconciler.go, buildFieldFilters; docs/MOUNTPOINT_POD_SHARING.md).
- * An app's replicas spread over the zones, hard (model/topology-spread.ts), so as many of them as there are
- * zones sit on nodes of their own. The driver gives a Mountpoint pod no requests unless the volume asks
- * (pkg/podmounter/mppod/creator.go, configureResourceRequests), and ours do not: each takes a pod slot only.
+ * An app's replicas spread over the nodes too (model/topology-spread.ts; ScheduleAnyway, but the scheduler
+ * prefers a node without one), so each replica, up to one per node, has a Mountpoint pod of its own. The
+ * driver gives a Mountpoint pod no requests unless the volume asks (pkg/podmounter/mppod/creator.go,
+ * configureResourceRequests), and ours do not: each takes a pod slot only.
  */
-export function mountpointPodsOf(app: ResolvedApp, replicas: number, zones: number): number {
-  return app.storage?.driver === 'mountpoint-s3' ? Math.min(replicas, zones) : 0;
+export function mountpointPodsOf(app: ResolvedApp, replicas: number, nodes: number): number {
+  return app.storage?.driver === 'mountpoint-s3' ? Math.min(replicas, nodes) : 0;
 }
 
 /** Pods that EKS and `flux bootstrap` install, outside our declarations: a Deployment's replicas, or a DaemonSet's pod on every node. */
@@ -115,14 +127,17 @@ export function installedDemandOf(workloads: readonly InstalledWorkload[] = [...
   );
 }
 
-/** What the apps ask for at their scaling.min, their Mountpoint pods' slots among the pods; and how many of the pods those are. */
-export function appDemandOf(apps: readonly ResolvedApp[], zones: number): Amounts & { mountpointPods: number } {
+/**
+ * What the apps ask for at their scaling.min on `nodes` nodes, their Mountpoint pods' slots among the pods;
+ * and how many of the pods those are.
+ */
+export function appDemandOf(apps: readonly ResolvedApp[], nodes: number): Amounts & { mountpointPods: number } {
   const demand = { ...none(), mountpointPods: 0 };
   for (const app of apps) {
     const replicas = app.scaling.min;
     demand.cpu += replicas * (parseQuantity(app.resources.cpu.request) ?? 0);
     demand.memory += replicas * (parseQuantity(app.resources.memory.request) ?? 0);
-    demand.mountpointPods += mountpointPodsOf(app, replicas, zones);
+    demand.mountpointPods += mountpointPodsOf(app, replicas, nodes);
     demand.pods += replicas;
   }
   demand.pods += demand.mountpointPods;
@@ -168,7 +183,7 @@ export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly Res
   // The pool is a node group per zone (cloud/node-group.ts): the most nodes is the sum of their maxes.
   const groups = zoneNodeGroupsOf(cluster.nodePool, zones);
   const nodes = groups.reduce((total, g) => total + g.max, 0);
-  const ofApps = appDemandOf(apps, zones.length);
+  const ofApps = appDemandOf(apps, nodes);
   const ours = platformDemandOf(declared);
   const installed = installedDemandOf();
   const standing = sum(ours.standing, installed.standing);

@@ -38,7 +38,7 @@ function main(argv: readonly string[]): number {
     const terraform = JSON.parse(files.find((f) => f.path === terraformFileOf(cluster.env))!.text!);
     const counts = cloudCountsOf(terraform, allObjects(files.filter((f) => belongsTo(f.path, cluster.env))));
     const estimate = estimateCost(cluster, clusterAppsOf(cluster, apps), counts);
-    console.log(renderCost(estimate, cluster.env, cluster.nodePool.max, cluster.nodePool.min, cluster.costBudget?.monthlyUsd));
+    console.log(renderCost(estimate, cluster.env, cluster.costBudget?.monthlyUsd));
   }
   console.log(
     `Assumptions: ${Object.entries(ASSUMPTIONS)

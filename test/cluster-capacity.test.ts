@@ -1,6 +1,5 @@
-import type { AppSpec } from '../constructs/model/app-spec';
-import { generatedAccessOf } from '../scripts/lib/generated-access';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
+import type { AppSpec } from '../constructs/model/app-spec';
 import { allocatableOf, INSTANCE_TYPES } from '../constructs/model/instance-types';
 import { EKS_ADDON_WORKLOADS } from '../constructs/cloud/eks-addon-pods';
 import { FLUX_CONTROLLERS } from '../constructs/gitops/flux-install';
@@ -10,10 +9,21 @@ import type { DeclaredWorkload } from '../constructs/platform/chart-workload';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import { buildAll } from '../constructs/synth/pipeline';
-import { appDemandOf, clusterCapacityProblems, installedDemandOf, mountpointPodsOf, platformDemandOf, podOf } from '../constructs/validation/cluster-capacity';
+import { synthesizeEnvs } from '../constructs/synth/synth-envs';
+import {
+  appDemandOf,
+  clusterCapacityProblems,
+  installedDemandOf,
+  mountpointPodsOf,
+  nodePoolMinWarnings,
+  nodesAtRestOf,
+  platformDemandOf,
+  podOf,
+} from '../constructs/validation/cluster-capacity';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { APPS } from './fixtures/specs/apps';
-import { FIXTURE_RELEASES, synthProblemsOf } from './support';
+import { grown, nodesNeeded } from './capacity-fixtures';
+import { FIXTURE_RELEASES, synthProblemsOf, tempDir } from './support';
 
 // Every app at its scaling.min, with the platform's standing pods, fits the node pool at its max
 // (constructs/validation/cluster-capacity.ts): what does not fit stays Pending whatever the autoscaler does.
@@ -23,44 +33,12 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const [base] = CLUSTERS;
 const templates = APPS.filter((a) => a.name in base.apps);
 
-/** The fixture cluster with `count` copies of its apps, each with a host of its own, on `max` nodes of one type. */
-function grown(count: number, max: number, instanceType = 'm7i.xlarge'): { cluster: ClusterSpec; apps: AppSpec[] } {
-  const apps = Array.from({ length: count }, (_, i) => {
-    const template = templates[i % templates.length];
-    const name = `${template.name}-${i}`;
-    return { ...template, name, hosts: { [base.env]: [`${name}.${base.domain}`] } };
-  });
-  const cluster: ClusterSpec = {
-    ...base,
-    nodePool: { ...base.nodePool, instanceTypes: [instanceType], max },
-    apps: Object.fromEntries(apps.map((a) => [a.name, {}])),
-    appData: Object.fromEntries(apps.map((a) => [a.name, 'live' as const])),
-    access: generatedAccessOf(base.access, apps),
-  };
-  return { cluster, apps };
-}
+/** Each grown app at its template's release. */
+const releasesOf = (apps: readonly AppSpec[]) => ({
+  [base.env]: { apps: Object.fromEntries(apps.map((a, i) => [a.name, FIXTURE_RELEASES[base.env].apps[templates[i % templates.length].name]])) },
+});
 
-/**
- * The fewest nodes of the type that hold the cluster at rest, worked out here from the demands: the first n
- * for which ceil(demand on n nodes / what a node holds after the DaemonSets) is at most n, for every resource.
- */
-function nodesNeeded(cluster: ClusterSpec, apps: readonly AppSpec[]): number {
-  const resolved = clusterAppsOf(cluster, apps);
-  const ctx = { cluster, apps: resolved };
-  const ours = platformDemandOf(declaredWorkloadsOf(addOnsOf(ctx), ctx));
-  const installed = installedDemandOf();
-  const node = allocatableOf(INSTANCE_TYPES[cluster.nodePool.instanceTypes[0]]);
-  const needed = (n: number) => {
-    const ofApps = appDemandOf(resolved, n);
-    return Math.max(
-      ...(['cpu', 'memory', 'pods'] as const).map((r) =>
-        Math.ceil((ofApps[r] + ours.standing[r] + installed.standing[r]) / (node[r] - ours.perNode[r] - installed.perNode[r])),
-      ),
-    );
-  };
-  for (let n = 1; n < 10_000; n++) if (needed(n) <= n) return n;
-  throw new Error('no number of nodes holds the cluster');
-}
+const declaredOf = (cluster: ClusterSpec, apps: ReturnType<typeof clusterAppsOf>) => declaredWorkloadsOf(addOnsOf({ cluster, apps }), { cluster, apps });
 
 test('the shipped-shape fixture clusters hold their apps at rest', () => {
   for (const cluster of CLUSTERS) {
@@ -91,10 +69,7 @@ test('synth stops on it, naming the cluster, the field, the value and each resou
   // Two replicas each at scaling.min, on two nodes: two Mountpoint pods for each app on the mountpoint-s3 driver.
   const mounting = 2 * clusterAppsOf(cluster, apps).filter((a) => a.storage?.driver === 'mountpoint-s3').length;
   expect(mounting).toBeGreaterThan(0);
-  const releases = {
-    [base.env]: { apps: Object.fromEntries(apps.map((a, i) => [a.name, FIXTURE_RELEASES[base.env].apps[templates[i % templates.length].name]])) },
-  };
-  expect(synthProblemsOf(() => buildAll({ clusters: [cluster], apps, releases }))).toEqual([
+  expect(synthProblemsOf(() => buildAll({ clusters: [cluster], apps, releases: releasesOf(apps) }))).toEqual([
     expect.stringMatching(
       /^cluster "acme-staging": field "nodePool\.max" = 6: cannot hold the cluster at rest: at every app's scaling\.min the apps ask for [\d.]+ cores/,
     ),
@@ -202,6 +177,50 @@ test("a pool whose max splits unevenly over the zones must hold every app's zone
     }),
   ]);
   expect(at(15)).toEqual([]);
+});
+
+describe('the nodes a cluster needs at rest', () => {
+  // m7i.large holds 1.93 cores, 20 copies of the fixture's apps and the platform need more than its 3-node min.
+  const below = grown(20, 30, 'm7i.large');
+  const needed = nodesNeeded(below.cluster, below.apps);
+  const covered = grown(20, 30, 'm7i.large', needed);
+  const atRest = ({ cluster, apps }: { cluster: ClusterSpec; apps: readonly AppSpec[] }) => {
+    const resolved = clusterAppsOf(cluster, apps);
+    return { resolved, declared: declaredOf(cluster, resolved) };
+  };
+
+  test('are the fewest n whose demand on n nodes, Mountpoint pods included, fits n nodes, in every resource', () => {
+    expect(needed).toBeGreaterThan(below.cluster.nodePool.min);
+    for (const fixture of [below, grown(200, 1000), grown(60, 100, 't3.large'), ...CLUSTERS.map((cluster) => ({ cluster, apps: APPS }))]) {
+      const { resolved, declared } = atRest(fixture);
+      expect({ cluster: fixture.cluster.nodePool, nodes: nodesAtRestOf(fixture.cluster, resolved, declared) }).toEqual({
+        cluster: fixture.cluster.nodePool,
+        nodes: nodesNeeded(fixture.cluster, fixture.apps),
+      });
+    }
+  });
+
+  test('a nodePool.min below them is a warning naming the file, the cluster, the field, its value and the nodes needed', () => {
+    const { resolved, declared } = atRest(below);
+    expect(nodePoolMinWarnings(below.cluster, resolved, declared)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^file "clusters/staging/cluster\\.ts", cluster "acme-staging": field "nodePool\\.min" = 3: is below the ${needed} nodes the cluster needs at rest: .* 3 nodes of m7i\\.large are short of cpu.*set nodePool\\.min to ${needed}`,
+        ),
+      ),
+    ]);
+  });
+
+  test('a nodePool.min that covers them is no warning', () => {
+    const { resolved, declared } = atRest(covered);
+    expect(nodePoolMinWarnings(covered.cluster, resolved, declared)).toEqual([]);
+  });
+
+  test('synth prints the warning and writes the output', () => {
+    const report = synthesizeEnvs(tempDir('nodes-at-rest'), { clusters: [below.cluster], apps: below.apps, releases: releasesOf(below.apps) });
+    expect(report.changed.length).toBeGreaterThan(0);
+    expect(report.warnings).toEqual([expect.stringContaining(`field "nodePool.min" = 3: is below the ${needed} nodes`)]);
+  });
 });
 
 test('a pod with init containers asks for the larger of its biggest init container and its other containers together', () => {

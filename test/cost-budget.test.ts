@@ -119,24 +119,22 @@ describe('the cost budget in the Terraform', () => {
 
 describe('npm run cost against the budget', () => {
   const estimate = estimateCost(prod, clusterAppsOf(prod, APPS), cloudCountsOf(cloudOf(prod), []));
-  const atMax = estimate.total + (prod.nodePool.max - prod.nodePool.min) * estimate.perExtraNode;
+  const atMax = estimate.total + (prod.nodePool.max - estimate.nodes) * estimate.perExtraNode;
 
   test('says what share of the budget the estimate is, at the minimum and at the max', () => {
-    const text = renderCost(estimate, 'prod', prod.nodePool.max, prod.nodePool.min, 2 * atMax);
+    const text = renderCost(estimate, 'prod', 2 * atMax);
     expect(text).toContain(
-      `the estimate is ${Math.round((100 * estimate.total) / (2 * atMax))} % of it at ${prod.nodePool.min} nodes and 50 % at ${prod.nodePool.max}.`,
+      `the estimate is ${Math.round((100 * estimate.total) / (2 * atMax))} % of it at ${estimate.nodes} nodes and 50 % at ${prod.nodePool.max}.`,
     );
     expect(text).not.toContain('Over budget');
   });
 
   test('says when the estimate is over it, at the minimum or near the max', () => {
-    expect(renderCost(estimate, 'prod', prod.nodePool.max, prod.nodePool.min, estimate.total / 2)).toContain('**Over budget already at the minimum.**');
-    expect(renderCost(estimate, 'prod', prod.nodePool.max, prod.nodePool.min, (estimate.total + atMax) / 2)).toContain(
-      'Over budget once the autoscaler nears the max.',
-    );
+    expect(renderCost(estimate, 'prod', estimate.total / 2)).toContain('**Over budget already at rest.**');
+    expect(renderCost(estimate, 'prod', (estimate.total + atMax) / 2)).toContain('Over budget once the autoscaler nears the max.');
   });
 
   test('says nothing of a budget the spec does not set', () => {
-    expect(renderCost(estimate, 'prod', prod.nodePool.max, prod.nodePool.min)).not.toContain('Budget');
+    expect(renderCost(estimate, 'prod')).not.toContain('Budget');
   });
 });

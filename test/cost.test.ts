@@ -10,6 +10,7 @@ import { clusterAppsOf, resolveApp } from '../constructs/model/resolve';
 import { secretStoreKeyOf } from '../constructs/model/naming';
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
 import { fixtureCloudOf, fixtureObjectsOf } from './support';
+import { grown, nodesNeeded } from './capacity-fixtures';
 
 const staging = CLUSTERS.find((c) => c.env === 'staging')!;
 const shop = APPS.find((a) => a.name === 'shop')!;
@@ -125,6 +126,45 @@ describe('the cost estimate', () => {
   });
 });
 
+describe('the nodes it prices: nodePool.min, or what the cluster needs at rest where that is more', () => {
+  // 20 copies of the fixture's apps on m7i.large need more than the pool's min of 3 (test/capacity-fixtures.ts).
+  const below = grown(20, 30, 'm7i.large');
+  const needed = nodesNeeded(below.cluster, below.apps);
+  const estimateOf = ({ cluster, apps }: typeof below) => estimateCost(cluster, clusterAppsOf(cluster, apps), cloudCountsOf({}, []));
+
+  test('a cluster whose min is below its need is priced at the need, and says so', () => {
+    expect(needed).toBeGreaterThan(below.cluster.nodePool.min);
+    const estimate = estimateOf(below);
+    expect(estimate.nodes).toBe(needed);
+    expect(estimate.lines[0]).toEqual({
+      item: expect.stringMatching(
+        new RegExp(`^nodes: ${needed} × m7i\\.large \\(spot\\), what the pods need at every app's scaling\\.min \\(nodePool\\.min is 3\\)`),
+      ),
+      how: expect.stringMatching(new RegExp(`^${needed} × `)),
+      // perExtraNode is rounded to the cent.
+      monthly: expect.closeTo(needed * estimate.perExtraNode, 1),
+    });
+    const text = renderCost(estimate, 'staging');
+    expect(text).toContain(`| **total at ${needed} nodes** |`);
+    expect(text).toContain(`at the node pool's max of 30: $${(estimate.total + (30 - needed) * estimate.perExtraNode).toFixed(2)}.`);
+  });
+
+  test('a cluster whose min covers its need is priced at min', () => {
+    const covered = grown(20, 30, 'm7i.large', needed + 1);
+    const estimate = estimateOf(covered);
+    expect(estimate.nodes).toBe(needed + 1);
+    expect(estimate.lines[0].item).toMatch(new RegExp(`^nodes: ${needed + 1} × m7i\\.large \\(spot\\), a node group per zone: `));
+  });
+
+  test('the budget is judged at the nodes priced: over it at rest though within it at min', () => {
+    const estimate = estimateOf(below);
+    const atMin = estimate.total - (needed - below.cluster.nodePool.min) * estimate.perExtraNode;
+    const text = renderCost(estimate, 'staging', Math.round((atMin + estimate.total) / 2));
+    expect(text).toContain(`of it at ${needed} nodes`);
+    expect(text).toContain('**Over budget already at rest.**');
+  });
+});
+
 describe("the IAM roles against the account's quota (1,000 by default, 5,000 at most)", () => {
   test.each([
     [999, /^999 in the Terraform, against the account's quota of 1,000 roles by default \(adjustable to 5,000\)$/],
@@ -138,7 +178,7 @@ describe("the IAM roles against the account's quota (1,000 by default, 5,000 at 
   test('the estimate prints the line', () => {
     const staging = CLUSTERS.find((c) => c.env === 'staging')!;
     const estimate = estimateCost(staging, clusterAppsOf(staging, APPS), cloudCountsOf(fixtureCloudOf(staging), fixtureObjectsOf('staging')));
-    expect(renderCost(estimate, 'staging', 4, 3)).toContain(`IAM roles: ${estimate.iamRoles}.`);
+    expect(renderCost(estimate, 'staging')).toContain(`IAM roles: ${estimate.iamRoles}.`);
   });
 });
 

@@ -166,7 +166,9 @@ describe("without a ledger, each app's shard is the apps layer of the committed 
   });
 
   test('a cluster synthesized before shards, with more apps than one shard holds: its first synth with shards changes its ledger alone, and warns', () => {
-    const input = scaledInput(FLUX_SHARD_APPS + 5);
+    const scaled = scaledInput(FLUX_SHARD_APPS + 5);
+    // A floor that holds the apps at rest: no warning of too few nodes beside the shard's.
+    const input = { ...scaled, clusters: scaled.clusters.map((c) => ({ ...c, nodePool: { ...c.nodePool, min: c.nodePool.max } })) };
     const env = input.clusters[0].env;
     const apps = input.apps.map((a) => a.name);
     // Before shards, every app was in shard 0's layers: the layout shard 0 keeps.

@@ -110,7 +110,7 @@ describe('where the estimate is shown', () => {
   test('npm run cost prints it, and prices the volumes of the derived data nodes', () => {
     const estimate = estimateCost(fixture.cluster, apps, cloudCountsOf({}, []));
     expect(estimate.lines.map((l) => l.item)).toContain('Elasticsearch volumes: 11 × 100Gi');
-    expect(renderCost(estimate, 'prod', 30, 3)).toContain(`Log shards: ${line}.`);
+    expect(renderCost(estimate, 'prod')).toContain(`Log shards: ${line}.`);
   });
 
   test("the cluster's overview shows it, with the data nodes and where their count comes from", () => {

@@ -1,8 +1,11 @@
 import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
 import type { ResolvedApp } from '../model/resolve';
 import { renderShardLine } from '../logging/shard-budget';
+import { addOnsOf } from '../platform/default-add-ons';
+import { declaredWorkloadsOf } from '../platform/declared-workloads';
 import { eckDefaults } from '../platform/eck';
 import { logLayoutOf } from '../platform/eck-sizing';
+import { nodesAtRestOf } from '../validation/cluster-capacity';
 import { parseQuantity } from '../model/quantity';
 import { sharesOf, zoneNodeGroupsOf } from '../model/zone-node-groups';
 import { ASSUMPTIONS, PRICES, type Assumptions, type Prices } from './prices';
@@ -18,7 +21,12 @@ export interface CostLine {
 export interface CostEstimate {
   readonly cluster: string;
   readonly lines: readonly CostLine[];
+  /** At `nodes` nodes. */
   readonly total: number;
+  /** The nodes priced: nodePool.min, or the nodes the cluster needs at rest where that is more (nodesAtRestOf). */
+  readonly nodes: number;
+  /** The node pool's max, where the autoscaler stops. */
+  readonly maxNodes: number;
   /** What one more node adds, for the autoscaler's headroom up to the node pool's max. */
   readonly perExtraNode: number;
   /** The logs' shard estimate against the budget of the Elasticsearch nodes (constructs/logging/shard-budget.ts). */
@@ -49,7 +57,10 @@ const money = (n: number) => `$${n.toFixed(2)}`;
 /** A unit price as listed, e.g. $0.0864. */
 const rate = (n: number) => `$${n}`;
 
-/** The monthly estimate of one cluster at its node pool's minimum, from the model and the price table. */
+/**
+ * The monthly estimate of one cluster at rest, from the model and the price table: at its node pool's min, or
+ * at the nodes its pods need at every app's scaling.min where that is more (cluster-autoscaler adds them).
+ */
 export function estimateCost(
   cluster: ClusterSpec,
   apps: readonly ResolvedApp[],
@@ -65,7 +76,11 @@ export function estimateCost(
   if (onDemand === undefined) throw new Error(`cost: no price for instance type ${type}; add it to constructs/model/instance-types.ts`);
   const hourly = pool.capacityType === 'SPOT' ? onDemand * prices.spotShareOfOnDemand : onDemand;
   const nodeMonthly = hourly * h + pool.diskGiB * prices.ebsGp3PerGBMonth;
-  const groups = zoneNodeGroupsOf(pool, settings.network.zones);
+  const ctx = { cluster, apps };
+  const atRest = nodesAtRestOf(cluster, apps, declaredWorkloadsOf(addOnsOf(ctx), ctx));
+  const nodes = atRest !== undefined && Number.isFinite(atRest) ? Math.max(pool.min, atRest) : pool.min;
+  const groups = zoneNodeGroupsOf({ min: nodes, max: pool.max }, settings.network.zones);
+  const why = nodes > pool.min ? `, what the pods need at every app's scaling.min (nodePool.min is ${pool.min})` : '';
   const nats = settings.network.natGateways === 'perZone' ? settings.network.zones.length : 1;
   const es = eckDefaults.sizing[cluster.env];
   const logs = logLayoutOf(cluster, apps, es);
@@ -78,9 +93,9 @@ export function estimateCost(
 
   const lines: CostLine[] = [
     {
-      item: `nodes: ${pool.min} × ${type} (${pool.capacityType.toLowerCase()}), a node group per zone: ${sharesOf(groups, 'min')}`,
-      how: `${pool.min} × (${pool.capacityType === 'SPOT' ? `${rate(onDemand)}/h × ${prices.spotShareOfOnDemand} spot share` : `${rate(onDemand)}/h`} × ${h} h + ${pool.diskGiB} GB gp3 × ${rate(prices.ebsGp3PerGBMonth)})`,
-      monthly: pool.min * nodeMonthly,
+      item: `nodes: ${nodes} × ${type} (${pool.capacityType.toLowerCase()})${why}, a node group per zone: ${sharesOf(groups, 'min')}`,
+      how: `${nodes} × (${pool.capacityType === 'SPOT' ? `${rate(onDemand)}/h × ${prices.spotShareOfOnDemand} spot share` : `${rate(onDemand)}/h`} × ${h} h + ${pool.diskGiB} GB gp3 × ${rate(prices.ebsGp3PerGBMonth)})`,
+      monthly: nodes * nodeMonthly,
     },
     { item: 'EKS control plane', how: `${rate(prices.eksControlPlanePerHour)}/h × ${h} h`, monthly: prices.eksControlPlanePerHour * h },
     {
@@ -175,6 +190,8 @@ export function estimateCost(
     cluster: cluster.name,
     lines,
     total: round(lines.reduce((sum, l) => sum + l.monthly, 0)),
+    nodes,
+    maxNodes: pool.max,
     perExtraNode: round(nodeMonthly),
     logShards: renderShardLine(logs.estimate, logs.budget),
     iamRoles: iamRolesLine(cloud.iamRoles),
@@ -188,19 +205,20 @@ export const NOT_ESTIMATED =
   "the VPC flow logs' delivery to S3, Secrets Manager API calls and Route 53 queries.";
 
 /** The estimate as a Markdown table, with each figure's derivation, and against the env's budget where it has one. */
-export function renderCost(estimate: CostEstimate, env: string, maxNodes: number, minNodes: number, budgetUsd?: number): string {
-  const atMax = round(estimate.total + (maxNodes - minNodes) * estimate.perExtraNode);
+export function renderCost(estimate: CostEstimate, env: string, budgetUsd?: number): string {
+  const { nodes, maxNodes } = estimate;
+  const atMax = round(estimate.total + (maxNodes - nodes) * estimate.perExtraNode);
   return [
     `## ${env} (${estimate.cluster})`,
     '',
     '| item | how | per month |',
     '|---|---|---:|',
     ...estimate.lines.map((l) => `| ${l.item} | ${l.how} | ${money(l.monthly)} |`),
-    `| **total at ${minNodes} nodes** | | **${money(estimate.total)}** |`,
+    `| **total at ${nodes} nodes** | | **${money(estimate.total)}** |`,
     '',
     `Each node the autoscaler adds costs ${money(estimate.perExtraNode)} a month; at the node pool's max of ${maxNodes}: ${money(atMax)}.`,
     '',
-    ...(budgetUsd === undefined ? [] : [budgetLine(budgetUsd, estimate.total, minNodes, atMax, maxNodes), '']),
+    ...(budgetUsd === undefined ? [] : [budgetLine(budgetUsd, estimate.total, nodes, atMax, maxNodes), '']),
     `Log shards: ${estimate.logShards}.`,
     '',
     `IAM roles: ${estimate.iamRoles}.`,
@@ -209,8 +227,8 @@ export function renderCost(estimate: CostEstimate, env: string, maxNodes: number
 }
 
 /** The estimate against `costBudget`, which AWS Budgets watches (cloud/cost-budget.ts). */
-function budgetLine(budgetUsd: number, atMin: number, minNodes: number, atMax: number, maxNodes: number): string {
+function budgetLine(budgetUsd: number, atRest: number, nodes: number, atMax: number, maxNodes: number): string {
   const share = (n: number) => `${Math.round((100 * n) / budgetUsd)} %`;
-  const verdict = atMin > budgetUsd ? ' **Over budget already at the minimum.**' : atMax > budgetUsd ? ' Over budget once the autoscaler nears the max.' : '';
-  return `Budget (\`costBudget\`, watched by AWS Budgets): ${money(budgetUsd)} a month; the estimate is ${share(atMin)} of it at ${minNodes} nodes and ${share(atMax)} at ${maxNodes}.${verdict}`;
+  const verdict = atRest > budgetUsd ? ' **Over budget already at rest.**' : atMax > budgetUsd ? ' Over budget once the autoscaler nears the max.' : '';
+  return `Budget (\`costBudget\`, watched by AWS Budgets): ${money(budgetUsd)} a month; the estimate is ${share(atRest)} of it at ${nodes} nodes and ${share(atMax)} at ${maxNodes}.${verdict}`;
 }

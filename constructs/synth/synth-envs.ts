@@ -1,4 +1,9 @@
+import type { AppSpec } from '../model/app-spec';
 import type { ClusterSpec } from '../model/cluster-spec';
+import { clusterAppsOf } from '../model/resolve';
+import { addOnsOf } from '../platform/default-add-ons';
+import { declaredWorkloadsOf } from '../platform/declared-workloads';
+import { nodePoolMinWarnings } from '../validation/cluster-capacity';
 import { buildAll, type SynthInput } from './pipeline';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -84,10 +89,16 @@ export function synthesizeEnvs(root: string, input: SynthInput, envs?: readonly 
         allObjects(mine),
       ),
       ...overfullShardWarnings(cluster.env, fluxShardsOf(Object.keys(cluster.apps), input.fluxShardLedgers?.[cluster.env])),
+      ...nodePoolMinWarningsOf(cluster, input.apps),
     ];
   });
   const changed = writeOutput(root, files, envs ? { envs } : {});
   return { files, changed, summary: summarize(clusters, files, changed), warnings };
+}
+
+function nodePoolMinWarningsOf(cluster: ClusterSpec, apps: readonly AppSpec[]): string[] {
+  const ctx = { cluster, apps: clusterAppsOf(cluster, apps) };
+  return nodePoolMinWarnings(cluster, ctx.apps, declaredWorkloadsOf(addOnsOf(ctx), ctx));
 }
 
 /** Per env: the apps its clusters run, the Kubernetes objects it renders, the files that changed. */

@@ -1,6 +1,6 @@
 import { EKS_ADDON_WORKLOADS, type PodRequests } from '../cloud/eks-addon-pods';
 import { FLUX_CONTROLLER_PODS } from '../gitops/flux-install';
-import { cloudSettingsOf, type ClusterSpec } from '../model/cluster-spec';
+import { cloudSettingsOf, clusterFileOf, type ClusterSpec } from '../model/cluster-spec';
 import { allocatableOf, INSTANCE_TYPES, type Allocatable } from '../model/instance-types';
 import { parseQuantity } from '../model/quantity';
 import type { ResolvedApp } from '../model/resolve';
@@ -20,7 +20,8 @@ import type { DeclaredWorkload } from '../platform/chart-workload';
  * (cloud/eks-addon-pods.ts, gitops/flux-install.ts). Not counted: Jobs and one-off Pods (the apps' backup
  * jobs have room in their quotas). So this is a floor: a pool that fails it can never run every app.
  * Nodes are counted as the smallest instance type of the pool, per resource: the autoscaler may add any
- * of them.
+ * of them. The same sum gives the nodes the cluster runs at rest (nodesAtRestOf): cluster-autoscaler adds
+ * nodes until every pod is placed, whatever nodePool.min says, so that is what the cost estimate prices.
  *
  * Then zone by zone: each zone is a node group of its own (model/zone-node-groups.ts), and where the pool's
  * max does not split evenly, one zone has fewer nodes than another. An app's replicas spread over the zones
@@ -172,23 +173,91 @@ export function appDemandPerZoneOf(apps: readonly ResolvedApp[], zones: number):
   return demand;
 }
 
+/** The cluster at rest, at every app's scaling.min: on the pool's smallest node, what n nodes must hold, and what each holds. */
+interface RestingDemand {
+  readonly node: SmallestNode;
+  /** The platform's, the EKS add-ons' and Flux's pods, on every node (their DaemonSets) and in all. */
+  readonly perNode: Amounts;
+  readonly standing: Amounts;
+  readonly appsOn: (nodes: number) => ReturnType<typeof appDemandOf>;
+}
+
+function restingDemandOf(cluster: ClusterSpec, apps: readonly ResolvedApp[], declared: readonly DeclaredWorkload[]): RestingDemand | undefined {
+  const node = smallestNodeOf(cluster);
+  if (!node) return undefined;
+  const ours = platformDemandOf(declared);
+  const installed = installedDemandOf();
+  return { node, perNode: sum(ours.perNode, installed.perNode), standing: sum(ours.standing, installed.standing), appsOn: (nodes) => appDemandOf(apps, nodes) };
+}
+
+/** The resources `nodes` nodes cannot hold the cluster at rest in. */
+function shortOn(demand: RestingDemand, nodes: number): Resource[] {
+  const ofApps = demand.appsOn(nodes);
+  return RESOURCES.filter((r) => ofApps[r] + demand.standing[r] > nodes * (demand.node[r].amount - demand.perNode[r]));
+}
+
+/**
+ * The fewest nodes of the pool's smallest type that hold the cluster at rest, the DaemonSets on each; Infinity
+ * if no number does (a node that the DaemonSets fill), undefined if no instance type of the pool is in the table.
+ * More nodes take more Mountpoint pods (mountpointPodsOf), so this is the least n that n nodes' demand fits.
+ */
+export function nodesAtRestOf(cluster: ClusterSpec, apps: readonly ResolvedApp[], declared: readonly DeclaredWorkload[]): number | undefined {
+  const demand = restingDemandOf(cluster, apps, declared);
+  return demand && nodesAtRestFrom(demand);
+}
+
+function nodesAtRestFrom(demand: RestingDemand): number {
+  if (RESOURCES.some((r) => demand.node[r].amount <= demand.perNode[r])) return Infinity;
+  const needed = (nodes: number) => {
+    const ofApps = demand.appsOn(nodes);
+    return Math.max(1, ...RESOURCES.map((r) => Math.ceil((ofApps[r] + demand.standing[r]) / (demand.node[r].amount - demand.perNode[r]))));
+  };
+  // needed() never falls as nodes grow and is bounded (at most one Mountpoint pod per replica): from 1 up, it
+  // climbs to its least fixed point.
+  let nodes = 1;
+  for (let next = needed(nodes); next > nodes; next = needed(nodes)) nodes = next;
+  return nodes;
+}
+
+/**
+ * A warning when nodePool.min is below the nodes the cluster needs at rest: cluster-autoscaler adds nodes
+ * until the pods are placed, so the pool never runs as few as min says, and `npm run cost` prices the need.
+ */
+export function nodePoolMinWarnings(cluster: ClusterSpec, apps: readonly ResolvedApp[], declared: readonly DeclaredWorkload[]): string[] {
+  const demand = restingDemandOf(cluster, apps, declared);
+  if (!demand) return [];
+  const needed = nodesAtRestFrom(demand);
+  const { min } = cluster.nodePool;
+  if (!Number.isFinite(needed) || needed <= min) return [];
+  const short = shortOn(demand, min);
+  const types = [...new Set(short.map((r) => demand.node[r].type))].join(' / ');
+  return [
+    new SpecProblem(
+      { file: clusterFileOf(cluster.env), cluster: cluster.name },
+      'nodePool.min',
+      min,
+      `is below the ${needed} nodes the cluster needs at rest: at every app's scaling.min, with the platform, the EKS add-ons and Flux, ` +
+        `${min} nodes of ${types} are short of ${short.join(' and ')}. cluster-autoscaler adds nodes until the pods fit, so at least ${needed} run, ` +
+        `and npm run cost prices ${needed}; set nodePool.min to ${needed} so the spec says what the cluster runs`,
+    ).toString(),
+  ];
+}
+
 /**
  * The problem with nodePool.max, per resource the apps and platform together ask more of than the pool
  * holds, or the apps' share of the smallest zone asks more of than that zone's node group holds.
  */
 export function clusterCapacityProblems(cluster: ClusterSpec, apps: readonly ResolvedApp[], declared: readonly DeclaredWorkload[]): SpecProblem[] {
-  const node = smallestNodeOf(cluster);
+  const demand = restingDemandOf(cluster, apps, declared);
   const { zones } = cloudSettingsOf(cluster).network;
-  if (!node || !Number.isInteger(cluster.nodePool.max) || cluster.nodePool.max < 1) return [];
+  if (!demand || !Number.isInteger(cluster.nodePool.max) || cluster.nodePool.max < 1) return [];
+  const { node, standing, perNode } = demand;
   // The pool is a node group per zone (cloud/node-group.ts): the most nodes is the sum of their maxes.
   const groups = zoneNodeGroupsOf(cluster.nodePool, zones);
   const nodes = groups.reduce((total, g) => total + g.max, 0);
-  const ofApps = appDemandOf(apps, nodes);
-  const ours = platformDemandOf(declared);
-  const installed = installedDemandOf();
-  const standing = sum(ours.standing, installed.standing);
-  const perNode = sum(ours.perNode, installed.perNode);
-  const short = RESOURCES.filter((r) => ofApps[r] + standing[r] > nodes * (node[r].amount - perNode[r]));
+  // Short only if no count up to the max holds the pods: more nodes bring more Mountpoint pods with them.
+  const short = nodesAtRestFrom(demand) > nodes ? shortOn(demand, nodes) : [];
+  const ofApps = demand.appsOn(nodes);
   const total = short.map((r) => {
     const f = FORMAT[r];
     const ofMountpoint = r === 'pods' && ofApps.mountpointPods > 0 ? ` (${ofApps.mountpointPods} of them the Mountpoint pods of their buckets)` : '';

@@ -10,7 +10,7 @@ export const prod: ClusterSpec = {
   region: 'eu-central-1',
   offsiteRegion: 'eu-west-1',
   kubernetesVersion: '1.35',
-  nodePool: { instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', min: 3, max: 9, diskGiB: 80 },
+  nodePool: { instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', min: 5, max: 9, diskGiB: 80 },
   internalAccess: {
     oidc: {
       issuer: 'https://login.example.com/realms/staff',

@@ -1,20 +1,23 @@
-import { APPS } from './fixtures/specs/apps';
 import { CLUSTERS } from './fixtures/specs/clusters';
 import { fixtureCloudAppsOf, fixtureObjectsOf, fixtureOutput } from './support';
 import { BACKUP_JOB_NAMES } from '../constructs/model/naming';
-import { BACKUP_JOB_ROLES, backupJobRoleAddressOf, REPOSITORY_NEEDS, type BackupJobRole } from '../constructs/cloud/backup-job-identities';
+import {
+  BACKUP_JOB_ROLES,
+  backupJobPodIdentityAddressOf,
+  backupJobRoleAddressOf,
+  REPOSITORY_NEEDS,
+  type BackupJobRole,
+} from '../constructs/cloud/backup-job-identities';
 import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/rules/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
+import { sessionsOf } from '../constructs/cloud/pod-identity-sessions';
 import { allows, bucketArnResolver, reachesObjects, resolvedResourcesOf } from '../constructs/cloud/s3-grants';
 import { synthCloud } from '../constructs/synth/synth-cloud';
 import { covers, type TerraformJson } from '../constructs/cloud/terraform-json';
-import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { backupBucketOf, backupJobRoleOf, bucketOf, namespaceOf, type BackupJobKind } from '../constructs/model/naming';
+import { appRoleOf, backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, bucketOf, namespaceOf, type BackupJobKind } from '../constructs/model/naming';
 import { backupJobNameOf } from '../constructs/model/backup-job';
 import { podSpecOf } from '../constructs/rules/pod-template';
 import { terraformFileOf } from '../constructs/synth/terraform-file';
-import { validateInput } from '../constructs/validation/input-validation';
-import { SynthError } from '../constructs/model/spec-error';
 
 /*
  * How restic keeps a repository in S3, read at the version the jobs run (docker.io/restic/restic:0.18.1;
@@ -52,9 +55,9 @@ function broken(edit: (r: Json) => void): TerraformJson {
   edit(json.resource);
   return json;
 }
-/** Changes the statements of one job role's inline policy in place. */
-const editRole = (r: Json, app: string, kind: BackupJobRole, edit: (statements: Json[]) => void) => {
-  const p = r.aws_iam_role_policy[`${backupJobRoleAddressOf(app, kind)}_policy`];
+/** Changes the statements of one shared job role's inline policy in place: every app's session of it changes. */
+const editRole = (r: Json, kind: BackupJobRole, edit: (statements: Json[]) => void) => {
+  const p = r.aws_iam_role_policy[`${backupJobRoleAddressOf(kind)}_policy`];
   const policy = JSON.parse(p.policy);
   edit(policy.Statement);
   p.policy = JSON.stringify(policy);
@@ -67,14 +70,16 @@ const addAction = (statement: Json, action: string) => {
 
 /** Every app is backed up, with storage or without. */
 const backedUp = apps.map((a) => a.name);
+/** The apps in the order the rules report them. */
+const sortedApps = [...backedUp].sort();
 const JOBS: BackupJobKind[] = ['backup', 'check', 'retention', 'restore'];
 const near = backupBucketOf(prod.name);
 
-/** Whether a role of the real JSON may do an action on an object ARN, as its Allow statements say. */
-function mayDo(json: TerraformJson, roleName: string, action: string, arn: string): boolean {
+/** Whether an app's session of a role may do an action on an object ARN, as its Allow statements say there. */
+function mayDo(json: TerraformJson, roleName: string, app: string, action: string, arn: string): boolean {
   const resolve = bucketArnResolver(json);
-  const role = rolesOf(json).find((r) => r.name === roleName)!;
-  return role.statements.some((s) => allows(s, action) && resolvedResourcesOf(s, resolve).some((r) => covers(r, arn)));
+  const session = sessionsOf(json).find((s) => s.name === roleName && s.namespace === namespaceOf(app))!;
+  return session.statements.some((s) => allows(s, action) && resolvedResourcesOf(s, resolve).some((r) => covers(r, arn)));
 }
 
 describe('each backup job role does what restic 0.18.1 does for its job, and deletes nothing else', () => {
@@ -84,23 +89,23 @@ describe('each backup job role does what restic 0.18.1 does for its job, and del
   });
 
   test.each(backedUp.flatMap((app) => JOBS.map((job) => [app, job] as const)))('app %s, job %s', (app, job) => {
-    const role = backupJobRoleOf(prod.name, app, job);
+    const role = backupJobRoleOf(prod.name, job);
     const repo = (key: string) => `arn:aws:s3:::${near}/${app}/${key}`;
-    for (const [action, key] of REPOSITORY_NEEDS[job]) expect([action, key, mayDo(realJson, role, action, repo(key))]).toEqual([action, key, true]);
+    for (const [action, key] of REPOSITORY_NEEDS[job]) expect([action, key, mayDo(realJson, role, app, action, repo(key))]).toEqual([action, key, true]);
     const deletesBackups = ['config', 'keys/<id>', 'snapshots/<id>', 'index/<id>', 'data/00/<id>'].some((key) =>
-      mayDo(realJson, role, 's3:DeleteObject', repo(key)),
+      mayDo(realJson, role, app, 's3:DeleteObject', repo(key)),
     );
     expect(deletesBackups).toBe(job === 'retention');
     const live = (key: string) => `arn:aws:s3:::${bucketOf(prod.name, app)}/${key}`;
-    expect(mayDo(realJson, role, 's3:GetObject', live('a/file'))).toBe(job === 'backup' || job === 'restore');
-    expect(mayDo(realJson, role, 's3:PutObject', live('a/file'))).toBe(job === 'restore');
-    expect(mayDo(realJson, role, 's3:DeleteObject', live('a/file'))).toBe(job === 'restore');
+    expect(mayDo(realJson, role, app, 's3:GetObject', live('a/file'))).toBe(job === 'backup' || job === 'restore');
+    expect(mayDo(realJson, role, app, 's3:PutObject', live('a/file'))).toBe(job === 'restore');
+    expect(mayDo(realJson, role, app, 's3:DeleteObject', live('a/file'))).toBe(job === 'restore');
     for (const erase of ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration']) {
-      expect(mayDo(realJson, role, erase, live('a/file')) || mayDo(realJson, role, erase, repo('data/00/<id>'))).toBe(false);
+      expect(mayDo(realJson, role, app, erase, live('a/file')) || mayDo(realJson, role, app, erase, repo('data/00/<id>'))).toBe(false);
     }
     // Another app's backups are out of reach.
     const other = backedUp.find((a) => a !== app);
-    if (other) expect(mayDo(realJson, role, 's3:GetObject', `arn:aws:s3:::${near}/${other}/config`)).toBe(false);
+    if (other) expect(mayDo(realJson, role, app, 's3:GetObject', `arn:aws:s3:::${near}/${other}/config`)).toBe(false);
   });
 });
 
@@ -132,7 +137,7 @@ describe("the check job's pods get credentials that only read its repository and
     const role = checkJobRoleOf(app);
     const repo = (key: string) => `arn:aws:s3:::${near}/${app}/${key}`;
     const backups = ['config', 'keys/<id>', 'snapshots/<id>', 'index/<id>', 'data/00/<id>'];
-    const can = (action: string, key: string) => [action, key, mayDo(json, role, action, repo(key))];
+    const can = (action: string, key: string) => [action, key, mayDo(json, role, app, action, repo(key))];
     // It reads the whole repository, and writes and removes lock files only.
     for (const key of [...backups, 'locks/<id>']) expect(can('s3:GetObject', key)).toEqual(['s3:GetObject', key, true]);
     for (const action of ['s3:PutObject', 's3:DeleteObject']) {
@@ -141,7 +146,7 @@ describe("the check job's pods get credentials that only read its repository and
     }
     // The live bucket, and the key that encrypts it, are out of its reach altogether.
     const bucket = bucketOf(prod.name, app);
-    const statements = rolesOf(json).find((r) => r.name === role)!.statements;
+    const statements = sessionsOf(json).find((s) => s.name === role && s.namespace === namespaceOf(app))!.statements;
     const live = statements.filter((s) => resolvedResourcesOf(s, resolve).some((r) => covers(r, `arn:aws:s3:::${bucket}`) || reachesObjects(r, bucket)));
     expect(live).toEqual([]);
     expect(JSON.stringify(statements)).not.toContain('aws_kms_key.app_data_key');
@@ -154,30 +159,30 @@ describe('no backup, check or retention role can delete in a live app bucket', (
   test.each([
     [
       'the backup role with DeleteObject on its bucket',
-      broken((r) => editRole(r, 'shop', 'backup', (st) => addAction(sid(st, 'ReadAppObjects'), 's3:DeleteObject'))),
-      `role acme-prod-shop-backup: ${LIVE}`,
+      broken((r) => editRole(r, 'backup', (st) => addAction(sid(st, 'ReadAppObjects'), 's3:DeleteObject'))),
+      `role acme-prod-apps-backup in namespace shop: ${LIVE}`,
     ],
     [
       'the backup role with s3:Delete* on the literal ARN',
       broken((r) =>
-        editRole(r, 'shop', 'backup', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:Delete*', Resource: 'arn:aws:s3:::acme-prod-shop-data/*' })),
+        editRole(r, 'backup', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:Delete*', Resource: 'arn:aws:s3:::acme-prod-shop-data/*' })),
       ),
-      `role acme-prod-shop-backup: ${LIVE}`,
+      `role acme-prod-apps-backup in namespace shop: ${LIVE}`,
     ],
     [
       'the retention role with s3:* on every bucket',
-      broken((r) => editRole(r, 'shop', 'retention', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::acme-prod-*' }))),
-      `role acme-prod-shop-retention: ${LIVE}`,
+      broken((r) => editRole(r, 'retention', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::acme-prod-*' }))),
+      `role acme-prod-apps-retention in namespace shop: ${LIVE}`,
     ],
     [
       'the retention role with everything but reads (NotAction)',
-      broken((r) => editRole(r, 'legacy-site', 'retention', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', NotAction: 's3:GetObject', Resource: '*' }))),
-      `role acme-prod-legacy-site-retention: ${LIVE}`,
+      broken((r) => editRole(r, 'retention', (st) => st.push({ Sid: 'Extra', Effect: 'Allow', NotAction: 's3:GetObject', Resource: '*' }))),
+      `role acme-prod-apps-retention in namespace legacy-site: ${LIVE}`,
     ],
     [
       "another app's restore role",
-      broken((r) => editRole(r, 'legacy-site', 'restore', (st) => (sid(st, 'RestoreAppObjects').Resource = '${aws_s3_bucket.app_data_shop.arn}/*'))),
-      `role acme-prod-legacy-site-restore: ${LIVE}`,
+      broken((r) => editRole(r, 'restore', (st) => (sid(st, 'RestoreAppObjects').Resource = '${aws_s3_bucket.app_data_shop.arn}/*'))),
+      `role acme-prod-apps-restore in namespace legacy-site: ${LIVE}`,
     ],
     [
       'a bucket policy that lets a backup role delete',
@@ -187,23 +192,23 @@ describe('no backup, check or retention role can delete in a live app bucket', (
         policy.Statement.push({
           Sid: 'Extra',
           Effect: 'Allow',
-          Principal: { AWS: '${aws_iam_role.backup_role_shop.arn}' },
+          Principal: { AWS: '${aws_iam_role.apps_backup_role.arn}' },
           Action: 's3:DeleteObject',
           Resource: '${aws_s3_bucket.app_data_shop.arn}/*',
         });
         p.policy = JSON.stringify(policy);
       }),
-      `bucket policy app_data_shop_policy (statement Extra, principal {"AWS":"\${aws_iam_role.backup_role_shop.arn}"}): ${LIVE}`,
+      `bucket policy app_data_shop_policy (statement Extra, principal {"AWS":"\${aws_iam_role.apps_backup_role.arn}"}): ${LIVE}`,
     ],
     [
       "the app's own role, whose Mountpoint storage does not delete",
       broken((r) => {
-        const p = r.aws_iam_role_policy['app_role_shop_policy'];
+        const p = r.aws_iam_role_policy['apps_role_policy'];
         const policy = JSON.parse(p.policy);
         addAction(sid(policy.Statement, 'UseAppObjects'), 's3:DeleteObject');
         p.policy = JSON.stringify(policy);
       }),
-      "role acme-prod-shop-app: may delete objects in its live bucket acme-prod-shop-data, but the app's storage does not delete (Mountpoint without storage.allowDelete)",
+      "role acme-prod-apps in namespace shop: may delete objects in its live bucket acme-prod-shop-data, but the app's storage does not delete (Mountpoint without storage.allowDelete)",
     ],
   ])('%s', (_case, json, expected) => {
     expect(liveBucketDeleteProblems(json, prod, apps)).toContainEqual(expect.stringContaining(expected));
@@ -214,23 +219,30 @@ describe('no backup, check or retention role can delete in a live app bucket', (
     const json = synthCloud(prod, deleting).json;
     expect(liveBucketDeleteProblems(json, prod, deleting)).toEqual([]);
     expect(liveBucketDeleteProblems(json, prod, apps)).toEqual([
-      "role acme-prod-shop-app: may delete objects in its live bucket acme-prod-shop-data, but the app's storage does not delete (Mountpoint without storage.allowDelete)",
+      "role acme-prod-apps-deleting in namespace shop: may delete objects in its live bucket acme-prod-shop-data, but the app's storage does not delete (Mountpoint without storage.allowDelete)",
     ]);
   });
 
   test('the backup job only reads the live bucket: a write is refused too', () => {
-    const json = broken((r) => editRole(r, 'shop', 'backup', (st) => addAction(sid(st, 'ReadAppObjects'), 's3:PutObject')));
+    const json = broken((r) => editRole(r, 'backup', (st) => addAction(sid(st, 'ReadAppObjects'), 's3:PutObject')));
+    // The role is every app's: each app's session may write its live bucket, and so would one in a namespace that is no app's.
     expect(backupJobRoleProblems(json, prod, apps)).toEqual([
-      'app shop: its backup role may s3:PutObject in the live bucket acme-prod-shop-data: the backup job only reads it; only the restore role writes it',
+      ...sortedApps.map(
+        (app) =>
+          `app ${app}: its backup role may s3:PutObject in the live bucket acme-prod-${app}-data: the backup job only reads it; only the restore role writes it`,
+      ),
+      "role acme-prod-apps-backup: in a namespace that is no app's may s3:PutObject in the live bucket acme-prod-NO-APP-data: the backup job only reads it; only the restore role writes it",
     ]);
   });
 
   test.each(['check', 'retention'] as const)('the %s role does not reach the live bucket at all', (kind) => {
     const json = broken((r) =>
-      editRole(r, 'shop', kind, (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.app_data_shop.arn}/*' })),
+      editRole(r, kind, (st) => st.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.app_data_shop.arn}/*' })),
     );
+    // The role is every app's: each app's session reaches shop's bucket, and so would one in a namespace that is no app's.
     expect(backupJobRoleProblems(json, prod, apps)).toEqual([
-      `app shop: its ${kind} role reaches arn:aws:s3:::acme-prod-shop-data/*, beyond its own backup prefix`,
+      ...sortedApps.map((app) => `app ${app}: its ${kind} role reaches arn:aws:s3:::acme-prod-shop-data/*, beyond its own backup prefix`),
+      `role ${backupJobRoleOf(prod.name, kind)}: in a namespace that is no app's reaches arn:aws:s3:::acme-prod-shop-data/*, beyond its own backup prefix`,
     ]);
   });
 });
@@ -239,33 +251,52 @@ describe('only retention may delete outside locks/ in the backup prefix', () => 
   test.each([
     [
       'the backup role deleting anything in its prefix',
-      broken((r) => editRole(r, 'shop', 'backup', (st) => (sid(st, 'RemoveOwnLocks').Resource = '${aws_s3_bucket.backup_near.arn}/shop/*'))),
-      [`role acme-prod-shop-backup: may delete arn:aws:s3:::${near}/shop/* outside the lock files (locks/) in the backup bucket ${near}`],
+      broken((r) => editRole(r, 'backup', (st) => (sid(st, 'RemoveOwnLocks').Resource = '${aws_s3_bucket.backup_near.arn}/shop/*'))),
+      sortedApps.map(
+        (app) =>
+          `role acme-prod-apps-backup in namespace ${app}: may delete arn:aws:s3:::${near}/shop/* outside the lock files (locks/) in the backup bucket ${near}`,
+      ),
     ],
     [
       'the check role deleting anything in its prefix',
-      broken((r) => editRole(r, 'shop', 'check', (st) => (sid(st, 'HoldOwnLocks').Resource = '${aws_s3_bucket.backup_near.arn}/shop/*'))),
-      [`role acme-prod-shop-backup-check: may delete arn:aws:s3:::${near}/shop/* outside the lock files (locks/) in the backup bucket ${near}`],
+      broken((r) => editRole(r, 'check', (st) => (sid(st, 'HoldOwnLocks').Resource = '${aws_s3_bucket.backup_near.arn}/shop/*'))),
+      sortedApps.map(
+        (app) =>
+          `role acme-prod-apps-backup-check in namespace ${app}: may delete arn:aws:s3:::${near}/shop/* outside the lock files (locks/) in the backup bucket ${near}`,
+      ),
     ],
     [
       'the backup role deleting through a wildcard action',
-      broken((r) => editRole(r, 'shop', 'backup', (st) => (sid(st, 'AddToOwnBackups').Action = 's3:*Object'))),
-      [`role acme-prod-shop-backup: may delete arn:aws:s3:::${near}/shop/* outside the lock files (locks/) in the backup bucket ${near}`],
+      broken((r) => editRole(r, 'backup', (st) => (sid(st, 'AddToOwnBackups').Action = 's3:*Object'))),
+      sortedApps.map(
+        (app) =>
+          `role acme-prod-apps-backup in namespace ${app}: may delete arn:aws:s3:::${near}/${app}/* outside the lock files (locks/) in the backup bucket ${near}`,
+      ),
     ],
     [
       'the restore role deleting snapshots',
-      broken((r) => editRole(r, 'legacy-site', 'restore', (st) => addAction(sid(st, 'ReadOwnBackups'), 's3:DeleteObject'))),
-      [`role acme-prod-legacy-site-restore: may delete arn:aws:s3:::${near}/legacy-site/* outside the lock files (locks/) in the backup bucket ${near}`],
+      broken((r) => editRole(r, 'restore', (st) => addAction(sid(st, 'ReadOwnBackups'), 's3:DeleteObject'))),
+      sortedApps.map(
+        (app) =>
+          `role acme-prod-apps-restore in namespace ${app}: may delete arn:aws:s3:::${near}/${app}/* outside the lock files (locks/) in the backup bucket ${near}`,
+      ),
     ],
     [
       "the retention role pruning another app's backups",
-      broken((r) => editRole(r, 'shop', 'retention', (st) => (sid(st, 'PruneOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*'))),
-      [`role acme-prod-shop-retention: may delete arn:aws:s3:::${near}/legacy-site/* outside the lock files (locks/) in the backup bucket ${near}`],
+      broken((r) => editRole(r, 'retention', (st) => (sid(st, 'PruneOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*'))),
+      // legacy-site's own session prunes its own prefix: that is its job.
+      ['backoffice', 'shop'].map(
+        (app) =>
+          `role acme-prod-apps-retention in namespace ${app}: may delete arn:aws:s3:::${near}/legacy-site/* outside the lock files (locks/) in the backup bucket ${near}`,
+      ),
     ],
     [
       'the retention role erasing versions',
-      broken((r) => editRole(r, 'shop', 'retention', (st) => addAction(sid(st, 'PruneOwnBackups'), 's3:DeleteObjectVersion'))),
-      [`role acme-prod-shop-retention: may s3:DeleteObjectVersion in the backup bucket ${near}: no one may erase the versions of the backups`],
+      broken((r) => editRole(r, 'retention', (st) => addAction(sid(st, 'PruneOwnBackups'), 's3:DeleteObjectVersion'))),
+      sortedApps.map(
+        (app) =>
+          `role acme-prod-apps-retention in namespace ${app}: may s3:DeleteObjectVersion in the backup bucket ${near}: no one may erase the versions of the backups`,
+      ),
     ],
     [
       'the replication role deleting offsite',
@@ -287,23 +318,28 @@ describe('only retention may delete outside locks/ in the backup prefix', () => 
 
 describe('the restore role never has DeleteObjectVersion', () => {
   test.each([
-    ['named', broken((r) => editRole(r, 'shop', 'restore', (st) => addAction(sid(st, 'RestoreAppObjects'), 's3:DeleteObjectVersion')))],
-    ['through s3:*', broken((r) => editRole(r, 'shop', 'restore', (st) => (sid(st, 'RestoreAppObjects').Action = 's3:*')))],
+    ['named', broken((r) => editRole(r, 'restore', (st) => addAction(sid(st, 'RestoreAppObjects'), 's3:DeleteObjectVersion')))],
+    ['through s3:*', broken((r) => editRole(r, 'restore', (st) => (sid(st, 'RestoreAppObjects').Action = 's3:*')))],
     [
       'through s3:Delete*',
-      broken((r) => editRole(r, 'shop', 'restore', (st) => (sid(st, 'RestoreAppObjects').Action = ['s3:GetObject', 's3:PutObject', 's3:Delete*']))),
+      broken((r) => editRole(r, 'restore', (st) => (sid(st, 'RestoreAppObjects').Action = ['s3:GetObject', 's3:PutObject', 's3:Delete*']))),
     ],
   ])('%s', (_case, json) => {
     expect(liveBucketDeleteProblems(json, prod, apps)).toContainEqual(
-      expect.stringMatching(/^role acme-prod-shop-restore: may s3:DeleteObjectVersion.* in the live bucket acme-prod-shop-data: no one may erase its versions/),
+      expect.stringMatching(
+        /^role acme-prod-apps-restore in namespace shop: may s3:DeleteObjectVersion.* in the live bucket acme-prod-shop-data: no one may erase its versions/,
+      ),
     );
   });
 
   test('nor may it suspend the versioning that makes its deletes undoable', () => {
-    const json = broken((r) => editRole(r, 'shop', 'restore', (st) => (sid(st, 'ListAppBucket').Action = 's3:*')));
-    expect(liveBucketDeleteProblems(json, prod, apps)).toEqual([
-      'role acme-prod-shop-restore: may s3:PutBucketVersioning, s3:PutLifecycleConfiguration in the live bucket acme-prod-shop-data: no one may erase its versions, which every delete there is undone from',
-    ]);
+    const json = broken((r) => editRole(r, 'restore', (st) => (sid(st, 'ListAppBucket').Action = 's3:*')));
+    expect(liveBucketDeleteProblems(json, prod, apps)).toEqual(
+      sortedApps.map(
+        (app) =>
+          `role acme-prod-apps-restore in namespace ${app}: may s3:PutBucketVersioning, s3:PutLifecycleConfiguration in the live bucket acme-prod-${app}-data: no one may erase its versions, which every delete there is undone from`,
+      ),
+    );
   });
 
   test('its deletes need a versioned bucket', () => {
@@ -316,112 +352,155 @@ describe('the restore role never has DeleteObjectVersion', () => {
   });
 });
 
-describe('each job role is bound to exactly its own ServiceAccount, and every running app has one of each, with storage or without', () => {
+describe("each app's job accounts are associated with exactly the shared role of their kind, which trusts only them, and every running app has one of each, with storage or without", () => {
+  const association = (r: Json, kind: BackupJobRole, app: string) => r.aws_eks_pod_identity_association[backupJobPodIdentityAddressOf(app, kind)];
+  const editTrust = (r: Json, kind: BackupJobRole, edit: (statement: Json) => void) => {
+    const role = r.aws_iam_role[backupJobRoleAddressOf(kind)];
+    const trust = JSON.parse(role.assume_role_policy);
+    edit(trust.Statement[0]);
+    role.assume_role_policy = JSON.stringify(trust);
+  };
   test.each([
     [
       'the retention role handed to the backup account',
       broken((r) => {
-        r.aws_eks_pod_identity_association['retention_pod_identity_shop'].service_account = 'shop-backup';
+        association(r, 'retention', 'shop').service_account = 'shop-backup';
       }),
-      'app shop: its retention role is bound to shop/shop-backup, not shop/shop-retention',
-    ],
-    [
-      'the check role handed to the backup account',
-      broken((r) => {
-        r.aws_eks_pod_identity_association['check_pod_identity_shop'].service_account = 'shop-backup';
-      }),
-      'app shop: its check role is bound to shop/shop-backup, not shop/shop-backup-check',
+      [
+        'app shop: shop/shop-backup has the roles [acme-prod-apps-backup, acme-prod-apps-retention] through Pod Identity, not exactly the backup role acme-prod-apps-backup: every app is backed up',
+        'app shop: shop/shop-retention has the roles [] through Pod Identity, not exactly the retention role acme-prod-apps-retention: every app is backed up',
+        "role acme-prod-apps-retention: is associated with shop/shop-backup, which is no running app's retention ServiceAccount",
+      ],
     ],
     [
       "the restore role handed to the app's own account",
       broken((r) => {
-        r.aws_eks_pod_identity_association['restore_pod_identity_shop'].service_account = 'shop';
+        association(r, 'restore', 'shop').service_account = 'shop';
       }),
-      'app shop: its restore role is bound to shop/shop, not shop/shop-restore',
+      [
+        'app shop: shop/shop-restore has the roles [] through Pod Identity, not exactly the restore role acme-prod-apps-restore: every app is backed up',
+        "role acme-prod-apps-restore: is associated with shop/shop, which is no running app's restore ServiceAccount",
+      ],
     ],
     [
-      'a second binding of the backup role',
+      'a second association of the backup account',
       broken((r) => {
-        r.aws_eks_pod_identity_association['extra'] = { ...r.aws_eks_pod_identity_association['backup_pod_identity_shop'], service_account: 'shop' };
+        r.aws_eks_pod_identity_association['extra'] = { ...association(r, 'check', 'shop'), service_account: 'shop-backup' };
       }),
-      'app shop: its backup role has 2 Pod Identity associations, not 1',
+      [
+        'app shop: shop/shop-backup has the roles [acme-prod-apps-backup, acme-prod-apps-backup-check] through Pod Identity, not exactly the backup role acme-prod-apps-backup: every app is backed up',
+        "role acme-prod-apps-backup-check: is associated with shop/shop-backup, which is no running app's check ServiceAccount",
+      ],
     ],
     [
-      'an app with storage but no retention role',
+      'an app with storage whose retention account has no association',
       broken((r) => {
-        delete r.aws_iam_role['retention_role_legacy-site'];
+        delete r.aws_eks_pod_identity_association[backupJobPodIdentityAddressOf('legacy-site', 'retention')];
       }),
-      'app legacy-site: has 0 retention roles named acme-prod-legacy-site-retention, not 1: every app is backed up',
+      [
+        'app legacy-site: legacy-site/legacy-site-retention has the roles [] through Pod Identity, not exactly the retention role acme-prod-apps-retention: every app is backed up',
+      ],
     ],
     [
-      'an app without storage but no restore role',
+      'no restore role at all',
       broken((r) => {
-        delete r.aws_iam_role['restore_role_backoffice'];
+        delete r.aws_iam_role[backupJobRoleAddressOf('restore')];
       }),
-      'app backoffice: has 0 restore roles named acme-prod-backoffice-restore, not 1: every app is backed up',
+      sortedApps.map(
+        (app) =>
+          `app ${app}: ${app}/${app}-restore has the roles [] through Pod Identity, not exactly the restore role acme-prod-apps-restore: every app is backed up`,
+      ),
     ],
     [
-      "an app without storage whose backup role is bound to the app's own account",
+      'a retention role associated with a namespace no app runs in',
       broken((r) => {
-        r.aws_eks_pod_identity_association['backup_pod_identity_backoffice'].service_account = 'backoffice';
+        r.aws_eks_pod_identity_association['stray'] = {
+          ...association(r, 'retention', 'shop'),
+          namespace: 'kube-system',
+          service_account: 'kube-system-retention',
+        };
       }),
-      'app backoffice: its backup role is bound to backoffice/backoffice, not backoffice/backoffice-backup',
+      ["role acme-prod-apps-retention: is associated with kube-system/kube-system-retention, which is no running app's retention ServiceAccount"],
     ],
     [
-      'a retention role no app owns',
+      "a backup role whose trust admits the app's own account too",
+      broken((r) =>
+        editTrust(r, 'backup', (st) => {
+          const account = 'aws:RequestTag/kubernetes-service-account';
+          st.Condition.StringEquals[account] = [st.Condition.StringEquals[account], '$${aws:RequestTag/kubernetes-namespace}'];
+        }),
+      ),
+      sortedApps.map((app) => `app ${app}: its backup role trusts ${app}/${app} too, another use's ServiceAccount`),
+    ],
+    [
+      "a check role whose trust admits another cluster's pods",
+      broken((r) => editTrust(r, 'check', (st) => (st.Condition.StringEquals['aws:RequestTag/eks-cluster-name'] = 'acme-staging'))),
+      sortedApps.map((app) => `app ${app}: its check role trusts Pod Identity of cluster acme-staging, not acme-prod`),
+    ],
+    [
+      'a restore role trusted under a pattern the rules do not read',
+      broken((r) =>
+        editTrust(r, 'restore', (st) => {
+          st.Condition = { StringLike: st.Condition.StringEquals };
+        }),
+      ),
+      backedUp.flatMap((app) => [
+        `app ${app}: its restore role trusts more than Pod Identity under the cluster's name and a ServiceAccount (statement PodIdentity)`,
+        `app ${app}: its restore role does not trust ${app}/${app}-restore, which its association names`,
+      ]),
+    ],
+    [
+      'an association with the session tags off',
       broken((r) => {
-        r.aws_iam_role['stray'] = { ...r.aws_iam_role['retention_role_shop'], name: 'acme-prod-gone-retention' };
+        association(r, 'backup', 'shop').disable_session_tags = true;
       }),
-      'role acme-prod-gone-retention looks like a retention role, but no app in the data ledger owns it',
+      [
+        `app shop: its backup role is associated by ${backupJobPodIdentityAddressOf('shop', 'backup')} with session tags off: its policy names its resources by them`,
+      ],
     ],
     [
       "a backup role that reaches another app's backups",
-      broken((r) => editRole(r, 'shop', 'backup', (st) => (sid(st, 'AddToOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*'))),
-      `app shop: its backup role reaches arn:aws:s3:::${near}/legacy-site/*, beyond its own bucket and backup prefix`,
+      broken((r) => editRole(r, 'backup', (st) => (sid(st, 'AddToOwnBackups').Resource = '${aws_s3_bucket.backup_near.arn}/legacy-site/*'))),
+      [
+        `app shop: its backup role reaches arn:aws:s3:::${near}/legacy-site/*, beyond its own bucket and backup prefix`,
+        `role acme-prod-apps-backup: in a namespace that is no app's reaches arn:aws:s3:::${near}/legacy-site/*, beyond its own bucket and backup prefix`,
+      ],
     ],
     [
       'a backup role that lists the whole backup bucket',
-      broken((r) => editRole(r, 'shop', 'backup', (st) => delete sid(st, 'ListOwnBackups').Condition)),
-      `app shop: its backup role reaches arn:aws:s3:::${near}, beyond its own bucket and backup prefix`,
+      broken((r) => editRole(r, 'backup', (st) => delete sid(st, 'ListOwnBackups').Condition)),
+      [
+        `app shop: its backup role reaches arn:aws:s3:::${near}, beyond its own bucket and backup prefix`,
+        `role acme-prod-apps-backup: in a namespace that is no app's reaches arn:aws:s3:::${near}, beyond its own bucket and backup prefix`,
+      ],
     ],
   ])('%s', (_case, json, expected) => {
-    expect(backupJobRoleProblems(json, prod, apps)).toContainEqual(expected);
+    const problems = backupJobRoleProblems(json, prod, apps);
+    for (const problem of expected) expect(problems).toContainEqual(problem);
   });
 
-  test('the roles are named and bound as naming.ts and BACKUP_JOB_NAMES say, one per kind of job', () => {
+  test('the real stack: each app has one association per kind of job, to the role of that kind, in its namespace', () => {
+    expect(backedUp.length).toBeGreaterThan(1);
     for (const app of backedUp) {
       for (const kind of BACKUP_JOB_ROLES) {
-        expect(
-          rolesOf(realJson)
-            .filter((r) => r.name === BACKUP_JOB_NAMES[kind].roleOf(prod.name, app))
-            .map((r) => r.address),
-        ).toEqual([backupJobRoleAddressOf(app, kind)]);
+        const roleAddress = rolesOf(realJson).find((r) => r.name === BACKUP_JOB_NAMES[kind].roleOf(prod.name))?.address;
+        expect(roleAddress).toBe(backupJobRoleAddressOf(kind));
+        expect(association(realJson.resource, kind, app)).toMatchObject({
+          namespace: namespaceOf(app),
+          service_account: backupJobServiceAccountOf(app, kind),
+          role_arn: `\${aws_iam_role.${roleAddress}.arn}`,
+        });
       }
-      expect(new Set(JOBS.map((job) => backupJobRoleOf(prod.name, app, job))).size).toBe(JOBS.length);
     }
+    expect(new Set(JOBS.map((job) => backupJobRoleOf(prod.name, job))).size).toBe(JOBS.length);
   });
 });
 
-describe('an app whose job role names would not fit IAM stops synth', () => {
-  test.each(['shop', 'backoffice'])(
-    'a 19-character cluster and a 36-character app (like %s, storage or not) fit a bucket name and a restore role (64), not a retention role (66) nor a check role (69)',
-    (base) => {
-      const longName = 'shop-with-a-very-long-name-for-iam-x';
-      const cluster: ClusterSpec = { ...prod, name: 'acme-production-eu1', apps: { [longName]: {} }, appData: { [longName]: 'live' } };
-      const app = { ...APPS.find((a) => a.name === base)!, name: longName };
-      expect(bucketOf(cluster.name, longName).length).toBeLessThanOrEqual(63);
-      expect(() => validateInput([cluster], [app])).toThrow(SynthError);
-      try {
-        validateInput([cluster], [app]);
-      } catch (e) {
-        const problems = (e as SynthError).problems.map(String);
-        expect(problems.filter((p) => p.includes('IAM role name'))).toEqual(
-          ['backup-check', 'retention'].map(
-            (suffix) =>
-              `cluster "acme-production-eu1", app "${longName}": field "name" = "${longName}": makes the IAM role name "acme-production-eu1-${longName}-${suffix}" longer than 64 characters`,
-          ),
-        );
-      }
-    },
-  );
+describe('role names do not grow with app names', () => {
+  test('the longest cluster name (20) fits every shared role name in IAM (64), whatever the apps are called', () => {
+    const cluster = 'a'.repeat(20);
+    const names = [appRoleOf(cluster, false), appRoleOf(cluster, true), ...JOBS.map((job) => backupJobRoleOf(cluster, job))];
+    for (const name of names) expect(name.length).toBeLessThanOrEqual(64);
+    expect(new Set(names).size).toBe(names.length);
+  });
 });

@@ -16,6 +16,8 @@ import { fluxPathsOf } from '../constructs/gitops/flux-entry';
 import { appGroupOf, groupsOf, PLATFORM_ADMINS_GROUP } from '../constructs/model/access-spec';
 import { BACKUP_JOB_NAMES } from '../constructs/model/naming';
 import { BACKUP_JOB_ROLES, backupJobPodIdentityAddressOf, backupJobRoleAddressOf } from '../constructs/cloud/backup-job-identities';
+import { appRoleAddressOf, storageDeletes } from '../constructs/cloud/app-role';
+import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import {
   appRoleOf,
   backupCheckRoleOf,
@@ -30,9 +32,12 @@ import {
   serviceAccountOf,
 } from '../constructs/model/naming';
 import type { KubeObject } from '../constructs/model/kube-object';
-import { fixtureOutput } from './support';
+import { fixtureCloudAppsOf, fixtureOutput } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** An app of a cluster as the fixtures resolve it (its storage says which app role it gets). */
+const appIn = (cluster: ClusterSpec, app: string) => fixtureCloudAppsOf(cluster).find((a) => a.name === app)!;
 
 /** What one synth really wrote for a cluster: its Terraform and its app YAML. */
 function sidesOf(env: string): { terraform: Json; objects: KubeObject[] } {
@@ -71,25 +76,30 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     Object.keys(cluster.apps)
       .sort()
       .map((a) => [a] as const),
-  )('app %s has exactly one bucket and one role', (app) => {
+  )('app %s has exactly one bucket, and its ServiceAccount exactly one association, to the app role of its storage', (app) => {
     expect(all(terraform, 'aws_s3_bucket').filter((b) => b.bucket === bucketOf(cluster.name, app))).toHaveLength(1);
-    expect(all(terraform, 'aws_iam_role').filter((r) => r.name === appRoleOf(cluster.name, app))).toHaveLength(1);
+    const bindings = all(terraform, 'aws_eks_pod_identity_association').filter(
+      (a) => a.namespace === namespaceOf(app) && a.service_account === serviceAccountOf(app),
+    );
+    const roleAddress = appRoleAddressOf(storageDeletes(appIn(cluster, app).storage));
+    expect(bindings.map((b) => b.role_arn)).toEqual([`\${aws_iam_role.${roleAddress}.arn}`]);
+    expect(terraform.resource.aws_iam_role[roleAddress].name).toBe(appRoleOf(cluster.name, storageDeletes(appIn(cluster, app).storage)));
   });
 
   test.each(
     Object.keys(cluster.apps)
       .sort()
       .map((a) => [a] as const),
-  )('app %s: its role is bound to the ServiceAccount the YAML really contains, in its namespace', (app) => {
-    const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === appRoleOf(cluster.name, app))!;
-    const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
+  )('app %s: its association is of the ServiceAccount the YAML really contains, in its namespace, which its Deployment runs as', (app) => {
+    const bindings = all(terraform, 'aws_eks_pod_identity_association').filter(
+      (a) => a.namespace === namespaceOf(app) && a.service_account === serviceAccountOf(app),
+    );
     expect(bindings).toHaveLength(1);
     const [binding] = bindings;
     const account = objects.find(
       (o) => o.kind === 'ServiceAccount' && o.metadata.name === binding.service_account && o.metadata.namespace === binding.namespace,
     );
     expect(account).toBeDefined();
-    expect([binding.namespace, binding.service_account]).toEqual([namespaceOf(app), serviceAccountOf(app)]);
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === namespaceOf(app)) as Json;
     expect(deployment?.spec.template.spec.serviceAccountName).toBe(binding.service_account);
   });
@@ -99,18 +109,24 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     Object.keys(cluster.apps)
       .sort()
       .map((a) => [a] as const),
-  )("app %s: each backup job role is bound to exactly its own ServiceAccount, which the YAML really contains, and not to the app's", (app) => {
-    for (const kind of BACKUP_JOB_ROLES) {
-      const { roleOf, serviceAccountOf: accountOf } = BACKUP_JOB_NAMES[kind];
-      const [roleAddress] = Object.entries(terraform.resource.aws_iam_role).find(([, r]: [string, Json]) => r.name === roleOf(cluster.name, app))!;
-      expect(roleAddress).toBe(backupJobRoleAddressOf(app, kind));
-      const bindings = all(terraform, 'aws_eks_pod_identity_association').filter((a) => a.role_arn === `\${aws_iam_role.${roleAddress}.arn}`);
-      expect(bindings.map((b) => [b.namespace, b.service_account])).toEqual([[namespaceOf(app), accountOf(app)]]);
-      expect(accountOf(app)).not.toBe(serviceAccountOf(app));
-      const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === accountOf(app) && o.metadata.namespace === namespaceOf(app));
-      expect(account).toBeDefined();
-    }
-  });
+  )(
+    "app %s: each backup job's ServiceAccount, which the YAML really contains, is associated with exactly the role of its kind, and the app's with none of them",
+    (app) => {
+      const roleArnsOf = (account: string) =>
+        all(terraform, 'aws_eks_pod_identity_association')
+          .filter((a) => a.namespace === namespaceOf(app) && a.service_account === account)
+          .map((a) => a.role_arn);
+      for (const kind of BACKUP_JOB_ROLES) {
+        const { roleOf, serviceAccountOf: accountOf } = BACKUP_JOB_NAMES[kind];
+        const roleAddress = backupJobRoleAddressOf(kind);
+        expect(terraform.resource.aws_iam_role[roleAddress].name).toBe(roleOf(cluster.name));
+        expect(roleArnsOf(accountOf(app))).toEqual([`\${aws_iam_role.${roleAddress}.arn}`]);
+        expect(roleArnsOf(serviceAccountOf(app))).not.toContain(`\${aws_iam_role.${roleAddress}.arn}`);
+        const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === accountOf(app) && o.metadata.namespace === namespaceOf(app));
+        expect(account).toBeDefined();
+      }
+    },
+  );
 
   test.each(ADD_ON_IDENTITIES.map((i) => [i.addOn, i] as const))(
     'add-on %s: its role is bound to the namespace and ServiceAccount its HelmRelease really installs',
@@ -439,8 +455,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
         }),
       ),
     ).toEqual([
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": the backup job must run as shop-backup, the account of its role ${backupRoleOf(cluster.name, 'shop')}`,
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": Pod Identity binds the role ${backupRoleOf(cluster.name, 'shop')} to shop/shop-backup, not to exactly shop/shop`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": the backup job must run as shop-backup, the account of its role ${backupRoleOf(cluster.name)}`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-backup: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop": Pod Identity binds shop/shop to ${appRoleOf(cluster.name, storageDeletes(appIn(cluster, 'shop').storage))}, not to exactly the role ${backupRoleOf(cluster.name)}`,
     ]);
     // The retention job run as the backup account would prune with a role that cannot delete backups.
     expect(
@@ -451,8 +467,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
         }),
       ),
     ).toEqual([
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": the retention job must run as shop-retention, the account of its role ${retentionRoleOf(cluster.name, 'shop')}`,
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": Pod Identity binds the role ${retentionRoleOf(cluster.name, 'shop')} to shop/shop-retention, not to exactly shop/shop-backup`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": the retention job must run as shop-retention, the account of its role ${retentionRoleOf(cluster.name)}`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-retention: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": Pod Identity binds shop/shop-backup to ${backupRoleOf(cluster.name)}, not to exactly the role ${retentionRoleOf(cluster.name)}`,
     ]);
     // The check job run as the backup account would hold a role that reads the live bucket and adds to the backups.
     expect(
@@ -463,8 +479,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
         }),
       ),
     ).toEqual([
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": the check job must run as shop-backup-check, the account of its role ${backupCheckRoleOf(cluster.name, 'shop')}`,
-      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": Pod Identity binds the role ${backupCheckRoleOf(cluster.name, 'shop')} to shop/shop-backup-check, not to exactly shop/shop-backup`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": the check job must run as shop-backup-check, the account of its role ${backupCheckRoleOf(cluster.name)}`,
+      `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-check: spec.jobTemplate.spec.template.spec.serviceAccountName" = "shop-backup": Pod Identity binds shop/shop-backup to ${backupRoleOf(cluster.name)}, not to exactly the role ${backupCheckRoleOf(cluster.name)}`,
     ]);
 
     const renamed = copy(terraform);
@@ -487,17 +503,22 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
       json.resource.aws_iam_role_policy[`${role}_policy`].policy = JSON.stringify(policy);
       return json;
     };
+    // The role is every app's: cut, it fails every app's job of its kind.
     const cutTooFar = (job: string, role: string, actions: string[]) =>
-      actions.map(
-        (action) =>
-          `cluster "${cluster.name}", app "shop": field "CronJob shop/shop-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/shop": the ${job} job's role ${role} may not ${action} ${cluster.name}-backup/shop/locks/<id>, which restic does for it`,
-      );
-    expect(check(withoutStatement(backupJobRoleAddressOf('shop', 'backup'), 'RemoveOwnLocks'), objects)).toEqual(
-      cutTooFar('backup', backupRoleOf(cluster.name, 'shop'), ['s3:DeleteObject']),
+      Object.keys(cluster.apps)
+        .sort()
+        .flatMap((app) =>
+          actions.map(
+            (action) =>
+              `cluster "${cluster.name}", app "${app}": field "CronJob ${app}/${app}-${job}: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/${app}": the ${job} job's role ${role} may not ${action} ${cluster.name}-backup/${app}/locks/<id>, which restic does for it`,
+          ),
+        );
+    expect(check(withoutStatement(backupJobRoleAddressOf('backup'), 'RemoveOwnLocks'), objects)).toEqual(
+      cutTooFar('backup', backupRoleOf(cluster.name), ['s3:DeleteObject']),
     );
     // Without its locks, check could not take the exclusive lock it runs under.
-    expect(check(withoutStatement(backupJobRoleAddressOf('shop', 'check'), 'HoldOwnLocks'), objects)).toEqual(
-      cutTooFar('check', backupCheckRoleOf(cluster.name, 'shop'), ['s3:PutObject', 's3:DeleteObject']),
+    expect(check(withoutStatement(backupJobRoleAddressOf('check'), 'HoldOwnLocks'), objects)).toEqual(
+      cutTooFar('check', backupCheckRoleOf(cluster.name), ['s3:PutObject', 's3:DeleteObject']),
     );
 
     const stray = withCronJob(objects, 'shop-backup', () => undefined).map((o) =>

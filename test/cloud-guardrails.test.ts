@@ -243,29 +243,29 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   [
     'KMS: a role that uses a key its policy does not name',
     broken((r) => keyPolicy(r, 'backup_near_key', (st) => arnPatterns(sid(st, 'BackupJobsUseBackupsThroughS3')).pop())),
-    'KMS key backup_near_key: role acme-prod-shop-retention uses it in its own policy, but the key policy does not name it',
+    'KMS key backup_near_key: role acme-prod-apps-retention uses it in its own policy, but the key policy does not name it',
   ],
   [
     'KMS: a role that uses a key for more than its statement allows',
     broken((r) => keyPolicy(r, 'backup_near_key', (st) => (sid(st, 'BackupJobsUseBackupsThroughS3').Action = ['kms:Decrypt']))),
-    'KMS key backup_near_key: role acme-prod-shop-backup uses it for kms:GenerateDataKey in its own policy, which no statement naming it allows',
+    'KMS key backup_near_key: role acme-prod-apps-backup uses it for kms:GenerateDataKey in its own policy, which no statement naming it allows',
   ],
   [
     'KMS: a role named that never uses the key',
-    broken((r) => keyPolicy(r, 'backup_near_key', (st) => sid(st, 'ReplicationReadsBackupsThroughS3').Principal.AWS.push('${aws_iam_role.app_role_shop.arn}'))),
-    'KMS key backup_near_key: names role acme-prod-shop-app, whose own policy never uses it',
+    broken((r) => keyPolicy(r, 'backup_near_key', (st) => sid(st, 'ReplicationReadsBackupsThroughS3').Principal.AWS.push('${aws_iam_role.apps_role.arn}'))),
+    'KMS key backup_near_key: names role acme-prod-apps, whose own policy never uses it',
   ],
   [
     'KMS: a pattern that matches a role of another use',
     broken((r) =>
       keyPolicy(r, 'app_data_key', (st) => arnPatterns(sid(st, 'BackupJobsReadAppDataThroughS3')).push(`${ACCOUNT_ARN}:role/acme-prod-*-retention`)),
     ),
-    'KMS key app_data_key: statement BackupJobsReadAppDataThroughS3 matches role acme-prod-shop-retention, whose own policy never uses it',
+    'KMS key app_data_key: statement BackupJobsReadAppDataThroughS3 matches role acme-prod-apps-retention, whose own policy never uses it',
   ],
   [
     'KMS: a pattern as wide as every role of the cluster',
     broken((r) => keyPolicy(r, 'app_data_key', (st) => arnPatterns(sid(st, 'AppsUseTheirDataThroughS3')).splice(0, 1, `${ACCOUNT_ARN}:role/acme-prod-*`))),
-    'KMS key app_data_key: statement AppsUseTheirDataThroughS3 matches role acme-prod-shop-backup-check, whose own policy never uses it',
+    'KMS key app_data_key: statement AppsUseTheirDataThroughS3 matches role acme-prod-apps-backup-check, whose own policy never uses it',
   ],
   [
     'KMS: a pattern beyond the names the platform makes',
@@ -298,7 +298,7 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
         replication.Principal.AWS = Array.from({ length: 700 }, () => replication.Principal.AWS[0]);
       }),
     ),
-    "KMS key backup_near_key of cluster acme-prod: its key policy is 44,753 bytes with its references resolved, over KMS's limit of 32,768",
+    "KMS key backup_near_key of cluster acme-prod: its key policy is 44,765 bytes with its references resolved, over KMS's limit of 32,768",
   ],
   [
     'KMS.4: rotation off',
@@ -426,14 +426,14 @@ describe('every guardrail rule can fail', () => {
     expect(Object.keys(realProd.resource.aws_vpc)).toEqual(['Network_1C6012B5']);
   });
 
-  test("a person's role named like the platform's app roles is matched by the data key's pattern, and refused", () => {
+  test("a person's role named like the platform's app role is matched by the data key's name for it, and refused", () => {
     const ops = prod.access.people['dev-shop'];
-    const named = { ...ops, iamRoleArn: 'arn:aws:iam::444455556666:role/acme-prod-shop-team-app' };
+    const named = { ...ops, iamRoleArn: 'arn:aws:iam::444455556666:role/acme-prod-apps' };
     const cluster = { ...prod, access: { ...prod.access, people: { ...prod.access.people, 'dev-shop': named } } };
     expect(keyPolicyProblems(realProd, prod)).toEqual([]);
     expect(keyPolicyProblems(realProd, cluster)).toContain(
-      "KMS key app_data_key: statement AppsUseTheirDataThroughS3's pattern arn:aws:iam::${data.aws_caller_identity.Account.account_id}:role/acme-prod-*-app " +
-        'matches arn:aws:iam::444455556666:role/acme-prod-shop-team-app, the role of person dev-shop',
+      "KMS key app_data_key: statement AppsUseTheirDataThroughS3's pattern arn:aws:iam::${data.aws_caller_identity.Account.account_id}:role/acme-prod-apps " +
+        'matches arn:aws:iam::444455556666:role/acme-prod-apps, the role of person dev-shop',
     );
   });
 

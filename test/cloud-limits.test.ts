@@ -2,8 +2,6 @@ import { scaledInput } from '../scripts/bench-synth';
 import type { AppSpec } from '../constructs/model/app-spec';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
 import { appRoleOf, backupJobRoleOf, geesefsUserOf } from '../constructs/model/naming';
-import { appRolesLike } from '../constructs/cloud/app-role';
-import { backupJobRolesLike } from '../constructs/cloud/backup-job-roles';
 import { BACKUP_JOB_ROLES } from '../constructs/cloud/backup-job-identities';
 import { recordedObjectsOf, selectorValueCountOf, TRAIL_SELECTOR_VALUES_MAX } from '../constructs/cloud/trail-selectors';
 import { covers } from '../constructs/cloud/terraform-json';
@@ -33,10 +31,11 @@ const large = generatedCluster(400);
 const policyOf = (json: Json, key: string): Json => JSON.parse(json.resource.aws_kms_key[key].policy);
 
 describe('a cluster of hundreds of apps stays within what KMS and CloudTrail take', () => {
-  test('the generated cluster is the size it says, with GeeseFS users among its roles', () => {
+  test('the generated cluster is the size it says, with GeeseFS users, and as many roles as with 3 apps (IAM quota of roles per account)', () => {
     expect(Object.keys(large.cluster.apps)).toHaveLength(400);
     expect(Object.keys(large.json.resource.aws_iam_user ?? {}).length).toBeGreaterThan(50);
-    expect(Object.keys(large.json.resource.aws_iam_role).length).toBeGreaterThan(5 * 400);
+    expect(Object.keys(large.json.resource.aws_eks_pod_identity_association).length).toBeGreaterThan(5 * 400);
+    expect(Object.keys(large.json.resource.aws_iam_role).length).toBe(Object.keys(small.json.resource.aws_iam_role).length);
   });
 
   test('every key policy, its references resolved to the lengths AWS gives them, is within 32 KiB, and no larger than with 3 apps', () => {
@@ -49,13 +48,15 @@ describe('a cluster of hundreds of apps stays within what KMS and CloudTrail tak
     expect(keyPolicySizeProblems(large.json, large.cluster)).toEqual([]);
   });
 
-  test('one ARN per role, as the key policies named them before, passes the limit at this size, and the rule says so naming the cluster', () => {
+  test('one ARN per app and job, as the key policies named per-app roles before, passes the limit at this size, and the rule says so naming the cluster', () => {
     const json = JSON.parse(JSON.stringify(large.json));
     const policy = policyOf(json, 'backup_near_key');
     const jobs = policy.Statement.find((s: Json) => s.Sid === 'BackupJobsUseBackupsThroughS3');
-    const jobRoles = Object.keys(json.resource.aws_iam_role).filter((a) => /^(backup|check|retention|restore)_role_/.test(a));
-    expect(jobRoles).toHaveLength(4 * 400);
-    jobs.Principal = { AWS: jobRoles.map((a) => `\${aws_iam_role.${a}.arn}`) };
+    const perAppRoles = Object.keys(large.cluster.apps).flatMap((app) =>
+      ['backup', 'backup-check', 'retention', 'restore'].map((kind) => `arn:aws:iam::123456789012:role/${large.cluster.name}-${app}-${kind}`),
+    );
+    expect(perAppRoles).toHaveLength(4 * 400);
+    jobs.Principal = { AWS: perAppRoles };
     delete jobs.Condition.ArnLike;
     json.resource.aws_kms_key.backup_near_key.policy = JSON.stringify(policy);
     expect(keyPolicySizeProblems(json, large.cluster)).toEqual([
@@ -79,23 +80,35 @@ describe('a cluster of hundreds of apps stays within what KMS and CloudTrail tak
   });
 });
 
-describe("a key policy's name patterns reach the roles of their use only, whatever the apps are called", () => {
+describe("a key policy's names reach the roles and users of their use only, whatever the apps are called", () => {
   // App names made of the other uses' suffixes and the platform's own role names.
-  const TRICKY = ['x', 'x-app', 'x-backup', 'x-backup-check', 'x-check', 'x-restore', 'x-retention', 'x-geesefs', 'app', 'backup', 'check', 'replication'];
+  const TRICKY = [
+    'x',
+    'x-app',
+    'x-backup',
+    'x-backup-check',
+    'x-check',
+    'x-restore',
+    'x-retention',
+    'x-geesefs',
+    'app',
+    'backup',
+    'check',
+    'replication',
+    'apps',
+    'apps-deleting',
+  ];
 
-  test('no role or user of one use matches the pattern of another', () => {
+  test('no role or user of one use matches the name or pattern of another', () => {
     const cluster = 'acme-prod';
+    const exactly = (name: string) => ({ pattern: name, arnsOf: () => [name] });
     const uses: Record<string, { pattern: string; arnsOf: (app: string) => string[] }> = {
-      app: { pattern: appRolesLike(cluster), arnsOf: (app) => [`role/${appRoleOf(cluster, app)}`] },
+      app: exactly(`role/${appRoleOf(cluster, false)}`),
+      'app-deleting': exactly(`role/${appRoleOf(cluster, true)}`),
       geesefs: { pattern: `user/${geesefsUserOf(cluster, '*')}`, arnsOf: (app) => [`user/${geesefsUserOf(cluster, app)}`] },
-      ...Object.fromEntries(
-        BACKUP_JOB_ROLES.map((kind) => [
-          kind,
-          { pattern: backupJobRolesLike(cluster, kind), arnsOf: (app: string) => [`role/${backupJobRoleOf(cluster, app, kind)}`] },
-        ]),
-      ),
+      ...Object.fromEntries(BACKUP_JOB_ROLES.map((kind) => [kind, exactly(`role/${backupJobRoleOf(cluster, kind)}`)])),
     };
-    expect(Object.keys(uses)).toHaveLength(6);
+    expect(Object.keys(uses)).toHaveLength(7);
     for (const [use, { pattern }] of Object.entries(uses)) {
       for (const [other, { arnsOf }] of Object.entries(uses)) {
         for (const arn of TRICKY.flatMap(arnsOf)) expect([pattern, arn, covers(pattern, arn)]).toEqual([pattern, arn, use === other]);
@@ -115,5 +128,9 @@ describe("a key policy's name patterns reach the roles of their use only, whatev
     // synthCloud throws on any rule's problem.
     const { json } = synthCloud(cluster, cloudAppsOf(cluster, apps));
     expect(Object.keys(json.resource!.aws_iam_user ?? {})).toHaveLength(TRICKY.length / 2);
+    // Both app roles: the GeeseFS apps' storage deletes, the others' does not.
+    expect(
+      Object.values(json.resource!.aws_iam_role as Record<string, Json>).filter((r) => [false, true].some((d) => r.name === appRoleOf(cluster.name, d))),
+    ).toHaveLength(2);
   });
 });

@@ -372,46 +372,51 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   [
     "an app role that reaches another app's bucket",
     broken((r) => {
-      editPolicy(r, 'app_role_shop_policy', (statements) => {
+      editPolicy(r, 'apps_role_policy', (statements) => {
         statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*';
       });
     }),
-    'app shop: its app role reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket',
+    'app shop: its app role acme-prod-apps reaches arn:aws:s3:::acme-prod-backoffice-data/*, beyond its own bucket',
   ],
   [
     'an app role that reaches its own backup prefix',
     broken((r) => {
-      editPolicy(r, 'app_role_shop_policy', (statements) => {
-        statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:DeleteObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
+      editPolicy(r, 'apps_role_policy', (statements) => {
+        statements.push({
+          Sid: 'Extra',
+          Effect: 'Allow',
+          Action: 's3:DeleteObject',
+          Resource: '${aws_s3_bucket.backup_near.arn}/$${aws:PrincipalTag/kubernetes-namespace}/*',
+        });
       });
     }),
-    'app shop: its app role reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup job roles may',
+    'app shop: its app role acme-prod-apps reaches the backup bucket (arn:aws:s3:::acme-prod-backup/shop/*): only its backup job roles may',
   ],
   [
     'an app role that may use the backup key',
     broken((r) => {
-      editPolicy(r, 'app_role_backoffice_policy', (statements) => {
+      editPolicy(r, 'apps_role_policy', (statements) => {
         statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.backup_near_key.arn}' });
       });
     }),
-    'app backoffice: its app role may use the backup key',
+    'app backoffice: its app role acme-prod-apps may use the backup key',
   ],
   [
     'a role bound to another ServiceAccount',
     broken((r) => {
       r.aws_eks_pod_identity_association['app_pod_identity_shop'].service_account = 'default';
     }),
-    'app shop: its app role is bound to shop/default, not shop/shop',
+    "role acme-prod-apps: is associated with shop/default, which is no running app's ServiceAccount",
   ],
   [
     'a role with a loose trust policy',
     broken((r) => {
-      const role = r.aws_iam_role['app_role_shop'];
+      const role = r.aws_iam_role['apps_role'];
       const trust = JSON.parse(role.assume_role_policy);
       delete trust.Statement[0].Condition;
       role.assume_role_policy = JSON.stringify(trust);
     }),
-    'app shop: its app role trusts more than Pod Identity for shop/shop',
+    "app shop: its app role acme-prod-apps trusts more than Pod Identity under the cluster's name and a ServiceAccount",
   ],
   [
     'a second bucket for one app',
@@ -423,9 +428,9 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   [
     'an app without a role',
     broken((r) => {
-      delete r.aws_iam_role['app_role_legacy-site'];
+      delete r.aws_eks_pod_identity_association['app_pod_identity_legacy-site'];
     }),
-    'app legacy-site: has 0 roles named acme-prod-legacy-site-app, not 1',
+    'app legacy-site: legacy-site/legacy-site has the roles [] through Pod Identity, not exactly acme-prod-apps, the app role of its storage',
   ],
   [
     'no DNS zone for the cluster domain',
@@ -518,11 +523,11 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   [
     'an app role with wildcard Route53 rights',
     broken((r) => {
-      editPolicy(r, 'app_role_shop_policy', (statements) => {
+      editPolicy(r, 'apps_role_policy', (statements) => {
         statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 'route53:*', Resource: '*' });
       });
     }),
-    'role acme-prod-shop-app: may change DNS records; only external-dns and cert-manager may',
+    'role acme-prod-apps: may change DNS records; only external-dns and cert-manager may',
   ],
   [
     'the secrets role reading beyond its env',
@@ -545,7 +550,7 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
   [
     'an app role that reads secrets',
     broken((r) => {
-      editPolicy(r, 'app_role_shop_policy', (statements) => {
+      editPolicy(r, 'apps_role_policy', (statements) => {
         statements.push({
           Sid: 'Extra',
           Effect: 'Allow',
@@ -554,7 +559,7 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
         });
       });
     }),
-    'role acme-prod-shop-app: may read secrets; only the External Secrets Operator may',
+    'role acme-prod-apps: may read secrets; only the External Secrets Operator may',
   ],
   [
     'the secrets role that may write secrets',
@@ -612,7 +617,7 @@ const BROKEN_GEESEFS: ReadonlyArray<readonly [string, TerraformJson, string]> = 
         statements[1].Resource = '${aws_s3_bucket.app_data_backoffice.arn}/*';
       });
     }),
-    'app shop: its GeeseFS user reaches ${aws_s3_bucket.app_data_backoffice.arn}/*, beyond its own bucket',
+    'app shop: its GeeseFS user reaches arn:aws:s3:::acme-prod-backoffice-data/*, beyond its own bucket',
   ],
   [
     'a GeeseFS user that reaches its own backup prefix',
@@ -621,7 +626,7 @@ const BROKEN_GEESEFS: ReadonlyArray<readonly [string, TerraformJson, string]> = 
         statements.push({ Sid: 'Extra', Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.backup_near.arn}/shop/*' });
       });
     }),
-    'app shop: its GeeseFS user reaches the backup bucket (${aws_s3_bucket.backup_near.arn}/shop/*): only its backup job roles may',
+    'app shop: its GeeseFS user reaches the backup bucket (arn:aws:s3:::acme-prod-backup/shop/*): only its backup job roles may',
   ],
   [
     'a GeeseFS user that may use the backup key',
@@ -695,8 +700,9 @@ describe('a GeeseFS app gets an IAM user that the rules hold to its own bucket',
   });
   test('a user left behind when the app goes back to Mountpoint is a problem, and so are its deletes and the role that deleted for GeeseFS', () => {
     expect(cloudProblems(geesefs(), prod, appsOf(prod))).toEqual([
+      'app shop: shop/shop has the roles [acme-prod-apps-deleting] through Pod Identity, not exactly acme-prod-apps, the app role of its storage',
       'app shop: has an IAM user acme-prod-shop-geesefs but storage.driver is "mountpoint-s3": only GeeseFS needs static keys',
-      "role acme-prod-shop-app: may delete objects in its live bucket acme-prod-shop-data, but the app's storage does not delete (Mountpoint without storage.allowDelete)",
+      "role acme-prod-apps-deleting in namespace shop: may delete objects in its live bucket acme-prod-shop-data, but the app's storage does not delete (Mountpoint without storage.allowDelete)",
       "IAM user acme-prod-shop-geesefs: may delete objects in the live bucket acme-prod-shop-data; only the app's own role (where its storage deletes) and its restore role may",
     ]);
   });

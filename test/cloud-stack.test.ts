@@ -29,6 +29,9 @@ import { accessEntryAddressOf } from '../constructs/cloud/access-entries';
 import { ADD_ON_IDENTITIES, addOnRoleOf } from '../constructs/cloud/add-on-identities';
 import { BACKUP_JOB_NAMES } from '../constructs/model/naming';
 import { BACKUP_JOB_ROLES, backupJobRoleAddressOf, type BackupJobRole } from '../constructs/cloud/backup-job-identities';
+import { appRoleAddressOf, storageDeletes } from '../constructs/cloud/app-role';
+import { sessionsOf } from '../constructs/cloud/pod-identity-sessions';
+import { bucketArnResolver } from '../constructs/cloud/s3-grants';
 import { CloudStack } from '../constructs/cloud/cloud-stack';
 import { EKS_ADDONS } from '../constructs/cloud/eks-addon-versions';
 import { geesefsUserAddressOf } from '../constructs/cloud/geesefs-user';
@@ -99,6 +102,12 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     .sort();
   /** Every app is backed up, with storage or without. */
   const appNames = Object.keys(cluster.apps).sort();
+  const cloudApps = appNames.map((name) =>
+    resolveApp(
+      APPS.find((a) => a.name === name)!,
+      cluster,
+    ),
+  );
   const statementsOf = (policyAddress: string): Json[] => JSON.parse(json.resource.aws_iam_role_policy[policyAddress].policy).Statement;
   const s3Resources = (statements: Json[]): string[] =>
     statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:'))).flatMap((st) => [st.Resource].flat());
@@ -245,33 +254,33 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
     }
   });
 
-  test('binds one role per app to exactly its namespace and ServiceAccount through Pod Identity', () => {
-    for (const app of Object.keys(cluster.apps)) {
-      expect(synthesized).toHaveResourceWithProperties(IamRole, partial({ name: appRoleOf(cluster.name, app) }));
+  test("binds each app's ServiceAccount, in its namespace, to the app role of its storage through Pod Identity", () => {
+    for (const app of appNames) {
+      const deletes = storageDeletes(cloudApps.find((a) => a.name === app)!.storage);
+      expect(synthesized).toHaveResourceWithProperties(IamRole, partial({ name: appRoleOf(cluster.name, deletes) }));
       expect(synthesized).toHaveResourceWithProperties(
         EksPodIdentityAssociation,
         partial({
           cluster_name: '${aws_eks_cluster.cluster.name}',
           namespace: namespaceOf(app),
           service_account: serviceAccountOf(app),
-          role_arn: `\${aws_iam_role.app_role_${app}.arn}`,
+          role_arn: `\${aws_iam_role.${appRoleAddressOf(deletes)}.arn}`,
         }),
       );
     }
   });
 
-  test('gives each app, with storage or without, a backup, a check, a retention and a restore role, each bound to its own ServiceAccount; the app role never reaches the backups', () => {
+  test("gives the apps one backup, check, retention and restore role each, every app's job account, with storage or without, bound to its kind's; in each app's namespace they reach its own bucket and prefix, and its app role never the backups", () => {
     expect(appsWithStorage.length).toBeGreaterThan(0);
     expect(appNames.length).toBeGreaterThan(appsWithStorage.length);
+    for (const kind of BACKUP_JOB_ROLES) expect(all('aws_iam_role').filter((r) => r.name === BACKUP_JOB_NAMES[kind].roleOf(cluster.name))).toHaveLength(1);
+    const sessionIn = (roleName: string, app: string) => sessionsOf(json).find((s) => s.name === roleName && s.namespace === namespaceOf(app))!;
     for (const app of appNames) {
-      expect(s3Resources(statementsOf(`app_role_${app}_policy`)).every((r) => !r.includes('backup_near'))).toBe(true);
-      for (const kind of BACKUP_JOB_ROLES) {
-        const roles = all('aws_iam_role').filter((r) => r.name === BACKUP_JOB_NAMES[kind].roleOf(cluster.name, app));
-        expect(roles).toHaveLength(1);
-      }
+      const appRole = appRoleOf(cluster.name, storageDeletes(cloudApps.find((a) => a.name === app)!.storage));
+      expect(s3Resources(sessionIn(appRole, app).statements).every((r) => !r.includes('backup_near'))).toBe(true);
     }
-    // Sid: [actions, resource] of each role; the KMS statements are held to the S3 path of the cluster's region.
-    const bucket = (app: string) => `\${aws_s3_bucket.app_data_${app}.arn}`;
+    // Sid: [actions, resource] of each role's session in the app's namespace; the KMS statements are held to the S3 path of the cluster's region.
+    const bucket = (app: string) => `arn:aws:s3:::${bucketOf(cluster.name, app)}`;
     const backups = '${aws_s3_bucket.backup_near.arn}';
     const compact = (statements: Json[]) => Object.fromEntries(statements.map((st) => [st.Sid, [[st.Action].flat(), st.Resource]]));
     const common = () => ({
@@ -305,7 +314,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
         },
       };
       for (const kind of BACKUP_JOB_ROLES) {
-        const statements = statementsOf(`${backupJobRoleAddressOf(app, kind)}_policy`);
+        const statements = sessionIn(BACKUP_JOB_NAMES[kind].roleOf(cluster.name), app).statements;
         expect(compact(statements)).toEqual(expected[kind]);
         expect(statements.find((st) => st.Sid === 'ListOwnBackups').Condition).toEqual({ StringLike: { 's3:prefix': [`${app}/*`] } });
         for (const st of statements.filter((x) => [x.Action].flat().some((a: string) => a.startsWith('kms:')))) {
@@ -316,7 +325,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
           partial({
             namespace: namespaceOf(app),
             service_account: BACKUP_JOB_NAMES[kind].serviceAccountOf(app),
-            role_arn: `\${aws_iam_role.${backupJobRoleAddressOf(app, kind)}.arn}`,
+            role_arn: `\${aws_iam_role.${backupJobRoleAddressOf(kind)}.arn}`,
           }),
         );
       }
@@ -473,9 +482,11 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('the %s cloud stack', (_
   test('has no volume size on the data path: buckets grow past 2 TB unchanged', () => {
     const dataPath = ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_eks_pod_identity_association'];
     const dataRoles = Object.entries(json.resource.aws_iam_role_policy as Record<string, Json>)
-      .filter(([address]) => ['app_role_', 'backup_role_', 'check_role_', 'retention_role_', 'restore_role_'].some((prefix) => address.startsWith(prefix)))
+      .filter(([address]) => address.startsWith('apps_'))
       .map(([, p]) => p);
-    expect(dataRoles.length).toBe(5 * appNames.length);
+    // The app roles (one or both) and the four job roles, however many apps.
+    expect(dataRoles.length).toBeGreaterThanOrEqual(5);
+    expect(dataRoles.length).toBeLessThanOrEqual(6);
     expect(JSON.stringify([...dataPath.map(all), dataRoles])).not.toMatch(/size|quota|capacity/i);
   });
 
@@ -510,7 +521,11 @@ describe('a GeeseFS app (shop, its storage.driver changed in the input)', () => 
     expect(policies).toHaveLength(1);
     expect(policies[0].user).toBe('${aws_iam_user.geesefs_user_shop.name}');
     const statements = JSON.parse(policies[0].policy).Statement;
-    expect(statements).toEqual(JSON.parse(json.resource.aws_iam_role_policy.app_role_shop_policy.policy).Statement);
+    // The app role of GeeseFS apps (their storage deletes), as it acts in shop's namespace, bucket ARNs resolved alike.
+    const resolve = bucketArnResolver(json);
+    const resolved = (sts: Json[]) => sts.map((st) => ({ ...st, Resource: [st.Resource].flat().map(resolve) }));
+    const session = sessionsOf(json).find((x) => x.name === appRoleOf(staging.name, true) && x.namespace === namespaceOf('shop'))!;
+    expect(resolved(statements)).toEqual(resolved(session.statements));
     expect(JSON.stringify(statements)).not.toMatch(/backup/);
   });
 

@@ -9,7 +9,7 @@ import type { KubeObject } from '../constructs/model/kube-object';
 import { clusterAppsOf, resolveApp } from '../constructs/model/resolve';
 import { secretStoreKeyOf } from '../constructs/model/naming';
 import { secretStorePrefixOf } from '../constructs/cloud/add-on-policies';
-import { fixtureCloudOf, fixtureObjectsOf } from './support';
+import { fixtureCloudAppsOf, fixtureCloudOf, fixtureObjectsOf } from './support';
 import { grown, nodesNeeded } from './capacity-fixtures';
 
 const staging = CLUSTERS.find((c) => c.env === 'staging')!;
@@ -215,11 +215,17 @@ describe("what the estimate counts in a cluster's output", () => {
         }
       });
 
-      test("the IAM roles are those of the Terraform: five per app (its own, its four backup jobs) and the platform's", () => {
-        const apps = Object.keys(fixture.apps).length;
-        expect(apps).toBeGreaterThan(0);
+      test('the IAM roles are those of the Terraform, and do not grow with the apps: one app fewer has as many, and five Pod Identity associations fewer', () => {
+        const names = Object.keys(fixture.apps).sort();
+        expect(names.length).toBeGreaterThan(1);
         expect(counts.iamRoles).toBe(Object.keys(terraform.resource.aws_iam_role).length);
-        expect(counts.iamRoles).toBeGreaterThanOrEqual(5 * apps);
+        // The last app is retired (its bucket stays in the ledger): the others' storage keeps both app roles, if either.
+        const fewer: ClusterSpec = { ...fixture, apps: Object.fromEntries(names.slice(0, -1).map((n) => [n, fixture.apps[n]])) };
+        const smaller = synthCloud(fewer, fixtureCloudAppsOf(fewer)).json as typeof terraform;
+        expect(Object.keys(smaller.resource.aws_iam_role)).toEqual(Object.keys(terraform.resource.aws_iam_role));
+        expect(Object.keys(smaller.resource.aws_eks_pod_identity_association).length).toBe(
+          Object.keys(terraform.resource.aws_eks_pod_identity_association).length - 5,
+        );
       });
 
       test('the trail records S3 data events, and the log groups keep their logs for their retention', () => {

@@ -192,7 +192,9 @@ describe('npm run retire -- <app> --reason <why>', () => {
         `  ${name}: its secrets under webapps/${env}/shop/ in AWS Secrets Manager; s3-credentials there holds the access key of its GeeseFS user ${geesefsUserOf(name, 'shop')}, which the Terraform apply deletes with the user: delete webapps/${env}/shop/s3-credentials then`,
       );
     }
-    expect(result.out).toContain("apply each env's Terraform: the app's role, access entries and GeeseFS user (with its access keys) go, the bucket stays");
+    expect(result.out).toContain(
+      "apply each env's Terraform: the app's Pod Identity associations, access entries and GeeseFS user (with its access keys) go, the bucket stays",
+    );
   });
 
   describe('refused, with one clear message and every file untouched', () => {

@@ -75,7 +75,7 @@ export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly
 };
 
 /**
- * The four roles of an app's restic jobs, one per kind of job:
+ * The four roles of the apps' restic jobs, one per kind of job, each session in its app's namespace:
  * - `backup`: reads the app's bucket, adds to its repository, and removes only lock files;
  * - `check`: reads its repository and writes and removes only lock files; the live bucket is out of its reach;
  * - `retention`, held by `forget --prune`: the only one that deletes backups, and only in its prefix;
@@ -84,6 +84,6 @@ export const REPOSITORY_NEEDS: Readonly<Record<BackupJobKind, readonly (readonly
 export type BackupJobRole = BackupJobKind;
 export const BACKUP_JOB_ROLES: readonly BackupJobRole[] = ['backup', 'check', 'retention', 'restore'];
 
-/** The Terraform addresses of an app's job roles and their Pod Identity associations. */
-export const backupJobRoleAddressOf = (app: string, role: BackupJobRole): string => `${role}_role_${app}`;
+/** The Terraform addresses of the shared job roles, and of an app's Pod Identity associations to them. */
+export const backupJobRoleAddressOf = (role: BackupJobRole): string => `apps_${role}_role`;
 export const backupJobPodIdentityAddressOf = (app: string, role: BackupJobRole): string => `${role}_pod_identity_${app}`;

@@ -1,15 +1,16 @@
 import { Construct } from 'constructs';
-import { BACKUP_JOB_NAMES, backupPrefixOf, namespaceOf } from '../model/naming';
-import { BACKUP_JOB_ROLES, type BackupJobRole, backupJobPodIdentityAddressOf, backupJobRoleAddressOf, RESTIC_LOCKS } from './backup-job-identities';
+import { BACKUP_JOB_NAMES, backupPrefixOf, bucketOf } from '../model/naming';
+import { BACKUP_JOB_ROLES, type BackupJobRole, backupJobRoleAddressOf, RESTIC_LOCKS } from './backup-job-identities';
 import type { EksCluster } from './eks-cluster';
 import type { EncryptionKey } from './encryption-key';
 import type { PolicyStatement } from './iam-policy';
-import { PodIdentityRole } from './pod-identity-role';
-import type { SecureBucket } from './secure-bucket';
+import { SESSION_NAMESPACE } from './pod-identity-tags';
+import { bucketGrantsOf, type BucketGrants, type SecureBucket } from './secure-bucket';
+import { SharedPodIdentityRole } from './shared-pod-identity-role';
 
 /** What the statements of a job role name. */
 export interface BackupJobScope {
-  readonly bucket: SecureBucket;
+  readonly bucket: BucketGrants;
   readonly dataKey: EncryptionKey;
   readonly backup: SecureBucket;
   readonly backupKey: EncryptionKey;
@@ -66,72 +67,63 @@ export function backupJobStatements(role: BackupJobRole, scope: BackupJobScope):
   }
 }
 
-/**
- * The roles of one kind of job of every app of a cluster, e.g. `role/<cluster>-*-backup`. Each kind's role name
- * ends in its own suffix (`-backup`, `-backup-check`, `-retention`, `-restore`), no suffix ends another, and
- * the app role ends in `-app` (naming.ts): whatever an app is called, a pattern matches that kind's roles only.
- */
-export const backupJobRolesLike = (cluster: string, kind: BackupJobRole): string => `role/${BACKUP_JOB_NAMES[kind].roleOf(cluster, '*')}`;
-
 export interface BackupJobRolesProps {
   readonly cluster: EksCluster;
-  readonly app: string;
   readonly region: string;
-  /** The app's data bucket, and the key that encrypts it. */
-  readonly bucket: SecureBucket;
+  /** The key that encrypts the app buckets. */
   readonly dataKey: EncryptionKey;
   /** The cluster's backup bucket near the cluster, and its key. */
   readonly backup: { readonly bucket: SecureBucket; readonly key: EncryptionKey };
 }
 
 /**
- * The IAM roles of one app's backup, check, retention and restore jobs, apart from the app's own role.
- * EKS Pod Identity hands each to one ServiceAccount, and each CronJob runs as the account of its job, so a
- * pod that runs as the backup account can add backups but not delete them nor touch the live data, and
- * only the restore job can write the live bucket. None can erase a version: the near backup bucket and the
- * app bucket keep noncurrent versions, and the offsite copy is under Object Lock.
+ * The IAM roles of every app's backup, check, retention and restore jobs, apart from the app roles: one per kind
+ * of job and cluster, each session scoped to its namespace's bucket and backup prefix (pod-identity-tags.ts),
+ * as the role of that kind of job of that one app was. EKS Pod Identity hands each to the ServiceAccount of its
+ * job in each app's namespace, and each CronJob runs as the account of its job, so a pod that runs as the backup
+ * account can add backups but not delete them nor touch the live data, and only the restore job can write the
+ * live bucket. None can erase a version: the near backup bucket and the app bucket keep noncurrent versions,
+ * and the offsite copy is under Object Lock.
  */
 export class BackupJobRoles extends Construct {
-  readonly roles: Readonly<Record<BackupJobRole, PodIdentityRole>>;
+  readonly roles: Readonly<Record<BackupJobRole, SharedPodIdentityRole>>;
 
   constructor(scope: Construct, id: string, props: BackupJobRolesProps) {
     super(scope, id);
-    const { app, cluster } = props;
+    const { cluster } = props;
     const jobScope: BackupJobScope = {
-      bucket: props.bucket,
+      bucket: bucketGrantsOf(`arn:aws:s3:::${bucketOf(cluster.name, SESSION_NAMESPACE)}`),
       dataKey: props.dataKey,
       backup: props.backup.bucket,
       backupKey: props.backup.key,
-      prefix: backupPrefixOf(app),
+      prefix: backupPrefixOf(SESSION_NAMESPACE),
       region: props.region,
     };
     const descriptions: Record<BackupJobRole, string> = {
-      backup: `Backup job of app ${app} in ${cluster.name}: read its bucket, add to its backups, remove only lock files`,
-      check: `Check job of app ${app} in ${cluster.name}: read its backups, write and remove only lock files`,
-      retention: `Retention job of app ${app} in ${cluster.name}: forget and prune in its backup prefix only`,
-      restore: `Restore job of app ${app} in ${cluster.name}: read its backups, write its bucket back`,
+      backup: `Backup jobs of the apps in ${cluster.name}: each reads its bucket, adds to its backups, removes only lock files`,
+      check: `Check jobs of the apps in ${cluster.name}: each reads its backups, writes and removes only lock files`,
+      retention: `Retention jobs of the apps in ${cluster.name}: each forgets and prunes in its backup prefix only`,
+      restore: `Restore jobs of the apps in ${cluster.name}: each reads its backups, writes its bucket back`,
     };
     const role = (kind: BackupJobRole) =>
-      new PodIdentityRole(this, kind, {
+      new SharedPodIdentityRole(this, kind, {
         cluster,
-        roleName: BACKUP_JOB_NAMES[kind].roleOf(cluster.name, app),
+        roleName: BACKUP_JOB_NAMES[kind].roleOf(cluster.name),
         description: descriptions[kind],
-        namespace: namespaceOf(app),
-        serviceAccount: BACKUP_JOB_NAMES[kind].serviceAccountOf(app),
+        serviceAccountIn: BACKUP_JOB_NAMES[kind].serviceAccountOf,
         policyName: `app-${kind}`,
         statements: backupJobStatements(kind, jobScope),
-        roleAddress: backupJobRoleAddressOf(app, kind),
-        associationAddress: backupJobPodIdentityAddressOf(app, kind),
+        roleAddress: backupJobRoleAddressOf(kind),
       });
     this.roles = { backup: role('backup'), check: role('check'), retention: role('retention'), restore: role('restore') };
 
-    // Each kind's roles of every app, by the name pattern of that kind (`role/<cluster>-*-restore`): a key
-    // policy of one size for any number of apps (encryption-key.ts, allowNamedLikeThroughS3).
+    // Each role by its name: the key policies stay one size for any number of apps.
     const readWrite = ['kms:Decrypt', 'kms:GenerateDataKey'];
-    props.dataKey.allowNamedLikeThroughS3('BackupJobsReadAppDataThroughS3', backupJobRolesLike(cluster.name, 'backup'), ['kms:Decrypt'], props.region);
-    props.dataKey.allowNamedLikeThroughS3('RestoreJobsWriteAppDataThroughS3', backupJobRolesLike(cluster.name, 'restore'), readWrite, props.region);
+    const named = (kind: BackupJobRole) => `role/${BACKUP_JOB_NAMES[kind].roleOf(cluster.name)}`;
+    props.dataKey.allowNamedLikeThroughS3('BackupJobsReadAppDataThroughS3', named('backup'), ['kms:Decrypt'], props.region);
+    props.dataKey.allowNamedLikeThroughS3('RestoreJobsWriteAppDataThroughS3', named('restore'), readWrite, props.region);
     for (const kind of BACKUP_JOB_ROLES) {
-      props.backup.key.allowNamedLikeThroughS3('BackupJobsUseBackupsThroughS3', backupJobRolesLike(cluster.name, kind), readWrite, props.region);
+      props.backup.key.allowNamedLikeThroughS3('BackupJobsUseBackupsThroughS3', named(kind), readWrite, props.region);
     }
   }
 }

@@ -27,6 +27,7 @@ import { AppRole, storageDeletes } from './app-role';
 import { AccountGuardrails } from './account-guardrails';
 import { AuditTrail } from './audit-trail';
 import { BackupJobRoles } from './backup-job-roles';
+import { AppPodIdentities } from './app-pod-identities';
 import { BackupVault } from './backup-vault';
 import { CloudAlerts } from './cloud-alerts';
 import { CostBudget } from './cost-budget';
@@ -60,8 +61,9 @@ export interface CloudStackProps {
 /**
  * Everything AWS holds for one cluster: the account's guardrails (S3 Block Public Access, EBS encryption by
  * default, GuardDuty), network, EKS and its nodes, an access entry per person of the access model, the DNS
- * zone, a role per platform add-on that calls AWS, a bucket and a role per app, the roles of the backup jobs
- * of each app, an IAM user per app that mounts its bucket with GeeseFS, the backup vault, and
+ * zone, a role per platform add-on that calls AWS, a bucket per app, the apps' roles shared by use (the app's,
+ * the backup jobs') with each app's Pod Identity associations to them, an IAM user per app that mounts its
+ * bucket with GeeseFS, the backup vault, and
  * the audit logs (VPC flow logs, a CloudTrail trail). Built from the cluster spec alone, so staging and prod
  * differ only where their specs do. Each cluster is assumed to have its AWS account to itself.
  */
@@ -196,13 +198,13 @@ export class CloudStack extends TerraformStack {
       }
       const bucket = buckets.get(app.name);
       if (!bucket) throw new Error(`CloudStack: app "${app.name}" runs in ${cluster.name} but has no appData entry`);
-      const data = { cluster: eks, app: app.name, region: cluster.region, bucket: bucket.bucket, dataKey };
       const part = partOf(app.name);
       const named = dataKey.usesNamedBy(() =>
         vault.nearKey.usesNamedBy(() => {
-          part.constructs.push(new AppRole(this, `AppRole-${app.name}`, { ...data, deletes: storageDeletes(app.storage) }));
-          // The backup jobs back up the app's bucket: every app has them, with storage or without, each kind with its own role.
-          part.constructs.push(new BackupJobRoles(this, `BackupJobRoles-${app.name}`, { ...data, backup: { bucket: vault.near, key: vault.nearKey } }));
+          // Its associations to the shared roles of its uses (below): the app's identities, in its namespace.
+          part.constructs.push(
+            new AppPodIdentities(this, `AppPodIdentities-${app.name}`, { cluster: eks, app: app.name, deletes: storageDeletes(app.storage) }),
+          );
           // k8s-csi-s3 cannot use Pod Identity: a GeeseFS app's volume mounts with the static key of a user.
           if (app.storage?.driver === 'geesefs') {
             part.constructs.push(
@@ -220,6 +222,15 @@ export class CloudStack extends TerraformStack {
       );
       Object.assign(part, { dataKeyUses: named.uses, backupKeyUses: named.made.uses });
     }
+
+    // The roles of the apps, one per use, shared by every app's association to it: a number of roles that does
+    // not grow with the apps. The backup jobs back up every app's bucket, with storage or without.
+    for (const deletes of [false, true]) {
+      if (props.apps.some((app) => storageDeletes(app.storage) === deletes))
+        new AppRole(this, deletes ? 'AppRoleDeleting' : 'AppRole', { cluster: eks, region: cluster.region, dataKey, deletes });
+    }
+    if (props.apps.length > 0)
+      new BackupJobRoles(this, 'BackupJobRoles', { cluster: eks, region: cluster.region, dataKey, backup: { bucket: vault.near, key: vault.nearKey } });
 
     // The audit logs: the VPC's flows, and a trail of the account's management events and of every object
     // read and write in the app and backup buckets. The platform admins may read them.

@@ -126,9 +126,9 @@ export class EncryptionKey extends Construct {
   }
 
   /**
-   * The key policy's side of grantThroughS3 for every role or user of one use that the platform names alike, e.g.
-   * `role/acme-prod-*-app`: the account as principal, held to those ARNs. Each of them reaches the key only where
-   * its own policy allows it too, so each app's role still reaches its own use only.
+   * The key policy's side of grantThroughS3 for the roles or users of one use by their name, or a pattern for those the
+   * platform names alike (`role/acme-prod-apps-restore`, `user/acme-prod-*-geesefs`): the account as principal, held to
+   * those ARNs. Each of them reaches the key only where its own policy allows it too.
    */
   allowNamedLikeThroughS3(sid: string, namePattern: string, actions: readonly string[], region: string): void {
     this.allow({ sid, principal: { AccountPrincipalLike: namePattern }, actions, condition: viaS3(region) });

@@ -1,6 +1,8 @@
 /* IAM policy documents as plain data. A document is rendered with JSON.stringify, so Terraform
    references (bucket and key ARNs) inside it resolve at plan time and the rules can read it back. */
 
+import { REQUEST_NAMESPACE } from './pod-identity-tags';
+
 type Values = string | readonly string[];
 
 export interface PolicyStatement {
@@ -56,6 +58,28 @@ export const podIdentityTrust = (cluster: string, namespace: string, serviceAcco
           'aws:RequestTag/eks-cluster-name': cluster,
           'aws:RequestTag/kubernetes-namespace': namespace,
           'aws:RequestTag/kubernetes-service-account': serviceAccount,
+        },
+      },
+    },
+  ]);
+
+/**
+ * Trust policy for a role that EKS Pod Identity hands to the ServiceAccount of one use in many namespaces: the
+ * cluster pinned, and the ServiceAccount pinned to that use's name in the asking pod's own namespace
+ * (`serviceAccountIn(REQUEST_NAMESPACE)`, pod-identity-tags.ts). Which namespaces may have it is the
+ * associations' to say (shared-pod-identity-role.ts).
+ */
+export const sharedPodIdentityTrust = (cluster: string, serviceAccountIn: (namespace: string) => string): string =>
+  policyDocument([
+    {
+      Sid: 'PodIdentity',
+      Effect: 'Allow',
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-name': cluster,
+          'aws:RequestTag/kubernetes-service-account': serviceAccountIn(REQUEST_NAMESPACE),
         },
       },
     },

@@ -182,11 +182,22 @@ export class SecureBucket extends Construct {
 
   /** An identity statement allowing `actions` on the bucket itself (list, locate), optionally under a condition. */
   grantBucket(sid: string, actions: string | readonly string[], condition?: PolicyStatement['Condition']): PolicyStatement {
-    return { Sid: sid, Effect: 'Allow', Action: actions, Resource: this.arn, ...(condition ? { Condition: condition } : {}) };
+    return bucketGrantsOf(this.arn).grantBucket(sid, actions, condition);
   }
 
   /** An identity statement allowing `actions` on the objects whose keys match `keys` (all of them by default). */
   grantObjects(sid: string, actions: string | readonly string[], keys = '*'): PolicyStatement {
-    return { Sid: sid, Effect: 'Allow', Action: actions, Resource: `${this.arn}/${keys}` };
+    return bucketGrantsOf(this.arn).grantObjects(sid, actions, keys);
   }
+}
+
+/** What an identity statement may name a bucket by: a SecureBucket, or a bucket known by its ARN alone. */
+export type BucketGrants = Pick<SecureBucket, 'grantBucket' | 'grantObjects'>;
+
+/** SecureBucket's grants for the bucket of an ARN, e.g. one named after a session's namespace (pod-identity-tags.ts). */
+export function bucketGrantsOf(arn: string): BucketGrants {
+  return {
+    grantBucket: (sid, actions, condition) => ({ Sid: sid, Effect: 'Allow', Action: actions, Resource: arn, ...(condition ? { Condition: condition } : {}) }),
+    grantObjects: (sid, actions, keys = '*') => ({ Sid: sid, Effect: 'Allow', Action: actions, Resource: `${arn}/${keys}` }),
+  };
 }

@@ -114,29 +114,33 @@ export const bucketVolumeStemsOf = (app: string, driver: StorageDriver): string[
  * hash of that volume's source. Pods of two sources never share a node (app/bucket-volume.ts says why).
  */
 export const VOLUME_SOURCE_LABEL = `${LABEL_PREFIX}/volume-source`;
-/** The IAM role the app's pods assume through EKS Pod Identity. */
-export const appRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-app`;
+/**
+ * The IAM role that the pods of every app of a cluster assume through EKS Pod Identity, one for the apps whose
+ * storage deletes and one for the others: a role per use, not per app (cloud/app-role.ts, cloud/shared-pod-identity-role.ts). Its policy
+ * reaches each session's own bucket by the namespace EKS tags the session with.
+ */
+export const appRoleOf = (cluster: string, deletes: boolean): string => `${cluster}-apps${deletes ? '-deleting' : ''}`;
 /** The app's restic jobs. Each runs as the account of its job, whose role may do only what that job does. */
 export type BackupJobKind = 'backup' | 'retention' | 'check' | 'restore';
 /** The ServiceAccount of the app's backup job: it reads the live bucket, adds to the app's backups and removes only lock files. */
 export const backupServiceAccountOf = (app: string): string => `${app}-backup`;
-/** The IAM role of that job, bound to backupServiceAccountOf through EKS Pod Identity. */
-export const backupRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-backup`;
+/** The IAM role of every app's backup job, bound to each app's backupServiceAccountOf through EKS Pod Identity. */
+export const backupRoleOf = (cluster: string): string => `${cluster}-apps-backup`;
 /** The ServiceAccount of the app's check job: it reads the app's backups and writes only lock files, never the live bucket. */
 export const backupCheckServiceAccountOf = (app: string): string => `${app}-backup-check`;
-/** The IAM role of the check job, bound to backupCheckServiceAccountOf. */
-export const backupCheckRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-backup-check`;
+/** The IAM role of every app's check job, bound to each app's backupCheckServiceAccountOf. */
+export const backupCheckRoleOf = (cluster: string): string => `${cluster}-apps-backup-check`;
 /** The ServiceAccount of the app's retention job (`forget --prune`): the only one that deletes backups. */
 export const retentionServiceAccountOf = (app: string): string => `${app}-retention`;
-/** The IAM role of the retention job, bound to retentionServiceAccountOf. */
-export const retentionRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-retention`;
+/** The IAM role of every app's retention job, bound to each app's retentionServiceAccountOf. */
+export const retentionRoleOf = (cluster: string): string => `${cluster}-apps-retention`;
 /** The ServiceAccount of the app's restore job: the only job that writes the app's live bucket. */
 export const restoreServiceAccountOf = (app: string): string => `${app}-restore`;
-/** The IAM role of the restore job, bound to restoreServiceAccountOf. */
-export const restoreRoleOf = (cluster: string, app: string): string => `${cluster}-${app}-restore`;
-/** Which ServiceAccount and IAM role each backup job has: one of each per job. */
+/** The IAM role of every app's restore job, bound to each app's restoreServiceAccountOf. */
+export const restoreRoleOf = (cluster: string): string => `${cluster}-apps-restore`;
+/** Which ServiceAccount each backup job has, and the one role of its kind that every app's job of that kind holds. */
 export const BACKUP_JOB_NAMES: Readonly<
-  Record<BackupJobKind, { readonly serviceAccountOf: (app: string) => string; readonly roleOf: (cluster: string, app: string) => string }>
+  Record<BackupJobKind, { readonly serviceAccountOf: (app: string) => string; readonly roleOf: (cluster: string) => string }>
 > = {
   backup: { serviceAccountOf: backupServiceAccountOf, roleOf: backupRoleOf },
   check: { serviceAccountOf: backupCheckServiceAccountOf, roleOf: backupCheckRoleOf },
@@ -145,8 +149,8 @@ export const BACKUP_JOB_NAMES: Readonly<
 };
 /** Which ServiceAccount each backup job runs as. */
 export const backupJobServiceAccountOf = (app: string, job: BackupJobKind): string => BACKUP_JOB_NAMES[job].serviceAccountOf(app);
-/** Which IAM role each backup job holds: the role bound to its ServiceAccount. */
-export const backupJobRoleOf = (cluster: string, app: string, job: BackupJobKind): string => BACKUP_JOB_NAMES[job].roleOf(cluster, app);
+/** Which IAM role each backup job holds: the role of its kind, bound to its ServiceAccount. */
+export const backupJobRoleOf = (cluster: string, job: BackupJobKind): string => BACKUP_JOB_NAMES[job].roleOf(cluster);
 /** The Secret (filled by External Secrets) that holds the app's restic repository password. */
 export const resticSecretOf = (app: string): string => `${app}-restic`;
 /** The app's folder in the cluster's backup bucket. */

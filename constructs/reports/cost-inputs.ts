@@ -5,7 +5,7 @@ import { resourcesOf, type Json, type TerraformJson } from '../cloud/terraform-j
 /** What the cost estimate counts in a cluster's synthesized output rather than in its spec. */
 export interface CloudCounts {
   readonly kmsKeys: number;
-  /** IAM roles the stack creates in the cluster's account: five per app (its own and its four backup jobs'), and the platform's. */
+  /** IAM roles the stack creates in the cluster's account: the apps' shared roles (five or six, however many apps) and the platform's. */
   readonly iamRoles: number;
   /** Elastic IPs: the NAT gateways' addresses. */
   readonly elasticIps: number;

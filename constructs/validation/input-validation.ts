@@ -7,7 +7,7 @@ import { isKubernetesVersion, KUBERNETES_VERSIONS, KUBERNETES_VERSIONS_FILE, MIN
 import { MAX_RENEWAL_INTERVAL_DAYS, MIN_OBJECT_LOCK_DAYS, RUNS_PER_LOCK } from '../model/backup-lock';
 import { cloudSettingsOf, clusterFileOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
-import { APP_NAME, APP_NAME_MAX_LENGTH, appRoleOf, backupCheckRoleOf, backupRoleOf, bucketOf, restoreRoleOf, retentionRoleOf } from '../model/naming';
+import { APP_NAME, APP_NAME_MAX_LENGTH, bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/resolve';
 import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
@@ -34,8 +34,6 @@ const SECRET_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 const ACME_SERVERS: Record<string, string> = { staging: LETSENCRYPT_STAGING, prod: LETSENCRYPT_PRODUCTION };
 const MIN_NODES = 3;
 const S3_BUCKET_MAX = 63;
-/** IAM role names are at most 64 characters. */
-const IAM_ROLE_MAX = 64;
 
 /**
  * Checks every cluster and app before any object is built. Throws one SynthError that lists every
@@ -182,10 +180,6 @@ function checkResolvedApp(app: ResolvedApp, cluster: ClusterSpec): SpecProblem[]
   const bucket = bucketOf(cluster.name, app.name);
   if (bucket.length > S3_BUCKET_MAX)
     problems.push(new SpecProblem(at, 'name', app.name, `makes the bucket name "${bucket}" longer than ${S3_BUCKET_MAX} characters`));
-  const roleNames = [appRoleOf, backupRoleOf, backupCheckRoleOf, retentionRoleOf, restoreRoleOf].map((roleOf) => roleOf(cluster.name, app.name));
-  for (const role of roleNames.filter((r) => r.length > IAM_ROLE_MAX)) {
-    problems.push(new SpecProblem(at, 'name', app.name, `makes the IAM role name "${role}" longer than ${IAM_ROLE_MAX} characters`));
-  }
   if (app.hosts.length === 0) problems.push(new SpecProblem(at, `hosts.${cluster.env}`, app.hosts, 'the app needs at least one host in this env'));
   const domains = [cluster.domain, ...(cluster.extraHostDomains ?? [])];
   for (const host of app.hosts) {

@@ -292,7 +292,9 @@ export function describeRetire(app: string, result: RetireResult): string[] {
   lines.push(...result.remains.map((r) => `  ${r.cluster}: ${r.what}`));
   if (result.mentions.length > 0) lines.push(`These docs still name ${appFileOf(app)}; update them: ${result.mentions.join(', ')}`);
   const goes =
-    result.storageDriver === 'geesefs' ? "the app's role, access entries and GeeseFS user (with its access keys) go" : "the app's role and access entries go";
+    result.storageDriver === 'geesefs'
+      ? "the app's Pod Identity associations, access entries and GeeseFS user (with its access keys) go"
+      : "the app's Pod Identity associations and access entries go";
   lines.push(`next: npm test and npm run diff, commit it all, merge; then apply each env's Terraform: ${goes}, the bucket stays`);
   return lines;
 }

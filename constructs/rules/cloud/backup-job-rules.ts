@@ -13,7 +13,9 @@ import {
 import type { CloudApp, CloudCluster } from '../../model/cloud-input';
 import { storageDeletes } from '../../cloud/app-role';
 import { BACKUP_JOB_ROLES, RESTIC_LOCKS, type BackupJobRole } from '../../cloud/backup-job-identities';
-import { podIdentityProblems, rolesOf, usersOf, type PrincipalView } from '../../cloud/iam-principals';
+import { rolesOf, type PrincipalView } from '../../cloud/iam-principals';
+import { actingPrincipalsOf, sessionOf, sessionsByAccount, sessionsOf, type SessionView } from '../../cloud/pod-identity-sessions';
+import { NO_APP_NAMESPACE, sharedRoleProblems } from './shared-role-rules';
 import { allows, bucketArnResolver, onlyBelow, reachesObjects, resolvedResourcesOf, VERSION_ERASING_ACTIONS } from '../../cloud/s3-grants';
 import { asList, covers, derived, first, parsePolicy, resourcesOf, settingsOf, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
@@ -21,25 +23,25 @@ import { asList, covers, derived, first, parsePolicy, resourcesOf, settingsOf, t
 const LIVE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl', 's3:PutObjectTagging', 's3:RestoreObject'];
 
 /**
- * The roles of each app's restic jobs. Every running app, with storage or without, has exactly one backup,
- * one check, one retention and one restore role (BACKUP_JOB_NAMES), each bound by Pod Identity to exactly its own
- * ServiceAccount; each reaches only the app's bucket and its own backup prefix. The backup role only reads the
- * live bucket; the check and retention roles do not reach it; the restore role may delete there only while
- * the bucket is versioned. Retired apps have none.
+ * The roles of each app's restic jobs. Every running app, with storage or without, has for each kind of job its
+ * ServiceAccount (BACKUP_JOB_NAMES) associated by Pod Identity with exactly the shared role of that kind, whose
+ * session in the app's namespace reaches only the app's bucket and its own backup prefix. The backup role only
+ * reads the live bucket; the check and retention roles do not reach it; the restore role may delete there only
+ * while the bucket is versioned. Retired apps have no association; each role is associated only with running apps'
+ * accounts of its kind, and reaches nothing in a namespace that is no app's.
  */
 export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster, apps: readonly CloudApp[]): string[] {
   const problems: string[] = [];
-  const roles = rolesOf(json);
   const resolve = bucketArnResolver(json);
   const running = new Map(apps.map((a) => [a.name, a]));
+  const runningIn = new Map(apps.map((a) => [namespaceOf(a.name), a]));
   const buckets = resourcesOf(json, 'aws_s3_bucket');
   const backupBucket = backupBucketOf(cluster.name);
   const backupAddress = buckets.find(([, b]) => b.bucket === backupBucket)?.[0];
-  // Looked up per app: the first bucket of each name, and the roles by name.
+  // Looked up per app: the first bucket of each name.
   const bucketAddressOf = new Map<unknown, string>();
   for (const [address, b] of buckets) if (!bucketAddressOf.has(b.bucket)) bucketAddressOf.set(b.bucket, address);
-  const rolesNamed = new Map<unknown, PrincipalView[]>();
-  for (const r of roles) rolesNamed.set(r.name, [...(rolesNamed.get(r.name) ?? []), r]);
+  const byAccount = sessionsByAccount(json);
 
   for (const app of Object.keys(cluster.appData).sort()) {
     const say = (problem: string) => problems.push(`app ${app}: ${problem}`);
@@ -47,33 +49,43 @@ export function backupJobRoleProblems(json: TerraformJson, cluster: CloudCluster
     const bucketAddress = bucketAddressOf.get(bucketOf(cluster.name, app));
     for (const kind of BACKUP_JOB_ROLES) {
       const { roleOf, serviceAccountOf } = BACKUP_JOB_NAMES[kind];
-      const mine = rolesNamed.get(roleOf(cluster.name, app)) ?? [];
+      const account = `${namespaceOf(app)}/${serviceAccountOf(app)}`;
+      const mine = byAccount.get(account) ?? [];
       if (!spec) {
-        if (mine.length > 0) say(`is retired but still has a ${kind} role`);
+        if (mine.length > 0) say(`is retired but ${account} still has the ${kind} role ${mine.map((s) => s.name).join(', ')}`);
         continue;
       }
-      if (mine.length !== 1) {
-        say(`has ${mine.length} ${kind} roles named ${roleOf(cluster.name, app)}, not 1: every app is backed up`);
+      if (mine.length !== 1 || mine[0].name !== roleOf(cluster.name)) {
+        say(
+          `${account} has the roles [${mine.map((s) => s.name).join(', ')}] through Pod Identity, not exactly the ${kind} role ${roleOf(cluster.name)}: every app is backed up`,
+        );
         continue;
       }
-      const [role] = mine;
+      const [session] = mine;
       const sayRole = (problem: string) => say(`its ${kind} role ${problem}`);
-      podIdentityProblems(json, role, namespaceOf(app), serviceAccountOf(app), sayRole);
+      sharedRoleProblems(json, session, cluster.name, sayRole);
       if (bucketAddress && backupAddress) {
-        reachProblems(role, kind, { app, bucket: bucketOf(cluster.name, app), backupBucket }, resolve, sayRole);
-        if (kind === 'restore') versioningProblems(json, role, bucketAddress, bucketOf(cluster.name, app), resolve, sayRole);
+        reachProblems(session, kind, { app, bucket: bucketOf(cluster.name, app), backupBucket }, resolve, sayRole);
+        if (kind === 'restore') versioningProblems(json, session, bucketAddress, bucketOf(cluster.name, app), resolve, sayRole);
       }
     }
   }
 
-  const owners = Object.keys(cluster.appData);
-  const owned = new Map(BACKUP_JOB_ROLES.map((kind) => [kind, new Set(owners.map((a) => BACKUP_JOB_NAMES[kind].roleOf(cluster.name, a)))]));
-  for (const { name } of roles) {
-    if (typeof name !== 'string' || !name.startsWith(`${cluster.name}-`)) continue;
-    for (const kind of BACKUP_JOB_ROLES) {
-      if (name.endsWith(`-${kind}`) && !owned.get(kind)!.has(name)) {
-        problems.push(`role ${name} looks like a ${kind} role, but no app in the data ledger owns it`);
+  // From the roles' side: each is handed to running apps' accounts of its kind only, and reaches nothing in a namespace that is no app's.
+  for (const kind of BACKUP_JOB_ROLES) {
+    const { roleOf, serviceAccountOf } = BACKUP_JOB_NAMES[kind];
+    for (const role of rolesOf(json).filter((r) => r.name === roleOf(cluster.name))) {
+      const say = (problem: string) => problems.push(`role ${role.name}: ${problem}`);
+      for (const session of sessionsOf(json).filter((s) => s.address === role.address)) {
+        const app = runningIn.get(session.namespace);
+        if (!app || session.serviceAccount !== serviceAccountOf(app.name)) {
+          say(`is associated with ${session.namespace}/${session.serviceAccount}, which is no running app's ${kind} ServiceAccount`);
+        }
       }
+      const names = { app: NO_APP_NAMESPACE, bucket: bucketOf(cluster.name, NO_APP_NAMESPACE), backupBucket };
+      reachProblems(sessionOf(role, NO_APP_NAMESPACE, serviceAccountOf(NO_APP_NAMESPACE)), kind, names, resolve, (p) =>
+        say(`in a namespace that is no app's ${p}`),
+      );
     }
   }
   return problems;
@@ -130,6 +142,12 @@ function versioningProblems(
   say(`may delete in bucket ${bucket} (an in-place restore replaces files), but ${found}, not one with status "Enabled": those deletes could not be undone`);
 }
 
+/** The namespace of a shared role's session, or undefined for any other principal. */
+const namespaceOfSession = (p: PrincipalView): string | undefined => (p as Partial<SessionView>).namespace;
+/** Whether a principal is the session of a role in an app's namespace. */
+const isSessionOf = (p: PrincipalView, roleName: string, app: string): boolean =>
+  p.kind === 'role' && p.name === roleName && namespaceOfSession(p) === namespaceOf(app);
+
 /** Every principal and bucket-policy statement that could delete objects, as the delete rules see it, with its resources resolved. */
 interface Grant {
   readonly who: string;
@@ -141,9 +159,11 @@ interface Grant {
 const grantsOf = (json: TerraformJson): readonly Grant[] =>
   derived(json, 'grants', () => {
     const resolve = bucketArnResolver(json);
-    const fromPrincipals = [...rolesOf(json), ...usersOf(json)].flatMap((p) =>
-      p.statements.map((statement) => ({ who: `${p.kind === 'role' ? 'role' : 'IAM user'} ${p.name}`, principal: p, statement })),
-    );
+    const fromPrincipals = actingPrincipalsOf(json).flatMap((p) => {
+      const session = namespaceOfSession(p);
+      const who = `${p.kind === 'role' ? 'role' : 'IAM user'} ${p.name}${session === undefined ? '' : ` in namespace ${session}`}`;
+      return p.statements.map((statement) => ({ who, principal: p, statement }));
+    });
     const fromBucketPolicies = resourcesOf(json, 'aws_s3_bucket_policy').flatMap(([address, p]) =>
       (asList(parsePolicy(p.policy)?.Statement) as Json[]).map((statement) => ({
         who: `bucket policy ${address} (statement ${statement.Sid ?? 'without Sid'}, principal ${JSON.stringify(statement.Principal)})`,
@@ -184,15 +204,15 @@ export function liveBucketDeleteProblems(json: TerraformJson, cluster: CloudClus
     const mayDelete = (g: Grant): boolean =>
       spec !== undefined &&
       g.principal !== undefined &&
-      ((g.principal.kind === 'role' && g.principal.name === appRoleOf(cluster.name, app) && storageDeletes(spec.storage)) ||
+      ((isSessionOf(g.principal, appRoleOf(cluster.name, true), app) && storageDeletes(spec.storage)) ||
         (g.principal.kind === 'user' && g.principal.name === geesefsUserOf(cluster.name, app) && spec.storage?.driver === 'geesefs') ||
         // Every running app has a restore role, storage or not (backup-jobs.ts).
-        (g.principal.kind === 'role' && g.principal.name === restoreRoleOf(cluster.name, app)));
+        isSessionOf(g.principal, restoreRoleOf(cluster.name), app));
     for (const g of relevant) {
       const objects = g.resources.some((r) => reachesObjects(r, bucket));
       const whole = g.resources.some((r) => covers(r, `arn:aws:s3:::${bucket}`));
       if (objects && g.deletes && !mayDelete(g)) {
-        const own = g.principal?.name === appRoleOf(cluster.name, app);
+        const own = g.principal !== undefined && [false, true].some((deletes) => isSessionOf(g.principal!, appRoleOf(cluster.name, deletes), app));
         problems.push(
           own
             ? `${g.who}: may delete objects in its live bucket ${bucket}, but the app's storage does not delete (Mountpoint without storage.allowDelete)`
@@ -234,7 +254,7 @@ export function backupBucketDeleteProblems(json: TerraformJson, cluster: CloudCl
         const pruning =
           bucket === near &&
           candidates.some(
-            (a) => g.principal?.kind === 'role' && g.principal.name === retentionRoleOf(cluster.name, a) && onlyBelow(resource, bucket, backupPrefixOf(a)),
+            (a) => g.principal !== undefined && isSessionOf(g.principal, retentionRoleOf(cluster.name), a) && onlyBelow(resource, bucket, backupPrefixOf(a)),
           );
         if (!locksOnly && !pruning) {
           problems.push(

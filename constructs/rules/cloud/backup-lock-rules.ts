@@ -3,7 +3,8 @@ import { cloudSettingsOf } from '../../model/cluster-spec';
 import type { CloudCluster } from '../../model/cloud-input';
 import { offsiteBackupBucketOf } from '../../model/naming';
 import { BACKUP_LOCK_ACTIONS, OBJECT_LOCK_MODE_KEY, REMAINING_RETENTION_DAYS } from '../../cloud/backup-lock-policy';
-import { podIdentityProblems, rolesOf, usersOf } from '../../cloud/iam-principals';
+import { podIdentityProblems, rolesOf } from '../../cloud/iam-principals';
+import { actingPrincipalsOf } from '../../cloud/pod-identity-sessions';
 import { allows, bucketArnResolver, reachesObjects, resolvedResourcesOf } from '../../cloud/s3-grants';
 import { asList, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
@@ -67,7 +68,8 @@ export function backupLockProblems(json: TerraformJson, cluster: CloudCluster): 
     for (const action of Object.values(BACKUP_LOCK_ACTIONS).filter((a) => !granted.has(a))) say(`its role may not ${action}, which the job needs`);
   }
 
-  for (const principal of [...rolesOf(json), ...usersOf(json)]) {
+  // Each shared role as it acts in each namespace (pod-identity-sessions.ts).
+  for (const principal of actingPrincipalsOf(json)) {
     if (principal.kind === 'role' && principal.name === roleName) continue;
     for (const s of principal.statements as Json[]) {
       const reaching = resolvedResourcesOf(s, resolve).some((r) => reachesObjects(r, offsite));

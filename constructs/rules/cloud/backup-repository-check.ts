@@ -5,8 +5,9 @@ import { SpecProblem } from '../../model/spec-error';
 import { describe, type KubeObject } from '../../model/kube-object';
 import { REPOSITORY_NEEDS } from '../../cloud/backup-job-identities';
 import { principalsNamed } from '../../cloud/iam-principals';
+import { sessionsByAccount } from '../../cloud/pod-identity-sessions';
 import { allows } from '../../cloud/s3-grants';
-import { asList, covers, entriesBy, ref, regionOf, resourcesBy, withIndexes, type Json, type TerraformJson } from '../../cloud/terraform-json';
+import { asList, covers, entriesBy, ref, regionOf, withIndexes, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
 /** Every backup job of an app; `satisfies` makes tsc list a job added to BackupJob here too. */
 const JOBS = Object.keys({ backup: 1, retention: 1, check: 1, restore: 1 } satisfies Record<BackupJob, 1>) as BackupJob[];
@@ -18,7 +19,8 @@ const S3_REPOSITORY = /^s3:https:\/\/([^/]+)\/([^/]+)\/(.+)$/;
  * CronJob of a running app sets RESTIC_REPOSITORY to the near backup bucket that the Terraform defines
  * (backupBucketOf), in the cluster's region, below the app's own prefix (backupPrefixOf); and the job runs
  * as the ServiceAccount of its kind (backupJobServiceAccountOf), which Pod Identity binds, alone, to the
- * role of that kind of job (backupJobRoleOf), which may do there what restic does for the job. A CronJob
+ * shared role of that kind of job (backupJobRoleOf), whose session in the app's namespace may do there what
+ * restic does for the job. A CronJob
  * that sets RESTIC_REPOSITORY but is no app's backup job is a problem too: nothing would check it.
  */
 export function backupRepositoryProblems(
@@ -42,7 +44,7 @@ function repositoryProblems(
   const nearRegion = near && regionOf(json, near[1].provider);
   const endpoint = `s3.${cluster.region}.amazonaws.com`;
   const rolesNamed = principalsNamed(json, 'role');
-  const associationsOf = resourcesBy(json, 'aws_eks_pod_identity_association', 'role_arn');
+  const byAccount = sessionsByAccount(json);
   // Each backup job's app and kind, by the job's namespace and name: the first app that has such a job.
   const jobsIn = new Map<string, Map<string, { readonly app: string; readonly job: BackupJob }>>();
   for (const app of apps) {
@@ -90,27 +92,25 @@ function repositoryProblems(
     }
     if (!near || repositories.length === 0) continue;
 
-    // The job's ServiceAccount is the one of its kind, bound to exactly its role, which may do what the job does.
+    // The job's ServiceAccount is the one of its kind, bound to exactly its role, whose session there does what the job does.
     const job = found!.job;
-    const roleName = backupJobRoleOf(cluster.name, app, job);
-    const role = rolesNamed.get(roleName)?.[0];
+    const roleName = backupJobRoleOf(cluster.name, job);
     const account = `${namespace}/${pod.serviceAccountName}`;
     const accountField = `${describe(cronJob)}: spec.jobTemplate.spec.template.spec.serviceAccountName`;
     if (pod.serviceAccountName !== backupJobServiceAccountOf(app, job)) {
       say(accountField, pod.serviceAccountName, `the ${job} job must run as ${backupJobServiceAccountOf(app, job)}, the account of its role ${roleName}`);
     }
-    if (!role) {
+    if (!rolesNamed.has(roleName)) {
       say(accountField, pod.serviceAccountName, `the Terraform has no ${job} job role ${roleName}`);
       continue;
     }
-    const bound = (associationsOf.get(ref('aws_iam_role', role.address, 'arn')) ?? []).map((a) => `${a.namespace}/${a.service_account}`);
-    if (bound.length !== 1 || bound[0] !== account) {
-      say(
-        accountField,
-        pod.serviceAccountName,
-        `Pod Identity binds the role ${role.name} to ${bound.join(', ') || 'no ServiceAccount'}, not to exactly ${account}`,
-      );
+    const sessions = byAccount.get(account) ?? [];
+    if (sessions.length !== 1 || sessions[0].name !== roleName) {
+      const bound = sessions.map((s) => s.name).join(', ') || 'no role';
+      say(accountField, pod.serviceAccountName, `Pod Identity binds ${account} to ${bound}, not to exactly the role ${roleName}`);
+      continue;
     }
+    const [role] = sessions;
     const arn = ref('aws_s3_bucket', near[0], 'arn');
     for (const [action, key] of REPOSITORY_NEEDS[job]) {
       const target = `${arn}/${prefix}${key}`;

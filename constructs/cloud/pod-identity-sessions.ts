@@ -1,0 +1,102 @@
+/* The shared roles as IAM evaluates them for each pod that gets one: a role's statements name resources through
+   the session's tags (pod-identity-tags.ts), so what a role reaches is known per association only. The rules
+   read each association's session as a principal of its own: the role's statements with that association's
+   namespace and ServiceAccount put in. */
+
+import { NAMESPACE_TAG, usesSessionTags, withSessionTags } from './pod-identity-tags';
+import { rolesOf, usersOf, type PrincipalView } from './iam-principals';
+import { asList, derived, parsePolicy, ref, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+
+/** The session tag of the ServiceAccount. */
+const SERVICE_ACCOUNT_TAG = 'kubernetes-service-account';
+const CLUSTER_NAME_TAG = 'eks-cluster-name';
+
+/** A role as EKS Pod Identity hands it to the pods of one association: its statements with the session's tags put in. */
+export interface SessionView extends PrincipalView {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** The association's Terraform address. */
+  readonly association: string;
+  /** The role behind the session, as written. */
+  readonly role: PrincipalView;
+}
+
+/** A role's session in a namespace, for a ServiceAccount: its statements as IAM evaluates them there. */
+export function sessionOf(role: PrincipalView, namespace: string, serviceAccount: string, association = ''): SessionView {
+  const tags = { [NAMESPACE_TAG]: namespace, [SERVICE_ACCOUNT_TAG]: serviceAccount };
+  const statements = role.statements.map((s) => JSON.parse(withSessionTags(JSON.stringify(s), tags)) as Json);
+  return { ...role, statements, namespace, serviceAccount, association, role };
+}
+
+/** Whether a role's own policy names resources through the session's tags: a shared role. */
+export const isSharedRole = (role: PrincipalView): boolean => usesSessionTags(JSON.stringify(role.statements));
+
+/**
+ * Every association's session, in the order of the associations. An association that turns the session tags off
+ * gets its role's statements with the variables left in, which IAM matches to nothing.
+ */
+export const sessionsOf = (json: TerraformJson): readonly SessionView[] =>
+  derived(json, 'pod identity sessions', () => {
+    const byArn = new Map(rolesOf(json).map((r) => [ref('aws_iam_role', r.address, 'arn'), r]));
+    return resourcesOf(json, 'aws_eks_pod_identity_association').flatMap(([address, a]) => {
+      const role = byArn.get(a.role_arn);
+      if (!role) return [];
+      const session = sessionOf(role, a.namespace, a.service_account, address);
+      return [a.disable_session_tags === true ? { ...session, statements: role.statements } : session];
+    });
+  });
+
+/** The sessions of each `<namespace>/<ServiceAccount>`. */
+export const sessionsByAccount = (json: TerraformJson): ReadonlyMap<string, readonly SessionView[]> =>
+  derived(json, 'pod identity sessions by account', () => {
+    const byAccount = new Map<string, SessionView[]>();
+    for (const s of sessionsOf(json)) {
+      const key = `${s.namespace}/${s.serviceAccount}`;
+      byAccount.set(key, [...(byAccount.get(key) ?? []), s]);
+    }
+    return byAccount;
+  });
+
+/**
+ * Every principal as it acts: each IAM user, each role whose policy names its resources outright, and each
+ * session of a shared role (a shared role as written reaches nothing: its variables match no real resource).
+ */
+export const actingPrincipalsOf = (json: TerraformJson): readonly PrincipalView[] =>
+  derived(json, 'acting principals', () => {
+    const shared = new Set(
+      rolesOf(json)
+        .filter(isSharedRole)
+        .map((r) => r.address),
+    );
+    return [...rolesOf(json).filter((r) => !shared.has(r.address)), ...sessionsOf(json).filter((s) => shared.has(s.address)), ...usersOf(json)];
+  });
+
+/**
+ * Whether a shared role's trust policy is the one sharedPodIdentityTrust writes: each statement lets only EKS Pod
+ * Identity assume it, in this cluster, under exactly a StringEquals on the cluster's name and the ServiceAccount.
+ * The rules read no other form, so they refuse it.
+ */
+export function sharedTrustProblems(role: PrincipalView, cluster: string, say: (problem: string) => void): void {
+  const trust = asList(parsePolicy(role.resource.assume_role_policy)?.Statement) as Json[];
+  if (trust.length === 0) say('has no trust policy statement');
+  for (const s of trust) {
+    const conditions = Object.entries(s.Condition ?? {});
+    const equals = s.Condition?.StringEquals ?? {};
+    const readable =
+      s.Effect === 'Allow' &&
+      JSON.stringify(s.Principal) === JSON.stringify({ Service: 'pods.eks.amazonaws.com' }) &&
+      conditions.length === 1 &&
+      JSON.stringify(Object.keys(equals).sort()) === JSON.stringify([`aws:RequestTag/${CLUSTER_NAME_TAG}`, `aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]);
+    if (!readable) say(`trusts more than Pod Identity under the cluster's name and a ServiceAccount (statement ${s.Sid ?? 'without Sid'})`);
+    else if (equals[`aws:RequestTag/${CLUSTER_NAME_TAG}`] !== cluster)
+      say(`trusts Pod Identity of cluster ${equals[`aws:RequestTag/${CLUSTER_NAME_TAG}`]}, not ${cluster}`);
+  }
+}
+
+/** Whether a shared role's trust policy (of the form sharedTrustProblems reads) admits a pod of this namespace and ServiceAccount. */
+export function sharedTrustAdmits(role: PrincipalView, namespace: string, serviceAccount: string): boolean {
+  const text = withSessionTags(String(role.resource.assume_role_policy), { [NAMESPACE_TAG]: namespace, [SERVICE_ACCOUNT_TAG]: serviceAccount });
+  return (asList(parsePolicy(text)?.Statement) as Json[]).some(
+    (s) => s.Effect === 'Allow' && asList(s.Condition?.StringEquals?.[`aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]).includes(serviceAccount),
+  );
+}

@@ -379,6 +379,15 @@ const BROKEN: ReadonlyArray<readonly [string, TerraformJson, string]> = [
     'app shop: its app role acme-prod-apps reaches arn:aws:s3:::acme-prod-backoffice-data/*, beyond its own bucket',
   ],
   [
+    "an app role that names a bucket outright reaches it from a namespace that is no app's too",
+    broken((r) => {
+      editPolicy(r, 'apps_role_policy', (statements) => {
+        statements[1].Resource = 'arn:aws:s3:::acme-prod-backoffice-data/*';
+      });
+    }),
+    "role acme-prod-apps: in a namespace that is no app's reaches arn:aws:s3:::acme-prod-backoffice-data/*, beyond its own bucket",
+  ],
+  [
     'an app role that reaches its own backup prefix',
     broken((r) => {
       editPolicy(r, 'apps_role_policy', (statements) => {

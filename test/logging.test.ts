@@ -179,9 +179,15 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: Elasticsear
     const groups = Object.values(terraform.resource.aws_eks_node_group) as Json[];
     expect(groups.length).toBeGreaterThan(0);
     for (const group of groups) expect(group.ami_type).toMatch(/^AL2023_(x86_64|ARM_64)_STANDARD$/);
-    // Their launch templates name no image and no user data, so EKS runs its own image as built.
+    // Their launch templates name no image, and their user data only nodeadm's NodeConfig parts (the kubelet's
+    // settings, cloud/node-user-data.ts): no script, no sysctl, so EKS runs its own image with its own vm.max_map_count.
     for (const template of Object.values(terraform.resource.aws_launch_template ?? {}) as Json[]) {
-      expect([template.image_id, template.user_data]).toEqual([undefined, undefined]);
+      expect(template.image_id).toBeUndefined();
+      const userData = template.user_data === undefined ? '' : Buffer.from(template.user_data, 'base64').toString('utf8');
+      expect([...userData.matchAll(/^Content-Type: (\S+)/gm)].map((m) => m[1]).filter((type) => !type.startsWith('multipart/'))).toEqual(
+        userData ? ['application/node.eks.aws'] : [],
+      );
+      expect(userData).not.toMatch(/sysctl|max_map_count/);
     }
   });
 

@@ -47,21 +47,11 @@ export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
  * the session tags EKS sets pin the role to that cluster, namespace and ServiceAccount.
  */
 export const podIdentityTrust = (cluster: string, namespace: string, serviceAccount: string): string =>
-  policyDocument([
-    {
-      Sid: 'PodIdentity',
-      Effect: 'Allow',
-      Principal: { Service: 'pods.eks.amazonaws.com' },
-      Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Condition: {
-        StringEquals: {
-          'aws:RequestTag/eks-cluster-name': cluster,
-          'aws:RequestTag/kubernetes-namespace': namespace,
-          'aws:RequestTag/kubernetes-service-account': serviceAccount,
-        },
-      },
-    },
-  ]);
+  podIdentityTrustOf({
+    'aws:RequestTag/eks-cluster-name': cluster,
+    'aws:RequestTag/kubernetes-namespace': namespace,
+    'aws:RequestTag/kubernetes-service-account': serviceAccount,
+  });
 
 /**
  * Trust policy for a role that EKS Pod Identity hands to the ServiceAccount of one use in many namespaces: the
@@ -70,18 +60,20 @@ export const podIdentityTrust = (cluster: string, namespace: string, serviceAcco
  * associations' to say (shared-pod-identity-role.ts).
  */
 export const sharedPodIdentityTrust = (cluster: string, serviceAccountIn: (namespace: string) => string): string =>
+  podIdentityTrustOf({
+    'aws:RequestTag/eks-cluster-name': cluster,
+    'aws:RequestTag/kubernetes-service-account': serviceAccountIn(REQUEST_NAMESPACE),
+  });
+
+/** EKS Pod Identity's service may assume the role and tag its session where the session tags equal these. */
+const podIdentityTrustOf = (tags: Record<string, string>): string =>
   policyDocument([
     {
       Sid: 'PodIdentity',
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Condition: {
-        StringEquals: {
-          'aws:RequestTag/eks-cluster-name': cluster,
-          'aws:RequestTag/kubernetes-service-account': serviceAccountIn(REQUEST_NAMESPACE),
-        },
-      },
+      Condition: { StringEquals: tags },
     },
   ]);
 

@@ -24,8 +24,29 @@ export interface SessionView extends PrincipalView {
 /** A role's session in a namespace, for a ServiceAccount: its statements as IAM evaluates them there. */
 export function sessionOf(role: PrincipalView, namespace: string, serviceAccount: string, association = ''): SessionView {
   const tags = { [NAMESPACE_TAG]: namespace, [SERVICE_ACCOUNT_TAG]: serviceAccount };
-  const statements = role.statements.map((s) => JSON.parse(withSessionTags(JSON.stringify(s), tags)) as Json);
+  const statements = withTagsIn(role.statements, tags) as Json[];
   return { ...role, statements, namespace, serviceAccount, association, role };
+}
+
+/**
+ * A policy's value with the session's tags put in each string (withSessionTags). What holds no variable is the
+ * role's own value, shared by every session, not a copy: a shared role has a session per app.
+ */
+function withTagsIn(value: unknown, tags: Readonly<Record<string, string>>): unknown {
+  if (typeof value === 'string') return value.includes('${') ? withSessionTags(value, tags) : value;
+  if (value === null || typeof value !== 'object') return value;
+  let changed = false;
+  const put = (v: unknown) => {
+    const out = withTagsIn(v, tags);
+    changed ||= out !== v;
+    return out;
+  };
+  if (Array.isArray(value)) {
+    const items = value.map(put);
+    return changed ? items : value;
+  }
+  const entries = Object.entries(value).map(([k, v]) => [put(k), put(v)]);
+  return changed ? Object.fromEntries(entries) : value;
 }
 
 /** Whether a role's own policy names resources through the session's tags: a shared role. */
@@ -77,8 +98,19 @@ export const actingPrincipalsOf = (json: TerraformJson): readonly PrincipalView[
  * The rules read no other form, so they refuse it.
  */
 export function sharedTrustProblems(role: PrincipalView, cluster: string, say: (problem: string) => void): void {
-  const trust = asList(parsePolicy(role.resource.assume_role_policy)?.Statement) as Json[];
-  if (trust.length === 0) say('has no trust policy statement');
+  for (const problem of trustProblemsOf(role, cluster)) say(problem);
+}
+
+// The same for every session of a role: read once per role and cluster.
+const trustProblems = new WeakMap<PrincipalView, Map<string, readonly string[]>>();
+function trustProblemsOf(role: PrincipalView, cluster: string): readonly string[] {
+  const byCluster = trustProblems.get(role) ?? new Map<string, readonly string[]>();
+  trustProblems.set(role, byCluster);
+  let problems = byCluster.get(cluster);
+  if (problems) return problems;
+  const found: string[] = [];
+  const trust = trustStatementsOf(role);
+  if (trust.length === 0) found.push('has no trust policy statement');
   for (const s of trust) {
     const conditions = Object.entries(s.Condition ?? {});
     const equals = s.Condition?.StringEquals ?? {};
@@ -87,16 +119,27 @@ export function sharedTrustProblems(role: PrincipalView, cluster: string, say: (
       JSON.stringify(s.Principal) === JSON.stringify({ Service: 'pods.eks.amazonaws.com' }) &&
       conditions.length === 1 &&
       JSON.stringify(Object.keys(equals).sort()) === JSON.stringify([`aws:RequestTag/${CLUSTER_NAME_TAG}`, `aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]);
-    if (!readable) say(`trusts more than Pod Identity under the cluster's name and a ServiceAccount (statement ${s.Sid ?? 'without Sid'})`);
+    if (!readable) found.push(`trusts more than Pod Identity under the cluster's name and a ServiceAccount (statement ${s.Sid ?? 'without Sid'})`);
     else if (equals[`aws:RequestTag/${CLUSTER_NAME_TAG}`] !== cluster)
-      say(`trusts Pod Identity of cluster ${equals[`aws:RequestTag/${CLUSTER_NAME_TAG}`]}, not ${cluster}`);
+      found.push(`trusts Pod Identity of cluster ${equals[`aws:RequestTag/${CLUSTER_NAME_TAG}`]}, not ${cluster}`);
   }
+  byCluster.set(cluster, (problems = found));
+  return problems;
 }
 
 /** Whether a shared role's trust policy (of the form sharedTrustProblems reads) admits a pod of this namespace and ServiceAccount. */
 export function sharedTrustAdmits(role: PrincipalView, namespace: string, serviceAccount: string): boolean {
-  const text = withSessionTags(String(role.resource.assume_role_policy), { [NAMESPACE_TAG]: namespace, [SERVICE_ACCOUNT_TAG]: serviceAccount });
-  return (asList(parsePolicy(text)?.Statement) as Json[]).some(
-    (s) => s.Effect === 'Allow' && asList(s.Condition?.StringEquals?.[`aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]).includes(serviceAccount),
+  const tags = { [NAMESPACE_TAG]: namespace, [SERVICE_ACCOUNT_TAG]: serviceAccount };
+  return trustStatementsOf(role).some(
+    (s) =>
+      s.Effect === 'Allow' &&
+      asList(s.Condition?.StringEquals?.[`aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]).some((v) => typeof v === 'string' && withSessionTags(v, tags) === serviceAccount),
   );
+}
+
+const trustStatements = new WeakMap<PrincipalView, readonly Json[]>();
+function trustStatementsOf(role: PrincipalView): readonly Json[] {
+  let statements = trustStatements.get(role);
+  if (!statements) trustStatements.set(role, (statements = asList(parsePolicy(role.resource.assume_role_policy)?.Statement) as Json[]));
+  return statements;
 }

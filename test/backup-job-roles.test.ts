@@ -5,13 +5,14 @@ import {
   BACKUP_JOB_ROLES,
   backupJobPodIdentityAddressOf,
   backupJobRoleAddressOf,
+  REPOSITORY_LISTINGS,
   REPOSITORY_NEEDS,
   type BackupJobRole,
 } from '../constructs/cloud/backup-job-identities';
 import { backupBucketDeleteProblems, backupJobRoleProblems, dataDeletionProblems, liveBucketDeleteProblems } from '../constructs/rules/cloud/backup-job-rules';
 import { rolesOf } from '../constructs/cloud/iam-principals';
 import { sessionsOf } from '../constructs/cloud/pod-identity-sessions';
-import { allows, bucketArnResolver, reachesObjects, resolvedResourcesOf } from '../constructs/cloud/s3-grants';
+import { allows, allowsListing, bucketArnResolver, conditionHolds, reachesObjects, resolvedResourcesOf } from '../constructs/cloud/s3-grants';
 import { synthCloud } from '../constructs/synth/synth-cloud';
 import { covers, type TerraformJson } from '../constructs/cloud/terraform-json';
 import { appRoleOf, backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, bucketOf, namespaceOf, type BackupJobKind } from '../constructs/model/naming';
@@ -82,6 +83,29 @@ function mayDo(json: TerraformJson, roleName: string, app: string, action: strin
   return session.statements.some((s) => allows(s, action) && resolvedResourcesOf(s, resolve).some((r) => covers(r, arn)));
 }
 
+/** Whether an app's session of a role may list a bucket with this s3:prefix, its conditions evaluated. */
+function mayList(json: TerraformJson, roleName: string, app: string, bucket: string, prefix: string): boolean {
+  const resolve = bucketArnResolver(json);
+  const session = sessionsOf(json).find((s) => s.name === roleName && s.namespace === namespaceOf(app))!;
+  return session.statements.some((s) => allowsListing(s, `arn:aws:s3:::${bucket}`, prefix, resolve));
+}
+
+test('a listing condition is read as IAM reads it: string operators on the keys the request has, and nothing else assumed', () => {
+  const table: [condition: Json, holds: boolean][] = [
+    [undefined, true],
+    [{ StringLike: { 's3:prefix': ['shop/*'] } }, true],
+    [{ StringLike: { 'S3:Prefix': 'sho?/*' } }, true],
+    [{ StringLike: { 's3:prefix': ['Shop/*', 'legacy-site/*'] } }, false],
+    [{ StringLike: { 's3:prefix': ['shop/*/*'] } }, false],
+    [{ StringEquals: { 's3:prefix': 'shop/*' } }, false],
+    [{ StringEquals: { 's3:prefix': 'shop/config' } }, true],
+    [{ StringEquals: { 's3:delimiter': '/' } }, false],
+    [{ StringEqualsIfExists: { 's3:delimiter': '/' } }, true],
+    [{ StringNotLike: { 's3:prefix': 'legacy-site/*' } }, false],
+  ];
+  expect(table.map(([condition]) => [condition, conditionHolds(condition, { 's3:prefix': 'shop/config' })])).toEqual(table);
+});
+
 describe('each backup job role does what restic 0.18.1 does for its job, and deletes nothing else', () => {
   test('the input has apps with storage and without, whose jobs the roles serve', () => {
     expect(apps.filter((a) => a.storage).length).toBeGreaterThan(0);
@@ -92,6 +116,9 @@ describe('each backup job role does what restic 0.18.1 does for its job, and del
     const role = backupJobRoleOf(prod.name, job);
     const repo = (key: string) => `arn:aws:s3:::${near}/${app}/${key}`;
     for (const [action, key] of REPOSITORY_NEEDS[job]) expect([action, key, mayDo(realJson, role, app, action, repo(key))]).toEqual([action, key, true]);
+    // Its listings, the first backup's 404 for the missing config among them (REPOSITORY_LISTINGS), and no one else's.
+    for (const key of REPOSITORY_LISTINGS[job]) expect([key, mayList(realJson, role, app, near, `${app}/${key}`)]).toEqual([key, true]);
+    expect(mayList(realJson, role, app, near, '')).toBe(false);
     const deletesBackups = ['config', 'keys/<id>', 'snapshots/<id>', 'index/<id>', 'data/00/<id>'].some((key) =>
       mayDo(realJson, role, app, 's3:DeleteObject', repo(key)),
     );
@@ -105,7 +132,10 @@ describe('each backup job role does what restic 0.18.1 does for its job, and del
     }
     // Another app's backups are out of reach.
     const other = backedUp.find((a) => a !== app);
-    if (other) expect(mayDo(realJson, role, app, 's3:GetObject', `arn:aws:s3:::${near}/${other}/config`)).toBe(false);
+    if (other) {
+      expect(mayDo(realJson, role, app, 's3:GetObject', `arn:aws:s3:::${near}/${other}/config`)).toBe(false);
+      expect(mayList(realJson, role, app, near, `${other}/keys/`)).toBe(false);
+    }
   });
 });
 

@@ -520,6 +520,20 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('cluster %s: the cloud s
     expect(check(withoutStatement(backupJobRoleAddressOf('check'), 'HoldOwnLocks'), objects)).toEqual(
       cutTooFar('check', backupCheckRoleOf(cluster.name), ['s3:PutObject', 's3:DeleteObject']),
     );
+    // A listing condition that admits every folder of the repository but not its config: S3 would answer 403 for the
+    // missing config of a new app, restic init would stop there, and the app would never get a first backup.
+    const foldersOnly = copy(terraform);
+    const backupPolicy = foldersOnly.resource.aws_iam_role_policy[`${backupJobRoleAddressOf('backup')}_policy`];
+    const statements = JSON.parse(backupPolicy.policy);
+    const listing = statements.Statement.find((st: Json) => st.Sid === 'ListOwnBackups');
+    listing.Condition.StringLike['s3:prefix'] = listing.Condition.StringLike['s3:prefix'].map((p: string) => p.replace(/\/\*$/, '/*/*'));
+    backupPolicy.policy = JSON.stringify(statements);
+    expect(check(foldersOnly, objects)).toEqual(
+      apps.map(
+        (app) =>
+          `cluster "${cluster.name}", app "${app}": field "CronJob ${app}/${app}-backup: RESTIC_REPOSITORY" = "${s3}/${cluster.name}-backup/${app}": the backup job's role ${backupRoleOf(cluster.name)} may not s3:ListBucket ${cluster.name}-backup with s3:prefix "${app}/config": S3 would answer 403, not 404, for the missing config of a new repository, and restic init would fail on every run`,
+      ),
+    );
 
     const stray = withCronJob(objects, 'shop-backup', () => undefined).map((o) =>
       o.kind === 'CronJob' && o.metadata.name === 'shop-backup' ? { ...o, metadata: { ...o.metadata, name: 'shop-copy' } } : o,

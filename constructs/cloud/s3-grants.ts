@@ -3,7 +3,7 @@
    with the Terraform references to this stack's buckets (`${aws_s3_bucket.<address>.arn}`) replaced by
    the buckets' ARNs, so that a literal ARN and a reference are judged alike. */
 
-import { asList, coversAction, resourcesOf, type Json, type TerraformJson } from './terraform-json';
+import { asList, covers, coversAction, resourcesOf, type Json, type TerraformJson } from './terraform-json';
 
 /** Rights that erase history: a version, or the versioning and lifecycle that keep versions. */
 export const VERSION_ERASING_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'];
@@ -38,3 +38,37 @@ export const onlyBelow = (pattern: string, bucketName: string, key: string): boo
 /** The resources an Allow statement names, resolved; NotResource reaches everything. */
 export const resolvedResourcesOf = (s: Json, resolve: (r: string) => string): string[] =>
   s.NotResource !== undefined ? ['*'] : (asList(s.Resource) as string[]).map(resolve);
+
+/*
+ * A StringLike pattern: `*` any run of characters, `?` one, case-sensitive as IAM's string operators are
+ * (an S3 key is case-sensitive too).
+ */
+const likeAsRegExp = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[\\s\\S]*')
+      .replace(/\?/g, '[\\s\\S]')}$`,
+  );
+
+/**
+ * Whether a statement's Condition holds for a request with these condition keys. Read: StringEquals and StringLike
+ * (and their IfExists forms, which hold where the key is absent); a key the request lacks fails the others, as in
+ * IAM. Any other operator counts as not holding, so a need judged by it is reported rather than assumed.
+ */
+export function conditionHolds(condition: Json, context: Readonly<Record<string, string>>): boolean {
+  return Object.entries((condition ?? {}) as Record<string, Record<string, unknown>>).every(([operator, keys]) => {
+    const base = operator.replace(/IfExists$/, '');
+    if (base !== 'StringEquals' && base !== 'StringLike') return false;
+    return Object.entries(keys).every(([key, values]) => {
+      const value = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+      if (value === undefined) return base !== operator;
+      const patterns = asList(values).filter((v): v is string => typeof v === 'string');
+      return patterns.some((p) => (base === 'StringEquals' ? p === value : likeAsRegExp(p).test(value)));
+    });
+  });
+}
+
+/** Whether an Allow statement lets its principal list a bucket (resolved ARN) with this s3:prefix. */
+export const allowsListing = (s: Json, bucketArn: string, prefix: string, resolve: (r: string) => string = (r) => r): boolean =>
+  allows(s, 's3:ListBucket') && resolvedResourcesOf(s, resolve).some((r) => covers(r, bucketArn)) && conditionHolds(s.Condition, { 's3:prefix': prefix });

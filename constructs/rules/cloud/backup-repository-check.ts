@@ -3,10 +3,10 @@ import type { ClusterSpec } from '../../model/cluster-spec';
 import { backupBucketOf, backupJobRoleOf, backupJobServiceAccountOf, backupPrefixOf, namespaceOf } from '../../model/naming';
 import { SpecProblem } from '../../model/spec-error';
 import { describe, type KubeObject } from '../../model/kube-object';
-import { REPOSITORY_NEEDS } from '../../cloud/backup-job-identities';
+import { REPOSITORY_LISTINGS, REPOSITORY_NEEDS } from '../../cloud/backup-job-identities';
 import { principalsNamed } from '../../cloud/iam-principals';
 import { sessionsByAccount } from '../../cloud/pod-identity-sessions';
-import { allows } from '../../cloud/s3-grants';
+import { allows, allowsListing } from '../../cloud/s3-grants';
 import { asList, covers, entriesBy, ref, regionOf, withIndexes, type Json, type TerraformJson } from '../../cloud/terraform-json';
 
 /** Every backup job of an app; `satisfies` makes tsc list a job added to BackupJob here too. */
@@ -20,7 +20,7 @@ const S3_REPOSITORY = /^s3:https:\/\/([^/]+)\/([^/]+)\/(.+)$/;
  * (backupBucketOf), in the cluster's region, below the app's own prefix (backupPrefixOf); and the job runs
  * as the ServiceAccount of its kind (backupJobServiceAccountOf), which Pod Identity binds, alone, to the
  * shared role of that kind of job (backupJobRoleOf), whose session in the app's namespace may do there what
- * restic does for the job. A CronJob
+ * restic does for the job, its listings included (REPOSITORY_LISTINGS). A CronJob
  * that sets RESTIC_REPOSITORY but is no app's backup job is a problem too: nothing would check it.
  */
 export function backupRepositoryProblems(
@@ -119,6 +119,17 @@ function repositoryProblems(
           `${describe(cronJob)}: RESTIC_REPOSITORY`,
           repositories[0].value,
           `the ${job} job's role ${role.name} may not ${action} ${nearName}/${prefix}${key}, which restic does for it`,
+        );
+      }
+    }
+    for (const key of REPOSITORY_LISTINGS[job]) {
+      if (!role.statements.some((s) => allowsListing(s, arn, `${prefix}${key}`))) {
+        say(
+          `${describe(cronJob)}: RESTIC_REPOSITORY`,
+          repositories[0].value,
+          key === 'config'
+            ? `the ${job} job's role ${role.name} may not s3:ListBucket ${nearName} with s3:prefix "${prefix}${key}": S3 would answer 403, not 404, for the missing config of a new repository, and restic init would fail on every run`
+            : `the ${job} job's role ${role.name} may not s3:ListBucket ${nearName} with s3:prefix "${prefix}${key}", which restic does for it`,
         );
       }
     }

@@ -551,11 +551,17 @@ maybe(`backup drill: real restic runs the ${APP} CronJobs of ${ENV}`, () => {
     });
   });
 
-  test('a failing job reports one failure line with its exit code', async () => {
+  test('a failing job reports one failure line with its exit code; a wrong password never makes the repository anew', async () => {
+    const before = manifestOf(repository);
+    expect(Object.keys(before)).toContain('config');
     fs.writeFileSync(path.join(local('/restic/secret'), 'password'), 'wrong password');
-    const { report } = run('backup', {}, true);
+    const { report, stderr } = run('backup', {}, true);
     expect(report.status).toBe('failure');
     expect(report.exit_code).toBeGreaterThan(0);
+    // `restic cat config` fails, so the job tries `restic init`, which finds the config there and refuses
+    // (restic v0.18.1: internal/repository/repository.go, Init, "already initialized"; the local backend's
+    // Create, internal/backend/local/local.go, "config file already exists", in 0.14 too): no new config or key.
+    expect([stderr.includes('Fatal'), manifestOf(repository)]).toEqual([true, before]);
     const restored = (await restore({ RESTORE_MODE: 'sideways' }, true)).report;
     expect(restored.status).toBe('failure');
   });

@@ -90,6 +90,12 @@ export const RESTIC_PARTIAL_BACKUP = 3;
  * the job succeeds, so no retry backs the whole bucket up again and the failure alert stays quiet; a
  * warning of its own watches it (alerts/app-rules.ts). A one-off run with `KEY_ROTATION=add` backs nothing
  * up: it adds the store entry's `nextPassword` as a key of the repository, the first step of a password rotation.
+ *
+ * A new app's first run finds no repository: `restic cat config` fails, and `restic init` makes it. Init goes on
+ * only where S3 answers 404 for the missing `config`, which it does only to a role that may list that key; the
+ * backup role may (REPOSITORY_LISTINGS in cloud/backup-job-identities.ts has the sources, and the cross-check
+ * holds the role to it). Any other failure of `cat config` (a wrong password, a refused read) makes init refuse
+ * too, as it finds the config or fails the same way, so the job fails and a repository is never made twice.
  */
 export function backupScript(paths: readonly string[]): string {
   return `${PRELUDE}${ADD_NEXT_KEY}restic cat config >/dev/null 2>&1 || restic init >&2 || fail $?

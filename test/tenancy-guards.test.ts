@@ -630,7 +630,7 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))("cluster %s: developers exe
     for (const file of docs) {
       const text = fs.readFileSync(path.join(REPO_ROOT, 'docs', file), 'utf8');
       // The runbooks' placeholders: $APP and <app>; $JOB as the runbook sets it, with a time for `$(date +%s)`.
-      const job = /^JOB=(\S+)$/m.exec(text)?.[1];
+      const job = /^\s*JOB=(\S+)$/m.exec(text)?.[1];
       const filled = (s: string) =>
         s
           .replace(/\$JOB\b/g, job ?? '$JOB')

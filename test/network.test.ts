@@ -6,7 +6,7 @@ import { FLUX_HTTP_PORT } from '../constructs/gitops/flux-install';
 import { BACKUP_COMPONENT_LABEL } from '../constructs/model/backup-job';
 import { BACKUP_LOCK } from '../constructs/model/backup-lock';
 import { cloudSettingsOf, type ClusterSpec } from '../constructs/model/cluster-spec';
-import { ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA_SERVICE } from '../constructs/model/log-contract';
+import { ELASTICSEARCH, ELASTICSEARCH_PORT, KIBANA, KIBANA_SERVICE } from '../constructs/model/log-contract';
 import { FLUX_NAMESPACE, GATEWAY, GATEWAY_PROXY_NAMESPACE, namespaceOf, serviceAccountOf } from '../constructs/model/naming';
 import { CLUSTER_DNS, KUBERNETES_API_PORT, METADATA_ENDPOINT, NAMESPACE_NAME_LABEL, POD_IDENTITY_AGENT } from '../constructs/model/network-ranges';
 import { clusterAppsOf, type ResolvedApp } from '../constructs/model/resolve';
@@ -1000,6 +1000,173 @@ describe('ElastAlert2 and its watchdog reach the internet only on the ports thei
     const probes = alertingInternetProbes(fixture);
     expect(new Set(probes.filter((p) => p.expected === 'allowed').map((p) => p.port))).toEqual(new Set([443, 587]));
     expect(failedProbes(fixture.network, evaluatorOf(fixture), probes)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Elasticsearch and Kibana admit their clients' pods, not the clients' namespaces, and the clients reach
+// Elasticsearch's pods, not every pod of logging. Each peer names a namespace and the pods' labels in one
+// entry, with the labels the charts and operators give those pods at the versions we pin:
+// - Fluent Bit (both releases): fluent/helm-charts tag fluent-bit-0.47.0, charts/fluent-bit/templates/_helpers.tpl,
+//   `fluent-bit.selectorLabels` (app.kubernetes.io/name: the chart's name, app.kubernetes.io/instance: the release's),
+//   which daemonset.yaml and deployment.yaml put on the pod template; the HelmRelease's releaseName is the add-on's name.
+// - ElastAlert2: jertel/elastalert2 tag 2.26.0, chart/elastalert2/templates/_labels.tpl `common.labels.matchLabels`
+//   (app.kubernetes.io/name: elastalert2, app.kubernetes.io/instance), in templates/deployment.yaml's pod labels.
+// - the alerting watchdog and the setup Job and CronJob: our own objects, with the labels we write.
+// - Elasticsearch: elastic/cloud-on-k8s tag v3.2.0, pkg/controller/elasticsearch/label/label.go `NewPodLabels`
+//   (elasticsearch.k8s.elastic.co/cluster-name); its HTTP Service selects on `NewLabels`, which holds that label
+//   (pkg/controller/elasticsearch/services/services.go `NewExternalService`), so the network policy controller
+//   adds the Service's ClusterIP to a client's egress (aws/amazon-network-policy-controller-k8s v1.1.7,
+//   pkg/resolvers/endpoints.go `getMatchingServiceClusterIPs`: a Service whose selector the peer's podSelector matches).
+// - Kibana: the same tag, pkg/controller/kibana/label/label.go (kibana.k8s.elastic.co/name); its Service selects on
+//   pkg/apis/kibana/v1/labels.go `GetIdentityLabels`, which holds it.
+// - the Gateway's proxies: envoyproxy/gateway tag v1.5.1, internal/infrastructure/kubernetes/proxy/resource.go
+//   `EnvoyAppLabel`, and internal/gatewayapi/helpers.go `OwnerLabels` (merged Gateways: owning-gatewayclass).
+
+/** A pod the platform does not declare: in `namespace`, with `labels`, listening on Elasticsearch's and Kibana's ports. */
+const strayPod = (s: Scenario, namespace: string, name: string, labels: Record<string, string>): Scenario['network']['pods'][number] => ({
+  type: 'pods',
+  id: podIdOf(namespace, 'Pod', name),
+  namespace,
+  kind: 'Pod',
+  name,
+  labels,
+  ports: [ELASTICSEARCH_PORT, KIBANA_SERVICE.port].map((port) => ({ port, protocol: 'TCP' as const })),
+  address: s.network.pods[0].address,
+});
+const CLIENT_NAMESPACES = [fluentBitDefaults.namespace, elastAlertDefaults.namespace];
+const esClientsOf = (s: Scenario) => s.network.pods.filter((p) => CLIENT_NAMESPACES.includes(p.namespace));
+/**
+ * The scenario with pods nobody declared: one without labels of note in each client namespace, in the proxies'
+ * namespace and in logging; and in an app namespace, one with each client's labels and one with the proxies'.
+ * Each may send anything (a policy opens its egress), so only the destination's ingress stands in its way.
+ */
+function withStrays(s: Scenario): Scenario {
+  const [app] = namespacesOf(s, 'app');
+  const proxy = s.network.pods.find((p) => p.namespace === GATEWAY_PROXY_NAMESPACE && p.role === 'data-plane')!;
+  const strays = [
+    ...[...CLIENT_NAMESPACES, GATEWAY_PROXY_NAMESPACE, ELASTICSEARCH.namespace].map((ns) => strayPod(s, ns, 'stray', { app: 'stray' })),
+    ...esClientsOf(s).map((client) => strayPod(s, app, `like-${client.name}`, client.labels)),
+    strayPod(s, app, 'like-the-proxies', proxy.labels),
+  ];
+  const sendAnything = strays.map((p) =>
+    policy(p.namespace, `${p.name}-out`, { podSelector: { matchLabels: { ...p.labels } }, policyTypes: ['Egress'], egress: [{}] }),
+  );
+  return { ...s, network: { ...s.network, pods: [...s.network.pods, ...strays], policies: [...s.network.policies, ...sendAnything] } };
+}
+const isStray = (id: string) => /\/Pod\/(stray|like-)/.test(id);
+
+/** Who reaches Elasticsearch's 9200 and Kibana's 5601: the declared clients and proxies, never a stray. */
+function logStoreProbes(s: Scenario): Probe[] {
+  const es = elasticsearchOf(s);
+  const kibana = kibanaOf(s);
+  const strays = s.network.pods.filter((p) => isStray(p.id));
+  return [
+    ...esClientsOf(s)
+      .filter((p) => !isStray(p.id))
+      .flatMap((client) => es.map((to) => probe(client.id, to.id, 'TCP', ELASTICSEARCH_PORT, 'allowed', `${client.name} to Elasticsearch`))),
+    ...proxiesOf(s).flatMap((proxy) => kibana.map((to) => probe(proxy, to.id, 'TCP', KIBANA_SERVICE.port, 'allowed', 'the Gateway to Kibana'))),
+    ...strays.flatMap((stray) => [
+      ...es.map((to) => probe(stray.id, to.id, 'TCP', ELASTICSEARCH_PORT, 'denied', `${stray.id}: not a client of Elasticsearch`)),
+      ...kibana.map((to) => probe(stray.id, to.id, 'TCP', KIBANA_SERVICE.port, 'denied', `${stray.id}: not a client of Kibana`)),
+    ]),
+  ];
+}
+
+/** With logging's ingress opened to all, what the clients' and proxies' own egress lets through beyond Elasticsearch's and Kibana's pods there. */
+function clientEgressFailures(s: Scenario): string[] {
+  const open = withPolicies(s, adding(policy(ELASTICSEARCH.namespace, 'open', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] })));
+  const stray = podIdOf(ELASTICSEARCH.namespace, 'Pod', 'stray');
+  const others = loggingPods(s).filter((p) => p.role !== 'datastore' && !isStray(p.id));
+  const probes = [
+    ...esClientsOf(s)
+      .filter((p) => !isStray(p.id))
+      .flatMap((client) => [
+        ...elasticsearchOf(s).map((es) => probe(client.id, es.id, 'TCP', ELASTICSEARCH_PORT, 'allowed', `${client.name} to Elasticsearch`)),
+        probe(client.id, stray, 'TCP', ELASTICSEARCH_PORT, 'denied', `${client.name}: Elasticsearch's pods only`),
+        ...others.map((p) => probe(client.id, p.id, 'TCP', ELASTICSEARCH_PORT, 'denied', `${client.name}: not ${p.name}`)),
+      ]),
+    ...proxiesOf(s).map((proxy) => probe(proxy, stray, 'TCP', KIBANA_SERVICE.port, 'denied', "the proxies: Kibana's pods only")),
+  ];
+  expect(probes.length).toBeGreaterThan(0);
+  return failedProbes(open.network, new PolicyEvaluator(open.network), probes);
+}
+
+describe("Elasticsearch's and Kibana's clients are pods, not namespaces", () => {
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s: only the client pods reach them, in both evaluators', (_name, real) => {
+    const s = withStrays(real);
+    const probes = logStoreProbes(s);
+    expect(probes.filter((p) => p.expected === 'allowed').length).toBeGreaterThanOrEqual(esClientsOf(real).length);
+    expect(probes.filter((p) => p.expected === 'denied').length).toBeGreaterThan(0);
+    expect(failedProbes(s.network, new PolicyEvaluator(s.network), probes)).toEqual([]);
+    const literal = new LiteralEvaluator(s.network);
+    expect(failedProbes(s.network, literal, probes)).toEqual([]);
+  });
+
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    "cluster %s: the clients' egress reaches Elasticsearch's pods, not the rest of logging",
+    (_name, real) => {
+      expect(clientEgressFailures(withStrays(real))).toEqual([]);
+    },
+  );
+
+  const real = SCENARIOS.find((s) => s.name === 'fixture')!;
+  /** The peers of a policy with their podSelector dropped where they also name a namespace: the namespace-wide form. */
+  const namespaceWide = (namespace: string, name: string, direction: 'ingress' | 'egress') => (policies: readonly KubeObject[]) =>
+    policies.map((p) => {
+      if (p.metadata.namespace !== namespace || p.metadata.name !== name) return p;
+      const key = direction === 'ingress' ? 'from' : 'to';
+      const rules = ((p.spec as Json)[direction] ?? []).map((r: Json) => ({
+        ...r,
+        ...(r[key] ? { [key]: r[key].map((peer: Json) => (peer.namespaceSelector ? { namespaceSelector: peer.namespaceSelector } : peer)) } : {}),
+      }));
+      return { ...p, spec: { ...(p.spec as Json), [direction]: rules } };
+    });
+  test.each<[string, (s: Scenario) => Scenario, (s: Scenario) => number]>([
+    [
+      "Elasticsearch admitting its clients' whole namespaces",
+      (s) => withPolicies(s, namespaceWide(ELASTICSEARCH.namespace, `${ELASTICSEARCH.name}-es-default`, 'ingress')),
+      (s) => failedProbes(s.network, new PolicyEvaluator(s.network), logStoreProbes(s)).length,
+    ],
+    [
+      "Kibana admitting the proxies' whole namespace",
+      (s) => withPolicies(s, namespaceWide(KIBANA.namespace, `${KIBANA.name}-kb`, 'ingress')),
+      (s) => failedProbes(s.network, new PolicyEvaluator(s.network), logStoreProbes(s)).length,
+    ],
+    [
+      'a peer that names the namespace and the labels in two entries (either, not both)',
+      (s) =>
+        withPolicies(s, (policies) =>
+          policies.map((p) =>
+            p.metadata.name !== `${ELASTICSEARCH.name}-es-default`
+              ? p
+              : {
+                  ...p,
+                  spec: {
+                    ...(p.spec as Json),
+                    ingress: ((p.spec as Json).ingress as Json[]).map((r) => ({
+                      ...r,
+                      from: r.from.flatMap((peer: Json) =>
+                        peer.namespaceSelector && peer.podSelector
+                          ? [{ namespaceSelector: peer.namespaceSelector }, { podSelector: peer.podSelector }]
+                          : [peer],
+                      ),
+                    })),
+                  },
+                },
+          ),
+        ),
+      (s) => failedProbes(s.network, new PolicyEvaluator(s.network), logStoreProbes(s)).length,
+    ],
+    [
+      "Fluent Bit's egress to the whole of logging",
+      (s) => withPolicies(s, namespaceWide(fluentBitDefaults.namespace, fluentBitDefaults.name, 'egress')),
+      (s) => clientEgressFailures(s).length,
+    ],
+  ])('the check fails with %s', (_what, breakIt, failures) => {
+    const s = withStrays(real);
+    expect(failures(s)).toBe(0);
+    expect(failures(breakIt(s))).toBeGreaterThan(0);
   });
 });
 

@@ -77,19 +77,51 @@ describe('add-on contract', () => {
   test('disabling an add-on another needs fails synth', () => {
     expect(() => addOnsOf({ ...CLUSTERS[0], disabledAddOns: ['envoy-gateway'] })).toThrow('add-on "cert-manager": field "dependsOn" = EnvoyGatewayAddOn');
   });
-  test("a port open to clients admits exactly the namespaces whose add-ons call it; no add-on names another's namespace", () => {
+  test("a port open to clients admits exactly the workloads that call it: those whose own egress names it, and those without one whose namespace's add-ons do", () => {
     const addOns = defaultAddOns();
     const eck = addOns.find((a) => a instanceof EckAddOn)!;
     const [port] = eck.network.ingressFromClients ?? [];
     const callers = addOns.filter((a) => a.network.egressToNamespaces?.some((c) => c.namespace === eck.namespace && c.ports.some((p) => p.port === port.port)));
     expect(callers.length).toBeGreaterThan(0);
-    expect(clientsOf(eck.namespace, addOns).get(port.port)).toEqual([...new Set(callers.map((a) => a.namespace))].sort());
+    const caller = callers[0].namespace;
+    const group = (name: string, egress?: WorkloadEgress) => ({ namespace: caller, name, podLabels: { app: name }, ports: [], ...(egress ? { egress } : {}) });
+    const byNamespace = group('by-namespace');
+    const byOwnEgress = group('by-own-egress', { egressToNamespaces: [{ namespace: eck.namespace, ports: [port] }] });
+    const quiet = group('quiet', { dns: true });
+    const server = { namespace: eck.namespace, name: 'server', podLabels: { app: 'server' }, ports: [port.port] };
+    const podsOf = new Map([
+      [caller, [byNamespace, byOwnEgress, quiet]],
+      [eck.namespace, [server]],
+    ]);
+    expect(clientsOf(eck.namespace, addOns, podsOf).get(port.port)).toEqual([byNamespace, byOwnEgress]);
+    // Without the callers' add-ons, the namespace's own egress calls nothing: only the workload that names the port is left.
     expect(
       clientsOf(
         eck.namespace,
         addOns.filter((a) => !callers.includes(a)),
+        podsOf,
       ).get(port.port),
-    ).toBeUndefined();
+    ).toEqual([byOwnEgress]);
+    expect(clientsOf(eck.namespace, addOns, new Map([[eck.namespace, [server]]])).get(port.port)).toBeUndefined();
+  });
+  test("a call to another namespace's port that no workload there listens on fails synth, naming the add-on, the field and the port", () => {
+    const addOns = defaultAddOns();
+    const fluentBit = addOns.find((a) => a.name === fluentBitDefaults.name)!;
+    const chart = new Chart(Testing.app(), 'c');
+    const pods = [{ namespace: fluentBit.namespace, name: 'fluent-bit', podLabels: { app: 'fluent-bit' }, ports: [] }];
+    const kibanaOnly = new Map([['logging', [{ namespace: 'logging', name: 'logs-kb', podLabels: { app: 'kibana' }, ports: [5601] }]]]);
+    expect(
+      () =>
+        new PlatformNetworkPolicies(chart, 'n', {
+          addOns: [fluentBit],
+          clients: new Map(),
+          servers: kibanaOnly,
+          cluster: CLUSTERS[0],
+          apps: [],
+          endpoints: [],
+          pods,
+        }),
+    ).toThrow(/add-on "fluent-bit": field "network.egressToNamespaces.logging" = 9200: no workload declared in namespace logging listens on it/);
   });
   test('a port open to clients that no add-on calls fails synth, naming the add-on and the port', () => {
     const eck = defaultAddOns().find((a) => a instanceof EckAddOn)!;

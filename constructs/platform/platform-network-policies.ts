@@ -14,8 +14,13 @@ import type { PodGroup } from './pod-groups';
 export interface PlatformNetworkPoliciesProps {
   /** The add-ons that share one namespace; their needs are merged. */
   readonly addOns: readonly AddOn[];
-  /** Per port, the other platform namespaces that call it (clientsOf). */
-  readonly clients: ReadonlyMap<number, readonly string[]>;
+  /** Per port, the workloads of other platform namespaces that call it (clientsOf): each is admitted by its namespace and its pods' labels. */
+  readonly clients: ReadonlyMap<number, readonly PodGroup[]>;
+  /**
+   * The workloads of the other platform namespaces, by namespace: a call to another namespace's port goes to
+   * the workloads there that listen on it, not to every pod of that namespace. @default none
+   */
+  readonly servers?: ReadonlyMap<string, readonly PodGroup[]>;
   readonly cluster: ClusterSpec;
   /** The Gateway's backends: each app's port. */
   readonly apps: readonly ResolvedApp[];
@@ -28,6 +33,17 @@ export interface PlatformNetworkPoliciesProps {
 type Rule = kplus.k8s.NetworkPolicyEgressRule;
 const portsOf = (ports: readonly NamedPort[]) => uniquePorts(ports).map((p) => ({ protocol: p.protocol ?? 'TCP', port: IntOrString.fromNumber(p.port) }));
 const inNamespace = (namespace: string) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } });
+/**
+ * The pods of one workload of another namespace, by both selectors in one peer: the pods with those labels in
+ * that namespace only. The AWS network policy controller resolves such a peer to those pods' addresses, and adds
+ * the ClusterIP of each Service of that namespace whose selector holds every one of these labels
+ * (aws/amazon-network-policy-controller-k8s v1.1.7, pkg/resolvers/endpoints.go: listMatchingPods,
+ * getMatchingServiceClusterIPs), as the client's node sees the Service's address before kube-proxy rewrites it.
+ */
+const podsIn = (namespace: string, podLabels: Readonly<Record<string, string>>) => ({
+  ...inNamespace(namespace),
+  podSelector: { matchLabels: { ...podLabels } },
+});
 
 /**
  * Default-deny for one platform namespace, then one policy per workload that selects its pods and lists
@@ -52,7 +68,17 @@ export class PlatformNetworkPolicies extends Construct {
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
 
     const backends = { apps: props.apps, endpoints: props.endpoints, own: props.pods.filter((g) => (g.backendPorts ?? []).length > 0) };
-    const rulesOf = (needs: MergedEgress, own: Rule[], dns: boolean) => egressRulesOf(needs, own, dns, { nodes, apiServer }, backends);
+    const servers = props.servers ?? new Map<string, readonly PodGroup[]>();
+    const unserved = net.egressToNamespaces.flatMap(({ namespace: to, ports }) =>
+      ports
+        .filter((p) => !(servers.get(to) ?? []).some((g) => g.ports.includes(p.port)))
+        .map(
+          (p) =>
+            `add-on "${props.addOns.map((a) => a.name).join('", "')}": field "network.egressToNamespaces.${to}" = ${p.port}: no workload declared in namespace ${to} listens on it (its \`ports\`)`,
+        ),
+    );
+    if (unserved.length > 0) throw new SynthError(unserved, 'a platform namespace calls a port no workload of the other namespace serves');
+    const rulesOf = (needs: MergedEgress, own: Rule[], dns: boolean) => egressRulesOf(needs, own, dns, { nodes, apiServer }, backends, servers);
     // Its own namespace: the add-on's parts talk to one another (the controller to its webhook, Kibana to Elasticsearch).
     const egress = rulesOf(net, [{ to: [{ podSelector: all }] }], true);
 
@@ -63,7 +89,7 @@ export class PlatformNetworkPolicies extends Construct {
       ...net.ingressFromApiServer.map((port) => ({ port, from: apiServer.map((cidr) => ({ ipBlock: { cidr } })), field: 'network.ingressFromApiServer' })),
       ...net.ingressFromClients.map((port) => ({
         port,
-        from: (props.clients.get(port.port) ?? []).map(inNamespace),
+        from: (props.clients.get(port.port) ?? []).map((client) => podsIn(client.namespace, client.podLabels)),
         field: 'network.ingressFromClients',
       })),
       ...gatewayPorts.map((port) => ({
@@ -152,6 +178,7 @@ function egressRulesOf(
   dns: boolean,
   ranges: { nodes: readonly string[]; apiServer: readonly string[] },
   backends: RouteBackends,
+  servers: ReadonlyMap<string, readonly PodGroup[]>,
 ): Rule[] {
   const egress: Rule[] = [...own];
   if (dns) {
@@ -169,7 +196,13 @@ function egressRulesOf(
       ports: portsOf([{ port: KUBERNETES_API_PORT, name: 'API server' }]),
     });
   }
-  for (const { namespace: to, ports } of needs.egressToNamespaces) egress.push({ to: [inNamespace(to)], ports: portsOf(ports) });
+  // Each called port, to the workloads of that namespace that listen on it.
+  for (const { namespace: to, ports } of needs.egressToNamespaces) {
+    for (const server of servers.get(to) ?? []) {
+      const served = ports.filter((p) => server.ports.includes(p.port));
+      if (served.length > 0) egress.push({ to: [podsIn(to, server.podLabels)], ports: portsOf(served) });
+    }
+  }
   if (needs.egressToRouteBackends) egress.push(...routeBackendRules(backends));
   if (needs.egressNodes.length > 0) egress.push({ to: ranges.nodes.map((cidr) => ({ ipBlock: { cidr } })), ports: portsOf(needs.egressNodes) });
   if (needs.egressInternet.length > 0)
@@ -212,15 +245,26 @@ function wideningOf(group: PodGroup, pods: readonly PodGroup[], net: MergedNetwo
   ];
 }
 
-/** Per port of `namespace`, the other platform namespaces whose add-ons call it (`egressToNamespaces`), sorted. */
-export function clientsOf(namespace: string, addOns: readonly AddOn[]): Map<number, string[]> {
-  const clients = new Map<number, Set<string>>();
-  for (const addOn of addOns.filter((a) => a.namespace !== namespace)) {
-    for (const call of (addOn.network.egressToNamespaces ?? []).filter((c) => c.namespace === namespace)) {
-      for (const { port } of call.ports) clients.set(port, (clients.get(port) ?? new Set()).add(addOn.namespace));
+/**
+ * Per port of `namespace`, the workloads of other platform namespaces that call it, by namespace and name: each
+ * whose own egress names the port, and each without one whose namespace's add-ons do (`egressToNamespaces`).
+ * A pod of those namespaces that is none of these workloads is not a client.
+ */
+export function clientsOf(namespace: string, addOns: readonly AddOn[], podsOf: ReadonlyMap<string, readonly PodGroup[]>): Map<number, PodGroup[]> {
+  const clients = new Map<number, PodGroup[]>();
+  for (const [other, pods] of [...podsOf].filter(([ns]) => ns !== namespace)) {
+    const net = mergedNetworkOf(addOns.filter((a) => a.namespace === other));
+    for (const group of pods) {
+      for (const call of ((group.egress ?? net).egressToNamespaces ?? []).filter((c) => c.namespace === namespace)) {
+        for (const { port } of call.ports) {
+          const callers = clients.get(port) ?? clients.set(port, []).get(port)!;
+          if (!callers.includes(group)) callers.push(group);
+        }
+      }
     }
   }
-  return new Map([...clients].map(([port, namespaces]) => [port, [...namespaces].sort()]));
+  const order = (a: PodGroup, b: PodGroup) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  return new Map([...clients].map(([port, callers]) => [port, callers.sort(order)]));
 }
 
 /** What the Gateway's routes send to: the apps, the platform endpoints, and workloads of the proxies' own namespace. */

@@ -66,6 +66,14 @@ export class PlatformControllers extends Chart {
     new AdmissionPolicy(this, 'ExecGuard', execGuardRule());
     if (usesMountpoint(props.ctx.cluster, props.ctx.apps)) new MountpointNetworkPolicies(this, 'mount-s3-network');
     const endpoints = platformEndpointsOf(props.ctx, props.addOns);
+    // Every platform namespace's workloads, each with the egress it declares: the clients of a namespace and the servers its calls reach.
+    const declared = declaredWorkloadsOf(props.addOns, props.ctx);
+    const podsOf = new Map(
+      [...new Set(props.addOns.map((a) => a.namespace))].map((ns) => {
+        const sharing = props.addOns.filter((a) => a.namespace === ns);
+        return [ns, podGroupsOf(ns, declared, props.ownPods ?? [], Object.assign({}, ...sharing.map((a) => a.ownPodEgress?.(props.ctx) ?? {})))];
+      }),
+    );
     const namespaces = new Set<string>();
     for (const addOn of props.addOns) {
       if (!namespaces.has(addOn.namespace)) {
@@ -89,16 +97,12 @@ export class PlatformControllers extends Chart {
         new PlatformLimitRange(this, `${addOn.namespace}-limits`, addOn.namespace);
         new PlatformNetworkPolicies(this, `${addOn.namespace}-network`, {
           addOns: sharing,
-          clients: clientsOf(addOn.namespace, props.addOns),
+          clients: clientsOf(addOn.namespace, props.addOns, podsOf),
+          servers: new Map([...podsOf].filter(([ns]) => ns !== addOn.namespace)),
           cluster: props.ctx.cluster,
           apps: props.ctx.apps,
           endpoints,
-          pods: podGroupsOf(
-            addOn.namespace,
-            declaredWorkloadsOf(props.addOns, props.ctx),
-            props.ownPods ?? [],
-            Object.assign({}, ...sharing.map((a) => a.ownPodEgress?.(props.ctx) ?? {})),
-          ),
+          pods: podsOf.get(addOn.namespace)!,
         });
       }
       if (layerOf(addOn) === 'controllers') new FluxHelmRelease(this, addOn.name, addOn, props.ctx, dependencyNamesOf(addOn, props.addOns));

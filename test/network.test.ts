@@ -25,6 +25,8 @@ import type { AddOn } from '../constructs/platform/add-on';
 import { ACME_SOLVER_PORT, certManagerDefaults } from '../constructs/platform/cert-manager';
 import { SMTP_PORTS } from '../constructs/alerts/receivers';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
+import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
+import type { WorkloadEgress } from '../constructs/platform/network-needs';
 import { elastAlertDefaults } from '../constructs/platform/elastalert';
 import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT, PROXY_PORTS, XDS_PORT } from '../constructs/platform/envoy-gateway';
 import { externalSecretsDefaults } from '../constructs/platform/external-secrets';
@@ -184,6 +186,19 @@ function alertingInternetProbes(s: Scenario): Probe[] {
         probe(p.id, 'ext:internet', 'TCP', port, needed.includes(port) ? 'allowed' : 'denied', `${p.name} to the receivers only`),
       ),
     );
+}
+
+/** The platform namespaces where every pod has its own egress (its workload's or its object's), and none calls a pod of the namespace. */
+function quietNamespacesOf(s: Scenario): string[] {
+  const ctx = { cluster: s.cluster, apps: s.apps };
+  const declared = declaredWorkloadsOf(s.addOns, ctx);
+  const own: Record<string, WorkloadEgress> = Object.assign({}, ...s.addOns.map((a) => a.ownPodEgress?.(ctx) ?? {}));
+  const egressOf = (p: Scenario['network']['pods'][number]) =>
+    declared.find((d) => d.namespace === p.namespace && d.workload.name === p.name)?.workload.egress ?? own[p.name];
+  return namespacesOf(s, 'platform').filter((ns) => {
+    const pods = s.network.pods.filter((p) => p.namespace === ns);
+    return pods.length > 0 && pods.every((p) => egressOf(p) && (egressOf(p)!.egressToOwnNamespace ?? []).length === 0 && !egressOf(p)!.egressToRouteBackends);
+  });
 }
 
 const RULES: Readonly<Record<string, Rule>> = {
@@ -484,6 +499,14 @@ const RULES: Readonly<Record<string, Rule>> = {
         ),
       ),
     ]),
+
+  // cluster-autoscaler, external-dns, metrics-server and the GeeseFS driver declare it for their workloads
+  // (constructs/platform/*.ts, each with its source): their replicas do not call each other.
+  'a platform namespace whose workloads each declare their egress, none of it inside the namespace, has no traffic inside it': (s) => {
+    const quiet = quietNamespacesOf(s);
+    expect(quiet.length).toBeGreaterThan(0);
+    return quiet.flatMap((ns) => everyPort(s).map(({ protocol, port }) => probe(`ns:${ns}`, `ns:${ns}`, protocol, port, 'denied', `${ns}: nothing inside`)));
+  },
 
   "the API server reaches every add-on's webhook port": (s) => webhookPortsOf(s.addOns, { cluster: s.cluster, apps: s.apps }).map(webhookProbeOf),
 
@@ -884,6 +907,18 @@ describe('each rule fails on a broken policy set', () => {
       "the Envoy Gateway controller's policy (its webhook) lost",
       'the API server reaches',
       (s) => withPolicies(s, without(GATEWAY_PROXY_NAMESPACE, 'envoy-gateway')),
+    ],
+    [
+      "metrics-server's pods given their own namespace again (as before)",
+      'a platform namespace whose workloads each declare',
+      (s) =>
+        withPolicies(
+          s,
+          adding(
+            policy('metrics-server', 'union', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] }),
+            sameNamespaceIngress('metrics-server'),
+          ),
+        ),
     ],
     [
       'a platform namespace allowed every port to private ranges',

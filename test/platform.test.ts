@@ -13,6 +13,9 @@ import { certManagerDefaults } from '../constructs/platform/cert-manager';
 import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
 import { externalSecretsDefaults } from '../constructs/platform/external-secrets';
 import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
+import { clusterAutoscalerDefaults } from '../constructs/platform/cluster-autoscaler';
+import { externalDnsDefaults } from '../constructs/platform/external-dns';
+import { metricsServerDefaults } from '../constructs/platform/metrics-server';
 import { elastAlertDefaults } from '../constructs/platform/elastalert';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import type { WorkloadEgress } from '../constructs/platform/network-needs';
@@ -253,7 +256,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
     for (const e of expected) expect(summary).toContain(`| ${e.host} | ${e.namespace} | ${e.access === 'open' ? 'public' : 'login required'} |`);
   });
 
-  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, cert-manager's, External Secrets', logging, Fluent Bit's and ElastAlert2's, each declares it", () => {
+  test("each workload of a platform namespace has its namespace's egress, but one that declares its own; in the Gateway's, cert-manager's, External Secrets', logging, Fluent Bit's, ElastAlert2's, the autoscaler's, external-dns' and metrics-server's, each declares it", () => {
     const policies = byKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name !== 'default-deny');
     const declared = declaredWorkloadsOf(addOnsOf(cluster), { cluster, apps: [] });
     const own = new Set([
@@ -270,6 +273,10 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
         ...['elastic-operator', 'logs-es-default', 'logs-kb', 'elasticsearch-setup', 'elasticsearch-setup-apply'].map((n) => `logging/${n}`),
         ...['fluent-bit', 'fluent-bit-events'].map((n) => `${fluentBitDefaults.namespace}/${n}`),
         ...['elastalert', 'alerting-watchdog'].map((n) => `${elastAlertDefaults.namespace}/${n}`),
+        // Their one workload declares its namespace's egress, so that its pods do not reach each other.
+        `${clusterAutoscalerDefaults.namespace}/cluster-autoscaler-aws-cluster-autoscaler`,
+        `${externalDnsDefaults.namespace}/external-dns`,
+        `${metricsServerDefaults.namespace}/metrics-server`,
       ].sort(),
     );
     const namespaces = byKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');

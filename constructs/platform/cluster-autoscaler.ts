@@ -1,6 +1,7 @@
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { CLUSTER_AUTOSCALER_ACCOUNT } from '../model/aws-add-on-accounts';
 
@@ -10,6 +11,16 @@ export const clusterAutoscalerDefaults = {
   chart: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.50.1' } as ChartSource,
 };
 export type ClusterAutoscalerProps = Partial<typeof clusterAutoscalerDefaults>;
+
+/**
+ * Its egress, declared for its workload too, so that its pod reaches no pod of its own namespace: a standby
+ * replica learns of its leader through a Lease in the API, not from the leader (chart 9.50.1 sets no peer address).
+ */
+const EGRESS = {
+  egressApiServer: true,
+  egressInternet: [{ port: 443, name: 'EC2 and Auto Scaling APIs' }],
+  awsCredentials: true,
+} as const satisfies WorkloadEgress;
 
 /** The ServiceAccount that the cloud stack's autoscaler role is bound to through Pod Identity. */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = CLUSTER_AUTOSCALER_ACCOUNT.serviceAccount;
@@ -24,7 +35,7 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = CLUSTER_AUTOSCALER_ACCOUNT.ser
  */
 export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
-  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'EC2 and Auto Scaling APIs' }], awsCredentials: true };
+  readonly network: AddOnNetwork = EGRESS;
   /** From the chart at its pinned version. */
   readonly clusterRights =
     'evicts Pods and updates and deletes Nodes; reads the workloads, volumes and disruption budgets it must respect, in every namespace (templates/clusterrole.yaml)';
@@ -71,6 +82,7 @@ export class ClusterAutoscalerAddOn extends HelmAddOn<typeof clusterAutoscalerDe
           topologySpreadConstraints: 'topologySpreadConstraints',
         },
         ports: [{ port: 8085, purpose: 'metrics' }],
+        egress: EGRESS,
       },
     ];
   }

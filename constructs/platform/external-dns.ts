@@ -2,6 +2,7 @@ import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-cont
 import { EnvoyGatewayAddOn } from './envoy-gateway';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import { EXTERNAL_DNS_ACCOUNT } from '../model/aws-add-on-accounts';
 import { externalDnsZoneIdsOf } from '../model/dns-zones';
@@ -43,15 +44,20 @@ export const TXT_OWNER_PREFIX = 'extdns-%{record_type}.';
 /** The ServiceAccount that the cloud stack's external-dns role is bound to through Pod Identity. */
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = EXTERNAL_DNS_ACCOUNT.serviceAccount;
 
+/*
+ * Route53's API only: with the aws provider and the gateway-httproute source, external-dns v0.18.0 sends
+ * no DNS query of its own (miekg/dns is used only by its ovh and rfc2136 providers), so no port 53 out.
+ * Declared for its workload too, so that its one pod reaches no pod of its own namespace.
+ */
+const EGRESS = { egressApiServer: true, egressInternet: [{ port: 443, name: 'Route53 API' }], awsCredentials: true } as const satisfies WorkloadEgress;
+
 /**
  * external-dns for Route53: every app host's record points at the Gateway's load balancer with no hand
  * step, which is what lets ACME HTTP-01 (and so TLS) work on its own.
  */
 export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [EnvoyGatewayAddOn];
-  // Route53's API only: with the aws provider and the gateway-httproute source, external-dns v0.18.0 sends
-  // no DNS query of its own (miekg/dns is used only by its ovh and rfc2136 providers), so no port 53 out.
-  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'Route53 API' }], awsCredentials: true };
+  readonly network: AddOnNetwork = EGRESS;
   /** From the chart at its pinned version. */
   readonly clusterRights =
     'reads Services, Pods, Nodes, EndpointSlices and Gateway API routes in every namespace; writes nothing in Kubernetes, its records go to Route53 (templates/clusterrole.yaml)';
@@ -100,6 +106,7 @@ export class ExternalDnsAddOn extends HelmAddOn<typeof externalDnsDefaults> {
           topologySpreadConstraints: 'topologySpreadConstraints',
         },
         ports: [{ port: 7979, purpose: 'metrics' }],
+        egress: EGRESS,
       },
     ];
   }

@@ -1,6 +1,7 @@
 import { sized } from '../blocks/hardened-container';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import type { WorkloadEgress } from './network-needs';
 import { keepsVolumesOf } from '../model/kept-volume-drivers';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
@@ -12,6 +13,13 @@ export const geesefsCsiDefaults = {
 export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
 
 /**
+ * Its egress, declared for each workload too: the node plugin and the provisioner each speak CSI to their own
+ * containers over a unix socket (yandex-cloud/k8s-csi-s3@v0.43.2 deploy/helm/csi-s3/templates/csi-s3.yaml and
+ * provisioner.yaml: ADDRESS and CSI_ENDPOINT are `…/csi.sock`), so neither reaches a pod of its namespace.
+ */
+const EGRESS = { egressApiServer: true, egressInternet: [{ port: 443, name: 'S3' }] } as const satisfies WorkloadEgress;
+
+/**
  * k8s-csi-s3 with GeeseFS, for apps whose storage asks for `geesefs` (they rename, append or write in
  * place, which Mountpoint cannot). Installed only in clusters that hold such a volume: a live app's, or a
  * retired app's whose retirement note names `geesefs` (its PersistentVolume stays, and without the driver
@@ -20,7 +28,7 @@ export type GeesefsCsiProps = Partial<typeof geesefsCsiDefaults>;
  */
 export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
-  readonly network: AddOnNetwork = { egressApiServer: true, egressInternet: [{ port: 443, name: 'S3' }] };
+  readonly network: AddOnNetwork = EGRESS;
   /** From the chart at its pinned version. */
   readonly clusterRights =
     'reads Secrets (the S3 keys a volume names) in every namespace, creates and deletes PersistentVolumes, updates claims (templates/provisioner.yaml, csi-s3.yaml)';
@@ -75,6 +83,7 @@ export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
           ],
         },
         keys: {},
+        egress: EGRESS,
       },
       {
         kind: 'StatefulSet',
@@ -93,6 +102,7 @@ export class GeesefsCsiAddOn extends HelmAddOn<typeof geesefsCsiDefaults> {
           priorityClassName: PLATFORM_PRIORITY,
         },
         keys: {},
+        egress: EGRESS,
       },
     ];
   }

@@ -2,6 +2,7 @@ import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-cont
 import { KUBELET_PORT } from '../model/network-ranges';
 import { HelmAddOn, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
 import type { ChartWorkload } from './chart-workload';
+import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 
 export const metricsServerDefaults = {
@@ -11,6 +12,13 @@ export const metricsServerDefaults = {
 };
 export type MetricsServerProps = Partial<typeof metricsServerDefaults>;
 
+/**
+ * Its egress, declared for its workload too so that its replicas do not reach each other: each scrapes every
+ * kubelet and answers the API server on its own, with no peer (chart 3.13.0, values.yaml defaultArgs,
+ * templates/deployment.yaml args: no address of another replica).
+ */
+const EGRESS = { egressApiServer: true, egressNodes: [{ port: KUBELET_PORT, name: 'kubelet' }] } as const satisfies WorkloadEgress;
+
 /** metrics-server: the CPU figures every app's HPA scales on. */
 export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
@@ -18,8 +26,7 @@ export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> 
   // node's kubelet on 10250.
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 10250, name: 'APIService' }],
-    egressApiServer: true,
-    egressNodes: [{ port: KUBELET_PORT, name: 'kubelet' }],
+    ...EGRESS,
   };
   /** From the chart at its pinned version. */
   readonly clusterRights =
@@ -59,6 +66,7 @@ export class MetricsServerAddOn extends HelmAddOn<typeof metricsServerDefaults> 
           priorityClassName: 'priorityClassName',
           topologySpreadConstraints: 'topologySpreadConstraints',
         },
+        egress: EGRESS,
         ports: [{ port: 10250, purpose: 'webhook' }],
       },
     ];

@@ -27,8 +27,9 @@ export interface AddOnNetwork extends EgressNeeds {
   /** Ports the API server calls (admission webhooks, an APIService), admitted from its control-plane subnets, where its private endpoint sits. */
   readonly ingressFromApiServer?: readonly NamedPort[];
   /**
-   * Ports that accept traffic only from its clients: the platform namespaces whose add-ons call the port
-   * (their `egressToNamespaces`). The platform finds them; no add-on names another's namespace.
+   * Ports that accept traffic only from its clients: the workloads of other platform namespaces that call the
+   * port (their own `egress`, or else their namespace's `egressToNamespaces`), each admitted by its namespace and
+   * its pods' labels, not the whole namespace. The platform finds them; no add-on names another's namespace.
    */
   readonly ingressFromClients?: readonly NamedPort[];
 }

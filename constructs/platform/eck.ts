@@ -115,7 +115,7 @@ export const ECK_CA_VALIDITY = '87600h';
 export class EckAddOn extends HelmAddOn<typeof eckDefaults> {
   readonly dependsOn: readonly AddOnKind[] = [];
   // The API server calls the operator's webhook (chart 3.2.0, values.yaml webhook.port: 9443).
-  // Elasticsearch's 9200 admits only its clients' namespaces; Kibana's 5601 only the Gateway's proxies, as
+  // Elasticsearch's 9200 admits only its clients' pods (each by its namespace and labels); Kibana's 5601 only the Gateway's proxies, as
   // its endpoint below. Inside the namespace each pod calls only what EGRESS says.
   readonly network: AddOnNetwork = {
     ingressFromApiServer: [{ port: 9443, name: 'webhook' }],

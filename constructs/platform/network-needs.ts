@@ -23,7 +23,7 @@ export interface NamespacePorts {
 export interface EgressNeeds {
   /** It calls the Kubernetes API: its private endpoint in the VPC and the `kubernetes` Service, on 443. */
   readonly egressApiServer?: boolean;
-  /** Ports it calls in other platform namespaces. */
+  /** Ports it calls in other platform namespaces: it reaches the workloads there that listen on them, and one that none listens on fails synth. */
   readonly egressToNamespaces?: readonly NamespacePorts[];
   /**
    * The Gateway's proxies: each app's pods on the app's port, each platform endpoint's namespace on its port,

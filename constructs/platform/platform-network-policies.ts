@@ -48,12 +48,13 @@ const podsIn = (namespace: string, podLabels: Readonly<Record<string, string>>) 
 /**
  * Default-deny for one platform namespace, then one policy per workload that selects its pods and lists
  * both directions. Out: what its namespace's add-ons declare, each port by number: its own namespace,
- * DNS, the Kubernetes API on 443 (its control-plane subnets and Service IP), other namespaces' ports, the
- * nodes' and the internet's ports, the Pod Identity agent; or, for a workload that declares its own
- * `egress`, exactly that, within the namespace's. In: its own namespace (only its siblings' declared calls
- * where every workload declares its egress), and of the ports others call (the public ports, the API
- * server's webhooks from its control-plane subnets, its clients' namespaces, an endpoint's port for the
- * Gateway's proxy pods) only those the workload declares it listens on.
+ * DNS, the Kubernetes API on 443 (its control-plane subnets and Service IP), other namespaces' ports (on
+ * the workloads there that listen on them), the nodes' and the internet's ports, the Pod Identity agent;
+ * or, for a workload that declares its own `egress`, exactly that, within the namespace's. In: its own
+ * namespace (only its siblings' declared calls where every workload declares its egress), and of the ports
+ * others call (the public ports, the API server's webhooks from its control-plane subnets, its clients'
+ * pods by namespace and labels, an endpoint's port for the Gateway's proxy pods) only those the workload
+ * declares it listens on.
  */
 export class PlatformNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: PlatformNetworkPoliciesProps) {

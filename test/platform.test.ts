@@ -107,6 +107,19 @@ describe('add-on contract', () => {
     ).toEqual([byOwnEgress]);
     expect(clientsOf(eck.namespace, addOns, new Map([[eck.namespace, [server]]])).get(port.port)).toBeUndefined();
   });
+  test('a call to a port that the namespace called does not admit fails synth, naming the caller, the field and the port', () => {
+    const eck = defaultAddOns().find((a) => a instanceof EckAddOn)!;
+    const chart = new Chart(Testing.app(), 'c');
+    const es = { namespace: eck.namespace, name: 'logs-es-default', podLabels: { app: 'es' }, ports: [9200, 9300] };
+    const caller = { namespace: 'fluent-bit', name: 'fluent-bit', podLabels: { app: 'fluent-bit' }, ports: [] };
+    const clients = new Map([
+      [9200, [caller]],
+      [9300, [caller]],
+    ]);
+    expect(() => new PlatformNetworkPolicies(chart, 'n', { addOns: [eck], clients, cluster: CLUSTERS[0], apps: [], endpoints: [], pods: [es] })).toThrow(
+      /namespace fluent-bit, workload "fluent-bit": field "egressToNamespaces.logging" = 9300: no add-on of namespace logging admits it/,
+    );
+  });
   test("a call to another namespace's port that no workload there listens on fails synth, naming the add-on, the field and the port", () => {
     const addOns = defaultAddOns();
     const fluentBit = addOns.find((a) => a.name === fluentBitDefaults.name)!;

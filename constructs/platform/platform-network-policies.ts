@@ -106,6 +106,19 @@ export class PlatformNetworkPolicies extends Construct {
         'a platform port admits clients but has none',
       );
     }
+    // A call no add-on of this namespace admits would be refused here, however its caller's egress reads.
+    const refused = [...props.clients].filter(([port]) => !net.ingressFromClients.some((p) => p.port === port));
+    if (refused.length > 0) {
+      throw new SynthError(
+        refused.flatMap(([port, callers]) =>
+          callers.map(
+            (c) =>
+              `namespace ${c.namespace}, workload "${c.name}": field "egressToNamespaces.${namespace}" = ${port}: no add-on of namespace ${namespace} admits it (its \`network.ingressFromClients\`)`,
+          ),
+        ),
+        'a platform workload calls a port the other namespace does not admit',
+      );
+    }
     const unheard = entrances.filter((e) => !props.pods.some((g) => g.ports.includes(e.port.port)));
     if (unheard.length > 0) {
       throw new SynthError(

@@ -314,7 +314,7 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: who may reach 
   const admitting = (port: number) =>
     policies.flatMap((p) => (p.spec.ingress ?? []).filter((rule: Json) => (rule.ports ?? []).some((x: Json) => x.port === port)));
 
-  test('9200 admits only the namespaces of Fluent Bit and ElastAlert2, and named workloads of its own, never everyone', () => {
+  test("9200 admits only Fluent Bit's and ElastAlert2's pods, each by its namespace and labels, and named workloads of its own, never everyone", () => {
     const all = admitting(9200);
     // Its own namespace's callers (the operator, Kibana, the setup jobs, the nodes), each by its labels.
     const siblings = all.filter((rule: Json) => rule.from?.every((f: Json) => f.podSelector && !f.namespaceSelector && !f.ipBlock));
@@ -323,7 +323,12 @@ describe.each(CLUSTERS.map((c) => [c.env] as const))('cluster %s: who may reach 
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
       expect(rule.from?.length).toBeGreaterThan(0);
-      expect(rule.from.map((f: Json) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).sort()).toEqual(['elastalert', 'fluent-bit']);
+      // Both selectors in one peer: those pods of that namespace, not the namespace nor such pods anywhere.
+      for (const f of rule.from) expect(Object.keys(f.podSelector?.matchLabels ?? {}).length).toBeGreaterThan(0);
+      expect([...new Set(rule.from.map((f: Json) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']))].sort()).toEqual([
+        'elastalert',
+        'fluent-bit',
+      ]);
     }
   });
 });

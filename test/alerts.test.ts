@@ -7,19 +7,21 @@ import { fixtureCloudAppsOf, fixtureObjectsOf, REPO_ROOT } from './support';
 import { CHART_FIXTURES_DIR, readChartFixture } from '../scripts/lib/chart-fixture';
 import { DEFAULT_ERROR_BURST } from '../constructs/alerts/app-rules';
 import { alertRulesOf } from '../constructs/alerts/cluster-rules';
-import { AUTOSCALER_STATUS, platformRules } from '../constructs/alerts/platform-rules';
+import { AUTOSCALER_STATUS, MAX_COUNTED_NODES, NODE_REMOVED_REASON, platformRules } from '../constructs/alerts/platform-rules';
+import { FluentBitAddOn } from '../constructs/platform/fluent-bit';
+import { parseClassicConfig, type ConfigSection } from '../constructs/rules/log-buffer-rules';
 import { ClusterAutoscalerAddOn } from '../constructs/platform/cluster-autoscaler';
 import { namespaceOf } from '../constructs/model/naming';
 import { ELASTALERT_ES_ROLE } from '../constructs/logging/elastalert-access';
 import { alertingStoreKeysOf, CREDENTIALS_SECRET } from '../constructs/alerts/elastalert-secrets';
 import { CHAT_WEBHOOK_ENV, CHAT_WEBHOOK_OPTION } from '../constructs/alerts/receivers';
-import { LATE_LINES, ruleFilesOf, type RuleFile } from '../constructs/alerts/render';
+import { LATE_LINES, renderRule, ruleFilesOf, SILENCER_ALERTERS, type RuleFile } from '../constructs/alerts/render';
 import { ALERT_RULES_LABEL, alertRuleFilesIn, ruleConfigMapsOf, RULE_SHARD_TARGET_BYTES } from '../constructs/alerts/rule-config-maps';
 import { MAX_DATA_BYTES } from '../constructs/rules/object-size-rules';
 import { missingRequiredFields, REQUIRED_BY_TYPE } from '../constructs/alerts/required-fields';
 import type { AppRulePurpose } from '../constructs/alerts/rule';
 import type { ClusterSpec } from '../constructs/model/cluster-spec';
-import { ELASTICSEARCH_CA_SECRET, EVENT_FIELDS, LOG_FIELDS, REPORT_FIELDS } from '../constructs/model/log-contract';
+import { containerLogStreamOf, ELASTICSEARCH_CA_SECRET, EVENT_FIELDS, LOG_FIELDS, REPORT_FIELDS } from '../constructs/model/log-contract';
 import { BACKUP_CONTAINER } from '../constructs/model/backup-job';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
 import { ElastAlertAddOn } from '../constructs/platform/elastalert';
@@ -90,6 +92,8 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
       'flux-failure',
       'log-chunks-dropped',
       'log-documents-rejected',
+      'node-logs-stopped',
+      'node-removed',
       'pods-evicted',
       'pods-without-room',
     ]);
@@ -104,7 +108,10 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
   test("every rule's receiver exists in the cluster spec, and its secret reaches the pod", () => {
     const alerting = cluster.alerting!;
     const expected = ['email', ...(alerting.chat ? [alerting.chat.service] : [])];
-    for (const rule of Object.values(rendered)) {
+    // A rule that silences another tells no one; every other rule tells the cluster's receivers.
+    const silencers = Object.values(rendered).filter((rule) => rule.realert_key !== undefined);
+    for (const rule of silencers) expect([rule.name, rule.alert, rule.email]).toEqual([rule.name, [...SILENCER_ALERTERS], undefined]);
+    for (const rule of Object.values(rendered).filter((r) => !silencers.includes(r))) {
       expect(rule.alert).toEqual(expected);
       expect(rule.email).toEqual(alerting.email.to);
       expect(rule.smtp_host).toBe(alerting.email.smtpHost);
@@ -155,7 +162,7 @@ describe('rules follow the app spec', () => {
     const own = apps.map((a) => (a.name === 'shop' ? { ...a, alerts: { ...a.alerts, email: ['shop-team@example.com', cluster.alerting!.email.to[0]] } } : a));
     const rendered = Object.fromEntries(Object.entries(ruleFilesOf(own, cluster.alerting!)).map(([id, text]) => [id, parse(text)]));
     const clusterOnly = cluster.alerting!.email.to;
-    for (const [id, rule] of Object.entries(rendered)) {
+    for (const [id, rule] of Object.entries(rendered).filter(([, r]) => r.alert.includes('email'))) {
       const expected = id.startsWith('app-shop-') ? [...clusterOnly, 'shop-team@example.com'] : clusterOnly;
       expect([id, rule.email]).toEqual([id, expected]);
     }
@@ -233,7 +240,9 @@ describe('rules follow the app spec', () => {
 test.each([465, 587])('with a relay on %i, every rule speaks TLS from the first byte exactly when the port does', (port) => {
   const cluster = CLUSTERS[0];
   const alerting = { ...cluster.alerting!, email: { ...cluster.alerting!.email, smtpPort: port } };
-  const rules = Object.values(ruleFilesOf(appsOf(cluster), alerting)).map((text) => parse(text));
+  const rules = Object.values(ruleFilesOf(appsOf(cluster), alerting))
+    .map((text) => parse(text))
+    .filter((rule) => rule.alert.includes('email'));
   expect(rules.length).toBeGreaterThan(0);
   for (const rule of rules) expect([rule.name, rule.smtp_port, rule.smtp_ssl ?? false]).toEqual([rule.name, port, port === 465]);
 });
@@ -285,6 +294,85 @@ describe("the cluster's room and the platform's pods", () => {
     const extraArgs = (addOn.values({ cluster, apps: appsOf(cluster) }) as Json).extraArgs ?? {};
     for (const flag of ['namespace', 'status-config-map-name', 'write-status-configmap']) expect([flag, extraArgs[flag]]).toEqual([flag, undefined]);
     expect(rendered['platform-autoscaler-failing'].filter).toContainEqual({ term: { [EVENT_FIELDS.type]: 'Warning' } });
+  });
+});
+
+describe('a node whose container logs stop', () => {
+  const cluster = CLUSTERS[0];
+  const rendered = renderedRulesOf(cluster);
+  const nodeRule = rendered['platform-node-logs-stopped'];
+  const removedRule = rendered['platform-node-removed'];
+  const configOf = (addOn: FluentBitAddOn) => {
+    const config = (addOn.values() as Json).config;
+    return parseClassicConfig([config.inputs, config.outputs].join('\n'));
+  };
+  const plugin = (sections: ConfigSection[], section: string, name: string) => sections.filter((s) => s.name === section && s.entries.name?.[0] === name);
+
+  test('every node prints a heartbeat a minute on its Fluent Bit pod’s stdout, which its tail ships, and the node rule counts exactly those lines', () => {
+    const addOn = new FluentBitAddOn();
+    const sections = configOf(addOn);
+    const [heartbeat] = plugin(sections, 'INPUT', 'dummy');
+    const [stdout] = plugin(sections, 'OUTPUT', 'stdout');
+    const [tail] = plugin(sections, 'INPUT', 'tail');
+    const [es] = plugin(sections, 'OUTPUT', 'es');
+    // The record goes to stdout only, as one JSON line without a date; the tail reads the pod's own log file.
+    expect(stdout.entries.match).toEqual(heartbeat.entries.tag);
+    expect(globMatches(es.entries.match[0], heartbeat.entries.tag[0])).toBe(false);
+    expect([stdout.entries.format, stdout.entries.json_date_key]).toEqual([['json_lines'], ['false']]);
+    expect(tail.entries.path).toEqual(['/var/log/containers/*.log']);
+    // The kubernetes filter merges a JSON line below LOG_FIELDS.json: that is the document the rule's filter reads.
+    const doc = { [LOG_FIELDS.json]: JSON.parse(heartbeat.entries.dummy[0]) };
+    const valueAt = (field: string) => field.split('.').reduce<Json>((v, k) => v?.[k], doc);
+    expect(nodeRule.filter.length).toBeGreaterThan(0);
+    for (const clause of nodeRule.filter) for (const [field, value] of Object.entries(clause.term)) expect([field, valueAt(field)]).toEqual([field, value]);
+    expect(nodeRule.index).toBe(containerLogStreamOf(addOn.namespace));
+    // Several heartbeats in each timeframe: one late chunk does not fire.
+    expect(Number(heartbeat.entries.interval_sec[0]) * 5).toBeLessThanOrEqual(nodeRule.timeframe.minutes * 60);
+    // The events release runs once per cluster: it has no heartbeat, which would read as a node.
+    expect(plugin(configOf(new FluentBitAddOn({ name: 'fluent-bit-events', role: 'events' })), 'INPUT', 'dummy')).toEqual([]);
+  });
+
+  test('a quiet node alerts once, named in the subject, counted per node name, and a node the API deleted is silenced for it', () => {
+    expect(nodeRule).toMatchObject({
+      type: 'flatline',
+      threshold: 1,
+      query_key: LOG_FIELDS.host,
+      use_terms_query: true,
+      terms_size: MAX_COUNTED_NODES,
+      forget_keys: true,
+      alert_subject: `${nodeRule.name}: {0}`,
+      alert_subject_args: ['key'],
+    });
+    expect(nodeRule.realert_key).toBeUndefined();
+    // The same value on both sides: the pod's spec.nodeName (kubernetes.host) is the Node's name (involvedObject.name).
+    expect(removedRule).toMatchObject({ type: 'any', query_key: EVENT_FIELDS.name, realert_key: nodeRule.name, alert: [...SILENCER_ALERTERS] });
+    expect(removedRule.filter).toEqual([{ term: { [EVENT_FIELDS.kind]: 'Node' } }, { term: { [EVENT_FIELDS.reason]: NODE_REMOVED_REASON } }]);
+    // The silence outlasts the latest the node's alert can come after its removal: a timeframe and a few one-minute runs.
+    expect(removedRule.realert.minutes).toBeGreaterThanOrEqual(nodeRule.timeframe.minutes + 5);
+  });
+
+  test('every silencing rule names one rule of the folder that counts per query key, and silences no silencer', () => {
+    for (const c of CLUSTERS) {
+      const rules = Object.values(renderedRulesOf(c));
+      const silencers = rules.filter((r) => r.realert_key !== undefined);
+      expect(silencers.length).toBeGreaterThan(0);
+      for (const silencer of silencers) {
+        const target = rules.filter((r) => r.name === silencer.realert_key);
+        expect([silencer.name, target.length, target[0]?.query_key !== undefined, target[0]?.realert_key]).toEqual([silencer.name, 1, true, undefined]);
+        expect(silencer.query_key).toBeDefined();
+      }
+    }
+  });
+
+  test('the render refuses a silencer or a per-key count without a query key', () => {
+    const [nodeLogs, removed] = ['platform-node-logs-stopped', 'platform-node-removed'].map((id) => platformRules([]).find((r) => r.id === id)!);
+    const receivers = { alerters: ['email'], settings: {} };
+    expect(() => renderRule({ ...removed, queryKey: undefined }, receivers)).toThrow(
+      'alert rule "platform-node-removed": silences "platform: a node ships no container logs" per query key, but has none',
+    );
+    expect(() => renderRule({ ...nodeLogs, queryKey: undefined }, receivers)).toThrow(
+      'alert rule "platform-node-logs-stopped": termsSize and forgetKeys count per query key, but it has none',
+    );
   });
 });
 

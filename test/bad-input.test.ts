@@ -144,6 +144,11 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     `${STG}: field "nodePool.min" = 2: must be at least 3, one node per availability zone`,
   ],
   [
+    'more nodes than the per-node log alert counts',
+    withCluster('staging', { nodePool: { ...cluster('staging').nodePool, max: 1001 } }),
+    `${STG}: field "nodePool.max" = 1001: must be at most 1000: the alert on a node whose logs stop counts that many nodes (constructs/alerts/platform-rules.ts)`,
+  ],
+  [
     'staging on the production ACME server',
     withCluster('staging', { acme: { ...cluster('staging').acme, server: LETSENCRYPT_PRODUCTION } }),
     `${STG}: field "acme.server" = "${LETSENCRYPT_PRODUCTION}": the staging cluster must use https://acme-staging-v02.api.letsencrypt.org/directory`,

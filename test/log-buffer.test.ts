@@ -44,7 +44,7 @@ describe("Fluent Bit's buffers fit the volumes that hold them", () => {
     const logs = releasesOf('staging').find((r) => r.metadata.name === 'fluent-bit');
     const small = { ...cluster, nodePool: { ...cluster.nodePool, diskGiB: 20 } };
     expect(logBufferProblems([logs], small)).toEqual([
-      'HelmRelease flux-system/fluent-bit: its buffer needs up to 2132.6 MB (storage.total_limit_size 2G + 32 chunks up of 2.0 MB + 64 MiB for its databases), ' +
+      'HelmRelease flux-system/fluent-bit: its buffer needs up to 2133.6 MB (storage.total_limit_size 2G + storage.total_limit_size 1M + 32 chunks up of 2.0 MB + 64 MiB for its databases), ' +
         'but it is on hostPath /var/fluent-bit/state, whose budget is 5% of nodePool.diskGiB 20, which holds 1073.7 MB',
     ]);
   });

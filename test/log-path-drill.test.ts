@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { ALERTING_WATCHDOG } from '../constructs/alerts/alerting-watchdog';
-import { AUTOSCALER_STATUS, EVICTED_REASON, NO_ROOM_REASON } from '../constructs/alerts/platform-rules';
+import { AUTOSCALER_STATUS, EVICTED_REASON, NO_ROOM_REASON, NODE_REMOVED_REASON } from '../constructs/alerts/platform-rules';
+import { parseClassicConfig } from '../constructs/rules/log-buffer-rules';
 import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -61,6 +62,8 @@ const hasLuajit = requireTool('luajit', 'apt-get install -y luajit');
 const tempDir = scopedTempDirs();
 const TIME = '2025-11-30T10:00:00.123456789Z';
 const TIMESTAMP = '2025-11-30T10:00:00.123Z';
+/** The node every drilled pod runs on: the kubernetes filter's `host`. */
+const NODE = 'ip-10-0-12-34.eu-central-1.compute.internal';
 
 // ---- stage 1: CRI
 const CRI = /^(?<time>.+?) (?<stream>stdout|stderr) (?<_p>F|P) (?<log>.*)$/;
@@ -84,7 +87,7 @@ function kubernetesFilter(record: Json, ref: PodRef): Json {
       pod_name: ref.pod,
       namespace_name: ref.namespace,
       pod_id: '5f0e7c1e-9d2a-4c55-9d6c-1b7a2f3e4d5c',
-      host: 'ip-10-0-12-34.eu-central-1.compute.internal',
+      host: NODE,
       container_name: ref.container,
       docker_id: 'a'.repeat(64),
       container_hash: `registry.example/${ref.container}@sha256:${'b'.repeat(64)}`,
@@ -372,6 +375,11 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     // The last Kibana request sets the default view; it makes none.
     .filter(Boolean);
   const apps = Object.keys(cluster.apps).sort();
+  const heartbeatRecord = (): string => {
+    const inputs = parseClassicConfig(release('fluent-bit').spec.values.config.inputs).filter((s) => s.entries.name?.[0] === 'dummy');
+    expect(inputs).toHaveLength(1);
+    return inputs[0].entries.dummy[0];
+  };
   const appSpec = (app: string) => ({ ...(cluster.apps as Json)[app] });
   const backedUp = apps.filter((app) => objects.some((o) => o.kind === 'CronJob' && o.metadata.name === `${app}-backup`));
 
@@ -504,6 +512,13 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       ref: { namespace: ALERTING_NAMESPACE, pod: `${ALERTING_WATCHDOG.name}-29001234-h5j6k`, container: 'watchdog' },
       line: criLine('stdout', JSON.stringify({ [REPORT_KEY]: { event: ALERTING_WATCHDOG_EVENT, status: 'ok', notified: '' } })),
     },
+    // Each node's heartbeat: the record of Fluent Bit's dummy input as its stdout output prints it, one JSON line
+    // (plugins/out_stdout/stdout.c, v3.1.0: json_lines, no date key), which its tail then reads from the pod's own log.
+    {
+      kind: "Fluent Bit's heartbeat report line",
+      ref: { namespace: LOG_SHIPPER_NAMESPACE, pod: 'fluent-bit-8xk2p', container: 'fluent-bit' },
+      line: criLine('stdout', JSON.stringify(JSON.parse(heartbeatRecord()))),
+    },
     {
       kind: "Fluent Bit's own line when it drops a chunk",
       ref: { namespace: LOG_SHIPPER_NAMESPACE, pod: 'fluent-bit-8xk2p', container: 'fluent-bit' },
@@ -546,6 +561,16 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     ),
     // The CronJob controller's Event at each run of the watchdog (cronjob_controllerv2.go, SuccessfulCreate).
     event(ALERTING_NAMESPACE, 'CronJob', ALERTING_WATCHDOG.name, 'SuccessfulCreate', 'Normal', `Created job ${ALERTING_WATCHDOG.name}-29001234`),
+    // The node lifecycle controller's events on a Node (node_lifecycle_controller.go: RecordNodeEvent's "Node %s event: %s",
+    // and the status change on a node that stops reporting); a Node has no namespace, its Events are in `default`.
+    ...[
+      [NODE_REMOVED_REASON, `Node ${NODE} event: Removing Node ${NODE} from Controller`],
+      ['NodeNotReady', `Node ${NODE} status is now: NodeNotReady`],
+    ].map(([reason, message]) => {
+      const e = event('default', 'Node', NODE, reason, 'Normal', message);
+      delete e.involvedObject.namespace;
+      return e;
+    }),
     event(GATEWAY.namespace, 'Certificate', 'shop-example-com', 'Failed', 'Warning', 'The certificate request has failed to complete and will be retried'),
     event(
       FLUX_NAMESPACE,
@@ -703,6 +728,11 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     expect(fires('platform-crash-loop', eventsOf(namespaceOf(firstApp), 'BackOff'))).toBe(false);
     expect(fires(`app-${firstApp}-crash-loop`, eventsOf(namespaceOf(firstApp), 'BackOff'))).toBe(true);
     expect(fires('platform-crash-loop', eventsOf(GATEWAY.namespace, 'BackOff'))).toBe(true);
+    // Only a Node's removal silences its heartbeat alert, not a node that is merely not ready.
+    const nodeEvents = (reason: string) => drilled.filter((d) => d.kind === 'a Kubernetes event' && d.doc.reason === reason);
+    expect(fires('platform-node-removed', nodeEvents(NODE_REMOVED_REASON))).toBe(true);
+    expect(fires('platform-node-removed', nodeEvents('NodeNotReady'))).toBe(false);
+    expect(firesOn('platform-node-logs-stopped', "Fluent Bit's own line when it drops a chunk")).toBe(false);
     // The autoscaler's routine news on its status ConfigMap is no alert.
     expect(fires('platform-autoscaler-failing', eventsOf(AUTOSCALER_STATUS.namespace, 'ScaledUpGroup'))).toBe(false);
   });

@@ -8,6 +8,8 @@ import {
   EVENTS_STREAM,
   failuresOf,
   LOG_FIELDS,
+  LOG_HEARTBEAT_EVENT,
+  LOG_HEARTBEAT_SECONDS,
   LOG_SHIPPER_NAMESPACE,
   REPORT_FIELDS,
   SETUP_EVENT,
@@ -86,6 +88,40 @@ export const CONTAINER_LOGS_STOPPED_MINUTES = 3 * WATCHDOG_PERIOD_MINUTES;
 export const EVENTS_STOPPED_MINUTES = 60;
 const watchdogReport = [term(REPORT_FIELDS.event, ALERTING_WATCHDOG_EVENT)];
 
+/*
+ * That watchdog runs on one node, so the rule above sees one node's Fluent Bit. Every node's Fluent Bit also
+ * prints a heartbeat line a minute and ships it like any container line (HEARTBEAT in platform/fluent-bit.ts),
+ * and the node-logs-stopped rule counts those lines per node name (`kubernetes.host`), read in
+ * jertel/elastalert2 2.26.0:
+ *  - use_terms_query: each run asks Elasticsearch for one count per node (a terms aggregation of terms_size
+ *    buckets) instead of fetching the lines (elastalert.py run_query, get_hits_terms). With
+ *    scan_entire_timeframe, a run covers the whole timeframe in run_every (1 minute) segments, each count
+ *    added at its segment's end (set_starttime, get_segment_size, run_rule), so a node's last line counts
+ *    until a timeframe after it was shipped, and a restart of ElastAlert2 still knows every node that
+ *    shipped within the timeframe.
+ *  - FlatlineRule (ruletypes.py) keeps a count per key it has seen. A node it never saw ship a line never
+ *    alerts (a Fluent Bit that cannot start is the crash-loop rule's: its BackOff events). A node that goes
+ *    quiet alerts once its count in the timeframe falls below the threshold; without forget_keys it would
+ *    then alert again at every realert for as long as ElastAlert2 runs, for a node that is gone too. With
+ *    forget_keys it alerts once and forgets the node until it ships again.
+ *  - A node the autoscaler removed (or an upgrade replaced) goes quiet too. The node lifecycle controller
+ *    records a `RemovingNode` event on each Node deleted from the API (kubernetes/kubernetes
+ *    pkg/controller/nodelifecycle/node_lifecycle_controller.go, monitorNodeHealth), within a minute or two of
+ *    its instance ending, long before the timeframe runs out. The node-removed rule matches that event and,
+ *    instead of alerting anyone, silences the node-logs rule for that node's name: both share one
+ *    realert_key, and ElastAlert2 silences `<realert_key>.<query key value>` (elastalert.py run_rule,
+ *    set_realert, is_silenced; a flatline match's value is its `key`, get_query_key_value). The node's own
+ *    alert then finds the silence, and forget_keys drops the node.
+ */
+/** Minutes without a heartbeat from a node before it alerts: a chunk Elasticsearch refused for a while is retried within them (RETRY). */
+export const NODE_LOGS_STOPPED_MINUTES = 20;
+/** The node names the heartbeat rule counts per run (terms_size); synth refuses a nodePool.max above it. */
+export const MAX_COUNTED_NODES = 1000;
+/** The node lifecycle controller's event on a Node deleted from the API. */
+export const NODE_REMOVED_REASON = 'RemovingNode';
+/** How long a removed node's name is silenced: past the latest its heartbeat rule could fire, a timeframe and a few runs after its last line. */
+export const NODE_REMOVED_SILENCE_MINUTES = 2 * NODE_LOGS_STOPPED_MINUTES;
+
 const base = (purpose: PlatformRulePurpose, title: string) => ({ id: platformRuleId(purpose), name: `platform: ${title}`, owner: { platform: purpose } });
 /** Elasticsearch logs JSON; its text lands here after Fluent Bit merged the line below LOG_FIELDS.json. */
 const ES_MESSAGE = `${LOG_FIELDS.json}.message`;
@@ -103,6 +139,7 @@ export const BACKUP_LOCK_STALE_HOURS = (MAX_RENEWAL_INTERVAL_DAYS + 1) * 24;
  * own crash-loop rule, so the platform's watches every other namespace.
  */
 export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
+  const nodeLogsStopped = base('node-logs-stopped', 'a node ships no container logs');
   return [
     {
       ...base('certificate-failure', 'certificate issuance or renewal failing'),
@@ -218,6 +255,35 @@ export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
       threshold: 1,
       timeframe: { minutes: CONTAINER_LOGS_STOPPED_MINUTES },
       realert: { hours: 1 },
+    },
+    {
+      ...nodeLogsStopped,
+      type: 'flatline',
+      description:
+        `No heartbeat line (one every ${LOG_HEARTBEAT_SECONDS} seconds) of the Fluent Bit pod on the node named in the alert reached ` +
+        `Elasticsearch in ${NODE_LOGS_STOPPED_MINUTES} minutes, though the node was not removed: the container lines of that node ` +
+        'are not arriving (its Fluent Bit pod is gone, stuck or crash-looping, its buffer is full, or the node itself is down), so ' +
+        'every rule on them is blind to the pods there.',
+      index: containerLogStreamOf(LOG_SHIPPER_NAMESPACE),
+      filter: [term(REPORT_FIELDS.event, LOG_HEARTBEAT_EVENT)],
+      threshold: 1,
+      timeframe: { minutes: NODE_LOGS_STOPPED_MINUTES },
+      queryKey: LOG_FIELDS.host,
+      termsSize: MAX_COUNTED_NODES,
+      forgetKeys: true,
+      realert: { hours: 1 },
+    },
+    {
+      ...base('node-removed', 'a node was removed'),
+      type: 'any',
+      description:
+        `A Node was deleted from the API (the autoscaler scaled in, an upgrade replaced it): silences "${nodeLogsStopped.name}" ` +
+        `for that node for ${NODE_REMOVED_SILENCE_MINUTES} minutes. It alerts no one.`,
+      index: EVENTS_STREAM,
+      filter: [term(EVENT_FIELDS.kind, 'Node'), term(EVENT_FIELDS.reason, NODE_REMOVED_REASON)],
+      queryKey: EVENT_FIELDS.name,
+      silences: nodeLogsStopped.name,
+      realert: { minutes: NODE_REMOVED_SILENCE_MINUTES },
     },
     {
       ...base('events-stopped', 'Kubernetes events not arriving'),

@@ -42,14 +42,32 @@ function typeOptions(rule: AlertRule): Record<string, unknown> {
       };
     case 'flatline':
       // A copy: the same object twice would be written as a YAML anchor and alias.
-      return { threshold: rule.threshold, timeframe: rule.timeframe, scan_entire_timeframe: true, buffer_time: { ...rule.timeframe } };
+      return {
+        threshold: rule.threshold,
+        timeframe: rule.timeframe,
+        scan_entire_timeframe: true,
+        buffer_time: { ...rule.timeframe },
+        ...(rule.termsSize !== undefined ? { use_terms_query: true, terms_size: rule.termsSize } : {}),
+        ...(rule.forgetKeys ? { forget_keys: true } : {}),
+      };
     case 'any':
       return { buffer_time: LATE_LINES };
   }
 }
 
+/**
+ * A rule that silences another alerts no one: ElastAlert2's `debug` alerter only logs the match, at INFO,
+ * which its logger drops (elastalert/alerters/debug.py; loaders.py alerts_mapping, 2.26.0).
+ */
+export const SILENCER_ALERTERS = ['debug'] as const;
+
 /** One rule as ElastAlert2 reads it, keys in a fixed order. */
 export function renderRule(rule: AlertRule, receivers: Receivers): Record<string, unknown> {
+  if (rule.silences !== undefined && rule.queryKey === undefined)
+    throw new Error(`alert rule "${rule.id}": silences "${rule.silences}" per query key, but has none`);
+  if (rule.type === 'flatline' && (rule.termsSize !== undefined || rule.forgetKeys) && rule.queryKey === undefined) {
+    throw new Error(`alert rule "${rule.id}": termsSize and forgetKeys count per query key, but it has none`);
+  }
   return {
     name: rule.name,
     description: rule.description,
@@ -58,10 +76,19 @@ export function renderRule(rule: AlertRule, receivers: Receivers): Record<string
     ...typeOptions(rule),
     ...(rule.queryKey !== undefined ? { query_key: rule.queryKey } : {}),
     realert: rule.realert,
+    // ElastAlert2 silences `<realert_key>.<query key value>` after a match (elastalert.py run_rule, set_realert, 2.26.0).
+    ...(rule.silences !== undefined ? { realert_key: rule.silences } : {}),
     filter: rule.filter,
-    alert: [...receivers.alerters],
-    alert_subject: rule.name,
-    ...receivers.settings,
+    ...(rule.silences !== undefined
+      ? { alert: [...SILENCER_ALERTERS] }
+      : {
+          alert: [...receivers.alerters],
+          // A per-key flatline's match carries the value as `key` (ruletypes.py FlatlineRule.check_for_match): the subject names it (alerts.py create_custom_title).
+          ...(rule.type === 'flatline' && rule.queryKey !== undefined
+            ? { alert_subject: `${rule.name}: {0}`, alert_subject_args: ['key'] }
+            : { alert_subject: rule.name }),
+          ...receivers.settings,
+        }),
   };
 }
 

@@ -40,6 +40,8 @@ export type PlatformRulePurpose =
   | 'log-documents-rejected'
   | 'log-chunks-dropped'
   | 'container-logs-stopped'
+  | 'node-logs-stopped'
+  | 'node-removed'
   | 'events-stopped'
   | 'crash-loop'
   | 'pods-without-room'
@@ -60,6 +62,11 @@ interface RuleBase {
   readonly realert: TimeSpan;
   /** Counts and silences apart per value of this field (e.g. one crash-looping pod does not hide another). */
   readonly queryKey?: string;
+  /**
+   * The name of another rule that this one silences instead of alerting anyone: each match silences that
+   * rule, for the match's query key value, for `realert` (ElastAlert2's shared `realert_key`, docs/source/ruletypes.rst).
+   */
+  readonly silences?: string;
 }
 
 /** At least `numEvents` matching documents within `timeframe`. */
@@ -86,6 +93,10 @@ export interface FlatlineRule extends RuleBase {
   readonly type: 'flatline';
   readonly threshold: number;
   readonly timeframe: TimeSpan;
+  /** With queryKey: count per value with a terms aggregation of up to this many values, instead of fetching every document. */
+  readonly termsSize?: number;
+  /** With queryKey: after a value's alert, forget the value until a document of it comes again, so it alerts once, not forever. */
+  readonly forgetKeys?: boolean;
 }
 
 /** Every matching document. */

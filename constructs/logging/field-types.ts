@@ -36,6 +36,7 @@ export const LOG_FIELD_MAPPINGS: Readonly<Record<string, FieldType>> = {
   [LOG_FIELDS.namespace]: 'keyword',
   [LOG_FIELDS.pod]: 'keyword',
   [LOG_FIELDS.container]: 'keyword',
+  [LOG_FIELDS.host]: 'keyword',
   [LOG_FIELDS.level]: 'keyword',
   ...Object.fromEntries(Object.entries(REPORT_FIELD_TYPES).map(([f, type]) => [`${REPORT_PATH}.${f}`, type])),
   [ACCESS_LOG_FIELDS.host]: 'keyword',

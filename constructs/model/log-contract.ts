@@ -62,6 +62,8 @@ export const LOG_FIELDS = {
   namespace: 'kubernetes.namespace_name',
   pod: 'kubernetes.pod_name',
   container: 'kubernetes.container_name',
+  /** The node the pod runs on: the kubernetes filter's `host`, from the pod's spec.nodeName (plugins/filter_kubernetes/kube_meta.c, v3.1.0). */
+  host: 'kubernetes.host',
   /** The raw line. */
   message: 'log',
   /** A JSON line's fields are merged below this key, so one app's keys never clash with the platform's. */
@@ -122,7 +124,8 @@ export const REPORT_PATH = `${LOG_FIELDS.json}.${REPORT_KEY}`;
  *  - the offsite lock renewal (constructs/platform/backup-lock-renewal.ts): `event` = BACKUP_LOCK_EVENT,
  *    `status`, `step`, `bucket`, `mode`, `retain_until`, the counts `extended`, `gone`, `recent`, `failed`,
  *    `duration_seconds` and `exit_code`;
- *  - the alerting watchdog: `event` = ALERTING_WATCHDOG_EVENT, `status` (ok, notified, notify-failed), `notified`.
+ *  - the alerting watchdog: `event` = ALERTING_WATCHDOG_EVENT, `status` (ok, notified, notify-failed), `notified`;
+ *  - Fluent Bit's heartbeat on every node (constructs/platform/fluent-bit.ts): `event` = LOG_HEARTBEAT_EVENT only.
  */
 export const REPORT_FIELD_TYPES = {
   event: 'keyword',
@@ -153,6 +156,9 @@ export const BACKUP_EVENT = 'webapps.backup';
 export const SETUP_EVENT = 'webapps.elasticsearch-setup';
 export const BACKUP_LOCK_EVENT = 'webapps.backup-lock';
 export const ALERTING_WATCHDOG_EVENT = 'webapps.alerting-watchdog';
+/** The line Fluent Bit's container-logs pod prints on each node every minute, and ships like any container line. */
+export const LOG_HEARTBEAT_EVENT = 'webapps.log-heartbeat';
+export const LOG_HEARTBEAT_SECONDS = 60;
 /** The fields of those report lines that the alert rules read. */
 export const REPORT_FIELDS = {
   event: `${REPORT_PATH}.event`,

@@ -7,7 +7,10 @@ import {
   ELASTICSEARCH_PORT,
   ELASTICSEARCH_URL,
   EVENTS_STREAM,
+  LOG_HEARTBEAT_EVENT,
+  LOG_HEARTBEAT_SECONDS,
   LOG_SHIPPER_NAMESPACE,
+  REPORT_KEY,
   STREAM_SUFFIX,
   streamPrefixOf,
 } from '../model/log-contract';
@@ -75,6 +78,35 @@ export const RETRY = { limit: 60, base: 5, cap: 300 } as const;
  * previous list (on a restart, since kube_retention_time, 1 h). See docs/logs.md for what that does to the alerts.
  */
 const EVENTS_INPUT = { Name: 'kubernetes_events', Tag: 'events', 'storage.type': 'filesystem' };
+
+/**
+ * The container-logs pod's heartbeat: a `dummy` input makes one record every LOG_HEARTBEAT_SECONDS
+ * (plugins/in_dummy/in_dummy.c, v3.1.0: `interval_sec`, when set, replaces `rate`), which a `stdout` output
+ * prints as one JSON line (plugins/out_stdout/stdout.c: `format json_lines`, and `json_date_key false`
+ * leaves the date out) on the pod's own stdout. The kubelet writes that line to the pod's log file on the
+ * node, where the tail input reads it like any container's line: it goes the whole way (tail, the
+ * kubernetes filter with the node's name in `kubernetes.host`, the routing script, the es output) and
+ * reaches Elasticsearch only if that way works on that node. The record itself matches only the stdout
+ * output, so nothing loops. The platform's node-logs-stopped rule counts these lines per node.
+ */
+export const HEARTBEAT = {
+  tag: 'heartbeat',
+  line: JSON.stringify({ [REPORT_KEY]: { event: LOG_HEARTBEAT_EVENT } }),
+  input: (): Record<string, string> => ({
+    Name: 'dummy',
+    Tag: HEARTBEAT.tag,
+    Dummy: HEARTBEAT.line,
+    Interval_Sec: String(LOG_HEARTBEAT_SECONDS),
+  }),
+  // Its queue is in memory (the input's default storage.type); the limit only keeps the buffer rule's sum bounded.
+  output: (): Record<string, string> => ({
+    Name: 'stdout',
+    Match: HEARTBEAT.tag,
+    Format: 'json_lines',
+    Json_Date_Key: 'false',
+    'storage.total_limit_size': '1M',
+  }),
+} as const;
 
 /**
  * Both releases' egress: Elasticsearch, and the API server for the kubernetes filter's pod metadata and the
@@ -172,17 +204,20 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
           'scheduler.cap': String(RETRY.cap),
         }),
         inputs: logs
-          ? section('INPUT', {
-              Name: 'tail',
-              Path: `${NODE_LOG_DIR}/containers/*.log`,
-              'multiline.parser': 'cri, docker',
-              Tag: 'kube.*',
-              DB: `${STATE_DIR}/tail.db`,
-              Mem_Buf_Limit: '32MB',
-              'storage.type': 'filesystem',
-              Skip_Long_Lines: 'On',
-              Refresh_Interval: '10',
-            })
+          ? [
+              section('INPUT', {
+                Name: 'tail',
+                Path: `${NODE_LOG_DIR}/containers/*.log`,
+                'multiline.parser': 'cri, docker',
+                Tag: 'kube.*',
+                DB: `${STATE_DIR}/tail.db`,
+                Mem_Buf_Limit: '32MB',
+                'storage.type': 'filesystem',
+                Skip_Long_Lines: 'On',
+                Refresh_Interval: '10',
+              }),
+              section('INPUT', HEARTBEAT.input()),
+            ].join('\n')
           : section('INPUT', EVENTS_INPUT),
         filters: logs
           ? [
@@ -203,29 +238,32 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
               section('FILTER', { Name: 'lua', Match: 'kube.*', script: `/fluent-bit/scripts/${SCRIPT}`, call: LUA_FUNCTION }),
             ].join('\n')
           : '',
-        outputs: section('OUTPUT', {
-          Name: 'es',
-          Match: logs ? 'kube.*' : 'events',
-          Host: es.hostname,
-          Port: es.port,
-          HTTP_User: '${ES_USER}',
-          HTTP_Passwd: '${ES_PASSWORD}',
-          tls: 'On',
-          'tls.verify': 'On',
-          'tls.ca_file': `${CA_DIR}/${ELASTICSEARCH_CA.key}`,
-          // Data streams need create; `<prefix>-<date format>` with a format of plain text names the stream.
-          Logstash_Format: 'On',
-          ...(logs ? { Logstash_Prefix_Key: `$${STREAM_KEY}`, Logstash_Prefix: 'logs-k8s.unknown' } : { Logstash_Prefix: streamPrefixOf(EVENTS_STREAM) }),
-          Logstash_DateFormat: STREAM_SUFFIX,
-          Time_Key: '@timestamp',
-          Write_Operation: 'create',
-          Suppress_Type_Name: 'On',
-          Replace_Dots: 'On',
-          // Read Elasticsearch's whole answer: one cut at the default 512k fails the chunk it indexed (constructs/rules/fluent-bit-setting-rules.ts).
-          Buffer_Size: 'False',
-          Retry_Limit: String(RETRY.limit),
-          'storage.total_limit_size': this.props.bufferLimit ?? BUFFER_LIMITS[this.props.role],
-        }),
+        outputs: [
+          section('OUTPUT', {
+            Name: 'es',
+            Match: logs ? 'kube.*' : 'events',
+            Host: es.hostname,
+            Port: es.port,
+            HTTP_User: '${ES_USER}',
+            HTTP_Passwd: '${ES_PASSWORD}',
+            tls: 'On',
+            'tls.verify': 'On',
+            'tls.ca_file': `${CA_DIR}/${ELASTICSEARCH_CA.key}`,
+            // Data streams need create; `<prefix>-<date format>` with a format of plain text names the stream.
+            Logstash_Format: 'On',
+            ...(logs ? { Logstash_Prefix_Key: `$${STREAM_KEY}`, Logstash_Prefix: 'logs-k8s.unknown' } : { Logstash_Prefix: streamPrefixOf(EVENTS_STREAM) }),
+            Logstash_DateFormat: STREAM_SUFFIX,
+            Time_Key: '@timestamp',
+            Write_Operation: 'create',
+            Suppress_Type_Name: 'On',
+            Replace_Dots: 'On',
+            // Read Elasticsearch's whole answer: one cut at the default 512k fails the chunk it indexed (constructs/rules/fluent-bit-setting-rules.ts).
+            Buffer_Size: 'False',
+            Retry_Limit: String(RETRY.limit),
+            'storage.total_limit_size': this.props.bufferLimit ?? BUFFER_LIMITS[this.props.role],
+          }),
+          ...(logs ? [section('OUTPUT', HEARTBEAT.output())] : []),
+        ].join('\n'),
       },
     };
   }

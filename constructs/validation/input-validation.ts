@@ -11,6 +11,7 @@ import { APP_NAME, APP_NAME_MAX_LENGTH, bucketOf } from '../model/naming';
 import { parseQuantity } from '../model/quantity';
 import { DEFAULT_RUN_AS_USER, resolveApp, type ResolvedApp } from '../model/resolve';
 import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
+import { MAX_COUNTED_NODES } from '../alerts/platform-rules';
 import { checkAccess } from './access-validation';
 import { checkAppAlerts, checkClusterAlerting, EMAIL } from './alert-validation';
 import { checkCostBudget } from './cost-budget-validation';
@@ -140,6 +141,16 @@ function checkCluster(cluster: ClusterSpec, apps: readonly AppSpec[]): SpecProbl
   if (!Number.isInteger(pool.min) || pool.min < MIN_NODES)
     problems.push(new SpecProblem(at, 'nodePool.min', pool.min, `must be at least ${MIN_NODES}, one node per availability zone`));
   if (pool.max < pool.min) problems.push(new SpecProblem(at, 'nodePool.max', pool.max, `must be at least nodePool.min (${pool.min})`));
+  if (pool.max > MAX_COUNTED_NODES) {
+    problems.push(
+      new SpecProblem(
+        at,
+        'nodePool.max',
+        pool.max,
+        `must be at most ${MAX_COUNTED_NODES}: the alert on a node whose logs stop counts that many nodes (constructs/alerts/platform-rules.ts)`,
+      ),
+    );
+  }
   if (typeof cluster.acme.email !== 'string' || !EMAIL.test(cluster.acme.email)) {
     problems.push(new SpecProblem(at, 'acme.email', cluster.acme.email, "is not an email address: Let's Encrypt writes to it about expiring certificates"));
   }

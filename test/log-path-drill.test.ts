@@ -405,6 +405,17 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
               line: criLine('stdout', resticReport(objects, b, outcome)),
             })),
           ),
+        // restic's line on stderr for a file it could not read (restic 0.18.1, --json): the backup rules' to judge.
+        ...backedUp
+          .filter((b) => b === app)
+          .map((b) => ({
+            kind: "restic's error line for an unreadable file",
+            ref: { namespace: ns, pod: `${b}-backup-29001234-abcde`, container: podSpecOf(backupCronJobOf(objects, b)).containers[0].name },
+            line: criLine(
+              'stderr',
+              '{"message_type":"error","error":{"message":"open /backup/data/gone.pdf: no such file or directory"},"during":"archival","item":"/backup/data/gone.pdf"}',
+            ),
+          })),
         ...backedUp
           .filter((b) => b === app)
           .flatMap((b) => {
@@ -717,6 +728,10 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     expect(firesOn('platform-elasticsearch-disk', "Elasticsearch's flood-stage line")).toBe(true);
     expect(firesOn('platform-elasticsearch-disk', "Elasticsearch's low-watermark line")).toBe(false);
     for (const app of apps) expect(firesOn(`app-${app}-error-burst`, "an app's ECS JSON line")).toBe(true);
+    // restic's error lines are error-level, but the backup rules' (one partial backup alone is routine), not the app's burst.
+    const resticErrors = drilled.filter((d) => d.kind === "restic's error line for an unreadable file");
+    expect(resticErrors.length).toBe(backedUp.length);
+    for (const d of resticErrors) expect([d.doc.level, firesOn(`app-${d.doc.kubernetes.namespace_name}-error-burst`, d.kind)]).toEqual(['error', false]);
     for (const app of backedUp) expect(firesOn(`app-${app}-backup-failed`, 'a restic JSON report (success)')).toBe(false);
     // A snapshot saved without some files is a warning of its own, never a failure.
     for (const app of backedUp) expect(firesOn(`app-${app}-backup-failed`, 'a restic JSON report (partial)')).toBe(false);

@@ -13,7 +13,7 @@ import {
 } from '../model/log-contract';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
-import { appRuleId, range, term, terms, wildcard, type AlertRule, type AppRulePurpose } from './rule';
+import { appRuleId, not, range, term, terms, wildcard, type AlertRule, type AppRulePurpose } from './rule';
 
 export const DEFAULT_ERROR_BURST: Required<ErrorBurstSpec> = { count: 10, minutes: 5 };
 /** 5xx answers from the Gateway that make a burst. */
@@ -79,7 +79,8 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       type: 'frequency',
       description: `At least ${errorBurst.count} error-level log lines from ${app.name} within ${errorBurst.minutes} minutes.`,
       index: containerLogStreamOf(namespace),
-      filter: [term(LOG_FIELDS.level, 'error')],
+      // The backup jobs' restic lines are the backup rules' (an unreadable file is an error line of its own).
+      filter: [term(LOG_FIELDS.level, 'error'), not(term(LOG_FIELDS.container, BACKUP_CONTAINER))],
       numEvents: errorBurst.count,
       timeframe: { minutes: errorBurst.minutes },
       realert: { minutes: 30 },

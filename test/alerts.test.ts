@@ -191,6 +191,18 @@ describe('rules follow the app spec', () => {
     );
   });
 
+  test('a backup is missed after the longest wait its schedule has between runs, plus a slow run: a weekly one is not late on the other days', () => {
+    const windows = (schedule: string) => {
+      const app = resolveApp({ ...shop, backup: { ...shop.backup, schedule } }, cluster);
+      const rendered = Object.fromEntries(Object.entries(ruleFilesOf([app], cluster.alerting!)).map(([id, text]) => [id, parse(text)]));
+      return { stale: rendered['app-shop-backup-stale'].timeframe, partial: rendered['app-shop-backup-partial'].timeframe };
+    };
+    expect(windows('30 2 * * *')).toEqual({ stale: { hours: 26 }, partial: { hours: 50 } });
+    expect(windows('0 3 * * 0')).toEqual({ stale: { hours: 170 }, partial: { hours: 338 } });
+    expect(windows('0 3 * * 1-5')).toEqual({ stale: { hours: 74 }, partial: { hours: 146 } });
+    expect(windows('*/30 * * * *')).toEqual({ stale: { hours: 3 }, partial: { hours: 4 } });
+  });
+
   test('each backup report is one thing to the rules: a saved backup (success, or partial with its own warning) or a failure, never both', () => {
     const rendered = renderedRulesOf(cluster);
     /** Whether every clause of the rule's filter holds for a report line, as Elasticsearch reads its keyword fields. */

@@ -11,6 +11,7 @@ import {
   REPORT_FIELDS,
   REPORT_PATH,
 } from '../model/log-contract';
+import { longestIntervalMinutes } from '../model/cron-interval';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { appRuleId, not, range, term, terms, wildcard, type AlertRule, type AppRulePurpose } from './rule';
@@ -22,8 +23,16 @@ export const SERVER_ERROR_BURST = { count: 20, minutes: 5 } as const;
 export const REQUEST_SPIKE = { height: 3, minutes: 15, minRequests: 600 } as const;
 /** Pod restarts backing off, per pod. */
 export const CRASH_LOOP = { count: 3, minutes: 15, reasons: ['BackOff', 'CrashLoopBackOff'] } as const;
-/** The backup runs daily: 26 h without a success line leaves two hours of slack for a slow run. */
-export const BACKUP_STALE_HOURS = 26;
+/** A run may end this many hours after the next would have started before it counts as missed: a slow run. */
+export const BACKUP_SLACK_HOURS = 2;
+/** The longest wait between two runs of a schedule, in whole hours (at least 1). */
+const longestWaitHoursOf = (schedule: string): number => Math.max(1, Math.ceil(longestIntervalMinutes(schedule) / 60));
+/**
+ * No saved snapshot for the schedule's longest wait between backups and the slack: a run missed or failed.
+ * 26 h for a daily backup; a weekly one (`0 3 * * 0`) waits 170 h, one on weekdays (`0 3 * * 1-5`) 74 h, so
+ * neither alerts on the days it does not run.
+ */
+export const backupStaleHoursOf = (schedule: string): number => longestWaitHoursOf(schedule) + BACKUP_SLACK_HOURS;
 /** The scheduled backup jobs; a manual restore reports to the person who started it. */
 export const SCHEDULED_BACKUP_JOBS: readonly BackupJob[] = ['backup', 'retention', 'check'];
 /**
@@ -32,11 +41,13 @@ export const SCHEDULED_BACKUP_JOBS: readonly BackupJob[] = ['backup', 'retention
  */
 export const SAVED_BACKUP_STATUSES = ['success', 'partial'] as const;
 /**
- * Partial backups that make a warning: two within two days and two hours, i.e. two nightly runs in a row. One
- * alone is routine on GeeseFS (a file renamed, i.e. copied and deleted, while the backup read the folder); a
- * file that stays unreadable is missing from every snapshot, and shows up night after night.
+ * Partial backups that make a warning: two within two of the schedule's longest waits and the slack, i.e. two
+ * runs in a row (50 h for a nightly backup). One alone is routine on GeeseFS (a file renamed, i.e. copied and
+ * deleted, while the backup read the folder); a file that stays unreadable is missing from every snapshot, and
+ * shows up run after run.
  */
-export const BACKUP_PARTIAL = { count: 2, hours: 50 } as const;
+export const BACKUP_PARTIAL_COUNT = 2;
+export const backupPartialHoursOf = (schedule: string): number => BACKUP_PARTIAL_COUNT * longestWaitHoursOf(schedule) + BACKUP_SLACK_HOURS;
 
 export const errorBurstOf = (app: ResolvedApp): Required<ErrorBurstSpec> => ({ ...DEFAULT_ERROR_BURST, ...app.alerts?.errorBurst });
 
@@ -49,6 +60,8 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
     owner: { app: app.name, purpose },
   });
   const errorBurst = errorBurstOf(app);
+  const staleHours = backupStaleHoursOf(app.backup.schedule);
+  const partialHours = backupPartialHoursOf(app.backup.schedule);
   const rules: AlertRule[] = [
     {
       ...base('5xx-burst', 'burst of 5xx answers'),
@@ -120,22 +133,22 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       ...base('backup-partial', 'backups without some files'),
       type: 'frequency',
       description:
-        `${BACKUP_PARTIAL.count} backups of ${app.name} within ${BACKUP_PARTIAL.hours} hours saved their snapshot without some files restic could not read ` +
+        `${BACKUP_PARTIAL_COUNT} backups of ${app.name} within ${partialHours} hours saved their snapshot without some files restic could not read ` +
         `(${REPORT_FIELDS.status} partial, their count in ${REPORT_PATH}.unreadable); the error lines before each report name them. A warning: the rest is backed up.`,
       index: containerLogStreamOf(namespace),
       filter: [...backupReport, fromBackupPod, term(REPORT_FIELDS.status, 'partial'), term(REPORT_FIELDS.job, 'backup')],
-      numEvents: BACKUP_PARTIAL.count,
-      timeframe: { hours: BACKUP_PARTIAL.hours },
+      numEvents: BACKUP_PARTIAL_COUNT,
+      timeframe: { hours: partialHours },
       realert: { hours: 24 },
     },
     {
       ...base('backup-stale', 'no successful backup'),
       type: 'flatline',
-      description: `No backup of ${app.name} saved a snapshot in ${BACKUP_STALE_HOURS} hours (schedule ${app.backup.schedule} UTC).`,
+      description: `No backup of ${app.name} saved a snapshot in ${staleHours} hours (schedule ${app.backup.schedule} UTC).`,
       index: containerLogStreamOf(namespace),
       filter: [...backupReport, fromBackupPod, terms(REPORT_FIELDS.status, SAVED_BACKUP_STATUSES), term(REPORT_FIELDS.job, 'backup')],
       threshold: 1,
-      timeframe: { hours: BACKUP_STALE_HOURS },
+      timeframe: { hours: staleHours },
       realert: { hours: 6 },
     },
   ];

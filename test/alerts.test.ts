@@ -294,8 +294,12 @@ describe("the cluster's room and the platform's pods", () => {
     for (const [id, rule] of Object.entries(rendered)) {
       if (rule.type === 'any') expect([id, rule.buffer_time]).toEqual([id, LATE_LINES]);
       if (rule.type === 'flatline') expect([id, rule.scan_entire_timeframe, rule.buffer_time]).toEqual([id, true, rule.timeframe]);
-      if (rule.type === 'frequency' || rule.type === 'spike') expect([id, rule.buffer_time]).toEqual([id, undefined]);
+      // A count kept over days reads its whole window at every run; the bursts look at the last minutes only.
+      if (rule.type === 'frequency')
+        expect([id, rule.scan_entire_timeframe, rule.buffer_time]).toEqual(rule.timeframe.hours > 1 ? [id, true, rule.timeframe] : [id, undefined, undefined]);
+      if (rule.type === 'spike') expect([id, rule.buffer_time]).toEqual([id, undefined]);
     }
+    expect(Object.values(rendered).some((r) => r.type === 'frequency' && r.scan_entire_timeframe)).toBe(true);
     expect(Object.values(rendered).some((r) => r.type === 'flatline')).toBe(true);
   });
 

@@ -139,6 +139,7 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       filter: [...backupReport, fromBackupPod, term(REPORT_FIELDS.status, 'partial'), term(REPORT_FIELDS.job, 'backup')],
       numEvents: BACKUP_PARTIAL_COUNT,
       timeframe: { hours: partialHours },
+      scanEntireTimeframe: true,
       realert: { hours: 24 },
     },
     {

@@ -24,6 +24,8 @@ import type { AlertRule } from './rule';
  *   `buffer_time` as long, what it saw stays known for as long (ruletypes.rst, "scan_entire_timeframe",
  *   recommends it for flatline rules across restarts). Only where no line at all is in the timeframe does
  *   it still count from its start (FlatlineRule.garbage_collect).
+ * - A frequency rule's count is in memory too: a window of days (two partial backups in a row) would start
+ *   afresh at every restart, so such a rule reads its whole timeframe at every run in the same way.
  */
 export const LATE_LINES = { hours: 3 } as const;
 
@@ -31,7 +33,13 @@ export const LATE_LINES = { hours: 3 } as const;
 function typeOptions(rule: AlertRule): Record<string, unknown> {
   switch (rule.type) {
     case 'frequency':
-      return { num_events: rule.numEvents, timeframe: rule.timeframe };
+      // As a flatline's (above): a count kept over days starts afresh whenever ElastAlert2 restarts, unless each run
+      // reads the whole timeframe; documents it saw are skipped by id for buffer_time (remove_duplicate_events).
+      return {
+        num_events: rule.numEvents,
+        timeframe: rule.timeframe,
+        ...(rule.scanEntireTimeframe ? { scan_entire_timeframe: true, buffer_time: { ...rule.timeframe } } : {}),
+      };
     case 'spike':
       return {
         spike_height: rule.spikeHeight,

@@ -74,6 +74,8 @@ export interface FrequencyRule extends RuleBase {
   readonly type: 'frequency';
   readonly numEvents: number;
   readonly timeframe: TimeSpan;
+  /** Query the whole timeframe at every run, so that a restart of ElastAlert2 forgets nothing it counted (a window of days; see render.ts). */
+  readonly scanEntireTimeframe?: boolean;
 }
 
 /** The count in the last `timeframe` is `spikeHeight` times the count in the `timeframe` before it. */

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
@@ -142,6 +143,28 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('alert rules of cluster 
   test('the rule count is reported', () => {
     console.log(`alert rules in ${env} (${cluster.name}): ${rules.length}`);
     expect(rules.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the runbook, docs/alerts.md', () => {
+  const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'alerts.md'), 'utf8');
+  /** The bold titles that start the rows of a section's table. */
+  const rowsOf = (section: string): string[] => {
+    const body = doc.split(/^## /m).find((part) => part.startsWith(`${section}\n`)) ?? '';
+    return [...body.matchAll(/^\| \*\*(.+?)\*\*/gm)].map((m) => m[1]);
+  };
+
+  test('every rule has its row, under its owner: what it means and what to do', () => {
+    const rules = CLUSTERS.flatMap((c) => alertRulesOf(appsOf(c)));
+    expect(rules.length).toBeGreaterThan(0);
+    const rows = { app: rowsOf('App rules'), platform: rowsOf('Platform rules') };
+    for (const rule of rules) {
+      const title = rule.name.slice(rule.name.indexOf(': ') + 2);
+      const section = 'app' in rule.owner ? rows.app : rows.platform;
+      expect([rule.id, section.some((row) => row === title || row.startsWith(`${title}:`))]).toEqual([rule.id, true]);
+    }
+    // An app's rule is no platform row.
+    expect(rows.platform).not.toContain('burst of 5xx answers');
   });
 });
 

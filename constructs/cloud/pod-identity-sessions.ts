@@ -24,29 +24,35 @@ export interface SessionView extends PrincipalView {
 /** A role's session in a namespace, for a ServiceAccount: its statements as IAM evaluates them there. */
 export function sessionOf(role: PrincipalView, namespace: string, serviceAccount: string, association = ''): SessionView {
   const tags = { [NAMESPACE_TAG]: namespace, [SERVICE_ACCOUNT_TAG]: serviceAccount };
-  const statements = withTagsIn(role.statements, tags) as Json[];
+  const statements = (statementsWithTagsOf(role)?.(tags) ?? role.statements) as Json[];
   return { ...role, statements, namespace, serviceAccount, association, role };
 }
 
+/** A policy's value with a session's tags put in: made once per role, run once per session. */
+type WithTags = (tags: Readonly<Record<string, string>>) => unknown;
+
 /**
- * A policy's value with the session's tags put in each string (withSessionTags). What holds no variable is the
- * role's own value, shared by every session, not a copy: a shared role has a session per app.
+ * How to put a session's tags into a policy's value (withSessionTags on each string), or undefined where it
+ * holds no variable. Only the objects on the way to a variable are copied per session; the rest is the
+ * role's own value, shared by every session: a shared role has a session per app.
  */
-function withTagsIn(value: unknown, tags: Readonly<Record<string, string>>): unknown {
-  if (typeof value === 'string') return value.includes('${') ? withSessionTags(value, tags) : value;
-  if (value === null || typeof value !== 'object') return value;
-  let changed = false;
-  const put = (v: unknown) => {
-    const out = withTagsIn(v, tags);
-    changed ||= out !== v;
-    return out;
-  };
+function withTagsOf(value: unknown): WithTags | undefined {
+  if (typeof value === 'string') return value.includes('${') ? (tags) => withSessionTags(value, tags) : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
-    const items = value.map(put);
-    return changed ? items : value;
+    const items = value.map(withTagsOf);
+    return items.some(Boolean) ? (tags) => value.map((item, i) => items[i]?.(tags) ?? item) : undefined;
   }
-  const entries = Object.entries(value).map(([k, v]) => [put(k), put(v)]);
-  return changed ? Object.fromEntries(entries) : value;
+  const entries = Object.entries(value).map(([key, item]) => [withTagsOf(key), withTagsOf(item)] as const);
+  if (!entries.some(([key, item]) => key ?? item)) return undefined;
+  const keys = Object.keys(value);
+  return (tags) => Object.fromEntries(entries.map(([key, item], i) => [key ? (key(tags) as string) : keys[i], item ? item(tags) : (value as Json)[keys[i]]]));
+}
+
+const statementsWithTags = new WeakMap<readonly Json[], WithTags | undefined>();
+function statementsWithTagsOf(role: PrincipalView): WithTags | undefined {
+  if (!statementsWithTags.has(role.statements)) statementsWithTags.set(role.statements, withTagsOf(role.statements));
+  return statementsWithTags.get(role.statements);
 }
 
 /** Whether a role's own policy names resources through the session's tags: a shared role. */
@@ -133,7 +139,9 @@ export function sharedTrustAdmits(role: PrincipalView, namespace: string, servic
   return trustStatementsOf(role).some(
     (s) =>
       s.Effect === 'Allow' &&
-      asList(s.Condition?.StringEquals?.[`aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]).some((v) => typeof v === 'string' && withSessionTags(v, tags) === serviceAccount),
+      asList(s.Condition?.StringEquals?.[`aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]).some(
+        (v) => typeof v === 'string' && withSessionTags(v, tags) === serviceAccount,
+      ),
   );
 }
 

@@ -40,7 +40,7 @@ const renderedRulesOf = (cluster: ClusterSpec): Record<string, Json> =>
   Object.fromEntries(Object.entries(ruleFilesOf(appsOf(cluster), cluster.alerting!)).map(([id, text]) => [id, parse(text)]));
 const globMatches = (pattern: string, index: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(index);
 
-const EVERY_APP_PURPOSE: readonly AppRulePurpose[] = ['5xx-burst', 'request-spike', 'error-burst', 'crash-loop'];
+const EVERY_APP_PURPOSE: readonly AppRulePurpose[] = ['5xx-burst', 'request-spike', 'error-burst', 'crash-loop', 'log-lines-dropped'];
 const BACKUP_PURPOSES: readonly AppRulePurpose[] = ['backup-failed', 'backup-partial', 'backup-stale'];
 
 describe('ElastAlert2 required fields', () => {
@@ -342,7 +342,7 @@ describe('a node whose container logs stop', () => {
   const nodeRule = rendered['platform-node-logs-stopped'];
   const removedRule = rendered['platform-node-removed'];
   const configOf = (addOn: FluentBitAddOn) => {
-    const config = (addOn.values() as Json).config;
+    const config = (addOn.values({ cluster, apps: appsOf(cluster) }) as Json).config;
     return parseClassicConfig([config.inputs, config.outputs].join('\n'));
   };
   const plugin = (sections: ConfigSection[], section: string, name: string) => sections.filter((s) => s.name === section && s.entries.name?.[0] === name);

@@ -180,6 +180,16 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     'app "shop": field "runAsUserReason" = "the image needs it": is only for a runAsUser below 10000: remove it',
   ],
   [
+    'a log budget of a fraction of a line',
+    withApp('shop', { logLinesPerSecond: 0.5 }),
+    'app "shop": field "logLinesPerSecond" = 0.5: must be a whole number of lines a second from 10 to 5000',
+  ],
+  [
+    'a log budget above what one app may take of a node',
+    withApp('legacy-site', { logLinesPerSecond: 50000 }),
+    'app "legacy-site": field "logLinesPerSecond" = 50000: must be a whole number of lines a second from 10 to 5000',
+  ],
+  [
     'a cron schedule with 4 fields',
     withApp('legacy-site', { backup: { schedule: '30 1 * *' } }),
     'app "legacy-site": field "backup.schedule" = "30 1 * *": must be a 5-field cron expression, e.g. "30 2 * * *"',

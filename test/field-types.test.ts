@@ -4,7 +4,7 @@ import { FAILURE_STORE_FIELD_TYPES, LOG_FIELD_MAPPINGS, LOG_FIELD_TYPES, QUERIES
 import { LOG_MAPPINGS_COMPONENT, retentionRequestsOf } from '../constructs/logging/log-retention';
 import { alertQueryProblems, ruleQueryProblems } from '../constructs/rules/alert-query-rules';
 import type { KubeObject } from '../constructs/model/kube-object';
-import { LOG_FIELDS, REPORT_FIELDS, REPORT_KEY, REPORT_PATH } from '../constructs/model/log-contract';
+import { LOG_FIELDS, REPORT_FIELD_TYPES, REPORT_FIELDS, REPORT_KEY, REPORT_PATH } from '../constructs/model/log-contract';
 import { dynamicTypeOf, explicitTypeOf, TEMPLATES } from './es-mapping';
 import { realObjectsOf } from './support';
 
@@ -50,8 +50,9 @@ describe('the field table agrees with the templates that type each field', () =>
     const belowJson = Object.keys(LOG_FIELD_MAPPINGS).filter((f) => f.startsWith(`${LOG_FIELDS.json}.`));
     expect(belowJson.length).toBeGreaterThan(0);
     for (const field of belowJson) expect([field, field.startsWith(`${REPORT_PATH}.`)]).toEqual([field, true]);
-    // Every field the rules read is among them.
-    for (const field of Object.values(REPORT_FIELDS)) expect([field, LOG_FIELD_MAPPINGS[field]]).toEqual([field, 'keyword']);
+    // Every field the rules read is among them, with the report's type for it (words as keywords, counts as numbers).
+    for (const [key, field] of Object.entries(REPORT_FIELDS))
+      expect([field, LOG_FIELD_MAPPINGS[field]]).toEqual([field, REPORT_FIELD_TYPES[key as keyof typeof REPORT_FIELD_TYPES]]);
   });
 
   test('the resolver can fail: a message is text, not a keyword', () => {

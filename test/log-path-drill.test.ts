@@ -6,6 +6,7 @@ import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { APPS } from '../apps';
 import { CLUSTERS } from '../clusters';
 import { SETUP_NAME } from '../constructs/logging/elasticsearch-setup';
 import { ACCESS_LOG_JSON } from '../constructs/logging/access-log-format';
@@ -26,6 +27,7 @@ import {
   STREAM_SUFFIX,
 } from '../constructs/model/log-contract';
 import { BACKUP_LOCK } from '../constructs/model/backup-lock';
+import { LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf } from '../constructs/model/log-budget';
 import { FLUX_NAMESPACE, GATEWAY, namespaceOf } from '../constructs/model/naming';
 import { fieldUsesOf } from '../constructs/rules/alert-query-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
@@ -113,7 +115,7 @@ const luaLiteral = (value: Json): string => {
     .map(([k, v]) => `[${JSON.stringify(k)}]=${luaLiteral(v)}`)
     .join(',')}}`;
 };
-const HARNESS = `
+const ENCODER = `
 local function quote(s)
   return '"' .. s:gsub('[%c"\\\\]', function(c)
     if c == '"' then return '\\\\"' elseif c == '\\\\' then return '\\\\\\\\' else return string.format('\\\\u%04x', c:byte()) end
@@ -143,6 +145,8 @@ local function encode(v)
   end
   return "null"
 end
+`;
+const HARNESS = `${ENCODER}
 for _, record in ipairs(RECORDS) do
   local code, _, out = route("kube.var.log.containers.x", 0, record)
   if code ~= 2 then error("route returned " .. tostring(code)) end
@@ -152,6 +156,29 @@ end
 function luaFilter(script: string, records: Json[]): Json[] {
   const file = path.join(tempDir('drill-lua'), 'run.lua');
   fs.writeFileSync(file, `${script}\nRECORDS = ${luaLiteral(records)}\n${HARNESS}`);
+  const run = spawnSync('luajit', [file], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`luajit failed:\n${run.stderr}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+/**
+ * Stage 3 for one app's flood on a node: a burst and one line more at one time, then one line at the end of the
+ * budget's interval, whose call returns Fluent Bit's summary of the dropped line before the line itself.
+ */
+function luaFlood(script: string, record: Json, burst: number): Json[] {
+  const file = path.join(tempDir('drill-lua'), 'flood.lua');
+  const tag = 'kube.var.log.containers.x';
+  const driver = `${ENCODER}
+local function fresh() return ${luaLiteral(record)} end
+for i = 1, ${burst + 1} do route("${tag}", 0, fresh()) end
+local code, _, out = route("${tag}", ${LOG_BUDGET_INTERVAL_SECONDS}, fresh())
+if code ~= 2 or out[1] == nil then error("no summary: route returned " .. tostring(code)) end
+for _, r in ipairs(out) do print(encode(r)) end
+`;
+  fs.writeFileSync(file, `${script}\n${driver}`);
   const run = spawnSync('luajit', [file], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`luajit failed:\n${run.stderr}`);
   return run.stdout
@@ -600,6 +627,16 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
     drilled = [
       ...routed.map((r, i) => ({ kind: containerLines[i].kind, ...esOutput(r, r[STREAM_KEY]) })),
       ...events.map((e) => ({ kind: 'a Kubernetes event', ...esOutput(e, EVENTS_STREAM.slice(0, -(STREAM_SUFFIX.length + 1))) })),
+      // Each app flooding its node past its log budget: Fluent Bit's summary line in the app's stream.
+      ...apps.flatMap((app) => {
+        const line = kubernetesFilter(criParse(criLine('stdout', 'GET /debug/cart 200')), {
+          namespace: namespaceOf(app),
+          pod: `${app}-7d9f8b6c5d-x2x4q`,
+          container: app,
+        });
+        const out = luaFlood(script, line, logBudgetOf(APPS.find((a) => a.name === app)!).burstLines);
+        return out.slice(0, -1).map((r) => ({ kind: "Fluent Bit's summary of an app's dropped lines", ...esOutput(r, r[STREAM_KEY]) }));
+      }),
     ];
   });
   const failureDocs = (pattern: string): Drilled[] =>

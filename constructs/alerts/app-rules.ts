@@ -7,11 +7,14 @@ import {
   EVENT_FIELDS,
   EVENTS_STREAM,
   gatewayAccessStreamOf,
+  LOG_BUDGET_EVENT,
   LOG_FIELDS,
+  LOG_SHIPPER_CONTAINER,
   REPORT_FIELDS,
   REPORT_PATH,
 } from '../model/log-contract';
 import { longestIntervalMinutes } from '../model/cron-interval';
+import { LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf } from '../model/log-budget';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { appRuleId, not, range, term, terms, wildcard, type AlertRule, type AppRulePurpose } from './rule';
@@ -108,6 +111,23 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       timeframe: { minutes: CRASH_LOOP.minutes },
       queryKey: EVENT_FIELDS.name,
       realert: { minutes: 60 },
+    },
+    {
+      ...base('log-lines-dropped', 'log lines dropped over its budget'),
+      type: 'any',
+      description:
+        `Fluent Bit dropped log lines of ${app.name} on a node: it logged more than its budget of ${logBudgetOf(app).linesPerSecond} lines a second ` +
+        `(logLinesPerSecond). Its summary line, one a node every ${LOG_BUDGET_INTERVAL_SECONDS} seconds while it lasts, gives the node and the count.`,
+      index: containerLogStreamOf(namespace),
+      // Only Fluent Bit's container writes the summary: an app's own line shaped like one has the app's container.
+      filter: [
+        term(REPORT_FIELDS.event, LOG_BUDGET_EVENT),
+        term(REPORT_FIELDS.app, app.name),
+        term(LOG_FIELDS.container, LOG_SHIPPER_CONTAINER),
+        range(REPORT_FIELDS.dropped, { gte: 1 }),
+      ],
+      queryKey: REPORT_FIELDS.node,
+      realert: { hours: 1 },
     },
   ];
   /*

@@ -27,7 +27,8 @@ export const exists = (field: string): Filter => ({ exists: { field } });
 export const not = (filter: Filter): Filter => ({ bool: { must_not: [filter] } });
 
 /** What a rule watches for; with its owner it makes the rule's id. */
-export type AppRulePurpose = '5xx-burst' | 'request-spike' | 'error-burst' | 'backup-failed' | 'backup-partial' | 'backup-stale' | 'crash-loop';
+export type AppRulePurpose =
+  '5xx-burst' | 'request-spike' | 'error-burst' | 'backup-failed' | 'backup-partial' | 'backup-stale' | 'crash-loop' | 'log-lines-dropped';
 export type PlatformRulePurpose =
   | 'certificate-failure'
   | 'flux-failure'

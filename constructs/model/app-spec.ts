@@ -216,6 +216,12 @@ export interface AppSpec {
    * this (its streams roll over at this age; docs/logs.md, "Shards"). @default the cluster's
    */
   readonly logRetentionDays?: number;
+  /**
+   * The most log lines a second Fluent Bit ships of the app on each node, after a burst of 10 seconds' worth;
+   * past it the node drops the app's lines, counts them, and says so once a minute in the app's logs
+   * (docs/logs.md, "Log budget"). Whole number, 10 to 5000. @default 200
+   */
+  readonly logLinesPerSecond?: number;
   readonly edge?: EdgeSpec;
   readonly alerts?: AppAlertsSpec;
 }

@@ -53,6 +53,11 @@ export const FAILURES_SELECTOR = '::failures';
 export const failuresOf = (pattern: string): string => `${pattern}${FAILURES_SELECTOR}`;
 /** The namespace of the log shippers (Fluent Bit), whose own lines say when a chunk is dropped. */
 export const LOG_SHIPPER_NAMESPACE = 'fluent-bit';
+/**
+ * The container of the Fluent Bit DaemonSet (the chart names it after itself), which its summaries of dropped
+ * lines carry as theirs: an app's own lines cannot, their container being the app's.
+ */
+export const LOG_SHIPPER_CONTAINER = 'fluent-bit';
 /** The namespace of ElastAlert2 and its watchdog, whose report lines every 15 minutes say that container logs arrive. */
 export const ALERTING_NAMESPACE = 'elastalert';
 
@@ -126,6 +131,8 @@ export const REPORT_PATH = `${LOG_FIELDS.json}.${REPORT_KEY}`;
  *    `duration_seconds` and `exit_code`;
  *  - the alerting watchdog: `event` = ALERTING_WATCHDOG_EVENT, `status` (ok, notified, notify-failed), `notified`;
  *  - Fluent Bit's heartbeat on every node (constructs/platform/fluent-bit.ts): `event` = LOG_HEARTBEAT_EVENT only.
+ *  - Fluent Bit's summary of the lines it dropped over an app's log budget (constructs/logging/fluent-bit-lua.ts),
+ *    written into the app's own stream: `event` = LOG_BUDGET_EVENT, `app`, `node`, and `dropped`, their count.
  */
 export const REPORT_FIELD_TYPES = {
   event: 'keyword',
@@ -140,6 +147,7 @@ export const REPORT_FIELD_TYPES = {
   mode: 'keyword',
   retain_until: 'keyword',
   notified: 'keyword',
+  node: 'keyword',
   duration_seconds: 'long',
   exit_code: 'long',
   bytes_added: 'long',
@@ -151,6 +159,7 @@ export const REPORT_FIELD_TYPES = {
   gone: 'long',
   recent: 'long',
   failed: 'long',
+  dropped: 'long',
 } as const satisfies Record<string, 'keyword' | 'long'>;
 export const BACKUP_EVENT = 'webapps.backup';
 export const SETUP_EVENT = 'webapps.elasticsearch-setup';
@@ -159,12 +168,15 @@ export const ALERTING_WATCHDOG_EVENT = 'webapps.alerting-watchdog';
 /** The line Fluent Bit's container-logs pod prints on each node every minute, and ships like any container line. */
 export const LOG_HEARTBEAT_EVENT = 'webapps.log-heartbeat';
 export const LOG_HEARTBEAT_SECONDS = 60;
+export const LOG_BUDGET_EVENT = 'webapps.log-budget';
 /** The fields of those report lines that the alert rules read. */
 export const REPORT_FIELDS = {
   event: `${REPORT_PATH}.event`,
   status: `${REPORT_PATH}.status`,
   app: `${REPORT_PATH}.app`,
   job: `${REPORT_PATH}.job`,
+  node: `${REPORT_PATH}.node`,
+  dropped: `${REPORT_PATH}.dropped`,
 } as const;
 
 /** The ECK-managed Elasticsearch and Kibana, and the names ECK derives from them (its documented conventions). */

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
-import { LUA_FUNCTION, routingScript, STREAM_KEY } from '../logging/fluent-bit-lua';
+import { LUA_FUNCTION, routingScript, STREAM_KEY, type NamespaceLogBudget } from '../logging/fluent-bit-lua';
+import { logBudgetOf } from '../model/log-budget';
 import {
   ELASTICSEARCH,
   ELASTICSEARCH_PORT,
@@ -14,7 +15,7 @@ import {
   STREAM_SUFFIX,
   streamPrefixOf,
 } from '../model/log-contract';
-import { platformSecretKeyOf } from '../model/naming';
+import { namespaceOf, platformSecretKeyOf } from '../model/naming';
 import { hardenedContainer, restrictedPod, RUNTIME_DEFAULT_SECCOMP, sized } from '../blocks/hardened-container';
 import { EckAddOn } from './eck';
 import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type AddOnKind } from './add-on';
@@ -33,7 +34,8 @@ export const fluentBitDefaults = {
   role: 'container-logs' as FluentBitRole,
   /**
    * What the filesystem buffer may hold while Elasticsearch is down (Fluent Bit's size units, decimal);
-   * older chunks are dropped beyond it. @default BUFFER_LIMITS of the role
+   * the oldest chunks are dropped beyond it, whichever apps' lines they hold, so each app's log budget
+   * (routingScript) keeps one app's flood out of it. @default BUFFER_LIMITS of the role
    */
   bufferLimit: undefined as string | undefined,
 };
@@ -153,7 +155,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
     return { [this.namespace]: [platformSecretKeyOf(ctx.cluster.env, FLUENT_BIT_ES_USER.storeSecret)] };
   }
 
-  values(): Record<string, unknown> {
+  values(ctx: AddOnContext): Record<string, unknown> {
     const logs = this.props.role === 'container-logs';
     const es = new URL(ELASTICSEARCH_URL);
     const state = logs
@@ -185,7 +187,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
         { name: 'state', mountPath: STATE_DIR },
         { name: 'es-ca', mountPath: CA_DIR, readOnly: true },
       ],
-      ...(logs ? { luaScripts: { [SCRIPT]: routingScript() } } : {}),
+      ...(logs ? { luaScripts: { [SCRIPT]: routingScript(logBudgetsOf(ctx)) } } : {}),
       config: {
         service: section('SERVICE', {
           Daemon: 'Off',
@@ -211,6 +213,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
                 'multiline.parser': 'cri, docker',
                 Tag: 'kube.*',
                 DB: `${STATE_DIR}/tail.db`,
+                // With filesystem storage, past this the input's chunks only leave memory; the input is not paused (test/log-budget.test.ts).
                 Mem_Buf_Limit: '32MB',
                 'storage.type': 'filesystem',
                 Skip_Long_Lines: 'On',
@@ -335,6 +338,13 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
     });
     new ElasticsearchCaCopy(c, 'Ca', { namespace: this.namespace });
   }
+}
+
+/** Each app namespace's log budget on a node, in namespace order. */
+function logBudgetsOf(ctx: AddOnContext): NamespaceLogBudget[] {
+  return ctx.apps
+    .map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...logBudgetOf(app) }))
+    .sort((a, b) => a.namespace.localeCompare(b.namespace));
 }
 
 /** One classic-format config section, keys aligned; a list value repeats its key. */

@@ -4,6 +4,7 @@ import { EKS_ADDON_VERSIONS_FILE, eksAddonPinsOf } from '../cloud/eks-addon-vers
 import { AWS_REGIONS_FILE, isAwsRegion } from '../model/aws-regions';
 import { cpuArchitectureOf, INSTANCE_TYPES, INSTANCE_TYPES_FILE, isInstanceType } from '../model/instance-types';
 import { isKubernetesVersion, KUBERNETES_VERSIONS, KUBERNETES_VERSIONS_FILE, MIN_KUBERNETES_MINOR } from '../model/kubernetes-versions';
+import { LOG_LINES_PER_SECOND_RANGE } from '../model/log-budget';
 import { MAX_RENEWAL_INTERVAL_DAYS, MIN_OBJECT_LOCK_DAYS, RUNS_PER_LOCK } from '../model/backup-lock';
 import { cloudSettingsOf, clusterFileOf, LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, type AppOverride, type ClusterSpec } from '../model/cluster-spec';
 import { isRepository } from '../model/image';
@@ -110,6 +111,11 @@ function checkAppFile(app: AppSpec): SpecProblem[] {
   problems.push(...checkAppAlerts(app));
   if (app.logRetentionDays !== undefined && (!Number.isInteger(app.logRetentionDays) || app.logRetentionDays < 1 || app.logRetentionDays > 3650)) {
     problems.push(new SpecProblem(at, 'logRetentionDays', app.logRetentionDays, 'must be a whole number of days from 1 to 3650'));
+  }
+  const lines = app.logLinesPerSecond;
+  if (lines !== undefined && (!Number.isInteger(lines) || lines < LOG_LINES_PER_SECOND_RANGE.min || lines > LOG_LINES_PER_SECOND_RANGE.max)) {
+    const { min, max } = LOG_LINES_PER_SECOND_RANGE;
+    problems.push(new SpecProblem(at, 'logLinesPerSecond', lines, `must be a whole number of lines a second from ${min} to ${max}`));
   }
   if (app.logParser !== undefined && !LOG_PARSERS.includes(app.logParser)) {
     problems.push(new SpecProblem(at, 'logParser', app.logParser, `must be one of ${LOG_PARSERS.join(', ')}`));

@@ -86,6 +86,7 @@ const APP_FIELDS = {
   backup: BACKUP,
   logParser: true,
   logRetentionDays: true,
+  logLinesPerSecond: true,
   edge: EDGE,
   alerts: { errorBurst: { count: true, minutes: true }, email: true } satisfies ShapeOf<AppAlertsSpec>,
 } satisfies ShapeOf<AppSpec>;

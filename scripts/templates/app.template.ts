@@ -47,5 +47,6 @@ export const appIdentifier: AppSpec = {
   // writablePaths: ['/tmp'],                    // the root filesystem is read-only
   // runAsUser: 33, runAsUserReason: '…',      // default 10001; below 10000 only with the image's reason
   // logRetentionDays: 30,
+  // logLinesPerSecond: 200,                    // its log lines a second on each node; past them (and a 10 s burst) they are dropped
   // alerts: { email: ['team@example.com'], errorBurst: { count: 10, minutes: 5 } }, // who else gets its alerts; when errors alert
 };

@@ -282,13 +282,6 @@ test.each([465, 587])('with a relay on %i, every rule speaks TLS from the first 
   for (const rule of rules) expect([rule.name, rule.smtp_port, rule.smtp_ssl ?? false]).toEqual([rule.name, port, port === 465]);
 });
 
-test('every rule has its row in the runbook (docs/alerts.md), by the title its messages carry', () => {
-  const runbook = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'alerts.md'), 'utf8');
-  const titles = new Set(CLUSTERS.flatMap((c) => alertRulesOf(appsOf(c)).map((r) => r.name.slice(r.name.indexOf(': ') + 2))));
-  expect(titles.size).toBeGreaterThan(0);
-  expect([...titles].filter((title) => !runbook.includes(`| **${title}** |`))).toEqual([]);
-});
-
 describe("the cluster's room and the platform's pods", () => {
   const cluster = CLUSTERS[0];
   const rendered = renderedRulesOf(cluster);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { ALERTING_WATCHDOG } from '../constructs/alerts/alerting-watchdog';
+import { CERTIFICATE_CHECK } from '../constructs/alerts/certificate-check';
 import { AUTOSCALER_STATUS, EVICTED_REASON, NO_ROOM_REASON, NODE_REMOVED_REASON } from '../constructs/alerts/platform-rules';
 import { parseClassicConfig } from '../constructs/rules/log-buffer-rules';
 import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
@@ -16,6 +17,7 @@ import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
 import {
   ALERTING_NAMESPACE,
   ALERTING_WATCHDOG_EVENT,
+  CERTIFICATE_CHECK_EVENT,
   BACKUP_LOCK_EVENT,
   ELASTICSEARCH,
   EVENTS_STREAM,
@@ -550,6 +552,31 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
       ref: { namespace: ALERTING_NAMESPACE, pod: `${ALERTING_WATCHDOG.name}-29001234-h5j6k`, container: 'watchdog' },
       line: criLine('stdout', JSON.stringify({ [REPORT_KEY]: { event: ALERTING_WATCHDOG_EVENT, status: 'ok', notified: '' } })),
     },
+    // The certificate check's lines, as its script prints them (constructs/alerts/certificate-check.ts; test/certificate-check.test.ts
+    // runs it against a TLS server): a certificate 9 days from its end, and a host served a certificate of other names.
+    ...[
+      { host: 'shop.example.com', status: 'ok', days_left: 9, names: '*.example.com', matches_host: 'true' },
+      { host: 'www.customer.example', status: 'wrong-host', days_left: 61, names: 'other.example', matches_host: 'false' },
+    ].map(({ host, status, days_left, names, matches_host }) => ({
+      kind: `the certificate check's report (${status})`,
+      ref: { namespace: ALERTING_NAMESPACE, pod: `${CERTIFICATE_CHECK.name}-29001234-p7q8r`, container: 'check' },
+      line: criLine(
+        'stdout',
+        JSON.stringify({
+          [REPORT_KEY]: {
+            event: CERTIFICATE_CHECK_EVENT,
+            host,
+            certificate: 'tls-wildcard-example-com',
+            status,
+            not_after: '2027-03-03T12:00:00Z',
+            days_left,
+            issuer: "C = US, O = Let's Encrypt, CN = R11",
+            names,
+            matches_host,
+          },
+        }),
+      ),
+    })),
     // Each node's heartbeat: the record of Fluent Bit's dummy input as its stdout output prints it, one JSON line
     // (plugins/out_stdout/stdout.c, v3.1.0: json_lines, no date key), which its tail then reads from the pod's own log.
     {

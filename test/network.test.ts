@@ -24,6 +24,7 @@ import { webhookPortsOf, webhookProbeOf } from '../constructs/network/webhook-po
 import type { AddOn } from '../constructs/platform/add-on';
 import { ACME_SOLVER_PORT, certManagerDefaults } from '../constructs/platform/cert-manager';
 import { SMTP_PORTS } from '../constructs/alerts/receivers';
+import { CERTIFICATE_CHECK } from '../constructs/alerts/certificate-check';
 import { addOnsOf } from '../constructs/platform/default-add-ons';
 import { declaredWorkloadsOf } from '../constructs/platform/declared-workloads';
 import type { WorkloadEgress } from '../constructs/platform/network-needs';
@@ -172,6 +173,10 @@ const kibanaOf = (s: Scenario) => loggingPods(s).filter((p) => p.role === 'ui');
 const setupJobsOf = (s: Scenario) => loggingPods(s).filter((p) => p.kind === 'Job' || p.kind === 'CronJob');
 const ES_TRANSPORT_PORT = 9300;
 
+/** ElastAlert2 and its watchdog: the pods of its namespace but the certificate check, which calls the proxies only (its own test below). */
+const isCertificateCheck = (p: { namespace: string; name: string }) => p.namespace === elastAlertDefaults.namespace && p.name === CERTIFICATE_CHECK.name;
+const alertingPodsOf = (s: Scenario) => s.network.pods.filter((p) => p.namespace === elastAlertDefaults.namespace && !isCertificateCheck(p));
+
 /**
  * ElastAlert2's and its watchdog's calls out: the SMTP port of the cluster's mail relay (587 unless set), and 443
  * only with a chat webhook; no other mail port, and no HTTPS without chat.
@@ -179,13 +184,11 @@ const ES_TRANSPORT_PORT = 9300;
 function alertingInternetProbes(s: Scenario): Probe[] {
   const alerting = s.cluster.alerting!;
   const needed = [alerting.email.smtpPort ?? 587, ...(alerting.chat ? [443] : [])];
-  return s.network.pods
-    .filter((p) => p.namespace === elastAlertDefaults.namespace)
-    .flatMap((p) =>
-      [25, 443, ...SMTP_PORTS, 2525].map((port) =>
-        probe(p.id, 'ext:internet', 'TCP', port, needed.includes(port) ? 'allowed' : 'denied', `${p.name} to the receivers only`),
-      ),
-    );
+  return alertingPodsOf(s).flatMap((p) =>
+    [25, 443, ...SMTP_PORTS, 2525].map((port) =>
+      probe(p.id, 'ext:internet', 'TCP', port, needed.includes(port) ? 'allowed' : 'denied', `${p.name} to the receivers only`),
+    ),
+  );
 }
 
 /** The platform namespaces where every pod has its own egress (its workload's or its object's), and none calls a pod of the namespace. */
@@ -447,7 +450,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     (s) => [
       ...elasticsearchOf(s).flatMap((es) =>
         s.network.pods
-          .filter((p) => p.namespace === fluentBitDefaults.namespace || p.namespace === elastAlertDefaults.namespace)
+          .filter((p) => p.namespace === fluentBitDefaults.namespace || (p.namespace === elastAlertDefaults.namespace && !isCertificateCheck(p)))
           .map((client) => probe(client.id, es.id, 'TCP', ELASTICSEARCH_PORT, 'allowed', `${client.name} to Elasticsearch`)),
       ),
       ...alertingInternetProbes(s),
@@ -1038,6 +1041,30 @@ describe('ElastAlert2 and its watchdog reach the internet only on the ports thei
   });
 });
 
+/*
+ * The certificate check (constructs/alerts/certificate-check.ts) connects to the Gateway's proxies on their HTTPS
+ * port: its own egress names that port in the Gateway's namespace, and the proxies admit it there from anywhere.
+ * Every other pod and every place outside, on every port, is closed to it, DNS aside: no Elasticsearch (its
+ * lines go through stdout), no app directly, no internet, no API server.
+ */
+describe('the certificate check reaches the proxies on their HTTPS port, and nothing else but DNS', () => {
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))('cluster %s', (_name, s) => {
+    const check = podIdOf(elastAlertDefaults.namespace, 'CronJob', CERTIFICATE_CHECK.name);
+    expect(s.network.pods.map((p) => p.id)).toContain(check);
+    const proxies = new Set(proxiesOf(s));
+    expect(proxies.size).toBeGreaterThan(0);
+    const dns = podIdOf(CLUSTER_DNS.namespace, 'Deployment', 'coredns');
+    const allowed = (to: string, protocol: Protocol, port: number) =>
+      (proxies.has(to) && protocol === 'TCP' && port === PROXY_PORTS[1]) || (to === dns && port === CLUSTER_DNS.port && protocol !== 'SCTP');
+    const targets = [...s.network.pods.map((p) => p.id).filter((id) => id !== check), ...s.network.externals.map((e) => e.id)];
+    const probes = targets.flatMap((to) =>
+      everyPort(s).map(({ protocol, port }) => probe(check, to, protocol, port, allowed(to, protocol, port) ? 'allowed' : 'denied', 'certificate check')),
+    );
+    expect(probes.filter((p) => p.expected === 'allowed' && proxies.has(p.to)).map((p) => p.port)).toEqual([...proxies].map(() => PROXY_PORTS[1]));
+    expect(failedProbes(s.network, evaluatorOf(s), probes)).toEqual([]);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------
 // Elasticsearch and Kibana admit their clients' pods, not the clients' namespaces, and the clients reach
 // Elasticsearch's pods, not every pod of logging. Each peer names a namespace and the pods' labels in one
@@ -1070,7 +1097,7 @@ const strayPod = (s: Scenario, namespace: string, name: string, labels: Record<s
   address: s.network.pods[0].address,
 });
 const CLIENT_NAMESPACES = [fluentBitDefaults.namespace, elastAlertDefaults.namespace];
-const esClientsOf = (s: Scenario) => s.network.pods.filter((p) => CLIENT_NAMESPACES.includes(p.namespace));
+const esClientsOf = (s: Scenario) => s.network.pods.filter((p) => CLIENT_NAMESPACES.includes(p.namespace) && !isCertificateCheck(p));
 /**
  * The scenario with pods nobody declared: one without labels of note in each client namespace, in the proxies'
  * namespace and in logging; and in an app namespace, one with each client's labels and one with the proxies'.

@@ -10,7 +10,7 @@ import type { AddOn, AddOnKind } from '../constructs/platform/add-on';
 import { dependencyNamesOf, orderAddOns } from '../constructs/platform/add-on-order';
 import { EckAddOn } from '../constructs/platform/eck';
 import { certManagerDefaults } from '../constructs/platform/cert-manager';
-import { EnvoyGatewayAddOn } from '../constructs/platform/envoy-gateway';
+import { EnvoyGatewayAddOn, GATEWAY_METRICS_PORT, PROXY_PORTS } from '../constructs/platform/envoy-gateway';
 import { externalSecretsDefaults } from '../constructs/platform/external-secrets';
 import { fluentBitDefaults } from '../constructs/platform/fluent-bit';
 import { clusterAutoscalerDefaults } from '../constructs/platform/cluster-autoscaler';
@@ -118,6 +118,30 @@ describe('add-on contract', () => {
     ]);
     expect(() => new PlatformNetworkPolicies(chart, 'n', { addOns: [eck], clients, cluster: CLUSTERS[0], apps: [], endpoints: [], pods: [es] })).toThrow(
       /namespace fluent-bit, workload "fluent-bit": field "egressToNamespaces.logging" = 9300: no add-on of namespace logging admits it/,
+    );
+  });
+  test("a call to a port open to anywhere (the proxies' public ports) needs no client entry; one to their metrics port still fails", () => {
+    const gateway = defaultAddOns().find((a) => a instanceof EnvoyGatewayAddOn)!;
+    const proxies = {
+      namespace: gateway.namespace,
+      name: 'envoy-envoy-',
+      podLabels: { ...GATEWAY_PROXY_POD_LABELS },
+      ports: [...PROXY_PORTS, GATEWAY_METRICS_PORT],
+    };
+    const controller = { namespace: gateway.namespace, name: 'envoy-gateway', podLabels: { app: 'envoy-gateway' }, ports: [9443] };
+    const caller = { namespace: 'elastalert', name: 'certificate-check', podLabels: { app: 'certificate-check' }, ports: [] };
+    const policies = (port: number) => () =>
+      new PlatformNetworkPolicies(new Chart(Testing.app(), 'c'), 'n', {
+        addOns: [gateway],
+        clients: new Map([[port, [caller]]]),
+        cluster: CLUSTERS[0],
+        apps: [],
+        endpoints: [],
+        pods: [proxies, controller],
+      });
+    expect(policies(PROXY_PORTS[1])).not.toThrow();
+    expect(policies(GATEWAY_METRICS_PORT)).toThrow(
+      /workload "certificate-check": field "egressToNamespaces.envoy-gateway-system" = 19001: no add-on of namespace/,
     );
   });
   test("a call to another namespace's port that no workload there listens on fails synth, naming the add-on, the field and the port", () => {
@@ -285,7 +309,7 @@ describe.each(CLUSTERS.map((c) => [c.env, c] as const))('platform of cluster %s'
         ...['external-secrets', 'external-secrets-webhook', 'external-secrets-cert-controller', 'backup-lock-renewal'].map((n) => `${externalSecrets}/${n}`),
         ...['elastic-operator', 'logs-es-default', 'logs-kb', 'elasticsearch-setup', 'elasticsearch-setup-apply'].map((n) => `logging/${n}`),
         ...['fluent-bit', 'fluent-bit-events'].map((n) => `${fluentBitDefaults.namespace}/${n}`),
-        ...['elastalert', 'alerting-watchdog'].map((n) => `${elastAlertDefaults.namespace}/${n}`),
+        ...['elastalert', 'alerting-watchdog', 'certificate-check'].map((n) => `${elastAlertDefaults.namespace}/${n}`),
         // Their one workload declares its namespace's egress, so that its pods do not reach each other.
         `${clusterAutoscalerDefaults.namespace}/cluster-autoscaler-aws-cluster-autoscaler`,
         `${externalDnsDefaults.namespace}/external-dns`,

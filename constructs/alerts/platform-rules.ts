@@ -14,16 +14,31 @@ import {
   REPORT_FIELDS,
   SETUP_EVENT,
   BACKUP_LOCK_EVENT,
+  CERTIFICATE_CHECK_EVENT,
 } from '../model/log-contract';
 import { BACKUP_LOCK, MAX_RENEWAL_INTERVAL_DAYS } from '../model/backup-lock';
 import { CLUSTER_AUTOSCALER_ACCOUNT } from '../model/aws-add-on-accounts';
 import { FLUX_NAMESPACE } from '../model/naming';
 import { ALERTING_WATCHDOG, PERIOD_MINUTES as WATCHDOG_PERIOD_MINUTES } from './alerting-watchdog';
 import { CRASH_LOOP } from './app-rules';
-import { exists, matchPhrase, not, platformRuleId, term, terms, wildcard, type AlertRule, type PlatformRulePurpose } from './rule';
+import { CERTIFICATE_CHECK, PERIOD_MINUTES as CERTIFICATE_CHECK_PERIOD_MINUTES } from './certificate-check';
+import { exists, matchPhrase, not, platformRuleId, range, term, terms, wildcard, type AlertRule, type PlatformRulePurpose } from './rule';
 
 /** The objects cert-manager records Warning events on while it fails to issue or renew. */
 export const CERT_MANAGER_KINDS = ['Certificate', 'CertificateRequest', 'Order', 'Challenge'] as const;
+/**
+ * The days left on a served certificate below which it alerts. cert-manager renews our Certificates 30 days
+ * before they end (renewBefore 720h, platform/cert-manager.ts; a certificate that lives 30 days or less, at 2/3
+ * of its life: cert-manager v1.18.2 pkg/util/pki/renewaltime.go RenewBefore), and the certificate-failure rule
+ * tells of a renewal that fails while cert-manager still records events. At 14 days left a renewal has been
+ * missing for 16 days: longer than a week of the CA's weekly limits (a duplicate-certificate or failed-order
+ * limit hit) and a slow DNS or HTTP-01 fix, so a working cert-manager never trips it; and two weeks are left
+ * to find the cause and issue by hand, past a weekend and a weekly limit of the CA, before every host on the
+ * certificate fails in the browsers.
+ */
+export const CERTIFICATE_EXPIRY_DAYS = 14;
+/** Three runs of the hourly certificate check: one late or killed run does not fire, two in a row do. */
+export const CERTIFICATE_CHECK_STOPPED_MINUTES = 3 * CERTIFICATE_CHECK_PERIOD_MINUTES;
 /** The setup CronJob runs hourly: three hours without a success is three runs missed or failed. */
 export const SETUP_STALE_HOURS = 3;
 /** The rejected documents of every log stream (their failure stores). */
@@ -87,6 +102,7 @@ export const CONTAINER_LOGS_STOPPED_MINUTES = 3 * WATCHDOG_PERIOD_MINUTES;
 /** Four scheduled runs, each at least one Event on the CronJob. */
 export const EVENTS_STOPPED_MINUTES = 60;
 const watchdogReport = [term(REPORT_FIELDS.event, ALERTING_WATCHDOG_EVENT)];
+const certificateReport = [term(REPORT_FIELDS.event, CERTIFICATE_CHECK_EVENT)];
 
 /*
  * That watchdog runs on one node, so the rule above sees one node's Fluent Bit. Every node's Fluent Bit also
@@ -148,6 +164,47 @@ export function platformRules(appNamespaces: readonly string[]): AlertRule[] {
       index: EVENTS_STREAM,
       filter: [terms(EVENT_FIELDS.kind, CERT_MANAGER_KINDS), term(EVENT_FIELDS.type, 'Warning')],
       queryKey: EVENT_FIELDS.name,
+      realert: { hours: 6 },
+    },
+    /*
+     * The certificate check's lines (alerts/certificate-check.ts), one per host each hour, say what the
+     * proxies serve, whatever cert-manager does. Keyed by the certificate (the Secret the listener presents),
+     * so the hundreds of hosts under one wildcard make one alert, not one each.
+     */
+    {
+      ...base('certificate-expiring', `served certificate expires in less than ${CERTIFICATE_EXPIRY_DAYS} days`),
+      type: 'any',
+      description:
+        `The Gateway serves a certificate with less than ${CERTIFICATE_EXPIRY_DAYS} days left (days_left below 0: it has ended): ` +
+        'cert-manager has not renewed it though renewal was due 30 days before its end, perhaps without a word (scaled down, stuck, ' +
+        'its Certificate pruned, the Secret replaced by hand). Every host on it fails when it ends.',
+      index: containerLogStreamOf(ALERTING_NAMESPACE),
+      filter: [...certificateReport, range(REPORT_FIELDS.daysLeft, { lt: CERTIFICATE_EXPIRY_DAYS })],
+      queryKey: REPORT_FIELDS.certificate,
+      realert: { hours: 24 },
+    },
+    {
+      ...base('certificate-mismatch', 'served certificate does not match the host'),
+      type: 'any',
+      description:
+        "For a host of the cluster, the Gateway's proxies served a certificate none of whose names covers it, or none at all " +
+        '(the handshake failed: its listener has no valid Secret), or could not be reached from inside the cluster: browsers ' +
+        "refuse the host now. The line names the host, what was served (names, issuer) or curl's error.",
+      index: containerLogStreamOf(ALERTING_NAMESPACE),
+      filter: [...certificateReport, term(REPORT_FIELDS.matchesHost, 'false')],
+      queryKey: REPORT_FIELDS.certificate,
+      realert: { hours: 6 },
+    },
+    {
+      ...base('certificate-check-stopped', 'certificate check not reporting'),
+      type: 'flatline',
+      description:
+        `No report line of the ${CERTIFICATE_CHECK.name} CronJob (hourly, in ${ALERTING_NAMESPACE}) reached Elasticsearch in ` +
+        `${CERTIFICATE_CHECK_STOPPED_MINUTES / 60} hours: nothing watches what the hosts' certificates are, so one may run out unseen.`,
+      index: containerLogStreamOf(ALERTING_NAMESPACE),
+      filter: certificateReport,
+      threshold: 1,
+      timeframe: { minutes: CERTIFICATE_CHECK_STOPPED_MINUTES },
       realert: { hours: 6 },
     },
     {

@@ -31,6 +31,9 @@ export type AppRulePurpose =
   '5xx-burst' | 'request-spike' | 'error-burst' | 'backup-failed' | 'backup-partial' | 'backup-stale' | 'crash-loop' | 'log-lines-dropped';
 export type PlatformRulePurpose =
   | 'certificate-failure'
+  | 'certificate-expiring'
+  | 'certificate-mismatch'
+  | 'certificate-check-stopped'
   | 'flux-failure'
   | 'elasticsearch-health'
   | 'elasticsearch-disk'

@@ -118,7 +118,7 @@ export const REPORT_KEY = 'webapps_report';
 /** Where a report line's fields land in Elasticsearch: `json.webapps_report.<field>`. */
 export const REPORT_PATH = `${LOG_FIELDS.json}.${REPORT_KEY}`;
 /**
- * Every field a report line carries, with the type our component template gives it (a word or a count), so
+ * Every field a report line carries, with the type our component template gives it (a word, a count or a date), so
  * that no app's line and no other report can pick another type for it first.
  *  - the backup jobs (constructs/app/restic-scripts.ts): `event` = BACKUP_EVENT, `job`, `app`, `status`
  *    (`success`, `failure`, or `partial` for a backup saved without some files, with `unreadable` their count),
@@ -130,6 +130,10 @@ export const REPORT_PATH = `${LOG_FIELDS.json}.${REPORT_KEY}`;
  *    `status`, `step`, `bucket`, `mode`, `retain_until`, the counts `extended`, `gone`, `recent`, `failed`,
  *    `duration_seconds` and `exit_code`;
  *  - the alerting watchdog: `event` = ALERTING_WATCHDOG_EVENT, `status` (ok, notified, notify-failed), `notified`;
+ *  - the certificate check (constructs/alerts/certificate-check.ts), one line per HTTPS host: `event` =
+ *    CERTIFICATE_CHECK_EVENT, `host`, `certificate` (the Secret its listener presents), `status` (ok, wrong-host,
+ *    no-certificate, unreachable), and of a served certificate `not_after` (a date), `days_left`, `issuer`,
+ *    `names` (its DNS names) and `matches_host`; of none, curl's `error`;
  *  - Fluent Bit's heartbeat on every node (constructs/platform/fluent-bit.ts): `event` = LOG_HEARTBEAT_EVENT only.
  *  - Fluent Bit's summary of the lines it dropped over an app's log budget (constructs/logging/fluent-bit-lua.ts),
  *    written into the app's own stream: `event` = LOG_BUDGET_EVENT, `app`, `node`, and `dropped`, their count.
@@ -148,6 +152,14 @@ export const REPORT_FIELD_TYPES = {
   retain_until: 'keyword',
   notified: 'keyword',
   node: 'keyword',
+  host: 'keyword',
+  certificate: 'keyword',
+  issuer: 'keyword',
+  names: 'keyword',
+  matches_host: 'keyword',
+  error: 'keyword',
+  not_after: 'date',
+  days_left: 'long',
   duration_seconds: 'long',
   exit_code: 'long',
   bytes_added: 'long',
@@ -160,11 +172,12 @@ export const REPORT_FIELD_TYPES = {
   recent: 'long',
   failed: 'long',
   dropped: 'long',
-} as const satisfies Record<string, 'keyword' | 'long'>;
+} as const satisfies Record<string, 'keyword' | 'long' | 'date'>;
 export const BACKUP_EVENT = 'webapps.backup';
 export const SETUP_EVENT = 'webapps.elasticsearch-setup';
 export const BACKUP_LOCK_EVENT = 'webapps.backup-lock';
 export const ALERTING_WATCHDOG_EVENT = 'webapps.alerting-watchdog';
+export const CERTIFICATE_CHECK_EVENT = 'webapps.certificate-check';
 /** The line Fluent Bit's container-logs pod prints on each node every minute, and ships like any container line. */
 export const LOG_HEARTBEAT_EVENT = 'webapps.log-heartbeat';
 export const LOG_HEARTBEAT_SECONDS = 60;
@@ -177,6 +190,9 @@ export const REPORT_FIELDS = {
   job: `${REPORT_PATH}.job`,
   node: `${REPORT_PATH}.node`,
   dropped: `${REPORT_PATH}.dropped`,
+  certificate: `${REPORT_PATH}.certificate`,
+  daysLeft: `${REPORT_PATH}.days_left`,
+  matchesHost: `${REPORT_PATH}.matches_host`,
 } as const;
 
 /** The ECK-managed Elasticsearch and Kibana, and the names ECK derives from them (its documented conventions). */

@@ -22,6 +22,14 @@ export const GATEWAY_PROXY_POD_LABELS = {
   'app.kubernetes.io/managed-by': 'envoy-gateway',
   'gateway.envoyproxy.io/owning-gatewayclass': GATEWAY.className,
 } as const;
+/**
+ * A ClusterIP Service of ours over those proxy pods, with a name that stays: in-cluster clients (the certificate
+ * check) reach every HTTPS listener through it on 443. Envoy Gateway's own Service of the fleet is the public
+ * LoadBalancer, with a hashed name (v1.5.1 internal/infrastructure/kubernetes/proxy/resource_provider.go, Service:
+ * ExpectedResourceHashedName unless the EnvoyProxy's envoyService.name is set, and setting it now would replace
+ * that Service, and with it the NLB and its address).
+ */
+export const GATEWAY_PROXY_SERVICE = { name: 'gateway-proxies', namespace: GATEWAY.namespace, port: 443 } as const;
 /** The HTTP listener: it only redirects to HTTPS and serves ACME HTTP-01 challenges. */
 export const HTTP_LISTENER = 'http';
 /** The Secret, in the Gateway's namespace, that holds a host's certificate. */

@@ -5,6 +5,7 @@ import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
 import { CHAT_WEBHOOK_ENV, SMTP_AUTH_DIR, SMTP_PORTS, smtpPortOf } from '../alerts/receivers';
 import { renderedRulesOf } from '../alerts/render';
 import { ALERTING_WATCHDOG, AlertingWatchdog } from '../alerts/alerting-watchdog';
+import { CERTIFICATE_CHECK, CertificateCheck } from '../alerts/certificate-check';
 import { AlertRuleConfigMaps, ruleConfigMapsOf, type RuleConfigMap } from '../alerts/rule-config-maps';
 import type { AlertingSpec, ClusterSpec } from '../model/cluster-spec';
 import { ALERTING_NAMESPACE, ELASTICSEARCH, ELASTICSEARCH_PORT, ELASTICSEARCH_URL } from '../model/log-contract';
@@ -14,6 +15,9 @@ import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type
 import type { ChartWorkload } from './chart-workload';
 import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
+import { GATEWAY } from '../model/naming';
+import { clusterGatewaysOf } from './cluster-gateways';
+import { PROXY_PORTS } from './envoy-gateway';
 
 export const elastAlertDefaults = {
   name: 'elastalert',
@@ -49,9 +53,16 @@ function ruleConfigMapsFor(name: string, ctx: AddOnContext, alerting: AlertingSp
  * API server's size limits.
  */
 const TO_ELASTICSEARCH = [{ namespace: ELASTICSEARCH.namespace, ports: [{ port: ELASTICSEARCH_PORT, name: 'Elasticsearch' }] }];
-/** The namespace's bound: Elasticsearch, and every port some cluster's receivers may need. Its workloads declare their own within it. */
+/**
+ * The certificate check's one call: the Gateway's proxies on their HTTPS port (the in-cluster Service's
+ * target), which the proxies admit from anywhere. Nothing else: no Elasticsearch, no internet, no app.
+ */
+const CERTIFICATE_CHECK_EGRESS: WorkloadEgress = {
+  egressToNamespaces: [{ namespace: GATEWAY.namespace, ports: [{ port: PROXY_PORTS[1], name: 'Gateway proxies HTTPS' }] }],
+};
+/** The namespace's bound: Elasticsearch, the proxies for the certificate check, and every port some cluster's receivers may need. Its workloads declare their own within it. */
 const NAMESPACE_EGRESS = {
-  egressToNamespaces: TO_ELASTICSEARCH,
+  egressToNamespaces: [...TO_ELASTICSEARCH, ...CERTIFICATE_CHECK_EGRESS.egressToNamespaces!],
   egressInternet: [{ port: 443, name: 'chat webhook' }, ...SMTP_PORTS.map((port) => ({ port, name: 'SMTP' }))],
 } as const satisfies WorkloadEgress;
 /**
@@ -123,9 +134,9 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
     };
   }
 
-  /** The watchdog reaches what ElastAlert2 reaches. */
+  /** The watchdog reaches what ElastAlert2 reaches; the certificate check only the proxies. */
   ownPodEgress(ctx: AddOnContext): Readonly<Record<string, WorkloadEgress>> {
-    return { [ALERTING_WATCHDOG.name]: alertingEgressOf(alertingOf(ctx.cluster)) };
+    return { [ALERTING_WATCHDOG.name]: alertingEgressOf(alertingOf(ctx.cluster)), [CERTIFICATE_CHECK.name]: CERTIFICATE_CHECK_EGRESS };
   }
 
   /** Source: jertel/elastalert2@2.26.0 chart/elastalert2 (values.yaml, templates/deployment.yaml, templates/_labels.tpl). */
@@ -166,6 +177,8 @@ export class ElastAlertAddOn extends HelmAddOn<typeof elastAlertDefaults> {
     const own = new Construct(scope, this.name);
     new ElastAlertSecrets(own, 'Secrets', { namespace: this.namespace, cluster: ctx.cluster, alerting });
     new AlertingWatchdog(own, 'Watchdog', { namespace: this.namespace, cluster: ctx.cluster.name, alerting });
+    const hosts = [...clusterGatewaysOf(ctx).placements.values()].map((p) => ({ host: p.host, certificate: p.certificateSecret }));
+    new CertificateCheck(own, 'CertificateCheck', { namespace: this.namespace, hosts });
     new AlertRuleConfigMaps(own, 'Rules', {
       namespace: this.namespace,
       configMaps: ruleConfigMapsFor(this.name, ctx, alerting),

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { http01HostsOf, MAX_ROUTE_HOSTNAMES, SHARED_LISTENER } from '../model/gateway-layout';
-import { APP_PART_OF_LABEL, GATEWAY, GATEWAY_PROXY_POD_LABELS, HTTP_LISTENER } from '../model/naming';
+import { APP_PART_OF_LABEL, GATEWAY, GATEWAY_PROXY_POD_LABELS, GATEWAY_PROXY_SERVICE, HTTP_LISTENER } from '../model/naming';
 import { jwksHostOf } from '../model/gateway-login';
 import { ACCESS_LOG_TELEMETRY } from '../logging/access-log-format';
 import { hardenedContainer, restrictedPod, sized } from '../blocks/hardened-container';
@@ -14,6 +14,7 @@ import { clusterGatewaysOf } from './cluster-gateways';
 import { ENVOY_PROXY_IMAGE, proxyBootstrap } from './envoy-proxy-runtime';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import type { KubeObject } from '../model/kube-object';
+import { exemptionAnnotations } from '../model/scanner-exemptions';
 
 /** The HTTP listener's redirect to HTTPS; the HTTP-01 hosts' redirects are `<this>-http01-<n>`. */
 export const REDIRECT_ROUTE = 'redirect-to-https';
@@ -47,6 +48,7 @@ const PROXY_CONFIG = 'public-proxy';
 /** Envoy Gateway's default for both proxy containers, with the uid it sets (DefaultSecurityContext, v1.5.1). */
 const PROXY_CONTAINER_SECURITY = { ...hardenedContainer({ writableRoot: true }), privileged: false, runAsUser: 65532, runAsGroup: 65532 };
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const PROXIES_NOT_IN_OUTPUT = 'it selects the proxy pods, which Envoy Gateway creates from the EnvoyProxy in the cluster, not from this output';
 
 /** An HTTPS listener on 443 that terminates TLS with one Secret and admits HTTPRoutes from the given namespaces. */
 const httpsListener = (name: string, hostname: string, secret: string, namespaces: Record<string, unknown>) => ({
@@ -300,6 +302,27 @@ export class EnvoyGatewayAddOn extends HelmAddOn<typeof envoyGatewayDefaults> {
         mergeGateways: true,
         // Requests per app, 5xx rate and latency become visible in Kibana through this line.
         telemetry: ACCESS_LOG_TELEMETRY,
+      },
+    });
+    // The fleet at a fixed name for clients inside the cluster (the certificate check). It selects on every label
+    // the proxies' NetworkPolicy peers name, so the AWS network policy controller adds its ClusterIP to a client's
+    // egress (aws/amazon-network-policy-controller-k8s v1.1.7, pkg/resolvers/endpoints.go getMatchingServiceClusterIPs).
+    new ApiObject(c, 'InClusterService', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: GATEWAY_PROXY_SERVICE.name,
+        namespace,
+        labels: { 'app.kubernetes.io/name': GATEWAY_PROXY_SERVICE.name, 'app.kubernetes.io/part-of': 'platform' },
+        annotations: exemptionAnnotations([
+          { scanner: 'kube-score', check: 'service-targets-pod', reason: PROXIES_NOT_IN_OUTPUT },
+          { scanner: 'kube-linter', check: 'dangling-service', reason: PROXIES_NOT_IN_OUTPUT },
+        ]),
+      },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...GATEWAY_PROXY_POD_LABELS },
+        ports: [{ name: 'https', protocol: 'TCP', port: GATEWAY_PROXY_SERVICE.port, targetPort: PROXY_PORTS[1] }],
       },
     });
     new ApiObject(c, 'Class', {

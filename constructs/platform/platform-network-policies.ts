@@ -106,8 +106,10 @@ export class PlatformNetworkPolicies extends Construct {
         'a platform port admits clients but has none',
       );
     }
-    // A call no add-on of this namespace admits would be refused here, however its caller's egress reads.
-    const refused = [...props.clients].filter(([port]) => !net.ingressFromClients.some((p) => p.port === port));
+    // A call no add-on of this namespace admits would be refused here, however its caller's egress reads. A port
+    // open to anywhere (the proxies' public ports) admits every caller already: its rule names no peer.
+    const admitted = (port: number) => [...net.ingressFromClients, ...net.ingressFromAnywhere].some((p) => p.port === port);
+    const refused = [...props.clients].filter(([port]) => !admitted(port));
     if (refused.length > 0) {
       throw new SynthError(
         refused.flatMap(([port, callers]) =>

@@ -40,7 +40,7 @@ const renderedRulesOf = (cluster: ClusterSpec): Record<string, Json> =>
   Object.fromEntries(Object.entries(ruleFilesOf(appsOf(cluster), cluster.alerting!)).map(([id, text]) => [id, parse(text)]));
 const globMatches = (pattern: string, index: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(index);
 
-const EVERY_APP_PURPOSE: readonly AppRulePurpose[] = ['5xx-burst', 'request-spike', 'error-burst', 'crash-loop', 'log-lines-dropped'];
+const EVERY_APP_PURPOSE: readonly AppRulePurpose[] = ['5xx-burst', 'request-spike', 'error-burst', 'crash-loop', 'log-lines-dropped', 'access-lines-dropped'];
 const BACKUP_PURPOSES: readonly AppRulePurpose[] = ['backup-failed', 'backup-partial', 'backup-stale'];
 
 describe('ElastAlert2 required fields', () => {

@@ -9,10 +9,20 @@ import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import { LOG_FIELD_MAPPINGS } from '../constructs/logging/field-types';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
 import { BACKUP_CONTAINER } from '../constructs/model/backup-job';
-import { LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf } from '../constructs/model/log-budget';
-import { containerLogStreamOf, LOG_BUDGET_EVENT, LOG_FIELDS, REPORT_KEY, REPORT_PATH, STREAM_SUFFIX } from '../constructs/model/log-contract';
+import { ACCESS_HEADROOM, accessBudgetOf, LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf, REFUSED_BUDGET, UNROUTED_BUDGET } from '../constructs/model/log-budget';
+import {
+  ACCESS_LOG_FIELDS,
+  containerLogStreamOf,
+  gatewayAccessStreamOf,
+  LOG_BUDGET_EVENT,
+  LOG_FIELDS,
+  REPORT_KEY,
+  REPORT_PATH,
+  STREAM_SUFFIX,
+  UNROUTED_NAMESPACE,
+} from '../constructs/model/log-contract';
 import { FLUX_NAMESPACE } from '../constructs/model/naming';
-import { fixtureObjectsOf, tempDir } from './support';
+import { fixtureCloudAppsOf, fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
 
 /*
@@ -59,12 +69,18 @@ const NODE = 'ip-10-0-1-23.ec2.internal';
 const STEP = 1 / 16;
 const START = 1_700_000_000;
 
-/** `count` records of one namespace's container at one time. */
+/**
+ * `count` records of one namespace's container at one time; with `proxy`, they are access lines of that Gateway
+ * proxy pod for `namespace`'s route (an empty namespace: a request no route matched).
+ */
 interface Batch {
   readonly namespace: string;
   readonly container: string;
   readonly count: number;
   readonly time: number;
+  readonly proxy?: string;
+  /** An access line's response code. @default 200 */
+  readonly status?: number;
 }
 
 /** Runs the filter over the batches; counts what it kept per stream, and returns every summary whole. */
@@ -82,9 +98,13 @@ local function encode(v)
 end
 local kept, summaries = {}, {}
 for _, batch in ipairs(BATCHES) do
-  local namespace, container, count, time = batch[1], batch[2], batch[3], batch[4]
+  local namespace, container, count, time, proxy, status = batch[1], batch[2], batch[3], batch[4], batch[5], batch[6]
   for i = 1, count do
     local record = { log = "line " .. i, stream = "stdout", kubernetes = { namespace_name = namespace, container_name = container, pod_name = namespace .. "-0", host = NODE } }
+    if proxy ~= "" then
+      local route = namespace ~= "" and ("httproute/" .. namespace .. "/" .. namespace .. "/rule/0/match/0/host") or nil
+      record = { log = "{}", stream = "stdout", json = { response_code = tostring(status), route_name = route }, kubernetes = { namespace_name = GATEWAY_NAMESPACE, container_name = "envoy", pod_name = proxy, host = NODE } }
+    end
     local code, _, out = route("kube.x", time, record)
     if code ~= -1 then
       for _, r in ipairs(out[1] ~= nil and out or { out }) do
@@ -111,7 +131,9 @@ maybe("a per-app log budget at each node: one app's flood loses the others nothi
 
   function run(batches: readonly Batch[]): { kept: Record<string, number>; summaries: Json[] } {
     const file = path.join(dir, 'run.lua');
-    const table = batches.map((b) => `{${JSON.stringify(b.namespace)},${JSON.stringify(b.container)},${b.count},${b.time}}`).join(',\n');
+    const table = batches
+      .map((b) => `{${JSON.stringify(b.namespace)},${JSON.stringify(b.container)},${b.count},${b.time},${JSON.stringify(b.proxy ?? '')},${b.status ?? 200}}`)
+      .join(',\n');
     fs.writeFileSync(file, `${script}\nNODE = ${JSON.stringify(NODE)}\nBATCHES = {\n${table}\n}\n${DRIVER}`);
     const out = spawnSync('luajit', [file], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
     if (out.status !== 0 || out.stdout.trim() === '') throw new Error(`luajit failed:\n${out.stderr}\n${out.stdout}`);
@@ -120,6 +142,26 @@ maybe("a per-app log budget at each node: one app's flood loses the others nothi
     return { kept: result.kept, summaries: Array.isArray(result.summaries) ? result.summaries : Object.values(result.summaries) };
   }
   const streamOf = (namespace: string) => containerLogStreamOf(namespace).slice(0, -(STREAM_SUFFIX.length + 1));
+
+  /** The rule's index is `index`, and each clause of its filter holds for the summary, on a field typed as the clause queries. */
+  function expectRuleMatches(ruleId: string, index: string, summary: Json): void {
+    const [[, text]] = alertRuleFilesIn(objects).filter(([file]) => file === `${ruleId}.yaml`);
+    const rule = parse(text);
+    expect(rule.index).toBe(index);
+    const valueAt = (field: string) => field.split('.').reduce((at: Json, key) => at?.[key], summary);
+    for (const clause of rule.filter as Json[]) {
+      const [[kind, body]] = Object.entries(clause) as [string, Json][];
+      const [[field, wanted]] = Object.entries(body) as [string, Json][];
+      const value = valueAt(field);
+      if (kind === 'term') {
+        expect([field, value]).toEqual([field, wanted]);
+        expect([field, LOG_FIELD_MAPPINGS[field]]).toEqual([field, 'keyword']);
+      } else if (kind === 'range') {
+        expect([field, value >= wanted.gte]).toEqual([field, true]);
+        expect([field, LOG_FIELD_MAPPINGS[field]]).toEqual([field, 'long']);
+      } else throw new Error(`a clause this test does not read: ${JSON.stringify(clause)}`);
+    }
+  }
 
   const flooder = APPS.find((a) => a.name === 'shop')!;
   const quiet = APPS.find((a) => a.name === 'legacy-site')!;
@@ -201,24 +243,84 @@ maybe("a per-app log budget at each node: one app's flood loses the others nothi
       { namespace: quiet.name, container: 'app', count: 1, time: START + LOG_BUDGET_INTERVAL_SECONDS },
     ]);
     expect(summaries).toHaveLength(1);
-    const [[, text]] = alertRuleFilesIn(objects).filter(([file]) => file === `${appRuleId(flooder.name, 'log-lines-dropped')}.yaml`);
-    const rule = parse(text);
-    expect(rule.index).toBe(containerLogStreamOf(flooder.name));
-    const valueAt = (field: string) => field.split('.').reduce((at: Json, key) => at?.[key], summaries[0]);
-    for (const clause of rule.filter as Json[]) {
-      const [[kind, body]] = Object.entries(clause) as [string, Json][];
-      const [[field, wanted]] = Object.entries(body) as [string, Json][];
-      const value = valueAt(field);
-      if (kind === 'term') {
-        expect([field, value]).toEqual([field, wanted]);
-        expect([field, LOG_FIELD_MAPPINGS[field]]).toEqual([field, 'keyword']);
-      } else if (kind === 'range') {
-        expect([field, value >= wanted.gte]).toEqual([field, true]);
-        expect([field, LOG_FIELD_MAPPINGS[field]]).toEqual([field, 'long']);
-      } else throw new Error(`a clause this test does not read: ${JSON.stringify(clause)}`);
-    }
+    expectRuleMatches(appRuleId(flooder.name, 'log-lines-dropped'), containerLogStreamOf(flooder.name), summaries[0]);
     // Every report field of the summary is typed by our template: its words as keywords, its count as a number.
     for (const [key, value] of Object.entries(summaries[0].json[REPORT_KEY]))
       expect([key, LOG_FIELD_MAPPINGS[`${REPORT_PATH}.${key}`]]).toEqual([key, typeof value === 'number' ? 'long' : 'keyword']);
+  });
+  describe("the Gateway's access lines: metered per app and per proxy pod", () => {
+    const shop = fixtureCloudAppsOf(CLUSTERS[0]).find((a) => a.name === flooder.name)!;
+    const access = accessBudgetOf(shop);
+    const accessStreamOf = (namespace: string) => gatewayAccessStreamOf(namespace).slice(0, -(STREAM_SUFFIX.length + 1));
+    const proxies = ['envoy-public-5d8f-abcde', 'envoy-public-5d8f-fghij'];
+    const window = steps.slice(0, 161);
+    const elapsed = 160 * STEP;
+    const closing: Batch = { namespace: quiet.name, container: 'app', count: 1, time: START + LOG_BUDGET_INTERVAL_SECONDS };
+    const sum = (batches: readonly Batch[], keep: (b: Batch) => boolean) => batches.filter(keep).reduce((n, b) => n + b.count, 0);
+
+    test('the budget of passed requests is all the rate limit lets through, and more', () => {
+      expect(access.linesPerSecond).toBeGreaterThanOrEqual(shop.edge.requestsPerSecond * shop.hosts.length * (1 + ACCESS_HEADROOM));
+      expect(access.burstLines).toBe(access.linesPerSecond * 10);
+    });
+
+    test("a flood of refused requests at one app: each proxy keeps every passed line and some 429s; the app's own lines, the quiet app and a platform namespace lose nothing", () => {
+      /** Four times the refused budget, in every step, from each proxy. */
+      const refusedPerStep = Math.ceil(REFUSED_BUDGET.linesPerSecond * STEP * 4);
+      const batches: Batch[] = window.flatMap((time, k) => [
+        ...proxies.flatMap((proxy) => [
+          { namespace: flooder.name, container: 'envoy', count: refusedPerStep, time, proxy, status: 429 },
+          { namespace: flooder.name, container: 'envoy', count: 1, time, proxy },
+        ]),
+        { namespace: flooder.name, container: 'app', count: 1, time },
+        { namespace: FLUX_NAMESPACE, container: 'manager', count: 1, time },
+        ...(k % 16 === 0 ? [{ namespace: quiet.name, container: 'envoy', count: 1, time, proxy: proxies[0] }] : []),
+      ]);
+      const { kept, summaries } = run([...batches, closing]);
+
+      const refusedKept = REFUSED_BUDGET.burstLines + REFUSED_BUDGET.linesPerSecond * elapsed;
+      expect(Number.isInteger(refusedKept)).toBe(true);
+      const passed = sum(batches, (b) => b.namespace === flooder.name && b.proxy !== undefined && b.status === undefined);
+      expect(kept[accessStreamOf(flooder.name)]).toBe(passed + proxies.length * refusedKept);
+      expect(kept[accessStreamOf(quiet.name)]).toBe(sum(batches, (b) => b.namespace === quiet.name));
+      expect(kept[streamOf(flooder.name)]).toBe(sum(batches, (b) => b.namespace === flooder.name && b.proxy === undefined));
+      expect(kept[streamOf(FLUX_NAMESPACE)]).toBe(sum(batches, (b) => b.namespace === FLUX_NAMESPACE));
+
+      // One summary per proxy pod, into the app's access stream, which the app's rule reads.
+      expect(summaries.map((s) => s.kubernetes.pod_name).sort()).toEqual(proxies);
+      for (const summary of summaries) {
+        expect(summary[STREAM_KEY]).toBe(accessStreamOf(flooder.name));
+        expect(summary.json[REPORT_KEY]).toEqual({
+          event: LOG_BUDGET_EVENT,
+          app: flooder.name,
+          node: NODE,
+          dropped: window.length * refusedPerStep - refusedKept,
+        });
+        expect(summary[LOG_FIELDS.message]).toContain(`429 access log lines of ${flooder.name} from Gateway proxy ${summary.kubernetes.pod_name}`);
+        // Not a request: the access rules, which count lines of the route's namespace, do not count it.
+        expect(summary[ACCESS_LOG_FIELDS.namespace]).toBeUndefined();
+        expectRuleMatches(appRuleId(flooder.name, 'access-lines-dropped'), gatewayAccessStreamOf(flooder.name), summary);
+      }
+    });
+
+    test('passed requests beyond what the rate limit allows are held to the budget too', () => {
+      const perStep = Math.ceil(access.linesPerSecond * STEP * 4);
+      const batches: Batch[] = window.map((time) => ({ namespace: flooder.name, container: 'envoy', count: perStep, time, proxy: proxies[0] }));
+      const { kept, summaries } = run([...batches, closing]);
+      const allowed = access.burstLines + access.linesPerSecond * elapsed;
+      expect(Number.isInteger(allowed)).toBe(true);
+      expect(kept[accessStreamOf(flooder.name)]).toBe(allowed);
+      expect(summaries.map((s) => s.json[REPORT_KEY].dropped)).toEqual([window.length * perStep - allowed]);
+    });
+
+    test('the requests no route matched have a fixed budget per proxy pod', () => {
+      const perStep = Math.ceil(UNROUTED_BUDGET.linesPerSecond * STEP * 4);
+      const batches: Batch[] = window.map((time) => ({ namespace: '', container: 'envoy', count: perStep, time, proxy: proxies[0], status: 404 }));
+      const { kept, summaries } = run([...batches, closing]);
+      const allowed = UNROUTED_BUDGET.burstLines + UNROUTED_BUDGET.linesPerSecond * elapsed;
+      expect(kept[accessStreamOf(UNROUTED_NAMESPACE)]).toBe(allowed);
+      expect(summaries).toHaveLength(1);
+      expect(summaries[0][STREAM_KEY]).toBe(accessStreamOf(UNROUTED_NAMESPACE));
+      expect(summaries[0].json[REPORT_KEY]).toMatchObject({ app: UNROUTED_NAMESPACE, dropped: window.length * perStep - allowed });
+    });
   });
 });

@@ -29,7 +29,7 @@ import {
   STREAM_SUFFIX,
 } from '../constructs/model/log-contract';
 import { BACKUP_LOCK } from '../constructs/model/backup-lock';
-import { LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf } from '../constructs/model/log-budget';
+import { LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf, REFUSED_BUDGET } from '../constructs/model/log-budget';
 import { FLUX_NAMESPACE, GATEWAY, namespaceOf } from '../constructs/model/naming';
 import { fieldUsesOf } from '../constructs/rules/alert-query-rules';
 import { podSpecOf } from '../constructs/rules/pod-template';
@@ -664,6 +664,16 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
         const out = luaFlood(script, line, logBudgetOf(APPS.find((a) => a.name === app)!).burstLines);
         return out.slice(0, -1).map((r) => ({ kind: "Fluent Bit's summary of an app's dropped lines", ...esOutput(r, r[STREAM_KEY]) }));
       }),
+      // And a flood of refused requests at each app: Fluent Bit's summary of the proxy's dropped 429 lines in the app's access stream.
+      ...apps.map((app) => {
+        const line = kubernetesFilter(criParse(criLine('stdout', accessLine(app, `${app}.${cluster.domain}`, 429))), {
+          namespace: GATEWAY.namespace,
+          pod: 'envoy-envoy-gateway-system-public-5c8d7f9b4-k2m3n',
+          container: 'envoy',
+        });
+        const out = luaFlood(script, line, REFUSED_BUDGET.burstLines);
+        return { kind: "Fluent Bit's summary of an app's dropped access lines", ...esOutput(out[0], out[0][STREAM_KEY]) };
+      }),
     ];
   });
   const failureDocs = (pattern: string): Drilled[] =>
@@ -826,7 +836,7 @@ maybe('log-path drill on %s: real lines reach every rule and data view, typed as
   });
 
   test('the drill can fail: a filter that leaves the access line below json starves the 5xx rule', () => {
-    const broken = script.replace(/for key, value in pairs\(fields\) do record\[key\] = value end/, '');
+    const broken = script.replace(/for key, value in pairs\(record\["json"\]\) do record\[key\] = value end/, '');
     expect(broken).not.toBe(script);
     const access = containerLines.filter((l) => l.kind === 'a Gateway access line');
     const docs = luaFilter(

@@ -14,7 +14,7 @@ import {
   REPORT_PATH,
 } from '../model/log-contract';
 import { longestIntervalMinutes } from '../model/cron-interval';
-import { LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf } from '../model/log-budget';
+import { accessBudgetOf, LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf } from '../model/log-budget';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { appRuleId, not, range, term, terms, wildcard, type AlertRule, type AppRulePurpose } from './rule';
@@ -120,6 +120,24 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
         `(logLinesPerSecond). Its summary line, one a node every ${LOG_BUDGET_INTERVAL_SECONDS} seconds while it lasts, gives the node and the count.`,
       index: containerLogStreamOf(namespace),
       // Only Fluent Bit's container writes the summary: an app's own line shaped like one has the app's container.
+      filter: [
+        term(REPORT_FIELDS.event, LOG_BUDGET_EVENT),
+        term(REPORT_FIELDS.app, app.name),
+        term(LOG_FIELDS.container, LOG_SHIPPER_CONTAINER),
+        range(REPORT_FIELDS.dropped, { gte: 1 }),
+      ],
+      queryKey: REPORT_FIELDS.node,
+      realert: { hours: 1 },
+    },
+    {
+      ...base('access-lines-dropped', 'access log lines dropped over their budget'),
+      type: 'any',
+      description:
+        `Fluent Bit dropped the Gateway's access log lines of ${app.name} on a node: one proxy wrote more than ${accessBudgetOf(app).linesPerSecond} ` +
+        `a second for it, what its rate limit lets through (edge.requestsPerSecond per host) and some of the 429s it refused: a flood of requests. ` +
+        `Its summary line, one per proxy every ${LOG_BUDGET_INTERVAL_SECONDS} seconds while it lasts, gives the node, the proxy pod and the count.`,
+      index: gatewayAccessStreamOf(namespace),
+      // As above: only Fluent Bit's container writes the summary; the proxies' own lines have theirs.
       filter: [
         term(REPORT_FIELDS.event, LOG_BUDGET_EVENT),
         term(REPORT_FIELDS.app, app.name),

@@ -28,7 +28,15 @@ export const not = (filter: Filter): Filter => ({ bool: { must_not: [filter] } }
 
 /** What a rule watches for; with its owner it makes the rule's id. */
 export type AppRulePurpose =
-  '5xx-burst' | 'request-spike' | 'error-burst' | 'backup-failed' | 'backup-partial' | 'backup-stale' | 'crash-loop' | 'log-lines-dropped';
+  | '5xx-burst'
+  | 'request-spike'
+  | 'error-burst'
+  | 'backup-failed'
+  | 'backup-partial'
+  | 'backup-stale'
+  | 'crash-loop'
+  | 'log-lines-dropped'
+  | 'access-lines-dropped';
 export type PlatformRulePurpose =
   | 'certificate-failure'
   | 'certificate-expiring'

@@ -1,4 +1,5 @@
-import type { AppSpec } from './app-spec';
+import type { AppSpec, EdgeSpec } from './app-spec';
+import { DEFAULT_EDGE } from './resolve';
 
 /*
  * Each app's log budget on each node: how many lines a second Fluent Bit ships of the app's namespace,
@@ -15,13 +16,56 @@ export const LOG_LINES_PER_SECOND_RANGE = { min: 10, max: 5000 } as const;
 export const LOG_BURST_SECONDS = 10;
 /** How often, in the records' own time, Fluent Bit writes one summary line per app it throttled. */
 export const LOG_BUDGET_INTERVAL_SECONDS = 60;
+/**
+ * A record whose time is this far ahead of the summaries' clock does not move it: an app whose logParser
+ * reads its own time key, with a clock in the future, would otherwise hold back every app's summary.
+ */
+export const LOG_CLOCK_MAX_AHEAD_SECONDS = 60;
 
 export interface LogBudget {
   readonly linesPerSecond: number;
   readonly burstLines: number;
 }
 
+const budgetOf = (linesPerSecond: number): LogBudget => ({ linesPerSecond, burstLines: linesPerSecond * LOG_BURST_SECONDS });
+
 export function logBudgetOf(app: Pick<AppSpec, 'logLinesPerSecond'>): LogBudget {
-  const linesPerSecond = app.logLinesPerSecond ?? DEFAULT_LOG_LINES_PER_SECOND;
-  return { linesPerSecond, burstLines: linesPerSecond * LOG_BURST_SECONDS };
+  return budgetOf(app.logLinesPerSecond ?? DEFAULT_LOG_LINES_PER_SECOND);
 }
+
+/** The log budget of an app that sets none: every namespace not listed in Fluent Bit's script has it. */
+export const DEFAULT_LOG_BUDGET: LogBudget = logBudgetOf({});
+
+/*
+ * The Gateway's access lines, one per request (429s included), are written by the Envoy proxies in the
+ * Gateway's namespace, so they are metered apart: per app and per proxy pod, since each proxy pod keeps its
+ * own rate limit. That limit is `edge.requestsPerSecond` per host per proxy replica (constructs/blocks/https-route.ts),
+ * so one proxy pod lets at most requestsPerSecond × hosts requests a second through to an app: the budget of
+ * those lines is that and ACCESS_HEADROOM (the limiter's own burst, a host added since). The lines of requests
+ * the limit refused (429) have a bucket of their own, REFUSED_LINES_PER_SECOND: enough for the admin to see a
+ * flood's shape (who, which path) while the summary counts the rest, and, apart, they cannot use up the
+ * tokens of the requests that passed, which keep every line however the flood goes.
+ */
+export const ACCESS_HEADROOM = 0.1;
+/** Lines of refused requests (429), per app and proxy pod. */
+export const REFUSED_LINES_PER_SECOND = 50;
+/** Host count of an app whose access budget is the default (with the default edge settings). */
+export const DEFAULT_ACCESS_HOSTS = 1;
+/**
+ * Requests no route matched (unknown hosts, scanners): the Gateway limits none of them, so their lines have a
+ * fixed budget per proxy pod, enough to see who scans, not enough to take a node's queue.
+ */
+export const UNROUTED_LINES_PER_SECOND = 50;
+
+const accessBudgetFor = (requestsPerSecond: number, hosts: number): LogBudget =>
+  budgetOf(Math.max(1, Math.ceil(requestsPerSecond * hosts * (1 + ACCESS_HEADROOM))));
+
+/** The budget of an app's access lines of requests that passed the rate limit, per proxy pod. */
+export function accessBudgetOf(app: { readonly edge?: Pick<EdgeSpec, 'requestsPerSecond'>; readonly hosts: readonly string[] }): LogBudget {
+  return accessBudgetFor(app.edge?.requestsPerSecond ?? DEFAULT_EDGE.requestsPerSecond, app.hosts.length);
+}
+
+/** The access budget every app namespace not listed in Fluent Bit's script has: the default edge settings and one host. */
+export const DEFAULT_ACCESS_BUDGET: LogBudget = accessBudgetFor(DEFAULT_EDGE.requestsPerSecond, DEFAULT_ACCESS_HOSTS);
+export const REFUSED_BUDGET: LogBudget = budgetOf(REFUSED_LINES_PER_SECOND);
+export const UNROUTED_BUDGET: LogBudget = budgetOf(UNROUTED_LINES_PER_SECOND);

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
-import { LUA_FUNCTION, routingScript, STREAM_KEY, type NamespaceLogBudget } from '../logging/fluent-bit-lua';
-import { logBudgetOf } from '../model/log-budget';
+import { LUA_FUNCTION, routingScript, STREAM_KEY, type RoutingBudgets } from '../logging/fluent-bit-lua';
+import { accessBudgetOf, logBudgetOf } from '../model/log-budget';
 import {
   ELASTICSEARCH,
   ELASTICSEARCH_PORT,
@@ -340,11 +340,13 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   }
 }
 
-/** Each app namespace's log budget on a node, in namespace order. */
-function logBudgetsOf(ctx: AddOnContext): NamespaceLogBudget[] {
-  return ctx.apps
-    .map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...logBudgetOf(app) }))
-    .sort((a, b) => a.namespace.localeCompare(b.namespace));
+/** Each app namespace's log budgets on a node, in namespace order: of its own lines, and of its access lines per proxy pod. */
+function logBudgetsOf(ctx: AddOnContext): RoutingBudgets {
+  const apps = [...ctx.apps].sort((a, b) => namespaceOf(a.name).localeCompare(namespaceOf(b.name)));
+  return {
+    lines: apps.map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...logBudgetOf(app) })),
+    access: apps.map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...accessBudgetOf(app) })),
+  };
 }
 
 /** One classic-format config section, keys aligned; a list value repeats its key. */

@@ -3,6 +3,8 @@ import { fluentBitSettingProblems } from '../constructs/rules/fluent-bit-setting
 import type { KubeObject } from '../constructs/model/kube-object';
 import { containerLogStreamOf } from '../constructs/model/log-contract';
 import { fixtureObjectsOf } from './support';
+import { CLUSTERS } from './fixtures/specs/clusters';
+import { rolloutTimeoutMinutes, ROUND_MINUTES } from '../constructs/platform/fluent-bit';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -63,5 +65,31 @@ describe('Fluent Bit keeps the records its upstream defaults would lose or hide'
     ]);
     expect(problem('256K')).toEqual([expect.stringContaining('its [FILTER] kubernetes sets Buffer_Size 256K: ')]);
     expect([problem('0'), problem('False')]).toEqual([[], []]);
+  });
+});
+
+describe("the container-logs DaemonSet's rollout fits its release's timeout", () => {
+  /*
+   * The chart puts `updateStrategy` on the DaemonSet as given (templates/daemonset.yaml, fluent/helm-charts@fluent-bit-0.47.0);
+   * Helm waits until every pod is updated (helm/helm pkg/kube/ready.go, daemonSetReady), and a DaemonSet rounds a
+   * percentage of maxUnavailable up (intstr.GetScaledValueFromIntOrPercent(…, true), the same file).
+   */
+  const logs = release('fluent-bit');
+  const spec = logs.spec as Json;
+  const cluster = CLUSTERS.find((c) => c.env === 'staging')!;
+
+  test('a tenth of the nodes at a time, never a surge (two pods of a node would share the tail DB)', () => {
+    expect(spec.values.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } });
+  });
+
+  test("the timeout holds every round of a rollout on the node pool's largest size, and grows with it", () => {
+    const minutes = Number(/^(\d+)m$/.exec(spec.timeout)![1]);
+    const max = cluster.nodePool.max;
+    const perRound = Math.ceil((max * 10) / 100);
+    expect(minutes).toBeGreaterThanOrEqual(5 + Math.ceil(max / perRound) * ROUND_MINUTES);
+    expect(minutes).toBe(rolloutTimeoutMinutes(max));
+    for (const nodes of [1, 3, 10, 40, 1000])
+      expect(rolloutTimeoutMinutes(nodes)).toBeGreaterThanOrEqual(5 + Math.ceil(nodes / Math.ceil(nodes / 10)) * ROUND_MINUTES);
+    expect(rolloutTimeoutMinutes(1000)).toBeGreaterThan(rolloutTimeoutMinutes(1));
   });
 });

@@ -9,19 +9,33 @@ import { alertRuleFilesIn } from '../constructs/alerts/rule-config-maps';
 import { LOG_FIELD_MAPPINGS } from '../constructs/logging/field-types';
 import { STREAM_KEY } from '../constructs/logging/fluent-bit-lua';
 import { BACKUP_CONTAINER } from '../constructs/model/backup-job';
-import { ACCESS_HEADROOM, accessBudgetOf, LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf, REFUSED_BUDGET, UNROUTED_BUDGET } from '../constructs/model/log-budget';
+import {
+  ACCESS_HEADROOM_PERCENT,
+  accessBudgetOf,
+  DEFAULT_ACCESS_HOSTS,
+  DEFAULT_LOG_BUDGET,
+  LOG_BUDGET_INTERVAL_SECONDS,
+  logBudgetOf,
+  REFUSED_BUDGET,
+  UNROUTED_BUDGET,
+} from '../constructs/model/log-budget';
 import {
   ACCESS_LOG_FIELDS,
   containerLogStreamOf,
   gatewayAccessStreamOf,
   LOG_BUDGET_EVENT,
   LOG_FIELDS,
+  LOG_SHIPPER_NAMESPACE,
   REPORT_KEY,
   REPORT_PATH,
   STREAM_SUFFIX,
   UNROUTED_NAMESPACE,
 } from '../constructs/model/log-contract';
-import { FLUX_NAMESPACE } from '../constructs/model/naming';
+import type { AppSpec } from '../constructs/model/app-spec';
+import { FLUX_NAMESPACE, GATEWAY } from '../constructs/model/naming';
+import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
+import { FluentBitAddOn } from '../constructs/platform/fluent-bit';
+import { platformNamespaces } from '../constructs/platform/platform-namespaces';
 import { fixtureCloudAppsOf, fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
 
@@ -248,6 +262,16 @@ maybe("a per-app log budget at each node: one app's flood loses the others nothi
     for (const [key, value] of Object.entries(summaries[0].json[REPORT_KEY]))
       expect([key, LOG_FIELD_MAPPINGS[`${REPORT_PATH}.${key}`]]).toEqual([key, typeof value === 'number' ? 'long' : 'keyword']);
   });
+  test('a namespace the script does not list (an app with the default budget, or one added since) is metered at the default', () => {
+    const unlisted = 'an-app-added-since';
+    expect(script).not.toContain(`"${unlisted}"`);
+    const batches: Batch[] = steps
+      .slice(0, 161)
+      .map((time) => ({ namespace: unlisted, container: 'app', count: Math.ceil(DEFAULT_LOG_BUDGET.linesPerSecond * STEP * 4), time }));
+    const { kept } = run(batches);
+    expect(kept[streamOf(unlisted)]).toBe(DEFAULT_LOG_BUDGET.burstLines + DEFAULT_LOG_BUDGET.linesPerSecond * 160 * STEP);
+  });
+
   describe("the Gateway's access lines: metered per app and per proxy pod", () => {
     const shop = fixtureCloudAppsOf(CLUSTERS[0]).find((a) => a.name === flooder.name)!;
     const access = accessBudgetOf(shop);
@@ -259,7 +283,7 @@ maybe("a per-app log budget at each node: one app's flood loses the others nothi
     const sum = (batches: readonly Batch[], keep: (b: Batch) => boolean) => batches.filter(keep).reduce((n, b) => n + b.count, 0);
 
     test('the budget of passed requests is all the rate limit lets through, and more', () => {
-      expect(access.linesPerSecond).toBeGreaterThanOrEqual(shop.edge.requestsPerSecond * shop.hosts.length * (1 + ACCESS_HEADROOM));
+      expect(access.linesPerSecond).toBeGreaterThanOrEqual((shop.edge.requestsPerSecond * shop.hosts.length * (100 + ACCESS_HEADROOM_PERCENT)) / 100);
       expect(access.burstLines).toBe(access.linesPerSecond * 10);
     });
 
@@ -322,5 +346,42 @@ maybe("a per-app log budget at each node: one app's flood loses the others nothi
       expect(summaries[0][STREAM_KEY]).toBe(accessStreamOf(UNROUTED_NAMESPACE));
       expect(summaries[0].json[REPORT_KEY]).toMatchObject({ app: UNROUTED_NAMESPACE, dropped: window.length * perStep - allowed });
     });
+  });
+});
+
+describe('the routing script does not change when an app with the default budgets comes or goes', () => {
+  /*
+   * The chart rolls the DaemonSet whenever the script changes (checksum/luascripts on the pod template:
+   * fluent/helm-charts@fluent-bit-0.47.0, charts/fluent-bit/templates/daemonset.yaml), so a script that listed
+   * every app would restart Fluent Bit on every node at every app's arrival.
+   */
+  const cluster = CLUSTERS[0];
+  const apps = fixtureCloudAppsOf(cluster);
+  const valuesOf = (withApps: readonly ResolvedApp[]) => new FluentBitAddOn().values({ cluster, apps: withApps });
+  const defaultSpec: AppSpec = {
+    ...APPS.find((a) => a.name === 'backoffice')!,
+    name: 'newcomer',
+    hosts: { staging: ['newcomer.staging.example.com'], prod: ['newcomer.example.com'] },
+  };
+  const newcomer = resolveApp(defaultSpec, cluster);
+
+  test('adding an app with the default budgets leaves the values, script included, byte-identical', () => {
+    expect(newcomer.logLinesPerSecond).toBeUndefined();
+    expect(newcomer.hosts).toHaveLength(DEFAULT_ACCESS_HOSTS);
+    expect(JSON.stringify(valuesOf([...apps, newcomer]))).toBe(JSON.stringify(valuesOf(apps)));
+  });
+
+  test('an app with a budget of its own, of its lines or of its access lines, is listed', () => {
+    const scriptOf = (app: ResolvedApp) => Object.values(valuesOf([...apps, app]).luaScripts as Record<string, string>)[0];
+    const before = Object.values(valuesOf(apps).luaScripts as Record<string, string>)[0];
+    expect(scriptOf(resolveApp({ ...defaultSpec, logLinesPerSecond: 50 }, cluster))).not.toBe(before);
+    expect(scriptOf(resolveApp({ ...defaultSpec, edge: { requestsPerSecond: 300 } }, cluster))).not.toBe(before);
+    expect(scriptOf({ ...newcomer, hosts: ['a.example.com', 'b.example.com'] })).not.toBe(before);
+  });
+
+  test("the platform's namespaces are exempt, whatever add-ons the cluster has", () => {
+    const script = Object.values(valuesOf(apps).luaScripts as Record<string, string>)[0];
+    for (const namespace of platformNamespaces()) expect(script).toContain(`[${JSON.stringify(namespace)}] = true`);
+    for (const namespace of ['kube-system', FLUX_NAMESPACE, LOG_SHIPPER_NAMESPACE, GATEWAY.namespace]) expect(platformNamespaces()).toContain(namespace);
   });
 });

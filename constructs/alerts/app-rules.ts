@@ -14,7 +14,7 @@ import {
   REPORT_PATH,
 } from '../model/log-contract';
 import { longestIntervalMinutes } from '../model/cron-interval';
-import { accessBudgetOf, LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf } from '../model/log-budget';
+import { ACCESS_HEADROOM_PERCENT, accessBudgetOf, LOG_BUDGET_INTERVAL_SECONDS, logBudgetOf, REFUSED_BUDGET } from '../model/log-budget';
 import { namespaceOf } from '../model/naming';
 import type { ResolvedApp } from '../model/resolve';
 import { appRuleId, not, range, term, terms, wildcard, type AlertRule, type AppRulePurpose } from './rule';
@@ -133,8 +133,9 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
       ...base('access-lines-dropped', 'access log lines dropped over their budget'),
       type: 'any',
       description:
-        `Fluent Bit dropped the Gateway's access log lines of ${app.name} on a node: one proxy wrote more than ${accessBudgetOf(app).linesPerSecond} ` +
-        `a second for it, what its rate limit lets through (edge.requestsPerSecond per host) and some of the 429s it refused: a flood of requests. ` +
+        `Fluent Bit dropped the Gateway's access log lines of ${app.name} on a node: one proxy wrote more than ${REFUSED_BUDGET.linesPerSecond} lines a second ` +
+        `of requests its rate limit refused (429), a flood of requests, or more than ${accessBudgetOf(app).linesPerSecond} of requests it passed ` +
+        `(edge.requestsPerSecond per host, and ${ACCESS_HEADROOM_PERCENT}%). ` +
         `Its summary line, one per proxy every ${LOG_BUDGET_INTERVAL_SECONDS} seconds while it lasts, gives the node, the proxy pod and the count.`,
       index: gatewayAccessStreamOf(namespace),
       // As above: only Fluent Bit's container writes the summary; the proxies' own lines have theirs.

@@ -41,12 +41,13 @@ export const DEFAULT_LOG_BUDGET: LogBudget = logBudgetOf({});
  * Gateway's namespace, so they are metered apart: per app and per proxy pod, since each proxy pod keeps its
  * own rate limit. That limit is `edge.requestsPerSecond` per host per proxy replica (constructs/blocks/https-route.ts),
  * so one proxy pod lets at most requestsPerSecond × hosts requests a second through to an app: the budget of
- * those lines is that and ACCESS_HEADROOM (the limiter's own burst, a host added since). The lines of requests
+ * those lines is that and ACCESS_HEADROOM_PERCENT more (the limiter's own burst, a host added since). The lines of requests
  * the limit refused (429) have a bucket of their own, REFUSED_LINES_PER_SECOND: enough for the admin to see a
  * flood's shape (who, which path) while the summary counts the rest, and, apart, they cannot use up the
  * tokens of the requests that passed, which keep every line however the flood goes.
  */
-export const ACCESS_HEADROOM = 0.1;
+/** In percent: whole numbers, so the budget is exact (110, not 110.00000000000001 rounded up). */
+export const ACCESS_HEADROOM_PERCENT = 10;
 /** Lines of refused requests (429), per app and proxy pod. */
 export const REFUSED_LINES_PER_SECOND = 50;
 /** Host count of an app whose access budget is the default (with the default edge settings). */
@@ -58,7 +59,7 @@ export const DEFAULT_ACCESS_HOSTS = 1;
 export const UNROUTED_LINES_PER_SECOND = 50;
 
 const accessBudgetFor = (requestsPerSecond: number, hosts: number): LogBudget =>
-  budgetOf(Math.max(1, Math.ceil(requestsPerSecond * hosts * (1 + ACCESS_HEADROOM))));
+  budgetOf(Math.max(1, Math.ceil((requestsPerSecond * hosts * (100 + ACCESS_HEADROOM_PERCENT)) / 100)));
 
 /** The budget of an app's access lines of requests that passed the rate limit, per proxy pod. */
 export function accessBudgetOf(app: { readonly edge?: Pick<EdgeSpec, 'requestsPerSecond'>; readonly hosts: readonly string[] }): LogBudget {

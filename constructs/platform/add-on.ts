@@ -92,6 +92,8 @@ export interface AddOn {
    * keys that set them. Its namespace enforces the most permissive Pod Security level among them.
    */
   workloads(ctx: AddOnContext): readonly ChartWorkload[];
+  /** How long Helm waits for the release's workloads to be ready before it fails (and Flux rolls it back). @default Flux's 5m */
+  releaseTimeout?(ctx: AddOnContext): string;
   /** Installed only where this holds, e.g. when an app of the cluster asks for it. @default always */
   neededBy?(ctx: AddOnContext): boolean;
   /**

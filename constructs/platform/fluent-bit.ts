@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ELASTICSEARCH_CA, ElasticsearchCaCopy } from '../logging/elasticsearch-ca';
 import { FLUENT_BIT_ES_USER } from '../logging/elasticsearch-users';
 import { LUA_FUNCTION, routingScript, STREAM_KEY, type RoutingBudgets } from '../logging/fluent-bit-lua';
-import { accessBudgetOf, logBudgetOf } from '../model/log-budget';
+import { accessBudgetOf, DEFAULT_ACCESS_BUDGET, DEFAULT_LOG_BUDGET, logBudgetOf, type LogBudget } from '../model/log-budget';
 import {
   ELASTICSEARCH,
   ELASTICSEARCH_PORT,
@@ -22,6 +22,8 @@ import { HelmAddOn, type AddOnContext, type AddOnNetwork, type ChartSource, type
 import type { ChartWorkload } from './chart-workload';
 import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
+import type { ResolvedApp } from '../model/resolve';
+import { platformNamespaces } from './platform-namespaces';
 import { StoreSecret } from '../blocks/store-secret';
 
 /** What this Fluent Bit release collects: every container's log on every node, or the cluster's events once. */
@@ -111,6 +113,26 @@ export const HEARTBEAT = {
 } as const;
 
 /**
+ * The container-logs DaemonSet's rollout: a tenth of the nodes at a time (a DaemonSet rounds a percentage
+ * up, so at least one), not the chart's default of one node after the other (values.yaml `updateStrategy: {}`,
+ * fluent/helm-charts@fluent-bit-0.47.0). Never maxSurge: two Fluent Bit pods on one node would share the tail
+ * DB and the buffer under STATE_DIR.
+ */
+export const ROLLOUT = { maxUnavailable: '10%', rounds: 10 } as const;
+/**
+ * Helm waits until every pod of the DaemonSet is updated (helm/helm pkg/kube/ready.go, daemonSetReady:
+ * UpdatedNumberScheduled must equal DesiredNumberScheduled), within the release's timeout, and Flux rolls an
+ * upgrade back when it runs out (constructs/platform/helm-release.ts). So the timeout covers a whole rollout
+ * on the largest the node pool may grow: each round a pod's stop (the default 30 s grace), an image pull on a
+ * node that lacks it, the start and the readiness probe, ROUND_MINUTES in all, and Flux's own 5 minutes.
+ */
+export const ROUND_MINUTES = 2;
+export function rolloutTimeoutMinutes(maxNodes: number): number {
+  const perRound = Math.ceil(maxNodes / ROLLOUT.rounds);
+  return 5 + Math.ceil(maxNodes / perRound) * ROUND_MINUTES;
+}
+
+/**
  * Both releases' egress: Elasticsearch, and the API server for the kubernetes filter's pod metadata and the
  * events input. Declared per workload too, so neither release reaches the other: nothing in either calls a
  * Fluent Bit (charts/fluent-bit/templates/_pod.tpl, fluent-bit-0.47.0, has no sidecar or peer).
@@ -151,6 +173,10 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
     super(fluentBitDefaults, props);
   }
 
+  releaseTimeout(ctx: AddOnContext): string {
+    return this.props.role === 'container-logs' ? `${rolloutTimeoutMinutes(ctx.cluster.nodePool.max)}m` : '5m';
+  }
+
   storeKeys(ctx: AddOnContext): Record<string, string[]> {
     return { [this.namespace]: [platformSecretKeyOf(ctx.cluster.env, FLUENT_BIT_ES_USER.storeSecret)] };
   }
@@ -165,6 +191,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
       fullnameOverride: this.name,
       kind: logs ? 'DaemonSet' : 'Deployment',
       ...(logs ? { tolerations: [{ operator: 'Exists' }] } : {}),
+      ...(logs ? { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: ROLLOUT.maxUnavailable } } } : {}),
       // The chart's defaults (values.yaml, fluent-bit-0.47.0) mount /var/log writable, and
       // /var/lib/docker/containers, which containerd nodes lack, without a type, so the kubelet would create
       // it; and /etc/machine-id, which only the calyptia plugins read (src/flb_utils.c, v3.1.0). A type of
@@ -340,12 +367,20 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
   }
 }
 
-/** Each app namespace's log budgets on a node, in namespace order: of its own lines, and of its access lines per proxy pod. */
+/**
+ * The script's budgets: the platform's namespaces, which it does not meter, and the app namespaces whose
+ * budgets differ from the defaults, in namespace order. Neither changes when an app with the defaults comes or goes.
+ */
 function logBudgetsOf(ctx: AddOnContext): RoutingBudgets {
   const apps = [...ctx.apps].sort((a, b) => namespaceOf(a.name).localeCompare(namespaceOf(b.name)));
+  const differing = (budgetOf: (app: ResolvedApp) => LogBudget, fallback: LogBudget) =>
+    apps
+      .map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...budgetOf(app) }))
+      .filter((b) => b.linesPerSecond !== fallback.linesPerSecond || b.burstLines !== fallback.burstLines || b.namespace !== b.app);
   return {
-    lines: apps.map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...logBudgetOf(app) })),
-    access: apps.map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...accessBudgetOf(app) })),
+    exempt: platformNamespaces(),
+    lines: differing(logBudgetOf, DEFAULT_LOG_BUDGET),
+    access: differing(accessBudgetOf, DEFAULT_ACCESS_BUDGET),
   };
 }
 

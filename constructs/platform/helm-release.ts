@@ -42,6 +42,7 @@ export class FluxHelmRelease extends Construct {
         storageNamespace: addOn.namespace,
         chart: { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: source, namespace: FLUX_NAMESPACE } } },
         ...(dependsOn.length > 0 ? { dependsOn: [...dependsOn].sort().map((name) => ({ name, namespace: FLUX_NAMESPACE })) } : {}),
+        ...(addOn.releaseTimeout ? { timeout: addOn.releaseTimeout(ctx) } : {}),
         // CRDs come with the chart and are upgraded with it; Helm alone never upgrades them.
         install: { crds: 'CreateReplace', remediation: { retries: 3 } },
         upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },

@@ -2,8 +2,9 @@ import { ES_SERVICE_USERS } from '../logging/elasticsearch-users';
 import { appLogsRoleOf, SUPERUSER_ROLE } from '../logging/kibana-access';
 import { appLogPolicyOf, DEFAULT_POLICY } from '../logging/log-retention';
 import { containerLogStreamOf, EVENTS_STREAM, gatewayAccessStreamOf, UNROUTED_NAMESPACE } from '../model/log-contract';
-import { FLUX_NAMESPACE, namespaceOf, PLATFORM_STORE_FOLDER, platformSecretKeyOf, secretStoreKeyOf } from '../model/naming';
+import { namespaceOf, PLATFORM_STORE_FOLDER, platformSecretKeyOf, secretStoreKeyOf } from '../model/naming';
 import { defaultAddOns } from '../platform/default-add-ons';
+import { SYSTEM_NAMESPACES } from '../platform/platform-namespaces';
 import type { AddOn } from '../platform/add-on';
 import { groupedBy } from '../model/grouped-by';
 
@@ -15,15 +16,6 @@ const RESERVED_PREFIXES: readonly (readonly [string, string])[] = [
     `names starting with "${PLATFORM_STORE_FOLDER}" are the platform's: its keys in the secret store are webapps/<env>/${PLATFORM_STORE_FOLDER}/…, where an app's are webapps/<env>/<app>/…`,
   ],
 ];
-
-/** Namespaces that Kubernetes, Flux and the EKS add-ons make themselves (the Flux add-ons' come from their declarations). */
-const SYSTEM_NAMESPACES: Readonly<Record<string, string>> = {
-  default: "Kubernetes' default namespace",
-  [FLUX_NAMESPACE]: "Flux's namespace",
-  // aws-mountpoint-s3-csi-driver v2.7.0, charts/aws-mountpoint-s3-csi-driver/values.yaml: mountpointPod.namespace.
-  'mount-s3': "the namespace of the Mountpoint for S3 CSI driver's mount pods",
-  'amazon-guardduty': "the namespace of GuardDuty's runtime agent (EKS add-on aws-guardduty-agent)",
-};
 
 /** The Elasticsearch names the platform itself uses; an app's own (streams, role, ILM policy) must be none of them. */
 function platformElasticsearchNames(): Map<string, string> {

@@ -190,6 +190,16 @@ const BAD_INPUTS: ReadonlyArray<readonly [string, SynthInput, string]> = [
     'app "legacy-site": field "logLinesPerSecond" = 50000: must be a whole number of lines a second from 10 to 5000',
   ],
   [
+    'a weekly backup whose alert windows outlast the default log retention',
+    withApp('legacy-site', { backup: { schedule: '0 3 * * 0' } }),
+    'file "apps/legacy-site.ts", env "staging", app "legacy-site": field "backup.schedule" = "0 3 * * 0": the backup alerts look back 338 hours (two of the longest waits between runs of backup.schedule "0 3 * * 0", and the slack), and Elasticsearch deletes the backup reports before that, after the 14 days staging keeps logs by default: set logRetentionDays to at least 15, or back up more often',
+  ],
+  [
+    'a log retention shorter than the backup alerts look back',
+    withApp('shop', { logRetentionDays: 1 }),
+    'file "apps/shop.ts", app "shop": field "logRetentionDays" = 1: keeps the logs 1 day: its backup alerts look back 50 hours (two of the longest waits between runs of backup.schedule "0 2 * * *", and the slack), and Elasticsearch deletes the backup reports before that; set at least 3',
+  ],
+  [
     'a cron schedule with 4 fields',
     withApp('legacy-site', { backup: { schedule: '30 1 * *' } }),
     'app "legacy-site": field "backup.schedule" = "30 1 * *": must be a 5-field cron expression, e.g. "30 2 * * *"',

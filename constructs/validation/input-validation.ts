@@ -15,6 +15,7 @@ import { MIN_SCANNER_UID } from '../model/scanner-exemptions';
 import { MAX_COUNTED_NODES } from '../alerts/platform-rules';
 import { checkAccess } from './access-validation';
 import { checkAppAlerts, checkClusterAlerting, EMAIL } from './alert-validation';
+import { checkBackupAlertWindows } from './backup-alert-windows';
 import { checkCostBudget } from './cost-budget-validation';
 import { checkDataPath } from './data-validation';
 import { envNameProblem } from './env-names';
@@ -59,6 +60,13 @@ export function validateInput(clusters: readonly ClusterSpec[], apps: readonly A
     problems.push(...checkCostBudget(cluster));
   }
   problems.push(...checkVpcRanges(clusters, apps));
+  for (const app of apps)
+    problems.push(
+      ...checkBackupAlertWindows(
+        app,
+        clusters.map((c) => c.env),
+      ),
+    );
   if (problems.length > 0) throw new SynthError(problems);
 }
 

@@ -272,6 +272,19 @@ maybe("a per-app log budget at each node: one app's flood loses the others nothi
     expect(kept[streamOf(unlisted)]).toBe(DEFAULT_LOG_BUDGET.burstLines + DEFAULT_LOG_BUDGET.linesPerSecond * 160 * STEP);
   });
 
+  test("a record from the future (an app's own time key) does not hold back the summaries; a platform record brings them", () => {
+    const flood = steps.slice(0, 161).map((time) => ({ namespace: flooder.name, container: 'app', count: perStep, time }));
+    // The skewed line comes early: had it moved the clock, the interval would end an hour late, and no summary come.
+    const { summaries } = run([
+      flood[0],
+      { namespace: quiet.name, container: 'app', count: 1, time: START + 3600 },
+      ...flood.slice(1),
+      { namespace: FLUX_NAMESPACE, container: 'manager', count: 1, time: START + LOG_BUDGET_INTERVAL_SECONDS },
+    ]);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0].json[REPORT_KEY].app).toBe(flooder.name);
+  });
+
   describe("the Gateway's access lines: metered per app and per proxy pod", () => {
     const shop = fixtureCloudAppsOf(CLUSTERS[0]).find((a) => a.name === flooder.name)!;
     const access = accessBudgetOf(shop);

@@ -1,5 +1,13 @@
 import { BACKUP_CONTAINER } from '../model/backup-job';
-import { DEFAULT_ACCESS_BUDGET, DEFAULT_LOG_BUDGET, LOG_BUDGET_INTERVAL_SECONDS, REFUSED_BUDGET, UNROUTED_BUDGET, type LogBudget } from '../model/log-budget';
+import {
+  DEFAULT_ACCESS_BUDGET,
+  DEFAULT_LOG_BUDGET,
+  LOG_BUDGET_INTERVAL_SECONDS,
+  LOG_CLOCK_MAX_AHEAD_SECONDS,
+  REFUSED_BUDGET,
+  UNROUTED_BUDGET,
+  type LogBudget,
+} from '../model/log-budget';
 import { GATEWAY } from '../model/naming';
 import {
   ACCESS_LOG_FIELDS,
@@ -112,6 +120,7 @@ local REFUSED_BUDGET = ${luaBudget(REFUSED_BUDGET)}
 local UNROUTED_BUDGET = ${luaBudget(UNROUTED_BUDGET)}
 local UNMETERED_CONTAINERS = { ${UNMETERED_CONTAINERS.map((c) => `[${JSON.stringify(c)}] = true`).join(', ')} }
 local INTERVAL = ${LOG_BUDGET_INTERVAL_SECONDS}
+local MAX_AHEAD = ${LOG_CLOCK_MAX_AHEAD_SECONDS}
 local buckets = {}
 local interval_end = nil
 local node = "unknown"
@@ -149,8 +158,11 @@ local function summary(bucket)
 end
 
 -- At the first record past the interval's end: one summary per bucket that lost lines in it, into its stream.
-local function summaries(time)
+-- A time more than MAX_AHEAD past the clock moves it only from a platform namespace, whose records carry the
+-- container runtime's time (Fluent Bit's own heartbeat among them, every minute): an app's parser may supply a skewed one.
+local function summaries(time, trusted)
   if interval_end == nil then interval_end = time + INTERVAL end
+  if not trusted and time > interval_end + MAX_AHEAD then return nil end
   if time < interval_end then return nil end
   interval_end = time + INTERVAL
   local out = nil
@@ -214,7 +226,7 @@ function ${LUA_FUNCTION}(tag, timestamp, record)
   local k8s = record["kubernetes"]
   local namespace = (type(k8s) == "table" and k8s["namespace_name"]) or "unknown"
   if type(k8s) == "table" and type(k8s["host"]) == "string" then node = k8s["host"] end
-  local notes = summaries(timestamp)
+  local notes = summaries(timestamp, EXEMPT[namespace] == true)
   local out = kept(namespace, k8s, record, timestamp)
   if notes == nil then
     if out ~= nil then return 2, timestamp, out end

@@ -34,8 +34,7 @@ import {
 import type { AppSpec } from '../constructs/model/app-spec';
 import { FLUX_NAMESPACE, GATEWAY } from '../constructs/model/naming';
 import { resolveApp, type ResolvedApp } from '../constructs/model/resolve';
-import { FluentBitAddOn } from '../constructs/platform/fluent-bit';
-import { platformNamespaces } from '../constructs/platform/platform-namespaces';
+import { defaultAddOns, platformNamespaces } from '../constructs/platform/default-add-ons';
 import { fixtureCloudAppsOf, fixtureObjectsOf, tempDir } from './support';
 import { requireTool } from './tool';
 
@@ -370,7 +369,10 @@ describe('the routing script does not change when an app with the default budget
    */
   const cluster = CLUSTERS[0];
   const apps = fixtureCloudAppsOf(cluster);
-  const valuesOf = (withApps: readonly ResolvedApp[]) => new FluentBitAddOn().values({ cluster, apps: withApps });
+  const valuesOf = (withApps: readonly ResolvedApp[]) =>
+    defaultAddOns()
+      .find((a) => a.name === 'fluent-bit')!
+      .values({ cluster, apps: withApps });
   const defaultSpec: AppSpec = {
     ...APPS.find((a) => a.name === 'backoffice')!,
     name: 'newcomer',

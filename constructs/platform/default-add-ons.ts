@@ -12,6 +12,7 @@ import { ExternalSecretsAddOn } from './external-secrets';
 import { FluentBitAddOn } from './fluent-bit';
 import { GeesefsCsiAddOn } from './geesefs-csi';
 import { MetricsServerAddOn } from './metrics-server';
+import { platformNamespacesOf } from './platform-namespaces';
 
 /** The add-ons a cluster gets unless its spec disables one (or, for some, unless an app needs them, live or retired). */
 export const defaultAddOns = (): AddOn[] => [
@@ -24,9 +25,15 @@ export const defaultAddOns = (): AddOn[] => [
   new GeesefsCsiAddOn(),
   new EckAddOn(),
   new ElastAlertAddOn(),
-  new FluentBitAddOn(),
+  new FluentBitAddOn({ unmeteredNamespaces: platformNamespaces }),
   new FluentBitAddOn({ name: 'fluent-bit-events', role: 'events' }),
 ];
+
+/**
+ * Every namespace the platform may run in, whatever the cluster's apps (platform-namespaces.ts). No app may have
+ * one of them (constructs/validation/reserved-names.ts), and Fluent Bit meters none of them against a log budget.
+ */
+export const platformNamespaces = (): string[] => platformNamespacesOf(defaultAddOns());
 
 /** The cluster's add-ons in install order; fails on an unknown name or a broken dependency. Without apps, the always-on ones and those its retired apps keep. */
 export function addOnsOf(ctx: AddOnContext | ClusterSpec, available: readonly AddOn[] = defaultAddOns()): AddOn[] {

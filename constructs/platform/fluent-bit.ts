@@ -23,7 +23,7 @@ import type { ChartWorkload } from './chart-workload';
 import type { WorkloadEgress } from './network-needs';
 import { PLATFORM_PRIORITY } from '../model/priority-names';
 import type { ResolvedApp } from '../model/resolve';
-import { platformNamespaces } from './platform-namespaces';
+import { platformNamespacesOf } from './platform-namespaces';
 import { StoreSecret } from '../blocks/store-secret';
 
 /** What this Fluent Bit release collects: every container's log on every node, or the cluster's events once. */
@@ -40,6 +40,11 @@ export const fluentBitDefaults = {
    * (routingScript) keeps one app's flood out of it. @default BUFFER_LIMITS of the role
    */
   bufferLimit: undefined as string | undefined,
+  /**
+   * The namespaces no log budget meters: the platform's (default-add-ons.ts platformNamespaces passes every one
+   * a cluster can have). @default Kubernetes', the system's and this release's own
+   */
+  unmeteredNamespaces: undefined as (() => readonly string[]) | undefined,
 };
 export type FluentBitProps = Partial<typeof fluentBitDefaults>;
 
@@ -214,7 +219,7 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
         { name: 'state', mountPath: STATE_DIR },
         { name: 'es-ca', mountPath: CA_DIR, readOnly: true },
       ],
-      ...(logs ? { luaScripts: { [SCRIPT]: routingScript(logBudgetsOf(ctx)) } } : {}),
+      ...(logs ? { luaScripts: { [SCRIPT]: routingScript(logBudgetsOf(ctx, this.props.unmeteredNamespaces?.() ?? platformNamespacesOf([this]))) } } : {}),
       config: {
         service: section('SERVICE', {
           Daemon: 'Off',
@@ -371,14 +376,14 @@ export class FluentBitAddOn extends HelmAddOn<typeof fluentBitDefaults> {
  * The script's budgets: the platform's namespaces, which it does not meter, and the app namespaces whose
  * budgets differ from the defaults, in namespace order. Neither changes when an app with the defaults comes or goes.
  */
-function logBudgetsOf(ctx: AddOnContext): RoutingBudgets {
+function logBudgetsOf(ctx: AddOnContext, unmetered: readonly string[]): RoutingBudgets {
   const apps = [...ctx.apps].sort((a, b) => namespaceOf(a.name).localeCompare(namespaceOf(b.name)));
   const differing = (budgetOf: (app: ResolvedApp) => LogBudget, fallback: LogBudget) =>
     apps
       .map((app) => ({ namespace: namespaceOf(app.name), app: app.name, ...budgetOf(app) }))
       .filter((b) => b.linesPerSecond !== fallback.linesPerSecond || b.burstLines !== fallback.burstLines || b.namespace !== b.app);
   return {
-    exempt: platformNamespaces(),
+    exempt: [...unmetered],
     lines: differing(logBudgetOf, DEFAULT_LOG_BUDGET),
     access: differing(accessBudgetOf, DEFAULT_ACCESS_BUDGET),
   };

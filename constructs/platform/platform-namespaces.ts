@@ -1,5 +1,4 @@
 import { FLUX_NAMESPACE } from '../model/naming';
-import { defaultAddOns } from './default-add-ons';
 
 /** The namespaces Kubernetes keeps for itself; no app may take a name starting with "kube-". */
 export const KUBERNETES_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
@@ -14,11 +13,11 @@ export const SYSTEM_NAMESPACES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Every namespace the platform may run in, whatever the cluster's apps: Kubernetes', the system's, and every
- * add-on's that a cluster can have (not only those it has: some come with the apps that need them, and the
- * list must not change when an app comes or goes). No app may have one of them (constructs/validation/reserved-names.ts).
+ * Every namespace the platform may run in: Kubernetes', the system's, and those of the add-ons given. Called with
+ * every add-on a cluster can have (default-add-ons.ts platformNamespaces), not only those it has: some come with
+ * the apps that need them, and the list must not change when an app comes or goes.
  */
-export function platformNamespaces(): string[] {
-  const all = [...KUBERNETES_NAMESPACES, ...Object.keys(SYSTEM_NAMESPACES), ...defaultAddOns().map((a) => a.namespace)];
+export function platformNamespacesOf(addOns: readonly { readonly namespace: string }[]): string[] {
+  const all = [...KUBERNETES_NAMESPACES, ...Object.keys(SYSTEM_NAMESPACES), ...addOns.map((a) => a.namespace)];
   return [...new Set(all)].sort();
 }

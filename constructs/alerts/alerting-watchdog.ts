@@ -1,15 +1,11 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
 import { ELASTALERT_ES_USER, ELASTALERT_WRITEBACK_INDEX } from '../logging/elastalert-access';
 import { ELASTICSEARCH_CA } from '../logging/elasticsearch-ca';
-import { CURL_JOB_RESOURCES, SETUP_IMAGE } from '../logging/elasticsearch-setup';
 import type { AlertingSpec } from '../model/cluster-spec';
 import { ALERTING_WATCHDOG_EVENT, ELASTICSEARCH_URL, REPORT_KEY } from '../model/log-contract';
-import { PLATFORM_PRIORITY } from '../model/priority-names';
-import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
 import { CREDENTIALS_SECRET } from './elastalert-secrets';
 import { IMPLICIT_TLS_PORT, smtpPortOf } from './receivers';
+import { curlCronJob } from './curl-cron-job';
 
 /*
  * Why a watchdog, and not ElastAlert2's own error notices. With `notify_all_errors`, ElastAlert2 2.26.0 sends
@@ -147,57 +143,28 @@ export class AlertingWatchdog extends Construct {
       ...(alerting.email.credentialsSecret ? [WATCHDOG_KEYS.smtpUser, WATCHDOG_KEYS.smtpPassword] : []),
       ...(alerting.chat ? [WATCHDOG_KEYS.chatWebhook] : []),
     ].map((key) => ({ key, path: key }));
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name, namespace, labels, annotations: exemptionAnnotations([...PINNED_IMAGE_PULL, PER_FLOW_NETWORK_POLICIES]) },
-      spec: {
-        schedule: `*/${PERIOD_MINUTES} * * * *`,
-        timeZone: 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: PERIOD_MINUTES * 60,
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            // The next run is the retry.
-            backoffLimit: 0,
-            activeDeadlineSeconds: (PERIOD_MINUTES - 1) * 60,
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                priorityClassName: PLATFORM_PRIORITY,
-                // fsGroup: the Secret files are root's; with it they belong to our group, which may read them (0440).
-                securityContext: restrictedPod(WATCHDOG_USER),
-                containers: [
-                  {
-                    name: 'watchdog',
-                    image: SETUP_IMAGE,
-                    imagePullPolicy: 'IfNotPresent',
-                    command: ['/bin/sh', '-c', watchdogScript()],
-                    env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
-                    resources: CURL_JOB_RESOURCES,
-                    securityContext: hardenedContainer({ user: WATCHDOG_USER }),
-                    volumeMounts: [
-                      { name: 'credentials', mountPath: WATCHDOG_MOUNTS.credentials, readOnly: true },
-                      { name: 'es-ca', mountPath: WATCHDOG_MOUNTS.esCa, readOnly: true },
-                      { name: 'scratch', mountPath: WATCHDOG_MOUNTS.scratch },
-                    ],
-                  },
-                ],
-                volumes: [
-                  { name: 'credentials', secret: { secretName: CREDENTIALS_SECRET.name, items, defaultMode: 0o440 } },
-                  { name: 'es-ca', secret: { secretName: ELASTICSEARCH_CA.name, items: [{ key: ELASTICSEARCH_CA.key, path: CA_FILE }], defaultMode: 0o444 } },
-                  { name: 'scratch', emptyDir: { sizeLimit: '16Mi' } },
-                ],
-              },
-            },
-          },
-        },
-      },
+    curlCronJob(this, 'Resource', {
+      name,
+      namespace,
+      labels,
+      schedule: `*/${PERIOD_MINUTES} * * * *`,
+      periodMinutes: PERIOD_MINUTES,
+      deadlineSeconds: (PERIOD_MINUTES - 1) * 60,
+      // fsGroup (restrictedPod): the Secret files are root's; with it they belong to our group, which may read them (0440).
+      user: WATCHDOG_USER,
+      container: 'watchdog',
+      script: watchdogScript(),
+      env,
+      volumeMounts: [
+        { name: 'credentials', mountPath: WATCHDOG_MOUNTS.credentials, readOnly: true },
+        { name: 'es-ca', mountPath: WATCHDOG_MOUNTS.esCa, readOnly: true },
+        { name: 'scratch', mountPath: WATCHDOG_MOUNTS.scratch },
+      ],
+      volumes: [
+        { name: 'credentials', secret: { secretName: CREDENTIALS_SECRET.name, items, defaultMode: 0o440 } },
+        { name: 'es-ca', secret: { secretName: ELASTICSEARCH_CA.name, items: [{ key: ELASTICSEARCH_CA.key, path: CA_FILE }], defaultMode: 0o444 } },
+        { name: 'scratch', emptyDir: { sizeLimit: '16Mi' } },
+      ],
     });
   }
 }

@@ -1,11 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { hardenedContainer, restrictedPod } from '../blocks/hardened-container';
-import { CURL_JOB_RESOURCES, SETUP_IMAGE } from '../logging/elasticsearch-setup';
 import { CERTIFICATE_CHECK_EVENT, REPORT_KEY } from '../model/log-contract';
 import { GATEWAY_PROXY_SERVICE } from '../model/naming';
-import { PLATFORM_PRIORITY } from '../model/priority-names';
-import { exemptionAnnotations, PER_FLOW_NETWORK_POLICIES, PINNED_IMAGE_PULL } from '../model/scanner-exemptions';
+import { curlCronJob } from './curl-cron-job';
 
 /*
  * Why a check of its own. The certificate-failure rule reads cert-manager's Warning events, so it sees nothing
@@ -150,48 +147,19 @@ export class CertificateCheck extends Construct {
       data: { [CHECK_HOSTS_KEY]: hostListOf(props.hosts) },
     });
     const env = { PROXY_HOST: `${GATEWAY_PROXY_SERVICE.name}.${GATEWAY_PROXY_SERVICE.namespace}.svc`, PROXY_PORT: String(GATEWAY_PROXY_SERVICE.port) };
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name, namespace, labels, annotations: exemptionAnnotations([...PINNED_IMAGE_PULL, PER_FLOW_NETWORK_POLICIES]) },
-      spec: {
-        schedule: '41 * * * *',
-        timeZone: 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: PERIOD_MINUTES * 60,
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            // The next run is the retry.
-            backoffLimit: 0,
-            activeDeadlineSeconds: (PERIOD_MINUTES - 5) * 60,
-            template: {
-              metadata: { labels },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                priorityClassName: PLATFORM_PRIORITY,
-                securityContext: restrictedPod(CHECK_USER),
-                containers: [
-                  {
-                    name: 'check',
-                    image: SETUP_IMAGE,
-                    imagePullPolicy: 'IfNotPresent',
-                    command: ['/bin/sh', '-c', certificateCheckScript()],
-                    env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
-                    resources: CURL_JOB_RESOURCES,
-                    securityContext: hardenedContainer({ user: CHECK_USER }),
-                    volumeMounts: [{ name: 'hosts', mountPath: CHECK_HOSTS_DIR, readOnly: true }],
-                  },
-                ],
-                volumes: [{ name: 'hosts', configMap: { name: hostsConfigMap, defaultMode: 0o444 } }],
-              },
-            },
-          },
-        },
-      },
+    curlCronJob(this, 'Resource', {
+      name,
+      namespace,
+      labels,
+      schedule: '41 * * * *',
+      periodMinutes: PERIOD_MINUTES,
+      deadlineSeconds: (PERIOD_MINUTES - 5) * 60,
+      user: CHECK_USER,
+      container: 'check',
+      script: certificateCheckScript(),
+      env,
+      volumeMounts: [{ name: 'hosts', mountPath: CHECK_HOSTS_DIR, readOnly: true }],
+      volumes: [{ name: 'hosts', configMap: { name: hostsConfigMap, defaultMode: 0o444 } }],
     });
   }
 }

@@ -55,6 +55,17 @@ export const backupPartialHoursOf = (schedule: string): number => BACKUP_PARTIAL
 export const errorBurstOf = (app: ResolvedApp): Required<ErrorBurstSpec> => ({ ...DEFAULT_ERROR_BURST, ...app.alerts?.errorBurst });
 
 /** The rules every app gets, its backup rules among them: every app is backed up. */
+/**
+ * Fluent Bit's summaries of an app's lines dropped over a log budget. Only Fluent Bit's container writes them: an
+ * app's own line shaped like one has the app's container, a proxy's the proxy's.
+ */
+const budgetSummaryFilter = (app: ResolvedApp) => [
+  term(REPORT_FIELDS.event, LOG_BUDGET_EVENT),
+  term(REPORT_FIELDS.app, app.name),
+  term(LOG_FIELDS.container, LOG_SHIPPER_CONTAINER),
+  range(REPORT_FIELDS.dropped, { gte: 1 }),
+];
+
 export function appRulesOf(app: ResolvedApp): AlertRule[] {
   const namespace = namespaceOf(app.name);
   const base = (purpose: AppRulePurpose, title: string) => ({
@@ -119,13 +130,7 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
         `Fluent Bit dropped log lines of ${app.name} on a node: it logged more than its budget of ${logBudgetOf(app).linesPerSecond} lines a second ` +
         `(logLinesPerSecond). Its summary line, one a node every ${LOG_BUDGET_INTERVAL_SECONDS} seconds while it lasts, gives the node and the count.`,
       index: containerLogStreamOf(namespace),
-      // Only Fluent Bit's container writes the summary: an app's own line shaped like one has the app's container.
-      filter: [
-        term(REPORT_FIELDS.event, LOG_BUDGET_EVENT),
-        term(REPORT_FIELDS.app, app.name),
-        term(LOG_FIELDS.container, LOG_SHIPPER_CONTAINER),
-        range(REPORT_FIELDS.dropped, { gte: 1 }),
-      ],
+      filter: budgetSummaryFilter(app),
       queryKey: REPORT_FIELDS.node,
       realert: { hours: 1 },
     },
@@ -138,13 +143,7 @@ export function appRulesOf(app: ResolvedApp): AlertRule[] {
         `(edge.requestsPerSecond per host, and ${ACCESS_HEADROOM_PERCENT}%). ` +
         `Its summary line, one per proxy every ${LOG_BUDGET_INTERVAL_SECONDS} seconds while it lasts, gives the node, the proxy pod and the count.`,
       index: gatewayAccessStreamOf(namespace),
-      // As above: only Fluent Bit's container writes the summary; the proxies' own lines have theirs.
-      filter: [
-        term(REPORT_FIELDS.event, LOG_BUDGET_EVENT),
-        term(REPORT_FIELDS.app, app.name),
-        term(LOG_FIELDS.container, LOG_SHIPPER_CONTAINER),
-        range(REPORT_FIELDS.dropped, { gte: 1 }),
-      ],
+      filter: budgetSummaryFilter(app),
       queryKey: REPORT_FIELDS.node,
       realert: { hours: 1 },
     },

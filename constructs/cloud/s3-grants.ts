@@ -52,6 +52,25 @@ const likeAsRegExp = (pattern: string): RegExp =>
   );
 
 /**
+ * The test of one StringLike pattern, made once per pattern: each app's session has patterns of its own, each
+ * tried on every listing of its jobs. A pattern whose only wildcard is a trailing `*` is a prefix.
+ */
+const likeMatchers = new Map<string, (value: string) => boolean>();
+function likeMatcherOf(pattern: string): (value: string) => boolean {
+  let matcher = likeMatchers.get(pattern);
+  if (!matcher) {
+    const head = pattern.slice(0, -1);
+    const regExp = /[*?]/.test(head) ? likeAsRegExp(pattern) : undefined;
+    if (regExp) matcher = (value) => regExp.test(value);
+    else if (pattern.endsWith('*')) matcher = (value) => value.startsWith(head);
+    else if (pattern.endsWith('?')) matcher = (value) => value.length === pattern.length && value.startsWith(head);
+    else matcher = (value) => value === pattern;
+    likeMatchers.set(pattern, matcher);
+  }
+  return matcher;
+}
+
+/**
  * Whether a statement's Condition holds for a request with these condition keys. Read: StringEquals and StringLike
  * (and their IfExists forms, which hold where the key is absent); a key the request lacks fails the others, as in
  * IAM. Any other operator counts as not holding, so a need judged by it is reported rather than assumed.
@@ -64,7 +83,7 @@ export function conditionHolds(condition: Json, context: Readonly<Record<string,
       const value = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
       if (value === undefined) return base !== operator;
       const patterns = asList(values).filter((v): v is string => typeof v === 'string');
-      return patterns.some((p) => (base === 'StringEquals' ? p === value : likeAsRegExp(p).test(value)));
+      return patterns.some((p) => (base === 'StringEquals' ? p === value : likeMatcherOf(p)(value)));
     });
   });
 }
